@@ -1,0 +1,278 @@
+/*
+ * backend.h: the one seam between the driver and a hypervisor.
+ *
+ * Everything that touches Xen goes through a vxlBackend: the real one
+ * (src/backend/libxl: libxenlight) or the simulator (src/backend/sim, an
+ * in-process model of a Xen host). The driver never knows which it has.
+ *
+ * Contract shared by every hook:
+ *  - Return 0 on success, -1 on failure with a libvirt error already
+ *    reported (virReportError) exactly once, by the backend. Both backends
+ *    report the same VIR_ERR_* code for the same condition (see the table
+ *    at the end of this file).
+ *  - Hooks are called WITHOUT any driver or domain lock held and may block
+ *    for as long as the hypervisor takes, unless the comment says "must not
+ *    block". A backend serialises its own internal state.
+ *  - Inputs are borrowed for the duration of the call; outputs are owned by
+ *    the caller and released with the matching Clear or Free function.
+ *  - Domains are named by domid, as Xen names them. A domid that does not
+ *    exist gets VIR_ERR_NO_DOMAIN.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libxl.h>
+
+typedef struct _vxlBackend vxlBackend;
+typedef struct _vxlBackendOps vxlBackendOps;
+
+/* ----- host facts ------------------------------------------------------ */
+
+#define VXL_HOST_MAX_NODES 64
+
+/* One NUMA node as Xen reports it (xc_numainfo + xc_cputopoinfo). */
+typedef struct _vxlHostNode {
+    unsigned long long memoryKiB;
+    unsigned long long freeKiB;
+    char *cpus;                    /* cpu list, e.g. "0-7,16-23" */
+    unsigned int distances[VXL_HOST_MAX_NODES]; /* to node i; 0 = unknown */
+} vxlHostNode;
+
+/*
+ * Everything the capabilities prober needs to know about a host. The libxl
+ * backend reads it from libxl_get_physinfo/version_info/topology; the
+ * simulator from its host profile (capabilities/<profile>.json). A pure
+ * function of this struct produces <capabilities> and <domainCapabilities>.
+ */
+typedef struct _vxlHostFacts {
+    char *arch;                    /* libvirt arch name: x86_64, aarch64 */
+    char *hostname;
+
+    /* Xen version and the capability string (e.g. "xen-3.0-x86_64
+     * hvm-3.0-x86_32 hvm-3.0-x86_64 ..."), exactly as libxl reports. */
+    unsigned int xenMajor;
+    unsigned int xenMinor;
+    char *xenExtra;                /* ".7", "-rc" ... */
+    char *xenCaps;
+    char *xenCommandline;
+
+    /* physinfo */
+    unsigned int nrCpus;
+    unsigned int threadsPerCore;
+    unsigned int coresPerSocket;
+    unsigned int sockets;
+    unsigned int cpuMHz;
+    unsigned long long totalKiB;   /* all host RAM Xen manages */
+    unsigned long long dom0KiB;    /* what dom0 currently holds */
+    bool hvm;                      /* physinfo HVM directed I/O capable */
+    bool pv;
+    bool hap;                      /* EPT/NPT */
+    bool shadow;
+    bool iommu;                    /* VT-d / AMD-Vi enabled (directio) */
+    bool iommuHapPtShare;
+
+    /* CPU description for <host><cpu> (vendor/model from cpuid) */
+    char *cpuVendor;
+    char *cpuModel;
+    char **cpuFeatures;            /* NULL-terminated */
+    unsigned int microcode;
+
+    /* Limits */
+    unsigned int maxVcpusPV;
+    unsigned int maxVcpusHVM;
+    unsigned int maxVcpusPVH;
+
+    size_t nnodes;
+    vxlHostNode nodes[VXL_HOST_MAX_NODES];
+
+    /* Firmware files present in dom0 (OVMF, SeaBIOS, hvmloader ...). */
+    char **firmware;               /* NULL-terminated absolute paths */
+
+    /* Schedulers: name of the default cpupool's scheduler ("credit2"). */
+    char *scheduler;
+} vxlHostFacts;
+
+void vxlHostFactsClear(vxlHostFacts *facts);
+
+/* ----- domains --------------------------------------------------------- */
+
+/* What Xen says a domain is doing. The simulator keeps exactly these. */
+typedef enum {
+    VXL_DOMSTATE_RUNNING = 0,      /* has a vCPU on a pCPU right now */
+    VXL_DOMSTATE_BLOCKED,          /* all vCPUs waiting for events */
+    VXL_DOMSTATE_PAUSED,           /* paused by the toolstack */
+    VXL_DOMSTATE_SHUTDOWN,         /* guest shut down; still exists */
+    VXL_DOMSTATE_CRASHED,          /* guest crashed; still exists */
+    VXL_DOMSTATE_DYING,            /* being destroyed */
+
+    VXL_DOMSTATE_LAST
+} vxlDomainState;
+
+/* Values equal libxl_shutdown_reason's, so the libxl backend can pass
+ * them through; the simulator produces the same ones. */
+typedef enum {
+    VXL_SHUTDOWN_POWEROFF = LIBXL_SHUTDOWN_REASON_POWEROFF,
+    VXL_SHUTDOWN_REBOOT = LIBXL_SHUTDOWN_REASON_REBOOT,
+    VXL_SHUTDOWN_SUSPEND = LIBXL_SHUTDOWN_REASON_SUSPEND,
+    VXL_SHUTDOWN_CRASH = LIBXL_SHUTDOWN_REASON_CRASH,
+    VXL_SHUTDOWN_WATCHDOG = LIBXL_SHUTDOWN_REASON_WATCHDOG,
+    VXL_SHUTDOWN_SOFT_RESET = LIBXL_SHUTDOWN_REASON_SOFT_RESET,
+} vxlShutdownReason;
+
+typedef struct _vxlDomainInfo {
+    uint32_t domid;
+    unsigned char uuid[16];
+    char *name;
+    vxlDomainState state;
+    vxlShutdownReason shutdownReason;  /* valid in SHUTDOWN/CRASHED */
+    unsigned long long currentKiB;     /* pages the domain holds now */
+    unsigned long long maxKiB;         /* its maximum reservation */
+    unsigned int vcpusOnline;
+    unsigned int vcpusMax;
+    unsigned long long cpuTimeNs;      /* total over all vCPUs */
+} vxlDomainInfo;
+
+void vxlDomainInfoClear(vxlDomainInfo *info);
+void vxlDomainInfoListFree(vxlDomainInfo *infos, size_t ninfos);
+
+/*
+ * How a simulated guest behaves. The driver fills this from the domain's
+ * metadata (namespace VXL_SIM_XMLNS_URI, see include/virtxl/virtxl.h) and
+ * passes it to every create; the libxl backend ignores it because a real
+ * guest decides for itself. Times are in milliseconds; 0 means "never" for
+ * the *AfterMs fields.
+ */
+typedef enum {
+    VXL_GUEST_SHUTDOWN_HONOUR = 0, /* powers off when asked */
+    VXL_GUEST_SHUTDOWN_IGNORE,     /* no PV drivers / hung: never reacts */
+    VXL_GUEST_SHUTDOWN_REBOOT,     /* reboots instead of powering off */
+} vxlGuestShutdownPolicy;
+
+typedef struct _vxlGuestScript {
+    unsigned int bootDelayMs;      /* domain create takes this long */
+    unsigned int shutdownDelayMs;  /* time from request to poweroff */
+    vxlGuestShutdownPolicy onShutdownRequest;
+    unsigned int crashAfterMs;     /* guest crashes by itself */
+    unsigned int rebootAfterMs;    /* guest reboots itself */
+    unsigned int poweroffAfterMs;  /* guest powers itself off */
+    unsigned int watchdogAfterMs;  /* watchdog fires */
+    unsigned int softResetAfterMs; /* guest asks for soft reset */
+} vxlGuestScript;
+
+/* ----- events back to the driver ---------------------------------------- */
+
+/*
+ * Asynchronous facts from the hypervisor. Called from libvirt's event loop
+ * thread with no backend lock held; handlers must not block (the driver
+ * hands real work to a worker thread). @opaque is what the driver gave to
+ * vxlBackendOpen.
+ */
+typedef struct _vxlBackendEvents {
+    /* The guest stopped running by itself or at our request: the domain
+     * still exists, in SHUTDOWN or CRASHED state, until destroyed. The
+     * toolstack decides what happens next (on_poweroff/reboot/crash). */
+    void (*domainShutdown)(uint32_t domid, vxlShutdownReason reason,
+                           void *opaque);
+    /* The domain no longer exists (destroyed outside this driver). */
+    void (*domainDeath)(uint32_t domid, void *opaque);
+} vxlBackendEvents;
+
+/* ----- opening a backend ----------------------------------------------- */
+
+typedef struct _vxlBackendConfig {
+    const char *stateDir;          /* backend may keep files here */
+    const char *simProfile;        /* simulator: host profile path */
+    const vxlBackendEvents *events;
+    void *eventsOpaque;
+} vxlBackendConfig;
+
+struct _vxlBackendOps {
+    const char *name;              /* "libxl", "sim" */
+
+    /* --- host --- */
+
+    /* Set up: connect to the hypervisor or load the model. Fails with
+     * VIR_ERR_NO_SUPPORT when the hypervisor is absent, with a message
+     * that says how to select the simulator. */
+    int (*open)(vxlBackend *be, const vxlBackendConfig *cfg);
+    /* Release everything; running domains keep running. Never fails. */
+    void (*close)(vxlBackend *be);
+    int (*hostGetFacts)(vxlBackend *be, vxlHostFacts *facts);
+    int (*hostGetFreeMemory)(vxlBackend *be, unsigned long long *freeKiB);
+
+    /* --- domain lifecycle --- */
+
+    /* Build and start the domain described by @dcfg (c_info.name and
+     * c_info.uuid set by the caller). The domain is left paused when
+     * @paused, running otherwise. On failure nothing is left behind.
+     * Errors: VIR_ERR_OPERATION_FAILED "not enough memory" (with the
+     * figures) when the host cannot fit it; VIR_ERR_CONFIG_UNSUPPORTED
+     * for a config the host cannot run (e.g. HVM without VT-x). */
+    int (*domainCreate)(vxlBackend *be, libxl_domain_config *dcfg,
+                        const vxlGuestScript *script, bool paused,
+                        uint32_t *domid);
+    /* Tear down immediately. The domain is gone when this returns. */
+    int (*domainDestroy)(vxlBackend *be, uint32_t domid);
+    /* Ask the guest to power off (PV control node, ACPI power button for
+     * HVM). Returns once asked; the outcome arrives as an event. */
+    int (*domainShutdown)(vxlBackend *be, uint32_t domid);
+    /* Ask the guest to reboot; the outcome arrives as a shutdown event
+     * with reason REBOOT, after which the driver recreates the domain. */
+    int (*domainReboot)(vxlBackend *be, uint32_t domid);
+    int (*domainPause)(vxlBackend *be, uint32_t domid);
+    int (*domainUnpause)(vxlBackend *be, uint32_t domid);
+    /* Rename a live domain (used by rename-restart). */
+    int (*domainRename)(vxlBackend *be, uint32_t domid, const char *name);
+
+    /* --- queries --- */
+
+    int (*domainGetInfo)(vxlBackend *be, uint32_t domid, vxlDomainInfo *info);
+    /* Every domain except dom0. */
+    int (*domainList)(vxlBackend *be, vxlDomainInfo **infos, size_t *ninfos);
+
+    /* --- memory / vCPUs --- */
+
+    int (*domainSetMemory)(vxlBackend *be, uint32_t domid,
+                           unsigned long long targetKiB);
+    int (*domainSetMaxMemory)(vxlBackend *be, uint32_t domid,
+                              unsigned long long maxKiB);
+    int (*domainSetVcpusOnline)(vxlBackend *be, uint32_t domid,
+                                unsigned int nvcpus);
+
+    /* --- core dumps (coredump-destroy / coredump-restart) --- */
+
+    int (*domainCoreDump)(vxlBackend *be, uint32_t domid, const char *path);
+};
+
+/* The hooks a fault can be injected into, by name ("domainCreate"). */
+const char *const *vxlBackendHookNames(void);
+
+struct _vxlBackend {
+    const vxlBackendOps *ops;
+    void *priv;                    /* the implementation's own state */
+    void *fault;                   /* backend_fault.c's armed fault */
+};
+
+/* Selection and lifetime (src/backend/backend.c). */
+vxlBackend *vxlBackendNew(const char *name);
+void vxlBackendFree(vxlBackend *be);
+const vxlBackendOps *vxlBackendLookup(const char *name);
+
+/*
+ * Fault injection: make the @nth call (1-based, counted from now) of the
+ * hook named @hook fail with VIR_ERR_INTERNAL_ERROR "injected fault".
+ * Used by tests to prove that a failure at any point leaves no trace.
+ * @hook NULL disarms. Works over any backend.
+ */
+int vxlBackendInjectFault(vxlBackend *be, const char *hook, unsigned int nth);
+
+/*
+ * Error conventions, the same in both backends:
+ *   domid unknown                       VIR_ERR_NO_DOMAIN
+ *   host has not enough free memory     VIR_ERR_OPERATION_FAILED
+ *   state forbids it (pause a paused)   VIR_ERR_OPERATION_INVALID
+ *   config the host can't run           VIR_ERR_CONFIG_UNSUPPORTED
+ *   hypervisor absent / not reachable   VIR_ERR_NO_SUPPORT
+ *   anything else from the hypervisor   VIR_ERR_INTERNAL_ERROR
+ */

@@ -1,0 +1,205 @@
+/*
+ * backend.c: choosing a backend, and the call wrappers of backend_call.h.
+ */
+#include "vxl_internal.h"
+
+#include "backend_impl.h"
+#include "backend_call.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.backend");
+
+static const vxlBackendOps *const vxlBackends[] = {
+    &vxlXenBackendOps,
+    &vxlSimBackendOps,
+};
+
+static const char *const vxlHookNames[] = {
+    "open", "hostGetFacts", "hostGetFreeMemory", "domainCreate",
+    "domainDestroy", "domainShutdown", "domainReboot", "domainPause",
+    "domainUnpause", "domainRename", "domainGetInfo", "domainList",
+    "domainSetMemory", "domainSetMaxMemory", "domainSetVcpusOnline",
+    "domainCoreDump", NULL,
+};
+
+const char *const *
+vxlBackendHookNames(void)
+{
+    return vxlHookNames;
+}
+
+const vxlBackendOps *
+vxlBackendLookup(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(vxlBackends); i++) {
+        if (STREQ(vxlBackends[i]->name, name))
+            return vxlBackends[i];
+    }
+    return NULL;
+}
+
+vxlBackend *
+vxlBackendNew(const char *name)
+{
+    const vxlBackendOps *ops = vxlBackendLookup(name);
+    vxlBackend *be;
+
+    if (!ops) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("unknown backend '%s'; known backends are 'libxl' and 'sim'"),
+                       name);
+        return NULL;
+    }
+    be = g_new0(vxlBackend, 1);
+    be->ops = ops;
+    return be;
+}
+
+void vxlBackendFaultFree(vxlBackend *be);
+
+void
+vxlBackendFree(vxlBackend *be)
+{
+    if (!be)
+        return;
+    vxlBackendFaultFree(be);
+    g_free(be);
+}
+
+const char *
+vxlBackendName(vxlBackend *be)
+{
+    return be->ops->name;
+}
+
+static int
+vxlBackendNoHook(vxlBackend *be, const char *hook)
+{
+    virReportError(VIR_ERR_NO_SUPPORT,
+                   _("the '%s' backend does not support %s"),
+                   be->ops->name, hook);
+    return -1;
+}
+
+/* Every wrapper: injected fault first, then the hook or a uniform error. */
+#define VXL_BACKEND_CALL(be, hook, ...) \
+    do { \
+        if (vxlBackendFaultCheck(be, #hook) < 0) \
+            return -1; \
+        if (!(be)->ops->hook) \
+            return vxlBackendNoHook(be, #hook); \
+        return (be)->ops->hook(be, __VA_ARGS__); \
+    } while (0)
+
+int
+vxlBackendOpen(vxlBackend *be, const vxlBackendConfig *cfg)
+{
+    VXL_BACKEND_CALL(be, open, cfg);
+}
+
+void
+vxlBackendClose(vxlBackend *be)
+{
+    if (be && be->ops->close)
+        be->ops->close(be);
+}
+
+int
+vxlBackendHostGetFacts(vxlBackend *be, vxlHostFacts *facts)
+{
+    VXL_BACKEND_CALL(be, hostGetFacts, facts);
+}
+
+int
+vxlBackendHostGetFreeMemory(vxlBackend *be, unsigned long long *freeKiB)
+{
+    VXL_BACKEND_CALL(be, hostGetFreeMemory, freeKiB);
+}
+
+int
+vxlBackendDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
+                       const vxlGuestScript *script, bool paused,
+                       uint32_t *domid)
+{
+    VXL_BACKEND_CALL(be, domainCreate, dcfg, script, paused, domid);
+}
+
+int
+vxlBackendDomainDestroy(vxlBackend *be, uint32_t domid)
+{
+    VXL_BACKEND_CALL(be, domainDestroy, domid);
+}
+
+int
+vxlBackendDomainShutdown(vxlBackend *be, uint32_t domid)
+{
+    VXL_BACKEND_CALL(be, domainShutdown, domid);
+}
+
+int
+vxlBackendDomainReboot(vxlBackend *be, uint32_t domid)
+{
+    VXL_BACKEND_CALL(be, domainReboot, domid);
+}
+
+int
+vxlBackendDomainPause(vxlBackend *be, uint32_t domid)
+{
+    VXL_BACKEND_CALL(be, domainPause, domid);
+}
+
+int
+vxlBackendDomainUnpause(vxlBackend *be, uint32_t domid)
+{
+    VXL_BACKEND_CALL(be, domainUnpause, domid);
+}
+
+int
+vxlBackendDomainRename(vxlBackend *be, uint32_t domid, const char *name)
+{
+    VXL_BACKEND_CALL(be, domainRename, domid, name);
+}
+
+int
+vxlBackendDomainGetInfo(vxlBackend *be, uint32_t domid, vxlDomainInfo *info)
+{
+    VXL_BACKEND_CALL(be, domainGetInfo, domid, info);
+}
+
+int
+vxlBackendDomainList(vxlBackend *be, vxlDomainInfo **infos, size_t *ninfos)
+{
+    VXL_BACKEND_CALL(be, domainList, infos, ninfos);
+}
+
+int
+vxlBackendDomainSetMemory(vxlBackend *be, uint32_t domid,
+                          unsigned long long targetKiB)
+{
+    VXL_BACKEND_CALL(be, domainSetMemory, domid, targetKiB);
+}
+
+int
+vxlBackendDomainSetMaxMemory(vxlBackend *be, uint32_t domid,
+                             unsigned long long maxKiB)
+{
+    VXL_BACKEND_CALL(be, domainSetMaxMemory, domid, maxKiB);
+}
+
+int
+vxlBackendDomainSetVcpusOnline(vxlBackend *be, uint32_t domid,
+                               unsigned int nvcpus)
+{
+    VXL_BACKEND_CALL(be, domainSetVcpusOnline, domid, nvcpus);
+}
+
+int
+vxlBackendDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path)
+{
+    VXL_BACKEND_CALL(be, domainCoreDump, domid, path);
+}

@@ -1,0 +1,47 @@
+/*
+ * backend_call.h: how the driver calls a backend.
+ *
+ * Every call goes through these wrappers rather than be->ops directly, so
+ * that one place (backend_fault.c) can make any hook fail on demand, and
+ * a hook a backend lacks gets a uniform VIR_ERR_NO_SUPPORT. Semantics are
+ * those of the hooks in include/virtxl/backend.h.
+ */
+#pragma once
+
+#include "virtxl/backend.h"
+
+int vxlBackendOpen(vxlBackend *be, const vxlBackendConfig *cfg);
+void vxlBackendClose(vxlBackend *be);
+const char *vxlBackendName(vxlBackend *be);
+
+int vxlBackendHostGetFacts(vxlBackend *be, vxlHostFacts *facts);
+int vxlBackendHostGetFreeMemory(vxlBackend *be, unsigned long long *freeKiB);
+
+int vxlBackendDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
+                           const vxlGuestScript *script, bool paused,
+                           uint32_t *domid);
+int vxlBackendDomainDestroy(vxlBackend *be, uint32_t domid);
+int vxlBackendDomainShutdown(vxlBackend *be, uint32_t domid);
+int vxlBackendDomainReboot(vxlBackend *be, uint32_t domid);
+int vxlBackendDomainPause(vxlBackend *be, uint32_t domid);
+int vxlBackendDomainUnpause(vxlBackend *be, uint32_t domid);
+int vxlBackendDomainRename(vxlBackend *be, uint32_t domid, const char *name);
+int vxlBackendDomainGetInfo(vxlBackend *be, uint32_t domid,
+                            vxlDomainInfo *info);
+int vxlBackendDomainList(vxlBackend *be, vxlDomainInfo **infos,
+                         size_t *ninfos);
+int vxlBackendDomainSetMemory(vxlBackend *be, uint32_t domid,
+                              unsigned long long targetKiB);
+int vxlBackendDomainSetMaxMemory(vxlBackend *be, uint32_t domid,
+                                 unsigned long long maxKiB);
+int vxlBackendDomainSetVcpusOnline(vxlBackend *be, uint32_t domid,
+                                   unsigned int nvcpus);
+int vxlBackendDomainCoreDump(vxlBackend *be, uint32_t domid,
+                             const char *path);
+
+/* backend_fault.c: returns -1 with an error reported when the armed
+ * fault fires for @hook; 0 otherwise. Also picks up a fault armed by a
+ * test through the control file "<stateDir>/fault-inject" (one line:
+ * "HOOK N"), consuming the file. */
+int vxlBackendFaultCheck(vxlBackend *be, const char *hook);
+void vxlBackendFaultSetControlDir(vxlBackend *be, const char *dir);

@@ -1,0 +1,145 @@
+/*
+ * backend_fault.c: fail the Nth call of a chosen backend hook.
+ *
+ * SQLite's test VFS taught this: a countdown that makes one specific call
+ * fail proves, call by call, that every failure path cleans up. Tests arm
+ * it by writing "HOOK N" into <stateDir>/fault-inject of a running daemon;
+ * the next wrapped call consumes the file, so a test needs no private API.
+ */
+#include "vxl_internal.h"
+
+#include "backend_call.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virlog.h"
+#include "virthread.h"
+#include "virstring.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.backend_fault");
+
+typedef struct _vxlBackendFault {
+    virMutex lock;                 /* guards every field below */
+    char *controlFile;             /* NULL: no control file */
+    char *hook;                    /* armed hook, NULL when disarmed */
+    unsigned int remaining;        /* calls until it fires (1 = next) */
+} vxlBackendFault;
+
+static vxlBackendFault *
+vxlBackendFaultGet(vxlBackend *be)
+{
+    if (!be->fault) {
+        vxlBackendFault *f = g_new0(vxlBackendFault, 1);
+        if (virMutexInit(&f->lock) < 0)
+            abort();
+        be->fault = f;
+    }
+    return be->fault;
+}
+
+void vxlBackendFaultFree(vxlBackend *be);
+void
+vxlBackendFaultFree(vxlBackend *be)
+{
+    vxlBackendFault *f = be->fault;
+
+    if (!f)
+        return;
+    virMutexDestroy(&f->lock);
+    g_free(f->controlFile);
+    g_free(f->hook);
+    g_free(f);
+    be->fault = NULL;
+}
+
+static bool
+vxlBackendFaultHookKnown(const char *hook)
+{
+    return g_strv_contains((const char *const *)vxlBackendHookNames(), hook);
+}
+
+int
+vxlBackendInjectFault(vxlBackend *be, const char *hook, unsigned int nth)
+{
+    vxlBackendFault *f = vxlBackendFaultGet(be);
+
+    if (hook && !vxlBackendFaultHookKnown(hook)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("cannot inject a fault into unknown backend hook '%s'"),
+                       hook);
+        return -1;
+    }
+    if (hook && nth == 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("fault injection counts calls from 1"));
+        return -1;
+    }
+    VIR_WITH_MUTEX_LOCK_GUARD(&f->lock) {
+        g_free(f->hook);
+        f->hook = g_strdup(hook);
+        f->remaining = nth;
+    }
+    return 0;
+}
+
+void
+vxlBackendFaultSetControlDir(vxlBackend *be, const char *dir)
+{
+    vxlBackendFault *f = vxlBackendFaultGet(be);
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&f->lock) {
+        g_free(f->controlFile);
+        f->controlFile = dir ? g_strdup_printf("%s/fault-inject", dir) : NULL;
+    }
+}
+
+/* Called with f->lock held. */
+static void
+vxlBackendFaultReadControl(vxlBackendFault *f)
+{
+    g_autofree char *text = NULL;
+    g_auto(GStrv) words = NULL;
+    unsigned int nth = 1;
+
+    if (!f->controlFile || !virFileExists(f->controlFile))
+        return;
+    if (!g_file_get_contents(f->controlFile, &text, NULL, NULL))
+        return;
+    unlink(f->controlFile);
+
+    words = g_strsplit_set(g_strstrip(text), " \t\n", 0);
+    if (!words[0] || !*words[0] || !vxlBackendFaultHookKnown(words[0])) {
+        VIR_WARN("ignoring fault-inject control '%s': unknown hook", text);
+        return;
+    }
+    if (words[1] && (virStrToLong_ui(words[1], NULL, 10, &nth) < 0 || nth == 0)) {
+        VIR_WARN("ignoring fault-inject control '%s': bad count", text);
+        return;
+    }
+    g_free(f->hook);
+    f->hook = g_strdup(words[0]);
+    f->remaining = nth;
+    VIR_INFO("fault armed: call %u of %s will fail", nth, f->hook);
+}
+
+int
+vxlBackendFaultCheck(vxlBackend *be, const char *hook)
+{
+    vxlBackendFault *f = vxlBackendFaultGet(be);
+    bool fire = false;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&f->lock) {
+        vxlBackendFaultReadControl(f);
+        if (f->hook && STREQ(f->hook, hook) && --f->remaining == 0) {
+            fire = true;
+            g_clear_pointer(&f->hook, g_free);
+        }
+    }
+    if (fire) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("injected fault in backend hook %s"), hook);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,10 @@
+/*
+ * backend_impl.h: what backend implementations export to backend.c.
+ * Only backend.c includes this; the driver uses backend_call.h.
+ */
+#pragma once
+
+#include "virtxl/backend.h"
+
+extern const vxlBackendOps vxlSimBackendOps;   /* backend/sim */
+extern const vxlBackendOps vxlXenBackendOps;   /* backend/libxl */

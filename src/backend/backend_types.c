@@ -1,0 +1,47 @@
+/*
+ * backend_types.c: release functions for the types in backend.h.
+ */
+#include "vxl_internal.h"
+
+#include "virtxl/backend.h"
+
+void
+vxlHostFactsClear(vxlHostFacts *facts)
+{
+    size_t i;
+
+    if (!facts)
+        return;
+    g_free(facts->arch);
+    g_free(facts->hostname);
+    g_free(facts->xenExtra);
+    g_free(facts->xenCaps);
+    g_free(facts->xenCommandline);
+    g_free(facts->cpuVendor);
+    g_free(facts->cpuModel);
+    g_strfreev(facts->cpuFeatures);
+    g_strfreev(facts->firmware);
+    g_free(facts->scheduler);
+    for (i = 0; i < facts->nnodes; i++)
+        g_free(facts->nodes[i].cpus);
+    memset(facts, 0, sizeof(*facts));
+}
+
+void
+vxlDomainInfoClear(vxlDomainInfo *info)
+{
+    if (!info)
+        return;
+    g_free(info->name);
+    memset(info, 0, sizeof(*info));
+}
+
+void
+vxlDomainInfoListFree(vxlDomainInfo *infos, size_t ninfos)
+{
+    size_t i;
+
+    for (i = 0; i < ninfos; i++)
+        vxlDomainInfoClear(&infos[i]);
+    g_free(infos);
+}

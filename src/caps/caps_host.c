@@ -1,0 +1,2 @@
+/* Placeholder replaced by the capabilities prober. */
+#include "vxl_internal.h"

@@ -1,0 +1,69 @@
+/*
+ * domain_private.c: per-domain private data and its status-file form.
+ */
+#include "vxl_internal.h"
+
+#include "domain_private.h"
+#include "virbuffer.h"
+#include "virxml.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+static void *
+vxlDomainPrivAlloc(void *opaque)
+{
+    return g_new0(vxlDomainPriv, 1);
+}
+
+static void
+vxlDomainPrivFree(void *data)
+{
+    g_free(data);
+}
+
+static int
+vxlDomainPrivFormat(virBuffer *buf, virDomainObj *vm)
+{
+    vxlDomainPriv *priv = vm->privateData;
+
+    virBufferAsprintf(buf, "<virtxl started='%llu' quickRestarts='%u'",
+                      priv->startedAt, priv->quickRestarts);
+    if (priv->shutdownRequested)
+        virBufferAddLit(buf, " shutdownRequested='yes'");
+    if (priv->rebootRequested)
+        virBufferAddLit(buf, " rebootRequested='yes'");
+    virBufferAddLit(buf, "/>\n");
+    return 0;
+}
+
+static int
+vxlDomainPrivParse(xmlXPathContextPtr ctxt, virDomainObj *vm,
+                   virDomainDefParserConfig *config)
+{
+    vxlDomainPriv *priv = vm->privateData;
+    xmlNodePtr node = virXPathNode("./virtxl", ctxt);
+    virTristateBool b;
+
+    if (!node)
+        return 0;
+    if (virXMLPropULongLong(node, "started", 10, VIR_XML_PROP_NONE,
+                            &priv->startedAt) < 0 ||
+        virXMLPropUInt(node, "quickRestarts", 10, VIR_XML_PROP_NONE,
+                       &priv->quickRestarts) < 0)
+        return -1;
+    if (virXMLPropTristateBool(node, "shutdownRequested", VIR_XML_PROP_NONE, &b) < 0)
+        return -1;
+    priv->shutdownRequested = b == VIR_TRISTATE_BOOL_YES;
+    if (virXMLPropTristateBool(node, "rebootRequested", VIR_XML_PROP_NONE, &b) < 0)
+        return -1;
+    priv->rebootRequested = b == VIR_TRISTATE_BOOL_YES;
+    return 0;
+}
+
+virDomainXMLPrivateDataCallbacks vxlDomainPrivateDataCallbacks = {
+    .alloc = vxlDomainPrivAlloc,
+    .free = vxlDomainPrivFree,
+    .format = vxlDomainPrivFormat,
+    .parse = vxlDomainPrivParse,
+};

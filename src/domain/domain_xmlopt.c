@@ -1,0 +1,139 @@
+/*
+ * domain_xmlopt.c: the domain XML parser configuration for Xen.
+ *
+ * libvirt parses and formats domain XML; the driver only supplies the
+ * defaults Xen implies and the checks Xen needs:
+ *  - virt type must be "xen"; OS type xen (PV), hvm or xenpvh;
+ *  - arch defaults to the host's; machine to xenpv / xenfv / xenpvh;
+ *  - MACs are generated in Xen's OUI 00:16:3e, as xl does;
+ *  - disks without a bus get Xen's PV bus, except HVM cdroms and
+ *    hd* targets, which are emulated IDE as in xl;
+ *  - what Xen cannot honour is refused by translate/'s validators, so
+ *    that a define fails instead of a later start.
+ */
+#include "vxl_internal.h"
+
+#include "domain_xmlopt.h"
+#include "domain_private.h"
+#include "translate.h"
+#include "virarch.h"
+#include "virerror.h"
+#include "virtxl/virtxl.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+const char *
+vxlDomainDefaultMachine(int ostype)
+{
+    switch ((virDomainOSType)ostype) {
+    case VIR_DOMAIN_OSTYPE_XEN:
+    case VIR_DOMAIN_OSTYPE_LINUX:
+        return "xenpv";
+    case VIR_DOMAIN_OSTYPE_HVM:
+        return "xenfv";
+    case VIR_DOMAIN_OSTYPE_XENPVH:
+        return "xenpvh";
+    case VIR_DOMAIN_OSTYPE_EXE:
+    case VIR_DOMAIN_OSTYPE_UML:
+    case VIR_DOMAIN_OSTYPE_LAST:
+        break;
+    }
+    return NULL;
+}
+
+static int
+vxlDomainDefPostParseBasic(virDomainDef *def, void *opaque)
+{
+    /* "linux" is xm's old spelling of a PV guest; libvirt's libxl driver
+     * accepts it the same way. */
+    if (def->os.type == VIR_DOMAIN_OSTYPE_LINUX)
+        def->os.type = VIR_DOMAIN_OSTYPE_XEN;
+
+    if (def->os.arch == VIR_ARCH_NONE)
+        def->os.arch = virArchFromHost();
+    return 0;
+}
+
+static int
+vxlDomainDefPostParse(virDomainDef *def, unsigned int parseFlags,
+                      void *opaque, void *parseOpaque)
+{
+    const char *machine;
+
+    if (def->virtType != VIR_DOMAIN_VIRT_XEN) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<domain type='%s'> is not supported by the Xen driver; use type='xen'"),
+                       virDomainVirtTypeToString(def->virtType));
+        return -1;
+    }
+
+    if (!(machine = vxlDomainDefaultMachine(def->os.type))) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<os><type>%s</type> is not supported by Xen; use 'xen' (PV), 'hvm' or 'xenpvh'"),
+                       virDomainOSTypeToString(def->os.type));
+        return -1;
+    }
+    if (!def->os.machine)
+        def->os.machine = g_strdup(machine);
+
+    switch (def->os.arch) {
+    case VIR_ARCH_X86_64:
+    case VIR_ARCH_I686:
+    case VIR_ARCH_AARCH64:
+    case VIR_ARCH_ARMV7L:
+        break;
+    default:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<os><type arch='%s'> is not supported by Xen; use x86_64, i686, aarch64 or armv7l"),
+                       virArchToString(def->os.arch));
+        return -1;
+    }
+    return 0;
+}
+
+static int
+vxlDomainDeviceDefPostParse(virDomainDeviceDef *dev, const virDomainDef *def,
+                            unsigned int parseFlags, void *opaque,
+                            void *parseOpaque)
+{
+    if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
+        virDomainDiskDef *disk = dev->data.disk;
+
+        /* libvirt already derived a bus from the target's prefix where
+         * it could (xvd -> xen, hd -> ide, sd -> scsi); what is left on
+         * the default is Xen's PV bus, the only one a PV guest has. */
+        if (disk->bus == VIR_DOMAIN_DISK_BUS_NONE)
+            disk->bus = VIR_DOMAIN_DISK_BUS_XEN;
+    }
+
+    if (dev->type == VIR_DOMAIN_DEVICE_VIDEO &&
+        dev->data.video->type == VIR_DOMAIN_VIDEO_TYPE_DEFAULT) {
+        dev->data.video->type = def->os.type == VIR_DOMAIN_OSTYPE_HVM ?
+            VIR_DOMAIN_VIDEO_TYPE_CIRRUS : VIR_DOMAIN_VIDEO_TYPE_XEN;
+    }
+    return 0;
+}
+
+static int
+vxlDomainDefValidate(const virDomainDef *def, void *opaque, void *parseOpaque)
+{
+    return vxlValidateDomain(def);
+}
+
+virDomainXMLOption *
+vxlDomainXMLOptionNew(void)
+{
+    virDomainDefParserConfig config = {
+        .domainPostParseBasicCallback = vxlDomainDefPostParseBasic,
+        .domainPostParseCallback = vxlDomainDefPostParse,
+        .devicesPostParseCallback = vxlDomainDeviceDefPostParse,
+        .domainValidateCallback = vxlDomainDefValidate,
+        .macPrefix = VXL_MAC_PREFIX,
+        .netPrefix = "vif",
+        .features = VIR_DOMAIN_DEF_FEATURE_USER_ALIAS |
+                    VIR_DOMAIN_DEF_FEATURE_NET_MODEL_STRING,
+    };
+
+    return virDomainXMLOptionNew(&config, &vxlDomainPrivateDataCallbacks,
+                                 NULL, NULL, NULL, NULL);
+}

@@ -1,0 +1,86 @@
+/*
+ * driver.h: the driver's one global object and its configuration.
+ *
+ * Locking: vxlDriver fields are set once in vxlStateInitialize and are
+ * read-only afterwards, except where a field's comment names its lock.
+ * Per-domain state lives in virDomainObj (its own lock + job); no lock of
+ * this struct is ever held across a backend call.
+ */
+#pragma once
+
+#include "vxl_internal.h"
+
+#include "virdomainobjlist.h"
+#include "domain_event.h"
+#include "capabilities.h"
+#include "virclosecallbacks.h"
+
+#include "virtxl/backend.h"
+
+typedef struct _vxlDriverConfig vxlDriverConfig;
+struct _vxlDriverConfig {
+    virObject parent;
+
+    /* Directories, from the daemon's roots (privileged or private). */
+    char *configBaseDir;           /* /etc/libvirt */
+    char *configDir;               /* /etc/libvirt/libxl */
+    char *autostartDir;            /* /etc/libvirt/libxl/autostart */
+    char *stateDir;                /* /run/libvirt/libxl */
+    char *libDir;                  /* /var/lib/libvirt/libxl */
+    char *saveDir;                 /* /var/lib/libvirt/libxl/save */
+    char *dumpDir;                 /* /var/lib/libvirt/libxl/dump */
+    char *logDir;                  /* /var/log/libvirt/libxl */
+
+    /* Keys of libvirt's libxl.conf */
+    bool autoballoon;
+    char *lockManagerName;
+    int keepAliveInterval;
+    unsigned int keepAliveCount;
+    bool nestedHVM;
+
+    /* The project's own keys */
+    char *backend;                 /* "libxl" (default) or "sim" */
+    char *simProfile;              /* host profile for the simulator */
+    unsigned int maxConcurrentStarts; /* 0 = unlimited */
+    unsigned int maxQueuedJobs;    /* per domain; 0 = unlimited */
+};
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlDriverConfig, virObjectUnref);
+
+typedef struct _vxlDriver vxlDriver;
+struct _vxlDriver {
+    virMutex lock;                 /* guards cfg swaps and inhibit state */
+
+    bool privileged;
+    char *embeddedRoot;            /* unused: we never run embedded */
+
+    vxlDriverConfig *cfg;          /* immutable after init */
+    virDomainXMLOption *xmlopt;    /* immutable after init */
+    virDomainObjList *domains;     /* self-locking */
+    virObjectEventState *domainEventState; /* self-locking */
+
+    vxlBackend *backend;           /* immutable after init; thread-safe */
+    char *backendError;            /* why the backend failed to open, if
+                                      it did: reported at connectOpen */
+
+    virCaps *caps;                 /* guarded by lock; rebuilt on demand */
+
+    /* Start throttling (maxConcurrentStarts), guarded by lock. */
+    unsigned int startsRunning;
+    virCond startCond;
+
+    /* Inhibit callback for libvirtd's --timeout (keeps the daemon alive
+     * while domains run). */
+    virStateInhibitCallback inhibitCallback;
+    void *inhibitOpaque;
+    unsigned int nactive;          /* guarded by lock */
+};
+
+extern vxlDriver *vxl_driver;
+
+/* driver_config.c */
+vxlDriverConfig *vxlDriverConfigNew(bool privileged, const char *root);
+int vxlDriverConfigLoadFile(vxlDriverConfig *cfg, const char *filename);
+int vxlDriverConfigMakeDirs(vxlDriverConfig *cfg);
+
+/* driver_caps.c */
+virCaps *vxlDriverGetCapabilities(vxlDriver *driver);

@@ -1,0 +1,189 @@
+/*
+ * driver_config.c: the driver's configuration file and directories.
+ *
+ * The file has the format and keys of libvirt's libxl.conf, so an existing
+ * /etc/libvirt/libxl.conf keeps working, plus the project's own keys:
+ *
+ *   backend = "libxl" | "sim"     hypervisor to drive (default "libxl")
+ *   sim_profile = "PATH|NAME"     simulator host profile (default
+ *                                 "intel-2s-vtd", from capabilities/)
+ *   max_concurrent_starts = N     domain starts allowed at once (0 = no cap)
+ *   max_queued_jobs = N           jobs waiting per domain (0 = no cap)
+ */
+#include "vxl_internal.h"
+
+#include "driver.h"
+#include "virconf.h"
+#include "virfile.h"
+#include "virutil.h"
+#include "virlog.h"
+#include "virerror.h"
+#include "configmake.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.driver_config");
+
+static virClass *vxlDriverConfigClass;
+
+static void
+vxlDriverConfigDispose(void *obj)
+{
+    vxlDriverConfig *cfg = obj;
+
+    g_free(cfg->configBaseDir);
+    g_free(cfg->configDir);
+    g_free(cfg->autostartDir);
+    g_free(cfg->stateDir);
+    g_free(cfg->libDir);
+    g_free(cfg->saveDir);
+    g_free(cfg->dumpDir);
+    g_free(cfg->logDir);
+    g_free(cfg->lockManagerName);
+    g_free(cfg->backend);
+    g_free(cfg->simProfile);
+}
+
+static int
+vxlDriverConfigOnceInit(void)
+{
+    if (!VIR_CLASS_NEW(vxlDriverConfig, virClassForObject()))
+        return -1;
+    return 0;
+}
+
+VIR_ONCE_GLOBAL_INIT(vxlDriverConfig);
+
+/*
+ * A privileged daemon uses the system's directories, exactly where
+ * libvirt's own libxl driver keeps them, so tooling that knows those paths
+ * keeps working. An unprivileged one (never used for Xen in practice, but
+ * it must not write to system paths) uses the user's XDG directories.
+ * Test daemons are privileged ones in a private mount namespace, so they
+ * take the first branch and still never touch the system's state.
+ */
+vxlDriverConfig *
+vxlDriverConfigNew(bool privileged, const char *root)
+{
+    g_autoptr(vxlDriverConfig) cfg = NULL;
+
+    if (vxlDriverConfigInitialize() < 0)
+        return NULL;
+    if (!(cfg = virObjectNew(vxlDriverConfigClass)))
+        return NULL;
+
+    if (root) {
+        cfg->configBaseDir = g_strdup_printf("%s/etc", root);
+        cfg->stateDir = g_strdup_printf("%s/run/%s", root, VXL_DIR_NAME);
+        cfg->libDir = g_strdup_printf("%s/lib/%s", root, VXL_DIR_NAME);
+        cfg->logDir = g_strdup_printf("%s/log/%s", root, VXL_DIR_NAME);
+    } else if (privileged) {
+        cfg->configBaseDir = g_strdup(SYSCONFDIR "/libvirt");
+        cfg->stateDir = g_strdup(RUNSTATEDIR "/libvirt/" VXL_DIR_NAME);
+        cfg->libDir = g_strdup(LOCALSTATEDIR "/lib/libvirt/" VXL_DIR_NAME);
+        cfg->logDir = g_strdup(LOCALSTATEDIR "/log/libvirt/" VXL_DIR_NAME);
+    } else {
+        g_autofree char *confdir = virGetUserConfigDirectory();
+        g_autofree char *rundir = virGetUserRuntimeDirectory();
+        g_autofree char *cachedir = virGetUserCacheDirectory();
+
+        cfg->configBaseDir = g_strdup(confdir);
+        cfg->stateDir = g_strdup_printf("%s/%s/run", rundir, VXL_DIR_NAME);
+        cfg->libDir = g_strdup_printf("%s/%s/lib", cachedir, VXL_DIR_NAME);
+        cfg->logDir = g_strdup_printf("%s/%s/log", cachedir, VXL_DIR_NAME);
+    }
+    cfg->configDir = g_strdup_printf("%s/%s", cfg->configBaseDir, VXL_DIR_NAME);
+    cfg->autostartDir = g_strdup_printf("%s/autostart", cfg->configDir);
+    cfg->saveDir = g_strdup_printf("%s/save", cfg->libDir);
+    cfg->dumpDir = g_strdup_printf("%s/dump", cfg->libDir);
+
+    cfg->autoballoon = true;
+    cfg->keepAliveInterval = 5;
+    cfg->keepAliveCount = 5;
+    cfg->backend = g_strdup("libxl");
+    cfg->simProfile = g_strdup("intel-2s-vtd");
+
+    return g_steal_pointer(&cfg);
+}
+
+static int
+vxlDriverConfigCheckBackend(const char *filename, const char *backend)
+{
+    if (STREQ(backend, "libxl") || STREQ(backend, "sim"))
+        return 0;
+    virReportError(VIR_ERR_CONF_SYNTAX,
+                   _("%s: backend = \"%s\" is not known; use \"libxl\" (real Xen) or \"sim\" (the simulator)"),
+                   filename, backend);
+    return -1;
+}
+
+/* A missing file is not an error: every key has a default. */
+int
+vxlDriverConfigLoadFile(vxlDriverConfig *cfg, const char *filename)
+{
+    g_autoptr(virConf) conf = NULL;
+    g_autofree char *backend = NULL;
+    g_autofree char *profile = NULL;
+    g_autofree char *lockManager = NULL;
+
+    if (!virFileExists(filename)) {
+        VIR_DEBUG("no config file %s, using defaults", filename);
+        return 0;
+    }
+    if (!(conf = virConfReadFile(filename, 0)))
+        return -1;
+
+    if (virConfGetValueBool(conf, "autoballoon", &cfg->autoballoon) < 0)
+        return -1;
+    if (virConfGetValueString(conf, "lock_manager", &lockManager) < 0)
+        return -1;
+    if (virConfGetValueInt(conf, "keepalive_interval", &cfg->keepAliveInterval) < 0)
+        return -1;
+    if (virConfGetValueUInt(conf, "keepalive_count", &cfg->keepAliveCount) < 0)
+        return -1;
+    if (virConfGetValueBool(conf, "nested_hvm", &cfg->nestedHVM) < 0)
+        return -1;
+
+    if (virConfGetValueString(conf, "backend", &backend) < 0)
+        return -1;
+    if (virConfGetValueString(conf, "sim_profile", &profile) < 0)
+        return -1;
+    if (virConfGetValueUInt(conf, "max_concurrent_starts", &cfg->maxConcurrentStarts) < 0)
+        return -1;
+    if (virConfGetValueUInt(conf, "max_queued_jobs", &cfg->maxQueuedJobs) < 0)
+        return -1;
+
+    if (backend) {
+        if (vxlDriverConfigCheckBackend(filename, backend) < 0)
+            return -1;
+        g_free(cfg->backend);
+        cfg->backend = g_steal_pointer(&backend);
+    }
+    if (profile) {
+        g_free(cfg->simProfile);
+        cfg->simProfile = g_steal_pointer(&profile);
+    }
+    if (lockManager) {
+        g_free(cfg->lockManagerName);
+        cfg->lockManagerName = g_steal_pointer(&lockManager);
+    }
+    return 0;
+}
+
+int
+vxlDriverConfigMakeDirs(vxlDriverConfig *cfg)
+{
+    const char *dirs[] = { cfg->configDir, cfg->autostartDir, cfg->stateDir,
+                           cfg->libDir, cfg->saveDir, cfg->dumpDir,
+                           cfg->logDir };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(dirs); i++) {
+        if (g_mkdir_with_parents(dirs[i], 0777) < 0) {
+            virReportSystemError(errno, _("cannot create directory '%s'"),
+                                 dirs[i]);
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * translate.h: virDomainDef -> libxl_domain_config.
+ *
+ * Pure functions: no backend, no globals, no I/O. One file per device
+ * class (translate_<class>.c), each with
+ *   vxlValidate<Class>()      refuse at define time what Xen cannot do,
+ *                             VIR_ERR_CONFIG_UNSUPPORTED naming the element
+ *   vxlTranslate<Class>()     fill one _init'ed libxl device (reused by
+ *                             hot-plug)
+ *   vxlTranslate<Class>List() build every device of the class into locals
+ *                             and hand them to @dcfg only on full success
+ */
+#pragma once
+
+#include "vxl_internal.h"
+#include "domain_conf.h"
+#include <libxl.h>
+
+/* Whole-domain validation, called from the XML parser's validate callback
+ * (so a define fails early) and again before start. */
+int vxlValidateDomain(const virDomainDef *def);
+
+/*
+ * Build the complete libxl_domain_config for @def into @dcfg, which the
+ * caller has libxl_domain_config_init'ed. On failure @dcfg is left as it
+ * was (still just initialised) and an error is reported.
+ */
+int vxlTranslateDomain(const virDomainDef *def, libxl_domain_config *dcfg);
+
+/* libxl_domain_config as JSON, the way xl and libxl print it; needs no
+ * libxl_ctx. Returns NULL with an error reported on failure. */
+char *vxlTranslateConfigToJSON(libxl_domain_config *dcfg);
