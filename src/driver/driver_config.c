@@ -12,13 +12,14 @@
  */
 #include "vxl_internal.h"
 
-#include "driver.h"
+#include "vxl_driver.h"
 #include "virconf.h"
 #include "virfile.h"
 #include "virutil.h"
 #include "virlog.h"
 #include "virerror.h"
 #include "configmake.h"
+#include "virtxl/virtxl.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 

@@ -1,5 +1,5 @@
 /*
- * driver.h: the driver's one global object and its configuration.
+ * vxl_driver.h: the driver's one global object and its configuration.
  *
  * Locking: vxlDriver fields are set once in vxlStateInitialize and are
  * read-only afterwards, except where a field's comment names its lock.
@@ -14,6 +14,8 @@
 #include "domain_event.h"
 #include "capabilities.h"
 #include "virclosecallbacks.h"
+#include "driver.h"
+#include "datatypes.h"
 
 #include "virtxl/backend.h"
 
@@ -59,8 +61,9 @@ struct _vxlDriver {
     virObjectEventState *domainEventState; /* self-locking */
 
     vxlBackend *backend;           /* immutable after init; thread-safe */
-    char *backendError;            /* why the backend failed to open, if
-                                      it did: reported at connectOpen */
+    virErrorPtr backendError;      /* why the backend failed to open, if
+                                      it did: raised again, unchanged, by
+                                      every connectOpen */
 
     virCaps *caps;                 /* guarded by lock; rebuilt on demand */
 

@@ -1,0 +1,83 @@
+/*
+ * domain.h: the domain lifecycle, as driver/ entry points use it.
+ *
+ * Conventions for every function here unless it says otherwise:
+ *  - called with @vm locked and a job held (virDomainObjBeginJob);
+ *  - the vm lock is dropped around backend calls (vxlDomainBackendEnter/
+ *    Exit), never the job, so other domains and read-only queries of this
+ *    one proceed while Xen works;
+ *  - errors are reported once, where detected; on failure the domain is
+ *    left exactly as it was before the call.
+ */
+#pragma once
+
+#include "vxl_internal.h"
+#include "vxl_driver.h"
+#include "domain_private.h"
+
+/* --- jobs and locking (domain_job.c) --- */
+
+int vxlDomainJobBegin(vxlDriver *driver, virDomainObj *vm, virDomainJob job);
+void vxlDomainJobEnd(virDomainObj *vm);
+/* Keep a reference and unlock @vm for a backend call; relock after. */
+void vxlDomainBackendEnter(virDomainObj *vm);
+void vxlDomainBackendExit(virDomainObj *vm);
+
+/* Look a domain up by UUID and lock it, or report VIR_ERR_NO_DOMAIN
+ * naming the UUID. Release with virDomainObjEndAPI. */
+virDomainObj *vxlDomainObjFromDomain(vxlDriver *driver, virDomainPtr dom);
+
+/* Queue a lifecycle event for @vm (may be called with or without the
+ * vm lock). */
+void vxlDomainEventLifecycle(vxlDriver *driver, virDomainObj *vm,
+                             int type, int detail);
+
+/* Count active domains; tells libvirtd (--timeout) whether to stay up. */
+void vxlDomainActiveChanged(vxlDriver *driver, bool active);
+
+/* --- start and stop (domain_start.c, domain_stop.c) --- */
+
+/* Build, create and (unless @paused) unpause @vm's domain. On success
+ * the domain is running (or paused), its status saved and the STARTED
+ * event queued. */
+int vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
+                   virDomainRunningReason reason);
+
+/* Destroy the Xen domain now and clean up (state SHUTOFF with @reason). */
+int vxlDomainObjDestroy(vxlDriver *driver, virDomainObj *vm,
+                     virDomainShutoffReason reason);
+
+/* After the Xen domain is gone: state SHUTOFF/@reason, id -1, status
+ * file removed, persistent def restored, transient domain removed from
+ * the list. Does not queue events. */
+void vxlDomainCleanup(vxlDriver *driver, virDomainObj *vm,
+                      virDomainShutoffReason reason);
+
+/* Save the live status (<domstatus>) of an active domain. */
+int vxlDomainSaveStatus(vxlDriver *driver, virDomainObj *vm);
+
+/* Remove a transient domain that is no longer active from the list. */
+void vxlDomainRemoveIfTransient(vxlDriver *driver, virDomainObj *vm);
+
+/* --- guest shutdown handling (domain_shutdown.c) --- */
+
+/* The backend's event callbacks (the driver passes them at open). */
+extern const vxlBackendEvents vxlDomainBackendEvents;
+
+/* Apply on_poweroff/on_reboot/on_crash to a domain whose guest stopped
+ * with @reason. Called with @vm locked and a job held. */
+void vxlDomainHandleShutdown(vxlDriver *driver, virDomainObj *vm,
+                             vxlShutdownReason reason);
+
+/* --- daemon start (domain_reconnect.c, domain_autostart.c) --- */
+
+/* Load status files, match them against the backend's live domains,
+ * then load persistent configs. */
+int vxlDomainLoadAll(vxlDriver *driver);
+void vxlDomainAutostartAll(vxlDriver *driver);
+
+/* --- simulated guest behaviour (domain_metadata.c) --- */
+
+/* Fill @script from <metadata><virtxl:guest .../></metadata>; defaults
+ * where absent. Errors name the attribute (VIR_ERR_XML_DETAIL). */
+int vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script);

@@ -1,0 +1,47 @@
+/*
+ * domain_autostart.c: start domains marked autostart when the daemon
+ * starts, once per host boot (libvirt's "autostarted" marker in the
+ * state dir keeps a daemon restart from starting them again).
+ */
+#include "vxl_internal.h"
+
+#include "domain.h"
+#include "vxl_driver.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.domain_autostart");
+
+void
+vxlDomainAutostartAll(vxlDriver *driver)
+{
+    virDomainObj **vms = NULL;
+    size_t nvms = 0;
+    bool autostart;
+    size_t i;
+
+    if (virDriverShouldAutostart(driver->cfg->stateDir, &autostart) < 0 ||
+        !autostart)
+        return;
+
+    virDomainObjListCollect(driver->domains, NULL, &vms, &nvms, NULL, 0);
+    for (i = 0; i < nvms; i++) {
+        virDomainObj *vm = vms[i];
+
+        virObjectLock(vm);
+        if (vm->autostart && !virDomainObjIsActive(vm)) {
+            if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) == 0) {
+                if (!virDomainObjIsActive(vm) &&
+                    vxlDomainStart(driver, vm, false,
+                                   VIR_DOMAIN_RUNNING_BOOTED) < 0)
+                    VIR_ERROR("failed to autostart domain %s: %s",
+                              vm->def->name, virGetLastErrorMessage());
+                vxlDomainJobEnd(vm);
+            }
+        }
+        virObjectUnlock(vm);
+    }
+    virObjectListFreeCount(vms, nvms);
+}

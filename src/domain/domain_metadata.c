@@ -1,0 +1,95 @@
+/*
+ * domain_metadata.c: simulated guest behaviour from the domain's metadata.
+ *
+ * A real guest decides for itself whether to honour a shutdown request,
+ * crash or reboot. The simulator's guests are told, by one element in
+ * the project's namespace, so tests can drive every path Xen can take:
+ *
+ *   <metadata>
+ *     <virtxl:guest xmlns:virtxl="https://virtxl.dev/xmlns/domain/1.0"
+ *                   boot-delay-ms="0" shutdown="honour|ignore|reboot"
+ *                   shutdown-delay-ms="300" crash-after-ms="..."
+ *                   reboot-after-ms="..." poweroff-after-ms="..."
+ *                   watchdog-after-ms="..." soft-reset-after-ms="..."/>
+ *   </metadata>
+ *
+ * Being metadata, it survives define/dumpxml untouched, and libvirt's
+ * virDomainSetMetadata can change it between starts.
+ */
+#include "vxl_internal.h"
+
+#include "domain.h"
+#include "virxml.h"
+#include "virerror.h"
+#include "virtxl/virtxl.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+/* A guest that is asked to power off does so after this long, which is
+ * quick enough for tests and long enough to observe "in shutdown". */
+#define VXL_GUEST_DEFAULT_SHUTDOWN_DELAY_MS 300
+
+VIR_ENUM_DECL(vxlGuestShutdownPolicy);
+VIR_ENUM_IMPL(vxlGuestShutdownPolicy, VXL_GUEST_SHUTDOWN_REBOOT + 1,
+              "honour", "ignore", "reboot");
+
+static xmlNodePtr
+vxlDomainGuestScriptNode(const virDomainDef *def)
+{
+    xmlNodePtr n;
+
+    if (!def->metadata)
+        return NULL;
+    for (n = def->metadata->children; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+            STREQ((const char *)n->ns->href, VXL_XMLNS_URI) &&
+            STREQ((const char *)n->name, "guest"))
+            return n;
+    }
+    return NULL;
+}
+
+int
+vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script)
+{
+    static const struct {
+        const char *attr;
+        size_t offset;
+    } times[] = {
+        { "boot-delay-ms", offsetof(vxlGuestScript, bootDelayMs) },
+        { "shutdown-delay-ms", offsetof(vxlGuestScript, shutdownDelayMs) },
+        { "crash-after-ms", offsetof(vxlGuestScript, crashAfterMs) },
+        { "reboot-after-ms", offsetof(vxlGuestScript, rebootAfterMs) },
+        { "poweroff-after-ms", offsetof(vxlGuestScript, poweroffAfterMs) },
+        { "watchdog-after-ms", offsetof(vxlGuestScript, watchdogAfterMs) },
+        { "soft-reset-after-ms", offsetof(vxlGuestScript, softResetAfterMs) },
+    };
+    vxlGuestScript tmp = { .shutdownDelayMs = VXL_GUEST_DEFAULT_SHUTDOWN_DELAY_MS };
+    xmlNodePtr node = vxlDomainGuestScriptNode(def);
+    g_autofree char *policy = NULL;
+    size_t i;
+
+    if (node) {
+        for (i = 0; i < G_N_ELEMENTS(times); i++) {
+            unsigned int *field = (unsigned int *)((char *)&tmp + times[i].offset);
+
+            /* virXMLPropUInt names the element and attribute in its error */
+            if (virXMLPropUInt(node, times[i].attr, 10, VIR_XML_PROP_NONE,
+                               field) < 0)
+                return -1;
+        }
+        if ((policy = virXMLPropString(node, "shutdown"))) {
+            int p = vxlGuestShutdownPolicyTypeFromString(policy);
+
+            if (p < 0) {
+                virReportError(VIR_ERR_XML_DETAIL,
+                               _("<virtxl:guest shutdown='%s'> is not known; use honour, ignore or reboot"),
+                               policy);
+                return -1;
+            }
+            tmp.onShutdownRequest = p;
+        }
+    }
+    *script = tmp;
+    return 0;
+}

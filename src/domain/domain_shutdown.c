@@ -1,0 +1,308 @@
+/*
+ * domain_shutdown.c: what happens when a guest stops running.
+ *
+ * Xen does not destroy a domain whose guest powered off, rebooted or
+ * crashed: the domain lingers in "shutdown" state with a reason, and the
+ * toolstack decides. Like xl, we apply the domain's lifecycle actions:
+ *
+ *   reason            action from      libvirt shutoff reason / event
+ *   poweroff          on_poweroff      SHUTDOWN, STOPPED/SHUTDOWN
+ *   reboot            on_reboot        SHUTDOWN, REBOOT then restart
+ *   soft_reset        on_reboot        (libvirt has no on_soft_reset)
+ *   crash, watchdog   on_crash         CRASHED, CRASHED/PANICKED
+ *   suspend           none             the guest is being saved
+ *
+ * Actions: destroy; restart; rename-restart (the dead domain is kept
+ * under "<name>--incarnation-<domid>", as xl does, and a fresh one
+ * started); preserve (kept, state shutdown or crashed, until destroyed);
+ * coredump-destroy and coredump-restart (dump under the dump dir first).
+ *
+ * Backend events arrive on libvirt's event loop thread, which must never
+ * block, so each is handed to a worker thread that takes the domain's
+ * job like any API call would.
+ */
+#include "vxl_internal.h"
+
+#include "domain.h"
+#include "backend_call.h"
+#include "virerror.h"
+#include "virlog.h"
+#include "virthread.h"
+#include "virtime.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.domain_shutdown");
+
+/* Reboot-loop guard: a guest that dies this soon after starting, this
+ * many times in a row, is not restarted again (xl has the same guard). */
+#define VXL_QUICK_RESTART_MS 1000
+#define VXL_QUICK_RESTART_LIMIT 10
+
+typedef struct {
+    vxlDriver *driver;
+    uint32_t domid;
+    bool death;                    /* true: domain vanished */
+    vxlShutdownReason reason;
+} vxlDomainEventJob;
+
+static bool
+vxlDomainReasonIsCrash(vxlShutdownReason reason)
+{
+    return reason == VXL_SHUTDOWN_CRASH || reason == VXL_SHUTDOWN_WATCHDOG;
+}
+
+static int
+vxlDomainCoreDump(vxlDriver *driver, virDomainObj *vm)
+{
+    g_autofree char *path = NULL;
+    unsigned long long now = 0;
+    uint32_t domid = vm->def->id;
+    int rc;
+
+    ignore_value(virTimeMillisNow(&now));
+    path = g_strdup_printf("%s/%s-%u-%llu.core", driver->cfg->dumpDir,
+                           vm->def->name, domid, now / 1000);
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainCoreDump(driver->backend, domid, path);
+    vxlDomainBackendExit(vm);
+    if (rc < 0) {
+        VIR_WARN("core dump of domain %s failed: %s", vm->def->name,
+                 virGetLastErrorMessage());
+        return -1;
+    }
+    VIR_INFO("core of domain %s dumped to %s", vm->def->name, path);
+    return 0;
+}
+
+/* Restart after a guest-initiated stop: the old domain is already gone
+ * (or renamed away) and cleaned up. */
+static void
+vxlDomainRestart(vxlDriver *driver, virDomainObj *vm)
+{
+    vxlDomainPriv *priv = vxlDomainPrivGet(vm);
+    unsigned int quick = priv->quickRestarts;
+
+    if (quick >= VXL_QUICK_RESTART_LIMIT) {
+        VIR_WARN("domain %s died %u times within %d ms of starting; not restarting it again",
+                 vm->def->name, quick, VXL_QUICK_RESTART_MS);
+        priv->quickRestarts = 0;
+        vxlDomainRemoveIfTransient(driver, vm);
+        return;
+    }
+    if (vxlDomainStart(driver, vm, false, VIR_DOMAIN_RUNNING_BOOTED) < 0) {
+        VIR_WARN("cannot restart domain %s: %s", vm->def->name,
+                 virGetLastErrorMessage());
+        vxlDomainRemoveIfTransient(driver, vm);
+        return;
+    }
+    priv->quickRestarts = quick;
+    ignore_value(vxlDomainSaveStatus(driver, vm));
+}
+
+/* Stop the domain's current incarnation: destroyed, or for rename-restart
+ * renamed away and kept in Xen. Then libvirt's state becomes shutoff. */
+static int
+vxlDomainStopIncarnation(vxlDriver *driver, virDomainObj *vm, bool keep,
+                         virDomainShutoffReason shutoffReason,
+                         int stoppedDetail)
+{
+    uint32_t domid = vm->def->id;
+    int rc;
+
+    if (keep) {
+        g_autofree char *name = g_strdup_printf("%s--incarnation-%u",
+                                                vm->def->name, domid);
+
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainRename(driver->backend, domid, name);
+        vxlDomainBackendExit(vm);
+        if (rc < 0)
+            return -1;
+        VIR_INFO("kept dead domain %u as %s", domid, name);
+        vxlDomainCleanup(driver, vm, shutoffReason);
+    } else if (vxlDomainObjDestroy(driver, vm, shutoffReason) < 0) {
+        return -1;
+    }
+    vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED, stoppedDetail);
+    return 0;
+}
+
+void
+vxlDomainHandleShutdown(vxlDriver *driver, virDomainObj *vm,
+                        vxlShutdownReason reason)
+{
+    vxlDomainPriv *priv = vxlDomainPrivGet(vm);
+    bool crashed = vxlDomainReasonIsCrash(reason);
+    virDomainShutoffReason shutoffReason = crashed ?
+        VIR_DOMAIN_SHUTOFF_CRASHED : VIR_DOMAIN_SHUTOFF_SHUTDOWN;
+    int stoppedDetail = crashed ?
+        VIR_DOMAIN_EVENT_STOPPED_CRASHED : VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN;
+    virDomainLifecycleAction action;
+    unsigned long long now = 0;
+
+    switch (reason) {
+    case VXL_SHUTDOWN_POWEROFF:
+        action = vm->def->onPoweroff;
+        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SHUTDOWN,
+                                priv->shutdownRequested ?
+                                VIR_DOMAIN_EVENT_SHUTDOWN_HOST :
+                                VIR_DOMAIN_EVENT_SHUTDOWN_GUEST);
+        break;
+    case VXL_SHUTDOWN_REBOOT:
+    case VXL_SHUTDOWN_SOFT_RESET:
+        action = vm->def->onReboot;
+        virObjectEventStateQueue(driver->domainEventState,
+                                 virDomainEventRebootNewFromObj(vm));
+        break;
+    case VXL_SHUTDOWN_CRASH:
+    case VXL_SHUTDOWN_WATCHDOG:
+        action = vm->def->onCrash;
+        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_CRASHED,
+                                VIR_DOMAIN_EVENT_CRASHED_PANICKED);
+        break;
+    case VXL_SHUTDOWN_SUSPEND:
+        /* The guest suspended itself for a save; the save path owns it. */
+        return;
+    default:
+        VIR_WARN("domain %s stopped for unknown reason %d; destroying it",
+                 vm->def->name, reason);
+        action = VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY;
+        break;
+    }
+
+    ignore_value(virTimeMillisNow(&now));
+    if (priv->startedAt && now - priv->startedAt < VXL_QUICK_RESTART_MS)
+        priv->quickRestarts++;
+    else
+        priv->quickRestarts = 0;
+
+    VIR_INFO("domain %s (domid %d) stopped, reason %d, action %s",
+             vm->def->name, vm->def->id, reason,
+             virDomainLifecycleActionTypeToString(action));
+
+    switch (action) {
+    case VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY:
+        ignore_value(vxlDomainCoreDump(driver, vm));
+        G_GNUC_FALLTHROUGH;
+    case VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY:
+        if (vxlDomainStopIncarnation(driver, vm, false, shutoffReason,
+                                     stoppedDetail) == 0)
+            vxlDomainRemoveIfTransient(driver, vm);
+        break;
+
+    case VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART:
+        ignore_value(vxlDomainCoreDump(driver, vm));
+        G_GNUC_FALLTHROUGH;
+    case VIR_DOMAIN_LIFECYCLE_ACTION_RESTART:
+        if (vxlDomainStopIncarnation(driver, vm, false, shutoffReason,
+                                     stoppedDetail) == 0)
+            vxlDomainRestart(driver, vm);
+        break;
+
+    case VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME:
+        if (vxlDomainStopIncarnation(driver, vm, true, shutoffReason,
+                                     stoppedDetail) == 0)
+            vxlDomainRestart(driver, vm);
+        break;
+
+    case VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE:
+        /* Xen keeps the dead domain and its memory; so do we, visibly,
+         * until someone destroys it. */
+        if (crashed)
+            virDomainObjSetState(vm, VIR_DOMAIN_CRASHED,
+                                 VIR_DOMAIN_CRASHED_PANICKED);
+        else
+            virDomainObjSetState(vm, VIR_DOMAIN_SHUTDOWN,
+                                 VIR_DOMAIN_SHUTDOWN_USER);
+        ignore_value(vxlDomainSaveStatus(driver, vm));
+        break;
+
+    case VIR_DOMAIN_LIFECYCLE_ACTION_LAST:
+    default:
+        virReportEnumRangeError(virDomainLifecycleAction, action);
+        break;
+    }
+}
+
+static void
+vxlDomainHandleDeath(vxlDriver *driver, virDomainObj *vm)
+{
+    VIR_INFO("domain %s (domid %d) disappeared from Xen",
+             vm->def->name, vm->def->id);
+    vxlDomainCleanup(driver, vm, VIR_DOMAIN_SHUTOFF_DESTROYED);
+    vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                            VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    vxlDomainRemoveIfTransient(driver, vm);
+}
+
+static void
+vxlDomainEventWorker(void *opaque)
+{
+    g_autofree vxlDomainEventJob *job = opaque;
+    virDomainObj *vm;
+
+    if (!(vm = virDomainObjListFindByID(job->driver->domains, job->domid))) {
+        VIR_DEBUG("event for domid %u, which no libvirt domain has", job->domid);
+        return;
+    }
+    if (vxlDomainJobBegin(job->driver, vm, VIR_JOB_MODIFY) < 0) {
+        VIR_WARN("cannot handle event of domain %s: %s", vm->def->name,
+                 virGetLastErrorMessage());
+        goto cleanup;
+    }
+    /* Destroyed or restarted while we waited for the job. */
+    if (vm->def->id != (int)job->domid)
+        goto endjob;
+
+    if (job->death)
+        vxlDomainHandleDeath(job->driver, vm);
+    else
+        vxlDomainHandleShutdown(job->driver, vm, job->reason);
+
+ endjob:
+    vxlDomainJobEnd(vm);
+ cleanup:
+    virDomainObjEndAPI(&vm);
+}
+
+static void
+vxlDomainEventDispatch(vxlDomainEventJob *job)
+{
+    virThread thread;
+    g_autofree char *name = g_strdup_printf("vxl-ev-%u", job->domid);
+
+    if (virThreadCreateFull(&thread, false, vxlDomainEventWorker, name,
+                            false, job) < 0) {
+        VIR_ERROR("cannot start a thread to handle an event of domid %u",
+                  job->domid);
+        g_free(job);
+    }
+}
+
+static void
+vxlDomainOnShutdown(uint32_t domid, vxlShutdownReason reason, void *opaque)
+{
+    vxlDomainEventJob *job = g_new0(vxlDomainEventJob, 1);
+
+    job->driver = opaque;
+    job->domid = domid;
+    job->reason = reason;
+    vxlDomainEventDispatch(job);
+}
+
+static void
+vxlDomainOnDeath(uint32_t domid, void *opaque)
+{
+    vxlDomainEventJob *job = g_new0(vxlDomainEventJob, 1);
+
+    job->driver = opaque;
+    job->domid = domid;
+    job->death = true;
+    vxlDomainEventDispatch(job);
+}
+
+const vxlBackendEvents vxlDomainBackendEvents = {
+    .domainShutdown = vxlDomainOnShutdown,
+    .domainDeath = vxlDomainOnDeath,
+};

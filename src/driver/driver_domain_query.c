@@ -1,0 +1,271 @@
+/*
+ * driver_domain_query.c: what a domain is and how it is doing.
+ *
+ * Read-only queries take no job: they read the domain object under its
+ * lock and, where Xen knows better (memory held, CPU time), ask the
+ * backend with the lock dropped.
+ */
+#include "vxl_internal.h"
+
+#include <unistd.h>
+
+#include "driver_entry.h"
+#include "domain.h"
+#include "backend_call.h"
+#include "viraccessapicheck.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.driver_domain_query");
+
+int
+vxlDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    vxlDomainInfo xinfo = { 0 };
+    int ret = -1;
+
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (virDomainGetInfoEnsureACL(dom->conn, vm->def) < 0)
+        goto cleanup;
+
+    info->state = virDomainObjGetState(vm, NULL);
+    info->maxMem = virDomainDefGetMemoryTotal(vm->def);
+    info->nrVirtCpu = virDomainDefGetVcpus(vm->def);
+    info->memory = 0;
+    info->cpuTime = 0;
+
+    if (virDomainObjIsActive(vm)) {
+        uint32_t domid = vm->def->id;
+        int rc;
+
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainGetInfo(driver->backend, domid, &xinfo);
+        vxlDomainBackendExit(vm);
+        if (rc < 0)
+            goto cleanup;
+        info->memory = xinfo.currentKiB;
+        info->cpuTime = xinfo.cpuTimeNs;
+        info->nrVirtCpu = xinfo.vcpusOnline;
+    }
+    ret = 0;
+
+ cleanup:
+    vxlDomainInfoClear(&xinfo);
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags)
+{
+    virDomainObj *vm;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+        return -1;
+    if (virDomainGetStateEnsureACL(dom->conn, vm->def) < 0)
+        goto cleanup;
+    *state = virDomainObjGetState(vm, reason);
+    ret = 0;
+
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+char *
+vxlDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    virDomainDef *def;
+    char *ret = NULL;
+
+    virCheckFlags(VIR_DOMAIN_XML_COMMON_FLAGS, NULL);
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return NULL;
+    if (virDomainGetXMLDescEnsureACL(dom->conn, vm->def, flags) < 0)
+        goto cleanup;
+
+    if ((flags & VIR_DOMAIN_XML_INACTIVE) && vm->newDef)
+        def = vm->newDef;
+    else
+        def = vm->def;
+    ret = virDomainDefFormat(def, driver->xmlopt,
+                             virDomainDefFormatConvertXMLFlags(flags));
+
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainIsActive(virDomainPtr dom)
+{
+    virDomainObj *vm;
+    int ret = -1;
+
+    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+        return -1;
+    if (virDomainIsActiveEnsureACL(dom->conn, vm->def) == 0)
+        ret = virDomainObjIsActive(vm);
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainIsPersistent(virDomainPtr dom)
+{
+    virDomainObj *vm;
+    int ret = -1;
+
+    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+        return -1;
+    if (virDomainIsPersistentEnsureACL(dom->conn, vm->def) == 0)
+        ret = vm->persistent;
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainIsUpdated(virDomainPtr dom)
+{
+    virDomainObj *vm;
+    int ret = -1;
+
+    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+        return -1;
+    if (virDomainIsUpdatedEnsureACL(dom->conn, vm->def) == 0)
+        ret = vm->updated;
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainGetAutostart(virDomainPtr dom, int *autostart)
+{
+    virDomainObj *vm;
+    int ret = -1;
+
+    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+        return -1;
+    if (virDomainGetAutostartEnsureACL(dom->conn, vm->def) == 0) {
+        *autostart = vm->autostart;
+        ret = 0;
+    }
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+/* The autostart mark is a symlink autostart/NAME.xml -> ../NAME.xml, the
+ * layout every libvirt driver uses, so existing tooling understands it. */
+static int
+vxlDomainAutostartLink(vxlDriver *driver, virDomainObj *vm, bool enable)
+{
+    g_autofree char *configFile = virDomainConfigFile(driver->cfg->configDir,
+                                                      vm->def->name);
+    g_autofree char *linkFile = virDomainConfigFile(driver->cfg->autostartDir,
+                                                    vm->def->name);
+
+    if (enable) {
+        if (g_mkdir_with_parents(driver->cfg->autostartDir, 0777) < 0) {
+            virReportSystemError(errno, _("cannot create autostart directory %s"),
+                                 driver->cfg->autostartDir);
+            return -1;
+        }
+        if (symlink(configFile, linkFile) < 0 && errno != EEXIST) {
+            virReportSystemError(errno, _("failed to create symlink '%s' to '%s'"),
+                                 linkFile, configFile);
+            return -1;
+        }
+    } else if (unlink(linkFile) < 0 && errno != ENOENT && errno != ENOTDIR) {
+        virReportSystemError(errno, _("failed to delete symlink '%s'"), linkFile);
+        return -1;
+    }
+    return 0;
+}
+
+int
+vxlDomainSetAutostart(virDomainPtr dom, int autostart)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    int ret = -1;
+
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (virDomainSetAutostartEnsureACL(dom->conn, vm->def) < 0)
+        goto cleanup;
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+        goto cleanup;
+
+    if (!vm->persistent) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot set autostart for transient domain '%s'"),
+                       vm->def->name);
+        goto endjob;
+    }
+    autostart = !!autostart;
+    if (vm->autostart != autostart) {
+        if (vxlDomainAutostartLink(driver, vm, autostart) < 0)
+            goto endjob;
+        vm->autostart = autostart;
+    }
+    ret = 0;
+
+ endjob:
+    vxlDomainJobEnd(vm);
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+char *
+vxlDomainGetOSType(virDomainPtr dom)
+{
+    virDomainObj *vm;
+    char *ret = NULL;
+
+    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+        return NULL;
+    if (virDomainGetOSTypeEnsureACL(dom->conn, vm->def) == 0)
+        ret = g_strdup(virDomainOSTypeToString(vm->def->os.type));
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+unsigned long long
+vxlDomainGetMaxMemory(virDomainPtr dom)
+{
+    virDomainObj *vm;
+    unsigned long long ret = 0;
+
+    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+        return 0;
+    if (virDomainGetMaxMemoryEnsureACL(dom->conn, vm->def) == 0)
+        ret = virDomainDefGetMemoryTotal(vm->def);
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
+{
+    virDomainObj *vm;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+        return -1;
+    if (virDomainHasManagedSaveImageEnsureACL(dom->conn, vm->def) == 0)
+        ret = vm->hasManagedSave;
+    virDomainObjEndAPI(&vm);
+    return ret;
+}

@@ -1,0 +1,90 @@
+/*
+ * driver_entry.h: the driver table's functions, grouped by the file that
+ * implements them. Each is "vxl" + the virHypervisorDriver field name.
+ */
+#pragma once
+
+#include "vxl_driver.h"
+
+/* driver_state.c */
+virDrvStateInitResult vxlStateInitialize(bool privileged, const char *root,
+                                         bool monolithic,
+                                         virStateInhibitCallback callback,
+                                         void *opaque);
+int vxlStateCleanup(void);
+int vxlStateReload(void);
+
+/* driver_connect.c */
+virDrvOpenStatus vxlConnectOpen(virConnectPtr conn, virConnectAuthPtr auth,
+                                virConf *conf, unsigned int flags);
+int vxlConnectClose(virConnectPtr conn);
+const char *vxlConnectGetType(virConnectPtr conn);
+int vxlConnectGetVersion(virConnectPtr conn, unsigned long *version);
+char *vxlConnectGetHostname(virConnectPtr conn);
+int vxlConnectGetMaxVcpus(virConnectPtr conn, const char *type);
+char *vxlConnectGetCapabilities(virConnectPtr conn);
+char *vxlConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
+int vxlConnectIsAlive(virConnectPtr conn);
+int vxlConnectIsSecure(virConnectPtr conn);
+int vxlConnectIsEncrypted(virConnectPtr conn);
+int vxlConnectSupportsFeature(virConnectPtr conn, int feature);
+int vxlNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
+unsigned long long vxlNodeGetFreeMemory(virConnectPtr conn);
+int vxlNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
+                              int startCell, int maxCells);
+
+/* driver_events.c */
+int vxlConnectDomainEventRegister(virConnectPtr conn,
+                                  virConnectDomainEventCallback callback,
+                                  void *opaque, virFreeCallback freecb);
+int vxlConnectDomainEventDeregister(virConnectPtr conn,
+                                    virConnectDomainEventCallback callback);
+int vxlConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom,
+                                     int eventID,
+                                     virConnectDomainEventGenericCallback callback,
+                                     void *opaque, virFreeCallback freecb);
+int vxlConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
+
+/* driver_domain_list.c */
+int vxlConnectListDomains(virConnectPtr conn, int *ids, int maxids);
+int vxlConnectNumOfDomains(virConnectPtr conn);
+int vxlConnectListDefinedDomains(virConnectPtr conn, char **const names,
+                                 int maxnames);
+int vxlConnectNumOfDefinedDomains(virConnectPtr conn);
+int vxlConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
+                             unsigned int flags);
+virDomainPtr vxlDomainLookupByID(virConnectPtr conn, int id);
+virDomainPtr vxlDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+virDomainPtr vxlDomainLookupByName(virConnectPtr conn, const char *name);
+
+/* driver_lifecycle.c */
+virDomainPtr vxlDomainDefineXML(virConnectPtr conn, const char *xml);
+virDomainPtr vxlDomainDefineXMLFlags(virConnectPtr conn, const char *xml,
+                                     unsigned int flags);
+int vxlDomainUndefine(virDomainPtr dom);
+int vxlDomainUndefineFlags(virDomainPtr dom, unsigned int flags);
+int vxlDomainCreate(virDomainPtr dom);
+int vxlDomainCreateWithFlags(virDomainPtr dom, unsigned int flags);
+virDomainPtr vxlDomainCreateXML(virConnectPtr conn, const char *xml,
+                                unsigned int flags);
+int vxlDomainDestroy(virDomainPtr dom);
+int vxlDomainDestroyFlags(virDomainPtr dom, unsigned int flags);
+int vxlDomainShutdown(virDomainPtr dom);
+int vxlDomainShutdownFlags(virDomainPtr dom, unsigned int flags);
+int vxlDomainReboot(virDomainPtr dom, unsigned int flags);
+int vxlDomainSuspend(virDomainPtr dom);
+int vxlDomainResume(virDomainPtr dom);
+
+/* driver_domain_query.c */
+int vxlDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
+int vxlDomainGetState(virDomainPtr dom, int *state, int *reason,
+                      unsigned int flags);
+char *vxlDomainGetXMLDesc(virDomainPtr dom, unsigned int flags);
+int vxlDomainIsActive(virDomainPtr dom);
+int vxlDomainIsPersistent(virDomainPtr dom);
+int vxlDomainIsUpdated(virDomainPtr dom);
+int vxlDomainGetAutostart(virDomainPtr dom, int *autostart);
+int vxlDomainSetAutostart(virDomainPtr dom, int autostart);
+char *vxlDomainGetOSType(virDomainPtr dom);
+unsigned long long vxlDomainGetMaxMemory(virDomainPtr dom);
+int vxlDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);

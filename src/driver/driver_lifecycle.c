@@ -1,0 +1,483 @@
+/*
+ * driver_lifecycle.c: define, undefine, start, stop, pause, resume.
+ *
+ * Each entry point: check flags, find the domain, ACL check, begin job,
+ * check state, one call into domain/, end job, queue the event.
+ */
+#include "vxl_internal.h"
+
+#include "driver_entry.h"
+#include "domain.h"
+#include "backend_call.h"
+#include "viraccessapicheck.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.driver_lifecycle");
+
+/* ---------- define / undefine ---------- */
+
+/*
+ * Hold the job of an existing domain of the same UUID while its
+ * definition is replaced, so a define never swaps vm->def under a start
+ * or a shutdown handler that has dropped the lock for a backend call.
+ * Sets *@vm to the domain (locked, job held), or NULL if there is none.
+ */
+static int
+vxlDomainDefineLockExisting(const virDomainDef *def, virDomainObj **vm)
+{
+    *vm = virDomainObjListFindByUUID(vxl_driver->domains, def->uuid);
+    if (!*vm)
+        return 0;
+    if (vxlDomainJobBegin(vxl_driver, *vm, VIR_JOB_MODIFY) < 0) {
+        virDomainObjEndAPI(vm);
+        return -1;
+    }
+    return 0;
+}
+
+virDomainPtr
+vxlDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    vxlDriver *driver = vxl_driver;
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(virDomainDef) oldDef = NULL;
+    virDomainObj *existing = NULL;
+    virDomainObj *vm = NULL;
+    virDomainPtr dom = NULL;
+    unsigned int parseFlags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
+    bool wasPersistent = false;
+
+    virCheckFlags(VIR_DOMAIN_DEFINE_VALIDATE, NULL);
+    if (flags & VIR_DOMAIN_DEFINE_VALIDATE)
+        parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
+
+    if (!(def = virDomainDefParseString(xml, driver->xmlopt, NULL, parseFlags)))
+        return NULL;
+    if (virDomainDefineXMLFlagsEnsureACL(conn, def) < 0)
+        return NULL;
+
+    if (vxlDomainDefineLockExisting(def, &existing) < 0)
+        return NULL;
+    if (existing) {
+        wasPersistent = existing->persistent;
+        virObjectUnlock(existing);
+    }
+
+    if (!(vm = virDomainObjListAdd(driver->domains, &def, driver->xmlopt,
+                                   0, &oldDef)))
+        goto cleanup;
+    vm->persistent = 1;
+
+    if (virDomainDefSave(vm->newDef ? vm->newDef : vm->def, driver->xmlopt,
+                         driver->cfg->configDir) < 0) {
+        /* Put back what was there: the old definition, or nothing. */
+        if (!existing) {
+            virDomainObjListRemove(driver->domains, vm);
+        } else {
+            if (oldDef)
+                virDomainObjAssignDef(vm, &oldDef, false, NULL);
+            else
+                g_clear_pointer(&vm->newDef, virDomainDefFree);
+            vm->persistent = wasPersistent;
+        }
+        goto cleanup;
+    }
+
+    vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_DEFINED,
+                            oldDef ? VIR_DOMAIN_EVENT_DEFINED_UPDATED :
+                                     VIR_DOMAIN_EVENT_DEFINED_ADDED);
+    dom = virGetDomain(conn, vm->def->name, vm->def->uuid, vm->def->id);
+
+ cleanup:
+    if (vm)
+        virDomainObjEndAPI(&vm);
+    if (existing) {
+        virObjectLock(existing);
+        vxlDomainJobEnd(existing);
+        virDomainObjEndAPI(&existing);
+    }
+    return dom;
+}
+
+virDomainPtr
+vxlDomainDefineXML(virConnectPtr conn, const char *xml)
+{
+    return vxlDomainDefineXMLFlags(conn, xml, 0);
+}
+
+int
+vxlDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    int ret = -1;
+
+    /* No NVRAM, snapshot or checkpoint metadata is kept by this driver,
+     * so those flags have nothing to remove. */
+    virCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                  VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+                  VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
+                  VIR_DOMAIN_UNDEFINE_NVRAM |
+                  VIR_DOMAIN_UNDEFINE_KEEP_NVRAM, -1);
+
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (virDomainUndefineFlagsEnsureACL(dom->conn, vm->def) < 0)
+        goto cleanup;
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+        goto cleanup;
+
+    if (!vm->persistent) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot undefine transient domain '%s'"), vm->def->name);
+        goto endjob;
+    }
+    if (vm->hasManagedSave && !(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' has a managed save image; undefine it with the managed-save flag"),
+                       vm->def->name);
+        goto endjob;
+    }
+    if (virDomainDeleteConfig(driver->cfg->configDir, driver->cfg->autostartDir,
+                              vm) < 0)
+        goto endjob;
+
+    vm->autostart = 0;
+    vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_UNDEFINED,
+                            VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
+
+    /* A running domain lives on as a transient one, as in every libvirt
+     * driver; it disappears when it stops. */
+    if (virDomainObjIsActive(vm)) {
+        vm->persistent = 0;
+        g_clear_pointer(&vm->newDef, virDomainDefFree);
+        ignore_value(vxlDomainSaveStatus(driver, vm));
+    } else {
+        vxlDomainJobEnd(vm);
+        virDomainObjListRemove(driver->domains, vm);
+        ret = 0;
+        goto cleanup;
+    }
+    ret = 0;
+
+ endjob:
+    vxlDomainJobEnd(vm);
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainUndefine(virDomainPtr dom)
+{
+    return vxlDomainUndefineFlags(dom, 0);
+}
+
+/* ---------- start ---------- */
+
+int
+vxlDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_FORCE_BOOT, -1);
+
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (virDomainCreateWithFlagsEnsureACL(dom->conn, vm->def) < 0)
+        goto cleanup;
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+        goto cleanup;
+
+    vxlDomainPrivGet(vm)->quickRestarts = 0;
+    if (vxlDomainStart(driver, vm, !!(flags & VIR_DOMAIN_START_PAUSED),
+                       VIR_DOMAIN_RUNNING_BOOTED) < 0)
+        goto endjob;
+    dom->id = vm->def->id;
+    ret = 0;
+
+ endjob:
+    vxlDomainJobEnd(vm);
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainCreate(virDomainPtr dom)
+{
+    return vxlDomainCreateWithFlags(dom, 0);
+}
+
+virDomainPtr
+vxlDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    vxlDriver *driver = vxl_driver;
+    g_autoptr(virDomainDef) def = NULL;
+    virDomainObj *vm = NULL;
+    virDomainPtr dom = NULL;
+    unsigned int parseFlags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
+
+    virCheckFlags(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE, NULL);
+    if (flags & VIR_DOMAIN_START_VALIDATE)
+        parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
+
+    if (!(def = virDomainDefParseString(xml, driver->xmlopt, NULL, parseFlags)))
+        return NULL;
+    if (virDomainCreateXMLEnsureACL(conn, def) < 0)
+        return NULL;
+
+    /* CHECK_LIVE refuses a name or UUID that is already running. */
+    if (!(vm = virDomainObjListAdd(driver->domains, &def, driver->xmlopt,
+                                   VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
+                                   VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL)))
+        return NULL;
+
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0) {
+        if (!vm->persistent)
+            virDomainObjListRemove(driver->domains, vm);
+        goto cleanup;
+    }
+    if (vxlDomainStart(driver, vm, !!(flags & VIR_DOMAIN_START_PAUSED),
+                       VIR_DOMAIN_RUNNING_BOOTED) < 0) {
+        vxlDomainJobEnd(vm);
+        vxlDomainRemoveIfTransient(driver, vm);
+        goto cleanup;
+    }
+    dom = virGetDomain(conn, vm->def->name, vm->def->uuid, vm->def->id);
+    vxlDomainJobEnd(vm);
+
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return dom;
+}
+
+/* ---------- stop ---------- */
+
+int
+vxlDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    int ret = -1;
+
+    /* Xen has no gentler destroy: GRACEFUL is accepted and means the same. */
+    virCheckFlags(VIR_DOMAIN_DESTROY_GRACEFUL, -1);
+
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (virDomainDestroyFlagsEnsureACL(dom->conn, vm->def) < 0)
+        goto cleanup;
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_DESTROY) < 0)
+        goto cleanup;
+    if (virDomainObjCheckActive(vm) < 0)
+        goto endjob;
+
+    if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_DESTROYED) < 0)
+        goto endjob;
+    vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                            VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    dom->id = -1;
+    ret = 0;
+
+ endjob:
+    vxlDomainJobEnd(vm);
+    if (ret == 0)
+        vxlDomainRemoveIfTransient(driver, vm);
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainDestroy(virDomainPtr dom)
+{
+    return vxlDomainDestroyFlags(dom, 0);
+}
+
+/* A guest can only act on a request while it exists and is alive. */
+static int
+vxlDomainCheckGuestAlive(virDomainObj *vm, const char *what)
+{
+    int state = virDomainObjGetState(vm, NULL);
+
+    if (virDomainObjCheckActive(vm) < 0)
+        return -1;
+    if (state == VIR_DOMAIN_SHUTDOWN || state == VIR_DOMAIN_CRASHED) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot %s domain '%s': its guest has already stopped (state %s); destroy it instead"),
+                       what, vm->def->name, virDomainStateTypeToString(state));
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Xen asks a guest to stop through its PV control node; for an HVM guest
+ * without PV drivers libxl falls back to the ACPI power button. Both
+ * modes are what the flags name; other modes (agent, initctl, signal)
+ * do not exist for Xen guests.
+ */
+int
+vxlDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    int ret = -1;
+    int rc;
+
+    virCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN |
+                  VIR_DOMAIN_SHUTDOWN_PARAVIRT, -1);
+
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (virDomainShutdownFlagsEnsureACL(dom->conn, vm->def, flags) < 0)
+        goto cleanup;
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (vxlDomainCheckGuestAlive(vm, "shut down") < 0)
+        goto endjob;
+
+    vxlDomainPrivGet(vm)->shutdownRequested = true;
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainShutdown(driver->backend, vm->def->id);
+    vxlDomainBackendExit(vm);
+    if (rc < 0) {
+        vxlDomainPrivGet(vm)->shutdownRequested = false;
+        goto endjob;
+    }
+    ignore_value(vxlDomainSaveStatus(driver, vm));
+    ret = 0;
+
+ endjob:
+    vxlDomainJobEnd(vm);
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainShutdown(virDomainPtr dom)
+{
+    return vxlDomainShutdownFlags(dom, 0);
+}
+
+int
+vxlDomainReboot(virDomainPtr dom, unsigned int flags)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    int ret = -1;
+    int rc;
+
+    virCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN |
+                  VIR_DOMAIN_REBOOT_PARAVIRT, -1);
+
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (virDomainRebootEnsureACL(dom->conn, vm->def, flags) < 0)
+        goto cleanup;
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (vxlDomainCheckGuestAlive(vm, "reboot") < 0)
+        goto endjob;
+
+    vxlDomainPrivGet(vm)->rebootRequested = true;
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainReboot(driver->backend, vm->def->id);
+    vxlDomainBackendExit(vm);
+    if (rc < 0) {
+        vxlDomainPrivGet(vm)->rebootRequested = false;
+        goto endjob;
+    }
+    ignore_value(vxlDomainSaveStatus(driver, vm));
+    ret = 0;
+
+ endjob:
+    vxlDomainJobEnd(vm);
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+/* ---------- pause / resume ---------- */
+
+int
+vxlDomainSuspend(virDomainPtr dom)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    int ret = -1;
+    int rc;
+
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (virDomainSuspendEnsureACL(dom->conn, vm->def) < 0)
+        goto cleanup;
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_SUSPEND) < 0)
+        goto cleanup;
+    if (vxlDomainCheckGuestAlive(vm, "suspend") < 0)
+        goto endjob;
+
+    /* Pausing a paused domain is a no-op, as in every libvirt driver. */
+    if (virDomainObjGetState(vm, NULL) != VIR_DOMAIN_PAUSED) {
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainPause(driver->backend, vm->def->id);
+        vxlDomainBackendExit(vm);
+        if (rc < 0)
+            goto endjob;
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+        ignore_value(vxlDomainSaveStatus(driver, vm));
+        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                                VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    }
+    ret = 0;
+
+ endjob:
+    vxlDomainJobEnd(vm);
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainResume(virDomainPtr dom)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    int ret = -1;
+    int rc;
+
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (virDomainResumeEnsureACL(dom->conn, vm->def) < 0)
+        goto cleanup;
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (vxlDomainCheckGuestAlive(vm, "resume") < 0)
+        goto endjob;
+
+    if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PAUSED) {
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainUnpause(driver->backend, vm->def->id);
+        vxlDomainBackendExit(vm);
+        if (rc < 0)
+            goto endjob;
+        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+        ignore_value(vxlDomainSaveStatus(driver, vm));
+        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED,
+                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    }
+    ret = 0;
+
+ endjob:
+    vxlDomainJobEnd(vm);
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}

@@ -1,0 +1,126 @@
+/*
+ * driver_register.c: the module's one exported symbol and its tables.
+ *
+ * Stock libvirtd dlopens libvirt_driver_libxl.so and calls libxlRegister.
+ * The module uses libvirt's private API, whose ABI is only stable within
+ * one libvirt version, so registration refuses a libvirt other than the
+ * one it was built against, naming both.
+ */
+#include "vxl_internal.h"
+
+#include "driver_entry.h"
+#include "virerror.h"
+#include "virlog.h"
+#include "virtxl/virtxl.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.driver_register");
+
+static virHypervisorDriver vxlHypervisorDriver = {
+    .name = "Xen",
+    .connectURIProbe = NULL,
+    .connectOpen = vxlConnectOpen,
+    .connectClose = vxlConnectClose,
+    .connectGetType = vxlConnectGetType,
+    .connectGetVersion = vxlConnectGetVersion,
+    .connectGetHostname = vxlConnectGetHostname,
+    .connectGetSysinfo = vxlConnectGetSysinfo,
+    .connectGetMaxVcpus = vxlConnectGetMaxVcpus,
+    .connectGetCapabilities = vxlConnectGetCapabilities,
+    .connectIsAlive = vxlConnectIsAlive,
+    .connectIsSecure = vxlConnectIsSecure,
+    .connectIsEncrypted = vxlConnectIsEncrypted,
+    .connectSupportsFeature = vxlConnectSupportsFeature,
+    .nodeGetInfo = vxlNodeGetInfo,
+    .nodeGetFreeMemory = vxlNodeGetFreeMemory,
+    .nodeGetCellsFreeMemory = vxlNodeGetCellsFreeMemory,
+    .connectListDomains = vxlConnectListDomains,
+    .connectNumOfDomains = vxlConnectNumOfDomains,
+    .connectListDefinedDomains = vxlConnectListDefinedDomains,
+    .connectNumOfDefinedDomains = vxlConnectNumOfDefinedDomains,
+    .connectListAllDomains = vxlConnectListAllDomains,
+    .domainLookupByID = vxlDomainLookupByID,
+    .domainLookupByUUID = vxlDomainLookupByUUID,
+    .domainLookupByName = vxlDomainLookupByName,
+    .domainDefineXML = vxlDomainDefineXML,
+    .domainDefineXMLFlags = vxlDomainDefineXMLFlags,
+    .domainUndefine = vxlDomainUndefine,
+    .domainUndefineFlags = vxlDomainUndefineFlags,
+    .domainCreate = vxlDomainCreate,
+    .domainCreateWithFlags = vxlDomainCreateWithFlags,
+    .domainCreateXML = vxlDomainCreateXML,
+    .domainDestroy = vxlDomainDestroy,
+    .domainDestroyFlags = vxlDomainDestroyFlags,
+    .domainShutdown = vxlDomainShutdown,
+    .domainShutdownFlags = vxlDomainShutdownFlags,
+    .domainReboot = vxlDomainReboot,
+    .domainSuspend = vxlDomainSuspend,
+    .domainResume = vxlDomainResume,
+    .domainGetInfo = vxlDomainGetInfo,
+    .domainGetState = vxlDomainGetState,
+    .domainGetXMLDesc = vxlDomainGetXMLDesc,
+    .domainIsActive = vxlDomainIsActive,
+    .domainIsPersistent = vxlDomainIsPersistent,
+    .domainIsUpdated = vxlDomainIsUpdated,
+    .domainGetAutostart = vxlDomainGetAutostart,
+    .domainSetAutostart = vxlDomainSetAutostart,
+    .domainGetOSType = vxlDomainGetOSType,
+    .domainGetMaxMemory = vxlDomainGetMaxMemory,
+    .domainHasManagedSaveImage = vxlDomainHasManagedSaveImage,
+    .connectDomainEventRegister = vxlConnectDomainEventRegister,
+    .connectDomainEventDeregister = vxlConnectDomainEventDeregister,
+    .connectDomainEventRegisterAny = vxlConnectDomainEventRegisterAny,
+    .connectDomainEventDeregisterAny = vxlConnectDomainEventDeregisterAny,
+};
+
+static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };
+
+static virConnectDriver vxlConnectDriver = {
+    .localOnly = true,
+    .uriSchemes = vxlURISchemes,
+    .hypervisorDriver = &vxlHypervisorDriver,
+};
+
+static virStateDriver vxlStateDriver = {
+    .name = "LIBXL",
+    .stateInitialize = vxlStateInitialize,
+    .stateCleanup = vxlStateCleanup,
+    .stateReload = vxlStateReload,
+};
+
+static int
+vxlCheckLibvirtVersion(void)
+{
+    unsigned long running = 0;
+
+    if (virGetVersion(&running, NULL, NULL) < 0)
+        return -1;
+    if (running != VXL_LIBVIRT_VERSION_NUMBER) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("virtxl's Xen driver was built for libvirt %d.%d.%d (Debian %s) but the running libvirt is %lu.%lu.%lu; rebuild the driver against this libvirt"),
+                       VXL_LIBVIRT_VERSION_NUMBER / 1000000,
+                       (VXL_LIBVIRT_VERSION_NUMBER / 1000) % 1000,
+                       VXL_LIBVIRT_VERSION_NUMBER % 1000,
+                       VXL_LIBVIRT_PACKAGE_VERSION,
+                       running / 1000000, (running / 1000) % 1000,
+                       running % 1000);
+        VIR_ERROR("%s", virGetLastErrorMessage());
+        return -1;
+    }
+    return 0;
+}
+
+VXL_EXPORT int libxlRegister(void);
+
+int
+libxlRegister(void)
+{
+    if (vxlCheckLibvirtVersion() < 0)
+        return -1;
+    if (virRegisterConnectDriver(&vxlConnectDriver, true) < 0)
+        return -1;
+    if (virRegisterStateDriver(&vxlStateDriver) < 0)
+        return -1;
+    return 0;
+}
