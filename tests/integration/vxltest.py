@@ -1,0 +1,260 @@
+"""Shared helpers for the integration tests.
+
+Every test class gets its own private libvirtd (scripts/virtxl-daemon):
+stock Debian libvirtd, this project's module, the simulator backend, all
+state under a temporary root. Tests drive it through python3-libvirt and
+through the real virsh binary, as users do.
+
+Run with Debian's /usr/bin/python3 (python3-libvirt is a Debian package).
+"""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+import uuid as uuidlib
+
+import libvirt
+
+TOP = os.environ.get("VXL_SOURCE_DIR") or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("VXL_BUILD_DIR") or os.path.join(TOP, "build")
+DAEMON = os.path.join(TOP, "scripts", "virtxl-daemon")
+SIM_NS = "https://virtxl.dev/xmlns/domain/1.0"
+
+
+class Daemon:
+    """A private libvirtd under a temporary root."""
+
+    def __init__(self, backend="sim", profile="intel-2s-vtd", conf=()):
+        self.root = tempfile.mkdtemp(prefix="vxl-test-")
+        self.backend = backend
+        self.profile = profile
+        self.conf = list(conf)
+        self.uri = None
+
+    def start(self):
+        args = [DAEMON, "start", self.root, "--backend", self.backend,
+                "--profile", self.profile]
+        for line in self.conf:
+            args += ["--conf", line]
+        env = dict(os.environ, VIRTXL_BUILD=BUILD)
+        out = subprocess.run(args, check=True, capture_output=True,
+                             text=True, env=env)
+        self.uri = out.stdout.strip().splitlines()[-1]
+        return self.uri
+
+    def stop(self):
+        subprocess.run([DAEMON, "stop", self.root], check=False)
+
+    def restart(self):
+        self.stop()
+        return self.start()
+
+    def cleanup(self):
+        self.stop()
+        if os.environ.get("VXL_KEEP_ROOTS"):
+            print("kept daemon root", self.root)
+        else:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def log(self):
+        try:
+            with open(os.path.join(self.root, "log", "libvirtd.log")) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def path(self, *parts):
+        return os.path.join(self.root, *parts)
+
+    def inject_fault(self, hook, nth=1):
+        """Make the nth next call of a backend hook fail."""
+        with open(self.path("run", "libxl", "fault-inject"), "w") as f:
+            f.write(f"{hook} {nth}\n")
+
+    def virsh(self, *args, check=True):
+        res = subprocess.run(["virsh", "-c", self.uri] + list(args),
+                             capture_output=True, text=True)
+        if check and res.returncode != 0:
+            raise AssertionError(
+                f"virsh {' '.join(args)} failed ({res.returncode}): "
+                f"{res.stderr.strip()}")
+        return res
+
+
+_event_loop_started = False
+_event_lock = threading.Lock()
+
+
+def start_event_loop():
+    """libvirt's default event loop, run in a daemon thread, once."""
+    global _event_loop_started
+    with _event_lock:
+        if _event_loop_started:
+            return
+        libvirt.virEventRegisterDefaultImpl()
+
+        def run():
+            while True:
+                libvirt.virEventRunDefaultImpl()
+
+        threading.Thread(target=run, daemon=True, name="libvirt-events").start()
+        _event_loop_started = True
+
+
+def wait_for(pred, timeout=10.0, interval=0.05, what="condition"):
+    end = time.monotonic() + timeout
+    while True:
+        val = pred()
+        if val:
+            return val
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def guest_xml(name, ostype="xen", memory_mib=256, current_mib=None, vcpus=1,
+              max_vcpus=None, uid=None, script=None, on_poweroff="destroy",
+              on_reboot="restart", on_crash="destroy", disks=1, nics=1):
+    """A small, schema-valid guest. @script: dict of <virtxl:guest> attrs."""
+    uid = uid or str(uuidlib.uuid4())
+    current = current_mib or memory_mib
+    max_vcpus = max_vcpus or vcpus
+    os_block = {
+        "xen": "<type arch='x86_64' machine='xenpv'>xen</type>"
+               "<kernel>/boot/vmlinuz</kernel><cmdline>console=hvc0</cmdline>",
+        "xenpvh": "<type arch='x86_64' machine='xenpvh'>xenpvh</type>"
+                  "<kernel>/boot/vmlinuz</kernel>",
+        "hvm": "<type arch='x86_64' machine='xenfv'>hvm</type>"
+               "<boot dev='hd'/>",
+    }[ostype]
+    devs = []
+    for i in range(disks):
+        dev = ("hd" if ostype == "hvm" else "xvd") + "abcdefgh"[i]
+        bus = "ide" if ostype == "hvm" else "xen"
+        devs.append(
+            f"<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+            f"<source file='/var/lib/xen/images/{name}-{i}.img'/>"
+            f"<target dev='{dev}' bus='{bus}'/></disk>")
+    for i in range(nics):
+        devs.append("<interface type='bridge'><source bridge='xenbr0'/></interface>")
+    meta = ""
+    if script:
+        attrs = " ".join(f"{k}='{v}'" for k, v in script.items())
+        meta = (f"<metadata><virtxl:guest xmlns:virtxl='{SIM_NS}' {attrs}/>"
+                f"</metadata>")
+    return f"""<domain type='xen'>
+  <name>{name}</name>
+  <uuid>{uid}</uuid>
+  {meta}
+  <memory unit='MiB'>{memory_mib}</memory>
+  <currentMemory unit='MiB'>{current}</currentMemory>
+  <vcpu current='{vcpus}'>{max_vcpus}</vcpu>
+  <os>{os_block}</os>
+  <on_poweroff>{on_poweroff}</on_poweroff>
+  <on_reboot>{on_reboot}</on_reboot>
+  <on_crash>{on_crash}</on_crash>
+  <devices>{''.join(devs)}</devices>
+</domain>"""
+
+
+class EventRecorder:
+    """Collects lifecycle (and reboot) events of one connection."""
+
+    def __init__(self, conn):
+        start_event_loop()
+        self.conn = conn
+        self.events = []
+        self.cond = threading.Condition()
+        self.ids = [
+            conn.domainEventRegisterAny(
+                None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, self._lifecycle, None),
+            conn.domainEventRegisterAny(
+                None, libvirt.VIR_DOMAIN_EVENT_ID_REBOOT, self._reboot, None),
+        ]
+
+    def _lifecycle(self, conn, dom, event, detail, opaque):
+        with self.cond:
+            self.events.append((dom.name(), event, detail))
+            self.cond.notify_all()
+
+    def _reboot(self, conn, dom, opaque):
+        with self.cond:
+            self.events.append((dom.name(), "reboot", None))
+            self.cond.notify_all()
+
+    def wait(self, name, event, detail=None, timeout=10.0):
+        """Wait for (and consume up to) a matching event; return it."""
+        end = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for i, ev in enumerate(self.events):
+                    if ev[0] == name and ev[1] == event and \
+                            (detail is None or ev[2] == detail):
+                        del self.events[:i + 1]
+                        return ev
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(
+                        f"no event {event}/{detail} for {name}; got {self.events}")
+                self.cond.wait(left)
+
+    def of(self, name):
+        with self.cond:
+            return [e for e in self.events if e[0] == name]
+
+    def close(self):
+        for cid in self.ids:
+            try:
+                self.conn.domainEventDeregisterAny(cid)
+            except libvirt.libvirtError:
+                pass
+
+
+class DaemonTestCase(unittest.TestCase):
+    """One private daemon per test class; a fresh connection per test."""
+
+    backend = "sim"
+    profile = "intel-2s-vtd"
+    conf = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.daemon = Daemon(cls.backend, cls.profile, cls.conf)
+        cls.daemon.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.daemon.cleanup()
+
+    def setUp(self):
+        start_event_loop()
+        self.conn = libvirt.open(self.daemon.uri)
+        self.addCleanup(self._close)
+
+    def _close(self):
+        # Leave no domain behind for the next test of the class.
+        try:
+            for dom in self.conn.listAllDomains():
+                if dom.isActive():
+                    dom.destroy()
+                if dom.isPersistent():
+                    dom.undefine()
+        except libvirt.libvirtError:
+            pass
+        self.conn.close()
+
+    def assertLibvirtError(self, code, fn, *args, msg_contains=None):
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            fn(*args)
+        err = cm.exception
+        self.assertEqual(err.get_error_code(), code,
+                         f"expected error code {code}, got "
+                         f"{err.get_error_code()}: {err}")
+        if msg_contains:
+            self.assertIn(msg_contains, str(err))
+        return err
