@@ -8,6 +8,8 @@
  *  - MACs are generated in Xen's OUI 00:16:3e, as xl does;
  *  - disks without a bus get Xen's PV bus, except HVM cdroms and
  *    hd* targets, which are emulated IDE as in xl;
+ *  - x86_64 HVM guests always have PAE;
+ *  - <os firmware='efi'|'bios'> is accepted (firmware auto-selection);
  *  - what Xen cannot honour is refused by translate/'s validators, so
  *    that a define fails instead of a later start.
  */
@@ -88,6 +90,12 @@ vxlDomainDefPostParse(virDomainDef *def, unsigned int parseFlags,
                        virArchToString(def->os.arch));
         return -1;
     }
+
+    /* A 64-bit HVM guest cannot enter long mode without PAE, and libvirt's
+     * absent <pae/> means "off" (which translate/ passes on to libxl), so
+     * x86_64 HVM guests always get it, as with libvirt's own Xen driver. */
+    if (def->os.type == VIR_DOMAIN_OSTYPE_HVM && def->os.arch == VIR_ARCH_X86_64)
+        def->features[VIR_DOMAIN_FEATURE_PAE] = VIR_TRISTATE_SWITCH_ON;
     return 0;
 }
 
@@ -130,7 +138,10 @@ vxlDomainXMLOptionNew(void)
         .domainValidateCallback = vxlDomainDefValidate,
         .macPrefix = VXL_MAC_PREFIX,
         .netPrefix = "vif",
+        /* FW_AUTOSELECT: <os firmware='efi'|'bios'> is how libvirt
+         * clients ask for UEFI; translate/ maps it to libxl's bios type. */
         .features = VIR_DOMAIN_DEF_FEATURE_USER_ALIAS |
+                    VIR_DOMAIN_DEF_FEATURE_FW_AUTOSELECT |
                     VIR_DOMAIN_DEF_FEATURE_NET_MODEL_STRING,
     };
 

@@ -27,6 +27,21 @@ int vxlValidateDomain(const virDomainDef *def);
  */
 int vxlTranslateDomain(const virDomainDef *def, libxl_domain_config *dcfg);
 
+/*
+ * One device, for hot-plug as well as for a whole domain. @def is the
+ * domain the device belongs (or is being added) to: what Xen can do
+ * depends on the guest type. vxlTranslate<Class>() validates first, so
+ * it refuses exactly what vxlValidate<Class>() refuses, with the same
+ * message; it fills an _init'ed @xdisk / @xnic and, on failure, leaves
+ * what it filled for the caller's _dispose.
+ */
+int vxlValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk);
+int vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
+                     libxl_device_disk *xdisk);
+int vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net);
+int vxlTranslateNet(const virDomainDef *def, const virDomainNetDef *net,
+                    libxl_device_nic *xnic);
+
 /* libxl_domain_config as JSON, the way xl and libxl print it; needs no
  * libxl_ctx. Returns NULL with an error reported on failure. */
 char *vxlTranslateConfigToJSON(libxl_domain_config *dcfg);

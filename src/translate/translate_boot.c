@@ -1,0 +1,229 @@
+/*
+ * translate_boot.c: how the guest boots.
+ *
+ * Covers <os><kernel>, <initrd> and <cmdline> (PV and PVH; HVM direct
+ * kernel boot, which qemu performs), <bootloader> and <bootloader_args>
+ * (PV and PVH, e.g. pygrub), and for HVM guests the firmware and
+ * <os><boot dev> (libxl's boot string). Firmware: <os firmware='efi'> or
+ * <loader type='pflash'> is OVMF; <os firmware='bios'>, or nothing, is
+ * SeaBIOS; the traditional <loader>.../hvmloader</loader> is accepted,
+ * since hvmloader is what Xen always runs first.
+ *
+ * Refuses a PV or PVH guest with nothing to boot, <bootloader> for HVM,
+ * firmware for PV and PVH, other loaders, NVRAM, secure boot, and
+ * per-device <boot order>.
+ */
+#include "vxl_internal.h"
+
+#include "translate_private.h"
+#include "util_enums.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+
+/* The traditional Xen HVM loader. Xen always starts an HVM guest in
+ * hvmloader, which then loads SeaBIOS or OVMF. libvirt's Xen configs
+ * have long named it as <loader>; xl likewise ignores a kernel= that
+ * names it. */
+static bool
+vxlBootLoaderIsHvmloader(const virDomainLoaderDef *loader)
+{
+    g_autofree char *base = NULL;
+
+    if (!loader->path)
+        return true;
+    base = g_path_get_basename(loader->path);
+    return STREQ(base, "hvmloader");
+}
+
+
+/* Whether the HVM firmware is OVMF rather than libxl's default,
+ * SeaBIOS. */
+static bool
+vxlBootWantsOVMF(const virDomainDef *def)
+{
+    return def->os.firmware == VIR_DOMAIN_OS_DEF_FIRMWARE_EFI ||
+           (def->os.loader && def->os.loader->type == VIR_DOMAIN_LOADER_TYPE_PFLASH);
+}
+
+
+static int
+vxlValidateBootHVM(const virDomainDef *def)
+{
+    const virDomainLoaderDef *loader = def->os.loader;
+
+    /* libxl runs a bootloader for PV and PVH guests only and silently
+     * skips it for HVM. */
+    if (def->os.bootloader) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<bootloader> is not supported for Xen HVM guests: libxl ignores it; boot from <os><boot dev> or <os><kernel>"));
+        return -1;
+    }
+
+    if (def->os.firmwareFeatures &&
+        (def->os.firmwareFeatures[VIR_DOMAIN_OS_DEF_FIRMWARE_FEATURE_SECURE_BOOT] == VIR_TRISTATE_BOOL_YES ||
+         def->os.firmwareFeatures[VIR_DOMAIN_OS_DEF_FIRMWARE_FEATURE_ENROLLED_KEYS] == VIR_TRISTATE_BOOL_YES)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<os><firmware><feature name='secure-boot'|'enrolled-keys' enabled='yes'> is not supported by Xen: its OVMF has no secure boot"));
+        return -1;
+    }
+
+    if (!loader)
+        return 0;
+
+    /* Xen's OVMF keeps no variable store. */
+    if (loader->nvram || loader->nvramTemplate) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<os><nvram> is not supported by Xen: its OVMF keeps no UEFI variable store"));
+        return -1;
+    }
+    if (loader->secure == VIR_TRISTATE_BOOL_YES) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<os><loader secure='yes'> is not supported by Xen"));
+        return -1;
+    }
+    /* libxl picks the SeaBIOS or OVMF that Xen was built with and takes
+     * no path for them: a pflash loader only says "OVMF". Any other
+     * loader would be silently replaced, so it is refused. */
+    if (loader->type != VIR_DOMAIN_LOADER_TYPE_PFLASH &&
+        !vxlBootLoaderIsHvmloader(loader)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<os><loader>%s</loader> is not supported by Xen: HVM guests run hvmloader with Xen's SeaBIOS, or its OVMF with <os firmware='efi'>"),
+                       loader->path);
+        return -1;
+    }
+    return 0;
+}
+
+
+static int
+vxlValidateBootDeviceOrder(const virDomainDef *def)
+{
+    size_t i;
+
+    /* libxl has only a boot string of device classes (disk, cdrom,
+     * network), not a per-device order. */
+    for (i = 0; i < def->ndisks; i++) {
+        if (def->disks[i]->info.bootIndex > 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<disk><boot order='%u'> is not supported by Xen: use <os><boot dev>"),
+                           def->disks[i]->info.bootIndex);
+            return -1;
+        }
+    }
+    for (i = 0; i < def->nnets; i++) {
+        if (def->nets[i]->info.bootIndex > 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<interface><boot order='%u'> is not supported by Xen: use <os><boot dev>"),
+                           def->nets[i]->info.bootIndex);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+
+int
+vxlValidateBoot(const virDomainDef *def)
+{
+    if (vxlValidateBootDeviceOrder(def) < 0)
+        return -1;
+
+    switch ((virDomainOSType)def->os.type) {
+    case VIR_DOMAIN_OSTYPE_HVM:
+        return vxlValidateBootHVM(def);
+
+    case VIR_DOMAIN_OSTYPE_XEN:
+    case VIR_DOMAIN_OSTYPE_XENPVH:
+        /* A PV or PVH guest has no firmware: libxl needs a kernel, or a
+         * bootloader to fetch one from the guest's disk. xl refuses such
+         * a config too. */
+        if (def->os.loader || def->os.firmware != VIR_DOMAIN_OS_DEF_FIRMWARE_NONE) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<os><loader> and <os firmware> are not supported for Xen PV and PVH guests: boot them with <kernel> (pvgrub included) or <bootloader>"));
+            return -1;
+        }
+        if (!def->os.kernel && !def->os.bootloader) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<os> needs <kernel> or <bootloader> for Xen PV and PVH guests: they have no firmware to boot from a disk"));
+            return -1;
+        }
+        return 0;
+
+    case VIR_DOMAIN_OSTYPE_LINUX:
+    case VIR_DOMAIN_OSTYPE_EXE:
+    case VIR_DOMAIN_OSTYPE_UML:
+        /* vxlValidateBasic() refuses these. */
+        return 0;
+    case VIR_DOMAIN_OSTYPE_LAST:
+    default:
+        virReportEnumRangeError(virDomainOSType, def->os.type);
+        return -1;
+    }
+}
+
+
+/* libxl's bootloader_args is an argv; libvirt keeps one string. Split it
+ * on blanks as xl does for a bootloader_args= string, so that the same
+ * text means the same arguments. */
+static libxl_string_list
+vxlBootSplitArgs(const char *args)
+{
+    g_auto(GStrv) words = g_strsplit_set(args, " \t\n", -1);
+    libxl_string_list list = g_new0(char *, g_strv_length(words) + 1);
+    size_t i;
+    size_t n = 0;
+
+    for (i = 0; words[i]; i++) {
+        if (*words[i])
+            list[n++] = g_strdup(words[i]);
+    }
+    return list;
+}
+
+
+static void
+vxlTranslateBootOrder(const virDomainDef *def, libxl_domain_build_info *b_info)
+{
+    char order[VIR_DOMAIN_BOOT_LAST + 1] = { 0 };
+    size_t i;
+
+    /* libvirt's post-parse gives an HVM guest at least <boot dev='hd'/>,
+     * so the string is never empty (libxl's default would be "cda"). */
+    for (i = 0; i < def->os.nBootDevs && i < VIR_DOMAIN_BOOT_LAST; i++)
+        order[i] = vxlEnumVirToXl(&vxlEnumBootDevice, def->os.bootDevs[i]);
+    b_info->u.hvm.boot = g_strdup(order);
+}
+
+
+int
+vxlTranslateBoot(const virDomainDef *def, libxl_domain_config *dcfg)
+{
+    libxl_domain_build_info *b_info = &dcfg->b_info;
+
+    if (vxlValidateBoot(def) < 0)
+        return -1;
+
+    /* The same three fields serve PV, PVH and HVM direct kernel boot. */
+    b_info->kernel = g_strdup(def->os.kernel);
+    b_info->ramdisk = g_strdup(def->os.initrd);
+    b_info->cmdline = g_strdup(def->os.cmdline);
+
+    if (b_info->type == LIBXL_DOMAIN_TYPE_HVM) {
+        /* Left unset, libxl picks SeaBIOS for the qemu-xen device model
+         * (the only one Debian builds), exactly as for an xl.cfg without
+         * bios=; an explicit <os firmware='bios'> says so explicitly. */
+        if (vxlBootWantsOVMF(def))
+            b_info->u.hvm.bios = LIBXL_BIOS_TYPE_OVMF;
+        else if (def->os.firmware == VIR_DOMAIN_OS_DEF_FIRMWARE_BIOS)
+            b_info->u.hvm.bios = LIBXL_BIOS_TYPE_SEABIOS;
+        vxlTranslateBootOrder(def, b_info);
+    } else {
+        b_info->bootloader = g_strdup(def->os.bootloader);
+        if (def->os.bootloaderArgs)
+            b_info->bootloader_args = vxlBootSplitArgs(def->os.bootloaderArgs);
+    }
+
+    return 0;
+}

@@ -1,0 +1,309 @@
+/*
+ * translate_disk.c: <disk> devices.
+ *
+ * Covers <disk type='file'|'block' device='disk'|'cdrom'> with
+ * <source file|dev> (pdev_path; none for an empty cdrom), <target dev>
+ * (vdev) and bus, <driver name> (backend: phy, qemu = qdisk, tap; the
+ * legacy "file" and "tap2" as aliases), <driver type> (format raw, qcow,
+ * qcow2, vhd, qed), <readonly/>, and <backenddomain name>.
+ *
+ * Refuses, for now: network and volume sources. For good: dir, nvme and
+ * vhost-user sources, floppy and lun devices, buses other than xen, ide
+ * and scsi, a bus that contradicts the target's name, other image
+ * formats, blktap, non-raw images on phy, empty hard disks, transient
+ * disks, and read-only disks that an HVM guest would see as IDE disks.
+ */
+#include "vxl_internal.h"
+
+#include "translate_private.h"
+#include "util_enums.h"
+#include "virerror.h"
+#include "virutil.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+
+/*
+ * The libxl backend for a <driver name>, or -1 if there is none.
+ * "file" is the xend-era name for a loop-mounted image; xl ignores that
+ * prefix ("file:/x.img") and lets libxl choose, as it does when no name
+ * is given: phy for a block device, qdisk for anything else. "tap2" was
+ * blktap2's name for what is now just tap.
+ */
+static int
+vxlDiskBackendFromDriverName(const char *name)
+{
+    if (!name || STREQ(name, "file"))
+        return LIBXL_DISK_BACKEND_UNKNOWN;
+    if (STREQ(name, "tap2"))
+        name = "tap";
+    return vxlEnumVirNameToXl(&vxlEnumDiskBackend, name);
+}
+
+
+/* The libxl format of @disk's image, or -1. libvirt leaves the format
+ * unset when <driver type> is absent; xl's default is raw. */
+static int
+vxlDiskFormat(const virDomainDiskDef *disk)
+{
+    if (disk->src->format == VIR_STORAGE_FILE_NONE)
+        return LIBXL_DISK_FORMAT_RAW;
+    return vxlEnumVirToXl(&vxlEnumDiskFormat, disk->src->format);
+}
+
+
+static bool
+vxlDiskIsEmpty(const virDomainDiskDef *disk)
+{
+    return !disk->src->path;
+}
+
+
+static int
+vxlValidateDiskSource(const virDomainDiskDef *disk)
+{
+    switch ((virStorageType)disk->src->type) {
+    case VIR_STORAGE_TYPE_NONE:
+    case VIR_STORAGE_TYPE_FILE:
+    case VIR_STORAGE_TYPE_BLOCK:
+        return 0;
+    case VIR_STORAGE_TYPE_NETWORK:
+    case VIR_STORAGE_TYPE_VOLUME:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<disk type='%s'> is not supported by the Xen driver yet: use type='file' or type='block'"),
+                       virStorageTypeToString(disk->src->type));
+        return -1;
+    case VIR_STORAGE_TYPE_DIR:
+    case VIR_STORAGE_TYPE_NVME:
+    case VIR_STORAGE_TYPE_VHOST_USER:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<disk type='%s'> is not supported by Xen: use type='file' or type='block'"),
+                       virStorageTypeToString(disk->src->type));
+        return -1;
+    case VIR_STORAGE_TYPE_LAST:
+    default:
+        virReportEnumRangeError(virStorageType, disk->src->type);
+        return -1;
+    }
+}
+
+
+/* libxl takes no bus: it derives it from the target's name alone (xvd*
+ * is PV only, hd* IDE, sd* SCSI for HVM guests). A bus that disagrees
+ * with the name would be silently ignored, so it is refused. */
+static int
+vxlValidateDiskBus(const virDomainDiskDef *disk)
+{
+    const char *prefix = NULL;
+
+    switch ((virDomainDiskBus)disk->bus) {
+    case VIR_DOMAIN_DISK_BUS_XEN:
+        prefix = "xvd";
+        break;
+    case VIR_DOMAIN_DISK_BUS_IDE:
+        prefix = "hd";
+        break;
+    case VIR_DOMAIN_DISK_BUS_SCSI:
+        prefix = "sd";
+        break;
+    case VIR_DOMAIN_DISK_BUS_NONE:
+        /* The parser's post-parse assigns a bus; nothing to check. */
+        return 0;
+    case VIR_DOMAIN_DISK_BUS_FDC:
+    case VIR_DOMAIN_DISK_BUS_VIRTIO:
+    case VIR_DOMAIN_DISK_BUS_USB:
+    case VIR_DOMAIN_DISK_BUS_UML:
+    case VIR_DOMAIN_DISK_BUS_SATA:
+    case VIR_DOMAIN_DISK_BUS_SD:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<disk><target bus='%s'> is not supported by Xen: use 'xen', or 'ide' or 'scsi' for HVM guests"),
+                       virDomainDiskBusTypeToString(disk->bus));
+        return -1;
+    case VIR_DOMAIN_DISK_BUS_LAST:
+    default:
+        virReportEnumRangeError(virDomainDiskBus, disk->bus);
+        return -1;
+    }
+
+    if (!STRPREFIX(disk->dst, prefix)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<disk><target dev='%s' bus='%s'> is not supported by Xen: Xen takes the bus from the device name, so use a %s* name for bus '%s'"),
+                       disk->dst, virDomainDiskBusTypeToString(disk->bus),
+                       prefix, virDomainDiskBusTypeToString(disk->bus));
+        return -1;
+    }
+    return 0;
+}
+
+
+static int
+vxlValidateDiskDriver(const virDomainDiskDef *disk)
+{
+    int backend = vxlDiskBackendFromDriverName(disk->driverName);
+    int format = vxlDiskFormat(disk);
+
+    if (format < 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<disk><driver type='%s'> is not supported by Xen: use raw, qcow, qcow2, vhd or qed"),
+                       virStorageFileFormatTypeToString(disk->src->format));
+        return -1;
+    }
+
+    switch (backend) {
+    case LIBXL_DISK_BACKEND_UNKNOWN:
+    case LIBXL_DISK_BACKEND_QDISK:
+        return 0;
+    case LIBXL_DISK_BACKEND_PHY:
+        /* blkback serves the bytes of a device or file as they are. */
+        if (format != LIBXL_DISK_FORMAT_RAW) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<disk><driver name='phy' type='%s'> is not supported by Xen: the phy backend serves raw images only; use name='qemu'"),
+                           virStorageFileFormatTypeToString(disk->src->format));
+            return -1;
+        }
+        return 0;
+    case LIBXL_DISK_BACKEND_TAP:
+        /* libxl keeps the name but, since blktap2 was removed, never
+         * finds a tap backend usable: the domain would fail to start. */
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<disk><driver name='%s'> is not supported by Xen: libxl has no blktap backend any more; use name='qemu'"),
+                       disk->driverName);
+        return -1;
+    default:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<disk><driver name='%s'> is not supported by Xen: use 'phy' or 'qemu', or leave it out to let Xen choose"),
+                       disk->driverName);
+        return -1;
+    }
+}
+
+
+int
+vxlValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk)
+{
+    int index;
+
+    switch ((virDomainDiskDevice)disk->device) {
+    case VIR_DOMAIN_DISK_DEVICE_DISK:
+    case VIR_DOMAIN_DISK_DEVICE_CDROM:
+        break;
+    case VIR_DOMAIN_DISK_DEVICE_FLOPPY:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<disk device='floppy'> is not supported by Xen: libxl gives guests no floppy drives"));
+        return -1;
+    case VIR_DOMAIN_DISK_DEVICE_LUN:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<disk device='lun'> is not supported by Xen: libxl has no SCSI command passthrough; use device='disk'"));
+        return -1;
+    case VIR_DOMAIN_DISK_DEVICE_LAST:
+    default:
+        virReportEnumRangeError(virDomainDiskDevice, disk->device);
+        return -1;
+    }
+
+    if (vxlValidateDiskSource(disk) < 0 ||
+        vxlValidateDiskBus(disk) < 0 ||
+        vxlValidateDiskDriver(disk) < 0)
+        return -1;
+
+    if (vxlDiskIsEmpty(disk) && disk->device != VIR_DOMAIN_DISK_DEVICE_CDROM) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<disk device='disk'><target dev='%s'> without <source> is not supported by Xen: only a cdrom may be empty"),
+                       disk->dst);
+        return -1;
+    }
+
+    if (disk->transient) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<disk><transient/> is not supported by Xen"));
+        return -1;
+    }
+
+    /* qemu emulates an HVM guest's first four disks (by number: hda and
+     * xvda alike) as IDE disks, unless they are sd*, and its IDE disks
+     * cannot be read-only: libxl would fail the start. */
+    if (def->os.type == VIR_DOMAIN_OSTYPE_HVM &&
+        disk->device == VIR_DOMAIN_DISK_DEVICE_DISK &&
+        disk->src->readonly &&
+        !STRPREFIX(disk->dst, "sd") &&
+        (index = virDiskNameToIndex(disk->dst)) >= 0 && index < 4) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<disk><readonly/> is not supported by Xen for <target dev='%s'> of an HVM guest: qemu emulates it as an IDE disk, which cannot be read-only; use an sd* or a later xvd* target"),
+                       disk->dst);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+int
+vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
+                 libxl_device_disk *xdisk)
+{
+    if (vxlValidateDisk(def, disk) < 0)
+        return -1;
+
+    xdisk->pdev_path = g_strdup(disk->src->path);
+    xdisk->vdev = g_strdup(disk->dst);
+    xdisk->backend = vxlDiskBackendFromDriverName(disk->driverName);
+    /* libxl insists on the "empty" format for a cdrom without media. */
+    xdisk->format = vxlDiskIsEmpty(disk) ? LIBXL_DISK_FORMAT_EMPTY : vxlDiskFormat(disk);
+    /* Only cdroms can change media, in libvirt and in xl
+     * (devtype=cdrom sets both flags). */
+    xdisk->is_cdrom = disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM;
+    xdisk->removable = xdisk->is_cdrom;
+    /* A cdrom is read-only with or without <readonly/> (libvirt's parser
+     * does not add it): qemu's emulated drive always is, and xl's
+     * devtype=cdrom defaults to access=ro, so the PV path gets the same. */
+    xdisk->readwrite = !disk->src->readonly && !xdisk->is_cdrom;
+    xdisk->backend_domname = g_strdup(disk->domain_name);
+    return 0;
+}
+
+
+int
+vxlValidateDiskList(const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        if (vxlValidateDisk(def, def->disks[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+
+static void
+vxlDiskArrayFree(libxl_device_disk *xdisks, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        libxl_device_disk_dispose(&xdisks[i]);
+    g_free(xdisks);
+}
+
+
+int
+vxlTranslateDiskList(const virDomainDef *def, libxl_domain_config *dcfg)
+{
+    libxl_device_disk *xdisks = g_new0(libxl_device_disk, def->ndisks);
+    size_t i;
+
+    /* Unlike NICs, xl leaves disks' devid unset: libxl derives it from
+     * vdev. */
+    for (i = 0; i < def->ndisks; i++) {
+        libxl_device_disk_init(&xdisks[i]);
+        if (vxlTranslateDisk(def, def->disks[i], &xdisks[i]) < 0) {
+            vxlDiskArrayFree(xdisks, i + 1);
+            return -1;
+        }
+    }
+
+    vxlDiskArrayFree(dcfg->disks, dcfg->num_disks);
+    dcfg->disks = xdisks;
+    dcfg->num_disks = def->ndisks;
+    return 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * translate_private.h: the translator classes behind translate.h.
+ *
+ * vxlTranslateDomain() runs the classes of translate_domain.c's registry,
+ * in order, into a local libxl_domain_config that it hands to the caller
+ * only when every class succeeded. Each class provides:
+ *
+ *   validate(def)         refuse what Xen cannot do with this part of
+ *                         @def: VIR_ERR_CONFIG_UNSUPPORTED naming the
+ *                         element and attribute. No side effects.
+ *   translate(def, dcfg)  validate, then fill this class's part of
+ *                         @dcfg. Device classes build their list into
+ *                         locals and hand it to @dcfg only on success, so
+ *                         a failure leaves @dcfg as it was. "basic" and
+ *                         "boot" write fields of the config under
+ *                         construction directly: they only ever run inside
+ *                         vxlTranslateDomain(), whose local config is
+ *                         thrown away whole on failure.
+ *
+ * Memory handed to libxl is freed by libxl's _dispose functions with
+ * free(). GLib (>= 2.46) allocates with the system malloc, so g_strdup()
+ * and g_new0() are fine for strings and arrays; bitmaps, which libxl
+ * itself allocates with calloc(), are allocated the same way here.
+ */
+#pragma once
+
+#include "translate.h"
+
+/* translate_basic.c: name, uuid, guest type, memory, vCPUs, lifecycle
+ * actions, HVM platform features. Must run first: it sets the guest type
+ * that b_info's union and every later class depend on. */
+int vxlValidateBasic(const virDomainDef *def);
+int vxlTranslateBasic(const virDomainDef *def, libxl_domain_config *dcfg);
+
+/* translate_boot.c: kernel, initrd, cmdline, bootloader, HVM firmware
+ * and boot order. */
+int vxlValidateBoot(const virDomainDef *def);
+int vxlTranslateBoot(const virDomainDef *def, libxl_domain_config *dcfg);
+
+/* translate_disk.c: <disk> devices. */
+int vxlValidateDiskList(const virDomainDef *def);
+int vxlTranslateDiskList(const virDomainDef *def, libxl_domain_config *dcfg);
+
+/* translate_net.c: <interface> devices. */
+int vxlValidateNetList(const virDomainDef *def);
+int vxlTranslateNetList(const virDomainDef *def, libxl_domain_config *dcfg);
+
+/* The libxl domain type of @def, or -1 (unreported) if it has none. */
+int vxlTranslateDomainType(const virDomainDef *def);

@@ -1,0 +1,176 @@
+/*
+ * util_enums.c: the enum pairs that libvirt, libxl and xl.cfg share.
+ */
+#include "vxl_internal.h"
+
+#include "util_enums.h"
+#include "domain_conf.h"
+#include "storage_source_conf.h"
+#include <libxl.h>
+
+#define VXL_ENUM_TABLE(tname, trows, tlast, ttostring) \
+    { .name = tname, .rows = trows, .nrows = G_N_ELEMENTS(trows), \
+      .virLast = tlast, .virToString = ttostring }
+
+/* "linux" (xm's name for PV) never reaches here: the parser's post-parse
+ * turns it into "xen". exe and uml are refused by post-parse too. */
+static const vxlEnumRow vxlDomainTypeRows[] = {
+    { VIR_DOMAIN_OSTYPE_XEN, "xen", LIBXL_DOMAIN_TYPE_PV, "pv" },
+    { VIR_DOMAIN_OSTYPE_HVM, "hvm", LIBXL_DOMAIN_TYPE_HVM, "hvm" },
+    { VIR_DOMAIN_OSTYPE_XENPVH, "xenpvh", LIBXL_DOMAIN_TYPE_PVH, "pvh" },
+};
+const vxlEnumTable vxlEnumDomainType =
+    VXL_ENUM_TABLE("domain type", vxlDomainTypeRows, 0, virDomainOSTypeToString);
+
+/* One to one: libvirt's lifecycle actions were modelled on xend's, which
+ * xl kept. libxl also has "soft-reset", which libvirt cannot express;
+ * translate/ sets it the way xl does (see translate_basic.c). */
+static const vxlEnumRow vxlLifecycleRows[] = {
+    { VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY, "destroy",
+      LIBXL_ACTION_ON_SHUTDOWN_DESTROY, "destroy" },
+    { VIR_DOMAIN_LIFECYCLE_ACTION_RESTART, "restart",
+      LIBXL_ACTION_ON_SHUTDOWN_RESTART, "restart" },
+    { VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME, "rename-restart",
+      LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME, "rename-restart" },
+    { VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE, "preserve",
+      LIBXL_ACTION_ON_SHUTDOWN_PRESERVE, "preserve" },
+    { VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY, "coredump-destroy",
+      LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY, "coredump-destroy" },
+    { VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART, "coredump-restart",
+      LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART, "coredump-restart" },
+};
+const vxlEnumTable vxlEnumLifecycle =
+    VXL_ENUM_TABLE("lifecycle action", vxlLifecycleRows,
+                   VIR_DOMAIN_LIFECYCLE_ACTION_LAST,
+                   virDomainLifecycleActionTypeToString);
+
+/* The image formats libxl knows. libxl's "empty" (a cdrom without media)
+ * is not a format in libvirt but a <disk> without <source>, so it has no
+ * row; translate_disk.c sets it. qemu's name for VHD, "vpc", is a
+ * separate libvirt format and is not mapped. */
+static const vxlEnumRow vxlDiskFormatRows[] = {
+    { VIR_STORAGE_FILE_RAW, "raw", LIBXL_DISK_FORMAT_RAW, "raw" },
+    { VIR_STORAGE_FILE_QCOW, "qcow", LIBXL_DISK_FORMAT_QCOW, "qcow" },
+    { VIR_STORAGE_FILE_QCOW2, "qcow2", LIBXL_DISK_FORMAT_QCOW2, "qcow2" },
+    { VIR_STORAGE_FILE_VHD, "vhd", LIBXL_DISK_FORMAT_VHD, "vhd" },
+    { VIR_STORAGE_FILE_QED, "qed", LIBXL_DISK_FORMAT_QED, "qed" },
+};
+const vxlEnumTable vxlEnumDiskFormat =
+    VXL_ENUM_TABLE("disk format", vxlDiskFormatRows, 0,
+                   virStorageFileFormatTypeToString);
+
+/* libvirt names a Xen disk backend by <driver name>, a free string. The
+ * spellings libvirt's Xen drivers have always used map one to one;
+ * translate_disk.c resolves the legacy aliases ("file", "tap2") before
+ * looking a name up here. "standalone" (virtio disks) has no libvirt
+ * spelling yet. */
+static const vxlEnumRow vxlDiskBackendRows[] = {
+    { -1, "phy", LIBXL_DISK_BACKEND_PHY, "phy" },
+    { -1, "qemu", LIBXL_DISK_BACKEND_QDISK, "qdisk" },
+    { -1, "tap", LIBXL_DISK_BACKEND_TAP, "tap" },
+};
+const vxlEnumTable vxlEnumDiskBackend =
+    VXL_ENUM_TABLE("disk backend", vxlDiskBackendRows, 0, NULL);
+
+/* libxl's boot string is xl's boot= verbatim: one letter per device, in
+ * order, the letters qemu's -boot takes. */
+static const vxlEnumRow vxlBootDeviceRows[] = {
+    { VIR_DOMAIN_BOOT_FLOPPY, "fd", 'a', "a" },
+    { VIR_DOMAIN_BOOT_DISK, "hd", 'c', "c" },
+    { VIR_DOMAIN_BOOT_CDROM, "cdrom", 'd', "d" },
+    { VIR_DOMAIN_BOOT_NET, "network", 'n', "n" },
+};
+const vxlEnumTable vxlEnumBootDevice =
+    VXL_ENUM_TABLE("boot device", vxlBootDeviceRows, VIR_DOMAIN_BOOT_LAST,
+                   virDomainBootTypeToString);
+
+const vxlEnumTable *const vxlEnumTables[] = {
+    &vxlEnumDomainType,
+    &vxlEnumLifecycle,
+    &vxlEnumDiskFormat,
+    &vxlEnumDiskBackend,
+    &vxlEnumBootDevice,
+};
+const size_t vxlEnumTablesCount = G_N_ELEMENTS(vxlEnumTables);
+
+
+int
+vxlEnumVirToXl(const vxlEnumTable *table, int vir)
+{
+    size_t i;
+
+    for (i = 0; i < table->nrows; i++) {
+        if (table->rows[i].vir >= 0 && table->rows[i].vir == vir)
+            return table->rows[i].xl;
+    }
+    return -1;
+}
+
+
+int
+vxlEnumXlToVir(const vxlEnumTable *table, int xl)
+{
+    size_t i;
+
+    for (i = 0; i < table->nrows; i++) {
+        if (table->rows[i].xl == xl)
+            return table->rows[i].vir;
+    }
+    return -1;
+}
+
+
+int
+vxlEnumVirNameToXl(const vxlEnumTable *table, const char *virName)
+{
+    size_t i;
+
+    if (!virName)
+        return -1;
+    for (i = 0; i < table->nrows; i++) {
+        if (STREQ(table->rows[i].virName, virName))
+            return table->rows[i].xl;
+    }
+    return -1;
+}
+
+
+const char *
+vxlEnumXlToVirName(const vxlEnumTable *table, int xl)
+{
+    size_t i;
+
+    for (i = 0; i < table->nrows; i++) {
+        if (table->rows[i].xl == xl)
+            return table->rows[i].virName;
+    }
+    return NULL;
+}
+
+
+int
+vxlEnumCfgToXl(const vxlEnumTable *table, const char *cfg)
+{
+    size_t i;
+
+    if (!cfg)
+        return -1;
+    for (i = 0; i < table->nrows; i++) {
+        if (STREQ(table->rows[i].cfg, cfg))
+            return table->rows[i].xl;
+    }
+    return -1;
+}
+
+
+const char *
+vxlEnumXlToCfg(const vxlEnumTable *table, int xl)
+{
+    size_t i;
+
+    for (i = 0; i < table->nrows; i++) {
+        if (table->rows[i].xl == xl)
+            return table->rows[i].cfg;
+    }
+    return NULL;
+}
