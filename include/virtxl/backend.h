@@ -222,8 +222,11 @@ struct _vxlBackendOps {
     int (*domainReboot)(vxlBackend *be, uint32_t domid);
     int (*domainPause)(vxlBackend *be, uint32_t domid);
     int (*domainUnpause)(vxlBackend *be, uint32_t domid);
-    /* Rename a live domain (used by rename-restart). */
-    int (*domainRename)(vxlBackend *be, uint32_t domid, const char *name);
+    /* Rename a live domain and, when @uuid is not NULL, give it that
+     * UUID. rename-restart keeps a dead domain this way, as xl does, so
+     * that its name and UUID are free for the next incarnation. */
+    int (*domainRename)(vxlBackend *be, uint32_t domid, const char *name,
+                        const unsigned char *uuid);
 
     /* --- queries --- */
 

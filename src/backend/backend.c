@@ -160,9 +160,10 @@ vxlBackendDomainUnpause(vxlBackend *be, uint32_t domid)
 }
 
 int
-vxlBackendDomainRename(vxlBackend *be, uint32_t domid, const char *name)
+vxlBackendDomainRename(vxlBackend *be, uint32_t domid, const char *name,
+                       const unsigned char *uuid)
 {
-    VXL_BACKEND_CALL(be, domainRename, domid, name);
+    VXL_BACKEND_CALL(be, domainRename, domid, name, uuid);
 }
 
 int

@@ -25,7 +25,8 @@ int vxlBackendDomainShutdown(vxlBackend *be, uint32_t domid);
 int vxlBackendDomainReboot(vxlBackend *be, uint32_t domid);
 int vxlBackendDomainPause(vxlBackend *be, uint32_t domid);
 int vxlBackendDomainUnpause(vxlBackend *be, uint32_t domid);
-int vxlBackendDomainRename(vxlBackend *be, uint32_t domid, const char *name);
+int vxlBackendDomainRename(vxlBackend *be, uint32_t domid, const char *name,
+                           const unsigned char *uuid);
 int vxlBackendDomainGetInfo(vxlBackend *be, uint32_t domid,
                             vxlDomainInfo *info);
 int vxlBackendDomainList(vxlBackend *be, vxlDomainInfo **infos,

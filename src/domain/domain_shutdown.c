@@ -29,6 +29,7 @@
 #include "virlog.h"
 #include "virthread.h"
 #include "virtime.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
@@ -113,9 +114,12 @@ vxlDomainStopIncarnation(vxlDriver *driver, virDomainObj *vm, bool keep,
     if (keep) {
         g_autofree char *name = g_strdup_printf("%s--incarnation-%u",
                                                 vm->def->name, domid);
+        unsigned char uuid[VIR_UUID_BUFLEN];
 
+        if (virUUIDGenerate(uuid) < 0)
+            return -1;
         vxlDomainBackendEnter(vm);
-        rc = vxlBackendDomainRename(driver->backend, domid, name);
+        rc = vxlBackendDomainRename(driver->backend, domid, name, uuid);
         vxlDomainBackendExit(vm);
         if (rc < 0)
             return -1;

@@ -25,6 +25,10 @@ BUILD = os.environ.get("VXL_BUILD_DIR") or os.path.join(TOP, "build")
 DAEMON = os.path.join(TOP, "scripts", "virtxl-daemon")
 SIM_NS = "https://virtxl.dev/xmlns/domain/1.0"
 
+# Errors are asserted by the tests; libvirt's default handler would also
+# print every expected one to stderr.
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+
 
 class Daemon:
     """A private libvirtd under a temporary root."""
