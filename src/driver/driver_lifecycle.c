@@ -219,6 +219,7 @@ vxlDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
 {
     vxlDriver *driver = vxl_driver;
     g_autoptr(virDomainDef) def = NULL;
+    virDomainObj *existing = NULL;
     virDomainObj *vm = NULL;
     virDomainPtr dom = NULL;
     unsigned int parseFlags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
@@ -232,13 +233,37 @@ vxlDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     if (virDomainCreateXMLEnsureACL(conn, def) < 0)
         return NULL;
 
+    /* As in define: hold the job of an existing domain of this UUID before
+     * its definition can be replaced. A start in progress has dropped the
+     * lock but is not yet active, so CHECK_LIVE alone would let this XML
+     * become the live definition of the domain that start creates. */
+    if (vxlDomainDefineLockExisting(def, &existing) < 0)
+        return NULL;
+    if (existing)
+        virObjectUnlock(existing);
+
     /* CHECK_LIVE refuses a name or UUID that is already running. */
-    if (!(vm = virDomainObjListAdd(driver->domains, &def, driver->xmlopt,
-                                   VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
-                                   VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL)))
+    vm = virDomainObjListAdd(driver->domains, &def, driver->xmlopt,
+                             VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
+                             VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL);
+    if (existing && vm != existing) {
+        /* Refused, or the domain went away while we waited: not the job
+         * to start under. */
+        if (vm)
+            virObjectUnlock(vm);
+        virObjectLock(existing);
+        vxlDomainJobEnd(existing);
+        virDomainObjEndAPI(&existing);
+        if (vm)
+            virObjectLock(vm);
+    }
+    if (!vm)
         return NULL;
 
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0) {
+    if (existing) {
+        /* vm is existing, whose job we hold: drop the lookup's reference. */
+        virObjectUnref(existing);
+    } else if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0) {
         if (!vm->persistent)
             virDomainObjListRemove(driver->domains, vm);
         goto cleanup;
