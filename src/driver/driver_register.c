@@ -1,10 +1,9 @@
 /*
  * driver_register.c: the module's one exported symbol and its tables.
  *
- * Stock libvirtd dlopens libvirt_driver_libxl.so and calls libxlRegister.
- * The module uses libvirt's private API, whose ABI is only stable within
- * one libvirt version, so registration refuses a libvirt other than the
- * one it was built against, naming both.
+ * driver_loader.c (libvirt_driver_libxl.so, what libvirtd loads) checks
+ * the libvirt version and then calls vxlDriverRegister here. The check is
+ * repeated because this file can also be loaded by hand.
  */
 #include "vxl_internal.h"
 
@@ -111,10 +110,10 @@ vxlCheckLibvirtVersion(void)
     return 0;
 }
 
-VXL_EXPORT int libxlRegister(void);
+VXL_EXPORT int vxlDriverRegister(void);
 
 int
-libxlRegister(void)
+vxlDriverRegister(void)
 {
     if (vxlCheckLibvirtVersion() < 0)
         return -1;
