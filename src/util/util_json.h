@@ -12,6 +12,6 @@
 
 typedef yajl_gen_status (*vxlJSONGenFunc)(yajl_gen hand, void *obj);
 
-/* Pretty-printed JSON of @obj (2-space indent, as xl prints it), or NULL
+/* Pretty-printed JSON of @obj (4-space indent, as xl prints it), or NULL
  * with an error reported. */
 char *vxlJSONGenerate(vxlJSONGenFunc gen, void *obj);
