@@ -89,6 +89,19 @@ typedef struct _vxlHostFacts {
     /* Firmware files present in dom0 (OVMF, SeaBIOS, hvmloader ...). */
     char **firmware;               /* NULL-terminated absolute paths */
 
+    /* The device model (qemu-xen) binary libxl runs for HVM guests and
+     * for PV backends such as qdisk, if installed; NULL when unknown
+     * (the prober then assumes Debian's /usr/libexec/xen-qemu-system-i386).
+     * libxl: the path it was built with, if that file exists. */
+    char *deviceModel;
+
+    /* Arm: the host's interrupt controller, 2 (GICv2) or 3 (GICv3), which
+     * Xen gives guests by default (xl.cfg gic_version=native); 0 on x86
+     * or when unknown. libxl has no query for it: the libxl backend reads
+     * dom0's device tree (an "arm,gic-v3" or "arm,cortex-a15-gic"
+     * interrupt-controller under /proc/device-tree). */
+    unsigned int gicVersion;
+
     /* Schedulers: name of the default cpupool's scheduler ("credit2"). */
     char *scheduler;
 } vxlHostFacts;
@@ -185,6 +198,10 @@ typedef struct _vxlBackendConfig {
     const char *simProfile;        /* simulator: host profile path */
     const vxlBackendEvents *events;
     void *eventsOpaque;
+    /* libxl.conf's autoballoon: the libxl backend may take memory from
+     * dom0 (never more than a start needs) when Xen has too little free.
+     * The simulator ignores it. */
+    bool autoballoon;
 } vxlBackendConfig;
 
 struct _vxlBackendOps {

@@ -50,6 +50,7 @@ vxlStateOpenBackend(vxlDriver *driver)
         .simProfile = driver->cfg->simProfile,
         .events = &vxlDomainBackendEvents,
         .eventsOpaque = driver,
+        .autoballoon = driver->cfg->autoballoon,
     };
 
     if (!(driver->backend = vxlBackendNew(driver->cfg->backend)))

@@ -7,8 +7,13 @@
  * tells a user nothing. We look for the hypervisor ourselves first and
  * say what is missing and how to use the simulator instead.
  *
- * Domain operations through libxl are the subject of issue 6; until they
- * exist, their hooks are absent and backend.c answers VIR_ERR_NO_SUPPORT.
+ * Then one libxl_ctx for the driver, its events on libvirt's event loop
+ * (xen_event.c), and a death watch on every domain already running, so
+ * that a daemon restart finds them again (the driver's reconnect asks
+ * for their state; shutdowns and deaths from then on arrive as events).
+ * The units: xen_host.c (facts, memory), xen_domain.c (domains),
+ * xen_event.c (event loop, events, async ops), xen_log.c (xentoollog),
+ * xen_error.c (libxl errors as libvirt errors).
  */
 #include "vxl_internal.h"
 
@@ -16,6 +21,7 @@
 
 #include "virtxl/backend.h"
 #include "backend_impl.h"
+#include "xen_priv.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"
@@ -62,25 +68,92 @@ vxlXenCheckPresent(void)
     return 0;
 }
 
+void vxlXenEventsFree(vxlXen *xen);
+
+static void
+vxlXenFree(vxlXen *xen)
+{
+    if (!xen)
+        return;
+    if (xen->ctx)
+        vxlXenEventsClose(xen);
+    libxl_ctx_free(xen->ctx);
+    vxlXenEventsFree(xen);
+    vxlXenLoggerFree(xen->logger);
+    virMutexDestroy(&xen->balloonLock);
+    virMutexDestroy(&xen->lock);
+    g_free(xen);
+}
+
 static int
 vxlXenOpen(vxlBackend *be, const vxlBackendConfig *cfg)
 {
+    vxlXen *xen;
+    int rc;
+
     if (vxlXenCheckPresent() < 0)
         return -1;
 
-    virReportError(VIR_ERR_NO_SUPPORT, "%s",
-                   _("Xen found, but managing real Xen domains is not implemented yet in this build; "
-                     VXL_XEN_SIM_HINT));
-    return -1;
+    xen = g_new0(vxlXen, 1);
+    if (virMutexInit(&xen->lock) < 0 || virMutexInit(&xen->balloonLock) < 0) {
+        g_free(xen);
+        return -1;
+    }
+    xen->events = cfg->events;
+    xen->eventsOpaque = cfg->eventsOpaque;
+    xen->autoballoon = cfg->autoballoon;
+    xen->logger = vxlXenLoggerNew();
+
+    vxlXenLogResetLastError();
+    rc = libxl_ctx_alloc(&xen->ctx, LIBXL_VERSION, 0,
+                         vxlXenLoggerXtl(xen->logger));
+    if (rc != 0) {
+        /* dom0, privcmd there, yet libxl cannot start: almost always
+         * xenstored not running (xencommons not started). */
+        vxlXenReportError(rc, _("Xen found, but libxl cannot connect to it (is xenstored running? start the xencommons service)"));
+        virErrorPtr saved;
+        virErrorPreserveLast(&saved);
+        vxlXenFree(xen);
+        virErrorRestore(&saved);
+        return -1;
+    }
+    if (vxlXenEventsInit(xen) < 0 || vxlXenWatchAll(xen) < 0) {
+        virErrorPtr saved;
+        virErrorPreserveLast(&saved);
+        vxlXenFree(xen);
+        virErrorRestore(&saved);
+        return -1;
+    }
+    be->priv = xen;
+    VIR_INFO("connected to Xen through libxl%s", xen->autoballoon ?
+             ", autoballoon on" : "");
+    return 0;
 }
 
 static void
 vxlXenClose(vxlBackend *be)
 {
+    vxlXenFree(be->priv);
+    be->priv = NULL;
 }
 
 const vxlBackendOps vxlXenBackendOps = {
     .name = "libxl",
     .open = vxlXenOpen,
     .close = vxlXenClose,
+    .hostGetFacts = vxlXenHostGetFacts,
+    .hostGetFreeMemory = vxlXenHostGetFreeMemory,
+    .domainCreate = vxlXenDomainCreate,
+    .domainDestroy = vxlXenDomainDestroy,
+    .domainShutdown = vxlXenDomainShutdown,
+    .domainReboot = vxlXenDomainReboot,
+    .domainPause = vxlXenDomainPause,
+    .domainUnpause = vxlXenDomainUnpause,
+    .domainRename = vxlXenDomainRename,
+    .domainGetInfo = vxlXenDomainGetInfo,
+    .domainList = vxlXenDomainList,
+    .domainSetMemory = vxlXenDomainSetMemory,
+    .domainSetMaxMemory = vxlXenDomainSetMaxMemory,
+    .domainSetVcpusOnline = vxlXenDomainSetVcpusOnline,
+    .domainCoreDump = vxlXenDomainCoreDump,
 };

@@ -1,5 +1,891 @@
-/* Placeholder replaced by the simulator implementation. */
+/*
+ * sim_backend.c: the simulator's vxlBackendOps, a model of a Xen host.
+ *
+ * Each hook follows one shape: take the model lock, bring the model up to
+ * now (vxlSimCatchUp), look the domain up, check that its state allows the
+ * operation, change the model, take a snapshot, re-arm the timer, drop the
+ * lock, write the snapshot. Checks come before any change, so a hook that
+ * fails has changed nothing (what the catch-up found, a guest that acted
+ * meanwhile, is saved and announced by the timer). The only hook that blocks is domainCreate,
+ * for the guest's boot delay, and it blocks without the lock.
+ *
+ * What is and is not modelled is in docs/simulator.md.
+ */
 #include "vxl_internal.h"
+
+#include <libxl_utils.h>
+
+#include "util_json.h"             /* yajl, before libxl's generators */
+#include <_libxl_types_json.h>
+
 #include "virtxl/backend.h"
 #include "backend_impl.h"
-const vxlBackendOps vxlSimBackendOps = { .name = "sim" };
+#include "sim_priv.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virlog.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.sim_backend");
+
+static vxlSim *
+vxlSimGet(vxlBackend *be)
+{
+    return be->priv;
+}
+
+/* The domain @domid as hooks see it: a domain still being built does not
+ * exist yet for anybody but its creator. Called with the lock held. */
+static vxlSimDomain *
+vxlSimLookup(vxlSim *sim, uint32_t domid)
+{
+    vxlSimDomain *dom = vxlSimFindDomain(sim, domid);
+
+    if (!dom || dom->building) {
+        virReportError(VIR_ERR_NO_DOMAIN,
+                       _("no domain with id %u on the simulated host"), domid);
+        return NULL;
+    }
+    return dom;
+}
+
+/* Refuse an operation the guest cannot take part in any more. */
+static int
+vxlSimCheckAlive(const vxlSimDomain *dom, const char *what)
+{
+    if (dom->state == VXL_DOMSTATE_SHUTDOWN) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot %s domain '%s' (id %u): it has shut down (reason %s)"),
+                       what, dom->name, dom->domid,
+                       vxlSimReasonTypeToString(dom->reason));
+        return -1;
+    }
+    if (dom->state == VXL_DOMSTATE_CRASHED) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot %s domain '%s' (id %u): it has crashed"),
+                       what, dom->name, dom->domid);
+        return -1;
+    }
+    return 0;
+}
+
+/* ----- host ------------------------------------------------------------ */
+
+static int
+vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
+{
+    vxlSim *sim = vxlSimNew();
+    g_auto(vxlSimSnapshot) snap = { 0 };
+    g_autofree char *path = NULL;
+    long long now;
+
+    if (!(path = vxlSimProfileResolve(cfg->simProfile)) ||
+        vxlSimProfileLoad(path, &sim->facts) < 0)
+        goto error;
+    sim->profilePath = g_steal_pointer(&path);
+
+    if (cfg->events) {
+        sim->events = *cfg->events;
+        sim->eventsOpaque = cfg->eventsOpaque;
+    }
+    if (cfg->stateDir) {
+        if (g_mkdir_with_parents(cfg->stateDir, 0700) < 0) {
+            virReportSystemError(errno,
+                                 _("cannot create the simulator's state directory %s"),
+                                 cfg->stateDir);
+            goto error;
+        }
+        sim->statePath = g_strdup_printf("%s/%s", cfg->stateDir,
+                                         VXL_SIM_STATE_FILE);
+    }
+
+    if (vxlSimLoad(sim) < 0)
+        goto error;
+
+    /* libxl reports a domain that is already shut down as soon as the
+     * toolstack watches it again; so does the model after a restart. */
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        GHashTableIter it;
+        vxlSimDomain *dom;
+
+        g_hash_table_iter_init(&it, sim->domains);
+        while (g_hash_table_iter_next(&it, NULL, (gpointer *)&dom)) {
+            if (dom->state == VXL_DOMSTATE_SHUTDOWN ||
+                dom->state == VXL_DOMSTATE_CRASHED)
+                vxlSimQueueEvent(sim, dom);
+        }
+        vxlSimTimerCreate(sim);
+        now = g_get_monotonic_time();
+        vxlSimAdvance(sim, now);
+        vxlSimSnapshotTake(sim, &snap);
+        vxlSimReschedule(sim, now);
+    }
+    vxlSimSave(sim, &snap);
+
+    VIR_INFO("simulated Xen host from %s: %s, %u CPUs, %llu KiB",
+             sim->profilePath, sim->facts.arch, sim->facts.nrCpus,
+             sim->facts.totalKiB);
+    be->priv = sim;
+    return 0;
+
+ error:
+    vxlSimUnref(sim);
+    return -1;
+}
+
+/*
+ * Domains do not stop: they are saved with the rest of the model and found
+ * again by the next open(). Events not yet delivered are dropped; the next
+ * open() reports every shut-down domain again.
+ */
+static void
+vxlSimClose(vxlBackend *be)
+{
+    vxlSim *sim = vxlSimGet(be);
+    g_auto(vxlSimSnapshot) snap = { 0 };
+
+    if (!sim)
+        return;
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        long long now = g_get_monotonic_time();
+
+        vxlSimAdvance(sim, now);
+        vxlSimSnapshotTake(sim, &snap);
+        vxlSimTimerRemove(sim);
+        sim->closed = true;
+        /* Free the model now: the struct itself may outlive us until the
+         * event loop runs the timer's free callback. */
+        g_hash_table_remove_all(sim->domains);
+        g_array_set_size(sim->pending, 0);
+    }
+    vxlSimSave(sim, &snap);
+    be->priv = NULL;
+    vxlSimUnref(sim);
+}
+
+static int
+vxlSimHostGetFacts(vxlBackend *be, vxlHostFacts *facts)
+{
+    vxlSim *sim = vxlSimGet(be);
+    unsigned long long freeKiB = 0;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        freeKiB = vxlSimFreeKiB(sim);
+    }
+    vxlSimHostFactsFill(sim, freeKiB, facts);
+    return 0;
+}
+
+static int
+vxlSimHostGetFreeMemory(vxlBackend *be, unsigned long long *freeKiB)
+{
+    vxlSim *sim = vxlSimGet(be);
+    VIR_LOCK_GUARD lock = virLockGuardLock(&sim->lock);
+
+    *freeKiB = vxlSimFreeKiB(sim);
+    return 0;
+}
+
+/* ----- create ---------------------------------------------------------- */
+
+static const char *
+vxlSimTypeName(libxl_domain_type type)
+{
+    switch (type) {
+    case LIBXL_DOMAIN_TYPE_HVM: return "HVM";
+    case LIBXL_DOMAIN_TYPE_PV: return "PV";
+    case LIBXL_DOMAIN_TYPE_PVH: return "PVH";
+    case LIBXL_DOMAIN_TYPE_INVALID: break;
+    }
+    return "unknown";
+}
+
+/*
+ * Can this host run a domain of @type with @vcpus vCPUs? PV needs Xen's
+ * PV support; HVM needs hardware virtualization and HVM guests in Xen's
+ * capabilities (Xen on Arm has the former but not the latter: its guests
+ * are all PVH to libxl); PVH needs hardware virtualization.
+ */
+static int
+vxlSimCheckType(vxlSim *sim, const char *name, libxl_domain_type type,
+                unsigned int vcpus)
+{
+    const vxlHostFacts *f = &sim->facts;
+    unsigned int limit = 0;
+
+    switch (type) {
+    case LIBXL_DOMAIN_TYPE_PV:
+        if (!f->pv) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("cannot start domain '%s': this host (%s) does not run PV guests; its Xen capabilities are '%s'"),
+                           name, f->arch, f->xenCaps);
+            return -1;
+        }
+        limit = f->maxVcpusPV;
+        break;
+    case LIBXL_DOMAIN_TYPE_HVM:
+    case LIBXL_DOMAIN_TYPE_PVH:
+        if (!f->hvm) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("cannot start %s domain '%s': the host has no hardware virtualization (VT-x/AMD-V) usable by Xen"),
+                           vxlSimTypeName(type), name);
+            return -1;
+        }
+        if (type == LIBXL_DOMAIN_TYPE_HVM && !strstr(f->xenCaps, "hvm-")) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("cannot start HVM domain '%s': Xen on this host (%s) offers no HVM guests; its capabilities are '%s'"),
+                           name, f->arch, f->xenCaps);
+            return -1;
+        }
+        limit = type == LIBXL_DOMAIN_TYPE_HVM ? f->maxVcpusHVM : f->maxVcpusPVH;
+        break;
+    case LIBXL_DOMAIN_TYPE_INVALID:
+    default:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("cannot start domain '%s': its configuration has no domain type"),
+                       name);
+        return -1;
+    }
+    if (vcpus > limit) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("cannot start domain '%s' with %u vCPUs: this host runs %s domains with at most %u"),
+                       name, vcpus, vxlSimTypeName(type), limit);
+        return -1;
+    }
+    return 0;
+}
+
+static yajl_gen_status
+vxlSimConfigGenJSON(yajl_gen hand, void *obj)
+{
+    return libxl_domain_config_gen_json(hand, obj);
+}
+
+/*
+ * Read what the model needs from @dcfg, with libxl's defaults for what the
+ * caller left unset, and check the host can run it. Touches no model
+ * state; only the host facts, which never change.
+ */
+static vxlSimDomain *
+vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
+                       const vxlGuestScript *script)
+{
+    g_autoptr(vxlSimDomain) dom = vxlSimDomainNew();
+    const libxl_domain_build_info *b = &dcfg->b_info;
+    g_autofree char *json = NULL;
+    int online = 0;
+    int i;
+
+    if (!dcfg->c_info.name || !*dcfg->c_info.name) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("cannot start a domain without a name"));
+        return NULL;
+    }
+    dom->name = g_strdup(dcfg->c_info.name);
+    memcpy(dom->uuid, libxl_uuid_bytearray_const(&dcfg->c_info.uuid),
+           VIR_UUID_BUFLEN);
+    dom->type = dcfg->c_info.type;
+    if (dom->type == LIBXL_DOMAIN_TYPE_INVALID)
+        dom->type = b->type;
+
+    /* libxl: max_vcpus 0 means 1; an empty avail_vcpus means all online. */
+    dom->vcpusMax = b->max_vcpus > 0 ? b->max_vcpus : 1;
+    for (i = 0; i < b->avail_vcpus.size * 8; i++) {
+        if (!libxl_bitmap_test(&b->avail_vcpus, i))
+            continue;
+        if (i >= dom->vcpusMax) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("cannot start domain '%s': vCPU %d is set online but the domain has %u vCPUs"),
+                           dom->name, i, dom->vcpusMax);
+            return NULL;
+        }
+        online++;
+    }
+    dom->vcpusOnline = online > 0 ? online : dom->vcpusMax;
+
+    if (vxlSimCheckType(sim, dom->name, dom->type, dom->vcpusMax) < 0)
+        return NULL;
+
+    dom->maxKiB = b->max_memkb == LIBXL_MEMKB_DEFAULT ?
+                  VXL_SIM_DEFAULT_MAXMEM_KIB : b->max_memkb;
+    dom->targetKiB = b->target_memkb == LIBXL_MEMKB_DEFAULT ?
+                     dom->maxKiB : b->target_memkb;
+    if (dom->maxKiB == 0 || dom->targetKiB == 0 || dom->targetKiB > dom->maxKiB) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("cannot start domain '%s': its memory (%llu KiB) must be between 1 KiB and its maximum memory (%llu KiB)"),
+                       dom->name, dom->targetKiB, dom->maxKiB);
+        return NULL;
+    }
+    dom->videoKiB = b->video_memkb == LIBXL_MEMKB_DEFAULT ? 0 : b->video_memkb;
+    if (dom->type == LIBXL_DOMAIN_TYPE_PV)
+        dom->shadowKiB = 0;
+    else if (b->shadow_memkb == LIBXL_MEMKB_DEFAULT)
+        /* libxl_get_required_shadow_memory(): 1 MiB per vCPU plus 8 KiB
+         * per MiB of guest memory, in KiB. */
+        dom->shadowKiB = 4 * (256ULL * dom->vcpusMax + 2 * (dom->maxKiB / 1024));
+    else
+        dom->shadowKiB = b->shadow_memkb;
+
+    dom->ndisks = dcfg->num_disks;
+    dom->nnics = dcfg->num_nics;
+    dom->script = *script;
+
+    if (!(json = vxlJSONGenerate(vxlSimConfigGenJSON, dcfg)) ||
+        !(dom->config = virJSONValueFromString(json)))
+        return NULL;
+
+    return g_steal_pointer(&dom);
+}
+
+/*
+ * Claim: under the lock, check the name, uuid and memory against every
+ * domain (including those still booting), then take a domid and enter the
+ * domain as building, holding its memory. Concurrent creates are thus
+ * accounted for before any of them starts its boot delay. On success the
+ * caller holds a reference on @sim, to drop when the create is over.
+ */
+static int
+vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom, vxlSimSnapshot *snap)
+{
+    VIR_LOCK_GUARD lock = virLockGuardLock(&sim->lock);
+    vxlSimDomain *other;
+    unsigned long long freeKiB;
+
+    if (sim->closed) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                       _("the simulator backend is closed"));
+        return -1;
+    }
+    vxlSimCatchUp(sim, g_get_monotonic_time());
+
+    if ((other = vxlSimFindByName(sim, dom->name))) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("cannot start domain '%s': a domain with that name already exists (id %u)"),
+                       dom->name, other->domid);
+        return -1;
+    }
+    if ((other = vxlSimFindByUUID(sim, dom->uuid))) {
+        char uuid[VIR_UUID_STRING_BUFLEN];
+
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("cannot start domain '%s': domain '%s' (id %u) already has uuid %s"),
+                       dom->name, other->name, other->domid,
+                       virUUIDFormat(dom->uuid, uuid));
+        return -1;
+    }
+    freeKiB = vxlSimFreeKiB(sim);
+    if (vxlSimDomainFootprint(dom) > freeKiB) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("not enough free memory on the host to start domain '%s': it needs %llu KiB, the host has %llu KiB free"),
+                       dom->name, vxlSimDomainFootprint(dom), freeKiB);
+        return -1;
+    }
+    if (vxlSimAllocDomid(sim, &dom->domid) < 0)
+        return -1;
+
+    dom->life = sim->nextLife++;
+    dom->building = true;
+    dom->state = VXL_DOMSTATE_PAUSED;
+    g_hash_table_insert(sim->domains, GUINT_TO_POINTER(dom->domid), dom);
+    /* The id counter moved: a restart must not hand this id out again. */
+    vxlSimSnapshotTake(sim, snap);
+    /* Taken under the lock, so that a close() racing with us cannot free
+     * the model before the create is over. */
+    vxlSimRef(sim);
+    return 0;
+}
+
+static int
+vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
+                   const vxlGuestScript *script, bool paused,
+                   uint32_t *domid)
+{
+    vxlSim *sim = vxlSimGet(be);
+    static const vxlGuestScript noScript = { 0 };
+    g_autoptr(vxlSimDomain) draft = NULL;
+    g_auto(vxlSimSnapshot) snap = { 0 };
+    vxlSimDomain *dom;
+    uint32_t id;
+    unsigned long long life;
+    long long now;
+    bool gone = false;
+
+    if (!script)
+        script = &noScript;
+    if (!(draft = vxlSimDomainFromConfig(sim, dcfg, script)))
+        return -1;
+    if (vxlSimDomainClaim(sim, draft, &snap) < 0)
+        return -1;
+    dom = g_steal_pointer(&draft);     /* the model owns it now */
+    id = dom->domid;
+    life = dom->life;
+    vxlSimSave(sim, &snap);
+
+    /* Building and booting the guest: no lock, so that other creates and
+     * every other hook go on meanwhile. The claim's reference keeps the
+     * model alive should the backend be closed under us. */
+    if (script->bootDelayMs > 0)
+        g_usleep(script->bootDelayMs * 1000ULL);
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        /* close() freed the domain with the rest of the model. */
+        if (sim->closed || !(dom = vxlSimFindDomain(sim, id)) ||
+            dom->life != life) {
+            gone = true;
+            break;
+        }
+        now = g_get_monotonic_time();
+        vxlSimCatchUp(sim, now);
+        dom->building = false;
+        dom->state = paused ? VXL_DOMSTATE_PAUSED : VXL_DOMSTATE_RUNNING;
+        dom->accountedAt = now;
+        vxlSimSnapshotTake(sim, &snap);
+        vxlSimReschedule(sim, now);
+    }
+    vxlSimSave(sim, &snap);
+    vxlSimUnref(sim);
+
+    if (gone) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("domain '%s' was still being built when the simulator backend closed"),
+                       dcfg->c_info.name);
+        return -1;
+    }
+    VIR_DEBUG("created domain %u (%s), %s", id, dcfg->c_info.name,
+              paused ? "paused" : "running");
+    *domid = id;
+    return 0;
+}
+
+/* ----- lifecycle ------------------------------------------------------- */
+
+static int
+vxlSimDomainDestroy(vxlBackend *be, uint32_t domid)
+{
+    vxlSim *sim = vxlSimGet(be);
+    g_auto(vxlSimSnapshot) snap = { 0 };
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        long long now = g_get_monotonic_time();
+        vxlSimDomain *dom;
+
+        vxlSimCatchUp(sim, now);
+        if (!(dom = vxlSimLookup(sim, domid)))
+            return -1;
+        VIR_DEBUG("destroying domain %u (%s) in state %s",
+                  domid, dom->name, vxlSimStateTypeToString(dom->state));
+        vxlSimDropEvents(sim, dom);
+        g_hash_table_remove(sim->domains, GUINT_TO_POINTER(domid));
+        vxlSimSnapshotTake(sim, &snap);
+        vxlSimReschedule(sim, now);
+    }
+    vxlSimSave(sim, &snap);
+    return 0;
+}
+
+/*
+ * Send the guest a shutdown or reboot request. How and when it answers is
+ * its script's business; the answer comes as an event. A request made
+ * while one is pending changes nothing: the guest is already on its way.
+ */
+static int
+vxlSimDomainRequest(vxlBackend *be, uint32_t domid, vxlSimRequest req)
+{
+    vxlSim *sim = vxlSimGet(be);
+    g_auto(vxlSimSnapshot) snap = { 0 };
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        long long now = g_get_monotonic_time();
+        vxlSimDomain *dom;
+
+        vxlSimCatchUp(sim, now);
+        if (!(dom = vxlSimLookup(sim, domid)) ||
+            vxlSimCheckAlive(dom, req == VXL_SIM_REQUEST_REBOOT ?
+                             _("reboot") : _("shut down")) < 0)
+            return -1;
+        if (dom->request != VXL_SIM_REQUEST_NONE) {
+            VIR_DEBUG("domain %u already has a %s request pending",
+                      domid, vxlSimRequestTypeToString(dom->request));
+            return 0;
+        }
+
+        dom->request = req;
+        dom->requestAtRunUs = dom->runUs + dom->script.shutdownDelayMs * 1000ULL;
+        switch (dom->script.onShutdownRequest) {
+        case VXL_GUEST_SHUTDOWN_HONOUR:
+            dom->requestActs = true;
+            dom->requestReason = req == VXL_SIM_REQUEST_REBOOT ?
+                                 VXL_SHUTDOWN_REBOOT : VXL_SHUTDOWN_POWEROFF;
+            break;
+        case VXL_GUEST_SHUTDOWN_IGNORE:
+            dom->requestActs = false;
+            dom->requestReason = VXL_SHUTDOWN_POWEROFF;
+            break;
+        case VXL_GUEST_SHUTDOWN_REBOOT:
+            dom->requestActs = true;
+            dom->requestReason = VXL_SHUTDOWN_REBOOT;
+            break;
+        default:
+            virReportEnumRangeError(vxlGuestShutdownPolicy,
+                                    dom->script.onShutdownRequest);
+            dom->request = VXL_SIM_REQUEST_NONE;
+            return -1;
+        }
+        vxlSimSnapshotTake(sim, &snap);
+        vxlSimReschedule(sim, now);
+    }
+    vxlSimSave(sim, &snap);
+    return 0;
+}
+
+static int
+vxlSimDomainShutdown(vxlBackend *be, uint32_t domid)
+{
+    return vxlSimDomainRequest(be, domid, VXL_SIM_REQUEST_POWEROFF);
+}
+
+static int
+vxlSimDomainReboot(vxlBackend *be, uint32_t domid)
+{
+    return vxlSimDomainRequest(be, domid, VXL_SIM_REQUEST_REBOOT);
+}
+
+/* Pause and unpause: the guest's clock stops and starts with it, so
+ * scripts and pending requests wait (vxlSimAccount only counts running
+ * time). */
+static int
+vxlSimDomainSetPaused(vxlBackend *be, uint32_t domid, bool pause)
+{
+    vxlSim *sim = vxlSimGet(be);
+    g_auto(vxlSimSnapshot) snap = { 0 };
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        long long now = g_get_monotonic_time();
+        vxlSimDomain *dom;
+
+        vxlSimCatchUp(sim, now);
+        if (!(dom = vxlSimLookup(sim, domid)) ||
+            vxlSimCheckAlive(dom, pause ? _("pause") : _("unpause")) < 0)
+            return -1;
+        if (pause && dom->state == VXL_DOMSTATE_PAUSED) {
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           _("domain '%s' (id %u) is already paused"),
+                           dom->name, domid);
+            return -1;
+        }
+        if (!pause && dom->state != VXL_DOMSTATE_PAUSED) {
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           _("domain '%s' (id %u) is not paused"),
+                           dom->name, domid);
+            return -1;
+        }
+        dom->state = pause ? VXL_DOMSTATE_PAUSED : VXL_DOMSTATE_RUNNING;
+        dom->accountedAt = now;
+        vxlSimSnapshotTake(sim, &snap);
+        vxlSimReschedule(sim, now);
+    }
+    vxlSimSave(sim, &snap);
+    return 0;
+}
+
+static int
+vxlSimDomainPause(vxlBackend *be, uint32_t domid)
+{
+    return vxlSimDomainSetPaused(be, domid, true);
+}
+
+static int
+vxlSimDomainUnpause(vxlBackend *be, uint32_t domid)
+{
+    return vxlSimDomainSetPaused(be, domid, false);
+}
+
+static int
+vxlSimDomainRename(vxlBackend *be, uint32_t domid, const char *name,
+                   const unsigned char *uuid)
+{
+    vxlSim *sim = vxlSimGet(be);
+    g_auto(vxlSimSnapshot) snap = { 0 };
+
+    if (!name || !*name) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("a domain's new name must not be empty"));
+        return -1;
+    }
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        vxlSimDomain *dom;
+        vxlSimDomain *other;
+        virJSONValue *cinfo;
+
+        vxlSimCatchUp(sim, g_get_monotonic_time());
+        if (!(dom = vxlSimLookup(sim, domid)))
+            return -1;
+        if ((other = vxlSimFindByName(sim, name)) && other != dom) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("cannot rename domain '%s' to '%s': a domain with that name already exists (id %u)"),
+                           dom->name, name, other->domid);
+            return -1;
+        }
+        if (uuid && (other = vxlSimFindByUUID(sim, uuid)) && other != dom) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("cannot give domain '%s' the UUID of domain '%s' (id %u)"),
+                           dom->name, other->name, other->domid);
+            return -1;
+        }
+        g_free(dom->name);
+        dom->name = g_strdup(name);
+        if (uuid)
+            memcpy(dom->uuid, uuid, VIR_UUID_BUFLEN);
+        /* Keep the stored config telling the same story. */
+        if (dom->config &&
+            (cinfo = virJSONValueObjectGetObject(dom->config, "c_info"))) {
+            ignore_value(virJSONValueObjectRemoveKey(cinfo, "name", NULL));
+            virJSONValueObjectAppendString(cinfo, "name", name);
+            if (uuid) {
+                char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+                ignore_value(virJSONValueObjectRemoveKey(cinfo, "uuid", NULL));
+                virJSONValueObjectAppendString(cinfo, "uuid",
+                                               virUUIDFormat(uuid, uuidstr));
+            }
+        }
+        vxlSimSnapshotTake(sim, &snap);
+    }
+    vxlSimSave(sim, &snap);
+    return 0;
+}
+
+/* ----- queries --------------------------------------------------------- */
+
+static int
+vxlSimDomainGetInfo(vxlBackend *be, uint32_t domid, vxlDomainInfo *info)
+{
+    vxlSim *sim = vxlSimGet(be);
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        long long now = g_get_monotonic_time();
+        vxlSimDomain *dom;
+
+        vxlSimCatchUp(sim, now);
+        if (!(dom = vxlSimLookup(sim, domid)))
+            break;
+        vxlSimDomainInfoFill(dom, info);
+    }
+    return info->name ? 0 : -1;
+}
+
+static int
+vxlSimInfoCompare(const void *a, const void *b)
+{
+    const vxlDomainInfo *ia = a;
+    const vxlDomainInfo *ib = b;
+
+    return ia->domid < ib->domid ? -1 : ia->domid > ib->domid;
+}
+
+static int
+vxlSimDomainList(vxlBackend *be, vxlDomainInfo **infos, size_t *ninfos)
+{
+    vxlSim *sim = vxlSimGet(be);
+    g_autoptr(GPtrArray) list = g_ptr_array_new();
+    vxlDomainInfo *out = NULL;
+    size_t i;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        long long now = g_get_monotonic_time();
+        GHashTableIter it;
+        vxlSimDomain *dom;
+
+        vxlSimCatchUp(sim, now);
+        g_hash_table_iter_init(&it, sim->domains);
+        while (g_hash_table_iter_next(&it, NULL, (gpointer *)&dom)) {
+            if (!dom->building)
+                g_ptr_array_add(list, dom);
+        }
+        out = g_new0(vxlDomainInfo, list->len);
+        for (i = 0; i < list->len; i++)
+            vxlSimDomainInfoFill(g_ptr_array_index(list, i), &out[i]);
+    }
+
+    /* Xen lists domains by id. */
+    qsort(out, list->len, sizeof(*out), vxlSimInfoCompare);
+    *infos = out;
+    *ninfos = list->len;
+    return 0;
+}
+
+/* ----- memory / vCPUs -------------------------------------------------- */
+
+static int
+vxlSimDomainSetMemory(vxlBackend *be, uint32_t domid,
+                      unsigned long long targetKiB)
+{
+    vxlSim *sim = vxlSimGet(be);
+    g_auto(vxlSimSnapshot) snap = { 0 };
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        vxlSimDomain *dom;
+
+        vxlSimCatchUp(sim, g_get_monotonic_time());
+        if (!(dom = vxlSimLookup(sim, domid)))
+            return -1;
+        if (targetKiB == 0 || targetKiB > dom->maxKiB) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("cannot set the memory of domain '%s' (id %u) to %llu KiB: it must be between 1 KiB and its maximum of %llu KiB"),
+                           dom->name, domid, targetKiB, dom->maxKiB);
+            return -1;
+        }
+        /* The balloon driver reaches its target at once. */
+        dom->targetKiB = targetKiB;
+        vxlSimSnapshotTake(sim, &snap);
+    }
+    vxlSimSave(sim, &snap);
+    return 0;
+}
+
+static int
+vxlSimDomainSetMaxMemory(vxlBackend *be, uint32_t domid,
+                         unsigned long long maxKiB)
+{
+    vxlSim *sim = vxlSimGet(be);
+    g_auto(vxlSimSnapshot) snap = { 0 };
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        vxlSimDomain *dom;
+        unsigned long long freeKiB;
+
+        vxlSimCatchUp(sim, g_get_monotonic_time());
+        if (!(dom = vxlSimLookup(sim, domid)))
+            return -1;
+        if (maxKiB < dom->targetKiB) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("cannot set the maximum memory of domain '%s' (id %u) to %llu KiB: it is below its current memory of %llu KiB"),
+                           dom->name, domid, maxKiB, dom->targetKiB);
+            return -1;
+        }
+        freeKiB = vxlSimFreeKiB(sim);
+        if (maxKiB > dom->maxKiB && maxKiB - dom->maxKiB > freeKiB) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("not enough free memory on the host to raise the maximum memory of domain '%s' (id %u) to %llu KiB: it needs %llu KiB more, the host has %llu KiB free"),
+                           dom->name, domid, maxKiB, maxKiB - dom->maxKiB,
+                           freeKiB);
+            return -1;
+        }
+        dom->maxKiB = maxKiB;
+        vxlSimSnapshotTake(sim, &snap);
+    }
+    vxlSimSave(sim, &snap);
+    return 0;
+}
+
+static int
+vxlSimDomainSetVcpusOnline(vxlBackend *be, uint32_t domid, unsigned int nvcpus)
+{
+    vxlSim *sim = vxlSimGet(be);
+    g_auto(vxlSimSnapshot) snap = { 0 };
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        vxlSimDomain *dom;
+
+        /* Accounts CPU time at the old vCPU count up to now. */
+        vxlSimCatchUp(sim, g_get_monotonic_time());
+        if (!(dom = vxlSimLookup(sim, domid)) ||
+            vxlSimCheckAlive(dom, _("change the vCPUs of")) < 0)
+            return -1;
+        if (nvcpus < 1 || nvcpus > dom->vcpusMax) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("cannot set %u vCPUs online in domain '%s' (id %u): it has between 1 and %u"),
+                           nvcpus, dom->name, domid, dom->vcpusMax);
+            return -1;
+        }
+        dom->vcpusOnline = nvcpus;
+        vxlSimSnapshotTake(sim, &snap);
+    }
+    vxlSimSave(sim, &snap);
+    return 0;
+}
+
+/* ----- core dumps ------------------------------------------------------ */
+
+/*
+ * The model has no guest memory to dump; it writes what it knows of the
+ * domain instead, so a coredump-destroy leaves a file where Xen would.
+ */
+static int
+vxlSimDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path)
+{
+    vxlSim *sim = vxlSimGet(be);
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_autofree char *name = NULL;
+    g_autoptr(GDateTime) when = g_date_time_new_now_utc();
+    g_autofree char *stamp = g_date_time_format(when, "%Y-%m-%dT%H:%M:%SZ");
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        vxlSimDomain *dom;
+        char uuid[VIR_UUID_STRING_BUFLEN];
+        g_autofree char *config = NULL;
+
+        vxlSimCatchUp(sim, g_get_monotonic_time());
+        if (!(dom = vxlSimLookup(sim, domid)))
+            return -1;
+        name = g_strdup(dom->name);
+        g_string_append_printf(text,
+                               "virtxl simulator core dump\n"
+                               "(the simulated host has no guest memory; this file stands for the image Xen would write)\n"
+                               "dumped: %s\n"
+                               "domid: %u\n"
+                               "name: %s\n"
+                               "uuid: %s\n"
+                               "type: %s\n"
+                               "state: %s\n",
+                               stamp, dom->domid, dom->name,
+                               virUUIDFormat(dom->uuid, uuid),
+                               libxl_domain_type_to_string(dom->type),
+                               vxlSimStateTypeToString(dom->state));
+        if (dom->state == VXL_DOMSTATE_SHUTDOWN ||
+            dom->state == VXL_DOMSTATE_CRASHED)
+            g_string_append_printf(text, "reason: %s\n",
+                                   vxlSimReasonTypeToString(dom->reason));
+        g_string_append_printf(text,
+                               "memory: %llu KiB (maximum %llu KiB)\n"
+                               "vcpus: %u online of %u\n"
+                               "cpu time: %llu ns\n",
+                               dom->targetKiB, dom->maxKiB, dom->vcpusOnline,
+                               dom->vcpusMax, dom->cpuTimeNs);
+        if (dom->config && (config = virJSONValueToString(dom->config, true)))
+            g_string_append_printf(text, "config:\n%s", config);
+    }
+
+    /* Written without the lock: a dump can be slow. */
+    if (virFileWriteStr(path, text->str, 0600) < 0) {
+        virReportSystemError(errno,
+                             _("cannot write the core dump of domain '%s' to '%s'"),
+                             name, path);
+        return -1;
+    }
+    return 0;
+}
+
+const vxlBackendOps vxlSimBackendOps = {
+    .name = "sim",
+    .open = vxlSimOpen,
+    .close = vxlSimClose,
+    .hostGetFacts = vxlSimHostGetFacts,
+    .hostGetFreeMemory = vxlSimHostGetFreeMemory,
+    .domainCreate = vxlSimDomainCreate,
+    .domainDestroy = vxlSimDomainDestroy,
+    .domainShutdown = vxlSimDomainShutdown,
+    .domainReboot = vxlSimDomainReboot,
+    .domainPause = vxlSimDomainPause,
+    .domainUnpause = vxlSimDomainUnpause,
+    .domainRename = vxlSimDomainRename,
+    .domainGetInfo = vxlSimDomainGetInfo,
+    .domainList = vxlSimDomainList,
+    .domainSetMemory = vxlSimDomainSetMemory,
+    .domainSetMaxMemory = vxlSimDomainSetMaxMemory,
+    .domainSetVcpusOnline = vxlSimDomainSetVcpusOnline,
+    .domainCoreDump = vxlSimDomainCoreDump,
+};

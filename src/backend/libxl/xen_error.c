@@ -1,0 +1,54 @@
+/*
+ * xen_error.c: libxl's ERROR_* codes as libvirt errors, in one place.
+ *
+ * The mapping follows the table at the end of include/virtxl/backend.h,
+ * so that a condition raises the same VIR_ERR_* here as in the
+ * simulator. The message says what failed, libxl's name for the code,
+ * and the last error libxl logged on this thread, which is usually the
+ * only place the real cause is spelled out.
+ */
+#include "vxl_internal.h"
+
+#include "xen_priv.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+const char *vxlXenLogLastError(void);
+
+int
+vxlXenErrorCode(int rc)
+{
+    switch (rc) {
+    case ERROR_DOMAIN_NOTFOUND:
+    case ERROR_DOMAIN_DESTROYED:
+        return VIR_ERR_NO_DOMAIN;
+    case ERROR_NOMEM:
+        return VIR_ERR_NO_MEMORY;
+    case ERROR_NI:
+    case ERROR_FEATURE_REMOVED:
+        return VIR_ERR_NO_SUPPORT;
+    case ERROR_NOPARAVIRT:
+    case ERROR_NOT_READY:
+        return VIR_ERR_OPERATION_INVALID;
+    case ERROR_INVAL:
+        return VIR_ERR_INVALID_ARG;
+    default:
+        return VIR_ERR_INTERNAL_ERROR;
+    }
+}
+
+void
+vxlXenReportError(int rc, const char *what)
+{
+    const char *detail = vxlXenLogLastError();
+    const char *name = libxl_error_to_string(rc);
+
+    if (detail) {
+        virReportError(vxlXenErrorCode(rc), _("%s: libxl error %d (%s): %s"),
+                       what, rc, NULLSTR(name), detail);
+    } else {
+        virReportError(vxlXenErrorCode(rc), _("%s: libxl error %d (%s)"),
+                       what, rc, NULLSTR(name));
+    }
+}

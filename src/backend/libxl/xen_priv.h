@@ -1,0 +1,92 @@
+/*
+ * xen_priv.h: the libxl backend's shared state, private to src/backend/libxl.
+ *
+ * One vxlXen per driver (be->priv) owns one libxl_ctx. Lock rule (libxl's
+ * "acquire libxl internal locks before caller register lock", libxl_event.h):
+ * vxlXen.lock is taken inside libxl's osevent hooks, which libxl calls with
+ * its own lock held, so no libxl function is ever called with
+ * vxlXen.lock held.
+ */
+#pragma once
+
+#include <libxl.h>
+#include <libxl_utils.h>
+
+#include "virtxl/backend.h"
+#include "virthread.h"
+
+/* xentoollog -> virLog; remembers the last error per thread (xen_log.c) */
+typedef struct _vxlXenLogger vxlXenLogger;
+
+typedef struct _vxlXen {
+    libxl_ctx *ctx;                 /* set at open, immutable until close */
+    vxlXenLogger *logger;           /* immutable */
+    const vxlBackendEvents *events; /* immutable */
+    void *eventsOpaque;             /* immutable */
+    bool autoballoon;               /* immutable: libxl.conf's autoballoon */
+
+    virMutex lock;
+    GHashTable *deathWatches;       /* lock: domid -> libxl_evgen_domain_death */
+    GHashTable *timers;             /* lock: live vxlXenTimer, by pointer */
+    bool closing;                   /* lock: close has begun */
+
+    virMutex balloonLock;           /* one start at a time checks/frees memory */
+} vxlXen;
+
+/* xen_log.c */
+vxlXenLogger *vxlXenLoggerNew(void);
+void vxlXenLoggerFree(vxlXenLogger *logger);
+xentoollog_logger *vxlXenLoggerXtl(vxlXenLogger *logger);
+void vxlXenLogResetLastError(void);
+
+/* xen_error.c: the one place libxl's ERROR_* become VIR_ERR_*. @what says
+ * what failed, e.g. "cannot pause domain 'web' (id 7)". */
+void vxlXenReportError(int rc, const char *what);
+int vxlXenErrorCode(int rc);
+
+/* xen_event.c */
+int vxlXenEventsInit(vxlXen *xen);
+void vxlXenEventsClose(vxlXen *xen);
+void vxlXenEventsFree(vxlXen *xen);
+int vxlXenWatchDeath(vxlXen *xen, uint32_t domid);
+void vxlXenUnwatchDeath(vxlXen *xen, uint32_t domid);
+
+/* An asynchronous libxl operation: started with vxlXenAoHow(), awaited
+ * with vxlXenAoWait(). The completion arrives on libvirt's event loop. */
+typedef struct _vxlXenAo {
+    virMutex lock;
+    virCond cond;
+    bool done;                      /* lock */
+    int rc;                         /* lock */
+    libxl_asyncop_how how;
+} vxlXenAo;
+
+const libxl_asyncop_how *vxlXenAoInit(vxlXenAo *ao);
+int vxlXenAoWait(vxlXenAo *ao, int rc);
+
+/* xen_host.c */
+int vxlXenHostGetFacts(vxlBackend *be, vxlHostFacts *facts);
+int vxlXenHostGetFreeMemory(vxlBackend *be, unsigned long long *freeKiB);
+int vxlXenHostMakeRoom(vxlXen *xen, libxl_domain_config *dcfg);
+
+/* xen_domain.c */
+int vxlXenDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
+                       const vxlGuestScript *script, bool paused,
+                       uint32_t *domid);
+int vxlXenDomainDestroy(vxlBackend *be, uint32_t domid);
+int vxlXenDomainShutdown(vxlBackend *be, uint32_t domid);
+int vxlXenDomainReboot(vxlBackend *be, uint32_t domid);
+int vxlXenDomainPause(vxlBackend *be, uint32_t domid);
+int vxlXenDomainUnpause(vxlBackend *be, uint32_t domid);
+int vxlXenDomainRename(vxlBackend *be, uint32_t domid, const char *name,
+                       const unsigned char *uuid);
+int vxlXenDomainGetInfo(vxlBackend *be, uint32_t domid, vxlDomainInfo *info);
+int vxlXenDomainList(vxlBackend *be, vxlDomainInfo **infos, size_t *ninfos);
+int vxlXenDomainSetMemory(vxlBackend *be, uint32_t domid,
+                          unsigned long long targetKiB);
+int vxlXenDomainSetMaxMemory(vxlBackend *be, uint32_t domid,
+                             unsigned long long maxKiB);
+int vxlXenDomainSetVcpusOnline(vxlBackend *be, uint32_t domid,
+                               unsigned int nvcpus);
+int vxlXenDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path);
+int vxlXenWatchAll(vxlXen *xen);

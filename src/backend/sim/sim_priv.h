@@ -1,0 +1,189 @@
+/*
+ * sim_priv.h: the simulator's model of a Xen host, shared by its units.
+ *
+ *   sim_profile.c  host profiles (capabilities/<name>.json) -> vxlHostFacts
+ *   sim_model.c    the model: domains, the clock, guest scripts, the one
+ *                  event-loop timer and the events it delivers
+ *   sim_state.c    persistence of the model in <stateDir>/sim-state.json
+ *   sim_backend.c  the vxlBackendOps hooks, thin shells over the model
+ *
+ * docs/simulator.md says which Xen behaviours are modelled and which are
+ * not; docs/host-profiles.md describes the profile format.
+ *
+ * Locking: one mutex, vxlSim.lock, guards the whole model. Hooks take it
+ * for a short, non-blocking section; a create's boot delay and every call
+ * back into the driver happen without it. The state file is written
+ * outside it too, under vxlSim.saveLock, so a slow disk never stalls the
+ * model (see vxlSimSave).
+ */
+#pragma once
+
+#include "virtxl/backend.h"
+#include "virthread.h"
+#include "virjson.h"
+#include "virenum.h"
+
+#define VXL_SIM_STATE_FILE "sim-state.json"
+#define VXL_SIM_DEFAULT_PROFILE "intel-2s-vtd"
+
+/* Xen's first reserved domid (DOMID_FIRST_RESERVED): ordinary domains get
+ * ids 1 .. 0x7FEF; the ids above name special domains (DOMID_SELF...). */
+#define VXL_SIM_DOMID_FIRST_RESERVED 0x7FF0
+
+/*
+ * CPU time model. A guest that is running (not paused, not shut down) is
+ * taken to keep each online vCPU busy for VXL_SIM_DUTY_PERMILLE thousandths
+ * of the wall-clock time, in bursts at the start of every
+ * VXL_SIM_DUTY_PERIOD_US of running time. Inside a burst the domain is
+ * reported RUNNING, outside it BLOCKED, as `xl list` shows a mostly idle
+ * guest. Deterministic from the running time, so tests can reason on it.
+ */
+#define VXL_SIM_DUTY_PERMILLE 100ULL
+#define VXL_SIM_DUTY_PERIOD_US 1000000ULL
+
+/* libxl's default for an unset max_memkb (LIBXL_MEMKB_DEFAULT). */
+#define VXL_SIM_DEFAULT_MAXMEM_KIB (32ULL * 1024)
+
+/* A toolstack request the guest has been sent but not acted upon. */
+typedef enum {
+    VXL_SIM_REQUEST_NONE = 0,
+    VXL_SIM_REQUEST_POWEROFF,      /* domainShutdown */
+    VXL_SIM_REQUEST_REBOOT,        /* domainReboot */
+
+    VXL_SIM_REQUEST_LAST
+} vxlSimRequest;
+
+/*
+ * One domain. Owned by vxlSim.domains; every field is guarded by
+ * vxlSim.lock. Times ending in Us are microseconds.
+ */
+typedef struct _vxlSimDomain {
+    uint32_t domid;
+    unsigned long long life;       /* serial unique within this model: tells
+                                      a queued event for a dead domain from
+                                      one for a later domain with its id */
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    libxl_domain_type type;
+
+    /* True from the memory claim until the boot delay ends: the domain then
+     * holds its memory, name, uuid and domid, but no hook sees it. */
+    bool building;
+
+    /* RUNNING stands for "unpaused and alive"; whether it is reported as
+     * RUNNING or BLOCKED is derived from runUs (see the duty model). */
+    vxlDomainState state;
+    vxlShutdownReason reason;      /* valid in SHUTDOWN / CRASHED */
+
+    unsigned long long maxKiB;     /* b_info.max_memkb, after defaults */
+    unsigned long long targetKiB;  /* balloon target: what it holds now */
+    unsigned long long videoKiB;   /* video RAM, 0 if none */
+    unsigned long long shadowKiB;  /* shadow/HAP pool, 0 for PV */
+    unsigned int vcpusMax;
+    unsigned int vcpusOnline;
+    unsigned int ndisks;
+    unsigned int nnics;
+
+    /* Accounting: runUs (running time of this life) and cpuTimeNs are
+     * exact as of accountedAt (g_get_monotonic_time() clock). */
+    unsigned long long runUs;
+    unsigned long long cpuTimeNs;
+    long long accountedAt;
+
+    vxlGuestScript script;         /* how this guest behaves */
+
+    /* Pending toolstack request. The guest acts at running time
+     * requestAtRunUs with requestReason; IGNORE guests never act
+     * (requestActs false) but the request stays pending. */
+    vxlSimRequest request;
+    bool requestActs;
+    vxlShutdownReason requestReason;
+    unsigned long long requestAtRunUs;
+
+    virJSONValue *config;          /* the libxl config, as libxl's JSON */
+} vxlSimDomain;
+
+/* A shutdown event waiting for the timer to deliver it. */
+typedef struct _vxlSimEvent {
+    uint32_t domid;
+    unsigned long long life;
+    vxlShutdownReason reason;
+} vxlSimEvent;
+
+typedef struct _vxlSim vxlSim;
+struct _vxlSim {
+    /* References: the backend's own (dropped by close), one held by the
+     * libvirt timer (dropped by its free callback, which libvirt runs after
+     * any dispatch in flight), and one per create sleeping in its boot
+     * delay. The last one frees the struct. Atomic; no lock. */
+    gint refs;
+
+    /* Immutable after open. */
+    vxlHostFacts facts;
+    char *profilePath;             /* the profile actually loaded */
+    char *statePath;               /* NULL: no persistence */
+    vxlBackendEvents events;       /* copy; both NULL: no events */
+    void *eventsOpaque;
+
+    virMutex lock;                 /* guards every field below */
+    bool closed;                   /* close() ran: hooks and timer stop */
+    GHashTable *domains;           /* domid -> vxlSimDomain * */
+    uint32_t lastDomid;            /* Xen's rover: last id handed out */
+    unsigned long long nextLife;
+    GArray *pending;               /* vxlSimEvent, oldest first */
+    int timer;                     /* libvirt timer id, -1 if none */
+    bool dirty;                    /* changed since the last snapshot */
+    unsigned long long saveSeq;    /* snapshots taken so far */
+
+    virMutex saveLock;             /* guards savedSeq and the file */
+    unsigned long long savedSeq;   /* newest snapshot written */
+};
+
+/* A snapshot of the model to write after the lock is dropped. */
+typedef struct _vxlSimSnapshot {
+    char *json;                    /* NULL: nothing to write */
+    unsigned long long seq;
+} vxlSimSnapshot;
+
+void vxlSimSnapshotClear(vxlSimSnapshot *snap);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vxlSimSnapshot, vxlSimSnapshotClear);
+
+/* sim_profile.c */
+char *vxlSimProfileResolve(const char *spec);
+int vxlSimProfileLoad(const char *path, vxlHostFacts *facts);
+void vxlSimHostFactsCopy(vxlHostFacts *dst, const vxlHostFacts *src);
+
+/* sim_model.c */
+vxlSim *vxlSimNew(void);
+vxlSim *vxlSimRef(vxlSim *sim);
+void vxlSimUnref(vxlSim *sim);
+vxlSimDomain *vxlSimDomainNew(void);
+void vxlSimDomainFree(vxlSimDomain *dom);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlSimDomain, vxlSimDomainFree);
+VIR_ENUM_DECL(vxlSimState);
+VIR_ENUM_DECL(vxlSimReason);
+VIR_ENUM_DECL(vxlSimRequest);
+VIR_ENUM_DECL(vxlSimShutdownPolicy);
+
+unsigned long long vxlSimDomainFootprint(const vxlSimDomain *dom);
+unsigned long long vxlSimFreeKiB(vxlSim *sim);
+vxlSimDomain *vxlSimFindDomain(vxlSim *sim, uint32_t domid);
+vxlSimDomain *vxlSimFindByName(vxlSim *sim, const char *name);
+vxlSimDomain *vxlSimFindByUUID(vxlSim *sim, const unsigned char *uuid);
+int vxlSimAllocDomid(vxlSim *sim, uint32_t *domid);
+bool vxlSimAdvance(vxlSim *sim, long long now);
+void vxlSimCatchUp(vxlSim *sim, long long now);
+void vxlSimAccount(vxlSimDomain *dom, long long now);
+void vxlSimQueueEvent(vxlSim *sim, vxlSimDomain *dom);
+void vxlSimDropEvents(vxlSim *sim, const vxlSimDomain *dom);
+void vxlSimReschedule(vxlSim *sim, long long now);
+int vxlSimTimerCreate(vxlSim *sim);
+void vxlSimTimerRemove(vxlSim *sim);
+void vxlSimDomainInfoFill(const vxlSimDomain *dom, vxlDomainInfo *info);
+void vxlSimHostFactsFill(vxlSim *sim, unsigned long long freeKiB,
+                         vxlHostFacts *facts);
+
+/* sim_state.c */
+void vxlSimSnapshotTake(vxlSim *sim, vxlSimSnapshot *snap);
+void vxlSimSave(vxlSim *sim, vxlSimSnapshot *snap);
+int vxlSimLoad(vxlSim *sim);

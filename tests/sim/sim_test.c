@@ -1,0 +1,1457 @@
+/*
+ * sim_test.c: the simulator backend, driven through the backend seam.
+ *
+ * Every call goes through backend_call.h, as the driver's do, with
+ * libvirt's default event loop registered and pumped by the test itself,
+ * so timers and events run exactly as they would in libvirtd (on the
+ * thread that runs the loop: here, the test's main thread).
+ *
+ * Timing: guest scripts use delays of 50-600 ms and every wait has a
+ * deadline several times longer than needed, so a loaded CI machine slows
+ * the test down but does not make it fail. Assertions on CPU time bracket
+ * the measured wall time instead of assuming it.
+ *
+ * VXL_TEST_VERBOSE=1 shows libvirt's log (errors the test provokes
+ * included); VXL_TEST_ONLY=name runs one case.
+ */
+#include "vxl_internal.h"
+
+#include <unistd.h>
+#include <libxl_utils.h>
+
+#include "backend_call.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virjson.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+/* ----- a tiny harness --------------------------------------------------- */
+
+#define CHECK(cond, ...) \
+    do { \
+        if (!(cond)) { \
+            fprintf(stderr, "  FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__); \
+            fprintf(stderr, "\n"); \
+            return -1; \
+        } \
+    } while (0)
+
+/* The hook call @rc failed with @code and a message containing @substr. */
+#define CHECK_ERR(rc, code, substr) \
+    do { \
+        if (testCheckError((rc), (code), (substr), __FILE__, __LINE__) < 0) \
+            return -1; \
+    } while (0)
+
+#define CHECK_OK(rc) \
+    do { \
+        if ((rc) < 0) { \
+            fprintf(stderr, "  FAIL %s:%d: %s: %s\n", __FILE__, __LINE__, \
+                    #rc, virGetLastErrorMessage()); \
+            return -1; \
+        } \
+    } while (0)
+
+static int
+testCheckError(int rc, int code, const char *substr,
+               const char *file, int line)
+{
+    virErrorPtr err = virGetLastError();
+
+    if (rc >= 0) {
+        fprintf(stderr, "  FAIL %s:%d: call succeeded, expected error %d (%s)\n",
+                file, line, code, substr);
+        return -1;
+    }
+    if (!err || err->code != code ||
+        (substr && (!err->message || !strstr(err->message, substr)))) {
+        fprintf(stderr, "  FAIL %s:%d: expected error %d containing '%s', got %d: %s\n",
+                file, line, code, NULLSTR(substr), err ? err->code : -1,
+                err ? NULLSTR(err->message) : "(no error)");
+        return -1;
+    }
+    virResetLastError();
+    return 0;
+}
+
+static char *testTmpRoot;
+
+/* A fresh directory under the test's temporary root. */
+static char *
+testMkdir(const char *name)
+{
+    char *dir = g_strdup_printf("%s/%s", testTmpRoot, name);
+
+    g_mkdir_with_parents(dir, 0700);
+    return dir;
+}
+
+/* ----- the event loop and events ---------------------------------------- */
+
+typedef struct {
+    uint32_t domid;
+    vxlShutdownReason reason;
+    long long at;
+} testEvent;
+
+static GArray *testEvents;         /* only touched on the loop thread */
+
+static void
+testOnShutdown(uint32_t domid, vxlShutdownReason reason, void *opaque)
+{
+    testEvent ev = { domid, reason, g_get_monotonic_time() };
+
+    g_assert(opaque == &testEvents);
+    g_array_append_val(testEvents, ev);
+}
+
+static const vxlBackendEvents testEventTable = {
+    .domainShutdown = testOnShutdown,
+};
+
+static void
+testTick(int timer G_GNUC_UNUSED, void *opaque G_GNUC_UNUSED)
+{
+    /* Only here to keep virEventRunDefaultImpl from blocking forever. */
+}
+
+/* Run the event loop for @ms milliseconds. */
+static void
+testPump(unsigned int ms)
+{
+    long long end = g_get_monotonic_time() + ms * 1000LL;
+
+    while (g_get_monotonic_time() < end)
+        virEventRunDefaultImpl();
+}
+
+/* Run the loop until @n events in all have arrived, or @ms pass. */
+static bool
+testWaitEvents(guint n, unsigned int ms)
+{
+    long long end = g_get_monotonic_time() + ms * 1000LL;
+
+    while (testEvents->len < n && g_get_monotonic_time() < end)
+        virEventRunDefaultImpl();
+    return testEvents->len >= n;
+}
+
+static const testEvent *
+testFindEvent(uint32_t domid)
+{
+    guint i;
+
+    for (i = 0; i < testEvents->len; i++) {
+        if (g_array_index(testEvents, testEvent, i).domid == domid)
+            return &g_array_index(testEvents, testEvent, i);
+    }
+    return NULL;
+}
+
+static guint
+testCountEvents(uint32_t domid)
+{
+    guint i;
+    guint n = 0;
+
+    for (i = 0; i < testEvents->len; i++)
+        n += g_array_index(testEvents, testEvent, i).domid == domid;
+    return n;
+}
+
+/* ----- backends and configs --------------------------------------------- */
+
+static vxlBackend *
+testOpen(const char *profile, const char *stateDir, bool events)
+{
+    vxlBackendConfig cfg = {
+        .stateDir = stateDir,
+        .simProfile = profile,
+        .events = events ? &testEventTable : NULL,
+        .eventsOpaque = &testEvents,
+    };
+    vxlBackend *be = vxlBackendNew("sim");
+
+    if (vxlBackendOpen(be, &cfg) < 0) {
+        vxlBackendFree(be);
+        return NULL;
+    }
+    g_array_set_size(testEvents, 0);
+    return be;
+}
+
+static void
+testClose(vxlBackend *be)
+{
+    if (!be)
+        return;
+    vxlBackendClose(be);
+    vxlBackendFree(be);
+    /* libvirt frees a removed timer from an idle callback: let it run. */
+    testPump(20);
+}
+
+/* A failing check returns at once; the backend is closed all the same. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlBackend, testClose);
+
+typedef struct {
+    const char *name;
+    libxl_domain_type type;
+    unsigned long long maxKiB;
+    unsigned long long targetKiB;  /* 0: LIBXL_MEMKB_DEFAULT */
+    unsigned long long videoKiB;   /* 0: LIBXL_MEMKB_DEFAULT */
+    int vcpus;
+    int online;                    /* 0: leave avail_vcpus empty */
+    const char *uuidFrom;          /* NULL: a uuid of its own */
+} testDomSpec;
+
+static void
+testConfig(libxl_domain_config *dcfg, const testDomSpec *spec)
+{
+    static gint serial;            /* threads create concurrently */
+    uint8_t *uuid;
+    size_t i;
+    guint h = spec->uuidFrom ? g_str_hash(spec->uuidFrom)
+                             : g_str_hash(spec->name) ^
+                               ((g_atomic_int_add(&serial, 1) + 1) * 2654435761U);
+
+    libxl_domain_config_init(dcfg);
+    dcfg->c_info.type = spec->type;
+    dcfg->c_info.name = strdup(spec->name);
+    uuid = libxl_uuid_bytearray(&dcfg->c_info.uuid);
+    for (i = 0; i < 16; i++)
+        uuid[i] = (h >> ((i % 4) * 8)) ^ (i * 37);
+    libxl_domain_build_info_init_type(&dcfg->b_info, spec->type);
+    dcfg->b_info.max_vcpus = spec->vcpus;
+    if (spec->online > 0) {
+        /* libxl_bitmap_alloc() wants a libxl_ctx; build it by hand. */
+        dcfg->b_info.avail_vcpus.size = (spec->vcpus + 7) / 8;
+        dcfg->b_info.avail_vcpus.map = calloc(dcfg->b_info.avail_vcpus.size, 1);
+        for (i = 0; i < spec->online; i++)
+            libxl_bitmap_set(&dcfg->b_info.avail_vcpus, i);
+    }
+    dcfg->b_info.max_memkb = spec->maxKiB;
+    dcfg->b_info.target_memkb = spec->targetKiB ? spec->targetKiB : LIBXL_MEMKB_DEFAULT;
+    dcfg->b_info.video_memkb = spec->videoKiB ? spec->videoKiB : LIBXL_MEMKB_DEFAULT;
+}
+
+/* Create a PV domain of @maxKiB behaving as @script. */
+static int
+testCreate(vxlBackend *be, const char *name, libxl_domain_type type,
+           unsigned long long maxKiB, int vcpus, const vxlGuestScript *script,
+           bool paused, uint32_t *domid)
+{
+    testDomSpec spec = { .name = name, .type = type, .maxKiB = maxKiB,
+                         .vcpus = vcpus };
+    libxl_domain_config dcfg;
+    int rc;
+
+    testConfig(&dcfg, &spec);
+    rc = vxlBackendDomainCreate(be, &dcfg, script, paused, domid);
+    libxl_domain_config_dispose(&dcfg);
+    return rc;
+}
+
+static int
+testInfo(vxlBackend *be, uint32_t domid, vxlDomainInfo *info)
+{
+    vxlDomainInfoClear(info);
+    return vxlBackendDomainGetInfo(be, domid, info);
+}
+
+static bool
+testIsRunning(vxlDomainState st)
+{
+    return st == VXL_DOMSTATE_RUNNING || st == VXL_DOMSTATE_BLOCKED;
+}
+
+static unsigned long long
+testFree(vxlBackend *be)
+{
+    unsigned long long f = 0;
+
+    if (vxlBackendHostGetFreeMemory(be, &f) < 0)
+        return ULLONG_MAX;
+    return f;
+}
+
+static size_t
+testCount(vxlBackend *be)
+{
+    vxlDomainInfo *infos = NULL;
+    size_t n = 0;
+
+    if (vxlBackendDomainList(be, &infos, &n) < 0)
+        return SIZE_MAX;
+    vxlDomainInfoListFree(infos, n);
+    return n;
+}
+
+#define MiB 1024ULL
+
+/* ----- profiles --------------------------------------------------------- */
+
+static int
+testProfilesShipped(void)
+{
+    static const struct {
+        const char *name;
+        const char *arch;
+        unsigned int cpus;
+        size_t nodes;
+        unsigned long long totalMiB;
+        unsigned long long dom0MiB;
+        bool hvm, hap, iommu, pv;
+    } cases[] = {
+        { "intel-2s-vtd", "x86_64", 48, 2, 262144, 4096, true, true, true, true },
+        { "amd-epyc", "x86_64", 64, 4, 262144, 4096, true, true, true, true },
+        { "old-pv-only", "x86_64", 4, 1, 8192, 1024, false, false, false, true },
+        { "arm64-gicv3", "aarch64", 8, 1, 16384, 1024, true, true, true, false },
+        { "small-host", "x86_64", 2, 1, 2048, 1024, true, true, false, true },
+    };
+    size_t i;
+    size_t n;
+
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(vxlBackend) be = testOpen(cases[i].name, NULL, false);
+        vxlHostFacts f = { 0 };
+        unsigned long long nodeFree = 0;
+        int rc;
+
+        CHECK(be, "profile %s: %s", cases[i].name, virGetLastErrorMessage());
+        rc = vxlBackendHostGetFacts(be, &f);
+        g_clear_pointer(&be, testClose);
+        CHECK_OK(rc);
+        CHECK(STREQ(f.arch, cases[i].arch), "%s: arch %s", cases[i].name, f.arch);
+        CHECK(f.nrCpus == cases[i].cpus, "%s: %u cpus", cases[i].name, f.nrCpus);
+        CHECK(f.nrCpus == f.sockets * f.coresPerSocket * f.threadsPerCore, "%s", cases[i].name);
+        CHECK(f.nnodes == cases[i].nodes, "%s: %zu nodes", cases[i].name, f.nnodes);
+        CHECK(f.totalKiB == cases[i].totalMiB * MiB, "%s", cases[i].name);
+        CHECK(f.dom0KiB == cases[i].dom0MiB * MiB, "%s", cases[i].name);
+        CHECK(f.hvm == cases[i].hvm && f.hap == cases[i].hap &&
+              f.iommu == cases[i].iommu && f.pv == cases[i].pv, "%s: virt flags",
+              cases[i].name);
+        CHECK(f.xenMajor == 4 && f.xenMinor == 17 && STREQ(f.xenExtra, ".7"),
+              "%s: version %u.%u%s", cases[i].name, f.xenMajor, f.xenMinor, f.xenExtra);
+        CHECK(f.hostname && *f.hostname, "%s", cases[i].name);
+        CHECK(f.cpuFeatures && f.firmware && f.scheduler, "%s", cases[i].name);
+        CHECK(f.deviceModel && STREQ(f.deviceModel, "/usr/libexec/xen-qemu-system-i386"),
+              "%s: device model", cases[i].name);
+        CHECK(f.gicVersion == (STREQ(f.arch, "aarch64") ? 3 : 0),
+              "%s: gic %u", cases[i].name, f.gicVersion);
+        for (n = 0; n < f.nnodes; n++)
+            nodeFree += f.nodes[n].freeKiB;
+        CHECK(nodeFree == f.totalKiB - f.dom0KiB,
+              "%s: nodes' free memory %llu", cases[i].name, nodeFree);
+        vxlHostFactsClear(&f);
+    }
+
+    /* The reference host in detail. */
+    {
+        g_autoptr(vxlBackend) be = testOpen("intel-2s-vtd", NULL, false);
+        vxlHostFacts f = { 0 };
+
+        CHECK(be, "%s", virGetLastErrorMessage());
+        CHECK_OK(vxlBackendHostGetFacts(be, &f));
+        g_clear_pointer(&be, testClose);
+        CHECK(STREQ(f.xenCaps, "xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64"),
+              "%s", f.xenCaps);
+        CHECK(f.nodes[0].distances[0] == 10 && f.nodes[0].distances[1] == 21 &&
+              f.nodes[1].distances[0] == 21 && f.nodes[1].distances[1] == 10,
+              "distances");
+        CHECK(STREQ(f.nodes[0].cpus, "0-23") && STREQ(f.nodes[1].cpus, "24-47"), "cpus");
+        CHECK(f.nodes[0].memoryKiB == 128 * MiB * MiB, "node memory");
+        CHECK(g_strv_contains((const char *const *)f.firmware,
+                              "/usr/lib/xen-4.17/boot/hvmloader") &&
+              g_strv_contains((const char *const *)f.firmware,
+                              "/usr/share/OVMF/OVMF_CODE.fd"), "firmware");
+        CHECK(STREQ(f.hostname, "xeon-2s"), "%s", f.hostname);
+        CHECK(f.maxVcpusHVM == 128 && f.microcode == 0x2007006, "limits");
+        CHECK(STREQ(f.cpuVendor, "Intel") && f.iommuHapPtShare, "cpu");
+        vxlHostFactsClear(&f);
+    }
+    return 0;
+}
+
+/* Set @path ("a.b", "numa[1].cpus") in @root to the JSON @literal, or
+ * remove it when @literal is NULL. */
+static int
+testJSONSet(virJSONValue *root, const char *path, const char *literal)
+{
+    g_auto(GStrv) parts = g_strsplit(path, ".", 0);
+    virJSONValue *obj = root;
+    size_t i;
+
+    for (i = 0; parts[i + 1]; i++) {
+        char *br = strchr(parts[i], '[');
+
+        if (br) {
+            *br = '\0';
+            obj = virJSONValueArrayGet(virJSONValueObjectGet(obj, parts[i]),
+                                       atoi(br + 1));
+        } else {
+            obj = virJSONValueObjectGet(obj, parts[i]);
+        }
+        if (!obj)
+            return -1;
+    }
+    ignore_value(virJSONValueObjectRemoveKey(obj, parts[i], NULL));
+    if (literal) {
+        g_autofree char *doc = g_strdup_printf("{\"v\": %s}", literal);
+        g_autoptr(virJSONValue) wrap = virJSONValueFromString(doc);
+        virJSONValue *v = NULL;
+
+        if (!wrap || virJSONValueObjectRemoveKey(wrap, "v", &v) != 1)
+            return -1;
+        if (virJSONValueObjectAppend(obj, parts[i], &v) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static char *
+testReadProfile(const char *name)
+{
+    g_autofree char *path = g_strdup_printf("%s/capabilities/%s.json",
+                                            VXL_SOURCE_DIR, name);
+    char *text = NULL;
+
+    if (virFileReadAll(path, 1 << 20, &text) < 0)
+        return NULL;
+    return text;
+}
+
+static int
+testProfileErrors(void)
+{
+    static const struct {
+        const char *path;          /* NULL: @literal is the whole file */
+        const char *literal;
+        const char *expect;
+    } cases[] = {
+        { NULL, "{\n  \"profile\": 1,\n  \"arch\": \"x86_64\"\n  \"xen\": {}\n}\n", "line 4" },
+        { NULL, "{\"profile\": 1, \"arch\": ", "not valid JSON" },
+        { NULL, "[1, 2]", "field '(top level)': must be an object" },
+        { "memory", NULL, "field 'memory': missing" },
+        { "memroy", "{}", "field 'memroy': unknown field" },
+        { "cpu.sockets", "-1", "field 'cpu.sockets': must be a whole number" },
+        { "cpu.sockets", "1.5", "field 'cpu.sockets': must be a whole number" },
+        { "cpu.sockets", "0", "field 'cpu.sockets': 0 is out of range" },
+        { "memory.totalMiB", "\"2048\"", "field 'memory.totalMiB': must be a number, not a string" },
+        { "memory.dom0MiB", "2048", "field 'memory.dom0MiB': dom0 holds 2048 MiB" },
+        { "virtualization.hvm", "\"yes\"", "field 'virtualization.hvm': must be true or false" },
+        { "virtualization.iommuHapPtShare", "true", "field 'virtualization.iommuHapPtShare'" },
+        { "xen.version", "\"four\"", "field 'xen.version'" },
+        { "xen.scheduler", "\"fifo\"", "field 'xen.scheduler': 'fifo' is not a Xen scheduler" },
+        { "xen.maxVcpus.hvm", NULL, "field 'xen.maxVcpus.hvm': missing" },
+        { "arch", "\"z80\"", "field 'arch': 'z80'" },
+        { "profile", "2", "field 'profile': format 2" },
+        { "numa[0].cpus", "\"0-2\"", "field 'numa[0].cpus': CPU 2 does not exist" },
+        { "numa[0].cpus", "\"0,0\"", "field 'numa[0].cpus': CPU 0 is already in another node" },
+        { "numa[0].cpus", "\"0-\"", "field 'numa[0].cpus': '0-' is not a CPU list" },
+        { "numa[0].cpus", "\"0\"", "field 'numa': the nodes hold 1 CPUs" },
+        { "numa[0].memoryMiB", "1024", "field 'numa': the nodes hold 1024 MiB" },
+        { "numa[0].distances", "[10, 20]", "field 'numa[0].distances': must have one entry per node" },
+        { "numa[0].distances", "[12]", "field 'numa[0].distances[0]'" },
+        { "numa[0].speed", "1", "field 'numa[0].speed': unknown field" },
+        { "numa", "[]", "field 'numa': must list 1 to 64 nodes" },
+        { "firmware", "[\"bios.bin\"]", "field 'firmware[0]': 'bios.bin' is not an absolute path" },
+        { "cpu.microcode", "\"0xzz\"", "field 'cpu.microcode'" },
+        { "gicVersion", "3", "field 'gicVersion': an x86_64 host has no GIC" },
+        { "xen.deviceModel", "\"qemu\"", "field 'xen.deviceModel': 'qemu' is not an absolute path" },
+    };
+    g_autofree char *dir = testMkdir("bad-profiles");
+    g_autofree char *base = testReadProfile("small-host");
+    size_t i;
+
+    CHECK(base, "cannot read small-host.json");
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *file = g_strdup_printf("%s/bad%zu.json", dir, i);
+        g_autofree char *text = NULL;
+        g_autoptr(vxlBackend) be = NULL;
+
+        if (cases[i].path) {
+            g_autoptr(virJSONValue) root = virJSONValueFromString(base);
+
+            CHECK(root && testJSONSet(root, cases[i].path, cases[i].literal) == 0,
+                  "case %zu: cannot edit the profile", i);
+            text = virJSONValueToString(root, true);
+        } else {
+            text = g_strdup(cases[i].literal);
+        }
+        CHECK(g_file_set_contents(file, text, -1, NULL), "write %s", file);
+
+        be = testOpen(file, NULL, false);
+        if (be) {
+            g_clear_pointer(&be, testClose);
+            CHECK(false, "case %zu (%s): profile accepted", i, cases[i].expect);
+        }
+        /* Every message names the file and the field. */
+        CHECK_ERR(-1, VIR_ERR_CONF_SYNTAX, file);
+        be = testOpen(file, NULL, false);
+        CHECK(!be, "case %zu", i);
+        CHECK_ERR(-1, VIR_ERR_CONF_SYNTAX, cases[i].expect);
+    }
+    return 0;
+}
+
+static int
+testProfileResolution(void)
+{
+    g_autofree char *dir = testMkdir("profiles");
+    g_autofree char *base = testReadProfile("small-host");
+    g_autofree char *file = g_strdup_printf("%s/custom.json", dir);
+    g_autoptr(virJSONValue) root = virJSONValueFromString(base);
+    g_autofree char *text = NULL;
+    vxlHostFacts f = { 0 };
+    g_autoptr(vxlBackend) be = NULL;
+
+    /* A profile without a hostname gets the real one. */
+    CHECK(root && testJSONSet(root, "hostname", NULL) == 0, "edit");
+    text = virJSONValueToString(root, true);
+    CHECK(g_file_set_contents(file, text, -1, NULL), "write");
+
+    /* Not found: the message names the profile and every place tried. */
+    be = testOpen("custom", NULL, false);
+    CHECK(!be, "custom found without VIRTXL_PROFILE_DIR");
+    CHECK_ERR(-1, VIR_ERR_CONF_SYNTAX, "'custom' not found");
+    be = testOpen("custom", NULL, false);
+    CHECK_ERR(-1, VIR_ERR_CONF_SYNTAX, VXL_SOURCE_DIR "/capabilities");
+    be = testOpen("/nonexistent/x.json", NULL, false);
+    CHECK_ERR(-1, VIR_ERR_CONF_SYNTAX, "'/nonexistent/x.json' does not exist");
+
+    g_setenv("VIRTXL_PROFILE_DIR", dir, TRUE);
+    be = testOpen("custom", NULL, false);
+    g_unsetenv("VIRTXL_PROFILE_DIR");
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK_OK(vxlBackendHostGetFacts(be, &f));
+    g_clear_pointer(&be, testClose);
+    CHECK(f.hostname && *f.hostname && STRNEQ(f.hostname, "small-host"),
+          "hostname %s", f.hostname);
+    CHECK(f.totalKiB == 2048 * MiB, "the custom profile was loaded");
+    vxlHostFactsClear(&f);
+
+    /* An explicit path, and the default when none is configured. */
+    be = testOpen(file, NULL, false);
+    CHECK(be, "%s", virGetLastErrorMessage());
+    g_clear_pointer(&be, testClose);
+    be = testOpen(NULL, NULL, false);
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK_OK(vxlBackendHostGetFacts(be, &f));
+    g_clear_pointer(&be, testClose);
+    CHECK(f.nrCpus == 48, "default profile is intel-2s-vtd");
+    vxlHostFactsClear(&f);
+    return 0;
+}
+
+/* ----- domids ------------------------------------------------------------ */
+
+static int
+testDomids(void)
+{
+    g_autofree char *dir = testMkdir("domids");
+    g_autofree char *state = g_strdup_printf("%s/sim-state.json", dir);
+    g_autofree char *text = NULL;
+    g_autoptr(virJSONValue) root = NULL;
+    g_autoptr(vxlBackend) be = testOpen("intel-2s-vtd", dir, false);
+    uint32_t a, b, c, d, e;
+
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK_OK(testCreate(be, "a", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, NULL, false, &a));
+    CHECK_OK(testCreate(be, "b", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, NULL, false, &b));
+    CHECK_OK(testCreate(be, "c", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, NULL, false, &c));
+    CHECK(a == 1 && b == 2 && c == 3, "ids %u %u %u", a, b, c);
+    CHECK_OK(vxlBackendDomainDestroy(be, b));
+    CHECK_OK(testCreate(be, "d", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, NULL, false, &d));
+    CHECK(d == 4, "a freed id is not reused at once: got %u", d);
+    CHECK_OK(vxlBackendDomainDestroy(be, c));
+    CHECK_OK(vxlBackendDomainDestroy(be, d));
+    g_clear_pointer(&be, testClose);
+
+    /* Near the top of the id space: wrap to 1, skipping live ids (1). */
+    CHECK(virFileReadAll(state, 1 << 20, &text) >= 0, "read state");
+    root = virJSONValueFromString(text);
+    CHECK(root && testJSONSet(root, "lastDomid", "32750") == 0, "edit state");
+    g_free(text);
+    text = virJSONValueToString(root, true);
+    CHECK(g_file_set_contents(state, text, -1, NULL), "write state");
+
+    be = testOpen("intel-2s-vtd", dir, false);
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK_OK(testCreate(be, "e", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, NULL, false, &e));
+    CHECK(e == 0x7FEF, "last ordinary id: got %u", e);
+    CHECK_OK(testCreate(be, "f", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, NULL, false, &e));
+    CHECK(e == 2, "wrapped below DOMID_FIRST_RESERVED, skipping live 1: got %u", e);
+    CHECK_OK(testCreate(be, "g", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, NULL, false, &e));
+    CHECK(e == 3, "got %u", e);
+    g_clear_pointer(&be, testClose);
+
+    /* The counter survives a restart. */
+    be = testOpen("intel-2s-vtd", dir, false);
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK_OK(testCreate(be, "h", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, NULL, false, &e));
+    CHECK(e == 4, "after restart got %u", e);
+    g_clear_pointer(&be, testClose);
+    return 0;
+}
+
+/* ----- memory and config checks ----------------------------------------- */
+
+static int
+testMemory(void)
+{
+    g_autoptr(vxlBackend) be = testOpen("small-host", NULL, false);
+    testDomSpec hvm = { .name = "hvm", .type = LIBXL_DOMAIN_TYPE_HVM,
+                        .maxKiB = 256 * MiB, .vcpus = 2, .videoKiB = 8 * MiB };
+    libxl_domain_config dcfg;
+    vxlDomainInfo info = { 0 };
+    uint32_t pv, h, x, y;
+    unsigned long long shadow = 4 * (256 * 2 + 2 * 256);
+    int rc;
+
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK(testFree(be) == 1048576, "free %llu", testFree(be));
+
+    CHECK_OK(testCreate(be, "pv", LIBXL_DOMAIN_TYPE_PV, 512 * MiB, 1, NULL, false, &pv));
+    CHECK(testFree(be) == 524288, "PV takes its maximum: free %llu", testFree(be));
+
+    /* HVM: max + video + libxl's default shadow pool. */
+    testConfig(&dcfg, &hvm);
+    rc = vxlBackendDomainCreate(be, &dcfg, NULL, false, &h);
+    libxl_domain_config_dispose(&dcfg);
+    CHECK_OK(rc);
+    CHECK(testFree(be) == 524288 - 262144 - 8192 - shadow,
+          "HVM footprint: free %llu", testFree(be));
+
+    /* Does not fit: a precise error, and nothing changes, domids included. */
+    rc = testCreate(be, "big", LIBXL_DOMAIN_TYPE_PV, 300 * MiB, 1, NULL, false, &x);
+    CHECK_ERR(rc, VIR_ERR_OPERATION_FAILED,
+              "not enough free memory on the host to start domain 'big': it needs 307200 KiB, the host has 249856 KiB free");
+    CHECK(testFree(be) == 249856, "free changed: %llu", testFree(be));
+    CHECK(testCount(be) == 2, "domain left behind");
+    CHECK_OK(testCreate(be, "fits", LIBXL_DOMAIN_TYPE_PV, 200 * MiB, 1, NULL, false, &x));
+    CHECK(x == 3, "the failed create consumed a domid: got %u", x);
+
+    /* Raising the maximum needs the difference free. */
+    rc = vxlBackendDomainSetMaxMemory(be, x, 300 * MiB);
+    CHECK_ERR(rc, VIR_ERR_OPERATION_FAILED, "it needs 102400 KiB more, the host has 45056 KiB free");
+    CHECK_OK(vxlBackendDomainSetMaxMemory(be, x, 240 * MiB));
+    CHECK(testFree(be) == 45056 - 40 * MiB, "free %llu", testFree(be));
+    CHECK_OK(vxlBackendDomainSetMaxMemory(be, x, 200 * MiB));
+    CHECK(testFree(be) == 45056, "lowering the maximum gives memory back");
+
+    /* Destroy gives it all back. */
+    CHECK_OK(vxlBackendDomainDestroy(be, pv));
+    CHECK_OK(vxlBackendDomainDestroy(be, h));
+    CHECK_OK(vxlBackendDomainDestroy(be, x));
+    CHECK(testFree(be) == 1048576, "free after destroy %llu", testFree(be));
+    CHECK(testCount(be) == 0, "domains left");
+
+    /* Same name, same uuid: refused like libxl does. */
+    {
+        testDomSpec s = { .name = "twin", .type = LIBXL_DOMAIN_TYPE_PV,
+                          .maxKiB = 64 * MiB, .vcpus = 1, .uuidFrom = "twin" };
+        testConfig(&dcfg, &s);
+        rc = vxlBackendDomainCreate(be, &dcfg, NULL, false, &x);
+        libxl_domain_config_dispose(&dcfg);
+        CHECK_OK(rc);
+    }
+    rc = testCreate(be, "twin", LIBXL_DOMAIN_TYPE_PVH, 64 * MiB, 1, NULL, false, &y);
+    CHECK_ERR(rc, VIR_ERR_OPERATION_FAILED, "a domain with that name already exists (id 4)");
+    {
+        testDomSpec s = { .name = "other", .type = LIBXL_DOMAIN_TYPE_PV,
+                          .maxKiB = 64 * MiB, .vcpus = 1, .uuidFrom = "twin" };
+        testConfig(&dcfg, &s);
+        rc = vxlBackendDomainCreate(be, &dcfg, NULL, false, &y);
+        libxl_domain_config_dispose(&dcfg);
+        CHECK_ERR(rc, VIR_ERR_OPERATION_FAILED, "already has uuid");
+    }
+
+    /* Defaults: target = max; online = max when avail_vcpus is empty. */
+    CHECK_OK(testInfo(be, x, &info));
+    CHECK(info.currentKiB == 64 * MiB && info.maxKiB == 64 * MiB, "memory");
+    CHECK(info.vcpusOnline == 1 && info.vcpusMax == 1, "vcpus");
+    vxlDomainInfoClear(&info);
+    {
+        testDomSpec s = { .name = "part", .type = LIBXL_DOMAIN_TYPE_PVH,
+                          .maxKiB = 128 * MiB, .targetKiB = 96 * MiB,
+                          .vcpus = 4, .online = 2 };
+        testConfig(&dcfg, &s);
+        rc = vxlBackendDomainCreate(be, &dcfg, NULL, false, &y);
+        libxl_domain_config_dispose(&dcfg);
+        CHECK_OK(rc);
+        CHECK_OK(testInfo(be, y, &info));
+        CHECK(info.vcpusOnline == 2 && info.vcpusMax == 4, "online %u", info.vcpusOnline);
+        CHECK(info.currentKiB == 96 * MiB && info.maxKiB == 128 * MiB, "target");
+        vxlDomainInfoClear(&info);
+    }
+    g_clear_pointer(&be, testClose);
+    return 0;
+}
+
+static int
+testUnsupported(void)
+{
+    g_autoptr(vxlBackend) old = testOpen("old-pv-only", NULL, false);
+    g_autoptr(vxlBackend) arm = testOpen("arm64-gicv3", NULL, false);
+    uint32_t id;
+    int rc;
+
+    CHECK(old && arm, "%s", virGetLastErrorMessage());
+    rc = testCreate(old, "h", LIBXL_DOMAIN_TYPE_HVM, 64 * MiB, 1, NULL, false, &id);
+    CHECK_ERR(rc, VIR_ERR_CONFIG_UNSUPPORTED, "no hardware virtualization");
+    rc = testCreate(old, "p", LIBXL_DOMAIN_TYPE_PVH, 64 * MiB, 1, NULL, false, &id);
+    CHECK_ERR(rc, VIR_ERR_CONFIG_UNSUPPORTED, "cannot start PVH domain 'p'");
+    CHECK_OK(testCreate(old, "pv", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 4, NULL, false, &id));
+    CHECK(testCount(old) == 1, "count");
+
+    rc = testCreate(arm, "pv", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, NULL, false, &id);
+    CHECK_ERR(rc, VIR_ERR_CONFIG_UNSUPPORTED, "does not run PV guests");
+    rc = testCreate(arm, "h", LIBXL_DOMAIN_TYPE_HVM, 64 * MiB, 1, NULL, false, &id);
+    CHECK_ERR(rc, VIR_ERR_CONFIG_UNSUPPORTED, "offers no HVM guests");
+    rc = testCreate(arm, "big", LIBXL_DOMAIN_TYPE_PVH, 64 * MiB, 129, NULL, false, &id);
+    CHECK_ERR(rc, VIR_ERR_CONFIG_UNSUPPORTED, "with 129 vCPUs: this host runs PVH domains with at most 128");
+    CHECK_OK(testCreate(arm, "guest", LIBXL_DOMAIN_TYPE_PVH, 64 * MiB, 128, NULL, false, &id));
+    rc = testCreate(arm, "notype", LIBXL_DOMAIN_TYPE_INVALID, 64 * MiB, 1, NULL, false, &id);
+    CHECK_ERR(rc, VIR_ERR_CONFIG_UNSUPPORTED, "no domain type");
+    CHECK(testCount(arm) == 1, "count");
+    g_clear_pointer(&old, testClose);
+    g_clear_pointer(&arm, testClose);
+    return 0;
+}
+
+/* ----- concurrency -------------------------------------------------------- */
+
+typedef struct {
+    vxlBackend *be;
+    char name[32];
+    unsigned long long maxKiB;
+    unsigned int delayMs;
+    int rc;
+    int code;
+    uint32_t domid;
+    long long start;
+    long long end;
+} testCreateJob;
+
+/* A starting gate: threads line up, then all call create together, so
+ * the time it takes to spawn them (long under valgrind) does not count. */
+static GMutex testGateLock;
+static GCond testGateCond;
+static unsigned int testGateWaiting;
+static bool testGateOpen;
+
+static void
+testGateWait(void)
+{
+    g_mutex_lock(&testGateLock);
+    testGateWaiting++;
+    g_cond_broadcast(&testGateCond);
+    while (!testGateOpen)
+        g_cond_wait(&testGateCond, &testGateLock);
+    g_mutex_unlock(&testGateLock);
+}
+
+static gpointer
+testCreateThread(gpointer opaque)
+{
+    testCreateJob *job = opaque;
+    vxlGuestScript script = { .bootDelayMs = job->delayMs };
+
+    testGateWait();
+    job->start = g_get_monotonic_time();
+    job->rc = testCreate(job->be, job->name, LIBXL_DOMAIN_TYPE_PV, job->maxKiB,
+                         1, &script, false, &job->domid);
+    job->end = g_get_monotonic_time();
+    if (job->rc < 0) {
+        virErrorPtr err = virGetLastError();
+        job->code = err ? err->code : -1;
+        virResetLastError();
+    }
+    return NULL;
+}
+
+/* Run the jobs in threads of their own, all released at once; returns
+ * the time of release. */
+static long long
+testRunCreates(testCreateJob *jobs, size_t n)
+{
+    g_autofree GThread **threads = g_new0(GThread *, n);
+    long long released;
+    size_t i;
+
+    testGateWaiting = 0;
+    testGateOpen = false;
+    for (i = 0; i < n; i++)
+        threads[i] = g_thread_new("create", testCreateThread, &jobs[i]);
+    g_mutex_lock(&testGateLock);
+    while (testGateWaiting < n)
+        g_cond_wait(&testGateCond, &testGateLock);
+    testGateOpen = true;
+    released = g_get_monotonic_time();
+    g_cond_broadcast(&testGateCond);
+    g_mutex_unlock(&testGateLock);
+    for (i = 0; i < n; i++)
+        g_thread_join(threads[i]);
+    return released;
+}
+
+static int
+testConcurrentCreates(void)
+{
+    enum { N = 50, DELAY = 500 };
+    g_autoptr(vxlBackend) be = testOpen("intel-2s-vtd", NULL, false);
+    g_autofree testCreateJob *jobs = g_new0(testCreateJob, N);
+    g_autoptr(GHashTable) ids = g_hash_table_new(NULL, NULL);
+    long long lastStart = 0;
+    long long firstEnd = LLONG_MAX;
+    long long t0;
+    long long elapsed;
+    size_t i;
+
+    CHECK(be, "%s", virGetLastErrorMessage());
+    for (i = 0; i < N; i++) {
+        jobs[i].be = be;
+        g_snprintf(jobs[i].name, sizeof(jobs[i].name), "par%zu", i);
+        jobs[i].maxKiB = 256 * MiB;
+        jobs[i].delayMs = DELAY;
+    }
+    t0 = testRunCreates(jobs, N);
+    elapsed = (g_get_monotonic_time() - t0) / 1000;
+
+    for (i = 0; i < N; i++) {
+        CHECK(jobs[i].rc == 0, "create %zu failed: %d", i, jobs[i].code);
+        CHECK(jobs[i].end - jobs[i].start >= DELAY * 1000LL, "boot delay honoured");
+        CHECK(!g_hash_table_contains(ids, GUINT_TO_POINTER(jobs[i].domid)),
+              "domid %u handed out twice", jobs[i].domid);
+        g_hash_table_add(ids, GUINT_TO_POINTER(jobs[i].domid));
+        lastStart = MAX(lastStart, jobs[i].start);
+        firstEnd = MIN(firstEnd, jobs[i].end);
+    }
+    /* All 50 were in their boot delay at the same moment: the last one
+     * started before the first one finished. */
+    CHECK(lastStart < firstEnd, "creates did not overlap");
+    CHECK(elapsed < N * DELAY / 4, "50 creates of %d ms took %lld ms", DELAY, elapsed);
+    CHECK(testCount(be) == N, "listed %zu", testCount(be));
+    CHECK(testFree(be) == (262144 - 4096) * MiB - N * 256 * MiB, "free");
+    g_clear_pointer(&be, testClose);
+    return 0;
+}
+
+/* Memory is claimed before the boot delay: of ten 200 MiB creates racing
+ * for 1 GiB, exactly five win. */
+static int
+testConcurrentMemory(void)
+{
+    enum { N = 10 };
+    g_autoptr(vxlBackend) be = testOpen("small-host", NULL, false);
+    testCreateJob jobs[N] = { 0 };
+    size_t i;
+    int ok = 0;
+    int refused = 0;
+
+    CHECK(be, "%s", virGetLastErrorMessage());
+    for (i = 0; i < N; i++) {
+        jobs[i].be = be;
+        g_snprintf(jobs[i].name, sizeof(jobs[i].name), "m%zu", i);
+        jobs[i].maxKiB = 200 * MiB;
+        jobs[i].delayMs = 300;
+    }
+    testRunCreates(jobs, N);
+    for (i = 0; i < N; i++) {
+        if (jobs[i].rc == 0)
+            ok++;
+        else if (jobs[i].code == VIR_ERR_OPERATION_FAILED)
+            refused++;
+    }
+    CHECK(ok == 5 && refused == 5, "%d created, %d refused", ok, refused);
+    CHECK(testFree(be) == 1048576 - 5 * 204800, "free %llu", testFree(be));
+    g_clear_pointer(&be, testClose);
+    return 0;
+}
+
+/* close() while a create sleeps in its boot delay: the create fails, the
+ * half-built domain is not saved, its domid is not handed out again. */
+static int
+testCloseDuringCreate(void)
+{
+    g_autofree char *dir = testMkdir("close-create");
+    vxlBackend *raw = testOpen("small-host", dir, true);
+    g_autoptr(vxlBackend) be = NULL;
+    testCreateJob job = { .be = raw, .name = "late", .maxKiB = 64 * MiB,
+                          .delayMs = 300 };
+    GThread *thread;
+    uint32_t id;
+
+    CHECK(raw, "%s", virGetLastErrorMessage());
+    testGateOpen = true;
+    thread = g_thread_new("create", testCreateThread, &job);
+    g_usleep(100 * 1000);
+    vxlBackendClose(raw);
+    g_thread_join(thread);
+    vxlBackendFree(raw);
+    testPump(20);
+    CHECK(job.rc < 0 && job.code == VIR_ERR_OPERATION_FAILED, "create: rc %d code %d",
+          job.rc, job.code);
+
+    be = testOpen("small-host", dir, true);
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK(testCount(be) == 0, "the half-built domain was saved");
+    CHECK(testFree(be) == 1048576, "its memory is still held");
+    CHECK_OK(testCreate(be, "late", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, NULL, false, &id));
+    CHECK(id == 2, "domid %u reused", id);
+    return 0;
+}
+
+/* ----- states, requests, scripts ----------------------------------------- */
+
+static int
+testPause(void)
+{
+    g_autoptr(vxlBackend) be = testOpen("intel-2s-vtd", NULL, false);
+    vxlDomainInfo info = { 0 };
+    uint32_t id;
+    uint32_t p;
+
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK_OK(testCreate(be, "x", LIBXL_DOMAIN_TYPE_HVM, 128 * MiB, 1, NULL, false, &id));
+    CHECK_OK(testInfo(be, id, &info));
+    CHECK(testIsRunning(info.state), "state %d", info.state);
+    CHECK_ERR(vxlBackendDomainUnpause(be, id), VIR_ERR_OPERATION_INVALID, "is not paused");
+    CHECK_OK(vxlBackendDomainPause(be, id));
+    CHECK_OK(testInfo(be, id, &info));
+    CHECK(info.state == VXL_DOMSTATE_PAUSED, "state %d", info.state);
+    CHECK_ERR(vxlBackendDomainPause(be, id), VIR_ERR_OPERATION_INVALID, "is already paused");
+    CHECK_OK(vxlBackendDomainUnpause(be, id));
+    CHECK_OK(testInfo(be, id, &info));
+    CHECK(testIsRunning(info.state), "state %d", info.state);
+
+    CHECK_OK(testCreate(be, "p", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, NULL, true, &p));
+    CHECK_OK(testInfo(be, p, &info));
+    CHECK(info.state == VXL_DOMSTATE_PAUSED, "created paused: %d", info.state);
+
+    CHECK_ERR(vxlBackendDomainPause(be, 999), VIR_ERR_NO_DOMAIN, "no domain with id 999");
+    CHECK_ERR(testInfo(be, 0, &info), VIR_ERR_NO_DOMAIN, NULL);
+    vxlDomainInfoClear(&info);
+    g_clear_pointer(&be, testClose);
+    return 0;
+}
+
+static int
+testShutdownPolicies(void)
+{
+    g_autoptr(vxlBackend) be = testOpen("intel-2s-vtd", NULL, true);
+    vxlGuestScript honour = { .shutdownDelayMs = 100 };
+    vxlGuestScript now = { .shutdownDelayMs = 0 };
+    vxlGuestScript ignore = { .shutdownDelayMs = 50,
+                              .onShutdownRequest = VXL_GUEST_SHUTDOWN_IGNORE };
+    vxlGuestScript reboots = { .shutdownDelayMs = 50,
+                               .onShutdownRequest = VXL_GUEST_SHUTDOWN_REBOOT };
+    vxlDomainInfo info = { 0 };
+    const testEvent *ev;
+    uint32_t a, b, c, d, e, f;
+    long long asked;
+
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK_OK(testCreate(be, "a", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, &honour, false, &a));
+    CHECK_OK(testCreate(be, "b", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, &now, false, &b));
+    CHECK_OK(testCreate(be, "c", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, &ignore, false, &c));
+    CHECK_OK(testCreate(be, "d", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, &reboots, false, &d));
+    CHECK_OK(testCreate(be, "e", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, &honour, false, &e));
+    CHECK_OK(testCreate(be, "f", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, &honour, true, &f));
+
+    asked = g_get_monotonic_time();
+    CHECK_OK(vxlBackendDomainShutdown(be, a));
+    CHECK_OK(vxlBackendDomainShutdown(be, b));
+    CHECK_OK(vxlBackendDomainShutdown(be, c));
+    CHECK_OK(vxlBackendDomainShutdown(be, d));
+    CHECK_OK(vxlBackendDomainReboot(be, e));
+    CHECK_OK(vxlBackendDomainShutdown(be, f));
+    /* Even with no delay, nothing is delivered inside the call. */
+    CHECK(testEvents->len == 0, "event raised synchronously");
+
+    CHECK(testWaitEvents(4, 5000), "only %u events", testEvents->len);
+    testPump(300);
+    CHECK(testEvents->len == 4, "%u events", testEvents->len);
+
+    CHECK((ev = testFindEvent(a)) && ev->reason == VXL_SHUTDOWN_POWEROFF, "honour");
+    CHECK(ev->at - asked >= 100 * 1000, "powered off before its delay");
+    CHECK((ev = testFindEvent(b)) && ev->reason == VXL_SHUTDOWN_POWEROFF, "delay 0");
+    CHECK(!testFindEvent(c), "an ignoring guest acted");
+    CHECK((ev = testFindEvent(d)) && ev->reason == VXL_SHUTDOWN_REBOOT, "reboot policy");
+    CHECK((ev = testFindEvent(e)) && ev->reason == VXL_SHUTDOWN_REBOOT, "reboot request");
+    CHECK(!testFindEvent(f), "a paused guest acted");
+
+    CHECK_OK(testInfo(be, a, &info));
+    CHECK(info.state == VXL_DOMSTATE_SHUTDOWN && info.shutdownReason == VXL_SHUTDOWN_POWEROFF,
+          "state %d reason %d", info.state, info.shutdownReason);
+    CHECK_OK(testInfo(be, c, &info));
+    CHECK(testIsRunning(info.state), "ignoring guest state %d", info.state);
+
+    /* Requests to a guest that has already stopped. */
+    CHECK_ERR(vxlBackendDomainShutdown(be, a), VIR_ERR_OPERATION_INVALID, "has shut down");
+    CHECK_ERR(vxlBackendDomainReboot(be, d), VIR_ERR_OPERATION_INVALID, "has shut down");
+    CHECK_ERR(vxlBackendDomainPause(be, a), VIR_ERR_OPERATION_INVALID, "has shut down");
+    CHECK_ERR(vxlBackendDomainShutdown(be, 4242), VIR_ERR_NO_DOMAIN, NULL);
+
+    /* The paused guest answers once it runs again. */
+    CHECK_OK(vxlBackendDomainUnpause(be, f));
+    CHECK(testWaitEvents(5, 5000), "paused guest never answered");
+    CHECK((ev = testFindEvent(f)) && ev->reason == VXL_SHUTDOWN_POWEROFF, "f");
+
+    /* The ignoring guest still can be destroyed, with no event. */
+    CHECK_OK(vxlBackendDomainDestroy(be, c));
+    testPump(150);
+    CHECK(testEvents->len == 5, "destroy raised an event");
+    vxlDomainInfoClear(&info);
+    g_clear_pointer(&be, testClose);
+    return 0;
+}
+
+static int
+testScripts(void)
+{
+    static const struct {
+        const char *name;
+        vxlGuestScript script;
+        vxlShutdownReason reason;
+        vxlDomainState state;
+    } cases[] = {
+        { "crash", { .crashAfterMs = 100 }, VXL_SHUTDOWN_CRASH, VXL_DOMSTATE_CRASHED },
+        { "reboot", { .rebootAfterMs = 120 }, VXL_SHUTDOWN_REBOOT, VXL_DOMSTATE_SHUTDOWN },
+        { "poweroff", { .poweroffAfterMs = 140 }, VXL_SHUTDOWN_POWEROFF, VXL_DOMSTATE_SHUTDOWN },
+        { "watchdog", { .watchdogAfterMs = 160 }, VXL_SHUTDOWN_WATCHDOG, VXL_DOMSTATE_SHUTDOWN },
+        { "softreset", { .softResetAfterMs = 180 }, VXL_SHUTDOWN_SOFT_RESET, VXL_DOMSTATE_SHUTDOWN },
+        /* Several at once: the earliest wins, the rest never fire. */
+        { "several", { .crashAfterMs = 400, .poweroffAfterMs = 150 },
+          VXL_SHUTDOWN_POWEROFF, VXL_DOMSTATE_SHUTDOWN },
+    };
+    g_autoptr(vxlBackend) be = testOpen("intel-2s-vtd", NULL, true);
+    uint32_t ids[G_N_ELEMENTS(cases)];
+    vxlDomainInfo info = { 0 };
+    vxlGuestScript frozen = { .crashAfterMs = 400 };
+    const testEvent *ev;
+    uint32_t fz;
+    long long created;
+    long long paused;
+    long long resumed;
+    size_t i;
+
+    CHECK(be, "%s", virGetLastErrorMessage());
+    for (i = 0; i < G_N_ELEMENTS(cases); i++)
+        CHECK_OK(testCreate(be, cases[i].name, LIBXL_DOMAIN_TYPE_HVM, 64 * MiB, 1,
+                            &cases[i].script, false, &ids[i]));
+    CHECK(testWaitEvents(G_N_ELEMENTS(cases), 5000), "%u events", testEvents->len);
+    testPump(500);
+    CHECK(testEvents->len == G_N_ELEMENTS(cases), "an action fired twice: %u events",
+          testEvents->len);
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        CHECK((ev = testFindEvent(ids[i])) && ev->reason == cases[i].reason,
+              "%s: reason %d", cases[i].name, ev ? (int)ev->reason : -1);
+        CHECK(testCountEvents(ids[i]) == 1, "%s", cases[i].name);
+        CHECK_OK(testInfo(be, ids[i], &info));
+        CHECK(info.state == cases[i].state && info.shutdownReason == cases[i].reason,
+              "%s: state %d reason %d", cases[i].name, info.state, info.shutdownReason);
+    }
+
+    /* Pausing freezes the script: 400 ms of running time, paused after
+     * about 150. The guest ran at most (paused - created) before the
+     * pause, so at least 400 ms minus that is left after the unpause. */
+    g_array_set_size(testEvents, 0);
+    created = g_get_monotonic_time();
+    CHECK_OK(testCreate(be, "frozen", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, &frozen, false, &fz));
+    testPump(150);
+    CHECK_OK(vxlBackendDomainPause(be, fz));
+    paused = g_get_monotonic_time();
+    testPump(500);
+    CHECK(testEvents->len == 0, "a paused guest crashed");
+    resumed = g_get_monotonic_time();
+    CHECK_OK(vxlBackendDomainUnpause(be, fz));
+    CHECK(testWaitEvents(1, 5000), "never crashed after unpause");
+    ev = testFindEvent(fz);
+    CHECK(ev && ev->reason == VXL_SHUTDOWN_CRASH, "crash");
+    CHECK(ev->at - resumed >= 400 * 1000 - (paused - created),
+          "crashed %lld ms after unpause; at least %lld ms of running time were left",
+          (ev->at - resumed) / 1000, (400 * 1000 - (paused - created)) / 1000);
+    vxlDomainInfoClear(&info);
+    g_clear_pointer(&be, testClose);
+    return 0;
+}
+
+static int
+testDestroy(void)
+{
+    g_autoptr(vxlBackend) be = testOpen("small-host", NULL, true);
+    vxlGuestScript slow = { .shutdownDelayMs = 200, .crashAfterMs = 250 };
+    vxlGuestScript crash = { .crashAfterMs = 20 };
+    vxlDomainInfo info = { 0 };
+    uint32_t a, b, c;
+
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK_OK(testCreate(be, "a", LIBXL_DOMAIN_TYPE_PV, 256 * MiB, 1, &slow, false, &a));
+    CHECK_OK(testCreate(be, "b", LIBXL_DOMAIN_TYPE_PV, 256 * MiB, 1, NULL, true, &b));
+    CHECK_OK(testCreate(be, "c", LIBXL_DOMAIN_TYPE_PV, 256 * MiB, 1, &crash, false, &c));
+    CHECK(testWaitEvents(1, 5000), "c never crashed");
+    g_array_set_size(testEvents, 0);
+
+    CHECK_OK(vxlBackendDomainShutdown(be, a));
+    CHECK_OK(vxlBackendDomainDestroy(be, a));     /* running, request pending */
+    CHECK_OK(vxlBackendDomainDestroy(be, b));     /* paused */
+    CHECK_OK(vxlBackendDomainDestroy(be, c));     /* crashed */
+    CHECK(testFree(be) == 1048576, "memory not returned: %llu", testFree(be));
+    CHECK(testCount(be) == 0, "domains left");
+    CHECK_ERR(testInfo(be, a, &info), VIR_ERR_NO_DOMAIN, NULL);
+    CHECK_ERR(vxlBackendDomainDestroy(be, a), VIR_ERR_NO_DOMAIN, NULL);
+    testPump(400);
+    CHECK(testEvents->len == 0, "a destroyed domain raised an event");
+
+    /* A shutdown noticed by a hook but not yet delivered dies with it. */
+    CHECK_OK(testCreate(be, "d", LIBXL_DOMAIN_TYPE_PV, 256 * MiB, 1, &crash, false, &a));
+    g_usleep(60 * 1000);
+    CHECK_OK(testInfo(be, a, &info));
+    CHECK(info.state == VXL_DOMSTATE_CRASHED, "lazy model: %d", info.state);
+    CHECK_OK(vxlBackendDomainDestroy(be, a));
+    testPump(100);
+    CHECK(testEvents->len == 0, "queued event survived destroy");
+    vxlDomainInfoClear(&info);
+    g_clear_pointer(&be, testClose);
+    return 0;
+}
+
+static int
+testCpuTime(void)
+{
+    g_autoptr(vxlBackend) be = testOpen("intel-2s-vtd", NULL, true);
+    vxlGuestScript off = { .poweroffAfterMs = 100 };
+    vxlDomainInfo i0 = { 0 };
+    vxlDomainInfo i1 = { 0 };
+    long long before, inner0, inner1, after;
+    unsigned long long delta;
+    uint32_t id;
+    uint32_t s;
+
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK_OK(testCreate(be, "busy", LIBXL_DOMAIN_TYPE_PVH, 64 * MiB, 2, NULL, false, &id));
+
+    /* Running: 2 vCPUs x elapsed x 10%, bracketed by measured time. */
+    before = g_get_monotonic_time();
+    CHECK_OK(testInfo(be, id, &i0));
+    inner0 = g_get_monotonic_time();
+    g_usleep(200 * 1000);
+    inner1 = g_get_monotonic_time();
+    CHECK_OK(testInfo(be, id, &i1));
+    after = g_get_monotonic_time();
+    delta = i1.cpuTimeNs - i0.cpuTimeNs;
+    CHECK(delta >= 2ULL * (inner1 - inner0) * 100 &&
+          delta <= 2ULL * (after - before) * 100,
+          "cpu time grew %llu ns over %lld-%lld us", delta,
+          inner1 - inner0, after - before);
+
+    /* Paused: frozen. */
+    CHECK_OK(vxlBackendDomainPause(be, id));
+    CHECK_OK(testInfo(be, id, &i0));
+    g_usleep(150 * 1000);
+    CHECK_OK(testInfo(be, id, &i1));
+    CHECK(i1.cpuTimeNs == i0.cpuTimeNs, "grew while paused");
+    CHECK_OK(vxlBackendDomainUnpause(be, id));
+
+    /* One vCPU online: half the rate. */
+    CHECK_OK(vxlBackendDomainSetVcpusOnline(be, id, 1));
+    before = g_get_monotonic_time();
+    CHECK_OK(testInfo(be, id, &i0));
+    inner0 = g_get_monotonic_time();
+    g_usleep(200 * 1000);
+    inner1 = g_get_monotonic_time();
+    CHECK_OK(testInfo(be, id, &i1));
+    after = g_get_monotonic_time();
+    delta = i1.cpuTimeNs - i0.cpuTimeNs;
+    CHECK(delta >= 1ULL * (inner1 - inner0) * 100 &&
+          delta <= 1ULL * (after - before) * 100, "1 vCPU: %llu ns", delta);
+
+    /* Shut down: frozen, and counted only up to the moment it stopped. */
+    CHECK_OK(testCreate(be, "stops", LIBXL_DOMAIN_TYPE_PVH, 64 * MiB, 1, &off, false, &s));
+    CHECK(testWaitEvents(1, 5000), "never powered off");
+    CHECK_OK(testInfo(be, s, &i0));
+    g_usleep(100 * 1000);
+    CHECK_OK(testInfo(be, s, &i1));
+    CHECK(i0.state == VXL_DOMSTATE_SHUTDOWN && i1.cpuTimeNs == i0.cpuTimeNs, "after shutdown");
+    CHECK(i0.cpuTimeNs == 100ULL * 1000 * 100, "100 ms x 1 vCPU x 10%% = 10 ms, got %llu ns",
+          i0.cpuTimeNs);
+    vxlDomainInfoClear(&i0);
+    vxlDomainInfoClear(&i1);
+    g_clear_pointer(&be, testClose);
+    return 0;
+}
+
+/* ----- the other hooks ----------------------------------------------------- */
+
+static int
+testMisc(void)
+{
+    g_autofree char *dir = testMkdir("misc");
+    g_autofree char *dump = g_strdup_printf("%s/x.core", dir);
+    g_autofree char *text = NULL;
+    g_autoptr(vxlBackend) be = testOpen("intel-2s-vtd", NULL, false);
+    vxlDomainInfo info = { 0 };
+    uint32_t x, y;
+
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK_OK(testCreate(be, "x", LIBXL_DOMAIN_TYPE_HVM, 1024 * MiB, 4, NULL, false, &x));
+    CHECK_OK(testCreate(be, "y", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, NULL, false, &y));
+
+    /* rename */
+    CHECK_ERR(vxlBackendDomainRename(be, x, "y", NULL), VIR_ERR_OPERATION_FAILED,
+              "a domain with that name already exists");
+    CHECK_ERR(vxlBackendDomainRename(be, x, "", NULL), VIR_ERR_INVALID_ARG, NULL);
+    CHECK_OK(vxlBackendDomainRename(be, x, "x-renamed", NULL));
+    CHECK_OK(testInfo(be, x, &info));
+    CHECK(STREQ(info.name, "x-renamed"), "%s", info.name);
+    CHECK_OK(testCreate(be, "x", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, NULL, false, &y));
+
+    /* rename-restart: the dead incarnation takes a new name and UUID, so
+     * both are free for the next one. */
+    {
+        testDomSpec s = { .name = "inc", .type = LIBXL_DOMAIN_TYPE_PV,
+                          .maxKiB = 64 * MiB, .vcpus = 1, .uuidFrom = "inc" };
+        libxl_domain_config dcfg;
+        unsigned char fresh[16];
+        unsigned char taken[16];
+        uint32_t inc, inc2;
+        int rc;
+
+        testConfig(&dcfg, &s);
+        memcpy(taken, libxl_uuid_bytearray(&dcfg.c_info.uuid), 16);
+        rc = vxlBackendDomainCreate(be, &dcfg, NULL, false, &inc);
+        CHECK_OK(rc);
+        CHECK_ERR(vxlBackendDomainRename(be, x, "x-renamed", taken),
+                  VIR_ERR_OPERATION_FAILED, "cannot give domain 'x-renamed' the UUID of domain 'inc'");
+        memset(fresh, 0x5a, sizeof(fresh));
+        CHECK_OK(vxlBackendDomainRename(be, inc, "inc--incarnation-1", fresh));
+        CHECK_OK(testInfo(be, inc, &info));
+        CHECK(memcmp(info.uuid, fresh, 16) == 0, "uuid not changed");
+        rc = vxlBackendDomainCreate(be, &dcfg, NULL, false, &inc2);
+        libxl_domain_config_dispose(&dcfg);
+        CHECK_OK(rc);
+        CHECK_OK(vxlBackendDomainDestroy(be, inc));
+        CHECK_OK(vxlBackendDomainDestroy(be, inc2));
+    }
+
+    /* memory */
+    CHECK_ERR(vxlBackendDomainSetMemory(be, x, 2048 * MiB), VIR_ERR_INVALID_ARG,
+              "to 2097152 KiB: it must be between 1 KiB and its maximum of 1048576 KiB");
+    CHECK_OK(vxlBackendDomainSetMemory(be, x, 512 * MiB));
+    CHECK_OK(testInfo(be, x, &info));
+    CHECK(info.currentKiB == 512 * MiB && info.maxKiB == 1024 * MiB, "balloon");
+    CHECK_ERR(vxlBackendDomainSetMaxMemory(be, x, 256 * MiB), VIR_ERR_INVALID_ARG,
+              "below its current memory of 524288 KiB");
+
+    /* vcpus */
+    CHECK_ERR(vxlBackendDomainSetVcpusOnline(be, x, 0), VIR_ERR_INVALID_ARG, "between 1 and 4");
+    CHECK_ERR(vxlBackendDomainSetVcpusOnline(be, x, 5), VIR_ERR_INVALID_ARG, "between 1 and 4");
+    CHECK_OK(vxlBackendDomainSetVcpusOnline(be, x, 3));
+    CHECK_OK(testInfo(be, x, &info));
+    CHECK(info.vcpusOnline == 3 && info.vcpusMax == 4, "vcpus %u", info.vcpusOnline);
+
+    /* core dump */
+    CHECK_OK(vxlBackendDomainCoreDump(be, x, dump));
+    CHECK(virFileReadAll(dump, 1 << 20, &text) >= 0, "dump not written");
+    CHECK(strstr(text, "name: x-renamed\n") && strstr(text, "type: hvm\n") &&
+          strstr(text, "\"max_memkb\": 1048576"), "dump: %s", text);
+    CHECK_ERR(vxlBackendDomainCoreDump(be, x, "/nonexistent-dir/x.core"),
+              VIR_ERR_SYSTEM_ERROR, "cannot write the core dump of domain 'x-renamed' to '/nonexistent-dir/x.core'");
+    CHECK_ERR(vxlBackendDomainCoreDump(be, 777, dump), VIR_ERR_NO_DOMAIN, NULL);
+
+    /* An injected fault leaves nothing behind either. */
+    CHECK_OK(vxlBackendInjectFault(be, "domainCreate", 1));
+    CHECK_ERR(testCreate(be, "z", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, NULL, false, &y),
+              VIR_ERR_INTERNAL_ERROR, "injected fault");
+    CHECK(testCount(be) == 3, "count %zu", testCount(be));
+    vxlDomainInfoClear(&info);
+    g_clear_pointer(&be, testClose);
+    return 0;
+}
+
+/* ----- persistence -------------------------------------------------------- */
+
+static int
+testPersistence(void)
+{
+    g_autofree char *dir = testMkdir("persist");
+    g_autofree char *state = g_strdup_printf("%s/sim-state.json", dir);
+    g_autofree char *tmp = g_strdup_printf("%s.new", state);
+    vxlGuestScript crashLater = { .crashAfterMs = 700 };
+    vxlGuestScript offSoon = { .poweroffAfterMs = 30 };
+    vxlGuestScript ignore = { .onShutdownRequest = VXL_GUEST_SHUTDOWN_IGNORE };
+    vxlGuestScript pendingReq = { .shutdownDelayMs = 400 };
+    vxlDomainInfo *before = NULL;
+    vxlDomainInfo *after = NULL;
+    size_t nbefore = 0;
+    size_t nafter = 0;
+    vxlDomainInfo info = { 0 };
+    unsigned long long freeBefore;
+    const testEvent *ev;
+    uint32_t r, p, s, ig, pr, n;
+    long long reopened;
+    size_t i;
+    g_autoptr(vxlBackend) be = testOpen("intel-2s-vtd", dir, true);
+
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK_OK(testCreate(be, "runs", LIBXL_DOMAIN_TYPE_HVM, 512 * MiB, 2, &crashLater, false, &r));
+    CHECK_OK(testCreate(be, "paused", LIBXL_DOMAIN_TYPE_PV, 256 * MiB, 1, NULL, true, &p));
+    CHECK_OK(testCreate(be, "stopped", LIBXL_DOMAIN_TYPE_PVH, 128 * MiB, 1, &offSoon, false, &s));
+    CHECK_OK(testCreate(be, "ignores", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, &ignore, false, &ig));
+    CHECK_OK(testCreate(be, "asked", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, &pendingReq, false, &pr));
+    CHECK(testWaitEvents(1, 5000), "stopped never stopped");
+    CHECK_OK(vxlBackendDomainShutdown(be, ig));
+    CHECK_OK(vxlBackendDomainShutdown(be, pr));
+    CHECK_OK(vxlBackendDomainSetMemory(be, p, 200 * MiB));
+    testPump(100);
+    CHECK(virFileExists(state), "no state file");
+    CHECK(!virFileExists(tmp), "temporary file left behind");
+    CHECK_OK(vxlBackendDomainList(be, &before, &nbefore));
+    freeBefore = testFree(be);
+    g_clear_pointer(&be, testClose);
+
+    /* The daemon is down for a while; its guests run on. */
+    g_usleep(100 * 1000);
+
+    reopened = g_get_monotonic_time();
+    be = testOpen("intel-2s-vtd", dir, true);
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK_OK(vxlBackendDomainList(be, &after, &nafter));
+    CHECK(nafter == nbefore && nafter == 5, "%zu domains before, %zu after", nbefore, nafter);
+    for (i = 0; i < nafter; i++) {
+        CHECK(after[i].domid == before[i].domid && STREQ(after[i].name, before[i].name) &&
+              memcmp(after[i].uuid, before[i].uuid, 16) == 0, "domain %zu", i);
+        CHECK(testIsRunning(after[i].state) == testIsRunning(before[i].state) &&
+              (testIsRunning(after[i].state) || after[i].state == before[i].state),
+              "%s: state %d -> %d", after[i].name, before[i].state, after[i].state);
+        CHECK(after[i].shutdownReason == before[i].shutdownReason, "%s", after[i].name);
+        CHECK(after[i].currentKiB == before[i].currentKiB &&
+              after[i].maxKiB == before[i].maxKiB &&
+              after[i].vcpusOnline == before[i].vcpusOnline, "%s", after[i].name);
+        CHECK(after[i].cpuTimeNs >= before[i].cpuTimeNs, "%s: cpu time went back",
+              after[i].name);
+        if (after[i].domid == r)
+            CHECK(after[i].cpuTimeNs >= before[i].cpuTimeNs + 2 * 100000ULL * 100,
+                  "the downtime was not running time: %llu -> %llu",
+                  before[i].cpuTimeNs, after[i].cpuTimeNs);
+    }
+    CHECK(testFree(be) == freeBefore, "free memory %llu -> %llu", freeBefore, testFree(be));
+
+    /* The domain that had shut down is reported again (libxl does so when
+     * the toolstack watches it anew); timers fire as they would have. */
+    CHECK(testWaitEvents(3, 5000), "%u events after reopen", testEvents->len);
+    testPump(200);
+    CHECK((ev = testFindEvent(s)) && ev->reason == VXL_SHUTDOWN_POWEROFF, "re-reported");
+    CHECK((ev = testFindEvent(pr)) && ev->reason == VXL_SHUTDOWN_POWEROFF, "pending request");
+    CHECK((ev = testFindEvent(r)) && ev->reason == VXL_SHUTDOWN_CRASH, "script timer");
+    CHECK(ev->at - reopened < 700 * 1000, "the crash timer restarted from zero");
+    CHECK(!testFindEvent(p) && !testFindEvent(ig), "paused/ignoring guests acted");
+    CHECK(testEvents->len == 3, "%u events", testEvents->len);
+
+    CHECK_OK(testInfo(be, ig, &info));
+    CHECK(testIsRunning(info.state), "ignoring guest");
+    CHECK_OK(vxlBackendDomainShutdown(be, ig));   /* still pending: accepted */
+    CHECK_OK(testInfo(be, p, &info));
+    CHECK(info.state == VXL_DOMSTATE_PAUSED && info.currentKiB == 200 * MiB, "paused");
+
+    /* Ids keep counting from where they were. */
+    CHECK_OK(testCreate(be, "new", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, NULL, false, &n));
+    CHECK(n == 6, "new id %u", n);
+    g_clear_pointer(&be, testClose);
+
+    /* A corrupt state file is refused with its name. */
+    CHECK(g_file_set_contents(state, "{ \"format\": 1, \"lastDomid\": ", -1, NULL), "write");
+    be = testOpen("intel-2s-vtd", dir, true);
+    CHECK(!be, "corrupt state accepted");
+    CHECK_ERR(-1, VIR_ERR_INTERNAL_ERROR, state);
+    CHECK(g_file_set_contents(state,
+                              "{\"format\": 1, \"lastDomid\": 3, \"nextLife\": 4, \"domains\": "
+                              "[{\"domid\": \"one\"}]}", -1, NULL), "write");
+    be = testOpen("intel-2s-vtd", dir, true);
+    CHECK(!be, "corrupt state accepted");
+    CHECK_ERR(-1, VIR_ERR_INTERNAL_ERROR, "field 'domid'");
+
+    vxlDomainInfoListFree(before, nbefore);
+    vxlDomainInfoListFree(after, nafter);
+    vxlDomainInfoClear(&info);
+    return 0;
+}
+
+/* ----- main ---------------------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    int (*fn)(void);
+} testCases[] = {
+    { "profiles-shipped", testProfilesShipped },
+    { "profile-errors", testProfileErrors },
+    { "profile-resolution", testProfileResolution },
+    { "domids", testDomids },
+    { "memory", testMemory },
+    { "unsupported", testUnsupported },
+    { "concurrent-creates", testConcurrentCreates },
+    { "concurrent-memory", testConcurrentMemory },
+    { "close-during-create", testCloseDuringCreate },
+    { "pause", testPause },
+    { "shutdown-policies", testShutdownPolicies },
+    { "scripts", testScripts },
+    { "destroy", testDestroy },
+    { "cpu-time", testCpuTime },
+    { "misc", testMisc },
+    { "persistence", testPersistence },
+};
+
+int
+main(void)
+{
+    const char *only = getenv("VXL_TEST_ONLY");
+    int tick;
+    int passed = 0;
+    int failed = 0;
+    size_t i;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (virInitialize() < 0 || virEventRegisterDefaultImpl() < 0) {
+        fprintf(stderr, "cannot initialise libvirt\n");
+        return EXIT_FAILURE;
+    }
+    /* The test provokes errors on purpose; libvirt would log each one. */
+    if (!getenv("VXL_TEST_VERBOSE"))
+        ignore_value(virLogSetOutputs("1:file:/dev/null"));
+    g_unsetenv("VIRTXL_PROFILE_DIR");
+
+    testEvents = g_array_new(FALSE, FALSE, sizeof(testEvent));
+    testTmpRoot = g_dir_make_tmp("vxl-sim-test-XXXXXX", NULL);
+    tick = virEventAddTimeout(5, testTick, NULL, NULL);
+
+    for (i = 0; i < G_N_ELEMENTS(testCases); i++) {
+        long long t0 = g_get_monotonic_time();
+        int rc;
+
+        if (only && STRNEQ(only, testCases[i].name))
+            continue;
+        rc = testCases[i].fn();
+        virResetLastError();
+        printf("%s %s (%lld ms)\n", rc == 0 ? "PASS" : "FAIL", testCases[i].name,
+               (g_get_monotonic_time() - t0) / 1000);
+        if (rc == 0)
+            passed++;
+        else
+            failed++;
+    }
+
+    testPump(20);
+    /* The removal completes from an idle callback: one more iteration. */
+    virEventRemoveTimeout(tick);
+    virEventRunDefaultImpl();
+    ignore_value(virFileDeleteTree(testTmpRoot));
+    g_free(testTmpRoot);
+    g_array_free(testEvents, TRUE);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
