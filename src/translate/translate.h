@@ -42,6 +42,13 @@ int vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net);
 int vxlTranslateNet(const virDomainDef *def, const virDomainNetDef *net,
                     libxl_device_nic *xnic);
 
+int vxlValidateHostdev(const virDomainDef *def, const virDomainHostdevDef *hostdev);
+int vxlTranslateHostdevPCI(const virDomainDef *def, const virDomainHostdevDef *hostdev,
+                           libxl_device_pci *xpci);
+int vxlTranslateHostdevUSB(const virDomainDef *def, const virDomainHostdevDef *hostdev,
+                           libxl_device_usbdev *xusb);
+int vxlValidateController(const virDomainDef *def, const virDomainControllerDef *cont);
+
 /* libxl_domain_config as JSON, the way xl and libxl print it; needs no
  * libxl_ctx. Returns NULL with an error reported on failure. */
 char *vxlTranslateConfigToJSON(libxl_domain_config *dcfg);

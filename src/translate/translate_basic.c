@@ -75,7 +75,7 @@ vxlValidateBasic(const virDomainDef *def)
  * the map is allocated here the way libxl does it: calloc'ed bytes for
  * @nbits bits, freed by libxl_bitmap_dispose() with free().
  */
-static void
+void
 vxlTranslateBitmapAlloc(libxl_bitmap *bitmap, unsigned int nbits)
 {
     libxl_bitmap_init(bitmap);

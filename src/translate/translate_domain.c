@@ -27,6 +27,12 @@ static const vxlTranslateClass vxlTranslateClasses[] = {
     { .name = "boot", .validate = vxlValidateBoot, .translate = vxlTranslateBoot },
     { .name = "disk", .validate = vxlValidateDiskList, .translate = vxlTranslateDiskList },
     { .name = "net", .validate = vxlValidateNetList, .translate = vxlTranslateNetList },
+    { .name = "cpu", .validate = vxlValidateCpu, .translate = vxlTranslateCpu },
+    { .name = "features", .validate = vxlValidateFeatures, .translate = vxlTranslateFeatures },
+    { .name = "gfx", .validate = vxlValidateGfx, .translate = vxlTranslateGfx },
+    { .name = "chardev", .validate = vxlValidateChardev, .translate = vxlTranslateChardev },
+    { .name = "hostdev", .validate = vxlValidateHostdevList, .translate = vxlTranslateHostdevList },
+    { .name = "misc", .validate = vxlValidateMisc, .translate = vxlTranslateMisc },
 };
 
 

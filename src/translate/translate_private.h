@@ -25,6 +25,8 @@
 #pragma once
 
 #include "translate.h"
+#include "virbitmap.h"
+#include <libxl_utils.h>
 
 /* translate_basic.c: name, uuid, guest type, memory, vCPUs, lifecycle
  * actions, HVM platform features. Must run first: it sets the guest type
@@ -44,6 +46,35 @@ int vxlTranslateDiskList(const virDomainDef *def, libxl_domain_config *dcfg);
 /* translate_net.c: <interface> devices. */
 int vxlValidateNetList(const virDomainDef *def);
 int vxlTranslateNetList(const virDomainDef *def, libxl_domain_config *dcfg);
+
+/* translate_cpu.c: affinity, scheduler, vNUMA, CPUID, nested HVM. */
+int vxlValidateCpu(const virDomainDef *def);
+int vxlTranslateCpu(const virDomainDef *def, libxl_domain_config *dcfg);
+
+/* translate_features.c: <features>, <clock>, memory tuning refusals. */
+int vxlValidateFeatures(const virDomainDef *def);
+int vxlTranslateFeatures(const virDomainDef *def, libxl_domain_config *dcfg);
+
+/* translate_gfx.c: graphics, video, input, sound. */
+int vxlValidateGfx(const virDomainDef *def);
+int vxlTranslateGfx(const virDomainDef *def, libxl_domain_config *dcfg);
+
+/* translate_chardev.c: serial, console, parallel, channels. */
+int vxlValidateChardev(const virDomainDef *def);
+int vxlTranslateChardev(const virDomainDef *def, libxl_domain_config *dcfg);
+
+/* translate_hostdev.c: PCI and USB host devices, controllers. */
+int vxlValidateHostdevList(const virDomainDef *def);
+int vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg);
+
+/* translate_misc.c: 9p, ACPI tables, and refusals of the rest. */
+int vxlValidateMisc(const virDomainDef *def);
+int vxlTranslateMisc(const virDomainDef *def, libxl_domain_config *dcfg);
+
+/* An empty libxl bitmap of @nbits bits, allocated without a libxl_ctx;
+ * and one holding the bits of a libvirt bitmap. */
+void vxlTranslateBitmapAlloc(libxl_bitmap *bitmap, unsigned int nbits);
+void vxlTranslateBitmapFromVir(libxl_bitmap *bitmap, virBitmap *vmap);
 
 /* The libxl domain type of @def, or -1 (unreported) if it has none. */
 int vxlTranslateDomainType(const virDomainDef *def);

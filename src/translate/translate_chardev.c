@@ -1,0 +1,200 @@
+/*
+ * translate_chardev.c: serial ports, consoles, parallel ports and
+ * channels.
+ *
+ * Covers, for HVM guests, <serial> ports (u.hvm.serial_list, in qemu's
+ * chardev syntax as xl's serial=[...]): pty, file, dev, null, tcp, udp,
+ * unix; a <console> of target type serial (the first serial port itself)
+ * or xen; for PV and PVH guests a <console type='pty'> of target type
+ * xen (the PV console every guest has); and <channel><target type='xen'
+ * name> over pty or a unix socket (channels), for every guest type. A
+ * spicevmc channel is SPICE's agent (translate_gfx.c).
+ *
+ * Refuses serial ports for PV and PVH guests (they have only the PV
+ * console), parallel ports (libxl has none), consoles other than a pty,
+ * and other channel types.
+ */
+#include "vxl_internal.h"
+
+#include "translate_private.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+
+/* qemu's chardev spec for a serial port's source, or NULL. */
+static char *
+vxlChrSerialSpec(const virDomainChrSourceDef *src)
+{
+    switch ((virDomainChrType)src->type) {
+    case VIR_DOMAIN_CHR_TYPE_PTY:
+        return g_strdup("pty");
+    case VIR_DOMAIN_CHR_TYPE_NULL:
+        return g_strdup("null");
+    case VIR_DOMAIN_CHR_TYPE_VC:
+        return g_strdup("vc");
+    case VIR_DOMAIN_CHR_TYPE_STDIO:
+        return g_strdup("stdio");
+    case VIR_DOMAIN_CHR_TYPE_FILE:
+        return g_strdup_printf("file:%s", src->data.file.path);
+    case VIR_DOMAIN_CHR_TYPE_PIPE:
+        return g_strdup_printf("pipe:%s", src->data.file.path);
+    case VIR_DOMAIN_CHR_TYPE_DEV:
+        return g_strdup(src->data.file.path);
+    case VIR_DOMAIN_CHR_TYPE_TCP:
+        return g_strdup_printf("%s:%s:%s%s",
+                               src->data.tcp.protocol == VIR_DOMAIN_CHR_TCP_PROTOCOL_TELNET ?
+                               "telnet" : "tcp",
+                               NULLSTR_EMPTY(src->data.tcp.host), src->data.tcp.service,
+                               src->data.tcp.listen ? ",server,nowait" : "");
+    case VIR_DOMAIN_CHR_TYPE_UDP:
+        return g_strdup_printf("udp:%s:%s@%s:%s",
+                               NULLSTR_EMPTY(src->data.udp.connectHost),
+                               src->data.udp.connectService,
+                               NULLSTR_EMPTY(src->data.udp.bindHost),
+                               NULLSTR_EMPTY(src->data.udp.bindService));
+    case VIR_DOMAIN_CHR_TYPE_UNIX:
+        return g_strdup_printf("unix:%s%s", src->data.nix.path,
+                               src->data.nix.listen ? ",server,nowait" : "");
+    default:
+        return NULL;
+    }
+}
+
+
+static int
+vxlValidateSerial(const virDomainDef *def, const virDomainChrDef *chr)
+{
+    g_autofree char *spec = NULL;
+
+    if (def->os.type != VIR_DOMAIN_OSTYPE_HVM) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<serial> is supported by Xen for HVM guests only: PV and PVH guests have the PV console, <console><target type='xen'/>"));
+        return -1;
+    }
+    if (chr->targetType != VIR_DOMAIN_CHR_SERIAL_TARGET_TYPE_NONE &&
+        chr->targetType != VIR_DOMAIN_CHR_SERIAL_TARGET_TYPE_ISA) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<serial><target type='%s'> is not supported by Xen: qemu emulates ISA serial ports"),
+                       virDomainChrSerialTargetTypeToString(chr->targetType));
+        return -1;
+    }
+    if (!(spec = vxlChrSerialSpec(chr->source))) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<serial type='%s'> is not supported by Xen"),
+                       virDomainChrTypeToString(chr->source->type));
+        return -1;
+    }
+    return 0;
+}
+
+
+static int
+vxlValidateChannel(const virDomainDef *def, const virDomainChrDef *chr)
+{
+    if (chr->source->type == VIR_DOMAIN_CHR_TYPE_SPICEVMC)
+        return 0;
+    if (chr->targetType != VIR_DOMAIN_CHR_CHANNEL_TARGET_TYPE_XEN) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<channel><target> other than type='xen' is not supported by Xen: use type='xen' with a name"));
+        return -1;
+    }
+    if (chr->source->type != VIR_DOMAIN_CHR_TYPE_PTY &&
+        chr->source->type != VIR_DOMAIN_CHR_TYPE_UNIX) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<channel type='%s'> is not supported by Xen: use 'pty' or 'unix'"),
+                       virDomainChrTypeToString(chr->source->type));
+        return -1;
+    }
+    if (!chr->target.name) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<channel><target type='xen'> needs a name for Xen"));
+        return -1;
+    }
+    return 0;
+}
+
+
+int
+vxlValidateChardev(const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nserials; i++) {
+        if (vxlValidateSerial(def, def->serials[i]) < 0)
+            return -1;
+    }
+    if (def->nparallels > 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<parallel> is not supported by Xen: libxl gives guests no parallel ports"));
+        return -1;
+    }
+    for (i = 0; i < def->nconsoles; i++) {
+        const virDomainChrDef *chr = def->consoles[i];
+
+        if (chr->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_SERIAL &&
+            def->os.type == VIR_DOMAIN_OSTYPE_HVM)
+            continue;
+        if ((chr->targetType != VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_XEN &&
+             chr->targetType != VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_NONE) ||
+            chr->source->type != VIR_DOMAIN_CHR_TYPE_PTY) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<console type='%s'><target type='%s'> is not supported by Xen: the PV console is <console type='pty'><target type='xen'/>"),
+                           virDomainChrTypeToString(chr->source->type),
+                           NULLSTR(virDomainChrConsoleTargetTypeToString(chr->targetType)));
+            return -1;
+        }
+    }
+    for (i = 0; i < def->nchannels; i++) {
+        if (vxlValidateChannel(def, def->channels[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+
+int
+vxlTranslateChardev(const virDomainDef *def, libxl_domain_config *dcfg)
+{
+    size_t nxen = 0;
+    size_t i;
+
+    if (vxlValidateChardev(def) < 0)
+        return -1;
+
+    if (def->nserials > 0) {
+        libxl_string_list list = g_new0(char *, def->nserials + 1);
+
+        for (i = 0; i < def->nserials; i++)
+            list[i] = vxlChrSerialSpec(def->serials[i]->source);
+        dcfg->b_info.u.hvm.serial_list = list;
+    }
+
+    for (i = 0; i < def->nchannels; i++) {
+        if (def->channels[i]->targetType == VIR_DOMAIN_CHR_CHANNEL_TARGET_TYPE_XEN)
+            nxen++;
+    }
+    if (nxen == 0)
+        return 0;
+    dcfg->channels = g_new0(libxl_device_channel, nxen);
+    dcfg->num_channels = nxen;
+    nxen = 0;
+    for (i = 0; i < def->nchannels; i++) {
+        const virDomainChrDef *chr = def->channels[i];
+        libxl_device_channel *xch;
+
+        if (chr->targetType != VIR_DOMAIN_CHR_CHANNEL_TARGET_TYPE_XEN)
+            continue;
+        xch = &dcfg->channels[nxen];
+        libxl_device_channel_init(xch);
+        xch->devid = nxen++;
+        xch->name = g_strdup(chr->target.name);
+        if (chr->source->type == VIR_DOMAIN_CHR_TYPE_UNIX) {
+            libxl_device_channel_init_connection(xch, LIBXL_CHANNEL_CONNECTION_SOCKET);
+            xch->u.socket.path = g_strdup(chr->source->data.nix.path);
+        } else {
+            libxl_device_channel_init_connection(xch, LIBXL_CHANNEL_CONNECTION_PTY);
+        }
+    }
+    return 0;
+}

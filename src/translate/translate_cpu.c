@@ -1,0 +1,388 @@
+/*
+ * translate_cpu.c: where vCPUs run and what they look like.
+ *
+ * Covers <vcpu cpuset> and <cputune><vcpupin> (hard affinity, one map
+ * per vCPU, as xl's cpus=), <cputune><shares> (credit scheduler weight,
+ * xl's cpu_weight=), <period>/<quota> and <global_period>/<global_quota>
+ * (the cap, xl's cap=), <cpu><numa> with <distances> (vNUMA, xl's
+ * vnuma=), <cpu mode='host-passthrough'|'host-model'>, <cpu><feature
+ * policy> (libxl cpuid policy, xl's cpuid=) and vmx/svm as nested HVM
+ * (xl's nestedhvm=).
+ *
+ * Refuses what the credit scheduler and libxl cannot express: emulator
+ * and iothread pinning or bandwidth, per-vCPU scheduler policies,
+ * <numatune>, named CPU models, vCPUs left unpinned between pinned ones
+ * without a <vcpu cpuset>, and CPU features libxl does not know.
+ */
+#include "vxl_internal.h"
+
+#include "translate_private.h"
+#include "virbitmap.h"
+#include "virerror.h"
+#include "cpu_conf.h"
+#include "numa_conf.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+/* Credit scheduler weights are 1..65535 (xl and libxl refuse others). */
+#define VXL_SCHED_WEIGHT_MAX 65535
+
+
+void
+vxlTranslateBitmapFromVir(libxl_bitmap *bitmap, virBitmap *vmap)
+{
+    ssize_t bit = -1;
+
+    vxlTranslateBitmapAlloc(bitmap, virBitmapSize(vmap));
+    while ((bit = virBitmapNextSetBit(vmap, bit)) >= 0)
+        libxl_bitmap_set(bitmap, bit);
+}
+
+
+/* The cpumask vCPU @i is pinned to, or NULL. */
+static virBitmap *
+vxlCpuVcpuMask(const virDomainDef *def, size_t i)
+{
+    if (def->vcpus[i]->cpumask)
+        return def->vcpus[i]->cpumask;
+    return def->cpumask;
+}
+
+
+/* How many per-vCPU affinity maps to build: all vCPUs with a cpuset;
+ * otherwise up to the last pinned one (later ones stay unpinned, as
+ * with a shorter xl cpus=[...] list). */
+static size_t
+vxlCpuAffinityCount(const virDomainDef *def)
+{
+    size_t n = 0;
+    size_t i;
+
+    if (def->cpumask)
+        return def->maxvcpus;
+    for (i = 0; i < def->maxvcpus; i++) {
+        if (def->vcpus[i]->cpumask)
+            n = i + 1;
+    }
+    return n;
+}
+
+
+static int
+vxlValidateCpuTune(const virDomainDef *def)
+{
+    size_t i;
+    size_t n = vxlCpuAffinityCount(def);
+
+    for (i = 0; i < n; i++) {
+        if (!vxlCpuVcpuMask(def, i)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<cputune><vcpupin vcpu='%zu'> is missing: Xen cannot leave a vCPU unpinned before a pinned one without <vcpu cpuset>; pin it or set <vcpu cpuset>"),
+                           i);
+            return -1;
+        }
+    }
+    for (i = 0; i < def->maxvcpus; i++) {
+        if (def->vcpus[i]->sched.policy != VIR_PROC_POLICY_NONE) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<cputune><vcpusched> is not supported by Xen: the credit scheduler has no per-vCPU policy"));
+            return -1;
+        }
+    }
+
+    if (def->cputune.sharesSpecified &&
+        (def->cputune.shares < 1 || def->cputune.shares > VXL_SCHED_WEIGHT_MAX)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<cputune><shares>%llu</shares> is not supported by Xen: the credit scheduler's weight is 1 to %d"),
+                       def->cputune.shares, VXL_SCHED_WEIGHT_MAX);
+        return -1;
+    }
+    if ((def->cputune.period > 0) != (def->cputune.quota != 0) ||
+        (def->cputune.global_period > 0) != (def->cputune.global_quota != 0)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<cputune><period> and <quota> are supported by Xen only together: they become the scheduler's cap"));
+        return -1;
+    }
+    if (def->cputune.period > 0 && def->cputune.global_period > 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<cputune><period>/<quota> and <global_period>/<global_quota> are not supported together by Xen: it has one cap per domain"));
+        return -1;
+    }
+    if (def->cputune.emulatorpin || def->cputune.emulator_period ||
+        def->cputune.emulator_quota || def->cputune.emulatorsched) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<cputune><emulatorpin>, <emulator_period>, <emulator_quota> and <emulatorsched> are not supported by Xen: the device model runs in dom0 (or a stub domain), not in the guest's scheduling context"));
+        return -1;
+    }
+    if (def->cputune.iothread_period || def->cputune.iothread_quota ||
+        def->niothreadids > 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<iothreads> and <cputune><iothread_*> are not supported by Xen"));
+        return -1;
+    }
+    return 0;
+}
+
+
+static int
+vxlValidateCpuNuma(const virDomainDef *def)
+{
+    size_t nnodes = virDomainNumaGetNodeCount(def->numa);
+    size_t i;
+
+    if (virDomainNumatuneGetMode(def->numa, -1, NULL) == 0 ||
+        virDomainNumatuneHasPerNodeBinding(def->numa)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<numatune> is not supported by Xen: libxl places guest memory itself; use <vcpu cpuset> to choose the host nodes"));
+        return -1;
+    }
+    for (i = 0; i < nnodes; i++) {
+        if (!virDomainNumaGetNodeCpumask(def->numa, i) ||
+            virBitmapIsAllClear(virDomainNumaGetNodeCpumask(def->numa, i))) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<cpu><numa><cell id='%zu'> without cpus is not supported by Xen: every vNUMA node needs a vCPU"),
+                           i);
+            return -1;
+        }
+        if (virDomainNumaGetNodeMemoryAccessMode(def->numa, i) != VIR_DOMAIN_MEMORY_ACCESS_DEFAULT ||
+            virDomainNumaGetNodeDiscard(def->numa, i) != VIR_TRISTATE_BOOL_ABSENT) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<cpu><numa><cell id='%zu' memAccess|discard> is not supported by Xen"),
+                           i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+
+/* The libxl cpuid policy letter for a libvirt feature policy: force and
+ * require set the bit, disable and forbid clear it, optional keeps the
+ * host's value ('k'). Xen cannot check at define time that the host
+ * has a required feature; libxl fails the start if it cannot set it. */
+static const char *
+vxlCpuFeaturePolicy(int policy)
+{
+    switch ((virCPUFeaturePolicy)policy) {
+    case VIR_CPU_FEATURE_FORCE:
+    case VIR_CPU_FEATURE_REQUIRE:
+        return "1";
+    case VIR_CPU_FEATURE_OPTIONAL:
+        return "k";
+    case VIR_CPU_FEATURE_DISABLE:
+    case VIR_CPU_FEATURE_FORBID:
+        return "0";
+    case VIR_CPU_FEATURE_LAST:
+        break;
+    }
+    return NULL;
+}
+
+
+static bool
+vxlCpuFeatureIsNested(const char *name)
+{
+    return STREQ(name, "vmx") || STREQ(name, "svm");
+}
+
+
+/* Add one feature to @cpuid as xl's cpuid="name=policy" would. */
+static int
+vxlCpuAddFeature(libxl_cpuid_policy_list *cpuid, const virCPUFeatureDef *f)
+{
+    const char *policy = vxlCpuFeaturePolicy(f->policy);
+    g_autofree char *spec = NULL;
+    g_autofree char *xname = g_strdup(f->name);
+    char *p;
+
+    if (!policy) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<cpu><feature name='%s'> needs a policy for Xen"), f->name);
+        return -1;
+    }
+    /* libvirt spells sse4.1 and sse4.2 with a dot, libxl with '_'. */
+    for (p = xname; *p; p++) {
+        if (*p == '.')
+            *p = '_';
+    }
+    spec = g_strdup_printf("%s=%s", xname, policy);
+    if (libxl_cpuid_parse_config(cpuid, spec) != 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<cpu><feature name='%s'> is not supported by Xen: libxl knows no CPUID feature of that name"),
+                       f->name);
+        return -1;
+    }
+    return 0;
+}
+
+
+static int
+vxlValidateCpuModel(const virDomainDef *def)
+{
+    const virCPUDef *cpu = def->cpu;
+    libxl_cpuid_policy_list cpuid = NULL;
+    size_t i;
+    int ret = 0;
+
+    if (!cpu)
+        return 0;
+
+    switch ((virCPUMode)cpu->mode) {
+    case VIR_CPU_MODE_HOST_PASSTHROUGH:
+    case VIR_CPU_MODE_HOST_MODEL:
+    case VIR_CPU_MODE_MAXIMUM:
+        break;
+    case VIR_CPU_MODE_CUSTOM:
+        if (cpu->model) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<cpu><model>%s</model> is not supported by Xen: Xen offers the host's CPU levelled by its policy; use mode='host-passthrough' with <feature> elements"),
+                           cpu->model);
+            return -1;
+        }
+        break;
+    case VIR_CPU_MODE_LAST:
+    default:
+        virReportEnumRangeError(virCPUMode, cpu->mode);
+        return -1;
+    }
+
+    if (cpu->cache) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<cpu><cache> is not supported by Xen"));
+        return -1;
+    }
+
+    /* Check every feature name by parsing it into a scratch policy. */
+    for (i = 0; i < cpu->nfeatures && ret == 0; i++) {
+        if (vxlCpuFeatureIsNested(cpu->features[i].name))
+            continue;
+        ret = vxlCpuAddFeature(&cpuid, &cpu->features[i]);
+    }
+    libxl_cpuid_dispose(&cpuid);
+    return ret;
+}
+
+
+int
+vxlValidateCpu(const virDomainDef *def)
+{
+    if (vxlValidateCpuTune(def) < 0 ||
+        vxlValidateCpuNuma(def) < 0 ||
+        vxlValidateCpuModel(def) < 0)
+        return -1;
+    return 0;
+}
+
+
+static void
+vxlTranslateCpuAffinity(const virDomainDef *def, libxl_domain_build_info *b_info)
+{
+    size_t n = vxlCpuAffinityCount(def);
+    size_t i;
+
+    if (n == 0)
+        return;
+    b_info->vcpu_hard_affinity = g_new0(libxl_bitmap, n);
+    b_info->num_vcpu_hard_affinity = n;
+    for (i = 0; i < n; i++)
+        vxlTranslateBitmapFromVir(&b_info->vcpu_hard_affinity[i], vxlCpuVcpuMask(def, i));
+    /* As xl does with cpus=: explicit pinning replaces libxl's automatic
+     * NUMA placement, which would otherwise pick its own pCPUs. */
+    libxl_defbool_set(&b_info->numa_placement, false);
+}
+
+
+static void
+vxlTranslateCpuSched(const virDomainDef *def, libxl_domain_build_info *b_info)
+{
+    if (def->cputune.sharesSpecified)
+        b_info->sched_params.weight = def->cputune.shares;
+
+    /* The credit scheduler's cap is a percentage of one pCPU for the
+     * whole domain. libvirt's period/quota is per vCPU, its
+     * global_period/global_quota for the whole domain. A negative quota
+     * is libvirt's "unlimited": no cap. */
+    if (def->cputune.period > 0 && def->cputune.quota > 0)
+        b_info->sched_params.cap = def->cputune.quota * 100 * def->maxvcpus /
+                                   def->cputune.period;
+    if (def->cputune.global_period > 0 && def->cputune.global_quota > 0)
+        b_info->sched_params.cap = def->cputune.global_quota * 100 /
+                                   def->cputune.global_period;
+}
+
+
+static void
+vxlTranslateCpuNuma(const virDomainDef *def, libxl_domain_build_info *b_info)
+{
+    size_t nnodes = virDomainNumaGetNodeCount(def->numa);
+    size_t i;
+    size_t j;
+
+    if (nnodes == 0)
+        return;
+    b_info->vnuma_nodes = g_new0(libxl_vnode_info, nnodes);
+    b_info->num_vnuma_nodes = nnodes;
+    for (i = 0; i < nnodes; i++) {
+        libxl_vnode_info *node = &b_info->vnuma_nodes[i];
+
+        libxl_vnode_info_init(node);
+        node->memkb = virDomainNumaGetNodeMemorySize(def->numa, i);
+        /* libxl wants a full distance row. Unset distances take the
+         * ACPI SLIT defaults libvirt itself reports: 10 to itself, 20
+         * to any other node. */
+        node->distances = g_new0(uint32_t, nnodes);
+        node->num_distances = nnodes;
+        for (j = 0; j < nnodes; j++) {
+            unsigned int d = virDomainNumaGetNodeDistance(def->numa, i, j);
+
+            node->distances[j] = d ? d : (i == j ? 10 : 20);
+        }
+        vxlTranslateBitmapFromVir(&node->vcpus, virDomainNumaGetNodeCpumask(def->numa, i));
+    }
+    /* vNUMA nodes are placed on host node 0 (pnode) unless told; libvirt
+     * has no element for the host node of a guest cell other than
+     * <numatune>, which is refused. xl turns placement off for vnuma=. */
+    libxl_defbool_set(&b_info->numa_placement, false);
+}
+
+
+static int
+vxlTranslateCpuModel(const virDomainDef *def, libxl_domain_build_info *b_info)
+{
+    const virCPUDef *cpu = def->cpu;
+    size_t i;
+
+    if (!cpu)
+        return 0;
+    for (i = 0; i < cpu->nfeatures; i++) {
+        const virCPUFeatureDef *f = &cpu->features[i];
+
+        /* vmx/svm are nested virtualisation, which Xen controls with
+         * its own switch (xl's nestedhvm=), not a CPUID bit. */
+        if (vxlCpuFeatureIsNested(f->name)) {
+            libxl_defbool_set(&b_info->nested_hvm,
+                              f->policy == VIR_CPU_FEATURE_FORCE ||
+                              f->policy == VIR_CPU_FEATURE_REQUIRE ||
+                              f->policy == VIR_CPU_FEATURE_OPTIONAL);
+            continue;
+        }
+        if (vxlCpuAddFeature(&b_info->cpuid, f) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+
+int
+vxlTranslateCpu(const virDomainDef *def, libxl_domain_config *dcfg)
+{
+    libxl_domain_build_info *b_info = &dcfg->b_info;
+
+    if (vxlValidateCpu(def) < 0)
+        return -1;
+
+    vxlTranslateCpuAffinity(def, b_info);
+    vxlTranslateCpuSched(def, b_info);
+    vxlTranslateCpuNuma(def, b_info);
+    return vxlTranslateCpuModel(def, b_info);
+}

@@ -1,0 +1,452 @@
+/*
+ * translate_gfx.c: what the guest shows and hears: graphics, video,
+ * input and sound.
+ *
+ * HVM guests: <graphics type='vnc'> (listen, port/autoport, passwd,
+ * keymap -> u.hvm.vnc, u.hvm.keymap), <graphics type='spice'> (port,
+ * tlsPort, listen, passwd, mouse mode, clipboard, image compression,
+ * streaming; a spicevmc <channel> is the vdagent, spicevmc <redirdev>s
+ * the USB redirection channels -> u.hvm.spice), <graphics type='sdl'>
+ * (display, xauth, gl -> u.hvm.sdl); <video> vga, cirrus, qxl or none
+ * (u.hvm.vga.kind) with vram (video_memkb); USB <input> tablet, mouse
+ * and keyboard (u.hvm.usbdevice_list; PS/2 ones are always there);
+ * <sound> (u.hvm.soundhw). Without VNC graphics, VNC is switched off
+ * explicitly: libxl would otherwise start one.
+ *
+ * PV and PVH guests: <graphics type='vnc'|'sdl'> is a PV framebuffer
+ * (vfbs) with a PV keyboard and mouse (vkbs), as xl's vfb= makes them;
+ * <video type='xen'>, and xen-bus <input> mouse and keyboard, belong to
+ * it.
+ *
+ * Refuses more than one display of a kind, SPICE and emulated video for
+ * PV and PVH, video models qemu-xen does not offer, more than one video
+ * card, other input buses, sound for PV and PVH, and more than one
+ * sound card (libxl has one soundhw).
+ */
+#include "vxl_internal.h"
+
+#include "translate_private.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+#define VXL_VNC_PORT_MIN 5900
+
+
+static bool
+vxlGfxIsHVM(const virDomainDef *def)
+{
+    return def->os.type == VIR_DOMAIN_OSTYPE_HVM;
+}
+
+
+static const char *
+vxlGfxListen(const virDomainGraphicsDef *graphics)
+{
+    if (graphics->nListens > 0 &&
+        graphics->listens[0].type == VIR_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS)
+        return graphics->listens[0].address;
+    return NULL;
+}
+
+
+static int
+vxlValidateGraphics(const virDomainDef *def, const virDomainGraphicsDef *graphics)
+{
+    const char *type = virDomainGraphicsTypeToString(graphics->type);
+
+    switch (graphics->type) {
+    case VIR_DOMAIN_GRAPHICS_TYPE_VNC:
+    case VIR_DOMAIN_GRAPHICS_TYPE_SDL:
+        break;
+    case VIR_DOMAIN_GRAPHICS_TYPE_SPICE:
+        if (!vxlGfxIsHVM(def)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<graphics type='spice'> is supported by Xen for HVM guests only: PV and PVH guests have a PV framebuffer, use type='vnc'"));
+            return -1;
+        }
+        break;
+    default:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<graphics type='%s'> is not supported by Xen: use 'vnc', 'spice' or 'sdl'"),
+                       NULLSTR(type));
+        return -1;
+    }
+
+    if (graphics->nListens > 1 ||
+        (graphics->nListens == 1 &&
+         graphics->listens[0].type != VIR_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS &&
+         graphics->listens[0].type != VIR_DOMAIN_GRAPHICS_LISTEN_TYPE_NONE)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<graphics type='%s'><listen> supports one type='address' with Xen"),
+                       type);
+        return -1;
+    }
+    if (graphics->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC &&
+        !graphics->data.vnc.autoport && graphics->data.vnc.port > 0 &&
+        graphics->data.vnc.port < VXL_VNC_PORT_MIN) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<graphics type='vnc' port='%d'> is not supported by Xen: a VNC display is port 5900 and above"),
+                       graphics->data.vnc.port);
+        return -1;
+    }
+    return 0;
+}
+
+
+static int
+vxlValidateVideo(const virDomainDef *def)
+{
+    const virDomainVideoDef *video;
+
+    if (def->nvideos == 0)
+        return 0;
+    if (def->nvideos > 1) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("more than one <video> is not supported by Xen: a guest has one graphics card"));
+        return -1;
+    }
+    video = def->videos[0];
+    if (video->heads > 1 || (video->accel && (video->accel->accel2d == VIR_TRISTATE_BOOL_YES ||
+                                              video->accel->accel3d == VIR_TRISTATE_BOOL_YES))) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<video><model heads> above 1 and <acceleration> are not supported by Xen"));
+        return -1;
+    }
+    switch (video->type) {
+    case VIR_DOMAIN_VIDEO_TYPE_VGA:
+    case VIR_DOMAIN_VIDEO_TYPE_CIRRUS:
+    case VIR_DOMAIN_VIDEO_TYPE_QXL:
+    case VIR_DOMAIN_VIDEO_TYPE_NONE:
+        if (!vxlGfxIsHVM(def)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<video><model type='%s'> is supported by Xen for HVM guests only: PV and PVH guests use type='xen'"),
+                           virDomainVideoTypeToString(video->type));
+            return -1;
+        }
+        return 0;
+    case VIR_DOMAIN_VIDEO_TYPE_XEN:
+        if (vxlGfxIsHVM(def)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<video><model type='xen'> is not supported by Xen for HVM guests: use 'vga', 'cirrus', 'qxl' or 'none'"));
+            return -1;
+        }
+        return 0;
+    default:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<video><model type='%s'> is not supported by Xen: use 'vga', 'cirrus', 'qxl' or 'none' (HVM), 'xen' (PV, PVH)"),
+                       NULLSTR(virDomainVideoTypeToString(video->type)));
+        return -1;
+    }
+}
+
+
+static int
+vxlValidateInput(const virDomainDef *def, const virDomainInputDef *input)
+{
+    const char *type = virDomainInputTypeToString(input->type);
+    const char *bus = virDomainInputBusTypeToString(input->bus);
+
+    if (vxlGfxIsHVM(def)) {
+        if (input->bus == VIR_DOMAIN_INPUT_BUS_PS2 &&
+            (input->type == VIR_DOMAIN_INPUT_TYPE_MOUSE ||
+             input->type == VIR_DOMAIN_INPUT_TYPE_KBD))
+            return 0;
+        if (input->bus == VIR_DOMAIN_INPUT_BUS_USB &&
+            (input->type == VIR_DOMAIN_INPUT_TYPE_MOUSE ||
+             input->type == VIR_DOMAIN_INPUT_TYPE_TABLET ||
+             input->type == VIR_DOMAIN_INPUT_TYPE_KBD))
+            return 0;
+        /* Xen's PV input devices come with a PV framebuffer. */
+        if (input->bus == VIR_DOMAIN_INPUT_BUS_XEN)
+            return 0;
+    } else if (input->bus == VIR_DOMAIN_INPUT_BUS_XEN &&
+               (input->type == VIR_DOMAIN_INPUT_TYPE_MOUSE ||
+                input->type == VIR_DOMAIN_INPUT_TYPE_KBD)) {
+        return 0;
+    }
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("<input type='%s' bus='%s'> is not supported by Xen: HVM guests have PS/2 and USB mouse, tablet and keyboard; PV and PVH guests a xen-bus mouse and keyboard"),
+                   NULLSTR(type), NULLSTR(bus));
+    return -1;
+}
+
+
+/* qemu's -soundhw name of a libvirt sound model, or NULL. */
+static const char *
+vxlSoundModel(int model)
+{
+    switch ((virDomainSoundModel)model) {
+    case VIR_DOMAIN_SOUND_MODEL_SB16:
+        return "sb16";
+    case VIR_DOMAIN_SOUND_MODEL_ES1370:
+        return "es1370";
+    case VIR_DOMAIN_SOUND_MODEL_AC97:
+        return "ac97";
+    case VIR_DOMAIN_SOUND_MODEL_ICH6:
+        return "hda";
+    default:
+        return NULL;
+    }
+}
+
+
+static int
+vxlValidateSound(const virDomainDef *def)
+{
+    if (def->nsounds == 0)
+        return 0;
+    if (!vxlGfxIsHVM(def)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<sound> is supported by Xen for HVM guests only: it is emulated by qemu"));
+        return -1;
+    }
+    if (def->nsounds > 1) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("more than one <sound> is not supported by Xen: libxl gives a guest one sound card"));
+        return -1;
+    }
+    if (!vxlSoundModel(def->sounds[0]->model)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<sound model='%s'> is not supported by Xen: use 'ac97', 'es1370', 'sb16' or 'ich6'"),
+                       virDomainSoundModelTypeToString(def->sounds[0]->model));
+        return -1;
+    }
+    if (def->sounds[0]->ncodecs > 0 || def->sounds[0]->audioId > 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<sound><codec> and <audio> are not supported by Xen"));
+        return -1;
+    }
+    return 0;
+}
+
+
+int
+vxlValidateGfx(const virDomainDef *def)
+{
+    size_t counts[VIR_DOMAIN_GRAPHICS_TYPE_LAST] = { 0 };
+    size_t i;
+
+    for (i = 0; i < def->ngraphics; i++) {
+        if (vxlValidateGraphics(def, def->graphics[i]) < 0)
+            return -1;
+        if (++counts[def->graphics[i]->type] > 1) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("more than one <graphics type='%s'> is not supported by Xen"),
+                           virDomainGraphicsTypeToString(def->graphics[i]->type));
+            return -1;
+        }
+    }
+    if (!vxlGfxIsHVM(def) && def->ngraphics > 1) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("more than one <graphics> is not supported by Xen for PV and PVH guests: they have one framebuffer"));
+        return -1;
+    }
+    if (vxlValidateVideo(def) < 0)
+        return -1;
+    for (i = 0; i < def->ninputs; i++) {
+        if (vxlValidateInput(def, def->inputs[i]) < 0)
+            return -1;
+    }
+    return vxlValidateSound(def);
+}
+
+
+static void
+vxlTranslateVnc(const virDomainGraphicsDef *graphics, libxl_vnc_info *vnc,
+                char **keymap)
+{
+    libxl_defbool_set(&vnc->enable, true);
+    vnc->listen = g_strdup(vxlGfxListen(graphics));
+    vnc->passwd = g_strdup(graphics->data.vnc.auth.passwd);
+    /* A fixed port is a display number; autoport lets qemu find a free
+     * display (xl's vncunused=1). */
+    if (!graphics->data.vnc.autoport && graphics->data.vnc.port >= VXL_VNC_PORT_MIN) {
+        vnc->display = graphics->data.vnc.port - VXL_VNC_PORT_MIN;
+        libxl_defbool_set(&vnc->findunused, false);
+    } else {
+        libxl_defbool_set(&vnc->findunused, true);
+    }
+    *keymap = g_strdup(graphics->data.vnc.keymap);
+}
+
+
+static void
+vxlTranslateSdl(const virDomainGraphicsDef *graphics, libxl_sdl_info *sdl)
+{
+    libxl_defbool_set(&sdl->enable, true);
+    sdl->display = g_strdup(graphics->data.sdl.display);
+    sdl->xauthority = g_strdup(graphics->data.sdl.xauth);
+    if (graphics->data.sdl.gl != VIR_TRISTATE_BOOL_ABSENT)
+        libxl_defbool_set(&sdl->opengl, graphics->data.sdl.gl == VIR_TRISTATE_BOOL_YES);
+}
+
+
+static void
+vxlTranslateSpice(const virDomainDef *def, const virDomainGraphicsDef *graphics,
+                  libxl_spice_info *spice)
+{
+    size_t i;
+
+    libxl_defbool_set(&spice->enable, true);
+    if (graphics->data.spice.port > 0)
+        spice->port = graphics->data.spice.port;
+    if (graphics->data.spice.tlsPort > 0)
+        spice->tls_port = graphics->data.spice.tlsPort;
+    spice->host = g_strdup(vxlGfxListen(graphics));
+    spice->passwd = g_strdup(graphics->data.spice.auth.passwd);
+    /* libxl refuses SPICE with neither a password nor ticketing off. */
+    libxl_defbool_set(&spice->disable_ticketing, !graphics->data.spice.auth.passwd);
+    if (graphics->data.spice.mousemode == VIR_DOMAIN_MOUSE_MODE_CLIENT)
+        libxl_defbool_set(&spice->agent_mouse, true);
+    else if (graphics->data.spice.mousemode == VIR_DOMAIN_MOUSE_MODE_SERVER)
+        libxl_defbool_set(&spice->agent_mouse, false);
+    if (graphics->data.spice.copypaste != VIR_TRISTATE_BOOL_ABSENT)
+        libxl_defbool_set(&spice->clipboard_sharing,
+                          graphics->data.spice.copypaste == VIR_TRISTATE_BOOL_YES);
+    if (graphics->data.spice.image)
+        spice->image_compression =
+            g_strdup(virDomainGraphicsSpiceImageCompressionTypeToString(graphics->data.spice.image));
+    if (graphics->data.spice.streaming)
+        spice->streaming_video =
+            g_strdup(virDomainGraphicsSpiceStreamingModeTypeToString(graphics->data.spice.streaming));
+
+    /* The vdagent is libvirt's spicevmc channel; USB redirection its
+     * spicevmc redirdevs, one channel each. */
+    for (i = 0; i < def->nchannels; i++) {
+        if (def->channels[i]->source->type == VIR_DOMAIN_CHR_TYPE_SPICEVMC)
+            libxl_defbool_set(&spice->vdagent, true);
+    }
+    for (i = 0; i < def->nredirdevs; i++)
+        spice->usbredirection++;
+}
+
+
+static void
+vxlTranslateGfxHVM(const virDomainDef *def, libxl_domain_build_info *b_info)
+{
+    bool vnc = false;
+    size_t nusb = 0;
+    size_t i;
+
+    for (i = 0; i < def->ngraphics; i++) {
+        const virDomainGraphicsDef *graphics = def->graphics[i];
+
+        switch (graphics->type) {
+        case VIR_DOMAIN_GRAPHICS_TYPE_VNC:
+            vxlTranslateVnc(graphics, &b_info->u.hvm.vnc, &b_info->u.hvm.keymap);
+            vnc = true;
+            break;
+        case VIR_DOMAIN_GRAPHICS_TYPE_SDL:
+            vxlTranslateSdl(graphics, &b_info->u.hvm.sdl);
+            break;
+        case VIR_DOMAIN_GRAPHICS_TYPE_SPICE:
+            vxlTranslateSpice(def, graphics, &b_info->u.hvm.spice);
+            if (!b_info->u.hvm.keymap)
+                b_info->u.hvm.keymap = g_strdup(graphics->data.spice.keymap);
+            break;
+        default:
+            break;
+        }
+    }
+    /* libxl starts a VNC server for an HVM guest unless told not to;
+     * libvirt's guest without <graphics type='vnc'> has none. */
+    if (!vnc)
+        libxl_defbool_set(&b_info->u.hvm.vnc.enable, false);
+
+    if (def->nvideos == 1) {
+        const virDomainVideoDef *video = def->videos[0];
+
+        switch (video->type) {
+        case VIR_DOMAIN_VIDEO_TYPE_VGA:
+            b_info->u.hvm.vga.kind = LIBXL_VGA_INTERFACE_TYPE_STD;
+            break;
+        case VIR_DOMAIN_VIDEO_TYPE_CIRRUS:
+            b_info->u.hvm.vga.kind = LIBXL_VGA_INTERFACE_TYPE_CIRRUS;
+            break;
+        case VIR_DOMAIN_VIDEO_TYPE_QXL:
+            b_info->u.hvm.vga.kind = LIBXL_VGA_INTERFACE_TYPE_QXL;
+            break;
+        case VIR_DOMAIN_VIDEO_TYPE_NONE:
+            b_info->u.hvm.vga.kind = LIBXL_VGA_INTERFACE_TYPE_NONE;
+            break;
+        default:
+            break;
+        }
+        if (video->vram > 0 && video->type != VIR_DOMAIN_VIDEO_TYPE_NONE)
+            b_info->video_memkb = video->vram;
+    }
+
+    for (i = 0; i < def->ninputs; i++) {
+        if (def->inputs[i]->bus == VIR_DOMAIN_INPUT_BUS_USB)
+            nusb++;
+    }
+    if (nusb > 0) {
+        b_info->u.hvm.usbdevice_list = g_new0(char *, nusb + 1);
+        nusb = 0;
+        for (i = 0; i < def->ninputs; i++) {
+            const char *name = NULL;
+
+            if (def->inputs[i]->bus != VIR_DOMAIN_INPUT_BUS_USB)
+                continue;
+            switch (def->inputs[i]->type) {
+            case VIR_DOMAIN_INPUT_TYPE_TABLET:
+                name = "tablet";
+                break;
+            case VIR_DOMAIN_INPUT_TYPE_KBD:
+                name = "keyboard";
+                break;
+            default:
+                name = "mouse";
+                break;
+            }
+            b_info->u.hvm.usbdevice_list[nusb++] = g_strdup(name);
+        }
+    }
+
+    if (def->nsounds == 1)
+        b_info->u.hvm.soundhw = g_strdup(vxlSoundModel(def->sounds[0]->model));
+}
+
+
+/* A PV or PVH guest's display: one PV framebuffer and, as xl adds with
+ * every vfb=, one PV keyboard/mouse. */
+static void
+vxlTranslateGfxPV(const virDomainDef *def, libxl_domain_config *dcfg)
+{
+    libxl_device_vfb *vfb;
+    const virDomainGraphicsDef *graphics;
+
+    if (def->ngraphics == 0)
+        return;
+    graphics = def->graphics[0];
+
+    dcfg->vfbs = g_new0(libxl_device_vfb, 1);
+    dcfg->num_vfbs = 1;
+    vfb = &dcfg->vfbs[0];
+    libxl_device_vfb_init(vfb);
+    vfb->devid = 0;
+    if (graphics->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC)
+        vxlTranslateVnc(graphics, &vfb->vnc, &vfb->keymap);
+    else
+        vxlTranslateSdl(graphics, &vfb->sdl);
+
+    dcfg->vkbs = g_new0(libxl_device_vkb, 1);
+    dcfg->num_vkbs = 1;
+    libxl_device_vkb_init(&dcfg->vkbs[0]);
+    dcfg->vkbs[0].devid = 0;
+}
+
+
+int
+vxlTranslateGfx(const virDomainDef *def, libxl_domain_config *dcfg)
+{
+    if (vxlValidateGfx(def) < 0)
+        return -1;
+
+    if (vxlGfxIsHVM(def))
+        vxlTranslateGfxHVM(def, &dcfg->b_info);
+    else
+        vxlTranslateGfxPV(def, dcfg);
+    return 0;
+}

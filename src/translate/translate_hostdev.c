@@ -1,0 +1,244 @@
+/*
+ * translate_hostdev.c: host devices given to the guest, and USB
+ * controllers.
+ *
+ * Covers <hostdev mode='subsystem' type='pci'> (pcidevs: host address,
+ * managed as libxl's seize, the guest <address type='pci'> slot as
+ * vslot), <hostdev mode='subsystem' type='usb'> with a host bus and
+ * device number (usbdevs; a guest <address type='usb'> gives controller
+ * and port), and <controller type='usb' model='qusb1'|'qusb2' ports>
+ * (usbctrls: Xen's PV USB controllers). Other controllers libvirt adds by
+ * itself (ide, scsi, pci root, xenbus) need nothing here.
+ *
+ * Refuses what libxl cannot assign: capability hostdevs, SCSI, mdev and
+ * SCSI-host hostdevs, VFIO or KVM backends, USB devices named only by
+ * vendor and product (libxl needs the host bus and address), guest PCI
+ * slots off bus 0, nested USB ports, and controllers Xen does not have.
+ */
+#include "vxl_internal.h"
+
+#include "translate_private.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+
+int
+vxlValidateHostdev(const virDomainDef *def, const virDomainHostdevDef *hostdev)
+{
+    const virDomainHostdevSubsys *subsys = &hostdev->source.subsys;
+
+    if (hostdev->mode != VIR_DOMAIN_HOSTDEV_MODE_SUBSYS) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<hostdev mode='capabilities'> is not supported by Xen: use mode='subsystem'"));
+        return -1;
+    }
+    switch (subsys->type) {
+    case VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI:
+        if (subsys->u.pci.backend != VIR_DOMAIN_HOSTDEV_PCI_BACKEND_DEFAULT &&
+            subsys->u.pci.backend != VIR_DOMAIN_HOSTDEV_PCI_BACKEND_XEN) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<hostdev><driver name='%s'> is not supported by Xen: PCI devices are passed through by pciback, use name='xen'"),
+                           virDomainHostdevSubsysPCIBackendTypeToString(subsys->u.pci.backend));
+            return -1;
+        }
+        if (hostdev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+            (hostdev->info->addr.pci.domain != 0 || hostdev->info->addr.pci.bus != 0)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<hostdev><address type='pci'> with a domain or bus other than 0 is not supported by Xen: the guest slot (vslot) is on bus 0"));
+            return -1;
+        }
+        if (hostdev->info->romfile || hostdev->info->romenabled == VIR_TRISTATE_BOOL_NO) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<hostdev><rom> is not supported by Xen"));
+            return -1;
+        }
+        return 0;
+    case VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB:
+        if (subsys->u.usb.autoAddress || (subsys->u.usb.bus == 0 && subsys->u.usb.device == 0)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<hostdev type='usb'> named by vendor and product is not supported by Xen: give <source><address bus device>"));
+            return -1;
+        }
+        if (hostdev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB &&
+            hostdev->info->addr.usb.port[1] != 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<hostdev><address type='usb' port='N.M'> is not supported by Xen: its USB controllers have no hubs"));
+            return -1;
+        }
+        return 0;
+    default:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<hostdev type='%s'> is not supported by Xen: use type='pci' or type='usb'"),
+                       virDomainHostdevSubsysTypeToString(subsys->type));
+        return -1;
+    }
+}
+
+
+int
+vxlTranslateHostdevPCI(const virDomainDef *def, const virDomainHostdevDef *hostdev,
+                       libxl_device_pci *xpci)
+{
+    const virPCIDeviceAddress *addr = &hostdev->source.subsys.u.pci.addr;
+
+    if (vxlValidateHostdev(def, hostdev) < 0)
+        return -1;
+    xpci->domain = addr->domain;
+    xpci->bus = addr->bus;
+    xpci->dev = addr->slot;
+    xpci->func = addr->function;
+    /* One function, as xl's BDF without '*'. */
+    xpci->vfunc_mask = 1;
+    if (hostdev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
+        xpci->vdevfn = (hostdev->info->addr.pci.slot << 3) | hostdev->info->addr.pci.function;
+    /* managed='yes': the device is taken from its host driver and bound
+     * to pciback at start, which libxl does itself with seize. */
+    xpci->seize = hostdev->managed;
+    return 0;
+}
+
+
+int
+vxlTranslateHostdevUSB(const virDomainDef *def, const virDomainHostdevDef *hostdev,
+                       libxl_device_usbdev *xusb)
+{
+    if (vxlValidateHostdev(def, hostdev) < 0)
+        return -1;
+    libxl_device_usbdev_init_type(xusb, LIBXL_USBDEV_TYPE_HOSTDEV);
+    xusb->u.hostdev.hostbus = hostdev->source.subsys.u.usb.bus;
+    xusb->u.hostdev.hostaddr = hostdev->source.subsys.u.usb.device;
+    if (hostdev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB) {
+        xusb->ctrl = hostdev->info->addr.usb.bus;
+        xusb->port = hostdev->info->addr.usb.port[0];
+    }
+    return 0;
+}
+
+
+int
+vxlValidateController(const virDomainDef *def, const virDomainControllerDef *cont)
+{
+    switch (cont->type) {
+    case VIR_DOMAIN_CONTROLLER_TYPE_IDE:
+    case VIR_DOMAIN_CONTROLLER_TYPE_SCSI:
+    case VIR_DOMAIN_CONTROLLER_TYPE_PCI:
+    case VIR_DOMAIN_CONTROLLER_TYPE_XENBUS:
+        return 0;
+    case VIR_DOMAIN_CONTROLLER_TYPE_USB:
+        if (cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 ||
+            cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB2 ||
+            cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)
+            return 0;
+        /* libvirt's default USB controller for an HVM guest is the one
+         * qemu emulates along with USB input devices. */
+        if (cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_DEFAULT &&
+            def->os.type == VIR_DOMAIN_OSTYPE_HVM)
+            return 0;
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<controller type='usb' model='%s'> is not supported by Xen: use 'qusb1' or 'qusb2' (Xen's PV USB)"),
+                       NULLSTR_MINUS(virDomainControllerModelUSBTypeToString(cont->model)));
+        return -1;
+    default:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<controller type='%s'> is not supported by Xen"),
+                       virDomainControllerTypeToString(cont->type));
+        return -1;
+    }
+}
+
+
+int
+vxlValidateHostdevList(const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nhostdevs; i++) {
+        if (vxlValidateHostdev(def, def->hostdevs[i]) < 0)
+            return -1;
+    }
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (vxlValidateController(def, def->controllers[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+
+static bool
+vxlHostdevIs(const virDomainHostdevDef *hostdev, int type)
+{
+    return hostdev->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
+           hostdev->source.subsys.type == type;
+}
+
+
+int
+vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
+{
+    size_t npci = 0, nusb = 0, nctrl = 0;
+    size_t i;
+
+    if (vxlValidateHostdevList(def) < 0)
+        return -1;
+
+    /* Validated above, so nothing below fails: the lists go straight
+     * into @dcfg, which vxlTranslateDomain() owns. */
+    for (i = 0; i < def->nhostdevs; i++) {
+        if (vxlHostdevIs(def->hostdevs[i], VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI))
+            npci++;
+        else
+            nusb++;
+    }
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == VIR_DOMAIN_CONTROLLER_TYPE_USB &&
+            (def->controllers[i]->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 ||
+             def->controllers[i]->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB2))
+            nctrl++;
+    }
+
+    if (npci) {
+        dcfg->pcidevs = g_new0(libxl_device_pci, npci);
+        dcfg->num_pcidevs = npci;
+    }
+    if (nusb) {
+        dcfg->usbdevs = g_new0(libxl_device_usbdev, nusb);
+        dcfg->num_usbdevs = nusb;
+    }
+    npci = nusb = 0;
+    for (i = 0; i < def->nhostdevs; i++) {
+        const virDomainHostdevDef *hostdev = def->hostdevs[i];
+
+        if (vxlHostdevIs(hostdev, VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI)) {
+            libxl_device_pci_init(&dcfg->pcidevs[npci]);
+            if (vxlTranslateHostdevPCI(def, hostdev, &dcfg->pcidevs[npci++]) < 0)
+                return -1;
+        } else {
+            libxl_device_usbdev_init(&dcfg->usbdevs[nusb]);
+            if (vxlTranslateHostdevUSB(def, hostdev, &dcfg->usbdevs[nusb++]) < 0)
+                return -1;
+        }
+    }
+
+    if (nctrl) {
+        dcfg->usbctrls = g_new0(libxl_device_usbctrl, nctrl);
+        dcfg->num_usbctrls = nctrl;
+    }
+    nctrl = 0;
+    for (i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *cont = def->controllers[i];
+        libxl_device_usbctrl *xctrl;
+
+        if (cont->type != VIR_DOMAIN_CONTROLLER_TYPE_USB ||
+            (cont->model != VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 &&
+             cont->model != VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB2))
+            continue;
+        xctrl = &dcfg->usbctrls[nctrl++];
+        libxl_device_usbctrl_init(xctrl);
+        xctrl->devid = cont->idx;
+        xctrl->version = cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 ? 1 : 2;
+        if (cont->opts.usbopts.ports > 0)
+            xctrl->ports = cont->opts.usbopts.ports;
+    }
+    return 0;
+}

@@ -1,0 +1,154 @@
+/*
+ * translate_misc.c: the remaining devices and tables.
+ *
+ * Covers <filesystem type='mount'> (9pfs: p9s, accessmode as the
+ * security model), <os><acpi><table type='slic'> (u.hvm.acpi_firmware,
+ * HVM), and a <memballoon model='xen'|'none'> (Xen's balloon is the
+ * guest's own driver; nothing to configure).
+ *
+ * Refuses devices Xen does not offer: watchdogs, RNGs, smartcards,
+ * hubs, non-SPICE USB redirection, memory modules, shared memory,
+ * IOMMUs, vsock, panic devices, TPMs (Xen's vTPM is a stub domain,
+ * not a libvirt TPM backend), NVRAM, leases and other
+ * balloon models; <sysinfo> and <os><smbios> (libxl takes SMBIOS
+ * tables only as a binary file), and filesystems other than a 9p
+ * mount of a host directory.
+ */
+#include "vxl_internal.h"
+
+#include "translate_private.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+
+static int
+vxlMiscRefuse(size_t n, const char *element, const char *reason)
+{
+    if (n == 0)
+        return 0;
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("<%s> is not supported by Xen: %s"), element, reason);
+    return -1;
+}
+
+
+static const char *
+vxlFSSecurityModel(virDomainFSAccessMode mode)
+{
+    switch (mode) {
+    case VIR_DOMAIN_FS_ACCESSMODE_DEFAULT:
+    case VIR_DOMAIN_FS_ACCESSMODE_PASSTHROUGH:
+        return "passthrough";
+    case VIR_DOMAIN_FS_ACCESSMODE_MAPPED:
+        return "mapped";
+    case VIR_DOMAIN_FS_ACCESSMODE_SQUASH:
+        return "none";
+    case VIR_DOMAIN_FS_ACCESSMODE_LAST:
+        break;
+    }
+    return NULL;
+}
+
+
+static int
+vxlValidateFS(const virDomainFSDef *fs)
+{
+    if (fs->type != VIR_DOMAIN_FS_TYPE_MOUNT ||
+        (fs->fsdriver != VIR_DOMAIN_FS_DRIVER_TYPE_DEFAULT &&
+         fs->fsdriver != VIR_DOMAIN_FS_DRIVER_TYPE_PATH)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<filesystem type='%s'><driver type='%s'> is not supported by Xen: it shares a host directory over 9p, type='mount' with driver 'path'"),
+                       virDomainFSTypeToString(fs->type),
+                       virDomainFSDriverTypeToString(fs->fsdriver));
+        return -1;
+    }
+    if (fs->readonly || fs->wrpolicy || fs->fmode || fs->dmode ||
+        fs->multidevs || fs->space_hard_limit || fs->space_soft_limit) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<filesystem> readonly, wrpolicy, fmode, dmode, multidevs and space limits are not supported by Xen's 9pfs"));
+        return -1;
+    }
+    return 0;
+}
+
+
+int
+vxlValidateMisc(const virDomainDef *def)
+{
+    size_t i;
+
+    if (vxlMiscRefuse(def->watchdog ? 1 : 0, "watchdog", _("Xen's watchdog is a hypercall the guest uses itself, not a device")) < 0 ||
+        vxlMiscRefuse(def->nrngs, "rng", _("libxl offers no RNG device")) < 0 ||
+        vxlMiscRefuse(def->nsmartcards, "smartcard", _("libxl offers no smartcard device")) < 0 ||
+        vxlMiscRefuse(def->nhubs, "hub", _("libxl offers no USB hub")) < 0 ||
+        vxlMiscRefuse(def->nmems, "memory", _("Xen has no memory hotplug")) < 0 ||
+        vxlMiscRefuse(def->nshmems, "shmem", _("libxl offers no shared memory device")) < 0 ||
+        vxlMiscRefuse(def->iommu ? 1 : 0, "iommu", _("libxl offers no virtual IOMMU")) < 0 ||
+        vxlMiscRefuse(def->vsock ? 1 : 0, "vsock", _("libxl offers no vsock device")) < 0 ||
+        vxlMiscRefuse(def->npanics, "panic", _("use <on_crash>: Xen sees a guest crash itself")) < 0 ||
+        vxlMiscRefuse(def->ntpms, "tpm", _("Xen's vTPM runs in a stub domain, which libvirt's TPM backends do not describe")) < 0 ||
+        vxlMiscRefuse(def->nvram ? 1 : 0, "nvram", _("libxl offers no NVRAM device")) < 0 ||
+        vxlMiscRefuse(def->nleases, "lease", _("the Xen driver has no lock manager")) < 0 ||
+        vxlMiscRefuse(def->nsysinfo, "sysinfo", _("libxl takes SMBIOS tables only as a binary file")) < 0)
+        return -1;
+
+    if (def->os.smbios_mode != VIR_DOMAIN_SMBIOS_NONE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<os><smbios> is not supported by Xen: libxl takes SMBIOS tables only as a binary file"));
+        return -1;
+    }
+    if (def->os.slic_table && def->os.type != VIR_DOMAIN_OSTYPE_HVM) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<os><acpi><table type='slic'> is supported by Xen for HVM guests only"));
+        return -1;
+    }
+    for (i = 0; i < def->nredirdevs; i++) {
+        if (def->redirdevs[i]->source->type != VIR_DOMAIN_CHR_TYPE_SPICEVMC ||
+            def->os.type != VIR_DOMAIN_OSTYPE_HVM) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<redirdev> is supported by Xen only as type='spicevmc' for HVM guests with SPICE graphics"));
+            return -1;
+        }
+    }
+    if (def->memballoon &&
+        def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_XEN &&
+        def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_NONE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<memballoon model='%s'> is not supported by Xen: use 'xen'"),
+                       virDomainMemballoonModelTypeToString(def->memballoon->model));
+        return -1;
+    }
+    for (i = 0; i < def->nfss; i++) {
+        if (vxlValidateFS(def->fss[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+
+int
+vxlTranslateMisc(const virDomainDef *def, libxl_domain_config *dcfg)
+{
+    size_t i;
+
+    if (vxlValidateMisc(def) < 0)
+        return -1;
+
+    if (def->os.slic_table)
+        dcfg->b_info.u.hvm.acpi_firmware = g_strdup(def->os.slic_table);
+
+    if (def->nfss == 0)
+        return 0;
+    dcfg->p9s = g_new0(libxl_device_p9, def->nfss);
+    dcfg->num_p9s = def->nfss;
+    for (i = 0; i < def->nfss; i++) {
+        libxl_device_p9 *xp9 = &dcfg->p9s[i];
+
+        libxl_device_p9_init(xp9);
+        xp9->tag = g_strdup(def->fss[i]->dst);
+        xp9->path = g_strdup(def->fss[i]->src->path);
+        xp9->security_model = g_strdup(vxlFSSecurityModel(def->fss[i]->accessmode));
+    }
+    return 0;
+}
