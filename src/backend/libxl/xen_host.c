@@ -47,6 +47,8 @@ static const char *const vxlXenFirmwareCandidates[] = {
     "/usr/share/seabios/bios.bin",
 };
 
+#define VXL_XEN_DEVICE_MODEL "/usr/libexec/xen-qemu-system-i386"
+
 static vxlXen *
 vxlXenGet(vxlBackend *be)
 {
@@ -206,6 +208,12 @@ vxlXenHostGetFacts(vxlBackend *be, vxlHostFacts *facts)
     }
     g_ptr_array_add(firmware, NULL);
     facts->firmware = (char **)g_ptr_array_free(firmware, FALSE);
+
+    /* Debian's libxl is built to run qemu-xen from here (its
+     * qemu-system-xen package); reported only if installed. */
+    if (virFileIsExecutable(VXL_XEN_DEVICE_MODEL))
+        facts->deviceModel = g_strdup(VXL_XEN_DEVICE_MODEL);
+    /* gicVersion stays 0: x86, or an Arm host whose GIC we do not read yet. */
 
     facts->scheduler = g_strdup(NULLSTR(libxl_scheduler_to_string(
                                             libxl_get_scheduler(xen->ctx))));
