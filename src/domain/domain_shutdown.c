@@ -258,6 +258,13 @@ vxlDomainEventWorker(void *opaque)
     /* Destroyed or restarted while we waited for the job. */
     if (vm->def->id != (int)job->domid)
         goto endjob;
+    /* Already handled: a preserved dead domain, or one that reconnect
+     * dealt with at daemon start while the backend, like libxl when its
+     * watch resumes, reported the same stop again. */
+    if (!job->death &&
+        (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_CRASHED ||
+         virDomainObjGetState(vm, NULL) == VIR_DOMAIN_SHUTDOWN))
+        goto endjob;
 
     if (job->death)
         vxlDomainHandleDeath(job->driver, vm);
