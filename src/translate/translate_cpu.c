@@ -278,17 +278,24 @@ static void
 vxlTranslateCpuAffinity(const virDomainDef *def, libxl_domain_build_info *b_info)
 {
     size_t n = vxlCpuAffinityCount(def);
+    bool perVcpu = false;
     size_t i;
 
     if (n == 0)
         return;
     b_info->vcpu_hard_affinity = g_new0(libxl_bitmap, n);
     b_info->num_vcpu_hard_affinity = n;
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         vxlTranslateBitmapFromVir(&b_info->vcpu_hard_affinity[i], vxlCpuVcpuMask(def, i));
-    /* As xl does with cpus=: explicit pinning replaces libxl's automatic
-     * NUMA placement, which would otherwise pick its own pCPUs. */
-    libxl_defbool_set(&b_info->numa_placement, false);
+        if (def->vcpus[i]->cpumask)
+            perVcpu = true;
+    }
+    /* As xl does with a cpus=[...] list: per-vCPU pinning replaces
+     * libxl's automatic NUMA placement. For one cpuset for all (xl's
+     * cpus="..."), xl leaves placement to libxl, which places within
+     * the set. */
+    if (perVcpu)
+        libxl_defbool_set(&b_info->numa_placement, false);
 }
 
 

@@ -7,7 +7,14 @@
  * legacy "file" and "tap2" as aliases), <driver type> (format raw, qcow,
  * qcow2, vhd, qed), <readonly/>, and <backenddomain name>.
  *
- * Refuses, for now: network and volume sources. For good: dir, nvme and
+ * Also <disk type='network'><source protocol='rbd'> with hosts and an
+ * auth username (a qemu rbd target, qdisk backend), <driver
+ * discard='unmap'|'ignore'> (discard_enable) and <driver cache='none'|
+ * 'directsync'> (direct_io_safe).
+ *
+ * Refuses, for now: volume sources; other network protocols (iSCSI
+ * LUNs are attached on the host and given as block devices); cache
+ * modes other than none, directsync and writeback. For good: dir, nvme and
  * vhost-user sources, floppy and lun devices, buses other than xen, ide
  * and scsi, a bus that contradicts the target's name, other image
  * formats, blktap, non-raw images on phy, empty hard disks, transient
@@ -55,7 +62,29 @@ vxlDiskFormat(const virDomainDiskDef *disk)
 static bool
 vxlDiskIsEmpty(const virDomainDiskDef *disk)
 {
-    return !disk->src->path;
+    return !disk->src->path && disk->src->type != VIR_STORAGE_TYPE_NETWORK;
+}
+
+
+/* qemu's rbd target, as xl's target= spells it for a qdisk:
+ * rbd:POOL/IMAGE[:id=USER:auth_supported=cephx][:mon_host=H1\:P1\;H2]
+ * (':' and ';' inside a value escaped for qemu). */
+static char *
+vxlDiskRbdTarget(const virStorageSource *src)
+{
+    g_autoptr(GString) out = g_string_new("rbd:");
+    size_t i;
+
+    g_string_append(out, src->path);
+    if (src->auth && src->auth->username)
+        g_string_append_printf(out, ":id=%s:auth_supported=cephx", src->auth->username);
+    for (i = 0; i < src->nhosts; i++) {
+        g_string_append(out, i == 0 ? ":mon_host=" : "\\;");
+        g_string_append(out, src->hosts[i].name);
+        if (src->hosts[i].port)
+            g_string_append_printf(out, "\\:%u", src->hosts[i].port);
+    }
+    return g_string_free(g_steal_pointer(&out), false);
 }
 
 
@@ -68,6 +97,24 @@ vxlValidateDiskSource(const virDomainDiskDef *disk)
     case VIR_STORAGE_TYPE_BLOCK:
         return 0;
     case VIR_STORAGE_TYPE_NETWORK:
+        /* qemu's rbd driver, through the qdisk backend. */
+        if (disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_RBD) {
+            if (disk->src->auth && disk->src->auth->secrettype) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                               _("<disk type='network'><auth><secret> is not supported by Xen: qemu reads the Ceph key from the host's keyring; give <auth username> alone"));
+                return -1;
+            }
+            if (disk->driverName && STRNEQ(disk->driverName, "qemu")) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                               _("<disk type='network'> needs <driver name='qemu'> with Xen: only qemu speaks rbd"));
+                return -1;
+            }
+            return 0;
+        }
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<disk type='network'><source protocol='%s'> is not supported by Xen: use 'rbd', or attach the LUN on the host (iSCSI: block-iscsi) as type='block'"),
+                       virStorageNetProtocolTypeToString(disk->src->protocol));
+        return -1;
     case VIR_STORAGE_TYPE_VOLUME:
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<disk type='%s'> is not supported by the Xen driver yet: use type='file' or type='block'"),
@@ -213,6 +260,19 @@ vxlValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk)
         return -1;
     }
 
+    switch (disk->cachemode) {
+    case VIR_DOMAIN_DISK_CACHE_DEFAULT:
+    case VIR_DOMAIN_DISK_CACHE_WRITEBACK:
+    case VIR_DOMAIN_DISK_CACHE_DISABLE:
+    case VIR_DOMAIN_DISK_CACHE_DIRECTSYNC:
+        break;
+    default:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<disk><driver cache='%s'> is not supported by Xen: use 'none' or 'directsync' (direct I/O) or leave it out"),
+                       virDomainDiskCacheTypeToString(disk->cachemode));
+        return -1;
+    }
+
     if (disk->transient) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("<disk><transient/> is not supported by Xen"));
@@ -244,7 +304,10 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
     if (vxlValidateDisk(def, disk) < 0)
         return -1;
 
-    xdisk->pdev_path = g_strdup(disk->src->path);
+    if (disk->src->type == VIR_STORAGE_TYPE_NETWORK)
+        xdisk->pdev_path = vxlDiskRbdTarget(disk->src);
+    else
+        xdisk->pdev_path = g_strdup(disk->src->path);
     xdisk->vdev = g_strdup(disk->dst);
     xdisk->backend = vxlDiskBackendFromDriverName(disk->driverName);
     /* libxl insists on the "empty" format for a cdrom without media. */
@@ -258,6 +321,17 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
      * devtype=cdrom defaults to access=ro, so the PV path gets the same. */
     xdisk->readwrite = !disk->src->readonly && !xdisk->is_cdrom;
     xdisk->backend_domname = g_strdup(disk->domain_name);
+    if (disk->src->type == VIR_STORAGE_TYPE_NETWORK)
+        xdisk->backend = LIBXL_DISK_BACKEND_QDISK;
+    /* xl's discard / no-discard. */
+    if (disk->discard == VIR_DOMAIN_DISK_DISCARD_UNMAP)
+        libxl_defbool_set(&xdisk->discard_enable, true);
+    else if (disk->discard == VIR_DOMAIN_DISK_DISCARD_IGNORE)
+        libxl_defbool_set(&xdisk->discard_enable, false);
+    /* cache='none'|'directsync' bypass the host's page cache: the
+     * backend may open the image O_DIRECT (xl's direct-io-safe). */
+    xdisk->direct_io_safe = disk->cachemode == VIR_DOMAIN_DISK_CACHE_DISABLE ||
+                            disk->cachemode == VIR_DOMAIN_DISK_CACHE_DIRECTSYNC;
     return 0;
 }
 

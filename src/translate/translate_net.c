@@ -7,13 +7,24 @@
  * vif; for HVM guests any other model is an emulated NIC of that model,
  * xl's type=ioemu) and <backenddomain name>.
  *
- * Refuses, for now: type='network' and type='hostdev'; and for good the
- * other types, and models other than netfront for PV and PVH guests.
+ * Also <interface type='network'> once domain/ has resolved it to a
+ * bridge, <mtu size>, <ip address> (libxl's ip), <bandwidth><outbound
+ * average> (rate), and <virtualport type='openvswitch'> with <vlan>
+ * tags or trunks (bridge "br.TAG" / "br:T1:T2", script
+ * vif-openvswitch).
+ *
+ * Refuses type='hostdev' (use <hostdev>), the other types, models other
+ * than netfront for PV and PVH guests, inbound or peak/burst/floor
+ * bandwidth, other virtualports, VLANs without Open vSwitch, routes, and
+ * a network that was not resolved to a bridge.
  */
 #include "vxl_internal.h"
 
 #include "translate_private.h"
 #include "virerror.h"
+#include "virnetdevbandwidth.h"
+#include "virnetdevvportprofile.h"
+#include "virsocketaddr.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
@@ -21,15 +32,21 @@
 int
 vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net)
 {
+    const virNetDevBandwidth *bandwidth = virDomainNetGetActualBandwidth(net);
+    const virNetDevVlan *vlan = virDomainNetGetActualVlan(net);
+    const virNetDevVPortProfile *vport = virDomainNetGetActualVirtPortProfile(net);
+
     switch (net->type) {
     case VIR_DOMAIN_NET_TYPE_BRIDGE:
     case VIR_DOMAIN_NET_TYPE_ETHERNET:
-        break;
+    /* A libvirt network is resolved to its bridge when the domain starts
+     * (domain/), before translation; vxlTranslateNet() refuses one that
+     * was not. */
     case VIR_DOMAIN_NET_TYPE_NETWORK:
+        break;
     case VIR_DOMAIN_NET_TYPE_HOSTDEV:
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<interface type='%s'> is not supported by the Xen driver yet: use type='bridge'"),
-                       virDomainNetTypeToString(net->type));
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<interface type='hostdev'> is not supported by Xen: pass the NIC through with <hostdev type='pci'>"));
         return -1;
     case VIR_DOMAIN_NET_TYPE_USER:
     case VIR_DOMAIN_NET_TYPE_VHOSTUSER:
@@ -63,7 +80,64 @@ vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net)
         return -1;
     }
 
+    if (bandwidth) {
+        if (bandwidth->in) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<interface><bandwidth><inbound> is not supported by Xen: a vif limits only what the guest sends"));
+            return -1;
+        }
+        if (bandwidth->out &&
+            (bandwidth->out->peak || bandwidth->out->burst || bandwidth->out->floor)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<interface><bandwidth><outbound peak|burst|floor> is not supported by Xen: a vif has one average rate"));
+            return -1;
+        }
+    }
+
+    if (vport && vport->virtPortType != VIR_NETDEV_VPORT_PROFILE_OPENVSWITCH) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<interface><virtualport type='%s'> is not supported by Xen: use 'openvswitch'"),
+                       virNetDevVPortTypeToString(vport->virtPortType));
+        return -1;
+    }
+    if (vlan && vlan->nTags > 0) {
+        if (!vport || net->type != VIR_DOMAIN_NET_TYPE_BRIDGE) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<interface><vlan> is supported by Xen only on an Open vSwitch bridge, with <virtualport type='openvswitch'>"));
+            return -1;
+        }
+        if (vlan->nativeMode) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<interface><vlan><tag nativeMode> is not supported by Xen's vif-openvswitch"));
+            return -1;
+        }
+    }
+    if (net->guestIP.nroutes > 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<interface><route> is not supported by Xen"));
+        return -1;
+    }
     return 0;
+}
+
+
+/* The bridge name vif-openvswitch reads: "br.TAG" for an access port,
+ * "br:TAG1:TAG2..." for a trunk, as xl's bridge= spells them. */
+static char *
+vxlNetOvsBridge(const char *bridge, const virNetDevVlan *vlan)
+{
+    g_autoptr(GString) out = g_string_new(bridge);
+    size_t i;
+
+    if (!vlan || vlan->nTags == 0)
+        return g_string_free(g_steal_pointer(&out), false);
+    if (!vlan->trunk && vlan->nTags == 1) {
+        g_string_append_printf(out, ".%u", vlan->tag[0]);
+    } else {
+        for (i = 0; i < vlan->nTags; i++)
+            g_string_append_printf(out, ":%u", vlan->tag[i]);
+    }
+    return g_string_free(g_steal_pointer(&out), false);
 }
 
 
@@ -73,17 +147,56 @@ vxlTranslateNet(const virDomainDef *def, const virDomainNetDef *net,
 {
     const char *model;
 
+    const virNetDevBandwidth *bandwidth;
+    const virNetDevVPortProfile *vport;
+    size_t i;
+
     if (vxlValidateNet(def, net) < 0)
         return -1;
+
+    if (virDomainNetGetActualType(net) != VIR_DOMAIN_NET_TYPE_BRIDGE &&
+        virDomainNetGetActualType(net) != VIR_DOMAIN_NET_TYPE_ETHERNET) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<interface type='network'><source network='%s'> is not supported by Xen unless the network provides a bridge: it was not resolved to one (is the network driver running?)"),
+                       NULLSTR(net->data.network.name));
+        return -1;
+    }
+    bandwidth = virDomainNetGetActualBandwidth(net);
+    vport = virDomainNetGetActualVirtPortProfile(net);
 
     virMacAddrGetRaw(&net->mac, xnic->mac);
 
     /* Without a bridge and script libxl falls back to xenbr0 and
      * vif-bridge, for ethernet as for an xl vif= without bridge=: a Xen
      * vif always runs a hotplug script. */
-    if (net->type == VIR_DOMAIN_NET_TYPE_BRIDGE)
-        xnic->bridge = g_strdup(virDomainNetGetActualBridgeName(net));
+    if (virDomainNetGetActualType(net) == VIR_DOMAIN_NET_TYPE_BRIDGE)
+        xnic->bridge = vxlNetOvsBridge(virDomainNetGetActualBridgeName(net),
+                                       vport ? virDomainNetGetActualVlan(net) : NULL);
     xnic->script = g_strdup(net->script);
+    /* An Open vSwitch bridge needs Xen's vif-openvswitch; vif-bridge
+     * would try brctl on it. */
+    if (vport && !xnic->script)
+        xnic->script = g_strdup("vif-openvswitch");
+    if (net->mtu > 0)
+        xnic->mtu = net->mtu;
+
+    /* libxl's ip is a blank-separated list, read by the vif-route and
+     * vif-nat scripts and by anti-spoofing rules. */
+    if (net->guestIP.nips > 0) {
+        g_auto(GStrv) ips = g_new0(char *, net->guestIP.nips + 1);
+
+        for (i = 0; i < net->guestIP.nips; i++)
+            ips[i] = virSocketAddrFormat(&net->guestIP.ips[i]->address);
+        xnic->ip = g_strjoinv(" ", ips);
+    }
+
+    /* libvirt's average is KiB/s; Xen's vif credits bytes per interval.
+     * xl's default interval is 50 ms, so the same rate= and the same
+     * <bandwidth> give the same credit. */
+    if (bandwidth && bandwidth->out && bandwidth->out->average > 0) {
+        xnic->rate_interval_usecs = 50000;
+        xnic->rate_bytes_per_interval = bandwidth->out->average * 1024 / 20;
+    }
     xnic->ifname = g_strdup(net->ifname);
     xnic->backend_domname = g_strdup(net->domain_name);
 
