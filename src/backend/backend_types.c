@@ -21,6 +21,7 @@ vxlHostFactsClear(vxlHostFacts *facts)
     g_free(facts->cpuModel);
     g_strfreev(facts->cpuFeatures);
     g_strfreev(facts->firmware);
+    g_free(facts->deviceModel);
     g_free(facts->scheduler);
     for (i = 0; i < facts->nnodes; i++)
         g_free(facts->nodes[i].cpus);
