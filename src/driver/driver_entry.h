@@ -33,6 +33,12 @@ unsigned long long vxlNodeGetFreeMemory(virConnectPtr conn);
 int vxlNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
                               int startCell, int maxCells);
 
+/* driver_domcaps.c */
+char *vxlConnectGetDomainCapabilities(virConnectPtr conn,
+                                      const char *emulatorbin,
+                                      const char *arch, const char *machine,
+                                      const char *virttype, unsigned int flags);
+
 /* driver_events.c */
 int vxlConnectDomainEventRegister(virConnectPtr conn,
                                   virConnectDomainEventCallback callback,

@@ -27,6 +27,7 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .connectGetSysinfo = vxlConnectGetSysinfo,
     .connectGetMaxVcpus = vxlConnectGetMaxVcpus,
     .connectGetCapabilities = vxlConnectGetCapabilities,
+    .connectGetDomainCapabilities = vxlConnectGetDomainCapabilities,
     .connectIsAlive = vxlConnectIsAlive,
     .connectIsSecure = vxlConnectIsSecure,
     .connectIsEncrypted = vxlConnectIsEncrypted,

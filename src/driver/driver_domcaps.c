@@ -1,0 +1,33 @@
+/*
+ * driver_domcaps.c: <domainCapabilities> for this host, from the
+ * backend's facts (src/caps/caps_domain.c says what goes in it).
+ */
+#include "vxl_internal.h"
+
+#include "driver_entry.h"
+#include "backend_call.h"
+#include "caps.h"
+#include "viraccessapicheck.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+char *
+vxlConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
+                                const char *arch, const char *machine,
+                                const char *virttype, unsigned int flags)
+{
+    vxlHostFacts facts = { 0 };
+    g_autoptr(virDomainCaps) dc = NULL;
+
+    virCheckFlags(0, NULL);
+    if (virConnectGetDomainCapabilitiesEnsureACL(conn) < 0)
+        return NULL;
+    if (vxlBackendHostGetFacts(vxl_driver->backend, &facts) < 0)
+        return NULL;
+    dc = vxlCapsBuildDomain(&facts, emulatorbin, arch, machine, virttype);
+    vxlHostFactsClear(&facts);
+    if (!dc)
+        return NULL;
+    return virDomainCapsFormat(dc);
+}
