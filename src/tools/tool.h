@@ -26,3 +26,8 @@ void vxlToolReportError(const char *context);
 
 /* tool_translate.c */
 int vxlToolXML2JSON(int argc, char **argv);
+
+/* tool_caps.c */
+int vxlToolCaps(int argc, char **argv);
+int vxlToolDomCaps(int argc, char **argv);
+int vxlToolHostProfile(int argc, char **argv);

@@ -25,6 +25,12 @@ static const vxlToolCommand vxlToolCommands[] = {
       vxlToolVersion },
     { "xml2json", "FILE.xml", N_("translate domain XML to the libxl_domain_config JSON it starts"),
       vxlToolXML2JSON },
+    { "caps", "--profile P", N_("print the <capabilities> of a host profile"),
+      vxlToolCaps },
+    { "domcaps", "--profile P [--machine M] [--arch A]",
+      N_("print the <domainCapabilities> of a host profile"), vxlToolDomCaps },
+    { "host-profile", "", N_("describe this Xen host as a host profile (JSON)"),
+      vxlToolHostProfile },
 };
 
 static int
