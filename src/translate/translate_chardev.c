@@ -162,7 +162,10 @@ vxlTranslateChardev(const virDomainDef *def, libxl_domain_config *dcfg)
     if (vxlValidateChardev(def) < 0)
         return -1;
 
-    if (def->nserials > 0) {
+    /* One port is xl's serial="..." (u.hvm.serial), several its list. */
+    if (def->nserials == 1) {
+        dcfg->b_info.u.hvm.serial = vxlChrSerialSpec(def->serials[0]->source);
+    } else if (def->nserials > 1) {
         libxl_string_list list = g_new0(char *, def->nserials + 1);
 
         for (i = 0; i < def->nserials; i++)

@@ -75,6 +75,9 @@ vxlDiskRbdTarget(const virStorageSource *src)
     g_autoptr(GString) out = g_string_new("rbd:");
     size_t i;
 
+    /* libvirt splits name='POOL/IMAGE' into volume and path. */
+    if (src->volume)
+        g_string_append_printf(out, "%s/", src->volume);
     g_string_append(out, src->path);
     if (src->auth && src->auth->username)
         g_string_append_printf(out, ":id=%s:auth_supported=cephx", src->auth->username);

@@ -99,6 +99,18 @@ vxlTranslateHostdevPCI(const virDomainDef *def, const virDomainHostdevDef *hostd
 }
 
 
+/* xl turns on e820_host for a PV guest with PCI devices unless told
+ * otherwise: pcifront needs the host's memory map to keep the devices'
+ * MMIO ranges out of guest RAM. */
+static void
+vxlHostdevPVE820(const virDomainDef *def, libxl_domain_config *dcfg)
+{
+    if (dcfg->num_pcidevs > 0 && dcfg->b_info.type == LIBXL_DOMAIN_TYPE_PV &&
+        libxl_defbool_is_default(dcfg->b_info.u.pv.e820_host))
+        libxl_defbool_set(&dcfg->b_info.u.pv.e820_host, true);
+}
+
+
 int
 vxlTranslateHostdevUSB(const virDomainDef *def, const virDomainHostdevDef *hostdev,
                        libxl_device_usbdev *xusb)
@@ -125,6 +137,19 @@ vxlValidateController(const virDomainDef *def, const virDomainControllerDef *con
     case VIR_DOMAIN_CONTROLLER_TYPE_PCI:
     case VIR_DOMAIN_CONTROLLER_TYPE_XENBUS:
         return 0;
+    case VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL: {
+        size_t i;
+
+        /* libvirt adds one for SPICE's agent channel (spicevmc), which
+         * qemu carries over SPICE itself. */
+        for (i = 0; i < def->nchannels; i++) {
+            if (def->channels[i]->source->type == VIR_DOMAIN_CHR_TYPE_SPICEVMC)
+                return 0;
+        }
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<controller type='virtio-serial'> is not supported by Xen: use <channel><target type='xen'>"));
+        return -1;
+    }
     case VIR_DOMAIN_CONTROLLER_TYPE_USB:
         if (cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 ||
             cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB2 ||
@@ -240,5 +265,6 @@ vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
         if (cont->opts.usbopts.ports > 0)
             xctrl->ports = cont->opts.usbopts.ports;
     }
+    vxlHostdevPVE820(def, dcfg);
     return 0;
 }
