@@ -94,3 +94,9 @@ int vxlDomainSetAutostart(virDomainPtr dom, int autostart);
 char *vxlDomainGetOSType(virDomainPtr dom);
 unsigned long long vxlDomainGetMaxMemory(virDomainPtr dom);
 int vxlDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
+
+/* driver_native.c */
+char *vxlConnectDomainXMLFromNative(virConnectPtr conn, const char *nativeFormat,
+                                    const char *nativeConfig, unsigned int flags);
+char *vxlConnectDomainXMLToNative(virConnectPtr conn, const char *nativeFormat,
+                                  const char *domainXml, unsigned int flags);

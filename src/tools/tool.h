@@ -31,3 +31,8 @@ int vxlToolXML2JSON(int argc, char **argv);
 int vxlToolCaps(int argc, char **argv);
 int vxlToolDomCaps(int argc, char **argv);
 int vxlToolHostProfile(int argc, char **argv);
+
+/* tool_convert.c */
+int vxlToolXL2XML(int argc, char **argv);
+int vxlToolXML2XL(int argc, char **argv);
+int vxlToolConvertDir(int argc, char **argv);

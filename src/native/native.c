@@ -1,0 +1,94 @@
+/*
+ * native.c: the converter's entry points, for the driver and the tool.
+ */
+#include "vxl_internal.h"
+
+#include "native_private.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.native");
+
+/* xm's files are python-like and xl reads them with the same grammar;
+ * the keys xl still knows mean the same, so one reader serves both. */
+static const char *const vxlNativeFormatNames[] = {
+    [VXL_NATIVE_FORMAT_XL] = "xen-xl",
+    [VXL_NATIVE_FORMAT_XM] = "xen-xm",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(vxlNativeFormatNames) == VXL_NATIVE_FORMAT_LAST);
+
+
+int
+vxlNativeFormatFromString(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(vxlNativeFormatNames); i++) {
+        if (STREQ_NULLABLE(name, vxlNativeFormatNames[i]))
+            return i;
+    }
+    virReportError(VIR_ERR_INVALID_ARG,
+                   _("unsupported config format '%s': this driver converts 'xen-xl' and 'xen-xm'"),
+                   NULLSTR(name));
+    return -1;
+}
+
+
+virDomainDef *
+vxlNativeParseXL(const char *data, size_t len, const char *source,
+                 virDomainXMLOption *xmlopt, GPtrArray *warnings)
+{
+    vxlNativeReader r;
+    g_autofree char *xml = NULL;
+    g_autoptr(GPtrArray) local = g_ptr_array_new_with_free_func(g_free);
+    virDomainDef *def = NULL;
+    size_t i;
+
+    if (vxlNativeReaderOpen(&r, data, len, source, local) < 0)
+        goto cleanup;
+    if (!(xml = vxlNativeBuildXML(&r)))
+        goto cleanup;
+    vxlNativeWarnUnused(&r);
+
+    VIR_DEBUG("%s as domain XML:\n%s", source, xml);
+    if (!(def = virDomainDefParseString(xml, xmlopt, NULL,
+                                        VIR_DOMAIN_DEF_PARSE_INACTIVE)))
+        goto cleanup;
+
+    /* Warnings only for a conversion that happened. */
+    for (i = 0; i < local->len; i++) {
+        VIR_WARN("%s", (const char *)g_ptr_array_index(local, i));
+        if (warnings)
+            g_ptr_array_add(warnings, g_strdup(g_ptr_array_index(local, i)));
+    }
+
+ cleanup:
+    vxlNativeReaderClose(&r);
+    return def;
+}
+
+
+char *
+vxlNativeXLToXML(const char *data, size_t len, const char *source,
+                 virDomainXMLOption *xmlopt, GPtrArray *warnings)
+{
+    g_autoptr(virDomainDef) def = NULL;
+
+    if (!(def = vxlNativeParseXL(data, len, source, xmlopt, warnings)))
+        return NULL;
+    return virDomainDefFormat(def, xmlopt, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+}
+
+
+char *
+vxlNativeXMLToXL(const char *xml, virDomainXMLOption *xmlopt)
+{
+    g_autoptr(virDomainDef) def = NULL;
+
+    if (!(def = virDomainDefParseString(xml, xmlopt, NULL,
+                                        VIR_DOMAIN_DEF_PARSE_INACTIVE)))
+        return NULL;
+    return vxlNativeFormatXL(def);
+}

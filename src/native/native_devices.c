@@ -1,0 +1,972 @@
+/*
+ * native_devices.c: xl.cfg device keys -> <devices>.
+ *
+ * disk=     xlu_disk_parse (Xen's own parser: positional and key=value
+ *           specs, every prefix and alias xl takes) -> <disk>
+ * vif=      xl's "k=v,k=v" spec, rate= by xlu_vif_parse_rate -> <interface>
+ * pci=      xlu_pci_parse_spec_string -> <hostdev type='pci'>
+ * serial=   (HVM) -> <serial>; PV and PVH guests get their console
+ * vfb=      (PV, PVH), vnc*=, sdl=, spice*=, vga=, videoram= (HVM)
+ *           -> <graphics>, <video>
+ * usbdevice=, usbctrl=, usbdev=, soundhw=, channel=, p9=,
+ * device_model_override=
+ *
+ * Spec fields that domain XML cannot hold are warned about one by one,
+ * naming the key; the key itself counts as converted.
+ */
+#include "vxl_internal.h"
+
+#include <libxl.h>
+#include <libxl_utils.h>
+
+#include "native_private.h"
+#include "util_enums.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+
+static bool
+vxlNativeIsHVM(vxlNativeReader *r)
+{
+    return r->type == LIBXL_DOMAIN_TYPE_HVM;
+}
+
+
+/* "k=v" -> k, v (v after the first '='), or NULL v for a bare word. */
+static void
+vxlNativeSplitPair(const char *token, char **k, const char **v)
+{
+    const char *eq = strchr(token, '=');
+
+    if (eq) {
+        *k = g_strndup(token, eq - token);
+        *v = eq + 1;
+    } else {
+        *k = g_strdup(token);
+        *v = NULL;
+    }
+}
+
+
+/* ---- disk= ---------------------------------------------------------- */
+
+static int
+vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int index)
+{
+    libxl_device_disk xdisk;
+    bool empty;
+    bool block;
+    const char *backend = NULL;
+    int ret = -1;
+
+    libxl_device_disk_init(&xdisk);
+    if (xlu_disk_parse(r->xlu, 1, &spec, &xdisk) != 0) {
+        vxlNativeError(r, "disk", _("entry %d, '%s': not a disk spec xl accepts"),
+                       index + 1, spec);
+        goto cleanup;
+    }
+    if (!xdisk.vdev) {
+        vxlNativeError(r, "disk", _("entry %d, '%s': no virtual device (vdev=)"),
+                       index + 1, spec);
+        goto cleanup;
+    }
+
+    empty = !xdisk.pdev_path || !*xdisk.pdev_path;
+    if (xdisk.backend != LIBXL_DISK_BACKEND_UNKNOWN &&
+        !(backend = vxlEnumXlToVirName(&vxlEnumDiskBackend, xdisk.backend))) {
+        vxlNativeWarn(r, "disk", _("entry %d: dropped backendtype=%s: libvirt has no name for it"),
+                      index + 1, libxl_disk_backend_to_string(xdisk.backend));
+    }
+    /* phy serves a block device (or a file through a loop device); what
+     * else names a /dev node is a block device too. */
+    block = !empty && (xdisk.backend == LIBXL_DISK_BACKEND_PHY ||
+                       (xdisk.backend == LIBXL_DISK_BACKEND_UNKNOWN &&
+                        STRPREFIX(xdisk.pdev_path, "/dev/")));
+
+    virBufferAsprintf(buf, "<disk type='%s' device='%s'>\n",
+                      block ? "block" : "file", xdisk.is_cdrom ? "cdrom" : "disk");
+    virBufferAdjustIndent(buf, 2);
+
+    if (backend || (!empty && xdisk.format != LIBXL_DISK_FORMAT_UNKNOWN) ||
+        !libxl_defbool_is_default(xdisk.discard_enable)) {
+        const char *format = NULL;
+
+        if (!empty && xdisk.format != LIBXL_DISK_FORMAT_UNKNOWN &&
+            xdisk.format != LIBXL_DISK_FORMAT_EMPTY) {
+            int vir = vxlEnumXlToVir(&vxlEnumDiskFormat, xdisk.format);
+
+            if (vir < 0)
+                vxlNativeWarn(r, "disk", _("entry %d: dropped format=%s: libvirt has no such format for Xen"),
+                              index + 1, libxl_disk_format_to_string(xdisk.format));
+            else
+                format = vxlEnumXlToVirName(&vxlEnumDiskFormat, xdisk.format);
+        }
+        virBufferAddLit(buf, "<driver");
+        virBufferEscapeString(buf, " name='%s'", backend);
+        virBufferEscapeString(buf, " type='%s'", format);
+        if (!libxl_defbool_is_default(xdisk.discard_enable))
+            virBufferAsprintf(buf, " discard='%s'",
+                              libxl_defbool_val(xdisk.discard_enable) ? "unmap" : "ignore");
+        virBufferAddLit(buf, "/>\n");
+    }
+    if (!empty)
+        virBufferEscapeString(buf, block ? "<source dev='%s'/>\n" : "<source file='%s'/>\n",
+                              xdisk.pdev_path);
+    virBufferEscapeString(buf, "<backenddomain name='%s'/>\n", xdisk.backend_domname);
+    virBufferEscapeString(buf, "<target dev='%s'/>\n", xdisk.vdev);
+    if (!xdisk.readwrite && !xdisk.is_cdrom)
+        virBufferAddLit(buf, "<readonly/>\n");
+    virBufferAdjustIndent(buf, -2);
+    virBufferAddLit(buf, "</disk>\n");
+
+    if (xdisk.is_cdrom && xdisk.readwrite)
+        vxlNativeWarn(r, "disk", _("entry %d: dropped access=rw: a cdrom is read-only in libvirt"), index + 1);
+    if (xdisk.script)
+        vxlNativeWarn(r, "disk", _("entry %d: dropped script=%s: libvirt has no block script for disks"),
+                      index + 1, xdisk.script);
+    if (xdisk.direct_io_safe)
+        vxlNativeWarn(r, "disk", _("entry %d: dropped direct-io-safe: libvirt has no element for it"), index + 1);
+    if (xdisk.specification != LIBXL_DISK_SPECIFICATION_UNKNOWN &&
+        xdisk.specification != LIBXL_DISK_SPECIFICATION_XEN)
+        vxlNativeWarn(r, "disk", _("entry %d: dropped specification=%s: libvirt has no element for it"),
+                      index + 1, libxl_disk_specification_to_string(xdisk.specification));
+    if (!libxl_defbool_is_default(xdisk.colo_enable) && libxl_defbool_val(xdisk.colo_enable))
+        vxlNativeWarn(r, "disk", _("entry %d: dropped colo: libvirt has no COLO replication"), index + 1);
+    if (!libxl_defbool_is_default(xdisk.trusted) && !libxl_defbool_val(xdisk.trusted))
+        vxlNativeWarn(r, "disk", _("entry %d: dropped untrusted: libvirt has no element for it"), index + 1);
+    ret = 0;
+
+ cleanup:
+    libxl_device_disk_dispose(&xdisk);
+    return ret;
+}
+
+
+static int
+vxlNativeParseDisks(vxlNativeReader *r, virBuffer *buf)
+{
+    XLU_ConfigList *list;
+    int n;
+    int i;
+
+    if (vxlNativeGetList(r, "disk", &list, &n) < 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        const char *spec = xlu_cfg_get_listitem(list, i);
+
+        if (!spec) {
+            vxlNativeError(r, "disk", _("entry %d is a list, expected a disk spec"), i + 1);
+            return -1;
+        }
+        if (vxlNativeParseDisk(r, buf, spec, i) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+
+/* ---- vif= ----------------------------------------------------------- */
+
+static int
+vxlNativeParseMac(const char *str, unsigned char mac[6])
+{
+    size_t i;
+    const char *p = str;
+
+    /* As xl: six hex numbers, each followed by one separator. */
+    for (i = 0; i < 6; i++) {
+        char *end;
+        unsigned long v = strtoul(p, &end, 16);
+
+        if (end == p || v > 255)
+            return -1;
+        mac[i] = v;
+        if (i < 5 && !*end)
+            return -1;
+        p = end + 1;
+    }
+    return 0;
+}
+
+
+static int
+vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int index)
+{
+    g_auto(GStrv) tokens = vxlNativeSplitSpec(spec, ',');
+    g_auto(virBuffer) inner = VIR_BUFFER_INITIALIZER;
+    const char *bridge = NULL;
+    const char *model = NULL;
+    const char *type = NULL;
+    size_t i;
+
+    virBufferAdjustIndent(&inner, 2);
+    for (i = 0; tokens[i]; i++) {
+        g_autofree char *k = NULL;
+        const char *v;
+
+        vxlNativeSplitPair(tokens[i], &k, &v);
+        if (!v) {
+            vxlNativeWarn(r, "vif", _("entry %d: dropped '%s': not a key=value pair, which xl ignores too"),
+                          index + 1, tokens[i]);
+            continue;
+        }
+        if (STREQ(k, "mac")) {
+            unsigned char mac[6];
+
+            if (vxlNativeParseMac(v, mac) < 0) {
+                vxlNativeError(r, "vif", _("entry %d: mac=%s is not a MAC address"), index + 1, v);
+                return -1;
+            }
+            virBufferAsprintf(&inner, "<mac address='%02x:%02x:%02x:%02x:%02x:%02x'/>\n",
+                              mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+        } else if (STREQ(k, "bridge")) {
+            bridge = v;
+        } else if (STREQ(k, "ip")) {
+            g_auto(GStrv) ips = vxlNativeSplitSpec(v, ' ');
+            size_t j;
+
+            for (j = 0; ips[j]; j++)
+                virBufferEscapeString(&inner, "<ip address='%s'/>\n", ips[j]);
+        } else if (STREQ(k, "script")) {
+            virBufferEscapeString(&inner, "<script path='%s'/>\n", v);
+        } else if (STREQ(k, "vifname")) {
+            virBufferEscapeString(&inner, "<target dev='%s'/>\n", v);
+        } else if (STREQ(k, "model")) {
+            model = v;
+        } else if (STREQ(k, "type")) {
+            if (STRNEQ(v, "vif") && STRNEQ(v, "ioemu")) {
+                vxlNativeError(r, "vif", _("entry %d: type=%s is not a vif type; use vif or ioemu"), index + 1, v);
+                return -1;
+            }
+            type = v;
+        } else if (STREQ(k, "backend")) {
+            virBufferEscapeString(&inner, "<backenddomain name='%s'/>\n", v);
+        } else if (STREQ(k, "mtu")) {
+            char *end;
+            unsigned long mtu = strtoul(v, &end, 0);
+
+            if (*end || mtu == 0 || mtu > 65535) {
+                vxlNativeError(r, "vif", _("entry %d: mtu=%s is not an MTU"), index + 1, v);
+                return -1;
+            }
+            virBufferAsprintf(&inner, "<mtu size='%lu'/>\n", mtu);
+        } else if (STREQ(k, "rate")) {
+            libxl_device_nic xnic;
+            unsigned long long bps;
+
+            libxl_device_nic_init(&xnic);
+            if (xlu_vif_parse_rate(r->xlu, v, &xnic) != 0) {
+                libxl_device_nic_dispose(&xnic);
+                vxlNativeError(r, "vif", _("entry %d: rate=%s is not a rate xl accepts"), index + 1, v);
+                return -1;
+            }
+            /* libvirt's average is in kB/s; xl's K is 1000 too. */
+            bps = xnic.rate_bytes_per_interval * 1000000ULL / xnic.rate_interval_usecs;
+            if (xnic.rate_interval_usecs != 50000)
+                vxlNativeWarn(r, "vif", _("entry %d: dropped the replenishment interval of rate=%s: libvirt has no element for it"),
+                              index + 1, v);
+            libxl_device_nic_dispose(&xnic);
+            if (bps % 1000) {
+                vxlNativeWarn(r, "vif", _("entry %d: rate=%s rounded down to whole kB/s"), index + 1, v);
+            }
+            virBufferAsprintf(&inner, "<bandwidth>\n  <outbound average='%llu'/>\n</bandwidth>\n",
+                              bps / 1000);
+        } else if (STREQ(k, "devid")) {
+            /* xl numbers vif= entries in order; a devid out of order
+             * cannot be kept. */
+            if (strtol(v, NULL, 0) != index)
+                vxlNativeWarn(r, "vif", _("entry %d: dropped devid=%s: libvirt numbers interfaces in order"),
+                              index + 1, v);
+        } else {
+            vxlNativeWarn(r, "vif", _("entry %d: dropped %s=%s: libvirt has no element for it"),
+                          index + 1, k, v);
+        }
+    }
+
+    /* type=vif is the PV NIC alone: libvirt's netfront model. type=ioemu
+     * is what libxl picks for an HVM guest anyway. */
+    if (type && STREQ(type, "vif"))
+        model = "netfront";
+    if (model)
+        virBufferEscapeString(&inner, "<model type='%s'/>\n", model);
+
+    virBufferAsprintf(buf, "<interface type='%s'>\n", bridge ? "bridge" : "ethernet");
+    virBufferAdjustIndent(buf, 2);
+    virBufferEscapeString(buf, "<source bridge='%s'/>\n", bridge);
+    virBufferAdjustIndent(buf, -2);
+    virBufferAddBuffer(buf, &inner);
+    virBufferAddLit(buf, "</interface>\n");
+    return 0;
+}
+
+
+static int
+vxlNativeParseVifs(vxlNativeReader *r, virBuffer *buf)
+{
+    XLU_ConfigList *list;
+    int n;
+    int i;
+
+    if (vxlNativeGetList(r, "vif", &list, &n) < 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        const char *spec = xlu_cfg_get_listitem(list, i);
+
+        if (!spec) {
+            vxlNativeError(r, "vif", _("entry %d is a list, expected a vif spec"), i + 1);
+            return -1;
+        }
+        if (vxlNativeParseVif(r, buf, spec, i) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+
+/* ---- pci= ----------------------------------------------------------- */
+
+static int
+vxlNativeParsePcis(vxlNativeReader *r, virBuffer *buf)
+{
+    XLU_ConfigList *list;
+    bool permissive = false, seize = false, msitranslate = false, powerMgmt = false;
+    int n;
+    int i;
+
+    if (vxlNativeGetList(r, "pci", &list, &n) < 0 ||
+        vxlNativeGetBool(r, "pci_permissive", &permissive) < 0 ||
+        vxlNativeGetBool(r, "pci_seize", &seize) < 0 ||
+        vxlNativeGetBool(r, "pci_msitranslate", &msitranslate) < 0 ||
+        vxlNativeGetBool(r, "pci_power_mgmt", &powerMgmt) < 0)
+        return -1;
+
+    for (i = 0; i < n; i++) {
+        const char *spec = xlu_cfg_get_listitem(list, i);
+        libxl_device_pci pci;
+
+        if (!spec) {
+            vxlNativeError(r, "pci", _("entry %d is a list, expected a PCI spec"), i + 1);
+            return -1;
+        }
+        /* xl's global defaults first; the spec overrides them. */
+        libxl_device_pci_init(&pci);
+        pci.permissive = permissive;
+        pci.seize = seize;
+        pci.msitranslate = msitranslate;
+        pci.power_mgmt = powerMgmt;
+        if (xlu_pci_parse_spec_string(r->xlu, &pci, spec) != 0) {
+            libxl_device_pci_dispose(&pci);
+            vxlNativeError(r, "pci", _("entry %d, '%s': not a PCI spec xl accepts"), i + 1, spec);
+            return -1;
+        }
+        virBufferAsprintf(buf, "<hostdev mode='subsystem' type='pci' managed='%s'>\n",
+                          pci.seize ? "yes" : "no");
+        virBufferAdjustIndent(buf, 2);
+        virBufferAddLit(buf, "<driver name='xen'/>\n");
+        virBufferAsprintf(buf, "<source%s>\n", pci.permissive ? " writeFiltering='no'" : "");
+        virBufferAsprintf(buf, "  <address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n",
+                          pci.domain, pci.bus, pci.dev, pci.func);
+        virBufferAddLit(buf, "</source>\n");
+        if (pci.vdevfn)
+            virBufferAsprintf(buf, "<address type='pci' domain='0x0000' bus='0x00' slot='0x%02x' function='0x%x'/>\n",
+                              pci.vdevfn >> 3, pci.vdevfn & 7);
+        virBufferAdjustIndent(buf, -2);
+        virBufferAddLit(buf, "</hostdev>\n");
+
+        if (pci.msitranslate)
+            vxlNativeWarn(r, "pci", _("entry %d: dropped msitranslate=1: libvirt has no element for it"), i + 1);
+        if (pci.power_mgmt)
+            vxlNativeWarn(r, "pci", _("entry %d: dropped power_mgmt=1: libvirt has no element for it"), i + 1);
+        if (pci.rdm_policy != LIBXL_RDM_RESERVE_POLICY_INVALID &&
+            pci.rdm_policy != LIBXL_RDM_RESERVE_POLICY_STRICT)
+            vxlNativeWarn(r, "pci", _("entry %d: dropped rdm_policy=%s: libvirt has no element for it"),
+                          i + 1, libxl_rdm_reserve_policy_to_string(pci.rdm_policy));
+        if (pci.vfunc_mask)
+            vxlNativeWarn(r, "pci", _("entry %d: dropped the function wildcard: libvirt assigns functions one by one"),
+                          i + 1);
+        libxl_device_pci_dispose(&pci);
+    }
+    return 0;
+}
+
+
+/* ---- serial=, console ----------------------------------------------- */
+
+/* One character device of qemu's -serial syntax, as xl passes it on. */
+static int
+vxlNativeParseChardev(vxlNativeReader *r, const char *key, virBuffer *buf,
+                      const char *element, const char *spec, int port)
+{
+    const char *colon = strchr(spec, ':');
+    g_autofree char *kind = colon ? g_strndup(spec, colon - spec) : g_strdup(spec);
+    const char *rest = colon ? colon + 1 : NULL;
+
+    if (STREQ(spec, "pty") || STREQ(spec, "null") || STREQ(spec, "vc") ||
+        STREQ(spec, "stdio")) {
+        virBufferAsprintf(buf, "<%s type='%s'>\n  <target port='%d'/>\n</%s>\n",
+                          element, spec, port, element);
+        return 0;
+    }
+    if (spec[0] == '/') {
+        virBufferAsprintf(buf, "<%s type='dev'>\n", element);
+        virBufferEscapeString(buf, "  <source path='%s'/>\n", spec);
+        virBufferAsprintf(buf, "  <target port='%d'/>\n</%s>\n", port, element);
+        return 0;
+    }
+    if (rest && (STREQ(kind, "file") || STREQ(kind, "pipe"))) {
+        virBufferAsprintf(buf, "<%s type='%s'>\n", element, kind);
+        virBufferEscapeString(buf, "  <source path='%s'/>\n", rest);
+        virBufferAsprintf(buf, "  <target port='%d'/>\n</%s>\n", port, element);
+        return 0;
+    }
+    if (rest && (STREQ(kind, "tcp") || STREQ(kind, "unix"))) {
+        g_auto(GStrv) opts = g_strsplit(rest, ",", -1);
+        bool server = false;
+        size_t i;
+
+        for (i = 1; opts[i]; i++) {
+            if (STREQ(opts[i], "server") || STREQ(opts[i], "listen"))
+                server = true;
+            else if (STREQ(opts[i], "nowait"))
+                ;
+            else
+                vxlNativeWarn(r, key, _("dropped option '%s' of '%s'"), opts[i], spec);
+        }
+        virBufferAsprintf(buf, "<%s type='%s'>\n", element, kind);
+        if (STREQ(kind, "unix")) {
+            virBufferAsprintf(buf, "  <source mode='%s'", server ? "bind" : "connect");
+            virBufferEscapeString(buf, " path='%s'/>\n", opts[0]);
+        } else {
+            const char *pc = strrchr(opts[0], ':');
+            g_autofree char *host = pc ? g_strndup(opts[0], pc - opts[0]) : g_strdup(opts[0]);
+
+            if (!pc) {
+                vxlNativeError(r, key, _("'%s': tcp needs host:port"), spec);
+                return -1;
+            }
+            virBufferAsprintf(buf, "  <source mode='%s'", server ? "bind" : "connect");
+            if (*host)
+                virBufferEscapeString(buf, " host='%s'", host);
+            virBufferEscapeString(buf, " service='%s'/>\n", pc + 1);
+            virBufferAddLit(buf, "  <protocol type='raw'/>\n");
+        }
+        virBufferAsprintf(buf, "  <target port='%d'/>\n</%s>\n", port, element);
+        return 0;
+    }
+    vxlNativeError(r, key, _("'%s' is not a character device libvirt can express"), spec);
+    return -1;
+}
+
+
+static int
+vxlNativeParseSerials(vxlNativeReader *r, virBuffer *buf)
+{
+    g_autoptr(GPtrArray) items = g_ptr_array_new();
+    size_t i;
+
+    if (!vxlNativeIsHVM(r)) {
+        /* A PV or PVH guest's console is Xen's own PV console. */
+        virBufferAddLit(buf, "<console type='pty'>\n  <target type='xen' port='0'/>\n</console>\n");
+        return 0;
+    }
+    if (vxlNativeGetStringOrList(r, "serial", items) < 0)
+        return -1;
+    for (i = 0; i < items->len; i++) {
+        if (vxlNativeParseChardev(r, "serial", buf, "serial",
+                                  g_ptr_array_index(items, i), i) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+
+/* ---- graphics and video ---------------------------------------------- */
+
+typedef struct _vxlNativeDisplay vxlNativeDisplay;
+struct _vxlNativeDisplay {
+    bool vnc, sdl, opengl;
+    bool vncunused;
+    long vncdisplay;      /* -1: unset */
+    const char *vnclisten, *vncpasswd, *keymap, *display, *xauthority;
+};
+
+
+static void
+vxlNativeFormatDisplay(virBuffer *buf, const vxlNativeDisplay *d)
+{
+    if (d->vnc) {
+        if (d->vncdisplay >= 0 && !d->vncunused)
+            virBufferAsprintf(buf, "<graphics type='vnc' port='%ld' autoport='no'", 5900 + d->vncdisplay);
+        else
+            virBufferAddLit(buf, "<graphics type='vnc' port='-1' autoport='yes'");
+        virBufferEscapeString(buf, " listen='%s'", d->vnclisten);
+        virBufferEscapeString(buf, " keymap='%s'", d->keymap);
+        virBufferEscapeString(buf, " passwd='%s'", d->vncpasswd);
+        if (d->vnclisten) {
+            virBufferAddLit(buf, ">\n");
+            virBufferEscapeString(buf, "  <listen type='address' address='%s'/>\n", d->vnclisten);
+            virBufferAddLit(buf, "</graphics>\n");
+        } else {
+            virBufferAddLit(buf, "/>\n");
+        }
+    }
+    if (d->sdl) {
+        virBufferAddLit(buf, "<graphics type='sdl'");
+        virBufferEscapeString(buf, " display='%s'", d->display);
+        virBufferEscapeString(buf, " xauth='%s'", d->xauthority);
+        if (d->opengl)
+            virBufferAddLit(buf, ">\n  <gl enable='yes'/>\n</graphics>\n");
+        else
+            virBufferAddLit(buf, "/>\n");
+    }
+}
+
+
+static int
+vxlNativeParseVfbs(vxlNativeReader *r, virBuffer *buf)
+{
+    XLU_ConfigList *list;
+    int n;
+    int i;
+
+    if (vxlNativeGetList(r, "vfb", &list, &n) < 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        const char *spec = xlu_cfg_get_listitem(list, i);
+        vxlNativeDisplay d = { .vncunused = true, .vncdisplay = -1 };
+        g_auto(GStrv) tokens = NULL;
+        size_t j;
+
+        if (!spec) {
+            vxlNativeError(r, "vfb", _("entry %d is a list, expected a vfb spec"), i + 1);
+            return -1;
+        }
+        tokens = vxlNativeSplitSpec(spec, ',');
+        for (j = 0; tokens[j]; j++) {
+            g_autofree char *k = NULL;
+            const char *v;
+
+            vxlNativeSplitPair(tokens[j], &k, &v);
+            if (!v)
+                v = "";
+            if (STREQ(k, "vnc"))
+                d.vnc = strtol(v, NULL, 0) != 0;
+            else if (STREQ(k, "sdl"))
+                d.sdl = strtol(v, NULL, 0) != 0;
+            else if (STREQ(k, "opengl"))
+                d.opengl = strtol(v, NULL, 0) != 0;
+            else if (STREQ(k, "vncunused"))
+                d.vncunused = strtol(v, NULL, 0) != 0;
+            else if (STREQ(k, "vncdisplay"))
+                d.vncdisplay = strtol(v, NULL, 0);
+            else if (STREQ(k, "vnclisten"))
+                d.vnclisten = v;
+            else if (STREQ(k, "vncpasswd"))
+                d.vncpasswd = v;
+            else if (STREQ(k, "keymap"))
+                d.keymap = v;
+            else if (STREQ(k, "display"))
+                d.display = v;
+            else if (STREQ(k, "xauthority"))
+                d.xauthority = v;
+            else
+                vxlNativeWarn(r, "vfb", _("entry %d: dropped '%s': libvirt has no element for it"),
+                              i + 1, tokens[j]);
+        }
+        if (d.vncdisplay >= 0 && d.vncunused) {
+            vxlNativeWarn(r, "vfb", _("entry %d: vncdisplay=%ld with vncunused=1 is only a starting point; the port is chosen automatically"),
+                          i + 1, d.vncdisplay);
+        }
+        if (!d.vnc && !d.sdl)
+            vxlNativeWarn(r, "vfb", _("entry %d: dropped: neither vnc nor sdl is enabled"), i + 1);
+        vxlNativeFormatDisplay(buf, &d);
+    }
+    return 0;
+}
+
+
+static int
+vxlNativeParseSpice(vxlNativeReader *r, virBuffer *buf)
+{
+    const char *host = NULL, *passwd = NULL;
+    long port = -1, tlsport = -1;
+    bool noticket = false, agentMouse = false, clipboard = false;
+    int rc;
+
+    if (vxlNativeGetString(r, "spicehost", &host) < 0 ||
+        vxlNativeGetLong(r, "spiceport", &port) < 0 ||
+        vxlNativeGetLong(r, "spicetls_port", &tlsport) < 0 ||
+        vxlNativeGetBool(r, "spicedisable_ticketing", &noticket) < 0 ||
+        vxlNativeGetString(r, "spicepasswd", &passwd) < 0 ||
+        (rc = vxlNativeGetBool(r, "spiceagent_mouse", &agentMouse)) < 0 ||
+        vxlNativeGetBool(r, "spice_clipboard_sharing", &clipboard) < 0)
+        return -1;
+
+    if (port > 0 || tlsport > 0) {
+        virBufferAddLit(buf, "<graphics type='spice' autoport='no'");
+        if (port > 0)
+            virBufferAsprintf(buf, " port='%ld'", port);
+        if (tlsport > 0)
+            virBufferAsprintf(buf, " tlsPort='%ld'", tlsport);
+    } else {
+        virBufferAddLit(buf, "<graphics type='spice' autoport='yes'");
+    }
+    virBufferEscapeString(buf, " listen='%s'", host);
+    if (!noticket)
+        virBufferEscapeString(buf, " passwd='%s'", passwd);
+    else if (passwd)
+        vxlNativeWarn(r, "spicepasswd", "%s", _("ignored with spicedisable_ticketing=1, as by xl"));
+    virBufferAddLit(buf, ">\n");
+    virBufferAdjustIndent(buf, 2);
+    virBufferEscapeString(buf, "<listen type='address' address='%s'/>\n", host);
+    if (rc > 0)
+        virBufferAsprintf(buf, "<mouse mode='%s'/>\n", agentMouse ? "client" : "server");
+    if (clipboard)
+        virBufferAddLit(buf, "<clipboard copypaste='yes'/>\n");
+    virBufferAdjustIndent(buf, -2);
+    virBufferAddLit(buf, "</graphics>\n");
+    return 0;
+}
+
+
+static int
+vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
+{
+    vxlNativeDisplay d = { .vncunused = true, .vncdisplay = -1 };
+    bool nographic = false, spice = false, stdvga = false;
+    const char *vga = NULL;
+    long videoram = -1;
+    const char *model = NULL;
+
+    if (vxlNativeGetBool(r, "vnc", &d.vnc) < 0 ||
+        vxlNativeGetBool(r, "sdl", &d.sdl) < 0 ||
+        vxlNativeGetBool(r, "opengl", &d.opengl) < 0 ||
+        vxlNativeGetBool(r, "vncunused", &d.vncunused) < 0 ||
+        vxlNativeGetLong(r, "vncdisplay", &d.vncdisplay) < 0 ||
+        vxlNativeGetString(r, "vnclisten", &d.vnclisten) < 0 ||
+        vxlNativeGetString(r, "vncpasswd", &d.vncpasswd) < 0 ||
+        vxlNativeGetString(r, "keymap", &d.keymap) < 0 ||
+        vxlNativeGetString(r, "display", &d.display) < 0 ||
+        vxlNativeGetString(r, "xauthority", &d.xauthority) < 0 ||
+        vxlNativeGetBool(r, "nographic", &nographic) < 0 ||
+        vxlNativeGetBool(r, "spice", &spice) < 0 ||
+        vxlNativeGetBool(r, "stdvga", &stdvga) < 0 ||
+        vxlNativeGetString(r, "vga", &vga) < 0 ||
+        vxlNativeGetLong(r, "videoram", &videoram) < 0)
+        return -1;
+
+    if (nographic) {
+        /* xl: no graphics at all, whatever else is set. */
+        if (d.vnc || d.sdl || spice)
+            vxlNativeWarn(r, "nographic", "%s", _("disables vnc=, sdl= and spice=, as with xl"));
+        return 0;
+    }
+    if (d.vncdisplay >= 0 && d.vncunused && d.vnc)
+        vxlNativeWarn(r, "vncdisplay", _("%ld with vncunused=1 is only a starting point; the port is chosen automatically"),
+                      d.vncdisplay);
+    vxlNativeFormatDisplay(buf, &d);
+    if (spice && vxlNativeParseSpice(r, buf) < 0)
+        return -1;
+
+    if (vga) {
+        if (STREQ(vga, "stdvga"))
+            model = "vga";
+        else if (STREQ(vga, "cirrus") || STREQ(vga, "none") || STREQ(vga, "qxl"))
+            model = vga;
+        else {
+            vxlNativeError(r, "vga", _("'%s' is not a video card; use stdvga, cirrus, qxl or none"), vga);
+            return -1;
+        }
+    } else if (stdvga) {
+        model = "vga";
+    }
+    if (model || videoram > 0) {
+        if (!model)
+            model = "cirrus";
+        virBufferAsprintf(buf, "<video>\n  <model type='%s'", model);
+        if (videoram > 0)
+            virBufferAsprintf(buf, " vram='%ld'", videoram * 1024);
+        virBufferAddLit(buf, " heads='1' primary='yes'/>\n</video>\n");
+    }
+    return 0;
+}
+
+
+/* ---- USB, sound, channels, 9p ------------------------------------------ */
+
+static int
+vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
+{
+    g_autoptr(GPtrArray) items = g_ptr_array_new();
+    XLU_ConfigList *list;
+    int n;
+    int i;
+    size_t j;
+
+    if (vxlNativeIsHVM(r)) {
+        if (vxlNativeGetStringOrList(r, "usbdevice", items) < 0)
+            return -1;
+        for (j = 0; j < items->len; j++) {
+            const char *dev = g_ptr_array_index(items, j);
+
+            if (STREQ(dev, "tablet") || STREQ(dev, "mouse") || STREQ(dev, "keyboard"))
+                virBufferAsprintf(buf, "<input type='%s' bus='usb'/>\n", dev);
+            else
+                vxlNativeWarn(r, "usbdevice", _("dropped '%s': use usbdev= for host devices"), dev);
+        }
+    }
+
+    if (vxlNativeGetList(r, "usbctrl", &list, &n) < 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        const char *spec = xlu_cfg_get_listitem(list, i);
+        g_auto(GStrv) tokens = NULL;
+        long version = 2, ports = 8;
+        bool ok = true;
+
+        if (!spec) {
+            vxlNativeError(r, "usbctrl", _("entry %d is a list, expected a spec"), i + 1);
+            return -1;
+        }
+        tokens = vxlNativeSplitSpec(spec, ',');
+        for (j = 0; tokens[j]; j++) {
+            g_autofree char *k = NULL;
+            const char *v;
+
+            vxlNativeSplitPair(tokens[j], &k, &v);
+            if (STREQ(k, "version") && v)
+                version = strtol(v, NULL, 0);
+            else if (STREQ(k, "ports") && v)
+                ports = strtol(v, NULL, 0);
+            else if (STREQ(k, "type") && v && (STREQ(v, "qusb") || STREQ(v, "auto")))
+                ;
+            else {
+                vxlNativeWarn(r, "usbctrl", _("entry %d: '%s' cannot be expressed: libvirt's Xen USB controllers are qusb1 and qusb2"),
+                              i + 1, tokens[j]);
+                ok = false;
+            }
+        }
+        if (version != 1 && version != 2) {
+            vxlNativeWarn(r, "usbctrl", _("entry %d: dropped: version=%ld; libvirt's Xen USB controllers are qusb1 and qusb2"),
+                          i + 1, version);
+            ok = false;
+        }
+        if (ok)
+            virBufferAsprintf(buf, "<controller type='usb' index='%d' model='qusb%ld' ports='%ld'/>\n",
+                              i, version, ports);
+    }
+
+    if (vxlNativeGetList(r, "usbdev", &list, &n) < 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        const char *spec = xlu_cfg_get_listitem(list, i);
+        g_auto(GStrv) tokens = NULL;
+        long bus = -1, addr = -1;
+
+        if (!spec) {
+            vxlNativeError(r, "usbdev", _("entry %d is a list, expected a spec"), i + 1);
+            return -1;
+        }
+        tokens = vxlNativeSplitSpec(spec, ',');
+        for (j = 0; tokens[j]; j++) {
+            g_autofree char *k = NULL;
+            const char *v;
+
+            vxlNativeSplitPair(tokens[j], &k, &v);
+            if (STREQ(k, "hostbus") && v)
+                bus = strtol(v, NULL, 0);
+            else if (STREQ(k, "hostaddr") && v)
+                addr = strtol(v, NULL, 0);
+            else if (STREQ(k, "type") && v && STREQ(v, "hostdev"))
+                ;
+            else
+                vxlNativeWarn(r, "usbdev", _("entry %d: dropped '%s': libvirt places the device itself"),
+                              i + 1, tokens[j]);
+        }
+        if (bus < 0 || addr < 0) {
+            vxlNativeError(r, "usbdev", _("entry %d, '%s': needs hostbus= and hostaddr="), i + 1, spec);
+            return -1;
+        }
+        virBufferAsprintf(buf, "<hostdev mode='subsystem' type='usb'>\n  <source>\n"
+                          "    <address bus='%ld' device='%ld'/>\n  </source>\n</hostdev>\n",
+                          bus, addr);
+    }
+    return 0;
+}
+
+
+static int
+vxlNativeParseSound(vxlNativeReader *r, virBuffer *buf)
+{
+    /* qemu's -soundhw names, by libvirt's models. */
+    static const char *const models[][2] = {
+        { "hda", "ich6" }, { "ac97", "ac97" }, { "sb16", "sb16" },
+        { "es1370", "es1370" },
+    };
+    const char *str = NULL;
+    size_t i;
+
+    if (!vxlNativeIsHVM(r))
+        return 0;
+    if (vxlNativeGetString(r, "soundhw", &str) < 0)
+        return -1;
+    if (!str)
+        return 0;
+    for (i = 0; i < G_N_ELEMENTS(models); i++) {
+        if (STREQ(str, models[i][0])) {
+            virBufferAsprintf(buf, "<sound model='%s'/>\n", models[i][1]);
+            return 0;
+        }
+    }
+    vxlNativeWarn(r, "soundhw", _("dropped '%s': libvirt names one card of hda, ac97, sb16 or es1370"), str);
+    return 0;
+}
+
+
+static int
+vxlNativeParseChannels(vxlNativeReader *r, virBuffer *buf)
+{
+    XLU_ConfigList *list;
+    int n;
+    int i;
+
+    if (vxlNativeGetList(r, "channel", &list, &n) < 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        const char *spec = xlu_cfg_get_listitem(list, i);
+        g_auto(GStrv) tokens = NULL;
+        const char *name = NULL, *connection = NULL, *path = NULL;
+        size_t j;
+
+        if (!spec) {
+            vxlNativeError(r, "channel", _("entry %d is a list, expected a spec"), i + 1);
+            return -1;
+        }
+        tokens = vxlNativeSplitSpec(spec, ',');
+        for (j = 0; tokens[j]; j++) {
+            g_autofree char *k = NULL;
+            const char *v;
+
+            vxlNativeSplitPair(tokens[j], &k, &v);
+            if (STREQ(k, "name"))
+                name = v;
+            else if (STREQ(k, "connection"))
+                connection = v;
+            else if (STREQ(k, "path"))
+                path = v;
+            else
+                vxlNativeWarn(r, "channel", _("entry %d: dropped '%s': libvirt has no element for it"),
+                              i + 1, tokens[j]);
+        }
+        if (!name || !connection) {
+            vxlNativeError(r, "channel", _("entry %d, '%s': needs name= and connection="), i + 1, spec);
+            return -1;
+        }
+        if (STREQ(connection, "pty")) {
+            virBufferAddLit(buf, "<channel type='pty'>\n");
+        } else if (STREQ(connection, "socket") && path) {
+            virBufferAddLit(buf, "<channel type='unix'>\n");
+            virBufferEscapeString(buf, "  <source mode='bind' path='%s'/>\n", path);
+        } else {
+            vxlNativeError(r, "channel", _("entry %d: connection=%s: use pty, or socket with path="),
+                           i + 1, connection);
+            return -1;
+        }
+        virBufferEscapeString(buf, "  <target type='xen' name='%s'/>\n", name);
+        virBufferAddLit(buf, "</channel>\n");
+    }
+    return 0;
+}
+
+
+static int
+vxlNativeParseP9(vxlNativeReader *r, virBuffer *buf)
+{
+    XLU_ConfigList *list;
+    int n;
+    int i;
+
+    if (vxlNativeGetList(r, "p9", &list, &n) < 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        const char *spec = xlu_cfg_get_listitem(list, i);
+        g_auto(GStrv) tokens = NULL;
+        const char *tag = NULL, *path = NULL, *model = NULL;
+        size_t j;
+
+        if (!spec) {
+            vxlNativeError(r, "p9", _("entry %d is a list, expected a spec"), i + 1);
+            return -1;
+        }
+        tokens = vxlNativeSplitSpec(spec, ',');
+        for (j = 0; tokens[j]; j++) {
+            g_autofree char *k = NULL;
+            const char *v;
+
+            vxlNativeSplitPair(tokens[j], &k, &v);
+            if (STREQ(k, "tag"))
+                tag = v;
+            else if (STREQ(k, "path"))
+                path = v;
+            else if (STREQ(k, "security_model"))
+                model = v;
+            else
+                vxlNativeWarn(r, "p9", _("entry %d: dropped '%s': libvirt has no element for it"),
+                              i + 1, tokens[j]);
+        }
+        if (!tag || !path) {
+            vxlNativeError(r, "p9", _("entry %d, '%s': needs tag= and path="), i + 1, spec);
+            return -1;
+        }
+        /* Xen's 9pfs backend has one security model, "none": files keep
+         * their owners as they are, libvirt's passthrough. */
+        if (model && STRNEQ(model, "none")) {
+            vxlNativeError(r, "p9", _("entry %d: security_model=%s: Xen knows only 'none'"), i + 1, model);
+            return -1;
+        }
+        virBufferAddLit(buf, "<filesystem type='mount' accessmode='passthrough'>\n");
+        virBufferEscapeString(buf, "  <source dir='%s'/>\n", path);
+        virBufferEscapeString(buf, "  <target dir='%s'/>\n", tag);
+        virBufferAddLit(buf, "</filesystem>\n");
+    }
+    return 0;
+}
+
+
+static int
+vxlNativeParseEmulator(vxlNativeReader *r, virBuffer *buf)
+{
+    const char *str = NULL;
+
+    if (vxlNativeGetString(r, "device_model_override", &str) < 0)
+        return -1;
+    virBufferEscapeString(buf, "<emulator>%s</emulator>\n", str);
+
+    if (vxlNativeGetString(r, "device_model_version", &str) < 0)
+        return -1;
+    /* qemu-xen is xl's default and the only device model Debian builds. */
+    if (str && STRNEQ(str, "qemu-xen"))
+        vxlNativeWarn(r, "device_model_version", _("dropped '%s': libvirt always uses qemu-xen"), str);
+    return 0;
+}
+
+
+int
+vxlNativeParseDevices(vxlNativeReader *r, virBuffer *devices)
+{
+    if (vxlNativeParseEmulator(r, devices) < 0 ||
+        vxlNativeParseDisks(r, devices) < 0 ||
+        vxlNativeParseVifs(r, devices) < 0 ||
+        vxlNativeParsePcis(r, devices) < 0 ||
+        vxlNativeParseUsb(r, devices) < 0 ||
+        vxlNativeParseSerials(r, devices) < 0 ||
+        vxlNativeParseChannels(r, devices) < 0 ||
+        vxlNativeParseP9(r, devices) < 0 ||
+        vxlNativeParseSound(r, devices) < 0)
+        return -1;
+
+    if (vxlNativeIsHVM(r))
+        return vxlNativeParseGraphicsHVM(r, devices);
+    return vxlNativeParseVfbs(r, devices);
+}

@@ -1,0 +1,401 @@
+/*
+ * native_format.c: virDomainDef -> xl.cfg, in one canonical spelling.
+ *
+ * Canonical means: keys in xl.cfg(5)'s order of groups, strings in
+ * double quotes, disks as key=value specs with target= last, lists on
+ * one line, and only what differs from xl's defaults except where
+ * libvirt's absence would mean something else (HVM acpi=, apic=, pae=;
+ * boot=; the three lifecycle actions, always written).
+ *
+ * What xl.cfg cannot express is refused with VIR_ERR_CONFIG_UNSUPPORTED
+ * naming the element: a conversion never drops anything.
+ */
+#include "vxl_internal.h"
+
+#include <libxl.h>
+
+#include "native_private.h"
+#include "util_enums.h"
+#include "virerror.h"
+#include "virbitmap.h"
+#include "virutil.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+
+static void
+vxlNativeQuote(virBuffer *buf, const char *str)
+{
+    const char *p;
+
+    virBufferAddChar(buf, '"');
+    for (p = str; *p; p++) {
+        switch (*p) {
+        case '"':
+        case '\\':
+            virBufferAddChar(buf, '\\');
+            virBufferAddChar(buf, *p);
+            break;
+        case '\n':
+            virBufferAddLit(buf, "\\n");
+            break;
+        case '\t':
+            virBufferAddLit(buf, "\\t");
+            break;
+        default:
+            virBufferAddChar(buf, *p);
+        }
+    }
+    virBufferAddChar(buf, '"');
+}
+
+
+void
+vxlNativeFormatString(virBuffer *buf, const char *key, const char *value)
+{
+    if (!value)
+        return;
+    virBufferAsprintf(buf, "%s = ", key);
+    vxlNativeQuote(buf, value);
+    virBufferAddChar(buf, '\n');
+}
+
+
+void
+vxlNativeFormatList(virBuffer *buf, const char *key, GPtrArray *items)
+{
+    size_t i;
+
+    if (items->len == 0)
+        return;
+    virBufferAsprintf(buf, "%s = [ ", key);
+    for (i = 0; i < items->len; i++) {
+        if (i > 0)
+            virBufferAddLit(buf, ", ");
+        vxlNativeQuote(buf, g_ptr_array_index(items, i));
+    }
+    virBufferAddLit(buf, " ]\n");
+}
+
+
+int
+vxlNativeFormatRefuse(const char *what)
+{
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("%s cannot be expressed in xl.cfg"), what);
+    return -1;
+}
+
+
+/* ---- general, memory, vCPUs, lifecycle -------------------------------- */
+
+static int
+vxlNativeFormatGeneral(virBuffer *buf, const virDomainDef *def)
+{
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    unsigned long long maxmem = virDomainDefGetMemoryInitial(def);
+    unsigned long long memory = def->mem.cur_balloon;
+    int type = vxlEnumVirToXl(&vxlEnumDomainType, def->os.type);
+    unsigned int vcpus = virDomainDefGetVcpus(def);
+    size_t i;
+
+    if (type < 0)
+        return vxlNativeFormatRefuse("<os><type> other than xen, hvm or xenpvh");
+    if (def->mem.max_memory > 0 || def->mem.nhugepages || def->mem.locked ||
+        def->mem.nosharepages || virMemoryLimitIsSet(def->mem.hard_limit) ||
+        virMemoryLimitIsSet(def->mem.soft_limit) ||
+        virMemoryLimitIsSet(def->mem.swap_hard_limit) || def->mem.min_guarantee)
+        return vxlNativeFormatRefuse("<maxMemory>, <memoryBacking> or <memtune>");
+    if (maxmem % 1024 || memory % 1024) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<memory> %llu KiB and <currentMemory> %llu KiB cannot be expressed in xl.cfg, which counts whole MiB"),
+                       maxmem, memory);
+        return -1;
+    }
+
+    vxlNativeFormatString(buf, "name", def->name);
+    virUUIDFormat(def->uuid, uuid);
+    vxlNativeFormatString(buf, "uuid", uuid);
+    vxlNativeFormatString(buf, "type", vxlEnumXlToCfg(&vxlEnumDomainType, type));
+    virBufferAsprintf(buf, "memory = %llu\n", memory / 1024);
+    if (maxmem != memory)
+        virBufferAsprintf(buf, "maxmem = %llu\n", maxmem / 1024);
+
+    /* xl brings vCPUs 0..vcpus-1 online: any other set cannot be said. */
+    for (i = 0; i < def->maxvcpus; i++) {
+        if (def->vcpus[i]->online != (i < vcpus))
+            return vxlNativeFormatRefuse("<vcpus><vcpu enabled> other than the first <vcpu current> vCPUs");
+        if (def->vcpus[i]->order)
+            return vxlNativeFormatRefuse("<vcpus><vcpu order>");
+    }
+    virBufferAsprintf(buf, "vcpus = %u\n", vcpus);
+    if (def->maxvcpus != vcpus)
+        virBufferAsprintf(buf, "maxvcpus = %zu\n", def->maxvcpus);
+
+    if (def->placement_mode == VIR_DOMAIN_CPU_PLACEMENT_MODE_AUTO)
+        return vxlNativeFormatRefuse("<vcpu placement='auto'>");
+    {
+        g_autoptr(GPtrArray) pins = g_ptr_array_new_with_free_func(g_free);
+        bool anyPin = false;
+
+        for (i = 0; i < def->maxvcpus; i++) {
+            virBitmap *set = def->vcpus[i]->cpumask;
+
+            if (set) {
+                anyPin = true;
+                g_ptr_array_add(pins, virBitmapFormat(set));
+            } else if (def->cpumask) {
+                g_ptr_array_add(pins, virBitmapFormat(def->cpumask));
+            } else {
+                g_ptr_array_add(pins, g_strdup("all"));
+            }
+        }
+        if (anyPin) {
+            /* xl's list form: one CPU set per vCPU, in order. */
+            while (pins->len > 0 && STREQ(g_ptr_array_index(pins, pins->len - 1), "all"))
+                g_ptr_array_remove_index(pins, pins->len - 1);
+            vxlNativeFormatList(buf, "cpus", pins);
+        } else if (def->cpumask) {
+            g_autofree char *set = virBitmapFormat(def->cpumask);
+
+            vxlNativeFormatString(buf, "cpus", set);
+        }
+    }
+    if (def->cputune.sharesSpecified)
+        virBufferAsprintf(buf, "cpu_weight = %llu\n", def->cputune.shares);
+    if (def->cputune.period || def->cputune.quota || def->cputune.global_period ||
+        def->cputune.global_quota || def->cputune.emulator_period ||
+        def->cputune.emulator_quota || def->cputune.iothread_period ||
+        def->cputune.iothread_quota || def->cputune.emulatorpin ||
+        def->cputune.emulatorsched)
+        return vxlNativeFormatRefuse("<cputune> other than <shares> and <vcpupin>");
+    if (def->numa && virDomainNumaGetNodeCount(def->numa) > 0)
+        return vxlNativeFormatRefuse("<cpu><numa>");
+
+    virBufferAsprintf(buf, "on_poweroff = \"%s\"\n",
+                      vxlEnumXlToCfg(&vxlEnumLifecycle, vxlEnumVirToXl(&vxlEnumLifecycle, def->onPoweroff)));
+    virBufferAsprintf(buf, "on_reboot = \"%s\"\n",
+                      vxlEnumXlToCfg(&vxlEnumLifecycle, vxlEnumVirToXl(&vxlEnumLifecycle, def->onReboot)));
+    virBufferAsprintf(buf, "on_crash = \"%s\"\n",
+                      vxlEnumXlToCfg(&vxlEnumLifecycle, vxlEnumVirToXl(&vxlEnumLifecycle, def->onCrash)));
+    if (def->onLockFailure)
+        return vxlNativeFormatRefuse("<on_lockfailure>");
+    return 0;
+}
+
+
+/* ---- boot, features, clock --------------------------------------------- */
+
+static int
+vxlNativeFormatBoot(virBuffer *buf, const virDomainDef *def)
+{
+    bool hvm = def->os.type == VIR_DOMAIN_OSTYPE_HVM;
+    size_t i;
+
+    vxlNativeFormatString(buf, "kernel", def->os.kernel);
+    vxlNativeFormatString(buf, "ramdisk", def->os.initrd);
+    vxlNativeFormatString(buf, "cmdline", def->os.cmdline);
+    if (def->os.dtb || def->os.slic_table || def->os.init)
+        return vxlNativeFormatRefuse("<os><dtb>, <acpi>, <init>");
+
+    if (!hvm) {
+        vxlNativeFormatString(buf, "bootloader", def->os.bootloader);
+        if (def->os.bootloaderArgs) {
+            if (!def->os.bootloader)
+                return vxlNativeFormatRefuse("<bootloader_args> without <bootloader>");
+            vxlNativeFormatString(buf, "bootloader_args", def->os.bootloaderArgs);
+        }
+        if (def->os.loader || def->os.firmware)
+            return vxlNativeFormatRefuse("<os><loader> or <os firmware> for a PV or PVH guest");
+        return 0;
+    }
+
+    if (def->os.bootloader)
+        return vxlNativeFormatRefuse("<bootloader> for an HVM guest");
+    if (def->os.firmware == VIR_DOMAIN_OS_DEF_FIRMWARE_EFI ||
+        (def->os.loader && def->os.loader->type == VIR_DOMAIN_LOADER_TYPE_PFLASH))
+        vxlNativeFormatString(buf, "bios", "ovmf");
+    else if (def->os.firmware == VIR_DOMAIN_OS_DEF_FIRMWARE_BIOS)
+        vxlNativeFormatString(buf, "bios", "seabios");
+    if (def->os.loader && (def->os.loader->nvram || def->os.loader->nvramTemplate ||
+                           def->os.loader->secure == VIR_TRISTATE_BOOL_YES))
+        return vxlNativeFormatRefuse("<os><nvram> or <loader secure='yes'>");
+    if (def->os.loader && def->os.loader->type != VIR_DOMAIN_LOADER_TYPE_PFLASH &&
+        def->os.loader->path && !g_str_has_suffix(def->os.loader->path, "hvmloader"))
+        return vxlNativeFormatRefuse("<os><loader> other than hvmloader or OVMF");
+
+    if (def->os.nBootDevs > 0) {
+        char order[VIR_DOMAIN_BOOT_LAST + 1] = { 0 };
+
+        for (i = 0; i < def->os.nBootDevs && i < VIR_DOMAIN_BOOT_LAST; i++)
+            order[i] = vxlEnumVirToXl(&vxlEnumBootDevice, def->os.bootDevs[i]);
+        vxlNativeFormatString(buf, "boot", order);
+    }
+    if (def->os.bootmenu == VIR_TRISTATE_BOOL_YES || def->os.bm_timeout_set)
+        return vxlNativeFormatRefuse("<os><bootmenu>");
+    return 0;
+}
+
+
+static int
+vxlNativeFormatFeatures(virBuffer *buf, const virDomainDef *def)
+{
+    bool hvm = def->os.type == VIR_DOMAIN_OSTYPE_HVM;
+    size_t i;
+
+    for (i = 0; i < VIR_DOMAIN_FEATURE_LAST; i++) {
+        int state = def->features[i];
+
+        switch ((virDomainFeature)i) {
+        case VIR_DOMAIN_FEATURE_ACPI:
+        case VIR_DOMAIN_FEATURE_APIC:
+        case VIR_DOMAIN_FEATURE_PAE:
+            if (hvm)
+                virBufferAsprintf(buf, "%s = %d\n", virDomainFeatureTypeToString(i),
+                                  state == VIR_TRISTATE_SWITCH_ON ? 1 : 0);
+            else if (state == VIR_TRISTATE_SWITCH_ON && i != VIR_DOMAIN_FEATURE_PAE)
+                return vxlNativeFormatRefuse("<features><acpi/> or <apic/> for a PV or PVH guest");
+            break;
+        case VIR_DOMAIN_FEATURE_HAP:
+            if (state != VIR_TRISTATE_SWITCH_ABSENT) {
+                if (!hvm)
+                    return vxlNativeFormatRefuse("<features><hap> for a PV or PVH guest");
+                virBufferAsprintf(buf, "hap = %d\n", state == VIR_TRISTATE_SWITCH_ON);
+            }
+            break;
+        case VIR_DOMAIN_FEATURE_XEN:
+            if (state == VIR_TRISTATE_SWITCH_ON) {
+                int e820 = def->xen_features[VIR_DOMAIN_XEN_E820_HOST];
+                int pt = def->xen_features[VIR_DOMAIN_XEN_PASSTHROUGH];
+
+                if (e820 != VIR_TRISTATE_SWITCH_ABSENT)
+                    virBufferAsprintf(buf, "e820_host = %d\n", e820 == VIR_TRISTATE_SWITCH_ON);
+                if (pt == VIR_TRISTATE_SWITCH_OFF)
+                    vxlNativeFormatString(buf, "passthrough", "disabled");
+                else if (pt == VIR_TRISTATE_SWITCH_ON && def->xen_passthrough_mode)
+                    vxlNativeFormatString(buf, "passthrough",
+                                    virDomainXenPassthroughModeTypeToString(def->xen_passthrough_mode));
+                else if (pt == VIR_TRISTATE_SWITCH_ON)
+                    vxlNativeFormatString(buf, "passthrough", "enabled");
+            }
+            break;
+        default:
+            if (state != VIR_TRISTATE_SWITCH_ABSENT && state != VIR_TRISTATE_SWITCH_OFF) {
+                g_autofree char *what = g_strdup_printf("<features><%s>",
+                                                        virDomainFeatureTypeToString(i));
+                return vxlNativeFormatRefuse(what);
+            }
+        }
+    }
+
+    if (def->pm.s3 || def->pm.s4) {
+        if (!hvm)
+            return vxlNativeFormatRefuse("<pm> for a PV or PVH guest");
+        if (def->pm.s3)
+            virBufferAsprintf(buf, "acpi_s3 = %d\n", def->pm.s3 == VIR_TRISTATE_BOOL_YES);
+        if (def->pm.s4)
+            virBufferAsprintf(buf, "acpi_s4 = %d\n", def->pm.s4 == VIR_TRISTATE_BOOL_YES);
+    }
+
+    if (def->cpu) {
+        if (!hvm || def->cpu->mode != VIR_CPU_MODE_HOST_PASSTHROUGH ||
+            def->cpu->nfeatures || def->cpu->sockets || def->cpu->cores ||
+            def->cpu->threads || def->cpu->cache)
+            return vxlNativeFormatRefuse("<cpu> other than <cpu mode='host-passthrough'/> (nestedhvm=1) for an HVM guest");
+        virBufferAddLit(buf, "nestedhvm = 1\n");
+    }
+    return 0;
+}
+
+
+static int
+vxlNativeFormatClock(virBuffer *buf, const virDomainDef *def)
+{
+    bool hvm = def->os.type == VIR_DOMAIN_OSTYPE_HVM;
+    size_t i;
+
+    switch ((virDomainClockOffsetType)def->clock.offset) {
+    case VIR_DOMAIN_CLOCK_OFFSET_UTC:
+        break;
+    case VIR_DOMAIN_CLOCK_OFFSET_LOCALTIME:
+        virBufferAddLit(buf, "localtime = 1\n");
+        break;
+    case VIR_DOMAIN_CLOCK_OFFSET_VARIABLE:
+        if (def->clock.data.variable.basis == VIR_DOMAIN_CLOCK_BASIS_LOCALTIME)
+            virBufferAddLit(buf, "localtime = 1\n");
+        virBufferAsprintf(buf, "rtc_timeoffset = %lld\n", def->clock.data.variable.adjustment);
+        break;
+    case VIR_DOMAIN_CLOCK_OFFSET_TIMEZONE:
+    case VIR_DOMAIN_CLOCK_OFFSET_ABSOLUTE:
+    case VIR_DOMAIN_CLOCK_OFFSET_LAST:
+    default:
+        return vxlNativeFormatRefuse("<clock offset='timezone|absolute'>");
+    }
+
+    for (i = 0; i < def->clock.ntimers; i++) {
+        const virDomainTimerDef *t = def->clock.timers[i];
+
+        if (t->name == VIR_DOMAIN_TIMER_NAME_TSC && t->present != VIR_TRISTATE_BOOL_NO &&
+            !t->tickpolicy && !t->frequency && !t->catchup.threshold) {
+            const char *mode = NULL;
+
+            switch ((virDomainTimerModeType)t->mode) {
+            case VIR_DOMAIN_TIMER_MODE_NONE:
+            case VIR_DOMAIN_TIMER_MODE_AUTO:
+                mode = "default";
+                break;
+            case VIR_DOMAIN_TIMER_MODE_NATIVE:
+                mode = "native";
+                break;
+            case VIR_DOMAIN_TIMER_MODE_EMULATE:
+                mode = "always_emulate";
+                break;
+            case VIR_DOMAIN_TIMER_MODE_PARAVIRT:
+                mode = "native_paravirt";
+                break;
+            case VIR_DOMAIN_TIMER_MODE_SMPSAFE:
+            case VIR_DOMAIN_TIMER_MODE_LAST:
+            default:
+                return vxlNativeFormatRefuse("<timer name='tsc' mode='smpsafe'>");
+            }
+            vxlNativeFormatString(buf, "tsc_mode", mode);
+        } else if (t->name == VIR_DOMAIN_TIMER_NAME_HPET && hvm && !t->tickpolicy &&
+                   t->present != VIR_TRISTATE_BOOL_ABSENT) {
+            virBufferAsprintf(buf, "hpet = %d\n", t->present == VIR_TRISTATE_BOOL_YES);
+        } else {
+            g_autofree char *what = g_strdup_printf("<clock><timer name='%s'> with these attributes",
+                                                    virDomainTimerNameTypeToString(t->name));
+            return vxlNativeFormatRefuse(what);
+        }
+    }
+    return 0;
+}
+
+
+
+
+char *
+vxlNativeFormatXL(const virDomainDef *def)
+{
+    g_auto(virBuffer) buf = VIR_BUFFER_INITIALIZER;
+
+    if (def->virtType != VIR_DOMAIN_VIRT_XEN)
+        return vxlNativeFormatRefuse("<domain type> other than xen"), NULL;
+    if (def->title || def->description || def->metadata)
+        return vxlNativeFormatRefuse("<title>, <description> or <metadata>"), NULL;
+    if (def->resource || def->nsysinfo || def->idmap.nuidmap || def->nseclabels ||
+        def->genidRequested || def->keywrap || def->sec || def->nshmems ||
+        def->nmems || def->watchdog || def->nrngs ||
+        def->nsmartcards || def->nhubs || def->nredirdevs || def->npanics ||
+        def->vsock || def->iommu || def->nleases || def->nparallels ||
+        def->ntpms)
+        return vxlNativeFormatRefuse("<resource>, <sysinfo>, <idmap>, <seclabel>, <genid>, <launchSecurity>, or devices other than disks, interfaces, host devices, serials, consoles, channels, filesystems, inputs, graphics, video, sound and USB controllers"), NULL;
+    if (vxlNativeFormatGeneral(&buf, def) < 0 ||
+        vxlNativeFormatBoot(&buf, def) < 0 ||
+        vxlNativeFormatFeatures(&buf, def) < 0 ||
+        vxlNativeFormatClock(&buf, def) < 0 ||
+        vxlNativeFormatDevices(&buf, def) < 0)
+        return NULL;
+    return virBufferContentAndReset(&buf);
+}

@@ -1,0 +1,635 @@
+/*
+ * native_format_devices.c: <devices> -> xl.cfg device keys.
+ *
+ * The inverse of native_devices.c: disk=, vif=, pci=, usbctrl=, usbdev=,
+ * usbdevice=, serial=, channel=, p9=, soundhw=, the display keys (vfb=
+ * for PV and PVH, vnc*=, sdl=, spice*= for HVM), vga= and videoram=,
+ * device_model_override=. Each device attribute xl.cfg has no word for
+ * is refused, naming it.
+ */
+#include "vxl_internal.h"
+
+#include <libxl.h>
+
+#include "native_private.h"
+#include "util_enums.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+
+static int
+vxlNativeRefuseDisk(const virDomainDiskDef *disk, const char *what)
+{
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("<disk><target dev='%s'>: %s cannot be expressed in xl.cfg"),
+                   disk->dst, what);
+    return -1;
+}
+
+
+static int
+vxlNativeFormatDisk(const virDomainDiskDef *disk, GPtrArray *specs)
+{
+    g_auto(virBuffer) spec = VIR_BUFFER_INITIALIZER;
+    const char *backend = NULL;
+    int format;
+
+    switch ((virStorageType)disk->src->type) {
+    case VIR_STORAGE_TYPE_FILE:
+    case VIR_STORAGE_TYPE_BLOCK:
+    case VIR_STORAGE_TYPE_NONE:
+        break;
+    default:
+        return vxlNativeRefuseDisk(disk, "a source other than a file or block device");
+    }
+    if (disk->device != VIR_DOMAIN_DISK_DEVICE_DISK &&
+        disk->device != VIR_DOMAIN_DISK_DEVICE_CDROM)
+        return vxlNativeRefuseDisk(disk, "a device other than disk or cdrom");
+    if (disk->cachemode || disk->error_policy || disk->rerror_policy ||
+        disk->iomode || disk->ioeventfd || disk->event_idx || disk->copy_on_read ||
+        disk->detect_zeroes || disk->serial || disk->wwn || disk->vendor ||
+        disk->product || disk->src->shared || disk->transient ||
+        disk->startupPolicy || disk->info.bootIndex || disk->blockio.logical_block_size ||
+        disk->blockio.physical_block_size || disk->geometry.cylinders ||
+        disk->blkdeviotune.total_bytes_sec || disk->blkdeviotune.read_bytes_sec ||
+        disk->blkdeviotune.write_bytes_sec || disk->blkdeviotune.total_iops_sec ||
+        disk->blkdeviotune.read_iops_sec || disk->blkdeviotune.write_iops_sec ||
+        disk->src->encryption || disk->src->auth || disk->queues ||
+        (disk->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
+         disk->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE))
+        return vxlNativeRefuseDisk(disk, "<driver cache|io|error_policy|...>, <serial>, <wwn>, <iotune>, <address>, <boot order> and the like");
+    if (disk->src->readonly && disk->device == VIR_DOMAIN_DISK_DEVICE_DISK &&
+        disk->src->path == NULL)
+        return vxlNativeRefuseDisk(disk, "an empty disk");
+
+    if (disk->driverName && STRNEQ(disk->driverName, "file")) {
+        const char *name = STREQ(disk->driverName, "tap2") ? "tap" : disk->driverName;
+        int xl = vxlEnumVirNameToXl(&vxlEnumDiskBackend, name);
+
+        if (xl < 0)
+            return vxlNativeRefuseDisk(disk, "this <driver name>");
+        backend = vxlEnumXlToCfg(&vxlEnumDiskBackend, xl);
+    }
+
+    if (disk->src->path && disk->src->format > VIR_STORAGE_FILE_NONE) {
+        if ((format = vxlEnumVirToXl(&vxlEnumDiskFormat, disk->src->format)) < 0)
+            return vxlNativeRefuseDisk(disk, "this <driver type>");
+        virBufferAsprintf(&spec, "format=%s,", vxlEnumXlToCfg(&vxlEnumDiskFormat, format));
+    } else if (!disk->src->path) {
+        virBufferAddLit(&spec, "format=empty,");
+    }
+    virBufferAsprintf(&spec, "vdev=%s,", disk->dst);
+    if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM)
+        virBufferAddLit(&spec, "devtype=cdrom,");
+    else
+        virBufferAsprintf(&spec, "access=%s,", disk->src->readonly ? "ro" : "rw");
+    if (backend)
+        virBufferAsprintf(&spec, "backendtype=%s,", backend);
+    if (disk->domain_name) {
+        if (strchr(disk->domain_name, ','))
+            return vxlNativeRefuseDisk(disk, "a <backenddomain> name with a comma");
+        virBufferAsprintf(&spec, "backend=%s,", disk->domain_name);
+    }
+    if (disk->discard == VIR_DOMAIN_DISK_DISCARD_UNMAP)
+        virBufferAddLit(&spec, "discard,");
+    else if (disk->discard == VIR_DOMAIN_DISK_DISCARD_IGNORE)
+        virBufferAddLit(&spec, "no-discard,");
+    /* target= comes last: the rest of the spec is the path, commas and
+     * all. */
+    virBufferAsprintf(&spec, "target=%s", NULLSTR_EMPTY(disk->src->path));
+    g_ptr_array_add(specs, virBufferContentAndReset(&spec));
+    return 0;
+}
+
+
+static int
+vxlNativeRefuseNet(const virDomainNetDef *net, const char *what)
+{
+    char mac[VIR_MAC_STRING_BUFLEN];
+
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("<interface> with <mac address='%s'>: %s cannot be expressed in xl.cfg"),
+                   virMacAddrFormat(&net->mac, mac), what);
+    return -1;
+}
+
+
+static bool
+vxlNativeSpecSafe(const char *value)
+{
+    return !value || !strpbrk(value, ",=");
+}
+
+
+static int
+vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArray *specs)
+{
+    g_auto(virBuffer) spec = VIR_BUFFER_INITIALIZER;
+    char mac[VIR_MAC_STRING_BUFLEN];
+    const char *model = virDomainNetGetModelString(net);
+    size_t i;
+
+    if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK)
+        return vxlNativeRefuseNet(net, "<interface type='network'> (a libvirt network; name its bridge with type='bridge')");
+    if (net->type != VIR_DOMAIN_NET_TYPE_BRIDGE && net->type != VIR_DOMAIN_NET_TYPE_ETHERNET)
+        return vxlNativeRefuseNet(net, "an interface type other than bridge or ethernet");
+    if (net->filter || net->virtPortProfile || net->vlan.nTags || net->driver.virtio.queues ||
+        net->linkstate || net->coalesce || net->guestIP.nroutes ||
+        net->info.bootIndex || net->trustGuestRxFilters ||
+        net->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
+        return vxlNativeRefuseNet(net, "<filterref>, <virtualport>, <vlan>, <link>, <route>, <address>, <boot order> and the like");
+    if (!vxlNativeSpecSafe(net->script) || !vxlNativeSpecSafe(net->ifname) ||
+        !vxlNativeSpecSafe(model) || !vxlNativeSpecSafe(net->domain_name))
+        return vxlNativeRefuseNet(net, "a value with ',' or '='");
+
+    virBufferAsprintf(&spec, "mac=%s", virMacAddrFormat(&net->mac, mac));
+    if (net->type == VIR_DOMAIN_NET_TYPE_BRIDGE) {
+        const char *bridge = net->data.bridge.brname;
+
+        if (!vxlNativeSpecSafe(bridge))
+            return vxlNativeRefuseNet(net, "a bridge name with ',' or '='");
+        virBufferAsprintf(&spec, ",bridge=%s", bridge);
+    }
+    if (net->guestIP.nips > 0) {
+        virBufferAddLit(&spec, ",ip=");
+        for (i = 0; i < net->guestIP.nips; i++) {
+            g_autofree char *ip = virSocketAddrFormat(&net->guestIP.ips[i]->address);
+
+            if (net->guestIP.ips[i]->prefix || net->guestIP.ips[i]->peer.data.sa.sa_family)
+                return vxlNativeRefuseNet(net, "<ip prefix|peer>");
+            virBufferAsprintf(&spec, "%s%s", i ? " " : "", ip);
+        }
+    }
+    if (net->script)
+        virBufferAsprintf(&spec, ",script=%s", net->script);
+    if (net->ifname)
+        virBufferAsprintf(&spec, ",vifname=%s", net->ifname);
+    if (net->model == VIR_DOMAIN_NET_MODEL_NETFRONT) {
+        if (def->os.type == VIR_DOMAIN_OSTYPE_HVM)
+            virBufferAddLit(&spec, ",type=vif");
+    } else if (model) {
+        virBufferAsprintf(&spec, ",model=%s", model);
+    }
+    if (net->domain_name)
+        virBufferAsprintf(&spec, ",backend=%s", net->domain_name);
+    if (net->mtu)
+        virBufferAsprintf(&spec, ",mtu=%u", net->mtu);
+    if (net->bandwidth) {
+        if (net->bandwidth->in || !net->bandwidth->out ||
+            net->bandwidth->out->peak || net->bandwidth->out->burst ||
+            net->bandwidth->out->floor)
+            return vxlNativeRefuseNet(net, "<bandwidth> other than <outbound average>");
+        virBufferAsprintf(&spec, ",rate=%lluKB/s", net->bandwidth->out->average);
+    }
+    g_ptr_array_add(specs, virBufferContentAndReset(&spec));
+    return 0;
+}
+
+
+static int
+vxlNativeFormatHostdev(const virDomainHostdevDef *hostdev, GPtrArray *pcis,
+                       GPtrArray *usbdevs)
+{
+    if (hostdev->mode != VIR_DOMAIN_HOSTDEV_MODE_SUBSYS)
+        return vxlNativeFormatRefuse("<hostdev mode='capabilities'>");
+
+    if (hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI) {
+        const virDomainHostdevSubsysPCI *pci = &hostdev->source.subsys.u.pci;
+        g_auto(virBuffer) spec = VIR_BUFFER_INITIALIZER;
+
+        if (pci->backend != VIR_DOMAIN_HOSTDEV_PCI_BACKEND_DEFAULT &&
+            pci->backend != VIR_DOMAIN_HOSTDEV_PCI_BACKEND_XEN)
+            return vxlNativeFormatRefuse("<hostdev><driver name> other than xen");
+        if (hostdev->info->bootIndex || hostdev->info->romenabled || hostdev->info->romfile)
+            return vxlNativeFormatRefuse("<hostdev><boot> or <rom>");
+        virBufferAsprintf(&spec, "%04x:%02x:%02x.%x", pci->addr.domain, pci->addr.bus,
+                          pci->addr.slot, pci->addr.function);
+        if (hostdev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI) {
+            const virPCIDeviceAddress *a = &hostdev->info->addr.pci;
+
+            if (a->domain || a->bus || a->multi)
+                return vxlNativeFormatRefuse("a guest <address> of a <hostdev> off bus 0");
+            virBufferAsprintf(&spec, "@%02x", a->slot);
+            if (a->function)
+                return vxlNativeFormatRefuse("a guest <address function> of a <hostdev>");
+        } else if (hostdev->info->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+            return vxlNativeFormatRefuse("a <hostdev> guest <address> other than PCI");
+        }
+        if (hostdev->writeFiltering == VIR_TRISTATE_BOOL_NO)
+            virBufferAddLit(&spec, ",permissive=1");
+        if (hostdev->managed)
+            virBufferAddLit(&spec, ",seize=1");
+        g_ptr_array_add(pcis, virBufferContentAndReset(&spec));
+        return 0;
+    }
+
+    if (hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB) {
+        const virDomainHostdevSubsysUSB *usb = &hostdev->source.subsys.u.usb;
+
+        if (usb->vendor || usb->product || (usb->bus == 0 && usb->device == 0))
+            return vxlNativeFormatRefuse("<hostdev type='usb'> by vendor and product (xl.cfg names host bus and address)");
+        if (hostdev->info->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
+            return vxlNativeFormatRefuse("a guest <address> of a USB <hostdev>");
+        g_ptr_array_add(usbdevs, g_strdup_printf("hostbus=%u,hostaddr=%u", usb->bus, usb->device));
+        return 0;
+    }
+    return vxlNativeFormatRefuse("<hostdev type> other than pci and usb");
+}
+
+
+/* A character device in qemu's -serial syntax (what xl passes on). */
+static char *
+vxlNativeFormatChrSource(const virDomainChrSourceDef *src)
+{
+    switch ((virDomainChrType)src->type) {
+    case VIR_DOMAIN_CHR_TYPE_PTY:
+    case VIR_DOMAIN_CHR_TYPE_NULL:
+    case VIR_DOMAIN_CHR_TYPE_VC:
+    case VIR_DOMAIN_CHR_TYPE_STDIO:
+        return g_strdup(virDomainChrTypeToString(src->type));
+    case VIR_DOMAIN_CHR_TYPE_DEV:
+        return g_strdup(src->data.file.path);
+    case VIR_DOMAIN_CHR_TYPE_FILE:
+        return g_strdup_printf("file:%s", src->data.file.path);
+    case VIR_DOMAIN_CHR_TYPE_PIPE:
+        return g_strdup_printf("pipe:%s", src->data.file.path);
+    case VIR_DOMAIN_CHR_TYPE_TCP:
+        if (src->data.tcp.protocol != VIR_DOMAIN_CHR_TCP_PROTOCOL_RAW)
+            break;
+        return g_strdup_printf("tcp:%s:%s%s", NULLSTR_EMPTY(src->data.tcp.host),
+                               src->data.tcp.service,
+                               src->data.tcp.listen ? ",server,nowait" : "");
+    case VIR_DOMAIN_CHR_TYPE_UNIX:
+        return g_strdup_printf("unix:%s%s", src->data.nix.path,
+                               src->data.nix.listen ? ",server,nowait" : "");
+    default:
+        break;
+    }
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("a character device of type '%s' cannot be expressed in xl.cfg"),
+                   virDomainChrTypeToString(src->type));
+    return NULL;
+}
+
+
+static int
+vxlNativeFormatChars(virBuffer *buf, const virDomainDef *def)
+{
+    bool hvm = def->os.type == VIR_DOMAIN_OSTYPE_HVM;
+    g_autoptr(GPtrArray) serials = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) channels = g_ptr_array_new_with_free_func(g_free);
+    size_t i;
+
+    for (i = 0; i < def->nserials; i++) {
+        char *s;
+
+        if (!hvm)
+            return vxlNativeFormatRefuse("<serial> for a PV or PVH guest (its console is <console type='pty'><target type='xen'/>)");
+        if (def->serials[i]->target.port != i)
+            return vxlNativeFormatRefuse("<serial><target port> out of order");
+        if (!(s = vxlNativeFormatChrSource(def->serials[i]->source)))
+            return -1;
+        g_ptr_array_add(serials, s);
+    }
+    for (i = 0; i < def->nconsoles; i++) {
+        const virDomainChrDef *con = def->consoles[i];
+
+        /* PV and PVH: Xen's PV console, which every guest has. HVM:
+         * libvirt's mirror of the first serial port. */
+        if (i == 0 && !hvm && con->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_XEN &&
+            con->source->type == VIR_DOMAIN_CHR_TYPE_PTY)
+            continue;
+        if (i == 0 && hvm && con->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_SERIAL &&
+            def->nserials > 0)
+            continue;
+        return vxlNativeFormatRefuse("a <console> other than Xen's PV console or the first serial port");
+    }
+    for (i = 0; i < def->nchannels; i++) {
+        const virDomainChrDef *ch = def->channels[i];
+
+        if (ch->targetType != VIR_DOMAIN_CHR_CHANNEL_TARGET_TYPE_XEN || !ch->target.name)
+            return vxlNativeFormatRefuse("a <channel> other than <target type='xen' name>");
+        if (strpbrk(ch->target.name, ",="))
+            return vxlNativeFormatRefuse("a <channel><target name> with ',' or '='");
+        if (ch->source->type == VIR_DOMAIN_CHR_TYPE_PTY)
+            g_ptr_array_add(channels, g_strdup_printf("name=%s,connection=pty", ch->target.name));
+        else if (ch->source->type == VIR_DOMAIN_CHR_TYPE_UNIX && ch->source->data.nix.listen)
+            g_ptr_array_add(channels, g_strdup_printf("name=%s,connection=socket,path=%s",
+                                                      ch->target.name, ch->source->data.nix.path));
+        else
+            return vxlNativeFormatRefuse("a <channel> other than pty or a listening unix socket");
+    }
+    if (serials->len == 1)
+        vxlNativeFormatString(buf, "serial", g_ptr_array_index(serials, 0));
+    else
+        vxlNativeFormatList(buf, "serial", serials);
+    vxlNativeFormatList(buf, "channel", channels);
+    return 0;
+}
+
+
+static int
+vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
+{
+    bool hvm = def->os.type == VIR_DOMAIN_OSTYPE_HVM;
+    g_autoptr(GPtrArray) vfbs = g_ptr_array_new_with_free_func(g_free);
+    bool vnc = false, sdl = false, spice = false;
+    size_t i;
+
+    for (i = 0; i < def->ngraphics; i++) {
+        const virDomainGraphicsDef *g = def->graphics[i];
+        g_auto(virBuffer) spec = VIR_BUFFER_INITIALIZER;
+        const char *listen = NULL;
+
+        if (g->nListens > 1 ||
+            (g->nListens == 1 && g->listens[0].type != VIR_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS))
+            return vxlNativeFormatRefuse("<graphics><listen> other than one address");
+        if (g->nListens == 1)
+            listen = g->listens[0].address;
+
+        switch ((virDomainGraphicsType)g->type) {
+        case VIR_DOMAIN_GRAPHICS_TYPE_VNC:
+            if (vnc)
+                return vxlNativeFormatRefuse("a second <graphics type='vnc'>");
+            vnc = true;
+            if (g->data.vnc.websocket || g->data.vnc.sharePolicy || g->data.vnc.auth.expires ||
+                g->data.vnc.auth.connected || g->data.vnc.audioId)
+                return vxlNativeFormatRefuse("<graphics type='vnc'> websocket, share policy, password expiry or audio");
+            if (hvm) {
+                virBufferAddLit(buf, "vnc = 1\n");
+                vxlNativeFormatString(buf, "vnclisten", listen);
+                if (!g->data.vnc.autoport) {
+                    virBufferAsprintf(buf, "vncdisplay = %d\n", g->data.vnc.port - 5900);
+                    virBufferAddLit(buf, "vncunused = 0\n");
+                }
+                vxlNativeFormatString(buf, "vncpasswd", g->data.vnc.auth.passwd);
+                vxlNativeFormatString(buf, "keymap", g->data.vnc.keymap);
+            } else {
+                virBufferAddLit(&spec, "vnc=1");
+                if (listen)
+                    virBufferAsprintf(&spec, ",vnclisten=%s", listen);
+                if (!g->data.vnc.autoport)
+                    virBufferAsprintf(&spec, ",vncdisplay=%d,vncunused=0", g->data.vnc.port - 5900);
+                if (g->data.vnc.auth.passwd) {
+                    if (!vxlNativeSpecSafe(g->data.vnc.auth.passwd))
+                        return vxlNativeFormatRefuse("a vfb VNC password with ',' or '='");
+                    virBufferAsprintf(&spec, ",vncpasswd=%s", g->data.vnc.auth.passwd);
+                }
+                if (g->data.vnc.keymap)
+                    virBufferAsprintf(&spec, ",keymap=%s", g->data.vnc.keymap);
+            }
+            break;
+        case VIR_DOMAIN_GRAPHICS_TYPE_SDL:
+            if (sdl)
+                return vxlNativeFormatRefuse("a second <graphics type='sdl'>");
+            sdl = true;
+            if (hvm) {
+                virBufferAddLit(buf, "sdl = 1\n");
+                if (g->data.sdl.gl == VIR_TRISTATE_BOOL_YES)
+                    virBufferAddLit(buf, "opengl = 1\n");
+                vxlNativeFormatString(buf, "display", g->data.sdl.display);
+                vxlNativeFormatString(buf, "xauthority", g->data.sdl.xauth);
+            } else {
+                virBufferAddLit(&spec, "sdl=1");
+                if (g->data.sdl.gl == VIR_TRISTATE_BOOL_YES)
+                    virBufferAddLit(&spec, ",opengl=1");
+                if (g->data.sdl.display)
+                    virBufferAsprintf(&spec, ",display=%s", g->data.sdl.display);
+                if (g->data.sdl.xauth)
+                    virBufferAsprintf(&spec, ",xauthority=%s", g->data.sdl.xauth);
+            }
+            break;
+        case VIR_DOMAIN_GRAPHICS_TYPE_SPICE:
+            if (!hvm || spice)
+                return vxlNativeFormatRefuse("<graphics type='spice'> for a PV or PVH guest, or twice");
+            spice = true;
+            virBufferAddLit(buf, "spice = 1\n");
+            vxlNativeFormatString(buf, "spicehost", listen);
+            if (g->data.spice.port > 0)
+                virBufferAsprintf(buf, "spiceport = %d\n", g->data.spice.port);
+            if (g->data.spice.tlsPort > 0)
+                virBufferAsprintf(buf, "spicetls_port = %d\n", g->data.spice.tlsPort);
+            if (g->data.spice.auth.passwd)
+                vxlNativeFormatString(buf, "spicepasswd", g->data.spice.auth.passwd);
+            else
+                virBufferAddLit(buf, "spicedisable_ticketing = 1\n");
+            if (g->data.spice.mousemode == VIR_DOMAIN_MOUSE_MODE_CLIENT)
+                virBufferAddLit(buf, "spiceagent_mouse = 1\n");
+            else if (g->data.spice.mousemode == VIR_DOMAIN_MOUSE_MODE_SERVER)
+                virBufferAddLit(buf, "spiceagent_mouse = 0\n");
+            if (g->data.spice.copypaste == VIR_TRISTATE_BOOL_YES)
+                virBufferAddLit(buf, "spice_clipboard_sharing = 1\n");
+            if (g->data.spice.image || g->data.spice.jpeg || g->data.spice.zlib ||
+                g->data.spice.playback || g->data.spice.streaming ||
+                g->data.spice.filetransfer || g->data.spice.gl ||
+                g->data.spice.defaultMode)
+                return vxlNativeFormatRefuse("<graphics type='spice'> image, streaming, gl or channel settings");
+            break;
+        default:
+            return vxlNativeFormatRefuse("<graphics> other than vnc, sdl and spice");
+        }
+        if (!hvm) {
+            char *s = virBufferContentAndReset(&spec);
+
+            if (s)
+                g_ptr_array_add(vfbs, s);
+        }
+    }
+    if (!hvm && vfbs->len > 0) {
+        /* xl: one vfb carries both vnc and sdl. */
+        g_autofree char *joined = NULL;
+
+        g_ptr_array_add(vfbs, NULL);
+        joined = g_strjoinv(",", (char **)vfbs->pdata);
+        g_ptr_array_set_size(vfbs, 0);
+        g_ptr_array_add(vfbs, g_steal_pointer(&joined));
+        vxlNativeFormatList(buf, "vfb", vfbs);
+    }
+    if (hvm && def->ngraphics == 0 && def->nvideos == 0)
+        virBufferAddLit(buf, "nographic = 1\n");
+
+    for (i = 0; i < def->nvideos; i++) {
+        const virDomainVideoDef *v = def->videos[i];
+        const char *vga = NULL;
+
+        if (i > 0)
+            return vxlNativeFormatRefuse("a second <video>");
+        if (v->heads > 1 || v->accel || v->ram || v->vram64)
+            return vxlNativeFormatRefuse("<video> heads, acceleration or memory other than vram");
+        switch ((virDomainVideoType)v->type) {
+        case VIR_DOMAIN_VIDEO_TYPE_XEN:
+            if (hvm)
+                return vxlNativeFormatRefuse("<video><model type='xen'> for an HVM guest");
+            /* 4 MiB is what libvirt fills in for Xen's PV framebuffer. */
+            if (v->vram && v->vram != 4096)
+                return vxlNativeFormatRefuse("<video><model vram> for a PV or PVH guest");
+            continue;
+        case VIR_DOMAIN_VIDEO_TYPE_VGA:
+            vga = "stdvga";
+            break;
+        case VIR_DOMAIN_VIDEO_TYPE_CIRRUS:
+        case VIR_DOMAIN_VIDEO_TYPE_QXL:
+        case VIR_DOMAIN_VIDEO_TYPE_NONE:
+            vga = virDomainVideoTypeToString(v->type);
+            break;
+        default:
+            return vxlNativeFormatRefuse("<video><model type> other than vga, cirrus, qxl, xen or none");
+        }
+        if (!hvm)
+            return vxlNativeFormatRefuse("an emulated <video> for a PV or PVH guest");
+        vxlNativeFormatString(buf, "vga", vga);
+        if (v->vram) {
+            if (v->vram % 1024)
+                return vxlNativeFormatRefuse("<video><model vram> other than whole MiB");
+            virBufferAsprintf(buf, "videoram = %u\n", v->vram / 1024);
+        }
+    }
+    return 0;
+}
+
+
+static int
+vxlNativeFormatInputs(virBuffer *buf, const virDomainDef *def)
+{
+    g_autoptr(GPtrArray) usb = g_ptr_array_new();
+    size_t i;
+
+    for (i = 0; i < def->ninputs; i++) {
+        const virDomainInputDef *in = def->inputs[i];
+
+        /* Implicit: the emulated PS/2 pair of an HVM guest, the PV pair
+         * that comes with a vfb. */
+        if (in->bus == VIR_DOMAIN_INPUT_BUS_PS2 || in->bus == VIR_DOMAIN_INPUT_BUS_XEN)
+            continue;
+        if (in->bus == VIR_DOMAIN_INPUT_BUS_USB && def->os.type == VIR_DOMAIN_OSTYPE_HVM &&
+            in->type <= VIR_DOMAIN_INPUT_TYPE_KBD && !in->source.evdev &&
+            in->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+            g_ptr_array_add(usb, (char *)virDomainInputTypeToString(in->type));
+            continue;
+        }
+        return vxlNativeFormatRefuse("an <input> other than USB tablet, mouse or keyboard of an HVM guest");
+    }
+    if (usb->len == 1)
+        vxlNativeFormatString(buf, "usbdevice", g_ptr_array_index(usb, 0));
+    else
+        vxlNativeFormatList(buf, "usbdevice", usb);
+    return 0;
+}
+
+
+static int
+vxlNativeFormatControllers(GPtrArray *usbctrls, const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+
+        switch ((virDomainControllerType)c->type) {
+        case VIR_DOMAIN_CONTROLLER_TYPE_USB:
+            if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 ||
+                c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB2) {
+                int ports = c->opts.usbopts.ports > 0 ? c->opts.usbopts.ports : 8;
+
+                g_ptr_array_add(usbctrls,
+                                g_strdup_printf("type=qusb,version=%d,ports=%d",
+                                                c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 ? 1 : 2,
+                                                ports));
+                continue;
+            }
+            /* The emulated bus libvirt implies for USB inputs. */
+            if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_DEFAULT ||
+                c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)
+                continue;
+            break;
+        case VIR_DOMAIN_CONTROLLER_TYPE_IDE:
+        case VIR_DOMAIN_CONTROLLER_TYPE_XENBUS:
+        case VIR_DOMAIN_CONTROLLER_TYPE_SCSI:
+        case VIR_DOMAIN_CONTROLLER_TYPE_PCI:
+            /* Implied by the disks and the machine; xl.cfg has none. */
+            if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_XENBUS && c->opts.xenbusopts.maxGrantFrames > 0)
+                break;
+            continue;
+        default:
+            break;
+        }
+        return vxlNativeFormatRefuse("a <controller> other than a qusb1/qusb2 USB controller or an implied one");
+    }
+    return 0;
+}
+
+
+int
+vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
+{
+    g_autoptr(GPtrArray) disks = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) vifs = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) pcis = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) usbdevs = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) usbctrls = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) p9s = g_ptr_array_new_with_free_func(g_free);
+    size_t i;
+
+    vxlNativeFormatString(buf, "device_model_override", def->emulator);
+
+    for (i = 0; i < def->ndisks; i++) {
+        if (vxlNativeFormatDisk(def->disks[i], disks) < 0)
+            return -1;
+    }
+    for (i = 0; i < def->nnets; i++) {
+        if (vxlNativeFormatNet(def, def->nets[i], vifs) < 0)
+            return -1;
+    }
+    for (i = 0; i < def->nhostdevs; i++) {
+        if (vxlNativeFormatHostdev(def->hostdevs[i], pcis, usbdevs) < 0)
+            return -1;
+    }
+    if (vxlNativeFormatControllers(usbctrls, def) < 0)
+        return -1;
+    for (i = 0; i < def->nfss; i++) {
+        const virDomainFSDef *fs = def->fss[i];
+
+        if (fs->type != VIR_DOMAIN_FS_TYPE_MOUNT ||
+            (fs->accessmode != VIR_DOMAIN_FS_ACCESSMODE_DEFAULT &&
+             fs->accessmode != VIR_DOMAIN_FS_ACCESSMODE_PASSTHROUGH) ||
+            fs->readonly || fs->fsdriver || !fs->src->path ||
+            strpbrk(fs->src->path, ",") || strpbrk(fs->dst, ",="))
+            return vxlNativeFormatRefuse("a <filesystem> other than a mount in passthrough mode (Xen's 9pfs)");
+        g_ptr_array_add(p9s, g_strdup_printf("tag=%s,security_model=none,path=%s",
+                                             fs->dst, fs->src->path));
+    }
+
+    vxlNativeFormatList(buf, "disk", disks);
+    vxlNativeFormatList(buf, "vif", vifs);
+    vxlNativeFormatList(buf, "pci", pcis);
+    vxlNativeFormatList(buf, "usbctrl", usbctrls);
+    vxlNativeFormatList(buf, "usbdev", usbdevs);
+    vxlNativeFormatList(buf, "p9", p9s);
+    if (vxlNativeFormatInputs(buf, def) < 0 ||
+        vxlNativeFormatChars(buf, def) < 0 ||
+        vxlNativeFormatGraphics(buf, def) < 0)
+        return -1;
+
+    if (def->nsounds > 1)
+        return vxlNativeFormatRefuse("more than one <sound>");
+    if (def->nsounds == 1) {
+        static const char *const models[][2] = {
+            { "ich6", "hda" }, { "ac97", "ac97" }, { "sb16", "sb16" }, { "es1370", "es1370" },
+        };
+        const char *model = virDomainSoundModelTypeToString(def->sounds[0]->model);
+        const char *hw = NULL;
+
+        for (i = 0; i < G_N_ELEMENTS(models); i++) {
+            if (STREQ(models[i][0], model))
+                hw = models[i][1];
+        }
+        if (!hw || def->os.type != VIR_DOMAIN_OSTYPE_HVM || def->sounds[0]->ncodecs)
+            return vxlNativeFormatRefuse("a <sound> other than ich6, ac97, sb16 or es1370 of an HVM guest");
+        vxlNativeFormatString(buf, "soundhw", hw);
+    }
+    if (def->memballoon && def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_XEN &&
+        def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_NONE)
+        return vxlNativeFormatRefuse("a <memballoon> other than xen");
+    return 0;
+}

@@ -1,0 +1,121 @@
+/*
+ * native_keys.c: every key of xl.cfg(5) for Xen 4.17, and for each that
+ * domain XML cannot hold, why. docs/xl-cfg-keys.md is the same table for
+ * people; tests/native checks that the two agree.
+ *
+ * A key with a NULL reason is converted (native_parse.c,
+ * native_devices.c); if it is present but was not read, it did not apply
+ * to the guest's type (serial= for a PV guest, vfb= for HVM).
+ */
+#include "vxl_internal.h"
+
+#include "native_private.h"
+
+#define NOXML N_("libvirt's domain XML has no element for it")
+#define HOST N_("a host or toolstack setting, not part of the domain in libvirt")
+#define ARM N_("Arm only; libvirt's domain XML has no element for it")
+
+const vxlNativeKeyInfo vxlNativeKeys[] = {
+    /* general */
+    { "name", NULL }, { "uuid", NULL }, { "type", NULL }, { "builder", NULL },
+    { "pool", N_("cpupools are host configuration; libvirt has no element for them") },
+    { "seclabel", N_("XSM/FLASK labels have no libvirt security driver for Xen") },
+    { "init_seclabel", N_("XSM/FLASK labels have no libvirt security driver for Xen") },
+    { "max_grant_frames", NOXML }, { "max_maptrack_frames", NOXML },
+    { "max_grant_version", NOXML }, { "max_event_channels", NOXML },
+    { "nomigrate", NOXML }, { "driver_domain", NOXML },
+    { "device_tree", ARM }, { "vmtrace_buf_kb", NOXML },
+    /* cpus and memory */
+    { "vcpus", NULL }, { "maxvcpus", NULL }, { "cpus", NULL },
+    { "cpus_soft", N_("libvirt has no soft vCPU affinity") },
+    { "cpu_weight", NULL },
+    { "cap", N_("libvirt's <cputune><quota> is CFS bandwidth, not the credit scheduler's cap") },
+    { "period", N_("RTDS/ARINC parameters have no libvirt element") },
+    { "slice", N_("RTDS/ARINC parameters have no libvirt element") },
+    { "latency", N_("RTDS/ARINC parameters have no libvirt element") },
+    { "extratime", N_("RTDS/ARINC parameters have no libvirt element") },
+    { "memory", NULL }, { "maxmem", NULL },
+    { "vnuma", N_("not converted yet: <cpu><numa> with per-node distances") },
+    { "claim_mode", HOST },
+    /* lifecycle */
+    { "on_poweroff", NULL }, { "on_reboot", NULL }, { "on_crash", NULL },
+    { "on_watchdog", NULL }, { "on_soft_reset", NULL },
+    /* boot */
+    { "kernel", NULL }, { "ramdisk", NULL }, { "cmdline", NULL }, { "root", NULL },
+    { "extra", NULL }, { "bootloader", NULL }, { "bootloader_args", NULL },
+    { "boot", NULL }, { "bios", NULL },
+    { "firmware", N_("not converted yet: PV/PVH firmware (pvgrub) selection; use kernel=") },
+    { "bios_path_override", N_("libvirt's Xen guests use the firmware Xen was built with") },
+    { "acpi_firmware", NOXML }, { "smbios_firmware", NOXML },
+    { "pvshim", NOXML }, { "pvshim_path", NOXML }, { "pvshim_cmdline", NOXML },
+    { "pvshim_extra", NOXML },
+    /* devices */
+    { "disk", NULL }, { "vif", NULL }, { "vif2", N_("xm's obsolete second vif list") },
+    { "pci", NULL }, { "pci_permissive", NULL }, { "pci_msitranslate", NULL },
+    { "pci_seize", NULL }, { "pci_power_mgmt", NULL },
+    { "vtpm", N_("libvirt's <tpm> has no Xen vTPM backend domain") },
+    { "p9", NULL }, { "pvcalls", NOXML }, { "vfb", NULL },
+    { "vkb", NOXML }, { "vkb_device", NOXML }, { "vdispl", NOXML }, { "vsnd", NOXML },
+    { "channel", NULL }, { "usbctrl", NULL }, { "usbdev", NULL },
+    { "rdm", NOXML }, { "rdm_mem_boundary", NOXML },
+    { "dtdev", ARM }, { "iomem", NOXML }, { "ioports", NOXML }, { "irqs", NOXML },
+    { "usb", N_("the emulated USB bus follows usbdevice=") },
+    { "usbversion", NOXML }, { "usbdevice", NULL },
+    { "serial", NULL }, { "soundhw", NULL },
+    { "vga", NULL }, { "stdvga", NULL }, { "videoram", NULL },
+    { "vnc", NULL }, { "vnclisten", NULL }, { "vncdisplay", NULL }, { "vncunused", NULL },
+    { "vncpasswd", NULL }, { "keymap", NULL }, { "sdl", NULL }, { "opengl", NULL },
+    { "display", NULL }, { "xauthority", NULL }, { "nographic", NULL },
+    { "vncviewer", HOST }, { "vncconsole", HOST },
+    { "spice", NULL }, { "spicehost", NULL }, { "spiceport", NULL }, { "spicetls_port", NULL },
+    { "spicedisable_ticketing", NULL }, { "spicepasswd", NULL }, { "spiceagent_mouse", NULL },
+    { "spice_clipboard_sharing", NULL },
+    { "spicevdagent", N_("not converted yet: a spicevmc channel") },
+    { "spiceusbredirection", N_("not converted yet: spicevmc <redirdev>s") },
+    { "spice_image_compression", N_("not converted yet: <graphics><image compression>") },
+    { "spice_streaming_video", N_("not converted yet: <graphics><streaming mode>") },
+    { "gfx_passthru", NOXML }, { "hdtype", NOXML },
+    { "xen_platform_pci", NOXML }, { "vendor_device", NOXML },
+    /* features */
+    { "acpi", NULL }, { "apic", NULL }, { "pae", NULL }, { "hap", NULL }, { "hpet", NULL },
+    { "acpi_s3", NULL }, { "acpi_s4", NULL }, { "acpi_laptop_slate", NOXML },
+    { "nx", NOXML },
+    { "viridian", N_("not converted yet: <features><hyperv>") },
+    { "cpuid", N_("not converted yet: <cpu><feature>s") },
+    { "nestedhvm", NULL },
+    { "altp2m", NOXML }, { "altp2mhvm", NOXML },
+    { "shadow_memory", NOXML }, { "oos", NOXML },
+    { "timer_mode", NOXML }, { "vpt_align", NOXML },
+    { "mmio_hole", NOXML }, { "ms_vm_genid", N_("not converted yet: <genid>") },
+    { "e820_host", NULL }, { "passthrough", NULL },
+    { "vpmu", NOXML }, { "msr_relaxed", NOXML }, { "mca_caps", NOXML },
+    { "tee", ARM }, { "gic_version", ARM }, { "vuart", ARM },
+    { "localtime", NULL }, { "rtc_timeoffset", NULL }, { "tsc_mode", NULL },
+    /* device model */
+    { "device_model_version", NULL }, { "device_model_override", NULL },
+    { "device_model_stubdomain_override", N_("libvirt has no stub domains") },
+    { "device_model_stubdomain_seclabel", N_("libvirt has no stub domains") },
+    { "stubdomain_memory", N_("libvirt has no stub domains") },
+    { "stubdomain_kernel", N_("libvirt has no stub domains") },
+    { "stubdomain_ramdisk", N_("libvirt has no stub domains") },
+    { "stubdomain_cmdline", N_("libvirt has no stub domains") },
+    { "device_model_args", N_("libvirt's Xen driver passes no extra device model arguments") },
+    { "device_model_args_pv", N_("libvirt's Xen driver passes no extra device model arguments") },
+    { "device_model_args_hvm", N_("libvirt's Xen driver passes no extra device model arguments") },
+    { "device_model_user", HOST }, { "dm_restrict", NOXML },
+    { "xend_suspend_evtchn_compat", NOXML },
+};
+const size_t vxlNativeKeysCount = G_N_ELEMENTS(vxlNativeKeys);
+
+
+const vxlNativeKeyInfo *
+vxlNativeKeyInfoFind(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < vxlNativeKeysCount; i++) {
+        if (STREQ(vxlNativeKeys[i].name, name))
+            return &vxlNativeKeys[i];
+    }
+    return NULL;
+}

@@ -1,0 +1,641 @@
+/*
+ * native_parse.c: xl.cfg keys -> domain XML, group by group.
+ *
+ * Each group reads its keys through native_read.c (which marks them
+ * used) and writes domain XML; libvirt then parses the XML with the
+ * driver's parser config, so its defaults and validation apply as for a
+ * define. Where a key's value has parts domain XML cannot hold, the group
+ * warns about that part itself; keys never read are reported by
+ * vxlNativeWarnUnused() with native_keys.c's reason.
+ *
+ * Defaults are xl's: where xl.cfg leaves something out and libvirt's
+ * absence would mean something else (HVM ACPI, APIC and PAE; the boot
+ * order), the XML says what xl means explicitly.
+ */
+#include "vxl_internal.h"
+
+#include <libxl.h>
+#include <libxl_utils.h>
+
+#include "native_private.h"
+#include "util_enums.h"
+#include "virbitmap.h"
+#include "virerror.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+/* The parts of <domain> that groups append to. */
+typedef struct _vxlNativeXML vxlNativeXML;
+struct _vxlNativeXML {
+    virBuffer top;       /* name, uuid, memory, vcpu */
+    virBuffer cputune;
+    virBuffer os;
+    virBuffer features;
+    virBuffer featuresXen;
+    virBuffer clock;     /* <timer>s */
+    char *clockAttrs;    /* <clock ...> */
+    bool firmwareBios;   /* <os firmware='bios'> */
+    bool hostCPU;        /* <cpu mode='host-passthrough'/> */
+    virBuffer pm;
+    virBuffer lifecycle;
+    virBuffer devices;
+};
+
+
+static void
+vxlNativeXMLClear(vxlNativeXML *x)
+{
+    virBufferFreeAndReset(&x->top);
+    virBufferFreeAndReset(&x->cputune);
+    virBufferFreeAndReset(&x->os);
+    virBufferFreeAndReset(&x->features);
+    virBufferFreeAndReset(&x->featuresXen);
+    virBufferFreeAndReset(&x->clock);
+    g_clear_pointer(&x->clockAttrs, g_free);
+    virBufferFreeAndReset(&x->pm);
+    virBufferFreeAndReset(&x->lifecycle);
+    virBufferFreeAndReset(&x->devices);
+}
+
+
+static bool
+vxlNativeIsHVM(vxlNativeReader *r)
+{
+    return r->type == LIBXL_DOMAIN_TYPE_HVM;
+}
+
+
+/* ---- general: name, uuid, type ----------------------------------- */
+
+static int
+vxlNativeParseGeneral(vxlNativeReader *r, vxlNativeXML *x)
+{
+    const char *name = NULL;
+    const char *uuid = NULL;
+    const char *type = NULL;
+    const char *builder = NULL;
+    unsigned char raw[VIR_UUID_BUFLEN];
+    int rc;
+
+    if ((rc = vxlNativeGetString(r, "name", &name)) < 0)
+        return -1;
+    if (rc == 0) {
+        virReportError(VIR_ERR_CONF_SYNTAX, _("%s: name: missing; xl requires a domain name"),
+                       r->source);
+        return -1;
+    }
+    virBufferEscapeString(&x->top, "<name>%s</name>\n", name);
+
+    if ((rc = vxlNativeGetString(r, "uuid", &uuid)) < 0)
+        return -1;
+    if (rc > 0) {
+        if (virUUIDParse(uuid, raw) < 0) {
+            vxlNativeError(r, "uuid", _("'%s' is not a UUID"), uuid);
+            return -1;
+        }
+        virBufferEscapeString(&x->top, "<uuid>%s</uuid>\n", uuid);
+    }
+
+    if (vxlNativeGetString(r, "type", &type) < 0 ||
+        vxlNativeGetString(r, "builder", &builder) < 0)
+        return -1;
+    if (type) {
+        if ((r->type = vxlEnumCfgToXl(&vxlEnumDomainType, type)) < 0) {
+            vxlNativeError(r, "type", _("'%s' is not a guest type; use pv, pvh or hvm"), type);
+            return -1;
+        }
+    }
+    /* builder= is xm's spelling, still read by xl, which accepts any
+     * prefix of "hvm" or "generic" (PV). */
+    if (builder) {
+        int btype;
+
+        if (*builder && g_str_has_prefix("hvm", builder))
+            btype = LIBXL_DOMAIN_TYPE_HVM;
+        else if (*builder && g_str_has_prefix("generic", builder))
+            btype = LIBXL_DOMAIN_TYPE_PV;
+        else {
+            vxlNativeError(r, "builder", _("'%s' is not a builder; use hvm or generic"), builder);
+            return -1;
+        }
+        if (type && btype != r->type) {
+            vxlNativeError(r, "builder", _("'%s' contradicts type='%s'"), builder, type);
+            return -1;
+        }
+        r->type = btype;
+    }
+    /* xl's default on x86. */
+    if (r->type < 0)
+        r->type = LIBXL_DOMAIN_TYPE_PV;
+    return 0;
+}
+
+
+/* ---- memory and vCPUs --------------------------------------------- */
+
+/* A cpu list as xl.cfg writes it ("0-3,^2", "all") for libvirt's
+ * cpuset, or NULL when it cannot be one ("nodes:"), with @key warned
+ * about. */
+static char *
+vxlNativeCpuset(vxlNativeReader *r, const char *key, const char *spec)
+{
+    g_autoptr(virBitmap) map = NULL;
+
+    if (STREQ(spec, "all"))
+        return g_strdup("all");
+    if (strstr(spec, "node")) {
+        vxlNativeWarn(r, key, _("dropped '%s': NUMA node sets depend on the host; pin to CPUs instead"),
+                      spec);
+        return NULL;
+    }
+    if (virBitmapParse(spec, &map, 4096) < 0) {
+        virResetLastError();
+        vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
+        return g_strdup("");
+    }
+    return virBitmapFormat(map);
+}
+
+
+static int
+vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs)
+{
+    XLU_ConfigList *list = NULL;
+    const char *str = NULL;
+    long weight;
+    int n = 0;
+    int i;
+    int rc;
+
+    vxlNativeMarkUsed(r, "cpus");
+    if (xlu_cfg_get_list(r->xlu, "cpus", &list, &n, 1) == 0) {
+        /* One entry per vCPU, in order. */
+        for (i = 0; i < n; i++) {
+            const char *item = xlu_cfg_get_listitem(list, i);
+            g_autofree char *set = NULL;
+
+            if (!item) {
+                vxlNativeError(r, "cpus", _("item %d is a list, expected a CPU list"), i + 1);
+                return -1;
+            }
+            if (!(set = vxlNativeCpuset(r, "cpus", item)))
+                continue;
+            if (!*set)
+                return -1;
+            if (STREQ(set, "all"))
+                continue;
+            virBufferAsprintf(&x->cputune, "<vcpupin vcpu='%d' cpuset='%s'/>\n", i, set);
+        }
+    } else if (xlu_cfg_get_string(r->xlu, "cpus", &str, 1) == 0) {
+        g_autofree char *set = vxlNativeCpuset(r, "cpus", str);
+
+        if (set && !*set)
+            return -1;
+        if (set && STRNEQ(set, "all"))
+            g_string_append_printf(vcpuAttrs, " cpuset='%s'", set);
+    }
+
+    if ((rc = vxlNativeGetLong(r, "cpu_weight", &weight)) < 0)
+        return -1;
+    if (rc > 0)
+        virBufferAsprintf(&x->cputune, "<shares>%ld</shares>\n", weight);
+    return 0;
+}
+
+
+static int
+vxlNativeParseMemory(vxlNativeReader *r, vxlNativeXML *x)
+{
+    long memory = -1;
+    long maxmem = -1;
+    long vcpus = -1;
+    long maxvcpus = -1;
+    g_autoptr(GString) vcpuAttrs = g_string_new(" placement='static'");
+
+    if (vxlNativeGetLong(r, "memory", &memory) < 0 ||
+        vxlNativeGetLong(r, "maxmem", &maxmem) < 0 ||
+        vxlNativeGetLong(r, "vcpus", &vcpus) < 0 ||
+        vxlNativeGetLong(r, "maxvcpus", &maxvcpus) < 0)
+        return -1;
+
+    /* Both in MiB. libxl's defaults, when xl.cfg says nothing: 32 MiB,
+     * and a maxmem equal to memory. */
+    if (memory < 0)
+        memory = maxmem >= 0 ? maxmem : 32;
+    if (maxmem < 0)
+        maxmem = memory;
+    if (memory <= 0 || maxmem < memory) {
+        vxlNativeError(r, maxmem < memory ? "maxmem" : "memory",
+                       _("memory=%ld and maxmem=%ld: need 0 < memory <= maxmem"),
+                       memory, maxmem);
+        return -1;
+    }
+    virBufferAsprintf(&x->top, "<memory unit='KiB'>%lld</memory>\n", (long long)maxmem * 1024);
+    virBufferAsprintf(&x->top, "<currentMemory unit='KiB'>%lld</currentMemory>\n",
+                      (long long)memory * 1024);
+
+    if (vcpus == 0 || vcpus < -1 || maxvcpus == 0 || maxvcpus < -1 || vcpus > 4096 || maxvcpus > 4096) {
+        vxlNativeError(r, vcpus <= 0 && vcpus != -1 ? "vcpus" : "maxvcpus", "%s",
+                       _("needs a number of vCPUs from 1 to 4096"));
+        return -1;
+    }
+    if (vcpus < 0)
+        vcpus = maxvcpus > 0 ? maxvcpus : 1;
+    if (maxvcpus < 0)
+        maxvcpus = vcpus;
+    if (maxvcpus < vcpus) {
+        vxlNativeError(r, "maxvcpus", _("maxvcpus=%ld is less than vcpus=%ld"), maxvcpus, vcpus);
+        return -1;
+    }
+
+    if (vxlNativeParseCpus(r, x, vcpuAttrs) < 0)
+        return -1;
+    if (vcpus != maxvcpus)
+        g_string_append_printf(vcpuAttrs, " current='%ld'", vcpus);
+    virBufferAsprintf(&x->top, "<vcpu%s>%ld</vcpu>\n", vcpuAttrs->str, maxvcpus);
+    return 0;
+}
+
+
+/* ---- boot ---------------------------------------------------------- */
+
+static int
+vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
+{
+    const char *kernel = NULL, *ramdisk = NULL, *cmdline = NULL;
+    const char *root = NULL, *extra = NULL;
+    const char *bootloader = NULL;
+    const char *boot = NULL;
+    const char *bios = NULL;
+    g_autoptr(GPtrArray) bargs = g_ptr_array_new();
+    g_autofree char *line = NULL;
+
+    if (vxlNativeGetString(r, "kernel", &kernel) < 0 ||
+        vxlNativeGetString(r, "ramdisk", &ramdisk) < 0 ||
+        vxlNativeGetString(r, "cmdline", &cmdline) < 0 ||
+        vxlNativeGetString(r, "root", &root) < 0 ||
+        vxlNativeGetString(r, "extra", &extra) < 0)
+        return -1;
+
+    virBufferAsprintf(&x->os, "<type>%s</type>\n",
+                      vxlEnumXlToVirName(&vxlEnumDomainType, r->type));
+
+    /* xl's own assembly of the kernel command line. */
+    if (cmdline) {
+        line = g_strdup(cmdline);
+        if (root)
+            vxlNativeWarn(r, "root", "%s", _("ignored in favour of cmdline=, as xl does"));
+        if (extra)
+            vxlNativeWarn(r, "extra", "%s", _("ignored in favour of cmdline=, as xl does"));
+    } else if (root && extra) {
+        line = g_strdup_printf("root=%s %s", root, extra);
+    } else if (root) {
+        line = g_strdup_printf("root=%s", root);
+    } else if (extra) {
+        line = g_strdup(extra);
+    }
+
+    if (vxlNativeIsHVM(r)) {
+        size_t i;
+
+        if (vxlNativeGetString(r, "bios", &bios) < 0 ||
+            vxlNativeGetString(r, "boot", &boot) < 0)
+            return -1;
+        if (bios) {
+            if (STREQ(bios, "ovmf"))
+                virBufferAddLit(&x->os, "<loader type='pflash'/>\n");
+            else if (STREQ(bios, "seabios"))
+                ; /* written as <os firmware='bios'> below */
+            else
+                vxlNativeWarn(r, "bios", _("dropped '%s': libvirt knows only SeaBIOS and OVMF for Xen"), bios);
+        }
+        virBufferEscapeString(&x->os, "<kernel>%s</kernel>\n", kernel);
+        virBufferEscapeString(&x->os, "<initrd>%s</initrd>\n", ramdisk);
+        virBufferEscapeString(&x->os, "<cmdline>%s</cmdline>\n", line);
+        /* libxl's default boot order is "cda"; libvirt's absent <boot>
+         * would mean the disk alone. */
+        if (!boot)
+            boot = "cda";
+        for (i = 0; boot[i]; i++) {
+            char letter[2] = { boot[i], 0 };
+            int xl = vxlEnumCfgToXl(&vxlEnumBootDevice, letter);
+
+            if (xl < 0) {
+                vxlNativeError(r, "boot", _("'%c' is not a boot device; use a (floppy), c (disk), d (cdrom) or n (network)"),
+                               boot[i]);
+                return -1;
+            }
+            virBufferAsprintf(&x->os, "<boot dev='%s'/>\n",
+                              vxlEnumXlToVirName(&vxlEnumBootDevice, xl));
+        }
+        x->firmwareBios = bios && STREQ(bios, "seabios");
+        return 0;
+    }
+
+    virBufferEscapeString(&x->os, "<kernel>%s</kernel>\n", kernel);
+    virBufferEscapeString(&x->os, "<initrd>%s</initrd>\n", ramdisk);
+    virBufferEscapeString(&x->os, "<cmdline>%s</cmdline>\n", line);
+
+    if (vxlNativeGetString(r, "bootloader", &bootloader) < 0 ||
+        vxlNativeGetStringOrList(r, "bootloader_args", bargs) < 0)
+        return -1;
+    if (bootloader) {
+        /* libvirt's one string of arguments is split on blanks when
+         * started: a list item with blanks in it would not survive. */
+        g_autofree char *joined = NULL;
+        size_t i;
+
+        for (i = 0; i < bargs->len; i++) {
+            if (strpbrk(g_ptr_array_index(bargs, i), " \t") && bargs->len > 1) {
+                vxlNativeError(r, "bootloader_args",
+                               _("'%s': an argument with blanks in it cannot be expressed in <bootloader_args>"),
+                               (char *)g_ptr_array_index(bargs, i));
+                return -1;
+            }
+        }
+        g_ptr_array_add(bargs, NULL);
+        joined = g_strjoinv(" ", (char **)bargs->pdata);
+        virBufferEscapeString(&x->top, "<bootloader>%s</bootloader>\n", bootloader);
+        if (*joined)
+            virBufferEscapeString(&x->top, "<bootloader_args>%s</bootloader_args>\n", joined);
+    } else if (bargs->len > 0) {
+        vxlNativeWarn(r, "bootloader_args", "%s", _("ignored without bootloader=, as by xl"));
+    }
+    return 0;
+}
+
+
+/* ---- features, CPU, clock, power management ------------------------- */
+
+static int
+vxlNativeParseFeatures(vxlNativeReader *r, vxlNativeXML *x)
+{
+    bool b;
+    int rc;
+    const char *str = NULL;
+
+    if (vxlNativeIsHVM(r)) {
+        /* Defaults on in xl; libvirt's absence means off. */
+        static const char *const onByDefault[] = { "acpi", "apic", "pae" };
+        size_t i;
+
+        for (i = 0; i < G_N_ELEMENTS(onByDefault); i++) {
+            b = true;
+            if (vxlNativeGetBool(r, onByDefault[i], &b) < 0)
+                return -1;
+            if (b)
+                virBufferAsprintf(&x->features, "<%s/>\n", onByDefault[i]);
+        }
+        if ((rc = vxlNativeGetBool(r, "hap", &b)) < 0)
+            return -1;
+        if (rc > 0)
+            virBufferAsprintf(&x->features, "<hap state='%s'/>\n", b ? "on" : "off");
+
+        if ((rc = vxlNativeGetBool(r, "hpet", &b)) < 0)
+            return -1;
+        if (rc > 0)
+            virBufferAsprintf(&x->clock, "<timer name='hpet' present='%s'/>\n", b ? "yes" : "no");
+
+        if ((rc = vxlNativeGetBool(r, "acpi_s3", &b)) < 0)
+            return -1;
+        if (rc > 0)
+            virBufferAsprintf(&x->pm, "<suspend-to-mem enabled='%s'/>\n", b ? "yes" : "no");
+        if ((rc = vxlNativeGetBool(r, "acpi_s4", &b)) < 0)
+            return -1;
+        if (rc > 0)
+            virBufferAsprintf(&x->pm, "<suspend-to-disk enabled='%s'/>\n", b ? "yes" : "no");
+
+        if ((rc = vxlNativeGetBool(r, "nestedhvm", &b)) < 0)
+            return -1;
+        /* libvirt's Xen spelling of nested HVM: the host's CPU passed
+         * through, whose vmx or svm the guest then sees. */
+        if (rc > 0 && b)
+            x->hostCPU = true;
+    }
+
+    if ((rc = vxlNativeGetBool(r, "e820_host", &b)) < 0)
+        return -1;
+    if (rc > 0)
+        virBufferAsprintf(&x->featuresXen, "<e820_host state='%s'/>\n", b ? "on" : "off");
+
+    if ((rc = vxlNativeGetString(r, "passthrough", &str)) < 0)
+        return -1;
+    if (rc > 0) {
+        if (STREQ(str, "disabled"))
+            virBufferAddLit(&x->featuresXen, "<passthrough state='off'/>\n");
+        else if (STREQ(str, "enabled"))
+            virBufferAddLit(&x->featuresXen, "<passthrough state='on'/>\n");
+        else if (STREQ(str, "sync_pt") || STREQ(str, "share_pt"))
+            virBufferAsprintf(&x->featuresXen, "<passthrough state='on' mode='%s'/>\n", str);
+        else {
+            vxlNativeError(r, "passthrough", _("'%s' is not a mode; use disabled, enabled, sync_pt or share_pt"), str);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+
+static int
+vxlNativeParseClock(vxlNativeReader *r, vxlNativeXML *x)
+{
+    bool localtime = false;
+    long offset = 0;
+    const char *tsc = NULL;
+    int rc;
+
+    if (vxlNativeGetBool(r, "localtime", &localtime) < 0 ||
+        (rc = vxlNativeGetLong(r, "rtc_timeoffset", &offset)) < 0 ||
+        vxlNativeGetString(r, "tsc_mode", &tsc) < 0)
+        return -1;
+
+    if (rc > 0)
+        x->clockAttrs = g_strdup_printf("offset='variable' adjustment='%ld' basis='%s'",
+                                        offset, localtime ? "localtime" : "utc");
+    else
+        x->clockAttrs = g_strdup_printf("offset='%s'", localtime ? "localtime" : "utc");
+
+    if (tsc) {
+        /* libxl_tsc_mode, by libvirt's names for the same modes. */
+        static const char *const modes[][2] = {
+            { "always_emulate", "emulate" },
+            { "native", "native" },
+            { "native_paravirt", "paravirt" },
+        };
+        size_t i;
+
+        if (STREQ(tsc, "default"))
+            return 0;
+        for (i = 0; i < G_N_ELEMENTS(modes); i++) {
+            if (STREQ(tsc, modes[i][0])) {
+                virBufferAsprintf(&x->clock, "<timer name='tsc' mode='%s'/>\n", modes[i][1]);
+                return 0;
+            }
+        }
+        vxlNativeError(r, "tsc_mode", _("'%s' is not a TSC mode; use default, always_emulate, native or native_paravirt"),
+                       tsc);
+        return -1;
+    }
+    return 0;
+}
+
+
+static int
+vxlNativeParseLifecycle(vxlNativeReader *r, vxlNativeXML *x)
+{
+    static const char *const keys[] = { "on_poweroff", "on_reboot", "on_crash" };
+    static const char *const defaults[] = { "destroy", "restart", "destroy" };
+    const char *str = NULL;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(keys); i++) {
+        int xl;
+
+        if (vxlNativeGetString(r, keys[i], &str) < 0)
+            return -1;
+        if (!str)
+            str = defaults[i];
+        if ((xl = vxlEnumCfgToXl(&vxlEnumLifecycle, str)) < 0) {
+            vxlNativeError(r, keys[i], _("'%s' is not an action"), str);
+            return -1;
+        }
+        virBufferAsprintf(&x->lifecycle, "<%s>%s</%s>\n", keys[i],
+                          vxlEnumXlToVirName(&vxlEnumLifecycle, xl), keys[i]);
+    }
+
+    /* No libvirt element; xl's defaults need none. */
+    if (vxlNativeGetString(r, "on_soft_reset", &str) < 0)
+        return -1;
+    if (str && STRNEQ(str, "soft-reset"))
+        vxlNativeWarn(r, "on_soft_reset", _("dropped '%s': libvirt has no <on_soft_reset>; the driver always resets in place, as xl's default"),
+                      str);
+    if (vxlNativeGetString(r, "on_watchdog", &str) < 0)
+        return -1;
+    if (str && STRNEQ(str, "destroy"))
+        vxlNativeWarn(r, "on_watchdog", _("dropped '%s': libvirt has no <on_watchdog>; the driver destroys the domain, as xl's default"),
+                      str);
+    return 0;
+}
+
+
+/* ---- devices --------------------------------------------------------- */
+
+static int
+vxlNativeParseDevicesGroup(vxlNativeReader *r, vxlNativeXML *x)
+{
+    return vxlNativeParseDevices(r, &x->devices);
+}
+
+
+/* ---- the whole file --------------------------------------------------- */
+
+typedef int (*vxlNativeGroupFunc)(vxlNativeReader *r, vxlNativeXML *x);
+
+/* The order matters for the first two only: general finds the guest
+ * type the others depend on. */
+static const vxlNativeGroupFunc vxlNativeGroups[] = {
+    vxlNativeParseGeneral,
+    vxlNativeParseMemory,
+    vxlNativeParseBoot,
+    vxlNativeParseFeatures,
+    vxlNativeParseClock,
+    vxlNativeParseLifecycle,
+    vxlNativeParseDevicesGroup,
+};
+
+
+static void
+vxlNativeAppendSection(virBuffer *out, const char *open, const char *close,
+                       virBuffer *inner)
+{
+    g_autofree char *content = virBufferContentAndReset(inner);
+
+    if (!content)
+        return;
+    virBufferAdd(out, open, -1);
+    virBufferAdjustIndent(out, 2);
+    virBufferAdd(out, content, -1);
+    virBufferAdjustIndent(out, -2);
+    virBufferAdd(out, close, -1);
+}
+
+
+char *
+vxlNativeBuildXML(vxlNativeReader *r)
+{
+    vxlNativeXML x = { 0 };
+    g_auto(virBuffer) out = VIR_BUFFER_INITIALIZER;
+    g_autofree char *os = NULL;
+    g_autofree char *features = NULL;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(vxlNativeGroups); i++) {
+        if (vxlNativeGroups[i](r, &x) < 0) {
+            vxlNativeXMLClear(&x);
+            return NULL;
+        }
+    }
+
+    virBufferAddLit(&out, "<domain type='xen'>\n");
+    virBufferAdjustIndent(&out, 2);
+    virBufferAddBuffer(&out, &x.top);
+    vxlNativeAppendSection(&out, "<cputune>\n", "</cputune>\n", &x.cputune);
+
+    os = virBufferContentAndReset(&x.os);
+    if (os) {
+        g_auto(GStrv) lines = g_strsplit(os, "\n", -1);
+        size_t j;
+
+        virBufferAdd(&out, x.firmwareBios ? "<os firmware='bios'>\n" : "<os>\n", -1);
+        for (j = 0; lines[j]; j++) {
+            if (*lines[j])
+                virBufferAsprintf(&out, "  %s\n", lines[j]);
+        }
+        virBufferAddLit(&out, "</os>\n");
+    }
+
+    {
+        g_autofree char *xen = virBufferContentAndReset(&x.featuresXen);
+
+        if (xen) {
+            virBufferAddLit(&x.features, "<xen>\n");
+            virBufferAdjustIndent(&x.features, 2);
+            virBufferAdd(&x.features, xen, -1);
+            virBufferAdjustIndent(&x.features, -2);
+            virBufferAddLit(&x.features, "</xen>\n");
+        }
+    }
+    features = virBufferContentAndReset(&x.features);
+    if (features) {
+        virBufferAddLit(&out, "<features>\n");
+        virBufferAdjustIndent(&out, 2);
+        virBufferAdd(&out, features, -1);
+        virBufferAdjustIndent(&out, -2);
+        virBufferAddLit(&out, "</features>\n");
+    }
+    if (x.hostCPU)
+        virBufferAddLit(&out, "<cpu mode='host-passthrough'/>\n");
+    {
+        g_autofree char *open = g_strdup_printf("<clock %s>\n", x.clockAttrs);
+        g_autofree char *timers = virBufferContentAndReset(&x.clock);
+
+        if (timers) {
+            virBufferAdd(&out, open, -1);
+            virBufferAdjustIndent(&out, 2);
+            virBufferAdd(&out, timers, -1);
+            virBufferAdjustIndent(&out, -2);
+            virBufferAddLit(&out, "</clock>\n");
+        } else {
+            virBufferAsprintf(&out, "<clock %s/>\n", x.clockAttrs);
+        }
+    }
+    virBufferAddBuffer(&out, &x.lifecycle);
+    vxlNativeAppendSection(&out, "<pm>\n", "</pm>\n", &x.pm);
+    vxlNativeAppendSection(&out, "<devices>\n", "</devices>\n", &x.devices);
+    virBufferAdjustIndent(&out, -2);
+    virBufferAddLit(&out, "</domain>\n");
+
+    vxlNativeXMLClear(&x);
+    return virBufferContentAndReset(&out);
+}

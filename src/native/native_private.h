@@ -1,0 +1,88 @@
+/*
+ * native_private.h: what the xl.cfg reader's parts share.
+ *
+ * native_read.c   the file: libxlutil's parse, where each key is, typed
+ *                 access that remembers which keys were used, warnings
+ * native_parse.c  key groups -> domain XML
+ * native_format.c virDomainDef -> xl.cfg
+ * native_keys.c   every key of xl.cfg(5) and what becomes of it
+ */
+#pragma once
+
+#include "native.h"
+#include "virbuffer.h"
+#include <libxlutil.h>
+
+/* One assignment in the file. Keys are found by our own scan of the text
+ * (libxlutil has no way to list them); values always come from
+ * libxlutil. */
+typedef struct _vxlNativeKey vxlNativeKey;
+struct _vxlNativeKey {
+    char *name;
+    int line;
+    bool used;      /* converted, or reported as dropped */
+};
+
+typedef struct _vxlNativeReader vxlNativeReader;
+struct _vxlNativeReader {
+    XLU_Config *xlu;
+    const char *source;     /* the file's name, for messages */
+    GPtrArray *keys;        /* of vxlNativeKey, in file order */
+    GPtrArray *warnings;    /* of char *, may be NULL */
+    int type;               /* the guest's LIBXL_DOMAIN_TYPE_* */
+    FILE *report;           /* where libxlutil writes its complaints */
+    char *reportBuf;
+    size_t reportLen;
+};
+
+/* native_read.c */
+int vxlNativeReaderOpen(vxlNativeReader *r, const char *data, size_t len,
+                        const char *source, GPtrArray *warnings);
+void vxlNativeReaderClose(vxlNativeReader *r);
+/* The line of @key's last assignment (the one xl uses), or 0. */
+int vxlNativeKeyLine(vxlNativeReader *r, const char *key);
+bool vxlNativeHas(vxlNativeReader *r, const char *key);
+void vxlNativeMarkUsed(vxlNativeReader *r, const char *key);
+/* 1 found, 0 absent, -1 malformed (reported). Each marks @key used. */
+int vxlNativeGetString(vxlNativeReader *r, const char *key, const char **value);
+int vxlNativeGetLong(vxlNativeReader *r, const char *key, long *value);
+int vxlNativeGetBool(vxlNativeReader *r, const char *key, bool *value);
+int vxlNativeGetList(vxlNativeReader *r, const char *key,
+                     XLU_ConfigList **list, int *n);
+/* A list, or a single string taken as a list of one. */
+int vxlNativeGetStringOrList(vxlNativeReader *r, const char *key,
+                             GPtrArray *items);
+void vxlNativeWarn(vxlNativeReader *r, const char *key, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+void vxlNativeError(vxlNativeReader *r, const char *key, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+/* Report every key present and not used as dropped, with the reason
+ * native_keys.c gives. */
+void vxlNativeWarnUnused(vxlNativeReader *r);
+
+/* native_keys.c */
+typedef struct _vxlNativeKeyInfo vxlNativeKeyInfo;
+struct _vxlNativeKeyInfo {
+    const char *name;
+    const char *dropped;  /* why domain XML cannot hold it, or NULL when
+                             it is converted */
+};
+extern const vxlNativeKeyInfo vxlNativeKeys[];
+extern const size_t vxlNativeKeysCount;
+const vxlNativeKeyInfo *vxlNativeKeyInfoFind(const char *name);
+
+/* native_devices.c: every device key, into <devices>. */
+int vxlNativeParseDevices(vxlNativeReader *r, virBuffer *devices);
+
+/* native_format_devices.c: <devices> into @buf, or -1 refusing what
+ * xl.cfg cannot express. */
+int vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def);
+int vxlNativeFormatRefuse(const char *what);
+void vxlNativeFormatString(virBuffer *buf, const char *key, const char *value);
+void vxlNativeFormatList(virBuffer *buf, const char *key, GPtrArray *items);
+
+/* native_parse.c */
+char *vxlNativeBuildXML(vxlNativeReader *r);
+
+/* Split "k=v,k=v" spec strings as xl does (no quoting inside). */
+GStrv vxlNativeSplitSpec(const char *spec, char sep);

@@ -1,0 +1,417 @@
+/*
+ * native_read.c: an xl.cfg file, as Xen's libxlutil reads it.
+ *
+ * libxlutil parses the text and answers for values; it cannot list the
+ * keys a file sets, so a small scanner finds each assignment and its
+ * line. Every typed read marks its key used, so that whatever is left
+ * at the end was not converted and is reported, never dropped silently.
+ */
+#include "vxl_internal.h"
+
+#include <stdio.h>
+#include <errno.h>
+
+#include "native_private.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+
+static void
+vxlNativeKeyFree(void *opaque)
+{
+    vxlNativeKey *key = opaque;
+
+    g_free(key->name);
+    g_free(key);
+}
+
+
+/*
+ * Find "NAME =" and "NAME +=" at the start of each statement of the
+ * grammar libxlutil implements (tools/libs/util/libxlu_cfg_l.l): a
+ * statement ends at a newline or ';' outside brackets; strings are
+ * quoted with ' or " (with backslash escapes); '#' starts a comment.
+ * Anything the scanner cannot make sense of, libxlutil has already
+ * refused, since this runs only on text it parsed.
+ */
+static void
+vxlNativeScanKeys(vxlNativeReader *r, const char *data, size_t len)
+{
+    size_t i = 0;
+    int line = 1;
+    int depth = 0;
+    bool atStart = true;
+
+    while (i < len) {
+        char c = data[i];
+
+        if (c == '\n') {
+            line++;
+            i++;
+            if (depth == 0)
+                atStart = true;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\r') {
+            i++;
+            continue;
+        }
+        if (c == '#') {
+            while (i < len && data[i] != '\n')
+                i++;
+            continue;
+        }
+        if (c == '\'' || c == '"') {
+            char quote = c;
+
+            i++;
+            while (i < len && data[i] != quote) {
+                if (data[i] == '\\' && i + 1 < len)
+                    i++;
+                if (data[i] == '\n')
+                    line++;
+                i++;
+            }
+            i++;
+            atStart = false;
+            continue;
+        }
+        if (c == '[') {
+            depth++;
+            i++;
+            continue;
+        }
+        if (c == ']') {
+            if (depth > 0)
+                depth--;
+            i++;
+            continue;
+        }
+        if (c == ';' && depth == 0) {
+            atStart = true;
+            i++;
+            continue;
+        }
+        if (atStart && (g_ascii_isalpha(c) || c == '_')) {
+            size_t start = i;
+            size_t end;
+            size_t j;
+
+            while (i < len && (g_ascii_isalnum(data[i]) || data[i] == '_' ||
+                               data[i] == '.'))
+                i++;
+            end = i;
+            j = i;
+            while (j < len && (data[j] == ' ' || data[j] == '\t'))
+                j++;
+            if (j < len && (data[j] == '=' ||
+                            (data[j] == '+' && j + 1 < len && data[j + 1] == '='))) {
+                vxlNativeKey *key = g_new0(vxlNativeKey, 1);
+
+                key->name = g_strndup(data + start, end - start);
+                key->line = line;
+                g_ptr_array_add(r->keys, key);
+            }
+            atStart = false;
+            continue;
+        }
+        atStart = false;
+        i++;
+    }
+}
+
+
+/* libxlutil's own complaint, without its trailing newline. */
+static char *
+vxlNativeReportText(vxlNativeReader *r)
+{
+    g_autofree char *text = NULL;
+
+    fflush(r->report);
+    text = g_strndup(r->reportBuf ? r->reportBuf : "", r->reportLen);
+    g_strstrip(text);
+    return g_steal_pointer(&text);
+}
+
+
+int
+vxlNativeReaderOpen(vxlNativeReader *r, const char *data, size_t len,
+                    const char *source, GPtrArray *warnings)
+{
+    int rc;
+
+    memset(r, 0, sizeof(*r));
+    r->source = source;
+    r->warnings = warnings;
+    r->keys = g_ptr_array_new_with_free_func(vxlNativeKeyFree);
+    r->type = -1;
+
+    if (len > INT_MAX) {
+        virReportError(VIR_ERR_CONF_SYNTAX, _("%s: too large for an xl.cfg"), source);
+        return -1;
+    }
+    if (!(r->report = open_memstream(&r->reportBuf, &r->reportLen)) ||
+        !(r->xlu = xlu_cfg_init(r->report, source))) {
+        virReportSystemError(errno, "%s", _("cannot set up libxlutil's parser"));
+        return -1;
+    }
+
+    if ((rc = xlu_cfg_readdata(r->xlu, data, len)) != 0) {
+        g_autofree char *why = vxlNativeReportText(r);
+
+        /* libxlutil's message names file and line already. */
+        virReportError(VIR_ERR_CONF_SYNTAX, _("malformed xl.cfg: %s"),
+                       *why ? why : g_strerror(rc));
+        return -1;
+    }
+
+    vxlNativeScanKeys(r, data, len);
+    return 0;
+}
+
+
+void
+vxlNativeReaderClose(vxlNativeReader *r)
+{
+    if (r->xlu)
+        xlu_cfg_destroy(r->xlu);
+    r->xlu = NULL;
+    if (r->report)
+        fclose(r->report);
+    r->report = NULL;
+    g_clear_pointer(&r->reportBuf, free);
+    g_clear_pointer(&r->keys, g_ptr_array_unref);
+}
+
+
+int
+vxlNativeKeyLine(vxlNativeReader *r, const char *key)
+{
+    int line = 0;
+    size_t i;
+
+    for (i = 0; i < r->keys->len; i++) {
+        vxlNativeKey *k = g_ptr_array_index(r->keys, i);
+
+        if (STREQ(k->name, key))
+            line = k->line;
+    }
+    return line;
+}
+
+
+bool
+vxlNativeHas(vxlNativeReader *r, const char *key)
+{
+    return vxlNativeKeyLine(r, key) > 0;
+}
+
+
+void
+vxlNativeMarkUsed(vxlNativeReader *r, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < r->keys->len; i++) {
+        vxlNativeKey *k = g_ptr_array_index(r->keys, i);
+
+        if (STREQ(k->name, key))
+            k->used = true;
+    }
+}
+
+
+static char *
+vxlNativeWhere(vxlNativeReader *r, const char *key)
+{
+    int line = vxlNativeKeyLine(r, key);
+
+    if (line > 0)
+        return g_strdup_printf("%s:%d: %s", r->source, line, key);
+    return g_strdup_printf("%s: %s", r->source, key);
+}
+
+
+void
+vxlNativeWarn(vxlNativeReader *r, const char *key, const char *fmt, ...)
+{
+    g_autofree char *where = vxlNativeWhere(r, key);
+    g_autofree char *what = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    what = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+
+    vxlNativeMarkUsed(r, key);
+    if (r->warnings)
+        g_ptr_array_add(r->warnings, g_strdup_printf("%s: %s", where, what));
+}
+
+
+void
+vxlNativeError(vxlNativeReader *r, const char *key, const char *fmt, ...)
+{
+    g_autofree char *where = vxlNativeWhere(r, key);
+    g_autofree char *what = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    what = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+
+    virReportError(VIR_ERR_CONF_SYNTAX, "%s: %s", where, what);
+}
+
+
+int
+vxlNativeGetString(vxlNativeReader *r, const char *key, const char **value)
+{
+    int rc;
+
+    *value = NULL;
+    vxlNativeMarkUsed(r, key);
+    rc = xlu_cfg_get_string(r->xlu, key, value, 1);
+    if (rc == ESRCH)
+        return 0;
+    if (rc != 0) {
+        vxlNativeError(r, key, "%s", _("expected a string, not a list"));
+        return -1;
+    }
+    return 1;
+}
+
+
+int
+vxlNativeGetLong(vxlNativeReader *r, const char *key, long *value)
+{
+    const char *str = NULL;
+    int rc;
+
+    vxlNativeMarkUsed(r, key);
+    rc = xlu_cfg_get_long(r->xlu, key, value, 1);
+    if (rc == ESRCH)
+        return 0;
+    if (rc != 0) {
+        xlu_cfg_get_string(r->xlu, key, &str, 1);
+        if (rc == ERANGE)
+            vxlNativeError(r, key, _("number '%s' out of range"), NULLSTR(str));
+        else if (str)
+            vxlNativeError(r, key, _("expected a number, not '%s'"), str);
+        else
+            vxlNativeError(r, key, "%s", _("expected a number, not a list"));
+        return -1;
+    }
+    return 1;
+}
+
+
+/* xl's booleans are numbers, 0 or anything else (xlu_cfg_get_defbool). */
+int
+vxlNativeGetBool(vxlNativeReader *r, const char *key, bool *value)
+{
+    long l;
+    int rc;
+
+    if ((rc = vxlNativeGetLong(r, key, &l)) <= 0)
+        return rc;
+    *value = l != 0;
+    return 1;
+}
+
+
+int
+vxlNativeGetList(vxlNativeReader *r, const char *key,
+                 XLU_ConfigList **list, int *n)
+{
+    int rc;
+
+    *list = NULL;
+    *n = 0;
+    vxlNativeMarkUsed(r, key);
+    rc = xlu_cfg_get_list(r->xlu, key, list, n, 1);
+    if (rc == ESRCH)
+        return 0;
+    if (rc != 0) {
+        vxlNativeError(r, key, "%s", _("expected a list [ ... ]"));
+        return -1;
+    }
+    return 1;
+}
+
+
+int
+vxlNativeGetStringOrList(vxlNativeReader *r, const char *key, GPtrArray *items)
+{
+    XLU_ConfigList *list = NULL;
+    const char *str = NULL;
+    int n = 0;
+    int i;
+
+    vxlNativeMarkUsed(r, key);
+    if (xlu_cfg_get_list(r->xlu, key, &list, &n, 1) == 0) {
+        for (i = 0; i < n; i++) {
+            const char *item = xlu_cfg_get_listitem(list, i);
+
+            if (!item) {
+                vxlNativeError(r, key, _("item %d is a list, expected a string"), i + 1);
+                return -1;
+            }
+            g_ptr_array_add(items, (char *)item);
+        }
+        return 1;
+    }
+    if (xlu_cfg_get_string(r->xlu, key, &str, 1) == 0) {
+        g_ptr_array_add(items, (char *)str);
+        return 1;
+    }
+    return 0;
+}
+
+
+void
+vxlNativeWarnUnused(vxlNativeReader *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->keys->len; i++) {
+        vxlNativeKey *k = g_ptr_array_index(r->keys, i);
+        const vxlNativeKeyInfo *info;
+
+        if (k->used)
+            continue;
+        k->used = true;
+        if (!r->warnings)
+            continue;
+        info = vxlNativeKeyInfoFind(k->name);
+        if (!info)
+            g_ptr_array_add(r->warnings,
+                            g_strdup_printf(_("%s:%d: %s: dropped: not a key of xl.cfg(5), which xl ignores too"),
+                                            r->source, k->line, k->name));
+        else
+            g_ptr_array_add(r->warnings,
+                            g_strdup_printf(_("%s:%d: %s: dropped: %s"),
+                                            r->source, k->line, k->name,
+                                            info->dropped ? _(info->dropped) :
+                                            _("not applicable to this guest type")));
+    }
+}
+
+
+GStrv
+vxlNativeSplitSpec(const char *spec, char sep)
+{
+    char seps[2] = { sep, 0 };
+    g_auto(GStrv) parts = g_strsplit(spec, seps, -1);
+    GPtrArray *out = g_ptr_array_new();
+    size_t i;
+
+    for (i = 0; parts[i]; i++) {
+        g_strstrip(parts[i]);
+        if (*parts[i])
+            g_ptr_array_add(out, g_strdup(parts[i]));
+    }
+    g_ptr_array_add(out, NULL);
+    return (GStrv)g_ptr_array_free(out, FALSE);
+}
