@@ -128,6 +128,29 @@ vxlDomainDefValidate(const virDomainDef *def, void *opaque, void *parseOpaque)
     return vxlValidateDomain(def);
 }
 
+/* Each device on its own, as parsed for hot-plug (virsh attach-device)
+ * as well as within a whole domain: what Xen cannot do is refused at
+ * parse time, with the message the domain-wide validators give. */
+static int
+vxlDomainDeviceDefValidate(const virDomainDeviceDef *dev,
+                           const virDomainDef *def,
+                           void *opaque, void *parseOpaque)
+{
+    switch (dev->type) {
+    case VIR_DOMAIN_DEVICE_DISK:
+        return vxlValidateDisk(def, dev->data.disk);
+    case VIR_DOMAIN_DEVICE_NET:
+        return vxlValidateNet(def, dev->data.net);
+    case VIR_DOMAIN_DEVICE_HOSTDEV:
+        return vxlValidateHostdev(def, dev->data.hostdev);
+    case VIR_DOMAIN_DEVICE_CONTROLLER:
+        return vxlValidateController(def, dev->data.controller);
+    default:
+        /* Other classes are validated with the whole domain. */
+        return 0;
+    }
+}
+
 virDomainXMLOption *
 vxlDomainXMLOptionNew(void)
 {
@@ -136,6 +159,7 @@ vxlDomainXMLOptionNew(void)
         .domainPostParseCallback = vxlDomainDefPostParse,
         .devicesPostParseCallback = vxlDomainDeviceDefPostParse,
         .domainValidateCallback = vxlDomainDefValidate,
+        .deviceValidateCallback = vxlDomainDeviceDefValidate,
         .macPrefix = VXL_MAC_PREFIX,
         .netPrefix = "vif",
         /* FW_AUTOSELECT: <os firmware='efi'|'bios'> is how libvirt
