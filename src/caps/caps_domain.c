@@ -163,15 +163,15 @@ vxlCapsDomainDevices(virDomainCaps *dc, const vxlHostFacts *facts,
     dc->filesystem.driverType.report = true;
     VIR_DOMAIN_CAPS_ENUM_SET(dc->filesystem.driverType, VIR_DOMAIN_FS_DRIVER_TYPE_PATH);
 
-    /* translate_chardev.c: channels over a pty or a unix socket. Not
-     * spicevmc: its virtio target brings a virtio-serial controller,
-     * which translate_hostdev.c refuses. For HVM guests with SPICE
-     * graphics, USB redirection (translate_gfx.c). */
+    /* translate_chardev.c: channels over a pty or a unix socket; for HVM
+     * guests with SPICE graphics, the spicevmc agent channel and USB
+     * redirection (translate_gfx.c). */
     dc->channel.supported = VIR_TRISTATE_BOOL_YES;
     dc->channel.type.report = true;
     VIR_DOMAIN_CAPS_ENUM_SET(dc->channel.type,
                              VIR_DOMAIN_CHR_TYPE_PTY, VIR_DOMAIN_CHR_TYPE_UNIX);
     if (hvm) {
+        VIR_DOMAIN_CAPS_ENUM_SET(dc->channel.type, VIR_DOMAIN_CHR_TYPE_SPICEVMC);
         dc->redirdev.supported = VIR_TRISTATE_BOOL_YES;
         dc->redirdev.bus.report = true;
         VIR_DOMAIN_CAPS_ENUM_SET(dc->redirdev.bus, VIR_DOMAIN_REDIRDEV_BUS_USB);
