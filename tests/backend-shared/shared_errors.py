@@ -1,0 +1,86 @@
+"""One test body for both backends: the same condition, the same error.
+
+include/virtxl/backend.h promises that the simulator and the libxl
+backend raise the same VIR_ERR_* for the same condition. These cases
+say so through libvirt's API, as clients see it. They run against the
+simulator in the normal suite (test_shared.py, meson test
+backend-shared-sim) and against real Xen inside the end-to-end test's
+dom0 (tests/e2e/test_xen.py).
+
+run(conn, guest_xml, report): guest_xml(name, mem_mib) returns the XML of
+a small guest that boots on that backend; report(name, ok, why) records
+one result. Every domain a case makes is gone when it returns.
+"""
+
+import libvirt
+
+PREFIX = "shared-"
+
+
+def _code(fn):
+    try:
+        fn()
+    except libvirt.libvirtError as e:
+        return e.get_error_code(), str(e)
+    return None, "succeeded"
+
+
+def _expect(report, name, fn, code, words=None):
+    got, msg = _code(fn)
+    ok = got == code and (words is None or words in msg)
+    report(name, ok, "expected code %d%s, got %s: %s" %
+           (code, " with '%s'" % words if words else "", got, msg))
+
+
+def _cleanup(conn, name):
+    try:
+        dom = conn.lookupByName(name)
+    except libvirt.libvirtError:
+        return
+    try:
+        if dom.isActive():
+            dom.destroy()
+    except libvirt.libvirtError:
+        pass
+    try:
+        dom.undefine()
+    except libvirt.libvirtError:
+        pass
+
+
+def run(conn, guest_xml, report):
+    name = PREFIX + "guest"
+    huge = PREFIX + "huge"
+    for n in (name, huge):
+        _cleanup(conn, n)
+
+    _expect(report, "shared-lookup-unknown",
+            lambda: conn.lookupByName(PREFIX + "nonexistent"),
+            libvirt.VIR_ERR_NO_DOMAIN)
+
+    dom = conn.defineXML(guest_xml(name, 128))
+    try:
+        _expect(report, "shared-resume-shutoff", dom.resume,
+                libvirt.VIR_ERR_OPERATION_INVALID)
+        _expect(report, "shared-shutdown-shutoff", dom.shutdown,
+                libvirt.VIR_ERR_OPERATION_INVALID)
+        _expect(report, "shared-destroy-shutoff", dom.destroy,
+                libvirt.VIR_ERR_OPERATION_INVALID)
+        dom.create()
+        _expect(report, "shared-start-running", dom.create,
+                libvirt.VIR_ERR_OPERATION_INVALID)
+    finally:
+        _cleanup(conn, name)
+
+    dom = conn.defineXML(guest_xml(huge, 64 * 1024))
+    try:
+        _expect(report, "shared-start-too-big", dom.create,
+                libvirt.VIR_ERR_OPERATION_FAILED, "not enough free memory")
+        report("shared-start-too-big-leaves-nothing",
+               not dom.isActive() and huge not in
+               [d.name() for d in conn.listAllDomains(
+                   libvirt.VIR_CONNECT_LIST_DOMAINS_ACTIVE)],
+               "domain active after a failed start")
+    finally:
+        _cleanup(conn, huge)
+
