@@ -24,6 +24,7 @@ import time
 import xml.etree.ElementTree as ET
 
 import libvirt
+import shared_errors   # tests/backend-shared, copied beside this file
 
 URI = "xen:///system"
 SOCK = "/run/libvirt/libvirt-sock"
@@ -402,6 +403,12 @@ def main():
         conn, events = lifecycle(daemon, conn, events)
     except Exception as e:
         check("lifecycle", False, "exception %r; events %s" % (e, events.names()))
+
+    try:
+        shared_errors.run(conn, lambda n, m: GUEST_XML.format(name=n, mem=m),
+                          check)
+    except Exception as e:
+        check("shared-errors", False, "exception %r" % e)
 
     code, msg, state, left = too_big(conn)
     check("too-big-refused", code == libvirt.VIR_ERR_OPERATION_FAILED and
