@@ -119,6 +119,17 @@ vxlDomainDeviceDefPostParse(virDomainDeviceDef *dev, const virDomainDef *def,
         dev->data.video->type = def->os.type == VIR_DOMAIN_OSTYPE_HVM ?
             VIR_DOMAIN_VIDEO_TYPE_CIRRUS : VIR_DOMAIN_VIDEO_TYPE_XEN;
     }
+
+    /* A <console> without a target type is a PV or PVH guest's PV
+     * console (libvirt would make it a serial port, which they do not
+     * have), as in libvirt's own Xen driver; virt-install writes such
+     * consoles. An HVM guest's stays libvirt's default, its first serial
+     * port. */
+    if (dev->type == VIR_DOMAIN_DEVICE_CHR &&
+        dev->data.chr->deviceType == VIR_DOMAIN_CHR_DEVICE_TYPE_CONSOLE &&
+        dev->data.chr->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_NONE &&
+        def->os.type != VIR_DOMAIN_OSTYPE_HVM)
+        dev->data.chr->targetType = VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_XEN;
     return 0;
 }
 
