@@ -295,18 +295,17 @@ vxlCapsAddGuest(virCaps *caps, const vxlHostFacts *facts,
 {
     const char *names[] = { kind->machine };
     virCapsGuestMachine **machines = virCapabilitiesAllocMachines(names, 1);
-    vxlCapsFirmware fw;
-    const char *loader = NULL;
     virCapsGuest *guest;
 
-    vxlCapsClassifyFirmware(facts, &fw);
-    /* Every HVM guest starts in hvmloader, whatever its BIOS. */
-    if (kind->ostype == VIR_DOMAIN_OSTYPE_HVM)
-        loader = fw.hvmloader;
     machines[0]->maxCpus = kind->maxVcpus;
 
+    /* No <loader>, although every HVM guest starts in hvmloader: libxl
+     * runs it without being told, and clients copy a guest's <loader>
+     * into the domains they write (virt-install does), where libvirt
+     * refuses a loader path next to <os firmware='efi'>. The firmware a
+     * guest can choose is in <domainCapabilities>. */
     guest = virCapabilitiesAddGuest(caps, kind->ostype, kind->arch,
-                                    vxlCapsDeviceModel(facts), loader,
+                                    vxlCapsDeviceModel(facts), NULL,
                                     1, machines);
     virCapabilitiesAddGuestDomain(guest, VIR_DOMAIN_VIRT_XEN, NULL, NULL, 0, NULL);
 
