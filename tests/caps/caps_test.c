@@ -121,8 +121,17 @@ vxlTestCompare(const char *path, const char *actual)
         return -1;
     }
     if (STRNEQ(expected, actual)) {
-        fprintf(stderr, "FAIL %s: differs from the prober's output:\n%s\n",
-                path, actual);
+        g_auto(GStrv) exp = g_strsplit(expected, "\n", -1);
+        g_auto(GStrv) act = g_strsplit(actual, "\n", -1);
+        size_t i;
+
+        /* The first line that differs; the rest is for git diff after
+         * VIRTXL_REGENERATE=1. */
+        for (i = 0; exp[i] && act[i] && STREQ(exp[i], act[i]); i++)
+            ;
+        fprintf(stderr, "FAIL %s: differs from the prober's output at line %zu:\n"
+                "  expected: %s\n  actual:   %s\n",
+                path, i + 1, exp[i] ? exp[i] : "(end)", act[i] ? act[i] : "(end)");
         return -1;
     }
     return 0;

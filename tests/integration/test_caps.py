@@ -151,6 +151,27 @@ class TestCapsIntel(CapsTestCase):
         self.assertIn('machine="xenpv"', docs[-1])
         self.define_all(docs)
 
+    def test_vcpu_max_is_the_limit(self):
+        """<vcpu max> is the most a guest of that type starts with."""
+        for machine, ostype, boot in (
+                ("xenfv", "hvm", "<boot dev='hd'/>"),
+                ("xenpvh", "xenpvh", "<kernel>/boot/vmlinuz</kernel>")):
+            xml = self.conn.getDomainCapabilities(None, "x86_64", machine, None, 0)
+            limit = int(re.search(r"<vcpu max='(\d+)'/>", xml).group(1))
+            for n, ok in ((limit, True), (limit + 1, False)):
+                with self.subTest(machine=machine, vcpus=n):
+                    dom = self.conn.defineXML(f"""<domain type='xen'>
+  <name>vmax-{machine}-{n}</name><memory unit='MiB'>256</memory>
+  <vcpu>{n}</vcpu>
+  <os><type arch='x86_64' machine='{machine}'>{ostype}</type>{boot}</os>
+</domain>""")
+                    if ok:
+                        dom.create()
+                        dom.destroy()
+                    else:
+                        self.assertLibvirtError(E.VIR_ERR_CONFIG_UNSUPPORTED, dom.create)
+                    dom.undefine()
+
     def test_virt_install_hvm_starts(self):
         """A guest virt-install made from these answers also starts."""
         docs = self.virt_install("vi-start", "--hvm", "--pxe", "--disk", "none",
