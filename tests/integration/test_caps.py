@@ -190,6 +190,20 @@ class TestCapsOldPV(CapsTestCase):
         self.assertIn("machine 'xenfv' is not available", res.stderr)
         self.assertIn("it offers xenpv", res.stderr)
 
+    def test_absent_machines_do_not_start(self):
+        """What the host does not offer is refused: HVM and PVH guests
+        define (the translators cannot know the host) but never start."""
+        for machine, ostype, boot in (
+                ("xenfv", "hvm", "<boot dev='hd'/>"),
+                ("xenpvh", "xenpvh", "<kernel>/boot/vmlinuz</kernel>")):
+            with self.subTest(machine=machine):
+                dom = self.conn.defineXML(f"""<domain type='xen'>
+  <name>absent-{machine}</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='{machine}'>{ostype}</type>{boot}</os>
+</domain>""")
+                self.assertLibvirtError(E.VIR_ERR_CONFIG_UNSUPPORTED, dom.create)
+                dom.undefine()
+
 
 class TestCapsArm(CapsTestCase):
     profile = "arm64-gicv3"
