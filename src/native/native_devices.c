@@ -114,7 +114,15 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
         virBufferEscapeString(buf, block ? "<source dev='%s'/>\n" : "<source file='%s'/>\n",
                               xdisk.pdev_path);
     virBufferEscapeString(buf, "<backenddomain name='%s'/>\n", xdisk.backend_domname);
-    virBufferEscapeString(buf, "<target dev='%s'/>\n", xdisk.vdev);
+    /* xl, like libxl, takes the bus from the name alone. */
+    virBufferEscapeString(buf, "<target dev='%s'", xdisk.vdev);
+    if (STRPREFIX(xdisk.vdev, "hd"))
+        virBufferAddLit(buf, " bus='ide'");
+    else if (STRPREFIX(xdisk.vdev, "sd"))
+        virBufferAddLit(buf, " bus='scsi'");
+    else if (STRPREFIX(xdisk.vdev, "xvd"))
+        virBufferAddLit(buf, " bus='xen'");
+    virBufferAddLit(buf, "/>\n");
     if (!xdisk.readwrite && !xdisk.is_cdrom)
         virBufferAddLit(buf, "<readonly/>\n");
     virBufferAdjustIndent(buf, -2);
@@ -382,7 +390,7 @@ vxlNativeParsePcis(vxlNativeReader *r, virBuffer *buf)
             pci.rdm_policy != LIBXL_RDM_RESERVE_POLICY_STRICT)
             vxlNativeWarn(r, "pci", _("entry %d: dropped rdm_policy=%s: libvirt has no element for it"),
                           i + 1, libxl_rdm_reserve_policy_to_string(pci.rdm_policy));
-        if (pci.vfunc_mask)
+        if (pci.vfunc_mask == LIBXL_PCI_FUNC_ALL)
             vxlNativeWarn(r, "pci", _("entry %d: dropped the function wildcard: libvirt assigns functions one by one"),
                           i + 1);
         libxl_device_pci_dispose(&pci);
@@ -639,6 +647,8 @@ vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
     long videoram = -1;
     const char *model = NULL;
 
+    /* libxl enables VNC for an HVM guest unless told otherwise. */
+    d.vnc = true;
     if (vxlNativeGetBool(r, "vnc", &d.vnc) < 0 ||
         vxlNativeGetBool(r, "sdl", &d.sdl) < 0 ||
         vxlNativeGetBool(r, "opengl", &d.opengl) < 0 ||
@@ -658,7 +668,7 @@ vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
 
     if (nographic) {
         /* xl: no graphics at all, whatever else is set. */
-        if (d.vnc || d.sdl || spice)
+        if ((d.vnc && vxlNativeHas(r, "vnc")) || d.sdl || spice)
             vxlNativeWarn(r, "nographic", "%s", _("disables vnc=, sdl= and spice=, as with xl"));
         return 0;
     }
@@ -921,7 +931,11 @@ vxlNativeParseP9(vxlNativeReader *r, virBuffer *buf)
         }
         /* Xen's 9pfs backend has one security model, "none": files keep
          * their owners as they are, libvirt's passthrough. */
-        if (model && STRNEQ(model, "none")) {
+        if (!model) {
+            vxlNativeError(r, "p9", _("entry %d, '%s': needs security_model=, as xl does"), i + 1, spec);
+            return -1;
+        }
+        if (STRNEQ(model, "none")) {
             vxlNativeError(r, "p9", _("entry %d: security_model=%s: Xen knows only 'none'"), i + 1, model);
             return -1;
         }
