@@ -263,7 +263,7 @@ vxlCapsDomainFeatures(virDomainCaps *dc, const vxlCapsGuestKind *kind)
 }
 
 
-/* "a, b and c" lists for error messages. */
+/* "a, b, c": the lists error messages name. */
 static char *
 vxlCapsJoin(GPtrArray *names)
 {
