@@ -324,7 +324,12 @@ vxlNativeFormatClock(virBuffer *buf, const virDomainDef *def)
     case VIR_DOMAIN_CLOCK_OFFSET_VARIABLE:
         if (def->clock.data.variable.basis == VIR_DOMAIN_CLOCK_BASIS_LOCALTIME)
             virBufferAddLit(buf, "localtime = 1\n");
-        virBufferAsprintf(buf, "rtc_timeoffset = %lld\n", def->clock.data.variable.adjustment);
+        /* xl's grammar has no negative numbers; libxlutil reads a
+         * quoted one. */
+        if (def->clock.data.variable.adjustment < 0)
+            virBufferAsprintf(buf, "rtc_timeoffset = \"%lld\"\n", def->clock.data.variable.adjustment);
+        else
+            virBufferAsprintf(buf, "rtc_timeoffset = %lld\n", def->clock.data.variable.adjustment);
         break;
     case VIR_DOMAIN_CLOCK_OFFSET_TIMEZONE:
     case VIR_DOMAIN_CLOCK_OFFSET_ABSOLUTE:

@@ -166,8 +166,7 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
     if (net->ifname)
         virBufferAsprintf(&spec, ",vifname=%s", net->ifname);
     if (net->model == VIR_DOMAIN_NET_MODEL_NETFRONT) {
-        if (def->os.type == VIR_DOMAIN_OSTYPE_HVM)
-            virBufferAddLit(&spec, ",type=vif");
+        virBufferAddLit(&spec, ",type=vif");
     } else if (model) {
         virBufferAsprintf(&spec, ",model=%s", model);
     }
@@ -446,8 +445,11 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
         g_ptr_array_add(vfbs, g_steal_pointer(&joined));
         vxlNativeFormatList(buf, "vfb", vfbs);
     }
+    /* libxl's default for an HVM guest is a VNC display. */
     if (hvm && def->ngraphics == 0 && def->nvideos == 0)
         virBufferAddLit(buf, "nographic = 1\n");
+    else if (hvm && !vnc)
+        virBufferAddLit(buf, "vnc = 0\n");
 
     for (i = 0; i < def->nvideos; i++) {
         const virDomainVideoDef *v = def->videos[i];
@@ -455,7 +457,7 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
 
         if (i > 0)
             return vxlNativeFormatRefuse("a second <video>");
-        if (v->heads > 1 || v->accel || v->ram || v->vram64)
+        if (v->heads > 1 || v->accel || v->vram64)
             return vxlNativeFormatRefuse("<video> heads, acceleration or memory other than vram");
         switch ((virDomainVideoType)v->type) {
         case VIR_DOMAIN_VIDEO_TYPE_XEN:
@@ -478,6 +480,10 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
         }
         if (!hvm)
             return vxlNativeFormatRefuse("an emulated <video> for a PV or PVH guest");
+        /* What libvirt adds by itself to a guest with a display, as
+         * xl.cfg's absent vga= and videoram= mean. */
+        if (v->type == VIR_DOMAIN_VIDEO_TYPE_CIRRUS && v->vram == 16384 && def->ngraphics > 0)
+            continue;
         vxlNativeFormatString(buf, "vga", vga);
         if (v->vram) {
             if (v->vram % 1024)

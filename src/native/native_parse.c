@@ -35,7 +35,7 @@ struct _vxlNativeXML {
     virBuffer featuresXen;
     virBuffer clock;     /* <timer>s */
     char *clockAttrs;    /* <clock ...> */
-    bool firmwareBios;   /* <os firmware='bios'> */
+    const char *firmware; /* <os firmware='...'> */
     bool hostCPU;        /* <cpu mode='host-passthrough'/> */
     virBuffer pm;
     virBuffer lifecycle;
@@ -303,10 +303,8 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
             vxlNativeGetString(r, "boot", &boot) < 0)
             return -1;
         if (bios) {
-            if (STREQ(bios, "ovmf"))
-                virBufferAddLit(&x->os, "<loader type='pflash'/>\n");
-            else if (STREQ(bios, "seabios"))
-                ; /* written as <os firmware='bios'> below */
+            if (STREQ(bios, "ovmf") || STREQ(bios, "seabios"))
+                ; /* written as <os firmware='efi|bios'> below */
             else
                 vxlNativeWarn(r, "bios", _("dropped '%s': libvirt knows only SeaBIOS and OVMF for Xen"), bios);
         }
@@ -329,7 +327,10 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
             virBufferAsprintf(&x->os, "<boot dev='%s'/>\n",
                               vxlEnumXlToVirName(&vxlEnumBootDevice, xl));
         }
-        x->firmwareBios = bios && STREQ(bios, "seabios");
+        if (bios && STREQ(bios, "seabios"))
+            x->firmware = "bios";
+        else if (bios && STREQ(bios, "ovmf"))
+            x->firmware = "efi";
         return 0;
     }
 
@@ -587,7 +588,10 @@ vxlNativeBuildXML(vxlNativeReader *r)
         g_auto(GStrv) lines = g_strsplit(os, "\n", -1);
         size_t j;
 
-        virBufferAdd(&out, x.firmwareBios ? "<os firmware='bios'>\n" : "<os>\n", -1);
+        if (x.firmware)
+            virBufferAsprintf(&out, "<os firmware='%s'>\n", x.firmware);
+        else
+            virBufferAddLit(&out, "<os>\n");
         for (j = 0; lines[j]; j++) {
             if (*lines[j])
                 virBufferAsprintf(&out, "  %s\n", lines[j]);
