@@ -107,10 +107,16 @@ vxlDomainDeviceDefPostParse(virDomainDeviceDef *dev, const virDomainDef *def,
     if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
         virDomainDiskDef *disk = dev->data.disk;
 
-        /* libvirt already derived a bus from the target's prefix where
-         * it could (xvd -> xen, hd -> ide, sd -> scsi); what is left on
-         * the default is Xen's PV bus, the only one a PV guest has. */
-        if (disk->bus == VIR_DOMAIN_DISK_BUS_NONE)
+        /* This runs before libvirt derives a bus from the target name
+         * (hd -> ide, sd -> scsi, vd -> virtio, xvd -> xen, floppies ->
+         * fdc), so leave those to it; any other name (libvirt would say
+         * ide) gets Xen's PV bus, the only one every guest type has. */
+        if (disk->bus == VIR_DOMAIN_DISK_BUS_NONE &&
+            disk->device != VIR_DOMAIN_DISK_DEVICE_FLOPPY &&
+            !(disk->dst && (STRPREFIX(disk->dst, "hd") ||
+                            STRPREFIX(disk->dst, "sd") ||
+                            STRPREFIX(disk->dst, "vd") ||
+                            STRPREFIX(disk->dst, "ubd"))))
             disk->bus = VIR_DOMAIN_DISK_BUS_XEN;
     }
 
