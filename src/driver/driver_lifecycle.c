@@ -343,37 +343,42 @@ vxlDomainCheckGuestAlive(virDomainObj *vm, const char *what)
 }
 
 /*
- * Xen asks a guest to stop through its PV control node; for an HVM guest
- * without PV drivers libxl falls back to the ACPI power button. Both
- * modes are what the flags name; other modes (agent, initctl, signal)
- * do not exist for Xen guests.
+ * Ask the guest to power off or reboot. Xen asks through the guest's PV
+ * control node; for an HVM guest without PV drivers libxl falls back to
+ * the ACPI power button. Those are the two modes the flags name; the
+ * others (agent, initctl, signal) do not exist for Xen guests. The
+ * outcome arrives later as a guest shutdown (domain_shutdown.c); the
+ * recorded request only tells it whether the host or the guest began it.
  */
-int
-vxlDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
+static int
+vxlDomainRequestStop(virDomainPtr dom, unsigned int flags, bool reboot)
 {
     vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
+    vxlDomainPriv *priv;
+    bool *requested;
     int ret = -1;
     int rc;
 
-    virCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN |
-                  VIR_DOMAIN_SHUTDOWN_PARAVIRT, -1);
-
     if (!(vm = vxlDomainObjFromDomain(driver, dom)))
         return -1;
-    if (virDomainShutdownFlagsEnsureACL(dom->conn, vm->def, flags) < 0)
+    if ((reboot ? virDomainRebootEnsureACL(dom->conn, vm->def, flags) :
+                  virDomainShutdownFlagsEnsureACL(dom->conn, vm->def, flags)) < 0)
         goto cleanup;
     if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
         goto cleanup;
-    if (vxlDomainCheckGuestAlive(vm, "shut down") < 0)
+    if (vxlDomainCheckGuestAlive(vm, reboot ? "reboot" : "shut down") < 0)
         goto endjob;
 
-    vxlDomainPrivGet(vm)->shutdownRequested = true;
+    priv = vxlDomainPrivGet(vm);
+    requested = reboot ? &priv->rebootRequested : &priv->shutdownRequested;
+    *requested = true;
     vxlDomainBackendEnter(vm);
-    rc = vxlBackendDomainShutdown(driver->backend, vm->def->id);
+    rc = reboot ? vxlBackendDomainReboot(driver->backend, vm->def->id) :
+                  vxlBackendDomainShutdown(driver->backend, vm->def->id);
     vxlDomainBackendExit(vm);
     if (rc < 0) {
-        vxlDomainPrivGet(vm)->shutdownRequested = false;
+        *requested = false;
         goto endjob;
     }
     ignore_value(vxlDomainSaveStatus(driver, vm));
@@ -384,6 +389,14 @@ vxlDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
  cleanup:
     virDomainObjEndAPI(&vm);
     return ret;
+}
+
+int
+vxlDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
+{
+    virCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN |
+                  VIR_DOMAIN_SHUTDOWN_PARAVIRT, -1);
+    return vxlDomainRequestStop(dom, flags, false);
 }
 
 int
@@ -395,39 +408,9 @@ vxlDomainShutdown(virDomainPtr dom)
 int
 vxlDomainReboot(virDomainPtr dom, unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
-    virDomainObj *vm;
-    int ret = -1;
-    int rc;
-
     virCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN |
                   VIR_DOMAIN_REBOOT_PARAVIRT, -1);
-
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
-        return -1;
-    if (virDomainRebootEnsureACL(dom->conn, vm->def, flags) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
-    if (vxlDomainCheckGuestAlive(vm, "reboot") < 0)
-        goto endjob;
-
-    vxlDomainPrivGet(vm)->rebootRequested = true;
-    vxlDomainBackendEnter(vm);
-    rc = vxlBackendDomainReboot(driver->backend, vm->def->id);
-    vxlDomainBackendExit(vm);
-    if (rc < 0) {
-        vxlDomainPrivGet(vm)->rebootRequested = false;
-        goto endjob;
-    }
-    ignore_value(vxlDomainSaveStatus(driver, vm));
-    ret = 0;
-
- endjob:
-    vxlDomainJobEnd(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
-    return ret;
+    return vxlDomainRequestStop(dom, flags, true);
 }
 
 /* ---------- pause / resume ---------- */
