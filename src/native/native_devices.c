@@ -16,6 +16,7 @@
  */
 #include "vxl_internal.h"
 
+#include <errno.h>
 #include <libxl.h>
 #include <libxl_utils.h>
 
@@ -51,6 +52,73 @@ vxlNativeSplitPair(const char *token, char **k, const char **v)
 
 /* ---- disk= ---------------------------------------------------------- */
 
+/* @name after @prefix as libxl's device_virtdisk_matches() reads it: drive
+ * letters a..z, aa.. (bijective base 26) up to @maxDisk, then an optional
+ * partition 1..@maxPart. */
+static bool
+vxlNativeVdevMatches(const char *name, const char *prefix,
+                     long maxDisk, long maxPart)
+{
+    const char *p;
+    long disk = -1;
+
+    if (!STRPREFIX(name, prefix))
+        return false;
+    p = name + strlen(prefix);
+    if (!g_ascii_islower(*p))
+        return false;
+    for (; g_ascii_islower(*p); p++) {
+        disk = (disk + 1) * 26 + (*p - 'a');
+        if (disk > maxDisk)
+            return false;
+    }
+    if (*p) {
+        long part = 0;
+
+        for (; g_ascii_isdigit(*p); p++) {
+            part = part * 10 + (*p - '0');
+            if (part > maxPart)
+                return false;
+        }
+        if (*p || part < 1)
+            return false;
+    }
+    return true;
+}
+
+
+/*
+ * Whether libxl takes @vdev as a disk's name (libxl__device_disk_dev_number
+ * in Xen 4.17): xvd<letters>[part] up to 2^20 disks, d<N>p<M>, a number,
+ * hd[a-d][1-63], sd[a-p][1-15]. xl create refuses any other; refusing it
+ * here also keeps libvirt from adding an IDE or SCSI controller for every
+ * disk index a name like "hdzzzzz" implies.
+ */
+static bool
+vxlNativeVdevValid(const char *vdev)
+{
+    unsigned long long n;
+    int disk;
+    int part;
+    int used = -1;
+    char *end;
+
+    if (sscanf(vdev, "d%dp%d%n", &disk, &part, &used) >= 2 &&
+        used == (int)strlen(vdev) && disk >= 0 && disk < (1 << 20) &&
+        part >= 0 && part < 256)
+        return true;
+    if (vxlNativeVdevMatches(vdev, "xvd", (1 << 20) - 1, 255))
+        return true;
+    if (g_ascii_isdigit(*vdev)) {
+        errno = 0;
+        n = strtoull(vdev, &end, 0);
+        return !errno && !*end && n <= INT_MAX;
+    }
+    return vxlNativeVdevMatches(vdev, "hd", 3, 63) ||
+           vxlNativeVdevMatches(vdev, "sd", 15, 15);
+}
+
+
 static int
 vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int index)
 {
@@ -69,6 +137,12 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
     if (!xdisk.vdev) {
         vxlNativeError(r, "disk", _("entry %d, '%s': no virtual device (vdev=)"),
                        index + 1, spec);
+        goto cleanup;
+    }
+
+    if (!vxlNativeVdevValid(xdisk.vdev)) {
+        vxlNativeError(r, "disk", _("entry %d, '%s': '%s' is not a virtual device xl accepts (xvdX, hda-hdd, sda-sdp, dNpM or a number)"),
+                       index + 1, spec, xdisk.vdev);
         goto cleanup;
     }
 

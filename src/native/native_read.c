@@ -139,6 +139,7 @@ int
 vxlNativeReaderOpen(vxlNativeReader *r, const char *data, size_t len,
                     const char *source, GPtrArray *warnings)
 {
+    const char *nul;
     int rc;
 
     memset(r, 0, sizeof(*r));
@@ -149,6 +150,19 @@ vxlNativeReaderOpen(vxlNativeReader *r, const char *data, size_t len,
 
     if (len > INT_MAX) {
         virReportError(VIR_ERR_CONF_SYNTAX, _("%s: too large for an xl.cfg"), source);
+        return -1;
+    }
+    /* libxlutil's lexer asserts (aborting the daemon) on a NUL inside a
+     * quoted string, and xl.cfg is text: refuse it here, with its line. */
+    if ((nul = memchr(data, '\0', len))) {
+        const char *p;
+        int line = 1;
+
+        for (p = data; p < nul; p++)
+            line += *p == '\n';
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       _("%s:%d: malformed xl.cfg: a NUL byte, not text"),
+                       source, line);
         return -1;
     }
     if (!(r->report = open_memstream(&r->reportBuf, &r->reportLen)) ||

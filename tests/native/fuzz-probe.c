@@ -1,0 +1,5 @@
+/* meson's check that clang can build a libFuzzer target. */
+#include <stddef.h>
+#include <stdint.h>
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) { return 0; }
