@@ -10,6 +10,8 @@
  *    hd* targets, which are emulated IDE as in xl;
  *  - x86_64 HVM guests always have PAE;
  *  - <os firmware='efi'|'bios'> is accepted (firmware auto-selection);
+ *  - libxl-only options are read from the project's XML namespace
+ *    (<virtxl:devicemodel>, <virtxl:rdm>, <virtxl:pci>: translate_xmlns.c);
  *  - what Xen cannot honour is refused by translate/'s validators, so
  *    that a define fails instead of a later start.
  */
@@ -186,6 +188,8 @@ vxlDomainXMLOptionNew(void)
                     VIR_DOMAIN_DEF_FEATURE_NET_MODEL_STRING,
     };
 
+    /* The project's namespace (translate_xmlns.c): device model
+     * arguments, stub domains, PCI options libvirt lacks. */
     return virDomainXMLOptionNew(&config, &vxlDomainPrivateDataCallbacks,
-                                 NULL, NULL, NULL, NULL);
+                                 &vxlTranslateXMLNamespace, NULL, NULL, NULL);
 }

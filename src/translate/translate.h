@@ -49,6 +49,49 @@ int vxlTranslateHostdevUSB(const virDomainDef *def, const virDomainHostdevDef *h
                            libxl_device_usbdev *xusb);
 int vxlValidateController(const virDomainDef *def, const virDomainControllerDef *cont);
 
+/*
+ * The project's XML namespace (VXL_XMLNS_URI, prefix "virtxl"): what
+ * libxl can do and libvirt's domain XML cannot say. Direct children of
+ * <domain>, parsed and formatted by libvirt through vxlTranslateXMLNamespace
+ * (translate_xmlns.c has the syntax), kept in def->namespaceData:
+ *   <virtxl:devicemodel>  device model version, path, stub domain, args
+ *   <virtxl:rdm>          domain-wide reserved device memory policy
+ *   <virtxl:pci>          options of one PCI <hostdev>, by address or alias
+ */
+typedef struct _vxlXMLNSPci vxlXMLNSPci;
+struct _vxlXMLNSPci {
+    char *alias;                  /* the hostdev's <alias name>, or NULL */
+    virPCIDeviceAddress addr;     /* its host address, when alias is NULL */
+    virTristateBool permissive;
+    virTristateBool msitranslate;
+    virTristateBool powerMgmt;
+    int rdmPolicy;                /* libxl_rdm_reserve_policy; -1 unset */
+};
+
+typedef struct _vxlXMLNSDef vxlXMLNSDef;
+struct _vxlXMLNSDef {
+    char **args;                  /* b_info.extra (NULL-terminated) */
+    char **argsHVM;               /* b_info.extra_hvm */
+    char **argsPV;                /* b_info.extra_pv */
+    int dmVersion;                /* libxl_device_model_version; -1 unset */
+    char *dmPath;                 /* b_info.device_model */
+    virTristateBool stubdomain;   /* b_info.device_model_stubdomain */
+    unsigned int stubdomainMemMB; /* b_info.stubdomain_memkb / 1024; 0 unset */
+    int rdmStrategy;              /* b_info.u.hvm.rdm; -1 unset */
+    int rdmPolicy;                /* -1 unset */
+    unsigned int rdmMemBoundaryMB; /* 0 unset */
+    vxlXMLNSPci *pcis;
+    size_t npcis;
+};
+
+extern virXMLNamespace vxlTranslateXMLNamespace;
+
+/* @def's namespace data, or NULL when it has none. */
+const vxlXMLNSDef *vxlTranslateXMLNSGet(const virDomainDef *def);
+/* The <virtxl:pci> entry for @hostdev, or NULL. */
+const vxlXMLNSPci *vxlTranslateXMLNSFindPci(const virDomainDef *def,
+                                           const virDomainHostdevDef *hostdev);
+
 /* libxl_domain_config as JSON, the way xl and libxl print it; needs no
  * libxl_ctx. Returns NULL with an error reported on failure. */
 char *vxlTranslateConfigToJSON(libxl_domain_config *dcfg);

@@ -33,6 +33,7 @@ static const vxlTranslateClass vxlTranslateClasses[] = {
     { .name = "chardev", .validate = vxlValidateChardev, .translate = vxlTranslateChardev },
     { .name = "hostdev", .validate = vxlValidateHostdevList, .translate = vxlTranslateHostdevList },
     { .name = "misc", .validate = vxlValidateMisc, .translate = vxlTranslateMisc },
+    { .name = "xmlns", .validate = vxlValidateXMLNS, .translate = vxlTranslateXMLNS },
 };
 
 

@@ -10,6 +10,9 @@
  * (usbctrls: Xen's PV USB controllers). Other controllers libvirt adds by
  * itself (ide, scsi, pci root, xenbus) need nothing here.
  *
+ * Per-device options libvirt lacks (permissive, msitranslate,
+ * power_mgmt, rdm_policy) come from <virtxl:pci> (translate_xmlns.c).
+ *
  * Refuses what libxl cannot assign: capability hostdevs, SCSI, mdev and
  * SCSI-host hostdevs, VFIO or KVM backends, USB devices named only by
  * vendor and product (libxl needs the host bus and address), guest PCI
@@ -81,6 +84,8 @@ vxlTranslateHostdevPCI(const virDomainDef *def, const virDomainHostdevDef *hostd
                        libxl_device_pci *xpci)
 {
     const virPCIDeviceAddress *addr = &hostdev->source.subsys.u.pci.addr;
+    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    const vxlXMLNSPci *opts = vxlTranslateXMLNSFindPci(def, hostdev);
 
     if (vxlValidateHostdev(def, hostdev) < 0)
         return -1;
@@ -95,6 +100,20 @@ vxlTranslateHostdevPCI(const virDomainDef *def, const virDomainHostdevDef *hostd
     /* managed='yes': the device is taken from its host driver and bound
      * to pciback at start, which libxl does itself with seize. */
     xpci->seize = hostdev->managed;
+
+    /* Options libvirt has no element for, from <virtxl:pci>. As in xl, a
+     * device without its own rdm_policy takes the domain's <virtxl:rdm
+     * policy> (libxl would otherwise use its own default, strict). */
+    if (opts) {
+        xpci->permissive = opts->permissive == VIR_TRISTATE_BOOL_YES;
+        xpci->msitranslate = opts->msitranslate == VIR_TRISTATE_BOOL_YES;
+        xpci->power_mgmt = opts->powerMgmt == VIR_TRISTATE_BOOL_YES;
+        if (opts->rdmPolicy >= 0)
+            xpci->rdm_policy = opts->rdmPolicy;
+    }
+    if (xpci->rdm_policy == LIBXL_RDM_RESERVE_POLICY_INVALID && ns &&
+        ns->rdmPolicy >= 0 && def->os.type == VIR_DOMAIN_OSTYPE_HVM)
+        xpci->rdm_policy = ns->rdmPolicy;
     return 0;
 }
 

@@ -71,6 +71,12 @@ int vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg);
 int vxlValidateMisc(const virDomainDef *def);
 int vxlTranslateMisc(const virDomainDef *def, libxl_domain_config *dcfg);
 
+/* translate_xmlns.c: the project's XML namespace (device model, stub
+ * domain, reserved device memory); its per-PCI options are applied by
+ * vxlTranslateHostdevPCI(). */
+int vxlValidateXMLNS(const virDomainDef *def);
+int vxlTranslateXMLNS(const virDomainDef *def, libxl_domain_config *dcfg);
+
 /* An empty libxl bitmap of @nbits bits, allocated without a libxl_ctx;
  * and one holding the bits of a libvirt bitmap. */
 void vxlTranslateBitmapAlloc(libxl_bitmap *bitmap, unsigned int nbits);

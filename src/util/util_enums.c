@@ -84,12 +84,40 @@ const vxlEnumTable vxlEnumBootDevice =
     VXL_ENUM_TABLE("boot device", vxlBootDeviceRows, VIR_DOMAIN_BOOT_LAST,
                    virDomainBootTypeToString);
 
+/* The project's XML namespace (translate_xmlns.c) spells these as xl.cfg
+ * does: <virtxl:devicemodel version>, <virtxl:rdm strategy policy>,
+ * <virtxl:pci rdm_policy>. libvirt has no element for them. */
+static const vxlEnumRow vxlDeviceModelVersionRows[] = {
+    { -1, "qemu-xen", LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN, "qemu-xen" },
+    { -1, "qemu-xen-traditional", LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN_TRADITIONAL,
+      "qemu-xen-traditional" },
+};
+const vxlEnumTable vxlEnumDeviceModelVersion =
+    VXL_ENUM_TABLE("device model version", vxlDeviceModelVersionRows, 0, NULL);
+
+static const vxlEnumRow vxlRdmStrategyRows[] = {
+    { -1, "host", LIBXL_RDM_RESERVE_STRATEGY_HOST, "host" },
+    { -1, "ignore", LIBXL_RDM_RESERVE_STRATEGY_IGNORE, "ignore" },
+};
+const vxlEnumTable vxlEnumRdmStrategy =
+    VXL_ENUM_TABLE("rdm strategy", vxlRdmStrategyRows, 0, NULL);
+
+static const vxlEnumRow vxlRdmPolicyRows[] = {
+    { -1, "strict", LIBXL_RDM_RESERVE_POLICY_STRICT, "strict" },
+    { -1, "relaxed", LIBXL_RDM_RESERVE_POLICY_RELAXED, "relaxed" },
+};
+const vxlEnumTable vxlEnumRdmPolicy =
+    VXL_ENUM_TABLE("rdm policy", vxlRdmPolicyRows, 0, NULL);
+
 const vxlEnumTable *const vxlEnumTables[] = {
     &vxlEnumDomainType,
     &vxlEnumLifecycle,
     &vxlEnumDiskFormat,
     &vxlEnumDiskBackend,
     &vxlEnumBootDevice,
+    &vxlEnumDeviceModelVersion,
+    &vxlEnumRdmStrategy,
+    &vxlEnumRdmPolicy,
 };
 const size_t vxlEnumTablesCount = G_N_ELEMENTS(vxlEnumTables);
 

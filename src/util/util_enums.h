@@ -51,6 +51,10 @@ extern const vxlEnumTable vxlEnumDiskFormat;
 extern const vxlEnumTable vxlEnumDiskBackend;
 /* <os><boot dev> <-> a letter of b_info.u.hvm.boot <-> boot= */
 extern const vxlEnumTable vxlEnumBootDevice;
+/* <virtxl:devicemodel version>, <virtxl:rdm strategy>, rdm_policy. */
+extern const vxlEnumTable vxlEnumDeviceModelVersion;
+extern const vxlEnumTable vxlEnumRdmStrategy;
+extern const vxlEnumTable vxlEnumRdmPolicy;
 
 /* Every table above, for the reversibility test. */
 extern const vxlEnumTable *const vxlEnumTables[];

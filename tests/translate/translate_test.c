@@ -3,7 +3,9 @@
  *
  * The folder is the list of cases. For every tests/translate/<case>.xml:
  *
- *   1. the XML must validate against libvirt's domain schema;
+ *   1. the XML must validate against libvirt's domain schema (after the
+ *      project's own namespace, which that schema does not know, is
+ *      taken out);
  *   2. it is parsed with the driver's own parser config (post-parse
  *      defaults and the translators' validators, exactly as a define),
  *      then translated with vxlTranslateDomain();
@@ -11,6 +13,8 @@
  *      libxl_domain_config as libxl prints it) or, for a refusal, with
  *      <case>.err: the VIR_ERR_* code name on the first line, libvirt's
  *      full message on the second;
+ *   3a. a parsed def formatted, parsed and formatted again reads the
+ *      same (define then dumpxml keeps everything, our namespace too);
  *   4. for a refusal that comes from our validators, the same def is
  *      parsed again without validation and handed to vxlTranslateDomain()
  *      directly: it must refuse with the validators' error and leave the
@@ -32,6 +36,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virstring.h"
+#include "virtxl/virtxl.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
@@ -149,6 +154,28 @@ vxlTestSchemaLoad(vxlTestCtx *ctx)
 }
 
 
+/* libvirt's schema knows its own namespaces only: the project's elements
+ * (children of <domain> in VXL_XMLNS_URI, see translate_xmlns.c) are
+ * taken out before validating the rest; our parse hook checks them. */
+static void
+vxlTestDropOwnNamespace(xmlDocPtr doc)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    xmlNodePtr n = root ? root->children : NULL;
+
+    while (n) {
+        xmlNodePtr next = n->next;
+
+        if (n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+            STREQ((const char *)n->ns->href, VXL_XMLNS_URI)) {
+            xmlUnlinkNode(n);
+            xmlFreeNode(n);
+        }
+        n = next;
+    }
+}
+
+
 static int
 vxlTestSchemaValidate(vxlTestCtx *ctx, const char *xmlfile, const char *xml)
 {
@@ -159,6 +186,7 @@ vxlTestSchemaValidate(vxlTestCtx *ctx, const char *xmlfile, const char *xml)
     g_string_truncate(ctx->schemaErrors, 0);
     if (!doc)
         goto cleanup;
+    vxlTestDropOwnNamespace(doc);
     if (!(vctxt = xmlRelaxNGNewValidCtxt(ctx->schema)))
         goto cleanup;
     xmlRelaxNGSetValidErrors(vctxt, vxlTestSchemaError, vxlTestSchemaError,
@@ -176,9 +204,38 @@ vxlTestSchemaValidate(vxlTestCtx *ctx, const char *xmlfile, const char *xml)
 }
 
 
+/* What define then dumpxml keep: @def formatted, parsed again and
+ * formatted again must read the same, so nothing (the project's
+ * namespace included) is lost between define and start. */
+static int
+vxlTestRoundTrip(vxlTestCtx *ctx, const char *xmlfile, virDomainDef *def)
+{
+    unsigned int fmt = VIR_DOMAIN_DEF_FORMAT_INACTIVE | VIR_DOMAIN_DEF_FORMAT_SECURE;
+    g_autofree char *first = virDomainDefFormat(def, ctx->xmlopt, fmt);
+    g_autoptr(virDomainDef) again = NULL;
+    g_autofree char *second = NULL;
+
+    if (!first ||
+        !(again = virDomainDefParseString(first, ctx->xmlopt, NULL,
+                                          VIR_DOMAIN_DEF_PARSE_INACTIVE)) ||
+        !(second = virDomainDefFormat(again, ctx->xmlopt, fmt))) {
+        fprintf(stderr, "FAIL %s: formatting and parsing again failed: %s\n",
+                xmlfile, virGetLastErrorMessage());
+        return -1;
+    }
+    if (STRNEQ(first, second)) {
+        fprintf(stderr, "FAIL %s: does not survive define and dumpxml\n", xmlfile);
+        vxlTestPrintDiff(xmlfile, first, second);
+        return -1;
+    }
+    return 0;
+}
+
+
 /* Parse and translate @xml: the JSON, or the error as a .err text. */
 static char *
-vxlTestTranslate(vxlTestCtx *ctx, const char *xml, bool *refused)
+vxlTestTranslate(vxlTestCtx *ctx, const char *xmlfile, const char *xml,
+                 bool *refused)
 {
     g_autoptr(virDomainDef) def = NULL;
     libxl_domain_config dcfg;
@@ -190,6 +247,8 @@ vxlTestTranslate(vxlTestCtx *ctx, const char *xml, bool *refused)
     if (!(def = virDomainDefParseString(xml, ctx->xmlopt, NULL,
                                         VIR_DOMAIN_DEF_PARSE_INACTIVE)))
         return vxlTestErrorText();
+    if (vxlTestRoundTrip(ctx, xmlfile, def) < 0)
+        return g_strdup("round trip failed\n");
 
     libxl_domain_config_init(&dcfg);
     if (vxlTranslateDomain(def, &dcfg) < 0) {
@@ -308,7 +367,7 @@ vxlTestCase(vxlTestCtx *ctx, const char *name)
     if (vxlTestSchemaValidate(ctx, xmlfile, xml) < 0)
         return -1;
 
-    actual = vxlTestTranslate(ctx, xml, &refused);
+    actual = vxlTestTranslate(ctx, xmlfile, xml, &refused);
     expfile = refused ? errfile : jsonfile;
 
     if (ctx->regenerate)
