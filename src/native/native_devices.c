@@ -555,6 +555,10 @@ vxlNativeParseSerials(vxlNativeReader *r, virBuffer *buf)
     if (vxlNativeGetStringOrList(r, "serial", items) < 0)
         return -1;
     for (i = 0; i < items->len; i++) {
+        /* qemu's -serial none: no device on that port (xl's and libvirt's
+         * spelling of "no serial port"); the next one keeps its number. */
+        if (STREQ(g_ptr_array_index(items, i), "none"))
+            continue;
         if (vxlNativeParseChardev(r, "serial", buf, "serial",
                                   g_ptr_array_index(items, i), i) < 0)
             return -1;

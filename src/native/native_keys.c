@@ -21,8 +21,8 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "pool", N_("cpupools are host configuration; libvirt has no element for them") },
     { "seclabel", N_("XSM/FLASK labels have no libvirt security driver for Xen") },
     { "init_seclabel", N_("XSM/FLASK labels have no libvirt security driver for Xen") },
-    { "max_grant_frames", NOXML }, { "max_maptrack_frames", NOXML },
-    { "max_grant_version", NOXML }, { "max_event_channels", NOXML },
+    { "max_grant_frames", N_("not converted yet: <controller type='xenbus' maxGrantFrames>") }, { "max_maptrack_frames", NOXML },
+    { "max_grant_version", NOXML }, { "max_event_channels", N_("not converted yet: <controller type='xenbus' maxEventChannels>") },
     { "nomigrate", NOXML }, { "driver_domain", NOXML },
     { "device_tree", ARM }, { "vmtrace_buf_kb", NOXML },
     /* cpus and memory */
@@ -46,7 +46,7 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "boot", NULL }, { "bios", NULL },
     { "firmware", N_("not converted yet: PV/PVH firmware (pvgrub) selection; use kernel=") },
     { "bios_path_override", N_("libvirt's Xen guests use the firmware Xen was built with") },
-    { "acpi_firmware", NOXML }, { "smbios_firmware", NOXML },
+    { "acpi_firmware", N_("not converted yet: <os><acpi><table type='slic'>") }, { "smbios_firmware", NOXML },
     { "pvshim", NOXML }, { "pvshim_path", NOXML }, { "pvshim_cmdline", NOXML },
     { "pvshim_extra", NOXML },
     /* devices */
@@ -99,9 +99,9 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "stubdomain_kernel", N_("libvirt has no stub domains") },
     { "stubdomain_ramdisk", N_("libvirt has no stub domains") },
     { "stubdomain_cmdline", N_("libvirt has no stub domains") },
-    { "device_model_args", N_("libvirt's Xen driver passes no extra device model arguments") },
-    { "device_model_args_pv", N_("libvirt's Xen driver passes no extra device model arguments") },
-    { "device_model_args_hvm", N_("libvirt's Xen driver passes no extra device model arguments") },
+    { "device_model_args", N_("this driver does not register libvirt's <xen:commandline> namespace") },
+    { "device_model_args_pv", N_("this driver does not register libvirt's <xen:commandline> namespace") },
+    { "device_model_args_hvm", N_("this driver does not register libvirt's <xen:commandline> namespace") },
     { "device_model_user", HOST }, { "dm_restrict", NOXML },
     { "xend_suspend_evtchn_compat", NOXML },
 };

@@ -35,4 +35,5 @@ int vxlToolHostProfile(int argc, char **argv);
 /* tool_convert.c */
 int vxlToolXL2XML(int argc, char **argv);
 int vxlToolXML2XL(int argc, char **argv);
+int vxlToolXML2XML(int argc, char **argv);
 int vxlToolConvertDir(int argc, char **argv);

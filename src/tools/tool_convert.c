@@ -3,6 +3,7 @@
  *
  *   virtxl xl2xml FILE.cfg      domain XML on stdout, dropped keys on stderr
  *   virtxl xml2xl FILE.xml      xl.cfg on stdout
+ *   virtxl xml2xml FILE.xml     domain XML as the driver parses and formats it
  *   virtxl convert-dir DIR [OUTDIR]
  *                               each DIR/NAME.cfg to OUTDIR/NAME.xml (default
  *                               DIR), one line per file on stdout
@@ -73,6 +74,33 @@ vxlToolXML2XL(int argc, char **argv)
         return 1;
     }
     fputs(cfg, stdout);
+    return 0;
+}
+
+
+/* Domain XML as the driver keeps it: parsed with its parser config
+ * (post-parse defaults, validation) and formatted inactive, so that two
+ * spellings of one domain compare equal (tests/native/check-peer). */
+int
+vxlToolXML2XML(int argc, char **argv)
+{
+    g_autofree char *xml = NULL;
+    g_autofree char *out = NULL;
+    g_autoptr(virDomainDef) def = NULL;
+
+    if (argc != 2) {
+        fprintf(stderr, "%s\n", _("usage: virtxl xml2xml FILE.xml"));
+        return 2;
+    }
+    if (virFileReadAll(argv[1], VXL_TOOL_MAX_FILE, &xml) < 0 ||
+        !(def = virDomainDefParseString(xml, vxlToolXMLOption(), NULL,
+                                        VIR_DOMAIN_DEF_PARSE_INACTIVE)) ||
+        !(out = virDomainDefFormat(def, vxlToolXMLOption(),
+                                   VIR_DOMAIN_DEF_FORMAT_INACTIVE))) {
+        vxlToolReportError(argv[1]);
+        return 1;
+    }
+    fputs(out, stdout);
     return 0;
 }
 

@@ -28,6 +28,8 @@ static const vxlToolCommand vxlToolCommands[] = {
     { "xl2xml", "FILE.cfg", N_("convert an xl.cfg to domain XML; dropped keys are listed on stderr"),
       vxlToolXL2XML },
     { "xml2xl", "FILE.xml", N_("convert domain XML to an xl.cfg"), vxlToolXML2XL },
+    { "xml2xml", "FILE.xml", N_("parse domain XML as the driver does and format it (for comparisons)"),
+      vxlToolXML2XML },
     { "convert-dir", "DIR", N_("convert every *.cfg in DIR to DIR/*.xml, reporting per file"),
       vxlToolConvertDir },
     { "caps", "--profile P", N_("print the <capabilities> of a host profile"),
