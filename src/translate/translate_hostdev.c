@@ -36,6 +36,15 @@ vxlValidateHostdev(const virDomainDef *def, const virDomainHostdevDef *hostdev)
                        _("<hostdev mode='capabilities'> is not supported by Xen: use mode='subsystem'"));
         return -1;
     }
+    /* libxl fails the whole start when a device is missing: it cannot
+     * go on without one, as 'requisite' and 'optional' ask. */
+    if (hostdev->startupPolicy == VIR_DOMAIN_STARTUP_POLICY_REQUISITE ||
+        hostdev->startupPolicy == VIR_DOMAIN_STARTUP_POLICY_OPTIONAL) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<hostdev><source startupPolicy='%s'> is not supported by Xen: libxl fails the start when the device is missing; use 'mandatory' or leave it out"),
+                       virDomainStartupPolicyTypeToString(hostdev->startupPolicy));
+        return -1;
+    }
     switch (subsys->type) {
     case VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI:
         if (subsys->u.pci.backend != VIR_DOMAIN_HOSTDEV_PCI_BACKEND_DEFAULT &&

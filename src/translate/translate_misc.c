@@ -93,6 +93,20 @@ vxlValidateMisc(const virDomainDef *def)
         vxlMiscRefuse(def->nsysinfo, "sysinfo", _("libxl takes SMBIOS tables only as a binary file")) < 0)
         return -1;
 
+    /* libxl has ms_vm_genid for HVM guests, but no xl.cfg key sets it and
+     * libvirt's <genid/> without a value asks the driver to generate one
+     * per start: not mapped yet, so refused rather than dropped. */
+    if (def->genidRequested) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<genid> is not supported by the Xen driver yet: libxl's VM generation ID is not mapped"));
+        return -1;
+    }
+    if (def->sec) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<launchSecurity> is not supported by Xen: Xen 4.17 has no confidential guests (SEV, SEV-SNP, s390 PV)"));
+        return -1;
+    }
+
     if (def->os.smbios_mode != VIR_DOMAIN_SMBIOS_NONE) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("<os><smbios> is not supported by Xen: libxl takes SMBIOS tables only as a binary file"));
