@@ -59,6 +59,14 @@ int vxlDomainSaveStatus(vxlDriver *driver, virDomainObj *vm);
 /* Remove a transient domain that is no longer active from the list. */
 void vxlDomainRemoveIfTransient(vxlDriver *driver, virDomainObj *vm);
 
+/* --- libvirt networks (domain_network.c) --- */
+
+/* Give every <interface type='network'> of the live @def a port and its
+ * bridge; on failure none is held. */
+int vxlDomainNetworkPrepare(virDomainDef *def);
+/* Release the ports of @def's interfaces (stop, failed start). */
+void vxlDomainNetworkRelease(virDomainDef *def);
+
 /* --- guest shutdown handling (domain_shutdown.c) --- */
 
 /* The backend's event callbacks (the driver passes them at open). */

@@ -75,6 +75,7 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     uint32_t domid = 0;
     bool created = false;
     bool transient = false;
+    bool networks = false;
     int rc;
 
     if (virDomainObjIsActive(vm)) {
@@ -97,7 +98,10 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     transient = true;
 
     if (vxlValidateDomain(vm->def) < 0 ||
-        vxlTranslateDomain(vm->def, &dcfg) < 0)
+        vxlDomainNetworkPrepare(vm->def) < 0)
+        goto error;
+    networks = true;
+    if (vxlTranslateDomain(vm->def, &dcfg) < 0)
         goto error;
 
     vxlDomainStartSlotAcquire(driver);
@@ -157,6 +161,8 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     if (created)
         virDomainDeleteConfig(driver->cfg->stateDir, NULL, vm);
     vm->def->id = -1;
+    if (networks)
+        vxlDomainNetworkRelease(vm->def);
     if (transient)
         virDomainObjRemoveTransientDef(vm);
     virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, oldReason);

@@ -25,6 +25,8 @@ vxlDomainCleanup(vxlDriver *driver, virDomainObj *vm,
     priv->rebootRequested = false;
     priv->startedAt = 0;
 
+    vxlDomainNetworkRelease(vm->def);
+
     if (virDomainDeleteConfig(driver->cfg->stateDir, NULL, vm) < 0)
         VIR_WARN("cannot remove status file of domain %s", vm->def->name);
 

@@ -33,11 +33,13 @@ libvirt.registerErrorHandler(lambda ctx, err: None, None)
 class Daemon:
     """A private libvirtd under a temporary root."""
 
-    def __init__(self, backend="sim", profile="intel-2s-vtd", conf=()):
+    def __init__(self, backend="sim", profile="intel-2s-vtd", conf=(),
+                 network=False):
         self.root = tempfile.mkdtemp(prefix="vxl-test-")
         self.backend = backend
         self.profile = profile
         self.conf = list(conf)
+        self.network = network
         self.uri = None
 
     def start(self):
@@ -45,6 +47,8 @@ class Daemon:
                 "--profile", self.profile]
         for line in self.conf:
             args += ["--conf", line]
+        if self.network:
+            args.append("--with-network")
         env = dict(os.environ, VIRTXL_BUILD=BUILD)
         out = subprocess.run(args, check=True, capture_output=True,
                              text=True, env=env)
@@ -225,10 +229,11 @@ class DaemonTestCase(unittest.TestCase):
     backend = "sim"
     profile = "intel-2s-vtd"
     conf = ()
+    network = False
 
     @classmethod
     def setUpClass(cls):
-        cls.daemon = Daemon(cls.backend, cls.profile, cls.conf)
+        cls.daemon = Daemon(cls.backend, cls.profile, cls.conf, cls.network)
         cls.daemon.start()
 
     @classmethod

@@ -1,0 +1,93 @@
+/*
+ * domain_network.c: <interface type='network'> becomes a bridge at start.
+ *
+ * Translators are pure, so they only know bridges. Before translating,
+ * each interface on a libvirt network asks the network driver for a port
+ * (virDomainNetAllocateActualDevice); the network answers with the bridge
+ * the vif joins. Xen's vifs can only join a bridge, so networks that hand
+ * out other kinds of device (macvtap "direct" pools, SR-IOV hostdev pools)
+ * are refused, naming the network. Ports are released when the domain
+ * stops, or at once when its start fails.
+ */
+#include "vxl_internal.h"
+
+#include "domain.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.domain_network");
+
+static bool
+vxlDomainNetHasPort(const virDomainNetDef *net)
+{
+    return net->type == VIR_DOMAIN_NET_TYPE_NETWORK && net->data.network.actual;
+}
+
+int
+vxlDomainNetworkPrepare(virDomainDef *def)
+{
+    g_autoptr(virConnect) conn = NULL;
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        virDomainNetDef *net = def->nets[i];
+        virDomainNetType actual;
+
+        if (net->type != VIR_DOMAIN_NET_TYPE_NETWORK)
+            continue;
+        if (!conn && !(conn = virGetConnectNetwork())) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("<interface type='network'> on network '%s' needs libvirt's network driver, which this daemon does not have: %s"),
+                           net->data.network.name, virGetLastErrorMessage());
+            goto error;
+        }
+        if (virDomainNetAllocateActualDevice(conn, def, net) < 0)
+            goto error;
+
+        actual = virDomainNetGetActualType(net);
+        if ((actual != VIR_DOMAIN_NET_TYPE_BRIDGE &&
+             actual != VIR_DOMAIN_NET_TYPE_NETWORK) ||
+            !virDomainNetGetActualBridgeName(net)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("network '%s' gives its interfaces devices of type '%s', but a Xen vif can only join a bridge"),
+                           net->data.network.name,
+                           virDomainNetTypeToString(actual));
+            goto error;
+        }
+        VIR_DEBUG("interface %zu of %s joins bridge %s of network %s", i,
+                  def->name, virDomainNetGetActualBridgeName(net),
+                  net->data.network.name);
+    }
+    return 0;
+
+ error:
+    vxlDomainNetworkRelease(def);
+    return -1;
+}
+
+void
+vxlDomainNetworkRelease(virDomainDef *def)
+{
+    g_autoptr(virConnect) conn = NULL;
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        virDomainNetDef *net = def->nets[i];
+
+        if (!vxlDomainNetHasPort(net))
+            continue;
+        if (!conn && !(conn = virGetConnectNetwork())) {
+            VIR_WARN("cannot release the port of %s on network %s: %s",
+                     def->name, net->data.network.name,
+                     virGetLastErrorMessage());
+            return;
+        }
+        if (virDomainNetReleaseActualDevice(conn, def, net) < 0)
+            VIR_WARN("cannot release the port of %s on network %s: %s",
+                     def->name, net->data.network.name,
+                     virGetLastErrorMessage());
+        g_clear_pointer(&net->data.network.actual, virDomainActualNetDefFree);
+    }
+}
