@@ -22,3 +22,9 @@
 
 /* Directories under the daemon's roots (cf. libvirt's libxl driver). */
 #define VXL_DIR_NAME "libxl"
+
+/* Video RAM libxl gives an emulated card with qemu-xen, in KiB: what an
+ * HVM guest's <video> without vram gets, and what xl.cfg's absent
+ * videoram= means. */
+#define VXL_VIDEO_CIRRUS_DEFAULT_KIB (8 * 1024)
+#define VXL_VIDEO_VGA_DEFAULT_KIB (16 * 1024)

@@ -12,6 +12,7 @@
 #include <libxl.h>
 
 #include "native_private.h"
+#include "virtxl/virtxl.h"
 #include "util_enums.h"
 #include "virerror.h"
 
@@ -482,7 +483,8 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
             return vxlNativeFormatRefuse("an emulated <video> for a PV or PVH guest");
         /* What libvirt adds by itself to a guest with a display, as
          * xl.cfg's absent vga= and videoram= mean. */
-        if (v->type == VIR_DOMAIN_VIDEO_TYPE_CIRRUS && v->vram == 16384 && def->ngraphics > 0)
+        if (v->type == VIR_DOMAIN_VIDEO_TYPE_CIRRUS &&
+            v->vram == VXL_VIDEO_CIRRUS_DEFAULT_KIB && def->ngraphics > 0)
             continue;
         vxlNativeFormatString(buf, "vga", vga);
         if (v->vram) {
