@@ -42,20 +42,20 @@ vxlDomainBackendExit(virDomainObj *vm)
     virObjectUnref(vm);
 }
 
+/* A virDomainPtr names a domain by UUID; it may have been undefined or
+ * may have been transient and stopped since the client looked it up. */
 virDomainObj *
 vxlDomainObjFromDomain(vxlDriver *driver, virDomainPtr dom)
 {
-    virDomainObj *vm = virDomainObjListFindByUUID(driver->domains, dom->uuid);
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    virDomainObj *vm;
 
-    if (!vm) {
-        char uuidstr[VIR_UUID_STRING_BUFLEN];
-
-        virUUIDFormat(dom->uuid, uuidstr);
-        virReportError(VIR_ERR_NO_DOMAIN,
-                       _("no domain with matching uuid '%s' (%s)"),
-                       uuidstr, dom->name);
-    }
-    return vm;
+    if ((vm = virDomainObjListFindByUUID(driver->domains, dom->uuid)))
+        return vm;
+    virReportError(VIR_ERR_NO_DOMAIN,
+                   _("domain '%s' (uuid %s) is not defined or running on this host"),
+                   dom->name, virUUIDFormat(dom->uuid, uuidstr));
+    return NULL;
 }
 
 void

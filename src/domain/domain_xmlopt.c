@@ -145,11 +145,13 @@ vxlDomainDeviceDefPostParse(virDomainDeviceDef *dev, const virDomainDef *def,
      * have), as in libvirt's own Xen driver; virt-install writes such
      * consoles. An HVM guest's stays libvirt's default, its first serial
      * port. */
-    if (dev->type == VIR_DOMAIN_DEVICE_CHR &&
-        dev->data.chr->deviceType == VIR_DOMAIN_CHR_DEVICE_TYPE_CONSOLE &&
-        dev->data.chr->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_NONE &&
-        def->os.type != VIR_DOMAIN_OSTYPE_HVM)
-        dev->data.chr->targetType = VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_XEN;
+    if (dev->type == VIR_DOMAIN_DEVICE_CHR && def->os.type != VIR_DOMAIN_OSTYPE_HVM) {
+        virDomainChrDef *chr = dev->data.chr;
+        bool untyped = chr->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_NONE;
+
+        if (untyped && chr->deviceType == VIR_DOMAIN_CHR_DEVICE_TYPE_CONSOLE)
+            chr->targetType = VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_XEN;
+    }
     return 0;
 }
 

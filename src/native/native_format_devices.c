@@ -243,9 +243,11 @@ static char *
 vxlNativeFormatChrSource(const virDomainChrSourceDef *src)
 {
     switch ((virDomainChrType)src->type) {
+    /* Backends named by a bare word in qemu's -serial syntax. */
     case VIR_DOMAIN_CHR_TYPE_PTY:
     case VIR_DOMAIN_CHR_TYPE_NULL:
     case VIR_DOMAIN_CHR_TYPE_VC:
+    /* stdio has no sensible place in a daemon, but says the same. */
     case VIR_DOMAIN_CHR_TYPE_STDIO:
         return g_strdup(virDomainChrTypeToString(src->type));
     case VIR_DOMAIN_CHR_TYPE_DEV:

@@ -123,7 +123,10 @@ vxlValidateDiskSource(const virDomainDiskDef *disk)
                        _("<disk type='%s'> is not supported by the Xen driver yet: use type='file' or type='block'"),
                        virStorageTypeToString(disk->src->type));
         return -1;
+    /* qemu-only sources, which libxl's disk backends cannot open: a
+     * directory served as a FAT image, */
     case VIR_STORAGE_TYPE_DIR:
+    /* userspace NVMe and vhost-user block devices. */
     case VIR_STORAGE_TYPE_NVME:
     case VIR_STORAGE_TYPE_VHOST_USER:
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,

@@ -243,10 +243,13 @@ vxlValidateClock(const virDomainDef *def)
                 return -1;
             }
             break;
-        case VIR_DOMAIN_TIMER_NAME_PLATFORM:
+        /* Other hypervisors' paravirtual clocks: Xen guests read Xen's
+         * own PV clock, which needs no switch. */
         case VIR_DOMAIN_TIMER_NAME_KVMCLOCK:
         case VIR_DOMAIN_TIMER_NAME_HYPERVCLOCK:
+        /* Neither exists in a Xen x86 guest. */
         case VIR_DOMAIN_TIMER_NAME_ARMVTIMER:
+        case VIR_DOMAIN_TIMER_NAME_PLATFORM:
         case VIR_DOMAIN_TIMER_NAME_LAST:
         default:
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -435,8 +438,10 @@ vxlTranslateTscMode(virDomainTimerModeType mode)
         return LIBXL_TSC_MODE_ALWAYS_EMULATE;
     case VIR_DOMAIN_TIMER_MODE_PARAVIRT:
         return LIBXL_TSC_MODE_NATIVE_PARAVIRT;
+    /* No mode given, or "auto": libxl chooses. */
     case VIR_DOMAIN_TIMER_MODE_NONE:
     case VIR_DOMAIN_TIMER_MODE_AUTO:
+    /* Xen has no TSC mode for it; validation refused it already. */
     case VIR_DOMAIN_TIMER_MODE_SMPSAFE:
     case VIR_DOMAIN_TIMER_MODE_LAST:
         break;
@@ -462,9 +467,11 @@ vxlTranslateClock(const virDomainDef *def, libxl_domain_build_info *b_info)
          * behind it, as Xen's RTC reads it. */
         b_info->rtc_timeoffset = (uint32_t)def->clock.data.variable.adjustment;
         break;
+    /* UTC is libxl's default: nothing to set. */
     case VIR_DOMAIN_CLOCK_OFFSET_UTC:
-    case VIR_DOMAIN_CLOCK_OFFSET_TIMEZONE:
+    /* Refused at define: libxl has no absolute or named-zone clock. */
     case VIR_DOMAIN_CLOCK_OFFSET_ABSOLUTE:
+    case VIR_DOMAIN_CLOCK_OFFSET_TIMEZONE:
     case VIR_DOMAIN_CLOCK_OFFSET_LAST:
         break;
     }

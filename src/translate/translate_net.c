@@ -48,15 +48,21 @@ vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net)
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("<interface type='hostdev'> is not supported by Xen: pass the NIC through with <hostdev type='pci'>"));
         return -1;
+    /* qemu's own networking (SLIRP, sockets): a Xen vif has a backend
+     * in a driver domain, not in the device model. */
     case VIR_DOMAIN_NET_TYPE_USER:
-    case VIR_DOMAIN_NET_TYPE_VHOSTUSER:
+    case VIR_DOMAIN_NET_TYPE_MCAST:
+    case VIR_DOMAIN_NET_TYPE_UDP:
+    /* Stream sockets between guests, also qemu's. */
     case VIR_DOMAIN_NET_TYPE_SERVER:
     case VIR_DOMAIN_NET_TYPE_CLIENT:
-    case VIR_DOMAIN_NET_TYPE_MCAST:
-    case VIR_DOMAIN_NET_TYPE_INTERNAL:
+    /* Host devices a vif cannot be: macvtap, vDPA, vhost-user. */
     case VIR_DOMAIN_NET_TYPE_DIRECT:
-    case VIR_DOMAIN_NET_TYPE_UDP:
     case VIR_DOMAIN_NET_TYPE_VDPA:
+    case VIR_DOMAIN_NET_TYPE_VHOSTUSER:
+    /* Other hypervisors' kinds: VirtualBox's internal network, */
+    case VIR_DOMAIN_NET_TYPE_INTERNAL:
+    /* VMware's null device and ESX's distributed switch. */
     case VIR_DOMAIN_NET_TYPE_NULL:
     case VIR_DOMAIN_NET_TYPE_VDS:
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
