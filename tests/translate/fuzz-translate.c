@@ -1,0 +1,136 @@
+/*
+ * fuzz-translate.c: libFuzzer target over domain XML -> libxl translation
+ * (issue 3).
+ *
+ * Each input goes the way a define and a start take it: libvirt's parse
+ * with the driver's own parser config (post-parse defaults, our namespace,
+ * the translators' validators), then vxlTranslateDomain() and the JSON
+ * libxl prints. Beyond "no crash, no leak", three properties are checked,
+ * each an abort() so libFuzzer keeps the input:
+ *
+ *  - what a define accepts, the translators accept too: a refusal that
+ *    only comes at start is what issue 3 forbids ("refused at define
+ *    time, never at start");
+ *  - a refused translation leaves the caller's config as it was;
+ *  - the accepted def, formatted and parsed again (dumpxml, then a define
+ *    of that), translates to the same JSON: nothing, our namespace
+ *    included, is lost or changed by a round trip.
+ *
+ * Built with clang's -fsanitize=fuzzer,address only when clang's fuzzer
+ * runtime is there (tests/native/meson.build); run by check-fuzz.
+ */
+#include "vxl_internal.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "domain_xmlopt.h"
+#include "translate.h"
+#include "virerror.h"
+#include "virlog.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+static virDomainXMLOption *xmlopt;
+
+static void
+vxlFuzzQuiet(void *opaque G_GNUC_UNUSED, virErrorPtr err G_GNUC_UNUSED)
+{
+}
+
+int
+LLVMFuzzerInitialize(int *argc G_GNUC_UNUSED, char ***argv G_GNUC_UNUSED)
+{
+    if (virErrorInitialize() < 0)
+        abort();
+    virSetErrorFunc(NULL, vxlFuzzQuiet);
+    virLogSetDefaultPriority(VIR_LOG_ERROR);
+    if (!(xmlopt = vxlDomainXMLOptionNew()))
+        abort();
+    return 0;
+}
+
+
+static void
+vxlFuzzFail(const char *what, const char *xml)
+{
+    virErrorPtr err = virGetLastError();
+
+    fprintf(stderr, "fuzz-translate: %s\nerror: %s\nXML:\n%s\n", what,
+            err && err->message ? err->message : "(none)", NULLSTR(xml));
+    abort();
+}
+
+
+/* The JSON of @def's translation, or NULL with the error reported. A
+ * refusal must leave a caller's config untouched: checked here with a
+ * config that already holds something. */
+static char *
+vxlFuzzTranslate(const virDomainDef *def, const char *xml)
+{
+    libxl_domain_config dcfg;
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+    char *json = NULL;
+
+    libxl_domain_config_init(&dcfg);
+    dcfg.c_info.name = g_strdup("sentinel");
+    dcfg.b_info.max_memkb = 4242;
+    before = vxlTranslateConfigToJSON(&dcfg);
+    libxl_domain_config_dispose(&dcfg);
+
+    libxl_domain_config_init(&dcfg);
+    dcfg.c_info.name = g_strdup("sentinel");
+    dcfg.b_info.max_memkb = 4242;
+    if (vxlTranslateDomain(def, &dcfg) < 0) {
+        after = vxlTranslateConfigToJSON(&dcfg);
+        if (g_strcmp0(before, after) != 0)
+            vxlFuzzFail("a refused translation changed the caller's config", xml);
+    } else {
+        json = vxlTranslateConfigToJSON(&dcfg);
+    }
+    libxl_domain_config_dispose(&dcfg);
+    return json;
+}
+
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    g_autofree char *xml = g_strndup((const char *)data, size);
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(virDomainDef) again = NULL;
+    g_autofree char *json = NULL;
+    g_autofree char *formatted = NULL;
+    g_autofree char *jsonAgain = NULL;
+    unsigned int fmt = VIR_DOMAIN_DEF_FORMAT_SECURE | VIR_DOMAIN_DEF_FORMAT_INACTIVE;
+
+    /* A NUL inside the input is no XML document a client could send. */
+    if (strlen(xml) != size)
+        return -1;
+
+    if (!(def = virDomainDefParseString(xml, xmlopt, NULL,
+                                        VIR_DOMAIN_DEF_PARSE_INACTIVE))) {
+        virResetLastError();
+        return 0;
+    }
+
+    if (!(json = vxlFuzzTranslate(def, xml)))
+        vxlFuzzFail("a define accepts what the translators refuse", xml);
+
+    if (!(formatted = virDomainDefFormat(def, xmlopt, fmt)))
+        vxlFuzzFail("an accepted def does not format", xml);
+    if (!(again = virDomainDefParseString(formatted, xmlopt, NULL,
+                                          VIR_DOMAIN_DEF_PARSE_INACTIVE)))
+        vxlFuzzFail("the formatted def is refused when defined again", formatted);
+    if (!(jsonAgain = vxlFuzzTranslate(again, formatted)))
+        vxlFuzzFail("the formatted def no longer translates", formatted);
+    if (STRNEQ(json, jsonAgain)) {
+        fprintf(stderr, "first:\n%s\nagain:\n%s\n", json, jsonAgain);
+        vxlFuzzFail("a format/parse round trip changes the translation", xml);
+    }
+
+    virResetLastError();
+    return 0;
+}
