@@ -437,7 +437,8 @@ vxlNativeParsePcis(vxlNativeReader *r, virBuffer *buf)
         pci.seize = seize;
         pci.msitranslate = msitranslate;
         pci.power_mgmt = powerMgmt;
-        if (xlu_pci_parse_spec_string(r->xlu, &pci, spec) != 0) {
+        if (!vxlNativePciSpecSafe(spec) ||
+            xlu_pci_parse_spec_string(r->xlu, &pci, spec) != 0) {
             libxl_device_pci_dispose(&pci);
             vxlNativeError(r, "pci", _("entry %d, '%s': not a PCI spec xl accepts"), i + 1, spec);
             return -1;

@@ -71,6 +71,10 @@ extern const vxlNativeKeyInfo vxlNativeKeys[];
 extern const size_t vxlNativeKeysCount;
 const vxlNativeKeyInfo *vxlNativeKeyInfoFind(const char *name);
 
+/* native_xlu_guard.c: false for a pci= spec that Xen 4.17's libxlutil
+ * would parse reading an unset offset (see there). */
+bool vxlNativePciSpecSafe(const char *spec);
+
 /* native_devices.c: every device key, into <devices>. */
 int vxlNativeParseDevices(vxlNativeReader *r, virBuffer *devices);
 
