@@ -109,6 +109,13 @@ vxlDomainDeviceDefPostParse(virDomainDeviceDef *dev, const virDomainDef *def,
     if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
         virDomainDiskDef *disk = dev->data.disk;
 
+        /* Refused now, not at validation: libvirt's post-parse would
+         * first add an IDE or SCSI controller for every disk number up
+         * to the target's (hdzzzz: hundreds of thousands, minutes of a
+         * worker thread; found by fuzz-translate). */
+        if (vxlValidateDiskTarget(disk) < 0)
+            return -1;
+
         /* This runs before libvirt derives a bus from the target name
          * (hd -> ide, sd -> scsi, vd -> virtio, xvd -> xen, floppies ->
          * fdc), so leave those to it; any other name (libvirt would say

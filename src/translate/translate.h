@@ -36,6 +36,10 @@ int vxlTranslateDomain(const virDomainDef *def, libxl_domain_config *dcfg);
  * what it filled for the caller's _dispose.
  */
 int vxlValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk);
+/* Only the target name: present, and within libxl's device numbers.
+ * Also called from the parser's device post-parse, before libvirt adds
+ * a controller for every disk number up to the highest one. */
+int vxlValidateDiskTarget(const virDomainDiskDef *disk);
 int vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
                      libxl_device_disk *xdisk);
 int vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net);

@@ -231,10 +231,59 @@ vxlValidateDiskDriver(const virDomainDiskDef *disk)
 }
 
 
+/* The highest disk number libxl gives each family of names a device
+ * number for (libxl's vdev encoding: hd* are the two IDE channels, sd*
+ * sixteen SCSI disks, xvd* the PV namespace with its extended form). A
+ * name beyond these fails the start in libxl, so it is refused here. */
+static const struct {
+    const char *prefix;
+    int maxIndex;
+    const char *last;
+} vxlDiskTargetLimits[] = {
+    { "xvd", (1 << 20) - 1, "xvdbgqcv" },
+    { "hd", 3, "hdd" },
+    { "sd", 15, "sdp" },
+};
+
+
+int
+vxlValidateDiskTarget(const virDomainDiskDef *disk)
+{
+    size_t i;
+    int index;
+
+    if (!disk->dst) {
+        virReportError(VIR_ERR_XML_ERROR, "%s",
+                       _("<disk><target> needs a dev attribute: Xen names the guest's disk by it"));
+        return -1;
+    }
+    for (i = 0; i < G_N_ELEMENTS(vxlDiskTargetLimits); i++) {
+        if (!STRPREFIX(disk->dst, vxlDiskTargetLimits[i].prefix))
+            continue;
+        index = virDiskNameToIndex(disk->dst);
+        if (index > vxlDiskTargetLimits[i].maxIndex) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<disk><target dev='%s'> is not supported by Xen: %s* disks go up to %s"),
+                           disk->dst, vxlDiskTargetLimits[i].prefix,
+                           vxlDiskTargetLimits[i].last);
+            return -1;
+        }
+        break;
+    }
+    return 0;
+}
+
+
 int
 vxlValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk)
 {
     int index;
+
+    /* libvirt 9.0's parser takes a <target> without dev=, and its own
+     * check for that runs after ours; every rule below names the disk by
+     * its target. */
+    if (vxlValidateDiskTarget(disk) < 0)
+        return -1;
 
     switch ((virDomainDiskDevice)disk->device) {
     case VIR_DOMAIN_DISK_DEVICE_DISK:

@@ -83,9 +83,11 @@ vxlXMLNSParseDeviceModel(xmlXPathContextPtr ctxt, xmlNodePtr node,
                          vxlXMLNSDef *ns)
 {
     g_autofree xmlNodePtr *nodes = NULL;
-    g_autoptr(GPtrArray) args = g_ptr_array_new();
-    g_autoptr(GPtrArray) argsHVM = g_ptr_array_new();
-    g_autoptr(GPtrArray) argsPV = g_ptr_array_new();
+    /* The arrays own their values until they are handed to @ns, so an
+     * error half way frees what was read (found by fuzz-translate). */
+    g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) argsHVM = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) argsPV = g_ptr_array_new_with_free_func(g_free);
     VIR_XPATH_NODE_AUTORESTORE(ctxt)
     int n;
     size_t i;
