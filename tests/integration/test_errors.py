@@ -144,6 +144,29 @@ class BadXMLTest(ErrorTestBase):
                                          contains=(named,))
                 print(f"\n  {what}: {err}")
 
+    def test_disk_targets_libxl_cannot_number(self):
+        # Inputs the translation fuzzer found: a <target> without dev=
+        # crashed the daemon; hde... made libvirt add a controller for
+        # every disk number up to it (minutes for hdzzzz). Both are
+        # refused quickly now, and the daemon lives on.
+        cases = {
+            "no-dev": ("<target bus='xen'/>", E.VIR_ERR_XML_ERROR,
+                       "<disk><target> needs a dev attribute"),
+            "hde": ("<target dev='hde' bus='ide'/>", E.VIR_ERR_CONFIG_UNSUPPORTED,
+                    "hd* disks go up to hdd"),
+            "huge": ("<target dev='hdzzzz' bus='ide'/>", E.VIR_ERR_CONFIG_UNSUPPORTED,
+                     "<disk><target dev='hdzzzz'>"),
+        }
+        for what, (target, code, named) in cases.items():
+            with self.subTest(what):
+                dev = ("<disk type='file' device='disk'><source file='/x.img'/>"
+                       + target + "</disk>")
+                xml = guest_xml("tgt-" + what, ostype="hvm").replace("</devices>", dev + "</devices>")
+                err = self.assertRefused(code, self.conn.defineXML, xml,
+                                         contains=(named,))
+                print(f"\n  {what}: {err}")
+        self.assertTrue(self.conn.isAlive())
+
     def test_bad_guest_script(self):
         # The project's own metadata is checked when it is used (at start):
         # the domain stays shut off, nothing is left behind.
