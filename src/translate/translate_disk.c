@@ -12,8 +12,10 @@
  * discard='unmap'|'ignore'> (discard_enable) and <driver cache='none'|
  * 'directsync'> (direct_io_safe).
  *
- * Refuses, for now: volume sources; other network protocols (iSCSI
- * LUNs are attached on the host and given as block devices); cache
+ * <disk type='network'><source protocol='iscsi'> goes through Xen's
+ * block-iscsi script (translate_disk_iscsi.c).
+ *
+ * Refuses, for now: volume sources; other network protocols; cache
  * modes other than none, directsync and writeback. For good: dir, nvme and
  * vhost-user sources, floppy and lun devices, buses other than xen, ide
  * and scsi, a bus that contradicts the target's name, other image
@@ -114,8 +116,11 @@ vxlValidateDiskSource(const virDomainDiskDef *disk)
             }
             return 0;
         }
+        /* Xen's block-iscsi hotplug script, through blkback. */
+        if (disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_ISCSI)
+            return vxlValidateDiskISCSI(disk);
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<disk type='network'><source protocol='%s'> is not supported by Xen: use 'rbd', or attach the LUN on the host (iSCSI: block-iscsi) as type='block'"),
+                       _("<disk type='network'><source protocol='%s'> is not supported by Xen: use 'rbd' or 'iscsi', or attach the disk on the host and give it as type='block'"),
                        virStorageNetProtocolTypeToString(disk->src->protocol));
         return -1;
     case VIR_STORAGE_TYPE_VOLUME:
@@ -359,7 +364,11 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
     if (vxlValidateDisk(def, disk) < 0)
         return -1;
 
-    if (disk->src->type == VIR_STORAGE_TYPE_NETWORK)
+    if (disk->src->type == VIR_STORAGE_TYPE_NETWORK &&
+        disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_ISCSI) {
+        xdisk->pdev_path = vxlDiskISCSITarget(disk->src);
+        xdisk->script = g_strdup("block-iscsi");
+    } else if (disk->src->type == VIR_STORAGE_TYPE_NETWORK)
         xdisk->pdev_path = vxlDiskRbdTarget(disk->src);
     else
         xdisk->pdev_path = g_strdup(disk->src->path);
@@ -376,7 +385,8 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
      * devtype=cdrom defaults to access=ro, so the PV path gets the same. */
     xdisk->readwrite = !disk->src->readonly && !xdisk->is_cdrom;
     xdisk->backend_domname = g_strdup(disk->domain_name);
-    if (disk->src->type == VIR_STORAGE_TYPE_NETWORK)
+    if (disk->src->type == VIR_STORAGE_TYPE_NETWORK &&
+        disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_RBD)
         xdisk->backend = LIBXL_DISK_BACKEND_QDISK;
     /* xl's discard / no-discard. */
     if (disk->discard == VIR_DOMAIN_DISK_DISCARD_UNMAP)
