@@ -400,7 +400,8 @@ vxlNativeFormatXL(const virDomainDef *def)
         vxlNativeFormatBoot(&buf, def) < 0 ||
         vxlNativeFormatFeatures(&buf, def) < 0 ||
         vxlNativeFormatClock(&buf, def) < 0 ||
-        vxlNativeFormatDevices(&buf, def) < 0)
+        vxlNativeFormatDevices(&buf, def) < 0 ||
+        vxlNativeFormatKnobs(&buf, def) < 0)
         return NULL;
     return virBufferContentAndReset(&buf);
 }

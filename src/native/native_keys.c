@@ -4,7 +4,8 @@
  * people; tests/native checks that the two agree.
  *
  * A key with a NULL reason is converted (native_parse.c,
- * native_devices.c); if it is present but was not read, it did not apply
+ * native_devices.c, native_knobs.c); if it is present but was not read,
+ * it did not apply
  * to the guest's type (serial= for a PV guest, vfb= for HVM).
  */
 #include "vxl_internal.h"
@@ -21,13 +22,13 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "pool", N_("cpupools are host configuration; libvirt has no element for them") },
     { "seclabel", N_("XSM/FLASK labels have no libvirt security driver for Xen") },
     { "init_seclabel", N_("XSM/FLASK labels have no libvirt security driver for Xen") },
-    { "max_grant_frames", N_("not converted yet: <controller type='xenbus' maxGrantFrames>") }, { "max_maptrack_frames", NOXML },
-    { "max_grant_version", NOXML }, { "max_event_channels", N_("not converted yet: <controller type='xenbus' maxEventChannels>") },
-    { "nomigrate", NOXML }, { "driver_domain", NOXML },
+    { "max_grant_frames", N_("not converted yet: <controller type='xenbus' maxGrantFrames>") }, { "max_maptrack_frames", NULL },
+    { "max_grant_version", NULL }, { "max_event_channels", N_("not converted yet: <controller type='xenbus' maxEventChannels>") },
+    { "nomigrate", NULL }, { "driver_domain", NULL },
     { "device_tree", ARM }, { "vmtrace_buf_kb", NOXML },
     /* cpus and memory */
     { "vcpus", NULL }, { "maxvcpus", NULL }, { "cpus", NULL },
-    { "cpus_soft", N_("libvirt has no soft vCPU affinity") },
+    { "cpus_soft", NULL },
     { "cpu_weight", NULL },
     { "cap", N_("libvirt's <cputune><quota> is CFS bandwidth, not the credit scheduler's cap") },
     { "period", N_("RTDS/ARINC parameters have no libvirt element") },
@@ -46,14 +47,14 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "boot", NULL }, { "bios", NULL },
     { "firmware", N_("not converted yet: PV/PVH firmware (pvgrub) selection; use kernel=") },
     { "bios_path_override", N_("libvirt's Xen guests use the firmware Xen was built with") },
-    { "acpi_firmware", N_("not converted yet: <os><acpi><table type='slic'>") }, { "smbios_firmware", NOXML },
+    { "acpi_firmware", N_("not converted yet: <os><acpi><table type='slic'>") }, { "smbios_firmware", NULL },
     { "pvshim", NOXML }, { "pvshim_path", NOXML }, { "pvshim_cmdline", NOXML },
     { "pvshim_extra", NOXML },
     /* devices */
     { "disk", NULL }, { "vif", NULL }, { "vif2", N_("xm's obsolete second vif list") },
     { "pci", NULL }, { "pci_permissive", NULL }, { "pci_msitranslate", NULL },
     { "pci_seize", NULL }, { "pci_power_mgmt", NULL },
-    { "vtpm", N_("libvirt's <tpm> has no Xen vTPM backend domain") },
+    { "vtpm", NULL },
     { "p9", NULL }, { "pvcalls", NOXML }, { "vfb", NULL },
     { "vkb", NOXML }, { "vkb_device", NOXML }, { "vdispl", NOXML }, { "vsnd", NOXML },
     { "channel", NULL }, { "usbctrl", NULL }, { "usbdev", NULL },
@@ -75,18 +76,18 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "spice_image_compression", N_("not converted yet: <graphics><image compression>") },
     { "spice_streaming_video", N_("not converted yet: <graphics><streaming mode>") },
     { "gfx_passthru", NOXML }, { "hdtype", NOXML },
-    { "xen_platform_pci", NOXML }, { "vendor_device", NOXML },
+    { "xen_platform_pci", NULL }, { "vendor_device", NULL },
     /* features */
     { "acpi", NULL }, { "apic", NULL }, { "pae", NULL }, { "hap", NULL }, { "hpet", NULL },
     { "acpi_s3", NULL }, { "acpi_s4", NULL }, { "acpi_laptop_slate", NOXML },
-    { "nx", NOXML },
+    { "nx", NULL },
     { "viridian", N_("not converted yet: <features><hyperv>") },
     { "cpuid", N_("not converted yet: <cpu><feature>s") },
     { "nestedhvm", NULL },
-    { "altp2m", NOXML }, { "altp2mhvm", NOXML },
-    { "shadow_memory", NOXML }, { "oos", NOXML },
+    { "altp2m", NULL }, { "altp2mhvm", NOXML },
+    { "shadow_memory", NULL }, { "oos", NOXML },
     { "timer_mode", NOXML }, { "vpt_align", NOXML },
-    { "mmio_hole", NOXML }, { "ms_vm_genid", N_("not converted yet: <genid>") },
+    { "mmio_hole", NULL }, { "ms_vm_genid", N_("not converted yet: <genid>") },
     { "e820_host", NULL }, { "passthrough", NULL },
     { "vpmu", NOXML }, { "msr_relaxed", NOXML }, { "mca_caps", NOXML },
     { "tee", ARM }, { "gic_version", ARM }, { "vuart", ARM },

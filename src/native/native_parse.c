@@ -22,6 +22,7 @@
 #include "virbitmap.h"
 #include "virerror.h"
 #include "viruuid.h"
+#include "virtxl/virtxl.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
@@ -40,6 +41,7 @@ struct _vxlNativeXML {
     virBuffer pm;
     virBuffer lifecycle;
     virBuffer devices;
+    virBuffer xmlns;     /* children of <domain> in the virtxl namespace */
 };
 
 
@@ -56,6 +58,7 @@ vxlNativeXMLClear(vxlNativeXML *x)
     virBufferFreeAndReset(&x->pm);
     virBufferFreeAndReset(&x->lifecycle);
     virBufferFreeAndReset(&x->devices);
+    virBufferFreeAndReset(&x->xmlns);
 }
 
 
@@ -529,6 +532,13 @@ vxlNativeParseDevicesGroup(vxlNativeReader *r, vxlNativeXML *x)
 }
 
 
+static int
+vxlNativeParseKnobsGroup(vxlNativeReader *r, vxlNativeXML *x)
+{
+    return vxlNativeParseKnobs(r, &x->xmlns);
+}
+
+
 /* ---- the whole file --------------------------------------------------- */
 
 typedef int (*vxlNativeGroupFunc)(vxlNativeReader *r, vxlNativeXML *x);
@@ -543,6 +553,7 @@ static const vxlNativeGroupFunc vxlNativeGroups[] = {
     vxlNativeParseClock,
     vxlNativeParseLifecycle,
     vxlNativeParseDevicesGroup,
+    vxlNativeParseKnobsGroup,
 };
 
 
@@ -578,7 +589,11 @@ vxlNativeBuildXML(vxlNativeReader *r)
         }
     }
 
-    virBufferAddLit(&out, "<domain type='xen'>\n");
+    /* The namespace is declared only where it is used. */
+    if (virBufferUse(&x.xmlns) > 0)
+        virBufferAddLit(&out, "<domain type='xen' xmlns:" VXL_XMLNS_PREFIX "='" VXL_XMLNS_URI "'>\n");
+    else
+        virBufferAddLit(&out, "<domain type='xen'>\n");
     virBufferAdjustIndent(&out, 2);
     virBufferAddBuffer(&out, &x.top);
     vxlNativeAppendSection(&out, "<cputune>\n", "</cputune>\n", &x.cputune);
@@ -637,6 +652,7 @@ vxlNativeBuildXML(vxlNativeReader *r)
     virBufferAddBuffer(&out, &x.lifecycle);
     vxlNativeAppendSection(&out, "<pm>\n", "</pm>\n", &x.pm);
     vxlNativeAppendSection(&out, "<devices>\n", "</devices>\n", &x.devices);
+    virBufferAddBuffer(&out, &x.xmlns);
     virBufferAdjustIndent(&out, -2);
     virBufferAddLit(&out, "</domain>\n");
 

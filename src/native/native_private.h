@@ -85,6 +85,11 @@ int vxlNativeFormatRefuse(const char *what);
 void vxlNativeFormatString(virBuffer *buf, const char *key, const char *value);
 void vxlNativeFormatList(virBuffer *buf, const char *key, GPtrArray *items);
 
+/* native_knobs.c: keys with no libvirt element, as children of <domain>
+ * in the project's namespace (appended to @xmlns), and back. */
+int vxlNativeParseKnobs(vxlNativeReader *r, virBuffer *xmlns);
+int vxlNativeFormatKnobs(virBuffer *buf, const virDomainDef *def);
+
 /* native_parse.c */
 char *vxlNativeBuildXML(vxlNativeReader *r);
 

@@ -61,6 +61,10 @@ int vxlValidateController(const virDomainDef *def, const virDomainControllerDef 
  *   <virtxl:devicemodel>  device model version, path, stub domain, args
  *   <virtxl:rdm>          domain-wide reserved device memory policy
  *   <virtxl:pci>          options of one PCI <hostdev>, by address or alias
+ *   <virtxl:cpus_soft>    soft vCPU affinity, for all vCPUs or one
+ *   <virtxl:vtpm>         a vTPM frontend and its backend domain
+ *   <virtxl:smbios_firmware>, and one element per scalar xl.cfg key of
+ *                         vxlXMLNSKnobs (nomigrate, shadow_memory, ...)
  */
 typedef struct _vxlXMLNSPci vxlXMLNSPci;
 struct _vxlXMLNSPci {
@@ -70,6 +74,66 @@ struct _vxlXMLNSPci {
     virTristateBool msitranslate;
     virTristateBool powerMgmt;
     int rdmPolicy;                /* libxl_rdm_reserve_policy; -1 unset */
+};
+
+/* <virtxl:cpus_soft vcpu='N'? cpuset='...'/>: xl's cpus_soft=. */
+typedef struct _vxlXMLNSCpusSoft vxlXMLNSCpusSoft;
+struct _vxlXMLNSCpusSoft {
+    int vcpu;                     /* -1: every vCPU without its own */
+    virBitmap *cpuset;            /* never empty */
+};
+
+/* <virtxl:vtpm backend='DOM'? uuid='U'?/>: one entry of xl's vtpm=. */
+typedef struct _vxlXMLNSVtpm vxlXMLNSVtpm;
+struct _vxlXMLNSVtpm {
+    char *backend;                /* backend domain name, or NULL for dom0 */
+    bool hasUUID;                 /* else libxl makes one at each start */
+    unsigned char uuid[VIR_UUID_BUFLEN];
+};
+
+/* The scalar xl.cfg keys of the namespace, one element each,
+ * <virtxl:KEY value='V'/>, in the order they are formatted. The table
+ * vxlXMLNSKnobs says how each is spelt and where it applies. */
+typedef enum {
+    VXL_XMLNS_KNOB_NOMIGRATE,
+    VXL_XMLNS_KNOB_DRIVER_DOMAIN,
+    VXL_XMLNS_KNOB_MAX_MAPTRACK_FRAMES,
+    VXL_XMLNS_KNOB_MAX_GRANT_VERSION,
+    VXL_XMLNS_KNOB_SHADOW_MEMORY,
+    VXL_XMLNS_KNOB_ALTP2M,
+    VXL_XMLNS_KNOB_NX,
+    VXL_XMLNS_KNOB_MMIO_HOLE,
+    VXL_XMLNS_KNOB_XEN_PLATFORM_PCI,
+    VXL_XMLNS_KNOB_VENDOR_DEVICE,
+
+    VXL_XMLNS_KNOB_LAST
+} vxlXMLNSKnob;
+
+typedef enum {
+    VXL_XMLNS_KNOB_BOOL,          /* value='0' or '1', as xl writes it */
+    VXL_XMLNS_KNOB_NUMBER,        /* a decimal number within min..max */
+    VXL_XMLNS_KNOB_ENUM,          /* a name of libxl's string table */
+} vxlXMLNSKnobKind;
+
+typedef struct _vxlXMLNSKnobInfo vxlXMLNSKnobInfo;
+struct _vxlXMLNSKnobInfo {
+    const char *name;             /* the xl.cfg key and the element */
+    vxlXMLNSKnobKind kind;
+    unsigned int guests;          /* VXL_XMLNS_GUEST_* where it applies */
+    long long min, max;           /* NUMBER */
+    const libxl_enum_string_table *values; /* ENUM: libxl's, which xl uses */
+};
+#define VXL_XMLNS_GUEST_PV  (1u << LIBXL_DOMAIN_TYPE_PV)
+#define VXL_XMLNS_GUEST_PVH (1u << LIBXL_DOMAIN_TYPE_PVH)
+#define VXL_XMLNS_GUEST_HVM (1u << LIBXL_DOMAIN_TYPE_HVM)
+#define VXL_XMLNS_GUEST_ALL (VXL_XMLNS_GUEST_PV | VXL_XMLNS_GUEST_PVH | VXL_XMLNS_GUEST_HVM)
+
+extern const vxlXMLNSKnobInfo vxlXMLNSKnobs[VXL_XMLNS_KNOB_LAST];
+
+typedef struct _vxlXMLNSKnobValue vxlXMLNSKnobValue;
+struct _vxlXMLNSKnobValue {
+    bool set;
+    long long value;              /* BOOL 0/1, NUMBER, ENUM libxl's value */
 };
 
 typedef struct _vxlXMLNSDef vxlXMLNSDef;
@@ -86,6 +150,12 @@ struct _vxlXMLNSDef {
     unsigned int rdmMemBoundaryMB; /* 0 unset */
     vxlXMLNSPci *pcis;
     size_t npcis;
+    vxlXMLNSCpusSoft *cpusSoft;   /* in document order */
+    size_t ncpusSoft;
+    vxlXMLNSVtpm *vtpms;          /* in order: devid is the position */
+    size_t nvtpms;
+    char *smbiosFirmware;         /* b_info.u.hvm.smbios_firmware */
+    vxlXMLNSKnobValue knobs[VXL_XMLNS_KNOB_LAST];
 };
 
 extern virXMLNamespace vxlTranslateXMLNamespace;
@@ -95,6 +165,12 @@ const vxlXMLNSDef *vxlTranslateXMLNSGet(const virDomainDef *def);
 /* The <virtxl:pci> entry for @hostdev, or NULL. */
 const vxlXMLNSPci *vxlTranslateXMLNSFindPci(const virDomainDef *def,
                                            const virDomainHostdevDef *hostdev);
+/* The value of @table (a libxl enum string table) spelt @str, as xl
+ * reads it (case-insensitively), or -1 (unreported). */
+int vxlXMLNSKnobEnumFromString(const libxl_enum_string_table *table, const char *str);
+const char *vxlXMLNSKnobEnumToString(const libxl_enum_string_table *table, int value);
+/* Whether @value is a value of @knob (a range or enum check); unreported. */
+bool vxlXMLNSKnobValueValid(const vxlXMLNSKnobInfo *knob, long long value);
 
 /* libxl_domain_config as JSON, the way xl and libxl print it; needs no
  * libxl_ctx. Returns NULL with an error reported on failure. */

@@ -16,6 +16,13 @@
  *     <virtxl:pci address='0000:01:00.0' | alias='ua-gpu'
  *                 permissive='yes|no' msitranslate='yes|no'
  *                 power_mgmt='yes|no' rdm_policy='strict|relaxed'/>
+ *     <virtxl:cpus_soft cpuset='0-3'/>           xl cpus_soft="0-3"
+ *     <virtxl:cpus_soft vcpu='1' cpuset='4,5'/>  xl cpus_soft=[ ..., "4,5" ]
+ *     <virtxl:vtpm backend='vtpm-dom' uuid='...'/>  xl vtpm=[ "backend=,uuid=" ]
+ *     <virtxl:smbios_firmware value='/path'/>    xl smbios_firmware=
+ *     <virtxl:nomigrate value='1'/>              one element per key of
+ *     <virtxl:shadow_memory value='16'/>         vxlXMLNSKnobs, value as
+ *     <virtxl:altp2m value='mixed'/>             xl.cfg writes it
  *   </domain>
  *
  * libvirt calls the parse hook for every domain XML (with the prefix
@@ -36,6 +43,8 @@
 #include "virxml.h"
 #include "virbuffer.h"
 #include "virtxl/virtxl.h"
+#include "viruuid.h"
+#include "virstring.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
@@ -55,6 +64,13 @@ vxlXMLNSFree(void *opaque)
     for (i = 0; i < ns->npcis; i++)
         g_free(ns->pcis[i].alias);
     g_free(ns->pcis);
+    for (i = 0; i < ns->ncpusSoft; i++)
+        virBitmapFree(ns->cpusSoft[i].cpuset);
+    g_free(ns->cpusSoft);
+    for (i = 0; i < ns->nvtpms; i++)
+        g_free(ns->vtpms[i].backend);
+    g_free(ns->vtpms);
+    g_free(ns->smbiosFirmware);
     g_free(ns);
 }
 
@@ -192,6 +208,269 @@ vxlXMLNSParsePci(xmlNodePtr node, vxlXMLNSPci *pci)
 }
 
 
+/* ---- xl.cfg keys with no libvirt element -------------------------------
+ *
+ * Each is named as xl.cfg names it and takes the value xl.cfg gives it,
+ * so that an operator who knows the key knows the element, and the
+ * xl.cfg converter (native_knobs.c) maps them one to one.
+ */
+
+const vxlXMLNSKnobInfo vxlXMLNSKnobs[VXL_XMLNS_KNOB_LAST] = {
+    /* b_info.disable_migrate; c_info.driver_domain. */
+    [VXL_XMLNS_KNOB_NOMIGRATE] = { "nomigrate", VXL_XMLNS_KNOB_BOOL, VXL_XMLNS_GUEST_ALL, 0, 1, NULL },
+    [VXL_XMLNS_KNOB_DRIVER_DOMAIN] = { "driver_domain", VXL_XMLNS_KNOB_BOOL, VXL_XMLNS_GUEST_ALL, 0, 1, NULL },
+    /* libxl keeps the frame count in a uint32_t. */
+    [VXL_XMLNS_KNOB_MAX_MAPTRACK_FRAMES] = { "max_maptrack_frames", VXL_XMLNS_KNOB_NUMBER,
+                                             VXL_XMLNS_GUEST_ALL, 0, UINT32_MAX, NULL },
+    /* Xen has grant table versions 1 and 2. */
+    [VXL_XMLNS_KNOB_MAX_GRANT_VERSION] = { "max_grant_version", VXL_XMLNS_KNOB_NUMBER,
+                                           VXL_XMLNS_GUEST_ALL, 1, 2, NULL },
+    /* MiB of paging memory (shadow or HAP): only guests Xen runs in an
+     * HVM container have it, as xl.cfg(5) lists it for HVM and PVH. */
+    [VXL_XMLNS_KNOB_SHADOW_MEMORY] = { "shadow_memory", VXL_XMLNS_KNOB_NUMBER,
+                                       VXL_XMLNS_GUEST_HVM | VXL_XMLNS_GUEST_PVH, 0, UINT32_MAX, NULL },
+    /* Alternate p2m views need HAP, so an HVM container as well. */
+    [VXL_XMLNS_KNOB_ALTP2M] = { "altp2m", VXL_XMLNS_KNOB_ENUM,
+                                VXL_XMLNS_GUEST_HVM | VXL_XMLNS_GUEST_PVH, 0, 0,
+                                libxl_altp2m_mode_string_table },
+    /* The rest are fields of b_info.u.hvm: the emulated platform. */
+    [VXL_XMLNS_KNOB_NX] = { "nx", VXL_XMLNS_KNOB_BOOL, VXL_XMLNS_GUEST_HVM, 0, 1, NULL },
+    /* MiB; xl.cfg(5): no smaller than 256, no larger than 3840. */
+    [VXL_XMLNS_KNOB_MMIO_HOLE] = { "mmio_hole", VXL_XMLNS_KNOB_NUMBER, VXL_XMLNS_GUEST_HVM,
+                                   256, 3840, NULL },
+    [VXL_XMLNS_KNOB_XEN_PLATFORM_PCI] = { "xen_platform_pci", VXL_XMLNS_KNOB_BOOL,
+                                          VXL_XMLNS_GUEST_HVM, 0, 1, NULL },
+    [VXL_XMLNS_KNOB_VENDOR_DEVICE] = { "vendor_device", VXL_XMLNS_KNOB_ENUM, VXL_XMLNS_GUEST_HVM,
+                                       0, 0, libxl_vendor_device_string_table },
+};
+
+
+int
+vxlXMLNSKnobEnumFromString(const libxl_enum_string_table *table, const char *str)
+{
+    /* libxl's own _from_string(), which xl calls, ignores case too. */
+    for (; table->s; table++) {
+        if (g_ascii_strcasecmp(table->s, str) == 0)
+            return table->v;
+    }
+    return -1;
+}
+
+
+const char *
+vxlXMLNSKnobEnumToString(const libxl_enum_string_table *table, int value)
+{
+    for (; table->s; table++) {
+        if (table->v == value)
+            return table->s;
+    }
+    return NULL;
+}
+
+
+bool
+vxlXMLNSKnobValueValid(const vxlXMLNSKnobInfo *knob, long long value)
+{
+    switch (knob->kind) {
+    case VXL_XMLNS_KNOB_BOOL:
+    case VXL_XMLNS_KNOB_NUMBER:
+        /* A boolean is the range 0..1. */
+        return value >= knob->min && value <= knob->max;
+    case VXL_XMLNS_KNOB_ENUM:
+        return value >= INT_MIN && value <= INT_MAX &&
+            vxlXMLNSKnobEnumToString(knob->values, value) != NULL;
+    }
+    return false;
+}
+
+
+/* "a, b or c", for messages. */
+static char *
+vxlXMLNSKnobEnumNames(const libxl_enum_string_table *table)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    const libxl_enum_string_table *t;
+
+    for (t = table; t->s; t++) {
+        if (t != table)
+            g_string_append(out, t[1].s ? ", " : " or ");
+        g_string_append(out, t->s);
+    }
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+
+static int
+vxlXMLNSKnobFind(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < VXL_XMLNS_KNOB_LAST; i++) {
+        if (STREQ(vxlXMLNSKnobs[i].name, name))
+            return i;
+    }
+    return -1;
+}
+
+
+static int
+vxlXMLNSParseKnob(xmlNodePtr node, vxlXMLNSKnob knob, vxlXMLNSDef *ns)
+{
+    const vxlXMLNSKnobInfo *info = &vxlXMLNSKnobs[knob];
+    g_autofree char *str = virXMLPropString(node, "value");
+    long long value = -1;
+
+    if (!str) {
+        virReportError(VIR_ERR_XML_ERROR, _("<virtxl:%s> needs a value attribute"), info->name);
+        return -1;
+    }
+    switch (info->kind) {
+    case VXL_XMLNS_KNOB_BOOL:
+        /* As xl.cfg writes its booleans. */
+        if (STREQ(str, "0") || STREQ(str, "1")) {
+            value = str[0] == '1';
+        } else {
+            virReportError(VIR_ERR_XML_ERROR,
+                           _("<virtxl:%s value='%s'>: use 1 or 0, as in xl.cfg"), info->name, str);
+            return -1;
+        }
+        break;
+    case VXL_XMLNS_KNOB_NUMBER:
+        if (virStrToLong_ll(str, NULL, 10, &value) < 0) {
+            virReportError(VIR_ERR_XML_ERROR,
+                           _("<virtxl:%s value='%s'> is not a number"), info->name, str);
+            return -1;
+        }
+        if (!vxlXMLNSKnobValueValid(info, value)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:%s value='%s'> is out of range: Xen takes %lld to %lld"),
+                           info->name, str, info->min, info->max);
+            return -1;
+        }
+        break;
+    case VXL_XMLNS_KNOB_ENUM:
+        if ((value = vxlXMLNSKnobEnumFromString(info->values, str)) < 0) {
+            g_autofree char *names = vxlXMLNSKnobEnumNames(info->values);
+
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:%s value='%s'> is not a value Xen knows: use %s"),
+                           info->name, str, names);
+            return -1;
+        }
+        break;
+    }
+    ns->knobs[knob].set = true;
+    ns->knobs[knob].value = value;
+    return 0;
+}
+
+
+static int
+vxlXMLNSParseCpusSoft(xmlNodePtr node, vxlXMLNSDef *ns)
+{
+    g_autofree char *cpuset = virXMLPropString(node, "cpuset");
+    g_autoptr(virBitmap) map = NULL;
+    unsigned int vcpu = 0;
+    int rc;
+    size_t i;
+
+    if ((rc = virXMLPropUInt(node, "vcpu", 10, VIR_XML_PROP_NONE, &vcpu)) < 0)
+        return -1;
+    if (rc > 0 && vcpu >= VIR_DOMAIN_CPUMASK_LEN) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:cpus_soft vcpu='%u'> is not a vCPU number"), vcpu);
+        return -1;
+    }
+    if (!cpuset) {
+        virReportError(VIR_ERR_XML_ERROR, "%s",
+                       _("<virtxl:cpus_soft> needs a cpuset attribute, a CPU list such as '0-3,^2'"));
+        return -1;
+    }
+    if (virBitmapParse(cpuset, &map, VIR_DOMAIN_CPUMASK_LEN) < 0) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:cpus_soft cpuset='%s'> is not a CPU list such as '0-3,^2'"), cpuset);
+        return -1;
+    }
+    if (virBitmapIsAllClear(map)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<virtxl:cpus_soft cpuset='%s'> names no CPU"), cpuset);
+        return -1;
+    }
+    for (i = 0; i < ns->ncpusSoft; i++) {
+        if (ns->cpusSoft[i].vcpu == (rc > 0 ? (int)vcpu : -1)) {
+            if (rc > 0)
+                virReportError(VIR_ERR_XML_ERROR,
+                               _("<virtxl:cpus_soft vcpu='%u'> appears twice"), vcpu);
+            else
+                virReportError(VIR_ERR_XML_ERROR, "%s",
+                               _("<virtxl:cpus_soft> without vcpu (for every vCPU) appears twice"));
+            return -1;
+        }
+    }
+    ns->cpusSoft = g_renew(vxlXMLNSCpusSoft, ns->cpusSoft, ns->ncpusSoft + 1);
+    ns->cpusSoft[ns->ncpusSoft].vcpu = rc > 0 ? (int)vcpu : -1;
+    ns->cpusSoft[ns->ncpusSoft++].cpuset = g_steal_pointer(&map);
+    return 0;
+}
+
+
+static int
+vxlXMLNSParseVtpm(xmlNodePtr node, vxlXMLNSDef *ns)
+{
+    g_autofree char *backend = virXMLPropString(node, "backend");
+    g_autofree char *uuid = virXMLPropString(node, "uuid");
+    vxlXMLNSVtpm vtpm = { 0 };
+
+    if (backend && !*backend) {
+        virReportError(VIR_ERR_XML_ERROR, "%s",
+                       _("<virtxl:vtpm backend=''>: name the vTPM's backend domain, or leave the attribute out for dom0"));
+        return -1;
+    }
+    if (uuid) {
+        if (virUUIDParse(uuid, vtpm.uuid) < 0) {
+            virReportError(VIR_ERR_XML_ERROR,
+                           _("<virtxl:vtpm uuid='%s'> is not a UUID"), uuid);
+            return -1;
+        }
+        vtpm.hasUUID = true;
+    }
+    vtpm.backend = g_steal_pointer(&backend);
+    ns->vtpms = g_renew(vxlXMLNSVtpm, ns->vtpms, ns->nvtpms + 1);
+    ns->vtpms[ns->nvtpms++] = vtpm;
+    return 0;
+}
+
+
+static int
+vxlXMLNSParseSmbiosFirmware(xmlNodePtr node, vxlXMLNSDef *ns)
+{
+    g_autofree char *path = virXMLPropString(node, "value");
+
+    if (!path || !*path) {
+        virReportError(VIR_ERR_XML_ERROR, "%s",
+                       _("<virtxl:smbios_firmware> needs a value attribute, the path of a file of SMBIOS structures"));
+        return -1;
+    }
+    ns->smbiosFirmware = g_steal_pointer(&path);
+    return 0;
+}
+
+
+/* Every element name of the namespace, for the message refusing others. */
+static char *
+vxlXMLNSElementNames(void)
+{
+    g_autoptr(GString) out = g_string_new("<virtxl:devicemodel>, <virtxl:rdm>, <virtxl:pci>, "
+                                          "<virtxl:cpus_soft>, <virtxl:vtpm>, "
+                                          "<virtxl:smbios_firmware>");
+    size_t i;
+
+    for (i = 0; i < VXL_XMLNS_KNOB_LAST; i++)
+        g_string_append_printf(out, ", <virtxl:%s>", vxlXMLNSKnobs[i].name);
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+
 static int
 vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
 {
@@ -199,6 +478,7 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
     g_autofree xmlNodePtr *nodes = NULL;
     bool seenDM = false, seenRdm = false;
     bool any = false;
+    int knob;
     int n;
     size_t i;
 
@@ -210,6 +490,7 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
         const char *name = (const char *)nodes[i]->name;
 
         any = true;
+        knob = vxlXMLNSKnobFind(name);
         if (STREQ(name, "devicemodel") && !seenDM) {
             seenDM = true;
             if (vxlXMLNSParseDeviceModel(ctxt, nodes[i], ns) < 0)
@@ -223,11 +504,30 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
             memset(&ns->pcis[ns->npcis++], 0, sizeof(vxlXMLNSPci));
             if (vxlXMLNSParsePci(nodes[i], &ns->pcis[ns->npcis - 1]) < 0)
                 goto error;
-        } else {
+        } else if (STREQ(name, "cpus_soft")) {
+            if (vxlXMLNSParseCpusSoft(nodes[i], ns) < 0)
+                goto error;
+        } else if (STREQ(name, "vtpm")) {
+            if (vxlXMLNSParseVtpm(nodes[i], ns) < 0)
+                goto error;
+        } else if (STREQ(name, "smbios_firmware") && !ns->smbiosFirmware) {
+            if (vxlXMLNSParseSmbiosFirmware(nodes[i], ns) < 0)
+                goto error;
+        } else if (knob >= 0 && !ns->knobs[knob].set) {
+            if (vxlXMLNSParseKnob(nodes[i], knob, ns) < 0)
+                goto error;
+        } else if (STREQ(name, "devicemodel") || STREQ(name, "rdm") ||
+                   STREQ(name, "smbios_firmware") || knob >= 0) {
             virReportError(VIR_ERR_XML_ERROR,
-                           _("<virtxl:%s> is not an element of %s here (or appears twice): "
-                             "use <virtxl:devicemodel>, <virtxl:rdm> or <virtxl:pci>"),
-                           name, VXL_XMLNS_URI);
+                           _("<virtxl:%s> appears twice: it holds one setting of the domain"),
+                           name);
+            goto error;
+        } else {
+            g_autofree char *names = vxlXMLNSElementNames();
+
+            virReportError(VIR_ERR_XML_ERROR,
+                           _("<virtxl:%s> is not an element of %s: use %s"),
+                           name, VXL_XMLNS_URI, names);
             goto error;
         }
     }
@@ -260,6 +560,47 @@ vxlXMLNSFormatArgs(virBuffer *buf, char **args, const char *guest)
         if (guest)
             virBufferAsprintf(buf, " guest='%s'", guest);
         virBufferAddLit(buf, "/>\n");
+    }
+}
+
+
+/* The elements of xl.cfg's keys, in the order of vxlXMLNSDef. */
+static void
+vxlXMLNSFormatKnobs(virBuffer *buf, const vxlXMLNSDef *ns)
+{
+    size_t i;
+
+    for (i = 0; i < ns->ncpusSoft; i++) {
+        g_autofree char *set = virBitmapFormat(ns->cpusSoft[i].cpuset);
+
+        virBufferAddLit(buf, "<virtxl:cpus_soft");
+        if (ns->cpusSoft[i].vcpu >= 0)
+            virBufferAsprintf(buf, " vcpu='%d'", ns->cpusSoft[i].vcpu);
+        virBufferAsprintf(buf, " cpuset='%s'/>\n", set);
+    }
+    for (i = 0; i < ns->nvtpms; i++) {
+        virBufferAddLit(buf, "<virtxl:vtpm");
+        virBufferEscapeString(buf, " backend='%s'", ns->vtpms[i].backend);
+        if (ns->vtpms[i].hasUUID) {
+            char uuid[VIR_UUID_STRING_BUFLEN];
+
+            virUUIDFormat(ns->vtpms[i].uuid, uuid);
+            virBufferAsprintf(buf, " uuid='%s'", uuid);
+        }
+        virBufferAddLit(buf, "/>\n");
+    }
+    virBufferEscapeString(buf, "<virtxl:smbios_firmware value='%s'/>\n", ns->smbiosFirmware);
+    for (i = 0; i < VXL_XMLNS_KNOB_LAST; i++) {
+        const vxlXMLNSKnobInfo *info = &vxlXMLNSKnobs[i];
+
+        if (!ns->knobs[i].set)
+            continue;
+        if (info->kind == VXL_XMLNS_KNOB_ENUM)
+            virBufferAsprintf(buf, "<virtxl:%s value='%s'/>\n", info->name,
+                              vxlXMLNSKnobEnumToString(info->values, ns->knobs[i].value));
+        else
+            virBufferAsprintf(buf, "<virtxl:%s value='%lld'/>\n", info->name,
+                              ns->knobs[i].value);
     }
 }
 
@@ -319,6 +660,8 @@ vxlXMLNSFormat(virBuffer *buf, void *opaque)
                               vxlEnumXlToCfg(&vxlEnumRdmPolicy, pci->rdmPolicy));
         virBufferAddLit(buf, "/>\n");
     }
+
+    vxlXMLNSFormatKnobs(buf, ns);
     return 0;
 }
 
@@ -364,6 +707,84 @@ vxlTranslateXMLNSFindPci(const virDomainDef *def, const virDomainHostdevDef *hos
             return &ns->pcis[i];
     }
     return NULL;
+}
+
+
+/* "HVM", "HVM and PVH", ... for messages. */
+static const char *
+vxlXMLNSGuestNames(unsigned int guests)
+{
+    if (guests == VXL_XMLNS_GUEST_HVM)
+        return "HVM";
+    if (guests == (VXL_XMLNS_GUEST_HVM | VXL_XMLNS_GUEST_PVH))
+        return "HVM and PVH";
+    return "PV, PVH and HVM";
+}
+
+
+static int
+vxlValidateXMLNSKnobs(const virDomainDef *def, const vxlXMLNSDef *ns)
+{
+    int type = vxlTranslateDomainType(def);
+    bool hasAll = false;
+    size_t i, j;
+
+    /* An unknown guest type is the "basic" class's to refuse. */
+    if (type < 0)
+        return 0;
+    for (i = 0; i < VXL_XMLNS_KNOB_LAST; i++) {
+        const vxlXMLNSKnobInfo *info = &vxlXMLNSKnobs[i];
+
+        if (ns->knobs[i].set && !(info->guests & (1u << type))) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:%s> is only for %s guests"),
+                           info->name, vxlXMLNSGuestNames(info->guests));
+            return -1;
+        }
+    }
+    if (ns->knobs[VXL_XMLNS_KNOB_MMIO_HOLE].set &&
+        ns->dmVersion == LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN_TRADITIONAL) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<virtxl:mmio_hole> needs the qemu-xen device model, not qemu-xen-traditional"));
+        return -1;
+    }
+    if (ns->smbiosFirmware && type != LIBXL_DOMAIN_TYPE_HVM) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<virtxl:smbios_firmware> is only for HVM guests: hvmloader builds the SMBIOS tables"));
+        return -1;
+    }
+
+    /* Soft affinity: xl's per-vCPU list has no holes, so without a
+     * <virtxl:cpus_soft> for every vCPU each one up to the last named
+     * needs its own. */
+    for (i = 0; i < ns->ncpusSoft; i++) {
+        int vcpu = ns->cpusSoft[i].vcpu;
+
+        if (vcpu < 0) {
+            hasAll = true;
+        } else if (vcpu >= def->maxvcpus) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:cpus_soft vcpu='%d'>: the domain has %zu vCPUs"),
+                           vcpu, def->maxvcpus);
+            return -1;
+        }
+    }
+    for (i = 0; i < ns->ncpusSoft && !hasAll; i++) {
+        for (j = 0; (int)j < ns->cpusSoft[i].vcpu; j++) {
+            size_t k;
+            bool found = false;
+
+            for (k = 0; k < ns->ncpusSoft && !found; k++)
+                found = ns->cpusSoft[k].vcpu == (int)j;
+            if (!found) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               _("<virtxl:cpus_soft vcpu='%zu'> is missing: Xen's per-vCPU soft affinity has no gaps; name it, or add a <virtxl:cpus_soft> without vcpu for the others"),
+                               j);
+                return -1;
+            }
+        }
+    }
+    return 0;
 }
 
 
@@ -441,7 +862,124 @@ vxlValidateXMLNS(const virDomainDef *def)
             return -1;
         }
     }
-    return 0;
+    return vxlValidateXMLNSKnobs(def, ns);
+}
+
+
+/* As xl builds cpus_soft=: a "list" for every vCPU, or one map per vCPU
+ * up to the last named. */
+static void
+vxlTranslateXMLNSCpusSoft(const virDomainDef *def, const vxlXMLNSDef *ns,
+                          libxl_domain_build_info *b_info)
+{
+    virBitmap *all = NULL;
+    size_t n = 0;
+    size_t i, j;
+
+    if (ns->ncpusSoft == 0)
+        return;
+    for (i = 0; i < ns->ncpusSoft; i++) {
+        if (ns->cpusSoft[i].vcpu < 0)
+            all = ns->cpusSoft[i].cpuset;
+        else
+            n = MAX(n, ns->cpusSoft[i].vcpu + 1);
+    }
+    if (all)
+        n = def->maxvcpus;
+    b_info->vcpu_soft_affinity = g_new0(libxl_bitmap, n);
+    b_info->num_vcpu_soft_affinity = n;
+    for (i = 0; i < n; i++) {
+        virBitmap *map = all;
+
+        for (j = 0; j < ns->ncpusSoft; j++) {
+            if (ns->cpusSoft[j].vcpu == (int)i)
+                map = ns->cpusSoft[j].cpuset;
+        }
+        vxlTranslateBitmapFromVir(&b_info->vcpu_soft_affinity[i], map);
+    }
+    /* xl turns libxl's NUMA placement off for any cpus_soft=: placement
+     * would otherwise overwrite the soft affinity with its own. */
+    libxl_defbool_set(&b_info->numa_placement, false);
+}
+
+
+static void
+vxlTranslateXMLNSVtpms(const vxlXMLNSDef *ns, libxl_domain_config *dcfg)
+{
+    size_t i;
+
+    if (ns->nvtpms == 0)
+        return;
+    dcfg->vtpms = g_new0(libxl_device_vtpm, ns->nvtpms);
+    dcfg->num_vtpms = ns->nvtpms;
+    for (i = 0; i < ns->nvtpms; i++) {
+        libxl_device_vtpm *xvtpm = &dcfg->vtpms[i];
+
+        libxl_device_vtpm_init(xvtpm);
+        /* xl numbers them in order, as the frontends see them. */
+        xvtpm->devid = i;
+        xvtpm->backend_domname = g_strdup(ns->vtpms[i].backend);
+        if (ns->vtpms[i].hasUUID)
+            memcpy(libxl_uuid_bytearray(&xvtpm->uuid), ns->vtpms[i].uuid, VIR_UUID_BUFLEN);
+    }
+}
+
+
+static void
+vxlTranslateXMLNSKnobs(const vxlXMLNSDef *ns, libxl_domain_config *dcfg)
+{
+    libxl_domain_build_info *b_info = &dcfg->b_info;
+    size_t i;
+
+    if (ns->smbiosFirmware && b_info->type == LIBXL_DOMAIN_TYPE_HVM)
+        b_info->u.hvm.smbios_firmware = g_strdup(ns->smbiosFirmware);
+
+    for (i = 0; i < VXL_XMLNS_KNOB_LAST; i++) {
+        long long v = ns->knobs[i].value;
+
+        /* The validator refused a knob on a guest it does not apply
+         * to; this keeps a union member of another type untouched. */
+        if (!ns->knobs[i].set || !(vxlXMLNSKnobs[i].guests & (1u << b_info->type)))
+            continue;
+        switch ((vxlXMLNSKnob)i) {
+        case VXL_XMLNS_KNOB_NOMIGRATE:
+            libxl_defbool_set(&b_info->disable_migrate, v);
+            break;
+        case VXL_XMLNS_KNOB_DRIVER_DOMAIN:
+            libxl_defbool_set(&dcfg->c_info.driver_domain, v);
+            break;
+        case VXL_XMLNS_KNOB_MAX_MAPTRACK_FRAMES:
+            b_info->max_maptrack_frames = v;
+            break;
+        case VXL_XMLNS_KNOB_MAX_GRANT_VERSION:
+            b_info->max_grant_version = v;
+            break;
+        /* MiB in xl.cfg, KiB in libxl. */
+        case VXL_XMLNS_KNOB_SHADOW_MEMORY:
+            b_info->shadow_memkb = (uint64_t)v * 1024;
+            break;
+        case VXL_XMLNS_KNOB_ALTP2M:
+            b_info->altp2m = v;
+            break;
+        /* HVM only (vxlXMLNSKnobs): b_info.u.hvm is the union's member. */
+        case VXL_XMLNS_KNOB_NX:
+            libxl_defbool_set(&b_info->u.hvm.nx, v);
+            break;
+        case VXL_XMLNS_KNOB_MMIO_HOLE:
+            b_info->u.hvm.mmio_hole_memkb = (uint64_t)v * 1024;
+            break;
+        case VXL_XMLNS_KNOB_XEN_PLATFORM_PCI:
+            libxl_defbool_set(&b_info->u.hvm.xen_platform_pci, v);
+            break;
+        case VXL_XMLNS_KNOB_VENDOR_DEVICE:
+            b_info->u.hvm.vendor_device = v;
+            break;
+        case VXL_XMLNS_KNOB_LAST:
+        default:
+            virReportEnumRangeError(vxlXMLNSKnob, i);
+            break;
+        }
+    }
 }
 
 
@@ -480,5 +1018,8 @@ vxlTranslateXMLNS(const virDomainDef *def, libxl_domain_config *dcfg)
         if (ns->rdmMemBoundaryMB)
             b_info->u.hvm.rdm_mem_boundary_memkb = (uint64_t)ns->rdmMemBoundaryMB * 1024;
     }
+    vxlTranslateXMLNSCpusSoft(def, ns, b_info);
+    vxlTranslateXMLNSVtpms(ns, dcfg);
+    vxlTranslateXMLNSKnobs(ns, dcfg);
     return 0;
 }

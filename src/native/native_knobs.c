@@ -1,0 +1,322 @@
+/*
+ * native_knobs.c: xl.cfg keys that libvirt's domain XML has no element
+ * for, to and from the project's namespace (translate_xmlns.c):
+ *
+ *   cpus_soft="0-3"            <virtxl:cpus_soft cpuset='0-3'/>
+ *   cpus_soft=["2-3", "4"]     <virtxl:cpus_soft vcpu='0' cpuset='2-3'/>
+ *                              <virtxl:cpus_soft vcpu='1' cpuset='4'/>
+ *   vtpm=["backend=D,uuid=U"]  <virtxl:vtpm backend='D' uuid='U'/>
+ *   smbios_firmware="F"        <virtxl:smbios_firmware value='F'/>
+ *   nomigrate=1, altp2m="mixed", ... (vxlXMLNSKnobs)
+ *                              <virtxl:nomigrate value='1'/>, ...
+ *
+ * Keys are read for the guest types xl reads them for and that the
+ * namespace accepts them for; elsewhere they stay unread and are reported
+ * as not applying to the guest. The values are checked here too, so a
+ * bad one is reported against its key and line rather than as XML.
+ */
+#include "vxl_internal.h"
+
+#include <libxl.h>
+
+#include "native_private.h"
+#include "translate.h"
+#include "virbitmap.h"
+#include "virerror.h"
+#include "viruuid.h"
+#include "virtxl/virtxl.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+
+/* ---- xl.cfg -> XML -------------------------------------------------- */
+
+/* One CPU list of cpus_soft= in libvirt's canonical spelling; "" for
+ * "all" (no preference); NULL for what the namespace cannot hold (NUMA
+ * node forms, warned about) or a malformed list (reported, *@err set). */
+static char *
+vxlNativeKnobsCpuset(vxlNativeReader *r, const char *spec, bool *err)
+{
+    g_autoptr(virBitmap) map = NULL;
+
+    if (STREQ(spec, "all"))
+        return g_strdup("");
+    if (strstr(spec, "node")) {
+        vxlNativeWarn(r, "cpus_soft", _("dropped: '%s': NUMA node sets depend on the host; list CPUs instead"),
+                      spec);
+        return NULL;
+    }
+    if (virBitmapParse(spec, &map, VIR_DOMAIN_CPUMASK_LEN) < 0 || virBitmapIsAllClear(map)) {
+        virResetLastError();
+        vxlNativeError(r, "cpus_soft", _("'%s' is not a CPU list"), spec);
+        *err = true;
+        return NULL;
+    }
+    return virBitmapFormat(map);
+}
+
+
+static int
+vxlNativeParseCpusSoft(vxlNativeReader *r, virBuffer *xmlns)
+{
+    g_autoptr(GPtrArray) sets = g_ptr_array_new_with_free_func(g_free);
+    XLU_ConfigList *list = NULL;
+    const char *str = NULL;
+    bool err = false;
+    int n = 0;
+    int i;
+
+    vxlNativeMarkUsed(r, "cpus_soft");
+    if (xlu_cfg_get_list(r->xlu, "cpus_soft", &list, &n, 1) == 0) {
+        for (i = 0; i < n; i++) {
+            const char *item = xlu_cfg_get_listitem(list, i);
+            char *set;
+
+            if (!item) {
+                vxlNativeError(r, "cpus_soft", _("item %d is a list, expected a CPU list"), i + 1);
+                return -1;
+            }
+            if (!(set = vxlNativeKnobsCpuset(r, item, &err)))
+                return err ? -1 : 0;
+            g_ptr_array_add(sets, set);
+        }
+        /* "all" at the end is what vCPUs beyond the list get anyway. */
+        while (sets->len > 0 && !*(char *)g_ptr_array_index(sets, sets->len - 1))
+            g_ptr_array_remove_index(sets, sets->len - 1);
+        for (i = 0; i < sets->len; i++) {
+            if (!*(char *)g_ptr_array_index(sets, i)) {
+                /* xl makes it every host CPU, which depends on the host. */
+                vxlNativeWarn(r, "cpus_soft", _("dropped: 'all' for vCPU %d before a CPU list for a later vCPU cannot be expressed; list the CPUs"),
+                              i);
+                return 0;
+            }
+        }
+        for (i = 0; i < sets->len; i++)
+            virBufferAsprintf(xmlns, "<virtxl:cpus_soft vcpu='%d' cpuset='%s'/>\n",
+                              i, (char *)g_ptr_array_index(sets, i));
+    } else if (xlu_cfg_get_string(r->xlu, "cpus_soft", &str, 1) == 0) {
+        g_autofree char *set = vxlNativeKnobsCpuset(r, str, &err);
+
+        if (err)
+            return -1;
+        if (set && *set)
+            virBufferAsprintf(xmlns, "<virtxl:cpus_soft cpuset='%s'/>\n", set);
+    }
+    return 0;
+}
+
+
+static int
+vxlNativeParseVtpms(vxlNativeReader *r, virBuffer *xmlns)
+{
+    g_autoptr(GPtrArray) specs = g_ptr_array_new();
+    size_t i, j;
+
+    if (vxlNativeGetStringOrList(r, "vtpm", specs) < 0)
+        return -1;
+    for (i = 0; i < specs->len; i++) {
+        const char *spec = g_ptr_array_index(specs, i);
+        g_auto(GStrv) parts = vxlNativeSplitSpec(spec, ',');
+        const char *backend = NULL;
+        const char *uuid = NULL;
+        unsigned char raw[VIR_UUID_BUFLEN];
+
+        for (j = 0; parts && parts[j]; j++) {
+            char *eq = strchr(parts[j], '=');
+
+            if (!*parts[j])
+                continue;
+            if (eq && g_str_has_prefix(parts[j], "backend=")) {
+                backend = eq + 1;
+            } else if (eq && g_str_has_prefix(parts[j], "uuid=")) {
+                uuid = eq + 1;
+            } else {
+                /* xl refuses them too. */
+                vxlNativeError(r, "vtpm", _("'%s' in '%s' is not a vTPM setting; use backend= and uuid="),
+                               parts[j], spec);
+                return -1;
+            }
+        }
+        if (uuid && virUUIDParse(uuid, raw) < 0) {
+            vxlNativeError(r, "vtpm", _("'%s' is not a UUID"), uuid);
+            return -1;
+        }
+        virBufferAddLit(xmlns, "<virtxl:vtpm");
+        if (backend && *backend)
+            virBufferEscapeString(xmlns, " backend='%s'", backend);
+        virBufferEscapeString(xmlns, " uuid='%s'", uuid);
+        virBufferAddLit(xmlns, "/>\n");
+    }
+    return 0;
+}
+
+
+static int
+vxlNativeParseKnob(vxlNativeReader *r, const vxlXMLNSKnobInfo *info, virBuffer *xmlns)
+{
+    const char *str = NULL;
+    bool b;
+    long l;
+    int v;
+    int rc;
+
+    switch (info->kind) {
+    case VXL_XMLNS_KNOB_BOOL:
+        if ((rc = vxlNativeGetBool(r, info->name, &b)) <= 0)
+            return rc;
+        virBufferAsprintf(xmlns, "<virtxl:%s value='%d'/>\n", info->name, b);
+        return 0;
+    case VXL_XMLNS_KNOB_NUMBER:
+        if ((rc = vxlNativeGetLong(r, info->name, &l)) <= 0)
+            return rc;
+        if (!vxlXMLNSKnobValueValid(info, l)) {
+            vxlNativeError(r, info->name, _("%ld is out of range: Xen takes %lld to %lld"),
+                           l, info->min, info->max);
+            return -1;
+        }
+        virBufferAsprintf(xmlns, "<virtxl:%s value='%ld'/>\n", info->name, l);
+        return 0;
+    case VXL_XMLNS_KNOB_ENUM:
+        if ((rc = vxlNativeGetString(r, info->name, &str)) <= 0)
+            return rc;
+        if ((v = vxlXMLNSKnobEnumFromString(info->values, str)) < 0) {
+            g_autoptr(GString) names = g_string_new(NULL);
+            const libxl_enum_string_table *t;
+
+            for (t = info->values; t->s; t++)
+                g_string_append_printf(names, "%s%s", t == info->values ? "" : ", ", t->s);
+            vxlNativeError(r, info->name, _("'%s' is not a value Xen knows; use one of %s"),
+                           str, names->str);
+            return -1;
+        }
+        virBufferAsprintf(xmlns, "<virtxl:%s value='%s'/>\n", info->name,
+                          vxlXMLNSKnobEnumToString(info->values, v));
+        return 0;
+    }
+    return 0;
+}
+
+
+int
+vxlNativeParseKnobs(vxlNativeReader *r, virBuffer *xmlns)
+{
+    const char *smbios = NULL;
+    size_t i;
+
+    if (vxlNativeParseCpusSoft(r, xmlns) < 0 ||
+        vxlNativeParseVtpms(r, xmlns) < 0)
+        return -1;
+    if (r->type == LIBXL_DOMAIN_TYPE_HVM) {
+        if (vxlNativeGetString(r, "smbios_firmware", &smbios) < 0)
+            return -1;
+        virBufferEscapeString(xmlns, "<virtxl:smbios_firmware value='%s'/>\n", smbios);
+    }
+    for (i = 0; i < VXL_XMLNS_KNOB_LAST; i++) {
+        if (!(vxlXMLNSKnobs[i].guests & (1u << r->type)))
+            continue;
+        if (vxlNativeParseKnob(r, &vxlXMLNSKnobs[i], xmlns) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+
+/* ---- XML -> xl.cfg -------------------------------------------------- */
+
+static void
+vxlNativeFormatCpusSoft(virBuffer *buf, const virDomainDef *def, const vxlXMLNSDef *ns)
+{
+    g_autoptr(GPtrArray) sets = g_ptr_array_new_with_free_func(g_free);
+    virBitmap *all = NULL;
+    size_t n = 0;
+    size_t i, j;
+
+    if (ns->ncpusSoft == 0)
+        return;
+    for (i = 0; i < ns->ncpusSoft; i++) {
+        if (ns->cpusSoft[i].vcpu < 0)
+            all = ns->cpusSoft[i].cpuset;
+        else
+            n = MAX(n, ns->cpusSoft[i].vcpu + 1);
+    }
+    if (n == 0) {
+        g_autofree char *set = virBitmapFormat(all);
+
+        vxlNativeFormatString(buf, "cpus_soft", set);
+        return;
+    }
+    /* A list, one set per vCPU, the shared set filling in (the
+     * namespace's validator has refused gaps without one). */
+    if (all)
+        n = def->maxvcpus;
+    for (i = 0; i < n; i++) {
+        virBitmap *map = all;
+
+        for (j = 0; j < ns->ncpusSoft; j++) {
+            if (ns->cpusSoft[j].vcpu == (int)i)
+                map = ns->cpusSoft[j].cpuset;
+        }
+        g_ptr_array_add(sets, virBitmapFormat(map));
+    }
+    vxlNativeFormatList(buf, "cpus_soft", sets);
+}
+
+
+static int
+vxlNativeFormatVtpms(virBuffer *buf, const vxlXMLNSDef *ns)
+{
+    g_autoptr(GPtrArray) specs = g_ptr_array_new_with_free_func(g_free);
+    size_t i;
+
+    for (i = 0; i < ns->nvtpms; i++) {
+        const vxlXMLNSVtpm *vtpm = &ns->vtpms[i];
+        g_autoptr(GString) spec = g_string_new(NULL);
+
+        if (vtpm->backend) {
+            /* xl splits the spec at commas, its keys at '='. */
+            if (strpbrk(vtpm->backend, ",=")) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               _("<virtxl:vtpm backend='%s'> cannot be expressed in xl.cfg: a domain name with ',' or '='"),
+                               vtpm->backend);
+                return -1;
+            }
+            g_string_append_printf(spec, "backend=%s", vtpm->backend);
+        }
+        if (vtpm->hasUUID) {
+            char uuid[VIR_UUID_STRING_BUFLEN];
+
+            virUUIDFormat(vtpm->uuid, uuid);
+            g_string_append_printf(spec, "%suuid=%s", spec->len ? "," : "", uuid);
+        }
+        g_ptr_array_add(specs, g_string_free(g_steal_pointer(&spec), FALSE));
+    }
+    vxlNativeFormatList(buf, "vtpm", specs);
+    return 0;
+}
+
+
+int
+vxlNativeFormatKnobs(virBuffer *buf, const virDomainDef *def)
+{
+    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    size_t i;
+
+    if (!ns)
+        return 0;
+    vxlNativeFormatCpusSoft(buf, def, ns);
+    if (vxlNativeFormatVtpms(buf, ns) < 0)
+        return -1;
+    vxlNativeFormatString(buf, "smbios_firmware", ns->smbiosFirmware);
+    for (i = 0; i < VXL_XMLNS_KNOB_LAST; i++) {
+        const vxlXMLNSKnobInfo *info = &vxlXMLNSKnobs[i];
+
+        if (!ns->knobs[i].set)
+            continue;
+        if (info->kind == VXL_XMLNS_KNOB_ENUM)
+            vxlNativeFormatString(buf, info->name,
+                                  vxlXMLNSKnobEnumToString(info->values, ns->knobs[i].value));
+        else
+            virBufferAsprintf(buf, "%s = %lld\n", info->name, ns->knobs[i].value);
+    }
+    return 0;
+}
