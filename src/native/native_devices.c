@@ -710,9 +710,11 @@ vxlNativeParseSpice(vxlNativeReader *r, virBuffer *buf)
         virBufferAsprintf(buf, "<mouse mode='%s'/>\n", agentMouse ? "client" : "server");
     if (clipboard)
         virBufferAddLit(buf, "<clipboard copypaste='yes'/>\n");
+    if (vxlNativeParseSpiceGraphics(r, buf) < 0)
+        return -1;
     virBufferAdjustIndent(buf, -2);
     virBufferAddLit(buf, "</graphics>\n");
-    return 0;
+    return vxlNativeParseSpiceDevices(r, buf);
 }
 
 

@@ -310,6 +310,8 @@ vxlNativeFormatChars(virBuffer *buf, const virDomainDef *def)
     for (i = 0; i < def->nchannels; i++) {
         const virDomainChrDef *ch = def->channels[i];
 
+        if (vxlNativeSpiceIsAgent(ch))
+            continue;   /* spicevdagent=, with the SPICE keys */
         if (ch->targetType != VIR_DOMAIN_CHR_CHANNEL_TARGET_TYPE_XEN || !ch->target.name)
             return vxlNativeFormatRefuse("a <channel> other than <target type='xen' name>");
         if (strpbrk(ch->target.name, ",="))
@@ -422,11 +424,12 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
                 virBufferAddLit(buf, "spiceagent_mouse = 0\n");
             if (g->data.spice.copypaste == VIR_TRISTATE_BOOL_YES)
                 virBufferAddLit(buf, "spice_clipboard_sharing = 1\n");
-            if (g->data.spice.image || g->data.spice.jpeg || g->data.spice.zlib ||
-                g->data.spice.playback || g->data.spice.streaming ||
-                g->data.spice.filetransfer || g->data.spice.gl ||
-                g->data.spice.defaultMode)
-                return vxlNativeFormatRefuse("<graphics type='spice'> image, streaming, gl or channel settings");
+            if (g->data.spice.jpeg || g->data.spice.zlib ||
+                g->data.spice.playback || g->data.spice.filetransfer ||
+                g->data.spice.gl || g->data.spice.defaultMode)
+                return vxlNativeFormatRefuse("<graphics type='spice'> jpeg, zlib, playback, file transfer, gl or channel settings");
+            if (vxlNativeFormatSpice(buf, def, g) < 0)
+                return -1;
             break;
         default:
             return vxlNativeFormatRefuse("<graphics> other than vnc, sdl and spice");
@@ -553,6 +556,12 @@ vxlNativeFormatControllers(GPtrArray *usbctrls, const virDomainDef *def)
                 c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)
                 continue;
             break;
+        case VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
+            /* libvirt's home for SPICE's agent channel; libxl's qemu
+             * makes its own. */
+            if (c->idx == 0 && c->opts.vioserial.ports < 0 && c->opts.vioserial.vectors < 0)
+                continue;
+            break;
         case VIR_DOMAIN_CONTROLLER_TYPE_IDE:
         case VIR_DOMAIN_CONTROLLER_TYPE_XENBUS:
         case VIR_DOMAIN_CONTROLLER_TYPE_SCSI:
@@ -616,7 +625,8 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
     vxlNativeFormatList(buf, "usbctrl", usbctrls);
     vxlNativeFormatList(buf, "usbdev", usbdevs);
     vxlNativeFormatList(buf, "p9", p9s);
-    if (vxlNativeFormatInputs(buf, def) < 0 ||
+    if (vxlNativeFormatSpiceOrphans(def) < 0 ||
+        vxlNativeFormatInputs(buf, def) < 0 ||
         vxlNativeFormatChars(buf, def) < 0 ||
         vxlNativeFormatGraphics(buf, def) < 0)
         return -1;

@@ -70,10 +70,8 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "spice", NULL }, { "spicehost", NULL }, { "spiceport", NULL }, { "spicetls_port", NULL },
     { "spicedisable_ticketing", NULL }, { "spicepasswd", NULL }, { "spiceagent_mouse", NULL },
     { "spice_clipboard_sharing", NULL },
-    { "spicevdagent", N_("not converted yet: a spicevmc channel") },
-    { "spiceusbredirection", N_("not converted yet: spicevmc <redirdev>s") },
-    { "spice_image_compression", N_("not converted yet: <graphics><image compression>") },
-    { "spice_streaming_video", N_("not converted yet: <graphics><streaming mode>") },
+    { "spicevdagent", NULL }, { "spiceusbredirection", NULL },
+    { "spice_image_compression", NULL }, { "spice_streaming_video", NULL },
     { "gfx_passthru", NOXML }, { "hdtype", NOXML },
     { "xen_platform_pci", NOXML }, { "vendor_device", NOXML },
     /* features */

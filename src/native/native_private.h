@@ -81,6 +81,14 @@ int vxlNativeFormatRefuse(const char *what);
 void vxlNativeFormatString(virBuffer *buf, const char *key, const char *value);
 void vxlNativeFormatList(virBuffer *buf, const char *key, GPtrArray *items);
 
+/* native_spice.c: the SPICE keys beyond <graphics> attributes. */
+int vxlNativeParseSpiceGraphics(vxlNativeReader *r, virBuffer *buf);
+int vxlNativeParseSpiceDevices(vxlNativeReader *r, virBuffer *buf);
+bool vxlNativeSpiceIsAgent(const virDomainChrDef *ch);
+int vxlNativeFormatSpice(virBuffer *buf, const virDomainDef *def,
+                         const virDomainGraphicsDef *graphics);
+int vxlNativeFormatSpiceOrphans(const virDomainDef *def);
+
 /* native_parse.c */
 char *vxlNativeBuildXML(vxlNativeReader *r);
 
