@@ -4,7 +4,7 @@
  * The inverse of native_devices.c: disk=, vif=, pci=, usbctrl=, usbdev=,
  * usbdevice=, serial=, channel=, p9=, soundhw=, the display keys (vfb=
  * for PV and PVH, vnc*=, sdl=, spice*= for HVM), vga= and videoram=,
- * device_model_override=. Each device attribute xl.cfg has no word for
+ * and, through native_xmlns.c, the device model keys. Each device attribute xl.cfg has no word for
  * is refused, naming it.
  */
 #include "vxl_internal.h"
@@ -188,8 +188,8 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
 
 
 static int
-vxlNativeFormatHostdev(const virDomainHostdevDef *hostdev, GPtrArray *pcis,
-                       GPtrArray *usbdevs)
+vxlNativeFormatHostdev(const virDomainDef *def, const virDomainHostdevDef *hostdev,
+                       GPtrArray *pcis, GPtrArray *usbdevs)
 {
     if (hostdev->mode != VIR_DOMAIN_HOSTDEV_MODE_SUBSYS)
         return vxlNativeFormatRefuse("<hostdev mode='capabilities'>");
@@ -220,6 +220,7 @@ vxlNativeFormatHostdev(const virDomainHostdevDef *hostdev, GPtrArray *pcis,
             virBufferAddLit(&spec, ",permissive=1");
         if (hostdev->managed)
             virBufferAddLit(&spec, ",seize=1");
+        vxlNativeFormatPciOptions(&spec, def, hostdev);
         g_ptr_array_add(pcis, virBufferContentAndReset(&spec));
         return 0;
     }
@@ -590,7 +591,8 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
     g_autoptr(GPtrArray) p9s = g_ptr_array_new_with_free_func(g_free);
     size_t i;
 
-    vxlNativeFormatString(buf, "device_model_override", def->emulator);
+    if (vxlNativeFormatXMLNS(buf, def) < 0)
+        return -1;
 
     for (i = 0; i < def->ndisks; i++) {
         if (vxlNativeFormatDisk(def->disks[i], disks) < 0)
@@ -601,7 +603,7 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
             return -1;
     }
     for (i = 0; i < def->nhostdevs; i++) {
-        if (vxlNativeFormatHostdev(def->hostdevs[i], pcis, usbdevs) < 0)
+        if (vxlNativeFormatHostdev(def, def->hostdevs[i], pcis, usbdevs) < 0)
             return -1;
     }
     if (vxlNativeFormatControllers(usbctrls, def) < 0)

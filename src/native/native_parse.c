@@ -637,6 +637,10 @@ vxlNativeBuildXML(vxlNativeReader *r)
     virBufferAddBuffer(&out, &x.lifecycle);
     vxlNativeAppendSection(&out, "<pm>\n", "</pm>\n", &x.pm);
     vxlNativeAppendSection(&out, "<devices>\n", "</devices>\n", &x.devices);
+    if (vxlNativeParseXMLNS(r, &out) < 0) {
+        vxlNativeXMLClear(&x);
+        return NULL;
+    }
     virBufferAdjustIndent(&out, -2);
     virBufferAddLit(&out, "</domain>\n");
 
