@@ -631,6 +631,8 @@ vxlNativeParseVfbs(vxlNativeReader *r, virBuffer *buf)
             vxlNativeSplitPair(tokens[j], &k, &v);
             if (!v)
                 v = "";
+            if (vxlNativeVfbType(r, i, k, v, &d.vnc))
+                continue;   /* xm's type=vnc|sdl */
             if (STREQ(k, "vnc"))
                 d.vnc = strtol(v, NULL, 0) != 0;
             else if (STREQ(k, "sdl"))

@@ -51,6 +51,7 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "pvshim_extra", NOXML },
     /* devices */
     { "disk", NULL }, { "vif", NULL }, { "vif2", N_("xm's obsolete second vif list") },
+    { "device_model", N_("xm's device model path, which xl ignores: use device_model_override") },
     { "pci", NULL }, { "pci_permissive", NULL }, { "pci_msitranslate", NULL },
     { "pci_seize", NULL }, { "pci_power_mgmt", NULL },
     { "vtpm", N_("libvirt's <tpm> has no Xen vTPM backend domain") },

@@ -271,7 +271,7 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
     g_autoptr(GPtrArray) bargs = g_ptr_array_new();
     g_autofree char *line = NULL;
 
-    if (vxlNativeGetString(r, "kernel", &kernel) < 0 ||
+    if (vxlNativeGetKernel(r, &kernel) < 0 ||
         vxlNativeGetString(r, "ramdisk", &ramdisk) < 0 ||
         vxlNativeGetString(r, "cmdline", &cmdline) < 0 ||
         vxlNativeGetString(r, "root", &root) < 0 ||

@@ -98,6 +98,11 @@ int vxlNativeFormatXMLNS(virBuffer *buf, const virDomainDef *def);
 void vxlNativeFormatPciOptions(virBuffer *spec, const virDomainDef *def,
                                const virDomainHostdevDef *hostdev);
 
+/* native_xm.c: xm's spellings xl still reads. */
+int vxlNativeGetKernel(vxlNativeReader *r, const char **kernel);
+bool vxlNativeVfbType(vxlNativeReader *r, int index, const char *key,
+                      const char *value, bool *vnc);
+
 /* native_parse.c */
 char *vxlNativeBuildXML(vxlNativeReader *r);
 
