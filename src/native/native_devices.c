@@ -9,7 +9,8 @@
  * vfb=      (PV, PVH), vnc*=, sdl=, spice*=, vga=, videoram= (HVM)
  *           -> <graphics>, <video>
  * usbdevice=, usbctrl=, usbdev=, soundhw=, channel=, p9=,
- * device_model_override=
+ * device_model_override= (the other device_model_*= keys and the pci=
+ * options the namespace holds: native_xmlns.c)
  *
  * Spec fields that domain XML cannot hold are warned about one by one,
  * naming the key; the key itself counts as converted.
@@ -457,14 +458,8 @@ vxlNativeParsePcis(vxlNativeReader *r, virBuffer *buf)
         virBufferAdjustIndent(buf, -2);
         virBufferAddLit(buf, "</hostdev>\n");
 
-        if (pci.msitranslate)
-            vxlNativeWarn(r, "pci", _("entry %d: dropped msitranslate=1: libvirt has no element for it"), i + 1);
-        if (pci.power_mgmt)
-            vxlNativeWarn(r, "pci", _("entry %d: dropped power_mgmt=1: libvirt has no element for it"), i + 1);
-        if (pci.rdm_policy != LIBXL_RDM_RESERVE_POLICY_INVALID &&
-            pci.rdm_policy != LIBXL_RDM_RESERVE_POLICY_STRICT)
-            vxlNativeWarn(r, "pci", _("entry %d: dropped rdm_policy=%s: libvirt has no element for it"),
-                          i + 1, libxl_rdm_reserve_policy_to_string(pci.rdm_policy));
+        /* msitranslate, power_mgmt, rdm_policy: <virtxl:pci>. */
+        vxlNativeXMLNSAddPci(r, &pci, i);
         if (pci.vfunc_mask == LIBXL_PCI_FUNC_ALL)
             vxlNativeWarn(r, "pci", _("entry %d: dropped the function wildcard: libvirt assigns functions one by one"),
                           i + 1);
@@ -637,6 +632,8 @@ vxlNativeParseVfbs(vxlNativeReader *r, virBuffer *buf)
             vxlNativeSplitPair(tokens[j], &k, &v);
             if (!v)
                 v = "";
+            if (vxlNativeVfbType(r, i, k, v, &d.vnc))
+                continue;   /* xm's type=vnc|sdl */
             if (STREQ(k, "vnc"))
                 d.vnc = strtol(v, NULL, 0) != 0;
             else if (STREQ(k, "sdl"))
@@ -711,9 +708,11 @@ vxlNativeParseSpice(vxlNativeReader *r, virBuffer *buf)
         virBufferAsprintf(buf, "<mouse mode='%s'/>\n", agentMouse ? "client" : "server");
     if (clipboard)
         virBufferAddLit(buf, "<clipboard copypaste='yes'/>\n");
+    if (vxlNativeParseSpiceGraphics(r, buf) < 0)
+        return -1;
     virBufferAdjustIndent(buf, -2);
     virBufferAddLit(buf, "</graphics>\n");
-    return 0;
+    return vxlNativeParseSpiceDevices(r, buf);
 }
 
 
@@ -1027,6 +1026,7 @@ vxlNativeParseP9(vxlNativeReader *r, virBuffer *buf)
 }
 
 
+/* libvirt's own word for the device model's path (translate_basic.c). */
 static int
 vxlNativeParseEmulator(vxlNativeReader *r, virBuffer *buf)
 {
@@ -1035,12 +1035,6 @@ vxlNativeParseEmulator(vxlNativeReader *r, virBuffer *buf)
     if (vxlNativeGetString(r, "device_model_override", &str) < 0)
         return -1;
     virBufferEscapeString(buf, "<emulator>%s</emulator>\n", str);
-
-    if (vxlNativeGetString(r, "device_model_version", &str) < 0)
-        return -1;
-    /* qemu-xen is xl's default and the only device model Debian builds. */
-    if (str && STRNEQ(str, "qemu-xen"))
-        vxlNativeWarn(r, "device_model_version", _("dropped '%s': libvirt always uses qemu-xen"), str);
     return 0;
 }
 

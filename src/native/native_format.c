@@ -392,7 +392,7 @@ vxlNativeFormatXL(const virDomainDef *def)
     if (def->resource || def->nsysinfo || def->idmap.nuidmap || def->nseclabels ||
         def->genidRequested || def->keywrap || def->sec || def->nshmems ||
         def->nmems || def->watchdog || def->nrngs ||
-        def->nsmartcards || def->nhubs || def->nredirdevs || def->npanics ||
+        def->nsmartcards || def->nhubs || def->npanics ||
         def->vsock || def->iommu || def->nleases || def->nparallels ||
         def->ntpms)
         return vxlNativeFormatRefuse("<resource>, <sysinfo>, <idmap>, <seclabel>, <genid>, <launchSecurity>, or devices other than disks, interfaces, host devices, serials, consoles, channels, filesystems, inputs, graphics, video, sound and USB controllers"), NULL;

@@ -4,7 +4,7 @@
  * The inverse of native_devices.c: disk=, vif=, pci=, usbctrl=, usbdev=,
  * usbdevice=, serial=, channel=, p9=, soundhw=, the display keys (vfb=
  * for PV and PVH, vnc*=, sdl=, spice*= for HVM), vga= and videoram=,
- * device_model_override=. Each device attribute xl.cfg has no word for
+ * and, through native_xmlns.c, the device model keys. Each device attribute xl.cfg has no word for
  * is refused, naming it.
  */
 #include "vxl_internal.h"
@@ -188,8 +188,8 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
 
 
 static int
-vxlNativeFormatHostdev(const virDomainHostdevDef *hostdev, GPtrArray *pcis,
-                       GPtrArray *usbdevs)
+vxlNativeFormatHostdev(const virDomainDef *def, const virDomainHostdevDef *hostdev,
+                       GPtrArray *pcis, GPtrArray *usbdevs)
 {
     if (hostdev->mode != VIR_DOMAIN_HOSTDEV_MODE_SUBSYS)
         return vxlNativeFormatRefuse("<hostdev mode='capabilities'>");
@@ -220,6 +220,7 @@ vxlNativeFormatHostdev(const virDomainHostdevDef *hostdev, GPtrArray *pcis,
             virBufferAddLit(&spec, ",permissive=1");
         if (hostdev->managed)
             virBufferAddLit(&spec, ",seize=1");
+        vxlNativeFormatPciOptions(&spec, def, hostdev);
         g_ptr_array_add(pcis, virBufferContentAndReset(&spec));
         return 0;
     }
@@ -310,6 +311,8 @@ vxlNativeFormatChars(virBuffer *buf, const virDomainDef *def)
     for (i = 0; i < def->nchannels; i++) {
         const virDomainChrDef *ch = def->channels[i];
 
+        if (vxlNativeSpiceIsAgent(ch))
+            continue;   /* spicevdagent=, with the SPICE keys */
         if (ch->targetType != VIR_DOMAIN_CHR_CHANNEL_TARGET_TYPE_XEN || !ch->target.name)
             return vxlNativeFormatRefuse("a <channel> other than <target type='xen' name>");
         if (strpbrk(ch->target.name, ",="))
@@ -422,11 +425,12 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
                 virBufferAddLit(buf, "spiceagent_mouse = 0\n");
             if (g->data.spice.copypaste == VIR_TRISTATE_BOOL_YES)
                 virBufferAddLit(buf, "spice_clipboard_sharing = 1\n");
-            if (g->data.spice.image || g->data.spice.jpeg || g->data.spice.zlib ||
-                g->data.spice.playback || g->data.spice.streaming ||
-                g->data.spice.filetransfer || g->data.spice.gl ||
-                g->data.spice.defaultMode)
-                return vxlNativeFormatRefuse("<graphics type='spice'> image, streaming, gl or channel settings");
+            if (g->data.spice.jpeg || g->data.spice.zlib ||
+                g->data.spice.playback || g->data.spice.filetransfer ||
+                g->data.spice.gl || g->data.spice.defaultMode)
+                return vxlNativeFormatRefuse("<graphics type='spice'> jpeg, zlib, playback, file transfer, gl or channel settings");
+            if (vxlNativeFormatSpice(buf, def, g) < 0)
+                return -1;
             break;
         default:
             return vxlNativeFormatRefuse("<graphics> other than vnc, sdl and spice");
@@ -553,6 +557,12 @@ vxlNativeFormatControllers(GPtrArray *usbctrls, const virDomainDef *def)
                 c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)
                 continue;
             break;
+        case VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
+            /* libvirt's home for SPICE's agent channel; libxl's qemu
+             * makes its own. */
+            if (c->idx == 0 && c->opts.vioserial.ports < 0 && c->opts.vioserial.vectors < 0)
+                continue;
+            break;
         case VIR_DOMAIN_CONTROLLER_TYPE_IDE:
         case VIR_DOMAIN_CONTROLLER_TYPE_XENBUS:
         case VIR_DOMAIN_CONTROLLER_TYPE_SCSI:
@@ -581,7 +591,8 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
     g_autoptr(GPtrArray) p9s = g_ptr_array_new_with_free_func(g_free);
     size_t i;
 
-    vxlNativeFormatString(buf, "device_model_override", def->emulator);
+    if (vxlNativeFormatXMLNS(buf, def) < 0)
+        return -1;
 
     for (i = 0; i < def->ndisks; i++) {
         if (vxlNativeFormatDisk(def->disks[i], disks) < 0)
@@ -592,7 +603,7 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
             return -1;
     }
     for (i = 0; i < def->nhostdevs; i++) {
-        if (vxlNativeFormatHostdev(def->hostdevs[i], pcis, usbdevs) < 0)
+        if (vxlNativeFormatHostdev(def, def->hostdevs[i], pcis, usbdevs) < 0)
             return -1;
     }
     if (vxlNativeFormatControllers(usbctrls, def) < 0)
@@ -616,7 +627,8 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
     vxlNativeFormatList(buf, "usbctrl", usbctrls);
     vxlNativeFormatList(buf, "usbdev", usbdevs);
     vxlNativeFormatList(buf, "p9", p9s);
-    if (vxlNativeFormatInputs(buf, def) < 0 ||
+    if (vxlNativeFormatSpiceOrphans(def) < 0 ||
+        vxlNativeFormatInputs(buf, def) < 0 ||
         vxlNativeFormatChars(buf, def) < 0 ||
         vxlNativeFormatGraphics(buf, def) < 0)
         return -1;

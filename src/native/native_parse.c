@@ -274,7 +274,7 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
     g_autoptr(GPtrArray) bargs = g_ptr_array_new();
     g_autofree char *line = NULL;
 
-    if (vxlNativeGetString(r, "kernel", &kernel) < 0 ||
+    if (vxlNativeGetKernel(r, &kernel) < 0 ||
         vxlNativeGetString(r, "ramdisk", &ramdisk) < 0 ||
         vxlNativeGetString(r, "cmdline", &cmdline) < 0 ||
         vxlNativeGetString(r, "root", &root) < 0 ||
@@ -653,6 +653,10 @@ vxlNativeBuildXML(vxlNativeReader *r)
     vxlNativeAppendSection(&out, "<pm>\n", "</pm>\n", &x.pm);
     vxlNativeAppendSection(&out, "<devices>\n", "</devices>\n", &x.devices);
     virBufferAddBuffer(&out, &x.xmlns);
+    if (vxlNativeParseXMLNS(r, &out) < 0) {
+        vxlNativeXMLClear(&x);
+        return NULL;
+    }
     virBufferAdjustIndent(&out, -2);
     virBufferAddLit(&out, "</domain>\n");
 

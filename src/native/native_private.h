@@ -11,6 +11,7 @@
 
 #include "native.h"
 #include "virbuffer.h"
+#include <libxl.h>
 #include <libxlutil.h>
 
 /* One assignment in the file. Keys are found by our own scan of the text
@@ -33,6 +34,7 @@ struct _vxlNativeReader {
     FILE *report;           /* where libxlutil writes its complaints */
     char *reportBuf;
     size_t reportLen;
+    GPtrArray *nsPcis;      /* <virtxl:pci> lines from pci= (native_xmlns.c) */
 };
 
 /* native_read.c */
@@ -89,6 +91,25 @@ void vxlNativeFormatList(virBuffer *buf, const char *key, GPtrArray *items);
  * in the project's namespace (appended to @xmlns), and back. */
 int vxlNativeParseKnobs(vxlNativeReader *r, virBuffer *xmlns);
 int vxlNativeFormatKnobs(virBuffer *buf, const virDomainDef *def);
+/* native_spice.c: the SPICE keys beyond <graphics> attributes. */
+int vxlNativeParseSpiceGraphics(vxlNativeReader *r, virBuffer *buf);
+int vxlNativeParseSpiceDevices(vxlNativeReader *r, virBuffer *buf);
+bool vxlNativeSpiceIsAgent(const virDomainChrDef *ch);
+int vxlNativeFormatSpice(virBuffer *buf, const virDomainDef *def,
+                         const virDomainGraphicsDef *graphics);
+int vxlNativeFormatSpiceOrphans(const virDomainDef *def);
+
+/* native_xmlns.c: keys only the virtxl namespace holds. */
+void vxlNativeXMLNSAddPci(vxlNativeReader *r, const libxl_device_pci *pci, int index);
+int vxlNativeParseXMLNS(vxlNativeReader *r, virBuffer *out);
+int vxlNativeFormatXMLNS(virBuffer *buf, const virDomainDef *def);
+void vxlNativeFormatPciOptions(virBuffer *spec, const virDomainDef *def,
+                               const virDomainHostdevDef *hostdev);
+
+/* native_xm.c: xm's spellings xl still reads. */
+int vxlNativeGetKernel(vxlNativeReader *r, const char **kernel);
+bool vxlNativeVfbType(vxlNativeReader *r, int index, const char *key,
+                      const char *value, bool *vnc);
 
 /* native_parse.c */
 char *vxlNativeBuildXML(vxlNativeReader *r);

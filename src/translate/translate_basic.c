@@ -4,7 +4,8 @@
  * Covers <name>, <uuid>, <os><type> (xen = PV, hvm = HVM, xenpvh = PVH),
  * <memory>, <currentMemory>, <vcpu current>, <vcpus><vcpu enabled>,
  * <on_poweroff>, <on_reboot>, <on_crash>, and for HVM guests the
- * platform features <acpi/>, <apic/> and <pae/>.
+ * platform features <acpi/>, <apic/> and <pae/>; <emulator> (the device
+ * model's path).
  *
  * Refuses <maxMemory> (Xen has no memory hotplug) and HVM guests on ARM.
  */
@@ -152,6 +153,16 @@ vxlTranslateBasic(const virDomainDef *def, libxl_domain_config *dcfg)
      * this by default, where libxl's own default would destroy the
      * guest. on_watchdog stays at libxl's (and xl's) default, destroy. */
     dcfg->on_soft_reset = LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET;
+
+    /* <emulator> is libvirt's word for xl's device_model_override= (as
+     * libvirt's libxl driver reads it); <virtxl:devicemodel path>, which
+     * the "xmlns" class sets later, says the same and wins. */
+    if (def->emulator) {
+        const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+
+        if (!ns || !ns->dmPath)
+            b_info->device_model = g_strdup(def->emulator);
+    }
 
     if (type == LIBXL_DOMAIN_TYPE_HVM) {
         vxlTranslateFeature(def, VIR_DOMAIN_FEATURE_ACPI, &b_info->acpi);

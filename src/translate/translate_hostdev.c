@@ -3,15 +3,15 @@
  * controllers.
  *
  * Covers <hostdev mode='subsystem' type='pci'> (pcidevs: host address,
- * managed as libxl's seize, the guest <address type='pci'> slot as
- * vslot), <hostdev mode='subsystem' type='usb'> with a host bus and
+ * managed as libxl's seize, <source writeFiltering='no'> as permissive,
+ * the guest <address type='pci'> slot as vslot), <hostdev mode='subsystem' type='usb'> with a host bus and
  * device number (usbdevs; a guest <address type='usb'> gives controller
  * and port), and <controller type='usb' model='qusb1'|'qusb2' ports>
  * (usbctrls: Xen's PV USB controllers). Other controllers libvirt adds by
  * itself (ide, scsi, pci root, xenbus) need nothing here.
  *
- * Per-device options libvirt lacks (permissive, msitranslate,
- * power_mgmt, rdm_policy) come from <virtxl:pci> (translate_xmlns.c).
+ * Per-device options libvirt lacks (msitranslate, power_mgmt,
+ * rdm_policy; permissive too, for XML without writeFiltering) come from <virtxl:pci> (translate_xmlns.c).
  *
  * Refuses what libxl cannot assign: capability hostdevs, SCSI, mdev and
  * SCSI-host hostdevs, VFIO or KVM backends, USB devices named only by
@@ -109,12 +109,16 @@ vxlTranslateHostdevPCI(const virDomainDef *def, const virDomainHostdevDef *hostd
     /* managed='yes': the device is taken from its host driver and bound
      * to pciback at start, which libxl does itself with seize. */
     xpci->seize = hostdev->managed;
+    /* libvirt's own word for xl's permissive=1 (as libvirt's libxl driver
+     * reads it): pciback passes the guest's config space writes through
+     * unfiltered. <virtxl:pci permissive='yes'> says the same. */
+    xpci->permissive = hostdev->writeFiltering == VIR_TRISTATE_BOOL_NO;
 
     /* Options libvirt has no element for, from <virtxl:pci>. As in xl, a
      * device without its own rdm_policy takes the domain's <virtxl:rdm
      * policy> (libxl would otherwise use its own default, strict). */
     if (opts) {
-        xpci->permissive = opts->permissive == VIR_TRISTATE_BOOL_YES;
+        xpci->permissive |= opts->permissive == VIR_TRISTATE_BOOL_YES;
         xpci->msitranslate = opts->msitranslate == VIR_TRISTATE_BOOL_YES;
         xpci->power_mgmt = opts->powerMgmt == VIR_TRISTATE_BOOL_YES;
         if (opts->rdmPolicy >= 0)

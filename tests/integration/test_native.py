@@ -37,6 +37,13 @@ class NativeTest(DaemonTestCase):
         xml = self.conn.domainXMLFromNative("xen-xm", read("general-pv-minimal.cfg"), 0)
         self.assertEqual(xml.strip(), read("general-pv-minimal.xml").strip())
 
+    def test_xm_spellings_convert(self):
+        # tests/native/xm-*.in.cfg: xm's files (builder=, kernel=hvmloader,
+        # device_model=, 'phy:/dev/x,hda,w') through domxml-from-native xen-xm.
+        for case in ("xm-hvm", "xm-pv"):
+            xml = self.conn.domainXMLFromNative("xen-xm", read(case + ".in.cfg"), 0)
+            self.assertEqual(xml.strip(), read(case + ".xml").strip(), case)
+
     def test_defined_domain_round_trips(self):
         xml = self.conn.domainXMLFromNative("xen-xl", read("disk-many.cfg"), 0)
         dom = self.conn.defineXML(xml)
