@@ -124,8 +124,10 @@ static int
 vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int index)
 {
     libxl_device_disk xdisk;
+    vxlNativeISCSI iscsi = { 0 };
     bool empty;
     bool block;
+    bool isISCSI;
     const char *backend = NULL;
     int ret = -1;
 
@@ -159,8 +161,19 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
                        (xdisk.backend == LIBXL_DISK_BACKEND_UNKNOWN &&
                         STRPREFIX(xdisk.pdev_path, "/dev/")));
 
+    if (empty) {
+        isISCSI = false;
+    } else {
+        int rc = vxlNativeISCSIParse(r, index, &xdisk, &iscsi);
+
+        if (rc < 0)
+            goto cleanup;
+        isISCSI = rc == 1;
+    }
+
     virBufferAsprintf(buf, "<disk type='%s' device='%s'>\n",
-                      block ? "block" : "file", xdisk.is_cdrom ? "cdrom" : "disk");
+                      isISCSI ? "network" : block ? "block" : "file",
+                      xdisk.is_cdrom ? "cdrom" : "disk");
     virBufferAdjustIndent(buf, 2);
 
     if (backend || (!empty && xdisk.format != LIBXL_DISK_FORMAT_UNKNOWN) ||
@@ -185,7 +198,9 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
                               libxl_defbool_val(xdisk.discard_enable) ? "unmap" : "ignore");
         virBufferAddLit(buf, "/>\n");
     }
-    if (!empty)
+    if (isISCSI)
+        vxlNativeISCSISource(buf, &iscsi);
+    else if (!empty)
         virBufferEscapeString(buf, block ? "<source dev='%s'/>\n" : "<source file='%s'/>\n",
                               xdisk.pdev_path);
     virBufferEscapeString(buf, "<backenddomain name='%s'/>\n", xdisk.backend_domname);
@@ -205,7 +220,7 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
 
     if (xdisk.is_cdrom && xdisk.readwrite)
         vxlNativeWarn(r, "disk", _("entry %d: dropped access=rw: a cdrom is read-only in libvirt"), index + 1);
-    if (xdisk.script)
+    if (xdisk.script && !isISCSI)
         vxlNativeWarn(r, "disk", _("entry %d: dropped script=%s: libvirt has no block script for disks"),
                       index + 1, xdisk.script);
     if (xdisk.direct_io_safe)
@@ -221,6 +236,7 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
     ret = 0;
 
  cleanup:
+    vxlNativeISCSIClear(&iscsi);
     libxl_device_disk_dispose(&xdisk);
     return ret;
 }

@@ -41,8 +41,12 @@ vxlNativeFormatDisk(const virDomainDiskDef *disk, GPtrArray *specs)
     case VIR_STORAGE_TYPE_BLOCK:
     case VIR_STORAGE_TYPE_NONE:
         break;
+    case VIR_STORAGE_TYPE_NETWORK:
+        if (disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_ISCSI)
+            break;
+        return vxlNativeRefuseDisk(disk, "a network source other than iscsi");
     default:
-        return vxlNativeRefuseDisk(disk, "a source other than a file or block device");
+        return vxlNativeRefuseDisk(disk, "a source other than a file, block device or iSCSI LUN");
     }
     if (disk->device != VIR_DOMAIN_DISK_DEVICE_DISK &&
         disk->device != VIR_DOMAIN_DISK_DEVICE_CDROM)
@@ -98,7 +102,12 @@ vxlNativeFormatDisk(const virDomainDiskDef *disk, GPtrArray *specs)
         virBufferAddLit(&spec, "no-discard,");
     /* target= comes last: the rest of the spec is the path, commas and
      * all. */
-    virBufferAsprintf(&spec, "target=%s", NULLSTR_EMPTY(disk->src->path));
+    if (disk->src->type == VIR_STORAGE_TYPE_NETWORK) {
+        if (vxlNativeFormatDiskISCSI(&spec, disk) < 0)
+            return -1;
+    } else {
+        virBufferAsprintf(&spec, "target=%s", NULLSTR_EMPTY(disk->src->path));
+    }
     g_ptr_array_add(specs, virBufferContentAndReset(&spec));
     return 0;
 }

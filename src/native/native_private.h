@@ -73,6 +73,22 @@ extern const vxlNativeKeyInfo vxlNativeKeys[];
 extern const size_t vxlNativeKeysCount;
 const vxlNativeKeyInfo *vxlNativeKeyInfoFind(const char *name);
 
+/* native_disk_iscsi.c: block-iscsi disks as libvirt's iscsi sources. */
+typedef struct _vxlNativeISCSI vxlNativeISCSI;
+struct _vxlNativeISCSI {
+    char *iqn;
+    char *host;
+    unsigned int port;      /* 0: left out (iscsiadm's 3260) */
+};
+void vxlNativeISCSIClear(vxlNativeISCSI *iscsi);
+/* 1 when @xdisk is a block-iscsi disk (filling @iscsi), 0 when it is
+ * none, -1 when its target is one the script cannot use (reported). */
+int vxlNativeISCSIParse(vxlNativeReader *r, int index,
+                        const libxl_device_disk *xdisk, vxlNativeISCSI *iscsi);
+void vxlNativeISCSISource(virBuffer *buf, const vxlNativeISCSI *iscsi);
+/* Appends script= and target= (the last of a disk spec) to @spec. */
+int vxlNativeFormatDiskISCSI(virBuffer *spec, const virDomainDiskDef *disk);
+
 /* native_xlu_guard.c: false for a pci= spec that Xen 4.17's libxlutil
  * would parse reading an unset offset (see there). */
 bool vxlNativePciSpecSafe(const char *spec);

@@ -46,6 +46,11 @@ int vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net);
 int vxlTranslateNet(const virDomainDef *def, const virDomainNetDef *net,
                     libxl_device_nic *xnic);
 
+/* translate_disk_iscsi.c: iSCSI through Xen's block-iscsi script; the
+ * xl.cfg converter says the same target= (src/native). */
+int vxlValidateDiskISCSI(const virDomainDiskDef *disk);
+char *vxlDiskISCSITarget(const virStorageSource *src);
+
 int vxlValidateHostdev(const virDomainDef *def, const virDomainHostdevDef *hostdev);
 int vxlTranslateHostdevPCI(const virDomainDef *def, const virDomainHostdevDef *hostdev,
                            libxl_device_pci *xpci);

@@ -19,9 +19,6 @@
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
-#define VXL_ISCSI_DEFAULT_PORT 3260
-
-
 /* libvirt keeps name='IQN[/LUN]' as the source path. Sets @iqn to the
  * target's name and @lun to its LUN (0 when left out); false when the
  * part after the last '/' is no number. */
@@ -105,8 +102,9 @@ vxlValidateDiskISCSI(const virDomainDiskDef *disk)
 }
 
 
-/* xl's target= for block-iscsi: iqn=IQN,portal=IP:PORT, an IPv6 portal
- * in brackets as iscsiadm takes it. */
+/* xl's target= for block-iscsi: iqn=IQN,portal=IP[:PORT], an IPv6 portal
+ * in brackets as iscsiadm takes it. Without a port iscsiadm uses 3260,
+ * so none is added: the same words as an xl.cfg that leaves it out. */
 char *
 vxlDiskISCSITarget(const virStorageSource *src)
 {
@@ -117,7 +115,9 @@ vxlDiskISCSITarget(const virStorageSource *src)
 
     if (!vxlISCSISplitName(src->path, &iqn, &lun))
         return NULL;
-    return g_strdup_printf("iqn=%s,portal=%s%s%s:%u", iqn,
+    g_autofree char *port = host->port ? g_strdup_printf(":%u", host->port) : NULL;
+
+    return g_strdup_printf("iqn=%s,portal=%s%s%s%s", iqn,
                            v6 ? "[" : "", host->name, v6 ? "]" : "",
-                           host->port ? host->port : VXL_ISCSI_DEFAULT_PORT);
+                           NULLSTR_EMPTY(port));
 }

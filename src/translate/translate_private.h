@@ -43,9 +43,6 @@ int vxlTranslateBoot(const virDomainDef *def, libxl_domain_config *dcfg);
 int vxlValidateDiskList(const virDomainDef *def);
 int vxlTranslateDiskList(const virDomainDef *def, libxl_domain_config *dcfg);
 
-/* translate_disk_iscsi.c: iSCSI through Xen's block-iscsi script. */
-int vxlValidateDiskISCSI(const virDomainDiskDef *disk);
-char *vxlDiskISCSITarget(const virStorageSource *src);
 
 /* translate_net.c: <interface> devices. */
 int vxlValidateNetList(const virDomainDef *def);
