@@ -193,9 +193,13 @@ vxlNativeParseVnuma(vxlNativeReader *r, vxlNativeXML *x)
         virBufferAsprintf(&x->cpu, "  <cell id='%d' cpus='%s' memory='%lld' unit='KiB'",
                           i, nodes[i].vcpus, nodes[i].sizeMiB * 1024);
         if (!nodes[i].distances) {
-            /* xl leaves the distances 0; libvirt cannot say 0. */
-            vxlNativeWarn(r, "vnuma", _("node %d: no vdistances=: libvirt's defaults apply (10 local, 20 remote)"), i);
-            virBufferAddLit(&x->cpu, "/>\n");
+            /* xl leaves the distances 0, which libvirt cannot say: write
+             * the defaults translate_cpu.c would fill in. */
+            vxlNativeWarn(r, "vnuma", _("node %d: no vdistances=, which xl leaves 0: written as 10 to itself, 20 to the others"), i);
+            virBufferAddLit(&x->cpu, ">\n    <distances>\n");
+            for (j = 0; j < n; j++)
+                virBufferAsprintf(&x->cpu, "      <sibling id='%d' value='%d'/>\n", j, i == j ? 10 : 20);
+            virBufferAddLit(&x->cpu, "    </distances>\n  </cell>\n");
             continue;
         }
         {
