@@ -75,10 +75,27 @@ vxlNativeXLToXML(const char *data, size_t len, const char *source,
                  virDomainXMLOption *xmlopt, GPtrArray *warnings)
 {
     g_autoptr(virDomainDef) def = NULL;
+    g_autofree char *xml = NULL;
 
-    if (!(def = vxlNativeParseXL(data, len, source, xmlopt, warnings)))
+    if (!(def = vxlNativeParseXL(data, len, source, xmlopt, warnings)) ||
+        !(xml = virDomainDefFormat(def, xmlopt, VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
         return NULL;
-    return virDomainDefFormat(def, xmlopt, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+    /* ms_vm_genid="generate" asks for a fresh ID, which libvirt's parser
+     * has just made up: say what the file says, an empty <genid/>, so
+     * that each define generates its own, as each xl create does. */
+    if (def->genidGenerated) {
+        char *open = strstr(xml, "<genid>");
+        char *close = open ? strstr(open, "</genid>") : NULL;
+
+        if (close) {
+            g_autofree char *head = g_strndup(xml, open - xml);
+            g_autofree char *whole = g_strdup_printf("%s<genid/>%s", head, close + strlen("</genid>"));
+
+            g_free(xml);
+            xml = g_steal_pointer(&whole);
+        }
+    }
+    return g_steal_pointer(&xml);
 }
 
 

@@ -164,14 +164,12 @@ vxlNativeFormatGeneral(virBuffer *buf, const virDomainDef *def)
     }
     if (def->cputune.sharesSpecified)
         virBufferAsprintf(buf, "cpu_weight = %llu\n", def->cputune.shares);
-    if (def->cputune.period || def->cputune.quota || def->cputune.global_period ||
-        def->cputune.global_quota || def->cputune.emulator_period ||
+    /* period/quota, global_*: cap= (native_cpu.c). */
+    if (def->cputune.emulator_period ||
         def->cputune.emulator_quota || def->cputune.iothread_period ||
         def->cputune.iothread_quota || def->cputune.emulatorpin ||
         def->cputune.emulatorsched)
-        return vxlNativeFormatRefuse("<cputune> other than <shares> and <vcpupin>");
-    if (def->numa && virDomainNumaGetNodeCount(def->numa) > 0)
-        return vxlNativeFormatRefuse("<cpu><numa>");
+        return vxlNativeFormatRefuse("<cputune> other than <shares>, <vcpupin>, <period>/<quota> and <global_period>/<global_quota>");
 
     virBufferAsprintf(buf, "on_poweroff = \"%s\"\n",
                       vxlEnumXlToCfg(&vxlEnumLifecycle, vxlEnumVirToXl(&vxlEnumLifecycle, def->onPoweroff)));
@@ -196,8 +194,9 @@ vxlNativeFormatBoot(virBuffer *buf, const virDomainDef *def)
     vxlNativeFormatString(buf, "kernel", def->os.kernel);
     vxlNativeFormatString(buf, "ramdisk", def->os.initrd);
     vxlNativeFormatString(buf, "cmdline", def->os.cmdline);
-    if (def->os.dtb || def->os.slic_table || def->os.init)
-        return vxlNativeFormatRefuse("<os><dtb>, <acpi>, <init>");
+    /* <acpi><table type='slic'>: acpi_firmware= (native_features.c). */
+    if (def->os.dtb || def->os.init)
+        return vxlNativeFormatRefuse("<os><dtb>, <init>");
 
     if (!hvm) {
         vxlNativeFormatString(buf, "bootloader", def->os.bootloader);
@@ -280,6 +279,12 @@ vxlNativeFormatFeatures(virBuffer *buf, const virDomainDef *def)
                     vxlNativeFormatString(buf, "passthrough", "enabled");
             }
             break;
+        /* viridian=, vpmu=, msr_relaxed= (native_features.c). */
+        case VIR_DOMAIN_FEATURE_VIRIDIAN:
+        case VIR_DOMAIN_FEATURE_HYPERV:
+        case VIR_DOMAIN_FEATURE_PMU:
+        case VIR_DOMAIN_FEATURE_MSRS:
+            break;
         default:
             if (state != VIR_TRISTATE_SWITCH_ABSENT && state != VIR_TRISTATE_SWITCH_OFF) {
                 g_autofree char *what = g_strdup_printf("<features><%s>",
@@ -297,14 +302,7 @@ vxlNativeFormatFeatures(virBuffer *buf, const virDomainDef *def)
         if (def->pm.s4)
             virBufferAsprintf(buf, "acpi_s4 = %d\n", def->pm.s4 == VIR_TRISTATE_BOOL_YES);
     }
-
-    if (def->cpu) {
-        if (!hvm || def->cpu->mode != VIR_CPU_MODE_HOST_PASSTHROUGH ||
-            def->cpu->nfeatures || def->cpu->sockets || def->cpu->cores ||
-            def->cpu->threads || def->cpu->cache)
-            return vxlNativeFormatRefuse("<cpu> other than <cpu mode='host-passthrough'/> (nestedhvm=1) for an HVM guest");
-        virBufferAddLit(buf, "nestedhvm = 1\n");
-    }
+    /* <cpu>: nestedhvm=, cpuid=, vnuma= (native_cpu.c). */
     return 0;
 }
 
@@ -379,7 +377,6 @@ vxlNativeFormatClock(virBuffer *buf, const virDomainDef *def)
 
 
 
-
 char *
 vxlNativeFormatXL(const virDomainDef *def)
 {
@@ -390,15 +387,17 @@ vxlNativeFormatXL(const virDomainDef *def)
     if (def->title || def->description || def->metadata)
         return vxlNativeFormatRefuse("<title>, <description> or <metadata>"), NULL;
     if (def->resource || def->nsysinfo || def->idmap.nuidmap || def->nseclabels ||
-        def->genidRequested || def->keywrap || def->sec || def->nshmems ||
+        def->keywrap || def->sec || def->nshmems ||
         def->nmems || def->watchdog || def->nrngs ||
         def->nsmartcards || def->nhubs || def->npanics ||
         def->vsock || def->iommu || def->nleases || def->nparallels ||
         def->ntpms)
-        return vxlNativeFormatRefuse("<resource>, <sysinfo>, <idmap>, <seclabel>, <genid>, <launchSecurity>, or devices other than disks, interfaces, host devices, serials, consoles, channels, filesystems, inputs, graphics, video, sound and USB controllers"), NULL;
+        return vxlNativeFormatRefuse("<resource>, <sysinfo>, <idmap>, <seclabel>, <launchSecurity>, or devices other than disks, interfaces, host devices, serials, consoles, channels, filesystems, inputs, graphics, video, sound and USB controllers"), NULL;
     if (vxlNativeFormatGeneral(&buf, def) < 0 ||
         vxlNativeFormatBoot(&buf, def) < 0 ||
         vxlNativeFormatFeatures(&buf, def) < 0 ||
+        vxlNativeFormatCpuKeys(&buf, def) < 0 ||
+        vxlNativeFormatFeatureKeys(&buf, def) < 0 ||
         vxlNativeFormatClock(&buf, def) < 0 ||
         vxlNativeFormatDevices(&buf, def) < 0 ||
         vxlNativeFormatKnobs(&buf, def) < 0)

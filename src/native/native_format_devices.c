@@ -572,13 +572,13 @@ vxlNativeFormatControllers(GPtrArray *usbctrls, const virDomainDef *def)
             if (c->idx == 0 && c->opts.vioserial.ports < 0 && c->opts.vioserial.vectors < 0)
                 continue;
             break;
-        case VIR_DOMAIN_CONTROLLER_TYPE_IDE:
+        /* The xenbus controller's limits are keys of their own
+         * (max_grant_frames=, max_event_channels=: native_features.c). */
         case VIR_DOMAIN_CONTROLLER_TYPE_XENBUS:
+        case VIR_DOMAIN_CONTROLLER_TYPE_IDE:
         case VIR_DOMAIN_CONTROLLER_TYPE_SCSI:
         case VIR_DOMAIN_CONTROLLER_TYPE_PCI:
             /* Implied by the disks and the machine; xl.cfg has none. */
-            if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_XENBUS && c->opts.xenbusopts.maxGrantFrames > 0)
-                break;
             continue;
         default:
             break;

@@ -4,8 +4,8 @@
  * people; tests/native checks that the two agree.
  *
  * A key with a NULL reason is converted (native_parse.c,
- * native_devices.c, native_knobs.c); if it is present but was not read,
- * it did not apply
+ * native_devices.c, native_features.c, native_cpu.c, native_knobs.c);
+ * if it is present but was not read, it did not apply
  * to the guest's type (serial= for a PV guest, vfb= for HVM).
  */
 #include "vxl_internal.h"
@@ -22,21 +22,21 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "pool", N_("cpupools are host configuration; libvirt has no element for them") },
     { "seclabel", N_("XSM/FLASK labels have no libvirt security driver for Xen") },
     { "init_seclabel", N_("XSM/FLASK labels have no libvirt security driver for Xen") },
-    { "max_grant_frames", N_("not converted yet: <controller type='xenbus' maxGrantFrames>") }, { "max_maptrack_frames", NULL },
-    { "max_grant_version", NULL }, { "max_event_channels", N_("not converted yet: <controller type='xenbus' maxEventChannels>") },
+    { "max_grant_frames", NULL }, { "max_maptrack_frames", NULL },
+    { "max_grant_version", NULL }, { "max_event_channels", NULL },
     { "nomigrate", NULL }, { "driver_domain", NULL },
     { "device_tree", ARM }, { "vmtrace_buf_kb", NOXML },
     /* cpus and memory */
     { "vcpus", NULL }, { "maxvcpus", NULL }, { "cpus", NULL },
     { "cpus_soft", NULL },
     { "cpu_weight", NULL },
-    { "cap", N_("libvirt's <cputune><quota> is CFS bandwidth, not the credit scheduler's cap") },
+    { "cap", NULL },
     { "period", N_("RTDS/ARINC parameters have no libvirt element") },
     { "slice", N_("RTDS/ARINC parameters have no libvirt element") },
     { "latency", N_("RTDS/ARINC parameters have no libvirt element") },
     { "extratime", N_("RTDS/ARINC parameters have no libvirt element") },
     { "memory", NULL }, { "maxmem", NULL },
-    { "vnuma", N_("not converted yet: <cpu><numa> with per-node distances") },
+    { "vnuma", NULL },
     { "claim_mode", HOST },
     /* lifecycle */
     { "on_poweroff", NULL }, { "on_reboot", NULL }, { "on_crash", NULL },
@@ -47,7 +47,7 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "boot", NULL }, { "bios", NULL },
     { "firmware", N_("not converted yet: PV/PVH firmware (pvgrub) selection; use kernel=") },
     { "bios_path_override", N_("libvirt's Xen guests use the firmware Xen was built with") },
-    { "acpi_firmware", N_("not converted yet: <os><acpi><table type='slic'>") }, { "smbios_firmware", NULL },
+    { "acpi_firmware", NULL }, { "smbios_firmware", NULL },
     { "pvshim", NOXML }, { "pvshim_path", NOXML }, { "pvshim_cmdline", NOXML },
     { "pvshim_extra", NOXML },
     /* devices */
@@ -80,15 +80,15 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "acpi", NULL }, { "apic", NULL }, { "pae", NULL }, { "hap", NULL }, { "hpet", NULL },
     { "acpi_s3", NULL }, { "acpi_s4", NULL }, { "acpi_laptop_slate", NOXML },
     { "nx", NULL },
-    { "viridian", N_("not converted yet: <features><hyperv>") },
-    { "cpuid", N_("not converted yet: <cpu><feature>s") },
+    { "viridian", NULL },
+    { "cpuid", NULL },
     { "nestedhvm", NULL },
     { "altp2m", NULL }, { "altp2mhvm", NOXML },
     { "shadow_memory", NULL }, { "oos", NOXML },
     { "timer_mode", NOXML }, { "vpt_align", NOXML },
-    { "mmio_hole", NULL }, { "ms_vm_genid", N_("not converted yet: <genid>") },
+    { "mmio_hole", NULL }, { "ms_vm_genid", NULL },
     { "e820_host", NULL }, { "passthrough", NULL },
-    { "vpmu", NOXML }, { "msr_relaxed", NOXML }, { "mca_caps", NOXML },
+    { "vpmu", NULL }, { "msr_relaxed", NULL }, { "mca_caps", NOXML },
     { "tee", ARM }, { "gic_version", ARM }, { "vuart", ARM },
     { "localtime", NULL }, { "rtc_timeoffset", NULL }, { "tsc_mode", NULL },
     /* device model */

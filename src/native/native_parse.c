@@ -26,25 +26,6 @@
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
-/* The parts of <domain> that groups append to. */
-typedef struct _vxlNativeXML vxlNativeXML;
-struct _vxlNativeXML {
-    virBuffer top;       /* name, uuid, memory, vcpu */
-    virBuffer cputune;
-    virBuffer os;
-    virBuffer features;
-    virBuffer featuresXen;
-    virBuffer clock;     /* <timer>s */
-    char *clockAttrs;    /* <clock ...> */
-    const char *firmware; /* <os firmware='...'> */
-    bool hostCPU;        /* <cpu mode='host-passthrough'/> */
-    virBuffer pm;
-    virBuffer lifecycle;
-    virBuffer devices;
-    virBuffer xmlns;     /* children of <domain> in the virtxl namespace */
-};
-
-
 static void
 vxlNativeXMLClear(vxlNativeXML *x)
 {
@@ -55,6 +36,7 @@ vxlNativeXMLClear(vxlNativeXML *x)
     virBufferFreeAndReset(&x->featuresXen);
     virBufferFreeAndReset(&x->clock);
     g_clear_pointer(&x->clockAttrs, g_free);
+    virBufferFreeAndReset(&x->cpu);
     virBufferFreeAndReset(&x->pm);
     virBufferFreeAndReset(&x->lifecycle);
     virBufferFreeAndReset(&x->devices);
@@ -554,6 +536,8 @@ static const vxlNativeGroupFunc vxlNativeGroups[] = {
     vxlNativeParseLifecycle,
     vxlNativeParseDevicesGroup,
     vxlNativeParseKnobsGroup,
+    vxlNativeParseFeatureKeys,  /* native_features.c */
+    vxlNativeParseCpuKeys,      /* native_cpu.c */
 };
 
 
@@ -633,8 +617,21 @@ vxlNativeBuildXML(vxlNativeReader *r)
         virBufferAdjustIndent(&out, -2);
         virBufferAddLit(&out, "</features>\n");
     }
-    if (x.hostCPU)
-        virBufferAddLit(&out, "<cpu mode='host-passthrough'/>\n");
+    {
+        g_autofree char *cpu = virBufferContentAndReset(&x.cpu);
+        const char *mode = x.hostCPU ? "host-passthrough" : x.cpuMode;
+        g_autofree char *open = mode ? g_strdup_printf("<cpu mode='%s'", mode) : g_strdup("<cpu");
+
+        if (cpu) {
+            virBufferAsprintf(&out, "%s>\n", open);
+            virBufferAdjustIndent(&out, 2);
+            virBufferAdd(&out, cpu, -1);
+            virBufferAdjustIndent(&out, -2);
+            virBufferAddLit(&out, "</cpu>\n");
+        } else if (mode) {
+            virBufferAsprintf(&out, "%s/>\n", open);
+        }
+    }
     {
         g_autofree char *open = g_strdup_printf("<clock %s>\n", x.clockAttrs);
         g_autofree char *timers = virBufferContentAndReset(&x.clock);

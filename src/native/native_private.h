@@ -4,6 +4,8 @@
  * native_read.c   the file: libxlutil's parse, where each key is, typed
  *                 access that remembers which keys were used, warnings
  * native_parse.c  key groups -> domain XML
+ * native_features.c, native_cpu.c: the groups for platform features
+ *                 and for the vCPUs' scheduling, topology and CPUID
  * native_format.c virDomainDef -> xl.cfg
  * native_keys.c   every key of xl.cfg(5) and what becomes of it
  */
@@ -129,6 +131,36 @@ bool vxlNativeVfbType(vxlNativeReader *r, int index, const char *key,
 
 /* native_parse.c */
 char *vxlNativeBuildXML(vxlNativeReader *r);
+
+/* The parts of <domain> that groups append to; native_parse.c puts
+ * them together in libvirt's order. */
+typedef struct _vxlNativeXML vxlNativeXML;
+struct _vxlNativeXML {
+    virBuffer top;       /* name, uuid, genid, memory, vcpu */
+    virBuffer cputune;
+    virBuffer os;
+    virBuffer features;
+    virBuffer featuresXen;
+    virBuffer clock;     /* <timer>s */
+    char *clockAttrs;    /* <clock ...> */
+    const char *firmware; /* <os firmware='...'> */
+    bool hostCPU;        /* <cpu mode='host-passthrough'> (nestedhvm=1) */
+    const char *cpuMode; /* <cpu mode> otherwise, or NULL for none */
+    virBuffer cpu;       /* <cpu>'s <feature>s and <numa> */
+    virBuffer pm;
+    virBuffer lifecycle;
+    virBuffer devices;
+    virBuffer xmlns;     /* children of <domain> in the virtxl namespace */
+};
+
+/* native_features.c: viridian=, msr_relaxed=, vpmu=, max_grant_frames=,
+ * max_event_channels=, acpi_firmware=, ms_vm_genid=. */
+int vxlNativeParseFeatureKeys(vxlNativeReader *r, vxlNativeXML *x);
+int vxlNativeFormatFeatureKeys(virBuffer *buf, const virDomainDef *def);
+
+/* native_cpu.c: cap=, vnuma=, cpuid=. */
+int vxlNativeParseCpuKeys(vxlNativeReader *r, vxlNativeXML *x);
+int vxlNativeFormatCpuKeys(virBuffer *buf, const virDomainDef *def);
 
 /* Split "k=v,k=v" spec strings as xl does (no quoting inside). */
 GStrv vxlNativeSplitSpec(const char *spec, char sep);

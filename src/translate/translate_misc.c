@@ -3,7 +3,7 @@
  *
  * Covers <filesystem type='mount'> (9pfs: p9s, accessmode as the
  * security model), <os><acpi><table type='slic'> (u.hvm.acpi_firmware,
- * HVM), and a <memballoon model='xen'|'none'> (Xen's balloon is the
+ * HVM), <genid> (u.hvm.ms_vm_genid, HVM), and a <memballoon model='xen'|'none'> (Xen's balloon is the
  * guest's own driver; nothing to configure).
  *
  * Refuses devices Xen does not offer: watchdogs, RNGs, smartcards,
@@ -93,12 +93,10 @@ vxlValidateMisc(const virDomainDef *def)
         vxlMiscRefuse(def->nsysinfo, "sysinfo", _("libxl takes SMBIOS tables only as a binary file")) < 0)
         return -1;
 
-    /* libxl has ms_vm_genid for HVM guests, but no xl.cfg key sets it and
-     * libvirt's <genid/> without a value asks the driver to generate one
-     * per start: not mapped yet, so refused rather than dropped. */
-    if (def->genidRequested) {
+    /* Xen's VM generation ID device is HVM firmware (ACPI). */
+    if (def->genidRequested && def->os.type != VIR_DOMAIN_OSTYPE_HVM) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("<genid> is not supported by the Xen driver yet: libxl's VM generation ID is not mapped"));
+                       _("<genid> is supported by Xen for HVM guests only: the generation ID is an ACPI device"));
         return -1;
     }
     if (def->sec) {
@@ -141,6 +139,29 @@ vxlValidateMisc(const virDomainDef *def)
 }
 
 
+/*
+ * libvirt's <genid> is a UUID in its text order; the guest reads the ID
+ * as a Microsoft GUID, whose first three fields are little-endian in
+ * memory, and libxl copies ms_vm_genid's bytes to the guest as they
+ * are. An empty <genid/> needs nothing more here: libvirt's parser has
+ * generated the value already (and keeps it in the definition).
+ */
+static void
+vxlTranslateGenid(const unsigned char *uuid, libxl_ms_vm_genid *genid)
+{
+    static const unsigned char order[LIBXL_MS_VM_GENID_LEN] = {
+        3, 2, 1, 0,  /* Data1, a 32-bit field */
+        5, 4,        /* Data2 */
+        7, 6,        /* Data3 */
+        8, 9, 10, 11, 12, 13, 14, 15,  /* Data4, bytes as written */
+    };
+    size_t i;
+
+    for (i = 0; i < LIBXL_MS_VM_GENID_LEN; i++)
+        genid->bytes[i] = uuid[order[i]];
+}
+
+
 int
 vxlTranslateMisc(const virDomainDef *def, libxl_domain_config *dcfg)
 {
@@ -151,6 +172,8 @@ vxlTranslateMisc(const virDomainDef *def, libxl_domain_config *dcfg)
 
     if (def->os.slic_table)
         dcfg->b_info.u.hvm.acpi_firmware = g_strdup(def->os.slic_table);
+    if (def->genidRequested)
+        vxlTranslateGenid(def->genid, &dcfg->b_info.u.hvm.ms_vm_genid);
 
     if (def->nfss == 0)
         return 0;

@@ -1,0 +1,644 @@
+/*
+ * native_cpu.c: xl.cfg's keys for what the vCPUs get <-> domain XML.
+ *
+ *   cap=         <cputune><global_period>/<global_quota>
+ *   vnuma=       <cpu><numa><cell cpus memory> with <distances>
+ *   cpuid=       <cpu><feature policy name>, from both of xl's syntaxes
+ *   nestedhvm=   (written here; read by native_parse.c) <cpu
+ *                mode='host-passthrough'>, or a vmx/svm <feature>
+ *
+ * Each is the inverse of translate_cpu.c: the cap is the credit
+ * scheduler's percentage of one pCPU for the whole domain, which
+ * translate_cpu.c computes as global_quota * 100 / global_period, or
+ * quota * 100 * vCPUs / period from the per-vCPU pair; cap=C is written
+ * back as the exact global pair (100000 us, C * 1000 us). The per-vCPU
+ * pair round-trips only where that division is exact: xml2xl writes
+ * what the translator computes, and reading it back gives the global
+ * pair.
+ */
+#include "vxl_internal.h"
+
+#include <libxl.h>
+#include <libxl_utils.h>
+
+#include "native_private.h"
+#include "virbitmap.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "numa_conf.h"
+#include "cpu_conf.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+/* The period cap=C is written with: libvirt's default CFS period. */
+#define VXL_CAP_PERIOD_US 100000ULL
+
+/* libvirt's x86 CPU map, which names the CPUID bits; Debian's libvirt,
+ * which this driver is built against, installs it here. */
+#define VXL_CPU_MAP_X86 "/usr/share/libvirt/cpu_map/x86_features.xml"
+
+
+/* ---- cap ------------------------------------------------------------------ */
+
+static int
+vxlNativeParseCap(vxlNativeReader *r, vxlNativeXML *x)
+{
+    long cap;
+    int rc;
+
+    if ((rc = vxlNativeGetLong(r, "cap", &cap)) <= 0)
+        return rc;
+    if (cap < 0 || cap > 100 * 4096) {
+        vxlNativeError(r, "cap", _("%ld is not a percentage of one CPU"), cap);
+        return -1;
+    }
+    /* 0 is the credit scheduler's "no cap". */
+    if (cap > 0)
+        virBufferAsprintf(&x->cputune,
+                          "<global_period>%llu</global_period>\n<global_quota>%llu</global_quota>\n",
+                          VXL_CAP_PERIOD_US, (unsigned long long)cap * VXL_CAP_PERIOD_US / 100);
+    return 0;
+}
+
+
+static int
+vxlNativeFormatCap(virBuffer *buf, const virDomainDef *def)
+{
+    const virDomainCputune *t = &def->cputune;
+    unsigned long long cap = 0;
+
+    if ((t->period > 0) != (t->quota != 0) ||
+        (t->global_period > 0) != (t->global_quota != 0) ||
+        (t->period > 0 && t->global_period > 0))
+        return vxlNativeFormatRefuse("<cputune><period>/<quota> and <global_period>/<global_quota> other than one complete pair");
+    /* translate_cpu.c's arithmetic; a negative quota is no cap. */
+    if (t->period > 0 && t->quota > 0)
+        cap = t->quota * 100 * def->maxvcpus / t->period;
+    if (t->global_period > 0 && t->global_quota > 0)
+        cap = t->global_quota * 100 / t->global_period;
+    if (cap > 0)
+        virBufferAsprintf(buf, "cap = %llu\n", cap);
+    return 0;
+}
+
+
+/* ---- vnuma ---------------------------------------------------------------- */
+
+typedef struct {
+    long long sizeMiB;
+    char *vcpus;
+    char *distances;
+} vxlNativeVnode;
+
+
+static int
+vxlNativeParseVnode(vxlNativeReader *r, XLU_ConfigList *node, int idx,
+                    vxlNativeVnode *out)
+{
+    const char *item;
+    int i;
+
+    out->sizeMiB = -1;
+    for (i = 0; (item = xlu_cfg_get_listitem(node, i)); i++) {
+        const char *eq = strchr(item, '=');
+        g_autofree char *key = eq ? g_strndup(item, eq - item) : g_strdup(item);
+        const char *val = eq ? eq + 1 : "";
+
+        g_strstrip(key);
+        if (STREQ(key, "size")) {
+            char *end = NULL;
+
+            out->sizeMiB = g_ascii_strtoll(val, &end, 10);
+            if (!*val || *end || out->sizeMiB <= 0) {
+                vxlNativeError(r, "vnuma", _("node %d: size '%s' is not a number of MiB"), idx, val);
+                return -1;
+            }
+        } else if (STREQ(key, "vcpus")) {
+            g_autoptr(virBitmap) map = NULL;
+
+            if (virBitmapParse(val, &map, 4096) < 0) {
+                virResetLastError();
+                vxlNativeError(r, "vnuma", _("node %d: vcpus '%s' is not a vCPU list"), idx, val);
+                return -1;
+            }
+            g_free(out->vcpus);
+            out->vcpus = virBitmapFormat(map);
+        } else if (STREQ(key, "vdistances")) {
+            g_free(out->distances);
+            out->distances = g_strdup(val);
+        } else if (STREQ(key, "pnode")) {
+            /* libvirt's <cell> has no host node (translate_cpu.c leaves
+             * libxl's 0); only another node is lost. */
+            if (STRNEQ(val, "0"))
+                vxlNativeWarn(r, "vnuma", _("node %d: dropped pnode=%s: libvirt's <cell> has no host node, so libxl uses node 0"),
+                              idx, val);
+        } else {
+            vxlNativeError(r, "vnuma", _("node %d: '%s' is not a vnuma option"), idx, key);
+            return -1;
+        }
+    }
+    if (out->sizeMiB < 0 || !out->vcpus) {
+        vxlNativeError(r, "vnuma", _("node %d needs size= and vcpus="), idx);
+        return -1;
+    }
+    return 0;
+}
+
+
+static int
+vxlNativeParseVnuma(vxlNativeReader *r, vxlNativeXML *x)
+{
+    XLU_ConfigList *list = NULL;
+    g_autofree vxlNativeVnode *nodes = NULL;
+    long maxmem = -1;
+    long memory = -1;
+    long long total = 0;
+    int n = 0;
+    int i;
+    int j;
+    int ret = -1;
+
+    if ((ret = vxlNativeGetList(r, "vnuma", &list, &n)) <= 0)
+        return ret;
+    ret = -1;
+    if (n == 0)
+        return 0;
+    nodes = g_new0(vxlNativeVnode, n);
+    for (i = 0; i < n; i++) {
+        XLU_ConfigValue *value = xlu_cfg_get_listitem2(list, i);
+        XLU_ConfigList *node = NULL;
+
+        if (!value || xlu_cfg_value_get_list(r->xlu, value, &node, 1) != 0) {
+            vxlNativeError(r, "vnuma", _("node %d is not a list of options"), i);
+            goto cleanup;
+        }
+        if (vxlNativeParseVnode(r, node, i, &nodes[i]) < 0)
+            goto cleanup;
+        total += nodes[i].sizeMiB;
+    }
+
+    /* libxl refuses a guest whose nodes do not add up to its memory. */
+    xlu_cfg_get_long(r->xlu, "maxmem", &maxmem, 1);
+    xlu_cfg_get_long(r->xlu, "memory", &memory, 1);
+    if (maxmem < 0)
+        maxmem = memory >= 0 ? memory : 32;
+    if (total != maxmem) {
+        vxlNativeError(r, "vnuma", _("the nodes' sizes add up to %lld MiB, not maxmem's %ld MiB"),
+                       total, maxmem);
+        goto cleanup;
+    }
+
+    virBufferAddLit(&x->cpu, "<numa>\n");
+    for (i = 0; i < n; i++) {
+        virBufferAsprintf(&x->cpu, "  <cell id='%d' cpus='%s' memory='%lld' unit='KiB'",
+                          i, nodes[i].vcpus, nodes[i].sizeMiB * 1024);
+        if (!nodes[i].distances) {
+            /* xl leaves the distances 0, which libvirt cannot say: write
+             * the defaults translate_cpu.c would fill in. */
+            vxlNativeWarn(r, "vnuma", _("node %d: no vdistances=, which xl leaves 0: written as 10 to itself, 20 to the others"), i);
+            virBufferAddLit(&x->cpu, ">\n    <distances>\n");
+            for (j = 0; j < n; j++)
+                virBufferAsprintf(&x->cpu, "      <sibling id='%d' value='%d'/>\n", j, i == j ? 10 : 20);
+            virBufferAddLit(&x->cpu, "    </distances>\n  </cell>\n");
+            continue;
+        }
+        {
+            g_auto(GStrv) d = vxlNativeSplitSpec(nodes[i].distances, ',');
+
+            if ((int)g_strv_length(d) != n) {
+                vxlNativeError(r, "vnuma", _("node %d: vdistances= has %u values for %d nodes"),
+                               i, g_strv_length(d), n);
+                goto cleanup;
+            }
+            virBufferAddLit(&x->cpu, ">\n    <distances>\n");
+            for (j = 0; j < n; j++)
+                virBufferAsprintf(&x->cpu, "      <sibling id='%d' value='%s'/>\n", j, d[j]);
+            virBufferAddLit(&x->cpu, "    </distances>\n  </cell>\n");
+        }
+    }
+    virBufferAddLit(&x->cpu, "</numa>\n");
+    ret = 0;
+
+ cleanup:
+    for (i = 0; i < n; i++) {
+        g_free(nodes[i].vcpus);
+        g_free(nodes[i].distances);
+    }
+    return ret;
+}
+
+
+static int
+vxlNativeFormatVnuma(virBuffer *buf, const virDomainDef *def)
+{
+    size_t n = virDomainNumaGetNodeCount(def->numa);
+    size_t i;
+    size_t j;
+
+    if (n == 0)
+        return 0;
+    virBufferAddLit(buf, "vnuma = [ ");
+    for (i = 0; i < n; i++) {
+        unsigned long long kib = virDomainNumaGetNodeMemorySize(def->numa, i);
+        virBitmap *cpus = virDomainNumaGetNodeCpumask(def->numa, i);
+        g_autofree char *set = NULL;
+
+        if (!cpus || virBitmapIsAllClear(cpus) || kib % 1024 ||
+            virDomainNumaGetNodeMemoryAccessMode(def->numa, i) != VIR_DOMAIN_MEMORY_ACCESS_DEFAULT ||
+            virDomainNumaGetNodeDiscard(def->numa, i) != VIR_TRISTATE_BOOL_ABSENT)
+            return vxlNativeFormatRefuse("<cpu><numa><cell> without cpus, with memory not in whole MiB, or with memAccess or discard");
+        set = virBitmapFormat(cpus);
+        virBufferAsprintf(buf, "%s[ \"size=%llu\", \"vcpus=%s\", \"vdistances=",
+                          i ? ", " : "", kib / 1024, set);
+        /* Always written: xl's absent distances are 0, while
+         * translate_cpu.c fills libvirt's defaults. */
+        for (j = 0; j < n; j++) {
+            unsigned int d = virDomainNumaGetNodeDistance(def->numa, i, j);
+
+            virBufferAsprintf(buf, "%s%u", j ? "," : "", d ? d : (i == j ? 10 : 20));
+        }
+        virBufferAddLit(buf, "\" ]");
+    }
+    virBufferAddLit(buf, " ]\n");
+    return 0;
+}
+
+
+/* ---- cpuid ------------------------------------------------------------------
+ *
+ * translate_cpu.c hands each <feature> to libxl as cpuid="host,NAME=P"
+ * would: NAME with libvirt's dots as libxl's underscores, P 1 for force
+ * and require, 0 for disable and forbid, k for optional. Read back, 1 is
+ * force and 0 disable; x (libxl's default) says nothing; s (keep the
+ * host's value across migration) and numbers for multi-bit fields have
+ * no libvirt policy. vmx and svm are nested HVM to translate_cpu.c, not
+ * CPUID bits. */
+
+static const char *
+vxlNativeCpuidPolicy(const char *letter)
+{
+    if (STREQ(letter, "1"))
+        return "force";
+    if (STREQ(letter, "0"))
+        return "disable";
+    if (STREQ(letter, "k"))
+        return "optional";
+    return NULL;
+}
+
+
+static char *
+vxlNativeCpuidVirName(const char *xname)
+{
+    /* The only libvirt names with dots (cpu_map/x86_features.xml). */
+    if (STREQ(xname, "sse4_1") || STREQ(xname, "sse4_2"))
+        return g_strdup_printf("sse4.%c", xname[5]);
+    return g_strdup(xname);
+}
+
+
+static bool
+vxlNativeCpuidIsNested(const char *name)
+{
+    return STREQ(name, "vmx") || STREQ(name, "svm");
+}
+
+
+/* Does libxl know @name (as translate_cpu.c will hand it over)? */
+static bool
+vxlNativeCpuidKnown(const char *name, const char *letter)
+{
+    libxl_cpuid_policy_list scratch = NULL;
+    g_autofree char *spec = g_strdup_printf("%s=%s", name, letter);
+    char *p;
+    bool ok;
+
+    for (p = spec; *p != '='; p++) {
+        if (*p == '.')
+            *p = '_';
+    }
+    ok = libxl_cpuid_parse_config(&scratch, spec) == 0;
+    libxl_cpuid_dispose(&scratch);
+    return ok;
+}
+
+
+static void
+vxlNativeCpuidFeature(vxlNativeReader *r, vxlNativeXML *x, const char *name,
+                      const char *letter, const char *what)
+{
+    const char *policy = vxlNativeCpuidPolicy(letter);
+    g_autofree char *vname = vxlNativeCpuidVirName(name);
+
+    if (STREQ(letter, "x"))
+        return;
+    if (vxlNativeCpuidIsNested(name)) {
+        vxlNativeWarn(r, "cpuid", _("dropped %s: libvirt's <feature name='%s'> is nestedhvm= to Xen, not a CPUID bit"),
+                      what, vname);
+        return;
+    }
+    if (!policy) {
+        vxlNativeWarn(r, "cpuid", _("dropped %s: libvirt's <feature policy> has nothing for '%s'"),
+                      what, letter);
+        return;
+    }
+    virBufferAsprintf(&x->cpu, "<feature policy='%s' name='%s'/>\n", policy, vname);
+}
+
+
+/* cpuid="host,NAME=VALUE,...", libxl's own syntax. */
+static void
+vxlNativeParseCpuidString(vxlNativeReader *r, vxlNativeXML *x, const char *spec)
+{
+    g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
+    size_t i;
+
+    if (!parts[0] || STRNEQ(parts[0], "host")) {
+        /* xl complains and carries on without the key. */
+        vxlNativeWarn(r, "cpuid", "%s", _("dropped: xl ignores a string whose first word is not 'host'"));
+        return;
+    }
+    for (i = 1; parts[i]; i++) {
+        const char *eq = strchr(parts[i], '=');
+        libxl_cpuid_policy_list scratch = NULL;
+        g_autofree char *name = NULL;
+        int bad;
+
+        if (!*parts[i])
+            continue;
+        /* As xl reads it: libxl's names, exactly. */
+        bad = libxl_cpuid_parse_config(&scratch, parts[i]);
+        libxl_cpuid_dispose(&scratch);
+        if (!eq || bad) {
+            vxlNativeWarn(r, "cpuid", _("dropped '%s': not a CPUID flag setting libxl knows (xl skips it too)"), parts[i]);
+            continue;
+        }
+        name = g_strndup(parts[i], eq - parts[i]);
+        vxlNativeCpuidFeature(r, x, name, eq + 1, parts[i]);
+    }
+}
+
+
+/* One bit of libvirt's CPU map. */
+typedef struct {
+    unsigned long leaf;
+    unsigned long subleaf;   /* ~0 where the leaf has none */
+    char reg[4];             /* "eax".."edx" */
+    unsigned int bit;
+    char *name;
+} vxlNativeCpuBit;
+
+
+static void
+vxlNativeCpuBitClear(gpointer p)
+{
+    g_free(((vxlNativeCpuBit *)p)->name);
+}
+
+
+/* Each single-bit feature of libvirt's x86 CPU map, or NULL. */
+static GArray *
+vxlNativeCpuMapLoad(void)
+{
+    g_autofree char *text = NULL;
+    g_autoptr(GRegex) feat = NULL;
+    g_autoptr(GMatchInfo) m = NULL;
+    GArray *bits;
+
+    if (!g_file_get_contents(VXL_CPU_MAP_X86, &text, NULL, NULL))
+        return NULL;
+    feat = g_regex_new("<feature name='([^']+)'>\\s*(?:<alias[^>]*>\\s*)*"
+                       "<cpuid eax_in='(0x[0-9a-fA-F]+)'(?: ecx_in='(0x[0-9a-fA-F]+)')? "
+                       "(e[abcd]x)='(0x[0-9a-fA-F]+)'/>", 0, 0, NULL);
+    bits = g_array_new(FALSE, TRUE, sizeof(vxlNativeCpuBit));
+    g_array_set_clear_func(bits, vxlNativeCpuBitClear);
+    g_regex_match(feat, text, 0, &m);
+    while (g_match_info_matches(m)) {
+        g_autofree char *name = g_match_info_fetch(m, 1);
+        g_autofree char *leaf = g_match_info_fetch(m, 2);
+        g_autofree char *sub = g_match_info_fetch(m, 3);
+        g_autofree char *reg = g_match_info_fetch(m, 4);
+        g_autofree char *mask = g_match_info_fetch(m, 5);
+        unsigned long long v = g_ascii_strtoull(mask, NULL, 16);
+        vxlNativeCpuBit b = { 0 };
+
+        if (v && !(v & (v - 1))) {
+            b.leaf = g_ascii_strtoull(leaf, NULL, 16);
+            b.subleaf = sub && *sub ? g_ascii_strtoull(sub, NULL, 16) : ~0UL;
+            memcpy(b.reg, reg, 3);
+            b.bit = __builtin_ctzll(v);
+            b.name = g_steal_pointer(&name);
+            g_array_append_val(bits, b);
+        }
+        g_match_info_next(m, NULL);
+    }
+    return bits;
+}
+
+
+static const char *
+vxlNativeCpuMapFind(GArray *bits, unsigned long leaf, unsigned long subleaf,
+                    const char *reg, unsigned int bit)
+{
+    size_t i;
+
+    for (i = 0; bits && i < bits->len; i++) {
+        vxlNativeCpuBit *b = &g_array_index(bits, vxlNativeCpuBit, i);
+
+        if (b->leaf == leaf && b->subleaf == subleaf && b->bit == bit && STREQ(b->reg, reg))
+            return b->name;
+    }
+    return NULL;
+}
+
+
+/* cpuid=[ "LEAF[,SUBLEAF]:REG=32 policy characters,...", ... ], xend's
+ * syntax: each bit is named by libvirt's CPU map and must be one libxl
+ * knows by that name, so that translate_cpu.c sets the same bit. */
+static void
+vxlNativeParseCpuidXend(vxlNativeReader *r, vxlNativeXML *x, XLU_ConfigList *list, int n)
+{
+    g_autoptr(GArray) bits = vxlNativeCpuMapLoad();
+    int i;
+
+    for (i = 0; i < n; i++) {
+        const char *item = xlu_cfg_get_listitem(list, i);
+        libxl_cpuid_policy_list scratch = NULL;
+        g_auto(GStrv) regs = NULL;
+        const char *colon;
+        unsigned long leaf;
+        unsigned long subleaf = ~0UL;
+        char *end = NULL;
+        size_t j;
+        int bad;
+
+        if (!item)
+            continue;
+        /* xl reports a malformed line and carries on without it. */
+        bad = libxl_cpuid_parse_config_xend(&scratch, item);
+        libxl_cpuid_dispose(&scratch);
+        if (bad || !(colon = strchr(item, ':'))) {
+            vxlNativeWarn(r, "cpuid", _("dropped '%s': not a CPUID line xl accepts"), item);
+            continue;
+        }
+        leaf = strtoul(item, &end, 0);
+        if (*end == ',')
+            subleaf = strtoul(end + 1, NULL, 0);
+        regs = g_strsplit(colon + 1, ",", -1);
+        for (j = 0; regs[j]; j++) {
+            const char *reg = regs[j];
+            const char *policy = reg + 4;
+            unsigned int k;
+
+            if (strlen(reg) != 36 || reg[3] != '=')
+                continue;
+            for (k = 0; k < 32; k++) {
+                char letter[2] = { policy[k], 0 };
+                unsigned int bit = 31 - k;
+                g_autofree char *what = g_strdup_printf(_("leaf %#lx %.3s bit %u (%s)"),
+                                                        leaf, reg, bit, letter);
+                const char *name;
+
+                if (letter[0] == 'x')
+                    continue;
+                name = vxlNativeCpuMapFind(bits, leaf, subleaf, (char[4]){ reg[0], reg[1], reg[2], 0 }, bit);
+                if (!name || !vxlNativeCpuidKnown(name, "1")) {
+                    vxlNativeWarn(r, "cpuid", _("dropped %s: no CPU feature name that both libvirt and libxl know"),
+                                  what);
+                    continue;
+                }
+                {
+                    g_autofree char *xname = g_strdup(name);
+                    char *p;
+
+                    for (p = xname; *p; p++) {
+                        if (*p == '.')
+                            *p = '_';
+                    }
+                    vxlNativeCpuidFeature(r, x, xname, letter, what);
+                }
+            }
+        }
+    }
+}
+
+
+static void
+vxlNativeParseCpuid(vxlNativeReader *r, vxlNativeXML *x)
+{
+    XLU_ConfigList *list = NULL;
+    const char *str = NULL;
+    int n = 0;
+
+    vxlNativeMarkUsed(r, "cpuid");
+    if (xlu_cfg_get_list(r->xlu, "cpuid", &list, &n, 1) == 0)
+        vxlNativeParseCpuidXend(r, x, list, n);
+    else if (xlu_cfg_get_string(r->xlu, "cpuid", &str, 1) == 0)
+        vxlNativeParseCpuidString(r, x, str);
+}
+
+
+/* <cpu>: nestedhvm=, cpuid=. */
+static int
+vxlNativeFormatCpuModel(virBuffer *buf, const virDomainDef *def)
+{
+    const virCPUDef *cpu = def->cpu;
+    g_autoptr(GString) cpuid = g_string_new("host");
+    int nested = -1;
+    size_t i;
+
+    if (!cpu)
+        return 0;
+    if (cpu->model || cpu->vendor || cpu->sockets || cpu->dies || cpu->cores ||
+        cpu->threads || cpu->cache)
+        return vxlNativeFormatRefuse("<cpu><model>, <vendor>, <topology> or <cache>");
+    switch ((virCPUMode)cpu->mode) {
+    case VIR_CPU_MODE_HOST_PASSTHROUGH:
+        /* libvirt's Xen spelling of nested HVM (native_parse.c). */
+        nested = 1;
+        break;
+    /* Xen offers the host's CPU levelled by its policy either way; only
+     * the <feature>s change it. */
+    case VIR_CPU_MODE_HOST_MODEL:
+    case VIR_CPU_MODE_CUSTOM:
+        break;
+    case VIR_CPU_MODE_MAXIMUM:
+    case VIR_CPU_MODE_LAST:
+    default:
+        return vxlNativeFormatRefuse("<cpu mode='maximum'>");
+    }
+
+    for (i = 0; i < cpu->nfeatures; i++) {
+        const virCPUFeatureDef *f = &cpu->features[i];
+        const char *letter = NULL;
+        g_autofree char *xname = g_strdup(f->name);
+        char *p;
+
+        switch ((virCPUFeaturePolicy)f->policy) {
+        case VIR_CPU_FEATURE_FORCE:
+        case VIR_CPU_FEATURE_REQUIRE:
+            letter = "1";
+            break;
+        case VIR_CPU_FEATURE_OPTIONAL:
+            letter = "k";
+            break;
+        case VIR_CPU_FEATURE_DISABLE:
+        case VIR_CPU_FEATURE_FORBID:
+            letter = "0";
+            break;
+        case VIR_CPU_FEATURE_LAST:
+        default:
+            return vxlNativeFormatRefuse("<cpu><feature> without a policy");
+        }
+        /* translate_cpu.c: vmx and svm switch nested HVM, and
+         * optional counts as on. */
+        if (vxlNativeCpuidIsNested(f->name)) {
+            nested = STRNEQ(letter, "0");
+            continue;
+        }
+        for (p = xname; *p; p++) {
+            if (*p == '.')
+                *p = '_';
+        }
+        if (!vxlNativeCpuidKnown(xname, letter)) {
+            g_autofree char *what = g_strdup_printf("<cpu><feature name='%s'> (unknown to libxl)", f->name);
+            return vxlNativeFormatRefuse(what);
+        }
+        g_string_append_printf(cpuid, ",%s=%s", xname, letter);
+    }
+
+    if (nested >= 0) {
+        if (def->os.type != VIR_DOMAIN_OSTYPE_HVM)
+            return vxlNativeFormatRefuse("<cpu mode='host-passthrough'> or a vmx/svm <feature> (nestedhvm=) for a PV or PVH guest");
+        virBufferAsprintf(buf, "nestedhvm = %d\n", nested);
+    }
+    if (strchr(cpuid->str, ','))
+        vxlNativeFormatString(buf, "cpuid", cpuid->str);
+    return 0;
+}
+
+
+int
+vxlNativeParseCpuKeys(vxlNativeReader *r, vxlNativeXML *x)
+{
+    if (vxlNativeParseCap(r, x) < 0 ||
+        vxlNativeParseVnuma(r, x) < 0)
+        return -1;
+    vxlNativeParseCpuid(r, x);
+    /* <feature>s need a mode that allows them without a model; the
+     * host's CPU as Xen levels it is what xl's guests see. */
+    if (!x->hostCPU && virBufferUse(&x->cpu) && strstr(virBufferCurrentContent(&x->cpu), "<feature "))
+        x->cpuMode = "host-model";
+    return 0;
+}
+
+
+int
+vxlNativeFormatCpuKeys(virBuffer *buf, const virDomainDef *def)
+{
+    if (vxlNativeFormatCap(buf, def) < 0 ||
+        vxlNativeFormatVnuma(buf, def) < 0 ||
+        vxlNativeFormatCpuModel(buf, def) < 0)
+        return -1;
+    return 0;
+}
