@@ -237,13 +237,17 @@ vxlCapsDomainFeatures(virDomainCaps *dc, const vxlCapsGuestKind *kind)
      * guest cannot ask for it: 'no' until it is translated. */
     dc->gic.supported = VIR_TRISTATE_BOOL_NO;
 
-    /* No translator builds these: vmcoreinfo and genid are qemu devices
-     * Xen's qemu does not get; block jobs, backup and s390 protected
+    /* <genid>: hvmloader's VM generation ID (libxl's ms_vm_genid), which
+     * only HVM guests have (translate_misc.c). */
+    dc->features[VIR_DOMAIN_CAPS_FEATURE_GENID] =
+        kind->ostype == VIR_DOMAIN_OSTYPE_HVM ? VIR_TRISTATE_BOOL_YES : VIR_TRISTATE_BOOL_NO;
+
+    /* No translator builds these: vmcoreinfo is a qemu device Xen's
+     * qemu does not get; block jobs, backup and s390 protected
      * virtualization do not exist for Xen; Xen 4.17 runs no SEV or SGX
      * guests. */
     dc->features[VIR_DOMAIN_CAPS_FEATURE_IOTHREADS] = VIR_TRISTATE_BOOL_NO;
     dc->features[VIR_DOMAIN_CAPS_FEATURE_VMCOREINFO] = VIR_TRISTATE_BOOL_NO;
-    dc->features[VIR_DOMAIN_CAPS_FEATURE_GENID] = VIR_TRISTATE_BOOL_NO;
     dc->features[VIR_DOMAIN_CAPS_FEATURE_BACKING_STORE_INPUT] = VIR_TRISTATE_BOOL_NO;
     dc->features[VIR_DOMAIN_CAPS_FEATURE_BACKUP] = VIR_TRISTATE_BOOL_NO;
     dc->features[VIR_DOMAIN_CAPS_FEATURE_S390_PV] = VIR_TRISTATE_BOOL_NO;
