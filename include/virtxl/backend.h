@@ -39,6 +39,14 @@ typedef struct _vxlHostNode {
     unsigned int distances[VXL_HOST_MAX_NODES]; /* to node i; 0 = unknown */
 } vxlHostNode;
 
+/* Where one CPU sits, as Xen numbers it (libxl_get_cpu_topology; the
+ * cpu_topology table of `xl info -n`). Core IDs are the hardware's: they
+ * may have gaps where a die has cores fused off. */
+typedef struct _vxlHostCpu {
+    unsigned int socket;
+    unsigned int core;
+} vxlHostCpu;
+
 /*
  * Everything the capabilities prober needs to know about a host. The libxl
  * backend reads it from libxl_get_physinfo/version_info/topology; the
@@ -72,11 +80,25 @@ typedef struct _vxlHostFacts {
     bool iommu;                    /* VT-d / AMD-Vi enabled (directio) */
     bool iommuHapPtShare;
 
-    /* CPU description for <host><cpu> (vendor/model from cpuid) */
+    /* Per-CPU topology: cpus[i] is CPU i, for i < ncpus. NULL when only
+     * the regular shape above is known; the prober then assumes Xen
+     * numbered the CPUs socket by socket with a core's threads adjacent,
+     * which many firmwares do not (they list every core's first thread,
+     * then the second ones). */
+    vxlHostCpu *cpus;
+    size_t ncpus;
+
+    /* CPU description for <host><cpu>: libvirt's vendor and model names
+     * and the features beyond the model (cpu_map), decoded from the
+     * host's CPUID feature set; microcode revision and CPUID signature
+     * (family/model/stepping, 0 = unknown) as the host reports them. */
     char *cpuVendor;
     char *cpuModel;
     char **cpuFeatures;            /* NULL-terminated */
     unsigned int microcode;
+    unsigned int cpuFamily;
+    unsigned int cpuModelNumber;
+    unsigned int cpuStepping;
 
     /* Limits */
     unsigned int maxVcpusPV;

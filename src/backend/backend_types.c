@@ -20,6 +20,7 @@ vxlHostFactsClear(vxlHostFacts *facts)
     g_free(facts->cpuVendor);
     g_free(facts->cpuModel);
     g_strfreev(facts->cpuFeatures);
+    g_free(facts->cpus);
     g_strfreev(facts->firmware);
     g_free(facts->deviceModel);
     g_free(facts->scheduler);

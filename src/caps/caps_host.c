@@ -165,10 +165,9 @@ vxlCapsGuestKinds(const vxlHostFacts *facts, size_t *nkinds)
 
 
 /*
- * CPU @cpu's socket and core. libxl_get_cpu_topology gives them per CPU;
- * vxlHostFacts carries the regular shape (sockets x cores x threads), and
- * Xen numbers CPUs in that shape socket by socket, with the threads of a
- * core adjacent ("xl info -n").
+ * CPU @cpu's socket and core: what Xen reported for it (facts->cpus),
+ * else from the regular shape sockets x cores x threads, numbering CPUs
+ * socket by socket with a core's threads adjacent.
  */
 static void
 vxlCapsCpuTopology(const vxlHostFacts *facts, unsigned int cpu,
@@ -177,20 +176,38 @@ vxlCapsCpuTopology(const vxlHostFacts *facts, unsigned int cpu,
     unsigned int threads = MAX(1, facts->threadsPerCore);
     unsigned int cores = MAX(1, facts->coresPerSocket);
 
+    if (facts->cpus && cpu < facts->ncpus) {
+        *socket = facts->cpus[cpu].socket;
+        *core = facts->cpus[cpu].core;
+        return;
+    }
     *socket = cpu / (threads * cores);
     *core = (cpu / threads) % cores;
 }
 
 
+/* The threads of @cpu's core, @cpu included: the CPUs Xen reported with
+ * its socket and core, or its neighbours in the regular shape. */
 static virBitmap *
 vxlCapsSiblings(const vxlHostFacts *facts, unsigned int cpu)
 {
+    unsigned int ncpus = MAX(facts->nrCpus, MAX(facts->ncpus, cpu + 1));
+    virBitmap *siblings = virBitmapNew(ncpus);
     unsigned int threads = MAX(1, facts->threadsPerCore);
     unsigned int first = cpu - cpu % threads;
-    virBitmap *siblings = virBitmapNew(facts->nrCpus ? facts->nrCpus : cpu + 1);
     unsigned int t;
 
-    for (t = first; t < first + threads && t < virBitmapSize(siblings); t++)
+    if (facts->cpus && cpu < facts->ncpus) {
+        const vxlHostCpu *me = &facts->cpus[cpu];
+
+        for (t = 0; t < facts->ncpus; t++) {
+            if (facts->cpus[t].socket == me->socket &&
+                facts->cpus[t].core == me->core)
+                ignore_value(virBitmapSetBit(siblings, t));
+        }
+        return siblings;
+    }
+    for (t = first; t < first + threads && t < ncpus; t++)
         ignore_value(virBitmapSetBit(siblings, t));
     return siblings;
 }
@@ -262,6 +279,11 @@ vxlCapsAddHostCPU(virCaps *caps, const vxlHostFacts *facts, virArch hostarch)
     cpu->model = g_strdup(facts->cpuModel);
     cpu->vendor = g_strdup(facts->cpuVendor);
     cpu->microcodeVersion = facts->microcode;
+    /* libvirt formats <signature> only with a family: x86 hosts whose
+     * CPUID signature is known. */
+    cpu->sigFamily = facts->cpuFamily;
+    cpu->sigModel = facts->cpuModelNumber;
+    cpu->sigStepping = facts->cpuStepping;
     /* libvirt's host topology counts sockets per NUMA node. */
     cpu->sockets = MAX(1, facts->sockets / nodes);
     cpu->dies = 1;

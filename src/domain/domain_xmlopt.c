@@ -9,6 +9,8 @@
  *  - disks without a bus get Xen's PV bus, except HVM cdroms and
  *    hd* targets, which are emulated IDE as in xl;
  *  - x86_64 HVM guests always have PAE;
+ *  - HVM guests with USB <redirdev>s get the USB controller libxl adds
+ *    for SPICE redirection, when they name none;
  *  - <os firmware='efi'|'bios'> is accepted (firmware auto-selection);
  *  - libxl-only options are read from the project's XML namespace
  *    (<virtxl:devicemodel>, <virtxl:rdm>, <virtxl:pci>: translate_xmlns.c);
@@ -58,6 +60,36 @@ vxlDomainDefPostParseBasic(virDomainDef *def, void *opaque)
     return 0;
 }
 
+/*
+ * SPICE USB redirection brings its own USB controller: libxl gives an HVM
+ * guest with redirection channels (spice_usbredirection) a USB 2.0
+ * controller unless told another version. libvirt refuses a USB
+ * <redirdev> in a domain without a USB controller, and clients add the
+ * redirdevs without one, counting on the driver's default (virt-install
+ * does for every x86 SPICE guest): the default is that controller. A
+ * domain with any <controller type='usb'> keeps what it says, so
+ * model='none' still refuses the redirdevs.
+ */
+static int
+vxlDomainDefAddRedirUSB(virDomainDef *def)
+{
+    bool redir = false;
+    size_t i;
+
+    if (def->os.type != VIR_DOMAIN_OSTYPE_HVM)
+        return 0;
+    for (i = 0; i < def->nredirdevs; i++)
+        redir |= def->redirdevs[i]->bus == VIR_DOMAIN_REDIRDEV_BUS_USB;
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == VIR_DOMAIN_CONTROLLER_TYPE_USB)
+            return 0;
+    }
+    if (!redir)
+        return 0;
+    return virDomainDefMaybeAddController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB,
+                                          0, -1) < 0 ? -1 : 0;
+}
+
 static int
 vxlDomainDefPostParse(virDomainDef *def, unsigned int parseFlags,
                       void *opaque, void *parseOpaque)
@@ -98,6 +130,9 @@ vxlDomainDefPostParse(virDomainDef *def, unsigned int parseFlags,
      * x86_64 HVM guests always get it, as with libvirt's own Xen driver. */
     if (def->os.type == VIR_DOMAIN_OSTYPE_HVM && def->os.arch == VIR_ARCH_X86_64)
         def->features[VIR_DOMAIN_FEATURE_PAE] = VIR_TRISTATE_SWITCH_ON;
+
+    if (vxlDomainDefAddRedirUSB(def) < 0)
+        return -1;
     return 0;
 }
 

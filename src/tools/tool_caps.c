@@ -198,6 +198,31 @@ vxlToolFactsToProfile(const vxlHostFacts *f)
         virJSONValueObjectAppendNumberUint(cpu, "threadsPerCore", f->threadsPerCore) < 0 ||
         virJSONValueObjectAppend(cpu, "features", &features) < 0)
         return NULL;
+    if (f->cpuFamily) {
+        g_autoptr(virJSONValue) sig = virJSONValueNewObject();
+
+        if (virJSONValueObjectAppendNumberUint(sig, "family", f->cpuFamily) < 0 ||
+            virJSONValueObjectAppendNumberUint(sig, "model", f->cpuModelNumber) < 0 ||
+            virJSONValueObjectAppendNumberUint(sig, "stepping", f->cpuStepping) < 0 ||
+            virJSONValueObjectAppend(cpu, "signature", &sig) < 0)
+            return NULL;
+    }
+    /* Where Xen put each CPU, when it said (a profile keeps it only for
+     * as many CPUs as it describes). */
+    if (f->cpus && f->ncpus == f->nrCpus) {
+        g_autoptr(virJSONValue) topo = virJSONValueNewArray();
+
+        for (i = 0; i < f->ncpus; i++) {
+            g_autoptr(virJSONValue) one = virJSONValueNewObject();
+
+            if (virJSONValueObjectAppendNumberUint(one, "socket", f->cpus[i].socket) < 0 ||
+                virJSONValueObjectAppendNumberUint(one, "core", f->cpus[i].core) < 0 ||
+                virJSONValueArrayAppend(topo, &one) < 0)
+                return NULL;
+        }
+        if (virJSONValueObjectAppend(cpu, "topology", &topo) < 0)
+            return NULL;
+    }
 
     if (virJSONValueObjectAppendBoolean(virt, "pv", f->pv) < 0 ||
         virJSONValueObjectAppendBoolean(virt, "hvm", f->hvm) < 0 ||

@@ -415,6 +415,20 @@ vxlTestCasesDevices(GPtrArray *cases, const virDomainCaps *dc, bool hvm)
         { VIR_DOMAIN_CHR_TYPE_PTY, "<channel type='pty'><target type='xen' name='org.qemu.guest_agent.0'/></channel>" },
         { VIR_DOMAIN_CHR_TYPE_UNIX, "<channel type='unix'><source mode='bind' path='/run/t.sock'/><target type='xen' name='org.qemu.guest_agent.0'/></channel>" },
         { VIR_DOMAIN_CHR_TYPE_SPICEVMC, "<graphics type='spice'/><channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>" },
+        /* Every other type, with what its source needs: advertised or
+         * not, the translators must agree. */
+        { VIR_DOMAIN_CHR_TYPE_NULL, "<channel type='null'><target type='xen' name='org.example.0'/></channel>" },
+        { VIR_DOMAIN_CHR_TYPE_VC, "<channel type='vc'><target type='xen' name='org.example.0'/></channel>" },
+        { VIR_DOMAIN_CHR_TYPE_DEV, "<channel type='dev'><source path='/dev/ttyS1'/><target type='xen' name='org.example.0'/></channel>" },
+        { VIR_DOMAIN_CHR_TYPE_FILE, "<channel type='file'><source path='/var/log/t.log'/><target type='xen' name='org.example.0'/></channel>" },
+        { VIR_DOMAIN_CHR_TYPE_PIPE, "<channel type='pipe'><source path='/run/t.pipe'/><target type='xen' name='org.example.0'/></channel>" },
+        { VIR_DOMAIN_CHR_TYPE_STDIO, "<channel type='stdio'><target type='xen' name='org.example.0'/></channel>" },
+        { VIR_DOMAIN_CHR_TYPE_UDP, "<channel type='udp'><source mode='connect' host='127.0.0.1' service='2445'/><target type='xen' name='org.example.0'/></channel>" },
+        { VIR_DOMAIN_CHR_TYPE_TCP, "<channel type='tcp'><source mode='bind' host='127.0.0.1' service='2445'/><protocol type='raw'/><target type='xen' name='org.example.0'/></channel>" },
+        { VIR_DOMAIN_CHR_TYPE_SPICEPORT, "<graphics type='spice'/><channel type='spiceport'><source channel='org.example.0'/><target type='xen' name='org.example.0'/></channel>" },
+        { VIR_DOMAIN_CHR_TYPE_NMDM, "<channel type='nmdm'><source master='/dev/nmdm0A' slave='/dev/nmdm0B'/><target type='xen' name='org.example.0'/></channel>" },
+        { VIR_DOMAIN_CHR_TYPE_QEMU_VDAGENT, "<channel type='qemu-vdagent'><target type='virtio' name='com.redhat.spice.0'/></channel>" },
+        { VIR_DOMAIN_CHR_TYPE_DBUS, "<channel type='dbus'><source channel='org.example.0'/><target type='xen' name='org.example.0'/></channel>" },
     };
     size_t i;
     int v;
@@ -507,9 +521,18 @@ vxlTestCasesDevices(GPtrArray *cases, const virDomainCaps *dc, bool hvm)
     for (v = 0; v < VIR_DOMAIN_REDIRDEV_BUS_LAST; v++) {
         g_autofree char *rd = g_strdup_printf("<graphics type='spice'/><controller type='usb' index='0'/><redirdev bus='%s' type='spicevmc'/>",
                                               virDomainRedirdevBusTypeToString(v));
+        g_autofree char *bare = g_strdup_printf("<graphics type='spice'/><redirdev bus='%s' type='spicevmc'/>",
+                                                virDomainRedirdevBusTypeToString(v));
+
         vxlTestAdd(cases, vxlTestIn(dc->redirdev.supported, &dc->redirdev.bus, v),
                    NULL, NULL, NULL, rd, NULL,
                    "devices/redirdev/bus=%s", virDomainRedirdevBusTypeToString(v));
+        /* As clients write it (virt-install): no USB controller, the
+         * driver's default is the one libxl adds for redirection. */
+        vxlTestAdd(cases, vxlTestIn(dc->redirdev.supported, &dc->redirdev.bus, v),
+                   NULL, NULL, NULL, bare, NULL,
+                   "devices/redirdev/bus=%s/default-controller",
+                   virDomainRedirdevBusTypeToString(v));
     }
     for (i = 0; i < G_N_ELEMENTS(channels); i++) {
         vxlTestAdd(cases, vxlTestIn(dc->channel.supported, &dc->channel.type,
@@ -561,6 +584,9 @@ vxlTestCasesOther(GPtrArray *cases, const virDomainCaps *dc)
     vxlTestAdd(cases, dc->sev != NULL, NULL, NULL,
                "<launchSecurity type='sev'><cbitpos>47</cbitpos><reducedPhysBits>1</reducedPhysBits><policy>0x0003</policy></launchSecurity>",
                NULL, NULL, "features/sev");
+    vxlTestAdd(cases, dc->sgx != NULL, NULL, NULL, NULL,
+               "<memory model='sgx-epc'><target><size unit='KiB'>16384</size></target></memory>",
+               NULL, "features/sgx");
     vxlTestAdd(cases, dc->features[VIR_DOMAIN_CAPS_FEATURE_S390_PV] == VIR_TRISTATE_BOOL_YES,
                NULL, NULL, "<launchSecurity type='s390-pv'/>", NULL, NULL, "features/s390-pv");
     for (v = 0; v < VIR_DOMAIN_HYPERV_LAST; v++) {

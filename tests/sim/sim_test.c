@@ -311,6 +311,7 @@ testProfilesShipped(void)
         { "old-pv-only", "x86_64", 4, 1, 8192, 1024, false, false, false, true },
         { "arm64-gicv3", "aarch64", 8, 1, 16384, 1024, true, true, true, false },
         { "small-host", "x86_64", 2, 1, 2048, 1024, true, true, false, true },
+        { "split-threads", "x86_64", 12, 1, 32768, 2048, true, true, true, true },
     };
     size_t i;
     size_t n;
@@ -371,6 +372,23 @@ testProfilesShipped(void)
         CHECK(STREQ(f.hostname, "xeon-2s"), "%s", f.hostname);
         CHECK(f.maxVcpusHVM == 128 && f.microcode == 0x2007006, "limits");
         CHECK(STREQ(f.cpuVendor, "Intel") && f.iommuHapPtShare, "cpu");
+        CHECK(f.cpuFamily == 6 && f.cpuModelNumber == 85 && f.cpuStepping == 4,
+              "signature %u %u %u", f.cpuFamily, f.cpuModelNumber, f.cpuStepping);
+        CHECK(!f.cpus && f.ncpus == 0, "no per-CPU topology: the regular shape");
+        vxlHostFactsClear(&f);
+    }
+
+    /* Per-CPU topology, copied to every caller. */
+    {
+        g_autoptr(vxlBackend) be = testOpen("split-threads", NULL, false);
+        vxlHostFacts f = { 0 };
+
+        CHECK(be, "%s", virGetLastErrorMessage());
+        CHECK_OK(vxlBackendHostGetFacts(be, &f));
+        g_clear_pointer(&be, testClose);
+        CHECK(f.cpus && f.ncpus == 12, "topology of %zu CPUs", f.ncpus);
+        CHECK(f.cpus[3].core == 8 && f.cpus[9].core == 8 && f.cpus[11].socket == 0,
+              "cpu 3 core %u, cpu 9 core %u", f.cpus[3].core, f.cpus[9].core);
         vxlHostFactsClear(&f);
     }
     return 0;
@@ -462,6 +480,14 @@ testProfileErrors(void)
         { "cpu.microcode", "\"0xzz\"", "field 'cpu.microcode'" },
         { "gicVersion", "3", "field 'gicVersion': an x86_64 host has no GIC" },
         { "xen.deviceModel", "\"qemu\"", "field 'xen.deviceModel': 'qemu' is not an absolute path" },
+        { "cpu.topology", "[{\"socket\": 0, \"core\": 0}]", "field 'cpu.topology': must have one entry per CPU (2), not 1" },
+        { "cpu.topology", "[{\"socket\": 0, \"core\": 4}, {\"socket\": 0, \"core\": 4}]",
+          "field 'cpu.topology[1]': socket 0 core 4 would have 2 threads, but cpu.threadsPerCore is 1" },
+        { "cpu.topology", "[{\"socket\": 0, \"core\": 0}, {\"socket\": 0, \"cores\": 1}]",
+          "field 'cpu.topology[1].cores': unknown field" },
+        { "cpu.topology", "[{\"socket\": 0, \"core\": 0}, 7]", "field 'cpu.topology[1]': must be an object, not a number" },
+        { "cpu.signature", "{\"family\": 6, \"model\": 85}", "field 'cpu.signature.stepping': missing" },
+        { "cpu.signature", "{\"family\": 0, \"model\": 85, \"stepping\": 4}", "field 'cpu.signature.family': 0 is out of range" },
     };
     g_autofree char *dir = testMkdir("bad-profiles");
     g_autofree char *base = testReadProfile("small-host");

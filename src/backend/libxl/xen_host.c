@@ -4,8 +4,10 @@
  * vxlHostFacts is filled from libxl_get_version_info (version, capability
  * string, Xen command line), libxl_get_physinfo (CPUs, memory, the HVM/PV/
  * HAP/shadow/IOMMU capabilities), libxl_get_cpu_topology and
- * libxl_get_numainfo (which CPUs and how much memory each node has, and
- * the distances between nodes) and libxl_get_scheduler.
+ * libxl_get_numainfo (which CPUs and how much memory each node has, the
+ * distances between nodes, and each CPU's socket and core, as `xl info -n`
+ * shows them) and libxl_get_scheduler; the CPU's model, features,
+ * microcode and signature, and an Arm host's GIC, come from xen_cpu.c.
  *
  * Autoballooning (libxl.conf's autoballoon): when a domain needs more
  * memory than Xen has free, take the difference, and no more, from dom0,
@@ -55,33 +57,72 @@ vxlXenGet(vxlBackend *be)
     return be->priv;
 }
 
-static char *
-vxlXenCpuVendor(void)
+/* Where Xen put each CPU, kept only when it is a description: Xen on
+ * Arm 4.17 reports every CPU as core 0 of socket 0, which no physinfo
+ * shape allows (more CPUs on a core than threads per core). CPUs past
+ * the last online one are left out; an offline CPU in between keeps an
+ * out-of-range socket so that it matches no online CPU. */
+static void
+vxlXenHostTakeTopology(const libxl_cputopology *topo, int ncpus,
+                       vxlHostFacts *facts)
 {
-    g_autofree char *cpuinfo = NULL;
-    g_auto(GStrv) lines = NULL;
-    size_t i;
+    g_autoptr(GHashTable) perCore = g_hash_table_new(g_int64_hash, g_int64_equal);
+    g_autofree gint64 *keys = g_new0(gint64, MAX(ncpus, 1));
+    g_autofree vxlHostCpu *cpus = NULL;
+    int last = -1;
+    int i;
 
-    if (virFileReadAllQuiet("/proc/cpuinfo", 1024 * 1024, &cpuinfo) < 0)
-        return NULL;
-    lines = g_strsplit(cpuinfo, "\n", 0);
-    for (i = 0; lines[i]; i++) {
-        const char *colon;
-
-        if (!g_str_has_prefix(lines[i], "vendor_id") ||
-            !(colon = strchr(lines[i], ':')))
-            continue;
-        colon++;
-        while (*colon == ' ')
-            colon++;
-        if (STREQ(colon, "GenuineIntel"))
-            return g_strdup("Intel");
-        if (STREQ(colon, "AuthenticAMD"))
-            return g_strdup("AMD");
-        return g_strdup(colon);
+    for (i = 0; i < ncpus; i++) {
+        if (topo[i].core != LIBXL_CPUTOPOLOGY_INVALID_ENTRY)
+            last = i;
     }
-    return NULL;
+    if (last < 0)
+        return;
+    cpus = g_new0(vxlHostCpu, last + 1);
+    for (i = 0; i <= last; i++) {
+        guint count;
+
+        if (topo[i].core == LIBXL_CPUTOPOLOGY_INVALID_ENTRY) {
+            cpus[i].socket = cpus[i].core = UINT_MAX;
+            continue;
+        }
+        cpus[i].socket = topo[i].socket;
+        cpus[i].core = topo[i].core;
+        keys[i] = ((gint64)topo[i].socket << 32) | topo[i].core;
+        count = GPOINTER_TO_UINT(g_hash_table_lookup(perCore, &keys[i])) + 1;
+        if (count > MAX(1, facts->threadsPerCore)) {
+            VIR_DEBUG("CPU topology puts %u CPUs on socket %u core %u, with %u threads per core: using the regular shape",
+                      count, topo[i].socket, topo[i].core, facts->threadsPerCore);
+            return;
+        }
+        g_hash_table_insert(perCore, &keys[i], GUINT_TO_POINTER(count));
+    }
+    facts->cpus = g_steal_pointer(&cpus);
+    facts->ncpus = last + 1;
 }
+
+
+/* The host CPU's model, features, microcode and signature (xen_cpu.c),
+ * from Xen's feature set or, failing that, physinfo's hw_cap. */
+static void
+vxlXenHostGetCpu(const libxl_physinfo *phys, virArch arch, vxlHostFacts *facts)
+{
+    g_autofree char *text = NULL;
+    g_autofree uint32_t *words = NULL;
+    vxlXenCpuinfo info;
+    size_t nwords = 0;
+
+    ignore_value(virFileReadAllQuiet("/proc/cpuinfo", 1024 * 1024, &text));
+    vxlXenCpuinfoParse(text, &info);
+    if (ARCH_IS_X86(arch) && !(words = vxlXenCpuFeatureset(&nwords))) {
+        nwords = G_N_ELEMENTS(phys->hw_cap);
+        words = g_new0(uint32_t, nwords);
+        memcpy(words, phys->hw_cap, sizeof(phys->hw_cap));
+    }
+    vxlXenCpuDescribe(arch, &info, words, nwords, facts);
+    vxlXenCpuinfoClear(&info);
+}
+
 
 static int
 vxlXenHostGetNuma(vxlXen *xen, vxlHostFacts *facts)
@@ -123,6 +164,7 @@ vxlXenHostGetNuma(vxlXen *xen, vxlHostFacts *facts)
         }
         node->cpus = virBitmapFormat(cpus);
     }
+    vxlXenHostTakeTopology(topo, ncpus, facts);
     ret = 0;
 
  cleanup:
@@ -189,10 +231,7 @@ vxlXenHostGetFacts(vxlBackend *be, vxlHostFacts *facts)
     facts->iommu = phys.cap_hvm_directio;
     facts->iommuHapPtShare = phys.cap_iommu_hap_pt_share;
 
-    /* libvirt's CPU model names need cpuid decoding the prober does not
-     * do for real hosts yet: vendor only, no model, no features. */
-    facts->cpuVendor = vxlXenCpuVendor();
-    facts->cpuFeatures = g_new0(char *, 1);
+    vxlXenHostGetCpu(&phys, virArchFromHost(), facts);
 
     facts->maxVcpusPV = VXL_XEN_MAX_VCPUS_PV;
     facts->maxVcpusHVM = VXL_XEN_MAX_VCPUS_HVM;
@@ -213,7 +252,10 @@ vxlXenHostGetFacts(vxlBackend *be, vxlHostFacts *facts)
      * qemu-system-xen package); reported only if installed. */
     if (virFileIsExecutable(VXL_XEN_DEVICE_MODEL))
         facts->deviceModel = g_strdup(VXL_XEN_DEVICE_MODEL);
-    /* gicVersion stays 0: x86, or an Arm host whose GIC we do not read yet. */
+    /* libxl has no query for the GIC: what Xen told dom0 about it. */
+    if (ARCH_IS_ARM(virArchFromHost()))
+        facts->gicVersion = vxlXenGicVersion("/proc/device-tree",
+                                             "/sys/firmware/acpi/tables/APIC");
 
     facts->scheduler = g_strdup(NULLSTR(libxl_scheduler_to_string(
                                             libxl_get_scheduler(xen->ctx))));

@@ -13,6 +13,7 @@
 #include <libxl_utils.h>
 
 #include "virtxl/backend.h"
+#include "virarch.h"
 #include "virthread.h"
 
 /* xentoollog -> virLog; remembers the last error per thread (xen_log.c) */
@@ -63,6 +64,24 @@ typedef struct _vxlXenAo {
 
 const libxl_asyncop_how *vxlXenAoInit(vxlXenAo *ao);
 int vxlXenAoWait(vxlXenAo *ao, int rc);
+
+/* xen_cpu.c: the host CPU for vxlHostFacts. What dom0's /proc/cpuinfo
+ * says of the first CPU (x86; family 0 = unknown). */
+typedef struct _vxlXenCpuinfo {
+    char *vendorId;                 /* CPUID vendor, "GenuineIntel" */
+    unsigned int family;
+    unsigned int model;
+    unsigned int stepping;
+    unsigned int microcode;
+} vxlXenCpuinfo;
+
+void vxlXenCpuinfoParse(const char *text, vxlXenCpuinfo *info);
+void vxlXenCpuinfoClear(vxlXenCpuinfo *info);
+uint32_t *vxlXenCpuFeatureset(size_t *nwords);
+void vxlXenCpuDescribe(virArch arch, const vxlXenCpuinfo *info,
+                       const uint32_t *words, size_t nwords,
+                       vxlHostFacts *facts);
+unsigned int vxlXenGicVersion(const char *dtRoot, const char *madtPath);
 
 /* xen_host.c */
 int vxlXenHostGetFacts(vxlBackend *be, vxlHostFacts *facts);

@@ -404,15 +404,75 @@ vxlSimProfileParseXen(vxlSimProfileParser *pp, virJSONValue *root,
     return 0;
 }
 
+/*
+ * cpu.topology: where each CPU sits, one {"socket", "core"} per CPU in
+ * Xen's numbering (`xl info -n`). Optional: without it the CPUs are the
+ * regular shape, numbered socket by socket with a core's threads
+ * adjacent. A core holds at most threadsPerCore CPUs.
+ */
+static int
+vxlSimProfileParseTopology(vxlSimProfileParser *pp, virJSONValue *cpu,
+                           vxlHostFacts *facts)
+{
+    static const char *const known[] = { "socket", "core", NULL };
+    g_autoptr(GHashTable) perCore = g_hash_table_new(g_int64_hash, g_int64_equal);
+    g_autofree gint64 *keys = NULL;
+    virJSONValue *arr;
+    size_t n;
+    size_t i;
+
+    if (vxlSimProfileGet(pp, cpu, "cpu", "topology", VIR_JSON_TYPE_ARRAY,
+                         false, &arr) < 0)
+        return -1;
+    if (!arr)
+        return 0;
+    n = virJSONValueArraySize(arr);
+    if (n != facts->nrCpus)
+        return vxlSimProfileFail(pp, "cpu.topology",
+                                 _("must have one entry per CPU (%u), not %zu"),
+                                 facts->nrCpus, n);
+
+    facts->cpus = g_new0(vxlHostCpu, n);
+    facts->ncpus = n;
+    keys = g_new0(gint64, n);
+    for (i = 0; i < n; i++) {
+        virJSONValue *ent = virJSONValueArrayGet(arr, i);
+        g_autofree char *path = g_strdup_printf("cpu.topology[%zu]", i);
+        guint count;
+
+        if (virJSONValueGetType(ent) != VIR_JSON_TYPE_OBJECT)
+            return vxlSimProfileFail(pp, path, _("must be an object, not %s"),
+                                     vxlSimJSONTypeName(ent));
+        if (vxlSimProfileCheckKeys(pp, ent, path, known) < 0 ||
+            vxlSimProfileGetUInt(pp, ent, path, "socket", true, 0, 65535,
+                                 &facts->cpus[i].socket) < 0 ||
+            vxlSimProfileGetUInt(pp, ent, path, "core", true, 0, 65535,
+                                 &facts->cpus[i].core) < 0)
+            return -1;
+
+        keys[i] = ((gint64)facts->cpus[i].socket << 32) | facts->cpus[i].core;
+        count = GPOINTER_TO_UINT(g_hash_table_lookup(perCore, &keys[i])) + 1;
+        if (count > facts->threadsPerCore)
+            return vxlSimProfileFail(pp, path,
+                                     _("socket %u core %u would have %u threads, but cpu.threadsPerCore is %u"),
+                                     facts->cpus[i].socket, facts->cpus[i].core,
+                                     count, facts->threadsPerCore);
+        g_hash_table_insert(perCore, &keys[i], GUINT_TO_POINTER(count));
+    }
+    return 0;
+}
+
 static int
 vxlSimProfileParseCPU(vxlSimProfileParser *pp, virJSONValue *root,
                       vxlHostFacts *facts)
 {
     static const char *const known[] = {
         "vendor", "model", "mhz", "microcode", "sockets", "coresPerSocket",
-        "threadsPerCore", "features", NULL,
+        "threadsPerCore", "features", "signature", "topology", NULL,
     };
+    static const char *const knownSig[] = { "family", "model", "stepping", NULL };
     virJSONValue *cpu;
+    virJSONValue *sig;
     virJSONValue *mc;
     unsigned long long n;
 
@@ -451,12 +511,25 @@ vxlSimProfileParseCPU(vxlSimProfileParser *pp, virJSONValue *root,
         facts->microcode = n;
     }
 
+    /* CPUID's family/model/stepping, as /proc/cpuinfo prints them. */
+    if (vxlSimProfileGetObject(pp, cpu, "cpu", "signature", false, &sig) < 0)
+        return -1;
+    if (sig &&
+        (vxlSimProfileCheckKeys(pp, sig, "cpu.signature", knownSig) < 0 ||
+         vxlSimProfileGetUInt(pp, sig, "cpu.signature", "family", true,
+                              1, 0x10e, &facts->cpuFamily) < 0 ||
+         vxlSimProfileGetUInt(pp, sig, "cpu.signature", "model", true,
+                              0, 0xff, &facts->cpuModelNumber) < 0 ||
+         vxlSimProfileGetUInt(pp, sig, "cpu.signature", "stepping", true,
+                              0, 0xf, &facts->cpuStepping) < 0))
+        return -1;
+
     facts->nrCpus = facts->sockets * facts->coresPerSocket *
                     facts->threadsPerCore;
     if (facts->nrCpus > 65536)
         return vxlSimProfileFail(pp, "cpu.sockets", "%s",
                                  _("sockets x coresPerSocket x threadsPerCore exceeds 65536 CPUs"));
-    return 0;
+    return vxlSimProfileParseTopology(pp, cpu, facts);
 }
 
 static int
@@ -817,6 +890,10 @@ vxlSimHostFactsCopy(vxlHostFacts *dst, const vxlHostFacts *src)
     dst->cpuVendor = g_strdup(src->cpuVendor);
     dst->cpuModel = g_strdup(src->cpuModel);
     dst->cpuFeatures = vxlSimStrvCopy(src->cpuFeatures);
+    if (src->cpus) {
+        dst->cpus = g_new0(vxlHostCpu, src->ncpus);
+        memcpy(dst->cpus, src->cpus, sizeof(*src->cpus) * src->ncpus);
+    }
     dst->firmware = vxlSimStrvCopy(src->firmware);
     dst->deviceModel = g_strdup(src->deviceModel);
     dst->scheduler = g_strdup(src->scheduler);
