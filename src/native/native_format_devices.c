@@ -533,6 +533,10 @@ vxlNativeFormatInputs(virBuffer *buf, const virDomainDef *def)
         }
         return vxlNativeFormatRefuse("an <input> other than USB tablet, mouse or keyboard of an HVM guest");
     }
+    /* Beside SPICE USB redirection they are qemu arguments instead
+     * (native_xmlns.c), which is how xl can say them. */
+    if (def->nredirdevs > 0 && def->os.type == VIR_DOMAIN_OSTYPE_HVM)
+        return 0;
     if (usb->len == 1)
         vxlNativeFormatString(buf, "usbdevice", g_ptr_array_index(usb, 0));
     else

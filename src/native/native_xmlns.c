@@ -244,6 +244,8 @@ vxlNativeFormatXMLNS(virBuffer *buf, const virDomainDef *def)
 {
     const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
     const char *path = def->emulator;
+    g_auto(GStrv) usbArgs = NULL;
+    g_auto(GStrv) argsHVM = NULL;
 
     /* <emulator> is the older spelling of the path, kept for XML that
      * came from elsewhere. */
@@ -256,8 +258,22 @@ vxlNativeFormatXMLNS(virBuffer *buf, const virDomainDef *def)
         vxlNativeFormatString(buf, "device_model_version",
                               vxlEnumXlToCfg(&vxlEnumDeviceModelVersion, ns->dmVersion));
     vxlNativeFormatString(buf, "device_model_override", path);
-    if (!ns)
+    /* USB inputs beside SPICE USB redirection are qemu arguments, ahead
+     * of the namespace's own (translate_gfx.c). */
+    usbArgs = vxlTranslateUsbInputArgs(def);
+    if (usbArgs || (ns && ns->argsHVM)) {
+        g_autoptr(GStrvBuilder) all = g_strv_builder_new();
+
+        if (usbArgs)
+            g_strv_builder_addv(all, (const char **)usbArgs);
+        if (ns && ns->argsHVM)
+            g_strv_builder_addv(all, (const char **)ns->argsHVM);
+        argsHVM = g_strv_builder_end(all);
+    }
+    if (!ns) {
+        vxlNativeFormatArgs(buf, "device_model_args_hvm", argsHVM);
         return 0;
+    }
 
     if (ns->stubdomain != VIR_TRISTATE_BOOL_ABSENT)
         virBufferAsprintf(buf, "device_model_stubdomain_override = %d\n",
@@ -265,7 +281,7 @@ vxlNativeFormatXMLNS(virBuffer *buf, const virDomainDef *def)
     if (ns->stubdomainMemMB)
         virBufferAsprintf(buf, "stubdomain_memory = %u\n", ns->stubdomainMemMB);
     vxlNativeFormatArgs(buf, "device_model_args", ns->args);
-    vxlNativeFormatArgs(buf, "device_model_args_hvm", ns->argsHVM);
+    vxlNativeFormatArgs(buf, "device_model_args_hvm", argsHVM);
     vxlNativeFormatArgs(buf, "device_model_args_pv", ns->argsPV);
 
     /* xl 4.17 cannot read a policy back (see vxlNativeXMLNSRdm), and

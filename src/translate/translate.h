@@ -46,6 +46,11 @@ int vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net);
 int vxlTranslateNet(const virDomainDef *def, const virDomainNetDef *net,
                     libxl_device_nic *xnic);
 
+/* translate_gfx.c: an HVM guest's USB <input>s as qemu arguments when
+ * SPICE USB redirection is there too (libxl then refuses usbdevice=);
+ * NULL otherwise. The xl.cfg converter writes them the same way. */
+char **vxlTranslateUsbInputArgs(const virDomainDef *def);
+
 /* translate_disk_iscsi.c: iSCSI through Xen's block-iscsi script; the
  * xl.cfg converter says the same target= (src/native). */
 int vxlValidateDiskISCSI(const virDomainDiskDef *disk);

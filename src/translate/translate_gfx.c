@@ -322,6 +322,58 @@ vxlTranslateSpice(const virDomainDef *def, const virDomainGraphicsDef *graphics,
 }
 
 
+/* qemu's name of a USB input device, as xl's usbdevice= spells it. */
+static const char *
+vxlUsbInputName(const virDomainInputDef *input)
+{
+    switch (input->type) {
+    case VIR_DOMAIN_INPUT_TYPE_TABLET:
+        return "tablet";
+    case VIR_DOMAIN_INPUT_TYPE_KBD:
+        return "keyboard";
+    default:
+        return "mouse";
+    }
+}
+
+
+/*
+ * USB inputs beside SPICE USB redirection: libxl refuses usbdevice= once
+ * spice usbredirection is set, because it then builds the USB bus itself
+ * (an EHCI controller, id "usb", with UHCI companions) for the
+ * redirection channels. virt-install gives every SPICE guest both a USB
+ * tablet and two redirection channels, so the inputs go onto that bus
+ * as qemu devices, as an xl user would write them in
+ * device_model_args_hvm; qemu hands full-speed devices to the
+ * companions. Arguments from <virtxl:devicemodel> come after these.
+ */
+char **
+vxlTranslateUsbInputArgs(const virDomainDef *def)
+{
+    g_autoptr(GStrvBuilder) args = g_strv_builder_new();
+    bool any = false;
+    size_t i;
+
+    if (def->os.type != VIR_DOMAIN_OSTYPE_HVM || def->nredirdevs == 0)
+        return NULL;
+    for (i = 0; i < def->ninputs; i++) {
+        const char *name = vxlUsbInputName(def->inputs[i]);
+        g_autofree char *dev = NULL;
+
+        if (def->inputs[i]->bus != VIR_DOMAIN_INPUT_BUS_USB)
+            continue;
+        /* qemu's devices: usb-tablet, usb-mouse, usb-kbd. */
+        if (STREQ(name, "keyboard"))
+            name = "kbd";
+        dev = g_strdup_printf("usb-%s,bus=usb.0", name);
+        g_strv_builder_add(args, "-device");
+        g_strv_builder_add(args, dev);
+        any = true;
+    }
+    return any ? g_strv_builder_end(args) : NULL;
+}
+
+
 static void
 vxlTranslateGfxHVM(const virDomainDef *def, libxl_domain_build_info *b_info)
 {
@@ -381,26 +433,15 @@ vxlTranslateGfxHVM(const virDomainDef *def, libxl_domain_build_info *b_info)
         if (def->inputs[i]->bus == VIR_DOMAIN_INPUT_BUS_USB)
             nusb++;
     }
-    if (nusb > 0) {
+    if (nusb > 0 && (b_info->extra_hvm = vxlTranslateUsbInputArgs(def))) {
+        /* on the redirection's USB bus, as qemu devices (above) */
+    } else if (nusb > 0) {
         b_info->u.hvm.usbdevice_list = g_new0(char *, nusb + 1);
         nusb = 0;
         for (i = 0; i < def->ninputs; i++) {
-            const char *name = NULL;
-
-            if (def->inputs[i]->bus != VIR_DOMAIN_INPUT_BUS_USB)
-                continue;
-            switch (def->inputs[i]->type) {
-            case VIR_DOMAIN_INPUT_TYPE_TABLET:
-                name = "tablet";
-                break;
-            case VIR_DOMAIN_INPUT_TYPE_KBD:
-                name = "keyboard";
-                break;
-            default:
-                name = "mouse";
-                break;
-            }
-            b_info->u.hvm.usbdevice_list[nusb++] = g_strdup(name);
+            if (def->inputs[i]->bus == VIR_DOMAIN_INPUT_BUS_USB)
+                b_info->u.hvm.usbdevice_list[nusb++] =
+                    g_strdup(vxlUsbInputName(def->inputs[i]));
         }
     }
 

@@ -997,8 +997,17 @@ vxlTranslateXMLNS(const virDomainDef *def, libxl_domain_config *dcfg)
     /* "basic" ran first and owns @dcfg (see translate_private.h). */
     if (ns->args)
         b_info->extra = g_strdupv(ns->args);
-    if (ns->argsHVM)
-        b_info->extra_hvm = g_strdupv(ns->argsHVM);
+    /* After any the graphics translator put there (USB inputs beside
+     * SPICE USB redirection, translate_gfx.c). */
+    if (ns->argsHVM) {
+        g_autoptr(GStrvBuilder) all = g_strv_builder_new();
+
+        if (b_info->extra_hvm)
+            g_strv_builder_addv(all, (const char **)b_info->extra_hvm);
+        g_strv_builder_addv(all, (const char **)ns->argsHVM);
+        g_strfreev(b_info->extra_hvm);
+        b_info->extra_hvm = g_strv_builder_end(all);
+    }
     if (ns->argsPV)
         b_info->extra_pv = g_strdupv(ns->argsPV);
     if (ns->dmVersion >= 0)

@@ -179,21 +179,20 @@ class TestCapsIntel(CapsTestCase):
         self.assertEqual(spice.get("vdagent"), "True")
         self.assertEqual(spice.get("usbredirection"), 2)
 
-    @unittest.expectedFailure
     def test_virt_install_hvm_spice_defaults_startable(self):
-        """libxl refuses spice_usbredirection together with USB input
-        devices (usbdevice=; libxl__domain_build_info_setdefault: "usbversion
-        and/or usbredirection cannot be enabled with usb and/or usbdevice
-        parameters"), and virt-install's SPICE guest has both. No
-        <domainCapabilities> answer stops it: virtinst 4.1 adds the tablet
-        and the redirdevs without asking. The translators must carry the
-        tablet another way (on the redirection controller) or refuse the
-        pair at define; until then this fails (and says so when fixed)."""
-        hvm = self.translate(self.spice_defaults("vi-spice-start"))["b_info"]["type.hvm"]
-        self.assertFalse(hvm.get("usbdevice_list") and
-                         hvm["spice"].get("usbredirection"),
-                         "usbdevice_list %s with usbredirection %s" %
-                         (hvm.get("usbdevice_list"), hvm["spice"].get("usbredirection")))
+        """libxl refuses spice usbredirection together with usbdevice=
+        (libxl__domain_build_info_setdefault: "usbversion and/or
+        usbredirection cannot be enabled with usb and/or usbdevice
+        parameters"), and virt-install's SPICE guest has a USB tablet and
+        two redirection channels; virtinst 4.1 adds them without asking
+        <domainCapabilities>. The translator puts the tablet on the bus
+        libxl builds for the redirection, as a qemu device
+        (translate_gfx.c), as an xl user would."""
+        b_info = self.translate(self.spice_defaults("vi-spice-start"))["b_info"]
+        hvm = b_info["type.hvm"]
+        self.assertEqual(hvm["spice"].get("usbredirection"), 2)
+        self.assertNotIn("usbdevice_list", hvm)
+        self.assertEqual(b_info.get("extra_hvm"), ["-device", "usb-tablet,bus=usb.0"])
 
     def test_virt_install_pv(self):
         docs = self.virt_install("vi-pv", "--paravirt", "--boot",
