@@ -749,6 +749,39 @@ testUnsupported(void)
     return 0;
 }
 
+/* libxl refuses emulated USB devices beside SPICE USB redirection; the
+ * same guest with its tablet on the redirection bus (extra_hvm, as
+ * translate_gfx.c builds it) starts. */
+static int
+testUsbRedirection(void)
+{
+    g_autoptr(vxlBackend) be = testOpen("intel-2s-vtd", NULL, false);
+    testDomSpec s = { .name = "spice", .type = LIBXL_DOMAIN_TYPE_HVM,
+                      .maxKiB = 256 * MiB, .targetKiB = 256 * MiB, .vcpus = 1 };
+    libxl_domain_config dcfg;
+    uint32_t id;
+    int rc;
+
+    CHECK(be, "%s", virGetLastErrorMessage());
+    testConfig(&dcfg, &s);
+    dcfg.b_info.u.hvm.spice.usbredirection = 2;
+    dcfg.b_info.u.hvm.usbdevice_list = g_new0(char *, 2);
+    dcfg.b_info.u.hvm.usbdevice_list[0] = g_strdup("tablet");
+    rc = vxlBackendDomainCreate(be, &dcfg, NULL, false, &id);
+    CHECK_ERR(rc, VIR_ERR_CONFIG_UNSUPPORTED, "cannot start domain 'spice': libxl refuses usbdevice");
+    CHECK(testCount(be) == 0, "count after refusal");
+
+    g_clear_pointer(&dcfg.b_info.u.hvm.usbdevice_list, g_strfreev);
+    dcfg.b_info.extra_hvm = g_new0(char *, 3);
+    dcfg.b_info.extra_hvm[0] = g_strdup("-device");
+    dcfg.b_info.extra_hvm[1] = g_strdup("usb-tablet,bus=usb.0");
+    rc = vxlBackendDomainCreate(be, &dcfg, NULL, false, &id);
+    libxl_domain_config_dispose(&dcfg);
+    CHECK_OK(rc);
+    g_clear_pointer(&be, testClose);
+    return 0;
+}
+
 /* ----- concurrency -------------------------------------------------------- */
 
 typedef struct {
@@ -1420,6 +1453,7 @@ static const struct {
     { "domids", testDomids },
     { "memory", testMemory },
     { "unsupported", testUnsupported },
+    { "usb-redirection", testUsbRedirection },
     { "concurrent-creates", testConcurrentCreates },
     { "concurrent-memory", testConcurrentMemory },
     { "close-during-create", testCloseDuringCreate },

@@ -308,6 +308,18 @@ vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
     if (vxlSimCheckType(sim, dom->name, dom->type, dom->vcpusMax) < 0)
         return NULL;
 
+    /* libxl's build-info defaults refuse emulated USB devices beside
+     * SPICE USB redirection (it builds the USB bus itself then). */
+    if (dom->type == LIBXL_DOMAIN_TYPE_HVM &&
+        b->u.hvm.spice.usbredirection > 0 &&
+        (b->u.hvm.usbdevice || b->u.hvm.usbdevice_list ||
+         (!libxl_defbool_is_default(b->u.hvm.usb) && libxl_defbool_val(b->u.hvm.usb)))) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("cannot start domain '%s': libxl refuses usbdevice/usb together with SPICE USB redirection"),
+                       dom->name);
+        return NULL;
+    }
+
     dom->maxKiB = b->max_memkb == LIBXL_MEMKB_DEFAULT ?
                   VXL_SIM_DEFAULT_MAXMEM_KIB : b->max_memkb;
     dom->targetKiB = b->target_memkb == LIBXL_MEMKB_DEFAULT ?
