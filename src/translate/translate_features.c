@@ -145,7 +145,7 @@ vxlValidateFeatureList(const virDomainDef *def)
             return -1;
         case VIR_DOMAIN_FEATURE_LAST:
         default:
-            virReportEnumRangeError(virDomainFeature, i);
+            virReportEnumRangeError(virDomainFeature, (int)i);
             return -1;
         }
         if (hvmOnly && def->os.type != VIR_DOMAIN_OSTYPE_HVM &&

@@ -976,7 +976,7 @@ vxlTranslateXMLNSKnobs(const vxlXMLNSDef *ns, libxl_domain_config *dcfg)
             break;
         case VXL_XMLNS_KNOB_LAST:
         default:
-            virReportEnumRangeError(vxlXMLNSKnob, i);
+            virReportEnumRangeError(vxlXMLNSKnob, (int)i);
             break;
         }
     }
