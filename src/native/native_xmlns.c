@@ -35,6 +35,7 @@
 #include "native_private.h"
 #include "translate.h"
 #include "util_enums.h"
+#include "util_strv.h"
 #include "virerror.h"
 #include "virtxl/virtxl.h"
 
@@ -261,15 +262,8 @@ vxlNativeFormatXMLNS(virBuffer *buf, const virDomainDef *def)
     /* USB inputs beside SPICE USB redirection are qemu arguments, ahead
      * of the namespace's own (translate_gfx.c). */
     usbArgs = vxlTranslateUsbInputArgs(def);
-    if (usbArgs || (ns && ns->argsHVM)) {
-        g_autoptr(GStrvBuilder) all = g_strv_builder_new();
-
-        if (usbArgs)
-            g_strv_builder_addv(all, (const char **)usbArgs);
-        if (ns && ns->argsHVM)
-            g_strv_builder_addv(all, (const char **)ns->argsHVM);
-        argsHVM = g_strv_builder_end(all);
-    }
+    if (usbArgs || (ns && ns->argsHVM))
+        argsHVM = vxlStrvConcat(usbArgs, ns ? ns->argsHVM : NULL);
     if (!ns) {
         vxlNativeFormatArgs(buf, "device_model_args_hvm", argsHVM);
         return 0;

@@ -350,27 +350,27 @@ vxlUsbInputName(const virDomainInputDef *input)
 char **
 vxlTranslateUsbInputArgs(const virDomainDef *def)
 {
-    g_autoptr(GStrvBuilder) args = g_strv_builder_new();
-    bool any = false;
+    g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
     size_t i;
 
     if (def->os.type != VIR_DOMAIN_OSTYPE_HVM || def->nredirdevs == 0)
         return NULL;
     for (i = 0; i < def->ninputs; i++) {
         const char *name = vxlUsbInputName(def->inputs[i]);
-        g_autofree char *dev = NULL;
 
         if (def->inputs[i]->bus != VIR_DOMAIN_INPUT_BUS_USB)
             continue;
         /* qemu's devices: usb-tablet, usb-mouse, usb-kbd. */
         if (STREQ(name, "keyboard"))
             name = "kbd";
-        dev = g_strdup_printf("usb-%s,bus=usb.0", name);
-        g_strv_builder_add(args, "-device");
-        g_strv_builder_add(args, dev);
-        any = true;
+        g_ptr_array_add(args, g_strdup("-device"));
+        g_ptr_array_add(args, g_strdup_printf("usb-%s,bus=usb.0", name));
     }
-    return any ? g_strv_builder_end(args) : NULL;
+    if (args->len == 0)
+        return NULL;
+    g_ptr_array_add(args, NULL);
+    g_ptr_array_set_free_func(args, NULL);
+    return (char **)g_ptr_array_free(g_steal_pointer(&args), FALSE);
 }
 
 

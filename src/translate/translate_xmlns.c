@@ -39,6 +39,7 @@
 
 #include "translate_private.h"
 #include "util_enums.h"
+#include "util_strv.h"
 #include "virerror.h"
 #include "virxml.h"
 #include "virbuffer.h"
@@ -1000,13 +1001,10 @@ vxlTranslateXMLNS(const virDomainDef *def, libxl_domain_config *dcfg)
     /* After any the graphics translator put there (USB inputs beside
      * SPICE USB redirection, translate_gfx.c). */
     if (ns->argsHVM) {
-        g_autoptr(GStrvBuilder) all = g_strv_builder_new();
+        char **all = vxlStrvConcat(b_info->extra_hvm, ns->argsHVM);
 
-        if (b_info->extra_hvm)
-            g_strv_builder_addv(all, (const char **)b_info->extra_hvm);
-        g_strv_builder_addv(all, (const char **)ns->argsHVM);
         g_strfreev(b_info->extra_hvm);
-        b_info->extra_hvm = g_strv_builder_end(all);
+        b_info->extra_hvm = all;
     }
     if (ns->argsPV)
         b_info->extra_pv = g_strdupv(ns->argsPV);
