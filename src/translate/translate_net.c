@@ -196,12 +196,14 @@ vxlTranslateNet(const virDomainDef *def, const virDomainNetDef *net,
         xnic->ip = g_strjoinv(" ", ips);
     }
 
-    /* libvirt's average is KiB/s; Xen's vif credits bytes per interval.
-     * xl's default interval is 50 ms, so the same rate= and the same
-     * <bandwidth> give the same credit. */
+    /* libvirt's average is kilobytes per second of 1000 bytes (what tc's
+     * kbps means for every other driver), as xl's rate=NKB/s; Xen's vif
+     * credits bytes per interval. xl's default interval is 50 ms, so the
+     * same rate= and the same <bandwidth> give the same credit.
+     * (libvirt's own libxl driver counts 1024 bytes.) */
     if (bandwidth && bandwidth->out && bandwidth->out->average > 0) {
         xnic->rate_interval_usecs = 50000;
-        xnic->rate_bytes_per_interval = bandwidth->out->average * 1024 / 20;
+        xnic->rate_bytes_per_interval = bandwidth->out->average * 1000 / 20;
     }
     xnic->ifname = g_strdup(net->ifname);
     xnic->backend_domname = g_strdup(net->domain_name);
