@@ -744,6 +744,23 @@ testUnsupported(void)
     rc = testCreate(arm, "notype", LIBXL_DOMAIN_TYPE_INVALID, 64 * MiB, 1, NULL, false, &id);
     CHECK_ERR(rc, VIR_ERR_CONFIG_UNSUPPORTED, "no domain type");
     CHECK(testCount(arm) == 1, "count");
+
+    /* PCI passthrough needs an IOMMU, which the old host lacks. */
+    {
+        testDomSpec s = { .name = "pt", .type = LIBXL_DOMAIN_TYPE_PV,
+                          .maxKiB = 64 * MiB, .targetKiB = 64 * MiB, .vcpus = 1 };
+        libxl_domain_config dcfg;
+
+        testConfig(&dcfg, &s);
+        dcfg.pcidevs = g_new0(libxl_device_pci, 1);
+        dcfg.num_pcidevs = 1;
+        libxl_device_pci_init(&dcfg.pcidevs[0]);
+        dcfg.pcidevs[0].bus = 3;
+        rc = vxlBackendDomainCreate(old, &dcfg, NULL, false, &id);
+        libxl_domain_config_dispose(&dcfg);
+        CHECK_ERR(rc, VIR_ERR_CONFIG_UNSUPPORTED, "PCI passthrough needs an IOMMU");
+        CHECK(testCount(old) == 1, "count after the PCI refusal");
+    }
     g_clear_pointer(&old, testClose);
     g_clear_pointer(&arm, testClose);
     return 0;
