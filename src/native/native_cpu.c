@@ -18,6 +18,8 @@
  */
 #include "vxl_internal.h"
 
+#include <errno.h>
+
 #include <libxl.h>
 #include <libxl_utils.h>
 
@@ -452,6 +454,50 @@ vxlNativeCpuMapFind(GArray *bits, unsigned long leaf, unsigned long subleaf,
 }
 
 
+/* Whether @item has the shape of a xend CPUID line: LEAF[,SUBLEAF] as
+ * 32-bit numbers, then REG=32 policy characters for eax..edx. libxl's
+ * own parser leaks what it allocated for a line it then refuses (found
+ * by fuzz-xlcfg), so a line of another shape never reaches it; one of
+ * this shape it still checks. */
+static bool
+vxlNativeCpuidXendShaped(const char *item)
+{
+    const char *colon = strchr(item, ':');
+    g_autofree char *head = NULL;
+    g_auto(GStrv) nums = NULL;
+    g_auto(GStrv) regs = NULL;
+    size_t i;
+
+    if (!colon)
+        return false;
+    head = g_strndup(item, colon - item);
+    nums = g_strsplit(head, ",", -1);
+    if (!nums[0] || (nums[1] && nums[2]))
+        return false;
+    for (i = 0; nums[i]; i++) {
+        unsigned long long v;
+        char *end = NULL;
+
+        errno = 0;
+        v = g_ascii_strtoull(nums[i], &end, 0);
+        if (errno || end == nums[i] || *end || v > 0xffffffffULL)
+            return false;
+    }
+    regs = g_strsplit(colon + 1, ",", -1);
+    if (!regs[0])
+        return false;
+    for (i = 0; regs[i]; i++) {
+        const char *reg = regs[i];
+
+        if (strlen(reg) != 36 || reg[0] != 'e' || !strchr("abcd", reg[1]) ||
+            reg[2] != 'x' || reg[3] != '=' ||
+            strspn(reg + 4, "01xks") != 32)
+            return false;
+    }
+    return true;
+}
+
+
 /* cpuid=[ "LEAF[,SUBLEAF]:REG=32 policy characters,...", ... ], xend's
  * syntax: each bit is named by libvirt's CPU map and must be one libxl
  * knows by that name, so that translate_cpu.c sets the same bit. */
@@ -475,7 +521,8 @@ vxlNativeParseCpuidXend(vxlNativeReader *r, vxlNativeXML *x, XLU_ConfigList *lis
         if (!item)
             continue;
         /* xl reports a malformed line and carries on without it. */
-        bad = libxl_cpuid_parse_config_xend(&scratch, item);
+        bad = !vxlNativeCpuidXendShaped(item) ||
+              libxl_cpuid_parse_config_xend(&scratch, item);
         libxl_cpuid_dispose(&scratch);
         if (bad || !(colon = strchr(item, ':'))) {
             vxlNativeWarn(r, "cpuid", _("dropped '%s': not a CPUID line xl accepts"), item);
