@@ -11,7 +11,7 @@ import os
 import libvirt
 
 from e2e_lib import (AUTOSTART_MARKER, OURS, URI, Events, banner_after,
-                     check, console_count, guest_xml, sh, state_of, wait_for,
+                     check, console_count, guest_xml, sh, state_of,
                      xl_domains)
 
 NAME = "e2e-auto"

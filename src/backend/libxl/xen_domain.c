@@ -531,6 +531,7 @@ vxlXenWatchAll(vxlXen *xen)
     int n = 0;
     int i;
 
+    vxlXenLogResetLastError();
     if (!(list = libxl_list_domain(xen->ctx, &n))) {
         vxlXenReportError(ERROR_FAIL, _("cannot list the domains on this Xen host"));
         return -1;
@@ -621,13 +622,13 @@ vxlXenDomainSetVcpusOnline(vxlBackend *be, uint32_t domid, unsigned int nvcpus)
         return -1;
     }
     libxl_bitmap_init(&map);
+    vxlXenLogResetLastError();
     if ((rc = libxl_cpu_bitmap_alloc(xen->ctx, &map, max)) != 0) {
         vxlXenReportDomError(rc, _("change the vCPUs of"), &dom);
         return -1;
     }
     for (i = 0; i < nvcpus; i++)
         libxl_bitmap_set(&map, i);
-    vxlXenLogResetLastError();
     rc = vxlXenAoWait(&ao, libxl_set_vcpuonline(xen->ctx, domid, &map,
                                                 vxlXenAoInit(&ao)));
     libxl_bitmap_dispose(&map);
