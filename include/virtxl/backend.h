@@ -284,6 +284,9 @@ struct _vxlBackendOps {
 
     /* --- core dumps (coredump-destroy / coredump-restart) --- */
 
+    /* Writes the domain's memory image to @path, a new file. On failure
+     * (a full disk, typically) nothing is left at @path: a truncated core
+     * would pass for a real one. */
     int (*domainCoreDump)(vxlBackend *be, uint32_t domid, const char *path);
 };
 

@@ -8,53 +8,37 @@ Then peers on the same boot, printed and not asserted: start times of
 this driver, `xl create` and Debian's own libvirt libxl driver, and the
 behaviour differences between the two drivers.
 
-Output lines for scripts/e2e-run:
+Scenarios in their own files, all on one boot: e2e_guest_types (PVH,
+and HVM where the host can), e2e_actions (on_crash, on_poweroff,
+on_reboot), e2e_autostart; e2e_lib holds what they share.
+
+Output lines for scripts/e2e-run (see also e2e_lib):
   E2E PASS <check> / E2E FAIL <check>: <why>   one per check
+  E2E SKIP <check>: <why>                        not possible on this host
   E2E FIGURE <text>                              measurements
   E2E DIFF <text>                                driver differences
-  E2E SUMMARY: <n> passed, <m> failed
+  E2E SUMMARY: <n> passed, <m> failed, <k> skipped
 """
-import os
-import re
-import signal
-import subprocess
 import sys
 import threading
 import time
+import traceback
 import xml.etree.ElementTree as ET
 
 import libvirt
 import shared_errors   # tests/backend-shared, copied beside this file
-
-URI = "xen:///system"
-SOCK = "/run/libvirt/libvirt-sock"
-OURS = "/opt/virtxl/drivers"
-DEBIAN = "/opt/debian-xen/drivers"
-CONSOLE_DIR = "/var/log/xen/console"
-BANNER = "VIRTXL GUEST UP"
-
-GUEST_XML = """<domain type='xen'>
-  <name>{name}</name>
-  <memory unit='MiB'>{mem}</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='xenpv'>linux</type>
-    <kernel>/guest/vmlinuz</kernel>
-    <initrd>/guest/guest.cpio.gz</initrd>
-    <cmdline>console=hvc0</cmdline>
-  </os>
-  <on_poweroff>destroy</on_poweroff>
-  <on_reboot>restart</on_reboot>
-  <on_crash>destroy</on_crash>
-  <devices>
-    <console type='pty'><target type='xen' port='0'/></console>
-  </devices>
-</domain>
-"""
+import check_host_facts   # host CPU and topology against dom0 and xl
+import e2e_actions
+import e2e_autostart
+import e2e_guest_types
+from e2e_lib import (DEBIAN, OURS, URI, Daemon, Events, check, console_count,
+                     counts, event_loop, fresh_id, guest_xml, say, sh,
+                     start_and_time, state_of, wait_for, xl_crash, xl_domains,
+                     xl_info, BANNER, CONSOLE_DIR)
 
 XL_CFG = """name = "{name}"
 type = "pv"
-kernel = "/guest/vmlinuz"
+kernel = "/guest/vmlinux"
 ramdisk = "/guest/guest.cpio.gz"
 extra = "console=hvc0"
 memory = {mem}
@@ -64,167 +48,10 @@ on_reboot = "restart"
 on_crash = "destroy"
 """
 
-passed = 0
-failed = 0
-
-
-def say(*args):
-    print(*args, flush=True)
-
-
-def check(name, ok, why=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        say("E2E PASS", name)
-    else:
-        failed += 1
-        say("E2E FAIL %s: %s" % (name, why))
-    return ok
-
-
-def wait_for(pred, timeout, step=0.2):
-    end = time.monotonic() + timeout
-    while True:
-        v = pred()
-        if v:
-            return v
-        if time.monotonic() > end:
-            return v
-        time.sleep(step)
-
-
-def sh(cmd):
-    return subprocess.run(cmd, shell=True, capture_output=True, text=True)
-
-
-def xl_domains():
-    """name -> (domid, state letters) as xl sees them."""
-    out = sh("xl list").stdout.splitlines()[1:]
-    doms = {}
-    for line in out:
-        f = line.split()
-        if len(f) >= 5:
-            doms[f[0]] = (int(f[1]), f[4])
-    return doms
-
-
-def console_count(name):
-    try:
-        with open(os.path.join(CONSOLE_DIR, "guest-%s.log" % name),
-                  errors="replace") as f:
-            return f.read().count(BANNER)
-    except OSError:
-        return 0
-
-
-# ----- libvirtd ------------------------------------------------------------
-
-class Daemon:
-    def __init__(self):
-        self.proc = None
-
-    def start(self, driver_dir, ours=True):
-        os.makedirs("/etc/libvirt", exist_ok=True)
-        with open("/etc/libvirt/libxl.conf", "w") as f:
-            if ours:
-                f.write('backend = "libxl"\n')
-        with open("/etc/libvirt/libvirtd.conf", "w") as f:
-            f.write('log_outputs = "1:file:/var/log/libvirt/libvirtd.log"\n')
-            f.write('log_filters = "1:virtxl 1:libxl 3:*"\n')
-        env = dict(os.environ, LIBVIRT_DRIVER_DIR=driver_dir)
-        self.proc = subprocess.Popen(
-            ["/usr/sbin/libvirtd", "--config", "/etc/libvirt/libvirtd.conf"],
-            env=env, stdout=subprocess.DEVNULL,
-            stderr=open("/var/log/libvirt/libvirtd.stderr", "a"))
-        ok = wait_for(lambda: os.path.exists(SOCK) or
-                      self.proc.poll() is not None, 60)
-        if self.proc.poll() is not None or not ok:
-            sh("tail -20 /var/log/libvirt/libvirtd.log /var/log/libvirt/libvirtd.stderr")
-            return False
-        # the socket appears before the drivers finish initialising
-        return wait_for(self._answers, 60, 0.5)
-
-    def _answers(self):
-        try:
-            c = libvirt.open(URI)
-            c.close()
-            return True
-        except libvirt.libvirtError:
-            return False
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None
-        if os.path.exists(SOCK):
-            os.unlink(SOCK)
-
-
-class Events:
-    """Lifecycle events, as (domain name, event, detail)."""
-
-    def __init__(self, conn):
-        self.lock = threading.Lock()
-        self.seen = []
-        self.conn = conn
-        self.cb = conn.domainEventRegisterAny(
-            None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, self._on, None)
-
-    def _on(self, conn, dom, event, detail, opaque):
-        with self.lock:
-            self.seen.append((dom.name(), event, detail))
-
-    def clear(self):
-        with self.lock:
-            self.seen = []
-
-    def wait(self, name, event, detail, timeout=30):
-        def found():
-            with self.lock:
-                return (name, event, detail) in self.seen
-        return wait_for(found, timeout)
-
-    def names(self):
-        ev = {v: k[len("VIR_DOMAIN_EVENT_"):] for k, v in vars(libvirt).items()
-              if re.match(r"VIR_DOMAIN_EVENT_[A-Z]+$", k) and isinstance(v, int)}
-        with self.lock:
-            return ["%s:%s/%d" % (n, ev.get(e, e), d) for n, e, d in self.seen]
-
-
-def event_loop():
-    while True:
-        libvirt.virEventRunDefaultImpl()
-
-
-def fresh_id(conn, name):
-    """virDomainGetID answers from the handle: look the domain up anew."""
-    return conn.lookupByName(name).ID()
-
-
-def state_of(dom):
-    return dom.state()[0]
-
-
-def start_and_time(conn, dom):
-    """virDomainCreate until libvirt says running; seconds."""
-    t0 = time.monotonic()
-    dom.create()
-    wait_for(lambda: state_of(dom) == libvirt.VIR_DOMAIN_RUNNING, 60, 0.02)
-    return time.monotonic() - t0
-
 
 # ----- the checks -----------------------------------------------------------
 
-def check_capabilities(conn):
-    info = dict(l.split(":", 1) for l in sh("xl info").stdout.splitlines()
-                if ":" in l)
-    info = {k.strip(): v.strip() for k, v in info.items()}
+def check_capabilities(conn, info):
     caps = ET.fromstring(conn.getCapabilities())
     topo = caps.find("host/cpu/topology")
     ncpus = None
@@ -259,7 +86,7 @@ def check_capabilities(conn):
 
 def lifecycle(daemon, conn, events):
     name = "e2e-pv"
-    dom = conn.defineXML(GUEST_XML.format(name=name, mem=128))
+    dom = conn.defineXML(guest_xml(name))
     check("define", events.wait(name, libvirt.VIR_DOMAIN_EVENT_DEFINED,
                                 libvirt.VIR_DOMAIN_EVENT_DEFINED_ADDED),
           "no DEFINED/ADDED event: %s" % events.names())
@@ -318,8 +145,11 @@ def lifecycle(daemon, conn, events):
           (before, console_count(name), dom.state(), events.names()))
     say("E2E INFO reboot: domid %d -> %d, events %s" % (oldid, fresh_id(conn, name), events.names()))
 
-    # restart libvirtd under a running guest
+    # restart libvirtd under a running guest (and a shut-off guest marked
+    # autostart, which this restart, in the same host boot, must not start)
+    e2e_autostart.prepare(conn)
     domid = fresh_id(conn, name)
+    events.close()
     conn.close()
     daemon.stop()
     ok = daemon.start(OURS)
@@ -330,13 +160,22 @@ def lifecycle(daemon, conn, events):
     check("restart-found", dom.ID() == domid and
           state_of(dom) == libvirt.VIR_DOMAIN_RUNNING,
           "after restart id %d state %s (was id %d)" % (dom.ID(), dom.state(), domid))
+    e2e_autostart.not_again(conn)
 
-    dom.destroy()
-    check("destroy", state_of(dom) == libvirt.VIR_DOMAIN_SHUTOFF and
-          name not in xl_domains() and
+    # A crash of the guest the restarted daemon found again: its death
+    # watch was set up anew at reconnect. on_crash is destroy.
+    r = xl_crash(name)
+    check("crash-after-reconnect", r.returncode == 0 and
+          events.wait(name, libvirt.VIR_DOMAIN_EVENT_CRASHED,
+                      libvirt.VIR_DOMAIN_EVENT_CRASHED_PANICKED, 60) and
           events.wait(name, libvirt.VIR_DOMAIN_EVENT_STOPPED,
-                      libvirt.VIR_DOMAIN_EVENT_STOPPED_DESTROYED),
-          "state %s, xl %s, events %s" % (dom.state(), xl_domains(), events.names()))
+                      libvirt.VIR_DOMAIN_EVENT_STOPPED_CRASHED) and
+          wait_for(lambda: name not in xl_domains(), 30) and
+          dom.state() == [libvirt.VIR_DOMAIN_SHUTOFF,
+                          libvirt.VIR_DOMAIN_SHUTOFF_CRASHED],
+          "xl sysrq rc %d %s; state %s, xl %s, events %s" %
+          (r.returncode, r.stderr.strip(), dom.state(), xl_domains().get(name),
+           events.names()))
     dom.undefine()
     check("undefine", events.wait(name, libvirt.VIR_DOMAIN_EVENT_UNDEFINED,
                                   libvirt.VIR_DOMAIN_EVENT_UNDEFINED_REMOVED) and
@@ -348,7 +187,7 @@ def lifecycle(daemon, conn, events):
 def too_big(conn):
     """Returns (error code, message) of starting a guest larger than the host."""
     name = "e2e-huge"
-    dom = conn.defineXML(GUEST_XML.format(name=name, mem=64 * 1024))
+    dom = conn.defineXML(guest_xml(name, mem=64 * 1024))
     code, msg = None, None
     try:
         dom.create()
@@ -373,7 +212,7 @@ def xl_start_time(name):
 
 
 def driver_start_times(conn, name, n=3):
-    dom = conn.defineXML(GUEST_XML.format(name=name, mem=128))
+    dom = conn.defineXML(guest_xml(name))
     times = []
     for _ in range(n):
         times.append(start_and_time(conn, dom))
@@ -394,18 +233,32 @@ def main():
     conn = libvirt.open(URI)
     events = Events(conn)
 
-    for step in (lambda: check_capabilities(conn),):
+    info = xl_info()
+    # Each scenario leaves no domain behind, so the next one starts clean.
+    for name, step in (
+            ("capabilities", lambda: check_capabilities(conn, info)),
+            ("host-facts", lambda: check_host_facts.run(conn, check)),
+            ("hvm", lambda: e2e_guest_types.hvm(conn, info))):
         try:
             step()
         except Exception as e:
-            check("capabilities", False, "exception %r" % e)
+            check(name, False, "exception %r" % e)
     try:
         conn, events = lifecycle(daemon, conn, events)
     except Exception as e:
         check("lifecycle", False, "exception %r; events %s" % (e, events.names()))
+    for name, step in (
+            ("pvh", lambda: e2e_guest_types.pvh(conn, events, info)),
+            ("actions", lambda: e2e_actions.run(conn, events))):
+        t0 = time.monotonic()
+        try:
+            step()
+        except Exception as e:
+            check(name, False, "exception %r; events %s" % (e, events.names()))
+        say("E2E FIGURE scenario %s: %.1fs" % (name, time.monotonic() - t0))
 
     try:
-        shared_errors.run(conn, lambda n, m: GUEST_XML.format(name=n, mem=m),
+        shared_errors.run(conn, lambda n, m: guest_xml(n, mem=m),
                           check)
     except Exception as e:
         check("shared-errors", False, "exception %r" % e)
@@ -418,10 +271,16 @@ def main():
           "state %s, in xl list: %s" % (state, left))
     say("E2E INFO too-big error (virtxl): code %s: %s" % (code, msg))
 
+    try:
+        conn, events = e2e_autostart.host_boot(daemon, conn, events)
+    except Exception as e:
+        check("autostart", False, "exception %r" % e)
+
     # ----- peers, printed not asserted
     try:
         ours = driver_start_times(conn, "e2e-time")
         xlt = xl_start_time("e2e-xl")
+        events.close()
         conn.close()
         daemon.stop()
         deb = None
@@ -448,16 +307,19 @@ def main():
             say("E2E FIGURE ratio virtxl / Debian libvirt libxl = %.2f" % (ours / deb))
     except Exception as e:
         say("E2E INFO peers failed: %r" % e)
+        traceback.print_exc(file=sys.stdout)
+        print(sh("tail -20 /var/log/libvirt/libvirtd.stderr; grep -iE ' error ' /var/log/libvirt/libvirtd.log | tail -8").stdout)
     return finish(daemon)
 
 
 def finish(daemon):
     daemon.stop()
-    if failed:
+    if counts["failed"]:
         sh("grep -E 'error|virtxl' /var/log/libvirt/libvirtd.log | tail -40 >&2")
         print(sh("grep -iE ' error ' /var/log/libvirt/libvirtd.log | tail -30").stdout)
-    say("E2E SUMMARY: %d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 else 1
+    say("E2E SUMMARY: %d passed, %d failed, %d skipped" %
+        (counts["passed"], counts["failed"], counts["skipped"]))
+    return 0 if counts["failed"] == 0 else 1
 
 
 if __name__ == "__main__":

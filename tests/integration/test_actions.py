@@ -161,6 +161,24 @@ class ActionsTest(DaemonTestCase):
         self.assertGreaterEqual(len(dumps), 1)
         self.conn.lookupByName("a-dump-restart").destroy()
 
+    def test_on_crash_coredump_failure_still_acts(self):
+        """A dump that fails (on real Xen: a full disk, tests/e2e) leaves
+        no file behind and does not keep the dead domain: the destroy
+        or restart half of the action still happens."""
+        self.daemon.inject_fault("domainCoreDump")
+        dom = self.start("a-dump-fail", on_crash="coredump-restart",
+                         script={"crash-after-ms": 300})
+        first = dom.ID()
+        self.ev.wait("a-dump-fail", E.VIR_DOMAIN_EVENT_STOPPED,
+                     E.VIR_DOMAIN_EVENT_STOPPED_CRASHED)
+        self.ev.wait("a-dump-fail", E.VIR_DOMAIN_EVENT_STARTED,
+                     E.VIR_DOMAIN_EVENT_STARTED_BOOTED)
+        self.assertNotEqual(self.conn.lookupByName("a-dump-fail").ID(), first)
+        self.assertEqual(glob.glob(self.daemon.path("lib", "libxl", "dump", "a-dump-fail-*")),
+                         [])
+        self.assertIn("core dump of domain a-dump-fail failed", self.daemon.log())
+        self.conn.lookupByName("a-dump-fail").destroy()
+
     def test_crash_loop_is_stopped(self):
         """A guest that crashes right after every start is not restarted
         for ever: after 10 quick crashes in a row it stays off."""

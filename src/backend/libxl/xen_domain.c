@@ -140,7 +140,14 @@ vxlXenInfoFill(vxlXen *xen, const libxl_dominfo *d, const char *name,
 
 /* ----- create ---------------------------------------------------------- */
 
-/* The simulator's checks on name and UUID, before Xen's less clear ones. */
+/*
+ * The simulator's checks on name and UUID, before Xen's less clear ones.
+ * A dying domain does not count: destroy has returned, but Xen keeps the
+ * domain, UUID included, until every mapping of its memory (xenconsoled's
+ * of the console ring, a backend's grants) is dropped, which on a loaded
+ * host takes seconds. Refusing then would fail every on_reboot/on_crash
+ * restart that comes right after the destroy; xl and Xen do not refuse.
+ */
 static int
 vxlXenCheckUnique(vxlXen *xen, libxl_domain_config *dcfg)
 {
@@ -158,8 +165,11 @@ vxlXenCheckUnique(vxlXen *xen, libxl_domain_config *dcfg)
     if (!(list = libxl_list_domain(xen->ctx, &n)))
         return 0;               /* create itself will say what is wrong */
     for (i = 0; i < n && ret == 0; i++) {
-        g_autofree char *other = libxl_domid_to_name(xen->ctx, list[i].domid);
+        g_autofree char *other = NULL;
 
+        if (list[i].dying)
+            continue;
+        other = libxl_domid_to_name(xen->ctx, list[i].domid);
         if (other && STREQ(other, name)) {
             virReportError(VIR_ERR_OPERATION_FAILED,
                            _("cannot start domain '%s': a domain with that name already exists (id %u)"),
@@ -521,6 +531,7 @@ vxlXenWatchAll(vxlXen *xen)
     int n = 0;
     int i;
 
+    vxlXenLogResetLastError();
     if (!(list = libxl_list_domain(xen->ctx, &n))) {
         vxlXenReportError(ERROR_FAIL, _("cannot list the domains on this Xen host"));
         return -1;
@@ -611,13 +622,13 @@ vxlXenDomainSetVcpusOnline(vxlBackend *be, uint32_t domid, unsigned int nvcpus)
         return -1;
     }
     libxl_bitmap_init(&map);
+    vxlXenLogResetLastError();
     if ((rc = libxl_cpu_bitmap_alloc(xen->ctx, &map, max)) != 0) {
         vxlXenReportDomError(rc, _("change the vCPUs of"), &dom);
         return -1;
     }
     for (i = 0; i < nvcpus; i++)
         libxl_bitmap_set(&map, i);
-    vxlXenLogResetLastError();
     rc = vxlXenAoWait(&ao, libxl_set_vcpuonline(xen->ctx, domid, &map,
                                                 vxlXenAoInit(&ao)));
     libxl_bitmap_dispose(&map);
@@ -646,6 +657,11 @@ vxlXenDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path)
     if (rc != 0) {
         g_autofree char *verb = g_strdup_printf(_("dump the core to %s of"), path);
         vxlXenReportDomError(rc, verb, &dom);
+        /* libxl leaves what it wrote before failing (on a full disk,
+         * most of a core): remove it, as the backend contract says. */
+        if (unlink(path) < 0 && errno != ENOENT)
+            VIR_WARN("cannot remove the partial core dump %s: %s",
+                     path, g_strerror(errno));
         return -1;
     }
     return 0;

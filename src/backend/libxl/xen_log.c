@@ -4,10 +4,13 @@
  * libxl reports through a xentoollog_logger. Ours hands each message to
  * virLogMessage under the source "virtxl.xen_log" with the priority that
  * matches its level, so libvirtd's log_filters pick them like any other
- * (e.g. "1:virtxl.xen_log" for everything libxl says). The last message
- * of level ERROR or worse is also kept per thread: when the libxl call
- * that thread made fails, its error message names the real cause
- * ("domain with name web already exists") instead of a bare ERROR_FAIL.
+ * (e.g. "1:virtxl.xen_log" for everything libxl says). The first message
+ * of level ERROR or worse since the last reset is also kept per thread:
+ * when the libxl call that thread made fails, its error message names
+ * the real cause ("domain with name web already exists") instead of a
+ * bare ERROR_FAIL. The first, because libxl logs a failure at every
+ * level it unwinds through: "failed to read BIOS file: No such file or
+ * directory" comes before "cannot (re-)build domain: -3".
  */
 #include "vxl_internal.h"
 
@@ -60,8 +63,8 @@ vxlXenLogMessage(xentoollog_logger *xtl, xentoollog_level level, int errnoval,
     else
         full = g_strdup_printf("%s: %s", NULLSTR(context), msg);
 
-    if (level >= XTL_ERROR)
-        g_private_replace(&vxlXenLastError, g_strdup(full));
+    if (level >= XTL_ERROR && !g_private_get(&vxlXenLastError))
+        g_private_set(&vxlXenLastError, g_strdup(full));
 
     virLogMessage(&virLogSelf, vxlXenLogPriority(level), __FILE__, __LINE__,
                   __func__, NULL, "%s", full);
@@ -110,8 +113,8 @@ vxlXenLogResetLastError(void)
     g_private_replace(&vxlXenLastError, NULL);
 }
 
-/* The last error libxl logged on this thread since the last reset, or
- * NULL. Valid until the next libxl call on this thread. */
+/* The first error libxl logged on this thread since the last reset, or
+ * NULL. Valid until the next reset on this thread. */
 const char *vxlXenLogLastError(void);
 
 const char *

@@ -885,6 +885,8 @@ vxlSimDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path)
         virReportSystemError(errno,
                              _("cannot write the core dump of domain '%s' to '%s'"),
                              name, path);
+        /* Nothing half-written is left (backend.h), as with libxl. */
+        ignore_value(unlink(path));
         return -1;
     }
     return 0;

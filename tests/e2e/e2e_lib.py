@@ -1,0 +1,280 @@
+"""What every end-to-end scenario shares: results, waiting, the guest's
+XML, what Xen says (xl, xenconsoled's logs), libvirtd and its events.
+
+Output lines for scripts/e2e-run:
+  E2E PASS <check> / E2E FAIL <check>: <why>   one per check
+  E2E SKIP <check>: <why>                        not possible on this host
+  E2E FIGURE <text>                              measurements
+  E2E INFO <text>                                for whoever reads the log
+"""
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+
+import libvirt
+
+URI = "xen:///system"
+SOCK = "/run/libvirt/libvirt-sock"
+OURS = "/opt/virtxl/drivers"
+DEBIAN = "/opt/debian-xen/drivers"
+CONSOLE_DIR = "/var/log/xen/console"
+BANNER = "VIRTXL GUEST UP"
+# libvirt's "autostarted" marker: it lives under /run, which a host boot
+# empties; removing it is how a test makes a daemon start count as the
+# first of a boot.
+AUTOSTART_MARKER = "/run/libvirt/libxl/autostarted"
+DUMP_DIR = "/var/lib/libvirt/libxl/dump"
+
+counts = {"passed": 0, "failed": 0, "skipped": 0}
+
+
+def say(*args):
+    print(*args, flush=True)
+
+
+def check(name, ok, why=""):
+    if ok:
+        counts["passed"] += 1
+        say("E2E PASS", name)
+    else:
+        counts["failed"] += 1
+        say("E2E FAIL %s: %s" % (name, why))
+    return ok
+
+
+def skip(name, why):
+    counts["skipped"] += 1
+    say("E2E SKIP %s: %s" % (name, why))
+
+
+def wait_for(pred, timeout, step=0.2):
+    end = time.monotonic() + timeout
+    while True:
+        v = pred()
+        if v:
+            return v
+        if time.monotonic() > end:
+            return v
+        time.sleep(step)
+
+
+def sh(cmd):
+    return subprocess.run(cmd, shell=True, capture_output=True, text=True)
+
+
+def xl_info():
+    info = dict(l.split(":", 1) for l in sh("xl info").stdout.splitlines()
+                if ":" in l)
+    return {k.strip(): v.strip() for k, v in info.items()}
+
+
+def xl_domains():
+    """name -> (domid, state letters) as xl sees them."""
+    out = sh("xl list").stdout.splitlines()[1:]
+    doms = {}
+    for line in out:
+        f = line.split()
+        if len(f) >= 5:
+            doms[f[0]] = (int(f[1]), f[4])
+    return doms
+
+
+def console_text(name):
+    try:
+        with open(os.path.join(CONSOLE_DIR, "guest-%s.log" % name),
+                  errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def console_count(name):
+    return console_text(name).count(BANNER)
+
+
+def banner_after(name, before, timeout=90):
+    """Wait for the guest's banner number before+1; its line, or None."""
+    if not wait_for(lambda: console_count(name) > before, timeout):
+        return None
+    lines = [l for l in console_text(name).splitlines() if BANNER in l]
+    return lines[-1] if lines else ""
+
+
+# ----- the guest -----------------------------------------------------------
+
+# Under QEMU's TCG, AMD SVM lacks next-RIP, which Xen needs to emulate
+# RDTSCP for an HVM container: PVH guests boot only with it hidden (as
+# xl's cpuid = "host,rdtscp=0").
+PVH_CPU = """  <cpu mode='host-passthrough'>
+    <feature policy='disable' name='rdtscp'/>
+  </cpu>
+"""
+
+
+def guest_xml(name, mem=128, kind="pv", on_poweroff="destroy",
+              on_reboot="restart", on_crash="destroy", cmdline=""):
+    """A busybox guest (tests/e2e/guest-init) of type pv or pvh, with
+    @cmdline added to its kernel's."""
+    machine, ostype, cpu = {
+        "pv": ("xenpv", "linux", ""),
+        "pvh": ("xenpvh", "xenpvh", PVH_CPU),
+    }[kind]
+    return """<domain type='xen'>
+  <name>{name}</name>
+  <memory unit='MiB'>{mem}</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='{machine}'>{ostype}</type>
+    <kernel>/guest/vmlinux</kernel>
+    <initrd>/guest/guest.cpio.gz</initrd>
+    <cmdline>console=hvc0{cmdline}</cmdline>
+  </os>
+{cpu}  <on_poweroff>{on_poweroff}</on_poweroff>
+  <on_reboot>{on_reboot}</on_reboot>
+  <on_crash>{on_crash}</on_crash>
+  <devices>
+    <console type='pty'><target type='xen' port='0'/></console>
+  </devices>
+</domain>
+""".format(name=name, mem=mem, machine=machine, ostype=ostype, cpu=cpu,
+           cmdline=" " + cmdline if cmdline else "",
+           on_poweroff=on_poweroff, on_reboot=on_reboot, on_crash=on_crash)
+
+
+def xl_crash(name):
+    """Make the guest's kernel panic, as a real crash would: Xen's sysrq
+    'c' through xenstore (guest-init allows every sysrq). The PV kernel
+    reports a panic to Xen as SHUTDOWN_crash."""
+    return sh("xl sysrq %s c" % name)
+
+
+# ----- libvirtd ------------------------------------------------------------
+
+class Daemon:
+    def __init__(self):
+        self.proc = None
+
+    def start(self, driver_dir, ours=True):
+        os.makedirs("/etc/libvirt", exist_ok=True)
+        with open("/etc/libvirt/libxl.conf", "w") as f:
+            if ours:
+                f.write('backend = "libxl"\n')
+        with open("/etc/libvirt/libvirtd.conf", "w") as f:
+            f.write('log_outputs = "1:file:/var/log/libvirt/libvirtd.log"\n')
+            f.write('log_filters = "1:virtxl 1:libxl 3:*"\n')
+        env = dict(os.environ, LIBVIRT_DRIVER_DIR=driver_dir)
+        self.proc = subprocess.Popen(
+            ["/usr/sbin/libvirtd", "--config", "/etc/libvirt/libvirtd.conf"],
+            env=env, stdout=subprocess.DEVNULL,
+            stderr=open("/var/log/libvirt/libvirtd.stderr", "a"))
+        ok = wait_for(lambda: os.path.exists(SOCK) or
+                      self.proc.poll() is not None, 60)
+        if self.proc.poll() is not None or not ok:
+            sh("tail -20 /var/log/libvirt/libvirtd.log /var/log/libvirt/libvirtd.stderr")
+            return False
+        # the socket appears before the drivers finish initialising
+        return wait_for(self._answers, 60, 0.5)
+
+    def _answers(self):
+        try:
+            c = libvirt.open(URI)
+            c.close()
+            return True
+        except libvirt.libvirtError:
+            return False
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+        if os.path.exists(SOCK):
+            os.unlink(SOCK)
+
+
+class Events:
+    """Lifecycle events, as (domain name, event, detail)."""
+
+    def __init__(self, conn):
+        self.lock = threading.Lock()
+        self.seen = []
+        self.conn = conn
+        self.cb = conn.domainEventRegisterAny(
+            None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, self._on, None)
+
+    def _on(self, conn, dom, event, detail, opaque):
+        with self.lock:
+            self.seen.append((dom.name(), event, detail))
+
+    def close(self):
+        """Before the connection closes: no callback outlives it (the
+        client's event loop thread keeps running across daemon restarts)."""
+        if self.cb is not None:
+            try:
+                self.conn.domainEventDeregisterAny(self.cb)
+            except libvirt.libvirtError:
+                pass
+            self.cb = None
+
+    def clear(self):
+        with self.lock:
+            self.seen = []
+
+    def wait(self, name, event, detail, timeout=30):
+        def found():
+            with self.lock:
+                return (name, event, detail) in self.seen
+        return wait_for(found, timeout)
+
+    def count(self, name, event, detail):
+        with self.lock:
+            return self.seen.count((name, event, detail))
+
+    def names(self, name=None):
+        ev = {v: k[len("VIR_DOMAIN_EVENT_"):] for k, v in vars(libvirt).items()
+              if re.match(r"VIR_DOMAIN_EVENT_[A-Z]+$", k) and isinstance(v, int)}
+        with self.lock:
+            return ["%s:%s/%d" % (n, ev.get(e, e), d) for n, e, d in self.seen
+                    if name is None or n == name]
+
+
+def event_loop():
+    while True:
+        libvirt.virEventRunDefaultImpl()
+
+
+def fresh_id(conn, name):
+    """virDomainGetID answers from the handle: look the domain up anew."""
+    return conn.lookupByName(name).ID()
+
+
+def state_of(dom):
+    return dom.state()[0]
+
+
+def start_and_time(conn, dom):
+    """virDomainCreate until libvirt says running; seconds."""
+    t0 = time.monotonic()
+    dom.create()
+    wait_for(lambda: state_of(dom) == libvirt.VIR_DOMAIN_RUNNING, 60, 0.02)
+    return time.monotonic() - t0
+
+
+def forget(conn, name):
+    """Destroy and undefine @name if it exists; errors ignored."""
+    try:
+        dom = conn.lookupByName(name)
+    except libvirt.libvirtError:
+        return
+    for op in (dom.destroy, dom.undefine):
+        try:
+            op()
+        except libvirt.libvirtError:
+            pass
