@@ -123,6 +123,14 @@ vxlValidateMisc(const virDomainDef *def)
             return -1;
         }
     }
+    /* libxl gives SPICE between one and four USB redirection channels
+     * and fails the start with more. */
+    if (def->nredirdevs > 4) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("%zu <redirdev> elements are not supported by Xen: libxl gives SPICE at most 4 USB redirection channels"),
+                       def->nredirdevs);
+        return -1;
+    }
     if (def->memballoon &&
         def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_XEN &&
         def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_NONE) {
