@@ -311,6 +311,7 @@ static int
 vxlNativeFormatClock(virBuffer *buf, const virDomainDef *def)
 {
     bool hvm = def->os.type == VIR_DOMAIN_OSTYPE_HVM;
+    int timerMode = 0;         /* the tickpolicy timer_mode= says */
     size_t i;
 
     switch ((virDomainClockOffsetType)def->clock.offset) {
@@ -363,6 +364,20 @@ vxlNativeFormatClock(virBuffer *buf, const virDomainDef *def)
                 return vxlNativeFormatRefuse("<timer name='tsc' mode='smpsafe'>");
             }
             vxlNativeFormatString(buf, "tsc_mode", mode);
+        } else if ((t->name == VIR_DOMAIN_TIMER_NAME_PIT ||
+                    t->name == VIR_DOMAIN_TIMER_NAME_RTC) && hvm && t->tickpolicy &&
+                   t->present != VIR_TRISTATE_BOOL_NO && !t->track &&
+                   !t->frequency && !t->catchup.threshold && !t->mode) {
+            /* One timer_mode for both (the translator checks they agree). */
+            int xl = vxlEnumVirToXl(&vxlEnumTimerMode, t->tickpolicy);
+
+            if (xl < 0)
+                return vxlNativeFormatRefuse("this <timer tickpolicy>");
+            if (!timerMode)
+                vxlNativeFormatString(buf, "timer_mode", vxlEnumXlToCfg(&vxlEnumTimerMode, xl));
+            else if (timerMode != t->tickpolicy)
+                return vxlNativeFormatRefuse("<timer name='pit'> and <timer name='rtc'> with different tickpolicy");
+            timerMode = t->tickpolicy;
         } else if (t->name == VIR_DOMAIN_TIMER_NAME_HPET && hvm && !t->tickpolicy &&
                    t->present != VIR_TRISTATE_BOOL_ABSENT) {
             virBufferAsprintf(buf, "hpet = %d\n", t->present == VIR_TRISTATE_BOOL_YES);

@@ -85,7 +85,7 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "nestedhvm", NULL },
     { "altp2m", NULL }, { "altp2mhvm", NOXML },
     { "shadow_memory", NULL }, { "oos", NOXML },
-    { "timer_mode", NOXML }, { "vpt_align", NOXML },
+    { "timer_mode", NULL }, { "vpt_align", NOXML },
     { "mmio_hole", NULL }, { "ms_vm_genid", NULL },
     { "e820_host", NULL }, { "passthrough", NULL },
     { "vpmu", NULL }, { "msr_relaxed", NULL }, { "mca_caps", NOXML },

@@ -436,6 +436,36 @@ vxlNativeParseClock(vxlNativeReader *r, vxlNativeXML *x)
         vxlNativeGetString(r, "tsc_mode", &tsc) < 0)
         return -1;
 
+    /* timer_mode=: the HVM guest's emulated timers, which libvirt says
+     * per timer; pit stands for both (the translator refuses pit and rtc
+     * that differ, as Xen has one mode). */
+    if (vxlNativeIsHVM(r)) {
+        const char *mode = NULL;
+        int xl;
+
+        if (vxlNativeGetString(r, "timer_mode", &mode) < 0)
+            return -1;
+        /* xl still takes the mode's number (deprecated). */
+        if (mode && g_ascii_isdigit(*mode)) {
+            const char *named = libxl_timer_mode_to_string(atoi(mode));
+
+            if (!named || strspn(mode, "0123456789") != strlen(mode)) {
+                vxlNativeError(r, "timer_mode", _("%s is not a timer mode"), mode);
+                return -1;
+            }
+            mode = named;
+        }
+        if (mode) {
+            if ((xl = vxlEnumCfgToXl(&vxlEnumTimerMode, mode)) < 0) {
+                vxlNativeError(r, "timer_mode", _("'%s' is not a timer mode; use delay_for_missed_ticks, no_delay_for_missed_ticks, no_missed_ticks_pending or one_missed_tick_pending"),
+                               mode);
+                return -1;
+            }
+            virBufferAsprintf(&x->clock, "<timer name='pit' tickpolicy='%s'/>\n",
+                              vxlEnumXlToVirName(&vxlEnumTimerMode, xl));
+        }
+    }
+
     if (rc > 0)
         x->clockAttrs = g_strdup_printf("offset='variable' adjustment='%ld' basis='%s'",
                                         offset, localtime ? "localtime" : "utc");

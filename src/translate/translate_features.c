@@ -19,6 +19,7 @@
 #include "vxl_internal.h"
 
 #include "translate_private.h"
+#include "util_enums.h"
 #include "virerror.h"
 #include "virutil.h"
 
@@ -411,20 +412,9 @@ vxlTranslateFeatureList(const virDomainDef *def, libxl_domain_config *dcfg)
 static libxl_timer_mode
 vxlTranslateTickPolicy(virDomainTimerTickpolicyType policy)
 {
-    switch (policy) {
-    case VIR_DOMAIN_TIMER_TICKPOLICY_DELAY:
-        return LIBXL_TIMER_MODE_DELAY_FOR_MISSED_TICKS;
-    case VIR_DOMAIN_TIMER_TICKPOLICY_CATCHUP:
-        return LIBXL_TIMER_MODE_NO_DELAY_FOR_MISSED_TICKS;
-    case VIR_DOMAIN_TIMER_TICKPOLICY_MERGE:
-        return LIBXL_TIMER_MODE_ONE_MISSED_TICK_PENDING;
-    case VIR_DOMAIN_TIMER_TICKPOLICY_DISCARD:
-        return LIBXL_TIMER_MODE_NO_MISSED_TICKS_PENDING;
-    case VIR_DOMAIN_TIMER_TICKPOLICY_NONE:
-    case VIR_DOMAIN_TIMER_TICKPOLICY_LAST:
-        break;
-    }
-    return LIBXL_TIMER_MODE_DEFAULT;
+    int mode = vxlEnumVirToXl(&vxlEnumTimerMode, policy);
+
+    return mode < 0 ? LIBXL_TIMER_MODE_DEFAULT : mode;
 }
 
 

@@ -109,7 +109,26 @@ static const vxlEnumRow vxlRdmPolicyRows[] = {
 const vxlEnumTable vxlEnumRdmPolicy =
     VXL_ENUM_TABLE("rdm policy", vxlRdmPolicyRows, 0, NULL);
 
+/* <clock><timer name='pit'|'rtc' tickpolicy> <-> libxl_timer_mode <->
+ * timer_mode=: what the guest's emulated timers do with ticks it missed
+ * while descheduled. delay: time stalls; catchup: ticks are delivered
+ * late, at once (Xen's default); merge: one tick stands for all missed;
+ * discard: missed ticks are dropped. */
+static const vxlEnumRow vxlTimerModeRows[] = {
+    { VIR_DOMAIN_TIMER_TICKPOLICY_DELAY, "delay",
+      LIBXL_TIMER_MODE_DELAY_FOR_MISSED_TICKS, "delay_for_missed_ticks" },
+    { VIR_DOMAIN_TIMER_TICKPOLICY_CATCHUP, "catchup",
+      LIBXL_TIMER_MODE_NO_DELAY_FOR_MISSED_TICKS, "no_delay_for_missed_ticks" },
+    { VIR_DOMAIN_TIMER_TICKPOLICY_MERGE, "merge",
+      LIBXL_TIMER_MODE_ONE_MISSED_TICK_PENDING, "one_missed_tick_pending" },
+    { VIR_DOMAIN_TIMER_TICKPOLICY_DISCARD, "discard",
+      LIBXL_TIMER_MODE_NO_MISSED_TICKS_PENDING, "no_missed_ticks_pending" },
+};
+const vxlEnumTable vxlEnumTimerMode =
+    VXL_ENUM_TABLE("timer mode", vxlTimerModeRows, 0, NULL);
+
 const vxlEnumTable *const vxlEnumTables[] = {
+    &vxlEnumTimerMode,
     &vxlEnumDomainType,
     &vxlEnumLifecycle,
     &vxlEnumDiskFormat,

@@ -56,6 +56,9 @@ extern const vxlEnumTable vxlEnumDeviceModelVersion;
 extern const vxlEnumTable vxlEnumRdmStrategy;
 extern const vxlEnumTable vxlEnumRdmPolicy;
 
+/* <timer name='pit'|'rtc' tickpolicy> <-> libxl_timer_mode <-> timer_mode= */
+extern const vxlEnumTable vxlEnumTimerMode;
+
 /* Every table above, for the reversibility test. */
 extern const vxlEnumTable *const vxlEnumTables[];
 extern const size_t vxlEnumTablesCount;
