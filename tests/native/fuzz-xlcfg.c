@@ -16,32 +16,9 @@
 #include <stdint.h>
 
 #include "native.h"
-#include "domain_xmlopt.h"
 #include "virerror.h"
-#include "virlog.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-static virDomainXMLOption *xmlopt;
-
-static void
-vxlFuzzQuiet(void *opaque G_GNUC_UNUSED, virErrorPtr err G_GNUC_UNUSED)
-{
-}
-
-int
-LLVMFuzzerInitialize(int *argc G_GNUC_UNUSED, char ***argv G_GNUC_UNUSED)
-{
-    if (virErrorInitialize() < 0)
-        abort();
-    virSetErrorFunc(NULL, vxlFuzzQuiet);
-    /* Dropped keys are VIR_WARNs: millions of them say nothing here. */
-    virLogSetDefaultPriority(VIR_LOG_ERROR);
-    if (!(xmlopt = vxlDomainXMLOptionNew()))
-        abort();
-    return 0;
-}
+#include "../fuzz-init.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

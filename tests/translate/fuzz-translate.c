@@ -29,32 +29,10 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
-#include "domain_xmlopt.h"
 #include "translate.h"
 #include "virerror.h"
-#include "virlog.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-static virDomainXMLOption *xmlopt;
-
-static void
-vxlFuzzQuiet(void *opaque G_GNUC_UNUSED, virErrorPtr err G_GNUC_UNUSED)
-{
-}
-
-int
-LLVMFuzzerInitialize(int *argc G_GNUC_UNUSED, char ***argv G_GNUC_UNUSED)
-{
-    if (virErrorInitialize() < 0)
-        abort();
-    virSetErrorFunc(NULL, vxlFuzzQuiet);
-    virLogSetDefaultPriority(VIR_LOG_ERROR);
-    if (!(xmlopt = vxlDomainXMLOptionNew()))
-        abort();
-    return 0;
-}
+#include "../fuzz-init.h"
 
 
 static void
