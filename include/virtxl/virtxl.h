@@ -23,8 +23,10 @@
 /* Directories under the daemon's roots (cf. libvirt's libxl driver). */
 #define VXL_DIR_NAME "libxl"
 
-/* Video RAM libxl gives an emulated card with qemu-xen, in KiB: what an
- * HVM guest's <video> without vram gets, and what xl.cfg's absent
- * videoram= means. */
+/* Video RAM libxl gives an emulated card, in KiB, with qemu-xen and
+ * with qemu-xen-traditional: what an HVM guest's <video> without vram
+ * gets, and what xl.cfg's absent videoram= means (vxlVideoDefaultKiB). */
 #define VXL_VIDEO_CIRRUS_DEFAULT_KIB (8 * 1024)
 #define VXL_VIDEO_VGA_DEFAULT_KIB (16 * 1024)
+#define VXL_VIDEO_CIRRUS_TRADITIONAL_KIB (4 * 1024)
+#define VXL_VIDEO_VGA_TRADITIONAL_KIB (8 * 1024)

@@ -170,16 +170,13 @@ vxlDomainDeviceDefPostParse(virDomainDeviceDef *dev, const virDomainDef *def,
         if (video->type == VIR_DOMAIN_VIDEO_TYPE_DEFAULT)
             video->type = def->os.type == VIR_DOMAIN_OSTYPE_HVM ?
                 VIR_DOMAIN_VIDEO_TYPE_CIRRUS : VIR_DOMAIN_VIDEO_TYPE_XEN;
-        /* Video RAM as libxl gives it with qemu-xen: 8 MiB for cirrus,
-         * 16 MiB for stdvga. libvirt's generic default (16 MiB cirrus),
-         * applied after this callback, would make the same XML a
-         * different machine under libvirt than under xl. */
-        if (video->vram == 0 && def->os.type == VIR_DOMAIN_OSTYPE_HVM) {
-            if (video->type == VIR_DOMAIN_VIDEO_TYPE_CIRRUS)
-                video->vram = VXL_VIDEO_CIRRUS_DEFAULT_KIB;
-            else if (video->type == VIR_DOMAIN_VIDEO_TYPE_VGA)
-                video->vram = VXL_VIDEO_VGA_DEFAULT_KIB;
-        }
+        /* Video RAM as libxl gives it (with qemu-xen: 8 MiB for cirrus,
+         * 16 MiB for stdvga; half that with qemu-xen-traditional).
+         * libvirt's generic default (16 MiB cirrus), applied after this
+         * callback, would make the same XML a different machine under
+         * libvirt than under xl. */
+        if (video->vram == 0 && def->os.type == VIR_DOMAIN_OSTYPE_HVM)
+            video->vram = vxlVideoDefaultKiB(def, video->type);
     }
 
     /* A <console> without a target type is a PV or PVH guest's PV

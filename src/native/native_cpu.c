@@ -130,10 +130,10 @@ vxlNativeParseVnode(vxlNativeReader *r, XLU_ConfigList *node, int idx,
             out->distances = g_strdup(val);
         } else if (STREQ(key, "pnode")) {
             /* libvirt's <cell> has no host node (translate_cpu.c leaves
-             * libxl's 0); only another node is lost. */
-            if (STRNEQ(val, "0"))
-                vxlNativeWarn(r, "vnuma", _("node %d: dropped pnode=%s: libvirt's <cell> has no host node, so libxl uses node 0"),
-                              idx, val);
+             * libxl's 0). Even pnode=0 says something: xl turns libxl's
+             * automatic NUMA placement off for any pnode=. */
+            vxlNativeWarn(r, "vnuma", _("node %d: dropped pnode=%s: libvirt's <cell> has no host node: libxl uses node 0 and keeps its NUMA placement, which xl turns off for pnode="),
+                          idx, val);
         } else {
             vxlNativeError(r, "vnuma", _("node %d: '%s' is not a vnuma option"), idx, key);
             return -1;

@@ -828,6 +828,7 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
         g_auto(GStrv) tokens = NULL;
         long version = 2, ports = 8;
         bool ok = true;
+        bool qusb = false;
 
         if (!spec) {
             vxlNativeError(r, "usbctrl", _("entry %d is a list, expected a spec"), i + 1);
@@ -843,7 +844,9 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
                 version = strtol(v, NULL, 0);
             else if (STREQ(k, "ports") && v)
                 ports = strtol(v, NULL, 0);
-            else if (STREQ(k, "type") && v && (STREQ(v, "qusb") || STREQ(v, "auto")))
+            else if (STREQ(k, "type") && v && STREQ(v, "qusb"))
+                qusb = true;
+            else if (STREQ(k, "type") && v && STREQ(v, "auto"))
                 ;
             else {
                 vxlNativeWarn(r, "usbctrl", _("entry %d: '%s' cannot be expressed: libvirt's Xen USB controllers are qusb1 and qusb2"),
@@ -856,6 +859,12 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
                           i + 1, version);
             ok = false;
         }
+        /* libxl's auto picks by host and guest: the kernel's usbback
+         * when loaded, else qemu's qusb, for HVM an emulated controller.
+         * libvirt's Xen USB controllers are always qusb. */
+        if (ok && !qusb)
+            vxlNativeWarn(r, "usbctrl", _("entry %d: no type=qusb: libxl would choose by host (pv when usbback is loaded, an emulated controller for HVM); written as qusb"),
+                          i + 1);
         if (ok)
             virBufferAsprintf(buf, "<controller type='usb' index='%d' model='qusb%ld' ports='%ld'/>\n",
                               i, version, ports);
@@ -997,6 +1006,7 @@ vxlNativeParseP9(vxlNativeReader *r, virBuffer *buf)
         const char *spec = xlu_cfg_get_listitem(list, i);
         g_auto(GStrv) tokens = NULL;
         const char *tag = NULL, *path = NULL, *model = NULL;
+        int mode;
         size_t j;
 
         if (!spec) {
@@ -1023,17 +1033,19 @@ vxlNativeParseP9(vxlNativeReader *r, virBuffer *buf)
             vxlNativeError(r, "p9", _("entry %d, '%s': needs tag= and path="), i + 1, spec);
             return -1;
         }
-        /* Xen's 9pfs backend has one security model, "none": files keep
-         * their owners as they are, libvirt's passthrough. */
+        /* libxl hands the model to qemu's 9pfs backend, whose "none"
+         * (xl.cfg's documented one) is libvirt's squash (util_enums.c). */
         if (!model) {
             vxlNativeError(r, "p9", _("entry %d, '%s': needs security_model=, as xl does"), i + 1, spec);
             return -1;
         }
-        if (STRNEQ(model, "none")) {
-            vxlNativeError(r, "p9", _("entry %d: security_model=%s: Xen knows only 'none'"), i + 1, model);
+        if ((mode = vxlEnumCfgToXl(&vxlEnumP9SecurityModel, model)) < 0) {
+            vxlNativeError(r, "p9", _("entry %d: security_model=%s: qemu's 9pfs knows 'none', 'passthrough' and 'mapped'"),
+                           i + 1, model);
             return -1;
         }
-        virBufferAddLit(buf, "<filesystem type='mount' accessmode='passthrough'>\n");
+        virBufferAsprintf(buf, "<filesystem type='mount' accessmode='%s'>\n",
+                          vxlEnumXlToVirName(&vxlEnumP9SecurityModel, mode));
         virBufferEscapeString(buf, "  <source dir='%s'/>\n", path);
         virBufferEscapeString(buf, "  <target dir='%s'/>\n", tag);
         virBufferAddLit(buf, "</filesystem>\n");

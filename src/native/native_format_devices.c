@@ -12,6 +12,7 @@
 #include <libxl.h>
 
 #include "native_private.h"
+#include "translate.h"
 #include "virtxl/virtxl.h"
 #include "util_enums.h"
 #include "virerror.h"
@@ -241,7 +242,10 @@ vxlNativeFormatHostdev(const virDomainDef *def, const virDomainHostdevDef *hostd
             return vxlNativeFormatRefuse("<hostdev type='usb'> by vendor and product (xl.cfg names host bus and address)");
         if (hostdev->info->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
             return vxlNativeFormatRefuse("a guest <address> of a USB <hostdev>");
-        g_ptr_array_add(usbdevs, g_strdup_printf("hostbus=%u,hostaddr=%u", usb->bus, usb->device));
+        /* type=hostdev is libxl's default, but xl prints the bus and
+         * address of a typed device only (xl -N create). */
+        g_ptr_array_add(usbdevs, g_strdup_printf("type=hostdev,hostbus=%u,hostaddr=%u",
+                                                 usb->bus, usb->device));
         return 0;
     }
     return vxlNativeFormatRefuse("<hostdev type> other than pci and usb");
@@ -499,7 +503,7 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
         /* What libvirt adds by itself to a guest with a display, as
          * xl.cfg's absent vga= and videoram= mean. */
         if (v->type == VIR_DOMAIN_VIDEO_TYPE_CIRRUS &&
-            v->vram == VXL_VIDEO_CIRRUS_DEFAULT_KIB && def->ngraphics > 0)
+            v->vram == vxlVideoDefaultKiB(def, v->type) && def->ngraphics > 0)
             continue;
         vxlNativeFormatString(buf, "vga", vga);
         if (v->vram) {
@@ -623,15 +627,20 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
         return -1;
     for (i = 0; i < def->nfss; i++) {
         const virDomainFSDef *fs = def->fss[i];
+        virDomainFSAccessMode mode;
+        const char *model;
 
         if (fs->type != VIR_DOMAIN_FS_TYPE_MOUNT ||
-            (fs->accessmode != VIR_DOMAIN_FS_ACCESSMODE_DEFAULT &&
-             fs->accessmode != VIR_DOMAIN_FS_ACCESSMODE_PASSTHROUGH) ||
             fs->readonly || fs->fsdriver || !fs->src->path ||
             strpbrk(fs->src->path, ",") || strpbrk(fs->dst, ",="))
-            return vxlNativeFormatRefuse("a <filesystem> other than a mount in passthrough mode (Xen's 9pfs)");
-        g_ptr_array_add(p9s, g_strdup_printf("tag=%s,security_model=none,path=%s",
-                                             fs->dst, fs->src->path));
+            return vxlNativeFormatRefuse("a <filesystem> other than a read-write mount of a host directory (Xen's 9pfs)");
+        /* The security model translate_misc.c gives qemu's 9pfs backend
+         * (libvirt's default is passthrough). */
+        mode = fs->accessmode ? fs->accessmode : VIR_DOMAIN_FS_ACCESSMODE_PASSTHROUGH;
+        model = vxlEnumXlToCfg(&vxlEnumP9SecurityModel,
+                               vxlEnumVirToXl(&vxlEnumP9SecurityModel, mode));
+        g_ptr_array_add(p9s, g_strdup_printf("tag=%s,security_model=%s,path=%s",
+                                             fs->dst, model, fs->src->path));
     }
 
     vxlNativeFormatList(buf, "disk", disks);

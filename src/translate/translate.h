@@ -172,6 +172,10 @@ extern virXMLNamespace vxlTranslateXMLNamespace;
 
 /* @def's namespace data, or NULL when it has none. */
 const vxlXMLNSDef *vxlTranslateXMLNSGet(const virDomainDef *def);
+
+/* The video RAM (KiB) libxl gives @def's emulated card of @type when
+ * none is set, for its device model; 0 for other cards. */
+unsigned int vxlVideoDefaultKiB(const virDomainDef *def, virDomainVideoType type);
 /* The <virtxl:pci> entry for @hostdev, or NULL. */
 const vxlXMLNSPci *vxlTranslateXMLNSFindPci(const virDomainDef *def,
                                            const virDomainHostdevDef *hostdev);

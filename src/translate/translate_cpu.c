@@ -346,10 +346,11 @@ vxlTranslateCpuNuma(const virDomainDef *def, libxl_domain_build_info *b_info)
         }
         vxlTranslateBitmapFromVir(&node->vcpus, virDomainNumaGetNodeCpumask(def->numa, i));
     }
-    /* vNUMA nodes are placed on host node 0 (pnode) unless told; libvirt
-     * has no element for the host node of a guest cell other than
-     * <numatune>, which is refused. xl turns placement off for vnuma=. */
-    libxl_defbool_set(&b_info->numa_placement, false);
+    /* Every vNUMA node's memory comes from host node 0 (libxl's pnode
+     * default): libvirt's <cell> names no host node, and <numatune>,
+     * which could, is refused. libxl's automatic NUMA placement stays
+     * on, as xl leaves it for vnuma= without pnode= (xl turns it off
+     * only when pnode= chooses the host nodes). */
 }
 
 

@@ -4,7 +4,8 @@
  * Covers <features> <hap> (c_info.hap), <viridian/> (xl's viridian=1),
  * <hyperv mode='custom'> (libxl's viridian enlightenment groups),
  * <xen><e820_host/> (PV) and <xen><passthrough mode> (c_info.passthrough),
- * <msrs unknown> (msr_relaxed), <pmu> (vpmu); <controller type='xenbus'
+ * <msrs unknown> (msr_relaxed), <pmu> (vpmu); <pm> <suspend-to-mem>
+ * and <suspend-to-disk> (u.hvm.acpi_s3, acpi_s4); <controller type='xenbus'
  * maxGrantFrames maxEventChannels>; <clock offset='utc'|'localtime'|
  * 'variable'> (localtime, rtc_timeoffset) with <timer name='tsc'
  * mode>, <timer name='hpet' present>, <timer name='pit'|'rtc'
@@ -13,7 +14,7 @@
  * Refuses features libxl has no switch for (kvm, pvspinlock, smm,
  * vmport, ...), Hyper-V features that no viridian group provides,
  * clocks Xen cannot start from (timezone, absolute), timers libxl does
- * not model, and <memoryBacking>, <memtune>, <blkiotune> (Xen has no
+ * not model, <pm> for PV and PVH guests, and <memoryBacking>, <memtune>, <blkiotune> (Xen has no
  * hugepages for guests and no per-guest memory or I/O cgroups).
  */
 #include "vxl_internal.h"
@@ -162,6 +163,14 @@ vxlValidateFeatureList(const virDomainDef *def)
         def->features[VIR_DOMAIN_FEATURE_HYPERV] != VIR_DOMAIN_HYPERV_MODE_NONE &&
         vxlValidateHyperv(def) < 0)
         return -1;
+
+    /* S3 and S4 are the ACPI sleep states qemu's firmware tables offer
+     * an HVM guest; a PV or PVH guest has no such switch in libxl. */
+    if ((def->pm.s3 || def->pm.s4) && def->os.type != VIR_DOMAIN_OSTYPE_HVM) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<pm> is supported by Xen for HVM guests only"));
+        return -1;
+    }
 
     if (def->features[VIR_DOMAIN_FEATURE_XEN] == VIR_TRISTATE_SWITCH_ON &&
         def->xen_features[VIR_DOMAIN_XEN_E820_HOST] == VIR_TRISTATE_SWITCH_ON &&
@@ -383,6 +392,11 @@ vxlTranslateFeatureList(const virDomainDef *def, libxl_domain_config *dcfg)
                               def->features[VIR_DOMAIN_FEATURE_VIRIDIAN] == VIR_TRISTATE_SWITCH_ON);
         if (def->features[VIR_DOMAIN_FEATURE_HYPERV] == VIR_DOMAIN_HYPERV_MODE_CUSTOM)
             vxlTranslateHyperv(def, b_info);
+        /* Unset, libxl offers both sleep states (its default, as xl's). */
+        if (def->pm.s3)
+            libxl_defbool_set(&b_info->u.hvm.acpi_s3, def->pm.s3 == VIR_TRISTATE_BOOL_YES);
+        if (def->pm.s4)
+            libxl_defbool_set(&b_info->u.hvm.acpi_s4, def->pm.s4 == VIR_TRISTATE_BOOL_YES);
     }
 
     if (def->features[VIR_DOMAIN_FEATURE_XEN] == VIR_TRISTATE_SWITCH_ON) {

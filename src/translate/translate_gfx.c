@@ -26,6 +26,7 @@
 #include "vxl_internal.h"
 
 #include "translate_private.h"
+#include "virtxl/virtxl.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
@@ -447,6 +448,22 @@ vxlTranslateGfxHVM(const virDomainDef *def, libxl_domain_build_info *b_info)
 
     if (def->nsounds == 1)
         b_info->u.hvm.soundhw = g_strdup(vxlSoundModel(def->sounds[0]->model));
+}
+
+
+unsigned int
+vxlVideoDefaultKiB(const virDomainDef *def, virDomainVideoType type)
+{
+    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    bool traditional = ns && ns->dmVersion == LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN_TRADITIONAL;
+
+    /* libxl__domain_build_info_setdefault's sizes; other cards keep
+     * libvirt's generic default. */
+    if (type == VIR_DOMAIN_VIDEO_TYPE_CIRRUS)
+        return traditional ? VXL_VIDEO_CIRRUS_TRADITIONAL_KIB : VXL_VIDEO_CIRRUS_DEFAULT_KIB;
+    if (type == VIR_DOMAIN_VIDEO_TYPE_VGA)
+        return traditional ? VXL_VIDEO_VGA_TRADITIONAL_KIB : VXL_VIDEO_VGA_DEFAULT_KIB;
+    return 0;
 }
 
 

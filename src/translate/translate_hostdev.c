@@ -293,6 +293,10 @@ vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
         xctrl = &dcfg->usbctrls[nctrl++];
         libxl_device_usbctrl_init(xctrl);
         xctrl->devid = cont->idx;
+        /* qusb1/qusb2 are qemu's PV USB backend. Left to libxl (auto), a
+         * PV guest gets the kernel's usbback instead when it is loaded,
+         * an HVM guest an emulated controller. */
+        xctrl->type = LIBXL_USBCTRL_TYPE_QUSB;
         xctrl->version = cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 ? 1 : 2;
         if (cont->opts.usbopts.ports > 0)
             xctrl->ports = cont->opts.usbopts.ports;

@@ -17,6 +17,7 @@
 #include "vxl_internal.h"
 
 #include "translate_private.h"
+#include "util_enums.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
@@ -33,21 +34,15 @@ vxlMiscRefuse(size_t n, const char *element, const char *reason)
 }
 
 
+/* qemu's 9pfs security model (util_enums.c); libvirt's default is
+ * passthrough. */
 static const char *
 vxlFSSecurityModel(virDomainFSAccessMode mode)
 {
-    switch (mode) {
-    case VIR_DOMAIN_FS_ACCESSMODE_DEFAULT:
-    case VIR_DOMAIN_FS_ACCESSMODE_PASSTHROUGH:
-        return "passthrough";
-    case VIR_DOMAIN_FS_ACCESSMODE_MAPPED:
-        return "mapped";
-    case VIR_DOMAIN_FS_ACCESSMODE_SQUASH:
-        return "none";
-    case VIR_DOMAIN_FS_ACCESSMODE_LAST:
-        break;
-    }
-    return NULL;
+    if (mode == VIR_DOMAIN_FS_ACCESSMODE_DEFAULT)
+        mode = VIR_DOMAIN_FS_ACCESSMODE_PASSTHROUGH;
+    return vxlEnumXlToCfg(&vxlEnumP9SecurityModel,
+                          vxlEnumVirToXl(&vxlEnumP9SecurityModel, mode));
 }
 
 

@@ -127,6 +127,21 @@ static const vxlEnumRow vxlTimerModeRows[] = {
 const vxlEnumTable vxlEnumTimerMode =
     VXL_ENUM_TABLE("timer mode", vxlTimerModeRows, 0, NULL);
 
+/* <filesystem accessmode> <-> the 9pfs security_model of p9=, which
+ * libxl hands to qemu's 9pfs backend as a string: qemu's spellings,
+ * whose "none" (chown failures ignored) is libvirt's squash. libxl has
+ * no enum for it, so its column repeats libvirt's value. libvirt's
+ * default accessmode is passthrough, resolved before a lookup. */
+static const vxlEnumRow vxlP9SecurityModelRows[] = {
+    { VIR_DOMAIN_FS_ACCESSMODE_PASSTHROUGH, "passthrough",
+      VIR_DOMAIN_FS_ACCESSMODE_PASSTHROUGH, "passthrough" },
+    { VIR_DOMAIN_FS_ACCESSMODE_MAPPED, "mapped", VIR_DOMAIN_FS_ACCESSMODE_MAPPED, "mapped" },
+    { VIR_DOMAIN_FS_ACCESSMODE_SQUASH, "squash", VIR_DOMAIN_FS_ACCESSMODE_SQUASH, "none" },
+};
+const vxlEnumTable vxlEnumP9SecurityModel =
+    VXL_ENUM_TABLE("9pfs security model", vxlP9SecurityModelRows, 0,
+                   virDomainFSAccessModeTypeToString);
+
 const vxlEnumTable *const vxlEnumTables[] = {
     &vxlEnumTimerMode,
     &vxlEnumDomainType,
@@ -137,6 +152,7 @@ const vxlEnumTable *const vxlEnumTables[] = {
     &vxlEnumDeviceModelVersion,
     &vxlEnumRdmStrategy,
     &vxlEnumRdmPolicy,
+    &vxlEnumP9SecurityModel,
 };
 const size_t vxlEnumTablesCount = G_N_ELEMENTS(vxlEnumTables);
 

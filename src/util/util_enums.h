@@ -55,6 +55,8 @@ extern const vxlEnumTable vxlEnumBootDevice;
 extern const vxlEnumTable vxlEnumDeviceModelVersion;
 extern const vxlEnumTable vxlEnumRdmStrategy;
 extern const vxlEnumTable vxlEnumRdmPolicy;
+/* <filesystem accessmode> <-> p9 security_model (a string to libxl) */
+extern const vxlEnumTable vxlEnumP9SecurityModel;
 
 /* <timer name='pit'|'rtc' tickpolicy> <-> libxl_timer_mode <-> timer_mode= */
 extern const vxlEnumTable vxlEnumTimerMode;
