@@ -285,13 +285,16 @@ vxlValidateCpuModel(const virDomainDef *def)
 
     if (vxlCpuNested(cpu, &nested) < 0)
         return -1;
-    /* Check every feature name by parsing it into a scratch policy. */
+    /* Check every feature name by parsing it into a scratch policy of
+     * its own: libxl's xend parser, given a register an earlier line
+     * set, drops (and leaks) what it held. */
     for (i = 0; i < cpu->nfeatures && ret == 0; i++) {
         if (vxlCpuFeatureIsNested(cpu->features[i].name))
             continue;
         ret = vxlCpuAddFeature(&cpuid, &cpu->features[i]);
+        libxl_cpuid_dispose(&cpuid);
+        cpuid = NULL;
     }
-    libxl_cpuid_dispose(&cpuid);
     return ret;
 }
 

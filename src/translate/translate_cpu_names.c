@@ -493,7 +493,9 @@ vxlCpuNamesPlan(const vxlCpuFeature *features, size_t n, GPtrArray *xend,
 
 
 /* Add @features to @cpuid as xl's cpuid= would (vxlCpuNamesPlan).
- * Returns -1, reporting nothing, where libxl cannot set one of them. */
+ * @cpuid must hold no register a xend line set before: libxl's xend
+ * parser replaces such a register and leaks what it held. Returns -1,
+ * reporting nothing, where libxl cannot set one of the features. */
 int
 vxlCpuNamesApply(libxl_cpuid_policy_list *cpuid, const vxlCpuFeature *features,
                  size_t n)

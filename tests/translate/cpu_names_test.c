@@ -196,6 +196,8 @@ vxlTestLibxl(void)
 
         if (vxlCpuNameByVir(row->vir) != row)
             FAIL("'%s' has two rows", row->vir);
+        if (vxlCpuNameByBit(row->leaf, row->subleaf, row->reg, row->bit) != row)
+            FAIL("the bit of '%s' has two rows", row->vir);
         if (row->xl) {
             if (vxlCpuNameByXl(row->xl) != row)
                 FAIL("libxl's '%s' names two rows", row->xl);
