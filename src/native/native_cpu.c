@@ -4,8 +4,8 @@
  *   cap=         <cputune><global_period>/<global_quota>
  *   vnuma=       <cpu><numa><cell cpus memory> with <distances>
  *   cpuid=       <cpu><feature policy name>, from both of xl's syntaxes
- *   nestedhvm=   (written here; read by native_parse.c) <cpu
- *                mode='host-passthrough'>, or a vmx/svm <feature>
+ *   nestedhvm=   (written here; read by native_parse.c) a vmx or svm
+ *                <feature>: translate_cpu.c's nested HVM switch
  *
  * Each is the inverse of translate_cpu.c: the cap is the credit
  * scheduler's percentage of one pCPU for the whole domain, which
@@ -24,6 +24,7 @@
 #include <libxl_utils.h>
 
 #include "native_private.h"
+#include "translate_cpu_names.h"
 #include "virbitmap.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -34,10 +35,6 @@
 
 /* The period cap=C is written with: libvirt's default CFS period. */
 #define VXL_CAP_PERIOD_US 100000ULL
-
-/* libvirt's x86 CPU map, which names the CPUID bits; Debian's libvirt,
- * which this driver is built against, installs it here. */
-#define VXL_CPU_MAP_X86 "/usr/share/libvirt/cpu_map/x86_features.xml"
 
 
 /* ---- cap ------------------------------------------------------------------ */
@@ -268,9 +265,10 @@ vxlNativeFormatVnuma(virBuffer *buf, const virDomainDef *def)
 
 /* ---- cpuid ------------------------------------------------------------------
  *
- * translate_cpu.c hands each <feature> to libxl as cpuid="host,NAME=P"
- * would: NAME with libvirt's dots as libxl's underscores, P 1 for force
- * and require, 0 for disable and forbid, k for optional. Read back, 1 is
+ * translate_cpu.c hands the <feature>s to libxl as xl's cpuid= would:
+ * libvirt's names become libxl's for the same bit, or xend lines where
+ * libxl has no name (translate_cpu_names.c); P is 1 for force and
+ * require, 0 for disable and forbid, k for optional. Read back, 1 is
  * force and 0 disable; x (libxl's default) says nothing; s (keep the
  * host's value across migration) and numbers for multi-bit fields have
  * no libvirt policy. vmx and svm are nested HVM to translate_cpu.c, not
@@ -289,12 +287,19 @@ vxlNativeCpuidPolicy(const char *letter)
 }
 
 
+/* libvirt's name for libxl's @xname, or NULL for one of libxl's
+ * multi-bit fields, which libvirt's <feature> cannot say. */
 static char *
 vxlNativeCpuidVirName(const char *xname)
 {
-    /* The only libvirt names with dots (cpu_map/x86_features.xml). */
-    if (STREQ(xname, "sse4_1") || STREQ(xname, "sse4_2"))
-        return g_strdup_printf("sse4.%c", xname[5]);
+    const vxlCpuName *row = vxlCpuNameByXl(xname);
+
+    if (row)
+        return g_strdup(row->vir);
+    if (vxlCpuNameIsXlField(xname))
+        return NULL;
+    /* A libxl name libvirt's map lacks (an alias such as lahfsahf):
+     * translate_cpu.c hands it back to libxl as it is. */
     return g_strdup(xname);
 }
 
@@ -306,35 +311,22 @@ vxlNativeCpuidIsNested(const char *name)
 }
 
 
-/* Does libxl know @name (as translate_cpu.c will hand it over)? */
-static bool
-vxlNativeCpuidKnown(const char *name, const char *letter)
-{
-    libxl_cpuid_policy_list scratch = NULL;
-    g_autofree char *spec = g_strdup_printf("%s=%s", name, letter);
-    char *p;
-    bool ok;
-
-    for (p = spec; *p != '='; p++) {
-        if (*p == '.')
-            *p = '_';
-    }
-    ok = libxl_cpuid_parse_config(&scratch, spec) == 0;
-    libxl_cpuid_dispose(&scratch);
-    return ok;
-}
-
-
+/* One bit (@vname, libvirt's name for libxl's @name, NULL for none)
+ * set to @letter, xl's way of saying it @what. */
 static void
 vxlNativeCpuidFeature(vxlNativeReader *r, vxlNativeXML *x, const char *name,
-                      const char *letter, const char *what)
+                      const char *vname, const char *letter, const char *what)
 {
     const char *policy = vxlNativeCpuidPolicy(letter);
-    g_autofree char *vname = vxlNativeCpuidVirName(name);
 
     if (STREQ(letter, "x"))
         return;
-    if (vxlNativeCpuidIsNested(name)) {
+    if (!vname) {
+        vxlNativeWarn(r, "cpuid", _("dropped %s: '%s' is a multi-bit CPUID field, not a feature libvirt can name"),
+                      what, name);
+        return;
+    }
+    if (vxlNativeCpuidIsNested(vname)) {
         vxlNativeWarn(r, "cpuid", _("dropped %s: libvirt's <feature name='%s'> is nestedhvm= to Xen, not a CPUID bit"),
                       what, vname);
         return;
@@ -364,6 +356,7 @@ vxlNativeParseCpuidString(vxlNativeReader *r, vxlNativeXML *x, const char *spec)
         const char *eq = strchr(parts[i], '=');
         libxl_cpuid_policy_list scratch = NULL;
         g_autofree char *name = NULL;
+        g_autofree char *vname = NULL;
         int bad;
 
         if (!*parts[i])
@@ -376,81 +369,9 @@ vxlNativeParseCpuidString(vxlNativeReader *r, vxlNativeXML *x, const char *spec)
             continue;
         }
         name = g_strndup(parts[i], eq - parts[i]);
-        vxlNativeCpuidFeature(r, x, name, eq + 1, parts[i]);
+        vname = vxlNativeCpuidVirName(name);
+        vxlNativeCpuidFeature(r, x, name, vname, eq + 1, parts[i]);
     }
-}
-
-
-/* One bit of libvirt's CPU map. */
-typedef struct {
-    unsigned long leaf;
-    unsigned long subleaf;   /* ~0 where the leaf has none */
-    char reg[4];             /* "eax".."edx" */
-    unsigned int bit;
-    char *name;
-} vxlNativeCpuBit;
-
-
-static void
-vxlNativeCpuBitClear(gpointer p)
-{
-    g_free(((vxlNativeCpuBit *)p)->name);
-}
-
-
-/* Each single-bit feature of libvirt's x86 CPU map, or NULL. */
-static GArray *
-vxlNativeCpuMapLoad(void)
-{
-    g_autofree char *text = NULL;
-    g_autoptr(GRegex) feat = NULL;
-    g_autoptr(GMatchInfo) m = NULL;
-    GArray *bits;
-
-    if (!g_file_get_contents(VXL_CPU_MAP_X86, &text, NULL, NULL))
-        return NULL;
-    feat = g_regex_new("<feature name='([^']+)'>\\s*(?:<alias[^>]*>\\s*)*"
-                       "<cpuid eax_in='(0x[0-9a-fA-F]+)'(?: ecx_in='(0x[0-9a-fA-F]+)')? "
-                       "(e[abcd]x)='(0x[0-9a-fA-F]+)'/>", 0, 0, NULL);
-    bits = g_array_new(FALSE, TRUE, sizeof(vxlNativeCpuBit));
-    g_array_set_clear_func(bits, vxlNativeCpuBitClear);
-    g_regex_match(feat, text, 0, &m);
-    while (g_match_info_matches(m)) {
-        g_autofree char *name = g_match_info_fetch(m, 1);
-        g_autofree char *leaf = g_match_info_fetch(m, 2);
-        g_autofree char *sub = g_match_info_fetch(m, 3);
-        g_autofree char *reg = g_match_info_fetch(m, 4);
-        g_autofree char *mask = g_match_info_fetch(m, 5);
-        unsigned long long v = g_ascii_strtoull(mask, NULL, 16);
-        vxlNativeCpuBit b = { 0 };
-
-        if (v && !(v & (v - 1))) {
-            b.leaf = g_ascii_strtoull(leaf, NULL, 16);
-            b.subleaf = sub && *sub ? g_ascii_strtoull(sub, NULL, 16) : ~0UL;
-            memcpy(b.reg, reg, 3);
-            b.bit = __builtin_ctzll(v);
-            b.name = g_steal_pointer(&name);
-            g_array_append_val(bits, b);
-        }
-        g_match_info_next(m, NULL);
-    }
-    return bits;
-}
-
-
-static const char *
-vxlNativeCpuMapFind(GArray *bits, unsigned long leaf, unsigned long subleaf,
-                    const char *reg, unsigned int bit)
-{
-    size_t i;
-
-    for (i = 0; bits && i < bits->len; i++) {
-        vxlNativeCpuBit *b = &g_array_index(bits, vxlNativeCpuBit, i);
-
-        if (b->leaf == leaf && b->subleaf == subleaf && b->bit == bit && STREQ(b->reg, reg))
-            return b->name;
-    }
-    return NULL;
 }
 
 
@@ -499,12 +420,13 @@ vxlNativeCpuidXendShaped(const char *item)
 
 
 /* cpuid=[ "LEAF[,SUBLEAF]:REG=32 policy characters,...", ... ], xend's
- * syntax: each bit is named by libvirt's CPU map and must be one libxl
- * knows by that name, so that translate_cpu.c sets the same bit. */
+ * syntax: each bit is named by libvirt's name for it
+ * (translate_cpu_names.c), which translate_cpu.c turns back into that
+ * bit. A line replaces what an earlier one said for the same register,
+ * as in libxl, since a later <feature> for a bit wins. */
 static void
 vxlNativeParseCpuidXend(vxlNativeReader *r, vxlNativeXML *x, XLU_ConfigList *list, int n)
 {
-    g_autoptr(GArray) bits = vxlNativeCpuMapLoad();
     int i;
 
     for (i = 0; i < n; i++) {
@@ -513,7 +435,7 @@ vxlNativeParseCpuidXend(vxlNativeReader *r, vxlNativeXML *x, XLU_ConfigList *lis
         g_auto(GStrv) regs = NULL;
         const char *colon;
         unsigned long leaf;
-        unsigned long subleaf = ~0UL;
+        unsigned long subleaf = VXL_CPU_NO_SUBLEAF;
         char *end = NULL;
         size_t j;
         int bad;
@@ -544,26 +466,17 @@ vxlNativeParseCpuidXend(vxlNativeReader *r, vxlNativeXML *x, XLU_ConfigList *lis
                 unsigned int bit = 31 - k;
                 g_autofree char *what = g_strdup_printf(_("leaf %#lx %.3s bit %u (%s)"),
                                                         leaf, reg, bit, letter);
-                const char *name;
+                const vxlCpuName *row;
 
                 if (letter[0] == 'x')
                     continue;
-                name = vxlNativeCpuMapFind(bits, leaf, subleaf, (char[4]){ reg[0], reg[1], reg[2], 0 }, bit);
-                if (!name || !vxlNativeCpuidKnown(name, "1")) {
-                    vxlNativeWarn(r, "cpuid", _("dropped %s: no CPU feature name that both libvirt and libxl know"),
+                row = vxlCpuNameByBit(leaf, subleaf, reg[1] - 'a', bit);
+                if (!row) {
+                    vxlNativeWarn(r, "cpuid", _("dropped %s: libvirt has no CPU feature name for it"),
                                   what);
                     continue;
                 }
-                {
-                    g_autofree char *xname = g_strdup(name);
-                    char *p;
-
-                    for (p = xname; *p; p++) {
-                        if (*p == '.')
-                            *p = '_';
-                    }
-                    vxlNativeCpuidFeature(r, x, xname, letter, what);
-                }
+                vxlNativeCpuidFeature(r, x, row->vir, row->vir, letter, what);
             }
         }
     }
@@ -590,9 +503,14 @@ static int
 vxlNativeFormatCpuModel(virBuffer *buf, const virDomainDef *def)
 {
     const virCPUDef *cpu = def->cpu;
-    g_autoptr(GString) cpuid = g_string_new("host");
+    g_autofree vxlCpuFeature *features = NULL;
+    g_autoptr(GPtrArray) xend = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) named = g_ptr_array_new_with_free_func(g_free);
+    libxl_cpuid_policy_list scratch = NULL;
     int nested = -1;
+    size_t n = 0;
     size_t i;
+    int bad;
 
     if (!cpu)
         return 0;
@@ -600,12 +518,10 @@ vxlNativeFormatCpuModel(virBuffer *buf, const virDomainDef *def)
         cpu->threads || cpu->cache)
         return vxlNativeFormatRefuse("<cpu><model>, <vendor>, <topology> or <cache>");
     switch ((virCPUMode)cpu->mode) {
+    /* Xen offers the host's CPU levelled by its policy whatever the
+     * mode; only the <feature>s change it. host-passthrough is not
+     * nested HVM by itself (translate_cpu.c). */
     case VIR_CPU_MODE_HOST_PASSTHROUGH:
-        /* libvirt's Xen spelling of nested HVM (native_parse.c). */
-        nested = 1;
-        break;
-    /* Xen offers the host's CPU levelled by its policy either way; only
-     * the <feature>s change it. */
     case VIR_CPU_MODE_HOST_MODEL:
     case VIR_CPU_MODE_CUSTOM:
         break;
@@ -615,52 +531,70 @@ vxlNativeFormatCpuModel(virBuffer *buf, const virDomainDef *def)
         return vxlNativeFormatRefuse("<cpu mode='maximum'>");
     }
 
+    features = g_new0(vxlCpuFeature, cpu->nfeatures);
     for (i = 0; i < cpu->nfeatures; i++) {
         const virCPUFeatureDef *f = &cpu->features[i];
-        const char *letter = NULL;
-        g_autofree char *xname = g_strdup(f->name);
-        char *p;
+        char letter;
 
         switch ((virCPUFeaturePolicy)f->policy) {
         case VIR_CPU_FEATURE_FORCE:
         case VIR_CPU_FEATURE_REQUIRE:
-            letter = "1";
+            letter = '1';
             break;
         case VIR_CPU_FEATURE_OPTIONAL:
-            letter = "k";
+            letter = 'k';
             break;
         case VIR_CPU_FEATURE_DISABLE:
         case VIR_CPU_FEATURE_FORBID:
-            letter = "0";
+            letter = '0';
             break;
         case VIR_CPU_FEATURE_LAST:
         default:
             return vxlNativeFormatRefuse("<cpu><feature> without a policy");
         }
-        /* translate_cpu.c: vmx and svm switch nested HVM, and
-         * optional counts as on. */
+        /* translate_cpu.c: vmx and svm are one nested HVM switch, on
+         * for force, require and optional; both must agree. */
         if (vxlNativeCpuidIsNested(f->name)) {
-            nested = STRNEQ(letter, "0");
+            int on = letter != '0';
+
+            if (nested >= 0 && nested != on)
+                return vxlNativeFormatRefuse("<cpu><feature name='vmx'> and <feature name='svm'> with opposite policies");
+            nested = on;
             continue;
         }
-        for (p = xname; *p; p++) {
-            if (*p == '.')
-                *p = '_';
-        }
-        if (!vxlNativeCpuidKnown(xname, letter)) {
-            g_autofree char *what = g_strdup_printf("<cpu><feature name='%s'> (unknown to libxl)", f->name);
-            return vxlNativeFormatRefuse(what);
-        }
-        g_string_append_printf(cpuid, ",%s=%s", xname, letter);
+        features[n].name = f->name;
+        features[n++].policy = letter;
     }
+
+    /* As translate_cpu.c builds it: names in xl's string form, or, for a
+     * bit libxl has no name for, every bit in xend lines (the list form);
+     * xl.cfg has no form that mixes the two. */
+    bad = vxlCpuNamesApply(&scratch, features, n) < 0 ||
+          vxlCpuNamesPlan(features, n, xend, named) < 0;
+    libxl_cpuid_dispose(&scratch);
+    if (bad)
+        return vxlNativeFormatRefuse("<cpu><feature> that libxl cannot set");
+    if (xend->len && named->len)
+        return vxlNativeFormatRefuse("<cpu><feature>s that need both xl's cpuid= forms: bits libxl has no name for with MSR bits or libxl-only names");
 
     if (nested >= 0) {
         if (def->os.type != VIR_DOMAIN_OSTYPE_HVM)
-            return vxlNativeFormatRefuse("<cpu mode='host-passthrough'> or a vmx/svm <feature> (nestedhvm=) for a PV or PVH guest");
+            return vxlNativeFormatRefuse("a vmx/svm <cpu><feature> (nestedhvm=) for a PV or PVH guest");
         virBufferAsprintf(buf, "nestedhvm = %d\n", nested);
     }
-    if (strchr(cpuid->str, ','))
+    if (named->len) {
+        g_autoptr(GString) cpuid = g_string_new("host");
+
+        for (i = 0; i < named->len; i++)
+            g_string_append_printf(cpuid, ",%s", (char *)g_ptr_array_index(named, i));
         vxlNativeFormatString(buf, "cpuid", cpuid->str);
+    }
+    if (xend->len) {
+        virBufferAddLit(buf, "cpuid = [ ");
+        for (i = 0; i < xend->len; i++)
+            virBufferAsprintf(buf, "%s\"%s\"", i ? ", " : "", (char *)g_ptr_array_index(xend, i));
+        virBufferAddLit(buf, " ]\n");
+    }
     return 0;
 }
 

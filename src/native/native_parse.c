@@ -394,10 +394,16 @@ vxlNativeParseFeatures(vxlNativeReader *r, vxlNativeXML *x)
 
         if ((rc = vxlNativeGetBool(r, "nestedhvm", &b)) < 0)
             return -1;
-        /* libvirt's Xen spelling of nested HVM: the host's CPU passed
-         * through, whose vmx or svm the guest then sees. */
-        if (rc > 0 && b)
+        /* Nested HVM is translate_cpu.c's vmx/svm switch (Xen offers
+         * the host vendor's extension either way): vmx required or
+         * disabled, in the host's CPU passed through, as libvirt's own
+         * Xen driver writes it. host-passthrough alone is not nested
+         * HVM. */
+        if (rc > 0) {
             x->hostCPU = true;
+            virBufferAsprintf(&x->cpu, "<feature policy='%s' name='vmx'/>\n",
+                              b ? "require" : "disable");
+        }
     }
 
     if ((rc = vxlNativeGetBool(r, "e820_host", &b)) < 0)

@@ -144,7 +144,7 @@ struct _vxlNativeXML {
     virBuffer clock;     /* <timer>s */
     char *clockAttrs;    /* <clock ...> */
     const char *firmware; /* <os firmware='...'> */
-    bool hostCPU;        /* <cpu mode='host-passthrough'> (nestedhvm=1) */
+    bool hostCPU;        /* <cpu mode='host-passthrough'> (nestedhvm=, with vmx) */
     const char *cpuMode; /* <cpu mode> otherwise, or NULL for none */
     virBuffer cpu;       /* <cpu>'s <feature>s and <numa> */
     virBuffer pm;

@@ -6,17 +6,20 @@
  * xl's cpu_weight=), <period>/<quota> and <global_period>/<global_quota>
  * (the cap, xl's cap=), <cpu><numa> with <distances> (vNUMA, xl's
  * vnuma=), <cpu mode='host-passthrough'|'host-model'>, <cpu><feature
- * policy> (libxl cpuid policy, xl's cpuid=) and vmx/svm as nested HVM
- * (xl's nestedhvm=).
+ * policy> (libxl cpuid policy, xl's cpuid=; libvirt's feature names
+ * become libxl's through translate_cpu_names.c) and vmx/svm as nested
+ * HVM (xl's nestedhvm=).
  *
  * Refuses what the credit scheduler and libxl cannot express: emulator
  * and iothread pinning or bandwidth, per-vCPU scheduler policies,
  * <numatune>, named CPU models, vCPUs left unpinned between pinned ones
- * without a <vcpu cpuset>, and CPU features libxl does not know.
+ * without a <vcpu cpuset>, CPU features libxl cannot set, and vmx and
+ * svm with opposite policies.
  */
 #include "vxl_internal.h"
 
 #include "translate_private.h"
+#include "translate_cpu_names.h"
 #include "virbitmap.h"
 #include "virerror.h"
 #include "cpu_conf.h"
@@ -159,26 +162,31 @@ vxlValidateCpuNuma(const virDomainDef *def)
 /* The libxl cpuid policy letter for a libvirt feature policy: force and
  * require set the bit, disable and forbid clear it, optional keeps the
  * host's value ('k'). Xen cannot check at define time that the host
- * has a required feature; libxl fails the start if it cannot set it. */
-static const char *
+ * has a required feature; libxl fails the start if it cannot set it.
+ * 0 for no policy. */
+static char
 vxlCpuFeaturePolicy(int policy)
 {
     switch ((virCPUFeaturePolicy)policy) {
     case VIR_CPU_FEATURE_FORCE:
     case VIR_CPU_FEATURE_REQUIRE:
-        return "1";
+        return '1';
     case VIR_CPU_FEATURE_OPTIONAL:
-        return "k";
+        return 'k';
     case VIR_CPU_FEATURE_DISABLE:
     case VIR_CPU_FEATURE_FORBID:
-        return "0";
+        return '0';
     case VIR_CPU_FEATURE_LAST:
         break;
     }
-    return NULL;
+    return 0;
 }
 
 
+/* vmx (Intel) and svm (AMD) are one switch to Xen: nested HVM
+ * (b_info.nested_hvm, xl's nestedhvm=) offers the guest the host
+ * vendor's own virtualisation extension, whichever of the two libvirt
+ * named; neither is a CPUID bit libxl sets. */
 static bool
 vxlCpuFeatureIsNested(const char *name)
 {
@@ -186,31 +194,53 @@ vxlCpuFeatureIsNested(const char *name)
 }
 
 
-/* Add one feature to @cpuid as xl's cpuid="name=policy" would. */
+/* Add one feature to @cpuid as xl's cpuid= would: libvirt's name
+ * becomes libxl's for the same bit, or a xend line for that bit where
+ * libxl has no name (translate_cpu_names.c). */
 static int
 vxlCpuAddFeature(libxl_cpuid_policy_list *cpuid, const virCPUFeatureDef *f)
 {
-    const char *policy = vxlCpuFeaturePolicy(f->policy);
-    g_autofree char *spec = NULL;
-    g_autofree char *xname = g_strdup(f->name);
-    char *p;
+    char policy = vxlCpuFeaturePolicy(f->policy);
 
     if (!policy) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<cpu><feature name='%s'> needs a policy for Xen"), f->name);
         return -1;
     }
-    /* libvirt spells sse4.1 and sse4.2 with a dot, libxl with '_'. */
-    for (p = xname; *p; p++) {
-        if (*p == '.')
-            *p = '_';
-    }
-    spec = g_strdup_printf("%s=%s", xname, policy);
-    if (libxl_cpuid_parse_config(cpuid, spec) != 0) {
+    if (vxlCpuNameAddPolicy(cpuid, f->name, policy) < 0) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<cpu><feature name='%s'> is not supported by Xen: libxl knows no CPUID feature of that name"),
                        f->name);
         return -1;
+    }
+    return 0;
+}
+
+
+/* The nested HVM switch the vmx/svm <feature>s ask for: -1 for none,
+ * else on (force, require, optional) or off (disable, forbid). vmx
+ * and svm at once must agree, as they are the same switch. */
+static int
+vxlCpuNested(const virCPUDef *cpu, int *nested)
+{
+    size_t i;
+
+    *nested = -1;
+    for (i = 0; cpu && i < cpu->nfeatures; i++) {
+        const virCPUFeatureDef *f = &cpu->features[i];
+        int on;
+
+        if (!vxlCpuFeatureIsNested(f->name))
+            continue;
+        on = f->policy == VIR_CPU_FEATURE_FORCE ||
+             f->policy == VIR_CPU_FEATURE_REQUIRE ||
+             f->policy == VIR_CPU_FEATURE_OPTIONAL;
+        if (*nested >= 0 && *nested != on) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<cpu><feature name='vmx'> and <feature name='svm'> with opposite policies are not supported by Xen: both are its one nested HVM switch"));
+            return -1;
+        }
+        *nested = on;
     }
     return 0;
 }
@@ -222,6 +252,7 @@ vxlValidateCpuModel(const virDomainDef *def)
     const virCPUDef *cpu = def->cpu;
     libxl_cpuid_policy_list cpuid = NULL;
     size_t i;
+    int nested;
     int ret = 0;
 
     if (!cpu)
@@ -252,13 +283,18 @@ vxlValidateCpuModel(const virDomainDef *def)
         return -1;
     }
 
-    /* Check every feature name by parsing it into a scratch policy. */
+    if (vxlCpuNested(cpu, &nested) < 0)
+        return -1;
+    /* Check every feature name by parsing it into a scratch policy of
+     * its own: libxl's xend parser, given a register an earlier line
+     * set, drops (and leaks) what it held. */
     for (i = 0; i < cpu->nfeatures && ret == 0; i++) {
         if (vxlCpuFeatureIsNested(cpu->features[i].name))
             continue;
         ret = vxlCpuAddFeature(&cpuid, &cpu->features[i]);
+        libxl_cpuid_dispose(&cpuid);
+        cpuid = NULL;
     }
-    libxl_cpuid_dispose(&cpuid);
     return ret;
 }
 
@@ -358,24 +394,39 @@ static int
 vxlTranslateCpuModel(const virDomainDef *def, libxl_domain_build_info *b_info)
 {
     const virCPUDef *cpu = def->cpu;
+    g_autofree vxlCpuFeature *features = NULL;
+    int nested;
+    size_t n = 0;
     size_t i;
 
     if (!cpu)
         return 0;
+    /* The CPU mode itself changes nothing: Xen offers every guest the
+     * host's CPU levelled by its policy. In particular host-passthrough
+     * alone is not nested HVM (virt-manager's default mode; libvirt's
+     * own libxl driver reads it so only under a libxl.conf option that
+     * is off by default): vmx or svm asks for it. */
+    if (vxlCpuNested(cpu, &nested) < 0)
+        return -1;
+    if (nested >= 0)
+        libxl_defbool_set(&b_info->nested_hvm, nested);
+
+    features = g_new0(vxlCpuFeature, cpu->nfeatures);
     for (i = 0; i < cpu->nfeatures; i++) {
         const virCPUFeatureDef *f = &cpu->features[i];
 
-        /* vmx/svm are nested virtualisation, which Xen controls with
-         * its own switch (xl's nestedhvm=), not a CPUID bit. */
-        if (vxlCpuFeatureIsNested(f->name)) {
-            libxl_defbool_set(&b_info->nested_hvm,
-                              f->policy == VIR_CPU_FEATURE_FORCE ||
-                              f->policy == VIR_CPU_FEATURE_REQUIRE ||
-                              f->policy == VIR_CPU_FEATURE_OPTIONAL);
+        if (vxlCpuFeatureIsNested(f->name))
             continue;
-        }
-        if (vxlCpuAddFeature(&b_info->cpuid, f) < 0)
-            return -1;
+        features[n].name = f->name;
+        features[n++].policy = vxlCpuFeaturePolicy(f->policy);
+    }
+    /* All at once: bits libxl has no name for go through xend lines,
+     * which must not undo each other (translate_cpu_names.c). Each
+     * feature alone passed vxlValidateCpuModel(). */
+    if (vxlCpuNamesApply(&b_info->cpuid, features, n) < 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("libxl refused the <cpu><feature>s it accepted one by one"));
+        return -1;
     }
     return 0;
 }
