@@ -40,7 +40,7 @@ def _start_paused(conn, dom, what):
                  "state %s, xl %s" % (dom.state(), xl_domains().get(NAME)))
 
 
-def _timed_shutdown(dom, what):
+def _timed_shutdown(dom, tag, what):
     t0 = time.monotonic()
     err = None
     try:
@@ -49,7 +49,7 @@ def _timed_shutdown(dom, what):
         err = str(e)
     t = time.monotonic() - t0
     say("E2E FIGURE virDomainShutdown of a paused guest (%s) returned in %.2fs" % (what, t))
-    check("%s-shutdown-returns" % what, err is None and t < 10,
+    check("%s-shutdown-returns" % tag, err is None and t < 10,
           "took %.1fs: %s" % (t, err))
     return t
 
@@ -76,7 +76,7 @@ def run(daemon, conn, events):
     #    libxl's wait for its acknowledgement ends on the event loop.
     if _start_paused(conn, dom, "ack"):
         domid = dom.ID()
-        _timed_shutdown(dom, "daemon running")
+        _timed_shutdown(dom, "ack", "daemon running")
         check("ack-request-in-xenstore", _control_node(domid) == "poweroff",
               "control/shutdown is '%s'" % _control_node(domid))
         time.sleep(2)
@@ -94,7 +94,7 @@ def run(daemon, conn, events):
         forget(conn, NAME)
         return conn, events
     domid = dom.ID()
-    _timed_shutdown(dom, "before a daemon stop")
+    _timed_shutdown(dom, "ack-close", "before a daemon stop")
     asserts = _read(STDERR).count("Assertion")
     logged = len(_read(LOG))
     events.close()
