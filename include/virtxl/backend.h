@@ -195,6 +195,32 @@ typedef struct _vxlGuestScript {
     unsigned int softResetAfterMs; /* guest asks for soft reset */
 } vxlGuestScript;
 
+/*
+ * How a shutdown or reboot request may reach the guest: the modes of
+ * virDomainShutdownFlags and virDomainReboot that exist for Xen guests
+ * (agent, initctl and signal do not). A set of them; 0 means any.
+ */
+typedef enum {
+    VXL_REQUEST_PARAVIRT = 1 << 0, /* the PV control node (xenstore
+                                      control/shutdown), any guest type */
+    VXL_REQUEST_ACPI = 1 << 1,     /* the ACPI power button: HVM guests,
+                                      and only to power off */
+} vxlRequestMode;
+
+/*
+ * Which way to ask guest @name (id @domid, of @type) for a shutdown
+ * (@reboot false) or reboot, given the allowed @modes: *pv, try its PV
+ * control node; *acpi, press its power button (after the PV attempt
+ * found no PV drivers, when both are set). Both backends decide this
+ * way, so they refuse alike: VIR_ERR_OPERATION_UNSUPPORTED when no
+ * allowed mode exists for the guest (the power button of a PV or PVH
+ * guest; a reboot by power button, which Xen cannot ask for).
+ * Pure; src/backend/backend_request.c.
+ */
+int vxlBackendRequestPlan(const char *name, uint32_t domid,
+                          libxl_domain_type type, bool reboot,
+                          unsigned int modes, bool *pv, bool *acpi);
+
 /* ----- events back to the driver ---------------------------------------- */
 
 /*
@@ -253,12 +279,19 @@ struct _vxlBackendOps {
                         uint32_t *domid);
     /* Tear down immediately. The domain is gone when this returns. */
     int (*domainDestroy)(vxlBackend *be, uint32_t domid);
-    /* Ask the guest to power off (PV control node, ACPI power button for
-     * HVM). Returns once asked; the outcome arrives as an event. */
-    int (*domainShutdown)(vxlBackend *be, uint32_t domid);
-    /* Ask the guest to reboot; the outcome arrives as a shutdown event
-     * with reason REBOOT, after which the driver recreates the domain. */
-    int (*domainReboot)(vxlBackend *be, uint32_t domid);
+    /* Ask the guest to power off, the ways @modes allows
+     * (vxlRequestMode, see vxlBackendRequestPlan). Returns as soon as the
+     * request is delivered, without waiting for the guest to notice it
+     * (a paused guest notices when unpaused): must not block on the
+     * guest. The outcome arrives as an event. Errors: those of
+     * vxlBackendRequestPlan; VIR_ERR_OPERATION_INVALID when the request
+     * needs PV drivers the guest is not running (real Xen only: the
+     * simulator's guests always have them). */
+    int (*domainShutdown)(vxlBackend *be, uint32_t domid, unsigned int modes);
+    /* Ask the guest to reboot, likewise; the outcome arrives as a
+     * shutdown event with reason REBOOT, after which the driver recreates
+     * the domain. */
+    int (*domainReboot)(vxlBackend *be, uint32_t domid, unsigned int modes);
     int (*domainPause)(vxlBackend *be, uint32_t domid);
     int (*domainUnpause)(vxlBackend *be, uint32_t domid);
     /* Rename a live domain and, when @uuid is not NULL, give it that
@@ -318,6 +351,8 @@ int vxlBackendInjectFault(vxlBackend *be, const char *hook, unsigned int nth);
  *   host has not enough free memory     VIR_ERR_OPERATION_FAILED
  *   state forbids it (pause a paused)   VIR_ERR_OPERATION_INVALID
  *   config the host can't run           VIR_ERR_CONFIG_UNSUPPORTED
+ *   a way this guest cannot be asked    VIR_ERR_OPERATION_UNSUPPORTED
+ *     (power button of a PV guest)
  *   hypervisor absent / not reachable   VIR_ERR_NO_SUPPORT
  *   anything else from the hypervisor   VIR_ERR_INTERNAL_ERROR
  */

@@ -136,15 +136,15 @@ vxlBackendDomainDestroy(vxlBackend *be, uint32_t domid)
 }
 
 int
-vxlBackendDomainShutdown(vxlBackend *be, uint32_t domid)
+vxlBackendDomainShutdown(vxlBackend *be, uint32_t domid, unsigned int modes)
 {
-    VXL_BACKEND_CALL(be, domainShutdown, domid);
+    VXL_BACKEND_CALL(be, domainShutdown, domid, modes);
 }
 
 int
-vxlBackendDomainReboot(vxlBackend *be, uint32_t domid)
+vxlBackendDomainReboot(vxlBackend *be, uint32_t domid, unsigned int modes)
 {
-    VXL_BACKEND_CALL(be, domainReboot, domid);
+    VXL_BACKEND_CALL(be, domainReboot, domid, modes);
 }
 
 int

@@ -21,8 +21,10 @@ int vxlBackendDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
                            const vxlGuestScript *script, bool paused,
                            uint32_t *domid);
 int vxlBackendDomainDestroy(vxlBackend *be, uint32_t domid);
-int vxlBackendDomainShutdown(vxlBackend *be, uint32_t domid);
-int vxlBackendDomainReboot(vxlBackend *be, uint32_t domid);
+int vxlBackendDomainShutdown(vxlBackend *be, uint32_t domid,
+                             unsigned int modes);
+int vxlBackendDomainReboot(vxlBackend *be, uint32_t domid,
+                           unsigned int modes);
 int vxlBackendDomainPause(vxlBackend *be, uint32_t domid);
 int vxlBackendDomainUnpause(vxlBackend *be, uint32_t domid);
 int vxlBackendDomainRename(vxlBackend *be, uint32_t domid, const char *name,

@@ -344,14 +344,18 @@ vxlDomainCheckGuestAlive(virDomainObj *vm, const char *what)
 
 /*
  * Ask the guest to power off or reboot. Xen asks through the guest's PV
- * control node; for an HVM guest without PV drivers libxl falls back to
- * the ACPI power button. Those are the two modes the flags name; the
- * others (agent, initctl, signal) do not exist for Xen guests. The
- * outcome arrives later as a guest shutdown (domain_shutdown.c); the
- * recorded request only tells it whether the host or the guest began it.
+ * control node; for an HVM guest without PV drivers, through the ACPI
+ * power button. Those are the two modes the flags name (the others,
+ * agent, initctl and signal, do not exist for Xen guests); @modes is
+ * the set the caller allows, as vxlRequestMode, 0 for any. The backend
+ * returns once the request is delivered, without waiting for the guest
+ * to notice: the outcome arrives later as a guest shutdown
+ * (domain_shutdown.c); the recorded request only tells it whether the
+ * host or the guest began it.
  */
 static int
-vxlDomainRequestStop(virDomainPtr dom, unsigned int flags, bool reboot)
+vxlDomainRequestStop(virDomainPtr dom, unsigned int flags,
+                     unsigned int modes, bool reboot)
 {
     vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
@@ -374,8 +378,8 @@ vxlDomainRequestStop(virDomainPtr dom, unsigned int flags, bool reboot)
     requested = reboot ? &priv->rebootRequested : &priv->shutdownRequested;
     *requested = true;
     vxlDomainBackendEnter(vm);
-    rc = reboot ? vxlBackendDomainReboot(driver->backend, vm->def->id) :
-                  vxlBackendDomainShutdown(driver->backend, vm->def->id);
+    rc = reboot ? vxlBackendDomainReboot(driver->backend, vm->def->id, modes) :
+                  vxlBackendDomainShutdown(driver->backend, vm->def->id, modes);
     vxlDomainBackendExit(vm);
     if (rc < 0) {
         *requested = false;
@@ -394,9 +398,15 @@ vxlDomainRequestStop(virDomainPtr dom, unsigned int flags, bool reboot)
 int
 vxlDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
 {
+    unsigned int modes = 0;
+
     virCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN |
                   VIR_DOMAIN_SHUTDOWN_PARAVIRT, -1);
-    return vxlDomainRequestStop(dom, flags, false);
+    if (flags & VIR_DOMAIN_SHUTDOWN_PARAVIRT)
+        modes |= VXL_REQUEST_PARAVIRT;
+    if (flags & VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN)
+        modes |= VXL_REQUEST_ACPI;
+    return vxlDomainRequestStop(dom, flags, modes, false);
 }
 
 int
@@ -408,9 +418,17 @@ vxlDomainShutdown(virDomainPtr dom)
 int
 vxlDomainReboot(virDomainPtr dom, unsigned int flags)
 {
+    unsigned int modes = 0;
+
+    /* The power button cannot ask for a reboot: the backend refuses a
+     * request that allows nothing else (vxlBackendRequestPlan). */
     virCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN |
                   VIR_DOMAIN_REBOOT_PARAVIRT, -1);
-    return vxlDomainRequestStop(dom, flags, true);
+    if (flags & VIR_DOMAIN_REBOOT_PARAVIRT)
+        modes |= VXL_REQUEST_PARAVIRT;
+    if (flags & VIR_DOMAIN_REBOOT_ACPI_POWER_BTN)
+        modes |= VXL_REQUEST_ACPI;
+    return vxlDomainRequestStop(dom, flags, modes, true);
 }
 
 /* ---------- pause / resume ---------- */

@@ -69,6 +69,17 @@ def run(conn, guest_xml, report):
         dom.create()
         _expect(report, "shared-start-running", dom.create,
                 libvirt.VIR_ERR_OPERATION_INVALID)
+        # A PV guest has no ACPI power button; no guest is rebooted by one.
+        _expect(report, "shared-shutdown-acpi-pv",
+                lambda: dom.shutdownFlags(libvirt.VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN),
+                libvirt.VIR_ERR_OPERATION_UNSUPPORTED, "only HVM guests have one")
+        _expect(report, "shared-reboot-acpi",
+                lambda: dom.reboot(libvirt.VIR_DOMAIN_REBOOT_ACPI_POWER_BTN),
+                libvirt.VIR_ERR_OPERATION_UNSUPPORTED, "PV control node")
+        report("shared-refused-request-leaves-it-running",
+               dom.state()[0] in (libvirt.VIR_DOMAIN_RUNNING,
+                                  libvirt.VIR_DOMAIN_BLOCKED),
+               "state %s" % (dom.state(),))
     finally:
         _cleanup(conn, name)
 

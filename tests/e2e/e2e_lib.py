@@ -187,6 +187,9 @@ class Daemon:
             return False
 
     def stop(self):
+        """Returns libvirtd's exit status (negative: killed by that
+        signal), None if it was not running."""
+        rc = None
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -194,9 +197,11 @@ class Daemon:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+            rc = self.proc.returncode
         self.proc = None
         if os.path.exists(SOCK):
             os.unlink(SOCK)
+        return rc
 
 
 class Events:

@@ -31,6 +31,7 @@ import check_host_facts   # host CPU and topology against dom0 and xl
 import e2e_actions
 import e2e_autostart
 import e2e_guest_types
+import e2e_requests
 from e2e_lib import (DEBIAN, OURS, URI, Daemon, Events, check, console_count,
                      counts, event_loop, fresh_id, guest_xml, say, sh,
                      start_and_time, state_of, wait_for, xl_crash, xl_domains,
@@ -247,6 +248,12 @@ def main():
         conn, events = lifecycle(daemon, conn, events)
     except Exception as e:
         check("lifecycle", False, "exception %r; events %s" % (e, events.names()))
+    t0 = time.monotonic()
+    try:
+        conn, events = e2e_requests.run(daemon, conn, events)
+    except Exception as e:
+        check("requests", False, "exception %r; events %s" % (e, events.names()))
+    say("E2E FIGURE scenario requests: %.1fs" % (time.monotonic() - t0))
     for name, step in (
             ("pvh", lambda: e2e_guest_types.pvh(conn, events, info)),
             ("actions", lambda: e2e_actions.run(conn, events))):

@@ -85,6 +85,74 @@ class ActionsTest(DaemonTestCase):
         dom.resume()
         self.ev.wait("g-paused-req", E.VIR_DOMAIN_EVENT_STOPPED, E.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
 
+    # --- the ways a request reaches the guest (shutdown/reboot flags) ---
+
+    def assertStillRunning(self, dom, name):
+        import time
+        time.sleep(0.3)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+        self.assertNotIn((name, E.VIR_DOMAIN_EVENT_SHUTDOWN),
+                         [(n, e) for n, e, _ in self.ev.of(name)])
+
+    def test_power_button_refused_for_pv(self):
+        dom = self.start("m-pv")
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED, dom.shutdownFlags,
+                                E.VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN,
+                                msg_contains="only HVM guests have one, this is a pv guest")
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED, dom.reboot,
+                                E.VIR_DOMAIN_REBOOT_ACPI_POWER_BTN,
+                                msg_contains="only through its PV control node")
+        self.assertStillRunning(dom, "m-pv")
+        # The PV control node is the way a PV guest is asked.
+        dom.shutdownFlags(E.VIR_DOMAIN_SHUTDOWN_PARAVIRT)
+        self.ev.wait("m-pv", E.VIR_DOMAIN_EVENT_SHUTDOWN, E.VIR_DOMAIN_EVENT_SHUTDOWN_HOST)
+        self.ev.wait("m-pv", E.VIR_DOMAIN_EVENT_STOPPED, E.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
+
+    def test_power_button_refused_for_pvh(self):
+        dom = self.start("m-pvh", ostype="xenpvh")
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED, dom.shutdownFlags,
+                                E.VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN,
+                                msg_contains="this is a pvh guest")
+        self.assertStillRunning(dom, "m-pvh")
+        dom.destroy()
+
+    def test_both_modes_take_the_pv_way_for_pv(self):
+        dom = self.start("m-both")
+        dom.shutdownFlags(E.VIR_DOMAIN_SHUTDOWN_PARAVIRT |
+                          E.VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN)
+        self.ev.wait("m-both", E.VIR_DOMAIN_EVENT_STOPPED, E.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_SHUTOFF, E.VIR_DOMAIN_SHUTOFF_SHUTDOWN])
+
+    def test_power_button_of_hvm(self):
+        dom = self.start("m-hvm", ostype="hvm")
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED, dom.reboot,
+                                E.VIR_DOMAIN_REBOOT_ACPI_POWER_BTN,
+                                msg_contains="only through its PV control node")
+        self.assertStillRunning(dom, "m-hvm")
+        first = dom.ID()
+        # Both modes allowed: the PV control node takes a reboot.
+        dom.reboot(E.VIR_DOMAIN_REBOOT_ACPI_POWER_BTN | E.VIR_DOMAIN_REBOOT_PARAVIRT)
+        self.ev.wait("m-hvm", "reboot")
+        self.ev.wait("m-hvm", E.VIR_DOMAIN_EVENT_STARTED, E.VIR_DOMAIN_EVENT_STARTED_BOOTED)
+        dom = self.conn.lookupByName("m-hvm")
+        self.assertNotEqual(dom.ID(), first)
+        dom.shutdownFlags(E.VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN)
+        self.ev.wait("m-hvm", E.VIR_DOMAIN_EVENT_STOPPED, E.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_SHUTOFF, E.VIR_DOMAIN_SHUTOFF_SHUTDOWN])
+
+    def test_virsh_shutdown_modes(self):
+        d = self.daemon
+        self.start("m-vsh")
+        res = d.virsh("shutdown", "m-vsh", "--mode", "acpi", check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("only HVM guests have one", res.stderr)
+        # Modes libvirt knows but Xen guests do not have.
+        res = d.virsh("shutdown", "m-vsh", "--mode", "agent", check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("unsupported flags", res.stderr)
+        d.virsh("shutdown", "m-vsh", "--mode", "paravirt")
+        self.ev.wait("m-vsh", E.VIR_DOMAIN_EVENT_STOPPED, E.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
+
     # --- the six actions ---
 
     def test_on_poweroff_restart(self):

@@ -1040,12 +1040,12 @@ testShutdownPolicies(void)
     CHECK_OK(testCreate(be, "f", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, &honour, true, &f));
 
     asked = g_get_monotonic_time();
-    CHECK_OK(vxlBackendDomainShutdown(be, a));
-    CHECK_OK(vxlBackendDomainShutdown(be, b));
-    CHECK_OK(vxlBackendDomainShutdown(be, c));
-    CHECK_OK(vxlBackendDomainShutdown(be, d));
-    CHECK_OK(vxlBackendDomainReboot(be, e));
-    CHECK_OK(vxlBackendDomainShutdown(be, f));
+    CHECK_OK(vxlBackendDomainShutdown(be, a, 0));
+    CHECK_OK(vxlBackendDomainShutdown(be, b, 0));
+    CHECK_OK(vxlBackendDomainShutdown(be, c, 0));
+    CHECK_OK(vxlBackendDomainShutdown(be, d, 0));
+    CHECK_OK(vxlBackendDomainReboot(be, e, 0));
+    CHECK_OK(vxlBackendDomainShutdown(be, f, 0));
     /* Even with no delay, nothing is delivered inside the call. */
     CHECK(testEvents->len == 0, "event raised synchronously");
 
@@ -1068,10 +1068,10 @@ testShutdownPolicies(void)
     CHECK(testIsRunning(info.state), "ignoring guest state %d", info.state);
 
     /* Requests to a guest that has already stopped. */
-    CHECK_ERR(vxlBackendDomainShutdown(be, a), VIR_ERR_OPERATION_INVALID, "has shut down");
-    CHECK_ERR(vxlBackendDomainReboot(be, d), VIR_ERR_OPERATION_INVALID, "has shut down");
+    CHECK_ERR(vxlBackendDomainShutdown(be, a, 0), VIR_ERR_OPERATION_INVALID, "has shut down");
+    CHECK_ERR(vxlBackendDomainReboot(be, d, 0), VIR_ERR_OPERATION_INVALID, "has shut down");
     CHECK_ERR(vxlBackendDomainPause(be, a), VIR_ERR_OPERATION_INVALID, "has shut down");
-    CHECK_ERR(vxlBackendDomainShutdown(be, 4242), VIR_ERR_NO_DOMAIN, NULL);
+    CHECK_ERR(vxlBackendDomainShutdown(be, 4242, 0), VIR_ERR_NO_DOMAIN, NULL);
 
     /* The paused guest answers once it runs again. */
     CHECK_OK(vxlBackendDomainUnpause(be, f));
@@ -1083,6 +1083,42 @@ testShutdownPolicies(void)
     testPump(150);
     CHECK(testEvents->len == 5, "destroy raised an event");
     vxlDomainInfoClear(&info);
+    g_clear_pointer(&be, testClose);
+    return 0;
+}
+
+/* The ways a request may take (vxlRequestMode): the power button only
+ * for an HVM guest, and only to power off; refusals change nothing. */
+static int
+testRequestModes(void)
+{
+    g_autoptr(vxlBackend) be = testOpen("intel-2s-vtd", NULL, true);
+    vxlGuestScript honour = { .shutdownDelayMs = 0 };
+    const testEvent *ev;
+    uint32_t pv, pvh, hvm;
+
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK_OK(testCreate(be, "pv", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, &honour, false, &pv));
+    CHECK_OK(testCreate(be, "pvh", LIBXL_DOMAIN_TYPE_PVH, 64 * MiB, 1, &honour, false, &pvh));
+    CHECK_OK(testCreate(be, "hvm", LIBXL_DOMAIN_TYPE_HVM, 64 * MiB, 1, &honour, false, &hvm));
+
+    CHECK_ERR(vxlBackendDomainShutdown(be, pv, VXL_REQUEST_ACPI),
+              VIR_ERR_OPERATION_UNSUPPORTED, "only HVM guests have one, this is a pv guest");
+    CHECK_ERR(vxlBackendDomainShutdown(be, pvh, VXL_REQUEST_ACPI),
+              VIR_ERR_OPERATION_UNSUPPORTED, "this is a pvh guest");
+    CHECK_ERR(vxlBackendDomainReboot(be, hvm, VXL_REQUEST_ACPI),
+              VIR_ERR_OPERATION_UNSUPPORTED, "only through its PV control node");
+    CHECK_ERR(vxlBackendDomainShutdown(be, 4242, VXL_REQUEST_ACPI), VIR_ERR_NO_DOMAIN, NULL);
+    testPump(100);
+    CHECK(testEvents->len == 0, "a refused request reached a guest");
+
+    CHECK_OK(vxlBackendDomainShutdown(be, hvm, VXL_REQUEST_ACPI));
+    CHECK_OK(vxlBackendDomainShutdown(be, pv, VXL_REQUEST_PARAVIRT | VXL_REQUEST_ACPI));
+    CHECK_OK(vxlBackendDomainReboot(be, pvh, VXL_REQUEST_PARAVIRT | VXL_REQUEST_ACPI));
+    CHECK(testWaitEvents(3, 5000), "only %u events", testEvents->len);
+    CHECK((ev = testFindEvent(hvm)) && ev->reason == VXL_SHUTDOWN_POWEROFF, "hvm");
+    CHECK((ev = testFindEvent(pv)) && ev->reason == VXL_SHUTDOWN_POWEROFF, "pv");
+    CHECK((ev = testFindEvent(pvh)) && ev->reason == VXL_SHUTDOWN_REBOOT, "pvh");
     g_clear_pointer(&be, testClose);
     return 0;
 }
@@ -1173,7 +1209,7 @@ testDestroy(void)
     CHECK(testWaitEvents(1, 5000), "c never crashed");
     g_array_set_size(testEvents, 0);
 
-    CHECK_OK(vxlBackendDomainShutdown(be, a));
+    CHECK_OK(vxlBackendDomainShutdown(be, a, 0));
     CHECK_OK(vxlBackendDomainDestroy(be, a));     /* running, request pending */
     CHECK_OK(vxlBackendDomainDestroy(be, b));     /* paused */
     CHECK_OK(vxlBackendDomainDestroy(be, c));     /* crashed */
@@ -1381,8 +1417,8 @@ testPersistence(void)
     CHECK_OK(testCreate(be, "ignores", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, &ignore, false, &ig));
     CHECK_OK(testCreate(be, "asked", LIBXL_DOMAIN_TYPE_PV, 64 * MiB, 1, &pendingReq, false, &pr));
     CHECK(testWaitEvents(1, 5000), "stopped never stopped");
-    CHECK_OK(vxlBackendDomainShutdown(be, ig));
-    CHECK_OK(vxlBackendDomainShutdown(be, pr));
+    CHECK_OK(vxlBackendDomainShutdown(be, ig, 0));
+    CHECK_OK(vxlBackendDomainShutdown(be, pr, 0));
     CHECK_OK(vxlBackendDomainSetMemory(be, p, 200 * MiB));
     testPump(100);
     CHECK(virFileExists(state), "no state file");
@@ -1431,7 +1467,7 @@ testPersistence(void)
 
     CHECK_OK(testInfo(be, ig, &info));
     CHECK(testIsRunning(info.state), "ignoring guest");
-    CHECK_OK(vxlBackendDomainShutdown(be, ig));   /* still pending: accepted */
+    CHECK_OK(vxlBackendDomainShutdown(be, ig, 0));   /* still pending: accepted */
     CHECK_OK(testInfo(be, p, &info));
     CHECK(info.state == VXL_DOMSTATE_PAUSED && info.currentKiB == 200 * MiB, "paused");
 
@@ -1476,6 +1512,7 @@ static const struct {
     { "close-during-create", testCloseDuringCreate },
     { "pause", testPause },
     { "shutdown-policies", testShutdownPolicies },
+    { "request-modes", testRequestModes },
     { "scripts", testScripts },
     { "destroy", testDestroy },
     { "cpu-time", testCpuTime },

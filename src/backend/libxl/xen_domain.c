@@ -6,10 +6,12 @@
  * VIR_ERR_* code (backend.h's table): Xen itself would often accept
  * them silently (pausing twice) or fail with a bare ERROR_FAIL.
  *
- * Long operations (create, destroy, shutdown, core dump ...) run as
- * libxl asynchronous operations completing on libvirt's event loop
+ * Long operations (create, destroy, core dump ...) run as libxl
+ * asynchronous operations completing on libvirt's event loop
  * (vxlXenAoWait); the calling worker thread waits, as the backend
- * contract allows, and the event loop never does.
+ * contract allows, and the event loop never does. A shutdown or reboot
+ * request does not wait for the guest's acknowledgement: that is left
+ * to complete on the loop (vxlXenDetachedHow).
  *
  * dom0 is never a domain of this backend: domid 0 is VIR_ERR_NO_DOMAIN.
  */
@@ -329,60 +331,84 @@ vxlXenDomainDestroy(vxlBackend *be, uint32_t domid)
 }
 
 /*
- * Ask the guest: through its PV control node when it has PV drivers;
- * an HVM guest without them gets the ACPI power button, which is what a
- * guest OS without PV drivers understands.
+ * Ask the guest, the ways @modes allows (vxlBackendRequestPlan): through
+ * its PV control node when it has PV drivers; an HVM guest without them
+ * gets the ACPI power button, which is what a guest OS without PV
+ * drivers understands. No ACPI fallback for a reboot: a reset trigger
+ * restarts the guest in place, without the shutdown event the driver's
+ * on_reboot needs.
+ *
+ * libxl writes the control node before its call returns; the guest's
+ * acknowledgement is a detached operation (xen_event.c), so a paused
+ * guest or one still booting does not hold the caller for libxl's
+ * 60 s: it acts on the request when it runs.
  */
-int
-vxlXenDomainShutdown(vxlBackend *be, uint32_t domid)
+static int
+vxlXenDomainRequest(vxlBackend *be, uint32_t domid, bool reboot,
+                    unsigned int modes)
 {
     vxlXen *xen = vxlXenGet(be);
     g_auto(vxlXenDom) dom = { 0 };
+    const char *verb = reboot ? _("reboot") : _("shut down");
+    g_autofree char *what = NULL;
+    const libxl_asyncop_how *how;
+    bool pv;
+    bool acpi;
     vxlXenAo ao;
-    int rc;
+    int rc = ERROR_NOPARAVIRT;
 
     if (vxlXenLookup(xen, domid, &dom) < 0 ||
-        vxlXenCheckAlive(&dom, _("shut down")) < 0)
+        vxlXenCheckAlive(&dom, verb) < 0 ||
+        vxlBackendRequestPlan(dom.name, domid, dom.info.domain_type, reboot,
+                              modes, &pv, &acpi) < 0)
         return -1;
-    vxlXenLogResetLastError();
-    rc = vxlXenAoWait(&ao, libxl_domain_shutdown(xen->ctx, domid,
-                                                 vxlXenAoInit(&ao)));
-    if (rc == ERROR_NOPARAVIRT &&
-        dom.info.domain_type == LIBXL_DOMAIN_TYPE_HVM) {
-        VIR_DEBUG("domain %u has no PV drivers: pressing its power button", domid);
+
+    if (pv) {
+        what = g_strdup_printf("guest acknowledgement of the %s request",
+                               reboot ? "reboot" : "poweroff");
+        if (!(how = vxlXenDetachedHow(xen, domid, what))) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("cannot %s domain '%s' (id %u): the driver is shutting down"),
+                           verb, dom.name, domid);
+            return -1;
+        }
+        vxlXenLogResetLastError();
+        rc = reboot ? libxl_domain_reboot(xen->ctx, domid, how) :
+                      libxl_domain_shutdown(xen->ctx, domid, how);
+        vxlXenDetachedStarted(xen, how, rc);
+        if (rc == 0)
+            return 0;
+    }
+    if (rc == ERROR_NOPARAVIRT && acpi) {
+        VIR_DEBUG("domain %u %s: pressing its power button", domid,
+                  pv ? "has no PV drivers" : "is asked by ACPI only");
         vxlXenLogResetLastError();
         rc = vxlXenAoWait(&ao, libxl_send_trigger(xen->ctx, domid,
                                                   LIBXL_TRIGGER_POWER, 0,
                                                   vxlXenAoInit(&ao)));
+        if (rc == 0)
+            return 0;
     }
-    if (rc != 0) {
-        vxlXenReportDomError(rc, _("shut down"), &dom);
+    if (rc == ERROR_NOPARAVIRT) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot %s domain '%s' (id %u) through its PV control node: the guest has no PV drivers running"),
+                       verb, dom.name, domid);
         return -1;
     }
-    return 0;
+    vxlXenReportDomError(rc, verb, &dom);
+    return -1;
 }
 
 int
-vxlXenDomainReboot(vxlBackend *be, uint32_t domid)
+vxlXenDomainShutdown(vxlBackend *be, uint32_t domid, unsigned int modes)
 {
-    vxlXen *xen = vxlXenGet(be);
-    g_auto(vxlXenDom) dom = { 0 };
-    vxlXenAo ao;
-    int rc;
+    return vxlXenDomainRequest(be, domid, false, modes);
+}
 
-    if (vxlXenLookup(xen, domid, &dom) < 0 ||
-        vxlXenCheckAlive(&dom, _("reboot")) < 0)
-        return -1;
-    vxlXenLogResetLastError();
-    rc = vxlXenAoWait(&ao, libxl_domain_reboot(xen->ctx, domid,
-                                               vxlXenAoInit(&ao)));
-    if (rc != 0) {
-        /* No ACPI fallback: a reset trigger restarts the guest in place,
-         * without the shutdown event the driver's on_reboot needs. */
-        vxlXenReportDomError(rc, _("reboot"), &dom);
-        return -1;
-    }
-    return 0;
+int
+vxlXenDomainReboot(vxlBackend *be, uint32_t domid, unsigned int modes)
+{
+    return vxlXenDomainRequest(be, domid, true, modes);
 }
 
 static int

@@ -16,6 +16,9 @@
  * destroys itself is unwatched first, so its death is not reported as
  * "destroyed outside this driver".
  *
+ * Operations nobody waits for (the guest's acknowledgement of a shutdown
+ * request) complete on the loop too, and are aborted at close.
+ *
  * Child processes (hotplug scripts, device models) are reaped by libxl's
  * own SIGCHLD handler, but only its own children
  * (libxl_sigchld_owner_libxl_always_selective_reap): libvirtd reaps its
@@ -265,6 +268,154 @@ vxlXenAoWait(vxlXenAo *ao, int rc)
     return rc;
 }
 
+/* ----- operations nobody waits for ------------------------------------- */
+
+/*
+ * libxl_domain_shutdown() and _reboot() write the request into the
+ * guest's control node, then wait, up to 60 s, for the guest to clear it
+ * as its acknowledgement. A paused guest, or one whose kernel has not
+ * set up its xenstore watch yet, clears it only once it runs; waiting
+ * for that would hold the domain's job and fail after a minute with
+ * "timedout", although the request stays in xenstore and the guest
+ * acts on it when it runs. So the wait is left to libxl, on libvirt's
+ * event loop: the API call returns once the request is written, and the
+ * completion only says in the log how it ended.
+ *
+ * One vxlXenDetached lives in xen->detached from vxlXenDetachedHow()
+ * until its completion callback takes it out and frees it (or
+ * vxlXenDetachedStarted(), when the call failed and no callback comes).
+ */
+typedef struct {
+    vxlXen *xen;
+    uint32_t domid;
+    char *what;
+    libxl_asyncop_how how;
+} vxlXenDetached;
+
+static void
+vxlXenDetachedFree(vxlXenDetached *op)
+{
+    g_free(op->what);
+    g_free(op);
+}
+
+/* On libvirt's loop thread; on the initiating thread when the operation
+ * completed at once; on the closing thread inside libxl_ao_abort(). */
+static void
+vxlXenDetachedDone(libxl_ctx *ctx, int rc, void *opaque)
+{
+    vxlXenDetached *op = opaque;
+    vxlXen *xen = op->xen;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&xen->lock) {
+        g_hash_table_remove(xen->detached, op);
+    }
+    if (rc == 0) {
+        VIR_DEBUG("%s of domain %u: done", op->what, op->domid);
+    } else if (rc == ERROR_TIMEDOUT) {
+        VIR_WARN("%s of domain %u: none within libxl's time limit; the request stays pending for the guest to act on when it runs",
+                 op->what, op->domid);
+    } else if (rc == ERROR_ABORTED) {
+        VIR_DEBUG("%s of domain %u: no longer awaited (closing); the request stays pending for the guest",
+                  op->what, op->domid);
+    } else {
+        VIR_WARN("%s of domain %u failed: %s", op->what, op->domid,
+                 NULLSTR(libxl_error_to_string(rc)));
+    }
+    vxlXenDetachedFree(op);
+}
+
+const libxl_asyncop_how *
+vxlXenDetachedHow(vxlXen *xen, uint32_t domid, const char *what)
+{
+    vxlXenDetached *op = g_new0(vxlXenDetached, 1);
+
+    op->xen = xen;
+    op->domid = domid;
+    op->what = g_strdup(what);
+    op->how.callback = vxlXenDetachedDone;
+    op->how.u.for_callback = op;
+    VIR_WITH_MUTEX_LOCK_GUARD(&xen->lock) {
+        if (!xen->closing) {
+            g_hash_table_add(xen->detached, op);
+            return &op->how;
+        }
+    }
+    vxlXenDetachedFree(op);
+    return NULL;
+}
+
+/*
+ * @rc is what the initiating libxl call returned. Zero: the operation is
+ * libxl's now, and may already have completed and freed itself, so @how
+ * is not touched. Non-zero: it never started and no callback will come.
+ */
+void
+vxlXenDetachedStarted(vxlXen *xen, const libxl_asyncop_how *how, int rc)
+{
+    vxlXenDetached *op = how->u.for_callback;
+
+    if (rc == 0)
+        return;
+    VIR_WITH_MUTEX_LOCK_GUARD(&xen->lock) {
+        g_hash_table_remove(xen->detached, op);
+    }
+    vxlXenDetachedFree(op);
+}
+
+/*
+ * At close (xen->closing set, so no new ones start): libxl_ctx_free()
+ * asserts that no operation is in flight. libxl_ao_abort() cuts a
+ * pending acknowledgement short: libxl stops waiting (the request stays
+ * in xenstore) and completes it with ERROR_ABORTED before returning, on
+ * this thread. One completing on the loop thread meanwhile is waited
+ * for, briefly. Copies of the ao_hows are aborted, since an operation
+ * may complete and free itself while we look; libxl matches them by
+ * callback and opaque pointer, and a freed one is simply not found.
+ * Returns false if some are still in flight: the ctx must then not be
+ * freed.
+ */
+static bool
+vxlXenDetachedAbortAll(vxlXen *xen)
+{
+    g_autofree libxl_asyncop_how *hows = NULL;
+    long long deadline;
+    guint n = 0;
+    guint i;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&xen->lock) {
+        GHashTableIter it;
+        vxlXenDetached *op;
+
+        hows = g_new0(libxl_asyncop_how, g_hash_table_size(xen->detached) + 1);
+        g_hash_table_iter_init(&it, xen->detached);
+        while (g_hash_table_iter_next(&it, (gpointer *)&op, NULL))
+            hows[n++] = op->how;
+    }
+    for (i = 0; i < n; i++) {
+        int rc = libxl_ao_abort(xen->ctx, &hows[i]);
+
+        VIR_DEBUG("aborting a pending operation at close: %s",
+                  rc == 0 ? "aborted" : NULLSTR(libxl_error_to_string(rc)));
+    }
+
+    deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    for (;;) {
+        guint left = 0;
+
+        VIR_WITH_MUTEX_LOCK_GUARD(&xen->lock) {
+            left = g_hash_table_size(xen->detached);
+        }
+        if (left == 0)
+            return true;
+        if (g_get_monotonic_time() > deadline) {
+            VIR_WARN("%u libxl operations still in flight at close", left);
+            return false;
+        }
+        g_usleep(10 * 1000);
+    }
+}
+
 /* ----- domain events --------------------------------------------------- */
 
 int
@@ -379,6 +530,7 @@ int
 vxlXenEventsInit(vxlXen *xen)
 {
     xen->deathWatches = g_hash_table_new(g_direct_hash, g_direct_equal);
+    xen->detached = g_hash_table_new(g_direct_hash, g_direct_equal);
     xen->timers = g_hash_table_new_full(g_direct_hash, g_direct_equal,
                                         vxlXenTimerFree, NULL);
     libxl_osevent_register_hooks(xen->ctx, &vxlXenOseventHooks, xen);
@@ -388,24 +540,32 @@ vxlXenEventsInit(vxlXen *xen)
 }
 
 /*
- * Before libxl_ctx_free(): stop watching domains (they keep running) and
- * cancel our timers; libxl deregisters its fds itself in ctx_free.
+ * Before libxl_ctx_free(): abort the operations nobody waits for, stop
+ * watching domains (they keep running); vxlXenEventsFree() cancels our
+ * timers after it, and libxl deregisters its fds itself in ctx_free.
+ * Returns false when an operation is still in flight, which
+ * libxl_ctx_free() would assert on: the caller then leaks the ctx.
  */
-void
+bool
 vxlXenEventsClose(vxlXen *xen)
 {
     g_autofree gpointer *keys = NULL;
     guint n = 0;
     guint i;
+    bool idle;
 
     if (!xen->deathWatches)
-        return;
+        return true;
     VIR_WITH_MUTEX_LOCK_GUARD(&xen->lock) {
         xen->closing = true;
+    }
+    idle = vxlXenDetachedAbortAll(xen);
+    VIR_WITH_MUTEX_LOCK_GUARD(&xen->lock) {
         keys = g_hash_table_get_keys_as_array(xen->deathWatches, &n);
     }
     for (i = 0; i < n; i++)
         vxlXenUnwatchDeath(xen, GPOINTER_TO_UINT(keys[i]));
+    return idle;
 }
 
 /* After libxl_ctx_free(): nothing can fire into libxl any more. */
@@ -429,4 +589,5 @@ vxlXenEventsFree(vxlXen *xen)
     }
     g_clear_pointer(&xen->timers, g_hash_table_unref);
     g_clear_pointer(&xen->deathWatches, g_hash_table_unref);
+    g_clear_pointer(&xen->detached, g_hash_table_unref);
 }

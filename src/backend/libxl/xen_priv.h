@@ -29,6 +29,7 @@ typedef struct _vxlXen {
     virMutex lock;
     GHashTable *deathWatches;       /* lock: domid -> libxl_evgen_domain_death */
     GHashTable *timers;             /* lock: live vxlXenTimer, by pointer */
+    GHashTable *detached;           /* lock: vxlXenDetached in flight, by pointer */
     bool closing;                   /* lock: close has begun */
 
     virMutex balloonLock;           /* one start at a time checks/frees memory */
@@ -47,7 +48,7 @@ int vxlXenErrorCode(int rc);
 
 /* xen_event.c */
 int vxlXenEventsInit(vxlXen *xen);
-void vxlXenEventsClose(vxlXen *xen);
+bool vxlXenEventsClose(vxlXen *xen);
 void vxlXenEventsFree(vxlXen *xen);
 int vxlXenWatchDeath(vxlXen *xen, uint32_t domid);
 void vxlXenUnwatchDeath(vxlXen *xen, uint32_t domid);
@@ -64,6 +65,17 @@ typedef struct _vxlXenAo {
 
 const libxl_asyncop_how *vxlXenAoInit(vxlXenAo *ao);
 int vxlXenAoWait(vxlXenAo *ao, int rc);
+
+/* An asynchronous libxl operation nobody waits for: the guest's
+ * acknowledgement of a shutdown or reboot request, which may take as
+ * long as the guest likes (forever, while it is paused). Its completion
+ * is only logged. vxlXenDetachedHow() gives the ao_how for the libxl
+ * call (NULL once close has begun: do not start it then), whose return
+ * goes to vxlXenDetachedStarted(). Close aborts those still in flight,
+ * since libxl_ctx_free() must not find any. @what names it in the log. */
+const libxl_asyncop_how *vxlXenDetachedHow(vxlXen *xen, uint32_t domid,
+                                           const char *what);
+void vxlXenDetachedStarted(vxlXen *xen, const libxl_asyncop_how *how, int rc);
 
 /* xen_cpu.c: the host CPU for vxlHostFacts. What dom0's /proc/cpuinfo
  * says of the first CPU (x86; family 0 = unknown). */
@@ -93,8 +105,8 @@ int vxlXenDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
                        const vxlGuestScript *script, bool paused,
                        uint32_t *domid);
 int vxlXenDomainDestroy(vxlBackend *be, uint32_t domid);
-int vxlXenDomainShutdown(vxlBackend *be, uint32_t domid);
-int vxlXenDomainReboot(vxlBackend *be, uint32_t domid);
+int vxlXenDomainShutdown(vxlBackend *be, uint32_t domid, unsigned int modes);
+int vxlXenDomainReboot(vxlBackend *be, uint32_t domid, unsigned int modes);
 int vxlXenDomainPause(vxlBackend *be, uint32_t domid);
 int vxlXenDomainUnpause(vxlBackend *be, uint32_t domid);
 int vxlXenDomainRename(vxlBackend *be, uint32_t domid, const char *name,

@@ -512,7 +512,8 @@ vxlSimDomainDestroy(vxlBackend *be, uint32_t domid)
  * while one is pending changes nothing: the guest is already on its way.
  */
 static int
-vxlSimDomainRequest(vxlBackend *be, uint32_t domid, vxlSimRequest req)
+vxlSimDomainRequest(vxlBackend *be, uint32_t domid, vxlSimRequest req,
+                    unsigned int modes)
 {
     vxlSim *sim = vxlSimGet(be);
     g_auto(vxlSimSnapshot) snap = { 0 };
@@ -520,11 +521,19 @@ vxlSimDomainRequest(vxlBackend *be, uint32_t domid, vxlSimRequest req)
     VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
         long long now = g_get_monotonic_time();
         vxlSimDomain *dom;
+        bool pv;
+        bool acpi;
 
         vxlSimCatchUp(sim, now);
         if (!(dom = vxlSimLookup(sim, domid)) ||
             vxlSimCheckAlive(dom, req == VXL_SIM_REQUEST_REBOOT ?
                              _("reboot") : _("shut down")) < 0)
+            return -1;
+        /* Simulated guests always run PV drivers, so whichever way is
+         * allowed reaches them, and they answer it alike. */
+        if (vxlBackendRequestPlan(dom->name, domid, dom->type,
+                                  req == VXL_SIM_REQUEST_REBOOT, modes,
+                                  &pv, &acpi) < 0)
             return -1;
         if (dom->request != VXL_SIM_REQUEST_NONE) {
             VIR_DEBUG("domain %u already has a %s request pending",
@@ -562,15 +571,15 @@ vxlSimDomainRequest(vxlBackend *be, uint32_t domid, vxlSimRequest req)
 }
 
 static int
-vxlSimDomainShutdown(vxlBackend *be, uint32_t domid)
+vxlSimDomainShutdown(vxlBackend *be, uint32_t domid, unsigned int modes)
 {
-    return vxlSimDomainRequest(be, domid, VXL_SIM_REQUEST_POWEROFF);
+    return vxlSimDomainRequest(be, domid, VXL_SIM_REQUEST_POWEROFF, modes);
 }
 
 static int
-vxlSimDomainReboot(vxlBackend *be, uint32_t domid)
+vxlSimDomainReboot(vxlBackend *be, uint32_t domid, unsigned int modes)
 {
-    return vxlSimDomainRequest(be, domid, VXL_SIM_REQUEST_REBOOT);
+    return vxlSimDomainRequest(be, domid, VXL_SIM_REQUEST_REBOOT, modes);
 }
 
 /* Pause and unpause: the guest's clock stops and starts with it, so
