@@ -19,6 +19,7 @@ Output lines for scripts/e2e-run (see also e2e_lib):
   E2E DIFF <text>                                driver differences
   E2E SUMMARY: <n> passed, <m> failed, <k> skipped
 """
+import os
 import sys
 import threading
 import time
@@ -35,7 +36,7 @@ import e2e_requests
 from e2e_lib import (DEBIAN, OURS, URI, Daemon, Events, check, console_count,
                      counts, event_loop, fresh_id, guest_xml, say, sh,
                      start_and_time, state_of, wait_for, xl_crash, xl_domains,
-                     xl_info, BANNER, CONSOLE_DIR)
+                     xl_info, ASAN_LIB, BANNER, CONSOLE_DIR, asan_report)
 
 XL_CFG = """name = "{name}"
 type = "pv"
@@ -321,6 +322,12 @@ def main():
 
 def finish(daemon):
     daemon.stop()
+    # a crash of libvirtd (or a client) is in the kernel log only
+    for line in sh("dmesg | grep -E 'segfault|general protection' || true").stdout.splitlines():
+        say("E2E INFO kernel: %s" % line)
+    if os.path.exists(ASAN_LIB):
+        n = asan_report()
+        check("asan-clean", n == 0, "%d AddressSanitizer report(s), see E2E ASAN lines" % n)
     if counts["failed"]:
         sh("grep -E 'error|virtxl' /var/log/libvirt/libvirtd.log | tail -40 >&2")
         print(sh("grep -iE ' error ' /var/log/libvirt/libvirtd.log | tail -30").stdout)
