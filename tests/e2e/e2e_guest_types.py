@@ -151,6 +151,10 @@ def read(path):
 # The guest's own boot, from SeaBIOS to init's banner: waited for only
 # with kernel argument e2e_hvm_boot (scripts/e2e-run e2e_hvm_boot).
 FULL_BOOT = "e2e_hvm_boot" in read("/proc/cmdline").split()
+# Any HVM start at all only on request (e2e_hvm, or e2e_hvm_boot): after
+# one, libvirtd segfaults in glib's event loop a minute or so later
+# (docs/real-xen.md), which would fail every later scenario.
+HVM_WANTED = FULL_BOOT or "e2e_hvm" in read("/proc/cmdline").split()
 HVM_BOOT_WAIT = 600
 _last_said = [0.0]
 
@@ -330,6 +334,12 @@ def hvm(conn, events, info):
         reason = ("Xen has HVM support (AMD SVM as QEMU's TCG emulates it, "
                   "which PVH uses too) but dom0 lacks what full HVM guests "
                   "need: %s" % ", ".join(missing)) if missing else None
+    if reason is None and not HVM_WANTED:
+        skip("hvm-guest", "HVM guests start here (hvmloader, SeaBIOS, "
+             "device model, direct kernel boot), but libvirtd segfaults in "
+             "glib's event loop a minute or so after one ran, so only kernel "
+             "argument e2e_hvm or e2e_hvm_boot starts one (docs/real-xen.md)")
+        return
     if reason is None:
         try:
             hvm_boot(conn, events, info, name)
