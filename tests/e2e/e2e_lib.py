@@ -195,7 +195,10 @@ class Daemon:
         ok = wait_for(lambda: os.path.exists(SOCK) or
                       self.proc.poll() is not None, 60)
         if self.proc.poll() is not None or not ok:
-            sh("tail -20 /var/log/libvirt/libvirtd.log /var/log/libvirt/libvirtd.stderr")
+            # why, for whoever reads the console (exit status, errors)
+            say("E2E INFO libvirtd exited %s; %s" % (self.proc.poll(), sh(
+                "grep -E ' error ' /var/log/libvirt/libvirtd.log | tail -8; "
+                "tail -8 /var/log/libvirt/libvirtd.stderr").stdout))
             return False
         # the socket appears before the drivers finish initialising
         return wait_for(self._answers, 60, 0.5)

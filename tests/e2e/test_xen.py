@@ -240,7 +240,7 @@ def main():
     for name, step in (
             ("capabilities", lambda: check_capabilities(conn, info)),
             ("host-facts", lambda: check_host_facts.run(conn, check)),
-            ("hvm", lambda: e2e_guest_types.hvm(conn, info))):
+            ("hvm", lambda: e2e_guest_types.hvm(conn, events, info))):
         try:
             step()
         except Exception as e:
