@@ -27,6 +27,7 @@
 #include "translate_cpu_names.h"
 #include "virbitmap.h"
 #include "virerror.h"
+#include "virstring.h"
 #include "virfile.h"
 #include "numa_conf.h"
 #include "cpu_conf.h"
@@ -208,6 +209,20 @@ vxlNativeParseVnuma(vxlNativeReader *r, vxlNativeXML *x)
                 vxlNativeError(r, "vnuma", _("node %d: vdistances= has %u values for %d nodes"),
                                i, g_strv_length(d), n);
                 goto cleanup;
+            }
+            /* libvirt's <distances> take 10 to the node itself and 11-255
+             * to another, and libvirt 9.0's parser writes out of bounds
+             * on some values outside that (found by fuzz-xlcfg): check
+             * before it sees them. xl takes any number. */
+            for (j = 0; j < n; j++) {
+                unsigned int v;
+
+                if (virStrToLong_uip(d[j], NULL, 10, &v) < 0 ||
+                    (i == j ? v != 10 : (v < 11 || v > 255))) {
+                    vxlNativeError(r, "vnuma", _("node %d: vdistances= value '%s' to node %d cannot be said in domain XML: libvirt takes 10 from a node to itself and 11 to 255 to another"),
+                                   i, d[j], j);
+                    goto cleanup;
+                }
             }
             virBufferAddLit(&x->cpu, ">\n    <distances>\n");
             for (j = 0; j < n; j++)
