@@ -230,6 +230,16 @@ vxlHostdevIs(const virDomainHostdevDef *hostdev, int type)
 }
 
 
+static int
+vxlUsbctrlCompare(const void *a, const void *b)
+{
+    const libxl_device_usbctrl *x = a;
+    const libxl_device_usbctrl *y = b;
+
+    return (x->devid > y->devid) - (x->devid < y->devid);
+}
+
+
 int
 vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
 {
@@ -301,6 +311,13 @@ vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
         if (cont->opts.usbopts.ports > 0)
             xctrl->ports = cont->opts.usbopts.ports;
     }
+    /* By controller index: libvirt keeps its controllers in the order it
+     * read them until the definition is formatted and read again, when
+     * they come back sorted, so the same domain must not give a different
+     * list (found by fuzz-translate). */
+    if (dcfg->num_usbctrls > 1)
+        qsort(dcfg->usbctrls, dcfg->num_usbctrls, sizeof(*dcfg->usbctrls),
+              vxlUsbctrlCompare);
     vxlHostdevPVE820(def, dcfg);
     return 0;
 }
