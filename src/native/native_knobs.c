@@ -228,17 +228,12 @@ vxlNativeFormatCpusSoft(virBuffer *buf, const virDomainDef *def, const vxlXMLNSD
 {
     g_autoptr(GPtrArray) sets = g_ptr_array_new_with_free_func(g_free);
     virBitmap *all = NULL;
-    size_t n = 0;
+    size_t n;
     size_t i, j;
 
     if (ns->ncpusSoft == 0)
         return;
-    for (i = 0; i < ns->ncpusSoft; i++) {
-        if (ns->cpusSoft[i].vcpu < 0)
-            all = ns->cpusSoft[i].cpuset;
-        else
-            n = MAX(n, ns->cpusSoft[i].vcpu + 1);
-    }
+    n = vxlXMLNSCpusSoftSpan(ns, &all);
     if (n == 0) {
         g_autofree char *set = virBitmapFormat(all);
 

@@ -189,3 +189,7 @@ bool vxlXMLNSKnobValueValid(const vxlXMLNSKnobInfo *knob, long long value);
 /* libxl_domain_config as JSON, the way xl and libxl print it; needs no
  * libxl_ctx. Returns NULL with an error reported on failure. */
 char *vxlTranslateConfigToJSON(libxl_domain_config *dcfg);
+
+/* <virtxl:cpus_soft>: the catch-all set (NULL if none) into @all, and
+ * one more than the highest vCPU named on its own (0 if none). */
+size_t vxlXMLNSCpusSoftSpan(const vxlXMLNSDef *ns, virBitmap **all);

@@ -890,6 +890,23 @@ vxlValidateXMLNS(const virDomainDef *def)
 }
 
 
+size_t
+vxlXMLNSCpusSoftSpan(const vxlXMLNSDef *ns, virBitmap **all)
+{
+    size_t n = 0;
+    size_t i;
+
+    *all = NULL;
+    for (i = 0; i < ns->ncpusSoft; i++) {
+        if (ns->cpusSoft[i].vcpu < 0)
+            *all = ns->cpusSoft[i].cpuset;
+        else
+            n = MAX(n, ns->cpusSoft[i].vcpu + 1);
+    }
+    return n;
+}
+
+
 /* As xl builds cpus_soft=: a "list" for every vCPU, or one map per vCPU
  * up to the last named. */
 static void
@@ -897,17 +914,12 @@ vxlTranslateXMLNSCpusSoft(const virDomainDef *def, const vxlXMLNSDef *ns,
                           libxl_domain_build_info *b_info)
 {
     virBitmap *all = NULL;
-    size_t n = 0;
+    size_t n;
     size_t i, j;
 
     if (ns->ncpusSoft == 0)
         return;
-    for (i = 0; i < ns->ncpusSoft; i++) {
-        if (ns->cpusSoft[i].vcpu < 0)
-            all = ns->cpusSoft[i].cpuset;
-        else
-            n = MAX(n, ns->cpusSoft[i].vcpu + 1);
-    }
+    n = vxlXMLNSCpusSoftSpan(ns, &all);
     if (all)
         n = def->maxvcpus;
     b_info->vcpu_soft_affinity = g_new0(libxl_bitmap, n);

@@ -82,6 +82,18 @@ def tsc_arg(info):
     return "tsc_early_khz=%d" % khz if khz else ""
 
 
+def check_shut_off(check_name, dom, name, events):
+    """After a shutdown request: shut off for libvirt, its stopped
+    event with reason shutdown, and gone from xl list."""
+    check(check_name,
+          wait_for(lambda: state_of(dom) == libvirt.VIR_DOMAIN_SHUTOFF, 90) and
+          events.wait(name, libvirt.VIR_DOMAIN_EVENT_STOPPED,
+                      libvirt.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN) and
+          wait_for(lambda: name not in xl_domains(), 30),
+          "state %s, xl %s, events %s" % (dom.state(), xl_domains().get(name),
+                                          events.names(name)))
+
+
 def pvh(conn, events, info):
     name = "e2e-pvh"
     # A PVH kernel first calibrates the TSC against the PIT, which a PVH
@@ -108,13 +120,7 @@ def pvh(conn, events, info):
           "banner %r" % line)
 
     dom.shutdown()
-    check("pvh-shutdown",
-          wait_for(lambda: state_of(dom) == libvirt.VIR_DOMAIN_SHUTOFF, 90) and
-          events.wait(name, libvirt.VIR_DOMAIN_EVENT_STOPPED,
-                      libvirt.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN) and
-          wait_for(lambda: name not in xl_domains(), 30),
-          "state %s, xl %s, events %s" % (dom.state(), xl_domains().get(name),
-                                          events.names(name)))
+    check_shut_off("pvh-shutdown", dom, name, events)
 
     # Started paused and destroyed before its kernel runs. (A second
     # PVH boot under TCG would cost half a minute and prove nothing new.
@@ -280,13 +286,7 @@ def hvm_boot(conn, events, info, name):
     # powers the guest off through ACPI.
     t0 = time.monotonic()
     dom.shutdown()
-    check("hvm-shutdown",
-          wait_for(lambda: state_of(dom) == libvirt.VIR_DOMAIN_SHUTOFF, 90) and
-          events.wait(name, libvirt.VIR_DOMAIN_EVENT_STOPPED,
-                      libvirt.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN) and
-          wait_for(lambda: name not in xl_domains(), 30),
-          "state %s, xl %s, events %s" % (dom.state(), xl_domains().get(name),
-                                          events.names(name)))
+    check_shut_off("hvm-shutdown", dom, name, events)
     say("E2E FIGURE HVM shutdown request to shut off: %.1fs"
         % (time.monotonic() - t0))
     check("hvm-device-model-gone",
