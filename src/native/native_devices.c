@@ -760,12 +760,12 @@ vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
         vxlNativeGetLong(r, "videoram", &videoram) < 0)
         return -1;
 
-    if (nographic) {
-        /* xl: no graphics at all, whatever else is set. */
-        if ((d.vnc && vxlNativeHas(r, "vnc")) || d.sdl || spice)
-            vxlNativeWarn(r, "nographic", "%s", _("disables vnc=, sdl= and spice=, as with xl"));
-        return 0;
-    }
+    /* xl passes nographic on to libxl, which gives qemu -nographic only
+     * when neither VNC nor SDL is on, after -nodefaults and -display
+     * none: it turns nothing off, and VNC stays libxl's default. */
+    if (nographic && (d.vnc || d.sdl))
+        vxlNativeWarn(r, "nographic", "%s",
+                      _("does not turn off the VNC or SDL display that xl still starts; use vnc=0 and sdl=0"));
     if (d.vncdisplay >= 0 && d.vncunused && d.vnc)
         vxlNativeWarn(r, "vncdisplay", _("%ld with vncunused=1 is only a starting point; the port is chosen automatically"),
                       d.vncdisplay);
@@ -773,6 +773,9 @@ vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
     if (spice && vxlNativeParseSpice(r, buf) < 0)
         return -1;
 
+    /* libxl gives every HVM guest a card, Cirrus unless vga= (or the
+     * older stdvga=) names another: the XML lists it, as libvirt's
+     * parser would add one only for a guest with a display. */
     if (vga) {
         if (STREQ(vga, "stdvga"))
             model = "vga";
@@ -782,17 +785,22 @@ vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
             vxlNativeError(r, "vga", _("'%s' is not a video card; use stdvga, cirrus, qxl or none"), vga);
             return -1;
         }
-    } else if (stdvga) {
-        model = "vga";
+    } else {
+        model = stdvga ? "vga" : "cirrus";
     }
-    if (model || videoram > 0) {
-        if (!model)
-            model = "cirrus";
-        virBufferAsprintf(buf, "<video>\n  <model type='%s'", model);
-        if (videoram > 0)
-            virBufferAsprintf(buf, " vram='%ld'", videoram * 1024);
+    if (videoram > 0 && STREQ(model, "none"))
+        vxlNativeWarn(r, "videoram", "%s", _("dropped: there is no card with vga=\"none\""));
+    /* No card and no display is a domain without <video>; with a
+     * display, libvirt would add its own card unless told 'none'. */
+    if (STREQ(model, "none") && !d.vnc && !d.sdl && !spice)
+        return 0;
+    virBufferAsprintf(buf, "<video>\n  <model type='%s'", model);
+    if (videoram > 0 && STRNEQ(model, "none"))
+        virBufferAsprintf(buf, " vram='%ld'", videoram * 1024);
+    if (STREQ(model, "none"))
+        virBufferAddLit(buf, "/>\n</video>\n");
+    else
         virBufferAddLit(buf, " heads='1' primary='yes'/>\n</video>\n");
-    }
     return 0;
 }
 

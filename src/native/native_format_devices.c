@@ -465,11 +465,13 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
         g_ptr_array_add(vfbs, g_steal_pointer(&joined));
         vxlNativeFormatList(buf, "vfb", vfbs);
     }
-    /* libxl's default for an HVM guest is a VNC display. */
-    if (hvm && def->ngraphics == 0 && def->nvideos == 0)
-        virBufferAddLit(buf, "nographic = 1\n");
-    else if (hvm && !vnc)
+    /* libxl's default for an HVM guest is a VNC display and a Cirrus
+     * card; without <video> there is no card, for which xl also wants
+     * nographic (as libvirt's own Xen driver sets it). */
+    if (hvm && !vnc)
         virBufferAddLit(buf, "vnc = 0\n");
+    if (hvm && def->nvideos == 0)
+        virBufferAddLit(buf, "vga = \"none\"\nnographic = 1\n");
 
     for (i = 0; i < def->nvideos; i++) {
         const virDomainVideoDef *v = def->videos[i];
@@ -500,10 +502,9 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
         }
         if (!hvm)
             return vxlNativeFormatRefuse("an emulated <video> for a PV or PVH guest");
-        /* What libvirt adds by itself to a guest with a display, as
-         * xl.cfg's absent vga= and videoram= mean. */
+        /* libxl's own card, as xl.cfg's absent vga= and videoram= mean. */
         if (v->type == VIR_DOMAIN_VIDEO_TYPE_CIRRUS &&
-            v->vram == vxlVideoDefaultKiB(def, v->type) && def->ngraphics > 0)
+            v->vram == vxlVideoDefaultKiB(def, v->type))
             continue;
         vxlNativeFormatString(buf, "vga", vga);
         if (v->vram) {

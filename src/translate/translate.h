@@ -166,6 +166,9 @@ struct _vxlXMLNSDef {
     size_t nvtpms;
     char *smbiosFirmware;         /* b_info.u.hvm.smbios_firmware */
     vxlXMLNSKnobValue knobs[VXL_XMLNS_KNOB_LAST];
+    /* Not ours: <os firmware> or <os><firmware> on a PV or PVH guest,
+     * which libvirt's parser drops unseen; noted to be refused. */
+    bool pvFirmware;
 };
 
 extern virXMLNamespace vxlTranslateXMLNamespace;

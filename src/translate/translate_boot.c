@@ -127,6 +127,8 @@ vxlValidateBootDeviceOrder(const virDomainDef *def)
 int
 vxlValidateBoot(const virDomainDef *def)
 {
+    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+
     if (vxlValidateBootDeviceOrder(def) < 0)
         return -1;
 
@@ -139,9 +141,10 @@ vxlValidateBoot(const virDomainDef *def)
         /* A PV or PVH guest has no firmware: libxl needs a kernel, or a
          * bootloader to fetch one from the guest's disk. xl refuses such
          * a config too. */
-        if (def->os.loader || def->os.firmware != VIR_DOMAIN_OS_DEF_FIRMWARE_NONE) {
+        if (def->os.loader || def->os.firmware != VIR_DOMAIN_OS_DEF_FIRMWARE_NONE ||
+            (ns && ns->pvFirmware)) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                           _("<os><loader> and <os firmware> are not supported for Xen PV and PVH guests: boot them with <kernel> (pvgrub included) or <bootloader>"));
+                           _("<os><loader>, <os firmware> and <os><firmware> are not supported for Xen PV and PVH guests: boot them with <kernel> (pvgrub included) or <bootloader>"));
             return -1;
         }
         if (!def->os.kernel && !def->os.bootloader) {

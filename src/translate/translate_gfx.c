@@ -11,7 +11,8 @@
  * (u.hvm.vga.kind) with vram (video_memkb); USB <input> tablet, mouse
  * and keyboard (u.hvm.usbdevice_list; PS/2 ones are always there);
  * <sound> (u.hvm.soundhw). Without VNC graphics, VNC is switched off
- * explicitly: libxl would otherwise start one.
+ * explicitly: libxl would otherwise start one. Without <video> there is
+ * no card (vga none, nographic): libxl would otherwise add a Cirrus one.
  *
  * PV and PVH guests: <graphics type='vnc'|'sdl'> is a PV framebuffer
  * (vfbs) with a PV keyboard and mouse (vkbs), as xl's vfb= makes them;
@@ -407,7 +408,13 @@ vxlTranslateGfxHVM(const virDomainDef *def, libxl_domain_build_info *b_info)
     if (!vnc)
         libxl_defbool_set(&b_info->u.hvm.vnc.enable, false);
 
-    if (def->nvideos == 1) {
+    if (def->nvideos == 0) {
+        /* libxl would add a Cirrus card the XML does not list: a guest
+         * without <video> has no card (and qemu no display), as under
+         * libvirt's own Xen driver. xl says vga="none" and nographic=1. */
+        b_info->u.hvm.vga.kind = LIBXL_VGA_INTERFACE_TYPE_NONE;
+        libxl_defbool_set(&b_info->u.hvm.nographic, true);
+    } else {
         const virDomainVideoDef *video = def->videos[0];
 
         switch (video->type) {

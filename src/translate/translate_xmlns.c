@@ -495,6 +495,23 @@ vxlXMLNSElementNames(void)
 }
 
 
+/* libvirt 9.0 reads <os firmware> and <os><firmware> for HVM guests
+ * only: for xen and xenpvh its parser drops them, and no driver hook
+ * sees the def's firmware. This hook is the one place that sees the
+ * document, so it notes them for vxlValidateBoot() to refuse. */
+static bool
+vxlXMLNSHasPVFirmware(xmlXPathContextPtr ctxt)
+{
+    g_autofree char *type = virXPathString("string(./os/type[1])", ctxt);
+
+    if (!type)
+        return false;
+    if (STRNEQ(type, "xen") && STRNEQ(type, "xenpvh"))
+        return false;
+    return virXPathBoolean("boolean(./os/@firmware) or boolean(./os/firmware)", ctxt) == 1;
+}
+
+
 static int
 vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
 {
@@ -555,6 +572,9 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
             goto error;
         }
     }
+
+    if ((ns->pvFirmware = vxlXMLNSHasPVFirmware(ctxt)))
+        any = true;
 
     if (any)
         *data = ns;
