@@ -121,6 +121,27 @@ class BadXMLTest(ErrorTestBase):
         self.assertRefused(E.VIR_ERR_CONFIG_UNSUPPORTED, self.conn.defineXML, xml,
                            contains=("<os><type>exe</type>",))
 
+    def test_pv_firmware_refused_though_libvirt_drops_it(self):
+        # libvirt's parser drops <os firmware> and <os><firmware> for PV
+        # and PVH guests without a word; the schema refuses them, but
+        # only when the client asks for validation. Refused either way.
+        for ostype in ("xen", "xenpvh"):
+            for what, repl in (("attr", "<os firmware='efi'>"),
+                               ("element", "<os><firmware><feature enabled='no' name='secure-boot'/></firmware>")):
+                with self.subTest(ostype=ostype, what=what):
+                    name = f"fw-{ostype}-{what}"
+                    xml = guest_xml(name, ostype=ostype)
+                    if what == "attr":
+                        xml = xml.replace("<os>", repl, 1)
+                    else:
+                        xml = xml.replace("</os>", repl[4:] + "</os>", 1)
+                    self.assertRefused(E.VIR_ERR_CONFIG_UNSUPPORTED, self.conn.defineXML, xml,
+                                       contains=("<os firmware>", "PV and PVH"))
+                    self.assertNotIn(name, [d.name() for d in self.conn.listAllDomains()])
+        # An HVM guest's firmware is still its own business.
+        xml = guest_xml("fw-hvm", ostype="hvm").replace("<os>", "<os firmware='efi'>", 1)
+        self.assertEqual(self.conn.defineXML(xml).name(), "fw-hvm")
+
     def test_unsupported_devices_refused_at_define(self):
         cases = {
             "lun": ("<disk type='block' device='lun'><source dev='/dev/sdz'/>"
