@@ -115,10 +115,56 @@ vxlValidateChannel(const virDomainDef *def, const virDomainChrDef *chr)
 }
 
 
+/* A character device's source is one string for libxl (xl's serial=
+ * spec, a channel's path): qemu's chardev options beyond it cannot be
+ * passed. */
+static int
+vxlValidateChrSourceExtras(const virDomainChrDef *chr)
+{
+    const virDomainChrSourceDef *src = chr->source;
+    const char *what = NULL;
+
+    if (src->logfile)
+        what = "<log>";
+    else if (src->type == VIR_DOMAIN_CHR_TYPE_FILE &&
+             src->data.file.append != VIR_TRISTATE_SWITCH_ABSENT)
+        what = "<source append>";
+    else if (src->type == VIR_DOMAIN_CHR_TYPE_TCP &&
+             (src->data.tcp.haveTLS == VIR_TRISTATE_BOOL_YES ||
+              src->data.tcp.reconnect.enabled == VIR_TRISTATE_BOOL_YES))
+        what = "<source tls> and <reconnect>";
+    else if (src->type == VIR_DOMAIN_CHR_TYPE_UNIX &&
+             src->data.nix.reconnect.enabled == VIR_TRISTATE_BOOL_YES)
+        what = "<reconnect>";
+
+    if (what) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<%s type='%s'> uses %s, which Xen does not support"),
+                       virDomainChrDeviceTypeToString(chr->deviceType),
+                       virDomainChrTypeToString(src->type), what);
+        return -1;
+    }
+    return 0;
+}
+
+
 int
 vxlValidateChardev(const virDomainDef *def)
 {
     size_t i;
+
+    for (i = 0; i < def->nserials; i++) {
+        if (vxlValidateChrSourceExtras(def->serials[i]) < 0)
+            return -1;
+    }
+    for (i = 0; i < def->nconsoles; i++) {
+        if (vxlValidateChrSourceExtras(def->consoles[i]) < 0)
+            return -1;
+    }
+    for (i = 0; i < def->nchannels; i++) {
+        if (vxlValidateChrSourceExtras(def->channels[i]) < 0)
+            return -1;
+    }
 
     for (i = 0; i < def->nserials; i++) {
         if (vxlValidateSerial(def, def->serials[i]) < 0)

@@ -279,6 +279,71 @@ vxlValidateDiskTarget(const virDomainDiskDef *disk)
 }
 
 
+/* libxl_device_disk has a path, format, backend, vdev, access mode,
+ * discard and direct-io-safe: what qemu or virtio would tune besides
+ * has nowhere to go. Two things are taken although the guest never
+ * sees them: <serial> (Xen's PV disk protocol carries none; Nova puts
+ * its volume ID on every disk it attaches) and <driver io> (the
+ * backends choose their own I/O: blkback in the kernel, qdisk AIO). */
+static int
+vxlValidateDiskTuning(const virDomainDiskDef *disk)
+{
+    const char *what = NULL;
+
+    if (disk->geometry.cylinders || disk->geometry.heads ||
+        disk->geometry.sectors || disk->geometry.trans)
+        what = "<geometry>";
+    else if (disk->blockio.logical_block_size || disk->blockio.physical_block_size)
+        what = "<blockio>";
+    else if (virDomainBlockIoTuneInfoHasAny(&disk->blkdeviotune) ||
+             disk->blkdeviotune.group_name)
+        what = "<iotune>";
+    else if (disk->wwn)
+        what = "<wwn>";
+    else if (disk->vendor || disk->product)
+        what = "<vendor> and <product>";
+    else if (disk->src && disk->src->encryption)
+        what = "<encryption>";
+    else if (disk->error_policy != VIR_DOMAIN_DISK_ERROR_POLICY_DEFAULT ||
+             disk->rerror_policy != VIR_DOMAIN_DISK_ERROR_POLICY_DEFAULT)
+        what = "<driver error_policy|rerror_policy>";
+    else if (disk->copy_on_read || disk->detect_zeroes ||
+             disk->ioeventfd || disk->event_idx || disk->iothread ||
+             disk->queues || disk->queue_size)
+        what = "<driver copy_on_read|detect_zeroes|ioeventfd|event_idx|iothread|queues|queue_size>";
+    else if (disk->model != VIR_DOMAIN_DISK_MODEL_DEFAULT ||
+             vxlVirtioOptionsSet(disk->virtio))
+        what = "<disk model> and virtio options";
+    else if (disk->rawio || disk->sgio)
+        what = "<disk rawio|sgio>";
+    else if (disk->startupPolicy != VIR_DOMAIN_STARTUP_POLICY_DEFAULT)
+        what = "<source startupPolicy>";
+    else if (disk->rotation_rate)
+        what = "<target rotation_rate>";
+    else if (disk->removable != VIR_TRISTATE_SWITCH_ABSENT &&
+             disk->device != VIR_DOMAIN_DISK_DEVICE_CDROM)
+        what = "<target removable>";
+
+    if (what) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<disk><target dev='%s'> uses %s, which Xen does not support"),
+                       disk->dst, what);
+        return -1;
+    }
+
+    /* Two guests writing one disk: blkback's hotplug script and qemu's
+     * image lock both refuse the second. */
+    if (disk->src && disk->src->shared && !disk->src->readonly &&
+        disk->device != VIR_DOMAIN_DISK_DEVICE_CDROM) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<disk><target dev='%s'>: <shareable/> without <readonly/> is not supported by Xen: a disk is writable by one guest at a time"),
+                       disk->dst);
+        return -1;
+    }
+    return 0;
+}
+
+
 int
 vxlValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk)
 {
@@ -332,6 +397,9 @@ vxlValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk)
                        virDomainDiskCacheTypeToString(disk->cachemode));
         return -1;
     }
+
+    if (vxlValidateDiskTuning(disk) < 0)
+        return -1;
 
     if (disk->transient) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",

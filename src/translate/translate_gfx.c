@@ -52,6 +52,78 @@ vxlGfxListen(const virDomainGraphicsDef *graphics)
 }
 
 
+/* What libxl's vnc_info cannot say: it has listen, display, password
+ * and findunused. */
+static int
+vxlValidateVncExtras(const virDomainGraphicsDef *graphics)
+{
+    const char *what = NULL;
+
+    if (graphics->data.vnc.websocket != 0)
+        what = "websocket";
+    else if (graphics->data.vnc.sharePolicy != VIR_DOMAIN_GRAPHICS_VNC_SHARE_DEFAULT)
+        what = "sharePolicy";
+    else if (graphics->data.vnc.powerControl != VIR_TRISTATE_BOOL_ABSENT)
+        what = "powerControl";
+    else if (graphics->data.vnc.audioId > 0)
+        what = "<audio>";
+    else if (graphics->data.vnc.auth.expires)
+        what = "passwdValidTo";
+    else if (graphics->data.vnc.auth.connected)
+        what = "connected";
+
+    if (what) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<graphics type='vnc'> uses %s, which Xen does not support"), what);
+        return -1;
+    }
+    return 0;
+}
+
+
+/* What libxl's spice_info cannot say: it has port, tls_port, host,
+ * password, agent mouse, vdagent, clipboard, USB redirection, image
+ * compression and streaming video; qemu's defaults for the rest. */
+static int
+vxlValidateSpiceExtras(const virDomainGraphicsDef *graphics)
+{
+    size_t i;
+
+    if (graphics->data.spice.auth.expires || graphics->data.spice.auth.connected) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<graphics type='spice'> passwdValidTo and connected are not supported by Xen"));
+        return -1;
+    }
+    for (i = 0; i < VIR_DOMAIN_GRAPHICS_SPICE_CHANNEL_LAST; i++) {
+        if (graphics->data.spice.channels[i] != VIR_DOMAIN_GRAPHICS_SPICE_CHANNEL_MODE_ANY)
+            break;
+    }
+    if (i < VIR_DOMAIN_GRAPHICS_SPICE_CHANNEL_LAST ||
+        graphics->data.spice.defaultMode != VIR_DOMAIN_GRAPHICS_SPICE_CHANNEL_MODE_ANY) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<graphics type='spice'><channel mode> and defaultMode are not supported by Xen: libxl leaves each channel to qemu, which takes plain and TLS connections alike"));
+        return -1;
+    }
+    if (graphics->data.spice.jpeg || graphics->data.spice.zlib ||
+        graphics->data.spice.playback) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<graphics type='spice'><jpeg>, <zlib> and <playback> are not supported by Xen: libxl sets only <image> and <streaming>"));
+        return -1;
+    }
+    if (graphics->data.spice.filetransfer == VIR_TRISTATE_BOOL_NO) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<graphics type='spice'><filetransfer enable='no'> is not supported by Xen: libxl cannot turn SPICE file transfer off"));
+        return -1;
+    }
+    if (graphics->data.spice.gl == VIR_TRISTATE_BOOL_YES || graphics->data.spice.rendernode) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<graphics type='spice'><gl enable='yes'> is not supported by Xen"));
+        return -1;
+    }
+    return 0;
+}
+
+
 static int
 vxlValidateGraphics(const virDomainDef *def, const virDomainGraphicsDef *graphics)
 {
@@ -85,6 +157,12 @@ vxlValidateGraphics(const virDomainDef *def, const virDomainGraphicsDef *graphic
         return -1;
     }
     if (graphics->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC &&
+        vxlValidateVncExtras(graphics) < 0)
+        return -1;
+    if (graphics->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE &&
+        vxlValidateSpiceExtras(graphics) < 0)
+        return -1;
+    if (graphics->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC &&
         !graphics->data.vnc.autoport && graphics->data.vnc.port > 0 &&
         graphics->data.vnc.port < VXL_VNC_PORT_MIN) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -109,6 +187,15 @@ vxlValidateVideo(const virDomainDef *def)
         return -1;
     }
     video = def->videos[0];
+    /* libxl sizes the card with one number, videoram; for QXL it splits
+     * it between the card's two regions, so the ram and vgamem that
+     * libvirt and virt-install always write for QXL are taken. */
+    if (((video->vgamem > 0 || video->ram > 0) && video->type != VIR_DOMAIN_VIDEO_TYPE_QXL) ||
+        video->vram64 > 0 || video->res || (video->driver && video->driver->vgaconf)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<video><model> vgamem, ram, vram64, <resolution> and <driver vgaconf> are not supported by Xen: use vram"));
+        return -1;
+    }
     if (video->heads > 1 || (video->accel && (video->accel->accel2d == VIR_TRISTATE_BOOL_YES ||
                                               video->accel->accel3d == VIR_TRISTATE_BOOL_YES))) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",

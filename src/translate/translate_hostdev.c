@@ -164,9 +164,30 @@ int
 vxlValidateController(const virDomainDef *def, const virDomainControllerDef *cont)
 {
     switch (cont->type) {
+    /* The buses libxl's qemu has anyway: one PIIX3 IDE controller, the
+     * lsi53c895a it adds for sd* disks, the root PCI bus. libvirt adds
+     * them by itself; other models, another IDE controller or PCI bus,
+     * cannot be built. */
     case VIR_DOMAIN_CONTROLLER_TYPE_IDE:
+        if (cont->idx == 0 &&
+            (cont->model == VIR_DOMAIN_CONTROLLER_MODEL_IDE_DEFAULT ||
+             cont->model == VIR_DOMAIN_CONTROLLER_MODEL_IDE_PIIX3))
+            return 0;
+        break;
     case VIR_DOMAIN_CONTROLLER_TYPE_SCSI:
+        /* libvirt adds one per seven sd* disks: its bookkeeping, as libxl
+         * numbers the disks on its one adapter itself. */
+        if ((cont->model == VIR_DOMAIN_CONTROLLER_MODEL_SCSI_DEFAULT ||
+             cont->model == VIR_DOMAIN_CONTROLLER_MODEL_SCSI_AUTO ||
+             cont->model == VIR_DOMAIN_CONTROLLER_MODEL_SCSI_LSILOGIC))
+            return 0;
+        break;
     case VIR_DOMAIN_CONTROLLER_TYPE_PCI:
+        if (cont->idx == 0 &&
+            (cont->model == VIR_DOMAIN_CONTROLLER_MODEL_PCI_DEFAULT ||
+             cont->model == VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT))
+            return 0;
+        break;
     case VIR_DOMAIN_CONTROLLER_TYPE_XENBUS:
         return 0;
     case VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL: {
@@ -202,6 +223,16 @@ vxlValidateController(const virDomainDef *def, const virDomainControllerDef *con
                        virDomainControllerTypeToString(cont->type));
         return -1;
     }
+
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("<controller type='%s' index='%d' model='%s'> is not supported by Xen: qemu under libxl has one IDE (piix3), the lsilogic SCSI adapter and the root PCI (pci-root) controller"),
+                   virDomainControllerTypeToString(cont->type), cont->idx,
+                   NULLSTR_MINUS(cont->type == VIR_DOMAIN_CONTROLLER_TYPE_IDE ?
+                                 virDomainControllerModelIDETypeToString(cont->model) :
+                                 cont->type == VIR_DOMAIN_CONTROLLER_TYPE_SCSI ?
+                                 virDomainControllerModelSCSITypeToString(cont->model) :
+                                 virDomainControllerModelPCITypeToString(cont->model)));
+    return -1;
 }
 
 

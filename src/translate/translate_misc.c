@@ -68,6 +68,48 @@ vxlValidateFS(const virDomainFSDef *fs)
 }
 
 
+/* What libvirt's other drivers do on the host around a guest, which
+ * neither libxl nor this driver does: refused rather than promised. */
+static int
+vxlValidateHostSide(const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < VIR_PERF_EVENT_LAST; i++) {
+        if (def->perf.events[i] == VIR_TRISTATE_BOOL_YES) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<perf><event name='%s' enabled='yes'> is not supported by Xen"),
+                           virPerfEventTypeToString(i));
+            return -1;
+        }
+    }
+    for (i = 0; i < def->nseclabels; i++) {
+        if (def->seclabels[i]->type != VIR_DOMAIN_SECLABEL_NONE &&
+            !def->seclabels[i]->implicit) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<seclabel model='%s'> is not supported by the Xen driver: it has no security manager; use type='none'"),
+                           NULLSTR(def->seclabels[i]->model));
+            return -1;
+        }
+    }
+    if (vxlMiscRefuse(def->naudios, "audio", _("libxl leaves qemu's audio backend to qemu")) < 0 ||
+        vxlMiscRefuse(def->nresctrls, "cputune><cachetune|memorytune", _("libxl has no cache or memory bandwidth allocation; Xen's is set with xl psr-cat-set")) < 0 ||
+        vxlMiscRefuse(def->idmap.nuidmap + def->idmap.ngidmap, "idmap", _("user namespaces are for containers")) < 0 ||
+        vxlMiscRefuse(def->keywrap ? 1 : 0, "keywrap", _("it is an s390 feature")) < 0 ||
+        vxlMiscRefuse(def->resource ? 1 : 0, "resource", _("the Xen driver does not place guests in cgroups")) < 0 ||
+        vxlMiscRefuse(def->redirfilter ? 1 : 0, "redirfilter", _("libxl cannot filter SPICE USB redirection")) < 0)
+        return -1;
+    return 0;
+}
+
+
+bool
+vxlVirtioOptionsSet(const virDomainVirtioOptions *opts)
+{
+    return opts && (opts->iommu || opts->ats || opts->packed || opts->page_per_vq);
+}
+
+
 int
 vxlValidateMisc(const virDomainDef *def)
 {
@@ -86,6 +128,9 @@ vxlValidateMisc(const virDomainDef *def)
         vxlMiscRefuse(def->nvram ? 1 : 0, "nvram", _("libxl offers no NVRAM device")) < 0 ||
         vxlMiscRefuse(def->nleases, "lease", _("the Xen driver has no lock manager")) < 0 ||
         vxlMiscRefuse(def->nsysinfo, "sysinfo", _("libxl takes SMBIOS tables only as a binary file")) < 0)
+        return -1;
+
+    if (vxlValidateHostSide(def) < 0)
         return -1;
 
     /* Xen's VM generation ID device is HVM firmware (ACPI). */

@@ -29,6 +29,57 @@
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
 
+/* libxl_device_nic has a MAC, bridge, script, model, name, IPs, MTU, rate
+ * and backend domain: qemu's and virtio's tuning, and what libvirt
+ * itself would do to the host side (filters, link state, isolation),
+ * have nowhere to go and are refused, never dropped. */
+static int
+vxlValidateNetTuning(const virDomainNetDef *net)
+{
+    static const typeof(net->driver) noDriver;
+    const char *what = NULL;
+
+    if (memcmp(&net->driver, &noDriver, sizeof(noDriver)) != 0 ||
+        vxlVirtioOptionsSet(net->virtio))
+        what = "<driver>";
+    else if (net->backend.type || net->backend.tap || net->backend.vhost)
+        what = "<backend>";
+    else if (net->teaming)
+        what = "<teaming>";
+    else if (net->tune.sndbuf_specified)
+        what = "<tune><sndbuf>";
+    else if (net->downscript)
+        what = "<downscript>";
+    else if (net->managed_tap != VIR_TRISTATE_BOOL_ABSENT)
+        what = "<target managed>";
+    else if (net->hostIP.nips || net->hostIP.nroutes)
+        what = "host-side <ip>";
+    else if (net->ifname_guest || net->nPortForwards)
+        what = "<guest dev> and <portForward>";
+    else if (net->filter)
+        what = "<filterref>";
+    else if (net->trustGuestRxFilters != VIR_TRISTATE_BOOL_ABSENT)
+        what = "trustGuestRxFilters";
+    else if (net->isolatedPort != VIR_TRISTATE_BOOL_ABSENT)
+        what = "<port isolated>";
+    else if (net->linkstate == VIR_DOMAIN_NET_INTERFACE_LINK_STATE_DOWN)
+        what = "<link state='down'>";
+    else if (net->coalesce)
+        what = "<coalesce>";
+    else if (net->info.romenabled || net->info.rombar || net->info.romfile)
+        what = "<rom>";
+    else if (net->mac_check != VIR_TRISTATE_BOOL_ABSENT)
+        what = "<mac check>";
+
+    if (what) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<interface> uses %s, which Xen does not support"), what);
+        return -1;
+    }
+    return 0;
+}
+
+
 int
 vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net)
 {
@@ -118,6 +169,8 @@ vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net)
             return -1;
         }
     }
+    if (vxlValidateNetTuning(net) < 0)
+        return -1;
     if (net->guestIP.nroutes > 0) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("<interface><route> is not supported by Xen"));

@@ -78,6 +78,10 @@ int vxlTranslateMisc(const virDomainDef *def, libxl_domain_config *dcfg);
 int vxlValidateXMLNS(const virDomainDef *def);
 int vxlTranslateXMLNS(const virDomainDef *def, libxl_domain_config *dcfg);
 
+/* translate_misc.c: whether @opts (a device's <driver iommu|ats|packed|
+ * page_per_vq>, virtio-only, which no Xen device has) sets anything. */
+bool vxlVirtioOptionsSet(const virDomainVirtioOptions *opts);
+
 /* An empty libxl bitmap of @nbits bits, allocated without a libxl_ctx;
  * and one holding the bits of a libvirt bitmap. */
 void vxlTranslateBitmapAlloc(libxl_bitmap *bitmap, unsigned int nbits);
