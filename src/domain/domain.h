@@ -67,6 +67,17 @@ int vxlDomainNetworkPrepare(virDomainDef *def);
 /* Release the ports of @def's interfaces (stop, failed start). */
 void vxlDomainNetworkRelease(virDomainDef *def);
 
+/* --- display ports (domain_graphics.c) --- */
+
+/* Give each autoport VNC and SPICE display of the live @def a free port;
+ * on failure none is held. */
+int vxlDomainGraphicsPrepare(vxlDriver *driver, virDomainDef *def);
+/* Give back the ports of @def's autoport displays (stop, failed start). */
+void vxlDomainGraphicsRelease(virDomainDef *def);
+/* Mark the ports of a running @def's autoport displays as taken again
+ * (daemon restart). */
+void vxlDomainGraphicsReclaim(virDomainDef *def);
+
 /* --- guest shutdown handling (domain_shutdown.c) --- */
 
 /* The backend's event callbacks (the driver passes them at open). */

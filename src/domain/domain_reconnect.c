@@ -30,6 +30,7 @@ vxlDomainReconnectOne(vxlDriver *driver, virDomainObj *vm)
 
     if (!virDomainObjIsActive(vm))
         return;
+    vxlDomainGraphicsReclaim(vm->def);
 
     if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
         return;

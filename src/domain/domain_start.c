@@ -76,6 +76,7 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     bool created = false;
     bool transient = false;
     bool networks = false;
+    bool graphics = false;
     int rc;
 
     if (virDomainObjIsActive(vm)) {
@@ -101,6 +102,9 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
         vxlDomainNetworkPrepare(vm->def) < 0)
         goto error;
     networks = true;
+    if (vxlDomainGraphicsPrepare(driver, vm->def) < 0)
+        goto error;
+    graphics = true;
     if (vxlTranslateDomain(vm->def, &dcfg) < 0)
         goto error;
 
@@ -163,6 +167,8 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     vm->def->id = -1;
     if (networks)
         vxlDomainNetworkRelease(vm->def);
+    if (graphics)
+        vxlDomainGraphicsRelease(vm->def);
     if (transient)
         virDomainObjRemoveTransientDef(vm);
     virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, oldReason);

@@ -26,6 +26,7 @@ vxlDomainCleanup(vxlDriver *driver, virDomainObj *vm,
     priv->startedAt = 0;
 
     vxlDomainNetworkRelease(vm->def);
+    vxlDomainGraphicsRelease(vm->def);
 
     if (virDomainDeleteConfig(driver->cfg->stateDir, NULL, vm) < 0)
         VIR_WARN("cannot remove status file of domain %s", vm->def->name);

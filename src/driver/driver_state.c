@@ -33,6 +33,7 @@ vxlDriverFree(vxlDriver *driver)
         vxlBackendFree(driver->backend);
     }
     virObjectUnref(driver->domains);
+    virPortAllocatorRangeFree(driver->graphicsPorts);
     virObjectUnref(driver->xmlopt);
     virObjectUnref(driver->domainEventState);
     virObjectUnref(driver->cfg);
@@ -99,7 +100,12 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
     if (vxlDriverConfigMakeDirs(driver->cfg) < 0)
         goto error;
 
-    if (!(driver->xmlopt = vxlDomainXMLOptionNew()) ||
+    /* The range libvirt's Xen and QEMU drivers take display ports from:
+     * VNC displays start at 5900. */
+    if (!(driver->graphicsPorts = virPortAllocatorRangeNew(_("graphics"),
+                                                           VXL_GRAPHICS_PORT_MIN,
+                                                           VXL_GRAPHICS_PORT_MAX)) ||
+        !(driver->xmlopt = vxlDomainXMLOptionNew()) ||
         !(driver->domains = virDomainObjListNew()) ||
         !(driver->domainEventState = virObjectEventStateNew()))
         goto error;

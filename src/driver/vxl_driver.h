@@ -16,8 +16,13 @@
 #include "virclosecallbacks.h"
 #include "driver.h"
 #include "datatypes.h"
+#include "virportallocator.h"
 
 #include "virtxl/backend.h"
+
+/* Where autoport displays get their ports: VNC display 0 is port 5900. */
+#define VXL_GRAPHICS_PORT_MIN 5900
+#define VXL_GRAPHICS_PORT_MAX 65535
 
 typedef struct _vxlDriverConfig vxlDriverConfig;
 struct _vxlDriverConfig {
@@ -66,6 +71,10 @@ struct _vxlDriver {
                                       every connectOpen */
 
     virCaps *caps;                 /* guarded by lock; rebuilt on demand */
+
+    /* Ports for autoport VNC and SPICE displays (domain_graphics.c);
+     * the allocator is libvirt's, self-locking. */
+    virPortAllocatorRange *graphicsPorts;
 
     /* Start throttling (maxConcurrentStarts), guarded by lock. */
     unsigned int startsRunning;

@@ -138,7 +138,7 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
 {
     g_auto(virBuffer) spec = VIR_BUFFER_INITIALIZER;
     char mac[VIR_MAC_STRING_BUFLEN];
-    const char *model = virDomainNetGetModelString(net);
+    const char *model = vxlNetModelName(net);
     size_t i;
 
     if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK)

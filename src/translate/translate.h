@@ -179,6 +179,10 @@ const vxlXMLNSDef *vxlTranslateXMLNSGet(const virDomainDef *def);
 /* The video RAM (KiB) libxl gives @def's emulated card of @type when
  * none is set, for its device model; 0 for other cards. */
 unsigned int vxlVideoDefaultKiB(const virDomainDef *def, virDomainVideoType type);
+/* The model libxl hands qemu for @net (its nic model, xl's model=):
+ * libvirt's name, except for virtio, which qemu calls virtio-net-pci;
+ * NULL without a model. */
+const char *vxlNetModelName(const virDomainNetDef *net);
 /* The <virtxl:pci> entry for @hostdev, or NULL. */
 const vxlXMLNSPci *vxlTranslateXMLNSFindPci(const virDomainDef *def,
                                            const virDomainHostdevDef *hostdev);

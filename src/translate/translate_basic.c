@@ -62,6 +62,19 @@ vxlValidateBasic(const virDomainDef *def)
         return -1;
     }
 
+    /* qemu's madvise of guest RAM out of its own core dumps: a Xen
+     * guest's memory is not a host process's to dump. */
+    if (def->mem.dump_core != VIR_TRISTATE_SWITCH_ABSENT) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<memory dumpCore> is not supported by Xen"));
+        return -1;
+    }
+    if (def->onLockFailure != VIR_DOMAIN_LOCK_FAILURE_DEFAULT) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<on_lockfailure> is not supported by Xen: the Xen driver has no lock manager"));
+        return -1;
+    }
+
     if (vxlValidateLifecycle("on_poweroff", def->onPoweroff) < 0 ||
         vxlValidateLifecycle("on_reboot", def->onReboot) < 0 ||
         vxlValidateLifecycle("on_crash", def->onCrash) < 0)

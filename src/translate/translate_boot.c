@@ -132,6 +132,18 @@ vxlValidateBoot(const virDomainDef *def)
     if (vxlValidateBootDeviceOrder(def) < 0)
         return -1;
 
+    /* libxl gives qemu the boot order only, and SeaBIOS its defaults. */
+    if (def->os.bootmenu == VIR_TRISTATE_BOOL_YES || def->os.bm_timeout_set) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<os><bootmenu enable='yes'|timeout> is not supported by Xen"));
+        return -1;
+    }
+    if (def->os.bios.useserial == VIR_TRISTATE_BOOL_YES || def->os.bios.rt_set) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<os><bios useserial='yes'|rebootTimeout> is not supported by Xen"));
+        return -1;
+    }
+
     switch ((virDomainOSType)def->os.type) {
     case VIR_DOMAIN_OSTYPE_HVM:
         return vxlValidateBootHVM(def);

@@ -277,6 +277,11 @@ vxlValidateCpuModel(const virDomainDef *def)
         return -1;
     }
 
+    if (cpu->addr) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<cpu><maxphysaddr> is not supported by Xen: Xen gives guests the host's physical address width"));
+        return -1;
+    }
     if (cpu->cache) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("<cpu><cache> is not supported by Xen"));

@@ -147,10 +147,22 @@ vxlValidateGraphics(const virDomainDef *def, const virDomainGraphicsDef *graphic
         return -1;
     }
 
+    /* libvirt's post-parse makes SPICE with neither a port nor autoport
+     * a listen of type 'none'; libxl refuses SPICE without a port. */
+    if (graphics->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE &&
+        graphics->nListens == 1 &&
+        graphics->listens[0].type == VIR_DOMAIN_GRAPHICS_LISTEN_TYPE_NONE &&
+        !graphics->data.spice.port && !graphics->data.spice.tlsPort) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<graphics type='spice'> needs port, tlsPort or autoport='yes' with Xen: libxl's SPICE server always listens on a port"));
+        return -1;
+    }
+    /* libxl's displays always listen on an address (127.0.0.1 unless
+     * told); type='none' (no socket, reached through the daemon) and
+     * network or socket listens cannot be said to it. */
     if (graphics->nListens > 1 ||
         (graphics->nListens == 1 &&
-         graphics->listens[0].type != VIR_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS &&
-         graphics->listens[0].type != VIR_DOMAIN_GRAPHICS_LISTEN_TYPE_NONE)) {
+         graphics->listens[0].type != VIR_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS)) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<graphics type='%s'><listen> supports one type='address' with Xen"),
                        type);
@@ -159,6 +171,11 @@ vxlValidateGraphics(const virDomainDef *def, const virDomainGraphicsDef *graphic
     if (graphics->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC &&
         vxlValidateVncExtras(graphics) < 0)
         return -1;
+    if (graphics->type == VIR_DOMAIN_GRAPHICS_TYPE_SDL && graphics->data.sdl.fullscreen) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<graphics type='sdl' fullscreen='yes'> is not supported by Xen: libxl's SDL display is a window"));
+        return -1;
+    }
     if (graphics->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE &&
         vxlValidateSpiceExtras(graphics) < 0)
         return -1;
@@ -348,9 +365,11 @@ vxlTranslateVnc(const virDomainGraphicsDef *graphics, libxl_vnc_info *vnc,
     libxl_defbool_set(&vnc->enable, true);
     vnc->listen = g_strdup(vxlGfxListen(graphics));
     vnc->passwd = g_strdup(graphics->data.vnc.auth.passwd);
-    /* A fixed port is a display number; autoport lets qemu find a free
-     * display (xl's vncunused=1). */
-    if (!graphics->data.vnc.autoport && graphics->data.vnc.port >= VXL_VNC_PORT_MIN) {
+    /* A fixed port is a display number; so is the one the driver picked
+     * for autoport when the domain starts (domain_graphics.c), which the
+     * live XML shows. An inactive definition's autoport lets qemu find
+     * a free display (xl's vncunused=1). */
+    if (graphics->data.vnc.port >= VXL_VNC_PORT_MIN) {
         vnc->display = graphics->data.vnc.port - VXL_VNC_PORT_MIN;
         libxl_defbool_set(&vnc->findunused, false);
     } else {

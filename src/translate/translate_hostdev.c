@@ -45,6 +45,14 @@ vxlValidateHostdev(const virDomainDef *def, const virDomainHostdevDef *hostdev)
                        virDomainStartupPolicyTypeToString(hostdev->startupPolicy));
         return -1;
     }
+    /* libxl's pci and usb devices have no ROM, ACPI index or failover
+     * pairing to set. */
+    if (hostdev->teaming || hostdev->info->romenabled || hostdev->info->rombar ||
+        hostdev->info->romfile || hostdev->info->acpiIndex) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<hostdev><rom>, <acpi index> and <teaming> are not supported by Xen"));
+        return -1;
+    }
     switch (subsys->type) {
     case VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI:
         if (subsys->u.pci.backend != VIR_DOMAIN_HOSTDEV_PCI_BACKEND_DEFAULT &&

@@ -171,6 +171,16 @@ vxlValidateMisc(const virDomainDef *def)
                        def->nredirdevs);
         return -1;
     }
+    /* Xen's balloon is the guest's driver, steered through xenstore: it
+     * has no deflate-on-OOM or free page reporting. A <stats period>
+     * (Nova writes one on every Xen guest) has nothing to set: the
+     * balloon's figures are in xenstore whenever they are read. */
+    if (def->memballoon &&
+        (def->memballoon->autodeflate || def->memballoon->free_page_reporting)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<memballoon> autodeflate and freePageReporting are not supported by Xen"));
+        return -1;
+    }
     if (def->memballoon &&
         def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_XEN &&
         def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_NONE) {

@@ -83,6 +83,7 @@ vxlValidateNetTuning(const virDomainNetDef *net)
 int
 vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net)
 {
+    size_t i;
     const virNetDevBandwidth *bandwidth = virDomainNetGetActualBandwidth(net);
     const virNetDevVlan *vlan = virDomainNetGetActualVlan(net);
     const virNetDevVPortProfile *vport = virDomainNetGetActualVirtPortProfile(net);
@@ -171,6 +172,26 @@ vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net)
     }
     if (vxlValidateNetTuning(net) < 0)
         return -1;
+    for (i = 0; i < net->guestIP.nips; i++) {
+        if (net->guestIP.ips[i]->prefix || VIR_SOCKET_ADDR_VALID(&net->guestIP.ips[i]->peer)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<interface><ip prefix|peer> is not supported by Xen: a vif's ip is a list of addresses for its hotplug script"));
+            return -1;
+        }
+    }
+    /* libvirt assigns no PCI addresses to a Xen guest's devices: one
+     * written down cannot be honoured, libxl places emulated NICs. */
+    if (net->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<interface><address type='%s'> is not supported by Xen: libxl places the NIC itself"),
+                       virDomainDeviceAddressTypeToString(net->info.type));
+        return -1;
+    }
+    if (net->info.acpiIndex) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<interface><acpi index> is not supported by Xen"));
+        return -1;
+    }
     if (net->guestIP.nroutes > 0) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("<interface><route> is not supported by Xen"));
@@ -197,6 +218,24 @@ vxlNetOvsBridge(const char *bridge, const virNetDevVlan *vlan)
             g_string_append_printf(out, ":%u", vlan->tag[i]);
     }
     return g_string_free(g_steal_pointer(&out), false);
+}
+
+
+const char *
+vxlNetModelName(const virDomainNetDef *net)
+{
+    /* libxl passes the model to qemu as a device name; libvirt's virtio
+     * names are the qemu driver's shorthands for these. */
+    switch (net->model) {
+    case VIR_DOMAIN_NET_MODEL_VIRTIO:
+        return "virtio-net-pci";
+    case VIR_DOMAIN_NET_MODEL_VIRTIO_TRANSITIONAL:
+        return "virtio-net-pci-transitional";
+    case VIR_DOMAIN_NET_MODEL_VIRTIO_NON_TRANSITIONAL:
+        return "virtio-net-pci-non-transitional";
+    default:
+        return virDomainNetGetModelString(net);
+    }
 }
 
 
@@ -269,7 +308,7 @@ vxlTranslateNet(const virDomainDef *def, const virDomainNetDef *net,
      * (qemu is told the model only for ioemu NICs), so it is ioemu, as
      * xl's type=ioemu.
      */
-    if ((model = virDomainNetGetModelString(net))) {
+    if ((model = vxlNetModelName(net))) {
         xnic->model = g_strdup(model);
         if (net->model == VIR_DOMAIN_NET_MODEL_NETFRONT)
             xnic->nictype = LIBXL_NIC_TYPE_VIF;

@@ -390,7 +390,7 @@ vxlTestCasesDevices(GPtrArray *cases, const virDomainCaps *dc, bool hvm)
     static const char *const graphics[] = {
         "<graphics type='sdl'/>", "<graphics type='vnc' port='-1'/>",
         "<graphics type='rdp'/>", "<graphics type='desktop'/>",
-        "<graphics type='spice'/>", "<graphics type='egl-headless'/>",
+        "<graphics type='spice' autoport='yes'/>", "<graphics type='egl-headless'/>",
         "<graphics type='dbus'/>",
     };
     static const struct { const char *key; int mode; int type; const char *xml; } hostdevs[] = {
@@ -414,7 +414,7 @@ vxlTestCasesDevices(GPtrArray *cases, const virDomainCaps *dc, bool hvm)
     static const struct { int type; const char *xml; } channels[] = {
         { VIR_DOMAIN_CHR_TYPE_PTY, "<channel type='pty'><target type='xen' name='org.qemu.guest_agent.0'/></channel>" },
         { VIR_DOMAIN_CHR_TYPE_UNIX, "<channel type='unix'><source mode='bind' path='/run/t.sock'/><target type='xen' name='org.qemu.guest_agent.0'/></channel>" },
-        { VIR_DOMAIN_CHR_TYPE_SPICEVMC, "<graphics type='spice'/><channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>" },
+        { VIR_DOMAIN_CHR_TYPE_SPICEVMC, "<graphics type='spice' autoport='yes'/><channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>" },
         /* Every other type, with what its source needs: advertised or
          * not, the translators must agree. */
         { VIR_DOMAIN_CHR_TYPE_NULL, "<channel type='null'><target type='xen' name='org.example.0'/></channel>" },
@@ -425,7 +425,7 @@ vxlTestCasesDevices(GPtrArray *cases, const virDomainCaps *dc, bool hvm)
         { VIR_DOMAIN_CHR_TYPE_STDIO, "<channel type='stdio'><target type='xen' name='org.example.0'/></channel>" },
         { VIR_DOMAIN_CHR_TYPE_UDP, "<channel type='udp'><source mode='connect' host='127.0.0.1' service='2445'/><target type='xen' name='org.example.0'/></channel>" },
         { VIR_DOMAIN_CHR_TYPE_TCP, "<channel type='tcp'><source mode='bind' host='127.0.0.1' service='2445'/><protocol type='raw'/><target type='xen' name='org.example.0'/></channel>" },
-        { VIR_DOMAIN_CHR_TYPE_SPICEPORT, "<graphics type='spice'/><channel type='spiceport'><source channel='org.example.0'/><target type='xen' name='org.example.0'/></channel>" },
+        { VIR_DOMAIN_CHR_TYPE_SPICEPORT, "<graphics type='spice' autoport='yes'/><channel type='spiceport'><source channel='org.example.0'/><target type='xen' name='org.example.0'/></channel>" },
         { VIR_DOMAIN_CHR_TYPE_NMDM, "<channel type='nmdm'><source master='/dev/nmdm0A' slave='/dev/nmdm0B'/><target type='xen' name='org.example.0'/></channel>" },
         { VIR_DOMAIN_CHR_TYPE_QEMU_VDAGENT, "<channel type='qemu-vdagent'><target type='virtio' name='com.redhat.spice.0'/></channel>" },
         { VIR_DOMAIN_CHR_TYPE_DBUS, "<channel type='dbus'><source channel='org.example.0'/><target type='xen' name='org.example.0'/></channel>" },
@@ -519,9 +519,9 @@ vxlTestCasesDevices(GPtrArray *cases, const virDomainCaps *dc, bool hvm)
                    "devices/tpm/model=%s", virDomainTPMModelTypeToString(v));
     }
     for (v = 0; v < VIR_DOMAIN_REDIRDEV_BUS_LAST; v++) {
-        g_autofree char *rd = g_strdup_printf("<graphics type='spice'/><controller type='usb' index='0'/><redirdev bus='%s' type='spicevmc'/>",
+        g_autofree char *rd = g_strdup_printf("<graphics type='spice' autoport='yes'/><controller type='usb' index='0'/><redirdev bus='%s' type='spicevmc'/>",
                                               virDomainRedirdevBusTypeToString(v));
-        g_autofree char *bare = g_strdup_printf("<graphics type='spice'/><redirdev bus='%s' type='spicevmc'/>",
+        g_autofree char *bare = g_strdup_printf("<graphics type='spice' autoport='yes'/><redirdev bus='%s' type='spicevmc'/>",
                                                 virDomainRedirdevBusTypeToString(v));
 
         vxlTestAdd(cases, vxlTestIn(dc->redirdev.supported, &dc->redirdev.bus, v),

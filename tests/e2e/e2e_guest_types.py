@@ -71,6 +71,7 @@ HVM_XML = """<domain type='xen'>
       <target port='0'/>
     </serial>
     <video><model type='none'/></video>
+    <graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'/>
   </devices>
 </domain>
 """
@@ -220,6 +221,32 @@ def hvm_diagnostics(name):
         % read("/var/log/xen/qemu-dm-%s.log" % name)[-600:])
 
 
+def vnc_greeting(port):
+    """The first bytes a VNC server sends on 127.0.0.1:@port, or b''."""
+    import socket
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            return s.recv(12)
+    except OSError:
+        return b""
+
+
+def check_vnc_port(dom, dm):
+    """The driver picks an autoport display's port at start: the live
+    XML names it (virt-manager connects there) and the device model
+    serves VNC on it."""
+    import xml.etree.ElementTree as ET
+    g = ET.fromstring(dom.XMLDesc(0)).find("./devices/graphics[@type='vnc']")
+    port = int(g.get("port", "-1")) if g is not None else -1
+    greeting = b""
+    if port >= 5900:
+        wait_for(lambda: vnc_greeting(port).startswith(b"RFB"), 60, 1)
+        greeting = vnc_greeting(port)
+    check("hvm-vnc-port", port >= 5900 and greeting.startswith(b"RFB") and
+          any("127.0.0.1:%d" % (port - 5900) in a for a in dm),
+          "live XML port %d, greeting %r, device model %s" % (port, greeting, dm))
+
+
 def hvm_boot(conn, events, info, name):
     serial = HVM_SERIAL.format(name=name)
     dom = conn.defineXML(HVM_XML.format(
@@ -249,6 +276,8 @@ def hvm_boot(conn, events, info, name):
     check("hvm-device-model", len(dm) == 1 and "xenfv" in dm[0] and
           "-kernel /guest/vmlinuz" in dm[0],
           "device models for domain %d: %s" % (domid, dm))
+
+    check_vnc_port(dom, dm)
 
     # hvmloader and SeaBIOS write to Xen's debug port: their lines are in
     # Xen's console as "(dN) ...". SeaBIOS booting the option ROM QEMU

@@ -109,3 +109,77 @@ class RestartTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
+
+
+class DisplayPortTest(unittest.TestCase):
+    """Autoport displays get their ports from the driver at start, so the
+    live XML says where to connect (virt-manager and virsh domdisplay read
+    it there); they are given back at stop and stay taken across a
+    daemon restart."""
+
+    GRAPHICS = ("<graphics type='vnc' port='-1' autoport='yes'/>"
+                "<graphics type='spice' autoport='yes'/>")
+
+    def setUp(self):
+        start_event_loop()
+        self.daemon = Daemon()
+        self.daemon.start()
+        self.addCleanup(self.daemon.cleanup)
+
+    def conn(self):
+        c = libvirt.open(self.daemon.uri)
+        self.addCleanup(c.close)
+        return c
+
+    def ports(self, dom, flags=0):
+        import xml.etree.ElementTree as ET
+        root = ET.fromstring(dom.XMLDesc(flags))
+        return {g.get("type"): int(g.get("port", "0"))
+                for g in root.findall("./devices/graphics")}
+
+    def guest(self, c, name):
+        xml = guest_xml(name, ostype="hvm").replace(
+            "</devices>", self.GRAPHICS + "</devices>")
+        return c.defineXML(xml)
+
+    def test_autoport_displays_get_ports(self):
+        c = self.conn()
+        a = self.guest(c, "gp-a")
+        b = self.guest(c, "gp-b")
+        self.assertEqual(self.ports(a), {"vnc": -1, "spice": 0})
+        a.create()
+        b.create()
+        pa, pb = self.ports(a), self.ports(b)
+        taken = list(pa.values()) + list(pb.values())
+        for p in taken:
+            self.assertGreaterEqual(p, 5900)
+        self.assertEqual(len(set(taken)), 4, taken)
+        # The persistent definition keeps autoport, with no port.
+        self.assertEqual(self.ports(a, E.VIR_DOMAIN_XML_INACTIVE), {"vnc": -1, "spice": 0})
+
+        # A restart keeps the ports of running domains taken.
+        self.daemon.restart()
+        c = self.conn()
+        a, b = c.lookupByName("gp-a"), c.lookupByName("gp-b")
+        self.assertEqual(self.ports(a), pa)
+        d = self.guest(c, "gp-d")
+        d.create()
+        self.assertFalse(set(self.ports(d).values()) & set(taken), (self.ports(d), taken))
+
+        # Stopped, a domain gives its ports back and shows autoport again.
+        a.destroy()
+        self.assertEqual(self.ports(a), {"vnc": -1, "spice": 0})
+        a.create()
+        others = set(pb.values()) | set(self.ports(d).values())
+        self.assertFalse(set(self.ports(a).values()) & others, (self.ports(a), others))
+        for dom in (a, b, d):
+            dom.destroy()
+
+    def test_spice_without_a_port_is_refused(self):
+        c = self.conn()
+        xml = guest_xml("gp-noport", ostype="hvm").replace(
+            "</devices>", "<graphics type='spice'/></devices>")
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            c.defineXML(xml)
+        self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_CONFIG_UNSUPPORTED)
+        self.assertIn("autoport='yes'", str(cm.exception))

@@ -329,6 +329,28 @@ vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
         return NULL;
     }
 
+    /* libxl's device model arguments: a SPICE server needs a port, and
+     * a password unless ticketing is off (libxl_dm.c). */
+    if (dom->type == LIBXL_DOMAIN_TYPE_HVM &&
+        !libxl_defbool_is_default(b->u.hvm.spice.enable) &&
+        libxl_defbool_val(b->u.hvm.spice.enable)) {
+        bool noTicket = !libxl_defbool_is_default(b->u.hvm.spice.disable_ticketing) &&
+                        libxl_defbool_val(b->u.hvm.spice.disable_ticketing);
+
+        if (!b->u.hvm.spice.port && !b->u.hvm.spice.tls_port) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("cannot start domain '%s': libxl needs a SPICE port or TLS port"),
+                           dom->name);
+            return NULL;
+        }
+        if (!noTicket && (!b->u.hvm.spice.passwd || !*b->u.hvm.spice.passwd)) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("cannot start domain '%s': libxl needs a SPICE password while ticketing is on"),
+                           dom->name);
+            return NULL;
+        }
+    }
+
     dom->maxKiB = b->max_memkb == LIBXL_MEMKB_DEFAULT ?
                   VXL_SIM_DEFAULT_MAXMEM_KIB : b->max_memkb;
     dom->targetKiB = b->target_memkb == LIBXL_MEMKB_DEFAULT ?
