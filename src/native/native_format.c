@@ -15,6 +15,7 @@
 #include <libxl.h>
 
 #include "native_private.h"
+#include "translate.h"
 #include "util_enums.h"
 #include "virerror.h"
 #include "virbitmap.h"
@@ -216,7 +217,7 @@ vxlNativeFormatBoot(virBuffer *buf, const virDomainDef *def)
         (def->os.loader && def->os.loader->type == VIR_DOMAIN_LOADER_TYPE_PFLASH))
         vxlNativeFormatString(buf, "bios", "ovmf");
     else if (def->os.firmware == VIR_DOMAIN_OS_DEF_FIRMWARE_BIOS)
-        vxlNativeFormatString(buf, "bios", "seabios");
+        vxlNativeFormatString(buf, "bios", vxlTranslateTraditionalDM(def) ? "rombios" : "seabios");
     if (def->os.loader && (def->os.loader->nvram || def->os.loader->nvramTemplate ||
                            def->os.loader->secure == VIR_TRISTATE_BOOL_YES))
         return vxlNativeFormatRefuse("<os><nvram> or <loader secure='yes'>");

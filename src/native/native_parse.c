@@ -245,6 +245,32 @@ vxlNativeParseMemory(vxlNativeReader *r, vxlNativeXML *x)
 
 /* ---- boot ---------------------------------------------------------- */
 
+
+/* libxl pairs each BIOS with its device model (libxl_create.c): ROMBIOS
+ * with qemu-xen-traditional only, SeaBIOS and OVMF with qemu-xen only. A
+ * config xl would fail to start is refused, never converted to another
+ * machine. */
+static int
+vxlNativeCheckBios(vxlNativeReader *r, const char *bios)
+{
+    const char *dm = NULL;
+    bool traditional;
+
+    if (vxlNativeGetString(r, "device_model_version", &dm) < 0)
+        return -1;
+    traditional = dm && STREQ(dm, "qemu-xen-traditional");
+    if (STRNEQ(bios, "rombios") && STRNEQ(bios, "seabios") && STRNEQ(bios, "ovmf")) {
+        vxlNativeError(r, "bios", _("'%s' is not a BIOS; use seabios, ovmf or rombios"), bios);
+        return -1;
+    }
+    if (STREQ(bios, "rombios") != traditional) {
+        vxlNativeError(r, "bios", _("'%s' does not go with device model %s: libxl boots ROMBIOS with qemu-xen-traditional only, SeaBIOS and OVMF with qemu-xen only"),
+                       bios, traditional ? "qemu-xen-traditional" : "qemu-xen");
+        return -1;
+    }
+    return 0;
+}
+
 static int
 vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
 {
@@ -287,12 +313,8 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
         if (vxlNativeGetString(r, "bios", &bios) < 0 ||
             vxlNativeGetString(r, "boot", &boot) < 0)
             return -1;
-        if (bios) {
-            if (STREQ(bios, "ovmf") || STREQ(bios, "seabios"))
-                ; /* written as <os firmware='efi|bios'> below */
-            else
-                vxlNativeWarn(r, "bios", _("dropped '%s': libvirt knows only SeaBIOS and OVMF for Xen"), bios);
-        }
+        if (bios && vxlNativeCheckBios(r, bios) < 0)
+            return -1;
         virBufferEscapeString(&x->os, "<kernel>%s</kernel>\n", kernel);
         virBufferEscapeString(&x->os, "<initrd>%s</initrd>\n", ramdisk);
         virBufferEscapeString(&x->os, "<cmdline>%s</cmdline>\n", line);
@@ -312,7 +334,9 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
             virBufferAsprintf(&x->os, "<boot dev='%s'/>\n",
                               vxlEnumXlToVirName(&vxlEnumBootDevice, xl));
         }
-        if (bios && STREQ(bios, "seabios"))
+        /* ROMBIOS is the BIOS of qemu-xen-traditional, SeaBIOS that of
+         * qemu-xen: <os firmware='bios'> with the device model. */
+        if (bios && (STREQ(bios, "seabios") || STREQ(bios, "rombios")))
             x->firmware = "bios";
         else if (bios && STREQ(bios, "ovmf"))
             x->firmware = "efi";

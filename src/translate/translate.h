@@ -175,6 +175,10 @@ extern virXMLNamespace vxlTranslateXMLNamespace;
 
 /* @def's namespace data, or NULL when it has none. */
 const vxlXMLNSDef *vxlTranslateXMLNSGet(const virDomainDef *def);
+/* Whether @def asks for the old qemu-xen-traditional device model
+ * (<virtxl:devicemodel version>), whose BIOS is ROMBIOS and whose
+ * default video sizes differ. */
+bool vxlTranslateTraditionalDM(const virDomainDef *def);
 
 /* The video RAM (KiB) libxl gives @def's emulated card of @type when
  * none is set, for its device model; 0 for other cards. */

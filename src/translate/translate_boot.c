@@ -69,6 +69,14 @@ vxlValidateBootHVM(const virDomainDef *def)
         return -1;
     }
 
+    /* libxl pairs the BIOS with the device model: the old
+     * qemu-xen-traditional boots ROMBIOS and nothing else. */
+    if (vxlBootWantsOVMF(def) && vxlTranslateTraditionalDM(def)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<os firmware='efi'> is not supported by Xen with <virtxl:devicemodel version='qemu-xen-traditional'>: that device model boots ROMBIOS only"));
+        return -1;
+    }
+
     if (!loader)
         return 0;
 
@@ -226,13 +234,15 @@ vxlTranslateBoot(const virDomainDef *def, libxl_domain_config *dcfg)
     b_info->cmdline = g_strdup(def->os.cmdline);
 
     if (b_info->type == LIBXL_DOMAIN_TYPE_HVM) {
-        /* Left unset, libxl picks SeaBIOS for the qemu-xen device model
-         * (the only one Debian builds), exactly as for an xl.cfg without
-         * bios=; an explicit <os firmware='bios'> says so explicitly. */
+        /* Left unset, libxl picks the device model's BIOS: SeaBIOS for
+         * qemu-xen (the only one Debian builds), ROMBIOS for
+         * qemu-xen-traditional, exactly as for an xl.cfg without bios=;
+         * an explicit <os firmware='bios'> names that one. */
         if (vxlBootWantsOVMF(def))
             b_info->u.hvm.bios = LIBXL_BIOS_TYPE_OVMF;
         else if (def->os.firmware == VIR_DOMAIN_OS_DEF_FIRMWARE_BIOS)
-            b_info->u.hvm.bios = LIBXL_BIOS_TYPE_SEABIOS;
+            b_info->u.hvm.bios = vxlTranslateTraditionalDM(def) ? LIBXL_BIOS_TYPE_ROMBIOS :
+                                                              LIBXL_BIOS_TYPE_SEABIOS;
         vxlTranslateBootOrder(def, b_info);
     } else {
         b_info->bootloader = g_strdup(def->os.bootloader);

@@ -567,8 +567,7 @@ vxlTranslateGfxHVM(const virDomainDef *def, libxl_domain_build_info *b_info)
 unsigned int
 vxlVideoDefaultKiB(const virDomainDef *def, virDomainVideoType type)
 {
-    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
-    bool traditional = ns && ns->dmVersion == LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN_TRADITIONAL;
+    bool traditional = vxlTranslateTraditionalDM(def);
 
     /* libxl__domain_build_info_setdefault's sizes; other cards keep
      * libvirt's generic default. */

@@ -728,6 +728,15 @@ vxlTranslateXMLNSGet(const virDomainDef *def)
 }
 
 
+bool
+vxlTranslateTraditionalDM(const virDomainDef *def)
+{
+    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+
+    return ns && ns->dmVersion == LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN_TRADITIONAL;
+}
+
+
 static bool
 vxlXMLNSPciMatches(const vxlXMLNSPci *pci, const virDomainHostdevDef *hostdev)
 {
