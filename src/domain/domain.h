@@ -67,6 +67,12 @@ int vxlDomainNetworkPrepare(virDomainDef *def);
 /* Release the ports of @def's interfaces (stop, failed start). */
 void vxlDomainNetworkRelease(virDomainDef *def);
 
+/* --- Ceph keys (domain_secrets.c) --- */
+
+/* Append to the translated target of each rbd disk of @def with an
+ * <auth><secret> the key from libvirt's secret store. */
+int vxlDomainSecretsApply(const virDomainDef *def, libxl_domain_config *dcfg);
+
 /* --- display ports (domain_graphics.c) --- */
 
 /* Give each autoport VNC and SPICE display of the live @def a free port;

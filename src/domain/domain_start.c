@@ -105,7 +105,8 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     if (vxlDomainGraphicsPrepare(driver, vm->def) < 0)
         goto error;
     graphics = true;
-    if (vxlTranslateDomain(vm->def, &dcfg) < 0)
+    if (vxlTranslateDomain(vm->def, &dcfg) < 0 ||
+        vxlDomainSecretsApply(vm->def, &dcfg) < 0)
         goto error;
 
     vxlDomainStartSlotAcquire(driver);

@@ -177,7 +177,7 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
     virBufferAdjustIndent(buf, 2);
 
     if (backend || (!empty && xdisk.format != LIBXL_DISK_FORMAT_UNKNOWN) ||
-        !libxl_defbool_is_default(xdisk.discard_enable)) {
+        !libxl_defbool_is_default(xdisk.discard_enable) || xdisk.direct_io_safe) {
         const char *format = NULL;
 
         if (!empty && xdisk.format != LIBXL_DISK_FORMAT_UNKNOWN &&
@@ -193,6 +193,10 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
         virBufferAddLit(buf, "<driver");
         virBufferEscapeString(buf, " name='%s'", backend);
         virBufferEscapeString(buf, " type='%s'", format);
+        /* direct-io-safe: the backend opens the image O_DIRECT, past the
+         * host's page cache, which is libvirt's cache='none'. */
+        if (xdisk.direct_io_safe)
+            virBufferAddLit(buf, " cache='none'");
         if (!libxl_defbool_is_default(xdisk.discard_enable))
             virBufferAsprintf(buf, " discard='%s'",
                               libxl_defbool_val(xdisk.discard_enable) ? "unmap" : "ignore");
@@ -223,8 +227,6 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
     if (xdisk.script && !isISCSI)
         vxlNativeWarn(r, "disk", _("entry %d: dropped script=%s: libvirt has no block script for disks"),
                       index + 1, xdisk.script);
-    if (xdisk.direct_io_safe)
-        vxlNativeWarn(r, "disk", _("entry %d: dropped direct-io-safe: libvirt has no element for it"), index + 1);
     if (xdisk.specification != LIBXL_DISK_SPECIFICATION_UNKNOWN &&
         xdisk.specification != LIBXL_DISK_SPECIFICATION_XEN)
         vxlNativeWarn(r, "disk", _("entry %d: dropped specification=%s: libvirt has no element for it"),

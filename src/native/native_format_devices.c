@@ -45,26 +45,36 @@ vxlNativeFormatDisk(const virDomainDiskDef *disk, GPtrArray *specs)
     case VIR_STORAGE_TYPE_NETWORK:
         if (disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_ISCSI)
             break;
-        return vxlNativeRefuseDisk(disk, "a network source other than iscsi");
+        if (disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_RBD) {
+            /* xl's qemu reads the key from the host's keyring; the
+             * secret store's key cannot be named in an xl.cfg. */
+            if (disk->src->auth && disk->src->auth->secrettype)
+                return vxlNativeRefuseDisk(disk, "an rbd <auth><secret> (xl's qemu reads the Ceph key from the host's keyring; leave <secret> out to convert)");
+            break;
+        }
+        return vxlNativeRefuseDisk(disk, "a network source other than rbd or iscsi");
     default:
-        return vxlNativeRefuseDisk(disk, "a source other than a file, block device or iSCSI LUN");
+        return vxlNativeRefuseDisk(disk, "a source other than a file, block device, rbd image or iSCSI LUN");
     }
     if (disk->device != VIR_DOMAIN_DISK_DEVICE_DISK &&
         disk->device != VIR_DOMAIN_DISK_DEVICE_CDROM)
         return vxlNativeRefuseDisk(disk, "a device other than disk or cdrom");
-    if (disk->cachemode || disk->error_policy || disk->rerror_policy ||
-        disk->iomode || disk->ioeventfd || disk->event_idx || disk->copy_on_read ||
-        disk->detect_zeroes || disk->serial || disk->wwn || disk->vendor ||
-        disk->product || disk->src->shared || disk->transient ||
+    /* What the translators take without a libxl field (<serial>, <driver
+     * io>, a read-only <shareable/>) has no xl.cfg key either, and
+     * changes nothing the guest sees: left out here too. */
+    if (disk->error_policy || disk->rerror_policy ||
+        disk->ioeventfd || disk->event_idx || disk->copy_on_read ||
+        disk->detect_zeroes || disk->wwn || disk->vendor ||
+        disk->product || (disk->src->shared && !disk->src->readonly) || disk->transient ||
         disk->startupPolicy || disk->info.bootIndex || disk->blockio.logical_block_size ||
         disk->blockio.physical_block_size || disk->geometry.cylinders ||
         disk->blkdeviotune.total_bytes_sec || disk->blkdeviotune.read_bytes_sec ||
         disk->blkdeviotune.write_bytes_sec || disk->blkdeviotune.total_iops_sec ||
         disk->blkdeviotune.read_iops_sec || disk->blkdeviotune.write_iops_sec ||
-        disk->src->encryption || disk->src->auth || disk->queues ||
+        disk->src->encryption || disk->queues ||
         (disk->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
          disk->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE))
-        return vxlNativeRefuseDisk(disk, "<driver cache|io|error_policy|...>, <serial>, <wwn>, <iotune>, <address>, <boot order> and the like");
+        return vxlNativeRefuseDisk(disk, "<driver error_policy|copy_on_read|...>, <wwn>, <iotune>, <address>, <boot order> and the like");
     if (disk->src->readonly && disk->device == VIR_DOMAIN_DISK_DEVICE_DISK &&
         disk->src->path == NULL)
         return vxlNativeRefuseDisk(disk, "an empty disk");
@@ -97,13 +107,21 @@ vxlNativeFormatDisk(const virDomainDiskDef *disk, GPtrArray *specs)
             return vxlNativeRefuseDisk(disk, "a <backenddomain> name with a comma");
         virBufferAsprintf(&spec, "backend=%s,", disk->domain_name);
     }
+    if (disk->cachemode == VIR_DOMAIN_DISK_CACHE_DISABLE ||
+        disk->cachemode == VIR_DOMAIN_DISK_CACHE_DIRECTSYNC)
+        virBufferAddLit(&spec, "direct-io-safe,");
     if (disk->discard == VIR_DOMAIN_DISK_DISCARD_UNMAP)
         virBufferAddLit(&spec, "discard,");
     else if (disk->discard == VIR_DOMAIN_DISK_DISCARD_IGNORE)
         virBufferAddLit(&spec, "no-discard,");
     /* target= comes last: the rest of the spec is the path, commas and
      * all. */
-    if (disk->src->type == VIR_STORAGE_TYPE_NETWORK) {
+    if (disk->src->type == VIR_STORAGE_TYPE_NETWORK &&
+        disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_RBD) {
+        g_autofree char *target = vxlTranslateRbdTarget(disk->src);
+
+        virBufferAsprintf(&spec, "target=%s", target);
+    } else if (disk->src->type == VIR_STORAGE_TYPE_NETWORK) {
         if (vxlNativeFormatDiskISCSI(&spec, disk) < 0)
             return -1;
     } else {

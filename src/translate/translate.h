@@ -183,6 +183,10 @@ bool vxlTranslateTraditionalDM(const virDomainDef *def);
 /* The video RAM (KiB) libxl gives @def's emulated card of @type when
  * none is set, for its device model; 0 for other cards. */
 unsigned int vxlVideoDefaultKiB(const virDomainDef *def, virDomainVideoType type);
+/* qemu's rbd target for an rbd disk's @src, as libxl's pdev_path and
+ * xl's target= spell it: without the key, which a start adds from the
+ * secret store. */
+char *vxlTranslateRbdTarget(const virStorageSource *src);
 /* The model libxl hands qemu for @net (its nic model, xl's model=):
  * libvirt's name, except for virtio, which qemu calls virtio-net-pci;
  * NULL without a model. */

@@ -71,8 +71,8 @@ vxlDiskIsEmpty(const virDomainDiskDef *disk)
 /* qemu's rbd target, as xl's target= spells it for a qdisk:
  * rbd:POOL/IMAGE[:id=USER:auth_supported=cephx][:mon_host=H1\:P1\;H2]
  * (':' and ';' inside a value escaped for qemu). */
-static char *
-vxlDiskRbdTarget(const virStorageSource *src)
+char *
+vxlTranslateRbdTarget(const virStorageSource *src)
 {
     g_autoptr(GString) out = g_string_new("rbd:");
     size_t i;
@@ -104,9 +104,14 @@ vxlValidateDiskSource(const virDomainDiskDef *disk)
     case VIR_STORAGE_TYPE_NETWORK:
         /* qemu's rbd driver, through the qdisk backend. */
         if (disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_RBD) {
-            if (disk->src->auth && disk->src->auth->secrettype) {
-                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                               _("<disk type='network'><auth><secret> is not supported by Xen: qemu reads the Ceph key from the host's keyring; give <auth username> alone"));
+            /* A Ceph key from libvirt's secret store is added when the
+             * domain starts (domain_secrets.c); without <secret>, qemu
+             * reads the host's keyring. */
+            if (disk->src->auth && disk->src->auth->secrettype &&
+                STRNEQ(disk->src->auth->secrettype, "ceph")) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               _("<disk type='network'><auth><secret type='%s'> is not supported for rbd: use type='ceph'"),
+                               disk->src->auth->secrettype);
                 return -1;
             }
             if (disk->driverName && STRNEQ(disk->driverName, "qemu")) {
@@ -437,7 +442,7 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
         xdisk->pdev_path = vxlDiskISCSITarget(disk->src);
         xdisk->script = g_strdup("block-iscsi");
     } else if (disk->src->type == VIR_STORAGE_TYPE_NETWORK)
-        xdisk->pdev_path = vxlDiskRbdTarget(disk->src);
+        xdisk->pdev_path = vxlTranslateRbdTarget(disk->src);
     else
         xdisk->pdev_path = g_strdup(disk->src->path);
     xdisk->vdev = g_strdup(disk->dst);

@@ -34,12 +34,13 @@ class Daemon:
     """A private libvirtd under a temporary root."""
 
     def __init__(self, backend="sim", profile="intel-2s-vtd", conf=(),
-                 network=False):
+                 network=False, secret=False):
         self.root = tempfile.mkdtemp(prefix="vxl-test-")
         self.backend = backend
         self.profile = profile
         self.conf = list(conf)
         self.network = network
+        self.secret = secret
         self.uri = None
 
     def start(self):
@@ -49,6 +50,8 @@ class Daemon:
             args += ["--conf", line]
         if self.network:
             args.append("--with-network")
+        if self.secret:
+            args.append("--with-secret")
         env = dict(os.environ, VIRTXL_BUILD=BUILD)
         out = subprocess.run(args, check=True, capture_output=True,
                              text=True, env=env)
