@@ -160,6 +160,9 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
     block = !empty && (xdisk.backend == LIBXL_DISK_BACKEND_PHY ||
                        (xdisk.backend == LIBXL_DISK_BACKEND_UNKNOWN &&
                         STRPREFIX(xdisk.pdev_path, "/dev/")));
+    /* A block script makes a block device of the target. */
+    if (!empty && xdisk.script && STRNEQ(xdisk.script, "block-iscsi"))
+        block = true;
 
     if (empty) {
         isISCSI = false;
@@ -224,9 +227,18 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
 
     if (xdisk.is_cdrom && xdisk.readwrite)
         vxlNativeWarn(r, "disk", _("entry %d: dropped access=rw: a cdrom is read-only in libvirt"), index + 1);
-    if (xdisk.script && !isISCSI)
-        vxlNativeWarn(r, "disk", _("entry %d: dropped script=%s: libvirt has no block script for disks"),
-                      index + 1, xdisk.script);
+    if (xdisk.script && !isISCSI) {
+        /* libxl runs block scripts on its phy backend alone. */
+        if ((xdisk.backend != LIBXL_DISK_BACKEND_UNKNOWN &&
+             xdisk.backend != LIBXL_DISK_BACKEND_PHY) ||
+            (xdisk.format != LIBXL_DISK_FORMAT_UNKNOWN &&
+             xdisk.format != LIBXL_DISK_FORMAT_RAW) || empty) {
+            vxlNativeError(r, "disk", _("entry %d: script=%s needs a raw target on the phy backend: libxl runs block scripts for blkback only"),
+                           index + 1, xdisk.script);
+            goto cleanup;
+        }
+        vxlNativeAddDiskScript(r, xdisk.vdev, xdisk.script);
+    }
     if (xdisk.specification != LIBXL_DISK_SPECIFICATION_UNKNOWN &&
         xdisk.specification != LIBXL_DISK_SPECIFICATION_XEN)
         vxlNativeWarn(r, "disk", _("entry %d: dropped specification=%s: libvirt has no element for it"),

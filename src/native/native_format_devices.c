@@ -31,9 +31,11 @@ vxlNativeRefuseDisk(const virDomainDiskDef *disk, const char *what)
 
 
 static int
-vxlNativeFormatDisk(const virDomainDiskDef *disk, GPtrArray *specs)
+vxlNativeFormatDisk(const virDomainDef *def, const virDomainDiskDef *disk,
+                    GPtrArray *specs)
 {
     g_auto(virBuffer) spec = VIR_BUFFER_INITIALIZER;
+    const vxlXMLNSDisk *xscript;
     const char *backend = NULL;
     int format;
 
@@ -107,6 +109,8 @@ vxlNativeFormatDisk(const virDomainDiskDef *disk, GPtrArray *specs)
             return vxlNativeRefuseDisk(disk, "a <backenddomain> name with a comma");
         virBufferAsprintf(&spec, "backend=%s,", disk->domain_name);
     }
+    if ((xscript = vxlTranslateXMLNSFindDisk(def, disk->dst)))
+        virBufferAsprintf(&spec, "script=%s,", xscript->script);
     if (disk->cachemode == VIR_DOMAIN_DISK_CACHE_DISABLE ||
         disk->cachemode == VIR_DOMAIN_DISK_CACHE_DIRECTSYNC)
         virBufferAddLit(&spec, "direct-io-safe,");
@@ -631,7 +635,7 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
         return -1;
 
     for (i = 0; i < def->ndisks; i++) {
-        if (vxlNativeFormatDisk(def->disks[i], disks) < 0)
+        if (vxlNativeFormatDisk(def, def->disks[i], disks) < 0)
             return -1;
     }
     for (i = 0; i < def->nnets; i++) {

@@ -37,6 +37,7 @@ struct _vxlNativeReader {
     char *reportBuf;
     size_t reportLen;
     GPtrArray *nsPcis;      /* <virtxl:pci> lines from pci= (native_xmlns.c) */
+    GPtrArray *nsDisks;     /* <virtxl:disk> lines from disk= scripts */
 };
 
 /* native_read.c */
@@ -120,6 +121,8 @@ int vxlNativeFormatSpiceOrphans(const virDomainDef *def);
 /* native_xmlns.c: keys only the virtxl namespace holds. */
 void vxlNativeXMLNSAddPci(vxlNativeReader *r, const libxl_device_pci *pci, int index);
 int vxlNativeParseXMLNS(vxlNativeReader *r, virBuffer *out);
+/* Note <virtxl:disk target=@vdev script=@script> for the output. */
+void vxlNativeAddDiskScript(vxlNativeReader *r, const char *vdev, const char *script);
 int vxlNativeFormatXMLNS(virBuffer *buf, const virDomainDef *def);
 void vxlNativeFormatPciOptions(virBuffer *spec, const virDomainDef *def,
                                const virDomainHostdevDef *hostdev);

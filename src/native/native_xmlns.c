@@ -213,6 +213,18 @@ vxlNativeXMLNSAddPci(vxlNativeReader *r, const libxl_device_pci *pci, int index)
 }
 
 
+void
+vxlNativeAddDiskScript(vxlNativeReader *r, const char *vdev, const char *script)
+{
+    g_auto(virBuffer) line = VIR_BUFFER_INITIALIZER;
+
+    virBufferAddLit(&line, "<virtxl:disk" VXL_NS_DECL);
+    virBufferEscapeString(&line, " target='%s'", vdev);
+    virBufferEscapeString(&line, " script='%s'/>\n", script);
+    g_ptr_array_add(r->nsDisks, virBufferContentAndReset(&line));
+}
+
+
 int
 vxlNativeParseXMLNS(vxlNativeReader *r, virBuffer *out)
 {
@@ -221,6 +233,8 @@ vxlNativeParseXMLNS(vxlNativeReader *r, virBuffer *out)
     if (vxlNativeXMLNSDeviceModel(r, out) < 0 ||
         vxlNativeXMLNSRdm(r, out) < 0)
         return -1;
+    for (i = 0; i < r->nsDisks->len; i++)
+        virBufferAdd(out, g_ptr_array_index(r->nsDisks, i), -1);
     for (i = 0; i < r->nsPcis->len; i++)
         virBufferAdd(out, g_ptr_array_index(r->nsPcis, i), -1);
     return 0;

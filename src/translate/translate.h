@@ -71,6 +71,7 @@ int vxlValidateController(const virDomainDef *def, const virDomainControllerDef 
  *   <virtxl:devicemodel>  device model version, path, stub domain, args
  *   <virtxl:rdm>          domain-wide reserved device memory policy
  *   <virtxl:pci>          options of one PCI <hostdev>, by address or alias
+ *   <virtxl:disk>         the hotplug script of one <disk>, by target
  *   <virtxl:cpus_soft>    soft vCPU affinity, for all vCPUs or one
  *   <virtxl:vtpm>         a vTPM frontend and its backend domain
  *   <virtxl:smbios_firmware>, and one element per scalar xl.cfg key of
@@ -84,6 +85,14 @@ struct _vxlXMLNSPci {
     virTristateBool msitranslate;
     virTristateBool powerMgmt;
     int rdmPolicy;                /* libxl_rdm_reserve_policy; -1 unset */
+};
+
+/* <virtxl:disk target='DEV' script='NAME'/>: a disk's hotplug script,
+ * xl's script= in a disk spec. */
+typedef struct _vxlXMLNSDisk vxlXMLNSDisk;
+struct _vxlXMLNSDisk {
+    char *target;                 /* the <disk>'s <target dev> */
+    char *script;                 /* libxl_device_disk.script */
 };
 
 /* <virtxl:cpus_soft vcpu='N'? cpuset='...'/>: xl's cpus_soft=. */
@@ -160,6 +169,8 @@ struct _vxlXMLNSDef {
     unsigned int rdmMemBoundaryMB; /* 0 unset */
     vxlXMLNSPci *pcis;
     size_t npcis;
+    vxlXMLNSDisk *disks;          /* in document order */
+    size_t ndisks;
     vxlXMLNSCpusSoft *cpusSoft;   /* in document order */
     size_t ncpusSoft;
     vxlXMLNSVtpm *vtpms;          /* in order: devid is the position */
@@ -191,6 +202,10 @@ char *vxlTranslateRbdTarget(const virStorageSource *src);
  * libvirt's name, except for virtio, which qemu calls virtio-net-pci;
  * NULL without a model. */
 const char *vxlNetModelName(const virDomainNetDef *net);
+/* The <virtxl:disk> entry for the disk with <target dev=@target>, or
+ * NULL. */
+const vxlXMLNSDisk *vxlTranslateXMLNSFindDisk(const virDomainDef *def,
+                                             const char *target);
 /* The <virtxl:pci> entry for @hostdev, or NULL. */
 const vxlXMLNSPci *vxlTranslateXMLNSFindPci(const virDomainDef *def,
                                            const virDomainHostdevDef *hostdev);

@@ -13,7 +13,8 @@
  * 'directsync'> (direct_io_safe).
  *
  * <disk type='network'><source protocol='iscsi'> goes through Xen's
- * block-iscsi script (translate_disk_iscsi.c).
+ * block-iscsi script (translate_disk_iscsi.c); other block scripts are
+ * named by <virtxl:disk script> (translate_xmlns_disk.c).
  *
  * Refuses, for now: volume sources; other network protocols; cache
  * modes other than none, directsync and writeback. For good: dir, nvme and
@@ -434,6 +435,8 @@ int
 vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
                  libxl_device_disk *xdisk)
 {
+    const vxlXMLNSDisk *xscript;
+
     if (vxlValidateDisk(def, disk) < 0)
         return -1;
 
@@ -458,6 +461,10 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
      * devtype=cdrom defaults to access=ro, so the PV path gets the same. */
     xdisk->readwrite = !disk->src->readonly && !xdisk->is_cdrom;
     xdisk->backend_domname = g_strdup(disk->domain_name);
+    /* <virtxl:disk script>: a block script, which only libxl's phy
+     * backend runs (translate_xmlns_disk.c). */
+    if ((xscript = vxlTranslateXMLNSFindDisk(def, disk->dst)))
+        xdisk->script = g_strdup(xscript->script);
     if (disk->src->type == VIR_STORAGE_TYPE_NETWORK &&
         disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_RBD)
         xdisk->backend = LIBXL_DISK_BACKEND_QDISK;

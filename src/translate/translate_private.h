@@ -78,6 +78,13 @@ int vxlTranslateMisc(const virDomainDef *def, libxl_domain_config *dcfg);
 int vxlValidateXMLNS(const virDomainDef *def);
 int vxlTranslateXMLNS(const virDomainDef *def, libxl_domain_config *dcfg);
 
+/* translate_xmlns_disk.c: <virtxl:disk>'s syntax and checks, for
+ * translate_xmlns.c. */
+int vxlXMLNSParseDisk(xmlNodePtr node, vxlXMLNSDisk *disk);
+void vxlXMLNSFormatDisk(virBuffer *buf, const vxlXMLNSDisk *disk);
+void vxlXMLNSDiskClear(vxlXMLNSDisk *disk);
+int vxlValidateXMLNSDisks(const virDomainDef *def, const vxlXMLNSDef *ns);
+
 /* translate_misc.c: whether @opts (a device's <driver iommu|ats|packed|
  * page_per_vq>, virtio-only, which no Xen device has) sets anything. */
 bool vxlVirtioOptionsSet(const virDomainVirtioOptions *opts);

@@ -67,6 +67,9 @@ vxlXMLNSFree(void *opaque)
     for (i = 0; i < ns->npcis; i++)
         g_free(ns->pcis[i].alias);
     g_free(ns->pcis);
+    for (i = 0; i < ns->ndisks; i++)
+        vxlXMLNSDiskClear(&ns->disks[i]);
+    g_free(ns->disks);
     for (i = 0; i < ns->ncpusSoft; i++)
         virBitmapFree(ns->cpusSoft[i].cpuset);
     g_free(ns->cpusSoft);
@@ -485,6 +488,7 @@ static char *
 vxlXMLNSElementNames(void)
 {
     g_autoptr(GString) out = g_string_new("<virtxl:devicemodel>, <virtxl:rdm>, <virtxl:pci>, "
+                                          "<virtxl:disk>, "
                                           "<virtxl:cpus_soft>, <virtxl:vtpm>, "
                                           "<virtxl:smbios_firmware>");
     size_t i;
@@ -544,6 +548,11 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
             ns->pcis = g_renew(vxlXMLNSPci, ns->pcis, ns->npcis + 1);
             memset(&ns->pcis[ns->npcis++], 0, sizeof(vxlXMLNSPci));
             if (vxlXMLNSParsePci(nodes[i], &ns->pcis[ns->npcis - 1]) < 0)
+                goto error;
+        } else if (STREQ(name, "disk")) {
+            ns->disks = g_renew(vxlXMLNSDisk, ns->disks, ns->ndisks + 1);
+            memset(&ns->disks[ns->ndisks++], 0, sizeof(vxlXMLNSDisk));
+            if (vxlXMLNSParseDisk(nodes[i], &ns->disks[ns->ndisks - 1]) < 0)
                 goto error;
         } else if (STREQ(name, "cpus_soft")) {
             if (vxlXMLNSParseCpusSoft(nodes[i], ns) < 0)
@@ -686,6 +695,8 @@ vxlXMLNSFormat(virBuffer *buf, void *opaque)
         virBufferAddLit(buf, "/>\n");
     }
 
+    for (i = 0; i < ns->ndisks; i++)
+        vxlXMLNSFormatDisk(buf, &ns->disks[i]);
     for (i = 0; i < ns->npcis; i++) {
         const vxlXMLNSPci *pci = &ns->pcis[i];
 
@@ -915,6 +926,8 @@ vxlValidateXMLNS(const virDomainDef *def)
             return -1;
         }
     }
+    if (vxlValidateXMLNSDisks(def, ns) < 0)
+        return -1;
     return vxlValidateXMLNSKnobs(def, ns);
 }
 

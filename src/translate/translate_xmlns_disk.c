@@ -1,0 +1,123 @@
+/*
+ * translate_xmlns_disk.c: <virtxl:disk target='xvdb' script='block-drbd'/>,
+ * the hotplug script of one <disk>, which libvirt's XML cannot name.
+ *
+ * Xen runs a block script to turn a disk's target into a block device
+ * for blkback: block-drbd, block-nbd, block-dmmd or a site's own, named
+ * by xl's script= in a disk spec (libxl_device_disk.script). The element
+ * names its <disk> by the target device, and the disk's <source dev> or
+ * <source file> is the target the script is given (a DRBD resource, an
+ * NBD server...), as xl's target= is. libxl runs scripts through its phy
+ * backend only, so the disk must be raw and not given to qemu.
+ * block-iscsi has its own syntax, an iSCSI <disk type='network'>
+ * (translate_disk_iscsi.c).
+ */
+#include "vxl_internal.h"
+
+#include "translate_private.h"
+#include "virerror.h"
+#include "virxml.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+
+int
+vxlXMLNSParseDisk(xmlNodePtr node, vxlXMLNSDisk *disk)
+{
+    disk->target = virXMLPropString(node, "target");
+    disk->script = virXMLPropString(node, "script");
+    if (!disk->target || !*disk->target || !disk->script || !*disk->script) {
+        virReportError(VIR_ERR_XML_ERROR, "%s",
+                       _("<virtxl:disk> needs target='DEV' (its <disk>'s <target dev>) and script='NAME'"));
+        return -1;
+    }
+    /* The script goes into an xl disk spec and xenstore as one word. */
+    if (strpbrk(disk->script, ",= \t\n") || strpbrk(disk->target, ",= \t\n")) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:disk target='%s' script='%s'>: neither may hold ',', '=' or blanks"),
+                       disk->target, disk->script);
+        return -1;
+    }
+    return 0;
+}
+
+
+void
+vxlXMLNSFormatDisk(virBuffer *buf, const vxlXMLNSDisk *disk)
+{
+    virBufferEscapeString(buf, "<virtxl:disk target='%s'", disk->target);
+    virBufferEscapeString(buf, " script='%s'/>\n", disk->script);
+}
+
+
+void
+vxlXMLNSDiskClear(vxlXMLNSDisk *disk)
+{
+    g_free(disk->target);
+    g_free(disk->script);
+}
+
+
+const vxlXMLNSDisk *
+vxlTranslateXMLNSFindDisk(const virDomainDef *def, const char *target)
+{
+    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    size_t i;
+
+    for (i = 0; ns && target && i < ns->ndisks; i++) {
+        if (STREQ(ns->disks[i].target, target))
+            return &ns->disks[i];
+    }
+    return NULL;
+}
+
+
+int
+vxlValidateXMLNSDisks(const virDomainDef *def, const vxlXMLNSDef *ns)
+{
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < ns->ndisks; i++) {
+        const vxlXMLNSDisk *x = &ns->disks[i];
+        const virDomainDiskDef *disk = NULL;
+
+        for (j = 0; j < i; j++) {
+            if (STREQ(ns->disks[j].target, x->target)) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               _("<virtxl:disk target='%s'> appears twice: a disk has one script"),
+                               x->target);
+                return -1;
+            }
+        }
+        for (j = 0; j < def->ndisks; j++) {
+            if (STREQ_NULLABLE(def->disks[j]->dst, x->target))
+                disk = def->disks[j];
+        }
+        if (!disk) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:disk target='%s'> names no <disk> of this domain"),
+                           x->target);
+            return -1;
+        }
+        if (disk->src->type != VIR_STORAGE_TYPE_BLOCK &&
+            disk->src->type != VIR_STORAGE_TYPE_FILE) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:disk target='%s' script> is for a <disk type='block'> or type='file' whose source the script is given, not type='%s'"),
+                           x->target, virStorageTypeToString(disk->src->type));
+            return -1;
+        }
+        /* libxl's qdisk backend refuses a script; phy takes any target
+         * with one, raw only. */
+        if ((disk->driverName && STRNEQ(disk->driverName, "phy") &&
+             STRNEQ(disk->driverName, "file")) ||
+            (disk->src->format > VIR_STORAGE_FILE_NONE &&
+             disk->src->format != VIR_STORAGE_FILE_RAW)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:disk target='%s' script> needs a raw disk on the phy backend (<driver name='phy' type='raw'> or none): libxl runs block scripts for blkback only"),
+                           x->target);
+            return -1;
+        }
+    }
+    return 0;
+}
