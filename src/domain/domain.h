@@ -67,6 +67,12 @@ int vxlDomainNetworkPrepare(virDomainDef *def);
 /* Release the ports of @def's interfaces (stop, failed start). */
 void vxlDomainNetworkRelease(virDomainDef *def);
 
+/* --- storage volumes (domain_storage.c) --- */
+
+/* Resolve every <disk type='volume'> of the live @def through the
+ * storage driver. */
+int vxlDomainStoragePrepare(virDomainDef *def);
+
 /* --- Ceph keys (domain_secrets.c) --- */
 
 /* Append to the translated target of each rbd disk of @def with an

@@ -27,7 +27,7 @@ VIR_LOG_INIT("virtxl.domain_secrets");
 static bool
 vxlDomainDiskHasCephSecret(const virDomainDiskDef *disk)
 {
-    return disk->src->type == VIR_STORAGE_TYPE_NETWORK &&
+    return virStorageSourceGetActualType(disk->src) == VIR_STORAGE_TYPE_NETWORK &&
            disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_RBD &&
            disk->src->auth && disk->src->auth->secrettype;
 }

@@ -98,7 +98,8 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
         goto error;
     transient = true;
 
-    if (vxlValidateDomain(vm->def) < 0 ||
+    if (vxlDomainStoragePrepare(vm->def) < 0 ||
+        vxlValidateDomain(vm->def) < 0 ||
         vxlDomainNetworkPrepare(vm->def) < 0)
         goto error;
     networks = true;

@@ -62,10 +62,20 @@ vxlDiskFormat(const virDomainDiskDef *disk)
 }
 
 
+/* What a disk's source is: for a storage pool's volume, what the
+ * storage driver resolved it to at start, or VOLUME until then. */
+static virStorageType
+vxlDiskActualType(const virDomainDiskDef *disk)
+{
+    return virStorageSourceGetActualType(disk->src);
+}
+
+
 static bool
 vxlDiskIsEmpty(const virDomainDiskDef *disk)
 {
-    return !disk->src->path && disk->src->type != VIR_STORAGE_TYPE_NETWORK;
+    return !disk->src->path && vxlDiskActualType(disk) != VIR_STORAGE_TYPE_NETWORK &&
+           vxlDiskActualType(disk) != VIR_STORAGE_TYPE_VOLUME;
 }
 
 
@@ -97,7 +107,7 @@ vxlTranslateRbdTarget(const virStorageSource *src)
 static int
 vxlValidateDiskSource(const virDomainDiskDef *disk)
 {
-    switch ((virStorageType)disk->src->type) {
+    switch (vxlDiskActualType(disk)) {
     case VIR_STORAGE_TYPE_NONE:
     case VIR_STORAGE_TYPE_FILE:
     case VIR_STORAGE_TYPE_BLOCK:
@@ -129,11 +139,10 @@ vxlValidateDiskSource(const virDomainDiskDef *disk)
                        _("<disk type='network'><source protocol='%s'> is not supported by Xen: use 'rbd' or 'iscsi', or attach the disk on the host and give it as type='block'"),
                        virStorageNetProtocolTypeToString(disk->src->protocol));
         return -1;
+    /* A storage pool's volume is resolved when the domain starts
+     * (domain_storage.c), and checked again then as what it is. */
     case VIR_STORAGE_TYPE_VOLUME:
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<disk type='%s'> is not supported by the Xen driver yet: use type='file' or type='block'"),
-                       virStorageTypeToString(disk->src->type));
-        return -1;
+        return 0;
     /* qemu-only sources, which libxl's disk backends cannot open: a
      * directory served as a FAT image, */
     case VIR_STORAGE_TYPE_DIR:
@@ -142,11 +151,11 @@ vxlValidateDiskSource(const virDomainDiskDef *disk)
     case VIR_STORAGE_TYPE_VHOST_USER:
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<disk type='%s'> is not supported by Xen: use type='file' or type='block'"),
-                       virStorageTypeToString(disk->src->type));
+                       virStorageTypeToString(vxlDiskActualType(disk)));
         return -1;
     case VIR_STORAGE_TYPE_LAST:
     default:
-        virReportEnumRangeError(virStorageType, disk->src->type);
+        virReportEnumRangeError(virStorageType, vxlDiskActualType(disk));
         return -1;
     }
 }
@@ -439,12 +448,19 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
 
     if (vxlValidateDisk(def, disk) < 0)
         return -1;
+    if (vxlDiskActualType(disk) == VIR_STORAGE_TYPE_VOLUME) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("<disk><target dev='%s'>: volume '%s' of pool '%s' becomes a path only when the domain starts, through libvirt's storage driver"),
+                       disk->dst, NULLSTR(disk->src->srcpool ? disk->src->srcpool->volume : NULL),
+                       NULLSTR(disk->src->srcpool ? disk->src->srcpool->pool : NULL));
+        return -1;
+    }
 
-    if (disk->src->type == VIR_STORAGE_TYPE_NETWORK &&
+    if (vxlDiskActualType(disk) == VIR_STORAGE_TYPE_NETWORK &&
         disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_ISCSI) {
         xdisk->pdev_path = vxlDiskISCSITarget(disk->src);
         xdisk->script = g_strdup("block-iscsi");
-    } else if (disk->src->type == VIR_STORAGE_TYPE_NETWORK)
+    } else if (vxlDiskActualType(disk) == VIR_STORAGE_TYPE_NETWORK)
         xdisk->pdev_path = vxlTranslateRbdTarget(disk->src);
     else
         xdisk->pdev_path = g_strdup(disk->src->path);
@@ -465,7 +481,7 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
      * backend runs (translate_xmlns_disk.c). */
     if ((xscript = vxlTranslateXMLNSFindDisk(def, disk->dst)))
         xdisk->script = g_strdup(xscript->script);
-    if (disk->src->type == VIR_STORAGE_TYPE_NETWORK &&
+    if (vxlDiskActualType(disk) == VIR_STORAGE_TYPE_NETWORK &&
         disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_RBD)
         xdisk->backend = LIBXL_DISK_BACKEND_QDISK;
     /* xl's discard / no-discard. */

@@ -81,6 +81,7 @@ vxlValidateXMLNSDisks(const virDomainDef *def, const vxlXMLNSDef *ns)
     for (i = 0; i < ns->ndisks; i++) {
         const vxlXMLNSDisk *x = &ns->disks[i];
         const virDomainDiskDef *disk = NULL;
+        virStorageType type;
 
         for (j = 0; j < i; j++) {
             if (STREQ(ns->disks[j].target, x->target)) {
@@ -100,11 +101,11 @@ vxlValidateXMLNSDisks(const virDomainDef *def, const vxlXMLNSDef *ns)
                            x->target);
             return -1;
         }
-        if (disk->src->type != VIR_STORAGE_TYPE_BLOCK &&
-            disk->src->type != VIR_STORAGE_TYPE_FILE) {
+        type = virStorageSourceGetActualType(disk->src);
+        if (type != VIR_STORAGE_TYPE_BLOCK && type != VIR_STORAGE_TYPE_FILE) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            _("<virtxl:disk target='%s' script> is for a <disk type='block'> or type='file' whose source the script is given, not type='%s'"),
-                           x->target, virStorageTypeToString(disk->src->type));
+                           x->target, virStorageTypeToString(type));
             return -1;
         }
         /* libxl's qdisk backend refuses a script; phy takes any target

@@ -34,13 +34,14 @@ class Daemon:
     """A private libvirtd under a temporary root."""
 
     def __init__(self, backend="sim", profile="intel-2s-vtd", conf=(),
-                 network=False, secret=False):
+                 network=False, secret=False, storage=False):
         self.root = tempfile.mkdtemp(prefix="vxl-test-")
         self.backend = backend
         self.profile = profile
         self.conf = list(conf)
         self.network = network
         self.secret = secret
+        self.storage = storage
         self.uri = None
 
     def start(self):
@@ -52,6 +53,8 @@ class Daemon:
             args.append("--with-network")
         if self.secret:
             args.append("--with-secret")
+        if self.storage:
+            args.append("--with-storage")
         env = dict(os.environ, VIRTXL_BUILD=BUILD)
         out = subprocess.run(args, check=True, capture_output=True,
                              text=True, env=env)

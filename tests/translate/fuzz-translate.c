@@ -12,7 +12,8 @@
  *    only comes at start is what issue 3 forbids ("refused at define
  *    time, never at start"). The one host-dependent step a start takes
  *    before translating, resolving <interface type='network'> to its
- *    network's bridge, is done here as the network driver would;
+ *    network's bridge and <disk type='volume'> to its path, is done here
+ *    as the network and storage drivers would;
  *  - a refused translation leaves the caller's config as it was;
  *  - the accepted def, formatted and parsed again (dumpxml, then a define
  *    of that), translates to the same JSON: nothing, our namespace
@@ -105,6 +106,27 @@ vxlFuzzResolveNetworks(virDomainDef *def)
 }
 
 
+/* And a <disk type='volume'> to a file, as the storage driver resolves a
+ * directory pool's volume at start (domain_storage.c). */
+static void
+vxlFuzzResolveVolumes(virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        virStorageSource *src = def->disks[i]->src;
+
+        if (src->type != VIR_STORAGE_TYPE_VOLUME || !src->srcpool ||
+            src->srcpool->actualtype)
+            continue;
+        src->srcpool->actualtype = VIR_STORAGE_TYPE_FILE;
+        g_free(src->path);
+        src->path = g_strdup_printf("/var/lib/libvirt/images/%s",
+                                    NULLSTR(src->srcpool->volume));
+    }
+}
+
+
 /* The JSON of @def's translation, or NULL with the error reported. A
  * refusal must leave a caller's config untouched: checked here with a
  * config that already holds something. */
@@ -159,6 +181,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     vxlFuzzResolveNetworks(def);
+    vxlFuzzResolveVolumes(def);
     if (!(json = vxlFuzzTranslate(def, xml)))
         vxlFuzzFail("a define accepts what the translators refuse", xml);
 
@@ -168,6 +191,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                           VIR_DOMAIN_DEF_PARSE_INACTIVE)))
         vxlFuzzFail("the formatted def is refused when defined again", formatted);
     vxlFuzzResolveNetworks(again);
+    vxlFuzzResolveVolumes(again);
     if (!(jsonAgain = vxlFuzzTranslate(again, formatted)))
         vxlFuzzFail("the formatted def no longer translates", formatted);
     if (STRNEQ(json, jsonAgain)) {
