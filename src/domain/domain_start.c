@@ -86,6 +86,7 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     }
     oldReason = virDomainObjGetState(vm, NULL) == VIR_DOMAIN_SHUTOFF ?
         vm->state.reason : VIR_DOMAIN_SHUTOFF_UNKNOWN;
+    VIR_DEBUG("starting domain %s", vm->def->name);
 
     libxl_domain_config_init(&dcfg);
 
@@ -111,6 +112,7 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
         goto error;
 
     vxlDomainStartSlotAcquire(driver);
+    VIR_DEBUG("domain %s translated, creating it", vm->def->name);
     vxlDomainBackendEnter(vm);
     rc = vxlBackendDomainCreate(driver->backend, &dcfg, &script, true, &domid);
     vxlDomainBackendExit(vm);

@@ -213,6 +213,23 @@ def xl_start_time(name):
     return t if r.returncode == 0 else None
 
 
+START_MARKS = ("starting domain", "translated, creating", "libxl created domain",
+               "created domain", "started domain")
+
+
+def say_start_phases(name):
+    """Our driver's log lines of @name's starts, with their times: where
+    a slow start spends it (printed, not asserted)."""
+    try:
+        with open("/var/log/libvirt/libvirtd.log", errors="replace") as f:
+            lines = [l.rstrip() for l in f if name in l and
+                     any(m in l for m in START_MARKS)]
+    except OSError:
+        return
+    for line in lines[-15:]:
+        say("E2E INFO start phase: " + line[:220])
+
+
 def driver_start_times(conn, name, n=3):
     dom = conn.defineXML(guest_xml(name))
     times = []
@@ -287,6 +304,7 @@ def main():
     # ----- peers, printed not asserted
     try:
         ours = driver_start_times(conn, "e2e-time")
+        say_start_phases("e2e-time")
         xlt = xl_start_time("e2e-xl")
         events.close()
         conn.close()

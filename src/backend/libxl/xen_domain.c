@@ -274,6 +274,7 @@ vxlXenDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
         return -1;
     }
 
+    VIR_DEBUG("libxl created domain %u (%s)", id, dcfg->c_info.name);
     if (vxlXenWatchDeath(xen, id) < 0)
         goto error;
     if (!paused) {
