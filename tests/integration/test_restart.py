@@ -11,7 +11,8 @@ from vxltest import Daemon, guest_xml, start_event_loop, wait_for
 E = libvirt
 
 
-class RestartTest(unittest.TestCase):
+class DaemonRestartCase(unittest.TestCase):
+    """A private daemon per test, which the test may restart."""
 
     def setUp(self):
         start_event_loop()
@@ -23,6 +24,9 @@ class RestartTest(unittest.TestCase):
         c = libvirt.open(self.daemon.uri)
         self.addCleanup(c.close)
         return c
+
+
+class RestartTest(DaemonRestartCase):
 
     def test_running_and_paused_domains_survive_restart(self):
         c = self.conn()
@@ -107,11 +111,7 @@ class RestartTest(unittest.TestCase):
         self.assertFalse(c.lookupByName("r-auto").isActive())
 
 
-if __name__ == "__main__":
-    unittest.main(verbosity=2)
-
-
-class DisplayPortTest(unittest.TestCase):
+class DisplayPortTest(DaemonRestartCase):
     """Autoport displays get their ports from the driver at start, so the
     live XML says where to connect (virt-manager and virsh domdisplay read
     it there); they are given back at stop and stay taken across a
@@ -119,17 +119,6 @@ class DisplayPortTest(unittest.TestCase):
 
     GRAPHICS = ("<graphics type='vnc' port='-1' autoport='yes'/>"
                 "<graphics type='spice' autoport='yes'/>")
-
-    def setUp(self):
-        start_event_loop()
-        self.daemon = Daemon()
-        self.daemon.start()
-        self.addCleanup(self.daemon.cleanup)
-
-    def conn(self):
-        c = libvirt.open(self.daemon.uri)
-        self.addCleanup(c.close)
-        return c
 
     def ports(self, dom, flags=0):
         import xml.etree.ElementTree as ET
@@ -183,3 +172,7 @@ class DisplayPortTest(unittest.TestCase):
             c.defineXML(xml)
         self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_CONFIG_UNSUPPORTED)
         self.assertIn("autoport='yes'", str(cm.exception))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -4,13 +4,12 @@ driver holds, which never shows in the domain's XML; a missing secret or
 secret driver fails the start cleanly."""
 
 import base64
-import glob
 import os
 import unittest
 
 import libvirt
 
-from vxltest import Daemon, guest_xml, start_event_loop, wait_for
+from vxltest import crash_dump_text, guest_xml, open_daemon
 
 E = libvirt
 
@@ -30,28 +29,11 @@ RBD_DISK = """<disk type='network' device='disk'>
 class CephSecretTest(unittest.TestCase):
 
     def daemon(self, secret):
-        start_event_loop()
-        d = Daemon(secret=secret)
-        d.start()
-        self.addCleanup(d.cleanup)
-        c = libvirt.open(d.uri)
-        self.addCleanup(c.close)
-        return d, c
+        return open_daemon(self, secret=secret)
 
     def guest(self, name, uuid=SECRET_UUID, **kw):
         return guest_xml(name, **kw).replace(
             "</devices>", RBD_DISK.format(uuid=uuid) + "</devices>")
-
-    def dumped_config(self, d, name):
-        # The simulator writes the libxl config it was given into the
-        # core dump of a crashed guest (on_crash coredump-destroy), as it
-        # holds it for Xen: what the backend received.
-        dumps = []
-        wait_for(lambda: dumps.extend(glob.glob(d.path("lib", "libxl", "dump",
-                                                       name + "-*.core"))) or dumps,
-                 what="the core dump of " + name)
-        with open(dumps[0]) as f:
-            return f.read()
 
     def test_key_from_the_secret_store(self):
         d, c = self.daemon(secret=True)
@@ -70,7 +52,7 @@ class CephSecretTest(unittest.TestCase):
         self.assertTrue(os.path.exists(status), status)
         with open(status) as f:
             self.assertNotIn(key, f.read())
-        config = self.dumped_config(d, "ceph1")
+        config = crash_dump_text(d, "ceph1")
         self.assertIn("rbd:volumes/volume-7a97c4a3:id=cinder:auth_supported=cephx", config)
         self.assertIn(":key=" + key, config)
 

@@ -3,13 +3,12 @@ domain starts, through libvirt's storage driver; the definition keeps the
 pool and volume. A missing volume or storage driver fails the start
 cleanly."""
 
-import glob
 import os
 import unittest
 
 import libvirt
 
-from vxltest import Daemon, guest_xml, start_event_loop, wait_for
+from vxltest import crash_dump_text, guest_xml, open_daemon
 
 E = libvirt
 
@@ -23,13 +22,7 @@ VOLUME_DISK = """<disk type='volume' device='disk'>
 class VolumeDiskTest(unittest.TestCase):
 
     def daemon(self, storage):
-        start_event_loop()
-        d = Daemon(storage=storage)
-        d.start()
-        self.addCleanup(d.cleanup)
-        c = libvirt.open(d.uri)
-        self.addCleanup(c.close)
-        return d, c
+        return open_daemon(self, storage=storage)
 
     def pool(self, d, c):
         path = d.path("lib", "pool")
@@ -52,14 +45,7 @@ class VolumeDiskTest(unittest.TestCase):
                                      script={"crash-after-ms": 1500}))
         dom.create()
         self.assertIn("pool='vxlpool'", dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
-        # What the backend was given: the simulator writes it into the
-        # core dump of a crashed guest.
-        dumps = []
-        wait_for(lambda: dumps.extend(glob.glob(d.path("lib", "libxl", "dump",
-                                                       "vol1-*.core"))) or dumps,
-                 what="the core dump of vol1")
-        with open(dumps[0]) as f:
-            config = f.read()
+        config = crash_dump_text(d, "vol1")
         self.assertIn('"pdev_path": "%s/data.img"' % path, config)
         self.assertIn("pool='vxlpool'", dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
 

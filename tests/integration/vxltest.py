@@ -8,6 +8,7 @@ through the real virsh binary, as users do.
 Run with Debian's /usr/bin/python3 (python3-libvirt is a Debian package).
 """
 
+import glob
 import os
 import shutil
 import subprocess
@@ -129,6 +130,30 @@ def wait_for(pred, timeout=10.0, interval=0.05, what="condition"):
         if time.monotonic() > end:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(interval)
+
+
+def open_daemon(test, **kw):
+    """A private libvirtd (Daemon(**kw)) for @test and a connection to it;
+    both go at the test's cleanup."""
+    start_event_loop()
+    daemon = Daemon(**kw)
+    daemon.start()
+    test.addCleanup(daemon.cleanup)
+    conn = libvirt.open(daemon.uri)
+    test.addCleanup(conn.close)
+    return daemon, conn
+
+
+def crash_dump_text(daemon, name):
+    """The core dump the simulator wrote when @name crashed under
+    on_crash coredump-*: it holds the libxl config the domain was
+    created with, as Xen does, i.e. what the backend was given."""
+    dumps = []
+    wait_for(lambda: dumps.extend(glob.glob(daemon.path(
+        "lib", "libxl", "dump", name + "-*.core"))) or dumps,
+        what="the core dump of " + name)
+    with open(dumps[0]) as f:
+        return f.read()
 
 
 def guest_xml(name, ostype="xen", memory_mib=256, current_mib=None, vcpus=1,
