@@ -80,8 +80,10 @@ vxlDiskIsEmpty(const virDomainDiskDef *disk)
 
 
 /* qemu's rbd target, as xl's target= spells it for a qdisk:
- * rbd:POOL/IMAGE[:id=USER:auth_supported=cephx][:mon_host=H1\:P1\;H2]
- * (':' and ';' inside a value escaped for qemu). */
+ * rbd:POOL/IMAGE:(id=USER:auth_supported=cephx|auth_supported=none)
+ * [:mon_host=H1\:P1\;[V6\:ADDR]\:P2] (':' and ';' inside a value
+ * escaped for qemu). Without <auth>, libvirt means no authentication,
+ * which qemu is told: it would otherwise try the host's keyring. */
 char *
 vxlTranslateRbdTarget(const virStorageSource *src)
 {
@@ -94,9 +96,21 @@ vxlTranslateRbdTarget(const virStorageSource *src)
     g_string_append(out, src->path);
     if (src->auth && src->auth->username)
         g_string_append_printf(out, ":id=%s:auth_supported=cephx", src->auth->username);
+    else
+        g_string_append(out, ":auth_supported=none");
     for (i = 0; i < src->nhosts; i++) {
+        g_autofree char *escaped = NULL;
+
         g_string_append(out, i == 0 ? ":mon_host=" : "\\;");
-        g_string_append(out, src->hosts[i].name);
+        /* An IPv6 address, bracketed, its colons escaped. */
+        if (strchr(src->hosts[i].name, ':')) {
+            g_auto(GStrv) parts = g_strsplit(src->hosts[i].name, ":", -1);
+
+            escaped = g_strjoinv("\\:", parts);
+            g_string_append_printf(out, "[%s]", escaped);
+        } else {
+            g_string_append(out, src->hosts[i].name);
+        }
         if (src->hosts[i].port)
             g_string_append_printf(out, "\\:%u", src->hosts[i].port);
     }
@@ -128,6 +142,15 @@ vxlValidateDiskSource(const virDomainDiskDef *disk)
             if (disk->driverName && STRNEQ(disk->driverName, "qemu")) {
                 virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                                _("<disk type='network'> needs <driver name='qemu'> with Xen: only qemu speaks rbd"));
+                return -1;
+            }
+            /* qemu's rbd: string separates its options with ':' and ';'
+             * and has no escape for them in the image's name. */
+            if (strpbrk(NULLSTR_EMPTY(disk->src->path), ":;\\") ||
+                strpbrk(NULLSTR_EMPTY(disk->src->volume), ":;\\") ||
+                (disk->src->auth && strpbrk(NULLSTR_EMPTY(disk->src->auth->username), ":;\\"))) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                               _("<disk type='network'><source protocol='rbd' name> and <auth username> may not hold ':', ';' or '\\' with Xen: qemu's rbd target has no escape for them there"));
                 return -1;
             }
             return 0;
