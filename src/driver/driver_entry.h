@@ -100,3 +100,17 @@ char *vxlConnectDomainXMLFromNative(virConnectPtr conn, const char *nativeFormat
                                     const char *nativeConfig, unsigned int flags);
 char *vxlConnectDomainXMLToNative(virConnectPtr conn, const char *nativeFormat,
                                   const char *domainXml, unsigned int flags);
+
+/* driver_resources.c */
+int vxlDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory,
+                            unsigned int flags);
+int vxlDomainSetMemory(virDomainPtr dom, unsigned long memory);
+int vxlDomainSetMaxMemory(virDomainPtr dom, unsigned long memory);
+int vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
+                           unsigned int flags);
+int vxlDomainSetVcpus(virDomainPtr dom, unsigned int nvcpus);
+int vxlDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags);
+int vxlDomainGetMaxVcpus(virDomainPtr dom);
+int vxlDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
+                                unsigned int format, unsigned int flags);
+int vxlDomainCoreDump(virDomainPtr dom, const char *to, unsigned int flags);

@@ -30,6 +30,7 @@ import libvirt
 import shared_errors   # tests/backend-shared, copied beside this file
 import check_host_facts   # host CPU and topology against dom0 and xl
 import e2e_actions
+import e2e_resources
 import e2e_autostart
 import e2e_guest_types
 import e2e_requests
@@ -274,7 +275,8 @@ def main():
     say("E2E FIGURE scenario requests: %.1fs" % (time.monotonic() - t0))
     for name, step in (
             ("pvh", lambda: e2e_guest_types.pvh(conn, events, info)),
-            ("actions", lambda: e2e_actions.run(conn, events))):
+            ("actions", lambda: e2e_actions.run(conn, events)),
+            ("resources", lambda: e2e_resources.run(conn, events))):
         t0 = time.monotonic()
         try:
             step()

@@ -1,0 +1,376 @@
+/*
+ * driver_resources.c: memory and vCPUs of a defined or running domain
+ * (virsh setmem, setmaxmem, setvcpus, vcpucount), and core dumps on
+ * request (virsh dump).
+ *
+ * Each change goes to the running domain (AFFECT_LIVE: Xen's balloon
+ * target, maximum memory, or online vCPUs, through the backend) and/or to
+ * the persistent definition (AFFECT_CONFIG), as libvirt's flags say.
+ * Xen cannot change a running guest's number of vCPU slots, so a live
+ * VCPU_MAXIMUM is refused; everything else Xen does live, as xl mem-set,
+ * mem-max and vcpu-set do. A refused change leaves both definitions and
+ * the domain as they were.
+ */
+#include "vxl_internal.h"
+
+#include "driver_entry.h"
+#include "domain.h"
+#include "backend_call.h"
+#include "viraccessapicheck.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.driver_resources");
+
+/* Save what changed: the status of a running domain, the persistent
+ * definition when it changed. */
+static int
+vxlDomainSaveChanged(vxlDriver *driver, virDomainObj *vm,
+                     virDomainDef *def, virDomainDef *persistentDef)
+{
+    if (def && vxlDomainSaveStatus(driver, vm) < 0)
+        return -1;
+    if (persistentDef &&
+        virDomainDefSave(persistentDef, driver->xmlopt, driver->cfg->configDir) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---------- memory ---------- */
+
+static int
+vxlDomainSetMaxMemoryIn(vxlDriver *driver, virDomainObj *vm,
+                        virDomainDef *def, virDomainDef *persistentDef,
+                        unsigned long long memKiB)
+{
+    if (def) {
+        int rc;
+
+        if (memKiB < def->mem.cur_balloon) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("cannot set the maximum memory of running domain '%s' to %llu KiB: it is below its current memory of %llu KiB; lower that first"),
+                           vm->def->name, memKiB, def->mem.cur_balloon);
+            return -1;
+        }
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainSetMaxMemory(driver->backend, vm->def->id, memKiB);
+        vxlDomainBackendExit(vm);
+        if (rc < 0)
+            return -1;
+        virDomainDefSetMemoryTotal(def, memKiB);
+    }
+    if (persistentDef) {
+        virDomainDefSetMemoryTotal(persistentDef, memKiB);
+        if (persistentDef->mem.cur_balloon > memKiB)
+            persistentDef->mem.cur_balloon = memKiB;
+    }
+    return 0;
+}
+
+static int
+vxlDomainSetCurrentMemoryIn(vxlDriver *driver, virDomainObj *vm,
+                            virDomainDef *def, virDomainDef *persistentDef,
+                            unsigned long long memKiB)
+{
+    if ((def && memKiB > virDomainDefGetMemoryTotal(def)) ||
+        (persistentDef && memKiB > virDomainDefGetMemoryTotal(persistentDef))) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("cannot set the memory of domain '%s' to %llu KiB: it is above its maximum of %llu KiB"),
+                       vm->def->name, memKiB,
+                       virDomainDefGetMemoryTotal(def ? def : persistentDef));
+        return -1;
+    }
+    if (def) {
+        int rc;
+
+        /* Xen's balloon target: the guest's balloon driver reaches it. */
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainSetMemory(driver->backend, vm->def->id, memKiB);
+        vxlDomainBackendExit(vm);
+        if (rc < 0)
+            return -1;
+        def->mem.cur_balloon = memKiB;
+    }
+    if (persistentDef)
+        persistentDef->mem.cur_balloon = memKiB;
+    return 0;
+}
+
+int
+vxlDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory,
+                        unsigned int flags)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    virDomainDef *def = NULL;
+    virDomainDef *persistentDef = NULL;
+    int ret = -1;
+    int rc;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
+                  VIR_DOMAIN_MEM_MAXIMUM, -1);
+
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (virDomainSetMemoryFlagsEnsureACL(dom->conn, vm->def, flags) < 0)
+        goto cleanup;
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) < 0)
+        goto endjob;
+    if (memory == 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("a domain's memory cannot be 0 KiB"));
+        goto endjob;
+    }
+
+    if (flags & VIR_DOMAIN_MEM_MAXIMUM)
+        rc = vxlDomainSetMaxMemoryIn(driver, vm, def, persistentDef, memory);
+    else
+        rc = vxlDomainSetCurrentMemoryIn(driver, vm, def, persistentDef, memory);
+    if (rc < 0 || vxlDomainSaveChanged(driver, vm, def, persistentDef) < 0)
+        goto endjob;
+    ret = 0;
+
+ endjob:
+    vxlDomainJobEnd(vm);
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainSetMemory(virDomainPtr dom, unsigned long memory)
+{
+    return vxlDomainSetMemoryFlags(dom, memory, VIR_DOMAIN_AFFECT_LIVE);
+}
+
+int
+vxlDomainSetMaxMemory(virDomainPtr dom, unsigned long memory)
+{
+    return vxlDomainSetMemoryFlags(dom, memory, VIR_DOMAIN_MEM_MAXIMUM);
+}
+
+/* ---------- vCPUs ---------- */
+
+/* Xen 4.17's x86 limits: HVM_MAX_VCPUS for guests in an HVM container
+ * (HVM, PVH), the PV limit otherwise. A host may allow fewer, which the
+ * start then says. */
+static unsigned int
+vxlDomainVcpusLimit(const virDomainDef *def)
+{
+    return def->os.type == VIR_DOMAIN_OSTYPE_XEN ? 512 : 128;
+}
+
+int
+vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
+                       unsigned int flags)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    virDomainDef *def = NULL;
+    virDomainDef *persistentDef = NULL;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
+                  VIR_DOMAIN_VCPU_MAXIMUM, -1);
+
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (virDomainSetVcpusFlagsEnsureACL(dom->conn, vm->def, flags) < 0)
+        goto cleanup;
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) < 0)
+        goto endjob;
+    if (nvcpus == 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("a domain needs at least one vCPU"));
+        goto endjob;
+    }
+
+    if (flags & VIR_DOMAIN_VCPU_MAXIMUM) {
+        /* Xen sizes a domain's vCPU array when it builds it. */
+        if (def) {
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           _("cannot change the maximum vCPUs of running domain '%s': Xen sets them when it builds a domain; change the persistent definition (--config)"),
+                           vm->def->name);
+            goto endjob;
+        }
+        if (nvcpus > vxlDomainVcpusLimit(persistentDef)) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("cannot give domain '%s' %u vCPUs: Xen 4.17 gives %s guests at most %u"),
+                           vm->def->name, nvcpus,
+                           virDomainOSTypeToString(persistentDef->os.type),
+                           vxlDomainVcpusLimit(persistentDef));
+            goto endjob;
+        }
+        if (virDomainDefSetVcpusMax(persistentDef, nvcpus, driver->xmlopt) < 0)
+            goto endjob;
+    } else {
+        if ((def && nvcpus > virDomainDefGetVcpusMax(def)) ||
+            (persistentDef && nvcpus > virDomainDefGetVcpusMax(persistentDef))) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("cannot set %u vCPUs in domain '%s': it has at most %u; raise that first (--maximum --config)"),
+                           nvcpus, vm->def->name,
+                           virDomainDefGetVcpusMax(def ? def : persistentDef));
+            goto endjob;
+        }
+        if (def) {
+            int rc;
+
+            vxlDomainBackendEnter(vm);
+            rc = vxlBackendDomainSetVcpusOnline(driver->backend, vm->def->id, nvcpus);
+            vxlDomainBackendExit(vm);
+            if (rc < 0 || virDomainDefSetVcpus(def, nvcpus) < 0)
+                goto endjob;
+        }
+        if (persistentDef && virDomainDefSetVcpus(persistentDef, nvcpus) < 0)
+            goto endjob;
+    }
+    if (vxlDomainSaveChanged(driver, vm, def, persistentDef) < 0)
+        goto endjob;
+    ret = 0;
+
+ endjob:
+    vxlDomainJobEnd(vm);
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainSetVcpus(virDomainPtr dom, unsigned int nvcpus)
+{
+    return vxlDomainSetVcpusFlags(dom, nvcpus, VIR_DOMAIN_AFFECT_LIVE);
+}
+
+int
+vxlDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
+{
+    virDomainObj *vm;
+    virDomainDef *def;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
+                  VIR_DOMAIN_VCPU_MAXIMUM, -1);
+
+    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+        return -1;
+    if (virDomainGetVcpusFlagsEnsureACL(dom->conn, vm->def, flags) < 0)
+        goto cleanup;
+    if (!(def = virDomainObjGetOneDef(vm, flags)))
+        goto cleanup;
+    if (flags & VIR_DOMAIN_VCPU_MAXIMUM)
+        ret = virDomainDefGetVcpusMax(def);
+    else
+        ret = virDomainDefGetVcpus(def);
+
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainGetMaxVcpus(virDomainPtr dom)
+{
+    return vxlDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE |
+                                       VIR_DOMAIN_VCPU_MAXIMUM);
+}
+
+/* ---------- core dumps ---------- */
+
+int
+vxlDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
+                            unsigned int format, unsigned int flags)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    bool paused = false;
+    int ret = -1;
+    int rc;
+
+    virCheckFlags(VIR_DUMP_LIVE | VIR_DUMP_CRASH, -1);
+
+    /* Xen writes an ELF core of the guest's memory, which is what
+     * libvirt's default ("raw") format asks for from a driver that has
+     * no other. */
+    if (format != VIR_DOMAIN_CORE_DUMP_FORMAT_RAW) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+                       _("core dump format %u is not supported by Xen: it writes an ELF core (format 'raw')"),
+                       format);
+        return -1;
+    }
+
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (virDomainCoreDumpWithFormatEnsureACL(dom->conn, vm->def) < 0)
+        goto cleanup;
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (virDomainObjCheckActive(vm) < 0)
+        goto endjob;
+
+    /* Unless asked for a live dump, the guest stands still while its
+     * memory is written, so the core is consistent. */
+    if (!(flags & VIR_DUMP_LIVE) &&
+        virDomainObjGetState(vm, NULL) == VIR_DOMAIN_RUNNING) {
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainPause(driver->backend, vm->def->id);
+        vxlDomainBackendExit(vm);
+        if (rc < 0)
+            goto endjob;
+        paused = true;
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_DUMP);
+    }
+
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainCoreDump(driver->backend, vm->def->id, to);
+    vxlDomainBackendExit(vm);
+    if (rc < 0)
+        goto resume;
+
+    if (flags & VIR_DUMP_CRASH) {
+        if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_CRASHED) < 0)
+            goto resume;
+        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                                VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+        dom->id = -1;
+        paused = false;
+    }
+    ret = 0;
+
+ resume:
+    if (paused && virDomainObjIsActive(vm)) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainUnpause(driver->backend, vm->def->id);
+        vxlDomainBackendExit(vm);
+        if (rc < 0) {
+            VIR_WARN("could not resume domain %s after its core dump",
+                     vm->def->name);
+            virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_DUMP);
+        } else {
+            virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+        }
+        virErrorRestore(&saved);
+    }
+ endjob:
+    vxlDomainJobEnd(vm);
+    if (ret == 0 && (flags & VIR_DUMP_CRASH))
+        vxlDomainRemoveIfTransient(driver, vm);
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainCoreDump(virDomainPtr dom, const char *to, unsigned int flags)
+{
+    return vxlDomainCoreDumpWithFormat(dom, to, VIR_DOMAIN_CORE_DUMP_FORMAT_RAW,
+                                       flags);
+}

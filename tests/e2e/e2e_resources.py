@@ -1,0 +1,67 @@
+"""Memory, vCPUs and core dumps of a running guest on real Xen (virsh
+setmem, setmaxmem, setvcpus, dump): what the driver changes is what Xen
+and xenstore then hold, as after xl mem-set, mem-max and vcpu-set."""
+import os
+
+import libvirt
+
+from e2e_lib import banner_after, check, console_count, guest_xml, sh, state_of
+
+E = libvirt
+LIVE = E.VIR_DOMAIN_AFFECT_LIVE
+
+
+def xs(path):
+    return sh("xenstore-read %s" % path).stdout.strip()
+
+
+def run(conn, events):
+    name = "e2e-res"
+    xml = guest_xml(name, mem=160).replace("<vcpu>1</vcpu>",
+                                           "<vcpu current='1'>2</vcpu>")
+    dom = conn.defineXML(xml)
+    before = console_count(name)
+    dom.create()
+    try:
+        up = banner_after(name, before) is not None
+        check("res-boots", up and state_of(dom) == E.VIR_DOMAIN_RUNNING,
+              "state %s, no banner" % (dom.state(),))
+        domid = dom.ID()
+
+        # The balloon target libxl writes for the guest's balloon driver.
+        dom.setMemoryFlags(128 * 1024, LIVE)
+        target = xs("/local/domain/%d/memory/target" % domid)
+        check("res-setmem", target == str(128 * 1024) and dom.info()[1] == 160 * 1024,
+              "memory/target %r, info %s" % (target, dom.info()))
+
+        # Xen's own maximum (static-max), raised live.
+        dom.setMemoryFlags(192 * 1024, E.VIR_DOMAIN_MEM_MAXIMUM | LIVE)
+        static = xs("/local/domain/%d/memory/static-max" % domid)
+        check("res-setmaxmem", dom.maxMemory() == 192 * 1024 and
+              static == str(192 * 1024),
+              "maxMemory %s, memory/static-max %r" % (dom.maxMemory(), static))
+
+        # A second vCPU online, as the guest's vCPU hotplug sees it.
+        dom.setVcpusFlags(2, LIVE)
+        avail = xs("/local/domain/%d/cpu/1/availability" % domid)
+        check("res-setvcpus", avail == "online" and dom.vcpusFlags(LIVE) == 2,
+              "cpu/1/availability %r, vcpus %s" % (avail, dom.vcpusFlags(LIVE)))
+
+        # virsh dump: an ELF core of the guest, which runs on.
+        path = "/var/lib/libvirt/libxl/dump/e2e-res-manual.core"
+        try:
+            dom.coreDump(path, 0)
+            with open(path, "rb") as f:
+                magic = f.read(4)
+            size = os.path.getsize(path)
+        except (libvirt.libvirtError, OSError) as e:
+            magic, size = repr(e), 0
+        check("res-dump", magic == b"\x7fELF" and size > 100 * 1024 * 1024 and
+              state_of(dom) == E.VIR_DOMAIN_RUNNING,
+              "magic %r, size %d, state %s" % (magic, size, dom.state()))
+        if os.path.exists(path):
+            os.unlink(path)
+    finally:
+        if dom.isActive():
+            dom.destroy()
+        dom.undefine()

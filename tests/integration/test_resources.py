@@ -1,0 +1,130 @@
+"""Memory and vCPUs of defined and running domains (virsh setmem,
+setmaxmem, setvcpus, vcpucount) and core dumps on request (virsh dump),
+through stock libvirtd and python3-libvirt: each change reaches the
+running domain, the persistent definition, or both, as the flags say, and
+a refused one changes nothing."""
+
+import os
+import unittest
+import xml.etree.ElementTree as ET
+
+import libvirt
+
+from vxltest import DaemonTestCase, EventRecorder, guest_xml
+
+E = libvirt
+MiB = 1024
+LIVE = E.VIR_DOMAIN_AFFECT_LIVE
+CONFIG = E.VIR_DOMAIN_AFFECT_CONFIG
+
+
+def current_memory(dom, flags=0):
+    return int(ET.fromstring(dom.XMLDesc(flags)).findtext("currentMemory"))
+
+
+class ResourcesTest(DaemonTestCase):
+
+    def running(self, name, **kw):
+        dom = self.conn.defineXML(guest_xml(name, **kw))
+        dom.create()
+        self.addCleanup(lambda: dom.isActive() and dom.destroy())
+        return dom
+
+    def assertRefused(self, code, fn, *args):
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            fn(*args)
+        self.assertEqual(cm.exception.get_error_code(), code, str(cm.exception))
+        return cm.exception
+
+    def test_setmem_live_and_config(self):
+        dom = self.running("res-mem", memory_mib=512, current_mib=384)
+        dom.setMemoryFlags(256 * MiB, LIVE)
+        self.assertEqual(dom.info()[2], 256 * MiB)
+        self.assertEqual(current_memory(dom), 256 * MiB)
+        self.assertEqual(current_memory(dom, E.VIR_DOMAIN_XML_INACTIVE), 384 * MiB)
+
+        dom.setMemoryFlags(300 * MiB, CONFIG)
+        self.assertEqual(current_memory(dom, E.VIR_DOMAIN_XML_INACTIVE), 300 * MiB)
+        self.assertEqual(dom.info()[2], 256 * MiB)
+
+        # Above the maximum: refused, nothing changed.
+        self.assertRefused(E.VIR_ERR_INVALID_ARG, dom.setMemoryFlags, 600 * MiB, LIVE | CONFIG)
+        self.assertEqual(dom.info()[2], 256 * MiB)
+        self.assertEqual(current_memory(dom, E.VIR_DOMAIN_XML_INACTIVE), 300 * MiB)
+
+        # The persistent change holds across a restart of the domain.
+        dom.destroy()
+        dom.create()
+        self.assertEqual(dom.info()[2], 300 * MiB)
+
+    def test_setmaxmem(self):
+        dom = self.running("res-max", memory_mib=512, current_mib=384)
+        dom.setMemoryFlags(1024 * MiB, E.VIR_DOMAIN_MEM_MAXIMUM | LIVE)
+        self.assertEqual(dom.maxMemory(), 1024 * MiB)
+        self.assertEqual(dom.info()[1], 1024 * MiB)
+        self.assertRefused(E.VIR_ERR_INVALID_ARG, dom.setMemoryFlags,
+                           256 * MiB, E.VIR_DOMAIN_MEM_MAXIMUM | LIVE)
+        self.assertEqual(dom.maxMemory(), 1024 * MiB)
+        # Lowering the persistent maximum below the current memory lowers
+        # the current memory with it.
+        dom.setMemoryFlags(200 * MiB, E.VIR_DOMAIN_MEM_MAXIMUM | CONFIG)
+        self.assertEqual(current_memory(dom, E.VIR_DOMAIN_XML_INACTIVE), 200 * MiB)
+
+    def test_setvcpus(self):
+        dom = self.running("res-cpu", vcpus=2, max_vcpus=4)
+        self.assertEqual(dom.vcpusFlags(LIVE), 2)
+        self.assertEqual(dom.vcpusFlags(LIVE | E.VIR_DOMAIN_VCPU_MAXIMUM), 4)
+        self.assertEqual(dom.maxVcpus(), 4)
+        dom.setVcpusFlags(3, LIVE)
+        self.assertEqual(dom.vcpusFlags(LIVE), 3)
+        self.assertEqual(dom.info()[3], 3)
+        self.assertEqual(dom.vcpusFlags(CONFIG), 2)
+
+        self.assertRefused(E.VIR_ERR_INVALID_ARG, dom.setVcpusFlags, 5, LIVE)
+        # libvirt itself wants --config with --maximum; Xen cannot change
+        # a running domain's vCPU slots, so --live with them is refused.
+        self.assertRefused(E.VIR_ERR_OPERATION_INVALID, dom.setVcpusFlags, 6,
+                           LIVE | CONFIG | E.VIR_DOMAIN_VCPU_MAXIMUM)
+        self.assertEqual(dom.vcpusFlags(CONFIG | E.VIR_DOMAIN_VCPU_MAXIMUM), 4)
+        self.assertEqual(dom.vcpusFlags(LIVE), 3)
+
+        dom.setVcpusFlags(6, CONFIG | E.VIR_DOMAIN_VCPU_MAXIMUM)
+        dom.setVcpusFlags(5, CONFIG)
+        self.assertEqual(dom.vcpusFlags(CONFIG | E.VIR_DOMAIN_VCPU_MAXIMUM), 6)
+        self.assertEqual(dom.vcpusFlags(CONFIG), 5)
+        dom.destroy()
+        dom.create()
+        self.assertEqual(dom.info()[3], 5)
+
+    def test_live_change_of_inactive_domain_refused(self):
+        dom = self.conn.defineXML(guest_xml("res-off"))
+        self.assertRefused(E.VIR_ERR_OPERATION_INVALID, dom.setMemoryFlags, 128 * MiB, LIVE)
+        self.assertRefused(E.VIR_ERR_OPERATION_INVALID, dom.setVcpusFlags, 1, LIVE)
+        self.assertRefused(E.VIR_ERR_OPERATION_INVALID, dom.coreDump, "/nonexistent", 0)
+
+    def test_dump(self):
+        ev = EventRecorder(self.conn)
+        self.addCleanup(ev.close)
+        dom = self.running("res-dump")
+        path = self.daemon.path("lib", "res-dump.core")
+        dom.coreDump(path, 0)
+        self.assertGreater(os.path.getsize(path), 0)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+
+        self.assertRefused(E.VIR_ERR_ARGUMENT_UNSUPPORTED, dom.coreDumpWithFormat,
+                           path + "2", E.VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_ZLIB, 0)
+        self.assertFalse(os.path.exists(path + "2"))
+
+        # A dump into a directory that does not exist fails, and the guest
+        # runs on.
+        self.assertRefused(E.VIR_ERR_SYSTEM_ERROR, dom.coreDump, "/nonexistent/x.core", 0)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+
+        dom.coreDump(path + ".crash", E.VIR_DUMP_CRASH)
+        ev.wait("res-dump", E.VIR_DOMAIN_EVENT_STOPPED, E.VIR_DOMAIN_EVENT_STOPPED_CRASHED)
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_SHUTOFF, E.VIR_DOMAIN_SHUTOFF_CRASHED])
+        self.assertTrue(os.path.exists(path + ".crash"))
+
+
+if __name__ == "__main__":
+    unittest.main()
