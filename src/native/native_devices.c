@@ -125,6 +125,8 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
 {
     libxl_device_disk xdisk;
     vxlNativeISCSI iscsi = { 0 };
+    g_auto(virBuffer) rbd = VIR_BUFFER_INITIALIZER;
+    bool isRbd;
     bool empty;
     bool block;
     bool isISCSI;
@@ -174,8 +176,10 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
         isISCSI = rc == 1;
     }
 
+    isRbd = !empty && !isISCSI && vxlNativeRbdSource(&xdisk, &rbd);
+
     virBufferAsprintf(buf, "<disk type='%s' device='%s'>\n",
-                      isISCSI ? "network" : block ? "block" : "file",
+                      isISCSI || isRbd ? "network" : block ? "block" : "file",
                       xdisk.is_cdrom ? "cdrom" : "disk");
     virBufferAdjustIndent(buf, 2);
 
@@ -207,6 +211,8 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
     }
     if (isISCSI)
         vxlNativeISCSISource(buf, &iscsi);
+    else if (isRbd)
+        virBufferAddBuffer(buf, &rbd);
     else if (!empty)
         virBufferEscapeString(buf, block ? "<source dev='%s'/>\n" : "<source file='%s'/>\n",
                               xdisk.pdev_path);

@@ -89,6 +89,9 @@ void vxlNativeISCSIClear(vxlNativeISCSI *iscsi);
 int vxlNativeISCSIParse(vxlNativeReader *r, int index,
                         const libxl_device_disk *xdisk, vxlNativeISCSI *iscsi);
 void vxlNativeISCSISource(virBuffer *buf, const vxlNativeISCSI *iscsi);
+/* native_disk_rbd.c: <source protocol='rbd'> for @xdisk's rbd: target
+ * into @buf, when the translator would make the same target of it. */
+bool vxlNativeRbdSource(const libxl_device_disk *xdisk, virBuffer *buf);
 /* Appends script= and target= (the last of a disk spec) to @spec. */
 int vxlNativeFormatDiskISCSI(virBuffer *spec, const virDomainDiskDef *disk);
 
