@@ -27,6 +27,13 @@
 typedef struct _vxlBackend vxlBackend;
 typedef struct _vxlBackendOps vxlBackendOps;
 
+/* A domain's consoles, as libxl names them: the PV console every guest
+ * has, and an HVM guest's emulated serial ports. */
+typedef enum {
+    VXL_CONSOLE_PV,
+    VXL_CONSOLE_SERIAL,
+} vxlConsoleKind;
+
 /* ----- host facts ------------------------------------------------------ */
 
 #define VXL_HOST_MAX_NODES 64
@@ -321,6 +328,14 @@ struct _vxlBackendOps {
      * (a full disk, typically) nothing is left at @path: a truncated core
      * would pass for a real one. */
     int (*domainCoreDump)(vxlBackend *be, uint32_t domid, const char *path);
+
+    /* --- consoles --- */
+
+    /* The pty through which the domain's console @num of @kind is
+     * reached (libxl_console_get_tty), in @path (g_free). Errors:
+     * VIR_ERR_OPERATION_INVALID when the domain has no such console. */
+    int (*domainConsolePath)(vxlBackend *be, uint32_t domid,
+                             vxlConsoleKind kind, int num, char **path);
 };
 
 /* The hooks a fault can be injected into, by name ("domainCreate"). */

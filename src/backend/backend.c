@@ -22,7 +22,7 @@ static const char *const vxlHookNames[] = {
     "domainDestroy", "domainShutdown", "domainReboot", "domainPause",
     "domainUnpause", "domainRename", "domainGetInfo", "domainList",
     "domainSetMemory", "domainSetMaxMemory", "domainSetVcpusOnline",
-    "domainCoreDump", NULL,
+    "domainCoreDump", "domainConsolePath", NULL,
 };
 
 const char *const *
@@ -203,4 +203,11 @@ int
 vxlBackendDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path)
 {
     VXL_BACKEND_CALL(be, domainCoreDump, domid, path);
+}
+
+int
+vxlBackendDomainConsolePath(vxlBackend *be, uint32_t domid,
+                            vxlConsoleKind kind, int num, char **path)
+{
+    VXL_BACKEND_CALL(be, domainConsolePath, domid, kind, num, path);
 }

@@ -41,6 +41,8 @@ int vxlBackendDomainSetVcpusOnline(vxlBackend *be, uint32_t domid,
                                    unsigned int nvcpus);
 int vxlBackendDomainCoreDump(vxlBackend *be, uint32_t domid,
                              const char *path);
+int vxlBackendDomainConsolePath(vxlBackend *be, uint32_t domid,
+                                vxlConsoleKind kind, int num, char **path);
 
 /* backend_fault.c: returns -1 with an error reported when the armed
  * fault fires for @hook; 0 otherwise. Also picks up a fault armed by a

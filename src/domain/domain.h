@@ -67,6 +67,15 @@ int vxlDomainNetworkPrepare(virDomainDef *def);
 /* Release the ports of @def's interfaces (stop, failed start). */
 void vxlDomainNetworkRelease(virDomainDef *def);
 
+/* --- consoles (domain_console.c) --- */
+
+/* Note the pty of each console and pty serial port of running @vm in its
+ * live definition; a console without one stays without. */
+void vxlDomainConsolesRefresh(vxlDriver *driver, virDomainObj *vm);
+/* Connect @st to @vm's console @devname (an alias; NULL: the first). */
+int vxlDomainConsoleConnect(vxlDriver *driver, virDomainObj *vm, const char *devname,
+                            virStreamPtr st, unsigned int flags);
+
 /* --- storage volumes (domain_storage.c) --- */
 
 /* Resolve every <disk type='volume'> of the live @def through the

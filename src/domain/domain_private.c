@@ -13,13 +13,23 @@
 static void *
 vxlDomainPrivAlloc(void *opaque)
 {
-    return g_new0(vxlDomainPriv, 1);
+    vxlDomainPriv *priv = g_new0(vxlDomainPriv, 1);
+
+    if (!(priv->devs = virChrdevAlloc())) {
+        g_free(priv);
+        return NULL;
+    }
+    return priv;
 }
 
 static void
 vxlDomainPrivFree(void *data)
 {
-    g_free(data);
+    vxlDomainPriv *priv = data;
+
+    if (priv)
+        virChrdevFree(priv->devs);
+    g_free(priv);
 }
 
 static int

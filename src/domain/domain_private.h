@@ -9,6 +9,7 @@
 
 #include "vxl_internal.h"
 #include "domain_conf.h"
+#include "virchrdev.h"
 #include "virtxl/backend.h"
 
 typedef struct _vxlDomainPriv vxlDomainPriv;
@@ -31,6 +32,10 @@ struct _vxlDomainPriv {
     /* True while a worker thread handles a backend event for the domain,
      * so a second event for the same domid is not handled twice. */
     bool handlingEvent;
+
+    /* Who holds each console's stream (virsh console): one at a time,
+     * unless forced. */
+    virChrdevs *devs;
 };
 
 extern virDomainXMLPrivateDataCallbacks vxlDomainPrivateDataCallbacks;

@@ -52,6 +52,8 @@ vxlDomainReconnectOne(vxlDriver *driver, virDomainObj *vm)
     vxlDomainActiveChanged(driver, true);
     if (vxlDomainGuestScriptParse(vm->def, &priv->script) < 0)
         virResetLastError();
+    /* The backend may have new ptys for them (the simulator does). */
+    vxlDomainConsolesRefresh(driver, vm);
 
     switch (info.state) {
     case VXL_DOMSTATE_RUNNING:

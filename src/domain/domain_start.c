@@ -128,6 +128,7 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     if (virTimeMillisNow(&priv->startedAt) < 0)
         priv->startedAt = 0;
     virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
+    vxlDomainConsolesRefresh(driver, vm);
     if (vxlDomainSaveStatus(driver, vm) < 0)
         goto error;
 

@@ -114,3 +114,7 @@ int vxlDomainGetMaxVcpus(virDomainPtr dom);
 int vxlDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
                                 unsigned int format, unsigned int flags);
 int vxlDomainCoreDump(virDomainPtr dom, const char *to, unsigned int flags);
+
+/* driver_console.c */
+int vxlDomainOpenConsole(virDomainPtr dom, const char *dev_name,
+                         virStreamPtr st, unsigned int flags);

@@ -76,6 +76,7 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainGetMaxVcpus = vxlDomainGetMaxVcpus,
     .domainCoreDump = vxlDomainCoreDump,
     .domainCoreDumpWithFormat = vxlDomainCoreDumpWithFormat,
+    .domainOpenConsole = vxlDomainOpenConsole,
     .domainHasManagedSaveImage = vxlDomainHasManagedSaveImage,
     .connectDomainXMLFromNative = vxlConnectDomainXMLFromNative,
     .connectDomainXMLToNative = vxlConnectDomainXMLToNative,

@@ -1,7 +1,11 @@
-"""Memory, vCPUs and core dumps of a running guest on real Xen (virsh
-setmem, setmaxmem, setvcpus, dump): what the driver changes is what Xen
-and xenstore then hold, as after xl mem-set, mem-max and vcpu-set."""
+"""Memory, vCPUs, core dumps and the console of a running guest on real
+Xen (virsh setmem, setmaxmem, setvcpus, dump, console): what the driver
+changes is what Xen and xenstore then hold, as after xl mem-set, mem-max
+and vcpu-set, and virsh console reads what the guest writes, as xl
+console does."""
 import os
+import time
+import xml.etree.ElementTree as ET
 
 import libvirt
 
@@ -46,6 +50,25 @@ def run(conn, events):
         avail = xs("/local/domain/%d/cpu/1/availability" % domid)
         check("res-setvcpus", avail == "online" and dom.vcpusFlags(LIVE) == 2,
               "cpu/1/availability %r, vcpus %s" % (avail, dom.vcpusFlags(LIVE)))
+
+        # virsh console: the PV console's pty, where xenconsoled carries
+        # the guest's heartbeat lines (tests/e2e/guest-init).
+        tty = ET.fromstring(dom.XMLDesc(0)).find("./devices/console").get("tty", "")
+        heard = b""
+        try:
+            st = conn.newStream(E.VIR_STREAM_NONBLOCK)
+            dom.openConsole(None, st, E.VIR_DOMAIN_CONSOLE_FORCE)
+            end = time.monotonic() + 20
+            while b"heartbeat" not in heard and time.monotonic() < end:
+                data = st.recv(4096)
+                if isinstance(data, bytes):
+                    heard += data
+                time.sleep(0.1)
+            st.abort()
+        except libvirt.libvirtError as e:
+            heard += repr(e).encode()
+        check("res-console", tty.startswith("/dev/pts/") and b"guest heartbeat" in heard,
+              "tty %r, heard %r" % (tty, heard[-200:]))
 
         # virsh dump: an ELF core of the guest, which runs on.
         path = "/var/lib/libvirt/libxl/dump/e2e-res-manual.core"

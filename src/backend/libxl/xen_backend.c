@@ -161,4 +161,5 @@ const vxlBackendOps vxlXenBackendOps = {
     .domainSetMaxMemory = vxlXenDomainSetMaxMemory,
     .domainSetVcpusOnline = vxlXenDomainSetVcpusOnline,
     .domainCoreDump = vxlXenDomainCoreDump,
+    .domainConsolePath = vxlXenDomainConsolePath,
 };

@@ -120,4 +120,7 @@ int vxlXenDomainSetMaxMemory(vxlBackend *be, uint32_t domid,
 int vxlXenDomainSetVcpusOnline(vxlBackend *be, uint32_t domid,
                                unsigned int nvcpus);
 int vxlXenDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path);
+/* xen_console.c */
+int vxlXenDomainConsolePath(vxlBackend *be, uint32_t domid, vxlConsoleKind kind,
+                            int num, char **path);
 int vxlXenWatchAll(vxlXen *xen);

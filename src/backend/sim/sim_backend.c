@@ -942,4 +942,5 @@ const vxlBackendOps vxlSimBackendOps = {
     .domainSetMaxMemory = vxlSimDomainSetMaxMemory,
     .domainSetVcpusOnline = vxlSimDomainSetVcpusOnline,
     .domainCoreDump = vxlSimDomainCoreDump,
+    .domainConsolePath = vxlSimDomainConsolePath,
 };

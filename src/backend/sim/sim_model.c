@@ -71,6 +71,7 @@ vxlSimDomainFree(vxlSimDomain *dom)
         return;
     g_free(dom->name);
     virJSONValueFree(dom->config);
+    vxlSimConsolesFree(dom->consoles);
     g_free(dom);
 }
 

@@ -57,6 +57,9 @@ typedef enum {
  * One domain. Owned by vxlSim.domains; every field is guarded by
  * vxlSim.lock. Times ending in Us are microseconds.
  */
+/* sim_console.c: one console of a domain. */
+typedef struct _vxlSimConsole vxlSimConsole;
+
 typedef struct _vxlSimDomain {
     uint32_t domid;
     unsigned long long life;       /* serial unique within this model: tells
@@ -83,6 +86,7 @@ typedef struct _vxlSimDomain {
     unsigned int vcpusOnline;
     unsigned int ndisks;
     unsigned int nnics;
+    GPtrArray *consoles;           /* vxlSimConsole *, opened when asked */
 
     /* Accounting: runUs (running time of this life) and cpuTimeNs are
      * exact as of accountedAt (g_get_monotonic_time() clock). */
@@ -168,6 +172,11 @@ VIR_ENUM_DECL(vxlSimShutdownPolicy);
 unsigned long long vxlSimDomainFootprint(const vxlSimDomain *dom);
 unsigned long long vxlSimFreeKiB(vxlSim *sim);
 vxlSimDomain *vxlSimFindDomain(vxlSim *sim, uint32_t domid);
+
+/* sim_console.c */
+void vxlSimConsolesFree(GPtrArray *consoles);
+int vxlSimDomainConsolePath(vxlBackend *be, uint32_t domid, vxlConsoleKind kind,
+                            int num, char **path);
 vxlSimDomain *vxlSimFindByName(vxlSim *sim, const char *name);
 vxlSimDomain *vxlSimFindByUUID(vxlSim *sim, const unsigned char *uuid);
 int vxlSimAllocDomid(vxlSim *sim, uint32_t *domid);

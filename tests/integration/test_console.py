@@ -1,0 +1,100 @@
+"""virsh console through stock libvirtd: a running domain's PV console or
+HVM serial port is a pty the live XML names, a client's stream reaches
+the guest there (the simulator's guest greets and echoes), and one client
+at a time holds it unless forced."""
+
+import time
+import unittest
+import xml.etree.ElementTree as ET
+
+import libvirt
+
+from vxltest import DaemonTestCase, guest_xml
+
+E = libvirt
+
+
+class ConsoleTest(DaemonTestCase):
+
+    def running(self, name, devices="", **kw):
+        dom = self.conn.defineXML(guest_xml(name, **kw).replace(
+            "</devices>", devices + "</devices>"))
+        dom.create()
+        self.addCleanup(lambda: dom.isActive() and dom.destroy())
+        return dom
+
+    @staticmethod
+    def close_stream(st):
+        try:
+            st.abort()
+        except libvirt.libvirtError:
+            pass            # already ended: a forced client took the console
+
+    def talk(self, dom, send=b"hello\r", devname=None, flags=0):
+        """What the console says, then what it says after @send."""
+        st = self.conn.newStream(E.VIR_STREAM_NONBLOCK)
+        dom.openConsole(devname, st, flags)
+        self.addCleanup(self.close_stream, st)
+        got, sent = b"", False
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            data = st.recv(1024)
+            if isinstance(data, bytes) and data:
+                got += data
+            if b"\r\n" in got and not sent:
+                st.send(send)
+                sent = True
+            if sent and got.endswith(send):
+                break
+            time.sleep(0.02)
+        return got, st
+
+    def test_pv_console(self):
+        dom = self.running("con-pv", devices="<console type='pty'><target type='xen' port='0'/></console>")
+        tty = ET.fromstring(dom.XMLDesc(0)).find("./devices/console").get("tty")
+        self.assertTrue(tty and tty.startswith("/dev/pts/"), tty)
+        got, st = self.talk(dom)
+        self.assertIn(b"PV console 0 of domain con-pv", got)
+        self.assertTrue(got.endswith(b"hello\r"), got)
+
+        # A second client is refused while the first holds it; forcing
+        # takes it over.
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            dom.openConsole(None, self.conn.newStream(0), 0)
+        self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_OPERATION_FAILED)
+        st2 = self.conn.newStream(0)
+        dom.openConsole(None, st2, E.VIR_DOMAIN_CONSOLE_FORCE)
+        self.close_stream(st2)
+
+    def test_pv_console_not_in_the_xml(self):
+        # Xen gives every PV guest its console, listed or not, as xl
+        # console finds it.
+        dom = self.running("con-bare")
+        got, _ = self.talk(dom)
+        self.assertIn(b"PV console 0 of domain con-bare", got)
+
+    def test_hvm_serial(self):
+        dom = self.running("con-hvm", ostype="hvm",
+                           devices="<serial type='pty'><target port='0'/></serial>")
+        root = ET.fromstring(dom.XMLDesc(0))
+        path = root.find("./devices/serial/source").get("path", "")
+        self.assertTrue(path.startswith("/dev/pts/"), path)
+        # Its <console>, the same port, names the same pty.
+        self.assertEqual(root.find("./devices/console").get("tty"), path)
+        got, _ = self.talk(dom, send=b"ls\r")
+        self.assertIn(b"serial console 0 of domain con-hvm", got)
+        self.assertTrue(got.endswith(b"ls\r"), got)
+
+    def test_refused(self):
+        dom = self.running("con-none", ostype="hvm")
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            dom.openConsole(None, self.conn.newStream(0), 0)
+        self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_OPERATION_INVALID)
+        off = self.conn.defineXML(guest_xml("con-off"))
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            off.openConsole(None, self.conn.newStream(0), 0)
+        self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_OPERATION_INVALID)
+
+
+if __name__ == "__main__":
+    unittest.main()
