@@ -158,15 +158,21 @@ ASAN_LOG = "/var/log/libvirt/asan"
 
 
 def asan_report():
-    """Every AddressSanitizer report libvirtd (or a child) wrote, as
-    "E2E ASAN" lines on the console; how many."""
+    """Every AddressSanitizer log libvirtd (or a child) wrote, as "E2E
+    ASAN" lines on the console; how many hold an error report. A log of
+    warnings alone is not one: libxl's children inherit the preload, and
+    qemu's coroutines make ASan warn about swapcontext in the device
+    model of every HVM guest."""
     import glob
-    logs = sorted(glob.glob(ASAN_LOG + ".*"))
-    for path in logs:
+    errors = 0
+    for path in sorted(glob.glob(ASAN_LOG + ".*")):
         with open(path, errors="replace") as f:
-            for line in f:
-                print("E2E ASAN %s: %s" % (os.path.basename(path), line.rstrip()))
-    return len(logs)
+            text = f.read()
+        for line in text.splitlines():
+            print("E2E ASAN %s: %s" % (os.path.basename(path), line.rstrip()))
+        if "ERROR: AddressSanitizer" in text or "ERROR: LeakSanitizer" in text:
+            errors += 1
+    return errors
 
 
 class Daemon:
