@@ -22,7 +22,8 @@ static const char *const vxlHookNames[] = {
     "domainDestroy", "domainShutdown", "domainReboot", "domainPause",
     "domainUnpause", "domainRename", "domainGetInfo", "domainList",
     "domainSetMemory", "domainSetMaxMemory", "domainSetVcpusOnline",
-    "domainCoreDump", NULL,
+    "domainCoreDump", "domainDiskAdd", "domainDiskRemove", "domainNicAdd",
+    "domainNicRemove", "domainCdromInsert", NULL,
 };
 
 const char *const *
@@ -203,4 +204,35 @@ int
 vxlBackendDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path)
 {
     VXL_BACKEND_CALL(be, domainCoreDump, domid, path);
+}
+
+int
+vxlBackendDomainDiskAdd(vxlBackend *be, uint32_t domid, libxl_device_disk *xdisk)
+{
+    VXL_BACKEND_CALL(be, domainDiskAdd, domid, xdisk);
+}
+
+int
+vxlBackendDomainDiskRemove(vxlBackend *be, uint32_t domid, const char *vdev)
+{
+    VXL_BACKEND_CALL(be, domainDiskRemove, domid, vdev);
+}
+
+int
+vxlBackendDomainNicAdd(vxlBackend *be, uint32_t domid, libxl_device_nic *xnic)
+{
+    VXL_BACKEND_CALL(be, domainNicAdd, domid, xnic);
+}
+
+int
+vxlBackendDomainNicRemove(vxlBackend *be, uint32_t domid, const char *mac)
+{
+    VXL_BACKEND_CALL(be, domainNicRemove, domid, mac);
+}
+
+int
+vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
+                            libxl_device_disk *xdisk)
+{
+    VXL_BACKEND_CALL(be, domainCdromInsert, domid, xdisk);
 }

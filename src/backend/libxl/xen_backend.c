@@ -161,4 +161,9 @@ const vxlBackendOps vxlXenBackendOps = {
     .domainSetMaxMemory = vxlXenDomainSetMaxMemory,
     .domainSetVcpusOnline = vxlXenDomainSetVcpusOnline,
     .domainCoreDump = vxlXenDomainCoreDump,
+    .domainDiskAdd = vxlXenDomainDiskAdd,
+    .domainDiskRemove = vxlXenDomainDiskRemove,
+    .domainNicAdd = vxlXenDomainNicAdd,
+    .domainNicRemove = vxlXenDomainNicRemove,
+    .domainCdromInsert = vxlXenDomainCdromInsert,
 };
