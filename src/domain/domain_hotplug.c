@@ -88,15 +88,19 @@ vxlDomainHotplugParseBoth(vxlDriver *driver, const char *xml,
 {
     g_autoptr(virDomainDeviceDef) live = NULL;
     g_autoptr(virDomainDeviceDef) config = NULL;
-    virDomainDeviceDef *first;
+    g_autoptr(virDomainDeviceDef) probe = NULL;
+
+    /* What the device is comes first: an <input> is "not hot-plugged
+     * here", whatever libvirt's checks would say of it. */
+    if (!(probe = vxlDomainHotplugParse(driver, def ? def : persistentDef,
+                                        xml, false)) ||
+        vxlDomainHotplugCheckClass(probe, what) < 0)
+        return -1;
 
     if (def && !(live = vxlDomainHotplugParse(driver, def, xml, validate)))
         return -1;
     if (persistentDef &&
         !(config = vxlDomainHotplugParse(driver, persistentDef, xml, validate)))
-        return -1;
-    first = live ? live : config;
-    if (vxlDomainHotplugCheckClass(first, what) < 0)
         return -1;
     if (live && config && live->type == VIR_DOMAIN_DEVICE_NET) {
         config->data.net->mac = live->data.net->mac;
