@@ -407,6 +407,31 @@ class HotplugTest(DaemonTestCase):
         dom.detachDeviceFlags(disk_xml("xvdb", "/var/lib/xen/images/r.img"), LIVE)
         self.assertEqual(self.sim_vdevs("hp-restart"), ["xvda"])
 
+    def test_state_file_with_device_counts(self):
+        """A simulator state file from before the device lists (counts
+        only): the devices come from the stored libxl config."""
+        dom = self.running("hp-old")
+        mac = macs(dom)[0]
+        self.conn.close()
+        self.daemon.stop()
+        path = self.daemon.path("run", "libxl", "sim-state.json")
+        with open(path) as f:
+            state = json.load(f)
+        for d in state["domains"]:
+            d["disks"] = len(d["disks"])
+            d["nics"] = len(d["nics"])
+        with open(path, "w") as f:
+            json.dump(state, f)
+        self.daemon.start()
+        self.conn = libvirt.open(self.daemon.uri)
+        dom = self.conn.lookupByName("hp-old")
+        self.assertEqual(self.sim_vdevs("hp-old"), ["xvda"])
+        self.assertEqual(self.sim_macs("hp-old"), [mac])
+        self.assertRefused(E.VIR_ERR_OPERATION_FAILED, dom.attachDeviceFlags,
+                           disk_xml("xvda", "/x.img"), LIVE)
+        dom.detachDeviceFlags(nic_xml(mac), LIVE)
+        self.assertEqual(self.sim_macs("hp-old"), [])
+
 
 if __name__ == "__main__":
     import unittest

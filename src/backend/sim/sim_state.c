@@ -35,7 +35,7 @@
 
 VIR_LOG_INIT("virtxl.sim_state");
 
-#define VXL_SIM_STATE_FORMAT 2          /* 2: device lists, not counts */
+#define VXL_SIM_STATE_FORMAT 1
 #define VXL_SIM_STATE_MAX_SIZE (256 * 1024 * 1024)
 
 void
@@ -352,6 +352,43 @@ vxlSimRequestParse(vxlSimStateParser *sp, virJSONValue *obj, const char *path,
     return 0;
 }
 
+static int
+vxlSimDevicesFromStoredConfig(vxlSimDomain *dom)
+{
+    virJSONValue *disks = virJSONValueObjectGetArray(dom->config, "disks");
+    virJSONValue *nics = virJSONValueObjectGetArray(dom->config, "nics");
+    size_t i;
+
+    for (i = 0; disks && i < virJSONValueArraySize(disks); i++) {
+        virJSONValue *d = virJSONValueArrayGet(disks, i);
+        const char *format = virJSONValueObjectGetString(d, "format");
+        vxlSimDisk disk = { 0 };
+        int isCdrom = 0;
+
+        disk.vdev = g_strdup(virJSONValueObjectGetString(d, "vdev"));
+        if (!disk.vdev)
+            continue;
+        if (!format || STRNEQ(format, "empty"))
+            disk.path = g_strdup(virJSONValueObjectGetString(d, "pdev_path"));
+        /* libxl writes its booleans as numbers. */
+        if (virJSONValueObjectGetNumberInt(d, "is_cdrom", &isCdrom) == 0)
+            disk.cdrom = isCdrom != 0;
+        VIR_APPEND_ELEMENT(dom->disks, dom->ndisks, disk);
+    }
+    for (i = 0; nics && i < virJSONValueArraySize(nics); i++) {
+        virJSONValue *n = virJSONValueArrayGet(nics, i);
+        vxlSimNic nic = { 0 };
+
+        nic.mac = g_strdup(virJSONValueObjectGetString(n, "mac"));
+        if (!nic.mac)
+            continue;
+        if (virJSONValueObjectGetNumberInt(n, "devid", &nic.devid) < 0)
+            nic.devid = i;
+        VIR_APPEND_ELEMENT(dom->nics, dom->nnics, nic);
+    }
+    return 0;
+}
+
 /* "disks" and "nics": the device lists. */
 static int
 vxlSimDevicesParse(vxlSimStateParser *sp, virJSONValue *obj, const char *path,
@@ -360,6 +397,12 @@ vxlSimDevicesParse(vxlSimStateParser *sp, virJSONValue *obj, const char *path,
     virJSONValue *disks = virJSONValueObjectGetArray(obj, "disks");
     virJSONValue *nics = virJSONValueObjectGetArray(obj, "nics");
     size_t i;
+
+    /* Files written before the model kept device lists have counts
+     * there; the stored libxl config has the devices themselves. */
+    if (!disks && !nics && dom->config &&
+        virJSONValueGetType(virJSONValueObjectGet(obj, "disks")) == VIR_JSON_TYPE_NUMBER)
+        return vxlSimDevicesFromStoredConfig(dom);
 
     if (!disks)
         return vxlSimStateFail(sp, "disks", _("missing or not an array (in %s)"), path);
@@ -490,11 +533,11 @@ vxlSimDomainParse(vxlSimStateParser *sp, vxlSim *sim, virJSONValue *obj,
                            dom) < 0)
         return NULL;
 
-    if (vxlSimDevicesParse(sp, obj, path, dom) < 0)
-        return NULL;
-
     if (virJSONValueObjectHasKey(obj, "config"))
         ignore_value(virJSONValueObjectRemoveKey(obj, "config", &dom->config));
+
+    if (vxlSimDevicesParse(sp, obj, path, dom) < 0)
+        return NULL;
 
     return g_steal_pointer(&dom);
 }
