@@ -25,6 +25,11 @@ def block_list(name):
 
 def run(conn, events):
     name = "e2e-hotplug"
+    # dom0 has no udev to load blkback when the first vbd appears, and
+    # the block hotplug script puts a file on a loop device: without
+    # these the backend never connects and libxl's add times out.
+    for mod in ("xen-blkback", "loop"):
+        sh("modprobe %s" % mod)
     os.makedirs(os.path.dirname(IMAGE), exist_ok=True)
     sh("truncate -s 64M %s" % IMAGE)
     removed = []

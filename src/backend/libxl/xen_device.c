@@ -79,6 +79,46 @@ vxlXenFindNic(vxlXen *xen, const vxlXenDom *dom, const virMacAddr *mac,
     return found;
 }
 
+/* libxl's add can fail after it wrote the device into xenstore (a
+ * backend that never connects: the wait times out), and leaves it
+ * there, where xl block-list still shows it. The contract is that a
+ * failed add leaves no device: take it away by force. */
+static void
+vxlXenDiskAddUndo(vxlXen *xen, const vxlXenDom *dom, const char *vdev)
+{
+    libxl_device_disk left;
+    vxlXenAo ao;
+    int rc;
+
+    libxl_device_disk_init(&left);
+    if (vxlXenFindDisk(xen, dom, vdev, &left) > 0) {
+        rc = vxlXenAoWait(&ao, libxl_device_disk_destroy(xen->ctx, dom->domid, &left,
+                                                         vxlXenAoInit(&ao)));
+        if (rc != 0)
+            VIR_WARN("cannot take away disk %s that a failed add left in domain %u: libxl error %d",
+                     vdev, dom->domid, rc);
+    }
+    libxl_device_disk_dispose(&left);
+}
+
+static void
+vxlXenNicAddUndo(vxlXen *xen, const vxlXenDom *dom, const virMacAddr *mac)
+{
+    libxl_device_nic left;
+    vxlXenAo ao;
+    int rc;
+
+    libxl_device_nic_init(&left);
+    if (vxlXenFindNic(xen, dom, mac, &left) > 0) {
+        rc = vxlXenAoWait(&ao, libxl_device_nic_destroy(xen->ctx, dom->domid, &left,
+                                                        vxlXenAoInit(&ao)));
+        if (rc != 0)
+            VIR_WARN("cannot take away the vif that a failed add left in domain %u: libxl error %d",
+                     dom->domid, rc);
+    }
+    libxl_device_nic_dispose(&left);
+}
+
 int
 vxlXenDomainDiskAdd(vxlBackend *be, uint32_t domid, libxl_device_disk *xdisk)
 {
@@ -109,8 +149,12 @@ vxlXenDomainDiskAdd(vxlBackend *be, uint32_t domid, libxl_device_disk *xdisk)
                                                  vxlXenAoInit(&ao)));
     if (rc != 0) {
         g_autofree char *verb = g_strdup_printf(_("add disk %s to"), xdisk->vdev);
+        virErrorPtr saved;
 
         vxlXenReportDomError(rc, verb, &dom);
+        virErrorPreserveLast(&saved);
+        vxlXenDiskAddUndo(xen, &dom, xdisk->vdev);
+        virErrorRestore(&saved);
         return -1;
     }
     return 0;
@@ -187,8 +231,12 @@ vxlXenDomainNicAdd(vxlBackend *be, uint32_t domid, libxl_device_nic *xnic)
     if (rc != 0) {
         g_autofree char *verb =
             g_strdup_printf(_("add network interface %s to"), macstr);
+        virErrorPtr saved;
 
         vxlXenReportDomError(rc, verb, &dom);
+        virErrorPreserveLast(&saved);
+        vxlXenNicAddUndo(xen, &dom, &mac);
+        virErrorRestore(&saved);
         return -1;
     }
     return 0;
