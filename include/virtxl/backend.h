@@ -228,6 +228,25 @@ int vxlBackendRequestPlan(const char *name, uint32_t domid,
                           libxl_domain_type type, bool reboot,
                           unsigned int modes, bool *pv, bool *acpi);
 
+/*
+ * Whether Xen can hot-add @xdisk or @xnic (the other NULL) to guest @name
+ * (id @domid) of @type. libxl hot-adds PV devices only: an HVM guest's
+ * emulated disks (hd*, sd* and cdroms, which its device model presents
+ * as IDE and SCSI devices it builds at start) and emulated NICs (nictype
+ * vif_ioemu) are refused with VIR_ERR_OPERATION_UNSUPPORTED. Both
+ * backends check this way, so they refuse alike.
+ * Pure; src/backend/backend_device.c.
+ */
+int vxlBackendHotplugCheck(const char *name, uint32_t domid,
+                           libxl_domain_type type,
+                           const libxl_device_disk *xdisk,
+                           const libxl_device_nic *xnic);
+/* Whether Xen can change the media of cdrom @vdev of guest @name:
+ * libxl does it only for HVM guests, whose device model emulates the
+ * drive; VIR_ERR_OPERATION_UNSUPPORTED for the others. Pure, likewise. */
+int vxlBackendMediaCheck(const char *name, uint32_t domid,
+                         libxl_domain_type type, const char *vdev);
+
 /* ----- events back to the driver ---------------------------------------- */
 
 /*
@@ -336,6 +355,46 @@ struct _vxlBackendOps {
      * VIR_ERR_OPERATION_INVALID when the domain has no such console. */
     int (*domainConsolePath)(vxlBackend *be, uint32_t domid,
                              vxlConsoleKind kind, int num, char **path);
+    /* --- devices (hotplug: virsh attach-device, detach-device,
+     *     change-media) --- */
+
+    /* Hot-add the PV disk @xdisk (vdev set; pdev_path NULL only for an
+     * empty cdrom) to a live domain, and wait until its backend is
+     * connected. Xen hot-adds PV devices only: the caller refuses an HVM
+     * guest's emulated (hd*, sd*, cdrom) disks before calling, and both
+     * backends refuse them again with VIR_ERR_OPERATION_UNSUPPORTED.
+     * Errors: VIR_ERR_OPERATION_INVALID when the domain has shut down,
+     * crashed or is dying; VIR_ERR_OPERATION_FAILED when the domain
+     * already has a disk @xdisk->vdev. On failure the domain has no new
+     * device. */
+    int (*domainDiskAdd)(vxlBackend *be, uint32_t domid,
+                         libxl_device_disk *xdisk);
+    /* Unplug the disk the guest calls @vdev ("xvdb"), waiting for the
+     * guest to let it go (libxl's remove, not its destroy: a guest that
+     * holds the disk open keeps it and the call fails). Errors:
+     * VIR_ERR_DEVICE_MISSING when the domain has no such disk (libxl:
+     * "device does not exist"); VIR_ERR_OPERATION_INVALID as above. */
+    int (*domainDiskRemove)(vxlBackend *be, uint32_t domid, const char *vdev);
+    /* Hot-add the PV vif @xnic (mac set; devid left -1 for the next free
+     * one, as xl network-attach does). Errors: VIR_ERR_OPERATION_FAILED
+     * when the domain already has a vif with @xnic->mac; the state
+     * errors as for disks; VIR_ERR_OPERATION_UNSUPPORTED for an emulated
+     * NIC (nictype vif_ioemu), which Xen cannot hot-add. */
+    int (*domainNicAdd)(vxlBackend *be, uint32_t domid,
+                        libxl_device_nic *xnic);
+    /* Unplug the vif with MAC @mac ("00:16:3e:..", any case). Errors:
+     * VIR_ERR_DEVICE_MISSING when the domain has no vif with it; the
+     * state errors as for disks. */
+    int (*domainNicRemove)(vxlBackend *be, uint32_t domid, const char *mac);
+    /* Change the media of the cdrom @xdisk->vdev: insert @xdisk's image,
+     * or eject when @xdisk->format is LIBXL_DISK_FORMAT_EMPTY (no
+     * pdev_path). Errors: VIR_ERR_DEVICE_MISSING when there is no such
+     * disk; VIR_ERR_OPERATION_INVALID when it is not a cdrom (libxl:
+     * only removable disks change media) or the domain is not alive;
+     * VIR_ERR_OPERATION_UNSUPPORTED when the guest is not HVM
+     * (vxlBackendMediaCheck). */
+    int (*domainCdromInsert)(vxlBackend *be, uint32_t domid,
+                             libxl_device_disk *xdisk);
 };
 
 /* The hooks a fault can be injected into, by name ("domainCreate"). */
@@ -365,9 +424,12 @@ int vxlBackendInjectFault(vxlBackend *be, const char *hook, unsigned int nth);
  *   domid unknown                       VIR_ERR_NO_DOMAIN
  *   host has not enough free memory     VIR_ERR_OPERATION_FAILED
  *   state forbids it (pause a paused)   VIR_ERR_OPERATION_INVALID
+ *   the domain has that device already VIR_ERR_OPERATION_FAILED
+ *   the domain has no such device       VIR_ERR_DEVICE_MISSING
  *   config the host can't run           VIR_ERR_CONFIG_UNSUPPORTED
  *   a way this guest cannot be asked    VIR_ERR_OPERATION_UNSUPPORTED
- *     (power button of a PV guest)
+ *     (power button of a PV guest), a
+ *     device Xen cannot hot-add
  *   hypervisor absent / not reachable   VIR_ERR_NO_SUPPORT
  *   anything else from the hypervisor   VIR_ERR_INTERNAL_ERROR
  */

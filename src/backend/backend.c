@@ -22,7 +22,8 @@ static const char *const vxlHookNames[] = {
     "domainDestroy", "domainShutdown", "domainReboot", "domainPause",
     "domainUnpause", "domainRename", "domainGetInfo", "domainList",
     "domainSetMemory", "domainSetMaxMemory", "domainSetVcpusOnline",
-    "domainCoreDump", "domainConsolePath", NULL,
+    "domainCoreDump", "domainConsolePath", "domainDiskAdd", "domainDiskRemove",
+    "domainNicAdd", "domainNicRemove", "domainCdromInsert", NULL,
 };
 
 const char *const *
@@ -210,4 +211,35 @@ vxlBackendDomainConsolePath(vxlBackend *be, uint32_t domid,
                             vxlConsoleKind kind, int num, char **path)
 {
     VXL_BACKEND_CALL(be, domainConsolePath, domid, kind, num, path);
+}
+
+int
+vxlBackendDomainDiskAdd(vxlBackend *be, uint32_t domid, libxl_device_disk *xdisk)
+{
+    VXL_BACKEND_CALL(be, domainDiskAdd, domid, xdisk);
+}
+
+int
+vxlBackendDomainDiskRemove(vxlBackend *be, uint32_t domid, const char *vdev)
+{
+    VXL_BACKEND_CALL(be, domainDiskRemove, domid, vdev);
+}
+
+int
+vxlBackendDomainNicAdd(vxlBackend *be, uint32_t domid, libxl_device_nic *xnic)
+{
+    VXL_BACKEND_CALL(be, domainNicAdd, domid, xnic);
+}
+
+int
+vxlBackendDomainNicRemove(vxlBackend *be, uint32_t domid, const char *mac)
+{
+    VXL_BACKEND_CALL(be, domainNicRemove, domid, mac);
+}
+
+int
+vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
+                            libxl_device_disk *xdisk)
+{
+    VXL_BACKEND_CALL(be, domainCdromInsert, domid, xdisk);
 }

@@ -43,6 +43,16 @@ int vxlBackendDomainCoreDump(vxlBackend *be, uint32_t domid,
                              const char *path);
 int vxlBackendDomainConsolePath(vxlBackend *be, uint32_t domid,
                                 vxlConsoleKind kind, int num, char **path);
+int vxlBackendDomainDiskAdd(vxlBackend *be, uint32_t domid,
+                            libxl_device_disk *xdisk);
+int vxlBackendDomainDiskRemove(vxlBackend *be, uint32_t domid,
+                               const char *vdev);
+int vxlBackendDomainNicAdd(vxlBackend *be, uint32_t domid,
+                           libxl_device_nic *xnic);
+int vxlBackendDomainNicRemove(vxlBackend *be, uint32_t domid,
+                              const char *mac);
+int vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
+                                libxl_device_disk *xdisk);
 
 /* backend_fault.c: returns -1 with an error reported when the armed
  * fault fires for @hook; 0 otherwise. Also picks up a fault armed by a

@@ -66,6 +66,28 @@ void vxlDomainRemoveIfTransient(vxlDriver *driver, virDomainObj *vm);
 int vxlDomainNetworkPrepare(virDomainDef *def);
 /* Release the ports of @def's interfaces (stop, failed start). */
 void vxlDomainNetworkRelease(virDomainDef *def);
+/* The same for one interface @net of @def (hotplug; @net need not be
+ * in @def's list yet). On failure @net holds no port. */
+int vxlDomainNetworkPrepareOne(virDomainDef *def, virDomainNetDef *net);
+void vxlDomainNetworkReleaseOne(virDomainDef *def, virDomainNetDef *net);
+
+/* --- device hotplug (domain_hotplug.c) --- */
+
+/* Add, remove or change (a cdrom's media) the device @xml in the live
+ * @def and/or @persistentDef, as virDomainObjGetDefs() gave them (NULL:
+ * leave that side alone). Disks and interfaces only, others are
+ * VIR_ERR_OPERATION_UNSUPPORTED. The persistent side is checked on a
+ * copy before the live side goes to the backend, and replaces the
+ * persistent definition (saved) only after the live change succeeded;
+ * the live def changes after the backend succeeded (status saved). A
+ * detach queues VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED. @persistentDef is
+ * freed when replaced: do not use it after the call. */
+int vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
+                           virDomainDef *def, virDomainDef *persistentDef);
+int vxlDomainHotplugDetach(vxlDriver *driver, virDomainObj *vm, const char *xml,
+                           virDomainDef *def, virDomainDef *persistentDef);
+int vxlDomainHotplugUpdate(vxlDriver *driver, virDomainObj *vm, const char *xml,
+                           virDomainDef *def, virDomainDef *persistentDef);
 
 /* --- consoles (domain_console.c) --- */
 

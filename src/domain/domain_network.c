@@ -25,6 +25,40 @@ vxlDomainNetHasPort(const virDomainNetDef *net)
     return net->type == VIR_DOMAIN_NET_TYPE_NETWORK && net->data.network.actual;
 }
 
+/* Give @net (of @def) its port; @conn is opened on first need. */
+static int
+vxlDomainNetworkPrepareNet(virConnectPtr *conn, virDomainDef *def,
+                           virDomainNetDef *net)
+{
+    virDomainNetType actual;
+
+    if (net->type != VIR_DOMAIN_NET_TYPE_NETWORK)
+        return 0;
+    if (!*conn && !(*conn = virGetConnectNetwork())) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("<interface type='network'> on network '%s' needs libvirt's network driver, which this daemon does not have: %s"),
+                       net->data.network.name, virGetLastErrorMessage());
+        return -1;
+    }
+    if (virDomainNetAllocateActualDevice(*conn, def, net) < 0)
+        return -1;
+
+    actual = virDomainNetGetActualType(net);
+    if ((actual != VIR_DOMAIN_NET_TYPE_BRIDGE &&
+         actual != VIR_DOMAIN_NET_TYPE_NETWORK) ||
+        !virDomainNetGetActualBridgeName(net)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("network '%s' gives its interfaces devices of type '%s', but a Xen vif can only join a bridge"),
+                       net->data.network.name,
+                       virDomainNetTypeToString(actual));
+        vxlDomainNetworkReleaseOne(def, net);
+        return -1;
+    }
+    VIR_DEBUG("an interface of %s joins bridge %s of network %s", def->name,
+              virDomainNetGetActualBridgeName(net), net->data.network.name);
+    return 0;
+}
+
 int
 vxlDomainNetworkPrepare(virDomainDef *def)
 {
@@ -32,39 +66,38 @@ vxlDomainNetworkPrepare(virDomainDef *def)
     size_t i;
 
     for (i = 0; i < def->nnets; i++) {
-        virDomainNetDef *net = def->nets[i];
-        virDomainNetType actual;
-
-        if (net->type != VIR_DOMAIN_NET_TYPE_NETWORK)
-            continue;
-        if (!conn && !(conn = virGetConnectNetwork())) {
-            virReportError(VIR_ERR_OPERATION_FAILED,
-                           _("<interface type='network'> on network '%s' needs libvirt's network driver, which this daemon does not have: %s"),
-                           net->data.network.name, virGetLastErrorMessage());
-            goto error;
+        if (vxlDomainNetworkPrepareNet(&conn, def, def->nets[i]) < 0) {
+            vxlDomainNetworkRelease(def);
+            return -1;
         }
-        if (virDomainNetAllocateActualDevice(conn, def, net) < 0)
-            goto error;
-
-        actual = virDomainNetGetActualType(net);
-        if ((actual != VIR_DOMAIN_NET_TYPE_BRIDGE &&
-             actual != VIR_DOMAIN_NET_TYPE_NETWORK) ||
-            !virDomainNetGetActualBridgeName(net)) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("network '%s' gives its interfaces devices of type '%s', but a Xen vif can only join a bridge"),
-                           net->data.network.name,
-                           virDomainNetTypeToString(actual));
-            goto error;
-        }
-        VIR_DEBUG("interface %zu of %s joins bridge %s of network %s", i,
-                  def->name, virDomainNetGetActualBridgeName(net),
-                  net->data.network.name);
     }
     return 0;
+}
 
- error:
-    vxlDomainNetworkRelease(def);
-    return -1;
+int
+vxlDomainNetworkPrepareOne(virDomainDef *def, virDomainNetDef *net)
+{
+    g_autoptr(virConnect) conn = NULL;
+
+    return vxlDomainNetworkPrepareNet(&conn, def, net);
+}
+
+void
+vxlDomainNetworkReleaseOne(virDomainDef *def, virDomainNetDef *net)
+{
+    g_autoptr(virConnect) conn = NULL;
+
+    if (!vxlDomainNetHasPort(net))
+        return;
+    if (!(conn = virGetConnectNetwork())) {
+        VIR_WARN("cannot release the port of %s on network %s: %s",
+                 def->name, net->data.network.name, virGetLastErrorMessage());
+        return;
+    }
+    if (virDomainNetReleaseActualDevice(conn, def, net) < 0)
+        VIR_WARN("cannot release the port of %s on network %s: %s",
+                 def->name, net->data.network.name, virGetLastErrorMessage());
+    g_clear_pointer(&net->data.network.actual, virDomainActualNetDefFree);
 }
 
 void

@@ -51,6 +51,16 @@ int vxlConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom,
                                      void *opaque, virFreeCallback freecb);
 int vxlConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
 
+/* driver_devices.c */
+int vxlDomainAttachDevice(virDomainPtr dom, const char *xml);
+int vxlDomainAttachDeviceFlags(virDomainPtr dom, const char *xml,
+                               unsigned int flags);
+int vxlDomainDetachDevice(virDomainPtr dom, const char *xml);
+int vxlDomainDetachDeviceFlags(virDomainPtr dom, const char *xml,
+                               unsigned int flags);
+int vxlDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml,
+                               unsigned int flags);
+
 /* driver_domain_list.c */
 int vxlConnectListDomains(virConnectPtr conn, int *ids, int maxids);
 int vxlConnectNumOfDomains(virConnectPtr conn);

@@ -46,6 +46,23 @@ int vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net);
 int vxlTranslateNet(const virDomainDef *def, const virDomainNetDef *net,
                     libxl_device_nic *xnic);
 
+/*
+ * translate_device.c: one device for hotplug. Like vxlTranslate<Class>()
+ * but for what Xen can hot-add: PV devices only, so an HVM guest's
+ * hd*, sd* and cdrom disks and emulated NIC models are refused with
+ * VIR_ERR_OPERATION_UNSUPPORTED saying why, and a NIC is always a PV vif
+ * (nictype vif, devid -1 for libxl to number). vxlTranslateDeviceCdrom()
+ * is a cdrom with its new media (none: eject) for a media change. On
+ * success the _init'ed output holds the device; on failure it is left
+ * untouched.
+ */
+int vxlTranslateDeviceDisk(const virDomainDef *def, const virDomainDiskDef *disk,
+                           libxl_device_disk *xdisk);
+int vxlTranslateDeviceCdrom(const virDomainDef *def, const virDomainDiskDef *disk,
+                            libxl_device_disk *xdisk);
+int vxlTranslateDeviceNic(const virDomainDef *def, const virDomainNetDef *net,
+                          libxl_device_nic *xnic);
+
 /* translate_gfx.c: an HVM guest's USB <input>s as qemu arguments when
  * SPICE USB redirection is there too (libxl then refuses usbdevice=);
  * NULL otherwise. The xl.cfg converter writes them the same way. */

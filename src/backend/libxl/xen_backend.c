@@ -162,4 +162,9 @@ const vxlBackendOps vxlXenBackendOps = {
     .domainSetVcpusOnline = vxlXenDomainSetVcpusOnline,
     .domainCoreDump = vxlXenDomainCoreDump,
     .domainConsolePath = vxlXenDomainConsolePath,
+    .domainDiskAdd = vxlXenDomainDiskAdd,
+    .domainDiskRemove = vxlXenDomainDiskRemove,
+    .domainNicAdd = vxlXenDomainNicAdd,
+    .domainNicRemove = vxlXenDomainNicRemove,
+    .domainCdromInsert = vxlXenDomainCdromInsert,
 };

@@ -47,22 +47,14 @@ vxlXenDomainState(const libxl_dominfo *d)
     return VXL_DOMSTATE_BLOCKED;
 }
 
-/* What we know of a live domain, for checks and messages. */
-typedef struct {
-    uint32_t domid;
-    char *name;
-    libxl_dominfo info;
-} vxlXenDom;
-
-static void
+void
 vxlXenDomClear(vxlXenDom *dom)
 {
     g_free(dom->name);
     libxl_dominfo_dispose(&dom->info);
 }
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vxlXenDom, vxlXenDomClear);
 
-static int
+int
 vxlXenLookup(vxlXen *xen, uint32_t domid, vxlXenDom *dom)
 {
     int rc;
@@ -91,7 +83,7 @@ vxlXenLookup(vxlXen *xen, uint32_t domid, vxlXenDom *dom)
 
 /* Refuse an operation the guest cannot take part in any more; the same
  * words as the simulator. */
-static int
+int
 vxlXenCheckAlive(const vxlXenDom *dom, const char *what)
 {
     vxlDomainState state = vxlXenDomainState(&dom->info);
@@ -112,7 +104,7 @@ vxlXenCheckAlive(const vxlXenDom *dom, const char *what)
     return 0;
 }
 
-static void
+void
 vxlXenReportDomError(int rc, const char *verb, const vxlXenDom *dom)
 {
     g_autofree char *what = g_strdup_printf(_("cannot %s domain '%s' (id %u)"),

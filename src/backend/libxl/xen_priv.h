@@ -101,6 +101,24 @@ int vxlXenHostGetFreeMemory(vxlBackend *be, unsigned long long *freeKiB);
 int vxlXenHostMakeRoom(vxlXen *xen, libxl_domain_config *dcfg);
 
 /* xen_domain.c */
+
+/* What we know of a live domain, for checks and messages. */
+typedef struct {
+    uint32_t domid;
+    char *name;
+    libxl_dominfo info;
+} vxlXenDom;
+
+void vxlXenDomClear(vxlXenDom *dom);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vxlXenDom, vxlXenDomClear);
+/* Fill @dom for @domid; VIR_ERR_NO_DOMAIN for dom0 and unknown ids. */
+int vxlXenLookup(vxlXen *xen, uint32_t domid, vxlXenDom *dom);
+/* VIR_ERR_OPERATION_INVALID "cannot @what domain ..." unless the guest
+ * still runs (the simulator's words). */
+int vxlXenCheckAlive(const vxlXenDom *dom, const char *what);
+/* "cannot @verb domain 'NAME' (id N)" with libxl's @rc. */
+void vxlXenReportDomError(int rc, const char *verb, const vxlXenDom *dom);
+
 int vxlXenDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
                        const vxlGuestScript *script, bool paused,
                        uint32_t *domid);
@@ -124,3 +142,13 @@ int vxlXenDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path);
 int vxlXenDomainConsolePath(vxlBackend *be, uint32_t domid, vxlConsoleKind kind,
                             int num, char **path);
 int vxlXenWatchAll(vxlXen *xen);
+
+/* xen_device.c: hotplug */
+int vxlXenDomainDiskAdd(vxlBackend *be, uint32_t domid,
+                        libxl_device_disk *xdisk);
+int vxlXenDomainDiskRemove(vxlBackend *be, uint32_t domid, const char *vdev);
+int vxlXenDomainNicAdd(vxlBackend *be, uint32_t domid,
+                       libxl_device_nic *xnic);
+int vxlXenDomainNicRemove(vxlBackend *be, uint32_t domid, const char *mac);
+int vxlXenDomainCdromInsert(vxlBackend *be, uint32_t domid,
+                            libxl_device_disk *xdisk);

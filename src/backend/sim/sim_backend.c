@@ -30,7 +30,7 @@
 
 VIR_LOG_INIT("virtxl.sim_backend");
 
-static vxlSim *
+vxlSim *
 vxlSimGet(vxlBackend *be)
 {
     return be->priv;
@@ -38,7 +38,7 @@ vxlSimGet(vxlBackend *be)
 
 /* The domain @domid as hooks see it: a domain still being built does not
  * exist yet for anybody but its creator. Called with the lock held. */
-static vxlSimDomain *
+vxlSimDomain *
 vxlSimLookup(vxlSim *sim, uint32_t domid)
 {
     vxlSimDomain *dom = vxlSimFindDomain(sim, domid);
@@ -52,7 +52,7 @@ vxlSimLookup(vxlSim *sim, uint32_t domid)
 }
 
 /* Refuse an operation the guest cannot take part in any more. */
-static int
+int
 vxlSimCheckAlive(const vxlSimDomain *dom, const char *what)
 {
     if (dom->state == VXL_DOMSTATE_SHUTDOWN) {
@@ -371,8 +371,8 @@ vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
     else
         dom->shadowKiB = b->shadow_memkb;
 
-    dom->ndisks = dcfg->num_disks;
-    dom->nnics = dcfg->num_nics;
+    if (vxlSimDevicesFromConfig(dom, dcfg) < 0)
+        return NULL;
     dom->script = *script;
 
     if (!(json = vxlJSONGenerate(vxlSimConfigGenJSON, dcfg)) ||
@@ -943,4 +943,9 @@ const vxlBackendOps vxlSimBackendOps = {
     .domainSetVcpusOnline = vxlSimDomainSetVcpusOnline,
     .domainCoreDump = vxlSimDomainCoreDump,
     .domainConsolePath = vxlSimDomainConsolePath,
+    .domainDiskAdd = vxlSimDomainDiskAdd,
+    .domainDiskRemove = vxlSimDomainDiskRemove,
+    .domainNicAdd = vxlSimDomainNicAdd,
+    .domainNicRemove = vxlSimDomainNicRemove,
+    .domainCdromInsert = vxlSimDomainCdromInsert,
 };

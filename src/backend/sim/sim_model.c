@@ -67,11 +67,19 @@ vxlSimDomainNew(void)
 void
 vxlSimDomainFree(vxlSimDomain *dom)
 {
+    size_t i;
+
     if (!dom)
         return;
     g_free(dom->name);
     virJSONValueFree(dom->config);
     vxlSimConsolesFree(dom->consoles);
+    for (i = 0; i < dom->ndisks; i++)
+        vxlSimDiskClear(&dom->disks[i]);
+    g_free(dom->disks);
+    for (i = 0; i < dom->nnics; i++)
+        vxlSimNicClear(&dom->nics[i]);
+    g_free(dom->nics);
     g_free(dom);
 }
 

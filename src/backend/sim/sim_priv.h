@@ -5,6 +5,7 @@
  *   sim_model.c    the model: domains, the clock, guest scripts, the one
  *                  event-loop timer and the events it delivers
  *   sim_state.c    persistence of the model in <stateDir>/sim-state.json
+ *   sim_device.c   disks and vifs: hotplug and cdrom media
  *   sim_backend.c  the vxlBackendOps hooks, thin shells over the model
  *
  * docs/simulator.md says which Xen behaviours are modelled and which are
@@ -53,6 +54,22 @@ typedef enum {
     VXL_SIM_REQUEST_LAST
 } vxlSimRequest;
 
+/* One disk of a domain: what xl block-list shows of it. */
+typedef struct _vxlSimDisk {
+    char *vdev;                    /* the guest's name for it, "xvdb" */
+    char *path;                    /* its image; NULL: an empty cdrom */
+    bool cdrom;                    /* removable: media can change */
+} vxlSimDisk;
+
+/* One vif of a domain: what xl network-list shows of it. */
+typedef struct _vxlSimNic {
+    int devid;                     /* Xen's number for it: ethN in the guest */
+    char *mac;                     /* "00:16:3e:..", lower case */
+} vxlSimNic;
+
+void vxlSimDiskClear(vxlSimDisk *disk);
+void vxlSimNicClear(vxlSimNic *nic);
+
 /*
  * One domain. Owned by vxlSim.domains; every field is guarded by
  * vxlSim.lock. Times ending in Us are microseconds.
@@ -84,8 +101,12 @@ typedef struct _vxlSimDomain {
     unsigned long long shadowKiB;  /* shadow/HAP pool, 0 for PV */
     unsigned int vcpusMax;
     unsigned int vcpusOnline;
-    unsigned int ndisks;
-    unsigned int nnics;
+    /* Devices, as libxl lists them (xl block-list, network-list): the
+     * ones created with the domain, then the hot-added ones. */
+    vxlSimDisk *disks;
+    size_t ndisks;
+    vxlSimNic *nics;
+    size_t nnics;
     GPtrArray *consoles;           /* vxlSimConsole *, opened when asked */
 
     /* Accounting: runUs (running time of this life) and cpuTimeNs are
@@ -191,6 +212,22 @@ void vxlSimTimerRemove(vxlSim *sim);
 void vxlSimDomainInfoFill(const vxlSimDomain *dom, vxlDomainInfo *info);
 void vxlSimHostFactsFill(vxlSim *sim, unsigned long long freeKiB,
                          vxlHostFacts *facts);
+
+/* sim_backend.c: for the other hooks' units */
+vxlSim *vxlSimGet(vxlBackend *be);
+vxlSimDomain *vxlSimLookup(vxlSim *sim, uint32_t domid);
+int vxlSimCheckAlive(const vxlSimDomain *dom, const char *what);
+
+/* sim_device.c: the device hooks, and the lists a create starts with */
+int vxlSimDevicesFromConfig(vxlSimDomain *dom, const libxl_domain_config *dcfg);
+int vxlSimDomainDiskAdd(vxlBackend *be, uint32_t domid,
+                        libxl_device_disk *xdisk);
+int vxlSimDomainDiskRemove(vxlBackend *be, uint32_t domid, const char *vdev);
+int vxlSimDomainNicAdd(vxlBackend *be, uint32_t domid,
+                       libxl_device_nic *xnic);
+int vxlSimDomainNicRemove(vxlBackend *be, uint32_t domid, const char *mac);
+int vxlSimDomainCdromInsert(vxlBackend *be, uint32_t domid,
+                            libxl_device_disk *xdisk);
 
 /* sim_state.c */
 void vxlSimSnapshotTake(vxlSim *sim, vxlSimSnapshot *snap);

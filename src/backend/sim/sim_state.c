@@ -23,9 +23,11 @@
 #include "vxl_internal.h"
 
 #include "sim_priv.h"
+#include "viralloc.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"
+#include "virmacaddr.h"
 #include "viruuid.h"
 #include "virstring.h"
 
@@ -62,10 +64,46 @@ vxlSimScriptFormat(const vxlGuestScript *s)
 }
 
 static virJSONValue *
+vxlSimDisksFormat(const vxlSimDomain *dom)
+{
+    virJSONValue *list = virJSONValueNewArray();
+    size_t i;
+
+    for (i = 0; i < dom->ndisks; i++) {
+        g_autoptr(virJSONValue) disk = virJSONValueNewObject();
+
+        virJSONValueObjectAppendString(disk, "vdev", dom->disks[i].vdev);
+        if (dom->disks[i].path)
+            virJSONValueObjectAppendString(disk, "path", dom->disks[i].path);
+        virJSONValueObjectAppendBoolean(disk, "cdrom", dom->disks[i].cdrom);
+        virJSONValueArrayAppend(list, &disk);
+    }
+    return list;
+}
+
+static virJSONValue *
+vxlSimNicsFormat(const vxlSimDomain *dom)
+{
+    virJSONValue *list = virJSONValueNewArray();
+    size_t i;
+
+    for (i = 0; i < dom->nnics; i++) {
+        g_autoptr(virJSONValue) nic = virJSONValueNewObject();
+
+        virJSONValueObjectAppendNumberInt(nic, "devid", dom->nics[i].devid);
+        virJSONValueObjectAppendString(nic, "mac", dom->nics[i].mac);
+        virJSONValueArrayAppend(list, &nic);
+    }
+    return list;
+}
+
+static virJSONValue *
 vxlSimDomainFormat(const vxlSimDomain *dom, long long nowMono, long long nowReal)
 {
     virJSONValue *obj = virJSONValueNewObject();
     g_autoptr(virJSONValue) script = NULL;
+    g_autoptr(virJSONValue) disks = NULL;
+    g_autoptr(virJSONValue) nics = NULL;
     char uuid[VIR_UUID_STRING_BUFLEN];
 
     virJSONValueObjectAppendNumberUint(obj, "domid", dom->domid);
@@ -83,8 +121,10 @@ vxlSimDomainFormat(const vxlSimDomain *dom, long long nowMono, long long nowReal
     virJSONValueObjectAppendNumberUlong(obj, "shadowKiB", dom->shadowKiB);
     virJSONValueObjectAppendNumberUint(obj, "vcpusMax", dom->vcpusMax);
     virJSONValueObjectAppendNumberUint(obj, "vcpusOnline", dom->vcpusOnline);
-    virJSONValueObjectAppendNumberUint(obj, "disks", dom->ndisks);
-    virJSONValueObjectAppendNumberUint(obj, "nics", dom->nnics);
+    disks = vxlSimDisksFormat(dom);
+    virJSONValueObjectAppend(obj, "disks", &disks);
+    nics = vxlSimNicsFormat(dom);
+    virJSONValueObjectAppend(obj, "nics", &nics);
     virJSONValueObjectAppendNumberUlong(obj, "runUs", dom->runUs);
     virJSONValueObjectAppendNumberUlong(obj, "cpuTimeNs", dom->cpuTimeNs);
     virJSONValueObjectAppendNumberLong(obj, "accountedAtRealUs",
@@ -312,6 +352,94 @@ vxlSimRequestParse(vxlSimStateParser *sp, virJSONValue *obj, const char *path,
     return 0;
 }
 
+static int
+vxlSimDevicesFromStoredConfig(vxlSimDomain *dom)
+{
+    virJSONValue *disks = virJSONValueObjectGetArray(dom->config, "disks");
+    virJSONValue *nics = virJSONValueObjectGetArray(dom->config, "nics");
+    size_t i;
+
+    for (i = 0; disks && i < virJSONValueArraySize(disks); i++) {
+        virJSONValue *d = virJSONValueArrayGet(disks, i);
+        const char *format = virJSONValueObjectGetString(d, "format");
+        vxlSimDisk disk = { 0 };
+        int isCdrom = 0;
+
+        disk.vdev = g_strdup(virJSONValueObjectGetString(d, "vdev"));
+        if (!disk.vdev)
+            continue;
+        if (!format || STRNEQ(format, "empty"))
+            disk.path = g_strdup(virJSONValueObjectGetString(d, "pdev_path"));
+        /* libxl writes its booleans as numbers. */
+        if (virJSONValueObjectGetNumberInt(d, "is_cdrom", &isCdrom) == 0)
+            disk.cdrom = isCdrom != 0;
+        VIR_APPEND_ELEMENT(dom->disks, dom->ndisks, disk);
+    }
+    for (i = 0; nics && i < virJSONValueArraySize(nics); i++) {
+        virJSONValue *n = virJSONValueArrayGet(nics, i);
+        vxlSimNic nic = { 0 };
+
+        nic.mac = g_strdup(virJSONValueObjectGetString(n, "mac"));
+        if (!nic.mac)
+            continue;
+        if (virJSONValueObjectGetNumberInt(n, "devid", &nic.devid) < 0)
+            nic.devid = i;
+        VIR_APPEND_ELEMENT(dom->nics, dom->nnics, nic);
+    }
+    return 0;
+}
+
+/* "disks" and "nics": the device lists. */
+static int
+vxlSimDevicesParse(vxlSimStateParser *sp, virJSONValue *obj, const char *path,
+                   vxlSimDomain *dom)
+{
+    virJSONValue *disks = virJSONValueObjectGetArray(obj, "disks");
+    virJSONValue *nics = virJSONValueObjectGetArray(obj, "nics");
+    size_t i;
+
+    /* Files written before the model kept device lists have counts
+     * there; the stored libxl config has the devices themselves. */
+    if (!disks && !nics && dom->config &&
+        virJSONValueGetType(virJSONValueObjectGet(obj, "disks")) == VIR_JSON_TYPE_NUMBER)
+        return vxlSimDevicesFromStoredConfig(dom);
+
+    if (!disks)
+        return vxlSimStateFail(sp, "disks", _("missing or not an array (in %s)"), path);
+    if (!nics)
+        return vxlSimStateFail(sp, "nics", _("missing or not an array (in %s)"), path);
+
+    for (i = 0; i < virJSONValueArraySize(disks); i++) {
+        virJSONValue *d = virJSONValueArrayGet(disks, i);
+        const char *vdev = virJSONValueObjectGetString(d, "vdev");
+        const char *diskPath = virJSONValueObjectGetString(d, "path");
+        bool cdrom = false;
+        vxlSimDisk disk = { 0 };
+
+        if (!vdev || !*vdev)
+            return vxlSimStateFail(sp, "disks", _("entry %zu has no vdev (in %s)"), i, path);
+        ignore_value(virJSONValueObjectGetBoolean(d, "cdrom", &cdrom));
+        disk.vdev = g_strdup(vdev);
+        disk.path = g_strdup(diskPath);
+        disk.cdrom = cdrom;
+        VIR_APPEND_ELEMENT(dom->disks, dom->ndisks, disk);
+    }
+    for (i = 0; i < virJSONValueArraySize(nics); i++) {
+        virJSONValue *n = virJSONValueArrayGet(nics, i);
+        const char *mac = virJSONValueObjectGetString(n, "mac");
+        int devid;
+        vxlSimNic nic = { 0 };
+
+        if (!mac || virMacAddrParse(mac, &(virMacAddr){ 0 }) < 0 ||
+            virJSONValueObjectGetNumberInt(n, "devid", &devid) < 0 || devid < 0)
+            return vxlSimStateFail(sp, "nics", _("entry %zu needs a MAC and a devid (in %s)"), i, path);
+        nic.devid = devid;
+        nic.mac = g_strdup(mac);
+        VIR_APPEND_ELEMENT(dom->nics, dom->nnics, nic);
+    }
+    return 0;
+}
+
 static vxlSimDomain *
 vxlSimDomainParse(vxlSimStateParser *sp, vxlSim *sim, virJSONValue *obj,
                   size_t idx, long long nowMono, long long nowReal)
@@ -386,8 +514,6 @@ vxlSimDomainParse(vxlSimStateParser *sp, vxlSim *sim, virJSONValue *obj,
         vxlSimStateGetULL(sp, obj, path, "shadowKiB", ULLONG_MAX, &dom->shadowKiB) < 0 ||
         vxlSimStateGetUInt(sp, obj, path, "vcpusMax", &dom->vcpusMax) < 0 ||
         vxlSimStateGetUInt(sp, obj, path, "vcpusOnline", &dom->vcpusOnline) < 0 ||
-        vxlSimStateGetUInt(sp, obj, path, "disks", &dom->ndisks) < 0 ||
-        vxlSimStateGetUInt(sp, obj, path, "nics", &dom->nnics) < 0 ||
         vxlSimStateGetULL(sp, obj, path, "runUs", ULLONG_MAX, &dom->runUs) < 0 ||
         vxlSimStateGetULL(sp, obj, path, "cpuTimeNs", ULLONG_MAX, &dom->cpuTimeNs) < 0 ||
         vxlSimStateGetLL(sp, obj, path, "accountedAtRealUs", &accountedAtReal) < 0)
@@ -409,6 +535,9 @@ vxlSimDomainParse(vxlSimStateParser *sp, vxlSim *sim, virJSONValue *obj,
 
     if (virJSONValueObjectHasKey(obj, "config"))
         ignore_value(virJSONValueObjectRemoveKey(obj, "config", &dom->config));
+
+    if (vxlSimDevicesParse(sp, obj, path, dom) < 0)
+        return NULL;
 
     return g_steal_pointer(&dom);
 }

@@ -1,0 +1,396 @@
+/*
+ * sim_device.c: a simulated domain's disks and vifs, and their hotplug.
+ *
+ * The model keeps what xl block-list and network-list show: each disk's
+ * vdev, image and whether it is a cdrom; each vif's devid and MAC. A
+ * create starts the lists from the config; the hooks below change them
+ * as libxl would, and refuse what libxl (or, where libxl is silent, the
+ * backend contract) refuses: a domain that has shut down or crashed, a
+ * device Xen cannot hot-add (vxlBackendHotplugCheck), a vdev or MAC the
+ * domain has already, a device it does not have, media changes outside
+ * HVM guests and on disks that are not cdroms. The stored libxl config
+ * follows, as libxl updates the domain's stored config on every device
+ * change, so a core dump tells what the domain has now.
+ *
+ * Not modelled: the guest's part. A real remove waits for the frontend
+ * to let the device go (and libxl forces it after a timeout); a
+ * simulated guest always lets go at once.
+ */
+#include "vxl_internal.h"
+
+#include <libxl_utils.h>
+
+#include "util_json.h"             /* yajl, before libxl's generators */
+#include <_libxl_types_json.h>
+
+#include "sim_priv.h"
+#include "viralloc.h"
+#include "virerror.h"
+#include "virlog.h"
+#include "virmacaddr.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.sim_device");
+
+void
+vxlSimDiskClear(vxlSimDisk *disk)
+{
+    g_clear_pointer(&disk->vdev, g_free);
+    g_clear_pointer(&disk->path, g_free);
+}
+
+void
+vxlSimNicClear(vxlSimNic *nic)
+{
+    g_clear_pointer(&nic->mac, g_free);
+}
+
+static char *
+vxlSimMacFormat(const libxl_mac mac)
+{
+    virMacAddr addr;
+    char buf[VIR_MAC_STRING_BUFLEN];
+
+    virMacAddrSetRaw(&addr, mac);
+    return g_strdup(virMacAddrFormat(&addr, buf));
+}
+
+static void
+vxlSimDiskAppend(vxlSimDomain *dom, const libxl_device_disk *xdisk)
+{
+    vxlSimDisk disk = {
+        .vdev = g_strdup(xdisk->vdev),
+        .path = g_strdup(xdisk->format == LIBXL_DISK_FORMAT_EMPTY ?
+                         NULL : xdisk->pdev_path),
+        .cdrom = xdisk->is_cdrom,
+    };
+
+    VIR_APPEND_ELEMENT(dom->disks, dom->ndisks, disk);
+}
+
+/* libxl numbers a vif without a devid after the highest one in use. */
+static int
+vxlSimNicNextDevid(const vxlSimDomain *dom)
+{
+    int next = 0;
+    size_t i;
+
+    for (i = 0; i < dom->nnics; i++)
+        next = MAX(next, dom->nics[i].devid + 1);
+    return next;
+}
+
+static void
+vxlSimNicAppend(vxlSimDomain *dom, const libxl_device_nic *xnic)
+{
+    vxlSimNic nic = {
+        .devid = xnic->devid >= 0 ? xnic->devid : vxlSimNicNextDevid(dom),
+        .mac = vxlSimMacFormat(xnic->mac),
+    };
+
+    VIR_APPEND_ELEMENT(dom->nics, dom->nnics, nic);
+}
+
+int
+vxlSimDevicesFromConfig(vxlSimDomain *dom, const libxl_domain_config *dcfg)
+{
+    int i;
+
+    for (i = 0; i < dcfg->num_disks; i++)
+        vxlSimDiskAppend(dom, &dcfg->disks[i]);
+    for (i = 0; i < dcfg->num_nics; i++)
+        vxlSimNicAppend(dom, &dcfg->nics[i]);
+    return 0;
+}
+
+static ssize_t
+vxlSimDiskIndex(const vxlSimDomain *dom, const char *vdev)
+{
+    size_t i;
+
+    for (i = 0; i < dom->ndisks; i++) {
+        if (STREQ(dom->disks[i].vdev, vdev))
+            return i;
+    }
+    return -1;
+}
+
+static ssize_t
+vxlSimNicIndex(const vxlSimDomain *dom, const char *mac)
+{
+    size_t i;
+
+    for (i = 0; i < dom->nnics; i++) {
+        if (STRCASEEQ(dom->nics[i].mac, mac))
+            return i;
+    }
+    return -1;
+}
+
+/* ----- the stored libxl config ----------------------------------------- */
+
+static yajl_gen_status
+vxlSimDiskGenJSON(yajl_gen hand, void *obj)
+{
+    return libxl_device_disk_gen_json(hand, obj);
+}
+
+static yajl_gen_status
+vxlSimNicGenJSON(yajl_gen hand, void *obj)
+{
+    return libxl_device_nic_gen_json(hand, obj);
+}
+
+/* The config's array @key ("disks", "nics"), created when absent (libxl
+ * leaves empty lists out). NULL without a stored config. */
+static virJSONValue *
+vxlSimConfigList(vxlSimDomain *dom, const char *key)
+{
+    virJSONValue *list;
+
+    if (!dom->config)
+        return NULL;
+    if (!(list = virJSONValueObjectGetArray(dom->config, key))) {
+        g_autoptr(virJSONValue) empty = virJSONValueNewArray();
+
+        ignore_value(virJSONValueObjectRemoveKey(dom->config, key, NULL));
+        if (virJSONValueObjectAppend(dom->config, key, &empty) < 0)
+            return NULL;
+        list = virJSONValueObjectGetArray(dom->config, key);
+    }
+    return list;
+}
+
+/* The JSON libxl stores for one device. Prepared before the model
+ * changes, so that the change cannot fail half-way. */
+static virJSONValue *
+vxlSimDeviceJSON(vxlJSONGenFunc gen, void *obj)
+{
+    g_autofree char *json = vxlJSONGenerate(gen, obj);
+
+    return json ? virJSONValueFromString(json) : NULL;
+}
+
+/* Remove the entries of config list @key whose @field is @value. */
+static void
+vxlSimConfigRemove(vxlSimDomain *dom, const char *key, const char *field,
+                   const char *value)
+{
+    virJSONValue *list = vxlSimConfigList(dom, key);
+    size_t i;
+
+    if (!list)
+        return;
+    for (i = virJSONValueArraySize(list); i > 0; i--) {
+        virJSONValue *item = virJSONValueArrayGet(list, i - 1);
+        const char *v = virJSONValueObjectGetString(item, field);
+
+        if (v && STRCASEEQ(v, value))
+            virJSONValueFree(virJSONValueArraySteal(list, i - 1));
+    }
+}
+
+static void
+vxlSimConfigAppend(vxlSimDomain *dom, const char *key, virJSONValue **item)
+{
+    virJSONValue *list = vxlSimConfigList(dom, key);
+
+    if (list)
+        ignore_value(virJSONValueArrayAppend(list, item));
+}
+
+/* ----- the hooks ------------------------------------------------------- */
+
+int
+vxlSimDomainDiskAdd(vxlBackend *be, uint32_t domid, libxl_device_disk *xdisk)
+{
+    vxlSim *sim = vxlSimGet(be);
+    g_auto(vxlSimSnapshot) snap = { 0 };
+    g_autoptr(virJSONValue) json = NULL;
+
+    if (!xdisk->vdev || !*xdisk->vdev) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("a disk to add needs a vdev"));
+        return -1;
+    }
+    if (!(json = vxlSimDeviceJSON(vxlSimDiskGenJSON, xdisk)))
+        return -1;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        vxlSimDomain *dom;
+
+        vxlSimCatchUp(sim, g_get_monotonic_time());
+        if (!(dom = vxlSimLookup(sim, domid)) ||
+            vxlSimCheckAlive(dom, _("add a disk to")) < 0 ||
+            vxlBackendHotplugCheck(dom->name, domid, dom->type, xdisk, NULL) < 0)
+            return -1;
+        if (vxlSimDiskIndex(dom, xdisk->vdev) >= 0) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("cannot add disk %s to domain '%s' (id %u): it already has a disk %s"),
+                           xdisk->vdev, dom->name, domid, xdisk->vdev);
+            return -1;
+        }
+        vxlSimDiskAppend(dom, xdisk);
+        vxlSimConfigAppend(dom, "disks", &json);
+        vxlSimSnapshotTake(sim, &snap);
+    }
+    vxlSimSave(sim, &snap);
+    return 0;
+}
+
+int
+vxlSimDomainDiskRemove(vxlBackend *be, uint32_t domid, const char *vdev)
+{
+    vxlSim *sim = vxlSimGet(be);
+    g_auto(vxlSimSnapshot) snap = { 0 };
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        vxlSimDomain *dom;
+        ssize_t idx;
+
+        vxlSimCatchUp(sim, g_get_monotonic_time());
+        if (!(dom = vxlSimLookup(sim, domid)) ||
+            vxlSimCheckAlive(dom, _("remove a disk from")) < 0)
+            return -1;
+        if ((idx = vxlSimDiskIndex(dom, vdev)) < 0) {
+            virReportError(VIR_ERR_DEVICE_MISSING,
+                           _("domain '%s' (id %u) has no disk %s"),
+                           dom->name, domid, vdev);
+            return -1;
+        }
+        vxlSimDiskClear(&dom->disks[idx]);
+        VIR_DELETE_ELEMENT(dom->disks, idx, dom->ndisks);
+        vxlSimConfigRemove(dom, "disks", "vdev", vdev);
+        vxlSimSnapshotTake(sim, &snap);
+    }
+    vxlSimSave(sim, &snap);
+    return 0;
+}
+
+int
+vxlSimDomainNicAdd(vxlBackend *be, uint32_t domid, libxl_device_nic *xnic)
+{
+    vxlSim *sim = vxlSimGet(be);
+    g_auto(vxlSimSnapshot) snap = { 0 };
+    g_autofree char *mac = vxlSimMacFormat(xnic->mac);
+    g_autoptr(virJSONValue) json = NULL;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        vxlSimDomain *dom;
+        libxl_device_nic stored = *xnic;
+
+        vxlSimCatchUp(sim, g_get_monotonic_time());
+        if (!(dom = vxlSimLookup(sim, domid)) ||
+            vxlSimCheckAlive(dom, _("add a network interface to")) < 0 ||
+            vxlBackendHotplugCheck(dom->name, domid, dom->type, NULL, xnic) < 0)
+            return -1;
+        if (vxlSimNicIndex(dom, mac) >= 0) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("cannot add a network interface with MAC %s to domain '%s' (id %u): it already has one"),
+                           mac, dom->name, domid);
+            return -1;
+        }
+        /* libxl stores the vif with the devid it chose (a shallow copy:
+         * only the number differs, and the generator only reads). */
+        stored.devid = xnic->devid >= 0 ? xnic->devid : vxlSimNicNextDevid(dom);
+        if (!(json = vxlSimDeviceJSON(vxlSimNicGenJSON, &stored)))
+            return -1;
+        vxlSimNicAppend(dom, &stored);
+        vxlSimConfigAppend(dom, "nics", &json);
+        vxlSimSnapshotTake(sim, &snap);
+    }
+    vxlSimSave(sim, &snap);
+    return 0;
+}
+
+int
+vxlSimDomainNicRemove(vxlBackend *be, uint32_t domid, const char *mac)
+{
+    vxlSim *sim = vxlSimGet(be);
+    g_auto(vxlSimSnapshot) snap = { 0 };
+    virMacAddr addr;
+
+    if (virMacAddrParse(mac, &addr) < 0) {
+        virReportError(VIR_ERR_INVALID_ARG, _("'%s' is not a MAC address"), mac);
+        return -1;
+    }
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        vxlSimDomain *dom;
+        ssize_t idx;
+
+        vxlSimCatchUp(sim, g_get_monotonic_time());
+        if (!(dom = vxlSimLookup(sim, domid)) ||
+            vxlSimCheckAlive(dom, _("remove a network interface from")) < 0)
+            return -1;
+        if ((idx = vxlSimNicIndex(dom, mac)) < 0) {
+            virReportError(VIR_ERR_DEVICE_MISSING,
+                           _("domain '%s' (id %u) has no network interface with MAC %s"),
+                           dom->name, domid, mac);
+            return -1;
+        }
+        vxlSimNicClear(&dom->nics[idx]);
+        VIR_DELETE_ELEMENT(dom->nics, idx, dom->nnics);
+        vxlSimConfigRemove(dom, "nics", "mac", mac);
+        vxlSimSnapshotTake(sim, &snap);
+    }
+    vxlSimSave(sim, &snap);
+    return 0;
+}
+
+int
+vxlSimDomainCdromInsert(vxlBackend *be, uint32_t domid,
+                        libxl_device_disk *xdisk)
+{
+    vxlSim *sim = vxlSimGet(be);
+    g_auto(vxlSimSnapshot) snap = { 0 };
+    g_autoptr(virJSONValue) json = NULL;
+    bool empty = xdisk->format == LIBXL_DISK_FORMAT_EMPTY;
+
+    if (!xdisk->vdev || !*xdisk->vdev) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("a cdrom to change needs a vdev"));
+        return -1;
+    }
+    if (!empty && (!xdisk->pdev_path || !*xdisk->pdev_path)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("cannot insert media into cdrom %s without an image: eject with format 'empty'"),
+                       xdisk->vdev);
+        return -1;
+    }
+    if (!(json = vxlSimDeviceJSON(vxlSimDiskGenJSON, xdisk)))
+        return -1;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        vxlSimDomain *dom;
+        vxlSimDisk *disk;
+        ssize_t idx;
+
+        vxlSimCatchUp(sim, g_get_monotonic_time());
+        if (!(dom = vxlSimLookup(sim, domid)) ||
+            vxlSimCheckAlive(dom, _("change the media of")) < 0 ||
+            vxlBackendMediaCheck(dom->name, domid, dom->type, xdisk->vdev) < 0)
+            return -1;
+        if ((idx = vxlSimDiskIndex(dom, xdisk->vdev)) < 0) {
+            virReportError(VIR_ERR_DEVICE_MISSING,
+                           _("domain '%s' (id %u) has no disk %s"),
+                           dom->name, domid, xdisk->vdev);
+            return -1;
+        }
+        disk = &dom->disks[idx];
+        if (!disk->cdrom) {
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           _("cannot change the media of disk %s of domain '%s' (id %u): it is not a cdrom"),
+                           xdisk->vdev, dom->name, domid);
+            return -1;
+        }
+        g_free(disk->path);
+        disk->path = empty ? NULL : g_strdup(xdisk->pdev_path);
+        vxlSimConfigRemove(dom, "disks", "vdev", xdisk->vdev);
+        vxlSimConfigAppend(dom, "disks", &json);
+        vxlSimSnapshotTake(sim, &snap);
+    }
+    vxlSimSave(sim, &snap);
+    return 0;
+}

@@ -1,0 +1,543 @@
+/*
+ * domain_hotplug.c: devices added to, removed from or changed in a
+ * domain (virsh attach-device, attach-disk, attach-interface,
+ * detach-device, detach-disk, detach-interface, change-media; Nova's
+ * volume and interface attach).
+ *
+ * Disks (device disk or cdrom) and interfaces, as libxl can hot-plug
+ * them. Each request may change the running domain (@def, the live
+ * definition), the persistent definition (@persistentDef), or both, as
+ * the caller's virDomainObjGetDefs() decided from the flags:
+ *
+ *  - the persistent side is prepared first, on a copy: the device is
+ *    added or removed there, and the whole copy checked as a define
+ *    would check it; nothing is changed yet;
+ *  - the live side then goes to Xen through the backend, the device
+ *    translated alone (translate_device.c: PV devices only, which is
+ *    all Xen hot-adds); the live definition changes only once the
+ *    backend succeeded;
+ *  - last, the prepared copy replaces the persistent definition.
+ *
+ * So a refusal anywhere before the backend call leaves the domain, both
+ * definitions and the files on disk as they were. A removed device is
+ * announced with VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, naming it by its
+ * <alias> when it has one, else by its target (disks) or MAC (NICs).
+ */
+#include "vxl_internal.h"
+
+#include "domain.h"
+#include "backend_call.h"
+#include "translate.h"
+#include "datatypes.h"
+#include "domain_validate.h"
+#include "domain_postparse.h"
+#include "virerror.h"
+#include "virlog.h"
+#include "virmacaddr.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.domain_hotplug");
+
+/* ---------- parsing and finding devices ---------- */
+
+/* Disks and interfaces are what Xen hot-plugs through libxl here. */
+static int
+vxlDomainHotplugCheckClass(const virDomainDeviceDef *dev, const char *what)
+{
+    if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
+        if (dev->data.disk->device == VIR_DOMAIN_DISK_DEVICE_DISK ||
+            dev->data.disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM)
+            return 0;
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       _("cannot %s a <disk device='%s'>: the Xen driver hot-plugs disks and cdroms only"),
+                       what, virDomainDiskDeviceTypeToString(dev->data.disk->device));
+        return -1;
+    }
+    if (dev->type == VIR_DOMAIN_DEVICE_NET)
+        return 0;
+    virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                   _("cannot %s a device of type '%s': the Xen driver hot-plugs <disk> and <interface> devices only"),
+                   what, virDomainDeviceTypeToString(dev->type));
+    return -1;
+}
+
+/* Parse @xml as one device of @def. @validate: run the checks a define
+ * runs on it (not for a detach, which names an existing device by as
+ * little as its target). */
+static virDomainDeviceDef *
+vxlDomainHotplugParse(vxlDriver *driver, virDomainDef *def, const char *xml,
+                      bool validate)
+{
+    unsigned int flags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
+
+    if (!validate)
+        flags |= VIR_DOMAIN_DEF_PARSE_SKIP_VALIDATE;
+    return virDomainDeviceDefParse(xml, def, driver->xmlopt, NULL, flags);
+}
+
+/* The device twice, for the live and the persistent definition: parsed
+ * against each (their post-parse defaults depend on the domain), with
+ * the same MAC when the parser made one up. */
+static int
+vxlDomainHotplugParseBoth(vxlDriver *driver, const char *xml,
+                          virDomainDef *def, virDomainDef *persistentDef,
+                          bool validate, const char *what,
+                          virDomainDeviceDef **devLive,
+                          virDomainDeviceDef **devConfig)
+{
+    g_autoptr(virDomainDeviceDef) live = NULL;
+    g_autoptr(virDomainDeviceDef) config = NULL;
+    g_autoptr(virDomainDeviceDef) probe = NULL;
+
+    /* What the device is comes first: an <input> is "not hot-plugged
+     * here", whatever libvirt's checks would say of it. */
+    if (!(probe = vxlDomainHotplugParse(driver, def ? def : persistentDef,
+                                        xml, false)) ||
+        vxlDomainHotplugCheckClass(probe, what) < 0)
+        return -1;
+
+    if (def && !(live = vxlDomainHotplugParse(driver, def, xml, validate)))
+        return -1;
+    if (persistentDef &&
+        !(config = vxlDomainHotplugParse(driver, persistentDef, xml, validate)))
+        return -1;
+    if (live && config && live->type == VIR_DOMAIN_DEVICE_NET) {
+        config->data.net->mac = live->data.net->mac;
+        config->data.net->mac_generated = live->data.net->mac_generated;
+    }
+    *devLive = g_steal_pointer(&live);
+    *devConfig = g_steal_pointer(&config);
+    return 0;
+}
+
+static int
+vxlDomainHotplugFindDisk(virDomainDef *def, const char *dst)
+{
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        if (STREQ_NULLABLE(def->disks[i]->dst, dst))
+            return i;
+    }
+    virReportError(VIR_ERR_DEVICE_MISSING,
+                   _("domain '%s' has no disk with target '%s'"),
+                   def->name, NULLSTR(dst));
+    return -1;
+}
+
+/* Refuse a disk target or MAC that @def has already. */
+static int
+vxlDomainHotplugCheckUnique(virDomainDef *def, const virDomainDeviceDef *dev,
+                            const char *which)
+{
+    size_t i;
+
+    if (dev->type == VIR_DOMAIN_DEVICE_DISK &&
+        virDomainDiskByTarget(def, dev->data.disk->dst)) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("cannot attach disk '%s' to the %s definition of domain '%s': it has a disk with that target already"),
+                       dev->data.disk->dst, which, def->name);
+        return -1;
+    }
+    if (dev->type == VIR_DOMAIN_DEVICE_NET) {
+        for (i = 0; i < def->nnets; i++) {
+            char mac[VIR_MAC_STRING_BUFLEN];
+
+            if (virMacAddrCmp(&def->nets[i]->mac, &dev->data.net->mac) != 0)
+                continue;
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("cannot attach an interface with MAC %s to the %s definition of domain '%s': it has an interface with that MAC already"),
+                           virMacAddrFormat(&dev->data.net->mac, mac), which,
+                           def->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The name DEVICE_REMOVED gives a device: its alias, else what Xen
+ * names it by. */
+static char *
+vxlDomainHotplugEventName(const virDomainDeviceDef *dev)
+{
+    char mac[VIR_MAC_STRING_BUFLEN];
+
+    if (dev->type == VIR_DOMAIN_DEVICE_DISK)
+        return g_strdup(dev->data.disk->info.alias ? dev->data.disk->info.alias :
+                        dev->data.disk->dst);
+    if (dev->data.net->info.alias)
+        return g_strdup(dev->data.net->info.alias);
+    return g_strdup(virMacAddrFormat(&dev->data.net->mac, mac));
+}
+
+/* ---------- the persistent definition ---------- */
+
+/* A copy of @persistentDef to change, checked after the change as a
+ * define checks it. */
+static virDomainDef *
+vxlDomainHotplugConfigCopy(vxlDriver *driver, virDomainDef *persistentDef)
+{
+    return virDomainDefCopy(persistentDef, driver->xmlopt, NULL, false);
+}
+
+static int
+vxlDomainHotplugConfigCheck(vxlDriver *driver, virDomainDef *copy)
+{
+    /* Post-parse again, as for a define: hd* and sd* disks need the
+     * controllers libvirt adds for them. */
+    if (virDomainDefPostParse(copy, VIR_DOMAIN_DEF_PARSE_INACTIVE,
+                              driver->xmlopt, NULL) < 0 ||
+        virDomainDefValidate(copy, VIR_DOMAIN_DEF_PARSE_INACTIVE,
+                             driver->xmlopt, NULL) < 0)
+        return -1;
+    return 0;
+}
+
+static virDomainDef *
+vxlDomainHotplugConfigAttach(vxlDriver *driver, virDomainDef *persistentDef,
+                             virDomainDeviceDef *dev)
+{
+    g_autoptr(virDomainDef) copy = NULL;
+
+    if (vxlDomainHotplugCheckUnique(persistentDef, dev, _("persistent")) < 0 ||
+        !(copy = vxlDomainHotplugConfigCopy(driver, persistentDef)))
+        return NULL;
+    if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
+        virDomainDiskInsert(copy, g_steal_pointer(&dev->data.disk));
+    } else {
+        if (virDomainNetInsert(copy, dev->data.net) < 0)
+            return NULL;
+        dev->data.net = NULL;
+    }
+    if (vxlDomainHotplugConfigCheck(driver, copy) < 0)
+        return NULL;
+    return g_steal_pointer(&copy);
+}
+
+static virDomainDef *
+vxlDomainHotplugConfigDetach(vxlDriver *driver, virDomainDef *persistentDef,
+                             virDomainDeviceDef *dev)
+{
+    g_autoptr(virDomainDef) copy = NULL;
+    int idx;
+
+    if (!(copy = vxlDomainHotplugConfigCopy(driver, persistentDef)))
+        return NULL;
+    if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
+        if ((idx = vxlDomainHotplugFindDisk(copy, dev->data.disk->dst)) < 0)
+            return NULL;
+        virDomainDiskDefFree(virDomainDiskRemove(copy, idx));
+    } else {
+        if ((idx = virDomainNetFindIdx(copy, dev->data.net)) < 0)
+            return NULL;
+        virDomainNetDefFree(virDomainNetRemove(copy, idx));
+    }
+    if (vxlDomainHotplugConfigCheck(driver, copy) < 0)
+        return NULL;
+    return g_steal_pointer(&copy);
+}
+
+/* Put @copy in place of the persistent definition and save it. */
+static int
+vxlDomainHotplugConfigCommit(vxlDriver *driver, virDomainObj *vm,
+                             virDomainDef **copy)
+{
+    if (virDomainDefSave(*copy, driver->xmlopt, driver->cfg->configDir) < 0)
+        return -1;
+    virDomainObjAssignDef(vm, copy, false, NULL);
+    return 0;
+}
+
+/* ---------- the running domain ---------- */
+
+/* A <disk type='volume'> becomes what its pool says it is, as at start
+ * (domain_storage.c). */
+static int
+vxlDomainHotplugDiskSource(virDomainDiskDef *disk)
+{
+    g_autoptr(virConnect) conn = NULL;
+
+    if (disk->src->type != VIR_STORAGE_TYPE_VOLUME)
+        return 0;
+    if (!(conn = virGetConnectStorage())) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("<disk type='volume'> of pool '%s' needs libvirt's storage driver, which this daemon does not have: %s"),
+                       NULLSTR(disk->src->srcpool ? disk->src->srcpool->pool : NULL),
+                       virGetLastErrorMessage());
+        return -1;
+    }
+    return virDomainDiskTranslateSourcePool(disk);
+}
+
+static int
+vxlDomainHotplugLiveAttachDisk(vxlDriver *driver, virDomainObj *vm,
+                               virDomainDef *def, virDomainDeviceDef *dev)
+{
+    virDomainDiskDef *disk = dev->data.disk;
+    libxl_device_disk xdisk;
+    int rc;
+
+    /* A Ceph key is added to a disk's target from the secret store at
+     * start (domain_secrets.c), for the whole domain at once. */
+    if (disk->src->auth && disk->src->auth->secrettype) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       _("cannot hot-add disk '%s' with an <auth><secret>: its key is only applied when the domain starts; attach it with --config and restart the domain"),
+                       disk->dst);
+        return -1;
+    }
+    if (vxlDomainHotplugDiskSource(disk) < 0)
+        return -1;
+
+    libxl_device_disk_init(&xdisk);
+    if (vxlTranslateDeviceDisk(def, disk, &xdisk) < 0) {
+        libxl_device_disk_dispose(&xdisk);
+        return -1;
+    }
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainDiskAdd(driver->backend, vm->def->id, &xdisk);
+    vxlDomainBackendExit(vm);
+    libxl_device_disk_dispose(&xdisk);
+    if (rc < 0)
+        return -1;
+
+    virDomainDiskInsert(def, g_steal_pointer(&dev->data.disk));
+    return 0;
+}
+
+static int
+vxlDomainHotplugLiveAttachNet(vxlDriver *driver, virDomainObj *vm,
+                              virDomainDef *def, virDomainDeviceDef *dev)
+{
+    virDomainNetDef *net = dev->data.net;
+    libxl_device_nic xnic;
+    int rc;
+
+    if (vxlDomainNetworkPrepareOne(def, net) < 0)
+        return -1;
+
+    libxl_device_nic_init(&xnic);
+    if (vxlTranslateDeviceNic(def, net, &xnic) < 0) {
+        libxl_device_nic_dispose(&xnic);
+        goto error;
+    }
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainNicAdd(driver->backend, vm->def->id, &xnic);
+    vxlDomainBackendExit(vm);
+    libxl_device_nic_dispose(&xnic);
+    if (rc < 0)
+        goto error;
+
+    if (virDomainNetInsert(def, net) < 0) {
+        /* Only an allocation failure gets here, which aborts anyway. */
+        goto error;
+    }
+    dev->data.net = NULL;
+    return 0;
+
+ error:
+    {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        vxlDomainNetworkReleaseOne(def, net);
+        virErrorRestore(&saved);
+    }
+    return -1;
+}
+
+static int
+vxlDomainHotplugLiveDetach(vxlDriver *driver, virDomainObj *vm,
+                           virDomainDef *def, virDomainDeviceDef *dev)
+{
+    g_autoptr(virDomainDeviceDef) removed = g_new0(virDomainDeviceDef, 1);
+    g_autofree char *name = NULL;
+    virObjectEvent *event;
+    int idx;
+    int rc;
+
+    if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
+        if ((idx = vxlDomainHotplugFindDisk(def, dev->data.disk->dst)) < 0)
+            return -1;
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainDiskRemove(driver->backend, vm->def->id,
+                                        def->disks[idx]->dst);
+        vxlDomainBackendExit(vm);
+        if (rc < 0)
+            return -1;
+        removed->type = VIR_DOMAIN_DEVICE_DISK;
+        removed->data.disk = virDomainDiskRemove(def, idx);
+    } else {
+        char mac[VIR_MAC_STRING_BUFLEN];
+
+        if ((idx = virDomainNetFindIdx(def, dev->data.net)) < 0)
+            return -1;
+        virMacAddrFormat(&def->nets[idx]->mac, mac);
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainNicRemove(driver->backend, vm->def->id, mac);
+        vxlDomainBackendExit(vm);
+        if (rc < 0)
+            return -1;
+        removed->type = VIR_DOMAIN_DEVICE_NET;
+        removed->data.net = virDomainNetRemove(def, idx);
+        vxlDomainNetworkReleaseOne(def, removed->data.net);
+    }
+
+    name = vxlDomainHotplugEventName(removed);
+    VIR_INFO("device %s removed from domain %s", name, vm->def->name);
+    event = virDomainEventDeviceRemovedNewFromObj(vm, name);
+    virObjectEventStateQueue(driver->domainEventState, event);
+    return 0;
+}
+
+/* ---------- entry points ---------- */
+
+int
+vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
+                      virDomainDef *def, virDomainDef *persistentDef)
+{
+    g_autoptr(virDomainDeviceDef) devLive = NULL;
+    g_autoptr(virDomainDeviceDef) devConfig = NULL;
+    g_autoptr(virDomainDef) newConfig = NULL;
+    int rc;
+
+    if (vxlDomainHotplugParseBoth(driver, xml, def, persistentDef, true,
+                                  _("attach"), &devLive, &devConfig) < 0)
+        return -1;
+
+    if (persistentDef &&
+        !(newConfig = vxlDomainHotplugConfigAttach(driver, persistentDef, devConfig)))
+        return -1;
+
+    if (def) {
+        if (vxlDomainHotplugCheckUnique(def, devLive, _("live")) < 0)
+            return -1;
+        if (devLive->type == VIR_DOMAIN_DEVICE_DISK)
+            rc = vxlDomainHotplugLiveAttachDisk(driver, vm, def, devLive);
+        else
+            rc = vxlDomainHotplugLiveAttachNet(driver, vm, def, devLive);
+        if (rc < 0)
+            return -1;
+        if (vxlDomainSaveStatus(driver, vm) < 0)
+            return -1;
+    }
+
+    if (newConfig && vxlDomainHotplugConfigCommit(driver, vm, &newConfig) < 0)
+        return -1;
+    return 0;
+}
+
+int
+vxlDomainHotplugDetach(vxlDriver *driver, virDomainObj *vm, const char *xml,
+                      virDomainDef *def, virDomainDef *persistentDef)
+{
+    g_autoptr(virDomainDeviceDef) devLive = NULL;
+    g_autoptr(virDomainDeviceDef) devConfig = NULL;
+    g_autoptr(virDomainDef) newConfig = NULL;
+
+    if (vxlDomainHotplugParseBoth(driver, xml, def, persistentDef, false,
+                                  _("detach"), &devLive, &devConfig) < 0)
+        return -1;
+
+    if (persistentDef &&
+        !(newConfig = vxlDomainHotplugConfigDetach(driver, persistentDef, devConfig)))
+        return -1;
+
+    if (def) {
+        if (vxlDomainHotplugLiveDetach(driver, vm, def, devLive) < 0)
+            return -1;
+        if (vxlDomainSaveStatus(driver, vm) < 0)
+            return -1;
+    }
+
+    if (newConfig && vxlDomainHotplugConfigCommit(driver, vm, &newConfig) < 0)
+        return -1;
+    return 0;
+}
+
+/* Media change: @disk (of @target's definition) takes @newDisk's source.
+ * The old source goes with @newDisk. */
+static int
+vxlDomainHotplugFindCdrom(virDomainDef *target, const virDomainDiskDef *newDisk)
+{
+    int idx;
+
+    if ((idx = vxlDomainHotplugFindDisk(target, newDisk->dst)) < 0)
+        return -1;
+    if (target->disks[idx]->device != VIR_DOMAIN_DISK_DEVICE_CDROM ||
+        newDisk->device != VIR_DOMAIN_DISK_DEVICE_CDROM) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       _("cannot update disk '%s' of domain '%s': the Xen driver changes only a cdrom's media"),
+                       newDisk->dst, target->name);
+        return -1;
+    }
+    return idx;
+}
+
+static void
+vxlDomainHotplugSwapSource(virDomainDiskDef *disk, virDomainDiskDef *newDisk)
+{
+    virStorageSource *old = disk->src;
+
+    disk->src = newDisk->src;
+    newDisk->src = old;
+}
+
+int
+vxlDomainHotplugUpdate(vxlDriver *driver, virDomainObj *vm, const char *xml,
+                      virDomainDef *def, virDomainDef *persistentDef)
+{
+    g_autoptr(virDomainDeviceDef) devLive = NULL;
+    g_autoptr(virDomainDeviceDef) devConfig = NULL;
+    g_autoptr(virDomainDef) newConfig = NULL;
+    const virDomainDeviceDef *first;
+    int idx;
+
+    if (vxlDomainHotplugParseBoth(driver, xml, def, persistentDef, true,
+                                  _("update"), &devLive, &devConfig) < 0)
+        return -1;
+    first = devLive ? devLive : devConfig;
+    if (first->type != VIR_DOMAIN_DEVICE_DISK) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       _("cannot update a device of type '%s': the Xen driver changes only a cdrom's media"),
+                       virDomainDeviceTypeToString(first->type));
+        return -1;
+    }
+
+    if (persistentDef) {
+        if (!(newConfig = vxlDomainHotplugConfigCopy(driver, persistentDef)) ||
+            (idx = vxlDomainHotplugFindCdrom(newConfig, devConfig->data.disk)) < 0)
+            return -1;
+        vxlDomainHotplugSwapSource(newConfig->disks[idx], devConfig->data.disk);
+        if (vxlDomainHotplugConfigCheck(driver, newConfig) < 0)
+            return -1;
+    }
+
+    if (def) {
+        virDomainDiskDef *newDisk = devLive->data.disk;
+        libxl_device_disk xdisk;
+        int rc;
+
+        if ((idx = vxlDomainHotplugFindCdrom(def, newDisk)) < 0 ||
+            vxlDomainHotplugDiskSource(newDisk) < 0)
+            return -1;
+        libxl_device_disk_init(&xdisk);
+        if (vxlTranslateDeviceCdrom(def, newDisk, &xdisk) < 0) {
+            libxl_device_disk_dispose(&xdisk);
+            return -1;
+        }
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainCdromInsert(driver->backend, vm->def->id, &xdisk);
+        vxlDomainBackendExit(vm);
+        libxl_device_disk_dispose(&xdisk);
+        if (rc < 0)
+            return -1;
+        vxlDomainHotplugSwapSource(def->disks[idx], newDisk);
+        if (vxlDomainSaveStatus(driver, vm) < 0)
+            return -1;
+    }
+
+    if (newConfig && vxlDomainHotplugConfigCommit(driver, vm, &newConfig) < 0)
+        return -1;
+    return 0;
+}

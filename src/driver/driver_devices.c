@@ -1,0 +1,100 @@
+/*
+ * driver_devices.c: device hotplug (virsh attach-device, attach-disk,
+ * attach-interface, detach-*, update-device, change-media).
+ *
+ * Thin entry points: flags, domain, ACL, job, which definitions the
+ * flags mean (virDomainObjGetDefs: AFFECT_LIVE needs a running domain,
+ * AFFECT_CONFIG a persistent one), then one call into domain_hotplug.c,
+ * which does the work and says what Xen can and cannot hot-plug.
+ */
+#include "vxl_internal.h"
+
+#include "driver_entry.h"
+#include "domain.h"
+#include "viraccessapicheck.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.driver_devices");
+
+typedef int (*vxlDomainDeviceFunc)(vxlDriver *driver, virDomainObj *vm,
+                                   const char *xml, virDomainDef *def,
+                                   virDomainDef *persistentDef);
+
+typedef int (*vxlDomainDeviceACL)(virConnectPtr conn, virDomainDef *def,
+                                  unsigned int flags);
+
+static int
+vxlDomainDeviceChange(virDomainPtr dom, const char *xml, unsigned int flags,
+                      vxlDomainDeviceACL acl, vxlDomainDeviceFunc func)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    virDomainDef *def = NULL;
+    virDomainDef *persistentDef = NULL;
+    int ret = -1;
+
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (acl(dom->conn, vm->def, flags) < 0)
+        goto cleanup;
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) < 0)
+        goto endjob;
+    ret = func(driver, vm, xml, def, persistentDef);
+
+ endjob:
+    vxlDomainJobEnd(vm);
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainAttachDeviceFlags(virDomainPtr dom, const char *xml,
+                           unsigned int flags)
+{
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    return vxlDomainDeviceChange(dom, xml, flags,
+                                 virDomainAttachDeviceFlagsEnsureACL,
+                                 vxlDomainHotplugAttach);
+}
+
+/* The calls without flags are hotplug: the running domain only. */
+int
+vxlDomainAttachDevice(virDomainPtr dom, const char *xml)
+{
+    return vxlDomainAttachDeviceFlags(dom, xml, VIR_DOMAIN_AFFECT_LIVE);
+}
+
+int
+vxlDomainDetachDeviceFlags(virDomainPtr dom, const char *xml,
+                           unsigned int flags)
+{
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    return vxlDomainDeviceChange(dom, xml, flags,
+                                 virDomainDetachDeviceFlagsEnsureACL,
+                                 vxlDomainHotplugDetach);
+}
+
+int
+vxlDomainDetachDevice(virDomainPtr dom, const char *xml)
+{
+    return vxlDomainDetachDeviceFlags(dom, xml, VIR_DOMAIN_AFFECT_LIVE);
+}
+
+int
+vxlDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml,
+                           unsigned int flags)
+{
+    /* FORCE (eject a locked tray) means nothing to Xen, whose guests
+     * cannot lock the drive against the toolstack. */
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
+                  VIR_DOMAIN_DEVICE_MODIFY_FORCE, -1);
+    return vxlDomainDeviceChange(dom, xml, flags & ~VIR_DOMAIN_DEVICE_MODIFY_FORCE,
+                                 virDomainUpdateDeviceFlagsEnsureACL,
+                                 vxlDomainHotplugUpdate);
+}
