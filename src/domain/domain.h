@@ -109,6 +109,9 @@ int vxlDomainStoragePrepare(virDomainDef *def);
 /* Append to the translated target of each rbd disk of @def with an
  * <auth><secret> the key from libvirt's secret store. */
 int vxlDomainSecretsApply(const virDomainDef *def, libxl_domain_config *dcfg);
+/* The same for one translated disk (a hot-added one). */
+int vxlDomainSecretsApplyDisk(const virDomainDef *def, const virDomainDiskDef *disk,
+                              libxl_device_disk *xdisk);
 
 /* --- display ports (domain_graphics.c) --- */
 

@@ -278,19 +278,14 @@ vxlDomainHotplugLiveAttachDisk(vxlDriver *driver, virDomainObj *vm,
     libxl_device_disk xdisk;
     int rc;
 
-    /* A Ceph key is added to a disk's target from the secret store at
-     * start (domain_secrets.c), for the whole domain at once. */
-    if (disk->src->auth && disk->src->auth->secrettype) {
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                       _("cannot hot-add disk '%s' with an <auth><secret>: its key is only applied when the domain starts; attach it with --config and restart the domain"),
-                       disk->dst);
-        return -1;
-    }
     if (vxlDomainHotplugDiskSource(disk) < 0)
         return -1;
 
+    /* A Ceph volume's key comes from the secret store, as at start
+     * (domain_secrets.c): Nova attaches its Ceph volumes so. */
     libxl_device_disk_init(&xdisk);
-    if (vxlTranslateDeviceDisk(def, disk, &xdisk) < 0) {
+    if (vxlTranslateDeviceDisk(def, disk, &xdisk) < 0 ||
+        vxlDomainSecretsApplyDisk(def, disk, &xdisk) < 0) {
         libxl_device_disk_dispose(&xdisk);
         return -1;
     }

@@ -45,50 +45,66 @@ vxlDomainFindDisk(libxl_domain_config *dcfg, const char *vdev)
 }
 
 int
-vxlDomainSecretsApply(const virDomainDef *def, libxl_domain_config *dcfg)
+vxlDomainSecretsApplyDisk(const virDomainDef *def, const virDomainDiskDef *disk,
+                          libxl_device_disk *xdisk)
 {
     VIR_IDENTITY_AUTORESTORE virIdentity *oldident = NULL;
     g_autoptr(virConnect) conn = NULL;
+    g_autofree uint8_t *secret = NULL;
+    size_t len = 0;
+    g_autofree char *key = NULL;
+    char *target;
+
+    if (!vxlDomainDiskHasCephSecret(disk))
+        return 0;
+    if (!xdisk->pdev_path) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("no translated disk %s to give its Ceph key"), disk->dst);
+        return -1;
+    }
+    /* The driver reads the key as the daemon, not as the client who
+     * asked for the start or attach: secrets marked private are given
+     * to the daemon's own drivers only (as for QEMU's). */
+    if (!(oldident = virIdentityElevateCurrent()))
+        return -1;
+    if (!(conn = virGetConnectSecret())) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("<disk><target dev='%s'>'s Ceph key is in libvirt's secret store, and this daemon has no secret driver: %s"),
+                       disk->dst, virGetLastErrorMessage());
+        return -1;
+    }
+    if (virSecretGetSecretString(conn, &disk->src->auth->seclookupdef,
+                                 VIR_SECRET_USAGE_TYPE_CEPH, &secret, &len) < 0)
+        return -1;
+    key = g_base64_encode(secret, len);
+    virSecureErase(secret, len);
+    target = g_strdup_printf("%s:key=%s", xdisk->pdev_path, key);
+    virSecureEraseString(key);
+    g_free(xdisk->pdev_path);
+    xdisk->pdev_path = target;
+    VIR_DEBUG("disk %s of %s: Ceph key of user %s from the secret store",
+              disk->dst, def->name, NULLSTR(disk->src->auth->username));
+    return 0;
+}
+
+int
+vxlDomainSecretsApply(const virDomainDef *def, libxl_domain_config *dcfg)
+{
     size_t i;
 
     for (i = 0; i < def->ndisks; i++) {
         virDomainDiskDef *disk = def->disks[i];
         libxl_device_disk *xdisk;
-        g_autofree uint8_t *secret = NULL;
-        size_t len = 0;
-        g_autofree char *key = NULL;
-        char *target;
 
         if (!vxlDomainDiskHasCephSecret(disk))
             continue;
-        if (!(xdisk = vxlDomainFindDisk(dcfg, disk->dst)) || !xdisk->pdev_path) {
+        if (!(xdisk = vxlDomainFindDisk(dcfg, disk->dst))) {
             virReportError(VIR_ERR_INTERNAL_ERROR,
                            _("no translated disk %s to give its Ceph key"), disk->dst);
             return -1;
         }
-        /* The driver reads the key as the daemon, not as the client
-         * who asked for the start: secrets marked private are given to
-         * the daemon's own drivers only (as for QEMU's). */
-        if (!oldident && !(oldident = virIdentityElevateCurrent()))
+        if (vxlDomainSecretsApplyDisk(def, disk, xdisk) < 0)
             return -1;
-        if (!conn && !(conn = virGetConnectSecret())) {
-            virReportError(VIR_ERR_OPERATION_FAILED,
-                           _("<disk><target dev='%s'>'s Ceph key is in libvirt's secret store, and this daemon has no secret driver: %s"),
-                           disk->dst, virGetLastErrorMessage());
-            return -1;
-        }
-        if (virSecretGetSecretString(conn, &disk->src->auth->seclookupdef,
-                                     VIR_SECRET_USAGE_TYPE_CEPH,
-                                     &secret, &len) < 0)
-            return -1;
-        key = g_base64_encode(secret, len);
-        virSecureErase(secret, len);
-        target = g_strdup_printf("%s:key=%s", xdisk->pdev_path, key);
-        virSecureEraseString(key);
-        g_free(xdisk->pdev_path);
-        xdisk->pdev_path = target;
-        VIR_DEBUG("disk %s of %s: Ceph key of user %s from the secret store",
-                  disk->dst, def->name, NULLSTR(disk->src->auth->username));
     }
     return 0;
 }

@@ -56,6 +56,24 @@ class CephSecretTest(unittest.TestCase):
         self.assertIn("rbd:volumes/volume-7a97c4a3:id=cinder:auth_supported=cephx", config)
         self.assertIn(":key=" + key, config)
 
+    def test_hot_added_volume_gets_its_key(self):
+        # Nova attaches a Ceph volume to a running guest.
+        d, c = self.daemon(secret=True)
+        sec = c.secretDefineXML(
+            "<secret ephemeral='no' private='yes'><uuid>%s</uuid>"
+            "<usage type='ceph'><name>client.cinder</name></usage></secret>"
+            % SECRET_UUID)
+        sec.setValue(KEY)
+        dom = c.defineXML(guest_xml("ceph4", on_crash="coredump-destroy",
+                                    script={"crash-after-ms": 2500}))
+        dom.create()
+        dom.attachDeviceFlags(RBD_DISK.format(uuid=SECRET_UUID), E.VIR_DOMAIN_AFFECT_LIVE)
+        key = base64.b64encode(KEY).decode()
+        self.assertIn("volume-7a97c4a3", dom.XMLDesc(0))
+        self.assertNotIn(key, dom.XMLDesc(E.VIR_DOMAIN_XML_SECURE))
+        config = crash_dump_text(d, "ceph4")
+        self.assertIn(":key=" + key, config)
+
     def test_unknown_secret_fails_the_start(self):
         d, c = self.daemon(secret=True)
         dom = c.defineXML(self.guest("ceph2", uuid="00000000-0000-4000-8000-000000000001"))
