@@ -49,6 +49,17 @@ class VolumeDiskTest(unittest.TestCase):
         self.assertIn('"pdev_path": "%s/data.img"' % path, config)
         self.assertIn("pool='vxlpool'", dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
 
+    def test_hot_added_volume_becomes_its_path(self):
+        d, c = self.daemon(storage=True)
+        path = self.pool(d, c)
+        dom = c.defineXML(guest_xml("vol4", on_crash="coredump-destroy",
+                                    script={"crash-after-ms": 2500}))
+        dom.create()
+        dom.attachDeviceFlags(VOLUME_DISK.format(volume="data.img"),
+                              E.VIR_DOMAIN_AFFECT_LIVE)
+        config = crash_dump_text(d, "vol4")
+        self.assertIn('"pdev_path": "%s/data.img"' % path, config)
+
     def test_missing_volume_fails_the_start(self):
         d, c = self.daemon(storage=True)
         self.pool(d, c)
