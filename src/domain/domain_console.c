@@ -74,10 +74,18 @@ vxlDomainConsolesRefresh(vxlDriver *driver, virDomainObj *vm)
 {
     size_t i;
 
-    for (i = 0; i < vm->def->nconsoles; i++)
+    for (i = 0; i < vm->def->nconsoles; i++) {
+        if (!vm->def->consoles[i]->info.alias)
+            vm->def->consoles[i]->info.alias = g_strdup_printf("console%zu", i);
         vxlDomainChrRefresh(driver, vm, vm->def->consoles[i]);
-    for (i = 0; i < vm->def->nserials; i++)
+    }
+    /* Named as libvirt's drivers name them, so that `virsh console
+     * DOMAIN serial1` reaches the second port. */
+    for (i = 0; i < vm->def->nserials; i++) {
+        if (!vm->def->serials[i]->info.alias)
+            vm->def->serials[i]->info.alias = g_strdup_printf("serial%zu", i);
         vxlDomainChrRefresh(driver, vm, vm->def->serials[i]);
+    }
 }
 
 /* Hand @st the pty of @source, unless another client holds it. */

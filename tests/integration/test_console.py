@@ -85,6 +85,21 @@ class ConsoleTest(DaemonTestCase):
         self.assertIn(b"serial console 0 of domain con-hvm", got)
         self.assertTrue(got.endswith(b"ls\r"), got)
 
+    def test_serial_by_name(self):
+        # Each serial port is named serialN, as libvirt's drivers name
+        # them: virsh console DOMAIN serial1.
+        dom = self.running("con-two", ostype="hvm",
+                           devices="<serial type='pty'><target port='0'/></serial>"
+                                   "<serial type='pty'><target port='1'/></serial>")
+        aliases = [s.get("name") for s in
+                   ET.fromstring(dom.XMLDesc(0)).findall("./devices/serial/alias")]
+        self.assertEqual(aliases, ["serial0", "serial1"])
+        got, _ = self.talk(dom, devname="serial1")
+        self.assertIn(b"serial console 1 of domain con-two", got)
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            dom.openConsole("serial7", self.conn.newStream(0), 0)
+        self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_OPERATION_INVALID)
+
     def test_refused(self):
         dom = self.running("con-none", ostype="hvm")
         with self.assertRaises(libvirt.libvirtError) as cm:
