@@ -27,6 +27,19 @@
 typedef struct _vxlBackend vxlBackend;
 typedef struct _vxlBackendOps vxlBackendOps;
 
+/* One vCPU of a running domain (virsh vcpuinfo), as libxl_list_vcpu
+ * gives it. */
+typedef struct _vxlVcpuInfo {
+    bool online;
+    bool running;                  /* on a physical CPU now */
+    unsigned long long cpuTimeNs;
+    int cpu;                       /* the physical CPU it last ran on */
+    char *affinity;                /* hard affinity as a CPU list ("0-3"),
+                                      NULL: every CPU */
+} vxlVcpuInfo;
+
+void vxlVcpuInfoListFree(vxlVcpuInfo *infos, size_t ninfos);
+
 /* A domain's consoles, as libxl names them: the PV console every guest
  * has, and an HVM guest's emulated serial ports. */
 typedef enum {
@@ -355,6 +368,17 @@ struct _vxlBackendOps {
      * VIR_ERR_OPERATION_INVALID when the domain has no such console. */
     int (*domainConsolePath)(vxlBackend *be, uint32_t domid,
                              vxlConsoleKind kind, int num, char **path);
+
+    /* --- vCPUs of a running domain --- */
+
+    /* Every vCPU slot of the domain, online or not, in order. */
+    int (*domainGetVcpus)(vxlBackend *be, uint32_t domid,
+                          vxlVcpuInfo **infos, size_t *ninfos);
+    /* Pin vCPU @vcpu to the CPUs of @cpuset (a CPU list, non-empty):
+     * its hard affinity, as xl vcpu-pin. Errors: VIR_ERR_INVALID_ARG for
+     * a vCPU the domain does not have or CPUs the host does not have. */
+    int (*domainPinVcpu)(vxlBackend *be, uint32_t domid, unsigned int vcpu,
+                         const char *cpuset);
     /* --- devices (hotplug: virsh attach-device, detach-device,
      *     change-media) --- */
 

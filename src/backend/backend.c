@@ -23,7 +23,8 @@ static const char *const vxlHookNames[] = {
     "domainUnpause", "domainRename", "domainGetInfo", "domainList",
     "domainSetMemory", "domainSetMaxMemory", "domainSetVcpusOnline",
     "domainCoreDump", "domainConsolePath", "domainDiskAdd", "domainDiskRemove",
-    "domainNicAdd", "domainNicRemove", "domainCdromInsert", NULL,
+    "domainNicAdd", "domainNicRemove", "domainCdromInsert", "domainGetVcpus",
+    "domainPinVcpu", NULL,
 };
 
 const char *const *
@@ -211,6 +212,20 @@ vxlBackendDomainConsolePath(vxlBackend *be, uint32_t domid,
                             vxlConsoleKind kind, int num, char **path)
 {
     VXL_BACKEND_CALL(be, domainConsolePath, domid, kind, num, path);
+}
+
+int
+vxlBackendDomainGetVcpus(vxlBackend *be, uint32_t domid,
+                         vxlVcpuInfo **infos, size_t *ninfos)
+{
+    VXL_BACKEND_CALL(be, domainGetVcpus, domid, infos, ninfos);
+}
+
+int
+vxlBackendDomainPinVcpu(vxlBackend *be, uint32_t domid, unsigned int vcpu,
+                        const char *cpuset)
+{
+    VXL_BACKEND_CALL(be, domainPinVcpu, domid, vcpu, cpuset);
 }
 
 int

@@ -43,6 +43,10 @@ int vxlBackendDomainCoreDump(vxlBackend *be, uint32_t domid,
                              const char *path);
 int vxlBackendDomainConsolePath(vxlBackend *be, uint32_t domid,
                                 vxlConsoleKind kind, int num, char **path);
+int vxlBackendDomainGetVcpus(vxlBackend *be, uint32_t domid,
+                             vxlVcpuInfo **infos, size_t *ninfos);
+int vxlBackendDomainPinVcpu(vxlBackend *be, uint32_t domid, unsigned int vcpu,
+                            const char *cpuset);
 int vxlBackendDomainDiskAdd(vxlBackend *be, uint32_t domid,
                             libxl_device_disk *xdisk);
 int vxlBackendDomainDiskRemove(vxlBackend *be, uint32_t domid,

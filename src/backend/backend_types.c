@@ -47,3 +47,13 @@ vxlDomainInfoListFree(vxlDomainInfo *infos, size_t ninfos)
         vxlDomainInfoClear(&infos[i]);
     g_free(infos);
 }
+
+void
+vxlVcpuInfoListFree(vxlVcpuInfo *infos, size_t ninfos)
+{
+    size_t i;
+
+    for (i = 0; infos && i < ninfos; i++)
+        g_free(infos[i].affinity);
+    g_free(infos);
+}

@@ -210,6 +210,34 @@ vxlNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
     return 0;
 }
 
+/* Xen's physical CPUs are all online to it (xl info's nr_cpus): the map
+ * virsh vcpuinfo and clients size their CPU masks with. */
+int
+vxlNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap,
+                 unsigned int *online, unsigned int flags)
+{
+    vxlHostFacts facts = { 0 };
+    unsigned int ncpus;
+    unsigned int i;
+
+    virCheckFlags(0, -1);
+    if (virNodeGetCPUMapEnsureACL(conn) < 0)
+        return -1;
+    if (vxlConnectHostFacts(&facts) < 0)
+        return -1;
+    ncpus = facts.nrCpus ? facts.nrCpus : 1;
+    vxlHostFactsClear(&facts);
+
+    if (cpumap) {
+        *cpumap = g_new0(unsigned char, VIR_CPU_MAPLEN(ncpus));
+        for (i = 0; i < ncpus; i++)
+            VIR_USE_CPU(*cpumap, i);
+    }
+    if (online)
+        *online = ncpus;
+    return ncpus;
+}
+
 unsigned long long
 vxlNodeGetFreeMemory(virConnectPtr conn)
 {

@@ -29,6 +29,8 @@ int vxlConnectIsSecure(virConnectPtr conn);
 int vxlConnectIsEncrypted(virConnectPtr conn);
 int vxlConnectSupportsFeature(virConnectPtr conn, int feature);
 int vxlNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
+int vxlNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap,
+                     unsigned int *online, unsigned int flags);
 unsigned long long vxlNodeGetFreeMemory(virConnectPtr conn);
 int vxlNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
                               int startCell, int maxCells);
@@ -121,6 +123,14 @@ int vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
 int vxlDomainSetVcpus(virDomainPtr dom, unsigned int nvcpus);
 int vxlDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags);
 int vxlDomainGetMaxVcpus(virDomainPtr dom);
+int vxlDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
+                      unsigned char *cpumaps, int maplen);
+int vxlDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
+                            int maplen, unsigned int flags);
+int vxlDomainPinVcpuFlags(virDomainPtr dom, unsigned int vcpu,
+                          unsigned char *cpumap, int maplen, unsigned int flags);
+int vxlDomainPinVcpu(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
+                     int maplen);
 int vxlDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
                                 unsigned int format, unsigned int flags);
 int vxlDomainCoreDump(virDomainPtr dom, const char *to, unsigned int flags);

@@ -280,6 +280,205 @@ vxlDomainGetMaxVcpus(virDomainPtr dom)
                                        VIR_DOMAIN_VCPU_MAXIMUM);
 }
 
+/* ---------- vCPU placement (virsh vcpuinfo, vcpupin) ---------- */
+
+/* The host's physical CPUs, all of them. */
+static virBitmap *
+vxlHostCpus(vxlDriver *driver)
+{
+    vxlHostFacts facts = { 0 };
+    virBitmap *cpus;
+
+    if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
+        return NULL;
+    cpus = virBitmapNew(facts.nrCpus ? facts.nrCpus : 1);
+    virBitmapSetAll(cpus);
+    vxlHostFactsClear(&facts);
+    return cpus;
+}
+
+/* Set the bits of the CPU list @cpuset (NULL: all of @host) in the
+ * @maplen bytes at @map. */
+static void
+vxlCpumapFill(unsigned char *map, int maplen, const char *cpuset, virBitmap *host)
+{
+    g_autoptr(virBitmap) parsed = NULL;
+    virBitmap *bits = host;
+    ssize_t bit = -1;
+
+    memset(map, 0, maplen);
+    if (cpuset && virBitmapParse(cpuset, &parsed, 4096) == 0)
+        bits = parsed;
+    virResetLastError();
+    while ((bit = virBitmapNextSetBit(bits, bit)) >= 0 && bit < maplen * 8)
+        VIR_USE_CPU(map, bit);
+}
+
+int
+vxlDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
+                  unsigned char *cpumaps, int maplen)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    g_autoptr(virBitmap) host = NULL;
+    vxlVcpuInfo *vcpus = NULL;
+    size_t nvcpus = 0;
+    size_t i;
+    int ret = -1;
+    int rc;
+
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (virDomainGetVcpusEnsureACL(dom->conn, vm->def) < 0 ||
+        virDomainObjCheckActive(vm) < 0)
+        goto cleanup;
+    if (!(host = vxlHostCpus(driver)))
+        goto cleanup;
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainGetVcpus(driver->backend, vm->def->id, &vcpus, &nvcpus);
+    vxlDomainBackendExit(vm);
+    if (rc < 0)
+        goto cleanup;
+
+    for (i = 0; i < nvcpus && i < maxinfo; i++) {
+        info[i].number = i;
+        info[i].state = !vcpus[i].online ? VIR_VCPU_OFFLINE :
+                        vcpus[i].running ? VIR_VCPU_RUNNING : VIR_VCPU_BLOCKED;
+        info[i].cpuTime = vcpus[i].cpuTimeNs;
+        info[i].cpu = vcpus[i].online ? vcpus[i].cpu : -1;
+        if (cpumaps)
+            vxlCpumapFill(VIR_GET_CPUMAP(cpumaps, maplen, i), maplen,
+                          vcpus[i].affinity, host);
+    }
+    ret = i;
+
+ cleanup:
+    vxlVcpuInfoListFree(vcpus, nvcpus);
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
+                        int maplen, unsigned int flags)
+{
+    virDomainObj *vm;
+    virDomainDef *def;
+    g_autoptr(virBitmap) host = NULL;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+
+    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+        return -1;
+    if (virDomainGetVcpuPinInfoEnsureACL(dom->conn, vm->def) < 0)
+        goto cleanup;
+    if (!(def = virDomainObjGetOneDef(vm, flags)) ||
+        !(host = vxlHostCpus(vxl_driver)))
+        goto cleanup;
+    /* Xen places unpinned vCPUs itself: they may run anywhere. */
+    ret = virDomainDefGetVcpuPinInfoHelper(def, maplen, ncpumaps, cpumaps,
+                                           host, NULL);
+
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+/* Pin @vcpu of @def to @cpus. libxl's affinity list runs from vCPU 0,
+ * so the unpinned vCPUs before it are pinned to every host CPU, which is
+ * what they had: the definition says what Xen was told, and translates
+ * again at the next start. */
+static void
+vxlDomainDefPinVcpu(virDomainDef *def, unsigned int vcpu, virBitmap *cpus,
+                    virBitmap *host)
+{
+    unsigned int i;
+
+    for (i = 0; i < vcpu; i++) {
+        virDomainVcpuDef *v = virDomainDefGetVcpu(def, i);
+
+        if (v && !v->cpumask && !def->cpumask)
+            v->cpumask = virBitmapNewCopy(host);
+    }
+    virBitmapFree(virDomainDefGetVcpu(def, vcpu)->cpumask);
+    virDomainDefGetVcpu(def, vcpu)->cpumask = virBitmapNewCopy(cpus);
+}
+
+int
+vxlDomainPinVcpuFlags(virDomainPtr dom, unsigned int vcpu,
+                      unsigned char *cpumap, int maplen, unsigned int flags)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    virDomainDef *def = NULL;
+    virDomainDef *persistentDef = NULL;
+    g_autoptr(virBitmap) pcpumap = NULL;
+    g_autoptr(virBitmap) host = NULL;
+    g_autofree char *cpuset = NULL;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (virDomainPinVcpuFlagsEnsureACL(dom->conn, vm->def, flags) < 0 ||
+        !(host = vxlHostCpus(driver)))
+        goto cleanup;
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) < 0)
+        goto endjob;
+
+    if (!(pcpumap = virBitmapNewData(cpumap, maplen)) || virBitmapIsAllClear(pcpumap)) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("a vCPU must be pinned to at least one CPU"));
+        goto endjob;
+    }
+    if (virBitmapLastSetBit(pcpumap) >= (ssize_t)virBitmapSize(host)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("cannot pin a vCPU to CPU %zd: the host has CPUs 0-%zu"),
+                       virBitmapLastSetBit(pcpumap), virBitmapSize(host) - 1);
+        goto endjob;
+    }
+    if ((def && !virDomainDefGetVcpu(def, vcpu)) ||
+        (persistentDef && !virDomainDefGetVcpu(persistentDef, vcpu))) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("domain '%s' has no vCPU %u"), vm->def->name, vcpu);
+        goto endjob;
+    }
+    cpuset = virBitmapFormat(pcpumap);
+
+    if (def) {
+        int rc;
+
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainPinVcpu(driver->backend, vm->def->id, vcpu, cpuset);
+        vxlDomainBackendExit(vm);
+        if (rc < 0)
+            goto endjob;
+        vxlDomainDefPinVcpu(def, vcpu, pcpumap, host);
+    }
+    if (persistentDef)
+        vxlDomainDefPinVcpu(persistentDef, vcpu, pcpumap, host);
+    if (vxlDomainSaveChanged(driver, vm, def, persistentDef) < 0)
+        goto endjob;
+    ret = 0;
+
+ endjob:
+    vxlDomainJobEnd(vm);
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+int
+vxlDomainPinVcpu(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
+                 int maplen)
+{
+    return vxlDomainPinVcpuFlags(dom, vcpu, cpumap, maplen, VIR_DOMAIN_AFFECT_LIVE);
+}
+
 /* ---------- core dumps ---------- */
 
 int

@@ -1,5 +1,6 @@
 """Memory, vCPUs, core dumps and the console of a running guest on real
-Xen (virsh setmem, setmaxmem, setvcpus, dump, console): what the driver
+Xen (virsh setmem, setmaxmem, setvcpus, vcpuinfo, vcpupin, dump,
+console): what the driver
 changes is what Xen and xenstore then hold, as after xl mem-set, mem-max
 and vcpu-set, and virsh console reads what the guest writes, as xl
 console does."""
@@ -50,6 +51,20 @@ def run(conn, events):
         avail = xs("/local/domain/%d/cpu/1/availability" % domid)
         check("res-setvcpus", avail == "online" and dom.vcpusFlags(LIVE) == 2,
               "cpu/1/availability %r, vcpus %s" % (avail, dom.vcpusFlags(LIVE)))
+
+        # virsh vcpuinfo and vcpupin: what xl vcpu-list shows.
+        ncpus = conn.getInfo()[2]
+        cpumap = tuple(i == 0 for i in range(ncpus))
+        try:
+            dom.pinVcpuFlags(1, cpumap, LIVE)
+            info, maps = dom.vcpus()
+        except libvirt.libvirtError as e:
+            info, maps = [], [repr(e)]
+        rows = [l.split() for l in sh("xl vcpu-list %s" % name).stdout.splitlines()[1:]]
+        hard = [r[6] for r in rows if len(r) > 6 and r[2] == "1"]
+        check("res-vcpupin", len(info) == 2 and info[0][2] > 0 and
+              maps[1][:ncpus] == cpumap and hard == ["0"],
+              "vcpus %s, maps %s, xl vcpu-list %s" % (info, maps, rows))
 
         # virsh console: the PV console's pty, where xenconsoled carries
         # the guest's heartbeat lines (tests/e2e/guest-init).

@@ -1,5 +1,6 @@
 """Memory and vCPUs of defined and running domains (virsh setmem,
-setmaxmem, setvcpus, vcpucount) and core dumps on request (virsh dump),
+setmaxmem, setvcpus, vcpucount, vcpuinfo, vcpupin) and core dumps on
+request (virsh dump),
 through stock libvirtd and python3-libvirt: each change reaches the
 running domain, the persistent definition, or both, as the flags say, and
 a refused one changes nothing."""
@@ -95,6 +96,39 @@ class ResourcesTest(DaemonTestCase):
         dom.destroy()
         dom.create()
         self.assertEqual(dom.info()[3], 5)
+
+    def test_vcpuinfo_and_vcpupin(self):
+        dom = self.running("res-pin", vcpus=2, max_vcpus=3)
+        # python's vcpus() asks for as many as are online.
+        info, maps = dom.vcpus()
+        self.assertEqual([v[0] for v in info], [0, 1])
+        self.assertEqual([v[1] for v in info], [E.VIR_VCPU_RUNNING, E.VIR_VCPU_RUNNING])
+        ncpus = self.conn.getInfo()[2]
+        self.assertTrue(all(all(m[:ncpus]) for m in maps), maps)
+
+        # Pin vCPU 1 to CPU 1, live: Xen's affinity, then the live XML
+        # and vcpupin's view; the persistent definition stays unpinned.
+        cpumap = tuple(i == 1 for i in range(ncpus))
+        dom.pinVcpuFlags(1, cpumap, LIVE)
+        info, maps = dom.vcpus()
+        self.assertEqual(maps[1][:ncpus], cpumap)
+        self.assertEqual(dom.vcpuPinInfo(LIVE)[1][:ncpus], cpumap)
+        self.assertIn("<vcpupin vcpu='1' cpuset='1'/>", dom.XMLDesc(0))
+        self.assertNotIn("vcpupin", dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+
+        # Persistently too: it holds at the next start.
+        dom.pinVcpuFlags(1, cpumap, CONFIG)
+        dom.destroy()
+        dom.create()
+        self.assertEqual(dom.vcpus()[1][1][:ncpus], cpumap)
+
+        # Refused: no CPU, no such vCPU, a CPU the host lacks.
+        self.assertRefused(E.VIR_ERR_INVALID_ARG, dom.pinVcpuFlags, 0,
+                           tuple(False for _ in range(ncpus)), LIVE)
+        self.assertRefused(E.VIR_ERR_INVALID_ARG, dom.pinVcpuFlags, 7, cpumap, LIVE)
+        self.assertRefused(E.VIR_ERR_INVALID_ARG, dom.pinVcpuFlags, 0,
+                           tuple(i == ncpus + 3 for i in range(ncpus + 4)), LIVE)
+        self.assertEqual(dom.vcpus()[1][0][:ncpus], tuple(True for _ in range(ncpus)))
 
     def test_live_change_of_inactive_domain_refused(self):
         dom = self.conn.defineXML(guest_xml("res-off"))

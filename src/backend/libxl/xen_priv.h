@@ -138,6 +138,11 @@ int vxlXenDomainSetMaxMemory(vxlBackend *be, uint32_t domid,
 int vxlXenDomainSetVcpusOnline(vxlBackend *be, uint32_t domid,
                                unsigned int nvcpus);
 int vxlXenDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path);
+/* xen_vcpu.c */
+int vxlXenDomainGetVcpus(vxlBackend *be, uint32_t domid, vxlVcpuInfo **infos,
+                         size_t *ninfos);
+int vxlXenDomainPinVcpu(vxlBackend *be, uint32_t domid, unsigned int vcpu,
+                        const char *cpuset);
 /* xen_console.c */
 int vxlXenDomainConsolePath(vxlBackend *be, uint32_t domid, vxlConsoleKind kind,
                             int num, char **path);

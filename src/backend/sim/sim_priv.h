@@ -194,6 +194,12 @@ unsigned long long vxlSimDomainFootprint(const vxlSimDomain *dom);
 unsigned long long vxlSimFreeKiB(vxlSim *sim);
 vxlSimDomain *vxlSimFindDomain(vxlSim *sim, uint32_t domid);
 
+/* sim_vcpu.c */
+int vxlSimDomainGetVcpus(vxlBackend *be, uint32_t domid, vxlVcpuInfo **infos,
+                         size_t *ninfos);
+int vxlSimDomainPinVcpu(vxlBackend *be, uint32_t domid, unsigned int vcpu,
+                        const char *cpuset);
+
 /* sim_console.c */
 void vxlSimConsolesFree(GPtrArray *consoles);
 int vxlSimDomainConsolePath(vxlBackend *be, uint32_t domid, vxlConsoleKind kind,

@@ -1,0 +1,169 @@
+/*
+ * sim_vcpu.c: the simulated guests' vCPUs, as xl vcpu-list shows them
+ * and xl vcpu-pin sets their hard affinity.
+ *
+ * Slot i is online while i < the domain's online count; online vCPUs
+ * share its CPU time equally and run when the domain runs, on physical
+ * CPU i modulo the host's. Each one's hard affinity is that of the
+ * config the domain was built with (b_info.vcpu_hard_affinity, one CPU
+ * list per vCPU), which a pin updates: it is kept, and saved, there.
+ */
+#include "vxl_internal.h"
+
+#include "sim_priv.h"
+#include "virbitmap.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+/* The hard affinity of @dom's vCPU @vcpu in its config: a JSON array of
+ * CPU numbers, or NULL (every CPU). */
+static virJSONValue *
+vxlSimVcpuAffinityJSON(const vxlSimDomain *dom, unsigned int vcpu)
+{
+    virJSONValue *b = virJSONValueObjectGetObject(dom->config, "b_info");
+    virJSONValue *list = b ? virJSONValueObjectGetArray(b, "vcpu_hard_affinity") : NULL;
+
+    if (!list || vcpu >= virJSONValueArraySize(list))
+        return NULL;
+    return virJSONValueArrayGet(list, vcpu);
+}
+
+static char *
+vxlSimVcpuAffinity(const vxlSimDomain *dom, unsigned int vcpu, unsigned int ncpus)
+{
+    virJSONValue *cpus = vxlSimVcpuAffinityJSON(dom, vcpu);
+    g_autoptr(virBitmap) bits = virBitmapNew(ncpus);
+    size_t i;
+
+    if (!cpus || !virJSONValueIsArray(cpus))
+        return NULL;
+    for (i = 0; i < virJSONValueArraySize(cpus); i++) {
+        unsigned int cpu;
+
+        if (virJSONValueGetNumberUint(virJSONValueArrayGet(cpus, i), &cpu) == 0 &&
+            cpu < ncpus)
+            ignore_value(virBitmapSetBit(bits, cpu));
+    }
+    if (virBitmapIsAllSet(bits))
+        return NULL;
+    return virBitmapFormat(bits);
+}
+
+int
+vxlSimDomainGetVcpus(vxlBackend *be, uint32_t domid, vxlVcpuInfo **infos,
+                     size_t *ninfos)
+{
+    vxlSim *sim = be->priv;
+    unsigned int ncpus = sim->facts.nrCpus ? sim->facts.nrCpus : 1;
+    unsigned int i;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        vxlSimDomain *dom;
+
+        vxlSimCatchUp(sim, g_get_monotonic_time());
+        if (!(dom = vxlSimFindDomain(sim, domid)) || dom->building) {
+            virReportError(VIR_ERR_NO_DOMAIN,
+                           _("no domain with id %u on the simulated host"), domid);
+            return -1;
+        }
+        *infos = g_new0(vxlVcpuInfo, dom->vcpusMax);
+        *ninfos = dom->vcpusMax;
+        for (i = 0; i < dom->vcpusMax; i++) {
+            vxlVcpuInfo *info = &(*infos)[i];
+
+            info->online = i < dom->vcpusOnline;
+            info->running = info->online && dom->state == VXL_DOMSTATE_RUNNING;
+            info->cpuTimeNs = info->online ? dom->cpuTimeNs / dom->vcpusOnline : 0;
+            info->cpu = i % ncpus;
+            info->affinity = vxlSimVcpuAffinity(dom, i, ncpus);
+        }
+    }
+    return 0;
+}
+
+/* A JSON array of the CPU numbers of @bits (libxl's bitmap in JSON). */
+static virJSONValue *
+vxlSimCpuListJSON(virBitmap *bits)
+{
+    g_autoptr(virJSONValue) list = virJSONValueNewArray();
+    ssize_t bit = -1;
+
+    while ((bit = virBitmapNextSetBit(bits, bit)) >= 0) {
+        g_autoptr(virJSONValue) num = virJSONValueNewNumberUlong(bit);
+
+        if (virJSONValueArrayAppend(list, &num) < 0)
+            return NULL;
+    }
+    return g_steal_pointer(&list);
+}
+
+int
+vxlSimDomainPinVcpu(vxlBackend *be, uint32_t domid, unsigned int vcpu,
+                    const char *cpuset)
+{
+    vxlSim *sim = be->priv;
+    g_auto(vxlSimSnapshot) snap = { 0 };
+    g_autoptr(virBitmap) bits = NULL;
+    g_autoptr(virBitmap) all = NULL;
+    unsigned int ncpus = sim->facts.nrCpus ? sim->facts.nrCpus : 1;
+    ssize_t last;
+
+    if (virBitmapParse(cpuset, &bits, 4096) < 0)
+        return -1;
+    all = virBitmapNew(ncpus);
+    virBitmapSetAll(all);
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        vxlSimDomain *dom;
+        virJSONValue *b;
+        g_autoptr(virJSONValue) list = virJSONValueNewArray();
+        g_autoptr(virJSONValue) old = NULL;
+        unsigned int i;
+
+        if (!(dom = vxlSimFindDomain(sim, domid)) || dom->building) {
+            virReportError(VIR_ERR_NO_DOMAIN,
+                           _("no domain with id %u on the simulated host"), domid);
+            return -1;
+        }
+        if (vcpu >= dom->vcpusMax) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("cannot pin vCPU %u of domain '%s' (id %u): it has %u"),
+                           vcpu, dom->name, domid, dom->vcpusMax);
+            return -1;
+        }
+        if ((last = virBitmapLastSetBit(bits)) < 0 || last >= ncpus) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("cannot pin vCPU %u of domain '%s' (id %u) to CPUs '%s': the host has CPUs 0-%u"),
+                           vcpu, dom->name, domid, cpuset, ncpus - 1);
+            return -1;
+        }
+        if (!(b = virJSONValueObjectGetObject(dom->config, "b_info"))) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           _("simulated domain '%s' has no stored config"), dom->name);
+            return -1;
+        }
+
+        /* A new list, one entry per slot: this vCPU's new CPUs, the
+         * others' as they were ("all CPUs" where the config had none). */
+        for (i = 0; i < dom->vcpusMax; i++) {
+            g_autoptr(virJSONValue) entry = NULL;
+            virJSONValue *was = vxlSimVcpuAffinityJSON(dom, i);
+
+            if (i == vcpu)
+                entry = vxlSimCpuListJSON(bits);
+            else if (was)
+                entry = virJSONValueCopy(was);
+            else
+                entry = vxlSimCpuListJSON(all);
+            if (!entry || virJSONValueArrayAppend(list, &entry) < 0)
+                return -1;
+        }
+        ignore_value(virJSONValueObjectRemoveKey(b, "vcpu_hard_affinity", &old));
+        if (virJSONValueObjectAppend(b, "vcpu_hard_affinity", &list) < 0)
+            return -1;
+        vxlSimSnapshotTake(sim, &snap);
+    }
+    vxlSimSave(sim, &snap);
+    return 0;
+}
