@@ -158,13 +158,14 @@ def read(path):
 # The guest's own boot, from SeaBIOS to init's banner: waited for only
 # with kernel argument e2e_hvm_boot (scripts/e2e-run e2e_hvm_boot).
 FULL_BOOT = "e2e_hvm_boot" in read("/proc/cmdline").split()
-# An HVM guest is started up to the firmware's hand-over on every run
-# (a few seconds to a minute under TCG). It was opt-in while libvirtd
-# segfaulted a minute after one; that was dom0 losing vector registers
-# to Xen's lazy FPU switching under TCG, gone since scripts/e2e-run boots
-# Xen with eager FPU (docs/real-xen.md). Kernel argument e2e_no_hvm
-# skips it.
-HVM_WANTED = FULL_BOOT or "e2e_no_hvm" not in read("/proc/cmdline").split()
+# An HVM start only on request (kernel argument e2e_hvm, or
+# e2e_hvm_boot). Default runs with it passed eight times out of nine
+# here; the ninth time the emulated guest's hvmloader stalled in its PCI
+# setup and triple-faulted (Xen's report, before any device model I/O it
+# could blame on the configuration): TCG's emulation of SVM, not the
+# driver. Too flaky for CI; scripts/e2e-run e2e_hvm runs it
+# (docs/real-xen.md).
+HVM_WANTED = FULL_BOOT or "e2e_hvm" in read("/proc/cmdline").split()
 HVM_BOOT_WAIT = 600
 _last_said = [0.0]
 
@@ -379,8 +380,11 @@ def hvm(conn, events, info):
                   "which PVH uses too) but dom0 lacks what full HVM guests "
                   "need: %s" % ", ".join(missing)) if missing else None
     if reason is None and not HVM_WANTED:
-        skip("hvm-guest", "kernel argument e2e_no_hvm asked for no HVM "
-             "guest (docs/real-xen.md)")
+        skip("hvm-guest", "HVM guests start here (hvmloader, SeaBIOS, "
+             "device model, direct kernel boot) but TCG's emulation of SVM "
+             "makes hvmloader triple-fault now and then, so only kernel "
+             "argument e2e_hvm or e2e_hvm_boot starts one "
+             "(scripts/e2e-run e2e_hvm; docs/real-xen.md)")
         return
     if reason is None:
         try:
