@@ -155,13 +155,29 @@ vxlDomainSetMaxMemory(virDomainPtr dom, unsigned long memory)
 
 /* ---------- vCPUs ---------- */
 
-/* Xen 4.17's x86 limits: HVM_MAX_VCPUS for guests in an HVM container
- * (HVM, PVH), the PV limit otherwise. A host may allow fewer, which the
- * start then says. */
-static unsigned int
-vxlDomainVcpusLimit(const virDomainDef *def)
+/* How many vCPUs the host gives a guest of @def's type, as its
+ * <domainCapabilities> says (0: it does not say); -1 on error. */
+static long long
+vxlDomainVcpusLimit(vxlDriver *driver, const virDomainDef *def)
 {
-    return def->os.type == VIR_DOMAIN_OSTYPE_XEN ? 512 : 128;
+    vxlHostFacts facts = { 0 };
+    long long limit;
+
+    if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
+        return -1;
+    switch (def->os.type) {
+    case VIR_DOMAIN_OSTYPE_HVM:
+        limit = facts.maxVcpusHVM;
+        break;
+    case VIR_DOMAIN_OSTYPE_XENPVH:
+        limit = facts.maxVcpusPVH;
+        break;
+    default:
+        limit = facts.maxVcpusPV;
+        break;
+    }
+    vxlHostFactsClear(&facts);
+    return limit;
 }
 
 int
@@ -172,6 +188,7 @@ vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
     virDomainObj *vm;
     virDomainDef *def = NULL;
     virDomainDef *persistentDef = NULL;
+    long long limit;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
@@ -199,12 +216,13 @@ vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
                            vm->def->name);
             goto endjob;
         }
-        if (nvcpus > vxlDomainVcpusLimit(persistentDef)) {
+        if ((limit = vxlDomainVcpusLimit(driver, persistentDef)) < 0)
+            goto endjob;
+        if (limit > 0 && nvcpus > limit) {
             virReportError(VIR_ERR_INVALID_ARG,
-                           _("cannot give domain '%s' %u vCPUs: Xen 4.17 gives %s guests at most %u"),
+                           _("cannot give domain '%s' %u vCPUs: this host gives %s guests at most %lld"),
                            vm->def->name, nvcpus,
-                           virDomainOSTypeToString(persistentDef->os.type),
-                           vxlDomainVcpusLimit(persistentDef));
+                           virDomainOSTypeToString(persistentDef->os.type), limit);
             goto endjob;
         }
         if (virDomainDefSetVcpusMax(persistentDef, nvcpus, driver->xmlopt) < 0)

@@ -169,14 +169,11 @@ vxlSimDomainConsolePath(vxlBackend *be, uint32_t domid, vxlConsoleKind kind,
     size_t i;
 
     VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *dom = vxlSimFindDomain(sim, domid);
+        vxlSimDomain *dom = vxlSimLookup(sim, domid);
         vxlSimConsole *console = NULL;
 
-        if (!dom || dom->building) {
-            virReportError(VIR_ERR_NO_DOMAIN,
-                           _("no domain with id %u on the simulated host"), domid);
+        if (!dom)
             return -1;
-        }
         /* Every guest has PV console 0; HVM guests their pty serials. */
         if (num < 0 ||
             (kind == VXL_CONSOLE_PV && num != 0) ||

@@ -62,11 +62,8 @@ vxlSimDomainGetVcpus(vxlBackend *be, uint32_t domid, vxlVcpuInfo **infos,
         vxlSimDomain *dom;
 
         vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimFindDomain(sim, domid)) || dom->building) {
-            virReportError(VIR_ERR_NO_DOMAIN,
-                           _("no domain with id %u on the simulated host"), domid);
+        if (!(dom = vxlSimLookup(sim, domid)))
             return -1;
-        }
         *infos = g_new0(vxlVcpuInfo, dom->vcpusMax);
         *ninfos = dom->vcpusMax;
         for (i = 0; i < dom->vcpusMax; i++) {
@@ -121,11 +118,8 @@ vxlSimDomainPinVcpu(vxlBackend *be, uint32_t domid, unsigned int vcpu,
         g_autoptr(virJSONValue) old = NULL;
         unsigned int i;
 
-        if (!(dom = vxlSimFindDomain(sim, domid)) || dom->building) {
-            virReportError(VIR_ERR_NO_DOMAIN,
-                           _("no domain with id %u on the simulated host"), domid);
+        if (!(dom = vxlSimLookup(sim, domid)))
             return -1;
-        }
         if (vcpu >= dom->vcpusMax) {
             virReportError(VIR_ERR_INVALID_ARG,
                            _("cannot pin vCPU %u of domain '%s' (id %u): it has %u"),
