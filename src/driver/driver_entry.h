@@ -6,6 +6,9 @@
 
 #include "vxl_driver.h"
 
+/* driver_caps.c: the host's <capabilities>, built once and kept. */
+virCaps *vxlDriverGetCapabilities(vxlDriver *driver);
+
 /* driver_state.c */
 virDrvStateInitResult vxlStateInitialize(bool privileged, const char *root,
                                          bool monolithic,

@@ -81,8 +81,8 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
     g_autofree char *path = NULL;
     long long now;
 
-    if (!(path = vxlSimProfileResolve(cfg->simProfile)) ||
-        vxlSimProfileLoad(path, &sim->facts) < 0)
+    if (!(path = vxlHostProfileResolve(cfg->simProfile)) ||
+        vxlHostProfileLoad(path, &sim->facts) < 0)
         goto error;
     sim->profilePath = g_steal_pointer(&path);
 
