@@ -34,25 +34,30 @@ VIR_LOG_INIT("virtxl.host_profile");
 
 #define VXL_HOST_PROFILE_FORMAT 1
 #define VXL_HOST_PROFILE_MAX_SIZE (1024 * 1024)
-#define VXL_HOST_PROFILE_ENV "VIRTXL_PROFILE_DIR"
+#ifdef VXL_TEST_HOOKS
+# define VXL_HOST_PROFILE_ENV "VIRTXL_PROFILE_DIR"
+#endif
 
 /* ----- resolving a profile name --------------------------------------- */
 
 /*
- * The directories a bare profile name is looked up in, most specific
- * first: the environment (tests, a user's own profiles), then the source
- * checkout this module was built from (a developer runs libvirtd on the
- * build tree without installing), then the installed data directory.
+ * The directories a bare profile name is looked up in: the installed
+ * data directory. A test build also looks, first, in the environment's
+ * directory (a test's own profiles) and in the source checkout it was
+ * built from (tests run the build tree uninstalled); a shipped module
+ * reads nothing from libvirtd's environment and knows no source tree.
  */
 static GStrv
 vxlHostProfileDirs(void)
 {
     g_autoptr(GPtrArray) dirs = g_ptr_array_new();
+#ifdef VXL_TEST_HOOKS
     const char *env = getenv(VXL_HOST_PROFILE_ENV);
 
     if (env && *env)
         g_ptr_array_add(dirs, g_strdup(env));
     g_ptr_array_add(dirs, g_strdup(VXL_SOURCE_DIR "/capabilities"));
+#endif
     g_ptr_array_add(dirs, g_strdup(VXL_DATADIR "/capabilities"));
     g_ptr_array_add(dirs, NULL);
     return (GStrv)g_ptr_array_free(g_steal_pointer(&dirs), FALSE);
@@ -93,8 +98,8 @@ vxlHostProfileResolve(const char *spec)
 
     tried = g_strjoinv(", ", dirs);
     virReportError(VIR_ERR_CONF_SYNTAX,
-                   _("simulator host profile '%s' not found: there is no %s.json in %s (set %s to add a directory, or give a path to a .json file)"),
-                   spec, spec, tried, VXL_HOST_PROFILE_ENV);
+                   _("simulator host profile '%s' not found: there is no %s.json in %s (give a path to a .json file instead)"),
+                   spec, spec, tried);
     return NULL;
 }
 
