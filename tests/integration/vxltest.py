@@ -35,7 +35,7 @@ class Daemon:
     """A private libvirtd under a temporary root."""
 
     def __init__(self, backend="sim", profile="intel-2s-vtd", conf=(),
-                 network=False, secret=False, storage=False):
+                 network=False, secret=False, storage=False, env=None):
         self.root = tempfile.mkdtemp(prefix="vxl-test-")
         self.backend = backend
         self.profile = profile
@@ -43,6 +43,7 @@ class Daemon:
         self.network = network
         self.secret = secret
         self.storage = storage
+        self.env = dict(env or {})       # extra environment of libvirtd
         self.uri = None
 
     def start(self):
@@ -56,7 +57,7 @@ class Daemon:
             args.append("--with-secret")
         if self.storage:
             args.append("--with-storage")
-        env = dict(os.environ, VIRTXL_BUILD=BUILD)
+        env = dict(os.environ, VIRTXL_BUILD=BUILD, **self.env)
         out = subprocess.run(args, check=True, capture_output=True,
                              text=True, env=env)
         self.uri = out.stdout.strip().splitlines()[-1]

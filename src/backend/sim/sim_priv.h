@@ -25,6 +25,7 @@
 #include "virjson.h"
 #include "virenum.h"
 #include "host_profile.h"
+#include "../backend_messages.h"
 
 #define VXL_SIM_STATE_FILE "sim-state.json"
 
@@ -221,7 +222,7 @@ void vxlSimHostFactsFill(vxlSim *sim, unsigned long long freeKiB,
 /* sim_backend.c: for the other hooks' units */
 vxlSim *vxlSimGet(vxlBackend *be);
 vxlSimDomain *vxlSimLookup(vxlSim *sim, uint32_t domid);
-int vxlSimCheckAlive(const vxlSimDomain *dom, const char *what);
+int vxlSimCheckAlive(const vxlSimDomain *dom, vxlBackendOp op);
 
 /* sim_device.c: the device hooks, and the lists a create starts with */
 int vxlSimDevicesFromConfig(vxlSimDomain *dom, const libxl_domain_config *dcfg);
