@@ -62,8 +62,6 @@ vxlBackendNew(const char *name)
     return be;
 }
 
-void vxlBackendFaultFree(vxlBackend *be);
-
 void
 vxlBackendFree(vxlBackend *be)
 {

@@ -58,9 +58,29 @@ int vxlBackendDomainNicRemove(vxlBackend *be, uint32_t domid,
 int vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
                                 libxl_device_disk *xdisk);
 
-/* backend_fault.c: returns -1 with an error reported when the armed
- * fault fires for @hook; 0 otherwise. Also picks up a fault armed by a
- * test through the control file "<stateDir>/fault-inject" (one line:
- * "HOOK N"), consuming the file. */
+#ifdef VXL_TEST_HOOKS
+/* backend_fault.c, test builds only (meson -Dtest_hooks=true): returns
+ * -1 with an error reported when the armed fault fires for @hook; 0
+ * otherwise. Also picks up a fault armed by a test through the control
+ * file "<stateDir>/fault-inject" (one line: "HOOK N"), consuming the
+ * file. */
 int vxlBackendFaultCheck(vxlBackend *be, const char *hook);
 void vxlBackendFaultSetControlDir(vxlBackend *be, const char *dir);
+void vxlBackendFaultFree(vxlBackend *be);
+#else
+/* A shipped module has no fault injection: every backend call goes
+ * straight to its hook, with no lock and no file lookup. */
+static inline int
+vxlBackendFaultCheck(vxlBackend *be G_GNUC_UNUSED, const char *hook G_GNUC_UNUSED)
+{
+    return 0;
+}
+static inline void
+vxlBackendFaultSetControlDir(vxlBackend *be G_GNUC_UNUSED, const char *dir G_GNUC_UNUSED)
+{
+}
+static inline void
+vxlBackendFaultFree(vxlBackend *be G_GNUC_UNUSED)
+{
+}
+#endif

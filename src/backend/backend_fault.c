@@ -5,6 +5,10 @@
  * fail proves, call by call, that every failure path cleans up. Tests arm
  * it by writing "HOOK N" into <stateDir>/fault-inject of a running daemon;
  * the next wrapped call consumes the file, so a test needs no private API.
+ *
+ * Only a test build (meson -Dtest_hooks=true) has it: its lock and file
+ * lookup on every backend call have no place in a shipped module, where
+ * backend_call.h turns the checks into nothing.
  */
 #include "vxl_internal.h"
 
@@ -16,6 +20,8 @@
 #include "virstring.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
+
+#ifdef VXL_TEST_HOOKS
 
 VIR_LOG_INIT("virtxl.backend_fault");
 
@@ -38,7 +44,6 @@ vxlBackendFaultGet(vxlBackend *be)
     return be->fault;
 }
 
-void vxlBackendFaultFree(vxlBackend *be);
 void
 vxlBackendFaultFree(vxlBackend *be)
 {
@@ -143,3 +148,16 @@ vxlBackendFaultCheck(vxlBackend *be, const char *hook)
     }
     return 0;
 }
+
+#else /* !VXL_TEST_HOOKS */
+
+int
+vxlBackendInjectFault(vxlBackend *be G_GNUC_UNUSED, const char *hook G_GNUC_UNUSED,
+                      unsigned int nth G_GNUC_UNUSED)
+{
+    virReportError(VIR_ERR_NO_SUPPORT, "%s",
+                   _("fault injection is only built into test builds (meson -Dtest_hooks=true)"));
+    return -1;
+}
+
+#endif /* !VXL_TEST_HOOKS */

@@ -335,7 +335,7 @@ vxlCapsAddGuest(virCaps *caps, const vxlHostFacts *facts,
     case VIR_DOMAIN_OSTYPE_HVM:
         /* translate_basic.c passes <acpi/>, <apic/> and <pae/> to libxl
          * as given, an absent one as off; x86_64 guests always get PAE
-         * (domain_xmlopt.c). HAP is used whenever the host has it; the
+         * (src/conf/conf_xmlopt.c). HAP is used whenever the host has it; the
          * <hap> element does not change that. */
         virCapabilitiesAddGuestFeatureWithToggle(guest, VIR_CAPS_GUEST_FEATURE_TYPE_ACPI,
                                                  false, true);

@@ -14,6 +14,7 @@
 #include "vxl_internal.h"
 #include "vxl_driver.h"
 #include "domain_private.h"
+#include "domain_metadata.h"
 
 /* --- jobs and locking (domain_job.c) --- */
 
@@ -140,9 +141,3 @@ void vxlDomainHandleShutdown(vxlDriver *driver, virDomainObj *vm,
  * then load persistent configs. */
 int vxlDomainLoadAll(vxlDriver *driver);
 void vxlDomainAutostartAll(vxlDriver *driver);
-
-/* --- simulated guest behaviour (domain_metadata.c) --- */
-
-/* Fill @script from <metadata><virtxl:guest .../></metadata>; defaults
- * where absent. Errors name the attribute (VIR_ERR_XML_DETAIL). */
-int vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script);

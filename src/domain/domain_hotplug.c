@@ -41,24 +41,40 @@ VIR_LOG_INIT("virtxl.domain_hotplug");
 
 /* ---------- parsing and finding devices ---------- */
 
-/* Disks and interfaces are what Xen hot-plugs through libxl here. */
+typedef enum {
+    VXL_HOTPLUG_ATTACH,
+    VXL_HOTPLUG_DETACH,
+    VXL_HOTPLUG_UPDATE,
+} vxlHotplugAction;
+
+/* Disks and interfaces are what Xen hot-plugs through libxl here. Each
+ * action has its own whole sentences, for translators. */
 static int
-vxlDomainHotplugCheckClass(const virDomainDeviceDef *dev, const char *what)
+vxlDomainHotplugCheckClass(const virDomainDeviceDef *dev, vxlHotplugAction action)
 {
+    static const char *const diskMsgs[] = {
+        [VXL_HOTPLUG_ATTACH] = N_("cannot attach a <disk device='%s'>: the Xen driver hot-plugs disks and cdroms only"),
+        [VXL_HOTPLUG_DETACH] = N_("cannot detach a <disk device='%s'>: the Xen driver hot-plugs disks and cdroms only"),
+        [VXL_HOTPLUG_UPDATE] = N_("cannot update a <disk device='%s'>: the Xen driver hot-plugs disks and cdroms only"),
+    };
+    static const char *const deviceMsgs[] = {
+        [VXL_HOTPLUG_ATTACH] = N_("cannot attach a device of type '%s': the Xen driver hot-plugs <disk> and <interface> devices only"),
+        [VXL_HOTPLUG_DETACH] = N_("cannot detach a device of type '%s': the Xen driver hot-plugs <disk> and <interface> devices only"),
+        [VXL_HOTPLUG_UPDATE] = N_("cannot update a device of type '%s': the Xen driver hot-plugs <disk> and <interface> devices only"),
+    };
+
     if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
         if (dev->data.disk->device == VIR_DOMAIN_DISK_DEVICE_DISK ||
             dev->data.disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM)
             return 0;
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                       _("cannot %s a <disk device='%s'>: the Xen driver hot-plugs disks and cdroms only"),
-                       what, virDomainDiskDeviceTypeToString(dev->data.disk->device));
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, _(diskMsgs[action]),
+                       virDomainDiskDeviceTypeToString(dev->data.disk->device));
         return -1;
     }
     if (dev->type == VIR_DOMAIN_DEVICE_NET)
         return 0;
-    virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                   _("cannot %s a device of type '%s': the Xen driver hot-plugs <disk> and <interface> devices only"),
-                   what, virDomainDeviceTypeToString(dev->type));
+    virReportError(VIR_ERR_OPERATION_UNSUPPORTED, _(deviceMsgs[action]),
+                   virDomainDeviceTypeToString(dev->type));
     return -1;
 }
 
@@ -82,7 +98,7 @@ vxlDomainHotplugParse(vxlDriver *driver, virDomainDef *def, const char *xml,
 static int
 vxlDomainHotplugParseBoth(vxlDriver *driver, const char *xml,
                           virDomainDef *def, virDomainDef *persistentDef,
-                          bool validate, const char *what,
+                          bool validate, vxlHotplugAction action,
                           virDomainDeviceDef **devLive,
                           virDomainDeviceDef **devConfig)
 {
@@ -94,7 +110,7 @@ vxlDomainHotplugParseBoth(vxlDriver *driver, const char *xml,
      * here", whatever libvirt's checks would say of it. */
     if (!(probe = vxlDomainHotplugParse(driver, def ? def : persistentDef,
                                         xml, false)) ||
-        vxlDomainHotplugCheckClass(probe, what) < 0)
+        vxlDomainHotplugCheckClass(probe, action) < 0)
         return -1;
 
     if (def && !(live = vxlDomainHotplugParse(driver, def, xml, validate)))
@@ -129,15 +145,16 @@ vxlDomainHotplugFindDisk(virDomainDef *def, const char *dst)
 /* Refuse a disk target or MAC that @def has already. */
 static int
 vxlDomainHotplugCheckUnique(virDomainDef *def, const virDomainDeviceDef *dev,
-                            const char *which)
+                            bool live)
 {
     size_t i;
 
     if (dev->type == VIR_DOMAIN_DEVICE_DISK &&
         virDomainDiskByTarget(def, dev->data.disk->dst)) {
         virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("cannot attach disk '%s' to the %s definition of domain '%s': it has a disk with that target already"),
-                       dev->data.disk->dst, which, def->name);
+                       live ? _("cannot attach disk '%s' to the live definition of domain '%s': it has a disk with that target already") :
+                              _("cannot attach disk '%s' to the persistent definition of domain '%s': it has a disk with that target already"),
+                       dev->data.disk->dst, def->name);
         return -1;
     }
     if (dev->type == VIR_DOMAIN_DEVICE_NET) {
@@ -147,9 +164,9 @@ vxlDomainHotplugCheckUnique(virDomainDef *def, const virDomainDeviceDef *dev,
             if (virMacAddrCmp(&def->nets[i]->mac, &dev->data.net->mac) != 0)
                 continue;
             virReportError(VIR_ERR_OPERATION_FAILED,
-                           _("cannot attach an interface with MAC %s to the %s definition of domain '%s': it has an interface with that MAC already"),
-                           virMacAddrFormat(&dev->data.net->mac, mac), which,
-                           def->name);
+                           live ? _("cannot attach an interface with MAC %s to the live definition of domain '%s': it has an interface with that MAC already") :
+                                  _("cannot attach an interface with MAC %s to the persistent definition of domain '%s': it has an interface with that MAC already"),
+                           virMacAddrFormat(&dev->data.net->mac, mac), def->name);
             return -1;
         }
     }
@@ -200,7 +217,7 @@ vxlDomainHotplugConfigAttach(vxlDriver *driver, virDomainDef *persistentDef,
 {
     g_autoptr(virDomainDef) copy = NULL;
 
-    if (vxlDomainHotplugCheckUnique(persistentDef, dev, _("persistent")) < 0 ||
+    if (vxlDomainHotplugCheckUnique(persistentDef, dev, false) < 0 ||
         !(copy = vxlDomainHotplugConfigCopy(driver, persistentDef)))
         return NULL;
     if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
@@ -397,7 +414,7 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
     int rc;
 
     if (vxlDomainHotplugParseBoth(driver, xml, def, persistentDef, true,
-                                  _("attach"), &devLive, &devConfig) < 0)
+                                  VXL_HOTPLUG_ATTACH, &devLive, &devConfig) < 0)
         return -1;
 
     if (persistentDef &&
@@ -405,7 +422,7 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
         return -1;
 
     if (def) {
-        if (vxlDomainHotplugCheckUnique(def, devLive, _("live")) < 0)
+        if (vxlDomainHotplugCheckUnique(def, devLive, true) < 0)
             return -1;
         if (devLive->type == VIR_DOMAIN_DEVICE_DISK)
             rc = vxlDomainHotplugLiveAttachDisk(driver, vm, def, devLive);
@@ -431,7 +448,7 @@ vxlDomainHotplugDetach(vxlDriver *driver, virDomainObj *vm, const char *xml,
     g_autoptr(virDomainDef) newConfig = NULL;
 
     if (vxlDomainHotplugParseBoth(driver, xml, def, persistentDef, false,
-                                  _("detach"), &devLive, &devConfig) < 0)
+                                  VXL_HOTPLUG_DETACH, &devLive, &devConfig) < 0)
         return -1;
 
     if (persistentDef &&
@@ -489,7 +506,7 @@ vxlDomainHotplugUpdate(vxlDriver *driver, virDomainObj *vm, const char *xml,
     int idx;
 
     if (vxlDomainHotplugParseBoth(driver, xml, def, persistentDef, true,
-                                  _("update"), &devLive, &devConfig) < 0)
+                                  VXL_HOTPLUG_UPDATE, &devLive, &devConfig) < 0)
         return -1;
     first = devLive ? devLive : devConfig;
     if (first->type != VIR_DOMAIN_DEVICE_DISK) {

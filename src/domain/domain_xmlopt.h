@@ -1,15 +1,13 @@
 /*
- * domain_xmlopt.h: how this driver parses and formats domain XML.
+ * domain_xmlopt.h: the driver's domain XML parser configuration.
  */
 #pragma once
 
 #include "vxl_internal.h"
-#include "domain_conf.h"
+#include "conf_xmlopt.h"
 
-/* The driver's parser configuration: Xen defaults filled in after parse,
- * and what Xen cannot do refused by validation. Used by the driver, the
- * offline tool and every test harness, so all parse alike. */
+/* The driver's parser configuration: Xen defaults filled in after parse
+ * (src/conf), what Xen cannot do refused by validation (translate/), and
+ * the driver's per-domain private data. Used by the driver, the offline
+ * tool and every test harness, so all parse alike. */
 virDomainXMLOption *vxlDomainXMLOptionNew(void);
-
-/* The machine name libvirt uses for each Xen guest type. */
-const char *vxlDomainDefaultMachine(int ostype);

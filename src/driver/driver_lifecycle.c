@@ -325,18 +325,30 @@ vxlDomainDestroy(virDomainPtr dom)
     return vxlDomainDestroyFlags(dom, 0);
 }
 
+typedef enum {
+    VXL_GUEST_REQUEST_REBOOT,
+    VXL_GUEST_REQUEST_SHUTDOWN,
+    VXL_GUEST_REQUEST_SUSPEND,
+    VXL_GUEST_REQUEST_RESUME,
+} vxlGuestRequest;
+
 /* A guest can only act on a request while it exists and is alive. */
 static int
-vxlDomainCheckGuestAlive(virDomainObj *vm, const char *what)
+vxlDomainCheckGuestAlive(virDomainObj *vm, vxlGuestRequest request)
 {
+    static const char *const msgs[] = {
+        [VXL_GUEST_REQUEST_REBOOT] = N_("cannot reboot domain '%s': its guest has already stopped (state %s); destroy it instead"),
+        [VXL_GUEST_REQUEST_SHUTDOWN] = N_("cannot shut down domain '%s': its guest has already stopped (state %s); destroy it instead"),
+        [VXL_GUEST_REQUEST_SUSPEND] = N_("cannot suspend domain '%s': its guest has already stopped (state %s); destroy it instead"),
+        [VXL_GUEST_REQUEST_RESUME] = N_("cannot resume domain '%s': its guest has already stopped (state %s); destroy it instead"),
+    };
     int state = virDomainObjGetState(vm, NULL);
 
     if (virDomainObjCheckActive(vm) < 0)
         return -1;
     if (state == VIR_DOMAIN_SHUTDOWN || state == VIR_DOMAIN_CRASHED) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("cannot %s domain '%s': its guest has already stopped (state %s); destroy it instead"),
-                       what, vm->def->name, virDomainStateTypeToString(state));
+        virReportError(VIR_ERR_OPERATION_INVALID, _(msgs[request]),
+                       vm->def->name, virDomainStateTypeToString(state));
         return -1;
     }
     return 0;
@@ -371,7 +383,7 @@ vxlDomainRequestStop(virDomainPtr dom, unsigned int flags,
         goto cleanup;
     if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
         goto cleanup;
-    if (vxlDomainCheckGuestAlive(vm, reboot ? "reboot" : "shut down") < 0)
+    if (vxlDomainCheckGuestAlive(vm, reboot ? VXL_GUEST_REQUEST_REBOOT : VXL_GUEST_REQUEST_SHUTDOWN) < 0)
         goto endjob;
 
     priv = vxlDomainPrivGet(vm);
@@ -447,7 +459,7 @@ vxlDomainSuspend(virDomainPtr dom)
         goto cleanup;
     if (vxlDomainJobBegin(driver, vm, VIR_JOB_SUSPEND) < 0)
         goto cleanup;
-    if (vxlDomainCheckGuestAlive(vm, "suspend") < 0)
+    if (vxlDomainCheckGuestAlive(vm, VXL_GUEST_REQUEST_SUSPEND) < 0)
         goto endjob;
 
     /* Pausing a paused domain is a no-op, as in every libvirt driver. */
@@ -485,7 +497,7 @@ vxlDomainResume(virDomainPtr dom)
         goto cleanup;
     if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
         goto cleanup;
-    if (vxlDomainCheckGuestAlive(vm, "resume") < 0)
+    if (vxlDomainCheckGuestAlive(vm, VXL_GUEST_REQUEST_RESUME) < 0)
         goto endjob;
 
     if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PAUSED) {

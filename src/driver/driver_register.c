@@ -140,6 +140,7 @@ vxlDriverRegister(void)
 {
     if (vxlCheckLibvirtVersion() < 0)
         return -1;
+    vxlDriverI18nInit();
     if (virRegisterConnectDriver(&vxlConnectDriver, true) < 0)
         return -1;
     if (virRegisterStateDriver(&vxlStateDriver) < 0)

@@ -1,6 +1,6 @@
 /*
  * native_knobs.c: xl.cfg keys that libvirt's domain XML has no element
- * for, to and from the project's namespace (translate_xmlns.c):
+ * for, to and from the project's namespace (src/conf/domain_xmlns.c):
  *
  *   cpus_soft="0-3"            <virtxl:cpus_soft cpuset='0-3'/>
  *   cpus_soft=["2-3", "4"]     <virtxl:cpus_soft vcpu='0' cpuset='2-3'/>

@@ -1,6 +1,6 @@
 /*
  * native_xmlns.c: the xl.cfg keys that only the project's namespace
- * (translate_xmlns.c, docs/translation.md "The virtxl XML namespace")
+ * (src/conf/domain_xmlns.c, docs/translation.md "The virtxl XML namespace")
  * can hold, both ways:
  *
  *   device_model_version=        <virtxl:devicemodel version>

@@ -17,7 +17,7 @@
 #include "tool.h"
 #include "caps.h"
 #include "backend_call.h"
-#include "sim/sim_priv.h"
+#include "host_profile.h"
 #include "virarch.h"
 #include "virerror.h"
 #include "virjson.h"
@@ -78,8 +78,8 @@ vxlToolCapsLoad(const char *profile, vxlHostFacts *facts)
 {
     g_autofree char *path = NULL;
 
-    if (!(path = vxlSimProfileResolve(profile)) ||
-        vxlSimProfileLoad(path, facts) < 0) {
+    if (!(path = vxlHostProfileResolve(profile)) ||
+        vxlHostProfileLoad(path, facts) < 0) {
         vxlToolReportError(profile);
         return -1;
     }

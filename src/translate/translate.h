@@ -36,10 +36,6 @@ int vxlTranslateDomain(const virDomainDef *def, libxl_domain_config *dcfg);
  * what it filled for the caller's _dispose.
  */
 int vxlValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk);
-/* Only the target name: present, and within libxl's device numbers.
- * Also called from the parser's device post-parse, before libvirt adds
- * a controller for every disk number up to the highest one. */
-int vxlValidateDiskTarget(const virDomainDiskDef *disk);
 int vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
                      libxl_device_disk *xdisk);
 int vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net);
@@ -80,137 +76,10 @@ int vxlTranslateHostdevUSB(const virDomainDef *def, const virDomainHostdevDef *h
                            libxl_device_usbdev *xusb);
 int vxlValidateController(const virDomainDef *def, const virDomainControllerDef *cont);
 
-/*
- * The project's XML namespace (VXL_XMLNS_URI, prefix "virtxl"): what
- * libxl can do and libvirt's domain XML cannot say. Direct children of
- * <domain>, parsed and formatted by libvirt through vxlTranslateXMLNamespace
- * (translate_xmlns.c has the syntax), kept in def->namespaceData:
- *   <virtxl:devicemodel>  device model version, path, stub domain, args
- *   <virtxl:rdm>          domain-wide reserved device memory policy
- *   <virtxl:pci>          options of one PCI <hostdev>, by address or alias
- *   <virtxl:disk>         the hotplug script of one <disk>, by target
- *   <virtxl:cpus_soft>    soft vCPU affinity, for all vCPUs or one
- *   <virtxl:vtpm>         a vTPM frontend and its backend domain
- *   <virtxl:smbios_firmware>, and one element per scalar xl.cfg key of
- *                         vxlXMLNSKnobs (nomigrate, shadow_memory, ...)
- */
-typedef struct _vxlXMLNSPci vxlXMLNSPci;
-struct _vxlXMLNSPci {
-    char *alias;                  /* the hostdev's <alias name>, or NULL */
-    virPCIDeviceAddress addr;     /* its host address, when alias is NULL */
-    virTristateBool permissive;
-    virTristateBool msitranslate;
-    virTristateBool powerMgmt;
-    int rdmPolicy;                /* libxl_rdm_reserve_policy; -1 unset */
-};
+#include "domain_xmlns.h"
+#include "conf_xmlopt.h"
 
-/* <virtxl:disk target='DEV' script='NAME'/>: a disk's hotplug script,
- * xl's script= in a disk spec. */
-typedef struct _vxlXMLNSDisk vxlXMLNSDisk;
-struct _vxlXMLNSDisk {
-    char *target;                 /* the <disk>'s <target dev> */
-    char *script;                 /* libxl_device_disk.script */
-};
 
-/* <virtxl:cpus_soft vcpu='N'? cpuset='...'/>: xl's cpus_soft=. */
-typedef struct _vxlXMLNSCpusSoft vxlXMLNSCpusSoft;
-struct _vxlXMLNSCpusSoft {
-    int vcpu;                     /* -1: every vCPU without its own */
-    virBitmap *cpuset;            /* never empty */
-};
-
-/* <virtxl:vtpm backend='DOM'? uuid='U'?/>: one entry of xl's vtpm=. */
-typedef struct _vxlXMLNSVtpm vxlXMLNSVtpm;
-struct _vxlXMLNSVtpm {
-    char *backend;                /* backend domain name, or NULL for dom0 */
-    bool hasUUID;                 /* else libxl makes one at each start */
-    unsigned char uuid[VIR_UUID_BUFLEN];
-};
-
-/* The scalar xl.cfg keys of the namespace, one element each,
- * <virtxl:KEY value='V'/>, in the order they are formatted. The table
- * vxlXMLNSKnobs says how each is spelt and where it applies. */
-typedef enum {
-    VXL_XMLNS_KNOB_NOMIGRATE,
-    VXL_XMLNS_KNOB_DRIVER_DOMAIN,
-    VXL_XMLNS_KNOB_MAX_MAPTRACK_FRAMES,
-    VXL_XMLNS_KNOB_MAX_GRANT_VERSION,
-    VXL_XMLNS_KNOB_SHADOW_MEMORY,
-    VXL_XMLNS_KNOB_ALTP2M,
-    VXL_XMLNS_KNOB_NX,
-    VXL_XMLNS_KNOB_MMIO_HOLE,
-    VXL_XMLNS_KNOB_XEN_PLATFORM_PCI,
-    VXL_XMLNS_KNOB_VENDOR_DEVICE,
-
-    VXL_XMLNS_KNOB_LAST
-} vxlXMLNSKnob;
-
-typedef enum {
-    VXL_XMLNS_KNOB_BOOL,          /* value='0' or '1', as xl writes it */
-    VXL_XMLNS_KNOB_NUMBER,        /* a decimal number within min..max */
-    VXL_XMLNS_KNOB_ENUM,          /* a name of libxl's string table */
-} vxlXMLNSKnobKind;
-
-typedef struct _vxlXMLNSKnobInfo vxlXMLNSKnobInfo;
-struct _vxlXMLNSKnobInfo {
-    const char *name;             /* the xl.cfg key and the element */
-    vxlXMLNSKnobKind kind;
-    unsigned int guests;          /* VXL_XMLNS_GUEST_* where it applies */
-    long long min, max;           /* NUMBER */
-    const libxl_enum_string_table *values; /* ENUM: libxl's, which xl uses */
-};
-#define VXL_XMLNS_GUEST_PV  (1u << LIBXL_DOMAIN_TYPE_PV)
-#define VXL_XMLNS_GUEST_PVH (1u << LIBXL_DOMAIN_TYPE_PVH)
-#define VXL_XMLNS_GUEST_HVM (1u << LIBXL_DOMAIN_TYPE_HVM)
-#define VXL_XMLNS_GUEST_ALL (VXL_XMLNS_GUEST_PV | VXL_XMLNS_GUEST_PVH | VXL_XMLNS_GUEST_HVM)
-
-extern const vxlXMLNSKnobInfo vxlXMLNSKnobs[VXL_XMLNS_KNOB_LAST];
-
-typedef struct _vxlXMLNSKnobValue vxlXMLNSKnobValue;
-struct _vxlXMLNSKnobValue {
-    bool set;
-    long long value;              /* BOOL 0/1, NUMBER, ENUM libxl's value */
-};
-
-typedef struct _vxlXMLNSDef vxlXMLNSDef;
-struct _vxlXMLNSDef {
-    char **args;                  /* b_info.extra (NULL-terminated) */
-    char **argsHVM;               /* b_info.extra_hvm */
-    char **argsPV;                /* b_info.extra_pv */
-    int dmVersion;                /* libxl_device_model_version; -1 unset */
-    char *dmPath;                 /* b_info.device_model */
-    virTristateBool stubdomain;   /* b_info.device_model_stubdomain */
-    unsigned int stubdomainMemMB; /* b_info.stubdomain_memkb / 1024; 0 unset */
-    int rdmStrategy;              /* b_info.u.hvm.rdm; -1 unset */
-    int rdmPolicy;                /* -1 unset */
-    unsigned int rdmMemBoundaryMB; /* 0 unset */
-    vxlXMLNSPci *pcis;
-    size_t npcis;
-    vxlXMLNSDisk *disks;          /* in document order */
-    size_t ndisks;
-    vxlXMLNSCpusSoft *cpusSoft;   /* in document order */
-    size_t ncpusSoft;
-    vxlXMLNSVtpm *vtpms;          /* in order: devid is the position */
-    size_t nvtpms;
-    char *smbiosFirmware;         /* b_info.u.hvm.smbios_firmware */
-    vxlXMLNSKnobValue knobs[VXL_XMLNS_KNOB_LAST];
-    /* Not ours: <os firmware> or <os><firmware> on a PV or PVH guest,
-     * which libvirt's parser drops unseen; noted to be refused. */
-    bool pvFirmware;
-};
-
-extern virXMLNamespace vxlTranslateXMLNamespace;
-
-/* @def's namespace data, or NULL when it has none. */
-const vxlXMLNSDef *vxlTranslateXMLNSGet(const virDomainDef *def);
-/* Whether @def asks for the old qemu-xen-traditional device model
- * (<virtxl:devicemodel version>), whose BIOS is ROMBIOS and whose
- * default video sizes differ. */
-bool vxlTranslateTraditionalDM(const virDomainDef *def);
-
-/* The video RAM (KiB) libxl gives @def's emulated card of @type when
- * none is set, for its device model; 0 for other cards. */
-unsigned int vxlVideoDefaultKiB(const virDomainDef *def, virDomainVideoType type);
 /* qemu's rbd target for an rbd disk's @src, as libxl's pdev_path and
  * xl's target= spell it: without the key, which a start adds from the
  * secret store. */
@@ -219,24 +88,8 @@ char *vxlTranslateRbdTarget(const virStorageSource *src);
  * libvirt's name, except for virtio, which qemu calls virtio-net-pci;
  * NULL without a model. */
 const char *vxlNetModelName(const virDomainNetDef *net);
-/* The <virtxl:disk> entry for the disk with <target dev=@target>, or
- * NULL. */
-const vxlXMLNSDisk *vxlTranslateXMLNSFindDisk(const virDomainDef *def,
-                                             const char *target);
-/* The <virtxl:pci> entry for @hostdev, or NULL. */
-const vxlXMLNSPci *vxlTranslateXMLNSFindPci(const virDomainDef *def,
-                                           const virDomainHostdevDef *hostdev);
-/* The value of @table (a libxl enum string table) spelt @str, as xl
- * reads it (case-insensitively), or -1 (unreported). */
-int vxlXMLNSKnobEnumFromString(const libxl_enum_string_table *table, const char *str);
-const char *vxlXMLNSKnobEnumToString(const libxl_enum_string_table *table, int value);
-/* Whether @value is a value of @knob (a range or enum check); unreported. */
-bool vxlXMLNSKnobValueValid(const vxlXMLNSKnobInfo *knob, long long value);
 
 /* libxl_domain_config as JSON, the way xl and libxl print it; needs no
  * libxl_ctx. Returns NULL with an error reported on failure. */
 char *vxlTranslateConfigToJSON(libxl_domain_config *dcfg);
 
-/* <virtxl:cpus_soft>: the catch-all set (NULL if none) into @all, and
- * one more than the highest vCPU named on its own (0 if none). */
-size_t vxlXMLNSCpusSoftSpan(const vxlXMLNSDef *ns, virBitmap **all);

@@ -14,7 +14,7 @@
  *
  * <disk type='network'><source protocol='iscsi'> goes through Xen's
  * block-iscsi script (translate_disk_iscsi.c); other block scripts are
- * named by <virtxl:disk script> (translate_xmlns_disk.c).
+ * named by <virtxl:disk script> (src/conf/domain_xmlns_disk.c).
  *
  * Refuses, for now: volume sources; other network protocols; cache
  * modes other than none, directsync and writeback. For good: dir, nvme and
@@ -274,49 +274,6 @@ vxlValidateDiskDriver(const virDomainDiskDef *disk)
 }
 
 
-/* The highest disk number libxl gives each family of names a device
- * number for (libxl's vdev encoding: hd* are the two IDE channels, sd*
- * sixteen SCSI disks, xvd* the PV namespace with its extended form). A
- * name beyond these fails the start in libxl, so it is refused here. */
-static const struct {
-    const char *prefix;
-    int maxIndex;
-    const char *last;
-} vxlDiskTargetLimits[] = {
-    { "xvd", (1 << 20) - 1, "xvdbgqcv" },
-    { "hd", 3, "hdd" },
-    { "sd", 15, "sdp" },
-};
-
-
-int
-vxlValidateDiskTarget(const virDomainDiskDef *disk)
-{
-    size_t i;
-    int index;
-
-    if (!disk->dst) {
-        virReportError(VIR_ERR_XML_ERROR, "%s",
-                       _("<disk><target> needs a dev attribute: Xen names the guest's disk by it"));
-        return -1;
-    }
-    for (i = 0; i < G_N_ELEMENTS(vxlDiskTargetLimits); i++) {
-        if (!STRPREFIX(disk->dst, vxlDiskTargetLimits[i].prefix))
-            continue;
-        index = virDiskNameToIndex(disk->dst);
-        if (index > vxlDiskTargetLimits[i].maxIndex) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("<disk><target dev='%s'> is not supported by Xen: %s* disks go up to %s"),
-                           disk->dst, vxlDiskTargetLimits[i].prefix,
-                           vxlDiskTargetLimits[i].last);
-            return -1;
-        }
-        break;
-    }
-    return 0;
-}
-
-
 /* libxl_device_disk has a path, format, backend, vdev, access mode,
  * discard and direct-io-safe: what qemu or virtio would tune besides
  * has nowhere to go. Two things are taken although the guest never
@@ -501,7 +458,7 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
     xdisk->readwrite = !disk->src->readonly && !xdisk->is_cdrom;
     xdisk->backend_domname = g_strdup(disk->domain_name);
     /* <virtxl:disk script>: a block script, which only libxl's phy
-     * backend runs (translate_xmlns_disk.c). */
+     * backend runs (src/conf/domain_xmlns_disk.c). */
     if ((xscript = vxlTranslateXMLNSFindDisk(def, disk->dst)))
         xdisk->script = g_strdup(xscript->script);
     if (vxlDiskActualType(disk) == VIR_STORAGE_TYPE_NETWORK &&

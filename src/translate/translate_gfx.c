@@ -564,21 +564,6 @@ vxlTranslateGfxHVM(const virDomainDef *def, libxl_domain_build_info *b_info)
 }
 
 
-unsigned int
-vxlVideoDefaultKiB(const virDomainDef *def, virDomainVideoType type)
-{
-    bool traditional = vxlTranslateTraditionalDM(def);
-
-    /* libxl__domain_build_info_setdefault's sizes; other cards keep
-     * libvirt's generic default. */
-    if (type == VIR_DOMAIN_VIDEO_TYPE_CIRRUS)
-        return traditional ? VXL_VIDEO_CIRRUS_TRADITIONAL_KIB : VXL_VIDEO_CIRRUS_DEFAULT_KIB;
-    if (type == VIR_DOMAIN_VIDEO_TYPE_VGA)
-        return traditional ? VXL_VIDEO_VGA_TRADITIONAL_KIB : VXL_VIDEO_VGA_DEFAULT_KIB;
-    return 0;
-}
-
-
 /* A PV or PVH guest's display: one PV framebuffer and, as xl adds with
  * every vfb=, one PV keyboard/mouse. */
 static void

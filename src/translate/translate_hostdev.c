@@ -11,7 +11,7 @@
  * itself (ide, scsi, pci root, xenbus) need nothing here.
  *
  * Per-device options libvirt lacks (msitranslate, power_mgmt,
- * rdm_policy; permissive too, for XML without writeFiltering) come from <virtxl:pci> (translate_xmlns.c).
+ * rdm_policy; permissive too, for XML without writeFiltering) come from <virtxl:pci> (src/conf/domain_xmlns.c).
  *
  * Refuses what libxl cannot assign: capability hostdevs, SCSI, mdev and
  * SCSI-host hostdevs, VFIO or KVM backends, USB devices named only by

@@ -72,18 +72,11 @@ int vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg);
 int vxlValidateMisc(const virDomainDef *def);
 int vxlTranslateMisc(const virDomainDef *def, libxl_domain_config *dcfg);
 
-/* translate_xmlns.c: the project's XML namespace (device model, stub
- * domain, reserved device memory); its per-PCI options are applied by
- * vxlTranslateHostdevPCI(). */
-int vxlValidateXMLNS(const virDomainDef *def);
+/* translate_xmlns_libxl.c: the project's XML namespace (device model,
+ * stub domain, reserved device memory; src/conf/domain_xmlns.c has the
+ * model and its validation vxlValidateXMLNS()); its per-PCI options are
+ * applied by vxlTranslateHostdevPCI(). */
 int vxlTranslateXMLNS(const virDomainDef *def, libxl_domain_config *dcfg);
-
-/* translate_xmlns_disk.c: <virtxl:disk>'s syntax and checks, for
- * translate_xmlns.c. */
-int vxlXMLNSParseDisk(xmlNodePtr node, vxlXMLNSDisk *disk);
-void vxlXMLNSFormatDisk(virBuffer *buf, const vxlXMLNSDisk *disk);
-void vxlXMLNSDiskClear(vxlXMLNSDisk *disk);
-int vxlValidateXMLNSDisks(const virDomainDef *def, const vxlXMLNSDef *ns);
 
 /* translate_misc.c: whether @opts (a device's <driver iommu|ats|packed|
  * page_per_vq>, virtio-only, which no Xen device has) sets anything. */

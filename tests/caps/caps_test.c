@@ -28,7 +28,7 @@
 #include "caps.h"
 #include "domain_xmlopt.h"
 #include "translate.h"
-#include "sim/sim_priv.h"
+#include "host_profile.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virstring.h"
@@ -82,7 +82,7 @@ vxlTestLoadFacts(const char *profile, vxlHostFacts *facts)
 {
     g_autofree char *path = g_strdup_printf("%s/capabilities/%s.json", srcdir, profile);
 
-    if (vxlSimProfileLoad(path, facts) < 0) {
+    if (vxlHostProfileLoad(path, facts) < 0) {
         fprintf(stderr, "FAIL %s: %s\n", path, virGetLastErrorMessage());
         return -1;
     }

@@ -36,7 +36,7 @@ class Daemon:
 
     def __init__(self, backend="sim", profile="intel-2s-vtd", conf=(),
                  network=False, secret=False, storage=False,
-                 private_net=False):
+                 private_net=False, env=None):
         self.root = tempfile.mkdtemp(prefix="vxl-test-")
         self.backend = backend
         self.profile = profile
@@ -45,6 +45,7 @@ class Daemon:
         self.secret = secret
         self.storage = storage
         self.private_net = private_net
+        self.env = dict(env or {})       # extra environment of libvirtd
         self.uri = None
 
     def start(self):
@@ -60,7 +61,7 @@ class Daemon:
             args.append("--with-storage")
         if self.private_net:
             args.append("--private-net")
-        env = dict(os.environ, VIRTXL_BUILD=BUILD)
+        env = dict(os.environ, VIRTXL_BUILD=BUILD, **self.env)
         out = subprocess.run(args, check=True, capture_output=True,
                              text=True, env=env)
         self.uri = out.stdout.strip().splitlines()[-1]

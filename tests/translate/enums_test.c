@@ -1,5 +1,5 @@
 /*
- * enums_test.c: every table of src/util/util_enums.c maps both ways.
+ * enums_test.c: every table of src/conf/util_enums.c maps both ways.
  *
  * For each row, a value taken from any column leads back to that same
  * row through every other column: libvirt value <-> libxl value <->

@@ -159,7 +159,7 @@ vxlTestSchemaLoad(vxlTestCtx *ctx)
 
 
 /* libvirt's schema knows its own namespaces only: the project's elements
- * (children of <domain> in VXL_XMLNS_URI, see translate_xmlns.c) are
+ * (children of <domain> in VXL_XMLNS_URI, see src/conf/domain_xmlns.c) are
  * taken out before validating the rest; our parse hook checks them. */
 static void
 vxlTestDropOwnNamespace(xmlDocPtr doc)

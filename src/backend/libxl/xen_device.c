@@ -130,7 +130,7 @@ vxlXenDomainDiskAdd(vxlBackend *be, uint32_t domid, libxl_device_disk *xdisk)
     int rc;
 
     if (vxlXenLookup(xen, domid, &dom) < 0 ||
-        vxlXenCheckAlive(&dom, _("add a disk to")) < 0 ||
+        vxlXenCheckAlive(&dom, VXL_BACKEND_OP_DISK_ADD) < 0 ||
         vxlBackendHotplugCheck(dom.name, domid, dom.info.domain_type,
                                xdisk, NULL) < 0)
         return -1;
@@ -148,10 +148,12 @@ vxlXenDomainDiskAdd(vxlBackend *be, uint32_t domid, libxl_device_disk *xdisk)
     rc = vxlXenAoWait(&ao, libxl_device_disk_add(xen->ctx, domid, xdisk,
                                                  vxlXenAoInit(&ao)));
     if (rc != 0) {
-        g_autofree char *verb = g_strdup_printf(_("add disk %s to"), xdisk->vdev);
+        g_autofree char *what =
+            g_strdup_printf(_("cannot add disk %s to domain '%s' (id %u)"),
+                            xdisk->vdev, dom.name, domid);
         virErrorPtr saved;
 
-        vxlXenReportDomError(rc, verb, &dom);
+        vxlXenReportError(rc, what);
         virErrorPreserveLast(&saved);
         vxlXenDiskAddUndo(xen, &dom, xdisk->vdev);
         virErrorRestore(&saved);
@@ -170,7 +172,7 @@ vxlXenDomainDiskRemove(vxlBackend *be, uint32_t domid, const char *vdev)
     int rc;
 
     if (vxlXenLookup(xen, domid, &dom) < 0 ||
-        vxlXenCheckAlive(&dom, _("remove a disk from")) < 0)
+        vxlXenCheckAlive(&dom, VXL_BACKEND_OP_DISK_REMOVE) < 0)
         return -1;
     libxl_device_disk_init(&xdisk);
     if (vxlXenFindDisk(xen, &dom, vdev, &xdisk) <= 0) {
@@ -188,9 +190,11 @@ vxlXenDomainDiskRemove(vxlBackend *be, uint32_t domid, const char *vdev)
                                                     vxlXenAoInit(&ao)));
     libxl_device_disk_dispose(&xdisk);
     if (rc != 0) {
-        g_autofree char *verb = g_strdup_printf(_("remove disk %s from"), vdev);
+        g_autofree char *what =
+            g_strdup_printf(_("cannot remove disk %s from domain '%s' (id %u)"),
+                            vdev, dom.name, domid);
 
-        vxlXenReportDomError(rc, verb, &dom);
+        vxlXenReportError(rc, what);
         return -1;
     }
     return 0;
@@ -209,7 +213,7 @@ vxlXenDomainNicAdd(vxlBackend *be, uint32_t domid, libxl_device_nic *xnic)
     int rc;
 
     if (vxlXenLookup(xen, domid, &dom) < 0 ||
-        vxlXenCheckAlive(&dom, _("add a network interface to")) < 0 ||
+        vxlXenCheckAlive(&dom, VXL_BACKEND_OP_NIC_ADD) < 0 ||
         vxlBackendHotplugCheck(dom.name, domid, dom.info.domain_type,
                                NULL, xnic) < 0)
         return -1;
@@ -229,11 +233,12 @@ vxlXenDomainNicAdd(vxlBackend *be, uint32_t domid, libxl_device_nic *xnic)
     rc = vxlXenAoWait(&ao, libxl_device_nic_add(xen->ctx, domid, xnic,
                                                 vxlXenAoInit(&ao)));
     if (rc != 0) {
-        g_autofree char *verb =
-            g_strdup_printf(_("add network interface %s to"), macstr);
+        g_autofree char *what =
+            g_strdup_printf(_("cannot add network interface %s to domain '%s' (id %u)"),
+                            macstr, dom.name, domid);
         virErrorPtr saved;
 
-        vxlXenReportDomError(rc, verb, &dom);
+        vxlXenReportError(rc, what);
         virErrorPreserveLast(&saved);
         vxlXenNicAddUndo(xen, &dom, &mac);
         virErrorRestore(&saved);
@@ -258,7 +263,7 @@ vxlXenDomainNicRemove(vxlBackend *be, uint32_t domid, const char *macstr)
         return -1;
     }
     if (vxlXenLookup(xen, domid, &dom) < 0 ||
-        vxlXenCheckAlive(&dom, _("remove a network interface from")) < 0)
+        vxlXenCheckAlive(&dom, VXL_BACKEND_OP_NIC_REMOVE) < 0)
         return -1;
     libxl_device_nic_init(&xnic);
     if (vxlXenFindNic(xen, &dom, &mac, &xnic) <= 0) {
@@ -274,10 +279,11 @@ vxlXenDomainNicRemove(vxlBackend *be, uint32_t domid, const char *macstr)
                                                    vxlXenAoInit(&ao)));
     libxl_device_nic_dispose(&xnic);
     if (rc != 0) {
-        g_autofree char *verb =
-            g_strdup_printf(_("remove network interface %s from"), macstr);
+        g_autofree char *what =
+            g_strdup_printf(_("cannot remove network interface %s from domain '%s' (id %u)"),
+                            macstr, dom.name, domid);
 
-        vxlXenReportDomError(rc, verb, &dom);
+        vxlXenReportError(rc, what);
         return -1;
     }
     return 0;
@@ -295,7 +301,7 @@ vxlXenDomainCdromInsert(vxlBackend *be, uint32_t domid,
     int rc;
 
     if (vxlXenLookup(xen, domid, &dom) < 0 ||
-        vxlXenCheckAlive(&dom, _("change the media of")) < 0 ||
+        vxlXenCheckAlive(&dom, VXL_BACKEND_OP_CDROM_CHANGE) < 0 ||
         vxlBackendMediaCheck(dom.name, domid, dom.info.domain_type,
                              xdisk->vdev) < 0)
         return -1;
@@ -320,10 +326,11 @@ vxlXenDomainCdromInsert(vxlBackend *be, uint32_t domid,
     rc = vxlXenAoWait(&ao, libxl_cdrom_insert(xen->ctx, domid, xdisk,
                                               vxlXenAoInit(&ao)));
     if (rc != 0) {
-        g_autofree char *verb =
-            g_strdup_printf(_("change the media of cdrom %s of"), xdisk->vdev);
+        g_autofree char *what =
+            g_strdup_printf(_("cannot change the media of cdrom %s of domain '%s' (id %u)"),
+                            xdisk->vdev, dom.name, domid);
 
-        vxlXenReportDomError(rc, verb, &dom);
+        vxlXenReportError(rc, what);
         return -1;
     }
     return 0;

@@ -84,31 +84,26 @@ vxlXenLookup(vxlXen *xen, uint32_t domid, vxlXenDom *dom)
 /* Refuse an operation the guest cannot take part in any more; the same
  * words as the simulator. */
 int
-vxlXenCheckAlive(const vxlXenDom *dom, const char *what)
+vxlXenCheckAlive(const vxlXenDom *dom, vxlBackendOp op)
 {
     vxlDomainState state = vxlXenDomainState(&dom->info);
 
     if (state == VXL_DOMSTATE_SHUTDOWN || state == VXL_DOMSTATE_DYING) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("cannot %s domain '%s' (id %u): it has shut down (reason %s)"),
-                       what, dom->name, dom->domid,
-                       NULLSTR(libxl_shutdown_reason_to_string(dom->info.shutdown_reason)));
+        vxlBackendReportStopped(op, dom->name, dom->domid,
+                                NULLSTR(libxl_shutdown_reason_to_string(dom->info.shutdown_reason)));
         return -1;
     }
     if (state == VXL_DOMSTATE_CRASHED) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("cannot %s domain '%s' (id %u): it has crashed"),
-                       what, dom->name, dom->domid);
+        vxlBackendReportStopped(op, dom->name, dom->domid, NULL);
         return -1;
     }
     return 0;
 }
 
 void
-vxlXenReportDomError(int rc, const char *verb, const vxlXenDom *dom)
+vxlXenReportDomError(int rc, vxlBackendOp op, const vxlXenDom *dom)
 {
-    g_autofree char *what = g_strdup_printf(_("cannot %s domain '%s' (id %u)"),
-                                            verb, dom->name, dom->domid);
+    g_autofree char *what = vxlBackendOpFailed(op, dom->name, dom->domid);
 
     vxlXenReportError(rc, what);
 }
@@ -316,7 +311,7 @@ vxlXenDomainDestroy(vxlBackend *be, uint32_t domid)
     rc = vxlXenAoWait(&ao, libxl_domain_destroy(xen->ctx, domid,
                                                 vxlXenAoInit(&ao)));
     if (rc != 0) {
-        vxlXenReportDomError(rc, _("destroy"), &dom);
+        vxlXenReportDomError(rc, VXL_BACKEND_OP_DESTROY, &dom);
         ignore_value(vxlXenWatchDeath(xen, domid));
         return -1;
     }
@@ -342,7 +337,7 @@ vxlXenDomainRequest(vxlBackend *be, uint32_t domid, bool reboot,
 {
     vxlXen *xen = vxlXenGet(be);
     g_auto(vxlXenDom) dom = { 0 };
-    const char *verb = reboot ? _("reboot") : _("shut down");
+    vxlBackendOp op = reboot ? VXL_BACKEND_OP_REBOOT : VXL_BACKEND_OP_SHUTDOWN;
     g_autofree char *what = NULL;
     const libxl_asyncop_how *how;
     bool pv;
@@ -351,7 +346,7 @@ vxlXenDomainRequest(vxlBackend *be, uint32_t domid, bool reboot,
     int rc = ERROR_NOPARAVIRT;
 
     if (vxlXenLookup(xen, domid, &dom) < 0 ||
-        vxlXenCheckAlive(&dom, verb) < 0 ||
+        vxlXenCheckAlive(&dom, op) < 0 ||
         vxlBackendRequestPlan(dom.name, domid, dom.info.domain_type, reboot,
                               modes, &pv, &acpi) < 0)
         return -1;
@@ -361,8 +356,9 @@ vxlXenDomainRequest(vxlBackend *be, uint32_t domid, bool reboot,
                                reboot ? "reboot" : "poweroff");
         if (!(how = vxlXenDetachedHow(xen, domid, what))) {
             virReportError(VIR_ERR_OPERATION_FAILED,
-                           _("cannot %s domain '%s' (id %u): the driver is shutting down"),
-                           verb, dom.name, domid);
+                           reboot ? _("cannot reboot domain '%s' (id %u): the driver is shutting down") :
+                                    _("cannot shut down domain '%s' (id %u): the driver is shutting down"),
+                           dom.name, domid);
             return -1;
         }
         vxlXenLogResetLastError();
@@ -384,11 +380,12 @@ vxlXenDomainRequest(vxlBackend *be, uint32_t domid, bool reboot,
     }
     if (rc == ERROR_NOPARAVIRT) {
         virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("cannot %s domain '%s' (id %u) through its PV control node: the guest has no PV drivers running"),
-                       verb, dom.name, domid);
+                       reboot ? _("cannot reboot domain '%s' (id %u) through its PV control node: the guest has no PV drivers running") :
+                                _("cannot shut down domain '%s' (id %u) through its PV control node: the guest has no PV drivers running"),
+                       dom.name, domid);
         return -1;
     }
-    vxlXenReportDomError(rc, verb, &dom);
+    vxlXenReportDomError(rc, op, &dom);
     return -1;
 }
 
@@ -413,7 +410,7 @@ vxlXenDomainSetPaused(vxlBackend *be, uint32_t domid, bool pause)
     int rc;
 
     if (vxlXenLookup(xen, domid, &dom) < 0 ||
-        vxlXenCheckAlive(&dom, pause ? _("pause") : _("unpause")) < 0)
+        vxlXenCheckAlive(&dom, pause ? VXL_BACKEND_OP_PAUSE : VXL_BACKEND_OP_UNPAUSE) < 0)
         return -1;
     if (pause && dom.info.paused) {
         virReportError(VIR_ERR_OPERATION_INVALID,
@@ -434,7 +431,7 @@ vxlXenDomainSetPaused(vxlBackend *be, uint32_t domid, bool pause)
         rc = vxlXenAoWait(&ao, libxl_domain_unpause(xen->ctx, domid,
                                                     vxlXenAoInit(&ao)));
     if (rc != 0) {
-        vxlXenReportDomError(rc, pause ? _("pause") : _("unpause"), &dom);
+        vxlXenReportDomError(rc, pause ? VXL_BACKEND_OP_PAUSE : VXL_BACKEND_OP_UNPAUSE, &dom);
         return -1;
     }
     return 0;
@@ -493,8 +490,10 @@ vxlXenDomainRename(vxlBackend *be, uint32_t domid, const char *name,
         rc = libxl_domain_rename(xen->ctx, domid, NULL, name);
     }
     if (rc != 0) {
-        g_autofree char *verb = g_strdup_printf(_("rename to '%s'"), name);
-        vxlXenReportDomError(rc, verb, &dom);
+        g_autofree char *what =
+            g_strdup_printf(_("cannot rename domain '%s' (id %u) to '%s'"),
+                            dom.name, domid, name);
+        vxlXenReportError(rc, what);
         return -1;
     }
     return 0;
@@ -588,7 +587,7 @@ vxlXenDomainSetMemory(vxlBackend *be, uint32_t domid,
     }
     vxlXenLogResetLastError();
     if ((rc = libxl_set_memory_target(xen->ctx, domid, targetKiB, 0, 1)) != 0) {
-        vxlXenReportDomError(rc, _("set the memory of"), &dom);
+        vxlXenReportDomError(rc, VXL_BACKEND_OP_SET_MEMORY, &dom);
         return -1;
     }
     return 0;
@@ -613,7 +612,7 @@ vxlXenDomainSetMaxMemory(vxlBackend *be, uint32_t domid,
     }
     vxlXenLogResetLastError();
     if ((rc = libxl_domain_setmaxmem(xen->ctx, domid, maxKiB)) != 0) {
-        vxlXenReportDomError(rc, _("set the maximum memory of"), &dom);
+        vxlXenReportDomError(rc, VXL_BACKEND_OP_SET_MAX_MEMORY, &dom);
         return -1;
     }
     return 0;
@@ -631,7 +630,7 @@ vxlXenDomainSetVcpusOnline(vxlBackend *be, uint32_t domid, unsigned int nvcpus)
     int rc;
 
     if (vxlXenLookup(xen, domid, &dom) < 0 ||
-        vxlXenCheckAlive(&dom, _("change the vCPUs of")) < 0)
+        vxlXenCheckAlive(&dom, VXL_BACKEND_OP_SET_VCPUS) < 0)
         return -1;
     max = dom.info.vcpu_max_id + 1;
     if (nvcpus < 1 || nvcpus > max) {
@@ -643,7 +642,7 @@ vxlXenDomainSetVcpusOnline(vxlBackend *be, uint32_t domid, unsigned int nvcpus)
     libxl_bitmap_init(&map);
     vxlXenLogResetLastError();
     if ((rc = libxl_cpu_bitmap_alloc(xen->ctx, &map, max)) != 0) {
-        vxlXenReportDomError(rc, _("change the vCPUs of"), &dom);
+        vxlXenReportDomError(rc, VXL_BACKEND_OP_SET_VCPUS, &dom);
         return -1;
     }
     for (i = 0; i < nvcpus; i++)
@@ -652,7 +651,7 @@ vxlXenDomainSetVcpusOnline(vxlBackend *be, uint32_t domid, unsigned int nvcpus)
                                                 vxlXenAoInit(&ao)));
     libxl_bitmap_dispose(&map);
     if (rc != 0) {
-        vxlXenReportDomError(rc, _("change the vCPUs of"), &dom);
+        vxlXenReportDomError(rc, VXL_BACKEND_OP_SET_VCPUS, &dom);
         return -1;
     }
     return 0;
@@ -674,8 +673,10 @@ vxlXenDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path)
     rc = vxlXenAoWait(&ao, libxl_domain_core_dump(xen->ctx, domid, path,
                                                   vxlXenAoInit(&ao)));
     if (rc != 0) {
-        g_autofree char *verb = g_strdup_printf(_("dump the core to %s of"), path);
-        vxlXenReportDomError(rc, verb, &dom);
+        g_autofree char *what =
+            g_strdup_printf(_("cannot dump the core of domain '%s' (id %u) to %s"),
+                            dom.name, domid, path);
+        vxlXenReportError(rc, what);
         /* libxl leaves what it wrote before failing (on a full disk,
          * most of a core): remove it, as the backend contract says. */
         if (unlink(path) < 0 && errno != ENOENT)

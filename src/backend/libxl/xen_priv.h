@@ -13,6 +13,7 @@
 #include <libxl_utils.h>
 
 #include "virtxl/backend.h"
+#include "../backend_messages.h"
 #include "virarch.h"
 #include "virthread.h"
 
@@ -113,11 +114,11 @@ void vxlXenDomClear(vxlXenDom *dom);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vxlXenDom, vxlXenDomClear);
 /* Fill @dom for @domid; VIR_ERR_NO_DOMAIN for dom0 and unknown ids. */
 int vxlXenLookup(vxlXen *xen, uint32_t domid, vxlXenDom *dom);
-/* VIR_ERR_OPERATION_INVALID "cannot @what domain ..." unless the guest
- * still runs (the simulator's words). */
-int vxlXenCheckAlive(const vxlXenDom *dom, const char *what);
-/* "cannot @verb domain 'NAME' (id N)" with libxl's @rc. */
-void vxlXenReportDomError(int rc, const char *verb, const vxlXenDom *dom);
+/* VIR_ERR_OPERATION_INVALID "cannot <@op> domain ..." unless the guest
+ * still runs (the simulator's words, backend_messages.c). */
+int vxlXenCheckAlive(const vxlXenDom *dom, vxlBackendOp op);
+/* "cannot <@op> domain 'NAME' (id N)" with libxl's @rc. */
+void vxlXenReportDomError(int rc, vxlBackendOp op, const vxlXenDom *dom);
 
 int vxlXenDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
                        const vxlGuestScript *script, bool paused,

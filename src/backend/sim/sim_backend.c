@@ -53,19 +53,15 @@ vxlSimLookup(vxlSim *sim, uint32_t domid)
 
 /* Refuse an operation the guest cannot take part in any more. */
 int
-vxlSimCheckAlive(const vxlSimDomain *dom, const char *what)
+vxlSimCheckAlive(const vxlSimDomain *dom, vxlBackendOp op)
 {
     if (dom->state == VXL_DOMSTATE_SHUTDOWN) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("cannot %s domain '%s' (id %u): it has shut down (reason %s)"),
-                       what, dom->name, dom->domid,
-                       vxlSimReasonTypeToString(dom->reason));
+        vxlBackendReportStopped(op, dom->name, dom->domid,
+                                vxlSimReasonTypeToString(dom->reason));
         return -1;
     }
     if (dom->state == VXL_DOMSTATE_CRASHED) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("cannot %s domain '%s' (id %u): it has crashed"),
-                       what, dom->name, dom->domid);
+        vxlBackendReportStopped(op, dom->name, dom->domid, NULL);
         return -1;
     }
     return 0;
@@ -81,8 +77,8 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
     g_autofree char *path = NULL;
     long long now;
 
-    if (!(path = vxlSimProfileResolve(cfg->simProfile)) ||
-        vxlSimProfileLoad(path, &sim->facts) < 0)
+    if (!(path = vxlHostProfileResolve(cfg->simProfile)) ||
+        vxlHostProfileLoad(path, &sim->facts) < 0)
         goto error;
     sim->profilePath = g_steal_pointer(&path);
 
@@ -554,7 +550,7 @@ vxlSimDomainRequest(vxlBackend *be, uint32_t domid, vxlSimRequest req,
         vxlSimCatchUp(sim, now);
         if (!(dom = vxlSimLookup(sim, domid)) ||
             vxlSimCheckAlive(dom, req == VXL_SIM_REQUEST_REBOOT ?
-                             _("reboot") : _("shut down")) < 0)
+                             VXL_BACKEND_OP_REBOOT : VXL_BACKEND_OP_SHUTDOWN) < 0)
             return -1;
         /* Simulated guests always run PV drivers, so whichever way is
          * allowed reaches them, and they answer it alike. */
@@ -624,7 +620,7 @@ vxlSimDomainSetPaused(vxlBackend *be, uint32_t domid, bool pause)
 
         vxlSimCatchUp(sim, now);
         if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, pause ? _("pause") : _("unpause")) < 0)
+            vxlSimCheckAlive(dom, pause ? VXL_BACKEND_OP_PAUSE : VXL_BACKEND_OP_UNPAUSE) < 0)
             return -1;
         if (pause && dom->state == VXL_DOMSTATE_PAUSED) {
             virReportError(VIR_ERR_OPERATION_INVALID,
@@ -850,7 +846,7 @@ vxlSimDomainSetVcpusOnline(vxlBackend *be, uint32_t domid, unsigned int nvcpus)
         /* Accounts CPU time at the old vCPU count up to now. */
         vxlSimCatchUp(sim, g_get_monotonic_time());
         if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, _("change the vCPUs of")) < 0)
+            vxlSimCheckAlive(dom, VXL_BACKEND_OP_SET_VCPUS) < 0)
             return -1;
         if (nvcpus < 1 || nvcpus > dom->vcpusMax) {
             virReportError(VIR_ERR_INVALID_ARG,

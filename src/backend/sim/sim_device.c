@@ -222,7 +222,7 @@ vxlSimDomainDiskAdd(vxlBackend *be, uint32_t domid, libxl_device_disk *xdisk)
 
         vxlSimCatchUp(sim, g_get_monotonic_time());
         if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, _("add a disk to")) < 0 ||
+            vxlSimCheckAlive(dom, VXL_BACKEND_OP_DISK_ADD) < 0 ||
             vxlBackendHotplugCheck(dom->name, domid, dom->type, xdisk, NULL) < 0)
             return -1;
         if (vxlSimDiskIndex(dom, xdisk->vdev) >= 0) {
@@ -251,7 +251,7 @@ vxlSimDomainDiskRemove(vxlBackend *be, uint32_t domid, const char *vdev)
 
         vxlSimCatchUp(sim, g_get_monotonic_time());
         if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, _("remove a disk from")) < 0)
+            vxlSimCheckAlive(dom, VXL_BACKEND_OP_DISK_REMOVE) < 0)
             return -1;
         if ((idx = vxlSimDiskIndex(dom, vdev)) < 0) {
             virReportError(VIR_ERR_DEVICE_MISSING,
@@ -282,7 +282,7 @@ vxlSimDomainNicAdd(vxlBackend *be, uint32_t domid, libxl_device_nic *xnic)
 
         vxlSimCatchUp(sim, g_get_monotonic_time());
         if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, _("add a network interface to")) < 0 ||
+            vxlSimCheckAlive(dom, VXL_BACKEND_OP_NIC_ADD) < 0 ||
             vxlBackendHotplugCheck(dom->name, domid, dom->type, NULL, xnic) < 0)
             return -1;
         if (vxlSimNicIndex(dom, mac) >= 0) {
@@ -322,7 +322,7 @@ vxlSimDomainNicRemove(vxlBackend *be, uint32_t domid, const char *mac)
 
         vxlSimCatchUp(sim, g_get_monotonic_time());
         if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, _("remove a network interface from")) < 0)
+            vxlSimCheckAlive(dom, VXL_BACKEND_OP_NIC_REMOVE) < 0)
             return -1;
         if ((idx = vxlSimNicIndex(dom, mac)) < 0) {
             virReportError(VIR_ERR_DEVICE_MISSING,
@@ -369,7 +369,7 @@ vxlSimDomainCdromInsert(vxlBackend *be, uint32_t domid,
 
         vxlSimCatchUp(sim, g_get_monotonic_time());
         if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, _("change the media of")) < 0 ||
+            vxlSimCheckAlive(dom, VXL_BACKEND_OP_CDROM_CHANGE) < 0 ||
             vxlBackendMediaCheck(dom->name, domid, dom->type, xdisk->vdev) < 0)
             return -1;
         if ((idx = vxlSimDiskIndex(dom, xdisk->vdev)) < 0) {

@@ -1,7 +1,8 @@
 /*
  * sim_priv.h: the simulator's model of a Xen host, shared by its units.
  *
- *   sim_profile.c  host profiles (capabilities/<name>.json) -> vxlHostFacts
+ *   sim_facts.c    copies of the host facts (src/conf/host_profile.c
+ *                  loads them from capabilities/<name>.json)
  *   sim_model.c    the model: domains, the clock, guest scripts, the one
  *                  event-loop timer and the events it delivers
  *   sim_state.c    persistence of the model in <stateDir>/sim-state.json
@@ -23,9 +24,10 @@
 #include "virthread.h"
 #include "virjson.h"
 #include "virenum.h"
+#include "host_profile.h"
+#include "../backend_messages.h"
 
 #define VXL_SIM_STATE_FILE "sim-state.json"
-#define VXL_SIM_DEFAULT_PROFILE "intel-2s-vtd"
 
 /* Xen's first reserved domid (DOMID_FIRST_RESERVED): ordinary domains get
  * ids 1 .. 0x7FEF; the ids above name special domains (DOMID_SELF...). */
@@ -176,9 +178,7 @@ typedef struct _vxlSimSnapshot {
 void vxlSimSnapshotClear(vxlSimSnapshot *snap);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vxlSimSnapshot, vxlSimSnapshotClear);
 
-/* sim_profile.c */
-char *vxlSimProfileResolve(const char *spec);
-int vxlSimProfileLoad(const char *path, vxlHostFacts *facts);
+/* sim_facts.c */
 void vxlSimHostFactsCopy(vxlHostFacts *dst, const vxlHostFacts *src);
 
 /* sim_model.c */
@@ -231,7 +231,7 @@ int vxlSimDisplayPort(const vxlSimDisplay *disp);
 /* sim_backend.c: for the other hooks' units */
 vxlSim *vxlSimGet(vxlBackend *be);
 vxlSimDomain *vxlSimLookup(vxlSim *sim, uint32_t domid);
-int vxlSimCheckAlive(const vxlSimDomain *dom, const char *what);
+int vxlSimCheckAlive(const vxlSimDomain *dom, vxlBackendOp op);
 
 /* sim_device.c: the device hooks, and the lists a create starts with */
 int vxlSimDevicesFromConfig(vxlSimDomain *dom, const libxl_domain_config *dcfg);

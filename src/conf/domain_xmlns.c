@@ -1,5 +1,5 @@
 /*
- * translate_xmlns.c: the project's domain XML namespace, for what libxl
+ * domain_xmlns.c: the project's domain XML namespace, for what libxl
  * can do and libvirt's domain XML cannot say.
  *
  *   <domain type='xen' xmlns:virtxl='https://virtxl.dev/xmlns/domain/1.0'>
@@ -32,14 +32,14 @@
  * (domain_metadata.c), which libvirt keeps as opaque metadata. Attribute
  * values are xl.cfg's spellings. Unknown elements in the namespace are
  * refused, so that a typo is not silently ignored. What the values mean
- * for a guest type is checked by the "xmlns" translator class at define
- * time (vxlValidateXMLNS); this file only checks syntax.
+ * for a guest type is checked at define time by vxlValidateXMLNS, here
+ * too; translate_xmlns_libxl.c turns the model into libxl's config.
  */
 #include "vxl_internal.h"
 
 #include <stdio.h>
 
-#include "translate_private.h"
+#include "domain_xmlns.h"
 #include "util_enums.h"
 #include "util_strv.h"
 #include "virerror.h"
@@ -789,7 +789,7 @@ vxlXMLNSGuestNames(unsigned int guests)
 static int
 vxlValidateXMLNSKnobs(const virDomainDef *def, const vxlXMLNSDef *ns)
 {
-    int type = vxlTranslateDomainType(def);
+    int type = vxlEnumVirToXl(&vxlEnumDomainType, def->os.type);
     bool hasAll = false;
     size_t i, j;
 
@@ -949,161 +949,3 @@ vxlXMLNSCpusSoftSpan(const vxlXMLNSDef *ns, virBitmap **all)
 }
 
 
-/* As xl builds cpus_soft=: a "list" for every vCPU, or one map per vCPU
- * up to the last named. */
-static void
-vxlTranslateXMLNSCpusSoft(const virDomainDef *def, const vxlXMLNSDef *ns,
-                          libxl_domain_build_info *b_info)
-{
-    virBitmap *all = NULL;
-    size_t n;
-    size_t i, j;
-
-    if (ns->ncpusSoft == 0)
-        return;
-    n = vxlXMLNSCpusSoftSpan(ns, &all);
-    if (all)
-        n = def->maxvcpus;
-    b_info->vcpu_soft_affinity = g_new0(libxl_bitmap, n);
-    b_info->num_vcpu_soft_affinity = n;
-    for (i = 0; i < n; i++) {
-        virBitmap *map = all;
-
-        for (j = 0; j < ns->ncpusSoft; j++) {
-            if (ns->cpusSoft[j].vcpu == (int)i)
-                map = ns->cpusSoft[j].cpuset;
-        }
-        vxlTranslateBitmapFromVir(&b_info->vcpu_soft_affinity[i], map);
-    }
-    /* xl turns libxl's NUMA placement off for any cpus_soft=: placement
-     * would otherwise overwrite the soft affinity with its own. */
-    libxl_defbool_set(&b_info->numa_placement, false);
-}
-
-
-static void
-vxlTranslateXMLNSVtpms(const vxlXMLNSDef *ns, libxl_domain_config *dcfg)
-{
-    size_t i;
-
-    if (ns->nvtpms == 0)
-        return;
-    dcfg->vtpms = g_new0(libxl_device_vtpm, ns->nvtpms);
-    dcfg->num_vtpms = ns->nvtpms;
-    for (i = 0; i < ns->nvtpms; i++) {
-        libxl_device_vtpm *xvtpm = &dcfg->vtpms[i];
-
-        libxl_device_vtpm_init(xvtpm);
-        /* xl numbers them in order, as the frontends see them. */
-        xvtpm->devid = i;
-        xvtpm->backend_domname = g_strdup(ns->vtpms[i].backend);
-        if (ns->vtpms[i].hasUUID)
-            memcpy(libxl_uuid_bytearray(&xvtpm->uuid), ns->vtpms[i].uuid, VIR_UUID_BUFLEN);
-    }
-}
-
-
-static void
-vxlTranslateXMLNSKnobs(const vxlXMLNSDef *ns, libxl_domain_config *dcfg)
-{
-    libxl_domain_build_info *b_info = &dcfg->b_info;
-    size_t i;
-
-    if (ns->smbiosFirmware && b_info->type == LIBXL_DOMAIN_TYPE_HVM)
-        b_info->u.hvm.smbios_firmware = g_strdup(ns->smbiosFirmware);
-
-    for (i = 0; i < VXL_XMLNS_KNOB_LAST; i++) {
-        long long v = ns->knobs[i].value;
-
-        /* The validator refused a knob on a guest it does not apply
-         * to; this keeps a union member of another type untouched. */
-        if (!ns->knobs[i].set || !(vxlXMLNSKnobs[i].guests & (1u << b_info->type)))
-            continue;
-        switch ((vxlXMLNSKnob)i) {
-        case VXL_XMLNS_KNOB_NOMIGRATE:
-            libxl_defbool_set(&b_info->disable_migrate, v);
-            break;
-        case VXL_XMLNS_KNOB_DRIVER_DOMAIN:
-            libxl_defbool_set(&dcfg->c_info.driver_domain, v);
-            break;
-        case VXL_XMLNS_KNOB_MAX_MAPTRACK_FRAMES:
-            b_info->max_maptrack_frames = v;
-            break;
-        case VXL_XMLNS_KNOB_MAX_GRANT_VERSION:
-            b_info->max_grant_version = v;
-            break;
-        /* MiB in xl.cfg, KiB in libxl. */
-        case VXL_XMLNS_KNOB_SHADOW_MEMORY:
-            b_info->shadow_memkb = (uint64_t)v * 1024;
-            break;
-        case VXL_XMLNS_KNOB_ALTP2M:
-            b_info->altp2m = v;
-            break;
-        /* HVM only (vxlXMLNSKnobs): b_info.u.hvm is the union's member. */
-        case VXL_XMLNS_KNOB_NX:
-            libxl_defbool_set(&b_info->u.hvm.nx, v);
-            break;
-        case VXL_XMLNS_KNOB_MMIO_HOLE:
-            b_info->u.hvm.mmio_hole_memkb = (uint64_t)v * 1024;
-            break;
-        case VXL_XMLNS_KNOB_XEN_PLATFORM_PCI:
-            libxl_defbool_set(&b_info->u.hvm.xen_platform_pci, v);
-            break;
-        case VXL_XMLNS_KNOB_VENDOR_DEVICE:
-            b_info->u.hvm.vendor_device = v;
-            break;
-        case VXL_XMLNS_KNOB_LAST:
-        default:
-            virReportEnumRangeError(vxlXMLNSKnob, (int)i);
-            break;
-        }
-    }
-}
-
-
-int
-vxlTranslateXMLNS(const virDomainDef *def, libxl_domain_config *dcfg)
-{
-    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
-    libxl_domain_build_info *b_info = &dcfg->b_info;
-
-    if (vxlValidateXMLNS(def) < 0)
-        return -1;
-    if (!ns)
-        return 0;
-
-    /* "basic" ran first and owns @dcfg (see translate_private.h). */
-    if (ns->args)
-        b_info->extra = g_strdupv(ns->args);
-    /* After any the graphics translator put there (USB inputs beside
-     * SPICE USB redirection, translate_gfx.c). */
-    if (ns->argsHVM) {
-        char **all = vxlStrvConcat(b_info->extra_hvm, ns->argsHVM);
-
-        g_strfreev(b_info->extra_hvm);
-        b_info->extra_hvm = all;
-    }
-    if (ns->argsPV)
-        b_info->extra_pv = g_strdupv(ns->argsPV);
-    if (ns->dmVersion >= 0)
-        b_info->device_model_version = ns->dmVersion;
-    if (ns->dmPath)
-        b_info->device_model = g_strdup(ns->dmPath);
-    if (ns->stubdomain)
-        libxl_defbool_set(&b_info->device_model_stubdomain,
-                          ns->stubdomain == VIR_TRISTATE_BOOL_YES);
-    if (ns->stubdomainMemMB)
-        b_info->stubdomain_memkb = (uint64_t)ns->stubdomainMemMB * 1024;
-    if (b_info->type == LIBXL_DOMAIN_TYPE_HVM) {
-        if (ns->rdmStrategy >= 0)
-            b_info->u.hvm.rdm.strategy = ns->rdmStrategy;
-        if (ns->rdmPolicy >= 0)
-            b_info->u.hvm.rdm.policy = ns->rdmPolicy;
-        if (ns->rdmMemBoundaryMB)
-            b_info->u.hvm.rdm_mem_boundary_memkb = (uint64_t)ns->rdmMemBoundaryMB * 1024;
-    }
-    vxlTranslateXMLNSCpusSoft(def, ns, b_info);
-    vxlTranslateXMLNSVtpms(ns, dcfg);
-    vxlTranslateXMLNSKnobs(ns, dcfg);
-    return 0;
-}

@@ -18,7 +18,7 @@
  */
 #include "vxl_internal.h"
 
-#include "domain.h"
+#include "domain_metadata.h"
 #include "virxml.h"
 #include "virerror.h"
 #include "virtxl/virtxl.h"

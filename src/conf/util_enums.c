@@ -84,7 +84,7 @@ const vxlEnumTable vxlEnumBootDevice =
     VXL_ENUM_TABLE("boot device", vxlBootDeviceRows, VIR_DOMAIN_BOOT_LAST,
                    virDomainBootTypeToString);
 
-/* The project's XML namespace (translate_xmlns.c) spells these as xl.cfg
+/* The project's XML namespace (src/conf/domain_xmlns.c) spells these as xl.cfg
  * does: <virtxl:devicemodel version>, <virtxl:rdm strategy policy>,
  * <virtxl:pci rdm_policy>. libvirt has no element for them. */
 static const vxlEnumRow vxlDeviceModelVersionRows[] = {

@@ -1,5 +1,5 @@
 /*
- * translate_xmlns_disk.c: <virtxl:disk target='xvdb' script='block-drbd'/>,
+ * domain_xmlns_disk.c: <virtxl:disk target='xvdb' script='block-drbd'/>,
  * the hotplug script of one <disk>, which libvirt's XML cannot name.
  *
  * Xen runs a block script to turn a disk's target into a block device
@@ -14,7 +14,7 @@
  */
 #include "vxl_internal.h"
 
-#include "translate_private.h"
+#include "domain_xmlns.h"
 #include "virerror.h"
 #include "virxml.h"
 

@@ -1,5 +1,6 @@
 /*
- * sim_profile.c: host profiles, the simulator's description of a machine.
+ * host_profile.c: host profiles, a machine described as a file: the
+ * simulator runs on one, and the offline tool and tests/caps probe them.
  *
  * A profile is a JSON object (docs/host-profiles.md) whose fields map onto
  * vxlHostFacts. The loader is strict: an unknown key, a wrong type, a value
@@ -19,7 +20,8 @@
 
 #include <yajl/yajl_parse.h>
 
-#include "sim_priv.h"
+#include "host_profile.h"
+#include "virjson.h"
 #include "virarch.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -28,29 +30,34 @@
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
-VIR_LOG_INIT("virtxl.sim_profile");
+VIR_LOG_INIT("virtxl.host_profile");
 
-#define VXL_SIM_PROFILE_FORMAT 1
-#define VXL_SIM_PROFILE_MAX_SIZE (1024 * 1024)
-#define VXL_SIM_PROFILE_ENV "VIRTXL_PROFILE_DIR"
+#define VXL_HOST_PROFILE_FORMAT 1
+#define VXL_HOST_PROFILE_MAX_SIZE (1024 * 1024)
+#ifdef VXL_TEST_HOOKS
+# define VXL_HOST_PROFILE_ENV "VIRTXL_PROFILE_DIR"
+#endif
 
 /* ----- resolving a profile name --------------------------------------- */
 
 /*
- * The directories a bare profile name is looked up in, most specific
- * first: the environment (tests, a user's own profiles), then the source
- * checkout this module was built from (a developer runs libvirtd on the
- * build tree without installing), then the installed data directory.
+ * The directories a bare profile name is looked up in: the installed
+ * data directory. A test build also looks, first, in the environment's
+ * directory (a test's own profiles) and in the source checkout it was
+ * built from (tests run the build tree uninstalled); a shipped module
+ * reads nothing from libvirtd's environment and knows no source tree.
  */
 static GStrv
-vxlSimProfileDirs(void)
+vxlHostProfileDirs(void)
 {
     g_autoptr(GPtrArray) dirs = g_ptr_array_new();
-    const char *env = getenv(VXL_SIM_PROFILE_ENV);
+#ifdef VXL_TEST_HOOKS
+    const char *env = getenv(VXL_HOST_PROFILE_ENV);
 
     if (env && *env)
         g_ptr_array_add(dirs, g_strdup(env));
     g_ptr_array_add(dirs, g_strdup(VXL_SOURCE_DIR "/capabilities"));
+#endif
     g_ptr_array_add(dirs, g_strdup(VXL_DATADIR "/capabilities"));
     g_ptr_array_add(dirs, NULL);
     return (GStrv)g_ptr_array_free(g_steal_pointer(&dirs), FALSE);
@@ -62,7 +69,7 @@ vxlSimProfileDirs(void)
  * to load, or NULL with an error naming every place that was tried.
  */
 char *
-vxlSimProfileResolve(const char *spec)
+vxlHostProfileResolve(const char *spec)
 {
     g_auto(GStrv) dirs = NULL;
     g_autofree char *tried = NULL;
@@ -81,7 +88,7 @@ vxlSimProfileResolve(const char *spec)
         return g_strdup(spec);
     }
 
-    dirs = vxlSimProfileDirs();
+    dirs = vxlHostProfileDirs();
     for (i = 0; dirs[i]; i++) {
         g_autofree char *path = g_strdup_printf("%s/%s.json", dirs[i], spec);
 
@@ -91,19 +98,19 @@ vxlSimProfileResolve(const char *spec)
 
     tried = g_strjoinv(", ", dirs);
     virReportError(VIR_ERR_CONF_SYNTAX,
-                   _("simulator host profile '%s' not found: there is no %s.json in %s (set %s to add a directory, or give a path to a .json file)"),
-                   spec, spec, tried, VXL_SIM_PROFILE_ENV);
+                   _("simulator host profile '%s' not found: there is no %s.json in %s (give a path to a .json file instead)"),
+                   spec, spec, tried);
     return NULL;
 }
 
 /* ----- field access with errors that name the field -------------------- */
 
-typedef struct _vxlSimProfileParser {
+typedef struct _vxlHostProfileParser {
     const char *file;
-} vxlSimProfileParser;
+} vxlHostProfileParser;
 
 static int G_GNUC_PRINTF(3, 4)
-vxlSimProfileFail(vxlSimProfileParser *pp, const char *field,
+vxlHostProfileFail(vxlHostProfileParser *pp, const char *field,
                   const char *fmt, ...)
 {
     va_list ap;
@@ -119,7 +126,7 @@ vxlSimProfileFail(vxlSimProfileParser *pp, const char *field,
 }
 
 static char *
-vxlSimProfileField(const char *parent, const char *key)
+vxlHostProfileField(const char *parent, const char *key)
 {
     if (!parent || !*parent)
         return g_strdup(key);
@@ -127,7 +134,7 @@ vxlSimProfileField(const char *parent, const char *key)
 }
 
 static const char *
-vxlSimJSONTypeName(virJSONValue *val)
+vxlHostProfileJSONTypeName(virJSONValue *val)
 {
     switch (virJSONValueGetType(val)) {
     case VIR_JSON_TYPE_OBJECT: return "an object";
@@ -143,7 +150,7 @@ vxlSimJSONTypeName(virJSONValue *val)
 /* Refuse keys the format does not know: a misspelt key would otherwise be
  * ignored and its field silently take a default or be reported missing. */
 static int
-vxlSimProfileCheckKeys(vxlSimProfileParser *pp, virJSONValue *obj,
+vxlHostProfileCheckKeys(vxlHostProfileParser *pp, virJSONValue *obj,
                        const char *path, const char *const *known)
 {
     int n = virJSONValueObjectKeysNumber(obj);
@@ -153,9 +160,9 @@ vxlSimProfileCheckKeys(vxlSimProfileParser *pp, virJSONValue *obj,
         const char *key = virJSONValueObjectGetKey(obj, i);
 
         if (!g_strv_contains(known, key)) {
-            g_autofree char *field = vxlSimProfileField(path, key);
+            g_autofree char *field = vxlHostProfileField(path, key);
             g_autofree char *list = g_strjoinv(", ", (char **)known);
-            return vxlSimProfileFail(pp, field,
+            return vxlHostProfileFail(pp, field,
                                      _("unknown field (known here: %s)"), list);
         }
     }
@@ -165,18 +172,18 @@ vxlSimProfileCheckKeys(vxlSimProfileParser *pp, virJSONValue *obj,
 /* Returns 1 and sets @val when present, 0 when absent and optional, -1
  * with an error when absent and required or of another type. */
 static int
-vxlSimProfileGet(vxlSimProfileParser *pp, virJSONValue *obj,
+vxlHostProfileGet(vxlHostProfileParser *pp, virJSONValue *obj,
                  const char *path, const char *key, virJSONType type,
                  bool required, virJSONValue **val)
 {
-    g_autofree char *field = vxlSimProfileField(path, key);
+    g_autofree char *field = vxlHostProfileField(path, key);
     virJSONValue *v = virJSONValueObjectGet(obj, key);
     const char *want = "";
 
     *val = NULL;
     if (!v) {
         if (required)
-            return vxlSimProfileFail(pp, field, "%s", _("missing"));
+            return vxlHostProfileFail(pp, field, "%s", _("missing"));
         return 0;
     }
     if (virJSONValueGetType(v) != type) {
@@ -188,36 +195,36 @@ vxlSimProfileGet(vxlSimProfileParser *pp, virJSONValue *obj,
         case VIR_JSON_TYPE_BOOLEAN: want = _("true or false"); break;
         case VIR_JSON_TYPE_NULL: want = "null"; break;
         }
-        return vxlSimProfileFail(pp, field, _("must be %s, not %s"),
-                                 want, vxlSimJSONTypeName(v));
+        return vxlHostProfileFail(pp, field, _("must be %s, not %s"),
+                                 want, vxlHostProfileJSONTypeName(v));
     }
     *val = v;
     return 1;
 }
 
 static int
-vxlSimProfileGetObject(vxlSimProfileParser *pp, virJSONValue *obj,
+vxlHostProfileGetObject(vxlHostProfileParser *pp, virJSONValue *obj,
                        const char *path, const char *key, bool required,
                        virJSONValue **val)
 {
-    return vxlSimProfileGet(pp, obj, path, key, VIR_JSON_TYPE_OBJECT,
+    return vxlHostProfileGet(pp, obj, path, key, VIR_JSON_TYPE_OBJECT,
                             required, val);
 }
 
 static int
-vxlSimProfileGetString(vxlSimProfileParser *pp, virJSONValue *obj,
+vxlHostProfileGetString(vxlHostProfileParser *pp, virJSONValue *obj,
                        const char *path, const char *key, bool required,
                        char **str)
 {
     virJSONValue *v;
     int rc;
 
-    if ((rc = vxlSimProfileGet(pp, obj, path, key, VIR_JSON_TYPE_STRING,
+    if ((rc = vxlHostProfileGet(pp, obj, path, key, VIR_JSON_TYPE_STRING,
                                required, &v)) <= 0)
         return rc;
     if (!*virJSONValueGetString(v)) {
-        g_autofree char *field = vxlSimProfileField(path, key);
-        return vxlSimProfileFail(pp, field, "%s", _("must not be empty"));
+        g_autofree char *field = vxlHostProfileField(path, key);
+        return vxlHostProfileFail(pp, field, "%s", _("must not be empty"));
     }
     g_free(*str);
     *str = g_strdup(virJSONValueGetString(v));
@@ -225,63 +232,63 @@ vxlSimProfileGetString(vxlSimProfileParser *pp, virJSONValue *obj,
 }
 
 static int
-vxlSimProfileParseUInt(vxlSimProfileParser *pp, virJSONValue *v,
+vxlHostProfileParseUInt(vxlHostProfileParser *pp, virJSONValue *v,
                        const char *field, unsigned long long min,
                        unsigned long long max, unsigned long long *num)
 {
     const char *text = virJSONValueGetNumberString(v);
 
     if (!text || virStrToLong_ullp(text, NULL, 10, num) < 0)
-        return vxlSimProfileFail(pp, field,
+        return vxlHostProfileFail(pp, field,
                                  _("must be a whole number, not '%s'"),
                                  NULLSTR(text));
     if (*num < min || *num > max)
-        return vxlSimProfileFail(pp, field,
+        return vxlHostProfileFail(pp, field,
                                  _("%llu is out of range (%llu to %llu)"),
                                  *num, min, max);
     return 0;
 }
 
 static int
-vxlSimProfileGetULL(vxlSimProfileParser *pp, virJSONValue *obj,
+vxlHostProfileGetULL(vxlHostProfileParser *pp, virJSONValue *obj,
                     const char *path, const char *key, bool required,
                     unsigned long long min, unsigned long long max,
                     unsigned long long *num)
 {
-    g_autofree char *field = vxlSimProfileField(path, key);
+    g_autofree char *field = vxlHostProfileField(path, key);
     virJSONValue *v;
     int rc;
 
-    if ((rc = vxlSimProfileGet(pp, obj, path, key, VIR_JSON_TYPE_NUMBER,
+    if ((rc = vxlHostProfileGet(pp, obj, path, key, VIR_JSON_TYPE_NUMBER,
                                required, &v)) <= 0)
         return rc;
-    if (vxlSimProfileParseUInt(pp, v, field, min, max, num) < 0)
+    if (vxlHostProfileParseUInt(pp, v, field, min, max, num) < 0)
         return -1;
     return 1;
 }
 
 static int
-vxlSimProfileGetUInt(vxlSimProfileParser *pp, virJSONValue *obj,
+vxlHostProfileGetUInt(vxlHostProfileParser *pp, virJSONValue *obj,
                      const char *path, const char *key, bool required,
                      unsigned int min, unsigned int max, unsigned int *num)
 {
     unsigned long long v = 0;
     int rc;
 
-    if ((rc = vxlSimProfileGetULL(pp, obj, path, key, required,
+    if ((rc = vxlHostProfileGetULL(pp, obj, path, key, required,
                                   min, max, &v)) > 0)
         *num = v;
     return rc;
 }
 
 static int
-vxlSimProfileGetBool(vxlSimProfileParser *pp, virJSONValue *obj,
+vxlHostProfileGetBool(vxlHostProfileParser *pp, virJSONValue *obj,
                      const char *path, const char *key, bool *b)
 {
     virJSONValue *v;
     int rc;
 
-    if ((rc = vxlSimProfileGet(pp, obj, path, key, VIR_JSON_TYPE_BOOLEAN,
+    if ((rc = vxlHostProfileGet(pp, obj, path, key, VIR_JSON_TYPE_BOOLEAN,
                                true, &v)) <= 0)
         return rc;
     ignore_value(virJSONValueGetBoolean(v, b));
@@ -291,16 +298,16 @@ vxlSimProfileGetBool(vxlSimProfileParser *pp, virJSONValue *obj,
 /* An optional array of non-empty strings, returned NULL-terminated (empty
  * when absent: vxlHostFacts promises a list, never NULL). */
 static int
-vxlSimProfileGetStringList(vxlSimProfileParser *pp, virJSONValue *obj,
+vxlHostProfileGetStringList(vxlHostProfileParser *pp, virJSONValue *obj,
                            const char *path, const char *key,
                            bool absolutePaths, char ***list)
 {
     g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(g_free);
-    g_autofree char *base = vxlSimProfileField(path, key);
+    g_autofree char *base = vxlHostProfileField(path, key);
     virJSONValue *arr;
     size_t i;
 
-    if (vxlSimProfileGet(pp, obj, path, key, VIR_JSON_TYPE_ARRAY,
+    if (vxlHostProfileGet(pp, obj, path, key, VIR_JSON_TYPE_ARRAY,
                          false, &arr) < 0)
         return -1;
 
@@ -311,10 +318,10 @@ vxlSimProfileGetStringList(vxlSimProfileParser *pp, virJSONValue *obj,
 
         if (virJSONValueGetType(v) != VIR_JSON_TYPE_STRING ||
             !*(s = virJSONValueGetString(v)))
-            return vxlSimProfileFail(pp, field, "%s",
+            return vxlHostProfileFail(pp, field, "%s",
                                      _("must be a non-empty string"));
         if (absolutePaths && !g_path_is_absolute(s))
-            return vxlSimProfileFail(pp, field,
+            return vxlHostProfileFail(pp, field,
                                      _("'%s' is not an absolute path"), s);
         g_ptr_array_add(items, g_strdup(s));
     }
@@ -328,7 +335,7 @@ vxlSimProfileGetStringList(vxlSimProfileParser *pp, virJSONValue *obj,
 
 /* "4.17.7" -> 4, 17, ".7"; "4.18-rc" -> 4, 18, "-rc". */
 static int
-vxlSimProfileParseVersion(vxlSimProfileParser *pp, const char *version,
+vxlHostProfileParseVersion(vxlHostProfileParser *pp, const char *version,
                           vxlHostFacts *facts)
 {
     char *end;
@@ -336,7 +343,7 @@ vxlSimProfileParseVersion(vxlSimProfileParser *pp, const char *version,
     if (virStrToLong_uip(version, &end, 10, &facts->xenMajor) < 0 ||
         *end != '.' ||
         virStrToLong_uip(end + 1, &end, 10, &facts->xenMinor) < 0)
-        return vxlSimProfileFail(pp, "xen.version",
+        return vxlHostProfileFail(pp, "xen.version",
                                  _("'%s' is not a Xen version such as \"4.17.3\""),
                                  version);
     facts->xenExtra = g_strdup(end);
@@ -344,7 +351,7 @@ vxlSimProfileParseVersion(vxlSimProfileParser *pp, const char *version,
 }
 
 static int
-vxlSimProfileParseXen(vxlSimProfileParser *pp, virJSONValue *root,
+vxlHostProfileParseXen(vxlHostProfileParser *pp, virJSONValue *root,
                       vxlHostFacts *facts)
 {
     static const char *const known[] = {
@@ -359,46 +366,46 @@ vxlSimProfileParseXen(vxlSimProfileParser *pp, virJSONValue *root,
     virJSONValue *xen;
     virJSONValue *maxv;
 
-    if (vxlSimProfileGetObject(pp, root, NULL, "xen", true, &xen) < 0 ||
-        vxlSimProfileCheckKeys(pp, xen, "xen", known) < 0)
+    if (vxlHostProfileGetObject(pp, root, NULL, "xen", true, &xen) < 0 ||
+        vxlHostProfileCheckKeys(pp, xen, "xen", known) < 0)
         return -1;
 
-    if (vxlSimProfileGetString(pp, xen, "xen", "version", true, &version) < 0 ||
-        vxlSimProfileParseVersion(pp, version, facts) < 0)
+    if (vxlHostProfileGetString(pp, xen, "xen", "version", true, &version) < 0 ||
+        vxlHostProfileParseVersion(pp, version, facts) < 0)
         return -1;
-    if (vxlSimProfileGetString(pp, xen, "xen", "capabilities", true,
+    if (vxlHostProfileGetString(pp, xen, "xen", "capabilities", true,
                                &facts->xenCaps) < 0)
         return -1;
-    if (vxlSimProfileGetString(pp, xen, "xen", "commandline", false,
+    if (vxlHostProfileGetString(pp, xen, "xen", "commandline", false,
                                &facts->xenCommandline) < 0)
         return -1;
     if (!facts->xenCommandline)
         facts->xenCommandline = g_strdup("");
-    if (vxlSimProfileGetString(pp, xen, "xen", "scheduler", true,
+    if (vxlHostProfileGetString(pp, xen, "xen", "scheduler", true,
                                &facts->scheduler) < 0)
         return -1;
     if (!g_strv_contains(schedulers, facts->scheduler)) {
         g_autofree char *list = g_strjoinv(", ", (char **)schedulers);
-        return vxlSimProfileFail(pp, "xen.scheduler",
+        return vxlHostProfileFail(pp, "xen.scheduler",
                                  _("'%s' is not a Xen scheduler (one of %s)"),
                                  facts->scheduler, list);
     }
 
-    if (vxlSimProfileGetString(pp, xen, "xen", "deviceModel", false,
+    if (vxlHostProfileGetString(pp, xen, "xen", "deviceModel", false,
                                &facts->deviceModel) < 0)
         return -1;
     if (facts->deviceModel && !g_path_is_absolute(facts->deviceModel))
-        return vxlSimProfileFail(pp, "xen.deviceModel",
+        return vxlHostProfileFail(pp, "xen.deviceModel",
                                  _("'%s' is not an absolute path"),
                                  facts->deviceModel);
 
-    if (vxlSimProfileGetObject(pp, xen, "xen", "maxVcpus", true, &maxv) < 0 ||
-        vxlSimProfileCheckKeys(pp, maxv, "xen.maxVcpus", knownMax) < 0 ||
-        vxlSimProfileGetUInt(pp, maxv, "xen.maxVcpus", "pv", true,
+    if (vxlHostProfileGetObject(pp, xen, "xen", "maxVcpus", true, &maxv) < 0 ||
+        vxlHostProfileCheckKeys(pp, maxv, "xen.maxVcpus", knownMax) < 0 ||
+        vxlHostProfileGetUInt(pp, maxv, "xen.maxVcpus", "pv", true,
                              0, 8192, &facts->maxVcpusPV) < 0 ||
-        vxlSimProfileGetUInt(pp, maxv, "xen.maxVcpus", "hvm", true,
+        vxlHostProfileGetUInt(pp, maxv, "xen.maxVcpus", "hvm", true,
                              0, 8192, &facts->maxVcpusHVM) < 0 ||
-        vxlSimProfileGetUInt(pp, maxv, "xen.maxVcpus", "pvh", true,
+        vxlHostProfileGetUInt(pp, maxv, "xen.maxVcpus", "pvh", true,
                              0, 8192, &facts->maxVcpusPVH) < 0)
         return -1;
     return 0;
@@ -411,7 +418,7 @@ vxlSimProfileParseXen(vxlSimProfileParser *pp, virJSONValue *root,
  * adjacent. A core holds at most threadsPerCore CPUs.
  */
 static int
-vxlSimProfileParseTopology(vxlSimProfileParser *pp, virJSONValue *cpu,
+vxlHostProfileParseTopology(vxlHostProfileParser *pp, virJSONValue *cpu,
                            vxlHostFacts *facts)
 {
     static const char *const known[] = { "socket", "core", NULL };
@@ -421,14 +428,14 @@ vxlSimProfileParseTopology(vxlSimProfileParser *pp, virJSONValue *cpu,
     size_t n;
     size_t i;
 
-    if (vxlSimProfileGet(pp, cpu, "cpu", "topology", VIR_JSON_TYPE_ARRAY,
+    if (vxlHostProfileGet(pp, cpu, "cpu", "topology", VIR_JSON_TYPE_ARRAY,
                          false, &arr) < 0)
         return -1;
     if (!arr)
         return 0;
     n = virJSONValueArraySize(arr);
     if (n != facts->nrCpus)
-        return vxlSimProfileFail(pp, "cpu.topology",
+        return vxlHostProfileFail(pp, "cpu.topology",
                                  _("must have one entry per CPU (%u), not %zu"),
                                  facts->nrCpus, n);
 
@@ -441,19 +448,19 @@ vxlSimProfileParseTopology(vxlSimProfileParser *pp, virJSONValue *cpu,
         guint count;
 
         if (virJSONValueGetType(ent) != VIR_JSON_TYPE_OBJECT)
-            return vxlSimProfileFail(pp, path, _("must be an object, not %s"),
-                                     vxlSimJSONTypeName(ent));
-        if (vxlSimProfileCheckKeys(pp, ent, path, known) < 0 ||
-            vxlSimProfileGetUInt(pp, ent, path, "socket", true, 0, 65535,
+            return vxlHostProfileFail(pp, path, _("must be an object, not %s"),
+                                     vxlHostProfileJSONTypeName(ent));
+        if (vxlHostProfileCheckKeys(pp, ent, path, known) < 0 ||
+            vxlHostProfileGetUInt(pp, ent, path, "socket", true, 0, 65535,
                                  &facts->cpus[i].socket) < 0 ||
-            vxlSimProfileGetUInt(pp, ent, path, "core", true, 0, 65535,
+            vxlHostProfileGetUInt(pp, ent, path, "core", true, 0, 65535,
                                  &facts->cpus[i].core) < 0)
             return -1;
 
         keys[i] = ((gint64)facts->cpus[i].socket << 32) | facts->cpus[i].core;
         count = GPOINTER_TO_UINT(g_hash_table_lookup(perCore, &keys[i])) + 1;
         if (count > facts->threadsPerCore)
-            return vxlSimProfileFail(pp, path,
+            return vxlHostProfileFail(pp, path,
                                      _("socket %u core %u would have %u threads, but cpu.threadsPerCore is %u"),
                                      facts->cpus[i].socket, facts->cpus[i].core,
                                      count, facts->threadsPerCore);
@@ -463,7 +470,7 @@ vxlSimProfileParseTopology(vxlSimProfileParser *pp, virJSONValue *cpu,
 }
 
 static int
-vxlSimProfileParseCPU(vxlSimProfileParser *pp, virJSONValue *root,
+vxlHostProfileParseCPU(vxlHostProfileParser *pp, virJSONValue *root,
                       vxlHostFacts *facts)
 {
     static const char *const known[] = {
@@ -476,23 +483,23 @@ vxlSimProfileParseCPU(vxlSimProfileParser *pp, virJSONValue *root,
     virJSONValue *mc;
     unsigned long long n;
 
-    if (vxlSimProfileGetObject(pp, root, NULL, "cpu", true, &cpu) < 0 ||
-        vxlSimProfileCheckKeys(pp, cpu, "cpu", known) < 0)
+    if (vxlHostProfileGetObject(pp, root, NULL, "cpu", true, &cpu) < 0 ||
+        vxlHostProfileCheckKeys(pp, cpu, "cpu", known) < 0)
         return -1;
 
-    if (vxlSimProfileGetString(pp, cpu, "cpu", "vendor", true,
+    if (vxlHostProfileGetString(pp, cpu, "cpu", "vendor", true,
                                &facts->cpuVendor) < 0 ||
-        vxlSimProfileGetString(pp, cpu, "cpu", "model", true,
+        vxlHostProfileGetString(pp, cpu, "cpu", "model", true,
                                &facts->cpuModel) < 0 ||
-        vxlSimProfileGetUInt(pp, cpu, "cpu", "mhz", true, 1, 100000,
+        vxlHostProfileGetUInt(pp, cpu, "cpu", "mhz", true, 1, 100000,
                              &facts->cpuMHz) < 0 ||
-        vxlSimProfileGetUInt(pp, cpu, "cpu", "sockets", true, 1, 64,
+        vxlHostProfileGetUInt(pp, cpu, "cpu", "sockets", true, 1, 64,
                              &facts->sockets) < 0 ||
-        vxlSimProfileGetUInt(pp, cpu, "cpu", "coresPerSocket", true, 1, 1024,
+        vxlHostProfileGetUInt(pp, cpu, "cpu", "coresPerSocket", true, 1, 1024,
                              &facts->coresPerSocket) < 0 ||
-        vxlSimProfileGetUInt(pp, cpu, "cpu", "threadsPerCore", true, 1, 8,
+        vxlHostProfileGetUInt(pp, cpu, "cpu", "threadsPerCore", true, 1, 8,
                              &facts->threadsPerCore) < 0 ||
-        vxlSimProfileGetStringList(pp, cpu, "cpu", "features", false,
+        vxlHostProfileGetStringList(pp, cpu, "cpu", "features", false,
                                    &facts->cpuFeatures) < 0)
         return -1;
 
@@ -506,34 +513,34 @@ vxlSimProfileParseCPU(vxlSimProfileParser *pp, virJSONValue *root,
         else if (virJSONValueGetType(mc) == VIR_JSON_TYPE_NUMBER)
             s = virJSONValueGetNumberString(mc);
         if (!s || virStrToLong_ullp(s, NULL, 0, &n) < 0 || n > UINT_MAX)
-            return vxlSimProfileFail(pp, "cpu.microcode", "%s",
+            return vxlHostProfileFail(pp, "cpu.microcode", "%s",
                                      _("must be a 32-bit number or a string such as \"0x2007006\""));
         facts->microcode = n;
     }
 
     /* CPUID's family/model/stepping, as /proc/cpuinfo prints them. */
-    if (vxlSimProfileGetObject(pp, cpu, "cpu", "signature", false, &sig) < 0)
+    if (vxlHostProfileGetObject(pp, cpu, "cpu", "signature", false, &sig) < 0)
         return -1;
     if (sig &&
-        (vxlSimProfileCheckKeys(pp, sig, "cpu.signature", knownSig) < 0 ||
-         vxlSimProfileGetUInt(pp, sig, "cpu.signature", "family", true,
+        (vxlHostProfileCheckKeys(pp, sig, "cpu.signature", knownSig) < 0 ||
+         vxlHostProfileGetUInt(pp, sig, "cpu.signature", "family", true,
                               1, 0x10e, &facts->cpuFamily) < 0 ||
-         vxlSimProfileGetUInt(pp, sig, "cpu.signature", "model", true,
+         vxlHostProfileGetUInt(pp, sig, "cpu.signature", "model", true,
                               0, 0xff, &facts->cpuModelNumber) < 0 ||
-         vxlSimProfileGetUInt(pp, sig, "cpu.signature", "stepping", true,
+         vxlHostProfileGetUInt(pp, sig, "cpu.signature", "stepping", true,
                               0, 0xf, &facts->cpuStepping) < 0))
         return -1;
 
     facts->nrCpus = facts->sockets * facts->coresPerSocket *
                     facts->threadsPerCore;
     if (facts->nrCpus > 65536)
-        return vxlSimProfileFail(pp, "cpu.sockets", "%s",
+        return vxlHostProfileFail(pp, "cpu.sockets", "%s",
                                  _("sockets x coresPerSocket x threadsPerCore exceeds 65536 CPUs"));
-    return vxlSimProfileParseTopology(pp, cpu, facts);
+    return vxlHostProfileParseTopology(pp, cpu, facts);
 }
 
 static int
-vxlSimProfileParseVirt(vxlSimProfileParser *pp, virJSONValue *root,
+vxlHostProfileParseVirt(vxlHostProfileParser *pp, virJSONValue *root,
                        vxlHostFacts *facts)
 {
     static const char *const known[] = {
@@ -541,33 +548,33 @@ vxlSimProfileParseVirt(vxlSimProfileParser *pp, virJSONValue *root,
     };
     virJSONValue *virt;
 
-    if (vxlSimProfileGetObject(pp, root, NULL, "virtualization", true,
+    if (vxlHostProfileGetObject(pp, root, NULL, "virtualization", true,
                                &virt) < 0 ||
-        vxlSimProfileCheckKeys(pp, virt, "virtualization", known) < 0 ||
-        vxlSimProfileGetBool(pp, virt, "virtualization", "pv", &facts->pv) < 0 ||
-        vxlSimProfileGetBool(pp, virt, "virtualization", "hvm", &facts->hvm) < 0 ||
-        vxlSimProfileGetBool(pp, virt, "virtualization", "hap", &facts->hap) < 0 ||
-        vxlSimProfileGetBool(pp, virt, "virtualization", "shadow",
+        vxlHostProfileCheckKeys(pp, virt, "virtualization", known) < 0 ||
+        vxlHostProfileGetBool(pp, virt, "virtualization", "pv", &facts->pv) < 0 ||
+        vxlHostProfileGetBool(pp, virt, "virtualization", "hvm", &facts->hvm) < 0 ||
+        vxlHostProfileGetBool(pp, virt, "virtualization", "hap", &facts->hap) < 0 ||
+        vxlHostProfileGetBool(pp, virt, "virtualization", "shadow",
                              &facts->shadow) < 0 ||
-        vxlSimProfileGetBool(pp, virt, "virtualization", "iommu",
+        vxlHostProfileGetBool(pp, virt, "virtualization", "iommu",
                              &facts->iommu) < 0 ||
-        vxlSimProfileGetBool(pp, virt, "virtualization", "iommuHapPtShare",
+        vxlHostProfileGetBool(pp, virt, "virtualization", "iommuHapPtShare",
                              &facts->iommuHapPtShare) < 0)
         return -1;
 
     /* Xen only reports HAP when it can run HVM guests at all, and only
      * shares page tables with the IOMMU when it has both. */
     if (facts->hap && !facts->hvm)
-        return vxlSimProfileFail(pp, "virtualization.hap", "%s",
+        return vxlHostProfileFail(pp, "virtualization.hap", "%s",
                                  _("HAP (EPT/NPT) needs hvm to be true"));
     if (facts->iommuHapPtShare && !(facts->iommu && facts->hap))
-        return vxlSimProfileFail(pp, "virtualization.iommuHapPtShare", "%s",
+        return vxlHostProfileFail(pp, "virtualization.iommuHapPtShare", "%s",
                                  _("page-table sharing needs both iommu and hap"));
     if (!facts->pv && !facts->hvm)
-        return vxlSimProfileFail(pp, "virtualization", "%s",
+        return vxlHostProfileFail(pp, "virtualization", "%s",
                                  _("a host must run PV or HVM guests (pv and hvm are both false)"));
     if (strstr(facts->xenCaps, "hvm-") && !facts->hvm)
-        return vxlSimProfileFail(pp, "virtualization.hvm", "%s",
+        return vxlHostProfileFail(pp, "virtualization.hvm", "%s",
                                  _("false, but xen.capabilities lists hvm guests"));
     return 0;
 }
@@ -575,7 +582,7 @@ vxlSimProfileParseVirt(vxlSimProfileParser *pp, virJSONValue *root,
 /* A cpu list such as "0-11,24-35", each CPU below @nrCpus and not yet in
  * @seen (a CPU belongs to one node). Marks them in @seen. */
 static int
-vxlSimProfileParseCpuList(vxlSimProfileParser *pp, const char *field,
+vxlHostProfileParseCpuList(vxlHostProfileParser *pp, const char *field,
                           const char *list, unsigned int nrCpus, bool *seen,
                           unsigned int *count)
 {
@@ -597,12 +604,12 @@ vxlSimProfileParseCpuList(vxlSimProfileParser *pp, const char *field,
         if (*end || hi < lo)
             goto bad;
         if (hi >= nrCpus)
-            return vxlSimProfileFail(pp, field,
+            return vxlHostProfileFail(pp, field,
                                      _("CPU %u does not exist: the host has %u CPUs (0-%u)"),
                                      hi, nrCpus, nrCpus - 1);
         for (c = lo; c <= hi; c++) {
             if (seen[c])
-                return vxlSimProfileFail(pp, field,
+                return vxlHostProfileFail(pp, field,
                                          _("CPU %u is already in another node"),
                                          c);
             seen[c] = true;
@@ -612,13 +619,13 @@ vxlSimProfileParseCpuList(vxlSimProfileParser *pp, const char *field,
     return 0;
 
  bad:
-    return vxlSimProfileFail(pp, field,
+    return vxlHostProfileFail(pp, field,
                              _("'%s' is not a CPU list such as \"0-11,24-35\""),
                              list);
 }
 
 static int
-vxlSimProfileParseNuma(vxlSimProfileParser *pp, virJSONValue *root,
+vxlHostProfileParseNuma(vxlHostProfileParser *pp, virJSONValue *root,
                        vxlHostFacts *facts)
 {
     static const char *const known[] = {
@@ -632,12 +639,12 @@ vxlSimProfileParseNuma(vxlSimProfileParser *pp, virJSONValue *root,
     size_t i;
     size_t j;
 
-    if (vxlSimProfileGet(pp, root, NULL, "numa", VIR_JSON_TYPE_ARRAY,
+    if (vxlHostProfileGet(pp, root, NULL, "numa", VIR_JSON_TYPE_ARRAY,
                          true, &numa) < 0)
         return -1;
     n = virJSONValueArraySize(numa);
     if (n == 0 || n > VXL_HOST_MAX_NODES)
-        return vxlSimProfileFail(pp, "numa",
+        return vxlHostProfileFail(pp, "numa",
                                  _("must list 1 to %d nodes, not %zu"),
                                  VXL_HOST_MAX_NODES, n);
 
@@ -651,28 +658,28 @@ vxlSimProfileParseNuma(vxlSimProfileParser *pp, virJSONValue *root,
         virJSONValue *dist;
 
         if (virJSONValueGetType(node) != VIR_JSON_TYPE_OBJECT)
-            return vxlSimProfileFail(pp, path, _("must be an object, not %s"),
-                                     vxlSimJSONTypeName(node));
+            return vxlHostProfileFail(pp, path, _("must be an object, not %s"),
+                                     vxlHostProfileJSONTypeName(node));
         facts->nnodes = i + 1;
-        if (vxlSimProfileCheckKeys(pp, node, path, known) < 0 ||
-            vxlSimProfileGetULL(pp, node, path, "memoryMiB", true,
+        if (vxlHostProfileCheckKeys(pp, node, path, known) < 0 ||
+            vxlHostProfileGetULL(pp, node, path, "memoryMiB", true,
                                 1, 1ULL << 32, &mib) < 0 ||
-            vxlSimProfileGetString(pp, node, path, "cpus", true,
+            vxlHostProfileGetString(pp, node, path, "cpus", true,
                                    &hn->cpus) < 0 ||
-            vxlSimProfileParseCpuList(pp, cpusField, hn->cpus,
+            vxlHostProfileParseCpuList(pp, cpusField, hn->cpus,
                                       facts->nrCpus, seen, &ncpus) < 0)
             return -1;
         hn->memoryKiB = mib * 1024;
         sumKiB += hn->memoryKiB;
 
         /* Distances are optional: 0 means "unknown" to vxlHostFacts. */
-        if (vxlSimProfileGet(pp, node, path, "distances", VIR_JSON_TYPE_ARRAY,
+        if (vxlHostProfileGet(pp, node, path, "distances", VIR_JSON_TYPE_ARRAY,
                              false, &dist) < 0)
             return -1;
         if (!dist)
             continue;
         if (virJSONValueArraySize(dist) != n)
-            return vxlSimProfileFail(pp, distField,
+            return vxlHostProfileFail(pp, distField,
                                      _("must have one entry per node (%zu), not %zu"),
                                      n, virJSONValueArraySize(dist));
         for (j = 0; j < n; j++) {
@@ -680,13 +687,13 @@ vxlSimProfileParseNuma(vxlSimProfileParser *pp, virJSONValue *root,
             unsigned long long d;
 
             if (virJSONValueGetType(virJSONValueArrayGet(dist, j)) != VIR_JSON_TYPE_NUMBER)
-                return vxlSimProfileFail(pp, f, "%s", _("must be a number"));
-            if (vxlSimProfileParseUInt(pp, virJSONValueArrayGet(dist, j), f,
+                return vxlHostProfileFail(pp, f, "%s", _("must be a number"));
+            if (vxlHostProfileParseUInt(pp, virJSONValueArrayGet(dist, j), f,
                                        10, 255, &d) < 0)
                 return -1;
             /* ACPI SLIT: a node is 10 from itself, further from others. */
             if ((i == j) != (d == 10))
-                return vxlSimProfileFail(pp, f,
+                return vxlHostProfileFail(pp, f,
                                          _("%llu: a node's distance to itself is 10 and to any other node more than 10"),
                                          d);
             hn->distances[j] = d;
@@ -694,18 +701,18 @@ vxlSimProfileParseNuma(vxlSimProfileParser *pp, virJSONValue *root,
     }
 
     if (ncpus != facts->nrCpus)
-        return vxlSimProfileFail(pp, "numa",
+        return vxlHostProfileFail(pp, "numa",
                                  _("the nodes hold %u CPUs, but cpu.* describes %u"),
                                  ncpus, facts->nrCpus);
     if (sumKiB != facts->totalKiB)
-        return vxlSimProfileFail(pp, "numa",
+        return vxlHostProfileFail(pp, "numa",
                                  _("the nodes hold %llu MiB, but memory.totalMiB is %llu"),
                                  sumKiB / 1024, facts->totalKiB / 1024);
     return 0;
 }
 
 static int
-vxlSimProfileParseMemory(vxlSimProfileParser *pp, virJSONValue *root,
+vxlHostProfileParseMemory(vxlHostProfileParser *pp, virJSONValue *root,
                          vxlHostFacts *facts)
 {
     static const char *const known[] = { "totalMiB", "dom0MiB", NULL };
@@ -713,15 +720,15 @@ vxlSimProfileParseMemory(vxlSimProfileParser *pp, virJSONValue *root,
     unsigned long long dom0 = 0;
     virJSONValue *mem;
 
-    if (vxlSimProfileGetObject(pp, root, NULL, "memory", true, &mem) < 0 ||
-        vxlSimProfileCheckKeys(pp, mem, "memory", known) < 0 ||
-        vxlSimProfileGetULL(pp, mem, "memory", "totalMiB", true,
+    if (vxlHostProfileGetObject(pp, root, NULL, "memory", true, &mem) < 0 ||
+        vxlHostProfileCheckKeys(pp, mem, "memory", known) < 0 ||
+        vxlHostProfileGetULL(pp, mem, "memory", "totalMiB", true,
                             64, 1ULL << 32, &total) < 0 ||
-        vxlSimProfileGetULL(pp, mem, "memory", "dom0MiB", true,
+        vxlHostProfileGetULL(pp, mem, "memory", "dom0MiB", true,
                             1, 1ULL << 32, &dom0) < 0)
         return -1;
     if (dom0 >= total)
-        return vxlSimProfileFail(pp, "memory.dom0MiB",
+        return vxlHostProfileFail(pp, "memory.dom0MiB",
                                  _("dom0 holds %llu MiB, but it must be less than memory.totalMiB (%llu)"),
                                  dom0, total);
     facts->totalKiB = total * 1024;
@@ -730,7 +737,7 @@ vxlSimProfileParseMemory(vxlSimProfileParser *pp, virJSONValue *root,
 }
 
 static int
-vxlSimProfileParse(vxlSimProfileParser *pp, virJSONValue *root,
+vxlHostProfileParse(vxlHostProfileParser *pp, virJSONValue *root,
                    vxlHostFacts *facts)
 {
     static const char *const known[] = {
@@ -741,53 +748,53 @@ vxlSimProfileParse(vxlSimProfileParser *pp, virJSONValue *root,
     unsigned int format = 0;
 
     if (virJSONValueGetType(root) != VIR_JSON_TYPE_OBJECT)
-        return vxlSimProfileFail(pp, "(top level)",
+        return vxlHostProfileFail(pp, "(top level)",
                                  _("must be an object, not %s"),
-                                 vxlSimJSONTypeName(root));
-    if (vxlSimProfileCheckKeys(pp, root, NULL, known) < 0)
+                                 vxlHostProfileJSONTypeName(root));
+    if (vxlHostProfileCheckKeys(pp, root, NULL, known) < 0)
         return -1;
-    if (vxlSimProfileGetUInt(pp, root, NULL, "profile", true,
+    if (vxlHostProfileGetUInt(pp, root, NULL, "profile", true,
                              0, UINT_MAX, &format) < 0)
         return -1;
-    if (format != VXL_SIM_PROFILE_FORMAT)
-        return vxlSimProfileFail(pp, "profile",
+    if (format != VXL_HOST_PROFILE_FORMAT)
+        return vxlHostProfileFail(pp, "profile",
                                  _("format %u is not known; this build reads format %d"),
-                                 format, VXL_SIM_PROFILE_FORMAT);
-    if (vxlSimProfileGetString(pp, root, NULL, "description", false,
+                                 format, VXL_HOST_PROFILE_FORMAT);
+    if (vxlHostProfileGetString(pp, root, NULL, "description", false,
                                &description) < 0)
         return -1;
 
-    if (vxlSimProfileGetString(pp, root, NULL, "arch", true,
+    if (vxlHostProfileGetString(pp, root, NULL, "arch", true,
                                &facts->arch) < 0)
         return -1;
     if (virArchFromString(facts->arch) == VIR_ARCH_NONE)
-        return vxlSimProfileFail(pp, "arch",
+        return vxlHostProfileFail(pp, "arch",
                                  _("'%s' is not an architecture name libvirt knows (x86_64, aarch64, ...)"),
                                  facts->arch);
-    if (vxlSimProfileGetString(pp, root, NULL, "hostname", false,
+    if (vxlHostProfileGetString(pp, root, NULL, "hostname", false,
                                &facts->hostname) < 0)
         return -1;
 
     /* Only Arm has a GIC, and there Xen always has one of two. */
-    if (vxlSimProfileGetUInt(pp, root, NULL, "gicVersion", false, 2, 3,
+    if (vxlHostProfileGetUInt(pp, root, NULL, "gicVersion", false, 2, 3,
                              &facts->gicVersion) < 0)
         return -1;
     if (STREQ(facts->arch, "aarch64") || STREQ(facts->arch, "armv7l")) {
         if (facts->gicVersion == 0)
-            return vxlSimProfileFail(pp, "gicVersion",
+            return vxlHostProfileFail(pp, "gicVersion",
                                      _("missing: an %s host has a GICv2 or GICv3 (2 or 3)"),
                                      facts->arch);
     } else if (facts->gicVersion != 0) {
-        return vxlSimProfileFail(pp, "gicVersion",
+        return vxlHostProfileFail(pp, "gicVersion",
                                  _("an %s host has no GIC"), facts->arch);
     }
 
-    if (vxlSimProfileParseXen(pp, root, facts) < 0 ||
-        vxlSimProfileParseCPU(pp, root, facts) < 0 ||
-        vxlSimProfileParseVirt(pp, root, facts) < 0 ||
-        vxlSimProfileParseMemory(pp, root, facts) < 0 ||
-        vxlSimProfileParseNuma(pp, root, facts) < 0 ||
-        vxlSimProfileGetStringList(pp, root, NULL, "firmware", true,
+    if (vxlHostProfileParseXen(pp, root, facts) < 0 ||
+        vxlHostProfileParseCPU(pp, root, facts) < 0 ||
+        vxlHostProfileParseVirt(pp, root, facts) < 0 ||
+        vxlHostProfileParseMemory(pp, root, facts) < 0 ||
+        vxlHostProfileParseNuma(pp, root, facts) < 0 ||
+        vxlHostProfileGetStringList(pp, root, NULL, "firmware", true,
                                    &facts->firmware) < 0)
         return -1;
 
@@ -801,7 +808,7 @@ vxlSimProfileParse(vxlSimProfileParser *pp, virJSONValue *root,
  * position. Run yajl once more on a syntax error to say where it is.
  */
 static void
-vxlSimProfileSyntaxError(const char *file, const char *text)
+vxlHostProfileSyntaxError(const char *file, const char *text)
 {
     yajl_handle hand = yajl_alloc(NULL, NULL, NULL);
     size_t len = strlen(text);
@@ -844,59 +851,25 @@ vxlSimProfileSyntaxError(const char *file, const char *text)
  * caller fills in the real one.
  */
 int
-vxlSimProfileLoad(const char *path, vxlHostFacts *facts)
+vxlHostProfileLoad(const char *path, vxlHostFacts *facts)
 {
-    vxlSimProfileParser pp = { .file = path };
+    vxlHostProfileParser pp = { .file = path };
     g_autofree char *text = NULL;
     g_autoptr(virJSONValue) root = NULL;
 
     vxlHostFactsClear(facts);
-    if (virFileReadAll(path, VXL_SIM_PROFILE_MAX_SIZE, &text) < 0)
+    if (virFileReadAll(path, VXL_HOST_PROFILE_MAX_SIZE, &text) < 0)
         return -1;
     if (!(root = virJSONValueFromString(text))) {
         virResetLastError();
-        vxlSimProfileSyntaxError(path, text);
+        vxlHostProfileSyntaxError(path, text);
         return -1;
     }
-    if (vxlSimProfileParse(&pp, root, facts) < 0) {
+    if (vxlHostProfileParse(&pp, root, facts) < 0) {
         vxlHostFactsClear(facts);
         return -1;
     }
     VIR_DEBUG("loaded host profile %s: %s, %u CPUs, %llu KiB",
               path, facts->arch, facts->nrCpus, facts->totalKiB);
     return 0;
-}
-
-static char **
-vxlSimStrvCopy(char **v)
-{
-    return v ? g_strdupv(v) : g_new0(char *, 1);
-}
-
-/* Deep copy; @dst must be clear. Every pointer field of vxlHostFacts must
- * be duplicated here (a new one added to backend.h would otherwise be
- * freed twice): keep in step with vxlHostFactsClear(). */
-void
-vxlSimHostFactsCopy(vxlHostFacts *dst, const vxlHostFacts *src)
-{
-    size_t i;
-
-    *dst = *src;
-    dst->arch = g_strdup(src->arch);
-    dst->hostname = g_strdup(src->hostname);
-    dst->xenExtra = g_strdup(src->xenExtra);
-    dst->xenCaps = g_strdup(src->xenCaps);
-    dst->xenCommandline = g_strdup(src->xenCommandline);
-    dst->cpuVendor = g_strdup(src->cpuVendor);
-    dst->cpuModel = g_strdup(src->cpuModel);
-    dst->cpuFeatures = vxlSimStrvCopy(src->cpuFeatures);
-    if (src->cpus) {
-        dst->cpus = g_new0(vxlHostCpu, src->ncpus);
-        memcpy(dst->cpus, src->cpus, sizeof(*src->cpus) * src->ncpus);
-    }
-    dst->firmware = vxlSimStrvCopy(src->firmware);
-    dst->deviceModel = g_strdup(src->deviceModel);
-    dst->scheduler = g_strdup(src->scheduler);
-    for (i = 0; i < src->nnodes; i++)
-        dst->nodes[i].cpus = g_strdup(src->nodes[i].cpus);
 }

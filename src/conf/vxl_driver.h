@@ -93,6 +93,3 @@ extern vxlDriver *vxl_driver;
 vxlDriverConfig *vxlDriverConfigNew(bool privileged, const char *root);
 int vxlDriverConfigLoadFile(vxlDriverConfig *cfg, const char *filename);
 int vxlDriverConfigMakeDirs(vxlDriverConfig *cfg);
-
-/* driver_caps.c */
-virCaps *vxlDriverGetCapabilities(vxlDriver *driver);

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * backend_messages.c: one whole sentence per operation for each way it
+ * can fail on a stopped domain (see backend_messages.h).
+ */
+#include "vxl_internal.h"
+
+#include "backend_messages.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+typedef struct {
+    const char *shutDown;          /* name, domid, reason */
+    const char *crashed;           /* name, domid */
+    const char *failed;            /* name, domid */
+} vxlBackendOpMessages;
+
+static const vxlBackendOpMessages vxlBackendOpMessageTable[VXL_BACKEND_OP_LAST] = {
+    [VXL_BACKEND_OP_DESTROY] = {
+        N_("cannot destroy domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot destroy domain '%s' (id %u): it has crashed"),
+        N_("cannot destroy domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_REBOOT] = {
+        N_("cannot reboot domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot reboot domain '%s' (id %u): it has crashed"),
+        N_("cannot reboot domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_SHUTDOWN] = {
+        N_("cannot shut down domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot shut down domain '%s' (id %u): it has crashed"),
+        N_("cannot shut down domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_PAUSE] = {
+        N_("cannot pause domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot pause domain '%s' (id %u): it has crashed"),
+        N_("cannot pause domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_UNPAUSE] = {
+        N_("cannot unpause domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot unpause domain '%s' (id %u): it has crashed"),
+        N_("cannot unpause domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_SET_MEMORY] = {
+        N_("cannot set the memory of domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot set the memory of domain '%s' (id %u): it has crashed"),
+        N_("cannot set the memory of domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_SET_MAX_MEMORY] = {
+        N_("cannot set the maximum memory of domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot set the maximum memory of domain '%s' (id %u): it has crashed"),
+        N_("cannot set the maximum memory of domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_SET_VCPUS] = {
+        N_("cannot change the vCPUs of domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot change the vCPUs of domain '%s' (id %u): it has crashed"),
+        N_("cannot change the vCPUs of domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_DISK_ADD] = {
+        N_("cannot add a disk to domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot add a disk to domain '%s' (id %u): it has crashed"),
+        N_("cannot add a disk to domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_DISK_REMOVE] = {
+        N_("cannot remove a disk from domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot remove a disk from domain '%s' (id %u): it has crashed"),
+        N_("cannot remove a disk from domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_NIC_ADD] = {
+        N_("cannot add a network interface to domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot add a network interface to domain '%s' (id %u): it has crashed"),
+        N_("cannot add a network interface to domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_NIC_REMOVE] = {
+        N_("cannot remove a network interface from domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot remove a network interface from domain '%s' (id %u): it has crashed"),
+        N_("cannot remove a network interface from domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_CDROM_CHANGE] = {
+        N_("cannot change the media of a cdrom of domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot change the media of a cdrom of domain '%s' (id %u): it has crashed"),
+        N_("cannot change the media of a cdrom of domain '%s' (id %u)"),
+    },
+};
+
+void
+vxlBackendReportStopped(vxlBackendOp op, const char *name,
+                        unsigned int domid, const char *reason)
+{
+    const vxlBackendOpMessages *msg = &vxlBackendOpMessageTable[op];
+
+    if (reason)
+        virReportError(VIR_ERR_OPERATION_INVALID, _(msg->shutDown),
+                       name, domid, reason);
+    else
+        virReportError(VIR_ERR_OPERATION_INVALID, _(msg->crashed),
+                       name, domid);
+}
+
+char *
+vxlBackendOpFailed(vxlBackendOp op, const char *name, unsigned int domid)
+{
+    return g_strdup_printf(_(vxlBackendOpMessageTable[op].failed), name, domid);
+}
