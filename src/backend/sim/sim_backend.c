@@ -125,6 +125,8 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
         vxlSimTimerCreate(sim);
         now = g_get_monotonic_time();
         vxlSimAdvance(sim, now);
+        /* host.json always exists: the layout is whole from the start. */
+        sim->hostDirty = true;
         vxlSimSnapshotTake(sim, &snap, NULL);
         vxlSimReschedule(sim, now);
     }
