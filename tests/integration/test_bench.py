@@ -23,7 +23,7 @@ class BenchTest(unittest.TestCase):
             proc = subprocess.run(
                 ["/usr/bin/python3", BENCH, "--sizes", "6,12", "--samples", "3",
                  "--read-reps", "5", "--threads", "1,2", "--parallel-count", "4",
-                 "--tool-files", "2", "--json", out_json,
+                 "--tool-files", "2", "--fsync-samples", "3", "--json", out_json,
                  "--root", os.path.join(tmp, "root")],
                 capture_output=True, text=True, timeout=300,
                 env=dict(os.environ, VIRTXL_BUILD=BUILD))
