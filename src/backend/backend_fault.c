@@ -26,8 +26,12 @@
 VIR_LOG_INIT("virtxl.backend_fault");
 
 typedef struct _vxlBackendFault {
+    /* Whether a hook is armed: read without the lock, so that the calls
+     * of a daemon nobody injects faults into take no lock at all. */
+    gint armed;
     virMutex lock;                 /* guards every field below */
-    char *controlFile;             /* NULL: no control file */
+    char *controlFile;             /* NULL: no control file; set once,
+                                      before the first call */
     char *hook;                    /* armed hook, NULL when disarmed */
     unsigned int remaining;        /* calls until it fires (1 = next) */
 } vxlBackendFault;
@@ -84,6 +88,7 @@ vxlBackendInjectFault(vxlBackend *be, const char *hook, unsigned int nth)
         g_free(f->hook);
         f->hook = g_strdup(hook);
         f->remaining = nth;
+        g_atomic_int_set(&f->armed, hook != NULL);
     }
     return 0;
 }
@@ -125,6 +130,7 @@ vxlBackendFaultReadControl(vxlBackendFault *f)
     g_free(f->hook);
     f->hook = g_strdup(words[0]);
     f->remaining = nth;
+    g_atomic_int_set(&f->armed, 1);
     VIR_INFO("fault armed: call %u of %s will fail", nth, f->hook);
 }
 
@@ -134,11 +140,17 @@ vxlBackendFaultCheck(vxlBackend *be, const char *hook)
     vxlBackendFault *f = vxlBackendFaultGet(be);
     bool fire = false;
 
+    /* Nothing armed and no control file written: no lock taken. */
+    if (!g_atomic_int_get(&f->armed) &&
+        (!f->controlFile || access(f->controlFile, F_OK) < 0))
+        return 0;
+
     VIR_WITH_MUTEX_LOCK_GUARD(&f->lock) {
         vxlBackendFaultReadControl(f);
         if (f->hook && STREQ(f->hook, hook) && --f->remaining == 0) {
             fire = true;
             g_clear_pointer(&f->hook, g_free);
+            g_atomic_int_set(&f->armed, 0);
         }
     }
     if (fire) {

@@ -140,4 +140,7 @@ void vxlDomainHandleShutdown(vxlDriver *driver, virDomainObj *vm,
 /* Load status files, match them against the backend's live domains,
  * then load persistent configs. */
 int vxlDomainLoadAll(vxlDriver *driver);
+
+/* domain_load.c: the persistent definitions, parsed in parallel. */
+int vxlDomainLoadConfigs(vxlDriver *driver);
 void vxlDomainAutostartAll(vxlDriver *driver);

@@ -102,9 +102,7 @@ vxlDomainLoadAll(vxlDriver *driver)
     if (virDomainObjListLoadAllConfigs(driver->domains, cfg->stateDir, NULL,
                                        true, driver->xmlopt, NULL, NULL) < 0)
         return -1;
-    if (virDomainObjListLoadAllConfigs(driver->domains, cfg->configDir,
-                                       cfg->autostartDir, false,
-                                       driver->xmlopt, NULL, NULL) < 0)
+    if (vxlDomainLoadConfigs(driver) < 0)
         return -1;
 
     virDomainObjListCollect(driver->domains, NULL, &vms, &nvms, NULL, 0);

@@ -7,6 +7,7 @@ is announced."""
 
 import json
 import os
+import shutil
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -101,9 +102,12 @@ class HotplugTest(DaemonTestCase):
 
     def sim_domain(self, name):
         """What the simulated Xen host keeps of @name: its device lists."""
-        with open(self.daemon.path("run", "libxl", "sim-state.json")) as f:
-            state = json.load(f)
-        for d in state["domains"]:
+        simdir = self.daemon.path("run", "libxl", "sim")
+        for entry in sorted(os.listdir(simdir)):
+            if not (entry.startswith("domain-") and entry.endswith(".json")):
+                continue
+            with open(os.path.join(simdir, entry)) as f:
+                d = json.load(f)
             if d["name"] == name:
                 return d
         raise AssertionError(f"the simulator has no domain {name}")
@@ -414,13 +418,22 @@ class HotplugTest(DaemonTestCase):
         mac = macs(dom)[0]
         self.conn.close()
         self.daemon.stop()
-        path = self.daemon.path("run", "libxl", "sim-state.json")
-        with open(path) as f:
-            state = json.load(f)
-        for d in state["domains"]:
-            d["disks"] = len(d["disks"])
-            d["nics"] = len(d["nics"])
-        with open(path, "w") as f:
+        # The old whole-host file, as it was before the per-domain files.
+        simdir = self.daemon.path("run", "libxl", "sim")
+        domains = []
+        for entry in sorted(os.listdir(simdir)):
+            if entry.startswith("domain-") and entry.endswith(".json"):
+                with open(os.path.join(simdir, entry)) as f:
+                    d = json.load(f)
+                del d["format"]
+                d["disks"] = len(d["disks"])
+                d["nics"] = len(d["nics"])
+                domains.append(d)
+        newest = max(domains, key=lambda d: d["life"])
+        state = {"format": 1, "lastDomid": newest["domid"],
+                 "nextLife": newest["life"] + 1, "domains": domains}
+        shutil.rmtree(simdir)
+        with open(self.daemon.path("run", "libxl", "sim-state.json"), "w") as f:
             json.dump(state, f)
         self.daemon.start()
         self.conn = libvirt.open(self.daemon.uri)

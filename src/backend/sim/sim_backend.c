@@ -37,7 +37,8 @@ vxlSimGet(vxlBackend *be)
 }
 
 /* The domain @domid as hooks see it: a domain still being built does not
- * exist yet for anybody but its creator. Called with the lock held. */
+ * exist yet for anybody but its creator. Called with the lock held, after
+ * vxlSimCatchUp. */
 vxlSimDomain *
 vxlSimLookup(vxlSim *sim, uint32_t domid)
 {
@@ -48,6 +49,9 @@ vxlSimLookup(vxlSim *sim, uint32_t domid)
                        _("no domain with id %u on the simulated host"), domid);
         return NULL;
     }
+    /* Its clock, as of the hook's catch-up: the model accounts a domain
+     * when somebody looks, not every domain at every hook. */
+    vxlSimAccount(dom, sim->now);
     return dom;
 }
 
@@ -94,7 +98,9 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
             goto error;
         }
         sim->statePath = g_strdup_printf("%s/%s", cfg->stateDir,
-                                         VXL_SIM_STATE_FILE);
+                                         VXL_SIM_STATE_DIR);
+        sim->legacyPath = g_strdup_printf("%s/%s", cfg->stateDir,
+                                          VXL_SIM_STATE_FILE);
     }
 
     if (vxlSimLoad(sim) < 0)
@@ -119,7 +125,9 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
         vxlSimTimerCreate(sim);
         now = g_get_monotonic_time();
         vxlSimAdvance(sim, now);
-        vxlSimSnapshotTake(sim, &snap);
+        /* host.json always exists: the layout is whole from the start. */
+        sim->hostDirty = true;
+        vxlSimSnapshotTake(sim, &snap, NULL);
         vxlSimReschedule(sim, now);
     }
     vxlSimSave(sim, &snap);
@@ -152,12 +160,15 @@ vxlSimClose(vxlBackend *be)
         long long now = g_get_monotonic_time();
 
         vxlSimAdvance(sim, now);
-        vxlSimSnapshotTake(sim, &snap);
+        /* The counters: a create cut short by the close took an id that
+         * no domain file records, and the next open must not reuse it. */
+        sim->hostDirty = true;
+        vxlSimSnapshotTake(sim, &snap, NULL);
         vxlSimTimerRemove(sim);
         sim->closed = true;
         /* Free the model now: the struct itself may outlive us until the
          * event loop runs the timer's free callback. */
-        g_hash_table_remove_all(sim->domains);
+        vxlSimDomainRemoveAll(sim);
         g_array_set_size(sim->pending, 0);
     }
     vxlSimSave(sim, &snap);
@@ -390,7 +401,7 @@ vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
  * caller holds a reference on @sim, to drop when the create is over.
  */
 static int
-vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom, vxlSimSnapshot *snap)
+vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom)
 {
     VIR_LOCK_GUARD lock = virLockGuardLock(&sim->lock);
     vxlSimDomain *other;
@@ -431,9 +442,9 @@ vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom, vxlSimSnapshot *snap)
     dom->life = sim->nextLife++;
     dom->building = true;
     dom->state = VXL_DOMSTATE_PAUSED;
-    g_hash_table_insert(sim->domains, GUINT_TO_POINTER(dom->domid), dom);
-    /* The id counter moved: a restart must not hand this id out again. */
-    vxlSimSnapshotTake(sim, snap);
+    /* Nothing is saved yet: the driver learns the id only when the
+     * create returns, and the domain's file then carries the counter. */
+    vxlSimDomainInsert(sim, dom);
     /* Taken under the lock, so that a close() racing with us cannot free
      * the model before the create is over. */
     vxlSimRef(sim);
@@ -459,12 +470,11 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
         script = &noScript;
     if (!(draft = vxlSimDomainFromConfig(sim, dcfg, script)))
         return -1;
-    if (vxlSimDomainClaim(sim, draft, &snap) < 0)
+    if (vxlSimDomainClaim(sim, draft) < 0)
         return -1;
     dom = g_steal_pointer(&draft);     /* the model owns it now */
     id = dom->domid;
     life = dom->life;
-    vxlSimSave(sim, &snap);
 
     /* Building and booting the guest: no lock, so that other creates and
      * every other hook go on meanwhile. The claim's reference keeps the
@@ -485,7 +495,8 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
         dom->state = paused ? VXL_DOMSTATE_PAUSED : VXL_DOMSTATE_RUNNING;
         dom->accountedAt = now;
         vxlSimDisplayOpen(sim, dom);
-        vxlSimSnapshotTake(sim, &snap);
+        vxlSimDueUpdate(sim, dom);
+        vxlSimSnapshotTake(sim, &snap, dom);
         vxlSimReschedule(sim, now);
     }
     vxlSimSave(sim, &snap);
@@ -521,8 +532,8 @@ vxlSimDomainDestroy(vxlBackend *be, uint32_t domid)
         VIR_DEBUG("destroying domain %u (%s) in state %s",
                   domid, dom->name, vxlSimStateTypeToString(dom->state));
         vxlSimDropEvents(sim, dom);
-        g_hash_table_remove(sim->domains, GUINT_TO_POINTER(domid));
-        vxlSimSnapshotTake(sim, &snap);
+        vxlSimSnapshotForget(sim, &snap, dom);
+        vxlSimDomainRemove(sim, dom);
         vxlSimReschedule(sim, now);
     }
     vxlSimSave(sim, &snap);
@@ -586,7 +597,8 @@ vxlSimDomainRequest(vxlBackend *be, uint32_t domid, vxlSimRequest req,
             dom->request = VXL_SIM_REQUEST_NONE;
             return -1;
         }
-        vxlSimSnapshotTake(sim, &snap);
+        vxlSimDueUpdate(sim, dom);
+        vxlSimSnapshotTake(sim, &snap, dom);
         vxlSimReschedule(sim, now);
     }
     vxlSimSave(sim, &snap);
@@ -636,7 +648,8 @@ vxlSimDomainSetPaused(vxlBackend *be, uint32_t domid, bool pause)
         }
         dom->state = pause ? VXL_DOMSTATE_PAUSED : VXL_DOMSTATE_RUNNING;
         dom->accountedAt = now;
-        vxlSimSnapshotTake(sim, &snap);
+        vxlSimDueUpdate(sim, dom);
+        vxlSimSnapshotTake(sim, &snap, dom);
         vxlSimReschedule(sim, now);
     }
     vxlSimSave(sim, &snap);
@@ -688,10 +701,7 @@ vxlSimDomainRename(vxlBackend *be, uint32_t domid, const char *name,
                            dom->name, other->name, other->domid);
             return -1;
         }
-        g_free(dom->name);
-        dom->name = g_strdup(name);
-        if (uuid)
-            memcpy(dom->uuid, uuid, VIR_UUID_BUFLEN);
+        vxlSimDomainSetName(sim, dom, name, uuid);
         /* Keep the stored config telling the same story. */
         if (dom->config &&
             (cinfo = virJSONValueObjectGetObject(dom->config, "c_info"))) {
@@ -705,7 +715,7 @@ vxlSimDomainRename(vxlBackend *be, uint32_t domid, const char *name,
                                                virUUIDFormat(uuid, uuidstr));
             }
         }
-        vxlSimSnapshotTake(sim, &snap);
+        vxlSimSnapshotTake(sim, &snap, dom);
     }
     vxlSimSave(sim, &snap);
     return 0;
@@ -755,8 +765,10 @@ vxlSimDomainList(vxlBackend *be, vxlDomainInfo **infos, size_t *ninfos)
         vxlSimCatchUp(sim, now);
         g_hash_table_iter_init(&it, sim->domains);
         while (g_hash_table_iter_next(&it, NULL, (gpointer *)&dom)) {
-            if (!dom->building)
-                g_ptr_array_add(list, dom);
+            if (dom->building)
+                continue;
+            vxlSimAccount(dom, now);
+            g_ptr_array_add(list, dom);
         }
         out = g_new0(vxlDomainInfo, list->len);
         for (i = 0; i < list->len; i++)
@@ -793,7 +805,7 @@ vxlSimDomainSetMemory(vxlBackend *be, uint32_t domid,
         }
         /* The balloon driver reaches its target at once. */
         dom->targetKiB = targetKiB;
-        vxlSimSnapshotTake(sim, &snap);
+        vxlSimSnapshotTake(sim, &snap, dom);
     }
     vxlSimSave(sim, &snap);
     return 0;
@@ -827,8 +839,8 @@ vxlSimDomainSetMaxMemory(vxlBackend *be, uint32_t domid,
                            freeKiB);
             return -1;
         }
-        dom->maxKiB = maxKiB;
-        vxlSimSnapshotTake(sim, &snap);
+        vxlSimDomainSetMaxKiB(sim, dom, maxKiB);
+        vxlSimSnapshotTake(sim, &snap, dom);
     }
     vxlSimSave(sim, &snap);
     return 0;
@@ -855,7 +867,7 @@ vxlSimDomainSetVcpusOnline(vxlBackend *be, uint32_t domid, unsigned int nvcpus)
             return -1;
         }
         dom->vcpusOnline = nvcpus;
-        vxlSimSnapshotTake(sim, &snap);
+        vxlSimSnapshotTake(sim, &snap, dom);
     }
     vxlSimSave(sim, &snap);
     return 0;

@@ -233,7 +233,7 @@ vxlSimDomainDiskAdd(vxlBackend *be, uint32_t domid, libxl_device_disk *xdisk)
         }
         vxlSimDiskAppend(dom, xdisk);
         vxlSimConfigAppend(dom, "disks", &json);
-        vxlSimSnapshotTake(sim, &snap);
+        vxlSimSnapshotTake(sim, &snap, dom);
     }
     vxlSimSave(sim, &snap);
     return 0;
@@ -262,7 +262,7 @@ vxlSimDomainDiskRemove(vxlBackend *be, uint32_t domid, const char *vdev)
         vxlSimDiskClear(&dom->disks[idx]);
         VIR_DELETE_ELEMENT(dom->disks, idx, dom->ndisks);
         vxlSimConfigRemove(dom, "disks", "vdev", vdev);
-        vxlSimSnapshotTake(sim, &snap);
+        vxlSimSnapshotTake(sim, &snap, dom);
     }
     vxlSimSave(sim, &snap);
     return 0;
@@ -298,7 +298,7 @@ vxlSimDomainNicAdd(vxlBackend *be, uint32_t domid, libxl_device_nic *xnic)
             return -1;
         vxlSimNicAppend(dom, &stored);
         vxlSimConfigAppend(dom, "nics", &json);
-        vxlSimSnapshotTake(sim, &snap);
+        vxlSimSnapshotTake(sim, &snap, dom);
     }
     vxlSimSave(sim, &snap);
     return 0;
@@ -333,7 +333,7 @@ vxlSimDomainNicRemove(vxlBackend *be, uint32_t domid, const char *mac)
         vxlSimNicClear(&dom->nics[idx]);
         VIR_DELETE_ELEMENT(dom->nics, idx, dom->nnics);
         vxlSimConfigRemove(dom, "nics", "mac", mac);
-        vxlSimSnapshotTake(sim, &snap);
+        vxlSimSnapshotTake(sim, &snap, dom);
     }
     vxlSimSave(sim, &snap);
     return 0;
@@ -389,7 +389,7 @@ vxlSimDomainCdromInsert(vxlBackend *be, uint32_t domid,
         disk->path = empty ? NULL : g_strdup(xdisk->pdev_path);
         vxlSimConfigRemove(dom, "disks", "vdev", xdisk->vdev);
         vxlSimConfigAppend(dom, "disks", &json);
-        vxlSimSnapshotTake(sim, &snap);
+        vxlSimSnapshotTake(sim, &snap, dom);
     }
     vxlSimSave(sim, &snap);
     return 0;

@@ -84,16 +84,56 @@ vxlSimDomainFree(vxlSimDomain *dom)
     g_free(dom);
 }
 
+static guint
+vxlSimUUIDHash(gconstpointer key)
+{
+    const unsigned char *uuid = key;
+    guint h = 0;
+    size_t i;
+
+    /* UUIDs are random: any 4 of their bytes spread well. */
+    for (i = 0; i < sizeof(h); i++)
+        h = (h << 8) | uuid[i];
+    return h;
+}
+
+static gboolean
+vxlSimUUIDEqual(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, VIR_UUID_BUFLEN) == 0;
+}
+
+/* vxlSim.dues is keyed by the domains themselves: due, then life. */
+static gint
+vxlSimDueCompare(gconstpointer a, gconstpointer b)
+{
+    const vxlSimDomain *da = a;
+    const vxlSimDomain *db = b;
+
+    if (da->due != db->due)
+        return da->due < db->due ? -1 : 1;
+    return da->life < db->life ? -1 : da->life > db->life;
+}
+
 vxlSim *
 vxlSimNew(void)
 {
     vxlSim *sim = g_new0(vxlSim, 1);
+    size_t i;
 
     sim->refs = 1;
-    if (virMutexInit(&sim->lock) < 0 || virMutexInit(&sim->saveLock) < 0)
+    if (virMutexInit(&sim->lock) < 0 || virMutexInit(&sim->hostSaveLock) < 0)
         abort();
+    for (i = 0; i < VXL_SIM_SAVE_STRIPES; i++) {
+        if (virMutexInit(&sim->saveLocks[i]) < 0)
+            abort();
+    }
     sim->domains = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                          (GDestroyNotify)vxlSimDomainFree);
+    sim->byName = g_hash_table_new(g_str_hash, g_str_equal);
+    sim->byUUID = g_hash_table_new(vxlSimUUIDHash, vxlSimUUIDEqual);
+    sim->dues = g_tree_new(vxlSimDueCompare);
+    sim->dirtyDoms = g_ptr_array_new();
     sim->pending = g_array_new(FALSE, FALSE, sizeof(vxlSimEvent));
     sim->timer = -1;
     sim->nextLife = 1;
@@ -110,15 +150,26 @@ vxlSimRef(vxlSim *sim)
 void
 vxlSimUnref(vxlSim *sim)
 {
+    size_t i;
+
     if (!sim || !g_atomic_int_dec_and_test(&sim->refs))
         return;
+    vxlSimDomainRemoveAll(sim);
     g_hash_table_destroy(sim->domains);
+    g_hash_table_destroy(sim->byName);
+    g_hash_table_destroy(sim->byUUID);
+    g_tree_destroy(sim->dues);
+    g_ptr_array_free(sim->dirtyDoms, TRUE);
     g_array_free(sim->pending, TRUE);
     vxlHostFactsClear(&sim->facts);
     g_free(sim->profilePath);
     g_free(sim->statePath);
+    g_free(sim->legacyPath);
+    g_free(sim->savedSeqs);
     virMutexDestroy(&sim->lock);
-    virMutexDestroy(&sim->saveLock);
+    virMutexDestroy(&sim->hostSaveLock);
+    for (i = 0; i < VXL_SIM_SAVE_STRIPES; i++)
+        virMutexDestroy(&sim->saveLocks[i]);
     g_free(sim);
 }
 
@@ -133,29 +184,94 @@ vxlSimFindDomain(vxlSim *sim, uint32_t domid)
 vxlSimDomain *
 vxlSimFindByName(vxlSim *sim, const char *name)
 {
-    GHashTableIter it;
-    vxlSimDomain *dom;
-
-    g_hash_table_iter_init(&it, sim->domains);
-    while (g_hash_table_iter_next(&it, NULL, (gpointer *)&dom)) {
-        if (STREQ(dom->name, name))
-            return dom;
-    }
-    return NULL;
+    return g_hash_table_lookup(sim->byName, name);
 }
 
 vxlSimDomain *
 vxlSimFindByUUID(vxlSim *sim, const unsigned char *uuid)
 {
-    GHashTableIter it;
-    vxlSimDomain *dom;
+    return g_hash_table_lookup(sim->byUUID, uuid);
+}
 
-    g_hash_table_iter_init(&it, sim->domains);
-    while (g_hash_table_iter_next(&it, NULL, (gpointer *)&dom)) {
-        if (memcmp(dom->uuid, uuid, VIR_UUID_BUFLEN) == 0)
-            return dom;
+/* Enter @dom, whose name, uuid and domid are free, into the model and
+ * its indexes; the model owns it from now on. */
+void
+vxlSimDomainInsert(vxlSim *sim, vxlSimDomain *dom)
+{
+    g_hash_table_insert(sim->domains, GUINT_TO_POINTER(dom->domid), dom);
+    g_hash_table_insert(sim->byName, dom->name, dom);
+    g_hash_table_insert(sim->byUUID, dom->uuid, dom);
+    sim->usedKiB += vxlSimDomainFootprint(dom);
+    vxlSimDueUpdate(sim, dom);
+}
+
+static void
+vxlSimDomainUnindex(vxlSim *sim, vxlSimDomain *dom)
+{
+    if (dom->dueQueued)
+        g_tree_remove(sim->dues, dom);
+    dom->dueQueued = false;
+    if (dom->dirty)
+        g_ptr_array_remove_fast(sim->dirtyDoms, dom);
+    dom->dirty = false;
+    g_hash_table_remove(sim->byName, dom->name);
+    g_hash_table_remove(sim->byUUID, dom->uuid);
+    sim->usedKiB -= vxlSimDomainFootprint(dom);
+}
+
+/* Take @dom out of the model and free it. */
+void
+vxlSimDomainRemove(vxlSim *sim, vxlSimDomain *dom)
+{
+    vxlSimDomainUnindex(sim, dom);
+    g_hash_table_remove(sim->domains, GUINT_TO_POINTER(dom->domid));
+}
+
+void
+vxlSimDomainRemoveAll(vxlSim *sim)
+{
+    g_hash_table_remove_all(sim->byName);
+    g_hash_table_remove_all(sim->byUUID);
+    g_tree_destroy(sim->dues);
+    sim->dues = g_tree_new(vxlSimDueCompare);
+    g_ptr_array_set_size(sim->dirtyDoms, 0);
+    g_hash_table_remove_all(sim->domains);
+    sim->usedKiB = 0;
+}
+
+/* A new name and, if @uuid, a new UUID, kept in the indexes. */
+void
+vxlSimDomainSetName(vxlSim *sim, vxlSimDomain *dom, const char *name,
+                    const unsigned char *uuid)
+{
+    g_hash_table_remove(sim->byName, dom->name);
+    g_free(dom->name);
+    dom->name = g_strdup(name);
+    g_hash_table_insert(sim->byName, dom->name, dom);
+    if (uuid) {
+        g_hash_table_remove(sim->byUUID, dom->uuid);
+        memcpy(dom->uuid, uuid, VIR_UUID_BUFLEN);
+        g_hash_table_insert(sim->byUUID, dom->uuid, dom);
     }
-    return NULL;
+}
+
+void
+vxlSimDomainSetMaxKiB(vxlSim *sim, vxlSimDomain *dom, unsigned long long maxKiB)
+{
+    sim->usedKiB -= vxlSimDomainFootprint(dom);
+    dom->maxKiB = maxKiB;
+    sim->usedKiB += vxlSimDomainFootprint(dom);
+}
+
+/* Queue @dom for the snapshot that the timer (or the next hook) takes:
+ * the model changed it by itself, a guest acted. */
+void
+vxlSimMarkDirty(vxlSim *sim, vxlSimDomain *dom)
+{
+    if (dom->dirty)
+        return;
+    dom->dirty = true;
+    g_ptr_array_add(sim->dirtyDoms, dom);
 }
 
 /*
@@ -173,13 +289,8 @@ vxlSimDomainFootprint(const vxlSimDomain *dom)
 unsigned long long
 vxlSimFreeKiB(vxlSim *sim)
 {
-    unsigned long long used = sim->facts.dom0KiB;
-    GHashTableIter it;
-    vxlSimDomain *dom;
+    unsigned long long used = sim->facts.dom0KiB + sim->usedKiB;
 
-    g_hash_table_iter_init(&it, sim->domains);
-    while (g_hash_table_iter_next(&it, NULL, (gpointer *)&dom))
-        used += vxlSimDomainFootprint(dom);
     /* Only a state file written under a bigger profile can overcommit. */
     return used >= sim->facts.totalKiB ? 0 : sim->facts.totalKiB - used;
 }
@@ -312,28 +423,71 @@ vxlSimDropEvents(vxlSim *sim, const vxlSimDomain *dom)
     }
 }
 
+static gboolean
+vxlSimDueFirstCb(gpointer key, gpointer value G_GNUC_UNUSED, gpointer data)
+{
+    *(vxlSimDomain **)data = key;
+    return TRUE;                   /* stop at the first, the earliest */
+}
+
+/* The domain whose next action is due first, or NULL. */
+static vxlSimDomain *
+vxlSimDueFirst(vxlSim *sim)
+{
+    vxlSimDomain *first = NULL;
+
+    g_tree_foreach(sim->dues, vxlSimDueFirstCb, &first);
+    return first;
+}
+
 /*
- * Bring the whole model up to @now: account every domain and carry out
- * each guest action whose deadline has passed, at its deadline. A domain
- * acts at most once per call, and once per life: every action ends the
- * running state. Returns whether any domain changed state.
+ * Keep @dom's place in vxlSim.dues right after a change to its state,
+ * its script or its pending request. Its due time does not move while it
+ * runs (running time and the clock advance together), so only such
+ * changes need this.
+ */
+void
+vxlSimDueUpdate(vxlSim *sim, vxlSimDomain *dom)
+{
+    vxlShutdownReason reason;
+    long long due;
+
+    if (dom->dueQueued)
+        g_tree_remove(sim->dues, dom);
+    dom->dueQueued = false;
+    if (!vxlSimNextDue(dom, &due, &reason))
+        return;
+    dom->due = due;
+    dom->dueQueued = true;
+    g_tree_insert(sim->dues, dom, dom);
+}
+
+/*
+ * Bring the model up to @now: carry out each guest action whose deadline
+ * has passed, at its deadline, taking the domains in order of their
+ * deadlines. Other domains are left alone: a domain's clock is brought up
+ * to date when a hook looks at it (vxlSimLookup), so the cost is that of
+ * the domains that act. A domain acts at most once per call, and once per
+ * life: every action ends the running state. Returns whether any domain
+ * changed state.
  */
 bool
 vxlSimAdvance(vxlSim *sim, long long now)
 {
-    GHashTableIter it;
-    vxlSimDomain *dom;
     bool changed = false;
+    vxlSimDomain *dom;
 
-    g_hash_table_iter_init(&it, sim->domains);
-    while (g_hash_table_iter_next(&it, NULL, (gpointer *)&dom)) {
+    sim->now = now;
+    while ((dom = vxlSimDueFirst(sim))) {
         vxlShutdownReason reason;
         long long due;
 
-        if (!vxlSimNextDue(dom, &due, &reason) || due > now) {
-            vxlSimAccount(dom, now);
+        if (dom->due > now)
+            break;
+        g_tree_remove(sim->dues, dom);
+        dom->dueQueued = false;
+        if (!vxlSimNextDue(dom, &due, &reason))
             continue;
-        }
         vxlSimAccount(dom, due);
         dom->accountedAt = now;
         dom->state = reason == VXL_SHUTDOWN_CRASH ? VXL_DOMSTATE_CRASHED
@@ -344,10 +498,9 @@ vxlSimAdvance(vxlSim *sim, long long now)
                   dom->domid, dom->name, vxlSimStateTypeToString(dom->state),
                   vxlSimReasonTypeToString(reason), dom->runUs);
         vxlSimQueueEvent(sim, dom);
+        vxlSimMarkDirty(sim, dom);
         changed = true;
     }
-    if (changed)
-        sim->dirty = true;
     return changed;
 }
 
@@ -370,32 +523,21 @@ vxlSimCatchUp(vxlSim *sim, long long now)
 void
 vxlSimReschedule(vxlSim *sim, long long now)
 {
-    GHashTableIter it;
-    vxlSimDomain *dom;
-    bool any = false;
-    long long next = 0;
+    vxlSimDomain *first;
+    long long next;
     long long ms;
 
     if (sim->timer < 0)
         return;
-    if (sim->pending->len > 0 || sim->dirty) {
+    if (sim->pending->len > 0 || sim->dirtyDoms->len > 0 || sim->hostDirty) {
         virEventUpdateTimeout(sim->timer, 0);
         return;
     }
-    g_hash_table_iter_init(&it, sim->domains);
-    while (g_hash_table_iter_next(&it, NULL, (gpointer *)&dom)) {
-        vxlShutdownReason reason;
-        long long due;
-
-        if (vxlSimNextDue(dom, &due, &reason) && (!any || due < next)) {
-            next = due;
-            any = true;
-        }
-    }
-    if (!any) {
+    if (!(first = vxlSimDueFirst(sim))) {
         virEventUpdateTimeout(sim->timer, -1);
         return;
     }
+    next = first->due;
     /* Round up: waking a little late is harmless, waking early costs a
      * second wake-up. */
     ms = next > now ? (next - now + 999) / 1000 : 0;
@@ -415,8 +557,7 @@ vxlSimTimerFire(int timer G_GNUC_UNUSED, void *opaque)
         if (sim->closed)
             return;
         vxlSimAdvance(sim, now);
-        if (sim->dirty)
-            vxlSimSnapshotTake(sim, &snap);
+        vxlSimSnapshotTake(sim, &snap, NULL);
         events = g_steal_pointer(&sim->pending);
         sim->pending = g_array_new(FALSE, FALSE, sizeof(vxlSimEvent));
         vxlSimReschedule(sim, now);

@@ -5,7 +5,8 @@
  *                  loads them from capabilities/<name>.json)
  *   sim_model.c    the model: domains, the clock, guest scripts, the one
  *                  event-loop timer and the events it delivers
- *   sim_state.c    persistence of the model in <stateDir>/sim-state.json
+ *   sim_state.c    persistence of the model: one file per domain in
+ *                  <stateDir>/sim/ (and the old whole-host file, read once)
  *   sim_device.c   disks and vifs: hotplug and cdrom media
  *   sim_backend.c  the vxlBackendOps hooks, thin shells over the model
  *
@@ -14,9 +15,15 @@
  *
  * Locking: one mutex, vxlSim.lock, guards the whole model. Hooks take it
  * for a short, non-blocking section; a create's boot delay and every call
- * back into the driver happen without it. The state file is written
- * outside it too, under vxlSim.saveLock, so a slow disk never stalls the
+ * back into the driver happen without it. State files are written
+ * outside it too, under the save locks, so a slow disk never stalls the
  * model (see vxlSimSave).
+ *
+ * Cost: no hook's work grows with the number of other domains. Names and
+ * UUIDs are indexed, the memory in use is kept as a sum, the guests'
+ * next actions are kept in order of their deadlines, a domain's clock is
+ * brought up to date when a hook looks at it, and a change writes only
+ * the domain it changed.
  */
 #pragma once
 
@@ -27,7 +34,10 @@
 #include "host_profile.h"
 #include "../backend_messages.h"
 
+/* The whole-host state file of earlier versions, read once and replaced. */
 #define VXL_SIM_STATE_FILE "sim-state.json"
+/* Under <stateDir>: host.json and domain-<domid>.json. */
+#define VXL_SIM_STATE_DIR "sim"
 
 /* Xen's first reserved domid (DOMID_FIRST_RESERVED): ordinary domains get
  * ids 1 .. 0x7FEF; the ids above name special domains (DOMID_SELF...). */
@@ -131,6 +141,13 @@ typedef struct _vxlSimDomain {
     unsigned long long requestAtRunUs;
 
     virJSONValue *config;          /* the libxl config, as libxl's JSON */
+
+    /* Indexes: the key in vxlSim.dues while dueQueued (the monotonic time
+     * of its next action, then life to break ties), and whether it is in
+     * vxlSim.dirtyDoms, changed by the model and not yet snapshot. */
+    bool dueQueued;
+    long long due;
+    bool dirty;
 } vxlSimDomain;
 
 /* A shutdown event waiting for the timer to deliver it. */
@@ -139,6 +156,8 @@ typedef struct _vxlSimEvent {
     unsigned long long life;
     vxlShutdownReason reason;
 } vxlSimEvent;
+
+#define VXL_SIM_SAVE_STRIPES 16
 
 typedef struct _vxlSim vxlSim;
 struct _vxlSim {
@@ -151,28 +170,47 @@ struct _vxlSim {
     /* Immutable after open. */
     vxlHostFacts facts;
     char *profilePath;             /* the profile actually loaded */
-    char *statePath;               /* NULL: no persistence */
+    char *statePath;               /* <stateDir>/sim; NULL: no persistence */
+    char *legacyPath;              /* <stateDir>/sim-state.json */
     vxlBackendEvents events;       /* copy; both NULL: no events */
     void *eventsOpaque;
 
     virMutex lock;                 /* guards every field below */
     bool closed;                   /* close() ran: hooks and timer stop */
-    GHashTable *domains;           /* domid -> vxlSimDomain * */
+    GHashTable *domains;           /* domid -> vxlSimDomain *, owning */
+    GHashTable *byName;            /* name -> vxlSimDomain * */
+    GHashTable *byUUID;            /* uuid bytes -> vxlSimDomain * */
+    GTree *dues;                   /* domains with a next action, by due */
+    GPtrArray *dirtyDoms;          /* domains the model itself changed */
+    unsigned long long usedKiB;    /* dom0 + every domain's footprint */
+    long long now;                 /* the time of the hook in progress */
     uint32_t lastDomid;            /* Xen's rover: last id handed out */
     unsigned long long nextLife;
     GArray *pending;               /* vxlSimEvent, oldest first */
     int timer;                     /* libvirt timer id, -1 if none */
-    bool dirty;                    /* changed since the last snapshot */
-    unsigned long long saveSeq;    /* snapshots taken so far */
+    bool hostDirty;                /* host.json must be written */
+    unsigned long long hostSavedNextLife; /* nextLife as host.json has it */
+    unsigned long long saveSeq;    /* snapshot records taken so far */
 
-    virMutex saveLock;             /* guards savedSeq and the file */
-    unsigned long long savedSeq;   /* newest snapshot written */
+    /* Writing: each domain's file under the stripe lock of its domid,
+     * host.json under hostSaveLock. A record older than the one on disk
+     * for the same file is dropped (newest wins). */
+    virMutex saveLocks[VXL_SIM_SAVE_STRIPES];
+    unsigned long long *savedSeqs; /* per domid, under its stripe lock */
+    virMutex hostSaveLock;
+    unsigned long long hostSavedSeq;
 };
 
-/* A snapshot of the model to write after the lock is dropped. */
-typedef struct _vxlSimSnapshot {
-    char *json;                    /* NULL: nothing to write */
+/* One file to write (or remove) after the lock is dropped. */
+typedef struct _vxlSimRecord {
+    uint32_t domid;                /* 0: host.json */
     unsigned long long seq;
+    char *json;                    /* NULL: remove the domain's file */
+} vxlSimRecord;
+
+/* What changed, as records, taken under the lock, written outside it. */
+typedef struct _vxlSimSnapshot {
+    GArray *records;               /* vxlSimRecord; NULL: nothing */
 } vxlSimSnapshot;
 
 void vxlSimSnapshotClear(vxlSimSnapshot *snap);
@@ -196,6 +234,15 @@ VIR_ENUM_DECL(vxlSimShutdownPolicy);
 unsigned long long vxlSimDomainFootprint(const vxlSimDomain *dom);
 unsigned long long vxlSimFreeKiB(vxlSim *sim);
 vxlSimDomain *vxlSimFindDomain(vxlSim *sim, uint32_t domid);
+void vxlSimDomainInsert(vxlSim *sim, vxlSimDomain *dom);
+void vxlSimDomainRemove(vxlSim *sim, vxlSimDomain *dom);
+void vxlSimDomainRemoveAll(vxlSim *sim);
+void vxlSimDomainSetName(vxlSim *sim, vxlSimDomain *dom, const char *name,
+                         const unsigned char *uuid);
+void vxlSimDomainSetMaxKiB(vxlSim *sim, vxlSimDomain *dom,
+                           unsigned long long maxKiB);
+void vxlSimDueUpdate(vxlSim *sim, vxlSimDomain *dom);
+void vxlSimMarkDirty(vxlSim *sim, vxlSimDomain *dom);
 
 /* sim_vcpu.c */
 int vxlSimDomainGetVcpus(vxlBackend *be, uint32_t domid, vxlVcpuInfo **infos,
@@ -245,6 +292,8 @@ int vxlSimDomainCdromInsert(vxlBackend *be, uint32_t domid,
                             libxl_device_disk *xdisk);
 
 /* sim_state.c */
-void vxlSimSnapshotTake(vxlSim *sim, vxlSimSnapshot *snap);
+void vxlSimSnapshotTake(vxlSim *sim, vxlSimSnapshot *snap, vxlSimDomain *dom);
+void vxlSimSnapshotForget(vxlSim *sim, vxlSimSnapshot *snap,
+                          const vxlSimDomain *dom);
 void vxlSimSave(vxlSim *sim, vxlSimSnapshot *snap);
 int vxlSimLoad(vxlSim *sim);

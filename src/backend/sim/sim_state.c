@@ -1,12 +1,27 @@
 /*
  * sim_state.c: the model survives a daemon restart, as Xen's domains do.
  *
- * After every change the whole model is written to
- * <stateDir>/sim-state.json (a temporary file renamed over the old one, so
- * a crash leaves the old or the new state, never half of one); open()
- * reads it back. The snapshot is built under the model lock and written
- * outside it, under saveLock, newest snapshot wins: a slow disk never
- * stalls the model and an older snapshot never overwrites a newer one.
+ * Each domain has its own file, <stateDir>/sim/domain-<domid>.json,
+ * written when a hook changes that domain (and when a guest acts by
+ * itself) and removed when it is destroyed; <stateDir>/sim/host.json holds
+ * the id counters. A change thus costs one small write, whatever the
+ * number of other domains. Every write goes to a temporary file that is
+ * synced and renamed over the old one (virFileRewriteStr), so a crash at
+ * any moment leaves each file whole, old or new. The records are taken
+ * under the model lock and written outside it, under a lock per file
+ * (striped by domid), newest record wins: a slow disk never stalls the
+ * model, writes of different domains go on in parallel, and an older
+ * record never overwrites a newer one.
+ *
+ * The id counters: a domain's file carries its domid and life, which are
+ * the counters as of its creation, so only a destroy can lose them; a
+ * destroy writes host.json when the destroyed domain is newer than what
+ * host.json has. On load the newest of host.json and the domain files
+ * wins.
+ *
+ * Earlier versions wrote the whole model into <stateDir>/sim-state.json
+ * on every change. Such a file is read once, written out as per-domain
+ * files and removed; if that is interrupted it is simply done again.
  *
  * Time across a restart: each running domain's clock is stored with the
  * wall-clock time it was last accounted at. A running guest keeps running
@@ -18,7 +33,7 @@
  * is their difference.
  *
  * Domains still being built are not saved: their create call dies with
- * the daemon, and the driver never learnt their domid. The id counter is.
+ * the daemon, and the driver never learnt their domid.
  */
 #include "vxl_internal.h"
 
@@ -35,13 +50,42 @@
 
 VIR_LOG_INIT("virtxl.sim_state");
 
-#define VXL_SIM_STATE_FORMAT 1
+/* Format 1: the whole-host sim-state.json; 2: host.json + domain files. */
+#define VXL_SIM_STATE_FORMAT_LEGACY 1
+#define VXL_SIM_STATE_FORMAT 2
 #define VXL_SIM_STATE_MAX_SIZE (256 * 1024 * 1024)
+#define VXL_SIM_HOST_FILE "host.json"
+#define VXL_SIM_DOMAIN_PREFIX "domain-"
+#define VXL_SIM_DOMAIN_SUFFIX ".json"
 
 void
 vxlSimSnapshotClear(vxlSimSnapshot *snap)
 {
-    g_clear_pointer(&snap->json, g_free);
+    size_t i;
+
+    if (!snap->records)
+        return;
+    for (i = 0; i < snap->records->len; i++)
+        g_free(g_array_index(snap->records, vxlSimRecord, i).json);
+    g_clear_pointer(&snap->records, g_array_unref);
+}
+
+static void
+vxlSimSnapshotAdd(vxlSim *sim, vxlSimSnapshot *snap, uint32_t domid,
+                  char *json)
+{
+    vxlSimRecord rec = { .domid = domid, .seq = ++sim->saveSeq, .json = json };
+
+    if (!snap->records)
+        snap->records = g_array_new(FALSE, FALSE, sizeof(vxlSimRecord));
+    g_array_append_val(snap->records, rec);
+}
+
+static char *
+vxlSimDomainFilePath(vxlSim *sim, uint32_t domid)
+{
+    return g_strdup_printf("%s/" VXL_SIM_DOMAIN_PREFIX "%u" VXL_SIM_DOMAIN_SUFFIX,
+                           sim->statePath, domid);
 }
 
 /* ----- saving ---------------------------------------------------------- */
@@ -106,6 +150,7 @@ vxlSimDomainFormat(const vxlSimDomain *dom, long long nowMono, long long nowReal
     g_autoptr(virJSONValue) nics = NULL;
     char uuid[VIR_UUID_STRING_BUFLEN];
 
+    virJSONValueObjectAppendNumberUint(obj, "format", VXL_SIM_STATE_FORMAT);
     virJSONValueObjectAppendNumberUint(obj, "domid", dom->domid);
     virJSONValueObjectAppendNumberUlong(obj, "life", dom->life);
     virJSONValueObjectAppendString(obj, "name", dom->name);
@@ -149,78 +194,126 @@ vxlSimDomainFormat(const vxlSimDomain *dom, long long nowMono, long long nowReal
     return obj;
 }
 
-static gint
-vxlSimDomainCompare(gconstpointer a, gconstpointer b)
+static char *
+vxlSimHostFormat(vxlSim *sim, long long nowReal)
 {
-    const vxlSimDomain *da = *(vxlSimDomain *const *)a;
-    const vxlSimDomain *db = *(vxlSimDomain *const *)b;
+    g_autoptr(virJSONValue) root = virJSONValueNewObject();
 
-    return da->domid < db->domid ? -1 : da->domid > db->domid;
-}
-
-/* Called with sim->lock held. Leaves @snap empty without persistence. */
-void
-vxlSimSnapshotTake(vxlSim *sim, vxlSimSnapshot *snap)
-{
-    g_autoptr(virJSONValue) root = NULL;
-    g_autoptr(virJSONValue) doms = virJSONValueNewArray();
-    g_autoptr(GPtrArray) list = g_ptr_array_new();
-    long long nowMono = g_get_monotonic_time();
-    long long nowReal = g_get_real_time();
-    GHashTableIter it;
-    vxlSimDomain *dom;
-    size_t i;
-
-    vxlSimSnapshotClear(snap);
-    sim->dirty = false;
-    if (!sim->statePath)
-        return;
-
-    g_hash_table_iter_init(&it, sim->domains);
-    while (g_hash_table_iter_next(&it, NULL, (gpointer *)&dom)) {
-        if (!dom->building)
-            g_ptr_array_add(list, dom);
-    }
-    g_ptr_array_sort(list, vxlSimDomainCompare);
-    for (i = 0; i < list->len; i++) {
-        g_autoptr(virJSONValue) d = vxlSimDomainFormat(g_ptr_array_index(list, i),
-                                                       nowMono, nowReal);
-        virJSONValueArrayAppend(doms, &d);
-    }
-
-    root = virJSONValueNewObject();
     virJSONValueObjectAppendNumberUint(root, "format", VXL_SIM_STATE_FORMAT);
     virJSONValueObjectAppendString(root, "profile", sim->profilePath);
     virJSONValueObjectAppendNumberLong(root, "savedAtRealUs", nowReal);
     virJSONValueObjectAppendNumberUint(root, "lastDomid", sim->lastDomid);
     virJSONValueObjectAppendNumberUlong(root, "nextLife", sim->nextLife);
-    virJSONValueObjectAppend(root, "domains", &doms);
+    return virJSONValueToString(root, true);
+}
 
-    snap->json = virJSONValueToString(root, true);
-    snap->seq = ++sim->saveSeq;
+static char *
+vxlSimDomainFormatString(const vxlSimDomain *dom, long long nowMono,
+                         long long nowReal)
+{
+    g_autoptr(virJSONValue) obj = vxlSimDomainFormat(dom, nowMono, nowReal);
+
+    return virJSONValueToString(obj, true);
 }
 
 /*
- * Write @snap unless a newer one is already on disk. Called without
- * sim->lock. A failure to write is logged, not returned: the model, like
- * Xen's own state, is what counts, and the next change tries again.
+ * Called with sim->lock held: records for @dom (if not NULL), for every
+ * domain the model changed by itself since the last snapshot, and for the
+ * host file if it is due. Adds nothing without persistence.
+ */
+void
+vxlSimSnapshotTake(vxlSim *sim, vxlSimSnapshot *snap, vxlSimDomain *dom)
+{
+    long long nowMono = g_get_monotonic_time();
+    long long nowReal = g_get_real_time();
+    size_t i;
+
+    if (sim->statePath && dom && !dom->dirty && !dom->building)
+        vxlSimSnapshotAdd(sim, snap, dom->domid,
+                          vxlSimDomainFormatString(dom, nowMono, nowReal));
+    for (i = 0; i < sim->dirtyDoms->len; i++) {
+        vxlSimDomain *d = g_ptr_array_index(sim->dirtyDoms, i);
+
+        d->dirty = false;
+        if (sim->statePath)
+            vxlSimSnapshotAdd(sim, snap, d->domid,
+                              vxlSimDomainFormatString(d, nowMono, nowReal));
+    }
+    g_ptr_array_set_size(sim->dirtyDoms, 0);
+    if (sim->hostDirty && sim->statePath) {
+        vxlSimSnapshotAdd(sim, snap, 0, vxlSimHostFormat(sim, nowReal));
+        sim->hostSavedNextLife = sim->nextLife;
+    }
+    sim->hostDirty = false;
+}
+
+/*
+ * Called with sim->lock held, before @dom leaves the model: a record that
+ * removes its file, and one for host.json if @dom is newer than what that
+ * file has (its own file was what kept the counters).
+ */
+void
+vxlSimSnapshotForget(vxlSim *sim, vxlSimSnapshot *snap, const vxlSimDomain *dom)
+{
+    if (!sim->statePath || dom->building)
+        return;
+    vxlSimSnapshotAdd(sim, snap, dom->domid, NULL);
+    if (dom->life >= sim->hostSavedNextLife) {
+        vxlSimSnapshotAdd(sim, snap, 0, vxlSimHostFormat(sim, g_get_real_time()));
+        sim->hostSavedNextLife = sim->nextLife;
+    }
+}
+
+static int
+vxlSimWriteRecord(vxlSim *sim, const vxlSimRecord *rec)
+{
+    g_autofree char *path = NULL;
+
+    if (rec->domid == 0) {
+        path = g_strdup_printf("%s/" VXL_SIM_HOST_FILE, sim->statePath);
+        return virFileRewriteStr(path, 0600, rec->json);
+    }
+    path = vxlSimDomainFilePath(sim, rec->domid);
+    if (rec->json)
+        return virFileRewriteStr(path, 0600, rec->json);
+    if (unlink(path) < 0 && errno != ENOENT) {
+        virReportSystemError(errno, _("cannot remove '%s'"), path);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Write @snap's records, each unless a newer one for the same file is
+ * already on disk. Called without sim->lock. A failure to write is logged,
+ * not returned: the model, like Xen's own state, is what counts, and the
+ * domain's next change writes it again.
  */
 void
 vxlSimSave(vxlSim *sim, vxlSimSnapshot *snap)
 {
-    if (!snap->json || !sim->statePath)
-        return;
+    size_t i;
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->saveLock) {
-        if (snap->seq <= sim->savedSeq)
-            return;
-        if (virFileRewriteStr(sim->statePath, 0600, snap->json) < 0) {
-            VIR_WARN("cannot save the simulator state to %s: %s",
-                     sim->statePath, virGetLastErrorMessage());
-            virResetLastError();
-            return;
+    if (!snap->records || !sim->statePath)
+        return;
+    for (i = 0; i < snap->records->len; i++) {
+        vxlSimRecord *rec = &g_array_index(snap->records, vxlSimRecord, i);
+        virMutex *lock = rec->domid == 0 ? &sim->hostSaveLock :
+                         &sim->saveLocks[rec->domid % VXL_SIM_SAVE_STRIPES];
+        unsigned long long *saved = rec->domid == 0 ? &sim->hostSavedSeq :
+                                    &sim->savedSeqs[rec->domid];
+
+        VIR_WITH_MUTEX_LOCK_GUARD(lock) {
+            if (rec->seq <= *saved)
+                break;
+            if (vxlSimWriteRecord(sim, rec) < 0) {
+                VIR_WARN("cannot save the simulator state in %s: %s",
+                         sim->statePath, virGetLastErrorMessage());
+                virResetLastError();
+                break;
+            }
+            *saved = rec->seq;
         }
-        sim->savedSeq = snap->seq;
     }
 }
 
@@ -442,9 +535,8 @@ vxlSimDevicesParse(vxlSimStateParser *sp, virJSONValue *obj, const char *path,
 
 static vxlSimDomain *
 vxlSimDomainParse(vxlSimStateParser *sp, vxlSim *sim, virJSONValue *obj,
-                  size_t idx, long long nowMono, long long nowReal)
+                  const char *path, long long nowMono, long long nowReal)
 {
-    g_autofree char *path = g_strdup_printf("domains[%zu]", idx);
     g_autoptr(vxlSimDomain) dom = vxlSimDomainNew();
     const char *s;
     long long accountedAtReal;
@@ -542,64 +634,244 @@ vxlSimDomainParse(vxlSimStateParser *sp, vxlSim *sim, virJSONValue *obj,
     return g_steal_pointer(&dom);
 }
 
-/*
- * Read <stateDir>/sim-state.json into the (empty) model. A missing file is
- * an empty host. Called from open(), before the timer exists.
- */
-int
-vxlSimLoad(vxlSim *sim)
+static int
+vxlSimStateCheckFormat(vxlSimStateParser *sp, virJSONValue *root, unsigned int want)
 {
-    vxlSimStateParser sp = { .file = sim->statePath };
-    g_autofree char *text = NULL;
-    g_autoptr(virJSONValue) root = NULL;
-    virJSONValue *doms;
-    long long nowMono = g_get_monotonic_time();
-    long long nowReal = g_get_real_time();
     unsigned int format;
-    size_t i;
 
-    if (!sim->statePath || !virFileExists(sim->statePath))
-        return 0;
-    if (virFileReadAll(sim->statePath, VXL_SIM_STATE_MAX_SIZE, &text) < 0)
+    if (virJSONValueGetType(root) != VIR_JSON_TYPE_OBJECT)
+        return vxlSimStateFail(sp, "(top level)", "%s", _("not an object"));
+    if (vxlSimStateGetUInt(sp, root, "(top level)", "format", &format) < 0)
         return -1;
+    if (format != want)
+        return vxlSimStateFail(sp, "format", _("format %u is not known; this build reads format %u here"),
+                               format, want);
+    return 0;
+}
+
+static virJSONValue *
+vxlSimStateReadJSON(vxlSimStateParser *sp)
+{
+    g_autofree char *text = NULL;
+    virJSONValue *root;
+
+    if (virFileReadAll(sp->file, VXL_SIM_STATE_MAX_SIZE, &text) < 0)
+        return NULL;
     if (!(root = virJSONValueFromString(text))) {
         virResetLastError();
-        return vxlSimStateFail(&sp, "(top level)", "%s", _("not valid JSON"));
+        vxlSimStateFail(sp, "(top level)", "%s", _("not valid JSON"));
     }
-    if (virJSONValueGetType(root) != VIR_JSON_TYPE_OBJECT)
-        return vxlSimStateFail(&sp, "(top level)", "%s", _("not an object"));
-    if (vxlSimStateGetUInt(&sp, root, "(top level)", "format", &format) < 0)
-        return -1;
-    if (format != VXL_SIM_STATE_FORMAT)
-        return vxlSimStateFail(&sp, "format", _("format %u is not known; this build reads format %d"),
-                               format, VXL_SIM_STATE_FORMAT);
-    if (vxlSimStateGetUInt(&sp, root, "(top level)", "lastDomid", &sim->lastDomid) < 0 ||
-        vxlSimStateGetULL(&sp, root, "(top level)", "nextLife", ULLONG_MAX,
+    return root;
+}
+
+/* The id counters, from a host file or the old whole-host file. */
+static int
+vxlSimCountersParse(vxlSimStateParser *sp, vxlSim *sim, virJSONValue *root)
+{
+    if (vxlSimStateGetUInt(sp, root, "(top level)", "lastDomid", &sim->lastDomid) < 0 ||
+        vxlSimStateGetULL(sp, root, "(top level)", "nextLife", ULLONG_MAX,
                           &sim->nextLife) < 0)
         return -1;
     if (sim->lastDomid >= VXL_SIM_DOMID_FIRST_RESERVED)
-        return vxlSimStateFail(&sp, "lastDomid", _("%u is a reserved domain id"),
+        return vxlSimStateFail(sp, "lastDomid", _("%u is a reserved domain id"),
                                sim->lastDomid);
+    return 0;
+}
+
+/* Enter a loaded domain; a newer one than the counters say moves them. */
+static void
+vxlSimLoadedInsert(vxlSim *sim, vxlSimDomain *dom)
+{
+    if (dom->life >= sim->nextLife) {
+        sim->nextLife = dom->life + 1;
+        sim->lastDomid = dom->domid;
+    }
+    vxlSimDomainInsert(sim, dom);
+}
+
+/* The old whole-host file: counters and an array of domains. */
+static int
+vxlSimLoadLegacy(vxlSim *sim, long long nowMono, long long nowReal)
+{
+    vxlSimStateParser sp = { .file = sim->legacyPath };
+    g_autoptr(virJSONValue) root = NULL;
+    virJSONValue *doms;
+    size_t i;
+
+    if (!(root = vxlSimStateReadJSON(&sp)) ||
+        vxlSimStateCheckFormat(&sp, root, VXL_SIM_STATE_FORMAT_LEGACY) < 0 ||
+        vxlSimCountersParse(&sp, sim, root) < 0)
+        return -1;
     if (!(doms = virJSONValueObjectGetArray(root, "domains")))
         return vxlSimStateFail(&sp, "domains", "%s", _("missing or not an array"));
 
     for (i = 0; i < virJSONValueArraySize(doms); i++) {
+        g_autofree char *path = g_strdup_printf("domains[%zu]", i);
         vxlSimDomain *dom = vxlSimDomainParse(&sp, sim, virJSONValueArrayGet(doms, i),
-                                              i, nowMono, nowReal);
+                                              path, nowMono, nowReal);
 
-        if (!dom) {
-            g_hash_table_remove_all(sim->domains);
+        if (!dom)
+            return -1;
+        vxlSimLoadedInsert(sim, dom);
+    }
+    return 0;
+}
+
+/* Remove every file of the per-domain layout (an interrupted upgrade's). */
+static int
+vxlSimStateDirClear(vxlSim *sim)
+{
+    g_autoptr(DIR) dir = NULL;
+    struct dirent *ent;
+    int rc;
+
+    if (virDirOpenIfExists(&dir, sim->statePath) <= 0)
+        return 0;
+    while ((rc = virDirRead(dir, &ent, sim->statePath)) > 0) {
+        g_autofree char *path = g_strdup_printf("%s/%s", sim->statePath, ent->d_name);
+
+        if (unlink(path) < 0 && errno != ENOENT) {
+            virReportSystemError(errno, _("cannot remove '%s'"), path);
             return -1;
         }
-        if (dom->life >= sim->nextLife)
-            sim->nextLife = dom->life + 1;
-        g_hash_table_insert(sim->domains, GUINT_TO_POINTER(dom->domid), dom);
+    }
+    return rc;
+}
+
+/*
+ * Write the model loaded from the old file in the per-domain layout, then
+ * remove the old file: until it is gone, the next open() starts over.
+ */
+static int
+vxlSimUpgrade(vxlSim *sim)
+{
+    g_auto(vxlSimSnapshot) snap = { 0 };
+    GHashTableIter it;
+    vxlSimDomain *dom;
+    size_t i;
+
+    sim->hostDirty = true;
+    g_hash_table_iter_init(&it, sim->domains);
+    while (g_hash_table_iter_next(&it, NULL, (gpointer *)&dom))
+        vxlSimMarkDirty(sim, dom);
+    vxlSimSnapshotTake(sim, &snap, NULL);
+    for (i = 0; snap.records && i < snap.records->len; i++) {
+        if (vxlSimWriteRecord(sim, &g_array_index(snap.records, vxlSimRecord, i)) < 0)
+            return -1;
+    }
+    if (unlink(sim->legacyPath) < 0) {
+        virReportSystemError(errno, _("cannot remove the old simulator state file '%s'"),
+                             sim->legacyPath);
+        return -1;
+    }
+    VIR_INFO("simulator state %s converted to one file per domain in %s",
+             sim->legacyPath, sim->statePath);
+    return 0;
+}
+
+static int
+vxlSimLoadHostFile(vxlSim *sim)
+{
+    g_autofree char *file = g_strdup_printf("%s/" VXL_SIM_HOST_FILE, sim->statePath);
+    vxlSimStateParser sp = { .file = file };
+    g_autoptr(virJSONValue) root = NULL;
+
+    if (!virFileExists(file))
+        return 0;
+    if (!(root = vxlSimStateReadJSON(&sp)) ||
+        vxlSimStateCheckFormat(&sp, root, VXL_SIM_STATE_FORMAT) < 0 ||
+        vxlSimCountersParse(&sp, sim, root) < 0)
+        return -1;
+    sim->hostSavedNextLife = sim->nextLife;
+    return 0;
+}
+
+static int
+vxlSimLoadDomainFile(vxlSim *sim, const char *file, long long nowMono,
+                     long long nowReal)
+{
+    vxlSimStateParser sp = { .file = file };
+    g_autoptr(virJSONValue) root = NULL;
+    vxlSimDomain *dom;
+
+    if (!(root = vxlSimStateReadJSON(&sp)) ||
+        vxlSimStateCheckFormat(&sp, root, VXL_SIM_STATE_FORMAT) < 0 ||
+        !(dom = vxlSimDomainParse(&sp, sim, root, "(top level)", nowMono, nowReal)))
+        return -1;
+    vxlSimLoadedInsert(sim, dom);
+    return 0;
+}
+
+/* host.json and every domain-<domid>.json; a temporary file left by a
+ * write that a crash interrupted is the old file's unfinished successor,
+ * and goes. */
+static int
+vxlSimLoadDir(vxlSim *sim, long long nowMono, long long nowReal)
+{
+    g_autoptr(DIR) dir = NULL;
+    struct dirent *ent;
+    int rc;
+
+    if (vxlSimLoadHostFile(sim) < 0)
+        return -1;
+    if (virDirOpen(&dir, sim->statePath) < 0)
+        return -1;
+    while ((rc = virDirRead(dir, &ent, sim->statePath)) > 0) {
+        g_autofree char *path = g_strdup_printf("%s/%s", sim->statePath, ent->d_name);
+
+        if (g_str_has_suffix(ent->d_name, ".new")) {
+            ignore_value(unlink(path));
+            continue;
+        }
+        if (!g_str_has_prefix(ent->d_name, VXL_SIM_DOMAIN_PREFIX) ||
+            !g_str_has_suffix(ent->d_name, VXL_SIM_DOMAIN_SUFFIX))
+            continue;
+        if (vxlSimLoadDomainFile(sim, path, nowMono, nowReal) < 0)
+            return -1;
+    }
+    return rc;
+}
+
+/*
+ * Read the saved model into the (empty) model: the per-domain files in
+ * <stateDir>/sim, or, once, the old <stateDir>/sim-state.json. Nothing
+ * saved is an empty host. Called from open(), before the timer exists.
+ */
+int
+vxlSimLoad(vxlSim *sim)
+{
+    long long nowMono = g_get_monotonic_time();
+    long long nowReal = g_get_real_time();
+    bool legacy;
+
+    if (!sim->statePath)
+        return 0;
+    sim->savedSeqs = g_new0(unsigned long long, VXL_SIM_DOMID_FIRST_RESERVED);
+    if (g_mkdir_with_parents(sim->statePath, 0700) < 0) {
+        virReportSystemError(errno, _("cannot create the simulator's state directory %s"),
+                             sim->statePath);
+        return -1;
+    }
+
+    legacy = virFileExists(sim->legacyPath);
+    if (legacy) {
+        if (vxlSimStateDirClear(sim) < 0 ||
+            vxlSimLoadLegacy(sim, nowMono, nowReal) < 0 ||
+            vxlSimUpgrade(sim) < 0)
+            goto error;
+    } else if (vxlSimLoadDir(sim, nowMono, nowReal) < 0) {
+        goto error;
     }
 
     if (vxlSimFreeKiB(sim) == 0 && g_hash_table_size(sim->domains) > 0)
         VIR_WARN("the simulated domains in %s use all the memory of host profile %s (or more)",
                  sim->statePath, sim->profilePath);
     VIR_INFO("simulator state loaded from %s: %u domains",
-             sim->statePath, g_hash_table_size(sim->domains));
+             legacy ? sim->legacyPath : sim->statePath,
+             g_hash_table_size(sim->domains));
     return 0;
+
+ error:
+    vxlSimDomainRemoveAll(sim);
+    return -1;
 }

@@ -156,7 +156,7 @@ vxlSimDomainPinVcpu(vxlBackend *be, uint32_t domid, unsigned int vcpu,
         ignore_value(virJSONValueObjectRemoveKey(b, "vcpu_hard_affinity", &old));
         if (virJSONValueObjectAppend(b, "vcpu_hard_affinity", &list) < 0)
             return -1;
-        vxlSimSnapshotTake(sim, &snap);
+        vxlSimSnapshotTake(sim, &snap, dom);
     }
     vxlSimSave(sim, &snap);
     return 0;

@@ -1,0 +1,156 @@
+/*
+ * domain_load.c: the persistent definitions, read at daemon start-up.
+ *
+ * libvirt's parser is the cost of a restart: with 10,000 defined domains
+ * it is most of it, one file after the other. The files are independent,
+ * so they are parsed by a few threads at once (each parse only reads the
+ * shared virDomainXMLOption, as concurrent defines do), and then entered
+ * into the domain list one by one, in directory order, as libvirt's own
+ * loader (virDomainObjListLoadAllConfigs) would: a definition of a domain
+ * already running (found by its status file) becomes its next definition.
+ */
+#include "vxl_internal.h"
+
+#include "domain.h"
+#include "viralloc.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virlog.h"
+#include "virstring.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.domain_load");
+
+/* Below this many files a thread costs more than it saves. */
+#define VXL_DOMAIN_LOAD_PARALLEL_MIN 64
+#define VXL_DOMAIN_LOAD_MAX_THREADS 8
+
+typedef struct _vxlDomainLoadItem {
+    char *name;                    /* the file's name without ".xml" */
+    virDomainDef *def;             /* parsed; NULL if it failed */
+    char *error;                   /* why it failed */
+} vxlDomainLoadItem;
+
+typedef struct _vxlDomainLoadWork {
+    const char *configDir;
+    virDomainXMLOption *xmlopt;
+    vxlDomainLoadItem *items;
+    size_t nitems;
+    gint next;                     /* next item to parse; atomic */
+} vxlDomainLoadWork;
+
+static void
+vxlDomainLoadParseOne(vxlDomainLoadWork *work, vxlDomainLoadItem *item)
+{
+    g_autofree char *path = virDomainConfigFile(work->configDir, item->name);
+
+    /* The flags of libvirt's loader: a definition that was accepted once
+     * is loaded even if today's checks would refuse it. */
+    item->def = virDomainDefParseFile(path, work->xmlopt, NULL,
+                                      VIR_DOMAIN_DEF_PARSE_INACTIVE |
+                                      VIR_DOMAIN_DEF_PARSE_SKIP_VALIDATE |
+                                      VIR_DOMAIN_DEF_PARSE_ALLOW_POST_PARSE_FAIL);
+    if (!item->def) {
+        item->error = g_strdup(virGetLastErrorMessage());
+        virResetLastError();
+    }
+}
+
+static gpointer
+vxlDomainLoadWorker(gpointer opaque)
+{
+    vxlDomainLoadWork *work = opaque;
+    gint i;
+
+    while ((i = g_atomic_int_add(&work->next, 1)) < (gint)work->nitems)
+        vxlDomainLoadParseOne(work, &work->items[i]);
+    return NULL;
+}
+
+/* Enter one parsed definition into the list, as a persistent domain. */
+static void
+vxlDomainLoadAdd(vxlDriver *driver, vxlDomainLoadItem *item)
+{
+    vxlDriverConfig *cfg = driver->cfg;
+    g_autofree char *configFile = virDomainConfigFile(cfg->configDir, item->name);
+    g_autofree char *autostartLink = virDomainConfigFile(cfg->autostartDir, item->name);
+    g_autoptr(virDomainDef) oldDef = NULL;
+    virDomainObj *vm;
+    int autostart;
+
+    if ((autostart = virFileLinkPointsTo(autostartLink, configFile)) < 0 ||
+        !(vm = virDomainObjListAdd(driver->domains, &item->def, driver->xmlopt,
+                                   0, &oldDef))) {
+        VIR_ERROR(_("cannot load the definition of domain '%s': %s"),
+                  item->name, virGetLastErrorMessage());
+        virResetLastError();
+        return;
+    }
+    vm->autostart = autostart;
+    vm->persistent = 1;
+    virDomainObjEndAPI(&vm);
+}
+
+int
+vxlDomainLoadConfigs(vxlDriver *driver)
+{
+    vxlDriverConfig *cfg = driver->cfg;
+    vxlDomainLoadWork work = { .configDir = cfg->configDir,
+                               .xmlopt = driver->xmlopt };
+    g_autoptr(DIR) dir = NULL;
+    g_autoptr(GPtrArray) threads = g_ptr_array_new();
+    struct dirent *ent;
+    size_t nthreads;
+    size_t i;
+    int rc;
+
+    if ((rc = virDirOpenIfExists(&dir, cfg->configDir)) <= 0)
+        return rc;
+    while ((rc = virDirRead(dir, &ent, cfg->configDir)) > 0) {
+        vxlDomainLoadItem item = { 0 };
+        g_autofree char *name = g_strdup(ent->d_name);
+
+        if (!virStringStripSuffix(name, ".xml"))
+            continue;
+        item.name = g_steal_pointer(&name);
+        VIR_APPEND_ELEMENT(work.items, work.nitems, item);
+    }
+    if (rc < 0)
+        goto cleanup;
+
+    nthreads = work.nitems < VXL_DOMAIN_LOAD_PARALLEL_MIN ? 1 :
+               MIN(g_get_num_processors(), VXL_DOMAIN_LOAD_MAX_THREADS);
+    VIR_INFO("loading %zu domain definitions from %s with %zu threads",
+             work.nitems, cfg->configDir, nthreads);
+    for (i = 1; i < nthreads; i++) {
+        GThread *t = g_thread_try_new("vxl-load", vxlDomainLoadWorker, &work, NULL);
+
+        if (t)
+            g_ptr_array_add(threads, t);
+    }
+    vxlDomainLoadWorker(&work);
+    for (i = 0; i < threads->len; i++)
+        g_thread_join(g_ptr_array_index(threads, i));
+
+    for (i = 0; i < work.nitems; i++) {
+        vxlDomainLoadItem *item = &work.items[i];
+
+        if (!item->def) {
+            VIR_ERROR(_("cannot load the definition of domain '%s': %s"),
+                      item->name, NULLSTR(item->error));
+            continue;
+        }
+        vxlDomainLoadAdd(driver, item);
+    }
+    rc = 0;
+
+ cleanup:
+    for (i = 0; i < work.nitems; i++) {
+        g_free(work.items[i].name);
+        g_free(work.items[i].error);
+        virDomainDefFree(work.items[i].def);
+    }
+    g_free(work.items);
+    return rc;
+}
