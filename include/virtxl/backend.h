@@ -260,6 +260,47 @@ int vxlBackendHotplugCheck(const char *name, uint32_t domid,
 int vxlBackendMediaCheck(const char *name, uint32_t domid,
                          libxl_domain_type type, const char *vdev);
 
+/* ----- long operations: progress and cancel (save, restore, dump,
+ *       migration) ---------------------------------------------------- */
+
+/*
+ * A job token: how a long backend operation reports progress and learns
+ * that the user cancelled it (virsh domjobabort). The driver creates one
+ * per asynchronous job (src/domain/domain_job.h) and passes it to the
+ * hook; every hook that takes one accepts NULL (no progress wanted, no
+ * cancel possible). Thread-safe: the backend's worker updates it while
+ * the driver reads it or cancels from another thread.
+ *
+ * A hook that sees the token cancelled stops as soon as it safely can,
+ * undoes what it did (a save leaves the domain running as before and no
+ * file) and fails with VIR_ERR_OPERATION_ABORTED.
+ * src/util/util_job_token.c (below every layer: domain/ and both backends
+ * use it).
+ */
+typedef struct _vxlJobToken vxlJobToken;
+
+vxlJobToken *vxlJobTokenNew(void);
+void vxlJobTokenFree(vxlJobToken *tok);
+
+/* Backend side: @processed of @total bytes are done (@total 0: not
+ * known yet). May be called as often as the backend likes. */
+void vxlJobTokenSetProgress(vxlJobToken *tok, unsigned long long processed,
+                            unsigned long long total);
+/* Whether the job was cancelled: backends that work in steps poll it. */
+bool vxlJobTokenCancelled(vxlJobToken *tok);
+/* Backends that hand the work to someone else (libxl's asynchronous
+ * operations) register @hook instead: it is called once, from the
+ * cancelling thread, when the job is cancelled (at once when it already
+ * is). Setting NULL unregisters and waits for a running @hook to return,
+ * so @opaque may be freed afterwards. */
+void vxlJobTokenSetCancelHook(vxlJobToken *tok, void (*hook)(void *opaque),
+                              void *opaque);
+
+/* Driver side. */
+void vxlJobTokenCancel(vxlJobToken *tok);
+void vxlJobTokenGetProgress(vxlJobToken *tok, unsigned long long *processed,
+                            unsigned long long *total);
+
 /* ----- events back to the driver ---------------------------------------- */
 
 /*

@@ -138,3 +138,10 @@ int vxlDomainCoreDump(virDomainPtr dom, const char *to, unsigned int flags);
 /* driver_console.c */
 int vxlDomainOpenConsole(virDomainPtr dom, const char *dev_name,
                          virStreamPtr st, unsigned int flags);
+
+/* driver_jobs.c (asynchronous jobs: progress, statistics, abort) */
+int vxlDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
+int vxlDomainGetJobStats(virDomainPtr dom, int *type,
+                         virTypedParameterPtr *params, int *nparams,
+                         unsigned int flags);
+int vxlDomainAbortJob(virDomainPtr dom);

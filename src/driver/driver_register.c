@@ -94,6 +94,10 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .connectDomainEventDeregister = vxlConnectDomainEventDeregister,
     .connectDomainEventRegisterAny = vxlConnectDomainEventRegisterAny,
     .connectDomainEventDeregisterAny = vxlConnectDomainEventDeregisterAny,
+    /* asynchronous jobs (driver_jobs.c) */
+    .domainGetJobInfo = vxlDomainGetJobInfo,
+    .domainGetJobStats = vxlDomainGetJobStats,
+    .domainAbortJob = vxlDomainAbortJob,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };
