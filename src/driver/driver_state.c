@@ -52,6 +52,7 @@ vxlStateOpenBackend(vxlDriver *driver)
         .events = &vxlDomainBackendEvents,
         .eventsOpaque = driver,
         .autoballoon = driver->cfg->autoballoon,
+        .simSaveRateMiB = driver->cfg->simSaveRateMiB,
     };
 
     if (!(driver->backend = vxlBackendNew(driver->cfg->backend)))
