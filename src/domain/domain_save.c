@@ -153,6 +153,9 @@ vxlDomainSaveToImage(vxlDriver *driver, virDomainObj *vm, const char *path,
         suspended = true;
     }
     vxlDomainAsyncJobNoteStopped(vm);
+    /* The total is known before the backend says so. */
+    vxlJobTokenSetProgress(vxlDomainAsyncJobToken(vm), 0,
+                           vm->def->mem.cur_balloon * 1024);
     domid = vm->def->id;
     VIR_INFO("saving domain %s (id %u) to %s", vm->def->name, domid, path);
 
@@ -228,6 +231,8 @@ vxlDomainRestoreStart(vxlDriver *driver, virDomainObj *vm, vxlSaveImage *img,
         return -1;
     }
     VIR_INFO("restoring domain %s from %s", vm->def->name, img->path);
+    vxlJobTokenSetProgress(vxlDomainAsyncJobToken(vm), 0,
+                           vm->def->mem.cur_balloon * 1024);
     return vxlDomainStartFrom(driver, vm, paused, VIR_DOMAIN_RUNNING_RESTORED,
                               img->fd, vxlDomainAsyncJobToken(vm));
 }
