@@ -30,3 +30,8 @@
 #define VXL_VIDEO_VGA_DEFAULT_KIB (16 * 1024)
 #define VXL_VIDEO_CIRRUS_TRADITIONAL_KIB (4 * 1024)
 #define VXL_VIDEO_VGA_TRADITIONAL_KIB (8 * 1024)
+
+/* The bootloader a PV or PVH guest with neither <kernel> nor <bootloader>
+ * gets, as with libvirt's own libxl driver: libxl finds it on its PATH
+ * (Debian: /usr/lib/xen-4.17/bin/pygrub). */
+#define VXL_DEFAULT_BOOTLOADER "pygrub"

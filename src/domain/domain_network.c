@@ -82,45 +82,55 @@ vxlDomainNetworkPrepareOne(virDomainDef *def, virDomainNetDef *net)
     return vxlDomainNetworkPrepareNet(&conn, def, net);
 }
 
-void
-vxlDomainNetworkReleaseOne(virDomainDef *def, virDomainNetDef *net)
+/* Give @net's port back; @conn is opened on first need. False when the
+ * network driver cannot be reached, so the caller stops trying. */
+static bool
+vxlDomainNetworkReleaseNet(virConnectPtr *conn, virDomainDef *def,
+                           virDomainNetDef *net)
 {
-    g_autoptr(virConnect) conn = NULL;
-
     if (!vxlDomainNetHasPort(net))
-        return;
-    if (!(conn = virGetConnectNetwork())) {
+        return true;
+    if (!*conn && !(*conn = virGetConnectNetwork())) {
         VIR_WARN("cannot release the port of %s on network %s: %s",
                  def->name, net->data.network.name, virGetLastErrorMessage());
-        return;
+        return false;
     }
-    if (virDomainNetReleaseActualDevice(conn, def, net) < 0)
+    if (virDomainNetReleaseActualDevice(*conn, def, net) < 0)
         VIR_WARN("cannot release the port of %s on network %s: %s",
                  def->name, net->data.network.name, virGetLastErrorMessage());
     g_clear_pointer(&net->data.network.actual, virDomainActualNetDefFree);
+    return true;
+}
+
+/*
+ * Releasing runs on failure paths too, so both functions keep the
+ * caller's error: opening the connection to the network driver clears
+ * the thread's last error, and a client would be told "unknown cause".
+ */
+void
+vxlDomainNetworkReleaseOne(virDomainDef *def, virDomainNetDef *net)
+{
+    virConnectPtr conn = NULL;
+    virErrorPtr saved = NULL;
+
+    virErrorPreserveLast(&saved);
+    ignore_value(vxlDomainNetworkReleaseNet(&conn, def, net));
+    virObjectUnref(conn);
+    virErrorRestore(&saved);
 }
 
 void
 vxlDomainNetworkRelease(virDomainDef *def)
 {
-    g_autoptr(virConnect) conn = NULL;
+    virConnectPtr conn = NULL;
+    virErrorPtr saved = NULL;
     size_t i;
 
+    virErrorPreserveLast(&saved);
     for (i = 0; i < def->nnets; i++) {
-        virDomainNetDef *net = def->nets[i];
-
-        if (!vxlDomainNetHasPort(net))
-            continue;
-        if (!conn && !(conn = virGetConnectNetwork())) {
-            VIR_WARN("cannot release the port of %s on network %s: %s",
-                     def->name, net->data.network.name,
-                     virGetLastErrorMessage());
-            return;
-        }
-        if (virDomainNetReleaseActualDevice(conn, def, net) < 0)
-            VIR_WARN("cannot release the port of %s on network %s: %s",
-                     def->name, net->data.network.name,
-                     virGetLastErrorMessage());
-        g_clear_pointer(&net->data.network.actual, virDomainActualNetDefFree);
+        if (!vxlDomainNetworkReleaseNet(&conn, def, def->nets[i]))
+            break;
     }
+    virObjectUnref(conn);
+    virErrorRestore(&saved);
 }

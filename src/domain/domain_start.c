@@ -100,6 +100,7 @@ vxlDomainStartFrom(vxlDriver *driver, virDomainObj *vm, bool paused,
     bool transient = false;
     bool networks = false;
     bool graphics = false;
+    virErrorPtr saved = NULL;
     int rc;
 
     if (virDomainObjIsActive(vm)) {
@@ -185,15 +186,22 @@ vxlDomainStartFrom(vxlDriver *driver, virDomainObj *vm, bool paused,
     return 0;
 
  error:
-    if (created) {
-        virErrorPtr saved;
-
+    /* The client sees why the start failed, not what a cleanup step
+     * says: releasing a network port opens a connection to the network
+     * driver, which clears the thread's last error. */
+    virErrorPreserveLast(&saved);
+    if (!saved) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("starting domain '%s' failed without a reason; the daemon log may say more"),
+                       vm->def->name);
         virErrorPreserveLast(&saved);
+    }
+    if (created) {
         vxlDomainBackendEnter(vm);
         if (vxlBackendDomainDestroy(driver->backend, domid) < 0)
-            VIR_WARN("could not destroy half-started domain %u", domid);
+            VIR_WARN("could not destroy half-started domain %u: %s", domid,
+                     virGetLastErrorMessage());
         vxlDomainBackendExit(vm);
-        virErrorRestore(&saved);
     }
     if (created)
         virDomainDeleteConfig(driver->cfg->stateDir, NULL, vm);
@@ -206,5 +214,6 @@ vxlDomainStartFrom(vxlDriver *driver, virDomainObj *vm, bool paused,
         virDomainObjRemoveTransientDef(vm);
     virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, oldReason);
     libxl_domain_config_dispose(&dcfg);
+    virErrorRestore(&saved);
     return -1;
 }

@@ -91,6 +91,29 @@ vxlDomainDefAddRedirUSB(virDomainDef *def)
                                           0, -1) < 0 ? -1 : 0;
 }
 
+/*
+ * A PV or PVH guest has no firmware: with neither a kernel nor a
+ * bootloader it has nothing to boot. libvirt's own libxl driver (and xend
+ * before it) boots such a guest with pygrub, which reads the kernel from
+ * the guest's own disk, and clients count on that: virt-manager's import
+ * wizard and virt-install --import write neither. The default is written
+ * into the definition, so dumpxml and xml2xl show what will run.
+ */
+static void
+vxlDomainDefDefaultBootloader(virDomainDef *def)
+{
+    if (def->os.type != VIR_DOMAIN_OSTYPE_XEN &&
+        def->os.type != VIR_DOMAIN_OSTYPE_XENPVH)
+        return;
+    if (def->os.kernel || def->os.bootloader)
+        return;
+    /* A PV or PVH <loader> or <firmware> is refused by the boot
+     * validator with its own reason; a bootloader would hide it. */
+    if (def->os.loader || def->os.firmware != VIR_DOMAIN_OS_DEF_FIRMWARE_NONE)
+        return;
+    def->os.bootloader = g_strdup(VXL_DEFAULT_BOOTLOADER);
+}
+
 static int
 vxlDomainDefPostParse(virDomainDef *def, unsigned int parseFlags,
                       void *opaque, void *parseOpaque)
@@ -134,6 +157,8 @@ vxlDomainDefPostParse(virDomainDef *def, unsigned int parseFlags,
 
     if (vxlDomainDefAddRedirUSB(def) < 0)
         return -1;
+
+    vxlDomainDefDefaultBootloader(def);
     return 0;
 }
 

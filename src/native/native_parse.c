@@ -372,6 +372,14 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
     } else if (bargs->len > 0) {
         vxlNativeWarn(r, "bootloader_args", "%s", _("ignored without bootloader=, as by xl"));
     }
+    /* libvirt's drivers boot such a guest with pygrub; xl refuses it
+     * ("Neither kernel nor bootloader specified"), and a conversion keeps
+     * xl's meaning. */
+    if (!kernel && !bootloader) {
+        vxlNativeError(r, "kernel", "%s",
+                       _("neither kernel= nor bootloader= is given, and xl refuses a PV or PVH guest with nothing to boot"));
+        return -1;
+    }
     return 0;
 }
 

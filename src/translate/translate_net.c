@@ -239,6 +239,30 @@ vxlNetModelName(const virDomainNetDef *net)
 }
 
 
+/*
+ * Whether the vif joins a bridge: <interface type='bridge'>, or one on a
+ * libvirt network resolved at start. The network driver resolves a port
+ * on a network it manages itself (NAT, routed, isolated, open: the
+ * default network among them) to type 'network' with the network's
+ * bridge, and one on a forward mode='bridge' network to type 'bridge';
+ * either way a Xen vif joins that bridge.
+ */
+static bool
+vxlNetJoinsBridge(const virDomainNetDef *net)
+{
+    switch (virDomainNetGetActualType(net)) {
+    case VIR_DOMAIN_NET_TYPE_BRIDGE:
+        return true;
+    case VIR_DOMAIN_NET_TYPE_NETWORK:
+        return net->type == VIR_DOMAIN_NET_TYPE_NETWORK &&
+               net->data.network.actual &&
+               virDomainNetGetActualBridgeName(net) != NULL;
+    default:
+        return false;
+    }
+}
+
+
 int
 vxlTranslateNet(const virDomainDef *def, const virDomainNetDef *net,
                 libxl_device_nic *xnic)
@@ -252,7 +276,7 @@ vxlTranslateNet(const virDomainDef *def, const virDomainNetDef *net,
     if (vxlValidateNet(def, net) < 0)
         return -1;
 
-    if (virDomainNetGetActualType(net) != VIR_DOMAIN_NET_TYPE_BRIDGE &&
+    if (!vxlNetJoinsBridge(net) &&
         virDomainNetGetActualType(net) != VIR_DOMAIN_NET_TYPE_ETHERNET) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<interface type='network'><source network='%s'> is not supported by Xen unless the network provides a bridge: it was not resolved to one (is the network driver running?)"),
@@ -267,7 +291,7 @@ vxlTranslateNet(const virDomainDef *def, const virDomainNetDef *net,
     /* Without a bridge and script libxl falls back to xenbr0 and
      * vif-bridge, for ethernet as for an xl vif= without bridge=: a Xen
      * vif always runs a hotplug script. */
-    if (virDomainNetGetActualType(net) == VIR_DOMAIN_NET_TYPE_BRIDGE)
+    if (vxlNetJoinsBridge(net))
         xnic->bridge = vxlNetOvsBridge(virDomainNetGetActualBridgeName(net),
                                        vport ? virDomainNetGetActualVlan(net) : NULL);
     xnic->script = g_strdup(net->script);

@@ -35,7 +35,8 @@ class Daemon:
     """A private libvirtd under a temporary root."""
 
     def __init__(self, backend="sim", profile="intel-2s-vtd", conf=(),
-                 network=False, secret=False, storage=False):
+                 network=False, secret=False, storage=False,
+                 private_net=False):
         self.root = tempfile.mkdtemp(prefix="vxl-test-")
         self.backend = backend
         self.profile = profile
@@ -43,6 +44,7 @@ class Daemon:
         self.network = network
         self.secret = secret
         self.storage = storage
+        self.private_net = private_net
         self.uri = None
 
     def start(self):
@@ -56,6 +58,8 @@ class Daemon:
             args.append("--with-secret")
         if self.storage:
             args.append("--with-storage")
+        if self.private_net:
+            args.append("--private-net")
         env = dict(os.environ, VIRTXL_BUILD=BUILD)
         out = subprocess.run(args, check=True, capture_output=True,
                              text=True, env=env)
@@ -70,7 +74,7 @@ class Daemon:
         return self.start()
 
     def cleanup(self):
-        self.stop()
+        subprocess.run([DAEMON, "stop", self.root, "--purge"], check=False)
         if os.environ.get("VXL_KEEP_ROOTS"):
             print("kept daemon root", self.root)
         else:

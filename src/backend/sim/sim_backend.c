@@ -117,6 +117,10 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
             if (dom->state == VXL_DOMSTATE_SHUTDOWN ||
                 dom->state == VXL_DOMSTATE_CRASHED)
                 vxlSimQueueEvent(sim, dom);
+            /* The device models kept running while the daemon was
+             * away; their displays are served again. */
+            if (!dom->building)
+                vxlSimDisplayOpen(sim, dom);
         }
         vxlSimTimerCreate(sim);
         now = g_get_monotonic_time();
@@ -486,6 +490,7 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
         dom->building = false;
         dom->state = paused ? VXL_DOMSTATE_PAUSED : VXL_DOMSTATE_RUNNING;
         dom->accountedAt = now;
+        vxlSimDisplayOpen(sim, dom);
         vxlSimSnapshotTake(sim, &snap);
         vxlSimReschedule(sim, now);
     }

@@ -74,6 +74,7 @@ vxlSimDomainFree(vxlSimDomain *dom)
     g_free(dom->name);
     virJSONValueFree(dom->config);
     vxlSimConsolesFree(dom->consoles);
+    vxlSimDisplayClose(dom->display);
     for (i = 0; i < dom->ndisks; i++)
         vxlSimDiskClear(&dom->disks[i]);
     g_free(dom->disks);

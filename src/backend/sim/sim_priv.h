@@ -76,6 +76,8 @@ void vxlSimNicClear(vxlSimNic *nic);
  */
 /* sim_console.c: one console of a domain. */
 typedef struct _vxlSimConsole vxlSimConsole;
+/* sim_display.c: a domain's VNC display. */
+typedef struct _vxlSimDisplay vxlSimDisplay;
 
 typedef struct _vxlSimDomain {
     uint32_t domid;
@@ -108,6 +110,7 @@ typedef struct _vxlSimDomain {
     vxlSimNic *nics;
     size_t nnics;
     GPtrArray *consoles;           /* vxlSimConsole *, opened when asked */
+    vxlSimDisplay *display;        /* its VNC server, NULL if none */
 
     /* Accounting: runUs (running time of this life) and cpuTimeNs are
      * exact as of accountedAt (g_get_monotonic_time() clock). */
@@ -219,6 +222,12 @@ void vxlSimTimerRemove(vxlSim *sim);
 void vxlSimDomainInfoFill(const vxlSimDomain *dom, vxlDomainInfo *info);
 void vxlSimHostFactsFill(vxlSim *sim, unsigned long long freeKiB,
                          vxlHostFacts *facts);
+
+/* sim_display.c: called with sim->lock held, once the domain is built
+ * (create, or found again at open); closed when the domain is freed. */
+void vxlSimDisplayOpen(vxlSim *sim, vxlSimDomain *dom);
+void vxlSimDisplayClose(vxlSimDisplay *disp);
+int vxlSimDisplayPort(const vxlSimDisplay *disp);
 
 /* sim_backend.c: for the other hooks' units */
 vxlSim *vxlSimGet(vxlBackend *be);

@@ -1,0 +1,159 @@
+"""The simulator serves its guests' VNC displays, as qemu serves a Xen
+guest's: on the port in the live XML, with the password the XML gives,
+showing the guest's name and state and echoing what is typed. Read with
+an RFB client of the tests' own (rfb.py), which turns the frames back
+into text with the same console font."""
+
+import os
+import re
+import socket
+import time
+import unittest
+
+import libvirt
+
+from rfb import Client, RFBError, load_font, read_text
+from vxltest import DaemonTestCase, guest_xml, wait_for
+
+E = libvirt
+ARTIFACTS = os.environ.get("VXL_ARTIFACTS_DIR")
+
+
+def hvm_vnc(name, graphics="<graphics type='vnc' autoport='yes' listen='127.0.0.1'/>"):
+    xml = guest_xml(name, ostype="hvm")
+    return xml.replace("</devices>", graphics + "</devices>", 1)
+
+
+def pv_vnc(name):
+    xml = guest_xml(name)
+    return xml.replace("</devices>", "<graphics type='vnc' autoport='yes'/>"
+                       "<input type='mouse' bus='xen'/><input type='keyboard' bus='xen'/>"
+                       "</devices>", 1)
+
+
+def vnc_port(dom):
+    m = re.search(r"<graphics type='vnc' port='(\d+)'", dom.XMLDesc(0))
+    return int(m.group(1))
+
+
+class SimDisplayTest(DaemonTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.font = load_font()
+
+    def screen(self, client, incremental=False):
+        client.frame(incremental=incremental)
+        if self.font is None:
+            self.skipTest("no console font (console-setup-linux) to read the screen with")
+        return "\n".join(read_text(client, self.font))
+
+    def save(self, client, name):
+        if ARTIFACTS:
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            client.ppm(os.path.join(ARTIFACTS, name + ".ppm"))
+
+    def test_hvm_display_shows_the_guest(self):
+        dom = self.conn.defineXML(hvm_vnc("vnc1"))
+        dom.create()
+        c = Client("127.0.0.1", vnc_port(dom))
+        self.addCleanup(c.close)
+        self.assertEqual(c.name, "vnc1")
+        self.assertEqual(c.offered, [1])
+        text = self.screen(c)
+        self.save(c, "hvm-running")
+        self.assertIn(f"Xen domain vnc1 (id {dom.ID()})", text)
+        self.assertIn("state: running", text)
+
+        # The screen follows the guest: an incremental request is
+        # answered when something changed.
+        dom.suspend()
+        deadline = time.monotonic() + 10
+        while "state: paused" not in text and time.monotonic() < deadline:
+            text = self.screen(c, incremental=True)
+        self.assertIn("state: paused", text)
+        dom.resume()
+
+    def test_what_is_typed_appears(self):
+        dom = self.conn.defineXML(hvm_vnc("vnc2"))
+        dom.create()
+        c = Client("127.0.0.1", vnc_port(dom))
+        self.addCleanup(c.close)
+        self.screen(c)
+        c.type("hello xen\nsecond")
+        deadline = time.monotonic() + 10
+        text = ""
+        while "second" not in text and time.monotonic() < deadline:
+            text = self.screen(c, incremental=True)
+        self.save(c, "hvm-typed")
+        self.assertIn("hello xen", text)
+        self.assertIn("second_", text)
+
+    def test_password(self):
+        dom = self.conn.defineXML(hvm_vnc(
+            "vnc3", "<graphics type='vnc' autoport='yes' passwd='s3cret!x'/>"))
+        dom.create()
+        port = vnc_port(dom)
+        with self.assertRaisesRegex(RFBError, "wants a password"):
+            Client("127.0.0.1", port)
+        with self.assertRaisesRegex(RFBError, "Authentication failed"):
+            Client("127.0.0.1", port, password="wrong")
+        # Only the first eight characters count, as in qemu.
+        c = Client("127.0.0.1", port, password="s3cret!xyz")
+        self.addCleanup(c.close)
+        self.assertEqual(c.offered, [2])
+        self.assertIn("Xen domain vnc3", self.screen(c))
+
+    def test_old_protocol_versions(self):
+        dom = self.conn.defineXML(hvm_vnc("vnc4"))
+        dom.create()
+        for version in (3, 7):
+            with self.subTest(version=version):
+                c = Client("127.0.0.1", vnc_port(dom), version=version)
+                self.assertIn("Xen domain vnc4", self.screen(c))
+                c.close()
+
+    def test_pv_framebuffer(self):
+        dom = self.conn.defineXML(pv_vnc("vnc5"))
+        dom.create()
+        c = Client("127.0.0.1", vnc_port(dom))
+        self.addCleanup(c.close)
+        self.assertIn("Xen domain vnc5", self.screen(c))
+
+    def test_display_goes_with_the_domain(self):
+        dom = self.conn.defineXML(hvm_vnc("vnc6"))
+        dom.create()
+        port = vnc_port(dom)
+        Client("127.0.0.1", port).close()
+        dom.destroy()
+        with self.assertRaises(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+    def test_no_graphics_no_display(self):
+        dom = self.conn.defineXML(guest_xml("vnc7", ostype="hvm"))
+        dom.create()
+        self.assertNotIn("<graphics", dom.XMLDesc(0))
+
+    def test_display_is_back_after_a_restart(self):
+        dom = self.conn.defineXML(hvm_vnc("vnc8"))
+        dom.create()
+        port = vnc_port(dom)
+        self.conn.close()
+        self.daemon.restart()
+        self.conn = libvirt.open(self.daemon.uri)
+        dom = self.conn.lookupByName("vnc8")
+        self.assertEqual(vnc_port(dom), port)
+        c = wait_for(lambda: _try_connect(port), what="the display after restart")
+        self.addCleanup(c.close)
+        self.assertIn("Xen domain vnc8", self.screen(c))
+
+
+def _try_connect(port):
+    try:
+        return Client("127.0.0.1", port)
+    except OSError:
+        return None
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
