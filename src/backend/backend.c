@@ -24,7 +24,10 @@ static const char *const vxlHookNames[] = {
     "domainSetMemory", "domainSetMaxMemory", "domainSetVcpusOnline",
     "domainCoreDump", "domainConsolePath", "domainDiskAdd", "domainDiskRemove",
     "domainNicAdd", "domainNicRemove", "domainCdromInsert", "domainGetVcpus",
-    "domainPinVcpu", NULL,
+    "domainPinVcpu",
+    /* save and restore */
+    "domainSave", "domainRestore",
+    NULL,
 };
 
 const char *const *
@@ -200,9 +203,10 @@ vxlBackendDomainSetVcpusOnline(vxlBackend *be, uint32_t domid,
 }
 
 int
-vxlBackendDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path)
+vxlBackendDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path,
+                         vxlJobToken *token)
 {
-    VXL_BACKEND_CALL(be, domainCoreDump, domid, path);
+    VXL_BACKEND_CALL(be, domainCoreDump, domid, path, token);
 }
 
 int
@@ -255,4 +259,21 @@ vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
                             libxl_device_disk *xdisk)
 {
     VXL_BACKEND_CALL(be, domainCdromInsert, domid, xdisk);
+}
+
+/* ----- save and restore ----- */
+
+int
+vxlBackendDomainSave(vxlBackend *be, uint32_t domid, int fd,
+                     vxlJobToken *token)
+{
+    VXL_BACKEND_CALL(be, domainSave, domid, fd, token);
+}
+
+int
+vxlBackendDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
+                        const vxlGuestScript *script, int fd,
+                        vxlJobToken *token, uint32_t *domid)
+{
+    VXL_BACKEND_CALL(be, domainRestore, dcfg, script, fd, token, domid);
 }

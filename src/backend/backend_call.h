@@ -40,7 +40,7 @@ int vxlBackendDomainSetMaxMemory(vxlBackend *be, uint32_t domid,
 int vxlBackendDomainSetVcpusOnline(vxlBackend *be, uint32_t domid,
                                    unsigned int nvcpus);
 int vxlBackendDomainCoreDump(vxlBackend *be, uint32_t domid,
-                             const char *path);
+                             const char *path, vxlJobToken *token);
 int vxlBackendDomainConsolePath(vxlBackend *be, uint32_t domid,
                                 vxlConsoleKind kind, int num, char **path);
 int vxlBackendDomainGetVcpus(vxlBackend *be, uint32_t domid,
@@ -57,6 +57,13 @@ int vxlBackendDomainNicRemove(vxlBackend *be, uint32_t domid,
                               const char *mac);
 int vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
                                 libxl_device_disk *xdisk);
+
+/* save and restore */
+int vxlBackendDomainSave(vxlBackend *be, uint32_t domid, int fd,
+                         vxlJobToken *token);
+int vxlBackendDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
+                            const vxlGuestScript *script, int fd,
+                            vxlJobToken *token, uint32_t *domid);
 
 #ifdef VXL_TEST_HOOKS
 /* backend_fault.c, test builds only (meson -Dtest_hooks=true): returns

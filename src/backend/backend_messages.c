@@ -82,6 +82,11 @@ static const vxlBackendOpMessages vxlBackendOpMessageTable[VXL_BACKEND_OP_LAST] 
         N_("cannot change the media of a cdrom of domain '%s' (id %u): it has crashed"),
         N_("cannot change the media of a cdrom of domain '%s' (id %u)"),
     },
+    [VXL_BACKEND_OP_SAVE] = {
+        N_("cannot save domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot save domain '%s' (id %u): it has crashed"),
+        N_("cannot save domain '%s' (id %u)"),
+    },
 };
 
 void

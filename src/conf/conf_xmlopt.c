@@ -281,7 +281,8 @@ vxlDomainDeviceDefPostParse(virDomainDeviceDef *dev, const virDomainDef *def,
 virDomainXMLOption *
 vxlConfXMLOptionNew(virDomainDefValidateCallback domainValidate,
                     virDomainDeviceDefValidateCallback deviceValidate,
-                    virDomainXMLPrivateDataCallbacks *privateData)
+                    virDomainXMLPrivateDataCallbacks *privateData,
+                    virDomainJobObjConfig *jobConfig)
 {
     virDomainDefParserConfig config = {
         .domainPostParseBasicCallback = vxlDomainDefPostParseBasic,
@@ -301,5 +302,5 @@ vxlConfXMLOptionNew(virDomainDefValidateCallback domainValidate,
     /* The project's namespace (domain_xmlns.c): device model arguments,
      * stub domains, PCI options libvirt lacks. */
     return virDomainXMLOptionNew(&config, privateData,
-                                 &vxlTranslateXMLNamespace, NULL, NULL, NULL);
+                                 &vxlTranslateXMLNamespace, NULL, NULL, jobConfig);
 }

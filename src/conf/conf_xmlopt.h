@@ -9,10 +9,11 @@
 
 /* A parser configuration with Xen's defaults, the project's namespace,
  * and the caller's define-time validators and per-domain private data
- * (either may be NULL). src/domain/domain_xmlopt.c gives the driver's. */
+ * and async job data (any may be NULL). src/domain/domain_xmlopt.c gives the driver's. */
 virDomainXMLOption *vxlConfXMLOptionNew(virDomainDefValidateCallback domainValidate,
                                         virDomainDeviceDefValidateCallback deviceValidate,
-                                        virDomainXMLPrivateDataCallbacks *privateData);
+                                        virDomainXMLPrivateDataCallbacks *privateData,
+                                        virDomainJobObjConfig *jobConfig);
 
 /* The machine name libvirt uses for each Xen guest type. */
 const char *vxlDomainDefaultMachine(int ostype);

@@ -50,6 +50,10 @@ struct _vxlDriverConfig {
     char *simProfile;              /* host profile for the simulator */
     unsigned int maxConcurrentStarts; /* 0 = unlimited */
     unsigned int maxQueuedJobs;    /* per domain; 0 = unlimited */
+
+    /* Save and restore */
+    unsigned int simSaveRateMiB;   /* sim_save_rate_mib: guest MiB/s the
+                                      simulator saves and restores */
 };
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlDriverConfig, virObjectUnref);
 

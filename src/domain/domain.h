@@ -43,6 +43,12 @@ void vxlDomainActiveChanged(vxlDriver *driver, bool active);
  * event queued. */
 int vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
                    virDomainRunningReason reason);
+/* The same, with the guest's state read from @restoreFd (a save image's
+ * stream; -1: boot it) through the backend's domainRestore, progress and
+ * cancel on @token. */
+int vxlDomainStartFrom(vxlDriver *driver, virDomainObj *vm, bool paused,
+                       virDomainRunningReason reason, int restoreFd,
+                       vxlJobToken *token);
 
 /* Destroy the Xen domain now and clean up (state SHUTOFF with @reason). */
 int vxlDomainObjDestroy(vxlDriver *driver, virDomainObj *vm,

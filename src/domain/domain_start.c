@@ -68,6 +68,29 @@ int
 vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
                virDomainRunningReason reason)
 {
+    return vxlDomainStartFrom(driver, vm, paused, reason, -1, NULL);
+}
+
+/* How a domain started paused says so: restored or reverted paused, or
+ * paused at the user's request. */
+static int
+vxlDomainStartedPausedDetail(virDomainRunningReason reason)
+{
+    switch (reason) {
+    case VIR_DOMAIN_RUNNING_RESTORED:
+        return VIR_DOMAIN_EVENT_SUSPENDED_RESTORED;
+    case VIR_DOMAIN_RUNNING_FROM_SNAPSHOT:
+        return VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT;
+    default:
+        return VIR_DOMAIN_EVENT_SUSPENDED_PAUSED;
+    }
+}
+
+int
+vxlDomainStartFrom(vxlDriver *driver, virDomainObj *vm, bool paused,
+                   virDomainRunningReason reason, int restoreFd,
+                   vxlJobToken *token)
+{
     vxlDomainPriv *priv = vxlDomainPrivGet(vm);
     libxl_domain_config dcfg;
     vxlGuestScript script;
@@ -115,7 +138,12 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     vxlDomainStartSlotAcquire(driver);
     VIR_DEBUG("domain %s translated, creating it", vm->def->name);
     vxlDomainBackendEnter(vm);
-    rc = vxlBackendDomainCreate(driver->backend, &dcfg, &script, true, &domid);
+    if (restoreFd >= 0)
+        rc = vxlBackendDomainRestore(driver->backend, &dcfg, &script,
+                                     restoreFd, token, &domid);
+    else
+        rc = vxlBackendDomainCreate(driver->backend, &dcfg, &script, true,
+                                    &domid);
     vxlDomainBackendExit(vm);
     vxlDomainStartSlotRelease(driver);
     if (rc < 0)
@@ -154,7 +182,7 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
                             vxlDomainStartedDetail(reason));
     if (paused)
         vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
-                                VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+                                vxlDomainStartedPausedDetail(reason));
     return 0;
 
  error:

@@ -6,6 +6,7 @@
 #include "vxl_internal.h"
 
 #include "domain_xmlopt.h"
+#include "domain_job.h"
 #include "domain_private.h"
 #include "translate.h"
 
@@ -44,5 +45,6 @@ virDomainXMLOption *
 vxlDomainXMLOptionNew(void)
 {
     return vxlConfXMLOptionNew(vxlDomainDefValidate, vxlDomainDeviceDefValidate,
-                               &vxlDomainPrivateDataCallbacks);
+                               &vxlDomainPrivateDataCallbacks,
+                               &vxlDomainJobConfig);
 }

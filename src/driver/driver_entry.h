@@ -144,3 +144,27 @@ int vxlDomainCoreDump(virDomainPtr dom, const char *to, unsigned int flags);
 /* driver_console.c */
 int vxlDomainOpenConsole(virDomainPtr dom, const char *dev_name,
                          virStreamPtr st, unsigned int flags);
+
+/* driver_jobs.c (asynchronous jobs: progress, statistics, abort) */
+int vxlDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
+int vxlDomainGetJobStats(virDomainPtr dom, int *type,
+                         virTypedParameterPtr *params, int *nparams,
+                         unsigned int flags);
+int vxlDomainAbortJob(virDomainPtr dom);
+
+/* driver_save.c (save, restore, managed save) */
+int vxlDomainSave(virDomainPtr dom, const char *to);
+int vxlDomainSaveFlags(virDomainPtr dom, const char *to, const char *dxml,
+                       unsigned int flags);
+int vxlDomainRestore(virConnectPtr conn, const char *from);
+int vxlDomainRestoreFlags(virConnectPtr conn, const char *from,
+                          const char *dxml, unsigned int flags);
+char *vxlDomainSaveImageGetXMLDesc(virConnectPtr conn, const char *path,
+                                   unsigned int flags);
+int vxlDomainSaveImageDefineXML(virConnectPtr conn, const char *path,
+                                const char *dxml, unsigned int flags);
+int vxlDomainManagedSave(virDomainPtr dom, unsigned int flags);
+int vxlDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
+char *vxlDomainManagedSaveGetXMLDesc(virDomainPtr dom, unsigned int flags);
+int vxlDomainManagedSaveDefineXML(virDomainPtr dom, const char *dxml,
+                                  unsigned int flags);

@@ -94,6 +94,21 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .connectDomainEventDeregister = vxlConnectDomainEventDeregister,
     .connectDomainEventRegisterAny = vxlConnectDomainEventRegisterAny,
     .connectDomainEventDeregisterAny = vxlConnectDomainEventDeregisterAny,
+    /* asynchronous jobs (driver_jobs.c) */
+    .domainGetJobInfo = vxlDomainGetJobInfo,
+    .domainGetJobStats = vxlDomainGetJobStats,
+    .domainAbortJob = vxlDomainAbortJob,
+    /* save, restore, managed save (driver_save.c) */
+    .domainSave = vxlDomainSave,
+    .domainSaveFlags = vxlDomainSaveFlags,
+    .domainRestore = vxlDomainRestore,
+    .domainRestoreFlags = vxlDomainRestoreFlags,
+    .domainSaveImageGetXMLDesc = vxlDomainSaveImageGetXMLDesc,
+    .domainSaveImageDefineXML = vxlDomainSaveImageDefineXML,
+    .domainManagedSave = vxlDomainManagedSave,
+    .domainManagedSaveRemove = vxlDomainManagedSaveRemove,
+    .domainManagedSaveGetXMLDesc = vxlDomainManagedSaveGetXMLDesc,
+    .domainManagedSaveDefineXML = vxlDomainManagedSaveDefineXML,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };

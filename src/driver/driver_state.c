@@ -11,6 +11,7 @@
 
 #include "driver_entry.h"
 #include "domain.h"
+#include "domain_save.h"
 #include "domain_xmlopt.h"
 #include "backend_call.h"
 #include "virerror.h"
@@ -52,6 +53,7 @@ vxlStateOpenBackend(vxlDriver *driver)
         .events = &vxlDomainBackendEvents,
         .eventsOpaque = driver,
         .autoballoon = driver->cfg->autoballoon,
+        .simSaveRateMiB = driver->cfg->simSaveRateMiB,
     };
 
     if (!(driver->backend = vxlBackendNew(driver->cfg->backend)))
@@ -117,6 +119,7 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
     if (driver->backend) {
         if (vxlDomainLoadAll(driver) < 0)
             goto error;
+        vxlDomainManagedSaveScan(driver);
         vxlDomainAutostartAll(driver);
     }
     return VIR_DRV_STATE_INIT_COMPLETE;

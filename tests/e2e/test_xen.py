@@ -33,6 +33,7 @@ import e2e_actions
 import e2e_resources
 import e2e_hotplug
 import e2e_nova
+import e2e_save
 import e2e_autostart
 import e2e_guest_types
 import e2e_requests
@@ -280,6 +281,7 @@ def main():
             ("actions", lambda: e2e_actions.run(conn, events)),
             ("resources", lambda: e2e_resources.run(conn, events)),
             ("hotplug", lambda: e2e_hotplug.run(conn, events)),
+            ("save", lambda: e2e_save.run(conn, events, URI)),
             ("nova", lambda: e2e_nova.run(conn, events))):
         t0 = time.monotonic()
         try:
