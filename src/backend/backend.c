@@ -24,7 +24,10 @@ static const char *const vxlHookNames[] = {
     "domainSetMemory", "domainSetMaxMemory", "domainSetVcpusOnline",
     "domainCoreDump", "domainConsolePath", "domainDiskAdd", "domainDiskRemove",
     "domainNicAdd", "domainNicRemove", "domainCdromInsert", "domainGetVcpus",
-    "domainPinVcpu", NULL,
+    "domainPinVcpu",
+    /* migration (issue 15) */
+    "domainMigrateSend", "domainMigrateResume", "domainMigrateReceive",
+    NULL,
 };
 
 const char *const *
@@ -257,4 +260,27 @@ vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
                             libxl_device_disk *xdisk)
 {
     VXL_BACKEND_CALL(be, domainCdromInsert, domid, xdisk);
+}
+
+/* ----- migration (issue 15) ----- */
+
+int
+vxlBackendDomainMigrateSend(vxlBackend *be, uint32_t domid,
+                            vxlMigrateStream *st)
+{
+    VXL_BACKEND_CALL(be, domainMigrateSend, domid, st);
+}
+
+int
+vxlBackendDomainMigrateResume(vxlBackend *be, uint32_t domid, bool paused)
+{
+    VXL_BACKEND_CALL(be, domainMigrateResume, domid, paused);
+}
+
+int
+vxlBackendDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
+                               const vxlGuestScript *script,
+                               vxlMigrateStream *st, uint32_t *domid)
+{
+    VXL_BACKEND_CALL(be, domainMigrateReceive, dcfg, script, st, domid);
 }

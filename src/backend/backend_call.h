@@ -58,6 +58,14 @@ int vxlBackendDomainNicRemove(vxlBackend *be, uint32_t domid,
 int vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
                                 libxl_device_disk *xdisk);
 
+/* migration (issue 15) */
+int vxlBackendDomainMigrateSend(vxlBackend *be, uint32_t domid,
+                                vxlMigrateStream *st);
+int vxlBackendDomainMigrateResume(vxlBackend *be, uint32_t domid, bool paused);
+int vxlBackendDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
+                                   const vxlGuestScript *script,
+                                   vxlMigrateStream *st, uint32_t *domid);
+
 /* backend_fault.c: returns -1 with an error reported when the armed
  * fault fires for @hook; 0 otherwise. Also picks up a fault armed by a
  * test through the control file "<stateDir>/fault-inject" (one line:

@@ -34,6 +34,7 @@ vxlDriverFree(vxlDriver *driver)
     }
     virObjectUnref(driver->domains);
     virPortAllocatorRangeFree(driver->graphicsPorts);
+    virPortAllocatorRangeFree(driver->migrationPorts);
     virObjectUnref(driver->xmlopt);
     virObjectUnref(driver->domainEventState);
     virObjectUnref(driver->cfg);
@@ -52,6 +53,9 @@ vxlStateOpenBackend(vxlDriver *driver)
         .events = &vxlDomainBackendEvents,
         .eventsOpaque = driver,
         .autoballoon = driver->cfg->autoballoon,
+        /* migration (issue 15) */
+        .simHostName = driver->cfg->simHostName,
+        .simHostUUID = driver->cfg->simHostUUID,
     };
 
     if (!(driver->backend = vxlBackendNew(driver->cfg->backend)))
@@ -105,6 +109,9 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
     if (!(driver->graphicsPorts = virPortAllocatorRangeNew(_("graphics"),
                                                            VXL_GRAPHICS_PORT_MIN,
                                                            VXL_GRAPHICS_PORT_MAX)) ||
+        !(driver->migrationPorts = virPortAllocatorRangeNew(_("migration"),
+                                                            driver->cfg->migrationPortMin,
+                                                            driver->cfg->migrationPortMax)) ||
         !(driver->xmlopt = vxlDomainXMLOptionNew()) ||
         !(driver->domains = virDomainObjListNew()) ||
         !(driver->domainEventState = virObjectEventStateNew()))
