@@ -462,6 +462,11 @@ struct _vxlMigrateStream {
     int fd;                        /* a connected, blocking stream socket;
                                       not closed by the backend */
     bool live;                     /* send: copy while the guest runs */
+    bool oneWay;                   /* the connection carries data one
+                                      way only (libvirt's tunnel): no
+                                      replies are sent or awaited, the
+                                      destination's Finish phase reports
+                                      its outcome */
 
     /* Set by the driver: the backend stops at the next chunk and fails
      * with VIR_ERR_OPERATION_ABORTED. The driver also shuts the socket

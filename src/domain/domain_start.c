@@ -64,10 +64,31 @@ vxlDomainStartedDetail(virDomainRunningReason reason)
     }
 }
 
+static int
+vxlDomainStartCreateFresh(vxlDriver *driver, virDomainObj *vm,
+                          libxl_domain_config *dcfg,
+                          const vxlGuestScript *script, uint32_t *domid,
+                          void *opaque)
+{
+    return vxlBackendDomainCreate(driver->backend, dcfg, script, true, domid);
+}
+
 int
 vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
                virDomainRunningReason reason)
 {
+    return vxlDomainStartWith(driver, vm, paused, reason,
+                              vxlDomainStartCreateFresh, NULL);
+}
+
+int
+vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
+                   virDomainRunningReason reason, vxlDomainCreateFunc create,
+                   void *opaque)
+{
+    /* A domain arriving by migration waits paused for the Finish phase,
+     * which resumes it and announces it. */
+    bool incoming = reason == VIR_DOMAIN_RUNNING_MIGRATED && paused;
     vxlDomainPriv *priv = vxlDomainPrivGet(vm);
     libxl_domain_config dcfg;
     vxlGuestScript script;
@@ -114,7 +135,7 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     vxlDomainStartSlotAcquire(driver);
     VIR_DEBUG("domain %s translated, creating it", vm->def->name);
     vxlDomainBackendEnter(vm);
-    rc = vxlBackendDomainCreate(driver->backend, &dcfg, &script, true, &domid);
+    rc = create(driver, vm, &dcfg, &script, &domid, opaque);
     vxlDomainBackendExit(vm);
     vxlDomainStartSlotRelease(driver);
     if (rc < 0)
@@ -140,7 +161,9 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
             goto error;
         virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, reason);
     } else {
-        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED,
+                             incoming ? VIR_DOMAIN_PAUSED_MIGRATION :
+                                        VIR_DOMAIN_PAUSED_USER);
     }
     if (vxlDomainSaveStatus(driver, vm) < 0)
         goto error;
@@ -151,7 +174,7 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
 
     vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STARTED,
                             vxlDomainStartedDetail(reason));
-    if (paused)
+    if (paused && !incoming)
         vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
                                 VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     return 0;

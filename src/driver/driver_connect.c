@@ -178,6 +178,16 @@ vxlConnectSupportsFeature(virConnectPtr conn, int feature)
     switch ((virDrvFeature)feature) {
     case VIR_DRV_FEATURE_TYPED_PARAM_STRING:
         return 1;
+    /* migration (issue 15): protocol 3 with parameters, driven by the
+     * client, by the source daemon (peer-to-peer) or from a xenmigr://
+     * URI (direct); offline; Begin-to-Confirm job protection */
+    case VIR_DRV_FEATURE_MIGRATION_V3:
+    case VIR_DRV_FEATURE_MIGRATION_PARAMS:
+    case VIR_DRV_FEATURE_MIGRATION_P2P:
+    case VIR_DRV_FEATURE_MIGRATION_DIRECT:
+    case VIR_DRV_FEATURE_MIGRATION_OFFLINE:
+    case VIR_DRV_FEATURE_MIGRATE_CHANGE_PROTECTION:
+        return 1;
     default:
         return 0;
     }

@@ -10,6 +10,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
+#include "domain_migrate.h"
 #include "domain.h"
 #include "domain_xmlopt.h"
 #include "backend_call.h"
@@ -35,6 +36,7 @@ vxlDriverFree(vxlDriver *driver)
     virObjectUnref(driver->domains);
     virPortAllocatorRangeFree(driver->graphicsPorts);
     virPortAllocatorRangeFree(driver->migrationPorts);
+    g_clear_pointer(&driver->migrationsIn, g_hash_table_unref);
     virObjectUnref(driver->xmlopt);
     virObjectUnref(driver->domainEventState);
     virObjectUnref(driver->cfg);
@@ -112,6 +114,8 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
         !(driver->migrationPorts = virPortAllocatorRangeNew(_("migration"),
                                                             driver->cfg->migrationPortMin,
                                                             driver->cfg->migrationPortMax)) ||
+        !(driver->migrationsIn = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                                       g_free, NULL)) ||
         !(driver->xmlopt = vxlDomainXMLOptionNew()) ||
         !(driver->domains = virDomainObjListNew()) ||
         !(driver->domainEventState = virObjectEventStateNew()))
@@ -139,7 +143,9 @@ vxlStateCleanup(void)
 {
     if (!vxl_driver)
         return -1;
-    /* Domains keep running: a daemon restart reconnects to them. */
+    /* Domains keep running: a daemon restart reconnects to them. An
+     * incoming migration cannot finish without us: it is cut off. */
+    vxlMigrationShutdown(vxl_driver);
     vxlDriverFree(vxl_driver);
     vxl_driver = NULL;
     return 0;

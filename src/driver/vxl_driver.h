@@ -102,6 +102,9 @@ struct _vxlDriver {
     /* Migration (issue 15): ports for incoming migration streams
      * (libvirt's allocator, self-locking). */
     virPortAllocatorRange *migrationPorts;
+    /* Incoming migrations between Prepare and Finish, by domain name
+     * (vxlMigration *), guarded by lock. */
+    GHashTable *migrationsIn;
 };
 
 extern vxlDriver *vxl_driver;

@@ -304,7 +304,7 @@ vxlSimDomainMigrateSend(vxlBackend *be, uint32_t domid, vxlMigrateStream *st)
                              s.name);
         return -1;
     }
-    if (vxlSimMigrateExpect(st->fd, "ready", s.name) < 0)
+    if (!st->oneWay && vxlSimMigrateExpect(st->fd, "ready", s.name) < 0)
         return -1;
 
     /* A paused guest writes nothing: one round is all it takes. */
@@ -349,7 +349,7 @@ vxlSimDomainMigrateSend(vxlBackend *be, uint32_t domid, vxlMigrateStream *st)
                              s.name);
         goto error;
     }
-    if (vxlSimMigrateExpect(st->fd, "done", s.name) < 0)
+    if (!st->oneWay && vxlSimMigrateExpect(st->fd, "done", s.name) < 0)
         goto error;
     vxlMigrateStreamSet(&st->memRemaining, 0);
     vxlMigrateStreamSet(&st->downtimeMs,
@@ -472,7 +472,7 @@ vxlSimDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
     if (be->ops->domainCreate(be, dcfg, &migrated, true, &id) < 0)
         goto error;
     created = true;
-    if (vxlSimMigrateWriteLine(st->fd, "ready") < 0) {
+    if (!st->oneWay && vxlSimMigrateWriteLine(st->fd, "ready") < 0) {
         virReportSystemError(errno,
                              _("the source host of domain '%s' went away"), name);
         goto error;
@@ -511,7 +511,7 @@ vxlSimDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
         vxlMigrateStreamSet(&st->memProcessed,
                             vxlMigrateStreamGet(&st->memProcessed) + 1024 * 1024);
     }
-    if (vxlSimMigrateWriteLine(st->fd, "done") < 0) {
+    if (!st->oneWay && vxlSimMigrateWriteLine(st->fd, "done") < 0) {
         virReportSystemError(errno,
                              _("the source host of domain '%s' went away"), name);
         goto error;
@@ -524,7 +524,8 @@ vxlSimDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
         virErrorPtr saved;
 
         virErrorPreserveLast(&saved);
-        vxlSimMigrateSendError(st->fd);
+        if (!st->oneWay)
+            vxlSimMigrateSendError(st->fd);
         if (created && be->ops->domainDestroy(be, id) < 0)
             VIR_WARN("cannot destroy the incomplete incoming domain %u", id);
         virErrorRestore(&saved);
