@@ -271,6 +271,47 @@ int vxlBackendHotplugCheck(const char *name, uint32_t domid,
 int vxlBackendMediaCheck(const char *name, uint32_t domid,
                          libxl_domain_type type, const char *vdev);
 
+/* ----- long operations: progress and cancel (save, restore, dump,
+ *       migration) ---------------------------------------------------- */
+
+/*
+ * A job token: how a long backend operation reports progress and learns
+ * that the user cancelled it (virsh domjobabort). The driver creates one
+ * per asynchronous job (src/domain/domain_job.h) and passes it to the
+ * hook; every hook that takes one accepts NULL (no progress wanted, no
+ * cancel possible). Thread-safe: the backend's worker updates it while
+ * the driver reads it or cancels from another thread.
+ *
+ * A hook that sees the token cancelled stops as soon as it safely can,
+ * undoes what it did (a save leaves the domain running as before and no
+ * file) and fails with VIR_ERR_OPERATION_ABORTED.
+ * src/util/util_job_token.c (below every layer: domain/ and both backends
+ * use it).
+ */
+typedef struct _vxlJobToken vxlJobToken;
+
+vxlJobToken *vxlJobTokenNew(void);
+void vxlJobTokenFree(vxlJobToken *tok);
+
+/* Backend side: @processed of @total bytes are done (@total 0: not
+ * known yet). May be called as often as the backend likes. */
+void vxlJobTokenSetProgress(vxlJobToken *tok, unsigned long long processed,
+                            unsigned long long total);
+/* Whether the job was cancelled: backends that work in steps poll it. */
+bool vxlJobTokenCancelled(vxlJobToken *tok);
+/* Backends that hand the work to someone else (libxl's asynchronous
+ * operations) register @hook instead: it is called once, from the
+ * cancelling thread, when the job is cancelled (at once when it already
+ * is). Setting NULL unregisters and waits for a running @hook to return,
+ * so @opaque may be freed afterwards. */
+void vxlJobTokenSetCancelHook(vxlJobToken *tok, void (*hook)(void *opaque),
+                              void *opaque);
+
+/* Driver side. */
+void vxlJobTokenCancel(vxlJobToken *tok);
+void vxlJobTokenGetProgress(vxlJobToken *tok, unsigned long long *processed,
+                            unsigned long long *total);
+
 /* ----- events back to the driver ---------------------------------------- */
 
 /*
@@ -308,6 +349,10 @@ typedef struct _vxlBackendConfig {
      * the machine's) and a UUID derived from it. */
     const char *simHostName;
     const char *simHostUUID;
+    /* libxl.conf's sim_save_rate_mib: how many MiB of guest memory the
+     * simulator saves or restores per second (0: its default). The
+     * libxl backend ignores it: Xen takes the time it takes. */
+    unsigned int simSaveRateMiB;
 } vxlBackendConfig;
 
 struct _vxlBackendOps {
@@ -377,8 +422,10 @@ struct _vxlBackendOps {
 
     /* Writes the domain's memory image to @path, a new file. On failure
      * (a full disk, typically) nothing is left at @path: a truncated core
-     * would pass for a real one. */
-    int (*domainCoreDump)(vxlBackend *be, uint32_t domid, const char *path);
+     * would pass for a real one. Progress and cancel through @token (may
+     * be NULL), as for domainSave. */
+    int (*domainCoreDump)(vxlBackend *be, uint32_t domid, const char *path,
+                          vxlJobToken *token);
 
     /* --- consoles --- */
 
@@ -446,6 +493,32 @@ struct _vxlBackendOps {
     int (*domainMigrateReceive)(vxlBackend *be, libxl_domain_config *dcfg,
                                 const vxlGuestScript *script,
                                 vxlMigrateStream *st, uint32_t *domid);
+    /* --- save and restore (virsh save, restore, managedsave;
+     *     snapshots with memory) --- */
+
+    /* Write the memory and device state of domain @domid (running or
+     * paused) to @fd, from its current offset on, in the backend's own
+     * stream format (libxl: libxl's save stream). Blocks for as long as
+     * that takes; progress (bytes of guest memory) and cancel through
+     * @token. On success the guest has stopped for good (Xen: shut down
+     * with reason suspend, no event to the driver) and the caller
+     * destroys it; on failure, a cancel included, the guest runs (or
+     * stays paused) as before and the caller discards what was written.
+     * Errors: VIR_ERR_OPERATION_INVALID when the guest has shut down,
+     * crashed or is dying; VIR_ERR_OPERATION_ABORTED when cancelled;
+     * VIR_ERR_SYSTEM_ERROR when a write fails (a full disk). */
+    int (*domainSave)(vxlBackend *be, uint32_t domid, int fd,
+                      vxlJobToken *token);
+    /* Create a domain from @dcfg (as domainCreate: name and uuid set,
+     * @script for the simulator) with the state read from @fd, from its
+     * current offset on, as this backend's domainSave wrote it. The
+     * domain is left paused; on failure nothing is left. Errors: those
+     * of domainCreate; VIR_ERR_OPERATION_FAILED for a stream this
+     * backend cannot read (truncated, corrupt, another guest's);
+     * VIR_ERR_OPERATION_ABORTED when cancelled. */
+    int (*domainRestore)(vxlBackend *be, libxl_domain_config *dcfg,
+                         const vxlGuestScript *script, int fd,
+                         vxlJobToken *token, uint32_t *domid);
 };
 
 /* ----- migration (issue 15) ------------------------------------------- */

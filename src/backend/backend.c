@@ -27,6 +27,8 @@ static const char *const vxlHookNames[] = {
     "domainPinVcpu",
     /* migration (issue 15) */
     "domainMigrateSend", "domainMigrateResume", "domainMigrateReceive",
+    /* save and restore */
+    "domainSave", "domainRestore",
     NULL,
 };
 
@@ -205,9 +207,10 @@ vxlBackendDomainSetVcpusOnline(vxlBackend *be, uint32_t domid,
 }
 
 int
-vxlBackendDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path)
+vxlBackendDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path,
+                         vxlJobToken *token)
 {
-    VXL_BACKEND_CALL(be, domainCoreDump, domid, path);
+    VXL_BACKEND_CALL(be, domainCoreDump, domid, path, token);
 }
 
 int
@@ -283,4 +286,21 @@ vxlBackendDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
                                vxlMigrateStream *st, uint32_t *domid)
 {
     VXL_BACKEND_CALL(be, domainMigrateReceive, dcfg, script, st, domid);
+}
+
+/* ----- save and restore ----- */
+
+int
+vxlBackendDomainSave(vxlBackend *be, uint32_t domid, int fd,
+                     vxlJobToken *token)
+{
+    VXL_BACKEND_CALL(be, domainSave, domid, fd, token);
+}
+
+int
+vxlBackendDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
+                        const vxlGuestScript *script, int fd,
+                        vxlJobToken *token, uint32_t *domid)
+{
+    VXL_BACKEND_CALL(be, domainRestore, dcfg, script, fd, token, domid);
 }

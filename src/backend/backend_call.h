@@ -40,7 +40,7 @@ int vxlBackendDomainSetMaxMemory(vxlBackend *be, uint32_t domid,
 int vxlBackendDomainSetVcpusOnline(vxlBackend *be, uint32_t domid,
                                    unsigned int nvcpus);
 int vxlBackendDomainCoreDump(vxlBackend *be, uint32_t domid,
-                             const char *path);
+                             const char *path, vxlJobToken *token);
 int vxlBackendDomainConsolePath(vxlBackend *be, uint32_t domid,
                                 vxlConsoleKind kind, int num, char **path);
 int vxlBackendDomainGetVcpus(vxlBackend *be, uint32_t domid,
@@ -65,6 +65,12 @@ int vxlBackendDomainMigrateResume(vxlBackend *be, uint32_t domid, bool paused);
 int vxlBackendDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
                                    const vxlGuestScript *script,
                                    vxlMigrateStream *st, uint32_t *domid);
+/* save and restore */
+int vxlBackendDomainSave(vxlBackend *be, uint32_t domid, int fd,
+                         vxlJobToken *token);
+int vxlBackendDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
+                            const vxlGuestScript *script, int fd,
+                            vxlJobToken *token, uint32_t *domid);
 
 /* backend_fault.c: returns -1 with an error reported when the armed
  * fault fires for @hook; 0 otherwise. Also picks up a fault armed by a

@@ -65,7 +65,7 @@ vxlDomainCoreDump(vxlDriver *driver, virDomainObj *vm)
     path = g_strdup_printf("%s/%s-%u-%llu.core", driver->cfg->dumpDir,
                            vm->def->name, domid, now / 1000);
     vxlDomainBackendEnter(vm);
-    rc = vxlBackendDomainCoreDump(driver->backend, domid, path);
+    rc = vxlBackendDomainCoreDump(driver->backend, domid, path, NULL);
     vxlDomainBackendExit(vm);
     if (rc < 0) {
         VIR_WARN("core dump of domain %s failed: %s", vm->def->name,

@@ -20,6 +20,7 @@
 #include "vxl_internal.h"
 
 #include "domain_xmlopt.h"
+#include "domain_job.h"
 #include "domain_private.h"
 #include "translate.h"
 #include "virarch.h"
@@ -244,5 +245,6 @@ vxlDomainXMLOptionNew(void)
     /* The project's namespace (translate_xmlns.c): device model
      * arguments, stub domains, PCI options libvirt lacks. */
     return virDomainXMLOptionNew(&config, &vxlDomainPrivateDataCallbacks,
-                                 &vxlTranslateXMLNamespace, NULL, NULL, NULL);
+                                 &vxlTranslateXMLNamespace, NULL, NULL,
+                                 &vxlDomainJobConfig);
 }

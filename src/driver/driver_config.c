@@ -189,6 +189,8 @@ vxlDriverConfigLoadFile(vxlDriverConfig *cfg, const char *filename)
         return -1;
     if (virConfGetValueUInt(conf, "max_queued_jobs", &cfg->maxQueuedJobs) < 0)
         return -1;
+    if (virConfGetValueUInt(conf, "sim_save_rate_mib", &cfg->simSaveRateMiB) < 0)
+        return -1;
 
     if (vxlDriverConfigLoadMigration(conf, filename, cfg) < 0)
         return -1;

@@ -180,3 +180,9 @@ int vxlDomainMigrateGetMaxSpeed(virDomainPtr dom, unsigned long *bandwidth,
                                 unsigned int flags);
 int vxlDomainMigrateSetMaxDowntime(virDomainPtr dom, unsigned long long downtime,
                                    unsigned int flags);
+/* driver_jobs.c (asynchronous jobs: progress, statistics, abort) */
+int vxlDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
+int vxlDomainGetJobStats(virDomainPtr dom, int *type,
+                         virTypedParameterPtr *params, int *nparams,
+                         unsigned int flags);
+int vxlDomainAbortJob(virDomainPtr dom);

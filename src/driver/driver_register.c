@@ -105,6 +105,10 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainMigrateSetMaxSpeed = vxlDomainMigrateSetMaxSpeed,
     .domainMigrateGetMaxSpeed = vxlDomainMigrateGetMaxSpeed,
     .domainMigrateSetMaxDowntime = vxlDomainMigrateSetMaxDowntime,
+    /* asynchronous jobs (driver_jobs.c) */
+    .domainGetJobInfo = vxlDomainGetJobInfo,
+    .domainGetJobStats = vxlDomainGetJobStats,
+    .domainAbortJob = vxlDomainAbortJob,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };

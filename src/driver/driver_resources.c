@@ -15,6 +15,7 @@
 
 #include "driver_entry.h"
 #include "domain.h"
+#include "domain_job.h"
 #include "backend_call.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
@@ -525,7 +526,9 @@ vxlDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
         return -1;
     if (virDomainCoreDumpWithFormatEnsureACL(dom->conn, vm->def) < 0)
         goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+    /* An asynchronous job: domjobinfo shows its progress, domjobabort
+     * cancels it. */
+    if (vxlDomainAsyncJobBegin(driver, vm, VXL_JOB_DUMP, flags) < 0)
         goto cleanup;
     if (virDomainObjCheckActive(vm) < 0)
         goto endjob;
@@ -544,7 +547,8 @@ vxlDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
     }
 
     vxlDomainBackendEnter(vm);
-    rc = vxlBackendDomainCoreDump(driver->backend, vm->def->id, to);
+    rc = vxlBackendDomainCoreDump(driver->backend, vm->def->id, to,
+                                  vxlDomainAsyncJobToken(vm));
     vxlDomainBackendExit(vm);
     if (rc < 0)
         goto resume;
@@ -577,7 +581,7 @@ vxlDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
         virErrorRestore(&saved);
     }
  endjob:
-    vxlDomainJobEnd(vm);
+    vxlDomainAsyncJobEnd(driver, vm, ret);
     if (ret == 0 && (flags & VIR_DUMP_CRASH))
         vxlDomainRemoveIfTransient(driver, vm);
  cleanup:

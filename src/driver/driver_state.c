@@ -58,6 +58,7 @@ vxlStateOpenBackend(vxlDriver *driver)
         /* migration (issue 15) */
         .simHostName = driver->cfg->simHostName,
         .simHostUUID = driver->cfg->simHostUUID,
+        .simSaveRateMiB = driver->cfg->simSaveRateMiB,
     };
 
     if (!(driver->backend = vxlBackendNew(driver->cfg->backend)))

@@ -63,6 +63,9 @@ struct _vxlDriverConfig {
     char *migrationHost;
     char *simHostName;
     char *simHostUUID;
+    /* Save and restore */
+    unsigned int simSaveRateMiB;   /* sim_save_rate_mib: guest MiB/s the
+                                      simulator saves and restores */
 };
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlDriverConfig, virObjectUnref);
 

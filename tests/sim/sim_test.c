@@ -1368,13 +1368,13 @@ testMisc(void)
     CHECK(info.vcpusOnline == 3 && info.vcpusMax == 4, "vcpus %u", info.vcpusOnline);
 
     /* core dump */
-    CHECK_OK(vxlBackendDomainCoreDump(be, x, dump));
+    CHECK_OK(vxlBackendDomainCoreDump(be, x, dump, NULL));
     CHECK(virFileReadAll(dump, 1 << 20, &text) >= 0, "dump not written");
     CHECK(strstr(text, "name: x-renamed\n") && strstr(text, "type: hvm\n") &&
           strstr(text, "\"max_memkb\": 1048576"), "dump: %s", text);
-    CHECK_ERR(vxlBackendDomainCoreDump(be, x, "/nonexistent-dir/x.core"),
+    CHECK_ERR(vxlBackendDomainCoreDump(be, x, "/nonexistent-dir/x.core", NULL),
               VIR_ERR_SYSTEM_ERROR, "cannot write the core dump of domain 'x-renamed' to '/nonexistent-dir/x.core'");
-    CHECK_ERR(vxlBackendDomainCoreDump(be, 777, dump), VIR_ERR_NO_DOMAIN, NULL);
+    CHECK_ERR(vxlBackendDomainCoreDump(be, 777, dump, NULL), VIR_ERR_NO_DOMAIN, NULL);
 
     /* An injected fault leaves nothing behind either. */
     CHECK_OK(vxlBackendInjectFault(be, "domainCreate", 1));

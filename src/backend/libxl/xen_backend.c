@@ -169,4 +169,7 @@ const vxlBackendOps vxlXenBackendOps = {
     .domainNicAdd = vxlXenDomainNicAdd,
     .domainNicRemove = vxlXenDomainNicRemove,
     .domainCdromInsert = vxlXenDomainCdromInsert,
+    /* save and restore (xen_save.c) */
+    .domainSave = vxlXenDomainSave,
+    .domainRestore = vxlXenDomainRestore,
 };

@@ -142,7 +142,7 @@ vxlXenInfoFill(vxlXen *xen, const libxl_dominfo *d, const char *name,
  * host takes seconds. Refusing then would fail every on_reboot/on_crash
  * restart that comes right after the destroy; xl and Xen do not refuse.
  */
-static int
+int
 vxlXenCheckUnique(vxlXen *xen, libxl_domain_config *dcfg)
 {
     const char *name = dcfg->c_info.name;
@@ -184,7 +184,7 @@ vxlXenCheckUnique(vxlXen *xen, libxl_domain_config *dcfg)
     return ret;
 }
 
-static int
+int
 vxlXenCheckType(vxlXen *xen, libxl_domain_config *dcfg)
 {
     libxl_physinfo phys;
@@ -214,7 +214,7 @@ vxlXenCheckType(vxlXen *xen, libxl_domain_config *dcfg)
 
 /* After a failed create: libxl normally destroys what it built, but an
  * aborted create may leave a half-built domain (libxl.h). */
-static void
+void
 vxlXenCreateCleanup(vxlXen *xen, uint32_t domid)
 {
     libxl_dominfo info;
@@ -661,7 +661,8 @@ vxlXenDomainSetVcpusOnline(vxlBackend *be, uint32_t domid, unsigned int nvcpus)
 /* ----- core dumps ------------------------------------------------------ */
 
 int
-vxlXenDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path)
+vxlXenDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path,
+                     vxlJobToken *token)
 {
     vxlXen *xen = vxlXenGet(be);
     g_auto(vxlXenDom) dom = { 0 };
@@ -671,8 +672,9 @@ vxlXenDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path)
     if (vxlXenLookup(xen, domid, &dom) < 0)
         return -1;
     vxlXenLogResetLastError();
-    rc = vxlXenAoWait(&ao, libxl_domain_core_dump(xen->ctx, domid, path,
-                                                  vxlXenAoInit(&ao)));
+    rc = libxl_domain_core_dump(xen->ctx, domid, path, vxlXenAoInit(&ao));
+    rc = vxlXenAoWaitJob(xen, &ao, rc, token, -1, path,
+                         dom.info.current_memkb * 1024);
     if (rc != 0) {
         g_autofree char *verb = g_strdup_printf(_("dump the core to %s of"), path);
         vxlXenReportDomError(rc, verb, &dom);

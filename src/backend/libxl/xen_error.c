@@ -33,6 +33,8 @@ vxlXenErrorCode(int rc)
         return VIR_ERR_OPERATION_INVALID;
     case ERROR_INVAL:
         return VIR_ERR_INVALID_ARG;
+    case ERROR_ABORTED:
+        return VIR_ERR_OPERATION_ABORTED;
     default:
         return VIR_ERR_INTERNAL_ERROR;
     }

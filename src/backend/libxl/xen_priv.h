@@ -137,7 +137,25 @@ int vxlXenDomainSetMaxMemory(vxlBackend *be, uint32_t domid,
                              unsigned long long maxKiB);
 int vxlXenDomainSetVcpusOnline(vxlBackend *be, uint32_t domid,
                                unsigned int nvcpus);
-int vxlXenDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path);
+int vxlXenDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path,
+                         vxlJobToken *token);
+/* Checks and cleanup a create shares with a restore. */
+int vxlXenCheckUnique(vxlXen *xen, libxl_domain_config *dcfg);
+int vxlXenCheckType(vxlXen *xen, libxl_domain_config *dcfg);
+void vxlXenCreateCleanup(vxlXen *xen, uint32_t domid);
+
+/* xen_save.c: save and restore through libxl's stream; long operations
+ * with a job token. vxlXenAoWaitJob waits like vxlXenAoWait, meanwhile
+ * reporting progress as the offset of @fd (or, @fd -1, the size of
+ * @path) against @total bytes, and aborting the operation
+ * (libxl_ao_abort) when the token is cancelled. */
+int vxlXenAoWaitJob(vxlXen *xen, vxlXenAo *ao, int rc, vxlJobToken *token,
+                    int fd, const char *path, unsigned long long total);
+int vxlXenDomainSave(vxlBackend *be, uint32_t domid, int fd,
+                     vxlJobToken *token);
+int vxlXenDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
+                        const vxlGuestScript *script, int fd,
+                        vxlJobToken *token, uint32_t *domid);
 /* xen_vcpu.c */
 int vxlXenDomainGetVcpus(vxlBackend *be, uint32_t domid, vxlVcpuInfo **infos,
                          size_t *ninfos);

@@ -129,6 +129,8 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
     if (vxlSimHostIdentity(sim, cfg) < 0)
         goto error;
 
+    sim->saveRateKiB = 1024ULL * (cfg->simSaveRateMiB ? cfg->simSaveRateMiB :
+                                  VXL_SIM_SAVE_RATE_MIB_DEFAULT);
     if (cfg->events) {
         sim->events = *cfg->events;
         sim->eventsOpaque = cfg->eventsOpaque;
@@ -910,13 +912,15 @@ vxlSimDomainSetVcpusOnline(vxlBackend *be, uint32_t domid, unsigned int nvcpus)
  * domain instead, so a coredump-destroy leaves a file where Xen would.
  */
 static int
-vxlSimDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path)
+vxlSimDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path,
+                     vxlJobToken *token)
 {
     vxlSim *sim = vxlSimGet(be);
     g_autoptr(GString) text = g_string_new(NULL);
     g_autofree char *name = NULL;
     g_autoptr(GDateTime) when = g_date_time_new_now_utc();
     g_autofree char *stamp = g_date_time_format(when, "%Y-%m-%dT%H:%M:%SZ");
+    unsigned long long guestBytes = 0;
 
     VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
         vxlSimDomain *dom;
@@ -927,6 +931,7 @@ vxlSimDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path)
         if (!(dom = vxlSimLookup(sim, domid)))
             return -1;
         name = g_strdup(dom->name);
+        guestBytes = dom->targetKiB * 1024;
         g_string_append_printf(text,
                                "virtxl simulator core dump\n"
                                "(the simulated host has no guest memory; this file stands for the image Xen would write)\n"
@@ -954,7 +959,10 @@ vxlSimDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path)
             g_string_append_printf(text, "config:\n%s", config);
     }
 
-    /* Written without the lock: a dump can be slow. */
+    /* Written without the lock: a dump takes as long as its memory
+     * takes to write, and can be cancelled meanwhile. */
+    if (vxlSimPaceDump(sim, guestBytes, token, name) < 0)
+        return -1;
     if (virFileWriteStr(path, text->str, 0600) < 0) {
         virReportSystemError(errno,
                              _("cannot write the core dump of domain '%s' to '%s'"),
@@ -997,4 +1005,7 @@ const vxlBackendOps vxlSimBackendOps = {
     .domainMigrateSend = vxlSimDomainMigrateSend,
     .domainMigrateResume = vxlSimDomainMigrateResume,
     .domainMigrateReceive = vxlSimDomainMigrateReceive,
+    /* save and restore (sim_save.c) */
+    .domainSave = vxlSimDomainSave,
+    .domainRestore = vxlSimDomainRestore,
 };

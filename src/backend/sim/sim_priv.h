@@ -149,6 +149,7 @@ struct _vxlSim {
     char *statePath;               /* NULL: no persistence */
     vxlBackendEvents events;       /* copy; both NULL: no events */
     void *eventsOpaque;
+    unsigned long long saveRateKiB; /* guest KiB saved/restored per second */
 
     virMutex lock;                 /* guards every field below */
     bool closed;                   /* close() ran: hooks and timer stop */
@@ -242,6 +243,15 @@ int vxlSimDomainMigrateResume(vxlBackend *be, uint32_t domid, bool paused);
 int vxlSimDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
                                const vxlGuestScript *script,
                                vxlMigrateStream *st, uint32_t *domid);
+/* sim_save.c: save and restore, in the simulator's own stream format */
+#define VXL_SIM_SAVE_RATE_MIB_DEFAULT 2048
+int vxlSimDomainSave(vxlBackend *be, uint32_t domid, int fd,
+                     vxlJobToken *token);
+int vxlSimDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
+                        const vxlGuestScript *script, int fd,
+                        vxlJobToken *token, uint32_t *domid);
+int vxlSimPaceDump(vxlSim *sim, unsigned long long guestBytes,
+                   vxlJobToken *token, const char *name);
 
 /* sim_state.c */
 void vxlSimSnapshotTake(vxlSim *sim, vxlSimSnapshot *snap);
