@@ -541,10 +541,13 @@ struct _vxlMigrateStream {
                                       destination's Finish phase reports
                                       its outcome */
 
-    /* Set by the driver: the backend stops at the next chunk and fails
-     * with VIR_ERR_OPERATION_ABORTED. The driver also shuts the socket
+    /* The migration job's token (NULL: none): the backend reports the
+     * bytes of guest memory copied there too, for domjobinfo. A cancel
+     * of the job sets @cancelled (the backend stops at the next chunk
+     * and fails with VIR_ERR_OPERATION_ABORTED) and shuts the socket
      * down, so a backend blocked inside the hypervisor's own copy loop
      * (libxl) fails there. */
+    vxlJobToken *token;
     int cancelled;
     /* Cap on the memory copy rate in MiB/s, 0 = none; may change while
      * the stream runs (virDomainMigrateSetMaxSpeed). */

@@ -24,5 +24,6 @@ vxlMigrateStreamSet(unsigned long long *field, unsigned long long value)
 bool
 vxlMigrateStreamCancelled(const vxlMigrateStream *st)
 {
-    return __atomic_load_n(&st->cancelled, __ATOMIC_SEQ_CST) != 0;
+    return __atomic_load_n(&st->cancelled, __ATOMIC_SEQ_CST) != 0 ||
+           vxlJobTokenCancelled(st->token);
 }

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "domain_migrate_priv.h"
+#include "domain_job.h"
 #include "backend_call.h"
 #include "virerror.h"
 #include "virfdstream.h"
@@ -144,33 +145,64 @@ vxlMigrationFormatXML(vxlDriver *driver, virDomainObj *vm, const char *xmlin,
     return virDomainDefFormat(def, driver->xmlopt, fmt);
 }
 
+/* A cancel of the migration job (virsh domjobabort): the backend stops
+ * at its next chunk, and one blocked on the socket fails at once. */
+static void
+vxlMigrationOnCancel(void *opaque)
+{
+    vxlMigration *mig = opaque;
+    int fd;
+
+    __atomic_store_n(&mig->st.cancelled, 1, __ATOMIC_SEQ_CST);
+    if ((fd = __atomic_load_n(&mig->st.fd, __ATOMIC_SEQ_CST)) >= 0)
+        ignore_value(shutdown(fd, SHUT_RDWR));
+}
+
+/* Tie @mig to the async job just begun on @vm. */
+static void
+vxlMigrationAttachJob(virDomainObj *vm, vxlMigration *mig)
+{
+    mig->st.token = vxlDomainAsyncJobToken(vm);
+    vxlJobTokenSetCancelHook(mig->st.token, vxlMigrationOnCancel, mig);
+}
+
+/* Before the job ends (its token goes with it). */
+static void
+vxlMigrationDetachJob(vxlMigration *mig)
+{
+    if (!mig || !mig->st.token)
+        return;
+    vxlJobTokenSetCancelHook(mig->st.token, NULL, NULL);
+    mig->st.token = NULL;
+}
+
 /* Start the outgoing migration's async job and state (vm locked). */
 int
 vxlMigrationOutStart(vxlDriver *driver, virDomainObj *vm, unsigned int flags)
 {
     vxlDomainPriv *priv = vxlDomainPrivGet(vm);
 
-    if (virDomainObjBeginAsyncJob(vm, VIR_ASYNC_JOB_MIGRATION_OUT,
-                                  VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT,
-                                  flags) < 0)
+    if (vxlDomainAsyncJobBegin(driver, vm, VXL_JOB_MIGRATION_OUT, flags) < 0)
         return -1;
     priv->migration = vxlMigrationNew(false, flags);
     priv->migration->st.bandwidthMiBps = priv->migrationMaxSpeed;
+    vxlMigrationAttachJob(vm, priv->migration);
     return 0;
 }
 
 void
-vxlMigrationOutEnd(vxlDriver *driver, virDomainObj *vm)
+vxlMigrationOutEnd(vxlDriver *driver, virDomainObj *vm, int ret)
 {
     vxlDomainPriv *priv = vxlDomainPrivGet(vm);
 
+    vxlMigrationDetachJob(priv->migration);
     g_clear_pointer(&priv->migration, vxlMigrationFree);
     if (priv->migrationState != VXL_MIGRATION_STATE_NONE) {
         priv->migrationState = VXL_MIGRATION_STATE_NONE;
         if (virDomainObjIsActive(vm))
             ignore_value(vxlDomainSaveStatus(driver, vm));
     }
-    virDomainObjEndAsyncJob(vm);
+    vxlDomainAsyncJobEnd(driver, vm, ret);
 }
 
 char *
@@ -218,7 +250,7 @@ vxlMigrationBegin(vxlDriver *driver, virDomainObj *vm, const char *xmlin,
         virErrorPtr saved;
 
         virErrorPreserveLast(&saved);
-        vxlMigrationOutEnd(driver, vm);
+        vxlMigrationOutEnd(driver, vm, -1);
         virErrorRestore(&saved);
     }
     return NULL;
@@ -241,14 +273,14 @@ vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
     mig->st.live = !!(flags & VIR_MIGRATE_LIVE);
     if (bandwidth)
         vxlMigrateStreamSet(&mig->st.bandwidthMiBps, bandwidth);
-    mig->st.fd = fd;
+    __atomic_store_n(&mig->st.fd, fd, __ATOMIC_SEQ_CST);
     priv->migrationState = VXL_MIGRATION_STATE_OUT;
     ignore_value(vxlDomainSaveStatus(driver, vm));
 
     vxlDomainBackendEnter(vm);
     rc = vxlBackendDomainMigrateSend(driver->backend, domid, &mig->st);
     vxlDomainBackendExit(vm);
-    mig->st.fd = -1;
+    __atomic_store_n(&mig->st.fd, -1, __ATOMIC_SEQ_CST);
 
     if (rc < 0) {
         priv->migrationState = VXL_MIGRATION_STATE_NONE;
@@ -257,6 +289,15 @@ vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
         return -1;
     }
     mig->performed = true;
+    /* The destination has the guest now: only it can call this off. */
+    vxlDomainAsyncJobSetAbortable(vm, false);
+    if (vm->job->current) {
+        unsigned long long now = 0;
+
+        if (virTimeMillisNow(&now) == 0)
+            vm->job->current->stopped =
+                now - vxlMigrateStreamGet(&mig->st.downtimeMs);
+    }
     priv->migrationState = VXL_MIGRATION_STATE_PERFORMED;
     virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_MIGRATION);
     ignore_value(vxlDomainSaveStatus(driver, vm));
@@ -327,11 +368,13 @@ vxlMigrationPerform(vxlDriver *driver, virDomainObj *vm, const char *dconnuri,
             virErrorPtr saved;
 
             virErrorPreserveLast(&saved);
-            vxlMigrationOutEnd(driver, vm);
+            vxlMigrationOutEnd(driver, vm, -1);
             virErrorRestore(&saved);
             return -1;
         }
-        vxlMigrationOutEnd(driver, vm);
+        vxlMigrationOutEnd(driver, vm, 0);
+        if (!virDomainObjIsActive(vm))
+            vxlDomainRemoveIfTransient(driver, vm);
         return 0;
     }
 
@@ -354,10 +397,9 @@ vxlMigrationPerform(vxlDriver *driver, virDomainObj *vm, const char *dconnuri,
         /* Perform failed: libvirt calls no Confirm, so the job ends
          * here; a guest the stream suspended runs again. */
         if (priv->migration && priv->migration->performed) {
-            ignore_value(vxlMigrationConfirm(driver, vm, NULL, 0, flags, true));
-        } else {
-            vxlMigrationOutEnd(driver, vm);
+            ignore_value(vxlMigrationConfirmPhase(driver, vm, flags, true));
         }
+        vxlMigrationOutEnd(driver, vm, -1);
         virErrorRestore(&saved);
         return -1;
     }
@@ -451,7 +493,7 @@ vxlMigrationConfirm(vxlDriver *driver, virDomainObj *vm,
         return -1;
     }
     ret = vxlMigrationConfirmPhase(driver, vm, flags, cancelled);
-    vxlMigrationOutEnd(driver, vm);
+    vxlMigrationOutEnd(driver, vm, cancelled || ret < 0 ? -1 : 0);
     if (!virDomainObjIsActive(vm))
         vxlDomainRemoveIfTransient(driver, vm);
     return ret;
@@ -486,7 +528,8 @@ vxlMigrationInDiscard(vxlDriver *driver, virDomainObj *vm, vxlMigration *mig)
                                     VIR_DOMAIN_EVENT_STOPPED_FAILED);
     }
     priv->migrationState = VXL_MIGRATION_STATE_NONE;
-    virDomainObjEndAsyncJob(vm);
+    vxlMigrationDetachJob(mig);
+    vxlDomainAsyncJobEnd(driver, vm, -1);
     if (mig->newVm && !virDomainObjIsActive(vm))
         virDomainObjListRemove(driver->domains, vm);
 }
@@ -514,11 +557,12 @@ vxlMigrationReceiveThread(void *opaque)
 
     virObjectLock(vm);
     if (fd >= 0) {
-        mig->st.fd = fd;
+        __atomic_store_n(&mig->st.fd, fd, __ATOMIC_SEQ_CST);
         mig->result = vxlDomainStartWith(driver, vm, true,
                                          VIR_DOMAIN_RUNNING_MIGRATED,
                                          vxlMigrationCreateFromStream, mig);
-        VIR_FORCE_CLOSE(mig->st.fd);
+        __atomic_store_n(&mig->st.fd, -1, __ATOMIC_SEQ_CST);
+        VIR_FORCE_CLOSE(fd);
     } else {
         mig->result = -1;
     }
@@ -644,6 +688,9 @@ vxlMigrationPrepare(vxlDriver *driver, virConnectPtr dconn,
         return -1;
 
     if (flags & VIR_MIGRATE_OFFLINE) {
+        /* No stream: the URI only keeps libvirt's client content. */
+        if (uriOut && !(*uriOut = vxlMigrationListenURI(driver, 0)))
+            return -1;
         mig->offlineDef = g_steal_pointer(def);
         if (vxlMigrationCookieBake(driver, mig->offlineDef, cookieout,
                                    cookieoutlen) < 0 ||
@@ -668,11 +715,10 @@ vxlMigrationPrepare(vxlDriver *driver, virConnectPtr dconn,
     virDomainDefFree(oldDef);
     mig->vm = virObjectRef(vm);
 
-    if (virDomainObjBeginAsyncJob(vm, VIR_ASYNC_JOB_MIGRATION_IN,
-                                  VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN,
-                                  flags) < 0)
+    if (vxlDomainAsyncJobBegin(driver, vm, VXL_JOB_MIGRATION_IN, flags) < 0)
         goto error;
     job = true;
+    vxlMigrationAttachJob(vm, mig);
 
     if (vxlMigrationPrepareStream(driver, mig, uriIn, st, uriOut) < 0 ||
         vxlMigrationCookieBake(driver, vm->def, cookieout, cookieoutlen) < 0)
@@ -702,8 +748,10 @@ vxlMigrationPrepare(vxlDriver *driver, virConnectPtr dconn,
             virDomainObjListRemove(driver->domains, vm);
         } else {
             virDomainObjRemoveTransientDef(vm);
-            if (job)
-                virDomainObjEndAsyncJob(vm);
+        }
+        if (job) {
+            vxlMigrationDetachJob(mig);
+            vxlDomainAsyncJobEnd(driver, vm, -1);
         }
         virDomainObjEndAPI(&vm);
     }
@@ -851,7 +899,8 @@ vxlMigrationFinish(vxlDriver *driver, virConnectPtr dconn, const char *dname,
     priv->migrationState = VXL_MIGRATION_STATE_NONE;
     ignore_value(vxlDomainSaveStatus(driver, vm));
     ignore_value(vxlMigrationCookieBake(driver, vm->def, cookieout, cookieoutlen));
-    virDomainObjEndAsyncJob(vm);
+    vxlMigrationDetachJob(mig);
+    vxlDomainAsyncJobEnd(driver, vm, 0);
     VIR_INFO("domain %s migrated in as domid %d", vm->def->name, vm->def->id);
     dom = virGetDomain(dconn, vm->def->name, vm->def->uuid, vm->def->id);
     virDomainObjEndAPI(&vm);
@@ -860,70 +909,7 @@ vxlMigrationFinish(vxlDriver *driver, virConnectPtr dconn, const char *dname,
     return dom;
 }
 
-/* ----- jobs --------------------------------------------------------------- */
-
-static vxlMigration *
-vxlMigrationOf(vxlDriver *driver, virDomainObj *vm)
-{
-    vxlDomainPriv *priv = vxlDomainPrivGet(vm);
-    vxlMigration *mig = priv->migration;
-
-    if (mig)
-        return mig;
-    if (priv->migrationState == VXL_MIGRATION_STATE_IN ||
-        vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN) {
-        VIR_LOCK_GUARD lock = virLockGuardLock(&driver->lock);
-
-        return g_hash_table_lookup(driver->migrationsIn, vm->def->name);
-    }
-    return NULL;
-}
-
-int
-vxlMigrationGetProgress(vxlDriver *driver, virDomainObj *vm,
-                        vxlMigrationProgress *p)
-{
-    vxlMigration *mig = vxlMigrationOf(driver, vm);
-    unsigned long long now = 0;
-
-    if (!mig)
-        return -1;
-    ignore_value(virTimeMillisNow(&now));
-    p->incoming = mig->incoming;
-    p->elapsedMs = now > mig->startedMs ? now - mig->startedMs : 0;
-    p->memTotal = vxlMigrateStreamGet(&mig->st.memTotal);
-    p->memProcessed = vxlMigrateStreamGet(&mig->st.memProcessed);
-    p->memRemaining = vxlMigrateStreamGet(&mig->st.memRemaining);
-    p->memIteration = vxlMigrateStreamGet(&mig->st.memIteration);
-    p->dirtyRate = vxlMigrateStreamGet(&mig->st.dirtyRate);
-    p->downtimeMs = vxlMigrateStreamGet(&mig->st.downtimeMs);
-    p->bandwidthMiBps = vxlMigrateStreamGet(&mig->st.bandwidthMiBps);
-    return 0;
-}
-
-int
-vxlMigrationAbort(vxlDriver *driver, virDomainObj *vm)
-{
-    vxlMigration *mig = vxlMigrationOf(driver, vm);
-
-    if (!mig) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("domain '%s' has no migration to abort"), vm->def->name);
-        return -1;
-    }
-    if (!mig->incoming && mig->performed) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("the migration of domain '%s' can no longer be aborted: the destination has the guest and is taking it over"),
-                       vm->def->name);
-        return -1;
-    }
-    __atomic_store_n(&mig->st.cancelled, 1, __ATOMIC_SEQ_CST);
-    /* A backend inside the hypervisor's copy loop fails on the socket. */
-    if (mig->st.fd >= 0)
-        ignore_value(shutdown(mig->st.fd, SHUT_RDWR));
-    VIR_INFO("migration of domain %s cancelled", vm->def->name);
-    return 0;
-}
+/* ----- speed ----------------------------------------------------------- */
 
 void
 vxlMigrationSetMaxSpeed(virDomainObj *vm, unsigned long long mibps)

@@ -88,27 +88,11 @@ virDomainPtr vxlMigrationFinish(vxlDriver *driver, virConnectPtr dconn,
                                 char **cookieout, int *cookieoutlen,
                                 unsigned int flags, bool cancelled);
 
-/* --- jobs --- */
+/* --- jobs: progress, abort and statistics are the async job's
+ * (domain_job.h): VXL_JOB_MIGRATION_OUT on the source from Begin (or
+ * Perform) to Confirm, VXL_JOB_MIGRATION_IN on the destination from
+ * Prepare to Finish; an abort cancels the stream --- */
 
-/* The running migration's figures, for domjobinfo: 0 with the fields
- * filled, -1 when @vm has no migration (nothing reported). */
-typedef struct _vxlMigrationProgress {
-    bool incoming;
-    unsigned long long elapsedMs;
-    unsigned long long memTotal;
-    unsigned long long memProcessed;
-    unsigned long long memRemaining;
-    unsigned long long memIteration;
-    unsigned long long dirtyRate;
-    unsigned long long downtimeMs;
-    unsigned long long bandwidthMiBps;
-} vxlMigrationProgress;
-
-int vxlMigrationGetProgress(vxlDriver *driver, virDomainObj *vm,
-                            vxlMigrationProgress *progress);
-/* Cancel the running migration of @vm (the guest keeps running on the
- * source; nothing is left on the destination). */
-int vxlMigrationAbort(vxlDriver *driver, virDomainObj *vm);
 /* virDomainMigrateSetMaxSpeed/GetMaxSpeed: the cap of @vm's migrations,
  * applied at once to a running one. */
 void vxlMigrationSetMaxSpeed(virDomainObj *vm, unsigned long long mibps);

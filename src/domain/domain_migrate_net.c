@@ -114,7 +114,8 @@ vxlMigrationListen(vxlDriver *driver, int wantPort, unsigned short *port,
     return 0;
 }
 
-/* What the source is told to connect to. */
+/* What the source is told to connect to (no port: offline, nothing to
+ * connect to). */
 char *
 vxlMigrationListenURI(vxlDriver *driver, int port)
 {
@@ -129,6 +130,8 @@ vxlMigrationListenURI(vxlDriver *driver, int port)
             return NULL;
         host = name;
     }
+    if (port == 0)
+        return g_strdup_printf(strchr(host, ':') ? "tcp://[%s]" : "tcp://%s", host);
     if (strchr(host, ':'))
         return g_strdup_printf("tcp://[%s]:%d", host, port);
     return g_strdup_printf("tcp://%s:%d", host, port);

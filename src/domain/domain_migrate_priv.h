@@ -69,7 +69,7 @@ int vxlMigrationConnect(const char *host, int port);
 
 /* domain_migrate.c, for the peer-to-peer unit */
 int vxlMigrationOutStart(vxlDriver *driver, virDomainObj *vm, unsigned int flags);
-void vxlMigrationOutEnd(vxlDriver *driver, virDomainObj *vm);
+void vxlMigrationOutEnd(vxlDriver *driver, virDomainObj *vm, int ret);
 int vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
                      unsigned long long bandwidth, unsigned int flags);
 char *vxlMigrationFormatXML(vxlDriver *driver, virDomainObj *vm,

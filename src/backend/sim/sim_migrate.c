@@ -195,6 +195,9 @@ vxlSimMigrateSendRound(vxlSimSendState *s, unsigned long long round,
         (*left)--;
         vxlMigrateStreamSet(&st->memProcessed,
                             vxlMigrateStreamGet(&st->memProcessed) + 1024 * 1024);
+        vxlJobTokenSetProgress(st->token, vxlMigrateStreamGet(&st->memProcessed),
+                               vxlMigrateStreamGet(&st->memProcessed) +
+                               *left * 1024 * 1024);
         vxlMigrateStreamSet(&st->memRemaining, *left * 1024 * 1024);
         /* A guest destroyed meanwhile is noticed every 64 MiB. */
         if (i % 64 == 63 && vxlSimMigrateCheckSource(s) < 0)
@@ -510,6 +513,9 @@ vxlSimDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
         vxlMigrateStreamSet(&st->memIteration, round);
         vxlMigrateStreamSet(&st->memProcessed,
                             vxlMigrateStreamGet(&st->memProcessed) + 1024 * 1024);
+        vxlJobTokenSetProgress(st->token, vxlMigrateStreamGet(&st->memProcessed),
+                               MAX(maxKiB * 1024,
+                                   vxlMigrateStreamGet(&st->memProcessed)));
     }
     if (!st->oneWay && vxlSimMigrateWriteLine(st->fd, "done") < 0) {
         virReportSystemError(errno,
