@@ -35,7 +35,7 @@ class Daemon:
     """A private libvirtd under a temporary root."""
 
     def __init__(self, backend="sim", profile="intel-2s-vtd", conf=(),
-                 network=False, secret=False, storage=False):
+                 network=False, secret=False, storage=False, host=None):
         self.root = tempfile.mkdtemp(prefix="vxl-test-")
         self.backend = backend
         self.profile = profile
@@ -43,6 +43,7 @@ class Daemon:
         self.network = network
         self.secret = secret
         self.storage = storage
+        self.host = host       # a simulated host of its own (migration)
         self.uri = None
 
     def start(self):
@@ -56,6 +57,8 @@ class Daemon:
             args.append("--with-secret")
         if self.storage:
             args.append("--with-storage")
+        if self.host:
+            args += ["--host", self.host]
         env = dict(os.environ, VIRTXL_BUILD=BUILD)
         out = subprocess.run(args, check=True, capture_output=True,
                              text=True, env=env)
