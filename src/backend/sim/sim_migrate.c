@@ -27,6 +27,7 @@
 #include <sys/socket.h>
 
 #include "sim_priv.h"
+#include "backend_migrate.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"
@@ -45,76 +46,6 @@ VIR_LOG_INIT("virtxl.sim_migrate");
 #define VXL_SIM_MAX_ROUNDS 5
 /* ... and it stops early once a round left no more than this to send. */
 #define VXL_SIM_STOP_COPY_MIB 1ULL
-#define VXL_SIM_LINE_MAX 65536
-
-/* One line from @fd, without its newline. */
-static char *
-vxlSimMigrateReadLine(int fd)
-{
-    g_autoptr(GString) line = g_string_new(NULL);
-    char c;
-
-    for (;;) {
-        ssize_t n = read(fd, &c, 1);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return NULL;
-        if (c == '\n')
-            return g_string_free(g_steal_pointer(&line), FALSE);
-        if (line->len >= VXL_SIM_LINE_MAX)
-            return NULL;
-        g_string_append_c(line, c);
-    }
-}
-
-static int
-vxlSimMigrateWrite(int fd, const void *buf, size_t len)
-{
-    return safewrite(fd, buf, len) == (ssize_t)len ? 0 : -1;
-}
-
-static int
-vxlSimMigrateWriteLine(int fd, const char *line)
-{
-    g_autofree char *text = g_strdup_printf("%s\n", line);
-
-    return vxlSimMigrateWrite(fd, text, strlen(text));
-}
-
-/* Tell the peer why we give up, if the connection still works. */
-static void
-vxlSimMigrateSendError(int fd)
-{
-    g_autofree char *msg = g_strdup(virGetLastErrorMessage());
-    char *nl;
-
-    while ((nl = strchr(msg, '\n')))
-        *nl = ' ';
-    ignore_value(vxlSimMigrateWrite(fd, "error ", 6));
-    ignore_value(vxlSimMigrateWriteLine(fd, msg));
-}
-
-/* The peer's answer: 0 for @word, else -1 with its reason reported. */
-static int
-vxlSimMigrateExpect(int fd, const char *word, const char *name)
-{
-    g_autofree char *line = vxlSimMigrateReadLine(fd);
-
-    if (line && STREQ(line, word))
-        return 0;
-    if (line && STRPREFIX(line, "error ")) {
-        virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("the destination host refused domain '%s': %s"),
-                       name, line + 6);
-        return -1;
-    }
-    virReportError(VIR_ERR_OPERATION_FAILED,
-                   _("the destination host closed the migration stream of domain '%s'"),
-                   name);
-    return -1;
-}
 
 /* ----- source ---------------------------------------------------------- */
 
@@ -181,8 +112,8 @@ vxlSimMigrateSendRound(vxlSimSendState *s, unsigned long long round,
             s->nextAt = now;
         s->nextAt += G_USEC_PER_SEC / rate;
 
-        if (vxlSimMigrateWrite(st->fd, head, strlen(head)) < 0 ||
-            vxlSimMigrateWrite(st->fd, filler, VXL_SIM_WIRE_BYTES_PER_MIB) < 0) {
+        if (vxlMigrateStreamWrite(st->fd, head, strlen(head)) < 0 ||
+            vxlMigrateStreamWrite(st->fd, filler, VXL_SIM_WIRE_BYTES_PER_MIB) < 0) {
             if (vxlMigrateStreamCancelled(st))
                 virReportError(VIR_ERR_OPERATION_ABORTED,
                                _("migration of domain '%s' was cancelled"), s->name);
@@ -300,14 +231,14 @@ vxlSimDomainMigrateSend(vxlBackend *be, uint32_t domid, vxlMigrateStream *st)
     vxlMigrateStreamSet(&st->dirtyRate, dirtyMiBps * 256);
     st->progressKnown = true;
 
-    if (vxlSimMigrateWriteLine(st->fd, VXL_SIM_MIGRATE_MAGIC) < 0 ||
-        vxlSimMigrateWriteLine(st->fd, headerText) < 0) {
+    if (vxlMigrateStreamWriteLine(st->fd, VXL_SIM_MIGRATE_MAGIC) < 0 ||
+        vxlMigrateStreamWriteLine(st->fd, headerText) < 0) {
         virReportSystemError(errno,
                              _("cannot send domain '%s' to the destination host"),
                              s.name);
         return -1;
     }
-    if (!st->oneWay && vxlSimMigrateExpect(st->fd, "ready", s.name) < 0)
+    if (!st->oneWay && vxlMigrateStreamExpect(st->fd, "ready", s.name) < 0)
         return -1;
 
     /* A paused guest writes nothing: one round is all it takes. */
@@ -345,14 +276,14 @@ vxlSimDomainMigrateSend(vxlBackend *be, uint32_t domid, vxlMigrateStream *st)
 
     if (!(final = vxlSimMigrateFinalState(&s)))
         goto error;
-    if (vxlSimMigrateWrite(st->fd, "E ", 2) < 0 ||
-        vxlSimMigrateWriteLine(st->fd, final) < 0) {
+    if (vxlMigrateStreamWrite(st->fd, "E ", 2) < 0 ||
+        vxlMigrateStreamWriteLine(st->fd, final) < 0) {
         virReportSystemError(errno,
                              _("cannot send domain '%s' to the destination host"),
                              s.name);
         goto error;
     }
-    if (!st->oneWay && vxlSimMigrateExpect(st->fd, "done", s.name) < 0)
+    if (!st->oneWay && vxlMigrateStreamExpect(st->fd, "done", s.name) < 0)
         goto error;
     vxlMigrateStreamSet(&st->memRemaining, 0);
     vxlMigrateStreamSet(&st->downtimeMs,
@@ -442,7 +373,7 @@ vxlSimDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
                            uint32_t *domid)
 {
     vxlSim *sim = vxlSimGet(be);
-    g_autofree char *magic = vxlSimMigrateReadLine(st->fd);
+    g_autofree char *magic = vxlMigrateStreamReadLine(st->fd);
     g_autofree char *headerText = NULL;
     g_autoptr(virJSONValue) header = NULL;
     g_autofree char *filler = g_malloc(VXL_SIM_WIRE_BYTES_PER_MIB);
@@ -453,7 +384,7 @@ vxlSimDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
     uint32_t id = 0;
 
     if (!magic || STRNEQ(magic, VXL_SIM_MIGRATE_MAGIC) ||
-        !(headerText = vxlSimMigrateReadLine(st->fd)) ||
+        !(headerText = vxlMigrateStreamReadLine(st->fd)) ||
         !(header = virJSONValueFromString(headerText)) ||
         virJSONValueObjectGetNumberUlong(header, "maxKiB", &maxKiB) < 0) {
         virReportError(VIR_ERR_OPERATION_FAILED,
@@ -475,14 +406,14 @@ vxlSimDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
     if (be->ops->domainCreate(be, dcfg, &migrated, true, &id) < 0)
         goto error;
     created = true;
-    if (!st->oneWay && vxlSimMigrateWriteLine(st->fd, "ready") < 0) {
+    if (!st->oneWay && vxlMigrateStreamWriteLine(st->fd, "ready") < 0) {
         virReportSystemError(errno,
                              _("the source host of domain '%s' went away"), name);
         goto error;
     }
 
     for (;;) {
-        g_autofree char *line = vxlSimMigrateReadLine(st->fd);
+        g_autofree char *line = vxlMigrateStreamReadLine(st->fd);
         unsigned long long round, mib;
 
         if (vxlMigrateStreamCancelled(st)) {
@@ -517,7 +448,7 @@ vxlSimDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
                                MAX(maxKiB * 1024,
                                    vxlMigrateStreamGet(&st->memProcessed)));
     }
-    if (!st->oneWay && vxlSimMigrateWriteLine(st->fd, "done") < 0) {
+    if (!st->oneWay && vxlMigrateStreamWriteLine(st->fd, "done") < 0) {
         virReportSystemError(errno,
                              _("the source host of domain '%s' went away"), name);
         goto error;
@@ -531,7 +462,7 @@ vxlSimDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
 
         virErrorPreserveLast(&saved);
         if (!st->oneWay)
-            vxlSimMigrateSendError(st->fd);
+            vxlMigrateStreamSendError(st->fd);
         if (created && be->ops->domainDestroy(be, id) < 0)
             VIR_WARN("cannot destroy the incomplete incoming domain %u", id);
         virErrorRestore(&saved);
