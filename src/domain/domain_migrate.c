@@ -19,6 +19,7 @@
 #include "backend_call.h"
 #include "virerror.h"
 #include "virfdstream.h"
+#include "virclosecallbacks.h"
 #include "virfile.h"
 #include "virlog.h"
 #include "virtime.h"
@@ -185,16 +186,21 @@ vxlMigrationOutStart(vxlDriver *driver, virDomainObj *vm, unsigned int flags)
     if (vxlDomainAsyncJobBegin(driver, vm, VXL_JOB_MIGRATION_OUT, flags) < 0)
         return -1;
     priv->migration = vxlMigrationNew(false, flags);
+    priv->migration->driver = driver;
     priv->migration->st.bandwidthMiBps = priv->migrationMaxSpeed;
     vxlMigrationAttachJob(vm, priv->migration);
     return 0;
 }
+
+static void vxlMigrationCloseCb(virDomainObj *vm, virConnectPtr conn);
 
 void
 vxlMigrationOutEnd(vxlDriver *driver, virDomainObj *vm, int ret)
 {
     vxlDomainPriv *priv = vxlDomainPrivGet(vm);
 
+    if (vm->closecallbacks)
+        virCloseCallbacksDomainRemove(vm, NULL, vxlMigrationCloseCb);
     vxlMigrationDetachJob(priv->migration);
     g_clear_pointer(&priv->migration, vxlMigrationFree);
     if (priv->migrationState != VXL_MIGRATION_STATE_NONE) {
@@ -205,9 +211,33 @@ vxlMigrationOutEnd(vxlDriver *driver, virDomainObj *vm, int ret)
     vxlDomainAsyncJobEnd(driver, vm, ret);
 }
 
+/*
+ * The client that began a migration (Begin ... Confirm, with change
+ * protection) went away in between: nobody will finish it, so the job
+ * ends here. A guest the stream already suspended stays paused, as
+ * after a daemon restart: the destination may be running it.
+ */
+static void
+vxlMigrationCloseCb(virDomainObj *vm, virConnectPtr conn G_GNUC_UNUSED)
+{
+    vxlDomainPriv *priv = vxlDomainPrivGet(vm);
+    vxlMigration *mig = priv->migration;
+
+    if (!mig || mig->incoming)
+        return;
+    if (mig->sending) {
+        mig->orphaned = true;
+        return;
+    }
+    VIR_WARN("the client migrating domain %s went away; the migration ends%s",
+             vm->def->name, mig->performed ? " and the domain stays paused" : "");
+    vxlMigrationOutEnd(mig->driver, vm, -1);
+}
+
 char *
-vxlMigrationBegin(vxlDriver *driver, virDomainObj *vm, const char *xmlin,
-                  char **cookieout, int *cookieoutlen, unsigned int flags)
+vxlMigrationBegin(vxlDriver *driver, virConnectPtr conn, virDomainObj *vm,
+                  const char *xmlin, char **cookieout, int *cookieoutlen,
+                  unsigned int flags)
 {
     vxlDomainPriv *priv = vxlDomainPrivGet(vm);
     g_autofree char *xml = NULL;
@@ -243,6 +273,8 @@ vxlMigrationBegin(vxlDriver *driver, virDomainObj *vm, const char *xmlin,
         goto error;
     if (vxlMigrationCookieBake(driver, vm->def, cookieout, cookieoutlen) < 0)
         goto error;
+    if (job && vm->closecallbacks)
+        virCloseCallbacksDomainAdd(vm, conn, vxlMigrationCloseCb);
     return g_steal_pointer(&xml);
 
  error:
@@ -277,9 +309,11 @@ vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
     priv->migrationState = VXL_MIGRATION_STATE_OUT;
     ignore_value(vxlDomainSaveStatus(driver, vm));
 
+    mig->sending = true;
     vxlDomainBackendEnter(vm);
     rc = vxlBackendDomainMigrateSend(driver->backend, domid, &mig->st);
     vxlDomainBackendExit(vm);
+    mig->sending = false;
     __atomic_store_n(&mig->st.fd, -1, __ATOMIC_SEQ_CST);
 
     if (rc < 0) {
@@ -404,6 +438,11 @@ vxlMigrationPerform(vxlDriver *driver, virDomainObj *vm, const char *dconnuri,
         return -1;
     }
     (void)started;
+    if (priv->migration->orphaned) {
+        VIR_WARN("the client migrating domain %s went away; it stays paused",
+                 vm->def->name);
+        vxlMigrationOutEnd(driver, vm, -1);
+    }
     return 0;
 }
 

@@ -49,9 +49,10 @@ int vxlMigrationCheckArgs(unsigned int flags, virTypedParameterPtr params,
 /* Begin: the domain's XML for the destination (@xmlin, checked against
  * the domain's ABI, or the migratable live/persistent one) and the
  * cookie. With CHANGE_PROTECTION the migration job starts here and lasts
- * until Confirm (or a failed Perform). */
-char *vxlMigrationBegin(vxlDriver *driver, virDomainObj *vm, const char *xmlin,
-                        char **cookieout, int *cookieoutlen, unsigned int flags);
+ * until Confirm (or a failed Perform, or @conn closing before then). */
+char *vxlMigrationBegin(vxlDriver *driver, virConnectPtr conn, virDomainObj *vm,
+                        const char *xmlin, char **cookieout, int *cookieoutlen,
+                        unsigned int flags);
 
 /* Perform. @dconnuri set: peer-to-peer, the source drives the destination
  * daemon there (also direct migration, whose daemon URI comes from

@@ -29,6 +29,8 @@ struct _vxlMigration {
 
     /* source */
     bool performed;                /* the stream completed */
+    bool sending;                  /* Perform is copying (vm unlocked) */
+    bool orphaned;                 /* the client went away meanwhile */
     bool wasPaused;                /* the guest was paused before */
 
     /* destination; the thread's fields are written by it before it

@@ -24,6 +24,7 @@
 #include "domain_private.h"
 #include "translate.h"
 #include "virarch.h"
+#include "virclosecallbacks.h"
 #include "virerror.h"
 #include "virtxl/virtxl.h"
 
@@ -227,6 +228,7 @@ vxlDomainDeviceDefValidate(const virDomainDeviceDef *dev,
 virDomainXMLOption *
 vxlDomainXMLOptionNew(void)
 {
+    virDomainXMLOption *xmlopt;
     virDomainDefParserConfig config = {
         .domainPostParseBasicCallback = vxlDomainDefPostParseBasic,
         .domainPostParseCallback = vxlDomainDefPostParse,
@@ -244,7 +246,13 @@ vxlDomainXMLOptionNew(void)
 
     /* The project's namespace (translate_xmlns.c): device model
      * arguments, stub domains, PCI options libvirt lacks. */
-    return virDomainXMLOptionNew(&config, &vxlDomainPrivateDataCallbacks,
-                                 &vxlTranslateXMLNamespace, NULL, NULL,
-                                 &vxlDomainJobConfig);
+    xmlopt = virDomainXMLOptionNew(&config, &vxlDomainPrivateDataCallbacks,
+                                   &vxlTranslateXMLNamespace, NULL, NULL,
+                                   &vxlDomainJobConfig);
+    /* Per-domain close callbacks: a migration whose client goes away
+     * between phases is ended (domain_migrate.c). */
+    if (xmlopt)
+        virDomainXMLOptionSetCloseCallbackAlloc(xmlopt,
+                                                virCloseCallbacksDomainAlloc);
+    return xmlopt;
 }

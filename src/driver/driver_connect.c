@@ -4,6 +4,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
+#include "virclosecallbacks.h"
 #include "backend_call.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
@@ -50,6 +51,9 @@ vxlConnectOpen(virConnectPtr conn, virConnectAuthPtr auth G_GNUC_UNUSED,
 int
 vxlConnectClose(virConnectPtr conn)
 {
+    /* A migration this client began and left unfinished (issue 15). */
+    if (vxl_driver && vxl_driver->domains)
+        virCloseCallbacksDomainRunForConn(vxl_driver->domains, conn);
     conn->privateData = NULL;
     return 0;
 }

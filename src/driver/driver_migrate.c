@@ -37,7 +37,8 @@ vxlDomainMigrateBegin3Params(virDomainPtr domain, virTypedParameterPtr params,
         return NULL;
     if (virDomainMigrateBegin3ParamsEnsureACL(domain->conn, vm->def) < 0)
         goto cleanup;
-    xml = vxlMigrationBegin(driver, vm, xmlin, cookieout, cookieoutlen, flags);
+    xml = vxlMigrationBegin(driver, domain->conn, vm, xmlin, cookieout,
+                            cookieoutlen, flags);
  cleanup:
     virDomainObjEndAPI(&vm);
     return xml;
