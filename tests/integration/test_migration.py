@@ -29,7 +29,7 @@ def p2p_uri(daemon):
     return "xen+unix:///system?socket=" + daemon.path("run", "libvirt-sock")
 
 
-class MigrationTestCase(unittest.TestCase):
+class TwoHosts(unittest.TestCase):
     """Two hosts for the whole class; a clean slate on both per test."""
 
     @classmethod
@@ -102,6 +102,11 @@ class MigrationTestCase(unittest.TestCase):
         t.start()
         return t, out
 
+
+
+class MigrationTestCase(TwoHosts):
+    """The three ways clients drive a migration, jobs, refusals."""
+
     # ----- the three ways clients drive it --------------------------------
 
     def test_hosts_are_distinct(self):
@@ -172,11 +177,28 @@ class MigrationTestCase(unittest.TestCase):
         dom.destroy()
         dom.create()
 
-    def test_tunnelled(self):
+    def test_persist_xml(self):
+        dom = self.start_guest("mig-px")
+        persist = dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE).replace(
+            "<name>mig-px</name>",
+            "<name>mig-px</name><description>kept on B</description>")
+        path = self.a.path("persist.xml")
+        with open(path, "w") as f:
+            f.write(persist)
+        self.a.virsh("migrate", "--live", "--persistent", "--persistent-xml",
+                     path, "mig-px", self.b.uri)
+        self.assert_only_on(self.cb, self.ca, "mig-px")
+        inactive = self.cb.lookupByName("mig-px").XMLDesc(
+            E.VIR_DOMAIN_XML_INACTIVE)
+        self.assertIn("<description>kept on B</description>", inactive)
+
+    def test_tunnelled_with_new_name(self):
         self.start_guest("mig-tun")
         self.a.virsh("migrate", "--live", "--p2p", "--tunnelled",
-                     "mig-tun", p2p_uri(self.b))
-        self.assert_only_on(self.cb, self.ca, "mig-tun")
+                     "--dname", "mig-tun-b", "mig-tun", p2p_uri(self.b))
+        self.assert_only_on(self.cb, self.ca, "mig-tun-b")
+        self.assertNotIn("mig-tun", self.names(self.ca, active=True))
+        self.assertEqual(self.names(self.cb), ["mig-tun-b"])
 
     def test_non_live_and_paused(self):
         self.start_guest("mig-cold")
@@ -347,6 +369,12 @@ class MigrationTestCase(unittest.TestCase):
         self.assertEqual(len(self.cb.listAllDomains()), 1)
         self.assertNotEqual(self.cb.lookupByName("mig-dup").UUIDString(),
                             self.ca.lookupByName("mig-dup").UUIDString())
+
+
+
+class MigrationCrashTestCase(TwoHosts):
+    """Daemons killed mid-migration (not under valgrind: a killed
+    daemon leaves no memcheck summary)."""
 
     def kill_daemon(self, daemon):
         with open(daemon.path("libvirtd.pid")) as f:
