@@ -42,6 +42,12 @@ void vxlDomainActiveChanged(vxlDriver *driver, bool active);
  * event queued. */
 int vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
                    virDomainRunningReason reason);
+/* The same, with the guest's state read from @restoreFd (a save image's
+ * stream; -1: boot it) through the backend's domainRestore, progress and
+ * cancel on @token. */
+int vxlDomainStartFrom(vxlDriver *driver, virDomainObj *vm, bool paused,
+                       virDomainRunningReason reason, int restoreFd,
+                       vxlJobToken *token);
 
 /* How vxlDomainStartWith makes the Xen domain from the translated
  * config: called with @vm unlocked (its job held), must leave the domain

@@ -6,6 +6,7 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "domain_save.h"
 #include "vxl_driver.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -31,16 +32,11 @@ vxlDomainAutostartAll(vxlDriver *driver)
         virDomainObj *vm = vms[i];
 
         virObjectLock(vm);
-        if (vm->autostart && !virDomainObjIsActive(vm)) {
-            if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) == 0) {
-                if (!virDomainObjIsActive(vm) &&
-                    vxlDomainStart(driver, vm, false,
-                                   VIR_DOMAIN_RUNNING_BOOTED) < 0)
-                    VIR_ERROR("failed to autostart domain %s: %s",
-                              vm->def->name, virGetLastErrorMessage());
-                vxlDomainJobEnd(vm);
-            }
-        }
+        /* A domain with a managed save image resumes from it. */
+        if (vm->autostart && !virDomainObjIsActive(vm) &&
+            vxlDomainStartOrRestore(driver, vm, 0) < 0)
+            VIR_ERROR("failed to autostart domain %s: %s",
+                      vm->def->name, virGetLastErrorMessage());
         virObjectUnlock(vm);
     }
     virObjectListFreeCount(vms, nvms);

@@ -81,6 +81,52 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
                               vxlDomainStartCreateFresh, NULL);
 }
 
+/* A restore: the guest's state comes from a save image's stream. */
+typedef struct {
+    int fd;
+    vxlJobToken *token;
+} vxlDomainRestoreSource;
+
+static int
+vxlDomainStartCreateRestored(vxlDriver *driver, virDomainObj *vm,
+                             libxl_domain_config *dcfg,
+                             const vxlGuestScript *script, uint32_t *domid,
+                             void *opaque)
+{
+    vxlDomainRestoreSource *src = opaque;
+
+    return vxlBackendDomainRestore(driver->backend, dcfg, script, src->fd,
+                                   src->token, domid);
+}
+
+int
+vxlDomainStartFrom(vxlDriver *driver, virDomainObj *vm, bool paused,
+                   virDomainRunningReason reason, int restoreFd,
+                   vxlJobToken *token)
+{
+    vxlDomainRestoreSource src = { .fd = restoreFd, .token = token };
+
+    if (restoreFd < 0)
+        return vxlDomainStart(driver, vm, paused, reason);
+    return vxlDomainStartWith(driver, vm, paused, reason,
+                              vxlDomainStartCreateRestored, &src);
+}
+
+/* How a domain started paused says so: restored or reverted paused, or
+ * paused at the user's request. */
+static int
+vxlDomainStartedPausedDetail(virDomainRunningReason reason)
+{
+    switch (reason) {
+    case VIR_DOMAIN_RUNNING_RESTORED:
+        return VIR_DOMAIN_EVENT_SUSPENDED_RESTORED;
+    case VIR_DOMAIN_RUNNING_FROM_SNAPSHOT:
+        return VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT;
+    default:
+        return VIR_DOMAIN_EVENT_SUSPENDED_PAUSED;
+    }
+}
+
 int
 vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
                    virDomainRunningReason reason, vxlDomainCreateFunc create,
@@ -176,7 +222,7 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
                             vxlDomainStartedDetail(reason));
     if (paused && !incoming)
         vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
-                                VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+                                vxlDomainStartedPausedDetail(reason));
     return 0;
 
  error:

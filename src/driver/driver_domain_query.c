@@ -11,6 +11,7 @@
 
 #include "driver_entry.h"
 #include "domain.h"
+#include "domain_save.h"
 #include "backend_call.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
@@ -264,8 +265,9 @@ vxlDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
     virCheckFlags(0, -1);
     if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
         return -1;
+    /* The disk decides: an image removed behind libvirt's back is gone. */
     if (virDomainHasManagedSaveImageEnsureACL(dom->conn, vm->def) == 0)
-        ret = vm->hasManagedSave;
+        ret = vxlDomainHasManagedSave(vxl_driver, vm);
     virDomainObjEndAPI(&vm);
     return ret;
 }

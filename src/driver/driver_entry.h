@@ -186,3 +186,20 @@ int vxlDomainGetJobStats(virDomainPtr dom, int *type,
                          virTypedParameterPtr *params, int *nparams,
                          unsigned int flags);
 int vxlDomainAbortJob(virDomainPtr dom);
+
+/* driver_save.c (save, restore, managed save) */
+int vxlDomainSave(virDomainPtr dom, const char *to);
+int vxlDomainSaveFlags(virDomainPtr dom, const char *to, const char *dxml,
+                       unsigned int flags);
+int vxlDomainRestore(virConnectPtr conn, const char *from);
+int vxlDomainRestoreFlags(virConnectPtr conn, const char *from,
+                          const char *dxml, unsigned int flags);
+char *vxlDomainSaveImageGetXMLDesc(virConnectPtr conn, const char *path,
+                                   unsigned int flags);
+int vxlDomainSaveImageDefineXML(virConnectPtr conn, const char *path,
+                                const char *dxml, unsigned int flags);
+int vxlDomainManagedSave(virDomainPtr dom, unsigned int flags);
+int vxlDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
+char *vxlDomainManagedSaveGetXMLDesc(virDomainPtr dom, unsigned int flags);
+int vxlDomainManagedSaveDefineXML(virDomainPtr dom, const char *dxml,
+                                  unsigned int flags);

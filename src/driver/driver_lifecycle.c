@@ -8,6 +8,7 @@
 
 #include "driver_entry.h"
 #include "domain.h"
+#include "domain_save.h"
 #include "backend_call.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
@@ -135,12 +136,15 @@ vxlDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
                        _("cannot undefine transient domain '%s'"), vm->def->name);
         goto endjob;
     }
-    if (vm->hasManagedSave && !(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
+    if (vxlDomainHasManagedSave(driver, vm) &&
+        !(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("domain '%s' has a managed save image; undefine it with the managed-save flag"),
                        vm->def->name);
         goto endjob;
     }
+    if (vm->hasManagedSave && vxlDomainManagedSaveDiscard(driver, vm) < 0)
+        goto endjob;
     if (virDomainDeleteConfig(driver->cfg->configDir, driver->cfg->autostartDir,
                               vm) < 0)
         goto endjob;
@@ -191,18 +195,14 @@ vxlDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
         return -1;
     if (virDomainCreateWithFlagsEnsureACL(dom->conn, vm->def) < 0)
         goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
 
-    vxlDomainPrivGet(vm)->quickRestarts = 0;
-    if (vxlDomainStart(driver, vm, !!(flags & VIR_DOMAIN_START_PAUSED),
-                       VIR_DOMAIN_RUNNING_BOOTED) < 0)
-        goto endjob;
+    /* From the managed save image when there is one (FORCE_BOOT
+     * discards it), as libvirt's drivers do. */
+    if (vxlDomainStartOrRestore(driver, vm, flags) < 0)
+        goto cleanup;
     dom->id = vm->def->id;
     ret = 0;
 
- endjob:
-    vxlDomainJobEnd(vm);
  cleanup:
     virDomainObjEndAPI(&vm);
     return ret;

@@ -109,6 +109,17 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainGetJobInfo = vxlDomainGetJobInfo,
     .domainGetJobStats = vxlDomainGetJobStats,
     .domainAbortJob = vxlDomainAbortJob,
+    /* save, restore, managed save (driver_save.c) */
+    .domainSave = vxlDomainSave,
+    .domainSaveFlags = vxlDomainSaveFlags,
+    .domainRestore = vxlDomainRestore,
+    .domainRestoreFlags = vxlDomainRestoreFlags,
+    .domainSaveImageGetXMLDesc = vxlDomainSaveImageGetXMLDesc,
+    .domainSaveImageDefineXML = vxlDomainSaveImageDefineXML,
+    .domainManagedSave = vxlDomainManagedSave,
+    .domainManagedSaveRemove = vxlDomainManagedSaveRemove,
+    .domainManagedSaveGetXMLDesc = vxlDomainManagedSaveGetXMLDesc,
+    .domainManagedSaveDefineXML = vxlDomainManagedSaveDefineXML,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };

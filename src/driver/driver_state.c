@@ -12,6 +12,7 @@
 #include "driver_entry.h"
 #include "domain_migrate.h"
 #include "domain.h"
+#include "domain_save.h"
 #include "domain_xmlopt.h"
 #include "backend_call.h"
 #include "virerror.h"
@@ -129,6 +130,7 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
     if (driver->backend) {
         if (vxlDomainLoadAll(driver) < 0)
             goto error;
+        vxlDomainManagedSaveScan(driver);
         vxlDomainAutostartAll(driver);
     }
     return VIR_DRV_STATE_INIT_COMPLETE;

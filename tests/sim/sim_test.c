@@ -16,6 +16,8 @@
  */
 #include "vxl_internal.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <libxl_utils.h>
 
@@ -1496,6 +1498,115 @@ testPersistence(void)
 
 /* ----- main ---------------------------------------------------------------- */
 
+/* ----- save and restore (sim_save.c) ------------------------------------ */
+
+/* A fd on a fresh file under the test root, for a stream. */
+static int
+testStreamFile(const char *name, char **path)
+{
+    *path = g_strdup_printf("%s/%s", testTmpRoot, name);
+    return open(*path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+}
+
+static int
+testSaveRestore(void)
+{
+    g_autofree char *dir = testMkdir("save");
+    g_autoptr(vxlBackend) be = testOpen(NULL, dir, true);
+    g_autofree char *path = NULL;
+    g_autofree char *bad = NULL;
+    vxlJobToken *tok = vxlJobTokenNew();
+    testDomSpec spec = { .name = "sv", .type = LIBXL_DOMAIN_TYPE_PV,
+                         .maxKiB = 64 * MiB, .vcpus = 2 };
+    testDomSpec other = { .name = "sv", .type = LIBXL_DOMAIN_TYPE_PV,
+                          .maxKiB = 64 * MiB, .vcpus = 2, .uuidFrom = "else" };
+    libxl_domain_config dcfg;
+    libxl_domain_config ocfg;
+    vxlDomainInfo info = { 0 };
+    unsigned long long cpu;
+    unsigned long long done, total;
+    uint32_t id, id2;
+    int fd, fd2;
+    struct stat sb;
+
+    CHECK(be, "open: %s", virGetLastErrorMessage());
+    testConfig(&dcfg, &spec);
+    testConfig(&ocfg, &other);
+    CHECK_OK(vxlBackendDomainCreate(be, &dcfg, NULL, false, &id));
+    CHECK_OK(vxlBackendDomainSetVcpusOnline(be, id, 1));
+    g_usleep(200 * 1000);
+
+    /* Save: the guest stops, and is left shut down (suspend) without an
+     * event; progress reaches the guest's memory. */
+    CHECK((fd = testStreamFile("sv.stream", &path)) >= 0, "open");
+    CHECK_OK(vxlBackendDomainSave(be, id, fd, tok));
+    CHECK_OK(testInfo(be, id, &info));
+    CHECK(info.state == VXL_DOMSTATE_SHUTDOWN &&
+          info.shutdownReason == VXL_SHUTDOWN_SUSPEND, "state %d", info.state);
+    cpu = info.cpuTimeNs;
+    vxlDomainInfoClear(&info);
+    vxlJobTokenGetProgress(tok, &done, &total);
+    CHECK(done == total && total == 64ULL * MiB * 1024, "progress %llu/%llu", done, total);
+    testPump(50);
+    CHECK(testCountEvents(id) == 0, "an event for the saved domain");
+    CHECK_OK(vxlBackendDomainDestroy(be, id));
+
+    /* Another guest's config does not take the stream. */
+    CHECK(lseek(fd, 0, SEEK_SET) == 0, "seek");
+    CHECK_ERR(vxlBackendDomainRestore(be, &ocfg, NULL, fd, NULL, &id2),
+              VIR_ERR_OPERATION_FAILED, "of another guest");
+    CHECK(testCount(be) == 0, "a domain was left");
+
+    /* Restore: paused, with the saved vCPUs and CPU time. */
+    CHECK(lseek(fd, 0, SEEK_SET) == 0, "seek");
+    CHECK_OK(vxlBackendDomainRestore(be, &dcfg, NULL, fd, NULL, &id2));
+    CHECK_OK(testInfo(be, id2, &info));
+    CHECK(info.state == VXL_DOMSTATE_PAUSED && info.vcpusOnline == 1 &&
+          info.cpuTimeNs == cpu, "state %d vcpus %u cpu %llu/%llu",
+          info.state, info.vcpusOnline, info.cpuTimeNs, cpu);
+    vxlDomainInfoClear(&info);
+    CHECK_OK(vxlBackendDomainDestroy(be, id2));
+
+    /* A truncated or corrupt stream: refused, nothing left. */
+    CHECK(fstat(fd, &sb) == 0, "stat");
+    CHECK((fd2 = testStreamFile("bad.stream", &bad)) >= 0, "open");
+    {
+        g_autofree char *buf = g_new0(char, sb.st_size);
+
+        CHECK(pread(fd, buf, sb.st_size, 0) == sb.st_size, "read");
+        CHECK(write(fd2, buf, sb.st_size / 2) == sb.st_size / 2, "write");
+        CHECK(lseek(fd2, 0, SEEK_SET) == 0, "seek");
+        CHECK_ERR(vxlBackendDomainRestore(be, &dcfg, NULL, fd2, NULL, &id2),
+                  VIR_ERR_OPERATION_FAILED, "truncated");
+        buf[sb.st_size - 100] ^= 0x55;
+        CHECK(pwrite(fd2, buf, sb.st_size, 0) == sb.st_size, "write");
+        CHECK(lseek(fd2, 0, SEEK_SET) == 0, "seek");
+        CHECK_ERR(vxlBackendDomainRestore(be, &dcfg, NULL, fd2, NULL, &id2),
+                  VIR_ERR_OPERATION_FAILED, "corrupt");
+    }
+    CHECK(testCount(be) == 0, "a domain was left");
+
+    /* A cancelled save leaves the guest running as before. */
+    CHECK_OK(vxlBackendDomainCreate(be, &dcfg, NULL, false, &id));
+    vxlJobTokenFree(tok);
+    tok = vxlJobTokenNew();
+    vxlJobTokenCancel(tok);
+    CHECK(lseek(fd2, 0, SEEK_SET) == 0, "seek");
+    CHECK_ERR(vxlBackendDomainSave(be, id, fd2, tok), VIR_ERR_OPERATION_ABORTED,
+              "cancelled");
+    CHECK_OK(testInfo(be, id, &info));
+    CHECK(testIsRunning(info.state), "state %d", info.state);
+    vxlDomainInfoClear(&info);
+    CHECK_ERR(vxlBackendDomainSave(be, 777, fd2, NULL), VIR_ERR_NO_DOMAIN, NULL);
+
+    vxlJobTokenFree(tok);
+    VIR_FORCE_CLOSE(fd);
+    VIR_FORCE_CLOSE(fd2);
+    libxl_domain_config_dispose(&dcfg);
+    libxl_domain_config_dispose(&ocfg);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*fn)(void);
@@ -1518,6 +1629,7 @@ static const struct {
     { "cpu-time", testCpuTime },
     { "misc", testMisc },
     { "persistence", testPersistence },
+    { "save-restore", testSaveRestore },
 };
 
 int

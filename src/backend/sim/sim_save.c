@@ -38,7 +38,7 @@ VIR_LOG_INIT("virtxl.sim_save");
 #define VXL_SIM_STREAM_END "VXLSIM-END\n"
 #define VXL_SIM_STREAM_MAX_STATE (16 * 1024 * 1024)
 #define VXL_SIM_MEMORY_SCALE 256
-#define VXL_SIM_CHUNK (64 * 1024)  /* stream bytes per step */
+#define VXL_SIM_CHUNK (8 * 1024)   /* stream bytes per step: 2 MiB of guest */
 
 /* The memory image's byte at @off, for a guest whose state has @seed. */
 static unsigned char

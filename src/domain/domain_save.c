@@ -1,0 +1,342 @@
+/*
+ * domain_save.c: save, restore and managed save of domains, as
+ * asynchronous jobs (domain_job.h) over the backend's domainSave and
+ * domainRestore and the project's save image (domain_save_image.c).
+ *
+ * The rule throughout: a failure leaves everything as it was. A failed or
+ * aborted save leaves the guest running (or paused) as before and no
+ * image; a failed restore leaves no domain and the image untouched.
+ */
+#include "vxl_internal.h"
+
+#include <unistd.h>
+
+#include "domain.h"
+#include "domain_job.h"
+#include "domain_save.h"
+#include "backend_call.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.domain_save");
+
+char *
+vxlDomainManagedSavePath(vxlDriver *driver, virDomainObj *vm)
+{
+    return g_strdup_printf("%s/%s.save", driver->cfg->saveDir, vm->def->name);
+}
+
+bool
+vxlDomainHasManagedSave(vxlDriver *driver, virDomainObj *vm)
+{
+    g_autofree char *path = vxlDomainManagedSavePath(driver, vm);
+
+    vm->hasManagedSave = virFileExists(path);
+    return vm->hasManagedSave;
+}
+
+static int
+vxlDomainManagedSaveScanOne(virDomainObj *vm, void *opaque)
+{
+    vxlDriver *driver = opaque;
+
+    VIR_WITH_OBJECT_LOCK_GUARD(vm) {
+        if (vm->persistent)
+            ignore_value(vxlDomainHasManagedSave(driver, vm));
+    }
+    return 0;
+}
+
+void
+vxlDomainManagedSaveScan(vxlDriver *driver)
+{
+    g_autoptr(DIR) dir = NULL;
+    struct dirent *ent;
+
+    /* A daemon killed in the middle of a managed save leaves the image
+     * under its temporary name: it never completed, so it goes. */
+    if (virDirOpenQuiet(&dir, driver->cfg->saveDir) > 0) {
+        while (virDirRead(dir, &ent, NULL) > 0) {
+            g_autofree char *path = NULL;
+
+            if (!g_str_has_suffix(ent->d_name, ".vxl-partial"))
+                continue;
+            path = g_strdup_printf("%s/%s", driver->cfg->saveDir, ent->d_name);
+            VIR_INFO("removing the incomplete save image %s", path);
+            if (unlink(path) < 0)
+                VIR_WARN("cannot remove %s: %s", path, g_strerror(errno));
+        }
+    }
+    virDomainObjListForEach(driver->domains, false,
+                            vxlDomainManagedSaveScanOne, driver);
+}
+
+int
+vxlDomainManagedSaveDiscard(vxlDriver *driver, virDomainObj *vm)
+{
+    g_autofree char *path = vxlDomainManagedSavePath(driver, vm);
+
+    if (unlink(path) < 0 && errno != ENOENT) {
+        virReportSystemError(errno,
+                             _("cannot remove the managed save image of domain '%s'"),
+                             vm->def->name);
+        return -1;
+    }
+    vm->hasManagedSave = false;
+    return 0;
+}
+
+/* ---------- save ---------- */
+
+int
+vxlDomainSaveToImage(vxlDriver *driver, virDomainObj *vm, const char *path,
+                     const char *dxml, unsigned int flags)
+{
+    g_autoptr(virDomainDef) newdef = NULL;
+    g_autofree char *managedPath = NULL;
+    g_autofree char *tmp = NULL;
+    bool managed = !path;
+    bool wasRunning = false;
+    bool suspended = false;
+    unsigned int imgFlags = 0;
+    virDomainState state;
+    uint32_t domid;
+    int fd = -1;
+    int ret = -1;
+    int rc;
+
+    if (vxlDomainAsyncJobBegin(driver, vm, VXL_JOB_SAVE, flags) < 0)
+        return -1;
+    if (virDomainObjCheckActive(vm) < 0)
+        goto endjob;
+    if (managed && !vm->persistent) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot do a managed save of transient domain '%s'"),
+                       vm->def->name);
+        goto endjob;
+    }
+    state = virDomainObjGetState(vm, NULL);
+    if (state != VIR_DOMAIN_RUNNING && state != VIR_DOMAIN_PAUSED) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot save domain '%s': it is neither running nor paused"),
+                       vm->def->name);
+        goto endjob;
+    }
+    if (dxml) {
+        if (!(newdef = virDomainDefParseString(dxml, driver->xmlopt, NULL,
+                                               VIR_DOMAIN_DEF_PARSE_INACTIVE)) ||
+            vxlSaveImageCheckDef(vm->def, newdef) < 0)
+            goto endjob;
+    }
+    if (managed)
+        path = managedPath = vxlDomainManagedSavePath(driver, vm);
+
+    wasRunning = state == VIR_DOMAIN_RUNNING;
+    if (flags & VIR_DOMAIN_SAVE_RUNNING)
+        imgFlags |= VXL_SAVE_IMAGE_RUNNING;
+    else if (!(flags & VIR_DOMAIN_SAVE_PAUSED) && wasRunning)
+        imgFlags |= VXL_SAVE_IMAGE_RUNNING;
+
+    if ((fd = vxlSaveImageCreate(driver, path, newdef ? newdef : vm->def,
+                                 imgFlags, &tmp)) < 0)
+        goto endjob;
+
+    /* The guest stands still while its state is written (a non-live
+     * save, as xl save does). */
+    if (wasRunning) {
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SAVE);
+        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                                VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+        suspended = true;
+    }
+    vxlDomainAsyncJobNoteStopped(vm);
+    /* The total is known before the backend says so. */
+    vxlJobTokenSetProgress(vxlDomainAsyncJobToken(vm), 0,
+                           vm->def->mem.cur_balloon * 1024);
+    domid = vm->def->id;
+    VIR_INFO("saving domain %s (id %u) to %s", vm->def->name, domid, path);
+
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainSave(driver->backend, domid, fd,
+                              vxlDomainAsyncJobToken(vm));
+    vxlDomainBackendExit(vm);
+    if (rc < 0) {
+        vxlSaveImageDiscard(fd, tmp);
+        goto resume;
+    }
+
+    /* The guest is suspended for good now: even when the image cannot
+     * be completed, its state exists only in the temporary file, which
+     * is then kept and named in the error. */
+    rc = vxlSaveImageFinish(fd, tmp, path,
+                            !!(flags & VIR_DOMAIN_SAVE_BYPASS_CACHE), true);
+    suspended = false;
+    if (virDomainObjIsActive(vm)) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_SAVED) < 0) {
+            virErrorRestore(&saved);
+            goto endjob;
+        }
+        virErrorRestore(&saved);
+        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                                VIR_DOMAIN_EVENT_STOPPED_SAVED);
+    }
+    if (rc < 0)
+        goto endjob;
+    if (managed)
+        vm->hasManagedSave = true;
+    VIR_INFO("saved domain %s to %s", vm->def->name, path);
+    ret = 0;
+
+ resume:
+    if (suspended && virDomainObjIsActive(vm)) {
+        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
+                             VIR_DOMAIN_RUNNING_SAVE_CANCELED);
+        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED,
+                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+        ignore_value(vxlDomainSaveStatus(driver, vm));
+    }
+ endjob:
+    vxlDomainAsyncJobEnd(driver, vm, ret);
+    return ret;
+}
+
+/* ---------- restore ---------- */
+
+/* Whether a restored guest stays paused: as asked, else as it was when
+ * saved (or as the image was told since). */
+static bool
+vxlDomainRestorePaused(unsigned int imgFlags, bool paused, bool running)
+{
+    if (paused)
+        return true;
+    if (running)
+        return false;
+    return !(imgFlags & VXL_SAVE_IMAGE_RUNNING);
+}
+
+/* Start @vm (async job RESTORE held, inactive, its live def the image's)
+ * from @img's stream. */
+static int
+vxlDomainRestoreStart(vxlDriver *driver, virDomainObj *vm, vxlSaveImage *img,
+                      bool paused)
+{
+    if (lseek(img->fd, img->streamOffset, SEEK_SET) < 0) {
+        virReportSystemError(errno, _("cannot read save image '%s'"), img->path);
+        return -1;
+    }
+    VIR_INFO("restoring domain %s from %s", vm->def->name, img->path);
+    vxlJobTokenSetProgress(vxlDomainAsyncJobToken(vm), 0,
+                           vm->def->mem.cur_balloon * 1024);
+    return vxlDomainStartFrom(driver, vm, paused, VIR_DOMAIN_RUNNING_RESTORED,
+                              img->fd, vxlDomainAsyncJobToken(vm));
+}
+
+virDomainObj *
+vxlDomainRestoreFromImage(vxlDriver *driver, vxlSaveImage *img,
+                          unsigned int flags)
+{
+    g_autoptr(virDomainDef) def = g_steal_pointer(&img->def);
+    virDomainObj *vm;
+    int rc = -1;
+
+    if (!(vm = virDomainObjListAdd(driver->domains, &def, driver->xmlopt,
+                                   VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
+                                   VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL)))
+        return NULL;
+
+    if (vxlDomainAsyncJobBegin(driver, vm, VXL_JOB_RESTORE, flags) == 0) {
+        if (virDomainObjIsActive(vm)) {
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           _("domain '%s' is already running"), vm->def->name);
+        } else {
+            bool paused = vxlDomainRestorePaused(img->flags,
+                                                 !!(flags & VIR_DOMAIN_SAVE_PAUSED),
+                                                 !!(flags & VIR_DOMAIN_SAVE_RUNNING));
+
+            rc = vxlDomainRestoreStart(driver, vm, img, paused);
+        }
+        vxlDomainAsyncJobEnd(driver, vm, rc);
+    }
+    if (rc < 0) {
+        if (!vm->persistent && !virDomainObjIsActive(vm))
+            virDomainObjListRemove(driver->domains, vm);
+        else if (!virDomainObjIsActive(vm))
+            virDomainObjRemoveTransientDef(vm);
+        virDomainObjEndAPI(&vm);
+        return NULL;
+    }
+    return vm;
+}
+
+/* ---------- start, from the managed save image when there is one ---------- */
+
+static int
+vxlDomainBoot(vxlDriver *driver, virDomainObj *vm, unsigned int flags)
+{
+    int ret = -1;
+
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+        return -1;
+    if ((flags & VIR_DOMAIN_START_FORCE_BOOT) &&
+        vxlDomainManagedSaveDiscard(driver, vm) < 0)
+        goto endjob;
+    vxlDomainPrivGet(vm)->quickRestarts = 0;
+    ret = vxlDomainStart(driver, vm, !!(flags & VIR_DOMAIN_START_PAUSED),
+                         VIR_DOMAIN_RUNNING_BOOTED);
+ endjob:
+    vxlDomainJobEnd(vm);
+    return ret;
+}
+
+int
+vxlDomainStartOrRestore(vxlDriver *driver, virDomainObj *vm,
+                        unsigned int flags)
+{
+    g_auto(vxlSaveImage) img = { .fd = -1 };
+    g_autofree char *path = NULL;
+    int ret = -1;
+
+    if (!vm->persistent || !vxlDomainHasManagedSave(driver, vm) ||
+        (flags & VIR_DOMAIN_START_FORCE_BOOT))
+        return vxlDomainBoot(driver, vm, flags);
+
+    if (vxlDomainAsyncJobBegin(driver, vm, VXL_JOB_RESTORE, flags) < 0)
+        return -1;
+    if (virDomainObjIsActive(vm)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is already running"), vm->def->name);
+        goto endjob;
+    }
+    path = vxlDomainManagedSavePath(driver, vm);
+    if (vxlSaveImageOpen(driver, path, &img) < 0 ||
+        vxlSaveImageCheckDef(vm->def, img.def) < 0)
+        goto endjob;
+
+    /* The image's definition is the one the guest ran with; the
+     * persistent one comes back when it stops (or if this fails). */
+    virDomainObjAssignDef(vm, &img.def, true, NULL);
+    vxlDomainPrivGet(vm)->quickRestarts = 0;
+    if (vxlDomainRestoreStart(driver, vm, &img,
+                              vxlDomainRestorePaused(img.flags,
+                                                     !!(flags & VIR_DOMAIN_START_PAUSED),
+                                                     false)) < 0) {
+        virDomainObjRemoveTransientDef(vm);
+        goto endjob;
+    }
+    /* Restored: the image is spent, as libvirt's drivers have it. */
+    if (unlink(path) < 0 && errno != ENOENT)
+        VIR_WARN("cannot remove the managed save image %s: %s",
+                 path, g_strerror(errno));
+    vm->hasManagedSave = false;
+    ret = 0;
+
+ endjob:
+    vxlDomainAsyncJobEnd(driver, vm, ret);
+    return ret;
+}

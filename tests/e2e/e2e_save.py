@@ -1,0 +1,145 @@
+"""Save and restore on real Xen: a running PV guest saved with virsh save
+is gone from xl list, and once restored runs on from where it was (its
+heartbeat's uptime carries on, no new boot banner); managed save and
+start; a save aborted in flight leaves the guest running and no image.
+Figures: save and restore time against xl save / xl restore of the same
+guest on the same boot, as ratios."""
+import os
+import re
+import threading
+import time
+
+import libvirt
+
+from e2e_lib import banner_after, check, console_count, console_text, \
+    guest_xml, say, sh, skip, state_of, wait_for, xl_domains
+
+E = libvirt
+IMAGES = "/var/lib/libvirt/images"
+
+
+def uptimes(name):
+    return [float(x) for x in
+            re.findall(r"guest heartbeat ([0-9.]+)", console_text(name))]
+
+
+def last_uptime(name):
+    u = uptimes(name)
+    return u[-1] if u else 0.0
+
+
+def run(conn, events, uri):
+    name = "e2e-save"
+    path = os.path.join(IMAGES, "e2e-save.img")
+    xlpath = os.path.join(IMAGES, "e2e-save.xl")
+    os.makedirs(IMAGES, exist_ok=True)
+    dom = conn.defineXML(guest_xml(name))
+    before = console_count(name)
+    dom.create()
+    try:
+        up = banner_after(name, before) is not None
+        check("save-boots", up and state_of(dom) == E.VIR_DOMAIN_RUNNING,
+              "state %s, no banner" % (dom.state(),))
+        wait_for(lambda: last_uptime(name) > 0, 30)
+
+        t0 = time.monotonic()
+        dom.save(path)
+        t_save = time.monotonic() - t0
+        check("save-stops-domain",
+              dom.state() == [E.VIR_DOMAIN_SHUTOFF, E.VIR_DOMAIN_SHUTOFF_SAVED]
+              and name not in xl_domains() and os.path.getsize(path) > 0,
+              "state %s, xl list %s" % (dom.state(), list(xl_domains())))
+        last = last_uptime(name)
+
+        t0 = time.monotonic()
+        conn.restore(path)
+        t_restore = time.monotonic() - t0
+        dom = conn.lookupByName(name)
+        check("restore-runs",
+              dom.state() == [E.VIR_DOMAIN_RUNNING, E.VIR_DOMAIN_RUNNING_RESTORED]
+              and name in xl_domains(),
+              "state %s, xl list %s" % (dom.state(), list(xl_domains())))
+        alive = wait_for(lambda: last_uptime(name) > last, 30)
+        check("restore-console-alive",
+              alive and console_count(name) == before + 1,
+              "uptime %.1f after %.1f, banners %d" %
+              (last_uptime(name), last, console_count(name) - before))
+
+        dom.managedSave(0)
+        ok = dom.hasManagedSaveImage(0) == 1 and name not in xl_domains()
+        dom.create()
+        check("managed-save-start",
+              ok and dom.state() == [E.VIR_DOMAIN_RUNNING,
+                                     E.VIR_DOMAIN_RUNNING_RESTORED]
+              and dom.hasManagedSaveImage(0) == 0,
+              "state %s, image %s" % (dom.state(), dom.hasManagedSaveImage(0)))
+
+        # Abort a save in flight, from a second connection.
+        os.unlink(path)
+        saver = libvirt.open(uri)
+        out = {}
+
+        def do_save():
+            try:
+                saver.lookupByName(name).save(path)
+                out["ok"] = True
+            except libvirt.libvirtError as e:
+                out["err"] = e
+
+        t = threading.Thread(target=do_save)
+        t.start()
+        seen = wait_for(lambda: dom.jobInfo()[0] == E.VIR_DOMAIN_JOB_UNBOUNDED
+                        or not t.is_alive(), 30, step=0.05)
+        if t.is_alive():
+            dom.abortJob()
+        t.join(60)
+        saver.close()
+        if out.get("ok"):
+            skip("save-abort", "the save finished (%.1fs) before it could be aborted" % t_save)
+        else:
+            err = out.get("err")
+            check("save-abort",
+                  seen and err is not None and
+                  err.get_error_code() == E.VIR_ERR_OPERATION_ABORTED and
+                  state_of(dom) == E.VIR_DOMAIN_RUNNING and
+                  not os.path.exists(path) and name in xl_domains(),
+                  "error %s, state %s, image %s" %
+                  (err, dom.state(), os.path.exists(path)))
+            last = last_uptime(name)
+            check("save-abort-guest-runs",
+                  wait_for(lambda: last_uptime(name) > last, 30),
+                  "no heartbeat after the abort")
+
+        # The same guest through xl, for the figures.
+        if dom.isActive():
+            dom.destroy()
+        conn.restore(path) if os.path.exists(path) else dom.create()
+        wait_for(lambda: name in xl_domains(), 30)
+        t0 = time.monotonic()
+        r1 = sh("xl save %s %s" % (name, xlpath))
+        xl_save = time.monotonic() - t0
+        t0 = time.monotonic()
+        r2 = sh("xl restore %s" % xlpath)
+        xl_restore = time.monotonic() - t0
+        if r1.returncode == 0 and r2.returncode == 0:
+            say("E2E FIGURE save: virsh %.2fs, xl %.2fs, ratio %.2f" %
+                (t_save, xl_save, t_save / xl_save if xl_save else 0))
+            say("E2E FIGURE restore: virsh %.2fs, xl %.2fs, ratio %.2f" %
+                (t_restore, xl_restore, t_restore / xl_restore if xl_restore else 0))
+        else:
+            say("E2E FIGURE save/restore: xl failed (%s / %s)" %
+                (r1.returncode, r2.returncode))
+        sh("xl destroy %s" % name)
+    finally:
+        try:
+            if dom.isActive():
+                dom.destroy()
+        except libvirt.libvirtError:
+            pass
+        try:
+            dom.undefineFlags(E.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
+        except libvirt.libvirtError:
+            pass
+        for p in (path, xlpath):
+            if os.path.exists(p):
+                os.unlink(p)
