@@ -369,6 +369,16 @@ class MigrationTestCase(TwoHosts):
         self.assertEqual(len(self.cb.listAllDomains()), 1)
         self.assertNotEqual(self.cb.lookupByName("mig-dup").UUIDString(),
                             self.ca.lookupByName("mig-dup").UUIDString())
+        # The same UUID under another name runs on B.
+        uid = self.ca.lookupByName("mig-dup").UUIDString()
+        self.cb.createXML(guest_xml("b-twin", uid=uid), 0)
+        res = self.a.virsh("migrate", "--live", "--dname", "mig-dup2",
+                           "mig-dup", self.b.uri, check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn(uid, res.stderr)
+        self.assertEqual(self.ca.lookupByName("mig-dup").state()[0],
+                         E.VIR_DOMAIN_RUNNING)
+        self.assertEqual(self.names(self.cb), ["b-twin", "mig-dup"])
 
 
 
