@@ -439,8 +439,12 @@ vxlMigrationPerform(vxlDriver *driver, virDomainObj *vm, const char *dconnuri,
     }
     (void)started;
     if (priv->migration->orphaned) {
-        VIR_WARN("the client migrating domain %s went away; it stays paused",
+        /* Nobody can have called Finish yet, and the destination drops
+         * what it received when the client's connection closes: the
+         * guest runs here again. */
+        VIR_WARN("the client migrating domain %s went away during the copy; it runs on here",
                  vm->def->name);
+        ignore_value(vxlMigrationConfirmPhase(driver, vm, flags, true));
         vxlMigrationOutEnd(driver, vm, -1);
     }
     return 0;
@@ -552,11 +556,55 @@ vxlMigrationCreateFromStream(vxlDriver *driver, virDomainObj *vm,
                                           &mig->st, domid);
 }
 
+static vxlMigration *vxlMigrationUnregisterIn(vxlDriver *driver, const char *name);
+static void vxlMigrationInDiscard(vxlDriver *driver, virDomainObj *vm,
+                                  vxlMigration *mig);
+
+/*
+ * The connection that prepared an incoming migration (the client, or
+ * the source daemon peer-to-peer) closed before Finish: nobody will
+ * finish it. A stream still arriving is cut off (its thread discards the
+ * domain); a domain already received, still paused, is thrown away.
+ */
+static void
+vxlMigrationInCloseCb(virDomainObj *vm, virConnectPtr conn G_GNUC_UNUSED)
+{
+    vxlDomainPriv *priv = vxlDomainPrivGet(vm);
+    vxlMigration *mig;
+    vxlDriver *driver;
+    int fd;
+
+    if (priv->migrationState != VXL_MIGRATION_STATE_IN || !priv->migrationIn)
+        return;
+    mig = priv->migrationIn;
+    driver = mig->driver;
+    __atomic_store_n(&mig->st.cancelled, 1, __ATOMIC_SEQ_CST);
+    if ((fd = __atomic_load_n(&mig->st.fd, __ATOMIC_SEQ_CST)) >= 0)
+        ignore_value(shutdown(fd, SHUT_RDWR));
+    if (!__atomic_load_n(&mig->done, __ATOMIC_SEQ_CST))
+        return;
+    /* Received and waiting for a Finish that will not come. */
+    VIR_WARN("the client of the incoming migration of domain %s went away; discarding it",
+             vm->def->name);
+    if (vxlMigrationUnregisterIn(driver, mig->name) != mig)
+        return;
+    vxlMigrationInDiscard(driver, vm, mig);
+    /* It has released the vm lock, or is about to: nothing else. */
+    virObjectUnlock(vm);
+    virThreadJoin(&mig->thread);
+    virObjectLock(vm);
+    vxlMigrationFree(mig);
+}
+
 /* Throw away what an incoming migration built (vm locked, job held). */
 static void
 vxlMigrationInDiscard(vxlDriver *driver, virDomainObj *vm, vxlMigration *mig)
 {
     vxlDomainPriv *priv = vxlDomainPrivGet(vm);
+
+    if (vm->closecallbacks)
+        virCloseCallbacksDomainRemove(vm, NULL, vxlMigrationInCloseCb);
+    priv->migrationIn = NULL;
 
     if (virDomainObjIsActive(vm)) {
         if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_FAILED) < 0)
@@ -612,8 +660,10 @@ vxlMigrationReceiveThread(void *opaque)
         /* Nothing waits for it if the source went away: clean up now. */
         vxlMigrationInDiscard(driver, vm, mig);
     }
-    virObjectUnlock(vm);
+    /* Before the unlock, so a close callback that then takes the lock
+     * knows the thread has nothing left to do but return. */
     __atomic_store_n(&mig->done, 1, __ATOMIC_SEQ_CST);
+    virObjectUnlock(vm);
 }
 
 static int
@@ -764,11 +814,17 @@ vxlMigrationPrepare(vxlDriver *driver, virConnectPtr dconn,
         goto error;
 
     vxlDomainPrivGet(vm)->migrationState = VXL_MIGRATION_STATE_IN;
+    vxlDomainPrivGet(vm)->migrationIn = mig;
+    if (vm->closecallbacks)
+        virCloseCallbacksDomainAdd(vm, dconn, vxlMigrationInCloseCb);
     if (virThreadCreateFull(&mig->thread, true, vxlMigrationReceiveThread,
                             "vxl-migrate-in", false, mig) < 0) {
         virReportSystemError(errno, "%s",
                              _("cannot start the thread receiving the migration"));
         vxlDomainPrivGet(vm)->migrationState = VXL_MIGRATION_STATE_NONE;
+        vxlDomainPrivGet(vm)->migrationIn = NULL;
+        if (vm->closecallbacks)
+            virCloseCallbacksDomainRemove(vm, NULL, vxlMigrationInCloseCb);
         goto error;
     }
     mig->threadStarted = true;
@@ -936,6 +992,9 @@ vxlMigrationFinish(vxlDriver *driver, virConnectPtr dconn, const char *dname,
         virResetLastError();
     }
     priv->migrationState = VXL_MIGRATION_STATE_NONE;
+    priv->migrationIn = NULL;
+    if (vm->closecallbacks)
+        virCloseCallbacksDomainRemove(vm, NULL, vxlMigrationInCloseCb);
     ignore_value(vxlDomainSaveStatus(driver, vm));
     ignore_value(vxlMigrationCookieBake(driver, vm->def, cookieout, cookieoutlen));
     vxlMigrationDetachJob(mig);

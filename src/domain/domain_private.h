@@ -42,6 +42,8 @@ struct _vxlDomainPriv {
      * migration cap in MiB/s (virDomainMigrateSetMaxSpeed), 0 = none;
      * where a migration stood, a vxlMigrationState (status). */
     struct _vxlMigration *migration;
+    struct _vxlMigration *migrationIn;  /* the incoming one, owned by the
+                                           driver's table */
     unsigned long long migrationMaxSpeed;
     int migrationState;
 };

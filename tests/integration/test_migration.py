@@ -408,6 +408,25 @@ class MigrationCrashTestCase(TwoHosts):
         self.assert_only_on(self.ca, self.cb, "mig-dd")
         self.assertEqual(self.names(self.cb), [])
 
+    def test_client_killed_mid_stream(self):
+        self.start_guest("mig-ck", memory_mib=512)
+        proc = subprocess.Popen(
+            ["virsh", "-c", self.a.uri, "migrate", "--live", "--bandwidth",
+             "64", "mig-ck", self.b.uri],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        dom = self.ca.lookupByName("mig-ck")
+        wait_for(lambda: dom.jobStats().get("memory_processed", 0) > 64 << 20,
+                 what="the stream under way")
+        proc.kill()
+        proc.wait()
+        # Nobody finishes it: the destination drops what it has, the
+        # source keeps the guest.
+        wait_for(lambda: self.names(self.cb) == [], timeout=20,
+                 what="the destination to drop the domain")
+        wait_for(lambda: dom.jobInfo()[0] == E.VIR_DOMAIN_JOB_NONE,
+                 timeout=20, what="the source's job to end")
+        self.assert_only_on(self.ca, self.cb, "mig-ck")
+
     def test_source_restarts_mid_stream(self):
         self.start_guest("mig-sr", memory_mib=512)
         t, out = self.migrate_in_background(
