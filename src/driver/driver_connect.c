@@ -95,6 +95,11 @@ vxlConnectGetHostname(virConnectPtr conn)
 {
     if (virConnectGetHostnameEnsureACL(conn) < 0)
         return NULL;
+    /* A simulated host of its own (sim_host_name, for migration between
+     * two daemons on one machine) answers with its own name. */
+    if (vxl_driver->cfg->simHostName &&
+        STREQ(vxl_driver->cfg->backend, "sim"))
+        return g_strdup(vxl_driver->cfg->simHostName);
     return virGetHostname();
 }
 

@@ -118,6 +118,8 @@ class MigrationTestCase(TwoHosts):
         self.assertIn("<uri_transport>tcp</uri_transport>", ca)
         self.assertNotIn("xenmigr", ca)
         self.assertIn("<live/>", ca)
+        self.assertEqual(self.ca.getHostname(), "host-a")
+        self.assertEqual(self.cb.getHostname(), "host-b")
 
     def test_live_client_managed(self):
         ev_a, ev_b = EventRecorder(self.ca), EventRecorder(self.cb)
