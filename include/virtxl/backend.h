@@ -26,6 +26,7 @@
 
 typedef struct _vxlBackend vxlBackend;
 typedef struct _vxlBackendOps vxlBackendOps;
+typedef struct _vxlMigrateStream vxlMigrateStream;  /* migration (issue 15) */
 
 /* One vCPU of a running domain (virsh vcpuinfo), as libxl_list_vcpu
  * gives it. */
@@ -146,6 +147,13 @@ typedef struct _vxlHostFacts {
 
     /* Schedulers: name of the default cpupool's scheduler ("credit2"). */
     char *scheduler;
+
+    /* --- migration (issue 15) --- */
+    /* The host's UUID, which <capabilities> reports and migration compares
+     * so that a domain is never migrated to the host it is on; all zero
+     * when unknown. libxl: libvirt's host UUID (libvirtd.conf host_uuid,
+     * else SMBIOS); simulator: from its configured host name. */
+    unsigned char hostUUID[16];
 } vxlHostFacts;
 
 void vxlHostFactsClear(vxlHostFacts *facts);
@@ -213,6 +221,9 @@ typedef struct _vxlGuestScript {
     unsigned int poweroffAfterMs;  /* guest powers itself off */
     unsigned int watchdogAfterMs;  /* watchdog fires */
     unsigned int softResetAfterMs; /* guest asks for soft reset */
+    /* migration (issue 15): MiB of memory the guest writes per second
+     * while it runs, which a live migration's pre-copy must send again */
+    unsigned int dirtyMiBps;
 } vxlGuestScript;
 
 /*
@@ -330,6 +341,14 @@ typedef struct _vxlBackendConfig {
      * dom0 (never more than a start needs) when Xen has too little free.
      * The simulator ignores it. */
     bool autoballoon;
+
+    /* --- migration (issue 15) --- */
+    /* Simulator: the simulated host's name and UUID (libxl.conf
+     * sim_host_name, sim_host_uuid), so that two private daemons on one
+     * machine are two hosts to libvirt. NULL: the profile's hostname (or
+     * the machine's) and a UUID derived from it. */
+    const char *simHostName;
+    const char *simHostUUID;
     /* libxl.conf's sim_save_rate_mib: how many MiB of guest memory the
      * simulator saves or restores per second (0: its default). The
      * libxl backend ignores it: Xen takes the time it takes. */
@@ -467,6 +486,13 @@ struct _vxlBackendOps {
     int (*domainCdromInsert)(vxlBackend *be, uint32_t domid,
                              libxl_device_disk *xdisk);
 
+    /* --- migration (issue 15): see vxlMigrateStream above --- */
+    int (*domainMigrateSend)(vxlBackend *be, uint32_t domid,
+                             vxlMigrateStream *st);
+    int (*domainMigrateResume)(vxlBackend *be, uint32_t domid, bool paused);
+    int (*domainMigrateReceive)(vxlBackend *be, libxl_domain_config *dcfg,
+                                const vxlGuestScript *script,
+                                vxlMigrateStream *st, uint32_t *domid);
     /* --- save and restore (virsh save, restore, managedsave;
      *     snapshots with memory) --- */
 
@@ -494,6 +520,78 @@ struct _vxlBackendOps {
                          const vxlGuestScript *script, int fd,
                          vxlJobToken *token, uint32_t *domid);
 };
+
+/* ----- migration (issue 15) ------------------------------------------- */
+
+/*
+ * One direction of a migration stream and what both sides of the seam
+ * know about it while it runs. The driver owns it; the backend reads and
+ * writes the counters while a send or receive hook runs, from its own
+ * thread, while the driver's job queries read them: every field below
+ * the fd is accessed with __atomic builtins only (vxlMigrateStream*
+ * helpers in src/backend/backend_migrate.c).
+ */
+struct _vxlMigrateStream {
+    int fd;                        /* a connected, blocking stream socket;
+                                      not closed by the backend */
+    bool live;                     /* send: copy while the guest runs */
+    bool oneWay;                   /* the connection carries data one
+                                      way only (libvirt's tunnel): no
+                                      replies are sent or awaited, the
+                                      destination's Finish phase reports
+                                      its outcome */
+
+    /* The migration job's token (NULL: none): the backend reports the
+     * bytes of guest memory copied there too, for domjobinfo. A cancel
+     * of the job sets @cancelled (the backend stops at the next chunk
+     * and fails with VIR_ERR_OPERATION_ABORTED) and shuts the socket
+     * down, so a backend blocked inside the hypervisor's own copy loop
+     * (libxl) fails there. */
+    vxlJobToken *token;
+    int cancelled;
+    /* Cap on the memory copy rate in MiB/s, 0 = none; may change while
+     * the stream runs (virDomainMigrateSetMaxSpeed). */
+    unsigned long long bandwidthMiBps;
+
+    /* Progress, written by the backend (bytes of guest memory): */
+    unsigned long long memTotal;
+    unsigned long long memProcessed;
+    unsigned long long memRemaining;
+    unsigned long long memIteration; /* pre-copy round, 1-based */
+    unsigned long long dirtyRate;    /* pages the guest dirties per second */
+    unsigned long long downtimeMs;   /* once the guest was stopped: how long
+                                        it stayed stopped on this side */
+    bool progressKnown;            /* false: the hypervisor reports no
+                                      progress (libxl's suspend) */
+};
+
+unsigned long long vxlMigrateStreamGet(const unsigned long long *field);
+void vxlMigrateStreamSet(unsigned long long *field, unsigned long long value);
+bool vxlMigrateStreamCancelled(const vxlMigrateStream *st);
+
+/*
+ * The migration hooks (in vxlBackendOps, at the end):
+ *
+ * domainMigrateSend: copy live domain @domid to the peer on @st->fd, in
+ *   the backend's stream format, and wait for the peer's word that it
+ *   has the domain. Live: pre-copy rounds while the guest runs, then the
+ *   guest is suspended for the last round; otherwise it is paused first.
+ *   On success the domain is left suspended here (it must be destroyed,
+ *   or resumed with domainMigrateResume if the migration is called off
+ *   later); on failure it runs (or stays paused) as before. Blocks for
+ *   the whole copy. Errors: VIR_ERR_OPERATION_ABORTED when cancelled;
+ *   VIR_ERR_OPERATION_FAILED when the peer goes away or refuses, with
+ *   its reason when it gave one.
+ * domainMigrateResume: take back a domain domainMigrateSend left
+ *   suspended (libxl_domain_resume with suspend_cancel): it runs again,
+ *   or stays paused when @paused.
+ * domainMigrateReceive: build a domain from @dcfg (name and uuid set)
+ *   and the stream on @st->fd, as domainCreate would, and leave it
+ *   paused; then tell the peer it has the domain. On failure nothing is
+ *   left behind and the peer is told why when the stream still works.
+ *   Errors: those of domainCreate; VIR_ERR_OPERATION_FAILED for a
+ *   broken or foreign stream.
+ */
 
 /* The hooks a fault can be injected into, by name ("domainCreate"). */
 const char *const *vxlBackendHookNames(void);

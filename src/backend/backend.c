@@ -25,6 +25,8 @@ static const char *const vxlHookNames[] = {
     "domainCoreDump", "domainConsolePath", "domainDiskAdd", "domainDiskRemove",
     "domainNicAdd", "domainNicRemove", "domainCdromInsert", "domainGetVcpus",
     "domainPinVcpu",
+    /* migration (issue 15) */
+    "domainMigrateSend", "domainMigrateResume", "domainMigrateReceive",
     /* save and restore */
     "domainSave", "domainRestore",
     NULL,
@@ -259,6 +261,29 @@ vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
                             libxl_device_disk *xdisk)
 {
     VXL_BACKEND_CALL(be, domainCdromInsert, domid, xdisk);
+}
+
+/* ----- migration (issue 15) ----- */
+
+int
+vxlBackendDomainMigrateSend(vxlBackend *be, uint32_t domid,
+                            vxlMigrateStream *st)
+{
+    VXL_BACKEND_CALL(be, domainMigrateSend, domid, st);
+}
+
+int
+vxlBackendDomainMigrateResume(vxlBackend *be, uint32_t domid, bool paused)
+{
+    VXL_BACKEND_CALL(be, domainMigrateResume, domid, paused);
+}
+
+int
+vxlBackendDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
+                               const vxlGuestScript *script,
+                               vxlMigrateStream *st, uint32_t *domid)
+{
+    VXL_BACKEND_CALL(be, domainMigrateReceive, dcfg, script, st, domid);
 }
 
 /* ----- save and restore ----- */

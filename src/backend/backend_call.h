@@ -58,6 +58,13 @@ int vxlBackendDomainNicRemove(vxlBackend *be, uint32_t domid,
 int vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
                                 libxl_device_disk *xdisk);
 
+/* migration (issue 15) */
+int vxlBackendDomainMigrateSend(vxlBackend *be, uint32_t domid,
+                                vxlMigrateStream *st);
+int vxlBackendDomainMigrateResume(vxlBackend *be, uint32_t domid, bool paused);
+int vxlBackendDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
+                                   const vxlGuestScript *script,
+                                   vxlMigrateStream *st, uint32_t *domid);
 /* save and restore */
 int vxlBackendDomainSave(vxlBackend *be, uint32_t domid, int fd,
                          vxlJobToken *token);

@@ -87,6 +87,16 @@ static const vxlBackendOpMessages vxlBackendOpMessageTable[VXL_BACKEND_OP_LAST] 
         N_("cannot save domain '%s' (id %u): it has crashed"),
         N_("cannot save domain '%s' (id %u)"),
     },
+    [VXL_BACKEND_OP_MIGRATE] = {
+        N_("cannot migrate domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot migrate domain '%s' (id %u): it has crashed"),
+        N_("cannot migrate domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_RESUME] = {
+        N_("cannot resume domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot resume domain '%s' (id %u): it has crashed"),
+        N_("cannot resume domain '%s' (id %u)"),
+    },
 };
 
 void

@@ -385,12 +385,14 @@ vxlCapsBuildHost(const vxlHostFacts *facts)
                        NULLSTR(facts->arch));
         return NULL;
     }
-    /* Xen migrates domains offline and live (libxl_domain_suspend /
-     * migrate); "xenmigr" is the URI scheme libvirt's Xen drivers name
-     * for it. */
+    /* The driver migrates domains live and offline, its stream on a
+     * plain TCP connection (tcp://HOST:PORT, which the destination hands
+     * out; xenmigr://HOST:PORT is accepted as a synonym but is no value
+     * libvirt's capability schema allows). */
     if (!(caps = virCapabilitiesNew(hostarch, true, true)))
         return NULL;
-    virCapabilitiesAddHostMigrateTransport(caps, "xenmigr");
+    virCapabilitiesAddHostMigrateTransport(caps, "tcp");
+    memcpy(caps->host.host_uuid, facts->hostUUID, VIR_UUID_BUFLEN);
 
     /* No host power management: the driver does not implement
      * virNodeSuspendForDuration, so <power_management/> stays empty. */

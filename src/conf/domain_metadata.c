@@ -10,8 +10,13 @@
  *                   boot-delay-ms="0" shutdown="honour|ignore|reboot"
  *                   shutdown-delay-ms="300" crash-after-ms="..."
  *                   reboot-after-ms="..." poweroff-after-ms="..."
- *                   watchdog-after-ms="..." soft-reset-after-ms="..."/>
+ *                   watchdog-after-ms="..." soft-reset-after-ms="..."
+ *                   dirty-mib-per-s="..."/>
  *   </metadata>
+ *
+ * dirty-mib-per-s is how fast the running guest writes its memory: a live
+ * migration sends that much again in each pre-copy round, so a guest
+ * that writes faster than the link carries never converges.
  *
  * Being metadata, it survives define/dumpxml untouched, and libvirt's
  * virDomainSetMetadata can change it between starts.
@@ -63,6 +68,7 @@ vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script)
         { "poweroff-after-ms", offsetof(vxlGuestScript, poweroffAfterMs) },
         { "watchdog-after-ms", offsetof(vxlGuestScript, watchdogAfterMs) },
         { "soft-reset-after-ms", offsetof(vxlGuestScript, softResetAfterMs) },
+        { "dirty-mib-per-s", offsetof(vxlGuestScript, dirtyMiBps) },
     };
     vxlGuestScript tmp = { .shutdownDelayMs = VXL_GUEST_DEFAULT_SHUTDOWN_DELAY_MS };
     xmlNodePtr node = vxlDomainGuestScriptNode(def);

@@ -9,6 +9,13 @@
  *                                 "intel-2s-vtd", from capabilities/)
  *   max_concurrent_starts = N     domain starts allowed at once (0 = no cap)
  *   max_queued_jobs = N           jobs waiting per domain (0 = no cap)
+ *
+ * Migration (docs/migration.md): libvirt's migration_port_min and
+ * migration_port_max, and the project's
+ *   migration_address = "ADDR"    where incoming migrations listen
+ *   migration_host = "HOST"       what a source is told to connect to
+ *   sim_host_name = "NAME"        the simulated host's name ...
+ *   sim_host_uuid = "UUID"        ... and UUID (default: from the name)
  */
 #include "vxl_internal.h"
 
@@ -43,6 +50,10 @@ vxlDriverConfigDispose(void *obj)
     g_free(cfg->lockManagerName);
     g_free(cfg->backend);
     g_free(cfg->simProfile);
+    g_free(cfg->migrationAddress);
+    g_free(cfg->migrationHost);
+    g_free(cfg->simHostName);
+    g_free(cfg->simHostUUID);
 }
 
 static int
@@ -103,6 +114,9 @@ vxlDriverConfigNew(bool privileged, const char *root)
     cfg->keepAliveCount = 5;
     cfg->backend = g_strdup("libxl");
     cfg->simProfile = g_strdup("intel-2s-vtd");
+    /* libvirt's libxl driver's defaults */
+    cfg->migrationPortMin = 49152;
+    cfg->migrationPortMax = 49215;
 
     return g_steal_pointer(&cfg);
 }
@@ -116,6 +130,28 @@ vxlDriverConfigCheckBackend(const char *filename, const char *backend)
                    _("%s: backend = \"%s\" is not known; use \"libxl\" (real Xen) or \"sim\" (the simulator)"),
                    filename, backend);
     return -1;
+}
+
+static int
+vxlDriverConfigLoadMigration(virConf *conf, const char *filename,
+                             vxlDriverConfig *cfg)
+{
+    if (virConfGetValueUInt(conf, "migration_port_min", &cfg->migrationPortMin) < 0 ||
+        virConfGetValueUInt(conf, "migration_port_max", &cfg->migrationPortMax) < 0 ||
+        virConfGetValueString(conf, "migration_address", &cfg->migrationAddress) < 0 ||
+        virConfGetValueString(conf, "migration_host", &cfg->migrationHost) < 0 ||
+        virConfGetValueString(conf, "sim_host_name", &cfg->simHostName) < 0 ||
+        virConfGetValueString(conf, "sim_host_uuid", &cfg->simHostUUID) < 0)
+        return -1;
+    if (cfg->migrationPortMin == 0 || cfg->migrationPortMin > 65535 ||
+        cfg->migrationPortMax > 65535 ||
+        cfg->migrationPortMax < cfg->migrationPortMin) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       _("%s: migration_port_min (%u) and migration_port_max (%u) must be a range of TCP ports, the minimum first"),
+                       filename, cfg->migrationPortMin, cfg->migrationPortMax);
+        return -1;
+    }
+    return 0;
 }
 
 /* A missing file is not an error: every key has a default. */
@@ -154,6 +190,9 @@ vxlDriverConfigLoadFile(vxlDriverConfig *cfg, const char *filename)
     if (virConfGetValueUInt(conf, "max_queued_jobs", &cfg->maxQueuedJobs) < 0)
         return -1;
     if (virConfGetValueUInt(conf, "sim_save_rate_mib", &cfg->simSaveRateMiB) < 0)
+        return -1;
+
+    if (vxlDriverConfigLoadMigration(conf, filename, cfg) < 0)
         return -1;
 
     if (backend) {

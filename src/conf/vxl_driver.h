@@ -51,6 +51,18 @@ struct _vxlDriverConfig {
     unsigned int maxConcurrentStarts; /* 0 = unlimited */
     unsigned int maxQueuedJobs;    /* per domain; 0 = unlimited */
 
+    /* Migration (issue 15): libvirt's libxl.conf keys migration_port_min
+     * and migration_port_max, and the project's migration_address (where
+     * an incoming migration listens, default every address) and
+     * migration_host (what the source is told to connect to; default the
+     * listen address when it is one, else the host's name); the
+     * simulator's host identity. */
+    unsigned int migrationPortMin;
+    unsigned int migrationPortMax;
+    char *migrationAddress;
+    char *migrationHost;
+    char *simHostName;
+    char *simHostUUID;
     /* Save and restore */
     unsigned int simSaveRateMiB;   /* sim_save_rate_mib: guest MiB/s the
                                       simulator saves and restores */
@@ -89,6 +101,13 @@ struct _vxlDriver {
     virStateInhibitCallback inhibitCallback;
     void *inhibitOpaque;
     unsigned int nactive;          /* guarded by lock */
+
+    /* Migration (issue 15): ports for incoming migration streams
+     * (libvirt's allocator, self-locking). */
+    virPortAllocatorRange *migrationPorts;
+    /* Incoming migrations between Prepare and Finish, by domain name
+     * (vxlMigration *), guarded by lock. */
+    GHashTable *migrationsIn;
 };
 
 extern vxlDriver *vxl_driver;

@@ -50,6 +50,20 @@ int vxlDomainStartFrom(vxlDriver *driver, virDomainObj *vm, bool paused,
                        virDomainRunningReason reason, int restoreFd,
                        vxlJobToken *token);
 
+/* How vxlDomainStartWith makes the Xen domain from the translated
+ * config: called with @vm unlocked (its job held), must leave the domain
+ * paused and report errors; on failure nothing may be left in Xen. */
+typedef int (*vxlDomainCreateFunc)(vxlDriver *driver, virDomainObj *vm,
+                                   libxl_domain_config *dcfg,
+                                   const vxlGuestScript *script,
+                                   uint32_t *domid, void *opaque);
+/* vxlDomainStart with another way to make the domain (restoring it from
+ * a migration stream). With @reason MIGRATED and @paused the domain is
+ * left PAUSED/MIGRATION and only STARTED/MIGRATED is queued. */
+int vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
+                       virDomainRunningReason reason,
+                       vxlDomainCreateFunc create, void *opaque);
+
 /* Destroy the Xen domain now and clean up (state SHUTOFF with @reason). */
 int vxlDomainObjDestroy(vxlDriver *driver, virDomainObj *vm,
                      virDomainShutoffReason reason);

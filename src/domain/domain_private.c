@@ -4,11 +4,17 @@
 #include "vxl_internal.h"
 
 #include "domain_private.h"
+#include "domain_migrate_priv.h"
 #include "virbuffer.h"
 #include "virxml.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
+
+/* Here rather than in domain_migrate.c: the status file's parser must
+ * not pull the migration code into tools that never migrate. */
+VIR_ENUM_IMPL(vxlMigrationState, VXL_MIGRATION_STATE_LAST,
+              "none", "out", "performed", "in");
 
 static void *
 vxlDomainPrivAlloc(void *opaque)
@@ -43,6 +49,9 @@ vxlDomainPrivFormat(virBuffer *buf, virDomainObj *vm)
         virBufferAddLit(buf, " shutdownRequested='yes'");
     if (priv->rebootRequested)
         virBufferAddLit(buf, " rebootRequested='yes'");
+    if (priv->migrationState)
+        virBufferAsprintf(buf, " migration='%s'",
+                          vxlMigrationStateTypeToString(priv->migrationState));
     virBufferAddLit(buf, "/>\n");
     return 0;
 }
@@ -68,6 +77,9 @@ vxlDomainPrivParse(xmlXPathContextPtr ctxt, virDomainObj *vm,
     if (virXMLPropTristateBool(node, "rebootRequested", VIR_XML_PROP_NONE, &b) < 0)
         return -1;
     priv->rebootRequested = b == VIR_TRISTATE_BOOL_YES;
+    if (virXMLPropEnum(node, "migration", vxlMigrationStateTypeFromString,
+                       VIR_XML_PROP_NONE, &priv->migrationState) < 0)
+        return -1;
     return 0;
 }
 

@@ -36,6 +36,16 @@ struct _vxlDomainPriv {
     /* Who holds each console's stream (virsh console): one at a time,
      * unless forced. */
     virChrdevs *devs;
+
+    /* Migration (issue 15; domain_migrate.c): the outgoing migration in
+     * progress (the incoming ones live in the driver's table); the
+     * migration cap in MiB/s (virDomainMigrateSetMaxSpeed), 0 = none;
+     * where a migration stood, a vxlMigrationState (status). */
+    struct _vxlMigration *migration;
+    struct _vxlMigration *migrationIn;  /* the incoming one, owned by the
+                                           driver's table */
+    unsigned long long migrationMaxSpeed;
+    int migrationState;
 };
 
 extern virDomainXMLPrivateDataCallbacks vxlDomainPrivateDataCallbacks;

@@ -12,6 +12,7 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "domain_migrate.h"
 #include "backend_call.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -50,6 +51,11 @@ vxlDomainReconnectOne(vxlDriver *driver, virDomainObj *vm)
     }
 
     vxlDomainActiveChanged(driver, true);
+    /* migration (issue 15): a migration the daemon's stop cut off */
+    if (vxlMigrationReconnect(driver, vm)) {
+        vxlDomainRemoveIfTransient(driver, vm);
+        goto endjob;
+    }
     if (vxlDomainGuestScriptParse(vm->def, &priv->script) < 0)
         virResetLastError();
     /* The backend may have new ptys for them (the simulator does). */

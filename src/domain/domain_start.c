@@ -64,11 +64,52 @@ vxlDomainStartedDetail(virDomainRunningReason reason)
     }
 }
 
+static int
+vxlDomainStartCreateFresh(vxlDriver *driver, virDomainObj *vm,
+                          libxl_domain_config *dcfg,
+                          const vxlGuestScript *script, uint32_t *domid,
+                          void *opaque)
+{
+    return vxlBackendDomainCreate(driver->backend, dcfg, script, true, domid);
+}
+
 int
 vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
                virDomainRunningReason reason)
 {
-    return vxlDomainStartFrom(driver, vm, paused, reason, -1, NULL);
+    return vxlDomainStartWith(driver, vm, paused, reason,
+                              vxlDomainStartCreateFresh, NULL);
+}
+
+/* A restore: the guest's state comes from a save image's stream. */
+typedef struct {
+    int fd;
+    vxlJobToken *token;
+} vxlDomainRestoreSource;
+
+static int
+vxlDomainStartCreateRestored(vxlDriver *driver, virDomainObj *vm,
+                             libxl_domain_config *dcfg,
+                             const vxlGuestScript *script, uint32_t *domid,
+                             void *opaque)
+{
+    vxlDomainRestoreSource *src = opaque;
+
+    return vxlBackendDomainRestore(driver->backend, dcfg, script, src->fd,
+                                   src->token, domid);
+}
+
+int
+vxlDomainStartFrom(vxlDriver *driver, virDomainObj *vm, bool paused,
+                   virDomainRunningReason reason, int restoreFd,
+                   vxlJobToken *token)
+{
+    vxlDomainRestoreSource src = { .fd = restoreFd, .token = token };
+
+    if (restoreFd < 0)
+        return vxlDomainStart(driver, vm, paused, reason);
+    return vxlDomainStartWith(driver, vm, paused, reason,
+                              vxlDomainStartCreateRestored, &src);
 }
 
 /* How a domain started paused says so: restored or reverted paused, or
@@ -87,10 +128,13 @@ vxlDomainStartedPausedDetail(virDomainRunningReason reason)
 }
 
 int
-vxlDomainStartFrom(vxlDriver *driver, virDomainObj *vm, bool paused,
-                   virDomainRunningReason reason, int restoreFd,
-                   vxlJobToken *token)
+vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
+                   virDomainRunningReason reason, vxlDomainCreateFunc create,
+                   void *opaque)
 {
+    /* A domain arriving by migration waits paused for the Finish phase,
+     * which resumes it and announces it. */
+    bool incoming = reason == VIR_DOMAIN_RUNNING_MIGRATED && paused;
     vxlDomainPriv *priv = vxlDomainPrivGet(vm);
     libxl_domain_config dcfg;
     vxlGuestScript script;
@@ -138,12 +182,7 @@ vxlDomainStartFrom(vxlDriver *driver, virDomainObj *vm, bool paused,
     vxlDomainStartSlotAcquire(driver);
     VIR_DEBUG("domain %s translated, creating it", vm->def->name);
     vxlDomainBackendEnter(vm);
-    if (restoreFd >= 0)
-        rc = vxlBackendDomainRestore(driver->backend, &dcfg, &script,
-                                     restoreFd, token, &domid);
-    else
-        rc = vxlBackendDomainCreate(driver->backend, &dcfg, &script, true,
-                                    &domid);
+    rc = create(driver, vm, &dcfg, &script, &domid, opaque);
     vxlDomainBackendExit(vm);
     vxlDomainStartSlotRelease(driver);
     if (rc < 0)
@@ -169,7 +208,9 @@ vxlDomainStartFrom(vxlDriver *driver, virDomainObj *vm, bool paused,
             goto error;
         virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, reason);
     } else {
-        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED,
+                             incoming ? VIR_DOMAIN_PAUSED_MIGRATION :
+                                        VIR_DOMAIN_PAUSED_USER);
     }
     if (vxlDomainSaveStatus(driver, vm) < 0)
         goto error;
@@ -180,7 +221,7 @@ vxlDomainStartFrom(vxlDriver *driver, virDomainObj *vm, bool paused,
 
     vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STARTED,
                             vxlDomainStartedDetail(reason));
-    if (paused)
+    if (paused && !incoming)
         vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
                                 vxlDomainStartedPausedDetail(reason));
     return 0;

@@ -9,6 +9,7 @@
 #include "domain_job.h"
 #include "domain_private.h"
 #include "translate.h"
+#include "virclosecallbacks.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
@@ -44,7 +45,15 @@ vxlDomainDeviceDefValidate(const virDomainDeviceDef *dev,
 virDomainXMLOption *
 vxlDomainXMLOptionNew(void)
 {
-    return vxlConfXMLOptionNew(vxlDomainDefValidate, vxlDomainDeviceDefValidate,
-                               &vxlDomainPrivateDataCallbacks,
-                               &vxlDomainJobConfig);
+    virDomainXMLOption *xmlopt;
+
+    xmlopt = vxlConfXMLOptionNew(vxlDomainDefValidate, vxlDomainDeviceDefValidate,
+                                 &vxlDomainPrivateDataCallbacks,
+                                 &vxlDomainJobConfig);
+    /* Per-domain close callbacks: a migration whose client goes away
+     * between phases is ended (domain_migrate.c). */
+    if (xmlopt)
+        virDomainXMLOptionSetCloseCallbackAlloc(xmlopt,
+                                                virCloseCallbacksDomainAlloc);
+    return xmlopt;
 }

@@ -4,6 +4,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
+#include "virclosecallbacks.h"
 #include "backend_call.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
@@ -50,6 +51,9 @@ vxlConnectOpen(virConnectPtr conn, virConnectAuthPtr auth G_GNUC_UNUSED,
 int
 vxlConnectClose(virConnectPtr conn)
 {
+    /* A migration this client began and left unfinished (issue 15). */
+    if (vxl_driver && vxl_driver->domains)
+        virCloseCallbacksDomainRunForConn(vxl_driver->domains, conn);
     conn->privateData = NULL;
     return 0;
 }
@@ -91,6 +95,11 @@ vxlConnectGetHostname(virConnectPtr conn)
 {
     if (virConnectGetHostnameEnsureACL(conn) < 0)
         return NULL;
+    /* A simulated host of its own (sim_host_name, for migration between
+     * two daemons on one machine) answers with its own name. */
+    if (vxl_driver->cfg->simHostName &&
+        STREQ(vxl_driver->cfg->backend, "sim"))
+        return g_strdup(vxl_driver->cfg->simHostName);
     return virGetHostname();
 }
 
@@ -177,6 +186,16 @@ vxlConnectSupportsFeature(virConnectPtr conn, int feature)
 
     switch ((virDrvFeature)feature) {
     case VIR_DRV_FEATURE_TYPED_PARAM_STRING:
+        return 1;
+    /* migration (issue 15): protocol 3 with parameters, driven by the
+     * client, by the source daemon (peer-to-peer) or from a xenmigr://
+     * URI (direct); offline; Begin-to-Confirm job protection */
+    case VIR_DRV_FEATURE_MIGRATION_V3:
+    case VIR_DRV_FEATURE_MIGRATION_PARAMS:
+    case VIR_DRV_FEATURE_MIGRATION_P2P:
+    case VIR_DRV_FEATURE_MIGRATION_DIRECT:
+    case VIR_DRV_FEATURE_MIGRATION_OFFLINE:
+    case VIR_DRV_FEATURE_MIGRATE_CHANGE_PROTECTION:
         return 1;
     default:
         return 0;

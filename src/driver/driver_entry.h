@@ -145,6 +145,47 @@ int vxlDomainCoreDump(virDomainPtr dom, const char *to, unsigned int flags);
 int vxlDomainOpenConsole(virDomainPtr dom, const char *dev_name,
                          virStreamPtr st, unsigned int flags);
 
+/* driver_migrate.c (issue 15) */
+char *vxlDomainMigrateBegin3Params(virDomainPtr domain, virTypedParameterPtr params,
+                                   int nparams, char **cookieout, int *cookieoutlen,
+                                   unsigned int flags);
+int vxlDomainMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params,
+                                   int nparams, const char *cookiein,
+                                   int cookieinlen, char **cookieout,
+                                   int *cookieoutlen, char **uri_out,
+                                   unsigned int flags);
+int vxlDomainMigratePrepareTunnel3Params(virConnectPtr dconn, virStreamPtr st,
+                                         virTypedParameterPtr params, int nparams,
+                                         const char *cookiein, int cookieinlen,
+                                         char **cookieout, int *cookieoutlen,
+                                         unsigned int flags);
+int vxlDomainMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
+                                   virTypedParameterPtr params, int nparams,
+                                   const char *cookiein, int cookieinlen,
+                                   char **cookieout, int *cookieoutlen,
+                                   unsigned int flags);
+int vxlDomainMigratePerform3(virDomainPtr dom, const char *xmlin,
+                             const char *cookiein, int cookieinlen,
+                             char **cookieout, int *cookieoutlen,
+                             const char *dconnuri, const char *uri,
+                             unsigned long flags, const char *dname,
+                             unsigned long resource);
+virDomainPtr vxlDomainMigrateFinish3Params(virConnectPtr dconn,
+                                           virTypedParameterPtr params,
+                                           int nparams, const char *cookiein,
+                                           int cookieinlen, char **cookieout,
+                                           int *cookieoutlen, unsigned int flags,
+                                           int cancelled);
+int vxlDomainMigrateConfirm3Params(virDomainPtr domain, virTypedParameterPtr params,
+                                   int nparams, const char *cookiein,
+                                   int cookieinlen, unsigned int flags,
+                                   int cancelled);
+int vxlDomainMigrateSetMaxSpeed(virDomainPtr dom, unsigned long bandwidth,
+                                unsigned int flags);
+int vxlDomainMigrateGetMaxSpeed(virDomainPtr dom, unsigned long *bandwidth,
+                                unsigned int flags);
+int vxlDomainMigrateSetMaxDowntime(virDomainPtr dom, unsigned long long downtime,
+                                   unsigned int flags);
 /* driver_jobs.c (asynchronous jobs: progress, statistics, abort) */
 int vxlDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
 int vxlDomainGetJobStats(virDomainPtr dom, int *type,

@@ -94,6 +94,17 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .connectDomainEventDeregister = vxlConnectDomainEventDeregister,
     .connectDomainEventRegisterAny = vxlConnectDomainEventRegisterAny,
     .connectDomainEventDeregisterAny = vxlConnectDomainEventDeregisterAny,
+    /* migration (issue 15) */
+    .domainMigrateBegin3Params = vxlDomainMigrateBegin3Params,
+    .domainMigratePrepare3Params = vxlDomainMigratePrepare3Params,
+    .domainMigratePrepareTunnel3Params = vxlDomainMigratePrepareTunnel3Params,
+    .domainMigratePerform3Params = vxlDomainMigratePerform3Params,
+    .domainMigratePerform3 = vxlDomainMigratePerform3,
+    .domainMigrateFinish3Params = vxlDomainMigrateFinish3Params,
+    .domainMigrateConfirm3Params = vxlDomainMigrateConfirm3Params,
+    .domainMigrateSetMaxSpeed = vxlDomainMigrateSetMaxSpeed,
+    .domainMigrateGetMaxSpeed = vxlDomainMigrateGetMaxSpeed,
+    .domainMigrateSetMaxDowntime = vxlDomainMigrateSetMaxDowntime,
     /* asynchronous jobs (driver_jobs.c) */
     .domainGetJobInfo = vxlDomainGetJobInfo,
     .domainGetJobStats = vxlDomainGetJobStats,

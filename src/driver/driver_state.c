@@ -10,6 +10,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
+#include "domain_migrate.h"
 #include "domain.h"
 #include "domain_save.h"
 #include "domain_xmlopt.h"
@@ -35,6 +36,8 @@ vxlDriverFree(vxlDriver *driver)
     }
     virObjectUnref(driver->domains);
     virPortAllocatorRangeFree(driver->graphicsPorts);
+    virPortAllocatorRangeFree(driver->migrationPorts);
+    g_clear_pointer(&driver->migrationsIn, g_hash_table_unref);
     virObjectUnref(driver->xmlopt);
     virObjectUnref(driver->domainEventState);
     virObjectUnref(driver->cfg);
@@ -53,6 +56,9 @@ vxlStateOpenBackend(vxlDriver *driver)
         .events = &vxlDomainBackendEvents,
         .eventsOpaque = driver,
         .autoballoon = driver->cfg->autoballoon,
+        /* migration (issue 15) */
+        .simHostName = driver->cfg->simHostName,
+        .simHostUUID = driver->cfg->simHostUUID,
         .simSaveRateMiB = driver->cfg->simSaveRateMiB,
     };
 
@@ -107,6 +113,11 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
     if (!(driver->graphicsPorts = virPortAllocatorRangeNew(_("graphics"),
                                                            VXL_GRAPHICS_PORT_MIN,
                                                            VXL_GRAPHICS_PORT_MAX)) ||
+        !(driver->migrationPorts = virPortAllocatorRangeNew(_("migration"),
+                                                            driver->cfg->migrationPortMin,
+                                                            driver->cfg->migrationPortMax)) ||
+        !(driver->migrationsIn = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                                       g_free, NULL)) ||
         !(driver->xmlopt = vxlDomainXMLOptionNew()) ||
         !(driver->domains = virDomainObjListNew()) ||
         !(driver->domainEventState = virObjectEventStateNew()))
@@ -135,7 +146,9 @@ vxlStateCleanup(void)
 {
     if (!vxl_driver)
         return -1;
-    /* Domains keep running: a daemon restart reconnects to them. */
+    /* Domains keep running: a daemon restart reconnects to them. An
+     * incoming migration cannot finish without us: it is cut off. */
+    vxlMigrationShutdown(vxl_driver);
     vxlDriverFree(vxl_driver);
     vxl_driver = NULL;
     return 0;

@@ -36,7 +36,7 @@ class Daemon:
 
     def __init__(self, backend="sim", profile="intel-2s-vtd", conf=(),
                  network=False, secret=False, storage=False,
-                 private_net=False, env=None):
+                 private_net=False, env=None, host=None):
         self.root = tempfile.mkdtemp(prefix="vxl-test-")
         self.backend = backend
         self.profile = profile
@@ -46,6 +46,7 @@ class Daemon:
         self.storage = storage
         self.private_net = private_net
         self.env = dict(env or {})       # extra environment of libvirtd
+        self.host = host       # a simulated host of its own (migration)
         self.uri = None
 
     def start(self):
@@ -61,6 +62,8 @@ class Daemon:
             args.append("--with-storage")
         if self.private_net:
             args.append("--private-net")
+        if self.host:
+            args += ["--host", self.host]
         env = dict(os.environ, VIRTXL_BUILD=BUILD, **self.env)
         out = subprocess.run(args, check=True, capture_output=True,
                              text=True, env=env)

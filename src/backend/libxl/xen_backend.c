@@ -172,4 +172,8 @@ const vxlBackendOps vxlXenBackendOps = {
     /* save and restore (xen_save.c) */
     .domainSave = vxlXenDomainSave,
     .domainRestore = vxlXenDomainRestore,
+    /* migration (issue 15) */
+    .domainMigrateSend = vxlXenDomainMigrateSend,
+    .domainMigrateResume = vxlXenDomainMigrateResume,
+    .domainMigrateReceive = vxlXenDomainMigrateReceive,
 };

@@ -176,3 +176,11 @@ int vxlXenDomainNicAdd(vxlBackend *be, uint32_t domid,
 int vxlXenDomainNicRemove(vxlBackend *be, uint32_t domid, const char *mac);
 int vxlXenDomainCdromInsert(vxlBackend *be, uint32_t domid,
                             libxl_device_disk *xdisk);
+
+/* xen_migrate.c: the migration hooks (issue 15) */
+int vxlXenDomainMigrateSend(vxlBackend *be, uint32_t domid,
+                            vxlMigrateStream *st);
+int vxlXenDomainMigrateResume(vxlBackend *be, uint32_t domid, bool paused);
+int vxlXenDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
+                               const vxlGuestScript *script,
+                               vxlMigrateStream *st, uint32_t *domid);

@@ -24,6 +24,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"
+#include "virutil.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
@@ -73,6 +74,46 @@ vxlSimCheckAlive(const vxlSimDomain *dom, vxlBackendOp op)
 
 /* ----- host ------------------------------------------------------------ */
 
+/*
+ * Who the simulated host is: its name from the config, else the
+ * profile's, else the machine's; its UUID from the config, else derived
+ * from the name, so that a host keeps its identity across restarts and
+ * two daemons named differently are two hosts to libvirt's migration.
+ */
+static int
+vxlSimHostIdentity(vxlSim *sim, const vxlBackendConfig *cfg)
+{
+    g_autoptr(GChecksum) sum = NULL;
+    guint8 digest[32];
+    gsize len = sizeof(digest);
+
+    if (cfg->simHostName) {
+        g_free(sim->facts.hostname);
+        sim->facts.hostname = g_strdup(cfg->simHostName);
+    }
+    if (!sim->facts.hostname && !(sim->facts.hostname = virGetHostnameQuiet()))
+        sim->facts.hostname = g_strdup("localhost");
+
+    if (cfg->simHostUUID) {
+        if (virUUIDParse(cfg->simHostUUID, sim->facts.hostUUID) < 0) {
+            virReportError(VIR_ERR_CONF_SYNTAX,
+                           _("sim_host_uuid = \"%s\" is not a UUID"),
+                           cfg->simHostUUID);
+            return -1;
+        }
+        return 0;
+    }
+    sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(sum, (const guchar *)"virtxl simulated host ", -1);
+    g_checksum_update(sum, (const guchar *)sim->facts.hostname, -1);
+    g_checksum_get_digest(sum, digest, &len);
+    memcpy(sim->facts.hostUUID, digest, VIR_UUID_BUFLEN);
+    /* An RFC 4122 name-based UUID: version 5 bits, variant 10. */
+    sim->facts.hostUUID[6] = (sim->facts.hostUUID[6] & 0x0f) | 0x50;
+    sim->facts.hostUUID[8] = (sim->facts.hostUUID[8] & 0x3f) | 0x80;
+    return 0;
+}
+
 static int
 vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
 {
@@ -85,6 +126,8 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
         vxlHostProfileLoad(path, &sim->facts) < 0)
         goto error;
     sim->profilePath = g_steal_pointer(&path);
+    if (vxlSimHostIdentity(sim, cfg) < 0)
+        goto error;
 
     sim->saveRateKiB = 1024ULL * (cfg->simSaveRateMiB ? cfg->simSaveRateMiB :
                                   VXL_SIM_SAVE_RATE_MIB_DEFAULT);
@@ -971,6 +1014,10 @@ const vxlBackendOps vxlSimBackendOps = {
     .domainNicAdd = vxlSimDomainNicAdd,
     .domainNicRemove = vxlSimDomainNicRemove,
     .domainCdromInsert = vxlSimDomainCdromInsert,
+    /* migration (issue 15) */
+    .domainMigrateSend = vxlSimDomainMigrateSend,
+    .domainMigrateResume = vxlSimDomainMigrateResume,
+    .domainMigrateReceive = vxlSimDomainMigrateReceive,
     /* save and restore (sim_save.c) */
     .domainSave = vxlSimDomainSave,
     .domainRestore = vxlSimDomainRestore,

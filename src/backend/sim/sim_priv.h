@@ -292,6 +292,13 @@ int vxlSimDomainNicRemove(vxlBackend *be, uint32_t domid, const char *mac);
 int vxlSimDomainCdromInsert(vxlBackend *be, uint32_t domid,
                             libxl_device_disk *xdisk);
 
+/* sim_migrate.c: the migration hooks (issue 15) */
+int vxlSimDomainMigrateSend(vxlBackend *be, uint32_t domid,
+                            vxlMigrateStream *st);
+int vxlSimDomainMigrateResume(vxlBackend *be, uint32_t domid, bool paused);
+int vxlSimDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
+                               const vxlGuestScript *script,
+                               vxlMigrateStream *st, uint32_t *domid);
 /* sim_save.c: save and restore, in the simulator's own stream format */
 #define VXL_SIM_SAVE_RATE_MIB_DEFAULT 2048
 int vxlSimDomainSave(vxlBackend *be, uint32_t domid, int fd,

@@ -1,0 +1,86 @@
+/*
+ * domain_migrate_priv.h: what the migration units of src/domain share.
+ */
+#pragma once
+
+#include "domain_migrate.h"
+
+/* How long a destination waits for the source to connect. */
+#define VXL_MIGRATION_ACCEPT_TIMEOUT_MS (120 * 1000)
+
+/* What the status file says a domain was doing (priv->migrationState). */
+typedef enum {
+    VXL_MIGRATION_STATE_NONE = 0,
+    VXL_MIGRATION_STATE_OUT,       /* source: stream not complete */
+    VXL_MIGRATION_STATE_PERFORMED, /* source: stream complete, guest
+                                      suspended here until Confirm */
+    VXL_MIGRATION_STATE_IN,        /* destination: until Finish */
+
+    VXL_MIGRATION_STATE_LAST
+} vxlMigrationState;
+
+VIR_ENUM_DECL(vxlMigrationState);
+
+struct _vxlMigration {
+    bool incoming;
+    unsigned int flags;
+    vxlMigrateStream st;           /* st.fd -1 until connected */
+    unsigned long long startedMs;
+
+    /* source */
+    bool performed;                /* the stream completed */
+    bool sending;                  /* Perform is copying (vm unlocked) */
+    bool orphaned;                 /* the client went away meanwhile */
+    bool wasPaused;                /* the guest was paused before */
+
+    /* destination; the thread's fields are written by it before it
+     * ends and read after virThreadJoin */
+    vxlDriver *driver;
+    char *name;
+    virDomainObj *vm;              /* a reference; NULL for offline */
+    virDomainDef *offlineDef;      /* offline: what Finish defines */
+    bool newVm;                    /* Prepare added @vm to the list */
+    int listenFd;
+    unsigned short port;           /* allocated port to give back, 0 */
+    int tunnelFd;                  /* tunnelled: our end of the pipe the
+                                      client's stream writes into */
+    virThread thread;
+    bool threadStarted;
+    int result;
+    virErrorPtr error;
+    int done;                      /* atomic: the thread has ended */
+};
+
+vxlMigration *vxlMigrationNew(bool incoming, unsigned int flags);
+void vxlMigrationFree(vxlMigration *mig);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlMigration, vxlMigrationFree);
+
+/* domain_migrate_cookie.c */
+int vxlMigrationCookieBake(vxlDriver *driver, const virDomainDef *def,
+                           char **cookie, int *cookielen);
+int vxlMigrationCookieCheck(vxlDriver *driver, const char *cookie,
+                            int cookielen, const char *domname);
+
+/* domain_migrate_net.c */
+int vxlMigrationParseURI(const char *uri, char **host, int *port);
+int vxlMigrationListen(vxlDriver *driver, int wantPort, unsigned short *port,
+                       int *fd);
+char *vxlMigrationListenURI(vxlDriver *driver, int port);
+int vxlMigrationAccept(int listenFd, const int *cancelled, int timeoutMs);
+int vxlMigrationConnect(const char *host, int port);
+
+/* domain_migrate.c, for the peer-to-peer unit */
+int vxlMigrationOutStart(vxlDriver *driver, virDomainObj *vm, unsigned int flags);
+void vxlMigrationOutEnd(vxlDriver *driver, virDomainObj *vm, int ret);
+int vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
+                     unsigned long long bandwidth, unsigned int flags);
+char *vxlMigrationFormatXML(vxlDriver *driver, virDomainObj *vm,
+                            const char *xmlin, unsigned int flags);
+
+int vxlMigrationConfirmPhase(vxlDriver *driver, virDomainObj *vm,
+                             unsigned int flags, bool cancelled);
+
+/* domain_migrate_p2p.c */
+int vxlMigrationPerformP2P(vxlDriver *driver, virDomainObj *vm,
+                           const char *dconnuri, virTypedParameterPtr params,
+                           int nparams, unsigned int flags);
