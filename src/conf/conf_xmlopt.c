@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * conf_xmlopt.c: the domain XML parser configuration for Xen.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_xmlns.c: the project's domain XML namespace, for what libxl
  * can do and libvirt's domain XML cannot say.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * util_enums.h: the enum pairs that libvirt, libxl and xl.cfg share.
  *

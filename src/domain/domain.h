@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain.h: the domain lifecycle, as driver/ entry points use it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_start.c: turning a defined domain into a running Xen domain.
  *

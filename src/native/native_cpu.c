@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_cpu.c: xl.cfg's keys for what the vCPUs get <-> domain XML.
  *

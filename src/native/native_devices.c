@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_devices.c: xl.cfg device keys -> <devices>.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_format.c: virDomainDef -> xl.cfg, in one canonical spelling.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_format_devices.c: <devices> -> xl.cfg device keys.
  *

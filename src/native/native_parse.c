@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_parse.c: xl.cfg keys -> domain XML, group by group.
  *

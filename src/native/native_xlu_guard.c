@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_xlu_guard.c: inputs that Xen 4.17's libxlutil mishandles, caught
  * before they reach it.

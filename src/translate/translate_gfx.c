@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * translate_gfx.c: what the guest shows and hears: graphics, video,
  * input and sound.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * translate_hostdev.c: host devices given to the guest, and USB
  * controllers.

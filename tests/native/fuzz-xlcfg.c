@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-xlcfg.c: libFuzzer target over the xl.cfg reader (issue 4).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-translate.c: libFuzzer target over domain XML -> libxl translation
  * (issue 3).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xen_priv.h: the libxl backend's shared state, private to src/backend/libxl.
  *

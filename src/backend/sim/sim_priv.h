@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sim_priv.h: the simulator's model of a Xen host, shared by its units.
  *
