@@ -142,3 +142,11 @@ void vxlDomainHandleShutdown(vxlDriver *driver, virDomainObj *vm,
  * then load persistent configs. */
 int vxlDomainLoadAll(vxlDriver *driver);
 void vxlDomainAutostartAll(vxlDriver *driver);
+
+/* --- libxl.conf nested_hvm (domain_nested.c) --- */
+
+/* With nested_hvm = 1: nested HVM for a host-passthrough guest whose
+ * <cpu> leaves vmx/svm unsaid, when the host has it. After translation,
+ * before create; @vm locked, job held. */
+int vxlDomainNestedDefault(vxlDriver *driver, virDomainObj *vm,
+                           libxl_domain_config *dcfg);

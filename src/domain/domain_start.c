@@ -109,6 +109,7 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
         goto error;
     graphics = true;
     if (vxlTranslateDomain(vm->def, &dcfg) < 0 ||
+        vxlDomainNestedDefault(driver, vm, &dcfg) < 0 ||
         vxlDomainSecretsApply(vm->def, &dcfg) < 0)
         goto error;
 
