@@ -143,8 +143,22 @@ const vxlEnumTable vxlEnumP9SecurityModel =
     VXL_ENUM_TABLE("9pfs security model", vxlP9SecurityModelRows, 0,
                    virDomainFSAccessModeTypeToString);
 
+/* <sound model> <-> qemu's -soundhw name (a string to libxl:
+ * b_info.u.hvm.soundhw, xl's soundhw=). libxl has no enum for it, so its
+ * column repeats libvirt's value. Other models have no Xen equivalent. */
+static const vxlEnumRow vxlSoundModelRows[] = {
+    { VIR_DOMAIN_SOUND_MODEL_SB16, "sb16", VIR_DOMAIN_SOUND_MODEL_SB16, "sb16" },
+    { VIR_DOMAIN_SOUND_MODEL_ES1370, "es1370", VIR_DOMAIN_SOUND_MODEL_ES1370, "es1370" },
+    { VIR_DOMAIN_SOUND_MODEL_AC97, "ac97", VIR_DOMAIN_SOUND_MODEL_AC97, "ac97" },
+    { VIR_DOMAIN_SOUND_MODEL_ICH6, "ich6", VIR_DOMAIN_SOUND_MODEL_ICH6, "hda" },
+};
+const vxlEnumTable vxlEnumSoundModel =
+    VXL_ENUM_TABLE("sound model", vxlSoundModelRows, 0,
+                   virDomainSoundModelTypeToString);
+
 const vxlEnumTable *const vxlEnumTables[] = {
     &vxlEnumTimerMode,
+    &vxlEnumSoundModel,
     &vxlEnumDomainType,
     &vxlEnumLifecycle,
     &vxlEnumDiskFormat,

@@ -62,6 +62,10 @@ extern const vxlEnumTable vxlEnumP9SecurityModel;
 /* <timer name='pit'|'rtc' tickpolicy> <-> libxl_timer_mode <-> timer_mode= */
 extern const vxlEnumTable vxlEnumTimerMode;
 
+/* <sound model> <-> qemu's -soundhw name (soundhw=); libxl's column
+ * repeats libvirt's value, as libxl takes a string. */
+extern const vxlEnumTable vxlEnumSoundModel;
+
 /* Every table above, for the reversibility test. */
 extern const vxlEnumTable *const vxlEnumTables[];
 extern const size_t vxlEnumTablesCount;

@@ -213,8 +213,8 @@ vxlNativeParseVnuma(vxlNativeReader *r, vxlNativeXML *x)
             }
             /* libvirt's <distances> take 10 to the node itself and 11-255
              * to another, and libvirt 9.0's parser writes out of bounds
-             * on some values outside that (found by fuzz-xlcfg): check
-             * before it sees them. xl takes any number. */
+             * on some values outside that: check before it sees them.
+             * xl takes any number. */
             for (j = 0; j < n; j++) {
                 unsigned int v;
 

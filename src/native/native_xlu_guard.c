@@ -7,8 +7,8 @@
  * only set when the '.' after the device number matches. "03:0_1" (or
  * "bdf=03:0_1") converts bus and device, misses the '.', and the parser
  * then advances by an uninitialised offset: garbage on a good day, a
- * crash under a sanitizer (found by fuzz-xlcfg). xl has the same bug; we
- * refuse such a spec as malformed instead.
+ * crash under a sanitizer. xl has the same bug; we refuse such a spec as
+ * malformed instead.
  */
 #include "vxl_internal.h"
 

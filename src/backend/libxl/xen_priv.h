@@ -148,6 +148,7 @@ int vxlXenDomainPinVcpu(vxlBackend *be, uint32_t domid, unsigned int vcpu,
 /* xen_console.c */
 int vxlXenDomainConsolePath(vxlBackend *be, uint32_t domid, vxlConsoleKind kind,
                             int num, char **path);
+/* xen_domain.c */
 int vxlXenWatchAll(vxlXen *xen);
 
 /* xen_device.c: hotplug */

@@ -167,7 +167,8 @@ struct _vxlSim {
     unsigned long long savedSeq;   /* newest snapshot written */
 };
 
-/* A snapshot of the model to write after the lock is dropped. */
+/* sim_state.c: a snapshot of the model to write after the lock is
+ * dropped. */
 typedef struct _vxlSimSnapshot {
     char *json;                    /* NULL: nothing to write */
     unsigned long long seq;
@@ -205,6 +206,8 @@ int vxlSimDomainPinVcpu(vxlBackend *be, uint32_t domid, unsigned int vcpu,
 void vxlSimConsolesFree(GPtrArray *consoles);
 int vxlSimDomainConsolePath(vxlBackend *be, uint32_t domid, vxlConsoleKind kind,
                             int num, char **path);
+
+/* sim_model.c */
 vxlSimDomain *vxlSimFindByName(vxlSim *sim, const char *name);
 vxlSimDomain *vxlSimFindByUUID(vxlSim *sim, const unsigned char *uuid);
 int vxlSimAllocDomid(vxlSim *sim, uint32_t *domid);
