@@ -156,8 +156,21 @@ const vxlEnumTable vxlEnumSoundModel =
     VXL_ENUM_TABLE("sound model", vxlSoundModelRows, 0,
                    virDomainSoundModelTypeToString);
 
+/* <timer name='tsc' mode> <-> libxl_tsc_mode <-> tsc_mode=. No mode
+ * (or auto) is libxl's default, which callers handle: it has no row, so
+ * that tsc_mode="default" stays no <timer> at all. smpsafe has no Xen
+ * equivalent. */
+static const vxlEnumRow vxlTscModeRows[] = {
+    { VIR_DOMAIN_TIMER_MODE_NATIVE, "native", LIBXL_TSC_MODE_NATIVE, "native" },
+    { VIR_DOMAIN_TIMER_MODE_EMULATE, "emulate", LIBXL_TSC_MODE_ALWAYS_EMULATE, "always_emulate" },
+    { VIR_DOMAIN_TIMER_MODE_PARAVIRT, "paravirt", LIBXL_TSC_MODE_NATIVE_PARAVIRT, "native_paravirt" },
+};
+const vxlEnumTable vxlEnumTscMode =
+    VXL_ENUM_TABLE("TSC mode", vxlTscModeRows, 0, virDomainTimerModeTypeToString);
+
 const vxlEnumTable *const vxlEnumTables[] = {
     &vxlEnumTimerMode,
+    &vxlEnumTscMode,
     &vxlEnumSoundModel,
     &vxlEnumDomainType,
     &vxlEnumLifecycle,

@@ -66,6 +66,10 @@ extern const vxlEnumTable vxlEnumTimerMode;
  * repeats libvirt's value, as libxl takes a string. */
 extern const vxlEnumTable vxlEnumSoundModel;
 
+/* <timer name='tsc' mode> <-> libxl_tsc_mode <-> tsc_mode=; no mode or
+ * auto is libxl's default ("default"), which has no row. */
+extern const vxlEnumTable vxlEnumTscMode;
+
 /* Every table above, for the reversibility test. */
 extern const vxlEnumTable *const vxlEnumTables[];
 extern const size_t vxlEnumTablesCount;
