@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-init.h: what every libFuzzer target of the project sets up once:
  * libvirt's error handling, silenced (each input's errors are expected

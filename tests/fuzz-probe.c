@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* meson's check that clang can build a libFuzzer target. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * virtxl.h: constants shared by the driver, the offline tool and tests.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * backend.c: choosing a backend, and the call wrappers of backend_call.h.
  */

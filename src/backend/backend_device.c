@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * backend_device.c: what Xen can hot-add, decided once for both
  * backends so that they refuse alike.

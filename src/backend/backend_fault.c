@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * backend_fault.c: fail the Nth call of a chosen backend hook.
  *

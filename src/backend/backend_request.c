@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * backend_request.c: which way a shutdown or reboot request reaches a
  * guest, decided once for both backends so that they refuse alike.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * conf_xmlopt.c: the domain XML parser configuration for Xen.
  *
@@ -231,7 +232,7 @@ vxlDomainDeviceDefPostParse(virDomainDeviceDef *dev, const virDomainDef *def,
         /* Refused now, not at validation: libvirt's post-parse would
          * first add an IDE or SCSI controller for every disk number up
          * to the target's (hdzzzz: hundreds of thousands, minutes of a
-         * worker thread; found by fuzz-translate). */
+         * worker thread for one bad define). */
         if (vxlValidateDiskTarget(disk) < 0)
             return -1;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * conf_xmlopt.h: how this driver parses and formats domain XML: the
  * defaults Xen implies (post-parse) and the project's namespace.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_metadata.c: simulated guest behaviour from the domain's metadata.
  *

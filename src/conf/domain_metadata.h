@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_metadata.h: simulated guest behaviour, read from the domain's
  * <metadata><virtxl:guest .../></metadata> (domain_metadata.c).

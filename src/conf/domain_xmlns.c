@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_xmlns.c: the project's domain XML namespace, for what libxl
  * can do and libvirt's domain XML cannot say.
@@ -106,7 +107,7 @@ vxlXMLNSParseDeviceModel(xmlXPathContextPtr ctxt, xmlNodePtr node,
 {
     g_autofree xmlNodePtr *nodes = NULL;
     /* The arrays own their values until they are handed to @ns, so an
-     * error half way frees what was read (found by fuzz-translate). */
+     * error half way frees what was read and leaks nothing. */
     g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) argsHVM = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) argsPV = g_ptr_array_new_with_free_func(g_free);
@@ -189,7 +190,7 @@ vxlXMLNSParseRdm(xmlNodePtr node, vxlXMLNSDef *ns)
 
 /* DDDD:BB:SS.F exactly, in hex. libvirt 9.0's virPCIDeviceAddressParse
  * does not check the separators and reads past the end of a string such
- * as "0000:01:0021" (found by fuzz-translate), so it is not used here. */
+ * as "0000:01:0021", so it is not used here. */
 static bool
 vxlXMLNSParsePciAddress(const char *text, virPCIDeviceAddress *addr)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_xmlns.h: the project's domain XML namespace as a model: the
  * structures libvirt keeps in def->namespaceData, the parse/format hooks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_xmlns_disk.c: <virtxl:disk target='xvdb' script='block-drbd'/>,
  * the hotplug script of one <disk>, which libvirt's XML cannot name.

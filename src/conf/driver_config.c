@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver_config.c: the driver's configuration file and directories.
  *
@@ -154,6 +155,20 @@ vxlDriverConfigLoadMigration(virConf *conf, const char *filename,
     return 0;
 }
 
+/* The driver keeps no disk leases, so a lock manager (lockd, sanlock)
+ * would protect nothing: one is refused rather than silently not used.
+ * "nop" is libvirt's name for none. */
+static int
+vxlDriverConfigCheckLockManager(const char *filename, const char *name)
+{
+    if (STREQ(name, "") || STREQ(name, "nop") || STREQ(name, "none"))
+        return 0;
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("%s: lock_manager = \"%s\" is not supported: the Xen driver has no lock manager; remove the key or set it to \"nop\""),
+                   filename, name);
+    return -1;
+}
+
 /* A missing file is not an error: every key has a default. */
 int
 vxlDriverConfigLoadFile(vxlDriverConfig *cfg, const char *filename)
@@ -162,6 +177,7 @@ vxlDriverConfigLoadFile(vxlDriverConfig *cfg, const char *filename)
     g_autofree char *backend = NULL;
     g_autofree char *profile = NULL;
     g_autofree char *lockManager = NULL;
+    int rc;
 
     if (!virFileExists(filename)) {
         VIR_DEBUG("no config file %s, using defaults", filename);
@@ -174,10 +190,16 @@ vxlDriverConfigLoadFile(vxlDriverConfig *cfg, const char *filename)
         return -1;
     if (virConfGetValueString(conf, "lock_manager", &lockManager) < 0)
         return -1;
-    if (virConfGetValueInt(conf, "keepalive_interval", &cfg->keepAliveInterval) < 0)
+    if ((rc = virConfGetValueInt(conf, "keepalive_interval", &cfg->keepAliveInterval)) < 0)
         return -1;
-    if (virConfGetValueUInt(conf, "keepalive_count", &cfg->keepAliveCount) < 0)
+    if (rc > 0)
+        VIR_WARN("%s: keepalive_interval is not used by the Xen driver: keep-alive of client connections is set for all of libvirtd (keepalive_interval in libvirtd.conf)",
+                 filename);
+    if ((rc = virConfGetValueUInt(conf, "keepalive_count", &cfg->keepAliveCount)) < 0)
         return -1;
+    if (rc > 0)
+        VIR_WARN("%s: keepalive_count is not used by the Xen driver: keep-alive of client connections is set for all of libvirtd (keepalive_count in libvirtd.conf)",
+                 filename);
     if (virConfGetValueBool(conf, "nested_hvm", &cfg->nestedHVM) < 0)
         return -1;
 
@@ -206,9 +228,14 @@ vxlDriverConfigLoadFile(vxlDriverConfig *cfg, const char *filename)
         cfg->simProfile = g_steal_pointer(&profile);
     }
     if (lockManager) {
+        if (vxlDriverConfigCheckLockManager(filename, lockManager) < 0)
+            return -1;
         g_free(cfg->lockManagerName);
         cfg->lockManagerName = g_steal_pointer(&lockManager);
     }
+    if (cfg->nestedHVM)
+        VIR_INFO("%s: nested_hvm = 1: host-passthrough guests get nested HVM unless their <cpu> says otherwise",
+                 filename);
     return 0;
 }
 

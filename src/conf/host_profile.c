@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * host_profile.c: host profiles, a machine described as a file: the
  * simulator runs on one, and the offline tool and tests/caps probe them.

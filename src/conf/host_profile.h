@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * host_profile.h: host profiles (capabilities/<name>.json,
  * docs/host-profiles.md) loaded into vxlHostFacts, for the simulator, the

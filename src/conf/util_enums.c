@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * util_enums.c: the enum pairs that libvirt, libxl and xl.cfg share.
  */
@@ -142,8 +143,35 @@ const vxlEnumTable vxlEnumP9SecurityModel =
     VXL_ENUM_TABLE("9pfs security model", vxlP9SecurityModelRows, 0,
                    virDomainFSAccessModeTypeToString);
 
+/* <sound model> <-> qemu's -soundhw name (a string to libxl:
+ * b_info.u.hvm.soundhw, xl's soundhw=). libxl has no enum for it, so its
+ * column repeats libvirt's value. Other models have no Xen equivalent. */
+static const vxlEnumRow vxlSoundModelRows[] = {
+    { VIR_DOMAIN_SOUND_MODEL_SB16, "sb16", VIR_DOMAIN_SOUND_MODEL_SB16, "sb16" },
+    { VIR_DOMAIN_SOUND_MODEL_ES1370, "es1370", VIR_DOMAIN_SOUND_MODEL_ES1370, "es1370" },
+    { VIR_DOMAIN_SOUND_MODEL_AC97, "ac97", VIR_DOMAIN_SOUND_MODEL_AC97, "ac97" },
+    { VIR_DOMAIN_SOUND_MODEL_ICH6, "ich6", VIR_DOMAIN_SOUND_MODEL_ICH6, "hda" },
+};
+const vxlEnumTable vxlEnumSoundModel =
+    VXL_ENUM_TABLE("sound model", vxlSoundModelRows, 0,
+                   virDomainSoundModelTypeToString);
+
+/* <timer name='tsc' mode> <-> libxl_tsc_mode <-> tsc_mode=. No mode
+ * (or auto) is libxl's default, which callers handle: it has no row, so
+ * that tsc_mode="default" stays no <timer> at all. smpsafe has no Xen
+ * equivalent. */
+static const vxlEnumRow vxlTscModeRows[] = {
+    { VIR_DOMAIN_TIMER_MODE_NATIVE, "native", LIBXL_TSC_MODE_NATIVE, "native" },
+    { VIR_DOMAIN_TIMER_MODE_EMULATE, "emulate", LIBXL_TSC_MODE_ALWAYS_EMULATE, "always_emulate" },
+    { VIR_DOMAIN_TIMER_MODE_PARAVIRT, "paravirt", LIBXL_TSC_MODE_NATIVE_PARAVIRT, "native_paravirt" },
+};
+const vxlEnumTable vxlEnumTscMode =
+    VXL_ENUM_TABLE("TSC mode", vxlTscModeRows, 0, virDomainTimerModeTypeToString);
+
 const vxlEnumTable *const vxlEnumTables[] = {
     &vxlEnumTimerMode,
+    &vxlEnumTscMode,
+    &vxlEnumSoundModel,
     &vxlEnumDomainType,
     &vxlEnumLifecycle,
     &vxlEnumDiskFormat,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * util_enums.h: the enum pairs that libvirt, libxl and xl.cfg share.
  *
@@ -60,6 +61,14 @@ extern const vxlEnumTable vxlEnumP9SecurityModel;
 
 /* <timer name='pit'|'rtc' tickpolicy> <-> libxl_timer_mode <-> timer_mode= */
 extern const vxlEnumTable vxlEnumTimerMode;
+
+/* <sound model> <-> qemu's -soundhw name (soundhw=); libxl's column
+ * repeats libvirt's value, as libxl takes a string. */
+extern const vxlEnumTable vxlEnumSoundModel;
+
+/* <timer name='tsc' mode> <-> libxl_tsc_mode <-> tsc_mode=; no mode or
+ * auto is libxl's default ("default"), which has no row. */
+extern const vxlEnumTable vxlEnumTscMode;
 
 /* Every table above, for the reversibility test. */
 extern const vxlEnumTable *const vxlEnumTables[];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * vxl_driver.h: the driver's one global object and its configuration.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain.h: the domain lifecycle, as driver/ entry points use it.
  *
@@ -164,3 +165,11 @@ int vxlDomainLoadAll(vxlDriver *driver);
 /* domain_load.c: the persistent definitions, parsed in parallel. */
 int vxlDomainLoadConfigs(vxlDriver *driver);
 void vxlDomainAutostartAll(vxlDriver *driver);
+
+/* --- libxl.conf nested_hvm (domain_nested.c) --- */
+
+/* With nested_hvm = 1: nested HVM for a host-passthrough guest whose
+ * <cpu> leaves vmx/svm unsaid, when the host has it. After translation,
+ * before create; @vm locked, job held. */
+int vxlDomainNestedDefault(vxlDriver *driver, virDomainObj *vm,
+                           libxl_domain_config *dcfg);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_autostart.c: start domains marked autostart when the daemon
  * starts, once per host boot (libvirt's "autostarted" marker in the

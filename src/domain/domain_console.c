@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_console.c: the ptys of a running domain's consoles, and
  * virsh console.

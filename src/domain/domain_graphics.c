@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_graphics.c: the ports of autoport displays, chosen at start.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_hotplug.c: devices added to, removed from or changed in a
  * domain (virsh attach-device, attach-disk, attach-interface,

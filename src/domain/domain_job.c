@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_job.c: per-domain jobs and the unlock-around-backend rule, and
  * the asynchronous jobs of domain_job.h (progress, cancel, statistics).

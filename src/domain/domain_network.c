@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_network.c: <interface type='network'> becomes a bridge at start.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_private.h: what the driver keeps per domain beyond its def.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_reconnect.c: after a daemon (re)start, find running domains again.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_secrets.c: Ceph keys from libvirt's secret store, at start.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_start.c: turning a defined domain into a running Xen domain.
  *
@@ -176,6 +177,7 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
         goto error;
     graphics = true;
     if (vxlTranslateDomain(vm->def, &dcfg) < 0 ||
+        vxlDomainNestedDefault(driver, vm, &dcfg) < 0 ||
         vxlDomainSecretsApply(vm->def, &dcfg) < 0)
         goto error;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_stop.c: destroying a Xen domain and forgetting its live state.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_storage.c: <disk type='volume'> becomes a path at start.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_xmlopt.c: the driver's domain XML parser, complete: the conf
  * layer's parser configuration (src/conf/conf_xmlopt.c) with translate/'s

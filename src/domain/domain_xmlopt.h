@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_xmlopt.h: the driver's domain XML parser configuration.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver_caps.c: <capabilities> for this host, from the backend's facts.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver_devices.c: device hotplug (virsh attach-device, attach-disk,
  * attach-interface, detach-*, update-device, change-media).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver_domcaps.c: <domainCapabilities> for this host, from the
  * backend's facts (src/caps/caps_domain.c says what goes in it).

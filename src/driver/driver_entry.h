@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver_entry.h: the driver table's functions, grouped by the file that
  * implements them. Each is "vxl" + the virHypervisorDriver field name.

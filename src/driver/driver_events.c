@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver_events.c: domain event registration, both the legacy lifecycle
  * callback API and the per-event-ID one.

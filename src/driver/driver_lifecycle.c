@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver_lifecycle.c: define, undefine, start, stop, pause, resume.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver_loader.c: libvirt_driver_libxl.so, the file libvirtd loads.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver_native.c: domain XML from and to xl.cfg (virsh domxml-from-native
  * and domxml-to-native). Pure conversions: no domain, no job, no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver_resources.c: memory and vCPUs of a defined or running domain
  * (virsh setmem, setmaxmem, setvcpus, vcpucount), and core dumps on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native.c: the converter's entry points, for the driver and the tool.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_cpu.c: xl.cfg's keys for what the vCPUs get <-> domain XML.
  *
@@ -212,8 +213,8 @@ vxlNativeParseVnuma(vxlNativeReader *r, vxlNativeXML *x)
             }
             /* libvirt's <distances> take 10 to the node itself and 11-255
              * to another, and libvirt 9.0's parser writes out of bounds
-             * on some values outside that (found by fuzz-xlcfg): check
-             * before it sees them. xl takes any number. */
+             * on some values outside that: check before it sees them.
+             * xl takes any number. */
             for (j = 0; j < n; j++) {
                 unsigned int v;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_devices.c: xl.cfg device keys -> <devices>.
  *
@@ -940,13 +941,8 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
 static int
 vxlNativeParseSound(vxlNativeReader *r, virBuffer *buf)
 {
-    /* qemu's -soundhw names, by libvirt's models. */
-    static const char *const models[][2] = {
-        { "hda", "ich6" }, { "ac97", "ac97" }, { "sb16", "sb16" },
-        { "es1370", "es1370" },
-    };
     const char *str = NULL;
-    size_t i;
+    const char *model;
 
     if (!vxlNativeIsHVM(r))
         return 0;
@@ -954,11 +950,10 @@ vxlNativeParseSound(vxlNativeReader *r, virBuffer *buf)
         return -1;
     if (!str)
         return 0;
-    for (i = 0; i < G_N_ELEMENTS(models); i++) {
-        if (STREQ(str, models[i][0])) {
-            virBufferAsprintf(buf, "<sound model='%s'/>\n", models[i][1]);
-            return 0;
-        }
+    if ((model = vxlEnumXlToVirName(&vxlEnumSoundModel,
+                                    vxlEnumCfgToXl(&vxlEnumSoundModel, str)))) {
+        virBufferAsprintf(buf, "<sound model='%s'/>\n", model);
+        return 0;
     }
     vxlNativeWarn(r, "soundhw", _("dropped '%s': libvirt names one card of hda, ac97, sb16 or es1370"), str);
     return 0;

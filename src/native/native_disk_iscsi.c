@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_disk_iscsi.c: xl's block-iscsi disks <-> <disk type='network'>
  * <source protocol='iscsi'>.

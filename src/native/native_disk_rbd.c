@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_disk_rbd.c: a disk= target that is qemu's rbd: string becomes
  * <disk type='network'><source protocol='rbd'> when that says the same.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_features.c: xl.cfg's platform feature keys <-> domain XML.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_format.c: virDomainDef -> xl.cfg, in one canonical spelling.
  *
@@ -345,25 +346,13 @@ vxlNativeFormatClock(virBuffer *buf, const virDomainDef *def)
             !t->tickpolicy && !t->frequency && !t->catchup.threshold) {
             const char *mode = NULL;
 
-            switch ((virDomainTimerModeType)t->mode) {
-            case VIR_DOMAIN_TIMER_MODE_NONE:
-            case VIR_DOMAIN_TIMER_MODE_AUTO:
+            /* No mode, or auto: libxl's default. */
+            if (t->mode == VIR_DOMAIN_TIMER_MODE_NONE ||
+                t->mode == VIR_DOMAIN_TIMER_MODE_AUTO)
                 mode = "default";
-                break;
-            case VIR_DOMAIN_TIMER_MODE_NATIVE:
-                mode = "native";
-                break;
-            case VIR_DOMAIN_TIMER_MODE_EMULATE:
-                mode = "always_emulate";
-                break;
-            case VIR_DOMAIN_TIMER_MODE_PARAVIRT:
-                mode = "native_paravirt";
-                break;
-            case VIR_DOMAIN_TIMER_MODE_SMPSAFE:
-            case VIR_DOMAIN_TIMER_MODE_LAST:
-            default:
+            else if (!(mode = vxlEnumXlToCfg(&vxlEnumTscMode,
+                                             vxlEnumVirToXl(&vxlEnumTscMode, t->mode))))
                 return vxlNativeFormatRefuse("<timer name='tsc' mode='smpsafe'>");
-            }
             vxlNativeFormatString(buf, "tsc_mode", mode);
         } else if ((t->name == VIR_DOMAIN_TIMER_NAME_PIT ||
                     t->name == VIR_DOMAIN_TIMER_NAME_RTC) && hvm && t->tickpolicy &&

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_format_devices.c: <devices> -> xl.cfg device keys.
  *
@@ -681,16 +682,8 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
     if (def->nsounds > 1)
         return vxlNativeFormatRefuse("more than one <sound>");
     if (def->nsounds == 1) {
-        static const char *const models[][2] = {
-            { "ich6", "hda" }, { "ac97", "ac97" }, { "sb16", "sb16" }, { "es1370", "es1370" },
-        };
-        const char *model = virDomainSoundModelTypeToString(def->sounds[0]->model);
-        const char *hw = NULL;
+        const char *hw = vxlEnumXlToCfg(&vxlEnumSoundModel, def->sounds[0]->model);
 
-        for (i = 0; i < G_N_ELEMENTS(models); i++) {
-            if (STREQ(models[i][0], model))
-                hw = models[i][1];
-        }
         if (!hw || def->os.type != VIR_DOMAIN_OSTYPE_HVM || def->sounds[0]->ncodecs)
             return vxlNativeFormatRefuse("a <sound> other than ich6, ac97, sb16 or es1370 of an HVM guest");
         vxlNativeFormatString(buf, "soundhw", hw);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_keys.c: every key of xl.cfg(5) for Xen 4.17, and for each that
  * domain XML cannot hold, why. docs/xl-cfg-keys.md is the same table for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_knobs.c: xl.cfg keys that libvirt's domain XML has no element
  * for, to and from the project's namespace (src/conf/domain_xmlns.c):

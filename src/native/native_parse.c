@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_parse.c: xl.cfg keys -> domain XML, group by group.
  *
@@ -512,20 +513,14 @@ vxlNativeParseClock(vxlNativeReader *r, vxlNativeXML *x)
 
     if (tsc) {
         /* libxl_tsc_mode, by libvirt's names for the same modes. */
-        static const char *const modes[][2] = {
-            { "always_emulate", "emulate" },
-            { "native", "native" },
-            { "native_paravirt", "paravirt" },
-        };
-        size_t i;
+        const char *mode = vxlEnumXlToVirName(&vxlEnumTscMode,
+                                              vxlEnumCfgToXl(&vxlEnumTscMode, tsc));
 
         if (STREQ(tsc, "default"))
             return 0;
-        for (i = 0; i < G_N_ELEMENTS(modes); i++) {
-            if (STREQ(tsc, modes[i][0])) {
-                virBufferAsprintf(&x->clock, "<timer name='tsc' mode='%s'/>\n", modes[i][1]);
-                return 0;
-            }
+        if (mode) {
+            virBufferAsprintf(&x->clock, "<timer name='tsc' mode='%s'/>\n", mode);
+            return 0;
         }
         vxlNativeError(r, "tsc_mode", _("'%s' is not a TSC mode; use default, always_emulate, native or native_paravirt"),
                        tsc);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_private.h: what the xl.cfg reader's parts share.
  *
@@ -92,7 +93,8 @@ void vxlNativeISCSISource(virBuffer *buf, const vxlNativeISCSI *iscsi);
 /* native_disk_rbd.c: <source protocol='rbd'> for @xdisk's rbd: target
  * into @buf, when the translator would make the same target of it. */
 bool vxlNativeRbdSource(const libxl_device_disk *xdisk, virBuffer *buf);
-/* Appends script= and target= (the last of a disk spec) to @spec. */
+/* native_disk_iscsi.c: appends script= and target= (the last of a disk
+ * spec) to @spec. */
 int vxlNativeFormatDiskISCSI(virBuffer *spec, const virDomainDiskDef *disk);
 
 /* native_xlu_guard.c: false for a pci= spec that Xen 4.17's libxlutil
@@ -105,6 +107,7 @@ int vxlNativeParseDevices(vxlNativeReader *r, virBuffer *devices);
 /* native_format_devices.c: <devices> into @buf, or -1 refusing what
  * xl.cfg cannot express. */
 int vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def);
+/* native_format.c: a refusal naming @what; one key's value, one list. */
 int vxlNativeFormatRefuse(const char *what);
 void vxlNativeFormatString(virBuffer *buf, const char *key, const char *value);
 void vxlNativeFormatList(virBuffer *buf, const char *key, GPtrArray *items);
@@ -161,6 +164,7 @@ struct _vxlNativeXML {
 
 /* native_features.c: viridian=, msr_relaxed=, vpmu=, max_grant_frames=,
  * max_event_channels=, acpi_firmware=, ms_vm_genid=. */
+/* native_features.c: the feature keys. */
 int vxlNativeParseFeatureKeys(vxlNativeReader *r, vxlNativeXML *x);
 int vxlNativeFormatFeatureKeys(virBuffer *buf, const virDomainDef *def);
 
@@ -168,5 +172,6 @@ int vxlNativeFormatFeatureKeys(virBuffer *buf, const virDomainDef *def);
 int vxlNativeParseCpuKeys(vxlNativeReader *r, vxlNativeXML *x);
 int vxlNativeFormatCpuKeys(virBuffer *buf, const virDomainDef *def);
 
-/* Split "k=v,k=v" spec strings as xl does (no quoting inside). */
+/* native_read.c: split "k=v,k=v" spec strings as xl does (no quoting
+ * inside). */
 GStrv vxlNativeSplitSpec(const char *spec, char sep);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_read.c: an xl.cfg file, as Xen's libxlutil reads it.
  *

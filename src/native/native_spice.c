@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_spice.c: the SPICE keys that are more than <graphics> attributes,
  * both ways, as translate_gfx.c reads them back:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_xlu_guard.c: inputs that Xen 4.17's libxlutil mishandles, caught
  * before they reach it.
@@ -6,8 +7,8 @@
  * only set when the '.' after the device number matches. "03:0_1" (or
  * "bdf=03:0_1") converts bus and device, misses the '.', and the parser
  * then advances by an uninitialised offset: garbage on a good day, a
- * crash under a sanitizer (found by fuzz-xlcfg). xl has the same bug; we
- * refuse such a spec as malformed instead.
+ * crash under a sanitizer. xl has the same bug; we refuse such a spec as
+ * malformed instead.
  */
 #include "vxl_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_xm.c: spellings of xm's older files ("xen-xm") that xl still
  * reads, with xl's meaning. xm's files have xl's grammar, and most of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * native_xmlns.c: the xl.cfg keys that only the project's namespace
  * (src/conf/domain_xmlns.c, docs/translation.md "The virtxl XML namespace")

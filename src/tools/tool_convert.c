@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tool_convert.c: xl.cfg <-> domain XML without a daemon.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * translate.h: virDomainDef -> libxl_domain_config.
  *
@@ -15,6 +16,11 @@
 #include "vxl_internal.h"
 #include "domain_conf.h"
 #include <libxl.h>
+
+/* The namespace model and the parser's defaults (src/conf), which the
+ * translators read. */
+#include "domain_xmlns.h"
+#include "conf_xmlopt.h"
 
 /* Whole-domain validation, called from the XML parser's validate callback
  * (so a define fails early) and again before start. */
@@ -69,6 +75,7 @@ char **vxlTranslateUsbInputArgs(const virDomainDef *def);
 int vxlValidateDiskISCSI(const virDomainDiskDef *disk);
 char *vxlDiskISCSITarget(const virStorageSource *src);
 
+/* translate_hostdev.c: PCI and USB host devices and controllers. */
 int vxlValidateHostdev(const virDomainDef *def, const virDomainHostdevDef *hostdev);
 int vxlTranslateHostdevPCI(const virDomainDef *def, const virDomainHostdevDef *hostdev,
                            libxl_device_pci *xpci);
@@ -76,20 +83,16 @@ int vxlTranslateHostdevUSB(const virDomainDef *def, const virDomainHostdevDef *h
                            libxl_device_usbdev *xusb);
 int vxlValidateController(const virDomainDef *def, const virDomainControllerDef *cont);
 
-#include "domain_xmlns.h"
-#include "conf_xmlopt.h"
-
-
-/* qemu's rbd target for an rbd disk's @src, as libxl's pdev_path and
+/* translate_disk.c: qemu's rbd target for an rbd disk's @src, as libxl's pdev_path and
  * xl's target= spell it: without the key, which a start adds from the
  * secret store. */
 char *vxlTranslateRbdTarget(const virStorageSource *src);
-/* The model libxl hands qemu for @net (its nic model, xl's model=):
+/* translate_net.c: the model libxl hands qemu for @net (its nic model, xl's model=):
  * libvirt's name, except for virtio, which qemu calls virtio-net-pci;
  * NULL without a model. */
 const char *vxlNetModelName(const virDomainNetDef *net);
 
-/* libxl_domain_config as JSON, the way xl and libxl print it; needs no
+/* translate_json.c: libxl_domain_config as JSON, the way xl and libxl print it; needs no
  * libxl_ctx. Returns NULL with an error reported on failure. */
 char *vxlTranslateConfigToJSON(libxl_domain_config *dcfg);
 

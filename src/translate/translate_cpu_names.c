@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * translate_cpu_names.c: libvirt's and libxl's names for one x86 CPUID
  * bit, keyed by where the bit is.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * translate_disk_iscsi.c: <disk type='network'><source protocol='iscsi'>
  * through Xen's block-iscsi hotplug script.

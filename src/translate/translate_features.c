@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * translate_features.c: platform features, clock and memory tuning.
  *
@@ -435,22 +436,11 @@ vxlTranslateTickPolicy(virDomainTimerTickpolicyType policy)
 static libxl_tsc_mode
 vxlTranslateTscMode(virDomainTimerModeType mode)
 {
-    switch (mode) {
-    case VIR_DOMAIN_TIMER_MODE_NATIVE:
-        return LIBXL_TSC_MODE_NATIVE;
-    case VIR_DOMAIN_TIMER_MODE_EMULATE:
-        return LIBXL_TSC_MODE_ALWAYS_EMULATE;
-    case VIR_DOMAIN_TIMER_MODE_PARAVIRT:
-        return LIBXL_TSC_MODE_NATIVE_PARAVIRT;
-    /* No mode given, or "auto": libxl chooses. */
-    case VIR_DOMAIN_TIMER_MODE_NONE:
-    case VIR_DOMAIN_TIMER_MODE_AUTO:
-    /* Xen has no TSC mode for it; validation refused it already. */
-    case VIR_DOMAIN_TIMER_MODE_SMPSAFE:
-    case VIR_DOMAIN_TIMER_MODE_LAST:
-        break;
-    }
-    return LIBXL_TSC_MODE_DEFAULT;
+    int xl = vxlEnumVirToXl(&vxlEnumTscMode, mode);
+
+    /* No mode given, or "auto": libxl chooses. smpsafe has no TSC mode
+     * in Xen; validation refused it already. */
+    return xl < 0 ? LIBXL_TSC_MODE_DEFAULT : xl;
 }
 
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * translate_gfx.c: what the guest shows and hears: graphics, video,
  * input and sound.
@@ -27,6 +28,7 @@
 #include "vxl_internal.h"
 
 #include "translate_private.h"
+#include "util_enums.h"
 #include "virtxl/virtxl.h"
 #include "virerror.h"
 
@@ -282,18 +284,7 @@ vxlValidateInput(const virDomainDef *def, const virDomainInputDef *input)
 static const char *
 vxlSoundModel(int model)
 {
-    switch ((virDomainSoundModel)model) {
-    case VIR_DOMAIN_SOUND_MODEL_SB16:
-        return "sb16";
-    case VIR_DOMAIN_SOUND_MODEL_ES1370:
-        return "es1370";
-    case VIR_DOMAIN_SOUND_MODEL_AC97:
-        return "ac97";
-    case VIR_DOMAIN_SOUND_MODEL_ICH6:
-        return "hda";
-    default:
-        return NULL;
-    }
+    return vxlEnumXlToCfg(&vxlEnumSoundModel, model);
 }
 
 

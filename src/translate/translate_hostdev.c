@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * translate_hostdev.c: host devices given to the guest, and USB
  * controllers.
@@ -352,8 +353,8 @@ vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
     }
     /* By controller index: libvirt keeps its controllers in the order it
      * read them until the definition is formatted and read again, when
-     * they come back sorted, so the same domain must not give a different
-     * list (found by fuzz-translate). */
+     * they come back sorted, and the same domain must give the same list
+     * before and after a define/dumpxml round trip. */
     if (dcfg->num_usbctrls > 1)
         qsort(dcfg->usbctrls, dcfg->num_usbctrls, sizeof(*dcfg->usbctrls),
               vxlUsbctrlCompare);

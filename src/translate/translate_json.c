@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * translate_json.c: a libxl_domain_config as the JSON xl prints.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * translate_private.h: the translator classes behind translate.h.
  *
@@ -82,10 +83,12 @@ int vxlTranslateXMLNS(const virDomainDef *def, libxl_domain_config *dcfg);
  * page_per_vq>, virtio-only, which no Xen device has) sets anything. */
 bool vxlVirtioOptionsSet(const virDomainVirtioOptions *opts);
 
-/* An empty libxl bitmap of @nbits bits, allocated without a libxl_ctx;
- * and one holding the bits of a libvirt bitmap. */
+/* translate_basic.c: an empty libxl bitmap of @nbits bits, allocated
+ * without a libxl_ctx; translate_cpu.c: one holding the bits of a libvirt
+ * bitmap. */
 void vxlTranslateBitmapAlloc(libxl_bitmap *bitmap, unsigned int nbits);
 void vxlTranslateBitmapFromVir(libxl_bitmap *bitmap, virBitmap *vmap);
 
-/* The libxl domain type of @def, or -1 (unreported) if it has none. */
+/* translate_domain.c: the libxl domain type of @def, or -1 (unreported)
+ * if it has none. */
 int vxlTranslateDomainType(const virDomainDef *def);

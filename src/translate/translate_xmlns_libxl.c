@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * translate_xmlns_libxl.c: the "xmlns" translator class, the project's
  * domain XML namespace (src/conf/domain_xmlns.c parses and validates it)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * util_json.c: run a libxl JSON generator without a libxl_ctx.
  */

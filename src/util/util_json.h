@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * util_json.h: libxl's generated *_gen_json functions, as strings.
  *

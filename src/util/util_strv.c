@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * util_strv.c: NULL-terminated string lists, for the argument lists
  * libxl keeps as char ** (GStrvBuilder is newer than the GLib version

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """One test body for both backends: the same condition, the same error.
 
 include/virtxl/backend.h promises that the simulator and the libxl

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """The shared backend cases (shared_errors.py) against the simulator.
 
 The same cases run against real Xen in tests/e2e/test_xen.py.

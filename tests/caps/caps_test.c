@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * caps_test.c: golden files and the consistency proof for src/caps.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Host facts on real Xen: <capabilities>' host CPU and topology against
 what dom0 and Xen themselves say, and `virtxl host-profile` capturing the
 same facts. Run inside dom0 by test_xen.py:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Lifecycle actions on real Xen: what the driver does when a guest
 crashes, powers off or reboots, per <on_crash>, <on_poweroff> and
 <on_reboot>.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Autostart with the libxl backend: a domain marked autostart is started
 when libvirtd starts on a freshly booted host, and only then (libvirt's
 "autostarted" marker under /run keeps a daemon restart from starting it

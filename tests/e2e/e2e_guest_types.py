@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """PVH and HVM guests on real Xen.
 
 PVH: an HVM container without a device model, booted like a PV guest

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Disk hotplug on real Xen (virsh attach-disk / detach-disk): a
 file-backed raw disk hot-added to a running PV guest as xvdb is what
 `xl block-list` then shows, and after the detach it is gone and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """What every end-to-end scenario shares: results, waiting, the guest's
 XML, what Xen says (xl, xenconsoled's logs), libvirtd and its events.
 

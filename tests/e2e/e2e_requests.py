@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Shutdown requests a guest cannot answer yet, on real Xen.
 
 libxl writes a shutdown request into the guest's control node, then

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Memory, vCPUs, core dumps and the console of a running guest on real
 Xen (virsh setmem, setmaxmem, setvcpus, vcpuinfo, vcpupin, dump,
 console): what the driver

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * regcheck: does the platform keep a process's vector registers?
  *

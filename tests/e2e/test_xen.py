@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """End-to-end test of virtxl on real Xen, run inside dom0 by dom0-init.
 
 The guest's whole life through libvirt (python3-libvirt, as virsh and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Guest-initiated stops and all six lifecycle actions.
 
 The simulator's guests are scripted from <metadata> (see README): they

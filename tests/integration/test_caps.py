@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Capabilities through the daemon: virsh capabilities and virsh
 domcapabilities on the simulator return exactly the prober's answers for
 the profile (tests/caps/<profile>/*.xml, the golden files), python3-libvirt's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Connections and host-level queries: URIs, version, capabilities, node
 info and free memory against the simulated host's profile; a daemon on a
 machine without Xen; bad URIs; a bad backend name in libxl.conf."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """virsh console through stock libvirtd: a running domain's PV console or
 HVM serial port is a pty the live XML names, a client's stream reaches
 the guest there (the simulator's guest greets and echoes), and one client

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Bad input and failures: each refused with the right error code and a
 message naming what is wrong, and each leaving no partial state behind:
 no domain in the lists that was not there, no status file, no config

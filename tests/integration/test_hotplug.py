@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Device hotplug through stock libvirtd and python3-libvirt (virsh
 attach-device, attach-disk, attach-interface, detach-*, change-media):
 disks and interfaces reach the running domain (the simulated Xen's own

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """The whole domain lifecycle through stock libvirtd and python3-libvirt."""
 
 import unittest

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """The module refuses a libvirt other than the one it was built for."""
 
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """xl.cfg <-> domain XML through libvirt: virsh domxml-from-native and
 domxml-to-native against a private daemon, with the golden cases of
 tests/native as inputs, and the errors a client sees."""

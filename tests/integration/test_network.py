@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """<interface type='network'>: a port on a libvirt network, and its bridge.
 
 The daemon also loads libvirt's own network driver. A network in forward

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Concurrency: many clients starting and stopping domains at once, and a
 slow start that must not hold up anyone else."""
 

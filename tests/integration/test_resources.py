@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Memory and vCPUs of defined and running domains (virsh setmem,
 setmaxmem, setvcpus, vcpucount, vcpuinfo, vcpupin) and core dumps on
 request (virsh dump),

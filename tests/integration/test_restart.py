@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Daemon restarts: running and paused domains are found again with the
 same domids and states; autostart runs when the daemon starts."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Ceph keys from libvirt's secret store: an rbd disk with <auth><secret>
 (as Nova writes every Ceph volume) starts with the key that the secret
 driver holds, which never shows in the domain's XML; a missing secret or

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """<disk type='volume'>: a storage pool's volume becomes a path when the
 domain starts, through libvirt's storage driver; the definition keeps the
 pool and volume. A missing volume or storage driver fails the start

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Run integration suites with every private libvirtd under valgrind.
 
 The driver runs inside libvirtd, so this is where its memory errors and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Shared helpers for the integration tests.
 
 Every test class gets its own private libvirtd (scripts/virtxl-daemon):

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * fuzz-xlcfg.c: libFuzzer target over the xl.cfg reader (issue 4).
+ * fuzz-xlcfg.c: libFuzzer target over the xl.cfg reader.
  *
  * Each input goes the whole from-native way, as `virsh domxml-from-native
  * xen-xl` and `virtxl xl2xml` take it: libxlutil's parse, our key scanner,

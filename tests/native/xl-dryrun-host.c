@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xl-dryrun-host.c: an LD_PRELOAD library that lets Xen's own xl run
  * `xl -N create CFG` (parse, build the libxl_domain_config, print it as

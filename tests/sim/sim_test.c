@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sim_test.c: the simulator backend, driven through the backend seam.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cpu_names_test.c: src/translate/translate_cpu_names.c's table against
  * its two sources.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * enums_test.c: every table of src/conf/util_enums.c maps both ways.
  *

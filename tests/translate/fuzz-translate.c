@@ -1,6 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * fuzz-translate.c: libFuzzer target over domain XML -> libxl translation
- * (issue 3).
+ * fuzz-translate.c: libFuzzer target over domain XML -> libxl translation.
  *
  * Each input goes the way a define and a start take it: libvirt's parse
  * with the driver's own parser config (post-parse defaults, our namespace,
@@ -9,8 +9,8 @@
  * each an abort() so libFuzzer keeps the input:
  *
  *  - what a define accepts, the translators accept too: a refusal that
- *    only comes at start is what issue 3 forbids ("refused at define
- *    time, never at start"). The one host-dependent step a start takes
+ *    only comes at start would let a define succeed that can never run
+ *    (what Xen cannot do is refused at define time, never at start). The one host-dependent step a start takes
  *    before translating, resolving <interface type='network'> to its
  *    network's bridge and <disk type='volume'> to its path, is done here
  *    as the network and storage drivers would;

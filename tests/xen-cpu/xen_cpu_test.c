@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xen_cpu_test.c: the libxl backend's host CPU facts without Xen.
  *

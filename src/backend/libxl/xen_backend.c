@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xen_backend.c: the real hypervisor, through libxenlight.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xen_console.c: where a domain's consoles are, for virsh console.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xen_cpu.c: the host CPU, for <host><cpu> (vxlHostFacts).
  *

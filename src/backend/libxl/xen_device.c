@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xen_device.c: disk and vif hotplug, and cdrom media changes, through
  * libxl (xl block-attach, block-detach, network-attach, network-detach,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xen_domain.c: domain lifecycle and queries through libxl.
  *

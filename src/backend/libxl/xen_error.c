@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xen_error.c: libxl's ERROR_* codes as libvirt errors, in one place.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xen_event.c: libxl on libvirt's event loop.
  *

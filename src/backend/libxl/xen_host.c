@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xen_host.c: host facts from libxl, free memory, and autoballooning.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xen_log.c: libxl's and libxc's messages, into libvirt's log.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xen_priv.h: the libxl backend's shared state, private to src/backend/libxl.
  *
@@ -165,6 +166,7 @@ int vxlXenDomainPinVcpu(vxlBackend *be, uint32_t domid, unsigned int vcpu,
 /* xen_console.c */
 int vxlXenDomainConsolePath(vxlBackend *be, uint32_t domid, vxlConsoleKind kind,
                             int num, char **path);
+/* xen_domain.c */
 int vxlXenWatchAll(vxlXen *xen);
 
 /* xen_device.c: hotplug */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xen_vcpu.c: a running domain's vCPUs (virsh vcpuinfo, vcpupin), as
  * xl vcpu-list and vcpu-pin see and set them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sim_backend.c: the simulator's vxlBackendOps, a model of a Xen host.
  *

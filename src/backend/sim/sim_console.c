@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sim_console.c: the simulated guests' consoles, for virsh console.
  *

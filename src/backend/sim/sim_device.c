@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sim_device.c: a simulated domain's disks and vifs, and their hotplug.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sim_facts.c: copies of the simulated host's facts, which callers of
  * the host-facts hook own and free on their own.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sim_model.c: the simulated Xen host: domains, time, guest behaviour.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sim_priv.h: the simulator's model of a Xen host, shared by its units.
  *
@@ -255,6 +256,8 @@ int vxlSimDomainPinVcpu(vxlBackend *be, uint32_t domid, unsigned int vcpu,
 void vxlSimConsolesFree(GPtrArray *consoles);
 int vxlSimDomainConsolePath(vxlBackend *be, uint32_t domid, vxlConsoleKind kind,
                             int num, char **path);
+
+/* sim_model.c */
 vxlSimDomain *vxlSimFindByName(vxlSim *sim, const char *name);
 vxlSimDomain *vxlSimFindByUUID(vxlSim *sim, const unsigned char *uuid);
 int vxlSimAllocDomid(vxlSim *sim, uint32_t *domid);

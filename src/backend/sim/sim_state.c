@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sim_state.c: the model survives a daemon restart, as Xen's domains do.
  *

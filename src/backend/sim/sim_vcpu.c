@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sim_vcpu.c: the simulated guests' vCPUs, as xl vcpu-list shows them
  * and xl vcpu-pin sets their hard affinity.
