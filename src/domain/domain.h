@@ -129,6 +129,10 @@ void vxlDomainGraphicsReclaim(virDomainDef *def);
 /* The backend's event callbacks (the driver passes them at open). */
 extern const vxlBackendEvents vxlDomainBackendEvents;
 
+/* Handle the backend events held back while the daemon loaded its
+ * domains, and every later one as it comes. */
+void vxlDomainEventsReady(vxlDriver *driver);
+
 /* Apply on_poweroff/on_reboot/on_crash to a domain whose guest stopped
  * with @reason. Called with @vm locked and a job held. */
 void vxlDomainHandleShutdown(vxlDriver *driver, virDomainObj *vm,

@@ -24,6 +24,8 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "domain_intent.h"
+#include "util_crashpoint.h"
 #include "backend_call.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -128,8 +130,49 @@ vxlDomainStopIncarnation(vxlDriver *driver, virDomainObj *vm, bool keep,
     } else if (vxlDomainObjDestroy(driver, vm, shutoffReason) < 0) {
         return -1;
     }
+    VXL_CRASH_POINT("shutdown.after-stop");
     vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED, stoppedDetail);
     return 0;
+}
+
+/* A restart action destroys the stopped domain before it starts the new
+ * one: should the daemon die in between, the next start finds this
+ * record and starts it (domain_recover.c). The other actions need none:
+ * reconnect sees a stopped domain, or none. A record that cannot be
+ * written does not stop the action: the guest has stopped already. */
+static void
+vxlDomainLifecycleIntent(vxlDriver *driver, virDomainObj *vm,
+                         virDomainLifecycleAction action)
+{
+    g_autofree char *xml = NULL;
+    vxlIntent intent = {
+        .op = VXL_INTENT_LIFECYCLE,
+        .name = vm->def->name,
+        .domid = vm->def->id,
+        .action = action,
+    };
+
+    if (action != VIR_DOMAIN_LIFECYCLE_ACTION_RESTART &&
+        action != VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME &&
+        action != VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART)
+        return;
+    memcpy(intent.uuid, vm->def->uuid, VIR_UUID_BUFLEN);
+    /* A transient domain has no config file to start again from. */
+    if (!vm->persistent &&
+        !(xml = virDomainDefFormat(vm->def, driver->xmlopt,
+                                   VIR_DOMAIN_DEF_FORMAT_SECURE |
+                                   VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
+        goto error;
+    intent.xml = xml;
+    if (vxlIntentRecord(driver, &intent) < 0)
+        goto error;
+    return;
+
+ error:
+    VIR_WARN("cannot record the %s action of domain %s: %s",
+             virDomainLifecycleActionTypeToString(action), vm->def->name,
+             virGetLastErrorMessage());
+    virResetLastError();
 }
 
 void
@@ -184,6 +227,8 @@ vxlDomainHandleShutdown(vxlDriver *driver, virDomainObj *vm,
     VIR_INFO("domain %s (domid %d) stopped, reason %d, action %s",
              vm->def->name, vm->def->id, reason,
              virDomainLifecycleActionTypeToString(action));
+    vxlDomainLifecycleIntent(driver, vm, action);
+    VXL_CRASH_POINT("shutdown.after-intent");
 
     switch (action) {
     case VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY:
@@ -227,6 +272,8 @@ vxlDomainHandleShutdown(vxlDriver *driver, virDomainObj *vm,
         virReportEnumRangeError(virDomainLifecycleAction, action);
         break;
     }
+    VXL_CRASH_POINT("shutdown.after-action");
+    vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_LIFECYCLE);
 }
 
 static void
@@ -278,7 +325,7 @@ vxlDomainEventWorker(void *opaque)
 }
 
 static void
-vxlDomainEventDispatch(vxlDomainEventJob *job)
+vxlDomainEventRun(vxlDomainEventJob *job)
 {
     virThread thread;
     g_autofree char *name = g_strdup_printf("vxl-ev-%u", job->domid);
@@ -288,6 +335,47 @@ vxlDomainEventDispatch(vxlDomainEventJob *job)
         VIR_ERROR("cannot start a thread to handle an event of domid %u",
                   job->domid);
         g_free(job);
+    }
+}
+
+/* Until the daemon has loaded its domains (status files and persistent
+ * configs), an event cannot be matched to its domain: a persistent
+ * domain would pass for a transient one and vanish. The backend may
+ * raise events as soon as it is open (a guest that stopped while the
+ * daemon was down), so they wait for vxlDomainEventsReady. */
+static void
+vxlDomainEventDispatch(vxlDomainEventJob *job)
+{
+    vxlDriver *driver = job->driver;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&driver->lock) {
+        if (!driver->eventsReady) {
+            if (!driver->eventsHeld)
+                driver->eventsHeld = g_ptr_array_new_with_free_func(g_free);
+            VIR_DEBUG("holding an event of domid %u until domains are loaded",
+                      job->domid);
+            g_ptr_array_add(driver->eventsHeld, job);
+            return;
+        }
+    }
+    vxlDomainEventRun(job);
+}
+
+void
+vxlDomainEventsReady(vxlDriver *driver)
+{
+    g_autoptr(GPtrArray) held = NULL;
+    guint i;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&driver->lock) {
+        driver->eventsReady = true;
+        held = g_steal_pointer(&driver->eventsHeld);
+    }
+    if (!held)
+        return;
+    for (i = 0; i < held->len; i++) {
+        vxlDomainEventRun(g_ptr_array_index(held, i));
+        held->pdata[i] = NULL;
     }
 }
 

@@ -10,6 +10,8 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "domain_intent.h"
+#include "util_crashpoint.h"
 #include "backend_call.h"
 #include "translate.h"
 #include "virerror.h"
@@ -44,7 +46,31 @@ vxlDomainStartSlotRelease(vxlDriver *driver)
 int
 vxlDomainSaveStatus(vxlDriver *driver, virDomainObj *vm)
 {
-    return virDomainObjSave(vm, driver->xmlopt, driver->cfg->stateDir);
+    if (virDomainObjSave(vm, driver->xmlopt, driver->cfg->stateDir) < 0)
+        return -1;
+    /* A status file written after a live detach no longer lists the
+     * device: the detach is recorded, its intent done. */
+    vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_DETACH);
+    return 0;
+}
+
+static int
+vxlDomainStartIntent(vxlDriver *driver, virDomainObj *vm, bool paused)
+{
+    vxlIntent intent = {
+        .op = VXL_INTENT_START,
+        .name = vm->def->name,
+        .domid = -1,
+        .paused = paused,
+    };
+    g_autofree char *xml = NULL;
+
+    if (!(xml = virDomainDefFormat(vm->def, driver->xmlopt,
+                                   VIR_DOMAIN_DEF_FORMAT_SECURE)))
+        return -1;
+    memcpy(intent.uuid, vm->def->uuid, VIR_UUID_BUFLEN);
+    intent.xml = xml;
+    return vxlIntentRecord(driver, &intent);
 }
 
 static int
@@ -77,6 +103,8 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     bool transient = false;
     bool networks = false;
     bool graphics = false;
+    bool intent = false;
+    virErrorPtr saved = NULL;
     int rc;
 
     if (virDomainObjIsActive(vm)) {
@@ -111,6 +139,13 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
         vxlDomainSecretsApply(vm->def, &dcfg) < 0)
         goto error;
 
+    /* Should the daemon die before the status file records what Xen
+     * built, the next start adopts it from this (domain_recover.c). */
+    if (vxlDomainStartIntent(driver, vm, paused) < 0)
+        goto error;
+    intent = true;
+    VXL_CRASH_POINT("start.after-intent");
+
     vxlDomainStartSlotAcquire(driver);
     VIR_DEBUG("domain %s translated, creating it", vm->def->name);
     vxlDomainBackendEnter(vm);
@@ -120,6 +155,7 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     if (rc < 0)
         goto error;
     created = true;
+    VXL_CRASH_POINT("start.after-create");
 
     vm->def->id = domid;
     priv->script = script;
@@ -131,6 +167,7 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     vxlDomainConsolesRefresh(driver, vm);
     if (vxlDomainSaveStatus(driver, vm) < 0)
         goto error;
+    VXL_CRASH_POINT("start.after-status");
 
     if (!paused) {
         vxlDomainBackendEnter(vm);
@@ -139,11 +176,14 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
         if (rc < 0)
             goto error;
         virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, reason);
+        VXL_CRASH_POINT("start.after-unpause");
     } else {
         virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
     }
     if (vxlDomainSaveStatus(driver, vm) < 0)
         goto error;
+    VXL_CRASH_POINT("start.after-final-status");
+    vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_START);
 
     libxl_domain_config_dispose(&dcfg);
     vxlDomainActiveChanged(driver, true);
@@ -157,18 +197,21 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     return 0;
 
  error:
+    /* The first error is the one the client sees; what goes wrong while
+     * cleaning up is only logged. */
+    virErrorPreserveLast(&saved);
     if (created) {
-        virErrorPtr saved;
-
-        virErrorPreserveLast(&saved);
         vxlDomainBackendEnter(vm);
         if (vxlBackendDomainDestroy(driver->backend, domid) < 0)
-            VIR_WARN("could not destroy half-started domain %u", domid);
+            VIR_WARN("could not destroy half-started domain %u: %s", domid,
+                     virGetLastErrorMessage());
         vxlDomainBackendExit(vm);
-        virErrorRestore(&saved);
+        if (virDomainDeleteConfig(driver->cfg->stateDir, NULL, vm) < 0)
+            VIR_WARN("cannot remove the status file of domain %s: %s",
+                     vm->def->name, virGetLastErrorMessage());
     }
-    if (created)
-        virDomainDeleteConfig(driver->cfg->stateDir, NULL, vm);
+    if (intent)
+        vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_START);
     vm->def->id = -1;
     if (networks)
         vxlDomainNetworkRelease(vm->def);
@@ -178,5 +221,6 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
         virDomainObjRemoveTransientDef(vm);
     virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, oldReason);
     libxl_domain_config_dispose(&dcfg);
+    virErrorRestore(&saved);
     return -1;
 }

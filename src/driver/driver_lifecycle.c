@@ -9,6 +9,7 @@
 #include "driver_entry.h"
 #include "domain.h"
 #include "backend_call.h"
+#include "util_crashpoint.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -71,6 +72,7 @@ vxlDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
         goto cleanup;
     vm->persistent = 1;
 
+    VXL_CRASH_POINT("define.before-save");
     if (virDomainDefSave(vm->newDef ? vm->newDef : vm->def, driver->xmlopt,
                          driver->cfg->configDir) < 0) {
         /* Put back what was there: the old definition, or nothing. */
@@ -86,6 +88,7 @@ vxlDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
         goto cleanup;
     }
 
+    VXL_CRASH_POINT("define.after-save");
     vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_DEFINED,
                             oldDef ? VIR_DOMAIN_EVENT_DEFINED_UPDATED :
                                      VIR_DOMAIN_EVENT_DEFINED_ADDED);
@@ -141,9 +144,11 @@ vxlDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
                        vm->def->name);
         goto endjob;
     }
+    VXL_CRASH_POINT("undefine.before-delete");
     if (virDomainDeleteConfig(driver->cfg->configDir, driver->cfg->autostartDir,
                               vm) < 0)
         goto endjob;
+    VXL_CRASH_POINT("undefine.after-delete");
 
     vm->autostart = 0;
     vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_UNDEFINED,

@@ -13,6 +13,7 @@
 #include "domain.h"
 #include "domain_xmlopt.h"
 #include "backend_call.h"
+#include "util_crashpoint.h"
 #include "virerror.h"
 #include "virlog.h"
 #include "virtxl/virtxl.h"
@@ -38,6 +39,8 @@ vxlDriverFree(vxlDriver *driver)
     virObjectUnref(driver->domainEventState);
     virObjectUnref(driver->cfg);
     virFreeError(driver->backendError);
+    if (driver->eventsHeld)
+        g_ptr_array_free(driver->eventsHeld, TRUE);
     virCondDestroy(&driver->startCond);
     virMutexDestroy(&driver->lock);
     g_free(driver);
@@ -99,6 +102,9 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
         goto error;
     if (vxlDriverConfigMakeDirs(driver->cfg) < 0)
         goto error;
+#ifdef VXL_TEST_HOOKS
+    vxlCrashPointSetControlDir(driver->cfg->stateDir);
+#endif
 
     /* The range libvirt's Xen and QEMU drivers take display ports from:
      * VNC displays start at 5900. */
@@ -117,6 +123,7 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
     if (driver->backend) {
         if (vxlDomainLoadAll(driver) < 0)
             goto error;
+        vxlDomainEventsReady(driver);
         vxlDomainAutostartAll(driver);
     }
     return VIR_DRV_STATE_INIT_COMPLETE;

@@ -85,6 +85,14 @@ struct _vxlDriver {
     virStateInhibitCallback inhibitCallback;
     void *inhibitOpaque;
     unsigned int nactive;          /* guarded by lock */
+
+    /* --- crash consistency (domain_recover.c) --- */
+    /* Backend events that arrive before the daemon has loaded its
+     * domains are held here (vxlDomainEventJob *), then handled in
+     * order once it has: a domain's config must be known before its
+     * stop is acted on. Both guarded by lock. */
+    bool eventsReady;
+    GPtrArray *eventsHeld;
 };
 
 extern vxlDriver *vxl_driver;
