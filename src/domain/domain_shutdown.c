@@ -288,6 +288,15 @@ vxlDomainHandleDeath(vxlDriver *driver, virDomainObj *vm)
 }
 
 static void
+vxlDomainEventWorkerDone(vxlDriver *driver)
+{
+    VIR_WITH_MUTEX_LOCK_GUARD(&driver->lock) {
+        driver->eventWorkers--;
+        virCondBroadcast(&driver->eventCond);
+    }
+}
+
+static void
 vxlDomainEventWorker(void *opaque)
 {
     g_autofree vxlDomainEventJob *job = opaque;
@@ -295,6 +304,7 @@ vxlDomainEventWorker(void *opaque)
 
     if (!(vm = virDomainObjListFindByID(job->driver->domains, job->domid))) {
         VIR_DEBUG("event for domid %u, which no libvirt domain has", job->domid);
+        vxlDomainEventWorkerDone(job->driver);
         return;
     }
     if (vxlDomainJobBegin(job->driver, vm, VIR_JOB_MODIFY) < 0) {
@@ -322,19 +332,23 @@ vxlDomainEventWorker(void *opaque)
     vxlDomainJobEnd(vm);
  cleanup:
     virDomainObjEndAPI(&vm);
+    vxlDomainEventWorkerDone(job->driver);
 }
 
+/* eventWorkers counts @job already. */
 static void
 vxlDomainEventRun(vxlDomainEventJob *job)
 {
     virThread thread;
     g_autofree char *name = g_strdup_printf("vxl-ev-%u", job->domid);
+    vxlDriver *driver = job->driver;
 
     if (virThreadCreateFull(&thread, false, vxlDomainEventWorker, name,
                             false, job) < 0) {
         VIR_ERROR("cannot start a thread to handle an event of domid %u",
                   job->domid);
         g_free(job);
+        vxlDomainEventWorkerDone(driver);
     }
 }
 
@@ -349,6 +363,13 @@ vxlDomainEventDispatch(vxlDomainEventJob *job)
     vxlDriver *driver = job->driver;
 
     VIR_WITH_MUTEX_LOCK_GUARD(&driver->lock) {
+        if (driver->closing) {
+            /* The backend reports the stop again at the next start. */
+            VIR_DEBUG("daemon stopping: leaving an event of domid %u",
+                      job->domid);
+            g_free(job);
+            return;
+        }
         if (!driver->eventsReady) {
             if (!driver->eventsHeld)
                 driver->eventsHeld = g_ptr_array_new_with_free_func(g_free);
@@ -357,6 +378,7 @@ vxlDomainEventDispatch(vxlDomainEventJob *job)
             g_ptr_array_add(driver->eventsHeld, job);
             return;
         }
+        driver->eventWorkers++;
     }
     vxlDomainEventRun(job);
 }
@@ -370,6 +392,8 @@ vxlDomainEventsReady(vxlDriver *driver)
     VIR_WITH_MUTEX_LOCK_GUARD(&driver->lock) {
         driver->eventsReady = true;
         held = g_steal_pointer(&driver->eventsHeld);
+        if (held)
+            driver->eventWorkers += held->len;
     }
     if (!held)
         return;

@@ -42,6 +42,7 @@ vxlDriverFree(vxlDriver *driver)
     if (driver->eventsHeld)
         g_ptr_array_free(driver->eventsHeld, TRUE);
     virCondDestroy(&driver->startCond);
+    virCondDestroy(&driver->eventCond);
     virMutexDestroy(&driver->lock);
     g_free(driver);
 }
@@ -86,7 +87,8 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
     }
 
     driver = g_new0(vxlDriver, 1);
-    if (virMutexInit(&driver->lock) < 0 || virCondInit(&driver->startCond) < 0) {
+    if (virMutexInit(&driver->lock) < 0 || virCondInit(&driver->startCond) < 0 ||
+        virCondInit(&driver->eventCond) < 0) {
         g_free(driver);
         return VIR_DRV_STATE_INIT_ERROR;
     }
@@ -132,6 +134,34 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
     vxl_driver = NULL;
     vxlDriverFree(driver);
     return VIR_DRV_STATE_INIT_ERROR;
+}
+
+/* libvirtd is going down: no new event worker starts. */
+int
+vxlStateShutdownPrepare(void)
+{
+    if (!vxl_driver)
+        return 0;
+    VIR_WITH_MUTEX_LOCK_GUARD(&vxl_driver->lock) {
+        vxl_driver->closing = true;
+    }
+    return 0;
+}
+
+/* Let the running event workers finish with the backend before
+ * stateCleanup closes it: a worker whose backend closed under it would
+ * take its domain for gone and forget it. libvirtd waits for this in a
+ * thread of its own, and gives up after 30 s. */
+int
+vxlStateShutdownWait(void)
+{
+    if (!vxl_driver)
+        return 0;
+    VIR_WITH_MUTEX_LOCK_GUARD(&vxl_driver->lock) {
+        while (vxl_driver->eventWorkers > 0)
+            ignore_value(virCondWait(&vxl_driver->eventCond, &vxl_driver->lock));
+    }
+    return 0;
 }
 
 int

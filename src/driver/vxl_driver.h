@@ -93,9 +93,20 @@ struct _vxlDriver {
      * stop is acted on. Both guarded by lock. */
     bool eventsReady;
     GPtrArray *eventsHeld;
+    /* Event workers running, and the daemon going down: the backend
+     * must stay open until the last worker is done with it, and no new
+     * one starts (the next start reports the same stops again). Guarded
+     * by lock; eventCond signals a worker's end. */
+    unsigned int eventWorkers;
+    bool closing;
+    virCond eventCond;
 };
 
 extern vxlDriver *vxl_driver;
+
+/* driver_state.c: libvirtd's shutdown steps. */
+int vxlStateShutdownPrepare(void);
+int vxlStateShutdownWait(void);
 
 /* driver_config.c */
 vxlDriverConfig *vxlDriverConfigNew(bool privileged, const char *root);
