@@ -129,6 +129,8 @@ vxlBackendFaultCheck(vxlBackend *be, const char *hook)
     vxlBackendFault *f = vxlBackendFaultGet(be);
     bool fire = false;
 
+    /* Tests read which hooks an operation calls from this line. */
+    VIR_DEBUG("backend call %s", hook);
     VIR_WITH_MUTEX_LOCK_GUARD(&f->lock) {
         vxlBackendFaultReadControl(f);
         if (f->hook && STREQ(f->hook, hook) && --f->remaining == 0) {

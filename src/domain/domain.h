@@ -150,3 +150,13 @@ void vxlDomainAutostartAll(vxlDriver *driver);
 /* Fill @script from <metadata><virtxl:guest .../></metadata>; defaults
  * where absent. Errors name the attribute (VIR_ERR_XML_DETAIL). */
 int vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script);
+
+/* --- hostile input (domain_inputguard.c) --- */
+
+/* Refuse domain XML that libvirt's own parser would abort the daemon on
+ * (counts that size its arrays), before it is parsed. Malformed XML
+ * passes: the parser reports it. */
+int vxlDomainXMLGuard(const char *xml);
+/* Refuse CPU sets of @def naming CPUs the host lacks
+ * (VIR_ERR_CONFIG_UNSUPPORTED). */
+int vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def);

@@ -55,9 +55,12 @@ vxlDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
     if (flags & VIR_DOMAIN_DEFINE_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
 
-    if (!(def = virDomainDefParseString(xml, driver->xmlopt, NULL, parseFlags)))
+    if (vxlDomainXMLGuard(xml) < 0 ||
+        !(def = virDomainDefParseString(xml, driver->xmlopt, NULL, parseFlags)))
         return NULL;
     if (virDomainDefineXMLFlagsEnsureACL(conn, def) < 0)
+        return NULL;
+    if (vxlDomainCheckHostCpus(driver, def) < 0)
         return NULL;
 
     if (vxlDomainDefineLockExisting(def, &existing) < 0)
@@ -233,9 +236,12 @@ vxlDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     if (flags & VIR_DOMAIN_START_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
 
-    if (!(def = virDomainDefParseString(xml, driver->xmlopt, NULL, parseFlags)))
+    if (vxlDomainXMLGuard(xml) < 0 ||
+        !(def = virDomainDefParseString(xml, driver->xmlopt, NULL, parseFlags)))
         return NULL;
     if (virDomainCreateXMLEnsureACL(conn, def) < 0)
+        return NULL;
+    if (vxlDomainCheckHostCpus(driver, def) < 0)
         return NULL;
 
     /* As in define: hold the job of an existing domain of this UUID before

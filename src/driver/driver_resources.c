@@ -734,13 +734,23 @@ vxlDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
         rc = vxlBackendDomainUnpause(driver->backend, vm->def->id);
         vxlDomainBackendExit(vm);
         if (rc < 0) {
-            VIR_WARN("could not resume domain %s after its core dump",
-                     vm->def->name);
-            virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_DUMP);
+            /* The guest stays paused: the dump did not do what was asked
+             * even if the core is written, and the client must know. A
+             * dump that failed first keeps its own error. */
+            VIR_WARN("could not resume domain %s after its core dump: %s",
+                     vm->def->name, virGetLastErrorMessage());
+            virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+            if (ret == 0) {
+                virFreeError(saved);
+                saved = NULL;
+                ret = -1;
+            }
         } else {
             virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
         }
-        virErrorRestore(&saved);
+        ignore_value(vxlDomainSaveStatus(driver, vm));
+        if (saved)
+            virErrorRestore(&saved);
     }
  endjob:
     vxlDomainJobEnd(vm);
