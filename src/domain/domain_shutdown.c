@@ -103,6 +103,60 @@ vxlDomainRestart(vxlDriver *driver, virDomainObj *vm)
     ignore_value(vxlDomainSaveStatus(driver, vm));
 }
 
+/*
+ * The dead incarnation rename-restart keeps in Xen, holding its memory
+ * until someone destroys it, is a transient domain of its own in
+ * libvirt too (state shutdown or crashed), so that clients list it,
+ * see what it holds and can destroy it; a status file carries it across
+ * daemon restarts. Its displays and network ports stay with the name's
+ * next incarnation.
+ */
+static void
+vxlDomainKeepDead(vxlDriver *driver, virDomainObj *vm, const char *name,
+                  const unsigned char *uuid, bool crashed)
+{
+    g_autoptr(virDomainDef) def = NULL;
+    virDomainObj *dead;
+    size_t i;
+
+    if (!(def = virDomainDefCopy(vm->def, driver->xmlopt, NULL, false)))
+        goto error;
+    g_free(def->name);
+    def->name = g_strdup(name);
+    memcpy(def->uuid, uuid, VIR_UUID_BUFLEN);
+    def->id = vm->def->id;
+    for (i = 0; i < def->ngraphics; i++)
+        virDomainGraphicsDefFree(def->graphics[i]);
+    g_clear_pointer(&def->graphics, g_free);
+    def->ngraphics = 0;
+    for (i = 0; i < def->nnets; i++) {
+        if (def->nets[i]->type == VIR_DOMAIN_NET_TYPE_NETWORK)
+            g_clear_pointer(&def->nets[i]->data.network.actual,
+                            virDomainActualNetDefFree);
+    }
+    if (!(dead = virDomainObjListAdd(driver->domains, &def, driver->xmlopt,
+                                     VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
+                                     VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL)))
+        goto error;
+    if (crashed)
+        virDomainObjSetState(dead, VIR_DOMAIN_CRASHED, VIR_DOMAIN_CRASHED_PANICKED);
+    else
+        virDomainObjSetState(dead, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_USER);
+    if (vxlDomainSaveStatus(driver, dead) < 0) {
+        VIR_WARN("cannot save the status of dead domain %s: %s", name,
+                 virGetLastErrorMessage());
+        virResetLastError();
+    }
+    vxlDomainActiveChanged(driver, true);
+    virDomainObjEndAPI(&dead);
+    return;
+
+ error:
+    VIR_WARN("dead domain %s is kept in Xen but not listed: %s", name,
+             virGetLastErrorMessage());
+    virResetLastError();
+}
+
 /* Stop the domain's current incarnation: destroyed, or for rename-restart
  * renamed away and kept in Xen. Then libvirt's state becomes shutoff. */
 static int
@@ -126,6 +180,8 @@ vxlDomainStopIncarnation(vxlDriver *driver, virDomainObj *vm, bool keep,
         if (rc < 0)
             return -1;
         VIR_INFO("kept dead domain %u as %s", domid, name);
+        vxlDomainKeepDead(driver, vm, name, uuid,
+                          shutoffReason == VIR_DOMAIN_SHUTOFF_CRASHED);
         vxlDomainCleanup(driver, vm, shutoffReason);
     } else if (vxlDomainObjDestroy(driver, vm, shutoffReason) < 0) {
         return -1;

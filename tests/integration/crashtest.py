@@ -143,8 +143,7 @@ def check_invariants(test, conn, daemon, persistent=(), start_all=True):
                          f"{d.name()} is left half-started")
         if d.isActive():
             active[d.UUIDString()] = d
-    # Renamed dead incarnations (rename-restart) are the hypervisor's
-    # own; none of these tests makes one.
+    # Renamed dead incarnations (rename-restart) are listed too.
     test.assertEqual(sorted(sim), sorted(active),
                      "the hypervisor's domains and libvirt's running ones differ: "
                      f"hypervisor {sorted(s['name'] for s in sim.values())}, "

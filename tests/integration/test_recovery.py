@@ -88,6 +88,36 @@ class RecoveryTest(unittest.TestCase):
         self.assertEqual([d.name() for d in c.listAllDomains()], ["tmp-keep"])
         check_invariants(self, c, self.daemon, ["tmp-keep"])
 
+    def test_rename_restart_keeps_a_listed_destroyable_dead_domain(self):
+        c = self.conn()
+        free = c.getFreeMemory()
+        dom = c.defineXML(guest_xml("rr", on_reboot="rename-restart"))
+        dom.create()
+        first = dom.ID()
+        dom.reboot()
+        # (A virDomain's ID() is what the client looked up: look again.)
+        wait_for(lambda: c.lookupByName("rr").ID() not in (first, -1) and
+                 dom.state()[0] == E.VIR_DOMAIN_RUNNING,
+                 what="the new incarnation")
+        dead_name = f"rr--incarnation-{first}"
+        dead = c.lookupByName(dead_name)
+        self.assertEqual(dead.ID(), first)
+        self.assertEqual(dead.state()[0], E.VIR_DOMAIN_SHUTDOWN)
+        self.assertFalse(dead.isPersistent())
+        # Both hold memory, and libvirt shows both.
+        check_invariants(self, c, self.daemon, ["rr"], start_all=False)
+
+        self.daemon.restart()
+        c = self.conn()
+        dead = c.lookupByName(dead_name)
+        self.assertEqual(dead.state()[0], E.VIR_DOMAIN_SHUTDOWN)
+        check_invariants(self, c, self.daemon, ["rr"], start_all=False)
+        dead.destroy()
+        self.assertNotIn(dead_name, [d.name() for d in c.listAllDomains()])
+        c.lookupByName("rr").destroy()
+        self.assertEqual(c.getFreeMemory(), free)
+        check_invariants(self, c, self.daemon, ["rr"])
+
 
 if __name__ == "__main__":
     unittest.main()
