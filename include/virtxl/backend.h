@@ -419,6 +419,15 @@ struct _vxlBackendOps {
      * (vxlBackendMediaCheck). */
     int (*domainCdromInsert)(vxlBackend *be, uint32_t domid,
                              libxl_device_disk *xdisk);
+
+    /* --- cancelling (crash consistency, issue 19) --- */
+
+    /* Make a domainCreate of the domain with @uuid that is still in
+     * progress (building, booting) fail soon, leaving nothing behind:
+     * virsh destroy of a domain that is starting, and libvirtd's stop,
+     * must not wait on a guest. Must not block. Errors:
+     * VIR_ERR_NO_DOMAIN when no create of that UUID is in progress. */
+    int (*domainCreateCancel)(vxlBackend *be, const unsigned char *uuid);
 };
 
 /* The hooks a fault can be injected into, by name ("domainCreate"). */

@@ -24,7 +24,7 @@ static const char *const vxlHookNames[] = {
     "domainSetMemory", "domainSetMaxMemory", "domainSetVcpusOnline",
     "domainCoreDump", "domainConsolePath", "domainDiskAdd", "domainDiskRemove",
     "domainNicAdd", "domainNicRemove", "domainCdromInsert", "domainGetVcpus",
-    "domainPinVcpu", NULL,
+    "domainPinVcpu", "domainCreateCancel", NULL,
 };
 
 const char *const *
@@ -257,4 +257,10 @@ vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
                             libxl_device_disk *xdisk)
 {
     VXL_BACKEND_CALL(be, domainCdromInsert, domid, xdisk);
+}
+
+int
+vxlBackendDomainCreateCancel(vxlBackend *be, const unsigned char *uuid)
+{
+    VXL_BACKEND_CALL(be, domainCreateCancel, uuid);
 }

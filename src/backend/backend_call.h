@@ -57,6 +57,7 @@ int vxlBackendDomainNicRemove(vxlBackend *be, uint32_t domid,
                               const char *mac);
 int vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
                                 libxl_device_disk *xdisk);
+int vxlBackendDomainCreateCancel(vxlBackend *be, const unsigned char *uuid);
 
 /* backend_fault.c: returns -1 with an error reported when the armed
  * fault fires for @hook; 0 otherwise. Also picks up a fault armed by a

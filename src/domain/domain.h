@@ -43,6 +43,12 @@ void vxlDomainActiveChanged(vxlDriver *driver, bool active);
 int vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
                    virDomainRunningReason reason);
 
+/* Cancel the start of @vm if the backend is building it (destroy and
+ * the daemon's stop do not wait on a guest's boot). Called with @vm
+ * locked and no job: the start holds it. True if a start was
+ * cancelled; it then fails and cleans up as any failed start. */
+bool vxlDomainStartCancel(vxlDriver *driver, virDomainObj *vm);
+
 /* Destroy the Xen domain now and clean up (state SHUTOFF with @reason). */
 int vxlDomainObjDestroy(vxlDriver *driver, virDomainObj *vm,
                      virDomainShutoffReason reason);

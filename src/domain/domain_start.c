@@ -90,6 +90,30 @@ vxlDomainStartedDetail(virDomainRunningReason reason)
     }
 }
 
+bool
+vxlDomainStartCancel(vxlDriver *driver, virDomainObj *vm)
+{
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int rc;
+
+    if (!vxlDomainPrivGet(vm)->starting)
+        return false;
+    memcpy(uuid, vm->def->uuid, VIR_UUID_BUFLEN);
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainCreateCancel(driver->backend, uuid);
+    vxlDomainBackendExit(vm);
+    if (rc < 0) {
+        /* Built already, or the backend cannot cancel (libxl): the
+         * caller waits for the start as before. */
+        VIR_DEBUG("cannot cancel the start of domain %s: %s", vm->def->name,
+                  virGetLastErrorMessage());
+        virResetLastError();
+        return false;
+    }
+    VIR_INFO("cancelled the start of domain %s", vm->def->name);
+    return true;
+}
+
 int
 vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
                virDomainRunningReason reason)
@@ -148,9 +172,11 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
 
     vxlDomainStartSlotAcquire(driver);
     VIR_DEBUG("domain %s translated, creating it", vm->def->name);
+    priv->starting = true;
     vxlDomainBackendEnter(vm);
     rc = vxlBackendDomainCreate(driver->backend, &dcfg, &script, true, &domid);
     vxlDomainBackendExit(vm);
+    priv->starting = false;
     vxlDomainStartSlotRelease(driver);
     if (rc < 0)
         goto error;

@@ -302,6 +302,8 @@ vxlDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     virDomainObj *vm;
     int ret = -1;
 
+    bool cancelled;
+
     /* Xen has no gentler destroy: GRACEFUL is accepted and means the same. */
     virCheckFlags(VIR_DOMAIN_DESTROY_GRACEFUL, -1);
 
@@ -309,8 +311,16 @@ vxlDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
         return -1;
     if (virDomainDestroyFlagsEnsureACL(dom->conn, vm->def) < 0)
         goto cleanup;
+    /* A domain still booting: its start is cancelled, and destroy wins
+     * without waiting for the boot. */
+    cancelled = vxlDomainStartCancel(driver, vm);
     if (vxlDomainJobBegin(driver, vm, VIR_JOB_DESTROY) < 0)
         goto cleanup;
+    if (cancelled && !virDomainObjIsActive(vm)) {
+        dom->id = -1;
+        ret = 0;
+        goto endjob;
+    }
     if (virDomainObjCheckActive(vm) < 0)
         goto endjob;
 

@@ -145,6 +145,21 @@ vxlStateShutdownPrepare(void)
     VIR_WITH_MUTEX_LOCK_GUARD(&vxl_driver->lock) {
         vxl_driver->closing = true;
     }
+    /* libvirtd waits for its calls in progress; a start does not make
+     * it wait for a guest's boot. */
+    if (vxl_driver->backend) {
+        virDomainObj **vms = NULL;
+        size_t nvms = 0;
+        size_t i;
+
+        virDomainObjListCollect(vxl_driver->domains, NULL, &vms, &nvms, NULL, 0);
+        for (i = 0; i < nvms; i++) {
+            virObjectLock(vms[i]);
+            ignore_value(vxlDomainStartCancel(vxl_driver, vms[i]));
+            virObjectUnlock(vms[i]);
+        }
+        virObjectListFreeCount(vms, nvms);
+    }
     return 0;
 }
 

@@ -155,6 +155,7 @@ vxlSimClose(vxlBackend *be)
         vxlSimSnapshotTake(sim, &snap);
         vxlSimTimerRemove(sim);
         sim->closed = true;
+        virCondBroadcast(&sim->buildCond);
         /* Free the model now: the struct itself may outlive us until the
          * event loop runs the timer's free callback. */
         g_hash_table_remove_all(sim->domains);
@@ -440,6 +441,51 @@ vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom, vxlSimSnapshot *snap)
     return 0;
 }
 
+/* The guest's boot takes @ms, unless its create is cancelled (the
+ * domain leaves the model) or the backend closes first. */
+static void
+vxlSimBootDelay(vxlSim *sim, uint32_t id, unsigned long long life,
+                unsigned int ms)
+{
+    unsigned long long now = g_get_real_time() / 1000;
+    unsigned long long until = now + ms;
+    vxlSimDomain *dom;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        while (!sim->closed && (dom = vxlSimFindDomain(sim, id)) &&
+               dom->life == life && (unsigned long long)(g_get_real_time() / 1000) < until) {
+            if (virCondWaitUntil(&sim->buildCond, &sim->lock, until) < 0 &&
+                errno != ETIMEDOUT)
+                break;
+        }
+    }
+}
+
+static int
+vxlSimDomainCreateCancel(vxlBackend *be, const unsigned char *uuid)
+{
+    vxlSim *sim = vxlSimGet(be);
+    GHashTableIter it;
+    vxlSimDomain *dom;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        g_hash_table_iter_init(&it, sim->domains);
+        while (g_hash_table_iter_next(&it, NULL, (gpointer *)&dom)) {
+            if (dom->building && memcmp(dom->uuid, uuid, VIR_UUID_BUFLEN) == 0) {
+                VIR_DEBUG("cancelling the create of domain %u (%s)",
+                          dom->domid, dom->name);
+                /* Its memory goes back at once; the create finds it gone. */
+                g_hash_table_iter_remove(&it);
+                virCondBroadcast(&sim->buildCond);
+                return 0;
+            }
+        }
+    }
+    virReportError(VIR_ERR_NO_DOMAIN, "%s",
+                   _("no domain with that UUID is being created on the simulated host"));
+    return -1;
+}
+
 static int
 vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
                    const vxlGuestScript *script, bool paused,
@@ -470,7 +516,7 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
      * every other hook go on meanwhile. The claim's reference keeps the
      * model alive should the backend be closed under us. */
     if (script->bootDelayMs > 0)
-        g_usleep(script->bootDelayMs * 1000ULL);
+        vxlSimBootDelay(sim, id, life, script->bootDelayMs);
 
     VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
         /* close() freed the domain with the rest of the model. */
@@ -491,8 +537,8 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
     vxlSimUnref(sim);
 
     if (gone) {
-        virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("domain '%s' was still being built when the simulator backend closed"),
+        virReportError(VIR_ERR_OPERATION_ABORTED,
+                       _("the start of domain '%s' was cancelled while it was being built"),
                        dcfg->c_info.name);
         return -1;
     }
@@ -950,4 +996,6 @@ const vxlBackendOps vxlSimBackendOps = {
     .domainNicAdd = vxlSimDomainNicAdd,
     .domainNicRemove = vxlSimDomainNicRemove,
     .domainCdromInsert = vxlSimDomainCdromInsert,
+    /* crash consistency */
+    .domainCreateCancel = vxlSimDomainCreateCancel,
 };

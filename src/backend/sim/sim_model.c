@@ -89,7 +89,8 @@ vxlSimNew(void)
     vxlSim *sim = g_new0(vxlSim, 1);
 
     sim->refs = 1;
-    if (virMutexInit(&sim->lock) < 0 || virMutexInit(&sim->saveLock) < 0)
+    if (virMutexInit(&sim->lock) < 0 || virMutexInit(&sim->saveLock) < 0 ||
+        virCondInit(&sim->buildCond) < 0)
         abort();
     sim->domains = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                          (GDestroyNotify)vxlSimDomainFree);
@@ -116,6 +117,7 @@ vxlSimUnref(vxlSim *sim)
     vxlHostFactsClear(&sim->facts);
     g_free(sim->profilePath);
     g_free(sim->statePath);
+    virCondDestroy(&sim->buildCond);
     virMutexDestroy(&sim->lock);
     virMutexDestroy(&sim->saveLock);
     g_free(sim);

@@ -152,6 +152,8 @@ struct _vxlSim {
 
     virMutex lock;                 /* guards every field below */
     bool closed;                   /* close() ran: hooks and timer stop */
+    virCond buildCond;             /* a building domain was cancelled, or
+                                      close() ran: boot delays end */
     GHashTable *domains;           /* domid -> vxlSimDomain * */
     uint32_t lastDomid;            /* Xen's rover: last id handed out */
     unsigned long long nextLife;
