@@ -447,14 +447,19 @@ static void
 vxlSimBootDelay(vxlSim *sim, uint32_t id, unsigned long long life,
                 unsigned int ms)
 {
-    unsigned long long now = g_get_real_time() / 1000;
-    unsigned long long until = now + ms;
+    long long deadline = g_get_monotonic_time() + ms * 1000LL;
+    long long left;
     vxlSimDomain *dom;
 
     VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
         while (!sim->closed && (dom = vxlSimFindDomain(sim, id)) &&
-               dom->life == life && (unsigned long long)(g_get_real_time() / 1000) < until) {
-            if (virCondWaitUntil(&sim->buildCond, &sim->lock, until) < 0 &&
+               dom->life == life &&
+               (left = deadline - g_get_monotonic_time()) > 0) {
+            /* The condition's clock is the wall clock, in ms: round up,
+             * never wake before the boot is over. */
+            unsigned long long when = (g_get_real_time() + left + 999) / 1000;
+
+            if (virCondWaitUntil(&sim->buildCond, &sim->lock, when) < 0 &&
                 errno != ETIMEDOUT)
                 break;
         }
@@ -500,6 +505,7 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
     unsigned long long life;
     long long now;
     bool gone = false;
+    bool closed = false;
 
     if (!script)
         script = &noScript;
@@ -520,6 +526,7 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
 
     VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
         /* close() freed the domain with the rest of the model. */
+        closed = sim->closed;
         if (sim->closed || !(dom = vxlSimFindDomain(sim, id)) ||
             dom->life != life) {
             gone = true;
@@ -536,6 +543,12 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
     vxlSimSave(sim, &snap);
     vxlSimUnref(sim);
 
+    if (gone && closed) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("domain '%s' was still being built when the simulator backend closed"),
+                       dcfg->c_info.name);
+        return -1;
+    }
     if (gone) {
         virReportError(VIR_ERR_OPERATION_ABORTED,
                        _("the start of domain '%s' was cancelled while it was being built"),
