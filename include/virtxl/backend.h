@@ -520,6 +520,14 @@ struct _vxlBackendOps {
     int (*domainRestore)(vxlBackend *be, libxl_domain_config *dcfg,
                          const vxlGuestScript *script, int fd,
                          vxlJobToken *token, uint32_t *domid);
+    /* --- cancelling (crash consistency, issue 19) --- */
+
+    /* Make a domainCreate of the domain with @uuid that is still in
+     * progress (building, booting) fail soon, leaving nothing behind:
+     * virsh destroy of a domain that is starting, and libvirtd's stop,
+     * must not wait on a guest. Must not block. Errors:
+     * VIR_ERR_NO_DOMAIN when no create of that UUID is in progress. */
+    int (*domainCreateCancel)(vxlBackend *be, const unsigned char *uuid);
 };
 
 /* ----- migration (issue 15) ------------------------------------------- */

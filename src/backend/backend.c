@@ -30,6 +30,8 @@ static const char *const vxlHookNames[] = {
     "domainMigrateSend", "domainMigrateResume", "domainMigrateReceive",
     /* save and restore */
     "domainSave", "domainRestore",
+    /* cancelling */
+    "domainCreateCancel",
     NULL,
 };
 
@@ -302,4 +304,12 @@ vxlBackendDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
                         vxlJobToken *token, uint32_t *domid)
 {
     VXL_BACKEND_CALL(be, domainRestore, dcfg, script, fd, token, domid);
+}
+
+/* ----- cancelling ----- */
+
+int
+vxlBackendDomainCreateCancel(vxlBackend *be, const unsigned char *uuid)
+{
+    VXL_BACKEND_CALL(be, domainCreateCancel, uuid);
 }

@@ -58,6 +58,7 @@ int vxlBackendDomainNicRemove(vxlBackend *be, uint32_t domid,
                               const char *mac);
 int vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
                                 libxl_device_disk *xdisk);
+int vxlBackendDomainCreateCancel(vxlBackend *be, const unsigned char *uuid);
 
 /* migration (issue 15) */
 int vxlBackendDomainMigrateSend(vxlBackend *be, uint32_t domid,

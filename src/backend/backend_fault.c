@@ -141,6 +141,8 @@ vxlBackendFaultCheck(vxlBackend *be, const char *hook)
     vxlBackendFault *f = vxlBackendFaultGet(be);
     bool fire = false;
 
+    /* Tests read which hooks an operation calls from this line. */
+    VIR_DEBUG("backend call %s", hook);
     /* Nothing armed and no control file written: no lock taken. */
     if (!g_atomic_int_get(&f->armed) &&
         (!f->controlFile || access(f->controlFile, F_OK) < 0))

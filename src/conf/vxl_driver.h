@@ -109,9 +109,27 @@ struct _vxlDriver {
     /* Incoming migrations between Prepare and Finish, by domain name
      * (vxlMigration *), guarded by lock. */
     GHashTable *migrationsIn;
+    /* --- crash consistency (domain_recover.c) --- */
+    /* Backend events that arrive before the daemon has loaded its
+     * domains are held here (vxlDomainEventJob *), then handled in
+     * order once it has: a domain's config must be known before its
+     * stop is acted on. Both guarded by lock. */
+    bool eventsReady;
+    GPtrArray *eventsHeld;
+    /* Event workers running, and the daemon going down: the backend
+     * must stay open until the last worker is done with it, and no new
+     * one starts (the next start reports the same stops again). Guarded
+     * by lock; eventCond signals a worker's end. */
+    unsigned int eventWorkers;
+    bool closing;
+    virCond eventCond;
 };
 
 extern vxlDriver *vxl_driver;
+
+/* driver_state.c: libvirtd's shutdown steps. */
+int vxlStateShutdownPrepare(void);
+int vxlStateShutdownWait(void);
 
 /* driver_config.c */
 vxlDriverConfig *vxlDriverConfigNew(bool privileged, const char *root);

@@ -65,6 +65,12 @@ int vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
                        virDomainRunningReason reason,
                        vxlDomainCreateFunc create, void *opaque);
 
+/* Cancel the start of @vm if the backend is building it (destroy and
+ * the daemon's stop do not wait on a guest's boot). Called with @vm
+ * locked and no job: the start holds it. True if a start was
+ * cancelled; it then fails and cleans up as any failed start. */
+bool vxlDomainStartCancel(vxlDriver *driver, virDomainObj *vm);
+
 /* Destroy the Xen domain now and clean up (state SHUTOFF with @reason). */
 int vxlDomainObjDestroy(vxlDriver *driver, virDomainObj *vm,
                      virDomainShutoffReason reason);
@@ -151,6 +157,10 @@ void vxlDomainGraphicsReclaim(virDomainDef *def);
 /* The backend's event callbacks (the driver passes them at open). */
 extern const vxlBackendEvents vxlDomainBackendEvents;
 
+/* Handle the backend events held back while the daemon loaded its
+ * domains, and every later one as it comes. */
+void vxlDomainEventsReady(vxlDriver *driver);
+
 /* Apply on_poweroff/on_reboot/on_crash to a domain whose guest stopped
  * with @reason. Called with @vm locked and a job held. */
 void vxlDomainHandleShutdown(vxlDriver *driver, virDomainObj *vm,
@@ -173,3 +183,16 @@ void vxlDomainAutostartAll(vxlDriver *driver);
  * before create; @vm locked, job held. */
 int vxlDomainNestedDefault(vxlDriver *driver, virDomainObj *vm,
                            libxl_domain_config *dcfg);
+/* Fill @script from <metadata><virtxl:guest .../></metadata>; defaults
+ * where absent. Errors name the attribute (VIR_ERR_XML_DETAIL). */
+int vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script);
+
+/* --- hostile input (domain_inputguard.c) --- */
+
+/* Refuse domain XML that libvirt's own parser would abort the daemon on
+ * (counts that size its arrays), before it is parsed. Malformed XML
+ * passes: the parser reports it. */
+int vxlDomainXMLGuard(const char *xml);
+/* Refuse CPU sets of @def naming CPUs the host lacks
+ * (VIR_ERR_CONFIG_UNSUPPORTED). */
+int vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def);

@@ -27,6 +27,8 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "domain_intent.h"
+#include "util_crashpoint.h"
 #include "backend_call.h"
 #include "translate.h"
 #include "datatypes.h"
@@ -403,6 +405,36 @@ vxlDomainHotplugLiveDetach(vxlDriver *driver, virDomainObj *vm,
     return 0;
 }
 
+/* ---------- intents (domain_intent.h) ---------- */
+
+/* How the intent names @dev: a disk by target, a NIC by MAC. */
+static char *
+vxlDomainHotplugKey(const virDomainDeviceDef *dev)
+{
+    char mac[VIR_MAC_STRING_BUFLEN];
+
+    if (dev->type == VIR_DOMAIN_DEVICE_DISK)
+        return g_strdup(dev->data.disk->dst);
+    return g_strdup(virMacAddrFormat(&dev->data.net->mac, mac));
+}
+
+/* The same for the device of @def that a detach of @dev names. */
+static char *
+vxlDomainHotplugFoundKey(virDomainDef *def, const virDomainDeviceDef *dev)
+{
+    char mac[VIR_MAC_STRING_BUFLEN];
+    int idx;
+
+    if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
+        if ((idx = vxlDomainHotplugFindDisk(def, dev->data.disk->dst)) < 0)
+            return NULL;
+        return g_strdup(def->disks[idx]->dst);
+    }
+    if ((idx = virDomainNetFindIdx(def, dev->data.net)) < 0)
+        return NULL;
+    return g_strdup(virMacAddrFormat(&def->nets[idx]->mac, mac));
+}
+
 /* ---------- entry points ---------- */
 
 int
@@ -412,11 +444,16 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
     g_autoptr(virDomainDeviceDef) devLive = NULL;
     g_autoptr(virDomainDeviceDef) devConfig = NULL;
     g_autoptr(virDomainDef) newConfig = NULL;
+    g_autofree char *key = NULL;
+    virErrorPtr saved = NULL;
+    bool live = false;
+    bool devIsNet;
     int rc;
 
     if (vxlDomainHotplugParseBoth(driver, xml, def, persistentDef, true,
                                   VXL_HOTPLUG_ATTACH, &devLive, &devConfig) < 0)
         return -1;
+    devIsNet = (devLive ? devLive : devConfig)->type == VIR_DOMAIN_DEVICE_NET;
 
     if (persistentDef &&
         !(newConfig = vxlDomainHotplugConfigAttach(driver, persistentDef, devConfig)))
@@ -425,19 +462,42 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
     if (def) {
         if (vxlDomainHotplugCheckUnique(def, devLive, true) < 0)
             return -1;
+        /* A kill from here on is undone at the next start. */
+        key = vxlDomainHotplugKey(devLive);
+        if (vxlIntentRecordDevice(driver, vm, VXL_INTENT_ATTACH,
+                                  devLive->type == VIR_DOMAIN_DEVICE_NET,
+                                  key, !!newConfig) < 0)
+            return -1;
+        VXL_CRASH_POINT("attach.after-intent");
         if (devLive->type == VIR_DOMAIN_DEVICE_DISK)
             rc = vxlDomainHotplugLiveAttachDisk(driver, vm, def, devLive);
         else
             rc = vxlDomainHotplugLiveAttachNet(driver, vm, def, devLive);
         if (rc < 0)
-            return -1;
+            goto error;
+        live = true;
+        VXL_CRASH_POINT("attach.after-live");
         if (vxlDomainSaveStatus(driver, vm) < 0)
-            return -1;
+            goto error;
+        VXL_CRASH_POINT("attach.after-status");
     }
 
     if (newConfig && vxlDomainHotplugConfigCommit(driver, vm, &newConfig) < 0)
-        return -1;
+        goto error;
+    VXL_CRASH_POINT("attach.after-config");
+    if (def)
+        vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_ATTACH);
     return 0;
+
+ error:
+    /* Nothing of a refused attach stays: Xen loses the device again. */
+    virErrorPreserveLast(&saved);
+    if (live)
+        vxlDomainDeviceForget(driver, vm, devIsNet, key);
+    if (def)
+        vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_ATTACH);
+    virErrorRestore(&saved);
+    return -1;
 }
 
 int
@@ -447,6 +507,7 @@ vxlDomainHotplugDetach(vxlDriver *driver, virDomainObj *vm, const char *xml,
     g_autoptr(virDomainDeviceDef) devLive = NULL;
     g_autoptr(virDomainDeviceDef) devConfig = NULL;
     g_autoptr(virDomainDef) newConfig = NULL;
+    g_autofree char *key = NULL;
 
     if (vxlDomainHotplugParseBoth(driver, xml, def, persistentDef, false,
                                   VXL_HOTPLUG_DETACH, &devLive, &devConfig) < 0)
@@ -457,14 +518,33 @@ vxlDomainHotplugDetach(vxlDriver *driver, virDomainObj *vm, const char *xml,
         return -1;
 
     if (def) {
-        if (vxlDomainHotplugLiveDetach(driver, vm, def, devLive) < 0)
+        /* A kill from here on is finished at the next start. */
+        if (!(key = vxlDomainHotplugFoundKey(def, devLive)) ||
+            vxlIntentRecordDevice(driver, vm, VXL_INTENT_DETACH,
+                                  devLive->type == VIR_DOMAIN_DEVICE_NET,
+                                  key, !!newConfig) < 0)
             return -1;
-        if (vxlDomainSaveStatus(driver, vm) < 0)
+        VXL_CRASH_POINT("detach.after-intent");
+        if (vxlDomainHotplugLiveDetach(driver, vm, def, devLive) < 0) {
+            vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_DETACH);
             return -1;
+        }
+        VXL_CRASH_POINT("detach.after-live");
+        /* The device is gone from Xen, and stays gone: should the status
+         * file not take that (a full disk), the intent stays, for the
+         * next status write or the next start to finish the detach. */
+        if (vxlDomainSaveStatus(driver, vm) < 0) {
+            VIR_WARN("cannot save the status of domain %s; the detach of %s will be recorded later: %s",
+                     vm->def->name, key, virGetLastErrorMessage());
+            virResetLastError();
+        } else {
+            VXL_CRASH_POINT("detach.after-status");
+        }
     }
 
     if (newConfig && vxlDomainHotplugConfigCommit(driver, vm, &newConfig) < 0)
         return -1;
+    VXL_CRASH_POINT("detach.after-config");
     return 0;
 }
 

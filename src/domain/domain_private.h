@@ -30,6 +30,10 @@ struct _vxlDomainPriv {
     unsigned long long startedAt;
     unsigned int quickRestarts;
 
+    /* True while the backend builds the domain (vxlDomainStart's create
+     * call): destroy and the daemon's stop cancel it rather than wait. */
+    bool starting;
+
     /* True while a worker thread handles a backend event for the domain,
      * so a second event for the same domid is not handled twice. */
     bool handlingEvent;

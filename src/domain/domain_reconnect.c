@@ -14,6 +14,7 @@
 
 #include "domain.h"
 #include "domain_migrate.h"
+#include "domain_intent.h"
 #include "backend_call.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -22,12 +23,18 @@
 
 VIR_LOG_INIT("virtxl.domain_reconnect");
 
+/* A failed query of a live domain is asked again this often before the
+ * domain is kept on trust. */
+#define VXL_RECONNECT_ATTEMPTS 3
+#define VXL_RECONNECT_RETRY_MS 100
+
 static void
 vxlDomainReconnectOne(vxlDriver *driver, virDomainObj *vm)
 {
     vxlDomainPriv *priv = vxlDomainPrivGet(vm);
     vxlDomainInfo info = { 0 };
     uint32_t domid = vm->def->id;
+    unsigned int attempt;
     int rc;
 
     if (!virDomainObjIsActive(vm))
@@ -37,10 +44,31 @@ vxlDomainReconnectOne(vxlDriver *driver, virDomainObj *vm)
     if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
         return;
 
-    vxlDomainBackendEnter(vm);
-    rc = vxlBackendDomainGetInfo(driver->backend, domid, &info);
-    vxlDomainBackendExit(vm);
+    for (attempt = 1; ; attempt++) {
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainGetInfo(driver->backend, domid, &info);
+        vxlDomainBackendExit(vm);
+        if (rc == 0 || virGetLastErrorCode() == VIR_ERR_NO_DOMAIN ||
+            attempt == VXL_RECONNECT_ATTEMPTS)
+            break;
+        VIR_WARN("cannot ask Xen about domain %s (domid %u), asking again: %s",
+                 vm->def->name, domid, virGetLastErrorMessage());
+        virResetLastError();
+        g_usleep(VXL_RECONNECT_RETRY_MS * 1000);
+    }
 
+    /* Only Xen's own "no such domain" means gone: any other failure to
+     * ask says nothing about the domain, which keeps running as far as
+     * the driver knows (its status file stays, the next restart asks
+     * again). Taking it for gone would leave a running guest nobody
+     * manages, holding its name and memory. */
+    if (rc < 0 && virGetLastErrorCode() != VIR_ERR_NO_DOMAIN) {
+        VIR_WARN("cannot ask Xen about domain %s (domid %u), keeping it: %s",
+                 vm->def->name, domid, virGetLastErrorMessage());
+        virResetLastError();
+        vxlDomainActiveChanged(driver, true);
+        goto endjob;
+    }
     if (rc < 0 || memcmp(info.uuid, vm->def->uuid, VIR_UUID_BUFLEN) != 0 ||
         info.state == VXL_DOMSTATE_DYING) {
         VIR_INFO("domain %s (domid %u) is gone from Xen: %s", vm->def->name,
@@ -102,7 +130,17 @@ vxlDomainLoadAll(vxlDriver *driver)
     vxlDriverConfig *cfg = driver->cfg;
     virDomainObj **vms = NULL;
     size_t nvms = 0;
+    g_autofree char *intentDir = g_strdup_printf("%s/intent", cfg->stateDir);
+    vxlIntent *intents = NULL;
+    size_t nintents = 0;
     size_t i;
+
+    /* A kill during a write leaves its NAME.new behind; the write never
+     * happened, the old file stands. */
+    vxlIntentRemoveStaleTemps(cfg->stateDir);
+    vxlIntentRemoveStaleTemps(intentDir);
+    vxlIntentRemoveStaleTemps(cfg->configDir);
+    vxlIntentRemoveStaleTemps(cfg->autostartDir);
 
     /* Live domains first, then persistent configs: a config for a domain
      * that is running becomes its newDef, as libvirt expects. */
@@ -112,6 +150,9 @@ vxlDomainLoadAll(vxlDriver *driver)
     if (vxlDomainLoadConfigs(driver) < 0)
         return -1;
 
+    vxlIntentLoadAll(driver, &intents, &nintents);
+    vxlDomainRecoverBegin(driver, intents, nintents);
+
     virDomainObjListCollect(driver->domains, NULL, &vms, &nvms, NULL, 0);
     for (i = 0; i < nvms; i++) {
         virObjectLock(vms[i]);
@@ -119,5 +160,8 @@ vxlDomainLoadAll(vxlDriver *driver)
         virObjectUnlock(vms[i]);
     }
     virObjectListFreeCount(vms, nvms);
+
+    vxlDomainRecoverFinish(driver, intents, nintents);
+    vxlIntentListFree(intents, nintents);
     return 0;
 }

@@ -25,6 +25,8 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "domain_intent.h"
+#include "util_crashpoint.h"
 #include "backend_call.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -102,6 +104,60 @@ vxlDomainRestart(vxlDriver *driver, virDomainObj *vm)
     ignore_value(vxlDomainSaveStatus(driver, vm));
 }
 
+/*
+ * The dead incarnation rename-restart keeps in Xen, holding its memory
+ * until someone destroys it, is a transient domain of its own in
+ * libvirt too (state shutdown or crashed), so that clients list it,
+ * see what it holds and can destroy it; a status file carries it across
+ * daemon restarts. Its displays and network ports stay with the name's
+ * next incarnation.
+ */
+static void
+vxlDomainKeepDead(vxlDriver *driver, virDomainObj *vm, const char *name,
+                  const unsigned char *uuid, bool crashed)
+{
+    g_autoptr(virDomainDef) def = NULL;
+    virDomainObj *dead;
+    size_t i;
+
+    if (!(def = virDomainDefCopy(vm->def, driver->xmlopt, NULL, false)))
+        goto error;
+    g_free(def->name);
+    def->name = g_strdup(name);
+    memcpy(def->uuid, uuid, VIR_UUID_BUFLEN);
+    def->id = vm->def->id;
+    for (i = 0; i < def->ngraphics; i++)
+        virDomainGraphicsDefFree(def->graphics[i]);
+    g_clear_pointer(&def->graphics, g_free);
+    def->ngraphics = 0;
+    for (i = 0; i < def->nnets; i++) {
+        if (def->nets[i]->type == VIR_DOMAIN_NET_TYPE_NETWORK)
+            g_clear_pointer(&def->nets[i]->data.network.actual,
+                            virDomainActualNetDefFree);
+    }
+    if (!(dead = virDomainObjListAdd(driver->domains, &def, driver->xmlopt,
+                                     VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
+                                     VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL)))
+        goto error;
+    if (crashed)
+        virDomainObjSetState(dead, VIR_DOMAIN_CRASHED, VIR_DOMAIN_CRASHED_PANICKED);
+    else
+        virDomainObjSetState(dead, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_USER);
+    if (vxlDomainSaveStatus(driver, dead) < 0) {
+        VIR_WARN("cannot save the status of dead domain %s: %s", name,
+                 virGetLastErrorMessage());
+        virResetLastError();
+    }
+    vxlDomainActiveChanged(driver, true);
+    virDomainObjEndAPI(&dead);
+    return;
+
+ error:
+    VIR_WARN("dead domain %s is kept in Xen but not listed: %s", name,
+             virGetLastErrorMessage());
+    virResetLastError();
+}
+
 /* Stop the domain's current incarnation: destroyed, or for rename-restart
  * renamed away and kept in Xen. Then libvirt's state becomes shutoff. */
 static int
@@ -125,12 +181,55 @@ vxlDomainStopIncarnation(vxlDriver *driver, virDomainObj *vm, bool keep,
         if (rc < 0)
             return -1;
         VIR_INFO("kept dead domain %u as %s", domid, name);
+        vxlDomainKeepDead(driver, vm, name, uuid,
+                          shutoffReason == VIR_DOMAIN_SHUTOFF_CRASHED);
         vxlDomainCleanup(driver, vm, shutoffReason);
     } else if (vxlDomainObjDestroy(driver, vm, shutoffReason) < 0) {
         return -1;
     }
+    VXL_CRASH_POINT("shutdown.after-stop");
     vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED, stoppedDetail);
     return 0;
+}
+
+/* A restart action destroys the stopped domain before it starts the new
+ * one: should the daemon die in between, the next start finds this
+ * record and starts it (domain_recover.c). The other actions need none:
+ * reconnect sees a stopped domain, or none. A record that cannot be
+ * written does not stop the action: the guest has stopped already. */
+static void
+vxlDomainLifecycleIntent(vxlDriver *driver, virDomainObj *vm,
+                         virDomainLifecycleAction action)
+{
+    g_autofree char *xml = NULL;
+    vxlIntent intent = {
+        .op = VXL_INTENT_LIFECYCLE,
+        .name = vm->def->name,
+        .domid = vm->def->id,
+        .action = action,
+    };
+
+    if (action != VIR_DOMAIN_LIFECYCLE_ACTION_RESTART &&
+        action != VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME &&
+        action != VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART)
+        return;
+    memcpy(intent.uuid, vm->def->uuid, VIR_UUID_BUFLEN);
+    /* A transient domain has no config file to start again from. */
+    if (!vm->persistent &&
+        !(xml = virDomainDefFormat(vm->def, driver->xmlopt,
+                                   VIR_DOMAIN_DEF_FORMAT_SECURE |
+                                   VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
+        goto error;
+    intent.xml = xml;
+    if (vxlIntentRecord(driver, &intent) < 0)
+        goto error;
+    return;
+
+ error:
+    VIR_WARN("cannot record the %s action of domain %s: %s",
+             virDomainLifecycleActionTypeToString(action), vm->def->name,
+             virGetLastErrorMessage());
+    virResetLastError();
 }
 
 void
@@ -185,6 +284,8 @@ vxlDomainHandleShutdown(vxlDriver *driver, virDomainObj *vm,
     VIR_INFO("domain %s (domid %d) stopped, reason %d, action %s",
              vm->def->name, vm->def->id, reason,
              virDomainLifecycleActionTypeToString(action));
+    vxlDomainLifecycleIntent(driver, vm, action);
+    VXL_CRASH_POINT("shutdown.after-intent");
 
     switch (action) {
     case VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY:
@@ -228,6 +329,8 @@ vxlDomainHandleShutdown(vxlDriver *driver, virDomainObj *vm,
         virReportEnumRangeError(virDomainLifecycleAction, action);
         break;
     }
+    VXL_CRASH_POINT("shutdown.after-action");
+    vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_LIFECYCLE);
 }
 
 static void
@@ -242,6 +345,15 @@ vxlDomainHandleDeath(vxlDriver *driver, virDomainObj *vm)
 }
 
 static void
+vxlDomainEventWorkerDone(vxlDriver *driver)
+{
+    VIR_WITH_MUTEX_LOCK_GUARD(&driver->lock) {
+        driver->eventWorkers--;
+        virCondBroadcast(&driver->eventCond);
+    }
+}
+
+static void
 vxlDomainEventWorker(void *opaque)
 {
     g_autofree vxlDomainEventJob *job = opaque;
@@ -249,6 +361,7 @@ vxlDomainEventWorker(void *opaque)
 
     if (!(vm = virDomainObjListFindByID(job->driver->domains, job->domid))) {
         VIR_DEBUG("event for domid %u, which no libvirt domain has", job->domid);
+        vxlDomainEventWorkerDone(job->driver);
         return;
     }
     if (vxlDomainJobBegin(job->driver, vm, VIR_JOB_MODIFY) < 0) {
@@ -276,19 +389,74 @@ vxlDomainEventWorker(void *opaque)
     vxlDomainJobEnd(vm);
  cleanup:
     virDomainObjEndAPI(&vm);
+    vxlDomainEventWorkerDone(job->driver);
 }
 
+/* eventWorkers counts @job already. */
 static void
-vxlDomainEventDispatch(vxlDomainEventJob *job)
+vxlDomainEventRun(vxlDomainEventJob *job)
 {
     virThread thread;
     g_autofree char *name = g_strdup_printf("vxl-ev-%u", job->domid);
+    vxlDriver *driver = job->driver;
 
     if (virThreadCreateFull(&thread, false, vxlDomainEventWorker, name,
                             false, job) < 0) {
         VIR_ERROR("cannot start a thread to handle an event of domid %u",
                   job->domid);
         g_free(job);
+        vxlDomainEventWorkerDone(driver);
+    }
+}
+
+/* Until the daemon has loaded its domains (status files and persistent
+ * configs), an event cannot be matched to its domain: a persistent
+ * domain would pass for a transient one and vanish. The backend may
+ * raise events as soon as it is open (a guest that stopped while the
+ * daemon was down), so they wait for vxlDomainEventsReady. */
+static void
+vxlDomainEventDispatch(vxlDomainEventJob *job)
+{
+    vxlDriver *driver = job->driver;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&driver->lock) {
+        if (driver->closing) {
+            /* The backend reports the stop again at the next start. */
+            VIR_DEBUG("daemon stopping: leaving an event of domid %u",
+                      job->domid);
+            g_free(job);
+            return;
+        }
+        if (!driver->eventsReady) {
+            if (!driver->eventsHeld)
+                driver->eventsHeld = g_ptr_array_new_with_free_func(g_free);
+            VIR_DEBUG("holding an event of domid %u until domains are loaded",
+                      job->domid);
+            g_ptr_array_add(driver->eventsHeld, job);
+            return;
+        }
+        driver->eventWorkers++;
+    }
+    vxlDomainEventRun(job);
+}
+
+void
+vxlDomainEventsReady(vxlDriver *driver)
+{
+    g_autoptr(GPtrArray) held = NULL;
+    guint i;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&driver->lock) {
+        driver->eventsReady = true;
+        held = g_steal_pointer(&driver->eventsHeld);
+        if (held)
+            driver->eventWorkers += held->len;
+    }
+    if (!held)
+        return;
+    for (i = 0; i < held->len; i++) {
+        vxlDomainEventRun(g_ptr_array_index(held, i));
+        held->pdata[i] = NULL;
     }
 }
 

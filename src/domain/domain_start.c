@@ -11,6 +11,8 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "domain_intent.h"
+#include "util_crashpoint.h"
 #include "backend_call.h"
 #include "translate.h"
 #include "virerror.h"
@@ -45,7 +47,31 @@ vxlDomainStartSlotRelease(vxlDriver *driver)
 int
 vxlDomainSaveStatus(vxlDriver *driver, virDomainObj *vm)
 {
-    return virDomainObjSave(vm, driver->xmlopt, driver->cfg->stateDir);
+    if (virDomainObjSave(vm, driver->xmlopt, driver->cfg->stateDir) < 0)
+        return -1;
+    /* A status file written after a live detach no longer lists the
+     * device: the detach is recorded, its intent done. */
+    vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_DETACH);
+    return 0;
+}
+
+static int
+vxlDomainStartIntent(vxlDriver *driver, virDomainObj *vm, bool paused)
+{
+    vxlIntent intent = {
+        .op = VXL_INTENT_START,
+        .name = vm->def->name,
+        .domid = -1,
+        .paused = paused,
+    };
+    g_autofree char *xml = NULL;
+
+    if (!(xml = virDomainDefFormat(vm->def, driver->xmlopt,
+                                   VIR_DOMAIN_DEF_FORMAT_SECURE)))
+        return -1;
+    memcpy(intent.uuid, vm->def->uuid, VIR_UUID_BUFLEN);
+    intent.xml = xml;
+    return vxlIntentRecord(driver, &intent);
 }
 
 static int
@@ -72,6 +98,30 @@ vxlDomainStartCreateFresh(vxlDriver *driver, virDomainObj *vm,
                           void *opaque)
 {
     return vxlBackendDomainCreate(driver->backend, dcfg, script, true, domid);
+}
+
+bool
+vxlDomainStartCancel(vxlDriver *driver, virDomainObj *vm)
+{
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int rc;
+
+    if (!vxlDomainPrivGet(vm)->starting)
+        return false;
+    memcpy(uuid, vm->def->uuid, VIR_UUID_BUFLEN);
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainCreateCancel(driver->backend, uuid);
+    vxlDomainBackendExit(vm);
+    if (rc < 0) {
+        /* Built already, or the backend cannot cancel (libxl): the
+         * caller waits for the start as before. */
+        VIR_DEBUG("cannot cancel the start of domain %s: %s", vm->def->name,
+                  virGetLastErrorMessage());
+        virResetLastError();
+        return false;
+    }
+    VIR_INFO("cancelled the start of domain %s", vm->def->name);
+    return true;
 }
 
 int
@@ -145,6 +195,7 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
     bool transient = false;
     bool networks = false;
     bool graphics = false;
+    bool intent = false;
     virErrorPtr saved = NULL;
     int rc;
 
@@ -181,15 +232,25 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
         vxlDomainSecretsApply(vm->def, &dcfg) < 0)
         goto error;
 
+    /* Should the daemon die before the status file records what Xen
+     * built, the next start adopts it from this (domain_recover.c). */
+    if (vxlDomainStartIntent(driver, vm, paused) < 0)
+        goto error;
+    intent = true;
+    VXL_CRASH_POINT("start.after-intent");
+
     vxlDomainStartSlotAcquire(driver);
     VIR_DEBUG("domain %s translated, creating it", vm->def->name);
+    priv->starting = true;
     vxlDomainBackendEnter(vm);
     rc = create(driver, vm, &dcfg, &script, &domid, opaque);
     vxlDomainBackendExit(vm);
+    priv->starting = false;
     vxlDomainStartSlotRelease(driver);
     if (rc < 0)
         goto error;
     created = true;
+    VXL_CRASH_POINT("start.after-create");
 
     vm->def->id = domid;
     priv->script = script;
@@ -201,6 +262,7 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
     vxlDomainConsolesRefresh(driver, vm);
     if (vxlDomainSaveStatus(driver, vm) < 0)
         goto error;
+    VXL_CRASH_POINT("start.after-status");
 
     if (!paused) {
         vxlDomainBackendEnter(vm);
@@ -209,6 +271,7 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
         if (rc < 0)
             goto error;
         virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, reason);
+        VXL_CRASH_POINT("start.after-unpause");
     } else {
         virDomainObjSetState(vm, VIR_DOMAIN_PAUSED,
                              incoming ? VIR_DOMAIN_PAUSED_MIGRATION :
@@ -216,6 +279,8 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
     }
     if (vxlDomainSaveStatus(driver, vm) < 0)
         goto error;
+    VXL_CRASH_POINT("start.after-final-status");
+    vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_START);
 
     libxl_domain_config_dispose(&dcfg);
     vxlDomainActiveChanged(driver, true);
@@ -245,9 +310,12 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
             VIR_WARN("could not destroy half-started domain %u: %s", domid,
                      virGetLastErrorMessage());
         vxlDomainBackendExit(vm);
+        if (virDomainDeleteConfig(driver->cfg->stateDir, NULL, vm) < 0)
+            VIR_WARN("cannot remove the status file of domain %s: %s",
+                     vm->def->name, virGetLastErrorMessage());
     }
-    if (created)
-        virDomainDeleteConfig(driver->cfg->stateDir, NULL, vm);
+    if (intent)
+        vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_START);
     vm->def->id = -1;
     if (networks)
         vxlDomainNetworkRelease(vm->def);

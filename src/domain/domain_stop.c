@@ -5,6 +5,7 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "util_crashpoint.h"
 #include "backend_call.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -57,9 +58,14 @@ vxlDomainObjDestroy(vxlDriver *driver, virDomainObj *vm,
     if (virDomainObjCheckActive(vm) < 0)
         return -1;
 
+    /* No intent is needed: killed before Xen destroyed it, the domain
+     * runs on as its status file says; after, reconnect finds it gone
+     * and cleans up. */
+    VXL_CRASH_POINT("destroy.before-backend");
     vxlDomainBackendEnter(vm);
     rc = vxlBackendDomainDestroy(driver->backend, domid);
     vxlDomainBackendExit(vm);
+    VXL_CRASH_POINT("destroy.after-backend");
 
     /* A domain Xen no longer knows is as good as destroyed. */
     if (rc < 0 && virGetLastErrorCode() != VIR_ERR_NO_DOMAIN)
@@ -67,5 +73,6 @@ vxlDomainObjDestroy(vxlDriver *driver, virDomainObj *vm,
     virResetLastError();
 
     vxlDomainCleanup(driver, vm, reason);
+    VXL_CRASH_POINT("destroy.after-cleanup");
     return 0;
 }

@@ -14,9 +14,29 @@
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
+/* libvirt's own drivers refuse control characters in names too: a
+ * newline in a name breaks every listing that prints one per line. */
+static int
+vxlDomainNameCheck(const char *name)
+{
+    const char *p;
+
+    for (p = name; p && *p; p++) {
+        if (g_ascii_iscntrl(*p)) {
+            virReportError(VIR_ERR_XML_DETAIL,
+                           _("domain name '%s' contains a control character (code %d), which is not allowed"),
+                           name, *p);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int
 vxlDomainDefValidate(const virDomainDef *def, void *opaque, void *parseOpaque)
 {
+    if (vxlDomainNameCheck(def->name) < 0)
+        return -1;
     return vxlValidateDomain(def);
 }
 

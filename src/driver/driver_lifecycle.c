@@ -11,6 +11,7 @@
 #include "domain.h"
 #include "domain_save.h"
 #include "backend_call.h"
+#include "util_crashpoint.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -56,9 +57,12 @@ vxlDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
     if (flags & VIR_DOMAIN_DEFINE_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
 
-    if (!(def = virDomainDefParseString(xml, driver->xmlopt, NULL, parseFlags)))
+    if (vxlDomainXMLGuard(xml) < 0 ||
+        !(def = virDomainDefParseString(xml, driver->xmlopt, NULL, parseFlags)))
         return NULL;
     if (virDomainDefineXMLFlagsEnsureACL(conn, def) < 0)
+        return NULL;
+    if (vxlDomainCheckHostCpus(driver, def) < 0)
         return NULL;
 
     if (vxlDomainDefineLockExisting(def, &existing) < 0)
@@ -73,6 +77,7 @@ vxlDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
         goto cleanup;
     vm->persistent = 1;
 
+    VXL_CRASH_POINT("define.before-save");
     if (virDomainDefSave(vm->newDef ? vm->newDef : vm->def, driver->xmlopt,
                          driver->cfg->configDir) < 0) {
         /* Put back what was there: the old definition, or nothing. */
@@ -88,6 +93,7 @@ vxlDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
         goto cleanup;
     }
 
+    VXL_CRASH_POINT("define.after-save");
     vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_DEFINED,
                             oldDef ? VIR_DOMAIN_EVENT_DEFINED_UPDATED :
                                      VIR_DOMAIN_EVENT_DEFINED_ADDED);
@@ -144,11 +150,13 @@ vxlDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
                        vm->def->name);
         goto endjob;
     }
+    VXL_CRASH_POINT("undefine.before-delete");
     if (vm->hasManagedSave && vxlDomainManagedSaveDiscard(driver, vm) < 0)
         goto endjob;
     if (virDomainDeleteConfig(driver->cfg->configDir, driver->cfg->autostartDir,
                               vm) < 0)
         goto endjob;
+    VXL_CRASH_POINT("undefine.after-delete");
 
     vm->autostart = 0;
     vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_UNDEFINED,
@@ -229,9 +237,12 @@ vxlDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     if (flags & VIR_DOMAIN_START_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
 
-    if (!(def = virDomainDefParseString(xml, driver->xmlopt, NULL, parseFlags)))
+    if (vxlDomainXMLGuard(xml) < 0 ||
+        !(def = virDomainDefParseString(xml, driver->xmlopt, NULL, parseFlags)))
         return NULL;
     if (virDomainCreateXMLEnsureACL(conn, def) < 0)
+        return NULL;
+    if (vxlDomainCheckHostCpus(driver, def) < 0)
         return NULL;
 
     /* As in define: hold the job of an existing domain of this UUID before
@@ -292,6 +303,8 @@ vxlDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     virDomainObj *vm;
     int ret = -1;
 
+    bool cancelled;
+
     /* Xen has no gentler destroy: GRACEFUL is accepted and means the same. */
     virCheckFlags(VIR_DOMAIN_DESTROY_GRACEFUL, -1);
 
@@ -299,8 +312,16 @@ vxlDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
         return -1;
     if (virDomainDestroyFlagsEnsureACL(dom->conn, vm->def) < 0)
         goto cleanup;
+    /* A domain still booting: its start is cancelled, and destroy wins
+     * without waiting for the boot. */
+    cancelled = vxlDomainStartCancel(driver, vm);
     if (vxlDomainJobBegin(driver, vm, VIR_JOB_DESTROY) < 0)
         goto cleanup;
+    if (cancelled && !virDomainObjIsActive(vm)) {
+        dom->id = -1;
+        ret = 0;
+        goto endjob;
+    }
     if (virDomainObjCheckActive(vm) < 0)
         goto endjob;
 

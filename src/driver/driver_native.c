@@ -8,6 +8,7 @@
 
 #include "driver_entry.h"
 #include "native.h"
+#include "domain.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
 
@@ -42,5 +43,7 @@ vxlConnectDomainXMLToNative(virConnectPtr conn, const char *nativeFormat,
     if (vxlNativeFormatFromString(nativeFormat) < 0)
         return NULL;
 
+    if (vxlDomainXMLGuard(domainXml) < 0)
+        return NULL;
     return vxlNativeXMLToXL(domainXml, vxl_driver->xmlopt);
 }

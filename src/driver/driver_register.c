@@ -136,6 +136,8 @@ static virStateDriver vxlStateDriver = {
     .stateInitialize = vxlStateInitialize,
     .stateCleanup = vxlStateCleanup,
     .stateReload = vxlStateReload,
+    .stateShutdownPrepare = vxlStateShutdownPrepare,
+    .stateShutdownWait = vxlStateShutdownWait,
 };
 
 static int

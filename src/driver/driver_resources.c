@@ -18,6 +18,8 @@
 #include "domain.h"
 #include "domain_job.h"
 #include "backend_call.h"
+#include "domain_intent.h"
+#include "util_crashpoint.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -38,6 +40,139 @@ vxlDomainSaveChanged(vxlDriver *driver, virDomainObj *vm,
         virDomainDefSave(persistentDef, driver->xmlopt, driver->cfg->configDir) < 0)
         return -1;
     return 0;
+}
+
+/*
+ * A change that cannot be recorded is undone: the definitions it touched
+ * get their old copy back and the running domain its old value. A live
+ * change is recorded as an intent first, so that a daemon killed
+ * midway applies it again at its next start (domain_recover.c).
+ */
+typedef struct {
+    vxlIntentOp op;              /* VXL_INTENT_LAST: config only, no intent */
+    bool intent;                 /* recorded, to be removed */
+    bool live;
+    unsigned long long oldLive;  /* the running domain's value before */
+    virDomainDef *liveCopy;      /* copies of the definitions before */
+    virDomainDef *configCopy;
+    virDomainDef *def;           /* the definitions being changed */
+    virDomainDef *persistentDef;
+} vxlDomainResourceUndoData;
+
+static unsigned long long
+vxlDomainResourceValue(virDomainDef *def, vxlIntentOp op)
+{
+    switch (op) {
+    case VXL_INTENT_SETMEM:
+        return def->mem.cur_balloon;
+    case VXL_INTENT_SETMAXMEM:
+        return virDomainDefGetMemoryTotal(def);
+    default:
+        return virDomainDefGetVcpus(def);
+    }
+}
+
+static int
+vxlDomainResourceBegin(vxlDriver *driver, virDomainObj *vm, vxlIntentOp op,
+                       virDomainDef *def, virDomainDef *persistentDef,
+                       unsigned long long value, vxlDomainResourceUndoData *undo)
+{
+    undo->op = op;
+    undo->def = def;
+    undo->persistentDef = persistentDef;
+    if (def &&
+        !(undo->liveCopy = virDomainDefCopy(def, driver->xmlopt, NULL, false)))
+        return -1;
+    if (persistentDef &&
+        !(undo->configCopy = virDomainDefCopy(persistentDef, driver->xmlopt,
+                                              NULL, false)))
+        return -1;
+    if (def && op != VXL_INTENT_LAST) {
+        undo->live = true;
+        undo->oldLive = vxlDomainResourceValue(def, op);
+        if (vxlIntentRecordResource(driver, vm, op, true, !!persistentDef,
+                                    value) < 0)
+            return -1;
+        undo->intent = true;
+        VXL_CRASH_POINT("resource.after-intent");
+    }
+    return 0;
+}
+
+static void
+vxlDomainResourceClear(vxlDomainResourceUndoData *undo)
+{
+    g_clear_pointer(&undo->liveCopy, virDomainDefFree);
+    g_clear_pointer(&undo->configCopy, virDomainDefFree);
+}
+
+static void
+vxlDomainResourceEnd(vxlDriver *driver, virDomainObj *vm,
+                     vxlDomainResourceUndoData *undo)
+{
+    if (undo->intent)
+        vxlIntentDone(driver, vm->def->uuid, undo->op);
+    vxlDomainResourceClear(undo);
+}
+
+/* Put back what vxlDomainResourceBegin saw. @applied: the running
+ * domain may have the new value (the backend took it). The error the
+ * client sees is the one already reported. */
+static void
+vxlDomainResourceUndo(vxlDriver *driver, virDomainObj *vm,
+                      vxlDomainResourceUndoData *undo, bool applied)
+{
+    virErrorPtr saved;
+    int rc = 0;
+
+    virErrorPreserveLast(&saved);
+    if (applied && undo->live) {
+        vxlDomainBackendEnter(vm);
+        switch (undo->op) {
+        case VXL_INTENT_SETMEM:
+            rc = vxlBackendDomainSetMemory(driver->backend, vm->def->id,
+                                           undo->oldLive);
+            break;
+        case VXL_INTENT_SETMAXMEM:
+            rc = vxlBackendDomainSetMaxMemory(driver->backend, vm->def->id,
+                                              undo->oldLive);
+            break;
+        default:
+            rc = vxlBackendDomainSetVcpusOnline(driver->backend, vm->def->id,
+                                                undo->oldLive);
+            break;
+        }
+        vxlDomainBackendExit(vm);
+        if (rc < 0)
+            VIR_WARN("cannot put the %s of domain %s back to %llu: %s",
+                     vxlIntentOpTypeToString(undo->op), vm->def->name,
+                     undo->oldLive, virGetLastErrorMessage());
+    }
+    if (undo->liveCopy && rc == 0) {
+        vxlDomainResourceSet(undo->def, undo->op,
+                             vxlDomainResourceValue(undo->liveCopy, undo->op),
+                             true);
+        /* The status file may have taken the new value already. */
+        if (applied && vxlDomainSaveStatus(driver, vm) < 0)
+            VIR_WARN("cannot save the status of domain %s: %s",
+                     vm->def->name, virGetLastErrorMessage());
+    }
+    if (undo->configCopy) {
+        /* vm->newDef, or vm->def of an inactive domain, is
+         * undo->persistentDef: give it its old copy back in place. */
+        if (vm->newDef == undo->persistentDef)
+            vm->newDef = g_steal_pointer(&undo->configCopy);
+        else if (vm->def == undo->persistentDef)
+            vm->def = g_steal_pointer(&undo->configCopy);
+        if (!undo->configCopy)
+            virDomainDefFree(undo->persistentDef);
+    }
+    /* Undone, unless the running domain kept the new value, which the
+     * next start then records. */
+    if (undo->intent && rc == 0)
+        vxlIntentDone(driver, vm->def->uuid, undo->op);
+    vxlDomainResourceClear(undo);
+    virErrorRestore(&saved);
 }
 
 /* ---------- memory ---------- */
@@ -108,6 +243,8 @@ vxlDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory,
     virDomainObj *vm;
     virDomainDef *def = NULL;
     virDomainDef *persistentDef = NULL;
+    vxlDomainResourceUndoData undo = { 0 };
+    vxlIntentOp op;
     int ret = -1;
     int rc;
 
@@ -128,12 +265,25 @@ vxlDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory,
         goto endjob;
     }
 
-    if (flags & VIR_DOMAIN_MEM_MAXIMUM)
+    op = (flags & VIR_DOMAIN_MEM_MAXIMUM) ? VXL_INTENT_SETMAXMEM : VXL_INTENT_SETMEM;
+    if (vxlDomainResourceBegin(driver, vm, op, def, persistentDef, memory,
+                               &undo) < 0)
+        goto endjob;
+    if (op == VXL_INTENT_SETMAXMEM)
         rc = vxlDomainSetMaxMemoryIn(driver, vm, def, persistentDef, memory);
     else
         rc = vxlDomainSetCurrentMemoryIn(driver, vm, def, persistentDef, memory);
-    if (rc < 0 || vxlDomainSaveChanged(driver, vm, def, persistentDef) < 0)
+    if (rc < 0) {
+        vxlDomainResourceUndo(driver, vm, &undo, false);
         goto endjob;
+    }
+    VXL_CRASH_POINT("setmem.after-backend");
+    if (vxlDomainSaveChanged(driver, vm, def, persistentDef) < 0) {
+        vxlDomainResourceUndo(driver, vm, &undo, true);
+        goto endjob;
+    }
+    VXL_CRASH_POINT("setmem.after-save");
+    vxlDomainResourceEnd(driver, vm, &undo);
     ret = 0;
 
  endjob:
@@ -190,6 +340,7 @@ vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
     virDomainObj *vm;
     virDomainDef *def = NULL;
     virDomainDef *persistentDef = NULL;
+    vxlDomainResourceUndoData undo = { 0 };
     long long limit;
     int ret = -1;
 
@@ -227,8 +378,12 @@ vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
                            virDomainOSTypeToString(persistentDef->os.type), limit);
             goto endjob;
         }
-        if (virDomainDefSetVcpusMax(persistentDef, nvcpus, driver->xmlopt) < 0)
+        if (vxlDomainResourceBegin(driver, vm, VXL_INTENT_LAST, NULL,
+                                   persistentDef, nvcpus, &undo) < 0 ||
+            virDomainDefSetVcpusMax(persistentDef, nvcpus, driver->xmlopt) < 0) {
+            vxlDomainResourceUndo(driver, vm, &undo, false);
             goto endjob;
+        }
     } else {
         if ((def && nvcpus > virDomainDefGetVcpusMax(def)) ||
             (persistentDef && nvcpus > virDomainDefGetVcpusMax(persistentDef))) {
@@ -238,20 +393,31 @@ vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
                            virDomainDefGetVcpusMax(def ? def : persistentDef));
             goto endjob;
         }
+        if (vxlDomainResourceBegin(driver, vm, VXL_INTENT_SETVCPUS, def,
+                                   persistentDef, nvcpus, &undo) < 0)
+            goto endjob;
         if (def) {
             int rc;
 
             vxlDomainBackendEnter(vm);
             rc = vxlBackendDomainSetVcpusOnline(driver->backend, vm->def->id, nvcpus);
             vxlDomainBackendExit(vm);
-            if (rc < 0 || virDomainDefSetVcpus(def, nvcpus) < 0)
+            if (rc < 0) {
+                vxlDomainResourceUndo(driver, vm, &undo, false);
                 goto endjob;
+            }
+            VXL_CRASH_POINT("setvcpus.after-backend");
+            ignore_value(virDomainDefSetVcpus(def, nvcpus));
         }
-        if (persistentDef && virDomainDefSetVcpus(persistentDef, nvcpus) < 0)
-            goto endjob;
+        if (persistentDef)
+            ignore_value(virDomainDefSetVcpus(persistentDef, nvcpus));
     }
-    if (vxlDomainSaveChanged(driver, vm, def, persistentDef) < 0)
+    if (vxlDomainSaveChanged(driver, vm, def, persistentDef) < 0) {
+        vxlDomainResourceUndo(driver, vm, &undo, true);
         goto endjob;
+    }
+    VXL_CRASH_POINT("setvcpus.after-save");
+    vxlDomainResourceEnd(driver, vm, &undo);
     ret = 0;
 
  endjob:
@@ -573,13 +739,23 @@ vxlDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
         rc = vxlBackendDomainUnpause(driver->backend, vm->def->id);
         vxlDomainBackendExit(vm);
         if (rc < 0) {
-            VIR_WARN("could not resume domain %s after its core dump",
-                     vm->def->name);
-            virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_DUMP);
+            /* The guest stays paused: the dump did not do what was asked
+             * even if the core is written, and the client must know. A
+             * dump that failed first keeps its own error. */
+            VIR_WARN("could not resume domain %s after its core dump: %s",
+                     vm->def->name, virGetLastErrorMessage());
+            virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+            if (ret == 0) {
+                virFreeError(saved);
+                saved = NULL;
+                ret = -1;
+            }
         } else {
             virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
         }
-        virErrorRestore(&saved);
+        ignore_value(vxlDomainSaveStatus(driver, vm));
+        if (saved)
+            virErrorRestore(&saved);
     }
  endjob:
     vxlDomainAsyncJobEnd(driver, vm, ret);

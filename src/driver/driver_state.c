@@ -16,6 +16,7 @@
 #include "domain_save.h"
 #include "domain_xmlopt.h"
 #include "backend_call.h"
+#include "util_crashpoint.h"
 #include "virerror.h"
 #include "virlog.h"
 #include "virtxl/virtxl.h"
@@ -43,7 +44,10 @@ vxlDriverFree(vxlDriver *driver)
     virObjectUnref(driver->domainEventState);
     virObjectUnref(driver->cfg);
     virFreeError(driver->backendError);
+    if (driver->eventsHeld)
+        g_ptr_array_free(driver->eventsHeld, TRUE);
     virCondDestroy(&driver->startCond);
+    virCondDestroy(&driver->eventCond);
     virMutexDestroy(&driver->lock);
     g_free(driver);
 }
@@ -92,7 +96,8 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
     }
 
     driver = g_new0(vxlDriver, 1);
-    if (virMutexInit(&driver->lock) < 0 || virCondInit(&driver->startCond) < 0) {
+    if (virMutexInit(&driver->lock) < 0 || virCondInit(&driver->startCond) < 0 ||
+        virCondInit(&driver->eventCond) < 0) {
         g_free(driver);
         return VIR_DRV_STATE_INIT_ERROR;
     }
@@ -108,6 +113,9 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
         goto error;
     if (vxlDriverConfigMakeDirs(driver->cfg) < 0)
         goto error;
+#ifdef VXL_TEST_HOOKS
+    vxlCrashPointSetControlDir(driver->cfg->stateDir);
+#endif
 
     /* The range libvirt's Xen and QEMU drivers take display ports from:
      * VNC displays start at 5900. */
@@ -132,6 +140,7 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
         if (vxlDomainLoadAll(driver) < 0)
             goto error;
         vxlDomainManagedSaveScan(driver);
+        vxlDomainEventsReady(driver);
         vxlDomainAutostartAll(driver);
     }
     return VIR_DRV_STATE_INIT_COMPLETE;
@@ -140,6 +149,49 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
     vxl_driver = NULL;
     vxlDriverFree(driver);
     return VIR_DRV_STATE_INIT_ERROR;
+}
+
+/* libvirtd is going down: no new event worker starts. */
+int
+vxlStateShutdownPrepare(void)
+{
+    if (!vxl_driver)
+        return 0;
+    VIR_WITH_MUTEX_LOCK_GUARD(&vxl_driver->lock) {
+        vxl_driver->closing = true;
+    }
+    /* libvirtd waits for its calls in progress; a start does not make
+     * it wait for a guest's boot. */
+    if (vxl_driver->backend) {
+        virDomainObj **vms = NULL;
+        size_t nvms = 0;
+        size_t i;
+
+        virDomainObjListCollect(vxl_driver->domains, NULL, &vms, &nvms, NULL, 0);
+        for (i = 0; i < nvms; i++) {
+            virObjectLock(vms[i]);
+            ignore_value(vxlDomainStartCancel(vxl_driver, vms[i]));
+            virObjectUnlock(vms[i]);
+        }
+        virObjectListFreeCount(vms, nvms);
+    }
+    return 0;
+}
+
+/* Let the running event workers finish with the backend before
+ * stateCleanup closes it: a worker whose backend closed under it would
+ * take its domain for gone and forget it. libvirtd waits for this in a
+ * thread of its own, and gives up after 30 s. */
+int
+vxlStateShutdownWait(void)
+{
+    if (!vxl_driver)
+        return 0;
+    VIR_WITH_MUTEX_LOCK_GUARD(&vxl_driver->lock) {
+        while (vxl_driver->eventWorkers > 0)
+            ignore_value(virCondWait(&vxl_driver->eventCond, &vxl_driver->lock));
+    }
+    return 0;
 }
 
 int

@@ -212,6 +212,7 @@ vxlSimClose(vxlBackend *be)
         vxlSimSnapshotTake(sim, &snap, NULL);
         vxlSimTimerRemove(sim);
         sim->closed = true;
+        virCondBroadcast(&sim->buildCond);
         /* Free the model now: the struct itself may outlive us until the
          * event loop runs the timer's free callback. */
         vxlSimDomainRemoveAll(sim);
@@ -497,6 +498,56 @@ vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom)
     return 0;
 }
 
+/* The guest's boot takes @ms, unless its create is cancelled (the
+ * domain leaves the model) or the backend closes first. */
+static void
+vxlSimBootDelay(vxlSim *sim, uint32_t id, unsigned long long life,
+                unsigned int ms)
+{
+    long long deadline = g_get_monotonic_time() + ms * 1000LL;
+    long long left;
+    vxlSimDomain *dom;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        while (!sim->closed && (dom = vxlSimFindDomain(sim, id)) &&
+               dom->life == life &&
+               (left = deadline - g_get_monotonic_time()) > 0) {
+            /* The condition's clock is the wall clock, in ms: round up,
+             * never wake before the boot is over. */
+            unsigned long long when = (g_get_real_time() + left + 999) / 1000;
+
+            if (virCondWaitUntil(&sim->buildCond, &sim->lock, when) < 0 &&
+                errno != ETIMEDOUT)
+                break;
+        }
+    }
+}
+
+static int
+vxlSimDomainCreateCancel(vxlBackend *be, const unsigned char *uuid)
+{
+    vxlSim *sim = vxlSimGet(be);
+    GHashTableIter it;
+    vxlSimDomain *dom;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        g_hash_table_iter_init(&it, sim->domains);
+        while (g_hash_table_iter_next(&it, NULL, (gpointer *)&dom)) {
+            if (dom->building && memcmp(dom->uuid, uuid, VIR_UUID_BUFLEN) == 0) {
+                VIR_DEBUG("cancelling the create of domain %u (%s)",
+                          dom->domid, dom->name);
+                /* Its memory goes back at once; the create finds it gone. */
+                g_hash_table_iter_remove(&it);
+                virCondBroadcast(&sim->buildCond);
+                return 0;
+            }
+        }
+    }
+    virReportError(VIR_ERR_NO_DOMAIN, "%s",
+                   _("no domain with that UUID is being created on the simulated host"));
+    return -1;
+}
+
 static int
 vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
                    const vxlGuestScript *script, bool paused,
@@ -511,6 +562,7 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
     unsigned long long life;
     long long now;
     bool gone = false;
+    bool closed = false;
 
     if (!script)
         script = &noScript;
@@ -526,10 +578,11 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
      * every other hook go on meanwhile. The claim's reference keeps the
      * model alive should the backend be closed under us. */
     if (script->bootDelayMs > 0)
-        g_usleep(script->bootDelayMs * 1000ULL);
+        vxlSimBootDelay(sim, id, life, script->bootDelayMs);
 
     VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
         /* close() freed the domain with the rest of the model. */
+        closed = sim->closed;
         if (sim->closed || !(dom = vxlSimFindDomain(sim, id)) ||
             dom->life != life) {
             gone = true;
@@ -548,9 +601,15 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
     vxlSimSave(sim, &snap);
     vxlSimUnref(sim);
 
-    if (gone) {
+    if (gone && closed) {
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("domain '%s' was still being built when the simulator backend closed"),
+                       dcfg->c_info.name);
+        return -1;
+    }
+    if (gone) {
+        virReportError(VIR_ERR_OPERATION_ABORTED,
+                       _("the start of domain '%s' was cancelled while it was being built"),
                        dcfg->c_info.name);
         return -1;
     }
@@ -1022,4 +1081,6 @@ const vxlBackendOps vxlSimBackendOps = {
     /* save and restore (sim_save.c) */
     .domainSave = vxlSimDomainSave,
     .domainRestore = vxlSimDomainRestore,
+    /* crash consistency */
+    .domainCreateCancel = vxlSimDomainCreateCancel,
 };

@@ -123,7 +123,8 @@ vxlSimNew(void)
     size_t i;
 
     sim->refs = 1;
-    if (virMutexInit(&sim->lock) < 0 || virMutexInit(&sim->hostSaveLock) < 0)
+    if (virMutexInit(&sim->lock) < 0 || virMutexInit(&sim->hostSaveLock) < 0 ||
+        virCondInit(&sim->buildCond) < 0)
         abort();
     for (i = 0; i < VXL_SIM_SAVE_STRIPES; i++) {
         if (virMutexInit(&sim->saveLocks[i]) < 0)
@@ -167,6 +168,7 @@ vxlSimUnref(vxlSim *sim)
     g_free(sim->statePath);
     g_free(sim->legacyPath);
     g_free(sim->savedSeqs);
+    virCondDestroy(&sim->buildCond);
     virMutexDestroy(&sim->lock);
     virMutexDestroy(&sim->hostSaveLock);
     for (i = 0; i < VXL_SIM_SAVE_STRIPES; i++)

@@ -179,6 +179,8 @@ struct _vxlSim {
 
     virMutex lock;                 /* guards every field below */
     bool closed;                   /* close() ran: hooks and timer stop */
+    virCond buildCond;             /* a building domain was cancelled, or
+                                      close() ran: boot delays end */
     GHashTable *domains;           /* domid -> vxlSimDomain *, owning */
     GHashTable *byName;            /* name -> vxlSimDomain * */
     GHashTable *byUUID;            /* uuid bytes -> vxlSimDomain * */

@@ -1,0 +1,111 @@
+/*
+ * domain_inputguard.c: domain XML that libvirt 9.0's own parser cannot
+ * survive is refused before it gets there, and what a definition asks of
+ * the host is checked against the host.
+ *
+ * libvirt's parser sizes arrays from numbers in the XML before any
+ * driver callback runs: <vcpu>4294967295</vcpu> (or -1, which its
+ * unsigned parser wraps to that) allocates an array of four billion vCPU
+ * pointers, and the allocation failure aborts the whole daemon;
+ * <iothreads> does likewise with its thread list. No Xen guest comes
+ * near the limit below (xl refuses more than 4096 vCPUs too).
+ */
+#include "vxl_internal.h"
+
+#include "domain.h"
+#include "backend_call.h"
+#include "virerror.h"
+#include "virxml.h"
+#include "virstring.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+#define VXL_GUARD_MAX_COUNT 4096
+
+/* Refuse a count in element @xpath of @ctxt above the limit. */
+static int
+vxlDomainXMLGuardCount(xmlXPathContextPtr ctxt, const char *xpath,
+                       const char *element)
+{
+    g_autofree char *text = NULL;
+    xmlNodePtr node;
+    unsigned int n;
+
+    if (!(node = virXPathNode(xpath, ctxt)) ||
+        !(text = virXMLNodeContentString(node))) {
+        virResetLastError();
+        return 0;
+    }
+    /* Parsed as libvirt parses it: what libvirt refuses, it reports. */
+    if (virStrToLong_ui(text, NULL, 10, &n) < 0 || n <= VXL_GUARD_MAX_COUNT)
+        return 0;
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("the value '%s' of <%s> is above the largest this driver accepts (%d)"),
+                   text, element, VXL_GUARD_MAX_COUNT);
+    return -1;
+}
+
+int
+vxlDomainXMLGuard(const char *xml)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(xmlXPathContext) ctxt = NULL;
+
+    /* Malformed XML is the parser's to report, in its own words. */
+    if (!xml || !(doc = virXMLParseStringCtxt(xml, _("(domain_definition)"),
+                                              &ctxt))) {
+        virResetLastError();
+        return 0;
+    }
+    if (vxlDomainXMLGuardCount(ctxt, "/domain/vcpu[1]", "vcpu") < 0 ||
+        vxlDomainXMLGuardCount(ctxt, "/domain/iothreads[1]", "iothreads") < 0)
+        return -1;
+    return 0;
+}
+
+/* Refuse a CPU set of @def naming a CPU beyond the host's @ncpus. */
+static int
+vxlDomainCheckCpuMap(const virDomainDef *def, virBitmap *map,
+                     const char *what, unsigned int ncpus)
+{
+    ssize_t last;
+
+    if (!map || (last = virBitmapLastSetBit(map)) < (ssize_t)ncpus)
+        return 0;
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("the %s of domain '%s' names CPU %zd, but this host has CPUs 0-%u only"),
+                   what, def->name, last, ncpus - 1);
+    return -1;
+}
+
+int
+vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def)
+{
+    vxlHostFacts facts = { 0 };
+    unsigned int ncpus;
+    size_t i;
+    int ret = -1;
+
+    if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
+        return -1;
+    ncpus = facts.nrCpus;
+    if (ncpus == 0) {
+        ret = 0;
+        goto cleanup;
+    }
+    if (vxlDomainCheckCpuMap(def, def->cpumask, "vcpu cpuset", ncpus) < 0 ||
+        vxlDomainCheckCpuMap(def, def->cputune.emulatorpin, "emulatorpin cpuset",
+                             ncpus) < 0)
+        goto cleanup;
+    for (i = 0; i < def->maxvcpus; i++) {
+        if (def->vcpus[i] &&
+            vxlDomainCheckCpuMap(def, def->vcpus[i]->cpumask, "vcpupin cpuset",
+                                 ncpus) < 0)
+            goto cleanup;
+    }
+    ret = 0;
+
+ cleanup:
+    vxlHostFactsClear(&facts);
+    return ret;
+}

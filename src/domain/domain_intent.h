@@ -1,0 +1,107 @@
+/*
+ * domain_intent.h: intent records, the driver's write-ahead log.
+ *
+ * Before an operation touches the hypervisor it records what it is about
+ * to do (<stateDir>/intent/UUID-OP.json, written as a new file, synced
+ * and renamed into place); once its outcome is recorded (status file,
+ * persistent config) the intent is removed. A daemon killed in between
+ * finds the intent at its next start and finishes or undoes the
+ * operation (domain_recover.c), so that the driver's records and the
+ * hypervisor never stay out of step.
+ */
+#pragma once
+
+#include "vxl_internal.h"
+#include "vxl_driver.h"
+#include "virenum.h"
+
+typedef enum {
+    VXL_INTENT_START,        /* create, record, unpause */
+    VXL_INTENT_DESTROY,      /* destroy, forget */
+    VXL_INTENT_LIFECYCLE,    /* on_poweroff/on_reboot/on_crash action */
+    VXL_INTENT_ATTACH,       /* hot-add a disk or NIC */
+    VXL_INTENT_DETACH,       /* hot-remove one */
+    VXL_INTENT_SETMEM,       /* balloon target */
+    VXL_INTENT_SETMAXMEM,    /* maximum memory */
+    VXL_INTENT_SETVCPUS,     /* online vCPUs */
+
+    VXL_INTENT_LAST
+} vxlIntentOp;
+
+VIR_ENUM_DECL(vxlIntentOp);
+
+typedef struct _vxlIntent {
+    vxlIntentOp op;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    char *name;
+    int domid;               /* the Xen domain it is about; -1: none yet */
+
+    /* START: a paused start; and the live definition as it goes to Xen,
+     * to adopt the domain Xen built should the daemon die before
+     * recording it. LIFECYCLE: the definition to start again, should the
+     * domain be transient. */
+    bool paused;
+    char *xml;
+
+    /* LIFECYCLE: the virDomainLifecycleAction being carried out. */
+    int action;
+
+    /* ATTACH, DETACH, SET*: which definitions the change is for. */
+    bool live;
+    bool config;
+
+    /* ATTACH, DETACH: the device, a NIC (by MAC) or a disk (by target). */
+    bool net;
+    char *key;
+
+    /* SETMEM, SETMAXMEM (KiB), SETVCPUS (count). */
+    unsigned long long value;
+} vxlIntent;
+
+void vxlIntentClear(vxlIntent *intent);
+
+/* Record @intent durably. On failure (a full or read-only disk) the
+ * error is reported and the operation must not go on. */
+int vxlIntentRecord(vxlDriver *driver, const vxlIntent *intent);
+
+/* The operation @op of domain @uuid is over (done or undone): forget its
+ * intent. A failure is only logged: the next start finds the intent
+ * again and sees that there is nothing left to do. */
+void vxlIntentDone(vxlDriver *driver, const unsigned char *uuid, vxlIntentOp op);
+
+/* Every recorded intent, oldest first. Unreadable records are logged and
+ * removed. */
+void vxlIntentLoadAll(vxlDriver *driver, vxlIntent **intents, size_t *nintents);
+void vxlIntentListFree(vxlIntent *intents, size_t nintents);
+
+/* Remove the temporary files (NAME.new) of writes a kill interrupted
+ * from @dir. */
+void vxlIntentRemoveStaleTemps(const char *dir);
+
+/* --- recovery at daemon start (domain_recover.c) --- */
+
+/* Before domains are matched with Xen: adopt the domains whose start
+ * was cut short after Xen built them. */
+void vxlDomainRecoverBegin(vxlDriver *driver, vxlIntent *intents, size_t nintents);
+/* After: finish or undo what each intent left, then forget it. */
+void vxlDomainRecoverFinish(vxlDriver *driver, vxlIntent *intents, size_t nintents);
+
+/* Put the memory or vCPU value of a SETMEM, SETMAXMEM or SETVCPUS
+ * intent @op into @def (@live: the running domain's definition). */
+void vxlDomainResourceSet(virDomainDef *def, int op, unsigned long long value,
+                          bool live);
+
+/* Shorthands for the intents of a running domain @vm: ATTACH or DETACH
+ * of the disk with target @key or the NIC with MAC @key (@net), for the
+ * live definition and, if @config, the persistent one; SETMEM,
+ * SETMAXMEM or SETVCPUS of @value. */
+int vxlIntentRecordDevice(vxlDriver *driver, virDomainObj *vm, vxlIntentOp op,
+                          bool net, const char *key, bool config);
+int vxlIntentRecordResource(vxlDriver *driver, virDomainObj *vm, vxlIntentOp op,
+                            bool live, bool config, unsigned long long value);
+
+/* Take the disk with target @key or the NIC with MAC @key (@net) out of
+ * running @vm: out of Xen (one it lacks already is fine), then out of
+ * the live definition, whose status is saved. Failures are logged. */
+void vxlDomainDeviceForget(vxlDriver *driver, virDomainObj *vm, bool net,
+                           const char *key);

@@ -1,0 +1,168 @@
+"""Helpers for the crash-consistency tests: kill the private daemon (at a
+chosen crash point of a test build, or at random), start it again, and
+check that the driver's records and the simulated hypervisor agree.
+
+The invariants, after every restart:
+  - every persistent domain is still defined, with its XML;
+  - no domain is left half-started (paused, starting up);
+  - the live XML of each running domain says what the hypervisor has:
+    the same disks, NICs, memory and vCPUs;
+  - the hypervisor holds no domain that libvirt does not list as running
+    (no orphan holding a name and memory), and vice versa;
+  - every shut-off domain starts;
+  - no temporary file of an interrupted write is left.
+"""
+
+import json
+import os
+import signal
+import time
+import xml.etree.ElementTree as ET
+
+import libvirt
+
+from vxltest import BUILD, wait_for
+
+E = libvirt
+
+
+def test_hooks_built():
+    """Whether the build has the test hooks (meson -Dtest_hooks=true)."""
+    path = os.path.join(BUILD, "meson-info", "intro-buildoptions.json")
+    try:
+        with open(path) as f:
+            opts = json.load(f)
+    except OSError:
+        return False
+    return any(o["name"] == "test_hooks" and o["value"] for o in opts)
+
+
+def daemon_pid(daemon):
+    try:
+        with open(daemon.path("libvirtd.pid")) as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is dead for us: its parent (the namespace's shell) reaps
+    # it only when it exits itself.
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def arm(daemon, point, nth=1):
+    """Kill the daemon the nth time it reaches crash point @point."""
+    with open(daemon.path("run", "libxl", "crash-point"), "w") as f:
+        f.write(f"{point} {nth}\n")
+
+
+def wait_dead(daemon, pid, timeout=15.0):
+    wait_for(lambda: not alive(pid), timeout=timeout,
+             what=f"libvirtd (pid {pid}) to die")
+
+
+def kill_now(daemon):
+    pid = daemon_pid(daemon)
+    if pid and alive(pid):
+        os.kill(pid, signal.SIGKILL)
+        wait_dead(daemon, pid)
+
+
+def sim_domains(daemon):
+    """The simulated hypervisor's domains, from its state file, by UUID."""
+    path = daemon.path("run", "libxl", "sim-state.json")
+    with open(path) as f:
+        state = json.load(f)
+    return {d["uuid"]: d for d in state.get("domains", [])}
+
+
+def live_facts(dom):
+    """What the live XML of @dom says the hypervisor has."""
+    root = ET.fromstring(dom.XMLDesc(0))
+    disks = sorted(t.get("dev") for t in root.findall("./devices/disk/target"))
+    macs = sorted(m.get("address").lower()
+                  for m in root.findall("./devices/interface/mac"))
+    vcpu = root.find("./vcpu")
+    return {
+        "disks": disks,
+        "macs": macs,
+        "memory": int(root.find("./memory").text),
+        "current": int(root.find("./currentMemory").text),
+        "vcpus": int(vcpu.get("current", vcpu.text)),
+    }
+
+
+def sim_facts(sd):
+    return {
+        "disks": sorted(d["vdev"] for d in sd.get("disks", [])),
+        "macs": sorted(n["mac"].lower() for n in sd.get("nics", [])),
+        "memory": sd["maxKiB"],
+        "current": sd["targetKiB"],
+        "vcpus": sd["vcpusOnline"],
+    }
+
+
+def stale_temps(daemon):
+    found = []
+    for sub in (("run", "libxl"), ("run", "libxl", "intent"), ("etc", "libxl"),
+                ("etc", "libxl", "autostart")):
+        d = daemon.path(*sub)
+        if os.path.isdir(d):
+            found += [os.path.join(d, n) for n in os.listdir(d)
+                      if n.endswith(".new")]
+    return found
+
+
+def check_invariants(test, conn, daemon, persistent=(), start_all=True):
+    """Assert the invariants above; @persistent: names that must be
+    defined. Starts (and destroys again) every shut-off domain when
+    @start_all."""
+    doms = conn.listAllDomains()
+    names = {d.name() for d in doms}
+    for name in persistent:
+        test.assertIn(name, names, f"persistent domain {name} lost")
+        test.assertTrue(conn.lookupByName(name).isPersistent(), name)
+
+    # The hypervisor settles (its state file is written after each call).
+    time.sleep(0.2)
+    sim = sim_domains(daemon)
+    active = {}
+    for d in doms:
+        state, reason = d.state()
+        test.assertFalse(state == E.VIR_DOMAIN_PAUSED and
+                         reason == E.VIR_DOMAIN_PAUSED_STARTING_UP,
+                         f"{d.name()} is left half-started")
+        if d.isActive():
+            active[d.UUIDString()] = d
+    # Renamed dead incarnations (rename-restart) are listed too.
+    test.assertEqual(sorted(sim), sorted(active),
+                     "the hypervisor's domains and libvirt's running ones differ: "
+                     f"hypervisor {sorted(s['name'] for s in sim.values())}, "
+                     f"libvirt {sorted(d.name() for d in active.values())}")
+    for uuid, d in active.items():
+        if sim[uuid]["state"] in ("shutdown", "crashed"):
+            continue
+        test.assertEqual(live_facts(d), sim_facts(sim[uuid]),
+                         f"live XML of {d.name()} differs from the hypervisor")
+        test.assertEqual(d.ID(), sim[uuid]["domid"], d.name())
+
+    test.assertEqual(stale_temps(daemon), [], "temporary files left behind")
+
+    if start_all:
+        for d in doms:
+            if d.isActive():
+                continue
+            try:
+                d.create()
+            except libvirt.libvirtError as e:
+                test.fail(f"shut-off domain {d.name()} does not start: {e}")
+            d.destroy()

@@ -1,0 +1,84 @@
+"""Long operations can be cancelled: destroy of a domain whose boot never
+ends cancels its start and wins at once; libvirtd's stop does not wait
+for such a boot either."""
+
+import threading
+import time
+import unittest
+
+import libvirt
+
+from crashtest import check_invariants, daemon_pid, alive
+from vxltest import Daemon, guest_xml, start_event_loop, wait_for
+
+E = libvirt
+FOREVER = {"boot-delay-ms": 4000000000}
+
+
+class CancelTest(unittest.TestCase):
+
+    def setUp(self):
+        start_event_loop()
+        self.daemon = Daemon()
+        self.daemon.start()
+        self.addCleanup(self.daemon.cleanup)
+        self.c = libvirt.open(self.daemon.uri)
+        self.addCleanup(self.c.close)
+
+    def start_in_background(self, dom):
+        errors = []
+
+        def run():
+            try:
+                dom.create()
+            except libvirt.libvirtError as e:
+                errors.append(e)
+        t = threading.Thread(target=run, daemon=True)
+        t.start()
+        # The boot has begun once the host's memory is claimed.
+        free = self.c.getFreeMemory()
+        wait_for(lambda: self.c.getFreeMemory() < free - 200 * 1024 * 1024,
+                 what="the endless boot to begin")
+        return t, errors
+
+    def test_destroy_cancels_an_endless_start(self):
+        free = self.c.getFreeMemory()
+        dom = self.c.defineXML(guest_xml("endless", script=FOREVER))
+        t, errors = self.start_in_background(dom)
+        started = time.monotonic()
+        dom.destroy()
+        self.assertLess(time.monotonic() - started, 5)
+        t.join(10)
+        self.assertFalse(t.is_alive())
+        self.assertEqual(len(errors), 1)
+        self.assertEqual(errors[0].get_error_code(), E.VIR_ERR_OPERATION_ABORTED)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_SHUTOFF)
+        self.assertEqual(self.c.getFreeMemory(), free)
+        check_invariants(self, self.c, self.daemon, [], start_all=False)
+        # It can be started again (and destroyed again).
+        t, errors = self.start_in_background(dom)
+        dom.destroy()
+        t.join(10)
+        self.assertEqual(self.c.getFreeMemory(), free)
+
+    def test_daemon_stop_does_not_wait_for_a_boot(self):
+        dom = self.c.defineXML(guest_xml("endless-stop", script=FOREVER))
+        self.start_in_background(dom)
+        pid = daemon_pid(self.daemon)
+        started = time.monotonic()
+        self.daemon.stop()
+        self.assertFalse(alive(pid))
+        # libvirtd would give the start 30 s (and virtxl-daemon stop
+        # kills after 10).
+        self.assertLess(time.monotonic() - started, 8)
+        self.assertNotIn("Make forcefull daemon shutdown", self.daemon.log())
+        self.daemon.start()
+        self.c = libvirt.open(self.daemon.uri)
+        self.assertEqual(self.c.lookupByName("endless-stop").state()[0],
+                         E.VIR_DOMAIN_SHUTOFF)
+        check_invariants(self, self.c, self.daemon, ["endless-stop"],
+                         start_all=False)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,368 @@
+"""Crash points: a test build kills libvirtd at each numbered step of each
+operation (start, destroy, guest shutdown handling, define, undefine,
+attach, detach, setmem, setvcpus); the daemon is started again and the
+driver's records must agree with the hypervisor (crashtest.py lists the
+invariants), with the operation either done or undone, never half."""
+
+import threading
+import unittest
+import xml.etree.ElementTree as ET
+
+import libvirt
+
+from crashtest import (arm, check_invariants, daemon_pid, sim_domains,
+                       test_hooks_built, wait_dead)
+from vxltest import Daemon, guest_xml, start_event_loop, wait_for
+
+E = libvirt
+LIVE = E.VIR_DOMAIN_AFFECT_LIVE
+CONFIG = E.VIR_DOMAIN_AFFECT_CONFIG
+
+
+def disk_xml(target, path):
+    return (f"<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+            f"<source file='{path}'/><target dev='{target}' bus='xen'/></disk>")
+
+
+def nic_xml(mac):
+    return (f"<interface type='bridge'><mac address='{mac}'/>"
+            f"<source bridge='xenbr0'/></interface>")
+
+
+@unittest.skipUnless(test_hooks_built(), "needs a build with -Dtest_hooks=true")
+class CrashPointTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        start_event_loop()
+        cls.daemon = Daemon()
+        cls.daemon.start()
+        cls.conn = None
+        cls.count = 0
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.daemon.cleanup()
+
+    def setUp(self):
+        self.c = libvirt.open(self.daemon.uri)
+        type(self).count += 1
+        self.n = type(self).count
+
+    def tearDown(self):
+        try:
+            for d in self.c.listAllDomains():
+                if d.isActive():
+                    d.destroy()
+                if d.isPersistent():
+                    d.undefine()
+            self.c.close()
+        except libvirt.libvirtError:
+            pass
+
+    # --- the machinery ---
+
+    def crash(self, point, action, nth=1):
+        """Arm @point, run @action (which the kill interrupts, or which
+        returns and lets the point be reached later, in a worker), wait
+        for the daemon to die, start it again, and reconnect."""
+        pid = daemon_pid(self.daemon)
+        arm(self.daemon, point, nth)
+        err = []
+
+        def run():
+            try:
+                action()
+            except libvirt.libvirtError as e:
+                err.append(e)
+        t = threading.Thread(target=run, daemon=True)
+        t.start()
+        wait_dead(self.daemon, pid)
+        t.join(10)
+        try:
+            self.c.close()
+        except libvirt.libvirtError:
+            pass
+        self.daemon.start()
+        self.c = libvirt.open(self.daemon.uri)
+        self.assertIn(f"crash point {point}: killing the daemon",
+                      self.daemon.log())
+        return self.c
+
+    def name(self, what):
+        type(self).count += 1
+        return f"cp{self.n}-{type(self).count}-{what}"
+
+    def check(self, persistent=()):
+        check_invariants(self, self.c, self.daemon, persistent)
+
+    # --- start ---
+
+    def _start(self, point, paused=False):
+        name = self.name("start")
+        dom = self.c.defineXML(guest_xml(name))
+        flags = E.VIR_DOMAIN_START_PAUSED if paused else 0
+        c = self.crash(point, lambda: dom.createWithFlags(flags))
+        dom = c.lookupByName(name)
+        state = dom.state()[0]
+        # Done or undone, never half: running (paused if so asked), or
+        # shut off.
+        self.assertIn(state, (E.VIR_DOMAIN_SHUTOFF,
+                              E.VIR_DOMAIN_PAUSED if paused else E.VIR_DOMAIN_RUNNING))
+        self.check([name])
+        return dom
+
+    def test_start_after_intent(self):
+        self._start("start.after-intent")
+
+    def test_start_after_create(self):
+        # Xen built it, nothing recorded it: adopted and started.
+        dom = self._start("start.after-create")
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+
+    def test_start_after_status(self):
+        dom = self._start("start.after-status")
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+
+    def test_start_paused_after_status(self):
+        dom = self._start("start.after-status", paused=True)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_PAUSED)
+
+    def test_start_after_unpause(self):
+        dom = self._start("start.after-unpause")
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+
+    def test_start_after_final_status(self):
+        dom = self._start("start.after-final-status")
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+
+    def test_transient_start_after_create(self):
+        """A transient domain has nothing but the intent to be found by."""
+        name = self.name("trans")
+        xml = guest_xml(name)
+        c = self.crash("start.after-create", lambda: self.c.createXML(xml, 0))
+        dom = c.lookupByName(name)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+        self.assertFalse(dom.isPersistent())
+        self.check()
+
+    # --- destroy ---
+
+    def _destroy(self, point):
+        name = self.name("destroy")
+        dom = self.c.defineXML(guest_xml(name))
+        dom.create()
+        c = self.crash(point, dom.destroy)
+        self.check([name])
+        return c.lookupByName(name)
+
+    def test_destroy_before_backend(self):
+        self._destroy("destroy.before-backend")
+
+    def test_destroy_after_backend(self):
+        dom = self._destroy("destroy.after-backend")
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_SHUTOFF)
+
+    def test_destroy_after_cleanup(self):
+        dom = self._destroy("destroy.after-cleanup")
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_SHUTOFF)
+
+    # --- the guest stops: on_reboot / on_poweroff ---
+
+    def _reboot(self, point, persistent=True):
+        name = self.name("reboot")
+        xml = guest_xml(name, on_reboot="restart")
+        if persistent:
+            dom = self.c.defineXML(xml)
+            dom.create()
+        else:
+            dom = self.c.createXML(xml, 0)
+        c = self.crash(point, dom.reboot)
+        # The reboot is carried out, whenever the daemon died.
+        dom = wait_for(lambda: c.lookupByName(name), what=name)
+        wait_for(lambda: dom.state()[0] == E.VIR_DOMAIN_RUNNING,
+                 what=f"{name} to run again")
+        self.check([name] if persistent else [])
+
+    def test_reboot_after_intent(self):
+        self._reboot("shutdown.after-intent")
+
+    def test_reboot_after_stop(self):
+        self._reboot("shutdown.after-stop")
+
+    def test_transient_reboot_after_stop(self):
+        self._reboot("shutdown.after-stop", persistent=False)
+
+    def test_reboot_after_action(self):
+        self._reboot("shutdown.after-action")
+
+    def test_poweroff_after_stop(self):
+        name = self.name("poweroff")
+        dom = self.c.defineXML(guest_xml(name, on_poweroff="destroy"))
+        dom.create()
+        c = self.crash("destroy.after-backend", dom.shutdown)
+        dom = c.lookupByName(name)
+        wait_for(lambda: dom.state()[0] == E.VIR_DOMAIN_SHUTOFF,
+                 what=f"{name} to be shut off")
+        self.check([name])
+
+    # --- define / undefine ---
+
+    def test_define_before_save(self):
+        keep = self.name("keep")
+        self.c.defineXML(guest_xml(keep))
+        name = self.name("define")
+        xml = guest_xml(name)
+        c = self.crash("define.before-save", lambda: self.c.defineXML(xml))
+        self.assertNotIn(name, [d.name() for d in c.listAllDomains()])
+        self.check([keep])
+
+    def test_define_after_save(self):
+        name = self.name("define")
+        xml = guest_xml(name, memory_mib=384)
+        c = self.crash("define.after-save", lambda: self.c.defineXML(xml))
+        dom = c.lookupByName(name)
+        root = ET.fromstring(dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+        self.assertEqual(int(root.find("./memory").text), 384 * 1024)
+        self.check([name])
+
+    def test_redefine_after_save(self):
+        name = self.name("redefine")
+        xml = guest_xml(name, memory_mib=256)
+        self.c.defineXML(xml)
+        new = xml.replace("<memory unit='MiB'>256", "<memory unit='MiB'>512")
+        c = self.crash("define.before-save", lambda: self.c.defineXML(new))
+        root = ET.fromstring(c.lookupByName(name).XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+        self.assertEqual(int(root.find("./memory").text), 256 * 1024)
+        self.check([name])
+
+    def test_undefine(self):
+        for point in ("undefine.before-delete", "undefine.after-delete"):
+            name = self.name(point.split(".")[1])
+            dom = self.c.defineXML(guest_xml(name))
+            c = self.crash(point, dom.undefine)
+            names = [d.name() for d in c.listAllDomains()]
+            if point.endswith("after-delete"):
+                self.assertNotIn(name, names)
+            self.check()
+
+    def test_undefine_running(self):
+        name = self.name("undef-run")
+        dom = self.c.defineXML(guest_xml(name))
+        dom.create()
+        c = self.crash("undefine.after-delete", dom.undefine)
+        dom = c.lookupByName(name)
+        self.assertTrue(dom.isActive())
+        self.assertFalse(dom.isPersistent())
+        self.check()
+
+    # --- hotplug ---
+
+    def _running(self, what, **kw):
+        name = self.name(what)
+        dom = self.c.defineXML(guest_xml(name, **kw))
+        dom.create()
+        return name, dom
+
+    def _attach(self, point, dev, flags):
+        name, dom = self._running("attach")
+        c = self.crash(point, lambda: dom.attachDeviceFlags(dev, flags))
+        self.check([name])
+        return c.lookupByName(name)
+
+    def test_attach_disk(self):
+        for point in ("attach.after-intent", "attach.after-live",
+                      "attach.after-status", "attach.after-config"):
+            with self.subTest(point=point):
+                dom = self._attach(point, disk_xml("xvdb", "/var/lib/xen/images/x.img"),
+                                   LIVE | CONFIG)
+                # Not acknowledged, so undone everywhere.
+                self.assertNotIn("xvdb", dom.XMLDesc(0))
+                self.assertNotIn("xvdb", dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+                # And the device can be attached now.
+                dom.attachDeviceFlags(disk_xml("xvdb", "/var/lib/xen/images/x.img"),
+                                      LIVE)
+                self.check()
+
+    def test_attach_nic(self):
+        mac = "00:16:3e:11:22:33"
+        for point in ("attach.after-live", "attach.after-status"):
+            with self.subTest(point=point):
+                dom = self._attach(point, nic_xml(mac), LIVE)
+                self.assertNotIn(mac, dom.XMLDesc(0))
+                dom.attachDeviceFlags(nic_xml(mac), LIVE)
+                self.check()
+
+    def _detach(self, point, dev, flags):
+        name, dom = self._running("detach")
+        dom.attachDeviceFlags(dev, flags)
+        c = self.crash(point, lambda: dom.detachDeviceFlags(dev, flags))
+        self.check([name])
+        return c.lookupByName(name)
+
+    def test_detach_disk(self):
+        dev = disk_xml("xvdb", "/var/lib/xen/images/y.img")
+        for point in ("detach.after-intent", "detach.after-live",
+                      "detach.after-status", "detach.after-config"):
+            with self.subTest(point=point):
+                dom = self._detach(point, dev, LIVE | CONFIG)
+                # Finished: gone from the running domain.
+                self.assertNotIn("xvdb", dom.XMLDesc(0))
+                self.check()
+
+    def test_detach_nic(self):
+        mac = "00:16:3e:44:55:66"
+        for point in ("detach.after-intent", "detach.after-live"):
+            with self.subTest(point=point):
+                dom = self._detach(point, nic_xml(mac), LIVE)
+                self.assertNotIn(mac, dom.XMLDesc(0))
+                self.check()
+
+    # --- memory and vCPUs ---
+
+    def test_setmem(self):
+        for point in ("resource.after-intent", "setmem.after-backend",
+                      "setmem.after-save"):
+            with self.subTest(point=point):
+                name, dom = self._running("setmem", memory_mib=512)
+                c = self.crash(point, lambda: dom.setMemoryFlags(256 * 1024,
+                                                                 LIVE | CONFIG))
+                dom = c.lookupByName(name)
+                # Applied again, to both.
+                self.assertEqual(dom.info()[2], 256 * 1024)
+                root = ET.fromstring(dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+                self.assertEqual(int(root.find("./currentMemory").text), 256 * 1024)
+                self.check([name])
+
+    def test_setmaxmem(self):
+        name, dom = self._running("setmaxmem", memory_mib=512, current_mib=256)
+        c = self.crash("setmem.after-backend",
+                       lambda: dom.setMemoryFlags(384 * 1024,
+                                                  LIVE | E.VIR_DOMAIN_MEM_MAXIMUM))
+        self.assertEqual(c.lookupByName(name).maxMemory(), 384 * 1024)
+        self.check([name])
+
+    def test_setvcpus(self):
+        for point in ("resource.after-intent", "setvcpus.after-backend",
+                      "setvcpus.after-save"):
+            with self.subTest(point=point):
+                name, dom = self._running("setvcpus", vcpus=1, max_vcpus=4)
+                c = self.crash(point, lambda: dom.setVcpusFlags(3, LIVE | CONFIG))
+                dom = c.lookupByName(name)
+                self.assertEqual(dom.vcpusFlags(LIVE), 3)
+                self.assertEqual(dom.vcpusFlags(CONFIG), 3)
+                self.check([name])
+
+    def test_host_memory_accounted(self):
+        """After all of the above, nothing holds memory it should not."""
+        free = self.c.getFreeMemory()
+        name, dom = self._running("mem")
+        self.crash("start.after-create", lambda: self.c.lookupByName(name).destroy()
+                   or self.c.lookupByName(name).create())
+        self.c.lookupByName(name).destroy()
+        self.assertEqual(self.c.getFreeMemory(), free)
+        self.assertEqual(sim_domains(self.daemon), {})
+
+
+if __name__ == "__main__":
+    unittest.main()

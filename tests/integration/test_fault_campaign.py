@@ -1,0 +1,179 @@
+"""Fault campaign: every backend hook an operation calls is failed at
+each of its calls in turn (the fault injection of backend_fault.c);
+whatever the operation then reports, the driver and the hypervisor must
+agree afterwards (crashtest.py lists the invariants) and the domain must
+still be manageable."""
+
+import re
+import time
+import unittest
+
+import libvirt
+
+from crashtest import check_invariants
+from vxltest import Daemon, guest_xml, start_event_loop, wait_for
+
+E = libvirt
+LIVE = E.VIR_DOMAIN_AFFECT_LIVE
+CONFIG = E.VIR_DOMAIN_AFFECT_CONFIG
+
+DISK = ("<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+        "<source file='/var/lib/xen/images/f.img'/>"
+        "<target dev='xvdb' bus='xen'/></disk>")
+
+
+def settle(dom, old_id):
+    """A reboot is handled by a worker: wait until it is over."""
+    def done():
+        state = dom.state()[0]
+        return state == E.VIR_DOMAIN_SHUTOFF or \
+            (state == E.VIR_DOMAIN_RUNNING and dom.ID() != old_id)
+    try:
+        wait_for(done, timeout=5, what="the reboot to be handled")
+    except AssertionError:
+        pass
+
+
+class FaultCampaign(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        start_event_loop()
+        cls.daemon = Daemon()
+        cls.daemon.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.daemon.cleanup()
+
+    def setUp(self):
+        self.c = libvirt.open(self.daemon.uri)
+        self.addCleanup(self.c.close)
+        self.seq = 0
+
+    # Each operation: (setup, action). setup returns the domain.
+    def ops(self):
+        def defined(c, n):
+            return c.defineXML(guest_xml(n, vcpus=1, max_vcpus=4,
+                                         memory_mib=512, on_reboot="restart"))
+
+        def running(c, n):
+            d = defined(c, n)
+            d.create()
+            return d
+
+        def with_disk(c, n):
+            d = running(c, n)
+            d.attachDeviceFlags(DISK, LIVE | CONFIG)
+            return d
+
+        def paused(c, n):
+            d = running(c, n)
+            d.suspend()
+            return d
+
+        def reboot(d):
+            old = d.ID()
+            try:
+                d.reboot()
+            finally:
+                settle(d, old)
+
+        def poweroff(d):
+            old = d.ID()
+            try:
+                d.shutdown()
+            finally:
+                settle(d, old)
+
+        return {
+            "start": (defined, lambda d: d.create()),
+            "start-paused": (defined, lambda d: d.createWithFlags(
+                E.VIR_DOMAIN_START_PAUSED)),
+            "destroy": (running, lambda d: d.destroy()),
+            "attach": (running, lambda d: d.attachDeviceFlags(DISK, LIVE | CONFIG)),
+            "detach": (with_disk, lambda d: d.detachDeviceFlags(DISK, LIVE | CONFIG)),
+            "setmem": (running, lambda d: d.setMemoryFlags(256 * 1024, LIVE | CONFIG)),
+            "setmaxmem": (running, lambda d: d.setMemoryFlags(
+                768 * 1024, LIVE | E.VIR_DOMAIN_MEM_MAXIMUM)),
+            "setvcpus": (running, lambda d: d.setVcpusFlags(3, LIVE | CONFIG)),
+            "suspend": (running, lambda d: d.suspend()),
+            "resume": (paused, lambda d: d.resume()),
+            "reboot": (running, reboot),
+            "undefine": (running, lambda d: d.undefine()),
+            "shutdown": (running, lambda d: d.shutdown()),
+            "poweroff": (running, poweroff),
+            "dump": (running, lambda d: d.coreDump(
+                "/var/lib/libvirt/libxl/dump/fc.core", 0)),
+        }
+
+    def name(self, op):
+        self.seq += 1
+        return f"fc-{op}-{self.seq}"
+
+    def cleanup_all(self):
+        for d in self.c.listAllDomains():
+            try:
+                if d.isActive():
+                    d.destroy()
+                if d.isPersistent():
+                    d.undefine()
+            except libvirt.libvirtError:
+                pass
+
+    def calls_of(self, setup, action, op):
+        """The backend hooks @action calls, with how often."""
+        dom = setup(self.c, self.name(op))
+        start = len(self.daemon.log())
+        action(dom)
+        time.sleep(0.1)
+        calls = {}
+        for hook in re.findall(r"backend call (\w+)", self.daemon.log()[start:]):
+            calls[hook] = calls.get(hook, 0) + 1
+        self.cleanup_all()
+        return calls
+
+    def test_dump_fails_when_resume_fails(self):
+        """virsh dump pauses the guest; if it cannot run it again, the
+        dump is no success."""
+        dom = self.c.defineXML(guest_xml(self.name("dump")))
+        dom.create()
+        self.daemon.inject_fault("domainUnpause", 1)
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            dom.coreDump("/var/lib/libvirt/libxl/dump/r.core", 0)
+        self.assertIn("domainUnpause", str(cm.exception))
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_PAUSED)
+        dom.resume()
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+        self.cleanup_all()
+
+    def test_every_hook_at_every_call(self):
+        faults = 0
+        for op, (setup, action) in self.ops().items():
+            calls = self.calls_of(setup, action, op)
+            # (undefine touches no hypervisor: nothing to fail.)
+            for hook, count in sorted(calls.items()):
+                for nth in range(1, count + 1):
+                    with self.subTest(op=op, hook=hook, nth=nth):
+                        name = self.name(op)
+                        dom = setup(self.c, name)
+                        self.daemon.inject_fault(hook, nth)
+                        try:
+                            action(dom)
+                        except libvirt.libvirtError as e:
+                            self.assertIn(e.get_error_code(), (
+                                E.VIR_ERR_INTERNAL_ERROR,
+                                E.VIR_ERR_OPERATION_INVALID,
+                                E.VIR_ERR_OPERATION_FAILED), str(e))
+                        # Disarm whatever did not fire.
+                        self.daemon.inject_fault("domainCoreDump", 1000000)
+                        time.sleep(0.05)
+                        faults += 1
+                        check_invariants(self, self.c, self.daemon,
+                                         [] if op == "undefine" else [name])
+                        self.cleanup_all()
+        self.assertGreaterEqual(faults, 20)
+
+
+if __name__ == "__main__":
+    unittest.main()

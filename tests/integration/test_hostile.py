@@ -1,0 +1,159 @@
+"""Hostile input: names with control characters, counts that would make
+libvirt's own parser abort the daemon, CPU sets the host lacks, and a
+generated corpus of mangled definitions, through define, create,
+attach, native conversion and domcaps. Each is refused with a clear
+error or accepted whole; the daemon lives on and nothing is left
+behind."""
+
+import os
+import random
+import unittest
+
+import libvirt
+
+from vxltest import DaemonTestCase, guest_xml
+
+E = libvirt
+
+
+class HostileInputTest(DaemonTestCase):
+
+    def assertNothingLeft(self):
+        self.assertEqual(self.c.listAllDomains(), [])
+        self.assertEqual([f for f in os.listdir(self.daemon.path("etc", "libxl"))
+                          if f.endswith(".xml")], [])
+        # Alive and answering.
+        self.c.getVersion()
+
+    def setUp(self):
+        super().setUp()
+        self.c = self.conn
+
+    def refuse_everywhere(self, xml, code, msg=None):
+        for fn in (self.c.defineXML, lambda x: self.c.createXML(x, 0),
+                   lambda x: self.c.domainXMLToNative("xen-xl", x, 0)):
+            with self.assertRaises(libvirt.libvirtError) as cm:
+                fn(xml)
+            self.assertEqual(cm.exception.get_error_code(), code,
+                             str(cm.exception))
+            if msg:
+                self.assertIn(msg, str(cm.exception))
+        self.assertNothingLeft()
+
+    def test_control_characters_in_names(self):
+        # (Other C0 characters are not XML: the XML parser refuses them.)
+        for bad in ("a\nb", "tab\there", "del\x7f", "cr&#13;", "nl&#10;x"):
+            with self.subTest(name=repr(bad)):
+                xml = guest_xml("PLACEHOLDER").replace("PLACEHOLDER", bad)
+                for fn in (self.c.defineXML, lambda x: self.c.createXML(x, 0)):
+                    with self.assertRaises(libvirt.libvirtError) as cm:
+                        fn(xml)
+                    self.assertEqual(cm.exception.get_error_code(),
+                                     E.VIR_ERR_XML_DETAIL)
+                    self.assertIn("control character", str(cm.exception))
+                self.assertNothingLeft()
+
+    def test_vcpu_counts_that_abort_libvirts_parser(self):
+        for value in ("-1", "4294967295", "4294967294", "100000000", "4097"):
+            with self.subTest(value=value):
+                xml = guest_xml("huge").replace(
+                    "<vcpu current='1'>1</vcpu>", f"<vcpu>{value}</vcpu>")
+                self.refuse_everywhere(xml, E.VIR_ERR_CONFIG_UNSUPPORTED,
+                                       "<vcpu>")
+
+    def test_iothreads_count(self):
+        xml = guest_xml("io").replace("<vcpu", "<iothreads>4294967295</iothreads><vcpu")
+        self.refuse_everywhere(xml, E.VIR_ERR_CONFIG_UNSUPPORTED, "<iothreads>")
+
+    def test_cpusets_the_host_lacks(self):
+        # The profile's host has 48 CPUs.
+        for vcpu in ("<vcpu cpuset='0-200'>1</vcpu>", "<vcpu cpuset='48'>1</vcpu>"):
+            with self.subTest(vcpu=vcpu):
+                xml = guest_xml("pin").replace("<vcpu current='1'>1</vcpu>", vcpu)
+                for fn in (self.c.defineXML, lambda x: self.c.createXML(x, 0)):
+                    with self.assertRaises(libvirt.libvirtError) as cm:
+                        fn(xml)
+                    self.assertEqual(cm.exception.get_error_code(),
+                                     E.VIR_ERR_CONFIG_UNSUPPORTED)
+                    self.assertIn("this host has CPUs 0-47 only", str(cm.exception))
+                self.assertNothingLeft()
+        pin = guest_xml("pin2", vcpus=2).replace(
+            "<vcpu current='2'>2</vcpu>",
+            "<vcpu current='2'>2</vcpu><cputune><vcpupin vcpu='1' cpuset='60'/></cputune>")
+        self.assertRaises(libvirt.libvirtError, self.c.defineXML, pin)
+        self.assertNothingLeft()
+        # The host's own CPUs are fine.
+        ok = guest_xml("pin3").replace("<vcpu current='1'>1</vcpu>",
+                                       "<vcpu cpuset='0-47'>1</vcpu>")
+        self.c.defineXML(ok).undefine()
+
+    def test_generated_corpus(self):
+        """Mangled definitions: each refused cleanly or accepted whole."""
+        rng = random.Random(19)
+        base = guest_xml("corpus", script=None)
+        numbers = ["-1", "0", "4294967295", "18446744073709551615",
+                   "99999999999999999999", "1e9", "0x10", "", " ", "NaN"]
+        texts = ["\n", "\x01", "../../etc/passwd", "a" * 300, "&amp;", "é",
+                 "]]>", "<x/>"]
+        accepted = 0
+        for i in range(300):
+            xml = base
+            kind = rng.randrange(5)
+            if kind == 0:
+                for tag in ("memory", "currentMemory"):
+                    if rng.random() < 0.5:
+                        xml = xml.replace(f"<{tag} unit='MiB'>256",
+                                          f"<{tag} unit='MiB'>{rng.choice(numbers)}")
+            elif kind == 1:
+                xml = xml.replace("<vcpu current='1'>1</vcpu>",
+                                  f"<vcpu current='{rng.choice(numbers)}'>"
+                                  f"{rng.choice(numbers)}</vcpu>")
+            elif kind == 2:
+                xml = xml.replace("<name>corpus</name>",
+                                  f"<name>c{i}{rng.choice(texts)}</name>")
+            elif kind == 3:
+                cut = rng.randrange(len(xml))
+                xml = xml[:cut]
+            else:
+                pos = rng.randrange(len(xml))
+                xml = xml[:pos] + rng.choice(texts + numbers) + xml[pos:]
+            for fn in (self.c.defineXML, lambda x: self.c.createXML(x, 0),
+                       lambda x: self.c.domainXMLToNative("xen-xl", x, 0)):
+                try:
+                    res = fn(xml)
+                except libvirt.libvirtError as e:
+                    self.assertNotEqual(e.get_error_code(), E.VIR_ERR_RPC, xml)
+                    continue
+                accepted += 1
+                if isinstance(res, libvirt.virDomain):
+                    if res.isActive():
+                        res.destroy()
+                    try:
+                        res.undefine()
+                    except libvirt.libvirtError:
+                        pass
+            self.assertNothingLeft()
+        # The corpus is not all refusals.
+        self.assertGreater(accepted, 0)
+
+    def test_hostile_devices_and_domcaps(self):
+        dom = self.c.createXML(guest_xml("dev"), 0)
+        for dev in ("<disk type='file' device='disk'><source file='/x'/>"
+                    "<target dev='xvd\n'/></disk>",
+                    "<interface type='bridge'><mac address='zz:zz'/></interface>",
+                    "<disk", "<disk type='file' device='disk'><source file='/x'/>"
+                    "<target dev='" + "x" * 5000 + "'/></disk>"):
+            self.assertRaises(libvirt.libvirtError, dom.attachDevice, dev)
+        dom.destroy()
+        for args in (("/usr/bin/qemu\n", None, None, None),
+                     (None, "x" * 10000, None, None),
+                     (None, None, "\x01", None)):
+            try:
+                self.c.getDomainCapabilities(*args, 0)
+            except libvirt.libvirtError:
+                pass
+        self.assertNothingLeft()
+
+
+if __name__ == "__main__":
+    unittest.main()
