@@ -24,7 +24,12 @@ static const char *const vxlHookNames[] = {
     "domainSetMemory", "domainSetMaxMemory", "domainSetVcpusOnline",
     "domainCoreDump", "domainConsolePath", "domainDiskAdd", "domainDiskRemove",
     "domainNicAdd", "domainNicRemove", "domainCdromInsert", "domainGetVcpus",
-    "domainPinVcpu", NULL,
+    "domainPinVcpu",
+    /* monitoring and tuning */
+    "hostGetDom0", "hostGetCpuTimes", "domainGetBlockStats",
+    "domainGetNicStats", "domainGetMemoryStats", "domainGetSchedParams",
+    "domainSetSchedParams", "domainBlockResize",
+    NULL,
 };
 
 const char *const *

@@ -141,6 +141,48 @@ void vxlDomainHandleShutdown(vxlDriver *driver, virDomainObj *vm,
 int vxlDomainLoadAll(vxlDriver *driver);
 void vxlDomainAutostartAll(vxlDriver *driver);
 
+/* --- Domain-0 and backend names (domain_dom0.c) --- */
+
+/* Whether @vm is Xen's control domain. */
+bool vxlDomainIsDom0(const virDomainObj *vm);
+/* VIR_ERR_OPERATION_INVALID when @vm is Domain-0 (which no job but a
+ * query may touch; vxlDomainJobBegin checks). */
+int vxlDomainRefuseDom0(const virDomainObj *vm);
+/* List Domain-0 (daemon start, after the other domains are loaded). */
+int vxlDomainDom0Add(vxlDriver *driver);
+/* What Xen says of running @vm (dom0 included), the lock dropped
+ * around the backend call; no job needed. */
+int vxlDomainGetLiveInfo(vxlDriver *driver, virDomainObj *vm,
+                         vxlDomainInfo *info);
+/* Give the live @net (or each interface of the live @def, matched by
+ * MAC to @dcfg's vifs) the name of its backend device in dom0, unless
+ * it has one. */
+void vxlDomainNetBackendName(virDomainNetDef *net, uint32_t domid,
+                             const libxl_device_nic *xnic);
+void vxlDomainNetBackendNames(virDomainDef *def,
+                              const libxl_domain_config *dcfg);
+/* Forget those names (the domain stopped). */
+void vxlDomainNetBackendNamesClear(virDomainDef *def);
+
+/* --- statistics (domain_stats.c); no job needed, @vm locked --- */
+
+#include "virtypedparam.h"
+
+/* Counters of running @vm's disk @vdev, its vif with @mac, its memory
+ * and its vCPUs. Domain-0 has memory statistics only. */
+int vxlDomainStatsBlock(vxlDriver *driver, virDomainObj *vm, const char *vdev,
+                        vxlBlockStats *stats);
+int vxlDomainStatsNic(vxlDriver *driver, virDomainObj *vm, const virMacAddr *mac,
+                      vxlNicStats *stats);
+int vxlDomainStatsMemory(vxlDriver *driver, virDomainObj *vm,
+                         vxlMemoryStats *stats);
+int vxlDomainStatsVcpus(vxlDriver *driver, virDomainObj *vm,
+                        vxlVcpuInfo **infos, size_t *ninfos);
+/* The VIR_DOMAIN_STATS_* groups we have, and @vm's record of @groups. */
+unsigned int vxlDomainStatsSupported(void);
+int vxlDomainStatsCollect(vxlDriver *driver, virDomainObj *vm,
+                          unsigned int groups, virTypedParamList *list);
+
 /* --- simulated guest behaviour (domain_metadata.c) --- */
 
 /* Fill @script from <metadata><virtxl:guest .../></metadata>; defaults

@@ -10,7 +10,8 @@
  *                   boot-delay-ms="0" shutdown="honour|ignore|reboot"
  *                   shutdown-delay-ms="300" crash-after-ms="..."
  *                   reboot-after-ms="..." poweroff-after-ms="..."
- *                   watchdog-after-ms="..." soft-reset-after-ms="..."/>
+ *                   watchdog-after-ms="..." soft-reset-after-ms="..."
+ *                   disk-rate="KiB/s" net-rate="KiB/s" mem-used="MiB"/>
  *   </metadata>
  *
  * Being metadata, it survives define/dumpxml untouched, and libvirt's
@@ -63,6 +64,9 @@ vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script)
         { "poweroff-after-ms", offsetof(vxlGuestScript, poweroffAfterMs) },
         { "watchdog-after-ms", offsetof(vxlGuestScript, watchdogAfterMs) },
         { "soft-reset-after-ms", offsetof(vxlGuestScript, softResetAfterMs) },
+        { "disk-rate", offsetof(vxlGuestScript, diskRateKiBs) },
+        { "net-rate", offsetof(vxlGuestScript, netRateKiBs) },
+        { "mem-used", offsetof(vxlGuestScript, memUsedMiB) },
     };
     vxlGuestScript tmp = { .shutdownDelayMs = VXL_GUEST_DEFAULT_SHUTDOWN_DELAY_MS };
     xmlNodePtr node = vxlDomainGuestScriptNode(def);

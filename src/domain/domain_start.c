@@ -99,6 +99,7 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
         goto error;
     transient = true;
 
+    vxlDomainNetBackendNamesClear(vm->def);
     if (vxlDomainStoragePrepare(vm->def) < 0 ||
         vxlValidateDomain(vm->def) < 0 ||
         vxlDomainNetworkPrepare(vm->def) < 0)
@@ -122,6 +123,7 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     created = true;
 
     vm->def->id = domid;
+    vxlDomainNetBackendNames(vm->def, &dcfg);
     priv->script = script;
     priv->shutdownRequested = false;
     priv->rebootRequested = false;

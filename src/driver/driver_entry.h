@@ -138,3 +138,27 @@ int vxlDomainCoreDump(virDomainPtr dom, const char *to, unsigned int flags);
 /* driver_console.c */
 int vxlDomainOpenConsole(virDomainPtr dom, const char *dev_name,
                          virStreamPtr st, unsigned int flags);
+
+/* driver_stats.c */
+int vxlDomainBlockStats(virDomainPtr dom, const char *path,
+                        virDomainBlockStatsPtr stats);
+int vxlDomainBlockStatsFlags(virDomainPtr dom, const char *path,
+                             virTypedParameterPtr params, int *nparams,
+                             unsigned int flags);
+int vxlDomainInterfaceStats(virDomainPtr dom, const char *device,
+                            virDomainInterfaceStatsPtr stats);
+int vxlDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
+                         unsigned int nr_stats, unsigned int flags);
+int vxlDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params,
+                         unsigned int nparams, int start_cpu,
+                         unsigned int ncpus, unsigned int flags);
+int vxlConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms,
+                                unsigned int ndoms, unsigned int stats,
+                                virDomainStatsRecordPtr **retStats,
+                                unsigned int flags);
+int vxlNodeGetCPUStats(virConnectPtr conn, int cpuNum,
+                       virNodeCPUStatsPtr params, int *nparams,
+                       unsigned int flags);
+int vxlNodeGetMemoryStats(virConnectPtr conn, int cellNum,
+                          virNodeMemoryStatsPtr params, int *nparams,
+                          unsigned int flags);

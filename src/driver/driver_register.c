@@ -94,6 +94,15 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .connectDomainEventDeregister = vxlConnectDomainEventDeregister,
     .connectDomainEventRegisterAny = vxlConnectDomainEventRegisterAny,
     .connectDomainEventDeregisterAny = vxlConnectDomainEventDeregisterAny,
+    /* monitoring and tuning (driver_stats.c, driver_tuning.c) */
+    .domainBlockStats = vxlDomainBlockStats,
+    .domainBlockStatsFlags = vxlDomainBlockStatsFlags,
+    .domainInterfaceStats = vxlDomainInterfaceStats,
+    .domainMemoryStats = vxlDomainMemoryStats,
+    .domainGetCPUStats = vxlDomainGetCPUStats,
+    .connectGetAllDomainStats = vxlConnectGetAllDomainStats,
+    .nodeGetCPUStats = vxlNodeGetCPUStats,
+    .nodeGetMemoryStats = vxlNodeGetMemoryStats,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };

@@ -280,6 +280,8 @@ class DaemonTestCase(unittest.TestCase):
         # Leave no domain behind for the next test of the class.
         try:
             for dom in self.conn.listAllDomains():
+                if dom.ID() == 0:
+                    continue        # Domain-0, the host's own
                 if dom.isActive():
                     dom.destroy()
                 if dom.isPersistent():

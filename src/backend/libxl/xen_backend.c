@@ -169,4 +169,12 @@ const vxlBackendOps vxlXenBackendOps = {
     .domainNicAdd = vxlXenDomainNicAdd,
     .domainNicRemove = vxlXenDomainNicRemove,
     .domainCdromInsert = vxlXenDomainCdromInsert,
+    /* monitoring and tuning */
+    .hostGetDom0 = vxlXenHostGetDom0,
+    .hostGetCpuTimes = vxlXenHostGetCpuTimes,
+    .domainGetBlockStats = vxlXenDomainGetBlockStats,
+    .domainGetNicStats = vxlXenDomainGetNicStats,
+    .domainGetMemoryStats = vxlXenDomainGetMemoryStats,
+    .domainGetSchedParams = vxlXenDomainGetSchedParams,
+    .domainSetSchedParams = vxlXenDomainSetSchedParams,
 };

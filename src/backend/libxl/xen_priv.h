@@ -157,3 +157,18 @@ int vxlXenDomainNicAdd(vxlBackend *be, uint32_t domid,
 int vxlXenDomainNicRemove(vxlBackend *be, uint32_t domid, const char *mac);
 int vxlXenDomainCdromInsert(vxlBackend *be, uint32_t domid,
                             libxl_device_disk *xdisk);
+
+/* xen_monitor.c: statistics, Domain-0 and the scheduler */
+int vxlXenHostGetDom0(vxlBackend *be, vxlDomainInfo *info);
+int vxlXenHostGetCpuTimes(vxlBackend *be, vxlHostCpuTime **times,
+                          size_t *ntimes);
+int vxlXenDomainGetBlockStats(vxlBackend *be, uint32_t domid, const char *vdev,
+                              vxlBlockStats *stats);
+int vxlXenDomainGetNicStats(vxlBackend *be, uint32_t domid, const char *mac,
+                            vxlNicStats *stats);
+int vxlXenDomainGetMemoryStats(vxlBackend *be, uint32_t domid,
+                               vxlMemoryStats *stats);
+int vxlXenDomainGetSchedParams(vxlBackend *be, uint32_t domid,
+                               vxlSchedParams *params);
+int vxlXenDomainSetSchedParams(vxlBackend *be, uint32_t domid,
+                               const vxlSchedParams *params);

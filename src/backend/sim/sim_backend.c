@@ -950,4 +950,12 @@ const vxlBackendOps vxlSimBackendOps = {
     .domainNicAdd = vxlSimDomainNicAdd,
     .domainNicRemove = vxlSimDomainNicRemove,
     .domainCdromInsert = vxlSimDomainCdromInsert,
+    /* monitoring and tuning */
+    .hostGetDom0 = vxlSimHostGetDom0,
+    .hostGetCpuTimes = vxlSimHostGetCpuTimes,
+    .domainGetBlockStats = vxlSimDomainGetBlockStats,
+    .domainGetNicStats = vxlSimDomainGetNicStats,
+    .domainGetMemoryStats = vxlSimDomainGetMemoryStats,
+    .domainGetSchedParams = vxlSimDomainGetSchedParams,
+    .domainSetSchedParams = vxlSimDomainSetSchedParams,
 };
