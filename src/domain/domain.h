@@ -183,6 +183,24 @@ unsigned int vxlDomainStatsSupported(void);
 int vxlDomainStatsCollect(vxlDriver *driver, virDomainObj *vm,
                           unsigned int groups, virTypedParamList *list);
 
+/* --- scheduler weight and cap (domain_sched.c) --- */
+
+/* What @def's <cputune> says (defaults where silent). */
+void vxlDomainSchedFromDef(const virDomainDef *def, unsigned int *weight,
+                           unsigned int *cap);
+/* VIR_ERR_INVALID_ARG unless Xen takes @weight and @cap for @def. */
+int vxlDomainSchedCheck(const virDomainDef *def, unsigned int weight,
+                        unsigned int cap);
+/* Write them into @def's <cputune>. */
+void vxlDomainSchedToDef(virDomainDef *def, unsigned int weight,
+                         unsigned int cap);
+/* Xen's view of running @vm; set it there (and in the live def). Job
+ * held. */
+int vxlDomainSchedGetLive(vxlDriver *driver, virDomainObj *vm,
+                          vxlSchedParams *params);
+int vxlDomainSchedSetLive(vxlDriver *driver, virDomainObj *vm,
+                          unsigned int weight, unsigned int cap);
+
 /* --- simulated guest behaviour (domain_metadata.c) --- */
 
 /* Fill @script from <metadata><virtxl:guest .../></metadata>; defaults

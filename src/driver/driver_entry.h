@@ -162,3 +162,28 @@ int vxlNodeGetCPUStats(virConnectPtr conn, int cpuNum,
 int vxlNodeGetMemoryStats(virConnectPtr conn, int cellNum,
                           virNodeMemoryStatsPtr params, int *nparams,
                           unsigned int flags);
+
+/* driver_tuning.c */
+char *vxlDomainGetSchedulerType(virDomainPtr dom, int *nparams);
+int vxlDomainGetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                    int *nparams);
+int vxlDomainGetSchedulerParametersFlags(virDomainPtr dom,
+                                         virTypedParameterPtr params,
+                                         int *nparams, unsigned int flags);
+int vxlDomainSetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                    int nparams);
+int vxlDomainSetSchedulerParametersFlags(virDomainPtr dom,
+                                         virTypedParameterPtr params,
+                                         int nparams, unsigned int flags);
+int vxlDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
+                         const char *key, const char *uri, unsigned int flags);
+char *vxlDomainGetMetadata(virDomainPtr dom, int type, const char *uri,
+                           unsigned int flags);
+int vxlDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
+                               int *nparams, unsigned int flags);
+int vxlDomainGetMessages(virDomainPtr dom, char ***msgs, unsigned int flags);
+int vxlNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
+int vxlDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);
+int vxlDomainGetBlockInfo(virDomainPtr dom, const char *path,
+                          virDomainBlockInfoPtr info, unsigned int flags);
+int vxlDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);

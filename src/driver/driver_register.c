@@ -103,6 +103,19 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .connectGetAllDomainStats = vxlConnectGetAllDomainStats,
     .nodeGetCPUStats = vxlNodeGetCPUStats,
     .nodeGetMemoryStats = vxlNodeGetMemoryStats,
+    .domainGetSchedulerType = vxlDomainGetSchedulerType,
+    .domainGetSchedulerParameters = vxlDomainGetSchedulerParameters,
+    .domainGetSchedulerParametersFlags = vxlDomainGetSchedulerParametersFlags,
+    .domainSetSchedulerParameters = vxlDomainSetSchedulerParameters,
+    .domainSetSchedulerParametersFlags = vxlDomainSetSchedulerParametersFlags,
+    .domainSetMetadata = vxlDomainSetMetadata,
+    .domainGetMetadata = vxlDomainGetMetadata,
+    .domainGetNumaParameters = vxlDomainGetNumaParameters,
+    .domainGetMessages = vxlDomainGetMessages,
+    .nodeGetSecurityModel = vxlNodeGetSecurityModel,
+    .domainGetSecurityLabel = vxlDomainGetSecurityLabel,
+    .domainGetBlockInfo = vxlDomainGetBlockInfo,
+    .domainRename = vxlDomainRename,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };
