@@ -201,6 +201,23 @@ int vxlDomainSchedGetLive(vxlDriver *driver, virDomainObj *vm,
 int vxlDomainSchedSetLive(vxlDriver *driver, virDomainObj *vm,
                           unsigned int weight, unsigned int cap);
 
+/* --- hook scripts (domain_hook.c) --- */
+
+/* Run /etc/libvirt/hooks/libxl (and libxl.d/) for @vm with operation
+ * @op and @subop (VIR_HOOK_LIBXL_OP_*, VIR_HOOK_SUBOP_*), its live XML
+ * on stdin; a failing script is VIR_ERR_HOOK_SCRIPT_FAILED with its
+ * message. Nothing for Domain-0. The Quiet form only logs a failure
+ * (for the steps that cannot be refused: stopped, release...). */
+int vxlDomainHookRun(vxlDriver *driver, virDomainObj *vm, int op, int subop);
+void vxlDomainHookRunQuiet(vxlDriver *driver, virDomainObj *vm, int op,
+                           int subop);
+/* The migrate hook, on the destination, before the incoming @xml of
+ * domain @name is parsed: a failing script refuses the migration;
+ * *@adjustedXml (g_free; NULL: unchanged) is what the script printed,
+ * the XML to use instead. */
+int vxlDomainHookMigrate(vxlDriver *driver, const char *name, const char *xml,
+                         char **adjustedXml);
+
 /* --- simulated guest behaviour (domain_metadata.c) --- */
 
 /* Fill @script from <metadata><virtxl:guest .../></metadata>; defaults

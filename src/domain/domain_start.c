@@ -13,6 +13,7 @@
 #include "backend_call.h"
 #include "translate.h"
 #include "virerror.h"
+#include "virhook.h"
 #include "virlog.h"
 #include "virtime.h"
 
@@ -77,6 +78,7 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     bool transient = false;
     bool networks = false;
     bool graphics = false;
+    bool prepared = false;
     int rc;
 
     if (virDomainObjIsActive(vm)) {
@@ -99,6 +101,13 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
         goto error;
     transient = true;
 
+    /* The prepare hook may set up what the domain needs (a bridge, a
+     * volume); a failure refuses the start. */
+    if (vxlDomainHookRun(driver, vm, VIR_HOOK_LIBXL_OP_PREPARE,
+                         VIR_HOOK_SUBOP_BEGIN) < 0)
+        goto error;
+    prepared = true;
+
     vxlDomainNetBackendNamesClear(vm->def);
     if (vxlDomainStoragePrepare(vm->def) < 0 ||
         vxlValidateDomain(vm->def) < 0 ||
@@ -110,6 +119,9 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
     graphics = true;
     if (vxlTranslateDomain(vm->def, &dcfg) < 0 ||
         vxlDomainSecretsApply(vm->def, &dcfg) < 0)
+        goto error;
+    if (vxlDomainHookRun(driver, vm, VIR_HOOK_LIBXL_OP_START,
+                         VIR_HOOK_SUBOP_BEGIN) < 0)
         goto error;
 
     vxlDomainStartSlotAcquire(driver);
@@ -149,6 +161,8 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
 
     libxl_domain_config_dispose(&dcfg);
     vxlDomainActiveChanged(driver, true);
+    vxlDomainHookRunQuiet(driver, vm, VIR_HOOK_LIBXL_OP_STARTED,
+                          VIR_HOOK_SUBOP_BEGIN);
     VIR_INFO("started domain %s as domid %u", vm->def->name, domid);
 
     vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STARTED,
@@ -176,6 +190,10 @@ vxlDomainStart(vxlDriver *driver, virDomainObj *vm, bool paused,
         vxlDomainNetworkRelease(vm->def);
     if (graphics)
         vxlDomainGraphicsRelease(vm->def);
+    /* Whatever prepare set up is released, as after a stop. */
+    if (prepared)
+        vxlDomainHookRunQuiet(driver, vm, VIR_HOOK_LIBXL_OP_RELEASE,
+                              VIR_HOOK_SUBOP_END);
     if (transient)
         virDomainObjRemoveTransientDef(vm);
     virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, oldReason);
