@@ -201,6 +201,13 @@ int vxlDomainSchedGetLive(vxlDriver *driver, virDomainObj *vm,
 int vxlDomainSchedSetLive(vxlDriver *driver, virDomainObj *vm,
                           unsigned int weight, unsigned int cap);
 
+/* --- disk resize (domain_resize.c) --- */
+
+/* Grow running @vm's @disk (a raw file, or a block device grown
+ * already) to @bytes and let the guest see it. Job held. */
+int vxlDomainDiskGrow(vxlDriver *driver, virDomainObj *vm,
+                      virDomainDiskDef *disk, unsigned long long bytes);
+
 /* --- hook scripts (domain_hook.c) --- */
 
 /* Run /etc/libvirt/hooks/libxl (and libxl.d/) for @vm with operation

@@ -187,3 +187,5 @@ int vxlDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);
 int vxlDomainGetBlockInfo(virDomainPtr dom, const char *path,
                           virDomainBlockInfoPtr info, unsigned int flags);
 int vxlDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);
+int vxlDomainBlockResize(virDomainPtr dom, const char *path,
+                         unsigned long long size, unsigned int flags);

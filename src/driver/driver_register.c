@@ -116,6 +116,7 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainGetSecurityLabel = vxlDomainGetSecurityLabel,
     .domainGetBlockInfo = vxlDomainGetBlockInfo,
     .domainRename = vxlDomainRename,
+    .domainBlockResize = vxlDomainBlockResize,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };

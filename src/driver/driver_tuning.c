@@ -464,6 +464,44 @@ vxlDomainGetBlockInfo(virDomainPtr dom, const char *path,
     return ret;
 }
 
+int
+vxlDomainBlockResize(virDomainPtr dom, const char *path, unsigned long long size,
+                     unsigned int flags)
+{
+    vxlDriver *driver = vxl_driver;
+    virDomainObj *vm;
+    virDomainDiskDef *disk;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_BLOCK_RESIZE_BYTES, -1);
+    if (!(flags & VIR_DOMAIN_BLOCK_RESIZE_BYTES)) {
+        if (size > ULLONG_MAX / 1024) {
+            virReportError(VIR_ERR_OVERFLOW,
+                           _("disk size %llu KiB is too large"), size);
+            return -1;
+        }
+        size *= 1024;
+    }
+    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (virDomainBlockResizeEnsureACL(dom->conn, vm->def) < 0)
+        goto cleanup;
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (!(disk = virDomainDiskByName(vm->def, path, false))) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("domain '%s' has no disk '%s'"), vm->def->name, path);
+        goto endjob;
+    }
+    ret = vxlDomainDiskGrow(driver, vm, disk, size);
+
+ endjob:
+    vxlDomainJobEnd(vm);
+ cleanup:
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
 /* ----- rename ----------------------------------------------------------- */
 
 /* Under the domain list's write lock: the definition takes the new name

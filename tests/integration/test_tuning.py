@@ -162,6 +162,33 @@ class MiscTest(DaemonTestCase):
         os.unlink(img)
         self.assertLibvirtError(E.VIR_ERR_SYSTEM_ERROR, dom.blockInfo, "xvda")
 
+    def test_block_resize(self):
+        d = tempfile.mkdtemp()
+        img = os.path.join(d, "r.img")
+        with open(img, "wb") as f:
+            f.truncate(32 * 1024 * 1024)
+        xml = guest_xml("misc-r", disks=2).replace(
+            "/var/lib/xen/images/misc-r-0.img", img)
+        dom = self.conn.createXML(xml)
+        dom.blockResize("xvda", 48 * 1024, 0)              # KiB
+        self.assertEqual(os.path.getsize(img), 48 * 1024 * 1024)
+        self.assertEqual(dom.blockInfo("xvda")[0], 48 * 1024 * 1024)
+        self.daemon.virsh("blockresize", "misc-r", "xvda", "64M")
+        self.assertEqual(os.path.getsize(img), 64 * 1024 * 1024)
+        # shrinking would cut the guest's data: refused, file unchanged
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.blockResize, "xvda",
+                                1024 * 1024, E.VIR_DOMAIN_BLOCK_RESIZE_BYTES)
+        self.assertEqual(os.path.getsize(img), 64 * 1024 * 1024)
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.blockResize, "xvdq", 1, 0)
+        # a failure in Xen gives the file its old size back
+        self.daemon.inject_fault("domainBlockResize")
+        self.assertLibvirtError(E.VIR_ERR_INTERNAL_ERROR, dom.blockResize, "xvda",
+                                80 * 1024, 0)
+        self.assertEqual(os.path.getsize(img), 64 * 1024 * 1024)
+        off = self.conn.defineXML(guest_xml("misc-r2"))
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, off.blockResize,
+                                "xvda", 1, 0)
+
     def test_rename(self):
         dom = self.conn.defineXML(guest_xml("ren-a"))
         uuid = dom.UUIDString()

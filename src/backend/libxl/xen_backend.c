@@ -177,4 +177,5 @@ const vxlBackendOps vxlXenBackendOps = {
     .domainGetMemoryStats = vxlXenDomainGetMemoryStats,
     .domainGetSchedParams = vxlXenDomainGetSchedParams,
     .domainSetSchedParams = vxlXenDomainSetSchedParams,
+    .domainBlockResize = vxlXenDomainBlockResize,
 };

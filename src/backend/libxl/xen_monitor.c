@@ -13,7 +13,11 @@
  */
 #include "vxl_internal.h"
 
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
+#include <linux/loop.h>
 #include <xenctrl.h>
 #include <xenstore.h>
 
@@ -368,5 +372,75 @@ vxlXenDomainSetSchedParams(vxlBackend *be, uint32_t domid,
 
  cleanup:
     libxl_domain_sched_params_dispose(&sp);
+    return ret;
+}
+
+/*
+ * blkback checks its backing device's size as it serves requests and
+ * tells the guest when it grew. A file-backed disk is served through a
+ * loop device (the block script's, named in the backend's "node" key),
+ * which learns the file's new size only when asked (LOOP_SET_CAPACITY).
+ * qdisk (qemu) would need its QMP block_resize, which libxl does not
+ * offer.
+ */
+int
+vxlXenDomainBlockResize(vxlBackend *be, uint32_t domid, const char *vdev,
+                        unsigned long long bytes G_GNUC_UNUSED)
+{
+    vxlXen *xen = be->priv;
+    g_auto(vxlXenDom) dom = { 0 };
+    libxl_device_disk xdisk;
+    libxl_diskinfo dinfo;
+    struct xs_handle *xsh = NULL;
+    g_autofree char *nodeKey = NULL;
+    char *node = NULL;
+    unsigned int len = 0;
+    int fd = -1;
+    int ret = -1;
+
+    if (vxlXenLookup(xen, domid, &dom) < 0 ||
+        vxlXenCheckAlive(&dom, _("resize a disk of")) < 0)
+        return -1;
+    libxl_device_disk_init(&xdisk);
+    libxl_diskinfo_init(&dinfo);
+    if (libxl_vdev_to_device_disk(xen->ctx, domid, vdev, &xdisk) != 0 ||
+        libxl_device_disk_getinfo(xen->ctx, domid, &xdisk, &dinfo) != 0) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("domain '%s' (id %u) has no disk '%s'"),
+                       dom.name, domid, vdev);
+        goto cleanup;
+    }
+    if (xdisk.backend == LIBXL_DISK_BACKEND_QDISK) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       _("disk '%s' of domain '%s' (id %u) is served by qemu (qdisk), which libxl cannot resize"),
+                       vdev, dom.name, domid);
+        goto cleanup;
+    }
+    if (!(xsh = xs_open(XS_OPEN_READONLY))) {
+        virReportSystemError(errno, "%s", _("cannot open xenstore"));
+        goto cleanup;
+    }
+    nodeKey = g_strdup_printf("%s/node", dinfo.backend);
+    node = xs_read(xsh, XBT_NULL, nodeKey, &len);
+    /* A block device blkback opened itself: it sees the new size. */
+    if (node && STRPREFIX(node, "/dev/loop")) {
+        if ((fd = open(node, O_RDONLY)) < 0 ||
+            ioctl(fd, LOOP_SET_CAPACITY, 0) < 0) {
+            virReportSystemError(errno,
+                                 _("cannot tell loop device %s of disk '%s' of domain '%s' its new size"),
+                                 node, vdev, dom.name);
+            goto cleanup;
+        }
+    }
+    ret = 0;
+
+ cleanup:
+    if (fd >= 0)
+        close(fd);
+    free(node);
+    if (xsh)
+        xs_close(xsh);
+    libxl_diskinfo_dispose(&dinfo);
+    libxl_device_disk_dispose(&xdisk);
     return ret;
 }

@@ -172,3 +172,5 @@ int vxlXenDomainGetSchedParams(vxlBackend *be, uint32_t domid,
                                vxlSchedParams *params);
 int vxlXenDomainSetSchedParams(vxlBackend *be, uint32_t domid,
                                const vxlSchedParams *params);
+int vxlXenDomainBlockResize(vxlBackend *be, uint32_t domid, const char *vdev,
+                            unsigned long long bytes);

@@ -958,4 +958,5 @@ const vxlBackendOps vxlSimBackendOps = {
     .domainGetMemoryStats = vxlSimDomainGetMemoryStats,
     .domainGetSchedParams = vxlSimDomainGetSchedParams,
     .domainSetSchedParams = vxlSimDomainSetSchedParams,
+    .domainBlockResize = vxlSimDomainBlockResize,
 };

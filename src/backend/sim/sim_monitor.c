@@ -324,3 +324,46 @@ vxlSimDomainSetSchedParams(vxlBackend *be, uint32_t domid,
     vxlSimSave(sim, &snap);
     return 0;
 }
+
+/* ----- disk resize ------------------------------------------------------ */
+
+/* blkback tells the guest of a bigger backing device; the guest never
+ * hears of a smaller one (its data would be cut). */
+int
+vxlSimDomainBlockResize(vxlBackend *be, uint32_t domid, const char *vdev,
+                        unsigned long long bytes)
+{
+    vxlSim *sim = vxlSimGet(be);
+    VIR_LOCK_GUARD lock = virLockGuardLock(&sim->lock);
+    vxlSimDomain *dom;
+    size_t i;
+
+    vxlSimCatchUp(sim, g_get_monotonic_time());
+    if (!(dom = vxlSimLookup(sim, domid)) ||
+        vxlSimCheckAlive(dom, _("resize a disk of")) < 0)
+        return -1;
+    for (i = 0; i < dom->ndisks; i++) {
+        vxlSimDisk *disk = &dom->disks[i];
+
+        if (STRNEQ(disk->vdev, vdev))
+            continue;
+        if (disk->cdrom || !disk->path) {
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           _("disk '%s' of domain '%s' (id %u) is a cdrom: its size is its media's"),
+                           vdev, dom->name, domid);
+            return -1;
+        }
+        if (bytes < disk->sizeBytes) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("disk '%s' of domain '%s' (id %u) cannot shrink from %llu to %llu bytes"),
+                           vdev, dom->name, domid, disk->sizeBytes, bytes);
+            return -1;
+        }
+        disk->sizeBytes = bytes;
+        return 0;
+    }
+    virReportError(VIR_ERR_INVALID_ARG,
+                   _("domain '%s' (id %u) has no disk '%s'"),
+                   dom->name, domid, vdev);
+    return -1;
+}

@@ -61,6 +61,8 @@ typedef struct _vxlSimDisk {
     bool cdrom;                    /* removable: media can change */
     unsigned long long sinceRunUs; /* the domain's running time when the
                                       disk came: its counters start there */
+    unsigned long long sizeBytes;  /* what the guest last heard its size
+                                      is (a resize); 0: as at start */
 } vxlSimDisk;
 
 /* One vif of a domain: what xl network-list shows of it. */
@@ -253,6 +255,8 @@ int vxlSimDomainGetSchedParams(vxlBackend *be, uint32_t domid,
                                vxlSchedParams *params);
 int vxlSimDomainSetSchedParams(vxlBackend *be, uint32_t domid,
                                const vxlSchedParams *params);
+int vxlSimDomainBlockResize(vxlBackend *be, uint32_t domid, const char *vdev,
+                            unsigned long long bytes);
 
 /* sim_state.c */
 void vxlSimSnapshotTake(vxlSim *sim, vxlSimSnapshot *snap);
