@@ -32,6 +32,7 @@ import check_host_facts   # host CPU and topology against dom0 and xl
 import e2e_actions
 import e2e_resources
 import e2e_hotplug
+import e2e_monitor
 import e2e_autostart
 import e2e_guest_types
 import e2e_requests
@@ -278,7 +279,8 @@ def main():
             ("pvh", lambda: e2e_guest_types.pvh(conn, events, info)),
             ("actions", lambda: e2e_actions.run(conn, events)),
             ("resources", lambda: e2e_resources.run(conn, events)),
-            ("hotplug", lambda: e2e_hotplug.run(conn, events))):
+            ("hotplug", lambda: e2e_hotplug.run(conn, events)),
+            ("monitor", lambda: e2e_monitor.run(conn, events))):
         t0 = time.monotonic()
         try:
             step()
