@@ -96,6 +96,19 @@ class NamesTest(DaemonTestCase):
         dom = self.conn.createXML(xml)
         self.assertEqual(iface_targets(dom), ["web0"])
 
+    def test_names_and_domain0_after_daemon_restart(self):
+        dom = self.conn.createXML(guest_xml("names-r", nics=1))
+        name = iface_targets(dom)[0]
+        self.conn.close()
+        self.daemon.restart()
+        self.conn = libvirt.open(self.daemon.uri)
+        dom = self.conn.lookupByName("names-r")
+        self.assertEqual(iface_targets(dom), [name])
+        self.assertEqual(dom.interfaceStats(name)[0], 0)   # net-rate 0: idle
+        ids = self.conn.listDomainsID()
+        self.assertEqual(sorted(ids), [0, dom.ID()])
+        self.assertEqual(self.conn.lookupByID(0).name(), "Domain-0")
+
     def test_hotplugged_vif_named(self):
         dom = self.conn.createXML(guest_xml("names-c", nics=1))
         dom.attachDeviceFlags(
