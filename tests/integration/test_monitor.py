@@ -145,6 +145,8 @@ class StatsTest(DaemonTestCase):
         one = dom.blockStats(path)
         total = dom.blockStats("")
         self.assertGreaterEqual(total[1], one[1] + b[1])
+        out = self.daemon.virsh("domblkstat", "st-blk", "xvda", "--human").stdout
+        self.assertIn("number of read operations:", out)
         flags = dom.blockStatsFlags("xvda")
         self.assertIn("rd_bytes", flags)
         self.assertIn("flush_operations", flags)
