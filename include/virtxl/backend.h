@@ -225,6 +225,12 @@ typedef struct _vxlGuestScript {
     /* migration (issue 15): MiB of memory the guest writes per second
      * while it runs, which a live migration's pre-copy must send again */
     unsigned int dirtyMiBps;
+    /* Activity, for the statistics: every disk reads and writes, and
+     * every vif sends and receives, this many KiB per second of running
+     * time; the guest uses this many MiB of its memory (0: none). */
+    unsigned int diskRateKiBs;
+    unsigned int netRateKiBs;
+    unsigned int memUsedMiB;
 } vxlGuestScript;
 
 /*
@@ -330,6 +336,63 @@ typedef struct _vxlBackendEvents {
     /* The domain no longer exists (destroyed outside this driver). */
     void (*domainDeath)(uint32_t domid, void *opaque);
 } vxlBackendEvents;
+
+/* ----- monitoring and tuning: statistics and scheduler ----------------- */
+
+/* A counter Xen does not keep for this device or domain. */
+#define VXL_STAT_UNKNOWN (-1LL)
+
+/* One disk's counters, as blkback keeps them (sysfs vbd-DOMID-DEVID/
+ * statistics); VXL_STAT_UNKNOWN where the backend keeps none (qdisk). */
+typedef struct _vxlBlockStats {
+    long long rdReqs;
+    long long rdBytes;
+    long long wrReqs;
+    long long wrBytes;
+    long long flushReqs;
+    long long errs;                /* requests refused: out of ring slots */
+} vxlBlockStats;
+
+/* One vif's counters seen from the guest, as libvirt wants them: what
+ * netback transmits is what the guest receives. */
+typedef struct _vxlNicStats {
+    long long rxBytes;
+    long long rxPackets;
+    long long rxErrs;
+    long long rxDrop;
+    long long txBytes;
+    long long txPackets;
+    long long txErrs;
+    long long txDrop;
+} vxlNicStats;
+
+/* A domain's memory as Xen and its balloon driver see it, in KiB;
+ * VXL_STAT_UNKNOWN where the guest does not report it. */
+typedef struct _vxlMemoryStats {
+    long long actualKiB;           /* the balloon's current size */
+    long long maxKiB;              /* the most it may balloon up to */
+    long long targetKiB;           /* what the toolstack asked for */
+    long long availableKiB;        /* what the guest OS sees as its RAM */
+    long long unusedKiB;           /* free in the guest */
+    long long usableKiB;           /* could be used without swapping */
+    long long lastUpdate;          /* seconds since the epoch, when the
+                                      guest last reported */
+} vxlMemoryStats;
+
+/* One physical CPU's time since the host booted. */
+typedef struct _vxlHostCpuTime {
+    unsigned long long idleNs;
+    unsigned long long busyNs;     /* running some domain's vCPU */
+} vxlHostCpuTime;
+
+/* Scheduler parameters of one domain under credit or credit2 (the
+ * scheduler of its cpupool); weight 1..65535, cap 0 (none) .. 100 per
+ * vCPU. */
+typedef struct _vxlSchedParams {
+    char *scheduler;               /* "credit", "credit2"... (g_free) */
+    unsigned int weight;
+    unsigned int cap;
+} vxlSchedParams;
 
 /* ----- opening a backend ----------------------------------------------- */
 
@@ -528,6 +591,43 @@ struct _vxlBackendOps {
      * must not wait on a guest. Must not block. Errors:
      * VIR_ERR_NO_DOMAIN when no create of that UUID is in progress. */
     int (*domainCreateCancel)(vxlBackend *be, const unsigned char *uuid);
+
+    /* --- monitoring and tuning (virsh domstats, schedinfo, Domain-0) --- */
+
+    /* Domain-0 as Xen reports it (libxl_domain_info(0)): id 0, its
+     * memory, vCPUs and CPU time. The other hooks do not know dom0. */
+    int (*hostGetDom0)(vxlBackend *be, vxlDomainInfo *info);
+    /* Each physical CPU's idle and busy time (*ntimes = the host's CPU
+     * count), g_free. */
+    int (*hostGetCpuTimes)(vxlBackend *be, vxlHostCpuTime **times,
+                           size_t *ntimes);
+    /* Counters of disk @vdev ("xvda"). Errors: VIR_ERR_INVALID_ARG when
+     * the domain has no such disk. */
+    int (*domainGetBlockStats)(vxlBackend *be, uint32_t domid,
+                               const char *vdev, vxlBlockStats *stats);
+    /* Counters of the vif with MAC @mac ("00:16:3e:..", any case); an
+     * HVM guest's emulated NIC counts its PV vif and its device model's
+     * tap together, since its traffic takes one or the other. Errors:
+     * VIR_ERR_INVALID_ARG when the domain has no such vif. */
+    int (*domainGetNicStats)(vxlBackend *be, uint32_t domid, const char *mac,
+                             vxlNicStats *stats);
+    int (*domainGetMemoryStats)(vxlBackend *be, uint32_t domid,
+                                vxlMemoryStats *stats);
+    /* The domain's scheduler parameters (libxl_domain_sched_params_get). */
+    int (*domainGetSchedParams)(vxlBackend *be, uint32_t domid,
+                                vxlSchedParams *params);
+    /* Set weight and cap (@params->scheduler is ignored: the domain's
+     * cpupool decides). Errors: VIR_ERR_INVALID_ARG for a value out of
+     * range; VIR_ERR_OPERATION_UNSUPPORTED under a scheduler without
+     * them. */
+    int (*domainSetSchedParams)(vxlBackend *be, uint32_t domid,
+                                const vxlSchedParams *params);
+    /* Grow the virtual disk @vdev to @bytes after its backing file or
+     * device grew (blkback notices a bigger device; the guest sees a
+     * capacity change). Errors: VIR_ERR_INVALID_ARG for an unknown disk
+     * or a size below the current one. */
+    int (*domainBlockResize)(vxlBackend *be, uint32_t domid,
+                             const char *vdev, unsigned long long bytes);
 };
 
 /* ----- migration (issue 15) ------------------------------------------- */
@@ -601,6 +701,9 @@ bool vxlMigrateStreamCancelled(const vxlMigrateStream *st);
  *   Errors: those of domainCreate; VIR_ERR_OPERATION_FAILED for a
  *   broken or foreign stream.
  */
+
+
+void vxlSchedParamsClear(vxlSchedParams *params);
 
 /* The hooks a fault can be injected into, by name ("domainCreate"). */
 const char *const *vxlBackendHookNames(void);

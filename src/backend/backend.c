@@ -32,6 +32,10 @@ static const char *const vxlHookNames[] = {
     "domainSave", "domainRestore",
     /* cancelling */
     "domainCreateCancel",
+    /* monitoring and tuning */
+    "hostGetDom0", "hostGetCpuTimes", "domainGetBlockStats",
+    "domainGetNicStats", "domainGetMemoryStats", "domainGetSchedParams",
+    "domainSetSchedParams", "domainBlockResize",
     NULL,
 };
 

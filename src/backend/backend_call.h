@@ -100,3 +100,20 @@ vxlBackendFaultFree(vxlBackend *be G_GNUC_UNUSED)
 {
 }
 #endif
+
+/* backend_monitor.c: monitoring and tuning */
+int vxlBackendHostGetDom0(vxlBackend *be, vxlDomainInfo *info);
+int vxlBackendHostGetCpuTimes(vxlBackend *be, vxlHostCpuTime **times,
+                              size_t *ntimes);
+int vxlBackendDomainGetBlockStats(vxlBackend *be, uint32_t domid,
+                                  const char *vdev, vxlBlockStats *stats);
+int vxlBackendDomainGetNicStats(vxlBackend *be, uint32_t domid, const char *mac,
+                                vxlNicStats *stats);
+int vxlBackendDomainGetMemoryStats(vxlBackend *be, uint32_t domid,
+                                   vxlMemoryStats *stats);
+int vxlBackendDomainGetSchedParams(vxlBackend *be, uint32_t domid,
+                                   vxlSchedParams *params);
+int vxlBackendDomainSetSchedParams(vxlBackend *be, uint32_t domid,
+                                   const vxlSchedParams *params);
+int vxlBackendDomainBlockResize(vxlBackend *be, uint32_t domid,
+                                const char *vdev, unsigned long long bytes);

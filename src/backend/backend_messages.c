@@ -97,6 +97,21 @@ static const vxlBackendOpMessages vxlBackendOpMessageTable[VXL_BACKEND_OP_LAST] 
         N_("cannot resume domain '%s' (id %u): it has crashed"),
         N_("cannot resume domain '%s' (id %u)"),
     },
+    [VXL_BACKEND_OP_SCHED_GET] = {
+        N_("cannot read the scheduler parameters of domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot read the scheduler parameters of domain '%s' (id %u): it has crashed"),
+        N_("cannot read the scheduler parameters of domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_SCHED_SET] = {
+        N_("cannot set the scheduler parameters of domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot set the scheduler parameters of domain '%s' (id %u): it has crashed"),
+        N_("cannot set the scheduler parameters of domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_BLOCK_RESIZE] = {
+        N_("cannot resize a disk of domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot resize a disk of domain '%s' (id %u): it has crashed"),
+        N_("cannot resize a disk of domain '%s' (id %u)"),
+    },
 };
 
 void

@@ -13,6 +13,7 @@
  *                   reboot-after-ms="..." poweroff-after-ms="..."
  *                   watchdog-after-ms="..." soft-reset-after-ms="..."
  *                   dirty-mib-per-s="..."/>
+ *                   disk-rate="KiB/s" net-rate="KiB/s" mem-used="MiB"/>
  *   </metadata>
  *
  * dirty-mib-per-s is how fast the running guest writes its memory: a live
@@ -70,6 +71,9 @@ vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script)
         { "watchdog-after-ms", offsetof(vxlGuestScript, watchdogAfterMs) },
         { "soft-reset-after-ms", offsetof(vxlGuestScript, softResetAfterMs) },
         { "dirty-mib-per-s", offsetof(vxlGuestScript, dirtyMiBps) },
+        { "disk-rate", offsetof(vxlGuestScript, diskRateKiBs) },
+        { "net-rate", offsetof(vxlGuestScript, netRateKiBs) },
+        { "mem-used", offsetof(vxlGuestScript, memUsedMiB) },
     };
     vxlGuestScript tmp = { .shutdownDelayMs = VXL_GUEST_DEFAULT_SHUTDOWN_DELAY_MS };
     xmlNodePtr node = vxlDomainGuestScriptNode(def);

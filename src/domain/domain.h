@@ -176,6 +176,91 @@ int vxlDomainLoadAll(vxlDriver *driver);
 int vxlDomainLoadConfigs(vxlDriver *driver);
 void vxlDomainAutostartAll(vxlDriver *driver);
 
+/* --- Domain-0 and backend names (domain_dom0.c) --- */
+
+/* Whether @vm is Xen's control domain. */
+bool vxlDomainIsDom0(const virDomainObj *vm);
+/* VIR_ERR_OPERATION_INVALID when @vm is Domain-0 (which no job but a
+ * query may touch; vxlDomainJobBegin checks). */
+int vxlDomainRefuseDom0(const virDomainObj *vm);
+/* List Domain-0 (daemon start, after the other domains are loaded). */
+int vxlDomainDom0Add(vxlDriver *driver);
+/* What Xen says of running @vm (dom0 included), the lock dropped
+ * around the backend call; no job needed. */
+int vxlDomainGetLiveInfo(vxlDriver *driver, virDomainObj *vm,
+                         vxlDomainInfo *info);
+/* Give the live @net (or each interface of the live @def, matched by
+ * MAC to @dcfg's vifs) the name of its backend device in dom0, unless
+ * it has one. */
+void vxlDomainNetBackendName(virDomainNetDef *net, uint32_t domid,
+                             const libxl_device_nic *xnic);
+void vxlDomainNetBackendNames(virDomainDef *def,
+                              const libxl_domain_config *dcfg);
+/* Forget those names (the domain stopped). */
+void vxlDomainNetBackendNamesClear(virDomainDef *def);
+
+/* --- statistics (domain_stats.c); no job needed, @vm locked --- */
+
+#include "virtypedparam.h"
+
+/* Counters of running @vm's disk @vdev, its vif with @mac, its memory
+ * and its vCPUs. Domain-0 has memory statistics only. */
+int vxlDomainStatsBlock(vxlDriver *driver, virDomainObj *vm, const char *vdev,
+                        vxlBlockStats *stats);
+int vxlDomainStatsNic(vxlDriver *driver, virDomainObj *vm, const virMacAddr *mac,
+                      vxlNicStats *stats);
+int vxlDomainStatsMemory(vxlDriver *driver, virDomainObj *vm,
+                         vxlMemoryStats *stats);
+int vxlDomainStatsVcpus(vxlDriver *driver, virDomainObj *vm,
+                        vxlVcpuInfo **infos, size_t *ninfos);
+/* The VIR_DOMAIN_STATS_* groups we have, and @vm's record of @groups. */
+unsigned int vxlDomainStatsSupported(void);
+int vxlDomainStatsCollect(vxlDriver *driver, virDomainObj *vm,
+                          unsigned int groups, virTypedParamList *list);
+
+/* --- scheduler weight and cap (domain_sched.c) --- */
+
+/* What @def's <cputune> says (defaults where silent). */
+void vxlDomainSchedFromDef(const virDomainDef *def, unsigned int *weight,
+                           unsigned int *cap);
+/* VIR_ERR_INVALID_ARG unless Xen takes @weight and @cap for @def. */
+int vxlDomainSchedCheck(const virDomainDef *def, unsigned int weight,
+                        unsigned int cap);
+/* Write them into @def's <cputune>. */
+void vxlDomainSchedToDef(virDomainDef *def, unsigned int weight,
+                         unsigned int cap);
+/* Xen's view of running @vm; set it there (and in the live def). Job
+ * held. */
+int vxlDomainSchedGetLive(vxlDriver *driver, virDomainObj *vm,
+                          vxlSchedParams *params);
+int vxlDomainSchedSetLive(vxlDriver *driver, virDomainObj *vm,
+                          unsigned int weight, unsigned int cap);
+
+/* --- disk resize (domain_resize.c) --- */
+
+/* Grow running @vm's @disk (a raw file, or a block device grown
+ * already) to @bytes and let the guest see it. Job held. */
+int vxlDomainDiskGrow(vxlDriver *driver, virDomainObj *vm,
+                      virDomainDiskDef *disk, unsigned long long bytes);
+
+/* --- hook scripts (domain_hook.c) --- */
+
+/* Run /etc/libvirt/hooks/libxl (and libxl.d/) for @vm with operation
+ * @op and @subop (VIR_HOOK_LIBXL_OP_*, VIR_HOOK_SUBOP_*), its live XML
+ * on stdin; a failing script is VIR_ERR_HOOK_SCRIPT_FAILED with its
+ * message. Nothing for Domain-0. The Quiet form only logs a failure
+ * (for the steps that cannot be refused: stopped, release...). */
+int vxlDomainHookRun(vxlDriver *driver, virDomainObj *vm, int op, int subop);
+void vxlDomainHookRunQuiet(vxlDriver *driver, virDomainObj *vm, int op,
+                           int subop);
+/* The migrate hook, on the destination, before the incoming @xml of
+ * domain @name is parsed: a failing script refuses the migration;
+ * *@adjustedXml (g_free; NULL: unchanged) is what the script printed,
+ * the XML to use instead. */
+int vxlDomainHookMigrate(vxlDriver *driver, const char *name, const char *xml,
+                         char **adjustedXml);
+
+/* --- simulated guest behaviour (domain_metadata.c) --- */
 /* --- libxl.conf nested_hvm (domain_nested.c) --- */
 
 /* With nested_hvm = 1: nested HVM for a host-passthrough guest whose

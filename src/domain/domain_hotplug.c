@@ -339,6 +339,8 @@ vxlDomainHotplugLiveAttachNet(vxlDriver *driver, virDomainObj *vm,
     vxlDomainBackendEnter(vm);
     rc = vxlBackendDomainNicAdd(driver->backend, vm->def->id, &xnic);
     vxlDomainBackendExit(vm);
+    if (rc == 0)
+        vxlDomainNetBackendName(net, vm->def->id, &xnic);
     libxl_device_nic_dispose(&xnic);
     if (rc < 0)
         goto error;

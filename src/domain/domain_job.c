@@ -22,6 +22,8 @@
 int
 vxlDomainJobBegin(vxlDriver *driver, virDomainObj *vm, virDomainJob job)
 {
+    if (job != VIR_JOB_QUERY && vxlDomainRefuseDom0(vm) < 0)
+        return -1;
     if (driver->cfg->maxQueuedJobs)
         vm->job->maxQueuedJobs = driver->cfg->maxQueuedJobs;
     return virDomainObjBeginJob(vm, job);

@@ -17,6 +17,7 @@
 #include "domain_intent.h"
 #include "backend_call.h"
 #include "virerror.h"
+#include "virhook.h"
 #include "virlog.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
@@ -118,6 +119,9 @@ vxlDomainReconnectOne(vxlDriver *driver, virDomainObj *vm)
     }
     ignore_value(vxlDomainSaveStatus(driver, vm));
     VIR_INFO("reconnected to domain %s (domid %u)", vm->def->name, domid);
+    /* The guest runs on whatever the script says: a failure is logged. */
+    vxlDomainHookRunQuiet(driver, vm, VIR_HOOK_LIBXL_OP_RECONNECT,
+                          VIR_HOOK_SUBOP_BEGIN);
 
  endjob:
     vxlDomainJobEnd(vm);

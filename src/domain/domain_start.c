@@ -16,6 +16,7 @@
 #include "backend_call.h"
 #include "translate.h"
 #include "virerror.h"
+#include "virhook.h"
 #include "virlog.h"
 #include "virtime.h"
 
@@ -197,6 +198,7 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
     bool graphics = false;
     bool intent = false;
     virErrorPtr saved = NULL;
+    bool prepared = false;
     int rc;
 
     if (virDomainObjIsActive(vm)) {
@@ -219,6 +221,14 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
         goto error;
     transient = true;
 
+    /* The prepare hook may set up what the domain needs (a bridge, a
+     * volume); a failure refuses the start. */
+    if (vxlDomainHookRun(driver, vm, VIR_HOOK_LIBXL_OP_PREPARE,
+                         VIR_HOOK_SUBOP_BEGIN) < 0)
+        goto error;
+    prepared = true;
+
+    vxlDomainNetBackendNamesClear(vm->def);
     if (vxlDomainStoragePrepare(vm->def) < 0 ||
         vxlValidateDomain(vm->def) < 0 ||
         vxlDomainNetworkPrepare(vm->def) < 0)
@@ -230,6 +240,9 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
     if (vxlTranslateDomain(vm->def, &dcfg) < 0 ||
         vxlDomainNestedDefault(driver, vm, &dcfg) < 0 ||
         vxlDomainSecretsApply(vm->def, &dcfg) < 0)
+        goto error;
+    if (vxlDomainHookRun(driver, vm, VIR_HOOK_LIBXL_OP_START,
+                         VIR_HOOK_SUBOP_BEGIN) < 0)
         goto error;
 
     /* Should the daemon die before the status file records what Xen
@@ -253,6 +266,7 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
     VXL_CRASH_POINT("start.after-create");
 
     vm->def->id = domid;
+    vxlDomainNetBackendNames(vm->def, &dcfg);
     priv->script = script;
     priv->shutdownRequested = false;
     priv->rebootRequested = false;
@@ -284,6 +298,8 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
 
     libxl_domain_config_dispose(&dcfg);
     vxlDomainActiveChanged(driver, true);
+    vxlDomainHookRunQuiet(driver, vm, VIR_HOOK_LIBXL_OP_STARTED,
+                          VIR_HOOK_SUBOP_BEGIN);
     VIR_INFO("started domain %s as domid %u", vm->def->name, domid);
 
     vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STARTED,
@@ -321,6 +337,10 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
         vxlDomainNetworkRelease(vm->def);
     if (graphics)
         vxlDomainGraphicsRelease(vm->def);
+    /* Whatever prepare set up is released, as after a stop. */
+    if (prepared)
+        vxlDomainHookRunQuiet(driver, vm, VIR_HOOK_LIBXL_OP_RELEASE,
+                              VIR_HOOK_SUBOP_END);
     if (transient)
         virDomainObjRemoveTransientDef(vm);
     virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, oldReason);

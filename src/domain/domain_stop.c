@@ -8,6 +8,7 @@
 #include "util_crashpoint.h"
 #include "backend_call.h"
 #include "virerror.h"
+#include "virhook.h"
 #include "virlog.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
@@ -29,6 +30,13 @@ vxlDomainCleanup(vxlDriver *driver, virDomainObj *vm,
 
     vxlDomainNetworkRelease(vm->def);
     vxlDomainGraphicsRelease(vm->def);
+    vxlDomainNetBackendNamesClear(vm->def);
+    if (wasActive) {
+        vxlDomainHookRunQuiet(driver, vm, VIR_HOOK_LIBXL_OP_STOPPED,
+                              VIR_HOOK_SUBOP_END);
+        vxlDomainHookRunQuiet(driver, vm, VIR_HOOK_LIBXL_OP_RELEASE,
+                              VIR_HOOK_SUBOP_END);
+    }
 
     if (virDomainDeleteConfig(driver->cfg->stateDir, NULL, vm) < 0)
         VIR_WARN("cannot remove status file of domain %s", vm->def->name);

@@ -24,7 +24,8 @@ vxlDomainOpenConsole(virDomainPtr dom, const char *dev_name,
         return -1;
     if (virDomainOpenConsoleEnsureACL(dom->conn, vm->def) < 0)
         goto cleanup;
-    if (virDomainObjCheckActive(vm) < 0)
+    /* dom0's console is the host's own (xl console 0 from its shell) */
+    if (virDomainObjCheckActive(vm) < 0 || vxlDomainRefuseDom0(vm) < 0)
         goto cleanup;
     ret = vxlDomainConsoleConnect(vxl_driver, vm, dev_name, st, flags);
 

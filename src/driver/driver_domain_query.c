@@ -43,13 +43,7 @@ vxlDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
     info->cpuTime = 0;
 
     if (virDomainObjIsActive(vm)) {
-        uint32_t domid = vm->def->id;
-        int rc;
-
-        vxlDomainBackendEnter(vm);
-        rc = vxlBackendDomainGetInfo(driver->backend, domid, &xinfo);
-        vxlDomainBackendExit(vm);
-        if (rc < 0)
+        if (vxlDomainGetLiveInfo(driver, vm, &xinfo) < 0)
             goto cleanup;
         info->memory = xinfo.currentKiB;
         info->cpuTime = xinfo.cpuTimeNs;

@@ -210,3 +210,53 @@ int vxlDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
 char *vxlDomainManagedSaveGetXMLDesc(virDomainPtr dom, unsigned int flags);
 int vxlDomainManagedSaveDefineXML(virDomainPtr dom, const char *dxml,
                                   unsigned int flags);
+/* driver_stats.c */
+int vxlDomainBlockStats(virDomainPtr dom, const char *path,
+                        virDomainBlockStatsPtr stats);
+int vxlDomainBlockStatsFlags(virDomainPtr dom, const char *path,
+                             virTypedParameterPtr params, int *nparams,
+                             unsigned int flags);
+int vxlDomainInterfaceStats(virDomainPtr dom, const char *device,
+                            virDomainInterfaceStatsPtr stats);
+int vxlDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
+                         unsigned int nr_stats, unsigned int flags);
+int vxlDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params,
+                         unsigned int nparams, int start_cpu,
+                         unsigned int ncpus, unsigned int flags);
+int vxlConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms,
+                                unsigned int ndoms, unsigned int stats,
+                                virDomainStatsRecordPtr **retStats,
+                                unsigned int flags);
+int vxlNodeGetCPUStats(virConnectPtr conn, int cpuNum,
+                       virNodeCPUStatsPtr params, int *nparams,
+                       unsigned int flags);
+int vxlNodeGetMemoryStats(virConnectPtr conn, int cellNum,
+                          virNodeMemoryStatsPtr params, int *nparams,
+                          unsigned int flags);
+
+/* driver_tuning.c */
+char *vxlDomainGetSchedulerType(virDomainPtr dom, int *nparams);
+int vxlDomainGetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                    int *nparams);
+int vxlDomainGetSchedulerParametersFlags(virDomainPtr dom,
+                                         virTypedParameterPtr params,
+                                         int *nparams, unsigned int flags);
+int vxlDomainSetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                    int nparams);
+int vxlDomainSetSchedulerParametersFlags(virDomainPtr dom,
+                                         virTypedParameterPtr params,
+                                         int nparams, unsigned int flags);
+int vxlDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
+                         const char *key, const char *uri, unsigned int flags);
+char *vxlDomainGetMetadata(virDomainPtr dom, int type, const char *uri,
+                           unsigned int flags);
+int vxlDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
+                               int *nparams, unsigned int flags);
+int vxlDomainGetMessages(virDomainPtr dom, char ***msgs, unsigned int flags);
+int vxlNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
+int vxlDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);
+int vxlDomainGetBlockInfo(virDomainPtr dom, const char *path,
+                          virDomainBlockInfoPtr info, unsigned int flags);
+int vxlDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);
+int vxlDomainBlockResize(virDomainPtr dom, const char *path,
+                         unsigned long long size, unsigned int flags);

@@ -139,6 +139,8 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
     if (driver->backend) {
         if (vxlDomainLoadAll(driver) < 0)
             goto error;
+        if (vxlDomainDom0Add(driver) < 0)
+            VIR_WARN("Domain-0 is not listed: %s", virGetLastErrorMessage());
         vxlDomainManagedSaveScan(driver);
         vxlDomainEventsReady(driver);
         vxlDomainAutostartAll(driver);

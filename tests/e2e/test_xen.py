@@ -35,6 +35,7 @@ import e2e_resources
 import e2e_hotplug
 import e2e_nova
 import e2e_save
+import e2e_monitor
 import e2e_autostart
 import e2e_guest_types
 import e2e_requests
@@ -283,7 +284,8 @@ def main():
             ("resources", lambda: e2e_resources.run(conn, events)),
             ("hotplug", lambda: e2e_hotplug.run(conn, events)),
             ("save", lambda: e2e_save.run(conn, events, URI)),
-            ("nova", lambda: e2e_nova.run(conn, events))):
+            ("nova", lambda: e2e_nova.run(conn, events)),
+            ("monitor", lambda: e2e_monitor.run(conn, events))):
         t0 = time.monotonic()
         try:
             step()

@@ -125,7 +125,7 @@ class ConnectTest(DaemonTestCase):
         self.assertEqual(ro.getInfo()[2], self.conn.getInfo()[2])
         self.assertLibvirtError(E.VIR_ERR_OPERATION_DENIED, ro.defineXML,
                                 guest_xml("ro-def"))
-        self.assertEqual(self.conn.listAllDomains(), [])
+        self.assertEqual([d.name() for d in self.conn.listAllDomains()], ["Domain-0"])
 
     # ----- capabilities --------------------------------------------------
 

@@ -120,15 +120,17 @@ class LifecycleTest(DaemonTestCase):
         self.assertLibvirtError(E.VIR_ERR_NO_DOMAIN, self.conn.lookupByID, 4000)
         self.assertLibvirtError(E.VIR_ERR_NO_DOMAIN, self.conn.lookupByName, "nope")
 
-        self.assertEqual(self.conn.listDomainsID(), [a.ID()])
-        self.assertEqual(self.conn.numOfDomains(), 1)
+        # Domain-0 is listed too, as xl list and libvirt's libxl driver do.
+        self.assertEqual(sorted(self.conn.listDomainsID()), [0, a.ID()])
+        self.assertEqual(self.conn.numOfDomains(), 2)
         self.assertEqual(self.conn.listDefinedDomains(), ["look-b"])
         self.assertEqual(self.conn.numOfDefinedDomains(), 1)
         names = lambda flags: sorted(d.name() for d in self.conn.listAllDomains(flags))
-        self.assertEqual(names(0), ["look-a", "look-b"])
-        self.assertEqual(names(E.VIR_CONNECT_LIST_DOMAINS_ACTIVE), ["look-a"])
+        self.assertEqual(names(0), ["Domain-0", "look-a", "look-b"])
+        self.assertEqual(names(E.VIR_CONNECT_LIST_DOMAINS_ACTIVE), ["Domain-0", "look-a"])
         self.assertEqual(names(E.VIR_CONNECT_LIST_DOMAINS_INACTIVE), ["look-b"])
-        self.assertEqual(names(E.VIR_CONNECT_LIST_DOMAINS_PERSISTENT), ["look-a", "look-b"])
+        self.assertEqual(names(E.VIR_CONNECT_LIST_DOMAINS_PERSISTENT),
+                         ["Domain-0", "look-a", "look-b"])
         self.assertEqual(names(E.VIR_CONNECT_LIST_DOMAINS_TRANSIENT), [])
 
     def test_xml_desc_live_and_inactive(self):

@@ -82,7 +82,7 @@ class CephSecretTest(unittest.TestCase):
             dom.create()
         self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_NO_SECRET)
         self.assertFalse(dom.isActive())
-        self.assertEqual(c.listDomainsID(), [])
+        self.assertEqual(c.listDomainsID(), [0])   # Domain-0 alone
 
     def test_no_secret_driver_fails_the_start(self):
         d, c = self.daemon(secret=False)

@@ -69,7 +69,7 @@ class VolumeDiskTest(unittest.TestCase):
             dom.create()
         self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_NO_STORAGE_VOL)
         self.assertFalse(dom.isActive())
-        self.assertEqual(c.listDomainsID(), [])
+        self.assertEqual(c.listDomainsID(), [0])   # Domain-0 alone
 
     def test_no_storage_driver_fails_the_start(self):
         d, c = self.daemon(storage=False)
@@ -79,7 +79,7 @@ class VolumeDiskTest(unittest.TestCase):
         self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_OPERATION_FAILED)
         self.assertIn("storage driver", str(cm.exception))
         self.assertFalse(dom.isActive())
-        self.assertEqual(c.listDomainsID(), [])
+        self.assertEqual(c.listDomainsID(), [0])   # Domain-0 alone
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ logs = tempfile.mkdtemp(prefix="vxl-valgrind-")
 os.environ["VIRTXL_DAEMON_WRAPPER"] = (
     "valgrind --error-exitcode=99 --leak-check=full "
     "--show-leak-kinds=definite --errors-for-leak-kinds=definite "
+    # a child forked to exec a program (a hook script) is not libvirtd
+    "--child-silent-after-fork=yes "
     f"--log-file={logs}/libvirtd-%p.log")
 
 suite = unittest.defaultTestLoader.loadTestsFromNames(sys.argv[1:])

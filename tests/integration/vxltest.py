@@ -286,15 +286,24 @@ class DaemonTestCase(unittest.TestCase):
         self.addCleanup(self._close)
 
     def _close(self):
-        # Leave no domain behind for the next test of the class.
+        # Leave no domain behind for the next test of the class. Each
+        # domain on its own: a transient one is gone once destroyed, and
+        # asking it anything more must not spare the others.
         try:
-            for dom in self.conn.listAllDomains():
+            doms = self.conn.listAllDomains()
+        except libvirt.libvirtError:
+            doms = []
+        for dom in doms:
+            try:
+                if dom.ID() == 0:
+                    continue        # Domain-0, the host's own
+                persistent = dom.isPersistent()
                 if dom.isActive():
                     dom.destroy()
-                if dom.isPersistent():
+                if persistent:
                     dom.undefine()
-        except libvirt.libvirtError:
-            pass
+            except libvirt.libvirtError:
+                pass
         self.conn.close()
 
     def assertLibvirtError(self, code, fn, *args, msg_contains=None):

@@ -177,4 +177,13 @@ const vxlBackendOps vxlXenBackendOps = {
     .domainMigrateSend = vxlXenDomainMigrateSend,
     .domainMigrateResume = vxlXenDomainMigrateResume,
     .domainMigrateReceive = vxlXenDomainMigrateReceive,
+    /* monitoring and tuning */
+    .hostGetDom0 = vxlXenHostGetDom0,
+    .hostGetCpuTimes = vxlXenHostGetCpuTimes,
+    .domainGetBlockStats = vxlXenDomainGetBlockStats,
+    .domainGetNicStats = vxlXenDomainGetNicStats,
+    .domainGetMemoryStats = vxlXenDomainGetMemoryStats,
+    .domainGetSchedParams = vxlXenDomainGetSchedParams,
+    .domainSetSchedParams = vxlXenDomainSetSchedParams,
+    .domainBlockResize = vxlXenDomainBlockResize,
 };

@@ -186,3 +186,19 @@ int vxlXenDomainMigrateResume(vxlBackend *be, uint32_t domid, bool paused);
 int vxlXenDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
                                const vxlGuestScript *script,
                                vxlMigrateStream *st, uint32_t *domid);
+/* xen_monitor.c: statistics, Domain-0 and the scheduler */
+int vxlXenHostGetDom0(vxlBackend *be, vxlDomainInfo *info);
+int vxlXenHostGetCpuTimes(vxlBackend *be, vxlHostCpuTime **times,
+                          size_t *ntimes);
+int vxlXenDomainGetBlockStats(vxlBackend *be, uint32_t domid, const char *vdev,
+                              vxlBlockStats *stats);
+int vxlXenDomainGetNicStats(vxlBackend *be, uint32_t domid, const char *mac,
+                            vxlNicStats *stats);
+int vxlXenDomainGetMemoryStats(vxlBackend *be, uint32_t domid,
+                               vxlMemoryStats *stats);
+int vxlXenDomainGetSchedParams(vxlBackend *be, uint32_t domid,
+                               vxlSchedParams *params);
+int vxlXenDomainSetSchedParams(vxlBackend *be, uint32_t domid,
+                               const vxlSchedParams *params);
+int vxlXenDomainBlockResize(vxlBackend *be, uint32_t domid, const char *vdev,
+                            unsigned long long bytes);

@@ -1083,4 +1083,13 @@ const vxlBackendOps vxlSimBackendOps = {
     .domainRestore = vxlSimDomainRestore,
     /* crash consistency */
     .domainCreateCancel = vxlSimDomainCreateCancel,
+    /* monitoring and tuning */
+    .hostGetDom0 = vxlSimHostGetDom0,
+    .hostGetCpuTimes = vxlSimHostGetCpuTimes,
+    .domainGetBlockStats = vxlSimDomainGetBlockStats,
+    .domainGetNicStats = vxlSimDomainGetNicStats,
+    .domainGetMemoryStats = vxlSimDomainGetMemoryStats,
+    .domainGetSchedParams = vxlSimDomainGetSchedParams,
+    .domainSetSchedParams = vxlSimDomainSetSchedParams,
+    .domainBlockResize = vxlSimDomainBlockResize,
 };

@@ -65,6 +65,7 @@ vxlSimDiskAppend(vxlSimDomain *dom, const libxl_device_disk *xdisk)
         .path = g_strdup(xdisk->format == LIBXL_DISK_FORMAT_EMPTY ?
                          NULL : xdisk->pdev_path),
         .cdrom = xdisk->is_cdrom,
+        .sinceRunUs = dom->runUs,
     };
 
     VIR_APPEND_ELEMENT(dom->disks, dom->ndisks, disk);
@@ -88,6 +89,7 @@ vxlSimNicAppend(vxlSimDomain *dom, const libxl_device_nic *xnic)
     vxlSimNic nic = {
         .devid = xnic->devid >= 0 ? xnic->devid : vxlSimNicNextDevid(dom),
         .mac = vxlSimMacFormat(xnic->mac),
+        .sinceRunUs = dom->runUs,
     };
 
     VIR_APPEND_ELEMENT(dom->nics, dom->nnics, nic);
@@ -299,6 +301,8 @@ vxlSimDomainNicAdd(vxlBackend *be, uint32_t domid, libxl_device_nic *xnic)
             return -1;
         vxlSimNicAppend(dom, &stored);
         vxlSimConfigAppend(dom, "nics", &json);
+        /* As libxl's add, which numbers the caller's vif. */
+        xnic->devid = stored.devid;
         vxlSimSnapshotTake(sim, &snap, dom);
     }
     vxlSimSave(sim, &snap);

@@ -72,12 +72,17 @@ typedef struct _vxlSimDisk {
     char *vdev;                    /* the guest's name for it, "xvdb" */
     char *path;                    /* its image; NULL: an empty cdrom */
     bool cdrom;                    /* removable: media can change */
+    unsigned long long sinceRunUs; /* the domain's running time when the
+                                      disk came: its counters start there */
+    unsigned long long sizeBytes;  /* what the guest last heard its size
+                                      is (a resize); 0: as at start */
 } vxlSimDisk;
 
 /* One vif of a domain: what xl network-list shows of it. */
 typedef struct _vxlSimNic {
     int devid;                     /* Xen's number for it: ethN in the guest */
     char *mac;                     /* "00:16:3e:..", lower case */
+    unsigned long long sinceRunUs; /* as for disks */
 } vxlSimNic;
 
 void vxlSimDiskClear(vxlSimDisk *disk);
@@ -313,6 +318,23 @@ int vxlSimDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
                         vxlJobToken *token, uint32_t *domid);
 int vxlSimPaceDump(vxlSim *sim, unsigned long long guestBytes,
                    vxlJobToken *token, const char *name);
+/* sim_monitor.c: statistics, Domain-0 and the scheduler */
+unsigned int vxlSimDom0Vcpus(const vxlHostFacts *facts);
+int vxlSimHostGetDom0(vxlBackend *be, vxlDomainInfo *info);
+int vxlSimHostGetCpuTimes(vxlBackend *be, vxlHostCpuTime **times,
+                          size_t *ntimes);
+int vxlSimDomainGetBlockStats(vxlBackend *be, uint32_t domid, const char *vdev,
+                              vxlBlockStats *stats);
+int vxlSimDomainGetNicStats(vxlBackend *be, uint32_t domid, const char *mac,
+                            vxlNicStats *stats);
+int vxlSimDomainGetMemoryStats(vxlBackend *be, uint32_t domid,
+                               vxlMemoryStats *stats);
+int vxlSimDomainGetSchedParams(vxlBackend *be, uint32_t domid,
+                               vxlSchedParams *params);
+int vxlSimDomainSetSchedParams(vxlBackend *be, uint32_t domid,
+                               const vxlSchedParams *params);
+int vxlSimDomainBlockResize(vxlBackend *be, uint32_t domid, const char *vdev,
+                            unsigned long long bytes);
 
 /* sim_state.c */
 void vxlSimSnapshotTake(vxlSim *sim, vxlSimSnapshot *snap, vxlSimDomain *dom);

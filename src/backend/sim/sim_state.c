@@ -105,6 +105,9 @@ vxlSimScriptFormat(const vxlGuestScript *s)
     virJSONValueObjectAppendNumberUint(obj, "poweroffAfterMs", s->poweroffAfterMs);
     virJSONValueObjectAppendNumberUint(obj, "watchdogAfterMs", s->watchdogAfterMs);
     virJSONValueObjectAppendNumberUint(obj, "softResetAfterMs", s->softResetAfterMs);
+    virJSONValueObjectAppendNumberUint(obj, "diskRateKiBs", s->diskRateKiBs);
+    virJSONValueObjectAppendNumberUint(obj, "netRateKiBs", s->netRateKiBs);
+    virJSONValueObjectAppendNumberUint(obj, "memUsedMiB", s->memUsedMiB);
     return obj;
 }
 
@@ -417,6 +420,11 @@ vxlSimScriptParse(vxlSimStateParser *sp, virJSONValue *obj, const char *path,
         vxlSimStateGetUInt(sp, obj, path, "watchdogAfterMs", &s->watchdogAfterMs) < 0 ||
         vxlSimStateGetUInt(sp, obj, path, "softResetAfterMs", &s->softResetAfterMs) < 0)
         return -1;
+    /* The activity rates came later: a state file without them has
+     * idle guests. */
+    ignore_value(virJSONValueObjectGetNumberUint(obj, "diskRateKiBs", &s->diskRateKiBs));
+    ignore_value(virJSONValueObjectGetNumberUint(obj, "netRateKiBs", &s->netRateKiBs));
+    ignore_value(virJSONValueObjectGetNumberUint(obj, "memUsedMiB", &s->memUsedMiB));
     s->onShutdownRequest = policy;
     return 0;
 }

@@ -72,7 +72,11 @@ vxlSimDomainGetVcpus(vxlBackend *be, uint32_t domid, vxlVcpuInfo **infos,
 
             info->online = i < dom->vcpusOnline;
             info->running = info->online && dom->state == VXL_DOMSTATE_RUNNING;
+            /* An equal share each; the first takes the rounding, so
+             * the vCPUs add up to the domain. */
             info->cpuTimeNs = info->online ? dom->cpuTimeNs / dom->vcpusOnline : 0;
+            if (i == 0)
+                info->cpuTimeNs += dom->cpuTimeNs % dom->vcpusOnline;
             info->cpu = i % ncpus;
             info->affinity = vxlSimVcpuAffinity(dom, i, ncpus);
         }
