@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * backend_migrate.c: what both backends' migration streams share: the
  * counters the driver reports on, and the few text lines the two hosts

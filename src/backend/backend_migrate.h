@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * backend_migrate.h: the line exchange both backends' migration streams
  * use around their data (backend_migrate.c). Private to src/backend.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * backend_monitor.c: the call wrappers of the monitoring and tuning
  * hooks (statistics, Domain-0, scheduler), as backend.c has for the rest.

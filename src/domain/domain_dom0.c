@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_dom0.c: Domain-0 as a domain object, and the backend names of
  * a running domain's interfaces.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_hook.c: libvirt's hook scripts for this driver, as libvirt's
  * own libxl driver calls them: /etc/libvirt/hooks/libxl and then each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_inputguard.c: domain XML that libvirt 9.0's own parser cannot
  * survive is refused before it gets there, and what a definition asks of

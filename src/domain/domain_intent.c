@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_intent.c: intent records on disk (domain_intent.h says what
  * they are for).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_intent.h: intent records, the driver's write-ahead log.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_job.h: asynchronous jobs of a domain - save, restore, core dump,
  * snapshots and migration - with progress, cancel, completed statistics

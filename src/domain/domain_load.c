@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_load.c: the persistent definitions, read at daemon start-up.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_migrate.c: the phases of a migration on each host (libvirt's
  * protocol v3): Begin, Perform and Confirm on the source, Prepare and

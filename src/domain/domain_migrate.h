@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_migrate.h: live and offline migration between two hosts, the
  * phases of libvirt's migration protocol v3 as driver/ entry points call

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_migrate_cookie.c: the cookie the two hosts of a migration pass
  * each other through libvirt (Begin -> Prepare -> Perform -> Finish ->

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_migrate_net.c: the TCP connection a migration stream travels
  * on: the destination listens on a port from migration_port_min..max at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_migrate_p2p.c: peer-to-peer migration, where the source daemon
  * itself drives the destination daemon through phases Prepare and Finish

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_migrate_priv.h: what the migration units of src/domain share.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_recover.c: after a crash, bring the driver's records and the
  * hypervisor back into step, from the intents the killed daemon left

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_resize.c: growing a running domain's disk (virsh blockresize).
  *

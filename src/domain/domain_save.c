@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_save.c: save, restore and managed save of domains, as
  * asynchronous jobs (domain_job.h) over the backend's domainSave and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_save.h: a domain's state to disk and back - the save image file
  * (domain_save_image.c), save, restore and managed save (domain_save.c).

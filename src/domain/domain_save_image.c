@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_save_image.c: the project's save image file (layout in
  * domain_save.h): writing one safely, reading and checking one, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_sched.c: a domain's credit/credit2 weight and cap, live (Xen's
  * scheduler, through the backend) and in its definition, where they are

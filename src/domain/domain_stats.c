@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_stats.c: a running domain's statistics, as libvirt's stats
  * calls and groups (virsh domstats) name them.

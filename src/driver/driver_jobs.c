@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver_jobs.c: entry points that watch and cancel a domain's
  * asynchronous job (virsh domjobinfo, domjobinfo --completed,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver_migrate.c: migration entry points (libvirt's protocol v3 with
  * parameters, and the direct Perform3 that virDomainMigrateToURI3 calls

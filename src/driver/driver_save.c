@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver_save.c: entry points that put a domain's state on disk and
  * bring it back (virsh save, restore, save-image-dumpxml,

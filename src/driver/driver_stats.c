@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver_stats.c: statistics entry points: a domain's disks, interfaces,
  * memory and CPU time, the bulk stats call (virsh domstats), and the

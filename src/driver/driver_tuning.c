@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver_tuning.c: knobs and descriptions: scheduler weight and cap
  * (virsh schedinfo), metadata, title and description (virsh desc,

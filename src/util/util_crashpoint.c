@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * util_crashpoint.c: the test build's kill switch at numbered points
  * (util_crashpoint.h says how a test arms one).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * util_crashpoint.h: numbered points at which a test build can kill the
  * daemon, to prove that every operation can be recovered from a crash at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * util_job_token.c: the job token of backend.h, through which long backend
  * operations report progress and learn of a cancel.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Monitoring and tuning on real Xen: Domain-0 listed with the memory
 `xl list` gives it; a running PV guest's memory statistics are Xen's; a
 hot-added file-backed disk's blkback counters move as the guest's

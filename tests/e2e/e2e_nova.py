@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Nova 22 (virt_type=xen) on real Xen: the calls its libvirt driver
 makes for spawn, pause, suspend/resume, soft and hard reboot, a volume's
 attach and detach, diagnostics, the host's memory with Domain-0, and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Save and restore on real Xen: a running PV guest saved with virsh save
 is gone from xl list, and once restored runs on from where it was (its
 heartbeat's uptime carries on, no new boot banner); managed save and

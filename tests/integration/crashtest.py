@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Helpers for the crash-consistency tests: kill the private daemon (at a
 chosen crash point of a test build, or at random), start it again, and
 check that the driver's records and the simulated hypervisor agree.

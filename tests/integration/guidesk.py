@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """A private desktop for GUI tests: Xvfb, a session bus of its own, the
 accessibility bus dogtail reads widgets through, and screenshots.
 

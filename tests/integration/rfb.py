@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """A small RFB (VNC) client for the tests: the handshake in 3.3, 3.7 or
 3.8, "None" and "VNC authentication", raw frames in 32-bit true colour,
 key events, and a reader that turns a frame back into text by matching

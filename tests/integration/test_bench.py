@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """scripts/bench at a tiny size: not a measurement (nothing is timed
 against a target), only proof that the benchmark still runs end to end
 and keeps its output format, so it cannot rot between the runs that

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Long operations can be cancelled: destroy of a domain whose boot never
 ends cancels its start and wins at once; libvirtd's stop does not wait
 for such a boot either."""

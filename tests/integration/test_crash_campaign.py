@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Random kills: several clients run mixed operations on a pool of
 domains while libvirtd is killed (SIGKILL) at random moments, more than
 a hundred times over several seeds; after each restart the driver and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Crash safety of the simulator's per-domain state files.
 
 libvirtd is killed (SIGKILL) at a random moment while 8 clients run 200

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Crash points: a test build kills libvirtd at each numbered step of each
 operation (start, destroy, guest shutdown handling, define, undefine,
 attach, detach, setmem, setvcpus); the daemon is started again and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Full and read-only state directories: the private daemon's state and
 config directories live on small tmpfs mounts, which the test fills up
 or remounts read-only; every state-changing call then either fails with

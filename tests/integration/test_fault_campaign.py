@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Fault campaign: every backend hook an operation calls is failed at
 each of its calls in turn (the fault injection of backend_fault.c);
 whatever the operation then reports, the driver and the hypervisor must

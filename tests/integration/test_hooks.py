@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """libvirt's hook scripts for this driver, through stock libvirtd on the
 simulator: /etc/libvirt/hooks/libxl and libxl.d/ (the private daemon's
 ROOT/etc/hooks) are called with the domain's name, the operation and the

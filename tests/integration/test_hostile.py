@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Hostile input: names with control characters, counts that would make
 libvirt's own parser abort the daemon, CPU sets the host lacks, and a
 generated corpus of mangled definitions, through define, create,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Migration between two simulated hosts: two private libvirtds on this
 machine, each its own host (scripts/virtxl-daemon --host), driven as users
 drive them: virsh migrate (client-managed, --p2p, --tunnelled, --offline),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Monitoring through stock libvirtd on the simulator: Domain-0 listed
 and protected, the backend names of interfaces, and the statistics of
 disks, interfaces, memory and CPUs (virsh domblkstat, domifstat,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """<interface type='network'> on networks libvirt manages itself.
 
 The NAT 'default' network that every libvirt install has, and what

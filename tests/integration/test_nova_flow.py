@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """OpenStack Nova 22 (Victoria), virt_type=xen, as its libvirt driver
 drives a compute host: the domain XML it writes, the calls it makes and
 the flags it passes, written from nova/virt/libvirt/{driver,guest,host}.py

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """The calls OpenStack Nova 22's libvirt driver makes (virt_type=xen) for
 suspend, resume and a cold snapshot of a running or paused instance, in
 Nova's order, through python3-libvirt on the simulator.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Daemon start order and reconnect: events raised while the daemon loads
 wait for the persistent configs; only "no such domain" makes a domain
 gone; leftovers of interrupted writes are removed."""

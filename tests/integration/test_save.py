@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Save, restore and managed save through stock libvirtd on the simulator:
 round trips keep the domain, start and autostart resume from a managed
 save image, undefine guards it, bad input changes nothing, and a slow save

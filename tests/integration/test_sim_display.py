@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """The simulator serves its guests' VNC displays, as qemu serves a Xen
 guest's: on the port in the live XML, with the password the XML gives,
 showing the guest's name and state and echoing what is typed. Read with

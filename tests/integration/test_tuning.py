@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Tuning and descriptions through stock libvirtd on the simulator:
 scheduler weight and cap (virsh schedinfo), metadata, title and
 description (virsh desc, metadata, list --title), NUMA parameters

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """virt-install 4.1 against the driver, as its users run it.
 
 Each guest kind virt-install can make for Xen, with its default choices:

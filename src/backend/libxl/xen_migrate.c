@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xen_migrate.c: live migration of real Xen domains through libxl's
  * migration stream, the way xl migrate moves them.

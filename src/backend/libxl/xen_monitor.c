@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xen_monitor.c: what real Xen tells monitors: Domain-0, each physical
  * CPU's idle time, each guest's disk, vif and memory counters, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xen_save.c: save and restore of real Xen domains through libxl's save
  * stream (libxl_domain_suspend, libxl_domain_create_restore), and the

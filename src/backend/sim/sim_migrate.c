@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sim_migrate.c: the simulator's migration stream, over a real socket.
  *

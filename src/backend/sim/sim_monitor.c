@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sim_monitor.c: what the simulated host tells monitors: Domain-0, each
  * physical CPU's idle and busy time, each guest's disk, vif and memory

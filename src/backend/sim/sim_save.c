@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sim_save.c: the simulator's save and restore, in a stream format of
  * its own, and the pace at which it moves guest memory.
