@@ -14,6 +14,7 @@ The invariants, after every restart:
   - no temporary file of an interrupted write is left.
 """
 
+import glob
 import json
 import os
 import signal
@@ -22,7 +23,7 @@ import xml.etree.ElementTree as ET
 
 import libvirt
 
-from vxltest import BUILD, wait_for
+from vxltest import guests, BUILD, wait_for
 
 E = libvirt
 
@@ -79,11 +80,17 @@ def kill_now(daemon):
 
 
 def sim_domains(daemon):
-    """The simulated hypervisor's domains, from its state file, by UUID."""
-    path = daemon.path("run", "libxl", "sim-state.json")
-    with open(path) as f:
-        state = json.load(f)
-    return {d["uuid"]: d for d in state.get("domains", [])}
+    """The simulated hypervisor's domains, from its state files (one per
+    domain, docs/simulator.md), by UUID."""
+    doms = {}
+    for path in glob.glob(daemon.path("run", "libxl", "sim", "domain-*.json")):
+        try:
+            with open(path) as f:
+                d = json.load(f)
+        except (OSError, ValueError):
+            continue
+        doms[d["uuid"]] = d
+    return doms
 
 
 def live_facts(dom):
@@ -127,7 +134,7 @@ def check_invariants(test, conn, daemon, persistent=(), start_all=True):
     """Assert the invariants above; @persistent: names that must be
     defined. Starts (and destroys again) every shut-off domain when
     @start_all."""
-    doms = conn.listAllDomains()
+    doms = guests(conn)
     names = {d.name() for d in doms}
     for name in persistent:
         test.assertIn(name, names, f"persistent domain {name} lost")

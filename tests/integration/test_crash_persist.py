@@ -25,7 +25,7 @@ import unittest
 
 import libvirt
 
-from vxltest import Daemon, guest_xml
+from vxltest import guests, Daemon, guest_xml
 
 THREADS = 8
 OPS = 200
@@ -109,7 +109,7 @@ class CrashPersistTest(unittest.TestCase):
 
         uri = daemon.start()
         conn = libvirt.open(uri)
-        state = {d.name(): d for d in conn.listAllDomains()}
+        state = {d.name(): d for d in guests(conn)}
         self.assertEqual(sorted(state), sorted(names), f"seed {seed}")
 
         # The simulated host as its files have it, all whole.

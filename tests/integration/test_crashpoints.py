@@ -13,7 +13,7 @@ import libvirt
 
 from crashtest import (arm, check_invariants, daemon_pid, sim_domains,
                        test_hooks_built, wait_dead)
-from vxltest import Daemon, guest_xml, start_event_loop, wait_for
+from vxltest import guests, Daemon, guest_xml, start_event_loop, wait_for
 
 E = libvirt
 LIVE = E.VIR_DOMAIN_AFFECT_LIVE
@@ -52,7 +52,7 @@ class CrashPointTest(unittest.TestCase):
 
     def tearDown(self):
         try:
-            for d in self.c.listAllDomains():
+            for d in guests(self.c):
                 if d.isActive():
                     d.destroy()
                 if d.isPersistent():
@@ -215,7 +215,7 @@ class CrashPointTest(unittest.TestCase):
         name = self.name("define")
         xml = guest_xml(name)
         c = self.crash("define.before-save", lambda: self.c.defineXML(xml))
-        self.assertNotIn(name, [d.name() for d in c.listAllDomains()])
+        self.assertNotIn(name, [d.name() for d in guests(c)])
         self.check([keep])
 
     def test_define_after_save(self):
@@ -242,7 +242,7 @@ class CrashPointTest(unittest.TestCase):
             name = self.name(point.split(".")[1])
             dom = self.c.defineXML(guest_xml(name))
             c = self.crash(point, dom.undefine)
-            names = [d.name() for d in c.listAllDomains()]
+            names = [d.name() for d in guests(c)]
             if point.endswith("after-delete"):
                 self.assertNotIn(name, names)
             self.check()

@@ -12,7 +12,7 @@ import unittest
 import libvirt
 
 from crashtest import check_invariants
-from vxltest import Daemon, guest_xml, start_event_loop
+from vxltest import guests, Daemon, guest_xml, start_event_loop
 
 E = libvirt
 LIVE = E.VIR_DOMAIN_AFFECT_LIVE
@@ -64,7 +64,7 @@ class DiskFullTest(unittest.TestCase):
 
     def snapshot(self):
         out = {}
-        for d in self.c.listAllDomains():
+        for d in guests(self.c):
             out[d.name()] = (d.isActive(), d.state()[0],
                              d.XMLDesc(0) if d.isActive() else None,
                              d.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE)

@@ -12,7 +12,7 @@ import unittest
 import libvirt
 
 from crashtest import check_invariants
-from vxltest import Daemon, guest_xml, start_event_loop, wait_for
+from vxltest import guests, Daemon, guest_xml, start_event_loop, wait_for
 
 E = libvirt
 LIVE = E.VIR_DOMAIN_AFFECT_LIVE
@@ -113,7 +113,7 @@ class FaultCampaign(unittest.TestCase):
         return f"fc-{op}-{self.seq}"
 
     def cleanup_all(self):
-        for d in self.c.listAllDomains():
+        for d in guests(self.c):
             try:
                 if d.isActive():
                     d.destroy()

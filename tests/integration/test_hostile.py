@@ -12,7 +12,7 @@ import unittest
 
 import libvirt
 
-from vxltest import DaemonTestCase, guest_xml
+from vxltest import guests, DaemonTestCase, guest_xml
 
 E = libvirt
 
@@ -20,7 +20,7 @@ E = libvirt
 class HostileInputTest(DaemonTestCase):
 
     def assertNothingLeft(self):
-        self.assertEqual(self.c.listAllDomains(), [])
+        self.assertEqual(guests(self.c), [])
         self.assertEqual([f for f in os.listdir(self.daemon.path("etc", "libxl"))
                           if f.endswith(".xml")], [])
         # Alive and answering.

@@ -17,7 +17,7 @@ import uuid as uuidlib
 
 import libvirt
 
-from vxltest import (Daemon, EventRecorder, guest_xml, start_event_loop,
+from vxltest import (guests, Daemon, EventRecorder, guest_xml, start_event_loop,
                      wait_for)
 
 E = libvirt
@@ -54,7 +54,7 @@ class TwoHosts(unittest.TestCase):
     def _clean(self):
         for conn in (self.ca, self.cb):
             try:
-                for dom in conn.listAllDomains():
+                for dom in guests(conn):
                     if dom.isActive():
                         dom.destroy()
                     if dom.isPersistent():
@@ -82,7 +82,7 @@ class TwoHosts(unittest.TestCase):
         return dom
 
     def names(self, conn, active=None):
-        doms = conn.listAllDomains()
+        doms = guests(conn)
         return sorted(d.name() for d in doms
                       if active is None or bool(d.isActive()) == active)
 
@@ -369,7 +369,7 @@ class MigrationTestCase(TwoHosts):
         self.assertIn("mig-dup", res.stderr)
         self.assertEqual(self.ca.lookupByName("mig-dup").state()[0],
                          E.VIR_DOMAIN_RUNNING)
-        self.assertEqual(len(self.cb.listAllDomains()), 1)
+        self.assertEqual(len(guests(self.cb)), 1)
         self.assertNotEqual(self.cb.lookupByName("mig-dup").UUIDString(),
                             self.ca.lookupByName("mig-dup").UUIDString())
         # The same UUID under another name runs on B.

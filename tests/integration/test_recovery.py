@@ -10,7 +10,7 @@ import unittest
 import libvirt
 
 from crashtest import check_invariants, kill_now
-from vxltest import Daemon, guest_xml, start_event_loop, wait_for
+from vxltest import guests, Daemon, guest_xml, start_event_loop, wait_for
 
 E = libvirt
 
@@ -43,7 +43,7 @@ class RecoveryTest(unittest.TestCase):
             time.sleep(1.6)
             self.daemon.start()
             c = self.conn()
-            defined = {d.name() for d in c.listAllDomains()}
+            defined = {d.name() for d in guests(c)}
             self.assertEqual(defined, set(names), f"round {rnd}")
             wait_for(lambda: all(not c.lookupByName(n).isActive() for n in names),
                      what="every guest to be shut off")
@@ -86,7 +86,7 @@ class RecoveryTest(unittest.TestCase):
         c = self.conn()
         for path in leftovers:
             self.assertFalse(os.path.exists(path), path)
-        self.assertEqual([d.name() for d in c.listAllDomains()], ["tmp-keep"])
+        self.assertEqual([d.name() for d in guests(c)], ["tmp-keep"])
         check_invariants(self, c, self.daemon, ["tmp-keep"])
 
     def test_rename_restart_keeps_a_listed_destroyable_dead_domain(self):
@@ -114,7 +114,7 @@ class RecoveryTest(unittest.TestCase):
         self.assertEqual(dead.state()[0], E.VIR_DOMAIN_SHUTDOWN)
         check_invariants(self, c, self.daemon, ["rr"], start_all=False)
         dead.destroy()
-        self.assertNotIn(dead_name, [d.name() for d in c.listAllDomains()])
+        self.assertNotIn(dead_name, [d.name() for d in guests(c)])
         c.lookupByName("rr").destroy()
         self.assertEqual(c.getFreeMemory(), free)
         check_invariants(self, c, self.daemon, ["rr"])

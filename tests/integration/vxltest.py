@@ -141,6 +141,11 @@ def wait_for(pred, timeout=10.0, interval=0.05, what="condition"):
         time.sleep(interval)
 
 
+def guests(conn, flags=0):
+    """Every domain but Domain-0, which the driver lists as Xen does."""
+    return [d for d in conn.listAllDomains(flags) if d.name() != "Domain-0"]
+
+
 def open_daemon(test, **kw):
     """A private libvirtd (Daemon(**kw)) for @test and a connection to it;
     both go at the test's cleanup."""
