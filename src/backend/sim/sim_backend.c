@@ -527,21 +527,25 @@ static int
 vxlSimDomainCreateCancel(vxlBackend *be, const unsigned char *uuid)
 {
     vxlSim *sim = vxlSimGet(be);
-    GHashTableIter it;
+    g_auto(vxlSimSnapshot) snap = { 0 };
     vxlSimDomain *dom;
+    bool found = false;
 
     VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        g_hash_table_iter_init(&it, sim->domains);
-        while (g_hash_table_iter_next(&it, NULL, (gpointer *)&dom)) {
-            if (dom->building && memcmp(dom->uuid, uuid, VIR_UUID_BUFLEN) == 0) {
-                VIR_DEBUG("cancelling the create of domain %u (%s)",
-                          dom->domid, dom->name);
-                /* Its memory goes back at once; the create finds it gone. */
-                g_hash_table_iter_remove(&it);
-                virCondBroadcast(&sim->buildCond);
-                return 0;
-            }
+        if ((dom = vxlSimFindByUUID(sim, uuid)) && dom->building) {
+            VIR_DEBUG("cancelling the create of domain %u (%s)",
+                      dom->domid, dom->name);
+            /* Its memory goes back at once (the model's accounting and its
+             * state file with it); the create finds it gone. */
+            vxlSimSnapshotForget(sim, &snap, dom);
+            vxlSimDomainRemove(sim, dom);
+            virCondBroadcast(&sim->buildCond);
+            found = true;
         }
+    }
+    if (found) {
+        vxlSimSave(sim, &snap);
+        return 0;
     }
     virReportError(VIR_ERR_NO_DOMAIN, "%s",
                    _("no domain with that UUID is being created on the simulated host"));

@@ -124,7 +124,7 @@ vxlSimNew(void)
 
     sim->refs = 1;
     if (virMutexInit(&sim->lock) < 0 || virMutexInit(&sim->hostSaveLock) < 0 ||
-        virCondInit(&sim->buildCond) < 0)
+        virMutexInit(&sim->retryLock) < 0 || virCondInit(&sim->buildCond) < 0)
         abort();
     for (i = 0; i < VXL_SIM_SAVE_STRIPES; i++) {
         if (virMutexInit(&sim->saveLocks[i]) < 0)
@@ -171,6 +171,12 @@ vxlSimUnref(vxlSim *sim)
     virCondDestroy(&sim->buildCond);
     virMutexDestroy(&sim->lock);
     virMutexDestroy(&sim->hostSaveLock);
+    if (sim->retry) {
+        for (i = 0; i < sim->retry->len; i++)
+            g_free(g_array_index(sim->retry, vxlSimRecord, i).json);
+        g_array_unref(sim->retry);
+    }
+    virMutexDestroy(&sim->retryLock);
     for (i = 0; i < VXL_SIM_SAVE_STRIPES; i++)
         virMutexDestroy(&sim->saveLocks[i]);
     g_free(sim);

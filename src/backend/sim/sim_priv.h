@@ -208,6 +208,11 @@ struct _vxlSim {
     unsigned long long *savedSeqs; /* per domid, under its stripe lock */
     virMutex hostSaveLock;
     unsigned long long hostSavedSeq;
+    /* Records a write failed for (a full or read-only disk), tried again
+     * by every later save and at close, so that what the model did (a
+     * destroy's removal above all) reaches the disk once it can. */
+    virMutex retryLock;
+    GArray *retry;                 /* vxlSimRecord, owning their json */
 };
 
 /* One file to write (or remove) after the lock is dropped. */

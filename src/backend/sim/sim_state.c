@@ -293,31 +293,73 @@ vxlSimWriteRecord(vxlSim *sim, const vxlSimRecord *rec)
  * not returned: the model, like Xen's own state, is what counts, and the
  * domain's next change writes it again.
  */
+/* Write one record unless a newer one for its file is on disk; false
+ * when the write failed. */
+static bool
+vxlSimSaveRecord(vxlSim *sim, const vxlSimRecord *rec)
+{
+    virMutex *lock = rec->domid == 0 ? &sim->hostSaveLock :
+                     &sim->saveLocks[rec->domid % VXL_SIM_SAVE_STRIPES];
+    unsigned long long *saved = rec->domid == 0 ? &sim->hostSavedSeq :
+                                &sim->savedSeqs[rec->domid];
+
+    VIR_WITH_MUTEX_LOCK_GUARD(lock) {
+        if (rec->seq <= *saved)
+            return true;
+        if (vxlSimWriteRecord(sim, rec) < 0) {
+            VIR_WARN("cannot save the simulator state in %s (tried again later): %s",
+                     sim->statePath, virGetLastErrorMessage());
+            virResetLastError();
+            return false;
+        }
+        *saved = rec->seq;
+    }
+    return true;
+}
+
+static void
+vxlSimRetryAdd(vxlSim *sim, const vxlSimRecord *rec)
+{
+    vxlSimRecord copy = *rec;
+
+    copy.json = g_strdup(rec->json);
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->retryLock) {
+        if (!sim->retry)
+            sim->retry = g_array_new(FALSE, FALSE, sizeof(vxlSimRecord));
+        g_array_append_val(sim->retry, copy);
+    }
+}
+
+/*
+ * Write @snap's records, each unless a newer one for the same file is
+ * already on disk, after those an earlier save failed to write. Called
+ * without sim->lock. A failure is logged, not returned (the model, like
+ * Xen's own state, is what counts), and the record is kept to be written
+ * by the next save or at close.
+ */
 void
 vxlSimSave(vxlSim *sim, vxlSimSnapshot *snap)
 {
+    g_autoptr(GArray) again = NULL;
     size_t i;
 
-    if (!snap->records || !sim->statePath)
+    if (!sim->statePath)
         return;
-    for (i = 0; i < snap->records->len; i++) {
-        vxlSimRecord *rec = &g_array_index(snap->records, vxlSimRecord, i);
-        virMutex *lock = rec->domid == 0 ? &sim->hostSaveLock :
-                         &sim->saveLocks[rec->domid % VXL_SIM_SAVE_STRIPES];
-        unsigned long long *saved = rec->domid == 0 ? &sim->hostSavedSeq :
-                                    &sim->savedSeqs[rec->domid];
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->retryLock) {
+        again = g_steal_pointer(&sim->retry);
+    }
+    for (i = 0; again && i < again->len; i++) {
+        vxlSimRecord *rec = &g_array_index(again, vxlSimRecord, i);
 
-        VIR_WITH_MUTEX_LOCK_GUARD(lock) {
-            if (rec->seq <= *saved)
-                break;
-            if (vxlSimWriteRecord(sim, rec) < 0) {
-                VIR_WARN("cannot save the simulator state in %s: %s",
-                         sim->statePath, virGetLastErrorMessage());
-                virResetLastError();
-                break;
-            }
-            *saved = rec->seq;
-        }
+        if (!vxlSimSaveRecord(sim, rec))
+            vxlSimRetryAdd(sim, rec);
+        g_free(rec->json);
+    }
+    for (i = 0; snap && snap->records && i < snap->records->len; i++) {
+        vxlSimRecord *rec = &g_array_index(snap->records, vxlSimRecord, i);
+
+        if (!vxlSimSaveRecord(sim, rec))
+            vxlSimRetryAdd(sim, rec);
     }
 }
 
