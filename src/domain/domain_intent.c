@@ -79,6 +79,7 @@ vxlIntentRecord(vxlDriver *driver, const vxlIntent *intent)
                               "s:name", intent->name,
                               "i:domid", intent->domid,
                               "b:paused", intent->paused,
+                              "b:incoming", intent->incoming,
                               "S:xml", intent->xml,
                               "i:action", intent->action,
                               "b:live", intent->live,
@@ -132,6 +133,7 @@ vxlIntentParse(const char *path, vxlIntent *intent)
     }
     intent->name = g_strdup(s);
     ignore_value(virJSONValueObjectGetBoolean(obj, "paused", &intent->paused));
+    ignore_value(virJSONValueObjectGetBoolean(obj, "incoming", &intent->incoming));
     intent->xml = g_strdup(virJSONValueObjectGetString(obj, "xml"));
     if (virJSONValueObjectGetNumberInt(obj, "action", &i) == 0)
         intent->action = i;

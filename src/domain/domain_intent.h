@@ -42,6 +42,10 @@ typedef struct _vxlIntent {
      * recording it. LIFECYCLE: the definition to start again, should the
      * domain be transient. */
     bool paused;
+    /* START of a domain arriving by migration: until its Finish phase
+     * the source still runs the guest, so a daemon that dies before then
+     * must not adopt it; recovery takes it back out of Xen instead. */
+    bool incoming;
     char *xml;
 
     /* LIFECYCLE: the virDomainLifecycleAction being carried out. */

@@ -82,6 +82,19 @@ vxlRecoverAdopt(vxlDriver *driver, const vxlIntent *intent)
     if (!vxlRecoverFindInXen(driver, intent->uuid, &info))
         return;
 
+    if (intent->incoming) {
+        /* A migration the source never heard finished: the guest runs
+         * there, not here. */
+        VIR_WARN("destroying domain %s (domid %u), an incoming migration this daemon died in",
+                 intent->name, info.domid);
+        if (vxlBackendDomainDestroy(driver->backend, info.domid) < 0) {
+            VIR_WARN("cannot destroy domain %u: %s", info.domid,
+                     virGetLastErrorMessage());
+            virResetLastError();
+        }
+        goto cleanup;
+    }
+
     if ((vm = virDomainObjListFindByUUID(driver->domains, intent->uuid))) {
         known = virDomainObjIsActive(vm) && vm->def->id == (int)info.domid;
         virDomainObjEndAPI(&vm);

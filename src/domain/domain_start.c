@@ -57,13 +57,15 @@ vxlDomainSaveStatus(vxlDriver *driver, virDomainObj *vm)
 }
 
 static int
-vxlDomainStartIntent(vxlDriver *driver, virDomainObj *vm, bool paused)
+vxlDomainStartIntent(vxlDriver *driver, virDomainObj *vm, bool paused,
+                     bool incoming)
 {
     vxlIntent intent = {
         .op = VXL_INTENT_START,
         .name = vm->def->name,
         .domid = -1,
         .paused = paused,
+        .incoming = incoming,
     };
     g_autofree char *xml = NULL;
 
@@ -247,7 +249,7 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
 
     /* Should the daemon die before the status file records what Xen
      * built, the next start adopts it from this (domain_recover.c). */
-    if (vxlDomainStartIntent(driver, vm, paused) < 0)
+    if (vxlDomainStartIntent(driver, vm, paused, incoming) < 0)
         goto error;
     intent = true;
     VXL_CRASH_POINT("start.after-intent");

@@ -39,6 +39,11 @@ def hvm_vnc(name):
         "<video><model type='cirrus'/></video></devices>", 1)
 
 
+# Opt-in (VXL_GUI_TESTS=1) until it is reliable on a loaded 2-core
+# machine: there, virt-manager's list was seen to keep showing a resumed
+# guest as paused to the accessibility bus for over 30 s.
+@unittest.skipUnless(os.environ.get("VXL_GUI_TESTS") == "1",
+                     "virt-manager suite is opt-in: VXL_GUI_TESTS=1")
 @unittest.skipUnless(Desktop.available(), "needs Xvfb, virt-manager, dbus and at-spi")
 class VirtManagerTest(unittest.TestCase):
     @classmethod
