@@ -213,6 +213,9 @@ typedef struct _vxlGuestScript {
     unsigned int poweroffAfterMs;  /* guest powers itself off */
     unsigned int watchdogAfterMs;  /* watchdog fires */
     unsigned int softResetAfterMs; /* guest asks for soft reset */
+    bool crashOnNmi;               /* an NMI panics the guest (Linux's
+                                      kernel.unknown_nmi_panic); else it
+                                      logs the NMI and runs on */
 } vxlGuestScript;
 
 /*
@@ -259,6 +262,34 @@ int vxlBackendHotplugCheck(const char *name, uint32_t domid,
  * drive; VIR_ERR_OPERATION_UNSUPPORTED for the others. Pure, likewise. */
 int vxlBackendMediaCheck(const char *name, uint32_t domid,
                          libxl_domain_type type, const char *vdev);
+
+/*
+ * The controls of the guest's emulated hardware, which only some guest
+ * types have (see vxlBackendControlCheck).
+ */
+typedef enum {
+    VXL_CONTROL_RESET,             /* the reset line */
+    VXL_CONTROL_SENDKEY,           /* the PS/2 keyboard */
+    VXL_CONTROL_PMSUSPEND,         /* ACPI sleep states */
+
+    VXL_CONTROL_LAST
+} vxlControl;
+
+/*
+ * Whether guest @name (id @domid) of @type has @control: only HVM guests
+ * do, their device model emulating the hardware; PV and PVH guests get
+ * VIR_ERR_OPERATION_UNSUPPORTED saying so. Both backends check this way.
+ * Pure; src/backend/backend_control.c.
+ */
+int vxlBackendControlCheck(const char *name, uint32_t domid,
+                           libxl_domain_type type, vxlControl control);
+
+/* Whether the guest @dcfg describes has a display a screenshot can
+ * show: an HVM guest's emulated VGA unless it has none (nographic, vga
+ * kind none), a PV or PVH guest's vfb. Pure. */
+bool vxlBackendHasDisplay(const libxl_domain_config *dcfg);
+/* VIR_ERR_OPERATION_INVALID naming guest @name unless @display. */
+int vxlBackendScreenCheck(const char *name, uint32_t domid, bool display);
 
 /* ----- events back to the driver ---------------------------------------- */
 
@@ -419,6 +450,45 @@ struct _vxlBackendOps {
      * (vxlBackendMediaCheck). */
     int (*domainCdromInsert)(vxlBackend *be, uint32_t domid,
                              libxl_device_disk *xdisk);
+
+    /* --- control (virsh reset, inject-nmi, send-key, screenshot,
+     *     dompmsuspend, dompmwakeup) --- */
+
+    /* Reset the guest in place, as its reset button would: same domid,
+     * memory and devices, the guest boots again, and no shutdown event
+     * (libxl_send_trigger RESET: the device model's system_reset). HVM
+     * guests only: VIR_ERR_OPERATION_UNSUPPORTED for PV and PVH guests,
+     * which have no emulated reset line (vxlBackendControlCheck).
+     * VIR_ERR_OPERATION_INVALID when the guest has stopped. */
+    int (*domainReset)(vxlBackend *be, uint32_t domid);
+    /* Raise an NMI on the guest's vCPU 0 (libxl_send_trigger NMI), any
+     * guest type; what the guest makes of it is the guest's affair.
+     * VIR_ERR_OPERATION_INVALID when the guest has stopped. */
+    int (*domainInjectNMI)(vxlBackend *be, uint32_t domid);
+    /* Press the @nkeys keys @keys together for @holdMs (0: the device
+     * model's default), then release them: QEMU key numbers
+     * (VIR_KEYCODE_SET_QNUM), typed on the emulated PS/2 keyboard of an
+     * HVM guest (the device model's sendkey). Other guest types:
+     * VIR_ERR_OPERATION_UNSUPPORTED; a number no key has:
+     * VIR_ERR_INVALID_ARG. */
+    int (*domainSendKeys)(vxlBackend *be, uint32_t domid,
+                          const unsigned int *keys, size_t nkeys,
+                          unsigned int holdMs);
+    /* Write what the guest's display shows to @path, a new file, as a
+     * binary PPM (the device model's screendump): an HVM guest's VGA, a
+     * PV guest's vfb. VIR_ERR_OPERATION_INVALID for a guest without a
+     * display (a PV guest with no vfb, an HVM guest with nographic) or
+     * that has stopped. On failure nothing is left at @path. */
+    int (*domainScreenshot)(vxlBackend *be, uint32_t domid, const char *path);
+    /* Suspend the guest to RAM (ACPI S3, libxl_domain_suspend_only): the
+     * domain then is in SHUTDOWN state with reason SUSPEND, keeping its
+     * memory, until woken. HVM guests only (vxlBackendControlCheck);
+     * VIR_ERR_OPERATION_INVALID unless the guest runs. */
+    int (*domainPMSuspend)(vxlBackend *be, uint32_t domid);
+    /* Wake a guest suspended to RAM (libxl_domain_resume, cancelling the
+     * suspend): it runs on where it was. VIR_ERR_OPERATION_INVALID when
+     * it is not suspended. */
+    int (*domainPMWakeup)(vxlBackend *be, uint32_t domid);
 };
 
 /* The hooks a fault can be injected into, by name ("domainCreate"). */

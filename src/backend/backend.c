@@ -24,7 +24,11 @@ static const char *const vxlHookNames[] = {
     "domainSetMemory", "domainSetMaxMemory", "domainSetVcpusOnline",
     "domainCoreDump", "domainConsolePath", "domainDiskAdd", "domainDiskRemove",
     "domainNicAdd", "domainNicRemove", "domainCdromInsert", "domainGetVcpus",
-    "domainPinVcpu", NULL,
+    "domainPinVcpu",
+    /* control */
+    "domainReset", "domainInjectNMI", "domainSendKeys", "domainScreenshot",
+    "domainPMSuspend", "domainPMWakeup",
+    NULL,
 };
 
 const char *const *
@@ -257,4 +261,44 @@ vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
                             libxl_device_disk *xdisk)
 {
     VXL_BACKEND_CALL(be, domainCdromInsert, domid, xdisk);
+}
+
+/* ----- control ----- */
+
+int
+vxlBackendDomainReset(vxlBackend *be, uint32_t domid)
+{
+    VXL_BACKEND_CALL(be, domainReset, domid);
+}
+
+int
+vxlBackendDomainInjectNMI(vxlBackend *be, uint32_t domid)
+{
+    VXL_BACKEND_CALL(be, domainInjectNMI, domid);
+}
+
+int
+vxlBackendDomainSendKeys(vxlBackend *be, uint32_t domid,
+                         const unsigned int *keys, size_t nkeys,
+                         unsigned int holdMs)
+{
+    VXL_BACKEND_CALL(be, domainSendKeys, domid, keys, nkeys, holdMs);
+}
+
+int
+vxlBackendDomainScreenshot(vxlBackend *be, uint32_t domid, const char *path)
+{
+    VXL_BACKEND_CALL(be, domainScreenshot, domid, path);
+}
+
+int
+vxlBackendDomainPMSuspend(vxlBackend *be, uint32_t domid)
+{
+    VXL_BACKEND_CALL(be, domainPMSuspend, domid);
+}
+
+int
+vxlBackendDomainPMWakeup(vxlBackend *be, uint32_t domid)
+{
+    VXL_BACKEND_CALL(be, domainPMWakeup, domid);
 }

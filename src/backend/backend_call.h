@@ -58,6 +58,17 @@ int vxlBackendDomainNicRemove(vxlBackend *be, uint32_t domid,
 int vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
                                 libxl_device_disk *xdisk);
 
+/* control */
+int vxlBackendDomainReset(vxlBackend *be, uint32_t domid);
+int vxlBackendDomainInjectNMI(vxlBackend *be, uint32_t domid);
+int vxlBackendDomainSendKeys(vxlBackend *be, uint32_t domid,
+                             const unsigned int *keys, size_t nkeys,
+                             unsigned int holdMs);
+int vxlBackendDomainScreenshot(vxlBackend *be, uint32_t domid,
+                               const char *path);
+int vxlBackendDomainPMSuspend(vxlBackend *be, uint32_t domid);
+int vxlBackendDomainPMWakeup(vxlBackend *be, uint32_t domid);
+
 /* backend_fault.c: returns -1 with an error reported when the armed
  * fault fires for @hook; 0 otherwise. Also picks up a fault armed by a
  * test through the control file "<stateDir>/fault-inject" (one line:

@@ -146,3 +146,12 @@ void vxlDomainAutostartAll(vxlDriver *driver);
 /* Fill @script from <metadata><virtxl:guest .../></metadata>; defaults
  * where absent. Errors name the attribute (VIR_ERR_XML_DETAIL). */
 int vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script);
+
+/* --- control (domain_control.c) --- */
+
+/* Take a screenshot of running @vm into @st; returns its MIME type. */
+char *vxlDomainControlScreenshot(vxlDriver *driver, virDomainObj *vm, virStreamPtr st);
+/* Suspend @vm to RAM (state PMSUSPENDED, event PMSUSPENDED/MEMORY), or
+ * wake it (RUNNING/WAKEUP, events STARTED/WAKEUP and PMWAKEUP). */
+int vxlDomainControlPMSuspend(vxlDriver *driver, virDomainObj *vm);
+int vxlDomainControlPMWakeup(vxlDriver *driver, virDomainObj *vm);

@@ -10,7 +10,8 @@
  *                   boot-delay-ms="0" shutdown="honour|ignore|reboot"
  *                   shutdown-delay-ms="300" crash-after-ms="..."
  *                   reboot-after-ms="..." poweroff-after-ms="..."
- *                   watchdog-after-ms="..." soft-reset-after-ms="..."/>
+ *                   watchdog-after-ms="..." soft-reset-after-ms="..."
+ *                   nmi="log|crash"/>
  *   </metadata>
  *
  * Being metadata, it survives define/dumpxml untouched, and libvirt's
@@ -67,6 +68,7 @@ vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script)
     vxlGuestScript tmp = { .shutdownDelayMs = VXL_GUEST_DEFAULT_SHUTDOWN_DELAY_MS };
     xmlNodePtr node = vxlDomainGuestScriptNode(def);
     g_autofree char *policy = NULL;
+    g_autofree char *nmi = NULL;
     size_t i;
 
     if (node) {
@@ -88,6 +90,16 @@ vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script)
                 return -1;
             }
             tmp.onShutdownRequest = p;
+        }
+        if ((nmi = virXMLPropString(node, "nmi"))) {
+            if (STREQ(nmi, "crash")) {
+                tmp.crashOnNmi = true;
+            } else if (STRNEQ(nmi, "log")) {
+                virReportError(VIR_ERR_XML_DETAIL,
+                               _("<virtxl:guest nmi='%s'> is not known; use log or crash"),
+                               nmi);
+                return -1;
+            }
         }
     }
     *script = tmp;

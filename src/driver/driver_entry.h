@@ -138,3 +138,16 @@ int vxlDomainCoreDump(virDomainPtr dom, const char *to, unsigned int flags);
 /* driver_console.c */
 int vxlDomainOpenConsole(virDomainPtr dom, const char *dev_name,
                          virStreamPtr st, unsigned int flags);
+
+/* driver_control.c */
+int vxlDomainReset(virDomainPtr dom, unsigned int flags);
+int vxlDomainInjectNMI(virDomainPtr dom, unsigned int flags);
+int vxlDomainSendKey(virDomainPtr dom, unsigned int codeset,
+                     unsigned int holdtime, unsigned int *keycodes,
+                     int nkeycodes, unsigned int flags);
+char *vxlDomainScreenshot(virDomainPtr dom, virStreamPtr st,
+                          unsigned int screen, unsigned int flags);
+int vxlDomainPMSuspendForDuration(virDomainPtr dom, unsigned int target,
+                                  unsigned long long duration,
+                                  unsigned int flags);
+int vxlDomainPMWakeup(virDomainPtr dom, unsigned int flags);

@@ -94,6 +94,13 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .connectDomainEventDeregister = vxlConnectDomainEventDeregister,
     .connectDomainEventRegisterAny = vxlConnectDomainEventRegisterAny,
     .connectDomainEventDeregisterAny = vxlConnectDomainEventDeregisterAny,
+    /* control (driver_control.c) */
+    .domainReset = vxlDomainReset,
+    .domainInjectNMI = vxlDomainInjectNMI,
+    .domainSendKey = vxlDomainSendKey,
+    .domainScreenshot = vxlDomainScreenshot,
+    .domainPMSuspendForDuration = vxlDomainPMSuspendForDuration,
+    .domainPMWakeup = vxlDomainPMWakeup,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };

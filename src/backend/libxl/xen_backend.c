@@ -169,4 +169,11 @@ const vxlBackendOps vxlXenBackendOps = {
     .domainNicAdd = vxlXenDomainNicAdd,
     .domainNicRemove = vxlXenDomainNicRemove,
     .domainCdromInsert = vxlXenDomainCdromInsert,
+    /* control */
+    .domainReset = vxlXenDomainReset,
+    .domainInjectNMI = vxlXenDomainInjectNMI,
+    .domainSendKeys = vxlXenDomainSendKeys,
+    .domainScreenshot = vxlXenDomainScreenshot,
+    .domainPMSuspend = vxlXenDomainPMSuspend,
+    .domainPMWakeup = vxlXenDomainPMWakeup,
 };

@@ -157,3 +157,13 @@ int vxlXenDomainNicAdd(vxlBackend *be, uint32_t domid,
 int vxlXenDomainNicRemove(vxlBackend *be, uint32_t domid, const char *mac);
 int vxlXenDomainCdromInsert(vxlBackend *be, uint32_t domid,
                             libxl_device_disk *xdisk);
+
+/* xen_control.c: reset, NMI, keys, screenshots, suspend to RAM */
+int vxlXenDomainReset(vxlBackend *be, uint32_t domid);
+int vxlXenDomainInjectNMI(vxlBackend *be, uint32_t domid);
+int vxlXenDomainSendKeys(vxlBackend *be, uint32_t domid,
+                         const unsigned int *keys, size_t nkeys,
+                         unsigned int holdMs);
+int vxlXenDomainScreenshot(vxlBackend *be, uint32_t domid, const char *path);
+int vxlXenDomainPMSuspend(vxlBackend *be, uint32_t domid);
+int vxlXenDomainPMWakeup(vxlBackend *be, uint32_t domid);

@@ -950,4 +950,11 @@ const vxlBackendOps vxlSimBackendOps = {
     .domainNicAdd = vxlSimDomainNicAdd,
     .domainNicRemove = vxlSimDomainNicRemove,
     .domainCdromInsert = vxlSimDomainCdromInsert,
+    /* control */
+    .domainReset = vxlSimDomainReset,
+    .domainInjectNMI = vxlSimDomainInjectNMI,
+    .domainSendKeys = vxlSimDomainSendKeys,
+    .domainScreenshot = vxlSimDomainScreenshot,
+    .domainPMSuspend = vxlSimDomainPMSuspend,
+    .domainPMWakeup = vxlSimDomainPMWakeup,
 };

@@ -73,6 +73,7 @@ vxlSimDomainFree(vxlSimDomain *dom)
         return;
     g_free(dom->name);
     virJSONValueFree(dom->config);
+    g_free(dom->control);
     vxlSimConsolesFree(dom->consoles);
     for (i = 0; i < dom->ndisks; i++)
         vxlSimDiskClear(&dom->disks[i]);

@@ -77,6 +77,17 @@ void vxlSimNicClear(vxlSimNic *nic);
 /* sim_console.c: one console of a domain. */
 typedef struct _vxlSimConsole vxlSimConsole;
 
+/* sim_control.c: what a guest's emulated hardware has seen since the
+ * model was loaded (kept in memory only: a daemon restart forgets it,
+ * as the guest's screen would be redrawn). Shown on its screen. */
+#define VXL_SIM_TYPED_MAX 24
+typedef struct _vxlSimControl {
+    unsigned int resets;           /* reset presses, this model life */
+    unsigned int nmis;             /* NMIs received */
+    char typed[VXL_SIM_TYPED_MAX + 1]; /* the line typed since the last
+                                      Enter, lower case */
+} vxlSimControl;
+
 typedef struct _vxlSimDomain {
     uint32_t domid;
     unsigned long long life;       /* serial unique within this model: tells
@@ -126,6 +137,7 @@ typedef struct _vxlSimDomain {
     unsigned long long requestAtRunUs;
 
     virJSONValue *config;          /* the libxl config, as libxl's JSON */
+    vxlSimControl *control;        /* NULL until a control first acts */
 } vxlSimDomain;
 
 /* A shutdown event waiting for the timer to deliver it. */
@@ -239,3 +251,15 @@ int vxlSimDomainCdromInsert(vxlBackend *be, uint32_t domid,
 void vxlSimSnapshotTake(vxlSim *sim, vxlSimSnapshot *snap);
 void vxlSimSave(vxlSim *sim, vxlSimSnapshot *snap);
 int vxlSimLoad(vxlSim *sim);
+
+/* sim_control.c: reset, NMI, keys, suspend to RAM */
+int vxlSimDomainReset(vxlBackend *be, uint32_t domid);
+int vxlSimDomainInjectNMI(vxlBackend *be, uint32_t domid);
+int vxlSimDomainSendKeys(vxlBackend *be, uint32_t domid,
+                         const unsigned int *keys, size_t nkeys,
+                         unsigned int holdMs);
+int vxlSimDomainPMSuspend(vxlBackend *be, uint32_t domid);
+int vxlSimDomainPMWakeup(vxlBackend *be, uint32_t domid);
+
+/* sim_screen.c */
+int vxlSimDomainScreenshot(vxlBackend *be, uint32_t domid, const char *path);

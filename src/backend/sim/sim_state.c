@@ -60,6 +60,8 @@ vxlSimScriptFormat(const vxlGuestScript *s)
     virJSONValueObjectAppendNumberUint(obj, "poweroffAfterMs", s->poweroffAfterMs);
     virJSONValueObjectAppendNumberUint(obj, "watchdogAfterMs", s->watchdogAfterMs);
     virJSONValueObjectAppendNumberUint(obj, "softResetAfterMs", s->softResetAfterMs);
+    if (s->crashOnNmi)
+        virJSONValueObjectAppendBoolean(obj, "crashOnNmi", true);
     return obj;
 }
 
@@ -324,6 +326,9 @@ vxlSimScriptParse(vxlSimStateParser *sp, virJSONValue *obj, const char *path,
         vxlSimStateGetUInt(sp, obj, path, "softResetAfterMs", &s->softResetAfterMs) < 0)
         return -1;
     s->onShutdownRequest = policy;
+    /* Optional: files written before it existed lack it. */
+    if (virJSONValueObjectGetBoolean(obj, "crashOnNmi", &s->crashOnNmi) < 0)
+        s->crashOnNmi = false;
     return 0;
 }
 
