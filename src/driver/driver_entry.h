@@ -151,3 +151,20 @@ int vxlDomainPMSuspendForDuration(virDomainPtr dom, unsigned int target,
                                   unsigned long long duration,
                                   unsigned int flags);
 int vxlDomainPMWakeup(virDomainPtr dom, unsigned int flags);
+
+/* driver_cpu.c */
+int vxlConnectCompareCPU(virConnectPtr conn, const char *xmlDesc,
+                         unsigned int flags);
+int vxlConnectCompareHypervisorCPU(virConnectPtr conn, const char *emulator,
+                                   const char *archStr, const char *machine,
+                                   const char *virttype, const char *xmlCPU,
+                                   unsigned int flags);
+char *vxlConnectBaselineCPU(virConnectPtr conn, const char **xmlCPUs,
+                            unsigned int ncpus, unsigned int flags);
+char *vxlConnectBaselineHypervisorCPU(virConnectPtr conn, const char *emulator,
+                                      const char *archStr, const char *machine,
+                                      const char *virttype,
+                                      const char **xmlCPUs,
+                                      unsigned int ncpus, unsigned int flags);
+int vxlConnectGetCPUModelNames(virConnectPtr conn, const char *archName,
+                               char ***models, unsigned int flags);

@@ -101,6 +101,12 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainScreenshot = vxlDomainScreenshot,
     .domainPMSuspendForDuration = vxlDomainPMSuspendForDuration,
     .domainPMWakeup = vxlDomainPMWakeup,
+    /* CPU models (driver_cpu.c) */
+    .connectCompareCPU = vxlConnectCompareCPU,
+    .connectCompareHypervisorCPU = vxlConnectCompareHypervisorCPU,
+    .connectBaselineCPU = vxlConnectBaselineCPU,
+    .connectBaselineHypervisorCPU = vxlConnectBaselineHypervisorCPU,
+    .connectGetCPUModelNames = vxlConnectGetCPUModelNames,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };
