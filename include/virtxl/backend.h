@@ -291,6 +291,25 @@ bool vxlBackendHasDisplay(const libxl_domain_config *dcfg);
 /* VIR_ERR_OPERATION_INVALID naming guest @name unless @display. */
 int vxlBackendScreenCheck(const char *name, uint32_t domid, bool display);
 
+/* One PCI device of the host (hostPciList). */
+typedef struct _vxlHostPci {
+    unsigned int domain;
+    unsigned int bus;
+    unsigned int slot;
+    unsigned int function;
+    unsigned int vendor;           /* PCI vendor and device ids */
+    unsigned int product;
+    unsigned int pciClass;         /* class code, e.g. 0x020000 */
+    char *vendorName;              /* NULL when unknown */
+    char *productName;
+    char *driver;                  /* bound to: "pciback" when assignable,
+                                      the host's driver, or NULL */
+    int iommuGroup;                /* -1 when unknown */
+    uint32_t domid;                /* the domain that has it, 0: none */
+} vxlHostPci;
+
+void vxlHostPciListFree(vxlHostPci *devs, size_t ndevs);
+
 /* ----- events back to the driver ---------------------------------------- */
 
 /*
@@ -489,6 +508,39 @@ struct _vxlBackendOps {
      * suspend): it runs on where it was. VIR_ERR_OPERATION_INVALID when
      * it is not suspended. */
     int (*domainPMWakeup)(vxlBackend *be, uint32_t domid);
+
+    /* --- PCI devices (virsh nodedev-detach, nodedev-reattach,
+     *     nodedev-reset; <hostdev type='pci'> hotplug) --- */
+
+    /* The host's PCI devices and what each is bound to. Only the
+     * simulator has this hook: on real Xen, libvirt's node device driver
+     * reads the host's sysfs itself. */
+    int (*hostPciList)(vxlBackend *be, vxlHostPci **devs, size_t *ndevs);
+    /* Bind @pci to pciback so guests can be given it (@assignable, xl
+     * pci-assignable-add), or take it from pciback back to the host,
+     * rebinding its own driver when @rebind (xl pci-assignable-remove
+     * -r). Either is a no-op when the device is bound so already.
+     * Errors: VIR_ERR_NO_NODE_DEVICE for an address the host has no
+     * device at; VIR_ERR_OPERATION_INVALID when a domain has the device
+     * (it cannot leave pciback then). */
+    int (*hostPciAssignable)(vxlBackend *be, const libxl_device_pci *pci,
+                             bool assignable, bool rebind);
+    /* Reset the device (function level reset, through pciback or
+     * sysfs). Errors as above: a device a domain has is not reset. */
+    int (*hostPciReset)(vxlBackend *be, const libxl_device_pci *pci);
+    /* Hot-add host device @pci to a live domain (xl pci-attach): with
+     * @pci->seize libxl binds it to pciback first, without it the device
+     * must be assignable already. Errors: VIR_ERR_OPERATION_INVALID when
+     * it is not assignable or another domain has it, or the domain is
+     * not alive; VIR_ERR_OPERATION_FAILED when this domain has it
+     * already; VIR_ERR_NO_NODE_DEVICE when the host has no such device;
+     * VIR_ERR_CONFIG_UNSUPPORTED without an IOMMU. */
+    int (*domainPciAdd)(vxlBackend *be, uint32_t domid,
+                        libxl_device_pci *pci);
+    /* Take @pci from the domain (xl pci-detach); it stays bound to
+     * pciback. VIR_ERR_DEVICE_MISSING when the domain does not have it. */
+    int (*domainPciRemove)(vxlBackend *be, uint32_t domid,
+                           const libxl_device_pci *pci);
 };
 
 /* The hooks a fault can be injected into, by name ("domainCreate"). */

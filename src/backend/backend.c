@@ -28,6 +28,9 @@ static const char *const vxlHookNames[] = {
     /* control */
     "domainReset", "domainInjectNMI", "domainSendKeys", "domainScreenshot",
     "domainPMSuspend", "domainPMWakeup",
+    /* PCI devices */
+    "hostPciList", "hostPciAssignable", "hostPciReset", "domainPciAdd",
+    "domainPciRemove",
     NULL,
 };
 
@@ -301,4 +304,38 @@ int
 vxlBackendDomainPMWakeup(vxlBackend *be, uint32_t domid)
 {
     VXL_BACKEND_CALL(be, domainPMWakeup, domid);
+}
+
+/* ----- PCI devices ----- */
+
+int
+vxlBackendHostPciList(vxlBackend *be, vxlHostPci **devs, size_t *ndevs)
+{
+    VXL_BACKEND_CALL(be, hostPciList, devs, ndevs);
+}
+
+int
+vxlBackendHostPciAssignable(vxlBackend *be, const libxl_device_pci *pci,
+                            bool assignable, bool rebind)
+{
+    VXL_BACKEND_CALL(be, hostPciAssignable, pci, assignable, rebind);
+}
+
+int
+vxlBackendHostPciReset(vxlBackend *be, const libxl_device_pci *pci)
+{
+    VXL_BACKEND_CALL(be, hostPciReset, pci);
+}
+
+int
+vxlBackendDomainPciAdd(vxlBackend *be, uint32_t domid, libxl_device_pci *pci)
+{
+    VXL_BACKEND_CALL(be, domainPciAdd, domid, pci);
+}
+
+int
+vxlBackendDomainPciRemove(vxlBackend *be, uint32_t domid,
+                          const libxl_device_pci *pci)
+{
+    VXL_BACKEND_CALL(be, domainPciRemove, domid, pci);
 }

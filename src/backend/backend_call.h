@@ -69,6 +69,16 @@ int vxlBackendDomainScreenshot(vxlBackend *be, uint32_t domid,
 int vxlBackendDomainPMSuspend(vxlBackend *be, uint32_t domid);
 int vxlBackendDomainPMWakeup(vxlBackend *be, uint32_t domid);
 
+/* PCI devices */
+int vxlBackendHostPciList(vxlBackend *be, vxlHostPci **devs, size_t *ndevs);
+int vxlBackendHostPciAssignable(vxlBackend *be, const libxl_device_pci *pci,
+                                bool assignable, bool rebind);
+int vxlBackendHostPciReset(vxlBackend *be, const libxl_device_pci *pci);
+int vxlBackendDomainPciAdd(vxlBackend *be, uint32_t domid,
+                           libxl_device_pci *pci);
+int vxlBackendDomainPciRemove(vxlBackend *be, uint32_t domid,
+                              const libxl_device_pci *pci);
+
 /* backend_fault.c: returns -1 with an error reported when the armed
  * fault fires for @hook; 0 otherwise. Also picks up a fault armed by a
  * test through the control file "<stateDir>/fault-inject" (one line:

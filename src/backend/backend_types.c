@@ -57,3 +57,16 @@ vxlVcpuInfoListFree(vxlVcpuInfo *infos, size_t ninfos)
         g_free(infos[i].affinity);
     g_free(infos);
 }
+
+void
+vxlHostPciListFree(vxlHostPci *devs, size_t ndevs)
+{
+    size_t i;
+
+    for (i = 0; i < ndevs; i++) {
+        g_free(devs[i].vendorName);
+        g_free(devs[i].productName);
+        g_free(devs[i].driver);
+    }
+    g_free(devs);
+}

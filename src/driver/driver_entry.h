@@ -168,3 +168,15 @@ char *vxlConnectBaselineHypervisorCPU(virConnectPtr conn, const char *emulator,
                                       unsigned int ncpus, unsigned int flags);
 int vxlConnectGetCPUModelNames(virConnectPtr conn, const char *archName,
                                char ***models, unsigned int flags);
+
+/* driver_nodedev.c: the simulated host's node devices */
+extern virNodeDeviceDriver vxlSimNodeDeviceDriver;
+/* driver_register.c */
+void vxlDriverInstallNodeDevices(void);
+
+/* driver_pci.c */
+int vxlNodeDeviceDettach(virNodeDevicePtr dev);
+int vxlNodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName,
+                             unsigned int flags);
+int vxlNodeDeviceReAttach(virNodeDevicePtr dev);
+int vxlNodeDeviceReset(virNodeDevicePtr dev);

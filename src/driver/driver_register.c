@@ -101,6 +101,11 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainScreenshot = vxlDomainScreenshot,
     .domainPMSuspendForDuration = vxlDomainPMSuspendForDuration,
     .domainPMWakeup = vxlDomainPMWakeup,
+    /* PCI devices (driver_pci.c) */
+    .nodeDeviceDettach = vxlNodeDeviceDettach,
+    .nodeDeviceDetachFlags = vxlNodeDeviceDetachFlags,
+    .nodeDeviceReAttach = vxlNodeDeviceReAttach,
+    .nodeDeviceReset = vxlNodeDeviceReset,
     /* CPU models (driver_cpu.c) */
     .connectCompareCPU = vxlConnectCompareCPU,
     .connectCompareHypervisorCPU = vxlConnectCompareHypervisorCPU,
@@ -116,6 +121,16 @@ static virConnectDriver vxlConnectDriver = {
     .uriSchemes = vxlURISchemes,
     .hypervisorDriver = &vxlHypervisorDriver,
 };
+
+/* Node devices for a host libvirt's node device driver cannot see (the
+ * simulator's): installed at state initialization, and only where that
+ * driver is not loaded. Connections opened later use it. */
+void
+vxlDriverInstallNodeDevices(void)
+{
+    if (!vxlConnectDriver.nodeDeviceDriver)
+        vxlConnectDriver.nodeDeviceDriver = &vxlSimNodeDeviceDriver;
+}
 
 static virStateDriver vxlStateDriver = {
     .name = "LIBXL",

@@ -176,4 +176,9 @@ const vxlBackendOps vxlXenBackendOps = {
     .domainScreenshot = vxlXenDomainScreenshot,
     .domainPMSuspend = vxlXenDomainPMSuspend,
     .domainPMWakeup = vxlXenDomainPMWakeup,
+    /* PCI devices; the host's list is libvirt's node device driver's */
+    .hostPciAssignable = vxlXenHostPciAssignable,
+    .hostPciReset = vxlXenHostPciReset,
+    .domainPciAdd = vxlXenDomainPciAdd,
+    .domainPciRemove = vxlXenDomainPciRemove,
 };

@@ -167,3 +167,11 @@ int vxlXenDomainSendKeys(vxlBackend *be, uint32_t domid,
 int vxlXenDomainScreenshot(vxlBackend *be, uint32_t domid, const char *path);
 int vxlXenDomainPMSuspend(vxlBackend *be, uint32_t domid);
 int vxlXenDomainPMWakeup(vxlBackend *be, uint32_t domid);
+
+/* xen_pci.c: host PCI devices for guests */
+int vxlXenHostPciAssignable(vxlBackend *be, const libxl_device_pci *pci,
+                            bool assignable, bool rebind);
+int vxlXenHostPciReset(vxlBackend *be, const libxl_device_pci *pci);
+int vxlXenDomainPciAdd(vxlBackend *be, uint32_t domid, libxl_device_pci *pci);
+int vxlXenDomainPciRemove(vxlBackend *be, uint32_t domid,
+                          const libxl_device_pci *pci);

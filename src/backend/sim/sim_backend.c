@@ -101,7 +101,7 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
                                          VXL_SIM_STATE_FILE);
     }
 
-    if (vxlSimLoad(sim) < 0)
+    if (vxlSimPciLoad(sim) < 0 || vxlSimLoad(sim) < 0)
         goto error;
 
     /* libxl reports a domain that is already shut down as soon as the
@@ -390,7 +390,8 @@ vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
  * caller holds a reference on @sim, to drop when the create is over.
  */
 static int
-vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom, vxlSimSnapshot *snap)
+vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom,
+                  const libxl_domain_config *dcfg, vxlSimSnapshot *snap)
 {
     VIR_LOCK_GUARD lock = virLockGuardLock(&sim->lock);
     vxlSimDomain *other;
@@ -425,6 +426,10 @@ vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom, vxlSimSnapshot *snap)
                        dom->name, vxlSimDomainFootprint(dom), freeKiB);
         return -1;
     }
+    /* Its PCI devices: there, assignable, nobody else's; seized ones
+     * are bound to pciback from here on, as libxl leaves them. */
+    if (vxlSimPciClaim(sim, dom, dcfg) < 0)
+        return -1;
     if (vxlSimAllocDomid(sim, &dom->domid) < 0)
         return -1;
 
@@ -459,7 +464,7 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
         script = &noScript;
     if (!(draft = vxlSimDomainFromConfig(sim, dcfg, script)))
         return -1;
-    if (vxlSimDomainClaim(sim, draft, &snap) < 0)
+    if (vxlSimDomainClaim(sim, draft, dcfg, &snap) < 0)
         return -1;
     dom = g_steal_pointer(&draft);     /* the model owns it now */
     id = dom->domid;
@@ -957,4 +962,10 @@ const vxlBackendOps vxlSimBackendOps = {
     .domainScreenshot = vxlSimDomainScreenshot,
     .domainPMSuspend = vxlSimDomainPMSuspend,
     .domainPMWakeup = vxlSimDomainPMWakeup,
+    /* PCI devices */
+    .hostPciList = vxlSimHostPciList,
+    .hostPciAssignable = vxlSimHostPciAssignable,
+    .hostPciReset = vxlSimHostPciReset,
+    .domainPciAdd = vxlSimDomainPciAdd,
+    .domainPciRemove = vxlSimDomainPciRemove,
 };

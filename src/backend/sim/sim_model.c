@@ -114,6 +114,8 @@ vxlSimUnref(vxlSim *sim)
         return;
     g_hash_table_destroy(sim->domains);
     g_array_free(sim->pending, TRUE);
+    if (sim->pci)
+        g_ptr_array_unref(sim->pci);
     vxlHostFactsClear(&sim->facts);
     g_free(sim->profilePath);
     g_free(sim->statePath);

@@ -147,6 +147,27 @@ typedef struct _vxlSimEvent {
     vxlShutdownReason reason;
 } vxlSimEvent;
 
+/* sim_pci.c: one PCI device of the simulated host. */
+typedef struct _vxlSimPci {
+    unsigned int domain;           /* its address */
+    unsigned int bus;
+    unsigned int slot;
+    unsigned int function;
+    unsigned int vendor;           /* from the profile */
+    unsigned int product;
+    unsigned int pciClass;
+    char *vendorName;
+    char *productName;
+    int iommuGroup;                /* -1: not given */
+    char *hostDriver;              /* its own driver, NULL: none */
+    char *driver;                  /* bound to now: hostDriver, "pciback"
+                                      or NULL; saved with the model */
+    unsigned int resets;           /* function level resets so far */
+} vxlSimPci;
+
+void vxlSimPciFree(vxlSimPci *pci);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlSimPci, vxlSimPciFree);
+
 typedef struct _vxlSim vxlSim;
 struct _vxlSim {
     /* References: the backend's own (dropped by close), one held by the
@@ -171,6 +192,10 @@ struct _vxlSim {
     int timer;                     /* libvirt timer id, -1 if none */
     bool dirty;                    /* changed since the last snapshot */
     unsigned long long saveSeq;    /* snapshots taken so far */
+
+    GPtrArray *pci;                /* vxlSimPci *, the host's devices in
+                                      profile order; the list is fixed
+                                      at open, bindings change */
 
     virMutex saveLock;             /* guards savedSeq and the file */
     unsigned long long savedSeq;   /* newest snapshot written */
@@ -263,3 +288,21 @@ int vxlSimDomainPMWakeup(vxlBackend *be, uint32_t domid);
 
 /* sim_screen.c */
 int vxlSimDomainScreenshot(vxlBackend *be, uint32_t domid, const char *path);
+
+/* sim_pci.c: the host's PCI devices and their assignment */
+int vxlSimPciLoad(vxlSim *sim);
+char *vxlSimPciAddrFormat(unsigned int domain, unsigned int bus,
+                          unsigned int slot, unsigned int function);
+vxlSimPci *vxlSimPciFind(vxlSim *sim, unsigned int domain, unsigned int bus,
+                         unsigned int slot, unsigned int function);
+int vxlSimPciClaim(vxlSim *sim, vxlSimDomain *dom,
+                   const libxl_domain_config *dcfg);
+virJSONValue *vxlSimPciFormatState(vxlSim *sim);
+void vxlSimPciParseState(vxlSim *sim, virJSONValue *list);
+int vxlSimHostPciList(vxlBackend *be, vxlHostPci **devs, size_t *ndevs);
+int vxlSimHostPciAssignable(vxlBackend *be, const libxl_device_pci *pci,
+                            bool assignable, bool rebind);
+int vxlSimHostPciReset(vxlBackend *be, const libxl_device_pci *pci);
+int vxlSimDomainPciAdd(vxlBackend *be, uint32_t domid, libxl_device_pci *pci);
+int vxlSimDomainPciRemove(vxlBackend *be, uint32_t domid,
+                          const libxl_device_pci *pci);

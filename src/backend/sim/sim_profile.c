@@ -735,7 +735,9 @@ vxlSimProfileParse(vxlSimProfileParser *pp, virJSONValue *root,
 {
     static const char *const known[] = {
         "profile", "description", "arch", "hostname", "xen", "cpu",
-        "virtualization", "memory", "numa", "firmware", "gicVersion", NULL,
+        "virtualization", "memory", "numa", "firmware", "gicVersion",
+        "pci",                     /* the host's PCI devices: sim_pci.c */
+        NULL,
     };
     g_autofree char *description = NULL;
     unsigned int format = 0;

@@ -197,6 +197,12 @@ vxlSimSnapshotTake(vxlSim *sim, vxlSimSnapshot *snap)
     virJSONValueObjectAppendNumberUint(root, "lastDomid", sim->lastDomid);
     virJSONValueObjectAppendNumberUlong(root, "nextLife", sim->nextLife);
     virJSONValueObjectAppend(root, "domains", &doms);
+    if (sim->pci && sim->pci->len > 0) {
+        g_autoptr(virJSONValue) pci = vxlSimPciFormatState(sim);
+
+        if (pci)
+            virJSONValueObjectAppend(root, "pci", &pci);
+    }
 
     snap->json = virJSONValueToString(root, true);
     snap->seq = ++sim->saveSeq;
@@ -585,6 +591,8 @@ vxlSimLoad(vxlSim *sim)
     if (sim->lastDomid >= VXL_SIM_DOMID_FIRST_RESERVED)
         return vxlSimStateFail(&sp, "lastDomid", _("%u is a reserved domain id"),
                                sim->lastDomid);
+    /* Optional: the host's PCI bindings (sim_pci.c). */
+    vxlSimPciParseState(sim, virJSONValueObjectGet(root, "pci"));
     if (!(doms = virJSONValueObjectGetArray(root, "domains")))
         return vxlSimStateFail(&sp, "domains", "%s", _("missing or not an array"));
 
