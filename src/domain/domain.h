@@ -155,3 +155,9 @@ char *vxlDomainControlScreenshot(vxlDriver *driver, virDomainObj *vm, virStreamP
  * wake it (RUNNING/WAKEUP, events STARTED/WAKEUP and PMWAKEUP). */
 int vxlDomainControlPMSuspend(vxlDriver *driver, virDomainObj *vm);
 int vxlDomainControlPMWakeup(vxlDriver *driver, virDomainObj *vm);
+
+/* --- host devices (domain_hostdev.c) --- */
+
+/* Give the managed PCI host devices of stopped @def back to their host
+ * drivers; failures are only logged. */
+void vxlDomainHostdevsRelease(vxlDriver *driver, const virDomainDef *def);

@@ -4,8 +4,8 @@
  * detach-device, detach-disk, detach-interface, change-media; Nova's
  * volume and interface attach).
  *
- * Disks (device disk or cdrom) and interfaces, as libxl can hot-plug
- * them. Each request may change the running domain (@def, the live
+ * Disks (device disk or cdrom), interfaces and PCI host devices, as
+ * libxl can hot-plug them. Each request may change the running domain (@def, the live
  * definition), the persistent definition (@persistentDef), or both, as
  * the caller's virDomainObjGetDefs() decided from the flags:
  *
@@ -21,7 +21,9 @@
  * So a refusal anywhere before the backend call leaves the domain, both
  * definitions and the files on disk as they were. A removed device is
  * announced with VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, naming it by its
- * <alias> when it has one, else by its target (disks) or MAC (NICs).
+ * <alias> when it has one, else by its target (disks), MAC (NICs) or
+ * host PCI address (host devices); an added one, likewise, with
+ * VIR_DOMAIN_EVENT_ID_DEVICE_ADDED.
  */
 #include "vxl_internal.h"
 
@@ -56,8 +58,19 @@ vxlDomainHotplugCheckClass(const virDomainDeviceDef *dev, const char *what)
     }
     if (dev->type == VIR_DOMAIN_DEVICE_NET)
         return 0;
+    if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV) {
+        const virDomainHostdevDef *hostdev = dev->data.hostdev;
+
+        if (hostdev->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
+            hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI)
+            return 0;
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       _("cannot %s a <hostdev> that is not a PCI device: the Xen driver hot-plugs <hostdev type='pci'> only"),
+                       what);
+        return -1;
+    }
     virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                   _("cannot %s a device of type '%s': the Xen driver hot-plugs <disk> and <interface> devices only"),
+                   _("cannot %s a device of type '%s': the Xen driver hot-plugs <disk>, <interface> and <hostdev> devices only"),
                    what, virDomainDeviceTypeToString(dev->type));
     return -1;
 }
@@ -126,7 +139,31 @@ vxlDomainHotplugFindDisk(virDomainDef *def, const char *dst)
     return -1;
 }
 
-/* Refuse a disk target or MAC that @def has already. */
+/* A PCI host device's host address, "0000:03:00.0". */
+static char *
+vxlDomainHotplugHostdevAddr(const virDomainHostdevDef *hostdev)
+{
+    const virPCIDeviceAddress *a = &hostdev->source.subsys.u.pci.addr;
+
+    return g_strdup_printf("%04x:%02x:%02x.%x", a->domain, a->bus, a->slot,
+                           a->function);
+}
+
+static int
+vxlDomainHotplugFindHostdev(virDomainDef *def, virDomainHostdevDef *hostdev)
+{
+    int idx = virDomainHostdevFind(def, hostdev, NULL);
+
+    if (idx < 0) {
+        g_autofree char *addr = vxlDomainHotplugHostdevAddr(hostdev);
+
+        virReportError(VIR_ERR_DEVICE_MISSING,
+                       _("domain '%s' has no host device %s"), def->name, addr);
+    }
+    return idx;
+}
+
+/* Refuse a disk target, MAC or host device that @def has already. */
 static int
 vxlDomainHotplugCheckUnique(virDomainDef *def, const virDomainDeviceDef *dev,
                             const char *which)
@@ -138,6 +175,15 @@ vxlDomainHotplugCheckUnique(virDomainDef *def, const virDomainDeviceDef *dev,
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("cannot attach disk '%s' to the %s definition of domain '%s': it has a disk with that target already"),
                        dev->data.disk->dst, which, def->name);
+        return -1;
+    }
+    if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV &&
+        virDomainHostdevFind(def, dev->data.hostdev, NULL) >= 0) {
+        g_autofree char *addr = vxlDomainHotplugHostdevAddr(dev->data.hostdev);
+
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("cannot attach host device %s to the %s definition of domain '%s': it has that device already"),
+                       addr, which, def->name);
         return -1;
     }
     if (dev->type == VIR_DOMAIN_DEVICE_NET) {
@@ -166,6 +212,10 @@ vxlDomainHotplugEventName(const virDomainDeviceDef *dev)
     if (dev->type == VIR_DOMAIN_DEVICE_DISK)
         return g_strdup(dev->data.disk->info.alias ? dev->data.disk->info.alias :
                         dev->data.disk->dst);
+    if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV)
+        return dev->data.hostdev->info->alias ?
+               g_strdup(dev->data.hostdev->info->alias) :
+               vxlDomainHotplugHostdevAddr(dev->data.hostdev);
     if (dev->data.net->info.alias)
         return g_strdup(dev->data.net->info.alias);
     return g_strdup(virMacAddrFormat(&dev->data.net->mac, mac));
@@ -205,6 +255,10 @@ vxlDomainHotplugConfigAttach(vxlDriver *driver, virDomainDef *persistentDef,
         return NULL;
     if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
         virDomainDiskInsert(copy, g_steal_pointer(&dev->data.disk));
+    } else if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV) {
+        if (virDomainHostdevInsert(copy, dev->data.hostdev) < 0)
+            return NULL;
+        dev->data.hostdev = NULL;
     } else {
         if (virDomainNetInsert(copy, dev->data.net) < 0)
             return NULL;
@@ -228,6 +282,10 @@ vxlDomainHotplugConfigDetach(vxlDriver *driver, virDomainDef *persistentDef,
         if ((idx = vxlDomainHotplugFindDisk(copy, dev->data.disk->dst)) < 0)
             return NULL;
         virDomainDiskDefFree(virDomainDiskRemove(copy, idx));
+    } else if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV) {
+        if ((idx = vxlDomainHotplugFindHostdev(copy, dev->data.hostdev)) < 0)
+            return NULL;
+        virDomainHostdevDefFree(virDomainHostdevRemove(copy, idx));
     } else {
         if ((idx = virDomainNetFindIdx(copy, dev->data.net)) < 0)
             return NULL;
@@ -341,6 +399,67 @@ vxlDomainHotplugLiveAttachNet(vxlDriver *driver, virDomainObj *vm,
     return -1;
 }
 
+/* A PCI host device: managed ones are taken from their host driver by
+ * libxl (seize), others must have been made assignable before
+ * (nodedev-detach). */
+static int
+vxlDomainHotplugLiveAttachHostdev(vxlDriver *driver, virDomainObj *vm,
+                                  virDomainDef *def, virDomainDeviceDef *dev)
+{
+    libxl_device_pci xpci;
+    int rc;
+
+    libxl_device_pci_init(&xpci);
+    if (vxlTranslateHostdevPCI(def, dev->data.hostdev, &xpci) < 0) {
+        libxl_device_pci_dispose(&xpci);
+        return -1;
+    }
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainPciAdd(driver->backend, vm->def->id, &xpci);
+    vxlDomainBackendExit(vm);
+    libxl_device_pci_dispose(&xpci);
+    if (rc < 0)
+        return -1;
+    if (virDomainHostdevInsert(def, dev->data.hostdev) < 0)
+        return -1;
+    dev->data.hostdev = NULL;
+    return 0;
+}
+
+/* Take PCI host device @idx of live @def from the guest; a managed one
+ * goes back to its host driver, as libvirt's drivers hand it back. */
+static virDomainHostdevDef *
+vxlDomainHotplugLiveDetachHostdev(vxlDriver *driver, virDomainObj *vm,
+                                  virDomainDef *def, size_t idx)
+{
+    virDomainHostdevDef *hostdev = def->hostdevs[idx];
+    const virPCIDeviceAddress *a = &hostdev->source.subsys.u.pci.addr;
+    libxl_device_pci xpci;
+    int rc;
+
+    libxl_device_pci_init(&xpci);
+    xpci.domain = a->domain;
+    xpci.bus = a->bus;
+    xpci.dev = a->slot;
+    xpci.func = a->function;
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainPciRemove(driver->backend, vm->def->id, &xpci);
+    if (rc == 0 && hostdev->managed &&
+        vxlBackendHostPciAssignable(driver->backend, &xpci, false, true) < 0) {
+        /* The guest let it go: that stands. The host can take it back
+         * with nodedev-reattach. */
+        VIR_WARN("cannot give PCI device %04x:%02x:%02x.%x back to the host: %s",
+                 a->domain, a->bus, a->slot, a->function,
+                 virGetLastErrorMessage());
+        virResetLastError();
+    }
+    vxlDomainBackendExit(vm);
+    libxl_device_pci_dispose(&xpci);
+    if (rc < 0)
+        return NULL;
+    return virDomainHostdevRemove(def, idx);
+}
+
 static int
 vxlDomainHotplugLiveDetach(vxlDriver *driver, virDomainObj *vm,
                            virDomainDef *def, virDomainDeviceDef *dev)
@@ -362,6 +481,12 @@ vxlDomainHotplugLiveDetach(vxlDriver *driver, virDomainObj *vm,
             return -1;
         removed->type = VIR_DOMAIN_DEVICE_DISK;
         removed->data.disk = virDomainDiskRemove(def, idx);
+    } else if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV) {
+        if ((idx = vxlDomainHotplugFindHostdev(def, dev->data.hostdev)) < 0 ||
+            !(removed->data.hostdev = vxlDomainHotplugLiveDetachHostdev(driver, vm,
+                                                                        def, idx)))
+            return -1;
+        removed->type = VIR_DOMAIN_DEVICE_HOSTDEV;
     } else {
         char mac[VIR_MAC_STRING_BUFLEN];
 
@@ -407,12 +532,18 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
     if (def) {
         if (vxlDomainHotplugCheckUnique(def, devLive, _("live")) < 0)
             return -1;
+        g_autofree char *name = vxlDomainHotplugEventName(devLive);
+
         if (devLive->type == VIR_DOMAIN_DEVICE_DISK)
             rc = vxlDomainHotplugLiveAttachDisk(driver, vm, def, devLive);
+        else if (devLive->type == VIR_DOMAIN_DEVICE_HOSTDEV)
+            rc = vxlDomainHotplugLiveAttachHostdev(driver, vm, def, devLive);
         else
             rc = vxlDomainHotplugLiveAttachNet(driver, vm, def, devLive);
         if (rc < 0)
             return -1;
+        virObjectEventStateQueue(driver->domainEventState,
+                                 virDomainEventDeviceAddedNewFromObj(vm, name));
         if (vxlDomainSaveStatus(driver, vm) < 0)
             return -1;
     }

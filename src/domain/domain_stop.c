@@ -27,6 +27,7 @@ vxlDomainCleanup(vxlDriver *driver, virDomainObj *vm,
 
     vxlDomainNetworkRelease(vm->def);
     vxlDomainGraphicsRelease(vm->def);
+    vxlDomainHostdevsRelease(driver, vm->def);
 
     if (virDomainDeleteConfig(driver->cfg->stateDir, NULL, vm) < 0)
         VIR_WARN("cannot remove status file of domain %s", vm->def->name);
