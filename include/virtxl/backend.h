@@ -213,6 +213,10 @@ typedef struct _vxlGuestScript {
     unsigned int poweroffAfterMs;  /* guest powers itself off */
     unsigned int watchdogAfterMs;  /* watchdog fires */
     unsigned int softResetAfterMs; /* guest asks for soft reset */
+    /* The IPv4/IPv6 addresses the guest configures on its vifs, in vif
+     * order, comma separated ("192.0.2.10,192.0.2.11"); the simulated
+     * host's neighbour table then knows them. Empty: none. */
+    char addresses[256];
     bool crashOnNmi;               /* an NMI panics the guest (Linux's
                                       kernel.unknown_nmi_panic); else it
                                       logs the NMI and runs on */
@@ -309,6 +313,14 @@ typedef struct _vxlHostPci {
 } vxlHostPci;
 
 void vxlHostPciListFree(vxlHostPci *devs, size_t ndevs);
+
+/* One entry of the host's neighbour table (hostNeighbours). */
+typedef struct _vxlNeighbour {
+    char *mac;                     /* "00:16:3e:..", lower case */
+    char *ip;
+} vxlNeighbour;
+
+void vxlNeighbourListFree(vxlNeighbour *list, size_t n);
 
 /* ----- events back to the driver ---------------------------------------- */
 
@@ -541,6 +553,13 @@ struct _vxlBackendOps {
      * pciback. VIR_ERR_DEVICE_MISSING when the domain does not have it. */
     int (*domainPciRemove)(vxlBackend *be, uint32_t domid,
                            const libxl_device_pci *pci);
+
+    /* --- guest addresses (virsh domifaddr --source arp) --- */
+
+    /* dom0's neighbour table: which IP address each MAC answered for,
+     * as /proc/net/arp and ip neigh show it (the simulator: its guests'
+     * scripted addresses on their vifs). */
+    int (*hostNeighbours)(vxlBackend *be, vxlNeighbour **list, size_t *n);
 };
 
 /* The hooks a fault can be injected into, by name ("domainCreate"). */

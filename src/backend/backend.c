@@ -31,6 +31,8 @@ static const char *const vxlHookNames[] = {
     /* PCI devices */
     "hostPciList", "hostPciAssignable", "hostPciReset", "domainPciAdd",
     "domainPciRemove",
+    /* guest addresses */
+    "hostNeighbours",
     NULL,
 };
 
@@ -338,4 +340,12 @@ vxlBackendDomainPciRemove(vxlBackend *be, uint32_t domid,
                           const libxl_device_pci *pci)
 {
     VXL_BACKEND_CALL(be, domainPciRemove, domid, pci);
+}
+
+/* ----- guest addresses ----- */
+
+int
+vxlBackendHostNeighbours(vxlBackend *be, vxlNeighbour **list, size_t *n)
+{
+    VXL_BACKEND_CALL(be, hostNeighbours, list, n);
 }

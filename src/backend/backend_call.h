@@ -79,6 +79,9 @@ int vxlBackendDomainPciAdd(vxlBackend *be, uint32_t domid,
 int vxlBackendDomainPciRemove(vxlBackend *be, uint32_t domid,
                               const libxl_device_pci *pci);
 
+/* guest addresses */
+int vxlBackendHostNeighbours(vxlBackend *be, vxlNeighbour **list, size_t *n);
+
 /* backend_fault.c: returns -1 with an error reported when the armed
  * fault fires for @hook; 0 otherwise. Also picks up a fault armed by a
  * test through the control file "<stateDir>/fault-inject" (one line:

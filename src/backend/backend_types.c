@@ -70,3 +70,15 @@ vxlHostPciListFree(vxlHostPci *devs, size_t ndevs)
     }
     g_free(devs);
 }
+
+void
+vxlNeighbourListFree(vxlNeighbour *list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        g_free(list[i].mac);
+        g_free(list[i].ip);
+    }
+    g_free(list);
+}

@@ -11,7 +11,7 @@
  *                   shutdown-delay-ms="300" crash-after-ms="..."
  *                   reboot-after-ms="..." poweroff-after-ms="..."
  *                   watchdog-after-ms="..." soft-reset-after-ms="..."
- *                   nmi="log|crash"/>
+ *                   nmi="log|crash" ip="192.0.2.10[,...]"/>
  *   </metadata>
  *
  * Being metadata, it survives define/dumpxml untouched, and libvirt's
@@ -21,6 +21,7 @@
 
 #include "domain.h"
 #include "virxml.h"
+#include "virsocketaddr.h"
 #include "virerror.h"
 #include "virtxl/virtxl.h"
 
@@ -50,6 +51,34 @@ vxlDomainGuestScriptNode(const virDomainDef *def)
     return NULL;
 }
 
+/* The addresses a simulated guest configures on its vifs. */
+static int
+vxlDomainGuestAddressesParse(const char *ip, vxlGuestScript *script)
+{
+    g_auto(GStrv) list = g_strsplit(ip, ",", -1);
+    size_t i;
+
+    for (i = 0; list[i]; i++) {
+        virSocketAddr addr;
+
+        if (virSocketAddrParse(&addr, g_strstrip(list[i]), AF_UNSPEC) < 0) {
+            virResetLastError();
+            virReportError(VIR_ERR_XML_DETAIL,
+                           _("<virtxl:guest ip='%s'> is not a comma separated list of IP addresses"),
+                           ip);
+            return -1;
+        }
+    }
+    if (strlen(ip) >= sizeof(script->addresses)) {
+        virReportError(VIR_ERR_XML_DETAIL,
+                       _("<virtxl:guest ip='%s'> is too long: at most %zu characters"),
+                       ip, sizeof(script->addresses) - 1);
+        return -1;
+    }
+    g_strlcpy(script->addresses, ip, sizeof(script->addresses));
+    return 0;
+}
+
 int
 vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script)
 {
@@ -69,6 +98,7 @@ vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script)
     xmlNodePtr node = vxlDomainGuestScriptNode(def);
     g_autofree char *policy = NULL;
     g_autofree char *nmi = NULL;
+    g_autofree char *ip = NULL;
     size_t i;
 
     if (node) {
@@ -91,6 +121,9 @@ vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script)
             }
             tmp.onShutdownRequest = p;
         }
+        if ((ip = virXMLPropString(node, "ip")) &&
+            vxlDomainGuestAddressesParse(ip, &tmp) < 0)
+            return -1;
         if ((nmi = virXMLPropString(node, "nmi"))) {
             if (STREQ(nmi, "crash")) {
                 tmp.crashOnNmi = true;

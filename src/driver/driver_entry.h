@@ -180,3 +180,8 @@ int vxlNodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName,
                              unsigned int flags);
 int vxlNodeDeviceReAttach(virNodeDevicePtr dev);
 int vxlNodeDeviceReset(virNodeDevicePtr dev);
+
+/* driver_ifaddr.c */
+int vxlDomainInterfaceAddresses(virDomainPtr dom,
+                                virDomainInterfacePtr **ifaces,
+                                unsigned int source, unsigned int flags);

@@ -106,6 +106,8 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .nodeDeviceDetachFlags = vxlNodeDeviceDetachFlags,
     .nodeDeviceReAttach = vxlNodeDeviceReAttach,
     .nodeDeviceReset = vxlNodeDeviceReset,
+    /* guest addresses (driver_ifaddr.c) */
+    .domainInterfaceAddresses = vxlDomainInterfaceAddresses,
     /* CPU models (driver_cpu.c) */
     .connectCompareCPU = vxlConnectCompareCPU,
     .connectCompareHypervisorCPU = vxlConnectCompareHypervisorCPU,

@@ -181,4 +181,6 @@ const vxlBackendOps vxlXenBackendOps = {
     .hostPciReset = vxlXenHostPciReset,
     .domainPciAdd = vxlXenDomainPciAdd,
     .domainPciRemove = vxlXenDomainPciRemove,
+    /* guest addresses */
+    .hostNeighbours = vxlXenHostNeighbours,
 };

@@ -175,3 +175,6 @@ int vxlXenHostPciReset(vxlBackend *be, const libxl_device_pci *pci);
 int vxlXenDomainPciAdd(vxlBackend *be, uint32_t domid, libxl_device_pci *pci);
 int vxlXenDomainPciRemove(vxlBackend *be, uint32_t domid,
                           const libxl_device_pci *pci);
+
+/* xen_net.c */
+int vxlXenHostNeighbours(vxlBackend *be, vxlNeighbour **list, size_t *n);

@@ -968,4 +968,6 @@ const vxlBackendOps vxlSimBackendOps = {
     .hostPciReset = vxlSimHostPciReset,
     .domainPciAdd = vxlSimDomainPciAdd,
     .domainPciRemove = vxlSimDomainPciRemove,
+    /* guest addresses */
+    .hostNeighbours = vxlSimHostNeighbours,
 };

@@ -306,3 +306,6 @@ int vxlSimHostPciReset(vxlBackend *be, const libxl_device_pci *pci);
 int vxlSimDomainPciAdd(vxlBackend *be, uint32_t domid, libxl_device_pci *pci);
 int vxlSimDomainPciRemove(vxlBackend *be, uint32_t domid,
                           const libxl_device_pci *pci);
+
+/* sim_net.c */
+int vxlSimHostNeighbours(vxlBackend *be, vxlNeighbour **list, size_t *n);

@@ -62,6 +62,8 @@ vxlSimScriptFormat(const vxlGuestScript *s)
     virJSONValueObjectAppendNumberUint(obj, "softResetAfterMs", s->softResetAfterMs);
     if (s->crashOnNmi)
         virJSONValueObjectAppendBoolean(obj, "crashOnNmi", true);
+    if (s->addresses[0])
+        virJSONValueObjectAppendString(obj, "addresses", s->addresses);
     return obj;
 }
 
@@ -335,6 +337,10 @@ vxlSimScriptParse(vxlSimStateParser *sp, virJSONValue *obj, const char *path,
     /* Optional: files written before it existed lack it. */
     if (virJSONValueObjectGetBoolean(obj, "crashOnNmi", &s->crashOnNmi) < 0)
         s->crashOnNmi = false;
+    s->addresses[0] = '\0';
+    if (virJSONValueObjectGetString(obj, "addresses"))
+        g_strlcpy(s->addresses, virJSONValueObjectGetString(obj, "addresses"),
+                  sizeof(s->addresses));
     return 0;
 }
 
