@@ -204,6 +204,14 @@ typedef enum {
     VXL_GUEST_SHUTDOWN_REBOOT,     /* reboots instead of powering off */
 } vxlGuestShutdownPolicy;
 
+/* Whether a qemu guest agent runs in the guest (answering on its
+ * org.qemu.guest_agent.0 channel). */
+typedef enum {
+    VXL_GUEST_AGENT_NONE = 0,
+    VXL_GUEST_AGENT_YES,           /* answers */
+    VXL_GUEST_AGENT_HUNG,          /* takes commands, never answers */
+} vxlGuestAgent;
+
 typedef struct _vxlGuestScript {
     unsigned int bootDelayMs;      /* domain create takes this long */
     unsigned int shutdownDelayMs;  /* time from request to poweroff */
@@ -217,6 +225,7 @@ typedef struct _vxlGuestScript {
      * order, comma separated ("192.0.2.10,192.0.2.11"); the simulated
      * host's neighbour table then knows them. Empty: none. */
     char addresses[256];
+    vxlGuestAgent agent;
     bool crashOnNmi;               /* an NMI panics the guest (Linux's
                                       kernel.unknown_nmi_panic); else it
                                       logs the NMI and runs on */

@@ -14,6 +14,7 @@
 #include "vxl_internal.h"
 #include "vxl_driver.h"
 #include "domain_private.h"
+#include "virjson.h"
 
 /* --- jobs and locking (domain_job.c) --- */
 
@@ -161,3 +162,18 @@ int vxlDomainControlPMWakeup(vxlDriver *driver, virDomainObj *vm);
 /* Give the managed PCI host devices of stopped @def back to their host
  * drivers; failures are only logged. */
 void vxlDomainHostdevsRelease(vxlDriver *driver, const virDomainDef *def);
+
+/* --- the guest agent (domain_agent.c) --- */
+
+/* The socket of @def's org.qemu.guest_agent.0 Xen channel, or NULL. */
+const char *vxlDomainAgentPath(const virDomainDef *def);
+/* Run agent command @name with @args (taken; may be NULL) in running
+ * @vm; its "return" value in *@ret when @ret. Without @wantReply the
+ * command is sent and not waited for (guest-shutdown). Errors:
+ * VIR_ERR_ARGUMENT_UNSUPPORTED without an agent channel,
+ * VIR_ERR_OPERATION_INVALID unless the domain runs,
+ * VIR_ERR_AGENT_UNRESPONSIVE when the agent is not there or does not
+ * answer in time, VIR_ERR_INTERNAL_ERROR with the agent's error (as
+ * libvirt's qemu driver reports it). */
+int vxlDomainAgentCommand(virDomainObj *vm, const char *name, virJSONValue *args,
+                          bool wantReply, virJSONValue **ret);

@@ -11,7 +11,8 @@
  *                   shutdown-delay-ms="300" crash-after-ms="..."
  *                   reboot-after-ms="..." poweroff-after-ms="..."
  *                   watchdog-after-ms="..." soft-reset-after-ms="..."
- *                   nmi="log|crash" ip="192.0.2.10[,...]"/>
+ *                   nmi="log|crash" ip="192.0.2.10[,...]"
+ *                   agent="no|yes|hung"/>
  *   </metadata>
  *
  * Being metadata, it survives define/dumpxml untouched, and libvirt's
@@ -99,6 +100,7 @@ vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script)
     g_autofree char *policy = NULL;
     g_autofree char *nmi = NULL;
     g_autofree char *ip = NULL;
+    g_autofree char *agent = NULL;
     size_t i;
 
     if (node) {
@@ -124,6 +126,18 @@ vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script)
         if ((ip = virXMLPropString(node, "ip")) &&
             vxlDomainGuestAddressesParse(ip, &tmp) < 0)
             return -1;
+        if ((agent = virXMLPropString(node, "agent"))) {
+            if (STREQ(agent, "yes")) {
+                tmp.agent = VXL_GUEST_AGENT_YES;
+            } else if (STREQ(agent, "hung")) {
+                tmp.agent = VXL_GUEST_AGENT_HUNG;
+            } else if (STRNEQ(agent, "no")) {
+                virReportError(VIR_ERR_XML_DETAIL,
+                               _("<virtxl:guest agent='%s'> is not known; use no, yes or hung"),
+                               agent);
+                return -1;
+            }
+        }
         if ((nmi = virXMLPropString(node, "nmi"))) {
             if (STREQ(nmi, "crash")) {
                 tmp.crashOnNmi = true;

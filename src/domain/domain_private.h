@@ -36,6 +36,11 @@ struct _vxlDomainPriv {
     /* Who holds each console's stream (virsh console): one at a time,
      * unless forced. */
     virChrdevs *devs;
+
+    /* How long guest agent commands wait for an answer, in seconds, or
+     * one of VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_* (virsh
+     * guest-agent-timeout); the vm lock guards it. */
+    int agentTimeout;
 };
 
 extern virDomainXMLPrivateDataCallbacks vxlDomainPrivateDataCallbacks;

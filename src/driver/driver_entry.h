@@ -185,3 +185,24 @@ int vxlNodeDeviceReset(virNodeDevicePtr dev);
 int vxlDomainInterfaceAddresses(virDomainPtr dom,
                                 virDomainInterfacePtr **ifaces,
                                 unsigned int source, unsigned int flags);
+
+/* driver_agent.c */
+int vxlDomainGetTime(virDomainPtr dom, long long *seconds,
+                     unsigned int *nseconds, unsigned int flags);
+int vxlDomainSetTime(virDomainPtr dom, long long seconds,
+                     unsigned int nseconds, unsigned int flags);
+int vxlDomainFSFreeze(virDomainPtr dom, const char **mountpoints,
+                      unsigned int nmountpoints, unsigned int flags);
+int vxlDomainFSThaw(virDomainPtr dom, const char **mountpoints,
+                    unsigned int nmountpoints, unsigned int flags);
+int vxlDomainSetUserPassword(virDomainPtr dom, const char *user,
+                             const char *password, unsigned int flags);
+char *vxlDomainGetHostname(virDomainPtr dom, unsigned int flags);
+int vxlDomainAgentSetResponseTimeout(virDomainPtr dom, int timeout,
+                                     unsigned int flags);
+int vxlDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
+                          virTypedParameterPtr *params, int *nparams,
+                          unsigned int flags);
+/* ... and for the entry points of other files (vm locked, job held) */
+int vxlDomainAgentInterfaces(virDomainObj *vm, virDomainInterfacePtr **ifaces);
+int vxlDomainAgentShutdown(virDomainObj *vm, bool reboot);

@@ -2,7 +2,8 @@
  * driver_ifaddr.c: a running guest's IP addresses (virsh domifaddr,
  * virDomainInterfaceAddresses), from the sources libvirt names: the
  * DHCP leases of libvirt's network driver, for interfaces on a libvirt
- * network, and dom0's neighbour table (ARP), for any vif.
+ * network, dom0's neighbour table (ARP), for any vif, and the guest
+ * agent (driver_agent.c), which knows the guest's own view.
  */
 #include "vxl_internal.h"
 
@@ -132,9 +133,7 @@ vxlDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
         ret = vxlIfaceFromNeighbours(vm->def, nb, nnb, ifaces);
         break;
     case VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT:
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
-                       _("cannot ask the guest agent of domain '%s' for its addresses: the Xen driver has no guest agent channel"),
-                       vm->def->name);
+        ret = vxlDomainAgentInterfaces(vm, ifaces);
         break;
     case VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LAST:
     default:

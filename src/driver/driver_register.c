@@ -108,6 +108,15 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .nodeDeviceReset = vxlNodeDeviceReset,
     /* guest addresses (driver_ifaddr.c) */
     .domainInterfaceAddresses = vxlDomainInterfaceAddresses,
+    /* guest agent (driver_agent.c) */
+    .domainGetTime = vxlDomainGetTime,
+    .domainSetTime = vxlDomainSetTime,
+    .domainFSFreeze = vxlDomainFSFreeze,
+    .domainFSThaw = vxlDomainFSThaw,
+    .domainSetUserPassword = vxlDomainSetUserPassword,
+    .domainGetHostname = vxlDomainGetHostname,
+    .domainAgentSetResponseTimeout = vxlDomainAgentSetResponseTimeout,
+    .domainGetGuestInfo = vxlDomainGetGuestInfo,
     /* CPU models (driver_cpu.c) */
     .connectCompareCPU = vxlConnectCompareCPU,
     .connectCompareHypervisorCPU = vxlConnectCompareHypervisorCPU,

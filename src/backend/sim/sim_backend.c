@@ -489,6 +489,7 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
         dom->building = false;
         dom->state = paused ? VXL_DOMSTATE_PAUSED : VXL_DOMSTATE_RUNNING;
         dom->accountedAt = now;
+        vxlSimAgentStart(sim, dom);
         vxlSimSnapshotTake(sim, &snap);
         vxlSimReschedule(sim, now);
     }

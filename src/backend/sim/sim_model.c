@@ -74,6 +74,7 @@ vxlSimDomainFree(vxlSimDomain *dom)
     g_free(dom->name);
     virJSONValueFree(dom->config);
     g_free(dom->control);
+    vxlSimAgentStop(dom->agent);
     vxlSimConsolesFree(dom->consoles);
     for (i = 0; i < dom->ndisks; i++)
         vxlSimDiskClear(&dom->disks[i]);

@@ -88,6 +88,9 @@ typedef struct _vxlSimControl {
                                       Enter, lower case */
 } vxlSimControl;
 
+/* sim_agent.c: a guest's agent on its channel socket */
+typedef struct _vxlSimAgent vxlSimAgent;
+
 typedef struct _vxlSimDomain {
     uint32_t domid;
     unsigned long long life;       /* serial unique within this model: tells
@@ -138,6 +141,7 @@ typedef struct _vxlSimDomain {
 
     virJSONValue *config;          /* the libxl config, as libxl's JSON */
     vxlSimControl *control;        /* NULL until a control first acts */
+    vxlSimAgent *agent;            /* its guest agent, NULL: none runs */
 } vxlSimDomain;
 
 /* A shutdown event waiting for the timer to deliver it. */
@@ -309,3 +313,8 @@ int vxlSimDomainPciRemove(vxlBackend *be, uint32_t domid,
 
 /* sim_net.c */
 int vxlSimHostNeighbours(vxlBackend *be, vxlNeighbour **list, size_t *n);
+
+/* sim_agent.c: start @dom's guest agent if its script says one runs and
+ * its config has the channel (lock held); stop one (with the domain). */
+void vxlSimAgentStart(vxlSim *sim, vxlSimDomain *dom);
+void vxlSimAgentStop(vxlSimAgent *agent);

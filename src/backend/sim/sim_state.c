@@ -64,6 +64,8 @@ vxlSimScriptFormat(const vxlGuestScript *s)
         virJSONValueObjectAppendBoolean(obj, "crashOnNmi", true);
     if (s->addresses[0])
         virJSONValueObjectAppendString(obj, "addresses", s->addresses);
+    if (s->agent != VXL_GUEST_AGENT_NONE)
+        virJSONValueObjectAppendNumberInt(obj, "agent", s->agent);
     return obj;
 }
 
@@ -341,6 +343,13 @@ vxlSimScriptParse(vxlSimStateParser *sp, virJSONValue *obj, const char *path,
     if (virJSONValueObjectGetString(obj, "addresses"))
         g_strlcpy(s->addresses, virJSONValueObjectGetString(obj, "addresses"),
                   sizeof(s->addresses));
+    {
+        int agent = VXL_GUEST_AGENT_NONE;
+
+        ignore_value(virJSONValueObjectGetNumberInt(obj, "agent", &agent));
+        s->agent = agent == VXL_GUEST_AGENT_YES || agent == VXL_GUEST_AGENT_HUNG ?
+                   agent : VXL_GUEST_AGENT_NONE;
+    }
     return 0;
 }
 
@@ -613,6 +622,9 @@ vxlSimLoad(vxlSim *sim)
         if (dom->life >= sim->nextLife)
             sim->nextLife = dom->life + 1;
         g_hash_table_insert(sim->domains, GUINT_TO_POINTER(dom->domid), dom);
+        /* The guest kept running, and its agent with it. */
+        if (dom->state == VXL_DOMSTATE_RUNNING || dom->state == VXL_DOMSTATE_PAUSED)
+            vxlSimAgentStart(sim, dom);
     }
 
     if (vxlSimFreeKiB(sim) == 0 && g_hash_table_size(sim->domains) > 0)
