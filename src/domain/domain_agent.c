@@ -176,9 +176,10 @@ vxlAgentConnect(const char *path, const char *dom)
 }
 
 int
-vxlDomainAgentCommand(virDomainObj *vm, const char *name, virJSONValue *args,
+vxlDomainAgentCommand(virDomainObj *vm, const char *name, virJSONValue *argsIn,
                       bool wantReply, virJSONValue **ret)
 {
+    g_autoptr(virJSONValue) args = argsIn;
     vxlDomainPriv *priv = vxlDomainPrivGet(vm);
     g_autofree char *path = NULL;
     g_autofree char *dom = g_strdup(vm->def->name);

@@ -117,6 +117,7 @@ vxlConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices,
 {
     g_auto(vxlNodeDevList) list = { 0 };
     virNodeDevicePtr *out = NULL;
+    size_t wanted;
     size_t n = 0;
     size_t i;
 
@@ -125,16 +126,17 @@ vxlConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices,
     if (virConnectListAllNodeDevicesEnsureACL(conn) < 0 ||
         vxlNodeDevFetch(&list) < 0)
         return -1;
+    wanted = list.ndevs;
     /* Every device of the host is there: none is inactive. */
     if ((flags & VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE) &&
         !(flags & VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE))
-        list.ndevs = 0;
+        wanted = 0;
     if (!vxlNodeDevWantPCI(NULL, flags & VIR_CONNECT_LIST_NODE_DEVICES_FILTERS_CAP))
-        list.ndevs = 0;
+        wanted = 0;
 
     if (devices)
-        out = g_new0(virNodeDevicePtr, list.ndevs + 1);
-    for (i = 0; i < list.ndevs; i++) {
+        out = g_new0(virNodeDevicePtr, wanted + 1);
+    for (i = 0; i < wanted; i++) {
         g_autofree char *name = vxlNodeDevName(&list.devs[i]);
         VXL_NODEDEV_ACL_DEF(def, name);
 

@@ -304,6 +304,7 @@ vxlSimAgentServe(vxlSimAgent *agent, int fd)
             g_autoptr(virJSONValue) cmd = NULL;
             g_autoptr(virJSONValue) reply = NULL;
             g_autofree char *out = NULL;
+            g_autofree char *json = NULL;
             char *start = text;
             bool delimit = false;
 
@@ -321,8 +322,8 @@ vxlSimAgentServe(vxlSimAgent *agent, int fd)
             }
             if (!reply)
                 continue;
-            out = g_strdup_printf("%s%s\n", delimit ? "\xff" : "",
-                                  virJSONValueToString(reply, false));
+            json = virJSONValueToString(reply, false);
+            out = g_strdup_printf("%s%s\n", delimit ? "\xff" : "", json);
             if (safewrite(fd, out, strlen(out)) < 0)
                 return;
         }
