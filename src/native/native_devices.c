@@ -723,6 +723,15 @@ vxlNativeParseSpice(vxlNativeReader *r, virBuffer *buf)
         vxlNativeGetBool(r, "spice_clipboard_sharing", &clipboard) < 0)
         return -1;
 
+    /* libxl refuses to start such a guest (libxl_dm.c); a <graphics>
+     * without a password would instead turn ticketing off and let anyone
+     * connect. */
+    if (!noticket && (!passwd || !*passwd)) {
+        vxlNativeError(r, passwd ? "spicepasswd" : "spice", "%s",
+                       _("SPICE ticketing is enabled but the password is missing or empty, which libxl refuses; set spicepasswd, or spicedisable_ticketing=1 for a display without one"));
+        return -1;
+    }
+
     if (port > 0 || tlsport > 0) {
         virBufferAddLit(buf, "<graphics type='spice' autoport='no'");
         if (port > 0)

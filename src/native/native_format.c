@@ -172,11 +172,15 @@ vxlNativeFormatGeneral(virBuffer *buf, const virDomainDef *def)
         def->cputune.emulatorsched)
         return vxlNativeFormatRefuse("<cputune> other than <shares>, <vcpupin>, <period>/<quota> and <global_period>/<global_quota>");
 
+    /* soft-reset, which libvirt cannot name, from the namespace. */
     virBufferAsprintf(buf, "on_poweroff = \"%s\"\n",
+                      vxlNativeXMLNSKeyValue(def, VXL_XMLNS_KEY_ON_POWEROFF) ?:
                       vxlEnumXlToCfg(&vxlEnumLifecycle, vxlEnumVirToXl(&vxlEnumLifecycle, def->onPoweroff)));
     virBufferAsprintf(buf, "on_reboot = \"%s\"\n",
+                      vxlNativeXMLNSKeyValue(def, VXL_XMLNS_KEY_ON_REBOOT) ?:
                       vxlEnumXlToCfg(&vxlEnumLifecycle, vxlEnumVirToXl(&vxlEnumLifecycle, def->onReboot)));
     virBufferAsprintf(buf, "on_crash = \"%s\"\n",
+                      vxlNativeXMLNSKeyValue(def, VXL_XMLNS_KEY_ON_CRASH) ?:
                       vxlEnumXlToCfg(&vxlEnumLifecycle, vxlEnumVirToXl(&vxlEnumLifecycle, def->onCrash)));
     if (def->onLockFailure)
         return vxlNativeFormatRefuse("<on_lockfailure>");

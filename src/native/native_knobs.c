@@ -217,7 +217,7 @@ vxlNativeParseKnobs(vxlNativeReader *r, virBuffer *xmlns)
         if (vxlNativeParseKnob(r, &vxlXMLNSKnobs[i], xmlns) < 0)
             return -1;
     }
-    return 0;
+    return vxlNativeParseXMLNSKeys(r, xmlns);
 }
 
 
@@ -313,5 +313,5 @@ vxlNativeFormatKnobs(virBuffer *buf, const virDomainDef *def)
         else
             virBufferAsprintf(buf, "%s = %lld\n", info->name, ns->knobs[i].value);
     }
-    return 0;
+    return vxlNativeFormatXMLNSKeys(buf, def);
 }

@@ -542,6 +542,13 @@ vxlNativeParseLifecycle(vxlNativeReader *r, vxlNativeXML *x)
             return -1;
         if (!str)
             str = defaults[i];
+        /* libvirt has no soft-reset: xl's default beside the namespace's
+         * <virtxl:on_...> (translate_xmlns_keys.c), which overrides it. */
+        if (STREQ(str, "soft-reset")) {
+            if (vxlNativeParseXMLNSKey(r, VXL_XMLNS_KEY_ON_POWEROFF + i, &x->xmlns) < 0)
+                return -1;
+            str = defaults[i];
+        }
         if ((xl = vxlEnumCfgToXl(&vxlEnumLifecycle, str)) < 0) {
             vxlNativeError(r, keys[i], _("'%s' is not an action"), str);
             return -1;
@@ -550,17 +557,17 @@ vxlNativeParseLifecycle(vxlNativeReader *r, vxlNativeXML *x)
                           vxlEnumXlToVirName(&vxlEnumLifecycle, xl), keys[i]);
     }
 
-    /* No libvirt element; xl's defaults need none. */
+    /* No libvirt element: the namespace's, when not xl's default. */
     if (vxlNativeGetString(r, "on_soft_reset", &str) < 0)
         return -1;
-    if (str && STRNEQ(str, "soft-reset"))
-        vxlNativeWarn(r, "on_soft_reset", _("dropped '%s': libvirt has no <on_soft_reset>; the driver always resets in place, as xl's default"),
-                      str);
+    if (str && STRNEQ(str, "soft-reset") &&
+        vxlNativeParseXMLNSKey(r, VXL_XMLNS_KEY_ON_SOFT_RESET, &x->xmlns) < 0)
+        return -1;
     if (vxlNativeGetString(r, "on_watchdog", &str) < 0)
         return -1;
-    if (str && STRNEQ(str, "destroy"))
-        vxlNativeWarn(r, "on_watchdog", _("dropped '%s': libvirt has no <on_watchdog>; the driver destroys the domain, as xl's default"),
-                      str);
+    if (str && STRNEQ(str, "destroy") &&
+        vxlNativeParseXMLNSKey(r, VXL_XMLNS_KEY_ON_WATCHDOG, &x->xmlns) < 0)
+        return -1;
     return 0;
 }
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "native.h"
+#include "translate.h"
 #include "virbuffer.h"
 #include <libxl.h>
 #include <libxlutil.h>
@@ -129,6 +130,15 @@ void vxlNativeAddDiskScript(vxlNativeReader *r, const char *vdev, const char *sc
 int vxlNativeFormatXMLNS(virBuffer *buf, const virDomainDef *def);
 void vxlNativeFormatPciOptions(virBuffer *spec, const virDomainDef *def,
                                const virDomainHostdevDef *hostdev);
+
+/* native_xmlns_keys.c: the keys of vxlXMLNSKeys (translate.h). One
+ * key into @xmlns (0 when absent or not for this guest type), or every
+ * key but the shutdown actions; and back, each as KEY = V. */
+int vxlNativeParseXMLNSKey(vxlNativeReader *r, vxlXMLNSKey key, virBuffer *xmlns);
+int vxlNativeParseXMLNSKeys(vxlNativeReader *r, virBuffer *xmlns);
+int vxlNativeFormatXMLNSKeys(virBuffer *buf, const virDomainDef *def);
+/* The namespace's value of @key for @def, or NULL. */
+const char *vxlNativeXMLNSKeyValue(const virDomainDef *def, vxlXMLNSKey key);
 
 /* native_xm.c: xm's spellings xl still reads. */
 int vxlNativeGetKernel(vxlNativeReader *r, const char **kernel);

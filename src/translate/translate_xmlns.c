@@ -77,6 +77,7 @@ vxlXMLNSFree(void *opaque)
         g_free(ns->vtpms[i].backend);
     g_free(ns->vtpms);
     g_free(ns->smbiosFirmware);
+    vxlXMLNSKeysFree(ns->keys);  /* translate_xmlns_keys.c */
     g_free(ns);
 }
 
@@ -495,6 +496,7 @@ vxlXMLNSElementNames(void)
 
     for (i = 0; i < VXL_XMLNS_KNOB_LAST; i++)
         g_string_append_printf(out, ", <virtxl:%s>", vxlXMLNSKnobs[i].name);
+    vxlXMLNSKeysNames(out);  /* translate_xmlns_keys.c */
     return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
@@ -524,6 +526,7 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
     bool seenDM = false, seenRdm = false;
     bool any = false;
     int knob;
+    int rc;
     int n;
     size_t i;
 
@@ -565,6 +568,10 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
                 goto error;
         } else if (knob >= 0 && !ns->knobs[knob].set) {
             if (vxlXMLNSParseKnob(nodes[i], knob, ns) < 0)
+                goto error;
+        } else if ((rc = vxlXMLNSKeysParse(nodes[i], ns->keys)) != 0) {
+            /* translate_xmlns_keys.c */
+            if (rc < 0)
                 goto error;
         } else if (STREQ(name, "devicemodel") || STREQ(name, "rdm") ||
                    STREQ(name, "smbios_firmware") || knob >= 0) {
@@ -717,6 +724,7 @@ vxlXMLNSFormat(virBuffer *buf, void *opaque)
     }
 
     vxlXMLNSFormatKnobs(buf, ns);
+    vxlXMLNSKeysFormat(buf, ns->keys);  /* translate_xmlns_keys.c */
     return 0;
 }
 
@@ -926,7 +934,8 @@ vxlValidateXMLNS(const virDomainDef *def)
             return -1;
         }
     }
-    if (vxlValidateXMLNSDisks(def, ns) < 0)
+    if (vxlValidateXMLNSDisks(def, ns) < 0 ||
+        vxlValidateXMLNSKeys(def, ns->keys) < 0)  /* translate_xmlns_keys.c */
         return -1;
     return vxlValidateXMLNSKnobs(def, ns);
 }
@@ -1105,5 +1114,6 @@ vxlTranslateXMLNS(const virDomainDef *def, libxl_domain_config *dcfg)
     vxlTranslateXMLNSCpusSoft(def, ns, b_info);
     vxlTranslateXMLNSVtpms(ns, dcfg);
     vxlTranslateXMLNSKnobs(ns, dcfg);
+    vxlTranslateXMLNSKeys(ns->keys, dcfg);  /* translate_xmlns_keys.c */
     return 0;
 }
