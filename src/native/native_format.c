@@ -196,7 +196,11 @@ vxlNativeFormatBoot(virBuffer *buf, const virDomainDef *def)
     bool hvm = def->os.type == VIR_DOMAIN_OSTYPE_HVM;
     size_t i;
 
-    vxlNativeFormatString(buf, "kernel", def->os.kernel);
+    /* A PV-GRUB image of Xen's is what firmware= names. */
+    if (!hvm && vxlNativePvgrubFirmware(def->os.kernel))
+        vxlNativeFormatString(buf, "firmware", vxlNativePvgrubFirmware(def->os.kernel));
+    else
+        vxlNativeFormatString(buf, "kernel", def->os.kernel);
     vxlNativeFormatString(buf, "ramdisk", def->os.initrd);
     vxlNativeFormatString(buf, "cmdline", def->os.cmdline);
     /* <acpi><table type='slic'>: acpi_firmware= (native_features.c). */

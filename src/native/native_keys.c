@@ -45,7 +45,7 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "kernel", NULL }, { "ramdisk", NULL }, { "cmdline", NULL }, { "root", NULL },
     { "extra", NULL }, { "bootloader", NULL }, { "bootloader_args", NULL },
     { "boot", NULL }, { "bios", NULL },
-    { "firmware", N_("not converted yet: PV/PVH firmware (pvgrub) selection; use kernel=") },
+    { "firmware", NULL },
     { "bios_path_override", N_("libvirt's Xen guests use the firmware Xen was built with") },
     { "acpi_firmware", NULL }, { "smbios_firmware", NULL },
     { "pvshim", NULL }, { "pvshim_path", NULL }, { "pvshim_cmdline", NULL },

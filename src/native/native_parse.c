@@ -21,6 +21,7 @@
 #include "util_enums.h"
 #include "virbitmap.h"
 #include "virerror.h"
+#include "virstring.h"
 #include "viruuid.h"
 #include "virtxl/virtxl.h"
 
@@ -279,6 +280,8 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
     const char *bootloader = NULL;
     const char *boot = NULL;
     const char *bios = NULL;
+    const char *firmware = NULL;
+    g_autofree char *pvgrub = NULL;
     g_autoptr(GPtrArray) bargs = g_ptr_array_new();
     g_autofree char *line = NULL;
 
@@ -289,8 +292,23 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
         vxlNativeGetString(r, "extra", &extra) < 0)
         return -1;
 
-    virBufferAsprintf(&x->os, "<type>%s</type>\n",
-                      vxlEnumXlToVirName(&vxlEnumDomainType, r->type));
+    /* pae=0: a 32-bit HVM guest without PAE. An x86_64 guest always has
+     * PAE (domain_xmlopt.c), so it is written as an i686 one, which
+     * libxl builds alike: the architecture of an HVM guest is only
+     * what its firmware and kernel make of it. */
+    if (r->type == LIBXL_DOMAIN_TYPE_HVM) {
+        bool pae = true;
+
+        if (vxlNativeGetBool(r, "pae", &pae) < 0)
+            return -1;
+        if (!pae)
+            virBufferAddLit(&x->os, "<type arch='i686'>hvm</type>\n");
+        else
+            virBufferAddLit(&x->os, "<type>hvm</type>\n");
+    } else {
+        virBufferAsprintf(&x->os, "<type>%s</type>\n",
+                          vxlEnumXlToVirName(&vxlEnumDomainType, r->type));
+    }
 
     /* xl's own assembly of the kernel command line. */
     if (cmdline) {
@@ -311,8 +329,23 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
         size_t i;
 
         if (vxlNativeGetString(r, "bios", &bios) < 0 ||
-            vxlNativeGetString(r, "boot", &boot) < 0)
+            vxlNativeGetString(r, "boot", &boot) < 0 ||
+            vxlNativeGetString(r, "firmware", &firmware) < 0)
             return -1;
+        /* firmware= after bios=, as xl reads them: a BIOS by libxl's
+         * name, "uefi" (or its prefix) for OVMF, "bios" for the default,
+         * anything else a file of hvmloader's (the namespace's). */
+        if (firmware) {
+            libxl_bios_type type;
+
+            if (libxl_bios_type_from_string(firmware, &type) == 0)
+                bios = libxl_bios_type_to_string(type);
+            else if (strncmp(firmware, "uefi", strlen(firmware)) == 0)
+                bios = "ovmf";
+            else if (strncmp(firmware, "bios", strlen(firmware)) != 0 &&
+                     vxlNativeParseXMLNSKey(r, VXL_XMLNS_KEY_FIRMWARE, &x->xmlns) < 0)
+                return -1;
+        }
         if (bios && vxlNativeCheckBios(r, bios) < 0)
             return -1;
         virBufferEscapeString(&x->os, "<kernel>%s</kernel>\n", kernel);
@@ -343,6 +376,21 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
         return 0;
     }
 
+    /* firmware=: xl's shorthand for a PV-GRUB kernel (xl_parse.c). */
+    if (vxlNativeGetString(r, "firmware", &firmware) < 0)
+        return -1;
+    if (firmware) {
+        if (kernel) {
+            vxlNativeError(r, "firmware", "%s", _("both kernel and firmware are given, which xl refuses"));
+            return -1;
+        }
+        if (!(pvgrub = vxlNativePvgrubKernel(firmware))) {
+            vxlNativeError(r, "firmware", _("'%s' is not a PV firmware: xl takes only pvgrub32 and pvgrub64"),
+                           firmware);
+            return -1;
+        }
+        kernel = pvgrub;
+    }
     virBufferEscapeString(&x->os, "<kernel>%s</kernel>\n", kernel);
     virBufferEscapeString(&x->os, "<initrd>%s</initrd>\n", ramdisk);
     virBufferEscapeString(&x->os, "<cmdline>%s</cmdline>\n", line);
@@ -510,7 +558,17 @@ vxlNativeParseClock(vxlNativeReader *r, vxlNativeXML *x)
             { "native_paravirt", "paravirt" },
         };
         size_t i;
+        long n;
 
+        /* The deprecated numbers xl still reads: libxl_tsc_mode's values. */
+        if (virStrToLong_l(tsc, NULL, 10, &n) == 0) {
+            if (n < LIBXL_TSC_MODE_DEFAULT || n > LIBXL_TSC_MODE_NATIVE_PARAVIRT) {
+                vxlNativeError(r, "tsc_mode", _("%ld is not a TSC mode; use default, always_emulate, native or native_paravirt (0 to 3)"),
+                               n);
+                return -1;
+            }
+            tsc = libxl_tsc_mode_to_string(n);
+        }
         if (STREQ(tsc, "default"))
             return 0;
         for (i = 0; i < G_N_ELEMENTS(modes); i++) {

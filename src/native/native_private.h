@@ -144,6 +144,11 @@ const char *vxlNativeXMLNSKeyValue(const virDomainDef *def, vxlXMLNSKey key);
 int vxlNativeGetKernel(vxlNativeReader *r, const char **kernel);
 bool vxlNativeVfbType(vxlNativeReader *r, int index, const char *key,
                       const char *value, bool *vnc);
+/* firmware="pvgrub32|pvgrub64" of a PV or PVH guest: the kernel xl
+ * boots for it, or NULL for a value xl refuses; and back, the firmware=
+ * value of such a kernel path, or NULL. */
+char *vxlNativePvgrubKernel(const char *firmware);
+const char *vxlNativePvgrubFirmware(const char *kernel);
 
 /* native_parse.c */
 char *vxlNativeBuildXML(vxlNativeReader *r);

@@ -79,7 +79,8 @@ vxlNativeParseXMLNSKeys(vxlNativeReader *r, virBuffer *xmlns)
     size_t i;
 
     for (i = 0; i < VXL_XMLNS_KEY_LAST; i++) {
-        if (vxlNativeXMLNSKeyIsAction(i))
+        /* The boot group's (native_parse.c), with the BIOS names. */
+        if (vxlNativeXMLNSKeyIsAction(i) || i == VXL_XMLNS_KEY_FIRMWARE)
             continue;
         if (vxlNativeParseXMLNSKey(r, i, xmlns) < 0)
             return -1;

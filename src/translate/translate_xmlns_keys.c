@@ -87,6 +87,9 @@ const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST] = {
     /* qemu's emulated controllers: USB 1, 2 and 3. */
     [VXL_XMLNS_KEY_USBVERSION] = { "usbversion", NUMBER, HVM, 1, 3, NULL },
     [VXL_XMLNS_KEY_VKB_DEVICE] = { "vkb_device", BOOL, HVM, 0, 1, NULL },
+    /* firmware= naming a file: hvmloader's own firmware image
+     * (b_info.u.hvm.firmware). BIOS names are <os firmware> instead. */
+    [VXL_XMLNS_KEY_FIRMWARE] = { "firmware", STRING, HVM, 0, 0, NULL },
 };
 
 #undef ALL
@@ -401,6 +404,9 @@ vxlTranslateXMLNSKeys(char *const *keys, libxl_domain_config *dcfg)
             break;
         case VXL_XMLNS_KEY_VKB_DEVICE:
             vxlXMLNSKeyDefbool(&b_info->u.hvm.vkb_device, v);
+            break;
+        case VXL_XMLNS_KEY_FIRMWARE:
+            b_info->u.hvm.firmware = g_strdup(v);
             break;
         case VXL_XMLNS_KEY_LAST:
         default:
