@@ -641,6 +641,37 @@ vxlNativeFormatDisplay(virBuffer *buf, const vxlNativeDisplay *d)
 }
 
 
+/* A PV guest without vfb= gets one from the top-level display keys
+ * when vnc= is on, as xl builds it (xl_parse.c): the framebuffer then
+ * serves SDL too if sdl= says so. Without vnc=, xl reads none of them. */
+static int
+vxlNativeParseTopLevelVfb(vxlNativeReader *r, virBuffer *buf)
+{
+    vxlNativeDisplay d = { .vncunused = true, .vncdisplay = -1 };
+    long vnc = 0;
+
+    if (xlu_cfg_get_long(r->xlu, "vnc", &vnc, 1) != 0 || !vnc)
+        return 0;
+    d.vnc = true;
+    if (vxlNativeGetBool(r, "vnc", &d.vnc) < 0 ||
+        vxlNativeGetBool(r, "sdl", &d.sdl) < 0 ||
+        vxlNativeGetBool(r, "opengl", &d.opengl) < 0 ||
+        vxlNativeGetBool(r, "vncunused", &d.vncunused) < 0 ||
+        vxlNativeGetLong(r, "vncdisplay", &d.vncdisplay) < 0 ||
+        vxlNativeGetString(r, "vnclisten", &d.vnclisten) < 0 ||
+        vxlNativeGetString(r, "vncpasswd", &d.vncpasswd) < 0 ||
+        vxlNativeGetString(r, "keymap", &d.keymap) < 0 ||
+        vxlNativeGetString(r, "display", &d.display) < 0 ||
+        vxlNativeGetString(r, "xauthority", &d.xauthority) < 0)
+        return -1;
+    if (d.vncdisplay >= 0 && d.vncunused)
+        vxlNativeWarn(r, "vncdisplay", _("%ld with vncunused=1 is only a starting point; the port is chosen automatically"),
+                      d.vncdisplay);
+    vxlNativeFormatDisplay(buf, &d);
+    return 0;
+}
+
+
 static int
 vxlNativeParseVfbs(vxlNativeReader *r, virBuffer *buf)
 {
@@ -702,6 +733,8 @@ vxlNativeParseVfbs(vxlNativeReader *r, virBuffer *buf)
             vxlNativeWarn(r, "vfb", _("entry %d: dropped: neither vnc nor sdl is enabled"), i + 1);
         vxlNativeFormatDisplay(buf, &d);
     }
+    if (n == 0 && r->type == LIBXL_DOMAIN_TYPE_PV)
+        return vxlNativeParseTopLevelVfb(r, buf);
     return 0;
 }
 
