@@ -387,6 +387,9 @@ vxlNativeFormatClock(virBuffer *buf, const virDomainDef *def)
             else if (timerMode != t->tickpolicy)
                 return vxlNativeFormatRefuse("<timer name='pit'> and <timer name='rtc'> with different tickpolicy");
             timerMode = t->tickpolicy;
+        } else if (t->name == VIR_DOMAIN_TIMER_NAME_HYPERVCLOCK && hvm &&
+                   t->present != VIR_TRISTATE_BOOL_NO && !t->tickpolicy && !t->mode) {
+            /* A viridian group: written with viridian= (native_features.c). */
         } else if (t->name == VIR_DOMAIN_TIMER_NAME_HPET && hvm && !t->tickpolicy &&
                    t->present != VIR_TRISTATE_BOOL_ABSENT) {
             virBufferAsprintf(buf, "hpet = %d\n", t->present == VIR_TRISTATE_BOOL_YES);

@@ -49,6 +49,7 @@ vxlNativeParseXMLNSKey(vxlNativeReader *r, vxlXMLNSKey key, virBuffer *xmlns)
     case VXL_XMLNS_KEY_KIND_ENUM:
     case VXL_XMLNS_KEY_KIND_ACTION:
     case VXL_XMLNS_KEY_KIND_BOOL_OR_ENUM:
+    case VXL_XMLNS_KEY_KIND_ENUM_LIST:
         if ((rc = vxlNativeGetString(r, info->name, &str)) <= 0)
             return rc;
         value = g_strdup(str);
@@ -80,7 +81,8 @@ vxlNativeParseXMLNSKeys(vxlNativeReader *r, virBuffer *xmlns)
 
     for (i = 0; i < VXL_XMLNS_KEY_LAST; i++) {
         /* The boot group's (native_parse.c), with the BIOS names. */
-        if (vxlNativeXMLNSKeyIsAction(i) || i == VXL_XMLNS_KEY_FIRMWARE)
+        if (vxlNativeXMLNSKeyIsAction(i) || i == VXL_XMLNS_KEY_FIRMWARE ||
+            i == VXL_XMLNS_KEY_VIRIDIAN)
             continue;
         if (vxlNativeParseXMLNSKey(r, i, xmlns) < 0)
             return -1;
@@ -108,9 +110,11 @@ vxlNativeFormatXMLNSKeys(virBuffer *buf, const virDomainDef *def)
         const vxlXMLNSKeyInfo *info = &vxlXMLNSKeys[i];
         const char *v = ns->keys[i];
 
-        /* on_poweroff, on_reboot and on_crash are written with libvirt's
-         * elements (native_format.c). */
-        if (!v || (i >= VXL_XMLNS_KEY_ON_POWEROFF && i <= VXL_XMLNS_KEY_ON_CRASH))
+        /* on_poweroff, on_reboot and on_crash go with libvirt's
+         * elements (native_format.c), viridian groups with the others
+         * (native_features.c). */
+        if (!v || (i >= VXL_XMLNS_KEY_ON_POWEROFF && i <= VXL_XMLNS_KEY_ON_CRASH) ||
+            i == VXL_XMLNS_KEY_VIRIDIAN)
             continue;
         if (info->kind == VXL_XMLNS_KEY_KIND_BOOL || info->kind == VXL_XMLNS_KEY_KIND_NUMBER ||
             (info->kind == VXL_XMLNS_KEY_KIND_BOOL_OR_ENUM && g_ascii_isdigit(*v)))

@@ -214,6 +214,7 @@ typedef enum {
     VXL_XMLNS_KEY_USBVERSION,
     VXL_XMLNS_KEY_VKB_DEVICE,
     VXL_XMLNS_KEY_FIRMWARE,
+    VXL_XMLNS_KEY_VIRIDIAN,
 
     VXL_XMLNS_KEY_LAST
 } vxlXMLNSKey;
@@ -225,6 +226,7 @@ typedef enum {
     VXL_XMLNS_KEY_KIND_ENUM,      /* one of values (libxl's table) */
     VXL_XMLNS_KEY_KIND_ACTION,    /* xl's shutdown action spellings */
     VXL_XMLNS_KEY_KIND_BOOL_OR_ENUM, /* 0, 1, or one of values */
+    VXL_XMLNS_KEY_KIND_ENUM_LIST, /* values joined by ',' */
 } vxlXMLNSKeyKind;
 
 typedef struct _vxlXMLNSKeyInfo vxlXMLNSKeyInfo;

@@ -90,6 +90,11 @@ const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST] = {
     /* firmware= naming a file: hvmloader's own firmware image
      * (b_info.u.hvm.firmware). BIOS names are <os firmware> instead. */
     [VXL_XMLNS_KEY_FIRMWARE] = { "firmware", STRING, HVM, 0, 0, NULL },
+    /* viridian= groups that neither <viridian/>, <hyperv> nor
+     * <timer name='hypervclock'> name (reference_tsc, ex_processor_masks,
+     * no_vp_limit, cpu_hotplug): enabled on top of what those give. */
+    [VXL_XMLNS_KEY_VIRIDIAN] = { "viridian", VXL_XMLNS_KEY_KIND_ENUM_LIST, HVM, 0, 0,
+                                 libxl_viridian_enlightenment_string_table },
 };
 
 #undef ALL
@@ -153,6 +158,21 @@ vxlXMLNSKeyCanonical(const vxlXMLNSKeyInfo *info, const char *value)
         if (vxlXMLNSKeyAction(value) < 0)
             return NULL;
         return g_strdup(value);
+    case VXL_XMLNS_KEY_KIND_ENUM_LIST: {
+        g_auto(GStrv) items = g_strsplit(value, ",", -1);
+        g_autoptr(GString) out = g_string_new(NULL);
+        size_t i;
+
+        for (i = 0; items[i]; i++) {
+            if ((v = vxlXMLNSKnobEnumFromString(info->values, g_strstrip(items[i]))) < 0)
+                return NULL;
+            g_string_append_printf(out, "%s%s", i ? "," : "",
+                                   vxlXMLNSKnobEnumToString(info->values, v));
+        }
+        if (out->len == 0)
+            return NULL;
+        return g_string_free(g_steal_pointer(&out), FALSE);
+    }
     }
     return NULL;
 }
@@ -246,6 +266,15 @@ vxlValidateXMLNSKeys(const virDomainDef *def, char *const *keys)
                            info->guests == VXL_XMLNS_GUEST_HVM ? "HVM" : "PVH");
             return -1;
         }
+    }
+    /* Xen's other groups build on the base one (libxl refuses them
+     * alone), which <viridian/> or <hyperv> brings. */
+    if (keys[VXL_XMLNS_KEY_VIRIDIAN] &&
+        def->features[VIR_DOMAIN_FEATURE_VIRIDIAN] != VIR_TRISTATE_SWITCH_ON &&
+        def->features[VIR_DOMAIN_FEATURE_HYPERV] != VIR_DOMAIN_HYPERV_MODE_CUSTOM) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<virtxl:viridian> needs <features><viridian/> or <hyperv mode='custom'>: Xen's viridian groups build on the base group those enable"));
+        return -1;
     }
     /* The other actions are what libvirt's own elements say. */
     for (i = VXL_XMLNS_KEY_ON_POWEROFF; i <= VXL_XMLNS_KEY_ON_CRASH; i++) {
@@ -408,6 +437,20 @@ vxlTranslateXMLNSKeys(char *const *keys, libxl_domain_config *dcfg)
         case VXL_XMLNS_KEY_FIRMWARE:
             b_info->u.hvm.firmware = g_strdup(v);
             break;
+        case VXL_XMLNS_KEY_VIRIDIAN: {
+            g_auto(GStrv) groups = g_strsplit(v, ",", -1);
+            size_t j;
+
+            /* Beside the groups the features translator enabled. */
+            if (b_info->u.hvm.viridian_enable.size == 0)
+                vxlTranslateBitmapAlloc(&b_info->u.hvm.viridian_enable,
+                                        LIBXL_VIRIDIAN_ENLIGHTENMENT_CPU_HOTPLUG + 1);
+            for (j = 0; groups[j]; j++)
+                libxl_bitmap_set(&b_info->u.hvm.viridian_enable,
+                                 vxlXMLNSKnobEnumFromString(libxl_viridian_enlightenment_string_table,
+                                                            groups[j]));
+            break;
+        }
         case VXL_XMLNS_KEY_LAST:
         default:
             virReportEnumRangeError(vxlXMLNSKey, (int)i);
