@@ -229,9 +229,15 @@ vxlNativeFormatBoot(virBuffer *buf, const virDomainDef *def)
     if (def->os.loader && (def->os.loader->nvram || def->os.loader->nvramTemplate ||
                            def->os.loader->secure == VIR_TRISTATE_BOOL_YES))
         return vxlNativeFormatRefuse("<os><nvram> or <loader secure='yes'>");
-    if (def->os.loader && def->os.loader->type != VIR_DOMAIN_LOADER_TYPE_PFLASH &&
-        def->os.loader->path && !g_str_has_suffix(def->os.loader->path, "hvmloader"))
-        return vxlNativeFormatRefuse("<os><loader> other than hvmloader or OVMF");
+    /* The firmware image hvmloader loads (translate_boot.c). */
+    if (def->os.loader && def->os.loader->path &&
+        !g_str_has_suffix(def->os.loader->path, "hvmloader")) {
+        /* xl wants the BIOS named beside it. */
+        if (def->os.firmware == VIR_DOMAIN_OS_DEF_FIRMWARE_NONE &&
+            def->os.loader->type != VIR_DOMAIN_LOADER_TYPE_PFLASH)
+            vxlNativeFormatString(buf, "bios", vxlTranslateTraditionalDM(def) ? "rombios" : "seabios");
+        vxlNativeFormatString(buf, "bios_path_override", def->os.loader->path);
+    }
 
     if (def->os.nBootDevs > 0) {
         char order[VIR_DOMAIN_BOOT_LAST + 1] = { 0 };

@@ -281,6 +281,7 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
     const char *boot = NULL;
     const char *bios = NULL;
     const char *firmware = NULL;
+    const char *biosPath = NULL;
     g_autofree char *pvgrub = NULL;
     g_autoptr(GPtrArray) bargs = g_ptr_array_new();
     g_autofree char *line = NULL;
@@ -369,6 +370,19 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
         }
         /* ROMBIOS is the BIOS of qemu-xen-traditional, SeaBIOS that of
          * qemu-xen: <os firmware='bios'> with the device model. */
+        /* bios_path_override=: the BIOS's own image, as libvirt's
+         * <loader> (pflash for OVMF, rom for the others). */
+        if (vxlNativeGetString(r, "bios_path_override", &biosPath) < 0)
+            return -1;
+        if (biosPath) {
+            if (!bios)
+                vxlNativeWarn(r, "bios_path_override", "%s",
+                              _("given without bios=, as xl warns: taken as the default BIOS's image"));
+            virBufferEscapeString(&x->os, bios && STREQ(bios, "ovmf") ?
+                                  "<loader type='pflash'>%s</loader>\n" :
+                                  "<loader type='rom'>%s</loader>\n", biosPath);
+            return 0;
+        }
         if (bios && (STREQ(bios, "seabios") || STREQ(bios, "rombios")))
             x->firmware = "bios";
         else if (bios && STREQ(bios, "ovmf"))

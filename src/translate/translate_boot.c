@@ -91,13 +91,15 @@ vxlValidateBootHVM(const virDomainDef *def)
                        _("<os><loader secure='yes'> is not supported by Xen"));
         return -1;
     }
-    /* libxl picks the SeaBIOS or OVMF that Xen was built with and takes
-     * no path for them: a pflash loader only says "OVMF". Any other
-     * loader would be silently replaced, so it is refused. */
-    if (loader->type != VIR_DOMAIN_LOADER_TYPE_PFLASH &&
-        !vxlBootLoaderIsHvmloader(loader)) {
+    /* A pflash loader is OVMF, a ROM one the BIOS (SeaBIOS, or ROMBIOS
+     * with qemu-xen-traditional); either's file is the image hvmloader
+     * loads instead of the one Xen was built with (xl's
+     * bios_path_override=, b_info.u.hvm.system_firmware). hvmloader
+     * itself is what every HVM guest runs first, with no file to name. */
+    if (loader->type == VIR_DOMAIN_LOADER_TYPE_ROM && vxlBootWantsOVMF(def) &&
+        loader->path && !vxlBootLoaderIsHvmloader(loader)) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<os><loader>%s</loader> is not supported by Xen: HVM guests run hvmloader with Xen's SeaBIOS, or its OVMF with <os firmware='efi'>"),
+                       _("<os><loader type='rom'>%s</loader> with <os firmware='efi'> is not supported by Xen: name OVMF's image as <loader type='pflash'>"),
                        loader->path);
         return -1;
     }
@@ -243,6 +245,14 @@ vxlTranslateBoot(const virDomainDef *def, libxl_domain_config *dcfg)
         else if (def->os.firmware == VIR_DOMAIN_OS_DEF_FIRMWARE_BIOS)
             b_info->u.hvm.bios = vxlTranslateTraditionalDM(def) ? LIBXL_BIOS_TYPE_ROMBIOS :
                                                               LIBXL_BIOS_TYPE_SEABIOS;
+        if (def->os.loader && def->os.loader->path &&
+            !vxlBootLoaderIsHvmloader(def->os.loader)) {
+            b_info->u.hvm.system_firmware = g_strdup(def->os.loader->path);
+            /* A BIOS image names its BIOS, as xl's bios= beside it. */
+            if (def->os.loader->type != VIR_DOMAIN_LOADER_TYPE_PFLASH && !vxlBootWantsOVMF(def))
+                b_info->u.hvm.bios = vxlTranslateTraditionalDM(def) ? LIBXL_BIOS_TYPE_ROMBIOS :
+                                                                  LIBXL_BIOS_TYPE_SEABIOS;
+        }
         vxlTranslateBootOrder(def, b_info);
     } else {
         b_info->bootloader = g_strdup(def->os.bootloader);

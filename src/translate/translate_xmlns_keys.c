@@ -95,6 +95,8 @@ const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST] = {
      * no_vp_limit, cpu_hotplug): enabled on top of what those give. */
     [VXL_XMLNS_KEY_VIRIDIAN] = { "viridian", VXL_XMLNS_KEY_KIND_ENUM_LIST, HVM, 0, 0,
                                  libxl_viridian_enlightenment_string_table },
+    /* The deprecated boolean spelling of altp2m (b_info.u.hvm.altp2m). */
+    [VXL_XMLNS_KEY_ALTP2MHVM] = { "altp2mhvm", VXL_XMLNS_KEY_KIND_BOOL, HVM, 0, 1, NULL },
 };
 
 #undef ALL
@@ -451,6 +453,9 @@ vxlTranslateXMLNSKeys(char *const *keys, libxl_domain_config *dcfg)
                                                             groups[j]));
             break;
         }
+        case VXL_XMLNS_KEY_ALTP2MHVM:
+            vxlXMLNSKeyDefbool(&b_info->u.hvm.altp2m, v);
+            break;
         case VXL_XMLNS_KEY_LAST:
         default:
             virReportEnumRangeError(vxlXMLNSKey, (int)i);
