@@ -614,7 +614,10 @@ static void
 vxlNativeFormatDisplay(virBuffer *buf, const vxlNativeDisplay *d)
 {
     if (d->vnc) {
-        if (d->vncdisplay >= 0 && !d->vncunused)
+        /* vncunused=0 alone: libxl's display 0, fixed. */
+        if (!d->vncunused && d->vncdisplay < 0)
+            virBufferAddLit(buf, "<graphics type='vnc' port='5900' autoport='no'");
+        else if (d->vncdisplay >= 0 && !d->vncunused)
             virBufferAsprintf(buf, "<graphics type='vnc' port='%ld' autoport='no'", 5900 + d->vncdisplay);
         else
             virBufferAddLit(buf, "<graphics type='vnc' port='-1' autoport='yes'");
@@ -859,6 +862,10 @@ vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
     virBufferAsprintf(buf, "<video>\n  <model type='%s'", model);
     if (videoram > 0 && STRNEQ(model, "none"))
         virBufferAsprintf(buf, " vram='%ld'", videoram * 1024);
+    /* libxl's 128 MiB for a QXL card without videoram= (libvirt's
+     * parser would give it its own 64). */
+    else if (STREQ(model, "qxl"))
+        virBufferAddLit(buf, " vram='131072'");
     if (STREQ(model, "none"))
         virBufferAddLit(buf, "/>\n</video>\n");
     else

@@ -67,6 +67,11 @@ vxlNativeParseCpusSoft(vxlNativeReader *r, virBuffer *xmlns)
     int i;
 
     vxlNativeMarkUsed(r, "cpus_soft");
+    /* As cpus= (native_parse.c): xl applies none without a vCPU count. */
+    if (vxlNativeHas(r, "cpus_soft") && !vxlNativeHas(r, "vcpus") && !vxlNativeHas(r, "maxvcpus")) {
+        vxlNativeWarn(r, "cpus_soft", "%s", _("ignored without vcpus= or maxvcpus=, as by xl, which only turns its NUMA placement off for it"));
+        return 0;
+    }
     if (xlu_cfg_get_list(r->xlu, "cpus_soft", &list, &n, 1) == 0) {
         for (i = 0; i < n; i++) {
             const char *item = xlu_cfg_get_listitem(list, i);

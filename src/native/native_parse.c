@@ -155,6 +155,12 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs)
     int rc;
 
     vxlNativeMarkUsed(r, "cpus");
+    /* xl sizes the affinity by the vCPUs vcpus= or maxvcpus= name, before
+     * libxl's default of one: without either, it applies none. */
+    if (vxlNativeHas(r, "cpus") && !vxlNativeHas(r, "vcpus") && !vxlNativeHas(r, "maxvcpus")) {
+        vxlNativeWarn(r, "cpus", "%s", _("ignored without vcpus= or maxvcpus=, as by xl"));
+        goto weight;
+    }
     if (xlu_cfg_get_list(r->xlu, "cpus", &list, &n, 1) == 0) {
         /* One entry per vCPU, in order. */
         for (i = 0; i < n; i++) {
@@ -182,6 +188,7 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs)
             g_string_append_printf(vcpuAttrs, " cpuset='%s'", set);
     }
 
+ weight:
     if ((rc = vxlNativeGetLong(r, "cpu_weight", &weight)) < 0)
         return -1;
     if (rc > 0)
@@ -506,6 +513,8 @@ vxlNativeParseFeatures(vxlNativeReader *r, vxlNativeXML *x)
             virBufferAddLit(&x->featuresXen, "<passthrough state='on'/>\n");
         else if (STREQ(str, "sync_pt") || STREQ(str, "share_pt"))
             virBufferAsprintf(&x->featuresXen, "<passthrough state='on' mode='%s'/>\n", str);
+        else if (STREQ(str, "default"))
+            ;   /* libxl's own choice, as with no passthrough= */
         else {
             vxlNativeError(r, "passthrough", _("'%s' is not a mode; use disabled, enabled, sync_pt or share_pt"), str);
             return -1;
@@ -614,9 +623,12 @@ vxlNativeParseLifecycle(vxlNativeReader *r, vxlNativeXML *x)
             return -1;
         if (!str)
             str = defaults[i];
-        /* libvirt has no soft-reset: xl's default beside the namespace's
-         * <virtxl:on_...> (translate_xmlns_keys.c), which overrides it. */
-        if (STREQ(str, "soft-reset")) {
+        /* What libvirt's element cannot say (soft-reset anywhere, a core
+         * dump on poweroff or reboot): xl's default beside the
+         * namespace's <virtxl:on_...> (translate_xmlns_keys.c), which
+         * overrides it. */
+        if (STREQ(str, "soft-reset") ||
+            (i < 2 && g_str_has_prefix(str, "coredump-"))) {
             if (vxlNativeParseXMLNSKey(r, VXL_XMLNS_KEY_ON_POWEROFF + i, &x->xmlns) < 0)
                 return -1;
             str = defaults[i];

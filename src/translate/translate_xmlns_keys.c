@@ -278,11 +278,13 @@ vxlValidateXMLNSKeys(const virDomainDef *def, char *const *keys)
                        _("<virtxl:viridian> needs <features><viridian/> or <hyperv mode='custom'>: Xen's viridian groups build on the base group those enable"));
         return -1;
     }
-    /* The other actions are what libvirt's own elements say. */
+    /* The other actions are what libvirt's own elements say; libvirt
+     * has no soft-reset, nor a core dump on poweroff or reboot. */
     for (i = VXL_XMLNS_KEY_ON_POWEROFF; i <= VXL_XMLNS_KEY_ON_CRASH; i++) {
-        if (keys[i] && STRNEQ(keys[i], "soft-reset")) {
+        if (keys[i] && STRNEQ(keys[i], "soft-reset") &&
+            !(i != VXL_XMLNS_KEY_ON_CRASH && g_str_has_prefix(keys[i], "coredump-"))) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("<virtxl:%s value='%s'>: the namespace holds only soft-reset here; use libvirt's <%s> for the other actions"),
+                           _("<virtxl:%s value='%s'>: the namespace holds only what libvirt's <%s> cannot (soft-reset, and a core dump on poweroff or reboot); use the element for the other actions"),
                            vxlXMLNSKeys[i].name, keys[i], vxlXMLNSKeys[i].name);
             return -1;
         }
