@@ -245,6 +245,15 @@ vxlNativeFormatBoot(virBuffer *buf, const virDomainDef *def)
         for (i = 0; i < def->os.nBootDevs && i < VIR_DOMAIN_BOOT_LAST; i++)
             order[i] = vxlEnumVirToXl(&vxlEnumBootDevice, def->os.bootDevs[i]);
         vxlNativeFormatString(buf, "boot", order);
+    } else {
+        /* The devices' own <boot order>, as the translator reads it. */
+        char order[4];
+        int rc = vxlBootDeviceOrder(def, order);
+
+        if (rc < 0)
+            return -1;
+        if (rc > 0)
+            vxlNativeFormatString(buf, "boot", order);
     }
     if (def->os.bootmenu == VIR_TRISTATE_BOOL_YES || def->os.bm_timeout_set)
         return vxlNativeFormatRefuse("<os><bootmenu>");

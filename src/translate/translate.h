@@ -172,6 +172,11 @@ struct _vxlXMLNSKnobValue {
     long long value;              /* BOOL 0/1, NUMBER, ENUM libxl's value */
 };
 
+/* libxl's boot string (at least 4 bytes into @order) for the devices'
+ * own <boot order>: 1 when they have one, 0 when none does, -1 when
+ * the order cannot be expressed (reported). */
+int vxlBootDeviceOrder(const virDomainDef *def, char *order);
+
 /* ---- xl.cfg keys carried verbatim (translate_xmlns_keys.c) ----------
  * More scalar keys with no libvirt element: security labels, the
  * device model's sandbox, stub domain images, cpupools, scheduler
