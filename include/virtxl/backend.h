@@ -27,7 +27,7 @@
 
 typedef struct _vxlBackend vxlBackend;
 typedef struct _vxlBackendOps vxlBackendOps;
-typedef struct _vxlMigrateStream vxlMigrateStream;  /* migration (issue 15) */
+typedef struct _vxlMigrateStream vxlMigrateStream;  /* migration */
 
 /* One vCPU of a running domain (virsh vcpuinfo), as libxl_list_vcpu
  * gives it. */
@@ -149,7 +149,7 @@ typedef struct _vxlHostFacts {
     /* Schedulers: name of the default cpupool's scheduler ("credit2"). */
     char *scheduler;
 
-    /* --- migration (issue 15) --- */
+    /* --- migration --- */
     /* The host's UUID, which <capabilities> reports and migration compares
      * so that a domain is never migrated to the host it is on; all zero
      * when unknown. libxl: libvirt's host UUID (libvirtd.conf host_uuid,
@@ -222,7 +222,7 @@ typedef struct _vxlGuestScript {
     unsigned int poweroffAfterMs;  /* guest powers itself off */
     unsigned int watchdogAfterMs;  /* watchdog fires */
     unsigned int softResetAfterMs; /* guest asks for soft reset */
-    /* migration (issue 15): MiB of memory the guest writes per second
+    /* migration: MiB of memory the guest writes per second
      * while it runs, which a live migration's pre-copy must send again */
     unsigned int dirtyMiBps;
     /* Activity, for the statistics: every disk reads and writes, and
@@ -406,7 +406,7 @@ typedef struct _vxlBackendConfig {
      * The simulator ignores it. */
     bool autoballoon;
 
-    /* --- migration (issue 15) --- */
+    /* --- migration --- */
     /* Simulator: the simulated host's name and UUID (libxl.conf
      * sim_host_name, sim_host_uuid), so that two private daemons on one
      * machine are two hosts to libvirt. NULL: the profile's hostname (or
@@ -550,7 +550,7 @@ struct _vxlBackendOps {
     int (*domainCdromInsert)(vxlBackend *be, uint32_t domid,
                              libxl_device_disk *xdisk);
 
-    /* --- migration (issue 15): see vxlMigrateStream above --- */
+    /* --- migration: see vxlMigrateStream above --- */
     int (*domainMigrateSend)(vxlBackend *be, uint32_t domid,
                              vxlMigrateStream *st);
     int (*domainMigrateResume)(vxlBackend *be, uint32_t domid, bool paused);
@@ -583,7 +583,7 @@ struct _vxlBackendOps {
     int (*domainRestore)(vxlBackend *be, libxl_domain_config *dcfg,
                          const vxlGuestScript *script, int fd,
                          vxlJobToken *token, uint32_t *domid);
-    /* --- cancelling (crash consistency, issue 19) --- */
+    /* --- cancelling (crash consistency) --- */
 
     /* Make a domainCreate of the domain with @uuid that is still in
      * progress (building, booting) fail soon, leaving nothing behind:
@@ -630,7 +630,7 @@ struct _vxlBackendOps {
                              const char *vdev, unsigned long long bytes);
 };
 
-/* ----- migration (issue 15) ------------------------------------------- */
+/* ----- migration ------------------------------------------- */
 
 /*
  * One direction of a migration stream and what both sides of the seam

@@ -26,7 +26,7 @@ static const char *const vxlHookNames[] = {
     "domainCoreDump", "domainConsolePath", "domainDiskAdd", "domainDiskRemove",
     "domainNicAdd", "domainNicRemove", "domainCdromInsert", "domainGetVcpus",
     "domainPinVcpu",
-    /* migration (issue 15) */
+    /* migration */
     "domainMigrateSend", "domainMigrateResume", "domainMigrateReceive",
     /* save and restore */
     "domainSave", "domainRestore",
@@ -270,7 +270,7 @@ vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
     VXL_BACKEND_CALL(be, domainCdromInsert, domid, xdisk);
 }
 
-/* ----- migration (issue 15) ----- */
+/* ----- migration ----- */
 
 int
 vxlBackendDomainMigrateSend(vxlBackend *be, uint32_t domid,

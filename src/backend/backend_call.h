@@ -60,7 +60,7 @@ int vxlBackendDomainCdromInsert(vxlBackend *be, uint32_t domid,
                                 libxl_device_disk *xdisk);
 int vxlBackendDomainCreateCancel(vxlBackend *be, const unsigned char *uuid);
 
-/* migration (issue 15) */
+/* migration */
 int vxlBackendDomainMigrateSend(vxlBackend *be, uint32_t domid,
                                 vxlMigrateStream *st);
 int vxlBackendDomainMigrateResume(vxlBackend *be, uint32_t domid, bool paused);

@@ -183,8 +183,12 @@ vxlHostProfileGet(vxlHostProfileParser *pp, virJSONValue *obj,
 
     *val = NULL;
     if (!v) {
-        if (required)
-            return vxlHostProfileFail(pp, field, "%s", _("missing"));
+        if (required) {
+            virReportError(VIR_ERR_CONF_SYNTAX,
+                           _("simulator host profile '%s': field '%s': missing, and the profile needs it"),
+                           pp->file, field);
+            return -1;
+        }
         return 0;
     }
     if (virJSONValueGetType(v) != type) {

@@ -52,7 +52,7 @@ struct _vxlDriverConfig {
     unsigned int maxConcurrentStarts; /* 0 = unlimited */
     unsigned int maxQueuedJobs;    /* per domain; 0 = unlimited */
 
-    /* Migration (issue 15): libvirt's libxl.conf keys migration_port_min
+    /* Migration: libvirt's libxl.conf keys migration_port_min
      * and migration_port_max, and the project's migration_address (where
      * an incoming migration listens, default every address) and
      * migration_host (what the source is told to connect to; default the
@@ -103,7 +103,7 @@ struct _vxlDriver {
     void *inhibitOpaque;
     unsigned int nactive;          /* guarded by lock */
 
-    /* Migration (issue 15): ports for incoming migration streams
+    /* Migration: ports for incoming migration streams
      * (libvirt's allocator, self-locking). */
     virPortAllocatorRange *migrationPorts;
     /* Incoming migrations between Prepare and Finish, by domain name

@@ -12,18 +12,16 @@
 
 #include "domain.h"
 
-/* What this driver can do; anything else is refused by name. */
+/* The flags this driver honours; anything else is refused by name.
+ * How the guest moves: live or paused; how the phases are driven:
+ * peer-to-peer, tunnelled; what becomes of the definitions; the job's
+ * protection; and the safety checks a caller may waive. */
 #define VXL_MIGRATION_FLAGS \
-    (VIR_MIGRATE_LIVE | \
-     VIR_MIGRATE_PEER2PEER | \
-     VIR_MIGRATE_TUNNELLED | \
-     VIR_MIGRATE_PERSIST_DEST | \
-     VIR_MIGRATE_UNDEFINE_SOURCE | \
-     VIR_MIGRATE_PAUSED | \
-     VIR_MIGRATE_UNSAFE | \
-     VIR_MIGRATE_OFFLINE | \
-     VIR_MIGRATE_CHANGE_PROTECTION | \
-     VIR_MIGRATE_ABORT_ON_ERROR)
+    (VIR_MIGRATE_LIVE | VIR_MIGRATE_PAUSED | VIR_MIGRATE_OFFLINE | \
+     VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_TUNNELLED | \
+     VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE | \
+     VIR_MIGRATE_CHANGE_PROTECTION | VIR_MIGRATE_ABORT_ON_ERROR | \
+     VIR_MIGRATE_UNSAFE)
 
 /* The typed parameters understood; others are refused. */
 #define VXL_MIGRATION_PARAMETERS \

@@ -42,7 +42,7 @@ struct _vxlDomainPriv {
      * unless forced. */
     virChrdevs *devs;
 
-    /* Migration (issue 15; domain_migrate.c): the outgoing migration in
+    /* Migration (domain_migrate.c): the outgoing migration in
      * progress (the incoming ones live in the driver's table); the
      * migration cap in MiB/s (virDomainMigrateSetMaxSpeed), 0 = none;
      * where a migration stood, a vxlMigrationState (status). */

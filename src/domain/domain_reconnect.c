@@ -81,7 +81,7 @@ vxlDomainReconnectOne(vxlDriver *driver, virDomainObj *vm)
     }
 
     vxlDomainActiveChanged(driver, true);
-    /* migration (issue 15): a migration the daemon's stop cut off */
+    /* migration: a migration the daemon's stop cut off */
     if (vxlMigrationReconnect(driver, vm)) {
         vxlDomainRemoveIfTransient(driver, vm);
         goto endjob;

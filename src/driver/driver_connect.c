@@ -52,7 +52,7 @@ vxlConnectOpen(virConnectPtr conn, virConnectAuthPtr auth G_GNUC_UNUSED,
 int
 vxlConnectClose(virConnectPtr conn)
 {
-    /* A migration this client began and left unfinished (issue 15). */
+    /* A migration this client began and left unfinished. */
     if (vxl_driver && vxl_driver->domains)
         virCloseCallbacksDomainRunForConn(vxl_driver->domains, conn);
     conn->privateData = NULL;
@@ -175,32 +175,36 @@ vxlConnectIsEncrypted(virConnectPtr conn G_GNUC_UNUSED)
     return 0;
 }
 
+/* The driver-specific features this driver has: string typed
+ * parameters, and the migration protocol (v3 with parameters, driven by
+ * the client, the source daemon or a direct URI; offline; the job kept
+ * from Begin to Confirm). Every other one is answered "no". */
+static const int vxlSupportedFeatures[] = {
+    VIR_DRV_FEATURE_TYPED_PARAM_STRING,
+    VIR_DRV_FEATURE_MIGRATE_CHANGE_PROTECTION,
+    VIR_DRV_FEATURE_MIGRATION_DIRECT,
+    VIR_DRV_FEATURE_MIGRATION_OFFLINE,
+    VIR_DRV_FEATURE_MIGRATION_P2P,
+    VIR_DRV_FEATURE_MIGRATION_PARAMS,
+    VIR_DRV_FEATURE_MIGRATION_V3,
+};
+
 int
 vxlConnectSupportsFeature(virConnectPtr conn, int feature)
 {
     int supported;
+    size_t i;
 
     if (virConnectSupportsFeatureEnsureACL(conn) < 0)
         return -1;
     if (virDriverFeatureIsGlobal(feature, &supported))
         return supported;
 
-    switch ((virDrvFeature)feature) {
-    case VIR_DRV_FEATURE_TYPED_PARAM_STRING:
-        return 1;
-    /* migration (issue 15): protocol 3 with parameters, driven by the
-     * client, by the source daemon (peer-to-peer) or from a xenmigr://
-     * URI (direct); offline; Begin-to-Confirm job protection */
-    case VIR_DRV_FEATURE_MIGRATION_V3:
-    case VIR_DRV_FEATURE_MIGRATION_PARAMS:
-    case VIR_DRV_FEATURE_MIGRATION_P2P:
-    case VIR_DRV_FEATURE_MIGRATION_DIRECT:
-    case VIR_DRV_FEATURE_MIGRATION_OFFLINE:
-    case VIR_DRV_FEATURE_MIGRATE_CHANGE_PROTECTION:
-        return 1;
-    default:
-        return 0;
+    for (i = 0; i < G_N_ELEMENTS(vxlSupportedFeatures); i++) {
+        if (vxlSupportedFeatures[i] == feature)
+            return 1;
     }
+    return 0;
 }
 
 int

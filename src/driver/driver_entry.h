@@ -146,7 +146,7 @@ int vxlDomainCoreDump(virDomainPtr dom, const char *to, unsigned int flags);
 int vxlDomainOpenConsole(virDomainPtr dom, const char *dev_name,
                          virStreamPtr st, unsigned int flags);
 
-/* driver_migrate.c (issue 15) */
+/* driver_migrate.c */
 char *vxlDomainMigrateBegin3Params(virDomainPtr domain, virTypedParameterPtr params,
                                    int nparams, char **cookieout, int *cookieoutlen,
                                    unsigned int flags);

@@ -95,7 +95,7 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .connectDomainEventDeregister = vxlConnectDomainEventDeregister,
     .connectDomainEventRegisterAny = vxlConnectDomainEventRegisterAny,
     .connectDomainEventDeregisterAny = vxlConnectDomainEventDeregisterAny,
-    /* migration (issue 15) */
+    /* migration */
     .domainMigrateBegin3Params = vxlDomainMigrateBegin3Params,
     .domainMigratePrepare3Params = vxlDomainMigratePrepare3Params,
     .domainMigratePrepareTunnel3Params = vxlDomainMigratePrepareTunnel3Params,

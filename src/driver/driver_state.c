@@ -61,7 +61,7 @@ vxlStateOpenBackend(vxlDriver *driver)
         .events = &vxlDomainBackendEvents,
         .eventsOpaque = driver,
         .autoballoon = driver->cfg->autoballoon,
-        /* migration (issue 15) */
+        /* migration */
         .simHostName = driver->cfg->simHostName,
         .simHostUUID = driver->cfg->simHostUUID,
         .simSaveRateMiB = driver->cfg->simSaveRateMiB,
@@ -119,10 +119,10 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
 
     /* The range libvirt's Xen and QEMU drivers take display ports from:
      * VNC displays start at 5900. */
-    if (!(driver->graphicsPorts = virPortAllocatorRangeNew(_("graphics"),
+    if (!(driver->graphicsPorts = virPortAllocatorRangeNew("graphics",
                                                            VXL_GRAPHICS_PORT_MIN,
                                                            VXL_GRAPHICS_PORT_MAX)) ||
-        !(driver->migrationPorts = virPortAllocatorRangeNew(_("migration"),
+        !(driver->migrationPorts = virPortAllocatorRangeNew("migration",
                                                             driver->cfg->migrationPortMin,
                                                             driver->cfg->migrationPortMax)) ||
         !(driver->migrationsIn = g_hash_table_new_full(g_str_hash, g_str_equal,

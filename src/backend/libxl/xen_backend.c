@@ -173,7 +173,7 @@ const vxlBackendOps vxlXenBackendOps = {
     /* save and restore (xen_save.c) */
     .domainSave = vxlXenDomainSave,
     .domainRestore = vxlXenDomainRestore,
-    /* migration (issue 15) */
+    /* migration */
     .domainMigrateSend = vxlXenDomainMigrateSend,
     .domainMigrateResume = vxlXenDomainMigrateResume,
     .domainMigrateReceive = vxlXenDomainMigrateReceive,

@@ -179,7 +179,7 @@ int vxlXenDomainNicRemove(vxlBackend *be, uint32_t domid, const char *mac);
 int vxlXenDomainCdromInsert(vxlBackend *be, uint32_t domid,
                             libxl_device_disk *xdisk);
 
-/* xen_migrate.c: the migration hooks (issue 15) */
+/* xen_migrate.c: the migration hooks */
 int vxlXenDomainMigrateSend(vxlBackend *be, uint32_t domid,
                             vxlMigrateStream *st);
 int vxlXenDomainMigrateResume(vxlBackend *be, uint32_t domid, bool paused);

@@ -1078,7 +1078,7 @@ const vxlBackendOps vxlSimBackendOps = {
     .domainNicAdd = vxlSimDomainNicAdd,
     .domainNicRemove = vxlSimDomainNicRemove,
     .domainCdromInsert = vxlSimDomainCdromInsert,
-    /* migration (issue 15) */
+    /* migration */
     .domainMigrateSend = vxlSimDomainMigrateSend,
     .domainMigrateResume = vxlSimDomainMigrateResume,
     .domainMigrateReceive = vxlSimDomainMigrateReceive,

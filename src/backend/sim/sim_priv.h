@@ -307,7 +307,7 @@ int vxlSimDomainNicRemove(vxlBackend *be, uint32_t domid, const char *mac);
 int vxlSimDomainCdromInsert(vxlBackend *be, uint32_t domid,
                             libxl_device_disk *xdisk);
 
-/* sim_migrate.c: the migration hooks (issue 15) */
+/* sim_migrate.c: the migration hooks */
 int vxlSimDomainMigrateSend(vxlBackend *be, uint32_t domid,
                             vxlMigrateStream *st);
 int vxlSimDomainMigrateResume(vxlBackend *be, uint32_t domid, bool paused);
