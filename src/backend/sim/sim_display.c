@@ -276,7 +276,6 @@ struct _vxlSimDisplay {
     GPtrArray *clients;            /* vxlSimClient * */
     char *password;                /* NULL: no authentication */
     char *name;                    /* for ServerInit and the screen */
-    int port;
     vxlSimScreen screen;
     unsigned long long frame;      /* bumped when the screen changes */
     char typed[VXL_SIM_TYPED_LINES][VXL_SIM_FB_COLS + 1];
@@ -933,7 +932,6 @@ vxlSimDisplayOpen(vxlSim *sim, vxlSimDomain *dom)
     disp->clients = g_ptr_array_new();
     disp->password = g_strdup(password && *password ? password : NULL);
     disp->name = g_strdup(dom->name);
-    disp->port = port;
     if (virMutexInit(&disp->lock) < 0) {
         VIR_FORCE_CLOSE(fd);
         virResetLastError();
@@ -981,10 +979,4 @@ vxlSimDisplayClose(vxlSimDisplay *disp)
         VIR_FORCE_CLOSE(disp->listenFd);
     }
     vxlSimDisplayUnref(disp);
-}
-
-int
-vxlSimDisplayPort(const vxlSimDisplay *disp)
-{
-    return disp ? disp->port : -1;
 }

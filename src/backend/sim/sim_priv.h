@@ -289,7 +289,6 @@ void vxlSimHostFactsFill(vxlSim *sim, unsigned long long freeKiB,
  * (create, or found again at open); closed when the domain is freed. */
 void vxlSimDisplayOpen(vxlSim *sim, vxlSimDomain *dom);
 void vxlSimDisplayClose(vxlSimDisplay *disp);
-int vxlSimDisplayPort(const vxlSimDisplay *disp);
 
 /* sim_backend.c: for the other hooks' units */
 vxlSim *vxlSimGet(vxlBackend *be);
