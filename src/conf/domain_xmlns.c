@@ -78,6 +78,7 @@ vxlXMLNSFree(void *opaque)
         g_free(ns->vtpms[i].backend);
     g_free(ns->vtpms);
     g_free(ns->smbiosFirmware);
+    vxlXMLNSKeysFree(ns->keys);  /* domain_xmlns_keys.c */
     g_free(ns);
 }
 
@@ -496,6 +497,7 @@ vxlXMLNSElementNames(void)
 
     for (i = 0; i < VXL_XMLNS_KNOB_LAST; i++)
         g_string_append_printf(out, ", <virtxl:%s>", vxlXMLNSKnobs[i].name);
+    vxlXMLNSKeysNames(out);  /* domain_xmlns_keys.c */
     return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
@@ -525,6 +527,7 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
     bool seenDM = false, seenRdm = false;
     bool any = false;
     int knob;
+    int rc;
     int n;
     size_t i;
 
@@ -566,6 +569,10 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
                 goto error;
         } else if (knob >= 0 && !ns->knobs[knob].set) {
             if (vxlXMLNSParseKnob(nodes[i], knob, ns) < 0)
+                goto error;
+        } else if ((rc = vxlXMLNSKeysParse(nodes[i], ns->keys)) != 0) {
+            /* domain_xmlns_keys.c */
+            if (rc < 0)
                 goto error;
         } else if (STREQ(name, "devicemodel") || STREQ(name, "rdm") ||
                    STREQ(name, "smbios_firmware") || knob >= 0) {
@@ -718,6 +725,7 @@ vxlXMLNSFormat(virBuffer *buf, void *opaque)
     }
 
     vxlXMLNSFormatKnobs(buf, ns);
+    vxlXMLNSKeysFormat(buf, ns->keys);  /* domain_xmlns_keys.c */
     return 0;
 }
 
@@ -927,7 +935,8 @@ vxlValidateXMLNS(const virDomainDef *def)
             return -1;
         }
     }
-    if (vxlValidateXMLNSDisks(def, ns) < 0)
+    if (vxlValidateXMLNSDisks(def, ns) < 0 ||
+        vxlValidateXMLNSKeys(def, ns->keys) < 0)  /* domain_xmlns_keys.c */
         return -1;
     return vxlValidateXMLNSKnobs(def, ns);
 }

@@ -26,6 +26,7 @@
  *   <virtxl:vtpm>         a vTPM frontend and its backend domain
  *   <virtxl:smbios_firmware>, and one element per scalar xl.cfg key of
  *                         vxlXMLNSKnobs (nomigrate, shadow_memory, ...)
+ *                         and of vxlXMLNSKeys (seclabel, pool, ...)
  */
 typedef struct _vxlXMLNSPci vxlXMLNSPci;
 struct _vxlXMLNSPci {
@@ -105,6 +106,91 @@ struct _vxlXMLNSKnobValue {
     long long value;              /* BOOL 0/1, NUMBER, ENUM libxl's value */
 };
 
+/* ---- xl.cfg keys carried verbatim (domain_xmlns_keys.c) -------------
+ * More scalar keys with no libvirt element: security labels, the
+ * device model's sandbox, stub domain images, cpupools, scheduler
+ * parameters, HVM platform switches, ... One element each,
+ * <virtxl:KEY value='V'/>, the value spelt as xl.cfg spells it and kept
+ * as text (checked by kind when parsed), so that xml2xl writes back what
+ * the file said. vxlXMLNSKeys says how each is read and where it
+ * applies; translate/ puts them where xl puts them. */
+typedef enum {
+    VXL_XMLNS_KEY_SECLABEL,
+    VXL_XMLNS_KEY_INIT_SECLABEL,
+    VXL_XMLNS_KEY_DM_STUBDOMAIN_SECLABEL,
+    VXL_XMLNS_KEY_DEVICE_MODEL_USER,
+    VXL_XMLNS_KEY_DM_RESTRICT,
+    VXL_XMLNS_KEY_STUBDOMAIN_KERNEL,
+    VXL_XMLNS_KEY_STUBDOMAIN_RAMDISK,
+    VXL_XMLNS_KEY_STUBDOMAIN_CMDLINE,
+    VXL_XMLNS_KEY_POOL,
+    VXL_XMLNS_KEY_OOS,
+    VXL_XMLNS_KEY_XEND_SUSPEND_EVTCHN_COMPAT,
+    VXL_XMLNS_KEY_PERIOD,
+    VXL_XMLNS_KEY_SLICE,
+    VXL_XMLNS_KEY_LATENCY,
+    VXL_XMLNS_KEY_EXTRATIME,
+    VXL_XMLNS_KEY_VMTRACE_BUF_KB,
+    VXL_XMLNS_KEY_ON_POWEROFF,
+    VXL_XMLNS_KEY_ON_REBOOT,
+    VXL_XMLNS_KEY_ON_CRASH,
+    VXL_XMLNS_KEY_ON_WATCHDOG,
+    VXL_XMLNS_KEY_ON_SOFT_RESET,
+    VXL_XMLNS_KEY_PVSHIM,
+    VXL_XMLNS_KEY_PVSHIM_PATH,
+    VXL_XMLNS_KEY_PVSHIM_CMDLINE,
+    VXL_XMLNS_KEY_PVSHIM_EXTRA,
+    VXL_XMLNS_KEY_ACPI_LAPTOP_SLATE,
+    VXL_XMLNS_KEY_VPT_ALIGN,
+    VXL_XMLNS_KEY_HDTYPE,
+    VXL_XMLNS_KEY_GFX_PASSTHRU,
+    VXL_XMLNS_KEY_USB,
+    VXL_XMLNS_KEY_USBVERSION,
+    VXL_XMLNS_KEY_VKB_DEVICE,
+    VXL_XMLNS_KEY_FIRMWARE,
+    VXL_XMLNS_KEY_VIRIDIAN,
+    VXL_XMLNS_KEY_ALTP2MHVM,
+
+    VXL_XMLNS_KEY_LAST
+} vxlXMLNSKey;
+
+typedef enum {
+    VXL_XMLNS_KEY_KIND_STRING,    /* any text but the empty one */
+    VXL_XMLNS_KEY_KIND_BOOL,      /* 0 or 1 */
+    VXL_XMLNS_KEY_KIND_NUMBER,    /* decimal, within min..max */
+    VXL_XMLNS_KEY_KIND_ENUM,      /* one of values (libxl's table) */
+    VXL_XMLNS_KEY_KIND_ACTION,    /* xl's shutdown action spellings */
+    VXL_XMLNS_KEY_KIND_BOOL_OR_ENUM, /* 0, 1, or one of values */
+    VXL_XMLNS_KEY_KIND_ENUM_LIST, /* values joined by ',' */
+} vxlXMLNSKeyKind;
+
+typedef struct _vxlXMLNSKeyInfo vxlXMLNSKeyInfo;
+struct _vxlXMLNSKeyInfo {
+    const char *name;             /* the xl.cfg key and the element */
+    vxlXMLNSKeyKind kind;
+    unsigned int guests;          /* VXL_XMLNS_GUEST_* where xl reads it */
+    long long min, max;           /* NUMBER */
+    const libxl_enum_string_table *values; /* ENUM, BOOL_OR_ENUM */
+};
+extern const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST];
+
+/* @value in @info's canonical spelling, or NULL (unreported) when it
+ * is not a value of @info. */
+char *vxlXMLNSKeyCanonical(const vxlXMLNSKeyInfo *info, const char *value);
+/* The libxl_action_on_shutdown xl spells @value (destroy, restart,
+ * rename-restart, preserve, coredump-destroy, coredump-restart,
+ * soft-reset), or -1 (unreported). */
+int vxlXMLNSKeyActionFromString(const char *value);
+/* For the namespace's parse, format, free and validate. Parse: 1 when
+ * @node is one of vxlXMLNSKeys (its value now in @keys), 0 when it is
+ * none of them, -1 on error (reported). */
+int vxlXMLNSKeysParse(xmlNodePtr node, char **keys);
+void vxlXMLNSKeysFormat(virBuffer *buf, char *const *keys);
+void vxlXMLNSKeysFree(char **keys);
+int vxlValidateXMLNSKeys(const virDomainDef *def, char *const *keys);
+/* Every element name of vxlXMLNSKeys, ", <virtxl:K>" each. */
+void vxlXMLNSKeysNames(GString *out);
+
 typedef struct _vxlXMLNSDef vxlXMLNSDef;
 struct _vxlXMLNSDef {
     char **args;                  /* b_info.extra (NULL-terminated) */
@@ -130,6 +216,8 @@ struct _vxlXMLNSDef {
     /* Not ours: <os firmware> or <os><firmware> on a PV or PVH guest,
      * which libvirt's parser drops unseen; noted to be refused. */
     bool pvFirmware;
+    /* vxlXMLNSKeys: each value as xl.cfg spells it, NULL unset. */
+    char *keys[VXL_XMLNS_KEY_LAST];
 };
 
 extern virXMLNamespace vxlTranslateXMLNamespace;

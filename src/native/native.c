@@ -78,8 +78,13 @@ vxlNativeXLToXML(const char *data, size_t len, const char *source,
     g_autoptr(virDomainDef) def = NULL;
     g_autofree char *xml = NULL;
 
+    /* With the secrets (VNC and SPICE passwords) the file holds: the XML
+     * is the same configuration in another form, and without them a
+     * define that follows would listen unprotected. libvirt's own
+     * converter includes them too. */
     if (!(def = vxlNativeParseXL(data, len, source, xmlopt, warnings)) ||
-        !(xml = virDomainDefFormat(def, xmlopt, VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
+        !(xml = virDomainDefFormat(def, xmlopt, VIR_DOMAIN_DEF_FORMAT_INACTIVE |
+                                   VIR_DOMAIN_DEF_FORMAT_SECURE)))
         return NULL;
     /* ms_vm_genid="generate" asks for a fresh ID, which libvirt's parser
      * has just made up: say what the file says, an empty <genid/>, so

@@ -88,6 +88,7 @@ vxlNativeFormatCap(virBuffer *buf, const virDomainDef *def)
 typedef struct {
     long long sizeMiB;
     char *vcpus;
+    size_t nvcpus;      /* how many vCPUs vcpus= names */
     char *distances;
 } vxlNativeVnode;
 
@@ -124,6 +125,7 @@ vxlNativeParseVnode(vxlNativeReader *r, XLU_ConfigList *node, int idx,
             }
             g_free(out->vcpus);
             out->vcpus = virBitmapFormat(map);
+            out->nvcpus = virBitmapCountBits(map);
         } else if (STREQ(key, "vdistances")) {
             g_free(out->distances);
             out->distances = g_strdup(val);
@@ -176,6 +178,21 @@ vxlNativeParseVnuma(vxlNativeReader *r, vxlNativeXML *x)
         if (vxlNativeParseVnode(r, node, i, &nodes[i]) < 0)
             goto cleanup;
         total += nodes[i].sizeMiB;
+    }
+
+    /* xl refuses nodes whose vCPUs do not add up to maxvcpus= (xl_parse.c
+     * counts them, node by node). */
+    {
+        long maxvcpus = -1;
+        long long nvcpus = 0;
+
+        for (i = 0; i < n; i++)
+            nvcpus += nodes[i].nvcpus;
+        if (xlu_cfg_get_long(r->xlu, "maxvcpus", &maxvcpus, 1) == 0 && maxvcpus != nvcpus) {
+            vxlNativeError(r, "vnuma", _("the nodes' vCPUs add up to %lld, not maxvcpus's %ld, which xl refuses"),
+                           nvcpus, maxvcpus);
+            goto cleanup;
+        }
     }
 
     /* libxl refuses a guest whose nodes do not add up to its memory. */

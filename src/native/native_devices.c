@@ -615,7 +615,10 @@ static void
 vxlNativeFormatDisplay(virBuffer *buf, const vxlNativeDisplay *d)
 {
     if (d->vnc) {
-        if (d->vncdisplay >= 0 && !d->vncunused)
+        /* vncunused=0 alone: libxl's display 0, fixed. */
+        if (!d->vncunused && d->vncdisplay < 0)
+            virBufferAddLit(buf, "<graphics type='vnc' port='5900' autoport='no'");
+        else if (d->vncdisplay >= 0 && !d->vncunused)
             virBufferAsprintf(buf, "<graphics type='vnc' port='%ld' autoport='no'", 5900 + d->vncdisplay);
         else
             virBufferAddLit(buf, "<graphics type='vnc' port='-1' autoport='yes'");
@@ -639,6 +642,37 @@ vxlNativeFormatDisplay(virBuffer *buf, const vxlNativeDisplay *d)
         else
             virBufferAddLit(buf, "/>\n");
     }
+}
+
+
+/* A PV guest without vfb= gets one from the top-level display keys
+ * when vnc= is on, as xl builds it (xl_parse.c): the framebuffer then
+ * serves SDL too if sdl= says so. Without vnc=, xl reads none of them. */
+static int
+vxlNativeParseTopLevelVfb(vxlNativeReader *r, virBuffer *buf)
+{
+    vxlNativeDisplay d = { .vncunused = true, .vncdisplay = -1 };
+    long vnc = 0;
+
+    if (xlu_cfg_get_long(r->xlu, "vnc", &vnc, 1) != 0 || !vnc)
+        return 0;
+    d.vnc = true;
+    if (vxlNativeGetBool(r, "vnc", &d.vnc) < 0 ||
+        vxlNativeGetBool(r, "sdl", &d.sdl) < 0 ||
+        vxlNativeGetBool(r, "opengl", &d.opengl) < 0 ||
+        vxlNativeGetBool(r, "vncunused", &d.vncunused) < 0 ||
+        vxlNativeGetLong(r, "vncdisplay", &d.vncdisplay) < 0 ||
+        vxlNativeGetString(r, "vnclisten", &d.vnclisten) < 0 ||
+        vxlNativeGetString(r, "vncpasswd", &d.vncpasswd) < 0 ||
+        vxlNativeGetString(r, "keymap", &d.keymap) < 0 ||
+        vxlNativeGetString(r, "display", &d.display) < 0 ||
+        vxlNativeGetString(r, "xauthority", &d.xauthority) < 0)
+        return -1;
+    if (d.vncdisplay >= 0 && d.vncunused)
+        vxlNativeWarn(r, "vncdisplay", _("%ld with vncunused=1 is only a starting point; the port is chosen automatically"),
+                      d.vncdisplay);
+    vxlNativeFormatDisplay(buf, &d);
+    return 0;
 }
 
 
@@ -703,6 +737,8 @@ vxlNativeParseVfbs(vxlNativeReader *r, virBuffer *buf)
             vxlNativeWarn(r, "vfb", _("entry %d: dropped: neither vnc nor sdl is enabled"), i + 1);
         vxlNativeFormatDisplay(buf, &d);
     }
+    if (n == 0 && r->type == LIBXL_DOMAIN_TYPE_PV)
+        return vxlNativeParseTopLevelVfb(r, buf);
     return 0;
 }
 
@@ -723,6 +759,15 @@ vxlNativeParseSpice(vxlNativeReader *r, virBuffer *buf)
         (rc = vxlNativeGetBool(r, "spiceagent_mouse", &agentMouse)) < 0 ||
         vxlNativeGetBool(r, "spice_clipboard_sharing", &clipboard) < 0)
         return -1;
+
+    /* libxl refuses to start such a guest (libxl_dm.c); a <graphics>
+     * without a password would instead turn ticketing off and let anyone
+     * connect. */
+    if (!noticket && (!passwd || !*passwd)) {
+        vxlNativeError(r, passwd ? "spicepasswd" : "spice", "%s",
+                       _("SPICE ticketing is enabled but the password is missing or empty, which libxl refuses; set spicepasswd, or spicedisable_ticketing=1 for a display without one"));
+        return -1;
+    }
 
     if (port > 0 || tlsport > 0) {
         virBufferAddLit(buf, "<graphics type='spice' autoport='no'");
@@ -818,6 +863,10 @@ vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
     virBufferAsprintf(buf, "<video>\n  <model type='%s'", model);
     if (videoram > 0 && STRNEQ(model, "none"))
         virBufferAsprintf(buf, " vram='%ld'", videoram * 1024);
+    /* libxl's 128 MiB for a QXL card without videoram= (libvirt's
+     * parser would give it its own 64). */
+    else if (STREQ(model, "qxl"))
+        virBufferAddLit(buf, " vram='131072'");
     if (STREQ(model, "none"))
         virBufferAddLit(buf, "/>\n</video>\n");
     else

@@ -186,6 +186,30 @@ vxlNativeParseViridian(vxlNativeReader *r, vxlNativeXML *x)
                       _("group 'stimer' becomes <hyperv><stimer>, which brings 'time_ref_count' with it"));
     if (stimer)
         rest &= ~VXL_VIRIDIAN_BIT(LIBXL_VIRIDIAN_ENLIGHTENMENT_TIME_REF_COUNT);
+    /* The reference time counter by itself is libvirt's hypervclock. */
+    if (rest & VXL_VIRIDIAN_BIT(LIBXL_VIRIDIAN_ENLIGHTENMENT_TIME_REF_COUNT)) {
+        virBufferAddLit(&x->clock, "<timer name='hypervclock' present='yes'/>\n");
+        rest &= ~VXL_VIRIDIAN_BIT(LIBXL_VIRIDIAN_ENLIGHTENMENT_TIME_REF_COUNT);
+    }
+    /* Groups libvirt has no element for, in the namespace. */
+    {
+        g_autoptr(GString) others = g_string_new(NULL);
+
+        for (g = 0; g < VXL_VIRIDIAN_NGROUPS; g++) {
+            if ((rest & VXL_VIRIDIAN_BIT(g)) && vxlViridianFeatures[g][0] < 0) {
+                g_string_append_printf(others, "%s%s", others->len ? "," : "",
+                                       libxl_viridian_enlightenment_to_string(g));
+                rest &= ~VXL_VIRIDIAN_BIT(g);
+            }
+        }
+        if (others->len) {
+            virBufferEscapeString(&x->xmlns, "<virtxl:viridian value='%s'/>\n", others->str);
+            /* <virtxl:viridian> builds on the base group: <viridian/>'s,
+             * or else <hyperv>'s. */
+            if ((set & VXL_VIRIDIAN_DEFAULTS) != VXL_VIRIDIAN_DEFAULTS)
+                rest |= VXL_VIRIDIAN_BIT(LIBXL_VIRIDIAN_ENLIGHTENMENT_BASE);
+        }
+    }
     if (!rest)
         return 0;
 
@@ -196,8 +220,8 @@ vxlNativeParseViridian(vxlNativeReader *r, vxlNativeXML *x)
         if (!(rest & VXL_VIRIDIAN_BIT(g)))
             continue;
         if (vxlViridianFeatures[g][0] < 0) {
-            vxlNativeWarn(r, "viridian", _("dropped group '%s': libvirt's <hyperv> has no element for it"),
-                          libxl_viridian_enlightenment_to_string(group));
+            /* Only base's own features remain beyond <viridian/>. */
+            (void)group;
             continue;
         }
         for (i = 0; vxlViridianFeatures[g][i] >= 0; i++)
@@ -209,6 +233,34 @@ vxlNativeParseViridian(vxlNativeReader *r, vxlNativeXML *x)
 }
 
 
+/* The groups beyond <viridian/> and <hyperv>: <timer name='hypervclock'>
+ * (time_ref_count) and <virtxl:viridian>. */
+static unsigned int
+vxlNativeViridianExtra(const virDomainDef *def)
+{
+    const char *ns = vxlNativeXMLNSKeyValue(def, VXL_XMLNS_KEY_VIRIDIAN);
+    unsigned int set = 0;
+    size_t i;
+
+    for (i = 0; i < def->clock.ntimers; i++) {
+        if (def->clock.timers[i]->name == VIR_DOMAIN_TIMER_NAME_HYPERVCLOCK &&
+            def->clock.timers[i]->present != VIR_TRISTATE_BOOL_NO)
+            set |= VXL_VIRIDIAN_BIT(LIBXL_VIRIDIAN_ENLIGHTENMENT_TIME_REF_COUNT);
+    }
+    if (ns) {
+        g_auto(GStrv) groups = g_strsplit(ns, ",", -1);
+
+        for (i = 0; groups[i]; i++) {
+            libxl_viridian_enlightenment g;
+
+            if (libxl_viridian_enlightenment_from_string(groups[i], &g) == 0)
+                set |= VXL_VIRIDIAN_BIT(g);
+        }
+    }
+    return set;
+}
+
+
 static int
 vxlNativeFormatViridian(virBuffer *buf, const virDomainDef *def)
 {
@@ -216,6 +268,7 @@ vxlNativeFormatViridian(virBuffer *buf, const virDomainDef *def)
     int mode = def->features[VIR_DOMAIN_FEATURE_HYPERV];
     g_autoptr(GPtrArray) items = NULL;
     unsigned int set;
+    unsigned int extra;
     size_t i;
 
     if (mode == VIR_DOMAIN_HYPERV_MODE_PASSTHROUGH)
@@ -224,13 +277,16 @@ vxlNativeFormatViridian(virBuffer *buf, const virDomainDef *def)
         return 0;
     if (def->os.type != VIR_DOMAIN_OSTYPE_HVM)
         return vxlNativeFormatRefuse("<features><viridian/> or <hyperv> for a PV or PVH guest");
-    if (mode != VIR_DOMAIN_HYPERV_MODE_CUSTOM) {
+    extra = vxlNativeViridianExtra(def);
+    if (mode != VIR_DOMAIN_HYPERV_MODE_CUSTOM && !extra) {
         virBufferAddLit(buf, "viridian = 1\n");
         return 0;
     }
 
-    /* The groups translate_features.c enables. */
-    set = VXL_VIRIDIAN_BIT(LIBXL_VIRIDIAN_ENLIGHTENMENT_BASE);
+    /* The groups translate_features.c enables, the namespace's
+     * (translate_xmlns_keys_libxl.c) and hypervclock's
+     * (vxlTranslateHypervClock). */
+    set = VXL_VIRIDIAN_BIT(LIBXL_VIRIDIAN_ENLIGHTENMENT_BASE) | extra;
     for (i = 0; i < VIR_DOMAIN_HYPERV_LAST; i++) {
         int group;
 

@@ -173,11 +173,15 @@ vxlNativeFormatGeneral(virBuffer *buf, const virDomainDef *def)
         def->cputune.emulatorsched)
         return vxlNativeFormatRefuse("<cputune> other than <shares>, <vcpupin>, <period>/<quota> and <global_period>/<global_quota>");
 
+    /* soft-reset, which libvirt cannot name, from the namespace. */
     virBufferAsprintf(buf, "on_poweroff = \"%s\"\n",
+                      vxlNativeXMLNSKeyValue(def, VXL_XMLNS_KEY_ON_POWEROFF) ?:
                       vxlEnumXlToCfg(&vxlEnumLifecycle, vxlEnumVirToXl(&vxlEnumLifecycle, def->onPoweroff)));
     virBufferAsprintf(buf, "on_reboot = \"%s\"\n",
+                      vxlNativeXMLNSKeyValue(def, VXL_XMLNS_KEY_ON_REBOOT) ?:
                       vxlEnumXlToCfg(&vxlEnumLifecycle, vxlEnumVirToXl(&vxlEnumLifecycle, def->onReboot)));
     virBufferAsprintf(buf, "on_crash = \"%s\"\n",
+                      vxlNativeXMLNSKeyValue(def, VXL_XMLNS_KEY_ON_CRASH) ?:
                       vxlEnumXlToCfg(&vxlEnumLifecycle, vxlEnumVirToXl(&vxlEnumLifecycle, def->onCrash)));
     if (def->onLockFailure)
         return vxlNativeFormatRefuse("<on_lockfailure>");
@@ -193,7 +197,11 @@ vxlNativeFormatBoot(virBuffer *buf, const virDomainDef *def)
     bool hvm = def->os.type == VIR_DOMAIN_OSTYPE_HVM;
     size_t i;
 
-    vxlNativeFormatString(buf, "kernel", def->os.kernel);
+    /* A PV-GRUB image of Xen's is what firmware= names. */
+    if (!hvm && vxlNativePvgrubFirmware(def->os.kernel))
+        vxlNativeFormatString(buf, "firmware", vxlNativePvgrubFirmware(def->os.kernel));
+    else
+        vxlNativeFormatString(buf, "kernel", def->os.kernel);
     vxlNativeFormatString(buf, "ramdisk", def->os.initrd);
     vxlNativeFormatString(buf, "cmdline", def->os.cmdline);
     /* <acpi><table type='slic'>: acpi_firmware= (native_features.c). */
@@ -222,9 +230,15 @@ vxlNativeFormatBoot(virBuffer *buf, const virDomainDef *def)
     if (def->os.loader && (def->os.loader->nvram || def->os.loader->nvramTemplate ||
                            def->os.loader->secure == VIR_TRISTATE_BOOL_YES))
         return vxlNativeFormatRefuse("<os><nvram> or <loader secure='yes'>");
-    if (def->os.loader && def->os.loader->type != VIR_DOMAIN_LOADER_TYPE_PFLASH &&
-        def->os.loader->path && !g_str_has_suffix(def->os.loader->path, "hvmloader"))
-        return vxlNativeFormatRefuse("<os><loader> other than hvmloader or OVMF");
+    /* The firmware image hvmloader loads (translate_boot.c). */
+    if (def->os.loader && def->os.loader->path &&
+        !g_str_has_suffix(def->os.loader->path, "hvmloader")) {
+        /* xl wants the BIOS named beside it. */
+        if (def->os.firmware == VIR_DOMAIN_OS_DEF_FIRMWARE_NONE &&
+            def->os.loader->type != VIR_DOMAIN_LOADER_TYPE_PFLASH)
+            vxlNativeFormatString(buf, "bios", vxlTranslateTraditionalDM(def) ? "rombios" : "seabios");
+        vxlNativeFormatString(buf, "bios_path_override", def->os.loader->path);
+    }
 
     if (def->os.nBootDevs > 0) {
         char order[VIR_DOMAIN_BOOT_LAST + 1] = { 0 };
@@ -232,6 +246,15 @@ vxlNativeFormatBoot(virBuffer *buf, const virDomainDef *def)
         for (i = 0; i < def->os.nBootDevs && i < VIR_DOMAIN_BOOT_LAST; i++)
             order[i] = vxlEnumVirToXl(&vxlEnumBootDevice, def->os.bootDevs[i]);
         vxlNativeFormatString(buf, "boot", order);
+    } else {
+        /* The devices' own <boot order>, as the translator reads it. */
+        char order[4];
+        int rc = vxlBootDeviceOrder(def, order);
+
+        if (rc < 0)
+            return -1;
+        if (rc > 0)
+            vxlNativeFormatString(buf, "boot", order);
     }
     if (def->os.bootmenu == VIR_TRISTATE_BOOL_YES || def->os.bm_timeout_set)
         return vxlNativeFormatRefuse("<os><bootmenu>");
@@ -368,6 +391,9 @@ vxlNativeFormatClock(virBuffer *buf, const virDomainDef *def)
             else if (timerMode != t->tickpolicy)
                 return vxlNativeFormatRefuse("<timer name='pit'> and <timer name='rtc'> with different tickpolicy");
             timerMode = t->tickpolicy;
+        } else if (t->name == VIR_DOMAIN_TIMER_NAME_HYPERVCLOCK && hvm &&
+                   t->present != VIR_TRISTATE_BOOL_NO && !t->tickpolicy && !t->mode) {
+            /* A viridian group: written with viridian= (native_features.c). */
         } else if (t->name == VIR_DOMAIN_TIMER_NAME_HPET && hvm && !t->tickpolicy &&
                    t->present != VIR_TRISTATE_BOOL_ABSENT) {
             virBufferAsprintf(buf, "hpet = %d\n", t->present == VIR_TRISTATE_BOOL_YES);

@@ -69,7 +69,7 @@ vxlNativeFormatDisk(const virDomainDef *def, const virDomainDiskDef *disk,
         disk->ioeventfd || disk->event_idx || disk->copy_on_read ||
         disk->detect_zeroes || disk->wwn || disk->vendor ||
         disk->product || (disk->src->shared && !disk->src->readonly) || disk->transient ||
-        disk->startupPolicy || disk->info.bootIndex || disk->blockio.logical_block_size ||
+        disk->startupPolicy || disk->blockio.logical_block_size ||
         disk->blockio.physical_block_size || disk->geometry.cylinders ||
         disk->blkdeviotune.total_bytes_sec || disk->blkdeviotune.read_bytes_sec ||
         disk->blkdeviotune.write_bytes_sec || disk->blkdeviotune.total_iops_sec ||
@@ -170,7 +170,7 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
         return vxlNativeRefuseNet(net, "an interface type other than bridge or ethernet");
     if (net->filter || net->virtPortProfile || net->vlan.nTags || net->driver.virtio.queues ||
         net->linkstate || net->coalesce || net->guestIP.nroutes ||
-        net->info.bootIndex || net->trustGuestRxFilters ||
+        net->trustGuestRxFilters ||
         net->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
         return vxlNativeRefuseNet(net, "<filterref>, <virtualport>, <vlan>, <link>, <route>, <address>, <boot order> and the like");
     if (!vxlNativeSpecSafe(net->script) || !vxlNativeSpecSafe(net->ifname) ||

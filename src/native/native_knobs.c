@@ -68,6 +68,11 @@ vxlNativeParseCpusSoft(vxlNativeReader *r, virBuffer *xmlns)
     int i;
 
     vxlNativeMarkUsed(r, "cpus_soft");
+    /* As cpus= (native_parse.c): xl applies none without a vCPU count. */
+    if (vxlNativeHas(r, "cpus_soft") && !vxlNativeHas(r, "vcpus") && !vxlNativeHas(r, "maxvcpus")) {
+        vxlNativeWarn(r, "cpus_soft", "%s", _("ignored without vcpus= or maxvcpus=, as by xl, which only turns its NUMA placement off for it"));
+        return 0;
+    }
     if (xlu_cfg_get_list(r->xlu, "cpus_soft", &list, &n, 1) == 0) {
         for (i = 0; i < n; i++) {
             const char *item = xlu_cfg_get_listitem(list, i);
@@ -218,7 +223,7 @@ vxlNativeParseKnobs(vxlNativeReader *r, virBuffer *xmlns)
         if (vxlNativeParseKnob(r, &vxlXMLNSKnobs[i], xmlns) < 0)
             return -1;
     }
-    return 0;
+    return vxlNativeParseXMLNSKeys(r, xmlns);
 }
 
 
@@ -314,5 +319,5 @@ vxlNativeFormatKnobs(virBuffer *buf, const virDomainDef *def)
         else
             virBufferAsprintf(buf, "%s = %lld\n", info->name, ns->knobs[i].value);
     }
-    return 0;
+    return vxlNativeFormatXMLNSKeys(buf, def);
 }

@@ -22,6 +22,7 @@
 #include "util_enums.h"
 #include "virbitmap.h"
 #include "virerror.h"
+#include "virstring.h"
 #include "viruuid.h"
 #include "virtxl/virtxl.h"
 
@@ -155,6 +156,12 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs)
     int rc;
 
     vxlNativeMarkUsed(r, "cpus");
+    /* xl sizes the affinity by the vCPUs vcpus= or maxvcpus= name, before
+     * libxl's default of one: without either, it applies none. */
+    if (vxlNativeHas(r, "cpus") && !vxlNativeHas(r, "vcpus") && !vxlNativeHas(r, "maxvcpus")) {
+        vxlNativeWarn(r, "cpus", "%s", _("ignored without vcpus= or maxvcpus=, as by xl"));
+        goto weight;
+    }
     if (xlu_cfg_get_list(r->xlu, "cpus", &list, &n, 1) == 0) {
         /* One entry per vCPU, in order. */
         for (i = 0; i < n; i++) {
@@ -182,6 +189,7 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs)
             g_string_append_printf(vcpuAttrs, " cpuset='%s'", set);
     }
 
+ weight:
     if ((rc = vxlNativeGetLong(r, "cpu_weight", &weight)) < 0)
         return -1;
     if (rc > 0)
@@ -280,6 +288,9 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
     const char *bootloader = NULL;
     const char *boot = NULL;
     const char *bios = NULL;
+    const char *firmware = NULL;
+    const char *biosPath = NULL;
+    g_autofree char *pvgrub = NULL;
     g_autoptr(GPtrArray) bargs = g_ptr_array_new();
     g_autofree char *line = NULL;
 
@@ -290,8 +301,23 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
         vxlNativeGetString(r, "extra", &extra) < 0)
         return -1;
 
-    virBufferAsprintf(&x->os, "<type>%s</type>\n",
-                      vxlEnumXlToVirName(&vxlEnumDomainType, r->type));
+    /* pae=0: a 32-bit HVM guest without PAE. An x86_64 guest always has
+     * PAE (domain_xmlopt.c), so it is written as an i686 one, which
+     * libxl builds alike: the architecture of an HVM guest is only
+     * what its firmware and kernel make of it. */
+    if (r->type == LIBXL_DOMAIN_TYPE_HVM) {
+        bool pae = true;
+
+        if (vxlNativeGetBool(r, "pae", &pae) < 0)
+            return -1;
+        if (!pae)
+            virBufferAddLit(&x->os, "<type arch='i686'>hvm</type>\n");
+        else
+            virBufferAddLit(&x->os, "<type>hvm</type>\n");
+    } else {
+        virBufferAsprintf(&x->os, "<type>%s</type>\n",
+                          vxlEnumXlToVirName(&vxlEnumDomainType, r->type));
+    }
 
     /* xl's own assembly of the kernel command line. */
     if (cmdline) {
@@ -312,8 +338,23 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
         size_t i;
 
         if (vxlNativeGetString(r, "bios", &bios) < 0 ||
-            vxlNativeGetString(r, "boot", &boot) < 0)
+            vxlNativeGetString(r, "boot", &boot) < 0 ||
+            vxlNativeGetString(r, "firmware", &firmware) < 0)
             return -1;
+        /* firmware= after bios=, as xl reads them: a BIOS by libxl's
+         * name, "uefi" (or its prefix) for OVMF, "bios" for the default,
+         * anything else a file of hvmloader's (the namespace's). */
+        if (firmware) {
+            libxl_bios_type type;
+
+            if (libxl_bios_type_from_string(firmware, &type) == 0)
+                bios = libxl_bios_type_to_string(type);
+            else if (strncmp(firmware, "uefi", strlen(firmware)) == 0)
+                bios = "ovmf";
+            else if (strncmp(firmware, "bios", strlen(firmware)) != 0 &&
+                     vxlNativeParseXMLNSKey(r, VXL_XMLNS_KEY_FIRMWARE, &x->xmlns) < 0)
+                return -1;
+        }
         if (bios && vxlNativeCheckBios(r, bios) < 0)
             return -1;
         virBufferEscapeString(&x->os, "<kernel>%s</kernel>\n", kernel);
@@ -337,6 +378,19 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
         }
         /* ROMBIOS is the BIOS of qemu-xen-traditional, SeaBIOS that of
          * qemu-xen: <os firmware='bios'> with the device model. */
+        /* bios_path_override=: the BIOS's own image, as libvirt's
+         * <loader> (pflash for OVMF, rom for the others). */
+        if (vxlNativeGetString(r, "bios_path_override", &biosPath) < 0)
+            return -1;
+        if (biosPath) {
+            if (!bios)
+                vxlNativeWarn(r, "bios_path_override", "%s",
+                              _("given without bios=, as xl warns: taken as the default BIOS's image"));
+            virBufferEscapeString(&x->os, bios && STREQ(bios, "ovmf") ?
+                                  "<loader type='pflash'>%s</loader>\n" :
+                                  "<loader type='rom'>%s</loader>\n", biosPath);
+            return 0;
+        }
         if (bios && (STREQ(bios, "seabios") || STREQ(bios, "rombios")))
             x->firmware = "bios";
         else if (bios && STREQ(bios, "ovmf"))
@@ -344,6 +398,21 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
         return 0;
     }
 
+    /* firmware=: xl's shorthand for a PV-GRUB kernel (xl_parse.c). */
+    if (vxlNativeGetString(r, "firmware", &firmware) < 0)
+        return -1;
+    if (firmware) {
+        if (kernel) {
+            vxlNativeError(r, "firmware", "%s", _("both kernel and firmware are given, which xl refuses"));
+            return -1;
+        }
+        if (!(pvgrub = vxlNativePvgrubKernel(firmware))) {
+            vxlNativeError(r, "firmware", _("'%s' is not a PV firmware: xl takes only pvgrub32 and pvgrub64"),
+                           firmware);
+            return -1;
+        }
+        kernel = pvgrub;
+    }
     virBufferEscapeString(&x->os, "<kernel>%s</kernel>\n", kernel);
     virBufferEscapeString(&x->os, "<initrd>%s</initrd>\n", ramdisk);
     virBufferEscapeString(&x->os, "<cmdline>%s</cmdline>\n", line);
@@ -453,6 +522,8 @@ vxlNativeParseFeatures(vxlNativeReader *r, vxlNativeXML *x)
             virBufferAddLit(&x->featuresXen, "<passthrough state='on'/>\n");
         else if (STREQ(str, "sync_pt") || STREQ(str, "share_pt"))
             virBufferAsprintf(&x->featuresXen, "<passthrough state='on' mode='%s'/>\n", str);
+        else if (STREQ(str, "default"))
+            ;   /* libxl's own choice, as with no passthrough= */
         else {
             vxlNativeError(r, "passthrough", _("'%s' is not a mode; use disabled, enabled, sync_pt or share_pt"), str);
             return -1;
@@ -513,9 +584,20 @@ vxlNativeParseClock(vxlNativeReader *r, vxlNativeXML *x)
 
     if (tsc) {
         /* libxl_tsc_mode, by libvirt's names for the same modes. */
-        const char *mode = vxlEnumXlToVirName(&vxlEnumTscMode,
-                                              vxlEnumCfgToXl(&vxlEnumTscMode, tsc));
+        const char *mode;
+        long n;
 
+        /* The deprecated numbers xl still reads: libxl_tsc_mode's values. */
+        if (virStrToLong_l(tsc, NULL, 10, &n) == 0) {
+            if (n < LIBXL_TSC_MODE_DEFAULT || n > LIBXL_TSC_MODE_NATIVE_PARAVIRT) {
+                vxlNativeError(r, "tsc_mode", _("%ld is not a TSC mode; use default, always_emulate, native or native_paravirt (0 to 3)"),
+                               n);
+                return -1;
+            }
+            tsc = libxl_tsc_mode_to_string(n);
+        }
+        mode = vxlEnumXlToVirName(&vxlEnumTscMode,
+                                  vxlEnumCfgToXl(&vxlEnumTscMode, tsc));
         if (STREQ(tsc, "default"))
             return 0;
         if (mode) {
@@ -545,6 +627,16 @@ vxlNativeParseLifecycle(vxlNativeReader *r, vxlNativeXML *x)
             return -1;
         if (!str)
             str = defaults[i];
+        /* What libvirt's element cannot say (soft-reset anywhere, a core
+         * dump on poweroff or reboot): xl's default beside the
+         * namespace's <virtxl:on_...> (domain_xmlns_keys.c), which
+         * overrides it. */
+        if (STREQ(str, "soft-reset") ||
+            (i < 2 && g_str_has_prefix(str, "coredump-"))) {
+            if (vxlNativeParseXMLNSKey(r, VXL_XMLNS_KEY_ON_POWEROFF + i, &x->xmlns) < 0)
+                return -1;
+            str = defaults[i];
+        }
         if ((xl = vxlEnumCfgToXl(&vxlEnumLifecycle, str)) < 0) {
             vxlNativeError(r, keys[i], _("'%s' is not an action"), str);
             return -1;
@@ -553,17 +645,17 @@ vxlNativeParseLifecycle(vxlNativeReader *r, vxlNativeXML *x)
                           vxlEnumXlToVirName(&vxlEnumLifecycle, xl), keys[i]);
     }
 
-    /* No libvirt element; xl's defaults need none. */
+    /* No libvirt element: the namespace's, when not xl's default. */
     if (vxlNativeGetString(r, "on_soft_reset", &str) < 0)
         return -1;
-    if (str && STRNEQ(str, "soft-reset"))
-        vxlNativeWarn(r, "on_soft_reset", _("dropped '%s': libvirt has no <on_soft_reset>; the driver always resets in place, as xl's default"),
-                      str);
+    if (str && STRNEQ(str, "soft-reset") &&
+        vxlNativeParseXMLNSKey(r, VXL_XMLNS_KEY_ON_SOFT_RESET, &x->xmlns) < 0)
+        return -1;
     if (vxlNativeGetString(r, "on_watchdog", &str) < 0)
         return -1;
-    if (str && STRNEQ(str, "destroy"))
-        vxlNativeWarn(r, "on_watchdog", _("dropped '%s': libvirt has no <on_watchdog>; the driver destroys the domain, as xl's default"),
-                      str);
+    if (str && STRNEQ(str, "destroy") &&
+        vxlNativeParseXMLNSKey(r, VXL_XMLNS_KEY_ON_WATCHDOG, &x->xmlns) < 0)
+        return -1;
     return 0;
 }
 

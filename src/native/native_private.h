@@ -13,6 +13,7 @@
 #pragma once
 
 #include "native.h"
+#include "translate.h"
 #include "virbuffer.h"
 #include <libxl.h>
 #include <libxlutil.h>
@@ -133,10 +134,24 @@ int vxlNativeFormatXMLNS(virBuffer *buf, const virDomainDef *def);
 void vxlNativeFormatPciOptions(virBuffer *spec, const virDomainDef *def,
                                const virDomainHostdevDef *hostdev);
 
+/* native_xmlns_keys.c: the keys of vxlXMLNSKeys (translate.h). One
+ * key into @xmlns (0 when absent or not for this guest type), or every
+ * key but the shutdown actions; and back, each as KEY = V. */
+int vxlNativeParseXMLNSKey(vxlNativeReader *r, vxlXMLNSKey key, virBuffer *xmlns);
+int vxlNativeParseXMLNSKeys(vxlNativeReader *r, virBuffer *xmlns);
+int vxlNativeFormatXMLNSKeys(virBuffer *buf, const virDomainDef *def);
+/* The namespace's value of @key for @def, or NULL. */
+const char *vxlNativeXMLNSKeyValue(const virDomainDef *def, vxlXMLNSKey key);
+
 /* native_xm.c: xm's spellings xl still reads. */
 int vxlNativeGetKernel(vxlNativeReader *r, const char **kernel);
 bool vxlNativeVfbType(vxlNativeReader *r, int index, const char *key,
                       const char *value, bool *vnc);
+/* firmware="pvgrub32|pvgrub64" of a PV or PVH guest: the kernel xl
+ * boots for it, or NULL for a value xl refuses; and back, the firmware=
+ * value of such a kernel path, or NULL. */
+char *vxlNativePvgrubKernel(const char *firmware);
+const char *vxlNativePvgrubFirmware(const char *kernel);
 
 /* native_parse.c */
 char *vxlNativeBuildXML(vxlNativeReader *r);

@@ -61,3 +61,34 @@ vxlNativeVfbType(vxlNativeReader *r, int index, const char *key,
                       index + 1, value);
     return true;
 }
+
+
+/* Where Debian's Xen 4.17 keeps the firmware images xl's firmware=
+ * names (its XENFIRMWAREDIR; hvmloader lives there too). */
+#define VXL_NATIVE_XEN_FIRMWARE_DIR "/usr/lib/xen-4.17/boot"
+
+char *
+vxlNativePvgrubKernel(const char *firmware)
+{
+    /* xl compares only as many characters as the value has. */
+    if (strncmp(firmware, "pvgrub32", strlen(firmware)) != 0 &&
+        strncmp(firmware, "pvgrub64", strlen(firmware)) != 0)
+        return NULL;
+    return g_strdup_printf(VXL_NATIVE_XEN_FIRMWARE_DIR "/%s.bin", firmware);
+}
+
+
+const char *
+vxlNativePvgrubFirmware(const char *kernel)
+{
+    static const char *const names[] = { "pvgrub32", "pvgrub64" };
+    size_t i;
+
+    for (i = 0; kernel && i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *path = vxlNativePvgrubKernel(names[i]);
+
+        if (STREQ(kernel, path))
+            return names[i];
+    }
+    return NULL;
+}

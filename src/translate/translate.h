@@ -83,6 +83,11 @@ int vxlTranslateHostdevUSB(const virDomainDef *def, const virDomainHostdevDef *h
                            libxl_device_usbdev *xusb);
 int vxlValidateController(const virDomainDef *def, const virDomainControllerDef *cont);
 
+/* translate_boot.c: libxl's boot string (at least 4 bytes into @order)
+ * for the devices' own <boot order>: 1 when they have one, 0 when none
+ * does, -1 when the order cannot be expressed (reported). */
+int vxlBootDeviceOrder(const virDomainDef *def, char *order);
+
 /* translate_disk.c: qemu's rbd target for an rbd disk's @src, as libxl's pdev_path and
  * xl's target= spell it: without the key, which a start adds from the
  * secret store. */

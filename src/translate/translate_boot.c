@@ -19,6 +19,7 @@
 #include "translate_private.h"
 #include "util_enums.h"
 #include "virerror.h"
+#include "virutil.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
@@ -92,13 +93,15 @@ vxlValidateBootHVM(const virDomainDef *def)
                        _("<os><loader secure='yes'> is not supported by Xen"));
         return -1;
     }
-    /* libxl picks the SeaBIOS or OVMF that Xen was built with and takes
-     * no path for them: a pflash loader only says "OVMF". Any other
-     * loader would be silently replaced, so it is refused. */
-    if (loader->type != VIR_DOMAIN_LOADER_TYPE_PFLASH &&
-        !vxlBootLoaderIsHvmloader(loader)) {
+    /* A pflash loader is OVMF, a ROM one the BIOS (SeaBIOS, or ROMBIOS
+     * with qemu-xen-traditional); either's file is the image hvmloader
+     * loads instead of the one Xen was built with (xl's
+     * bios_path_override=, b_info.u.hvm.system_firmware). hvmloader
+     * itself is what every HVM guest runs first, with no file to name. */
+    if (loader->type == VIR_DOMAIN_LOADER_TYPE_ROM && vxlBootWantsOVMF(def) &&
+        loader->path && !vxlBootLoaderIsHvmloader(loader)) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<os><loader>%s</loader> is not supported by Xen: HVM guests run hvmloader with Xen's SeaBIOS, or its OVMF with <os firmware='efi'>"),
+                       _("<os><loader type='rom'>%s</loader> with <os firmware='efi'> is not supported by Xen: name OVMF's image as <loader type='pflash'>"),
                        loader->path);
         return -1;
     }
@@ -106,30 +109,108 @@ vxlValidateBootHVM(const virDomainDef *def)
 }
 
 
+/* Whether @disk is the first of its kind (disk or cdrom) by target, the
+ * one libxl's boot string boots for that kind. */
+static bool
+vxlBootDiskIsFirst(const virDomainDef *def, const virDomainDiskDef *disk)
+{
+    int idx = virDiskNameToIndex(disk->dst);
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        const virDomainDiskDef *other = def->disks[i];
+
+        if (other != disk && other->device == disk->device &&
+            virDiskNameToIndex(other->dst) < idx)
+            return false;
+    }
+    return true;
+}
+
+
+/*
+ * Per-device <boot order> (virt-manager writes it when boot devices are
+ * reordered): libxl has a boot string of device classes only (c disk,
+ * d cdrom, n network), each booting the first device of its class. The
+ * order is expressible when every device given one is the first of its
+ * class; @order gets the string, classes in the devices' order.
+ */
+int
+vxlBootDeviceOrder(const virDomainDef *def, char *order)
+{
+    unsigned int best[3] = { 0, 0, 0 };   /* lowest order per class: c d n */
+    const char classes[] = "cdn";
+    size_t i, n = 0;
+    bool any = false;
+
+    for (i = 0; i < def->ndisks; i++) {
+        const virDomainDiskDef *disk = def->disks[i];
+        unsigned int bi = disk->info.bootIndex;
+        int c;
+
+        if (!bi)
+            continue;
+        any = true;
+        if (disk->device != VIR_DOMAIN_DISK_DEVICE_DISK && disk->device != VIR_DOMAIN_DISK_DEVICE_CDROM) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<disk device='%s'><boot order='%u'> is not supported by Xen: libxl boots disks, cdroms and the network"),
+                           virDomainDiskDeviceTypeToString(disk->device), bi);
+            return -1;
+        }
+        if (!vxlBootDiskIsFirst(def, disk)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<boot order='%u'> on <target dev='%s'> is not supported by Xen: libxl boots the first %s by target only"),
+                           bi, disk->dst, disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM ? "cdrom" : "disk");
+            return -1;
+        }
+        c = disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM ? 1 : 0;
+        best[c] = best[c] ? MIN(best[c], bi) : bi;
+    }
+    for (i = 0; i < def->nnets; i++) {
+        unsigned int bi = def->nets[i]->info.bootIndex;
+
+        if (!bi)
+            continue;
+        any = true;
+        if (i != 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<interface><boot order='%u'> on interface %zu is not supported by Xen: libxl boots from the first interface only"),
+                           bi, i + 1);
+            return -1;
+        }
+        best[2] = bi;
+    }
+    if (!any)
+        return 0;
+    if (def->os.type != VIR_DOMAIN_OSTYPE_HVM) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<boot order> is not supported for Xen PV and PVH guests: they boot a <kernel> or a <bootloader>"));
+        return -1;
+    }
+    /* The classes by their lowest order. */
+    while (n < 3) {
+        int pick = -1;
+
+        for (i = 0; i < 3; i++) {
+            if (best[i] && (pick < 0 || best[i] < best[pick]))
+                pick = i;
+        }
+        if (pick < 0)
+            break;
+        order[n++] = classes[pick];
+        best[pick] = 0;
+    }
+    order[n] = 0;
+    return 1;
+}
+
+
 static int
 vxlValidateBootDeviceOrder(const virDomainDef *def)
 {
-    size_t i;
+    char order[4];
 
-    /* libxl has only a boot string of device classes (disk, cdrom,
-     * network), not a per-device order. */
-    for (i = 0; i < def->ndisks; i++) {
-        if (def->disks[i]->info.bootIndex > 0) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("<disk><boot order='%u'> is not supported by Xen: use <os><boot dev>"),
-                           def->disks[i]->info.bootIndex);
-            return -1;
-        }
-    }
-    for (i = 0; i < def->nnets; i++) {
-        if (def->nets[i]->info.bootIndex > 0) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("<interface><boot order='%u'> is not supported by Xen: use <os><boot dev>"),
-                           def->nets[i]->info.bootIndex);
-            return -1;
-        }
-    }
-    return 0;
+    return vxlBootDeviceOrder(def, order) < 0 ? -1 : 0;
 }
 
 
@@ -217,7 +298,12 @@ vxlTranslateBootOrder(const virDomainDef *def, libxl_domain_build_info *b_info)
      * so the string is never empty (libxl's default would be "cda"). */
     for (i = 0; i < def->os.nBootDevs && i < VIR_DOMAIN_BOOT_LAST; i++)
         order[i] = vxlEnumVirToXl(&vxlEnumBootDevice, def->os.bootDevs[i]);
-    b_info->u.hvm.boot = g_strdup(order);
+    /* Or from the devices' own <boot order> (libvirt allows one or the
+     * other), validated already. */
+    if (def->os.nBootDevs == 0 && vxlBootDeviceOrder(def, order) <= 0)
+        order[0] = 0;
+    if (order[0])
+        b_info->u.hvm.boot = g_strdup(order);
 }
 
 
@@ -244,6 +330,14 @@ vxlTranslateBoot(const virDomainDef *def, libxl_domain_config *dcfg)
         else if (def->os.firmware == VIR_DOMAIN_OS_DEF_FIRMWARE_BIOS)
             b_info->u.hvm.bios = vxlTranslateTraditionalDM(def) ? LIBXL_BIOS_TYPE_ROMBIOS :
                                                               LIBXL_BIOS_TYPE_SEABIOS;
+        if (def->os.loader && def->os.loader->path &&
+            !vxlBootLoaderIsHvmloader(def->os.loader)) {
+            b_info->u.hvm.system_firmware = g_strdup(def->os.loader->path);
+            /* A BIOS image names its BIOS, as xl's bios= beside it. */
+            if (def->os.loader->type != VIR_DOMAIN_LOADER_TYPE_PFLASH && !vxlBootWantsOVMF(def))
+                b_info->u.hvm.bios = vxlTranslateTraditionalDM(def) ? LIBXL_BIOS_TYPE_ROMBIOS :
+                                                                  LIBXL_BIOS_TYPE_SEABIOS;
+        }
         vxlTranslateBootOrder(def, b_info);
     } else {
         b_info->bootloader = g_strdup(def->os.bootloader);

@@ -254,10 +254,25 @@ vxlValidateClock(const virDomainDef *def)
                 return -1;
             }
             break;
+        /* Hyper-V's reference time counter: Xen's viridian group
+         * time_ref_count, which builds on the base group. */
+        case VIR_DOMAIN_TIMER_NAME_HYPERVCLOCK:
+            if (def->os.type != VIR_DOMAIN_OSTYPE_HVM ||
+                t->tickpolicy != VIR_DOMAIN_TIMER_TICKPOLICY_NONE || t->mode || t->frequency) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                               _("<timer name='hypervclock'> supports only present='yes'|'no', for HVM guests, with Xen"));
+                return -1;
+            }
+            if (def->features[VIR_DOMAIN_FEATURE_VIRIDIAN] != VIR_TRISTATE_SWITCH_ON &&
+                def->features[VIR_DOMAIN_FEATURE_HYPERV] != VIR_DOMAIN_HYPERV_MODE_CUSTOM) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                               _("<timer name='hypervclock'> needs <features><viridian/> or <hyperv mode='custom'>: Xen's time_ref_count group builds on the base group those enable"));
+                return -1;
+            }
+            break;
         /* Other hypervisors' paravirtual clocks: Xen guests read Xen's
          * own PV clock, which needs no switch. */
         case VIR_DOMAIN_TIMER_NAME_KVMCLOCK:
-        case VIR_DOMAIN_TIMER_NAME_HYPERVCLOCK:
         /* Neither exists in a Xen x86 guest. */
         case VIR_DOMAIN_TIMER_NAME_ARMVTIMER:
         case VIR_DOMAIN_TIMER_NAME_PLATFORM:
@@ -353,6 +368,28 @@ vxlTranslateHyperv(const virDomainDef *def, libxl_domain_build_info *b_info)
 }
 
 
+/* <timer name='hypervclock'>: the time_ref_count group on, or off
+ * although <viridian/>'s defaults include it (libxl applies the
+ * disable set last). */
+static void
+vxlTranslateHypervClock(const virDomainDef *def, libxl_domain_build_info *b_info)
+{
+    size_t i;
+
+    for (i = 0; i < def->clock.ntimers; i++) {
+        const virDomainTimerDef *t = def->clock.timers[i];
+        libxl_bitmap *set = t->present == VIR_TRISTATE_BOOL_NO ?
+            &b_info->u.hvm.viridian_disable : &b_info->u.hvm.viridian_enable;
+
+        if (t->name != VIR_DOMAIN_TIMER_NAME_HYPERVCLOCK)
+            continue;
+        if (set->size == 0)
+            vxlTranslateBitmapAlloc(set, VXL_VIRIDIAN_GROUPS);
+        libxl_bitmap_set(set, LIBXL_VIRIDIAN_ENLIGHTENMENT_TIME_REF_COUNT);
+    }
+}
+
+
 static libxl_passthrough
 vxlTranslatePassthrough(const virDomainDef *def)
 {
@@ -393,6 +430,7 @@ vxlTranslateFeatureList(const virDomainDef *def, libxl_domain_config *dcfg)
                               def->features[VIR_DOMAIN_FEATURE_VIRIDIAN] == VIR_TRISTATE_SWITCH_ON);
         if (def->features[VIR_DOMAIN_FEATURE_HYPERV] == VIR_DOMAIN_HYPERV_MODE_CUSTOM)
             vxlTranslateHyperv(def, b_info);
+        vxlTranslateHypervClock(def, b_info);
         /* Unset, libxl offers both sleep states (its default, as xl's). */
         if (def->pm.s3)
             libxl_defbool_set(&b_info->u.hvm.acpi_s3, def->pm.s3 == VIR_TRISTATE_BOOL_YES);

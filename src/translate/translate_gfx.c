@@ -334,11 +334,9 @@ vxlValidateGfx(const virDomainDef *def)
             return -1;
         }
     }
-    if (!vxlGfxIsHVM(def) && def->ngraphics > 1) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("more than one <graphics> is not supported by Xen for PV and PVH guests: they have one framebuffer"));
-        return -1;
-    }
+    /* A PV or PVH guest's one framebuffer serves a VNC and an SDL
+     * display at once, as xl's vfb="vnc=1,sdl=1" (SPICE, which it cannot
+     * serve, vxlValidateGraphics refuses); one of each at most, above. */
     if (vxlValidateVideo(def) < 0)
         return -1;
     for (i = 0; i < def->ninputs; i++) {
@@ -561,21 +559,24 @@ static void
 vxlTranslateGfxPV(const virDomainDef *def, libxl_domain_config *dcfg)
 {
     libxl_device_vfb *vfb;
-    const virDomainGraphicsDef *graphics;
+    size_t i;
 
     if (def->ngraphics == 0)
         return;
-    graphics = def->graphics[0];
 
     dcfg->vfbs = g_new0(libxl_device_vfb, 1);
     dcfg->num_vfbs = 1;
     vfb = &dcfg->vfbs[0];
     libxl_device_vfb_init(vfb);
     vfb->devid = 0;
-    if (graphics->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC)
-        vxlTranslateVnc(graphics, &vfb->vnc, &vfb->keymap);
-    else
-        vxlTranslateSdl(graphics, &vfb->sdl);
+    for (i = 0; i < def->ngraphics; i++) {
+        const virDomainGraphicsDef *graphics = def->graphics[i];
+
+        if (graphics->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC)
+            vxlTranslateVnc(graphics, &vfb->vnc, &vfb->keymap);
+        else
+            vxlTranslateSdl(graphics, &vfb->sdl);
+    }
 
     dcfg->vkbs = g_new0(libxl_device_vkb, 1);
     dcfg->num_vkbs = 1;

@@ -78,6 +78,9 @@ int vxlTranslateMisc(const virDomainDef *def, libxl_domain_config *dcfg);
  * model and its validation vxlValidateXMLNS()); its per-PCI options are
  * applied by vxlTranslateHostdevPCI(). */
 int vxlTranslateXMLNS(const virDomainDef *def, libxl_domain_config *dcfg);
+/* translate_xmlns_keys_libxl.c: the namespace's verbatim xl.cfg keys
+ * (vxlXMLNSKeys), each where xl puts it; part of vxlTranslateXMLNS(). */
+void vxlTranslateXMLNSKeys(char *const *keys, libxl_domain_config *dcfg);
 
 /* translate_misc.c: whether @opts (a device's <driver iommu|ats|packed|
  * page_per_vq>, virtio-only, which no Xen device has) sets anything. */

@@ -170,5 +170,6 @@ vxlTranslateXMLNS(const virDomainDef *def, libxl_domain_config *dcfg)
     vxlTranslateXMLNSCpusSoft(def, ns, b_info);
     vxlTranslateXMLNSVtpms(ns, dcfg);
     vxlTranslateXMLNSKnobs(ns, dcfg);
+    vxlTranslateXMLNSKeys(ns->keys, dcfg);  /* translate_xmlns_keys_libxl.c */
     return 0;
 }

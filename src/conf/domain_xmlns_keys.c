@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * domain_xmlns_keys.c: scalar xl.cfg keys that libvirt's domain XML
+ * has no element for, carried in the project's namespace as
+ * <virtxl:KEY value='V'/> with KEY and V exactly as xl.cfg spells them:
+ *
+ *   <virtxl:seclabel value='system_u:system_r:domU_t'/>
+ *   <virtxl:device_model_user value='xen-qemuuser-range-base'/>
+ *   <virtxl:dm_restrict value='1'/>
+ *   <virtxl:pool value='Pool-node1'/>
+ *   <virtxl:on_watchdog value='coredump-restart'/>
+ *   <virtxl:gfx_passthru value='igd'/>
+ *   ...
+ *
+ * The security settings among them (FLASK labels, the device model's
+ * user and sandbox, stub domain images) are the reason this file
+ * exists: a file that asks for them must not lose them on the way
+ * through domain XML. Here is the model: the table of keys, each value
+ * checked for its kind when parsed and, at define time, for the guest
+ * types it applies to; translate_xmlns_keys_libxl.c puts each where
+ * xl's own parser (tools/xl/xl_parse.c) puts it.
+ */
+#include "vxl_internal.h"
+
+#include "domain_xmlns.h"
+#include "util_enums.h"
+#include "virerror.h"
+#include "virxml.h"
+#include "virbuffer.h"
+#include "virstring.h"
+#include "virtxl/virtxl.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+#define ALL VXL_XMLNS_GUEST_ALL
+#define HVM VXL_XMLNS_GUEST_HVM
+#define PVH VXL_XMLNS_GUEST_PVH
+#define STRING VXL_XMLNS_KEY_KIND_STRING
+#define BOOL VXL_XMLNS_KEY_KIND_BOOL
+#define NUMBER VXL_XMLNS_KEY_KIND_NUMBER
+#define ACTION VXL_XMLNS_KEY_KIND_ACTION
+
+const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST] = {
+    /* FLASK: c_info.ssid_label, b_info.exec_ssid_label,
+     * b_info.device_model_ssid_label (xl reads them for every guest). */
+    [VXL_XMLNS_KEY_SECLABEL] = { "seclabel", STRING, ALL, 0, 0, NULL },
+    [VXL_XMLNS_KEY_INIT_SECLABEL] = { "init_seclabel", STRING, ALL, 0, 0, NULL },
+    [VXL_XMLNS_KEY_DM_STUBDOMAIN_SECLABEL] = { "device_model_stubdomain_seclabel", STRING, ALL, 0, 0, NULL },
+    /* The device model's sandbox: the user qemu runs as, and its
+     * restrictions (b_info.device_model_user, b_info.dm_restrict). */
+    [VXL_XMLNS_KEY_DEVICE_MODEL_USER] = { "device_model_user", STRING, ALL, 0, 0, NULL },
+    [VXL_XMLNS_KEY_DM_RESTRICT] = { "dm_restrict", BOOL, ALL, 0, 1, NULL },
+    /* The stub domain's own images (b_info.stubdomain_*). */
+    [VXL_XMLNS_KEY_STUBDOMAIN_KERNEL] = { "stubdomain_kernel", STRING, ALL, 0, 0, NULL },
+    [VXL_XMLNS_KEY_STUBDOMAIN_RAMDISK] = { "stubdomain_ramdisk", STRING, ALL, 0, 0, NULL },
+    [VXL_XMLNS_KEY_STUBDOMAIN_CMDLINE] = { "stubdomain_cmdline", STRING, ALL, 0, 0, NULL },
+    /* c_info.pool_name, c_info.oos, c_info.xend_suspend_evtchn_compat. */
+    [VXL_XMLNS_KEY_POOL] = { "pool", STRING, ALL, 0, 0, NULL },
+    [VXL_XMLNS_KEY_OOS] = { "oos", BOOL, ALL, 0, 1, NULL },
+    [VXL_XMLNS_KEY_XEND_SUSPEND_EVTCHN_COMPAT] = { "xend_suspend_evtchn_compat", BOOL, ALL, 0, 1, NULL },
+    /* b_info.sched_params of the RTDS, ARINC653 and null schedulers,
+     * ints in libxl. */
+    [VXL_XMLNS_KEY_PERIOD] = { "period", NUMBER, ALL, 0, INT_MAX, NULL },
+    [VXL_XMLNS_KEY_SLICE] = { "slice", NUMBER, ALL, 0, INT_MAX, NULL },
+    [VXL_XMLNS_KEY_LATENCY] = { "latency", NUMBER, ALL, 0, INT_MAX, NULL },
+    [VXL_XMLNS_KEY_EXTRATIME] = { "extratime", NUMBER, ALL, 0, INT_MAX, NULL },
+    /* KiB per vCPU of processor trace buffer; 0 is xl's "none". */
+    [VXL_XMLNS_KEY_VMTRACE_BUF_KB] = { "vmtrace_buf_kb", NUMBER, ALL, 0, INT_MAX, NULL },
+    /* Actions libvirt's lifecycle elements cannot name: soft-reset for
+     * the three libvirt has elements for, any action for the other two. */
+    [VXL_XMLNS_KEY_ON_POWEROFF] = { "on_poweroff", ACTION, ALL, 0, 0, NULL },
+    [VXL_XMLNS_KEY_ON_REBOOT] = { "on_reboot", ACTION, ALL, 0, 0, NULL },
+    [VXL_XMLNS_KEY_ON_CRASH] = { "on_crash", ACTION, ALL, 0, 0, NULL },
+    [VXL_XMLNS_KEY_ON_WATCHDOG] = { "on_watchdog", ACTION, ALL, 0, 0, NULL },
+    [VXL_XMLNS_KEY_ON_SOFT_RESET] = { "on_soft_reset", ACTION, ALL, 0, 0, NULL },
+    /* b_info.u.pvh: a PV guest run inside a PVH shim. */
+    [VXL_XMLNS_KEY_PVSHIM] = { "pvshim", BOOL, PVH, 0, 1, NULL },
+    [VXL_XMLNS_KEY_PVSHIM_PATH] = { "pvshim_path", STRING, PVH, 0, 0, NULL },
+    [VXL_XMLNS_KEY_PVSHIM_CMDLINE] = { "pvshim_cmdline", STRING, PVH, 0, 0, NULL },
+    [VXL_XMLNS_KEY_PVSHIM_EXTRA] = { "pvshim_extra", STRING, PVH, 0, 0, NULL },
+    /* b_info.u.hvm: the emulated platform. */
+    [VXL_XMLNS_KEY_ACPI_LAPTOP_SLATE] = { "acpi_laptop_slate", BOOL, HVM, 0, 1, NULL },
+    [VXL_XMLNS_KEY_VPT_ALIGN] = { "vpt_align", BOOL, HVM, 0, 1, NULL },
+    [VXL_XMLNS_KEY_HDTYPE] = { "hdtype", VXL_XMLNS_KEY_KIND_ENUM, HVM, 0, 0,
+                               libxl_hdtype_string_table },
+    /* 0, 1, or the kind of card ("igd"), which also turns it on. */
+    [VXL_XMLNS_KEY_GFX_PASSTHRU] = { "gfx_passthru", VXL_XMLNS_KEY_KIND_BOOL_OR_ENUM, HVM, 0, 1,
+                                     libxl_gfx_passthru_kind_string_table },
+    [VXL_XMLNS_KEY_USB] = { "usb", BOOL, HVM, 0, 1, NULL },
+    /* qemu's emulated controllers: USB 1, 2 and 3. */
+    [VXL_XMLNS_KEY_USBVERSION] = { "usbversion", NUMBER, HVM, 1, 3, NULL },
+    [VXL_XMLNS_KEY_VKB_DEVICE] = { "vkb_device", BOOL, HVM, 0, 1, NULL },
+    /* firmware= naming a file: hvmloader's own firmware image
+     * (b_info.u.hvm.firmware). BIOS names are <os firmware> instead. */
+    [VXL_XMLNS_KEY_FIRMWARE] = { "firmware", STRING, HVM, 0, 0, NULL },
+    /* viridian= groups that neither <viridian/>, <hyperv> nor
+     * <timer name='hypervclock'> name (reference_tsc, ex_processor_masks,
+     * no_vp_limit, cpu_hotplug): enabled on top of what those give. */
+    [VXL_XMLNS_KEY_VIRIDIAN] = { "viridian", VXL_XMLNS_KEY_KIND_ENUM_LIST, HVM, 0, 0,
+                                 libxl_viridian_enlightenment_string_table },
+    /* The deprecated boolean spelling of altp2m (b_info.u.hvm.altp2m). */
+    [VXL_XMLNS_KEY_ALTP2MHVM] = { "altp2mhvm", VXL_XMLNS_KEY_KIND_BOOL, HVM, 0, 1, NULL },
+};
+
+#undef ALL
+#undef HVM
+#undef PVH
+#undef STRING
+#undef BOOL
+#undef NUMBER
+#undef ACTION
+
+
+/* xl's spellings of libxl_action_on_shutdown (xl_parse.c), indexed by
+ * the libxl value; libxl's own string table spells them with '_'. */
+static const char *const vxlXMLNSKeyActions[] = {
+    [LIBXL_ACTION_ON_SHUTDOWN_DESTROY] = "destroy",
+    [LIBXL_ACTION_ON_SHUTDOWN_RESTART] = "restart",
+    [LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME] = "rename-restart",
+    [LIBXL_ACTION_ON_SHUTDOWN_PRESERVE] = "preserve",
+    [LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY] = "coredump-destroy",
+    [LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART] = "coredump-restart",
+    [LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET] = "soft-reset",
+};
+
+
+int
+vxlXMLNSKeyActionFromString(const char *value)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(vxlXMLNSKeyActions); i++) {
+        if (vxlXMLNSKeyActions[i] && STREQ(vxlXMLNSKeyActions[i], value))
+            return i;
+    }
+    return -1;
+}
+
+
+char *
+vxlXMLNSKeyCanonical(const vxlXMLNSKeyInfo *info, const char *value)
+{
+    long long n;
+    int v;
+
+    switch (info->kind) {
+    case VXL_XMLNS_KEY_KIND_STRING:
+        return g_strdup(value);
+    case VXL_XMLNS_KEY_KIND_BOOL_OR_ENUM:
+        if ((v = vxlXMLNSKnobEnumFromString(info->values, value)) >= 0)
+            return g_strdup(vxlXMLNSKnobEnumToString(info->values, v));
+        G_GNUC_FALLTHROUGH;
+    case VXL_XMLNS_KEY_KIND_BOOL:
+    case VXL_XMLNS_KEY_KIND_NUMBER:
+        if (virStrToLong_ll(value, NULL, 10, &n) < 0 || n < info->min || n > info->max)
+            return NULL;
+        return g_strdup_printf("%lld", n);
+    case VXL_XMLNS_KEY_KIND_ENUM:
+        if ((v = vxlXMLNSKnobEnumFromString(info->values, value)) < 0)
+            return NULL;
+        return g_strdup(vxlXMLNSKnobEnumToString(info->values, v));
+    case VXL_XMLNS_KEY_KIND_ACTION:
+        if (vxlXMLNSKeyActionFromString(value) < 0)
+            return NULL;
+        return g_strdup(value);
+    case VXL_XMLNS_KEY_KIND_ENUM_LIST: {
+        g_auto(GStrv) items = g_strsplit(value, ",", -1);
+        g_autoptr(GString) out = g_string_new(NULL);
+        size_t i;
+
+        for (i = 0; items[i]; i++) {
+            if ((v = vxlXMLNSKnobEnumFromString(info->values, g_strstrip(items[i]))) < 0)
+                return NULL;
+            g_string_append_printf(out, "%s%s", i ? "," : "",
+                                   vxlXMLNSKnobEnumToString(info->values, v));
+        }
+        if (out->len == 0)
+            return NULL;
+        return g_string_free(g_steal_pointer(&out), FALSE);
+    }
+    }
+    return NULL;
+}
+
+
+void
+vxlXMLNSKeysNames(GString *out)
+{
+    size_t i;
+
+    for (i = 0; i < VXL_XMLNS_KEY_LAST; i++)
+        g_string_append_printf(out, ", <virtxl:%s>", vxlXMLNSKeys[i].name);
+}
+
+
+int
+vxlXMLNSKeysParse(xmlNodePtr node, char **keys)
+{
+    g_autofree char *value = NULL;
+    const vxlXMLNSKeyInfo *info = NULL;
+    size_t i;
+
+    for (i = 0; i < VXL_XMLNS_KEY_LAST && !info; i++) {
+        if (STREQ((const char *)node->name, vxlXMLNSKeys[i].name))
+            info = &vxlXMLNSKeys[i];
+    }
+    if (!info)
+        return 0;
+    i = info - vxlXMLNSKeys;
+    if (keys[i]) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:%s> appears twice: it holds one setting of the domain"),
+                       info->name);
+        return -1;
+    }
+    if (!(value = virXMLPropString(node, "value"))) {
+        virReportError(VIR_ERR_XML_ERROR, _("<virtxl:%s> needs a value attribute"), info->name);
+        return -1;
+    }
+    if (!(keys[i] = vxlXMLNSKeyCanonical(info, value))) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<virtxl:%s value='%s'> is not a value xl.cfg's %s takes (see xl.cfg(5))"),
+                       info->name, value, info->name);
+        return -1;
+    }
+    return 1;
+}
+
+
+void
+vxlXMLNSKeysFormat(virBuffer *buf, char *const *keys)
+{
+    size_t i;
+
+    for (i = 0; i < VXL_XMLNS_KEY_LAST; i++) {
+        if (!keys[i])
+            continue;
+        virBufferAsprintf(buf, "<virtxl:%s", vxlXMLNSKeys[i].name);
+        virBufferEscapeString(buf, " value='%s'/>\n", keys[i]);
+    }
+}
+
+
+void
+vxlXMLNSKeysFree(char **keys)
+{
+    size_t i;
+
+    for (i = 0; i < VXL_XMLNS_KEY_LAST; i++)
+        g_clear_pointer(&keys[i], g_free);
+}
+
+
+int
+vxlValidateXMLNSKeys(const virDomainDef *def, char *const *keys)
+{
+    int type = vxlEnumVirToXl(&vxlEnumDomainType, def->os.type);
+    size_t i;
+
+    if (type < 0)
+        return 0;
+    for (i = 0; i < VXL_XMLNS_KEY_LAST; i++) {
+        const vxlXMLNSKeyInfo *info = &vxlXMLNSKeys[i];
+
+        if (!keys[i])
+            continue;
+        if (!(info->guests & (1u << type))) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:%s> is only for %s guests, as xl reads it"),
+                           info->name,
+                           info->guests == VXL_XMLNS_GUEST_HVM ? "HVM" : "PVH");
+            return -1;
+        }
+    }
+    /* Xen's other groups build on the base one (libxl refuses them
+     * alone), which <viridian/> or <hyperv> brings. */
+    if (keys[VXL_XMLNS_KEY_VIRIDIAN] &&
+        def->features[VIR_DOMAIN_FEATURE_VIRIDIAN] != VIR_TRISTATE_SWITCH_ON &&
+        def->features[VIR_DOMAIN_FEATURE_HYPERV] != VIR_DOMAIN_HYPERV_MODE_CUSTOM) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<virtxl:viridian> needs <features><viridian/> or <hyperv mode='custom'>: Xen's viridian groups build on the base group those enable"));
+        return -1;
+    }
+    /* The other actions are what libvirt's own elements say; libvirt
+     * has no soft-reset, nor a core dump on poweroff or reboot. */
+    for (i = VXL_XMLNS_KEY_ON_POWEROFF; i <= VXL_XMLNS_KEY_ON_CRASH; i++) {
+        if (keys[i] && STRNEQ(keys[i], "soft-reset") &&
+            !(i != VXL_XMLNS_KEY_ON_CRASH && g_str_has_prefix(keys[i], "coredump-"))) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:%s value='%s'>: the namespace holds only what libvirt's <%s> cannot (soft-reset, and a core dump on poweroff or reboot); use the element for the other actions"),
+                           vxlXMLNSKeys[i].name, keys[i], vxlXMLNSKeys[i].name);
+            return -1;
+        }
+    }
+    return 0;
+}

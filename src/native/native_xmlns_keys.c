@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * native_xmlns_keys.c: the scalar xl.cfg keys the project's namespace
+ * carries verbatim (vxlXMLNSKeys, src/conf/domain_xmlns_keys.c), read
+ * from the file into <virtxl:KEY value='V'/> and written back as KEY = V.
+ *
+ * A key is read for the guest types xl reads it for; on another guest it
+ * stays unread and is reported as not applying. The shutdown actions are
+ * the lifecycle group's (native_parse.c): it keeps libvirt's elements
+ * for what they can say and uses these for the rest.
+ */
+#include "vxl_internal.h"
+
+#include "native_private.h"
+#include "translate.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+
+static bool
+vxlNativeXMLNSKeyIsAction(size_t i)
+{
+    return vxlXMLNSKeys[i].kind == VXL_XMLNS_KEY_KIND_ACTION;
+}
+
+
+int
+vxlNativeParseXMLNSKey(vxlNativeReader *r, vxlXMLNSKey key, virBuffer *xmlns)
+{
+    const vxlXMLNSKeyInfo *info = &vxlXMLNSKeys[key];
+    g_autofree char *value = NULL;
+    const char *str = NULL;
+    long l;
+    int rc;
+
+    if (!(info->guests & (1u << r->type)))
+        return 0;
+    switch (info->kind) {
+    case VXL_XMLNS_KEY_KIND_BOOL:
+    case VXL_XMLNS_KEY_KIND_NUMBER:
+        if ((rc = vxlNativeGetLong(r, info->name, &l)) <= 0)
+            return rc;
+        /* xl's booleans are any number, true when not 0. */
+        if (info->kind == VXL_XMLNS_KEY_KIND_BOOL)
+            l = l != 0;
+        value = g_strdup_printf("%ld", l);
+        break;
+    case VXL_XMLNS_KEY_KIND_STRING:
+    case VXL_XMLNS_KEY_KIND_ENUM:
+    case VXL_XMLNS_KEY_KIND_ACTION:
+    case VXL_XMLNS_KEY_KIND_BOOL_OR_ENUM:
+    case VXL_XMLNS_KEY_KIND_ENUM_LIST:
+        if ((rc = vxlNativeGetString(r, info->name, &str)) <= 0)
+            return rc;
+        value = g_strdup(str);
+        break;
+    }
+    {
+        g_autofree char *canon = vxlXMLNSKeyCanonical(info, value);
+
+        if (!canon) {
+            if (info->kind == VXL_XMLNS_KEY_KIND_NUMBER)
+                vxlNativeError(r, info->name, _("%s is out of range: Xen takes %lld to %lld"),
+                               value, info->min, info->max);
+            else
+                vxlNativeError(r, info->name, _("'%s' is not a value xl takes for this key (see xl.cfg(5))"),
+                               value);
+            return -1;
+        }
+        virBufferAsprintf(xmlns, "<virtxl:%s", info->name);
+        virBufferEscapeString(xmlns, " value='%s'/>\n", canon);
+    }
+    return 0;
+}
+
+
+int
+vxlNativeParseXMLNSKeys(vxlNativeReader *r, virBuffer *xmlns)
+{
+    size_t i;
+
+    for (i = 0; i < VXL_XMLNS_KEY_LAST; i++) {
+        /* The boot group's (native_parse.c), with the BIOS names. */
+        if (vxlNativeXMLNSKeyIsAction(i) || i == VXL_XMLNS_KEY_FIRMWARE ||
+            i == VXL_XMLNS_KEY_VIRIDIAN)
+            continue;
+        if (vxlNativeParseXMLNSKey(r, i, xmlns) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+
+const char *
+vxlNativeXMLNSKeyValue(const virDomainDef *def, vxlXMLNSKey key)
+{
+    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+
+    return ns ? ns->keys[key] : NULL;
+}
+
+
+int
+vxlNativeFormatXMLNSKeys(virBuffer *buf, const virDomainDef *def)
+{
+    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    size_t i;
+
+    for (i = 0; ns && i < VXL_XMLNS_KEY_LAST; i++) {
+        const vxlXMLNSKeyInfo *info = &vxlXMLNSKeys[i];
+        const char *v = ns->keys[i];
+
+        /* on_poweroff, on_reboot and on_crash go with libvirt's
+         * elements (native_format.c), viridian groups with the others
+         * (native_features.c). */
+        if (!v || (i >= VXL_XMLNS_KEY_ON_POWEROFF && i <= VXL_XMLNS_KEY_ON_CRASH) ||
+            i == VXL_XMLNS_KEY_VIRIDIAN)
+            continue;
+        if (info->kind == VXL_XMLNS_KEY_KIND_BOOL || info->kind == VXL_XMLNS_KEY_KIND_NUMBER ||
+            (info->kind == VXL_XMLNS_KEY_KIND_BOOL_OR_ENUM && g_ascii_isdigit(*v)))
+            virBufferAsprintf(buf, "%s = %s\n", info->name, v);
+        else
+            vxlNativeFormatString(buf, info->name, v);
+    }
+    return 0;
+}

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * translate_xmlns_keys_libxl.c: the namespace's verbatim xl.cfg keys
+ * (vxlXMLNSKeys; src/conf/domain_xmlns_keys.c parses and checks them)
+ * into libxl_domain_config, each where xl's own parser
+ * (tools/xl/xl_parse.c) puts it: FLASK labels, the device model's
+ * sandbox, stub domain images, cpupool, scheduler parameters, shutdown
+ * actions libvirt cannot name, PVH shim and HVM platform switches.
+ */
+#include "vxl_internal.h"
+
+#include "translate_private.h"
+#include "virerror.h"
+#include "virstring.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+
+static void
+vxlXMLNSKeyDefbool(libxl_defbool *field, const char *value)
+{
+    libxl_defbool_set(field, STRNEQ(value, "0"));
+}
+
+
+static int
+vxlXMLNSKeyInt(const char *value)
+{
+    int n = 0;
+
+    /* Checked against the key's range when parsed. */
+    ignore_value(virStrToLong_i(value, NULL, 10, &n));
+    return n;
+}
+
+
+void
+vxlTranslateXMLNSKeys(char *const *keys, libxl_domain_config *dcfg)
+{
+    libxl_domain_create_info *c_info = &dcfg->c_info;
+    libxl_domain_build_info *b_info = &dcfg->b_info;
+    size_t i;
+
+    for (i = 0; i < VXL_XMLNS_KEY_LAST; i++) {
+        const char *v = keys[i];
+
+        /* The validator refused keys on guests they do not apply to;
+         * this keeps another guest type's union member untouched. */
+        if (!v || !(vxlXMLNSKeys[i].guests & (1u << b_info->type)))
+            continue;
+        switch ((vxlXMLNSKey)i) {
+        case VXL_XMLNS_KEY_SECLABEL:
+            /* With init_seclabel, the domain is built under that label
+             * and switches to this one (xl_parse.c). */
+            if (keys[VXL_XMLNS_KEY_INIT_SECLABEL])
+                b_info->exec_ssid_label = g_strdup(v);
+            else
+                c_info->ssid_label = g_strdup(v);
+            break;
+        case VXL_XMLNS_KEY_INIT_SECLABEL:
+            g_free(c_info->ssid_label);
+            c_info->ssid_label = g_strdup(v);
+            break;
+        case VXL_XMLNS_KEY_DM_STUBDOMAIN_SECLABEL:
+            b_info->device_model_ssid_label = g_strdup(v);
+            break;
+        case VXL_XMLNS_KEY_DEVICE_MODEL_USER:
+            b_info->device_model_user = g_strdup(v);
+            break;
+        case VXL_XMLNS_KEY_DM_RESTRICT:
+            vxlXMLNSKeyDefbool(&b_info->dm_restrict, v);
+            break;
+        case VXL_XMLNS_KEY_STUBDOMAIN_KERNEL:
+            b_info->stubdomain_kernel = g_strdup(v);
+            break;
+        case VXL_XMLNS_KEY_STUBDOMAIN_RAMDISK:
+            b_info->stubdomain_ramdisk = g_strdup(v);
+            break;
+        case VXL_XMLNS_KEY_STUBDOMAIN_CMDLINE:
+            b_info->stubdomain_cmdline = g_strdup(v);
+            break;
+        case VXL_XMLNS_KEY_POOL:
+            c_info->pool_name = g_strdup(v);
+            break;
+        case VXL_XMLNS_KEY_OOS:
+            vxlXMLNSKeyDefbool(&c_info->oos, v);
+            break;
+        case VXL_XMLNS_KEY_XEND_SUSPEND_EVTCHN_COMPAT:
+            vxlXMLNSKeyDefbool(&c_info->xend_suspend_evtchn_compat, v);
+            break;
+        case VXL_XMLNS_KEY_PERIOD:
+            b_info->sched_params.period = vxlXMLNSKeyInt(v);
+            break;
+        case VXL_XMLNS_KEY_SLICE:
+            b_info->sched_params.slice = vxlXMLNSKeyInt(v);
+            break;
+        case VXL_XMLNS_KEY_LATENCY:
+            b_info->sched_params.latency = vxlXMLNSKeyInt(v);
+            break;
+        case VXL_XMLNS_KEY_EXTRATIME:
+            b_info->sched_params.extratime = vxlXMLNSKeyInt(v);
+            break;
+        case VXL_XMLNS_KEY_VMTRACE_BUF_KB:
+            if (vxlXMLNSKeyInt(v))
+                b_info->vmtrace_buf_kb = vxlXMLNSKeyInt(v);
+            break;
+        case VXL_XMLNS_KEY_ON_POWEROFF:
+            dcfg->on_poweroff = vxlXMLNSKeyActionFromString(v);
+            break;
+        case VXL_XMLNS_KEY_ON_REBOOT:
+            dcfg->on_reboot = vxlXMLNSKeyActionFromString(v);
+            break;
+        case VXL_XMLNS_KEY_ON_CRASH:
+            dcfg->on_crash = vxlXMLNSKeyActionFromString(v);
+            break;
+        case VXL_XMLNS_KEY_ON_WATCHDOG:
+            dcfg->on_watchdog = vxlXMLNSKeyActionFromString(v);
+            break;
+        case VXL_XMLNS_KEY_ON_SOFT_RESET:
+            dcfg->on_soft_reset = vxlXMLNSKeyActionFromString(v);
+            break;
+        case VXL_XMLNS_KEY_PVSHIM:
+            vxlXMLNSKeyDefbool(&b_info->u.pvh.pvshim, v);
+            break;
+        case VXL_XMLNS_KEY_PVSHIM_PATH:
+            b_info->u.pvh.pvshim_path = g_strdup(v);
+            break;
+        case VXL_XMLNS_KEY_PVSHIM_CMDLINE:
+            b_info->u.pvh.pvshim_cmdline = g_strdup(v);
+            break;
+        case VXL_XMLNS_KEY_PVSHIM_EXTRA:
+            b_info->u.pvh.pvshim_extra = g_strdup(v);
+            break;
+        case VXL_XMLNS_KEY_ACPI_LAPTOP_SLATE:
+            vxlXMLNSKeyDefbool(&b_info->u.hvm.acpi_laptop_slate, v);
+            break;
+        case VXL_XMLNS_KEY_VPT_ALIGN:
+            vxlXMLNSKeyDefbool(&b_info->u.hvm.vpt_align, v);
+            break;
+        case VXL_XMLNS_KEY_HDTYPE:
+            b_info->u.hvm.hdtype = vxlXMLNSKnobEnumFromString(libxl_hdtype_string_table, v);
+            break;
+        case VXL_XMLNS_KEY_GFX_PASSTHRU: {
+            int kind = vxlXMLNSKnobEnumFromString(libxl_gfx_passthru_kind_string_table, v);
+
+            /* A kind turns it on as well (xl_parse.c). */
+            if (kind >= 0) {
+                b_info->u.hvm.gfx_passthru_kind = kind;
+                libxl_defbool_set(&b_info->u.hvm.gfx_passthru, true);
+            } else {
+                vxlXMLNSKeyDefbool(&b_info->u.hvm.gfx_passthru, v);
+            }
+            break;
+        }
+        case VXL_XMLNS_KEY_USB:
+            vxlXMLNSKeyDefbool(&b_info->u.hvm.usb, v);
+            break;
+        case VXL_XMLNS_KEY_USBVERSION:
+            b_info->u.hvm.usbversion = vxlXMLNSKeyInt(v);
+            break;
+        case VXL_XMLNS_KEY_VKB_DEVICE:
+            vxlXMLNSKeyDefbool(&b_info->u.hvm.vkb_device, v);
+            break;
+        case VXL_XMLNS_KEY_FIRMWARE:
+            b_info->u.hvm.firmware = g_strdup(v);
+            break;
+        case VXL_XMLNS_KEY_VIRIDIAN: {
+            g_auto(GStrv) groups = g_strsplit(v, ",", -1);
+            size_t j;
+
+            /* Beside the groups the features translator enabled. */
+            if (b_info->u.hvm.viridian_enable.size == 0)
+                vxlTranslateBitmapAlloc(&b_info->u.hvm.viridian_enable,
+                                        LIBXL_VIRIDIAN_ENLIGHTENMENT_CPU_HOTPLUG + 1);
+            for (j = 0; groups[j]; j++)
+                libxl_bitmap_set(&b_info->u.hvm.viridian_enable,
+                                 vxlXMLNSKnobEnumFromString(libxl_viridian_enlightenment_string_table,
+                                                            groups[j]));
+            break;
+        }
+        case VXL_XMLNS_KEY_ALTP2MHVM:
+            vxlXMLNSKeyDefbool(&b_info->u.hvm.altp2m, v);
+            break;
+        case VXL_XMLNS_KEY_LAST:
+        default:
+            virReportEnumRangeError(vxlXMLNSKey, (int)i);
+            break;
+        }
+    }
+}
