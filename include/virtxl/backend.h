@@ -213,6 +213,14 @@ typedef enum {
     VXL_GUEST_SHUTDOWN_REBOOT,     /* reboots instead of powering off */
 } vxlGuestShutdownPolicy;
 
+/* Whether a qemu guest agent runs in the guest (answering on its
+ * org.qemu.guest_agent.0 channel). */
+typedef enum {
+    VXL_GUEST_AGENT_NONE = 0,
+    VXL_GUEST_AGENT_YES,           /* answers */
+    VXL_GUEST_AGENT_HUNG,          /* takes commands, never answers */
+} vxlGuestAgent;
+
 typedef struct _vxlGuestScript {
     unsigned int bootDelayMs;      /* domain create takes this long */
     unsigned int shutdownDelayMs;  /* time from request to poweroff */
@@ -231,6 +239,14 @@ typedef struct _vxlGuestScript {
     unsigned int diskRateKiBs;
     unsigned int netRateKiBs;
     unsigned int memUsedMiB;
+    /* The IPv4/IPv6 addresses the guest configures on its vifs, in vif
+     * order, comma separated ("192.0.2.10,192.0.2.11"); the simulated
+     * host's neighbour table then knows them. Empty: none. */
+    char addresses[256];
+    vxlGuestAgent agent;
+    bool crashOnNmi;               /* an NMI panics the guest (Linux's
+                                      kernel.unknown_nmi_panic); else it
+                                      logs the NMI and runs on */
 } vxlGuestScript;
 
 /*
@@ -318,6 +334,60 @@ void vxlJobTokenSetCancelHook(vxlJobToken *tok, void (*hook)(void *opaque),
 void vxlJobTokenCancel(vxlJobToken *tok);
 void vxlJobTokenGetProgress(vxlJobToken *tok, unsigned long long *processed,
                             unsigned long long *total);
+/*
+ * The controls of the guest's emulated hardware, which only some guest
+ * types have (see vxlBackendControlCheck).
+ */
+typedef enum {
+    VXL_CONTROL_RESET,             /* the reset line */
+    VXL_CONTROL_SENDKEY,           /* the PS/2 keyboard */
+    VXL_CONTROL_PMSUSPEND,         /* ACPI sleep states */
+
+    VXL_CONTROL_LAST
+} vxlControl;
+
+/*
+ * Whether guest @name (id @domid) of @type has @control: only HVM guests
+ * do, their device model emulating the hardware; PV and PVH guests get
+ * VIR_ERR_OPERATION_UNSUPPORTED saying so. Both backends check this way.
+ * Pure; src/backend/backend_control.c.
+ */
+int vxlBackendControlCheck(const char *name, uint32_t domid,
+                           libxl_domain_type type, vxlControl control);
+
+/* Whether the guest @dcfg describes has a display a screenshot can
+ * show: an HVM guest's emulated VGA unless it has none (nographic, vga
+ * kind none), a PV or PVH guest's vfb. Pure. */
+bool vxlBackendHasDisplay(const libxl_domain_config *dcfg);
+/* VIR_ERR_OPERATION_INVALID naming guest @name unless @display. */
+int vxlBackendScreenCheck(const char *name, uint32_t domid, bool display);
+
+/* One PCI device of the host (hostPciList). */
+typedef struct _vxlHostPci {
+    unsigned int domain;
+    unsigned int bus;
+    unsigned int slot;
+    unsigned int function;
+    unsigned int vendor;           /* PCI vendor and device ids */
+    unsigned int product;
+    unsigned int pciClass;         /* class code, e.g. 0x020000 */
+    char *vendorName;              /* NULL when unknown */
+    char *productName;
+    char *driver;                  /* bound to: "pciback" when assignable,
+                                      the host's driver, or NULL */
+    int iommuGroup;                /* -1 when unknown */
+    uint32_t domid;                /* the domain that has it, 0: none */
+} vxlHostPci;
+
+void vxlHostPciListFree(vxlHostPci *devs, size_t ndevs);
+
+/* One entry of the host's neighbour table (hostNeighbours). */
+typedef struct _vxlNeighbour {
+    char *mac;                     /* "00:16:3e:..", lower case */
+    char *ip;
+} vxlNeighbour;
+
+void vxlNeighbourListFree(vxlNeighbour *list, size_t n);
 
 /* ----- events back to the driver ---------------------------------------- */
 
@@ -628,6 +698,84 @@ struct _vxlBackendOps {
      * or a size below the current one. */
     int (*domainBlockResize)(vxlBackend *be, uint32_t domid,
                              const char *vdev, unsigned long long bytes);
+    /* --- control (virsh reset, inject-nmi, send-key, screenshot,
+     *     dompmsuspend, dompmwakeup) --- */
+
+    /* Reset the guest in place, as its reset button would: same domid,
+     * memory and devices, the guest boots again, and no shutdown event
+     * (libxl_send_trigger RESET: the device model's system_reset). HVM
+     * guests only: VIR_ERR_OPERATION_UNSUPPORTED for PV and PVH guests,
+     * which have no emulated reset line (vxlBackendControlCheck).
+     * VIR_ERR_OPERATION_INVALID when the guest has stopped. */
+    int (*domainReset)(vxlBackend *be, uint32_t domid);
+    /* Raise an NMI on the guest's vCPU 0 (libxl_send_trigger NMI), any
+     * guest type; what the guest makes of it is the guest's affair.
+     * VIR_ERR_OPERATION_INVALID when the guest has stopped. */
+    int (*domainInjectNMI)(vxlBackend *be, uint32_t domid);
+    /* Press the @nkeys keys @keys together for @holdMs (0: the device
+     * model's default), then release them: QEMU key numbers
+     * (VIR_KEYCODE_SET_QNUM), typed on the emulated PS/2 keyboard of an
+     * HVM guest (the device model's sendkey). Other guest types:
+     * VIR_ERR_OPERATION_UNSUPPORTED; a number no key has:
+     * VIR_ERR_INVALID_ARG. */
+    int (*domainSendKeys)(vxlBackend *be, uint32_t domid,
+                          const unsigned int *keys, size_t nkeys,
+                          unsigned int holdMs);
+    /* Write what the guest's display shows to @path, a new file, as a
+     * binary PPM (the device model's screendump): an HVM guest's VGA, a
+     * PV guest's vfb. VIR_ERR_OPERATION_INVALID for a guest without a
+     * display (a PV guest with no vfb, an HVM guest with nographic) or
+     * that has stopped. On failure nothing is left at @path. */
+    int (*domainScreenshot)(vxlBackend *be, uint32_t domid, const char *path);
+    /* Suspend the guest to RAM (ACPI S3, libxl_domain_suspend_only): the
+     * domain then is in SHUTDOWN state with reason SUSPEND, keeping its
+     * memory, until woken. HVM guests only (vxlBackendControlCheck);
+     * VIR_ERR_OPERATION_INVALID unless the guest runs. */
+    int (*domainPMSuspend)(vxlBackend *be, uint32_t domid);
+    /* Wake a guest suspended to RAM (libxl_domain_resume, cancelling the
+     * suspend): it runs on where it was. VIR_ERR_OPERATION_INVALID when
+     * it is not suspended. */
+    int (*domainPMWakeup)(vxlBackend *be, uint32_t domid);
+
+    /* --- PCI devices (virsh nodedev-detach, nodedev-reattach,
+     *     nodedev-reset; <hostdev type='pci'> hotplug) --- */
+
+    /* The host's PCI devices and what each is bound to. Only the
+     * simulator has this hook: on real Xen, libvirt's node device driver
+     * reads the host's sysfs itself. */
+    int (*hostPciList)(vxlBackend *be, vxlHostPci **devs, size_t *ndevs);
+    /* Bind @pci to pciback so guests can be given it (@assignable, xl
+     * pci-assignable-add), or take it from pciback back to the host,
+     * rebinding its own driver when @rebind (xl pci-assignable-remove
+     * -r). Either is a no-op when the device is bound so already.
+     * Errors: VIR_ERR_NO_NODE_DEVICE for an address the host has no
+     * device at; VIR_ERR_OPERATION_INVALID when a domain has the device
+     * (it cannot leave pciback then). */
+    int (*hostPciAssignable)(vxlBackend *be, const libxl_device_pci *pci,
+                             bool assignable, bool rebind);
+    /* Reset the device (function level reset, through pciback or
+     * sysfs). Errors as above: a device a domain has is not reset. */
+    int (*hostPciReset)(vxlBackend *be, const libxl_device_pci *pci);
+    /* Hot-add host device @pci to a live domain (xl pci-attach): with
+     * @pci->seize libxl binds it to pciback first, without it the device
+     * must be assignable already. Errors: VIR_ERR_OPERATION_INVALID when
+     * it is not assignable or another domain has it, or the domain is
+     * not alive; VIR_ERR_OPERATION_FAILED when this domain has it
+     * already; VIR_ERR_NO_NODE_DEVICE when the host has no such device;
+     * VIR_ERR_CONFIG_UNSUPPORTED without an IOMMU. */
+    int (*domainPciAdd)(vxlBackend *be, uint32_t domid,
+                        libxl_device_pci *pci);
+    /* Take @pci from the domain (xl pci-detach); it stays bound to
+     * pciback. VIR_ERR_DEVICE_MISSING when the domain does not have it. */
+    int (*domainPciRemove)(vxlBackend *be, uint32_t domid,
+                           const libxl_device_pci *pci);
+
+    /* --- guest addresses (virsh domifaddr --source arp) --- */
+
+    /* dom0's neighbour table: which IP address each MAC answered for,
+     * as /proc/net/arp and ip neigh show it (the simulator: its guests'
+     * scripted addresses on their vifs). */
+    int (*hostNeighbours)(vxlBackend *be, vxlNeighbour **list, size_t *n);
 };
 
 /* ----- migration ------------------------------------------- */

@@ -36,6 +36,14 @@ static const char *const vxlHookNames[] = {
     "hostGetDom0", "hostGetCpuTimes", "domainGetBlockStats",
     "domainGetNicStats", "domainGetMemoryStats", "domainGetSchedParams",
     "domainSetSchedParams", "domainBlockResize",
+    /* control */
+    "domainReset", "domainInjectNMI", "domainSendKeys", "domainScreenshot",
+    "domainPMSuspend", "domainPMWakeup",
+    /* PCI devices */
+    "hostPciList", "hostPciAssignable", "hostPciReset", "domainPciAdd",
+    "domainPciRemove",
+    /* guest addresses */
+    "hostNeighbours",
     NULL,
 };
 
@@ -316,4 +324,86 @@ int
 vxlBackendDomainCreateCancel(vxlBackend *be, const unsigned char *uuid)
 {
     VXL_BACKEND_CALL(be, domainCreateCancel, uuid);
+}
+
+/* ----- control ----- */
+
+int
+vxlBackendDomainReset(vxlBackend *be, uint32_t domid)
+{
+    VXL_BACKEND_CALL(be, domainReset, domid);
+}
+
+int
+vxlBackendDomainInjectNMI(vxlBackend *be, uint32_t domid)
+{
+    VXL_BACKEND_CALL(be, domainInjectNMI, domid);
+}
+
+int
+vxlBackendDomainSendKeys(vxlBackend *be, uint32_t domid,
+                         const unsigned int *keys, size_t nkeys,
+                         unsigned int holdMs)
+{
+    VXL_BACKEND_CALL(be, domainSendKeys, domid, keys, nkeys, holdMs);
+}
+
+int
+vxlBackendDomainScreenshot(vxlBackend *be, uint32_t domid, const char *path)
+{
+    VXL_BACKEND_CALL(be, domainScreenshot, domid, path);
+}
+
+int
+vxlBackendDomainPMSuspend(vxlBackend *be, uint32_t domid)
+{
+    VXL_BACKEND_CALL(be, domainPMSuspend, domid);
+}
+
+int
+vxlBackendDomainPMWakeup(vxlBackend *be, uint32_t domid)
+{
+    VXL_BACKEND_CALL(be, domainPMWakeup, domid);
+}
+
+/* ----- PCI devices ----- */
+
+int
+vxlBackendHostPciList(vxlBackend *be, vxlHostPci **devs, size_t *ndevs)
+{
+    VXL_BACKEND_CALL(be, hostPciList, devs, ndevs);
+}
+
+int
+vxlBackendHostPciAssignable(vxlBackend *be, const libxl_device_pci *pci,
+                            bool assignable, bool rebind)
+{
+    VXL_BACKEND_CALL(be, hostPciAssignable, pci, assignable, rebind);
+}
+
+int
+vxlBackendHostPciReset(vxlBackend *be, const libxl_device_pci *pci)
+{
+    VXL_BACKEND_CALL(be, hostPciReset, pci);
+}
+
+int
+vxlBackendDomainPciAdd(vxlBackend *be, uint32_t domid, libxl_device_pci *pci)
+{
+    VXL_BACKEND_CALL(be, domainPciAdd, domid, pci);
+}
+
+int
+vxlBackendDomainPciRemove(vxlBackend *be, uint32_t domid,
+                          const libxl_device_pci *pci)
+{
+    VXL_BACKEND_CALL(be, domainPciRemove, domid, pci);
+}
+
+/* ----- guest addresses ----- */
+
+int
+vxlBackendHostNeighbours(vxlBackend *be, vxlNeighbour **list, size_t *n)
+{
+    VXL_BACKEND_CALL(be, hostNeighbours, list, n);
 }

@@ -74,6 +74,30 @@ int vxlBackendDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
                             const vxlGuestScript *script, int fd,
                             vxlJobToken *token, uint32_t *domid);
 
+/* control */
+int vxlBackendDomainReset(vxlBackend *be, uint32_t domid);
+int vxlBackendDomainInjectNMI(vxlBackend *be, uint32_t domid);
+int vxlBackendDomainSendKeys(vxlBackend *be, uint32_t domid,
+                             const unsigned int *keys, size_t nkeys,
+                             unsigned int holdMs);
+int vxlBackendDomainScreenshot(vxlBackend *be, uint32_t domid,
+                               const char *path);
+int vxlBackendDomainPMSuspend(vxlBackend *be, uint32_t domid);
+int vxlBackendDomainPMWakeup(vxlBackend *be, uint32_t domid);
+
+/* PCI devices */
+int vxlBackendHostPciList(vxlBackend *be, vxlHostPci **devs, size_t *ndevs);
+int vxlBackendHostPciAssignable(vxlBackend *be, const libxl_device_pci *pci,
+                                bool assignable, bool rebind);
+int vxlBackendHostPciReset(vxlBackend *be, const libxl_device_pci *pci);
+int vxlBackendDomainPciAdd(vxlBackend *be, uint32_t domid,
+                           libxl_device_pci *pci);
+int vxlBackendDomainPciRemove(vxlBackend *be, uint32_t domid,
+                              const libxl_device_pci *pci);
+
+/* guest addresses */
+int vxlBackendHostNeighbours(vxlBackend *be, vxlNeighbour **list, size_t *n);
+
 #ifdef VXL_TEST_HOOKS
 /* backend_fault.c, test builds only (meson -Dtest_hooks=true): returns
  * -1 with an error reported when the armed fault fires for @hook; 0

@@ -112,6 +112,46 @@ static const vxlBackendOpMessages vxlBackendOpMessageTable[VXL_BACKEND_OP_LAST] 
         N_("cannot resize a disk of domain '%s' (id %u): it has crashed"),
         N_("cannot resize a disk of domain '%s' (id %u)"),
     },
+    [VXL_BACKEND_OP_RESET] = {
+        N_("cannot reset domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot reset domain '%s' (id %u): it has crashed"),
+        N_("cannot reset domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_INJECT_NMI] = {
+        N_("cannot send an NMI to domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot send an NMI to domain '%s' (id %u): it has crashed"),
+        N_("cannot send an NMI to domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_SEND_KEYS] = {
+        N_("cannot send keys to domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot send keys to domain '%s' (id %u): it has crashed"),
+        N_("cannot send keys to domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_SCREENSHOT] = {
+        N_("cannot take a screenshot of domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot take a screenshot of domain '%s' (id %u): it has crashed"),
+        N_("cannot take a screenshot of domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_PM_SUSPEND] = {
+        N_("cannot suspend domain '%s' (id %u) to RAM: it has shut down (reason %s)"),
+        N_("cannot suspend domain '%s' (id %u) to RAM: it has crashed"),
+        N_("cannot suspend domain '%s' (id %u) to RAM"),
+    },
+    [VXL_BACKEND_OP_PM_WAKEUP] = {
+        N_("cannot wake domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot wake domain '%s' (id %u): it has crashed"),
+        N_("cannot wake domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_PCI_ADD] = {
+        N_("cannot add a PCI device to domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot add a PCI device to domain '%s' (id %u): it has crashed"),
+        N_("cannot add a PCI device to domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_PCI_REMOVE] = {
+        N_("cannot remove a PCI device from domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot remove a PCI device from domain '%s' (id %u): it has crashed"),
+        N_("cannot remove a PCI device from domain '%s' (id %u)"),
+    },
 };
 
 void

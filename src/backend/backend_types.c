@@ -58,3 +58,28 @@ vxlVcpuInfoListFree(vxlVcpuInfo *infos, size_t ninfos)
         g_free(infos[i].affinity);
     g_free(infos);
 }
+
+void
+vxlHostPciListFree(vxlHostPci *devs, size_t ndevs)
+{
+    size_t i;
+
+    for (i = 0; i < ndevs; i++) {
+        g_free(devs[i].vendorName);
+        g_free(devs[i].productName);
+        g_free(devs[i].driver);
+    }
+    g_free(devs);
+}
+
+void
+vxlNeighbourListFree(vxlNeighbour *list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        g_free(list[i].mac);
+        g_free(list[i].ip);
+    }
+    g_free(list);
+}

@@ -12,8 +12,10 @@
  *                   shutdown-delay-ms="300" crash-after-ms="..."
  *                   reboot-after-ms="..." poweroff-after-ms="..."
  *                   watchdog-after-ms="..." soft-reset-after-ms="..."
- *                   dirty-mib-per-s="..."/>
- *                   disk-rate="KiB/s" net-rate="KiB/s" mem-used="MiB"/>
+ *                   dirty-mib-per-s="..."
+ *                   disk-rate="KiB/s" net-rate="KiB/s" mem-used="MiB"
+ *                   nmi="log|crash" ip="192.0.2.10[,...]"
+ *                   agent="no|yes|hung"/>
  *   </metadata>
  *
  * dirty-mib-per-s is how fast the running guest writes its memory: a live
@@ -27,6 +29,7 @@
 
 #include "domain_metadata.h"
 #include "virxml.h"
+#include "virsocketaddr.h"
 #include "virerror.h"
 #include "virtxl/virtxl.h"
 
@@ -56,6 +59,34 @@ vxlDomainGuestScriptNode(const virDomainDef *def)
     return NULL;
 }
 
+/* The addresses a simulated guest configures on its vifs. */
+static int
+vxlDomainGuestAddressesParse(const char *ip, vxlGuestScript *script)
+{
+    g_auto(GStrv) list = g_strsplit(ip, ",", -1);
+    size_t i;
+
+    for (i = 0; list[i]; i++) {
+        virSocketAddr addr;
+
+        if (virSocketAddrParse(&addr, g_strstrip(list[i]), AF_UNSPEC) < 0) {
+            virResetLastError();
+            virReportError(VIR_ERR_XML_DETAIL,
+                           _("<virtxl:guest ip='%s'> is not a comma separated list of IP addresses"),
+                           ip);
+            return -1;
+        }
+    }
+    if (strlen(ip) >= sizeof(script->addresses)) {
+        virReportError(VIR_ERR_XML_DETAIL,
+                       _("<virtxl:guest ip='%s'> is too long: at most %zu characters"),
+                       ip, sizeof(script->addresses) - 1);
+        return -1;
+    }
+    g_strlcpy(script->addresses, ip, sizeof(script->addresses));
+    return 0;
+}
+
 int
 vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script)
 {
@@ -78,6 +109,9 @@ vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script)
     vxlGuestScript tmp = { .shutdownDelayMs = VXL_GUEST_DEFAULT_SHUTDOWN_DELAY_MS };
     xmlNodePtr node = vxlDomainGuestScriptNode(def);
     g_autofree char *policy = NULL;
+    g_autofree char *nmi = NULL;
+    g_autofree char *ip = NULL;
+    g_autofree char *agent = NULL;
     size_t i;
 
     if (node) {
@@ -99,6 +133,31 @@ vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script)
                 return -1;
             }
             tmp.onShutdownRequest = p;
+        }
+        if ((ip = virXMLPropString(node, "ip")) &&
+            vxlDomainGuestAddressesParse(ip, &tmp) < 0)
+            return -1;
+        if ((agent = virXMLPropString(node, "agent"))) {
+            if (STREQ(agent, "yes")) {
+                tmp.agent = VXL_GUEST_AGENT_YES;
+            } else if (STREQ(agent, "hung")) {
+                tmp.agent = VXL_GUEST_AGENT_HUNG;
+            } else if (STRNEQ(agent, "no")) {
+                virReportError(VIR_ERR_XML_DETAIL,
+                               _("<virtxl:guest agent='%s'> is not known; use no, yes or hung"),
+                               agent);
+                return -1;
+            }
+        }
+        if ((nmi = virXMLPropString(node, "nmi"))) {
+            if (STREQ(nmi, "crash")) {
+                tmp.crashOnNmi = true;
+            } else if (STRNEQ(nmi, "log")) {
+                virReportError(VIR_ERR_XML_DETAIL,
+                               _("<virtxl:guest nmi='%s'> is not known; use log or crash"),
+                               nmi);
+                return -1;
+            }
         }
     }
     *script = tmp;

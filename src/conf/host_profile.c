@@ -747,7 +747,9 @@ vxlHostProfileParse(vxlHostProfileParser *pp, virJSONValue *root,
 {
     static const char *const known[] = {
         "profile", "description", "arch", "hostname", "xen", "cpu",
-        "virtualization", "memory", "numa", "firmware", "gicVersion", NULL,
+        "virtualization", "memory", "numa", "firmware", "gicVersion",
+        "pci",                     /* the host's PCI devices: the simulator's */
+        NULL,
     };
     g_autofree char *description = NULL;
     unsigned int format = 0;

@@ -16,6 +16,7 @@
 #include "vxl_driver.h"
 #include "domain_private.h"
 #include "domain_metadata.h"
+#include "virjson.h"
 
 /* --- jobs and locking (domain_job.c) --- */
 
@@ -281,3 +282,32 @@ int vxlDomainXMLGuard(const char *xml);
 /* Refuse CPU sets of @def naming CPUs the host lacks
  * (VIR_ERR_CONFIG_UNSUPPORTED). */
 int vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def);
+/* --- control (domain_control.c) --- */
+
+/* Take a screenshot of running @vm into @st; returns its MIME type. */
+char *vxlDomainControlScreenshot(vxlDriver *driver, virDomainObj *vm, virStreamPtr st);
+/* Suspend @vm to RAM (state PMSUSPENDED, event PMSUSPENDED/MEMORY), or
+ * wake it (RUNNING/WAKEUP, events STARTED/WAKEUP and PMWAKEUP). */
+int vxlDomainControlPMSuspend(vxlDriver *driver, virDomainObj *vm);
+int vxlDomainControlPMWakeup(vxlDriver *driver, virDomainObj *vm);
+
+/* --- host devices (domain_hostdev.c) --- */
+
+/* Give the managed PCI host devices of stopped @def back to their host
+ * drivers; failures are only logged. */
+void vxlDomainHostdevsRelease(vxlDriver *driver, const virDomainDef *def);
+
+/* --- the guest agent (domain_agent.c) --- */
+
+/* The socket of @def's org.qemu.guest_agent.0 Xen channel, or NULL. */
+const char *vxlDomainAgentPath(const virDomainDef *def);
+/* Run agent command @name with @args (taken; may be NULL) in running
+ * @vm; its "return" value in *@ret when @ret. Without @wantReply the
+ * command is sent and not waited for (guest-shutdown). Errors:
+ * VIR_ERR_ARGUMENT_UNSUPPORTED without an agent channel,
+ * VIR_ERR_OPERATION_INVALID unless the domain runs,
+ * VIR_ERR_AGENT_UNRESPONSIVE when the agent is not there or does not
+ * answer in time, VIR_ERR_INTERNAL_ERROR with the agent's error (as
+ * libvirt's qemu driver reports it). */
+int vxlDomainAgentCommand(virDomainObj *vm, const char *name, virJSONValue *args,
+                          bool wantReply, virJSONValue **ret);

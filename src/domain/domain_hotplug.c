@@ -5,8 +5,8 @@
  * detach-device, detach-disk, detach-interface, change-media; Nova's
  * volume and interface attach).
  *
- * Disks (device disk or cdrom) and interfaces, as libxl can hot-plug
- * them. Each request may change the running domain (@def, the live
+ * Disks (device disk or cdrom), interfaces and PCI host devices, as
+ * libxl can hot-plug them. Each request may change the running domain (@def, the live
  * definition), the persistent definition (@persistentDef), or both, as
  * the caller's virDomainObjGetDefs() decided from the flags:
  *
@@ -22,7 +22,9 @@
  * So a refusal anywhere before the backend call leaves the domain, both
  * definitions and the files on disk as they were. A removed device is
  * announced with VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, naming it by its
- * <alias> when it has one, else by its target (disks) or MAC (NICs).
+ * <alias> when it has one, else by its target (disks), MAC (NICs) or
+ * host PCI address (host devices); an added one, likewise, with
+ * VIR_DOMAIN_EVENT_ID_DEVICE_ADDED.
  */
 #include "vxl_internal.h"
 
@@ -50,7 +52,8 @@ typedef enum {
     VXL_HOTPLUG_UPDATE,
 } vxlHotplugAction;
 
-/* Disks and interfaces are what Xen hot-plugs through libxl here. Each
+/* Disks, interfaces and PCI host devices are what Xen hot-plugs through
+ * libxl here. Each
  * action has its own whole sentences, for translators. */
 static int
 vxlDomainHotplugCheckClass(const virDomainDeviceDef *dev, vxlHotplugAction action)
@@ -61,9 +64,14 @@ vxlDomainHotplugCheckClass(const virDomainDeviceDef *dev, vxlHotplugAction actio
         [VXL_HOTPLUG_UPDATE] = N_("cannot update a <disk device='%s'>: the Xen driver hot-plugs disks and cdroms only"),
     };
     static const char *const deviceMsgs[] = {
-        [VXL_HOTPLUG_ATTACH] = N_("cannot attach a device of type '%s': the Xen driver hot-plugs <disk> and <interface> devices only"),
-        [VXL_HOTPLUG_DETACH] = N_("cannot detach a device of type '%s': the Xen driver hot-plugs <disk> and <interface> devices only"),
-        [VXL_HOTPLUG_UPDATE] = N_("cannot update a device of type '%s': the Xen driver hot-plugs <disk> and <interface> devices only"),
+        [VXL_HOTPLUG_ATTACH] = N_("cannot attach a device of type '%s': the Xen driver hot-plugs <disk>, <interface> and <hostdev> devices only"),
+        [VXL_HOTPLUG_DETACH] = N_("cannot detach a device of type '%s': the Xen driver hot-plugs <disk>, <interface> and <hostdev> devices only"),
+        [VXL_HOTPLUG_UPDATE] = N_("cannot update a device of type '%s': the Xen driver hot-plugs <disk>, <interface> and <hostdev> devices only"),
+    };
+    static const char *const hostdevMsgs[] = {
+        [VXL_HOTPLUG_ATTACH] = N_("cannot attach a <hostdev> that is not a PCI device: the Xen driver hot-plugs <hostdev type='pci'> only"),
+        [VXL_HOTPLUG_DETACH] = N_("cannot detach a <hostdev> that is not a PCI device: the Xen driver hot-plugs <hostdev type='pci'> only"),
+        [VXL_HOTPLUG_UPDATE] = N_("cannot update a <hostdev> that is not a PCI device: the Xen driver hot-plugs <hostdev type='pci'> only"),
     };
 
     if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
@@ -76,6 +84,15 @@ vxlDomainHotplugCheckClass(const virDomainDeviceDef *dev, vxlHotplugAction actio
     }
     if (dev->type == VIR_DOMAIN_DEVICE_NET)
         return 0;
+    if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV) {
+        const virDomainHostdevDef *hostdev = dev->data.hostdev;
+
+        if (hostdev->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
+            hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI)
+            return 0;
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s", _(hostdevMsgs[action]));
+        return -1;
+    }
     virReportError(VIR_ERR_OPERATION_UNSUPPORTED, _(deviceMsgs[action]),
                    virDomainDeviceTypeToString(dev->type));
     return -1;
@@ -145,7 +162,31 @@ vxlDomainHotplugFindDisk(virDomainDef *def, const char *dst)
     return -1;
 }
 
-/* Refuse a disk target or MAC that @def has already. */
+/* A PCI host device's host address, "0000:03:00.0". */
+static char *
+vxlDomainHotplugHostdevAddr(const virDomainHostdevDef *hostdev)
+{
+    const virPCIDeviceAddress *a = &hostdev->source.subsys.u.pci.addr;
+
+    return g_strdup_printf("%04x:%02x:%02x.%x", a->domain, a->bus, a->slot,
+                           a->function);
+}
+
+static int
+vxlDomainHotplugFindHostdev(virDomainDef *def, virDomainHostdevDef *hostdev)
+{
+    int idx = virDomainHostdevFind(def, hostdev, NULL);
+
+    if (idx < 0) {
+        g_autofree char *addr = vxlDomainHotplugHostdevAddr(hostdev);
+
+        virReportError(VIR_ERR_DEVICE_MISSING,
+                       _("domain '%s' has no host device %s"), def->name, addr);
+    }
+    return idx;
+}
+
+/* Refuse a disk target, MAC or host device that @def has already. */
 static int
 vxlDomainHotplugCheckUnique(virDomainDef *def, const virDomainDeviceDef *dev,
                             bool live)
@@ -158,6 +199,16 @@ vxlDomainHotplugCheckUnique(virDomainDef *def, const virDomainDeviceDef *dev,
                        live ? _("cannot attach disk '%s' to the live definition of domain '%s': it has a disk with that target already") :
                               _("cannot attach disk '%s' to the persistent definition of domain '%s': it has a disk with that target already"),
                        dev->data.disk->dst, def->name);
+        return -1;
+    }
+    if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV &&
+        virDomainHostdevFind(def, dev->data.hostdev, NULL) >= 0) {
+        g_autofree char *addr = vxlDomainHotplugHostdevAddr(dev->data.hostdev);
+
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       live ? _("cannot attach host device %s to the live definition of domain '%s': it has that device already") :
+                              _("cannot attach host device %s to the persistent definition of domain '%s': it has that device already"),
+                       addr, def->name);
         return -1;
     }
     if (dev->type == VIR_DOMAIN_DEVICE_NET) {
@@ -186,6 +237,10 @@ vxlDomainHotplugEventName(const virDomainDeviceDef *dev)
     if (dev->type == VIR_DOMAIN_DEVICE_DISK)
         return g_strdup(dev->data.disk->info.alias ? dev->data.disk->info.alias :
                         dev->data.disk->dst);
+    if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV)
+        return dev->data.hostdev->info->alias ?
+               g_strdup(dev->data.hostdev->info->alias) :
+               vxlDomainHotplugHostdevAddr(dev->data.hostdev);
     if (dev->data.net->info.alias)
         return g_strdup(dev->data.net->info.alias);
     return g_strdup(virMacAddrFormat(&dev->data.net->mac, mac));
@@ -225,6 +280,10 @@ vxlDomainHotplugConfigAttach(vxlDriver *driver, virDomainDef *persistentDef,
         return NULL;
     if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
         virDomainDiskInsert(copy, g_steal_pointer(&dev->data.disk));
+    } else if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV) {
+        if (virDomainHostdevInsert(copy, dev->data.hostdev) < 0)
+            return NULL;
+        dev->data.hostdev = NULL;
     } else {
         if (virDomainNetInsert(copy, dev->data.net) < 0)
             return NULL;
@@ -248,6 +307,10 @@ vxlDomainHotplugConfigDetach(vxlDriver *driver, virDomainDef *persistentDef,
         if ((idx = vxlDomainHotplugFindDisk(copy, dev->data.disk->dst)) < 0)
             return NULL;
         virDomainDiskDefFree(virDomainDiskRemove(copy, idx));
+    } else if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV) {
+        if ((idx = vxlDomainHotplugFindHostdev(copy, dev->data.hostdev)) < 0)
+            return NULL;
+        virDomainHostdevDefFree(virDomainHostdevRemove(copy, idx));
     } else {
         if ((idx = virDomainNetFindIdx(copy, dev->data.net)) < 0)
             return NULL;
@@ -363,6 +426,98 @@ vxlDomainHotplugLiveAttachNet(vxlDriver *driver, virDomainObj *vm,
     return -1;
 }
 
+/* A PCI host device: managed ones are taken from their host driver by
+ * libxl (seize), others must have been made assignable before
+ * (nodedev-detach). */
+static int
+vxlDomainHotplugLiveAttachHostdev(vxlDriver *driver, virDomainObj *vm,
+                                  virDomainDef *def, virDomainDeviceDef *dev)
+{
+    libxl_device_pci xpci;
+    int rc;
+
+    libxl_device_pci_init(&xpci);
+    if (vxlTranslateHostdevPCI(def, dev->data.hostdev, &xpci) < 0) {
+        libxl_device_pci_dispose(&xpci);
+        return -1;
+    }
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainPciAdd(driver->backend, vm->def->id, &xpci);
+    vxlDomainBackendExit(vm);
+    libxl_device_pci_dispose(&xpci);
+    if (rc < 0)
+        return -1;
+    if (virDomainHostdevInsert(def, dev->data.hostdev) < 0)
+        return -1;
+    dev->data.hostdev = NULL;
+    return 0;
+}
+
+/* Take PCI host device @idx of live @def from the guest; a managed one
+ * goes back to its host driver, as libvirt's drivers hand it back. */
+static virDomainHostdevDef *
+vxlDomainHotplugLiveDetachHostdev(vxlDriver *driver, virDomainObj *vm,
+                                  virDomainDef *def, size_t idx)
+{
+    virDomainHostdevDef *hostdev = def->hostdevs[idx];
+    const virPCIDeviceAddress *a = &hostdev->source.subsys.u.pci.addr;
+    libxl_device_pci xpci;
+    int rc;
+
+    libxl_device_pci_init(&xpci);
+    xpci.domain = a->domain;
+    xpci.bus = a->bus;
+    xpci.dev = a->slot;
+    xpci.func = a->function;
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainPciRemove(driver->backend, vm->def->id, &xpci);
+    if (rc == 0 && hostdev->managed &&
+        vxlBackendHostPciAssignable(driver->backend, &xpci, false, true) < 0) {
+        /* The guest let it go: that stands. The host can take it back
+         * with nodedev-reattach. */
+        VIR_WARN("cannot give PCI device %04x:%02x:%02x.%x back to the host: %s",
+                 a->domain, a->bus, a->slot, a->function,
+                 virGetLastErrorMessage());
+        virResetLastError();
+    }
+    vxlDomainBackendExit(vm);
+    libxl_device_pci_dispose(&xpci);
+    if (rc < 0)
+        return NULL;
+    return virDomainHostdevRemove(def, idx);
+}
+
+/* Undo the live attach of the PCI host device at host address @addr
+ * whose recording failed: out of the guest (and back to its host driver
+ * when managed), out of the live definition. Failures are logged. */
+static void
+vxlDomainHotplugHostdevForget(vxlDriver *driver, virDomainObj *vm,
+                              const char *addr)
+{
+    size_t i;
+
+    for (i = 0; i < vm->def->nhostdevs; i++) {
+        g_autofree char *have = vxlDomainHotplugHostdevAddr(vm->def->hostdevs[i]);
+        virDomainHostdevDef *gone;
+
+        if (STRNEQ(have, addr))
+            continue;
+        if (!(gone = vxlDomainHotplugLiveDetachHostdev(driver, vm, vm->def, i))) {
+            VIR_WARN("cannot take PCI device %s from domain %s again: %s",
+                     addr, vm->def->name, virGetLastErrorMessage());
+            virResetLastError();
+            return;
+        }
+        virDomainHostdevDefFree(gone);
+        if (vxlDomainSaveStatus(driver, vm) < 0) {
+            VIR_WARN("cannot save the status of domain %s: %s",
+                     vm->def->name, virGetLastErrorMessage());
+            virResetLastError();
+        }
+        return;
+    }
+}
+
 static int
 vxlDomainHotplugLiveDetach(vxlDriver *driver, virDomainObj *vm,
                            virDomainDef *def, virDomainDeviceDef *dev)
@@ -384,6 +539,12 @@ vxlDomainHotplugLiveDetach(vxlDriver *driver, virDomainObj *vm,
             return -1;
         removed->type = VIR_DOMAIN_DEVICE_DISK;
         removed->data.disk = virDomainDiskRemove(def, idx);
+    } else if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV) {
+        if ((idx = vxlDomainHotplugFindHostdev(def, dev->data.hostdev)) < 0 ||
+            !(removed->data.hostdev = vxlDomainHotplugLiveDetachHostdev(driver, vm,
+                                                                        def, idx)))
+            return -1;
+        removed->type = VIR_DOMAIN_DEVICE_HOSTDEV;
     } else {
         char mac[VIR_MAC_STRING_BUFLEN];
 
@@ -417,6 +578,8 @@ vxlDomainHotplugKey(const virDomainDeviceDef *dev)
 
     if (dev->type == VIR_DOMAIN_DEVICE_DISK)
         return g_strdup(dev->data.disk->dst);
+    if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV)
+        return vxlDomainHotplugHostdevAddr(dev->data.hostdev);
     return g_strdup(virMacAddrFormat(&dev->data.net->mac, mac));
 }
 
@@ -431,6 +594,11 @@ vxlDomainHotplugFoundKey(virDomainDef *def, const virDomainDeviceDef *dev)
         if ((idx = vxlDomainHotplugFindDisk(def, dev->data.disk->dst)) < 0)
             return NULL;
         return g_strdup(def->disks[idx]->dst);
+    }
+    if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV) {
+        if ((idx = vxlDomainHotplugFindHostdev(def, dev->data.hostdev)) < 0)
+            return NULL;
+        return vxlDomainHotplugHostdevAddr(def->hostdevs[idx]);
     }
     if ((idx = virDomainNetFindIdx(def, dev->data.net)) < 0)
         return NULL;
@@ -447,15 +615,18 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
     g_autoptr(virDomainDeviceDef) devConfig = NULL;
     g_autoptr(virDomainDef) newConfig = NULL;
     g_autofree char *key = NULL;
+    g_autofree char *name = NULL;
     virErrorPtr saved = NULL;
     bool live = false;
     bool devIsNet;
+    bool devIsHostdev;
     int rc;
 
     if (vxlDomainHotplugParseBoth(driver, xml, def, persistentDef, true,
                                   VXL_HOTPLUG_ATTACH, &devLive, &devConfig) < 0)
         return -1;
     devIsNet = (devLive ? devLive : devConfig)->type == VIR_DOMAIN_DEVICE_NET;
+    devIsHostdev = (devLive ? devLive : devConfig)->type == VIR_DOMAIN_DEVICE_HOSTDEV;
 
     if (persistentDef &&
         !(newConfig = vxlDomainHotplugConfigAttach(driver, persistentDef, devConfig)))
@@ -464,15 +635,21 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
     if (def) {
         if (vxlDomainHotplugCheckUnique(def, devLive, true) < 0)
             return -1;
-        /* A kill from here on is undone at the next start. */
         key = vxlDomainHotplugKey(devLive);
-        if (vxlIntentRecordDevice(driver, vm, VXL_INTENT_ATTACH,
-                                  devLive->type == VIR_DOMAIN_DEVICE_NET,
+        name = vxlDomainHotplugEventName(devLive);
+        /* A kill from here on is undone at the next start. Intents name
+         * disks and NICs only: a PCI host device a kill left attached
+         * stays in Xen, and the live definition the next start reads
+         * does not list it. */
+        if (!devIsHostdev &&
+            vxlIntentRecordDevice(driver, vm, VXL_INTENT_ATTACH, devIsNet,
                                   key, !!newConfig) < 0)
             return -1;
         VXL_CRASH_POINT("attach.after-intent");
         if (devLive->type == VIR_DOMAIN_DEVICE_DISK)
             rc = vxlDomainHotplugLiveAttachDisk(driver, vm, def, devLive);
+        else if (devLive->type == VIR_DOMAIN_DEVICE_HOSTDEV)
+            rc = vxlDomainHotplugLiveAttachHostdev(driver, vm, def, devLive);
         else
             rc = vxlDomainHotplugLiveAttachNet(driver, vm, def, devLive);
         if (rc < 0)
@@ -487,16 +664,22 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
     if (newConfig && vxlDomainHotplugConfigCommit(driver, vm, &newConfig) < 0)
         goto error;
     VXL_CRASH_POINT("attach.after-config");
-    if (def)
-        vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_ATTACH);
+    if (def) {
+        if (!devIsHostdev)
+            vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_ATTACH);
+        virObjectEventStateQueue(driver->domainEventState,
+                                 virDomainEventDeviceAddedNewFromObj(vm, name));
+    }
     return 0;
 
  error:
     /* Nothing of a refused attach stays: Xen loses the device again. */
     virErrorPreserveLast(&saved);
-    if (live)
+    if (live && devIsHostdev)
+        vxlDomainHotplugHostdevForget(driver, vm, key);
+    else if (live)
         vxlDomainDeviceForget(driver, vm, devIsNet, key);
-    if (def)
+    if (def && !devIsHostdev)
         vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_ATTACH);
     virErrorRestore(&saved);
     return -1;
@@ -520,15 +703,20 @@ vxlDomainHotplugDetach(vxlDriver *driver, virDomainObj *vm, const char *xml,
         return -1;
 
     if (def) {
-        /* A kill from here on is finished at the next start. */
+        bool hostdev = devLive->type == VIR_DOMAIN_DEVICE_HOSTDEV;
+
+        /* A kill from here on is finished at the next start (disks and
+         * NICs: intents do not name host devices). */
         if (!(key = vxlDomainHotplugFoundKey(def, devLive)) ||
-            vxlIntentRecordDevice(driver, vm, VXL_INTENT_DETACH,
-                                  devLive->type == VIR_DOMAIN_DEVICE_NET,
-                                  key, !!newConfig) < 0)
+            (!hostdev &&
+             vxlIntentRecordDevice(driver, vm, VXL_INTENT_DETACH,
+                                   devLive->type == VIR_DOMAIN_DEVICE_NET,
+                                   key, !!newConfig) < 0))
             return -1;
         VXL_CRASH_POINT("detach.after-intent");
         if (vxlDomainHotplugLiveDetach(driver, vm, def, devLive) < 0) {
-            vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_DETACH);
+            if (!hostdev)
+                vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_DETACH);
             return -1;
         }
         VXL_CRASH_POINT("detach.after-live");

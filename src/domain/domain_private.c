@@ -22,6 +22,8 @@ vxlDomainPrivAlloc(void *opaque)
 {
     vxlDomainPriv *priv = g_new0(vxlDomainPriv, 1);
 
+    priv->agentTimeout = VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_DEFAULT;
+
     if (!(priv->devs = virChrdevAlloc())) {
         g_free(priv);
         return NULL;

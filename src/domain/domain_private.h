@@ -51,6 +51,10 @@ struct _vxlDomainPriv {
                                            driver's table */
     unsigned long long migrationMaxSpeed;
     int migrationState;
+    /* How long guest agent commands wait for an answer, in seconds, or
+     * one of VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_* (virsh
+     * guest-agent-timeout); the vm lock guards it. */
+    int agentTimeout;
 };
 
 extern virDomainXMLPrivateDataCallbacks vxlDomainPrivateDataCallbacks;

@@ -31,6 +31,7 @@ vxlDomainCleanup(vxlDriver *driver, virDomainObj *vm,
     vxlDomainNetworkRelease(vm->def);
     vxlDomainGraphicsRelease(vm->def);
     vxlDomainNetBackendNamesClear(vm->def);
+    vxlDomainHostdevsRelease(driver, vm->def);
     if (wasActive) {
         vxlDomainHookRunQuiet(driver, vm, VIR_HOOK_LIBXL_OP_STOPPED,
                               VIR_HOOK_SUBOP_END);

@@ -260,3 +260,70 @@ int vxlDomainGetBlockInfo(virDomainPtr dom, const char *path,
 int vxlDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);
 int vxlDomainBlockResize(virDomainPtr dom, const char *path,
                          unsigned long long size, unsigned int flags);
+/* driver_control.c */
+int vxlDomainReset(virDomainPtr dom, unsigned int flags);
+int vxlDomainInjectNMI(virDomainPtr dom, unsigned int flags);
+int vxlDomainSendKey(virDomainPtr dom, unsigned int codeset,
+                     unsigned int holdtime, unsigned int *keycodes,
+                     int nkeycodes, unsigned int flags);
+char *vxlDomainScreenshot(virDomainPtr dom, virStreamPtr st,
+                          unsigned int screen, unsigned int flags);
+int vxlDomainPMSuspendForDuration(virDomainPtr dom, unsigned int target,
+                                  unsigned long long duration,
+                                  unsigned int flags);
+int vxlDomainPMWakeup(virDomainPtr dom, unsigned int flags);
+
+/* driver_cpu.c */
+int vxlConnectCompareCPU(virConnectPtr conn, const char *xmlDesc,
+                         unsigned int flags);
+int vxlConnectCompareHypervisorCPU(virConnectPtr conn, const char *emulator,
+                                   const char *archStr, const char *machine,
+                                   const char *virttype, const char *xmlCPU,
+                                   unsigned int flags);
+char *vxlConnectBaselineCPU(virConnectPtr conn, const char **xmlCPUs,
+                            unsigned int ncpus, unsigned int flags);
+char *vxlConnectBaselineHypervisorCPU(virConnectPtr conn, const char *emulator,
+                                      const char *archStr, const char *machine,
+                                      const char *virttype,
+                                      const char **xmlCPUs,
+                                      unsigned int ncpus, unsigned int flags);
+int vxlConnectGetCPUModelNames(virConnectPtr conn, const char *archName,
+                               char ***models, unsigned int flags);
+
+/* driver_nodedev.c: the simulated host's node devices */
+extern virNodeDeviceDriver vxlSimNodeDeviceDriver;
+/* driver_register.c */
+void vxlDriverInstallNodeDevices(void);
+
+/* driver_pci.c */
+int vxlNodeDeviceDettach(virNodeDevicePtr dev);
+int vxlNodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName,
+                             unsigned int flags);
+int vxlNodeDeviceReAttach(virNodeDevicePtr dev);
+int vxlNodeDeviceReset(virNodeDevicePtr dev);
+
+/* driver_ifaddr.c */
+int vxlDomainInterfaceAddresses(virDomainPtr dom,
+                                virDomainInterfacePtr **ifaces,
+                                unsigned int source, unsigned int flags);
+
+/* driver_agent.c */
+int vxlDomainGetTime(virDomainPtr dom, long long *seconds,
+                     unsigned int *nseconds, unsigned int flags);
+int vxlDomainSetTime(virDomainPtr dom, long long seconds,
+                     unsigned int nseconds, unsigned int flags);
+int vxlDomainFSFreeze(virDomainPtr dom, const char **mountpoints,
+                      unsigned int nmountpoints, unsigned int flags);
+int vxlDomainFSThaw(virDomainPtr dom, const char **mountpoints,
+                    unsigned int nmountpoints, unsigned int flags);
+int vxlDomainSetUserPassword(virDomainPtr dom, const char *user,
+                             const char *password, unsigned int flags);
+char *vxlDomainGetHostname(virDomainPtr dom, unsigned int flags);
+int vxlDomainAgentSetResponseTimeout(virDomainPtr dom, int timeout,
+                                     unsigned int flags);
+int vxlDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
+                          virTypedParameterPtr *params, int *nparams,
+                          unsigned int flags);
+/* ... and for the entry points of other files (vm locked, job held) */
+int vxlDomainAgentInterfaces(virDomainObj *vm, virDomainInterfacePtr **ifaces);
+int vxlDomainAgentShutdown(virDomainObj *vm, bool reboot);

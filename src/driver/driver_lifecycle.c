@@ -379,9 +379,10 @@ vxlDomainCheckGuestAlive(virDomainObj *vm, vxlGuestRequest request)
 /*
  * Ask the guest to power off or reboot. Xen asks through the guest's PV
  * control node; for an HVM guest without PV drivers, through the ACPI
- * power button. Those are the two modes the flags name (the others,
- * agent, initctl and signal, do not exist for Xen guests); @modes is
- * the set the caller allows, as vxlRequestMode, 0 for any. The backend
+ * power button; with @agent, first through the guest agent on its Xen
+ * channel (driver_agent.c). initctl and signal do not exist for Xen
+ * guests. @modes is the set of the other ways the caller allows, as
+ * vxlRequestMode, 0 for any (for none when @agent alone). The backend
  * returns once the request is delivered, without waiting for the guest
  * to notice: the outcome arrives later as a guest shutdown
  * (domain_shutdown.c); the recorded request only tells it whether the
@@ -389,7 +390,7 @@ vxlDomainCheckGuestAlive(virDomainObj *vm, vxlGuestRequest request)
  */
 static int
 vxlDomainRequestStop(virDomainPtr dom, unsigned int flags,
-                     unsigned int modes, bool reboot)
+                     unsigned int modes, bool agent, bool reboot)
 {
     vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
@@ -411,6 +412,22 @@ vxlDomainRequestStop(virDomainPtr dom, unsigned int flags,
     priv = vxlDomainPrivGet(vm);
     requested = reboot ? &priv->rebootRequested : &priv->shutdownRequested;
     *requested = true;
+    /* The guest agent first when asked for; the other ways, if allowed
+     * too, when it does not answer (as libvirt's qemu driver does). */
+    if (agent) {
+        if (vxlDomainAgentShutdown(vm, reboot) == 0) {
+            ignore_value(vxlDomainSaveStatus(driver, vm));
+            ret = 0;
+            goto endjob;
+        }
+        if (modes == 0) {
+            *requested = false;
+            goto endjob;
+        }
+        VIR_INFO("guest agent of %s did not take the request (%s); trying the other ways",
+                 vm->def->name, virGetLastErrorMessage());
+        virResetLastError();
+    }
     vxlDomainBackendEnter(vm);
     rc = reboot ? vxlBackendDomainReboot(driver->backend, vm->def->id, modes) :
                   vxlBackendDomainShutdown(driver->backend, vm->def->id, modes);
@@ -435,12 +452,15 @@ vxlDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
     unsigned int modes = 0;
 
     virCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN |
-                  VIR_DOMAIN_SHUTDOWN_PARAVIRT, -1);
+                  VIR_DOMAIN_SHUTDOWN_PARAVIRT |
+                  VIR_DOMAIN_SHUTDOWN_GUEST_AGENT, -1);
     if (flags & VIR_DOMAIN_SHUTDOWN_PARAVIRT)
         modes |= VXL_REQUEST_PARAVIRT;
     if (flags & VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN)
         modes |= VXL_REQUEST_ACPI;
-    return vxlDomainRequestStop(dom, flags, modes, false);
+    return vxlDomainRequestStop(dom, flags, modes,
+                                !!(flags & VIR_DOMAIN_SHUTDOWN_GUEST_AGENT),
+                                false);
 }
 
 int
@@ -457,12 +477,15 @@ vxlDomainReboot(virDomainPtr dom, unsigned int flags)
     /* The power button cannot ask for a reboot: the backend refuses a
      * request that allows nothing else (vxlBackendRequestPlan). */
     virCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN |
-                  VIR_DOMAIN_REBOOT_PARAVIRT, -1);
+                  VIR_DOMAIN_REBOOT_PARAVIRT |
+                  VIR_DOMAIN_REBOOT_GUEST_AGENT, -1);
     if (flags & VIR_DOMAIN_REBOOT_PARAVIRT)
         modes |= VXL_REQUEST_PARAVIRT;
     if (flags & VIR_DOMAIN_REBOOT_ACPI_POWER_BTN)
         modes |= VXL_REQUEST_ACPI;
-    return vxlDomainRequestStop(dom, flags, modes, true);
+    return vxlDomainRequestStop(dom, flags, modes,
+                                !!(flags & VIR_DOMAIN_REBOOT_GUEST_AGENT),
+                                true);
 }
 
 /* ---------- pause / resume ---------- */

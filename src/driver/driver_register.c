@@ -144,6 +144,35 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainGetBlockInfo = vxlDomainGetBlockInfo,
     .domainRename = vxlDomainRename,
     .domainBlockResize = vxlDomainBlockResize,
+    /* control (driver_control.c) */
+    .domainReset = vxlDomainReset,
+    .domainInjectNMI = vxlDomainInjectNMI,
+    .domainSendKey = vxlDomainSendKey,
+    .domainScreenshot = vxlDomainScreenshot,
+    .domainPMSuspendForDuration = vxlDomainPMSuspendForDuration,
+    .domainPMWakeup = vxlDomainPMWakeup,
+    /* PCI devices (driver_pci.c) */
+    .nodeDeviceDettach = vxlNodeDeviceDettach,
+    .nodeDeviceDetachFlags = vxlNodeDeviceDetachFlags,
+    .nodeDeviceReAttach = vxlNodeDeviceReAttach,
+    .nodeDeviceReset = vxlNodeDeviceReset,
+    /* guest addresses (driver_ifaddr.c) */
+    .domainInterfaceAddresses = vxlDomainInterfaceAddresses,
+    /* guest agent (driver_agent.c) */
+    .domainGetTime = vxlDomainGetTime,
+    .domainSetTime = vxlDomainSetTime,
+    .domainFSFreeze = vxlDomainFSFreeze,
+    .domainFSThaw = vxlDomainFSThaw,
+    .domainSetUserPassword = vxlDomainSetUserPassword,
+    .domainGetHostname = vxlDomainGetHostname,
+    .domainAgentSetResponseTimeout = vxlDomainAgentSetResponseTimeout,
+    .domainGetGuestInfo = vxlDomainGetGuestInfo,
+    /* CPU models (driver_cpu.c) */
+    .connectCompareCPU = vxlConnectCompareCPU,
+    .connectCompareHypervisorCPU = vxlConnectCompareHypervisorCPU,
+    .connectBaselineCPU = vxlConnectBaselineCPU,
+    .connectBaselineHypervisorCPU = vxlConnectBaselineHypervisorCPU,
+    .connectGetCPUModelNames = vxlConnectGetCPUModelNames,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };
@@ -153,6 +182,16 @@ static virConnectDriver vxlConnectDriver = {
     .uriSchemes = vxlURISchemes,
     .hypervisorDriver = &vxlHypervisorDriver,
 };
+
+/* Node devices for a host libvirt's node device driver cannot see (the
+ * simulator's): installed at state initialization, and only where that
+ * driver is not loaded. Connections opened later use it. */
+void
+vxlDriverInstallNodeDevices(void)
+{
+    if (!vxlConnectDriver.nodeDeviceDriver)
+        vxlConnectDriver.nodeDeviceDriver = &vxlSimNodeDeviceDriver;
+}
 
 static virStateDriver vxlStateDriver = {
     .name = "LIBXL",

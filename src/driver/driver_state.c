@@ -79,6 +79,10 @@ vxlStateOpenBackend(vxlDriver *driver)
         return 0;
     }
     VIR_INFO("Xen driver using backend '%s'", driver->cfg->backend);
+    /* The simulated host's PCI devices are nowhere in sysfs: list them
+     * as node devices ourselves (driver_nodedev.c). */
+    if (STREQ(vxlBackendName(driver->backend), "sim"))
+        vxlDriverInstallNodeDevices();
     return 0;
 }
 

@@ -77,6 +77,21 @@ def run(conn, guest_xml, report):
         _expect(report, "shared-reboot-acpi",
                 lambda: dom.reboot(libvirt.VIR_DOMAIN_REBOOT_ACPI_POWER_BTN),
                 libvirt.VIR_ERR_OPERATION_UNSUPPORTED, "PV control node")
+        # A PV guest has no emulated reset line, keyboard, ACPI S3 or
+        # display (without a vfb); an NMI reaches any guest.
+        _expect(report, "shared-reset-pv", lambda: dom.reset(0),
+                libvirt.VIR_ERR_OPERATION_UNSUPPORTED, "reset line")
+        _expect(report, "shared-send-key-pv",
+                lambda: dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 0, [35], 1, 0),
+                libvirt.VIR_ERR_OPERATION_UNSUPPORTED, "emulated keyboard")
+        _expect(report, "shared-pmsuspend-pv",
+                lambda: dom.pMSuspendForDuration(libvirt.VIR_NODE_SUSPEND_TARGET_MEM, 0, 0),
+                libvirt.VIR_ERR_OPERATION_UNSUPPORTED, "ACPI sleep states")
+        _expect(report, "shared-screenshot-no-display",
+                lambda: dom.screenshot(conn.newStream(0), 0, 0),
+                libvirt.VIR_ERR_OPERATION_INVALID, "no display")
+        got, msg = _code(lambda: dom.injectNMI(0))
+        report("shared-nmi-pv", got is None, msg)
         report("shared-refused-request-leaves-it-running",
                dom.state()[0] in (libvirt.VIR_DOMAIN_RUNNING,
                                   libvirt.VIR_DOMAIN_BLOCKED),

@@ -148,9 +148,13 @@ class ActionsTest(DaemonTestCase):
         self.assertNotEqual(res.returncode, 0)
         self.assertIn("only HVM guests have one", res.stderr)
         # Modes libvirt knows but Xen guests do not have.
-        res = d.virsh("shutdown", "m-vsh", "--mode", "agent", check=False)
+        res = d.virsh("shutdown", "m-vsh", "--mode", "initctl", check=False)
         self.assertNotEqual(res.returncode, 0)
         self.assertIn("unsupported flags", res.stderr)
+        # The agent needs its channel (test_agent.py has guests with one).
+        res = d.virsh("shutdown", "m-vsh", "--mode", "agent", check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("no guest agent channel", res.stderr)
         d.virsh("shutdown", "m-vsh", "--mode", "paravirt")
         self.ev.wait("m-vsh", E.VIR_DOMAIN_EVENT_STOPPED, E.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
 

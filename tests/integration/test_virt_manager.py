@@ -15,6 +15,7 @@ import unittest
 import libvirt
 
 from guidesk import Desktop
+from test_control import read_ppm
 from vxltest import Daemon, guest_xml, start_event_loop, wait_for
 
 E = libvirt
@@ -208,6 +209,20 @@ class VirtManagerTest(unittest.TestCase):
             what="the confirmation dialog")
         self.click(yes)
 
+    def guest_resets(self, dom):
+        """How many resets the simulated guest has seen: its screenshot's
+        resets fact (docs/simulator.md)."""
+        st = self.conn.newStream(0)
+        dom.screenshot(st, 0, 0)
+        data = b""
+        while True:
+            buf = st.recv(65536)
+            if not buf:
+                break
+            data += buf
+        st.finish()
+        return read_ppm(data)[0].get("resets")
+
     # ----- the steps ------------------------------------------------------
 
     def test_1_list_shows_a_running_guest(self):
@@ -228,6 +243,17 @@ class VirtManagerTest(unittest.TestCase):
         self.click(self.mgr.child(roleName="toggle button", name="Pause"))
         wait_for(lambda: dom.info()[0] == E.VIR_DOMAIN_RUNNING, what="resumed")
         self.state_shown("gui-life", "Running")
+
+        # Force Reset is virDomainReset: the guest boots again in place,
+        # same domain id, still running, and its screen counts the reset.
+        domid = dom.ID()
+        self.click_menu("Menu", "Force Reset")
+        self.confirm()
+        wait_for(lambda: self.guest_resets(dom) == "1", what="reset")
+        self.assertEqual(dom.ID(), domid)
+        self.assertEqual(dom.info()[0], E.VIR_DOMAIN_RUNNING)
+        self.state_shown("gui-life", "Running")
+        self.no_error_dialog()
 
         self.click_menu("Menu", "Force Off")
         self.confirm()

@@ -186,4 +186,18 @@ const vxlBackendOps vxlXenBackendOps = {
     .domainGetSchedParams = vxlXenDomainGetSchedParams,
     .domainSetSchedParams = vxlXenDomainSetSchedParams,
     .domainBlockResize = vxlXenDomainBlockResize,
+    /* control */
+    .domainReset = vxlXenDomainReset,
+    .domainInjectNMI = vxlXenDomainInjectNMI,
+    .domainSendKeys = vxlXenDomainSendKeys,
+    .domainScreenshot = vxlXenDomainScreenshot,
+    .domainPMSuspend = vxlXenDomainPMSuspend,
+    .domainPMWakeup = vxlXenDomainPMWakeup,
+    /* PCI devices; the host's list is libvirt's node device driver's */
+    .hostPciAssignable = vxlXenHostPciAssignable,
+    .hostPciReset = vxlXenHostPciReset,
+    .domainPciAdd = vxlXenDomainPciAdd,
+    .domainPciRemove = vxlXenDomainPciRemove,
+    /* guest addresses */
+    .hostNeighbours = vxlXenHostNeighbours,
 };

@@ -202,3 +202,23 @@ int vxlXenDomainSetSchedParams(vxlBackend *be, uint32_t domid,
                                const vxlSchedParams *params);
 int vxlXenDomainBlockResize(vxlBackend *be, uint32_t domid, const char *vdev,
                             unsigned long long bytes);
+/* xen_control.c: reset, NMI, keys, screenshots, suspend to RAM */
+int vxlXenDomainReset(vxlBackend *be, uint32_t domid);
+int vxlXenDomainInjectNMI(vxlBackend *be, uint32_t domid);
+int vxlXenDomainSendKeys(vxlBackend *be, uint32_t domid,
+                         const unsigned int *keys, size_t nkeys,
+                         unsigned int holdMs);
+int vxlXenDomainScreenshot(vxlBackend *be, uint32_t domid, const char *path);
+int vxlXenDomainPMSuspend(vxlBackend *be, uint32_t domid);
+int vxlXenDomainPMWakeup(vxlBackend *be, uint32_t domid);
+
+/* xen_pci.c: host PCI devices for guests */
+int vxlXenHostPciAssignable(vxlBackend *be, const libxl_device_pci *pci,
+                            bool assignable, bool rebind);
+int vxlXenHostPciReset(vxlBackend *be, const libxl_device_pci *pci);
+int vxlXenDomainPciAdd(vxlBackend *be, uint32_t domid, libxl_device_pci *pci);
+int vxlXenDomainPciRemove(vxlBackend *be, uint32_t domid,
+                          const libxl_device_pci *pci);
+
+/* xen_net.c */
+int vxlXenHostNeighbours(vxlBackend *be, vxlNeighbour **list, size_t *n);

@@ -149,7 +149,7 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
                                           VXL_SIM_STATE_FILE);
     }
 
-    if (vxlSimLoad(sim) < 0)
+    if (vxlSimPciLoad(sim) < 0 || vxlSimLoad(sim) < 0)
         goto error;
 
     /* libxl reports a domain that is already shut down as soon as the
@@ -448,7 +448,8 @@ vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
  * caller holds a reference on @sim, to drop when the create is over.
  */
 static int
-vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom)
+vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom,
+                  const libxl_domain_config *dcfg)
 {
     VIR_LOCK_GUARD lock = virLockGuardLock(&sim->lock);
     vxlSimDomain *other;
@@ -483,6 +484,10 @@ vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom)
                        dom->name, vxlSimDomainFootprint(dom), freeKiB);
         return -1;
     }
+    /* Its PCI devices: there, assignable, nobody else's; seized ones
+     * are bound to pciback from here on, as libxl leaves them. */
+    if (vxlSimPciClaim(sim, dom, dcfg) < 0)
+        return -1;
     if (vxlSimAllocDomid(sim, &dom->domid) < 0)
         return -1;
 
@@ -572,7 +577,7 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
         script = &noScript;
     if (!(draft = vxlSimDomainFromConfig(sim, dcfg, script)))
         return -1;
-    if (vxlSimDomainClaim(sim, draft) < 0)
+    if (vxlSimDomainClaim(sim, draft, dcfg) < 0)
         return -1;
     dom = g_steal_pointer(&draft);     /* the model owns it now */
     id = dom->domid;
@@ -598,6 +603,7 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
         dom->state = paused ? VXL_DOMSTATE_PAUSED : VXL_DOMSTATE_RUNNING;
         dom->accountedAt = now;
         vxlSimDisplayOpen(sim, dom);
+        vxlSimAgentStart(sim, dom);
         vxlSimDueUpdate(sim, dom);
         vxlSimSnapshotTake(sim, &snap, dom);
         vxlSimReschedule(sim, now);
@@ -1096,4 +1102,19 @@ const vxlBackendOps vxlSimBackendOps = {
     .domainGetSchedParams = vxlSimDomainGetSchedParams,
     .domainSetSchedParams = vxlSimDomainSetSchedParams,
     .domainBlockResize = vxlSimDomainBlockResize,
+    /* control */
+    .domainReset = vxlSimDomainReset,
+    .domainInjectNMI = vxlSimDomainInjectNMI,
+    .domainSendKeys = vxlSimDomainSendKeys,
+    .domainScreenshot = vxlSimDomainScreenshot,
+    .domainPMSuspend = vxlSimDomainPMSuspend,
+    .domainPMWakeup = vxlSimDomainPMWakeup,
+    /* PCI devices */
+    .hostPciList = vxlSimHostPciList,
+    .hostPciAssignable = vxlSimHostPciAssignable,
+    .hostPciReset = vxlSimHostPciReset,
+    .domainPciAdd = vxlSimDomainPciAdd,
+    .domainPciRemove = vxlSimDomainPciRemove,
+    /* guest addresses */
+    .hostNeighbours = vxlSimHostNeighbours,
 };

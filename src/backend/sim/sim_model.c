@@ -74,6 +74,8 @@ vxlSimDomainFree(vxlSimDomain *dom)
         return;
     g_free(dom->name);
     virJSONValueFree(dom->config);
+    g_free(dom->control);
+    vxlSimAgentStop(dom->agent);
     vxlSimConsolesFree(dom->consoles);
     vxlSimDisplayClose(dom->display);
     for (i = 0; i < dom->ndisks; i++)
@@ -163,6 +165,8 @@ vxlSimUnref(vxlSim *sim)
     g_tree_destroy(sim->dues);
     g_ptr_array_free(sim->dirtyDoms, TRUE);
     g_array_free(sim->pending, TRUE);
+    if (sim->pci)
+        g_ptr_array_unref(sim->pci);
     vxlHostFactsClear(&sim->facts);
     g_free(sim->profilePath);
     g_free(sim->statePath);

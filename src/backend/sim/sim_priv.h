@@ -97,6 +97,20 @@ typedef struct _vxlSimConsole vxlSimConsole;
 /* sim_display.c: a domain's VNC display. */
 typedef struct _vxlSimDisplay vxlSimDisplay;
 
+/* sim_control.c: what a guest's emulated hardware has seen since the
+ * model was loaded (kept in memory only: a daemon restart forgets it,
+ * as the guest's screen would be redrawn). Shown on its screen. */
+#define VXL_SIM_TYPED_MAX 24
+typedef struct _vxlSimControl {
+    unsigned int resets;           /* reset presses, this model life */
+    unsigned int nmis;             /* NMIs received */
+    char typed[VXL_SIM_TYPED_MAX + 1]; /* the line typed since the last
+                                      Enter, lower case */
+} vxlSimControl;
+
+/* sim_agent.c: a guest's agent on its channel socket */
+typedef struct _vxlSimAgent vxlSimAgent;
+
 typedef struct _vxlSimDomain {
     uint32_t domid;
     unsigned long long life;       /* serial unique within this model: tells
@@ -154,6 +168,8 @@ typedef struct _vxlSimDomain {
     bool dueQueued;
     long long due;
     bool dirty;
+    vxlSimControl *control;        /* NULL until a control first acts */
+    vxlSimAgent *agent;            /* its guest agent, NULL: none runs */
 } vxlSimDomain;
 
 /* A shutdown event waiting for the timer to deliver it. */
@@ -164,6 +180,27 @@ typedef struct _vxlSimEvent {
 } vxlSimEvent;
 
 #define VXL_SIM_SAVE_STRIPES 16
+
+/* sim_pci.c: one PCI device of the simulated host. */
+typedef struct _vxlSimPci {
+    unsigned int domain;           /* its address */
+    unsigned int bus;
+    unsigned int slot;
+    unsigned int function;
+    unsigned int vendor;           /* from the profile */
+    unsigned int product;
+    unsigned int pciClass;
+    char *vendorName;
+    char *productName;
+    int iommuGroup;                /* -1: not given */
+    char *hostDriver;              /* its own driver, NULL: none */
+    char *driver;                  /* bound to now: hostDriver, "pciback"
+                                      or NULL; saved with the model */
+    unsigned int resets;           /* function level resets so far */
+} vxlSimPci;
+
+void vxlSimPciFree(vxlSimPci *pci);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlSimPci, vxlSimPciFree);
 
 typedef struct _vxlSim vxlSim;
 struct _vxlSim {
@@ -213,6 +250,11 @@ struct _vxlSim {
      * destroy's removal above all) reaches the disk once it can. */
     virMutex retryLock;
     GArray *retry;                 /* vxlSimRecord, owning their json */
+
+    GPtrArray *pci;                /* vxlSimPci *, the host's devices in
+                                      profile order; the list is fixed
+                                      at open, bindings change and are
+                                      saved in host.json */
 };
 
 /* One file to write (or remove) after the lock is dropped. */
@@ -346,3 +388,41 @@ void vxlSimSnapshotForget(vxlSim *sim, vxlSimSnapshot *snap,
                           const vxlSimDomain *dom);
 void vxlSimSave(vxlSim *sim, vxlSimSnapshot *snap);
 int vxlSimLoad(vxlSim *sim);
+
+/* sim_control.c: reset, NMI, keys, suspend to RAM */
+int vxlSimDomainReset(vxlBackend *be, uint32_t domid);
+int vxlSimDomainInjectNMI(vxlBackend *be, uint32_t domid);
+int vxlSimDomainSendKeys(vxlBackend *be, uint32_t domid,
+                         const unsigned int *keys, size_t nkeys,
+                         unsigned int holdMs);
+int vxlSimDomainPMSuspend(vxlBackend *be, uint32_t domid);
+int vxlSimDomainPMWakeup(vxlBackend *be, uint32_t domid);
+
+/* sim_screen.c */
+int vxlSimDomainScreenshot(vxlBackend *be, uint32_t domid, const char *path);
+
+/* sim_pci.c: the host's PCI devices and their assignment */
+int vxlSimPciLoad(vxlSim *sim);
+char *vxlSimPciAddrFormat(unsigned int domain, unsigned int bus,
+                          unsigned int slot, unsigned int function);
+vxlSimPci *vxlSimPciFind(vxlSim *sim, unsigned int domain, unsigned int bus,
+                         unsigned int slot, unsigned int function);
+int vxlSimPciClaim(vxlSim *sim, vxlSimDomain *dom,
+                   const libxl_domain_config *dcfg);
+virJSONValue *vxlSimPciFormatState(vxlSim *sim);
+void vxlSimPciParseState(vxlSim *sim, virJSONValue *list);
+int vxlSimHostPciList(vxlBackend *be, vxlHostPci **devs, size_t *ndevs);
+int vxlSimHostPciAssignable(vxlBackend *be, const libxl_device_pci *pci,
+                            bool assignable, bool rebind);
+int vxlSimHostPciReset(vxlBackend *be, const libxl_device_pci *pci);
+int vxlSimDomainPciAdd(vxlBackend *be, uint32_t domid, libxl_device_pci *pci);
+int vxlSimDomainPciRemove(vxlBackend *be, uint32_t domid,
+                          const libxl_device_pci *pci);
+
+/* sim_net.c */
+int vxlSimHostNeighbours(vxlBackend *be, vxlNeighbour **list, size_t *n);
+
+/* sim_agent.c: start @dom's guest agent if its script says one runs and
+ * its config has the channel (lock held); stop one (with the domain). */
+void vxlSimAgentStart(vxlSim *sim, vxlSimDomain *dom);
+void vxlSimAgentStop(vxlSimAgent *agent);

@@ -108,6 +108,12 @@ vxlSimScriptFormat(const vxlGuestScript *s)
     virJSONValueObjectAppendNumberUint(obj, "diskRateKiBs", s->diskRateKiBs);
     virJSONValueObjectAppendNumberUint(obj, "netRateKiBs", s->netRateKiBs);
     virJSONValueObjectAppendNumberUint(obj, "memUsedMiB", s->memUsedMiB);
+    if (s->crashOnNmi)
+        virJSONValueObjectAppendBoolean(obj, "crashOnNmi", true);
+    if (s->addresses[0])
+        virJSONValueObjectAppendString(obj, "addresses", s->addresses);
+    if (s->agent != VXL_GUEST_AGENT_NONE)
+        virJSONValueObjectAppendNumberInt(obj, "agent", s->agent);
     return obj;
 }
 
@@ -208,6 +214,12 @@ vxlSimHostFormat(vxlSim *sim, long long nowReal)
     virJSONValueObjectAppendNumberLong(root, "savedAtRealUs", nowReal);
     virJSONValueObjectAppendNumberUint(root, "lastDomid", sim->lastDomid);
     virJSONValueObjectAppendNumberUlong(root, "nextLife", sim->nextLife);
+    if (sim->pci && sim->pci->len > 0) {
+        g_autoptr(virJSONValue) pci = vxlSimPciFormatState(sim);
+
+        if (pci)
+            virJSONValueObjectAppend(root, "pci", &pci);
+    }
     return virJSONValueToString(root, true);
 }
 
@@ -468,6 +480,20 @@ vxlSimScriptParse(vxlSimStateParser *sp, virJSONValue *obj, const char *path,
     ignore_value(virJSONValueObjectGetNumberUint(obj, "netRateKiBs", &s->netRateKiBs));
     ignore_value(virJSONValueObjectGetNumberUint(obj, "memUsedMiB", &s->memUsedMiB));
     s->onShutdownRequest = policy;
+    /* So did the NMI policy, the addresses and the agent. */
+    if (virJSONValueObjectGetBoolean(obj, "crashOnNmi", &s->crashOnNmi) < 0)
+        s->crashOnNmi = false;
+    s->addresses[0] = '\0';
+    if (virJSONValueObjectGetString(obj, "addresses"))
+        g_strlcpy(s->addresses, virJSONValueObjectGetString(obj, "addresses"),
+                  sizeof(s->addresses));
+    {
+        int agent = VXL_GUEST_AGENT_NONE;
+
+        ignore_value(virJSONValueObjectGetNumberInt(obj, "agent", &agent));
+        s->agent = agent == VXL_GUEST_AGENT_YES || agent == VXL_GUEST_AGENT_HUNG ?
+                   agent : VXL_GUEST_AGENT_NONE;
+    }
     return 0;
 }
 
@@ -738,6 +764,9 @@ vxlSimLoadedInsert(vxlSim *sim, vxlSimDomain *dom)
         sim->lastDomid = dom->domid;
     }
     vxlSimDomainInsert(sim, dom);
+    /* The guest kept running, and its agent with it. */
+    if (dom->state == VXL_DOMSTATE_RUNNING || dom->state == VXL_DOMSTATE_PAUSED)
+        vxlSimAgentStart(sim, dom);
 }
 
 /* The old whole-host file: counters and an array of domains. */
@@ -753,6 +782,7 @@ vxlSimLoadLegacy(vxlSim *sim, long long nowMono, long long nowReal)
         vxlSimStateCheckFormat(&sp, root, VXL_SIM_STATE_FORMAT_LEGACY) < 0 ||
         vxlSimCountersParse(&sp, sim, root) < 0)
         return -1;
+    vxlSimPciParseState(sim, virJSONValueObjectGet(root, "pci"));
     if (!(doms = virJSONValueObjectGetArray(root, "domains")))
         return vxlSimStateFail(&sp, "domains", "%s", _("missing or not an array"));
 
@@ -834,6 +864,8 @@ vxlSimLoadHostFile(vxlSim *sim)
         vxlSimCountersParse(&sp, sim, root) < 0)
         return -1;
     sim->hostSavedNextLife = sim->nextLife;
+    /* Optional: the host's PCI bindings (sim_pci.c). */
+    vxlSimPciParseState(sim, virJSONValueObjectGet(root, "pci"));
     return 0;
 }
 

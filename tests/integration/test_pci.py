@@ -1,0 +1,270 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""PCI passthrough through stock libvirtd: the simulated host's PCI
+devices as node devices (virsh nodedev-list, nodedev-dumpxml), made
+assignable and given back (nodedev-detach, nodedev-reattach,
+nodedev-reset), Nova's Xen path (managed='no' devices prepared before the
+start), managed devices, and <hostdev> hot attach and detach, live and
+persistent, with device-added and device-removed events; a device in use
+or not prepared is refused and nothing changes."""
+
+import glob
+import json
+import threading
+import time
+import xml.etree.ElementTree as ET
+
+import libvirt
+
+from vxltest import DaemonTestCase, guest_xml, start_event_loop
+
+E = libvirt
+LIVE = E.VIR_DOMAIN_AFFECT_LIVE
+CONFIG = E.VIR_DOMAIN_AFFECT_CONFIG
+NIC = "pci_0000_03_00_0"
+NIC2 = "pci_0000_03_00_1"
+PREPARED = "pci_0000_5e_00_0"        # bound to pciback by the host at boot
+
+
+def hostdev_xml(bus, slot=0, function=0, managed=False):
+    m = "yes" if managed else "no"
+    return (f"<hostdev mode='subsystem' type='pci' managed='{m}'><source>"
+            f"<address domain='0x0000' bus='0x{bus:02x}' slot='0x{slot:02x}' "
+            f"function='0x{function:x}'/></source></hostdev>")
+
+
+def with_hostdev(xml, *hostdevs):
+    return xml.replace("</devices>", "".join(hostdevs) + "</devices>")
+
+
+class DeviceEvents:
+    """DEVICE_ADDED and DEVICE_REMOVED events of one connection."""
+
+    def __init__(self, conn):
+        start_event_loop()
+        self.conn = conn
+        self.seen = []
+        self.cond = threading.Condition()
+        self.ids = [
+            conn.domainEventRegisterAny(None, E.VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
+                                        self._cb("added"), None),
+            conn.domainEventRegisterAny(None, E.VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+                                        self._cb("removed"), None),
+        ]
+
+    def _cb(self, kind):
+        def cb(conn, dom, alias, opaque):
+            with self.cond:
+                self.seen.append((dom.name(), kind, alias))
+                self.cond.notify_all()
+        return cb
+
+    def wait(self, name, kind, alias, timeout=10.0):
+        end = time.monotonic() + timeout
+        with self.cond:
+            while (name, kind, alias) not in self.seen:
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no {kind} {alias} for {name}: {self.seen}")
+                self.cond.wait(left)
+
+    def close(self):
+        for cid in self.ids:
+            try:
+                self.conn.domainEventDeregisterAny(cid)
+            except libvirt.libvirtError:
+                pass
+
+
+class PCITest(DaemonTestCase):
+
+    def setUp(self):
+        super().setUp()
+        # Every device back where the profile has it, for the next test.
+        self.addCleanup(self._rebind)
+
+    def _rebind(self):
+        for name in (NIC, NIC2):
+            try:
+                self.conn.nodeDeviceLookupByName(name).reAttach()
+            except libvirt.libvirtError:
+                pass
+
+    def driver_of(self, name):
+        xml = self.conn.nodeDeviceLookupByName(name).XMLDesc(0)
+        return ET.fromstring(xml).findtext("./driver/name")
+
+    def hostdevs(self, dom, flags=0):
+        root = ET.fromstring(dom.XMLDesc(flags))
+        out = []
+        for a in root.findall("./devices/hostdev/source/address"):
+            out.append((int(a.get("bus"), 16), int(a.get("slot"), 16),
+                        int(a.get("function"), 16)))
+        return out
+
+    def sim_pcidevs(self, name):
+        """The pcidevs of simulated domain @name, from its state file (one
+        per domain, docs/simulator.md)."""
+        for path in glob.glob(self.daemon.path("run", "libxl", "sim", "domain-*.json")):
+            with open(path) as f:
+                d = json.load(f)
+            if d["name"] == name:
+                cfg = d["config"] if isinstance(d["config"], dict) else json.loads(d["config"])
+                return [(p.get("bus", 0), p.get("dev", 0), p.get("func", 0))
+                        for p in cfg.get("pcidevs", [])]
+        raise AssertionError(f"no simulated domain {name}")
+
+    # ----- node devices -----
+
+    def test_node_devices_listed(self):
+        names = [d.name() for d in self.conn.listAllDevices(0)]
+        self.assertEqual(sorted(names), sorted([NIC, NIC2, "pci_0000_3b_00_0", PREPARED]))
+        pci = self.conn.listAllDevices(E.VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV)
+        self.assertEqual(len(pci), 4)
+        self.assertEqual(self.conn.listAllDevices(E.VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET), [])
+        root = ET.fromstring(self.daemon.virsh("nodedev-dumpxml", NIC).stdout)
+        self.assertEqual(root.findtext("./driver/name"), "ixgbe")
+        self.assertEqual(root.find("./capability/vendor").get("id"), "0x8086")
+        self.assertEqual(root.findtext("./capability/bus"), "3")
+        self.assertEqual(self.driver_of(PREPARED), "pciback")
+        self.assertLibvirtError(E.VIR_ERR_NO_NODE_DEVICE,
+                                self.conn.nodeDeviceLookupByName, "pci_0000_99_00_0")
+
+    def test_detach_reattach_reset(self):
+        self.daemon.virsh("nodedev-detach", NIC)
+        self.assertEqual(self.driver_of(NIC), "pciback")
+        # Again: already assignable, nothing to do.
+        self.daemon.virsh("nodedev-detach", NIC)
+        self.daemon.virsh("nodedev-reset", NIC)
+        self.daemon.virsh("nodedev-reattach", NIC)
+        self.assertEqual(self.driver_of(NIC), "ixgbe")
+        # The old API (Nova 22 calls dettach), and the driver name Xen has.
+        dev = self.conn.nodeDeviceLookupByName(NIC2)
+        dev.dettach()
+        self.assertEqual(self.driver_of(NIC2), "pciback")
+        dev.reAttach()
+        dev.detachFlags("xen", 0)
+        self.assertEqual(self.driver_of(NIC2), "pciback")
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dev.detachFlags, "vfio", 0)
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dev.detachFlags, None, 1)
+
+    def test_state_survives_restart(self):
+        self.daemon.virsh("nodedev-detach", NIC)
+        # The bindings are the host's: they live in host.json.
+        with open(self.daemon.path("run", "libxl", "sim", "host.json")) as f:
+            host = json.load(f)
+        self.assertIn({"address": "0000:03:00.0", "driver": "pciback"}, host["pci"])
+        self.conn.close()
+        self.daemon.restart()
+        self.conn = libvirt.open(self.daemon.uri)
+        self.assertEqual(self.driver_of(NIC), "pciback")
+
+    # ----- Nova's path: managed='no', prepared before the start -----
+
+    def test_unmanaged_device_must_be_prepared(self):
+        dom = self.conn.defineXML(with_hostdev(guest_xml("nova-pci"), hostdev_xml(3)))
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, dom.create,
+                                msg_contains="not assignable")
+        self.assertFalse(dom.isActive())
+        self.assertEqual(self.driver_of(NIC), "ixgbe")
+
+        self.conn.nodeDeviceLookupByName(NIC).detachFlags(None, 0)
+        dom.create()
+        self.assertEqual(self.sim_pcidevs("nova-pci"), [(3, 0, 0)])
+        dev = self.conn.nodeDeviceLookupByName(NIC)
+        # In use: it stays with the guest.
+        err = self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, dev.reAttach)
+        self.assertIn("nova-pci", str(err))
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, dev.reset)
+        self.assertEqual(self.driver_of(NIC), "pciback")
+        # A second guest cannot have it too.
+        other = self.conn.defineXML(with_hostdev(guest_xml("nova-pci2"), hostdev_xml(3)))
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, other.create,
+                                msg_contains="has it")
+        self.assertFalse(other.isActive())
+        # Unmanaged: after the guest it stays assignable, for Nova.
+        dom.destroy()
+        self.assertEqual(self.driver_of(NIC), "pciback")
+        other.create()
+        other.destroy()
+        dev.reAttach()
+        self.assertEqual(self.driver_of(NIC), "ixgbe")
+
+    def test_managed_device_taken_and_given_back(self):
+        dom = self.conn.defineXML(with_hostdev(guest_xml("managed-pci"),
+                                               hostdev_xml(3, managed=True)))
+        dom.create()
+        self.assertEqual(self.driver_of(NIC), "pciback")
+        dom.destroy()
+        self.assertEqual(self.driver_of(NIC), "ixgbe")
+
+    def test_missing_device_refused(self):
+        dom = self.conn.defineXML(with_hostdev(guest_xml("ghost-pci"), hostdev_xml(0x77)))
+        self.assertLibvirtError(E.VIR_ERR_NO_NODE_DEVICE, dom.create)
+        self.assertFalse(dom.isActive())
+
+    # ----- hotplug -----
+
+    def test_hot_attach_and_detach(self):
+        ev = DeviceEvents(self.conn)
+        self.addCleanup(ev.close)
+        dom = self.conn.defineXML(guest_xml("hot-pci"))
+        dom.create()
+        # Not prepared: refused, nothing changes.
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, dom.attachDeviceFlags,
+                                hostdev_xml(3), LIVE)
+        self.assertEqual(self.hostdevs(dom), [])
+        self.daemon.virsh("nodedev-detach", NIC)
+        dom.attachDeviceFlags(hostdev_xml(3), LIVE | CONFIG)
+        ev.wait("hot-pci", "added", "0000:03:00.0")
+        self.assertEqual(self.hostdevs(dom), [(3, 0, 0)])
+        self.assertEqual(self.hostdevs(dom, E.VIR_DOMAIN_XML_INACTIVE), [(3, 0, 0)])
+        self.assertEqual(self.sim_pcidevs("hot-pci"), [(3, 0, 0)])
+        # Twice: refused.
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_FAILED, dom.attachDeviceFlags,
+                                hostdev_xml(3), LIVE)
+        # Another running guest cannot take it.
+        other = self.conn.createXML(guest_xml("hot-pci-other"), 0)
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, other.attachDeviceFlags,
+                                hostdev_xml(3), LIVE, msg_contains="hot-pci")
+        self.assertEqual(self.hostdevs(other), [])
+
+        dom.detachDeviceFlags(hostdev_xml(3), LIVE | CONFIG)
+        ev.wait("hot-pci", "removed", "0000:03:00.0")
+        self.assertEqual(self.hostdevs(dom), [])
+        self.assertEqual(self.hostdevs(dom, E.VIR_DOMAIN_XML_INACTIVE), [])
+        self.assertEqual(self.sim_pcidevs("hot-pci"), [])
+        # Unmanaged: still assignable after the guest let it go.
+        self.assertEqual(self.driver_of(NIC), "pciback")
+        self.assertLibvirtError(E.VIR_ERR_DEVICE_MISSING, dom.detachDeviceFlags,
+                                hostdev_xml(3), LIVE)
+
+    def test_hot_attach_managed_with_virsh(self):
+        import os
+        import tempfile
+        dom = self.conn.createXML(guest_xml("hot-managed"), 0)
+        with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+            f.write(hostdev_xml(3, function=1, managed=True))
+        self.addCleanup(os.unlink, f.name)
+        self.daemon.virsh("attach-device", "hot-managed", f.name, "--live")
+        self.assertEqual(self.driver_of(NIC2), "pciback")
+        self.assertEqual(self.hostdevs(dom), [(3, 0, 1)])
+        self.daemon.virsh("detach-device", "hot-managed", f.name, "--live")
+        self.assertEqual(self.driver_of(NIC2), "ixgbe")
+        self.assertEqual(self.hostdevs(dom), [])
+
+    def test_config_only_attach(self):
+        dom = self.conn.defineXML(guest_xml("cfg-pci"))
+        dom.attachDeviceFlags(hostdev_xml(0x5e), CONFIG)
+        self.assertEqual(self.hostdevs(dom, E.VIR_DOMAIN_XML_INACTIVE), [(0x5e, 0, 0)])
+        dom.create()
+        self.assertEqual(self.sim_pcidevs("cfg-pci"), [(0x5e, 0, 0)])
+        dom.destroy()
+        dom.detachDeviceFlags(hostdev_xml(0x5e), CONFIG)
+        self.assertEqual(self.hostdevs(dom, E.VIR_DOMAIN_XML_INACTIVE), [])
+
+    def test_usb_hostdev_hotplug_refused(self):
+        dom = self.conn.createXML(guest_xml("usb-hot"), 0)
+        usb = ("<hostdev mode='subsystem' type='usb'><source>"
+               "<address bus='1' device='2'/></source></hostdev>")
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED,
+                                dom.attachDeviceFlags, usb, LIVE)
