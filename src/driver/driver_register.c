@@ -144,6 +144,23 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainGetBlockInfo = vxlDomainGetBlockInfo,
     .domainRename = vxlDomainRename,
     .domainBlockResize = vxlDomainBlockResize,
+    /* snapshots (driver_snapshot.c) */
+    .domainSnapshotCreateXML = vxlDomainSnapshotCreateXML,
+    .domainListAllSnapshots = vxlDomainListAllSnapshots,
+    .domainSnapshotNum = vxlDomainSnapshotNum,
+    .domainSnapshotListNames = vxlDomainSnapshotListNames,
+    .domainSnapshotListAllChildren = vxlDomainSnapshotListAllChildren,
+    .domainSnapshotNumChildren = vxlDomainSnapshotNumChildren,
+    .domainSnapshotListChildrenNames = vxlDomainSnapshotListChildrenNames,
+    .domainSnapshotLookupByName = vxlDomainSnapshotLookupByName,
+    .domainHasCurrentSnapshot = vxlDomainHasCurrentSnapshot,
+    .domainSnapshotCurrent = vxlDomainSnapshotCurrent,
+    .domainSnapshotGetParent = vxlDomainSnapshotGetParent,
+    .domainSnapshotGetXMLDesc = vxlDomainSnapshotGetXMLDesc,
+    .domainSnapshotIsCurrent = vxlDomainSnapshotIsCurrent,
+    .domainSnapshotHasMetadata = vxlDomainSnapshotHasMetadata,
+    .domainRevertToSnapshot = vxlDomainRevertToSnapshot,
+    .domainSnapshotDelete = vxlDomainSnapshotDelete,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };
