@@ -108,6 +108,36 @@ vxlSnapshotDiskCheck(virDomainSnapshotDef *snapdef, virDomainDef *def,
     size_t j;
 
     if (!aligned) {
+        /* What virDomainSnapshotAlignDisks would refuse, refused first:
+         * its own refusals leak the disks it was given. */
+        for (i = 0; i < snapdef->ndisks; i++) {
+            virDomainSnapshotDiskDef *sd = &snapdef->disks[i];
+
+            if (!virDomainDiskByName(def, sd->name, false)) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               _("domain '%s' has no disk named '%s'"),
+                               def->name, sd->name);
+                return -1;
+            }
+            for (j = 0; j < i; j++) {
+                if (virDomainDiskByName(def, sd->name, false) ==
+                    virDomainDiskByName(def, snapdef->disks[j].name, false)) {
+                    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                                   _("disk '%s' is named twice in the snapshot"),
+                                   sd->name);
+                    return -1;
+                }
+            }
+            if (sd->src && sd->src->path &&
+                vxlSnapshotDiskMode(snapdef,
+                                    virDomainDiskByName(def, sd->name, false)) !=
+                VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               _("the snapshot file '%s' of disk '%s' needs snapshot='external'"),
+                               sd->src->path, sd->name);
+                return -1;
+            }
+        }
         for (i = 0; i < def->ndisks; i++) {
             int rc = vxlSnapshotDiskUsable(def->disks[i],
                                            vxlSnapshotDiskMode(snapdef, def->disks[i]));

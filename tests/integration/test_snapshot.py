@@ -373,6 +373,13 @@ class SnapshotTest(DaemonTestCase):
         refused(E.VIR_ERR_CONFIG_UNSUPPORTED, snapshot_xml(
             "x", disks="<disks><disk name='xvdz'/></disks>"), text="xvdz")
         refused(E.VIR_ERR_CONFIG_UNSUPPORTED, snapshot_xml(
+            "x", disks="<disks><disk name='xvda'/><disk name='xvda'/></disks>"),
+            text="twice")
+        refused(E.VIR_ERR_CONFIG_UNSUPPORTED, snapshot_xml(
+            "x", disks="<disks><disk name='xvda' snapshot='no'>"
+                       "<source file='/tmp/o.qcow2'/></disk></disks>"),
+            text="needs snapshot='external'")
+        refused(E.VIR_ERR_CONFIG_UNSUPPORTED, snapshot_xml(
             "x", disks="<disks><disk name='xvda' snapshot='no'/></disks>"),
             text="nothing")
         refused(E.VIR_ERR_XML_ERROR, snapshot_xml(
@@ -449,6 +456,31 @@ class SnapshotTest(DaemonTestCase):
         leftovers = os.listdir(self.snapdir("snap-fail")) \
             if os.path.isdir(self.snapdir("snap-fail")) else []
         self.assertEqual(leftovers, [])
+
+        # An overlay that cannot be made once the memory is saved: the
+        # guest comes back from the image on its own disk, nothing kept.
+        time.sleep(0.3)
+        cpu = dom.info()[4]
+        self.assertLibvirtError(
+            E.VIR_ERR_OPERATION_FAILED, dom.snapshotCreateXML, snapshot_xml(
+                "f2", disks="<disks><disk name='xvda'><source "
+                            "file='/nonexistent-vxl/o.qcow2'/></disk></disks>"),
+            0, msg_contains="cannot create the snapshot overlay")
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+        self.assertGreaterEqual(dom.info()[4], cpu)
+        self.assertEqual(dom.snapshotNum(0), 0)
+        self.assertEqual(self.disk_source(dom, "xvda"), base)
+        self.assertEqual(self.disk_source(dom, "xvda",
+                                          E.VIR_DOMAIN_XML_INACTIVE), base)
+        self.assertEqual(sorted(os.listdir(os.path.dirname(base))), images)
+        self.assertEqual([f for f in os.listdir(self.snapdir("snap-fail"))], [])
+
+    def test_rename_refused_with_snapshots(self):
+        dom = self.define("snap-ren", [self.file_disk(self.image("ren.qcow2"), "xvda")])
+        dom.snapshotCreateXML(snapshot_xml("n1"), 0)
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, dom.rename,
+                                "snap-ren2", 0, msg_contains="snapshots")
+        self.assertEqual(dom.name(), "snap-ren")
 
 
 if __name__ == "__main__":
