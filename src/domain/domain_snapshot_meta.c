@@ -128,8 +128,18 @@ vxlSnapshotLoadDir(vxlDriver *driver, virDomainObj *vm, const char *dir,
     struct dirent *ent;
 
     while (virDirRead(dh, &ent, dir) > 0) {
-        if (g_str_has_suffix(ent->d_name, ".xml"))
+        if (g_str_has_suffix(ent->d_name, ".xml")) {
             vxlSnapshotLoadOne(driver, vm, dir, ent->d_name);
+        } else if (g_str_has_suffix(ent->d_name, ".vxl-partial") ||
+                   g_str_has_suffix(ent->d_name, ".disk-only.save")) {
+            /* A memory image a killed daemon never completed, or the
+             * passing one of a disk-only snapshot it did not remove. */
+            g_autofree char *path = g_strdup_printf("%s/%s", dir, ent->d_name);
+
+            VIR_INFO("removing the incomplete memory image %s", path);
+            if (unlink(path) < 0)
+                VIR_WARN("cannot remove %s: %s", path, g_strerror(errno));
+        }
     }
     if (virDomainSnapshotUpdateRelations(vm->snapshots) < 0)
         VIR_WARN("the snapshots of domain %s do not form a tree; some have lost their parent",
