@@ -57,6 +57,19 @@ vxlSnapshotAdd(vxlDriver *driver, virDomainObj *vm, virDomainSnapshotDef **def)
 
 /* ---------- create ---------- */
 
+/* A snapshot's name becomes a file name. */
+static int
+vxlSnapshotCheckName(const char *name)
+{
+    if (strchr(name, '/') || name[0] == '.') {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("invalid snapshot name '%s': it may neither contain '/' nor start with '.'"),
+                       name);
+        return -1;
+    }
+    return 0;
+}
+
 /* Parse @xml and fill the snapshot in for @vm as it is now: its
  * definition(s), state, memory location and disks, all checked. */
 static virDomainSnapshotDef *
@@ -77,12 +90,8 @@ vxlSnapshotPrepare(vxlDriver *driver, virDomainObj *vm, const char *xml,
                                                 NULL, parseFlags)))
         return NULL;
 
-    if (strchr(def->parent.name, '/') || def->parent.name[0] == '.') {
-        virReportError(VIR_ERR_INVALID_ARG,
-                       _("invalid snapshot name '%s': it may neither contain '/' nor start with '.'"),
-                       def->parent.name);
+    if (vxlSnapshotCheckName(def->parent.name) < 0)
         return NULL;
-    }
     if (virDomainSnapshotFindByName(vm->snapshots, def->parent.name)) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("domain '%s' has a snapshot named '%s' already"),
@@ -296,6 +305,8 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
     } else {
         virErrorPreserveLast(&saved);
     }
+    if (snap)
+        vxlSnapshotSetCurrent(driver, vm, snap);
 
     /* The saved guest goes; it comes back from the image, on the
      * overlays if the snapshot was taken, else on its own disks. */
@@ -321,8 +332,6 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
     }
     if (!keepMemory || !snap)
         unlink(imagePath);
-    if (snap)
-        vxlSnapshotSetCurrent(driver, vm, snap);
 
  cleanup:
     if (saved) {
@@ -330,6 +339,50 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
         if (snap)
             return NULL;
     }
+    return snap;
+}
+
+/* snapshot-create --redefine: metadata only, as given (a snapshot
+ * taken elsewhere, or one being edited); the files it names are the
+ * caller's. Job held. */
+static virDomainMomentObj *
+vxlSnapshotRedefine(vxlDriver *driver, virDomainObj *vm, const char *xml,
+                    unsigned int flags)
+{
+    g_autoptr(virDomainSnapshotDef) def = NULL;
+    virDomainMomentObj *snap = NULL;
+    unsigned int parseFlags = VIR_DOMAIN_SNAPSHOT_PARSE_REDEFINE;
+
+    if (!virDomainObjIsActive(vm))
+        parseFlags |= VIR_DOMAIN_SNAPSHOT_PARSE_OFFLINE;
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)
+        parseFlags |= VIR_DOMAIN_SNAPSHOT_PARSE_VALIDATE;
+    if (!(def = virDomainSnapshotDefParseString(xml, driver->xmlopt, NULL,
+                                                NULL, parseFlags)))
+        return NULL;
+    if (vxlSnapshotCheckName(def->parent.name) < 0 ||
+        virDomainSnapshotRedefinePrep(vm, def, &snap, driver->xmlopt, flags) < 0)
+        return NULL;
+
+    if (snap) {
+        /* Replaced in place (which unlinks it from its parent): its
+         * children stay, its parent may change. */
+        virDomainSnapshotReplaceDef(snap, &def);
+        virDomainSnapshotLinkParent(vm->snapshots, snap);
+        if (vxlSnapshotWriteMetadata(driver, vm, snap) < 0)
+            return NULL;
+    } else {
+        if (!(snap = virDomainSnapshotAssignDef(vm->snapshots, &def)))
+            return NULL;
+        virDomainSnapshotLinkParent(vm->snapshots, snap);
+        if (vxlSnapshotWriteMetadata(driver, vm, snap) < 0) {
+            virDomainMomentDropParent(snap);
+            virDomainSnapshotObjListRemove(vm->snapshots, snap);
+            return NULL;
+        }
+    }
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT)
+        vxlSnapshotSetCurrent(driver, vm, snap);
     return snap;
 }
 
@@ -345,6 +398,18 @@ vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm, const char *xml,
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("cannot take a snapshot of transient domain '%s'"),
                        vm->def->name);
+        return NULL;
+    }
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE) {
+        if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+            return NULL;
+        snap = vxlSnapshotRedefine(driver, vm, xml, flags);
+        vxlDomainJobEnd(vm);
+        return snap;
+    }
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("the current flag of a new snapshot goes with the redefine flag only"));
         return NULL;
     }
     /* The job kind depends on whether the domain runs; it is checked

@@ -17,7 +17,9 @@
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
 /* Atomic and non-atomic both hold: a failed snapshot leaves nothing. */
-#define VXL_SNAPSHOT_CREATE_FLAGS (VIR_DOMAIN_SNAPSHOT_CREATE_HALT | \
+#define VXL_SNAPSHOT_CREATE_FLAGS (VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE | \
+                                   VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT | \
+                                   VIR_DOMAIN_SNAPSHOT_CREATE_HALT | \
                                    VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY | \
                                    VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC | \
                                    VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)
@@ -47,6 +49,8 @@ vxlDomainSnapshotCreateXML(virDomainPtr dom, const char *xml,
     virDomainObj *vm;
 
     virCheckFlags(VXL_SNAPSHOT_CREATE_FLAGS, NULL);
+    VIR_EXCLUSIVE_FLAGS_RET(VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE,
+                            VIR_DOMAIN_SNAPSHOT_CREATE_HALT, NULL);
 
     if (!(vm = vxlDomainObjFromDomain(driver, dom)))
         return NULL;

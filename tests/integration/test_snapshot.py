@@ -475,6 +475,45 @@ class SnapshotTest(DaemonTestCase):
         self.assertEqual(sorted(os.listdir(os.path.dirname(base))), images)
         self.assertEqual([f for f in os.listdir(self.snapdir("snap-fail"))], [])
 
+    def test_redefine(self):
+        base = self.image("rd-a.qcow2")
+        dom = self.define("snap-rd", [self.file_disk(base, "xvda")])
+        dom.snapshotCreateXML(snapshot_xml("p1"), 0)
+        s2 = dom.snapshotCreateXML(snapshot_xml("p2", "two"), 0)
+        xml = s2.getXMLDesc(E.VIR_DOMAIN_SNAPSHOT_XML_SECURE)
+        s2.delete(E.VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY)
+        self.assertEqual(dom.snapshotListNames(0), ["p1"])
+        self.assertEqual(dom.snapshotCurrent(0).getName(), "p1")
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.snapshotCreateXML,
+                                xml, E.VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT)
+        # Back as it was: parent, description, current.
+        s2 = dom.snapshotCreateXML(xml, E.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE |
+                                   E.VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT)
+        self.assertEqual(s2.getParent(0).getName(), "p1")
+        self.assertEqual(dom.snapshotCurrent(0).getName(), "p2")
+        self.assertEqual(s2.getXMLDesc(E.VIR_DOMAIN_SNAPSHOT_XML_SECURE), xml)
+        # Edited in place: a new description.
+        s2 = dom.snapshotCreateXML(xml.replace("two", "edited"),
+                                   E.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
+        self.assertIn("<description>edited</description>", s2.getXMLDesc(0))
+        self.assertEqual(dom.snapshotNum(0), 2)
+        # A parent that does not exist, another domain's uuid.
+        self.assertLibvirtError(
+            E.VIR_ERR_INVALID_ARG, dom.snapshotCreateXML,
+            xml.replace("<name>p1</name>", "<name>gone</name>")
+               .replace("<name>p2</name>", "<name>p3</name>"),
+            E.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
+        self.assertEqual(dom.snapshotNum(0), 2)
+        # Survives a restart like any other, and reverts.
+        self.conn.close()
+        self.daemon.restart()
+        self.conn = libvirt.open(self.daemon.uri)
+        dom = self.conn.lookupByName("snap-rd")
+        self.assertEqual(dom.snapshotCurrent(0).getName(), "p2")
+        dom.revertToSnapshot(dom.snapshotLookupByName("p2", 0), 0)
+        now = self.disk_source(dom, "xvda")
+        self.assertEqual(len(backing_chain(now)), 3)
+
     def test_rename_refused_with_snapshots(self):
         dom = self.define("snap-ren", [self.file_disk(self.image("ren.qcow2"), "xvda")])
         dom.snapshotCreateXML(snapshot_xml("n1"), 0)
