@@ -514,6 +514,36 @@ class SnapshotTest(DaemonTestCase):
         now = self.disk_source(dom, "xvda")
         self.assertEqual(len(backing_chain(now)), 3)
 
+    def test_virsh_commands(self):
+        base = self.image("vs-a.qcow2")
+        custom = os.path.join(os.path.dirname(base), "vs-custom.qcow2")
+        mem = os.path.join(os.path.dirname(base), "vs-mem.save")
+        self.define("snap-vs", [self.file_disk(base, "xvda")])
+        self.daemon.virsh("snapshot-create-as", "snap-vs", "v1", "first",
+                          "--diskspec", f"xvda,snapshot=external,file={custom}")
+        self.assertEqual(backing_chain(custom), [custom, base])
+        info = self.daemon.virsh("snapshot-info", "snap-vs", "v1").stdout
+        self.assertRegex(info, r"Current:\s+yes")
+        self.assertRegex(info, r"State:\s+shutoff")
+        self.assertRegex(info, r"Location:\s+external")
+        self.daemon.virsh("start", "snap-vs")
+        self.daemon.virsh("snapshot-create-as", "snap-vs", "v2",
+                          "--memspec", f"file={mem}")
+        self.assertTrue(os.path.isfile(mem))
+        out = self.daemon.virsh("snapshot-list", "snap-vs", "--parent").stdout
+        self.assertRegex(out, r"v2\s+.*running\s+v1")
+        self.assertIn(f"file='{mem}'",
+                      self.daemon.virsh("snapshot-dumpxml", "snap-vs", "v2").stdout)
+        self.daemon.virsh("snapshot-revert", "snap-vs", "v1")
+        self.assertIn("shut off", self.daemon.virsh("domstate", "snap-vs").stdout)
+        self.daemon.virsh("snapshot-revert", "snap-vs", "v2")
+        self.assertIn("running", self.daemon.virsh("domstate", "snap-vs").stdout)
+        self.daemon.virsh("snapshot-delete", "snap-vs", "v2")
+        self.assertFalse(os.path.exists(mem))
+        res = self.daemon.virsh("snapshot-revert", "snap-vs", "v2", check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("has no snapshot named 'v2'", res.stderr)
+
     def test_rename_refused_with_snapshots(self):
         dom = self.define("snap-ren", [self.file_disk(self.image("ren.qcow2"), "xvda")])
         dom.snapshotCreateXML(snapshot_xml("n1"), 0)
