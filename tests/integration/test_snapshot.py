@@ -10,13 +10,14 @@ import json
 import os
 import re
 import subprocess
+import threading
 import time
 import unittest
 import uuid as uuidlib
 
 import libvirt
 
-from vxltest import DaemonTestCase, EventRecorder
+from vxltest import DaemonTestCase, EventRecorder, wait_for
 
 E = libvirt
 
@@ -43,8 +44,8 @@ def snapshot_xml(name, description=None, disks="", memory=""):
             f"{disks}</domainsnapshot>")
 
 
-class SnapshotTest(DaemonTestCase):
-    conf = ("sim_save_rate_mib = 4096",)
+class SnapshotBase(DaemonTestCase):
+    """Helpers: qcow2 images under the daemon's root, domains on them."""
 
     def _close(self):
         # Domains with snapshots need the metadata flag to go.
@@ -103,7 +104,10 @@ class SnapshotTest(DaemonTestCase):
     def snapdir(self, name):
         return self.daemon.path("lib", "libxl", "snapshot", name)
 
-    # ------------------------------------------------------------------
+
+
+class SnapshotTest(SnapshotBase):
+    conf = ("sim_save_rate_mib = 4096",)
 
     def test_shutoff_snapshot_tree_and_revert(self):
         base = self.image("off-a.qcow2", pattern="0x11")
@@ -550,6 +554,54 @@ class SnapshotTest(DaemonTestCase):
         self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, dom.rename,
                                 "snap-ren2", 0, msg_contains="snapshots")
         self.assertEqual(dom.name(), "snap-ren")
+
+
+class SlowSnapshotTest(SnapshotBase):
+    """64 MiB/s: a 512 MiB guest's memory takes 8 s to save."""
+    conf = ("sim_save_rate_mib = 64",)
+
+    def test_progress_and_abort(self):
+        base = self.image("slow-a.qcow2")
+        dom = self.define("snap-slow", [self.file_disk(base, "xvda")],
+                          memory_mib=512)
+        dom.create()
+        domid = dom.ID()
+        images = sorted(os.listdir(os.path.dirname(base)))
+        other = libvirt.open(self.daemon.uri)
+        self.addCleanup(other.close)
+        out = {}
+
+        def take():
+            try:
+                out["ret"] = other.lookupByName("snap-slow").snapshotCreateXML(
+                    snapshot_xml("slow1"), 0)
+            except libvirt.libvirtError as e:
+                out["err"] = e
+
+        t = threading.Thread(target=take)
+        t.start()
+        self.addCleanup(t.join, 30)
+        wait_for(lambda: dom.jobInfo()[0] == E.VIR_DOMAIN_JOB_UNBOUNDED,
+                 what="the snapshot job to show")
+        stats = dom.jobStats(0)
+        self.assertEqual(stats["operation"], E.VIR_DOMAIN_JOB_OPERATION_SNAPSHOT)
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_PAUSED,
+                                       E.VIR_DOMAIN_PAUSED_SNAPSHOT])
+        first = stats["memory_processed"]
+        time.sleep(0.5)
+        self.assertGreater(dom.jobStats(0)["memory_processed"], first)
+
+        self.daemon.virsh("domjobabort", "snap-slow")
+        t.join(10)
+        self.assertFalse(t.is_alive())
+        self.assertEqual(out["err"].get_error_code(), E.VIR_ERR_OPERATION_ABORTED)
+        # The guest runs on as it was: same domain, its disk, nothing kept.
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+        self.assertEqual(dom.ID(), domid)
+        self.assertEqual(dom.snapshotNum(0), 0)
+        self.assertEqual(self.disk_source(dom, "xvda"), base)
+        self.assertEqual(sorted(os.listdir(os.path.dirname(base))), images)
+        self.assertEqual(os.listdir(self.snapdir("snap-slow")), [])
 
 
 if __name__ == "__main__":
