@@ -624,6 +624,12 @@ vxlSnapshotRevert(vxlDriver *driver, virDomainObj *vm, const char *name,
         }
         g_clear_pointer(&temps[i], g_free);
     }
+    /* A managed save image is of the state the revert throws away; on
+     * the snapshot's disks it would resume a guest onto disks it never
+     * saw. */
+    if (vxlDomainHasManagedSave(driver, vm) &&
+        vxlDomainManagedSaveDiscard(driver, vm) < 0)
+        goto endjob;
     if (virDomainDefSave(newdef, driver->xmlopt, driver->cfg->configDir) < 0)
         goto endjob;
     virDomainObjAssignDef(vm, &newdef, false, NULL);

@@ -182,6 +182,15 @@ class SnapshotTest(SnapshotBase):
                                        E.VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT])
         ev.wait("snap-off", E.VIR_DOMAIN_EVENT_STOPPED,
                 E.VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT)
+        # A managed save image is of the state a revert throws away.
+        dom.create()
+        dom.managedSave(0)
+        self.assertEqual(dom.hasManagedSaveImage(0), 1)
+        dom.revertToSnapshot(s2, 0)
+        self.assertEqual(dom.hasManagedSaveImage(0), 0)
+        dom.create()
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_RUNNING,
+                                       E.VIR_DOMAIN_RUNNING_BOOTED])
 
     def test_running_snapshot_keeps_memory(self):
         ev = EventRecorder(self.conn)
