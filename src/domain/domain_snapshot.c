@@ -437,6 +437,14 @@ vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm, const char *xml,
             goto endjob;
         }
     }
+    /* The image would resume the guest on the disks it saved with, not
+     * on the overlays: the snapshot's base would be written to. */
+    if (!async && vxlDomainHasManagedSave(driver, vm)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot take a snapshot of domain '%s': it has a managed save image; start it or remove the image first"),
+                       vm->def->name);
+        goto endjob;
+    }
     if (!(def = vxlSnapshotPrepare(driver, vm, xml, flags)))
         goto endjob;
     if (async)

@@ -182,10 +182,15 @@ class SnapshotTest(SnapshotBase):
                                        E.VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT])
         ev.wait("snap-off", E.VIR_DOMAIN_EVENT_STOPPED,
                 E.VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT)
-        # A managed save image is of the state a revert throws away.
+        # A managed save image is of the state a revert throws away; a
+        # new snapshot would have it resume onto the base.
         dom.create()
         dom.managedSave(0)
         self.assertEqual(dom.hasManagedSaveImage(0), 1)
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID,
+                                dom.snapshotCreateXML, snapshot_xml("s3"), 0,
+                                msg_contains="managed save image")
+        self.assertEqual(dom.snapshotNum(0), 2)
         dom.revertToSnapshot(s2, 0)
         self.assertEqual(dom.hasManagedSaveImage(0), 0)
         dom.create()
