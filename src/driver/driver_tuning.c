@@ -14,6 +14,7 @@
 
 #include "driver_entry.h"
 #include "domain.h"
+#include "virdomainsnapshotobjlist.h"
 #include "backend_call.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
@@ -573,6 +574,13 @@ vxlDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
     if (vm->hasManagedSave) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("cannot rename domain '%s': it has a managed save image"),
+                       vm->def->name);
+        goto endjob;
+    }
+    /* Snapshot metadata is filed under the domain's name. */
+    if (virDomainSnapshotObjListNum(vm->snapshots, NULL, 0) > 0) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot rename domain '%s': it has snapshots"),
                        vm->def->name);
         goto endjob;
     }
