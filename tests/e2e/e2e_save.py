@@ -29,6 +29,23 @@ def last_uptime(name):
     return u[-1] if u else 0.0
 
 
+def baseline(name, xlpath, err):
+    """After a failed virsh save: can xl save the same guest? Printed,
+    with what the guest's console and xenstore say, for whoever reads
+    the log."""
+    say("E2E INFO save failed: %s" % err)
+    r = sh("xl -v save -c %s %s" % (name, xlpath))
+    say("E2E INFO baseline: xl save -c of the same guest: rc %d: %s" %
+        (r.returncode, (r.stdout + r.stderr).strip()[-1500:].replace("\n", " | ")))
+    say("E2E INFO xenstore control: %s" % sh(
+        "xenstore-ls /local/domain/$(xl domid %s)/control" % name).stdout.strip()
+        .replace("\n", " | "))
+    say("E2E INFO guest console tail: %s" %
+        " | ".join(console_text(name).splitlines()[-8:]))
+    if os.path.exists(xlpath):
+        os.unlink(xlpath)
+
+
 def run(conn, events, uri):
     name = "e2e-save"
     path = os.path.join(IMAGES, "e2e-save.img")
@@ -44,7 +61,11 @@ def run(conn, events, uri):
         wait_for(lambda: last_uptime(name) > 0, 30)
 
         t0 = time.monotonic()
-        dom.save(path)
+        try:
+            dom.save(path)
+        except libvirt.libvirtError as e:
+            baseline(name, xlpath, e)
+            raise
         t_save = time.monotonic() - t0
         check("save-stops-domain",
               dom.state() == [E.VIR_DOMAIN_SHUTOFF, E.VIR_DOMAIN_SHUTOFF_SAVED]
