@@ -86,6 +86,8 @@ def run(conn, events, uri):
               alive and console_count(name) == before + 1,
               "uptime %.1f after %.1f, banners %d" %
               (last_uptime(name), last, console_count(name) - before))
+        # dom0's directories are small tmpfs: one image at a time
+        os.unlink(path)
 
         dom.managedSave(0)
         ok = dom.hasManagedSaveImage(0) == 1 and name not in xl_domains()
@@ -97,7 +99,6 @@ def run(conn, events, uri):
               "state %s, image %s" % (dom.state(), dom.hasManagedSaveImage(0)))
 
         # Abort a save in flight, from a second connection.
-        os.unlink(path)
         saver = libvirt.open(uri)
         out = {}
 
@@ -135,7 +136,11 @@ def run(conn, events, uri):
         # The same guest through xl, for the figures.
         if dom.isActive():
             dom.destroy()
-        conn.restore(path) if os.path.exists(path) else dom.create()
+        if os.path.exists(path):
+            conn.restore(path)
+            os.unlink(path)
+        else:
+            dom.create()
         wait_for(lambda: name in xl_domains(), 30)
         t0 = time.monotonic()
         r1 = sh("xl save %s %s" % (name, xlpath))
@@ -152,6 +157,8 @@ def run(conn, events, uri):
             say("E2E FIGURE save/restore: xl failed (%s / %s)" %
                 (r1.returncode, r2.returncode))
         sh("xl destroy %s" % name)
+        if os.path.exists(xlpath):
+            os.unlink(xlpath)
     finally:
         try:
             if dom.isActive():

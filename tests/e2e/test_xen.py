@@ -398,9 +398,12 @@ def run_only(daemon, conn, events, info):
         say("E2E FIGURE scenario %s: %.1fs" % (name, time.monotonic() - t0))
     if counts["failed"]:
         # what libxl said, for whoever works on the scenario
-        for line in sh("grep -E 'virtxl\\.xen_(log|save|event)' "
-                       "/var/log/libvirt/libvirtd.log | tail -150").stdout.splitlines():
+        for line in sh("grep -E 'vxlXen(LogMessage|Report)|vxlXenDomain(Save|Restore)' "
+                       "/var/log/libvirt/libvirtd.log | grep -v ' debug : ' "
+                       "| tail -60").stdout.splitlines():
             say("E2E INFO libxl: " + line[:400])
+        for line in sh("tail -40 /var/log/xen/xen-hotplug.log").stdout.splitlines():
+            say("E2E INFO hotplug: " + line[:400])
     # A subset is never the whole proof: e2e-run must not call it a pass.
     skip("the-rest", "e2e_only ran %s alone" % "+".join(sorted(ONLY)))
     return finish(daemon)
