@@ -66,7 +66,7 @@ def run(conn, events):
                 return dom.blockStats("xvdb")[0] > 0
             except libvirt.libvirtError:
                 return False
-        got = wait_for(reads, 20)
+        got = wait_for(reads, 60)
         try:
             blk = dom.blockStats("xvdb")
         except libvirt.libvirtError as e:
