@@ -133,14 +133,18 @@ def run(conn, events, uri):
                   wait_for(lambda: last_uptime(name) > last, 30),
                   "no heartbeat after the abort")
 
-        # The same guest through xl, for the figures.
-        if dom.isActive():
-            dom.destroy()
+        # The same guest through xl, for the figures: the one running on
+        # after the abort, or restored from the save that beat it (a
+        # guest still booting would not answer xl's suspend request).
+        if not dom.isActive():
+            if os.path.exists(path):
+                conn.restore(path)
+            else:
+                before = console_count(name)
+                dom.create()
+                banner_after(name, before)
         if os.path.exists(path):
-            conn.restore(path)
             os.unlink(path)
-        else:
-            dom.create()
         wait_for(lambda: name in xl_domains(), 30)
         t0 = time.monotonic()
         r1 = sh("xl save %s %s" % (name, xlpath))
@@ -154,8 +158,9 @@ def run(conn, events, uri):
             say("E2E FIGURE restore: virsh %.2fs, xl %.2fs, ratio %.2f" %
                 (t_restore, xl_restore, t_restore / xl_restore if xl_restore else 0))
         else:
-            say("E2E FIGURE save/restore: xl failed (%s / %s)" %
-                (r1.returncode, r2.returncode))
+            say("E2E FIGURE save/restore: xl failed (%s / %s): %s" %
+                (r1.returncode, r2.returncode,
+                 (r1.stderr + r2.stderr).strip()[-600:].replace("\n", " | ")))
         sh("xl destroy %s" % name)
         if os.path.exists(xlpath):
             os.unlink(xlpath)
