@@ -16,7 +16,7 @@ from e2e_lib import banner_after, check, console_count, console_text, \
     guest_xml, say, sh, skip, state_of, wait_for, xl_domains
 
 E = libvirt
-IMAGES = "/var/lib/libvirt/images"
+IMAGES = "/var/lib/libvirt/saves"   # a tmpfs of its own (dom0-init)
 
 
 def uptimes(name):
