@@ -508,8 +508,11 @@ struct _vxlBackendOps {
     /* Build and start the domain described by @dcfg (c_info.name and
      * c_info.uuid set by the caller). The domain is left paused when
      * @paused, running otherwise. On failure nothing is left behind.
-     * Errors: VIR_ERR_OPERATION_FAILED "not enough memory" (with the
-     * figures) when the host cannot fit it; VIR_ERR_CONFIG_UNSUPPORTED
+     * On success each of @dcfg's disks that named no backend has the one
+     * that serves it (libxl's choice, which libxl writes back into the
+     * caller's config). Errors: VIR_ERR_OPERATION_FAILED "not enough
+     * memory" (with the figures) when the host cannot fit it;
+     * VIR_ERR_CONFIG_UNSUPPORTED
      * for a config the host cannot run (e.g. HVM without VT-x). */
     int (*domainCreate)(vxlBackend *be, libxl_domain_config *dcfg,
                         const vxlGuestScript *script, bool paused,
@@ -584,9 +587,11 @@ struct _vxlBackendOps {
 
     /* Hot-add the PV disk @xdisk (vdev set; pdev_path NULL only for an
      * empty cdrom) to a live domain, and wait until its backend is
-     * connected. Xen hot-adds PV devices only: the caller refuses an HVM
-     * guest's emulated (hd*, sd*, cdrom) disks before calling, and both
-     * backends refuse them again with VIR_ERR_OPERATION_UNSUPPORTED.
+     * connected; on success @xdisk->backend is the backend serving it,
+     * as for domainCreate. Xen hot-adds PV devices only: the caller
+     * refuses an HVM guest's emulated (hd*, sd*, cdrom) disks before
+     * calling, and both backends refuse them again with
+     * VIR_ERR_OPERATION_UNSUPPORTED.
      * Errors: VIR_ERR_OPERATION_INVALID when the domain has shut down,
      * crashed or is dying; VIR_ERR_OPERATION_FAILED when the domain
      * already has a disk @xdisk->vdev. On failure the domain has no new

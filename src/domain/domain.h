@@ -200,6 +200,15 @@ void vxlDomainNetBackendNames(virDomainDef *def,
 /* Forget those names (the domain stopped). */
 void vxlDomainNetBackendNamesClear(virDomainDef *def);
 
+/* --- disk backends in the live XML (domain_disk_backend.c) --- */
+/* Give the live @disk (or each disk of the live @def, matched by vdev
+ * to @dcfg's) the <driver name> of the backend serving it (phy, qemu),
+ * as the backend chose it, unless the XML named one. */
+void vxlDomainDiskBackendName(virDomainDiskDef *disk,
+                              const libxl_device_disk *xdisk);
+void vxlDomainDiskBackendNames(virDomainDef *def,
+                               const libxl_domain_config *dcfg);
+
 /* --- statistics (domain_stats.c); no job needed, @vm locked --- */
 
 #include "virtypedparam.h"
@@ -254,12 +263,11 @@ int vxlDomainDiskGrow(vxlDriver *driver, virDomainObj *vm,
 int vxlDomainHookRun(vxlDriver *driver, virDomainObj *vm, int op, int subop);
 void vxlDomainHookRunQuiet(vxlDriver *driver, virDomainObj *vm, int op,
                            int subop);
-/* The migrate hook, on the destination, before the incoming @xml of
- * domain @name is parsed: a failing script refuses the migration;
- * *@adjustedXml (g_free; NULL: unchanged) is what the script printed,
- * the XML to use instead. */
-int vxlDomainHookMigrate(vxlDriver *driver, const char *name, const char *xml,
-                         char **adjustedXml);
+/* The migrate hook, on the destination, with the incoming definition
+ * *@def (secure, migratable XML on stdin): a failing script refuses the
+ * migration (VIR_ERR_HOOK_SCRIPT_FAILED); XML the script prints replaces
+ * *@def, once it parses and keeps the domain's name and UUID. */
+int vxlDomainHookMigrate(vxlDriver *driver, virDomainDef **def);
 
 /* --- simulated guest behaviour (domain_metadata.c) --- */
 /* --- libxl.conf nested_hvm (domain_nested.c) --- */

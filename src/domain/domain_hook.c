@@ -13,8 +13,11 @@
  *   started begin                once the domain runs
  *   stopped end, release end     after the domain is gone
  *   reconnect begin              a daemon restart found it running
- *   migrate begin                (vxlDomainHookMigrate) on the
- *                                destination, with the incoming XML
+ *   migrate begin                on the destination, before anything
+ *                                is set up for an incoming domain: a
+ *                                script that fails refuses the
+ *                                migration; what it prints replaces
+ *                                the incoming XML
  *
  * Domain-0 is the host's and runs no hooks.
  */
@@ -24,6 +27,7 @@
 #include "virerror.h"
 #include "virhook.h"
 #include "virlog.h"
+#include "virstring.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
@@ -64,21 +68,43 @@ vxlDomainHookRunQuiet(vxlDriver *driver, virDomainObj *vm, int op, int subop)
 }
 
 int
-vxlDomainHookMigrate(vxlDriver *driver G_GNUC_UNUSED, const char *name,
-                     const char *xml, char **adjustedXml)
+vxlDomainHookMigrate(vxlDriver *driver, virDomainDef **def)
 {
-    int rc;
+    g_autofree char *xml = NULL;
+    g_autofree char *adjusted = NULL;
+    g_autoptr(virDomainDef) newdef = NULL;
 
-    if (adjustedXml)
-        *adjustedXml = NULL;
     if (!virHookPresent(VIR_HOOK_DRIVER_LIBXL))
         return 0;
-    rc = virHookCall(VIR_HOOK_DRIVER_LIBXL, name, VIR_HOOK_LIBXL_OP_MIGRATE,
-                     VIR_HOOK_SUBOP_BEGIN, NULL, xml, adjustedXml);
-    if (rc < 0)
+    if (!(xml = virDomainDefFormat(*def, driver->xmlopt,
+                                   VIR_DOMAIN_DEF_FORMAT_SECURE |
+                                   VIR_DOMAIN_DEF_FORMAT_MIGRATABLE)))
         return -1;
-    /* An empty answer leaves the XML as it came. */
-    if (adjustedXml && *adjustedXml && !**adjustedXml)
-        g_clear_pointer(adjustedXml, g_free);
+    if (virHookCall(VIR_HOOK_DRIVER_LIBXL, (*def)->name,
+                    VIR_HOOK_LIBXL_OP_MIGRATE, VIR_HOOK_SUBOP_BEGIN, NULL,
+                    xml, &adjusted) < 0)
+        return -1;
+    /* Printing nothing leaves the XML as it came. */
+    if (!adjusted || virStringIsEmpty(adjusted))
+        return 0;
+
+    VIR_DEBUG("the migrate hook rewrote the XML of incoming domain %s",
+              (*def)->name);
+    /* Validated like any definition: what Xen cannot run is refused now,
+     * before the source sends a byte. */
+    if (!(newdef = virDomainDefParseString(adjusted, driver->xmlopt, NULL,
+                                           VIR_DOMAIN_DEF_PARSE_INACTIVE)))
+        return -1;
+    /* The source and the rest of this migration know the domain by its
+     * name and UUID. */
+    if (STRNEQ(newdef->name, (*def)->name) ||
+        memcmp(newdef->uuid, (*def)->uuid, VIR_UUID_BUFLEN) != 0) {
+        virReportError(VIR_ERR_HOOK_SCRIPT_FAILED,
+                       _("the migrate hook script may not change the name or UUID of incoming domain '%s'"),
+                       (*def)->name);
+        return -1;
+    }
+    virDomainDefFree(*def);
+    *def = g_steal_pointer(&newdef);
     return 0;
 }

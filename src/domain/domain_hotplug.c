@@ -375,6 +375,8 @@ vxlDomainHotplugLiveAttachDisk(vxlDriver *driver, virDomainObj *vm,
     vxlDomainBackendEnter(vm);
     rc = vxlBackendDomainDiskAdd(driver->backend, vm->def->id, &xdisk);
     vxlDomainBackendExit(vm);
+    if (rc == 0)
+        vxlDomainDiskBackendName(dev->data.disk, &xdisk);
     libxl_device_disk_dispose(&xdisk);
     if (rc < 0)
         return -1;

@@ -772,10 +772,11 @@ vxlMigrationPrepare(vxlDriver *driver, virConnectPtr dconn,
     bool registered = false;
     bool job = false;
 
+    if (vxlMigrationCookieCheck(driver, cookiein, cookieinlen, (*def)->name) < 0 ||
+        vxlDomainHookMigrate(driver, def) < 0)
+        return -1;
     mig->name = g_strdup((*def)->name);
     mig->driver = driver;
-    if (vxlMigrationCookieCheck(driver, cookiein, cookieinlen, (*def)->name) < 0)
-        return -1;
 
     if (flags & VIR_MIGRATE_OFFLINE) {
         /* No stream: the URI only keeps libvirt's client content. */

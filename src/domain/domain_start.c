@@ -269,6 +269,7 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
 
     vm->def->id = domid;
     vxlDomainNetBackendNames(vm->def, &dcfg);
+    vxlDomainDiskBackendNames(vm->def, &dcfg);
     priv->script = script;
     priv->shutdownRequested = false;
     priv->rebootRequested = false;

@@ -47,7 +47,8 @@ def run(conn, events):
     os.makedirs(os.path.dirname(IMAGE), exist_ok=True)
     sh("truncate -s 32M %s" % IMAGE)
     name = "e2e-monitor"
-    dom = conn.defineXML(guest_xml(name, mem=160))
+    # the guest's block frontend reads the new disk's partition table
+    dom = conn.defineXML(guest_xml(name, mem=160, cmdline="vxl_frontends"))
     before = console_count(name)
     dom.create()
     try:
@@ -65,7 +66,7 @@ def run(conn, events):
                 return dom.blockStats("xvdb")[0] > 0
             except libvirt.libvirtError:
                 return False
-        got = wait_for(reads, 20)
+        got = wait_for(reads, 60)
         try:
             blk = dom.blockStats("xvdb")
         except libvirt.libvirtError as e:

@@ -16,7 +16,7 @@ from e2e_lib import banner_after, check, console_count, console_text, \
     guest_xml, say, sh, skip, state_of, wait_for, xl_domains
 
 E = libvirt
-IMAGES = "/var/lib/libvirt/images"
+IMAGES = "/var/lib/libvirt/saves"   # a tmpfs of its own (dom0-init)
 
 
 def uptimes(name):
@@ -27,6 +27,23 @@ def uptimes(name):
 def last_uptime(name):
     u = uptimes(name)
     return u[-1] if u else 0.0
+
+
+def baseline(name, xlpath, err):
+    """After a failed virsh save: can xl save the same guest? Printed,
+    with what the guest's console and xenstore say, for whoever reads
+    the log."""
+    say("E2E INFO save failed: %s" % err)
+    r = sh("xl -v save -c %s %s" % (name, xlpath))
+    say("E2E INFO baseline: xl save -c of the same guest: rc %d: %s" %
+        (r.returncode, (r.stdout + r.stderr).strip()[-1500:].replace("\n", " | ")))
+    say("E2E INFO xenstore control: %s" % sh(
+        "xenstore-ls /local/domain/$(xl domid %s)/control" % name).stdout.strip()
+        .replace("\n", " | "))
+    say("E2E INFO guest console tail: %s" %
+        " | ".join(console_text(name).splitlines()[-8:]))
+    if os.path.exists(xlpath):
+        os.unlink(xlpath)
 
 
 def run(conn, events, uri):
@@ -44,7 +61,11 @@ def run(conn, events, uri):
         wait_for(lambda: last_uptime(name) > 0, 30)
 
         t0 = time.monotonic()
-        dom.save(path)
+        try:
+            dom.save(path)
+        except libvirt.libvirtError as e:
+            baseline(name, xlpath, e)
+            raise
         t_save = time.monotonic() - t0
         check("save-stops-domain",
               dom.state() == [E.VIR_DOMAIN_SHUTOFF, E.VIR_DOMAIN_SHUTOFF_SAVED]
@@ -65,6 +86,8 @@ def run(conn, events, uri):
               alive and console_count(name) == before + 1,
               "uptime %.1f after %.1f, banners %d" %
               (last_uptime(name), last, console_count(name) - before))
+        # dom0's directories are small tmpfs: one image at a time
+        os.unlink(path)
 
         dom.managedSave(0)
         ok = dom.hasManagedSaveImage(0) == 1 and name not in xl_domains()
@@ -76,7 +99,6 @@ def run(conn, events, uri):
               "state %s, image %s" % (dom.state(), dom.hasManagedSaveImage(0)))
 
         # Abort a save in flight, from a second connection.
-        os.unlink(path)
         saver = libvirt.open(uri)
         out = {}
 
@@ -111,10 +133,18 @@ def run(conn, events, uri):
                   wait_for(lambda: last_uptime(name) > last, 30),
                   "no heartbeat after the abort")
 
-        # The same guest through xl, for the figures.
-        if dom.isActive():
-            dom.destroy()
-        conn.restore(path) if os.path.exists(path) else dom.create()
+        # The same guest through xl, for the figures: the one running on
+        # after the abort, or restored from the save that beat it (a
+        # guest still booting would not answer xl's suspend request).
+        if not dom.isActive():
+            if os.path.exists(path):
+                conn.restore(path)
+            else:
+                before = console_count(name)
+                dom.create()
+                banner_after(name, before)
+        if os.path.exists(path):
+            os.unlink(path)
         wait_for(lambda: name in xl_domains(), 30)
         t0 = time.monotonic()
         r1 = sh("xl save %s %s" % (name, xlpath))
@@ -128,9 +158,12 @@ def run(conn, events, uri):
             say("E2E FIGURE restore: virsh %.2fs, xl %.2fs, ratio %.2f" %
                 (t_restore, xl_restore, t_restore / xl_restore if xl_restore else 0))
         else:
-            say("E2E FIGURE save/restore: xl failed (%s / %s)" %
-                (r1.returncode, r2.returncode))
+            say("E2E FIGURE save/restore: xl failed (%s / %s): %s" %
+                (r1.returncode, r2.returncode,
+                 (r1.stderr + r2.stderr).strip()[-600:].replace("\n", " | ")))
         sh("xl destroy %s" % name)
+        if os.path.exists(xlpath):
+            os.unlink(xlpath)
     finally:
         try:
             if dom.isActive():

@@ -63,12 +63,23 @@ on_crash = "destroy"
 # so that CI reports them as skipped, with the reason, rather than
 # failing every run until they are fixed. Each names what it hit.
 PENDING = {
-    "save": "libxl_domain_suspend fails (libxl error -3) for the PV test guest",
-    "nova": "its suspend/resume is a managed save, which fails as save does",
-    "monitor": "blkback's counters of a hot-added disk read 0 after the guest probed it",
-    "snapshot": "a running guest's snapshot keeps its memory through save, which fails as above",
+    "nova": "its volume's hot-add timed out in Xen's block hotplug script "
+            "(libxl kills it after 40 s) in one of two e2e_only runs; its "
+            "suspend/resume (a managed save) and reboots passed",
+    "monitor": "its disk's hot-add timed out in Xen's block hotplug script "
+               "(libxl kills it after 40 s) in both e2e_only runs, so "
+               "blkback's counters were never read",
+    "snapshot": "not yet run since save was fixed on real Xen; its "
+                "libxl path (save, then restore onto the new disks) is unproven",
 }
-RUN_PENDING = "e2e_pending" in open("/proc/cmdline").read().split()
+CMDLINE = open("/proc/cmdline").read().split()
+RUN_PENDING = "e2e_pending" in CMDLINE
+# Kernel argument e2e_only=NAME+NAME (scripts/e2e-run e2e_only=save+monitor):
+# only those scenarios of the list in main(), pending or not, after the
+# daemon is up; for working on one scenario without the whole run. Not
+# ",": scripts/e2e-run hands QEMU the arguments inside a comma list.
+ONLY = next((set(a.split("=", 1)[1].split("+")) for a in CMDLINE
+             if a.startswith("e2e_only=")), None)
 
 
 # ----- the checks -----------------------------------------------------------
@@ -273,6 +284,8 @@ def main():
     events = Events(conn)
 
     info = xl_info()
+    if ONLY is not None:
+        return run_only(daemon, conn, events, info)
     # Each scenario leaves no domain behind, so the next one starts clean.
     for name, step in (
             ("capabilities", lambda: check_capabilities(conn, info)),
@@ -364,6 +377,42 @@ def main():
         say("E2E INFO peers failed: %r" % e)
         traceback.print_exc(file=sys.stdout)
         print(sh("tail -20 /var/log/libvirt/libvirtd.stderr; grep -iE ' error ' /var/log/libvirt/libvirtd.log | tail -8").stdout)
+    return finish(daemon)
+
+
+def run_only(daemon, conn, events, info):
+    steps = {
+        "capabilities": lambda: check_capabilities(conn, info),
+        "host-facts": lambda: check_host_facts.run(conn, check),
+        "hvm": lambda: e2e_guest_types.hvm(conn, events, info),
+        "pvh": lambda: e2e_guest_types.pvh(conn, events, info),
+        "actions": lambda: e2e_actions.run(conn, events),
+        "resources": lambda: e2e_resources.run(conn, events),
+        "hotplug": lambda: e2e_hotplug.run(conn, events),
+        "save": lambda: e2e_save.run(conn, events, URI),
+        "nova": lambda: e2e_nova.run(conn, events),
+        "monitor": lambda: e2e_monitor.run(conn, events),
+    }
+    for name in sorted(ONLY - set(steps)):
+        check(name, False, "e2e_only names no such scenario (%s)" %
+              " ".join(sorted(steps)))
+    for name in [n for n in steps if n in ONLY]:
+        t0 = time.monotonic()
+        try:
+            steps[name]()
+        except Exception as e:
+            check(name, False, "exception %r; events %s" % (e, events.names()))
+        say("E2E FIGURE scenario %s: %.1fs" % (name, time.monotonic() - t0))
+    if counts["failed"]:
+        # what libxl said, for whoever works on the scenario
+        for line in sh("grep -E 'vxlXen(LogMessage|Report)|vxlXenDomain(Save|Restore)' "
+                       "/var/log/libvirt/libvirtd.log | grep -v ' debug : ' "
+                       "| tail -60").stdout.splitlines():
+            say("E2E INFO libxl: " + line[:400])
+        for line in sh("tail -40 /var/log/xen/xen-hotplug.log").stdout.splitlines():
+            say("E2E INFO hotplug: " + line[:400])
+    # A subset is never the whole proof: e2e-run must not call it a pass.
+    skip("the-rest", "e2e_only ran %s alone" % "+".join(sorted(ONLY)))
     return finish(daemon)
 
 

@@ -25,6 +25,13 @@ def iface_targets(dom, flags=0):
             for t in (i.find("target") for i in root.iter("interface"))]
 
 
+def disk_drivers(dom, flags=0):
+    """Each disk's <driver name>, None where the XML names none."""
+    root = ET.fromstring(dom.XMLDesc(flags))
+    return [d.get("name") if d is not None else None
+            for d in (disk.find("driver") for disk in root.iter("disk"))]
+
+
 class Dom0Test(DaemonTestCase):
 
     def test_listed_with_id_0(self):
@@ -116,6 +123,36 @@ class NamesTest(DaemonTestCase):
             "<interface type='bridge'><mac address='00:16:3e:00:00:77'/>"
             "<source bridge='xenbr0'/></interface>", E.VIR_DOMAIN_AFFECT_LIVE)
         self.assertEqual(iface_targets(dom), [f"vif{dom.ID()}.0", f"vif{dom.ID()}.1"])
+
+    def test_disk_backends_live_only(self):
+        # a raw image and a qcow2 one, neither naming its backend: Xen
+        # places them (blkback, qdisk), the third asks for qemu itself
+        xml = guest_xml("names-d", disks=3)
+        xml = xml.replace("<driver name='qemu' type='raw'/>", "<driver type='raw'/>", 1)
+        xml = xml.replace("<driver name='qemu' type='raw'/>", "<driver type='qcow2'/>", 1)
+        dom = self.conn.defineXML(xml)
+        self.assertEqual(disk_drivers(dom), [None, None, "qemu"])
+        dom.create()
+        self.assertEqual(disk_drivers(dom), ["phy", "qemu", "qemu"])
+        self.assertEqual(disk_drivers(dom, E.VIR_DOMAIN_XML_INACTIVE),
+                         [None, None, "qemu"])
+        # a hot-added raw disk is placed too, and only live
+        dom.attachDeviceFlags(
+            "<disk type='file' device='disk'><driver type='raw'/>"
+            "<source file='/var/lib/xen/images/names-d-9.img'/>"
+            "<target dev='xvdj' bus='xen'/></disk>",
+            E.VIR_DOMAIN_AFFECT_LIVE | E.VIR_DOMAIN_AFFECT_CONFIG)
+        self.assertEqual(disk_drivers(dom), ["phy", "qemu", "qemu", "phy"])
+        self.assertEqual(disk_drivers(dom, E.VIR_DOMAIN_XML_INACTIVE),
+                         [None, None, "qemu", None])
+        # kept across a daemon restart, gone when the domain stops
+        self.conn.close()
+        self.daemon.restart()
+        self.conn = libvirt.open(self.daemon.uri)
+        dom = self.conn.lookupByName("names-d")
+        self.assertEqual(disk_drivers(dom), ["phy", "qemu", "qemu", "phy"])
+        dom.destroy()
+        self.assertEqual(disk_drivers(dom), [None, None, "qemu", None])
 
 
 class StatsTest(DaemonTestCase):

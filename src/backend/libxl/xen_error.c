@@ -15,8 +15,6 @@
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
-const char *vxlXenLogLastError(void);
-
 int
 vxlXenErrorCode(int rc)
 {

@@ -86,6 +86,8 @@ vxlXenFdFired(int watch, int fd, int events, void *opaque)
     vxlXenFd *reg = opaque;
     short revents = vxlXenEventToPoll(events);
 
+    /* What libxl logs now belongs to what this dispatch completes. */
+    vxlXenLogResetLastError();
     libxl_osevent_occurred_fd(reg->xen->ctx, reg->forLibxl, fd,
                               revents, revents);
 }
@@ -154,6 +156,7 @@ vxlXenTimerFired(int timer, void *opaque)
         t->timer = -1;
     }
     virEventRemoveTimeout(timer);
+    vxlXenLogResetLastError();
     libxl_osevent_occurred_timeout(xen->ctx, t->forLibxl);
     VIR_WITH_MUTEX_LOCK_GUARD(&xen->lock) {
         g_hash_table_remove(xen->timers, t);
@@ -231,6 +234,10 @@ vxlXenAoDone(libxl_ctx *ctx, int rc, void *opaque)
 
     VIR_WITH_MUTEX_LOCK_GUARD(&ao->lock) {
         ao->rc = rc;
+        /* On the thread that completed it: the loop's, or the caller's
+         * when it completed at once. */
+        if (rc != 0)
+            ao->error = g_strdup(vxlXenLogLastError());
         ao->done = true;
         virCondSignal(&ao->cond);
     }
@@ -264,6 +271,8 @@ vxlXenAoWait(vxlXenAo *ao, int rc)
             rc = ao->rc;
         }
     }
+    vxlXenLogAdoptError(ao->error);
+    g_clear_pointer(&ao->error, g_free);
     virCondDestroy(&ao->cond);
     virMutexDestroy(&ao->lock);
     return rc;

@@ -12,6 +12,11 @@
  * bare ERROR_FAIL. The first, because libxl logs a failure at every
  * level it unwinds through: "failed to read BIOS file: No such file or
  * directory" comes before "cannot (re-)build domain: -3".
+ *
+ * An asynchronous operation fails on libvirt's event loop thread, in
+ * the dispatch that completes it (xen_event.c resets that thread's
+ * error before each dispatch); its completion carries the message over
+ * to the thread waiting for it.
  */
 #include "vxl_internal.h"
 
@@ -114,12 +119,15 @@ vxlXenLogResetLastError(void)
     g_private_replace(&vxlXenLastError, NULL);
 }
 
-/* The first error libxl logged on this thread since the last reset, or
- * NULL. Valid until the next reset on this thread. */
-const char *vxlXenLogLastError(void);
-
 const char *
 vxlXenLogLastError(void)
 {
     return g_private_get(&vxlXenLastError);
+}
+
+void
+vxlXenLogAdoptError(const char *msg)
+{
+    if (msg && !g_private_get(&vxlXenLastError))
+        g_private_set(&vxlXenLastError, g_strdup(msg));
 }

@@ -42,6 +42,13 @@ vxlXenLogger *vxlXenLoggerNew(void);
 void vxlXenLoggerFree(vxlXenLogger *logger);
 xentoollog_logger *vxlXenLoggerXtl(vxlXenLogger *logger);
 void vxlXenLogResetLastError(void);
+/* The first error libxl logged on this thread since the last reset, or
+ * NULL; valid until the next reset on this thread. */
+const char *vxlXenLogLastError(void);
+/* Make @msg this thread's first error, unless it has one: the error of
+ * an asynchronous operation, which libxl logged on the thread that
+ * completed it. */
+void vxlXenLogAdoptError(const char *msg);
 
 /* xen_error.c: the one place libxl's ERROR_* become VIR_ERR_*. @what says
  * what failed, e.g. "cannot pause domain 'web' (id 7)". */
@@ -62,6 +69,8 @@ typedef struct _vxlXenAo {
     virCond cond;
     bool done;                      /* lock */
     int rc;                         /* lock */
+    char *error;                    /* lock; libxl's first error logged
+                                     * while completing it, or NULL */
     libxl_asyncop_how how;
 } vxlXenAo;
 

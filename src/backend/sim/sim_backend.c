@@ -429,6 +429,8 @@ vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
     else
         dom->shadowKiB = b->shadow_memkb;
 
+    for (i = 0; i < dcfg->num_disks; i++)
+        vxlSimDiskChooseBackend(&dcfg->disks[i]);
     if (vxlSimDevicesFromConfig(dom, dcfg) < 0)
         return NULL;
     dom->script = *script;

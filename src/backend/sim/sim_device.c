@@ -57,6 +57,22 @@ vxlSimMacFormat(const libxl_mac mac)
     return g_strdup(virMacAddrFormat(&addr, buf));
 }
 
+/* The backend libxl picks for a disk that names none (its
+ * disk_try_backend order): phy (blkback) for a raw image or device,
+ * qdisk for anything else, which blktap's absence leaves to qemu. The
+ * caller sees the choice in @xdisk, as libxl's callers do. */
+void
+vxlSimDiskChooseBackend(libxl_device_disk *xdisk)
+{
+    if (xdisk->backend != LIBXL_DISK_BACKEND_UNKNOWN)
+        return;
+    if (xdisk->format == LIBXL_DISK_FORMAT_RAW && xdisk->pdev_path &&
+        *xdisk->pdev_path && !xdisk->is_cdrom)
+        xdisk->backend = LIBXL_DISK_BACKEND_PHY;
+    else
+        xdisk->backend = LIBXL_DISK_BACKEND_QDISK;
+}
+
 static void
 vxlSimDiskAppend(vxlSimDomain *dom, const libxl_device_disk *xdisk)
 {
@@ -217,6 +233,7 @@ vxlSimDomainDiskAdd(vxlBackend *be, uint32_t domid, libxl_device_disk *xdisk)
                        _("a disk to add needs a vdev"));
         return -1;
     }
+    vxlSimDiskChooseBackend(xdisk);
     if (!(json = vxlSimDeviceJSON(vxlSimDiskGenJSON, xdisk)))
         return -1;
 

@@ -339,6 +339,7 @@ int vxlSimCheckAlive(const vxlSimDomain *dom, vxlBackendOp op);
 
 /* sim_device.c: the device hooks, and the lists a create starts with */
 int vxlSimDevicesFromConfig(vxlSimDomain *dom, const libxl_domain_config *dcfg);
+void vxlSimDiskChooseBackend(libxl_device_disk *xdisk);
 int vxlSimDomainDiskAdd(vxlBackend *be, uint32_t domid,
                         libxl_device_disk *xdisk);
 int vxlSimDomainDiskRemove(vxlBackend *be, uint32_t domid, const char *vdev);
