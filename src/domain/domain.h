@@ -281,3 +281,18 @@ int vxlDomainXMLGuard(const char *xml);
 /* Refuse CPU sets of @def naming CPUs the host lacks
  * (VIR_ERR_CONFIG_UNSUPPORTED). */
 int vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def);
+
+/* --- persistent definitions, flushed in batches (domain_config.c) --- */
+
+/* Start and stop the thread that flushes written definitions to disk;
+ * stopping flushes what is still pending. */
+int vxlDomainConfigFlusherStart(vxlDriver *driver);
+void vxlDomainConfigFlusherStop(void);
+/* Wait until every definition written so far is on the disk. */
+void vxlDomainConfigFlushWait(void);
+/* Write @def as its domain's persistent definition (atomically: the old
+ * file or the new one, whole); durable against a crash of the daemon at
+ * return, against a power cut once the next batch is flushed. */
+int vxlDomainConfigSave(vxlDriver *driver, virDomainDef *def);
+/* Remove @vm's persistent definition and autostart link. */
+int vxlDomainConfigDelete(vxlDriver *driver, virDomainObj *vm);

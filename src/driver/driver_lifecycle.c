@@ -78,8 +78,7 @@ vxlDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
     vm->persistent = 1;
 
     VXL_CRASH_POINT("define.before-save");
-    if (virDomainDefSave(vm->newDef ? vm->newDef : vm->def, driver->xmlopt,
-                         driver->cfg->configDir) < 0) {
+    if (vxlDomainConfigSave(driver, vm->newDef ? vm->newDef : vm->def) < 0) {
         /* Put back what was there: the old definition, or nothing. */
         if (!existing) {
             virDomainObjListRemove(driver->domains, vm);
@@ -153,8 +152,7 @@ vxlDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     VXL_CRASH_POINT("undefine.before-delete");
     if (vm->hasManagedSave && vxlDomainManagedSaveDiscard(driver, vm) < 0)
         goto endjob;
-    if (virDomainDeleteConfig(driver->cfg->configDir, driver->cfg->autostartDir,
-                              vm) < 0)
+    if (vxlDomainConfigDelete(driver, vm) < 0)
         goto endjob;
     VXL_CRASH_POINT("undefine.after-delete");
 

@@ -6,8 +6,10 @@ The guest's whole life through libvirt (python3-libvirt, as virsh and
 Nova use it) with this project's driver and backend = "libxl", checked
 against what Xen itself says (xl) and against the guest's own console.
 Then peers on the same boot, printed and not asserted: start times of
-this driver, `xl create` and Debian's own libvirt libxl driver, and the
-behaviour differences between the two drivers.
+this driver, `xl create` and Debian's own libvirt libxl driver, four
+guests started at once through this driver against four `xl create` at
+once (e2e_parallel), and the behaviour differences between the two
+drivers.
 
 Scenarios in their own files, all on one boot: e2e_guest_types (PVH,
 and HVM where the host can), e2e_actions (on_crash, on_poweroff,
@@ -39,6 +41,7 @@ import e2e_monitor
 import e2e_autostart
 import e2e_guest_types
 import e2e_requests
+import e2e_parallel
 from e2e_lib import (DEBIAN, skip, OURS, URI, Daemon, Events, check, console_count,
                      counts, event_loop, fresh_id, guest_xml, say, sh,
                      start_and_time, state_of, wait_for, xl_crash, xl_domains,
@@ -332,6 +335,10 @@ def main():
         ours = driver_start_times(conn, "e2e-time")
         say_start_phases("e2e-time")
         xlt = xl_start_time("e2e-xl")
+        try:
+            e2e_parallel.run(conn)
+        except Exception as e:
+            say("E2E INFO parallel starts failed: %r" % e)
         events.close()
         conn.close()
         daemon.stop()
