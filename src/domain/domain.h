@@ -278,6 +278,10 @@ int vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script);
  * (counts that size its arrays), before it is parsed. Malformed XML
  * passes: the parser reports it. */
 int vxlDomainXMLGuard(const char *xml);
+/* virDomainDefParseString(@xml, @xmlopt, NULL, @flags) with the guard
+ * above, parsing the XML once. */
+virDomainDef *vxlDomainDefParseGuarded(const char *xml, virDomainXMLOption *xmlopt,
+                                       unsigned int flags);
 /* Refuse CPU sets of @def naming CPUs the host lacks
  * (VIR_ERR_CONFIG_UNSUPPORTED). */
 int vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def);

@@ -7,9 +7,9 @@
  * the new one, whole), but the call returns once the rename is done:
  * from then on the definition survives any end of libvirtd (kill -9
  * included), since the kernel holds it. What a power cut could still
- * take is made durable by one flusher thread, which syncs the file
- * system of the config directory once for every definition written
- * since its last sync: one device flush per batch instead of one per
+ * take is made durable by one flusher thread, which syncs every
+ * definition written (and the directory) since its last batch together:
+ * one journal commit and device flush per batch instead of one per
  * call (on a busy disk a flush costs milliseconds, ten times libvirt's
  * whole in-memory define). A clean stop of the daemon flushes before it
  * returns.
@@ -36,16 +36,18 @@
 
 VIR_LOG_INIT("virtxl.domain_config");
 
-/* A batch collects what is written meanwhile: a few milliseconds of
- * calls share one flush at no cost to any of them. */
-#define VXL_CONFIG_FLUSH_GATHER_US 2000
+/* A batch collects what is written meanwhile: calls in this window
+ * share one flush at no cost to any of them. It bounds what a power cut
+ * can take: the definitions of the last few tens of milliseconds. */
+#define VXL_CONFIG_FLUSH_GATHER_US (20 * 1000)
 
 typedef struct _vxlConfigFlusher {
     virMutex lock;
     virCond cond;                  /* a write is pending, or stop */
     virCond flushedCond;           /* a flush finished */
     GThread *thread;
-    char *dir;                     /* the config directory */
+    GHashTable *files;             /* files written since the last batch (a set) */
+    GPtrArray *dirs;               /* directories changed (renames, unlinks) */
     unsigned long long written;    /* writes so far */
     unsigned long long flushed;    /* writes known flushed */
     bool stop;
@@ -53,16 +55,42 @@ typedef struct _vxlConfigFlusher {
 
 static vxlConfigFlusher *flusher;
 
-/* One sync of the file system holding @dir: the definitions' data, their
- * names (renames, unlinks) and the autostart links under it. */
 static void
-vxlConfigSyncDir(const char *dir)
+vxlConfigSyncFd(int fd, const char *path)
 {
-    VIR_AUTOCLOSE fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0 && fsync(fd) < 0)
+        VIR_WARN("cannot flush %s to disk: %s", path, g_strerror(errno));
+}
 
-    if (fd < 0 || syncfs(fd) < 0)
-        VIR_WARN("cannot flush the definitions in %s to disk: %s",
-                 dir, g_strerror(errno));
+/* Flush @files, then @dirs (so a name on the disk never points at data
+ * that is not). The writeback of every file is started first and waited
+ * for after: the file system then allocates and commits them together,
+ * rather than one journal commit per file. Only what the driver wrote is
+ * synced, never the rest of the file system. A file gone since (renamed
+ * over, undefined) needs nothing: what replaced it is in the batch too. */
+static void
+vxlConfigSyncBatch(GHashTable *files, GPtrArray *dirs)
+{
+    guint nfiles = 0;
+    g_autofree const char **paths = (const char **)g_hash_table_get_keys_as_array(files, &nfiles);
+    g_autofree int *fds = g_new0(int, nfiles + 1);
+    size_t i;
+
+    for (i = 0; i < nfiles; i++) {
+        fds[i] = open(paths[i], O_RDONLY | O_CLOEXEC);
+        if (fds[i] >= 0)
+            ignore_value(sync_file_range(fds[i], 0, 0, SYNC_FILE_RANGE_WRITE));
+    }
+    for (i = 0; i < nfiles; i++) {
+        vxlConfigSyncFd(fds[i], paths[i]);
+        VIR_FORCE_CLOSE(fds[i]);
+    }
+    for (i = 0; i < dirs->len; i++) {
+        const char *dir = g_ptr_array_index(dirs, i);
+        VIR_AUTOCLOSE fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        vxlConfigSyncFd(fd, dir);
+    }
 }
 
 static gpointer
@@ -72,19 +100,27 @@ vxlConfigFlusherRun(gpointer opaque)
 
     virMutexLock(&f->lock);
     for (;;) {
+        g_autoptr(GHashTable) files = NULL;
+        g_autoptr(GPtrArray) dirs = NULL;
         unsigned long long upto;
 
         while (!f->stop && f->flushed == f->written)
             ignore_value(virCondWait(&f->cond, &f->lock));
         if (f->flushed == f->written)
             break;
-        virMutexUnlock(&f->lock);
-        g_usleep(VXL_CONFIG_FLUSH_GATHER_US);
-        virMutexLock(&f->lock);
+        if (!f->stop) {
+            virMutexUnlock(&f->lock);
+            g_usleep(VXL_CONFIG_FLUSH_GATHER_US);
+            virMutexLock(&f->lock);
+        }
         upto = f->written;
+        files = g_steal_pointer(&f->files);
+        dirs = g_steal_pointer(&f->dirs);
+        f->files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        f->dirs = g_ptr_array_new_with_free_func(g_free);
         virMutexUnlock(&f->lock);
 
-        vxlConfigSyncDir(f->dir);
+        vxlConfigSyncBatch(files, dirs);
 
         virMutexLock(&f->lock);
         f->flushed = upto;
@@ -92,6 +128,18 @@ vxlConfigFlusherRun(gpointer opaque)
     }
     virMutexUnlock(&f->lock);
     return NULL;
+}
+
+static bool
+vxlConfigHasString(GPtrArray *array, const char *str)
+{
+    size_t i;
+
+    for (i = 0; i < array->len; i++) {
+        if (STREQ(g_ptr_array_index(array, i), str))
+            return true;
+    }
+    return false;
 }
 
 int
@@ -110,7 +158,8 @@ vxlDomainConfigFlusherStart(vxlDriver *driver)
         g_free(f);
         return -1;
     }
-    f->dir = g_strdup(driver->cfg->configDir);
+    f->files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    f->dirs = g_ptr_array_new_with_free_func(g_free);
     if (!(f->thread = g_thread_try_new("vxl-cfgflush", vxlConfigFlusherRun,
                                        f, NULL))) {
         /* Without the thread every write is flushed on its own. */
@@ -138,21 +187,40 @@ vxlDomainConfigFlusherStop(void)
     virCondDestroy(&f->cond);
     virCondDestroy(&f->flushedCond);
     virMutexDestroy(&f->lock);
-    g_free(f->dir);
+    g_hash_table_unref(f->files);
+    g_ptr_array_free(f->dirs, TRUE);
     g_free(f);
 }
 
-/* A write is in the kernel: have it flushed with the next batch. */
+/* A write is in the kernel: have it flushed with the next batch. @file:
+ * the file written, or NULL; @dirs: the directories whose entries it
+ * changed, NULL-terminated. */
 static void
-vxlConfigWritten(const char *dir)
+vxlConfigWritten(const char *file, const char *const *dirs)
 {
     vxlConfigFlusher *f = flusher;
+    size_t i;
 
     if (!f || !f->thread) {
-        vxlConfigSyncDir(dir);
+        g_autoptr(GHashTable) files = g_hash_table_new(g_str_hash, g_str_equal);
+        g_autoptr(GPtrArray) dirlist = g_ptr_array_new();
+
+        if (file)
+            g_hash_table_add(files, (char *)file);
+        for (i = 0; dirs[i]; i++)
+            g_ptr_array_add(dirlist, (char *)dirs[i]);
+        vxlConfigSyncBatch(files, dirlist);
         return;
     }
     VIR_WITH_MUTEX_LOCK_GUARD(&f->lock) {
+        /* A domain defined again and again within one batch is flushed
+         * once. */
+        if (file && !g_hash_table_contains(f->files, file))
+            g_hash_table_add(f->files, g_strdup(file));
+        for (i = 0; dirs[i]; i++) {
+            if (!vxlConfigHasString(f->dirs, dirs[i]))
+                g_ptr_array_add(f->dirs, g_strdup(dirs[i]));
+        }
         f->written++;
         virCondSignal(&f->cond);
     }
@@ -240,7 +308,11 @@ vxlDomainConfigSave(vxlDriver *driver, virDomainDef *def)
         virReportSystemError(errno, _("cannot rename %s to %s"), tmp, path);
         goto error;
     }
-    vxlConfigWritten(dir);
+    {
+        const char *dirs[] = { dir, NULL };
+
+        vxlConfigWritten(path, dirs);
+    }
     return 0;
 
  error:
@@ -251,9 +323,11 @@ vxlDomainConfigSave(vxlDriver *driver, virDomainDef *def)
 int
 vxlDomainConfigDelete(vxlDriver *driver, virDomainObj *vm)
 {
+    const char *dirs[] = { driver->cfg->configDir, driver->cfg->autostartDir, NULL };
+
     if (virDomainDeleteConfig(driver->cfg->configDir, driver->cfg->autostartDir,
                               vm) < 0)
         return -1;
-    vxlConfigWritten(driver->cfg->configDir);
+    vxlConfigWritten(NULL, dirs);
     return 0;
 }

@@ -57,8 +57,7 @@ vxlDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
     if (flags & VIR_DOMAIN_DEFINE_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
 
-    if (vxlDomainXMLGuard(xml) < 0 ||
-        !(def = virDomainDefParseString(xml, driver->xmlopt, NULL, parseFlags)))
+    if (!(def = vxlDomainDefParseGuarded(xml, driver->xmlopt, parseFlags)))
         return NULL;
     if (virDomainDefineXMLFlagsEnsureACL(conn, def) < 0)
         return NULL;
@@ -235,8 +234,7 @@ vxlDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     if (flags & VIR_DOMAIN_START_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
 
-    if (vxlDomainXMLGuard(xml) < 0 ||
-        !(def = virDomainDefParseString(xml, driver->xmlopt, NULL, parseFlags)))
+    if (!(def = vxlDomainDefParseGuarded(xml, driver->xmlopt, parseFlags)))
         return NULL;
     if (virDomainCreateXMLEnsureACL(conn, def) < 0)
         return NULL;
