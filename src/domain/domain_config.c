@@ -148,12 +148,14 @@ vxlDomainConfigFlusherStart(vxlDriver *driver)
     vxlConfigFlusher *f = g_new0(vxlConfigFlusher, 1);
 
     if (virMutexInit(&f->lock) < 0) {
+        virReportSystemError(errno, "%s",
+                             _("cannot initialize the flusher of domain definitions"));
         g_free(f);
         return -1;
     }
     if (virCondInit(&f->cond) < 0 || virCondInit(&f->flushedCond) < 0) {
         virReportSystemError(errno, "%s",
-                             _("cannot initialize the definitions' flusher"));
+                             _("cannot initialize the flusher of domain definitions"));
         virMutexDestroy(&f->lock);
         g_free(f);
         return -1;
