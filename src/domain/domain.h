@@ -298,5 +298,8 @@ void vxlDomainConfigFlushWait(void);
  * file or the new one, whole); durable against a crash of the daemon at
  * return, against a power cut once the next batch is flushed. */
 int vxlDomainConfigSave(vxlDriver *driver, virDomainDef *def);
-/* Remove @vm's persistent definition and autostart link. */
+/* Remove @vm's persistent definition and autostart link. The file is
+ * first renamed to NAME.xml + VXL_CONFIG_GONE_SUFFIX, which the loader
+ * ignores and removes. */
+#define VXL_CONFIG_GONE_SUFFIX ".gone"
 int vxlDomainConfigDelete(vxlDriver *driver, virDomainObj *vm);

@@ -47,6 +47,7 @@ typedef struct _vxlConfigFlusher {
     virCond flushedCond;           /* a flush finished */
     GThread *thread;
     GHashTable *files;             /* files written since the last batch (a set) */
+    GHashTable *trash;             /* undefined definitions to remove (a set) */
     GPtrArray *dirs;               /* directories changed (renames, unlinks) */
     unsigned long long written;    /* writes so far */
     unsigned long long flushed;    /* writes known flushed */
@@ -69,13 +70,20 @@ vxlConfigSyncFd(int fd, const char *path)
  * synced, never the rest of the file system. A file gone since (renamed
  * over, undefined) needs nothing: what replaced it is in the batch too. */
 static void
-vxlConfigSyncBatch(GHashTable *files, GPtrArray *dirs)
+vxlConfigSyncBatch(GHashTable *files, GHashTable *trash, GPtrArray *dirs)
 {
+    GHashTableIter iter;
+    gpointer key;
     guint nfiles = 0;
     g_autofree const char **paths = (const char **)g_hash_table_get_keys_as_array(files, &nfiles);
     g_autofree int *fds = g_new0(int, nfiles + 1);
     size_t i;
 
+    g_hash_table_iter_init(&iter, trash);
+    while (g_hash_table_iter_next(&iter, &key, NULL)) {
+        if (unlink(key) < 0 && errno != ENOENT)
+            VIR_WARN("cannot remove %s: %s", (const char *)key, g_strerror(errno));
+    }
     for (i = 0; i < nfiles; i++) {
         fds[i] = open(paths[i], O_RDONLY | O_CLOEXEC);
         if (fds[i] >= 0)
@@ -101,6 +109,7 @@ vxlConfigFlusherRun(gpointer opaque)
     virMutexLock(&f->lock);
     for (;;) {
         g_autoptr(GHashTable) files = NULL;
+        g_autoptr(GHashTable) trash = NULL;
         g_autoptr(GPtrArray) dirs = NULL;
         unsigned long long upto;
 
@@ -115,12 +124,14 @@ vxlConfigFlusherRun(gpointer opaque)
         }
         upto = f->written;
         files = g_steal_pointer(&f->files);
+        trash = g_steal_pointer(&f->trash);
         dirs = g_steal_pointer(&f->dirs);
         f->files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        f->trash = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         f->dirs = g_ptr_array_new_with_free_func(g_free);
         virMutexUnlock(&f->lock);
 
-        vxlConfigSyncBatch(files, dirs);
+        vxlConfigSyncBatch(files, trash, dirs);
 
         virMutexLock(&f->lock);
         f->flushed = upto;
@@ -161,6 +172,7 @@ vxlDomainConfigFlusherStart(vxlDriver *driver)
         return -1;
     }
     f->files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    f->trash = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     f->dirs = g_ptr_array_new_with_free_func(g_free);
     if (!(f->thread = g_thread_try_new("vxl-cfgflush", vxlConfigFlusherRun,
                                        f, NULL))) {
@@ -190,28 +202,32 @@ vxlDomainConfigFlusherStop(void)
     virCondDestroy(&f->flushedCond);
     virMutexDestroy(&f->lock);
     g_hash_table_unref(f->files);
+    g_hash_table_unref(f->trash);
     g_ptr_array_free(f->dirs, TRUE);
     g_free(f);
 }
 
 /* A write is in the kernel: have it flushed with the next batch. @file:
- * the file written, or NULL; @dirs: the directories whose entries it
- * changed, NULL-terminated. */
+ * the file written, or NULL; @trash: a file to remove, or NULL; @dirs:
+ * the directories whose entries it changed, NULL-terminated. */
 static void
-vxlConfigWritten(const char *file, const char *const *dirs)
+vxlConfigWritten(const char *file, const char *trash, const char *const *dirs)
 {
     vxlConfigFlusher *f = flusher;
     size_t i;
 
     if (!f || !f->thread) {
         g_autoptr(GHashTable) files = g_hash_table_new(g_str_hash, g_str_equal);
+        g_autoptr(GHashTable) trashed = g_hash_table_new(g_str_hash, g_str_equal);
         g_autoptr(GPtrArray) dirlist = g_ptr_array_new();
 
         if (file)
             g_hash_table_add(files, (char *)file);
+        if (trash)
+            g_hash_table_add(trashed, (char *)trash);
         for (i = 0; dirs[i]; i++)
             g_ptr_array_add(dirlist, (char *)dirs[i]);
-        vxlConfigSyncBatch(files, dirlist);
+        vxlConfigSyncBatch(files, trashed, dirlist);
         return;
     }
     VIR_WITH_MUTEX_LOCK_GUARD(&f->lock) {
@@ -219,6 +235,8 @@ vxlConfigWritten(const char *file, const char *const *dirs)
          * once. */
         if (file && !g_hash_table_contains(f->files, file))
             g_hash_table_add(f->files, g_strdup(file));
+        if (trash && !g_hash_table_contains(f->trash, trash))
+            g_hash_table_add(f->trash, g_strdup(trash));
         for (i = 0; dirs[i]; i++) {
             if (!vxlConfigHasString(f->dirs, dirs[i]))
                 g_ptr_array_add(f->dirs, g_strdup(dirs[i]));
@@ -313,7 +331,7 @@ vxlDomainConfigSave(vxlDriver *driver, virDomainDef *def)
     {
         const char *dirs[] = { dir, NULL };
 
-        vxlConfigWritten(path, dirs);
+        vxlConfigWritten(path, NULL, dirs);
     }
     return 0;
 
@@ -325,11 +343,29 @@ vxlDomainConfigSave(vxlDriver *driver, virDomainDef *def)
 int
 vxlDomainConfigDelete(vxlDriver *driver, virDomainObj *vm)
 {
-    const char *dirs[] = { driver->cfg->configDir, driver->cfg->autostartDir, NULL };
+    vxlDriverConfig *cfg = driver->cfg;
+    const char *dirs[] = { cfg->configDir, cfg->autostartDir, NULL };
+    g_autofree char *path = virDomainConfigFile(cfg->configDir, vm->def->name);
+    g_autofree char *link = virDomainConfigFile(cfg->autostartDir, vm->def->name);
+    g_autofree char *gone = g_strdup_printf("%s%s", path, VXL_CONFIG_GONE_SUFFIX);
 
-    if (virDomainDeleteConfig(driver->cfg->configDir, driver->cfg->autostartDir,
-                              vm) < 0)
+    /* The autostart link first: a failure there leaves the definition.
+     * Then the definition is renamed aside, out of the loader's sight,
+     * and the flusher removes it: freeing the file's inode is most of
+     * what an unlink costs on a journalled file system, and nobody needs
+     * to wait for that. A daemon killed in between leaves the renamed
+     * file, which the next start removes (domain_load.c). */
+    if (unlink(link) < 0 && errno != ENOENT && errno != ENOTDIR) {
+        virReportSystemError(errno, _("cannot remove the autostart link %s"), link);
         return -1;
-    vxlConfigWritten(NULL, dirs);
+    }
+    if (rename(path, gone) < 0) {
+        if (errno != ENOENT) {
+            virReportSystemError(errno, _("cannot remove the definition %s"), path);
+            return -1;
+        }
+        g_clear_pointer(&gone, g_free);
+    }
+    vxlConfigWritten(NULL, gone, dirs);
     return 0;
 }

@@ -122,6 +122,15 @@ vxlDomainLoadConfigs(vxlDriver *driver)
         vxlDomainLoadItem item = { 0 };
         g_autofree char *name = g_strdup(ent->d_name);
 
+        /* An undefine's definition, renamed aside, that the flusher had
+         * not removed yet (domain_config.c): that undefine happened. */
+        if (g_str_has_suffix(name, ".xml" VXL_CONFIG_GONE_SUFFIX)) {
+            g_autofree char *gone = g_strdup_printf("%s/%s", cfg->configDir, name);
+
+            if (unlink(gone) < 0)
+                VIR_WARN("cannot remove %s: %s", gone, g_strerror(errno));
+            continue;
+        }
         if (!virStringStripSuffix(name, ".xml"))
             continue;
         item.name = g_steal_pointer(&name);
