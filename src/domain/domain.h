@@ -287,6 +287,10 @@ int vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script);
  * (counts that size its arrays), before it is parsed. Malformed XML
  * passes: the parser reports it. */
 int vxlDomainXMLGuard(const char *xml);
+/* virDomainDefParseString(@xml, @xmlopt, NULL, @flags) with the guard
+ * above, parsing the XML once. */
+virDomainDef *vxlDomainDefParseGuarded(const char *xml, virDomainXMLOption *xmlopt,
+                                       unsigned int flags);
 /* Refuse CPU sets of @def naming CPUs the host lacks
  * (VIR_ERR_CONFIG_UNSUPPORTED). */
 int vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def);
@@ -319,3 +323,21 @@ const char *vxlDomainAgentPath(const virDomainDef *def);
  * libvirt's qemu driver reports it). */
 int vxlDomainAgentCommand(virDomainObj *vm, const char *name, virJSONValue *args,
                           bool wantReply, virJSONValue **ret);
+
+/* --- persistent definitions, flushed in batches (domain_config.c) --- */
+
+/* Start and stop the thread that flushes written definitions to disk;
+ * stopping flushes what is still pending. */
+int vxlDomainConfigFlusherStart(vxlDriver *driver);
+void vxlDomainConfigFlusherStop(void);
+/* Wait until every definition written so far is on the disk. */
+void vxlDomainConfigFlushWait(void);
+/* Write @def as its domain's persistent definition (atomically: the old
+ * file or the new one, whole); durable against a crash of the daemon at
+ * return, against a power cut once the next batch is flushed. */
+int vxlDomainConfigSave(vxlDriver *driver, virDomainDef *def);
+/* Remove @vm's persistent definition and autostart link. The file is
+ * first renamed to NAME.xml + VXL_CONFIG_GONE_SUFFIX, which the loader
+ * ignores and removes. */
+#define VXL_CONFIG_GONE_SUFFIX ".gone"
+int vxlDomainConfigDelete(vxlDriver *driver, virDomainObj *vm);

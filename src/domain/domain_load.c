@@ -31,6 +31,8 @@ typedef struct _vxlDomainLoadItem {
     char *name;                    /* the file's name without ".xml" */
     virDomainDef *def;             /* parsed; NULL if it failed */
     char *error;                   /* why it failed */
+    bool empty;                    /* an empty file: a write a power cut
+                                      took before its flush */
 } vxlDomainLoadItem;
 
 typedef struct _vxlDomainLoadWork {
@@ -45,7 +47,15 @@ static void
 vxlDomainLoadParseOne(vxlDomainLoadWork *work, vxlDomainLoadItem *item)
 {
     g_autofree char *path = virDomainConfigFile(work->configDir, item->name);
+    struct stat sb;
 
+    /* Definitions are flushed in batches (domain_config.c): a power cut
+     * before the flush can leave a new definition's name with no
+     * content. That define never reached the disk; its file goes. */
+    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0) {
+        item->empty = true;
+        return;
+    }
     /* The flags of libvirt's loader: a definition that was accepted once
      * is loaded even if today's checks would refuse it. */
     item->def = virDomainDefParseFile(path, work->xmlopt, NULL,
@@ -112,6 +122,15 @@ vxlDomainLoadConfigs(vxlDriver *driver)
         vxlDomainLoadItem item = { 0 };
         g_autofree char *name = g_strdup(ent->d_name);
 
+        /* An undefine's definition, renamed aside, that the flusher had
+         * not removed yet (domain_config.c): that undefine happened. */
+        if (g_str_has_suffix(name, ".xml" VXL_CONFIG_GONE_SUFFIX)) {
+            g_autofree char *gone = g_strdup_printf("%s/%s", cfg->configDir, name);
+
+            if (unlink(gone) < 0)
+                VIR_WARN("cannot remove %s: %s", gone, g_strerror(errno));
+            continue;
+        }
         if (!virStringStripSuffix(name, ".xml"))
             continue;
         item.name = g_steal_pointer(&name);
@@ -137,6 +156,15 @@ vxlDomainLoadConfigs(vxlDriver *driver)
     for (i = 0; i < work.nitems; i++) {
         vxlDomainLoadItem *item = &work.items[i];
 
+        if (item->empty) {
+            g_autofree char *path = virDomainConfigFile(cfg->configDir, item->name);
+
+            VIR_WARN("removing the empty definition %s, left by a write that never reached the disk",
+                     path);
+            if (unlink(path) < 0)
+                VIR_WARN("cannot remove %s: %s", path, g_strerror(errno));
+            continue;
+        }
         if (!item->def) {
             VIR_ERROR(_("cannot load the definition of domain '%s': %s"),
                       item->name, NULLSTR(item->error));

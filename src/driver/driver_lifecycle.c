@@ -58,8 +58,7 @@ vxlDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
     if (flags & VIR_DOMAIN_DEFINE_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
 
-    if (vxlDomainXMLGuard(xml) < 0 ||
-        !(def = virDomainDefParseString(xml, driver->xmlopt, NULL, parseFlags)))
+    if (!(def = vxlDomainDefParseGuarded(xml, driver->xmlopt, parseFlags)))
         return NULL;
     if (virDomainDefineXMLFlagsEnsureACL(conn, def) < 0)
         return NULL;
@@ -79,8 +78,7 @@ vxlDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
     vm->persistent = 1;
 
     VXL_CRASH_POINT("define.before-save");
-    if (virDomainDefSave(vm->newDef ? vm->newDef : vm->def, driver->xmlopt,
-                         driver->cfg->configDir) < 0) {
+    if (vxlDomainConfigSave(driver, vm->newDef ? vm->newDef : vm->def) < 0) {
         /* Put back what was there: the old definition, or nothing. */
         if (!existing) {
             virDomainObjListRemove(driver->domains, vm);
@@ -163,8 +161,7 @@ vxlDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
         goto endjob;
     if (vxlSnapshotDiscardAll(driver, vm) < 0)
         goto endjob;
-    if (virDomainDeleteConfig(driver->cfg->configDir, driver->cfg->autostartDir,
-                              vm) < 0)
+    if (vxlDomainConfigDelete(driver, vm) < 0)
         goto endjob;
     VXL_CRASH_POINT("undefine.after-delete");
 
@@ -247,8 +244,7 @@ vxlDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     if (flags & VIR_DOMAIN_START_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
 
-    if (vxlDomainXMLGuard(xml) < 0 ||
-        !(def = virDomainDefParseString(xml, driver->xmlopt, NULL, parseFlags)))
+    if (!(def = vxlDomainDefParseGuarded(xml, driver->xmlopt, parseFlags)))
         return NULL;
     if (virDomainCreateXMLEnsureACL(conn, def) < 0)
         return NULL;

@@ -33,6 +33,9 @@ vxlDriverFree(vxlDriver *driver)
 {
     if (!driver)
         return;
+    /* Definitions written by the last calls reach the disk before the
+     * daemon is gone. */
+    vxlDomainConfigFlusherStop();
     if (driver->backend) {
         vxlBackendClose(driver->backend);
         vxlBackendFree(driver->backend);
@@ -138,6 +141,8 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
         goto error;
 
     vxl_driver = driver;
+    if (vxlDomainConfigFlusherStart(driver) < 0)
+        goto error;
     if (vxlStateOpenBackend(driver) < 0)
         goto error;
 

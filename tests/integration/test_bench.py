@@ -30,10 +30,10 @@ class BenchTest(unittest.TestCase):
                 env=dict(os.environ, VIRTXL_BUILD=BUILD))
             self.assertEqual(proc.returncode, 0, proc.stderr)
             lines = proc.stdout.splitlines()
-            self.assertEqual(lines[0], "virtxl-bench format 1")
+            self.assertEqual(lines[0], "virtxl-bench format 2")
             self.assertEqual(lines[-1], "end")
             sections = [l.split()[1] for l in lines if l.startswith("section ")]
-            self.assertEqual(sections, ["latency", "throughput", "memory", "restart"] * 2
+            self.assertEqual(sections, ["latency", "cpu", "throughput", "memory", "restart"] * 2
                              + ["tools"])
             with open(out_json) as f:
                 res = json.load(f)
@@ -47,6 +47,11 @@ class BenchTest(unittest.TestCase):
                 self.assertGreater(rows[op]["n"], 0, op)
                 self.assertGreater(rows[op]["xen_med_us"], 0, op)
                 self.assertGreater(rows[op]["test_med_us"], 0, op)
+            cpu = {r["op"]: r for r in res["cpu"] if r["size"] == size}
+            self.assertIn("listAllDomains", cpu)
+            self.assertTrue(all(cpu["listAllDomains"][k] >= 0 for k in
+                                ("xen_daemon_us", "xen_client_us",
+                                 "test_daemon_us", "test_client_us")))
             threads = sorted(r["threads"] for r in res["throughput"] if r["size"] == size)
             self.assertEqual(threads, [1, 2])
         restarts = res["restart"]
