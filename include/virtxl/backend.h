@@ -417,6 +417,13 @@ typedef struct _vxlBackendConfig {
      * simulator saves or restores per second (0: its default). The
      * libxl backend ignores it: Xen takes the time it takes. */
     unsigned int simSaveRateMiB;
+
+    /* --- crash consistency --- */
+    /* libxl.conf's sim_create_cancel = 0: the simulator cannot cancel a
+     * create in progress (domainCreateCancel fails with
+     * VIR_ERR_NO_SUPPORT), as libxl cannot, so that the driver's way
+     * with such a backend is tested without Xen. */
+    bool simNoCreateCancel;
 } vxlBackendConfig;
 
 struct _vxlBackendOps {
