@@ -1069,19 +1069,26 @@ vxlMigrationReconnect(vxlDriver *driver, virDomainObj *vm)
         /* The destination cannot have the guest (peer-to-peer: it drops
          * what it received when this daemon's connection closed): it
          * runs here again. */
+    {
+        int reason;
+        /* Paused by the stream (the status may still say running: the
+         * stream pauses the guest for its last round), or by the user
+         * before the migration, in which case it stays paused. */
+        bool userPaused = virDomainObjGetState(vm, &reason) == VIR_DOMAIN_PAUSED &&
+                          reason != VIR_DOMAIN_PAUSED_MIGRATION;
+
         priv->migrationState = VXL_MIGRATION_STATE_NONE;
-        if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PAUSED) {
-            vxlDomainBackendEnter(vm);
-            rc = vxlBackendDomainMigrateResume(driver->backend, vm->def->id,
-                                               false);
-            vxlDomainBackendExit(vm);
-            if (rc == 0)
-                virDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
-                                     VIR_DOMAIN_RUNNING_MIGRATION_CANCELED);
-            virResetLastError();
-        }
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainMigrateResume(driver->backend, vm->def->id,
+                                           userPaused);
+        vxlDomainBackendExit(vm);
+        if (rc == 0 && !userPaused)
+            virDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
+                                 VIR_DOMAIN_RUNNING_MIGRATION_CANCELED);
+        virResetLastError();
         ignore_value(vxlDomainSaveStatus(driver, vm));
         return false;
+    }
     case VXL_MIGRATION_STATE_CONFIRMED:
         VIR_INFO("destroying domain %s, which runs on the host it migrated to",
                  vm->def->name);

@@ -103,7 +103,7 @@ class MigrationCrashPointTest(TwoHosts):
         name = self.name("after-send")
         self.start_guest(name, memory_mib=128)
         self.crash_migrate("a", "migrate.out.after-send", name)
-        wait_for(lambda: self.names(self.cb) == [], timeout=20,
+        wait_for(lambda: name not in self.names(self.cb), timeout=20,
                  what="the destination to drop the guest")
         dom = self.ca.lookupByName(name)
         self.assertEqual(dom.state(), [E.VIR_DOMAIN_PAUSED,
