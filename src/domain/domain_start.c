@@ -140,7 +140,10 @@ vxlDomainDestroyJobBegin(vxlDriver *driver, virDomainObj *vm, bool *cancelled)
 {
     vxlDomainPriv *priv = vxlDomainPrivGet(vm);
 
+    bool waits;
+
     *cancelled = vxlDomainStartCancel(driver, vm);
+    waits = priv->startAbort;
     /* A create that cannot be cancelled takes as long as it takes (on
      * Xen, seconds; a bootloader may take longer than libvirt's wait
      * for a job): destroy waits for it rather than fail. */
@@ -152,6 +155,9 @@ vxlDomainDestroyJobBegin(vxlDriver *driver, virDomainObj *vm, bool *cancelled)
                   vm->def->name);
         virResetLastError();
     }
+    /* The start gave way to this destroy, as a cancelled one does. */
+    if (waits)
+        *cancelled = true;
     return 0;
 }
 
