@@ -11,7 +11,8 @@ behaviour differences between the two drivers.
 
 Scenarios in their own files, all on one boot: e2e_guest_types (PVH,
 and HVM where the host can), e2e_actions (on_crash, on_poweroff,
-on_reboot), e2e_autostart; e2e_lib holds what they share.
+on_reboot), e2e_autostart, e2e_crash (libvirtd killed at crash points of
+a test build); e2e_lib holds what they share.
 
 Output lines for scripts/e2e-run (see also e2e_lib):
   E2E PASS <check> / E2E FAIL <check>: <why>   one per check
@@ -37,6 +38,7 @@ import e2e_nova
 import e2e_save
 import e2e_monitor
 import e2e_autostart
+import e2e_crash
 import e2e_guest_types
 import e2e_requests
 from e2e_lib import (DEBIAN, skip, OURS, URI, Daemon, Events, check, console_count,
@@ -307,6 +309,14 @@ def main():
         except Exception as e:
             check(name, False, "exception %r; events %s" % (e, events.names()))
         say("E2E FIGURE scenario %s: %.1fs" % (name, time.monotonic() - t0))
+
+    t0 = time.monotonic()
+    try:
+        conn, events = e2e_crash.run(daemon, conn, events)
+    except Exception as e:
+        check("crash-points", False, "exception %r" % e)
+        traceback.print_exc(file=sys.stdout)
+    say("E2E FIGURE scenario crash: %.1fs" % (time.monotonic() - t0))
 
     try:
         shared_errors.run(conn, lambda n, m: guest_xml(n, mem=m),
