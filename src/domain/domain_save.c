@@ -349,6 +349,13 @@ vxlDomainBoot(vxlDriver *driver, virDomainObj *vm, unsigned int flags)
 
     if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
         return -1;
+    /* A managed save that ran while this start waited for its job left
+     * an image: the guest carries on from it rather than boot afresh. */
+    if (!(flags & VIR_DOMAIN_START_FORCE_BOOT) && vm->persistent &&
+        !virDomainObjIsActive(vm) && vxlDomainHasManagedSave(driver, vm)) {
+        vxlDomainJobEnd(vm);
+        return vxlDomainStartOrRestore(driver, vm, flags);
+    }
     if ((flags & VIR_DOMAIN_START_FORCE_BOOT) &&
         vxlDomainManagedSaveDiscard(driver, vm) < 0)
         goto endjob;
