@@ -19,7 +19,8 @@ from e2e_lib import (OURS, SOCK, URI, Events, check, guest_xml, say, sh, skip,
                      state_of, wait_for, xl_domains)
 
 E = libvirt
-MODULE = os.path.join(OURS, "libvirt_driver_libxl.so")
+# libvirt_driver_libxl.so only loads the driver, which is this one.
+MODULE = os.path.join(OURS, "virtxl-driver.so")
 CONTROL = "/run/libvirt/libxl/crash-point"
 IMAGE = "/var/lib/libvirt/images/e2e-crash.img"
 DISK = ("<disk type='file' device='disk'><driver name='phy' type='raw'/>"
