@@ -487,6 +487,13 @@ typedef struct _vxlBackendConfig {
      * simulator saves or restores per second (0: its default). The
      * libxl backend ignores it: Xen takes the time it takes. */
     unsigned int simSaveRateMiB;
+
+    /* --- crash consistency --- */
+    /* libxl.conf's sim_create_cancel = 0: the simulator cannot cancel a
+     * create in progress (domainCreateCancel fails with
+     * VIR_ERR_NO_SUPPORT), as libxl cannot, so that the driver's way
+     * with such a backend is tested without Xen. */
+    bool simNoCreateCancel;
 } vxlBackendConfig;
 
 struct _vxlBackendOps {
@@ -844,9 +851,11 @@ bool vxlMigrateStreamCancelled(const vxlMigrateStream *st);
  *   the whole copy. Errors: VIR_ERR_OPERATION_ABORTED when cancelled;
  *   VIR_ERR_OPERATION_FAILED when the peer goes away or refuses, with
  *   its reason when it gave one.
- * domainMigrateResume: take back a domain domainMigrateSend left
- *   suspended (libxl_domain_resume with suspend_cancel): it runs again,
- *   or stays paused when @paused.
+ * domainMigrateResume: take back a domain domainMigrateSend or
+ *   domainSave left suspended (libxl_domain_resume with suspend_cancel):
+ *   it runs again, or stays paused when @paused. A domain that was never
+ *   suspended (a copy a daemon restart cut off) is only unpaused, unless
+ *   @paused.
  * domainMigrateReceive: build a domain from @dcfg (name and uuid set)
  *   and the stream on @st->fd, as domainCreate would, and leave it
  *   paused; then tell the peer it has the domain. On failure nothing is

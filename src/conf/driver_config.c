@@ -177,6 +177,7 @@ vxlDriverConfigLoadFile(vxlDriverConfig *cfg, const char *filename)
     g_autofree char *backend = NULL;
     g_autofree char *profile = NULL;
     g_autofree char *lockManager = NULL;
+    bool createCancel = true;
     int rc;
 
     if (!virFileExists(filename)) {
@@ -213,6 +214,9 @@ vxlDriverConfigLoadFile(vxlDriverConfig *cfg, const char *filename)
         return -1;
     if (virConfGetValueUInt(conf, "sim_save_rate_mib", &cfg->simSaveRateMiB) < 0)
         return -1;
+    if ((rc = virConfGetValueBool(conf, "sim_create_cancel", &createCancel)) < 0)
+        return -1;
+    cfg->simNoCreateCancel = rc > 0 && !createCancel;
 
     if (vxlDriverConfigLoadMigration(conf, filename, cfg) < 0)
         return -1;

@@ -67,6 +67,9 @@ struct _vxlDriverConfig {
     /* Save and restore */
     unsigned int simSaveRateMiB;   /* sim_save_rate_mib: guest MiB/s the
                                       simulator saves and restores */
+    /* Crash consistency */
+    bool simNoCreateCancel;        /* sim_create_cancel = 0: the simulator
+                                      cannot cancel a create, as libxl */
 };
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlDriverConfig, virObjectUnref);
 

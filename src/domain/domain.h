@@ -71,6 +71,12 @@ int vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
  * locked and no job: the start holds it. True if a start was
  * cancelled; it then fails and cleans up as any failed start. */
 bool vxlDomainStartCancel(vxlDriver *driver, virDomainObj *vm);
+/* Destroy's job on @vm (locked): a start in progress is cancelled
+ * (*@cancelled), or, on a backend that cannot cancel a create (libxl),
+ * waited for, however long the create takes; that start then destroys
+ * the domain it built instead of running it. */
+int vxlDomainDestroyJobBegin(vxlDriver *driver, virDomainObj *vm,
+                             bool *cancelled);
 
 /* Destroy the Xen domain now and clean up (state SHUTOFF with @reason). */
 int vxlDomainObjDestroy(vxlDriver *driver, virDomainObj *vm,

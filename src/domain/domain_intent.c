@@ -24,7 +24,7 @@ VIR_LOG_INIT("virtxl.domain_intent");
 
 VIR_ENUM_IMPL(vxlIntentOp, VXL_INTENT_LAST,
               "start", "destroy", "lifecycle", "attach", "detach",
-              "setmem", "setmaxmem", "setvcpus");
+              "setmem", "setmaxmem", "setvcpus", "save", "restore");
 
 void
 vxlIntentClear(vxlIntent *intent)
@@ -80,6 +80,7 @@ vxlIntentRecord(vxlDriver *driver, const vxlIntent *intent)
                               "i:domid", intent->domid,
                               "b:paused", intent->paused,
                               "b:incoming", intent->incoming,
+                              "b:restore", intent->restore,
                               "S:xml", intent->xml,
                               "i:action", intent->action,
                               "b:live", intent->live,
@@ -134,6 +135,7 @@ vxlIntentParse(const char *path, vxlIntent *intent)
     intent->name = g_strdup(s);
     ignore_value(virJSONValueObjectGetBoolean(obj, "paused", &intent->paused));
     ignore_value(virJSONValueObjectGetBoolean(obj, "incoming", &intent->incoming));
+    ignore_value(virJSONValueObjectGetBoolean(obj, "restore", &intent->restore));
     intent->xml = g_strdup(virJSONValueObjectGetString(obj, "xml"));
     if (virJSONValueObjectGetNumberInt(obj, "action", &i) == 0)
         intent->action = i;

@@ -25,6 +25,8 @@ typedef enum {
     VXL_INTENT_SETMEM,       /* balloon target */
     VXL_INTENT_SETMAXMEM,    /* maximum memory */
     VXL_INTENT_SETVCPUS,     /* online vCPUs */
+    VXL_INTENT_SAVE,         /* suspend into an image, destroy */
+    VXL_INTENT_RESTORE,      /* start from a managed save image, drop it */
 
     VXL_INTENT_LAST
 } vxlIntentOp;
@@ -46,6 +48,10 @@ typedef struct _vxlIntent {
      * the source still runs the guest, so a daemon that dies before then
      * must not adopt it; recovery takes it back out of Xen instead. */
     bool incoming;
+    /* START from a save image's stream: a domain Xen holds while no
+     * status file records it may be half-restored, so recovery takes it
+     * back out of Xen (the image is still there) rather than adopt it. */
+    bool restore;
     char *xml;
 
     /* LIFECYCLE: the virDomainLifecycleAction being carried out. */
@@ -55,7 +61,10 @@ typedef struct _vxlIntent {
     bool live;
     bool config;
 
-    /* ATTACH, DETACH: the device, a NIC (by MAC) or a disk (by target). */
+    /* ATTACH, DETACH: the device, a NIC (by MAC) or a disk (by target).
+     * SAVE: the image being written; RESTORE: the managed save image
+     * to remove once the domain runs from it. SAVE: @paused, whether
+     * the guest was paused before (it stays so when resumed). */
     bool net;
     char *key;
 

@@ -25,6 +25,7 @@
 #include "virlog.h"
 #include "virtime.h"
 #include "virtypedparam.h"
+#include "util_crashpoint.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
@@ -309,6 +310,7 @@ vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
     __atomic_store_n(&mig->st.fd, fd, __ATOMIC_SEQ_CST);
     priv->migrationState = VXL_MIGRATION_STATE_OUT;
     ignore_value(vxlDomainSaveStatus(driver, vm));
+    VXL_CRASH_POINT("migrate.out.after-state");
 
     mig->sending = true;
     vxlDomainBackendEnter(vm);
@@ -333,9 +335,11 @@ vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
             vm->job->current->stopped =
                 now - vxlMigrateStreamGet(&mig->st.downtimeMs);
     }
-    priv->migrationState = VXL_MIGRATION_STATE_PERFORMED;
+    priv->migrationState = (flags & VIR_MIGRATE_PEER2PEER) ?
+        VXL_MIGRATION_STATE_PERFORMED_P2P : VXL_MIGRATION_STATE_PERFORMED;
     virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_MIGRATION);
     ignore_value(vxlDomainSaveStatus(driver, vm));
+    VXL_CRASH_POINT("migrate.out.after-send");
     vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
                             VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED);
     return 0;
@@ -494,7 +498,17 @@ vxlMigrationConfirmPhase(vxlDriver *driver, virDomainObj *vm,
             ret = -1;
             cancelled = true;
         } else {
+            vxlDomainPriv *priv2 = vxlDomainPrivGet(vm);
+
+            /* The destination runs the guest: the copy here goes, now
+             * or at the next start. */
+            if (virDomainObjIsActive(vm)) {
+                priv2->migrationState = VXL_MIGRATION_STATE_CONFIRMED;
+                ignore_value(vxlDomainSaveStatus(driver, vm));
+            }
+            VXL_CRASH_POINT("migrate.confirm.before-destroy");
             vxlMigrationSourceDone(driver, vm, flags);
+            VXL_CRASH_POINT("migrate.confirm.after-destroy");
         }
     }
     if (cancelled && mig->performed && virDomainObjIsActive(vm)) {
@@ -979,6 +993,7 @@ vxlMigrationFinish(vxlDriver *driver, virConnectPtr dconn, const char *dname,
             return NULL;
         }
         virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_MIGRATED);
+        VXL_CRASH_POINT("migrate.finish.after-unpause");
         vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED,
                                 VIR_DOMAIN_EVENT_RESUMED_MIGRATED);
     } else {
@@ -998,6 +1013,7 @@ vxlMigrationFinish(vxlDriver *driver, virConnectPtr dconn, const char *dname,
     if (vm->closecallbacks)
         virCloseCallbacksDomainRemove(vm, NULL, vxlMigrationInCloseCb);
     ignore_value(vxlDomainSaveStatus(driver, vm));
+    VXL_CRASH_POINT("migrate.finish.after-status");
     ignore_value(vxlMigrationCookieBake(driver, vm->def, cookieout, cookieoutlen));
     vxlMigrationDetachJob(mig);
     vxlDomainAsyncJobEnd(driver, vm, 0);
@@ -1050,21 +1066,46 @@ vxlMigrationReconnect(vxlDriver *driver, virDomainObj *vm)
         virResetLastError();
         return true;
     case VXL_MIGRATION_STATE_OUT:
-        /* The destination cannot have the guest: it runs here again. */
+    case VXL_MIGRATION_STATE_PERFORMED_P2P:
+        /* The destination cannot have the guest (peer-to-peer: it drops
+         * what it received when this daemon's connection closed): it
+         * runs here again. */
+    {
+        int reason;
+        /* Paused by the stream (the status may still say running: the
+         * stream pauses the guest for its last round), or by the user
+         * before the migration, in which case it stays paused. */
+        bool userPaused = virDomainObjGetState(vm, &reason) == VIR_DOMAIN_PAUSED &&
+                          reason != VIR_DOMAIN_PAUSED_MIGRATION;
+
         priv->migrationState = VXL_MIGRATION_STATE_NONE;
-        if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PAUSED) {
-            vxlDomainBackendEnter(vm);
-            rc = vxlBackendDomainMigrateResume(driver->backend, vm->def->id,
-                                               false);
-            vxlDomainBackendExit(vm);
-            if (rc == 0)
-                virDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
-                                     VIR_DOMAIN_RUNNING_MIGRATION_CANCELED);
-            virResetLastError();
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainMigrateResume(driver->backend, vm->def->id,
+                                           userPaused);
+        vxlDomainBackendExit(vm);
+        if (rc == 0 && !userPaused)
+            virDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
+                                 VIR_DOMAIN_RUNNING_MIGRATION_CANCELED);
+        virResetLastError();
+        ignore_value(vxlDomainSaveStatus(driver, vm));
+        return false;
+    }
+    case VXL_MIGRATION_STATE_CONFIRMED:
+        VIR_INFO("destroying domain %s, which runs on the host it migrated to",
+                 vm->def->name);
+        priv->migrationState = VXL_MIGRATION_STATE_NONE;
+        if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_MIGRATED) == 0) {
+            vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                                    VIR_DOMAIN_EVENT_STOPPED_MIGRATED);
+            return true;
         }
+        VIR_WARN("cannot destroy migrated domain %s: %s", vm->def->name,
+                 virGetLastErrorMessage());
+        virResetLastError();
         ignore_value(vxlDomainSaveStatus(driver, vm));
         return false;
     case VXL_MIGRATION_STATE_PERFORMED:
+    case VXL_MIGRATION_STATE_FINISHING:
         /* The destination may be running it: only an administrator, who
          * can look there, may resume or destroy this copy. */
         VIR_WARN("domain %s was handed over to another host when the daemon stopped; it stays paused here",

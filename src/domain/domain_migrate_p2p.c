@@ -21,6 +21,7 @@
 #include "virfile.h"
 #include "virlog.h"
 #include "virtypedparam.h"
+#include "util_crashpoint.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
@@ -218,7 +219,12 @@ vxlMigrationP2PRun(vxlDriver *driver, virDomainObj *vm, virConnectPtr dconn,
         VIR_FORCE_CLOSE(fd);
     }
 
-    /* Finish on the destination. */
+    /* Finish on the destination. From here its answer decides, and a
+     * daemon killed before it is recorded cannot know it. */
+    if (!cancelled && virDomainObjIsActive(vm)) {
+        vxlDomainPrivGet(vm)->migrationState = VXL_MIGRATION_STATE_FINISHING;
+        ignore_value(vxlDomainSaveStatus(driver, vm));
+    }
     g_clear_pointer(&cookie, g_free);
     cookie = g_steal_pointer(&cookieout);
     cookielen = cookieoutlen;
@@ -231,6 +237,7 @@ vxlMigrationP2PRun(vxlDriver *driver, virDomainObj *vm, virConnectPtr dconn,
     if (!ddomain && !origErr)
         virErrorPreserveLast(&origErr);
     cancelled = !ddomain;
+    VXL_CRASH_POINT("migrate.p2p.after-finish");
 
     /* Confirm here. */
     if (vxlMigrationConfirmPhase(driver, vm, flags, cancelled) < 0 && !origErr)

@@ -16,6 +16,15 @@ typedef enum {
     VXL_MIGRATION_STATE_PERFORMED, /* source: stream complete, guest
                                       suspended here until Confirm */
     VXL_MIGRATION_STATE_IN,        /* destination: until Finish */
+    /* Source, peer-to-peer: stream complete, the destination's Finish
+     * not asked yet. Should this daemon die now, the destination drops
+     * the guest when the connection closes, so it runs here again. */
+    VXL_MIGRATION_STATE_PERFORMED_P2P,
+    /* Source, peer-to-peer: Finish asked, its answer not recorded. */
+    VXL_MIGRATION_STATE_FINISHING,
+    /* Source: Confirm said the destination runs the guest; the copy
+     * here is destroyed (also at the next start, if the daemon dies). */
+    VXL_MIGRATION_STATE_CONFIRMED,
 
     VXL_MIGRATION_STATE_LAST
 } vxlMigrationState;

@@ -15,7 +15,8 @@
 /* Here rather than in domain_migrate.c: the status file's parser must
  * not pull the migration code into tools that never migrate. */
 VIR_ENUM_IMPL(vxlMigrationState, VXL_MIGRATION_STATE_LAST,
-              "none", "out", "performed", "in");
+              "none", "out", "performed", "in", "performed-p2p",
+              "finishing", "confirmed");
 
 static void *
 vxlDomainPrivAlloc(void *opaque)

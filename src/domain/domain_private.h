@@ -33,6 +33,10 @@ struct _vxlDomainPriv {
     /* True while the backend builds the domain (vxlDomainStart's create
      * call): destroy and the daemon's stop cancel it rather than wait. */
     bool starting;
+    /* A destroy came while the backend, which cannot cancel a create
+     * (libxl), was building the domain: the start destroys what the
+     * create returns instead of running it. */
+    bool startAbort;
 
     /* True while a worker thread handles a backend event for the domain,
      * so a second event for the same domid is not handled twice. */

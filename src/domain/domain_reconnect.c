@@ -82,9 +82,22 @@ vxlDomainReconnectOne(vxlDriver *driver, virDomainObj *vm)
 
     vxlDomainActiveChanged(driver, true);
     /* migration: a migration the daemon's stop cut off */
-    if (vxlMigrationReconnect(driver, vm)) {
-        vxlDomainRemoveIfTransient(driver, vm);
-        goto endjob;
+    if (vxlDomainPrivGet(vm)->migrationState != 0) {
+        if (vxlMigrationReconnect(driver, vm)) {
+            vxlDomainRemoveIfTransient(driver, vm);
+            goto endjob;
+        }
+        /* It may have resumed the guest: ask Xen again. */
+        vxlDomainInfoClear(&info);
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainGetInfo(driver->backend, domid, &info);
+        vxlDomainBackendExit(vm);
+        if (rc < 0) {
+            VIR_WARN("cannot ask Xen about domain %s (domid %u): %s",
+                     vm->def->name, domid, virGetLastErrorMessage());
+            virResetLastError();
+            goto endjob;
+        }
     }
     if (vxlDomainGuestScriptParse(vm->def, &priv->script) < 0)
         virResetLastError();

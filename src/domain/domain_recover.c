@@ -19,6 +19,19 @@
  *   setmem, setmaxmem, setvcpus
  *              applied again (they are idempotent) to the running domain
  *              and/or the persistent definition, as the intent says.
+ *   save       the image is in place (renamed from its temporary name,
+ *              which happens only once it is complete and synced): the
+ *              save is completed, the domain destroyed (shut off,
+ *              saved). Otherwise the temporary file goes and the guest
+ *              carries on from its suspend (or pause), as after a
+ *              failed save. Done before reconnect, which would take a
+ *              suspended guest for one that shut down.
+ *   restore    (from a managed save image) the domain runs: the image
+ *              is spent and removed. It does not: the image stays.
+ *              A start from an image (restore, or a migration's
+ *              incoming stream) that Xen holds while no status file
+ *              records it may be half-built: it is destroyed, not
+ *              adopted; the image is still there.
  *
  * Destroy needs no intent: a domain Xen no longer has is cleaned up by
  * reconnect, one it still has runs on as its status file says.
@@ -30,9 +43,11 @@
 
 #include "domain.h"
 #include "domain_intent.h"
+#include "domain_save.h"
 #include "backend_call.h"
 #include "util_crashpoint.h"
 #include "virerror.h"
+#include "virfile.h"
 #include "virlog.h"
 #include "virmacaddr.h"
 
@@ -82,10 +97,19 @@ vxlRecoverAdopt(vxlDriver *driver, const vxlIntent *intent)
     if (!vxlRecoverFindInXen(driver, intent->uuid, &info))
         return;
 
-    if (intent->incoming) {
+    /* Recorded already: the daemon's next steps finish the start. */
+    if ((vm = virDomainObjListFindByUUID(driver->domains, intent->uuid))) {
+        known = virDomainObjIsActive(vm) && vm->def->id == (int)info.domid;
+        virDomainObjEndAPI(&vm);
+        if (known)
+            goto cleanup;
+    }
+
+    if (intent->incoming || intent->restore) {
         /* A migration the source never heard finished: the guest runs
-         * there, not here. */
-        VIR_WARN("destroying domain %s (domid %u), an incoming migration this daemon died in",
+         * there, not here. A restore cut off may have loaded part of
+         * the guest's memory only; its image is still there. */
+        VIR_WARN("destroying domain %s (domid %u), an incoming migration or restore this daemon died in",
                  intent->name, info.domid);
         if (vxlBackendDomainDestroy(driver->backend, info.domid) < 0) {
             VIR_WARN("cannot destroy domain %u: %s", info.domid,
@@ -95,12 +119,6 @@ vxlRecoverAdopt(vxlDriver *driver, const vxlIntent *intent)
         goto cleanup;
     }
 
-    if ((vm = virDomainObjListFindByUUID(driver->domains, intent->uuid))) {
-        known = virDomainObjIsActive(vm) && vm->def->id == (int)info.domid;
-        virDomainObjEndAPI(&vm);
-        if (known)
-            goto cleanup;
-    }
 
     if (!intent->xml ||
         !(def = virDomainDefParseString(intent->xml, driver->xmlopt, NULL, 0)) ||
@@ -164,7 +182,9 @@ vxlRecoverFinishStart(vxlDriver *driver, virDomainObj *vm,
             vxlDomainRemoveIfTransient(driver, vm);
             return;
         }
-        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
+        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
+                             intent->restore ? VIR_DOMAIN_RUNNING_RESTORED :
+                                               VIR_DOMAIN_RUNNING_BOOTED);
     }
     if (vxlDomainSaveStatus(driver, vm) < 0) {
         VIR_WARN("cannot save the status of domain %s: %s", vm->def->name,
@@ -173,7 +193,8 @@ vxlRecoverFinishStart(vxlDriver *driver, virDomainObj *vm,
     }
     VIR_INFO("finished the start of domain %s", vm->def->name);
     vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STARTED,
-                            VIR_DOMAIN_EVENT_STARTED_BOOTED);
+                            intent->restore ? VIR_DOMAIN_EVENT_STARTED_RESTORED :
+                                              VIR_DOMAIN_EVENT_STARTED_BOOTED);
 }
 
 static bool
@@ -364,12 +385,110 @@ vxlDomainResourceSet(virDomainDef *def, int op, unsigned long long value,
         break;
     case VXL_INTENT_START:
     case VXL_INTENT_DESTROY:
+    case VXL_INTENT_SAVE:
+    case VXL_INTENT_RESTORE:
     case VXL_INTENT_LIFECYCLE:
     case VXL_INTENT_ATTACH:
     case VXL_INTENT_DETACH:
     case VXL_INTENT_LAST:
         break;
     }
+}
+
+/* A save the daemon died in: complete it if its image is in place,
+ * else call it off. */
+static void
+vxlRecoverSave(vxlDriver *driver, const vxlIntent *intent)
+{
+    g_autofree char *tmp = intent->key ? vxlSaveImageTmpPath(intent->key) : NULL;
+    vxlDomainInfo info = { 0 };
+    virDomainObj *vm = virDomainObjListFindByUUID(driver->domains, intent->uuid);
+    bool inXen = vxlRecoverFindInXen(driver, intent->uuid, &info);
+    bool complete = tmp && !virFileExists(tmp) && virFileExists(intent->key);
+
+    if (complete) {
+        VIR_INFO("completing the save of domain %s to %s", intent->name,
+                 intent->key);
+        if (vm && virDomainObjIsActive(vm)) {
+            if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_SAVED) < 0) {
+                VIR_WARN("cannot destroy saved domain %s: %s", intent->name,
+                         virGetLastErrorMessage());
+                virResetLastError();
+            } else {
+                vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                                        VIR_DOMAIN_EVENT_STOPPED_SAVED);
+            }
+        } else if (inXen &&
+                   vxlBackendDomainDestroy(driver->backend, info.domid) < 0) {
+            VIR_WARN("cannot destroy saved domain %s: %s", intent->name,
+                     virGetLastErrorMessage());
+            virResetLastError();
+        }
+        if (vm && intent->config)
+            vm->hasManagedSave = true;
+        goto cleanup;
+    }
+
+    VIR_INFO("calling off the save of domain %s, which the daemon did not finish",
+             intent->name);
+    if (tmp && unlink(tmp) < 0 && errno != ENOENT)
+        VIR_WARN("cannot remove the partial save image %s: %s", tmp,
+                 g_strerror(errno));
+    if (!vm || !virDomainObjIsActive(vm) || !inXen ||
+        vm->def->id != (int)info.domid)
+        goto cleanup;
+    if (info.state == VXL_DOMSTATE_SHUTDOWN &&
+        info.shutdownReason == VXL_SHUTDOWN_SUSPEND) {
+        if (vxlDomainSaveCancelSuspend(driver, vm, intent->paused) < 0) {
+            virResetLastError();
+            goto cleanup;
+        }
+    } else if (info.state == VXL_DOMSTATE_PAUSED && !intent->paused) {
+        int rc;
+
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainUnpause(driver->backend, vm->def->id);
+        vxlDomainBackendExit(vm);
+        if (rc < 0) {
+            VIR_WARN("cannot resume domain %s after its save: %s",
+                     intent->name, virGetLastErrorMessage());
+            virResetLastError();
+            goto cleanup;
+        }
+    }
+    if (intent->paused)
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+    else
+        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
+                             VIR_DOMAIN_RUNNING_SAVE_CANCELED);
+    if (vxlDomainSaveStatus(driver, vm) < 0) {
+        VIR_WARN("cannot save the status of domain %s: %s", intent->name,
+                 virGetLastErrorMessage());
+        virResetLastError();
+    }
+
+ cleanup:
+    if (vm) {
+        vxlDomainRemoveIfTransient(driver, vm);
+        virDomainObjEndAPI(&vm);
+    }
+    vxlDomainInfoClear(&info);
+}
+
+/* A restore from a managed save image: spent once the domain runs. */
+static void
+vxlRecoverRestore(vxlDriver *driver, virDomainObj *vm, const vxlIntent *intent)
+{
+    if (!virDomainObjIsActive(vm) || !intent->key)
+        return;
+    VIR_INFO("removing the managed save image %s, which domain %s runs from",
+             intent->key, vm->def->name);
+    if (unlink(intent->key) < 0 && errno != ENOENT) {
+        VIR_WARN("cannot remove the managed save image %s: %s", intent->key,
+                 g_strerror(errno));
+        return;
+    }
+    vm->hasManagedSave = false;
 }
 
 void
@@ -380,6 +499,8 @@ vxlDomainRecoverBegin(vxlDriver *driver, vxlIntent *intents, size_t nintents)
     for (i = 0; i < nintents; i++) {
         if (intents[i].op == VXL_INTENT_START)
             vxlRecoverAdopt(driver, &intents[i]);
+        else if (intents[i].op == VXL_INTENT_SAVE)
+            vxlRecoverSave(driver, &intents[i]);
     }
 }
 
@@ -438,6 +559,10 @@ vxlDomainRecoverFinish(vxlDriver *driver, vxlIntent *intents, size_t nintents)
         case VXL_INTENT_SETVCPUS:
             vxlRecoverResource(driver, vm, intent);
             break;
+        case VXL_INTENT_RESTORE:
+            vxlRecoverRestore(driver, vm, intent);
+            break;
+        case VXL_INTENT_SAVE:
         case VXL_INTENT_DESTROY:
         case VXL_INTENT_LAST:
             break;

@@ -7,15 +7,24 @@
  * The rule throughout: a failure leaves everything as it was. A failed or
  * aborted save leaves the guest running (or paused) as before and no
  * image; a failed restore leaves no domain and the image untouched.
+ *
+ * A daemon killed in the middle leaves the same: a save records its
+ * intent (domain_intent.h) before Xen is touched, and the next start
+ * either completes it (the image is in place: the domain goes) or takes
+ * it back (no image: the guest carries on from its suspend); a restore
+ * from a managed save image records one too, so the image goes once the
+ * domain runs from it and stays if it does not (domain_recover.c).
  */
 #include "vxl_internal.h"
 
 #include <unistd.h>
 
 #include "domain.h"
+#include "domain_intent.h"
 #include "domain_job.h"
 #include "domain_save.h"
 #include "backend_call.h"
+#include "util_crashpoint.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"
@@ -45,8 +54,11 @@ vxlDomainManagedSaveScanOne(virDomainObj *vm, void *opaque)
     vxlDriver *driver = opaque;
 
     VIR_WITH_OBJECT_LOCK_GUARD(vm) {
-        if (vm->persistent)
-            ignore_value(vxlDomainHasManagedSave(driver, vm));
+        /* A shut-off domain with an image was saved, whichever daemon
+         * saved it. */
+        if (vm->persistent && vxlDomainHasManagedSave(driver, vm) &&
+            !virDomainObjIsActive(vm))
+            virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_SAVED);
     }
     return 0;
 }
@@ -92,6 +104,40 @@ vxlDomainManagedSaveDiscard(vxlDriver *driver, virDomainObj *vm)
 
 /* ---------- save ---------- */
 
+static int
+vxlDomainSaveIntent(vxlDriver *driver, virDomainObj *vm, const char *path,
+                    bool managed, bool wasPaused)
+{
+    vxlIntent intent = {
+        .op = VXL_INTENT_SAVE,
+        .name = vm->def->name,
+        .domid = vm->def->id,
+        .paused = wasPaused,
+        .config = managed,
+        .key = (char *)path,
+    };
+
+    memcpy(intent.uuid, vm->def->uuid, VIR_UUID_BUFLEN);
+    return vxlIntentRecord(driver, &intent);
+}
+
+int
+vxlDomainSaveCancelSuspend(vxlDriver *driver, virDomainObj *vm, bool paused)
+{
+    virErrorPtr saved;
+    int rc;
+
+    virErrorPreserveLast(&saved);
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainMigrateResume(driver->backend, vm->def->id, paused);
+    vxlDomainBackendExit(vm);
+    if (rc < 0)
+        VIR_WARN("domain %s cannot carry on from its suspend: %s",
+                 vm->def->name, virGetLastErrorMessage());
+    virErrorRestore(&saved);
+    return rc;
+}
+
 int
 vxlDomainSaveToImage(vxlDriver *driver, virDomainObj *vm, const char *path,
                      const char *dxml, unsigned int flags)
@@ -102,6 +148,7 @@ vxlDomainSaveToImage(vxlDriver *driver, virDomainObj *vm, const char *path,
     bool managed = !path;
     bool wasRunning = false;
     bool suspended = false;
+    bool intent = false;
     unsigned int imgFlags = 0;
     virDomainState state;
     uint32_t domid;
@@ -144,6 +191,12 @@ vxlDomainSaveToImage(vxlDriver *driver, virDomainObj *vm, const char *path,
     if ((fd = vxlSaveImageCreate(driver, path, newdef ? newdef : vm->def,
                                  imgFlags, &tmp)) < 0)
         goto endjob;
+    if (vxlDomainSaveIntent(driver, vm, path, managed, !wasRunning) < 0) {
+        vxlSaveImageDiscard(fd, tmp);
+        goto endjob;
+    }
+    intent = true;
+    VXL_CRASH_POINT("save.after-intent");
 
     /* The guest stands still while its state is written (a non-live
      * save, as xl save does). */
@@ -168,12 +221,21 @@ vxlDomainSaveToImage(vxlDriver *driver, virDomainObj *vm, const char *path,
         vxlSaveImageDiscard(fd, tmp);
         goto resume;
     }
+    VXL_CRASH_POINT("save.after-backend");
 
-    /* The guest is suspended for good now: even when the image cannot
-     * be completed, its state exists only in the temporary file, which
-     * is then kept and named in the error. */
+    /* The guest is suspended now. An image that cannot be completed
+     * (a full or read-only disk) calls the save off: the guest carries
+     * on from its suspend. Only if it cannot is its state kept in the
+     * temporary file, named in the error. */
     rc = vxlSaveImageFinish(fd, tmp, path,
                             !!(flags & VIR_DOMAIN_SAVE_BYPASS_CACHE), true);
+    if (rc < 0 && vxlDomainSaveCancelSuspend(driver, vm, !wasRunning) == 0) {
+        if (unlink(tmp) < 0 && errno != ENOENT)
+            VIR_WARN("cannot remove the partial save image %s: %s",
+                     tmp, g_strerror(errno));
+        goto resume;
+    }
+    VXL_CRASH_POINT("save.after-image");
     suspended = false;
     if (virDomainObjIsActive(vm)) {
         virErrorPtr saved;
@@ -187,6 +249,7 @@ vxlDomainSaveToImage(vxlDriver *driver, virDomainObj *vm, const char *path,
         vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
                                 VIR_DOMAIN_EVENT_STOPPED_SAVED);
     }
+    VXL_CRASH_POINT("save.after-destroy");
     if (rc < 0)
         goto endjob;
     if (managed)
@@ -203,6 +266,8 @@ vxlDomainSaveToImage(vxlDriver *driver, virDomainObj *vm, const char *path,
         ignore_value(vxlDomainSaveStatus(driver, vm));
     }
  endjob:
+    if (intent)
+        vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SAVE);
     vxlDomainAsyncJobEnd(driver, vm, ret);
     return ret;
 }
@@ -284,6 +349,13 @@ vxlDomainBoot(vxlDriver *driver, virDomainObj *vm, unsigned int flags)
 
     if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
         return -1;
+    /* A managed save that ran while this start waited for its job left
+     * an image: the guest carries on from it rather than boot afresh. */
+    if (!(flags & VIR_DOMAIN_START_FORCE_BOOT) && vm->persistent &&
+        !virDomainObjIsActive(vm) && vxlDomainHasManagedSave(driver, vm)) {
+        vxlDomainJobEnd(vm);
+        return vxlDomainStartOrRestore(driver, vm, flags);
+    }
     if ((flags & VIR_DOMAIN_START_FORCE_BOOT) &&
         vxlDomainManagedSaveDiscard(driver, vm) < 0)
         goto endjob;
@@ -301,6 +373,7 @@ vxlDomainStartOrRestore(vxlDriver *driver, virDomainObj *vm,
 {
     g_auto(vxlSaveImage) img = { .fd = -1 };
     g_autofree char *path = NULL;
+    vxlIntent intent = { 0 };
     int ret = -1;
 
     if (!vm->persistent || !vxlDomainHasManagedSave(driver, vm) ||
@@ -319,6 +392,16 @@ vxlDomainStartOrRestore(vxlDriver *driver, virDomainObj *vm,
         vxlSaveImageCheckDef(vm->def, img.def) < 0)
         goto endjob;
 
+    /* Should the daemon die before the image is removed, the next start
+     * removes it if the domain runs from it, and keeps it if not. */
+    intent.op = VXL_INTENT_RESTORE;
+    intent.name = vm->def->name;
+    intent.domid = -1;
+    intent.key = path;
+    memcpy(intent.uuid, vm->def->uuid, VIR_UUID_BUFLEN);
+    if (vxlIntentRecord(driver, &intent) < 0)
+        goto endjob;
+
     /* The image's definition is the one the guest ran with; the
      * persistent one comes back when it stops (or if this fails). */
     virDomainObjAssignDef(vm, &img.def, true, NULL);
@@ -328,13 +411,17 @@ vxlDomainStartOrRestore(vxlDriver *driver, virDomainObj *vm,
                                                      !!(flags & VIR_DOMAIN_START_PAUSED),
                                                      false)) < 0) {
         virDomainObjRemoveTransientDef(vm);
+        vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_RESTORE);
         goto endjob;
     }
+    VXL_CRASH_POINT("restore.after-start");
     /* Restored: the image is spent, as libvirt's drivers have it. */
     if (unlink(path) < 0 && errno != ENOENT)
         VIR_WARN("cannot remove the managed save image %s: %s",
                  path, g_strerror(errno));
     vm->hasManagedSave = false;
+    VXL_CRASH_POINT("restore.after-remove");
+    vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_RESTORE);
     ret = 0;
 
  endjob:

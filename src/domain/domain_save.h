@@ -121,3 +121,12 @@ int vxlDomainManagedSaveDiscard(vxlDriver *driver, virDomainObj *vm);
 /* Whether @vm has a managed save image, as the disk says (and
  * vm->hasManagedSave brought in line). */
 bool vxlDomainHasManagedSave(vxlDriver *driver, virDomainObj *vm);
+
+/* Let active @vm, which a save left suspended in Xen, carry on from its
+ * suspend (paused if @paused). The thread's last error is kept; a
+ * failure is logged. */
+int vxlDomainSaveCancelSuspend(vxlDriver *driver, virDomainObj *vm,
+                               bool paused);
+
+/* The temporary name an image is written under beside @path (g_free). */
+char *vxlSaveImageTmpPath(const char *path);

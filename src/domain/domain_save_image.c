@@ -201,7 +201,7 @@ vxlSaveImageOpen(vxlDriver *driver, const char *path, vxlSaveImage *img)
     return -1;
 }
 
-static char *
+char *
 vxlSaveImageTmpPath(const char *path)
 {
     g_autofree char *dir = g_path_get_dirname(path);

@@ -58,7 +58,7 @@ vxlDomainSaveStatus(vxlDriver *driver, virDomainObj *vm)
 
 static int
 vxlDomainStartIntent(vxlDriver *driver, virDomainObj *vm, bool paused,
-                     bool incoming)
+                     bool incoming, bool restore)
 {
     vxlIntent intent = {
         .op = VXL_INTENT_START,
@@ -66,6 +66,7 @@ vxlDomainStartIntent(vxlDriver *driver, virDomainObj *vm, bool paused,
         .domid = -1,
         .paused = paused,
         .incoming = incoming,
+        .restore = restore,
     };
     g_autofree char *xml = NULL;
 
@@ -117,14 +118,47 @@ vxlDomainStartCancel(vxlDriver *driver, virDomainObj *vm)
     vxlDomainBackendExit(vm);
     if (rc < 0) {
         /* Built already, or the backend cannot cancel (libxl): the
-         * caller waits for the start as before. */
+         * caller waits for the create to return, and the start then
+         * takes the domain back out of Xen instead of running it. */
         VIR_DEBUG("cannot cancel the start of domain %s: %s", vm->def->name,
                   virGetLastErrorMessage());
+        if (virGetLastErrorCode() == VIR_ERR_NO_SUPPORT &&
+            vxlDomainPrivGet(vm)->starting) {
+            VIR_INFO("domain %s is destroyed once the backend has built it",
+                     vm->def->name);
+            vxlDomainPrivGet(vm)->startAbort = true;
+        }
         virResetLastError();
         return false;
     }
     VIR_INFO("cancelled the start of domain %s", vm->def->name);
     return true;
+}
+
+int
+vxlDomainDestroyJobBegin(vxlDriver *driver, virDomainObj *vm, bool *cancelled)
+{
+    vxlDomainPriv *priv = vxlDomainPrivGet(vm);
+
+    bool waits;
+
+    *cancelled = vxlDomainStartCancel(driver, vm);
+    waits = priv->startAbort;
+    /* A create that cannot be cancelled takes as long as it takes (on
+     * Xen, seconds; a bootloader may take longer than libvirt's wait
+     * for a job): destroy waits for it rather than fail. */
+    while (vxlDomainJobBegin(driver, vm, VIR_JOB_DESTROY) < 0) {
+        if (!priv->startAbort ||
+            virGetLastErrorCode() != VIR_ERR_OPERATION_TIMEOUT)
+            return -1;
+        VIR_DEBUG("destroy of domain %s still waits for its create",
+                  vm->def->name);
+        virResetLastError();
+    }
+    /* The start gave way to this destroy, as a cancelled one does. */
+    if (waits)
+        *cancelled = true;
+    return 0;
 }
 
 int
@@ -249,13 +283,15 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
 
     /* Should the daemon die before the status file records what Xen
      * built, the next start adopts it from this (domain_recover.c). */
-    if (vxlDomainStartIntent(driver, vm, paused, incoming) < 0)
+    if (vxlDomainStartIntent(driver, vm, paused, incoming,
+                             reason == VIR_DOMAIN_RUNNING_RESTORED) < 0)
         goto error;
     intent = true;
     VXL_CRASH_POINT("start.after-intent");
 
     vxlDomainStartSlotAcquire(driver);
     VIR_DEBUG("domain %s translated, creating it", vm->def->name);
+    priv->startAbort = false;
     priv->starting = true;
     vxlDomainBackendEnter(vm);
     rc = create(driver, vm, &dcfg, &script, &domid, opaque);
@@ -265,6 +301,13 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
     if (rc < 0)
         goto error;
     created = true;
+    if (priv->startAbort) {
+        priv->startAbort = false;
+        virReportError(VIR_ERR_OPERATION_ABORTED,
+                       _("the start of domain '%s' was cancelled by its destroy"),
+                       vm->def->name);
+        goto error;
+    }
     VXL_CRASH_POINT("start.after-create");
 
     vm->def->id = domid;

@@ -320,8 +320,7 @@ vxlDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
         goto cleanup;
     /* A domain still booting: its start is cancelled, and destroy wins
      * without waiting for the boot. */
-    cancelled = vxlDomainStartCancel(driver, vm);
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_DESTROY) < 0)
+    if (vxlDomainDestroyJobBegin(driver, vm, &cancelled) < 0)
         goto cleanup;
     if (cancelled && !virDomainObjIsActive(vm)) {
         dom->id = -1;

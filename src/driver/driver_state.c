@@ -69,6 +69,7 @@ vxlStateOpenBackend(vxlDriver *driver)
         .simHostName = driver->cfg->simHostName,
         .simHostUUID = driver->cfg->simHostUUID,
         .simSaveRateMiB = driver->cfg->simSaveRateMiB,
+        .simNoCreateCancel = driver->cfg->simNoCreateCancel,
     };
 
     if (!(driver->backend = vxlBackendNew(driver->cfg->backend)))

@@ -13,7 +13,8 @@ drivers.
 
 Scenarios in their own files, all on one boot: e2e_guest_types (PVH,
 and HVM where the host can), e2e_actions (on_crash, on_poweroff,
-on_reboot), e2e_autostart; e2e_lib holds what they share.
+on_reboot), e2e_autostart, e2e_crash (libvirtd killed at crash points of
+a test build); e2e_lib holds what they share.
 
 Output lines for scripts/e2e-run (see also e2e_lib):
   E2E PASS <check> / E2E FAIL <check>: <why>   one per check
@@ -40,6 +41,7 @@ import e2e_save
 import e2e_snapshot
 import e2e_monitor
 import e2e_autostart
+import e2e_crash
 import e2e_guest_types
 import e2e_requests
 import e2e_parallel
@@ -86,6 +88,9 @@ ONLY = next((set(a.split("=", 1)[1].split("+")) for a in CMDLINE
 # e2e_peers (scripts/e2e-run e2e_peers): only the peers' figures, for a
 # performance run on a busy machine where the whole test is too slow.
 PEERS_ONLY = "e2e_peers" in CMDLINE
+# Kernel argument e2e_crash_only: only the crash points (e2e_crash.py),
+# a few minutes instead of the whole run.
+CRASH_ONLY = "e2e_crash_only" in CMDLINE
 
 
 # ----- the checks -----------------------------------------------------------
@@ -289,6 +294,14 @@ def main():
     conn = libvirt.open(URI)
     events = Events(conn)
 
+    if CRASH_ONLY:
+        try:
+            conn, events = e2e_crash.run(daemon, conn, events)
+        except Exception as e:
+            check("crash-points", False, "exception %r" % e)
+            traceback.print_exc(file=sys.stdout)
+        return finish(daemon)
+
     info = xl_info()
     if ONLY is not None:
         return run_only(daemon, conn, events, info)
@@ -332,6 +345,14 @@ def main():
         except Exception as e:
             check(name, False, "exception %r; events %s" % (e, events.names()))
         say("E2E FIGURE scenario %s: %.1fs" % (name, time.monotonic() - t0))
+
+    t0 = time.monotonic()
+    try:
+        conn, events = e2e_crash.run(daemon, conn, events)
+    except Exception as e:
+        check("crash-points", False, "exception %r" % e)
+        traceback.print_exc(file=sys.stdout)
+    say("E2E FIGURE scenario crash: %.1fs" % (time.monotonic() - t0))
 
     try:
         shared_errors.run(conn, lambda n, m: guest_xml(n, mem=m),

@@ -10,7 +10,8 @@ The invariants, after every restart:
     the same disks, NICs, memory and vCPUs;
   - the hypervisor holds no domain that libvirt does not list as running
     (no orphan holding a name and memory), and vice versa;
-  - every shut-off domain starts;
+  - every shut-off domain starts (from its managed save image, if it
+    has one), and no running domain has a managed save image;
   - no temporary file of an interrupted write is left.
 """
 
@@ -151,6 +152,11 @@ def check_invariants(test, conn, daemon, persistent=(), start_all=True):
                          f"{d.name()} is left half-started")
         if d.isActive():
             active[d.UUIDString()] = d
+            # A running domain has no managed save image: one left
+            # behind would be restored, stale, at its next start.
+            if d.isPersistent():
+                test.assertFalse(d.hasManagedSaveImage(0),
+                                 f"{d.name()} runs and has a managed save image")
     # Renamed dead incarnations (rename-restart) are listed too.
     test.assertEqual(sorted(sim), sorted(active),
                      "the hypervisor's domains and libvirt's running ones differ: "

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Long operations can be cancelled: destroy of a domain whose boot never
 ends cancels its start and wins at once; libvirtd's stop does not wait
-for such a boot either."""
+for such a boot either. On a backend that cannot cancel a create (libxl;
+the simulator with sim_create_cancel = 0), destroy waits for the create
+to return, however long it takes, and the domain never runs."""
 
 import threading
 import time
@@ -79,6 +81,48 @@ class CancelTest(unittest.TestCase):
                          E.VIR_DOMAIN_SHUTOFF)
         check_invariants(self, self.c, self.daemon, ["endless-stop"],
                          start_all=False)
+
+
+class NoCreateCancelTest(unittest.TestCase):
+    """The simulator as libxl is: a create, once begun, runs to its end."""
+
+    def setUp(self):
+        start_event_loop()
+        self.daemon = Daemon(conf=["sim_create_cancel = 0"])
+        self.daemon.start()
+        self.addCleanup(self.daemon.cleanup)
+        self.c = libvirt.open(self.daemon.uri)
+        self.addCleanup(self.c.close)
+
+    def destroy_mid_create(self, name, build_ms):
+        free = self.c.getFreeMemory()
+        dom = self.c.defineXML(guest_xml(name, script={"boot-delay-ms": build_ms}))
+        t, errors = CancelTest.start_in_background(self, dom)
+        started = time.monotonic()
+        dom.destroy()
+        waited = time.monotonic() - started
+        t.join(10)
+        self.assertFalse(t.is_alive())
+        # The start gave way to the destroy: it failed, the guest never
+        # ran, nothing is left.
+        self.assertEqual(len(errors), 1)
+        self.assertEqual(errors[0].get_error_code(), E.VIR_ERR_OPERATION_ABORTED)
+        self.assertIn("cancelled by its destroy", str(errors[0]))
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_SHUTOFF)
+        self.assertEqual(self.c.getFreeMemory(), free)
+        self.assertIn("is destroyed once the backend has built it",
+                      self.daemon.log())
+        check_invariants(self, self.c, self.daemon, [name])
+        return waited
+
+    def test_destroy_waits_for_the_create(self):
+        waited = self.destroy_mid_create("nocancel", 8000)
+        self.assertGreater(waited, 1)
+
+    def test_destroy_waits_beyond_the_job_timeout(self):
+        """libvirt gives up on a job after 30 s; destroy does not."""
+        waited = self.destroy_mid_create("nocancel-long", 34000)
+        self.assertGreater(waited, 30)
 
 
 if __name__ == "__main__":

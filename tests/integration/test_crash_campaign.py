@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Random kills: several clients run mixed operations on a pool of
-domains while libvirtd is killed (SIGKILL) at random moments, more than
-a hundred times over several seeds; after each restart the driver and
-the hypervisor must agree (crashtest.py lists the invariants).
+domains (start, destroy, shutdown, reboot, hotplug, memory, vCPUs,
+pause, managed save and the restore the next start makes, define) while
+libvirtd is killed (SIGKILL) at random moments, more than a hundred
+times over several seeds; after each restart the driver and the
+hypervisor must agree (crashtest.py lists the invariants) and no partial
+save image is left.
 
 VXL_CAMPAIGN_KILLS (default 26) sets the kills per seed. Each kill costs
 a daemon start (2-4 s on a loaded machine), hence its own timeout in
@@ -68,9 +71,12 @@ class Client(threading.Thread):
         elif r < 0.86:
             dom.setVcpusFlags(self.rng.randint(1, 4),
                               self.rng.choice((LIVE, LIVE | CONFIG)))
-        elif r < 0.92:
+        elif r < 0.88:
             dom.suspend()
             dom.resume()
+        elif r < 0.94:
+            # Saved: the next create restores it from the image.
+            dom.managedSave(0)
         else:
             self.campaign.conn_define(self.conn, dom.name(), self.rng)
 
@@ -144,6 +150,11 @@ class RandomKillCampaign(unittest.TestCase):
                     raise
                 time.sleep(0.2)
 
+    def partial_images(self):
+        d = self.daemon.path("lib", "libxl", "save")
+        return [n for n in os.listdir(d) if n.endswith(".vxl-partial")] \
+            if os.path.isdir(d) else []
+
     def test_random_kills(self):
         conn = libvirt.open(self.daemon.uri)
         names = [f"rk{i}" for i in range(POOL)]
@@ -167,6 +178,8 @@ class RandomKillCampaign(unittest.TestCase):
                 self.daemon.start()
                 conn = libvirt.open(self.daemon.uri)
                 try:
+                    self.assertEqual(self.partial_images(), [],
+                                     "partial save images left")
                     self.settled_check(conn, names, start_all=(kills % 10 == 0))
                 finally:
                     conn.close()

@@ -1,18 +1,22 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Crash points: a test build kills libvirtd at each numbered step of each
 operation (start, destroy, guest shutdown handling, define, undefine,
-attach, detach, setmem, setvcpus); the daemon is started again and the
-driver's records must agree with the hypervisor (crashtest.py lists the
-invariants), with the operation either done or undone, never half."""
+attach, detach, setmem, setvcpus, save, managed save, restore); the
+daemon is started again and the driver's records must agree with the
+hypervisor (crashtest.py lists the invariants), with the operation either
+done or undone, never half. Migration's points: test_crashpoints_migrate.py."""
 
+import glob
+import os
 import threading
+import time
 import unittest
 import xml.etree.ElementTree as ET
 
 import libvirt
 
-from crashtest import (arm, check_invariants, daemon_pid, sim_domains,
-                       test_hooks_built, wait_dead)
+from crashtest import (arm, check_invariants, daemon_pid, kill_now,
+                       sim_domains, test_hooks_built, wait_dead)
 from vxltest import guests, Daemon, guest_xml, start_event_loop, wait_for
 
 E = libvirt
@@ -36,7 +40,9 @@ class CrashPointTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         start_event_loop()
-        cls.daemon = Daemon()
+        # Saves and restores take time (64 MiB of guest: half a second),
+        # so that a kill can also land in the middle of one.
+        cls.daemon = Daemon(conf=["sim_save_rate_mib = 128"])
         cls.daemon.start()
         cls.conn = None
         cls.count = 0
@@ -56,7 +62,7 @@ class CrashPointTest(unittest.TestCase):
                 if d.isActive():
                     d.destroy()
                 if d.isPersistent():
-                    d.undefine()
+                    d.undefineFlags(E.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
             self.c.close()
         except libvirt.libvirtError:
             pass
@@ -353,6 +359,190 @@ class CrashPointTest(unittest.TestCase):
                 self.assertEqual(dom.vcpusFlags(LIVE), 3)
                 self.assertEqual(dom.vcpusFlags(CONFIG), 3)
                 self.check([name])
+
+    # --- save, managed save, restore ---
+
+    def save_dir(self):
+        return self.daemon.path("lib", "libxl", "save")
+
+    def partials(self):
+        """Temporary images of saves that never completed."""
+        return (glob.glob(os.path.join(self.save_dir(), ".*.vxl-partial")) +
+                glob.glob(self.daemon.path(".*.vxl-partial")))
+
+    def managed(self, name):
+        return os.path.join(self.save_dir(), name + ".save")
+
+    def _managedsave(self, point, nth=1):
+        name, dom = self._running("msave", memory_mib=64)
+        c = self.crash(point, lambda: dom.managedSave(0), nth)
+        dom = c.lookupByName(name)
+        self.assertEqual(self.partials(), [], "partial image left")
+        state, reason = dom.state()
+        if state == E.VIR_DOMAIN_SHUTOFF:
+            # Saved: the image is whole, and start restores from it.
+            self.assertEqual(reason, E.VIR_DOMAIN_SHUTOFF_SAVED)
+            self.assertTrue(dom.hasManagedSaveImage(0))
+            self.assertIn(name, dom.managedSaveGetXMLDesc(0))
+            dom.create()
+            self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+            self.assertFalse(os.path.exists(self.managed(name)))
+        else:
+            # Called off: the guest runs on, no image.
+            self.assertEqual(state, E.VIR_DOMAIN_RUNNING)
+            self.assertFalse(dom.hasManagedSaveImage(0))
+            self.assertFalse(os.path.exists(self.managed(name)))
+        self.check([name])
+        return state
+
+    def test_managedsave_after_intent(self):
+        self.assertEqual(self._managedsave("save.after-intent"),
+                         E.VIR_DOMAIN_RUNNING)
+
+    def test_managedsave_after_backend(self):
+        # Suspended in Xen, image not in place: the guest carries on.
+        self.assertEqual(self._managedsave("save.after-backend"),
+                         E.VIR_DOMAIN_RUNNING)
+
+    def test_managedsave_after_image(self):
+        # The image is in place: the save is completed.
+        self.assertEqual(self._managedsave("save.after-image"),
+                         E.VIR_DOMAIN_SHUTOFF)
+
+    def test_managedsave_in_destroy(self):
+        for point in ("destroy.before-backend", "destroy.after-backend",
+                      "save.after-destroy"):
+            with self.subTest(point=point):
+                self.assertEqual(self._managedsave(point), E.VIR_DOMAIN_SHUTOFF)
+
+    def test_managedsave_mid_stream(self):
+        """A kill while the guest's memory is being written."""
+        name, dom = self._running("msave-mid", memory_mib=512)
+        t = threading.Thread(target=lambda: self._quiet(dom.managedSave, 0),
+                             daemon=True)
+        t.start()
+        wait_for(lambda: os.path.exists(os.path.join(
+            self.save_dir(), f".{name}.save.vxl-partial")), what="the save to begin")
+        time.sleep(0.5)
+        kill_now(self.daemon)
+        t.join(10)
+        self.restart()
+        dom = self.c.lookupByName(name)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+        self.assertFalse(dom.hasManagedSaveImage(0))
+        self.assertEqual(self.partials(), [])
+        self.check([name])
+
+    def test_save_paused_guest(self):
+        """A guest paused before its save stays paused when it is called off."""
+        name, dom = self._running("save-paused", memory_mib=64)
+        dom.suspend()
+        c = self.crash("save.after-backend", lambda: dom.managedSave(0))
+        dom = c.lookupByName(name)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_PAUSED)
+        self.check([name])
+
+    def test_save_to_file(self):
+        for point, saved in (("save.after-backend", False),
+                             ("save.after-image", True)):
+            with self.subTest(point=point):
+                name = self.name("save-file")
+                dom = self.c.createXML(guest_xml(name, memory_mib=64), 0)
+                path = self.daemon.path(name + ".img")
+                c = self.crash(point, lambda: dom.save(path))
+                self.assertEqual(self.partials(), [])
+                self.assertEqual(os.path.exists(path), saved)
+                if saved:
+                    # Transient and saved: gone, its image restores it.
+                    self.assertNotIn(name, [d.name() for d in guests(c)])
+                    c.restore(path)
+                    self.assertEqual(c.lookupByName(name).state()[0],
+                                     E.VIR_DOMAIN_RUNNING)
+                else:
+                    self.assertEqual(c.lookupByName(name).state()[0],
+                                     E.VIR_DOMAIN_RUNNING)
+                self.check()
+
+    def _restore(self, point, running):
+        name, dom = self._running("restore", memory_mib=64)
+        dom.managedSave(0)
+        image = self.managed(name)
+        with open(image, "rb") as f:
+            before = f.read()
+        c = self.crash(point, dom.create)
+        dom = c.lookupByName(name)
+        if running:
+            # Runs from the image, which is spent.
+            self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+            self.assertFalse(os.path.exists(image))
+            self.assertFalse(dom.hasManagedSaveImage(0))
+        else:
+            # Not restored: the image is there as it was.
+            self.assertEqual(dom.state()[0], E.VIR_DOMAIN_SHUTOFF)
+            with open(image, "rb") as f:
+                self.assertEqual(f.read(), before)
+            self.assertTrue(dom.hasManagedSaveImage(0))
+        self.check([name])
+
+    def test_restore_after_intent(self):
+        self._restore("start.after-intent", False)
+
+    def test_restore_after_create(self):
+        # Xen holds a domain no status file records: it may be
+        # half-restored, so it goes; the image stays.
+        self._restore("start.after-create", False)
+
+    def test_restore_after_status(self):
+        self._restore("start.after-status", True)
+
+    def test_restore_after_start(self):
+        self._restore("restore.after-start", True)
+
+    def test_restore_after_remove(self):
+        self._restore("restore.after-remove", True)
+
+    def test_restore_mid_stream(self):
+        name, dom = self._running("restore-mid", memory_mib=512)
+        dom.managedSave(0)
+        t = threading.Thread(target=lambda: self._quiet(dom.create), daemon=True)
+        t.start()
+        wait_for(lambda: any(s["name"] == name
+                             for s in sim_domains(self.daemon).values()),
+                 what="the restore to build the domain")
+        time.sleep(0.5)
+        kill_now(self.daemon)
+        t.join(10)
+        self.restart()
+        dom = self.c.lookupByName(name)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_SHUTOFF)
+        self.assertTrue(dom.hasManagedSaveImage(0))
+        self.check([name])
+
+    def test_restore_file_after_create(self):
+        name = self.name("restore-file")
+        dom = self.c.createXML(guest_xml(name, memory_mib=64), 0)
+        path = self.daemon.path(name + ".img")
+        dom.save(path)
+        c = self.crash("start.after-create", lambda: self.c.restore(path))
+        self.assertNotIn(name, [d.name() for d in guests(c) if d.isActive()])
+        self.check()
+        c.restore(path)
+        self.assertEqual(c.lookupByName(name).state()[0], E.VIR_DOMAIN_RUNNING)
+        self.check()
+
+    def _quiet(self, fn, *args):
+        try:
+            fn(*args)
+        except libvirt.libvirtError:
+            pass
+
+    def restart(self):
+        try:
+            self.c.close()
+        except libvirt.libvirtError:
+            pass
+        self.daemon.start()
+        self.c = libvirt.open(self.daemon.uri)
 
     def test_host_memory_accounted(self):
         """After all of the above, nothing holds memory it should not."""

@@ -20,6 +20,7 @@ CONFIG = E.VIR_DOMAIN_AFFECT_CONFIG
 DISK = ("<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
         "<source file='/var/lib/xen/images/full.img'/>"
         "<target dev='xvdb' bus='xen'/></disk>")
+DISK_C = DISK.replace("full.img", "full-c.img").replace("xvdb", "xvdc")
 
 
 def mount(*args):
@@ -68,29 +69,49 @@ class DiskFullTest(unittest.TestCase):
             out[d.name()] = (d.isActive(), d.state()[0],
                              d.XMLDesc(0) if d.isActive() else None,
                              d.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE)
-                             if d.isPersistent() else None)
+                             if d.isPersistent() else None,
+                             d.autostart() if d.isPersistent() else None,
+                             d.hasManagedSaveImage(0) if d.isPersistent() else None)
         return out
 
     def calls(self):
-        run, off = self.c.lookupByName("df-run"), self.c.lookupByName("df-off")
+        # Looked up at each call: a call that succeeds restarts the daemon.
+        def run():
+            return self.c.lookupByName("df-run")
+
+        def off():
+            return self.c.lookupByName("df-off")
+
         return [
-            ("start", lambda: off.create()),
+            ("detach", lambda: run().detachDeviceFlags(DISK_C, LIVE | CONFIG)),
+            ("suspend", lambda: run().suspend()),
+            ("resume", lambda: run().resume()),
+            ("autostart", lambda: off().setAutostart(1)),
+            ("start", lambda: off().create()),
             ("create", lambda: self.c.createXML(guest_xml("df-new"), 0)),
             ("define", lambda: self.c.defineXML(guest_xml("df-def"))),
-            ("attach", lambda: run.attachDeviceFlags(DISK, LIVE | CONFIG)),
-            ("setmem", lambda: run.setMemoryFlags(200 * 1024, LIVE | CONFIG)),
-            ("setmem-live", lambda: run.setMemoryFlags(220 * 1024, LIVE)),
-            ("setvcpus", lambda: run.setVcpusFlags(2, LIVE | CONFIG)),
-            ("setmaxmem", lambda: run.setMemoryFlags(300 * 1024, CONFIG |
+            ("attach", lambda: run().attachDeviceFlags(DISK, LIVE | CONFIG)),
+            ("setmem", lambda: run().setMemoryFlags(200 * 1024, LIVE | CONFIG)),
+            ("setmem-live", lambda: run().setMemoryFlags(220 * 1024, LIVE)),
+            ("setvcpus", lambda: run().setVcpusFlags(2, LIVE | CONFIG)),
+            ("setmaxmem", lambda: run().setMemoryFlags(300 * 1024, CONFIG |
                                                       E.VIR_DOMAIN_MEM_MAXIMUM)),
+            ("undefine", lambda: self.c.lookupByName("df-def").undefine()
+             if "df-def" in [d.name() for d in guests(self.c)]
+             else off().undefine()),
+            ("managedsave", lambda: run().managedSave(0)),
         ]
 
     def run_each(self, breakage, restore):
         run = self.c.defineXML(guest_xml("df-run", vcpus=1, max_vcpus=4))
         run.create()
+        run.attachDeviceFlags(DISK_C, LIVE | CONFIG)
         self.c.defineXML(guest_xml("df-off"))
         for what, call in self.calls():
             with self.subTest(call=what):
+                if what == "resume" and \
+                        self.c.lookupByName("df-run").state()[0] != E.VIR_DOMAIN_PAUSED:
+                    self.c.lookupByName("df-run").suspend()
                 before = self.snapshot()
                 breakage()
                 try:
@@ -113,9 +134,11 @@ class DiskFullTest(unittest.TestCase):
                     self.c = libvirt.open(self.daemon.uri)
                     self.assertEqual(self.snapshot(), after,
                                      f"{what} succeeded but did not survive a restart")
-                check_invariants(self, self.c, self.daemon, ["df-run", "df-off"],
+                check_invariants(self, self.c, self.daemon, self.defined(),
                                  start_all=False)
         # And destroy, which needs no write, works on a full disk.
+        if not self.c.lookupByName("df-run").isActive():
+            self.c.lookupByName("df-run").create()
         breakage()
         try:
             self.c.lookupByName("df-run").destroy()
@@ -124,13 +147,49 @@ class DiskFullTest(unittest.TestCase):
         self.daemon.restart()
         self.c = libvirt.open(self.daemon.uri)
         self.assertFalse(self.c.lookupByName("df-run").isActive())
-        check_invariants(self, self.c, self.daemon, ["df-run", "df-off"])
+        check_invariants(self, self.c, self.daemon, self.defined())
+
+    def defined(self):
+        """The test's domains still defined (undefine may succeed: on a
+        full disk, removing a file needs no space)."""
+        return [d.name() for d in guests(self.c)
+                if d.name() in ("df-run", "df-off") and d.isPersistent()]
 
     def test_full(self):
         self.run_each(self.fill, self.unfill)
 
     def test_read_only(self):
         self.run_each(lambda: self.readonly(True), lambda: self.readonly(False))
+
+
+@unittest.skipUnless(os.geteuid() == 0, "mounts tmpfs: needs root")
+class SaveDirFullTest(unittest.TestCase):
+    """Only the save images' directory is full: the state directory takes
+    the save's intent, the image cannot be written; the save fails with
+    the system's reason, the guest runs on, no partial image is left."""
+
+    def test_managedsave_on_a_full_save_dir(self):
+        start_event_loop()
+        daemon = Daemon(conf=["sim_save_rate_mib = 256"])
+        self.addCleanup(daemon.cleanup)
+        lib = daemon.path("lib")
+        os.makedirs(lib, exist_ok=True)
+        mount("-t", "tmpfs", "-o", "size=1m,mode=755", "vxl-full", lib)
+        self.addCleanup(subprocess.run, ["umount", "-l", lib])
+        save = daemon.path("lib", "libxl", "save")
+        daemon.start()
+        c = libvirt.open(daemon.uri)
+        self.addCleanup(c.close)
+        # 512 MiB of guest: a 2 MiB stream, more than the directory holds.
+        dom = c.defineXML(guest_xml("df-save", memory_mib=512))
+        dom.create()
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            dom.managedSave(0)
+        self.assertRegex(str(cm.exception), "No space left")
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+        self.assertFalse(dom.hasManagedSaveImage(0))
+        self.assertEqual(os.listdir(save), [])
+        check_invariants(self, c, daemon, ["df-save"])
 
 
 if __name__ == "__main__":

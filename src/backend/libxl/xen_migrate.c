@@ -116,14 +116,25 @@ vxlXenDomainMigrateResume(vxlBackend *be, uint32_t domid, bool paused)
 
     if (vxlXenLookup(xen, domid, &dom) < 0)
         return -1;
-    /* suspend_cancel: the guest carries on from its suspend, as after a
-     * failed checkpoint, rather than rebooting. */
-    if ((rc = libxl_domain_resume(xen->ctx, domid, 1, NULL)) != 0) {
-        vxlXenReportDomError(rc, VXL_BACKEND_OP_RESUME, &dom);
-        return -1;
+    if (dom.info.shutdown &&
+        dom.info.shutdown_reason == LIBXL_SHUTDOWN_REASON_SUSPEND) {
+        /* suspend_cancel: the guest carries on from its suspend, as
+         * after a failed checkpoint, rather than rebooting. */
+        if ((rc = libxl_domain_resume(xen->ctx, domid, 1, NULL)) != 0) {
+            vxlXenReportDomError(rc, VXL_BACKEND_OP_RESUME, &dom);
+            return -1;
+        }
+        if (paused && (rc = libxl_domain_pause(xen->ctx, domid, NULL)) != 0) {
+            vxlXenReportDomError(rc, VXL_BACKEND_OP_PAUSE, &dom);
+            return -1;
+        }
+        return 0;
     }
-    if (paused && (rc = libxl_domain_pause(xen->ctx, domid, NULL)) != 0) {
-        vxlXenReportDomError(rc, VXL_BACKEND_OP_PAUSE, &dom);
+    /* Never suspended (a copy cut off before its last round, after a
+     * daemon restart): only a pause may need undoing. */
+    if (!paused && dom.info.paused &&
+        (rc = libxl_domain_unpause(xen->ctx, domid, NULL)) != 0) {
+        vxlXenReportDomError(rc, VXL_BACKEND_OP_UNPAUSE, &dom);
         return -1;
     }
     return 0;

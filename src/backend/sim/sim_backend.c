@@ -132,6 +132,7 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
 
     sim->saveRateKiB = 1024ULL * (cfg->simSaveRateMiB ? cfg->simSaveRateMiB :
                                   VXL_SIM_SAVE_RATE_MIB_DEFAULT);
+    sim->noCreateCancel = cfg->simNoCreateCancel;
     if (cfg->events) {
         sim->events = *cfg->events;
         sim->eventsOpaque = cfg->eventsOpaque;
@@ -538,6 +539,12 @@ vxlSimDomainCreateCancel(vxlBackend *be, const unsigned char *uuid)
     vxlSimDomain *dom;
     bool found = false;
 
+    if (sim->noCreateCancel) {
+        /* As libxl: a create runs to its end. */
+        virReportError(VIR_ERR_NO_SUPPORT, "%s",
+                       _("the simulated host cannot cancel a domain's create (sim_create_cancel = 0)"));
+        return -1;
+    }
     VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
         if ((dom = vxlSimFindByUUID(sim, uuid)) && dom->building) {
             VIR_DEBUG("cancelling the create of domain %u (%s)",

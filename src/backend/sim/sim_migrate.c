@@ -307,13 +307,43 @@ vxlSimDomainMigrateSend(vxlBackend *be, uint32_t domid, vxlMigrateStream *st)
     return -1;
 }
 
+/* A guest a save left suspended (shut down, reason suspend) carries on
+ * from its suspend, as libxl_domain_resume with suspend_cancel has it:
+ * paused first, so the caller's unpause decides whether it runs. */
+static int
+vxlSimCancelSuspend(vxlBackend *be, uint32_t domid)
+{
+    vxlSim *sim = vxlSimGet(be);
+    g_auto(vxlSimSnapshot) snap = { 0 };
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        long long now = g_get_monotonic_time();
+        vxlSimDomain *dom;
+
+        vxlSimCatchUp(sim, now);
+        if (!(dom = vxlSimLookup(sim, domid)))
+            return -1;
+        if (dom->state != VXL_DOMSTATE_SHUTDOWN ||
+            dom->reason != VXL_SHUTDOWN_SUSPEND)
+            return 0;
+        dom->state = VXL_DOMSTATE_PAUSED;
+        dom->accountedAt = now;
+        vxlSimDueUpdate(sim, dom);
+        vxlSimSnapshotTake(sim, &snap, dom);
+        vxlSimReschedule(sim, now);
+    }
+    vxlSimSave(sim, &snap);
+    return 0;
+}
+
 int
 vxlSimDomainMigrateResume(vxlBackend *be, uint32_t domid, bool paused)
 {
     vxlDomainInfo info = { 0 };
     int rc;
 
-    if (be->ops->domainGetInfo(be, domid, &info) < 0)
+    if (vxlSimCancelSuspend(be, domid) < 0 ||
+        be->ops->domainGetInfo(be, domid, &info) < 0)
         return -1;
     rc = 0;
     if (!paused && info.state == VXL_DOMSTATE_PAUSED)

@@ -218,6 +218,7 @@ struct _vxlSim {
     vxlBackendEvents events;       /* copy; both NULL: no events */
     void *eventsOpaque;
     unsigned long long saveRateKiB; /* guest KiB saved/restored per second */
+    bool noCreateCancel;           /* sim_create_cancel = 0 (as libxl) */
 
     virMutex lock;                 /* guards every field below */
     bool closed;                   /* close() ran: hooks and timer stop */

@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Crash points of migration: a test build kills the source's or the
+destination's libvirtd at each durable step of a migration between two
+simulated hosts (client-managed and peer-to-peer); the killed daemon is
+started again, and then the guest runs on exactly one host and each
+host's libvirt agrees with its hypervisor (crashtest.py's invariants).
+
+One window is left to an administrator, as libvirt's own drivers leave
+it: a client-managed migration whose source dies after the stream was
+complete and before Confirm. The source cannot know whether the client
+went on to Finish on the destination, so its copy stays paused there
+(docs/driver.md)."""
+
+import threading
+import unittest
+
+import libvirt
+
+from crashtest import arm, check_invariants, daemon_pid, test_hooks_built, wait_dead
+from test_migration import TwoHosts, p2p_uri
+from vxltest import guests, wait_for
+
+E = libvirt
+
+
+@unittest.skipUnless(test_hooks_built(), "needs a build with -Dtest_hooks=true")
+class MigrationCrashPointTest(TwoHosts):
+
+    count = 0
+
+    def name(self, what):
+        type(self).count += 1
+        return f"mcp{type(self).count}-{what}"
+
+    def crash_migrate(self, victim, point, name, p2p=False):
+        """Migrate @name from host a to host b, killing @victim (a or b)
+        at @point; start it again and reconnect to both."""
+        daemon = self.a if victim == "a" else self.b
+        pid = daemon_pid(daemon)
+        arm(daemon, point)
+        args = ["migrate", "--live"]
+        if p2p:
+            args += ["--p2p", name, p2p_uri(self.b)]
+        else:
+            args += [name, self.b.uri]
+        t, out = self.migrate_in_background(args)
+        wait_dead(daemon, pid, timeout=30)
+        daemon.start()
+        t.join(60)
+        self.assertFalse(t.is_alive(), "virsh migrate did not return")
+        self.assertIn(f"crash point {point}: killing the daemon", daemon.log())
+        self.reconnect()
+        return out["res"]
+
+    def running_on(self, name):
+        hosts = []
+        for host, conn in (("a", self.ca), ("b", self.cb)):
+            for d in guests(conn):
+                if d.name() == name and d.state()[0] == E.VIR_DOMAIN_RUNNING:
+                    hosts.append(host)
+        return hosts
+
+    def settle(self, name):
+        """Wait for what the surviving side does after the kill (the
+        destination drops an unfinished guest when its client goes)."""
+        wait_for(lambda: len(self.running_on(name)) == 1, timeout=20,
+                 what=f"{name} to run on one host")
+
+    def check_both(self, persistent_a=()):
+        check_invariants(self, self.ca, self.a, persistent_a, start_all=False)
+        check_invariants(self, self.cb, self.b, (), start_all=False)
+
+    def case(self, victim, point, expect, p2p=False):
+        name = self.name(point.split(".")[-1])
+        self.start_guest(name, memory_mib=128)
+        self.crash_migrate(victim, point, name, p2p=p2p)
+        self.settle(name)
+        self.assertEqual(self.running_on(name), [expect],
+                         f"{point} ({'p2p' if p2p else 'client-managed'})")
+        self.check_both([name])
+        # And it migrates (back) fine afterwards.
+        src, dst = (self.a, self.b) if expect == "a" else (self.b, self.a)
+        src.virsh("migrate", "--live", name, dst.uri)
+        self.assertEqual(self.running_on(name), ["b" if expect == "a" else "a"])
+        self.check_both([name])
+
+    # --- the source dies ---
+
+    def test_source_after_state(self):
+        for p2p in (False, True):
+            with self.subTest(p2p=p2p):
+                self.case("a", "migrate.out.after-state", "a", p2p=p2p)
+
+    def test_source_p2p_after_send(self):
+        # The destination has not been asked to Finish: it drops the
+        # guest when the source's connection goes; the source resumes.
+        self.case("a", "migrate.out.after-send", "a", p2p=True)
+
+    def test_source_client_managed_after_send(self):
+        """The window left to the administrator: the client took the
+        migration for failed and the destination dropped its copy; the
+        source's stays paused, and resuming it is the one step needed."""
+        name = self.name("after-send")
+        self.start_guest(name, memory_mib=128)
+        self.crash_migrate("a", "migrate.out.after-send", name)
+        wait_for(lambda: name not in self.names(self.cb), timeout=20,
+                 what="the destination to drop the guest")
+        dom = self.ca.lookupByName(name)
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_PAUSED,
+                                       E.VIR_DOMAIN_PAUSED_MIGRATION])
+        self.check_both([name])
+        dom.resume()
+        self.assertEqual(self.running_on(name), ["a"])
+        self.check_both([name])
+
+    def test_source_p2p_after_finish(self):
+        # The destination runs the guest; the source's paused copy waits
+        # for an administrator (it cannot know the answer it lost).
+        name = self.name("after-finish")
+        self.start_guest(name, memory_mib=128)
+        self.crash_migrate("a", "migrate.p2p.after-finish", name, p2p=True)
+        self.assertEqual(self.running_on(name), ["b"])
+        self.assertEqual(self.ca.lookupByName(name).state()[0],
+                         E.VIR_DOMAIN_PAUSED)
+        self.check_both([name])
+
+    def test_source_in_confirm(self):
+        for p2p in (False, True):
+            for point in ("migrate.confirm.before-destroy",
+                          "migrate.confirm.after-destroy"):
+                with self.subTest(point=point, p2p=p2p):
+                    self.case("a", point, "b", p2p=p2p)
+
+    # --- the destination dies ---
+
+    def test_destination_while_receiving(self):
+        for p2p in (False, True):
+            for point in ("start.after-intent", "start.after-create",
+                          "start.after-status", "start.after-final-status",
+                          "migrate.finish.after-unpause"):
+                with self.subTest(point=point, p2p=p2p):
+                    self.case("b", point, "a", p2p=p2p)
+
+
+if __name__ == "__main__":
+    unittest.main()
