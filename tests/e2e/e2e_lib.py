@@ -180,7 +180,9 @@ class Daemon:
     def __init__(self):
         self.proc = None
 
-    def start(self, driver_dir, ours=True):
+    def start(self, driver_dir, ours=True, conf_extra="", args=()):
+        """@conf_extra: more of libvirtd.conf; @args: more arguments
+        (the two-host run listens on TCP)."""
         os.makedirs("/etc/libvirt", exist_ok=True)
         with open("/etc/libvirt/libxl.conf", "w") as f:
             if ours:
@@ -188,6 +190,7 @@ class Daemon:
         with open("/etc/libvirt/libvirtd.conf", "w") as f:
             f.write('log_outputs = "1:file:/var/log/libvirt/libvirtd.log"\n')
             f.write('log_filters = "1:virtxl 1:libxl 3:*"\n')
+            f.write(conf_extra)
         env = dict(os.environ, LIBVIRT_DRIVER_DIR=driver_dir)
         if ours and os.path.exists(ASAN_LIB):
             # VXL_E2E_ASAN=1 (scripts/e2e-run): the modules are built with
@@ -196,7 +199,7 @@ class Daemon:
             env["ASAN_OPTIONS"] = ("abort_on_error=0:detect_leaks=0:"
                                    "log_path=" + ASAN_LOG)
         self.proc = subprocess.Popen(
-            ["/usr/sbin/libvirtd", "--config", "/etc/libvirt/libvirtd.conf"],
+            ["/usr/sbin/libvirtd", "--config", "/etc/libvirt/libvirtd.conf"] + list(args),
             env=env, stdout=subprocess.DEVNULL,
             stderr=open("/var/log/libvirt/libvirtd.stderr", "a"))
         ok = wait_for(lambda: os.path.exists(SOCK) or

@@ -24,6 +24,7 @@
 #include "virfile.h"
 #include "virlog.h"
 #include "virutil.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
@@ -210,6 +211,10 @@ vxlXenHostGetFacts(vxlBackend *be, vxlHostFacts *facts)
 
     facts->arch = g_strdup(virArchToString(virArchFromHost()));
     facts->hostname = virGetHostname();
+    /* libvirtd's host UUID (host_uuid in libvirtd.conf, else SMBIOS):
+     * migration tells two hosts apart by it. */
+    if (virGetHostUUID(facts->hostUUID) < 0)
+        goto cleanup;
     facts->xenMajor = ver->xen_version_major;
     facts->xenMinor = ver->xen_version_minor;
     facts->xenExtra = g_strdup(NULLSTR_EMPTY(ver->xen_version_extra));

@@ -38,6 +38,40 @@ vxlXenGet(vxlBackend *be)
     return be->priv;
 }
 
+/*
+ * A live copy tracks the pages the guest writes meanwhile (log-dirty).
+ * For a PV guest Xen does that in shadow paging mode, which a hypervisor
+ * built without CONFIG_SHADOW_PAGING (Debian's 4.17, for one) lacks:
+ * libxc then fails deep in the stream, reported by libxl as a guest that
+ * did not answer its suspend request. HVM and PVH guests use HAP's
+ * log-dirty. Refused up front, with the way out.
+ */
+static int
+vxlXenMigrateCheckLive(vxlXen *xen, const vxlXenDom *dom)
+{
+    libxl_physinfo phys;
+    bool shadow;
+    int rc;
+
+    if (dom->info.domain_type != LIBXL_DOMAIN_TYPE_PV)
+        return 0;
+    libxl_physinfo_init(&phys);
+    rc = libxl_get_physinfo(xen->ctx, &phys);
+    shadow = phys.cap_shadow;
+    libxl_physinfo_dispose(&phys);
+    if (rc != 0) {
+        vxlXenReportError(rc, _("cannot read the host's physical information"));
+        return -1;
+    }
+    if (!shadow) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+                       _("live migration of the PV domain '%s' needs Xen's shadow paging, which this hypervisor is built without; migrate it without --live (paused while it copies), or run it as PVH or HVM"),
+                       dom->name);
+        return -1;
+    }
+    return 0;
+}
+
 int
 vxlXenDomainMigrateSend(vxlBackend *be, uint32_t domid, vxlMigrateStream *st)
 {
@@ -54,6 +88,8 @@ vxlXenDomainMigrateSend(vxlBackend *be, uint32_t domid, vxlMigrateStream *st)
     }
     if (vxlXenLookup(xen, domid, &dom) < 0 ||
         vxlXenCheckAlive(&dom, VXL_BACKEND_OP_MIGRATE) < 0)
+        return -1;
+    if (st->live && vxlXenMigrateCheckLive(xen, &dom) < 0)
         return -1;
     wasPaused = dom.info.paused;
     st->progressKnown = false;
