@@ -284,8 +284,18 @@ int vxlDomainXMLGuard(const char *xml);
 int vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def);
 /* --- control (domain_control.c) --- */
 
-/* Take a screenshot of running @vm into @st; returns its MIME type. */
-char *vxlDomainControlScreenshot(vxlDriver *driver, virDomainObj *vm, virStreamPtr st);
+/* Reset, send an NMI to, or press keys (QEMU key numbers, held
+ * @holdtime ms) on running or paused @vm; VIR_ERR_OPERATION_INVALID when
+ * it is not. */
+int vxlDomainControlReset(vxlDriver *driver, virDomainObj *vm);
+int vxlDomainControlInjectNMI(vxlDriver *driver, virDomainObj *vm);
+int vxlDomainControlSendKeys(vxlDriver *driver, virDomainObj *vm,
+                             const unsigned int *qnums, int nkeys,
+                             unsigned int holdtime);
+/* Take a screenshot of @screen (only 0) of running @vm into @st; returns
+ * its MIME type. */
+char *vxlDomainControlScreenshot(vxlDriver *driver, virDomainObj *vm,
+                                 unsigned int screen, virStreamPtr st);
 /* Suspend @vm to RAM (state PMSUSPENDED, event PMSUSPENDED/MEMORY), or
  * wake it (RUNNING/WAKEUP, events STARTED/WAKEUP and PMWAKEUP). */
 int vxlDomainControlPMSuspend(vxlDriver *driver, virDomainObj *vm);

@@ -8,6 +8,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
+#include "driver_skeleton.h"
 #include "domain_migrate.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
@@ -149,16 +150,15 @@ vxlDomainMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
                        _("peer-to-peer migration needs the destination's libvirt URI"));
         return -1;
     }
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainMigratePerform3ParamsEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainMigratePerform3ParamsEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     ret = vxlMigrationPerform(driver, vm,
                               (flags & VIR_MIGRATE_PEER2PEER) ? dconnuri : NULL,
                               params, nparams, cookiein, cookieinlen,
                               cookieout, cookieoutlen, flags);
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -309,14 +309,13 @@ vxlDomainMigrateSetMaxSpeed(virDomainPtr dom, unsigned long bandwidth,
     int ret = -1;
 
     virCheckFlags(0, -1);
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainMigrateSetMaxSpeedEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainMigrateSetMaxSpeedEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     vxlMigrationSetMaxSpeed(vm, bandwidth);
     ret = 0;
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -328,14 +327,13 @@ vxlDomainMigrateGetMaxSpeed(virDomainPtr dom, unsigned long *bandwidth,
     int ret = -1;
 
     virCheckFlags(0, -1);
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainMigrateGetMaxSpeedEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainMigrateGetMaxSpeedEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     *bandwidth = vxlMigrationGetMaxSpeed(vm);
     ret = 0;
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 

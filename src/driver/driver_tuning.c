@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "driver_entry.h"
+#include "driver_skeleton.h"
 #include "domain.h"
 #include "backend_call.h"
 #include "viraccessapicheck.h"
@@ -49,17 +50,16 @@ vxlDomainGetSchedulerType(virDomainPtr dom, int *nparams)
     virDomainObj *vm;
     char *ret = NULL;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetSchedulerTypeEnsureACL,
+                             VIR_JOB_NONE)))
         return NULL;
-    if (virDomainGetSchedulerTypeEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     if (!(ret = vxlDriverSchedulerName()))
         goto cleanup;
     if (nparams)
         *nparams = (STREQ(ret, "credit") || STREQ(ret, "credit2")) ? 2 : 0;
 
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -80,10 +80,9 @@ vxlDomainGetSchedulerParametersFlags(virDomainPtr dom,
                   VIR_TYPED_PARAM_STRING_OKAY, -1);
     flags &= ~VIR_TYPED_PARAM_STRING_OKAY;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetSchedulerParametersFlagsEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetSchedulerParametersFlagsEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     if (!(def = virDomainObjGetOneDefState(vm, flags, &live)))
         goto cleanup;
 
@@ -116,7 +115,7 @@ vxlDomainGetSchedulerParametersFlags(virDomainPtr dom,
     ret = 0;
 
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -153,21 +152,19 @@ vxlDomainSetSchedulerParametersFlags(virDomainPtr dom,
                                NULL) < 0)
         return -1;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBeginFlags(dom, virDomainSetSchedulerParametersFlagsEnsureACL,
+                                  flags,
+                                  VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainSetSchedulerParametersFlagsEnsureACL(dom->conn, vm->def, flags) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
     if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) < 0)
-        goto endjob;
+        goto cleanup;
 
     /* Every side is checked before any changes. */
     if (def) {
         vxlSchedParams sp = { 0 };
 
         if (vxlDomainSchedGetLive(driver, vm, &sp) < 0)
-            goto endjob;
+            goto cleanup;
         weight = sp.weight;
         cap = sp.cap;
         vxlSchedParamsClear(&sp);
@@ -184,14 +181,14 @@ vxlDomainSetSchedulerParametersFlags(virDomainPtr dom,
         }
     }
     if (def && vxlDomainSchedCheck(def, weight, cap) < 0)
-        goto endjob;
+        goto cleanup;
     if (persistentDef && vxlDomainSchedCheck(persistentDef, pweight, pcap) < 0)
-        goto endjob;
+        goto cleanup;
 
     if (def) {
         if (vxlDomainSchedSetLive(driver, vm, weight, cap) < 0 ||
             vxlDomainSaveStatus(driver, vm) < 0)
-            goto endjob;
+            goto cleanup;
     }
     if (persistentDef) {
         g_autoptr(virDomainDef) copy = virDomainDefCopy(persistentDef,
@@ -199,10 +196,10 @@ vxlDomainSetSchedulerParametersFlags(virDomainPtr dom,
                                                          false);
 
         if (!copy)
-            goto endjob;
+            goto cleanup;
         vxlDomainSchedToDef(copy, pweight, pcap);
         if (virDomainDefSave(copy, driver->xmlopt, driver->cfg->configDir) < 0)
-            goto endjob;
+            goto cleanup;
         vxlDomainSchedToDef(persistentDef, pweight, pcap);
     }
 
@@ -216,17 +213,15 @@ vxlDomainSetSchedulerParametersFlags(virDomainPtr dom,
         virTypedParamsAddLLong(&eventParams, &eventNparams, &eventMaxparams,
                                VIR_DOMAIN_TUNABLE_CPU_GLOBAL_QUOTA,
                                (long long)(def ? cap : pcap) * 1000) < 0)
-        goto endjob;
+        goto cleanup;
     virObjectEventStateQueue(driver->domainEventState,
                              virDomainEventTunableNewFromObj(vm, &eventParams,
                                                              eventNparams));
     ret = 0;
 
- endjob:
-    vxlDomainJobEnd(vm);
  cleanup:
     virTypedParamsFree(eventParams, eventNparams);
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
@@ -275,11 +270,10 @@ vxlDomainGetMetadata(virDomainPtr dom, int type, const char *uri,
     virDomainObj *vm;
     char *ret = NULL;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetMetadataEnsureACL, VIR_JOB_NONE)))
         return NULL;
-    if (virDomainGetMetadataEnsureACL(dom->conn, vm->def) == 0)
-        ret = virDomainObjGetMetadata(vm, type, uri, flags);
-    virDomainObjEndAPI(&vm);
+    ret = virDomainObjGetMetadata(vm, type, uri, flags);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -297,10 +291,9 @@ vxlDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
                   VIR_TYPED_PARAM_STRING_OKAY, -1);
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetNumaParametersEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetNumaParametersEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     if (!(def = virDomainObjGetOneDef(vm, flags & ~VIR_TYPED_PARAM_STRING_OKAY)))
         goto cleanup;
     if (*nparams == 0) {
@@ -334,7 +327,7 @@ vxlDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
     ret = 0;
 
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -345,11 +338,10 @@ vxlDomainGetMessages(virDomainPtr dom, char ***msgs, unsigned int flags)
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_MESSAGE_DEPRECATION | VIR_DOMAIN_MESSAGE_TAINTING, -1);
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetMessagesEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetMessagesEnsureACL(dom->conn, vm->def) == 0)
-        ret = virDomainObjGetMessages(vm, msgs, flags);
-    virDomainObjEndAPI(&vm);
+    ret = virDomainObjGetMessages(vm, msgs, flags);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -483,23 +475,18 @@ vxlDomainBlockResize(virDomainPtr dom, const char *path, unsigned long long size
         }
         size *= 1024;
     }
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainBlockResizeEnsureACL,
+                             VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainBlockResizeEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
     if (!(disk = virDomainDiskByName(vm->def, path, false))) {
         virReportError(VIR_ERR_INVALID_ARG,
                        _("domain '%s' has no disk '%s'"), vm->def->name, path);
-        goto endjob;
+        goto cleanup;
     }
     ret = vxlDomainDiskGrow(driver, vm, disk, size);
 
- endjob:
-    vxlDomainJobEnd(vm);
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
@@ -551,30 +538,26 @@ vxlDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
     int ret = -1;
 
     virCheckFlags(0, -1);
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainRenameEnsureACL, VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainRenameEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
     if (!new_name || !*new_name || strchr(new_name, '/')) {
         virReportError(VIR_ERR_INVALID_ARG,
                        _("'%s' is not a domain name: it must be non-empty and have no '/'"),
                        NULLSTR(new_name));
-        goto endjob;
+        goto cleanup;
     }
     if (virDomainObjIsActive(vm) || !vm->persistent ||
         virDomainObjGetState(vm, NULL) != VIR_DOMAIN_SHUTOFF) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("cannot rename domain '%s': only a defined domain that is shut off can be renamed"),
                        vm->def->name);
-        goto endjob;
+        goto cleanup;
     }
     if (vm->hasManagedSave) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("cannot rename domain '%s': it has a managed save image"),
                        vm->def->name);
-        goto endjob;
+        goto cleanup;
     }
 
     /* The undefine event names the old name: made now, sent on success. */
@@ -583,7 +566,7 @@ vxlDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
     if (virDomainObjListRename(driver->domains, vm, new_name, flags,
                                vxlDomainRenameCallback, driver) < 0) {
         virObjectUnref(undefined);
-        goto endjob;
+        goto cleanup;
     }
     virObjectEventStateQueue(driver->domainEventState, undefined);
     virObjectEventStateQueue(driver->domainEventState,
@@ -591,9 +574,7 @@ vxlDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
                                                                VIR_DOMAIN_EVENT_DEFINED_RENAMED));
     ret = 0;
 
- endjob:
-    vxlDomainJobEnd(vm);
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
