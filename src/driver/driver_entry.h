@@ -327,3 +327,35 @@ int vxlDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
 /* ... and for the entry points of other files (vm locked, job held) */
 int vxlDomainAgentInterfaces(virDomainObj *vm, virDomainInterfacePtr **ifaces);
 int vxlDomainAgentShutdown(virDomainObj *vm, bool reboot);
+
+/* driver_snapshot.c: snapshots */
+virDomainSnapshotPtr vxlDomainSnapshotCreateXML(virDomainPtr dom, const char *xml,
+                                                unsigned int flags);
+int vxlDomainListAllSnapshots(virDomainPtr dom, virDomainSnapshotPtr **snaps,
+                              unsigned int flags);
+int vxlDomainSnapshotNum(virDomainPtr dom, unsigned int flags);
+int vxlDomainSnapshotListNames(virDomainPtr dom, char **names, int nameslen,
+                               unsigned int flags);
+int vxlDomainSnapshotListAllChildren(virDomainSnapshotPtr snapshot,
+                                     virDomainSnapshotPtr **snaps,
+                                     unsigned int flags);
+int vxlDomainSnapshotNumChildren(virDomainSnapshotPtr snapshot,
+                                 unsigned int flags);
+int vxlDomainSnapshotListChildrenNames(virDomainSnapshotPtr snapshot,
+                                       char **names, int nameslen,
+                                       unsigned int flags);
+virDomainSnapshotPtr vxlDomainSnapshotLookupByName(virDomainPtr dom,
+                                                   const char *name,
+                                                   unsigned int flags);
+int vxlDomainHasCurrentSnapshot(virDomainPtr dom, unsigned int flags);
+virDomainSnapshotPtr vxlDomainSnapshotCurrent(virDomainPtr dom,
+                                              unsigned int flags);
+virDomainSnapshotPtr vxlDomainSnapshotGetParent(virDomainSnapshotPtr snapshot,
+                                                unsigned int flags);
+char *vxlDomainSnapshotGetXMLDesc(virDomainSnapshotPtr snapshot,
+                                  unsigned int flags);
+int vxlDomainSnapshotIsCurrent(virDomainSnapshotPtr snapshot, unsigned int flags);
+int vxlDomainSnapshotHasMetadata(virDomainSnapshotPtr snapshot,
+                                 unsigned int flags);
+int vxlDomainRevertToSnapshot(virDomainSnapshotPtr snapshot, unsigned int flags);
+int vxlDomainSnapshotDelete(virDomainSnapshotPtr snapshot, unsigned int flags);

@@ -11,6 +11,7 @@
 #include "driver_skeleton.h"
 #include "domain.h"
 #include "domain_save.h"
+#include "domain_snapshot.h"
 #include "backend_call.h"
 #include "util_crashpoint.h"
 #include "viraccessapicheck.h"
@@ -124,8 +125,8 @@ vxlDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     virDomainObj *vm;
     int ret = -1;
 
-    /* No NVRAM, snapshot or checkpoint metadata is kept by this driver,
-     * so those flags have nothing to remove. */
+    /* No NVRAM or checkpoint metadata is kept by this driver, so those
+     * flags have nothing to remove. */
     virCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
                   VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
                   VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
@@ -151,8 +152,17 @@ vxlDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
                        vm->def->name);
         goto endjob;
     }
+    if (virDomainSnapshotObjListNum(vm->snapshots, NULL, 0) > 0 &&
+        !(flags & VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' has snapshots; undefine it with the snapshots-metadata flag"),
+                       vm->def->name);
+        goto endjob;
+    }
     VXL_CRASH_POINT("undefine.before-delete");
     if (vm->hasManagedSave && vxlDomainManagedSaveDiscard(driver, vm) < 0)
+        goto endjob;
+    if (vxlSnapshotDiscardAll(driver, vm) < 0)
         goto endjob;
     if (virDomainDeleteConfig(driver->cfg->configDir, driver->cfg->autostartDir,
                               vm) < 0)

@@ -173,6 +173,23 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .connectBaselineCPU = vxlConnectBaselineCPU,
     .connectBaselineHypervisorCPU = vxlConnectBaselineHypervisorCPU,
     .connectGetCPUModelNames = vxlConnectGetCPUModelNames,
+    /* snapshots (driver_snapshot.c) */
+    .domainSnapshotCreateXML = vxlDomainSnapshotCreateXML,
+    .domainListAllSnapshots = vxlDomainListAllSnapshots,
+    .domainSnapshotNum = vxlDomainSnapshotNum,
+    .domainSnapshotListNames = vxlDomainSnapshotListNames,
+    .domainSnapshotListAllChildren = vxlDomainSnapshotListAllChildren,
+    .domainSnapshotNumChildren = vxlDomainSnapshotNumChildren,
+    .domainSnapshotListChildrenNames = vxlDomainSnapshotListChildrenNames,
+    .domainSnapshotLookupByName = vxlDomainSnapshotLookupByName,
+    .domainHasCurrentSnapshot = vxlDomainHasCurrentSnapshot,
+    .domainSnapshotCurrent = vxlDomainSnapshotCurrent,
+    .domainSnapshotGetParent = vxlDomainSnapshotGetParent,
+    .domainSnapshotGetXMLDesc = vxlDomainSnapshotGetXMLDesc,
+    .domainSnapshotIsCurrent = vxlDomainSnapshotIsCurrent,
+    .domainSnapshotHasMetadata = vxlDomainSnapshotHasMetadata,
+    .domainRevertToSnapshot = vxlDomainRevertToSnapshot,
+    .domainSnapshotDelete = vxlDomainSnapshotDelete,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };

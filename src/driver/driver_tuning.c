@@ -15,6 +15,7 @@
 #include "driver_entry.h"
 #include "driver_skeleton.h"
 #include "domain.h"
+#include "virdomainsnapshotobjlist.h"
 #include "backend_call.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
@@ -558,6 +559,13 @@ vxlDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
                        _("cannot rename domain '%s': it has a managed save image"),
                        vm->def->name);
         goto cleanup;
+    }
+    /* Snapshot metadata is filed under the domain's name. */
+    if (virDomainSnapshotObjListNum(vm->snapshots, NULL, 0) > 0) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot rename domain '%s': it has snapshots"),
+                       vm->def->name);
+        goto endjob;
     }
 
     /* The undefine event names the old name: made now, sent on success. */

@@ -1,0 +1,794 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * domain_snapshot.c: creating, reverting to and deleting domain
+ * snapshots (see domain_snapshot.h for what a snapshot is here).
+ */
+#include "vxl_internal.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "domain.h"
+#include "domain_job.h"
+#include "domain_save.h"
+#include "domain_snapshot.h"
+#include "backend_call.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.domain_snapshot");
+
+/* ---------- the snapshot list ---------- */
+
+virDomainMomentObj *
+vxlSnapshotFind(virDomainObj *vm, const char *name)
+{
+    virDomainMomentObj *snap = virDomainSnapshotFindByName(vm->snapshots, name);
+
+    if (!snap)
+        virReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT,
+                       _("domain '%s' has no snapshot named '%s'"),
+                       vm->def->name, name);
+    return snap;
+}
+
+/* Add @def to @vm's snapshots as a child of the current one and write
+ * its metadata; on failure it is not in the list. */
+static virDomainMomentObj *
+vxlSnapshotAdd(vxlDriver *driver, virDomainObj *vm, virDomainSnapshotDef **def)
+{
+    virDomainMomentObj *snap;
+
+    (*def)->parent.parent_name =
+        g_strdup(virDomainSnapshotGetCurrentName(vm->snapshots));
+    if (!(snap = virDomainSnapshotAssignDef(vm->snapshots, def)))
+        return NULL;
+    virDomainSnapshotLinkParent(vm->snapshots, snap);
+    if (vxlSnapshotWriteMetadata(driver, vm, snap) < 0) {
+        virDomainMomentDropParent(snap);
+        virDomainSnapshotObjListRemove(vm->snapshots, snap);
+        return NULL;
+    }
+    return snap;
+}
+
+/* ---------- create ---------- */
+
+/* A snapshot's name becomes a file name. */
+static int
+vxlSnapshotCheckName(const char *name)
+{
+    if (strchr(name, '/') || name[0] == '.') {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("invalid snapshot name '%s': it may neither contain '/' nor start with '.'"),
+                       name);
+        return -1;
+    }
+    return 0;
+}
+
+/* Parse @xml and fill the snapshot in for @vm as it is now: its
+ * definition(s), state, memory location and disks, all checked. */
+static virDomainSnapshotDef *
+vxlSnapshotPrepare(vxlDriver *driver, virDomainObj *vm, const char *xml,
+                   unsigned int flags)
+{
+    g_autoptr(virDomainSnapshotDef) def = NULL;
+    bool active = virDomainObjIsActive(vm);
+    bool diskOnly = !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY);
+    unsigned int parseFlags = 0;
+    int ndisks;
+
+    if (!active || diskOnly)
+        parseFlags |= VIR_DOMAIN_SNAPSHOT_PARSE_OFFLINE;
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)
+        parseFlags |= VIR_DOMAIN_SNAPSHOT_PARSE_VALIDATE;
+    if (!(def = virDomainSnapshotDefParseString(xml, driver->xmlopt, NULL,
+                                                NULL, parseFlags)))
+        return NULL;
+
+    if (vxlSnapshotCheckName(def->parent.name) < 0)
+        return NULL;
+    if (virDomainSnapshotFindByName(vm->snapshots, def->parent.name)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' has a snapshot named '%s' already"),
+                       vm->def->name, def->parent.name);
+        return NULL;
+    }
+
+    if (def->memory == VIR_DOMAIN_SNAPSHOT_LOCATION_INTERNAL ||
+        def->memory == VIR_DOMAIN_SNAPSHOT_LOCATION_MANUAL) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("cannot keep the memory of domain '%s' as '%s': Xen domains have external snapshots only"),
+                       vm->def->name,
+                       virDomainSnapshotLocationTypeToString(def->memory));
+        return NULL;
+    }
+    if (!active || diskOnly || def->memory == VIR_DOMAIN_SNAPSHOT_LOCATION_NO) {
+        def->memory = VIR_DOMAIN_SNAPSHOT_LOCATION_NO;
+        g_clear_pointer(&def->memorysnapshotfile, g_free);
+    } else {
+        def->memory = VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL;
+        if (!def->memorysnapshotfile) {
+            g_autofree char *dir = vxlSnapshotDir(driver, vm->def);
+
+            def->memorysnapshotfile = g_strdup_printf("%s/%s.save", dir,
+                                                      def->parent.name);
+        }
+        if (virFileExists(def->memorysnapshotfile)) {
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           _("the memory snapshot file '%s' exists already"),
+                           def->memorysnapshotfile);
+            return NULL;
+        }
+    }
+    /* A running domain snapshotted without its memory is a disk-only
+     * snapshot, as in libvirt. */
+    if (def->memory == VIR_DOMAIN_SNAPSHOT_LOCATION_NO && active)
+        diskOnly = true;
+    if (diskOnly)
+        def->state = VIR_DOMAIN_SNAPSHOT_DISK_SNAPSHOT;
+    else
+        def->state = virDomainObjGetState(vm, NULL);
+
+    if ((ndisks = vxlSnapshotDiskCheck(def, vm->def, false)) < 0)
+        return NULL;
+    if (!(def->parent.dom = virDomainDefCopy(vm->def, driver->xmlopt, NULL,
+                                             active)))
+        return NULL;
+    if (active && vm->newDef &&
+        !(def->parent.inactiveDom = virDomainDefCopy(vm->newDef, driver->xmlopt,
+                                                     NULL, false)))
+        return NULL;
+    if (virDomainSnapshotAlignDisks(def, NULL,
+                                    VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL,
+                                    false) < 0)
+        return NULL;
+    if ((ndisks = vxlSnapshotDiskCheck(def, def->parent.dom, true)) < 0)
+        return NULL;
+    if (ndisks == 0 && def->memory == VIR_DOMAIN_SNAPSHOT_LOCATION_NO) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("a snapshot of domain '%s' would hold nothing: no disk is selected and no memory is kept"),
+                       vm->def->name);
+        return NULL;
+    }
+    return g_steal_pointer(&def);
+}
+
+/* A shut-off domain: overlays, the definition switched to them. Job
+ * held. */
+static virDomainMomentObj *
+vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
+                         virDomainSnapshotDef **defp)
+{
+    virDomainSnapshotDef *def = *defp;
+    g_autoptr(virDomainDef) newdef = NULL;
+    virDomainMomentObj *snap;
+    virErrorPtr saved;
+
+    if (!(newdef = virDomainDefCopy(vm->def, driver->xmlopt, NULL, false)))
+        return NULL;
+    if (vxlSnapshotOverlaysCreate(def) < 0)
+        return NULL;
+    vxlSnapshotDefSwitchDisks(def, newdef);
+    if (virDomainDefSave(newdef, driver->xmlopt, driver->cfg->configDir) < 0)
+        goto undo_overlays;
+    if (!(snap = vxlSnapshotAdd(driver, vm, defp)))
+        goto undo_config;
+    virDomainObjAssignDef(vm, &newdef, false, NULL);
+    vxlSnapshotSetCurrent(driver, vm, snap);
+    return snap;
+
+ undo_config:
+    virErrorPreserveLast(&saved);
+    if (virDomainDefSave(vm->def, driver->xmlopt, driver->cfg->configDir) < 0)
+        VIR_WARN("cannot put back the definition of domain %s", vm->def->name);
+    virErrorRestore(&saved);
+ undo_overlays:
+    virErrorPreserveLast(&saved);
+    vxlSnapshotOverlaysRemove(def);
+    virErrorRestore(&saved);
+    return NULL;
+}
+
+/* Start @vm (shut off) again from the save image at @path, on the disks
+ * its image definition names unless @snapdef switches them. */
+static int
+vxlSnapshotResumeFrom(vxlDriver *driver, virDomainObj *vm, const char *path,
+                      virDomainSnapshotDef *snapdef, bool paused)
+{
+    g_auto(vxlSaveImage) img = { .fd = -1 };
+
+    if (vxlSaveImageOpen(driver, path, &img) < 0 ||
+        vxlSaveImageCheckDef(vm->def, img.def) < 0)
+        return -1;
+    if (snapdef)
+        vxlSnapshotDefSwitchDisks(snapdef, img.def);
+    if (lseek(img.fd, img.streamOffset, SEEK_SET) < 0) {
+        virReportSystemError(errno, _("cannot read save image '%s'"), path);
+        return -1;
+    }
+    virDomainObjAssignDef(vm, &img.def, true, NULL);
+    return vxlDomainStartFrom(driver, vm, paused,
+                              VIR_DOMAIN_RUNNING_FROM_SNAPSHOT, img.fd,
+                              vxlDomainAsyncJobToken(vm));
+}
+
+/* A running or paused domain: its memory to a save image while it
+ * stands still, the overlays, then the guest restored onto them. Async
+ * job SNAPSHOT held. */
+static virDomainMomentObj *
+vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
+                      virDomainSnapshotDef **defp, unsigned int flags)
+{
+    virDomainSnapshotDef *def = *defp;
+    bool halt = !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT);
+    bool keepMemory = def->memory == VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL;
+    g_autofree char *imagePath = NULL;
+    g_autofree char *tmp = NULL;
+    g_autofree char *dir = vxlSnapshotDir(driver, vm->def);
+    g_autoptr(virDomainDef) newdef = NULL;
+    virDomainMomentObj *snap = NULL;
+    virDomainState state = virDomainObjGetState(vm, NULL);
+    bool paused = state == VIR_DOMAIN_PAUSED;
+    virErrorPtr saved = NULL;
+    int fd;
+    int rc;
+
+    if (keepMemory)
+        imagePath = g_strdup(def->memorysnapshotfile);
+    else
+        imagePath = g_strdup_printf("%s/.%s.disk-only.save", dir, def->parent.name);
+    if (g_mkdir_with_parents(dir, 0700) < 0) {
+        virReportSystemError(errno, _("cannot create the snapshot directory '%s'"),
+                             dir);
+        return NULL;
+    }
+    if (!(newdef = virDomainDefCopy(vm->newDef ? vm->newDef : vm->def,
+                                    driver->xmlopt, NULL, false)))
+        return NULL;
+    if ((fd = vxlSaveImageCreate(driver, imagePath, vm->def,
+                                 paused ? 0 : VXL_SAVE_IMAGE_RUNNING, &tmp)) < 0)
+        return NULL;
+
+    /* The guest stands still from here until it is restored, so its
+     * memory and its disks are of one instant. */
+    virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SNAPSHOT);
+    vxlDomainAsyncJobNoteStopped(vm);
+    vxlJobTokenSetProgress(vxlDomainAsyncJobToken(vm), 0,
+                           vm->def->mem.cur_balloon * 1024);
+    VIR_INFO("snapshot %s of domain %s: saving its memory to %s",
+             def->parent.name, vm->def->name, imagePath);
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainSave(driver->backend, vm->def->id, fd,
+                              vxlDomainAsyncJobToken(vm));
+    vxlDomainBackendExit(vm);
+    if (rc < 0) {
+        vxlSaveImageDiscard(fd, tmp);
+        if (virDomainObjIsActive(vm))
+            virDomainObjSetState(vm, paused ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING,
+                                 paused ? VIR_DOMAIN_PAUSED_USER :
+                                          VIR_DOMAIN_RUNNING_UNPAUSED);
+        return NULL;
+    }
+    /* Suspended for good: the guest lives on only through the image. */
+    vxlDomainAsyncJobSetAbortable(vm, false);
+    if (vxlSaveImageFinish(fd, tmp, imagePath, false, true) < 0) {
+        virErrorPreserveLast(&saved);
+        ignore_value(vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT));
+        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                                VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
+        virErrorRestore(&saved);
+        return NULL;
+    }
+
+    if (vxlSnapshotOverlaysCreate(def) == 0) {
+        vxlSnapshotDefSwitchDisks(def, newdef);
+        if (virDomainDefSave(newdef, driver->xmlopt, driver->cfg->configDir) < 0) {
+            virErrorPreserveLast(&saved);
+            vxlSnapshotOverlaysRemove(def);
+        } else if (!keepMemory) {
+            def->memory = VIR_DOMAIN_SNAPSHOT_LOCATION_NO;
+            if (!(snap = vxlSnapshotAdd(driver, vm, defp)))
+                virErrorPreserveLast(&saved);
+        } else if (!(snap = vxlSnapshotAdd(driver, vm, defp))) {
+            virErrorPreserveLast(&saved);
+        }
+        if (!snap && virDomainDefSave(vm->newDef ? vm->newDef : vm->def,
+                                      driver->xmlopt, driver->cfg->configDir) < 0)
+            VIR_WARN("cannot put back the definition of domain %s", vm->def->name);
+        if (!snap)
+            vxlSnapshotOverlaysRemove(def);
+    } else {
+        virErrorPreserveLast(&saved);
+    }
+    if (snap)
+        vxlSnapshotSetCurrent(driver, vm, snap);
+
+    /* The saved guest goes; it comes back from the image, on the
+     * overlays if the snapshot was taken, else on its own disks. */
+    if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT) < 0) {
+        if (!saved)
+            virErrorPreserveLast(&saved);
+        goto cleanup;
+    }
+    vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                            VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
+    if (snap)
+        virDomainObjAssignDef(vm, &newdef, false, NULL);
+    if (!snap || !halt) {
+        if (vxlSnapshotResumeFrom(driver, vm, imagePath,
+                                  snap ? virDomainSnapshotObjGetDef(snap) : NULL,
+                                  paused) < 0) {
+            if (!saved)
+                virErrorPreserveLast(&saved);
+            VIR_WARN("domain %s could not be started again after its snapshot; its memory is kept in %s",
+                     vm->def->name, imagePath);
+            goto cleanup;
+        }
+    }
+    if (!keepMemory || !snap)
+        unlink(imagePath);
+
+ cleanup:
+    if (saved) {
+        virErrorRestore(&saved);
+        if (snap)
+            return NULL;
+    }
+    return snap;
+}
+
+/* snapshot-create --redefine: metadata only, as given (a snapshot
+ * taken elsewhere, or one being edited); the files it names are the
+ * caller's. Job held. */
+static virDomainMomentObj *
+vxlSnapshotRedefine(vxlDriver *driver, virDomainObj *vm, const char *xml,
+                    unsigned int flags)
+{
+    g_autoptr(virDomainSnapshotDef) def = NULL;
+    virDomainMomentObj *snap = NULL;
+    unsigned int parseFlags = VIR_DOMAIN_SNAPSHOT_PARSE_REDEFINE;
+
+    if (!virDomainObjIsActive(vm))
+        parseFlags |= VIR_DOMAIN_SNAPSHOT_PARSE_OFFLINE;
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)
+        parseFlags |= VIR_DOMAIN_SNAPSHOT_PARSE_VALIDATE;
+    if (!(def = virDomainSnapshotDefParseString(xml, driver->xmlopt, NULL,
+                                                NULL, parseFlags)))
+        return NULL;
+    if (vxlSnapshotCheckName(def->parent.name) < 0 ||
+        virDomainSnapshotRedefinePrep(vm, def, &snap, driver->xmlopt, flags) < 0)
+        return NULL;
+
+    if (snap) {
+        /* Replaced in place (which unlinks it from its parent): its
+         * children stay, its parent may change. */
+        virDomainSnapshotReplaceDef(snap, &def);
+        virDomainSnapshotLinkParent(vm->snapshots, snap);
+        if (vxlSnapshotWriteMetadata(driver, vm, snap) < 0)
+            return NULL;
+    } else {
+        if (!(snap = virDomainSnapshotAssignDef(vm->snapshots, &def)))
+            return NULL;
+        virDomainSnapshotLinkParent(vm->snapshots, snap);
+        if (vxlSnapshotWriteMetadata(driver, vm, snap) < 0) {
+            virDomainMomentDropParent(snap);
+            virDomainSnapshotObjListRemove(vm->snapshots, snap);
+            return NULL;
+        }
+    }
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT)
+        vxlSnapshotSetCurrent(driver, vm, snap);
+    return snap;
+}
+
+virDomainMomentObj *
+vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm, const char *xml,
+                  unsigned int flags)
+{
+    g_autoptr(virDomainSnapshotDef) def = NULL;
+    virDomainMomentObj *snap = NULL;
+    bool async = false;
+
+    if (!vm->persistent) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot take a snapshot of transient domain '%s'"),
+                       vm->def->name);
+        return NULL;
+    }
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE) {
+        if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+            return NULL;
+        snap = vxlSnapshotRedefine(driver, vm, xml, flags);
+        vxlDomainJobEnd(vm);
+        return snap;
+    }
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("the current flag of a new snapshot goes with the redefine flag only"));
+        return NULL;
+    }
+    /* The job kind depends on whether the domain runs; it is checked
+     * again once the job is held. */
+    async = virDomainObjIsActive(vm);
+    if (async) {
+        if (vxlDomainAsyncJobBegin(driver, vm, VXL_JOB_SNAPSHOT, flags) < 0)
+            return NULL;
+    } else if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0) {
+        return NULL;
+    }
+    if (virDomainObjIsActive(vm) != async) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' started or stopped while the snapshot was being prepared"),
+                       vm->def->name);
+        goto endjob;
+    }
+    if (async) {
+        virDomainState state = virDomainObjGetState(vm, NULL);
+
+        if (state != VIR_DOMAIN_RUNNING && state != VIR_DOMAIN_PAUSED) {
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           _("cannot take a snapshot of domain '%s': it is neither running nor paused"),
+                           vm->def->name);
+            goto endjob;
+        }
+    }
+    /* The image would resume the guest on the disks it saved with, not
+     * on the overlays: the snapshot's base would be written to. */
+    if (!async && vxlDomainHasManagedSave(driver, vm)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot take a snapshot of domain '%s': it has a managed save image; start it or remove the image first"),
+                       vm->def->name);
+        goto endjob;
+    }
+    if (!(def = vxlSnapshotPrepare(driver, vm, xml, flags)))
+        goto endjob;
+    if (async)
+        snap = vxlSnapshotCreateLive(driver, vm, &def, flags);
+    else
+        snap = vxlSnapshotCreateOffline(driver, vm, &def);
+    if (snap)
+        VIR_INFO("took snapshot %s of domain %s", snap->def->name,
+                 vm->def->name);
+
+ endjob:
+    if (async)
+        vxlDomainAsyncJobEnd(driver, vm, snap ? 0 : -1);
+    else
+        vxlDomainJobEnd(vm);
+    return snap;
+}
+
+/* ---------- revert ---------- */
+
+typedef struct {
+    const char *path;
+    bool used;
+} vxlSnapshotPathUse;
+
+static int
+vxlSnapshotPathUsedIter(void *payload, const char *name G_GNUC_UNUSED,
+                        void *opaque)
+{
+    virDomainMomentObj *snap = payload;
+    vxlSnapshotPathUse *use = opaque;
+    virDomainDef *defs[] = { snap->def->dom, snap->def->inactiveDom };
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < G_N_ELEMENTS(defs); i++) {
+        if (!defs[i])
+            continue;
+        for (j = 0; j < defs[i]->ndisks; j++) {
+            if (STREQ_NULLABLE(virDomainDiskGetSource(defs[i]->disks[j]),
+                               use->path))
+                use->used = true;
+        }
+    }
+    return 0;
+}
+
+/* Whether some snapshot's disks build on @path. */
+static bool
+vxlSnapshotPathUsed(virDomainObj *vm, const char *path)
+{
+    vxlSnapshotPathUse use = { .path = path, .used = false };
+
+    virDomainSnapshotForEach(vm->snapshots, vxlSnapshotPathUsedIter, &use);
+    return use.used;
+}
+
+/* Where a revert puts disk @sd's fresh overlay: the snapshot's own
+ * overlay when nothing else builds on it and it is either gone or the
+ * domain's disk now (whose changes the revert throws away), else a new
+ * name beside it. */
+static char *
+vxlSnapshotRevertPath(virDomainObj *vm, virDomainSnapshotDiskDef *sd,
+                      virDomainDef *current)
+{
+    virDomainDiskDef *disk = virDomainDiskByTarget(current, sd->name);
+    const char *path = sd->src->path;
+    unsigned int n;
+
+    if (!virFileExists(path) ||
+        (disk && STREQ_NULLABLE(virDomainDiskGetSource(disk), path) &&
+         !vxlSnapshotPathUsed(vm, path)))
+        return g_strdup(path);
+    for (n = 1; ; n++) {
+        g_autofree char *alt = g_strdup_printf("%s-%u", path, n);
+
+        if (!virFileExists(alt))
+            return g_steal_pointer(&alt);
+    }
+}
+
+/* Whether reverting to @snap brings memory back (an async job). */
+static bool
+vxlSnapshotHasMemory(virDomainSnapshotDef *snapdef)
+{
+    return snapdef->memory == VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL &&
+           (snapdef->state == VIR_DOMAIN_SNAPSHOT_RUNNING ||
+            snapdef->state == VIR_DOMAIN_SNAPSHOT_PAUSED);
+}
+
+int
+vxlSnapshotRevert(vxlDriver *driver, virDomainObj *vm, const char *name,
+                  unsigned int flags)
+{
+    virDomainMomentObj *snap;
+    virDomainSnapshotDef *snapdef;
+    g_autoptr(virDomainSnapshotDef) fresh = NULL;
+    g_autoptr(virDomainDef) newdef = NULL;
+    g_autofree char **temps = NULL;
+    bool withMemory;
+    bool paused;
+    bool start;
+    size_t i;
+    int ret = -1;
+
+    if (!(snap = vxlSnapshotFind(vm, name)))
+        return -1;
+    withMemory = vxlSnapshotHasMemory(virDomainSnapshotObjGetDef(snap));
+    if (withMemory) {
+        if (vxlDomainAsyncJobBegin(driver, vm, VXL_JOB_SNAPSHOT_REVERT, flags) < 0)
+            return -1;
+    } else if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0) {
+        return -1;
+    }
+    /* Found again: it may have gone while the job was awaited. */
+    if (!(snap = vxlSnapshotFind(vm, name)))
+        goto endjob;
+    snapdef = virDomainSnapshotObjGetDef(snap);
+    if (vxlSnapshotHasMemory(snapdef) != withMemory) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("snapshot '%s' of domain '%s' changed while the revert waited"),
+                       name, vm->def->name);
+        goto endjob;
+    }
+    if (!snapdef->parent.dom) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("snapshot '%s' of domain '%s' has no domain definition to revert to"),
+                       name, vm->def->name);
+        goto endjob;
+    }
+    if (withMemory && !virFileExists(snapdef->memorysnapshotfile)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("the memory of snapshot '%s' is gone: '%s' does not exist"),
+                       snap->def->name, snapdef->memorysnapshotfile);
+        goto endjob;
+    }
+
+    /* Fresh overlays on the snapshot's disks, made under temporary
+     * names before anything else changes. */
+    fresh = virDomainSnapshotDefNew();
+    fresh->parent.dom = virDomainDefCopy(snapdef->parent.dom, driver->xmlopt,
+                                         NULL, withMemory);
+    if (!fresh->parent.dom)
+        goto endjob;
+    fresh->disks = g_new0(virDomainSnapshotDiskDef, snapdef->ndisks);
+    fresh->ndisks = snapdef->ndisks;
+    temps = g_new0(char *, snapdef->ndisks + 1);
+    for (i = 0; i < snapdef->ndisks; i++) {
+        virDomainSnapshotDiskDef *sd = &snapdef->disks[i];
+        virDomainDiskDef *base;
+
+        fresh->disks[i].name = g_strdup(sd->name);
+        fresh->disks[i].src = virStorageSourceNew();
+        fresh->disks[i].snapshot = VIR_DOMAIN_SNAPSHOT_LOCATION_NO;
+        if (sd->snapshot != VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL ||
+            !(base = virDomainDiskByTarget(snapdef->parent.dom, sd->name)))
+            continue;
+        fresh->disks[i].snapshot = VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL;
+        fresh->disks[i].src->path =
+            vxlSnapshotRevertPath(vm, sd, vm->newDef ? vm->newDef : vm->def);
+        temps[i] = g_strdup_printf("%s.vxl-revert", fresh->disks[i].src->path);
+        if (vxlSnapshotOverlayCreate(virDomainDiskGetSource(base), temps[i]) < 0)
+            goto undo_temps;
+    }
+    if (!(newdef = virDomainDefCopy(snapdef->parent.inactiveDom ?
+                                    snapdef->parent.inactiveDom :
+                                    snapdef->parent.dom,
+                                    driver->xmlopt, NULL, false)))
+        goto undo_temps;
+    vxlSnapshotDefSwitchDisks(fresh, newdef);
+    vxlSnapshotDefSwitchDisks(fresh, fresh->parent.dom);
+
+    if (virDomainObjIsActive(vm)) {
+        if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT) < 0)
+            goto undo_temps;
+        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                                VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
+    }
+    /* The point of no return: the domain is shut off. */
+    for (i = 0; i < fresh->ndisks; i++) {
+        if (temps[i] && rename(temps[i], fresh->disks[i].src->path) < 0) {
+            virReportSystemError(errno, _("cannot create the snapshot overlay '%s'"),
+                                 fresh->disks[i].src->path);
+            goto undo_temps;
+        }
+        g_clear_pointer(&temps[i], g_free);
+    }
+    /* A managed save image is of the state the revert throws away; on
+     * the snapshot's disks it would resume a guest onto disks it never
+     * saw. */
+    if (vxlDomainHasManagedSave(driver, vm) &&
+        vxlDomainManagedSaveDiscard(driver, vm) < 0)
+        goto endjob;
+    if (virDomainDefSave(newdef, driver->xmlopt, driver->cfg->configDir) < 0)
+        goto endjob;
+    virDomainObjAssignDef(vm, &newdef, false, NULL);
+    vxlSnapshotSetCurrent(driver, vm, snap);
+
+    paused = (flags & VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED) ||
+             (snapdef->state == VIR_DOMAIN_SNAPSHOT_PAUSED &&
+              !(flags & VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING));
+    start = withMemory || (flags & (VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING |
+                                    VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED));
+    if (!start) {
+        ret = 0;
+        goto endjob;
+    }
+    if (withMemory) {
+        g_auto(vxlSaveImage) img = { .fd = -1 };
+
+        if (vxlSaveImageOpen(driver, snapdef->memorysnapshotfile, &img) < 0 ||
+            vxlSaveImageCheckDef(vm->def, img.def) < 0)
+            goto endjob;
+        if (lseek(img.fd, img.streamOffset, SEEK_SET) < 0) {
+            virReportSystemError(errno, _("cannot read save image '%s'"),
+                                 img.path);
+            goto endjob;
+        }
+        virDomainObjAssignDef(vm, &fresh->parent.dom, true, NULL);
+        ret = vxlDomainStartFrom(driver, vm, paused,
+                                 VIR_DOMAIN_RUNNING_FROM_SNAPSHOT, img.fd,
+                                 vxlDomainAsyncJobToken(vm));
+    } else {
+        ret = vxlDomainStart(driver, vm, paused, VIR_DOMAIN_RUNNING_FROM_SNAPSHOT);
+    }
+    goto endjob;
+
+ undo_temps:
+    {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        for (i = 0; temps && i < fresh->ndisks; i++) {
+            if (temps[i])
+                unlink(temps[i]);
+        }
+        virErrorRestore(&saved);
+    }
+ endjob:
+    if (temps) {
+        for (i = 0; temps && i < fresh->ndisks; i++)
+            g_free(temps[i]);
+    }
+    if (withMemory)
+        vxlDomainAsyncJobEnd(driver, vm, ret);
+    else
+        vxlDomainJobEnd(vm);
+    return ret;
+}
+
+/* ---------- delete ---------- */
+
+static int
+vxlSnapshotCollect(void *payload, const char *name G_GNUC_UNUSED, void *opaque)
+{
+    g_ptr_array_add(opaque, payload);
+    return 0;
+}
+
+/* Drop @snap's metadata and, unless @metadataOnly, its memory image. */
+static int
+vxlSnapshotDiscardOne(vxlDriver *driver, virDomainObj *vm,
+                      virDomainMomentObj *snap, bool metadataOnly)
+{
+    virDomainSnapshotDef *def = virDomainSnapshotObjGetDef(snap);
+
+    if (vxlSnapshotRemoveMetadata(driver, vm, snap) < 0)
+        return -1;
+    if (!metadataOnly && def->memorysnapshotfile &&
+        unlink(def->memorysnapshotfile) < 0 && errno != ENOENT)
+        VIR_WARN("cannot remove the memory image %s of snapshot %s: %s",
+                 def->memorysnapshotfile, snap->def->name, g_strerror(errno));
+    return 0;
+}
+
+int
+vxlSnapshotDelete(vxlDriver *driver, virDomainObj *vm, const char *name,
+                  unsigned int flags)
+{
+    bool metadataOnly = !!(flags & VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY);
+    bool childrenOnly = !!(flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY);
+    bool children = childrenOnly ||
+                    (flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN);
+    g_autoptr(GPtrArray) gone = g_ptr_array_new();
+    virDomainMomentObj *current;
+    virDomainMomentObj *snap;
+    virDomainMomentObj *parent;
+    bool lostCurrent = false;
+    size_t i;
+    int ret = -1;
+
+    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
+        return -1;
+    if (!(snap = vxlSnapshotFind(vm, name)))
+        goto endjob;
+    parent = snap->parent;
+    current = virDomainSnapshotGetCurrent(vm->snapshots);
+
+    if (children)
+        virDomainMomentForEachDescendant(snap, vxlSnapshotCollect, gone);
+    for (i = 0; i < gone->len; i++) {
+        virDomainMomentObj *victim = g_ptr_array_index(gone, i);
+
+        if (vxlSnapshotDiscardOne(driver, vm, victim, metadataOnly) < 0)
+            goto endjob;
+        if (victim == current)
+            lostCurrent = true;
+    }
+    /* The subtree is gone as a whole: no relinking inside it. */
+    for (i = 0; i < gone->len; i++)
+        virDomainSnapshotObjListRemove(vm->snapshots, g_ptr_array_index(gone, i));
+    if (gone->len)
+        virDomainMomentDropChildren(snap);
+
+    if (!childrenOnly) {
+        g_autoptr(GPtrArray) kids = g_ptr_array_new();
+
+        if (vxlSnapshotDiscardOne(driver, vm, snap, metadataOnly) < 0)
+            goto endjob;
+        if (snap == current)
+            lostCurrent = true;
+        /* Its children (when kept) move up to its parent. */
+        virDomainMomentForEachChild(snap, vxlSnapshotCollect, kids);
+        for (i = 0; i < kids->len; i++) {
+            virDomainMomentObj *kid = g_ptr_array_index(kids, i);
+
+            g_free(kid->def->parent_name);
+            kid->def->parent_name = parent && parent->def ?
+                                    g_strdup(parent->def->name) : NULL;
+            if (vxlSnapshotWriteMetadata(driver, vm, kid) < 0)
+                VIR_WARN("cannot update snapshot %s: %s", kid->def->name,
+                         virGetLastErrorMessage());
+        }
+        virDomainMomentMoveChildren(snap, parent);
+        virDomainMomentDropParent(snap);
+        virDomainSnapshotObjListRemove(vm->snapshots, snap);
+        if (lostCurrent)
+            vxlSnapshotSetCurrent(driver, vm, parent && parent->def ? parent : NULL);
+    } else if (lostCurrent) {
+        vxlSnapshotSetCurrent(driver, vm, snap);
+    }
+    ret = 0;
+
+ endjob:
+    vxlDomainJobEnd(vm);
+    return ret;
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * domain_snapshot.h: domain snapshots in libvirt's snapshot XML, kept in
+ * libvirt's own snapshot object list (vm->snapshots).
+ *
+ * What a snapshot is here:
+ *  - of a shut-off domain: external, disk-only. Each selected disk (a
+ *    file-backed qcow2 image) gets a qcow2 overlay whose backing file is
+ *    the disk's image (`qemu-img create -f qcow2 -b BASE -F qcow2`), and
+ *    the domain's definition is switched to the overlay; the base keeps
+ *    the snapshot's state.
+ *  - of a running (or paused) domain: its memory in a save image (the
+ *    save machinery's, domain_save.h) plus the same external disk
+ *    snapshots, taken while the guest stands still so memory and disks
+ *    agree. Xen cannot point a running guest's disk at another file, so
+ *    the guest carries on by being restored from the image it just
+ *    wrote, onto the overlays (a new domid; STOPPED and STARTED events
+ *    with the detail FROM_SNAPSHOT).
+ *
+ * Revert gives each disk a fresh overlay on the snapshot's base (so the
+ * base, and every other snapshot built on it, stays unchanged) and, for
+ * a snapshot with memory, restores the image onto those overlays.
+ * Deleting a snapshot drops its metadata and memory image; disk images
+ * stay, since the domain's disks and other snapshots build on them.
+ *
+ * Metadata: one file per snapshot, <libDir>/snapshot/<domain>/<name>.xml
+ * (libvirt's internal snapshot format, which records which one is
+ * current), read again at daemon start. Memory images default to
+ * <name>.save beside it.
+ *
+ * Every function takes @vm locked; those that change anything take the
+ * domain's job themselves. A failure leaves the domain, its disks and
+ * the metadata as they were.
+ */
+#pragma once
+
+#include "vxl_internal.h"
+#include "vxl_driver.h"
+#include "snapshot_conf.h"
+#include "virdomainsnapshotobjlist.h"
+
+/* --- metadata (domain_snapshot_meta.c) --- */
+
+/* The directory of @vm's snapshot metadata (g_free). */
+char *vxlSnapshotDir(vxlDriver *driver, const virDomainDef *def);
+
+/* Write @snap's metadata (its current flag from the list). */
+int vxlSnapshotWriteMetadata(vxlDriver *driver, virDomainObj *vm,
+                             virDomainMomentObj *snap);
+
+/* Remove @snap's metadata file; fine when there is none. */
+int vxlSnapshotRemoveMetadata(vxlDriver *driver, virDomainObj *vm,
+                              virDomainMomentObj *snap);
+
+/* Make @snap (may be NULL) @vm's current snapshot, rewriting the
+ * metadata of the old and the new current one. */
+void vxlSnapshotSetCurrent(vxlDriver *driver, virDomainObj *vm,
+                           virDomainMomentObj *snap);
+
+/* At daemon start: read every domain's snapshot metadata. */
+void vxlSnapshotLoadAll(vxlDriver *driver);
+
+/* Forget all of @vm's snapshots: metadata, the directory, and memory
+ * images inside it (undefine with VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA). */
+int vxlSnapshotDiscardAll(vxlDriver *driver, virDomainObj *vm);
+
+/* --- the work (domain_snapshot.c) --- */
+
+/* virDomainSnapshotCreateXML: the new snapshot, or NULL. */
+virDomainMomentObj *vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm,
+                                      const char *xml, unsigned int flags);
+
+/* virDomainRevertToSnapshot (flags RUNNING, PAUSED, FORCE); the
+ * snapshot is looked up by @name once the job is held. */
+int vxlSnapshotRevert(vxlDriver *driver, virDomainObj *vm,
+                      const char *name, unsigned int flags);
+
+/* virDomainSnapshotDelete (flags CHILDREN, CHILDREN_ONLY,
+ * METADATA_ONLY). */
+int vxlSnapshotDelete(vxlDriver *driver, virDomainObj *vm,
+                      const char *name, unsigned int flags);
+
+/* The snapshot @name of @vm, or VIR_ERR_NO_DOMAIN_SNAPSHOT. */
+virDomainMomentObj *vxlSnapshotFind(virDomainObj *vm, const char *name);
+
+/* --- disks (domain_snapshot_disk.c) --- */
+
+/* Check that every disk @snapdef selects can have an external qcow2
+ * snapshot, and fill in the overlays' format. Errors name the disk:
+ * VIR_ERR_CONFIG_UNSUPPORTED for a disk that cannot (raw, block device,
+ * network disk, read-only) or a mode other than external,
+ * VIR_ERR_OPERATION_INVALID when an overlay's file exists already.
+ * Returns how many disks are selected. Called before
+ * virDomainSnapshotAlignDisks with @def the domain's definition and
+ * again after it. */
+int vxlSnapshotDiskCheck(virDomainSnapshotDef *snapdef, virDomainDef *def,
+                         bool aligned);
+
+/* Create a qcow2 overlay at @path backed by the qcow2 image @base. The
+ * file appears under its final name only once complete. */
+int vxlSnapshotOverlayCreate(const char *base, const char *path);
+
+/* Create the overlay of every selected disk of @snapdef; on failure
+ * none is left. */
+int vxlSnapshotOverlaysCreate(virDomainSnapshotDef *snapdef);
+
+/* Remove the overlays of @snapdef (undoing vxlSnapshotOverlaysCreate). */
+void vxlSnapshotOverlaysRemove(virDomainSnapshotDef *snapdef);
+
+/* Point the disks of @def that @snapdef selects at their overlays
+ * (qcow2), matching disks by target. */
+void vxlSnapshotDefSwitchDisks(virDomainSnapshotDef *snapdef,
+                               virDomainDef *def);

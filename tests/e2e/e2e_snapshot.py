@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Snapshots on real Xen: a running PV guest (no disk, so nothing but its
+memory) snapshotted runs on from where it was, restored from the image
+the snapshot wrote; reverted later, it runs again from the snapshot's
+instant (its heartbeat's uptime goes back, no new boot banner); the
+snapshot is deleted with its memory image."""
+import os
+import re
+
+import libvirt
+
+from e2e_lib import banner_after, check, console_count, console_text, \
+    guest_xml, state_of, wait_for, xl_domains
+
+E = libvirt
+SNAPDIR = "/var/lib/libvirt/libxl/snapshot"
+
+
+def uptimes(name):
+    return [float(x) for x in
+            re.findall(r"guest heartbeat ([0-9.]+)", console_text(name))]
+
+
+def last_uptime(name):
+    u = uptimes(name)
+    return u[-1] if u else 0.0
+
+
+def run(conn, events):
+    name = "e2e-snap"
+    dom = conn.defineXML(guest_xml(name))
+    before = console_count(name)
+    dom.create()
+    try:
+        up = banner_after(name, before) is not None
+        check("snapshot-boots", up and state_of(dom) == E.VIR_DOMAIN_RUNNING,
+              "state %s, no banner" % (dom.state(),))
+        wait_for(lambda: last_uptime(name) > 2, 30)
+
+        snap = dom.snapshotCreateXML(
+            "<domainsnapshot><name>s1</name></domainsnapshot>", 0)
+        at_snapshot = last_uptime(name)
+        image = os.path.join(SNAPDIR, name, "s1.save")
+        check("snapshot-created",
+              state_of(dom) == E.VIR_DOMAIN_RUNNING and name in xl_domains()
+              and os.path.isfile(image)
+              and "<state>running</state>" in snap.getXMLDesc(0),
+              "state %s, image %s" % (dom.state(), os.path.exists(image)))
+        check("snapshot-guest-runs-on",
+              wait_for(lambda: last_uptime(name) > at_snapshot + 3, 30)
+              and console_count(name) == before + 1,
+              "uptime %.1f after %.1f, banners %d" %
+              (last_uptime(name), at_snapshot, console_count(name) - before))
+
+        later = last_uptime(name)
+        dom.revertToSnapshot(snap, 0)
+        heartbeats = len(uptimes(name))
+        wait_for(lambda: len(uptimes(name)) > heartbeats, 30)
+        check("snapshot-revert",
+              dom.state() == [E.VIR_DOMAIN_RUNNING,
+                              E.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT]
+              and uptimes(name)[-1] < later
+              and console_count(name) == before + 1,
+              "state %s, uptime %.1f (was %.1f), banners %d" %
+              (dom.state(), last_uptime(name), later,
+               console_count(name) - before))
+
+        snap.delete(0)
+        check("snapshot-delete",
+              dom.snapshotNum(0) == 0 and not os.path.exists(image),
+              "snapshots %d, image %s" % (dom.snapshotNum(0),
+                                          os.path.exists(image)))
+    finally:
+        try:
+            if dom.isActive():
+                dom.destroy()
+        except libvirt.libvirtError:
+            pass
+        try:
+            dom.undefineFlags(E.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)
+        except libvirt.libvirtError:
+            pass
