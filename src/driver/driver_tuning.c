@@ -565,7 +565,7 @@ vxlDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("cannot rename domain '%s': it has snapshots"),
                        vm->def->name);
-        goto endjob;
+        goto cleanup;
     }
 
     /* The undefine event names the old name: made now, sent on success. */
