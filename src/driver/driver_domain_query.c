@@ -68,7 +68,6 @@ vxlDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags)
     *state = virDomainObjGetState(vm, reason);
     ret = 0;
 
- cleanup:
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
@@ -93,7 +92,6 @@ vxlDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
     ret = virDomainDefFormat(def, driver->xmlopt,
                              virDomainDefFormatConvertXMLFlags(flags));
 
- cleanup:
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }

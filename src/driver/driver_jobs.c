@@ -27,7 +27,6 @@ vxlDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info)
     if (!(vm = vxlEntryBegin(dom, virDomainGetJobInfoEnsureACL, VIR_JOB_NONE)))
         return -1;
     ret = vxlDomainJobGetInfo(vm, info);
- cleanup:
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
@@ -46,7 +45,6 @@ vxlDomainGetJobStats(virDomainPtr dom, int *type,
     if (!(vm = vxlEntryBegin(dom, virDomainGetJobStatsEnsureACL, VIR_JOB_NONE)))
         return -1;
     ret = vxlDomainJobGetStats(vm, flags, type, params, nparams);
- cleanup:
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
@@ -60,7 +58,6 @@ vxlDomainAbortJob(virDomainPtr dom)
     if (!(vm = vxlEntryBegin(dom, virDomainAbortJobEnsureACL, VIR_JOB_NONE)))
         return -1;
     ret = vxlDomainJobAbort(vm);
- cleanup:
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }

@@ -35,14 +35,12 @@ vxlDomainMigrateBegin3Params(virDomainPtr domain, virTypedParameterPtr params,
     if (virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_XML,
                                 &xmlin) < 0)
         return NULL;
-    if (!(vm = vxlDomainObjFromDomain(driver, domain)))
+    if (!(vm = vxlEntryBegin(domain, virDomainMigrateBegin3ParamsEnsureACL,
+                             VIR_JOB_NONE)))
         return NULL;
-    if (virDomainMigrateBegin3ParamsEnsureACL(domain->conn, vm->def) < 0)
-        goto cleanup;
     xml = vxlMigrationBegin(driver, domain->conn, vm, xmlin, cookieout,
                             cookieoutlen, flags);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return xml;
 }
 
@@ -157,7 +155,6 @@ vxlDomainMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
                               (flags & VIR_MIGRATE_PEER2PEER) ? dconnuri : NULL,
                               params, nparams, cookiein, cookieinlen,
                               cookieout, cookieoutlen, flags);
- cleanup:
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
@@ -290,14 +287,12 @@ vxlDomainMigrateConfirm3Params(virDomainPtr domain, virTypedParameterPtr params,
     virDomainObj *vm;
     int ret = -1;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, domain)))
+    if (!(vm = vxlEntryBegin(domain, virDomainMigrateConfirm3ParamsEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainMigrateConfirm3ParamsEnsureACL(domain->conn, vm->def) < 0)
-        goto cleanup;
     ret = vxlMigrationConfirm(driver, vm, cookiein, cookieinlen, flags,
                               !!cancelled);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -314,7 +309,6 @@ vxlDomainMigrateSetMaxSpeed(virDomainPtr dom, unsigned long bandwidth,
         return -1;
     vxlMigrationSetMaxSpeed(vm, bandwidth);
     ret = 0;
- cleanup:
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
@@ -332,7 +326,6 @@ vxlDomainMigrateGetMaxSpeed(virDomainPtr dom, unsigned long *bandwidth,
         return -1;
     *bandwidth = vxlMigrationGetMaxSpeed(vm);
     ret = 0;
- cleanup:
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }

@@ -156,22 +156,16 @@ vxlDomainManagedSave(virDomainPtr dom, unsigned int flags)
 int
 vxlDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(0, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainManagedSaveRemoveEnsureACL,
+                             VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainManagedSaveRemoveEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
-    ret = vxlDomainManagedSaveDiscard(driver, vm);
-    vxlDomainJobEnd(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    ret = vxlDomainManagedSaveDiscard(vxl_driver, vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 

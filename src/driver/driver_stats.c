@@ -190,20 +190,18 @@ int
 vxlDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
                      unsigned int nr_stats, unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
     vxlMemoryStats mem;
     int n = 0;
+    int rc;
 
     virCheckFlags(0, -1);
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainMemoryStatsEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainMemoryStatsEnsureACL(dom->conn, vm->def) < 0 ||
-        vxlDomainStatsMemory(driver, vm, &mem) < 0) {
-        virDomainObjEndAPI(&vm);
+    rc = vxlDomainStatsMemory(vxl_driver, vm, &mem);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
+    if (rc < 0)
         return -1;
-    }
-    virDomainObjEndAPI(&vm);
 
 #define VXL_PUT(tagv, value) \
     do { \

@@ -244,12 +244,9 @@ vxlDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBeginFlags(dom, virDomainSetMetadataEnsureACL, flags,
+                                  VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainSetMetadataEnsureACL(dom->conn, vm->def, flags) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
     /* libvirt's own: checks the XML and the flags, changes and saves
      * the live status and the persistent config */
     ret = virDomainObjSetMetadata(vm, type, metadata, key, uri, driver->xmlopt,
@@ -258,9 +255,7 @@ vxlDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
     if (ret == 0)
         virObjectEventStateQueue(driver->domainEventState,
                                  virDomainEventMetadataChangeNewFromObj(vm, type, uri));
-    vxlDomainJobEnd(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
@@ -363,16 +358,14 @@ int
 vxlDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel)
 {
     virDomainObj *vm;
-    int ret = -1;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    /* Guests are isolated by Xen itself: no label to give. */
+    if (!(vm = vxlEntryBegin(dom, virDomainGetSecurityLabelEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetSecurityLabelEnsureACL(dom->conn, vm->def) == 0) {
-        memset(seclabel, 0, sizeof(*seclabel));
-        ret = 0;
-    }
-    virDomainObjEndAPI(&vm);
-    return ret;
+    memset(seclabel, 0, sizeof(*seclabel));
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
+    return 0;
 }
 
 /* ----- disks: size ------------------------------------------------------ */
@@ -406,10 +399,8 @@ vxlDomainGetBlockInfo(virDomainPtr dom, const char *path,
     int ret = -1;
 
     virCheckFlags(0, -1);
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetBlockInfoEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetBlockInfoEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     if (!(disk = virDomainDiskByName(vm->def, path, false))) {
         virReportError(VIR_ERR_INVALID_ARG,
                        _("domain '%s' has no disk '%s'"), vm->def->name, path);
@@ -424,7 +415,7 @@ vxlDomainGetBlockInfo(virDomainPtr dom, const char *path,
     }
     source = g_strdup(virDomainDiskGetSource(disk));
     format = virDomainDiskGetFormat(disk);
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
 
     /* The image is dom0's, whatever runs: read it without the lock. */
     if ((fd = open(source, O_RDONLY)) < 0 || fstat(fd, &sb) < 0) {
@@ -454,7 +445,7 @@ vxlDomainGetBlockInfo(virDomainPtr dom, const char *path,
     return 0;
 
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
