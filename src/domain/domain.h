@@ -175,6 +175,7 @@ int vxlDomainLoadAll(vxlDriver *driver);
 
 /* domain_load.c: the persistent definitions, parsed in parallel. */
 int vxlDomainLoadConfigs(vxlDriver *driver);
+/* domain_autostart.c */
 void vxlDomainAutostartAll(vxlDriver *driver);
 
 /* --- Domain-0 and backend names (domain_dom0.c) --- */
@@ -261,7 +262,6 @@ void vxlDomainHookRunQuiet(vxlDriver *driver, virDomainObj *vm, int op,
 int vxlDomainHookMigrate(vxlDriver *driver, const char *name, const char *xml,
                          char **adjustedXml);
 
-/* --- simulated guest behaviour (domain_metadata.c) --- */
 /* --- libxl.conf nested_hvm (domain_nested.c) --- */
 
 /* With nested_hvm = 1: nested HVM for a host-passthrough guest whose
@@ -269,6 +269,9 @@ int vxlDomainHookMigrate(vxlDriver *driver, const char *name, const char *xml,
  * before create; @vm locked, job held. */
 int vxlDomainNestedDefault(vxlDriver *driver, virDomainObj *vm,
                            libxl_domain_config *dcfg);
+
+/* --- simulated guest behaviour (conf/domain_metadata.c) --- */
+
 /* Fill @script from <metadata><virtxl:guest .../></metadata>; defaults
  * where absent. Errors name the attribute (VIR_ERR_XML_DETAIL). */
 int vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script);

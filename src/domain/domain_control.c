@@ -51,32 +51,35 @@ vxlDomainCheckRunning(virDomainObj *vm, vxlControlAct act)
     return 0;
 }
 
-int
-vxlDomainControlReset(vxlDriver *driver, virDomainObj *vm)
+/* Reset or NMI: a pin of the guest's hardware, no state of ours. */
+static int
+vxlDomainControlPin(vxlDriver *driver, virDomainObj *vm, vxlControlAct act)
 {
     int ret;
 
-    if (vxlDomainCheckRunning(vm, VXL_CONTROL_ACT_RESET) < 0)
+    if (vxlDomainCheckRunning(vm, act) < 0)
         return -1;
     vxlDomainBackendEnter(vm);
-    ret = vxlBackendDomainReset(driver->backend, vm->def->id);
+    if (act == VXL_CONTROL_ACT_RESET)
+        ret = vxlBackendDomainReset(driver->backend, vm->def->id);
+    else
+        ret = vxlBackendDomainInjectNMI(driver->backend, vm->def->id);
     vxlDomainBackendExit(vm);
+    return ret;
+}
+
+int
+vxlDomainControlReset(vxlDriver *driver, virDomainObj *vm)
+{
     /* The guest boots again in place: same domain, same state, and (as
      * with QEMU's reset) no lifecycle event. */
-    return ret;
+    return vxlDomainControlPin(driver, vm, VXL_CONTROL_ACT_RESET);
 }
 
 int
 vxlDomainControlInjectNMI(vxlDriver *driver, virDomainObj *vm)
 {
-    int ret;
-
-    if (vxlDomainCheckRunning(vm, VXL_CONTROL_ACT_NMI) < 0)
-        return -1;
-    vxlDomainBackendEnter(vm);
-    ret = vxlBackendDomainInjectNMI(driver->backend, vm->def->id);
-    vxlDomainBackendExit(vm);
-    return ret;
+    return vxlDomainControlPin(driver, vm, VXL_CONTROL_ACT_NMI);
 }
 
 int
