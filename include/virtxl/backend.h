@@ -790,6 +790,39 @@ struct _vxlBackendOps {
     int (*hostNeighbours)(vxlBackend *be, vxlNeighbour **list, size_t *n);
 };
 
+/* Every hook of vxlBackendOps, in the struct's order: the one list that
+ * the hook names (fault injection, "no such hook" messages) are made
+ * from. backend.c checks when it is built that this list and the struct
+ * agree member by member, so a new hook goes in both or the build
+ * fails. */
+#define VXL_BACKEND_HOOKS(X) \
+    X(open) X(close) X(hostGetFacts) X(hostGetFreeMemory) \
+    X(domainCreate) X(domainDestroy) X(domainShutdown) X(domainReboot) \
+    X(domainPause) X(domainUnpause) X(domainRename) X(domainGetInfo) \
+    X(domainList) X(domainSetMemory) X(domainSetMaxMemory) \
+    X(domainSetVcpusOnline) X(domainCoreDump) X(domainConsolePath) \
+    X(domainGetVcpus) X(domainPinVcpu) X(domainDiskAdd) \
+    X(domainDiskRemove) X(domainNicAdd) X(domainNicRemove) \
+    X(domainCdromInsert) \
+    /* migration */ \
+    X(domainMigrateSend) X(domainMigrateResume) X(domainMigrateReceive) \
+    /* save and restore */ \
+    X(domainSave) X(domainRestore) \
+    /* cancelling */ \
+    X(domainCreateCancel) \
+    /* monitoring and tuning */ \
+    X(hostGetDom0) X(hostGetCpuTimes) X(domainGetBlockStats) \
+    X(domainGetNicStats) X(domainGetMemoryStats) X(domainGetSchedParams) \
+    X(domainSetSchedParams) X(domainBlockResize) \
+    /* control */ \
+    X(domainReset) X(domainInjectNMI) X(domainSendKeys) \
+    X(domainScreenshot) X(domainPMSuspend) X(domainPMWakeup) \
+    /* PCI devices */ \
+    X(hostPciList) X(hostPciAssignable) X(hostPciReset) X(domainPciAdd) \
+    X(domainPciRemove) \
+    /* guest addresses */ \
+    X(hostNeighbours)
+
 /* ----- migration ------------------------------------------- */
 
 /*

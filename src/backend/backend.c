@@ -18,34 +18,26 @@ static const vxlBackendOps *const vxlBackends[] = {
     &vxlSimBackendOps,
 };
 
+#define VXL_HOOK_NAME(hook) #hook,
 static const char *const vxlHookNames[] = {
-    "open", "hostGetFacts", "hostGetFreeMemory", "domainCreate",
-    "domainDestroy", "domainShutdown", "domainReboot", "domainPause",
-    "domainUnpause", "domainRename", "domainGetInfo", "domainList",
-    "domainSetMemory", "domainSetMaxMemory", "domainSetVcpusOnline",
-    "domainCoreDump", "domainConsolePath", "domainDiskAdd", "domainDiskRemove",
-    "domainNicAdd", "domainNicRemove", "domainCdromInsert", "domainGetVcpus",
-    "domainPinVcpu",
-    /* migration */
-    "domainMigrateSend", "domainMigrateResume", "domainMigrateReceive",
-    /* save and restore */
-    "domainSave", "domainRestore",
-    /* cancelling */
-    "domainCreateCancel",
-    /* monitoring and tuning */
-    "hostGetDom0", "hostGetCpuTimes", "domainGetBlockStats",
-    "domainGetNicStats", "domainGetMemoryStats", "domainGetSchedParams",
-    "domainSetSchedParams", "domainBlockResize",
-    /* control */
-    "domainReset", "domainInjectNMI", "domainSendKeys", "domainScreenshot",
-    "domainPMSuspend", "domainPMWakeup",
-    /* PCI devices */
-    "hostPciList", "hostPciAssignable", "hostPciReset", "domainPciAdd",
-    "domainPciRemove",
-    /* guest addresses */
-    "hostNeighbours",
+    VXL_BACKEND_HOOKS(VXL_HOOK_NAME)
     NULL,
 };
+#undef VXL_HOOK_NAME
+
+/* The list and the struct agree: each listed hook sits where its place in
+ * the list says, right after the name, and nothing follows the last. */
+#define VXL_HOOK_INDEX(hook) VXL_HOOK_INDEX_##hook,
+enum { VXL_BACKEND_HOOKS(VXL_HOOK_INDEX) VXL_HOOK_COUNT };
+#undef VXL_HOOK_INDEX
+#define VXL_HOOK_SLOT(i) \
+    (offsetof(vxlBackendOps, open) + (i) * sizeof(int (*)(void)))
+#define VXL_HOOK_PLACE(hook) \
+    G_STATIC_ASSERT(offsetof(vxlBackendOps, hook) == \
+                    VXL_HOOK_SLOT(VXL_HOOK_INDEX_##hook));
+VXL_BACKEND_HOOKS(VXL_HOOK_PLACE)
+#undef VXL_HOOK_PLACE
+G_STATIC_ASSERT(sizeof(vxlBackendOps) == VXL_HOOK_SLOT(VXL_HOOK_COUNT));
 
 const char *const *
 vxlBackendHookNames(void)

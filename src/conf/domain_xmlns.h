@@ -191,6 +191,9 @@ int vxlValidateXMLNSKeys(const virDomainDef *def, char *const *keys);
 /* Every element name of vxlXMLNSKeys, ", <virtxl:K>" each. */
 void vxlXMLNSKeysNames(GString *out);
 
+/* ---- the whole namespace model (domain_xmlns.c; the disk lookup is
+ * domain_xmlns_disk.c's) ------------------------------------------- */
+
 typedef struct _vxlXMLNSDef vxlXMLNSDef;
 struct _vxlXMLNSDef {
     char **args;                  /* b_info.extra (NULL-terminated) */

@@ -168,7 +168,21 @@ static const vxlEnumRow vxlTscModeRows[] = {
 const vxlEnumTable vxlEnumTscMode =
     VXL_ENUM_TABLE("TSC mode", vxlTscModeRows, 0, virDomainTimerModeTypeToString);
 
+/* <video><model type> of an HVM guest <-> libxl_vga_interface_type <->
+ * vga=. Xen's PV framebuffer (type='xen') is a vfb device, not a card,
+ * so it has no row. */
+static const vxlEnumRow vxlVideoModelRows[] = {
+    { VIR_DOMAIN_VIDEO_TYPE_VGA, "vga", LIBXL_VGA_INTERFACE_TYPE_STD, "stdvga" },
+    { VIR_DOMAIN_VIDEO_TYPE_CIRRUS, "cirrus", LIBXL_VGA_INTERFACE_TYPE_CIRRUS, "cirrus" },
+    { VIR_DOMAIN_VIDEO_TYPE_QXL, "qxl", LIBXL_VGA_INTERFACE_TYPE_QXL, "qxl" },
+    { VIR_DOMAIN_VIDEO_TYPE_NONE, "none", LIBXL_VGA_INTERFACE_TYPE_NONE, "none" },
+};
+const vxlEnumTable vxlEnumVideoModel =
+    VXL_ENUM_TABLE("video model", vxlVideoModelRows, 0,
+                   virDomainVideoTypeToString);
+
 const vxlEnumTable *const vxlEnumTables[] = {
+    &vxlEnumVideoModel,
     &vxlEnumTimerMode,
     &vxlEnumTscMode,
     &vxlEnumSoundModel,

@@ -70,6 +70,10 @@ extern const vxlEnumTable vxlEnumSoundModel;
  * auto is libxl's default ("default"), which has no row. */
 extern const vxlEnumTable vxlEnumTscMode;
 
+/* <video><model type> of an HVM guest <-> libxl_vga_interface_type <->
+ * vga= (type='xen', the PV framebuffer, has no row). */
+extern const vxlEnumTable vxlEnumVideoModel;
+
 /* Every table above, for the reversibility test. */
 extern const vxlEnumTable *const vxlEnumTables[];
 extern const size_t vxlEnumTablesCount;

@@ -181,6 +181,7 @@ int vxlDomainLoadAll(vxlDriver *driver);
 
 /* domain_load.c: the persistent definitions, parsed in parallel. */
 int vxlDomainLoadConfigs(vxlDriver *driver);
+/* domain_autostart.c */
 void vxlDomainAutostartAll(vxlDriver *driver);
 
 /* --- Domain-0 and backend names (domain_dom0.c) --- */
@@ -275,7 +276,6 @@ void vxlDomainHookRunQuiet(vxlDriver *driver, virDomainObj *vm, int op,
  * *@def, once it parses and keeps the domain's name and UUID. */
 int vxlDomainHookMigrate(vxlDriver *driver, virDomainDef **def);
 
-/* --- simulated guest behaviour (domain_metadata.c) --- */
 /* --- libxl.conf nested_hvm (domain_nested.c) --- */
 
 /* With nested_hvm = 1: nested HVM for a host-passthrough guest whose
@@ -283,6 +283,9 @@ int vxlDomainHookMigrate(vxlDriver *driver, virDomainDef **def);
  * before create; @vm locked, job held. */
 int vxlDomainNestedDefault(vxlDriver *driver, virDomainObj *vm,
                            libxl_domain_config *dcfg);
+
+/* --- simulated guest behaviour (conf/domain_metadata.c) --- */
+
 /* Fill @script from <metadata><virtxl:guest .../></metadata>; defaults
  * where absent. Errors name the attribute (VIR_ERR_XML_DETAIL). */
 int vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script);
@@ -302,8 +305,18 @@ virDomainDef *vxlDomainDefParseGuarded(const char *xml, virDomainXMLOption *xmlo
 int vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def);
 /* --- control (domain_control.c) --- */
 
-/* Take a screenshot of running @vm into @st; returns its MIME type. */
-char *vxlDomainControlScreenshot(vxlDriver *driver, virDomainObj *vm, virStreamPtr st);
+/* Reset, send an NMI to, or press keys (QEMU key numbers, held
+ * @holdtime ms) on running or paused @vm; VIR_ERR_OPERATION_INVALID when
+ * it is not. */
+int vxlDomainControlReset(vxlDriver *driver, virDomainObj *vm);
+int vxlDomainControlInjectNMI(vxlDriver *driver, virDomainObj *vm);
+int vxlDomainControlSendKeys(vxlDriver *driver, virDomainObj *vm,
+                             const unsigned int *qnums, int nkeys,
+                             unsigned int holdtime);
+/* Take a screenshot of @screen (only 0) of running @vm into @st; returns
+ * its MIME type. */
+char *vxlDomainControlScreenshot(vxlDriver *driver, virDomainObj *vm,
+                                 unsigned int screen, virStreamPtr st);
 /* Suspend @vm to RAM (state PMSUSPENDED, event PMSUSPENDED/MEMORY), or
  * wake it (RUNNING/WAKEUP, events STARTED/WAKEUP and PMWAKEUP). */
 int vxlDomainControlPMSuspend(vxlDriver *driver, virDomainObj *vm);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * domain_control.c: screenshots and suspend to RAM of a running domain:
- * the backend call, and what libvirt's state, events and streams make
- * of it.
+ * domain_control.c: the guest's emulated hardware on a running domain
+ * (reset, NMI, keys, screenshots, suspend to RAM): the state check, the
+ * backend call, and what libvirt's state, events and streams make of
+ * it.
  */
 #include "vxl_internal.h"
 
@@ -19,13 +20,92 @@
 
 VIR_LOG_INIT("virtxl.domain_control");
 
+typedef enum {
+    VXL_CONTROL_ACT_RESET,
+    VXL_CONTROL_ACT_NMI,
+    VXL_CONTROL_ACT_KEYS,
+    VXL_CONTROL_ACT_PMSUSPEND,
+} vxlControlAct;
+
+/* The guest must be there and running (or paused) to be acted on: not
+ * shut off, not stopped, not asleep in S3. */
+static int
+vxlDomainCheckRunning(virDomainObj *vm, vxlControlAct act)
+{
+    static const char *const msgs[] = {
+        [VXL_CONTROL_ACT_RESET] = N_("cannot reset domain '%s': it is not running (state %s)"),
+        [VXL_CONTROL_ACT_NMI] = N_("cannot send an NMI to domain '%s': it is not running (state %s)"),
+        [VXL_CONTROL_ACT_KEYS] = N_("cannot send keys to domain '%s': it is not running (state %s)"),
+        [VXL_CONTROL_ACT_PMSUSPEND] = N_("cannot suspend domain '%s': it is not running (state %s)"),
+    };
+    int state;
+
+    if (virDomainObjCheckActive(vm) < 0)
+        return -1;
+    state = virDomainObjGetState(vm, NULL);
+    if (state != VIR_DOMAIN_RUNNING && state != VIR_DOMAIN_PAUSED) {
+        virReportError(VIR_ERR_OPERATION_INVALID, _(msgs[act]),
+                       vm->def->name, virDomainStateTypeToString(state));
+        return -1;
+    }
+    return 0;
+}
+
+/* Reset or NMI: a pin of the guest's hardware, no state of ours. */
+static int
+vxlDomainControlPin(vxlDriver *driver, virDomainObj *vm, vxlControlAct act)
+{
+    int ret;
+
+    if (vxlDomainCheckRunning(vm, act) < 0)
+        return -1;
+    vxlDomainBackendEnter(vm);
+    if (act == VXL_CONTROL_ACT_RESET)
+        ret = vxlBackendDomainReset(driver->backend, vm->def->id);
+    else
+        ret = vxlBackendDomainInjectNMI(driver->backend, vm->def->id);
+    vxlDomainBackendExit(vm);
+    return ret;
+}
+
+int
+vxlDomainControlReset(vxlDriver *driver, virDomainObj *vm)
+{
+    /* The guest boots again in place: same domain, same state, and (as
+     * with QEMU's reset) no lifecycle event. */
+    return vxlDomainControlPin(driver, vm, VXL_CONTROL_ACT_RESET);
+}
+
+int
+vxlDomainControlInjectNMI(vxlDriver *driver, virDomainObj *vm)
+{
+    return vxlDomainControlPin(driver, vm, VXL_CONTROL_ACT_NMI);
+}
+
+int
+vxlDomainControlSendKeys(vxlDriver *driver, virDomainObj *vm,
+                         const unsigned int *qnums, int nkeys,
+                         unsigned int holdtime)
+{
+    int ret;
+
+    if (vxlDomainCheckRunning(vm, VXL_CONTROL_ACT_KEYS) < 0)
+        return -1;
+    vxlDomainBackendEnter(vm);
+    ret = vxlBackendDomainSendKeys(driver->backend, vm->def->id,
+                                   (unsigned int *)qnums, nkeys, holdtime);
+    vxlDomainBackendExit(vm);
+    return ret;
+}
+
 /*
  * The device model writes the image to a file of ours (in the driver's
  * lib dir, which only root reads), which then becomes the client's
  * stream; the name goes at once, the open stream keeps the data.
  */
 char *
-vxlDomainControlScreenshot(vxlDriver *driver, virDomainObj *vm, virStreamPtr st)
+vxlDomainControlScreenshot(vxlDriver *driver, virDomainObj *vm,
+                           unsigned int screen, virStreamPtr st)
 {
     g_autofree char *tmp = g_strdup_printf("%s/screenshot.XXXXXX",
                                            driver->cfg->libDir);
@@ -33,6 +113,15 @@ vxlDomainControlScreenshot(vxlDriver *driver, virDomainObj *vm, virStreamPtr st)
     int fd;
     int rc;
 
+    /* A Xen guest has one display: the VGA or the vfb. */
+    if (screen != 0) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("domain '%s' has one screen, number 0; there is no screen %u"),
+                       vm->def->name, screen);
+        return NULL;
+    }
+    if (virDomainObjCheckActive(vm) < 0)
+        return NULL;
     if (g_mkdir_with_parents(driver->cfg->libDir, 0755) < 0) {
         virReportSystemError(errno, _("cannot create directory '%s'"),
                              driver->cfg->libDir);
@@ -65,6 +154,8 @@ vxlDomainControlPMSuspend(vxlDriver *driver, virDomainObj *vm)
 {
     int rc;
 
+    if (vxlDomainCheckRunning(vm, VXL_CONTROL_ACT_PMSUSPEND) < 0)
+        return -1;
     vxlDomainBackendEnter(vm);
     rc = vxlBackendDomainPMSuspend(driver->backend, vm->def->id);
     vxlDomainBackendExit(vm);
@@ -87,6 +178,14 @@ vxlDomainControlPMWakeup(vxlDriver *driver, virDomainObj *vm)
 {
     int rc;
 
+    if (virDomainObjCheckActive(vm) < 0)
+        return -1;
+    if (virDomainObjGetState(vm, NULL) != VIR_DOMAIN_PMSUSPENDED) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot wake domain '%s': it is not suspended to RAM"),
+                       vm->def->name);
+        return -1;
+    }
     vxlDomainBackendEnter(vm);
     rc = vxlBackendDomainPMWakeup(driver->backend, vm->def->id);
     vxlDomainBackendExit(vm);

@@ -5,6 +5,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
+#include "driver_skeleton.h"
 #include "domain.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
@@ -20,16 +21,14 @@ vxlDomainOpenConsole(virDomainPtr dom, const char *dev_name,
 
     virCheckFlags(VIR_DOMAIN_CONSOLE_FORCE | VIR_DOMAIN_CONSOLE_SAFE, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainOpenConsoleEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainOpenConsoleEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     /* dom0's console is the host's own (xl console 0 from its shell) */
     if (virDomainObjCheckActive(vm) < 0 || vxlDomainRefuseDom0(vm) < 0)
         goto cleanup;
     ret = vxlDomainConsoleConnect(vxl_driver, vm, dev_name, st, flags);
 
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }

@@ -3,112 +3,49 @@
  * driver_control.c: the guest's emulated hardware (virsh reset,
  * inject-nmi, send-key, screenshot, dompmsuspend, dompmwakeup).
  *
- * Each entry point: flags, domain, ACL, job, state, one backend or
- * domain/ call. Which guest types have which control is the backend's
- * to say (vxlBackendControlCheck), so both backends refuse alike.
+ * Each entry point checks its arguments, then: find, ACL, job, one
+ * domain_control.c call. Which guest types have which control is the
+ * backend's to say (vxlBackendControlCheck), so both backends refuse
+ * alike.
  */
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
+#include "driver_skeleton.h"
 #include "domain.h"
-#include "backend_call.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
 #include "virkeycode.h"
-#include "virlog.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
-
-VIR_LOG_INIT("virtxl.driver_control");
-
-typedef enum {
-    VXL_CONTROL_ACT_RESET,
-    VXL_CONTROL_ACT_NMI,
-    VXL_CONTROL_ACT_KEYS,
-    VXL_CONTROL_ACT_PMSUSPEND,
-} vxlControlAct;
-
-/* The guest must be there and running (or paused) to be acted on: not
- * shut off, not stopped, not asleep in S3. */
-static int
-vxlDomainCheckRunning(virDomainObj *vm, vxlControlAct act)
-{
-    static const char *const msgs[] = {
-        [VXL_CONTROL_ACT_RESET] = N_("cannot reset domain '%s': it is not running (state %s)"),
-        [VXL_CONTROL_ACT_NMI] = N_("cannot send an NMI to domain '%s': it is not running (state %s)"),
-        [VXL_CONTROL_ACT_KEYS] = N_("cannot send keys to domain '%s': it is not running (state %s)"),
-        [VXL_CONTROL_ACT_PMSUSPEND] = N_("cannot suspend domain '%s': it is not running (state %s)"),
-    };
-    int state;
-
-    if (virDomainObjCheckActive(vm) < 0)
-        return -1;
-    state = virDomainObjGetState(vm, NULL);
-    if (state != VIR_DOMAIN_RUNNING && state != VIR_DOMAIN_PAUSED) {
-        virReportError(VIR_ERR_OPERATION_INVALID, _(msgs[act]),
-                       vm->def->name, virDomainStateTypeToString(state));
-        return -1;
-    }
-    return 0;
-}
 
 int
 vxlDomainReset(virDomainPtr dom, unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(0, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainResetEnsureACL, VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainResetEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
-    if (vxlDomainCheckRunning(vm, VXL_CONTROL_ACT_RESET) < 0)
-        goto endjob;
-
-    vxlDomainBackendEnter(vm);
-    ret = vxlBackendDomainReset(driver->backend, vm->def->id);
-    vxlDomainBackendExit(vm);
-    /* The guest boots again in place: same domain, same state, and (as
-     * with QEMU's reset) no lifecycle event. */
-
- endjob:
-    vxlDomainJobEnd(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    ret = vxlDomainControlReset(vxl_driver, vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
 int
 vxlDomainInjectNMI(virDomainPtr dom, unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(0, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainInjectNMIEnsureACL, VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainInjectNMIEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
-    if (vxlDomainCheckRunning(vm, VXL_CONTROL_ACT_NMI) < 0)
-        goto endjob;
-
-    vxlDomainBackendEnter(vm);
-    ret = vxlBackendDomainInjectNMI(driver->backend, vm->def->id);
-    vxlDomainBackendExit(vm);
-
- endjob:
-    vxlDomainJobEnd(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    ret = vxlDomainControlInjectNMI(vxl_driver, vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
@@ -151,10 +88,9 @@ int
 vxlDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,
                  unsigned int *keycodes, int nkeycodes, unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
     g_autofree unsigned int *qnums = NULL;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(0, -1);
 
@@ -168,24 +104,10 @@ vxlDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,
     if (vxlDomainKeysToQnum(codeset, keycodes, nkeycodes, qnums) < 0)
         return -1;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainSendKeyEnsureACL, VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainSendKeyEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
-    if (vxlDomainCheckRunning(vm, VXL_CONTROL_ACT_KEYS) < 0)
-        goto endjob;
-
-    vxlDomainBackendEnter(vm);
-    ret = vxlBackendDomainSendKeys(driver->backend, vm->def->id, qnums,
-                                   nkeycodes, holdtime);
-    vxlDomainBackendExit(vm);
-
- endjob:
-    vxlDomainJobEnd(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    ret = vxlDomainControlSendKeys(vxl_driver, vm, qnums, nkeycodes, holdtime);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
@@ -193,34 +115,15 @@ char *
 vxlDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
                     unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
-    char *mime = NULL;
+    char *mime;
 
     virCheckFlags(0, NULL);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainScreenshotEnsureACL, VIR_JOB_QUERY)))
         return NULL;
-    if (virDomainScreenshotEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    /* A Xen guest has one display: the VGA or the vfb. */
-    if (screen != 0) {
-        virReportError(VIR_ERR_INVALID_ARG,
-                       _("domain '%s' has one screen, number 0; there is no screen %u"),
-                       vm->def->name, screen);
-        goto cleanup;
-    }
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_QUERY) < 0)
-        goto cleanup;
-    if (virDomainObjCheckActive(vm) < 0)
-        goto endjob;
-
-    mime = vxlDomainControlScreenshot(driver, vm, st);
-
- endjob:
-    vxlDomainJobEnd(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    mime = vxlDomainControlScreenshot(vxl_driver, vm, screen, st);
+    vxlEntryEnd(&vm, VIR_JOB_QUERY);
     return mime;
 }
 
@@ -228,9 +131,8 @@ int
 vxlDomainPMSuspendForDuration(virDomainPtr dom, unsigned int target,
                               unsigned long long duration, unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(0, -1);
 
@@ -249,53 +151,25 @@ vxlDomainPMSuspendForDuration(virDomainPtr dom, unsigned int target,
         return -1;
     }
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainPMSuspendForDurationEnsureACL,
+                             VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainPMSuspendForDurationEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
-    if (vxlDomainCheckRunning(vm, VXL_CONTROL_ACT_PMSUSPEND) < 0)
-        goto endjob;
-
-    ret = vxlDomainControlPMSuspend(driver, vm);
-
- endjob:
-    vxlDomainJobEnd(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    ret = vxlDomainControlPMSuspend(vxl_driver, vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
 int
 vxlDomainPMWakeup(virDomainPtr dom, unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(0, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainPMWakeupEnsureACL, VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainPMWakeupEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
-    if (virDomainObjCheckActive(vm) < 0)
-        goto endjob;
-    if (virDomainObjGetState(vm, NULL) != VIR_DOMAIN_PMSUSPENDED) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("cannot wake domain '%s': it is not suspended to RAM"),
-                       vm->def->name);
-        goto endjob;
-    }
-
-    ret = vxlDomainControlPMWakeup(driver, vm);
-
- endjob:
-    vxlDomainJobEnd(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    ret = vxlDomainControlPMWakeup(vxl_driver, vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "driver_entry.h"
+#include "driver_skeleton.h"
 #include "domain.h"
 #include "domain_save.h"
 #include "backend_call.h"
@@ -31,10 +32,8 @@ vxlDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
     vxlDomainInfo xinfo = { 0 };
     int ret = -1;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetInfoEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetInfoEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
 
     info->state = virDomainObjGetState(vm, NULL);
     info->maxMem = virDomainDefGetMemoryTotal(vm->def);
@@ -53,7 +52,7 @@ vxlDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
 
  cleanup:
     vxlDomainInfoClear(&xinfo);
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -64,15 +63,12 @@ vxlDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags)
     int ret = -1;
 
     virCheckFlags(0, -1);
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetStateEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetStateEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     *state = virDomainObjGetState(vm, reason);
     ret = 0;
 
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -85,10 +81,9 @@ vxlDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
     char *ret = NULL;
 
     virCheckFlags(VIR_DOMAIN_XML_COMMON_FLAGS, NULL);
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBeginFlags(dom, virDomainGetXMLDescEnsureACL, flags,
+                                  VIR_JOB_NONE)))
         return NULL;
-    if (virDomainGetXMLDescEnsureACL(dom->conn, vm->def, flags) < 0)
-        goto cleanup;
 
     if ((flags & VIR_DOMAIN_XML_INACTIVE) && vm->newDef)
         def = vm->newDef;
@@ -97,8 +92,7 @@ vxlDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
     ret = virDomainDefFormat(def, driver->xmlopt,
                              virDomainDefFormatConvertXMLFlags(flags));
 
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -108,11 +102,10 @@ vxlDomainIsActive(virDomainPtr dom)
     virDomainObj *vm;
     int ret = -1;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainIsActiveEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainIsActiveEnsureACL(dom->conn, vm->def) == 0)
-        ret = virDomainObjIsActive(vm);
-    virDomainObjEndAPI(&vm);
+    ret = virDomainObjIsActive(vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -122,11 +115,11 @@ vxlDomainIsPersistent(virDomainPtr dom)
     virDomainObj *vm;
     int ret = -1;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainIsPersistentEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainIsPersistentEnsureACL(dom->conn, vm->def) == 0)
-        ret = vm->persistent;
-    virDomainObjEndAPI(&vm);
+    ret = vm->persistent;
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -136,11 +129,10 @@ vxlDomainIsUpdated(virDomainPtr dom)
     virDomainObj *vm;
     int ret = -1;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainIsUpdatedEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainIsUpdatedEnsureACL(dom->conn, vm->def) == 0)
-        ret = vm->updated;
-    virDomainObjEndAPI(&vm);
+    ret = vm->updated;
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -195,31 +187,26 @@ vxlDomainSetAutostart(virDomainPtr dom, int autostart)
     virDomainObj *vm;
     int ret = -1;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainSetAutostartEnsureACL,
+                             VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainSetAutostartEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
 
     if (!vm->persistent) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("cannot set autostart for transient domain '%s'"),
                        vm->def->name);
-        goto endjob;
+        goto cleanup;
     }
     autostart = !!autostart;
     if (vm->autostart != autostart) {
         if (vxlDomainAutostartLink(driver, vm, autostart) < 0)
-            goto endjob;
+            goto cleanup;
         vm->autostart = autostart;
     }
     ret = 0;
 
- endjob:
-    vxlDomainJobEnd(vm);
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
@@ -229,11 +216,10 @@ vxlDomainGetOSType(virDomainPtr dom)
     virDomainObj *vm;
     char *ret = NULL;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetOSTypeEnsureACL, VIR_JOB_NONE)))
         return NULL;
-    if (virDomainGetOSTypeEnsureACL(dom->conn, vm->def) == 0)
-        ret = g_strdup(virDomainOSTypeToString(vm->def->os.type));
-    virDomainObjEndAPI(&vm);
+    ret = g_strdup(virDomainOSTypeToString(vm->def->os.type));
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -243,11 +229,11 @@ vxlDomainGetMaxMemory(virDomainPtr dom)
     virDomainObj *vm;
     unsigned long long ret = 0;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetMaxMemoryEnsureACL,
+                             VIR_JOB_NONE)))
         return 0;
-    if (virDomainGetMaxMemoryEnsureACL(dom->conn, vm->def) == 0)
-        ret = virDomainDefGetMemoryTotal(vm->def);
-    virDomainObjEndAPI(&vm);
+    ret = virDomainDefGetMemoryTotal(vm->def);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 

@@ -11,6 +11,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
+#include "driver_skeleton.h"
 #include "domain.h"
 #include "domain_job.h"
 #include "viraccessapicheck.h"
@@ -23,13 +24,10 @@ vxlDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info)
     virDomainObj *vm;
     int ret = -1;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetJobInfoEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetJobInfoEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     ret = vxlDomainJobGetInfo(vm, info);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -44,13 +42,10 @@ vxlDomainGetJobStats(virDomainPtr dom, int *type,
     virCheckFlags(VIR_DOMAIN_JOB_STATS_COMPLETED |
                   VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetJobStatsEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetJobStatsEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     ret = vxlDomainJobGetStats(vm, flags, type, params, nparams);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -60,12 +55,9 @@ vxlDomainAbortJob(virDomainPtr dom)
     virDomainObj *vm;
     int ret = -1;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainAbortJobEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainAbortJobEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     ret = vxlDomainJobAbort(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }

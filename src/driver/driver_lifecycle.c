@@ -8,6 +8,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
+#include "driver_skeleton.h"
 #include "domain.h"
 #include "domain_save.h"
 #include "domain_snapshot.h"
@@ -207,10 +208,9 @@ vxlDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
 
     virCheckFlags(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_FORCE_BOOT, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainCreateWithFlagsEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainCreateWithFlagsEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
 
     /* From the managed save image when there is one (FORCE_BOOT
      * discards it), as libvirt's drivers do. */
@@ -220,7 +220,7 @@ vxlDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
     ret = 0;
 
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -314,10 +314,9 @@ vxlDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     /* Xen has no gentler destroy: GRACEFUL is accepted and means the same. */
     virCheckFlags(VIR_DOMAIN_DESTROY_GRACEFUL, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainDestroyFlagsEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainDestroyFlagsEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     /* A domain still booting: its start is cancelled, and destroy wins
      * without waiting for the boot. */
     if (vxlDomainDestroyJobBegin(driver, vm, &cancelled) < 0)
@@ -342,7 +341,7 @@ vxlDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     if (ret == 0)
         vxlDomainRemoveIfTransient(driver, vm);
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -503,14 +502,10 @@ vxlDomainSuspend(virDomainPtr dom)
     int ret = -1;
     int rc;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainSuspendEnsureACL, VIR_JOB_SUSPEND)))
         return -1;
-    if (virDomainSuspendEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_SUSPEND) < 0)
-        goto cleanup;
     if (vxlDomainCheckGuestAlive(vm, VXL_GUEST_REQUEST_SUSPEND) < 0)
-        goto endjob;
+        goto cleanup;
 
     /* Pausing a paused domain is a no-op, as in every libvirt driver. */
     if (virDomainObjGetState(vm, NULL) != VIR_DOMAIN_PAUSED) {
@@ -518,7 +513,7 @@ vxlDomainSuspend(virDomainPtr dom)
         rc = vxlBackendDomainPause(driver->backend, vm->def->id);
         vxlDomainBackendExit(vm);
         if (rc < 0)
-            goto endjob;
+            goto cleanup;
         virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
         ignore_value(vxlDomainSaveStatus(driver, vm));
         vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
@@ -526,10 +521,8 @@ vxlDomainSuspend(virDomainPtr dom)
     }
     ret = 0;
 
- endjob:
-    vxlDomainJobEnd(vm);
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_SUSPEND);
     return ret;
 }
 
@@ -541,21 +534,17 @@ vxlDomainResume(virDomainPtr dom)
     int ret = -1;
     int rc;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainResumeEnsureACL, VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainResumeEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
     if (vxlDomainCheckGuestAlive(vm, VXL_GUEST_REQUEST_RESUME) < 0)
-        goto endjob;
+        goto cleanup;
 
     if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PAUSED) {
         vxlDomainBackendEnter(vm);
         rc = vxlBackendDomainUnpause(driver->backend, vm->def->id);
         vxlDomainBackendExit(vm);
         if (rc < 0)
-            goto endjob;
+            goto cleanup;
         virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
         ignore_value(vxlDomainSaveStatus(driver, vm));
         vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED,
@@ -563,9 +552,7 @@ vxlDomainResume(virDomainPtr dom)
     }
     ret = 0;
 
- endjob:
-    vxlDomainJobEnd(vm);
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }

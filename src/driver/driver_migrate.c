@@ -8,6 +8,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
+#include "driver_skeleton.h"
 #include "domain_migrate.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
@@ -34,14 +35,12 @@ vxlDomainMigrateBegin3Params(virDomainPtr domain, virTypedParameterPtr params,
     if (virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_XML,
                                 &xmlin) < 0)
         return NULL;
-    if (!(vm = vxlDomainObjFromDomain(driver, domain)))
+    if (!(vm = vxlEntryBegin(domain, virDomainMigrateBegin3ParamsEnsureACL,
+                             VIR_JOB_NONE)))
         return NULL;
-    if (virDomainMigrateBegin3ParamsEnsureACL(domain->conn, vm->def) < 0)
-        goto cleanup;
     xml = vxlMigrationBegin(driver, domain->conn, vm, xmlin, cookieout,
                             cookieoutlen, flags);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return xml;
 }
 
@@ -149,16 +148,14 @@ vxlDomainMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
                        _("peer-to-peer migration needs the destination's libvirt URI"));
         return -1;
     }
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainMigratePerform3ParamsEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainMigratePerform3ParamsEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     ret = vxlMigrationPerform(driver, vm,
                               (flags & VIR_MIGRATE_PEER2PEER) ? dconnuri : NULL,
                               params, nparams, cookiein, cookieinlen,
                               cookieout, cookieoutlen, flags);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -290,14 +287,12 @@ vxlDomainMigrateConfirm3Params(virDomainPtr domain, virTypedParameterPtr params,
     virDomainObj *vm;
     int ret = -1;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, domain)))
+    if (!(vm = vxlEntryBegin(domain, virDomainMigrateConfirm3ParamsEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainMigrateConfirm3ParamsEnsureACL(domain->conn, vm->def) < 0)
-        goto cleanup;
     ret = vxlMigrationConfirm(driver, vm, cookiein, cookieinlen, flags,
                               !!cancelled);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -309,14 +304,12 @@ vxlDomainMigrateSetMaxSpeed(virDomainPtr dom, unsigned long bandwidth,
     int ret = -1;
 
     virCheckFlags(0, -1);
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainMigrateSetMaxSpeedEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainMigrateSetMaxSpeedEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     vxlMigrationSetMaxSpeed(vm, bandwidth);
     ret = 0;
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -328,14 +321,12 @@ vxlDomainMigrateGetMaxSpeed(virDomainPtr dom, unsigned long *bandwidth,
     int ret = -1;
 
     virCheckFlags(0, -1);
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainMigrateGetMaxSpeedEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainMigrateGetMaxSpeedEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     *bandwidth = vxlMigrationGetMaxSpeed(vm);
     ret = 0;
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 

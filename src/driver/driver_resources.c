@@ -15,6 +15,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
+#include "driver_skeleton.h"
 #include "domain.h"
 #include "domain_job.h"
 #include "backend_call.h"
@@ -251,45 +252,40 @@ vxlDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory,
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
                   VIR_DOMAIN_MEM_MAXIMUM, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBeginFlags(dom, virDomainSetMemoryFlagsEnsureACL, flags,
+                                  VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainSetMemoryFlagsEnsureACL(dom->conn, vm->def, flags) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
     if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) < 0)
-        goto endjob;
+        goto cleanup;
     if (memory == 0) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
                        _("a domain's memory cannot be 0 KiB"));
-        goto endjob;
+        goto cleanup;
     }
 
     op = (flags & VIR_DOMAIN_MEM_MAXIMUM) ? VXL_INTENT_SETMAXMEM : VXL_INTENT_SETMEM;
     if (vxlDomainResourceBegin(driver, vm, op, def, persistentDef, memory,
                                &undo) < 0)
-        goto endjob;
+        goto cleanup;
     if (op == VXL_INTENT_SETMAXMEM)
         rc = vxlDomainSetMaxMemoryIn(driver, vm, def, persistentDef, memory);
     else
         rc = vxlDomainSetCurrentMemoryIn(driver, vm, def, persistentDef, memory);
     if (rc < 0) {
         vxlDomainResourceUndo(driver, vm, &undo, false);
-        goto endjob;
+        goto cleanup;
     }
     VXL_CRASH_POINT("setmem.after-backend");
     if (vxlDomainSaveChanged(driver, vm, def, persistentDef) < 0) {
         vxlDomainResourceUndo(driver, vm, &undo, true);
-        goto endjob;
+        goto cleanup;
     }
     VXL_CRASH_POINT("setmem.after-save");
     vxlDomainResourceEnd(driver, vm, &undo);
     ret = 0;
 
- endjob:
-    vxlDomainJobEnd(vm);
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
@@ -347,18 +343,15 @@ vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
                   VIR_DOMAIN_VCPU_MAXIMUM, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBeginFlags(dom, virDomainSetVcpusFlagsEnsureACL, flags,
+                                  VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainSetVcpusFlagsEnsureACL(dom->conn, vm->def, flags) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
     if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) < 0)
-        goto endjob;
+        goto cleanup;
     if (nvcpus == 0) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
                        _("a domain needs at least one vCPU"));
-        goto endjob;
+        goto cleanup;
     }
 
     if (flags & VIR_DOMAIN_VCPU_MAXIMUM) {
@@ -367,22 +360,22 @@ vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
             virReportError(VIR_ERR_OPERATION_INVALID,
                            _("cannot change the maximum vCPUs of running domain '%s': Xen sets them when it builds a domain; change the persistent definition (--config)"),
                            vm->def->name);
-            goto endjob;
+            goto cleanup;
         }
         if ((limit = vxlDomainVcpusLimit(driver, persistentDef)) < 0)
-            goto endjob;
+            goto cleanup;
         if (limit > 0 && nvcpus > limit) {
             virReportError(VIR_ERR_INVALID_ARG,
                            _("cannot give domain '%s' %u vCPUs: this host gives %s guests at most %lld"),
                            vm->def->name, nvcpus,
                            virDomainOSTypeToString(persistentDef->os.type), limit);
-            goto endjob;
+            goto cleanup;
         }
         if (vxlDomainResourceBegin(driver, vm, VXL_INTENT_LAST, NULL,
                                    persistentDef, nvcpus, &undo) < 0 ||
             virDomainDefSetVcpusMax(persistentDef, nvcpus, driver->xmlopt) < 0) {
             vxlDomainResourceUndo(driver, vm, &undo, false);
-            goto endjob;
+            goto cleanup;
         }
     } else {
         if ((def && nvcpus > virDomainDefGetVcpusMax(def)) ||
@@ -391,11 +384,11 @@ vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
                            _("cannot set %u vCPUs in domain '%s': it has at most %u; raise that first (--maximum --config)"),
                            nvcpus, vm->def->name,
                            virDomainDefGetVcpusMax(def ? def : persistentDef));
-            goto endjob;
+            goto cleanup;
         }
         if (vxlDomainResourceBegin(driver, vm, VXL_INTENT_SETVCPUS, def,
                                    persistentDef, nvcpus, &undo) < 0)
-            goto endjob;
+            goto cleanup;
         if (def) {
             int rc;
 
@@ -404,7 +397,7 @@ vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
             vxlDomainBackendExit(vm);
             if (rc < 0) {
                 vxlDomainResourceUndo(driver, vm, &undo, false);
-                goto endjob;
+                goto cleanup;
             }
             VXL_CRASH_POINT("setvcpus.after-backend");
             ignore_value(virDomainDefSetVcpus(def, nvcpus));
@@ -414,16 +407,14 @@ vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
     }
     if (vxlDomainSaveChanged(driver, vm, def, persistentDef) < 0) {
         vxlDomainResourceUndo(driver, vm, &undo, true);
-        goto endjob;
+        goto cleanup;
     }
     VXL_CRASH_POINT("setvcpus.after-save");
     vxlDomainResourceEnd(driver, vm, &undo);
     ret = 0;
 
- endjob:
-    vxlDomainJobEnd(vm);
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
@@ -443,10 +434,9 @@ vxlDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
                   VIR_DOMAIN_VCPU_MAXIMUM, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBeginFlags(dom, virDomainGetVcpusFlagsEnsureACL, flags,
+                                  VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetVcpusFlagsEnsureACL(dom->conn, vm->def, flags) < 0)
-        goto cleanup;
     if (!(def = virDomainObjGetOneDef(vm, flags)))
         goto cleanup;
     if (flags & VIR_DOMAIN_VCPU_MAXIMUM)
@@ -455,7 +445,7 @@ vxlDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
         ret = virDomainDefGetVcpus(def);
 
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -513,10 +503,9 @@ vxlDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
     int ret = -1;
     int rc;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetVcpusEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetVcpusEnsureACL(dom->conn, vm->def) < 0 ||
-        virDomainObjCheckActive(vm) < 0)
+    if (virDomainObjCheckActive(vm) < 0)
         goto cleanup;
     if (!(host = vxlHostCpus(driver)))
         goto cleanup;
@@ -540,7 +529,7 @@ vxlDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
 
  cleanup:
     vxlVcpuInfoListFree(vcpus, nvcpus);
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -555,10 +544,9 @@ vxlDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetVcpuPinInfoEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetVcpuPinInfoEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     if (!(def = virDomainObjGetOneDef(vm, flags)) ||
         !(host = vxlHostCpus(vxl_driver)))
         goto cleanup;
@@ -567,7 +555,7 @@ vxlDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
                                            host, NULL);
 
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -689,10 +677,9 @@ vxlDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
         return -1;
     }
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainCoreDumpWithFormatEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainCoreDumpWithFormatEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     /* An asynchronous job: domjobinfo shows its progress, domjobabort
      * cancels it. */
     if (vxlDomainAsyncJobBegin(driver, vm, VXL_JOB_DUMP, flags) < 0)
@@ -762,7 +749,7 @@ vxlDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
     if (ret == 0 && (flags & VIR_DUMP_CRASH))
         vxlDomainRemoveIfTransient(driver, vm);
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 

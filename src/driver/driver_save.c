@@ -8,6 +8,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
+#include "driver_skeleton.h"
 #include "domain.h"
 #include "domain_save.h"
 #include "viraccessapicheck.h"
@@ -32,17 +33,15 @@ vxlDomainSaveFlags(virDomainPtr dom, const char *to, const char *dxml,
     virCheckFlags(VXL_SAVE_FLAGS, -1);
     VIR_EXCLUSIVE_FLAGS_RET(VIR_DOMAIN_SAVE_RUNNING, VIR_DOMAIN_SAVE_PAUSED, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainSaveFlagsEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainSaveFlagsEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     if (vxlDomainSaveToImage(driver, vm, to, dxml, flags) < 0)
         goto cleanup;
     dom->id = -1;
     ret = 0;
     vxlDomainRemoveIfTransient(driver, vm);
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -143,38 +142,30 @@ vxlDomainManagedSave(virDomainPtr dom, unsigned int flags)
     virCheckFlags(VXL_SAVE_FLAGS, -1);
     VIR_EXCLUSIVE_FLAGS_RET(VIR_DOMAIN_SAVE_RUNNING, VIR_DOMAIN_SAVE_PAUSED, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainManagedSaveEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainManagedSaveEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     if (vxlDomainSaveToImage(driver, vm, NULL, NULL, flags) < 0)
         goto cleanup;
     dom->id = -1;
     ret = 0;
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
 int
 vxlDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(0, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainManagedSaveRemoveEnsureACL,
+                             VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainManagedSaveRemoveEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
-    ret = vxlDomainManagedSaveDiscard(driver, vm);
-    vxlDomainJobEnd(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    ret = vxlDomainManagedSaveDiscard(vxl_driver, vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
@@ -205,15 +196,15 @@ vxlDomainManagedSaveGetXMLDesc(virDomainPtr dom, unsigned int flags)
 
     virCheckFlags(VIR_DOMAIN_SAVE_IMAGE_XML_SECURE, NULL);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBeginFlags(dom, virDomainManagedSaveGetXMLDescEnsureACL,
+                                  flags,
+                                  VIR_JOB_NONE)))
         return NULL;
-    if (virDomainManagedSaveGetXMLDescEnsureACL(dom->conn, vm->def, flags) < 0)
-        goto cleanup;
     if (vxlDomainManagedSaveOpen(driver, vm, &img) < 0)
         goto cleanup;
     ret = g_steal_pointer(&img.xml);
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -231,26 +222,21 @@ vxlDomainManagedSaveDefineXML(virDomainPtr dom, const char *dxml,
     virCheckFlags(VIR_DOMAIN_SAVE_RUNNING | VIR_DOMAIN_SAVE_PAUSED, -1);
     VIR_EXCLUSIVE_FLAGS_RET(VIR_DOMAIN_SAVE_RUNNING, VIR_DOMAIN_SAVE_PAUSED, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainManagedSaveDefineXMLEnsureACL,
+                             VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainManagedSaveDefineXMLEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
     if (vxlDomainManagedSaveOpen(driver, vm, &img) < 0)
-        goto endjob;
+        goto cleanup;
     if (!(def = virDomainDefParseString(dxml, driver->xmlopt, NULL,
                                         VIR_DOMAIN_DEF_PARSE_INACTIVE)))
-        goto endjob;
+        goto cleanup;
     imgFlags = img.flags;
     if (flags & VIR_DOMAIN_SAVE_RUNNING)
         imgFlags |= VXL_SAVE_IMAGE_RUNNING;
     if (flags & VIR_DOMAIN_SAVE_PAUSED)
         imgFlags &= ~VXL_SAVE_IMAGE_RUNNING;
     ret = vxlSaveImageRewrite(driver, &img, def, imgFlags);
- endjob:
-    vxlDomainJobEnd(vm);
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }

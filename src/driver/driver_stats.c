@@ -10,6 +10,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
+#include "driver_skeleton.h"
 #include "domain.h"
 #include "backend_call.h"
 #include "viraccessapicheck.h"
@@ -79,10 +80,9 @@ vxlDomainBlockStats(virDomainPtr dom, const char *path,
     vxlBlockStats st;
     int ret = -1;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainBlockStatsEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainBlockStatsEnsureACL(dom->conn, vm->def) < 0 ||
-        vxlDomainBlockStatsGather(driver, vm, path, &st) < 0)
+    if (vxlDomainBlockStatsGather(driver, vm, path, &st) < 0)
         goto cleanup;
     stats->rd_req = st.rdReqs;
     stats->rd_bytes = st.rdBytes;
@@ -92,7 +92,7 @@ vxlDomainBlockStats(virDomainPtr dom, const char *path,
     ret = 0;
 
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -111,10 +111,10 @@ vxlDomainBlockStatsFlags(virDomainPtr dom, const char *path,
     /* The returned strings are none: the flag changes nothing. */
     flags &= ~VIR_TYPED_PARAM_STRING_OKAY;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainBlockStatsFlagsEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainBlockStatsFlagsEnsureACL(dom->conn, vm->def) < 0 ||
-        vxlDomainBlockStatsGather(driver, vm, path, &st) < 0)
+    if (vxlDomainBlockStatsGather(driver, vm, path, &st) < 0)
         goto cleanup;
 
 #define VXL_PUT(f, name) \
@@ -141,7 +141,7 @@ vxlDomainBlockStatsFlags(virDomainPtr dom, const char *path,
     ret = 0;
 
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -158,10 +158,10 @@ vxlDomainInterfaceStats(virDomainPtr dom, const char *device,
     vxlNicStats st;
     int ret = -1;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainInterfaceStatsEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainInterfaceStatsEnsureACL(dom->conn, vm->def) < 0 ||
-        virDomainObjCheckActive(vm) < 0)
+    if (virDomainObjCheckActive(vm) < 0)
         goto cleanup;
     /* by backend name, MAC or alias; reports its own error */
     if (!(net = virDomainNetFind(vm->def, device)))
@@ -180,7 +180,7 @@ vxlDomainInterfaceStats(virDomainPtr dom, const char *device,
     ret = 0;
 
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -190,20 +190,18 @@ int
 vxlDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
                      unsigned int nr_stats, unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
     vxlMemoryStats mem;
     int n = 0;
+    int rc;
 
     virCheckFlags(0, -1);
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainMemoryStatsEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainMemoryStatsEnsureACL(dom->conn, vm->def) < 0 ||
-        vxlDomainStatsMemory(driver, vm, &mem) < 0) {
-        virDomainObjEndAPI(&vm);
+    rc = vxlDomainStatsMemory(vxl_driver, vm, &mem);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
+    if (rc < 0)
         return -1;
-    }
-    virDomainObjEndAPI(&vm);
 
 #define VXL_PUT(tagv, value) \
     do { \
@@ -240,10 +238,9 @@ vxlDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params,
     int ret = -1;
 
     virCheckFlags(VIR_TYPED_PARAM_STRING_OKAY, -1);
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetCPUStatsEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetCPUStatsEnsureACL(dom->conn, vm->def) < 0 ||
-        virDomainObjCheckActive(vm) < 0)
+    if (virDomainObjCheckActive(vm) < 0)
         goto cleanup;
 
     if (start_cpu == -1) {
@@ -290,7 +287,7 @@ vxlDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params,
 
  cleanup:
     vxlVcpuInfoListFree(infos, ninfos);
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 

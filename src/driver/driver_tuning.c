@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "driver_entry.h"
+#include "driver_skeleton.h"
 #include "domain.h"
 #include "virdomainsnapshotobjlist.h"
 #include "backend_call.h"
@@ -50,17 +51,16 @@ vxlDomainGetSchedulerType(virDomainPtr dom, int *nparams)
     virDomainObj *vm;
     char *ret = NULL;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetSchedulerTypeEnsureACL,
+                             VIR_JOB_NONE)))
         return NULL;
-    if (virDomainGetSchedulerTypeEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     if (!(ret = vxlDriverSchedulerName()))
         goto cleanup;
     if (nparams)
         *nparams = (STREQ(ret, "credit") || STREQ(ret, "credit2")) ? 2 : 0;
 
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -81,10 +81,9 @@ vxlDomainGetSchedulerParametersFlags(virDomainPtr dom,
                   VIR_TYPED_PARAM_STRING_OKAY, -1);
     flags &= ~VIR_TYPED_PARAM_STRING_OKAY;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetSchedulerParametersFlagsEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetSchedulerParametersFlagsEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     if (!(def = virDomainObjGetOneDefState(vm, flags, &live)))
         goto cleanup;
 
@@ -117,7 +116,7 @@ vxlDomainGetSchedulerParametersFlags(virDomainPtr dom,
     ret = 0;
 
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -154,21 +153,19 @@ vxlDomainSetSchedulerParametersFlags(virDomainPtr dom,
                                NULL) < 0)
         return -1;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBeginFlags(dom, virDomainSetSchedulerParametersFlagsEnsureACL,
+                                  flags,
+                                  VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainSetSchedulerParametersFlagsEnsureACL(dom->conn, vm->def, flags) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
     if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) < 0)
-        goto endjob;
+        goto cleanup;
 
     /* Every side is checked before any changes. */
     if (def) {
         vxlSchedParams sp = { 0 };
 
         if (vxlDomainSchedGetLive(driver, vm, &sp) < 0)
-            goto endjob;
+            goto cleanup;
         weight = sp.weight;
         cap = sp.cap;
         vxlSchedParamsClear(&sp);
@@ -185,14 +182,14 @@ vxlDomainSetSchedulerParametersFlags(virDomainPtr dom,
         }
     }
     if (def && vxlDomainSchedCheck(def, weight, cap) < 0)
-        goto endjob;
+        goto cleanup;
     if (persistentDef && vxlDomainSchedCheck(persistentDef, pweight, pcap) < 0)
-        goto endjob;
+        goto cleanup;
 
     if (def) {
         if (vxlDomainSchedSetLive(driver, vm, weight, cap) < 0 ||
             vxlDomainSaveStatus(driver, vm) < 0)
-            goto endjob;
+            goto cleanup;
     }
     if (persistentDef) {
         g_autoptr(virDomainDef) copy = virDomainDefCopy(persistentDef,
@@ -200,10 +197,10 @@ vxlDomainSetSchedulerParametersFlags(virDomainPtr dom,
                                                          false);
 
         if (!copy)
-            goto endjob;
+            goto cleanup;
         vxlDomainSchedToDef(copy, pweight, pcap);
         if (virDomainDefSave(copy, driver->xmlopt, driver->cfg->configDir) < 0)
-            goto endjob;
+            goto cleanup;
         vxlDomainSchedToDef(persistentDef, pweight, pcap);
     }
 
@@ -217,17 +214,15 @@ vxlDomainSetSchedulerParametersFlags(virDomainPtr dom,
         virTypedParamsAddLLong(&eventParams, &eventNparams, &eventMaxparams,
                                VIR_DOMAIN_TUNABLE_CPU_GLOBAL_QUOTA,
                                (long long)(def ? cap : pcap) * 1000) < 0)
-        goto endjob;
+        goto cleanup;
     virObjectEventStateQueue(driver->domainEventState,
                              virDomainEventTunableNewFromObj(vm, &eventParams,
                                                              eventNparams));
     ret = 0;
 
- endjob:
-    vxlDomainJobEnd(vm);
  cleanup:
     virTypedParamsFree(eventParams, eventNparams);
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
@@ -249,12 +244,9 @@ vxlDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBeginFlags(dom, virDomainSetMetadataEnsureACL, flags,
+                                  VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainSetMetadataEnsureACL(dom->conn, vm->def, flags) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
     /* libvirt's own: checks the XML and the flags, changes and saves
      * the live status and the persistent config */
     ret = virDomainObjSetMetadata(vm, type, metadata, key, uri, driver->xmlopt,
@@ -263,9 +255,7 @@ vxlDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
     if (ret == 0)
         virObjectEventStateQueue(driver->domainEventState,
                                  virDomainEventMetadataChangeNewFromObj(vm, type, uri));
-    vxlDomainJobEnd(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
@@ -276,11 +266,10 @@ vxlDomainGetMetadata(virDomainPtr dom, int type, const char *uri,
     virDomainObj *vm;
     char *ret = NULL;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetMetadataEnsureACL, VIR_JOB_NONE)))
         return NULL;
-    if (virDomainGetMetadataEnsureACL(dom->conn, vm->def) == 0)
-        ret = virDomainObjGetMetadata(vm, type, uri, flags);
-    virDomainObjEndAPI(&vm);
+    ret = virDomainObjGetMetadata(vm, type, uri, flags);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -298,10 +287,9 @@ vxlDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
                   VIR_TYPED_PARAM_STRING_OKAY, -1);
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetNumaParametersEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetNumaParametersEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     if (!(def = virDomainObjGetOneDef(vm, flags & ~VIR_TYPED_PARAM_STRING_OKAY)))
         goto cleanup;
     if (*nparams == 0) {
@@ -335,7 +323,7 @@ vxlDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
     ret = 0;
 
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -346,11 +334,10 @@ vxlDomainGetMessages(virDomainPtr dom, char ***msgs, unsigned int flags)
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_MESSAGE_DEPRECATION | VIR_DOMAIN_MESSAGE_TAINTING, -1);
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetMessagesEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetMessagesEnsureACL(dom->conn, vm->def) == 0)
-        ret = virDomainObjGetMessages(vm, msgs, flags);
-    virDomainObjEndAPI(&vm);
+    ret = virDomainObjGetMessages(vm, msgs, flags);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -371,16 +358,14 @@ int
 vxlDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel)
 {
     virDomainObj *vm;
-    int ret = -1;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    /* Guests are isolated by Xen itself: no label to give. */
+    if (!(vm = vxlEntryBegin(dom, virDomainGetSecurityLabelEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetSecurityLabelEnsureACL(dom->conn, vm->def) == 0) {
-        memset(seclabel, 0, sizeof(*seclabel));
-        ret = 0;
-    }
-    virDomainObjEndAPI(&vm);
-    return ret;
+    memset(seclabel, 0, sizeof(*seclabel));
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
+    return 0;
 }
 
 /* ----- disks: size ------------------------------------------------------ */
@@ -414,10 +399,8 @@ vxlDomainGetBlockInfo(virDomainPtr dom, const char *path,
     int ret = -1;
 
     virCheckFlags(0, -1);
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetBlockInfoEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetBlockInfoEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
     if (!(disk = virDomainDiskByName(vm->def, path, false))) {
         virReportError(VIR_ERR_INVALID_ARG,
                        _("domain '%s' has no disk '%s'"), vm->def->name, path);
@@ -432,7 +415,7 @@ vxlDomainGetBlockInfo(virDomainPtr dom, const char *path,
     }
     source = g_strdup(virDomainDiskGetSource(disk));
     format = virDomainDiskGetFormat(disk);
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
 
     /* The image is dom0's, whatever runs: read it without the lock. */
     if ((fd = open(source, O_RDONLY)) < 0 || fstat(fd, &sb) < 0) {
@@ -462,7 +445,7 @@ vxlDomainGetBlockInfo(virDomainPtr dom, const char *path,
     return 0;
 
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -484,23 +467,18 @@ vxlDomainBlockResize(virDomainPtr dom, const char *path, unsigned long long size
         }
         size *= 1024;
     }
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainBlockResizeEnsureACL,
+                             VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainBlockResizeEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
     if (!(disk = virDomainDiskByName(vm->def, path, false))) {
         virReportError(VIR_ERR_INVALID_ARG,
                        _("domain '%s' has no disk '%s'"), vm->def->name, path);
-        goto endjob;
+        goto cleanup;
     }
     ret = vxlDomainDiskGrow(driver, vm, disk, size);
 
- endjob:
-    vxlDomainJobEnd(vm);
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
@@ -552,37 +530,33 @@ vxlDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
     int ret = -1;
 
     virCheckFlags(0, -1);
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainRenameEnsureACL, VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainRenameEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
     if (!new_name || !*new_name || strchr(new_name, '/')) {
         virReportError(VIR_ERR_INVALID_ARG,
                        _("'%s' is not a domain name: it must be non-empty and have no '/'"),
                        NULLSTR(new_name));
-        goto endjob;
+        goto cleanup;
     }
     if (virDomainObjIsActive(vm) || !vm->persistent ||
         virDomainObjGetState(vm, NULL) != VIR_DOMAIN_SHUTOFF) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("cannot rename domain '%s': only a defined domain that is shut off can be renamed"),
                        vm->def->name);
-        goto endjob;
+        goto cleanup;
     }
     if (vm->hasManagedSave) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("cannot rename domain '%s': it has a managed save image"),
                        vm->def->name);
-        goto endjob;
+        goto cleanup;
     }
     /* Snapshot metadata is filed under the domain's name. */
     if (virDomainSnapshotObjListNum(vm->snapshots, NULL, 0) > 0) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("cannot rename domain '%s': it has snapshots"),
                        vm->def->name);
-        goto endjob;
+        goto cleanup;
     }
 
     /* The undefine event names the old name: made now, sent on success. */
@@ -591,7 +565,7 @@ vxlDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
     if (virDomainObjListRename(driver->domains, vm, new_name, flags,
                                vxlDomainRenameCallback, driver) < 0) {
         virObjectUnref(undefined);
-        goto endjob;
+        goto cleanup;
     }
     virObjectEventStateQueue(driver->domainEventState, undefined);
     virObjectEventStateQueue(driver->domainEventState,
@@ -599,9 +573,7 @@ vxlDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
                                                                VIR_DOMAIN_EVENT_DEFINED_RENAMED));
     ret = 0;
 
- endjob:
-    vxlDomainJobEnd(vm);
  cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }

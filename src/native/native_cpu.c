@@ -410,8 +410,8 @@ vxlNativeParseCpuidString(vxlNativeReader *r, vxlNativeXML *x, const char *spec)
 
 /* Whether @item has the shape of a xend CPUID line: LEAF[,SUBLEAF] as
  * 32-bit numbers, then REG=32 policy characters for eax..edx. libxl's
- * own parser leaks what it allocated for a line it then refuses (found
- * by fuzz-xlcfg), so a line of another shape never reaches it; one of
+ * own parser leaks what it allocated for a line it then refuses, so a
+ * line of another shape never reaches it; one of
  * this shape it still checks. */
 static bool
 vxlNativeCpuidXendShaped(const char *item)

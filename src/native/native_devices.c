@@ -843,14 +843,13 @@ vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
      * older stdvga=) names another: the XML lists it, as libvirt's
      * parser would add one only for a guest with a display. */
     if (vga) {
-        if (STREQ(vga, "stdvga"))
-            model = "vga";
-        else if (STREQ(vga, "cirrus") || STREQ(vga, "none") || STREQ(vga, "qxl"))
-            model = vga;
-        else {
+        int kind = vxlEnumCfgToXl(&vxlEnumVideoModel, vga);
+
+        if (kind < 0) {
             vxlNativeError(r, "vga", _("'%s' is not a video card; use stdvga, cirrus, qxl or none"), vga);
             return -1;
         }
+        model = vxlEnumXlToVirName(&vxlEnumVideoModel, kind);
     } else {
         model = stdvga ? "vga" : "cirrus";
     }

@@ -512,16 +512,12 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
             if (v->vram && v->vram != 4096)
                 return vxlNativeFormatRefuse("<video><model vram> for a PV or PVH guest");
             continue;
-        case VIR_DOMAIN_VIDEO_TYPE_VGA:
-            vga = "stdvga";
-            break;
-        case VIR_DOMAIN_VIDEO_TYPE_CIRRUS:
-        case VIR_DOMAIN_VIDEO_TYPE_QXL:
-        case VIR_DOMAIN_VIDEO_TYPE_NONE:
-            vga = virDomainVideoTypeToString(v->type);
-            break;
         default:
-            return vxlNativeFormatRefuse("<video><model type> other than vga, cirrus, qxl, xen or none");
+            vga = vxlEnumXlToCfg(&vxlEnumVideoModel,
+                                 vxlEnumVirToXl(&vxlEnumVideoModel, v->type));
+            if (!vga)
+                return vxlNativeFormatRefuse("<video><model type> other than vga, cirrus, qxl, xen or none");
+            break;
         }
         if (!hvm)
             return vxlNativeFormatRefuse("an emulated <video> for a PV or PVH guest");

@@ -512,22 +512,11 @@ vxlTranslateGfxHVM(const virDomainDef *def, libxl_domain_build_info *b_info)
     } else {
         const virDomainVideoDef *video = def->videos[0];
 
-        switch (video->type) {
-        case VIR_DOMAIN_VIDEO_TYPE_VGA:
-            b_info->u.hvm.vga.kind = LIBXL_VGA_INTERFACE_TYPE_STD;
-            break;
-        case VIR_DOMAIN_VIDEO_TYPE_CIRRUS:
-            b_info->u.hvm.vga.kind = LIBXL_VGA_INTERFACE_TYPE_CIRRUS;
-            break;
-        case VIR_DOMAIN_VIDEO_TYPE_QXL:
-            b_info->u.hvm.vga.kind = LIBXL_VGA_INTERFACE_TYPE_QXL;
-            break;
-        case VIR_DOMAIN_VIDEO_TYPE_NONE:
-            b_info->u.hvm.vga.kind = LIBXL_VGA_INTERFACE_TYPE_NONE;
-            break;
-        default:
-            break;
-        }
+        int kind = vxlEnumVirToXl(&vxlEnumVideoModel, video->type);
+
+        /* Other models were refused when the devices were checked. */
+        if (kind >= 0)
+            b_info->u.hvm.vga.kind = kind;
         if (video->vram > 0 && video->type != VIR_DOMAIN_VIDEO_TYPE_NONE)
             b_info->video_memkb = video->vram;
     }

@@ -384,17 +384,8 @@ vxlSimMigrateApplyFinal(vxlSim *sim, uint32_t domid, const char *text)
                            dom->name);
             return -1;
         }
-        /* The guest carries on where it stopped: same running time (so
-         * its script's deadlines keep their place), CPU time, balloon
-         * and vCPUs. */
-        dom->runUs = runUs;
-        dom->cpuTimeNs = cpuTimeNs;
-        dom->targetKiB = targetKiB;
-        dom->vcpusOnline = vcpus;
-        dom->accountedAt = now;
-        vxlSimDueUpdate(sim, dom);
-        vxlSimSnapshotTake(sim, &snap, dom);
-        vxlSimReschedule(sim, now);
+        vxlSimDomainCarryOn(sim, dom, now, runUs, cpuTimeNs, targetKiB,
+                            vcpus, &snap);
     }
     vxlSimSave(sim, &snap);
     return 0;

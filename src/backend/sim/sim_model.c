@@ -675,3 +675,21 @@ vxlSimHostFactsFill(vxlSim *sim, unsigned long long freeKiB,
     if (facts->nnodes > 0)
         facts->nodes[0].freeKiB += freeKiB - given;
 }
+
+/* Same running time (so the guest script's deadlines keep their place),
+ * CPU time, balloon and vCPUs as when the guest stopped. */
+void
+vxlSimDomainCarryOn(vxlSim *sim, vxlSimDomain *dom, long long now,
+                    unsigned long long runUs, unsigned long long cpuTimeNs,
+                    unsigned long long targetKiB, unsigned int vcpus,
+                    vxlSimSnapshot *snap)
+{
+    dom->runUs = runUs;
+    dom->cpuTimeNs = cpuTimeNs;
+    dom->targetKiB = targetKiB;
+    dom->vcpusOnline = vcpus;
+    dom->accountedAt = now;
+    vxlSimDueUpdate(sim, dom);
+    vxlSimSnapshotTake(sim, snap, dom);
+    vxlSimReschedule(sim, now);
+}

@@ -265,7 +265,8 @@ typedef struct _vxlSimRecord {
     char *json;                    /* NULL: remove the domain's file */
 } vxlSimRecord;
 
-/* What changed, as records, taken under the lock, written outside it. */
+/* sim_state.c: what changed, as records, taken under the lock, written
+ * outside it. */
 typedef struct _vxlSimSnapshot {
     GArray *records;               /* vxlSimRecord; NULL: nothing */
 } vxlSimSnapshot;
@@ -299,6 +300,14 @@ void vxlSimDomainSetName(vxlSim *sim, vxlSimDomain *dom, const char *name,
 void vxlSimDomainSetMaxKiB(vxlSim *sim, vxlSimDomain *dom,
                            unsigned long long maxKiB);
 void vxlSimDueUpdate(vxlSim *sim, vxlSimDomain *dom);
+/* A restored or migrated-in guest carries on where it stopped (lock
+ * held, values checked by the caller); @snap gets its record to
+ * persist once the lock is dropped. */
+void vxlSimDomainCarryOn(vxlSim *sim, vxlSimDomain *dom, long long now,
+                         unsigned long long runUs,
+                         unsigned long long cpuTimeNs,
+                         unsigned long long targetKiB, unsigned int vcpus,
+                         vxlSimSnapshot *snap);
 void vxlSimMarkDirty(vxlSim *sim, vxlSimDomain *dom);
 
 /* sim_vcpu.c */

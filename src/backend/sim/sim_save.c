@@ -438,17 +438,14 @@ vxlSimDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
         if (!dom)
             break;
         vxlSimCatchUp(sim, now);
-        /* The guest carries on from where it was saved. */
-        if (targetKiB > 0 && targetKiB <= dom->maxKiB)
-            dom->targetKiB = targetKiB;
-        if (vcpus > 0 && vcpus <= dom->vcpusMax)
-            dom->vcpusOnline = vcpus;
-        dom->cpuTimeNs = cpuTimeNs;
-        dom->runUs = runUs;
-        dom->accountedAt = now;
-        vxlSimDueUpdate(sim, dom);
-        vxlSimSnapshotTake(sim, &snap, dom);
-        vxlSimReschedule(sim, now);
+        /* A balloon or vCPU count the new configuration cannot hold
+         * keeps the configuration's. */
+        if (targetKiB == 0 || targetKiB > dom->maxKiB)
+            targetKiB = dom->targetKiB;
+        if (vcpus == 0 || vcpus > dom->vcpusMax)
+            vcpus = dom->vcpusOnline;
+        vxlSimDomainCarryOn(sim, dom, now, runUs, cpuTimeNs, targetKiB,
+                            vcpus, &snap);
     }
     vxlSimSave(sim, &snap);
     *domid = id;
