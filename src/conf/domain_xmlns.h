@@ -203,6 +203,9 @@ int vxlXMLNSKeyActionFromString(const char *value);
  * @node is one of vxlXMLNSKeys (its value now in @keys), 0 when it is
  * none of them, -1 on error (reported). */
 int vxlXMLNSKeysParse(xmlNodePtr node, char **keys);
+/* The items of a LIST key's value (joined by '\n'; "" is one empty
+ * item). */
+GStrv vxlXMLNSKeyItems(const char *joined);
 /* domain_xmlns_specs.c: one item of a LIST key, read as xl reads it;
  * false when xl refuses it. The outputs may be NULL (a check only);
  * an iomem range without @GFN leaves *gfn as it was. */

@@ -210,11 +210,26 @@ vxlXMLNSKeyCanonical(const vxlXMLNSKeyInfo *info, const char *value)
     }
     case VXL_XMLNS_KEY_KIND_LIST:
         /* One item: the element repeats for the others. */
-        if (!*value || strchr(value, '\n') || !info->itemCheck(value))
+        if (strchr(value, '\n') || !info->itemCheck(value))
             return NULL;
         return g_strdup(value);
     }
     return NULL;
+}
+
+
+GStrv
+vxlXMLNSKeyItems(const char *joined)
+{
+    /* g_strsplit makes no item of "", which is one empty item here
+     * (pvcalls = [ "" ] is a PV Calls device with its defaults). */
+    if (!*joined) {
+        GStrv one = g_new0(char *, 2);
+
+        one[0] = g_strdup("");
+        return one;
+    }
+    return g_strsplit(joined, "\n", -1);
 }
 
 
@@ -286,7 +301,7 @@ vxlXMLNSKeysFormat(virBuffer *buf, char *const *keys)
 
         if (!keys[i])
             continue;
-        items = g_strsplit(keys[i], "\n", -1);
+        items = vxlXMLNSKeyItems(keys[i]);
         for (j = 0; items[j]; j++) {
             virBufferAsprintf(buf, "<virtxl:%s", vxlXMLNSKeys[i].name);
             virBufferEscapeString(buf, " value='%s'/>\n", items[j]);

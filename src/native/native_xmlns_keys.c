@@ -155,7 +155,7 @@ vxlNativeFormatXMLNSKeys(virBuffer *buf, const virDomainDef *def)
             i == VXL_XMLNS_KEY_VIRIDIAN)
             continue;
         if (info->kind == VXL_XMLNS_KEY_KIND_LIST) {
-            g_auto(GStrv) items = g_strsplit(v, "\n", -1);
+            g_auto(GStrv) items = vxlXMLNSKeyItems(v);
             g_autoptr(GPtrArray) arr = g_ptr_array_new();
             size_t j;
 

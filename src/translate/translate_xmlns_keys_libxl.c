@@ -41,7 +41,7 @@ static void
 vxlTranslateXMLNSListKey(size_t key, const char *joined, libxl_domain_config *dcfg)
 {
     libxl_domain_build_info *b_info = &dcfg->b_info;
-    g_auto(GStrv) items = g_strsplit(joined, "\n", -1);
+    g_auto(GStrv) items = vxlXMLNSKeyItems(joined);
     size_t n = g_strv_length(items);
     size_t j;
 
