@@ -254,10 +254,11 @@ const vxlXMLNSKnobInfo vxlXMLNSKnobs[VXL_XMLNS_KNOB_LAST] = {
     /* Xen has grant table versions 1 and 2. */
     [VXL_XMLNS_KNOB_MAX_GRANT_VERSION] = { "max_grant_version", VXL_XMLNS_KNOB_NUMBER,
                                            VXL_XMLNS_GUEST_ALL, 1, 2, NULL },
-    /* MiB of paging memory (shadow or HAP): only guests Xen runs in an
-     * HVM container have it, as xl.cfg(5) lists it for HVM and PVH. */
+    /* MiB of paging memory (shadow or HAP). xl.cfg(5) lists it for HVM
+     * and PVH, but xl reads it for every guest into b_info.shadow_memkb
+     * (a PV guest's log-dirty mode runs on shadow pages too). */
     [VXL_XMLNS_KNOB_SHADOW_MEMORY] = { "shadow_memory", VXL_XMLNS_KNOB_NUMBER,
-                                       VXL_XMLNS_GUEST_HVM | VXL_XMLNS_GUEST_PVH, 0, UINT32_MAX, NULL },
+                                       VXL_XMLNS_GUEST_ALL, 0, UINT32_MAX, NULL },
     /* Alternate p2m views need HAP, so an HVM container as well. */
     [VXL_XMLNS_KNOB_ALTP2M] = { "altp2m", VXL_XMLNS_KNOB_ENUM,
                                 VXL_XMLNS_GUEST_HVM | VXL_XMLNS_GUEST_PVH, 0, 0,

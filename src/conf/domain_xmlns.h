@@ -150,6 +150,19 @@ typedef enum {
     VXL_XMLNS_KEY_FIRMWARE,
     VXL_XMLNS_KEY_VIRIDIAN,
     VXL_XMLNS_KEY_ALTP2MHVM,
+    /* Read by xl on every architecture, used by Arm's libxl. */
+    VXL_XMLNS_KEY_DEVICE_TREE,
+    VXL_XMLNS_KEY_GIC_VERSION,
+    VXL_XMLNS_KEY_TEE,
+    VXL_XMLNS_KEY_VUART,
+    VXL_XMLNS_KEY_DTDEV,
+    /* Host resources and paravirtual devices, lists of xl's specs. */
+    VXL_XMLNS_KEY_MCA_CAPS,
+    VXL_XMLNS_KEY_IOMEM,
+    VXL_XMLNS_KEY_IOPORTS,
+    VXL_XMLNS_KEY_IRQS,
+    VXL_XMLNS_KEY_PVCALLS,
+    VXL_XMLNS_KEY_VKB,
 
     VXL_XMLNS_KEY_LAST
 } vxlXMLNSKey;
@@ -162,6 +175,9 @@ typedef enum {
     VXL_XMLNS_KEY_KIND_ACTION,    /* xl's shutdown action spellings */
     VXL_XMLNS_KEY_KIND_BOOL_OR_ENUM, /* 0, 1, or one of values */
     VXL_XMLNS_KEY_KIND_ENUM_LIST, /* values joined by ',' */
+    VXL_XMLNS_KEY_KIND_LIST,      /* an xl.cfg list: one element per
+                                     item, kept joined by '\n', each
+                                     item checked by itemCheck */
 } vxlXMLNSKeyKind;
 
 typedef struct _vxlXMLNSKeyInfo vxlXMLNSKeyInfo;
@@ -171,6 +187,8 @@ struct _vxlXMLNSKeyInfo {
     unsigned int guests;          /* VXL_XMLNS_GUEST_* where xl reads it */
     long long min, max;           /* NUMBER */
     const libxl_enum_string_table *values; /* ENUM, BOOL_OR_ENUM */
+    /* LIST: true when xl's parser takes @item (tools/xl/xl_parse.c). */
+    bool (*itemCheck)(const char *item);
 };
 extern const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST];
 
@@ -185,6 +203,19 @@ int vxlXMLNSKeyActionFromString(const char *value);
  * @node is one of vxlXMLNSKeys (its value now in @keys), 0 when it is
  * none of them, -1 on error (reported). */
 int vxlXMLNSKeysParse(xmlNodePtr node, char **keys);
+/* The items of a LIST key's value (joined by '\n'; "" is one empty
+ * item). */
+GStrv vxlXMLNSKeyItems(const char *joined);
+/* domain_xmlns_specs.c: one item of a LIST key, read as xl reads it;
+ * false when xl refuses it. The outputs may be NULL (a check only);
+ * an iomem range without @GFN leaves *gfn as it was. */
+bool vxlXMLNSSpecIomem(const char *item, uint64_t *start, uint64_t *number, uint64_t *gfn);
+bool vxlXMLNSSpecIoports(const char *item, uint32_t *first, uint32_t *number);
+bool vxlXMLNSSpecIrq(const char *item, uint32_t *irq);
+bool vxlXMLNSSpecMcaCap(const char *item, uint64_t *cap);
+bool vxlXMLNSSpecDtdev(const char *item);
+bool vxlXMLNSSpecPvcalls(const char *item, libxl_device_pvcallsif *pv);
+bool vxlXMLNSSpecVkb(const char *item, libxl_device_vkb *vkb);
 void vxlXMLNSKeysFormat(virBuffer *buf, char *const *keys);
 void vxlXMLNSKeysFree(char **keys);
 int vxlValidateXMLNSKeys(const virDomainDef *def, char *const *keys);

@@ -32,6 +32,13 @@
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
+static bool vxlXMLNSItemIomem(const char *i) { return vxlXMLNSSpecIomem(i, NULL, NULL, NULL); }
+static bool vxlXMLNSItemIoports(const char *i) { return vxlXMLNSSpecIoports(i, NULL, NULL); }
+static bool vxlXMLNSItemIrq(const char *i) { return vxlXMLNSSpecIrq(i, NULL); }
+static bool vxlXMLNSItemMcaCap(const char *i) { return vxlXMLNSSpecMcaCap(i, NULL); }
+static bool vxlXMLNSItemPvcalls(const char *i) { return vxlXMLNSSpecPvcalls(i, NULL); }
+static bool vxlXMLNSItemVkb(const char *i) { return vxlXMLNSSpecVkb(i, NULL); }
+
 #define ALL VXL_XMLNS_GUEST_ALL
 #define HVM VXL_XMLNS_GUEST_HVM
 #define PVH VXL_XMLNS_GUEST_PVH
@@ -39,6 +46,7 @@
 #define BOOL VXL_XMLNS_KEY_KIND_BOOL
 #define NUMBER VXL_XMLNS_KEY_KIND_NUMBER
 #define ACTION VXL_XMLNS_KEY_KIND_ACTION
+#define LIST VXL_XMLNS_KEY_KIND_LIST
 
 const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST] = {
     /* FLASK: c_info.ssid_label, b_info.exec_ssid_label,
@@ -100,6 +108,27 @@ const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST] = {
                                  libxl_viridian_enlightenment_string_table },
     /* The deprecated boolean spelling of altp2m (b_info.u.hvm.altp2m). */
     [VXL_XMLNS_KEY_ALTP2MHVM] = { "altp2mhvm", VXL_XMLNS_KEY_KIND_BOOL, HVM, 0, 1, NULL },
+    /* Arm's: xl reads them on every architecture into b_info, where
+     * x86's libxl leaves them unused; carried so the domain is the one
+     * the file describes on either. */
+    [VXL_XMLNS_KEY_DEVICE_TREE] = { "device_tree", STRING, ALL, 0, 0, NULL },
+    [VXL_XMLNS_KEY_GIC_VERSION] = { "gic_version", VXL_XMLNS_KEY_KIND_ENUM, ALL, 0, 0,
+                                    libxl_gic_version_string_table },
+    [VXL_XMLNS_KEY_TEE] = { "tee", VXL_XMLNS_KEY_KIND_ENUM, ALL, 0, 0,
+                            libxl_tee_type_string_table },
+    [VXL_XMLNS_KEY_VUART] = { "vuart", VXL_XMLNS_KEY_KIND_ENUM, ALL, 0, 0,
+                              libxl_vuart_type_string_table },
+    [VXL_XMLNS_KEY_DTDEV] = { "dtdev", LIST, ALL, 0, 0, NULL, vxlXMLNSSpecDtdev },
+    /* b_info.u.hvm.mca_caps: "lmce" only. */
+    [VXL_XMLNS_KEY_MCA_CAPS] = { "mca_caps", LIST, HVM, 0, 0, NULL, vxlXMLNSItemMcaCap },
+    /* Host resources given to the guest (b_info.iomem, ioports, irqs). */
+    [VXL_XMLNS_KEY_IOMEM] = { "iomem", LIST, ALL, 0, 0, NULL, vxlXMLNSItemIomem },
+    [VXL_XMLNS_KEY_IOPORTS] = { "ioports", LIST, ALL, 0, 0, NULL, vxlXMLNSItemIoports },
+    [VXL_XMLNS_KEY_IRQS] = { "irqs", LIST, ALL, 0, 0, NULL, vxlXMLNSItemIrq },
+    /* Paravirtual devices libvirt has no element for (d_config.pvcallsifs,
+     * d_config.vkbs after the vfbs' keyboards). */
+    [VXL_XMLNS_KEY_PVCALLS] = { "pvcalls", LIST, ALL, 0, 0, NULL, vxlXMLNSItemPvcalls },
+    [VXL_XMLNS_KEY_VKB] = { "vkb", LIST, ALL, 0, 0, NULL, vxlXMLNSItemVkb },
 };
 
 #undef ALL
@@ -109,6 +138,7 @@ const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST] = {
 #undef BOOL
 #undef NUMBER
 #undef ACTION
+#undef LIST
 
 
 /* xl's spellings of libxl_action_on_shutdown (xl_parse.c), indexed by
@@ -178,8 +208,28 @@ vxlXMLNSKeyCanonical(const vxlXMLNSKeyInfo *info, const char *value)
             return NULL;
         return g_string_free(g_steal_pointer(&out), FALSE);
     }
+    case VXL_XMLNS_KEY_KIND_LIST:
+        /* One item: the element repeats for the others. */
+        if (strchr(value, '\n') || !info->itemCheck(value))
+            return NULL;
+        return g_strdup(value);
     }
     return NULL;
+}
+
+
+GStrv
+vxlXMLNSKeyItems(const char *joined)
+{
+    /* g_strsplit makes no item of "", which is one empty item here
+     * (pvcalls = [ "" ] is a PV Calls device with its defaults). */
+    if (!*joined) {
+        GStrv one = g_new0(char *, 2);
+
+        one[0] = g_strdup("");
+        return one;
+    }
+    return g_strsplit(joined, "\n", -1);
 }
 
 
@@ -207,7 +257,7 @@ vxlXMLNSKeysParse(xmlNodePtr node, char **keys)
     if (!info)
         return 0;
     i = info - vxlXMLNSKeys;
-    if (keys[i]) {
+    if (keys[i] && info->kind != VXL_XMLNS_KEY_KIND_LIST) {
         virReportError(VIR_ERR_XML_ERROR,
                        _("<virtxl:%s> appears twice: it holds one setting of the domain"),
                        info->name);
@@ -217,11 +267,24 @@ vxlXMLNSKeysParse(xmlNodePtr node, char **keys)
         virReportError(VIR_ERR_XML_ERROR, _("<virtxl:%s> needs a value attribute"), info->name);
         return -1;
     }
-    if (!(keys[i] = vxlXMLNSKeyCanonical(info, value))) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<virtxl:%s value='%s'> is not a value xl.cfg's %s takes (see xl.cfg(5))"),
-                       info->name, value, info->name);
-        return -1;
+    {
+        g_autofree char *canon = vxlXMLNSKeyCanonical(info, value);
+
+        if (!canon) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:%s value='%s'> is not a value xl.cfg's %s takes (see xl.cfg(5))"),
+                           info->name, value, info->name);
+            return -1;
+        }
+        /* A list's items, in document order. */
+        if (keys[i]) {
+            char *joined = g_strdup_printf("%s\n%s", keys[i], canon);
+
+            g_free(keys[i]);
+            keys[i] = joined;
+        } else {
+            keys[i] = g_steal_pointer(&canon);
+        }
     }
     return 1;
 }
@@ -233,10 +296,16 @@ vxlXMLNSKeysFormat(virBuffer *buf, char *const *keys)
     size_t i;
 
     for (i = 0; i < VXL_XMLNS_KEY_LAST; i++) {
+        g_auto(GStrv) items = NULL;
+        size_t j;
+
         if (!keys[i])
             continue;
-        virBufferAsprintf(buf, "<virtxl:%s", vxlXMLNSKeys[i].name);
-        virBufferEscapeString(buf, " value='%s'/>\n", keys[i]);
+        items = vxlXMLNSKeyItems(keys[i]);
+        for (j = 0; items[j]; j++) {
+            virBufferAsprintf(buf, "<virtxl:%s", vxlXMLNSKeys[i].name);
+            virBufferEscapeString(buf, " value='%s'/>\n", items[j]);
+        }
     }
 }
 

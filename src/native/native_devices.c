@@ -351,7 +351,14 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
         } else if (STREQ(k, "script")) {
             virBufferEscapeString(&inner, "<script path='%s'/>\n", v);
         } else if (STREQ(k, "vifname")) {
-            virBufferEscapeString(&inner, "<target dev='%s'/>\n", v);
+            /* libvirt's parser forgets a target name with the prefix it
+             * gives generated ones (its Xen drivers' "vif"), so such a
+             * name would vanish without a word. */
+            if (STRPREFIX(v, "vif"))
+                vxlNativeWarn(r, "vif", _("entry %d: dropped vifname=%s: libvirt discards interface names beginning with 'vif' as names it generated, so the backend gets libxl's default name; choose a name without that prefix"),
+                              index + 1, v);
+            else
+                virBufferEscapeString(&inner, "<target dev='%s'/>\n", v);
         } else if (STREQ(k, "model")) {
             model = v;
         } else if (STREQ(k, "type")) {

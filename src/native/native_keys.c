@@ -14,8 +14,10 @@
 #include "native_private.h"
 
 #define NOXML N_("libvirt's domain XML has no element for it")
-#define HOST N_("a host or toolstack setting, not part of the domain in libvirt")
-#define ARM N_("Arm only; libvirt's domain XML has no element for it")
+#define CLAIM N_("xl reads claim_mode from xl.conf(5), not from a domain's file")
+#define VIF2 N_("xl does not support netchannel2 and ignores the list")
+#define DM N_("xm's device model path, which xl ignores: use device_model_override")
+#define VIEWER N_("xl starts a viewer only for xl create -V, not from the file; virt-viewer or virt-manager do that for libvirt")
 
 const vxlNativeKeyInfo vxlNativeKeys[] = {
     /* general */
@@ -26,7 +28,7 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "max_grant_frames", NULL }, { "max_maptrack_frames", NULL },
     { "max_grant_version", NULL }, { "max_event_channels", NULL },
     { "nomigrate", NULL }, { "driver_domain", NULL },
-    { "device_tree", ARM }, { "vmtrace_buf_kb", NULL },
+    { "device_tree", NULL }, { "vmtrace_buf_kb", NULL },
     /* cpus and memory */
     { "vcpus", NULL }, { "maxvcpus", NULL }, { "cpus", NULL },
     { "cpus_soft", NULL },
@@ -38,7 +40,7 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "extratime", NULL },
     { "memory", NULL }, { "maxmem", NULL },
     { "vnuma", NULL },
-    { "claim_mode", HOST },
+    { "claim_mode", CLAIM, true },
     /* lifecycle */
     { "on_poweroff", NULL }, { "on_reboot", NULL }, { "on_crash", NULL },
     { "on_watchdog", NULL }, { "on_soft_reset", NULL },
@@ -52,16 +54,16 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "pvshim", NULL }, { "pvshim_path", NULL }, { "pvshim_cmdline", NULL },
     { "pvshim_extra", NULL },
     /* devices */
-    { "disk", NULL }, { "vif", NULL }, { "vif2", N_("xm's obsolete second vif list") },
-    { "device_model", N_("xm's device model path, which xl ignores: use device_model_override") },
+    { "disk", NULL }, { "vif", NULL }, { "vif2", VIF2, true },
+    { "device_model", DM, true },
     { "pci", NULL }, { "pci_permissive", NULL }, { "pci_msitranslate", NULL },
     { "pci_seize", NULL }, { "pci_power_mgmt", NULL },
     { "vtpm", NULL },
-    { "p9", NULL }, { "pvcalls", NOXML }, { "vfb", NULL },
-    { "vkb", NOXML }, { "vkb_device", NULL }, { "vdispl", NOXML }, { "vsnd", NOXML },
+    { "p9", NULL }, { "pvcalls", NULL }, { "vfb", NULL },
+    { "vkb", NULL }, { "vkb_device", NULL }, { "vdispl", NOXML }, { "vsnd", NOXML },
     { "channel", NULL }, { "usbctrl", NULL }, { "usbdev", NULL },
     { "rdm", NULL }, { "rdm_mem_boundary", NULL },
-    { "dtdev", ARM }, { "iomem", NOXML }, { "ioports", NOXML }, { "irqs", NOXML },
+    { "dtdev", NULL }, { "iomem", NULL }, { "ioports", NULL }, { "irqs", NULL },
     { "usb", NULL },
     { "usbversion", NULL }, { "usbdevice", NULL },
     { "serial", NULL }, { "soundhw", NULL },
@@ -69,7 +71,7 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "vnc", NULL }, { "vnclisten", NULL }, { "vncdisplay", NULL }, { "vncunused", NULL },
     { "vncpasswd", NULL }, { "keymap", NULL }, { "sdl", NULL }, { "opengl", NULL },
     { "display", NULL }, { "xauthority", NULL }, { "nographic", NULL },
-    { "vncviewer", HOST }, { "vncconsole", HOST },
+    { "vncviewer", VIEWER, true }, { "vncconsole", VIEWER, true },
     { "spice", NULL }, { "spicehost", NULL }, { "spiceport", NULL }, { "spicetls_port", NULL },
     { "spicedisable_ticketing", NULL }, { "spicepasswd", NULL }, { "spiceagent_mouse", NULL },
     { "spice_clipboard_sharing", NULL },
@@ -89,8 +91,8 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "timer_mode", NULL }, { "vpt_align", NULL },
     { "mmio_hole", NULL }, { "ms_vm_genid", NULL },
     { "e820_host", NULL }, { "passthrough", NULL },
-    { "vpmu", NULL }, { "msr_relaxed", NULL }, { "mca_caps", NOXML },
-    { "tee", ARM }, { "gic_version", ARM }, { "vuart", ARM },
+    { "vpmu", NULL }, { "msr_relaxed", NULL }, { "mca_caps", NULL },
+    { "tee", NULL }, { "gic_version", NULL }, { "vuart", NULL },
     { "localtime", NULL }, { "rtc_timeoffset", NULL }, { "tsc_mode", NULL },
     /* device model */
     { "device_model_version", NULL }, { "device_model_override", NULL },

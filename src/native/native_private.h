@@ -73,6 +73,8 @@ struct _vxlNativeKeyInfo {
     const char *name;
     const char *dropped;  /* why domain XML cannot hold it, or NULL when
                              it is converted */
+    bool xlIgnores;       /* xl gives it no meaning either: @dropped says
+                             why, warned as ignored */
 };
 extern const vxlNativeKeyInfo vxlNativeKeys[];
 extern const size_t vxlNativeKeysCount;

@@ -408,6 +408,10 @@ vxlNativeWarnUnused(vxlNativeReader *r)
             g_ptr_array_add(r->warnings,
                             g_strdup_printf(_("%s:%d: %s: dropped: not a key of xl.cfg(5), which xl ignores too"),
                                             r->source, k->line, k->name));
+        else if (info->xlIgnores)
+            g_ptr_array_add(r->warnings,
+                            g_strdup_printf(_("%s:%d: %s: ignored: %s"),
+                                            r->source, k->line, k->name, _(info->dropped)));
         else
             g_ptr_array_add(r->warnings,
                             g_strdup_printf(_("%s:%d: %s: dropped: %s"),

@@ -25,6 +25,39 @@ vxlNativeXMLNSKeyIsAction(size_t i)
 }
 
 
+/* One element per item, each item as xl reads it. */
+static int
+vxlNativeParseXMLNSListKey(vxlNativeReader *r, const vxlXMLNSKeyInfo *info,
+                           virBuffer *xmlns)
+{
+    XLU_ConfigList *list = NULL;
+    int n = 0;
+    int rc;
+    int i;
+
+    if ((rc = vxlNativeGetList(r, info->name, &list, &n)) <= 0)
+        return rc;
+    for (i = 0; i < n; i++) {
+        const char *item = xlu_cfg_get_listitem(list, i);
+        g_autofree char *canon = NULL;
+
+        if (!item) {
+            vxlNativeError(r, info->name, _("item %d is a list, expected a string"), i + 1);
+            return -1;
+        }
+        if (!(canon = vxlXMLNSKeyCanonical(info, item))) {
+            vxlNativeError(r, info->name,
+                           _("item '%s' is not one xl takes for this key (see xl.cfg(5))"),
+                           item);
+            return -1;
+        }
+        virBufferAsprintf(xmlns, "<virtxl:%s", info->name);
+        virBufferEscapeString(xmlns, " value='%s'/>\n", canon);
+    }
+    return 0;
+}
+
+
 int
 vxlNativeParseXMLNSKey(vxlNativeReader *r, vxlXMLNSKey key, virBuffer *xmlns)
 {
@@ -36,6 +69,8 @@ vxlNativeParseXMLNSKey(vxlNativeReader *r, vxlXMLNSKey key, virBuffer *xmlns)
 
     if (!(info->guests & (1u << r->type)))
         return 0;
+    if (info->kind == VXL_XMLNS_KEY_KIND_LIST)
+        return vxlNativeParseXMLNSListKey(r, info, xmlns);
     switch (info->kind) {
     case VXL_XMLNS_KEY_KIND_BOOL:
     case VXL_XMLNS_KEY_KIND_NUMBER:
@@ -55,6 +90,8 @@ vxlNativeParseXMLNSKey(vxlNativeReader *r, vxlXMLNSKey key, virBuffer *xmlns)
             return rc;
         value = g_strdup(str);
         break;
+    case VXL_XMLNS_KEY_KIND_LIST:
+        return -1;
     }
     {
         g_autofree char *canon = vxlXMLNSKeyCanonical(info, value);
@@ -117,7 +154,15 @@ vxlNativeFormatXMLNSKeys(virBuffer *buf, const virDomainDef *def)
         if (!v || (i >= VXL_XMLNS_KEY_ON_POWEROFF && i <= VXL_XMLNS_KEY_ON_CRASH) ||
             i == VXL_XMLNS_KEY_VIRIDIAN)
             continue;
-        if (info->kind == VXL_XMLNS_KEY_KIND_BOOL || info->kind == VXL_XMLNS_KEY_KIND_NUMBER ||
+        if (info->kind == VXL_XMLNS_KEY_KIND_LIST) {
+            g_auto(GStrv) items = vxlXMLNSKeyItems(v);
+            g_autoptr(GPtrArray) arr = g_ptr_array_new();
+            size_t j;
+
+            for (j = 0; items[j]; j++)
+                g_ptr_array_add(arr, items[j]);
+            vxlNativeFormatList(buf, info->name, arr);
+        } else if (info->kind == VXL_XMLNS_KEY_KIND_BOOL || info->kind == VXL_XMLNS_KEY_KIND_NUMBER ||
             (info->kind == VXL_XMLNS_KEY_KIND_BOOL_OR_ENUM && g_ascii_isdigit(*v)))
             virBufferAsprintf(buf, "%s = %s\n", info->name, v);
         else

@@ -34,6 +34,85 @@ vxlXMLNSKeyInt(const char *value)
 }
 
 
+/* A list key's items (checked by domain_xmlns_specs.c when parsed),
+ * into the arrays xl fills from the same list, devids numbered as xl's
+ * ARRAY_EXTEND_INIT numbers them: by position in the whole array. */
+static void
+vxlTranslateXMLNSListKey(size_t key, const char *joined, libxl_domain_config *dcfg)
+{
+    libxl_domain_build_info *b_info = &dcfg->b_info;
+    g_auto(GStrv) items = vxlXMLNSKeyItems(joined);
+    size_t n = g_strv_length(items);
+    size_t j;
+
+    switch ((vxlXMLNSKey)key) {
+    case VXL_XMLNS_KEY_DTDEV:
+        dcfg->dtdevs = g_new0(libxl_device_dtdev, n);
+        dcfg->num_dtdevs = n;
+        for (j = 0; j < n; j++) {
+            libxl_device_dtdev_init(&dcfg->dtdevs[j]);
+            dcfg->dtdevs[j].path = g_strdup(items[j]);
+        }
+        break;
+    case VXL_XMLNS_KEY_MCA_CAPS:
+        for (j = 0; j < n; j++)
+            ignore_value(vxlXMLNSSpecMcaCap(items[j], &b_info->u.hvm.mca_caps));
+        break;
+    case VXL_XMLNS_KEY_IOMEM:
+        b_info->iomem = g_new0(libxl_iomem_range, n);
+        b_info->num_iomem = n;
+        for (j = 0; j < n; j++) {
+            libxl_iomem_range *r = &b_info->iomem[j];
+
+            libxl_iomem_range_init(r);
+            ignore_value(vxlXMLNSSpecIomem(items[j], &r->start, &r->number, &r->gfn));
+        }
+        break;
+    case VXL_XMLNS_KEY_IOPORTS:
+        b_info->ioports = g_new0(libxl_ioport_range, n);
+        b_info->num_ioports = n;
+        for (j = 0; j < n; j++) {
+            libxl_ioport_range_init(&b_info->ioports[j]);
+            ignore_value(vxlXMLNSSpecIoports(items[j], &b_info->ioports[j].first,
+                                             &b_info->ioports[j].number));
+        }
+        break;
+    case VXL_XMLNS_KEY_IRQS:
+        b_info->irqs = g_new0(uint32_t, n);
+        b_info->num_irqs = n;
+        for (j = 0; j < n; j++)
+            ignore_value(vxlXMLNSSpecIrq(items[j], &b_info->irqs[j]));
+        break;
+    case VXL_XMLNS_KEY_PVCALLS:
+        dcfg->pvcallsifs = g_new0(libxl_device_pvcallsif, n);
+        dcfg->num_pvcallsifs = n;
+        for (j = 0; j < n; j++) {
+            libxl_device_pvcallsif_init(&dcfg->pvcallsifs[j]);
+            dcfg->pvcallsifs[j].devid = j;
+            ignore_value(vxlXMLNSSpecPvcalls(items[j], &dcfg->pvcallsifs[j]));
+        }
+        break;
+    case VXL_XMLNS_KEY_VKB: {
+        /* After the keyboards of the vfbs, as xl adds them. */
+        size_t base = dcfg->num_vkbs;
+
+        dcfg->vkbs = g_renew(libxl_device_vkb, dcfg->vkbs, base + n);
+        dcfg->num_vkbs = base + n;
+        for (j = 0; j < n; j++) {
+            libxl_device_vkb *vkb = &dcfg->vkbs[base + j];
+
+            if (!vxlXMLNSSpecVkb(items[j], vkb))
+                libxl_device_vkb_init(vkb);
+            vkb->devid = base + j;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+
 void
 vxlTranslateXMLNSKeys(char *const *keys, libxl_domain_config *dcfg)
 {
@@ -180,6 +259,28 @@ vxlTranslateXMLNSKeys(char *const *keys, libxl_domain_config *dcfg)
         }
         case VXL_XMLNS_KEY_ALTP2MHVM:
             vxlXMLNSKeyDefbool(&b_info->u.hvm.altp2m, v);
+            break;
+        case VXL_XMLNS_KEY_DEVICE_TREE:
+            b_info->device_tree = g_strdup(v);
+            break;
+        case VXL_XMLNS_KEY_GIC_VERSION:
+            b_info->arch_arm.gic_version =
+                vxlXMLNSKnobEnumFromString(libxl_gic_version_string_table, v);
+            break;
+        case VXL_XMLNS_KEY_TEE:
+            b_info->tee = vxlXMLNSKnobEnumFromString(libxl_tee_type_string_table, v);
+            break;
+        case VXL_XMLNS_KEY_VUART:
+            b_info->arch_arm.vuart = vxlXMLNSKnobEnumFromString(libxl_vuart_type_string_table, v);
+            break;
+        case VXL_XMLNS_KEY_DTDEV:
+        case VXL_XMLNS_KEY_MCA_CAPS:
+        case VXL_XMLNS_KEY_IOMEM:
+        case VXL_XMLNS_KEY_IOPORTS:
+        case VXL_XMLNS_KEY_IRQS:
+        case VXL_XMLNS_KEY_PVCALLS:
+        case VXL_XMLNS_KEY_VKB:
+            vxlTranslateXMLNSListKey(i, v, dcfg);
             break;
         case VXL_XMLNS_KEY_LAST:
         default:
