@@ -34,6 +34,7 @@ import e2e_actions
 import e2e_resources
 import e2e_hotplug
 import e2e_nova
+import e2e_virt_install
 import e2e_save
 import e2e_monitor
 import e2e_autostart
@@ -297,6 +298,7 @@ def main():
             ("hotplug", lambda: e2e_hotplug.run(conn, events)),
             ("save", lambda: e2e_save.run(conn, events, URI)),
             ("nova", lambda: e2e_nova.run(conn, events)),
+            ("virt-install", lambda: e2e_virt_install.run(conn, events)),
             ("monitor", lambda: e2e_monitor.run(conn, events))):
         if name in PENDING and not RUN_PENDING:
             skip(name, PENDING[name] + " (scripts/e2e-run e2e_pending runs it)")
