@@ -37,6 +37,7 @@ import e2e_actions
 import e2e_resources
 import e2e_hotplug
 import e2e_nova
+import e2e_virt_install
 import e2e_save
 import e2e_snapshot
 import e2e_monitor
@@ -335,6 +336,7 @@ def main():
             ("save", lambda: e2e_save.run(conn, events, URI)),
             ("snapshot", lambda: e2e_snapshot.run(conn, events)),
             ("nova", lambda: e2e_nova.run(conn, events)),
+            ("virt-install", lambda: e2e_virt_install.run(conn, events)),
             ("monitor", lambda: e2e_monitor.run(conn, events))):
         if name in PENDING and not RUN_PENDING:
             skip(name, PENDING[name] + " (scripts/e2e-run e2e_pending runs it)")

@@ -6,6 +6,7 @@ Everything runs under the test's own display and bus, so nothing of the
 machine's own session (if any) is touched. dogtail must be imported
 only after Desktop.start(), which points the environment at them."""
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -15,14 +16,18 @@ import time
 
 
 class Desktop:
-    def __init__(self):
+    def __init__(self, log_dir=None):
         self.procs = []
         self.tmp = tempfile.mkdtemp(prefix="vxl-gui-")
+        # Where the applications' output goes: kept after stop() when
+        # given, so a failed run can be read afterwards.
+        self.log_dir = log_dir or self.tmp
 
     @staticmethod
     def available():
         return all(shutil.which(p) for p in ("Xvfb", "virt-manager", "dbus-daemon")) \
-            and os.path.exists("/usr/libexec/at-spi-bus-launcher")
+            and os.path.exists("/usr/libexec/at-spi-bus-launcher") \
+            and importlib.util.find_spec("dogtail") is not None
 
     def _spawn(self, args, **kw):
         # A session of its own: stop() ends the process and what it
@@ -82,7 +87,7 @@ class Desktop:
             time.sleep(0.2)
 
     def launch(self, *args, log="app.log"):
-        with open(os.path.join(self.tmp, log), "w") as out:
+        with open(os.path.join(self.log_dir, log), "w") as out:
             return self._spawn(list(args), stdout=out, stderr=subprocess.STDOUT)
 
     def screenshot(self, path):
