@@ -173,6 +173,49 @@ vxlDomainDefDefaultBootloader(virDomainDef *def)
     def->os.bootloader = g_strdup(VXL_DEFAULT_BOOTLOADER);
 }
 
+/*
+ * A PV or PVH guest has no USB bus; its framebuffer's PV keyboard and
+ * absolute pointer (the xen-bus inputs libvirt adds beside graphics) do
+ * what a USB keyboard, mouse or tablet would. Clients ask for one
+ * anyway: virt-install and virt-manager 4.1 give every PVH guest with
+ * graphics a USB tablet, which libvirt's validation then refuses ("unsupported
+ * input bus usb") and the guest cannot be created. So when a framebuffer
+ * serves them, such inputs are taken out of the definition (dumpxml
+ * shows what the guest has); without one they are left for the
+ * validation to refuse.
+ */
+static void
+vxlDomainDefDropPVUsbInputs(virDomainDef *def)
+{
+    bool framebuffer = false;
+    size_t i;
+
+    if (def->os.type != VIR_DOMAIN_OSTYPE_XEN &&
+        def->os.type != VIR_DOMAIN_OSTYPE_XENPVH)
+        return;
+    for (i = 0; i < def->ngraphics; i++) {
+        if (def->graphics[i]->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC ||
+            def->graphics[i]->type == VIR_DOMAIN_GRAPHICS_TYPE_SDL)
+            framebuffer = true;
+    }
+    if (!framebuffer)
+        return;
+    for (i = def->ninputs; i-- > 0;) {
+        virDomainInputDef *input = def->inputs[i];
+
+        if (input->bus != VIR_DOMAIN_INPUT_BUS_USB)
+            continue;
+        if (input->type != VIR_DOMAIN_INPUT_TYPE_MOUSE &&
+            input->type != VIR_DOMAIN_INPUT_TYPE_TABLET &&
+            input->type != VIR_DOMAIN_INPUT_TYPE_KBD)
+            continue;
+        memmove(def->inputs + i, def->inputs + i + 1,
+                (def->ninputs - i - 1) * sizeof(*def->inputs));
+        def->ninputs--;
+        virDomainInputDefFree(input);
+    }
+}
+
 static int
 vxlDomainDefPostParse(virDomainDef *def, unsigned int parseFlags,
                       void *opaque, void *parseOpaque)
@@ -218,6 +261,7 @@ vxlDomainDefPostParse(virDomainDef *def, unsigned int parseFlags,
         return -1;
 
     vxlDomainDefDefaultBootloader(def);
+    vxlDomainDefDropPVUsbInputs(def);
     return 0;
 }
 
