@@ -605,6 +605,15 @@ vxlDomainHotplugFoundKey(virDomainDef *def, const virDomainDeviceDef *dev)
     return g_strdup(virMacAddrFormat(&def->nets[idx]->mac, mac));
 }
 
+/* Whether the PCI host device at @addr of @def is managed. */
+static bool
+vxlDomainHotplugManaged(const virDomainDef *def, const char *addr)
+{
+    int idx = vxlDomainHostdevFindAddr(def, addr);
+
+    return idx >= 0 && def->hostdevs[idx]->managed;
+}
+
 /* ---------- entry points ---------- */
 
 int
@@ -637,13 +646,14 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
             return -1;
         key = vxlDomainHotplugKey(devLive);
         name = vxlDomainHotplugEventName(devLive);
-        /* A kill from here on is undone at the next start. Intents name
-         * disks and NICs only: a PCI host device a kill left attached
-         * stays in Xen, and the live definition the next start reads
-         * does not list it. */
-        if (!devIsHostdev &&
-            vxlIntentRecordDevice(driver, vm, VXL_INTENT_ATTACH, devIsNet,
-                                  key, !!newConfig) < 0)
+        /* A kill from here on is undone at the next start: the device
+         * leaves Xen and both definitions, and a managed host device
+         * goes back to its host driver. */
+        if ((devIsHostdev ?
+             vxlIntentRecordHostdev(driver, vm, VXL_INTENT_ATTACH, key,
+                                    devLive->data.hostdev->managed, !!newConfig) :
+             vxlIntentRecordDevice(driver, vm, VXL_INTENT_ATTACH, devIsNet,
+                                   key, !!newConfig)) < 0)
             return -1;
         VXL_CRASH_POINT("attach.after-intent");
         if (devLive->type == VIR_DOMAIN_DEVICE_DISK)
@@ -665,8 +675,7 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
         goto error;
     VXL_CRASH_POINT("attach.after-config");
     if (def) {
-        if (!devIsHostdev)
-            vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_ATTACH);
+        vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_ATTACH);
         virObjectEventStateQueue(driver->domainEventState,
                                  virDomainEventDeviceAddedNewFromObj(vm, name));
     }
@@ -679,7 +688,7 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
         vxlDomainHotplugHostdevForget(driver, vm, key);
     else if (live)
         vxlDomainDeviceForget(driver, vm, devIsNet, key);
-    if (def && !devIsHostdev)
+    if (def)
         vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_ATTACH);
     virErrorRestore(&saved);
     return -1;
@@ -705,18 +714,21 @@ vxlDomainHotplugDetach(vxlDriver *driver, virDomainObj *vm, const char *xml,
     if (def) {
         bool hostdev = devLive->type == VIR_DOMAIN_DEVICE_HOSTDEV;
 
-        /* A kill from here on is finished at the next start (disks and
-         * NICs: intents do not name host devices). */
-        if (!(key = vxlDomainHotplugFoundKey(def, devLive)) ||
-            (!hostdev &&
+        /* A kill from here on is finished at the next start. */
+        if (!(key = vxlDomainHotplugFoundKey(def, devLive)))
+            return -1;
+        /* (the key names a device @def has: FoundKey looked it up) */
+        if ((hostdev ?
+             vxlIntentRecordHostdev(driver, vm, VXL_INTENT_DETACH, key,
+                                    vxlDomainHotplugManaged(def, key),
+                                    !!newConfig) :
              vxlIntentRecordDevice(driver, vm, VXL_INTENT_DETACH,
                                    devLive->type == VIR_DOMAIN_DEVICE_NET,
-                                   key, !!newConfig) < 0))
+                                   key, !!newConfig)) < 0)
             return -1;
         VXL_CRASH_POINT("detach.after-intent");
         if (vxlDomainHotplugLiveDetach(driver, vm, def, devLive) < 0) {
-            if (!hostdev)
-                vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_DETACH);
+            vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_DETACH);
             return -1;
         }
         VXL_CRASH_POINT("detach.after-live");
