@@ -305,6 +305,8 @@ def hvm_boot(conn, events, info, name):
                             if "(d%d)" % domid in l][-5:]))
     say("E2E FIGURE HVM start (virDomainCreate) %.1fs, start to SeaBIOS "
         "booting the kernel %.1fs" % (t_start, t_rom))
+    if rom:
+        hvm_controls(dom, name, domid)
     if not (rom and FULL_BOOT):
         if rom:
             skip("hvm-console", "the kernel's boot is not waited for: under "
@@ -346,6 +348,41 @@ def hvm_boot(conn, events, info, name):
           "state %s, xl %s, device models %s" % (
               dom.state(), xl_domains().get(name), device_models(domid)))
     destroy_hvm(dom, events, name, domid)
+
+
+def hvm_controls(dom, name, domid):
+    """NMI, keys, a screenshot and a reset of the running HVM guest: each
+    works through libxl's triggers or the device model's QMP (or, for the
+    screenshot of a guest without video, is refused cleanly); the reset
+    restarts the guest in place, so SeaBIOS boots the kernel again."""
+    def attempt(fn):
+        try:
+            fn()
+            return None
+        except libvirt.libvirtError as e:
+            return (e.get_error_code(), str(e))
+
+    running = lambda: state_of(dom) == libvirt.VIR_DOMAIN_RUNNING and dom.ID() == domid
+    err = attempt(lambda: dom.injectNMI(0))
+    check("hvm-inject-nmi", err is None and running(), "error %s, state %s" % (err, dom.state()))
+    err = attempt(lambda: dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 0, [42, 30], 2, 0))
+    check("hvm-send-key", err is None and running(), "error %s, state %s" % (err, dom.state()))
+    st = dom.connect().newStream(0)
+    err = attempt(lambda: dom.screenshot(st, 0, 0))
+    say("E2E INFO HVM screenshot (video none): %s" % (err or "done"))
+    check("hvm-screenshot", (err is None or err[0] != libvirt.VIR_ERR_INTERNAL_ERROR)
+          and running(), "error %s, state %s" % (err, dom.state()))
+    try:
+        st.abort()
+    except libvirt.libvirtError:
+        pass
+    roms = lambda: sh("xl dmesg").stdout.count("(d%d) Booting from ROM" % domid)
+    before = roms()
+    err = attempt(lambda: dom.reset(0))
+    again = err is None and wait_for(lambda: roms() > before, 240, 2)
+    check("hvm-reset", err is None and again and running(),
+          "error %s, SeaBIOS boots %d -> %d, state %s"
+          % (err, before, roms(), dom.state()))
 
 
 def destroy_hvm(dom, events, name, domid):
