@@ -66,6 +66,13 @@ def agent(conn, dom, name):
     check("control-agent-domtime", err is None and
           abs(t["seconds"] - time.time()) < 300,
           "getTime %s, error %s" % (t, err))
+    if err is not None:
+        say("E2E INFO agent: guest console %r" % console_text(name)[-800:])
+        say("E2E INFO agent: device model log %r" % sh(
+            "tail -c 800 /var/log/xen/qemu-dm-%s.log" % name).stdout)
+        say("E2E INFO agent: xenstore %r" % sh(
+            "xenstore-ls -f /local/domain/%d/device/console 2>&1 | head -30; "
+            "ls -l %s 2>&1" % (dom.ID(), SOCK)).stdout[-1500:])
     host, err = attempt(lambda: dom.hostname())
     check("control-agent-domhostname", host == "virtxl-guest",
           "hostname %r, error %s" % (host, err))
@@ -97,7 +104,7 @@ def controls(dom, name):
     except libvirt.libvirtError:
         pass
     _, err = refused_or_done("control-pmsuspend-pv", dom,
-                             lambda: dom.suspendForDuration(
+                             lambda: dom.pMSuspendForDuration(
                                  E.VIR_NODE_SUSPEND_TARGET_MEM, 0, 0),
                              "dompmsuspend")
     check("control-pmsuspend-pv-refused", err is not None and
