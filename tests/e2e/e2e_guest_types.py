@@ -307,7 +307,9 @@ def hvm_boot(conn, events, info, name):
         "booting the kernel %.1fs" % (t_start, t_rom))
     if rom:
         hvm_controls(dom, name, domid)
-        if not dom.isActive():     # the guest's answer to the NMI
+        # The guest's answer to the NMI (a triple fault in early boot,
+        # then on_reboot destroy) comes a moment later.
+        if wait_for(lambda: not dom.isActive(), 10, 0.5):
             dom.undefine()
             return
     if not (rom and FULL_BOOT):
