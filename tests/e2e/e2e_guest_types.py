@@ -379,13 +379,19 @@ def hvm_controls(dom, name, domid):
         st.abort()
     except libvirt.libvirtError:
         pass
+    # The device model takes the reset request at the guest's next I/O
+    # and turns it into a reboot of the domain, which then follows
+    # on_reboot (destroy here); or SeaBIOS boots again in place.
     roms = lambda: sh("xl dmesg").stdout.count("(d%d) Booting from ROM" % domid)
     before = roms()
     err = attempt(lambda: dom.reset(0))
-    again = err is None and wait_for(lambda: roms() > before, 240, 2)
-    check("hvm-reset", err is None and again and running(),
+    again = err is None and wait_for(
+        lambda: roms() > before or not dom.isActive() or dom.ID() != domid, 240, 2)
+    check("hvm-reset", err is None and again,
           "error %s, SeaBIOS boots %d -> %d, state %s"
           % (err, before, roms(), dom.state()))
+    if not running():
+        return
     # Last: an NMI while the kernel is still early in its boot has no
     # handler yet, and the guest may well reset itself (on_reboot
     # destroy): the call must reach Xen, whatever the guest makes of it.
