@@ -327,6 +327,15 @@ int vxlDomainControlPMWakeup(vxlDriver *driver, virDomainObj *vm);
 /* Give the managed PCI host devices of stopped @def back to their host
  * drivers; failures are only logged. */
 void vxlDomainHostdevsRelease(vxlDriver *driver, const virDomainDef *def);
+/* The index in @def of the PCI host device at host address @addr
+ * ("0000:03:00.0"), or -1. */
+int vxlDomainHostdevFindAddr(const virDomainDef *def, const char *addr);
+/* The PCI host device at @addr out of running @vm's guest and its live
+ * definition, whichever still has it, and a @managed one back to its
+ * host driver: how recovery finishes or undoes an interrupted hot-plug
+ * of it. Failures are logged. */
+void vxlDomainHostdevForget(vxlDriver *driver, virDomainObj *vm,
+                            const char *addr, bool managed);
 
 /* --- the guest agent (domain_agent.c) --- */
 

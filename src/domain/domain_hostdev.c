@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * domain_hostdev.c: host PCI devices a stopped domain leaves behind.
+ * domain_hostdev.c: host PCI devices a stopped domain leaves behind, and
+ * those an interrupted hot-plug left half done (domain_recover.c).
  *
  * A managed <hostdev> is the driver's to prepare and to give back: libxl
  * takes it from its host driver at start (seize), and when the domain
@@ -46,5 +47,78 @@ vxlDomainHostdevsRelease(vxlDriver *driver, const virDomainDef *def)
             virResetLastError();
         }
         libxl_device_pci_dispose(&xpci);
+    }
+}
+
+int
+vxlDomainHostdevFindAddr(const virDomainDef *def, const char *addr)
+{
+    size_t i;
+
+    for (i = 0; i < def->nhostdevs; i++) {
+        const virDomainHostdevDef *h = def->hostdevs[i];
+        const virPCIDeviceAddress *a = &h->source.subsys.u.pci.addr;
+        g_autofree char *have = NULL;
+
+        if (h->mode != VIR_DOMAIN_HOSTDEV_MODE_SUBSYS ||
+            h->source.subsys.type != VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI)
+            continue;
+        have = g_strdup_printf("%04x:%02x:%02x.%x", a->domain, a->bus,
+                               a->slot, a->function);
+        if (STREQ(have, addr))
+            return i;
+    }
+    return -1;
+}
+
+void
+vxlDomainHostdevForget(vxlDriver *driver, virDomainObj *vm, const char *addr,
+                       bool managed)
+{
+    unsigned int domain, bus, slot, function;
+    libxl_device_pci xpci;
+    int idx;
+    int rc;
+
+    if (sscanf(addr, "%x:%x:%x.%x", &domain, &bus, &slot, &function) != 4) {
+        VIR_WARN("cannot recover PCI device '%s' of domain %s: not a PCI address",
+                 addr, vm->def->name);
+        return;
+    }
+    libxl_device_pci_init(&xpci);
+    xpci.domain = domain;
+    xpci.bus = bus;
+    xpci.dev = slot;
+    xpci.func = function;
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainPciRemove(driver->backend, vm->def->id, &xpci);
+    if (rc < 0 && virGetLastErrorCode() != VIR_ERR_DEVICE_MISSING) {
+        /* Still in the guest: the live definition must keep saying so. */
+        VIR_WARN("cannot take PCI device %s from domain %s: %s", addr,
+                 vm->def->name, virGetLastErrorMessage());
+        virResetLastError();
+        vxlDomainBackendExit(vm);
+        libxl_device_pci_dispose(&xpci);
+        return;
+    }
+    virResetLastError();
+    /* Managed: libxl took it from its host driver for the guest (or the
+     * kill came before it did, and this changes nothing). */
+    if (managed &&
+        vxlBackendHostPciAssignable(driver->backend, &xpci, false, true) < 0) {
+        VIR_WARN("cannot give PCI device %s back to the host: %s", addr,
+                 virGetLastErrorMessage());
+        virResetLastError();
+    }
+    vxlDomainBackendExit(vm);
+    libxl_device_pci_dispose(&xpci);
+
+    if ((idx = vxlDomainHostdevFindAddr(vm->def, addr)) >= 0) {
+        virDomainHostdevDefFree(virDomainHostdevRemove(vm->def, idx));
+        if (vxlDomainSaveStatus(driver, vm) < 0) {
+            VIR_WARN("cannot save the status of domain %s: %s",
+                     vm->def->name, virGetLastErrorMessage());
+            virResetLastError();
+        }
     }
 }

@@ -56,7 +56,8 @@ typedef enum {
  * libxl here. Each
  * action has its own whole sentences, for translators. */
 static int
-vxlDomainHotplugCheckClass(const virDomainDeviceDef *dev, vxlHotplugAction action)
+vxlDomainHotplugCheckClass(const virDomainDeviceDef *dev, vxlHotplugAction action,
+                           bool live)
 {
     static const char *const diskMsgs[] = {
         [VXL_HOTPLUG_ATTACH] = N_("cannot attach a <disk device='%s'>: the Xen driver hot-plugs disks and cdroms only"),
@@ -69,8 +70,8 @@ vxlDomainHotplugCheckClass(const virDomainDeviceDef *dev, vxlHotplugAction actio
         [VXL_HOTPLUG_UPDATE] = N_("cannot update a device of type '%s': the Xen driver hot-plugs <disk>, <interface> and <hostdev> devices only"),
     };
     static const char *const hostdevMsgs[] = {
-        [VXL_HOTPLUG_ATTACH] = N_("cannot attach a <hostdev> that is not a PCI device: the Xen driver hot-plugs <hostdev type='pci'> only"),
-        [VXL_HOTPLUG_DETACH] = N_("cannot detach a <hostdev> that is not a PCI device: the Xen driver hot-plugs <hostdev type='pci'> only"),
+        [VXL_HOTPLUG_ATTACH] = N_("cannot attach a <hostdev> that is not a PCI device to a running domain: the Xen driver hot-plugs <hostdev type='pci'> only, and adds a USB host device to the persistent definition only (--config)"),
+        [VXL_HOTPLUG_DETACH] = N_("cannot detach a <hostdev> that is not a PCI device from a running domain: the Xen driver hot-plugs <hostdev type='pci'> only, and removes a USB host device from the persistent definition only (--config)"),
         [VXL_HOTPLUG_UPDATE] = N_("cannot update a <hostdev> that is not a PCI device: the Xen driver hot-plugs <hostdev type='pci'> only"),
     };
 
@@ -89,6 +90,12 @@ vxlDomainHotplugCheckClass(const virDomainDeviceDef *dev, vxlHotplugAction actio
 
         if (hostdev->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
             hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI)
+            return 0;
+        /* A USB host device goes into the persistent definition only:
+         * the next start gives it to the guest (libxl usbdevs). */
+        if (!live && action != VXL_HOTPLUG_UPDATE &&
+            hostdev->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
+            hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB)
             return 0;
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s", _(hostdevMsgs[action]));
         return -1;
@@ -130,7 +137,7 @@ vxlDomainHotplugParseBoth(vxlDriver *driver, const char *xml,
      * here", whatever libvirt's checks would say of it. */
     if (!(probe = vxlDomainHotplugParse(driver, def ? def : persistentDef,
                                         xml, false)) ||
-        vxlDomainHotplugCheckClass(probe, action) < 0)
+        vxlDomainHotplugCheckClass(probe, action, !!def) < 0)
         return -1;
 
     if (def && !(live = vxlDomainHotplugParse(driver, def, xml, validate)))
@@ -162,11 +169,16 @@ vxlDomainHotplugFindDisk(virDomainDef *def, const char *dst)
     return -1;
 }
 
-/* A PCI host device's host address, "0000:03:00.0". */
+/* A PCI host device's host address, "0000:03:00.0"; a USB one's bus and
+ * device, "usb 001:002". */
 static char *
 vxlDomainHotplugHostdevAddr(const virDomainHostdevDef *hostdev)
 {
     const virPCIDeviceAddress *a = &hostdev->source.subsys.u.pci.addr;
+
+    if (hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB)
+        return g_strdup_printf("usb %03u:%03u", hostdev->source.subsys.u.usb.bus,
+                               hostdev->source.subsys.u.usb.device);
 
     return g_strdup_printf("%04x:%02x:%02x.%x", a->domain, a->bus, a->slot,
                            a->function);
@@ -607,6 +619,15 @@ vxlDomainHotplugFoundKey(virDomainDef *def, const virDomainDeviceDef *dev)
     return g_strdup(virMacAddrFormat(&def->nets[idx]->mac, mac));
 }
 
+/* Whether the PCI host device at @addr of @def is managed. */
+static bool
+vxlDomainHotplugManaged(const virDomainDef *def, const char *addr)
+{
+    int idx = vxlDomainHostdevFindAddr(def, addr);
+
+    return idx >= 0 && def->hostdevs[idx]->managed;
+}
+
 /* ---------- entry points ---------- */
 
 int
@@ -639,13 +660,14 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
             return -1;
         key = vxlDomainHotplugKey(devLive);
         name = vxlDomainHotplugEventName(devLive);
-        /* A kill from here on is undone at the next start. Intents name
-         * disks and NICs only: a PCI host device a kill left attached
-         * stays in Xen, and the live definition the next start reads
-         * does not list it. */
-        if (!devIsHostdev &&
-            vxlIntentRecordDevice(driver, vm, VXL_INTENT_ATTACH, devIsNet,
-                                  key, !!newConfig) < 0)
+        /* A kill from here on is undone at the next start: the device
+         * leaves Xen and both definitions, and a managed host device
+         * goes back to its host driver. */
+        if ((devIsHostdev ?
+             vxlIntentRecordHostdev(driver, vm, VXL_INTENT_ATTACH, key,
+                                    devLive->data.hostdev->managed, !!newConfig) :
+             vxlIntentRecordDevice(driver, vm, VXL_INTENT_ATTACH, devIsNet,
+                                   key, !!newConfig)) < 0)
             return -1;
         VXL_CRASH_POINT("attach.after-intent");
         if (devLive->type == VIR_DOMAIN_DEVICE_DISK)
@@ -667,8 +689,7 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
         goto error;
     VXL_CRASH_POINT("attach.after-config");
     if (def) {
-        if (!devIsHostdev)
-            vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_ATTACH);
+        vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_ATTACH);
         virObjectEventStateQueue(driver->domainEventState,
                                  virDomainEventDeviceAddedNewFromObj(vm, name));
     }
@@ -681,7 +702,7 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
         vxlDomainHotplugHostdevForget(driver, vm, key);
     else if (live)
         vxlDomainDeviceForget(driver, vm, devIsNet, key);
-    if (def && !devIsHostdev)
+    if (def)
         vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_ATTACH);
     virErrorRestore(&saved);
     return -1;
@@ -707,18 +728,21 @@ vxlDomainHotplugDetach(vxlDriver *driver, virDomainObj *vm, const char *xml,
     if (def) {
         bool hostdev = devLive->type == VIR_DOMAIN_DEVICE_HOSTDEV;
 
-        /* A kill from here on is finished at the next start (disks and
-         * NICs: intents do not name host devices). */
-        if (!(key = vxlDomainHotplugFoundKey(def, devLive)) ||
-            (!hostdev &&
+        /* A kill from here on is finished at the next start. */
+        if (!(key = vxlDomainHotplugFoundKey(def, devLive)))
+            return -1;
+        /* (the key names a device @def has: FoundKey looked it up) */
+        if ((hostdev ?
+             vxlIntentRecordHostdev(driver, vm, VXL_INTENT_DETACH, key,
+                                    vxlDomainHotplugManaged(def, key),
+                                    !!newConfig) :
              vxlIntentRecordDevice(driver, vm, VXL_INTENT_DETACH,
                                    devLive->type == VIR_DOMAIN_DEVICE_NET,
-                                   key, !!newConfig) < 0))
+                                   key, !!newConfig)) < 0)
             return -1;
         VXL_CRASH_POINT("detach.after-intent");
         if (vxlDomainHotplugLiveDetach(driver, vm, def, devLive) < 0) {
-            if (!hostdev)
-                vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_DETACH);
+            vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_DETACH);
             return -1;
         }
         VXL_CRASH_POINT("detach.after-live");

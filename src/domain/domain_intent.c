@@ -87,6 +87,8 @@ vxlIntentRecord(vxlDriver *driver, const vxlIntent *intent)
                               "b:config", intent->config,
                               "b:net", intent->net,
                               "S:key", intent->key,
+                              "b:hostdev", intent->hostdev,
+                              "b:managed", intent->managed,
                               "U:value", intent->value,
                               NULL) < 0)
         return -1;
@@ -143,6 +145,8 @@ vxlIntentParse(const char *path, vxlIntent *intent)
     ignore_value(virJSONValueObjectGetBoolean(obj, "config", &intent->config));
     ignore_value(virJSONValueObjectGetBoolean(obj, "net", &intent->net));
     intent->key = g_strdup(virJSONValueObjectGetString(obj, "key"));
+    ignore_value(virJSONValueObjectGetBoolean(obj, "hostdev", &intent->hostdev));
+    ignore_value(virJSONValueObjectGetBoolean(obj, "managed", &intent->managed));
     ignore_value(virJSONValueObjectGetNumberUlong(obj, "value", &intent->value));
     return 0;
 }
@@ -214,6 +218,25 @@ vxlIntentRecordDevice(vxlDriver *driver, virDomainObj *vm, vxlIntentOp op,
         .config = config,
         .net = net,
         .key = (char *)key,
+    };
+
+    memcpy(intent.uuid, vm->def->uuid, VIR_UUID_BUFLEN);
+    return vxlIntentRecord(driver, &intent);
+}
+
+int
+vxlIntentRecordHostdev(vxlDriver *driver, virDomainObj *vm, vxlIntentOp op,
+                       const char *addr, bool managed, bool config)
+{
+    vxlIntent intent = {
+        .op = op,
+        .name = vm->def->name,
+        .domid = vm->def->id,
+        .live = true,
+        .config = config,
+        .key = (char *)addr,
+        .hostdev = true,
+        .managed = managed,
     };
 
     memcpy(intent.uuid, vm->def->uuid, VIR_UUID_BUFLEN);

@@ -61,12 +61,17 @@ typedef struct _vxlIntent {
     bool live;
     bool config;
 
-    /* ATTACH, DETACH: the device, a NIC (by MAC) or a disk (by target).
+    /* ATTACH, DETACH: the device, a NIC (by MAC), a PCI host device (by
+     * host address, "0000:03:00.0") or a disk (by target).
      * SAVE: the image being written; RESTORE: the managed save image
      * to remove once the domain runs from it. SAVE: @paused, whether
      * the guest was paused before (it stays so when resumed). */
     bool net;
     char *key;
+    /* ATTACH, DETACH of a PCI host device: whether it is managed, so
+     * that recovery gives it back to its host driver. */
+    bool hostdev;
+    bool managed;
 
     /* SETMEM, SETMAXMEM (KiB), SETVCPUS (count). */
     unsigned long long value;
@@ -109,6 +114,9 @@ void vxlDomainResourceSet(virDomainDef *def, int op, unsigned long long value,
  * of the disk with target @key or the NIC with MAC @key (@net), for the
  * live definition and, if @config, the persistent one; SETMEM,
  * SETMAXMEM or SETVCPUS of @value. */
+/* The hot-plug of PCI host device @addr (managed or not). */
+int vxlIntentRecordHostdev(vxlDriver *driver, virDomainObj *vm, vxlIntentOp op,
+                           const char *addr, bool managed, bool config);
 int vxlIntentRecordDevice(vxlDriver *driver, virDomainObj *vm, vxlIntentOp op,
                           bool net, const char *key, bool config);
 int vxlIntentRecordResource(vxlDriver *driver, virDomainObj *vm, vxlIntentOp op,

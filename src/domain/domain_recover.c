@@ -233,6 +233,14 @@ vxlRecoverDropDevice(virDomainDef *def, const vxlIntent *intent)
 
     if (!intent->key)
         return false;
+    if (intent->hostdev) {
+        int idx = vxlDomainHostdevFindAddr(def, intent->key);
+
+        if (idx < 0)
+            return false;
+        virDomainHostdevDefFree(virDomainHostdevRemove(def, idx));
+        return true;
+    }
     if (intent->net) {
         virMacAddr mac;
 
@@ -296,8 +304,12 @@ vxlRecoverDevice(vxlDriver *driver, virDomainObj *vm, const vxlIntent *intent)
     if (!intent->key)
         return;
     if (intent->live && virDomainObjIsActive(vm) &&
-        vm->def->id == intent->domid)
-        vxlDomainDeviceForget(driver, vm, intent->net, intent->key);
+        vm->def->id == intent->domid) {
+        if (intent->hostdev)
+            vxlDomainHostdevForget(driver, vm, intent->key, intent->managed);
+        else
+            vxlDomainDeviceForget(driver, vm, intent->net, intent->key);
+    }
     if (intent->config && vm->persistent) {
         virDomainDef *pdef = vm->newDef ? vm->newDef : vm->def;
 

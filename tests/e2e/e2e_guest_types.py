@@ -305,6 +305,13 @@ def hvm_boot(conn, events, info, name):
                             if "(d%d)" % domid in l][-5:]))
     say("E2E FIGURE HVM start (virDomainCreate) %.1fs, start to SeaBIOS "
         "booting the kernel %.1fs" % (t_start, t_rom))
+    if rom:
+        hvm_controls(dom, name, domid)
+        # The guest's answer to the NMI (a triple fault in early boot,
+        # then on_reboot destroy) comes a moment later.
+        if wait_for(lambda: not dom.isActive(), 10, 0.5):
+            dom.undefine()
+            return
     if not (rom and FULL_BOOT):
         if rom:
             skip("hvm-console", "the kernel's boot is not waited for: under "
@@ -346,6 +353,51 @@ def hvm_boot(conn, events, info, name):
           "state %s, xl %s, device models %s" % (
               dom.state(), xl_domains().get(name), device_models(domid)))
     destroy_hvm(dom, events, name, domid)
+
+
+def hvm_controls(dom, name, domid):
+    """Keys, a screenshot, a reset and an NMI of the running HVM guest: each
+    works through libxl's triggers or the device model's QMP (or, for the
+    screenshot of a guest without video, is refused cleanly); the reset
+    restarts the guest in place, so SeaBIOS boots the kernel again."""
+    def attempt(fn):
+        try:
+            fn()
+            return None
+        except libvirt.libvirtError as e:
+            return (e.get_error_code(), str(e))
+
+    running = lambda: state_of(dom) == libvirt.VIR_DOMAIN_RUNNING and dom.ID() == domid
+    err = attempt(lambda: dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 0, [42, 30], 2, 0))
+    check("hvm-send-key", err is None and running(), "error %s, state %s" % (err, dom.state()))
+    st = dom.connect().newStream(0)
+    err = attempt(lambda: dom.screenshot(st, 0, 0))
+    say("E2E INFO HVM screenshot (video none): %s" % (err or "done",))
+    check("hvm-screenshot", (err is None or err[0] != libvirt.VIR_ERR_INTERNAL_ERROR)
+          and running(), "error %s, state %s" % (err, dom.state()))
+    try:
+        st.abort()
+    except libvirt.libvirtError:
+        pass
+    # The device model takes the reset request at the guest's next I/O
+    # and turns it into a reboot of the domain, which then follows
+    # on_reboot (destroy here); or SeaBIOS boots again in place.
+    roms = lambda: sh("xl dmesg").stdout.count("(d%d) Booting from ROM" % domid)
+    before = roms()
+    err = attempt(lambda: dom.reset(0))
+    again = err is None and wait_for(
+        lambda: roms() > before or not dom.isActive() or dom.ID() != domid, 240, 2)
+    check("hvm-reset", err is None and again,
+          "error %s, SeaBIOS boots %d -> %d, state %s"
+          % (err, before, roms(), dom.state()))
+    if not running():
+        return
+    # Last: an NMI while the kernel is still early in its boot has no
+    # handler yet, and the guest may well reset itself (on_reboot
+    # destroy): the call must reach Xen, whatever the guest makes of it.
+    err = attempt(lambda: dom.injectNMI(0))
+    say("E2E INFO HVM state after the NMI: %s" % (dom.state(),))
+    check("hvm-inject-nmi", err is None, "error %s" % (err,))
 
 
 def destroy_hvm(dom, events, name, domid):

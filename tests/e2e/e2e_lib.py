@@ -21,6 +21,7 @@ URI = "xen:///system"
 SOCK = "/run/libvirt/libvirt-sock"
 OURS = "/opt/virtxl/drivers"
 DEBIAN = "/opt/debian-xen/drivers"
+SYSTEM_DRIVERS = "/usr/lib/x86_64-linux-gnu/libvirt/connection-driver"
 CONSOLE_DIR = "/var/log/xen/console"
 BANNER = "VIRTXL GUEST UP"
 # libvirt's "autostarted" marker: it lives under /run, which a host boot
@@ -191,6 +192,12 @@ class Daemon:
             f.write('log_outputs = "1:file:/var/log/libvirt/libvirtd.log"\n')
             f.write('log_filters = "1:virtxl 1:libxl 3:*"\n')
             f.write(conf_extra)
+        # libvirt's node device driver beside the Xen one, as on any
+        # host: nodedev-detach and friends find PCI devices through it.
+        nodedev = os.path.join(SYSTEM_DRIVERS, "libvirt_driver_nodedev.so")
+        link = os.path.join(driver_dir, "libvirt_driver_nodedev.so")
+        if os.path.exists(nodedev) and not os.path.exists(link):
+            os.symlink(nodedev, link)
         env = dict(os.environ, LIBVIRT_DRIVER_DIR=driver_dir)
         if ours and os.path.exists(ASAN_LIB):
             # VXL_E2E_ASAN=1 (scripts/e2e-run): the modules are built with

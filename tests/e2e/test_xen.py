@@ -46,6 +46,7 @@ import e2e_crash
 import e2e_guest_types
 import e2e_requests
 import e2e_parallel
+import e2e_control
 from e2e_lib import (DEBIAN, skip, OURS, URI, Daemon, Events, check, console_count,
                      counts, event_loop, fresh_id, guest_xml, say, sh,
                      start_and_time, state_of, wait_for, xl_crash, xl_domains,
@@ -75,6 +76,10 @@ PENDING = {
     "monitor": "its disk's hot-add timed out in Xen's block hotplug script "
                "(libxl kills it after 40 s) in both e2e_only runs, so "
                "blkback's counters were never read",
+    "control": "the PCI assignable path fails on the emulated host, which "
+               "has no IOMMU (libxl cannot quarantine the device and leaves "
+               "it on pciback), and the PV guest's agent channel gets no "
+               "console frontend, so the agent never answers",
     "snapshot": "not yet run since save was fixed on real Xen; its "
                 "libxl path (save, then restore onto the new disks) is unproven",
 }
@@ -337,7 +342,8 @@ def main():
             ("snapshot", lambda: e2e_snapshot.run(conn, events)),
             ("nova", lambda: e2e_nova.run(conn, events)),
             ("virt-install", lambda: e2e_virt_install.run(conn, events)),
-            ("monitor", lambda: e2e_monitor.run(conn, events))):
+            ("monitor", lambda: e2e_monitor.run(conn, events)),
+            ("control", lambda: e2e_control.run(conn, events))):
         if name in PENDING and not RUN_PENDING:
             skip(name, PENDING[name] + " (scripts/e2e-run e2e_pending runs it)")
             continue
@@ -432,6 +438,8 @@ def run_only(daemon, conn, events, info):
         "save": lambda: e2e_save.run(conn, events, URI),
         "nova": lambda: e2e_nova.run(conn, events),
         "monitor": lambda: e2e_monitor.run(conn, events),
+        "control": lambda: e2e_control.run(conn, events),
+        "snapshot": lambda: e2e_snapshot.run(conn, events),
     }
     for name in sorted(ONLY - set(steps)):
         check(name, False, "e2e_only names no such scenario (%s)" %
@@ -442,6 +450,7 @@ def run_only(daemon, conn, events, info):
             steps[name]()
         except Exception as e:
             check(name, False, "exception %r; events %s" % (e, events.names()))
+            traceback.print_exc(file=sys.stdout)
         say("E2E FIGURE scenario %s: %.1fs" % (name, time.monotonic() - t0))
     if counts["failed"]:
         # what libxl said, for whoever works on the scenario

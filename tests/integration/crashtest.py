@@ -101,9 +101,13 @@ def live_facts(dom):
     macs = sorted(m.get("address").lower()
                   for m in root.findall("./devices/interface/mac"))
     vcpu = root.find("./vcpu")
+    pci = sorted("%04x:%02x:%02x.%x" % tuple(int(a.get(k), 16) for k in
+                                            ("domain", "bus", "slot", "function"))
+                 for a in root.findall("./devices/hostdev[@type='pci']/source/address"))
     return {
         "disks": disks,
         "macs": macs,
+        "pci": pci,
         "memory": int(root.find("./memory").text),
         "current": int(root.find("./currentMemory").text),
         "vcpus": int(vcpu.get("current", vcpu.text)),
@@ -111,9 +115,15 @@ def live_facts(dom):
 
 
 def sim_facts(sd):
+    cfg = sd.get("config") or {}
+    if not isinstance(cfg, dict):
+        cfg = json.loads(cfg)
     return {
         "disks": sorted(d["vdev"] for d in sd.get("disks", [])),
         "macs": sorted(n["mac"].lower() for n in sd.get("nics", [])),
+        "pci": sorted("%04x:%02x:%02x.%x" % (p.get("domain", 0), p.get("bus", 0),
+                                             p.get("dev", 0), p.get("func", 0))
+                      for p in cfg.get("pcidevs", [])),
         "memory": sd["maxKiB"],
         "current": sd["targetKiB"],
         "vcpus": sd["vcpusOnline"],

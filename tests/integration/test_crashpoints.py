@@ -29,6 +29,12 @@ def disk_xml(target, path):
             f"<source file='{path}'/><target dev='{target}' bus='xen'/></disk>")
 
 
+def hostdev_xml(managed):
+    return ("<hostdev mode='subsystem' type='pci' managed='%s'><source>"
+            "<address domain='0x0000' bus='0x03' slot='0x00' function='0x0'/>"
+            "</source></hostdev>" % ("yes" if managed else "no"))
+
+
 def nic_xml(mac):
     return (f"<interface type='bridge'><mac address='{mac}'/>"
             f"<source bridge='xenbr0'/></interface>")
@@ -324,6 +330,68 @@ class CrashPointTest(unittest.TestCase):
                 dom = self._detach(point, nic_xml(mac), LIVE)
                 self.assertNotIn(mac, dom.XMLDesc(0))
                 self.check()
+
+    # --- PCI host devices (the simulated host's 0000:03:00.0) ---
+
+    PCI_NAME = "pci_0000_03_00_0"
+
+    def pci_driver(self):
+        xml = self.c.nodeDeviceLookupByName(self.PCI_NAME).XMLDesc(0)
+        return ET.fromstring(xml).findtext("./driver/name")
+
+    def test_attach_hostdev_managed(self):
+        host = self.pci_driver()
+        self.assertNotEqual(host, "pciback")
+        for point in ("attach.after-intent", "attach.after-live",
+                      "attach.after-status", "attach.after-config"):
+            with self.subTest(point=point):
+                dom = self._attach(point, hostdev_xml(True), LIVE | CONFIG)
+                # Not acknowledged, so undone everywhere, and the host
+                # has its device back.
+                self.assertNotIn("<hostdev", dom.XMLDesc(0))
+                self.assertNotIn("<hostdev", dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+                self.assertEqual(self.pci_driver(), host)
+                # And it can be attached now, and given back.
+                dom.attachDeviceFlags(hostdev_xml(True), LIVE)
+                self.assertEqual(self.pci_driver(), "pciback")
+                self.check()
+                dom.detachDeviceFlags(hostdev_xml(True), LIVE)
+                self.assertEqual(self.pci_driver(), host)
+
+    def test_attach_hostdev_unmanaged(self):
+        # Prepared by its user (Nova): it stays prepared.
+        self.c.nodeDeviceLookupByName(self.PCI_NAME).dettach()
+        try:
+            for point in ("attach.after-live", "attach.after-status"):
+                with self.subTest(point=point):
+                    dom = self._attach(point, hostdev_xml(False), LIVE)
+                    self.assertNotIn("<hostdev", dom.XMLDesc(0))
+                    self.assertEqual(self.pci_driver(), "pciback")
+                    dom.attachDeviceFlags(hostdev_xml(False), LIVE)
+                    self.check()
+                    dom.detachDeviceFlags(hostdev_xml(False), LIVE)
+                    self.assertEqual(self.pci_driver(), "pciback")
+        finally:
+            for d in guests(self.c):
+                if d.isActive():
+                    d.destroy()
+            self.c.nodeDeviceLookupByName(self.PCI_NAME).reAttach()
+
+    def test_detach_hostdev_managed(self):
+        host = self.pci_driver()
+        for point in ("detach.after-intent", "detach.after-live",
+                      "detach.after-status", "detach.after-config"):
+            with self.subTest(point=point):
+                dom = self._detach(point, hostdev_xml(True), LIVE | CONFIG)
+                # Finished: gone from the running domain and back with
+                # the host's driver.
+                self.assertNotIn("<hostdev", dom.XMLDesc(0))
+                self.assertEqual(self.pci_driver(), host)
+                self.check()
+                # (a kill before the config was written leaves it there,
+                # for the next start; out of the way of the next round)
+                if "<hostdev" in dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE):
+                    dom.detachDeviceFlags(hostdev_xml(True), CONFIG)
 
     # --- memory and vCPUs ---
 

@@ -430,6 +430,21 @@ class MigrationCrashTestCase(TwoHosts):
                  timeout=20, what="the source's job to end")
         self.assert_only_on(self.ca, self.cb, "mig-ck")
 
+    def test_dirty_rate_survives_daemon_restart(self):
+        # The simulated guest's dirtying rate is part of its running
+        # state: a daemon killed and started again still migrates it as
+        # a guest that writes faster than the link.
+        self.start_guest("mig-dirty-r", memory_mib=32,
+                         script={"dirty-mib-per-s": 200})
+        self.kill_daemon(self.a)
+        self.reconnect()
+        self.a.virsh("migrate", "--live", "--bandwidth", "100",
+                     "mig-dirty-r", self.b.uri)
+        stats = self.ca.lookupByName("mig-dirty-r").jobStats(
+            E.VIR_DOMAIN_JOB_STATS_COMPLETED)
+        self.assertGreaterEqual(stats["memory_processed"], 6 * (32 << 20))
+        self.assert_only_on(self.cb, self.ca, "mig-dirty-r")
+
     def test_source_restarts_mid_stream(self):
         self.start_guest("mig-sr", memory_mib=512)
         t, out = self.migrate_in_background(

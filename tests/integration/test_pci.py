@@ -9,6 +9,7 @@ or not prepared is refused and nothing changes."""
 
 import glob
 import json
+import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -268,3 +269,38 @@ class PCITest(DaemonTestCase):
                "<address bus='1' device='2'/></source></hostdev>")
         self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED,
                                 dom.attachDeviceFlags, usb, LIVE)
+
+    def test_usb_hostdev_config_attach_and_detach(self):
+        # A running persistent guest: the live side refuses, the
+        # persistent definition takes the device, and the next start
+        # gives it to the guest.
+        dom = self.conn.defineXML(guest_xml("usb-cfg"))
+        dom.create()
+        usb = ("<hostdev mode='subsystem' type='usb'><source>"
+               "<address bus='1' device='2'/></source></hostdev>")
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED,
+                                dom.attachDeviceFlags, usb, LIVE | CONFIG,
+                                msg_contains="persistent definition only")
+        self.assertNotIn("type='usb'", dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+        with tempfile.NamedTemporaryFile("w", suffix=".xml") as f:
+            f.write(usb)
+            f.flush()
+            self.daemon.virsh("attach-device", "usb-cfg", f.name, "--config")
+            inactive = ET.fromstring(dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+            a = inactive.find("./devices/hostdev[@type='usb']/source/address")
+            self.assertEqual((a.get("bus"), a.get("device")), ("1", "2"))
+            self.assertNotIn("type='usb'", dom.XMLDesc(0))
+            # Twice: refused, nothing changes.
+            res = self.daemon.virsh("attach-device", "usb-cfg", f.name, "--config",
+                                    check=False)
+            self.assertNotEqual(res.returncode, 0)
+            self.assertEqual(len(ET.fromstring(dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+                                 .findall("./devices/hostdev")), 1)
+            self.daemon.virsh("detach-device", "usb-cfg", f.name, "--config")
+        self.assertNotIn("<hostdev", dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+        # Shut off: config-only is the only side there is.
+        dom.destroy()
+        dom.attachDeviceFlags(usb, CONFIG)
+        self.assertIn("type='usb'", dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+        dom.detachDeviceFlags(usb, CONFIG)
+        self.assertNotIn("<hostdev", dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))

@@ -108,6 +108,7 @@ vxlSimScriptFormat(const vxlGuestScript *s)
     virJSONValueObjectAppendNumberUint(obj, "diskRateKiBs", s->diskRateKiBs);
     virJSONValueObjectAppendNumberUint(obj, "netRateKiBs", s->netRateKiBs);
     virJSONValueObjectAppendNumberUint(obj, "memUsedMiB", s->memUsedMiB);
+    virJSONValueObjectAppendNumberUint(obj, "dirtyMiBps", s->dirtyMiBps);
     if (s->crashOnNmi)
         virJSONValueObjectAppendBoolean(obj, "crashOnNmi", true);
     if (s->addresses[0])
@@ -479,6 +480,8 @@ vxlSimScriptParse(vxlSimStateParser *sp, virJSONValue *obj, const char *path,
     ignore_value(virJSONValueObjectGetNumberUint(obj, "diskRateKiBs", &s->diskRateKiBs));
     ignore_value(virJSONValueObjectGetNumberUint(obj, "netRateKiBs", &s->netRateKiBs));
     ignore_value(virJSONValueObjectGetNumberUint(obj, "memUsedMiB", &s->memUsedMiB));
+    /* And the dirtying rate a live migration copies against. */
+    ignore_value(virJSONValueObjectGetNumberUint(obj, "dirtyMiBps", &s->dirtyMiBps));
     s->onShutdownRequest = policy;
     /* So did the NMI policy, the addresses and the agent. */
     if (virJSONValueObjectGetBoolean(obj, "crashOnNmi", &s->crashOnNmi) < 0)

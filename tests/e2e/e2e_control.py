@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Controls, the guest agent, CPU models and PCI node devices on real
+Xen. The PV guest runs tests/e2e/guest-agent on its Xen channel (kernel
+argument virtxl_agent): virsh domtime, domhostname and guestinfo are
+answered by it through libxl's channel. Reset, NMI, send-key and
+screenshot of the PV guest either work or are refused cleanly with the
+guest left running. The CPU calls run on the host CPU Xen reports. The
+PCI assignable path uses the spare NIC scripts/e2e-run gives the
+emulated machine (nodedev-detach binds it to pciback, reattach gives it
+back); without one the refusal is checked."""
+import glob
+import os
+import time
+import xml.etree.ElementTree as ET
+
+import libvirt
+
+from e2e_lib import (banner_after, check, console_count, console_text, forget,
+                     guest_xml, say, sh, skip, state_of, wait_for)
+
+E = libvirt
+AGENT = "org.qemu.guest_agent.0"
+SOCK = "/var/lib/libvirt/libxl/channel/e2e-control.agent"
+
+
+def agent_xml(name):
+    xml = guest_xml(name, cmdline="virtxl_agent")
+    return xml.replace(
+        "</devices>",
+        "  <channel type='unix'><source mode='bind' path='%s'/>"
+        "<target type='xen' name='%s'/></channel>\n  </devices>" % (SOCK, AGENT))
+
+
+def attempt(fn):
+    """(result, None) or (None, (code, message))."""
+    try:
+        return fn(), None
+    except libvirt.libvirtError as e:
+        return None, (e.get_error_code(), str(e))
+
+
+def refused_or_done(name, dom, fn, what):
+    """The call works, or is refused with a clear error (not an internal
+    one), and the guest keeps running either way."""
+    res, err = attempt(fn)
+    say("E2E INFO %s on the PV guest: %s" % (what, "done" if err is None else
+                                              "refused: code %s: %s" % err))
+    check(name, (err is None or err[0] != E.VIR_ERR_INTERNAL_ERROR) and
+          state_of(dom) == E.VIR_DOMAIN_RUNNING,
+          "error %s, state %s" % (err, dom.state()))
+    return res, err
+
+
+def agent(conn, dom, name):
+    up = wait_for(lambda: "guest agent on /dev/hvc1: /dev/hvc1" in
+                  console_text(name), 60, 1)
+    if not up:
+        say("E2E INFO guest console: %r" % console_text(name)[-600:])
+    # The first command may race the agent's start: retried briefly.
+    t, err = None, None
+    for _ in range(10):
+        t, err = attempt(lambda: dom.getTime())
+        if err is None:
+            break
+        time.sleep(2)
+    check("control-agent-domtime", err is None and
+          abs(t["seconds"] - time.time()) < 300,
+          "getTime %s, error %s" % (t, err))
+    if err is not None:
+        say("E2E INFO agent: guest console %r" % console_text(name)[-800:])
+        say("E2E INFO agent: device model log %r" % sh(
+            "tail -c 800 /var/log/xen/qemu-dm-%s.log" % name).stdout)
+        say("E2E INFO agent: xenstore %r" % sh(
+            "xenstore-ls -f /local/domain/%d/device/console 2>&1 | head -30; "
+            "ls -l %s 2>&1" % (dom.ID(), SOCK)).stdout[-1500:])
+    host, err = attempt(lambda: dom.hostname())
+    check("control-agent-domhostname", host == "virtxl-guest",
+          "hostname %r, error %s" % (host, err))
+    info, err = attempt(lambda: dom.guestInfo(
+        E.VIR_DOMAIN_GUEST_INFO_OS | E.VIR_DOMAIN_GUEST_INFO_HOSTNAME, 0))
+    check("control-agent-guestinfo", info is not None and
+          info.get("os.id") == "virtxl-e2e" and
+          info.get("hostname") == "virtxl-guest" and
+          bool(info.get("os.kernel-release")),
+          "guestinfo %s, error %s" % (info, err))
+    # A command the agent does not know: its refusal, not a hang.
+    _, err = attempt(lambda: dom.fsFreeze(None, 0))
+    check("control-agent-refusal", err is not None and
+          "could not run command" in err[1] and
+          state_of(dom) == E.VIR_DOMAIN_RUNNING, "error %s" % (err,))
+
+
+def controls(dom, name):
+    refused_or_done("control-reset-pv", dom, lambda: dom.reset(0), "reset")
+    refused_or_done("control-nmi-pv", dom, lambda: dom.injectNMI(0), "inject-nmi")
+    refused_or_done("control-send-key-pv", dom,
+                    lambda: dom.sendKey(E.VIR_KEYCODE_SET_LINUX, 0, [28], 1, 0),
+                    "send-key")
+    st = dom.connect().newStream(0)
+    _, err = refused_or_done("control-screenshot-pv", dom,
+                             lambda: dom.screenshot(st, 0, 0), "screenshot")
+    try:
+        st.abort()
+    except libvirt.libvirtError:
+        pass
+    _, err = refused_or_done("control-pmsuspend-pv", dom,
+                             lambda: dom.pMSuspendForDuration(
+                                 E.VIR_NODE_SUSPEND_TARGET_MEM, 0, 0),
+                             "dompmsuspend")
+    check("control-pmsuspend-pv-refused", err is not None and
+          err[0] in (E.VIR_ERR_OPERATION_UNSUPPORTED, E.VIR_ERR_OPERATION_INVALID,
+                     E.VIR_ERR_CONFIG_UNSUPPORTED, E.VIR_ERR_ARGUMENT_UNSUPPORTED),
+          "error %s" % (err,))
+
+
+def cpu(conn):
+    caps = ET.fromstring(conn.getCapabilities())
+    host = caps.find("./host/cpu")
+    hostxml = ET.tostring(host, encoding="unicode")
+    models, err = attempt(lambda: conn.getCPUModelNames("x86_64", 0))
+    check("control-cpu-models", models and "qemu64" in models,
+          "models %s, error %s" % (models and models[:8], err))
+    cmp, err = attempt(lambda: conn.compareCPU(hostxml, 0))
+    check("control-cpu-compare-host", cmp in (E.VIR_CPU_COMPARE_IDENTICAL,
+                                              E.VIR_CPU_COMPARE_SUPERSET),
+          "compare %s, error %s" % (cmp, err))
+    base, err = attempt(lambda: conn.baselineCPU([hostxml], 0))
+    check("control-cpu-baseline", base and "<model" in base,
+          "baseline %r, error %s" % (base, err))
+    hb, err = attempt(lambda: conn.baselineHypervisorCPU(
+        None, "x86_64", None, "xen", [hostxml], 0))
+    check("control-hypervisor-cpu-baseline", hb and "<model" in hb,
+          "baseline %r, error %s" % (hb, err))
+    if base:
+        cmp2, err = attempt(lambda: conn.compareCPU(base, 0))
+        check("control-cpu-compare-baseline", cmp2 in (
+            E.VIR_CPU_COMPARE_IDENTICAL, E.VIR_CPU_COMPARE_SUPERSET),
+            "compare %s, error %s" % (cmp2, err))
+
+
+def spare_nic():
+    """The sysfs address of the emulated e1000 scripts/e2e-run adds."""
+    for d in sorted(glob.glob("/sys/bus/pci/devices/*")):
+        try:
+            if open(d + "/vendor").read().strip() == "0x8086" and \
+                    open(d + "/device").read().strip() == "0x100e":
+                return os.path.basename(d)
+        except OSError:
+            pass
+    return None
+
+
+def bound_to(addr):
+    link = "/sys/bus/pci/devices/%s/driver" % addr
+    return os.path.basename(os.readlink(link)) if os.path.islink(link) else None
+
+
+def pci(conn):
+    sh("modprobe xen-pciback")
+    addr = spare_nic()
+    if addr is None:
+        skip("control-pci-assignable", "the emulated machine offers no spare PCI device")
+        _, err = attempt(lambda: conn.nodeDeviceLookupByName("pci_0000_99_00_0").dettach())
+        check("control-pci-missing-refused", err is not None, "error %s" % (err,))
+        return
+    name = "pci_" + addr.replace(":", "_").replace(".", "_")
+    dev, err = attempt(lambda: conn.nodeDeviceLookupByName(name))
+    check("control-pci-nodedev", dev is not None, "lookup %s: %s" % (name, err))
+    if dev is None:
+        return
+    before = bound_to(addr)
+    _, err = attempt(lambda: dev.dettach())
+    after = bound_to(addr)
+    listed = sh("xl pci-assignable-list").stdout
+    check("control-pci-detach", err is None and after == "pciback" and
+          addr in listed,
+          "error %s, driver %s -> %s, assignable %r" % (err, before, after, listed))
+    _, err = attempt(lambda: dev.reset())
+    check("control-pci-reset", err is None or err[0] != E.VIR_ERR_INTERNAL_ERROR,
+          "error %s" % (err,))
+    say("E2E INFO nodedev-reset of %s: %s" % (name, err or "done"))
+    _, err = attempt(lambda: dev.reAttach())
+    listed = sh("xl pci-assignable-list").stdout
+    check("control-pci-reattach", err is None and bound_to(addr) != "pciback" and
+          addr not in listed,
+          "error %s, driver %s, assignable %r" % (err, bound_to(addr), listed))
+
+
+def run(conn, events):
+    name = "e2e-control"
+    os.makedirs(os.path.dirname(SOCK), exist_ok=True)
+    for step in (lambda: cpu(conn), lambda: pci(conn)):
+        try:
+            step()
+        except Exception as e:
+            check("control-step", False, "exception %r" % e)
+    dom = conn.defineXML(agent_xml(name))
+    before = console_count(name)
+    dom.create()
+    try:
+        up = banner_after(name, before) is not None
+        check("control-boots", up and state_of(dom) == E.VIR_DOMAIN_RUNNING,
+              "state %s, no banner" % (dom.state(),))
+        if up:
+            agent(conn, dom, name)
+            controls(dom, name)
+    finally:
+        forget(conn, name)
