@@ -106,6 +106,37 @@ class VirtInstallTest(DaemonTestCase):
         self.assertIn(">xenpvh</type>", xml)
         self.assertIn("<bootloader>pygrub</bootloader>", xml)
 
+    def test_pvh_with_graphics_and_the_usb_tablet_clients_add(self):
+        """virt-install and virt-manager 4.1 give a PVH guest with graphics
+        a USB tablet (they treat only os type 'xen' as PV); a PVH guest
+        has no USB bus, and its framebuffer's PV keyboard and pointer do
+        that work, so the driver leaves the tablet out rather than let
+        libvirt's validation refuse the guest."""
+        dom, xml = self.virt_install(
+            "pvh-vnc", "--paravirt", "--import",
+            "--xml", "./os/type=xenpvh", "--xml", "./os/type/@machine=xenpvh",
+            "--xml", "./devices/input/@type=tablet",
+            "--xml", "./devices/input/@bus=usb",
+            "--graphics", "vnc",
+            "--disk", self.image("pvh-vnc.img"), "--network", "network=default")
+        self.assertIn(">xenpvh</type>", xml)
+        self.assertIn("<graphics type='vnc'", xml)
+        self.assertNotIn("bus='usb'", xml)
+        self.assertIn("<model type='xen'", xml)
+
+    def test_headless_pv_usb_tablet_is_still_refused(self):
+        """Without a framebuffer nothing serves a USB input: the define
+        fails, naming the bus, and nothing is defined."""
+        xml = """<domain type='xen'><name>pv-headless-tablet</name>
+          <memory unit='MiB'>256</memory><vcpu>1</vcpu>
+          <os><type arch='x86_64' machine='xenpv'>linux</type>
+          <kernel>/boot/vmlinuz</kernel></os>
+          <devices><input type='tablet' bus='usb'/></devices></domain>"""
+        with self.assertRaises(libvirt.libvirtError) as ctx:
+            self.conn.defineXML(xml)
+        self.assertIn("usb", str(ctx.exception))
+        self.assertNotIn("pv-headless-tablet", self.conn.listDefinedDomains())
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
