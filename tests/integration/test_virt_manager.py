@@ -599,9 +599,6 @@ class VirtManagerTest(unittest.TestCase):
         self.assertIn("<bootloader>pygrub</bootloader>", xml)
         self.assertIn("network='default'", xml)
 
-    @unittest.skip("virt-manager 4.1 gives a PVH guest with graphics a USB "
-                   "tablet, which the driver refuses (libvirt's libxl driver "
-                   "ignores a PV or PVH guest's USB input devices)")
     def test_05_new_vm_wizard_pvh(self):
         """The wizard's PVH Xen Type (labelled plain "xen" by virt-manager
         4.1, which names only paravirt and fullvirt)."""
