@@ -380,6 +380,10 @@ typedef struct _vxlHostPci {
 } vxlHostPci;
 
 void vxlHostPciListFree(vxlHostPci *devs, size_t ndevs);
+/* VIR_ERR_OPERATION_UNSUPPORTED naming device @addr unless the host has
+ * an IOMMU (@iommu): both backends' hostPciAssignable check it before
+ * anything changes (backend_pci.c says why). */
+int vxlBackendPciAssignableCheck(const char *addr, bool iommu);
 
 /* One entry of the host's neighbour table (hostNeighbours). */
 typedef struct _vxlNeighbour {
@@ -762,7 +766,9 @@ struct _vxlBackendOps {
      * -r). Either is a no-op when the device is bound so already.
      * Errors: VIR_ERR_NO_NODE_DEVICE for an address the host has no
      * device at; VIR_ERR_OPERATION_INVALID when a domain has the device
-     * (it cannot leave pciback then). */
+     * (it cannot leave pciback then); VIR_ERR_OPERATION_UNSUPPORTED when
+     * making it assignable on a host without an IOMMU
+     * (vxlBackendPciAssignableCheck). */
     int (*hostPciAssignable)(vxlBackend *be, const libxl_device_pci *pci,
                              bool assignable, bool rebind);
     /* Reset the device (function level reset, through pciback or

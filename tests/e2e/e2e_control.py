@@ -169,9 +169,18 @@ def pci(conn):
     if dev is None:
         return
     before = bound_to(addr)
+    iommu = "hvm_directio" in sh("xl info").stdout.split("virt_caps", 1)[-1].split("\n", 1)[0]
     _, err = attempt(lambda: dev.dettach())
     after = bound_to(addr)
     listed = sh("xl pci-assignable-list").stdout
+    if not iommu:
+        # Without an IOMMU Xen can assign nothing: the detach is refused
+        # before libxl binds the device, which stays where it was.
+        check("control-pci-detach-refused-without-iommu",
+              err is not None and err[0] == E.VIR_ERR_OPERATION_UNSUPPORTED and
+              after == before and addr not in listed,
+              "error %s, driver %s -> %s, assignable %r" % (err, before, after, listed))
+        return
     check("control-pci-detach", err is None and after == "pciback" and
           addr in listed,
           "error %s, driver %s -> %s, assignable %r" % (err, before, after, listed))

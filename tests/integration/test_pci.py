@@ -9,6 +9,7 @@ or not prepared is refused and nothing changes."""
 
 import glob
 import json
+import os
 import tempfile
 import threading
 import time
@@ -304,3 +305,48 @@ class PCITest(DaemonTestCase):
         self.assertIn("type='usb'", dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
         dom.detachDeviceFlags(usb, CONFIG)
         self.assertNotIn("<hostdev", dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+
+
+def _profile_without_iommu():
+    """The PCI test host's profile with its IOMMU switched off."""
+    src = os.path.join(os.environ.get("VXL_SOURCE_DIR", os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "..")),
+        "capabilities", "intel-2s-vtd.json")
+    with open(src) as f:
+        profile = json.load(f)
+    profile["virtualization"]["iommu"] = False
+    profile["virtualization"]["iommuHapPtShare"] = False
+    fd, path = tempfile.mkstemp(prefix="vxl-noiommu-", suffix=".json")
+    with os.fdopen(fd, "w") as f:
+        json.dump(profile, f)
+    return path
+
+
+class NoIommuPCITest(DaemonTestCase):
+    """A host whose Xen has no IOMMU (an emulated machine, or VT-d off in
+    the firmware): libxl's pci-assignable-add would bind the device to
+    pciback, fail to quarantine it and leave it there. The driver refuses
+    first, and the device stays with its host driver."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.profile = _profile_without_iommu()
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        os.unlink(cls.profile)
+
+    def test_detach_refused_and_nothing_changes(self):
+        dev = self.conn.nodeDeviceLookupByName(NIC)
+        before = dev.XMLDesc(0)
+        with self.assertRaises(libvirt.libvirtError) as ctx:
+            dev.dettach()
+        self.assertEqual(ctx.exception.get_error_code(), E.VIR_ERR_OPERATION_UNSUPPORTED)
+        self.assertIn("IOMMU", str(ctx.exception))
+        self.assertIn("0000:03:00.0", str(ctx.exception))
+        self.assertEqual(ET.fromstring(dev.XMLDesc(0)).findtext("./driver/name"), "ixgbe")
+        self.assertEqual(dev.XMLDesc(0), before)
+        # Giving back a device that is not on pciback needs no IOMMU.
+        dev.reAttach()

@@ -120,6 +120,23 @@ vxlXenHostPciAssignable(vxlBackend *be, const libxl_device_pci *pci,
 
     if (vxlXenPciCheckExists(pci) < 0)
         return -1;
+    if (assignable) {
+        libxl_physinfo phys;
+        bool iommu;
+
+        libxl_physinfo_init(&phys);
+        if (libxl_get_physinfo(xen->ctx, &phys) != 0) {
+            libxl_physinfo_dispose(&phys);
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           _("cannot make PCI device %s assignable: libxl cannot read the host's capabilities"),
+                           addr);
+            return -1;
+        }
+        iommu = phys.cap_hvm_directio;
+        libxl_physinfo_dispose(&phys);
+        if (vxlBackendPciAssignableCheck(addr, iommu) < 0)
+            return -1;
+    }
     if (!assignable &&
         vxlXenPciCheckFree(xen, pci, 0, VXL_XEN_PCI_GIVE_BACK) < 0)
         return -1;

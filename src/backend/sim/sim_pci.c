@@ -338,6 +338,11 @@ vxlSimHostPciAssignable(vxlBackend *be, const libxl_device_pci *x,
         if (!(p = vxlSimPciLookup(sim, x)))
             return -1;
         if (assignable) {
+            g_autofree char *addr = vxlSimPciAddrFormat(x->domain, x->bus,
+                                                        x->dev, x->func);
+
+            if (vxlBackendPciAssignableCheck(addr, sim->facts.iommu) < 0)
+                return -1;
             if (vxlSimPciIsBackend(p))
                 return 0;
             g_free(p->driver);
