@@ -8,6 +8,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
+#include "driver_skeleton.h"
 #include "domain.h"
 #include "domain_snapshot.h"
 #include "viraccessapicheck.h"
@@ -24,16 +25,19 @@
                                    VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC | \
                                    VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)
 
-/* The domain of @snapshot, locked, and its snapshot object. */
+/* The domain of @snapshot, locked, once @acl allows the caller, and its
+ * snapshot object in *snap; NULL with an error reported otherwise. No
+ * job: the domain layer takes one where the work changes the domain. */
 static virDomainObj *
-vxlSnapshotObjFrom(virDomainSnapshotPtr snapshot, virDomainMomentObj **snap)
+vxlSnapshotEntryBegin(virDomainSnapshotPtr snapshot, vxlEntryACL acl,
+                      virDomainMomentObj **snap)
 {
     virDomainObj *vm;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, snapshot->domain)))
+    if (!(vm = vxlEntryBegin(snapshot->domain, acl, VIR_JOB_NONE)))
         return NULL;
     if (!(*snap = vxlSnapshotFind(vm, snapshot->name))) {
-        virDomainObjEndAPI(&vm);
+        vxlEntryEnd(&vm, VIR_JOB_NONE);
         return NULL;
     }
     return vm;
@@ -43,7 +47,6 @@ virDomainSnapshotPtr
 vxlDomainSnapshotCreateXML(virDomainPtr dom, const char *xml,
                            unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainMomentObj *snap;
     virDomainSnapshotPtr ret = NULL;
     virDomainObj *vm;
@@ -52,20 +55,15 @@ vxlDomainSnapshotCreateXML(virDomainPtr dom, const char *xml,
     VIR_EXCLUSIVE_FLAGS_RET(VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE,
                             VIR_DOMAIN_SNAPSHOT_CREATE_HALT, NULL);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBeginFlags(dom, virDomainSnapshotCreateXMLEnsureACL,
+                                  flags, VIR_JOB_NONE)))
         return NULL;
-    if (virDomainSnapshotCreateXMLEnsureACL(dom->conn, vm->def, flags) < 0)
-        goto cleanup;
-    if (vxlDomainRefuseDom0(vm) < 0)
-        goto cleanup;
-    if ((snap = vxlSnapshotCreate(driver, vm, xml, flags)))
-        ret = virGetDomainSnapshot(dom, snap->def->name);
-    if (virDomainObjIsActive(vm))
-        dom->id = vm->def->id;
-    else
-        dom->id = -1;
- cleanup:
-    virDomainObjEndAPI(&vm);
+    if (vxlDomainRefuseDom0(vm) == 0) {
+        if ((snap = vxlSnapshotCreate(vxl_driver, vm, xml, flags)))
+            ret = virGetDomainSnapshot(dom, snap->def->name);
+        dom->id = virDomainObjIsActive(vm) ? vm->def->id : -1;
+    }
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -74,17 +72,17 @@ vxlDomainListAllSnapshots(virDomainPtr dom, virDomainSnapshotPtr **snaps,
                           unsigned int flags)
 {
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(VIR_DOMAIN_SNAPSHOT_LIST_ROOTS |
                   VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL |
                   VIR_DOMAIN_SNAPSHOT_FILTERS_ALL, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainListAllSnapshotsEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainListAllSnapshotsEnsureACL(dom->conn, vm->def) == 0)
-        ret = virDomainListSnapshots(vm->snapshots, NULL, dom, snaps, flags);
-    virDomainObjEndAPI(&vm);
+    ret = virDomainListSnapshots(vm->snapshots, NULL, dom, snaps, flags);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -92,17 +90,16 @@ int
 vxlDomainSnapshotNum(virDomainPtr dom, unsigned int flags)
 {
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(VIR_DOMAIN_SNAPSHOT_LIST_ROOTS |
                   VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL |
                   VIR_DOMAIN_SNAPSHOT_FILTERS_ALL, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainSnapshotNumEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainSnapshotNumEnsureACL(dom->conn, vm->def) == 0)
-        ret = virDomainSnapshotObjListNum(vm->snapshots, NULL, flags);
-    virDomainObjEndAPI(&vm);
+    ret = virDomainSnapshotObjListNum(vm->snapshots, NULL, flags);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -111,18 +108,18 @@ vxlDomainSnapshotListNames(virDomainPtr dom, char **names, int nameslen,
                            unsigned int flags)
 {
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(VIR_DOMAIN_SNAPSHOT_LIST_ROOTS |
                   VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL |
                   VIR_DOMAIN_SNAPSHOT_FILTERS_ALL, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainSnapshotListNamesEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainSnapshotListNamesEnsureACL(dom->conn, vm->def) == 0)
-        ret = virDomainSnapshotObjListGetNames(vm->snapshots, NULL, names,
-                                               nameslen, flags);
-    virDomainObjEndAPI(&vm);
+    ret = virDomainSnapshotObjListGetNames(vm->snapshots, NULL, names,
+                                           nameslen, flags);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -131,41 +128,41 @@ vxlDomainSnapshotListAllChildren(virDomainSnapshotPtr snapshot,
                                  virDomainSnapshotPtr **snaps,
                                  unsigned int flags)
 {
-    virDomainMomentObj *snap = NULL;
+    virDomainMomentObj *snap;
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS |
                   VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL |
                   VIR_DOMAIN_SNAPSHOT_FILTERS_ALL, -1);
 
-    if (!(vm = vxlSnapshotObjFrom(snapshot, &snap)))
+    if (!(vm = vxlSnapshotEntryBegin(snapshot,
+                                     virDomainSnapshotListAllChildrenEnsureACL,
+                                     &snap)))
         return -1;
-    if (virDomainSnapshotListAllChildrenEnsureACL(snapshot->domain->conn,
-                                                  vm->def) == 0)
-        ret = virDomainListSnapshots(vm->snapshots, snap, snapshot->domain,
-                                     snaps, flags);
-    virDomainObjEndAPI(&vm);
+    ret = virDomainListSnapshots(vm->snapshots, snap, snapshot->domain,
+                                 snaps, flags);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
 int
 vxlDomainSnapshotNumChildren(virDomainSnapshotPtr snapshot, unsigned int flags)
 {
-    virDomainMomentObj *snap = NULL;
+    virDomainMomentObj *snap;
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS |
                   VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL |
                   VIR_DOMAIN_SNAPSHOT_FILTERS_ALL, -1);
 
-    if (!(vm = vxlSnapshotObjFrom(snapshot, &snap)))
+    if (!(vm = vxlSnapshotEntryBegin(snapshot,
+                                     virDomainSnapshotNumChildrenEnsureACL,
+                                     &snap)))
         return -1;
-    if (virDomainSnapshotNumChildrenEnsureACL(snapshot->domain->conn,
-                                              vm->def) == 0)
-        ret = virDomainSnapshotObjListNum(vm->snapshots, snap, flags);
-    virDomainObjEndAPI(&vm);
+    ret = virDomainSnapshotObjListNum(vm->snapshots, snap, flags);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -173,21 +170,21 @@ int
 vxlDomainSnapshotListChildrenNames(virDomainSnapshotPtr snapshot, char **names,
                                    int nameslen, unsigned int flags)
 {
-    virDomainMomentObj *snap = NULL;
+    virDomainMomentObj *snap;
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS |
                   VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL |
                   VIR_DOMAIN_SNAPSHOT_FILTERS_ALL, -1);
 
-    if (!(vm = vxlSnapshotObjFrom(snapshot, &snap)))
+    if (!(vm = vxlSnapshotEntryBegin(snapshot,
+                                     virDomainSnapshotListChildrenNamesEnsureACL,
+                                     &snap)))
         return -1;
-    if (virDomainSnapshotListChildrenNamesEnsureACL(snapshot->domain->conn,
-                                                    vm->def) == 0)
-        ret = virDomainSnapshotObjListGetNames(vm->snapshots, snap, names,
-                                               nameslen, flags);
-    virDomainObjEndAPI(&vm);
+    ret = virDomainSnapshotObjListGetNames(vm->snapshots, snap, names,
+                                           nameslen, flags);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -200,15 +197,12 @@ vxlDomainSnapshotLookupByName(virDomainPtr dom, const char *name,
 
     virCheckFlags(0, NULL);
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainSnapshotLookupByNameEnsureACL,
+                             VIR_JOB_NONE)))
         return NULL;
-    if (virDomainSnapshotLookupByNameEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (!vxlSnapshotFind(vm, name))
-        goto cleanup;
-    ret = virGetDomainSnapshot(dom, name);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    if (vxlSnapshotFind(vm, name))
+        ret = virGetDomainSnapshot(dom, name);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -216,15 +210,15 @@ int
 vxlDomainHasCurrentSnapshot(virDomainPtr dom, unsigned int flags)
 {
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(0, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainHasCurrentSnapshotEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainHasCurrentSnapshotEnsureACL(dom->conn, vm->def) == 0)
-        ret = virDomainSnapshotGetCurrent(vm->snapshots) != NULL;
-    virDomainObjEndAPI(&vm);
+    ret = virDomainSnapshotGetCurrent(vm->snapshots) != NULL;
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
@@ -237,110 +231,109 @@ vxlDomainSnapshotCurrent(virDomainPtr dom, unsigned int flags)
 
     virCheckFlags(0, NULL);
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainSnapshotCurrentEnsureACL,
+                             VIR_JOB_NONE)))
         return NULL;
-    if (virDomainSnapshotCurrentEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (!(current = virDomainSnapshotGetCurrent(vm->snapshots))) {
+    if ((current = virDomainSnapshotGetCurrent(vm->snapshots)))
+        ret = virGetDomainSnapshot(dom, current->def->name);
+    else
         virReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT,
                        _("domain '%s' has no current snapshot"), vm->def->name);
-        goto cleanup;
-    }
-    ret = virGetDomainSnapshot(dom, current->def->name);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
 virDomainSnapshotPtr
 vxlDomainSnapshotGetParent(virDomainSnapshotPtr snapshot, unsigned int flags)
 {
-    virDomainMomentObj *snap = NULL;
+    virDomainMomentObj *snap;
     virDomainSnapshotPtr ret = NULL;
     virDomainObj *vm;
 
     virCheckFlags(0, NULL);
 
-    if (!(vm = vxlSnapshotObjFrom(snapshot, &snap)))
+    if (!(vm = vxlSnapshotEntryBegin(snapshot,
+                                     virDomainSnapshotGetParentEnsureACL,
+                                     &snap)))
         return NULL;
-    if (virDomainSnapshotGetParentEnsureACL(snapshot->domain->conn, vm->def) < 0)
-        goto cleanup;
-    if (!snap->def->parent_name) {
+    if (snap->def->parent_name)
+        ret = virGetDomainSnapshot(snapshot->domain, snap->def->parent_name);
+    else
         virReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT,
                        _("snapshot '%s' of domain '%s' has no parent"),
                        snap->def->name, vm->def->name);
-        goto cleanup;
-    }
-    ret = virGetDomainSnapshot(snapshot->domain, snap->def->parent_name);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
 char *
 vxlDomainSnapshotGetXMLDesc(virDomainSnapshotPtr snapshot, unsigned int flags)
 {
-    virDomainMomentObj *snap = NULL;
+    virDomainMomentObj *snap;
     char uuidstr[VIR_UUID_STRING_BUFLEN];
     virDomainObj *vm;
     char *ret = NULL;
 
     virCheckFlags(VIR_DOMAIN_SNAPSHOT_XML_SECURE, NULL);
 
-    if (!(vm = vxlSnapshotObjFrom(snapshot, &snap)))
+    /* The only access check that looks at the flags (secure XML). */
+    if (!(vm = vxlEntryBeginFlags(snapshot->domain,
+                                  virDomainSnapshotGetXMLDescEnsureACL,
+                                  flags, VIR_JOB_NONE)))
         return NULL;
-    if (virDomainSnapshotGetXMLDescEnsureACL(snapshot->domain->conn, vm->def,
-                                             flags) == 0) {
+    if ((snap = vxlSnapshotFind(vm, snapshot->name))) {
         virUUIDFormat(snapshot->domain->uuid, uuidstr);
         ret = virDomainSnapshotDefFormat(uuidstr, virDomainSnapshotObjGetDef(snap),
                                          vxl_driver->xmlopt,
                                          virDomainSnapshotFormatConvertXMLFlags(flags));
     }
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
 int
 vxlDomainSnapshotIsCurrent(virDomainSnapshotPtr snapshot, unsigned int flags)
 {
-    virDomainMomentObj *snap = NULL;
+    virDomainMomentObj *snap;
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(0, -1);
 
-    if (!(vm = vxlSnapshotObjFrom(snapshot, &snap)))
+    if (!(vm = vxlSnapshotEntryBegin(snapshot,
+                                     virDomainSnapshotIsCurrentEnsureACL,
+                                     &snap)))
         return -1;
-    if (virDomainSnapshotIsCurrentEnsureACL(snapshot->domain->conn, vm->def) == 0)
-        ret = snap == virDomainSnapshotGetCurrent(vm->snapshots);
-    virDomainObjEndAPI(&vm);
+    ret = snap == virDomainSnapshotGetCurrent(vm->snapshots);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
 int
 vxlDomainSnapshotHasMetadata(virDomainSnapshotPtr snapshot, unsigned int flags)
 {
-    virDomainMomentObj *snap = NULL;
+    virDomainMomentObj *snap;
     virDomainObj *vm;
-    int ret = -1;
 
     virCheckFlags(0, -1);
 
     /* Every snapshot this driver knows has metadata. */
-    if (!(vm = vxlSnapshotObjFrom(snapshot, &snap)))
+    if (!(vm = vxlSnapshotEntryBegin(snapshot,
+                                     virDomainSnapshotHasMetadataEnsureACL,
+                                     &snap)))
         return -1;
-    if (virDomainSnapshotHasMetadataEnsureACL(snapshot->domain->conn, vm->def) == 0)
-        ret = 1;
-    virDomainObjEndAPI(&vm);
-    return ret;
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
+    return 1;
 }
 
+/* Revert and delete take their own job in domain_snapshot.c (an async
+ * one for a live revert), so the entry point takes none. */
 int
 vxlDomainRevertToSnapshot(virDomainSnapshotPtr snapshot, unsigned int flags)
 {
-    virDomainMomentObj *snap = NULL;
+    virDomainMomentObj *snap;
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING |
                   VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED |
@@ -348,22 +341,20 @@ vxlDomainRevertToSnapshot(virDomainSnapshotPtr snapshot, unsigned int flags)
     VIR_EXCLUSIVE_FLAGS_RET(VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING,
                             VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED, -1);
 
-    if (!(vm = vxlSnapshotObjFrom(snapshot, &snap)))
+    if (!(vm = vxlSnapshotEntryBegin(snapshot,
+                                     virDomainRevertToSnapshotEnsureACL, &snap)))
         return -1;
-    if (virDomainRevertToSnapshotEnsureACL(snapshot->domain->conn, vm->def) < 0)
-        goto cleanup;
     ret = vxlSnapshotRevert(vxl_driver, vm, snapshot->name, flags);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
 
 int
 vxlDomainSnapshotDelete(virDomainSnapshotPtr snapshot, unsigned int flags)
 {
-    virDomainMomentObj *snap = NULL;
+    virDomainMomentObj *snap;
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN |
                   VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY |
@@ -371,10 +362,10 @@ vxlDomainSnapshotDelete(virDomainSnapshotPtr snapshot, unsigned int flags)
     VIR_EXCLUSIVE_FLAGS_RET(VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN,
                             VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY, -1);
 
-    if (!(vm = vxlSnapshotObjFrom(snapshot, &snap)))
+    if (!(vm = vxlSnapshotEntryBegin(snapshot,
+                                     virDomainSnapshotDeleteEnsureACL, &snap)))
         return -1;
-    if (virDomainSnapshotDeleteEnsureACL(snapshot->domain->conn, vm->def) == 0)
-        ret = vxlSnapshotDelete(vxl_driver, vm, snapshot->name, flags);
-    virDomainObjEndAPI(&vm);
+    ret = vxlSnapshotDelete(vxl_driver, vm, snapshot->name, flags);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
