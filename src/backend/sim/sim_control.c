@@ -71,26 +71,29 @@ vxlSimControlGet(vxlSimDomain *dom)
     return dom->control;
 }
 
-/* Look @domid up for a control, under the lock, brought up to @now: it
- * must be alive and, unless @control is VXL_CONTROL_LAST, have it. */
-static vxlSimDomain *
-vxlSimControlDomain(vxlSim *sim, uint32_t domid, long long now,
-                    vxlBackendOp op, vxlControl control)
+/* May @dom, alive, take @op and, unless @control is VXL_CONTROL_LAST,
+ * does its type have @control? */
+static int
+vxlSimControlCheck(vxlSimDomain *dom, vxlBackendOp op, vxlControl control)
 {
-    vxlSimDomain *dom;
-
-    vxlSimCatchUp(sim, now);
-    if (!(dom = vxlSimLookup(sim, domid)) ||
-        vxlSimCheckAlive(dom, op) < 0)
-        return NULL;
+    if (vxlSimCheckAlive(dom, op) < 0)
+        return -1;
     if (control != VXL_CONTROL_LAST &&
-        vxlBackendControlCheck(dom->name, domid, dom->type, control) < 0)
-        return NULL;
-    return dom;
+        vxlBackendControlCheck(dom->name, dom->domid, dom->type, control) < 0)
+        return -1;
+    return 0;
 }
 
-int
-vxlSimDomainReset(vxlBackend *be, uint32_t domid)
+/* What one control does to @dom, under the lock, brought up to @now: it
+ * checks first, and -1 (error reported) leaves the model as it was. */
+typedef int (*vxlSimControlAct)(vxlSim *sim, vxlSimDomain *dom, long long now,
+                                void *opaque);
+
+/* The frame every control runs in: look @domid up under the lock, @act,
+ * then reschedule and save the domain's new state. */
+static int
+vxlSimControlRun(vxlBackend *be, uint32_t domid, vxlSimControlAct act,
+                 void *opaque)
 {
     vxlSim *sim = vxlSimGet(be);
     g_auto(vxlSimSnapshot) snap = { 0 };
@@ -98,60 +101,71 @@ vxlSimDomainReset(vxlBackend *be, uint32_t domid)
     VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
         long long now = g_get_monotonic_time();
         vxlSimDomain *dom;
-        vxlSimControl *ctl;
 
-        if (!(dom = vxlSimControlDomain(sim, domid, now, VXL_BACKEND_OP_RESET,
-                                        VXL_CONTROL_RESET)))
+        vxlSimCatchUp(sim, now);
+        if (!(dom = vxlSimLookup(sim, domid)) ||
+            act(sim, dom, now, opaque) < 0)
             return -1;
-        vxlSimAccount(dom, now);
-        ctl = vxlSimControlGet(dom);
-        ctl->resets++;
-        ctl->typed[0] = '\0';
-        /* Booting again: the script starts over; CPU time, like Xen's
-         * count for the domain, goes on. */
-        dom->runUs = 0;
-        dom->request = VXL_SIM_REQUEST_NONE;
-        dom->requestActs = false;
-        VIR_DEBUG("domain %u (%s) reset (%u so far)", domid, dom->name,
-                  ctl->resets);
         vxlSimDueUpdate(sim, dom);
         vxlSimSnapshotTake(sim, &snap, dom);
         vxlSimReschedule(sim, now);
     }
     vxlSimSave(sim, &snap);
+    return 0;
+}
+
+static int
+vxlSimResetAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom, long long now,
+               void *opaque G_GNUC_UNUSED)
+{
+    vxlSimControl *ctl;
+
+    if (vxlSimControlCheck(dom, VXL_BACKEND_OP_RESET, VXL_CONTROL_RESET) < 0)
+        return -1;
+    vxlSimAccount(dom, now);
+    ctl = vxlSimControlGet(dom);
+    ctl->resets++;
+    ctl->typed[0] = '\0';
+    /* Booting again: the script starts over; CPU time, like Xen's
+     * count for the domain, goes on. */
+    dom->runUs = 0;
+    dom->request = VXL_SIM_REQUEST_NONE;
+    dom->requestActs = false;
+    VIR_DEBUG("domain %u (%s) reset (%u so far)", dom->domid, dom->name,
+              ctl->resets);
+    return 0;
+}
+
+int
+vxlSimDomainReset(vxlBackend *be, uint32_t domid)
+{
+    return vxlSimControlRun(be, domid, vxlSimResetAct, NULL);
+}
+
+static int
+vxlSimInjectNMIAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom, long long now,
+                   void *opaque G_GNUC_UNUSED)
+{
+    if (vxlSimControlCheck(dom, VXL_BACKEND_OP_INJECT_NMI, VXL_CONTROL_LAST) < 0)
+        return -1;
+    vxlSimAccount(dom, now);
+    vxlSimControlGet(dom)->nmis++;
+    if (dom->script.crashOnNmi) {
+        /* The panic is the guest's next act, at this very point of
+         * its running time: now if it runs, when it runs if paused.
+         * It replaces any request it had not acted on yet. */
+        dom->request = VXL_SIM_REQUEST_POWEROFF;
+        dom->requestActs = true;
+        dom->requestReason = VXL_SHUTDOWN_CRASH;
+        dom->requestAtRunUs = dom->runUs;
+    }
     return 0;
 }
 
 int
 vxlSimDomainInjectNMI(vxlBackend *be, uint32_t domid)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
-
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        long long now = g_get_monotonic_time();
-        vxlSimDomain *dom;
-
-        if (!(dom = vxlSimControlDomain(sim, domid, now, VXL_BACKEND_OP_INJECT_NMI,
-                                        VXL_CONTROL_LAST)))
-            return -1;
-        vxlSimAccount(dom, now);
-        vxlSimControlGet(dom)->nmis++;
-        if (dom->script.crashOnNmi) {
-            /* The panic is the guest's next act, at this very point of
-             * its running time: now if it runs, when it runs if paused.
-             * It replaces any request it had not acted on yet. */
-            dom->request = VXL_SIM_REQUEST_POWEROFF;
-            dom->requestActs = true;
-            dom->requestReason = VXL_SHUTDOWN_CRASH;
-            dom->requestAtRunUs = dom->runUs;
-        }
-        vxlSimDueUpdate(sim, dom);
-        vxlSimSnapshotTake(sim, &snap, dom);
-        vxlSimReschedule(sim, now);
-    }
-    vxlSimSave(sim, &snap);
-    return 0;
+    return vxlSimControlRun(be, domid, vxlSimInjectNMIAct, NULL);
 }
 
 static bool
@@ -208,105 +222,97 @@ vxlSimKeysPressed(vxlSimDomain *dom, const unsigned int *keys, size_t nkeys)
     ctl->typed[len] = '\0';
 }
 
+typedef struct {
+    const unsigned int *keys;
+    size_t nkeys;
+} vxlSimKeysArgs;
+
+static int
+vxlSimSendKeysAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom, long long now,
+                  void *opaque)
+{
+    vxlSimKeysArgs *args = opaque;
+    size_t i;
+
+    if (vxlSimControlCheck(dom, VXL_BACKEND_OP_SEND_KEYS,
+                           VXL_CONTROL_SENDKEY) < 0)
+        return -1;
+    if (args->nkeys == 0) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("cannot send keys to domain '%s' (id %u): no key given"),
+                       dom->name, dom->domid);
+        return -1;
+    }
+    /* QEMU's sendkey refuses a number no key has, pressing none. */
+    for (i = 0; i < args->nkeys; i++) {
+        if (args->keys[i] == 0 || args->keys[i] > 0xff) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("cannot send keys to domain '%s' (id %u): %u is not a key number of QEMU's key set"),
+                           dom->name, dom->domid, args->keys[i]);
+            return -1;
+        }
+    }
+    vxlSimAccount(dom, now);
+    vxlSimKeysPressed(dom, args->keys, args->nkeys);
+    return 0;
+}
+
 int
 vxlSimDomainSendKeys(vxlBackend *be, uint32_t domid, const unsigned int *keys,
                      size_t nkeys, unsigned int holdMs G_GNUC_UNUSED)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
-    size_t i;
+    vxlSimKeysArgs args = { .keys = keys, .nkeys = nkeys };
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        long long now = g_get_monotonic_time();
-        vxlSimDomain *dom;
+    return vxlSimControlRun(be, domid, vxlSimSendKeysAct, &args);
+}
 
-        if (!(dom = vxlSimControlDomain(sim, domid, now, VXL_BACKEND_OP_SEND_KEYS,
-                                        VXL_CONTROL_SENDKEY)))
-            return -1;
-        if (nkeys == 0) {
-            virReportError(VIR_ERR_INVALID_ARG,
-                           _("cannot send keys to domain '%s' (id %u): no key given"),
-                           dom->name, domid);
-            return -1;
-        }
-        /* QEMU's sendkey refuses a number no key has, pressing none. */
-        for (i = 0; i < nkeys; i++) {
-            if (keys[i] == 0 || keys[i] > 0xff) {
-                virReportError(VIR_ERR_INVALID_ARG,
-                               _("cannot send keys to domain '%s' (id %u): %u is not a key number of QEMU's key set"),
-                               dom->name, domid, keys[i]);
-                return -1;
-            }
-        }
-        vxlSimAccount(dom, now);
-        vxlSimKeysPressed(dom, keys, nkeys);
-        vxlSimDueUpdate(sim, dom);
-        vxlSimSnapshotTake(sim, &snap, dom);
-        vxlSimReschedule(sim, now);
+static int
+vxlSimPMSuspendAct(vxlSim *sim, vxlSimDomain *dom, long long now,
+                   void *opaque G_GNUC_UNUSED)
+{
+    if (vxlSimControlCheck(dom, VXL_BACKEND_OP_PM_SUSPEND,
+                           VXL_CONTROL_PMSUSPEND) < 0)
+        return -1;
+    if (dom->state == VXL_DOMSTATE_PAUSED) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot suspend domain '%s' (id %u) to RAM: it is paused"),
+                       dom->name, dom->domid);
+        return -1;
     }
-    vxlSimSave(sim, &snap);
+    vxlSimAccount(dom, now);
+    dom->state = VXL_DOMSTATE_SHUTDOWN;
+    dom->reason = VXL_SHUTDOWN_SUSPEND;
+    vxlSimQueueEvent(sim, dom);
     return 0;
 }
 
 int
 vxlSimDomainPMSuspend(vxlBackend *be, uint32_t domid)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
+    return vxlSimControlRun(be, domid, vxlSimPMSuspendAct, NULL);
+}
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        long long now = g_get_monotonic_time();
-        vxlSimDomain *dom;
-
-        if (!(dom = vxlSimControlDomain(sim, domid, now, VXL_BACKEND_OP_PM_SUSPEND,
-                                        VXL_CONTROL_PMSUSPEND)))
-            return -1;
-        if (dom->state == VXL_DOMSTATE_PAUSED) {
-            virReportError(VIR_ERR_OPERATION_INVALID,
-                           _("cannot suspend domain '%s' (id %u) to RAM: it is paused"),
-                           dom->name, domid);
-            return -1;
-        }
-        vxlSimAccount(dom, now);
-        dom->state = VXL_DOMSTATE_SHUTDOWN;
-        dom->reason = VXL_SHUTDOWN_SUSPEND;
-        vxlSimQueueEvent(sim, dom);
-        vxlSimDueUpdate(sim, dom);
-        vxlSimSnapshotTake(sim, &snap, dom);
-        vxlSimReschedule(sim, now);
+/* No liveness check: a suspended domain is one the check refuses. */
+static int
+vxlSimPMWakeupAct(vxlSim *sim, vxlSimDomain *dom, long long now,
+                  void *opaque G_GNUC_UNUSED)
+{
+    if (dom->state != VXL_DOMSTATE_SHUTDOWN ||
+        dom->reason != VXL_SHUTDOWN_SUSPEND) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot wake domain '%s' (id %u): it is not suspended"),
+                       dom->name, dom->domid);
+        return -1;
     }
-    vxlSimSave(sim, &snap);
+    dom->state = VXL_DOMSTATE_RUNNING;
+    dom->accountedAt = now;
+    /* An undelivered suspend event would now tell a lie. */
+    vxlSimDropEvents(sim, dom);
     return 0;
 }
 
 int
 vxlSimDomainPMWakeup(vxlBackend *be, uint32_t domid)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
-
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        long long now = g_get_monotonic_time();
-        vxlSimDomain *dom;
-
-        vxlSimCatchUp(sim, now);
-        if (!(dom = vxlSimLookup(sim, domid)))
-            return -1;
-        if (dom->state != VXL_DOMSTATE_SHUTDOWN ||
-            dom->reason != VXL_SHUTDOWN_SUSPEND) {
-            virReportError(VIR_ERR_OPERATION_INVALID,
-                           _("cannot wake domain '%s' (id %u): it is not suspended"),
-                           dom->name, domid);
-            return -1;
-        }
-        dom->state = VXL_DOMSTATE_RUNNING;
-        dom->accountedAt = now;
-        /* An undelivered suspend event would now tell a lie. */
-        vxlSimDropEvents(sim, dom);
-        vxlSimDueUpdate(sim, dom);
-        vxlSimSnapshotTake(sim, &snap, dom);
-        vxlSimReschedule(sim, now);
-    }
-    vxlSimSave(sim, &snap);
-    return 0;
+    return vxlSimControlRun(be, domid, vxlSimPMWakeupAct, NULL);
 }
