@@ -25,6 +25,14 @@
                                    VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC | \
                                    VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)
 
+/* What listing a domain's snapshots, and a snapshot's children, take. */
+#define VXL_SNAPSHOT_LIST_FLAGS (VIR_DOMAIN_SNAPSHOT_LIST_ROOTS | \
+                                 VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL | \
+                                 VIR_DOMAIN_SNAPSHOT_FILTERS_ALL)
+#define VXL_SNAPSHOT_CHILDREN_FLAGS (VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS | \
+                                     VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL | \
+                                     VIR_DOMAIN_SNAPSHOT_FILTERS_ALL)
+
 /* The domain of @snapshot, locked, once @acl allows the caller, and its
  * snapshot object in *snap; NULL with an error reported otherwise. No
  * job: the domain layer takes one where the work changes the domain. */
@@ -74,9 +82,7 @@ vxlDomainListAllSnapshots(virDomainPtr dom, virDomainSnapshotPtr **snaps,
     virDomainObj *vm;
     int ret;
 
-    virCheckFlags(VIR_DOMAIN_SNAPSHOT_LIST_ROOTS |
-                  VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL |
-                  VIR_DOMAIN_SNAPSHOT_FILTERS_ALL, -1);
+    virCheckFlags(VXL_SNAPSHOT_LIST_FLAGS, -1);
 
     if (!(vm = vxlEntryBegin(dom, virDomainListAllSnapshotsEnsureACL,
                              VIR_JOB_NONE)))
@@ -92,9 +98,7 @@ vxlDomainSnapshotNum(virDomainPtr dom, unsigned int flags)
     virDomainObj *vm;
     int ret;
 
-    virCheckFlags(VIR_DOMAIN_SNAPSHOT_LIST_ROOTS |
-                  VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL |
-                  VIR_DOMAIN_SNAPSHOT_FILTERS_ALL, -1);
+    virCheckFlags(VXL_SNAPSHOT_LIST_FLAGS, -1);
 
     if (!(vm = vxlEntryBegin(dom, virDomainSnapshotNumEnsureACL, VIR_JOB_NONE)))
         return -1;
@@ -110,9 +114,7 @@ vxlDomainSnapshotListNames(virDomainPtr dom, char **names, int nameslen,
     virDomainObj *vm;
     int ret;
 
-    virCheckFlags(VIR_DOMAIN_SNAPSHOT_LIST_ROOTS |
-                  VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL |
-                  VIR_DOMAIN_SNAPSHOT_FILTERS_ALL, -1);
+    virCheckFlags(VXL_SNAPSHOT_LIST_FLAGS, -1);
 
     if (!(vm = vxlEntryBegin(dom, virDomainSnapshotListNamesEnsureACL,
                              VIR_JOB_NONE)))
@@ -132,9 +134,7 @@ vxlDomainSnapshotListAllChildren(virDomainSnapshotPtr snapshot,
     virDomainObj *vm;
     int ret;
 
-    virCheckFlags(VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS |
-                  VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL |
-                  VIR_DOMAIN_SNAPSHOT_FILTERS_ALL, -1);
+    virCheckFlags(VXL_SNAPSHOT_CHILDREN_FLAGS, -1);
 
     if (!(vm = vxlSnapshotEntryBegin(snapshot,
                                      virDomainSnapshotListAllChildrenEnsureACL,
@@ -153,9 +153,7 @@ vxlDomainSnapshotNumChildren(virDomainSnapshotPtr snapshot, unsigned int flags)
     virDomainObj *vm;
     int ret;
 
-    virCheckFlags(VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS |
-                  VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL |
-                  VIR_DOMAIN_SNAPSHOT_FILTERS_ALL, -1);
+    virCheckFlags(VXL_SNAPSHOT_CHILDREN_FLAGS, -1);
 
     if (!(vm = vxlSnapshotEntryBegin(snapshot,
                                      virDomainSnapshotNumChildrenEnsureACL,
@@ -174,9 +172,7 @@ vxlDomainSnapshotListChildrenNames(virDomainSnapshotPtr snapshot, char **names,
     virDomainObj *vm;
     int ret;
 
-    virCheckFlags(VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS |
-                  VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL |
-                  VIR_DOMAIN_SNAPSHOT_FILTERS_ALL, -1);
+    virCheckFlags(VXL_SNAPSHOT_CHILDREN_FLAGS, -1);
 
     if (!(vm = vxlSnapshotEntryBegin(snapshot,
                                      virDomainSnapshotListChildrenNamesEnsureACL,
