@@ -76,12 +76,13 @@ PENDING = {
     "monitor": "its disk's hot-add timed out in Xen's block hotplug script "
                "(libxl kills it after 40 s) in both e2e_only runs, so "
                "blkback's counters were never read",
-    "control": "the PCI assignable path fails on the emulated host, which "
-               "has no IOMMU (libxl cannot quarantine the device and leaves "
-               "it on pciback), and the PV guest's agent channel gets no "
-               "console frontend, so the agent never answers",
-    "snapshot": "not yet run since save was fixed on real Xen; its "
-                "libxl path (save, then restore onto the new disks) is unproven",
+    "control": "the PV guest's agent channel gets no console frontend "
+               "(no /local/domain/N/device/console, no /dev/hvc1 in the "
+               "guest), so the agent never answers; CPU models, the PV "
+               "refusals and the PCI refusal without an IOMMU pass",
+    "snapshot": "create, guest running on and delete pass on real Xen, but "
+                "revert leaves the guest running on from where it was "
+                "(its uptime goes on) instead of from the snapshot's memory",
 }
 CMDLINE = open("/proc/cmdline").read().split()
 RUN_PENDING = "e2e_pending" in CMDLINE
