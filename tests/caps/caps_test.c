@@ -352,8 +352,12 @@ vxlTestCasesOS(GPtrArray *cases, const virDomainCaps *dc, const vxlCapsFirmware 
         vxlTestAdd(cases, ld->supported == VIR_TRISTATE_BOOL_YES,
                    NULL, os, NULL, NULL, NULL, "os/loader/value=%s", base);
     }
-    /* A loader the host does not list. */
-    vxlTestAdd(cases, false, NULL,
+    /* A loader the host does not list: its values are the images the
+     * host has, not a limit. A ROM image by path is the BIOS image
+     * hvmloader loads instead of Xen's own (xl's bios_path_override=,
+     * b_info.u.hvm.system_firmware), so it is taken wherever loaders
+     * are. */
+    vxlTestAdd(cases, ld->supported == VIR_TRISTATE_BOOL_YES, NULL,
                "<loader type='rom'>/usr/share/qemu/bios-256k.bin</loader>",
                NULL, NULL, NULL, "os/loader/value=(unlisted)");
 
