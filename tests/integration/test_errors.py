@@ -43,6 +43,10 @@ class ErrorTestBase(DaemonTestCase):
                       for d in self.conn.listAllDomains())
         etc = {}
         for rel in files_under(self.daemon.path("etc", "libxl")):
+            # An undefined domain's definition, renamed aside, is removed
+            # by the flusher in its own time (docs/driver.md).
+            if rel.endswith(".gone"):
+                continue
             with open(self.daemon.path("etc", "libxl", rel)) as f:
                 etc[rel] = f.read()
         return {
