@@ -652,6 +652,26 @@ vxlNativeFormatDisplay(virBuffer *buf, const vxlNativeDisplay *d)
 }
 
 
+/* The top-level display keys (vnc=, sdl= and theirs) into @d, which
+ * holds the defaults: a PV guest's implied vfb and an HVM guest's
+ * display read the same ones. */
+static int
+vxlNativeGetTopLevelDisplay(vxlNativeReader *r, vxlNativeDisplay *d)
+{
+    if (vxlNativeGetBool(r, "vnc", &d->vnc) < 0 ||
+        vxlNativeGetBool(r, "sdl", &d->sdl) < 0 ||
+        vxlNativeGetBool(r, "opengl", &d->opengl) < 0 ||
+        vxlNativeGetBool(r, "vncunused", &d->vncunused) < 0 ||
+        vxlNativeGetLong(r, "vncdisplay", &d->vncdisplay) < 0 ||
+        vxlNativeGetString(r, "vnclisten", &d->vnclisten) < 0 ||
+        vxlNativeGetString(r, "vncpasswd", &d->vncpasswd) < 0 ||
+        vxlNativeGetString(r, "keymap", &d->keymap) < 0 ||
+        vxlNativeGetString(r, "display", &d->display) < 0 ||
+        vxlNativeGetString(r, "xauthority", &d->xauthority) < 0)
+        return -1;
+    return 0;
+}
+
 /* A PV guest without vfb= gets one from the top-level display keys
  * when vnc= is on, as xl builds it (xl_parse.c): the framebuffer then
  * serves SDL too if sdl= says so. Without vnc=, xl reads none of them. */
@@ -664,16 +684,7 @@ vxlNativeParseTopLevelVfb(vxlNativeReader *r, virBuffer *buf)
     if (xlu_cfg_get_long(r->xlu, "vnc", &vnc, 1) != 0 || !vnc)
         return 0;
     d.vnc = true;
-    if (vxlNativeGetBool(r, "vnc", &d.vnc) < 0 ||
-        vxlNativeGetBool(r, "sdl", &d.sdl) < 0 ||
-        vxlNativeGetBool(r, "opengl", &d.opengl) < 0 ||
-        vxlNativeGetBool(r, "vncunused", &d.vncunused) < 0 ||
-        vxlNativeGetLong(r, "vncdisplay", &d.vncdisplay) < 0 ||
-        vxlNativeGetString(r, "vnclisten", &d.vnclisten) < 0 ||
-        vxlNativeGetString(r, "vncpasswd", &d.vncpasswd) < 0 ||
-        vxlNativeGetString(r, "keymap", &d.keymap) < 0 ||
-        vxlNativeGetString(r, "display", &d.display) < 0 ||
-        vxlNativeGetString(r, "xauthority", &d.xauthority) < 0)
+    if (vxlNativeGetTopLevelDisplay(r, &d) < 0)
         return -1;
     if (d.vncdisplay >= 0 && d.vncunused)
         vxlNativeWarn(r, "vncdisplay", _("%ld with vncunused=1 is only a starting point; the port is chosen automatically"),
@@ -816,16 +827,7 @@ vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
 
     /* libxl enables VNC for an HVM guest unless told otherwise. */
     d.vnc = true;
-    if (vxlNativeGetBool(r, "vnc", &d.vnc) < 0 ||
-        vxlNativeGetBool(r, "sdl", &d.sdl) < 0 ||
-        vxlNativeGetBool(r, "opengl", &d.opengl) < 0 ||
-        vxlNativeGetBool(r, "vncunused", &d.vncunused) < 0 ||
-        vxlNativeGetLong(r, "vncdisplay", &d.vncdisplay) < 0 ||
-        vxlNativeGetString(r, "vnclisten", &d.vnclisten) < 0 ||
-        vxlNativeGetString(r, "vncpasswd", &d.vncpasswd) < 0 ||
-        vxlNativeGetString(r, "keymap", &d.keymap) < 0 ||
-        vxlNativeGetString(r, "display", &d.display) < 0 ||
-        vxlNativeGetString(r, "xauthority", &d.xauthority) < 0 ||
+    if (vxlNativeGetTopLevelDisplay(r, &d) < 0 ||
         vxlNativeGetBool(r, "nographic", &nographic) < 0 ||
         vxlNativeGetBool(r, "spice", &spice) < 0 ||
         vxlNativeGetBool(r, "stdvga", &stdvga) < 0 ||
