@@ -121,7 +121,9 @@ class NoCreateCancelTest(unittest.TestCase):
 
     def test_destroy_waits_beyond_the_job_timeout(self):
         """libvirt gives up on a job after 30 s; destroy does not."""
-        waited = self.destroy_mid_create("nocancel-long", 34000)
+        # The boot is 42 s so that destroy, issued once the boot is seen to
+        # have begun (seconds later on a loaded machine), still waits > 30 s.
+        waited = self.destroy_mid_create("nocancel-long", 42000)
         self.assertGreater(waited, 30)
 
 
