@@ -130,7 +130,7 @@ def start_event_loop():
         _event_loop_started = True
 
 
-def wait_for(pred, timeout=10.0, interval=0.05, what="condition"):
+def wait_for(pred, timeout=30.0, interval=0.05, what="condition"):
     end = time.monotonic() + timeout
     while True:
         val = pred()
