@@ -94,6 +94,73 @@ int vxlDomainSaveStatus(vxlDriver *driver, virDomainObj *vm);
 /* Remove a transient domain that is no longer active from the list. */
 void vxlDomainRemoveIfTransient(vxlDriver *driver, virDomainObj *vm);
 
+/* --- a running guest's IP addresses (domain_ifaddr.c); job held --- */
+
+/* The addresses of @vm's interfaces as the virDomainInterfaceAddresses
+ * @source sees them; how many. VIR_ERR_OPERATION_INVALID unless @vm
+ * runs. */
+int vxlDomainIfaceAddresses(vxlDriver *driver, virDomainObj *vm,
+                            unsigned int source, virDomainInterfacePtr **ifaces);
+
+/* --- memory, vCPUs and core dumps (domain_resources.c) --- */
+
+/* Change the current (balloon target) or, with @maximum, the maximum
+ * memory of @def (the running domain, or NULL) and @persistentDef (or
+ * NULL) to @memKiB, and record it; a refused or failed change leaves
+ * both and the domain as they were. Job held. */
+int vxlDomainMemoryChange(vxlDriver *driver, virDomainObj *vm,
+                          virDomainDef *def, virDomainDef *persistentDef,
+                          unsigned long long memKiB, bool maximum);
+/* The same for the online vCPUs or (@maximum, @persistentDef only) the
+ * vCPU slots. */
+int vxlDomainVcpusChange(vxlDriver *driver, virDomainObj *vm,
+                         virDomainDef *def, virDomainDef *persistentDef,
+                         unsigned int nvcpus, bool maximum);
+/* virDomainGetVcpus of running @vm: how many filled in. */
+int vxlDomainVcpusInfo(vxlDriver *driver, virDomainObj *vm, virVcpuInfoPtr info,
+                       int maxinfo, unsigned char *cpumaps, int maplen);
+/* virDomainGetVcpuPinInfo of @def. */
+int vxlDomainVcpuPinInfo(vxlDriver *driver, virDomainDef *def, int ncpumaps,
+                         unsigned char *cpumaps, int maplen);
+/* Pin vCPU @vcpu of @def and/or @persistentDef to the CPUs of @cpumap.
+ * Job held. */
+int vxlDomainVcpuPin(vxlDriver *driver, virDomainObj *vm, virDomainDef *def,
+                     virDomainDef *persistentDef, unsigned int vcpu,
+                     unsigned char *cpumap, int maplen);
+/* Write running @vm's memory to @to as an ELF core, in an asynchronous
+ * job of its own (no job held by the caller); @flags are virDomainCoreDump's
+ * (VIR_DUMP_LIVE: the guest runs on; VIR_DUMP_CRASH: destroyed after). */
+int vxlDomainDumpCore(vxlDriver *driver, virDomainObj *vm, const char *to,
+                      unsigned int flags);
+
+/* --- requests to a running guest (domain_request.c); job held --- */
+
+typedef enum {
+    VXL_GUEST_REQUEST_REBOOT,
+    VXL_GUEST_REQUEST_SHUTDOWN,
+    VXL_GUEST_REQUEST_SUSPEND,
+    VXL_GUEST_REQUEST_RESUME,
+} vxlGuestRequest;
+
+/* Ask @vm's guest to power off or (@reboot) reboot: through the guest
+ * agent first when @agent, then the ways @modes allows (vxlRequestMode,
+ * 0 for any; none when @agent alone). Returns once the request is
+ * delivered. VIR_ERR_OPERATION_INVALID when the guest has stopped. */
+int vxlDomainRequestStop(vxlDriver *driver, virDomainObj *vm,
+                         unsigned int modes, bool agent, bool reboot);
+/* Pause (unpause) a running (paused) @vm, with its state, status file
+ * and event; a no-op when it is so already. */
+int vxlDomainPause(vxlDriver *driver, virDomainObj *vm);
+int vxlDomainUnpause(vxlDriver *driver, virDomainObj *vm);
+
+/* --- undefine (domain_undefine.c); job held --- */
+
+/* Forget @vm's persistent definition (with its managed save image and
+ * snapshots' metadata when @flags allow, refused otherwise); a running
+ * @vm lives on as a transient domain, a stopped one leaves the list. */
+int vxlDomainUndefinePersistent(vxlDriver *driver, virDomainObj *vm,
+                                unsigned int flags);
+
 /* --- libvirt networks (domain_network.c) --- */
 
 /* Give every <interface type='network'> of the live @def a port and its
@@ -351,6 +418,34 @@ const char *vxlDomainAgentPath(const virDomainDef *def);
  * libvirt's qemu driver reports it). */
 int vxlDomainAgentCommand(virDomainObj *vm, const char *name, virJSONValue *args,
                           bool wantReply, virJSONValue **ret);
+
+/* --- what the agent is asked (domain_agent_cmds.c); @vm locked, job
+ * held, running; errors those of vxlDomainAgentCommand, or
+ * VIR_ERR_INTERNAL_ERROR for an answer that does not read --- */
+
+/* The guest's clock (guest-get-time). */
+int vxlDomainAgentGetTime(virDomainObj *vm, long long *seconds,
+                          unsigned int *nseconds);
+/* Set the guest's clock to @seconds.@nseconds, or with @sync from its
+ * hardware clock (guest-set-time). */
+int vxlDomainAgentSetTime(virDomainObj *vm, bool sync, long long seconds,
+                          unsigned int nseconds);
+/* Freeze (@freeze) the @nmountpoints filesystems at @mountpoints (none:
+ * all of them), or thaw all; how many the agent froze or thawed. */
+int vxlDomainAgentFreeze(virDomainObj *vm, const char **mountpoints,
+                         unsigned int nmountpoints, bool freeze);
+int vxlDomainAgentSetUserPassword(virDomainObj *vm, const char *user,
+                                  const char *password, bool crypted);
+/* The guest's host name (g_free), or NULL with an error. */
+char *vxlDomainAgentGetHostname(virDomainObj *vm);
+/* virDomainGetGuestInfo's @types (users, os, timezone, hostname) into
+ * new *@params; on failure *@params is NULL. */
+int vxlDomainAgentGuestInfo(virDomainObj *vm, unsigned int types,
+                            virTypedParameterPtr *params, int *nparams);
+/* domifaddr --source agent: the guest's interfaces; how many. */
+int vxlDomainAgentInterfaces(virDomainObj *vm, virDomainInterfacePtr **ifaces);
+/* shutdown/reboot --mode agent: the guest goes down by itself. */
+int vxlDomainAgentShutdown(virDomainObj *vm, bool reboot);
 
 /* --- persistent definitions, flushed in batches (domain_config.c) --- */
 

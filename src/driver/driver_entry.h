@@ -324,9 +324,6 @@ int vxlDomainAgentSetResponseTimeout(virDomainPtr dom, int timeout,
 int vxlDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
                           virTypedParameterPtr *params, int *nparams,
                           unsigned int flags);
-/* ... and for the entry points of other files (vm locked, job held) */
-int vxlDomainAgentInterfaces(virDomainObj *vm, virDomainInterfacePtr **ifaces);
-int vxlDomainAgentShutdown(virDomainObj *vm, bool reboot);
 
 /* driver_snapshot.c: snapshots */
 virDomainSnapshotPtr vxlDomainSnapshotCreateXML(virDomainPtr dom, const char *xml,

@@ -594,14 +594,11 @@ vxlDomainPinVcpuFlags(virDomainPtr dom, unsigned int vcpu,
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBeginFlags(dom, virDomainPinVcpuFlagsEnsureACL, flags,
+                                  VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainPinVcpuFlagsEnsureACL(dom->conn, vm->def, flags) < 0 ||
-        !(host = vxlHostCpus(driver)))
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
-    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) < 0)
+    if (!(host = vxlHostCpus(driver)) ||
+        virDomainObjGetDefs(vm, flags, &def, &persistentDef) < 0)
         goto endjob;
 
     if (!(pcpumap = virBitmapNewData(cpumap, maplen)) || virBitmapIsAllClear(pcpumap)) {
@@ -640,9 +637,7 @@ vxlDomainPinVcpuFlags(virDomainPtr dom, unsigned int vcpu,
     ret = 0;
 
  endjob:
-    vxlDomainJobEnd(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
