@@ -16,6 +16,7 @@
 #include "vxl_driver.h"
 #include "domain_private.h"
 #include "domain_metadata.h"
+#include "domain_capabilities.h"
 #include "virjson.h"
 
 /* --- jobs and locking (domain_job.c) --- */
@@ -93,6 +94,38 @@ int vxlDomainSaveStatus(vxlDriver *driver, virDomainObj *vm);
 
 /* Remove a transient domain that is no longer active from the list. */
 void vxlDomainRemoveIfTransient(vxlDriver *driver, virDomainObj *vm);
+
+/* --- the host (domain_host.c): the backend's host-level hooks for the
+ * driver's node, capability and node-device entry points --- */
+
+/* Make and open the backend libxl.conf names, as driver->backend. -1
+ * for a name no backend has; 0 otherwise, with driver->backend NULL and
+ * the reason in driver->backendError when it could not open (no Xen
+ * here). */
+int vxlDomainHostOpenBackend(vxlDriver *driver, const vxlBackendConfig *bcfg);
+/* Close and free driver->backend, if any; running domains run on. */
+void vxlDomainHostCloseBackend(vxlDriver *driver);
+/* The backend is the simulator (whose host devices are not in sysfs). */
+bool vxlDomainHostIsSimulated(vxlDriver *driver);
+int vxlDomainHostGetFacts(vxlDriver *driver, vxlHostFacts *facts);
+int vxlDomainHostGetFreeMemory(vxlDriver *driver, unsigned long long *freeKiB);
+int vxlDomainHostGetCpuTimes(vxlDriver *driver, vxlHostCpuTime **times,
+                             size_t *ntimes);
+/* The host's physical CPUs, all of them. */
+virBitmap *vxlDomainHostGetCpus(vxlDriver *driver);
+/* <capabilities>, and <domainCapabilities> for the guests @emulator,
+ * @arch, @machine, @virttype describe (each NULL or one the host has). */
+virCaps *vxlDomainHostCapabilities(vxlDriver *driver);
+virDomainCaps *vxlDomainHostDomainCapabilities(vxlDriver *driver,
+                                               const char *emulator,
+                                               const char *arch,
+                                               const char *machine,
+                                               const char *virttype);
+int vxlDomainHostPciList(vxlDriver *driver, vxlHostPci **devs, size_t *ndevs);
+int vxlDomainHostPciAssignable(vxlDriver *driver, const libxl_device_pci *pci,
+                               bool assignable, bool rebind);
+int vxlDomainHostPciReset(vxlDriver *driver, const libxl_device_pci *pci);
+int vxlDomainHostNeighbours(vxlDriver *driver, vxlNeighbour **list, size_t *n);
 
 /* --- a running guest's IP addresses (domain_ifaddr.c); job held --- */
 
@@ -319,13 +352,33 @@ int vxlDomainSchedGetLive(vxlDriver *driver, virDomainObj *vm,
                           vxlSchedParams *params);
 int vxlDomainSchedSetLive(vxlDriver *driver, virDomainObj *vm,
                           unsigned int weight, unsigned int cap);
+/* virDomainSetSchedulerParameters' weight and cap (@params, checked
+ * for type) into @def (running @vm, or NULL) and @persistentDef (or
+ * NULL): all checked before any is changed; then the TUNABLE event.
+ * Job held. */
+int vxlDomainSchedChange(vxlDriver *driver, virDomainObj *vm,
+                         virDomainDef *def, virDomainDef *persistentDef,
+                         virTypedParameterPtr params, int nparams);
 
 /* --- disk resize (domain_resize.c) --- */
 
-/* Grow running @vm's @disk (a raw file, or a block device grown
- * already) to @bytes and let the guest see it. Job held. */
-int vxlDomainDiskGrow(vxlDriver *driver, virDomainObj *vm,
-                      virDomainDiskDef *disk, unsigned long long bytes);
+/* Grow running @vm's disk @path (its target or source; a raw file, or
+ * a block device grown already) to @bytes and let the guest see it.
+ * VIR_ERR_INVALID_ARG when @vm has no such disk. Job held. */
+int vxlDomainDiskGrow(vxlDriver *driver, virDomainObj *vm, const char *path,
+                      unsigned long long bytes);
+
+/* --- name and metadata (domain_describe.c); job held --- */
+
+/* virDomainSetMetadata on @vm, with its event. */
+int vxlDomainMetadataChange(vxlDriver *driver, virDomainObj *vm, int type,
+                            const char *metadata, const char *key,
+                            const char *uri, unsigned int flags);
+/* Rename defined, shut-off @vm to @newName: its config file (and
+ * autostart link) follow, and the undefined/defined events name the old
+ * and new names. Refused while @vm has a managed save image or
+ * snapshots, which are filed under its name. */
+int vxlDomainRenameTo(vxlDriver *driver, virDomainObj *vm, const char *newName);
 
 /* --- hook scripts (domain_hook.c) --- */
 

@@ -10,9 +10,6 @@
 /* driver_i18n.c: bind the module's message catalogue; at load. */
 void vxlDriverI18nInit(void);
 
-/* driver_caps.c: the host's <capabilities>, built once and kept. */
-virCaps *vxlDriverGetCapabilities(vxlDriver *driver);
-
 /* driver_state.c */
 virDrvStateInitResult vxlStateInitialize(bool privileged, const char *root,
                                          bool monolithic,
