@@ -500,334 +500,361 @@ typedef struct _vxlBackendConfig {
     bool simNoCreateCancel;
 } vxlBackendConfig;
 
+/*
+ * The hooks: X(return type, member, Member, (parameters)) for each, in
+ * the struct's order, with its contract. The one list that the ops
+ * struct's members, the hook names (fault injection, "no such hook"
+ * messages), the call wrappers' prototypes (backend_call.h) and each
+ * backend's implementations' prototypes (vxlXen<Member>, vxlSim<Member>)
+ * are made from: a new hook is one entry here.
+ */
+#define VXL_BACKEND_HOOKS(X) \
+    /* --- host --- */ \
+    \
+    /* Set up: connect to the hypervisor or load the model. Fails with \
+     * VIR_ERR_NO_SUPPORT when the hypervisor is absent, with a message \
+     * that says how to select the simulator. */ \
+    X(int, open, Open, (vxlBackend *be, const vxlBackendConfig *cfg)) \
+    /* Release everything; running domains keep running. Never fails. */ \
+    X(void, close, Close, (vxlBackend *be)) \
+    X(int, hostGetFacts, HostGetFacts, (vxlBackend *be, vxlHostFacts *facts)) \
+    X(int, hostGetFreeMemory, HostGetFreeMemory, (vxlBackend *be, \
+                                                  unsigned long long *freeKiB)) \
+    \
+    /* --- domain lifecycle --- */ \
+    \
+    /* Build and start the domain described by @dcfg (c_info.name and \
+     * c_info.uuid set by the caller). The domain is left paused when \
+     * @paused, running otherwise. On failure nothing is left behind. \
+     * On success each of @dcfg's disks that named no backend has the one \
+     * that serves it (libxl's choice, which libxl writes back into the \
+     * caller's config). Errors: VIR_ERR_OPERATION_FAILED "not enough \
+     * memory" (with the figures) when the host cannot fit it; \
+     * VIR_ERR_CONFIG_UNSUPPORTED \
+     * for a config the host cannot run (e.g. HVM without VT-x). */ \
+    X(int, domainCreate, DomainCreate, (vxlBackend *be, \
+                                        libxl_domain_config *dcfg, \
+                                        const vxlGuestScript *script, \
+                                        bool paused, uint32_t *domid)) \
+    /* Tear down immediately. The domain is gone when this returns. */ \
+    X(int, domainDestroy, DomainDestroy, (vxlBackend *be, uint32_t domid)) \
+    /* Ask the guest to power off, the ways @modes allows \
+     * (vxlRequestMode, see vxlBackendRequestPlan). Returns as soon as the \
+     * request is delivered, without waiting for the guest to notice it \
+     * (a paused guest notices when unpaused): must not block on the \
+     * guest. The outcome arrives as an event. Errors: those of \
+     * vxlBackendRequestPlan; VIR_ERR_OPERATION_INVALID when the request \
+     * needs PV drivers the guest is not running (real Xen only: the \
+     * simulator's guests always have them). */ \
+    X(int, domainShutdown, DomainShutdown, (vxlBackend *be, uint32_t domid, \
+                                            unsigned int modes)) \
+    /* Ask the guest to reboot, likewise; the outcome arrives as a \
+     * shutdown event with reason REBOOT, after which the driver recreates \
+     * the domain. */ \
+    X(int, domainReboot, DomainReboot, (vxlBackend *be, uint32_t domid, \
+                                        unsigned int modes)) \
+    X(int, domainPause, DomainPause, (vxlBackend *be, uint32_t domid)) \
+    X(int, domainUnpause, DomainUnpause, (vxlBackend *be, uint32_t domid)) \
+    /* Rename a live domain and, when @uuid is not NULL, give it that \
+     * UUID. rename-restart keeps a dead domain this way, as xl does, so \
+     * that its name and UUID are free for the next incarnation. */ \
+    X(int, domainRename, DomainRename, (vxlBackend *be, uint32_t domid, \
+                                        const char *name, \
+                                        const unsigned char *uuid)) \
+    \
+    /* --- queries --- */ \
+    \
+    X(int, domainGetInfo, DomainGetInfo, (vxlBackend *be, uint32_t domid, \
+                                          vxlDomainInfo *info)) \
+    /* Every domain except dom0. */ \
+    X(int, domainList, DomainList, (vxlBackend *be, vxlDomainInfo **infos, \
+                                    size_t *ninfos)) \
+    \
+    /* --- memory / vCPUs --- */ \
+    \
+    X(int, domainSetMemory, DomainSetMemory, (vxlBackend *be, \
+                                              uint32_t domid, \
+                                              unsigned long long targetKiB)) \
+    X(int, domainSetMaxMemory, DomainSetMaxMemory, (vxlBackend *be, \
+                                                    uint32_t domid, \
+                                                    unsigned long long maxKiB)) \
+    X(int, domainSetVcpusOnline, DomainSetVcpusOnline, (vxlBackend *be, \
+                                                        uint32_t domid, \
+                                                        unsigned int nvcpus)) \
+    \
+    /* --- core dumps (coredump-destroy / coredump-restart) --- */ \
+    \
+    /* Writes the domain's memory image to @path, a new file. On failure \
+     * (a full disk, typically) nothing is left at @path: a truncated core \
+     * would pass for a real one. Progress and cancel through @token (may \
+     * be NULL), as for domainSave. */ \
+    X(int, domainCoreDump, DomainCoreDump, (vxlBackend *be, uint32_t domid, \
+                                            const char *path, \
+                                            vxlJobToken *token)) \
+    \
+    /* --- consoles --- */ \
+    \
+    /* The pty through which the domain's console @num of @kind is \
+     * reached (libxl_console_get_tty), in @path (g_free). Errors: \
+     * VIR_ERR_OPERATION_INVALID when the domain has no such console. */ \
+    X(int, domainConsolePath, DomainConsolePath, (vxlBackend *be, \
+                                                  uint32_t domid, \
+                                                  vxlConsoleKind kind, \
+                                                  int num, char **path)) \
+    \
+    /* --- vCPUs of a running domain --- */ \
+    \
+    /* Every vCPU slot of the domain, online or not, in order. */ \
+    X(int, domainGetVcpus, DomainGetVcpus, (vxlBackend *be, uint32_t domid, \
+                                            vxlVcpuInfo **infos, \
+                                            size_t *ninfos)) \
+    /* Pin vCPU @vcpu to the CPUs of @cpuset (a CPU list, non-empty): \
+     * its hard affinity, as xl vcpu-pin. Errors: VIR_ERR_INVALID_ARG for \
+     * a vCPU the domain does not have or CPUs the host does not have. */ \
+    X(int, domainPinVcpu, DomainPinVcpu, (vxlBackend *be, uint32_t domid, \
+                                          unsigned int vcpu, \
+                                          const char *cpuset)) \
+    /* --- devices (hotplug: virsh attach-device, detach-device, \
+     *     change-media) --- */ \
+    \
+    /* Hot-add the PV disk @xdisk (vdev set; pdev_path NULL only for an \
+     * empty cdrom) to a live domain, and wait until its backend is \
+     * connected; on success @xdisk->backend is the backend serving it, \
+     * as for domainCreate. Xen hot-adds PV devices only: the caller \
+     * refuses an HVM guest's emulated (hd*, sd*, cdrom) disks before \
+     * calling, and both backends refuse them again with \
+     * VIR_ERR_OPERATION_UNSUPPORTED. \
+     * Errors: VIR_ERR_OPERATION_INVALID when the domain has shut down, \
+     * crashed or is dying; VIR_ERR_OPERATION_FAILED when the domain \
+     * already has a disk @xdisk->vdev. On failure the domain has no new \
+     * device. */ \
+    X(int, domainDiskAdd, DomainDiskAdd, (vxlBackend *be, uint32_t domid, \
+                                          libxl_device_disk *xdisk)) \
+    /* Unplug the disk the guest calls @vdev ("xvdb"), waiting for the \
+     * guest to let it go (libxl's remove, not its destroy: a guest that \
+     * holds the disk open keeps it and the call fails). Errors: \
+     * VIR_ERR_DEVICE_MISSING when the domain has no such disk (libxl: \
+     * "device does not exist"); VIR_ERR_OPERATION_INVALID as above. */ \
+    X(int, domainDiskRemove, DomainDiskRemove, (vxlBackend *be, \
+                                                uint32_t domid, \
+                                                const char *vdev)) \
+    /* Hot-add the PV vif @xnic (mac set; devid left -1 for the next free \
+     * one, as xl network-attach does). Errors: VIR_ERR_OPERATION_FAILED \
+     * when the domain already has a vif with @xnic->mac; the state \
+     * errors as for disks; VIR_ERR_OPERATION_UNSUPPORTED for an emulated \
+     * NIC (nictype vif_ioemu), which Xen cannot hot-add. */ \
+    X(int, domainNicAdd, DomainNicAdd, (vxlBackend *be, uint32_t domid, \
+                                        libxl_device_nic *xnic)) \
+    /* Unplug the vif with MAC @mac ("00:16:3e:..", any case). Errors: \
+     * VIR_ERR_DEVICE_MISSING when the domain has no vif with it; the \
+     * state errors as for disks. */ \
+    X(int, domainNicRemove, DomainNicRemove, (vxlBackend *be, \
+                                              uint32_t domid, \
+                                              const char *mac)) \
+    /* Change the media of the cdrom @xdisk->vdev: insert @xdisk's image, \
+     * or eject when @xdisk->format is LIBXL_DISK_FORMAT_EMPTY (no \
+     * pdev_path). Errors: VIR_ERR_DEVICE_MISSING when there is no such \
+     * disk; VIR_ERR_OPERATION_INVALID when it is not a cdrom (libxl: \
+     * only removable disks change media) or the domain is not alive; \
+     * VIR_ERR_OPERATION_UNSUPPORTED when the guest is not HVM \
+     * (vxlBackendMediaCheck). */ \
+    X(int, domainCdromInsert, DomainCdromInsert, (vxlBackend *be, \
+                                                  uint32_t domid, \
+                                                  libxl_device_disk *xdisk)) \
+    \
+    /* --- migration: see vxlMigrateStream above --- */ \
+    X(int, domainMigrateSend, DomainMigrateSend, (vxlBackend *be, \
+                                                  uint32_t domid, \
+                                                  vxlMigrateStream *st)) \
+    X(int, domainMigrateResume, DomainMigrateResume, (vxlBackend *be, \
+                                                      uint32_t domid, \
+                                                      bool paused)) \
+    X(int, domainMigrateReceive, DomainMigrateReceive, (vxlBackend *be, \
+                                                        libxl_domain_config *dcfg, \
+                                                        const vxlGuestScript *script, \
+                                                        vxlMigrateStream *st, \
+                                                        uint32_t *domid)) \
+    /* --- save and restore (virsh save, restore, managedsave; \
+     *     snapshots with memory) --- */ \
+    \
+    /* Write the memory and device state of domain @domid (running or \
+     * paused) to @fd, from its current offset on, in the backend's own \
+     * stream format (libxl: libxl's save stream). Blocks for as long as \
+     * that takes; progress (bytes of guest memory) and cancel through \
+     * @token. On success the guest has stopped for good (Xen: shut down \
+     * with reason suspend, no event to the driver) and the caller \
+     * destroys it; on failure, a cancel included, the guest runs (or \
+     * stays paused) as before and the caller discards what was written. \
+     * Errors: VIR_ERR_OPERATION_INVALID when the guest has shut down, \
+     * crashed or is dying; VIR_ERR_OPERATION_ABORTED when cancelled; \
+     * VIR_ERR_SYSTEM_ERROR when a write fails (a full disk). */ \
+    X(int, domainSave, DomainSave, (vxlBackend *be, uint32_t domid, int fd, \
+                                    vxlJobToken *token)) \
+    /* Create a domain from @dcfg (as domainCreate: name and uuid set, \
+     * @script for the simulator) with the state read from @fd, from its \
+     * current offset on, as this backend's domainSave wrote it. The \
+     * domain is left paused; on failure nothing is left. Errors: those \
+     * of domainCreate; VIR_ERR_OPERATION_FAILED for a stream this \
+     * backend cannot read (truncated, corrupt, another guest's); \
+     * VIR_ERR_OPERATION_ABORTED when cancelled. */ \
+    X(int, domainRestore, DomainRestore, (vxlBackend *be, \
+                                          libxl_domain_config *dcfg, \
+                                          const vxlGuestScript *script, \
+                                          int fd, vxlJobToken *token, \
+                                          uint32_t *domid)) \
+    /* --- cancelling (crash consistency) --- */ \
+    \
+    /* Make a domainCreate of the domain with @uuid that is still in \
+     * progress (building, booting) fail soon, leaving nothing behind: \
+     * virsh destroy of a domain that is starting, and libvirtd's stop, \
+     * must not wait on a guest. Must not block. Errors: \
+     * VIR_ERR_NO_DOMAIN when no create of that UUID is in progress. */ \
+    X(int, domainCreateCancel, DomainCreateCancel, (vxlBackend *be, \
+                                                    const unsigned char *uuid)) \
+    \
+    /* --- monitoring and tuning (virsh domstats, schedinfo, Domain-0) --- */ \
+    \
+    /* Domain-0 as Xen reports it (libxl_domain_info(0)): id 0, its \
+     * memory, vCPUs and CPU time. The other hooks do not know dom0. */ \
+    X(int, hostGetDom0, HostGetDom0, (vxlBackend *be, vxlDomainInfo *info)) \
+    /* Each physical CPU's idle and busy time (*ntimes = the host's CPU \
+     * count), g_free. */ \
+    X(int, hostGetCpuTimes, HostGetCpuTimes, (vxlBackend *be, \
+                                              vxlHostCpuTime **times, \
+                                              size_t *ntimes)) \
+    /* Counters of disk @vdev ("xvda"). Errors: VIR_ERR_INVALID_ARG when \
+     * the domain has no such disk. */ \
+    X(int, domainGetBlockStats, DomainGetBlockStats, (vxlBackend *be, \
+                                                      uint32_t domid, \
+                                                      const char *vdev, \
+                                                      vxlBlockStats *stats)) \
+    /* Counters of the vif with MAC @mac ("00:16:3e:..", any case); an \
+     * HVM guest's emulated NIC counts its PV vif and its device model's \
+     * tap together, since its traffic takes one or the other. Errors: \
+     * VIR_ERR_INVALID_ARG when the domain has no such vif. */ \
+    X(int, domainGetNicStats, DomainGetNicStats, (vxlBackend *be, \
+                                                  uint32_t domid, \
+                                                  const char *mac, \
+                                                  vxlNicStats *stats)) \
+    X(int, domainGetMemoryStats, DomainGetMemoryStats, (vxlBackend *be, \
+                                                        uint32_t domid, \
+                                                        vxlMemoryStats *stats)) \
+    /* The domain's scheduler parameters (libxl_domain_sched_params_get). */ \
+    X(int, domainGetSchedParams, DomainGetSchedParams, (vxlBackend *be, \
+                                                        uint32_t domid, \
+                                                        vxlSchedParams *params)) \
+    /* Set weight and cap (@params->scheduler is ignored: the domain's \
+     * cpupool decides). Errors: VIR_ERR_INVALID_ARG for a value out of \
+     * range; VIR_ERR_OPERATION_UNSUPPORTED under a scheduler without \
+     * them. */ \
+    X(int, domainSetSchedParams, DomainSetSchedParams, (vxlBackend *be, \
+                                                        uint32_t domid, \
+                                                        const vxlSchedParams *params)) \
+    /* Grow the virtual disk @vdev to @bytes after its backing file or \
+     * device grew (blkback notices a bigger device; the guest sees a \
+     * capacity change). Errors: VIR_ERR_INVALID_ARG for an unknown disk \
+     * or a size below the current one. */ \
+    X(int, domainBlockResize, DomainBlockResize, (vxlBackend *be, \
+                                                  uint32_t domid, \
+                                                  const char *vdev, \
+                                                  unsigned long long bytes)) \
+    /* --- control (virsh reset, inject-nmi, send-key, screenshot, \
+     *     dompmsuspend, dompmwakeup) --- */ \
+    \
+    /* Reset the guest in place, as its reset button would: same domid, \
+     * memory and devices, the guest boots again, and no shutdown event \
+     * (libxl_send_trigger RESET: the device model's system_reset). HVM \
+     * guests only: VIR_ERR_OPERATION_UNSUPPORTED for PV and PVH guests, \
+     * which have no emulated reset line (vxlBackendControlCheck). \
+     * VIR_ERR_OPERATION_INVALID when the guest has stopped. */ \
+    X(int, domainReset, DomainReset, (vxlBackend *be, uint32_t domid)) \
+    /* Raise an NMI on the guest's vCPU 0 (libxl_send_trigger NMI), any \
+     * guest type; what the guest makes of it is the guest's affair. \
+     * VIR_ERR_OPERATION_INVALID when the guest has stopped. */ \
+    X(int, domainInjectNMI, DomainInjectNMI, (vxlBackend *be, uint32_t domid)) \
+    /* Press the @nkeys keys @keys together for @holdMs (0: the device \
+     * model's default), then release them: QEMU key numbers \
+     * (VIR_KEYCODE_SET_QNUM), typed on the emulated PS/2 keyboard of an \
+     * HVM guest (the device model's sendkey). Other guest types: \
+     * VIR_ERR_OPERATION_UNSUPPORTED; a number no key has: \
+     * VIR_ERR_INVALID_ARG. */ \
+    X(int, domainSendKeys, DomainSendKeys, (vxlBackend *be, uint32_t domid, \
+                                            const unsigned int *keys, \
+                                            size_t nkeys, \
+                                            unsigned int holdMs)) \
+    /* Write what the guest's display shows to @path, a new file, as a \
+     * binary PPM (the device model's screendump): an HVM guest's VGA, a \
+     * PV guest's vfb. VIR_ERR_OPERATION_INVALID for a guest without a \
+     * display (a PV guest with no vfb, an HVM guest with nographic) or \
+     * that has stopped. On failure nothing is left at @path. */ \
+    X(int, domainScreenshot, DomainScreenshot, (vxlBackend *be, \
+                                                uint32_t domid, \
+                                                const char *path)) \
+    /* Suspend the guest to RAM (ACPI S3, libxl_domain_suspend_only): the \
+     * domain then is in SHUTDOWN state with reason SUSPEND, keeping its \
+     * memory, until woken. HVM guests only (vxlBackendControlCheck); \
+     * VIR_ERR_OPERATION_INVALID unless the guest runs. */ \
+    X(int, domainPMSuspend, DomainPMSuspend, (vxlBackend *be, uint32_t domid)) \
+    /* Wake a guest suspended to RAM (libxl_domain_resume, cancelling the \
+     * suspend): it runs on where it was. VIR_ERR_OPERATION_INVALID when \
+     * it is not suspended. */ \
+    X(int, domainPMWakeup, DomainPMWakeup, (vxlBackend *be, uint32_t domid)) \
+    \
+    /* --- PCI devices (virsh nodedev-detach, nodedev-reattach, \
+     *     nodedev-reset; <hostdev type='pci'> hotplug) --- */ \
+    \
+    /* The host's PCI devices and what each is bound to. Only the \
+     * simulator has this hook: on real Xen, libvirt's node device driver \
+     * reads the host's sysfs itself. */ \
+    X(int, hostPciList, HostPciList, (vxlBackend *be, vxlHostPci **devs, \
+                                      size_t *ndevs)) \
+    /* Bind @pci to pciback so guests can be given it (@assignable, xl \
+     * pci-assignable-add), or take it from pciback back to the host, \
+     * rebinding its own driver when @rebind (xl pci-assignable-remove \
+     * -r). Either is a no-op when the device is bound so already. \
+     * Errors: VIR_ERR_NO_NODE_DEVICE for an address the host has no \
+     * device at; VIR_ERR_OPERATION_INVALID when a domain has the device \
+     * (it cannot leave pciback then); VIR_ERR_OPERATION_UNSUPPORTED when \
+     * making it assignable on a host without an IOMMU \
+     * (vxlBackendPciAssignableCheck). */ \
+    X(int, hostPciAssignable, HostPciAssignable, (vxlBackend *be, \
+                                                  const libxl_device_pci *pci, \
+                                                  bool assignable, \
+                                                  bool rebind)) \
+    /* Reset the device (function level reset, through pciback or \
+     * sysfs). Errors as above: a device a domain has is not reset. */ \
+    X(int, hostPciReset, HostPciReset, (vxlBackend *be, \
+                                        const libxl_device_pci *pci)) \
+    /* Hot-add host device @pci to a live domain (xl pci-attach): with \
+     * @pci->seize libxl binds it to pciback first, without it the device \
+     * must be assignable already. Errors: VIR_ERR_OPERATION_INVALID when \
+     * it is not assignable or another domain has it, or the domain is \
+     * not alive; VIR_ERR_OPERATION_FAILED when this domain has it \
+     * already; VIR_ERR_NO_NODE_DEVICE when the host has no such device; \
+     * VIR_ERR_CONFIG_UNSUPPORTED without an IOMMU. */ \
+    X(int, domainPciAdd, DomainPciAdd, (vxlBackend *be, uint32_t domid, \
+                                        libxl_device_pci *pci)) \
+    /* Take @pci from the domain (xl pci-detach); it stays bound to \
+     * pciback. VIR_ERR_DEVICE_MISSING when the domain does not have it. */ \
+    X(int, domainPciRemove, DomainPciRemove, (vxlBackend *be, \
+                                              uint32_t domid, \
+                                              const libxl_device_pci *pci)) \
+    \
+    /* --- guest addresses (virsh domifaddr --source arp) --- */ \
+    \
+    /* dom0's neighbour table: which IP address each MAC answered for, \
+     * as /proc/net/arp and ip neigh show it (the simulator: its guests' \
+     * scripted addresses on their vifs). */ \
+    X(int, hostNeighbours, HostNeighbours, (vxlBackend *be, \
+                                            vxlNeighbour **list, size_t *n))
+
 struct _vxlBackendOps {
     const char *name;              /* "libxl", "sim" */
-
-    /* --- host --- */
-
-    /* Set up: connect to the hypervisor or load the model. Fails with
-     * VIR_ERR_NO_SUPPORT when the hypervisor is absent, with a message
-     * that says how to select the simulator. */
-    int (*open)(vxlBackend *be, const vxlBackendConfig *cfg);
-    /* Release everything; running domains keep running. Never fails. */
-    void (*close)(vxlBackend *be);
-    int (*hostGetFacts)(vxlBackend *be, vxlHostFacts *facts);
-    int (*hostGetFreeMemory)(vxlBackend *be, unsigned long long *freeKiB);
-
-    /* --- domain lifecycle --- */
-
-    /* Build and start the domain described by @dcfg (c_info.name and
-     * c_info.uuid set by the caller). The domain is left paused when
-     * @paused, running otherwise. On failure nothing is left behind.
-     * On success each of @dcfg's disks that named no backend has the one
-     * that serves it (libxl's choice, which libxl writes back into the
-     * caller's config). Errors: VIR_ERR_OPERATION_FAILED "not enough
-     * memory" (with the figures) when the host cannot fit it;
-     * VIR_ERR_CONFIG_UNSUPPORTED
-     * for a config the host cannot run (e.g. HVM without VT-x). */
-    int (*domainCreate)(vxlBackend *be, libxl_domain_config *dcfg,
-                        const vxlGuestScript *script, bool paused,
-                        uint32_t *domid);
-    /* Tear down immediately. The domain is gone when this returns. */
-    int (*domainDestroy)(vxlBackend *be, uint32_t domid);
-    /* Ask the guest to power off, the ways @modes allows
-     * (vxlRequestMode, see vxlBackendRequestPlan). Returns as soon as the
-     * request is delivered, without waiting for the guest to notice it
-     * (a paused guest notices when unpaused): must not block on the
-     * guest. The outcome arrives as an event. Errors: those of
-     * vxlBackendRequestPlan; VIR_ERR_OPERATION_INVALID when the request
-     * needs PV drivers the guest is not running (real Xen only: the
-     * simulator's guests always have them). */
-    int (*domainShutdown)(vxlBackend *be, uint32_t domid, unsigned int modes);
-    /* Ask the guest to reboot, likewise; the outcome arrives as a
-     * shutdown event with reason REBOOT, after which the driver recreates
-     * the domain. */
-    int (*domainReboot)(vxlBackend *be, uint32_t domid, unsigned int modes);
-    int (*domainPause)(vxlBackend *be, uint32_t domid);
-    int (*domainUnpause)(vxlBackend *be, uint32_t domid);
-    /* Rename a live domain and, when @uuid is not NULL, give it that
-     * UUID. rename-restart keeps a dead domain this way, as xl does, so
-     * that its name and UUID are free for the next incarnation. */
-    int (*domainRename)(vxlBackend *be, uint32_t domid, const char *name,
-                        const unsigned char *uuid);
-
-    /* --- queries --- */
-
-    int (*domainGetInfo)(vxlBackend *be, uint32_t domid, vxlDomainInfo *info);
-    /* Every domain except dom0. */
-    int (*domainList)(vxlBackend *be, vxlDomainInfo **infos, size_t *ninfos);
-
-    /* --- memory / vCPUs --- */
-
-    int (*domainSetMemory)(vxlBackend *be, uint32_t domid,
-                           unsigned long long targetKiB);
-    int (*domainSetMaxMemory)(vxlBackend *be, uint32_t domid,
-                              unsigned long long maxKiB);
-    int (*domainSetVcpusOnline)(vxlBackend *be, uint32_t domid,
-                                unsigned int nvcpus);
-
-    /* --- core dumps (coredump-destroy / coredump-restart) --- */
-
-    /* Writes the domain's memory image to @path, a new file. On failure
-     * (a full disk, typically) nothing is left at @path: a truncated core
-     * would pass for a real one. Progress and cancel through @token (may
-     * be NULL), as for domainSave. */
-    int (*domainCoreDump)(vxlBackend *be, uint32_t domid, const char *path,
-                          vxlJobToken *token);
-
-    /* --- consoles --- */
-
-    /* The pty through which the domain's console @num of @kind is
-     * reached (libxl_console_get_tty), in @path (g_free). Errors:
-     * VIR_ERR_OPERATION_INVALID when the domain has no such console. */
-    int (*domainConsolePath)(vxlBackend *be, uint32_t domid,
-                             vxlConsoleKind kind, int num, char **path);
-
-    /* --- vCPUs of a running domain --- */
-
-    /* Every vCPU slot of the domain, online or not, in order. */
-    int (*domainGetVcpus)(vxlBackend *be, uint32_t domid,
-                          vxlVcpuInfo **infos, size_t *ninfos);
-    /* Pin vCPU @vcpu to the CPUs of @cpuset (a CPU list, non-empty):
-     * its hard affinity, as xl vcpu-pin. Errors: VIR_ERR_INVALID_ARG for
-     * a vCPU the domain does not have or CPUs the host does not have. */
-    int (*domainPinVcpu)(vxlBackend *be, uint32_t domid, unsigned int vcpu,
-                         const char *cpuset);
-    /* --- devices (hotplug: virsh attach-device, detach-device,
-     *     change-media) --- */
-
-    /* Hot-add the PV disk @xdisk (vdev set; pdev_path NULL only for an
-     * empty cdrom) to a live domain, and wait until its backend is
-     * connected; on success @xdisk->backend is the backend serving it,
-     * as for domainCreate. Xen hot-adds PV devices only: the caller
-     * refuses an HVM guest's emulated (hd*, sd*, cdrom) disks before
-     * calling, and both backends refuse them again with
-     * VIR_ERR_OPERATION_UNSUPPORTED.
-     * Errors: VIR_ERR_OPERATION_INVALID when the domain has shut down,
-     * crashed or is dying; VIR_ERR_OPERATION_FAILED when the domain
-     * already has a disk @xdisk->vdev. On failure the domain has no new
-     * device. */
-    int (*domainDiskAdd)(vxlBackend *be, uint32_t domid,
-                         libxl_device_disk *xdisk);
-    /* Unplug the disk the guest calls @vdev ("xvdb"), waiting for the
-     * guest to let it go (libxl's remove, not its destroy: a guest that
-     * holds the disk open keeps it and the call fails). Errors:
-     * VIR_ERR_DEVICE_MISSING when the domain has no such disk (libxl:
-     * "device does not exist"); VIR_ERR_OPERATION_INVALID as above. */
-    int (*domainDiskRemove)(vxlBackend *be, uint32_t domid, const char *vdev);
-    /* Hot-add the PV vif @xnic (mac set; devid left -1 for the next free
-     * one, as xl network-attach does). Errors: VIR_ERR_OPERATION_FAILED
-     * when the domain already has a vif with @xnic->mac; the state
-     * errors as for disks; VIR_ERR_OPERATION_UNSUPPORTED for an emulated
-     * NIC (nictype vif_ioemu), which Xen cannot hot-add. */
-    int (*domainNicAdd)(vxlBackend *be, uint32_t domid,
-                        libxl_device_nic *xnic);
-    /* Unplug the vif with MAC @mac ("00:16:3e:..", any case). Errors:
-     * VIR_ERR_DEVICE_MISSING when the domain has no vif with it; the
-     * state errors as for disks. */
-    int (*domainNicRemove)(vxlBackend *be, uint32_t domid, const char *mac);
-    /* Change the media of the cdrom @xdisk->vdev: insert @xdisk's image,
-     * or eject when @xdisk->format is LIBXL_DISK_FORMAT_EMPTY (no
-     * pdev_path). Errors: VIR_ERR_DEVICE_MISSING when there is no such
-     * disk; VIR_ERR_OPERATION_INVALID when it is not a cdrom (libxl:
-     * only removable disks change media) or the domain is not alive;
-     * VIR_ERR_OPERATION_UNSUPPORTED when the guest is not HVM
-     * (vxlBackendMediaCheck). */
-    int (*domainCdromInsert)(vxlBackend *be, uint32_t domid,
-                             libxl_device_disk *xdisk);
-
-    /* --- migration: see vxlMigrateStream above --- */
-    int (*domainMigrateSend)(vxlBackend *be, uint32_t domid,
-                             vxlMigrateStream *st);
-    int (*domainMigrateResume)(vxlBackend *be, uint32_t domid, bool paused);
-    int (*domainMigrateReceive)(vxlBackend *be, libxl_domain_config *dcfg,
-                                const vxlGuestScript *script,
-                                vxlMigrateStream *st, uint32_t *domid);
-    /* --- save and restore (virsh save, restore, managedsave;
-     *     snapshots with memory) --- */
-
-    /* Write the memory and device state of domain @domid (running or
-     * paused) to @fd, from its current offset on, in the backend's own
-     * stream format (libxl: libxl's save stream). Blocks for as long as
-     * that takes; progress (bytes of guest memory) and cancel through
-     * @token. On success the guest has stopped for good (Xen: shut down
-     * with reason suspend, no event to the driver) and the caller
-     * destroys it; on failure, a cancel included, the guest runs (or
-     * stays paused) as before and the caller discards what was written.
-     * Errors: VIR_ERR_OPERATION_INVALID when the guest has shut down,
-     * crashed or is dying; VIR_ERR_OPERATION_ABORTED when cancelled;
-     * VIR_ERR_SYSTEM_ERROR when a write fails (a full disk). */
-    int (*domainSave)(vxlBackend *be, uint32_t domid, int fd,
-                      vxlJobToken *token);
-    /* Create a domain from @dcfg (as domainCreate: name and uuid set,
-     * @script for the simulator) with the state read from @fd, from its
-     * current offset on, as this backend's domainSave wrote it. The
-     * domain is left paused; on failure nothing is left. Errors: those
-     * of domainCreate; VIR_ERR_OPERATION_FAILED for a stream this
-     * backend cannot read (truncated, corrupt, another guest's);
-     * VIR_ERR_OPERATION_ABORTED when cancelled. */
-    int (*domainRestore)(vxlBackend *be, libxl_domain_config *dcfg,
-                         const vxlGuestScript *script, int fd,
-                         vxlJobToken *token, uint32_t *domid);
-    /* --- cancelling (crash consistency) --- */
-
-    /* Make a domainCreate of the domain with @uuid that is still in
-     * progress (building, booting) fail soon, leaving nothing behind:
-     * virsh destroy of a domain that is starting, and libvirtd's stop,
-     * must not wait on a guest. Must not block. Errors:
-     * VIR_ERR_NO_DOMAIN when no create of that UUID is in progress. */
-    int (*domainCreateCancel)(vxlBackend *be, const unsigned char *uuid);
-
-    /* --- monitoring and tuning (virsh domstats, schedinfo, Domain-0) --- */
-
-    /* Domain-0 as Xen reports it (libxl_domain_info(0)): id 0, its
-     * memory, vCPUs and CPU time. The other hooks do not know dom0. */
-    int (*hostGetDom0)(vxlBackend *be, vxlDomainInfo *info);
-    /* Each physical CPU's idle and busy time (*ntimes = the host's CPU
-     * count), g_free. */
-    int (*hostGetCpuTimes)(vxlBackend *be, vxlHostCpuTime **times,
-                           size_t *ntimes);
-    /* Counters of disk @vdev ("xvda"). Errors: VIR_ERR_INVALID_ARG when
-     * the domain has no such disk. */
-    int (*domainGetBlockStats)(vxlBackend *be, uint32_t domid,
-                               const char *vdev, vxlBlockStats *stats);
-    /* Counters of the vif with MAC @mac ("00:16:3e:..", any case); an
-     * HVM guest's emulated NIC counts its PV vif and its device model's
-     * tap together, since its traffic takes one or the other. Errors:
-     * VIR_ERR_INVALID_ARG when the domain has no such vif. */
-    int (*domainGetNicStats)(vxlBackend *be, uint32_t domid, const char *mac,
-                             vxlNicStats *stats);
-    int (*domainGetMemoryStats)(vxlBackend *be, uint32_t domid,
-                                vxlMemoryStats *stats);
-    /* The domain's scheduler parameters (libxl_domain_sched_params_get). */
-    int (*domainGetSchedParams)(vxlBackend *be, uint32_t domid,
-                                vxlSchedParams *params);
-    /* Set weight and cap (@params->scheduler is ignored: the domain's
-     * cpupool decides). Errors: VIR_ERR_INVALID_ARG for a value out of
-     * range; VIR_ERR_OPERATION_UNSUPPORTED under a scheduler without
-     * them. */
-    int (*domainSetSchedParams)(vxlBackend *be, uint32_t domid,
-                                const vxlSchedParams *params);
-    /* Grow the virtual disk @vdev to @bytes after its backing file or
-     * device grew (blkback notices a bigger device; the guest sees a
-     * capacity change). Errors: VIR_ERR_INVALID_ARG for an unknown disk
-     * or a size below the current one. */
-    int (*domainBlockResize)(vxlBackend *be, uint32_t domid,
-                             const char *vdev, unsigned long long bytes);
-    /* --- control (virsh reset, inject-nmi, send-key, screenshot,
-     *     dompmsuspend, dompmwakeup) --- */
-
-    /* Reset the guest in place, as its reset button would: same domid,
-     * memory and devices, the guest boots again, and no shutdown event
-     * (libxl_send_trigger RESET: the device model's system_reset). HVM
-     * guests only: VIR_ERR_OPERATION_UNSUPPORTED for PV and PVH guests,
-     * which have no emulated reset line (vxlBackendControlCheck).
-     * VIR_ERR_OPERATION_INVALID when the guest has stopped. */
-    int (*domainReset)(vxlBackend *be, uint32_t domid);
-    /* Raise an NMI on the guest's vCPU 0 (libxl_send_trigger NMI), any
-     * guest type; what the guest makes of it is the guest's affair.
-     * VIR_ERR_OPERATION_INVALID when the guest has stopped. */
-    int (*domainInjectNMI)(vxlBackend *be, uint32_t domid);
-    /* Press the @nkeys keys @keys together for @holdMs (0: the device
-     * model's default), then release them: QEMU key numbers
-     * (VIR_KEYCODE_SET_QNUM), typed on the emulated PS/2 keyboard of an
-     * HVM guest (the device model's sendkey). Other guest types:
-     * VIR_ERR_OPERATION_UNSUPPORTED; a number no key has:
-     * VIR_ERR_INVALID_ARG. */
-    int (*domainSendKeys)(vxlBackend *be, uint32_t domid,
-                          const unsigned int *keys, size_t nkeys,
-                          unsigned int holdMs);
-    /* Write what the guest's display shows to @path, a new file, as a
-     * binary PPM (the device model's screendump): an HVM guest's VGA, a
-     * PV guest's vfb. VIR_ERR_OPERATION_INVALID for a guest without a
-     * display (a PV guest with no vfb, an HVM guest with nographic) or
-     * that has stopped. On failure nothing is left at @path. */
-    int (*domainScreenshot)(vxlBackend *be, uint32_t domid, const char *path);
-    /* Suspend the guest to RAM (ACPI S3, libxl_domain_suspend_only): the
-     * domain then is in SHUTDOWN state with reason SUSPEND, keeping its
-     * memory, until woken. HVM guests only (vxlBackendControlCheck);
-     * VIR_ERR_OPERATION_INVALID unless the guest runs. */
-    int (*domainPMSuspend)(vxlBackend *be, uint32_t domid);
-    /* Wake a guest suspended to RAM (libxl_domain_resume, cancelling the
-     * suspend): it runs on where it was. VIR_ERR_OPERATION_INVALID when
-     * it is not suspended. */
-    int (*domainPMWakeup)(vxlBackend *be, uint32_t domid);
-
-    /* --- PCI devices (virsh nodedev-detach, nodedev-reattach,
-     *     nodedev-reset; <hostdev type='pci'> hotplug) --- */
-
-    /* The host's PCI devices and what each is bound to. Only the
-     * simulator has this hook: on real Xen, libvirt's node device driver
-     * reads the host's sysfs itself. */
-    int (*hostPciList)(vxlBackend *be, vxlHostPci **devs, size_t *ndevs);
-    /* Bind @pci to pciback so guests can be given it (@assignable, xl
-     * pci-assignable-add), or take it from pciback back to the host,
-     * rebinding its own driver when @rebind (xl pci-assignable-remove
-     * -r). Either is a no-op when the device is bound so already.
-     * Errors: VIR_ERR_NO_NODE_DEVICE for an address the host has no
-     * device at; VIR_ERR_OPERATION_INVALID when a domain has the device
-     * (it cannot leave pciback then); VIR_ERR_OPERATION_UNSUPPORTED when
-     * making it assignable on a host without an IOMMU
-     * (vxlBackendPciAssignableCheck). */
-    int (*hostPciAssignable)(vxlBackend *be, const libxl_device_pci *pci,
-                             bool assignable, bool rebind);
-    /* Reset the device (function level reset, through pciback or
-     * sysfs). Errors as above: a device a domain has is not reset. */
-    int (*hostPciReset)(vxlBackend *be, const libxl_device_pci *pci);
-    /* Hot-add host device @pci to a live domain (xl pci-attach): with
-     * @pci->seize libxl binds it to pciback first, without it the device
-     * must be assignable already. Errors: VIR_ERR_OPERATION_INVALID when
-     * it is not assignable or another domain has it, or the domain is
-     * not alive; VIR_ERR_OPERATION_FAILED when this domain has it
-     * already; VIR_ERR_NO_NODE_DEVICE when the host has no such device;
-     * VIR_ERR_CONFIG_UNSUPPORTED without an IOMMU. */
-    int (*domainPciAdd)(vxlBackend *be, uint32_t domid,
-                        libxl_device_pci *pci);
-    /* Take @pci from the domain (xl pci-detach); it stays bound to
-     * pciback. VIR_ERR_DEVICE_MISSING when the domain does not have it. */
-    int (*domainPciRemove)(vxlBackend *be, uint32_t domid,
-                           const libxl_device_pci *pci);
-
-    /* --- guest addresses (virsh domifaddr --source arp) --- */
-
-    /* dom0's neighbour table: which IP address each MAC answered for,
-     * as /proc/net/arp and ip neigh show it (the simulator: its guests'
-     * scripted addresses on their vifs). */
-    int (*hostNeighbours)(vxlBackend *be, vxlNeighbour **list, size_t *n);
+#define VXL_BACKEND_OPS_MEMBER(ret, hook, Hook, params) ret (*hook) params;
+    VXL_BACKEND_HOOKS(VXL_BACKEND_OPS_MEMBER)
+#undef VXL_BACKEND_OPS_MEMBER
 };
 
-/* Every hook of vxlBackendOps, in the struct's order: the one list that
- * the hook names (fault injection, "no such hook" messages) are made
- * from. backend.c checks when it is built that this list and the struct
- * agree member by member, so a new hook goes in both or the build
- * fails. */
-#define VXL_BACKEND_HOOKS(X) \
-    X(open) X(close) X(hostGetFacts) X(hostGetFreeMemory) \
-    X(domainCreate) X(domainDestroy) X(domainShutdown) X(domainReboot) \
-    X(domainPause) X(domainUnpause) X(domainRename) X(domainGetInfo) \
-    X(domainList) X(domainSetMemory) X(domainSetMaxMemory) \
-    X(domainSetVcpusOnline) X(domainCoreDump) X(domainConsolePath) \
-    X(domainGetVcpus) X(domainPinVcpu) X(domainDiskAdd) \
-    X(domainDiskRemove) X(domainNicAdd) X(domainNicRemove) \
-    X(domainCdromInsert) \
-    /* migration */ \
-    X(domainMigrateSend) X(domainMigrateResume) X(domainMigrateReceive) \
-    /* save and restore */ \
-    X(domainSave) X(domainRestore) \
-    /* cancelling */ \
-    X(domainCreateCancel) \
-    /* monitoring and tuning */ \
-    X(hostGetDom0) X(hostGetCpuTimes) X(domainGetBlockStats) \
-    X(domainGetNicStats) X(domainGetMemoryStats) X(domainGetSchedParams) \
-    X(domainSetSchedParams) X(domainBlockResize) \
-    /* control */ \
-    X(domainReset) X(domainInjectNMI) X(domainSendKeys) \
-    X(domainScreenshot) X(domainPMSuspend) X(domainPMWakeup) \
-    /* PCI devices */ \
-    X(hostPciList) X(hostPciAssignable) X(hostPciReset) X(domainPciAdd) \
-    X(domainPciRemove) \
-    /* guest addresses */ \
-    X(hostNeighbours)
 
 /* ----- migration ------------------------------------------- */
 

@@ -18,26 +18,12 @@ static const vxlBackendOps *const vxlBackends[] = {
     &vxlSimBackendOps,
 };
 
-#define VXL_HOOK_NAME(hook) #hook,
+#define VXL_HOOK_NAME(ret, hook, Hook, params) #hook,
 static const char *const vxlHookNames[] = {
     VXL_BACKEND_HOOKS(VXL_HOOK_NAME)
     NULL,
 };
 #undef VXL_HOOK_NAME
-
-/* The list and the struct agree: each listed hook sits where its place in
- * the list says, right after the name, and nothing follows the last. */
-#define VXL_HOOK_INDEX(hook) VXL_HOOK_INDEX_##hook,
-enum { VXL_BACKEND_HOOKS(VXL_HOOK_INDEX) VXL_HOOK_COUNT };
-#undef VXL_HOOK_INDEX
-#define VXL_HOOK_SLOT(i) \
-    (offsetof(vxlBackendOps, open) + (i) * sizeof(int (*)(void)))
-#define VXL_HOOK_PLACE(hook) \
-    G_STATIC_ASSERT(offsetof(vxlBackendOps, hook) == \
-                    VXL_HOOK_SLOT(VXL_HOOK_INDEX_##hook));
-VXL_BACKEND_HOOKS(VXL_HOOK_PLACE)
-#undef VXL_HOOK_PLACE
-G_STATIC_ASSERT(sizeof(vxlBackendOps) == VXL_HOOK_SLOT(VXL_HOOK_COUNT));
 
 const char *const *
 vxlBackendHookNames(void)

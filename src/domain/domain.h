@@ -16,6 +16,7 @@
 #include "vxl_driver.h"
 #include "domain_private.h"
 #include "domain_metadata.h"
+#include "domain_capabilities.h"
 #include "virjson.h"
 
 /* --- jobs and locking (domain_job.c) --- */
@@ -93,6 +94,105 @@ int vxlDomainSaveStatus(vxlDriver *driver, virDomainObj *vm);
 
 /* Remove a transient domain that is no longer active from the list. */
 void vxlDomainRemoveIfTransient(vxlDriver *driver, virDomainObj *vm);
+
+/* --- the host (domain_host.c): the backend's host-level hooks for the
+ * driver's node, capability and node-device entry points --- */
+
+/* Make and open the backend libxl.conf names, as driver->backend. -1
+ * for a name no backend has; 0 otherwise, with driver->backend NULL and
+ * the reason in driver->backendError when it could not open (no Xen
+ * here). */
+int vxlDomainHostOpenBackend(vxlDriver *driver, const vxlBackendConfig *bcfg);
+/* Close and free driver->backend, if any; running domains run on. */
+void vxlDomainHostCloseBackend(vxlDriver *driver);
+/* The backend is the simulator (whose host devices are not in sysfs). */
+bool vxlDomainHostIsSimulated(vxlDriver *driver);
+int vxlDomainHostGetFacts(vxlDriver *driver, vxlHostFacts *facts);
+int vxlDomainHostGetFreeMemory(vxlDriver *driver, unsigned long long *freeKiB);
+int vxlDomainHostGetCpuTimes(vxlDriver *driver, vxlHostCpuTime **times,
+                             size_t *ntimes);
+/* The host's physical CPUs, all of them. */
+virBitmap *vxlDomainHostGetCpus(vxlDriver *driver);
+/* <capabilities>, and <domainCapabilities> for the guests @emulator,
+ * @arch, @machine, @virttype describe (each NULL or one the host has). */
+virCaps *vxlDomainHostCapabilities(vxlDriver *driver);
+virDomainCaps *vxlDomainHostDomainCapabilities(vxlDriver *driver,
+                                               const char *emulator,
+                                               const char *arch,
+                                               const char *machine,
+                                               const char *virttype);
+int vxlDomainHostPciList(vxlDriver *driver, vxlHostPci **devs, size_t *ndevs);
+int vxlDomainHostPciAssignable(vxlDriver *driver, const libxl_device_pci *pci,
+                               bool assignable, bool rebind);
+int vxlDomainHostPciReset(vxlDriver *driver, const libxl_device_pci *pci);
+int vxlDomainHostNeighbours(vxlDriver *driver, vxlNeighbour **list, size_t *n);
+
+/* --- a running guest's IP addresses (domain_ifaddr.c); job held --- */
+
+/* The addresses of @vm's interfaces as the virDomainInterfaceAddresses
+ * @source sees them; how many. VIR_ERR_OPERATION_INVALID unless @vm
+ * runs. */
+int vxlDomainIfaceAddresses(vxlDriver *driver, virDomainObj *vm,
+                            unsigned int source, virDomainInterfacePtr **ifaces);
+
+/* --- memory, vCPUs and core dumps (domain_resources.c) --- */
+
+/* Change the current (balloon target) or, with @maximum, the maximum
+ * memory of @def (the running domain, or NULL) and @persistentDef (or
+ * NULL) to @memKiB, and record it; a refused or failed change leaves
+ * both and the domain as they were. Job held. */
+int vxlDomainMemoryChange(vxlDriver *driver, virDomainObj *vm,
+                          virDomainDef *def, virDomainDef *persistentDef,
+                          unsigned long long memKiB, bool maximum);
+/* The same for the online vCPUs or (@maximum, @persistentDef only) the
+ * vCPU slots. */
+int vxlDomainVcpusChange(vxlDriver *driver, virDomainObj *vm,
+                         virDomainDef *def, virDomainDef *persistentDef,
+                         unsigned int nvcpus, bool maximum);
+/* virDomainGetVcpus of running @vm: how many filled in. */
+int vxlDomainVcpusInfo(vxlDriver *driver, virDomainObj *vm, virVcpuInfoPtr info,
+                       int maxinfo, unsigned char *cpumaps, int maplen);
+/* virDomainGetVcpuPinInfo of @def. */
+int vxlDomainVcpuPinInfo(vxlDriver *driver, virDomainDef *def, int ncpumaps,
+                         unsigned char *cpumaps, int maplen);
+/* Pin vCPU @vcpu of @def and/or @persistentDef to the CPUs of @cpumap.
+ * Job held. */
+int vxlDomainVcpuPin(vxlDriver *driver, virDomainObj *vm, virDomainDef *def,
+                     virDomainDef *persistentDef, unsigned int vcpu,
+                     unsigned char *cpumap, int maplen);
+/* Write running @vm's memory to @to as an ELF core, in an asynchronous
+ * job of its own (no job held by the caller); @flags are virDomainCoreDump's
+ * (VIR_DUMP_LIVE: the guest runs on; VIR_DUMP_CRASH: destroyed after). */
+int vxlDomainDumpCore(vxlDriver *driver, virDomainObj *vm, const char *to,
+                      unsigned int flags);
+
+/* --- requests to a running guest (domain_request.c); job held --- */
+
+typedef enum {
+    VXL_GUEST_REQUEST_REBOOT,
+    VXL_GUEST_REQUEST_SHUTDOWN,
+    VXL_GUEST_REQUEST_SUSPEND,
+    VXL_GUEST_REQUEST_RESUME,
+} vxlGuestRequest;
+
+/* Ask @vm's guest to power off or (@reboot) reboot: through the guest
+ * agent first when @agent, then the ways @modes allows (vxlRequestMode,
+ * 0 for any; none when @agent alone). Returns once the request is
+ * delivered. VIR_ERR_OPERATION_INVALID when the guest has stopped. */
+int vxlDomainRequestStop(vxlDriver *driver, virDomainObj *vm,
+                         unsigned int modes, bool agent, bool reboot);
+/* Pause (unpause) a running (paused) @vm, with its state, status file
+ * and event; a no-op when it is so already. */
+int vxlDomainPause(vxlDriver *driver, virDomainObj *vm);
+int vxlDomainUnpause(vxlDriver *driver, virDomainObj *vm);
+
+/* --- undefine (domain_undefine.c); job held --- */
+
+/* Forget @vm's persistent definition (with its managed save image and
+ * snapshots' metadata when @flags allow, refused otherwise); a running
+ * @vm lives on as a transient domain, a stopped one leaves the list. */
+int vxlDomainUndefinePersistent(vxlDriver *driver, virDomainObj *vm,
+                                unsigned int flags);
 
 /* --- libvirt networks (domain_network.c) --- */
 
@@ -252,13 +352,33 @@ int vxlDomainSchedGetLive(vxlDriver *driver, virDomainObj *vm,
                           vxlSchedParams *params);
 int vxlDomainSchedSetLive(vxlDriver *driver, virDomainObj *vm,
                           unsigned int weight, unsigned int cap);
+/* virDomainSetSchedulerParameters' weight and cap (@params, checked
+ * for type) into @def (running @vm, or NULL) and @persistentDef (or
+ * NULL): all checked before any is changed; then the TUNABLE event.
+ * Job held. */
+int vxlDomainSchedChange(vxlDriver *driver, virDomainObj *vm,
+                         virDomainDef *def, virDomainDef *persistentDef,
+                         virTypedParameterPtr params, int nparams);
 
 /* --- disk resize (domain_resize.c) --- */
 
-/* Grow running @vm's @disk (a raw file, or a block device grown
- * already) to @bytes and let the guest see it. Job held. */
-int vxlDomainDiskGrow(vxlDriver *driver, virDomainObj *vm,
-                      virDomainDiskDef *disk, unsigned long long bytes);
+/* Grow running @vm's disk @path (its target or source; a raw file, or
+ * a block device grown already) to @bytes and let the guest see it.
+ * VIR_ERR_INVALID_ARG when @vm has no such disk. Job held. */
+int vxlDomainDiskGrow(vxlDriver *driver, virDomainObj *vm, const char *path,
+                      unsigned long long bytes);
+
+/* --- name and metadata (domain_describe.c); job held --- */
+
+/* virDomainSetMetadata on @vm, with its event. */
+int vxlDomainMetadataChange(vxlDriver *driver, virDomainObj *vm, int type,
+                            const char *metadata, const char *key,
+                            const char *uri, unsigned int flags);
+/* Rename defined, shut-off @vm to @newName: its config file (and
+ * autostart link) follow, and the undefined/defined events name the old
+ * and new names. Refused while @vm has a managed save image or
+ * snapshots, which are filed under its name. */
+int vxlDomainRenameTo(vxlDriver *driver, virDomainObj *vm, const char *newName);
 
 /* --- hook scripts (domain_hook.c) --- */
 
@@ -351,6 +471,34 @@ const char *vxlDomainAgentPath(const virDomainDef *def);
  * libvirt's qemu driver reports it). */
 int vxlDomainAgentCommand(virDomainObj *vm, const char *name, virJSONValue *args,
                           bool wantReply, virJSONValue **ret);
+
+/* --- what the agent is asked (domain_agent_cmds.c); @vm locked, job
+ * held, running; errors those of vxlDomainAgentCommand, or
+ * VIR_ERR_INTERNAL_ERROR for an answer that does not read --- */
+
+/* The guest's clock (guest-get-time). */
+int vxlDomainAgentGetTime(virDomainObj *vm, long long *seconds,
+                          unsigned int *nseconds);
+/* Set the guest's clock to @seconds.@nseconds, or with @sync from its
+ * hardware clock (guest-set-time). */
+int vxlDomainAgentSetTime(virDomainObj *vm, bool sync, long long seconds,
+                          unsigned int nseconds);
+/* Freeze (@freeze) the @nmountpoints filesystems at @mountpoints (none:
+ * all of them), or thaw all; how many the agent froze or thawed. */
+int vxlDomainAgentFreeze(virDomainObj *vm, const char **mountpoints,
+                         unsigned int nmountpoints, bool freeze);
+int vxlDomainAgentSetUserPassword(virDomainObj *vm, const char *user,
+                                  const char *password, bool crypted);
+/* The guest's host name (g_free), or NULL with an error. */
+char *vxlDomainAgentGetHostname(virDomainObj *vm);
+/* virDomainGetGuestInfo's @types (users, os, timezone, hostname) into
+ * new *@params; on failure *@params is NULL. */
+int vxlDomainAgentGuestInfo(virDomainObj *vm, unsigned int types,
+                            virTypedParameterPtr *params, int *nparams);
+/* domifaddr --source agent: the guest's interfaces; how many. */
+int vxlDomainAgentInterfaces(virDomainObj *vm, virDomainInterfacePtr **ifaces);
+/* shutdown/reboot --mode agent: the guest goes down by itself. */
+int vxlDomainAgentShutdown(virDomainObj *vm, bool reboot);
 
 /* --- persistent definitions, flushed in batches (domain_config.c) --- */
 

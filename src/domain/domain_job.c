@@ -148,7 +148,11 @@ vxlJobDataPrivAlloc(void)
 static void *
 vxlJobDataPrivCopy(void *data)
 {
-    return g_memdup2(data, sizeof(vxlJobDataPriv));
+    vxlJobDataPriv *copy = g_new0(vxlJobDataPriv, 1);
+
+    /* g_memdup2 is newer than the GLib libvirt builds against. */
+    *copy = *(const vxlJobDataPriv *)data;
+    return copy;
 }
 
 static void

@@ -25,17 +25,25 @@
 VIR_LOG_INIT("virtxl.domain_resize");
 
 int
-vxlDomainDiskGrow(vxlDriver *driver, virDomainObj *vm,
-                  virDomainDiskDef *disk, unsigned long long bytes)
+vxlDomainDiskGrow(vxlDriver *driver, virDomainObj *vm, const char *path,
+                  unsigned long long bytes)
 {
+    virDomainDiskDef *disk;
     g_autofree char *source = NULL;
-    g_autofree char *vdev = g_strdup(disk->dst);
+    g_autofree char *vdev = NULL;
     uint32_t domid = vm->def->id;
-    int format = virDomainDiskGetFormat(disk);
+    int format;
     struct stat sb;
     bool grown = false;
     int rc;
 
+    if (!(disk = virDomainDiskByName(vm->def, path, false))) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("domain '%s' has no disk '%s'"), vm->def->name, path);
+        return -1;
+    }
+    vdev = g_strdup(disk->dst);
+    format = virDomainDiskGetFormat(disk);
     if (virDomainObjCheckActive(vm) < 0)
         return -1;
     if (disk->device != VIR_DOMAIN_DISK_DEVICE_DISK ||

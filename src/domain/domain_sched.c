@@ -98,3 +98,82 @@ vxlDomainSchedSetLive(vxlDriver *driver, virDomainObj *vm, unsigned int weight,
     vxlDomainSchedToDef(vm->def, weight, cap);
     return 0;
 }
+
+int
+vxlDomainSchedChange(vxlDriver *driver, virDomainObj *vm, virDomainDef *def,
+                     virDomainDef *persistentDef, virTypedParameterPtr params,
+                     int nparams)
+{
+    unsigned int weight;
+    unsigned int cap;
+    unsigned int pweight = 0;
+    unsigned int pcap = 0;
+    virTypedParameterPtr eventParams = NULL;
+    int eventNparams = 0;
+    int eventMaxparams = 0;
+    size_t i;
+
+    /* Every side is checked before any changes. */
+    if (def) {
+        vxlSchedParams sp = { 0 };
+
+        if (vxlDomainSchedGetLive(driver, vm, &sp) < 0)
+            goto error;
+        weight = sp.weight;
+        cap = sp.cap;
+        vxlSchedParamsClear(&sp);
+    } else {
+        vxlDomainSchedFromDef(persistentDef, &weight, &cap);
+    }
+    if (persistentDef)
+        vxlDomainSchedFromDef(persistentDef, &pweight, &pcap);
+    for (i = 0; i < nparams; i++) {
+        if (STREQ(params[i].field, VIR_DOMAIN_SCHEDULER_WEIGHT)) {
+            weight = pweight = params[i].value.ui;
+        } else if (STREQ(params[i].field, VIR_DOMAIN_SCHEDULER_CAP)) {
+            cap = pcap = params[i].value.ui;
+        }
+    }
+    if (def && vxlDomainSchedCheck(def, weight, cap) < 0)
+        goto error;
+    if (persistentDef && vxlDomainSchedCheck(persistentDef, pweight, pcap) < 0)
+        goto error;
+
+    if (def) {
+        if (vxlDomainSchedSetLive(driver, vm, weight, cap) < 0 ||
+            vxlDomainSaveStatus(driver, vm) < 0)
+            goto error;
+    }
+    if (persistentDef) {
+        g_autoptr(virDomainDef) copy = virDomainDefCopy(persistentDef,
+                                                         driver->xmlopt, NULL,
+                                                         false);
+
+        if (!copy)
+            goto error;
+        vxlDomainSchedToDef(copy, pweight, pcap);
+        if (virDomainDefSave(copy, driver->xmlopt, driver->cfg->configDir) < 0)
+            goto error;
+        vxlDomainSchedToDef(persistentDef, pweight, pcap);
+    }
+
+    /* What a TUNABLE event names: libvirt's cputune keys. */
+    if (virTypedParamsAddULLong(&eventParams, &eventNparams, &eventMaxparams,
+                                VIR_DOMAIN_TUNABLE_CPU_CPU_SHARES,
+                                def ? weight : pweight) < 0 ||
+        virTypedParamsAddULLong(&eventParams, &eventNparams, &eventMaxparams,
+                                VIR_DOMAIN_TUNABLE_CPU_GLOBAL_PERIOD,
+                                (def ? cap : pcap) ? 100000 : 0) < 0 ||
+        virTypedParamsAddLLong(&eventParams, &eventNparams, &eventMaxparams,
+                               VIR_DOMAIN_TUNABLE_CPU_GLOBAL_QUOTA,
+                               (long long)(def ? cap : pcap) * 1000) < 0)
+        goto error;
+    virObjectEventStateQueue(driver->domainEventState,
+                             virDomainEventTunableNewFromObj(vm, &eventParams,
+                                                             eventNparams));
+    return 0;
+
+ error:
+    virTypedParamsFree(eventParams, eventNparams);
+    return -1;
+}

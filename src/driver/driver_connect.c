@@ -5,8 +5,8 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
+#include "domain.h"
 #include "virclosecallbacks.h"
-#include "backend_call.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -70,7 +70,7 @@ vxlConnectGetType(virConnectPtr conn)
 static int
 vxlConnectHostFacts(vxlHostFacts *facts)
 {
-    return vxlBackendHostGetFacts(vxl_driver->backend, facts);
+    return vxlDomainHostGetFacts(vxl_driver, facts);
 }
 
 int
@@ -133,7 +133,7 @@ vxlConnectGetCapabilities(virConnectPtr conn)
 
     if (virConnectGetCapabilitiesEnsureACL(conn) < 0)
         return NULL;
-    if (!(caps = vxlDriverGetCapabilities(vxl_driver)))
+    if (!(caps = vxlDomainHostCapabilities(vxl_driver)))
         return NULL;
     return virCapabilitiesFormatXML(caps);
 }
@@ -269,7 +269,7 @@ vxlNodeGetFreeMemory(virConnectPtr conn)
 
     if (virNodeGetFreeMemoryEnsureACL(conn) < 0)
         return 0;
-    if (vxlBackendHostGetFreeMemory(vxl_driver->backend, &freeKiB) < 0)
+    if (vxlDomainHostGetFreeMemory(vxl_driver, &freeKiB) < 0)
         return 0;
     return freeKiB * 1024;
 }

@@ -14,8 +14,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
-#include "backend_call.h"
-#include "caps.h"
+#include "domain.h"
 #include "cpu/cpu.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
@@ -30,7 +29,7 @@ VIR_LOG_INIT("virtxl.driver_cpu");
 static virCPUDef *
 vxlHostCPU(virArch *arch)
 {
-    g_autoptr(virCaps) caps = vxlDriverGetCapabilities(vxl_driver);
+    g_autoptr(virCaps) caps = vxlDomainHostCapabilities(vxl_driver);
 
     if (!caps)
         return NULL;
@@ -49,14 +48,10 @@ static int
 vxlHypervisorCPUArch(const char *emulator, const char *arch,
                      const char *machine, const char *virttype, virArch *out)
 {
-    vxlHostFacts facts = { 0 };
     g_autoptr(virDomainCaps) dc = NULL;
 
-    if (vxlBackendHostGetFacts(vxl_driver->backend, &facts) < 0)
-        return -1;
-    dc = vxlCapsBuildDomain(&facts, emulator, arch, machine, virttype);
-    vxlHostFactsClear(&facts);
-    if (!dc)
+    if (!(dc = vxlDomainHostDomainCapabilities(vxl_driver, emulator, arch,
+                                               machine, virttype)))
         return -1;
     *out = dc->arch;
     return 0;

@@ -11,6 +11,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
+#include "driver_skeleton.h"
 #include "domain.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
@@ -24,33 +25,20 @@ typedef int (*vxlDomainDeviceFunc)(vxlDriver *driver, virDomainObj *vm,
                                    const char *xml, virDomainDef *def,
                                    virDomainDef *persistentDef);
 
-typedef int (*vxlDomainDeviceACL)(virConnectPtr conn, virDomainDef *def,
-                                  unsigned int flags);
-
 static int
 vxlDomainDeviceChange(virDomainPtr dom, const char *xml, unsigned int flags,
-                      vxlDomainDeviceACL acl, vxlDomainDeviceFunc func)
+                      vxlEntryACLFlags acl, vxlDomainDeviceFunc func)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
     virDomainDef *def = NULL;
     virDomainDef *persistentDef = NULL;
     int ret = -1;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBeginFlags(dom, acl, flags, VIR_JOB_MODIFY)))
         return -1;
-    if (acl(dom->conn, vm->def, flags) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
-    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) < 0)
-        goto endjob;
-    ret = func(driver, vm, xml, def, persistentDef);
-
- endjob:
-    vxlDomainJobEnd(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) == 0)
+        ret = func(vxl_driver, vm, xml, def, persistentDef);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 

@@ -14,7 +14,6 @@
 #include "driver_skeleton.h"
 #include "domain.h"
 #include "domain_save.h"
-#include "backend_call.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -140,16 +139,13 @@ int
 vxlDomainGetAutostart(virDomainPtr dom, int *autostart)
 {
     virDomainObj *vm;
-    int ret = -1;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainGetAutostartEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
-    if (virDomainGetAutostartEnsureACL(dom->conn, vm->def) == 0) {
-        *autostart = vm->autostart;
-        ret = 0;
-    }
-    virDomainObjEndAPI(&vm);
-    return ret;
+    *autostart = vm->autostart;
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
+    return 0;
 }
 
 /* The autostart mark is a symlink autostart/NAME.xml -> ../NAME.xml, the
@@ -244,11 +240,11 @@ vxlDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
     int ret = -1;
 
     virCheckFlags(0, -1);
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainHasManagedSaveImageEnsureACL,
+                             VIR_JOB_NONE)))
         return -1;
     /* The disk decides: an image removed behind libvirt's back is gone. */
-    if (virDomainHasManagedSaveImageEnsureACL(dom->conn, vm->def) == 0)
-        ret = vxlDomainHasManagedSave(vxl_driver, vm);
-    virDomainObjEndAPI(&vm);
+    ret = vxlDomainHasManagedSave(vxl_driver, vm);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }

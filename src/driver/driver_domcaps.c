@@ -6,8 +6,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
-#include "backend_call.h"
-#include "caps.h"
+#include "domain.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
 
@@ -18,17 +17,13 @@ vxlConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
                                 const char *arch, const char *machine,
                                 const char *virttype, unsigned int flags)
 {
-    vxlHostFacts facts = { 0 };
     g_autoptr(virDomainCaps) dc = NULL;
 
     virCheckFlags(0, NULL);
     if (virConnectGetDomainCapabilitiesEnsureACL(conn) < 0)
         return NULL;
-    if (vxlBackendHostGetFacts(vxl_driver->backend, &facts) < 0)
-        return NULL;
-    dc = vxlCapsBuildDomain(&facts, emulatorbin, arch, machine, virttype);
-    vxlHostFactsClear(&facts);
-    if (!dc)
+    if (!(dc = vxlDomainHostDomainCapabilities(vxl_driver, emulatorbin, arch,
+                                               machine, virttype)))
         return NULL;
     return virDomainCapsFormat(dc);
 }

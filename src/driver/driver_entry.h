@@ -10,9 +10,6 @@
 /* driver_i18n.c: bind the module's message catalogue; at load. */
 void vxlDriverI18nInit(void);
 
-/* driver_caps.c: the host's <capabilities>, built once and kept. */
-virCaps *vxlDriverGetCapabilities(vxlDriver *driver);
-
 /* driver_state.c */
 virDrvStateInitResult vxlStateInitialize(bool privileged, const char *root,
                                          bool monolithic,
@@ -324,9 +321,6 @@ int vxlDomainAgentSetResponseTimeout(virDomainPtr dom, int timeout,
 int vxlDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
                           virTypedParameterPtr *params, int *nparams,
                           unsigned int flags);
-/* ... and for the entry points of other files (vm locked, job held) */
-int vxlDomainAgentInterfaces(virDomainObj *vm, virDomainInterfacePtr **ifaces);
-int vxlDomainAgentShutdown(virDomainObj *vm, bool reboot);
 
 /* driver_snapshot.c: snapshots */
 virDomainSnapshotPtr vxlDomainSnapshotCreateXML(virDomainPtr dom, const char *xml,

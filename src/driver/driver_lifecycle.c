@@ -11,8 +11,6 @@
 #include "driver_skeleton.h"
 #include "domain.h"
 #include "domain_save.h"
-#include "domain_snapshot.h"
-#include "backend_call.h"
 #include "util_crashpoint.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
@@ -119,9 +117,8 @@ vxlDomainDefineXML(virConnectPtr conn, const char *xml)
 int
 vxlDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     /* No NVRAM or checkpoint metadata is kept by this driver, so those
      * flags have nothing to remove. */
@@ -131,63 +128,11 @@ vxlDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
                   VIR_DOMAIN_UNDEFINE_NVRAM |
                   VIR_DOMAIN_UNDEFINE_KEEP_NVRAM, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBegin(dom, virDomainUndefineFlagsEnsureACL,
+                             VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainUndefineFlagsEnsureACL(dom->conn, vm->def) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
-
-    if (!vm->persistent) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("cannot undefine transient domain '%s'"), vm->def->name);
-        goto endjob;
-    }
-    if (vxlDomainHasManagedSave(driver, vm) &&
-        !(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("domain '%s' has a managed save image; undefine it with the managed-save flag"),
-                       vm->def->name);
-        goto endjob;
-    }
-    if (virDomainSnapshotObjListNum(vm->snapshots, NULL, 0) > 0 &&
-        !(flags & VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("domain '%s' has snapshots; undefine it with the snapshots-metadata flag"),
-                       vm->def->name);
-        goto endjob;
-    }
-    VXL_CRASH_POINT("undefine.before-delete");
-    if (vm->hasManagedSave && vxlDomainManagedSaveDiscard(driver, vm) < 0)
-        goto endjob;
-    if (vxlSnapshotDiscardAll(driver, vm) < 0)
-        goto endjob;
-    if (vxlDomainConfigDelete(driver, vm) < 0)
-        goto endjob;
-    VXL_CRASH_POINT("undefine.after-delete");
-
-    vm->autostart = 0;
-    vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_UNDEFINED,
-                            VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
-
-    /* A running domain lives on as a transient one, as in every libvirt
-     * driver; it disappears when it stops. */
-    if (virDomainObjIsActive(vm)) {
-        vm->persistent = 0;
-        g_clear_pointer(&vm->newDef, virDomainDefFree);
-        ignore_value(vxlDomainSaveStatus(driver, vm));
-    } else {
-        vxlDomainJobEnd(vm);
-        virDomainObjListRemove(driver->domains, vm);
-        ret = 0;
-        goto cleanup;
-    }
-    ret = 0;
-
- endjob:
-    vxlDomainJobEnd(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    ret = vxlDomainUndefinePersistent(vxl_driver, vm, flags);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
@@ -351,102 +296,22 @@ vxlDomainDestroy(virDomainPtr dom)
     return vxlDomainDestroyFlags(dom, 0);
 }
 
-typedef enum {
-    VXL_GUEST_REQUEST_REBOOT,
-    VXL_GUEST_REQUEST_SHUTDOWN,
-    VXL_GUEST_REQUEST_SUSPEND,
-    VXL_GUEST_REQUEST_RESUME,
-} vxlGuestRequest;
-
-/* A guest can only act on a request while it exists and is alive. */
+/* Ask the guest to power off or reboot (domain_request.c says how).
+ * @modes is the set of ways the caller allows besides the agent, as
+ * vxlRequestMode, 0 for any (for none when @agent alone). */
 static int
-vxlDomainCheckGuestAlive(virDomainObj *vm, vxlGuestRequest request)
+vxlDomainRequestStopEntry(virDomainPtr dom, unsigned int flags,
+                          unsigned int modes, bool agent, bool reboot)
 {
-    static const char *const msgs[] = {
-        [VXL_GUEST_REQUEST_REBOOT] = N_("cannot reboot domain '%s': its guest has already stopped (state %s); destroy it instead"),
-        [VXL_GUEST_REQUEST_SHUTDOWN] = N_("cannot shut down domain '%s': its guest has already stopped (state %s); destroy it instead"),
-        [VXL_GUEST_REQUEST_SUSPEND] = N_("cannot suspend domain '%s': its guest has already stopped (state %s); destroy it instead"),
-        [VXL_GUEST_REQUEST_RESUME] = N_("cannot resume domain '%s': its guest has already stopped (state %s); destroy it instead"),
-    };
-    int state = virDomainObjGetState(vm, NULL);
-
-    if (virDomainObjCheckActive(vm) < 0)
-        return -1;
-    if (state == VIR_DOMAIN_SHUTDOWN || state == VIR_DOMAIN_CRASHED) {
-        virReportError(VIR_ERR_OPERATION_INVALID, _(msgs[request]),
-                       vm->def->name, virDomainStateTypeToString(state));
-        return -1;
-    }
-    return 0;
-}
-
-/*
- * Ask the guest to power off or reboot. Xen asks through the guest's PV
- * control node; for an HVM guest without PV drivers, through the ACPI
- * power button; with @agent, first through the guest agent on its Xen
- * channel (driver_agent.c). initctl and signal do not exist for Xen
- * guests. @modes is the set of the other ways the caller allows, as
- * vxlRequestMode, 0 for any (for none when @agent alone). The backend
- * returns once the request is delivered, without waiting for the guest
- * to notice: the outcome arrives later as a guest shutdown
- * (domain_shutdown.c); the recorded request only tells it whether the
- * host or the guest began it.
- */
-static int
-vxlDomainRequestStop(virDomainPtr dom, unsigned int flags,
-                     unsigned int modes, bool agent, bool reboot)
-{
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
-    vxlDomainPriv *priv;
-    bool *requested;
-    int ret = -1;
-    int rc;
+    int ret;
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBeginFlags(dom, reboot ? virDomainRebootEnsureACL :
+                                                virDomainShutdownFlagsEnsureACL,
+                                  flags, VIR_JOB_MODIFY)))
         return -1;
-    if ((reboot ? virDomainRebootEnsureACL(dom->conn, vm->def, flags) :
-                  virDomainShutdownFlagsEnsureACL(dom->conn, vm->def, flags)) < 0)
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
-    if (vxlDomainCheckGuestAlive(vm, reboot ? VXL_GUEST_REQUEST_REBOOT : VXL_GUEST_REQUEST_SHUTDOWN) < 0)
-        goto endjob;
-
-    priv = vxlDomainPrivGet(vm);
-    requested = reboot ? &priv->rebootRequested : &priv->shutdownRequested;
-    *requested = true;
-    /* The guest agent first when asked for; the other ways, if allowed
-     * too, when it does not answer (as libvirt's qemu driver does). */
-    if (agent) {
-        if (vxlDomainAgentShutdown(vm, reboot) == 0) {
-            ignore_value(vxlDomainSaveStatus(driver, vm));
-            ret = 0;
-            goto endjob;
-        }
-        if (modes == 0) {
-            *requested = false;
-            goto endjob;
-        }
-        VIR_INFO("guest agent of %s did not take the request (%s); trying the other ways",
-                 vm->def->name, virGetLastErrorMessage());
-        virResetLastError();
-    }
-    vxlDomainBackendEnter(vm);
-    rc = reboot ? vxlBackendDomainReboot(driver->backend, vm->def->id, modes) :
-                  vxlBackendDomainShutdown(driver->backend, vm->def->id, modes);
-    vxlDomainBackendExit(vm);
-    if (rc < 0) {
-        *requested = false;
-        goto endjob;
-    }
-    ignore_value(vxlDomainSaveStatus(driver, vm));
-    ret = 0;
-
- endjob:
-    vxlDomainJobEnd(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    ret = vxlDomainRequestStop(vxl_driver, vm, modes, agent, reboot);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
@@ -462,7 +327,7 @@ vxlDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
         modes |= VXL_REQUEST_PARAVIRT;
     if (flags & VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN)
         modes |= VXL_REQUEST_ACPI;
-    return vxlDomainRequestStop(dom, flags, modes,
+    return vxlDomainRequestStopEntry(dom, flags, modes,
                                 !!(flags & VIR_DOMAIN_SHUTDOWN_GUEST_AGENT),
                                 false);
 }
@@ -487,7 +352,7 @@ vxlDomainReboot(virDomainPtr dom, unsigned int flags)
         modes |= VXL_REQUEST_PARAVIRT;
     if (flags & VIR_DOMAIN_REBOOT_ACPI_POWER_BTN)
         modes |= VXL_REQUEST_ACPI;
-    return vxlDomainRequestStop(dom, flags, modes,
+    return vxlDomainRequestStopEntry(dom, flags, modes,
                                 !!(flags & VIR_DOMAIN_REBOOT_GUEST_AGENT),
                                 true);
 }
@@ -497,31 +362,12 @@ vxlDomainReboot(virDomainPtr dom, unsigned int flags)
 int
 vxlDomainSuspend(virDomainPtr dom)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
-    int ret = -1;
-    int rc;
+    int ret;
 
     if (!(vm = vxlEntryBegin(dom, virDomainSuspendEnsureACL, VIR_JOB_SUSPEND)))
         return -1;
-    if (vxlDomainCheckGuestAlive(vm, VXL_GUEST_REQUEST_SUSPEND) < 0)
-        goto cleanup;
-
-    /* Pausing a paused domain is a no-op, as in every libvirt driver. */
-    if (virDomainObjGetState(vm, NULL) != VIR_DOMAIN_PAUSED) {
-        vxlDomainBackendEnter(vm);
-        rc = vxlBackendDomainPause(driver->backend, vm->def->id);
-        vxlDomainBackendExit(vm);
-        if (rc < 0)
-            goto cleanup;
-        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
-        ignore_value(vxlDomainSaveStatus(driver, vm));
-        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
-                                VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
-    }
-    ret = 0;
-
- cleanup:
+    ret = vxlDomainPause(vxl_driver, vm);
     vxlEntryEnd(&vm, VIR_JOB_SUSPEND);
     return ret;
 }
@@ -529,30 +375,12 @@ vxlDomainSuspend(virDomainPtr dom)
 int
 vxlDomainResume(virDomainPtr dom)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
-    int ret = -1;
-    int rc;
+    int ret;
 
     if (!(vm = vxlEntryBegin(dom, virDomainResumeEnsureACL, VIR_JOB_MODIFY)))
         return -1;
-    if (vxlDomainCheckGuestAlive(vm, VXL_GUEST_REQUEST_RESUME) < 0)
-        goto cleanup;
-
-    if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PAUSED) {
-        vxlDomainBackendEnter(vm);
-        rc = vxlBackendDomainUnpause(driver->backend, vm->def->id);
-        vxlDomainBackendExit(vm);
-        if (rc < 0)
-            goto cleanup;
-        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
-        ignore_value(vxlDomainSaveStatus(driver, vm));
-        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED,
-                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
-    }
-    ret = 0;
-
- cleanup:
+    ret = vxlDomainUnpause(vxl_driver, vm);
     vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }

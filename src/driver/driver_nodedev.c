@@ -15,7 +15,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
-#include "backend_call.h"
+#include "domain.h"
 #include "datatypes.h"
 #include "node_device_conf.h"
 #include "viraccessapicheck.h"
@@ -51,8 +51,7 @@ vxlNodeDevName(const vxlHostPci *d)
 static int
 vxlNodeDevFetch(vxlNodeDevList *list)
 {
-    return vxlBackendHostPciList(vxl_driver->backend, &list->devs,
-                                 &list->ndevs);
+    return vxlDomainHostPciList(vxl_driver, &list->devs, &list->ndevs);
 }
 
 static const vxlHostPci *

@@ -13,7 +13,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
-#include "backend_call.h"
+#include "domain.h"
 #include "datatypes.h"
 #include "domain_driver.h"
 #include "node_device_conf.h"
@@ -68,7 +68,7 @@ vxlNodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName,
     if (!(def = vxlNodeDevicePCI(dev, &pci)) ||
         virNodeDeviceDetachFlagsEnsureACL(dev->conn, def) < 0)
         goto cleanup;
-    ret = vxlBackendHostPciAssignable(vxl_driver->backend, &pci, true, false);
+    ret = vxlDomainHostPciAssignable(vxl_driver, &pci, true, false);
 
  cleanup:
     libxl_device_pci_dispose(&pci);
@@ -92,7 +92,7 @@ vxlNodeDeviceReAttach(virNodeDevicePtr dev)
     if (!(def = vxlNodeDevicePCI(dev, &pci)) ||
         virNodeDeviceReAttachEnsureACL(dev->conn, def) < 0)
         goto cleanup;
-    ret = vxlBackendHostPciAssignable(vxl_driver->backend, &pci, false, true);
+    ret = vxlDomainHostPciAssignable(vxl_driver, &pci, false, true);
 
  cleanup:
     libxl_device_pci_dispose(&pci);
@@ -110,7 +110,7 @@ vxlNodeDeviceReset(virNodeDevicePtr dev)
     if (!(def = vxlNodeDevicePCI(dev, &pci)) ||
         virNodeDeviceResetEnsureACL(dev->conn, def) < 0)
         goto cleanup;
-    ret = vxlBackendHostPciReset(vxl_driver->backend, &pci);
+    ret = vxlDomainHostPciReset(vxl_driver, &pci);
 
  cleanup:
     libxl_device_pci_dispose(&pci);

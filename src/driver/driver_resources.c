@@ -1,26 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver_resources.c: memory and vCPUs of a defined or running domain
- * (virsh setmem, setmaxmem, setvcpus, vcpucount), and core dumps on
- * request (virsh dump).
- *
- * Each change goes to the running domain (AFFECT_LIVE: Xen's balloon
- * target, maximum memory, or online vCPUs, through the backend) and/or to
- * the persistent definition (AFFECT_CONFIG), as libvirt's flags say.
- * Xen cannot change a running guest's number of vCPU slots, so a live
- * VCPU_MAXIMUM is refused; everything else Xen does live, as xl mem-set,
- * mem-max and vcpu-set do. A refused change leaves both definitions and
- * the domain as they were.
+ * (virsh setmem, setmaxmem, setvcpus, vcpucount, vcpuinfo, vcpupin), and
+ * core dumps on request (virsh dump). The flags choose the definitions
+ * (AFFECT_LIVE, AFFECT_CONFIG); domain_resources.c changes them.
  */
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
 #include "driver_skeleton.h"
 #include "domain.h"
-#include "domain_job.h"
-#include "backend_call.h"
-#include "domain_intent.h"
-#include "util_crashpoint.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -29,225 +18,16 @@
 
 VIR_LOG_INIT("virtxl.driver_resources");
 
-/* Save what changed: the status of a running domain, the persistent
- * definition when it changed. */
-static int
-vxlDomainSaveChanged(vxlDriver *driver, virDomainObj *vm,
-                     virDomainDef *def, virDomainDef *persistentDef)
-{
-    if (def && vxlDomainSaveStatus(driver, vm) < 0)
-        return -1;
-    if (persistentDef &&
-        virDomainDefSave(persistentDef, driver->xmlopt, driver->cfg->configDir) < 0)
-        return -1;
-    return 0;
-}
-
-/*
- * A change that cannot be recorded is undone: the definitions it touched
- * get their old copy back and the running domain its old value. A live
- * change is recorded as an intent first, so that a daemon killed
- * midway applies it again at its next start (domain_recover.c).
- */
-typedef struct {
-    vxlIntentOp op;              /* VXL_INTENT_LAST: config only, no intent */
-    bool intent;                 /* recorded, to be removed */
-    bool live;
-    unsigned long long oldLive;  /* the running domain's value before */
-    virDomainDef *liveCopy;      /* copies of the definitions before */
-    virDomainDef *configCopy;
-    virDomainDef *def;           /* the definitions being changed */
-    virDomainDef *persistentDef;
-} vxlDomainResourceUndoData;
-
-static unsigned long long
-vxlDomainResourceValue(virDomainDef *def, vxlIntentOp op)
-{
-    switch (op) {
-    case VXL_INTENT_SETMEM:
-        return def->mem.cur_balloon;
-    case VXL_INTENT_SETMAXMEM:
-        return virDomainDefGetMemoryTotal(def);
-    default:
-        return virDomainDefGetVcpus(def);
-    }
-}
-
-static int
-vxlDomainResourceBegin(vxlDriver *driver, virDomainObj *vm, vxlIntentOp op,
-                       virDomainDef *def, virDomainDef *persistentDef,
-                       unsigned long long value, vxlDomainResourceUndoData *undo)
-{
-    undo->op = op;
-    undo->def = def;
-    undo->persistentDef = persistentDef;
-    if (def &&
-        !(undo->liveCopy = virDomainDefCopy(def, driver->xmlopt, NULL, false)))
-        return -1;
-    if (persistentDef &&
-        !(undo->configCopy = virDomainDefCopy(persistentDef, driver->xmlopt,
-                                              NULL, false)))
-        return -1;
-    if (def && op != VXL_INTENT_LAST) {
-        undo->live = true;
-        undo->oldLive = vxlDomainResourceValue(def, op);
-        if (vxlIntentRecordResource(driver, vm, op, true, !!persistentDef,
-                                    value) < 0)
-            return -1;
-        undo->intent = true;
-        VXL_CRASH_POINT("resource.after-intent");
-    }
-    return 0;
-}
-
-static void
-vxlDomainResourceClear(vxlDomainResourceUndoData *undo)
-{
-    g_clear_pointer(&undo->liveCopy, virDomainDefFree);
-    g_clear_pointer(&undo->configCopy, virDomainDefFree);
-}
-
-static void
-vxlDomainResourceEnd(vxlDriver *driver, virDomainObj *vm,
-                     vxlDomainResourceUndoData *undo)
-{
-    if (undo->intent)
-        vxlIntentDone(driver, vm->def->uuid, undo->op);
-    vxlDomainResourceClear(undo);
-}
-
-/* Put back what vxlDomainResourceBegin saw. @applied: the running
- * domain may have the new value (the backend took it). The error the
- * client sees is the one already reported. */
-static void
-vxlDomainResourceUndo(vxlDriver *driver, virDomainObj *vm,
-                      vxlDomainResourceUndoData *undo, bool applied)
-{
-    virErrorPtr saved;
-    int rc = 0;
-
-    virErrorPreserveLast(&saved);
-    if (applied && undo->live) {
-        vxlDomainBackendEnter(vm);
-        switch (undo->op) {
-        case VXL_INTENT_SETMEM:
-            rc = vxlBackendDomainSetMemory(driver->backend, vm->def->id,
-                                           undo->oldLive);
-            break;
-        case VXL_INTENT_SETMAXMEM:
-            rc = vxlBackendDomainSetMaxMemory(driver->backend, vm->def->id,
-                                              undo->oldLive);
-            break;
-        default:
-            rc = vxlBackendDomainSetVcpusOnline(driver->backend, vm->def->id,
-                                                undo->oldLive);
-            break;
-        }
-        vxlDomainBackendExit(vm);
-        if (rc < 0)
-            VIR_WARN("cannot put the %s of domain %s back to %llu: %s",
-                     vxlIntentOpTypeToString(undo->op), vm->def->name,
-                     undo->oldLive, virGetLastErrorMessage());
-    }
-    if (undo->liveCopy && rc == 0) {
-        vxlDomainResourceSet(undo->def, undo->op,
-                             vxlDomainResourceValue(undo->liveCopy, undo->op),
-                             true);
-        /* The status file may have taken the new value already. */
-        if (applied && vxlDomainSaveStatus(driver, vm) < 0)
-            VIR_WARN("cannot save the status of domain %s: %s",
-                     vm->def->name, virGetLastErrorMessage());
-    }
-    if (undo->configCopy) {
-        /* vm->newDef, or vm->def of an inactive domain, is
-         * undo->persistentDef: give it its old copy back in place. */
-        if (vm->newDef == undo->persistentDef)
-            vm->newDef = g_steal_pointer(&undo->configCopy);
-        else if (vm->def == undo->persistentDef)
-            vm->def = g_steal_pointer(&undo->configCopy);
-        if (!undo->configCopy)
-            virDomainDefFree(undo->persistentDef);
-    }
-    /* Undone, unless the running domain kept the new value, which the
-     * next start then records. */
-    if (undo->intent && rc == 0)
-        vxlIntentDone(driver, vm->def->uuid, undo->op);
-    vxlDomainResourceClear(undo);
-    virErrorRestore(&saved);
-}
-
 /* ---------- memory ---------- */
-
-static int
-vxlDomainSetMaxMemoryIn(vxlDriver *driver, virDomainObj *vm,
-                        virDomainDef *def, virDomainDef *persistentDef,
-                        unsigned long long memKiB)
-{
-    if (def) {
-        int rc;
-
-        if (memKiB < def->mem.cur_balloon) {
-            virReportError(VIR_ERR_INVALID_ARG,
-                           _("cannot set the maximum memory of running domain '%s' to %llu KiB: it is below its current memory of %llu KiB; lower that first"),
-                           vm->def->name, memKiB, def->mem.cur_balloon);
-            return -1;
-        }
-        vxlDomainBackendEnter(vm);
-        rc = vxlBackendDomainSetMaxMemory(driver->backend, vm->def->id, memKiB);
-        vxlDomainBackendExit(vm);
-        if (rc < 0)
-            return -1;
-        virDomainDefSetMemoryTotal(def, memKiB);
-    }
-    if (persistentDef) {
-        virDomainDefSetMemoryTotal(persistentDef, memKiB);
-        if (persistentDef->mem.cur_balloon > memKiB)
-            persistentDef->mem.cur_balloon = memKiB;
-    }
-    return 0;
-}
-
-static int
-vxlDomainSetCurrentMemoryIn(vxlDriver *driver, virDomainObj *vm,
-                            virDomainDef *def, virDomainDef *persistentDef,
-                            unsigned long long memKiB)
-{
-    if ((def && memKiB > virDomainDefGetMemoryTotal(def)) ||
-        (persistentDef && memKiB > virDomainDefGetMemoryTotal(persistentDef))) {
-        virReportError(VIR_ERR_INVALID_ARG,
-                       _("cannot set the memory of domain '%s' to %llu KiB: it is above its maximum of %llu KiB"),
-                       vm->def->name, memKiB,
-                       virDomainDefGetMemoryTotal(def ? def : persistentDef));
-        return -1;
-    }
-    if (def) {
-        int rc;
-
-        /* Xen's balloon target: the guest's balloon driver reaches it. */
-        vxlDomainBackendEnter(vm);
-        rc = vxlBackendDomainSetMemory(driver->backend, vm->def->id, memKiB);
-        vxlDomainBackendExit(vm);
-        if (rc < 0)
-            return -1;
-        def->mem.cur_balloon = memKiB;
-    }
-    if (persistentDef)
-        persistentDef->mem.cur_balloon = memKiB;
-    return 0;
-}
 
 int
 vxlDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory,
                         unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
     virDomainDef *def = NULL;
     virDomainDef *persistentDef = NULL;
-    vxlDomainResourceUndoData undo = { 0 };
-    vxlIntentOp op;
     int ret = -1;
-    int rc;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
                   VIR_DOMAIN_MEM_MAXIMUM, -1);
@@ -255,36 +35,9 @@ vxlDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory,
     if (!(vm = vxlEntryBeginFlags(dom, virDomainSetMemoryFlagsEnsureACL, flags,
                                   VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) < 0)
-        goto cleanup;
-    if (memory == 0) {
-        virReportError(VIR_ERR_INVALID_ARG, "%s",
-                       _("a domain's memory cannot be 0 KiB"));
-        goto cleanup;
-    }
-
-    op = (flags & VIR_DOMAIN_MEM_MAXIMUM) ? VXL_INTENT_SETMAXMEM : VXL_INTENT_SETMEM;
-    if (vxlDomainResourceBegin(driver, vm, op, def, persistentDef, memory,
-                               &undo) < 0)
-        goto cleanup;
-    if (op == VXL_INTENT_SETMAXMEM)
-        rc = vxlDomainSetMaxMemoryIn(driver, vm, def, persistentDef, memory);
-    else
-        rc = vxlDomainSetCurrentMemoryIn(driver, vm, def, persistentDef, memory);
-    if (rc < 0) {
-        vxlDomainResourceUndo(driver, vm, &undo, false);
-        goto cleanup;
-    }
-    VXL_CRASH_POINT("setmem.after-backend");
-    if (vxlDomainSaveChanged(driver, vm, def, persistentDef) < 0) {
-        vxlDomainResourceUndo(driver, vm, &undo, true);
-        goto cleanup;
-    }
-    VXL_CRASH_POINT("setmem.after-save");
-    vxlDomainResourceEnd(driver, vm, &undo);
-    ret = 0;
-
- cleanup:
+    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) == 0)
+        ret = vxlDomainMemoryChange(vxl_driver, vm, def, persistentDef, memory,
+                                    !!(flags & VIR_DOMAIN_MEM_MAXIMUM));
     vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
@@ -303,41 +56,13 @@ vxlDomainSetMaxMemory(virDomainPtr dom, unsigned long memory)
 
 /* ---------- vCPUs ---------- */
 
-/* How many vCPUs the host gives a guest of @def's type, as its
- * <domainCapabilities> says (0: it does not say); -1 on error. */
-static long long
-vxlDomainVcpusLimit(vxlDriver *driver, const virDomainDef *def)
-{
-    vxlHostFacts facts = { 0 };
-    long long limit;
-
-    if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
-        return -1;
-    switch (def->os.type) {
-    case VIR_DOMAIN_OSTYPE_HVM:
-        limit = facts.maxVcpusHVM;
-        break;
-    case VIR_DOMAIN_OSTYPE_XENPVH:
-        limit = facts.maxVcpusPVH;
-        break;
-    default:
-        limit = facts.maxVcpusPV;
-        break;
-    }
-    vxlHostFactsClear(&facts);
-    return limit;
-}
-
 int
 vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
                        unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
     virDomainDef *def = NULL;
     virDomainDef *persistentDef = NULL;
-    vxlDomainResourceUndoData undo = { 0 };
-    long long limit;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
@@ -346,74 +71,9 @@ vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
     if (!(vm = vxlEntryBeginFlags(dom, virDomainSetVcpusFlagsEnsureACL, flags,
                                   VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) < 0)
-        goto cleanup;
-    if (nvcpus == 0) {
-        virReportError(VIR_ERR_INVALID_ARG, "%s",
-                       _("a domain needs at least one vCPU"));
-        goto cleanup;
-    }
-
-    if (flags & VIR_DOMAIN_VCPU_MAXIMUM) {
-        /* Xen sizes a domain's vCPU array when it builds it. */
-        if (def) {
-            virReportError(VIR_ERR_OPERATION_INVALID,
-                           _("cannot change the maximum vCPUs of running domain '%s': Xen sets them when it builds a domain; change the persistent definition (--config)"),
-                           vm->def->name);
-            goto cleanup;
-        }
-        if ((limit = vxlDomainVcpusLimit(driver, persistentDef)) < 0)
-            goto cleanup;
-        if (limit > 0 && nvcpus > limit) {
-            virReportError(VIR_ERR_INVALID_ARG,
-                           _("cannot give domain '%s' %u vCPUs: this host gives %s guests at most %lld"),
-                           vm->def->name, nvcpus,
-                           virDomainOSTypeToString(persistentDef->os.type), limit);
-            goto cleanup;
-        }
-        if (vxlDomainResourceBegin(driver, vm, VXL_INTENT_LAST, NULL,
-                                   persistentDef, nvcpus, &undo) < 0 ||
-            virDomainDefSetVcpusMax(persistentDef, nvcpus, driver->xmlopt) < 0) {
-            vxlDomainResourceUndo(driver, vm, &undo, false);
-            goto cleanup;
-        }
-    } else {
-        if ((def && nvcpus > virDomainDefGetVcpusMax(def)) ||
-            (persistentDef && nvcpus > virDomainDefGetVcpusMax(persistentDef))) {
-            virReportError(VIR_ERR_INVALID_ARG,
-                           _("cannot set %u vCPUs in domain '%s': it has at most %u; raise that first (--maximum --config)"),
-                           nvcpus, vm->def->name,
-                           virDomainDefGetVcpusMax(def ? def : persistentDef));
-            goto cleanup;
-        }
-        if (vxlDomainResourceBegin(driver, vm, VXL_INTENT_SETVCPUS, def,
-                                   persistentDef, nvcpus, &undo) < 0)
-            goto cleanup;
-        if (def) {
-            int rc;
-
-            vxlDomainBackendEnter(vm);
-            rc = vxlBackendDomainSetVcpusOnline(driver->backend, vm->def->id, nvcpus);
-            vxlDomainBackendExit(vm);
-            if (rc < 0) {
-                vxlDomainResourceUndo(driver, vm, &undo, false);
-                goto cleanup;
-            }
-            VXL_CRASH_POINT("setvcpus.after-backend");
-            ignore_value(virDomainDefSetVcpus(def, nvcpus));
-        }
-        if (persistentDef)
-            ignore_value(virDomainDefSetVcpus(persistentDef, nvcpus));
-    }
-    if (vxlDomainSaveChanged(driver, vm, def, persistentDef) < 0) {
-        vxlDomainResourceUndo(driver, vm, &undo, true);
-        goto cleanup;
-    }
-    VXL_CRASH_POINT("setvcpus.after-save");
-    vxlDomainResourceEnd(driver, vm, &undo);
-    ret = 0;
-
- cleanup:
+    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) == 0)
+        ret = vxlDomainVcpusChange(vxl_driver, vm, def, persistentDef, nvcpus,
+                                   !!(flags & VIR_DOMAIN_VCPU_MAXIMUM));
     vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
@@ -458,77 +118,16 @@ vxlDomainGetMaxVcpus(virDomainPtr dom)
 
 /* ---------- vCPU placement (virsh vcpuinfo, vcpupin) ---------- */
 
-/* The host's physical CPUs, all of them. */
-static virBitmap *
-vxlHostCpus(vxlDriver *driver)
-{
-    vxlHostFacts facts = { 0 };
-    virBitmap *cpus;
-
-    if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
-        return NULL;
-    cpus = virBitmapNew(facts.nrCpus ? facts.nrCpus : 1);
-    virBitmapSetAll(cpus);
-    vxlHostFactsClear(&facts);
-    return cpus;
-}
-
-/* Set the bits of the CPU list @cpuset (NULL: all of @host) in the
- * @maplen bytes at @map. */
-static void
-vxlCpumapFill(unsigned char *map, int maplen, const char *cpuset, virBitmap *host)
-{
-    g_autoptr(virBitmap) parsed = NULL;
-    virBitmap *bits = host;
-    ssize_t bit = -1;
-
-    memset(map, 0, maplen);
-    if (cpuset && virBitmapParse(cpuset, &parsed, 4096) == 0)
-        bits = parsed;
-    virResetLastError();
-    while ((bit = virBitmapNextSetBit(bits, bit)) >= 0 && bit < maplen * 8)
-        VIR_USE_CPU(map, bit);
-}
-
 int
 vxlDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
                   unsigned char *cpumaps, int maplen)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
-    g_autoptr(virBitmap) host = NULL;
-    vxlVcpuInfo *vcpus = NULL;
-    size_t nvcpus = 0;
-    size_t i;
-    int ret = -1;
-    int rc;
+    int ret;
 
     if (!(vm = vxlEntryBegin(dom, virDomainGetVcpusEnsureACL, VIR_JOB_NONE)))
         return -1;
-    if (virDomainObjCheckActive(vm) < 0)
-        goto cleanup;
-    if (!(host = vxlHostCpus(driver)))
-        goto cleanup;
-    vxlDomainBackendEnter(vm);
-    rc = vxlBackendDomainGetVcpus(driver->backend, vm->def->id, &vcpus, &nvcpus);
-    vxlDomainBackendExit(vm);
-    if (rc < 0)
-        goto cleanup;
-
-    for (i = 0; i < nvcpus && i < maxinfo; i++) {
-        info[i].number = i;
-        info[i].state = !vcpus[i].online ? VIR_VCPU_OFFLINE :
-                        vcpus[i].running ? VIR_VCPU_RUNNING : VIR_VCPU_BLOCKED;
-        info[i].cpuTime = vcpus[i].cpuTimeNs;
-        info[i].cpu = vcpus[i].online ? vcpus[i].cpu : -1;
-        if (cpumaps)
-            vxlCpumapFill(VIR_GET_CPUMAP(cpumaps, maplen, i), maplen,
-                          vcpus[i].affinity, host);
-    }
-    ret = i;
-
- cleanup:
-    vxlVcpuInfoListFree(vcpus, nvcpus);
+    ret = vxlDomainVcpusInfo(vxl_driver, vm, info, maxinfo, cpumaps, maplen);
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
@@ -539,7 +138,6 @@ vxlDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
 {
     virDomainObj *vm;
     virDomainDef *def;
-    g_autoptr(virBitmap) host = NULL;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
@@ -547,102 +145,30 @@ vxlDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
     if (!(vm = vxlEntryBegin(dom, virDomainGetVcpuPinInfoEnsureACL,
                              VIR_JOB_NONE)))
         return -1;
-    if (!(def = virDomainObjGetOneDef(vm, flags)) ||
-        !(host = vxlHostCpus(vxl_driver)))
-        goto cleanup;
-    /* Xen places unpinned vCPUs itself: they may run anywhere. */
-    ret = virDomainDefGetVcpuPinInfoHelper(def, maplen, ncpumaps, cpumaps,
-                                           host, NULL);
-
- cleanup:
+    if ((def = virDomainObjGetOneDef(vm, flags)))
+        ret = vxlDomainVcpuPinInfo(vxl_driver, def, ncpumaps, cpumaps, maplen);
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
-}
-
-/* Pin @vcpu of @def to @cpus. libxl's affinity list runs from vCPU 0,
- * so the unpinned vCPUs before it are pinned to every host CPU, which is
- * what they had: the definition says what Xen was told, and translates
- * again at the next start. */
-static void
-vxlDomainDefPinVcpu(virDomainDef *def, unsigned int vcpu, virBitmap *cpus,
-                    virBitmap *host)
-{
-    unsigned int i;
-
-    for (i = 0; i < vcpu; i++) {
-        virDomainVcpuDef *v = virDomainDefGetVcpu(def, i);
-
-        if (v && !v->cpumask && !def->cpumask)
-            v->cpumask = virBitmapNewCopy(host);
-    }
-    virBitmapFree(virDomainDefGetVcpu(def, vcpu)->cpumask);
-    virDomainDefGetVcpu(def, vcpu)->cpumask = virBitmapNewCopy(cpus);
 }
 
 int
 vxlDomainPinVcpuFlags(virDomainPtr dom, unsigned int vcpu,
                       unsigned char *cpumap, int maplen, unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
     virDomainDef *def = NULL;
     virDomainDef *persistentDef = NULL;
-    g_autoptr(virBitmap) pcpumap = NULL;
-    g_autoptr(virBitmap) host = NULL;
-    g_autofree char *cpuset = NULL;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
 
-    if (!(vm = vxlDomainObjFromDomain(driver, dom)))
+    if (!(vm = vxlEntryBeginFlags(dom, virDomainPinVcpuFlagsEnsureACL, flags,
+                                  VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainPinVcpuFlagsEnsureACL(dom->conn, vm->def, flags) < 0 ||
-        !(host = vxlHostCpus(driver)))
-        goto cleanup;
-    if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
-        goto cleanup;
-    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) < 0)
-        goto endjob;
-
-    if (!(pcpumap = virBitmapNewData(cpumap, maplen)) || virBitmapIsAllClear(pcpumap)) {
-        virReportError(VIR_ERR_INVALID_ARG, "%s",
-                       _("a vCPU must be pinned to at least one CPU"));
-        goto endjob;
-    }
-    if (virBitmapLastSetBit(pcpumap) >= (ssize_t)virBitmapSize(host)) {
-        virReportError(VIR_ERR_INVALID_ARG,
-                       _("cannot pin a vCPU to CPU %zd: the host has CPUs 0-%zu"),
-                       virBitmapLastSetBit(pcpumap), virBitmapSize(host) - 1);
-        goto endjob;
-    }
-    if ((def && !virDomainDefGetVcpu(def, vcpu)) ||
-        (persistentDef && !virDomainDefGetVcpu(persistentDef, vcpu))) {
-        virReportError(VIR_ERR_INVALID_ARG,
-                       _("domain '%s' has no vCPU %u"), vm->def->name, vcpu);
-        goto endjob;
-    }
-    cpuset = virBitmapFormat(pcpumap);
-
-    if (def) {
-        int rc;
-
-        vxlDomainBackendEnter(vm);
-        rc = vxlBackendDomainPinVcpu(driver->backend, vm->def->id, vcpu, cpuset);
-        vxlDomainBackendExit(vm);
-        if (rc < 0)
-            goto endjob;
-        vxlDomainDefPinVcpu(def, vcpu, pcpumap, host);
-    }
-    if (persistentDef)
-        vxlDomainDefPinVcpu(persistentDef, vcpu, pcpumap, host);
-    if (vxlDomainSaveChanged(driver, vm, def, persistentDef) < 0)
-        goto endjob;
-    ret = 0;
-
- endjob:
-    vxlDomainJobEnd(vm);
- cleanup:
-    virDomainObjEndAPI(&vm);
+    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) == 0)
+        ret = vxlDomainVcpuPin(vxl_driver, vm, def, persistentDef, vcpu,
+                               cpumap, maplen);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
@@ -659,11 +185,8 @@ int
 vxlDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
                             unsigned int format, unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
-    bool paused = false;
-    int ret = -1;
-    int rc;
+    int ret;
 
     virCheckFlags(VIR_DUMP_LIVE | VIR_DUMP_CRASH, -1);
 
@@ -677,78 +200,14 @@ vxlDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
         return -1;
     }
 
+    /* No job here: the dump is an asynchronous job of its own, which
+     * domjobinfo follows and domjobabort cancels. */
     if (!(vm = vxlEntryBegin(dom, virDomainCoreDumpWithFormatEnsureACL,
                              VIR_JOB_NONE)))
         return -1;
-    /* An asynchronous job: domjobinfo shows its progress, domjobabort
-     * cancels it. */
-    if (vxlDomainAsyncJobBegin(driver, vm, VXL_JOB_DUMP, flags) < 0)
-        goto cleanup;
-    if (virDomainObjCheckActive(vm) < 0)
-        goto endjob;
-
-    /* Unless asked for a live dump, the guest stands still while its
-     * memory is written, so the core is consistent. */
-    if (!(flags & VIR_DUMP_LIVE) &&
-        virDomainObjGetState(vm, NULL) == VIR_DOMAIN_RUNNING) {
-        vxlDomainBackendEnter(vm);
-        rc = vxlBackendDomainPause(driver->backend, vm->def->id);
-        vxlDomainBackendExit(vm);
-        if (rc < 0)
-            goto endjob;
-        paused = true;
-        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_DUMP);
-    }
-
-    vxlDomainBackendEnter(vm);
-    rc = vxlBackendDomainCoreDump(driver->backend, vm->def->id, to,
-                                  vxlDomainAsyncJobToken(vm));
-    vxlDomainBackendExit(vm);
-    if (rc < 0)
-        goto resume;
-
-    if (flags & VIR_DUMP_CRASH) {
-        if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_CRASHED) < 0)
-            goto resume;
-        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
-                                VIR_DOMAIN_EVENT_STOPPED_CRASHED);
-        dom->id = -1;
-        paused = false;
-    }
-    ret = 0;
-
- resume:
-    if (paused && virDomainObjIsActive(vm)) {
-        virErrorPtr saved;
-
-        virErrorPreserveLast(&saved);
-        vxlDomainBackendEnter(vm);
-        rc = vxlBackendDomainUnpause(driver->backend, vm->def->id);
-        vxlDomainBackendExit(vm);
-        if (rc < 0) {
-            /* The guest stays paused: the dump did not do what was asked
-             * even if the core is written, and the client must know. A
-             * dump that failed first keeps its own error. */
-            VIR_WARN("could not resume domain %s after its core dump: %s",
-                     vm->def->name, virGetLastErrorMessage());
-            virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
-            if (ret == 0) {
-                virFreeError(saved);
-                saved = NULL;
-                ret = -1;
-            }
-        } else {
-            virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
-        }
-        ignore_value(vxlDomainSaveStatus(driver, vm));
-        if (saved)
-            virErrorRestore(&saved);
-    }
- endjob:
-    vxlDomainAsyncJobEnd(driver, vm, ret);
+    ret = vxlDomainDumpCore(vxl_driver, vm, to, flags);
     if (ret == 0 && (flags & VIR_DUMP_CRASH))
-        vxlDomainRemoveIfTransient(driver, vm);
- cleanup:
+        dom->id = -1;
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }

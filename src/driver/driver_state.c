@@ -16,7 +16,6 @@
 #include "domain_save.h"
 #include "domain_snapshot.h"
 #include "domain_xmlopt.h"
-#include "backend_call.h"
 #include "util_crashpoint.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -36,10 +35,7 @@ vxlDriverFree(vxlDriver *driver)
     /* Definitions written by the last calls reach the disk before the
      * daemon is gone. */
     vxlDomainConfigFlusherStop();
-    if (driver->backend) {
-        vxlBackendClose(driver->backend);
-        vxlBackendFree(driver->backend);
-    }
+    vxlDomainHostCloseBackend(driver);
     virObjectUnref(driver->domains);
     virPortAllocatorRangeFree(driver->graphicsPorts);
     virPortAllocatorRangeFree(driver->migrationPorts);
@@ -72,21 +68,11 @@ vxlStateOpenBackend(vxlDriver *driver)
         .simNoCreateCancel = driver->cfg->simNoCreateCancel,
     };
 
-    if (!(driver->backend = vxlBackendNew(driver->cfg->backend)))
+    if (vxlDomainHostOpenBackend(driver, &bcfg) < 0)
         return -1;
-    vxlBackendFaultSetControlDir(driver->backend, driver->cfg->stateDir);
-    if (vxlBackendOpen(driver->backend, &bcfg) < 0) {
-        VIR_ERROR("Xen driver backend '%s' unavailable: %s",
-                  driver->cfg->backend, virGetLastErrorMessage());
-        virErrorPreserveLast(&driver->backendError);
-        vxlBackendFree(driver->backend);
-        driver->backend = NULL;
-        return 0;
-    }
-    VIR_INFO("Xen driver using backend '%s'", driver->cfg->backend);
     /* The simulated host's PCI devices are nowhere in sysfs: list them
      * as node devices ourselves (driver_nodedev.c). */
-    if (STREQ(vxlBackendName(driver->backend), "sim"))
+    if (vxlDomainHostIsSimulated(driver))
         vxlDriverInstallNodeDevices();
     return 0;
 }

@@ -12,7 +12,6 @@
 #include "driver_entry.h"
 #include "driver_skeleton.h"
 #include "domain.h"
-#include "backend_call.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -398,7 +397,7 @@ vxlNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
                        _("the host's CPU statistics need room for 2 parameters"));
         return -1;
     }
-    if (vxlBackendHostGetCpuTimes(vxl_driver->backend, &times, &ntimes) < 0)
+    if (vxlDomainHostGetCpuTimes(vxl_driver, &times, &ntimes) < 0)
         return -1;
     if (cpuNum == VIR_NODE_CPU_STATS_ALL_CPUS) {
         for (i = 0; i < ntimes; i++) {
@@ -446,16 +445,16 @@ vxlNodeGetMemoryStats(virConnectPtr conn, int cellNum,
                        _("the host's memory statistics need room for 2 parameters"));
         return -1;
     }
-    if (vxlBackendHostGetFacts(vxl_driver->backend, &facts) < 0)
+    if (vxlDomainHostGetFacts(vxl_driver, &facts) < 0)
         return -1;
     if (cellNum == VIR_NODE_MEMORY_STATS_ALL_CELLS) {
         total = facts.totalKiB;
-        if (vxlBackendHostGetFreeMemory(vxl_driver->backend, &freeKiB) < 0)
+        if (vxlDomainHostGetFreeMemory(vxl_driver, &freeKiB) < 0)
             goto cleanup;
     } else if (cellNum >= 0 && (size_t)cellNum < MAX(facts.nnodes, 1)) {
         if (facts.nnodes == 0) {
             total = facts.totalKiB;
-            if (vxlBackendHostGetFreeMemory(vxl_driver->backend, &freeKiB) < 0)
+            if (vxlDomainHostGetFreeMemory(vxl_driver, &freeKiB) < 0)
                 goto cleanup;
         } else {
             total = facts.nodes[cellNum].memoryKiB;

@@ -15,8 +15,6 @@
 #include "driver_entry.h"
 #include "driver_skeleton.h"
 #include "domain.h"
-#include "virdomainsnapshotobjlist.h"
-#include "backend_call.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -38,7 +36,7 @@ vxlDriverSchedulerName(void)
     vxlHostFacts facts = { 0 };
     char *name;
 
-    if (vxlBackendHostGetFacts(vxl_driver->backend, &facts) < 0)
+    if (vxlDomainHostGetFacts(vxl_driver, &facts) < 0)
         return NULL;
     name = g_strdup(facts.scheduler ? facts.scheduler : "credit2");
     vxlHostFactsClear(&facts);
@@ -132,18 +130,9 @@ vxlDomainSetSchedulerParametersFlags(virDomainPtr dom,
                                      virTypedParameterPtr params, int nparams,
                                      unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
     virDomainDef *def = NULL;
     virDomainDef *persistentDef = NULL;
-    unsigned int weight;
-    unsigned int cap;
-    unsigned int pweight = 0;
-    unsigned int pcap = 0;
-    virTypedParameterPtr eventParams = NULL;
-    int eventNparams = 0;
-    int eventMaxparams = 0;
-    size_t i;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
@@ -157,71 +146,9 @@ vxlDomainSetSchedulerParametersFlags(virDomainPtr dom,
                                   flags,
                                   VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) < 0)
-        goto cleanup;
-
-    /* Every side is checked before any changes. */
-    if (def) {
-        vxlSchedParams sp = { 0 };
-
-        if (vxlDomainSchedGetLive(driver, vm, &sp) < 0)
-            goto cleanup;
-        weight = sp.weight;
-        cap = sp.cap;
-        vxlSchedParamsClear(&sp);
-    } else {
-        vxlDomainSchedFromDef(persistentDef, &weight, &cap);
-    }
-    if (persistentDef)
-        vxlDomainSchedFromDef(persistentDef, &pweight, &pcap);
-    for (i = 0; i < nparams; i++) {
-        if (STREQ(params[i].field, VIR_DOMAIN_SCHEDULER_WEIGHT)) {
-            weight = pweight = params[i].value.ui;
-        } else if (STREQ(params[i].field, VIR_DOMAIN_SCHEDULER_CAP)) {
-            cap = pcap = params[i].value.ui;
-        }
-    }
-    if (def && vxlDomainSchedCheck(def, weight, cap) < 0)
-        goto cleanup;
-    if (persistentDef && vxlDomainSchedCheck(persistentDef, pweight, pcap) < 0)
-        goto cleanup;
-
-    if (def) {
-        if (vxlDomainSchedSetLive(driver, vm, weight, cap) < 0 ||
-            vxlDomainSaveStatus(driver, vm) < 0)
-            goto cleanup;
-    }
-    if (persistentDef) {
-        g_autoptr(virDomainDef) copy = virDomainDefCopy(persistentDef,
-                                                         driver->xmlopt, NULL,
-                                                         false);
-
-        if (!copy)
-            goto cleanup;
-        vxlDomainSchedToDef(copy, pweight, pcap);
-        if (virDomainDefSave(copy, driver->xmlopt, driver->cfg->configDir) < 0)
-            goto cleanup;
-        vxlDomainSchedToDef(persistentDef, pweight, pcap);
-    }
-
-    /* What a TUNABLE event names: libvirt's cputune keys. */
-    if (virTypedParamsAddULLong(&eventParams, &eventNparams, &eventMaxparams,
-                                VIR_DOMAIN_TUNABLE_CPU_CPU_SHARES,
-                                def ? weight : pweight) < 0 ||
-        virTypedParamsAddULLong(&eventParams, &eventNparams, &eventMaxparams,
-                                VIR_DOMAIN_TUNABLE_CPU_GLOBAL_PERIOD,
-                                (def ? cap : pcap) ? 100000 : 0) < 0 ||
-        virTypedParamsAddLLong(&eventParams, &eventNparams, &eventMaxparams,
-                               VIR_DOMAIN_TUNABLE_CPU_GLOBAL_QUOTA,
-                               (long long)(def ? cap : pcap) * 1000) < 0)
-        goto cleanup;
-    virObjectEventStateQueue(driver->domainEventState,
-                             virDomainEventTunableNewFromObj(vm, &eventParams,
-                                                             eventNparams));
-    ret = 0;
-
- cleanup:
-    virTypedParamsFree(eventParams, eventNparams);
+    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) == 0)
+        ret = vxlDomainSchedChange(vxl_driver, vm, def, persistentDef, params,
+                                   nparams);
     vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
@@ -239,22 +166,15 @@ int
 vxlDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
                      const char *key, const char *uri, unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
     if (!(vm = vxlEntryBeginFlags(dom, virDomainSetMetadataEnsureACL, flags,
                                   VIR_JOB_MODIFY)))
         return -1;
-    /* libvirt's own: checks the XML and the flags, changes and saves
-     * the live status and the persistent config */
-    ret = virDomainObjSetMetadata(vm, type, metadata, key, uri, driver->xmlopt,
-                                  driver->cfg->stateDir, driver->cfg->configDir,
+    ret = vxlDomainMetadataChange(vxl_driver, vm, type, metadata, key, uri,
                                   flags);
-    if (ret == 0)
-        virObjectEventStateQueue(driver->domainEventState,
-                                 virDomainEventMetadataChangeNewFromObj(vm, type, uri));
     vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
@@ -453,10 +373,8 @@ int
 vxlDomainBlockResize(virDomainPtr dom, const char *path, unsigned long long size,
                      unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
-    virDomainDiskDef *disk;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(VIR_DOMAIN_BLOCK_RESIZE_BYTES, -1);
     if (!(flags & VIR_DOMAIN_BLOCK_RESIZE_BYTES)) {
@@ -470,110 +388,23 @@ vxlDomainBlockResize(virDomainPtr dom, const char *path, unsigned long long size
     if (!(vm = vxlEntryBegin(dom, virDomainBlockResizeEnsureACL,
                              VIR_JOB_MODIFY)))
         return -1;
-    if (!(disk = virDomainDiskByName(vm->def, path, false))) {
-        virReportError(VIR_ERR_INVALID_ARG,
-                       _("domain '%s' has no disk '%s'"), vm->def->name, path);
-        goto cleanup;
-    }
-    ret = vxlDomainDiskGrow(driver, vm, disk, size);
-
- cleanup:
+    ret = vxlDomainDiskGrow(vxl_driver, vm, path, size);
     vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
 
 /* ----- rename ----------------------------------------------------------- */
 
-/* Under the domain list's write lock: the definition takes the new name
- * and its config file follows; the old one (and its autostart link)
- * goes only once the new one is written. */
-static int
-vxlDomainRenameCallback(virDomainObj *vm, const char *newName,
-                        unsigned int flags G_GNUC_UNUSED, void *opaque)
-{
-    vxlDriver *driver = opaque;
-    g_autofree char *oldName = g_strdup(vm->def->name);
-    g_autofree char *oldConfig = virDomainConfigFile(driver->cfg->configDir, oldName);
-    g_autofree char *oldLink = virDomainConfigFile(driver->cfg->autostartDir, oldName);
-    g_autofree char *newConfig = virDomainConfigFile(driver->cfg->configDir, newName);
-    g_autofree char *newLink = virDomainConfigFile(driver->cfg->autostartDir, newName);
-
-    g_free(vm->def->name);
-    vm->def->name = g_strdup(newName);
-    if (virDomainDefSave(vm->def, driver->xmlopt, driver->cfg->configDir) < 0)
-        goto error;
-    if (vm->autostart && symlink(newConfig, newLink) < 0) {
-        virReportSystemError(errno, _("failed to create symlink '%s' to '%s'"),
-                             newLink, newConfig);
-        unlink(newConfig);
-        goto error;
-    }
-    if (unlink(oldConfig) < 0 && errno != ENOENT)
-        VIR_WARN("cannot remove the old config %s: %s", oldConfig, g_strerror(errno));
-    if (vm->autostart && unlink(oldLink) < 0 && errno != ENOENT)
-        VIR_WARN("cannot remove the old autostart link %s: %s", oldLink,
-                 g_strerror(errno));
-    return 0;
-
- error:
-    g_free(vm->def->name);
-    vm->def->name = g_steal_pointer(&oldName);
-    return -1;
-}
-
 int
 vxlDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
-    virObjectEvent *undefined = NULL;
-    int ret = -1;
+    int ret;
 
     virCheckFlags(0, -1);
     if (!(vm = vxlEntryBegin(dom, virDomainRenameEnsureACL, VIR_JOB_MODIFY)))
         return -1;
-    if (!new_name || !*new_name || strchr(new_name, '/')) {
-        virReportError(VIR_ERR_INVALID_ARG,
-                       _("'%s' is not a domain name: it must be non-empty and have no '/'"),
-                       NULLSTR(new_name));
-        goto cleanup;
-    }
-    if (virDomainObjIsActive(vm) || !vm->persistent ||
-        virDomainObjGetState(vm, NULL) != VIR_DOMAIN_SHUTOFF) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("cannot rename domain '%s': only a defined domain that is shut off can be renamed"),
-                       vm->def->name);
-        goto cleanup;
-    }
-    if (vm->hasManagedSave) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("cannot rename domain '%s': it has a managed save image"),
-                       vm->def->name);
-        goto cleanup;
-    }
-    /* Snapshot metadata is filed under the domain's name. */
-    if (virDomainSnapshotObjListNum(vm->snapshots, NULL, 0) > 0) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("cannot rename domain '%s': it has snapshots"),
-                       vm->def->name);
-        goto cleanup;
-    }
-
-    /* The undefine event names the old name: made now, sent on success. */
-    undefined = virDomainEventLifecycleNewFromObj(vm, VIR_DOMAIN_EVENT_UNDEFINED,
-                                                  VIR_DOMAIN_EVENT_UNDEFINED_RENAMED);
-    if (virDomainObjListRename(driver->domains, vm, new_name, flags,
-                               vxlDomainRenameCallback, driver) < 0) {
-        virObjectUnref(undefined);
-        goto cleanup;
-    }
-    virObjectEventStateQueue(driver->domainEventState, undefined);
-    virObjectEventStateQueue(driver->domainEventState,
-                             virDomainEventLifecycleNewFromObj(vm, VIR_DOMAIN_EVENT_DEFINED,
-                                                               VIR_DOMAIN_EVENT_DEFINED_RENAMED));
-    ret = 0;
-
- cleanup:
+    ret = vxlDomainRenameTo(vxl_driver, vm, new_name);
     vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }

@@ -91,7 +91,7 @@ vxlXenFree(vxlXen *xen)
     g_free(xen);
 }
 
-static int
+int
 vxlXenOpen(vxlBackend *be, const vxlBackendConfig *cfg)
 {
     vxlXen *xen;
@@ -136,7 +136,7 @@ vxlXenOpen(vxlBackend *be, const vxlBackendConfig *cfg)
     return 0;
 }
 
-static void
+void
 vxlXenClose(vxlBackend *be)
 {
     vxlXenFree(be->priv);

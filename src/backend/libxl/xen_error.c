@@ -44,12 +44,15 @@ vxlXenReportError(int rc, const char *what)
 {
     const char *detail = vxlXenLogLastError();
     const char *name = libxl_error_to_string(rc);
+    g_autofree char *cause = NULL;
 
-    if (detail) {
-        virReportError(vxlXenErrorCode(rc), _("%s: libxl error %d (%s): %s"),
-                       what, rc, NULLSTR(name), detail);
-    } else {
-        virReportError(vxlXenErrorCode(rc), _("%s: libxl error %d (%s)"),
-                       what, rc, NULLSTR(name));
-    }
+    /* @what says what failed, @cause why: each a whole sentence of its
+     * own for the translator. */
+    if (detail)
+        cause = g_strdup_printf(_("libxl reported error %d (%s): %s"),
+                                rc, NULLSTR(name), detail);
+    else
+        cause = g_strdup_printf(_("libxl reported error %d (%s)"),
+                                rc, NULLSTR(name));
+    virReportError(vxlXenErrorCode(rc), "%s: %s", what, cause);
 }

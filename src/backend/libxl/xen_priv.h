@@ -18,6 +18,13 @@
 #include "virarch.h"
 #include "virthread.h"
 
+/* The backend's hooks (vxlXen<Member> for each vxlBackendOps member),
+ * declared from include/virtxl/backend.h's VXL_BACKEND_HOOKS list and
+ * defined in the files below. */
+#define VXL_XEN_HOOK(ret, hook, Hook, params) ret vxlXen##Hook params;
+VXL_BACKEND_HOOKS(VXL_XEN_HOOK)
+#undef VXL_XEN_HOOK
+
 /* xentoollog -> virLog; remembers the last error per thread (xen_log.c) */
 typedef struct _vxlXenLogger vxlXenLogger;
 
@@ -107,8 +114,6 @@ void vxlXenCpuDescribe(virArch arch, const vxlXenCpuinfo *info,
 unsigned int vxlXenGicVersion(const char *dtRoot, const char *madtPath);
 
 /* xen_host.c */
-int vxlXenHostGetFacts(vxlBackend *be, vxlHostFacts *facts);
-int vxlXenHostGetFreeMemory(vxlBackend *be, unsigned long long *freeKiB);
 int vxlXenHostMakeRoom(vxlXen *xen, libxl_domain_config *dcfg);
 
 /* xen_domain.c */
@@ -130,26 +135,6 @@ int vxlXenCheckAlive(const vxlXenDom *dom, vxlBackendOp op);
 /* "cannot <@op> domain 'NAME' (id N)" with libxl's @rc. */
 void vxlXenReportDomError(int rc, vxlBackendOp op, const vxlXenDom *dom);
 
-int vxlXenDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
-                       const vxlGuestScript *script, bool paused,
-                       uint32_t *domid);
-int vxlXenDomainDestroy(vxlBackend *be, uint32_t domid);
-int vxlXenDomainShutdown(vxlBackend *be, uint32_t domid, unsigned int modes);
-int vxlXenDomainReboot(vxlBackend *be, uint32_t domid, unsigned int modes);
-int vxlXenDomainPause(vxlBackend *be, uint32_t domid);
-int vxlXenDomainUnpause(vxlBackend *be, uint32_t domid);
-int vxlXenDomainRename(vxlBackend *be, uint32_t domid, const char *name,
-                       const unsigned char *uuid);
-int vxlXenDomainGetInfo(vxlBackend *be, uint32_t domid, vxlDomainInfo *info);
-int vxlXenDomainList(vxlBackend *be, vxlDomainInfo **infos, size_t *ninfos);
-int vxlXenDomainSetMemory(vxlBackend *be, uint32_t domid,
-                          unsigned long long targetKiB);
-int vxlXenDomainSetMaxMemory(vxlBackend *be, uint32_t domid,
-                             unsigned long long maxKiB);
-int vxlXenDomainSetVcpusOnline(vxlBackend *be, uint32_t domid,
-                               unsigned int nvcpus);
-int vxlXenDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path,
-                         vxlJobToken *token);
 /* Checks and cleanup a create shares with a restore. */
 int vxlXenCheckUnique(vxlXen *xen, libxl_domain_config *dcfg);
 int vxlXenCheckType(vxlXen *xen, libxl_domain_config *dcfg);
@@ -162,72 +147,5 @@ void vxlXenCreateCleanup(vxlXen *xen, uint32_t domid);
  * (libxl_ao_abort) when the token is cancelled. */
 int vxlXenAoWaitJob(vxlXen *xen, vxlXenAo *ao, int rc, vxlJobToken *token,
                     int fd, const char *path, unsigned long long total);
-int vxlXenDomainSave(vxlBackend *be, uint32_t domid, int fd,
-                     vxlJobToken *token);
-int vxlXenDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
-                        const vxlGuestScript *script, int fd,
-                        vxlJobToken *token, uint32_t *domid);
-/* xen_vcpu.c */
-int vxlXenDomainGetVcpus(vxlBackend *be, uint32_t domid, vxlVcpuInfo **infos,
-                         size_t *ninfos);
-int vxlXenDomainPinVcpu(vxlBackend *be, uint32_t domid, unsigned int vcpu,
-                        const char *cpuset);
-/* xen_console.c */
-int vxlXenDomainConsolePath(vxlBackend *be, uint32_t domid, vxlConsoleKind kind,
-                            int num, char **path);
 /* xen_domain.c */
 int vxlXenWatchAll(vxlXen *xen);
-
-/* xen_device.c: hotplug */
-int vxlXenDomainDiskAdd(vxlBackend *be, uint32_t domid,
-                        libxl_device_disk *xdisk);
-int vxlXenDomainDiskRemove(vxlBackend *be, uint32_t domid, const char *vdev);
-int vxlXenDomainNicAdd(vxlBackend *be, uint32_t domid,
-                       libxl_device_nic *xnic);
-int vxlXenDomainNicRemove(vxlBackend *be, uint32_t domid, const char *mac);
-int vxlXenDomainCdromInsert(vxlBackend *be, uint32_t domid,
-                            libxl_device_disk *xdisk);
-
-/* xen_migrate.c: the migration hooks */
-int vxlXenDomainMigrateSend(vxlBackend *be, uint32_t domid,
-                            vxlMigrateStream *st);
-int vxlXenDomainMigrateResume(vxlBackend *be, uint32_t domid, bool paused);
-int vxlXenDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
-                               const vxlGuestScript *script,
-                               vxlMigrateStream *st, uint32_t *domid);
-/* xen_monitor.c: statistics, Domain-0 and the scheduler */
-int vxlXenHostGetDom0(vxlBackend *be, vxlDomainInfo *info);
-int vxlXenHostGetCpuTimes(vxlBackend *be, vxlHostCpuTime **times,
-                          size_t *ntimes);
-int vxlXenDomainGetBlockStats(vxlBackend *be, uint32_t domid, const char *vdev,
-                              vxlBlockStats *stats);
-int vxlXenDomainGetNicStats(vxlBackend *be, uint32_t domid, const char *mac,
-                            vxlNicStats *stats);
-int vxlXenDomainGetMemoryStats(vxlBackend *be, uint32_t domid,
-                               vxlMemoryStats *stats);
-int vxlXenDomainGetSchedParams(vxlBackend *be, uint32_t domid,
-                               vxlSchedParams *params);
-int vxlXenDomainSetSchedParams(vxlBackend *be, uint32_t domid,
-                               const vxlSchedParams *params);
-int vxlXenDomainBlockResize(vxlBackend *be, uint32_t domid, const char *vdev,
-                            unsigned long long bytes);
-/* xen_control.c: reset, NMI, keys, screenshots, suspend to RAM */
-int vxlXenDomainReset(vxlBackend *be, uint32_t domid);
-int vxlXenDomainInjectNMI(vxlBackend *be, uint32_t domid);
-int vxlXenDomainSendKeys(vxlBackend *be, uint32_t domid,
-                         const unsigned int *keys, size_t nkeys,
-                         unsigned int holdMs);
-int vxlXenDomainScreenshot(vxlBackend *be, uint32_t domid, const char *path);
-int vxlXenDomainPMSuspend(vxlBackend *be, uint32_t domid);
-int vxlXenDomainPMWakeup(vxlBackend *be, uint32_t domid);
-
-/* xen_pci.c: host PCI devices for guests */
-int vxlXenHostPciAssignable(vxlBackend *be, const libxl_device_pci *pci,
-                            bool assignable, bool rebind);
-int vxlXenHostPciReset(vxlBackend *be, const libxl_device_pci *pci);
-int vxlXenDomainPciAdd(vxlBackend *be, uint32_t domid, libxl_device_pci *pci);
-int vxlXenDomainPciRemove(vxlBackend *be, uint32_t domid,
-                          const libxl_device_pci *pci);
-
-/* xen_net.c */
-int vxlXenHostNeighbours(vxlBackend *be, vxlNeighbour **list, size_t *n);

@@ -115,7 +115,7 @@ vxlSimHostIdentity(vxlSim *sim, const vxlBackendConfig *cfg)
     return 0;
 }
 
-static int
+int
 vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
 {
     vxlSim *sim = vxlSimNew();
@@ -195,7 +195,7 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
  * again by the next open(). Events not yet delivered are dropped; the next
  * open() reports every shut-down domain again.
  */
-static void
+void
 vxlSimClose(vxlBackend *be)
 {
     vxlSim *sim = vxlSimGet(be);
@@ -224,7 +224,7 @@ vxlSimClose(vxlBackend *be)
     vxlSimUnref(sim);
 }
 
-static int
+int
 vxlSimHostGetFacts(vxlBackend *be, vxlHostFacts *facts)
 {
     vxlSim *sim = vxlSimGet(be);
@@ -237,7 +237,7 @@ vxlSimHostGetFacts(vxlBackend *be, vxlHostFacts *facts)
     return 0;
 }
 
-static int
+int
 vxlSimHostGetFreeMemory(vxlBackend *be, unsigned long long *freeKiB)
 {
     vxlSim *sim = vxlSimGet(be);
@@ -531,7 +531,7 @@ vxlSimBootDelay(vxlSim *sim, uint32_t id, unsigned long long life,
     }
 }
 
-static int
+int
 vxlSimDomainCreateCancel(vxlBackend *be, const unsigned char *uuid)
 {
     vxlSim *sim = vxlSimGet(be);
@@ -566,7 +566,7 @@ vxlSimDomainCreateCancel(vxlBackend *be, const unsigned char *uuid)
     return -1;
 }
 
-static int
+int
 vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
                    const vxlGuestScript *script, bool paused,
                    uint32_t *domid)
@@ -640,7 +640,7 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
 
 /* ----- lifecycle ------------------------------------------------------- */
 
-static int
+int
 vxlSimDomainDestroy(vxlBackend *be, uint32_t domid)
 {
     vxlSim *sim = vxlSimGet(be);
@@ -729,13 +729,13 @@ vxlSimDomainRequest(vxlBackend *be, uint32_t domid, vxlSimRequest req,
     return 0;
 }
 
-static int
+int
 vxlSimDomainShutdown(vxlBackend *be, uint32_t domid, unsigned int modes)
 {
     return vxlSimDomainRequest(be, domid, VXL_SIM_REQUEST_POWEROFF, modes);
 }
 
-static int
+int
 vxlSimDomainReboot(vxlBackend *be, uint32_t domid, unsigned int modes)
 {
     return vxlSimDomainRequest(be, domid, VXL_SIM_REQUEST_REBOOT, modes);
@@ -780,19 +780,19 @@ vxlSimDomainSetPaused(vxlBackend *be, uint32_t domid, bool pause)
     return 0;
 }
 
-static int
+int
 vxlSimDomainPause(vxlBackend *be, uint32_t domid)
 {
     return vxlSimDomainSetPaused(be, domid, true);
 }
 
-static int
+int
 vxlSimDomainUnpause(vxlBackend *be, uint32_t domid)
 {
     return vxlSimDomainSetPaused(be, domid, false);
 }
 
-static int
+int
 vxlSimDomainRename(vxlBackend *be, uint32_t domid, const char *name,
                    const unsigned char *uuid)
 {
@@ -847,7 +847,7 @@ vxlSimDomainRename(vxlBackend *be, uint32_t domid, const char *name,
 
 /* ----- queries --------------------------------------------------------- */
 
-static int
+int
 vxlSimDomainGetInfo(vxlBackend *be, uint32_t domid, vxlDomainInfo *info)
 {
     vxlSim *sim = vxlSimGet(be);
@@ -873,7 +873,7 @@ vxlSimInfoCompare(const void *a, const void *b)
     return ia->domid < ib->domid ? -1 : ia->domid > ib->domid;
 }
 
-static int
+int
 vxlSimDomainList(vxlBackend *be, vxlDomainInfo **infos, size_t *ninfos)
 {
     vxlSim *sim = vxlSimGet(be);
@@ -908,7 +908,7 @@ vxlSimDomainList(vxlBackend *be, vxlDomainInfo **infos, size_t *ninfos)
 
 /* ----- memory / vCPUs -------------------------------------------------- */
 
-static int
+int
 vxlSimDomainSetMemory(vxlBackend *be, uint32_t domid,
                       unsigned long long targetKiB)
 {
@@ -935,7 +935,7 @@ vxlSimDomainSetMemory(vxlBackend *be, uint32_t domid,
     return 0;
 }
 
-static int
+int
 vxlSimDomainSetMaxMemory(vxlBackend *be, uint32_t domid,
                          unsigned long long maxKiB)
 {
@@ -970,7 +970,7 @@ vxlSimDomainSetMaxMemory(vxlBackend *be, uint32_t domid,
     return 0;
 }
 
-static int
+int
 vxlSimDomainSetVcpusOnline(vxlBackend *be, uint32_t domid, unsigned int nvcpus)
 {
     vxlSim *sim = vxlSimGet(be);
@@ -1003,7 +1003,7 @@ vxlSimDomainSetVcpusOnline(vxlBackend *be, uint32_t domid, unsigned int nvcpus)
  * The model has no guest memory to dump; it writes what it knows of the
  * domain instead, so a coredump-destroy leaves a file where Xen would.
  */
-static int
+int
 vxlSimDomainCoreDump(vxlBackend *be, uint32_t domid, const char *path,
                      vxlJobToken *token)
 {

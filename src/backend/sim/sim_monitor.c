@@ -87,7 +87,7 @@ vxlSimHostGetCpuTimes(vxlBackend *be, vxlHostCpuTime **times, size_t *ntimes)
     unsigned int ncpus = sim->facts.nrCpus ? sim->facts.nrCpus : 1;
     unsigned int dom0 = vxlSimDom0Vcpus(&sim->facts);
     g_autofree vxlHostCpuTime *out = g_new0(vxlHostCpuTime, ncpus);
-    unsigned long long uptimeNs;
+    unsigned long long uptimeNs = 0;
     unsigned int i;
 
     VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {

@@ -35,6 +35,13 @@
 #include "host_profile.h"
 #include "../backend_messages.h"
 
+/* The backend's hooks (vxlSim<Member> for each vxlBackendOps member),
+ * declared from include/virtxl/backend.h's VXL_BACKEND_HOOKS list and
+ * defined in the files below. */
+#define VXL_SIM_HOOK(ret, hook, Hook, params) ret vxlSim##Hook params;
+VXL_BACKEND_HOOKS(VXL_SIM_HOOK)
+#undef VXL_SIM_HOOK
+
 /* The whole-host state file of earlier versions, read once and replaced. */
 #define VXL_SIM_STATE_FILE "sim-state.json"
 /* Under <stateDir>: host.json and domain-<domid>.json. */
@@ -310,16 +317,8 @@ void vxlSimDomainCarryOn(vxlSim *sim, vxlSimDomain *dom, long long now,
                          vxlSimSnapshot *snap);
 void vxlSimMarkDirty(vxlSim *sim, vxlSimDomain *dom);
 
-/* sim_vcpu.c */
-int vxlSimDomainGetVcpus(vxlBackend *be, uint32_t domid, vxlVcpuInfo **infos,
-                         size_t *ninfos);
-int vxlSimDomainPinVcpu(vxlBackend *be, uint32_t domid, unsigned int vcpu,
-                        const char *cpuset);
-
 /* sim_console.c */
 void vxlSimConsolesFree(GPtrArray *consoles);
-int vxlSimDomainConsolePath(vxlBackend *be, uint32_t domid, vxlConsoleKind kind,
-                            int num, char **path);
 
 /* sim_model.c */
 vxlSimDomain *vxlSimFindByName(vxlSim *sim, const char *name);
@@ -350,48 +349,13 @@ int vxlSimCheckAlive(const vxlSimDomain *dom, vxlBackendOp op);
 /* sim_device.c: the device hooks, and the lists a create starts with */
 int vxlSimDevicesFromConfig(vxlSimDomain *dom, const libxl_domain_config *dcfg);
 void vxlSimDiskChooseBackend(libxl_device_disk *xdisk);
-int vxlSimDomainDiskAdd(vxlBackend *be, uint32_t domid,
-                        libxl_device_disk *xdisk);
-int vxlSimDomainDiskRemove(vxlBackend *be, uint32_t domid, const char *vdev);
-int vxlSimDomainNicAdd(vxlBackend *be, uint32_t domid,
-                       libxl_device_nic *xnic);
-int vxlSimDomainNicRemove(vxlBackend *be, uint32_t domid, const char *mac);
-int vxlSimDomainCdromInsert(vxlBackend *be, uint32_t domid,
-                            libxl_device_disk *xdisk);
 
-/* sim_migrate.c: the migration hooks */
-int vxlSimDomainMigrateSend(vxlBackend *be, uint32_t domid,
-                            vxlMigrateStream *st);
-int vxlSimDomainMigrateResume(vxlBackend *be, uint32_t domid, bool paused);
-int vxlSimDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
-                               const vxlGuestScript *script,
-                               vxlMigrateStream *st, uint32_t *domid);
 /* sim_save.c: save and restore, in the simulator's own stream format */
 #define VXL_SIM_SAVE_RATE_MIB_DEFAULT 2048
-int vxlSimDomainSave(vxlBackend *be, uint32_t domid, int fd,
-                     vxlJobToken *token);
-int vxlSimDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
-                        const vxlGuestScript *script, int fd,
-                        vxlJobToken *token, uint32_t *domid);
 int vxlSimPaceDump(vxlSim *sim, unsigned long long guestBytes,
                    vxlJobToken *token, const char *name);
 /* sim_monitor.c: statistics, Domain-0 and the scheduler */
 unsigned int vxlSimDom0Vcpus(const vxlHostFacts *facts);
-int vxlSimHostGetDom0(vxlBackend *be, vxlDomainInfo *info);
-int vxlSimHostGetCpuTimes(vxlBackend *be, vxlHostCpuTime **times,
-                          size_t *ntimes);
-int vxlSimDomainGetBlockStats(vxlBackend *be, uint32_t domid, const char *vdev,
-                              vxlBlockStats *stats);
-int vxlSimDomainGetNicStats(vxlBackend *be, uint32_t domid, const char *mac,
-                            vxlNicStats *stats);
-int vxlSimDomainGetMemoryStats(vxlBackend *be, uint32_t domid,
-                               vxlMemoryStats *stats);
-int vxlSimDomainGetSchedParams(vxlBackend *be, uint32_t domid,
-                               vxlSchedParams *params);
-int vxlSimDomainSetSchedParams(vxlBackend *be, uint32_t domid,
-                               const vxlSchedParams *params);
-int vxlSimDomainBlockResize(vxlBackend *be, uint32_t domid, const char *vdev,
-                            unsigned long long bytes);
 
 /* sim_state.c */
 void vxlSimSnapshotTake(vxlSim *sim, vxlSimSnapshot *snap, vxlSimDomain *dom);
@@ -399,18 +363,6 @@ void vxlSimSnapshotForget(vxlSim *sim, vxlSimSnapshot *snap,
                           const vxlSimDomain *dom);
 void vxlSimSave(vxlSim *sim, vxlSimSnapshot *snap);
 int vxlSimLoad(vxlSim *sim);
-
-/* sim_control.c: reset, NMI, keys, suspend to RAM */
-int vxlSimDomainReset(vxlBackend *be, uint32_t domid);
-int vxlSimDomainInjectNMI(vxlBackend *be, uint32_t domid);
-int vxlSimDomainSendKeys(vxlBackend *be, uint32_t domid,
-                         const unsigned int *keys, size_t nkeys,
-                         unsigned int holdMs);
-int vxlSimDomainPMSuspend(vxlBackend *be, uint32_t domid);
-int vxlSimDomainPMWakeup(vxlBackend *be, uint32_t domid);
-
-/* sim_screen.c */
-int vxlSimDomainScreenshot(vxlBackend *be, uint32_t domid, const char *path);
 
 /* sim_pci.c: the host's PCI devices and their assignment */
 int vxlSimPciLoad(vxlSim *sim);
@@ -422,16 +374,6 @@ int vxlSimPciClaim(vxlSim *sim, vxlSimDomain *dom,
                    const libxl_domain_config *dcfg);
 virJSONValue *vxlSimPciFormatState(vxlSim *sim);
 void vxlSimPciParseState(vxlSim *sim, virJSONValue *list);
-int vxlSimHostPciList(vxlBackend *be, vxlHostPci **devs, size_t *ndevs);
-int vxlSimHostPciAssignable(vxlBackend *be, const libxl_device_pci *pci,
-                            bool assignable, bool rebind);
-int vxlSimHostPciReset(vxlBackend *be, const libxl_device_pci *pci);
-int vxlSimDomainPciAdd(vxlBackend *be, uint32_t domid, libxl_device_pci *pci);
-int vxlSimDomainPciRemove(vxlBackend *be, uint32_t domid,
-                          const libxl_device_pci *pci);
-
-/* sim_net.c */
-int vxlSimHostNeighbours(vxlBackend *be, vxlNeighbour **list, size_t *n);
 
 /* sim_agent.c: start @dom's guest agent if its script says one runs and
  * its config has the channel (lock held); stop one (with the domain). */

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * domain_describe.c: changes to what describes a domain rather than what
+ * it runs: its name (virsh domrename) and its metadata (virsh desc,
+ * metadata: title, description, custom elements).
+ */
+#include "vxl_internal.h"
+
+#include <unistd.h>
+
+#include "domain.h"
+#include "virdomainsnapshotobjlist.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.domain_describe");
+
+int
+vxlDomainMetadataChange(vxlDriver *driver, virDomainObj *vm, int type,
+                        const char *metadata, const char *key,
+                        const char *uri, unsigned int flags)
+{
+    /* libvirt's own: checks the XML and the flags, changes and saves
+     * the live status and the persistent config */
+    if (virDomainObjSetMetadata(vm, type, metadata, key, uri, driver->xmlopt,
+                                driver->cfg->stateDir, driver->cfg->configDir,
+                                flags) < 0)
+        return -1;
+    virObjectEventStateQueue(driver->domainEventState,
+                             virDomainEventMetadataChangeNewFromObj(vm, type, uri));
+    return 0;
+}
+
+/* Under the domain list's write lock: the definition takes the new name
+ * and its config file follows; the old one (and its autostart link)
+ * goes only once the new one is written. */
+static int
+vxlDomainRenameCallback(virDomainObj *vm, const char *newName,
+                        unsigned int flags G_GNUC_UNUSED, void *opaque)
+{
+    vxlDriver *driver = opaque;
+    g_autofree char *oldName = g_strdup(vm->def->name);
+    g_autofree char *oldConfig = virDomainConfigFile(driver->cfg->configDir, oldName);
+    g_autofree char *oldLink = virDomainConfigFile(driver->cfg->autostartDir, oldName);
+    g_autofree char *newConfig = virDomainConfigFile(driver->cfg->configDir, newName);
+    g_autofree char *newLink = virDomainConfigFile(driver->cfg->autostartDir, newName);
+
+    g_free(vm->def->name);
+    vm->def->name = g_strdup(newName);
+    if (virDomainDefSave(vm->def, driver->xmlopt, driver->cfg->configDir) < 0)
+        goto error;
+    if (vm->autostart && symlink(newConfig, newLink) < 0) {
+        virReportSystemError(errno, _("failed to create symlink '%s' to '%s'"),
+                             newLink, newConfig);
+        unlink(newConfig);
+        goto error;
+    }
+    if (unlink(oldConfig) < 0 && errno != ENOENT)
+        VIR_WARN("cannot remove the old config %s: %s", oldConfig, g_strerror(errno));
+    if (vm->autostart && unlink(oldLink) < 0 && errno != ENOENT)
+        VIR_WARN("cannot remove the old autostart link %s: %s", oldLink,
+                 g_strerror(errno));
+    return 0;
+
+ error:
+    g_free(vm->def->name);
+    vm->def->name = g_steal_pointer(&oldName);
+    return -1;
+}
+
+int
+vxlDomainRenameTo(vxlDriver *driver, virDomainObj *vm, const char *newName)
+{
+    virObjectEvent *undefined = NULL;
+
+    if (!newName || !*newName || strchr(newName, '/')) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("'%s' is not a domain name: it must be non-empty and have no '/'"),
+                       NULLSTR(newName));
+        return -1;
+    }
+    if (virDomainObjIsActive(vm) || !vm->persistent ||
+        virDomainObjGetState(vm, NULL) != VIR_DOMAIN_SHUTOFF) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot rename domain '%s': only a defined domain that is shut off can be renamed"),
+                       vm->def->name);
+        return -1;
+    }
+    if (vm->hasManagedSave) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot rename domain '%s': it has a managed save image"),
+                       vm->def->name);
+        return -1;
+    }
+    /* Snapshot metadata is filed under the domain's name. */
+    if (virDomainSnapshotObjListNum(vm->snapshots, NULL, 0) > 0) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot rename domain '%s': it has snapshots"),
+                       vm->def->name);
+        return -1;
+    }
+
+    /* The undefine event names the old name: made now, sent on success. */
+    undefined = virDomainEventLifecycleNewFromObj(vm, VIR_DOMAIN_EVENT_UNDEFINED,
+                                                  VIR_DOMAIN_EVENT_UNDEFINED_RENAMED);
+    if (virDomainObjListRename(driver->domains, vm, newName, 0,
+                               vxlDomainRenameCallback, driver) < 0) {
+        virObjectUnref(undefined);
+        return -1;
+    }
+    virObjectEventStateQueue(driver->domainEventState, undefined);
+    virObjectEventStateQueue(driver->domainEventState,
+                             virDomainEventLifecycleNewFromObj(vm, VIR_DOMAIN_EVENT_DEFINED,
+                                                               VIR_DOMAIN_EVENT_DEFINED_RENAMED));
+    return 0;
+}

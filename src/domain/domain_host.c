@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * domain_host.c: what the driver's host-level entry points (node info,
+ * capabilities, CPU comparison, PCI node devices, daemon start and stop)
+ * ask of the hypervisor. The entry points in src/driver reach the
+ * backend only through here and the rest of src/domain.
+ */
+#include "vxl_internal.h"
+
+#include "domain.h"
+#include "backend_call.h"
+#include "caps.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.domain_host");
+
+int
+vxlDomainHostOpenBackend(vxlDriver *driver, const vxlBackendConfig *bcfg)
+{
+    vxlBackend *be;
+
+    if (!(be = vxlBackendNew(driver->cfg->backend)))
+        return -1;
+    vxlBackendFaultSetControlDir(be, driver->cfg->stateDir);
+    /* Other drivers live in the same daemon: a host without Xen must
+     * not take it down. */
+    if (vxlBackendOpen(be, bcfg) < 0) {
+        VIR_ERROR("Xen driver backend '%s' unavailable: %s",
+                  driver->cfg->backend, virGetLastErrorMessage());
+        virErrorPreserveLast(&driver->backendError);
+        vxlBackendFree(be);
+        return 0;
+    }
+    VIR_INFO("Xen driver using backend '%s'", driver->cfg->backend);
+    driver->backend = be;
+    return 0;
+}
+
+void
+vxlDomainHostCloseBackend(vxlDriver *driver)
+{
+    if (!driver->backend)
+        return;
+    vxlBackendClose(driver->backend);
+    g_clear_pointer(&driver->backend, vxlBackendFree);
+}
+
+bool
+vxlDomainHostIsSimulated(vxlDriver *driver)
+{
+    return driver->backend && STREQ(vxlBackendName(driver->backend), "sim");
+}
+
+int
+vxlDomainHostGetFacts(vxlDriver *driver, vxlHostFacts *facts)
+{
+    return vxlBackendHostGetFacts(driver->backend, facts);
+}
+
+int
+vxlDomainHostGetFreeMemory(vxlDriver *driver, unsigned long long *freeKiB)
+{
+    return vxlBackendHostGetFreeMemory(driver->backend, freeKiB);
+}
+
+int
+vxlDomainHostGetCpuTimes(vxlDriver *driver, vxlHostCpuTime **times,
+                         size_t *ntimes)
+{
+    return vxlBackendHostGetCpuTimes(driver->backend, times, ntimes);
+}
+
+virBitmap *
+vxlDomainHostGetCpus(vxlDriver *driver)
+{
+    vxlHostFacts facts = { 0 };
+    virBitmap *cpus;
+
+    if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
+        return NULL;
+    cpus = virBitmapNew(facts.nrCpus ? facts.nrCpus : 1);
+    virBitmapSetAll(cpus);
+    vxlHostFactsClear(&facts);
+    return cpus;
+}
+
+virCaps *
+vxlDomainHostCapabilities(vxlDriver *driver)
+{
+    vxlHostFacts facts = { 0 };
+    virCaps *caps;
+
+    if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
+        return NULL;
+    caps = vxlCapsBuildHost(&facts);
+    vxlHostFactsClear(&facts);
+    return caps;
+}
+
+virDomainCaps *
+vxlDomainHostDomainCapabilities(vxlDriver *driver, const char *emulator,
+                                const char *arch, const char *machine,
+                                const char *virttype)
+{
+    vxlHostFacts facts = { 0 };
+    virDomainCaps *dc;
+
+    if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
+        return NULL;
+    dc = vxlCapsBuildDomain(&facts, emulator, arch, machine, virttype);
+    vxlHostFactsClear(&facts);
+    return dc;
+}
+
+int
+vxlDomainHostPciList(vxlDriver *driver, vxlHostPci **devs, size_t *ndevs)
+{
+    return vxlBackendHostPciList(driver->backend, devs, ndevs);
+}
+
+int
+vxlDomainHostPciAssignable(vxlDriver *driver, const libxl_device_pci *pci,
+                           bool assignable, bool rebind)
+{
+    return vxlBackendHostPciAssignable(driver->backend, pci, assignable,
+                                       rebind);
+}
+
+int
+vxlDomainHostPciReset(vxlDriver *driver, const libxl_device_pci *pci)
+{
+    return vxlBackendHostPciReset(driver->backend, pci);
+}
+
+int
+vxlDomainHostNeighbours(vxlDriver *driver, vxlNeighbour **list, size_t *n)
+{
+    return vxlBackendHostNeighbours(driver->backend, list, n);
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * domain_request.c: what the host asks of a running guest - power off,
+ * reboot (virsh shutdown, reboot), pause and unpause (suspend, resume) -
+ * and the state each leaves behind.
+ */
+#include "vxl_internal.h"
+
+#include "domain.h"
+#include "backend_call.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.domain_request");
+
+/* A guest can only act on a request while it exists and is alive. */
+static int
+vxlDomainCheckGuestAlive(virDomainObj *vm, vxlGuestRequest request)
+{
+    static const char *const msgs[] = {
+        [VXL_GUEST_REQUEST_REBOOT] = N_("cannot reboot domain '%s': its guest has already stopped (state %s); destroy it instead"),
+        [VXL_GUEST_REQUEST_SHUTDOWN] = N_("cannot shut down domain '%s': its guest has already stopped (state %s); destroy it instead"),
+        [VXL_GUEST_REQUEST_SUSPEND] = N_("cannot suspend domain '%s': its guest has already stopped (state %s); destroy it instead"),
+        [VXL_GUEST_REQUEST_RESUME] = N_("cannot resume domain '%s': its guest has already stopped (state %s); destroy it instead"),
+    };
+    int state = virDomainObjGetState(vm, NULL);
+
+    if (virDomainObjCheckActive(vm) < 0)
+        return -1;
+    if (state == VIR_DOMAIN_SHUTDOWN || state == VIR_DOMAIN_CRASHED) {
+        virReportError(VIR_ERR_OPERATION_INVALID, _(msgs[request]),
+                       vm->def->name, virDomainStateTypeToString(state));
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Xen asks through the guest's PV control node; for an HVM guest without
+ * PV drivers, through the ACPI power button; with @agent, first through
+ * the guest agent on its Xen channel. initctl and signal do not exist
+ * for Xen guests. The backend returns once the request is delivered,
+ * without waiting for the guest to notice: the outcome arrives later as
+ * a guest shutdown (domain_shutdown.c); the recorded request only tells
+ * it whether the host or the guest began it.
+ */
+int
+vxlDomainRequestStop(vxlDriver *driver, virDomainObj *vm, unsigned int modes,
+                     bool agent, bool reboot)
+{
+    vxlDomainPriv *priv;
+    bool *requested;
+    int rc;
+
+    if (vxlDomainCheckGuestAlive(vm, reboot ? VXL_GUEST_REQUEST_REBOOT :
+                                              VXL_GUEST_REQUEST_SHUTDOWN) < 0)
+        return -1;
+
+    priv = vxlDomainPrivGet(vm);
+    requested = reboot ? &priv->rebootRequested : &priv->shutdownRequested;
+    *requested = true;
+    /* The guest agent first when asked for; the other ways, if allowed
+     * too, when it does not answer (as libvirt's qemu driver does). */
+    if (agent) {
+        if (vxlDomainAgentShutdown(vm, reboot) == 0) {
+            ignore_value(vxlDomainSaveStatus(driver, vm));
+            return 0;
+        }
+        if (modes == 0) {
+            *requested = false;
+            return -1;
+        }
+        VIR_INFO("guest agent of %s did not take the request (%s); trying the other ways",
+                 vm->def->name, virGetLastErrorMessage());
+        virResetLastError();
+    }
+    vxlDomainBackendEnter(vm);
+    rc = reboot ? vxlBackendDomainReboot(driver->backend, vm->def->id, modes) :
+                  vxlBackendDomainShutdown(driver->backend, vm->def->id, modes);
+    vxlDomainBackendExit(vm);
+    if (rc < 0) {
+        *requested = false;
+        return -1;
+    }
+    ignore_value(vxlDomainSaveStatus(driver, vm));
+    return 0;
+}
+
+int
+vxlDomainPause(vxlDriver *driver, virDomainObj *vm)
+{
+    int rc;
+
+    if (vxlDomainCheckGuestAlive(vm, VXL_GUEST_REQUEST_SUSPEND) < 0)
+        return -1;
+    /* Pausing a paused domain is a no-op, as in every libvirt driver. */
+    if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PAUSED)
+        return 0;
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainPause(driver->backend, vm->def->id);
+    vxlDomainBackendExit(vm);
+    if (rc < 0)
+        return -1;
+    virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+    ignore_value(vxlDomainSaveStatus(driver, vm));
+    vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                            VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    return 0;
+}
+
+int
+vxlDomainUnpause(vxlDriver *driver, virDomainObj *vm)
+{
+    int rc;
+
+    if (vxlDomainCheckGuestAlive(vm, VXL_GUEST_REQUEST_RESUME) < 0)
+        return -1;
+    if (virDomainObjGetState(vm, NULL) != VIR_DOMAIN_PAUSED)
+        return 0;
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainUnpause(driver->backend, vm->def->id);
+    vxlDomainBackendExit(vm);
+    if (rc < 0)
+        return -1;
+    virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+    ignore_value(vxlDomainSaveStatus(driver, vm));
+    vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED,
+                            VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    return 0;
+}
