@@ -50,6 +50,8 @@ vxlDomainRenameCallback(virDomainObj *vm, const char *newName,
 
     g_free(vm->def->name);
     vm->def->name = g_strdup(newName);
+    /* Synced in the call, not by the batched flusher: the old file goes
+     * right after, so the new one must be on the disk first. */
     if (virDomainDefSave(vm->def, driver->xmlopt, driver->cfg->configDir) < 0)
         goto error;
     if (vm->autostart && symlink(newConfig, newLink) < 0) {

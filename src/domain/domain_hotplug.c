@@ -338,7 +338,7 @@ static int
 vxlDomainHotplugConfigCommit(vxlDriver *driver, virDomainObj *vm,
                              virDomainDef **copy)
 {
-    if (virDomainDefSave(*copy, driver->xmlopt, driver->cfg->configDir) < 0)
+    if (vxlDomainConfigSave(driver, *copy) < 0)
         return -1;
     virDomainObjAssignDef(vm, copy, false, NULL);
     return 0;

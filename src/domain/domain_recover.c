@@ -316,7 +316,7 @@ vxlRecoverDevice(vxlDriver *driver, virDomainObj *vm, const vxlIntent *intent)
         if (virDomainObjIsActive(vm) && !vm->newDef)
             return;
         if (vxlRecoverDropDevice(pdef, intent) &&
-            virDomainDefSave(pdef, driver->xmlopt, driver->cfg->configDir) < 0) {
+            vxlDomainConfigSave(driver, pdef) < 0) {
             VIR_WARN("cannot save the definition of domain %s: %s",
                      vm->def->name, virGetLastErrorMessage());
             virResetLastError();
@@ -370,7 +370,7 @@ vxlRecoverResource(vxlDriver *driver, virDomainObj *vm, const vxlIntent *intent)
         if (virDomainObjIsActive(vm) && !vm->newDef)
             return;
         vxlDomainResourceSet(pdef, intent->op, intent->value, false);
-        if (virDomainDefSave(pdef, driver->xmlopt, driver->cfg->configDir) < 0) {
+        if (vxlDomainConfigSave(driver, pdef) < 0) {
             VIR_WARN("cannot save the definition of domain %s: %s",
                      vm->def->name, virGetLastErrorMessage());
             virResetLastError();

@@ -35,7 +35,7 @@ vxlDomainSaveChanged(vxlDriver *driver, virDomainObj *vm,
     if (def && vxlDomainSaveStatus(driver, vm) < 0)
         return -1;
     if (persistentDef &&
-        virDomainDefSave(persistentDef, driver->xmlopt, driver->cfg->configDir) < 0)
+        vxlDomainConfigSave(driver, persistentDef) < 0)
         return -1;
     return 0;
 }

@@ -48,33 +48,44 @@ vxlDomainHasManagedSave(vxlDriver *driver, virDomainObj *vm)
     return vm->hasManagedSave;
 }
 
+/* @opaque: the names of the domains with an image (NAME.save). */
 static int
 vxlDomainManagedSaveScanOne(virDomainObj *vm, void *opaque)
 {
-    vxlDriver *driver = opaque;
+    GHashTable *saved = opaque;
 
     VIR_WITH_OBJECT_LOCK_GUARD(vm) {
+        vm->hasManagedSave = g_hash_table_contains(saved, vm->def->name);
         /* A shut-off domain with an image was saved, whichever daemon
          * saved it. */
-        if (vm->persistent && vxlDomainHasManagedSave(driver, vm) &&
-            !virDomainObjIsActive(vm))
+        if (vm->persistent && vm->hasManagedSave && !virDomainObjIsActive(vm))
             virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_SAVED);
     }
     return 0;
 }
 
+/* One pass over the save directory, not a look for each domain's image
+ * (thousands of failed lookups at daemon start). */
 void
 vxlDomainManagedSaveScan(vxlDriver *driver)
 {
+    g_autoptr(GHashTable) saved = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                                        g_free, NULL);
     g_autoptr(DIR) dir = NULL;
     struct dirent *ent;
 
-    /* A daemon killed in the middle of a managed save leaves the image
-     * under its temporary name: it never completed, so it goes. */
     if (virDirOpenQuiet(&dir, driver->cfg->saveDir) > 0) {
         while (virDirRead(dir, &ent, NULL) > 0) {
             g_autofree char *path = NULL;
 
+            if (g_str_has_suffix(ent->d_name, ".save")) {
+                g_hash_table_add(saved, g_strndup(ent->d_name,
+                                                  strlen(ent->d_name) - strlen(".save")));
+                continue;
+            }
+            /* A daemon killed in the middle of a managed save leaves the
+             * image under its temporary name: it never completed, so it
+             * goes. */
             if (!g_str_has_suffix(ent->d_name, ".vxl-partial"))
                 continue;
             path = g_strdup_printf("%s/%s", driver->cfg->saveDir, ent->d_name);
@@ -84,7 +95,7 @@ vxlDomainManagedSaveScan(vxlDriver *driver)
         }
     }
     virDomainObjListForEach(driver->domains, false,
-                            vxlDomainManagedSaveScanOne, driver);
+                            vxlDomainManagedSaveScanOne, saved);
 }
 
 int

@@ -152,7 +152,7 @@ vxlDomainSchedChange(vxlDriver *driver, virDomainObj *vm, virDomainDef *def,
         if (!copy)
             goto error;
         vxlDomainSchedToDef(copy, pweight, pcap);
-        if (virDomainDefSave(copy, driver->xmlopt, driver->cfg->configDir) < 0)
+        if (vxlDomainConfigSave(driver, copy) < 0)
             goto error;
         vxlDomainSchedToDef(persistentDef, pweight, pcap);
     }

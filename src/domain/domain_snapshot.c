@@ -174,7 +174,7 @@ vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
     if (vxlSnapshotOverlaysCreate(def) < 0)
         return NULL;
     vxlSnapshotDefSwitchDisks(def, newdef);
-    if (virDomainDefSave(newdef, driver->xmlopt, driver->cfg->configDir) < 0)
+    if (vxlDomainConfigSave(driver, newdef) < 0)
         goto undo_overlays;
     if (!(snap = vxlSnapshotAdd(driver, vm, defp)))
         goto undo_config;
@@ -184,7 +184,7 @@ vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
 
  undo_config:
     virErrorPreserveLast(&saved);
-    if (virDomainDefSave(vm->def, driver->xmlopt, driver->cfg->configDir) < 0)
+    if (vxlDomainConfigSave(driver, vm->def) < 0)
         VIR_WARN("cannot put back the definition of domain %s", vm->def->name);
     virErrorRestore(&saved);
  undo_overlays:
@@ -287,7 +287,7 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
 
     if (vxlSnapshotOverlaysCreate(def) == 0) {
         vxlSnapshotDefSwitchDisks(def, newdef);
-        if (virDomainDefSave(newdef, driver->xmlopt, driver->cfg->configDir) < 0) {
+        if (vxlDomainConfigSave(driver, newdef) < 0) {
             virErrorPreserveLast(&saved);
             vxlSnapshotOverlaysRemove(def);
         } else if (!keepMemory) {
@@ -297,8 +297,7 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
         } else if (!(snap = vxlSnapshotAdd(driver, vm, defp))) {
             virErrorPreserveLast(&saved);
         }
-        if (!snap && virDomainDefSave(vm->newDef ? vm->newDef : vm->def,
-                                      driver->xmlopt, driver->cfg->configDir) < 0)
+        if (!snap && vxlDomainConfigSave(driver, vm->newDef ? vm->newDef : vm->def) < 0)
             VIR_WARN("cannot put back the definition of domain %s", vm->def->name);
         if (!snap)
             vxlSnapshotOverlaysRemove(def);
@@ -638,7 +637,7 @@ vxlSnapshotRevert(vxlDriver *driver, virDomainObj *vm, const char *name,
     if (vxlDomainHasManagedSave(driver, vm) &&
         vxlDomainManagedSaveDiscard(driver, vm) < 0)
         goto endjob;
-    if (virDomainDefSave(newdef, driver->xmlopt, driver->cfg->configDir) < 0)
+    if (vxlDomainConfigSave(driver, newdef) < 0)
         goto endjob;
     virDomainObjAssignDef(vm, &newdef, false, NULL);
     vxlSnapshotSetCurrent(driver, vm, snap);

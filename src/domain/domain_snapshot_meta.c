@@ -148,27 +148,31 @@ vxlSnapshotLoadDir(vxlDriver *driver, virDomainObj *vm, const char *dir,
              virDomainSnapshotObjListNum(vm->snapshots, NULL, 0));
 }
 
-static int
-vxlSnapshotLoadDomain(virDomainObj *vm, void *opaque)
-{
-    vxlDriver *driver = opaque;
-    g_autofree char *dir = NULL;
-    g_autoptr(DIR) dh = NULL;
-
-    VIR_WITH_OBJECT_LOCK_GUARD(vm) {
-        dir = vxlSnapshotDir(driver, vm->def);
-        if (virDirOpenQuiet(&dh, dir) <= 0)
-            return 0;
-        vxlSnapshotLoadDir(driver, vm, dir, dh);
-    }
-    return 0;
-}
-
+/* One pass over the snapshot directory, not a look for each domain:
+ * at daemon start with thousands of domains, few of which have
+ * snapshots, a directory per domain that is not there costs a failed
+ * lookup each. A directory whose domain is not defined is left alone. */
 void
 vxlSnapshotLoadAll(vxlDriver *driver)
 {
-    virDomainObjListForEach(driver->domains, false, vxlSnapshotLoadDomain,
-                            driver);
+    g_autofree char *root = g_strdup_printf("%s/snapshot", driver->cfg->libDir);
+    g_autoptr(DIR) rootdh = NULL;
+    struct dirent *ent;
+
+    if (virDirOpenQuiet(&rootdh, root) <= 0)
+        return;
+    while (virDirRead(rootdh, &ent, root) > 0) {
+        virDomainObj *vm;
+        g_autofree char *dir = NULL;
+        g_autoptr(DIR) dh = NULL;
+
+        if (!(vm = virDomainObjListFindByName(driver->domains, ent->d_name)))
+            continue;
+        dir = vxlSnapshotDir(driver, vm->def);
+        if (virDirOpenQuiet(&dh, dir) > 0)
+            vxlSnapshotLoadDir(driver, vm, dir, dh);
+        virDomainObjEndAPI(&vm);
+    }
 }
 
 int

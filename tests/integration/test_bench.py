@@ -14,7 +14,7 @@ from vxltest import BUILD, TOP
 
 BENCH = os.path.join(TOP, "scripts", "bench")
 OPS = ["define", "start", "lookupByName", "getInfo", "XMLDesc", "getState",
-       "getAllDomainStats", "listAllDomains", "destroy", "undefine"]
+       "getAllDomainStats", "domstats-state", "listAllDomains", "destroy", "undefine"]
 
 
 class BenchTest(unittest.TestCase):
@@ -30,10 +30,11 @@ class BenchTest(unittest.TestCase):
                 env=dict(os.environ, VIRTXL_BUILD=BUILD))
             self.assertEqual(proc.returncode, 0, proc.stderr)
             lines = proc.stdout.splitlines()
-            self.assertEqual(lines[0], "virtxl-bench format 2")
+            self.assertEqual(lines[0], "virtxl-bench format 3")
             self.assertEqual(lines[-1], "end")
             sections = [l.split()[1] for l in lines if l.startswith("section ")]
-            self.assertEqual(sections, ["latency", "cpu", "throughput", "memory", "restart"] * 2
+            self.assertEqual(sections, ["latency", "cpu", "stats", "throughput", "memory",
+                                         "restart"] * 2
                              + ["tools"])
             with open(out_json) as f:
                 res = json.load(f)
@@ -42,8 +43,6 @@ class BenchTest(unittest.TestCase):
             rows = {r["op"]: r for r in res["latency"] if r["size"] == size}
             self.assertEqual(sorted(rows), sorted(OPS))
             for op in OPS:
-                if op == "getAllDomainStats" and rows[op]["xen_med_us"] is None:
-                    continue        # not implemented by the driver yet
                 self.assertGreater(rows[op]["n"], 0, op)
                 self.assertGreater(rows[op]["xen_med_us"], 0, op)
                 self.assertGreater(rows[op]["test_med_us"], 0, op)
@@ -52,6 +51,15 @@ class BenchTest(unittest.TestCase):
             self.assertTrue(all(cpu["listAllDomains"][k] >= 0 for k in
                                 ("xen_daemon_us", "xen_client_us",
                                  "test_daemon_us", "test_client_us")))
+            # The state group alone is two parameters a domain in either
+            # driver; all groups are more in ours.
+            stats = [r for r in res["stats"] if r["size"] == size]
+            self.assertEqual(len(stats), 1)
+            st = stats[0]
+            self.assertEqual(st["xen_state"], 2 * st["xen_domains"])
+            self.assertEqual(st["test_state"], 2 * st["test_domains"])
+            self.assertGreater(st["xen_all"], st["xen_state"])
+            self.assertGreater(st["xen_ns_per_param"], 0)
             threads = sorted(r["threads"] for r in res["throughput"] if r["size"] == size)
             self.assertEqual(threads, [1, 2])
         restarts = res["restart"]
