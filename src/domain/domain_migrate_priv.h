@@ -25,6 +25,10 @@ typedef enum {
     /* Source: Confirm said the destination runs the guest; the copy
      * here is destroyed (also at the next start, if the daemon dies). */
     VXL_MIGRATION_STATE_CONFIRMED,
+    /* The same, and the migration asked for the source's definition to
+     * go (VIR_MIGRATE_UNDEFINE_SOURCE): it goes too, at the next start
+     * if not before. */
+    VXL_MIGRATION_STATE_CONFIRMED_UNDEFINE,
 
     VXL_MIGRATION_STATE_LAST
 } vxlMigrationState;

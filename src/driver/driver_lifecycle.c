@@ -150,7 +150,7 @@ vxlDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
                        vm->def->name);
         goto endjob;
     }
-    if (virDomainSnapshotObjListNum(vm->snapshots, NULL, 0) > 0 &&
+    if (virDomainSnapshotObjListNum(vxlSnapshotList(vxl_driver, vm), NULL, 0) > 0 &&
         !(flags & VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("domain '%s' has snapshots; undefine it with the snapshots-metadata flag"),

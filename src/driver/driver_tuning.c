@@ -15,7 +15,7 @@
 #include "driver_entry.h"
 #include "driver_skeleton.h"
 #include "domain.h"
-#include "virdomainsnapshotobjlist.h"
+#include "domain_snapshot.h"
 #include "backend_call.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
@@ -552,7 +552,7 @@ vxlDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
         goto cleanup;
     }
     /* Snapshot metadata is filed under the domain's name. */
-    if (virDomainSnapshotObjListNum(vm->snapshots, NULL, 0) > 0) {
+    if (virDomainSnapshotObjListNum(vxlSnapshotList(vxl_driver, vm), NULL, 0) > 0) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("cannot rename domain '%s': it has snapshots"),
                        vm->def->name);
