@@ -163,6 +163,36 @@ vxlSnapshotPrepare(vxlDriver *driver, virDomainObj *vm, const char *xml,
     return g_steal_pointer(&def);
 }
 
+/* Record that a snapshot of @vm is under way (its definition, memory
+ * image if any, and flags), so that a daemon killed in the middle rolls
+ * it back or finishes it at its next start (domain_snapshot_recover.c). */
+static int
+vxlSnapshotIntentRecord(vxlDriver *driver, virDomainObj *vm,
+                        virDomainSnapshotDef *def, const char *imagePath,
+                        bool paused, bool keepMemory, unsigned int flags)
+{
+    g_autofree char *xml = NULL;
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    vxlIntent intent = {
+        .op = VXL_INTENT_SNAPSHOT,
+        .name = vm->def->name,
+        .domid = vm->def->id,
+        .paused = paused,
+        .config = keepMemory,
+        .key = (char *)imagePath,
+        .value = flags,
+    };
+
+    virUUIDFormat(vm->def->uuid, uuidstr);
+    if (!(xml = virDomainSnapshotDefFormat(uuidstr, def, driver->xmlopt,
+                                           VIR_DOMAIN_SNAPSHOT_FORMAT_SECURE |
+                                           VIR_DOMAIN_SNAPSHOT_FORMAT_INTERNAL)))
+        return -1;
+    intent.xml = xml;
+    memcpy(intent.uuid, vm->def->uuid, VIR_UUID_BUFLEN);
+    return vxlIntentRecord(driver, &intent);
+}
+
 /* A shut-off domain: overlays, the definition switched to them. Job
  * held. */
 static virDomainMomentObj *
@@ -176,15 +206,24 @@ vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
 
     if (!(newdef = virDomainDefCopy(vm->def, driver->xmlopt, NULL, false)))
         return NULL;
-    if (!reuse && vxlSnapshotOverlaysCreate(def) < 0)
+    /* No guest to recover, but files to: a kill between the overlays and
+     * the metadata rolls them back at the next start. */
+    if (vxlSnapshotIntentRecord(driver, vm, def, NULL, false, false,
+                                reuse ? VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT : 0) < 0)
         return NULL;
+    if (!reuse && vxlSnapshotOverlaysCreate(def) < 0)
+        goto done;
+    VXL_CRASH_POINT("snapshot.offline.after-overlays");
     vxlSnapshotDefSwitchDisks(def, newdef);
     if (virDomainDefSave(newdef, driver->xmlopt, driver->cfg->configDir) < 0)
         goto undo_overlays;
+    VXL_CRASH_POINT("snapshot.offline.after-config");
     if (!(snap = vxlSnapshotAdd(driver, vm, defp)))
         goto undo_config;
+    VXL_CRASH_POINT("snapshot.offline.after-metadata");
     virDomainObjAssignDef(vm, &newdef, false, NULL);
     vxlSnapshotSetCurrent(driver, vm, snap);
+    vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
     return snap;
 
  undo_config:
@@ -199,6 +238,8 @@ vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
         vxlSnapshotOverlaysRemove(def);
         virErrorRestore(&saved);
     }
+ done:
+    vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
     return NULL;
 }
 
@@ -241,36 +282,6 @@ vxlSnapshotCarryOn(vxlDriver *driver, virDomainObj *vm, bool paused)
                  virGetLastErrorMessage());
     virErrorRestore(&saved);
     return 0;
-}
-
-/* Record that a snapshot of running @vm is under way (its definition,
- * memory image and flags), so that a daemon killed in the middle rolls
- * it back or finishes it at its next start (domain_snapshot_recover.c). */
-static int
-vxlSnapshotIntentRecord(vxlDriver *driver, virDomainObj *vm,
-                        virDomainSnapshotDef *def, const char *imagePath,
-                        bool paused, bool keepMemory, unsigned int flags)
-{
-    g_autofree char *xml = NULL;
-    char uuidstr[VIR_UUID_STRING_BUFLEN];
-    vxlIntent intent = {
-        .op = VXL_INTENT_SNAPSHOT,
-        .name = vm->def->name,
-        .domid = vm->def->id,
-        .paused = paused,
-        .config = keepMemory,
-        .key = (char *)imagePath,
-        .value = flags,
-    };
-
-    virUUIDFormat(vm->def->uuid, uuidstr);
-    if (!(xml = virDomainSnapshotDefFormat(uuidstr, def, driver->xmlopt,
-                                           VIR_DOMAIN_SNAPSHOT_FORMAT_SECURE |
-                                           VIR_DOMAIN_SNAPSHOT_FORMAT_INTERNAL)))
-        return -1;
-    intent.xml = xml;
-    memcpy(intent.uuid, vm->def->uuid, VIR_UUID_BUFLEN);
-    return vxlIntentRecord(driver, &intent);
 }
 
 /* A running or paused domain: its memory to a save image while it

@@ -10,7 +10,10 @@
  * stopped guest destroyed, the guest restored from the image onto the
  * overlays, a passing image (disk-only snapshot) removed.
  *
- * The line is the destroy:
+ * A shut-off domain's snapshot (overlays, definition, metadata) is
+ * taken once its metadata is written, and rolled back before.
+ *
+ * For a running one, the line is the destroy:
  *  - before it, Xen still holds the stopped guest: everything is taken
  *    back (metadata and the current snapshot, the definition's disks,
  *    the overlays it created, the image) and the guest carries on from
@@ -166,6 +169,21 @@ vxlSnapshotRecoverFinish(vxlDriver *driver, virDomainObj *vm,
         return;
     snap = virDomainSnapshotFindByName(vxlSnapshotList(driver, vm),
                                        snapdef->parent.name);
+
+    if (intent->domid < 0) {
+        /* A shut-off domain's: taken once its metadata is written (then
+         * it is made current), else taken back. */
+        if (snap) {
+            if (virDomainSnapshotGetCurrent(vm->snapshots) != snap)
+                vxlSnapshotSetCurrent(driver, vm, snap);
+        } else {
+            VIR_INFO("rolling back snapshot %s of shut-off domain %s",
+                     snapdef->parent.name, vm->def->name);
+            vxlSnapshotRecoverUndo(driver, vm, snapdef,
+                                   !!(intent->value & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT));
+        }
+        return;
+    }
 
     if (!virDomainObjIsActive(vm) && intent->key && virFileExists(intent->key)) {
         if (!snap) {

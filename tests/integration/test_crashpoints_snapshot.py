@@ -154,6 +154,36 @@ class SnapshotCrashPointTest(SnapshotBase):
         self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
         dom.destroy()
 
+    def test_shutoff_domain(self):
+        """Overlays and the definition without the metadata: taken back;
+        with the metadata: the snapshot stands (and is current)."""
+        for point, taken in (("snapshot.offline.after-overlays", False),
+                             ("snapshot.offline.after-config", False),
+                             ("snapshot.offline.after-metadata", True)):
+            with self.subTest(point=point):
+                name = self.name("off")
+                base = self.image(f"{name}.qcow2")
+                dom = self.conn.defineXML(self.domain_xml(
+                    name, [self.file_disk(base, "xvda")], memory_mib=64))
+                dom.snapshotCreateXML(snapshot_xml("s0"), 0)
+                first = self.disk_source(dom, "xvda")
+                self.crash(point, lambda: dom.snapshotCreateXML(
+                    snapshot_xml("s1"), 0))
+                dom = self.conn.lookupByName(name)
+                if taken:
+                    self.assertEqual(dom.snapshotListNames(
+                        E.VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL), ["s0", "s1"])
+                    self.assertEqual(dom.snapshotCurrent(0).getName(), "s1")
+                    top = self.disk_source(dom, "xvda")
+                    self.assertEqual(backing_chain(top), [top, first, base])
+                else:
+                    self.assertEqual(dom.snapshotListNames(0), ["s0"])
+                    self.assertEqual(dom.snapshotCurrent(0).getName(), "s0")
+                    self.assertEqual(self.disk_source(dom, "xvda"), first)
+                    self.assertEqual(self.overlays(base),
+                                     [os.path.basename(first)])
+                self.check(name)
+
     def test_rollback_keeps_the_current_snapshot(self):
         name, base, dom = self.running("cur")
         dom.snapshotCreateXML(snapshot_xml("s1"), 0)
