@@ -1014,6 +1014,12 @@ vxlMigrationFinish(vxlDriver *driver, virConnectPtr dconn, const char *dname,
         vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
                                 VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     }
+    if ((flags & VIR_MIGRATE_PERSIST_DEST) && mig->newVm) {
+        /* A kill before the status below says finished discards the
+         * guest at the next start: the definition must go with it. */
+        priv->migrationState = VXL_MIGRATION_STATE_IN_PERSIST;
+        ignore_value(vxlDomainSaveStatus(driver, vm));
+    }
     if ((flags & VIR_MIGRATE_PERSIST_DEST) &&
         vxlMigrationPersist(driver, vm, persistXML) < 0) {
         /* The guest runs here now; only its definition is missing. */
@@ -1021,6 +1027,7 @@ vxlMigrationFinish(vxlDriver *driver, virConnectPtr dconn, const char *dname,
                  vm->def->name, virGetLastErrorMessage());
         virResetLastError();
     }
+    VXL_CRASH_POINT("migrate.finish.after-persist");
     priv->migrationState = VXL_MIGRATION_STATE_NONE;
     priv->migrationIn = NULL;
     if (vm->closecallbacks)
@@ -1068,6 +1075,20 @@ vxlMigrationReconnect(vxlDriver *driver, virDomainObj *vm)
     case VXL_MIGRATION_STATE_NONE:
     case VXL_MIGRATION_STATE_LAST:
         return false;
+    case VXL_MIGRATION_STATE_IN_PERSIST:
+        /* Defined here by this migration only. */
+        if (vm->persistent) {
+            if (virDomainDeleteConfig(driver->cfg->configDir,
+                                      driver->cfg->autostartDir, vm) < 0) {
+                VIR_WARN("cannot remove the definition of domain %s, whose incoming migration the daemon's restart cut off: %s",
+                         vm->def->name, virGetLastErrorMessage());
+                virResetLastError();
+            } else {
+                vm->persistent = 0;
+                vm->autostart = 0;
+            }
+        }
+        G_GNUC_FALLTHROUGH;
     case VXL_MIGRATION_STATE_IN:
         /* The source's Confirm will resume its copy. */
         VIR_INFO("discarding domain %s, whose incoming migration the daemon's restart cut off",

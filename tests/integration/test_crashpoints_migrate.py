@@ -165,6 +165,23 @@ class MigrationCrashPointTest(TwoHosts):
                 with self.subTest(point=point, p2p=p2p):
                     self.case("b", point, "a", p2p=p2p)
 
+    def test_destination_persisting(self):
+        """Killed while writing the definition --persistent brings: the
+        guest goes back to the source, and no definition stays here."""
+        for p2p in (False, True):
+            for point in ("migrate.finish.after-unpause",
+                          "migrate.finish.after-persist"):
+                with self.subTest(point=point, p2p=p2p):
+                    name = self.name("persist")
+                    self.start_guest(name, memory_mib=128)
+                    self.crash_migrate("b", point, name, p2p=p2p,
+                                       extra=("--persistent", "--undefinesource"))
+                    self.settle(name)
+                    self.assertEqual(self.running_on(name), ["a"])
+                    self.assertNotIn(name, self.names(self.cb))
+                    self.assertTrue(self.ca.lookupByName(name).isPersistent())
+                    self.check_both([name])
+
 
 if __name__ == "__main__":
     unittest.main()
