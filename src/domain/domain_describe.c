@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "domain.h"
-#include "virdomainsnapshotobjlist.h"
+#include "domain_snapshot.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"
@@ -98,7 +98,7 @@ vxlDomainRenameTo(vxlDriver *driver, virDomainObj *vm, const char *newName)
         return -1;
     }
     /* Snapshot metadata is filed under the domain's name. */
-    if (virDomainSnapshotObjListNum(vm->snapshots, NULL, 0) > 0) {
+    if (virDomainSnapshotObjListNum(vxlSnapshotList(driver, vm), NULL, 0) > 0) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("cannot rename domain '%s': it has snapshots"),
                        vm->def->name);

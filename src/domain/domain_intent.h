@@ -27,6 +27,7 @@ typedef enum {
     VXL_INTENT_SETVCPUS,     /* online vCPUs */
     VXL_INTENT_SAVE,         /* suspend into an image, destroy */
     VXL_INTENT_RESTORE,      /* start from a managed save image, drop it */
+    VXL_INTENT_SNAPSHOT,     /* memory saved, overlays, restore onto them */
 
     VXL_INTENT_LAST
 } vxlIntentOp;
@@ -73,6 +74,12 @@ typedef struct _vxlIntent {
     bool hostdev;
     bool managed;
 
+    /* SNAPSHOT (domain_snapshot_recover.c): @xml the snapshot's
+     * definition (internal format), @key its memory image, @paused
+     * whether the guest was paused, @config whether the image is the
+     * snapshot's (else a passing one, removed once the guest runs),
+     * @value the create flags. */
+
     /* SETMEM, SETMAXMEM (KiB), SETVCPUS (count). */
     unsigned long long value;
 } vxlIntent;
@@ -104,6 +111,17 @@ void vxlIntentRemoveStaleTemps(const char *dir);
 void vxlDomainRecoverBegin(vxlDriver *driver, vxlIntent *intents, size_t nintents);
 /* After: finish or undo what each intent left, then forget it. */
 void vxlDomainRecoverFinish(vxlDriver *driver, vxlIntent *intents, size_t nintents);
+
+/* The live Xen domain with @uuid, if the backend has one (not dying);
+ * vxlDomainInfoClear(@found) after. */
+bool vxlDomainRecoverFindInXen(vxlDriver *driver, const unsigned char *uuid,
+                               vxlDomainInfo *found);
+
+/* Let the guest of active @vm (domid @info's), which a save or snapshot
+ * the daemon died in left paused or suspended in Xen, carry on as before
+ * (paused if @paused), and record its state. Failures are logged. */
+void vxlDomainRecoverResumeSaved(vxlDriver *driver, virDomainObj *vm,
+                                 const vxlDomainInfo *info, bool paused);
 
 /* Put the memory or vCPU value of a SETMEM, SETMAXMEM or SETVCPUS
  * intent @op into @def (@live: the running domain's definition). */

@@ -455,10 +455,26 @@ vxlMigrationPerform(vxlDriver *driver, virDomainObj *vm, const char *dconnuri,
     return 0;
 }
 
-/* The source no longer runs the guest: it is the destination's now. */
+/* The source no longer runs the guest: it is the destination's now.
+ * With VIR_MIGRATE_UNDEFINE_SOURCE the definition goes too: its file
+ * first, so that a daemon killed before the destroy finds only the
+ * status file and the domain transient (and destroys it, its status
+ * saying CONFIRMED_UNDEFINE); the events keep libvirt's order (stopped,
+ * then undefined). */
 static void
 vxlMigrationSourceDone(vxlDriver *driver, virDomainObj *vm, unsigned int flags)
 {
+    bool undefine = (flags & VIR_MIGRATE_UNDEFINE_SOURCE) && vm->persistent;
+
+    if (undefine &&
+        virDomainDeleteConfig(driver->cfg->configDir,
+                              driver->cfg->autostartDir, vm) < 0) {
+        VIR_WARN("cannot remove the definition of migrated domain %s: %s",
+                 vm->def->name, virGetLastErrorMessage());
+        virResetLastError();
+        undefine = false;
+    }
+    VXL_CRASH_POINT("migrate.confirm.after-undefine");
     if (virDomainObjIsActive(vm)) {
         if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_MIGRATED) < 0)
             VIR_WARN("cannot destroy migrated domain %s on the source: %s",
@@ -467,17 +483,11 @@ vxlMigrationSourceDone(vxlDriver *driver, virDomainObj *vm, unsigned int flags)
             vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
                                     VIR_DOMAIN_EVENT_STOPPED_MIGRATED);
     }
-    if ((flags & VIR_MIGRATE_UNDEFINE_SOURCE) && vm->persistent) {
-        if (virDomainDeleteConfig(driver->cfg->configDir,
-                                  driver->cfg->autostartDir, vm) < 0) {
-            VIR_WARN("cannot remove the definition of migrated domain %s",
-                     vm->def->name);
-        } else {
-            vm->persistent = 0;
-            vm->autostart = 0;
-            vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_UNDEFINED,
-                                    VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
-        }
+    if (undefine) {
+        vm->persistent = 0;
+        vm->autostart = 0;
+        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_UNDEFINED,
+                                VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
     }
 }
 
@@ -503,7 +513,10 @@ vxlMigrationConfirmPhase(vxlDriver *driver, virDomainObj *vm,
             /* The destination runs the guest: the copy here goes, now
              * or at the next start. */
             if (virDomainObjIsActive(vm)) {
-                priv2->migrationState = VXL_MIGRATION_STATE_CONFIRMED;
+                priv2->migrationState =
+                    (flags & VIR_MIGRATE_UNDEFINE_SOURCE) && vm->persistent ?
+                    VXL_MIGRATION_STATE_CONFIRMED_UNDEFINE :
+                    VXL_MIGRATION_STATE_CONFIRMED;
                 ignore_value(vxlDomainSaveStatus(driver, vm));
             }
             VXL_CRASH_POINT("migrate.confirm.before-destroy");
@@ -1001,6 +1014,12 @@ vxlMigrationFinish(vxlDriver *driver, virConnectPtr dconn, const char *dname,
         vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
                                 VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     }
+    if ((flags & VIR_MIGRATE_PERSIST_DEST) && mig->newVm) {
+        /* A kill before the status below says finished discards the
+         * guest at the next start: the definition must go with it. */
+        priv->migrationState = VXL_MIGRATION_STATE_IN_PERSIST;
+        ignore_value(vxlDomainSaveStatus(driver, vm));
+    }
     if ((flags & VIR_MIGRATE_PERSIST_DEST) &&
         vxlMigrationPersist(driver, vm, persistXML) < 0) {
         /* The guest runs here now; only its definition is missing. */
@@ -1008,6 +1027,7 @@ vxlMigrationFinish(vxlDriver *driver, virConnectPtr dconn, const char *dname,
                  vm->def->name, virGetLastErrorMessage());
         virResetLastError();
     }
+    VXL_CRASH_POINT("migrate.finish.after-persist");
     priv->migrationState = VXL_MIGRATION_STATE_NONE;
     priv->migrationIn = NULL;
     if (vm->closecallbacks)
@@ -1055,6 +1075,20 @@ vxlMigrationReconnect(vxlDriver *driver, virDomainObj *vm)
     case VXL_MIGRATION_STATE_NONE:
     case VXL_MIGRATION_STATE_LAST:
         return false;
+    case VXL_MIGRATION_STATE_IN_PERSIST:
+        /* Defined here by this migration only. */
+        if (vm->persistent) {
+            if (virDomainDeleteConfig(driver->cfg->configDir,
+                                      driver->cfg->autostartDir, vm) < 0) {
+                VIR_WARN("cannot remove the definition of domain %s, whose incoming migration the daemon's restart cut off: %s",
+                         vm->def->name, virGetLastErrorMessage());
+                virResetLastError();
+            } else {
+                vm->persistent = 0;
+                vm->autostart = 0;
+            }
+        }
+        G_GNUC_FALLTHROUGH;
     case VXL_MIGRATION_STATE_IN:
         /* The source's Confirm will resume its copy. */
         VIR_INFO("discarding domain %s, whose incoming migration the daemon's restart cut off",
@@ -1090,6 +1124,22 @@ vxlMigrationReconnect(vxlDriver *driver, virDomainObj *vm)
         ignore_value(vxlDomainSaveStatus(driver, vm));
         return false;
     }
+    case VXL_MIGRATION_STATE_CONFIRMED_UNDEFINE:
+        /* The migration asked for the definition to go as well. */
+        if (vm->persistent) {
+            VIR_INFO("removing the definition of domain %s, which migrated away with undefine-source",
+                     vm->def->name);
+            if (virDomainDeleteConfig(driver->cfg->configDir,
+                                      driver->cfg->autostartDir, vm) < 0) {
+                VIR_WARN("cannot remove the definition of migrated domain %s: %s",
+                         vm->def->name, virGetLastErrorMessage());
+                virResetLastError();
+            } else {
+                vm->persistent = 0;
+                vm->autostart = 0;
+            }
+        }
+        G_GNUC_FALLTHROUGH;
     case VXL_MIGRATION_STATE_CONFIRMED:
         VIR_INFO("destroying domain %s, which runs on the host it migrated to",
                  vm->def->name);

@@ -25,6 +25,15 @@ typedef enum {
     /* Source: Confirm said the destination runs the guest; the copy
      * here is destroyed (also at the next start, if the daemon dies). */
     VXL_MIGRATION_STATE_CONFIRMED,
+    /* The same, and the migration asked for the source's definition to
+     * go (VIR_MIGRATE_UNDEFINE_SOURCE): it goes too, at the next start
+     * if not before. */
+    VXL_MIGRATION_STATE_CONFIRMED_UNDEFINE,
+    /* Destination, Finish: the guest runs, the definition it brings
+     * (VIR_MIGRATE_PERSIST_DEST, none here before) is being written.
+     * Should this daemon die now, the source takes the guest back: the
+     * definition goes with the incoming domain. */
+    VXL_MIGRATION_STATE_IN_PERSIST,
 
     VXL_MIGRATION_STATE_LAST
 } vxlMigrationState;

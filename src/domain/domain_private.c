@@ -16,7 +16,7 @@
  * not pull the migration code into tools that never migrate. */
 VIR_ENUM_IMPL(vxlMigrationState, VXL_MIGRATION_STATE_LAST,
               "none", "out", "performed", "in", "performed-p2p",
-              "finishing", "confirmed");
+              "finishing", "confirmed", "confirmed-undefine", "in-persist");
 
 static void *
 vxlDomainPrivAlloc(void *opaque)

@@ -59,6 +59,11 @@ struct _vxlDomainPriv {
      * one of VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_* (virsh
      * guest-agent-timeout); the vm lock guards it. */
     int agentTimeout;
+
+    /* Snapshots (domain_snapshot_meta.c): whether vm->snapshots holds
+     * the metadata on disk yet; it is read on first use, not at daemon
+     * start. The vm lock guards it. */
+    bool snapshotsLoaded;
 };
 
 extern virDomainXMLPrivateDataCallbacks vxlDomainPrivateDataCallbacks;

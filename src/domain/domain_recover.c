@@ -26,6 +26,9 @@
  *              carries on from its suspend (or pause), as after a
  *              failed save. Done before reconnect, which would take a
  *              suspended guest for one that shut down.
+ *   snapshot   (of a running domain) see domain_snapshot_recover.c:
+ *              rolled back while Xen still holds the stopped guest,
+ *              finished (restored onto the overlays) once it does not.
  *   restore    (from a managed save image) the domain runs: the image
  *              is spent and removed. It does not: the image stays.
  *              A start from an image (restore, or a migration's
@@ -44,6 +47,7 @@
 #include "domain.h"
 #include "domain_intent.h"
 #include "domain_save.h"
+#include "domain_snapshot.h"
 #include "backend_call.h"
 #include "util_crashpoint.h"
 #include "virerror.h"
@@ -55,9 +59,8 @@
 
 VIR_LOG_INIT("virtxl.domain_recover");
 
-/* The live Xen domain with @uuid, if the backend has one. */
-static bool
-vxlRecoverFindInXen(vxlDriver *driver, const unsigned char *uuid,
+bool
+vxlDomainRecoverFindInXen(vxlDriver *driver, const unsigned char *uuid,
                     vxlDomainInfo *found)
 {
     vxlDomainInfo *infos = NULL;
@@ -94,7 +97,7 @@ vxlRecoverAdopt(vxlDriver *driver, const vxlIntent *intent)
     virDomainObj *vm;
     bool known;
 
-    if (!vxlRecoverFindInXen(driver, intent->uuid, &info))
+    if (!vxlDomainRecoverFindInXen(driver, intent->uuid, &info))
         return;
 
     /* Recorded already: the daemon's next steps finish the start. */
@@ -399,11 +402,49 @@ vxlDomainResourceSet(virDomainDef *def, int op, unsigned long long value,
     case VXL_INTENT_DESTROY:
     case VXL_INTENT_SAVE:
     case VXL_INTENT_RESTORE:
+    case VXL_INTENT_SNAPSHOT:
     case VXL_INTENT_LIFECYCLE:
     case VXL_INTENT_ATTACH:
     case VXL_INTENT_DETACH:
     case VXL_INTENT_LAST:
         break;
+    }
+}
+
+void
+vxlDomainRecoverResumeSaved(vxlDriver *driver, virDomainObj *vm,
+                            const vxlDomainInfo *info, bool paused)
+{
+    if (!virDomainObjIsActive(vm) || vm->def->id != (int)info->domid)
+        return;
+    if (info->state == VXL_DOMSTATE_SHUTDOWN &&
+        info->shutdownReason == VXL_SHUTDOWN_SUSPEND) {
+        if (vxlDomainSaveCancelSuspend(driver, vm, paused) < 0) {
+            virResetLastError();
+            return;
+        }
+    } else if (info->state == VXL_DOMSTATE_PAUSED && !paused) {
+        int rc;
+
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainUnpause(driver->backend, vm->def->id);
+        vxlDomainBackendExit(vm);
+        if (rc < 0) {
+            VIR_WARN("cannot resume domain %s after its save: %s",
+                     vm->def->name, virGetLastErrorMessage());
+            virResetLastError();
+            return;
+        }
+    }
+    if (paused)
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+    else
+        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
+                             VIR_DOMAIN_RUNNING_SAVE_CANCELED);
+    if (vxlDomainSaveStatus(driver, vm) < 0) {
+        VIR_WARN("cannot save the status of domain %s: %s", vm->def->name,
+                 virGetLastErrorMessage());
+        virResetLastError();
     }
 }
 
@@ -415,7 +456,7 @@ vxlRecoverSave(vxlDriver *driver, const vxlIntent *intent)
     g_autofree char *tmp = intent->key ? vxlSaveImageTmpPath(intent->key) : NULL;
     vxlDomainInfo info = { 0 };
     virDomainObj *vm = virDomainObjListFindByUUID(driver->domains, intent->uuid);
-    bool inXen = vxlRecoverFindInXen(driver, intent->uuid, &info);
+    bool inXen = vxlDomainRecoverFindInXen(driver, intent->uuid, &info);
     bool complete = tmp && !virFileExists(tmp) && virFileExists(intent->key);
 
     if (complete) {
@@ -446,38 +487,8 @@ vxlRecoverSave(vxlDriver *driver, const vxlIntent *intent)
     if (tmp && unlink(tmp) < 0 && errno != ENOENT)
         VIR_WARN("cannot remove the partial save image %s: %s", tmp,
                  g_strerror(errno));
-    if (!vm || !virDomainObjIsActive(vm) || !inXen ||
-        vm->def->id != (int)info.domid)
-        goto cleanup;
-    if (info.state == VXL_DOMSTATE_SHUTDOWN &&
-        info.shutdownReason == VXL_SHUTDOWN_SUSPEND) {
-        if (vxlDomainSaveCancelSuspend(driver, vm, intent->paused) < 0) {
-            virResetLastError();
-            goto cleanup;
-        }
-    } else if (info.state == VXL_DOMSTATE_PAUSED && !intent->paused) {
-        int rc;
-
-        vxlDomainBackendEnter(vm);
-        rc = vxlBackendDomainUnpause(driver->backend, vm->def->id);
-        vxlDomainBackendExit(vm);
-        if (rc < 0) {
-            VIR_WARN("cannot resume domain %s after its save: %s",
-                     intent->name, virGetLastErrorMessage());
-            virResetLastError();
-            goto cleanup;
-        }
-    }
-    if (intent->paused)
-        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
-    else
-        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
-                             VIR_DOMAIN_RUNNING_SAVE_CANCELED);
-    if (vxlDomainSaveStatus(driver, vm) < 0) {
-        VIR_WARN("cannot save the status of domain %s: %s", intent->name,
-                 virGetLastErrorMessage());
-        virResetLastError();
-    }
+    if (vm && inXen)
+        vxlDomainRecoverResumeSaved(driver, vm, &info, intent->paused);
 
  cleanup:
     if (vm) {
@@ -513,6 +524,8 @@ vxlDomainRecoverBegin(vxlDriver *driver, vxlIntent *intents, size_t nintents)
             vxlRecoverAdopt(driver, &intents[i]);
         else if (intents[i].op == VXL_INTENT_SAVE)
             vxlRecoverSave(driver, &intents[i]);
+        else if (intents[i].op == VXL_INTENT_SNAPSHOT)
+            vxlSnapshotRecoverBegin(driver, &intents[i]);
     }
 }
 
@@ -573,6 +586,9 @@ vxlDomainRecoverFinish(vxlDriver *driver, vxlIntent *intents, size_t nintents)
             break;
         case VXL_INTENT_RESTORE:
             vxlRecoverRestore(driver, vm, intent);
+            break;
+        case VXL_INTENT_SNAPSHOT:
+            vxlSnapshotRecoverFinish(driver, vm, intent);
             break;
         case VXL_INTENT_SAVE:
         case VXL_INTENT_DESTROY:

@@ -227,10 +227,21 @@ vxlDomainSaveToImage(vxlDriver *driver, virDomainObj *vm, const char *path,
     vxlDomainBackendEnter(vm);
     rc = vxlBackendDomainSave(driver->backend, domid, fd,
                               vxlDomainAsyncJobToken(vm));
+    VXL_CRASH_POINT("save.backend-returned");
     vxlDomainBackendExit(vm);
     if (rc < 0) {
         vxlSaveImageDiscard(fd, tmp);
         goto resume;
+    }
+    /* Destroyed while its state was written: the destroy wins, and no
+     * image of a guest that is gone is left (it may have missed the
+     * guest's last moments). */
+    if (!virDomainObjIsActive(vm) || vm->def->id != (int)domid) {
+        vxlSaveImageDiscard(fd, tmp);
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("domain '%s' was destroyed while it was being saved"),
+                       vm->def->name);
+        goto endjob;
     }
     VXL_CRASH_POINT("save.after-backend");
 
@@ -245,6 +256,12 @@ vxlDomainSaveToImage(vxlDriver *driver, virDomainObj *vm, const char *path,
             VIR_WARN("cannot remove the partial save image %s: %s",
                      tmp, g_strerror(errno));
         goto resume;
+    }
+    if (rc < 0 && !virDomainObjIsActive(vm)) {
+        /* Destroyed meanwhile: its state is not kept for it. */
+        if (unlink(tmp) < 0 && errno != ENOENT)
+            VIR_WARN("cannot remove the partial save image %s: %s",
+                     tmp, g_strerror(errno));
     }
     VXL_CRASH_POINT("save.after-image");
     suspended = false;

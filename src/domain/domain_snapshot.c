@@ -9,13 +9,16 @@
 #include <unistd.h>
 
 #include "domain.h"
+#include "domain_intent.h"
 #include "domain_job.h"
 #include "domain_save.h"
 #include "domain_snapshot.h"
 #include "backend_call.h"
+#include "util_crashpoint.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
@@ -24,9 +27,10 @@ VIR_LOG_INIT("virtxl.domain_snapshot");
 /* ---------- the snapshot list ---------- */
 
 virDomainMomentObj *
-vxlSnapshotFind(virDomainObj *vm, const char *name)
+vxlSnapshotFind(vxlDriver *driver, virDomainObj *vm, const char *name)
 {
-    virDomainMomentObj *snap = virDomainSnapshotFindByName(vm->snapshots, name);
+    virDomainMomentObj *snap =
+        virDomainSnapshotFindByName(vxlSnapshotList(driver, vm), name);
 
     if (!snap)
         virReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT,
@@ -79,6 +83,7 @@ vxlSnapshotPrepare(vxlDriver *driver, virDomainObj *vm, const char *xml,
     g_autoptr(virDomainSnapshotDef) def = NULL;
     bool active = virDomainObjIsActive(vm);
     bool diskOnly = !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY);
+    bool reuse = !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT);
     unsigned int parseFlags = 0;
     int ndisks;
 
@@ -134,7 +139,7 @@ vxlSnapshotPrepare(vxlDriver *driver, virDomainObj *vm, const char *xml,
     else
         def->state = virDomainObjGetState(vm, NULL);
 
-    if ((ndisks = vxlSnapshotDiskCheck(def, vm->def, false)) < 0)
+    if ((ndisks = vxlSnapshotDiskCheck(def, vm->def, false, reuse)) < 0)
         return NULL;
     if (!(def->parent.dom = virDomainDefCopy(vm->def, driver->xmlopt, NULL,
                                              active)))
@@ -147,7 +152,7 @@ vxlSnapshotPrepare(vxlDriver *driver, virDomainObj *vm, const char *xml,
                                     VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL,
                                     false) < 0)
         return NULL;
-    if ((ndisks = vxlSnapshotDiskCheck(def, def->parent.dom, true)) < 0)
+    if ((ndisks = vxlSnapshotDiskCheck(def, def->parent.dom, true, reuse)) < 0)
         return NULL;
     if (ndisks == 0 && def->memory == VIR_DOMAIN_SNAPSHOT_LOCATION_NO) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -158,11 +163,41 @@ vxlSnapshotPrepare(vxlDriver *driver, virDomainObj *vm, const char *xml,
     return g_steal_pointer(&def);
 }
 
+/* Record that a snapshot of @vm is under way (its definition, memory
+ * image if any, and flags), so that a daemon killed in the middle rolls
+ * it back or finishes it at its next start (domain_snapshot_recover.c). */
+static int
+vxlSnapshotIntentRecord(vxlDriver *driver, virDomainObj *vm,
+                        virDomainSnapshotDef *def, const char *imagePath,
+                        bool paused, bool keepMemory, unsigned int flags)
+{
+    g_autofree char *xml = NULL;
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    vxlIntent intent = {
+        .op = VXL_INTENT_SNAPSHOT,
+        .name = vm->def->name,
+        .domid = vm->def->id,
+        .paused = paused,
+        .config = keepMemory,
+        .key = (char *)imagePath,
+        .value = flags,
+    };
+
+    virUUIDFormat(vm->def->uuid, uuidstr);
+    if (!(xml = virDomainSnapshotDefFormat(uuidstr, def, driver->xmlopt,
+                                           VIR_DOMAIN_SNAPSHOT_FORMAT_SECURE |
+                                           VIR_DOMAIN_SNAPSHOT_FORMAT_INTERNAL)))
+        return -1;
+    intent.xml = xml;
+    memcpy(intent.uuid, vm->def->uuid, VIR_UUID_BUFLEN);
+    return vxlIntentRecord(driver, &intent);
+}
+
 /* A shut-off domain: overlays, the definition switched to them. Job
  * held. */
 static virDomainMomentObj *
 vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
-                         virDomainSnapshotDef **defp)
+                         virDomainSnapshotDef **defp, bool reuse)
 {
     virDomainSnapshotDef *def = *defp;
     g_autoptr(virDomainDef) newdef = NULL;
@@ -171,15 +206,24 @@ vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
 
     if (!(newdef = virDomainDefCopy(vm->def, driver->xmlopt, NULL, false)))
         return NULL;
-    if (vxlSnapshotOverlaysCreate(def) < 0)
+    /* No guest to recover, but files to: a kill between the overlays and
+     * the metadata rolls them back at the next start. */
+    if (vxlSnapshotIntentRecord(driver, vm, def, NULL, false, false,
+                                reuse ? VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT : 0) < 0)
         return NULL;
+    if (!reuse && vxlSnapshotOverlaysCreate(def) < 0)
+        goto done;
+    VXL_CRASH_POINT("snapshot.offline.after-overlays");
     vxlSnapshotDefSwitchDisks(def, newdef);
     if (vxlDomainConfigSave(driver, newdef) < 0)
         goto undo_overlays;
+    VXL_CRASH_POINT("snapshot.offline.after-config");
     if (!(snap = vxlSnapshotAdd(driver, vm, defp)))
         goto undo_config;
+    VXL_CRASH_POINT("snapshot.offline.after-metadata");
     virDomainObjAssignDef(vm, &newdef, false, NULL);
     vxlSnapshotSetCurrent(driver, vm, snap);
+    vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
     return snap;
 
  undo_config:
@@ -188,15 +232,18 @@ vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
         VIR_WARN("cannot put back the definition of domain %s", vm->def->name);
     virErrorRestore(&saved);
  undo_overlays:
-    virErrorPreserveLast(&saved);
-    vxlSnapshotOverlaysRemove(def);
-    virErrorRestore(&saved);
+    /* Overlays the caller made (reused) are the caller's. */
+    if (!reuse) {
+        virErrorPreserveLast(&saved);
+        vxlSnapshotOverlaysRemove(def);
+        virErrorRestore(&saved);
+    }
+ done:
+    vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
     return NULL;
 }
 
-/* Start @vm (shut off) again from the save image at @path, on the disks
- * its image definition names unless @snapdef switches them. */
-static int
+int
 vxlSnapshotResumeFrom(vxlDriver *driver, virDomainObj *vm, const char *path,
                       virDomainSnapshotDef *snapdef, bool paused)
 {
@@ -217,15 +264,41 @@ vxlSnapshotResumeFrom(vxlDriver *driver, virDomainObj *vm, const char *path,
                               vxlDomainAsyncJobToken(vm));
 }
 
+/* Let @vm, which the snapshot left suspended in Xen, carry on from its
+ * suspend as before the snapshot; the thread's last error is kept. */
+static int
+vxlSnapshotCarryOn(vxlDriver *driver, virDomainObj *vm, bool paused)
+{
+    virErrorPtr saved;
+
+    if (vxlDomainSaveCancelSuspend(driver, vm, paused) < 0)
+        return -1;
+    virDomainObjSetState(vm, paused ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING,
+                         paused ? VIR_DOMAIN_PAUSED_USER :
+                                  VIR_DOMAIN_RUNNING_SAVE_CANCELED);
+    virErrorPreserveLast(&saved);
+    if (vxlDomainSaveStatus(driver, vm) < 0)
+        VIR_WARN("cannot save the status of domain %s: %s", vm->def->name,
+                 virGetLastErrorMessage());
+    virErrorRestore(&saved);
+    return 0;
+}
+
 /* A running or paused domain: its memory to a save image while it
  * stands still, the overlays, then the guest restored onto them. Async
- * job SNAPSHOT held. */
+ * job SNAPSHOT held.
+ *
+ * Until the stopped guest is destroyed, a failure (or a crash) takes
+ * everything back and the guest carries on from its suspend; after,
+ * the guest lives on only in the image, so the snapshot is finished:
+ * the guest is restored from it. */
 static virDomainMomentObj *
 vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
                       virDomainSnapshotDef **defp, unsigned int flags)
 {
     virDomainSnapshotDef *def = *defp;
     bool halt = !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT);
+    bool reuse = !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT);
     bool keepMemory = def->memory == VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL;
     g_autofree char *imagePath = NULL;
     g_autofree char *tmp = NULL;
@@ -234,7 +307,9 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
     virDomainMomentObj *snap = NULL;
     virDomainState state = virDomainObjGetState(vm, NULL);
     bool paused = state == VIR_DOMAIN_PAUSED;
+    bool taken = false;
     virErrorPtr saved = NULL;
+    uint32_t domid = vm->def->id;
     int fd;
     int rc;
 
@@ -250,9 +325,13 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
     if (!(newdef = virDomainDefCopy(vm->newDef ? vm->newDef : vm->def,
                                     driver->xmlopt, NULL, false)))
         return NULL;
+    if (vxlSnapshotIntentRecord(driver, vm, def, imagePath, paused, keepMemory,
+                                flags) < 0)
+        return NULL;
+    VXL_CRASH_POINT("snapshot.after-intent");
     if ((fd = vxlSaveImageCreate(driver, imagePath, vm->def,
                                  paused ? 0 : VXL_SAVE_IMAGE_RUNNING, &tmp)) < 0)
-        return NULL;
+        goto done;
 
     /* The guest stands still from here until it is restored, so its
      * memory and its disks are of one instant. */
@@ -272,50 +351,67 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
             virDomainObjSetState(vm, paused ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING,
                                  paused ? VIR_DOMAIN_PAUSED_USER :
                                           VIR_DOMAIN_RUNNING_UNPAUSED);
-        return NULL;
+        goto done;
     }
+    VXL_CRASH_POINT("snapshot.after-save");
+    /* A guest destroyed meanwhile is gone: an image of it (which may
+     * have missed its last moments) is no snapshot of anything. */
+    if (!virDomainObjIsActive(vm) || vm->def->id != domid) {
+        vxlSaveImageDiscard(fd, tmp);
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("domain '%s' was destroyed while its snapshot was being taken"),
+                       vm->def->name);
+        goto done;
+    }
+    if (vxlSaveImageFinish(fd, tmp, imagePath, false, true) < 0) {
+        /* The guest is suspended: it carries on as if nothing happened,
+         * or its state stays in the file the error names. */
+        if (vxlSnapshotCarryOn(driver, vm, paused) == 0)
+            unlink(tmp);
+        goto done;
+    }
+    VXL_CRASH_POINT("snapshot.after-image");
     /* Suspended for good: the guest lives on only through the image. */
     vxlDomainAsyncJobSetAbortable(vm, false);
-    if (vxlSaveImageFinish(fd, tmp, imagePath, false, true) < 0) {
-        virErrorPreserveLast(&saved);
-        ignore_value(vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT));
-        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
-                                VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
-        virErrorRestore(&saved);
-        return NULL;
-    }
 
-    if (vxlSnapshotOverlaysCreate(def) == 0) {
+    if (reuse || vxlSnapshotOverlaysCreate(def) == 0) {
+        VXL_CRASH_POINT("snapshot.after-overlays");
         vxlSnapshotDefSwitchDisks(def, newdef);
         if (vxlDomainConfigSave(driver, newdef) < 0) {
             virErrorPreserveLast(&saved);
-            vxlSnapshotOverlaysRemove(def);
-        } else if (!keepMemory) {
-            def->memory = VIR_DOMAIN_SNAPSHOT_LOCATION_NO;
+        } else {
+            VXL_CRASH_POINT("snapshot.after-config");
+            if (!keepMemory)
+                def->memory = VIR_DOMAIN_SNAPSHOT_LOCATION_NO;
             if (!(snap = vxlSnapshotAdd(driver, vm, defp)))
                 virErrorPreserveLast(&saved);
-        } else if (!(snap = vxlSnapshotAdd(driver, vm, defp))) {
-            virErrorPreserveLast(&saved);
         }
         if (!snap && vxlDomainConfigSave(driver, vm->newDef ? vm->newDef : vm->def) < 0)
             VIR_WARN("cannot put back the definition of domain %s", vm->def->name);
-        if (!snap)
+        if (!snap && !reuse)
             vxlSnapshotOverlaysRemove(def);
     } else {
         virErrorPreserveLast(&saved);
     }
-    if (snap)
+    if (snap) {
         vxlSnapshotSetCurrent(driver, vm, snap);
+        VXL_CRASH_POINT("snapshot.after-metadata");
+    } else if (vxlSnapshotCarryOn(driver, vm, paused) == 0) {
+        /* Nothing was taken: the guest carries on from its suspend. */
+        unlink(imagePath);
+        goto done;
+    }
 
     /* The saved guest goes; it comes back from the image, on the
      * overlays if the snapshot was taken, else on its own disks. */
     if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT) < 0) {
         if (!saved)
             virErrorPreserveLast(&saved);
-        goto cleanup;
+        goto done;
     }
     vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
                             VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
+    VXL_CRASH_POINT("snapshot.after-destroy");
     if (snap)
         virDomainObjAssignDef(vm, &newdef, false, NULL);
     if (!snap || !halt) {
@@ -326,19 +422,19 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
                 virErrorPreserveLast(&saved);
             VIR_WARN("domain %s could not be started again after its snapshot; its memory is kept in %s",
                      vm->def->name, imagePath);
-            goto cleanup;
+            goto done;
         }
+        VXL_CRASH_POINT("snapshot.after-restore");
     }
     if (!keepMemory || !snap)
         unlink(imagePath);
+    taken = !!snap;
 
- cleanup:
-    if (saved) {
+ done:
+    vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
+    if (saved)
         virErrorRestore(&saved);
-        if (snap)
-            return NULL;
-    }
-    return snap;
+    return taken && !saved ? snap : NULL;
 }
 
 /* snapshot-create --redefine: metadata only, as given (a snapshot
@@ -385,14 +481,47 @@ vxlSnapshotRedefine(vxlDriver *driver, virDomainObj *vm, const char *xml,
     return snap;
 }
 
-virDomainMomentObj *
+/* Forget @snap (NO_METADATA): its files stay, as taken; the current
+ * snapshot is the one before it again. */
+static void
+vxlSnapshotForget(vxlDriver *driver, virDomainObj *vm, virDomainMomentObj *snap)
+{
+    virDomainMomentObj *parent = snap->parent;
+
+    /* Current no more (which rewrites its file), then gone. */
+    if (virDomainSnapshotGetCurrent(vm->snapshots) == snap)
+        vxlSnapshotSetCurrent(driver, vm, parent && parent->def ? parent : NULL);
+    if (vxlSnapshotRemoveMetadata(driver, vm, snap) < 0) {
+        VIR_WARN("%s", virGetLastErrorMessage());
+        virResetLastError();
+    }
+    virDomainMomentDropParent(snap);
+    virDomainSnapshotObjListRemove(vm->snapshots, snap);
+}
+
+/* Freeze (@freeze) or thaw the filesystems of running @vm through its
+ * guest agent; the agent's refusal or absence is the error
+ * (VIR_ERR_AGENT_UNRESPONSIVE when there is no agent). */
+static int
+vxlSnapshotQuiesce(virDomainObj *vm, bool freeze)
+{
+    return vxlDomainAgentCommand(vm, freeze ? "guest-fsfreeze-freeze" :
+                                              "guest-fsfreeze-thaw",
+                                 NULL, true, NULL);
+}
+
+char *
 vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm, const char *xml,
                   unsigned int flags)
 {
     g_autoptr(virDomainSnapshotDef) def = NULL;
     virDomainMomentObj *snap = NULL;
+    bool quiesce = !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE);
+    bool frozen = false;
+    char *name = NULL;
     bool async = false;
 
+    ignore_value(vxlSnapshotList(driver, vm));
     if (!vm->persistent) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("cannot take a snapshot of transient domain '%s'"),
@@ -402,9 +531,18 @@ vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm, const char *xml,
     if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE) {
         if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
             return NULL;
-        snap = vxlSnapshotRedefine(driver, vm, xml, flags);
+        if ((snap = vxlSnapshotRedefine(driver, vm, xml, flags)))
+            name = g_strdup(snap->def->name);
         vxlDomainJobEnd(vm);
-        return snap;
+        return name;
+    }
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE) {
+        /* Xen could copy the memory while the guest runs (a live save),
+         * but neither backend's save does: the guest stands still. */
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+                       _("cannot take a live snapshot of domain '%s': the guest is paused while its memory is saved"),
+                       vm->def->name);
+        return NULL;
     }
     if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
@@ -446,20 +584,47 @@ vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm, const char *xml,
     }
     if (!(def = vxlSnapshotPrepare(driver, vm, xml, flags)))
         goto endjob;
+    if (quiesce) {
+        /* As libvirt: the filesystems of a running guest, through its
+         * agent; without an agent the snapshot is not taken. */
+        if (!async) {
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           _("cannot quiesce the filesystems of domain '%s': it is not running"),
+                           vm->def->name);
+            goto endjob;
+        }
+        if (vxlSnapshotQuiesce(vm, true) < 0)
+            goto endjob;
+        frozen = true;
+    }
     if (async)
         snap = vxlSnapshotCreateLive(driver, vm, &def, flags);
     else
-        snap = vxlSnapshotCreateOffline(driver, vm, &def);
-    if (snap)
+        snap = vxlSnapshotCreateOffline(driver, vm, &def,
+                                        !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT));
+    if (frozen && virDomainObjIsActive(vm)) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        if (vxlSnapshotQuiesce(vm, false) < 0)
+            VIR_WARN("cannot thaw the filesystems of domain %s: %s",
+                     vm->def->name, virGetLastErrorMessage());
+        virErrorRestore(&saved);
+    }
+    if (snap) {
         VIR_INFO("took snapshot %s of domain %s", snap->def->name,
                  vm->def->name);
+        name = g_strdup(snap->def->name);
+        if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)
+            vxlSnapshotForget(driver, vm, snap);
+    }
 
  endjob:
     if (async)
         vxlDomainAsyncJobEnd(driver, vm, snap ? 0 : -1);
     else
         vxlDomainJobEnd(vm);
-    return snap;
+    return name;
 }
 
 /* ---------- revert ---------- */
@@ -549,7 +714,7 @@ vxlSnapshotRevert(vxlDriver *driver, virDomainObj *vm, const char *name,
     size_t i;
     int ret = -1;
 
-    if (!(snap = vxlSnapshotFind(vm, name)))
+    if (!(snap = vxlSnapshotFind(driver, vm, name)))
         return -1;
     withMemory = vxlSnapshotHasMemory(virDomainSnapshotObjGetDef(snap));
     if (withMemory) {
@@ -559,7 +724,7 @@ vxlSnapshotRevert(vxlDriver *driver, virDomainObj *vm, const char *name,
         return -1;
     }
     /* Found again: it may have gone while the job was awaited. */
-    if (!(snap = vxlSnapshotFind(vm, name)))
+    if (!(snap = vxlSnapshotFind(driver, vm, name)))
         goto endjob;
     snapdef = virDomainSnapshotObjGetDef(snap);
     if (vxlSnapshotHasMemory(snapdef) != withMemory) {
@@ -737,7 +902,7 @@ vxlSnapshotDelete(vxlDriver *driver, virDomainObj *vm, const char *name,
 
     if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)
         return -1;
-    if (!(snap = vxlSnapshotFind(vm, name)))
+    if (!(snap = vxlSnapshotFind(driver, vm, name)))
         goto endjob;
     parent = snap->parent;
     current = virDomainSnapshotGetCurrent(vm->snapshots);

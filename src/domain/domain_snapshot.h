@@ -25,7 +25,8 @@
  *
  * Metadata: one file per snapshot, <libDir>/snapshot/<domain>/<name>.xml
  * (libvirt's internal snapshot format, which records which one is
- * current), read again at daemon start. Memory images default to
+ * current), read again on first use after a daemon start (vxlSnapshotList).
+ * Memory images default to
  * <name>.save beside it.
  *
  * Every function takes @vm locked; those that change anything take the
@@ -57,7 +58,12 @@ int vxlSnapshotRemoveMetadata(vxlDriver *driver, virDomainObj *vm,
 void vxlSnapshotSetCurrent(vxlDriver *driver, virDomainObj *vm,
                            virDomainMomentObj *snap);
 
-/* At daemon start: read every domain's snapshot metadata. */
+/* @vm's snapshots (vm->snapshots), their metadata read from disk the
+ * first time they are asked for. @vm locked. */
+virDomainSnapshotObjList *vxlSnapshotList(vxlDriver *driver, virDomainObj *vm);
+
+/* Read the snapshot metadata of every domain not read yet (a listing
+ * of domains filtered by whether they have snapshots). */
 void vxlSnapshotLoadAll(vxlDriver *driver);
 
 /* Forget all of @vm's snapshots: metadata, the directory, and memory
@@ -66,9 +72,13 @@ int vxlSnapshotDiscardAll(vxlDriver *driver, virDomainObj *vm);
 
 /* --- the work (domain_snapshot.c) --- */
 
-/* virDomainSnapshotCreateXML: the new snapshot, or NULL. */
-virDomainMomentObj *vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm,
-                                      const char *xml, unsigned int flags);
+/* virDomainSnapshotCreateXML: the new snapshot's name (g_free), or
+ * NULL. Flags beyond libvirt's basics: REUSE_EXT (the overlays exist
+ * already and are checked), NO_METADATA (taken, then forgotten),
+ * QUIESCE (with DISK_ONLY: the guest agent freezes the guest's
+ * filesystems around it); LIVE is refused. */
+char *vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm, const char *xml,
+                        unsigned int flags);
 
 /* virDomainRevertToSnapshot (flags RUNNING, PAUSED, FORCE); the
  * snapshot is looked up by @name once the job is held. */
@@ -81,7 +91,23 @@ int vxlSnapshotDelete(vxlDriver *driver, virDomainObj *vm,
                       const char *name, unsigned int flags);
 
 /* The snapshot @name of @vm, or VIR_ERR_NO_DOMAIN_SNAPSHOT. */
-virDomainMomentObj *vxlSnapshotFind(virDomainObj *vm, const char *name);
+virDomainMomentObj *vxlSnapshotFind(vxlDriver *driver, virDomainObj *vm,
+                                    const char *name);
+
+/* Start @vm (shut off, job held) again from the save image at @path, on
+ * the disks its image definition names unless @snapdef switches them. */
+int vxlSnapshotResumeFrom(vxlDriver *driver, virDomainObj *vm, const char *path,
+                          virDomainSnapshotDef *snapdef, bool paused);
+
+/* --- crash recovery (domain_snapshot_recover.c) --- */
+
+struct _vxlIntent;
+/* Before the domains are matched with Xen: roll back a snapshot whose
+ * stopped guest Xen still holds. */
+void vxlSnapshotRecoverBegin(vxlDriver *driver, const struct _vxlIntent *intent);
+/* After, job held on @vm: finish one whose guest was destroyed. */
+void vxlSnapshotRecoverFinish(vxlDriver *driver, virDomainObj *vm,
+                              const struct _vxlIntent *intent);
 
 /* --- disks (domain_snapshot_disk.c) --- */
 
@@ -89,12 +115,21 @@ virDomainMomentObj *vxlSnapshotFind(virDomainObj *vm, const char *name);
  * snapshot, and fill in the overlays' format. Errors name the disk:
  * VIR_ERR_CONFIG_UNSUPPORTED for a disk that cannot (raw, block device,
  * network disk, read-only) or a mode other than external,
- * VIR_ERR_OPERATION_INVALID when an overlay's file exists already.
+ * VIR_ERR_OPERATION_INVALID when an overlay's file exists already
+ * (unless @reuse: then it must exist, see vxlSnapshotOverlayCheckReuse).
  * Returns how many disks are selected. Called before
  * virDomainSnapshotAlignDisks with @def the domain's definition and
  * again after it. */
 int vxlSnapshotDiskCheck(virDomainSnapshotDef *snapdef, virDomainDef *def,
-                         bool aligned);
+                         bool aligned, bool reuse);
+
+/* With VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT (@reuse above) an overlay
+ * must exist already: a qcow2 image whose backing file is @base, the
+ * image of disk @diskName. VIR_ERR_OPERATION_INVALID when it is missing
+ * or sits on another file, VIR_ERR_CONFIG_UNSUPPORTED when it is not
+ * qcow2. */
+int vxlSnapshotOverlayCheckReuse(const char *path, const char *base,
+                                 const char *diskName);
 
 /* Create a qcow2 overlay at @path backed by the qcow2 image @base. The
  * file appears under its final name only once complete. */

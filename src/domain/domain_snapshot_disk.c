@@ -21,6 +21,7 @@
 #include "vircommand.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virjson.h"
 #include "virlog.h"
 #include "storage_source_conf.h"
 
@@ -99,9 +100,102 @@ vxlSnapshotDiskUsable(virDomainDiskDef *disk, int mode)
     return 1;
 }
 
+/* @path's image metadata from qemu-img (-U: the guest may hold it). */
+static virJSONValue *
+vxlSnapshotImageInfo(const char *path)
+{
+    g_autofree char *qemuImg = virFindFileInPath("qemu-img");
+    g_autofree char *out = NULL;
+    g_autofree char *errbuf = NULL;
+    g_autoptr(virCommand) cmd = NULL;
+    virJSONValue *info;
+    int status = 0;
+
+    if (!qemuImg) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("cannot inspect the image '%s': qemu-img is not installed"),
+                       path);
+        return NULL;
+    }
+    cmd = virCommandNewArgList(qemuImg, "info", "-U", "--output=json", path,
+                               NULL);
+    virCommandSetOutputBuffer(cmd, &out);
+    virCommandSetErrorBuffer(cmd, &errbuf);
+    if (virCommandRun(cmd, &status) < 0)
+        return NULL;
+    if (status != 0 || !(info = virJSONValueFromString(out))) {
+        virResetLastError();
+        g_strstrip(errbuf);
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("cannot inspect the image '%s': %s"),
+                       path, NULLSTR_EMPTY(errbuf));
+        return NULL;
+    }
+    return info;
+}
+
+/* Whether two paths name the same file (either may be relative to
+ * @dir). */
+static bool
+vxlSnapshotSameFile(const char *a, const char *b, const char *dir)
+{
+    g_autofree char *absA = g_path_is_absolute(a) ? g_strdup(a) :
+                            g_build_filename(dir, a, NULL);
+    g_autofree char *absB = g_path_is_absolute(b) ? g_strdup(b) :
+                            g_build_filename(dir, b, NULL);
+    g_autofree char *realA = realpath(absA, NULL);
+    g_autofree char *realB = realpath(absB, NULL);
+
+    if (realA && realB)
+        return STREQ(realA, realB);
+    return STREQ(absA, absB);
+}
+
+int
+vxlSnapshotOverlayCheckReuse(const char *path, const char *base,
+                             const char *diskName)
+{
+    g_autoptr(virJSONValue) info = NULL;
+    g_autofree char *dir = g_path_get_dirname(path);
+    const char *format;
+    const char *backing;
+    struct stat sb;
+
+    if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("the snapshot file '%s' of disk '%s' is not an existing regular file, and reusing it was asked for"),
+                       path, diskName);
+        return -1;
+    }
+    if (!(info = vxlSnapshotImageInfo(path)))
+        return -1;
+    format = virJSONValueObjectGetString(info, "format");
+    if (STRNEQ_NULLABLE(format, "qcow2")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("the snapshot file '%s' of disk '%s' cannot be reused: its format is '%s', not qcow2"),
+                       path, diskName, NULLSTR(format));
+        return -1;
+    }
+    if (!(backing = virJSONValueObjectGetString(info, "full-backing-filename")))
+        backing = virJSONValueObjectGetString(info, "backing-filename");
+    if (!backing) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("the snapshot file '%s' of disk '%s' cannot be reused: it has no backing file, and it must be backed by '%s'"),
+                       path, diskName, base);
+        return -1;
+    }
+    if (!vxlSnapshotSameFile(backing, base, dir)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("the snapshot file '%s' of disk '%s' cannot be reused: it is backed by '%s', not by the disk's image '%s'"),
+                       path, diskName, backing, base);
+        return -1;
+    }
+    return 0;
+}
+
 int
 vxlSnapshotDiskCheck(virDomainSnapshotDef *snapdef, virDomainDef *def,
-                     bool aligned)
+                     bool aligned, bool reuse)
 {
     int selected = 0;
     size_t i;
@@ -177,7 +271,13 @@ vxlSnapshotDiskCheck(virDomainSnapshotDef *snapdef, virDomainDef *def,
                            sd->name, virStorageFileFormatTypeToString(sd->src->format));
             return -1;
         }
-        if (virFileExists(sd->src->path)) {
+        if (reuse) {
+            /* The caller made the overlay: it must sit on the disk. */
+            if (vxlSnapshotOverlayCheckReuse(sd->src->path,
+                                             virDomainDiskGetSource(def->disks[i]),
+                                             sd->name) < 0)
+                return -1;
+        } else if (virFileExists(sd->src->path)) {
             virReportError(VIR_ERR_OPERATION_INVALID,
                            _("the snapshot file '%s' of disk '%s' exists already"),
                            sd->src->path, sd->name);

@@ -2,12 +2,16 @@
 /*
  * domain_snapshot_meta.c: snapshot metadata on disk - one XML file per
  * snapshot under <libDir>/snapshot/<domain>/, written on every change
- * and read again at daemon start, so snapshots outlive the daemon.
+ * and read again the first time a domain's snapshots are asked for
+ * after a daemon start (not at the start itself: a host with thousands
+ * of domains would read thousands of directories before answering any
+ * call), so snapshots outlive the daemon.
  */
 #include "vxl_internal.h"
 
 #include <unistd.h>
 
+#include "domain_private.h"
 #include "domain_snapshot.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -127,52 +131,52 @@ vxlSnapshotLoadDir(vxlDriver *driver, virDomainObj *vm, const char *dir,
 {
     struct dirent *ent;
 
+    /* Memory images a killed daemon left half-written, or passing ones
+     * of disk-only snapshots, are the crash recovery's to sort out
+     * (domain_snapshot_recover.c): the intent says which to keep. */
     while (virDirRead(dh, &ent, dir) > 0) {
-        if (g_str_has_suffix(ent->d_name, ".xml")) {
+        if (g_str_has_suffix(ent->d_name, ".xml"))
             vxlSnapshotLoadOne(driver, vm, dir, ent->d_name);
-        } else if (g_str_has_suffix(ent->d_name, ".vxl-partial") ||
-                   g_str_has_suffix(ent->d_name, ".disk-only.save")) {
-            /* A memory image a killed daemon never completed, or the
-             * passing one of a disk-only snapshot it did not remove. */
-            g_autofree char *path = g_strdup_printf("%s/%s", dir, ent->d_name);
-
-            VIR_INFO("removing the incomplete memory image %s", path);
-            if (unlink(path) < 0)
-                VIR_WARN("cannot remove %s: %s", path, g_strerror(errno));
-        }
     }
     if (virDomainSnapshotUpdateRelations(vm->snapshots) < 0)
         VIR_WARN("the snapshots of domain %s do not form a tree; some have lost their parent",
                  vm->def->name);
-    VIR_INFO("domain %s has %d snapshots", vm->def->name,
-             virDomainSnapshotObjListNum(vm->snapshots, NULL, 0));
+    VIR_DEBUG("domain %s has %d snapshots", vm->def->name,
+              virDomainSnapshotObjListNum(vm->snapshots, NULL, 0));
 }
 
-/* One pass over the snapshot directory, not a look for each domain:
- * at daemon start with thousands of domains, few of which have
- * snapshots, a directory per domain that is not there costs a failed
- * lookup each. A directory whose domain is not defined is left alone. */
+virDomainSnapshotObjList *
+vxlSnapshotList(vxlDriver *driver, virDomainObj *vm)
+{
+    vxlDomainPriv *priv = vxlDomainPrivGet(vm);
+    g_autofree char *dir = NULL;
+    g_autoptr(DIR) dh = NULL;
+
+    if (priv->snapshotsLoaded)
+        return vm->snapshots;
+    priv->snapshotsLoaded = true;
+    dir = vxlSnapshotDir(driver, vm->def);
+    if (virDirOpenQuiet(&dh, dir) > 0)
+        vxlSnapshotLoadDir(driver, vm, dir, dh);
+    /* A directory that cannot be read holds no snapshot anyone made. */
+    virResetLastError();
+    return vm->snapshots;
+}
+
+static int
+vxlSnapshotLoadDomain(virDomainObj *vm, void *opaque)
+{
+    VIR_WITH_OBJECT_LOCK_GUARD(vm) {
+        ignore_value(vxlSnapshotList(opaque, vm));
+    }
+    return 0;
+}
+
 void
 vxlSnapshotLoadAll(vxlDriver *driver)
 {
-    g_autofree char *root = g_strdup_printf("%s/snapshot", driver->cfg->libDir);
-    g_autoptr(DIR) rootdh = NULL;
-    struct dirent *ent;
-
-    if (virDirOpenQuiet(&rootdh, root) <= 0)
-        return;
-    while (virDirRead(rootdh, &ent, root) > 0) {
-        virDomainObj *vm;
-        g_autofree char *dir = NULL;
-        g_autoptr(DIR) dh = NULL;
-
-        if (!(vm = virDomainObjListFindByName(driver->domains, ent->d_name)))
-            continue;
-        dir = vxlSnapshotDir(driver, vm->def);
-        if (virDirOpenQuiet(&dh, dir) > 0)
-            vxlSnapshotLoadDir(driver, vm, dir, dh);
-        virDomainObjEndAPI(&vm);
-    }
+    virDomainObjListForEach(driver->domains, false, vxlSnapshotLoadDomain,
+                            driver);
 }
 
 int

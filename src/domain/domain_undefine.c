@@ -33,7 +33,7 @@ vxlDomainUndefinePersistent(vxlDriver *driver, virDomainObj *vm,
                        vm->def->name);
         return -1;
     }
-    if (virDomainSnapshotObjListNum(vm->snapshots, NULL, 0) > 0 &&
+    if (virDomainSnapshotObjListNum(vxlSnapshotList(driver, vm), NULL, 0) > 0 &&
         !(flags & VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("domain '%s' has snapshots; undefine it with the snapshots-metadata flag"),

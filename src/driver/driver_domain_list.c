@@ -10,6 +10,7 @@
 
 #include "driver_entry.h"
 #include "domain.h"
+#include "domain_snapshot.h"
 #include "viraccessapicheck.h"
 #include "viralloc.h"
 #include "virerror.h"
@@ -121,6 +122,10 @@ vxlConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
         return -1;
     if (domains && flags == 0)
         return vxlListAllUnfiltered(conn, domains);
+    /* Snapshot metadata is read on first use: the filter needs it. */
+    if (flags & (VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT |
+                 VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT))
+        vxlSnapshotLoadAll(vxl_driver);
     return virDomainObjListExport(vxl_driver->domains, conn, domains,
                                   virConnectListAllDomainsCheckACL, flags);
 }

@@ -20,9 +20,13 @@
 /* Atomic and non-atomic both hold: a failed snapshot leaves nothing. */
 #define VXL_SNAPSHOT_CREATE_FLAGS (VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE | \
                                    VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT | \
+                                   VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA | \
                                    VIR_DOMAIN_SNAPSHOT_CREATE_HALT | \
                                    VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY | \
+                                   VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT | \
+                                   VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE | \
                                    VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC | \
+                                   VIR_DOMAIN_SNAPSHOT_CREATE_LIVE | \
                                    VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)
 
 /* What listing a domain's snapshots, and a snapshot's children, take. */
@@ -44,7 +48,7 @@ vxlSnapshotEntryBegin(virDomainSnapshotPtr snapshot, vxlEntryACL acl,
 
     if (!(vm = vxlEntryBegin(snapshot->domain, acl, VIR_JOB_NONE)))
         return NULL;
-    if (!(*snap = vxlSnapshotFind(vm, snapshot->name))) {
+    if (!(*snap = vxlSnapshotFind(vxl_driver, vm, snapshot->name))) {
         vxlEntryEnd(&vm, VIR_JOB_NONE);
         return NULL;
     }
@@ -55,20 +59,24 @@ virDomainSnapshotPtr
 vxlDomainSnapshotCreateXML(virDomainPtr dom, const char *xml,
                            unsigned int flags)
 {
-    virDomainMomentObj *snap;
+    g_autofree char *name = NULL;
     virDomainSnapshotPtr ret = NULL;
     virDomainObj *vm;
 
     virCheckFlags(VXL_SNAPSHOT_CREATE_FLAGS, NULL);
     VIR_EXCLUSIVE_FLAGS_RET(VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE,
                             VIR_DOMAIN_SNAPSHOT_CREATE_HALT, NULL);
+    VIR_EXCLUSIVE_FLAGS_RET(VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE,
+                            VIR_DOMAIN_SNAPSHOT_CREATE_LIVE, NULL);
+    VIR_REQUIRE_FLAG_RET(VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE,
+                         VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY, NULL);
 
     if (!(vm = vxlEntryBeginFlags(dom, virDomainSnapshotCreateXMLEnsureACL,
                                   flags, VIR_JOB_NONE)))
         return NULL;
     if (vxlDomainRefuseDom0(vm) == 0) {
-        if ((snap = vxlSnapshotCreate(vxl_driver, vm, xml, flags)))
-            ret = virGetDomainSnapshot(dom, snap->def->name);
+        if ((name = vxlSnapshotCreate(vxl_driver, vm, xml, flags)))
+            ret = virGetDomainSnapshot(dom, name);
         dom->id = virDomainObjIsActive(vm) ? vm->def->id : -1;
     }
     vxlEntryEnd(&vm, VIR_JOB_NONE);
@@ -87,7 +95,7 @@ vxlDomainListAllSnapshots(virDomainPtr dom, virDomainSnapshotPtr **snaps,
     if (!(vm = vxlEntryBegin(dom, virDomainListAllSnapshotsEnsureACL,
                              VIR_JOB_NONE)))
         return -1;
-    ret = virDomainListSnapshots(vm->snapshots, NULL, dom, snaps, flags);
+    ret = virDomainListSnapshots(vxlSnapshotList(vxl_driver, vm), NULL, dom, snaps, flags);
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
@@ -102,7 +110,7 @@ vxlDomainSnapshotNum(virDomainPtr dom, unsigned int flags)
 
     if (!(vm = vxlEntryBegin(dom, virDomainSnapshotNumEnsureACL, VIR_JOB_NONE)))
         return -1;
-    ret = virDomainSnapshotObjListNum(vm->snapshots, NULL, flags);
+    ret = virDomainSnapshotObjListNum(vxlSnapshotList(vxl_driver, vm), NULL, flags);
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
@@ -119,7 +127,7 @@ vxlDomainSnapshotListNames(virDomainPtr dom, char **names, int nameslen,
     if (!(vm = vxlEntryBegin(dom, virDomainSnapshotListNamesEnsureACL,
                              VIR_JOB_NONE)))
         return -1;
-    ret = virDomainSnapshotObjListGetNames(vm->snapshots, NULL, names,
+    ret = virDomainSnapshotObjListGetNames(vxlSnapshotList(vxl_driver, vm), NULL, names,
                                            nameslen, flags);
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
@@ -140,7 +148,7 @@ vxlDomainSnapshotListAllChildren(virDomainSnapshotPtr snapshot,
                                      virDomainSnapshotListAllChildrenEnsureACL,
                                      &snap)))
         return -1;
-    ret = virDomainListSnapshots(vm->snapshots, snap, snapshot->domain,
+    ret = virDomainListSnapshots(vxlSnapshotList(vxl_driver, vm), snap, snapshot->domain,
                                  snaps, flags);
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
@@ -159,7 +167,7 @@ vxlDomainSnapshotNumChildren(virDomainSnapshotPtr snapshot, unsigned int flags)
                                      virDomainSnapshotNumChildrenEnsureACL,
                                      &snap)))
         return -1;
-    ret = virDomainSnapshotObjListNum(vm->snapshots, snap, flags);
+    ret = virDomainSnapshotObjListNum(vxlSnapshotList(vxl_driver, vm), snap, flags);
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
@@ -178,7 +186,7 @@ vxlDomainSnapshotListChildrenNames(virDomainSnapshotPtr snapshot, char **names,
                                      virDomainSnapshotListChildrenNamesEnsureACL,
                                      &snap)))
         return -1;
-    ret = virDomainSnapshotObjListGetNames(vm->snapshots, snap, names,
+    ret = virDomainSnapshotObjListGetNames(vxlSnapshotList(vxl_driver, vm), snap, names,
                                            nameslen, flags);
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
@@ -196,7 +204,7 @@ vxlDomainSnapshotLookupByName(virDomainPtr dom, const char *name,
     if (!(vm = vxlEntryBegin(dom, virDomainSnapshotLookupByNameEnsureACL,
                              VIR_JOB_NONE)))
         return NULL;
-    if (vxlSnapshotFind(vm, name))
+    if (vxlSnapshotFind(vxl_driver, vm, name))
         ret = virGetDomainSnapshot(dom, name);
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
@@ -213,7 +221,7 @@ vxlDomainHasCurrentSnapshot(virDomainPtr dom, unsigned int flags)
     if (!(vm = vxlEntryBegin(dom, virDomainHasCurrentSnapshotEnsureACL,
                              VIR_JOB_NONE)))
         return -1;
-    ret = virDomainSnapshotGetCurrent(vm->snapshots) != NULL;
+    ret = virDomainSnapshotGetCurrent(vxlSnapshotList(vxl_driver, vm)) != NULL;
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }
@@ -230,7 +238,7 @@ vxlDomainSnapshotCurrent(virDomainPtr dom, unsigned int flags)
     if (!(vm = vxlEntryBegin(dom, virDomainSnapshotCurrentEnsureACL,
                              VIR_JOB_NONE)))
         return NULL;
-    if ((current = virDomainSnapshotGetCurrent(vm->snapshots)))
+    if ((current = virDomainSnapshotGetCurrent(vxlSnapshotList(vxl_driver, vm))))
         ret = virGetDomainSnapshot(dom, current->def->name);
     else
         virReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT,
@@ -277,7 +285,7 @@ vxlDomainSnapshotGetXMLDesc(virDomainSnapshotPtr snapshot, unsigned int flags)
                                   virDomainSnapshotGetXMLDescEnsureACL,
                                   flags, VIR_JOB_NONE)))
         return NULL;
-    if ((snap = vxlSnapshotFind(vm, snapshot->name))) {
+    if ((snap = vxlSnapshotFind(vxl_driver, vm, snapshot->name))) {
         virUUIDFormat(snapshot->domain->uuid, uuidstr);
         ret = virDomainSnapshotDefFormat(uuidstr, virDomainSnapshotObjGetDef(snap),
                                          vxl_driver->xmlopt,
@@ -300,7 +308,7 @@ vxlDomainSnapshotIsCurrent(virDomainSnapshotPtr snapshot, unsigned int flags)
                                      virDomainSnapshotIsCurrentEnsureACL,
                                      &snap)))
         return -1;
-    ret = snap == virDomainSnapshotGetCurrent(vm->snapshots);
+    ret = snap == virDomainSnapshotGetCurrent(vxlSnapshotList(vxl_driver, vm));
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }

@@ -14,7 +14,6 @@
 #include "domain_migrate.h"
 #include "domain.h"
 #include "domain_save.h"
-#include "domain_snapshot.h"
 #include "domain_xmlopt.h"
 #include "util_crashpoint.h"
 #include "virerror.h"
@@ -139,7 +138,6 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
         if (vxlDomainDom0Add(driver) < 0)
             VIR_WARN("Domain-0 is not listed: %s", virGetLastErrorMessage());
         vxlDomainManagedSaveScan(driver);
-        vxlSnapshotLoadAll(driver);
         vxlDomainEventsReady(driver);
         vxlDomainAutostartAll(driver);
     }

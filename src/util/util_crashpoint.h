@@ -8,8 +8,10 @@
  * the meson option test_hooks (VXL_TEST_HOOKS) a test arms one point by
  * writing "NAME [N]" to <stateDir>/crash-point of a running daemon; the
  * Nth time (default: the first) the daemon reaches that point afterwards
- * it kills itself with SIGKILL, as a power cut or kill -9 would. In any
- * other build the macro is nothing at all.
+ * it kills itself with SIGKILL, as a power cut or kill -9 would.
+ * "NAME N stall MS" makes that reach stall for MS milliseconds instead,
+ * a window in which a test can act (a destroy while a save completes).
+ * In any other build the macro is nothing at all.
  */
 #pragma once
 

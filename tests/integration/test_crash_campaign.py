@@ -7,9 +7,21 @@ times over several seeds; after each restart the driver and the
 hypervisor must agree (crashtest.py lists the invariants) and no partial
 save image is left.
 
-VXL_CAMPAIGN_KILLS (default 26) sets the kills per seed. Each kill costs
-a daemon start (2-4 s on a loaded machine), hence its own timeout in
-meson.build."""
+A second campaign migrates guests back and forth between two private
+daemons (two simulated hosts; client-managed and peer-to-peer, with
+--persistent --undefinesource) while either is killed at random: after
+each restart no guest runs on both hosts, none is lost, a guest running
+on one host has no definition left on the other, and each host's
+libvirt agrees with its hypervisor. The one step an administrator must
+take, as with libvirt's own drivers (docs/driver.md), is done as one
+would: a source copy left paused by a client-managed migration whose
+source died between Perform and Confirm is destroyed if the destination
+runs the guest, else resumed.
+
+VXL_CAMPAIGN_KILLS (default 26) sets the kills per seed,
+VXL_CAMPAIGN_MIGRATE_KILLS (default 12) those of the migration campaign.
+Each kill costs a daemon start (2-4 s on a loaded machine), hence its
+own timeout in meson.build."""
 
 import os
 import random
@@ -20,7 +32,8 @@ import unittest
 import libvirt
 
 from crashtest import check_invariants, kill_now
-from vxltest import Daemon, guest_xml, start_event_loop
+from test_migration import p2p_uri
+from vxltest import Daemon, guest_xml, guests, start_event_loop
 
 E = libvirt
 LIVE = E.VIR_DOMAIN_AFFECT_LIVE
@@ -29,6 +42,11 @@ SEEDS = (1, 2, 3, 4)
 KILLS = int(os.environ.get("VXL_CAMPAIGN_KILLS", "26"))
 POOL = 8
 CLIENTS = 4
+MIGRATE_SEEDS = (7, 8)
+MIGRATE_KILLS = int(os.environ.get("VXL_CAMPAIGN_MIGRATE_KILLS", "12"))
+MIGRATE_POOL = 4
+MIGRATE_FLAGS = (E.VIR_MIGRATE_LIVE | E.VIR_MIGRATE_PERSIST_DEST |
+                 E.VIR_MIGRATE_UNDEFINE_SOURCE)
 
 
 def disk_xml(target):
@@ -104,7 +122,22 @@ class Client(threading.Thread):
                     c.busy -= 1
 
 
-class RandomKillCampaign(unittest.TestCase):
+class Campaign(unittest.TestCase):
+    """What both campaigns share: clients that stop on request."""
+
+    def quiesce(self):
+        """Stop the clients and wait until none is inside a call."""
+        self.go.clear()
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            with self.busy_lock:
+                if self.busy == 0:
+                    return
+            time.sleep(0.01)
+        self.fail("clients did not stop")
+
+
+class RandomKillCampaign(Campaign):
 
     def setUp(self):
         start_event_loop()
@@ -125,17 +158,6 @@ class RandomKillCampaign(unittest.TestCase):
     def conn_define(self, conn, name, rng):
         i = int(name[2:])
         conn.defineXML(self.xml(i, memory_mib=rng.choice((256, 320))))
-
-    def quiesce(self):
-        """Stop the clients and wait until none is inside a call."""
-        self.go.clear()
-        end = time.monotonic() + 30
-        while time.monotonic() < end:
-            with self.busy_lock:
-                if self.busy == 0:
-                    return
-            time.sleep(0.01)
-        self.fail("clients did not stop")
 
     def settled_check(self, conn, names, start_all):
         """Guests may still be acting on requests the killed daemon sent
@@ -192,6 +214,202 @@ class RandomKillCampaign(unittest.TestCase):
             total = sum(cl.calls for cl in clients)
             self.assertGreater(total, 0, f"seed {seed}: no call completed")
         self.assertGreaterEqual(kills, len(SEEDS) * KILLS)
+
+
+class Migrator(threading.Thread):
+    """Moves random guests of the pool to the other host (client-managed
+    or peer-to-peer), or starts, destroys, pauses them; errors are fine."""
+
+    def __init__(self, campaign, seed):
+        super().__init__(daemon=True)
+        self.campaign = campaign
+        self.rng = random.Random(seed)
+        self.conns = {}
+        self.calls = 0
+        self.migrations = 0
+
+    def conn(self, host):
+        if host not in self.conns:
+            self.conns[host] = libvirt.open(self.campaign.hosts[host].uri)
+        return self.conns[host]
+
+    def where(self, name):
+        """(host, dom) of the host running @name, else of one defining it."""
+        found = None
+        for host in ("a", "b"):
+            try:
+                dom = self.conn(host).lookupByName(name)
+            except libvirt.libvirtError as e:
+                if e.get_error_code() == E.VIR_ERR_NO_DOMAIN:
+                    continue
+                raise
+            if dom.isActive():
+                return host, dom
+            found = found or (host, dom)
+        return found
+
+    def op(self, name):
+        found = self.where(name)
+        if not found:
+            return
+        host, dom = found
+        other = "b" if host == "a" else "a"
+        r = self.rng.random()
+        if not dom.isActive():
+            if r < 0.8:
+                dom.create()
+        elif r < 0.35:
+            dom.migrate3(self.conn(other), {}, MIGRATE_FLAGS)
+            self.migrations += 1
+        elif r < 0.7:
+            dom.migrateToURI3(p2p_uri(self.campaign.hosts[other]), {},
+                              MIGRATE_FLAGS | E.VIR_MIGRATE_PEER2PEER)
+            self.migrations += 1
+        elif r < 0.8:
+            dom.destroy()
+        else:
+            dom.suspend()
+            dom.resume()
+
+    def run(self):
+        c = self.campaign
+        while not c.done:
+            c.go.wait()
+            if c.done:
+                break
+            with c.busy_lock:
+                c.busy += 1
+            try:
+                self.op(f"mk{self.rng.randrange(MIGRATE_POOL)}")
+                self.calls += 1
+            except libvirt.libvirtError as e:
+                if e.get_error_code() in (E.VIR_ERR_SYSTEM_ERROR,
+                                          E.VIR_ERR_RPC, E.VIR_ERR_NO_CONNECT,
+                                          E.VIR_ERR_INTERNAL_ERROR,
+                                          E.VIR_ERR_OPERATION_FAILED):
+                    self.conns = {}
+            finally:
+                with c.busy_lock:
+                    c.busy -= 1
+
+
+class MigrationKillCampaign(Campaign):
+
+    def setUp(self):
+        start_event_loop()
+        self.hosts = {"a": Daemon(host="host-a"), "b": Daemon(host="host-b")}
+        for d in self.hosts.values():
+            d.start()
+            self.addCleanup(d.cleanup)
+        self.done = False
+        self.go = threading.Event()
+        self.busy = 0
+        self.busy_lock = threading.Lock()
+
+    def administrate(self, conns, victim):
+        """On the restarted host @victim: a source copy left paused
+        (migration) by a migration cut off between its stream and its
+        Confirm is gone if the other host runs the guest, else resumed.
+        The other host may still be dropping an incoming guest of a
+        migration the kill cut off: errors of a state that changes
+        under us are fine, the caller tries again."""
+        conn = conns[victim]
+        other = conns["b" if victim == "a" else "a"]
+        for dom in guests(conn):
+            try:
+                if dom.state() != [E.VIR_DOMAIN_PAUSED,
+                                   E.VIR_DOMAIN_PAUSED_MIGRATION]:
+                    continue
+                try:
+                    there = other.lookupByName(dom.name())
+                    runs_there = there.state()[0] == E.VIR_DOMAIN_RUNNING
+                except libvirt.libvirtError:
+                    runs_there = False
+                if runs_there:
+                    dom.destroy()
+                    if dom.isPersistent():
+                        dom.undefine()
+                else:
+                    dom.resume()
+            except libvirt.libvirtError:
+                pass
+
+    def check_hosts(self, conns):
+        names = [f"mk{i}" for i in range(MIGRATE_POOL)]
+        where = {n: {h: None for h in conns} for n in names}
+        for host, conn in conns.items():
+            for dom in guests(conn):
+                where[dom.name()][host] = dom
+        for name, on in where.items():
+            present = [h for h, d in on.items() if d is not None]
+            active = [h for h, d in on.items() if d is not None and d.isActive()]
+            self.assertTrue(present, f"{name} is lost")
+            self.assertLessEqual(len(active), 1, f"{name} runs on both hosts")
+            if active and present != active:
+                other = [h for h in present if h not in active][0]
+                log = [line for line in self.hosts[other].log().splitlines()
+                       if (name in line and " debug : " not in line) or
+                       "libvirt version" in line]
+                self.fail(f"{name} runs on host {active[0]} and is still "
+                          f"defined on host {other} "
+                          f"({on[other].state()}); its log there: " +
+                          "\n".join(log[-40:]))
+        for host, conn in conns.items():
+            check_invariants(self, conn, self.hosts[host], (), start_all=False)
+
+    def administrate_and_check(self, conns, victim):
+        self.administrate(conns, victim)
+        self.check_hosts(conns)
+
+    def settled(self, fn, *args):
+        for attempt in range(40):
+            try:
+                fn(*args)
+                return
+            except AssertionError:
+                if attempt == 39:
+                    raise
+                time.sleep(0.25)
+
+    def test_random_kills_during_migration(self):
+        conn = libvirt.open(self.hosts["a"].uri)
+        for i in range(MIGRATE_POOL):
+            conn.defineXML(guest_xml(f"mk{i}", memory_mib=64)).create()
+        conn.close()
+
+        kills = 0
+        migrations = 0
+        for seed in MIGRATE_SEEDS:
+            rng = random.Random(seed)
+            clients = [Migrator(self, seed * 100 + k) for k in range(3)]
+            for cl in clients:
+                cl.start()
+            for _ in range(MIGRATE_KILLS):
+                self.go.set()
+                time.sleep(rng.uniform(0.1, 0.8))
+                victim = rng.choice(("a", "b"))
+                kill_now(self.hosts[victim])
+                kills += 1
+                self.quiesce()
+                self.hosts[victim].start()
+                conns = {h: libvirt.open(d.uri) for h, d in self.hosts.items()}
+                try:
+                    self.settled(self.administrate_and_check, conns, victim)
+                finally:
+                    for c in conns.values():
+                        c.close()
+            self.done = True
+            self.go.set()
+            for cl in clients:
+                cl.join(60)
+            self.done = False
+            self.go.clear()
+            self.assertGreater(sum(cl.calls for cl in clients), 0,
+                               f"seed {seed}: no call completed")
+            migrations += sum(cl.migrations for cl in clients)
+        self.assertGreaterEqual(kills, len(MIGRATE_SEEDS) * MIGRATE_KILLS)
+        self.assertGreater(migrations, 0, "no migration completed")
+        print(f"{kills} kills, {migrations} migrations completed")
 
 
 if __name__ == "__main__":

@@ -32,13 +32,13 @@ class MigrationCrashPointTest(TwoHosts):
         type(self).count += 1
         return f"mcp{type(self).count}-{what}"
 
-    def crash_migrate(self, victim, point, name, p2p=False):
+    def crash_migrate(self, victim, point, name, p2p=False, extra=()):
         """Migrate @name from host a to host b, killing @victim (a or b)
         at @point; start it again and reconnect to both."""
         daemon = self.a if victim == "a" else self.b
         pid = daemon_pid(daemon)
         arm(daemon, point)
-        args = ["migrate", "--live"]
+        args = ["migrate", "--live"] + list(extra)
         if p2p:
             args += ["--p2p", name, p2p_uri(self.b)]
         else:
@@ -131,6 +131,30 @@ class MigrationCrashPointTest(TwoHosts):
                 with self.subTest(point=point, p2p=p2p):
                     self.case("a", point, "b", p2p=p2p)
 
+    def test_source_in_confirm_undefine_source(self):
+        """A confirmed migration that asked for the source's definition
+        to go: the restarted source removes it too, at every point."""
+        for p2p in (False, True):
+            for point in ("migrate.confirm.before-destroy",
+                          "migrate.confirm.after-undefine",
+                          "migrate.confirm.after-destroy"):
+                with self.subTest(point=point, p2p=p2p):
+                    name = self.name("undef")
+                    self.start_guest(name, memory_mib=128)
+                    self.crash_migrate("a", point, name, p2p=p2p,
+                                       extra=("--undefinesource", "--persistent"))
+                    self.settle(name)
+                    self.assertEqual(self.running_on(name), ["b"])
+                    self.assertNotIn(name, self.names(self.ca))
+                    self.assertTrue(self.cb.lookupByName(name).isPersistent())
+                    self.check_both()
+                    # Nor does a further restart bring it back.
+                    self.a.restart()
+                    self.reconnect()
+                    self.assertNotIn(name, self.names(self.ca))
+                    self.cb.lookupByName(name).destroy()
+                    self.cb.lookupByName(name).undefine()
+
     # --- the destination dies ---
 
     def test_destination_while_receiving(self):
@@ -140,6 +164,23 @@ class MigrationCrashPointTest(TwoHosts):
                           "migrate.finish.after-unpause"):
                 with self.subTest(point=point, p2p=p2p):
                     self.case("b", point, "a", p2p=p2p)
+
+    def test_destination_persisting(self):
+        """Killed while writing the definition --persistent brings: the
+        guest goes back to the source, and no definition stays here."""
+        for p2p in (False, True):
+            for point in ("migrate.finish.after-unpause",
+                          "migrate.finish.after-persist"):
+                with self.subTest(point=point, p2p=p2p):
+                    name = self.name("persist")
+                    self.start_guest(name, memory_mib=128)
+                    self.crash_migrate("b", point, name, p2p=p2p,
+                                       extra=("--persistent", "--undefinesource"))
+                    self.settle(name)
+                    self.assertEqual(self.running_on(name), ["a"])
+                    self.assertNotIn(name, self.names(self.cb))
+                    self.assertTrue(self.ca.lookupByName(name).isPersistent())
+                    self.check_both([name])
 
 
 if __name__ == "__main__":

@@ -410,8 +410,11 @@ class SnapshotTest(SnapshotBase):
         refused(E.VIR_ERR_OPERATION_INVALID, snapshot_xml(
             "x", disks=f"<disks><disk name='xvda'><source file='{taken}'/>"
                        f"</disk></disks>"), text="exists already")
-        refused(E.VIR_ERR_INVALID_ARG, snapshot_xml("x"),
-                E.VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT)
+        # Reusing an overlay that is not there (test_snapshot_flags has
+        # the rest of --reuse-external).
+        refused(E.VIR_ERR_OPERATION_INVALID, snapshot_xml("x"),
+                E.VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT,
+                text="is not an existing regular file")
 
         # Disks that cannot be snapshotted are named.
         rawdom = self.define("snap-raw", [self.file_disk(raw, "xvda", fmt="raw")])

@@ -1,0 +1,256 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Crash points of a running domain's snapshot: a test build kills
+libvirtd at each step (memory saved, image complete, overlays made,
+definition switched, metadata written, stopped guest destroyed, guest
+restored); the daemon is started again and the snapshot is either rolled
+back whole (the guest runs on as before, on its own disks, with no
+overlay, image or metadata left) or finished whole (the guest runs from
+the image on the overlays, the snapshot listed), never left half-taken
+with the guest suspended. Also: a save that completes while the domain
+is destroyed leaves no image (the destroy wins)."""
+
+import os
+import threading
+import time
+import unittest
+
+import libvirt
+
+from crashtest import arm, check_invariants, daemon_pid, test_hooks_built, wait_dead
+from test_snapshot import SnapshotBase, backing_chain, snapshot_xml
+from vxltest import wait_for
+
+E = libvirt
+
+# Before the stopped guest is destroyed: everything is taken back.
+ROLLBACK = ("snapshot.after-intent", "snapshot.after-save",
+            "snapshot.after-image", "snapshot.after-overlays",
+            "snapshot.after-config", "snapshot.after-metadata")
+# After: the guest lives on only in the image, so the snapshot is
+# finished.
+FORWARD = ("snapshot.after-destroy", "snapshot.after-restore")
+
+
+@unittest.skipUnless(test_hooks_built(), "needs a build with -Dtest_hooks=true")
+class SnapshotCrashPointTest(SnapshotBase):
+    # 64 MiB at 128 MiB/s: half a second of save, so a kill can land in
+    # the middle of one too.
+    conf = ("sim_save_rate_mib = 128",)
+    count = 0
+
+    def name(self, what):
+        type(self).count += 1
+        return f"scp{type(self).count}-{what}"
+
+    def crash(self, point, action):
+        pid = daemon_pid(self.daemon)
+        arm(self.daemon, point)
+        t = threading.Thread(target=self._swallow, args=(action,), daemon=True)
+        t.start()
+        wait_dead(self.daemon, pid, timeout=30)
+        t.join(10)
+        try:
+            self.conn.close()
+        except libvirt.libvirtError:
+            pass
+        self.daemon.start()
+        self.conn = libvirt.open(self.daemon.uri)
+        self.assertIn(f"crash point {point}: killing the daemon",
+                      self.daemon.log())
+
+    @staticmethod
+    def _swallow(action):
+        try:
+            action()
+        except libvirt.libvirtError:
+            pass
+
+    def running(self, what, paused=False):
+        name = self.name(what)
+        base = self.image(f"{name}.qcow2", pattern=0x11)
+        dom = self.conn.defineXML(self.domain_xml(
+            name, [self.file_disk(base, "xvda")], memory_mib=64))
+        dom.create()
+        if paused:
+            dom.suspend()
+        return name, base, dom
+
+    def leftovers(self, name):
+        d = self.snapdir(name)
+        return sorted(os.listdir(d)) if os.path.isdir(d) else []
+
+    def overlays(self, base):
+        d = os.path.dirname(base)
+        stem = os.path.basename(base)[:-len(".qcow2")]
+        return sorted(f for f in os.listdir(d)
+                      if f.startswith(stem) and f != os.path.basename(base))
+
+    def check(self, name):
+        check_invariants(self, self.conn, self.daemon, [name], start_all=False)
+
+    def test_rolled_back_before_destroy(self):
+        for point in ROLLBACK:
+            for paused in (False, True):
+                with self.subTest(point=point, paused=paused):
+                    name, base, dom = self.running("back", paused)
+                    domid = dom.ID()
+                    self.crash(point, lambda: dom.snapshotCreateXML(
+                        snapshot_xml("s1"), 0))
+                    dom = self.conn.lookupByName(name)
+                    # The guest carries on from its suspend, same domain.
+                    self.assertEqual(dom.state()[0],
+                                     E.VIR_DOMAIN_PAUSED if paused
+                                     else E.VIR_DOMAIN_RUNNING, point)
+                    self.assertEqual(dom.ID(), domid)
+                    self.assertEqual(dom.snapshotNum(0), 0)
+                    self.assertEqual(self.disk_source(dom, "xvda"), base)
+                    self.assertEqual(self.disk_source(
+                        dom, "xvda", E.VIR_DOMAIN_XML_INACTIVE), base)
+                    self.assertEqual(self.overlays(base), [])
+                    self.assertEqual(self.leftovers(name), [])
+                    self.check(name)
+                    # And the snapshot is taken fine afterwards.
+                    dom.snapshotCreateXML(snapshot_xml("s1"), 0)
+                    self.assertEqual(dom.snapshotNum(0), 1)
+                    dom.destroy()
+
+    def test_finished_after_destroy(self):
+        for point in FORWARD:
+            for disk_only in (False, True):
+                with self.subTest(point=point, disk_only=disk_only):
+                    name, base, dom = self.running("fwd")
+                    flags = E.VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY if disk_only else 0
+                    self.crash(point, lambda: dom.snapshotCreateXML(
+                        snapshot_xml("s1"), flags))
+                    dom = self.conn.lookupByName(name)
+                    wait_for(lambda: dom.state()[0] == E.VIR_DOMAIN_RUNNING,
+                             timeout=20, what="the guest to run again")
+                    snap = dom.snapshotLookupByName("s1")
+                    self.assertTrue(snap.isCurrent())
+                    top = self.disk_source(dom, "xvda")
+                    self.assertNotEqual(top, base)
+                    self.assertEqual(self.disk_source(
+                        dom, "xvda", E.VIR_DOMAIN_XML_INACTIVE), top)
+                    self.assertEqual(backing_chain(top), [top, base])
+                    # A memory snapshot keeps its image, a disk-only one
+                    # leaves none.
+                    saves = [f for f in self.leftovers(name) if f.endswith(".save")]
+                    self.assertEqual(saves, [] if disk_only else ["s1.save"])
+                    self.check(name)
+                    dom.destroy()
+
+    def test_halt_finished_after_destroy(self):
+        name, base, dom = self.running("halt")
+        self.crash("snapshot.after-destroy", lambda: dom.snapshotCreateXML(
+            snapshot_xml("s1"), E.VIR_DOMAIN_SNAPSHOT_CREATE_HALT))
+        dom = self.conn.lookupByName(name)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_SHUTOFF)
+        self.assertEqual(dom.snapshotNum(0), 1)
+        self.assertNotEqual(self.disk_source(dom, "xvda"), base)
+        self.assertEqual(self.leftovers(name), ["s1.save", "s1.xml"])
+        self.check(name)
+        # Reverting brings the memory back.
+        dom.revertToSnapshot(dom.snapshotLookupByName("s1"), 0)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+        dom.destroy()
+
+    def test_shutoff_domain(self):
+        """Overlays and the definition without the metadata: taken back;
+        with the metadata: the snapshot stands (and is current)."""
+        for point, taken in (("snapshot.offline.after-overlays", False),
+                             ("snapshot.offline.after-config", False),
+                             ("snapshot.offline.after-metadata", True)):
+            with self.subTest(point=point):
+                name = self.name("off")
+                base = self.image(f"{name}.qcow2")
+                dom = self.conn.defineXML(self.domain_xml(
+                    name, [self.file_disk(base, "xvda")], memory_mib=64))
+                dom.snapshotCreateXML(snapshot_xml("s0"), 0)
+                first = self.disk_source(dom, "xvda")
+                self.crash(point, lambda: dom.snapshotCreateXML(
+                    snapshot_xml("s1"), 0))
+                dom = self.conn.lookupByName(name)
+                if taken:
+                    self.assertEqual(dom.snapshotListNames(
+                        E.VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL), ["s0", "s1"])
+                    self.assertEqual(dom.snapshotCurrent(0).getName(), "s1")
+                    top = self.disk_source(dom, "xvda")
+                    self.assertEqual(backing_chain(top), [top, first, base])
+                else:
+                    self.assertEqual(dom.snapshotListNames(0), ["s0"])
+                    self.assertEqual(dom.snapshotCurrent(0).getName(), "s0")
+                    self.assertEqual(self.disk_source(dom, "xvda"), first)
+                    self.assertEqual(self.overlays(base),
+                                     [os.path.basename(first)])
+                self.check(name)
+
+    def test_rollback_keeps_the_current_snapshot(self):
+        name, base, dom = self.running("cur")
+        dom.snapshotCreateXML(snapshot_xml("s1"), 0)
+        self.crash("snapshot.after-metadata", lambda: dom.snapshotCreateXML(
+            snapshot_xml("s2"), 0))
+        dom = self.conn.lookupByName(name)
+        self.assertEqual(dom.snapshotListNames(0), ["s1"])
+        self.assertEqual(dom.snapshotCurrent(0).getName(), "s1")
+        self.check(name)
+        dom.destroy()
+
+    def test_save_completing_during_destroy(self):
+        """The destroy wins: the save fails and leaves no image."""
+        name, base, dom = self.running("sd")
+        path = self.daemon.path("sd.img")
+        # The backend's save is complete; the daemon stalls before it
+        # looks at the domain again, and a destroy comes in between.
+        with open(self.daemon.path("run", "libxl", "crash-point"), "w") as f:
+            f.write("save.backend-returned 1 stall 3000\n")
+        err = []
+
+        def save():
+            try:
+                dom.save(path)
+            except libvirt.libvirtError as e:
+                err.append(e)
+        t = threading.Thread(target=save, daemon=True)
+        t.start()
+        wait_for(lambda: "crash point save.backend-returned: stalling" in
+                 self.daemon.log(), timeout=20, what="the save to complete")
+        dom.destroy()
+        t.join(30)
+        self.assertEqual(len(err), 1, "the save succeeded")
+        self.assertEqual(err[0].get_error_code(), E.VIR_ERR_OPERATION_FAILED)
+        self.assertIn("destroyed while it was being saved", str(err[0]))
+        self.assertFalse(os.path.exists(path))
+        self.assertEqual([f for f in os.listdir(os.path.dirname(path))
+                          if f.startswith(".sd.img")], [])
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_SHUTOFF,
+                                       E.VIR_DOMAIN_SHUTOFF_DESTROYED])
+        self.assertFalse(dom.hasManagedSaveImage(0))
+        self.check(name)
+        # The same for a managed save.
+        dom.create()
+        with open(self.daemon.path("run", "libxl", "crash-point"), "w") as f:
+            f.write("save.backend-returned 1 stall 3000\n")
+        err.clear()
+        t = threading.Thread(target=lambda: self._keep(err, dom.managedSave, 0),
+                             daemon=True)
+        t.start()
+        wait_for(lambda: self.daemon.log().count(
+            "crash point save.backend-returned: stalling") == 2,
+            timeout=20, what="the managed save to complete")
+        dom.destroy()
+        t.join(30)
+        self.assertEqual(len(err), 1, "the managed save succeeded")
+        self.assertFalse(dom.hasManagedSaveImage(0))
+        self.assertEqual(os.listdir(self.daemon.path("lib", "libxl", "save")), [])
+        self.check(name)
+
+    @staticmethod
+    def _keep(err, fn, *args):
+        try:
+            fn(*args)
+        except libvirt.libvirtError as e:
+            err.append(e)
+
+
+if __name__ == "__main__":
+    unittest.main()
