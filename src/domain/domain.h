@@ -369,3 +369,29 @@ int vxlDomainConfigSave(vxlDriver *driver, virDomainDef *def);
  * ignores and removes. */
 #define VXL_CONFIG_GONE_SUFFIX ".gone"
 int vxlDomainConfigDelete(vxlDriver *driver, virDomainObj *vm);
+
+/* --- control state, disk errors (domain_control_info.c) --- */
+
+/* virDomainGetControlInfo of running @vm (locked, no job needed): JOB
+ * while an asynchronous job runs, OCCUPIED while another API call holds
+ * its job, OK otherwise. VIR_ERR_OPERATION_INVALID when not running. */
+int vxlDomainControlState(virDomainObj *vm, virDomainControlInfoPtr info);
+/* virDomainGetDiskErrors of running @vm: none (Xen never stops a guest
+ * for a disk error); with @errors NULL, how many there could be at most
+ * (its disks). VIR_ERR_OPERATION_INVALID when not running. */
+int vxlDomainDiskErrorList(virDomainObj *vm, virDomainDiskErrorPtr errors,
+                           unsigned int nerrors);
+
+/* --- lifecycle actions (domain_lifecycle_action.c) --- */
+
+/* Set the action of lifecycle event @type (virDomainLifecycle) to
+ * @action in the live @def and/or @persistentDef, as
+ * virDomainObjGetDefs() gave them (NULL: leave that side alone); the
+ * status and the definition are saved. @vm locked, MODIFY job held.
+ * Errors: VIR_ERR_INVALID_ARG for an unknown event or action,
+ * VIR_ERR_CONFIG_UNSUPPORTED for an action the event cannot have (a
+ * core dump on power-off). On failure neither side changed. */
+int vxlDomainLifecycleActionSet(vxlDriver *driver, virDomainObj *vm,
+                                unsigned int type, unsigned int action,
+                                virDomainDef *def,
+                                virDomainDef *persistentDef);

@@ -190,6 +190,20 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainSnapshotHasMetadata = vxlDomainSnapshotHasMetadata,
     .domainRevertToSnapshot = vxlDomainRevertToSnapshot,
     .domainSnapshotDelete = vxlDomainSnapshotDelete,
+    /* breadth: what virsh, virt-manager and Nova call beyond the above
+     * (driver_save_params.c, driver_control_info.c,
+     * driver_empty_answers.c, driver_refusals.c,
+     * driver_lifecycle_action.c, driver_node_pages.c) */
+    .domainSaveParams = vxlDomainSaveParams,
+    .domainRestoreParams = vxlDomainRestoreParams,
+    .domainGetControlInfo = vxlDomainGetControlInfo,
+    .domainGetDiskErrors = vxlDomainGetDiskErrors,
+    .domainGetIOThreadInfo = vxlDomainGetIOThreadInfo,
+    .domainGetSecurityLabelList = vxlDomainGetSecurityLabelList,
+    .domainMigrateGetMaxDowntime = vxlDomainMigrateGetMaxDowntime,
+    .domainSetMemoryStatsPeriod = vxlDomainSetMemoryStatsPeriod,
+    .domainSetLifecycleAction = vxlDomainSetLifecycleAction,
+    .nodeGetFreePages = vxlNodeGetFreePages,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };

@@ -1,0 +1,240 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The breadth of libvirt calls virsh, virt-manager 4.1 and Nova 22 make
+beyond the core, through stock libvirtd on the simulator: save and
+restore by typed parameters, domcontrol, domblkerror, iothreadinfo, the
+security label list, set-lifecycle-action, freepages, and the calls Xen
+has nothing for (a migration's maximum downtime, the memory statistics
+period), each refused with its reason. Bad input gets the right error
+and changes nothing."""
+
+import os
+import threading
+import time
+
+import libvirt
+
+from vxltest import DaemonTestCase, guest_xml, wait_for
+
+E = libvirt
+
+
+class BreadthTest(DaemonTestCase):
+    conf = ("sim_save_rate_mib = 4096",)
+
+    def start(self, name, **kw):
+        dom = self.conn.defineXML(guest_xml(name, **kw))
+        dom.create()
+        return dom
+
+    # --- save and restore by parameters -------------------------------
+
+    def test_save_restore_params(self):
+        dom = self.start("br-save")
+        path = self.daemon.path("br-save.img")
+        dxml = dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE).replace(
+            "<on_crash>destroy</on_crash>", "<on_crash>preserve</on_crash>")
+        dom.saveParams({E.VIR_DOMAIN_SAVE_PARAM_FILE: path,
+                        E.VIR_DOMAIN_SAVE_PARAM_DXML: dxml},
+                       E.VIR_DOMAIN_SAVE_PAUSED)
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_SHUTOFF,
+                                       E.VIR_DOMAIN_SHUTOFF_SAVED])
+        self.assertIn("<on_crash>preserve</on_crash>",
+                      self.conn.saveImageGetXMLDesc(path, 0))
+        # Bad input: no file, an unknown parameter, a wrong type.
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, self.conn.restoreParams,
+                                {E.VIR_DOMAIN_SAVE_PARAM_DXML: dxml}, 0,
+                                msg_contains="file")
+        self.assertLibvirtError(E.VIR_ERR_ARGUMENT_UNSUPPORTED,
+                                self.conn.restoreParams,
+                                {E.VIR_DOMAIN_SAVE_PARAM_FILE: path,
+                                 "bogus": "x"}, 0)
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, self.conn.restoreParams,
+                                {E.VIR_DOMAIN_SAVE_PARAM_FILE: path}, 1 << 20)
+        self.assertTrue(os.path.exists(path))
+        self.assertFalse(dom.isActive())
+        # The image said paused; the restore's flag has the last word.
+        self.conn.restoreParams({E.VIR_DOMAIN_SAVE_PARAM_FILE: path},
+                                E.VIR_DOMAIN_SAVE_RUNNING)
+        dom = self.conn.lookupByName("br-save")
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+        self.assertIn("<on_crash>preserve</on_crash>", dom.XMLDesc(0))
+
+    def test_save_params_without_file_is_managed_save(self):
+        dom = self.start("br-msave")
+        dom.saveParams({}, 0)
+        self.assertTrue(dom.hasManagedSaveImage(0))
+        dom.create()
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+        self.assertFalse(dom.hasManagedSaveImage(0))
+        # Conflicting flags and a bad path leave the guest running.
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.saveParams, {},
+                                E.VIR_DOMAIN_SAVE_RUNNING | E.VIR_DOMAIN_SAVE_PAUSED)
+        with self.assertRaises(libvirt.libvirtError):
+            dom.saveParams({E.VIR_DOMAIN_SAVE_PARAM_FILE: "/nonexistent/dir/x.img"}, 0)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+        # virsh save goes this way too.
+        path = self.daemon.path("br-msave.img")
+        self.daemon.virsh("save", "br-msave", path)
+        self.daemon.virsh("restore", path)
+        self.assertTrue(dom.isActive())
+
+    # --- domcontrol and domblkerror -----------------------------------
+
+    def test_control_info_idle(self):
+        dom = self.start("br-ctl")
+        state, details, ms = dom.controlInfo()
+        self.assertEqual((state, details, ms), (E.VIR_DOMAIN_CONTROL_OK, 0, 0))
+        self.assertEqual(self.daemon.virsh("domcontrol", "br-ctl").stdout.strip(), "ok")
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.controlInfo, 1)
+        dom.destroy()
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, dom.controlInfo)
+
+    def test_disk_errors(self):
+        dom = self.start("br-blkerr", disks=2)
+        self.assertEqual(dom.diskErrors(), {})
+        out = self.daemon.virsh("domblkerror", "br-blkerr").stdout
+        self.assertIn("No errors found", out)
+        dom.destroy()
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, dom.diskErrors)
+
+    # --- iothreads, security labels -----------------------------------
+
+    def test_iothreads_and_labels(self):
+        dom = self.conn.defineXML(guest_xml("br-io"))
+        self.assertEqual(dom.ioThreadInfo(E.VIR_DOMAIN_AFFECT_CONFIG), [])
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, dom.ioThreadInfo,
+                                E.VIR_DOMAIN_AFFECT_LIVE)
+        dom.create()
+        self.assertEqual(dom.ioThreadInfo(0), [])
+        self.assertEqual(dom.ioThreadInfo(E.VIR_DOMAIN_AFFECT_CONFIG), [])
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.ioThreadInfo,
+                                E.VIR_DOMAIN_AFFECT_LIVE | E.VIR_DOMAIN_AFFECT_CONFIG)
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.ioThreadInfo, 1 << 10)
+        self.daemon.virsh("iothreadinfo", "br-io")
+        self.assertEqual(dom.securityLabelList(), [["", 0]])
+
+    # --- lifecycle actions ----------------------------------------------
+
+    def actions(self, dom, flags=0):
+        xml = dom.XMLDesc(flags)
+        return [xml.split(f"<{t}>")[1].split("<")[0]
+                for t in ("on_poweroff", "on_reboot", "on_crash")]
+
+    def test_lifecycle_action_live_and_config(self):
+        dom = self.start("br-lc")
+        dom.setLifecycleAction(E.VIR_DOMAIN_LIFECYCLE_CRASH,
+                               E.VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE,
+                               E.VIR_DOMAIN_AFFECT_LIVE)
+        self.assertEqual(self.actions(dom), ["destroy", "restart", "preserve"])
+        self.assertEqual(self.actions(dom, E.VIR_DOMAIN_XML_INACTIVE),
+                         ["destroy", "restart", "destroy"])
+        self.daemon.virsh("set-lifecycle-action", "br-lc", "poweroff", "restart",
+                          "--config")
+        self.assertEqual(self.actions(dom, E.VIR_DOMAIN_XML_INACTIVE),
+                         ["restart", "restart", "destroy"])
+        self.assertEqual(self.actions(dom)[0], "destroy")
+        # The live action is the one carried out: the guest crashes and
+        # stays (preserve) instead of going away.
+        # Bad input changes nothing.
+        before = (self.actions(dom), self.actions(dom, E.VIR_DOMAIN_XML_INACTIVE))
+        self.assertLibvirtError(E.VIR_ERR_CONFIG_UNSUPPORTED, dom.setLifecycleAction,
+                                E.VIR_DOMAIN_LIFECYCLE_POWEROFF,
+                                E.VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY, 0)
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.setLifecycleAction,
+                                7, 0, 0)
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.setLifecycleAction,
+                                0, 0, 1 << 5)
+        self.assertEqual(before, (self.actions(dom),
+                                  self.actions(dom, E.VIR_DOMAIN_XML_INACTIVE)))
+        # Kept across a daemon restart (status and definition saved).
+        self.daemon.restart()
+        self.conn = libvirt.open(self.daemon.uri)
+        dom = self.conn.lookupByName("br-lc")
+        self.assertEqual(self.actions(dom), ["destroy", "restart", "preserve"])
+        self.assertEqual(self.actions(dom, E.VIR_DOMAIN_XML_INACTIVE),
+                         ["restart", "restart", "destroy"])
+
+    def test_lifecycle_action_is_carried_out(self):
+        dom = self.conn.createXML(guest_xml("br-lc2", script={"poweroff-after-ms": 1500}), 0)
+        dom.setLifecycleAction(E.VIR_DOMAIN_LIFECYCLE_POWEROFF,
+                               E.VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE, 0)
+        # The guest powers itself off; preserve keeps the domain.
+        wait_for(lambda: dom.state()[0] == E.VIR_DOMAIN_SHUTDOWN or
+                 dom.state()[0] == E.VIR_DOMAIN_SHUTOFF and False,
+                 timeout=15, what="the preserved power-off")
+        self.assertTrue(dom.isActive())
+        # A transient domain has no definition to change.
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, dom.setLifecycleAction,
+                                0, 0, E.VIR_DOMAIN_AFFECT_CONFIG)
+
+    # --- free pages -------------------------------------------------------
+
+    def test_free_pages(self):
+        counts = self.conn.getFreePages([4], 0, 2, 0)
+        cells = self.conn.getCellsFreeMemory(0, 2)
+        self.assertEqual(sorted(counts), [0, 1])
+        for cell in (0, 1):
+            # Both read Xen's free memory a moment apart.
+            self.assertAlmostEqual(counts[cell][4] * 4096, cells[cell],
+                                   delta=64 << 20)
+        out = self.daemon.virsh("freepages", "--all").stdout
+        self.assertIn("4KiB", out)
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_FAILED, self.conn.getFreePages,
+                                [4, 2048], 0, 1, 0, msg_contains="2048")
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, self.conn.getFreePages,
+                                [4], 9, 1, 0)
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, self.conn.getFreePages,
+                                [4], 0, 1, 1)
+
+    # --- refused with the reason ------------------------------------------
+
+    def test_refusals(self):
+        dom = self.start("br-no")
+        # python-libvirt's migrateGetMaxDowntime drops errors (returns
+        # None): virsh shows them.
+        res = self.daemon.virsh("migrate-getmaxdowntime", "br-no", check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("Operation not supported", res.stderr)
+        self.assertIn("pre-copy", res.stderr)
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED,
+                                dom.setMemoryStatsPeriod, 5,
+                                E.VIR_DOMAIN_AFFECT_LIVE, msg_contains="xenstore")
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.setMemoryStatsPeriod,
+                                -1, 0)
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.setMemoryStatsPeriod,
+                                5, 1 << 7)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+
+
+class BreadthJobTest(DaemonTestCase):
+    """32 MiB/s: a 512 MiB guest's save is a job one can watch."""
+    conf = ("sim_save_rate_mib = 32",)
+
+    def test_control_info_during_a_job(self):
+        dom = self.conn.defineXML(guest_xml("br-job", memory_mib=512))
+        dom.create()
+        saver = libvirt.open(self.daemon.uri)
+        self.addCleanup(saver.close)
+        out = {}
+
+        def run():
+            try:
+                saver.lookupByName("br-job").saveParams(
+                    {E.VIR_DOMAIN_SAVE_PARAM_FILE: self.daemon.path("br-job.img")}, 0)
+            except libvirt.libvirtError as e:
+                out["err"] = e
+        t = threading.Thread(target=run)
+        t.start()
+        self.addCleanup(t.join, 30)
+        wait_for(lambda: dom.controlInfo()[0] == E.VIR_DOMAIN_CONTROL_JOB,
+                 what="the save job")
+        first = dom.controlInfo()[2]
+        time.sleep(0.5)
+        second = dom.controlInfo()[2]
+        self.assertGreater(second, first)
+        self.assertIn("background job", self.daemon.virsh("domcontrol", "br-job").stdout)
+        dom.abortJob()
+        t.join(30)
+        self.assertEqual(out["err"].get_error_code(), E.VIR_ERR_OPERATION_ABORTED)
+        self.assertEqual(dom.controlInfo()[0], E.VIR_DOMAIN_CONTROL_OK)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
