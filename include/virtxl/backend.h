@@ -794,6 +794,17 @@ struct _vxlBackendOps {
      * as /proc/net/arp and ip neigh show it (the simulator: its guests'
      * scripted addresses on their vifs). */
     int (*hostNeighbours)(vxlBackend *be, vxlNeighbour **list, size_t *n);
+
+    /* --- breadth: vif rate limit (virsh domiftune --live) --- */
+
+    /* Limit what the guest sends on the vif with MAC @mac to @bytes every
+     * @usecs (@bytes 0: no limit), at once: netback watches its rate
+     * node in xenstore (Linux 4.x and later) and applies a new credit to
+     * the running vif, and libxl reads the node back into the domain's
+     * config. Errors: VIR_ERR_DEVICE_MISSING when the domain has no such
+     * vif; VIR_ERR_OPERATION_INVALID when it is not alive. */
+    int (*domainNicSetRate)(vxlBackend *be, uint32_t domid, const char *mac,
+                            uint64_t bytes, uint32_t usecs);
 };
 
 /* Every hook of vxlBackendOps, in the struct's order: the one list that
@@ -827,7 +838,9 @@ struct _vxlBackendOps {
     X(hostPciList) X(hostPciAssignable) X(hostPciReset) X(domainPciAdd) \
     X(domainPciRemove) \
     /* guest addresses */ \
-    X(hostNeighbours)
+    X(hostNeighbours) \
+    /* breadth */ \
+    X(domainNicSetRate)
 
 /* ----- migration ------------------------------------------- */
 

@@ -98,6 +98,10 @@ int vxlBackendDomainPciRemove(vxlBackend *be, uint32_t domid,
 /* guest addresses */
 int vxlBackendHostNeighbours(vxlBackend *be, vxlNeighbour **list, size_t *n);
 
+/* breadth */
+int vxlBackendDomainNicSetRate(vxlBackend *be, uint32_t domid, const char *mac,
+                               uint64_t bytes, uint32_t usecs);
+
 #ifdef VXL_TEST_HOOKS
 /* backend_fault.c, test builds only (meson -Dtest_hooks=true): returns
  * -1 with an error reported when the armed fault fires for @hook; 0

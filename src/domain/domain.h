@@ -395,3 +395,19 @@ int vxlDomainLifecycleActionSet(vxlDriver *driver, virDomainObj *vm,
                                 unsigned int type, unsigned int action,
                                 virDomainDef *def,
                                 virDomainDef *persistentDef);
+
+/* --- interface bandwidth (domain_iftune.c) --- */
+
+/* virDomainGetInterfaceParameters of interface @device (MAC or target
+ * name) of @def (the live one when @live): the outbound average, the
+ * only limit a vif has; the others 0. With *@nparams 0, how many there
+ * are. VIR_ERR_INVALID_ARG for an unknown interface. */
+int vxlDomainIftuneGet(virDomainDef *def, bool live, const char *device,
+                       virTypedParameterPtr params, int *nparams);
+/* virDomainSetInterfaceParameters on the live @def (through the backend)
+ * and/or @persistentDef, as virDomainObjGetDefs() gave them. @vm locked,
+ * MODIFY job held. VIR_ERR_OPERATION_UNSUPPORTED for a limit other than
+ * the outbound average; both sides are checked before either changes. */
+int vxlDomainIftuneSet(vxlDriver *driver, virDomainObj *vm, const char *device,
+                       virTypedParameterPtr params, int nparams,
+                       virDomainDef *def, virDomainDef *persistentDef);

@@ -390,3 +390,10 @@ int vxlNodeGetFreePages(virConnectPtr conn, unsigned int npages,
                         unsigned int *pages, int startCell,
                         unsigned int cellCount, unsigned long long *counts,
                         unsigned int flags);
+/* driver_iftune.c */
+int vxlDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
+                                    virTypedParameterPtr params, int *nparams,
+                                    unsigned int flags);
+int vxlDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
+                                    virTypedParameterPtr params, int nparams,
+                                    unsigned int flags);

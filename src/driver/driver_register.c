@@ -193,7 +193,7 @@ static virHypervisorDriver vxlHypervisorDriver = {
     /* breadth: what virsh, virt-manager and Nova call beyond the above
      * (driver_save_params.c, driver_control_info.c,
      * driver_empty_answers.c, driver_refusals.c,
-     * driver_lifecycle_action.c, driver_node_pages.c) */
+     * driver_lifecycle_action.c, driver_node_pages.c, driver_iftune.c) */
     .domainSaveParams = vxlDomainSaveParams,
     .domainRestoreParams = vxlDomainRestoreParams,
     .domainGetControlInfo = vxlDomainGetControlInfo,
@@ -204,6 +204,8 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainSetMemoryStatsPeriod = vxlDomainSetMemoryStatsPeriod,
     .domainSetLifecycleAction = vxlDomainSetLifecycleAction,
     .nodeGetFreePages = vxlNodeGetFreePages,
+    .domainGetInterfaceParameters = vxlDomainGetInterfaceParameters,
+    .domainSetInterfaceParameters = vxlDomainSetInterfaceParameters,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };

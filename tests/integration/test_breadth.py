@@ -7,6 +7,7 @@ has nothing for (a migration's maximum downtime, the memory statistics
 period), each refused with its reason. Bad input gets the right error
 and changes nothing."""
 
+import json
 import os
 import threading
 import time
@@ -185,6 +186,89 @@ class BreadthTest(DaemonTestCase):
                                 [4], 9, 1, 0)
         self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, self.conn.getFreePages,
                                 [4], 0, 1, 1)
+
+    # --- interface bandwidth (domiftune) ------------------------------
+
+    def sim_state(self, dom):
+        path = self.daemon.path("run", "libxl", "sim", f"domain-{dom.ID()}.json")
+        with open(path) as f:
+            return json.load(f)
+
+    def sim_rate(self, dom):
+        nics = self.sim_state(dom)["config"].get("nics", [])
+        return [(n.get("rate_bytes_per_interval"), n.get("rate_interval_usecs"))
+                for n in nics]
+
+    def test_iftune_live_and_config(self):
+        dom = self.start("br-if")
+        vif = f"vif{dom.ID()}.0"
+        mac = dom.XMLDesc(0).split("<mac address='")[1].split("'")[0]
+        params = dom.interfaceParameters(vif, 0)
+        self.assertEqual(params["outbound.average"], 0)
+        self.assertEqual(len(params), 7)
+        self.assertEqual(self.sim_rate(dom), [(None, None)])
+        # Live: the running vif gets the credit (1000 KB/s = 50000
+        # bytes every 50 ms, as xl's rate=1000KB/s).
+        self.daemon.virsh("domiftune", "br-if", vif, "--outbound", "1000", "--live")
+        self.assertEqual(self.sim_rate(dom), [(50000, 50000)])
+        self.assertEqual(dom.interfaceParameters(mac, 0)["outbound.average"], 1000)
+        self.assertIn("<outbound average='1000'/>", dom.XMLDesc(0))
+        self.assertNotIn("<bandwidth>", dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+        # Config: by MAC (the definition has no vif name).
+        dom.setInterfaceParameters(mac, {"outbound.average": 200},
+                                   E.VIR_DOMAIN_AFFECT_CONFIG)
+        self.assertEqual(dom.interfaceParameters(
+            mac, E.VIR_DOMAIN_AFFECT_CONFIG)["outbound.average"], 200)
+        self.assertEqual(dom.interfaceParameters(vif, 0)["outbound.average"], 1000)
+        out = self.daemon.virsh("domiftune", "br-if", mac, "--config").stdout
+        self.assertIn("outbound.average: 200", out)
+        # 0 lifts the limit.
+        dom.setInterfaceParameters(vif, {"outbound.average": 0}, 0)
+        self.assertEqual(self.sim_rate(dom), [(None, None)])
+        self.assertNotIn("<bandwidth>", dom.XMLDesc(0))
+        # The next start takes the definition's limit.
+        dom.destroy()
+        dom.create()
+        self.assertEqual(self.sim_rate(dom), [(10000, 50000)])
+
+    def test_iftune_bad_input(self):
+        dom = self.start("br-if2")
+        vif = f"vif{dom.ID()}.0"
+        mac = dom.XMLDesc(0).split("<mac address='")[1].split("'")[0]
+        # Both sides at once: only the MAC names the interface in both
+        # (the definition has no vif name).
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.setInterfaceParameters,
+                                vif, {"outbound.average": 300},
+                                E.VIR_DOMAIN_AFFECT_LIVE | E.VIR_DOMAIN_AFFECT_CONFIG)
+        dom.setInterfaceParameters(mac, {"outbound.average": 300},
+                                   E.VIR_DOMAIN_AFFECT_LIVE | E.VIR_DOMAIN_AFFECT_CONFIG)
+        before = (dom.XMLDesc(0), dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE),
+                  self.sim_rate(dom))
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED,
+                                dom.setInterfaceParameters, vif,
+                                {"inbound.average": 100}, 0,
+                                msg_contains="outbound.average")
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED,
+                                dom.setInterfaceParameters, vif,
+                                {"outbound.average": 50, "outbound.burst": 10}, 0)
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.setInterfaceParameters,
+                                "vif99.9", {"outbound.average": 1}, 0)
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.interfaceParameters,
+                                "nosuch0", 0)
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.setInterfaceParameters,
+                                vif, {"outbound.average": 1}, 1 << 6)
+        # A fault in the backend changes nothing either.
+        self.daemon.inject_fault("domainNicSetRate")
+        self.assertLibvirtError(E.VIR_ERR_INTERNAL_ERROR, dom.setInterfaceParameters,
+                                mac, {"outbound.average": 7},
+                                E.VIR_DOMAIN_AFFECT_LIVE | E.VIR_DOMAIN_AFFECT_CONFIG)
+        self.assertEqual(before, (dom.XMLDesc(0),
+                                  dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE),
+                                  self.sim_rate(dom)))
+        dom.destroy()
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID,
+                                dom.setInterfaceParameters, vif,
+                                {"outbound.average": 1}, E.VIR_DOMAIN_AFFECT_LIVE)
 
     # --- refused with the reason ------------------------------------------
 

@@ -231,3 +231,7 @@ int vxlXenDomainPciRemove(vxlBackend *be, uint32_t domid,
 
 /* xen_net.c */
 int vxlXenHostNeighbours(vxlBackend *be, vxlNeighbour **list, size_t *n);
+
+/* xen_nic_rate.c */
+int vxlXenDomainNicSetRate(vxlBackend *be, uint32_t domid, const char *mac,
+                           uint64_t bytes, uint32_t usecs);

@@ -433,6 +433,10 @@ int vxlSimDomainPciRemove(vxlBackend *be, uint32_t domid,
 /* sim_net.c */
 int vxlSimHostNeighbours(vxlBackend *be, vxlNeighbour **list, size_t *n);
 
+/* sim_nic_rate.c */
+int vxlSimDomainNicSetRate(vxlBackend *be, uint32_t domid, const char *mac,
+                           uint64_t bytes, uint32_t usecs);
+
 /* sim_agent.c: start @dom's guest agent if its script says one runs and
  * its config has the channel (lock held); stop one (with the domain). */
 void vxlSimAgentStart(vxlSim *sim, vxlSimDomain *dom);
