@@ -411,3 +411,14 @@ int vxlDomainIftuneGet(virDomainDef *def, bool live, const char *device,
 int vxlDomainIftuneSet(vxlDriver *driver, virDomainObj *vm, const char *device,
                        virTypedParameterPtr params, int nparams,
                        virDomainDef *def, virDomainDef *persistentDef);
+
+/* --- a display for a local client (domain_graphics_fd.c) --- */
+
+/* A socket connected to display @idx (VNC or SPICE) of running @vm
+ * (locked), where its device model serves it; the caller owns the fd.
+ * @skipAuth: the caller asked to bypass the display's password, which
+ * Xen cannot (VIR_ERR_OPERATION_UNSUPPORTED when there is one).
+ * VIR_ERR_INVALID_ARG for an index the domain has no display at;
+ * VIR_ERR_OPERATION_INVALID when it is not running or the display
+ * listens nowhere. */
+int vxlDomainGraphicsConnect(virDomainObj *vm, unsigned int idx, bool skipAuth);

@@ -397,3 +397,6 @@ int vxlDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
 int vxlDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
                                     virTypedParameterPtr params, int nparams,
                                     unsigned int flags);
+/* driver_graphics_fd.c */
+int vxlDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx,
+                            unsigned int flags);

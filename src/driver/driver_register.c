@@ -193,7 +193,8 @@ static virHypervisorDriver vxlHypervisorDriver = {
     /* breadth: what virsh, virt-manager and Nova call beyond the above
      * (driver_save_params.c, driver_control_info.c,
      * driver_empty_answers.c, driver_refusals.c,
-     * driver_lifecycle_action.c, driver_node_pages.c, driver_iftune.c) */
+     * driver_lifecycle_action.c, driver_node_pages.c, driver_iftune.c,
+     * driver_graphics_fd.c) */
     .domainSaveParams = vxlDomainSaveParams,
     .domainRestoreParams = vxlDomainRestoreParams,
     .domainGetControlInfo = vxlDomainGetControlInfo,
@@ -206,6 +207,7 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .nodeGetFreePages = vxlNodeGetFreePages,
     .domainGetInterfaceParameters = vxlDomainGetInterfaceParameters,
     .domainSetInterfaceParameters = vxlDomainSetInterfaceParameters,
+    .domainOpenGraphicsFD = vxlDomainOpenGraphicsFD,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };

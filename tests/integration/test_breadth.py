@@ -14,6 +14,7 @@ import time
 
 import libvirt
 
+from test_sim_display import hvm_vnc
 from vxltest import DaemonTestCase, guest_xml, wait_for
 
 E = libvirt
@@ -269,6 +270,41 @@ class BreadthTest(DaemonTestCase):
         self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID,
                                 dom.setInterfaceParameters, vif,
                                 {"outbound.average": 1}, E.VIR_DOMAIN_AFFECT_LIVE)
+
+    # --- a display for a local client -----------------------------------
+
+    def test_open_graphics_fd(self):
+        dom = self.conn.defineXML(hvm_vnc("br-vnc"))
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, dom.openGraphicsFD, 0, 0)
+        dom.create()
+        fd = dom.openGraphicsFD(0, 0)
+        try:
+            # The device model's (here the simulator's) VNC server speaks.
+            self.assertEqual(os.read(fd, 12), b"RFB 003.008\n")
+        finally:
+            os.close(fd)
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.openGraphicsFD, 1, 0,
+                                msg_contains="no display number 1")
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.openGraphicsFD, 0, 1 << 4)
+        # Without a password, skipping authentication is nothing to skip.
+        fd = dom.openGraphicsFD(0, E.VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH)
+        os.close(fd)
+
+    def test_open_graphics_fd_password(self):
+        dom = self.conn.defineXML(hvm_vnc(
+            "br-vnc2", "<graphics type='vnc' autoport='yes' passwd='s3cret!x'/>"))
+        dom.create()
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED, dom.openGraphicsFD,
+                                0, E.VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH,
+                                msg_contains="password")
+        fd = dom.openGraphicsFD(0, 0)
+        try:
+            self.assertEqual(os.read(fd, 12), b"RFB 003.008\n")
+        finally:
+            os.close(fd)
+        # A guest without a display.
+        plain = self.start("br-novnc")
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, plain.openGraphicsFD, 0, 0)
 
     # --- refused with the reason ------------------------------------------
 
