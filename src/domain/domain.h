@@ -422,3 +422,21 @@ int vxlDomainIftuneSet(vxlDriver *driver, virDomainObj *vm, const char *device,
  * VIR_ERR_OPERATION_INVALID when it is not running or the display
  * listens nowhere. */
 int vxlDomainGraphicsConnect(virDomainObj *vm, unsigned int idx, bool skipAuth);
+
+/* --- the guest's own vCPUs and filesystems, by its agent
+ *     (domain_agent_guest.c); @vm locked, a job held, as for
+ *     vxlDomainAgentCommand --- */
+
+/* virDomainGetGuestVcpus: "vcpus", "online", "offlinable" CPU lists. */
+int vxlDomainAgentGetVcpus(virDomainObj *vm, virTypedParameterPtr *params,
+                           unsigned int *nparams);
+/* virDomainSetGuestVcpus: the guest takes the vCPUs of @map online
+ * (@state) or offline. Every one is checked first: VIR_ERR_INVALID_ARG
+ * for one the guest does not have, VIR_ERR_OPERATION_UNSUPPORTED for one
+ * it cannot take offline; then nothing changed. */
+int vxlDomainAgentSetVcpus(virDomainObj *vm, virBitmap *map, bool state);
+/* virDomainGetFSInfo: the guest's mounted filesystems, each with the
+ * targets of the disks it is on; returns how many. */
+int vxlDomainAgentGetFSInfo(virDomainObj *vm, virDomainFSInfoPtr **info);
+/* virDomainFSTrim of every mounted filesystem. */
+int vxlDomainAgentFSTrim(virDomainObj *vm, unsigned long long minimum);

@@ -400,3 +400,12 @@ int vxlDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
 /* driver_graphics_fd.c */
 int vxlDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx,
                             unsigned int flags);
+/* driver_agent_guest.c */
+int vxlDomainGetGuestVcpus(virDomainPtr dom, virTypedParameterPtr *params,
+                           unsigned int *nparams, unsigned int flags);
+int vxlDomainSetGuestVcpus(virDomainPtr dom, const char *cpumap, int state,
+                           unsigned int flags);
+int vxlDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info,
+                       unsigned int flags);
+int vxlDomainFSTrim(virDomainPtr dom, const char *mountPoint,
+                    unsigned long long minimum, unsigned int flags);

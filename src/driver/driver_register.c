@@ -194,7 +194,7 @@ static virHypervisorDriver vxlHypervisorDriver = {
      * (driver_save_params.c, driver_control_info.c,
      * driver_empty_answers.c, driver_refusals.c,
      * driver_lifecycle_action.c, driver_node_pages.c, driver_iftune.c,
-     * driver_graphics_fd.c) */
+     * driver_graphics_fd.c, driver_agent_guest.c) */
     .domainSaveParams = vxlDomainSaveParams,
     .domainRestoreParams = vxlDomainRestoreParams,
     .domainGetControlInfo = vxlDomainGetControlInfo,
@@ -208,6 +208,10 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainGetInterfaceParameters = vxlDomainGetInterfaceParameters,
     .domainSetInterfaceParameters = vxlDomainSetInterfaceParameters,
     .domainOpenGraphicsFD = vxlDomainOpenGraphicsFD,
+    .domainGetGuestVcpus = vxlDomainGetGuestVcpus,
+    .domainSetGuestVcpus = vxlDomainSetGuestVcpus,
+    .domainGetFSInfo = vxlDomainGetFSInfo,
+    .domainFSTrim = vxlDomainFSTrim,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };

@@ -306,6 +306,86 @@ class BreadthTest(DaemonTestCase):
         plain = self.start("br-novnc")
         self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, plain.openGraphicsFD, 0, 0)
 
+    # --- the guest agent: vCPUs and filesystems --------------------------
+
+    def agent_guest(self, name, agent="yes", **kw):
+        sock = os.path.join(self.daemon.root, "channels", f"{name}.agent")
+        xml = guest_xml(name, script=dict(agent=agent), **kw).replace(
+            "</devices>",
+            f"<channel type='unix'><source mode='bind' path='{sock}'/>"
+            "<target type='xen' name='org.qemu.guest_agent.0'/></channel></devices>")
+        dom = self.conn.createXML(xml, 0)
+        wait_for(lambda: os.path.exists(sock), what="the agent socket")
+        return dom
+
+    def test_guest_vcpus(self):
+        dom = self.agent_guest("br-gv", vcpus=2, max_vcpus=4)
+        # Xen gave the guest vCPUs 0-1 of 0-3.
+        self.assertEqual(dom.guestVcpus(), {"vcpus": "0-3", "online": "0-1",
+                                            "offlinable": "1-3"})
+        dom.setGuestVcpus("1", 0)
+        self.assertEqual(dom.guestVcpus()["online"], "0")
+        self.daemon.virsh("guestvcpus", "br-gv", "1", "--enable")
+        self.assertEqual(dom.guestVcpus()["online"], "0-1")
+        self.assertIn("online         : 0-1",
+                      self.daemon.virsh("guestvcpus", "br-gv").stdout)
+        # Xen's count is untouched by the guest's choice.
+        self.assertEqual(dom.vcpusFlags(0), 2)
+        # Bad input: the boot CPU, a vCPU the guest lacks, a vCPU Xen has
+        # not made available, a bad state or map; none changes anything.
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED, dom.setGuestVcpus,
+                                "0-1", 0)
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.setGuestVcpus, "1,7", 0,
+                                msg_contains="'7'")
+        self.assertLibvirtError(E.VIR_ERR_INTERNAL_ERROR, dom.setGuestVcpus,
+                                "3", 1, msg_contains="failed to set vCPU state")
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.setGuestVcpus, "1", 2)
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.setGuestVcpus, "x", 1)
+        # python-libvirt's guestVcpus drops errors (returns None): virsh
+        # shows them.
+        self.assertIsNone(dom.guestVcpus(1))
+        self.assertEqual(dom.guestVcpus()["online"], "0-1")
+        # Once Xen makes vCPU 3 available, the guest may use it.
+        dom.setVcpusFlags(4, 0)
+        dom.setGuestVcpus("3", 0)
+        self.assertEqual(dom.guestVcpus()["online"], "0-2")
+
+    def test_fsinfo_and_fstrim(self):
+        dom = self.agent_guest("br-fs", disks=2)
+        fs = sorted(dom.fsInfo())
+        self.assertEqual(fs, [("/", "xvda2", "ext4", ["xvda"]),
+                              ("/boot", "xvda1", "ext2", ["xvda"])])
+        out = self.daemon.virsh("domfsinfo", "br-fs").stdout
+        self.assertIn("/boot", out)
+        self.assertIn("xvda", out)
+        dom.fSTrim(None, 0, 0)
+        self.daemon.virsh("domfstrim", "br-fs", "--minimum", "4096")
+        self.assertLibvirtError(E.VIR_ERR_ARGUMENT_UNSUPPORTED, dom.fSTrim, "/", 0, 0)
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.fSTrim, None, 0, 1)
+        # Frozen filesystems are not trimmed; the agent says why.
+        dom.fsFreeze()
+        self.assertLibvirtError(E.VIR_ERR_INTERNAL_ERROR, dom.fSTrim, None, 0, 0,
+                                msg_contains="frozen")
+        dom.fsThaw()
+
+    def test_agent_calls_without_agent(self):
+        dom = self.start("br-noagent")
+        res = self.daemon.virsh("guestvcpus", "br-noagent", check=False)
+        self.assertIn("guest agent channel", res.stderr)
+        for fn, args in ((dom.fsInfo, ()),
+                         (dom.fSTrim, (None, 0, 0)),
+                         (dom.setGuestVcpus, ("0", 1))):
+            with self.subTest(fn=fn.__name__):
+                self.assertLibvirtError(E.VIR_ERR_ARGUMENT_UNSUPPORTED, fn, *args,
+                                        msg_contains="guest agent channel")
+        dom2 = self.agent_guest("br-hung", agent="hung")
+        self.daemon.virsh("guest-agent-timeout", "br-hung", "--timeout", "1")
+        self.assertLibvirtError(E.VIR_ERR_AGENT_UNRESPONSIVE, dom2.fsInfo)
+        res = self.daemon.virsh("guestvcpus", "br-hung", check=False)
+        self.assertIn("Guest agent is not responding", res.stderr)
+        dom.destroy()
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, dom.fsInfo)
+
     # --- refused with the reason ------------------------------------------
 
     def test_refusals(self):
