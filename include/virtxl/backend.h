@@ -846,7 +846,21 @@ typedef struct _vxlBackendConfig {
      * as /proc/net/arp and ip neigh show it (the simulator: its guests' \
      * scripted addresses on their vifs). */ \
     X(int, hostNeighbours, HostNeighbours, (vxlBackend *be, \
-                                            vxlNeighbour **list, size_t *n))
+                                            vxlNeighbour **list, size_t *n)) \
+    \
+    /* --- vif rate limit (virsh domiftune --live) --- */ \
+    \
+    /* Limit what the guest sends on the vif with MAC @mac to @bytes every \
+     * @usecs (@bytes 0: no limit), at once: netback watches its rate \
+     * node in xenstore (Linux 4.x and later) and applies a new credit to \
+     * the running vif, and libxl reads the node back into the domain's \
+     * config. Errors: VIR_ERR_DEVICE_MISSING when the domain has no such \
+     * vif; VIR_ERR_OPERATION_INVALID when it is not alive. */ \
+    X(int, domainNicSetRate, DomainNicSetRate, (vxlBackend *be, \
+                                                uint32_t domid, \
+                                                const char *mac, \
+                                                uint64_t bytes, \
+                                                uint32_t usecs))
 
 struct _vxlBackendOps {
     const char *name;              /* "libxl", "sim" */

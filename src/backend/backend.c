@@ -385,3 +385,12 @@ vxlBackendHostNeighbours(vxlBackend *be, vxlNeighbour **list, size_t *n)
 {
     VXL_BACKEND_CALL(be, hostNeighbours, list, n);
 }
+
+/* ----- vif rate limit ----- */
+
+int
+vxlBackendDomainNicSetRate(vxlBackend *be, uint32_t domid, const char *mac,
+                           uint64_t bytes, uint32_t usecs)
+{
+    VXL_BACKEND_CALL(be, domainNicSetRate, domid, mac, bytes, usecs);
+}

@@ -152,6 +152,11 @@ static const vxlBackendOpMessages vxlBackendOpMessageTable[VXL_BACKEND_OP_LAST] 
         N_("cannot remove a PCI device from domain '%s' (id %u): it has crashed"),
         N_("cannot remove a PCI device from domain '%s' (id %u)"),
     },
+    [VXL_BACKEND_OP_NIC_RATE] = {
+        N_("cannot change the rate limit of a network interface of domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot change the rate limit of a network interface of domain '%s' (id %u): it has crashed"),
+        N_("cannot change the rate limit of a network interface of domain '%s' (id %u)"),
+    },
 };
 
 void

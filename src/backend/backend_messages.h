@@ -37,6 +37,8 @@ typedef enum {
     VXL_BACKEND_OP_PM_WAKEUP,
     VXL_BACKEND_OP_PCI_ADD,
     VXL_BACKEND_OP_PCI_REMOVE,
+    /* breadth */
+    VXL_BACKEND_OP_NIC_RATE,
 
     VXL_BACKEND_OP_LAST
 } vxlBackendOp;

@@ -517,3 +517,74 @@ int vxlDomainConfigSave(vxlDriver *driver, virDomainDef *def);
  * ignores and removes. */
 #define VXL_CONFIG_GONE_SUFFIX ".gone"
 int vxlDomainConfigDelete(vxlDriver *driver, virDomainObj *vm);
+
+/* --- control state, disk errors (domain_control_info.c) --- */
+
+/* virDomainGetControlInfo of running @vm (locked, no job needed): JOB
+ * while an asynchronous job runs, OCCUPIED while another API call holds
+ * its job, OK otherwise. VIR_ERR_OPERATION_INVALID when not running. */
+int vxlDomainControlState(virDomainObj *vm, virDomainControlInfoPtr info);
+/* virDomainGetDiskErrors of running @vm: none (Xen never stops a guest
+ * for a disk error); with @errors NULL, how many there could be at most
+ * (its disks). VIR_ERR_OPERATION_INVALID when not running. */
+int vxlDomainDiskErrorList(virDomainObj *vm, virDomainDiskErrorPtr errors,
+                           unsigned int nerrors);
+
+/* --- lifecycle actions (domain_lifecycle_action.c) --- */
+
+/* Set the action of lifecycle event @type (virDomainLifecycle) to
+ * @action in the live @def and/or @persistentDef, as
+ * virDomainObjGetDefs() gave them (NULL: leave that side alone); the
+ * status and the definition are saved. @vm locked, MODIFY job held.
+ * Errors: VIR_ERR_INVALID_ARG for an unknown event or action,
+ * VIR_ERR_CONFIG_UNSUPPORTED for an action the event cannot have (a
+ * core dump on power-off). On failure neither side changed. */
+int vxlDomainLifecycleActionSet(vxlDriver *driver, virDomainObj *vm,
+                                unsigned int type, unsigned int action,
+                                virDomainDef *def,
+                                virDomainDef *persistentDef);
+
+/* --- interface bandwidth (domain_iftune.c) --- */
+
+/* virDomainGetInterfaceParameters of interface @device (MAC or target
+ * name) of @def (the live one when @live): the outbound average, the
+ * only limit a vif has; the others 0. With *@nparams 0, how many there
+ * are. VIR_ERR_INVALID_ARG for an unknown interface. */
+int vxlDomainIftuneGet(virDomainDef *def, bool live, const char *device,
+                       virTypedParameterPtr params, int *nparams);
+/* virDomainSetInterfaceParameters on the live @def (through the backend)
+ * and/or @persistentDef, as virDomainObjGetDefs() gave them. @vm locked,
+ * MODIFY job held. VIR_ERR_OPERATION_UNSUPPORTED for a limit other than
+ * the outbound average; both sides are checked before either changes. */
+int vxlDomainIftuneSet(vxlDriver *driver, virDomainObj *vm, const char *device,
+                       virTypedParameterPtr params, int nparams,
+                       virDomainDef *def, virDomainDef *persistentDef);
+
+/* --- a display for a local client (domain_graphics_fd.c) --- */
+
+/* A socket connected to display @idx (VNC or SPICE) of running @vm
+ * (locked), where its device model serves it; the caller owns the fd.
+ * @skipAuth: the caller asked to bypass the display's password, which
+ * Xen cannot (VIR_ERR_OPERATION_UNSUPPORTED when there is one).
+ * VIR_ERR_INVALID_ARG for an index the domain has no display at;
+ * VIR_ERR_OPERATION_INVALID when it is not running or the display
+ * listens nowhere. */
+int vxlDomainGraphicsConnect(virDomainObj *vm, unsigned int idx, bool skipAuth);
+
+/* --- the guest's own vCPUs and filesystems, by its agent
+ *     (domain_agent_guest.c); @vm locked, a job held, as for
+ *     vxlDomainAgentCommand --- */
+
+/* virDomainGetGuestVcpus: "vcpus", "online", "offlinable" CPU lists. */
+int vxlDomainAgentGetVcpus(virDomainObj *vm, virTypedParameterPtr *params,
+                           unsigned int *nparams);
+/* virDomainSetGuestVcpus: the guest takes the vCPUs of @map online
+ * (@state) or offline. Every one is checked first: VIR_ERR_INVALID_ARG
+ * for one the guest does not have, VIR_ERR_OPERATION_UNSUPPORTED for one
+ * it cannot take offline; then nothing changed. */
+int vxlDomainAgentSetVcpus(virDomainObj *vm, virBitmap *map, bool state);
+/* virDomainGetFSInfo: the guest's mounted filesystems, each with the
+ * targets of the disks it is on; returns how many. */
+int vxlDomainAgentGetFSInfo(virDomainObj *vm, virDomainFSInfoPtr **info);
+/* virDomainFSTrim of every mounted filesystem. */
+int vxlDomainAgentFSTrim(virDomainObj *vm, unsigned long long minimum);

@@ -353,3 +353,53 @@ int vxlDomainSnapshotHasMetadata(virDomainSnapshotPtr snapshot,
                                  unsigned int flags);
 int vxlDomainRevertToSnapshot(virDomainSnapshotPtr snapshot, unsigned int flags);
 int vxlDomainSnapshotDelete(virDomainSnapshotPtr snapshot, unsigned int flags);
+
+/* --- breadth: calls clients make that other hypervisors answer --- */
+/* driver_save_params.c */
+int vxlDomainSaveParams(virDomainPtr dom, virTypedParameterPtr params,
+                        int nparams, unsigned int flags);
+int vxlDomainRestoreParams(virConnectPtr conn, virTypedParameterPtr params,
+                           int nparams, unsigned int flags);
+/* driver_control_info.c */
+int vxlDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
+                            unsigned int flags);
+/* driver_empty_answers.c */
+int vxlDomainGetDiskErrors(virDomainPtr dom, virDomainDiskErrorPtr errors,
+                           unsigned int maxerrors, unsigned int flags);
+int vxlDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info,
+                             unsigned int flags);
+int vxlDomainGetSecurityLabelList(virDomainPtr dom,
+                                  virSecurityLabelPtr *seclabels);
+/* driver_refusals.c */
+int vxlDomainMigrateGetMaxDowntime(virDomainPtr dom,
+                                   unsigned long long *downtime,
+                                   unsigned int flags);
+int vxlDomainSetMemoryStatsPeriod(virDomainPtr dom, int period,
+                                  unsigned int flags);
+/* driver_lifecycle_action.c */
+int vxlDomainSetLifecycleAction(virDomainPtr dom, unsigned int type,
+                                unsigned int action, unsigned int flags);
+/* driver_node_pages.c */
+int vxlNodeGetFreePages(virConnectPtr conn, unsigned int npages,
+                        unsigned int *pages, int startCell,
+                        unsigned int cellCount, unsigned long long *counts,
+                        unsigned int flags);
+/* driver_iftune.c */
+int vxlDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
+                                    virTypedParameterPtr params, int *nparams,
+                                    unsigned int flags);
+int vxlDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
+                                    virTypedParameterPtr params, int nparams,
+                                    unsigned int flags);
+/* driver_graphics_fd.c */
+int vxlDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx,
+                            unsigned int flags);
+/* driver_agent_guest.c */
+int vxlDomainGetGuestVcpus(virDomainPtr dom, virTypedParameterPtr *params,
+                           unsigned int *nparams, unsigned int flags);
+int vxlDomainSetGuestVcpus(virDomainPtr dom, const char *cpumap, int state,
+                           unsigned int flags);
+int vxlDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info,
+                       unsigned int flags);
+int vxlDomainFSTrim(virDomainPtr dom, const char *mountPoint,
+                    unsigned long long minimum, unsigned int flags);

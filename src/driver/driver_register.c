@@ -190,6 +190,28 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainSnapshotHasMetadata = vxlDomainSnapshotHasMetadata,
     .domainRevertToSnapshot = vxlDomainRevertToSnapshot,
     .domainSnapshotDelete = vxlDomainSnapshotDelete,
+    /* breadth: what virsh, virt-manager and Nova call beyond the above
+     * (driver_save_params.c, driver_control_info.c,
+     * driver_empty_answers.c, driver_refusals.c,
+     * driver_lifecycle_action.c, driver_node_pages.c, driver_iftune.c,
+     * driver_graphics_fd.c, driver_agent_guest.c) */
+    .domainSaveParams = vxlDomainSaveParams,
+    .domainRestoreParams = vxlDomainRestoreParams,
+    .domainGetControlInfo = vxlDomainGetControlInfo,
+    .domainGetDiskErrors = vxlDomainGetDiskErrors,
+    .domainGetIOThreadInfo = vxlDomainGetIOThreadInfo,
+    .domainGetSecurityLabelList = vxlDomainGetSecurityLabelList,
+    .domainMigrateGetMaxDowntime = vxlDomainMigrateGetMaxDowntime,
+    .domainSetMemoryStatsPeriod = vxlDomainSetMemoryStatsPeriod,
+    .domainSetLifecycleAction = vxlDomainSetLifecycleAction,
+    .nodeGetFreePages = vxlNodeGetFreePages,
+    .domainGetInterfaceParameters = vxlDomainGetInterfaceParameters,
+    .domainSetInterfaceParameters = vxlDomainSetInterfaceParameters,
+    .domainOpenGraphicsFD = vxlDomainOpenGraphicsFD,
+    .domainGetGuestVcpus = vxlDomainGetGuestVcpus,
+    .domainSetGuestVcpus = vxlDomainSetGuestVcpus,
+    .domainGetFSInfo = vxlDomainGetFSInfo,
+    .domainFSTrim = vxlDomainFSTrim,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };

@@ -47,6 +47,10 @@ int vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
 int vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net);
 int vxlTranslateNet(const virDomainDef *def, const virDomainNetDef *net,
                     libxl_device_nic *xnic);
+/* A vif's credit for <bandwidth><outbound average> @averageKBps (1000
+ * bytes a second), as translate_net.c gives it: @bytes every @usecs. */
+void vxlTranslateNicRate(unsigned long long averageKBps, uint64_t *bytes,
+                         uint32_t *usecs);
 
 /*
  * translate_device.c: one device for hotplug. Like vxlTranslate<Class>()

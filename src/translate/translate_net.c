@@ -318,10 +318,10 @@ vxlTranslateNet(const virDomainDef *def, const virDomainNetDef *net,
      * credits bytes per interval. xl's default interval is 50 ms, so the
      * same rate= and the same <bandwidth> give the same credit.
      * (libvirt's own libxl driver counts 1024 bytes.) */
-    if (bandwidth && bandwidth->out && bandwidth->out->average > 0) {
-        xnic->rate_interval_usecs = 50000;
-        xnic->rate_bytes_per_interval = bandwidth->out->average * 1000 / 20;
-    }
+    if (bandwidth && bandwidth->out && bandwidth->out->average > 0)
+        vxlTranslateNicRate(bandwidth->out->average,
+                            &xnic->rate_bytes_per_interval,
+                            &xnic->rate_interval_usecs);
     xnic->ifname = g_strdup(net->ifname);
     xnic->backend_domname = g_strdup(net->domain_name);
 
@@ -389,4 +389,13 @@ vxlTranslateNetList(const virDomainDef *def, libxl_domain_config *dcfg)
     dcfg->nics = xnics;
     dcfg->num_nics = def->nnets;
     return 0;
+}
+
+
+void
+vxlTranslateNicRate(unsigned long long averageKBps, uint64_t *bytes,
+                    uint32_t *usecs)
+{
+    *usecs = 50000;
+    *bytes = averageKBps * 1000 / 20;
 }

@@ -200,4 +200,6 @@ const vxlBackendOps vxlXenBackendOps = {
     .domainPciRemove = vxlXenDomainPciRemove,
     /* guest addresses */
     .hostNeighbours = vxlXenHostNeighbours,
+    /* breadth */
+    .domainNicSetRate = vxlXenDomainNicSetRate,
 };

@@ -56,6 +56,11 @@ struct _vxlSimAgent {
     /* The guest's state as its agent knows it; only the thread uses it. */
     bool frozen;
     long long clockOffsetNs;
+
+    /* breadth: the guest's first disk (its filesystems live there), and
+     * the vCPUs the guest itself took offline (a bit per vCPU). */
+    char *rootDisk;                /* immutable; NULL: no disk */
+    unsigned long long guestOffline;
 };
 
 static void
@@ -70,6 +75,7 @@ vxlSimAgentUnref(vxlSimAgent *agent)
     g_free(agent->hostname);
     g_strfreev(agent->macs);
     g_strfreev(agent->addrs);
+    g_free(agent->rootDisk);
     g_free(agent);
 }
 
@@ -175,6 +181,146 @@ vxlSimAgentShutdown(vxlSimAgent *agent, bool reboot)
     vxlSimSave(agent->sim, &snap);
 }
 
+/* The vCPUs Xen gives the guest now (*max slots, *online of them
+ * available, the first ones), or false when its domain is gone. */
+static bool
+vxlSimAgentXenVcpus(vxlSimAgent *agent, unsigned int *max, unsigned int *online)
+{
+    vxlSim *sim = agent->sim;
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        vxlSimDomain *dom = vxlSimFindDomain(sim, agent->domid);
+
+        if (sim->closed || !dom || dom->life != agent->life)
+            return false;
+        *max = dom->vcpusMax;
+        *online = dom->vcpusOnline;
+    }
+    return true;
+}
+
+/* guest-get-vcpus: every vCPU slot the guest has; one Xen has not made
+ * available is offline and stays so, as Linux's Xen CPU hotplug keeps
+ * it; the boot CPU cannot go offline. */
+static virJSONValue *
+vxlSimAgentGetVcpus(vxlSimAgent *agent)
+{
+    g_autoptr(virJSONValue) list = virJSONValueNewArray();
+    unsigned int max = 0;
+    unsigned int online = 0;
+    unsigned int i;
+
+    if (!vxlSimAgentXenVcpus(agent, &max, &online))
+        return NULL;
+    for (i = 0; i < max && i < 64; i++) {
+        g_autoptr(virJSONValue) cpu = virJSONValueNewObject();
+        bool up = i < online && !(agent->guestOffline & (1ULL << i));
+
+        virJSONValueObjectAppendNumberUint(cpu, "logical-id", i);
+        virJSONValueObjectAppendBoolean(cpu, "online", up);
+        virJSONValueObjectAppendBoolean(cpu, "can-offline", i != 0);
+        virJSONValueArrayAppend(list, &cpu);
+    }
+    return g_steal_pointer(&list);
+}
+
+/* guest-set-vcpus: as qemu-ga, stops at the first vCPU it cannot change
+ * and answers how many it got through; an error if that is the first. */
+static virJSONValue *
+vxlSimAgentSetVcpus(vxlSimAgent *agent, virJSONValue *args)
+{
+    virJSONValue *list = args ? virJSONValueObjectGetArray(args, "vcpus") : NULL;
+    unsigned int max = 0;
+    unsigned int online = 0;
+    size_t i;
+
+    if (!list)
+        return vxlSimAgentError("%s", "Parameter 'vcpus' is missing");
+    if (!vxlSimAgentXenVcpus(agent, &max, &online))
+        return vxlSimAgentError("%s", "the guest is gone");
+    for (i = 0; i < virJSONValueArraySize(list); i++) {
+        virJSONValue *cpu = virJSONValueArrayGet(list, i);
+        unsigned int id;
+        bool up;
+
+        if (virJSONValueObjectGetNumberUint(cpu, "logical-id", &id) < 0 ||
+            virJSONValueObjectGetBoolean(cpu, "online", &up) < 0 ||
+            id >= max || id >= 64 || (id == 0 && !up) ||
+            (up && id >= online))
+            break;
+        if (up)
+            agent->guestOffline &= ~(1ULL << id);
+        else
+            agent->guestOffline |= 1ULL << id;
+    }
+    if (i == 0 && virJSONValueArraySize(list) > 0)
+        return vxlSimAgentError("%s", "child process has failed to set vCPU state: Invalid argument");
+    return virJSONValueNewNumberUlong(i);
+}
+
+/* guest-get-fsinfo: /boot and / on the first disk's two partitions. */
+static virJSONValue *
+vxlSimAgentFSInfo(vxlSimAgent *agent)
+{
+    static const struct { const char *mount; const char *type; int part; } fs[] = {
+        { "/", "ext4", 2 },
+        { "/boot", "ext2", 1 },
+    };
+    g_autoptr(virJSONValue) list = virJSONValueNewArray();
+    size_t i;
+
+    for (i = 0; agent->rootDisk && i < G_N_ELEMENTS(fs); i++) {
+        g_autoptr(virJSONValue) entry = virJSONValueNewObject();
+        g_autoptr(virJSONValue) disks = virJSONValueNewArray();
+        g_autoptr(virJSONValue) disk = virJSONValueNewObject();
+        g_autoptr(virJSONValue) pci = virJSONValueNewObject();
+        g_autofree char *part = g_strdup_printf("%s%d", agent->rootDisk, fs[i].part);
+        g_autofree char *dev = g_strdup_printf("/dev/%s", part);
+
+        virJSONValueObjectAppendNumberInt(pci, "domain", -1);
+        virJSONValueObjectAppendNumberInt(pci, "bus", -1);
+        virJSONValueObjectAppendNumberInt(pci, "slot", -1);
+        virJSONValueObjectAppendNumberInt(pci, "function", -1);
+        virJSONValueObjectAppendString(disk, "bus-type", "xen");
+        virJSONValueObjectAppendNumberInt(disk, "bus", 0);
+        virJSONValueObjectAppendNumberInt(disk, "target", 0);
+        virJSONValueObjectAppendNumberInt(disk, "unit", 0);
+        virJSONValueObjectAppend(disk, "pci-controller", &pci);
+        virJSONValueObjectAppendString(disk, "dev", dev);
+        virJSONValueArrayAppend(disks, &disk);
+        virJSONValueObjectAppendString(entry, "name", part);
+        virJSONValueObjectAppendString(entry, "mountpoint", fs[i].mount);
+        virJSONValueObjectAppendString(entry, "type", fs[i].type);
+        virJSONValueObjectAppend(entry, "disk", &disks);
+        virJSONValueArrayAppend(list, &entry);
+    }
+    return g_steal_pointer(&list);
+}
+
+/* guest-fstrim: each filesystem reports what it gave back. */
+static virJSONValue *
+vxlSimAgentFSTrim(vxlSimAgent *agent, virJSONValue *args)
+{
+    g_autoptr(virJSONValue) paths = virJSONValueNewArray();
+    g_autoptr(virJSONValue) ret = virJSONValueNewObject();
+    unsigned long long minimum = 0;
+    const char *mounts[] = { "/", "/boot" };
+    size_t i;
+
+    if (args)
+        ignore_value(virJSONValueObjectGetNumberUlong(args, "minimum", &minimum));
+    for (i = 0; agent->rootDisk && i < G_N_ELEMENTS(mounts); i++) {
+        g_autoptr(virJSONValue) p = virJSONValueNewObject();
+
+        virJSONValueObjectAppendString(p, "path", mounts[i]);
+        virJSONValueObjectAppendNumberUlong(p, "trimmed", 1 << 20);
+        virJSONValueObjectAppendNumberUlong(p, "minimum", minimum);
+        virJSONValueArrayAppend(paths, &p);
+    }
+    virJSONValueObjectAppend(ret, "paths", &paths);
+    return g_steal_pointer(&ret);
+}
+
 /* One command: its reply, or NULL for none (guest-shutdown). */
 static virJSONValue *
 vxlSimAgentCommand(vxlSimAgent *agent, virJSONValue *cmd, bool *delimit)
@@ -263,6 +409,19 @@ vxlSimAgentCommand(vxlSimAgent *agent, virJSONValue *cmd, bool *delimit)
         ret = virJSONValueNewObject();
         virJSONValueObjectAppendString(ret, "zone", "UTC");
         virJSONValueObjectAppendNumberInt(ret, "offset", 0);
+    } else if (STREQ(name, "guest-get-vcpus")) {
+        if (!(ret = vxlSimAgentGetVcpus(agent)))
+            return vxlSimAgentError("%s", "the guest is gone");
+    } else if (STREQ(name, "guest-set-vcpus")) {
+        g_autoptr(virJSONValue) reply = vxlSimAgentSetVcpus(agent, args);
+
+        if (virJSONValueIsObject(reply))
+            return g_steal_pointer(&reply);    /* the error */
+        ret = g_steal_pointer(&reply);
+    } else if (STREQ(name, "guest-get-fsinfo")) {
+        ret = vxlSimAgentFSInfo(agent);
+    } else if (STREQ(name, "guest-fstrim")) {
+        ret = vxlSimAgentFSTrim(agent, args);
     } else if (STREQ(name, "guest-shutdown")) {
         const char *mode = args ? virJSONValueObjectGetString(args, "mode") : NULL;
 
@@ -412,6 +571,8 @@ vxlSimAgentStart(vxlSim *sim, vxlSimDomain *dom)
     for (i = 0; i < dom->nnics; i++)
         agent->macs[i] = g_strdup(dom->nics[i].mac);
     agent->addrs = g_strsplit(dom->script.addresses, ",", -1);
+    if (dom->ndisks > 0)
+        agent->rootDisk = g_strdup(dom->disks[0].vdev);
 
     if ((agent->listenfd = vxlSimAgentListen(path)) < 0 ||
         virPipe(agent->wake) < 0) {

@@ -1126,4 +1126,6 @@ const vxlBackendOps vxlSimBackendOps = {
     .domainPciRemove = vxlSimDomainPciRemove,
     /* guest addresses */
     .hostNeighbours = vxlSimHostNeighbours,
+    /* breadth */
+    .domainNicSetRate = vxlSimDomainNicSetRate,
 };

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * driver_save_params.c: save and restore with typed parameters
+ * (virDomainSaveParams, virDomainRestoreParams: what virsh save and
+ * restore use when given no more than a file and an XML). They read the
+ * parameters and save or restore as driver_save.c's entry points do,
+ * through the same domain/ code, so a save made either way is the same
+ * image.
+ */
+#include "vxl_internal.h"
+
+#include "driver_entry.h"
+#include "driver_skeleton.h"
+#include "domain.h"
+#include "domain_save.h"
+#include "viraccessapicheck.h"
+#include "virerror.h"
+#include "virtypedparam.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+#define VXL_SAVE_PARAMS_FLAGS (VIR_DOMAIN_SAVE_BYPASS_CACHE | \
+                               VIR_DOMAIN_SAVE_RUNNING | \
+                               VIR_DOMAIN_SAVE_PAUSED)
+
+/* The file and XML of @params; both may be absent. */
+static int
+vxlSaveParamsRead(virTypedParameterPtr params, int nparams,
+                  const char **file, const char **dxml)
+{
+    *file = NULL;
+    *dxml = NULL;
+    if (virTypedParamsValidate(params, nparams,
+                               VIR_DOMAIN_SAVE_PARAM_FILE, VIR_TYPED_PARAM_STRING,
+                               VIR_DOMAIN_SAVE_PARAM_DXML, VIR_TYPED_PARAM_STRING,
+                               NULL) < 0)
+        return -1;
+    if (virTypedParamsGetString(params, nparams, VIR_DOMAIN_SAVE_PARAM_FILE,
+                                file) < 0 ||
+        virTypedParamsGetString(params, nparams, VIR_DOMAIN_SAVE_PARAM_DXML,
+                                dxml) < 0)
+        return -1;
+    return 0;
+}
+
+int
+vxlDomainSaveParams(virDomainPtr dom, virTypedParameterPtr params,
+                    int nparams, unsigned int flags)
+{
+    virDomainObj *vm;
+    const char *file;
+    const char *dxml;
+    int ret = -1;
+
+    virCheckFlags(VXL_SAVE_PARAMS_FLAGS, -1);
+    VIR_EXCLUSIVE_FLAGS_RET(VIR_DOMAIN_SAVE_RUNNING, VIR_DOMAIN_SAVE_PAUSED, -1);
+    if (vxlSaveParamsRead(params, nparams, &file, &dxml) < 0)
+        return -1;
+
+    if (!(vm = vxlEntryBegin(dom, virDomainSaveParamsEnsureACL, VIR_JOB_NONE)))
+        return -1;
+    /* Without a file, libvirt's API makes this a managed save. */
+    if (vxlDomainSaveToImage(vxl_driver, vm, file, dxml, flags) < 0)
+        goto cleanup;
+    dom->id = -1;
+    ret = 0;
+    vxlDomainRemoveIfTransient(vxl_driver, vm);
+ cleanup:
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
+    return ret;
+}
+
+int
+vxlDomainRestoreParams(virConnectPtr conn, virTypedParameterPtr params,
+                       int nparams, unsigned int flags)
+{
+    const char *file;
+    const char *dxml;
+
+    virCheckFlags(VXL_SAVE_PARAMS_FLAGS, -1);
+    if (vxlSaveParamsRead(params, nparams, &file, &dxml) < 0)
+        return -1;
+    if (!file) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("a restore needs the save image's file name (parameter 'file')"));
+        return -1;
+    }
+    return vxlDomainRestoreFlags(conn, file, dxml, flags);
+}
