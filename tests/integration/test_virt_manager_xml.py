@@ -5,6 +5,9 @@ and without a display.
 - The domain XML its New VM wizard writes with the default choices for
   each Xen Type (HVM, PV, PVH: copied from virt-manager's own debug log),
   defined and started as the wizard does.
+- The performance graphs' poll (virtManager/lib/statsmanager.py): one
+  getAllDomainStats for state, CPU, vCPUs, balloon, block and interface,
+  from which the manager's columns and the details' graphs are drawn.
 - Add Hardware for every kind it offers, each built by virtinst (the
   library virt-manager builds devices with) with the page's default
   choices, then sent as virt-manager sends it: attachDevice on the running
@@ -18,6 +21,7 @@ and without a display.
 import os
 import sys
 import tempfile
+import time
 import unittest
 
 import libvirt
@@ -254,6 +258,75 @@ class WizardXMLTest(ClientDaemon):
         self.assertNotIn("bus='usb'", xml)
         self.assertIn("bridge='virbr0'", xml)
         self.assertEqual(dom.info()[0], E.VIR_DOMAIN_RUNNING)
+
+
+class GraphsTest(ClientDaemon):
+    """The figures virt-manager draws, as it computes them, from two
+    polls of a running guest of each type (it polls every 3 s)."""
+
+    FLAGS = (E.VIR_DOMAIN_STATS_STATE | E.VIR_DOMAIN_STATS_CPU_TOTAL |
+             E.VIR_DOMAIN_STATS_VCPU | E.VIR_DOMAIN_STATS_BALLOON |
+             E.VIR_DOMAIN_STATS_BLOCK | E.VIR_DOMAIN_STATS_INTERFACE)
+
+    def poll(self, dom):
+        stats = dict((d.UUIDString(), st) for d, st in
+                     self.conn.getAllDomainStats(self.FLAGS, 0))
+        return stats[dom.UUIDString()]
+
+    @staticmethod
+    def summed(stats, pattern):
+        import re
+        return sum(v for k, v in stats.items() if re.fullmatch(pattern, k))
+
+    def check_graphs(self, kind):
+        dom = self.wizard_guest(kind, "graphs-" + kind)
+        first = self.poll(dom)
+        time.sleep(3)
+        second = self.poll(dom)
+        # CPU: cpu.time grows while the guest runs; vcpu.current counts.
+        self.assertEqual(second["state.state"], E.VIR_DOMAIN_RUNNING)
+        self.assertGreater(second["cpu.time"], first["cpu.time"], kind)
+        self.assertEqual(second["vcpu.current"], 2)
+        # Memory: used = balloon.current - balloon.unused, above 0.
+        total = second.get("balloon.current", 1)
+        used = total - second.get("balloon.unused", total)
+        self.assertEqual(total, 4194304)
+        self.assertGreater(used, 0, f"{kind}: memory graph at 0: {second}")
+        # Disk and network: the sums of rd/wr and rx/tx bytes grow.
+        for pattern in (r"block\.\d+\.(rd|wr)\.bytes", r"net\.\d+\.(rx|tx)\.bytes"):
+            self.assertGreater(self.summed(second, pattern), self.summed(first, pattern),
+                               f"{kind}: {pattern} stays at {self.summed(second, pattern)}")
+
+    def test_graphs_hvm(self):
+        self.check_graphs("hvm")
+
+    def test_graphs_pv(self):
+        self.check_graphs("pv")
+
+    def test_graphs_pvh(self):
+        self.check_graphs("pvh")
+
+
+class PollDuringShutdownTest(ClientDaemon):
+    """virt-manager's tick and Nova's wait for SHUTOFF call virDomainGetInfo
+    over and over while a guest shuts down; the moment the guest is gone
+    but its death not yet recorded, it must say SHUTOFF, not fail with
+    "no domain"."""
+
+    def test_info_through_shutdown(self):
+        for n in range(8):
+            dom = self.wizard_guest("pv", f"poll-{n}")
+            dom.shutdown()
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    state = dom.info()[0]
+                except libvirt.libvirtError as e:
+                    self.fail(f"info() during shutdown, round {n}: {e}")
+                if state == E.VIR_DOMAIN_SHUTOFF:
+                    break
+                self.assertLess(time.monotonic(), deadline, "never shut off")
+            self.drop(dom)
 
 
 @unittest.skipUnless(have_virtinst(), "needs virt-manager's virtinst")
