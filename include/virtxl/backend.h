@@ -235,7 +235,8 @@ typedef struct _vxlGuestScript {
     unsigned int dirtyMiBps;
     /* Activity, for the statistics: every disk reads and writes, and
      * every vif sends and receives, this many KiB per second of running
-     * time; the guest uses this many MiB of its memory (0: none). */
+     * time; the guest uses this many MiB of its memory (0: none). An
+     * unscripted guest has small defaults (domain_metadata.c). */
     unsigned int diskRateKiBs;
     unsigned int netRateKiBs;
     unsigned int memUsedMiB;

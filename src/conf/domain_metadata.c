@@ -18,6 +18,11 @@
  *                   agent="no|yes|hung"/>
  *   </metadata>
  *
+ * Without the element, or an attribute of it, the guest honours
+ * shutdown requests after 300 ms, uses a quarter of its memory and does
+ * I/O at 16 KiB/s per disk and 4 KiB/s per vif; disk-rate, net-rate
+ * and mem-used "0" make it idle.
+ *
  * dirty-mib-per-s is how fast the running guest writes its memory: a live
  * migration sends that much again in each pre-copy round, so a guest
  * that writes faster than the link carries never converges.
@@ -38,6 +43,8 @@
 /* A guest that is asked to power off does so after this long, which is
  * quick enough for tests and long enough to observe "in shutdown". */
 #define VXL_GUEST_DEFAULT_SHUTDOWN_DELAY_MS 300
+#define VXL_GUEST_DEFAULT_DISK_RATE_KIBS 16
+#define VXL_GUEST_DEFAULT_NET_RATE_KIBS 4
 
 VIR_ENUM_DECL(vxlGuestShutdownPolicy);
 VIR_ENUM_IMPL(vxlGuestShutdownPolicy, VXL_GUEST_SHUTDOWN_REBOOT + 1,
@@ -106,7 +113,16 @@ vxlDomainGuestScriptParse(const virDomainDef *def, vxlGuestScript *script)
         { "net-rate", offsetof(vxlGuestScript, netRateKiBs) },
         { "mem-used", offsetof(vxlGuestScript, memUsedMiB) },
     };
-    vxlGuestScript tmp = { .shutdownDelayMs = VXL_GUEST_DEFAULT_SHUTDOWN_DELAY_MS };
+    /* An unscripted guest is a booted, idle one: it holds a quarter of
+     * its memory and trickles I/O, so that clients' graphs (virt-manager's
+     * memory, disk and network) show a live guest rather than flat
+     * zeros. */
+    vxlGuestScript tmp = {
+        .shutdownDelayMs = VXL_GUEST_DEFAULT_SHUTDOWN_DELAY_MS,
+        .diskRateKiBs = VXL_GUEST_DEFAULT_DISK_RATE_KIBS,
+        .netRateKiBs = VXL_GUEST_DEFAULT_NET_RATE_KIBS,
+        .memUsedMiB = def->mem.cur_balloon / 1024 / 4,
+    };
     xmlNodePtr node = vxlDomainGuestScriptNode(def);
     g_autofree char *policy = NULL;
     g_autofree char *nmi = NULL;

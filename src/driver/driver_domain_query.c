@@ -41,11 +41,20 @@ vxlDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
     info->cpuTime = 0;
 
     if (virDomainObjIsActive(vm)) {
-        if (vxlDomainGetLiveInfo(driver, vm, &xinfo) < 0)
-            goto cleanup;
-        info->memory = xinfo.currentKiB;
-        info->cpuTime = xinfo.cpuTimeNs;
-        info->nrVirtCpu = xinfo.vcpusOnline;
+        if (vxlDomainGetLiveInfo(driver, vm, &xinfo) < 0) {
+            /* The guest has just gone (it powered off, or crashed) and
+             * its death is still on the way to this domain's state.
+             * Pollers (virt-manager, Nova waiting for SHUTOFF) ask
+             * exactly then: the domain is off, not missing. */
+            if (virGetLastErrorCode() != VIR_ERR_NO_DOMAIN)
+                goto cleanup;
+            virResetLastError();
+            info->state = VIR_DOMAIN_SHUTOFF;
+        } else {
+            info->memory = xinfo.currentKiB;
+            info->cpuTime = xinfo.cpuTimeNs;
+            info->nrVirtCpu = xinfo.vcpusOnline;
+        }
     }
     ret = 0;
 

@@ -93,8 +93,15 @@ vxlValidateSerial(const virDomainDef *def, const virDomainChrDef *chr)
 static int
 vxlValidateChannel(const virDomainDef *def, const virDomainChrDef *chr)
 {
-    if (chr->source->type == VIR_DOMAIN_CHR_TYPE_SPICEVMC)
-        return 0;
+    /* SPICE's agent channel: SPICE carries it, so without SPICE it
+     * would be dropped in silence. */
+    if (chr->source->type == VIR_DOMAIN_CHR_TYPE_SPICEVMC) {
+        if (def->os.type == VIR_DOMAIN_OSTYPE_HVM && virDomainDefHasSpiceGraphics(def))
+            return 0;
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<channel type='spicevmc'> is supported by Xen only for HVM guests with SPICE graphics"));
+        return -1;
+    }
     if (chr->targetType != VIR_DOMAIN_CHR_CHANNEL_TARGET_TYPE_XEN) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("<channel><target> other than type='xen' is not supported by Xen: use type='xen' with a name"));

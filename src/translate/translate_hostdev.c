@@ -169,6 +169,21 @@ vxlTranslateHostdevUSB(const virDomainDef *def, const virDomainHostdevDef *hostd
 }
 
 
+/* Whether @cont is a PV USB controller (qemu's qusb backend). A USB
+ * controller without a model is one for a PV or PVH guest, which has no
+ * emulated USB bus, as in libvirt's own libxl driver (USB 2). */
+static bool
+vxlUsbctrlIsPV(const virDomainDef *def, const virDomainControllerDef *cont)
+{
+    if (cont->type != VIR_DOMAIN_CONTROLLER_TYPE_USB)
+        return false;
+    if (cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_DEFAULT)
+        return def->os.type != VIR_DOMAIN_OSTYPE_HVM;
+    return cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 ||
+           cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB2;
+}
+
+
 int
 vxlValidateController(const virDomainDef *def, const virDomainControllerDef *cont)
 {
@@ -199,6 +214,14 @@ vxlValidateController(const virDomainDef *def, const virDomainControllerDef *con
         break;
     case VIR_DOMAIN_CONTROLLER_TYPE_XENBUS:
         return 0;
+    case VIR_DOMAIN_CONTROLLER_TYPE_CCID:
+        /* libvirt adds one for a <smartcard>, which vxlValidateMisc()
+         * refuses by its own name: the user added a smartcard. */
+        if (def->nsmartcards > 0)
+            return 0;
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<controller type='ccid'> is not supported by Xen: libxl offers no smartcard device"));
+        return -1;
     case VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL: {
         size_t i;
 
@@ -213,8 +236,7 @@ vxlValidateController(const virDomainDef *def, const virDomainControllerDef *con
         return -1;
     }
     case VIR_DOMAIN_CONTROLLER_TYPE_USB:
-        if (cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 ||
-            cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB2 ||
+        if (vxlUsbctrlIsPV(def, cont) ||
             cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)
             return 0;
         /* libvirt's default USB controller for an HVM guest is the one
@@ -298,9 +320,7 @@ vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
             nusb++;
     }
     for (i = 0; i < def->ncontrollers; i++) {
-        if (def->controllers[i]->type == VIR_DOMAIN_CONTROLLER_TYPE_USB &&
-            (def->controllers[i]->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 ||
-             def->controllers[i]->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB2))
+        if (vxlUsbctrlIsPV(def, def->controllers[i]))
             nctrl++;
     }
 
@@ -336,9 +356,7 @@ vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
         const virDomainControllerDef *cont = def->controllers[i];
         libxl_device_usbctrl *xctrl;
 
-        if (cont->type != VIR_DOMAIN_CONTROLLER_TYPE_USB ||
-            (cont->model != VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 &&
-             cont->model != VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB2))
+        if (!vxlUsbctrlIsPV(def, cont))
             continue;
         xctrl = &dcfg->usbctrls[nctrl++];
         libxl_device_usbctrl_init(xctrl);

@@ -156,9 +156,12 @@ vxlValidateMisc(const virDomainDef *def)
                        _("<os><acpi><table type='slic'> is supported by Xen for HVM guests only"));
         return -1;
     }
+    /* SPICE carries the redirected USB devices: without it they would
+     * be dropped in silence. */
     for (i = 0; i < def->nredirdevs; i++) {
         if (def->redirdevs[i]->source->type != VIR_DOMAIN_CHR_TYPE_SPICEVMC ||
-            def->os.type != VIR_DOMAIN_OSTYPE_HVM) {
+            def->os.type != VIR_DOMAIN_OSTYPE_HVM ||
+            !virDomainDefHasSpiceGraphics(def)) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                            _("<redirdev> is supported by Xen only as type='spicevmc' for HVM guests with SPICE graphics"));
             return -1;
