@@ -80,9 +80,6 @@ PENDING = {
                "(no /local/domain/N/device/console, no /dev/hvc1 in the "
                "guest), so the agent never answers; CPU models, the PV "
                "refusals and the PCI refusal without an IOMMU pass",
-    "snapshot": "create, guest running on and delete pass on real Xen, but "
-                "revert leaves the guest running on from where it was "
-                "(its uptime goes on) instead of from the snapshot's memory",
 }
 CMDLINE = open("/proc/cmdline").read().split()
 RUN_PENDING = "e2e_pending" in CMDLINE
