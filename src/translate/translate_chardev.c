@@ -242,9 +242,14 @@ vxlTranslateChardev(const virDomainDef *def, libxl_domain_config *dcfg)
 
         if (chr->targetType != VIR_DOMAIN_CHR_CHANNEL_TARGET_TYPE_XEN)
             continue;
-        xch = &dcfg->channels[nxen];
+        xch = &dcfg->channels[nxen++];
+        /* devid stays libxl's "unset" (-1): libxl then makes channel i
+         * the guest's console i + 1. A devid of 0 would make it console
+         * 0, which libxl 4.17 refuses as a primary console with a name,
+         * only logging it, so the guest would get no /dev/hvcN (seen on
+         * real Xen; xl 4.17 numbers its channels from 0 and has that
+         * defect). */
         libxl_device_channel_init(xch);
-        xch->devid = nxen++;
         xch->name = g_strdup(chr->target.name);
         if (chr->source->type == VIR_DOMAIN_CHR_TYPE_UNIX) {
             libxl_device_channel_init_connection(xch, LIBXL_CHANNEL_CONNECTION_SOCKET);

@@ -70,9 +70,14 @@ def agent(conn, dom, name):
         say("E2E INFO agent: guest console %r" % console_text(name)[-800:])
         say("E2E INFO agent: device model log %r" % sh(
             "tail -c 800 /var/log/xen/qemu-dm-%s.log" % name).stdout)
-        say("E2E INFO agent: xenstore %r" % sh(
-            "xenstore-ls -f /local/domain/%d/device/console 2>&1 | head -30; "
-            "ls -l %s 2>&1" % (dom.ID(), SOCK)).stdout[-1500:])
+        for cmd in ("xenstore-ls -f /local/domain/%d 2>&1 | grep -v -E '/(memory|cpu|control|data|drivers|attr|error)/' | head -60" % dom.ID(),
+                    "xenstore-ls -f /local/domain/0/backend 2>&1 | grep -E 'console|vfb|qdisk' | head -40",
+                    "ls -l %s /var/log/xen/ 2>&1" % SOCK,
+                    "ps -eo pid,ppid,stat,etime,args | grep -E 'qemu|xenconsole' | grep -v grep",
+                    "grep -E 'console|channel|qemu|spawn|device model|dm' /var/log/libvirt/libvirtd.log | grep -v ' debug : vxlDomain' | tail -40"):
+            say("E2E INFO agent: $ %s" % cmd)
+            for line in sh(cmd).stdout.splitlines():
+                say("E2E INFO agent:   %s" % line[:300])
     host, err = attempt(lambda: dom.hostname())
     check("control-agent-domhostname", host == "virtxl-guest",
           "hostname %r, error %s" % (host, err))

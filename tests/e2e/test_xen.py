@@ -70,19 +70,6 @@ on_crash = "destroy"
 # so that CI reports them as skipped, with the reason, rather than
 # failing every run until they are fixed. Each names what it hit.
 PENDING = {
-    "nova": "its volume's hot-add timed out in Xen's block hotplug script "
-            "(libxl kills it after 40 s) in one of two e2e_only runs; its "
-            "suspend/resume (a managed save) and reboots passed",
-    "monitor": "its disk's hot-add timed out in Xen's block hotplug script "
-               "(libxl kills it after 40 s) in both e2e_only runs, so "
-               "blkback's counters were never read",
-    "control": "the PV guest's agent channel gets no console frontend "
-               "(no /local/domain/N/device/console, no /dev/hvc1 in the "
-               "guest), so the agent never answers; CPU models, the PV "
-               "refusals and the PCI refusal without an IOMMU pass",
-    "snapshot": "create, guest running on and delete pass on real Xen, but "
-                "revert leaves the guest running on from where it was "
-                "(its uptime goes on) instead of from the snapshot's memory",
 }
 CMDLINE = open("/proc/cmdline").read().split()
 RUN_PENDING = "e2e_pending" in CMDLINE

@@ -79,9 +79,13 @@ vxlSimAgentUnref(vxlSimAgent *agent)
     g_free(agent);
 }
 
-/* The socket of @dom's agent channel in its stored config, or NULL. */
+/* The socket of @dom's agent channel in its stored config, or NULL.
+ * @noFrontend: set when the channel has a devid of 0, which libxl 4.17
+ * turns into console 0 and refuses as a primary console with a name
+ * (logged, not failed): the device model listens on the socket, but the
+ * guest has no /dev/hvcN, so nobody answers. */
 static const char *
-vxlSimAgentSocket(const vxlSimDomain *dom)
+vxlSimAgentSocket(const vxlSimDomain *dom, bool *noFrontend)
 {
     virJSONValue *list;
     size_t i;
@@ -92,9 +96,14 @@ vxlSimAgentSocket(const vxlSimDomain *dom)
         virJSONValue *ch = virJSONValueArrayGet(list, i);
         virJSONValue *sock = virJSONValueObjectGetObject(ch, "connection.socket");
 
+        long long devid = -1;
+
         if (STREQ_NULLABLE(virJSONValueObjectGetString(ch, "name"),
-                           VXL_SIM_AGENT_CHANNEL) && sock)
+                           VXL_SIM_AGENT_CHANNEL) && sock) {
+            *noFrontend = virJSONValueObjectGetNumberLong(ch, "devid", &devid) == 0 &&
+                          devid == 0;
             return virJSONValueObjectGetString(sock, "path");
+        }
     }
     return NULL;
 }
@@ -553,10 +562,11 @@ vxlSimAgentStart(vxlSim *sim, vxlSimDomain *dom)
     vxlSimAgent *agent;
     virThread thread;
     const char *path;
+    bool noFrontend = false;
     size_t i;
 
     if (dom->agent || dom->script.agent == VXL_GUEST_AGENT_NONE ||
-        !(path = vxlSimAgentSocket(dom)))
+        !(path = vxlSimAgentSocket(dom, &noFrontend)))
         return;
     agent = g_new0(vxlSimAgent, 1);
     agent->refs = 1;
@@ -566,7 +576,7 @@ vxlSimAgentStart(vxlSim *sim, vxlSimDomain *dom)
     agent->life = dom->life;
     agent->path = g_strdup(path);
     agent->hostname = g_strdup(dom->name);
-    agent->hung = dom->script.agent == VXL_GUEST_AGENT_HUNG;
+    agent->hung = dom->script.agent == VXL_GUEST_AGENT_HUNG || noFrontend;
     agent->macs = g_new0(char *, dom->nnics + 1);
     for (i = 0; i < dom->nnics; i++)
         agent->macs[i] = g_strdup(dom->nics[i].mac);
