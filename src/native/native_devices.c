@@ -218,9 +218,13 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
         virBufferEscapeString(buf, block ? "<source dev='%s'/>\n" : "<source file='%s'/>\n",
                               xdisk.pdev_path);
     virBufferEscapeString(buf, "<backenddomain name='%s'/>\n", xdisk.backend_domname);
-    /* xl, like libxl, takes the bus from the name alone. */
+    /* xl, like libxl, takes the bus from the name alone; a PV or PVH
+     * guest's disks are all on the Xen bus, whatever their names (so
+     * that sda1 and sda2 are two disks, not one SCSI drive address). */
     virBufferEscapeString(buf, "<target dev='%s'", xdisk.vdev);
-    if (STRPREFIX(xdisk.vdev, "hd"))
+    if (r->type != LIBXL_DOMAIN_TYPE_HVM && !g_ascii_isdigit(*xdisk.vdev))
+        virBufferAddLit(buf, " bus='xen'");
+    else if (STRPREFIX(xdisk.vdev, "hd"))
         virBufferAddLit(buf, " bus='ide'");
     else if (STRPREFIX(xdisk.vdev, "sd"))
         virBufferAddLit(buf, " bus='scsi'");
@@ -567,9 +571,13 @@ vxlNativeParseChardev(vxlNativeReader *r, const char *key, virBuffer *buf,
                 vxlNativeError(r, key, _("'%s': tcp needs host:port"), spec);
                 return -1;
             }
+            /* An empty host (tcp::PORT) is qemu's "every address";
+             * libvirt wants the attribute, and keeps it empty. */
             virBufferAsprintf(buf, "  <source mode='%s'", server ? "bind" : "connect");
             if (*host)
                 virBufferEscapeString(buf, " host='%s'", host);
+            else
+                virBufferAddLit(buf, " host=''");
             virBufferEscapeString(buf, " service='%s'/>\n", pc + 1);
             virBufferAddLit(buf, "  <protocol type='raw'/>\n");
         }
