@@ -234,6 +234,10 @@ vxlNativeParseMemory(vxlNativeReader *r, vxlNativeXML *x)
                        _("needs a number of vCPUs from 1 to 4096"));
         return -1;
     }
+    /* Without maxvcpus=, xl takes the maximum from vnuma='s nodes
+     * (parse_vnuma_config), before vcpus= is checked against it. */
+    if (maxvcpus < 0)
+        maxvcpus = vxlNativeVnumaVcpus(r);
     if (vcpus < 0)
         vcpus = maxvcpus > 0 ? maxvcpus : 1;
     if (maxvcpus < 0)

@@ -188,6 +188,10 @@ int vxlNativeFormatFeatureKeys(virBuffer *buf, const virDomainDef *def);
 /* native_cpu.c: cap=, vnuma=, cpuid=. */
 int vxlNativeParseCpuKeys(vxlNativeReader *r, vxlNativeXML *x);
 int vxlNativeFormatCpuKeys(virBuffer *buf, const virDomainDef *def);
+/* How many vCPUs vnuma='s nodes name together (xl's maxvcpus when the
+ * file has none), or -1 without vnuma= or when it is malformed (the
+ * vnuma group reports that). */
+long vxlNativeVnumaVcpus(vxlNativeReader *r);
 
 /* native_read.c: split "k=v,k=v" spec strings as xl does (no quoting
  * inside). */
