@@ -162,6 +162,7 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
     g_auto(virBuffer) spec = VIR_BUFFER_INITIALIZER;
     char mac[VIR_MAC_STRING_BUFLEN];
     const char *model = vxlNetModelName(net);
+    const vxlXMLNSNic *x;
     size_t i;
 
     if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK)
@@ -214,6 +215,16 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
             net->bandwidth->out->floor)
             return vxlNativeRefuseNet(net, "<bandwidth> other than <outbound average>");
         virBufferAsprintf(&spec, ",rate=%lluKB/s", net->bandwidth->out->average);
+    }
+    if ((x = vxlTranslateXMLNSFindNic(def, &net->mac))) {
+        if (x->rateIntervalUs && net->bandwidth)
+            virBufferAsprintf(&spec, "@%lluus", x->rateIntervalUs);
+        if (x->devid >= 0)
+            virBufferAsprintf(&spec, ",devid=%d", x->devid);
+        if (x->gatewaydev)
+            virBufferAsprintf(&spec, ",gatewaydev=%s", x->gatewaydev);
+        if (x->trusted != VIR_TRISTATE_BOOL_ABSENT)
+            virBufferAddStr(&spec, x->trusted == VIR_TRISTATE_BOOL_YES ? ",trusted" : ",untrusted");
     }
     g_ptr_array_add(specs, virBufferContentAndReset(&spec));
     return 0;

@@ -18,6 +18,9 @@
 #include <libxl.h>
 #include <libxlutil.h>
 
+/* The declaration each namespace element of xl2xml's output carries. */
+#define VXL_NATIVE_NS_DECL " xmlns:" VXL_XMLNS_PREFIX "='" VXL_XMLNS_URI "'"
+
 /* One assignment in the file. Keys are found by our own scan of the text
  * (libxlutil has no way to list them); values always come from
  * libxlutil. */
@@ -40,6 +43,7 @@ struct _vxlNativeReader {
     size_t reportLen;
     GPtrArray *nsPcis;      /* <virtxl:pci> lines from pci= (native_xmlns.c) */
     GPtrArray *nsDisks;     /* <virtxl:disk> lines from disk= scripts */
+    GPtrArray *nsNics;      /* <virtxl:nic> lines from vif= options */
 };
 
 /* native_read.c */

@@ -14,6 +14,8 @@
  *   device_model_args_hvm=       <virtxl:arg value guest='hvm'> (HVM)
  *   device_model_args_pv=        <virtxl:arg value guest='pv'> (PV, PVH)
  *   rdm=, rdm_mem_boundary=      <virtxl:rdm strategy policy mem_boundary>
+ *   vif= devid=, gatewaydev=, trusted/untrusted, rate=...@INTERVAL
+ *                                <virtxl:nic mac ...> (native_devices.c)
  *   pci= msitranslate=, power_mgmt=, rdm_policy= (and the pci_msitranslate=,
  *   pci_power_mgmt= defaults)    <virtxl:pci address ...>
  *
@@ -236,6 +238,8 @@ vxlNativeParseXMLNS(vxlNativeReader *r, virBuffer *out)
         return -1;
     for (i = 0; i < r->nsDisks->len; i++)
         virBufferAdd(out, g_ptr_array_index(r->nsDisks, i), -1);
+    for (i = 0; i < r->nsNics->len; i++)
+        virBufferAdd(out, g_ptr_array_index(r->nsNics, i), -1);
     for (i = 0; i < r->nsPcis->len; i++)
         virBufferAdd(out, g_ptr_array_index(r->nsPcis, i), -1);
     return 0;
