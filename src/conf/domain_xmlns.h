@@ -175,6 +175,9 @@ typedef enum {
     VXL_XMLNS_KEY_IRQS,
     VXL_XMLNS_KEY_PVCALLS,
     VXL_XMLNS_KEY_VKB,
+    /* A PV bootloader's argv when an argument holds blanks, which
+     * libvirt's one <bootloader_args> string cannot keep apart. */
+    VXL_XMLNS_KEY_BOOTLOADER_ARGS,
 
     VXL_XMLNS_KEY_LAST
 } vxlXMLNSKey;

@@ -38,6 +38,7 @@ static bool vxlXMLNSItemIrq(const char *i) { return vxlXMLNSSpecIrq(i, NULL); }
 static bool vxlXMLNSItemMcaCap(const char *i) { return vxlXMLNSSpecMcaCap(i, NULL); }
 static bool vxlXMLNSItemPvcalls(const char *i) { return vxlXMLNSSpecPvcalls(i, NULL); }
 static bool vxlXMLNSItemVkb(const char *i) { return vxlXMLNSSpecVkb(i, NULL); }
+static bool vxlXMLNSItemAny(const char *i G_GNUC_UNUSED) { return true; }
 
 #define ALL VXL_XMLNS_GUEST_ALL
 #define HVM VXL_XMLNS_GUEST_HVM
@@ -129,6 +130,11 @@ const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST] = {
      * d_config.vkbs after the vfbs' keyboards). */
     [VXL_XMLNS_KEY_PVCALLS] = { "pvcalls", LIST, ALL, 0, 0, NULL, vxlXMLNSItemPvcalls },
     [VXL_XMLNS_KEY_VKB] = { "vkb", LIST, ALL, 0, 0, NULL, vxlXMLNSItemVkb },
+    /* b_info.bootloader_args item by item, for PV and PVH guests (a
+     * bootloader runs for no other): used instead of <bootloader_args>
+     * when an argument holds blanks (xl's list form). */
+    [VXL_XMLNS_KEY_BOOTLOADER_ARGS] = { "bootloader_args", LIST, VXL_XMLNS_GUEST_PV | PVH, 0, 0,
+                                        NULL, vxlXMLNSItemAny },
 };
 
 #undef ALL

@@ -120,7 +120,7 @@ vxlNativeParseXMLNSKeys(vxlNativeReader *r, virBuffer *xmlns)
     for (i = 0; i < VXL_XMLNS_KEY_LAST; i++) {
         /* The boot group's (native_parse.c), with the BIOS names. */
         if (vxlNativeXMLNSKeyIsAction(i) || i == VXL_XMLNS_KEY_FIRMWARE ||
-            i == VXL_XMLNS_KEY_VIRIDIAN)
+            i == VXL_XMLNS_KEY_VIRIDIAN || i == VXL_XMLNS_KEY_BOOTLOADER_ARGS)
             continue;
         if (vxlNativeParseXMLNSKey(r, i, xmlns) < 0)
             return -1;

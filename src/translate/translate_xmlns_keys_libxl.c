@@ -282,6 +282,12 @@ vxlTranslateXMLNSKeys(char *const *keys, libxl_domain_config *dcfg)
         case VXL_XMLNS_KEY_VKB:
             vxlTranslateXMLNSListKey(i, v, dcfg);
             break;
+        case VXL_XMLNS_KEY_BOOTLOADER_ARGS:
+            /* The argv as the list gave it, over <bootloader_args>'s
+             * split string (translate_boot.c). */
+            g_strfreev(b_info->bootloader_args);
+            b_info->bootloader_args = vxlXMLNSKeyItems(v);
+            break;
         case VXL_XMLNS_KEY_LAST:
         default:
             virReportEnumRangeError(vxlXMLNSKey, (int)i);
