@@ -233,7 +233,8 @@ vxlXMLNSParsePci(xmlNodePtr node, vxlXMLNSPci *pci)
     }
     if (virXMLPropTristateBool(node, "permissive", VIR_XML_PROP_NONE, &pci->permissive) < 0 ||
         virXMLPropTristateBool(node, "msitranslate", VIR_XML_PROP_NONE, &pci->msitranslate) < 0 ||
-        virXMLPropTristateBool(node, "power_mgmt", VIR_XML_PROP_NONE, &pci->powerMgmt) < 0)
+        virXMLPropTristateBool(node, "power_mgmt", VIR_XML_PROP_NONE, &pci->powerMgmt) < 0 ||
+        virXMLPropTristateBool(node, "all_functions", VIR_XML_PROP_NONE, &pci->allFunctions) < 0)
         return -1;
     return vxlXMLNSParseEnum(node, "pci", "rdm_policy", &vxlEnumRdmPolicy,
                              &pci->rdmPolicy);
@@ -729,6 +730,7 @@ vxlXMLNSFormat(virBuffer *buf, void *opaque)
         vxlXMLNSFormatTristate(buf, "permissive", pci->permissive);
         vxlXMLNSFormatTristate(buf, "msitranslate", pci->msitranslate);
         vxlXMLNSFormatTristate(buf, "power_mgmt", pci->powerMgmt);
+        vxlXMLNSFormatTristate(buf, "all_functions", pci->allFunctions);
         if (pci->rdmPolicy >= 0)
             virBufferAsprintf(buf, " rdm_policy='%s'",
                               vxlEnumXlToCfg(&vxlEnumRdmPolicy, pci->rdmPolicy));

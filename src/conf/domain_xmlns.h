@@ -36,6 +36,9 @@ struct _vxlXMLNSPci {
     virTristateBool msitranslate;
     virTristateBool powerMgmt;
     int rdmPolicy;                /* libxl_rdm_reserve_policy; -1 unset */
+    /* all_functions='yes': every function of the host device, xl's
+     * BB:DD.* (vfunc_mask all); the <hostdev> names function 0. */
+    virTristateBool allFunctions;
 };
 
 /* <virtxl:disk target='DEV' script='NAME'/>: a disk's hotplug script,

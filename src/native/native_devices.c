@@ -547,9 +547,6 @@ vxlNativeParsePcis(vxlNativeReader *r, virBuffer *buf)
 
         /* msitranslate, power_mgmt, rdm_policy: <virtxl:pci>. */
         vxlNativeXMLNSAddPci(r, &pci, i);
-        if (pci.vfunc_mask == LIBXL_PCI_FUNC_ALL)
-            vxlNativeWarn(r, "pci", _("entry %d: dropped the function wildcard: libvirt assigns functions one by one"),
-                          i + 1);
         libxl_device_pci_dispose(&pci);
     }
     return 0;

@@ -240,6 +240,7 @@ vxlNativeFormatHostdev(const virDomainDef *def, const virDomainHostdevDef *hostd
 
     if (hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI) {
         const virDomainHostdevSubsysPCI *pci = &hostdev->source.subsys.u.pci;
+        const vxlXMLNSPci *opts = vxlTranslateXMLNSFindPci(def, hostdev);
         g_auto(virBuffer) spec = VIR_BUFFER_INITIALIZER;
 
         if (pci->backend != VIR_DOMAIN_HOSTDEV_PCI_BACKEND_DEFAULT &&
@@ -247,8 +248,15 @@ vxlNativeFormatHostdev(const virDomainDef *def, const virDomainHostdevDef *hostd
             return vxlNativeFormatRefuse("<hostdev><driver name> other than xen");
         if (hostdev->info->bootIndex || hostdev->info->romenabled || hostdev->info->romfile)
             return vxlNativeFormatRefuse("<hostdev><boot> or <rom>");
-        virBufferAsprintf(&spec, "%04x:%02x:%02x.%x", pci->addr.domain, pci->addr.bus,
-                          pci->addr.slot, pci->addr.function);
+        if (opts && opts->allFunctions == VIR_TRISTATE_BOOL_YES) {
+            if (pci->addr.function != 0)
+                return vxlNativeFormatRefuse("<virtxl:pci all_functions='yes'> on a function other than 0 (xl.cfg's BB:DD.* names function 0)");
+            virBufferAsprintf(&spec, "%04x:%02x:%02x.*", pci->addr.domain, pci->addr.bus,
+                              pci->addr.slot);
+        } else {
+            virBufferAsprintf(&spec, "%04x:%02x:%02x.%x", pci->addr.domain, pci->addr.bus,
+                              pci->addr.slot, pci->addr.function);
+        }
         if (hostdev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI) {
             const virPCIDeviceAddress *a = &hostdev->info->addr.pci;
 

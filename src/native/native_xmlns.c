@@ -195,6 +195,9 @@ vxlNativeXMLNSAddPci(vxlNativeReader *r, const libxl_device_pci *pci, int index)
         virBufferAddLit(&attrs, " msitranslate='yes'");
     if (pci->power_mgmt)
         virBufferAddLit(&attrs, " power_mgmt='yes'");
+    /* BB:DD.*: every function (function 0 is the <hostdev>'s). */
+    if (pci->vfunc_mask == LIBXL_PCI_FUNC_ALL)
+        virBufferAddLit(&attrs, " all_functions='yes'");
     /* xl gives each device the domain's rdm policy before reading its
      * spec, and the translator does the same with <virtxl:rdm policy>:
      * only a policy the spec sets differs from it, and only an HVM
