@@ -181,6 +181,9 @@ typedef enum {
     /* A PV bootloader's argv when an argument holds blanks, which
      * libvirt's one <bootloader_args> string cannot keep apart. */
     VXL_XMLNS_KEY_BOOTLOADER_ARGS,
+    /* usbdevice= items naming host devices (host:VENDOR:PRODUCT,
+     * host:BUS.ADDR), after the USB <input>s xl's other items are. */
+    VXL_XMLNS_KEY_USBDEVICE,
 
     VXL_XMLNS_KEY_LAST
 } vxlXMLNSKey;

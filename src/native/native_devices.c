@@ -946,8 +946,12 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
 
             if (STREQ(dev, "tablet") || STREQ(dev, "mouse") || STREQ(dev, "keyboard"))
                 virBufferAsprintf(buf, "<input type='%s' bus='usb'/>\n", dev);
+            else if (STRPREFIX(dev, "host:") && dev[5])
+                g_ptr_array_add(r->nsLines,
+                                g_markup_printf_escaped("<virtxl:usbdevice" VXL_NATIVE_NS_DECL " value='%s'/>\n",
+                                                        dev));
             else
-                vxlNativeWarn(r, "usbdevice", _("dropped '%s': use usbdev= for host devices"), dev);
+                vxlNativeWarn(r, "usbdevice", _("dropped '%s': neither tablet, mouse, keyboard nor a host: device"), dev);
         }
     }
 

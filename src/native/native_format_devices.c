@@ -559,6 +559,8 @@ static int
 vxlNativeFormatInputs(virBuffer *buf, const virDomainDef *def)
 {
     g_autoptr(GPtrArray) usb = g_ptr_array_new();
+    g_auto(GStrv) hostItems = NULL;
+    const char *hosts;
     size_t i;
 
     for (i = 0; i < def->ninputs; i++) {
@@ -578,8 +580,17 @@ vxlNativeFormatInputs(virBuffer *buf, const virDomainDef *def)
     }
     /* Beside SPICE USB redirection they are qemu arguments instead
      * (native_xmlns.c), which is how xl can say them. */
-    if (def->nredirdevs > 0 && def->os.type == VIR_DOMAIN_OSTYPE_HVM)
+    if (def->nredirdevs > 0 && def->os.type == VIR_DOMAIN_OSTYPE_HVM) {
+        if (vxlNativeXMLNSKeyValue(def, VXL_XMLNS_KEY_USBDEVICE))
+            return vxlNativeFormatRefuse("<virtxl:usbdevice> beside SPICE USB redirection (libxl refuses usbdevice= with it)");
         return 0;
+    }
+    /* Host devices after them, as translate/ lists them. */
+    if ((hosts = vxlNativeXMLNSKeyValue(def, VXL_XMLNS_KEY_USBDEVICE))) {
+        hostItems = vxlXMLNSKeyItems(hosts);
+        for (i = 0; hostItems[i]; i++)
+            g_ptr_array_add(usb, hostItems[i]);
+    }
     if (usb->len == 1)
         vxlNativeFormatString(buf, "usbdevice", g_ptr_array_index(usb, 0));
     else

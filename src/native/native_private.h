@@ -44,6 +44,7 @@ struct _vxlNativeReader {
     GPtrArray *nsPcis;      /* <virtxl:pci> lines from pci= (native_xmlns.c) */
     GPtrArray *nsDisks;     /* <virtxl:disk> lines from disk= scripts */
     GPtrArray *nsNics;      /* <virtxl:nic> lines from vif= options */
+    GPtrArray *nsLines;     /* other namespace lines from device keys */
 };
 
 /* native_read.c */

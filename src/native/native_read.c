@@ -150,6 +150,7 @@ vxlNativeReaderOpen(vxlNativeReader *r, const char *data, size_t len,
     r->nsPcis = g_ptr_array_new_with_free_func(g_free);
     r->nsDisks = g_ptr_array_new_with_free_func(g_free);
     r->nsNics = g_ptr_array_new_with_free_func(g_free);
+    r->nsLines = g_ptr_array_new_with_free_func(g_free);
     r->type = -1;
 
     if (len > INT_MAX) {
@@ -203,6 +204,7 @@ vxlNativeReaderClose(vxlNativeReader *r)
     g_clear_pointer(&r->nsPcis, g_ptr_array_unref);
     g_clear_pointer(&r->nsDisks, g_ptr_array_unref);
     g_clear_pointer(&r->nsNics, g_ptr_array_unref);
+    g_clear_pointer(&r->nsLines, g_ptr_array_unref);
 }
 
 

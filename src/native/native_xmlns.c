@@ -243,6 +243,8 @@ vxlNativeParseXMLNS(vxlNativeReader *r, virBuffer *out)
         virBufferAdd(out, g_ptr_array_index(r->nsDisks, i), -1);
     for (i = 0; i < r->nsNics->len; i++)
         virBufferAdd(out, g_ptr_array_index(r->nsNics, i), -1);
+    for (i = 0; i < r->nsLines->len; i++)
+        virBufferAdd(out, g_ptr_array_index(r->nsLines, i), -1);
     for (i = 0; i < r->nsPcis->len; i++)
         virBufferAdd(out, g_ptr_array_index(r->nsPcis, i), -1);
     return 0;
