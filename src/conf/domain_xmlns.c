@@ -71,6 +71,9 @@ vxlXMLNSFree(void *opaque)
     for (i = 0; i < ns->ndisks; i++)
         vxlXMLNSDiskClear(&ns->disks[i]);
     g_free(ns->disks);
+    for (i = 0; i < ns->nnics; i++)
+        vxlXMLNSNicClear(&ns->nics[i]);
+    g_free(ns->nics);
     for (i = 0; i < ns->ncpusSoft; i++)
         virBitmapFree(ns->cpusSoft[i].cpuset);
     g_free(ns->cpusSoft);
@@ -230,7 +233,8 @@ vxlXMLNSParsePci(xmlNodePtr node, vxlXMLNSPci *pci)
     }
     if (virXMLPropTristateBool(node, "permissive", VIR_XML_PROP_NONE, &pci->permissive) < 0 ||
         virXMLPropTristateBool(node, "msitranslate", VIR_XML_PROP_NONE, &pci->msitranslate) < 0 ||
-        virXMLPropTristateBool(node, "power_mgmt", VIR_XML_PROP_NONE, &pci->powerMgmt) < 0)
+        virXMLPropTristateBool(node, "power_mgmt", VIR_XML_PROP_NONE, &pci->powerMgmt) < 0 ||
+        virXMLPropTristateBool(node, "all_functions", VIR_XML_PROP_NONE, &pci->allFunctions) < 0)
         return -1;
     return vxlXMLNSParseEnum(node, "pci", "rdm_policy", &vxlEnumRdmPolicy,
                              &pci->rdmPolicy);
@@ -491,7 +495,7 @@ static char *
 vxlXMLNSElementNames(void)
 {
     g_autoptr(GString) out = g_string_new("<virtxl:devicemodel>, <virtxl:rdm>, <virtxl:pci>, "
-                                          "<virtxl:disk>, "
+                                          "<virtxl:disk>, <virtxl:nic>, "
                                           "<virtxl:cpus_soft>, <virtxl:vtpm>, "
                                           "<virtxl:smbios_firmware>");
     size_t i;
@@ -558,6 +562,11 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
             ns->disks = g_renew(vxlXMLNSDisk, ns->disks, ns->ndisks + 1);
             memset(&ns->disks[ns->ndisks++], 0, sizeof(vxlXMLNSDisk));
             if (vxlXMLNSParseDisk(nodes[i], &ns->disks[ns->ndisks - 1]) < 0)
+                goto error;
+        } else if (STREQ(name, "nic")) {
+            ns->nics = g_renew(vxlXMLNSNic, ns->nics, ns->nnics + 1);
+            memset(&ns->nics[ns->nnics++], 0, sizeof(vxlXMLNSNic));
+            if (vxlXMLNSParseNic(nodes[i], &ns->nics[ns->nnics - 1]) < 0)
                 goto error;
         } else if (STREQ(name, "cpus_soft")) {
             if (vxlXMLNSParseCpusSoft(nodes[i], ns) < 0)
@@ -706,6 +715,8 @@ vxlXMLNSFormat(virBuffer *buf, void *opaque)
 
     for (i = 0; i < ns->ndisks; i++)
         vxlXMLNSFormatDisk(buf, &ns->disks[i]);
+    for (i = 0; i < ns->nnics; i++)
+        vxlXMLNSFormatNic(buf, &ns->nics[i]);
     for (i = 0; i < ns->npcis; i++) {
         const vxlXMLNSPci *pci = &ns->pcis[i];
 
@@ -719,6 +730,7 @@ vxlXMLNSFormat(virBuffer *buf, void *opaque)
         vxlXMLNSFormatTristate(buf, "permissive", pci->permissive);
         vxlXMLNSFormatTristate(buf, "msitranslate", pci->msitranslate);
         vxlXMLNSFormatTristate(buf, "power_mgmt", pci->powerMgmt);
+        vxlXMLNSFormatTristate(buf, "all_functions", pci->allFunctions);
         if (pci->rdmPolicy >= 0)
             virBufferAsprintf(buf, " rdm_policy='%s'",
                               vxlEnumXlToCfg(&vxlEnumRdmPolicy, pci->rdmPolicy));
@@ -937,6 +949,7 @@ vxlValidateXMLNS(const virDomainDef *def)
         }
     }
     if (vxlValidateXMLNSDisks(def, ns) < 0 ||
+        vxlValidateXMLNSNics(def, ns) < 0 ||
         vxlValidateXMLNSKeys(def, ns->keys) < 0)  /* domain_xmlns_keys.c */
         return -1;
     return vxlValidateXMLNSKnobs(def, ns);

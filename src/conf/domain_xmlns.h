@@ -36,6 +36,9 @@ struct _vxlXMLNSPci {
     virTristateBool msitranslate;
     virTristateBool powerMgmt;
     int rdmPolicy;                /* libxl_rdm_reserve_policy; -1 unset */
+    /* all_functions='yes': every function of the host device, xl's
+     * BB:DD.* (vfunc_mask all); the <hostdev> names function 0. */
+    virTristateBool allFunctions;
 };
 
 /* <virtxl:disk target='DEV' script='NAME'/>: a disk's hotplug script,
@@ -44,6 +47,18 @@ typedef struct _vxlXMLNSDisk vxlXMLNSDisk;
 struct _vxlXMLNSDisk {
     char *target;                 /* the <disk>'s <target dev> */
     char *script;                 /* libxl_device_disk.script */
+};
+
+/* <virtxl:nic mac='MAC' devid? gatewaydev? trusted? rate_interval_us?/>:
+ * the options of an xl vif= entry libvirt's <interface> has no word for
+ * (domain_xmlns_nic.c). */
+typedef struct _vxlXMLNSNic vxlXMLNSNic;
+struct _vxlXMLNSNic {
+    virMacAddr mac;               /* its <interface>'s */
+    int devid;                    /* libxl_device_nic.devid; -1 unset */
+    char *gatewaydev;             /* libxl_device_nic.gatewaydev */
+    virTristateBool trusted;      /* libxl_device_nic.trusted */
+    unsigned long long rateIntervalUs; /* rate_interval_usecs; 0 unset */
 };
 
 /* <virtxl:cpus_soft vcpu='N'? cpuset='...'/>: xl's cpus_soft=. */
@@ -163,6 +178,12 @@ typedef enum {
     VXL_XMLNS_KEY_IRQS,
     VXL_XMLNS_KEY_PVCALLS,
     VXL_XMLNS_KEY_VKB,
+    /* A PV bootloader's argv when an argument holds blanks, which
+     * libvirt's one <bootloader_args> string cannot keep apart. */
+    VXL_XMLNS_KEY_BOOTLOADER_ARGS,
+    /* usbdevice= items naming host devices (host:VENDOR:PRODUCT,
+     * host:BUS.ADDR), after the USB <input>s xl's other items are. */
+    VXL_XMLNS_KEY_USBDEVICE,
 
     VXL_XMLNS_KEY_LAST
 } vxlXMLNSKey;
@@ -241,6 +262,8 @@ struct _vxlXMLNSDef {
     size_t npcis;
     vxlXMLNSDisk *disks;          /* in document order */
     size_t ndisks;
+    vxlXMLNSNic *nics;            /* in document order */
+    size_t nnics;
     vxlXMLNSCpusSoft *cpusSoft;   /* in document order */
     size_t ncpusSoft;
     vxlXMLNSVtpm *vtpms;          /* in order: devid is the position */
@@ -291,3 +314,14 @@ int vxlXMLNSParseDisk(xmlNodePtr node, vxlXMLNSDisk *disk);
 void vxlXMLNSFormatDisk(virBuffer *buf, const vxlXMLNSDisk *disk);
 void vxlXMLNSDiskClear(vxlXMLNSDisk *disk);
 int vxlValidateXMLNSDisks(const virDomainDef *def, const vxlXMLNSDef *ns);
+/* domain_xmlns_nic.c */
+int vxlXMLNSParseNic(xmlNodePtr node, vxlXMLNSNic *nic);
+void vxlXMLNSFormatNic(virBuffer *buf, const vxlXMLNSNic *nic);
+void vxlXMLNSNicClear(vxlXMLNSNic *nic);
+int vxlValidateXMLNSNics(const virDomainDef *def, const vxlXMLNSDef *ns);
+/* The <virtxl:nic> of the <interface> with @mac, or NULL. */
+const vxlXMLNSNic *vxlTranslateXMLNSFindNic(const virDomainDef *def,
+                                            const virMacAddr *mac);
+/* The vif number of def->nets[@index]: its <virtxl:nic devid>, else
+ * its position (as xl numbers vif= entries). */
+int vxlXMLNSNicDevid(const virDomainDef *def, size_t index);

@@ -38,6 +38,8 @@ static bool vxlXMLNSItemIrq(const char *i) { return vxlXMLNSSpecIrq(i, NULL); }
 static bool vxlXMLNSItemMcaCap(const char *i) { return vxlXMLNSSpecMcaCap(i, NULL); }
 static bool vxlXMLNSItemPvcalls(const char *i) { return vxlXMLNSSpecPvcalls(i, NULL); }
 static bool vxlXMLNSItemVkb(const char *i) { return vxlXMLNSSpecVkb(i, NULL); }
+static bool vxlXMLNSItemAny(const char *i G_GNUC_UNUSED) { return true; }
+static bool vxlXMLNSItemUsbHost(const char *i) { return STRPREFIX(i, "host:") && i[5]; }
 
 #define ALL VXL_XMLNS_GUEST_ALL
 #define HVM VXL_XMLNS_GUEST_HVM
@@ -129,6 +131,15 @@ const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST] = {
      * d_config.vkbs after the vfbs' keyboards). */
     [VXL_XMLNS_KEY_PVCALLS] = { "pvcalls", LIST, ALL, 0, 0, NULL, vxlXMLNSItemPvcalls },
     [VXL_XMLNS_KEY_VKB] = { "vkb", LIST, ALL, 0, 0, NULL, vxlXMLNSItemVkb },
+    /* b_info.bootloader_args item by item, for PV and PVH guests (a
+     * bootloader runs for no other): used instead of <bootloader_args>
+     * when an argument holds blanks (xl's list form). */
+    [VXL_XMLNS_KEY_BOOTLOADER_ARGS] = { "bootloader_args", LIST, VXL_XMLNS_GUEST_PV | PVH, 0, 0,
+                                        NULL, vxlXMLNSItemAny },
+    /* b_info.u.hvm.usbdevice_list's host: items, which qemu takes from
+     * the host (tablet, mouse and keyboard are libvirt's USB <input>s,
+     * listed first). */
+    [VXL_XMLNS_KEY_USBDEVICE] = { "usbdevice", LIST, HVM, 0, 0, NULL, vxlXMLNSItemUsbHost },
 };
 
 #undef ALL

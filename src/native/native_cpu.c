@@ -93,6 +93,42 @@ typedef struct {
 } vxlNativeVnode;
 
 
+long
+vxlNativeVnumaVcpus(vxlNativeReader *r)
+{
+    XLU_ConfigList *list = NULL;
+    long total = 0;
+    int n = 0;
+    int i;
+
+    if (xlu_cfg_get_list(r->xlu, "vnuma", &list, &n, 1) != 0 || n == 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        XLU_ConfigValue *value = xlu_cfg_get_listitem2(list, i);
+        XLU_ConfigList *node = NULL;
+        const char *item;
+        int j;
+
+        if (!value || xlu_cfg_value_get_list(r->xlu, value, &node, 1) != 0)
+            return -1;
+        for (j = 0; (item = xlu_cfg_get_listitem(node, j)); j++) {
+            g_autoptr(virBitmap) map = NULL;
+            const char *eq = strchr(item, '=');
+            g_autofree char *key = eq ? g_strndup(item, eq - item) : g_strdup(item);
+
+            if (!eq || STRNEQ(g_strstrip(key), "vcpus"))
+                continue;
+            if (virBitmapParse(eq + 1, &map, 4096) < 0) {
+                virResetLastError();
+                return -1;
+            }
+            total += virBitmapCountBits(map);
+        }
+    }
+    return total > 0 ? total : -1;
+}
+
+
 static int
 vxlNativeParseVnode(vxlNativeReader *r, XLU_ConfigList *node, int idx,
                     vxlNativeVnode *out)

@@ -25,6 +25,7 @@
 #include "native_private.h"
 #include "util_enums.h"
 #include "virerror.h"
+#include "virtxl/virtxl.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
@@ -218,9 +219,13 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
         virBufferEscapeString(buf, block ? "<source dev='%s'/>\n" : "<source file='%s'/>\n",
                               xdisk.pdev_path);
     virBufferEscapeString(buf, "<backenddomain name='%s'/>\n", xdisk.backend_domname);
-    /* xl, like libxl, takes the bus from the name alone. */
+    /* xl, like libxl, takes the bus from the name alone; a PV or PVH
+     * guest's disks are all on the Xen bus, whatever their names (so
+     * that sda1 and sda2 are two disks, not one SCSI drive address). */
     virBufferEscapeString(buf, "<target dev='%s'", xdisk.vdev);
-    if (STRPREFIX(xdisk.vdev, "hd"))
+    if (r->type != LIBXL_DOMAIN_TYPE_HVM && !g_ascii_isdigit(*xdisk.vdev))
+        virBufferAddLit(buf, " bus='xen'");
+    else if (STRPREFIX(xdisk.vdev, "hd"))
         virBufferAddLit(buf, " bus='ide'");
     else if (STRPREFIX(xdisk.vdev, "sd"))
         virBufferAddLit(buf, " bus='scsi'");
@@ -318,6 +323,9 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
     const char *bridge = NULL;
     const char *model = NULL;
     const char *type = NULL;
+    g_auto(virBuffer) ns = VIR_BUFFER_INITIALIZER;
+    bool haveMac = false;
+    unsigned char mac[6];
     size_t i;
 
     virBufferAdjustIndent(&inner, 2);
@@ -326,20 +334,23 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
         const char *v;
 
         vxlNativeSplitPair(tokens[i], &k, &v);
+        /* The two bare words xl takes (whether the backend trusts the
+         * frontend); the namespace keeps them. */
+        if (!v && (STREQ(k, "trusted") || STREQ(k, "untrusted"))) {
+            virBufferAsprintf(&ns, " trusted='%s'", STREQ(k, "trusted") ? "yes" : "no");
+            continue;
+        }
         if (!v) {
             vxlNativeWarn(r, "vif", _("entry %d: dropped '%s': not a key=value pair, which xl ignores too"),
                           index + 1, tokens[i]);
             continue;
         }
         if (STREQ(k, "mac")) {
-            unsigned char mac[6];
-
             if (vxlNativeParseMac(v, mac) < 0) {
                 vxlNativeError(r, "vif", _("entry %d: mac=%s is not a MAC address"), index + 1, v);
                 return -1;
             }
-            virBufferAsprintf(&inner, "<mac address='%02x:%02x:%02x:%02x:%02x:%02x'/>\n",
-                              mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+            haveMac = true;
         } else if (STREQ(k, "bridge")) {
             bridge = v;
         } else if (STREQ(k, "ip")) {
@@ -390,9 +401,10 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
             }
             /* libvirt's average is in kB/s; xl's K is 1000 too. */
             bps = xnic.rate_bytes_per_interval * 1000000ULL / xnic.rate_interval_usecs;
+            /* The interval, when not xl's default of 50 ms, goes into
+             * the namespace; the average is the same either way. */
             if (xnic.rate_interval_usecs != 50000)
-                vxlNativeWarn(r, "vif", _("entry %d: dropped the replenishment interval of rate=%s: libvirt has no element for it"),
-                              index + 1, v);
+                virBufferAsprintf(&ns, " rate_interval_us='%u'", xnic.rate_interval_usecs);
             libxl_device_nic_dispose(&xnic);
             if (bps % 1000) {
                 vxlNativeWarn(r, "vif", _("entry %d: rate=%s rounded down to whole kB/s"), index + 1, v);
@@ -400,11 +412,23 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
             virBufferAsprintf(&inner, "<bandwidth>\n  <outbound average='%llu'/>\n</bandwidth>\n",
                               bps / 1000);
         } else if (STREQ(k, "devid")) {
-            /* xl numbers vif= entries in order; a devid out of order
-             * cannot be kept. */
-            if (strtol(v, NULL, 0) != index)
-                vxlNativeWarn(r, "vif", _("entry %d: dropped devid=%s: libvirt numbers interfaces in order"),
-                              index + 1, v);
+            char *end;
+            unsigned long devid = strtoul(v, &end, 10);
+
+            /* xl numbers vif= entries in order unless told. */
+            if (end == v || *end || devid > INT_MAX) {
+                vxlNativeError(r, "vif", _("entry %d: devid=%s is not a device number"), index + 1, v);
+                return -1;
+            }
+            if (devid != (unsigned long)index)
+                virBufferAsprintf(&ns, " devid='%lu'", devid);
+        } else if (STREQ(k, "gatewaydev") || STREQ(k, "netdev")) {
+            /* netdev= is xl's older spelling of gatewaydev=. */
+            if (!*v || strpbrk(v, " \t\n")) {
+                vxlNativeError(r, "vif", _("entry %d: %s=%s is not a host device name"), index + 1, k, v);
+                return -1;
+            }
+            virBufferEscapeString(&ns, " gatewaydev='%s'", v);
         } else {
             vxlNativeWarn(r, "vif", _("entry %d: dropped %s=%s: libvirt has no element for it"),
                           index + 1, k, v);
@@ -418,11 +442,30 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
     if (model)
         virBufferEscapeString(&inner, "<model type='%s'/>\n", model);
 
+    /* <virtxl:nic> names its interface by MAC: one xl would draw at
+     * random is drawn here (Xen's 00:16:3e prefix, as xl's). */
+    if (virBufferUse(&ns) && !haveMac) {
+        mac[0] = 0x00;
+        mac[1] = 0x16;
+        mac[2] = 0x3e;
+        mac[3] = g_random_int_range(0, 128);
+        mac[4] = g_random_int_range(0, 256);
+        mac[5] = g_random_int_range(0, 256);
+        haveMac = true;
+    }
     virBufferAsprintf(buf, "<interface type='%s'>\n", bridge ? "bridge" : "ethernet");
     virBufferAdjustIndent(buf, 2);
     virBufferEscapeString(buf, "<source bridge='%s'/>\n", bridge);
+    if (haveMac)
+        virBufferAsprintf(buf, "<mac address='%02x:%02x:%02x:%02x:%02x:%02x'/>\n",
+                          mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
     virBufferAdjustIndent(buf, -2);
     virBufferAddBuffer(buf, &inner);
+    if (virBufferUse(&ns))
+        g_ptr_array_add(r->nsNics,
+                        g_strdup_printf("<virtxl:nic" VXL_NATIVE_NS_DECL " mac='%02x:%02x:%02x:%02x:%02x:%02x'%s/>\n",
+                                        mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
+                                        virBufferCurrentContent(&ns)));
     virBufferAddLit(buf, "</interface>\n");
     return 0;
 }
@@ -504,9 +547,6 @@ vxlNativeParsePcis(vxlNativeReader *r, virBuffer *buf)
 
         /* msitranslate, power_mgmt, rdm_policy: <virtxl:pci>. */
         vxlNativeXMLNSAddPci(r, &pci, i);
-        if (pci.vfunc_mask == LIBXL_PCI_FUNC_ALL)
-            vxlNativeWarn(r, "pci", _("entry %d: dropped the function wildcard: libvirt assigns functions one by one"),
-                          i + 1);
         libxl_device_pci_dispose(&pci);
     }
     return 0;
@@ -567,9 +607,13 @@ vxlNativeParseChardev(vxlNativeReader *r, const char *key, virBuffer *buf,
                 vxlNativeError(r, key, _("'%s': tcp needs host:port"), spec);
                 return -1;
             }
+            /* An empty host (tcp::PORT) is qemu's "every address";
+             * libvirt wants the attribute, and keeps it empty. */
             virBufferAsprintf(buf, "  <source mode='%s'", server ? "bind" : "connect");
             if (*host)
                 virBufferEscapeString(buf, " host='%s'", host);
+            else
+                virBufferAddLit(buf, " host=''");
             virBufferEscapeString(buf, " service='%s'/>\n", pc + 1);
             virBufferAddLit(buf, "  <protocol type='raw'/>\n");
         }
@@ -902,8 +946,12 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
 
             if (STREQ(dev, "tablet") || STREQ(dev, "mouse") || STREQ(dev, "keyboard"))
                 virBufferAsprintf(buf, "<input type='%s' bus='usb'/>\n", dev);
+            else if (STRPREFIX(dev, "host:") && dev[5])
+                g_ptr_array_add(r->nsLines,
+                                g_markup_printf_escaped("<virtxl:usbdevice" VXL_NATIVE_NS_DECL " value='%s'/>\n",
+                                                        dev));
             else
-                vxlNativeWarn(r, "usbdevice", _("dropped '%s': use usbdev= for host devices"), dev);
+                vxlNativeWarn(r, "usbdevice", _("dropped '%s': neither tablet, mouse, keyboard nor a host: device"), dev);
         }
     }
 

@@ -210,6 +210,9 @@ vxlNativeFormatBoot(virBuffer *buf, const virDomainDef *def)
 
     if (!hvm) {
         vxlNativeFormatString(buf, "bootloader", def->os.bootloader);
+        if (def->os.bootloaderArgs &&
+            vxlNativeXMLNSKeyValue(def, VXL_XMLNS_KEY_BOOTLOADER_ARGS))
+            return vxlNativeFormatRefuse("<bootloader_args> and <virtxl:bootloader_args> together (xl.cfg has one bootloader_args=)");
         if (def->os.bootloaderArgs) {
             if (!def->os.bootloader)
                 return vxlNativeFormatRefuse("<bootloader_args> without <bootloader>");

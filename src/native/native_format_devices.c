@@ -162,6 +162,7 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
     g_auto(virBuffer) spec = VIR_BUFFER_INITIALIZER;
     char mac[VIR_MAC_STRING_BUFLEN];
     const char *model = vxlNetModelName(net);
+    const vxlXMLNSNic *x;
     size_t i;
 
     if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK)
@@ -215,6 +216,16 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
             return vxlNativeRefuseNet(net, "<bandwidth> other than <outbound average>");
         virBufferAsprintf(&spec, ",rate=%lluKB/s", net->bandwidth->out->average);
     }
+    if ((x = vxlTranslateXMLNSFindNic(def, &net->mac))) {
+        if (x->rateIntervalUs && net->bandwidth)
+            virBufferAsprintf(&spec, "@%lluus", x->rateIntervalUs);
+        if (x->devid >= 0)
+            virBufferAsprintf(&spec, ",devid=%d", x->devid);
+        if (x->gatewaydev)
+            virBufferAsprintf(&spec, ",gatewaydev=%s", x->gatewaydev);
+        if (x->trusted != VIR_TRISTATE_BOOL_ABSENT)
+            virBufferAddStr(&spec, x->trusted == VIR_TRISTATE_BOOL_YES ? ",trusted" : ",untrusted");
+    }
     g_ptr_array_add(specs, virBufferContentAndReset(&spec));
     return 0;
 }
@@ -229,6 +240,7 @@ vxlNativeFormatHostdev(const virDomainDef *def, const virDomainHostdevDef *hostd
 
     if (hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI) {
         const virDomainHostdevSubsysPCI *pci = &hostdev->source.subsys.u.pci;
+        const vxlXMLNSPci *opts = vxlTranslateXMLNSFindPci(def, hostdev);
         g_auto(virBuffer) spec = VIR_BUFFER_INITIALIZER;
 
         if (pci->backend != VIR_DOMAIN_HOSTDEV_PCI_BACKEND_DEFAULT &&
@@ -236,8 +248,15 @@ vxlNativeFormatHostdev(const virDomainDef *def, const virDomainHostdevDef *hostd
             return vxlNativeFormatRefuse("<hostdev><driver name> other than xen");
         if (hostdev->info->bootIndex || hostdev->info->romenabled || hostdev->info->romfile)
             return vxlNativeFormatRefuse("<hostdev><boot> or <rom>");
-        virBufferAsprintf(&spec, "%04x:%02x:%02x.%x", pci->addr.domain, pci->addr.bus,
-                          pci->addr.slot, pci->addr.function);
+        if (opts && opts->allFunctions == VIR_TRISTATE_BOOL_YES) {
+            if (pci->addr.function != 0)
+                return vxlNativeFormatRefuse("<virtxl:pci all_functions='yes'> on a function other than 0 (xl.cfg's BB:DD.* names function 0)");
+            virBufferAsprintf(&spec, "%04x:%02x:%02x.*", pci->addr.domain, pci->addr.bus,
+                              pci->addr.slot);
+        } else {
+            virBufferAsprintf(&spec, "%04x:%02x:%02x.%x", pci->addr.domain, pci->addr.bus,
+                              pci->addr.slot, pci->addr.function);
+        }
         if (hostdev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI) {
             const virPCIDeviceAddress *a = &hostdev->info->addr.pci;
 
@@ -540,6 +559,8 @@ static int
 vxlNativeFormatInputs(virBuffer *buf, const virDomainDef *def)
 {
     g_autoptr(GPtrArray) usb = g_ptr_array_new();
+    g_auto(GStrv) hostItems = NULL;
+    const char *hosts;
     size_t i;
 
     for (i = 0; i < def->ninputs; i++) {
@@ -559,8 +580,17 @@ vxlNativeFormatInputs(virBuffer *buf, const virDomainDef *def)
     }
     /* Beside SPICE USB redirection they are qemu arguments instead
      * (native_xmlns.c), which is how xl can say them. */
-    if (def->nredirdevs > 0 && def->os.type == VIR_DOMAIN_OSTYPE_HVM)
+    if (def->nredirdevs > 0 && def->os.type == VIR_DOMAIN_OSTYPE_HVM) {
+        if (vxlNativeXMLNSKeyValue(def, VXL_XMLNS_KEY_USBDEVICE))
+            return vxlNativeFormatRefuse("<virtxl:usbdevice> beside SPICE USB redirection (libxl refuses usbdevice= with it)");
         return 0;
+    }
+    /* Host devices after them, as translate/ lists them. */
+    if ((hosts = vxlNativeXMLNSKeyValue(def, VXL_XMLNS_KEY_USBDEVICE))) {
+        hostItems = vxlXMLNSKeyItems(hosts);
+        for (i = 0; hostItems[i]; i++)
+            g_ptr_array_add(usb, hostItems[i]);
+    }
     if (usb->len == 1)
         vxlNativeFormatString(buf, "usbdevice", g_ptr_array_index(usb, 0));
     else

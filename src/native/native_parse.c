@@ -234,6 +234,10 @@ vxlNativeParseMemory(vxlNativeReader *r, vxlNativeXML *x)
                        _("needs a number of vCPUs from 1 to 4096"));
         return -1;
     }
+    /* Without maxvcpus=, xl takes the maximum from vnuma='s nodes
+     * (parse_vnuma_config), before vcpus= is checked against it. */
+    if (maxvcpus < 0)
+        maxvcpus = vxlNativeVnumaVcpus(r);
     if (vcpus < 0)
         vcpus = maxvcpus > 0 ? maxvcpus : 1;
     if (maxvcpus < 0)
@@ -422,23 +426,27 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
         return -1;
     if (bootloader) {
         /* libvirt's one string of arguments is split on blanks when
-         * started: a list item with blanks in it would not survive. */
+         * started: a list whose items hold blanks goes item by item
+         * into the namespace instead (<virtxl:bootloader_args>). */
         g_autofree char *joined = NULL;
+        bool blanks = false;
         size_t i;
 
-        for (i = 0; i < bargs->len; i++) {
-            if (strpbrk(g_ptr_array_index(bargs, i), " \t") && bargs->len > 1) {
-                vxlNativeError(r, "bootloader_args",
-                               _("'%s': an argument with blanks in it cannot be expressed in <bootloader_args>"),
-                               (char *)g_ptr_array_index(bargs, i));
-                return -1;
-            }
+        for (i = 0; i < bargs->len && bargs->len > 1; i++) {
+            if (strpbrk(g_ptr_array_index(bargs, i), " \t"))
+                blanks = true;
         }
-        g_ptr_array_add(bargs, NULL);
-        joined = g_strjoinv(" ", (char **)bargs->pdata);
         virBufferEscapeString(&x->top, "<bootloader>%s</bootloader>\n", bootloader);
-        if (*joined)
-            virBufferEscapeString(&x->top, "<bootloader_args>%s</bootloader_args>\n", joined);
+        if (blanks) {
+            for (i = 0; i < bargs->len; i++)
+                virBufferEscapeString(&x->xmlns, "<virtxl:bootloader_args value='%s'/>\n",
+                                      g_ptr_array_index(bargs, i));
+        } else {
+            g_ptr_array_add(bargs, NULL);
+            joined = g_strjoinv(" ", (char **)bargs->pdata);
+            if (*joined)
+                virBufferEscapeString(&x->top, "<bootloader_args>%s</bootloader_args>\n", joined);
+        }
     } else if (bargs->len > 0) {
         vxlNativeWarn(r, "bootloader_args", "%s", _("ignored without bootloader=, as by xl"));
     }

@@ -18,6 +18,9 @@
 #include <libxl.h>
 #include <libxlutil.h>
 
+/* The declaration each namespace element of xl2xml's output carries. */
+#define VXL_NATIVE_NS_DECL " xmlns:" VXL_XMLNS_PREFIX "='" VXL_XMLNS_URI "'"
+
 /* One assignment in the file. Keys are found by our own scan of the text
  * (libxlutil has no way to list them); values always come from
  * libxlutil. */
@@ -40,6 +43,8 @@ struct _vxlNativeReader {
     size_t reportLen;
     GPtrArray *nsPcis;      /* <virtxl:pci> lines from pci= (native_xmlns.c) */
     GPtrArray *nsDisks;     /* <virtxl:disk> lines from disk= scripts */
+    GPtrArray *nsNics;      /* <virtxl:nic> lines from vif= options */
+    GPtrArray *nsLines;     /* other namespace lines from device keys */
 };
 
 /* native_read.c */
@@ -188,6 +193,10 @@ int vxlNativeFormatFeatureKeys(virBuffer *buf, const virDomainDef *def);
 /* native_cpu.c: cap=, vnuma=, cpuid=. */
 int vxlNativeParseCpuKeys(vxlNativeReader *r, vxlNativeXML *x);
 int vxlNativeFormatCpuKeys(virBuffer *buf, const virDomainDef *def);
+/* How many vCPUs vnuma='s nodes name together (xl's maxvcpus when the
+ * file has none), or -1 without vnuma= or when it is malformed (the
+ * vnuma group reports that). */
+long vxlNativeVnumaVcpus(vxlNativeReader *r);
 
 /* native_read.c: split "k=v,k=v" spec strings as xl does (no quoting
  * inside). */

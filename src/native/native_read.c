@@ -149,6 +149,8 @@ vxlNativeReaderOpen(vxlNativeReader *r, const char *data, size_t len,
     r->keys = g_ptr_array_new_with_free_func(vxlNativeKeyFree);
     r->nsPcis = g_ptr_array_new_with_free_func(g_free);
     r->nsDisks = g_ptr_array_new_with_free_func(g_free);
+    r->nsNics = g_ptr_array_new_with_free_func(g_free);
+    r->nsLines = g_ptr_array_new_with_free_func(g_free);
     r->type = -1;
 
     if (len > INT_MAX) {
@@ -201,6 +203,8 @@ vxlNativeReaderClose(vxlNativeReader *r)
     g_clear_pointer(&r->keys, g_ptr_array_unref);
     g_clear_pointer(&r->nsPcis, g_ptr_array_unref);
     g_clear_pointer(&r->nsDisks, g_ptr_array_unref);
+    g_clear_pointer(&r->nsNics, g_ptr_array_unref);
+    g_clear_pointer(&r->nsLines, g_ptr_array_unref);
 }
 
 

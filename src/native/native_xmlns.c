@@ -14,6 +14,8 @@
  *   device_model_args_hvm=       <virtxl:arg value guest='hvm'> (HVM)
  *   device_model_args_pv=        <virtxl:arg value guest='pv'> (PV, PVH)
  *   rdm=, rdm_mem_boundary=      <virtxl:rdm strategy policy mem_boundary>
+ *   vif= devid=, gatewaydev=, trusted/untrusted, rate=...@INTERVAL
+ *                                <virtxl:nic mac ...> (native_devices.c)
  *   pci= msitranslate=, power_mgmt=, rdm_policy= (and the pci_msitranslate=,
  *   pci_power_mgmt= defaults)    <virtxl:pci address ...>
  *
@@ -193,6 +195,9 @@ vxlNativeXMLNSAddPci(vxlNativeReader *r, const libxl_device_pci *pci, int index)
         virBufferAddLit(&attrs, " msitranslate='yes'");
     if (pci->power_mgmt)
         virBufferAddLit(&attrs, " power_mgmt='yes'");
+    /* BB:DD.*: every function (function 0 is the <hostdev>'s). */
+    if (pci->vfunc_mask == LIBXL_PCI_FUNC_ALL)
+        virBufferAddLit(&attrs, " all_functions='yes'");
     /* xl gives each device the domain's rdm policy before reading its
      * spec, and the translator does the same with <virtxl:rdm policy>:
      * only a policy the spec sets differs from it, and only an HVM
@@ -236,6 +241,10 @@ vxlNativeParseXMLNS(vxlNativeReader *r, virBuffer *out)
         return -1;
     for (i = 0; i < r->nsDisks->len; i++)
         virBufferAdd(out, g_ptr_array_index(r->nsDisks, i), -1);
+    for (i = 0; i < r->nsNics->len; i++)
+        virBufferAdd(out, g_ptr_array_index(r->nsNics, i), -1);
+    for (i = 0; i < r->nsLines->len; i++)
+        virBufferAdd(out, g_ptr_array_index(r->nsLines, i), -1);
     for (i = 0; i < r->nsPcis->len; i++)
         virBufferAdd(out, g_ptr_array_index(r->nsPcis, i), -1);
     return 0;

@@ -7,7 +7,8 @@
  * A key is read for the guest types xl reads it for; on another guest it
  * stays unread and is reported as not applying. The shutdown actions are
  * the lifecycle group's (native_parse.c): it keeps libvirt's elements
- * for what they can say and uses these for the rest.
+ * for what they can say and uses these for the rest; usbdevice='s host
+ * items go with its USB inputs (native_devices.c).
  */
 #include "vxl_internal.h"
 
@@ -120,7 +121,8 @@ vxlNativeParseXMLNSKeys(vxlNativeReader *r, virBuffer *xmlns)
     for (i = 0; i < VXL_XMLNS_KEY_LAST; i++) {
         /* The boot group's (native_parse.c), with the BIOS names. */
         if (vxlNativeXMLNSKeyIsAction(i) || i == VXL_XMLNS_KEY_FIRMWARE ||
-            i == VXL_XMLNS_KEY_VIRIDIAN)
+            i == VXL_XMLNS_KEY_VIRIDIAN || i == VXL_XMLNS_KEY_BOOTLOADER_ARGS ||
+            i == VXL_XMLNS_KEY_USBDEVICE)
             continue;
         if (vxlNativeParseXMLNSKey(r, i, xmlns) < 0)
             return -1;
@@ -152,7 +154,7 @@ vxlNativeFormatXMLNSKeys(virBuffer *buf, const virDomainDef *def)
          * elements (native_format.c), viridian groups with the others
          * (native_features.c). */
         if (!v || (i >= VXL_XMLNS_KEY_ON_POWEROFF && i <= VXL_XMLNS_KEY_ON_CRASH) ||
-            i == VXL_XMLNS_KEY_VIRIDIAN)
+            i == VXL_XMLNS_KEY_VIRIDIAN || i == VXL_XMLNS_KEY_USBDEVICE)
             continue;
         if (info->kind == VXL_XMLNS_KEY_KIND_LIST) {
             g_auto(GStrv) items = vxlXMLNSKeyItems(v);

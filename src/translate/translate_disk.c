@@ -187,14 +187,20 @@ vxlValidateDiskSource(const virDomainDiskDef *disk)
 
 /* libxl takes no bus: it derives it from the target's name alone (xvd*
  * is PV only, hd* IDE, sd* SCSI for HVM guests). A bus that disagrees
- * with the name would be silently ignored, so it is refused. */
+ * with the name would be silently ignored, so it is refused. A PV or
+ * PVH guest has no emulated bus: every name is a blkfront disk there,
+ * so bus 'xen' goes with hd* and sd* names too (xl's PV guests with
+ * partitions as disks, sda1 and sda2, which a SCSI bus would give one
+ * drive address). */
 static int
-vxlValidateDiskBus(const virDomainDiskDef *disk)
+vxlValidateDiskBus(const virDomainDef *def, const virDomainDiskDef *disk)
 {
     const char *prefix = NULL;
 
     switch ((virDomainDiskBus)disk->bus) {
     case VIR_DOMAIN_DISK_BUS_XEN:
+        if (def->os.type != VIR_DOMAIN_OSTYPE_HVM)
+            return 0;
         prefix = "xvd";
         break;
     case VIR_DOMAIN_DISK_BUS_IDE:
@@ -370,7 +376,7 @@ vxlValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk)
     }
 
     if (vxlValidateDiskSource(disk) < 0 ||
-        vxlValidateDiskBus(disk) < 0 ||
+        vxlValidateDiskBus(def, disk) < 0 ||
         vxlValidateDiskDriver(disk) < 0)
         return -1;
 

@@ -132,6 +132,10 @@ vxlTranslateHostdevPCI(const virDomainDef *def, const virDomainHostdevDef *hostd
         xpci->power_mgmt = opts->powerMgmt == VIR_TRISTATE_BOOL_YES;
         if (opts->rdmPolicy >= 0)
             xpci->rdm_policy = opts->rdmPolicy;
+        /* xl's BB:DD.*: libxl assigns every function the host device
+         * has, function 0 named. */
+        if (opts->allFunctions == VIR_TRISTATE_BOOL_YES)
+            xpci->vfunc_mask = LIBXL_PCI_FUNC_ALL;
     }
     if (xpci->rdm_policy == LIBXL_RDM_RESERVE_POLICY_INVALID && ns &&
         ns->rdmPolicy >= 0 && def->os.type == VIR_DOMAIN_OSTYPE_HVM)

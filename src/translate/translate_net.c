@@ -264,6 +264,28 @@ vxlNetJoinsBridge(const virDomainNetDef *net)
 }
 
 
+/* What <virtxl:nic> adds to the vif (domain_xmlns_nic.c): xl's
+ * gatewaydev=, trusted/untrusted, and the credit interval of rate=,
+ * over which the <bandwidth> average is credited instead of 50 ms. */
+static void
+vxlTranslateNetXMLNS(const virDomainDef *def, const virDomainNetDef *net,
+                     libxl_device_nic *xnic)
+{
+    const vxlXMLNSNic *x = vxlTranslateXMLNSFindNic(def, &net->mac);
+
+    if (!x)
+        return;
+    xnic->gatewaydev = g_strdup(x->gatewaydev);
+    if (x->trusted != VIR_TRISTATE_BOOL_ABSENT)
+        libxl_defbool_set(&xnic->trusted, x->trusted == VIR_TRISTATE_BOOL_YES);
+    if (x->rateIntervalUs && xnic->rate_interval_usecs) {
+        unsigned long long bytesPerSec = net->bandwidth->out->average * 1000ULL;
+
+        xnic->rate_interval_usecs = x->rateIntervalUs;
+        xnic->rate_bytes_per_interval = bytesPerSec * x->rateIntervalUs / 1000000ULL;
+    }
+}
+
 int
 vxlTranslateNet(const virDomainDef *def, const virDomainNetDef *net,
                 libxl_device_nic *xnic)
@@ -322,6 +344,7 @@ vxlTranslateNet(const virDomainDef *def, const virDomainNetDef *net,
         vxlTranslateNicRate(bandwidth->out->average,
                             &xnic->rate_bytes_per_interval,
                             &xnic->rate_interval_usecs);
+    vxlTranslateNetXMLNS(def, net, xnic);
     xnic->ifname = g_strdup(net->ifname);
     xnic->backend_domname = g_strdup(net->domain_name);
 
@@ -381,8 +404,8 @@ vxlTranslateNetList(const virDomainDef *def, libxl_domain_config *dcfg)
             return -1;
         }
         /* As xl numbers vif= entries: the guest sees them as eth0, eth1,
-         * ... in this order. */
-        xnics[i].devid = i;
+         * ... in this order, unless <virtxl:nic devid> says otherwise. */
+        xnics[i].devid = vxlXMLNSNicDevid(def, i);
     }
 
     vxlNicArrayFree(dcfg->nics, dcfg->num_nics);

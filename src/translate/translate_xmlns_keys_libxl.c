@@ -282,6 +282,26 @@ vxlTranslateXMLNSKeys(char *const *keys, libxl_domain_config *dcfg)
         case VXL_XMLNS_KEY_VKB:
             vxlTranslateXMLNSListKey(i, v, dcfg);
             break;
+        case VXL_XMLNS_KEY_USBDEVICE: {
+            g_auto(GStrv) items = vxlXMLNSKeyItems(v);
+            size_t have = b_info->u.hvm.usbdevice_list ?
+                g_strv_length(b_info->u.hvm.usbdevice_list) : 0;
+            size_t j;
+
+            /* After the USB <input>s (translate_gfx.c). */
+            b_info->u.hvm.usbdevice_list = g_renew(char *, b_info->u.hvm.usbdevice_list,
+                                                   have + g_strv_length(items) + 1);
+            for (j = 0; items[j]; j++)
+                b_info->u.hvm.usbdevice_list[have++] = g_strdup(items[j]);
+            b_info->u.hvm.usbdevice_list[have] = NULL;
+            break;
+        }
+        case VXL_XMLNS_KEY_BOOTLOADER_ARGS:
+            /* The argv as the list gave it, over <bootloader_args>'s
+             * split string (translate_boot.c). */
+            g_strfreev(b_info->bootloader_args);
+            b_info->bootloader_args = vxlXMLNSKeyItems(v);
+            break;
         case VXL_XMLNS_KEY_LAST:
         default:
             virReportEnumRangeError(vxlXMLNSKey, (int)i);

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * domain_xmlns_nic.c: <virtxl:nic mac='...' devid='N' gatewaydev='DEV'
+ * trusted='yes|no' rate_interval_us='N'/>, the options of one xl vif=
+ * entry that libvirt's <interface> cannot name:
+ *
+ *   devid=       the vif's number (xl takes the entry's position
+ *                unless told; holes are allowed)
+ *   gatewaydev=  the host device vif-route and vif-nat route through
+ *   trusted / untrusted   whether the backend trusts the frontend
+ *   rate=...@INTERVAL     the credit interval; the rate itself is the
+ *                <bandwidth><outbound average> in kB/s
+ *
+ * The element names its <interface> by MAC address, the one identity a
+ * libvirt interface keeps through define, hotplug and migration.
+ */
+#include "vxl_internal.h"
+
+#include "domain_xmlns.h"
+#include "virerror.h"
+#include "virxml.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+
+int
+vxlXMLNSParseNic(xmlNodePtr node, vxlXMLNSNic *nic)
+{
+    g_autofree char *mac = virXMLPropString(node, "mac");
+    unsigned int devid = 0;
+    int rc;
+
+    nic->devid = -1;
+    if (!mac || virMacAddrParse(mac, &nic->mac) < 0) {
+        virReportError(VIR_ERR_XML_ERROR, "%s",
+                       _("<virtxl:nic> needs mac='MAC', the <mac address> of its <interface>"));
+        return -1;
+    }
+    if ((rc = virXMLPropUInt(node, "devid", 10, VIR_XML_PROP_NONE, &devid)) < 0)
+        return -1;
+    if (rc > 0) {
+        if (devid > INT_MAX) {
+            virReportError(VIR_ERR_XML_ERROR, _("<virtxl:nic devid='%u'> is out of range"), devid);
+            return -1;
+        }
+        nic->devid = devid;
+    }
+    nic->gatewaydev = virXMLPropString(node, "gatewaydev");
+    if (nic->gatewaydev && (!*nic->gatewaydev || strpbrk(nic->gatewaydev, ",= \t\n"))) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:nic gatewaydev='%s'> is not a host device name"),
+                       nic->gatewaydev);
+        return -1;
+    }
+    if (virXMLPropTristateBool(node, "trusted", VIR_XML_PROP_NONE, &nic->trusted) < 0)
+        return -1;
+    if (virXMLPropULongLong(node, "rate_interval_us", 10, VIR_XML_PROP_NONZERO,
+                            &nic->rateIntervalUs) < 0)
+        return -1;
+    if (nic->rateIntervalUs > UINT32_MAX) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:nic rate_interval_us='%llu'> is out of range"),
+                       nic->rateIntervalUs);
+        return -1;
+    }
+    return 0;
+}
+
+
+void
+vxlXMLNSFormatNic(virBuffer *buf, const vxlXMLNSNic *nic)
+{
+    char mac[VIR_MAC_STRING_BUFLEN];
+
+    virBufferAsprintf(buf, "<virtxl:nic mac='%s'", virMacAddrFormat(&nic->mac, mac));
+    if (nic->devid >= 0)
+        virBufferAsprintf(buf, " devid='%d'", nic->devid);
+    virBufferEscapeString(buf, " gatewaydev='%s'", nic->gatewaydev);
+    if (nic->trusted != VIR_TRISTATE_BOOL_ABSENT)
+        virBufferAsprintf(buf, " trusted='%s'", virTristateBoolTypeToString(nic->trusted));
+    if (nic->rateIntervalUs)
+        virBufferAsprintf(buf, " rate_interval_us='%llu'", nic->rateIntervalUs);
+    virBufferAddLit(buf, "/>\n");
+}
+
+
+void
+vxlXMLNSNicClear(vxlXMLNSNic *nic)
+{
+    g_free(nic->gatewaydev);
+}
+
+
+const vxlXMLNSNic *
+vxlTranslateXMLNSFindNic(const virDomainDef *def, const virMacAddr *mac)
+{
+    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    size_t i;
+
+    for (i = 0; ns && i < ns->nnics; i++) {
+        if (virMacAddrCmp(&ns->nics[i].mac, mac) == 0)
+            return &ns->nics[i];
+    }
+    return NULL;
+}
+
+
+int
+vxlXMLNSNicDevid(const virDomainDef *def, size_t index)
+{
+    const vxlXMLNSNic *nic = vxlTranslateXMLNSFindNic(def, &def->nets[index]->mac);
+
+    return nic && nic->devid >= 0 ? nic->devid : (int)index;
+}
+
+
+int
+vxlValidateXMLNSNics(const virDomainDef *def, const vxlXMLNSDef *ns)
+{
+    char mac[VIR_MAC_STRING_BUFLEN];
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < ns->nnics; i++) {
+        const vxlXMLNSNic *x = &ns->nics[i];
+        bool found = false;
+
+        virMacAddrFormat(&x->mac, mac);
+        for (j = 0; j < i; j++) {
+            if (virMacAddrCmp(&ns->nics[j].mac, &x->mac) == 0) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               _("<virtxl:nic mac='%s'> appears twice: give an interface's options in one element"),
+                               mac);
+                return -1;
+            }
+        }
+        for (j = 0; j < def->nnets; j++) {
+            if (virMacAddrCmp(&def->nets[j]->mac, &x->mac) == 0)
+                found = true;
+        }
+        if (!found) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:nic mac='%s'> names no <interface> of this domain"),
+                           mac);
+            return -1;
+        }
+    }
+    /* libxl refuses two vifs with one number. */
+    for (i = 0; i < def->nnets; i++) {
+        for (j = 0; j < i; j++) {
+            if (vxlXMLNSNicDevid(def, i) == vxlXMLNSNicDevid(def, j)) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               _("interfaces %zu and %zu would both be vif number %d: give each <virtxl:nic devid> a number of its own"),
+                               j + 1, i + 1, vxlXMLNSNicDevid(def, i));
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
