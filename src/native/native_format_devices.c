@@ -508,9 +508,9 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
         case VIR_DOMAIN_VIDEO_TYPE_XEN:
             if (hvm)
                 return vxlNativeFormatRefuse("<video><model type='xen'> for an HVM guest");
-            /* 4 MiB is what libvirt fills in for Xen's PV framebuffer. */
-            if (v->vram && v->vram != 4096)
-                return vxlNativeFormatRefuse("<video><model vram> for a PV or PVH guest");
+            /* No vram: a PV framebuffer is guest memory the frontend
+             * shares, of the size it chooses; libxl's vfb has no size,
+             * and the translator reads none either. */
             continue;
         default:
             vga = vxlEnumXlToCfg(&vxlEnumVideoModel,
