@@ -570,7 +570,7 @@ vxlNativeFormatInputs(virBuffer *buf, const virDomainDef *def)
 
 
 static int
-vxlNativeFormatControllers(GPtrArray *usbctrls, const virDomainDef *def)
+vxlNativeFormatControllers(GPtrArray *usbctrls, int *usbversion, const virDomainDef *def)
 {
     size_t i;
 
@@ -593,6 +593,13 @@ vxlNativeFormatControllers(GPtrArray *usbctrls, const virDomainDef *def)
             if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_DEFAULT ||
                 c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)
                 continue;
+            /* An HVM guest's emulated controller by model: usbversion=,
+             * once for the EHCI controller and its companions. */
+            if (vxlUSBEmulatedVersion(c->model) && def->os.type == VIR_DOMAIN_OSTYPE_HVM &&
+                c->idx == 0 && c->opts.usbopts.ports <= 0) {
+                *usbversion = vxlUSBEmulatedVersion(c->model);
+                continue;
+            }
             break;
         case VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
             /* libvirt's home for SPICE's agent channel; libxl's qemu
@@ -611,7 +618,7 @@ vxlNativeFormatControllers(GPtrArray *usbctrls, const virDomainDef *def)
         default:
             break;
         }
-        return vxlNativeFormatRefuse("a <controller> other than a qusb1/qusb2 USB controller or an implied one");
+        return vxlNativeFormatRefuse("a <controller> other than a qusb1/qusb2 USB controller, an HVM guest's emulated one or an implied one");
     }
     return 0;
 }
@@ -626,6 +633,7 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
     g_autoptr(GPtrArray) usbdevs = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) usbctrls = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) p9s = g_ptr_array_new_with_free_func(g_free);
+    int usbversion = 0;
     size_t i;
 
     if (vxlNativeFormatXMLNS(buf, def) < 0)
@@ -643,7 +651,7 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
         if (vxlNativeFormatHostdev(def, def->hostdevs[i], pcis, usbdevs) < 0)
             return -1;
     }
-    if (vxlNativeFormatControllers(usbctrls, def) < 0)
+    if (vxlNativeFormatControllers(usbctrls, &usbversion, def) < 0)
         return -1;
     for (i = 0; i < def->nfss; i++) {
         const virDomainFSDef *fs = def->fss[i];
@@ -687,5 +695,9 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
     if (def->memballoon && def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_XEN &&
         def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_NONE)
         return vxlNativeFormatRefuse("a <memballoon> other than xen");
+    /* Where the same key read into <virtxl:usbversion> comes back, so
+     * that either spelling converts to one text. */
+    if (usbversion)
+        virBufferAsprintf(buf, "usbversion = %d\n", usbversion);
     return 0;
 }

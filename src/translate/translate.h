@@ -82,6 +82,7 @@ int vxlTranslateHostdevPCI(const virDomainDef *def, const virDomainHostdevDef *h
 int vxlTranslateHostdevUSB(const virDomainDef *def, const virDomainHostdevDef *hostdev,
                            libxl_device_usbdev *xusb);
 int vxlValidateController(const virDomainDef *def, const virDomainControllerDef *cont);
+int vxlUSBEmulatedVersion(int model);
 
 /* translate_boot.c: libxl's boot string (at least 4 bytes into @order)
  * for the devices' own <boot order>: 1 when they have one, 0 when none
