@@ -162,24 +162,32 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
     g_auto(virBuffer) spec = VIR_BUFFER_INITIALIZER;
     char mac[VIR_MAC_STRING_BUFLEN];
     const char *model = vxlNetModelName(net);
+    bool ovs;
     size_t i;
 
     if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK)
         return vxlNativeRefuseNet(net, "<interface type='network'> (a libvirt network; name its bridge with type='bridge')");
     if (net->type != VIR_DOMAIN_NET_TYPE_BRIDGE && net->type != VIR_DOMAIN_NET_TYPE_ETHERNET)
         return vxlNativeRefuseNet(net, "an interface type other than bridge or ethernet");
-    if (net->filter || net->virtPortProfile || net->vlan.nTags || net->driver.virtio.queues ||
+    /* An Open vSwitch port, with its VLAN tags, is a bridge= spelling
+     * and vif-openvswitch, as the translator gives libxl. */
+    ovs = net->virtPortProfile &&
+          net->virtPortProfile->virtPortType == VIR_NETDEV_VPORT_PROFILE_OPENVSWITCH &&
+          !net->virtPortProfile->profileID[0] && !net->vlan.nativeMode;
+    if (net->filter || (net->virtPortProfile && !ovs) || (net->vlan.nTags && !ovs) ||
+        net->driver.virtio.queues ||
         net->linkstate || net->coalesce || net->guestIP.nroutes ||
         net->trustGuestRxFilters ||
         net->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
-        return vxlNativeRefuseNet(net, "<filterref>, <virtualport>, <vlan>, <link>, <route>, <address>, <boot order> and the like");
+        return vxlNativeRefuseNet(net, "<filterref>, <virtualport> other than openvswitch, <vlan> off Open vSwitch, <link>, <route>, <address>, <boot order> and the like");
     if (!vxlNativeSpecSafe(net->script) || !vxlNativeSpecSafe(net->ifname) ||
         !vxlNativeSpecSafe(model) || !vxlNativeSpecSafe(net->domain_name))
         return vxlNativeRefuseNet(net, "a value with ',' or '='");
 
     virBufferAsprintf(&spec, "mac=%s", virMacAddrFormat(&net->mac, mac));
     if (net->type == VIR_DOMAIN_NET_TYPE_BRIDGE) {
-        const char *bridge = net->data.bridge.brname;
+        g_autofree char *bridge = vxlNetOvsBridge(net->data.bridge.brname,
+                                                  ovs ? &net->vlan : NULL);
 
         if (!vxlNativeSpecSafe(bridge))
             return vxlNativeRefuseNet(net, "a bridge name with ',' or '='");
@@ -197,6 +205,8 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
     }
     if (net->script)
         virBufferAsprintf(&spec, ",script=%s", net->script);
+    else if (ovs)
+        virBufferAddLit(&spec, ",script=vif-openvswitch");
     if (net->ifname)
         virBufferAsprintf(&spec, ",vifname=%s", net->ifname);
     if (net->model == VIR_DOMAIN_NET_MODEL_NETFRONT) {
