@@ -334,14 +334,18 @@ vxlCapsAddGuest(virCaps *caps, const vxlHostFacts *facts,
 
     switch (kind->ostype) {
     case VIR_DOMAIN_OSTYPE_HVM:
-        /* translate_basic.c passes <acpi/>, <apic/> and <pae/> to libxl
-         * as given, an absent one as off; x86_64 guests always get PAE
-         * (src/conf/conf_xmlopt.c). HAP is used whenever the host has it; the
-         * <hap> element does not change that. */
+        /* default='on': what an HVM guest should have, and what
+         * virt-install and virt-manager then write (virtinst sets <acpi/>
+         * and <apic/> from these defaults; with 'off' they made guests
+         * without ACPI power buttons or a local APIC, so one vCPU).
+         * translate_basic.c passes them to libxl as given, an absent one
+         * as off, as libvirt's libxl driver does; x86_64 guests always get
+         * PAE (src/conf/conf_xmlopt.c). HAP is used whenever the host has
+         * it; the <hap> element does not change that. */
         virCapabilitiesAddGuestFeatureWithToggle(guest, VIR_CAPS_GUEST_FEATURE_TYPE_ACPI,
-                                                 false, true);
+                                                 true, true);
         virCapabilitiesAddGuestFeatureWithToggle(guest, VIR_CAPS_GUEST_FEATURE_TYPE_APIC,
-                                                 false, true);
+                                                 true, true);
         if (kind->arch == VIR_ARCH_I686) {
             virCapabilitiesAddGuestFeature(guest, VIR_CAPS_GUEST_FEATURE_TYPE_PAE);
             virCapabilitiesAddGuestFeature(guest, VIR_CAPS_GUEST_FEATURE_TYPE_NONPAE);

@@ -583,9 +583,11 @@ vxlNativeFormatCpuModel(virBuffer *buf, const virDomainDef *def)
 
     if (!cpu)
         return 0;
-    if (cpu->model || cpu->vendor || cpu->sockets || cpu->dies || cpu->cores ||
-        cpu->threads || cpu->cache)
-        return vxlNativeFormatRefuse("<cpu><model>, <vendor>, <topology> or <cache>");
+    /* <topology> is left out as the translator leaves it: libxl has no
+     * topology setting, Xen presents its own (docs/translation.md), and
+     * Nova and virt-install write one on every guest. */
+    if (cpu->model || cpu->vendor || cpu->cache)
+        return vxlNativeFormatRefuse("<cpu><model>, <vendor> or <cache>");
     switch ((virCPUMode)cpu->mode) {
     /* Xen offers the host's CPU levelled by its policy whatever the
      * mode; only the <feature>s change it. host-passthrough is not

@@ -418,8 +418,10 @@ vxlNativeFormatXL(const virDomainDef *def)
 
     if (def->virtType != VIR_DOMAIN_VIRT_XEN)
         return vxlNativeFormatRefuse("<domain type> other than xen"), NULL;
-    if (def->title || def->description || def->metadata)
-        return vxlNativeFormatRefuse("<title>, <description> or <metadata>"), NULL;
+    /* <title>, <description> and <metadata> are not written: they are
+     * the management application's notes about the guest (Nova's
+     * instance, virt-install's libosinfo id), nothing libxl or xl reads,
+     * so the xl.cfg starts the same domain without them. */
     if (def->resource || def->nsysinfo || def->idmap.nuidmap || def->nseclabels ||
         def->keywrap || def->sec || def->nshmems ||
         def->nmems || def->watchdog || def->nrngs ||

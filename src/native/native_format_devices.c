@@ -163,24 +163,32 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
     char mac[VIR_MAC_STRING_BUFLEN];
     const char *model = vxlNetModelName(net);
     const vxlXMLNSNic *x;
+    bool ovs;
     size_t i;
 
     if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK)
         return vxlNativeRefuseNet(net, "<interface type='network'> (a libvirt network; name its bridge with type='bridge')");
     if (net->type != VIR_DOMAIN_NET_TYPE_BRIDGE && net->type != VIR_DOMAIN_NET_TYPE_ETHERNET)
         return vxlNativeRefuseNet(net, "an interface type other than bridge or ethernet");
-    if (net->filter || net->virtPortProfile || net->vlan.nTags || net->driver.virtio.queues ||
+    /* An Open vSwitch port, with its VLAN tags, is a bridge= spelling
+     * and vif-openvswitch, as the translator gives libxl. */
+    ovs = net->virtPortProfile &&
+          net->virtPortProfile->virtPortType == VIR_NETDEV_VPORT_PROFILE_OPENVSWITCH &&
+          !net->virtPortProfile->profileID[0] && !net->vlan.nativeMode;
+    if (net->filter || (net->virtPortProfile && !ovs) || (net->vlan.nTags && !ovs) ||
+        net->driver.virtio.queues ||
         net->linkstate || net->coalesce || net->guestIP.nroutes ||
         net->trustGuestRxFilters ||
         net->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
-        return vxlNativeRefuseNet(net, "<filterref>, <virtualport>, <vlan>, <link>, <route>, <address>, <boot order> and the like");
+        return vxlNativeRefuseNet(net, "<filterref>, <virtualport> other than openvswitch, <vlan> off Open vSwitch, <link>, <route>, <address>, <boot order> and the like");
     if (!vxlNativeSpecSafe(net->script) || !vxlNativeSpecSafe(net->ifname) ||
         !vxlNativeSpecSafe(model) || !vxlNativeSpecSafe(net->domain_name))
         return vxlNativeRefuseNet(net, "a value with ',' or '='");
 
     virBufferAsprintf(&spec, "mac=%s", virMacAddrFormat(&net->mac, mac));
     if (net->type == VIR_DOMAIN_NET_TYPE_BRIDGE) {
-        const char *bridge = net->data.bridge.brname;
+        g_autofree char *bridge = vxlNetOvsBridge(net->data.bridge.brname,
+                                                  ovs ? &net->vlan : NULL);
 
         if (!vxlNativeSpecSafe(bridge))
             return vxlNativeRefuseNet(net, "a bridge name with ',' or '='");
@@ -198,6 +206,8 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
     }
     if (net->script)
         virBufferAsprintf(&spec, ",script=%s", net->script);
+    else if (ovs)
+        virBufferAddLit(&spec, ",script=vif-openvswitch");
     if (net->ifname)
         virBufferAsprintf(&spec, ",vifname=%s", net->ifname);
     if (net->model == VIR_DOMAIN_NET_MODEL_NETFRONT) {
@@ -527,9 +537,9 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
         case VIR_DOMAIN_VIDEO_TYPE_XEN:
             if (hvm)
                 return vxlNativeFormatRefuse("<video><model type='xen'> for an HVM guest");
-            /* 4 MiB is what libvirt fills in for Xen's PV framebuffer. */
-            if (v->vram && v->vram != 4096)
-                return vxlNativeFormatRefuse("<video><model vram> for a PV or PVH guest");
+            /* No vram: a PV framebuffer is guest memory the frontend
+             * shares, of the size it chooses; libxl's vfb has no size,
+             * and the translator reads none either. */
             continue;
         default:
             vga = vxlEnumXlToCfg(&vxlEnumVideoModel,
@@ -600,7 +610,7 @@ vxlNativeFormatInputs(virBuffer *buf, const virDomainDef *def)
 
 
 static int
-vxlNativeFormatControllers(GPtrArray *usbctrls, const virDomainDef *def)
+vxlNativeFormatControllers(GPtrArray *usbctrls, int *usbversion, const virDomainDef *def)
 {
     size_t i;
 
@@ -623,6 +633,13 @@ vxlNativeFormatControllers(GPtrArray *usbctrls, const virDomainDef *def)
             if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_DEFAULT ||
                 c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)
                 continue;
+            /* An HVM guest's emulated controller by model: usbversion=,
+             * once for the EHCI controller and its companions. */
+            if (vxlUSBEmulatedVersion(c->model) && def->os.type == VIR_DOMAIN_OSTYPE_HVM &&
+                c->idx == 0 && c->opts.usbopts.ports <= 0) {
+                *usbversion = vxlUSBEmulatedVersion(c->model);
+                continue;
+            }
             break;
         case VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
             /* libvirt's home for SPICE's agent channel; libxl's qemu
@@ -641,7 +658,7 @@ vxlNativeFormatControllers(GPtrArray *usbctrls, const virDomainDef *def)
         default:
             break;
         }
-        return vxlNativeFormatRefuse("a <controller> other than a qusb1/qusb2 USB controller or an implied one");
+        return vxlNativeFormatRefuse("a <controller> other than a qusb1/qusb2 USB controller, an HVM guest's emulated one or an implied one");
     }
     return 0;
 }
@@ -656,6 +673,7 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
     g_autoptr(GPtrArray) usbdevs = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) usbctrls = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) p9s = g_ptr_array_new_with_free_func(g_free);
+    int usbversion = 0;
     size_t i;
 
     if (vxlNativeFormatXMLNS(buf, def) < 0)
@@ -673,7 +691,7 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
         if (vxlNativeFormatHostdev(def, def->hostdevs[i], pcis, usbdevs) < 0)
             return -1;
     }
-    if (vxlNativeFormatControllers(usbctrls, def) < 0)
+    if (vxlNativeFormatControllers(usbctrls, &usbversion, def) < 0)
         return -1;
     for (i = 0; i < def->nfss; i++) {
         const virDomainFSDef *fs = def->fss[i];
@@ -717,5 +735,9 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
     if (def->memballoon && def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_XEN &&
         def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_NONE)
         return vxlNativeFormatRefuse("a <memballoon> other than xen");
+    /* Where the same key read into <virtxl:usbversion> comes back, so
+     * that either spelling converts to one text. */
+    if (usbversion)
+        virBufferAsprintf(buf, "usbversion = %d\n", usbversion);
     return 0;
 }

@@ -86,6 +86,7 @@ int vxlTranslateHostdevPCI(const virDomainDef *def, const virDomainHostdevDef *h
 int vxlTranslateHostdevUSB(const virDomainDef *def, const virDomainHostdevDef *hostdev,
                            libxl_device_usbdev *xusb);
 int vxlValidateController(const virDomainDef *def, const virDomainControllerDef *cont);
+int vxlUSBEmulatedVersion(int model);
 
 /* translate_boot.c: libxl's boot string (at least 4 bytes into @order)
  * for the devices' own <boot order>: 1 when they have one, 0 when none
@@ -99,6 +100,9 @@ char *vxlTranslateRbdTarget(const virStorageSource *src);
 /* translate_net.c: the model libxl hands qemu for @net (its nic model, xl's model=):
  * libvirt's name, except for virtio, which qemu calls virtio-net-pci;
  * NULL without a model. */
+/* The bridge= spelling of an Open vSwitch bridge with its VLAN tags
+ * (vif-openvswitch's "br.TAG", "br:TAG1:TAG2"); @vlan may be NULL. */
+char *vxlNetOvsBridge(const char *bridge, const virNetDevVlan *vlan);
 const char *vxlNetModelName(const virDomainNetDef *net);
 
 /* translate_json.c: libxl_domain_config as JSON, the way xl and libxl print it; needs no

@@ -7,9 +7,10 @@
  * managed as libxl's seize, <source writeFiltering='no'> as permissive,
  * the guest <address type='pci'> slot as vslot), <hostdev mode='subsystem' type='usb'> with a host bus and
  * device number (usbdevs; a guest <address type='usb'> gives controller
- * and port), and <controller type='usb' model='qusb1'|'qusb2' ports>
- * (usbctrls: Xen's PV USB controllers). Other controllers libvirt adds by
- * itself (ide, scsi, pci root, xenbus) need nothing here.
+ * and port), <controller type='usb' model='qusb1'|'qusb2' ports>
+ * (usbctrls: Xen's PV USB controllers) and an HVM guest's emulated USB
+ * controller by model (b_info.u.hvm.usbversion). Other controllers
+ * libvirt adds by itself (ide, scsi, pci root, xenbus) need nothing here.
  *
  * Per-device options libvirt lacks (msitranslate, power_mgmt,
  * rdm_policy; permissive too, for XML without writeFiltering) come from <virtxl:pci> (src/conf/domain_xmlns.c).
@@ -188,6 +189,56 @@ vxlUsbctrlIsPV(const virDomainDef *def, const virDomainControllerDef *cont)
 }
 
 
+/* The USB controller libxl has qemu emulate for an HVM guest, by the
+ * libvirt model naming the same device: libxl_dm.c builds piix3-usb-uhci
+ * for usbversion 1, ich9-usb-ehci1 with its three UHCI companions for 2
+ * and nec-usb-xhci for 3 (virt-install's --controller usb,model= and
+ * virt-manager's USB 2 choice write these). 0: none of them. */
+int
+vxlUSBEmulatedVersion(int model)
+{
+    switch (model) {
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_PIIX3_UHCI:
+        return 1;
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_EHCI1:
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI1:
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI2:
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI3:
+        return 2;
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_NEC_XHCI:
+        return 3;
+    }
+    return 0;
+}
+
+
+static int
+vxlValidateUSBEmulated(const virDomainDef *def, const virDomainControllerDef *cont)
+{
+    const char *model = virDomainControllerModelUSBTypeToString(cont->model);
+
+    if (def->os.type != VIR_DOMAIN_OSTYPE_HVM) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<controller type='usb' model='%s'> is not supported by Xen for PV and PVH guests: use 'qusb1' or 'qusb2' (Xen's PV USB)"),
+                       model);
+        return -1;
+    }
+    if (cont->idx != 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<controller type='usb' index='%d' model='%s'> is not supported by Xen: libxl's device model emulates one USB controller, index 0; add more as 'qusb1' or 'qusb2'"),
+                       cont->idx, model);
+        return -1;
+    }
+    if (cont->opts.usbopts.ports > 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<controller type='usb' model='%s' ports='%d'> is not supported by Xen: libxl gives the emulated controller its own number of ports"),
+                       model, cont->opts.usbopts.ports);
+        return -1;
+    }
+    return 0;
+}
+
+
 int
 vxlValidateController(const virDomainDef *def, const virDomainControllerDef *cont)
 {
@@ -248,8 +299,10 @@ vxlValidateController(const virDomainDef *def, const virDomainControllerDef *con
         if (cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_DEFAULT &&
             def->os.type == VIR_DOMAIN_OSTYPE_HVM)
             return 0;
+        if (vxlUSBEmulatedVersion(cont->model))
+            return vxlValidateUSBEmulated(def, cont);
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<controller type='usb' model='%s'> is not supported by Xen: use 'qusb1' or 'qusb2' (Xen's PV USB)"),
+                       _("<controller type='usb' model='%s'> is not supported by Xen: use 'qusb1' or 'qusb2' (Xen's PV USB), or for an HVM guest 'piix3-uhci', 'ich9-ehci1' or 'nec-xhci'"),
                        NULLSTR_MINUS(virDomainControllerModelUSBTypeToString(cont->model)));
         return -1;
     default:
@@ -372,6 +425,13 @@ vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
         xctrl->version = cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 ? 1 : 2;
         if (cont->opts.usbopts.ports > 0)
             xctrl->ports = cont->opts.usbopts.ports;
+    }
+    /* The emulated one (validated: HVM, index 0, so one version). */
+    for (i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && vxlUSBEmulatedVersion(cont->model))
+            dcfg->b_info.u.hvm.usbversion = vxlUSBEmulatedVersion(cont->model);
     }
     /* By controller index: libvirt keeps its controllers in the order it
      * read them until the definition is formatted and read again, when

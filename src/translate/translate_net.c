@@ -204,7 +204,7 @@ vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net)
 
 /* The bridge name vif-openvswitch reads: "br.TAG" for an access port,
  * "br:TAG1:TAG2..." for a trunk, as xl's bridge= spells them. */
-static char *
+char *
 vxlNetOvsBridge(const char *bridge, const virNetDevVlan *vlan)
 {
     g_autoptr(GString) out = g_string_new(bridge);

@@ -90,6 +90,11 @@ class VirtInstallTest(DaemonTestCase):
         self.assertIn("<type arch='x86_64' machine='xenfv'>hvm</type>", xml)
         self.assertIn("bridge='virbr0'", xml)
         self.assertIn("<graphics type='vnc'", xml)
+        # virt-install takes ACPI and the local APIC from the
+        # capabilities' defaults: without them a guest has no power
+        # button and one usable vCPU.
+        self.assertIn("<acpi/>", xml)
+        self.assertIn("<apic/>", xml)
 
     def test_hvm_cdrom_install_on_a_bridge(self):
         iso = self.image("install.iso", 4 << 20)
