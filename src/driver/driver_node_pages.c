@@ -12,7 +12,7 @@
 #include "vxl_internal.h"
 
 #include "driver_entry.h"
-#include "backend_call.h"
+#include "domain.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
 
@@ -38,7 +38,7 @@ vxlNodeGetFreePages(virConnectPtr conn, unsigned int npages,
     virCheckFlags(0, -1);
     if (virNodeGetFreePagesEnsureACL(conn) < 0)
         return -1;
-    if (vxlBackendHostGetFacts(vxl_driver->backend, &facts) < 0)
+    if (vxlDomainHostGetFacts(vxl_driver, &facts) < 0)
         return -1;
     ncells = MAX(facts.nnodes, 1);
     if (startCell < 0 || (size_t)startCell >= ncells) {
@@ -57,7 +57,7 @@ vxlNodeGetFreePages(virConnectPtr conn, unsigned int npages,
     }
     /* A host Xen reports no NUMA nodes of is one cell. */
     if (facts.nnodes == 0 &&
-        vxlBackendHostGetFreeMemory(vxl_driver->backend, &freeKiB) < 0)
+        vxlDomainHostGetFreeMemory(vxl_driver, &freeKiB) < 0)
         goto cleanup;
 
     lastCell = MIN(ncells - 1, (size_t)startCell + cellCount - 1);
