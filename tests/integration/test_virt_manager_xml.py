@@ -8,6 +8,8 @@ and without a display.
 - The performance graphs' poll (virtManager/lib/statsmanager.py): one
   getAllDomainStats for state, CPU, vCPUs, balloon, block and interface,
   from which the manager's columns and the details' graphs are drawn.
+- The Snapshots page (create running and shut off, Apply's redefine,
+  Run, Delete) and Save / Run (managed save and restore).
 - Add Hardware for every kind it offers, each built by virtinst (the
   library virt-manager builds devices with) with the page's default
   choices, then sent as virt-manager sends it: attachDevice on the running
@@ -19,6 +21,8 @@ and without a display.
 """
 
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -327,6 +331,63 @@ class PollDuringShutdownTest(ClientDaemon):
                     break
                 self.assertLess(time.monotonic(), deadline, "never shut off")
             self.drop(dom)
+
+
+@unittest.skipUnless(shutil.which("qemu-img"), "needs qemu-img for a qcow2 disk")
+class SnapshotsPageTest(ClientDaemon):
+    """The Snapshots page (virtManager/details/snapshots.py) on a guest
+    with a qcow2 disk, which virt-manager requires: create with its XML
+    and flags 0 while running and while shut off, redefine to change the
+    description (Apply), revert (Run snapshot), delete."""
+
+    def test_create_apply_revert_delete(self):
+        disk = os.path.join(self.tmp, "snap.qcow2")
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk, "64M"],
+                       check=True)
+        xml = WIZARD["pv"].format(name="snaps", disk=disk).replace(
+            'type="raw"', 'type="qcow2"')
+        dom = self.conn.defineXML(xml)
+        self.addCleanup(self.drop, dom)
+        dom.create()
+        snap1 = dom.snapshotCreateXML(
+            "<domainsnapshot><name>snapshot1</name></domainsnapshot>", 0)
+        self.assertIn("<state>running</state>", snap1.getXMLDesc(0))
+        # Apply: the description changed, the snapshot redefined.
+        newxml = snap1.getXMLDesc(0).replace(
+            "<name>snapshot1</name>",
+            "<name>snapshot1</name><description>before the upgrade</description>")
+        dom.snapshotCreateXML(newxml, E.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
+        self.assertIn("before the upgrade",
+                      dom.snapshotLookupByName("snapshot1").getXMLDesc(0))
+        dom.destroy()
+        snap2 = dom.snapshotCreateXML(
+            "<domainsnapshot><name>snapshot2</name></domainsnapshot>", 0)
+        self.assertIn("<state>shutoff</state>", snap2.getXMLDesc(0))
+        self.assertEqual(sorted(s.getName() for s in dom.listAllSnapshots(0)),
+                         ["snapshot1", "snapshot2"])
+        # Run snapshot1: the guest runs again as it was.
+        dom.revertToSnapshot(dom.snapshotLookupByName("snapshot1"), 0)
+        self.assertEqual(dom.info()[0], E.VIR_DOMAIN_RUNNING)
+        for name in ("snapshot2", "snapshot1"):
+            dom.snapshotLookupByName(name).delete(0)
+        self.assertEqual(dom.listAllSnapshots(0), [])
+
+
+class SaveRestoreTest(ClientDaemon):
+    """Virtual Machine > Save is managedSave(0); Run restores it
+    (virtManager/object/domain.py), and the list shows Saved between."""
+
+    def test_save_then_run(self):
+        dom = self.wizard_guest("hvm", "saved")
+        dom.setMemoryFlags(256 * 1024, E.VIR_DOMAIN_AFFECT_LIVE)
+        dom.managedSave(0)
+        self.assertEqual(dom.info()[0], E.VIR_DOMAIN_SHUTOFF)
+        self.assertTrue(dom.hasManagedSaveImage(0))
+        dom.create()
+        self.assertEqual(dom.info()[0], E.VIR_DOMAIN_RUNNING)
+        self.assertFalse(dom.hasManagedSaveImage(0))
+        # The guest carried on from where it was saved: its balloon too.
+        self.assertEqual(dom.info()[2], 256 * 1024)
 
 
 @unittest.skipUnless(have_virtinst(), "needs virt-manager's virtinst")
