@@ -222,23 +222,6 @@ vxlNetOvsBridge(const char *bridge, const virNetDevVlan *vlan)
 }
 
 
-const char *
-vxlNetModelName(const virDomainNetDef *net)
-{
-    /* libxl passes the model to qemu as a device name; libvirt's virtio
-     * names are the qemu driver's shorthands for these. */
-    switch (net->model) {
-    case VIR_DOMAIN_NET_MODEL_VIRTIO:
-        return "virtio-net-pci";
-    case VIR_DOMAIN_NET_MODEL_VIRTIO_TRANSITIONAL:
-        return "virtio-net-pci-transitional";
-    case VIR_DOMAIN_NET_MODEL_VIRTIO_NON_TRANSITIONAL:
-        return "virtio-net-pci-non-transitional";
-    default:
-        return virDomainNetGetModelString(net);
-    }
-}
-
 
 /*
  * Whether the vif joins a bridge: <interface type='bridge'>, or one on a
