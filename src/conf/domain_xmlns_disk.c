@@ -11,7 +11,7 @@
  * NBD server...), as xl's target= is. libxl runs scripts through its phy
  * backend only, so the disk must be raw and not given to qemu.
  * block-iscsi has its own syntax, an iSCSI <disk type='network'>
- * (translate_disk_iscsi.c).
+ * (conf_disk_iscsi.c).
  */
 #include "vxl_internal.h"
 

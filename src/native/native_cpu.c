@@ -25,7 +25,7 @@
 #include <libxl_utils.h>
 
 #include "native_private.h"
-#include "translate_cpu_names.h"
+#include "conf_cpu_names.h"
 #include "virbitmap.h"
 #include "virerror.h"
 #include "virstring.h"
@@ -336,7 +336,7 @@ vxlNativeFormatVnuma(virBuffer *buf, const virDomainDef *def)
  *
  * translate_cpu.c hands the <feature>s to libxl as xl's cpuid= would:
  * libvirt's names become libxl's for the same bit, or xend lines where
- * libxl has no name (translate_cpu_names.c); P is 1 for force and
+ * libxl has no name (conf_cpu_names.c); P is 1 for force and
  * require, 0 for disable and forbid, k for optional. Read back, 1 is
  * force and 0 disable; x (libxl's default) says nothing; s (keep the
  * host's value across migration) and numbers for multi-bit fields have
@@ -490,7 +490,7 @@ vxlNativeCpuidXendShaped(const char *item)
 
 /* cpuid=[ "LEAF[,SUBLEAF]:REG=32 policy characters,...", ... ], xend's
  * syntax: each bit is named by libvirt's name for it
- * (translate_cpu_names.c), which translate_cpu.c turns back into that
+ * (conf_cpu_names.c), which translate_cpu.c turns back into that
  * bit. A line replaces what an earlier one said for the same register,
  * as in libxl, since a later <feature> for a bit wins. */
 static void

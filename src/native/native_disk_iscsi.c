@@ -14,7 +14,7 @@
 #include "vxl_internal.h"
 
 #include "native_private.h"
-#include "translate.h"
+#include "conf_devices.h"
 #include "virerror.h"
 #include "virstring.h"
 

@@ -16,7 +16,7 @@
 #include "vxl_internal.h"
 
 #include "native_private.h"
-#include "translate.h"
+#include "conf_devices.h"
 #include "storage_source_conf.h"
 #include "virstring.h"
 

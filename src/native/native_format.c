@@ -16,7 +16,7 @@
 #include <libxl.h>
 
 #include "native_private.h"
-#include "translate.h"
+#include "conf_devices.h"
 #include "util_enums.h"
 #include "virerror.h"
 #include "virbitmap.h"

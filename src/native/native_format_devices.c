@@ -13,7 +13,7 @@
 #include <libxl.h>
 
 #include "native_private.h"
-#include "translate.h"
+#include "conf_devices.h"
 #include "virtxl/virtxl.h"
 #include "util_enums.h"
 #include "virerror.h"

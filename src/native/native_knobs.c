@@ -21,7 +21,7 @@
 #include <libxl.h>
 
 #include "native_private.h"
-#include "translate.h"
+#include "conf_devices.h"
 #include "virbitmap.h"
 #include "virerror.h"
 #include "viruuid.h"

@@ -13,7 +13,9 @@
 #pragma once
 
 #include "native.h"
-#include "translate.h"
+#include "conf_devices.h"
+#include "domain_xmlns.h"
+#include "conf_xmlopt.h"
 #include "virbuffer.h"
 #include <libxl.h>
 #include <libxlutil.h>

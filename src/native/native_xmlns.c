@@ -36,7 +36,7 @@
 #include <libxlutil.h>
 
 #include "native_private.h"
-#include "translate.h"
+#include "conf_devices.h"
 #include "util_enums.h"
 #include "util_strv.h"
 #include "virerror.h"

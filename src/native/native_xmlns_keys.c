@@ -13,7 +13,7 @@
 #include "vxl_internal.h"
 
 #include "native_private.h"
-#include "translate.h"
+#include "conf_devices.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL

@@ -21,6 +21,7 @@
  * translators read. */
 #include "domain_xmlns.h"
 #include "conf_xmlopt.h"
+#include "conf_devices.h"
 
 /* Whole-domain validation, called from the XML parser's validate callback
  * (so a define fails early) and again before start. */
@@ -69,15 +70,7 @@ int vxlTranslateDeviceCdrom(const virDomainDef *def, const virDomainDiskDef *dis
 int vxlTranslateDeviceNic(const virDomainDef *def, const virDomainNetDef *net,
                           libxl_device_nic *xnic);
 
-/* translate_gfx.c: an HVM guest's USB <input>s as qemu arguments when
- * SPICE USB redirection is there too (libxl then refuses usbdevice=);
- * NULL otherwise. The xl.cfg converter writes them the same way. */
-char **vxlTranslateUsbInputArgs(const virDomainDef *def);
 
-/* translate_disk_iscsi.c: iSCSI through Xen's block-iscsi script; the
- * xl.cfg converter says the same target= (src/native). */
-int vxlValidateDiskISCSI(const virDomainDiskDef *disk);
-char *vxlDiskISCSITarget(const virStorageSource *src);
 
 /* translate_hostdev.c: PCI and USB host devices and controllers. */
 int vxlValidateHostdev(const virDomainDef *def, const virDomainHostdevDef *hostdev);
@@ -86,24 +79,8 @@ int vxlTranslateHostdevPCI(const virDomainDef *def, const virDomainHostdevDef *h
 int vxlTranslateHostdevUSB(const virDomainDef *def, const virDomainHostdevDef *hostdev,
                            libxl_device_usbdev *xusb);
 int vxlValidateController(const virDomainDef *def, const virDomainControllerDef *cont);
-int vxlUSBEmulatedVersion(int model);
 
-/* translate_boot.c: libxl's boot string (at least 4 bytes into @order)
- * for the devices' own <boot order>: 1 when they have one, 0 when none
- * does, -1 when the order cannot be expressed (reported). */
-int vxlBootDeviceOrder(const virDomainDef *def, char *order);
 
-/* translate_disk.c: qemu's rbd target for an rbd disk's @src, as libxl's pdev_path and
- * xl's target= spell it: without the key, which a start adds from the
- * secret store. */
-char *vxlTranslateRbdTarget(const virStorageSource *src);
-/* translate_net.c: the model libxl hands qemu for @net (its nic model, xl's model=):
- * libvirt's name, except for virtio, which qemu calls virtio-net-pci;
- * NULL without a model. */
-/* The bridge= spelling of an Open vSwitch bridge with its VLAN tags
- * (vif-openvswitch's "br.TAG", "br:TAG1:TAG2"); @vlan may be NULL. */
-char *vxlNetOvsBridge(const char *bridge, const virNetDevVlan *vlan);
-const char *vxlNetModelName(const virDomainNetDef *net);
 
 /* translate_json.c: libxl_domain_config as JSON, the way xl and libxl print it; needs no
  * libxl_ctx. Returns NULL with an error reported on failure. */

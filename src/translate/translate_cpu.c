@@ -8,7 +8,7 @@
  * (the cap, xl's cap=), <cpu><numa> with <distances> (vNUMA, xl's
  * vnuma=), <cpu mode='host-passthrough'|'host-model'>, <cpu><feature
  * policy> (libxl cpuid policy, xl's cpuid=; libvirt's feature names
- * become libxl's through translate_cpu_names.c) and vmx/svm as nested
+ * become libxl's through conf_cpu_names.c) and vmx/svm as nested
  * HVM (xl's nestedhvm=).
  *
  * Refuses what the credit scheduler and libxl cannot express: emulator
@@ -20,7 +20,7 @@
 #include "vxl_internal.h"
 
 #include "translate_private.h"
-#include "translate_cpu_names.h"
+#include "conf_cpu_names.h"
 #include "virbitmap.h"
 #include "virerror.h"
 #include "cpu_conf.h"
@@ -197,7 +197,7 @@ vxlCpuFeatureIsNested(const char *name)
 
 /* Add one feature to @cpuid as xl's cpuid= would: libvirt's name
  * becomes libxl's for the same bit, or a xend line for that bit where
- * libxl has no name (translate_cpu_names.c). */
+ * libxl has no name (conf_cpu_names.c). */
 static int
 vxlCpuAddFeature(libxl_cpuid_policy_list *cpuid, const virCPUFeatureDef *f)
 {
@@ -427,7 +427,7 @@ vxlTranslateCpuModel(const virDomainDef *def, libxl_domain_build_info *b_info)
         features[n++].policy = vxlCpuFeaturePolicy(f->policy);
     }
     /* All at once: bits libxl has no name for go through xend lines,
-     * which must not undo each other (translate_cpu_names.c). Each
+     * which must not undo each other (conf_cpu_names.c). Each
      * feature alone passed vxlValidateCpuModel(). */
     if (vxlCpuNamesApply(&b_info->cpuid, features, n) < 0) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s",

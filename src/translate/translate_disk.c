@@ -14,7 +14,7 @@
  * 'directsync'> (direct_io_safe).
  *
  * <disk type='network'><source protocol='iscsi'> goes through Xen's
- * block-iscsi script (translate_disk_iscsi.c); other block scripts are
+ * block-iscsi script (conf_disk_iscsi.c); other block scripts are
  * named by <virtxl:disk script> (src/conf/domain_xmlns_disk.c).
  *
  * Refuses, for now: volume sources; other network protocols; cache
@@ -79,44 +79,6 @@ vxlDiskIsEmpty(const virDomainDiskDef *disk)
            vxlDiskActualType(disk) != VIR_STORAGE_TYPE_VOLUME;
 }
 
-
-/* qemu's rbd target, as xl's target= spells it for a qdisk:
- * rbd:POOL/IMAGE:(id=USER:auth_supported=cephx|auth_supported=none)
- * [:mon_host=H1\:P1\;[V6\:ADDR]\:P2] (':' and ';' inside a value
- * escaped for qemu). Without <auth>, libvirt means no authentication,
- * which qemu is told: it would otherwise try the host's keyring. */
-char *
-vxlTranslateRbdTarget(const virStorageSource *src)
-{
-    g_autoptr(GString) out = g_string_new("rbd:");
-    size_t i;
-
-    /* libvirt splits name='POOL/IMAGE' into volume and path. */
-    if (src->volume)
-        g_string_append_printf(out, "%s/", src->volume);
-    g_string_append(out, src->path);
-    if (src->auth && src->auth->username)
-        g_string_append_printf(out, ":id=%s:auth_supported=cephx", src->auth->username);
-    else
-        g_string_append(out, ":auth_supported=none");
-    for (i = 0; i < src->nhosts; i++) {
-        g_autofree char *escaped = NULL;
-
-        g_string_append(out, i == 0 ? ":mon_host=" : "\\;");
-        /* An IPv6 address, bracketed, its colons escaped. */
-        if (strchr(src->hosts[i].name, ':')) {
-            g_auto(GStrv) parts = g_strsplit(src->hosts[i].name, ":", -1);
-
-            escaped = g_strjoinv("\\:", parts);
-            g_string_append_printf(out, "[%s]", escaped);
-        } else {
-            g_string_append(out, src->hosts[i].name);
-        }
-        if (src->hosts[i].port)
-            g_string_append_printf(out, "\\:%u", src->hosts[i].port);
-    }
-    return g_string_free(g_steal_pointer(&out), false);
-}
 
 
 static int

@@ -419,56 +419,6 @@ vxlTranslateSpice(const virDomainDef *def, const virDomainGraphicsDef *graphics,
 }
 
 
-/* qemu's name of a USB input device, as xl's usbdevice= spells it. */
-static const char *
-vxlUsbInputName(const virDomainInputDef *input)
-{
-    switch (input->type) {
-    case VIR_DOMAIN_INPUT_TYPE_TABLET:
-        return "tablet";
-    case VIR_DOMAIN_INPUT_TYPE_KBD:
-        return "keyboard";
-    default:
-        return "mouse";
-    }
-}
-
-
-/*
- * USB inputs beside SPICE USB redirection: libxl refuses usbdevice= once
- * spice usbredirection is set, because it then builds the USB bus itself
- * (an EHCI controller, id "usb", with UHCI companions) for the
- * redirection channels. virt-install gives every SPICE guest both a USB
- * tablet and two redirection channels, so the inputs go onto that bus
- * as qemu devices, as an xl user would write them in
- * device_model_args_hvm; qemu hands full-speed devices to the
- * companions. Arguments from <virtxl:devicemodel> come after these.
- */
-char **
-vxlTranslateUsbInputArgs(const virDomainDef *def)
-{
-    g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
-    size_t i;
-
-    if (def->os.type != VIR_DOMAIN_OSTYPE_HVM || def->nredirdevs == 0)
-        return NULL;
-    for (i = 0; i < def->ninputs; i++) {
-        const char *name = vxlUsbInputName(def->inputs[i]);
-
-        if (def->inputs[i]->bus != VIR_DOMAIN_INPUT_BUS_USB)
-            continue;
-        /* qemu's devices: usb-tablet, usb-mouse, usb-kbd. */
-        if (STREQ(name, "keyboard"))
-            name = "kbd";
-        g_ptr_array_add(args, g_strdup("-device"));
-        g_ptr_array_add(args, g_strdup_printf("usb-%s,bus=usb.0", name));
-    }
-    if (args->len == 0)
-        return NULL;
-    g_ptr_array_add(args, NULL);
-    g_ptr_array_set_free_func(args, NULL);
-    return (char **)g_ptr_array_free(g_steal_pointer(&args), FALSE);
-}
 
 
 static void

@@ -189,29 +189,6 @@ vxlUsbctrlIsPV(const virDomainDef *def, const virDomainControllerDef *cont)
 }
 
 
-/* The USB controller libxl has qemu emulate for an HVM guest, by the
- * libvirt model naming the same device: libxl_dm.c builds piix3-usb-uhci
- * for usbversion 1, ich9-usb-ehci1 with its three UHCI companions for 2
- * and nec-usb-xhci for 3 (virt-install's --controller usb,model= and
- * virt-manager's USB 2 choice write these). 0: none of them. */
-int
-vxlUSBEmulatedVersion(int model)
-{
-    switch (model) {
-    case VIR_DOMAIN_CONTROLLER_MODEL_USB_PIIX3_UHCI:
-        return 1;
-    case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_EHCI1:
-    case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI1:
-    case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI2:
-    case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI3:
-        return 2;
-    case VIR_DOMAIN_CONTROLLER_MODEL_USB_NEC_XHCI:
-        return 3;
-    }
-    return 0;
-}
-
-
 static int
 vxlValidateUSBEmulated(const virDomainDef *def, const virDomainControllerDef *cont)
 {

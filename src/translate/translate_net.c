@@ -202,43 +202,6 @@ vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net)
 }
 
 
-/* The bridge name vif-openvswitch reads: "br.TAG" for an access port,
- * "br:TAG1:TAG2..." for a trunk, as xl's bridge= spells them. */
-char *
-vxlNetOvsBridge(const char *bridge, const virNetDevVlan *vlan)
-{
-    g_autoptr(GString) out = g_string_new(bridge);
-    size_t i;
-
-    if (!vlan || vlan->nTags == 0)
-        return g_string_free(g_steal_pointer(&out), false);
-    if (!vlan->trunk && vlan->nTags == 1) {
-        g_string_append_printf(out, ".%u", vlan->tag[0]);
-    } else {
-        for (i = 0; i < vlan->nTags; i++)
-            g_string_append_printf(out, ":%u", vlan->tag[i]);
-    }
-    return g_string_free(g_steal_pointer(&out), false);
-}
-
-
-const char *
-vxlNetModelName(const virDomainNetDef *net)
-{
-    /* libxl passes the model to qemu as a device name; libvirt's virtio
-     * names are the qemu driver's shorthands for these. */
-    switch (net->model) {
-    case VIR_DOMAIN_NET_MODEL_VIRTIO:
-        return "virtio-net-pci";
-    case VIR_DOMAIN_NET_MODEL_VIRTIO_TRANSITIONAL:
-        return "virtio-net-pci-transitional";
-    case VIR_DOMAIN_NET_MODEL_VIRTIO_NON_TRANSITIONAL:
-        return "virtio-net-pci-non-transitional";
-    default:
-        return virDomainNetGetModelString(net);
-    }
-}
-
 
 /*
  * Whether the vif joins a bridge: <interface type='bridge'>, or one on a

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * cpu_names_test.c: src/translate/translate_cpu_names.c's table against
+ * cpu_names_test.c: src/translate/conf_cpu_names.c's table against
  * its two sources.
  *
  * libvirt's side: every feature of the installed cpu_map
@@ -19,7 +19,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "translate_cpu_names.h"
+#include "conf_cpu_names.h"
 #include "util_json.h"
 
 /* libxl_json.h's, which does not build with yajl 2's headers. */

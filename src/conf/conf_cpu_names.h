@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * translate_cpu_names.h: libvirt's and libxl's names for the same x86
+ * conf_cpu_names.h: libvirt's and libxl's names for the same x86
  * CPUID (or MSR) bit, shared by translate_cpu.c and native/native_cpu.c.
  */
 #pragma once

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * translate_cpu_names.c: libvirt's and libxl's names for one x86 CPUID
+ * conf_cpu_names.c: libvirt's and libxl's names for one x86 CPUID
  * bit, keyed by where the bit is.
  *
  * libvirt names CPU features after its cpu_map (the names Linux's
@@ -23,7 +23,7 @@
  */
 #include "vxl_internal.h"
 
-#include "translate_cpu_names.h"
+#include "conf_cpu_names.h"
 
 #define VXL_CPUID_BIT(leaf, reg, bit) \
     (leaf), VXL_CPU_NO_SUBLEAF, VXL_CPU_REG_ ## reg, (bit)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * translate_disk_iscsi.c: <disk type='network'><source protocol='iscsi'>
+ * conf_disk_iscsi.c: <disk type='network'><source protocol='iscsi'>
  * through Xen's block-iscsi hotplug script.
  *
  * xl says such a disk as script=block-iscsi,target=iqn=IQN,portal=IP:PORT:
@@ -14,7 +14,7 @@
  */
 #include "vxl_internal.h"
 
-#include "translate_private.h"
+#include "conf_devices.h"
 #include "virerror.h"
 #include "virstring.h"
 
