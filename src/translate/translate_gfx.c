@@ -232,6 +232,13 @@ vxlValidateVideo(const virDomainDef *def)
                            virDomainVideoTypeToString(video->type));
             return -1;
         }
+        /* libxl refuses the create: only qemu-xen has a QXL card. */
+        if (video->type == VIR_DOMAIN_VIDEO_TYPE_QXL &&
+            vxlTranslateTraditionalDM(def)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<video><model type='qxl'> is not supported by Xen with the qemu-xen-traditional device model: only qemu-xen has a QXL card"));
+            return -1;
+        }
         return 0;
     case VIR_DOMAIN_VIDEO_TYPE_XEN:
         if (vxlGfxIsHVM(def)) {
