@@ -101,6 +101,7 @@ vxlDomainGraphicsConnect(virDomainObj *vm, unsigned int idx, bool skipAuth)
     virDomainGraphicsDef *gfx;
     virDomainGraphicsListenDef *listen;
     const char *what;
+    const char *passwd;
     int port;
     int fd;
 
@@ -113,36 +114,24 @@ vxlDomainGraphicsConnect(virDomainObj *vm, unsigned int idx, bool skipAuth)
         return -1;
     }
     gfx = vm->def->graphics[idx];
-    switch ((virDomainGraphicsType)gfx->type) {
-    case VIR_DOMAIN_GRAPHICS_TYPE_VNC:
+    /* Only the device model's VNC and SPICE servers take connections. */
+    if (gfx->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC) {
         port = gfx->data.vnc.port;
-        if (skipAuth && gfx->data.vnc.auth.passwd) {
-            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                           _("cannot open display %u of domain '%s' without its password: Xen's device model has it and libxl cannot let a client in without it"),
-                           idx, vm->def->name);
-            return -1;
-        }
-        break;
-    case VIR_DOMAIN_GRAPHICS_TYPE_SPICE:
+        passwd = gfx->data.vnc.auth.passwd;
+    } else if (gfx->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE) {
         port = gfx->data.spice.port;
-        if (skipAuth && gfx->data.spice.auth.passwd) {
-            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                           _("cannot open display %u of domain '%s' without its password: Xen's device model has it and libxl cannot let a client in without it"),
-                           idx, vm->def->name);
-            return -1;
-        }
-        break;
-    case VIR_DOMAIN_GRAPHICS_TYPE_SDL:
-    case VIR_DOMAIN_GRAPHICS_TYPE_RDP:
-    case VIR_DOMAIN_GRAPHICS_TYPE_DESKTOP:
-    case VIR_DOMAIN_GRAPHICS_TYPE_EGL_HEADLESS:
-    case VIR_DOMAIN_GRAPHICS_TYPE_DBUS:
-    case VIR_DOMAIN_GRAPHICS_TYPE_LAST:
-    default:
+        passwd = gfx->data.spice.auth.passwd;
+    } else {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
                        _("cannot open display %u of domain '%s': a %s display is not served on a socket"),
                        idx, vm->def->name,
                        NULLSTR(virDomainGraphicsTypeToString(gfx->type)));
+        return -1;
+    }
+    if (skipAuth && passwd) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       _("cannot open display %u of domain '%s' without its password: Xen's device model has it and libxl cannot let a client in without it"),
+                       idx, vm->def->name);
         return -1;
     }
 

@@ -1065,6 +1065,25 @@ vxlMigrationGetMaxSpeed(virDomainObj *vm)
 
 /* ----- daemon start and stop ---------------------------------------------- */
 
+/* Remove @vm's definition, which the migration cut off by the restart
+ * made (incoming) or was asked to remove (undefine-source); a failure
+ * is logged, as the restart goes on either way. */
+static void
+vxlMigrationForgetDefinition(vxlDriver *driver, virDomainObj *vm)
+{
+    if (!vm->persistent)
+        return;
+    if (virDomainDeleteConfig(driver->cfg->configDir,
+                              driver->cfg->autostartDir, vm) < 0) {
+        VIR_WARN("cannot remove the definition of domain %s after its migration: %s",
+                 vm->def->name, virGetLastErrorMessage());
+        virResetLastError();
+        return;
+    }
+    vm->persistent = 0;
+    vm->autostart = 0;
+}
+
 bool
 vxlMigrationReconnect(vxlDriver *driver, virDomainObj *vm)
 {
@@ -1077,17 +1096,7 @@ vxlMigrationReconnect(vxlDriver *driver, virDomainObj *vm)
         return false;
     case VXL_MIGRATION_STATE_IN_PERSIST:
         /* Defined here by this migration only. */
-        if (vm->persistent) {
-            if (virDomainDeleteConfig(driver->cfg->configDir,
-                                      driver->cfg->autostartDir, vm) < 0) {
-                VIR_WARN("cannot remove the definition of domain %s, whose incoming migration the daemon's restart cut off: %s",
-                         vm->def->name, virGetLastErrorMessage());
-                virResetLastError();
-            } else {
-                vm->persistent = 0;
-                vm->autostart = 0;
-            }
-        }
+        vxlMigrationForgetDefinition(driver, vm);
         G_GNUC_FALLTHROUGH;
     case VXL_MIGRATION_STATE_IN:
         /* The source's Confirm will resume its copy. */
@@ -1126,19 +1135,10 @@ vxlMigrationReconnect(vxlDriver *driver, virDomainObj *vm)
     }
     case VXL_MIGRATION_STATE_CONFIRMED_UNDEFINE:
         /* The migration asked for the definition to go as well. */
-        if (vm->persistent) {
+        if (vm->persistent)
             VIR_INFO("removing the definition of domain %s, which migrated away with undefine-source",
                      vm->def->name);
-            if (virDomainDeleteConfig(driver->cfg->configDir,
-                                      driver->cfg->autostartDir, vm) < 0) {
-                VIR_WARN("cannot remove the definition of migrated domain %s: %s",
-                         vm->def->name, virGetLastErrorMessage());
-                virResetLastError();
-            } else {
-                vm->persistent = 0;
-                vm->autostart = 0;
-            }
-        }
+        vxlMigrationForgetDefinition(driver, vm);
         G_GNUC_FALLTHROUGH;
     case VXL_MIGRATION_STATE_CONFIRMED:
         VIR_INFO("destroying domain %s, which runs on the host it migrated to",

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "vxl_driver.h"
+#include "driver_skeleton.h"
 
 /* driver_i18n.c: bind the module's message catalogue; at load. */
 void vxlDriverI18nInit(void);
@@ -193,6 +194,8 @@ int vxlDomainAbortJob(virDomainPtr dom);
 
 /* driver_save.c (save, restore, managed save) */
 int vxlDomainSave(virDomainPtr dom, const char *to);
+int vxlDomainSaveEntry(virDomainPtr dom, vxlEntryACL acl, const char *to,
+                       const char *dxml, unsigned int flags);
 int vxlDomainSaveFlags(virDomainPtr dom, const char *to, const char *dxml,
                        unsigned int flags);
 int vxlDomainRestore(virConnectPtr conn, const char *from);

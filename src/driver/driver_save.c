@@ -22,27 +22,34 @@
                         VIR_DOMAIN_SAVE_RUNNING | \
                         VIR_DOMAIN_SAVE_PAUSED)
 
+/* virsh save and its typed-parameter form, once the flags are checked:
+ * the domain's memory to @to (NULL: the managed save image). */
+int
+vxlDomainSaveEntry(virDomainPtr dom, vxlEntryACL acl, const char *to,
+                   const char *dxml, unsigned int flags)
+{
+    virDomainObj *vm;
+    int ret = -1;
+
+    if (!(vm = vxlEntryBegin(dom, acl, VIR_JOB_NONE)))
+        return -1;
+    if (vxlDomainSaveToImage(vxl_driver, vm, to, dxml, flags) < 0)
+        goto cleanup;
+    dom->id = -1;
+    ret = 0;
+    vxlDomainRemoveIfTransient(vxl_driver, vm);
+ cleanup:
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
+    return ret;
+}
+
 int
 vxlDomainSaveFlags(virDomainPtr dom, const char *to, const char *dxml,
                    unsigned int flags)
 {
-    vxlDriver *driver = vxl_driver;
-    virDomainObj *vm;
-    int ret = -1;
-
     virCheckFlags(VXL_SAVE_FLAGS, -1);
     VIR_EXCLUSIVE_FLAGS_RET(VIR_DOMAIN_SAVE_RUNNING, VIR_DOMAIN_SAVE_PAUSED, -1);
-
-    if (!(vm = vxlEntryBegin(dom, virDomainSaveFlagsEnsureACL, VIR_JOB_NONE)))
-        return -1;
-    if (vxlDomainSaveToImage(driver, vm, to, dxml, flags) < 0)
-        goto cleanup;
-    dom->id = -1;
-    ret = 0;
-    vxlDomainRemoveIfTransient(driver, vm);
- cleanup:
-    vxlEntryEnd(&vm, VIR_JOB_NONE);
-    return ret;
+    return vxlDomainSaveEntry(dom, virDomainSaveFlagsEnsureACL, to, dxml, flags);
 }
 
 int

@@ -47,27 +47,16 @@ int
 vxlDomainSaveParams(virDomainPtr dom, virTypedParameterPtr params,
                     int nparams, unsigned int flags)
 {
-    virDomainObj *vm;
     const char *file;
     const char *dxml;
-    int ret = -1;
 
     virCheckFlags(VXL_SAVE_PARAMS_FLAGS, -1);
     VIR_EXCLUSIVE_FLAGS_RET(VIR_DOMAIN_SAVE_RUNNING, VIR_DOMAIN_SAVE_PAUSED, -1);
     if (vxlSaveParamsRead(params, nparams, &file, &dxml) < 0)
         return -1;
-
-    if (!(vm = vxlEntryBegin(dom, virDomainSaveParamsEnsureACL, VIR_JOB_NONE)))
-        return -1;
     /* Without a file, libvirt's API makes this a managed save. */
-    if (vxlDomainSaveToImage(vxl_driver, vm, file, dxml, flags) < 0)
-        goto cleanup;
-    dom->id = -1;
-    ret = 0;
-    vxlDomainRemoveIfTransient(vxl_driver, vm);
- cleanup:
-    vxlEntryEnd(&vm, VIR_JOB_NONE);
-    return ret;
+    return vxlDomainSaveEntry(dom, virDomainSaveParamsEnsureACL, file, dxml,
+                              flags);
 }
 
 int
