@@ -2,10 +2,11 @@
 /*
  * sim_backend.c: the simulator's vxlBackendOps, a model of a Xen host.
  *
- * Each hook follows one shape: take the model lock, bring the model up to
- * now (vxlSimCatchUp), look the domain up, check that its state allows the
- * operation, change the model, take a snapshot, re-arm the timer, drop the
- * lock, write the snapshot. Checks come before any change, so a hook that
+ * Each hook follows one shape, written once in vxlSimWithDomain: take the
+ * model lock, bring the model up to now (vxlSimCatchUp), look the domain
+ * up, check that its state allows the operation, change the model (the
+ * hook's own act), take a snapshot, re-arm the timer, drop the lock, write
+ * the snapshot. Checks come before any change, so a hook that
  * fails has changed nothing (what the catch-up found, a guest that acted
  * meanwhile, is saved and announced by the timer). The only hook that blocks is domainCreate,
  * for the guest's boot delay, and it blocks without the lock.
@@ -640,28 +641,19 @@ vxlSimDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
 
 /* ----- lifecycle ------------------------------------------------------- */
 
+static int
+vxlSimDestroyAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                 long long now G_GNUC_UNUSED, void *opaque G_GNUC_UNUSED)
+{
+    VIR_DEBUG("destroying domain %u (%s) in state %s",
+              dom->domid, dom->name, vxlSimStateTypeToString(dom->state));
+    return VXL_SIM_ACT_REMOVE;
+}
+
 int
 vxlSimDomainDestroy(vxlBackend *be, uint32_t domid)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
-
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        long long now = g_get_monotonic_time();
-        vxlSimDomain *dom;
-
-        vxlSimCatchUp(sim, now);
-        if (!(dom = vxlSimLookup(sim, domid)))
-            return -1;
-        VIR_DEBUG("destroying domain %u (%s) in state %s",
-                  domid, dom->name, vxlSimStateTypeToString(dom->state));
-        vxlSimDropEvents(sim, dom);
-        vxlSimSnapshotForget(sim, &snap, dom);
-        vxlSimDomainRemove(sim, dom);
-        vxlSimReschedule(sim, now);
-    }
-    vxlSimSave(sim, &snap);
-    return 0;
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimDestroyAct, NULL);
 }
 
 /*
@@ -669,180 +661,176 @@ vxlSimDomainDestroy(vxlBackend *be, uint32_t domid)
  * its script's business; the answer comes as an event. A request made
  * while one is pending changes nothing: the guest is already on its way.
  */
+typedef struct {
+    vxlSimRequest req;
+    unsigned int modes;
+} vxlSimRequestArgs;
+
 static int
-vxlSimDomainRequest(vxlBackend *be, uint32_t domid, vxlSimRequest req,
-                    unsigned int modes)
+vxlSimRequestAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                 long long now G_GNUC_UNUSED, void *opaque)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
+    const vxlSimRequestArgs *args = opaque;
+    vxlSimRequest req = args->req;
+    bool pv;
+    bool acpi;
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        long long now = g_get_monotonic_time();
-        vxlSimDomain *dom;
-        bool pv;
-        bool acpi;
-
-        vxlSimCatchUp(sim, now);
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, req == VXL_SIM_REQUEST_REBOOT ?
-                             VXL_BACKEND_OP_REBOOT : VXL_BACKEND_OP_SHUTDOWN) < 0)
-            return -1;
-        /* Simulated guests always run PV drivers, so whichever way is
-         * allowed reaches them, and they answer it alike. */
-        if (vxlBackendRequestPlan(dom->name, domid, dom->type,
-                                  req == VXL_SIM_REQUEST_REBOOT, modes,
-                                  &pv, &acpi) < 0)
-            return -1;
-        if (dom->request != VXL_SIM_REQUEST_NONE) {
-            VIR_DEBUG("domain %u already has a %s request pending",
-                      domid, vxlSimRequestTypeToString(dom->request));
-            return 0;
-        }
-
-        dom->request = req;
-        dom->requestAtRunUs = dom->runUs + dom->script.shutdownDelayMs * 1000ULL;
-        switch (dom->script.onShutdownRequest) {
-        case VXL_GUEST_SHUTDOWN_HONOUR:
-            dom->requestActs = true;
-            dom->requestReason = req == VXL_SIM_REQUEST_REBOOT ?
-                                 VXL_SHUTDOWN_REBOOT : VXL_SHUTDOWN_POWEROFF;
-            break;
-        case VXL_GUEST_SHUTDOWN_IGNORE:
-            dom->requestActs = false;
-            dom->requestReason = VXL_SHUTDOWN_POWEROFF;
-            break;
-        case VXL_GUEST_SHUTDOWN_REBOOT:
-            dom->requestActs = true;
-            dom->requestReason = VXL_SHUTDOWN_REBOOT;
-            break;
-        default:
-            virReportEnumRangeError(vxlGuestShutdownPolicy,
-                                    dom->script.onShutdownRequest);
-            dom->request = VXL_SIM_REQUEST_NONE;
-            return -1;
-        }
-        vxlSimDueUpdate(sim, dom);
-        vxlSimSnapshotTake(sim, &snap, dom);
-        vxlSimReschedule(sim, now);
+    if (vxlSimCheckAlive(dom, req == VXL_SIM_REQUEST_REBOOT ?
+                         VXL_BACKEND_OP_REBOOT : VXL_BACKEND_OP_SHUTDOWN) < 0)
+        return -1;
+    /* Simulated guests always run PV drivers, so whichever way is
+     * allowed reaches them, and they answer it alike. */
+    if (vxlBackendRequestPlan(dom->name, dom->domid, dom->type,
+                              req == VXL_SIM_REQUEST_REBOOT, args->modes,
+                              &pv, &acpi) < 0)
+        return -1;
+    if (dom->request != VXL_SIM_REQUEST_NONE) {
+        VIR_DEBUG("domain %u already has a %s request pending",
+                  dom->domid, vxlSimRequestTypeToString(dom->request));
+        return VXL_SIM_ACT_UNCHANGED;
     }
-    vxlSimSave(sim, &snap);
-    return 0;
+
+    dom->request = req;
+    dom->requestAtRunUs = dom->runUs + dom->script.shutdownDelayMs * 1000ULL;
+    switch (dom->script.onShutdownRequest) {
+    case VXL_GUEST_SHUTDOWN_HONOUR:
+        dom->requestActs = true;
+        dom->requestReason = req == VXL_SIM_REQUEST_REBOOT ?
+                             VXL_SHUTDOWN_REBOOT : VXL_SHUTDOWN_POWEROFF;
+        break;
+    case VXL_GUEST_SHUTDOWN_IGNORE:
+        dom->requestActs = false;
+        dom->requestReason = VXL_SHUTDOWN_POWEROFF;
+        break;
+    case VXL_GUEST_SHUTDOWN_REBOOT:
+        dom->requestActs = true;
+        dom->requestReason = VXL_SHUTDOWN_REBOOT;
+        break;
+    default:
+        virReportEnumRangeError(vxlGuestShutdownPolicy,
+                                dom->script.onShutdownRequest);
+        dom->request = VXL_SIM_REQUEST_NONE;
+        return -1;
+    }
+    return VXL_SIM_ACT_CHANGED;
 }
 
 int
 vxlSimDomainShutdown(vxlBackend *be, uint32_t domid, unsigned int modes)
 {
-    return vxlSimDomainRequest(be, domid, VXL_SIM_REQUEST_POWEROFF, modes);
+    vxlSimRequestArgs args = { VXL_SIM_REQUEST_POWEROFF, modes };
+
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimRequestAct, &args);
 }
 
 int
 vxlSimDomainReboot(vxlBackend *be, uint32_t domid, unsigned int modes)
 {
-    return vxlSimDomainRequest(be, domid, VXL_SIM_REQUEST_REBOOT, modes);
+    vxlSimRequestArgs args = { VXL_SIM_REQUEST_REBOOT, modes };
+
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimRequestAct, &args);
 }
 
 /* Pause and unpause: the guest's clock stops and starts with it, so
  * scripts and pending requests wait (vxlSimAccount only counts running
  * time). */
 static int
-vxlSimDomainSetPaused(vxlBackend *be, uint32_t domid, bool pause)
+vxlSimSetPausedAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                   long long now, void *opaque)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
+    bool pause = *(const bool *)opaque;
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        long long now = g_get_monotonic_time();
-        vxlSimDomain *dom;
-
-        vxlSimCatchUp(sim, now);
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, pause ? VXL_BACKEND_OP_PAUSE : VXL_BACKEND_OP_UNPAUSE) < 0)
-            return -1;
-        if (pause && dom->state == VXL_DOMSTATE_PAUSED) {
-            virReportError(VIR_ERR_OPERATION_INVALID,
-                           _("domain '%s' (id %u) is already paused"),
-                           dom->name, domid);
-            return -1;
-        }
-        if (!pause && dom->state != VXL_DOMSTATE_PAUSED) {
-            virReportError(VIR_ERR_OPERATION_INVALID,
-                           _("domain '%s' (id %u) is not paused"),
-                           dom->name, domid);
-            return -1;
-        }
-        dom->state = pause ? VXL_DOMSTATE_PAUSED : VXL_DOMSTATE_RUNNING;
-        dom->accountedAt = now;
-        vxlSimDueUpdate(sim, dom);
-        vxlSimSnapshotTake(sim, &snap, dom);
-        vxlSimReschedule(sim, now);
+    if (vxlSimCheckAlive(dom, pause ? VXL_BACKEND_OP_PAUSE : VXL_BACKEND_OP_UNPAUSE) < 0)
+        return -1;
+    if (pause && dom->state == VXL_DOMSTATE_PAUSED) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' (id %u) is already paused"),
+                       dom->name, dom->domid);
+        return -1;
     }
-    vxlSimSave(sim, &snap);
-    return 0;
+    if (!pause && dom->state != VXL_DOMSTATE_PAUSED) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' (id %u) is not paused"),
+                       dom->name, dom->domid);
+        return -1;
+    }
+    dom->state = pause ? VXL_DOMSTATE_PAUSED : VXL_DOMSTATE_RUNNING;
+    dom->accountedAt = now;
+    return VXL_SIM_ACT_CHANGED;
 }
 
 int
 vxlSimDomainPause(vxlBackend *be, uint32_t domid)
 {
-    return vxlSimDomainSetPaused(be, domid, true);
+    bool pause = true;
+
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimSetPausedAct, &pause);
 }
 
 int
 vxlSimDomainUnpause(vxlBackend *be, uint32_t domid)
 {
-    return vxlSimDomainSetPaused(be, domid, false);
+    bool pause = false;
+
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimSetPausedAct, &pause);
+}
+
+typedef struct {
+    const char *name;
+    const unsigned char *uuid;
+} vxlSimRenameArgs;
+
+static int
+vxlSimRenameAct(vxlSim *sim, vxlSimDomain *dom, long long now G_GNUC_UNUSED,
+                void *opaque)
+{
+    const vxlSimRenameArgs *args = opaque;
+    const char *name = args->name;
+    const unsigned char *uuid = args->uuid;
+    vxlSimDomain *other;
+    virJSONValue *cinfo;
+
+    if ((other = vxlSimFindByName(sim, name)) && other != dom) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("cannot rename domain '%s' to '%s': a domain with that name already exists (id %u)"),
+                       dom->name, name, other->domid);
+        return -1;
+    }
+    if (uuid && (other = vxlSimFindByUUID(sim, uuid)) && other != dom) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("cannot give domain '%s' the UUID of domain '%s' (id %u)"),
+                       dom->name, other->name, other->domid);
+        return -1;
+    }
+    vxlSimDomainSetName(sim, dom, name, uuid);
+    /* Keep the stored config telling the same story. */
+    if (dom->config &&
+        (cinfo = virJSONValueObjectGetObject(dom->config, "c_info"))) {
+        ignore_value(virJSONValueObjectRemoveKey(cinfo, "name", NULL));
+        virJSONValueObjectAppendString(cinfo, "name", name);
+        if (uuid) {
+            char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+            ignore_value(virJSONValueObjectRemoveKey(cinfo, "uuid", NULL));
+            virJSONValueObjectAppendString(cinfo, "uuid",
+                                           virUUIDFormat(uuid, uuidstr));
+        }
+    }
+    return VXL_SIM_ACT_CHANGED;
 }
 
 int
 vxlSimDomainRename(vxlBackend *be, uint32_t domid, const char *name,
                    const unsigned char *uuid)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
+    vxlSimRenameArgs args = { name, uuid };
 
     if (!name || !*name) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
                        _("a domain's new name must not be empty"));
         return -1;
     }
-
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *dom;
-        vxlSimDomain *other;
-        virJSONValue *cinfo;
-
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)))
-            return -1;
-        if ((other = vxlSimFindByName(sim, name)) && other != dom) {
-            virReportError(VIR_ERR_OPERATION_FAILED,
-                           _("cannot rename domain '%s' to '%s': a domain with that name already exists (id %u)"),
-                           dom->name, name, other->domid);
-            return -1;
-        }
-        if (uuid && (other = vxlSimFindByUUID(sim, uuid)) && other != dom) {
-            virReportError(VIR_ERR_OPERATION_FAILED,
-                           _("cannot give domain '%s' the UUID of domain '%s' (id %u)"),
-                           dom->name, other->name, other->domid);
-            return -1;
-        }
-        vxlSimDomainSetName(sim, dom, name, uuid);
-        /* Keep the stored config telling the same story. */
-        if (dom->config &&
-            (cinfo = virJSONValueObjectGetObject(dom->config, "c_info"))) {
-            ignore_value(virJSONValueObjectRemoveKey(cinfo, "name", NULL));
-            virJSONValueObjectAppendString(cinfo, "name", name);
-            if (uuid) {
-                char uuidstr[VIR_UUID_STRING_BUFLEN];
-
-                ignore_value(virJSONValueObjectRemoveKey(cinfo, "uuid", NULL));
-                virJSONValueObjectAppendString(cinfo, "uuid",
-                                               virUUIDFormat(uuid, uuidstr));
-            }
-        }
-        vxlSimSnapshotTake(sim, &snap, dom);
-    }
-    vxlSimSave(sim, &snap);
-    return 0;
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimRenameAct, &args);
 }
 
 /* ----- queries --------------------------------------------------------- */
@@ -908,93 +896,89 @@ vxlSimDomainList(vxlBackend *be, vxlDomainInfo **infos, size_t *ninfos)
 
 /* ----- memory / vCPUs -------------------------------------------------- */
 
+static int
+vxlSimSetMemoryAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                   long long now G_GNUC_UNUSED, void *opaque)
+{
+    unsigned long long targetKiB = *(const unsigned long long *)opaque;
+
+    if (targetKiB == 0 || targetKiB > dom->maxKiB) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("cannot set the memory of domain '%s' (id %u) to %llu KiB: it must be between 1 KiB and its maximum of %llu KiB"),
+                       dom->name, dom->domid, targetKiB, dom->maxKiB);
+        return -1;
+    }
+    /* The balloon driver reaches its target at once. */
+    dom->targetKiB = targetKiB;
+    return VXL_SIM_ACT_CHANGED;
+}
+
 int
 vxlSimDomainSetMemory(vxlBackend *be, uint32_t domid,
                       unsigned long long targetKiB)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimSetMemoryAct,
+                            &targetKiB);
+}
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *dom;
+static int
+vxlSimSetMaxMemoryAct(vxlSim *sim, vxlSimDomain *dom,
+                      long long now G_GNUC_UNUSED, void *opaque)
+{
+    unsigned long long maxKiB = *(const unsigned long long *)opaque;
+    unsigned long long freeKiB;
 
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)))
-            return -1;
-        if (targetKiB == 0 || targetKiB > dom->maxKiB) {
-            virReportError(VIR_ERR_INVALID_ARG,
-                           _("cannot set the memory of domain '%s' (id %u) to %llu KiB: it must be between 1 KiB and its maximum of %llu KiB"),
-                           dom->name, domid, targetKiB, dom->maxKiB);
-            return -1;
-        }
-        /* The balloon driver reaches its target at once. */
-        dom->targetKiB = targetKiB;
-        vxlSimSnapshotTake(sim, &snap, dom);
+    if (maxKiB < dom->targetKiB) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("cannot set the maximum memory of domain '%s' (id %u) to %llu KiB: it is below its current memory of %llu KiB"),
+                       dom->name, dom->domid, maxKiB, dom->targetKiB);
+        return -1;
     }
-    vxlSimSave(sim, &snap);
-    return 0;
+    freeKiB = vxlSimFreeKiB(sim);
+    if (maxKiB > dom->maxKiB && maxKiB - dom->maxKiB > freeKiB) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("not enough free memory on the host to raise the maximum memory of domain '%s' (id %u) to %llu KiB: it needs %llu KiB more, the host has %llu KiB free"),
+                       dom->name, dom->domid, maxKiB, maxKiB - dom->maxKiB,
+                       freeKiB);
+        return -1;
+    }
+    vxlSimDomainSetMaxKiB(sim, dom, maxKiB);
+    return VXL_SIM_ACT_CHANGED;
 }
 
 int
 vxlSimDomainSetMaxMemory(vxlBackend *be, uint32_t domid,
                          unsigned long long maxKiB)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimSetMaxMemoryAct,
+                            &maxKiB);
+}
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *dom;
-        unsigned long long freeKiB;
+/* The frame's catch-up and look-up account CPU time at the old vCPU
+ * count up to now. */
+static int
+vxlSimSetVcpusOnlineAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                        long long now G_GNUC_UNUSED, void *opaque)
+{
+    unsigned int nvcpus = *(const unsigned int *)opaque;
 
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)))
-            return -1;
-        if (maxKiB < dom->targetKiB) {
-            virReportError(VIR_ERR_INVALID_ARG,
-                           _("cannot set the maximum memory of domain '%s' (id %u) to %llu KiB: it is below its current memory of %llu KiB"),
-                           dom->name, domid, maxKiB, dom->targetKiB);
-            return -1;
-        }
-        freeKiB = vxlSimFreeKiB(sim);
-        if (maxKiB > dom->maxKiB && maxKiB - dom->maxKiB > freeKiB) {
-            virReportError(VIR_ERR_OPERATION_FAILED,
-                           _("not enough free memory on the host to raise the maximum memory of domain '%s' (id %u) to %llu KiB: it needs %llu KiB more, the host has %llu KiB free"),
-                           dom->name, domid, maxKiB, maxKiB - dom->maxKiB,
-                           freeKiB);
-            return -1;
-        }
-        vxlSimDomainSetMaxKiB(sim, dom, maxKiB);
-        vxlSimSnapshotTake(sim, &snap, dom);
+    if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_SET_VCPUS) < 0)
+        return -1;
+    if (nvcpus < 1 || nvcpus > dom->vcpusMax) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("cannot set %u vCPUs online in domain '%s' (id %u): it has between 1 and %u"),
+                       nvcpus, dom->name, dom->domid, dom->vcpusMax);
+        return -1;
     }
-    vxlSimSave(sim, &snap);
-    return 0;
+    dom->vcpusOnline = nvcpus;
+    return VXL_SIM_ACT_CHANGED;
 }
 
 int
 vxlSimDomainSetVcpusOnline(vxlBackend *be, uint32_t domid, unsigned int nvcpus)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
-
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *dom;
-
-        /* Accounts CPU time at the old vCPU count up to now. */
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, VXL_BACKEND_OP_SET_VCPUS) < 0)
-            return -1;
-        if (nvcpus < 1 || nvcpus > dom->vcpusMax) {
-            virReportError(VIR_ERR_INVALID_ARG,
-                           _("cannot set %u vCPUs online in domain '%s' (id %u): it has between 1 and %u"),
-                           nvcpus, dom->name, domid, dom->vcpusMax);
-            return -1;
-        }
-        dom->vcpusOnline = nvcpus;
-        vxlSimSnapshotTake(sim, &snap, dom);
-    }
-    vxlSimSave(sim, &snap);
-    return 0;
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimSetVcpusOnlineAct,
+                            &nvcpus);
 }
 
 /* ----- core dumps ------------------------------------------------------ */

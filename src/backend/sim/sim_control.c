@@ -84,36 +84,6 @@ vxlSimControlCheck(vxlSimDomain *dom, vxlBackendOp op, vxlControl control)
     return 0;
 }
 
-/* What one control does to @dom, under the lock, brought up to @now: it
- * checks first, and -1 (error reported) leaves the model as it was. */
-typedef int (*vxlSimControlAct)(vxlSim *sim, vxlSimDomain *dom, long long now,
-                                void *opaque);
-
-/* The frame every control runs in: look @domid up under the lock, @act,
- * then reschedule and save the domain's new state. */
-static int
-vxlSimControlRun(vxlBackend *be, uint32_t domid, vxlSimControlAct act,
-                 void *opaque)
-{
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
-
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        long long now = g_get_monotonic_time();
-        vxlSimDomain *dom;
-
-        vxlSimCatchUp(sim, now);
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            act(sim, dom, now, opaque) < 0)
-            return -1;
-        vxlSimDueUpdate(sim, dom);
-        vxlSimSnapshotTake(sim, &snap, dom);
-        vxlSimReschedule(sim, now);
-    }
-    vxlSimSave(sim, &snap);
-    return 0;
-}
-
 static int
 vxlSimResetAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom, long long now,
                void *opaque G_GNUC_UNUSED)
@@ -139,7 +109,7 @@ vxlSimResetAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom, long long now,
 int
 vxlSimDomainReset(vxlBackend *be, uint32_t domid)
 {
-    return vxlSimControlRun(be, domid, vxlSimResetAct, NULL);
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimResetAct, NULL);
 }
 
 static int
@@ -165,7 +135,7 @@ vxlSimInjectNMIAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom, long long now,
 int
 vxlSimDomainInjectNMI(vxlBackend *be, uint32_t domid)
 {
-    return vxlSimControlRun(be, domid, vxlSimInjectNMIAct, NULL);
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimInjectNMIAct, NULL);
 }
 
 static bool
@@ -263,7 +233,7 @@ vxlSimDomainSendKeys(vxlBackend *be, uint32_t domid, const unsigned int *keys,
 {
     vxlSimKeysArgs args = { .keys = keys, .nkeys = nkeys };
 
-    return vxlSimControlRun(be, domid, vxlSimSendKeysAct, &args);
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimSendKeysAct, &args);
 }
 
 static int
@@ -289,7 +259,7 @@ vxlSimPMSuspendAct(vxlSim *sim, vxlSimDomain *dom, long long now,
 int
 vxlSimDomainPMSuspend(vxlBackend *be, uint32_t domid)
 {
-    return vxlSimControlRun(be, domid, vxlSimPMSuspendAct, NULL);
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimPMSuspendAct, NULL);
 }
 
 /* No liveness check: a suspended domain is one the check refuses. */
@@ -314,5 +284,5 @@ vxlSimPMWakeupAct(vxlSim *sim, vxlSimDomain *dom, long long now,
 int
 vxlSimDomainPMWakeup(vxlBackend *be, uint32_t domid)
 {
-    return vxlSimControlRun(be, domid, vxlSimPMWakeupAct, NULL);
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimPMWakeupAct, NULL);
 }

@@ -221,12 +221,41 @@ vxlSimConfigAppend(vxlSimDomain *dom, const char *key, virJSONValue **item)
 
 /* ----- the hooks ------------------------------------------------------- */
 
+/* What a device hook hands its act: the device, its identity and the
+ * stored config entry built before the lock. */
+typedef struct {
+    libxl_device_disk *disk;
+    libxl_device_nic *nic;
+    const char *id;                /* vdev or MAC */
+    virJSONValue **json;
+} vxlSimDeviceArgs;
+
+static int
+vxlSimDiskAddAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                 long long now G_GNUC_UNUSED, void *opaque)
+{
+    vxlSimDeviceArgs *args = opaque;
+    libxl_device_disk *xdisk = args->disk;
+
+    if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_DISK_ADD) < 0 ||
+        vxlBackendHotplugCheck(dom->name, dom->domid, dom->type, xdisk, NULL) < 0)
+        return -1;
+    if (vxlSimDiskIndex(dom, xdisk->vdev) >= 0) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("cannot add disk %s to domain '%s' (id %u): it already has a disk %s"),
+                       xdisk->vdev, dom->name, dom->domid, xdisk->vdev);
+        return -1;
+    }
+    vxlSimDiskAppend(dom, xdisk);
+    vxlSimConfigAppend(dom, "disks", args->json);
+    return VXL_SIM_ACT_CHANGED;
+}
+
 int
 vxlSimDomainDiskAdd(vxlBackend *be, uint32_t domid, libxl_device_disk *xdisk)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
     g_autoptr(virJSONValue) json = NULL;
+    vxlSimDeviceArgs args = { .disk = xdisk, .json = &json };
 
     if (!xdisk->vdev || !*xdisk->vdev) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
@@ -236,138 +265,150 @@ vxlSimDomainDiskAdd(vxlBackend *be, uint32_t domid, libxl_device_disk *xdisk)
     vxlSimDiskChooseBackend(xdisk);
     if (!(json = vxlSimDeviceJSON(vxlSimDiskGenJSON, xdisk)))
         return -1;
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimDiskAddAct, &args);
+}
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *dom;
+static int
+vxlSimDiskRemoveAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                    long long now G_GNUC_UNUSED, void *opaque)
+{
+    const char *vdev = ((vxlSimDeviceArgs *)opaque)->id;
+    ssize_t idx;
 
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, VXL_BACKEND_OP_DISK_ADD) < 0 ||
-            vxlBackendHotplugCheck(dom->name, domid, dom->type, xdisk, NULL) < 0)
-            return -1;
-        if (vxlSimDiskIndex(dom, xdisk->vdev) >= 0) {
-            virReportError(VIR_ERR_OPERATION_FAILED,
-                           _("cannot add disk %s to domain '%s' (id %u): it already has a disk %s"),
-                           xdisk->vdev, dom->name, domid, xdisk->vdev);
-            return -1;
-        }
-        vxlSimDiskAppend(dom, xdisk);
-        vxlSimConfigAppend(dom, "disks", &json);
-        vxlSimSnapshotTake(sim, &snap, dom);
+    if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_DISK_REMOVE) < 0)
+        return -1;
+    if ((idx = vxlSimDiskIndex(dom, vdev)) < 0) {
+        virReportError(VIR_ERR_DEVICE_MISSING,
+                       _("domain '%s' (id %u) has no disk %s"),
+                       dom->name, dom->domid, vdev);
+        return -1;
     }
-    vxlSimSave(sim, &snap);
-    return 0;
+    vxlSimDiskClear(&dom->disks[idx]);
+    VIR_DELETE_ELEMENT(dom->disks, idx, dom->ndisks);
+    vxlSimConfigRemove(dom, "disks", "vdev", vdev);
+    return VXL_SIM_ACT_CHANGED;
 }
 
 int
 vxlSimDomainDiskRemove(vxlBackend *be, uint32_t domid, const char *vdev)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
+    vxlSimDeviceArgs args = { .id = vdev };
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *dom;
-        ssize_t idx;
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimDiskRemoveAct, &args);
+}
 
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, VXL_BACKEND_OP_DISK_REMOVE) < 0)
-            return -1;
-        if ((idx = vxlSimDiskIndex(dom, vdev)) < 0) {
-            virReportError(VIR_ERR_DEVICE_MISSING,
-                           _("domain '%s' (id %u) has no disk %s"),
-                           dom->name, domid, vdev);
-            return -1;
-        }
-        vxlSimDiskClear(&dom->disks[idx]);
-        VIR_DELETE_ELEMENT(dom->disks, idx, dom->ndisks);
-        vxlSimConfigRemove(dom, "disks", "vdev", vdev);
-        vxlSimSnapshotTake(sim, &snap, dom);
+static int
+vxlSimNicAddAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                long long now G_GNUC_UNUSED, void *opaque)
+{
+    vxlSimDeviceArgs *args = opaque;
+    libxl_device_nic *xnic = args->nic;
+    libxl_device_nic stored = *xnic;
+
+    if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_NIC_ADD) < 0 ||
+        vxlBackendHotplugCheck(dom->name, dom->domid, dom->type, NULL, xnic) < 0)
+        return -1;
+    if (vxlSimNicIndex(dom, args->id) >= 0) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("cannot add a network interface with MAC %s to domain '%s' (id %u): it already has one"),
+                       args->id, dom->name, dom->domid);
+        return -1;
     }
-    vxlSimSave(sim, &snap);
-    return 0;
+    /* libxl stores the vif with the devid it chose (a shallow copy:
+     * only the number differs, and the generator only reads). */
+    stored.devid = xnic->devid >= 0 ? xnic->devid : vxlSimNicNextDevid(dom);
+    if (!(*args->json = vxlSimDeviceJSON(vxlSimNicGenJSON, &stored)))
+        return -1;
+    vxlSimNicAppend(dom, &stored);
+    vxlSimConfigAppend(dom, "nics", args->json);
+    /* As libxl's add, which numbers the caller's vif. */
+    xnic->devid = stored.devid;
+    return VXL_SIM_ACT_CHANGED;
 }
 
 int
 vxlSimDomainNicAdd(vxlBackend *be, uint32_t domid, libxl_device_nic *xnic)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
     g_autofree char *mac = vxlSimMacFormat(xnic->mac);
     g_autoptr(virJSONValue) json = NULL;
+    vxlSimDeviceArgs args = { .nic = xnic, .id = mac, .json = &json };
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *dom;
-        libxl_device_nic stored = *xnic;
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimNicAddAct, &args);
+}
 
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, VXL_BACKEND_OP_NIC_ADD) < 0 ||
-            vxlBackendHotplugCheck(dom->name, domid, dom->type, NULL, xnic) < 0)
-            return -1;
-        if (vxlSimNicIndex(dom, mac) >= 0) {
-            virReportError(VIR_ERR_OPERATION_FAILED,
-                           _("cannot add a network interface with MAC %s to domain '%s' (id %u): it already has one"),
-                           mac, dom->name, domid);
-            return -1;
-        }
-        /* libxl stores the vif with the devid it chose (a shallow copy:
-         * only the number differs, and the generator only reads). */
-        stored.devid = xnic->devid >= 0 ? xnic->devid : vxlSimNicNextDevid(dom);
-        if (!(json = vxlSimDeviceJSON(vxlSimNicGenJSON, &stored)))
-            return -1;
-        vxlSimNicAppend(dom, &stored);
-        vxlSimConfigAppend(dom, "nics", &json);
-        /* As libxl's add, which numbers the caller's vif. */
-        xnic->devid = stored.devid;
-        vxlSimSnapshotTake(sim, &snap, dom);
+static int
+vxlSimNicRemoveAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                   long long now G_GNUC_UNUSED, void *opaque)
+{
+    const char *mac = ((vxlSimDeviceArgs *)opaque)->id;
+    ssize_t idx;
+
+    if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_NIC_REMOVE) < 0)
+        return -1;
+    if ((idx = vxlSimNicIndex(dom, mac)) < 0) {
+        virReportError(VIR_ERR_DEVICE_MISSING,
+                       _("domain '%s' (id %u) has no network interface with MAC %s"),
+                       dom->name, dom->domid, mac);
+        return -1;
     }
-    vxlSimSave(sim, &snap);
-    return 0;
+    vxlSimNicClear(&dom->nics[idx]);
+    VIR_DELETE_ELEMENT(dom->nics, idx, dom->nnics);
+    vxlSimConfigRemove(dom, "nics", "mac", mac);
+    return VXL_SIM_ACT_CHANGED;
 }
 
 int
 vxlSimDomainNicRemove(vxlBackend *be, uint32_t domid, const char *mac)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
+    vxlSimDeviceArgs args = { .id = mac };
     virMacAddr addr;
 
     if (virMacAddrParse(mac, &addr) < 0) {
         virReportError(VIR_ERR_INVALID_ARG, _("'%s' is not a MAC address"), mac);
         return -1;
     }
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimNicRemoveAct, &args);
+}
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *dom;
-        ssize_t idx;
+static int
+vxlSimCdromInsertAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                     long long now G_GNUC_UNUSED, void *opaque)
+{
+    vxlSimDeviceArgs *args = opaque;
+    libxl_device_disk *xdisk = args->disk;
+    bool empty = xdisk->format == LIBXL_DISK_FORMAT_EMPTY;
+    vxlSimDisk *disk;
+    ssize_t idx;
 
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, VXL_BACKEND_OP_NIC_REMOVE) < 0)
-            return -1;
-        if ((idx = vxlSimNicIndex(dom, mac)) < 0) {
-            virReportError(VIR_ERR_DEVICE_MISSING,
-                           _("domain '%s' (id %u) has no network interface with MAC %s"),
-                           dom->name, domid, mac);
-            return -1;
-        }
-        vxlSimNicClear(&dom->nics[idx]);
-        VIR_DELETE_ELEMENT(dom->nics, idx, dom->nnics);
-        vxlSimConfigRemove(dom, "nics", "mac", mac);
-        vxlSimSnapshotTake(sim, &snap, dom);
+    if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_CDROM_CHANGE) < 0 ||
+        vxlBackendMediaCheck(dom->name, dom->domid, dom->type, xdisk->vdev) < 0)
+        return -1;
+    if ((idx = vxlSimDiskIndex(dom, xdisk->vdev)) < 0) {
+        virReportError(VIR_ERR_DEVICE_MISSING,
+                       _("domain '%s' (id %u) has no disk %s"),
+                       dom->name, dom->domid, xdisk->vdev);
+        return -1;
     }
-    vxlSimSave(sim, &snap);
-    return 0;
+    disk = &dom->disks[idx];
+    if (!disk->cdrom) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot change the media of disk %s of domain '%s' (id %u): it is not a cdrom"),
+                       xdisk->vdev, dom->name, dom->domid);
+        return -1;
+    }
+    g_free(disk->path);
+    disk->path = empty ? NULL : g_strdup(xdisk->pdev_path);
+    vxlSimConfigRemove(dom, "disks", "vdev", xdisk->vdev);
+    vxlSimConfigAppend(dom, "disks", args->json);
+    return VXL_SIM_ACT_CHANGED;
 }
 
 int
 vxlSimDomainCdromInsert(vxlBackend *be, uint32_t domid,
                         libxl_device_disk *xdisk)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
     g_autoptr(virJSONValue) json = NULL;
+    vxlSimDeviceArgs args = { .disk = xdisk, .json = &json };
     bool empty = xdisk->format == LIBXL_DISK_FORMAT_EMPTY;
 
     if (!xdisk->vdev || !*xdisk->vdev) {
@@ -383,36 +424,5 @@ vxlSimDomainCdromInsert(vxlBackend *be, uint32_t domid,
     }
     if (!(json = vxlSimDeviceJSON(vxlSimDiskGenJSON, xdisk)))
         return -1;
-
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *dom;
-        vxlSimDisk *disk;
-        ssize_t idx;
-
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, VXL_BACKEND_OP_CDROM_CHANGE) < 0 ||
-            vxlBackendMediaCheck(dom->name, domid, dom->type, xdisk->vdev) < 0)
-            return -1;
-        if ((idx = vxlSimDiskIndex(dom, xdisk->vdev)) < 0) {
-            virReportError(VIR_ERR_DEVICE_MISSING,
-                           _("domain '%s' (id %u) has no disk %s"),
-                           dom->name, domid, xdisk->vdev);
-            return -1;
-        }
-        disk = &dom->disks[idx];
-        if (!disk->cdrom) {
-            virReportError(VIR_ERR_OPERATION_INVALID,
-                           _("cannot change the media of disk %s of domain '%s' (id %u): it is not a cdrom"),
-                           xdisk->vdev, dom->name, domid);
-            return -1;
-        }
-        g_free(disk->path);
-        disk->path = empty ? NULL : g_strdup(xdisk->pdev_path);
-        vxlSimConfigRemove(dom, "disks", "vdev", xdisk->vdev);
-        vxlSimConfigAppend(dom, "disks", &json);
-        vxlSimSnapshotTake(sim, &snap, dom);
-    }
-    vxlSimSave(sim, &snap);
-    return 0;
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimCdromInsertAct, &args);
 }

@@ -311,29 +311,21 @@ vxlSimDomainMigrateSend(vxlBackend *be, uint32_t domid, vxlMigrateStream *st)
  * from its suspend, as libxl_domain_resume with suspend_cancel has it:
  * paused first, so the caller's unpause decides whether it runs. */
 static int
+vxlSimCancelSuspendAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                       long long now, void *opaque G_GNUC_UNUSED)
+{
+    if (dom->state != VXL_DOMSTATE_SHUTDOWN ||
+        dom->reason != VXL_SHUTDOWN_SUSPEND)
+        return VXL_SIM_ACT_UNCHANGED;
+    dom->state = VXL_DOMSTATE_PAUSED;
+    dom->accountedAt = now;
+    return VXL_SIM_ACT_CHANGED;
+}
+
+static int
 vxlSimCancelSuspend(vxlBackend *be, uint32_t domid)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
-
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        long long now = g_get_monotonic_time();
-        vxlSimDomain *dom;
-
-        vxlSimCatchUp(sim, now);
-        if (!(dom = vxlSimLookup(sim, domid)))
-            return -1;
-        if (dom->state != VXL_DOMSTATE_SHUTDOWN ||
-            dom->reason != VXL_SHUTDOWN_SUSPEND)
-            return 0;
-        dom->state = VXL_DOMSTATE_PAUSED;
-        dom->accountedAt = now;
-        vxlSimDueUpdate(sim, dom);
-        vxlSimSnapshotTake(sim, &snap, dom);
-        vxlSimReschedule(sim, now);
-    }
-    vxlSimSave(sim, &snap);
-    return 0;
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimCancelSuspendAct, NULL);
 }
 
 int

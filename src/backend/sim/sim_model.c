@@ -529,6 +529,47 @@ vxlSimCatchUp(vxlSim *sim, long long now)
         vxlSimReschedule(sim, now);
 }
 
+/*
+ * The frame of every hook that acts on one domain: under the lock, bring
+ * the model up to now, look @domid up, let @act check and change it, then
+ * keep the model's queue, state files and timer in step with what it did
+ * (see vxlSimActResult); the records are written once the lock is
+ * dropped. An @act that fails (-1, error reported) has changed nothing.
+ */
+int
+vxlSimWithDomain(vxlSim *sim, uint32_t domid, vxlSimAct act, void *opaque)
+{
+    g_auto(vxlSimSnapshot) snap = { 0 };
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        long long now = g_get_monotonic_time();
+        vxlSimDomain *dom;
+        int rc;
+
+        vxlSimCatchUp(sim, now);
+        if (!(dom = vxlSimLookup(sim, domid)) ||
+            (rc = act(sim, dom, now, opaque)) < 0)
+            return -1;
+        switch ((vxlSimActResult)rc) {
+        case VXL_SIM_ACT_UNCHANGED:
+            return 0;
+        case VXL_SIM_ACT_REMOVE:
+            vxlSimDropEvents(sim, dom);
+            vxlSimSnapshotForget(sim, &snap, dom);
+            vxlSimDomainRemove(sim, dom);
+            break;
+        case VXL_SIM_ACT_CHANGED:
+        default:
+            vxlSimDueUpdate(sim, dom);
+            vxlSimSnapshotTake(sim, &snap, dom);
+            break;
+        }
+        vxlSimReschedule(sim, now);
+    }
+    vxlSimSave(sim, &snap);
+    return 0;
+}
+
 /* ----- the timer ------------------------------------------------------- */
 
 /* Arm the timer for the earliest of: undelivered events or unsaved

@@ -267,63 +267,61 @@ vxlSimDomainGetSchedParams(vxlBackend *be, uint32_t domid,
     return 0;
 }
 
+static int
+vxlSimSetSchedParamsAct(vxlSim *sim, vxlSimDomain *dom,
+                        long long now G_GNUC_UNUSED, void *opaque)
+{
+    const vxlSchedParams *params = opaque;
+    const char *scheduler = sim->facts.scheduler ? sim->facts.scheduler : "credit2";
+    virJSONValue *b;
+    virJSONValue *sp;
+
+    if (!vxlSimSchedHasWeight(scheduler)) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       _("the %s scheduler of this host has no weight or cap for domain '%s'"),
+                       scheduler, dom->name);
+        return -1;
+    }
+    if (params->weight < 1 || params->weight > VXL_SIM_SCHED_WEIGHT_MAX) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("the scheduler weight of domain '%s' must be between 1 and %d, not %u"),
+                       dom->name, VXL_SIM_SCHED_WEIGHT_MAX, params->weight);
+        return -1;
+    }
+    if (params->cap > 100 * dom->vcpusMax) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("the scheduler cap of domain '%s' must be between 0 and %u (percent of one CPU, for its %u vCPUs), not %u"),
+                       dom->name, 100 * dom->vcpusMax, dom->vcpusMax,
+                       params->cap);
+        return -1;
+    }
+    if (!(b = virJSONValueObjectGetObject(dom->config, "b_info"))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("the stored configuration of domain '%s' has no build information"),
+                       dom->name);
+        return -1;
+    }
+    if (!(sp = virJSONValueObjectGetObject(b, "sched_params"))) {
+        g_autoptr(virJSONValue) fresh = virJSONValueNewObject();
+
+        if (virJSONValueObjectAppend(b, "sched_params", &fresh) < 0)
+            return -1;
+        sp = virJSONValueObjectGetObject(b, "sched_params");
+    }
+    ignore_value(virJSONValueObjectRemoveKey(sp, "weight", NULL));
+    ignore_value(virJSONValueObjectRemoveKey(sp, "cap", NULL));
+    if (virJSONValueObjectAppendNumberInt(sp, "weight", params->weight) < 0 ||
+        virJSONValueObjectAppendNumberInt(sp, "cap", params->cap) < 0)
+        return -1;
+    return VXL_SIM_ACT_CHANGED;
+}
+
 int
 vxlSimDomainSetSchedParams(vxlBackend *be, uint32_t domid,
                            const vxlSchedParams *params)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
-    const char *scheduler = sim->facts.scheduler ? sim->facts.scheduler : "credit2";
-
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *dom;
-        virJSONValue *b;
-        virJSONValue *sp;
-
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)))
-            return -1;
-        if (!vxlSimSchedHasWeight(scheduler)) {
-            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                           _("the %s scheduler of this host has no weight or cap for domain '%s'"),
-                           scheduler, dom->name);
-            return -1;
-        }
-        if (params->weight < 1 || params->weight > VXL_SIM_SCHED_WEIGHT_MAX) {
-            virReportError(VIR_ERR_INVALID_ARG,
-                           _("the scheduler weight of domain '%s' must be between 1 and %d, not %u"),
-                           dom->name, VXL_SIM_SCHED_WEIGHT_MAX, params->weight);
-            return -1;
-        }
-        if (params->cap > 100 * dom->vcpusMax) {
-            virReportError(VIR_ERR_INVALID_ARG,
-                           _("the scheduler cap of domain '%s' must be between 0 and %u (percent of one CPU, for its %u vCPUs), not %u"),
-                           dom->name, 100 * dom->vcpusMax, dom->vcpusMax,
-                           params->cap);
-            return -1;
-        }
-        if (!(b = virJSONValueObjectGetObject(dom->config, "b_info"))) {
-            virReportError(VIR_ERR_INTERNAL_ERROR,
-                           _("the stored configuration of domain '%s' has no build information"),
-                           dom->name);
-            return -1;
-        }
-        if (!(sp = virJSONValueObjectGetObject(b, "sched_params"))) {
-            g_autoptr(virJSONValue) fresh = virJSONValueNewObject();
-
-            if (virJSONValueObjectAppend(b, "sched_params", &fresh) < 0)
-                return -1;
-            sp = virJSONValueObjectGetObject(b, "sched_params");
-        }
-        ignore_value(virJSONValueObjectRemoveKey(sp, "weight", NULL));
-        ignore_value(virJSONValueObjectRemoveKey(sp, "cap", NULL));
-        if (virJSONValueObjectAppendNumberInt(sp, "weight", params->weight) < 0 ||
-            virJSONValueObjectAppendNumberInt(sp, "cap", params->cap) < 0)
-            return -1;
-        vxlSimSnapshotTake(sim, &snap, dom);
-    }
-    vxlSimSave(sim, &snap);
-    return 0;
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimSetSchedParamsAct,
+                            (void *)params);
 }
 
 /* ----- disk resize ------------------------------------------------------ */

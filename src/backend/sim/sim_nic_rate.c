@@ -30,38 +30,44 @@ vxlSimNicConfigEntry(vxlSimDomain *dom, const char *mac)
     return NULL;
 }
 
+typedef struct {
+    const char *mac;
+    uint64_t bytes;
+    uint32_t usecs;
+} vxlSimNicRateArgs;
+
+static int
+vxlSimNicSetRateAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                    long long now G_GNUC_UNUSED, void *opaque)
+{
+    const vxlSimNicRateArgs *args = opaque;
+    virJSONValue *nic;
+
+    if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_NIC_RATE) < 0)
+        return -1;
+    if (!(nic = vxlSimNicConfigEntry(dom, args->mac))) {
+        virReportError(VIR_ERR_DEVICE_MISSING,
+                       _("domain '%s' (id %u) has no network interface with MAC %s"),
+                       dom->name, dom->domid, args->mac);
+        return -1;
+    }
+    /* libxl leaves an unlimited vif's rate out of its JSON. */
+    ignore_value(virJSONValueObjectRemoveKey(nic, "rate_bytes_per_interval", NULL));
+    ignore_value(virJSONValueObjectRemoveKey(nic, "rate_interval_usecs", NULL));
+    if (args->bytes > 0 &&
+        (virJSONValueObjectAppendNumberUlong(nic, "rate_bytes_per_interval",
+                                             args->bytes) < 0 ||
+         virJSONValueObjectAppendNumberUint(nic, "rate_interval_usecs",
+                                            args->usecs) < 0))
+        return -1;
+    return VXL_SIM_ACT_CHANGED;
+}
+
 int
 vxlSimDomainNicSetRate(vxlBackend *be, uint32_t domid, const char *mac,
                        uint64_t bytes, uint32_t usecs)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
+    vxlSimNicRateArgs args = { mac, bytes, usecs };
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *dom;
-        virJSONValue *nic;
-
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, VXL_BACKEND_OP_NIC_RATE) < 0)
-            return -1;
-        if (!(nic = vxlSimNicConfigEntry(dom, mac))) {
-            virReportError(VIR_ERR_DEVICE_MISSING,
-                           _("domain '%s' (id %u) has no network interface with MAC %s"),
-                           dom->name, domid, mac);
-            return -1;
-        }
-        /* libxl leaves an unlimited vif's rate out of its JSON. */
-        ignore_value(virJSONValueObjectRemoveKey(nic, "rate_bytes_per_interval", NULL));
-        ignore_value(virJSONValueObjectRemoveKey(nic, "rate_interval_usecs", NULL));
-        if (bytes > 0 &&
-            (virJSONValueObjectAppendNumberUlong(nic, "rate_bytes_per_interval",
-                                                 bytes) < 0 ||
-             virJSONValueObjectAppendNumberUint(nic, "rate_interval_usecs",
-                                                usecs) < 0))
-            return -1;
-        vxlSimSnapshotTake(sim, &snap, dom);
-    }
-    vxlSimSave(sim, &snap);
-    return 0;
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimNicSetRateAct, &args);
 }

@@ -400,86 +400,83 @@ vxlSimPciConfigList(vxlSimDomain *dom)
     return list;
 }
 
+static int
+vxlSimPciAddAct(vxlSim *sim, vxlSimDomain *dom, long long now G_GNUC_UNUSED,
+                void *opaque)
+{
+    libxl_device_pci *x = opaque;
+    vxlSimPci *p;
+    virJSONValue *list;
+    g_autoptr(virJSONValue) entry = virJSONValueNewObject();
+
+    if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_PCI_ADD) < 0 ||
+        !(p = vxlSimPciLookup(sim, x)))
+        return -1;
+    if (vxlSimPciIndexIn(dom, p) >= 0) {
+        g_autofree char *addr = vxlSimPciAddrFormat(p->domain, p->bus,
+                                                    p->slot, p->function);
+
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("domain '%s' (id %u) has PCI device %s already"),
+                       dom->name, dom->domid, addr);
+        return -1;
+    }
+    if (vxlSimPciCheckAssign(sim, p, dom, x->seize) < 0)
+        return -1;
+    if (!(list = vxlSimPciConfigList(dom)))
+        return -1;
+    virJSONValueObjectAppendNumberUint(entry, "domain", p->domain);
+    virJSONValueObjectAppendNumberUint(entry, "bus", p->bus);
+    virJSONValueObjectAppendNumberUint(entry, "dev", p->slot);
+    virJSONValueObjectAppendNumberUint(entry, "func", p->function);
+    if (x->seize)
+        virJSONValueObjectAppendBoolean(entry, "seize", true);
+    if (virJSONValueArrayAppend(list, &entry) < 0)
+        return -1;
+    g_free(p->driver);
+    p->driver = g_strdup(VXL_SIM_PCIBACK);
+    sim->hostDirty = true;
+    return VXL_SIM_ACT_CHANGED;
+}
+
 int
 vxlSimDomainPciAdd(vxlBackend *be, uint32_t domid, libxl_device_pci *x)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimPciAddAct, x);
+}
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *dom;
-        vxlSimPci *p;
-        virJSONValue *list;
-        g_autoptr(virJSONValue) entry = virJSONValueNewObject();
+static int
+vxlSimPciRemoveAct(vxlSim *sim, vxlSimDomain *dom, long long now G_GNUC_UNUSED,
+                   void *opaque)
+{
+    const libxl_device_pci *x = opaque;
+    vxlSimPci *p;
+    virJSONValue *list;
+    g_autoptr(virJSONValue) gone = NULL;
+    int idx;
 
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, VXL_BACKEND_OP_PCI_ADD) < 0 ||
-            !(p = vxlSimPciLookup(sim, x)))
-            return -1;
-        if (vxlSimPciIndexIn(dom, p) >= 0) {
-            g_autofree char *addr = vxlSimPciAddrFormat(p->domain, p->bus,
-                                                        p->slot, p->function);
+    if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_PCI_REMOVE) < 0 ||
+        !(p = vxlSimPciLookup(sim, x)))
+        return -1;
+    if ((idx = vxlSimPciIndexIn(dom, p)) < 0) {
+        g_autofree char *addr = vxlSimPciAddrFormat(p->domain, p->bus,
+                                                    p->slot, p->function);
 
-            virReportError(VIR_ERR_OPERATION_FAILED,
-                           _("domain '%s' (id %u) has PCI device %s already"),
-                           dom->name, domid, addr);
-            return -1;
-        }
-        if (vxlSimPciCheckAssign(sim, p, dom, x->seize) < 0)
-            return -1;
-        if (!(list = vxlSimPciConfigList(dom)))
-            return -1;
-        virJSONValueObjectAppendNumberUint(entry, "domain", p->domain);
-        virJSONValueObjectAppendNumberUint(entry, "bus", p->bus);
-        virJSONValueObjectAppendNumberUint(entry, "dev", p->slot);
-        virJSONValueObjectAppendNumberUint(entry, "func", p->function);
-        if (x->seize)
-            virJSONValueObjectAppendBoolean(entry, "seize", true);
-        if (virJSONValueArrayAppend(list, &entry) < 0)
-            return -1;
-        g_free(p->driver);
-        p->driver = g_strdup(VXL_SIM_PCIBACK);
-        sim->hostDirty = true;
-        vxlSimSnapshotTake(sim, &snap, dom);
+        virReportError(VIR_ERR_DEVICE_MISSING,
+                       _("domain '%s' (id %u) has no PCI device %s"),
+                       dom->name, dom->domid, addr);
+        return -1;
     }
-    vxlSimSave(sim, &snap);
-    return 0;
+    list = virJSONValueObjectGetArray(dom->config, "pcidevs");
+    gone = virJSONValueArraySteal(list, idx);
+    return VXL_SIM_ACT_CHANGED;
 }
 
 int
 vxlSimDomainPciRemove(vxlBackend *be, uint32_t domid, const libxl_device_pci *x)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
-
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *dom;
-        vxlSimPci *p;
-        virJSONValue *list;
-        g_autoptr(virJSONValue) gone = NULL;
-        int idx;
-
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, VXL_BACKEND_OP_PCI_REMOVE) < 0 ||
-            !(p = vxlSimPciLookup(sim, x)))
-            return -1;
-        if ((idx = vxlSimPciIndexIn(dom, p)) < 0) {
-            g_autofree char *addr = vxlSimPciAddrFormat(p->domain, p->bus,
-                                                        p->slot, p->function);
-
-            virReportError(VIR_ERR_DEVICE_MISSING,
-                           _("domain '%s' (id %u) has no PCI device %s"),
-                           dom->name, domid, addr);
-            return -1;
-        }
-        list = virJSONValueObjectGetArray(dom->config, "pcidevs");
-        gone = virJSONValueArraySteal(list, idx);
-        vxlSimSnapshotTake(sim, &snap, dom);
-    }
-    vxlSimSave(sim, &snap);
-    return 0;
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimPciRemoveAct,
+                            (void *)x);
 }
 
 /* For the state file: each device's binding now. */

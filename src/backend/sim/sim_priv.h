@@ -317,6 +317,20 @@ void vxlSimDomainCarryOn(vxlSim *sim, vxlSimDomain *dom, long long now,
                          vxlSimSnapshot *snap);
 void vxlSimMarkDirty(vxlSim *sim, vxlSimDomain *dom);
 
+/* What a vxlSimAct did to the domain it was given (or -1: failed,
+ * error reported, nothing changed). */
+typedef enum {
+    VXL_SIM_ACT_CHANGED = 0,       /* save it and re-arm the timer */
+    VXL_SIM_ACT_UNCHANGED,         /* nothing to save */
+    VXL_SIM_ACT_REMOVE,            /* destroy it: its events, state file
+                                      and place in the model go */
+} vxlSimActResult;
+
+/* One hook's work on @dom, under the lock, the model brought up to @now. */
+typedef int (*vxlSimAct)(vxlSim *sim, vxlSimDomain *dom, long long now,
+                         void *opaque);
+int vxlSimWithDomain(vxlSim *sim, uint32_t domid, vxlSimAct act, void *opaque);
+
 /* sim_console.c */
 void vxlSimConsolesFree(GPtrArray *consoles);
 

@@ -220,47 +220,65 @@ vxlSimWriteStream(vxlSim *sim, int fd, const char *name, const char *json,
     return vxlSimWriteAll(fd, VXL_SIM_STREAM_END, strlen(VXL_SIM_STREAM_END), name);
 }
 
+/* What the save's first step, which stops the guest, hands the writer. */
+typedef struct {
+    vxlDomainState before;
+    char *name;
+    unsigned long long life;
+    unsigned long long guestBytes;
+    unsigned long long seed;
+    char *json;
+} vxlSimSaveStart;
+
+static int
+vxlSimSaveStartAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom, long long now,
+                   void *opaque)
+{
+    vxlSimSaveStart *st = opaque;
+    g_autoptr(virJSONValue) state = NULL;
+
+    if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_SAVE) < 0)
+        return -1;
+    /* The guest stops first, so the image is of one instant. */
+    vxlSimAccount(dom, now);
+    st->before = dom->state;
+    dom->state = VXL_DOMSTATE_PAUSED;
+    dom->accountedAt = now;
+    st->name = g_strdup(dom->name);
+    st->life = dom->life;
+    st->guestBytes = dom->targetKiB * 1024;
+    st->seed = dom->cpuTimeNs ^ (dom->life << 20) ^ (unsigned long long)now;
+    if (!(state = vxlSimSaveState(dom, st->seed)) ||
+        !(st->json = virJSONValueToString(state, false))) {
+        dom->state = st->before;
+        return -1;
+    }
+    return VXL_SIM_ACT_CHANGED;
+}
+
 int
 vxlSimDomainSave(vxlBackend *be, uint32_t domid, int fd, vxlJobToken *token)
 {
     vxlSim *sim = vxlSimGet(be);
     g_auto(vxlSimSnapshot) snap = { 0 };
-    g_autoptr(virJSONValue) state = NULL;
+    vxlSimSaveStart st = { .before = VXL_DOMSTATE_RUNNING };
     g_autofree char *json = NULL;
     g_autofree char *name = NULL;
-    vxlDomainState before = VXL_DOMSTATE_RUNNING;
-    unsigned long long life = 0;
-    unsigned long long guestBytes = 0;
-    unsigned long long seed = 0;
+    vxlDomainState before;
+    unsigned long long life;
+    unsigned long long guestBytes;
+    unsigned long long seed;
     int rc;
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        long long now = g_get_monotonic_time();
-        vxlSimDomain *dom;
-
-        vxlSimCatchUp(sim, now);
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, VXL_BACKEND_OP_SAVE) < 0)
-            return -1;
-        /* The guest stops first, so the image is of one instant. */
-        vxlSimAccount(dom, now);
-        before = dom->state;
-        dom->state = VXL_DOMSTATE_PAUSED;
-        dom->accountedAt = now;
-        name = g_strdup(dom->name);
-        life = dom->life;
-        guestBytes = dom->targetKiB * 1024;
-        seed = dom->cpuTimeNs ^ (dom->life << 20) ^ (unsigned long long)now;
-        if (!(state = vxlSimSaveState(dom, seed)) ||
-            !(json = virJSONValueToString(state, false))) {
-            dom->state = before;
-            return -1;
-        }
-        vxlSimDueUpdate(sim, dom);
-        vxlSimSnapshotTake(sim, &snap, dom);
-        vxlSimReschedule(sim, now);
-    }
-    vxlSimSave(sim, &snap);
+    rc = vxlSimWithDomain(sim, domid, vxlSimSaveStartAct, &st);
+    json = st.json;
+    name = st.name;
+    if (rc < 0)
+        return -1;
+    before = st.before;
+    life = st.life;
+    guestBytes = st.guestBytes;
+    seed = st.seed;
 
     VIR_DEBUG("saving domain %u (%s): %llu bytes of memory", domid, name,
               guestBytes);
