@@ -299,6 +299,7 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
     virDomainSnapshotDef *def = *defp;
     bool halt = !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT);
     bool reuse = !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT);
+    bool live = !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE);
     bool keepMemory = def->memory == VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL;
     g_autofree char *imagePath = NULL;
     g_autofree char *tmp = NULL;
@@ -334,20 +335,35 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
         goto done;
 
     /* The guest stands still from here until it is restored, so its
-     * memory and its disks are of one instant. */
-    virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SNAPSHOT);
-    vxlDomainAsyncJobNoteStopped(vm);
+     * memory and its disks are of one instant; live, from the save's
+     * last round on (the backend stops it there: the job's downtime
+     * starts then). */
+    if (!live) {
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SNAPSHOT);
+        vxlDomainAsyncJobNoteStopped(vm);
+    }
     vxlJobTokenSetProgress(vxlDomainAsyncJobToken(vm), 0,
                            vm->def->mem.cur_balloon * 1024);
-    VIR_INFO("snapshot %s of domain %s: saving its memory to %s",
-             def->parent.name, vm->def->name, imagePath);
+    VIR_INFO("snapshot %s of domain %s: saving its memory to %s%s",
+             def->parent.name, vm->def->name, imagePath,
+             live ? " while it runs" : "");
     vxlDomainBackendEnter(vm);
-    rc = vxlBackendDomainSave(driver->backend, vm->def->id, fd,
-                              vxlDomainAsyncJobToken(vm));
+    if (live)
+        rc = vxlBackendDomainSaveLive(driver->backend, vm->def->id, fd,
+                                      vxlDomainAsyncJobToken(vm));
+    else
+        rc = vxlBackendDomainSave(driver->backend, vm->def->id, fd,
+                                  vxlDomainAsyncJobToken(vm));
     vxlDomainBackendExit(vm);
+    if (live && rc == 0) {
+        /* Stopped for good since the last round, as a non-live save
+         * leaves it. */
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SNAPSHOT);
+        vxlDomainAsyncJobNoteStopped(vm);
+    }
     if (rc < 0) {
         vxlSaveImageDiscard(fd, tmp);
-        if (virDomainObjIsActive(vm))
+        if (!live && virDomainObjIsActive(vm))
             virDomainObjSetState(vm, paused ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING,
                                  paused ? VIR_DOMAIN_PAUSED_USER :
                                           VIR_DOMAIN_RUNNING_UNPAUSED);
@@ -536,14 +552,6 @@ vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm, const char *xml,
         vxlDomainJobEnd(vm);
         return name;
     }
-    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE) {
-        /* Xen could copy the memory while the guest runs (a live save),
-         * but neither backend's save does: the guest stands still. */
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
-                       _("cannot take a live snapshot of domain '%s': the guest is paused while its memory is saved"),
-                       vm->def->name);
-        return NULL;
-    }
     if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
                        _("the current flag of a new snapshot goes with the redefine flag only"));
@@ -584,6 +592,15 @@ vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm, const char *xml,
     }
     if (!(def = vxlSnapshotPrepare(driver, vm, xml, flags)))
         goto endjob;
+    /* Live: the memory is copied while the guest runs, so there must be
+     * a running guest and its memory must be kept (as libvirt asks). */
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE) &&
+        (!async || def->memory != VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot take a live snapshot of domain '%s': only a snapshot of a running domain that keeps its memory can be taken live"),
+                       vm->def->name);
+        goto endjob;
+    }
     if (quiesce) {
         /* As libvirt: the filesystems of a running guest, through its
          * agent; without an agent the snapshot is not taken. */

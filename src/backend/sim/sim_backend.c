@@ -1128,4 +1128,6 @@ const vxlBackendOps vxlSimBackendOps = {
     .hostNeighbours = vxlSimHostNeighbours,
     /* breadth */
     .domainNicSetRate = vxlSimDomainNicSetRate,
+    /* live snapshots */
+    .domainSaveLive = vxlSimDomainSaveLive,
 };
