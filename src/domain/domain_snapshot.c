@@ -197,8 +197,9 @@ vxlSnapshotIntentRecord(vxlDriver *driver, virDomainObj *vm,
  * held. */
 static virDomainMomentObj *
 vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
-                         virDomainSnapshotDef **defp, bool reuse)
+                         virDomainSnapshotDef **defp, unsigned int flags)
 {
+    bool reuse = !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT);
     virDomainSnapshotDef *def = *defp;
     g_autoptr(virDomainDef) newdef = NULL;
     virDomainMomentObj *snap;
@@ -209,7 +210,8 @@ vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
     /* No guest to recover, but files to: a kill between the overlays and
      * the metadata rolls them back at the next start. */
     if (vxlSnapshotIntentRecord(driver, vm, def, NULL, false, false,
-                                reuse ? VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT : 0) < 0)
+                                flags & (VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT |
+                                         VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)) < 0)
         return NULL;
     if (!reuse && vxlSnapshotOverlaysCreate(def) < 0)
         goto done;
@@ -223,7 +225,9 @@ vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
     VXL_CRASH_POINT("snapshot.offline.after-metadata");
     virDomainObjAssignDef(vm, &newdef, false, NULL);
     vxlSnapshotSetCurrent(driver, vm, snap);
-    vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
+    /* --no-metadata: the intent stays until the snapshot is forgotten. */
+    if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA))
+        vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
     return snap;
 
  undo_config:
@@ -447,7 +451,9 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
     taken = !!snap;
 
  done:
-    vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
+    /* --no-metadata: the intent stays until the snapshot is forgotten. */
+    if (!(taken && !saved && (flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)))
+        vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
     if (saved)
         virErrorRestore(&saved);
     return taken && !saved ? snap : NULL;
@@ -497,9 +503,7 @@ vxlSnapshotRedefine(vxlDriver *driver, virDomainObj *vm, const char *xml,
     return snap;
 }
 
-/* Forget @snap (NO_METADATA): its files stay, as taken; the current
- * snapshot is the one before it again. */
-static void
+void
 vxlSnapshotForget(vxlDriver *driver, virDomainObj *vm, virDomainMomentObj *snap)
 {
     virDomainMomentObj *parent = snap->parent;
@@ -617,8 +621,7 @@ vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm, const char *xml,
     if (async)
         snap = vxlSnapshotCreateLive(driver, vm, &def, flags);
     else
-        snap = vxlSnapshotCreateOffline(driver, vm, &def,
-                                        !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT));
+        snap = vxlSnapshotCreateOffline(driver, vm, &def, flags);
     if (frozen && virDomainObjIsActive(vm)) {
         virErrorPtr saved;
 
@@ -632,8 +635,11 @@ vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm, const char *xml,
         VIR_INFO("took snapshot %s of domain %s", snap->def->name,
                  vm->def->name);
         name = g_strdup(snap->def->name);
-        if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)
+        if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA) {
+            VXL_CRASH_POINT("snapshot.before-forget");
             vxlSnapshotForget(driver, vm, snap);
+            vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
+        }
     }
 
  endjob:
@@ -685,8 +691,8 @@ vxlSnapshotPathUsed(virDomainObj *vm, const char *path)
 
 /* Where a revert puts disk @sd's fresh overlay: the snapshot's own
  * overlay when nothing else builds on it and it is either gone or the
- * domain's disk now (whose changes the revert throws away), else a new
- * name beside it. */
+ * domain's disk now (whose changes the revert throws away), else a name
+ * beside it that is free or, on the same terms, the domain's disk. */
 static char *
 vxlSnapshotRevertPath(virDomainObj *vm, virDomainSnapshotDiskDef *sd,
                       virDomainDef *current)
@@ -702,7 +708,11 @@ vxlSnapshotRevertPath(virDomainObj *vm, virDomainSnapshotDiskDef *sd,
     for (n = 1; ; n++) {
         g_autofree char *alt = g_strdup_printf("%s-%u", path, n);
 
-        if (!virFileExists(alt))
+        /* A fresh overlay of an earlier revert that the domain still
+         * writes to and nothing builds on is thrown away the same way. */
+        if (!virFileExists(alt) ||
+            (disk && STREQ_NULLABLE(virDomainDiskGetSource(disk), alt) &&
+             !vxlSnapshotPathUsed(vm, alt)))
             return g_steal_pointer(&alt);
     }
 }
@@ -716,19 +726,194 @@ vxlSnapshotHasMemory(virDomainSnapshotDef *snapdef)
             snapdef->state == VIR_DOMAIN_SNAPSHOT_PAUSED);
 }
 
+/* Record that @vm is being reverted to @snap, to definition @newdef (on
+ * the fresh overlays): a daemon killed in the middle rolls it back while
+ * the guest it was to destroy still runs, else finishes it
+ * (domain_snapshot_revert_recover.c). */
+static int
+vxlSnapshotRevertIntent(vxlDriver *driver, virDomainObj *vm,
+                        virDomainMomentObj *snap, virDomainDef *newdef,
+                        unsigned int flags)
+{
+    g_autofree char *xml = NULL;
+    vxlIntent intent = {
+        .op = VXL_INTENT_SNAPSHOT_REVERT,
+        .name = vm->def->name,
+        .domid = virDomainObjIsActive(vm) ? vm->def->id : -1,
+        .key = snap->def->name,
+        .value = flags,
+    };
+
+    if (!(xml = virDomainDefFormat(newdef, driver->xmlopt,
+                                   VIR_DOMAIN_DEF_FORMAT_SECURE |
+                                   VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
+        return -1;
+    intent.xml = xml;
+    memcpy(intent.uuid, vm->def->uuid, VIR_UUID_BUFLEN);
+    return vxlIntentRecord(driver, &intent);
+}
+
+int
+vxlSnapshotRevertRun(vxlDriver *driver, virDomainObj *vm,
+                     virDomainMomentObj *snap, unsigned int flags)
+{
+    virDomainSnapshotDef *snapdef = virDomainSnapshotObjGetDef(snap);
+    const char *name = snap->def->name;
+    g_autoptr(virDomainSnapshotDef) fresh = NULL;
+    g_autoptr(virDomainDef) newdef = NULL;
+    g_autofree char **temps = NULL;
+    bool withMemory = vxlSnapshotHasMemory(snapdef);
+    bool intent = false;
+    bool paused;
+    bool start;
+    size_t i;
+    int ret = -1;
+
+    if (!snapdef->parent.dom) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("snapshot '%s' of domain '%s' has no domain definition to revert to"),
+                       name, vm->def->name);
+        return -1;
+    }
+    if (withMemory && !virFileExists(snapdef->memorysnapshotfile)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("the memory of snapshot '%s' is gone: '%s' does not exist"),
+                       name, snapdef->memorysnapshotfile);
+        return -1;
+    }
+
+    /* Fresh overlays on the snapshot's disks: named, recorded in the
+     * intent, then made under temporary names before anything else
+     * changes. */
+    fresh = virDomainSnapshotDefNew();
+    fresh->parent.dom = virDomainDefCopy(snapdef->parent.dom, driver->xmlopt,
+                                         NULL, withMemory);
+    if (!fresh->parent.dom)
+        return -1;
+    fresh->disks = g_new0(virDomainSnapshotDiskDef, snapdef->ndisks);
+    fresh->ndisks = snapdef->ndisks;
+    temps = g_new0(char *, snapdef->ndisks + 1);
+    for (i = 0; i < snapdef->ndisks; i++) {
+        virDomainSnapshotDiskDef *sd = &snapdef->disks[i];
+
+        fresh->disks[i].name = g_strdup(sd->name);
+        fresh->disks[i].src = virStorageSourceNew();
+        fresh->disks[i].snapshot = VIR_DOMAIN_SNAPSHOT_LOCATION_NO;
+        if (sd->snapshot != VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL ||
+            !virDomainDiskByTarget(snapdef->parent.dom, sd->name))
+            continue;
+        fresh->disks[i].snapshot = VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL;
+        fresh->disks[i].src->path =
+            vxlSnapshotRevertPath(vm, sd, vm->newDef ? vm->newDef : vm->def);
+        temps[i] = g_strdup_printf("%s.vxl-revert", fresh->disks[i].src->path);
+    }
+    if (!(newdef = virDomainDefCopy(snapdef->parent.inactiveDom ?
+                                    snapdef->parent.inactiveDom :
+                                    snapdef->parent.dom,
+                                    driver->xmlopt, NULL, false)))
+        goto cleanup;
+    vxlSnapshotDefSwitchDisks(fresh, newdef);
+    vxlSnapshotDefSwitchDisks(fresh, fresh->parent.dom);
+    if (vxlSnapshotRevertIntent(driver, vm, snap, newdef, flags) < 0)
+        goto cleanup;
+    intent = true;
+    VXL_CRASH_POINT("snapshot.revert.after-intent");
+    for (i = 0; i < fresh->ndisks; i++) {
+        virDomainDiskDef *base;
+
+        if (!temps[i])
+            continue;
+        base = virDomainDiskByTarget(snapdef->parent.dom, fresh->disks[i].name);
+        if (vxlSnapshotOverlayCreate(virDomainDiskGetSource(base), temps[i]) < 0)
+            goto undo_temps;
+    }
+    VXL_CRASH_POINT("snapshot.revert.after-overlays");
+
+    if (virDomainObjIsActive(vm)) {
+        if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT) < 0)
+            goto undo_temps;
+        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                                VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
+    }
+    /* The point of no return: the domain is shut off. */
+    VXL_CRASH_POINT("snapshot.revert.after-destroy");
+    for (i = 0; i < fresh->ndisks; i++) {
+        if (temps[i] && rename(temps[i], fresh->disks[i].src->path) < 0) {
+            virReportSystemError(errno, _("cannot create the snapshot overlay '%s'"),
+                                 fresh->disks[i].src->path);
+            goto undo_temps;
+        }
+        g_clear_pointer(&temps[i], g_free);
+    }
+    VXL_CRASH_POINT("snapshot.revert.after-rename");
+    /* A managed save image is of the state the revert throws away; on
+     * the snapshot's disks it would resume a guest onto disks it never
+     * saw. */
+    if (vxlDomainHasManagedSave(driver, vm) &&
+        vxlDomainManagedSaveDiscard(driver, vm) < 0)
+        goto cleanup;
+    if (vxlDomainConfigSave(driver, newdef) < 0)
+        goto cleanup;
+    virDomainObjAssignDef(vm, &newdef, false, NULL);
+    vxlSnapshotSetCurrent(driver, vm, snap);
+    VXL_CRASH_POINT("snapshot.revert.after-config");
+
+    paused = (flags & VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED) ||
+             (snapdef->state == VIR_DOMAIN_SNAPSHOT_PAUSED &&
+              !(flags & VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING));
+    start = withMemory || (flags & (VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING |
+                                    VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED));
+    if (!start) {
+        ret = 0;
+        goto cleanup;
+    }
+    if (withMemory) {
+        g_auto(vxlSaveImage) img = { .fd = -1 };
+
+        if (vxlSaveImageOpen(driver, snapdef->memorysnapshotfile, &img) < 0 ||
+            vxlSaveImageCheckDef(vm->def, img.def) < 0)
+            goto cleanup;
+        if (lseek(img.fd, img.streamOffset, SEEK_SET) < 0) {
+            virReportSystemError(errno, _("cannot read save image '%s'"),
+                                 img.path);
+            goto cleanup;
+        }
+        virDomainObjAssignDef(vm, &fresh->parent.dom, true, NULL);
+        ret = vxlDomainStartFrom(driver, vm, paused,
+                                 VIR_DOMAIN_RUNNING_FROM_SNAPSHOT, img.fd,
+                                 vxlDomainAsyncJobToken(vm));
+    } else {
+        ret = vxlDomainStart(driver, vm, paused, VIR_DOMAIN_RUNNING_FROM_SNAPSHOT);
+    }
+    if (ret == 0)
+        VXL_CRASH_POINT("snapshot.revert.after-start");
+    goto cleanup;
+
+ undo_temps:
+    {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        for (i = 0; i < fresh->ndisks; i++) {
+            if (temps[i])
+                unlink(temps[i]);
+        }
+        virErrorRestore(&saved);
+    }
+ cleanup:
+    if (intent)
+        vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT_REVERT);
+    for (i = 0; temps && i < fresh->ndisks; i++)
+        g_free(temps[i]);
+    return ret;
+}
+
 int
 vxlSnapshotRevert(vxlDriver *driver, virDomainObj *vm, const char *name,
                   unsigned int flags)
 {
     virDomainMomentObj *snap;
-    virDomainSnapshotDef *snapdef;
-    g_autoptr(virDomainSnapshotDef) fresh = NULL;
-    g_autoptr(virDomainDef) newdef = NULL;
-    g_autofree char **temps = NULL;
     bool withMemory;
-    bool paused;
-    bool start;
-    size_t i;
     int ret = -1;
 
     if (!(snap = vxlSnapshotFind(driver, vm, name)))
@@ -743,132 +928,15 @@ vxlSnapshotRevert(vxlDriver *driver, virDomainObj *vm, const char *name,
     /* Found again: it may have gone while the job was awaited. */
     if (!(snap = vxlSnapshotFind(driver, vm, name)))
         goto endjob;
-    snapdef = virDomainSnapshotObjGetDef(snap);
-    if (vxlSnapshotHasMemory(snapdef) != withMemory) {
+    if (vxlSnapshotHasMemory(virDomainSnapshotObjGetDef(snap)) != withMemory) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("snapshot '%s' of domain '%s' changed while the revert waited"),
                        name, vm->def->name);
         goto endjob;
     }
-    if (!snapdef->parent.dom) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("snapshot '%s' of domain '%s' has no domain definition to revert to"),
-                       name, vm->def->name);
-        goto endjob;
-    }
-    if (withMemory && !virFileExists(snapdef->memorysnapshotfile)) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("the memory of snapshot '%s' is gone: '%s' does not exist"),
-                       snap->def->name, snapdef->memorysnapshotfile);
-        goto endjob;
-    }
+    ret = vxlSnapshotRevertRun(driver, vm, snap, flags);
 
-    /* Fresh overlays on the snapshot's disks, made under temporary
-     * names before anything else changes. */
-    fresh = virDomainSnapshotDefNew();
-    fresh->parent.dom = virDomainDefCopy(snapdef->parent.dom, driver->xmlopt,
-                                         NULL, withMemory);
-    if (!fresh->parent.dom)
-        goto endjob;
-    fresh->disks = g_new0(virDomainSnapshotDiskDef, snapdef->ndisks);
-    fresh->ndisks = snapdef->ndisks;
-    temps = g_new0(char *, snapdef->ndisks + 1);
-    for (i = 0; i < snapdef->ndisks; i++) {
-        virDomainSnapshotDiskDef *sd = &snapdef->disks[i];
-        virDomainDiskDef *base;
-
-        fresh->disks[i].name = g_strdup(sd->name);
-        fresh->disks[i].src = virStorageSourceNew();
-        fresh->disks[i].snapshot = VIR_DOMAIN_SNAPSHOT_LOCATION_NO;
-        if (sd->snapshot != VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL ||
-            !(base = virDomainDiskByTarget(snapdef->parent.dom, sd->name)))
-            continue;
-        fresh->disks[i].snapshot = VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL;
-        fresh->disks[i].src->path =
-            vxlSnapshotRevertPath(vm, sd, vm->newDef ? vm->newDef : vm->def);
-        temps[i] = g_strdup_printf("%s.vxl-revert", fresh->disks[i].src->path);
-        if (vxlSnapshotOverlayCreate(virDomainDiskGetSource(base), temps[i]) < 0)
-            goto undo_temps;
-    }
-    if (!(newdef = virDomainDefCopy(snapdef->parent.inactiveDom ?
-                                    snapdef->parent.inactiveDom :
-                                    snapdef->parent.dom,
-                                    driver->xmlopt, NULL, false)))
-        goto undo_temps;
-    vxlSnapshotDefSwitchDisks(fresh, newdef);
-    vxlSnapshotDefSwitchDisks(fresh, fresh->parent.dom);
-
-    if (virDomainObjIsActive(vm)) {
-        if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT) < 0)
-            goto undo_temps;
-        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
-                                VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
-    }
-    /* The point of no return: the domain is shut off. */
-    for (i = 0; i < fresh->ndisks; i++) {
-        if (temps[i] && rename(temps[i], fresh->disks[i].src->path) < 0) {
-            virReportSystemError(errno, _("cannot create the snapshot overlay '%s'"),
-                                 fresh->disks[i].src->path);
-            goto undo_temps;
-        }
-        g_clear_pointer(&temps[i], g_free);
-    }
-    /* A managed save image is of the state the revert throws away; on
-     * the snapshot's disks it would resume a guest onto disks it never
-     * saw. */
-    if (vxlDomainHasManagedSave(driver, vm) &&
-        vxlDomainManagedSaveDiscard(driver, vm) < 0)
-        goto endjob;
-    if (vxlDomainConfigSave(driver, newdef) < 0)
-        goto endjob;
-    virDomainObjAssignDef(vm, &newdef, false, NULL);
-    vxlSnapshotSetCurrent(driver, vm, snap);
-
-    paused = (flags & VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED) ||
-             (snapdef->state == VIR_DOMAIN_SNAPSHOT_PAUSED &&
-              !(flags & VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING));
-    start = withMemory || (flags & (VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING |
-                                    VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED));
-    if (!start) {
-        ret = 0;
-        goto endjob;
-    }
-    if (withMemory) {
-        g_auto(vxlSaveImage) img = { .fd = -1 };
-
-        if (vxlSaveImageOpen(driver, snapdef->memorysnapshotfile, &img) < 0 ||
-            vxlSaveImageCheckDef(vm->def, img.def) < 0)
-            goto endjob;
-        if (lseek(img.fd, img.streamOffset, SEEK_SET) < 0) {
-            virReportSystemError(errno, _("cannot read save image '%s'"),
-                                 img.path);
-            goto endjob;
-        }
-        virDomainObjAssignDef(vm, &fresh->parent.dom, true, NULL);
-        ret = vxlDomainStartFrom(driver, vm, paused,
-                                 VIR_DOMAIN_RUNNING_FROM_SNAPSHOT, img.fd,
-                                 vxlDomainAsyncJobToken(vm));
-    } else {
-        ret = vxlDomainStart(driver, vm, paused, VIR_DOMAIN_RUNNING_FROM_SNAPSHOT);
-    }
-    goto endjob;
-
- undo_temps:
-    {
-        virErrorPtr saved;
-
-        virErrorPreserveLast(&saved);
-        for (i = 0; temps && i < fresh->ndisks; i++) {
-            if (temps[i])
-                unlink(temps[i]);
-        }
-        virErrorRestore(&saved);
-    }
  endjob:
-    if (temps) {
-        for (i = 0; temps && i < fresh->ndisks; i++)
-            g_free(temps[i]);
-    }
     if (withMemory)
         vxlDomainAsyncJobEnd(driver, vm, ret);
     else

@@ -108,6 +108,23 @@ void vxlSnapshotRecoverBegin(vxlDriver *driver, const struct _vxlIntent *intent)
 /* After, job held on @vm: finish one whose guest was destroyed. */
 void vxlSnapshotRecoverFinish(vxlDriver *driver, virDomainObj *vm,
                               const struct _vxlIntent *intent);
+/* domain_snapshot_revert_recover.c: a revert a killed daemon left,
+ * rolled back while the guest it was to destroy still runs, else
+ * finished. @vm locked, job held. */
+void vxlSnapshotRevertRecover(vxlDriver *driver, virDomainObj *vm,
+                              const struct _vxlIntent *intent);
+/* The revert of @vm to @snap, job held (an async one when the snapshot
+ * has memory); for vxlSnapshotRevert and its recovery. */
+int vxlSnapshotRevertRun(vxlDriver *driver, virDomainObj *vm,
+                         virDomainMomentObj *snap, unsigned int flags);
+/* Forget @snap (--no-metadata): its files stay, as taken; the current
+ * snapshot is the one before it again. */
+void vxlSnapshotForget(vxlDriver *driver, virDomainObj *vm,
+                       virDomainMomentObj *snap);
+/* Memory images a daemon killed before intents were recorded left
+ * half-written (or passing ones of disk-only snapshots of domains that
+ * run), removed at start after the recovery. */
+void vxlSnapshotRemoveStale(vxlDriver *driver);
 
 /* --- disks (domain_snapshot_disk.c) --- */
 
