@@ -969,6 +969,66 @@ vxlSnapshotDiscardOne(vxlDriver *driver, virDomainObj *vm,
     return 0;
 }
 
+static int
+vxlSnapshotDepth(virDomainMomentObj *snap)
+{
+    int depth = 0;
+
+    for (; snap->parent && snap->parent->def; snap = snap->parent)
+        depth++;
+    return depth;
+}
+
+static gint
+vxlSnapshotDeeperFirst(gconstpointer a, gconstpointer b)
+{
+    virDomainMomentObj *sa = *(virDomainMomentObj * const *)a;
+    virDomainMomentObj *sb = *(virDomainMomentObj * const *)b;
+
+    return vxlSnapshotDepth(sb) - vxlSnapshotDepth(sa);
+}
+
+/* Take @victim out: metadata, memory image and (@merge) its disks; its
+ * children (none when deleted deepest first) move up to its parent. */
+static int
+vxlSnapshotDeleteOne(vxlDriver *driver, virDomainObj *vm,
+                     virDomainMomentObj *victim, bool metadataOnly,
+                     vxlSnapshotMerge *merge, bool *lostCurrent)
+{
+    virDomainMomentObj *parent = victim->parent;
+    g_autoptr(GPtrArray) kids = g_ptr_array_new();
+    size_t i;
+
+    if (vxlSnapshotDiscardOne(driver, vm, victim, metadataOnly) < 0)
+        return -1;
+    if (victim == virDomainSnapshotGetCurrent(vm->snapshots)) {
+        *lostCurrent = true;
+        virDomainSnapshotSetCurrent(vm->snapshots, NULL);
+    }
+    virDomainMomentForEachChild(victim, vxlSnapshotCollect, kids);
+    for (i = 0; i < kids->len; i++) {
+        virDomainMomentObj *kid = g_ptr_array_index(kids, i);
+
+        g_free(kid->def->parent_name);
+        kid->def->parent_name = parent && parent->def ?
+                                g_strdup(parent->def->name) : NULL;
+        if (vxlSnapshotWriteMetadata(driver, vm, kid) < 0) {
+            VIR_WARN("cannot update snapshot %s: %s", kid->def->name,
+                     virGetLastErrorMessage());
+            virResetLastError();
+        }
+    }
+    virDomainMomentMoveChildren(victim, parent);
+    virDomainMomentDropParent(victim);
+    /* The metadata is gone: the disks follow (each step consistent). */
+    if (vxlSnapshotMergeRun(driver, vm, merge, victim) < 0) {
+        virDomainSnapshotObjListRemove(vm->snapshots, victim);
+        return -1;
+    }
+    virDomainSnapshotObjListRemove(vm->snapshots, victim);
+    return 0;
+}
+
 int
 vxlSnapshotDelete(vxlDriver *driver, virDomainObj *vm, const char *name,
                   unsigned int flags)
@@ -977,10 +1037,10 @@ vxlSnapshotDelete(vxlDriver *driver, virDomainObj *vm, const char *name,
     bool childrenOnly = !!(flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY);
     bool children = childrenOnly ||
                     (flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN);
-    g_autoptr(GPtrArray) gone = g_ptr_array_new();
-    virDomainMomentObj *current;
+    g_autoptr(GPtrArray) victims = g_ptr_array_new();
+    g_autoptr(vxlSnapshotMerge) merge = NULL;
+    g_autofree char *parentName = NULL;
     virDomainMomentObj *snap;
-    virDomainMomentObj *parent;
     bool lostCurrent = false;
     size_t i;
     int ret = -1;
@@ -989,53 +1049,33 @@ vxlSnapshotDelete(vxlDriver *driver, virDomainObj *vm, const char *name,
         return -1;
     if (!(snap = vxlSnapshotFind(driver, vm, name)))
         goto endjob;
-    parent = snap->parent;
-    current = virDomainSnapshotGetCurrent(vm->snapshots);
+    if (snap->parent && snap->parent->def)
+        parentName = g_strdup(snap->parent->def->name);
 
+    /* Deepest first, so that each goes as a leaf of what is left. */
     if (children)
-        virDomainMomentForEachDescendant(snap, vxlSnapshotCollect, gone);
-    for (i = 0; i < gone->len; i++) {
-        virDomainMomentObj *victim = g_ptr_array_index(gone, i);
+        virDomainMomentForEachDescendant(snap, vxlSnapshotCollect, victims);
+    g_ptr_array_sort(victims, vxlSnapshotDeeperFirst);
+    if (!childrenOnly)
+        g_ptr_array_add(victims, snap);
+    /* Checked whole before anything changes. */
+    if (!metadataOnly && !(merge = vxlSnapshotMergePlan(driver, vm, victims)))
+        goto endjob;
 
-        if (vxlSnapshotDiscardOne(driver, vm, victim, metadataOnly) < 0)
-            goto endjob;
-        if (victim == current)
-            lostCurrent = true;
+    for (i = 0; i < victims->len; i++) {
+        if (vxlSnapshotDeleteOne(driver, vm, g_ptr_array_index(victims, i),
+                                 metadataOnly, merge, &lostCurrent) < 0)
+            break;
     }
-    /* The subtree is gone as a whole: no relinking inside it. */
-    for (i = 0; i < gone->len; i++)
-        virDomainSnapshotObjListRemove(vm->snapshots, g_ptr_array_index(gone, i));
-    if (gone->len)
-        virDomainMomentDropChildren(snap);
+    if (i == victims->len)
+        ret = 0;
+    if (lostCurrent) {
+        virDomainMomentObj *now = childrenOnly ? snap :
+            (parentName ? virDomainSnapshotFindByName(vm->snapshots, parentName) :
+                          NULL);
 
-    if (!childrenOnly) {
-        g_autoptr(GPtrArray) kids = g_ptr_array_new();
-
-        if (vxlSnapshotDiscardOne(driver, vm, snap, metadataOnly) < 0)
-            goto endjob;
-        if (snap == current)
-            lostCurrent = true;
-        /* Its children (when kept) move up to its parent. */
-        virDomainMomentForEachChild(snap, vxlSnapshotCollect, kids);
-        for (i = 0; i < kids->len; i++) {
-            virDomainMomentObj *kid = g_ptr_array_index(kids, i);
-
-            g_free(kid->def->parent_name);
-            kid->def->parent_name = parent && parent->def ?
-                                    g_strdup(parent->def->name) : NULL;
-            if (vxlSnapshotWriteMetadata(driver, vm, kid) < 0)
-                VIR_WARN("cannot update snapshot %s: %s", kid->def->name,
-                         virGetLastErrorMessage());
-        }
-        virDomainMomentMoveChildren(snap, parent);
-        virDomainMomentDropParent(snap);
-        virDomainSnapshotObjListRemove(vm->snapshots, snap);
-        if (lostCurrent)
-            vxlSnapshotSetCurrent(driver, vm, parent && parent->def ? parent : NULL);
-    } else if (lostCurrent) {
-        vxlSnapshotSetCurrent(driver, vm, snap);
+        vxlSnapshotSetCurrent(driver, vm, now);
     }
-    ret = 0;
 
  endjob:
     vxlDomainJobEnd(vm);

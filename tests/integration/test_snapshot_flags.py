@@ -82,9 +82,13 @@ class SnapshotFlagsTest(SnapshotBase):
         self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, dom.snapshotCreateXML,
                                 snapshot_xml("r2", disks=disks_xml(top2)), 0,
                                 msg_contains="exists already")
-        # Deleting the snapshot leaves the caller's files alone.
+        # Deleting the snapshot merges the overlay into the disk's image
+        # (the caller's overlay too, as libvirt does), which the domain
+        # uses again.
         snap.delete(0)
-        self.assertTrue(os.path.exists(top))
+        self.assertFalse(os.path.exists(top))
+        self.assertEqual(self.disk_source(dom, "xvda"), base)
+        self.assertEqual(qemu_io(base, "read -P 0x5a 4k 4k").returncode, 0)
 
     def test_reuse_external_running(self):
         base = self.image("rr-a.qcow2")
