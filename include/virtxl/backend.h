@@ -335,6 +335,20 @@ void vxlJobTokenSetCancelHook(vxlJobToken *tok, void (*hook)(void *opaque),
 void vxlJobTokenCancel(vxlJobToken *tok);
 void vxlJobTokenGetProgress(vxlJobToken *tok, unsigned long long *processed,
                             unsigned long long *total);
+
+/* Live copies (snapshot-create --live): a copy in rounds while the guest
+ * runs. Backend side: round @iteration (1: the first, full copy) is
+ * under way while the guest writes about @dirtyRate pages (4 KiB) per
+ * second (0: not known; @iteration 0: the round is not known and the
+ * figures stay as they were); @stopped once the guest was paused for the
+ * last round (the token keeps the first moment it was told so). Driver
+ * side: the figures, and when the guest stopped (ms since the epoch,
+ * 0: still running). */
+void vxlJobTokenSetRound(vxlJobToken *tok, unsigned long long iteration,
+                         unsigned long long dirtyRate, bool stopped);
+void vxlJobTokenGetRound(vxlJobToken *tok, unsigned long long *iteration,
+                         unsigned long long *dirtyRate,
+                         unsigned long long *stoppedAt);
 /*
  * The controls of the guest's emulated hardware, which only some guest
  * types have (see vxlBackendControlCheck).
@@ -861,7 +875,24 @@ typedef struct _vxlBackendConfig {
                                                 uint32_t domid, \
                                                 const char *mac, \
                                                 uint64_t bytes, \
-                                                uint32_t usecs))
+                                                uint32_t usecs)) \
+    \
+    /* --- live snapshots (issue 12) --- */ \
+    \
+    /* As domainSave, but the guest runs while its memory is copied: a \
+     * first round copies all of it, each later round what the guest \
+     * wrote meanwhile, until little is left or the round limit is \
+     * reached; then the guest is paused and the rest copied in a last \
+     * round, so the stream is of that instant. Rounds, dirty rate, \
+     * progress and the pause are reported on @token (vxlJobTokenSetRound). \
+     * A paused guest is saved in one round, as by domainSave. Success \
+     * and failure as domainSave: on failure or cancel in any round the \
+     * guest runs (or stays paused) as before. Errors: those of \
+     * domainSave; VIR_ERR_ARGUMENT_UNSUPPORTED when the hypervisor \
+     * cannot track the guest's writes (a PV guest on a Xen built without \
+     * shadow paging). */ \
+    X(int, domainSaveLive, DomainSaveLive, (vxlBackend *be, uint32_t domid, \
+                                            int fd, vxlJobToken *token))
 
 struct _vxlBackendOps {
     const char *name;              /* "libxl", "sim" */

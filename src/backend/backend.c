@@ -394,3 +394,12 @@ vxlBackendDomainNicSetRate(vxlBackend *be, uint32_t domid, const char *mac,
 {
     VXL_BACKEND_CALL(be, domainNicSetRate, domid, mac, bytes, usecs);
 }
+
+/* ----- live snapshots ----- */
+
+int
+vxlBackendDomainSaveLive(vxlBackend *be, uint32_t domid, int fd,
+                         vxlJobToken *token)
+{
+    VXL_BACKEND_CALL(be, domainSaveLive, domid, fd, token);
+}

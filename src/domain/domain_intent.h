@@ -28,6 +28,7 @@ typedef enum {
     VXL_INTENT_SAVE,         /* suspend into an image, destroy */
     VXL_INTENT_RESTORE,      /* start from a managed save image, drop it */
     VXL_INTENT_SNAPSHOT,     /* memory saved, overlays, restore onto them */
+    VXL_INTENT_SNAPSHOT_REVERT, /* fresh overlays, destroy, definition, start */
 
     VXL_INTENT_LAST
 } vxlIntentOp;
@@ -78,7 +79,11 @@ typedef struct _vxlIntent {
      * definition (internal format), @key its memory image, @paused
      * whether the guest was paused, @config whether the image is the
      * snapshot's (else a passing one, removed once the guest runs),
-     * @value the create flags. */
+     * @value the create flags.
+     * SNAPSHOT_REVERT (domain_snapshot_revert_recover.c): @key the
+     * snapshot, @xml the persistent definition it leads to (on the fresh
+     * overlays), @domid the guest it destroys (-1: shut off), @value the
+     * revert flags. */
 
     /* SETMEM, SETMAXMEM (KiB), SETVCPUS (count). */
     unsigned long long value;

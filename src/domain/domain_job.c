@@ -112,6 +112,8 @@ typedef struct {
     unsigned long long downtime;   /* ms the guest stood still; completed
                                       jobs only */
     bool downtimeSet;
+    unsigned long long iteration;  /* live copies: the round; 0: none */
+    unsigned long long dirtyRate;  /* live copies: pages per second */
 } vxlJobDataPriv;
 
 static void *
@@ -287,8 +289,15 @@ vxlDomainJobRefresh(virDomainObj *vm, virDomainJobData *data)
     if (virTimeMillisNow(&now) == 0 && data->started && now >= data->started)
         data->timeElapsed = now - data->started;
     if (dpriv) {
+        unsigned long long stoppedAt = 0;
+
         vxlJobTokenGetProgress(vxlDomainAsyncJobToken(vm),
                                &dpriv->processed, &dpriv->total);
+        vxlJobTokenGetRound(vxlDomainAsyncJobToken(vm), &dpriv->iteration,
+                            &dpriv->dirtyRate, &stoppedAt);
+        /* A live copy's guest stopped when the backend said so. */
+        if (stoppedAt && !data->stopped)
+            data->stopped = stoppedAt;
         if (dpriv->total < dpriv->processed)
             dpriv->total = dpriv->processed;
         if (data->stopped && now >= data->stopped) {
@@ -327,6 +336,16 @@ vxlJobDataToParams(virDomainJobData *data, bool completed,
                                 VIR_DOMAIN_JOB_MEMORY_PROCESSED, processed) < 0 ||
         virTypedParamsAddULLong(&par, &npar, &maxpar,
                                 VIR_DOMAIN_JOB_MEMORY_REMAINING, remaining) < 0)
+        goto error;
+    if (dpriv && dpriv->iteration &&
+        (virTypedParamsAddULLong(&par, &npar, &maxpar,
+                                 VIR_DOMAIN_JOB_MEMORY_ITERATION,
+                                 dpriv->iteration) < 0 ||
+         virTypedParamsAddULLong(&par, &npar, &maxpar,
+                                 VIR_DOMAIN_JOB_MEMORY_DIRTY_RATE,
+                                 dpriv->dirtyRate) < 0 ||
+         virTypedParamsAddULLong(&par, &npar, &maxpar,
+                                 VIR_DOMAIN_JOB_MEMORY_PAGE_SIZE, 4096) < 0))
         goto error;
     if (completed && dpriv && dpriv->downtimeSet &&
         virTypedParamsAddULLong(&par, &npar, &maxpar, VIR_DOMAIN_JOB_DOWNTIME,

@@ -15,6 +15,7 @@
 #include "domain.h"
 #include "domain_migrate.h"
 #include "domain_intent.h"
+#include "domain_snapshot.h"
 #include "backend_call.h"
 #include "virerror.h"
 #include "virhook.h"
@@ -180,5 +181,8 @@ vxlDomainLoadAll(vxlDriver *driver)
 
     vxlDomainRecoverFinish(driver, intents, nintents);
     vxlIntentListFree(intents, nintents);
+    /* What the recovery did not claim (left by daemons that recorded no
+     * intent) is of no use. */
+    vxlSnapshotRemoveStale(driver);
     return 0;
 }

@@ -197,8 +197,9 @@ vxlSnapshotIntentRecord(vxlDriver *driver, virDomainObj *vm,
  * held. */
 static virDomainMomentObj *
 vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
-                         virDomainSnapshotDef **defp, bool reuse)
+                         virDomainSnapshotDef **defp, unsigned int flags)
 {
+    bool reuse = !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT);
     virDomainSnapshotDef *def = *defp;
     g_autoptr(virDomainDef) newdef = NULL;
     virDomainMomentObj *snap;
@@ -209,7 +210,8 @@ vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
     /* No guest to recover, but files to: a kill between the overlays and
      * the metadata rolls them back at the next start. */
     if (vxlSnapshotIntentRecord(driver, vm, def, NULL, false, false,
-                                reuse ? VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT : 0) < 0)
+                                flags & (VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT |
+                                         VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)) < 0)
         return NULL;
     if (!reuse && vxlSnapshotOverlaysCreate(def) < 0)
         goto done;
@@ -223,7 +225,9 @@ vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
     VXL_CRASH_POINT("snapshot.offline.after-metadata");
     virDomainObjAssignDef(vm, &newdef, false, NULL);
     vxlSnapshotSetCurrent(driver, vm, snap);
-    vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
+    /* --no-metadata: the intent stays until the snapshot is forgotten. */
+    if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA))
+        vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
     return snap;
 
  undo_config:
@@ -299,6 +303,7 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
     virDomainSnapshotDef *def = *defp;
     bool halt = !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT);
     bool reuse = !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT);
+    bool live = !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE);
     bool keepMemory = def->memory == VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL;
     g_autofree char *imagePath = NULL;
     g_autofree char *tmp = NULL;
@@ -334,20 +339,35 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
         goto done;
 
     /* The guest stands still from here until it is restored, so its
-     * memory and its disks are of one instant. */
-    virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SNAPSHOT);
-    vxlDomainAsyncJobNoteStopped(vm);
+     * memory and its disks are of one instant; live, from the save's
+     * last round on (the backend stops it there: the job's downtime
+     * starts then). */
+    if (!live) {
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SNAPSHOT);
+        vxlDomainAsyncJobNoteStopped(vm);
+    }
     vxlJobTokenSetProgress(vxlDomainAsyncJobToken(vm), 0,
                            vm->def->mem.cur_balloon * 1024);
-    VIR_INFO("snapshot %s of domain %s: saving its memory to %s",
-             def->parent.name, vm->def->name, imagePath);
+    VIR_INFO("snapshot %s of domain %s: saving its memory to %s%s",
+             def->parent.name, vm->def->name, imagePath,
+             live ? " while it runs" : "");
     vxlDomainBackendEnter(vm);
-    rc = vxlBackendDomainSave(driver->backend, vm->def->id, fd,
-                              vxlDomainAsyncJobToken(vm));
+    if (live)
+        rc = vxlBackendDomainSaveLive(driver->backend, vm->def->id, fd,
+                                      vxlDomainAsyncJobToken(vm));
+    else
+        rc = vxlBackendDomainSave(driver->backend, vm->def->id, fd,
+                                  vxlDomainAsyncJobToken(vm));
     vxlDomainBackendExit(vm);
+    if (live && rc == 0) {
+        /* Stopped for good since the last round, as a non-live save
+         * leaves it. */
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SNAPSHOT);
+        vxlDomainAsyncJobNoteStopped(vm);
+    }
     if (rc < 0) {
         vxlSaveImageDiscard(fd, tmp);
-        if (virDomainObjIsActive(vm))
+        if (!live && virDomainObjIsActive(vm))
             virDomainObjSetState(vm, paused ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING,
                                  paused ? VIR_DOMAIN_PAUSED_USER :
                                           VIR_DOMAIN_RUNNING_UNPAUSED);
@@ -431,7 +451,9 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
     taken = !!snap;
 
  done:
-    vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
+    /* --no-metadata: the intent stays until the snapshot is forgotten. */
+    if (!(taken && !saved && (flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)))
+        vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
     if (saved)
         virErrorRestore(&saved);
     return taken && !saved ? snap : NULL;
@@ -481,9 +503,7 @@ vxlSnapshotRedefine(vxlDriver *driver, virDomainObj *vm, const char *xml,
     return snap;
 }
 
-/* Forget @snap (NO_METADATA): its files stay, as taken; the current
- * snapshot is the one before it again. */
-static void
+void
 vxlSnapshotForget(vxlDriver *driver, virDomainObj *vm, virDomainMomentObj *snap)
 {
     virDomainMomentObj *parent = snap->parent;
@@ -536,14 +556,6 @@ vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm, const char *xml,
         vxlDomainJobEnd(vm);
         return name;
     }
-    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE) {
-        /* Xen could copy the memory while the guest runs (a live save),
-         * but neither backend's save does: the guest stands still. */
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
-                       _("cannot take a live snapshot of domain '%s': the guest is paused while its memory is saved"),
-                       vm->def->name);
-        return NULL;
-    }
     if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
                        _("the current flag of a new snapshot goes with the redefine flag only"));
@@ -584,6 +596,15 @@ vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm, const char *xml,
     }
     if (!(def = vxlSnapshotPrepare(driver, vm, xml, flags)))
         goto endjob;
+    /* Live: the memory is copied while the guest runs, so there must be
+     * a running guest and its memory must be kept (as libvirt asks). */
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE) &&
+        (!async || def->memory != VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot take a live snapshot of domain '%s': only a snapshot of a running domain that keeps its memory can be taken live"),
+                       vm->def->name);
+        goto endjob;
+    }
     if (quiesce) {
         /* As libvirt: the filesystems of a running guest, through its
          * agent; without an agent the snapshot is not taken. */
@@ -600,8 +621,7 @@ vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm, const char *xml,
     if (async)
         snap = vxlSnapshotCreateLive(driver, vm, &def, flags);
     else
-        snap = vxlSnapshotCreateOffline(driver, vm, &def,
-                                        !!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT));
+        snap = vxlSnapshotCreateOffline(driver, vm, &def, flags);
     if (frozen && virDomainObjIsActive(vm)) {
         virErrorPtr saved;
 
@@ -615,8 +635,11 @@ vxlSnapshotCreate(vxlDriver *driver, virDomainObj *vm, const char *xml,
         VIR_INFO("took snapshot %s of domain %s", snap->def->name,
                  vm->def->name);
         name = g_strdup(snap->def->name);
-        if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)
+        if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA) {
+            VXL_CRASH_POINT("snapshot.before-forget");
             vxlSnapshotForget(driver, vm, snap);
+            vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
+        }
     }
 
  endjob:
@@ -668,8 +691,8 @@ vxlSnapshotPathUsed(virDomainObj *vm, const char *path)
 
 /* Where a revert puts disk @sd's fresh overlay: the snapshot's own
  * overlay when nothing else builds on it and it is either gone or the
- * domain's disk now (whose changes the revert throws away), else a new
- * name beside it. */
+ * domain's disk now (whose changes the revert throws away), else a name
+ * beside it that is free or, on the same terms, the domain's disk. */
 static char *
 vxlSnapshotRevertPath(virDomainObj *vm, virDomainSnapshotDiskDef *sd,
                       virDomainDef *current)
@@ -685,7 +708,11 @@ vxlSnapshotRevertPath(virDomainObj *vm, virDomainSnapshotDiskDef *sd,
     for (n = 1; ; n++) {
         g_autofree char *alt = g_strdup_printf("%s-%u", path, n);
 
-        if (!virFileExists(alt))
+        /* A fresh overlay of an earlier revert that the domain still
+         * writes to and nothing builds on is thrown away the same way. */
+        if (!virFileExists(alt) ||
+            (disk && STREQ_NULLABLE(virDomainDiskGetSource(disk), alt) &&
+             !vxlSnapshotPathUsed(vm, alt)))
             return g_steal_pointer(&alt);
     }
 }
@@ -699,19 +726,194 @@ vxlSnapshotHasMemory(virDomainSnapshotDef *snapdef)
             snapdef->state == VIR_DOMAIN_SNAPSHOT_PAUSED);
 }
 
+/* Record that @vm is being reverted to @snap, to definition @newdef (on
+ * the fresh overlays): a daemon killed in the middle rolls it back while
+ * the guest it was to destroy still runs, else finishes it
+ * (domain_snapshot_revert_recover.c). */
+static int
+vxlSnapshotRevertIntent(vxlDriver *driver, virDomainObj *vm,
+                        virDomainMomentObj *snap, virDomainDef *newdef,
+                        unsigned int flags)
+{
+    g_autofree char *xml = NULL;
+    vxlIntent intent = {
+        .op = VXL_INTENT_SNAPSHOT_REVERT,
+        .name = vm->def->name,
+        .domid = virDomainObjIsActive(vm) ? vm->def->id : -1,
+        .key = snap->def->name,
+        .value = flags,
+    };
+
+    if (!(xml = virDomainDefFormat(newdef, driver->xmlopt,
+                                   VIR_DOMAIN_DEF_FORMAT_SECURE |
+                                   VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
+        return -1;
+    intent.xml = xml;
+    memcpy(intent.uuid, vm->def->uuid, VIR_UUID_BUFLEN);
+    return vxlIntentRecord(driver, &intent);
+}
+
+int
+vxlSnapshotRevertRun(vxlDriver *driver, virDomainObj *vm,
+                     virDomainMomentObj *snap, unsigned int flags)
+{
+    virDomainSnapshotDef *snapdef = virDomainSnapshotObjGetDef(snap);
+    const char *name = snap->def->name;
+    g_autoptr(virDomainSnapshotDef) fresh = NULL;
+    g_autoptr(virDomainDef) newdef = NULL;
+    g_autofree char **temps = NULL;
+    bool withMemory = vxlSnapshotHasMemory(snapdef);
+    bool intent = false;
+    bool paused;
+    bool start;
+    size_t i;
+    int ret = -1;
+
+    if (!snapdef->parent.dom) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("snapshot '%s' of domain '%s' has no domain definition to revert to"),
+                       name, vm->def->name);
+        return -1;
+    }
+    if (withMemory && !virFileExists(snapdef->memorysnapshotfile)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("the memory of snapshot '%s' is gone: '%s' does not exist"),
+                       name, snapdef->memorysnapshotfile);
+        return -1;
+    }
+
+    /* Fresh overlays on the snapshot's disks: named, recorded in the
+     * intent, then made under temporary names before anything else
+     * changes. */
+    fresh = virDomainSnapshotDefNew();
+    fresh->parent.dom = virDomainDefCopy(snapdef->parent.dom, driver->xmlopt,
+                                         NULL, withMemory);
+    if (!fresh->parent.dom)
+        return -1;
+    fresh->disks = g_new0(virDomainSnapshotDiskDef, snapdef->ndisks);
+    fresh->ndisks = snapdef->ndisks;
+    temps = g_new0(char *, snapdef->ndisks + 1);
+    for (i = 0; i < snapdef->ndisks; i++) {
+        virDomainSnapshotDiskDef *sd = &snapdef->disks[i];
+
+        fresh->disks[i].name = g_strdup(sd->name);
+        fresh->disks[i].src = virStorageSourceNew();
+        fresh->disks[i].snapshot = VIR_DOMAIN_SNAPSHOT_LOCATION_NO;
+        if (sd->snapshot != VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL ||
+            !virDomainDiskByTarget(snapdef->parent.dom, sd->name))
+            continue;
+        fresh->disks[i].snapshot = VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL;
+        fresh->disks[i].src->path =
+            vxlSnapshotRevertPath(vm, sd, vm->newDef ? vm->newDef : vm->def);
+        temps[i] = g_strdup_printf("%s.vxl-revert", fresh->disks[i].src->path);
+    }
+    if (!(newdef = virDomainDefCopy(snapdef->parent.inactiveDom ?
+                                    snapdef->parent.inactiveDom :
+                                    snapdef->parent.dom,
+                                    driver->xmlopt, NULL, false)))
+        goto cleanup;
+    vxlSnapshotDefSwitchDisks(fresh, newdef);
+    vxlSnapshotDefSwitchDisks(fresh, fresh->parent.dom);
+    if (vxlSnapshotRevertIntent(driver, vm, snap, newdef, flags) < 0)
+        goto cleanup;
+    intent = true;
+    VXL_CRASH_POINT("snapshot.revert.after-intent");
+    for (i = 0; i < fresh->ndisks; i++) {
+        virDomainDiskDef *base;
+
+        if (!temps[i])
+            continue;
+        base = virDomainDiskByTarget(snapdef->parent.dom, fresh->disks[i].name);
+        if (vxlSnapshotOverlayCreate(virDomainDiskGetSource(base), temps[i]) < 0)
+            goto undo_temps;
+    }
+    VXL_CRASH_POINT("snapshot.revert.after-overlays");
+
+    if (virDomainObjIsActive(vm)) {
+        if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT) < 0)
+            goto undo_temps;
+        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                                VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
+    }
+    /* The point of no return: the domain is shut off. */
+    VXL_CRASH_POINT("snapshot.revert.after-destroy");
+    for (i = 0; i < fresh->ndisks; i++) {
+        if (temps[i] && rename(temps[i], fresh->disks[i].src->path) < 0) {
+            virReportSystemError(errno, _("cannot create the snapshot overlay '%s'"),
+                                 fresh->disks[i].src->path);
+            goto undo_temps;
+        }
+        g_clear_pointer(&temps[i], g_free);
+    }
+    VXL_CRASH_POINT("snapshot.revert.after-rename");
+    /* A managed save image is of the state the revert throws away; on
+     * the snapshot's disks it would resume a guest onto disks it never
+     * saw. */
+    if (vxlDomainHasManagedSave(driver, vm) &&
+        vxlDomainManagedSaveDiscard(driver, vm) < 0)
+        goto cleanup;
+    if (vxlDomainConfigSave(driver, newdef) < 0)
+        goto cleanup;
+    virDomainObjAssignDef(vm, &newdef, false, NULL);
+    vxlSnapshotSetCurrent(driver, vm, snap);
+    VXL_CRASH_POINT("snapshot.revert.after-config");
+
+    paused = (flags & VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED) ||
+             (snapdef->state == VIR_DOMAIN_SNAPSHOT_PAUSED &&
+              !(flags & VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING));
+    start = withMemory || (flags & (VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING |
+                                    VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED));
+    if (!start) {
+        ret = 0;
+        goto cleanup;
+    }
+    if (withMemory) {
+        g_auto(vxlSaveImage) img = { .fd = -1 };
+
+        if (vxlSaveImageOpen(driver, snapdef->memorysnapshotfile, &img) < 0 ||
+            vxlSaveImageCheckDef(vm->def, img.def) < 0)
+            goto cleanup;
+        if (lseek(img.fd, img.streamOffset, SEEK_SET) < 0) {
+            virReportSystemError(errno, _("cannot read save image '%s'"),
+                                 img.path);
+            goto cleanup;
+        }
+        virDomainObjAssignDef(vm, &fresh->parent.dom, true, NULL);
+        ret = vxlDomainStartFrom(driver, vm, paused,
+                                 VIR_DOMAIN_RUNNING_FROM_SNAPSHOT, img.fd,
+                                 vxlDomainAsyncJobToken(vm));
+    } else {
+        ret = vxlDomainStart(driver, vm, paused, VIR_DOMAIN_RUNNING_FROM_SNAPSHOT);
+    }
+    if (ret == 0)
+        VXL_CRASH_POINT("snapshot.revert.after-start");
+    goto cleanup;
+
+ undo_temps:
+    {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        for (i = 0; i < fresh->ndisks; i++) {
+            if (temps[i])
+                unlink(temps[i]);
+        }
+        virErrorRestore(&saved);
+    }
+ cleanup:
+    if (intent)
+        vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT_REVERT);
+    for (i = 0; temps && i < fresh->ndisks; i++)
+        g_free(temps[i]);
+    return ret;
+}
+
 int
 vxlSnapshotRevert(vxlDriver *driver, virDomainObj *vm, const char *name,
                   unsigned int flags)
 {
     virDomainMomentObj *snap;
-    virDomainSnapshotDef *snapdef;
-    g_autoptr(virDomainSnapshotDef) fresh = NULL;
-    g_autoptr(virDomainDef) newdef = NULL;
-    g_autofree char **temps = NULL;
     bool withMemory;
-    bool paused;
-    bool start;
-    size_t i;
     int ret = -1;
 
     if (!(snap = vxlSnapshotFind(driver, vm, name)))
@@ -726,132 +928,15 @@ vxlSnapshotRevert(vxlDriver *driver, virDomainObj *vm, const char *name,
     /* Found again: it may have gone while the job was awaited. */
     if (!(snap = vxlSnapshotFind(driver, vm, name)))
         goto endjob;
-    snapdef = virDomainSnapshotObjGetDef(snap);
-    if (vxlSnapshotHasMemory(snapdef) != withMemory) {
+    if (vxlSnapshotHasMemory(virDomainSnapshotObjGetDef(snap)) != withMemory) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("snapshot '%s' of domain '%s' changed while the revert waited"),
                        name, vm->def->name);
         goto endjob;
     }
-    if (!snapdef->parent.dom) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("snapshot '%s' of domain '%s' has no domain definition to revert to"),
-                       name, vm->def->name);
-        goto endjob;
-    }
-    if (withMemory && !virFileExists(snapdef->memorysnapshotfile)) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("the memory of snapshot '%s' is gone: '%s' does not exist"),
-                       snap->def->name, snapdef->memorysnapshotfile);
-        goto endjob;
-    }
+    ret = vxlSnapshotRevertRun(driver, vm, snap, flags);
 
-    /* Fresh overlays on the snapshot's disks, made under temporary
-     * names before anything else changes. */
-    fresh = virDomainSnapshotDefNew();
-    fresh->parent.dom = virDomainDefCopy(snapdef->parent.dom, driver->xmlopt,
-                                         NULL, withMemory);
-    if (!fresh->parent.dom)
-        goto endjob;
-    fresh->disks = g_new0(virDomainSnapshotDiskDef, snapdef->ndisks);
-    fresh->ndisks = snapdef->ndisks;
-    temps = g_new0(char *, snapdef->ndisks + 1);
-    for (i = 0; i < snapdef->ndisks; i++) {
-        virDomainSnapshotDiskDef *sd = &snapdef->disks[i];
-        virDomainDiskDef *base;
-
-        fresh->disks[i].name = g_strdup(sd->name);
-        fresh->disks[i].src = virStorageSourceNew();
-        fresh->disks[i].snapshot = VIR_DOMAIN_SNAPSHOT_LOCATION_NO;
-        if (sd->snapshot != VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL ||
-            !(base = virDomainDiskByTarget(snapdef->parent.dom, sd->name)))
-            continue;
-        fresh->disks[i].snapshot = VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL;
-        fresh->disks[i].src->path =
-            vxlSnapshotRevertPath(vm, sd, vm->newDef ? vm->newDef : vm->def);
-        temps[i] = g_strdup_printf("%s.vxl-revert", fresh->disks[i].src->path);
-        if (vxlSnapshotOverlayCreate(virDomainDiskGetSource(base), temps[i]) < 0)
-            goto undo_temps;
-    }
-    if (!(newdef = virDomainDefCopy(snapdef->parent.inactiveDom ?
-                                    snapdef->parent.inactiveDom :
-                                    snapdef->parent.dom,
-                                    driver->xmlopt, NULL, false)))
-        goto undo_temps;
-    vxlSnapshotDefSwitchDisks(fresh, newdef);
-    vxlSnapshotDefSwitchDisks(fresh, fresh->parent.dom);
-
-    if (virDomainObjIsActive(vm)) {
-        if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT) < 0)
-            goto undo_temps;
-        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
-                                VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
-    }
-    /* The point of no return: the domain is shut off. */
-    for (i = 0; i < fresh->ndisks; i++) {
-        if (temps[i] && rename(temps[i], fresh->disks[i].src->path) < 0) {
-            virReportSystemError(errno, _("cannot create the snapshot overlay '%s'"),
-                                 fresh->disks[i].src->path);
-            goto undo_temps;
-        }
-        g_clear_pointer(&temps[i], g_free);
-    }
-    /* A managed save image is of the state the revert throws away; on
-     * the snapshot's disks it would resume a guest onto disks it never
-     * saw. */
-    if (vxlDomainHasManagedSave(driver, vm) &&
-        vxlDomainManagedSaveDiscard(driver, vm) < 0)
-        goto endjob;
-    if (vxlDomainConfigSave(driver, newdef) < 0)
-        goto endjob;
-    virDomainObjAssignDef(vm, &newdef, false, NULL);
-    vxlSnapshotSetCurrent(driver, vm, snap);
-
-    paused = (flags & VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED) ||
-             (snapdef->state == VIR_DOMAIN_SNAPSHOT_PAUSED &&
-              !(flags & VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING));
-    start = withMemory || (flags & (VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING |
-                                    VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED));
-    if (!start) {
-        ret = 0;
-        goto endjob;
-    }
-    if (withMemory) {
-        g_auto(vxlSaveImage) img = { .fd = -1 };
-
-        if (vxlSaveImageOpen(driver, snapdef->memorysnapshotfile, &img) < 0 ||
-            vxlSaveImageCheckDef(vm->def, img.def) < 0)
-            goto endjob;
-        if (lseek(img.fd, img.streamOffset, SEEK_SET) < 0) {
-            virReportSystemError(errno, _("cannot read save image '%s'"),
-                                 img.path);
-            goto endjob;
-        }
-        virDomainObjAssignDef(vm, &fresh->parent.dom, true, NULL);
-        ret = vxlDomainStartFrom(driver, vm, paused,
-                                 VIR_DOMAIN_RUNNING_FROM_SNAPSHOT, img.fd,
-                                 vxlDomainAsyncJobToken(vm));
-    } else {
-        ret = vxlDomainStart(driver, vm, paused, VIR_DOMAIN_RUNNING_FROM_SNAPSHOT);
-    }
-    goto endjob;
-
- undo_temps:
-    {
-        virErrorPtr saved;
-
-        virErrorPreserveLast(&saved);
-        for (i = 0; temps && i < fresh->ndisks; i++) {
-            if (temps[i])
-                unlink(temps[i]);
-        }
-        virErrorRestore(&saved);
-    }
  endjob:
-    if (temps) {
-        for (i = 0; temps && i < fresh->ndisks; i++)
-            g_free(temps[i]);
-    }
     if (withMemory)
         vxlDomainAsyncJobEnd(driver, vm, ret);
     else
@@ -884,6 +969,66 @@ vxlSnapshotDiscardOne(vxlDriver *driver, virDomainObj *vm,
     return 0;
 }
 
+static int
+vxlSnapshotDepth(virDomainMomentObj *snap)
+{
+    int depth = 0;
+
+    for (; snap->parent && snap->parent->def; snap = snap->parent)
+        depth++;
+    return depth;
+}
+
+static gint
+vxlSnapshotDeeperFirst(gconstpointer a, gconstpointer b)
+{
+    virDomainMomentObj *sa = *(virDomainMomentObj * const *)a;
+    virDomainMomentObj *sb = *(virDomainMomentObj * const *)b;
+
+    return vxlSnapshotDepth(sb) - vxlSnapshotDepth(sa);
+}
+
+/* Take @victim out: metadata, memory image and (@merge) its disks; its
+ * children (none when deleted deepest first) move up to its parent. */
+static int
+vxlSnapshotDeleteOne(vxlDriver *driver, virDomainObj *vm,
+                     virDomainMomentObj *victim, bool metadataOnly,
+                     vxlSnapshotMerge *merge, bool *lostCurrent)
+{
+    virDomainMomentObj *parent = victim->parent;
+    g_autoptr(GPtrArray) kids = g_ptr_array_new();
+    size_t i;
+
+    if (vxlSnapshotDiscardOne(driver, vm, victim, metadataOnly) < 0)
+        return -1;
+    if (victim == virDomainSnapshotGetCurrent(vm->snapshots)) {
+        *lostCurrent = true;
+        virDomainSnapshotSetCurrent(vm->snapshots, NULL);
+    }
+    virDomainMomentForEachChild(victim, vxlSnapshotCollect, kids);
+    for (i = 0; i < kids->len; i++) {
+        virDomainMomentObj *kid = g_ptr_array_index(kids, i);
+
+        g_free(kid->def->parent_name);
+        kid->def->parent_name = parent && parent->def ?
+                                g_strdup(parent->def->name) : NULL;
+        if (vxlSnapshotWriteMetadata(driver, vm, kid) < 0) {
+            VIR_WARN("cannot update snapshot %s: %s", kid->def->name,
+                     virGetLastErrorMessage());
+            virResetLastError();
+        }
+    }
+    virDomainMomentMoveChildren(victim, parent);
+    virDomainMomentDropParent(victim);
+    /* The metadata is gone: the disks follow (each step consistent). */
+    if (vxlSnapshotMergeRun(driver, vm, merge, victim) < 0) {
+        virDomainSnapshotObjListRemove(vm->snapshots, victim);
+        return -1;
+    }
+    virDomainSnapshotObjListRemove(vm->snapshots, victim);
+    return 0;
+}
+
 int
 vxlSnapshotDelete(vxlDriver *driver, virDomainObj *vm, const char *name,
                   unsigned int flags)
@@ -892,10 +1037,10 @@ vxlSnapshotDelete(vxlDriver *driver, virDomainObj *vm, const char *name,
     bool childrenOnly = !!(flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY);
     bool children = childrenOnly ||
                     (flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN);
-    g_autoptr(GPtrArray) gone = g_ptr_array_new();
-    virDomainMomentObj *current;
+    g_autoptr(GPtrArray) victims = g_ptr_array_new();
+    g_autoptr(vxlSnapshotMerge) merge = NULL;
+    g_autofree char *parentName = NULL;
     virDomainMomentObj *snap;
-    virDomainMomentObj *parent;
     bool lostCurrent = false;
     size_t i;
     int ret = -1;
@@ -904,53 +1049,33 @@ vxlSnapshotDelete(vxlDriver *driver, virDomainObj *vm, const char *name,
         return -1;
     if (!(snap = vxlSnapshotFind(driver, vm, name)))
         goto endjob;
-    parent = snap->parent;
-    current = virDomainSnapshotGetCurrent(vm->snapshots);
+    if (snap->parent && snap->parent->def)
+        parentName = g_strdup(snap->parent->def->name);
 
+    /* Deepest first, so that each goes as a leaf of what is left. */
     if (children)
-        virDomainMomentForEachDescendant(snap, vxlSnapshotCollect, gone);
-    for (i = 0; i < gone->len; i++) {
-        virDomainMomentObj *victim = g_ptr_array_index(gone, i);
+        virDomainMomentForEachDescendant(snap, vxlSnapshotCollect, victims);
+    g_ptr_array_sort(victims, vxlSnapshotDeeperFirst);
+    if (!childrenOnly)
+        g_ptr_array_add(victims, snap);
+    /* Checked whole before anything changes. */
+    if (!metadataOnly && !(merge = vxlSnapshotMergePlan(driver, vm, victims)))
+        goto endjob;
 
-        if (vxlSnapshotDiscardOne(driver, vm, victim, metadataOnly) < 0)
-            goto endjob;
-        if (victim == current)
-            lostCurrent = true;
+    for (i = 0; i < victims->len; i++) {
+        if (vxlSnapshotDeleteOne(driver, vm, g_ptr_array_index(victims, i),
+                                 metadataOnly, merge, &lostCurrent) < 0)
+            break;
     }
-    /* The subtree is gone as a whole: no relinking inside it. */
-    for (i = 0; i < gone->len; i++)
-        virDomainSnapshotObjListRemove(vm->snapshots, g_ptr_array_index(gone, i));
-    if (gone->len)
-        virDomainMomentDropChildren(snap);
+    if (i == victims->len)
+        ret = 0;
+    if (lostCurrent) {
+        virDomainMomentObj *now = childrenOnly ? snap :
+            (parentName ? virDomainSnapshotFindByName(vm->snapshots, parentName) :
+                          NULL);
 
-    if (!childrenOnly) {
-        g_autoptr(GPtrArray) kids = g_ptr_array_new();
-
-        if (vxlSnapshotDiscardOne(driver, vm, snap, metadataOnly) < 0)
-            goto endjob;
-        if (snap == current)
-            lostCurrent = true;
-        /* Its children (when kept) move up to its parent. */
-        virDomainMomentForEachChild(snap, vxlSnapshotCollect, kids);
-        for (i = 0; i < kids->len; i++) {
-            virDomainMomentObj *kid = g_ptr_array_index(kids, i);
-
-            g_free(kid->def->parent_name);
-            kid->def->parent_name = parent && parent->def ?
-                                    g_strdup(parent->def->name) : NULL;
-            if (vxlSnapshotWriteMetadata(driver, vm, kid) < 0)
-                VIR_WARN("cannot update snapshot %s: %s", kid->def->name,
-                         virGetLastErrorMessage());
-        }
-        virDomainMomentMoveChildren(snap, parent);
-        virDomainMomentDropParent(snap);
-        virDomainSnapshotObjListRemove(vm->snapshots, snap);
-        if (lostCurrent)
-            vxlSnapshotSetCurrent(driver, vm, parent && parent->def ? parent : NULL);
-    } else if (lostCurrent) {
-        vxlSnapshotSetCurrent(driver, vm, snap);
+        vxlSnapshotSetCurrent(driver, vm, now);
     }
-    ret = 0;
 
  endjob:
     vxlDomainJobEnd(vm);

@@ -39,6 +39,7 @@
 #include "vxl_driver.h"
 #include "snapshot_conf.h"
 #include "virdomainsnapshotobjlist.h"
+#include "virjson.h"
 
 /* --- metadata (domain_snapshot_meta.c) --- */
 
@@ -108,8 +109,50 @@ void vxlSnapshotRecoverBegin(vxlDriver *driver, const struct _vxlIntent *intent)
 /* After, job held on @vm: finish one whose guest was destroyed. */
 void vxlSnapshotRecoverFinish(vxlDriver *driver, virDomainObj *vm,
                               const struct _vxlIntent *intent);
+/* domain_snapshot_revert_recover.c: a revert a killed daemon left,
+ * rolled back while the guest it was to destroy still runs, else
+ * finished. @vm locked, job held. */
+void vxlSnapshotRevertRecover(vxlDriver *driver, virDomainObj *vm,
+                              const struct _vxlIntent *intent);
+/* The revert of @vm to @snap, job held (an async one when the snapshot
+ * has memory); for vxlSnapshotRevert and its recovery. */
+int vxlSnapshotRevertRun(vxlDriver *driver, virDomainObj *vm,
+                         virDomainMomentObj *snap, unsigned int flags);
+/* Forget @snap (--no-metadata): its files stay, as taken; the current
+ * snapshot is the one before it again. */
+void vxlSnapshotForget(vxlDriver *driver, virDomainObj *vm,
+                       virDomainMomentObj *snap);
+/* Memory images a daemon killed before intents were recorded left
+ * half-written (or passing ones of disk-only snapshots of domains that
+ * run), removed at start after the recovery. */
+void vxlSnapshotRemoveStale(vxlDriver *driver);
 
 /* --- disks (domain_snapshot_disk.c) --- */
+
+/* @path's image metadata from qemu-img (-U: the guest may hold it). */
+virJSONValue *vxlSnapshotImageInfo(const char *path);
+/* Whether two paths name the same file (either may be relative to
+ * @dir). */
+bool vxlSnapshotSameFile(const char *a, const char *b, const char *dir);
+
+/* --- merging on delete (domain_snapshot_merge.c) --- */
+
+typedef struct _vxlSnapshotMerge vxlSnapshotMerge;
+void vxlSnapshotMergeFree(vxlSnapshotMerge *merge);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlSnapshotMerge, vxlSnapshotMergeFree);
+/* Check, before anything changes, that the disks of the snapshots in
+ * @victims (going together) can be dealt with: an overlay the domain's
+ * disks build on is merged into its base (qemu-img commit), one nothing
+ * uses is removed. Refused (VIR_ERR_OPERATION_INVALID, naming the
+ * snapshot and file) while the domain runs on such an overlay, when its
+ * base is another snapshot's state, and when an overlay the domain does
+ * not use is another snapshot's state. */
+vxlSnapshotMerge *vxlSnapshotMergePlan(vxlDriver *driver, virDomainObj *vm,
+                                       GPtrArray *victims);
+/* Carry out the plan's part for @snap (its metadata gone already): each
+ * step leaves the disks consistent. */
+int vxlSnapshotMergeRun(vxlDriver *driver, virDomainObj *vm,
+                        vxlSnapshotMerge *merge, virDomainMomentObj *snap);
 
 /* Check that every disk @snapdef selects can have an external qcow2
  * snapshot, and fill in the overlays' format. Errors name the disk:

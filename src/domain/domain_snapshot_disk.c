@@ -100,8 +100,7 @@ vxlSnapshotDiskUsable(virDomainDiskDef *disk, int mode)
     return 1;
 }
 
-/* @path's image metadata from qemu-img (-U: the guest may hold it). */
-static virJSONValue *
+virJSONValue *
 vxlSnapshotImageInfo(const char *path)
 {
     g_autofree char *qemuImg = virFindFileInPath("qemu-img");
@@ -134,9 +133,7 @@ vxlSnapshotImageInfo(const char *path)
     return info;
 }
 
-/* Whether two paths name the same file (either may be relative to
- * @dir). */
-static bool
+bool
 vxlSnapshotSameFile(const char *a, const char *b, const char *dir)
 {
     g_autofree char *absA = g_path_is_absolute(a) ? g_strdup(a) :

@@ -206,3 +206,45 @@ vxlSnapshotDiscardAll(vxlDriver *driver, virDomainObj *vm)
     virDomainSnapshotObjListRemoveAll(vm->snapshots);
     return 0;
 }
+
+void
+vxlSnapshotRemoveStale(vxlDriver *driver)
+{
+    g_autofree char *root = g_strdup_printf("%s/snapshot", driver->cfg->libDir);
+    g_autoptr(DIR) rootdh = NULL;
+    struct dirent *dom;
+
+    if (virDirOpenQuiet(&rootdh, root) <= 0) {
+        virResetLastError();
+        return;
+    }
+    while (virDirRead(rootdh, &dom, root) > 0) {
+        g_autofree char *dir = g_strdup_printf("%s/%s", root, dom->d_name);
+        g_autoptr(DIR) dh = NULL;
+        struct dirent *ent;
+        virDomainObj *vm;
+        bool active = false;
+
+        if (virDirOpenQuiet(&dh, dir) <= 0)
+            continue;
+        if ((vm = virDomainObjListFindByName(driver->domains, dom->d_name))) {
+            active = virDomainObjIsActive(vm);
+            virDomainObjEndAPI(&vm);
+        }
+        while (virDirRead(dh, &ent, dir) > 0) {
+            g_autofree char *path = NULL;
+
+            /* Never completed; or the passing image of a disk-only
+             * snapshot whose guest runs again (while it is shut off, the
+             * image may hold its only state: the log said so). */
+            if (!g_str_has_suffix(ent->d_name, ".vxl-partial") &&
+                !(active && g_str_has_suffix(ent->d_name, ".disk-only.save")))
+                continue;
+            path = g_strdup_printf("%s/%s", dir, ent->d_name);
+            VIR_INFO("removing the incomplete memory image %s", path);
+            if (unlink(path) < 0)
+                VIR_WARN("cannot remove %s: %s", path, g_strerror(errno));
+        }
+    }
+    virResetLastError();
+}

@@ -160,20 +160,28 @@ vxlSnapshotRecoverFinish(vxlDriver *driver, virDomainObj *vm,
     g_autoptr(virDomainSnapshotDef) snapdef = NULL;
     virDomainMomentObj *snap = NULL;
     bool halt = !!(intent->value & VIR_DOMAIN_SNAPSHOT_CREATE_HALT);
+    bool noMetadata = !!(intent->value & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA);
     bool imageNeeded = false;
 
-    /* Rolled back already, or restored before the daemon died. */
-    if (virDomainObjIsActive(vm) && vm->def->id == intent->domid)
-        return;
     if (!(snapdef = vxlSnapshotRecoverParse(driver, intent)))
         return;
     snap = virDomainSnapshotFindByName(vxlSnapshotList(driver, vm),
                                        snapdef->parent.name);
+    /* Rolled back already (then @snap is gone), or restored before the
+     * daemon died. */
+    if (virDomainObjIsActive(vm) && vm->def->id == intent->domid) {
+        if (snap && noMetadata)
+            vxlSnapshotForget(driver, vm, snap);
+        return;
+    }
 
     if (intent->domid < 0) {
         /* A shut-off domain's: taken once its metadata is written (then
-         * it is made current), else taken back. */
-        if (snap) {
+         * it is made current, or forgotten for --no-metadata), else taken
+         * back. */
+        if (snap && noMetadata) {
+            vxlSnapshotForget(driver, vm, snap);
+        } else if (snap) {
             if (virDomainSnapshotGetCurrent(vm->snapshots) != snap)
                 vxlSnapshotSetCurrent(driver, vm, snap);
         } else {
@@ -207,4 +215,7 @@ vxlSnapshotRecoverFinish(vxlDriver *driver, virDomainObj *vm,
     }
     if (!imageNeeded && (!snap || !intent->config))
         vxlSnapshotRecoverUnlink(intent->key);
+    /* Taken with --no-metadata: listed no more, its files stay. */
+    if (snap && noMetadata)
+        vxlSnapshotForget(driver, vm, snap);
 }

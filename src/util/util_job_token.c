@@ -6,6 +6,7 @@
 #include "vxl_internal.h"
 
 #include "virthread.h"
+#include "virtime.h"
 #include "virtxl/backend.h"
 
 struct _vxlJobToken {
@@ -13,6 +14,9 @@ struct _vxlJobToken {
     unsigned long long processed;
     unsigned long long total;
     bool cancelled;
+    unsigned long long iteration;  /* live copies: the round under way */
+    unsigned long long dirtyRate;  /* pages per second */
+    unsigned long long stoppedAt;  /* ms since the epoch; 0: running */
 
     /* The cancel hook runs with hookLock held, so unregistering it (also
      * under hookLock) waits for a call in flight: the backend may then
@@ -131,5 +135,41 @@ vxlJobTokenGetProgress(vxlJobToken *tok, unsigned long long *processed,
     VIR_WITH_MUTEX_LOCK_GUARD(&tok->lock) {
         *processed = tok->processed;
         *total = tok->total;
+    }
+}
+
+void
+vxlJobTokenSetRound(vxlJobToken *tok, unsigned long long iteration,
+                    unsigned long long dirtyRate, bool stopped)
+{
+    unsigned long long now = 0;
+
+    if (!tok)
+        return;
+    if (stopped && virTimeMillisNow(&now) < 0)
+        now = 0;
+    VIR_WITH_MUTEX_LOCK_GUARD(&tok->lock) {
+        if (iteration) {
+            tok->iteration = iteration;
+            tok->dirtyRate = dirtyRate;
+        }
+        if (stopped && !tok->stoppedAt)
+            tok->stoppedAt = now ? now : 1;
+    }
+}
+
+void
+vxlJobTokenGetRound(vxlJobToken *tok, unsigned long long *iteration,
+                    unsigned long long *dirtyRate, unsigned long long *stoppedAt)
+{
+    *iteration = 0;
+    *dirtyRate = 0;
+    *stoppedAt = 0;
+    if (!tok)
+        return;
+    VIR_WITH_MUTEX_LOCK_GUARD(&tok->lock) {
+        *iteration = tok->iteration;
+        *dirtyRate = tok->dirtyRate;
+        *stoppedAt = tok->stoppedAt;
     }
 }

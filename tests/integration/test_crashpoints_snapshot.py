@@ -10,6 +10,7 @@ with the guest suspended. Also: a save that completes while the domain
 is destroyed leaves no image (the destroy wins)."""
 
 import os
+import re
 import threading
 import time
 import unittest
@@ -194,6 +195,106 @@ class SnapshotCrashPointTest(SnapshotBase):
         self.assertEqual(dom.snapshotCurrent(0).getName(), "s1")
         self.check(name)
         dom.destroy()
+
+    # A revert: before the destroy the guest runs on untouched; after
+    # it, the revert is finished.
+    REVERT_BACK = ("snapshot.revert.after-intent",
+                   "snapshot.revert.after-overlays")
+    REVERT_FORWARD = ("snapshot.revert.after-destroy",
+                      "snapshot.revert.after-rename",
+                      "snapshot.revert.after-config",
+                      "snapshot.revert.after-start")
+
+    def test_revert(self):
+        for point in self.REVERT_BACK + self.REVERT_FORWARD:
+            for memory in (True, False):
+                with self.subTest(point=point, memory=memory):
+                    name, base, dom = self.running("rv")
+                    flags = 0 if memory else E.VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY
+                    dom.snapshotCreateXML(snapshot_xml("s1"), flags)
+                    dom.snapshotCreateXML(snapshot_xml("s2"), flags)
+                    domid = self.conn.lookupByName(name).ID()
+                    top = self.disk_source(dom, "xvda")
+                    revert = E.VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING
+                    self.crash(point, lambda: dom.revertToSnapshot(
+                        dom.snapshotLookupByName("s1"), revert))
+                    dom = self.conn.lookupByName(name)
+                    files = os.listdir(os.path.dirname(base))
+                    self.assertEqual([f for f in files if "vxl-revert" in f], [])
+                    if point in self.REVERT_BACK:
+                        self.assertEqual(dom.ID(), domid)
+                        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+                        self.assertEqual(self.disk_source(dom, "xvda"), top)
+                        self.assertEqual(dom.snapshotCurrent(0).getName(), "s2")
+                    else:
+                        wait_for(lambda: dom.state()[0] == E.VIR_DOMAIN_RUNNING,
+                                 timeout=20, what="the reverted guest to run")
+                        self.assertEqual(dom.snapshotCurrent(0).getName(), "s1")
+                        now = self.disk_source(dom, "xvda")
+                        s1 = dom.snapshotLookupByName("s1").getXMLDesc(0)
+                        # On a fresh overlay over s1's state.
+                        chain = backing_chain(now)
+                        self.assertIn(f"<source file='{chain[1]}'/>", s1)
+                        self.assertEqual(self.disk_source(
+                            dom, "xvda", E.VIR_DOMAIN_XML_INACTIVE), now)
+                        # Every overlay there is in use by someone.
+                        used = {now} | {self.disk_source(dom, "xvda")}
+                        for sn in ("s1", "s2"):
+                            x = dom.snapshotLookupByName(sn).getXMLDesc(0)
+                            used |= set(re.findall(r"<source file='([^']+)'", x))
+                        for f in self.overlays(base):
+                            self.assertIn(os.path.join(os.path.dirname(base), f),
+                                          used, (point, f))
+                    self.check(name)
+                    dom.destroy()
+
+    def test_no_metadata_forgotten(self):
+        """Killed after taking a --no-metadata snapshot, before forgetting
+        it: it is not listed after the restart, its files stay."""
+        for running in (True, False):
+            with self.subTest(running=running):
+                name, base, dom = self.running("nm")
+                if not running:
+                    dom.destroy()
+                dom.snapshotCreateXML(snapshot_xml("kept"),
+                                      0 if running else 0)
+                self.crash("snapshot.before-forget", lambda: dom.snapshotCreateXML(
+                    snapshot_xml("gone"), E.VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA))
+                dom = self.conn.lookupByName(name)
+                if running:
+                    wait_for(lambda: dom.state()[0] == E.VIR_DOMAIN_RUNNING,
+                             timeout=20, what="the guest to run again")
+                self.assertEqual(dom.snapshotListNames(0), ["kept"])
+                self.assertEqual(dom.snapshotCurrent(0).getName(), "kept")
+                # Taken: the disk is on the forgotten snapshot's overlay.
+                top = self.disk_source(dom, "xvda", E.VIR_DOMAIN_XML_INACTIVE)
+                self.assertEqual(len(backing_chain(top)), 3)
+                self.assertNotIn("gone.xml", self.leftovers(name))
+                if running:
+                    self.assertIn("gone.save", self.leftovers(name))
+                    dom.destroy()
+
+    def test_stale_images_removed_at_start(self):
+        """Half-written images no intent names (a daemon of before
+        intents): removed at start; a passing disk-only image is kept
+        while its domain is shut off."""
+        name, base, dom = self.running("st")
+        dom.snapshotCreateXML(snapshot_xml("s1"), 0)
+        d = self.snapdir(name)
+        for f in (".s9.save.vxl-partial", ".s8.disk-only.save"):
+            with open(os.path.join(d, f), "wb") as fh:
+                fh.write(b"x" * 100)
+        self.daemon.restart()
+        self.conn = libvirt.open(self.daemon.uri)
+        self.assertEqual(self.leftovers(name), ["s1.save", "s1.xml"])
+        dom = self.conn.lookupByName(name)
+        dom.destroy()
+        with open(os.path.join(d, ".s8.disk-only.save"), "wb") as fh:
+            fh.write(b"x" * 100)
+        self.daemon.restart()
+        self.conn = libvirt.open(self.daemon.uri)
+        self.assertIn(".s8.disk-only.save", self.leftovers(name))
+
 
     def test_save_completing_during_destroy(self):
         """The destroy wins: the save fails and leaves no image."""

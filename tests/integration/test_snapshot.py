@@ -292,7 +292,7 @@ class SnapshotTest(SnapshotBase):
         self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
 
     def test_delete_flags(self):
-        base = self.image("del-a.qcow2")
+        base = self.image("del-a.qcow2", pattern=0x21)
         dom = self.define("snap-del", [self.file_disk(base, "xvda")])
         for name in ("a", "b", "c", "d"):
             dom.snapshotCreateXML(snapshot_xml(name), 0)
@@ -302,32 +302,93 @@ class SnapshotTest(SnapshotBase):
         b = dom.snapshotLookupByName("b", 0)
         self.assertEqual(sorted(b.listChildrenNames(0)), ["c", "e"])
         self.assertEqual(b.numChildren(E.VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS), 3)
-        files = set(os.listdir(os.path.dirname(base)))
+        d_ = os.path.dirname(base)
+        files = set(os.listdir(d_))
+        names = sorted(dom.snapshotListNames(0))
 
-        # Deleting c alone moves d up to b.
-        dom.snapshotLookupByName("c", 0).delete(0)
-        self.assertEqual(dom.snapshotLookupByName("d", 0).getParent(0).getName(), "b")
-        self.assertLibvirtError(E.VIR_ERR_NO_DOMAIN_SNAPSHOT,
-                                dom.snapshotLookupByName, "c", 0)
+        # c's overlay holds d's state, and the domain's disks no longer
+        # build on it (the revert left that branch): refused, as libvirt
+        # refuses, nothing changes.
+        c = dom.snapshotLookupByName("c", 0)
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, c.delete, 0,
+                                msg_contains="holds the state of snapshot 'd'")
+        self.assertEqual(sorted(dom.snapshotListNames(0)), names)
+        self.assertEqual(set(os.listdir(d_)), files)
+        # d first (nothing reads its overlay: it goes), then c: that
+        # branch's overlays are gone; d is no child of b.
+        dom.snapshotLookupByName("d", 0).delete(0)
+        c.delete(0)
         self.assertFalse(os.path.exists(os.path.join(self.snapdir("snap-del"), "c.xml")))
-        # Disk images stay: the domain's disks build on them.
-        self.assertEqual(set(os.listdir(os.path.dirname(base))), files)
+        self.assertEqual(set(os.listdir(d_)), files - {"del-a.c", "del-a.d"})
+        self.assertEqual(b.listChildrenNames(0), ["e"])
 
-        # children-only keeps b, drops d and e; e was current, b is now.
+        # children-only keeps b, drops e; e's overlay is the domain's
+        # disk: merged into its base (b's fresh overlay), which the
+        # domain uses again; e was current, b is now.
+        top = self.disk_source(dom, "xvda")
+        below = backing_chain(top)[1]
+        self.assertEqual(qemu_io(top, "write -P 0x77 8k 4k").returncode, 0)
         b.delete(E.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY)
         self.assertEqual(sorted(dom.snapshotListNames(0)), ["a", "b"])
         self.assertEqual(dom.snapshotCurrent(0).getName(), "b")
-        # metadata-only, with children: everything from a down.
-        dom.snapshotLookupByName("a", 0).delete(
-            E.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN |
-            E.VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY)
+        self.assertFalse(os.path.exists(top))
+        self.assertEqual(self.disk_source(dom, "xvda"), below)
+        self.assertEqual(qemu_io(below, "read -P 0x77 8k 4k").returncode, 0)
+        self.assertEqual(qemu_io(below, "read -P 0x21 0 4k").returncode, 0)
+
+        # Running on a's overlay: it cannot be merged under the guest.
+        dom.create()
+        a = dom.snapshotLookupByName("a", 0)
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, a.delete,
+                                E.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN,
+                                msg_contains="while it runs")
+        self.assertEqual(sorted(dom.snapshotListNames(0)), ["a", "b"])
+        dom.destroy()
+
+        # metadata-only, with children: everything from a down, files stay.
+        files = set(os.listdir(d_))
+        a.delete(E.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN |
+                 E.VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY)
         self.assertEqual(dom.snapshotNum(0), 0)
         self.assertEqual(dom.hasCurrentSnapshot(0), 0)
+        self.assertEqual(set(os.listdir(d_)), files)
         self.assertEqual([f for f in os.listdir(self.snapdir("snap-del"))
                           if f.endswith(".xml")], [])
         self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, b.delete,
                                 E.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN |
                                 E.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY)
+
+    def test_delete_merges_chain(self):
+        """A shut-off domain's linear chain: deleting with --children
+        merges every overlay back into the disk's image."""
+        base = self.image("mg-a.qcow2", pattern=0x21)
+        dom = self.define("snap-mg", [self.file_disk(base, "xvda")])
+        for i, name in enumerate(("m1", "m2", "m3")):
+            dom.snapshotCreateXML(snapshot_xml(name), 0)
+            top = self.disk_source(dom, "xvda")
+            self.assertEqual(qemu_io(top, f"write -P {0x40 + i} {i * 4}k 4k")
+                             .returncode, 0)
+        self.assertEqual(len(backing_chain(top)), 4)
+        # m2 alone: its overlay is merged into m1's, m3 moves onto it.
+        m2 = dom.snapshotLookupByName("m2", 0)
+        dom.snapshotLookupByName("m2", 0).delete(0)
+        chain = backing_chain(self.disk_source(dom, "xvda"))
+        self.assertEqual(len(chain), 3)
+        self.assertEqual(dom.snapshotLookupByName("m3", 0).getParent(0).getName(), "m1")
+        m3xml = dom.snapshotLookupByName("m3", 0).getXMLDesc(0)
+        self.assertIn(f"<source file='{chain[1]}'/>", m3xml)
+        del m2
+        dom.snapshotLookupByName("m1", 0).delete(E.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN)
+        self.assertEqual(dom.snapshotNum(0), 0)
+        self.assertEqual(self.disk_source(dom, "xvda"), base)
+        self.assertEqual(sorted(f for f in os.listdir(os.path.dirname(base))
+                                if f.startswith("mg-a")), ["mg-a.qcow2"])
+        for i in range(3):
+            self.assertEqual(qemu_io(base, f"read -P {0x40 + i} {i * 4}k 4k")
+                             .returncode, 0, i)
+        # The domain boots on it.
+        dom.create()
+        dom.destroy()
 
     def test_metadata_survives_restart_and_undefine_rules(self):
         base = self.image("rs-a.qcow2")

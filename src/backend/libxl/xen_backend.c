@@ -202,4 +202,6 @@ const vxlBackendOps vxlXenBackendOps = {
     .hostNeighbours = vxlXenHostNeighbours,
     /* breadth */
     .domainNicSetRate = vxlXenDomainNicSetRate,
+    /* live snapshots */
+    .domainSaveLive = vxlXenDomainSaveLive,
 };

@@ -44,17 +44,17 @@ vxlXenGet(vxlBackend *be)
  * built without CONFIG_SHADOW_PAGING (Debian's 4.17, for one) lacks:
  * libxc then fails deep in the stream, reported by libxl as a guest that
  * did not answer its suspend request. HVM and PVH guests use HAP's
- * log-dirty. Refused up front, with the way out.
+ * log-dirty. Refused up front, with the way out (the caller's words).
  */
-static int
-vxlXenMigrateCheckLive(vxlXen *xen, const vxlXenDom *dom)
+int
+vxlXenLogDirtyPossible(vxlXen *xen, const vxlXenDom *dom)
 {
     libxl_physinfo phys;
     bool shadow;
     int rc;
 
     if (dom->info.domain_type != LIBXL_DOMAIN_TYPE_PV)
-        return 0;
+        return 1;
     libxl_physinfo_init(&phys);
     rc = libxl_get_physinfo(xen->ctx, &phys);
     shadow = phys.cap_shadow;
@@ -63,7 +63,17 @@ vxlXenMigrateCheckLive(vxlXen *xen, const vxlXenDom *dom)
         vxlXenReportError(rc, _("cannot read the host's physical information"));
         return -1;
     }
-    if (!shadow) {
+    return shadow ? 1 : 0;
+}
+
+static int
+vxlXenMigrateCheckLive(vxlXen *xen, const vxlXenDom *dom)
+{
+    int possible = vxlXenLogDirtyPossible(xen, dom);
+
+    if (possible < 0)
+        return -1;
+    if (!possible) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
                        _("live migration of the PV domain '%s' needs Xen's shadow paging, which this hypervisor is built without; migrate it without --live (paused while it copies), or run it as PVH or HVM"),
                        dom->name);

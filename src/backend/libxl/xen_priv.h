@@ -147,5 +147,13 @@ void vxlXenCreateCleanup(vxlXen *xen, uint32_t domid);
  * (libxl_ao_abort) when the token is cancelled. */
 int vxlXenAoWaitJob(vxlXen *xen, vxlXenAo *ao, int rc, vxlJobToken *token,
                     int fd, const char *path, unsigned long long total);
+/* The save of vxlXenDomainSave, or with @live a copy in rounds while the
+ * guest runs (LIBXL_SUSPEND_LIVE; xen_save_live.c checks first). */
+int vxlXenSaveStream(vxlXen *xen, uint32_t domid, int fd, vxlJobToken *token,
+                     bool live);
+/* xen_migrate.c: 1 when Xen can track the writes of @dom's guest while
+ * it is copied live (log-dirty), 0 when not (a PV guest without shadow
+ * paging), -1 with an error when it cannot tell. */
+int vxlXenLogDirtyPossible(vxlXen *xen, const vxlXenDom *dom);
 /* xen_domain.c */
 int vxlXenWatchAll(vxlXen *xen);

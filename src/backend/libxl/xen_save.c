@@ -33,6 +33,32 @@ vxlXenGet(vxlBackend *be)
     return be->priv;
 }
 
+/* Whether @domid is shut down with reason suspend (stopped by a save). */
+static bool
+vxlXenSuspendedNow(vxlXen *xen, uint32_t domid)
+{
+    libxl_dominfo info;
+    bool ret;
+
+    libxl_dominfo_init(&info);
+    ret = libxl_domain_info(xen->ctx, &info, domid) == 0 && info.shutdown &&
+          info.shutdown_reason == LIBXL_SHUTDOWN_REASON_SUSPEND;
+    libxl_dominfo_dispose(&info);
+    return ret;
+}
+
+/* A live save's guest (@liveDomid, else INVALID_DOMID) suspended:
+ * libxc stopped it for the last round. */
+static void
+vxlXenJobSampleLive(vxlXen *xen, uint32_t liveDomid, vxlJobToken *token)
+{
+    if (liveDomid != INVALID_DOMID && vxlXenSuspendedNow(xen, liveDomid))
+        vxlJobTokenSetRound(token, 0, 0, true);
+}
+
+/* @total 0 with an fd: a stream of unknown length (a live save sends
+ * pages again): the guest's memory or what was written, whichever is
+ * more. */
 static void
 vxlXenJobSample(vxlJobToken *token, int fd, off_t base, const char *path,
                 unsigned long long total)
@@ -53,9 +79,10 @@ vxlXenJobSample(vxlJobToken *token, int fd, off_t base, const char *path,
     vxlJobTokenSetProgress(token, MIN(done, total), total);
 }
 
-int
-vxlXenAoWaitJob(vxlXen *xen, vxlXenAo *ao, int rc, vxlJobToken *token,
-                int fd, const char *path, unsigned long long total)
+static int
+vxlXenAoWaitJobFull(vxlXen *xen, vxlXenAo *ao, int rc, vxlJobToken *token,
+                    int fd, const char *path, unsigned long long total,
+                    uint32_t liveDomid)
 {
     off_t base = fd >= 0 ? lseek(fd, 0, SEEK_CUR) : 0;
     bool aborted = false;
@@ -76,7 +103,15 @@ vxlXenAoWaitJob(vxlXen *xen, vxlXenAo *ao, int rc, vxlJobToken *token,
                                       now + VXL_XEN_JOB_TICK_MS));
         if (ao->done)
             break;
+        if (liveDomid != INVALID_DOMID && fd >= 0) {
+            off_t off = lseek(fd, 0, SEEK_CUR);
+
+            /* Pages sent again make the stream longer than memory. */
+            if (off > base && (unsigned long long)(off - base) > total)
+                total = off - base;
+        }
         vxlXenJobSample(token, fd, base, path, total);
+        vxlXenJobSampleLive(xen, liveDomid, token);
         if (!aborted && vxlJobTokenCancelled(token)) {
             int arc;
 
@@ -98,9 +133,23 @@ vxlXenAoWaitJob(vxlXen *xen, vxlXenAo *ao, int rc, vxlJobToken *token,
 }
 
 int
+vxlXenAoWaitJob(vxlXen *xen, vxlXenAo *ao, int rc, vxlJobToken *token,
+                int fd, const char *path, unsigned long long total)
+{
+    return vxlXenAoWaitJobFull(xen, ao, rc, token, fd, path, total,
+                               INVALID_DOMID);
+}
+
+int
 vxlXenDomainSave(vxlBackend *be, uint32_t domid, int fd, vxlJobToken *token)
 {
-    vxlXen *xen = vxlXenGet(be);
+    return vxlXenSaveStream(vxlXenGet(be), domid, fd, token, false);
+}
+
+int
+vxlXenSaveStream(vxlXen *xen, uint32_t domid, int fd, vxlJobToken *token,
+                 bool live)
+{
     g_auto(vxlXenDom) dom = { 0 };
     bool wasPaused;
     vxlXenAo ao;
@@ -113,10 +162,19 @@ vxlXenDomainSave(vxlBackend *be, uint32_t domid, int fd, vxlJobToken *token)
 
     vxlXenLogResetLastError();
     /* Not live: libxl suspends the guest, then writes its memory, as
-     * `xl save` does; the image is of one instant. */
-    rc = libxl_domain_suspend(xen->ctx, domid, fd, 0, vxlXenAoInit(&ao));
-    rc = vxlXenAoWaitJob(xen, &ao, rc, token, fd, NULL,
-                         dom.info.current_memkb * 1024);
+     * `xl save` does; the image is of one instant. Live: libxc copies
+     * while the guest runs, then suspends it for the last round; the
+     * image is of that instant. libxl tells nothing of the rounds: the
+     * samples watch for the suspend. */
+    if (live)
+        vxlJobTokenSetRound(token, 1, 0, wasPaused);
+    rc = libxl_domain_suspend(xen->ctx, domid, fd, live ? LIBXL_SUSPEND_LIVE : 0,
+                              vxlXenAoInit(&ao));
+    rc = vxlXenAoWaitJobFull(xen, &ao, rc, token, fd, NULL,
+                             dom.info.current_memkb * 1024,
+                             live ? domid : INVALID_DOMID);
+    if (rc == 0 && live)
+        vxlJobTokenSetRound(token, 0, 0, true);
     if (rc == 0)
         return 0;
 
@@ -134,6 +192,12 @@ vxlXenDomainSave(vxlBackend *be, uint32_t domid, int fd, vxlJobToken *token)
         virErrorPtr saved;
 
         virErrorPreserveLast(&saved);
+        /* A live save that failed in a round before the last left the
+         * guest running: nothing to resume. */
+        if (live && !vxlXenSuspendedNow(xen, domid)) {
+            virErrorRestore(&saved);
+            return -1;
+        }
         rc = libxl_domain_resume(xen->ctx, domid, 1, NULL);
         if (rc != 0 && rc != ERROR_DOMAIN_NOTFOUND)
             VIR_WARN("cannot resume domain %u after its failed save: %s",

@@ -1112,4 +1112,6 @@ const vxlBackendOps vxlSimBackendOps = {
     .hostNeighbours = vxlSimHostNeighbours,
     /* breadth */
     .domainNicSetRate = vxlSimDomainNicSetRate,
+    /* live snapshots */
+    .domainSaveLive = vxlSimDomainSaveLive,
 };

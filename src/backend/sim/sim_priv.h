@@ -366,6 +366,21 @@ void vxlSimDiskChooseBackend(libxl_device_disk *xdisk);
 
 /* sim_save.c: save and restore, in the simulator's own stream format */
 #define VXL_SIM_SAVE_RATE_MIB_DEFAULT 2048
+/* sim_save.c, for sim_save_live.c: a live save's rounds so far. */
+typedef struct _vxlSimCopyRounds {
+    unsigned long long life;       /* the domain's life they copied */
+    unsigned long long sent;       /* guest bytes copied while it ran */
+    unsigned long long left;       /* guest bytes for the last round */
+} vxlSimCopyRounds;
+/* One round copied while the guest runs, as a pre-copy record of @pace
+ * guest bytes (progress after @sent); unlocked. */
+int vxlSimSavePrecopy(vxlSim *sim, int fd, const char *name, uint32_t domid,
+                      unsigned long long life, unsigned long long sent,
+                      unsigned long long pace, vxlJobToken *token);
+/* The guest stopped and its stream written: all of a non-live save
+ * (@rounds NULL), the last round of a live one; unlocked. */
+int vxlSimSaveStopAndCopy(vxlSim *sim, uint32_t domid, int fd,
+                          vxlJobToken *token, const vxlSimCopyRounds *rounds);
 int vxlSimPaceDump(vxlSim *sim, unsigned long long guestBytes,
                    vxlJobToken *token, const char *name);
 /* sim_monitor.c: statistics, Domain-0 and the scheduler */

@@ -13,6 +13,10 @@
  *     4 KiB), a pattern seeded by the state, checked on restore
  *   "VXLSIM-END\n"
  *
+ * A live save (sim_save_live.c) writes its earlier rounds first, each a
+ * record the restore skips: "VXLSIM-PRECOPY1\n", 8 bytes of length, and
+ * that many bytes (one per 256 bytes of guest memory the round copied).
+ *
  * Like a non-live `xl save`, the guest stands still for the whole save
  * (its CPU time stops); on success it is left shut down with reason
  * suspend for the caller to destroy, on failure or cancel it runs on as
@@ -37,6 +41,7 @@ VIR_LOG_INIT("virtxl.sim_save");
 #define VXL_SIM_STREAM_MAGIC "VXLSIM-STREAM 1\n"
 #define VXL_SIM_STREAM_MAGIC_LEN 16
 #define VXL_SIM_STREAM_END "VXLSIM-END\n"
+#define VXL_SIM_PRECOPY_MAGIC "VXLSIM-PRECOPY1\n"
 #define VXL_SIM_STREAM_MAX_STATE (16 * 1024 * 1024)
 #define VXL_SIM_MEMORY_SCALE 256
 #define VXL_SIM_CHUNK (8 * 1024)   /* stream bytes per step: 2 MiB of guest */
@@ -173,26 +178,21 @@ vxlSimSaveState(const vxlSimDomain *dom, unsigned long long seed)
     return g_steal_pointer(&state);
 }
 
+/* Write @imageBytes bytes of pattern @seed standing for @pace bytes of
+ * guest memory, at the pace of those, after @sent bytes of earlier
+ * rounds (progress); fails when the domain of @life is gone. */
 static int
-vxlSimWriteStream(vxlSim *sim, int fd, const char *name, const char *json,
-                  unsigned long long seed, unsigned long long guestBytes,
-                  uint32_t domid, unsigned long long life, vxlJobToken *token)
+vxlSimWriteMemory(vxlSim *sim, int fd, const char *name,
+                  unsigned long long seed, unsigned long long imageBytes,
+                  uint32_t domid, unsigned long long life,
+                  unsigned long long sent, unsigned long long pace,
+                  vxlJobToken *token)
 {
-    unsigned long long imageBytes = vxlSimImageBytes(guestBytes);
     g_autofree unsigned char *buf = g_new0(unsigned char, VXL_SIM_CHUNK);
-    unsigned char len[8];
-    unsigned long long jsonLen = strlen(json);
     unsigned long long off = 0;
     size_t i;
 
-    for (i = 0; i < 8; i++)
-        len[i] = (jsonLen >> (8 * i)) & 0xff;
-    if (vxlSimWriteAll(fd, VXL_SIM_STREAM_MAGIC, VXL_SIM_STREAM_MAGIC_LEN, name) < 0 ||
-        vxlSimWriteAll(fd, len, sizeof(len), name) < 0 ||
-        vxlSimWriteAll(fd, json, jsonLen, name) < 0)
-        return -1;
-
-    vxlJobTokenSetProgress(token, 0, guestBytes);
+    vxlJobTokenSetProgress(token, sent, sent + pace);
     while (off < imageBytes) {
         size_t n = MIN((unsigned long long)VXL_SIM_CHUNK, imageBytes - off);
         bool alive = false;
@@ -203,9 +203,10 @@ vxlSimWriteStream(vxlSim *sim, int fd, const char *name, const char *json,
             buf[i] = vxlSimMemoryByte(seed, off + i);
         if (vxlSimWriteAll(fd, buf, n, name) < 0)
             return -1;
-        vxlSimPace(sim, (unsigned long long)n * guestBytes / imageBytes);
+        vxlSimPace(sim, (unsigned long long)n * pace / imageBytes);
         off += n;
-        vxlJobTokenSetProgress(token, off * guestBytes / imageBytes, guestBytes);
+        vxlJobTokenSetProgress(token, sent + off * pace / imageBytes,
+                               sent + pace);
 
         VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
             alive = !sim->closed && vxlSimSameDomain(sim, domid, life);
@@ -217,6 +218,48 @@ vxlSimWriteStream(vxlSim *sim, int fd, const char *name, const char *json,
             return -1;
         }
     }
+    return 0;
+}
+
+int
+vxlSimSavePrecopy(vxlSim *sim, int fd, const char *name, uint32_t domid,
+                  unsigned long long life, unsigned long long sent,
+                  unsigned long long pace, vxlJobToken *token)
+{
+    unsigned long long imageBytes = vxlSimImageBytes(pace);
+    unsigned char len[8];
+    size_t i;
+
+    for (i = 0; i < 8; i++)
+        len[i] = (imageBytes >> (8 * i)) & 0xff;
+    if (vxlSimWriteAll(fd, VXL_SIM_PRECOPY_MAGIC, VXL_SIM_STREAM_MAGIC_LEN,
+                       name) < 0 ||
+        vxlSimWriteAll(fd, len, sizeof(len), name) < 0)
+        return -1;
+    return vxlSimWriteMemory(sim, fd, name, 0, imageBytes, domid, life,
+                             sent, pace, token);
+}
+
+static int
+vxlSimWriteStream(vxlSim *sim, int fd, const char *name, const char *json,
+                  unsigned long long seed, unsigned long long guestBytes,
+                  uint32_t domid, unsigned long long life,
+                  unsigned long long sent, unsigned long long pace,
+                  vxlJobToken *token)
+{
+    unsigned long long imageBytes = vxlSimImageBytes(guestBytes);
+    unsigned char len[8];
+    unsigned long long jsonLen = strlen(json);
+    size_t i;
+
+    for (i = 0; i < 8; i++)
+        len[i] = (jsonLen >> (8 * i)) & 0xff;
+    if (vxlSimWriteAll(fd, VXL_SIM_STREAM_MAGIC, VXL_SIM_STREAM_MAGIC_LEN, name) < 0 ||
+        vxlSimWriteAll(fd, len, sizeof(len), name) < 0 ||
+        vxlSimWriteAll(fd, json, jsonLen, name) < 0 ||
+        vxlSimWriteMemory(sim, fd, name, seed, imageBytes, domid, life,
+                          sent, pace, token) < 0)
+        return -1;
     return vxlSimWriteAll(fd, VXL_SIM_STREAM_END, strlen(VXL_SIM_STREAM_END), name);
 }
 
@@ -228,6 +271,8 @@ typedef struct {
     unsigned long long guestBytes;
     unsigned long long seed;
     char *json;
+    /* A live save's copy rounds: the domain must still be the one copied. */
+    const vxlSimCopyRounds *rounds;
 } vxlSimSaveStart;
 
 static int
@@ -239,6 +284,12 @@ vxlSimSaveStartAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom, long long now,
 
     if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_SAVE) < 0)
         return -1;
+    if (st->rounds && dom->life != st->rounds->life) {
+        virReportError(VIR_ERR_NO_DOMAIN,
+                       _("domain '%s' (id %u) was destroyed while it was being saved"),
+                       dom->name, dom->domid);
+        return -1;
+    }
     /* The guest stops first, so the image is of one instant. */
     vxlSimAccount(dom, now);
     st->before = dom->state;
@@ -259,9 +310,15 @@ vxlSimSaveStartAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom, long long now,
 int
 vxlSimDomainSave(vxlBackend *be, uint32_t domid, int fd, vxlJobToken *token)
 {
-    vxlSim *sim = vxlSimGet(be);
+    return vxlSimSaveStopAndCopy(vxlSimGet(be), domid, fd, token, NULL);
+}
+
+int
+vxlSimSaveStopAndCopy(vxlSim *sim, uint32_t domid, int fd, vxlJobToken *token,
+                      const vxlSimCopyRounds *rounds)
+{
     g_auto(vxlSimSnapshot) snap = { 0 };
-    vxlSimSaveStart st = { .before = VXL_DOMSTATE_RUNNING };
+    vxlSimSaveStart st = { .before = VXL_DOMSTATE_RUNNING, .rounds = rounds };
     g_autofree char *json = NULL;
     g_autofree char *name = NULL;
     vxlDomainState before;
@@ -283,7 +340,11 @@ vxlSimDomainSave(vxlBackend *be, uint32_t domid, int fd, vxlJobToken *token)
     VIR_DEBUG("saving domain %u (%s): %llu bytes of memory", domid, name,
               guestBytes);
     rc = vxlSimWriteStream(sim, fd, name, json, seed, guestBytes, domid,
-                           life, token);
+                           life, rounds ? rounds->sent : 0,
+                           rounds ? rounds->left : guestBytes, token);
+    /* A live save's guest ran until now: after a failure it runs on. */
+    if (rounds && rc < 0)
+        before = VXL_DOMSTATE_RUNNING;
 
     VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
         long long now = g_get_monotonic_time();
@@ -312,6 +373,30 @@ vxlSimDomainSave(vxlBackend *be, uint32_t domid, int fd, vxlJobToken *token)
 
 /* ----- restore --------------------------------------------------------- */
 
+/* Past one pre-copy record of a live save (its magic read already):
+ * its pages are superseded by the last round's. */
+static int
+vxlSimSkipPrecopy(int fd, const char *name)
+{
+    g_autofree unsigned char *buf = g_new0(unsigned char, VXL_SIM_CHUNK);
+    unsigned char len[8];
+    unsigned long long left = 0;
+    size_t i;
+
+    if (vxlSimReadAll(fd, len, sizeof(len), name) < 0)
+        return -1;
+    for (i = 0; i < 8; i++)
+        left |= (unsigned long long)len[i] << (8 * i);
+    while (left > 0) {
+        size_t n = MIN((unsigned long long)VXL_SIM_CHUNK, left);
+
+        if (vxlSimReadAll(fd, buf, n, name) < 0)
+            return -1;
+        left -= n;
+    }
+    return 0;
+}
+
 static virJSONValue *
 vxlSimReadState(int fd, const char *name)
 {
@@ -324,6 +409,11 @@ vxlSimReadState(int fd, const char *name)
 
     if (vxlSimReadAll(fd, magic, sizeof(magic), name) < 0)
         return NULL;
+    while (memcmp(magic, VXL_SIM_PRECOPY_MAGIC, sizeof(magic)) == 0) {
+        if (vxlSimSkipPrecopy(fd, name) < 0 ||
+            vxlSimReadAll(fd, magic, sizeof(magic), name) < 0)
+            return NULL;
+    }
     if (memcmp(magic, VXL_SIM_STREAM_MAGIC, sizeof(magic)) != 0) {
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("the saved state of domain '%s' is not a simulator stream"),

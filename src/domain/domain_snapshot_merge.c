@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * domain_snapshot_merge.c: what deleting an external snapshot does to
+ * its disks, as libvirt's qemu driver does for a shut-off domain.
+ *
+ * A snapshot's state is its base B (the disk as it was when it was
+ * taken); its overlay O holds what was written after. Deleting it:
+ *  - O is in the domain's disk chain: O is committed into B (qemu-img
+ *    commit -d: B becomes what O showed, O unchanged), the file above O
+ *    (or the domain's disk itself) moves onto B, snapshots whose state
+ *    was O now have it in B, and O goes. Every step leaves the chain
+ *    showing the same data, so a kill in between leaves at worst an
+ *    unmerged layer. Not while the domain runs on it: Xen's disk
+ *    backends cannot follow a chain that changes under them.
+ *  - O is not in the chain (a branch left by a revert): nothing reads it
+ *    any more unless another snapshot's state is in it; then the delete
+ *    is refused, else O goes.
+ * B is kept either way; when B is another snapshot's state too, a merge
+ * would change that snapshot, so it is refused.
+ */
+#include "vxl_internal.h"
+
+#include <unistd.h>
+
+#include "domain.h"
+#include "domain_snapshot.h"
+#include "vircommand.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.domain_snapshot_merge");
+
+/* Far deeper than any chain this driver makes. */
+#define VXL_MERGE_MAX_DEPTH 256
+
+typedef struct {
+    virDomainMomentObj *snap;
+    char *target;                  /* the disk */
+    char *overlay;                 /* O */
+    char *base;                    /* B */
+    bool inChain;
+} vxlMergeStep;
+
+struct _vxlSnapshotMerge {
+    GPtrArray *steps;
+};
+
+static void
+vxlMergeStepFree(void *opaque)
+{
+    vxlMergeStep *step = opaque;
+
+    g_free(step->target);
+    g_free(step->overlay);
+    g_free(step->base);
+    g_free(step);
+}
+
+void
+vxlSnapshotMergeFree(vxlSnapshotMerge *merge)
+{
+    if (!merge)
+        return;
+    g_ptr_array_unref(merge->steps);
+    g_free(merge);
+}
+
+/* The backing file of @path as an absolute name, NULL when it has none
+ * (then no error) or on error (reported, -1 in @rc). */
+static char *
+vxlMergeBacking(const char *path, int *rc)
+{
+    g_autoptr(virJSONValue) info = NULL;
+    g_autofree char *dir = g_path_get_dirname(path);
+    const char *backing;
+
+    *rc = 0;
+    if (!(info = vxlSnapshotImageInfo(path))) {
+        *rc = -1;
+        return NULL;
+    }
+    if (!(backing = virJSONValueObjectGetString(info, "full-backing-filename")))
+        backing = virJSONValueObjectGetString(info, "backing-filename");
+    if (!backing)
+        return NULL;
+    return g_path_is_absolute(backing) ? g_strdup(backing) :
+                                         g_build_filename(dir, backing, NULL);
+}
+
+/* Whether @path is in the chain from @top down; the file just above it
+ * in @above (NULL: @path is @top). -1 on error. */
+static int
+vxlMergeChainFind(const char *top, const char *path, char **above)
+{
+    g_autofree char *cur = g_strdup(top);
+    g_autofree char *prev = NULL;
+    size_t depth;
+
+    *above = NULL;
+    for (depth = 0; cur && depth < VXL_MERGE_MAX_DEPTH; depth++) {
+        char *next;
+        int rc;
+
+        if (vxlSnapshotSameFile(cur, path, "/")) {
+            *above = g_steal_pointer(&prev);
+            return 1;
+        }
+        if (!virFileExists(cur))
+            return 0;
+        next = vxlMergeBacking(cur, &rc);
+        if (rc < 0)
+            return -1;
+        g_free(prev);
+        prev = g_steal_pointer(&cur);
+        cur = next;
+    }
+    return 0;
+}
+
+typedef struct {
+    const char *path;
+    GPtrArray *victims;
+    virDomainMomentObj *user;      /* a snapshot whose state is @path */
+} vxlMergeUse;
+
+static int
+vxlMergeUseIter(void *payload, const char *name G_GNUC_UNUSED, void *opaque)
+{
+    virDomainMomentObj *snap = payload;
+    virDomainSnapshotDef *def = virDomainSnapshotObjGetDef(snap);
+    vxlMergeUse *use = opaque;
+    virDomainDef *defs[] = { def->parent.dom, def->parent.inactiveDom };
+    size_t i;
+    size_t j;
+
+    if (use->user || g_ptr_array_find(use->victims, snap, NULL))
+        return 0;
+    for (i = 0; i < G_N_ELEMENTS(defs); i++) {
+        for (j = 0; defs[i] && j < defs[i]->ndisks; j++) {
+            const char *src = virDomainDiskGetSource(defs[i]->disks[j]);
+
+            if (src && vxlSnapshotSameFile(src, use->path, "/"))
+                use->user = snap;
+        }
+    }
+    return 0;
+}
+
+/* A snapshot outside @victims whose state is in @path, or NULL. */
+static virDomainMomentObj *
+vxlMergeStateUser(virDomainObj *vm, GPtrArray *victims, const char *path)
+{
+    vxlMergeUse use = { .path = path, .victims = victims, .user = NULL };
+
+    virDomainSnapshotForEach(vm->snapshots, vxlMergeUseIter, &use);
+    return use.user;
+}
+
+/* Whether @path is in the chain of @def's disk @target; -1 on error. */
+static int
+vxlMergeInChainOf(virDomainDef *def, const char *target, const char *path)
+{
+    virDomainDiskDef *disk = def ? virDomainDiskByTarget(def, target) : NULL;
+    g_autofree char *above = NULL;
+
+    if (!disk || !virDomainDiskGetSource(disk))
+        return 0;
+    return vxlMergeChainFind(virDomainDiskGetSource(disk), path, &above);
+}
+
+static int
+vxlMergePlanOne(virDomainObj *vm, GPtrArray *victims,
+                virDomainMomentObj *snap, GPtrArray *steps)
+{
+    virDomainSnapshotDef *def = virDomainSnapshotObjGetDef(snap);
+    virDomainDef *pdef = vm->newDef ? vm->newDef : vm->def;
+    bool active = virDomainObjIsActive(vm);
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        virDomainSnapshotDiskDef *sd = &def->disks[i];
+        virDomainDiskDef *based;
+        virDomainMomentObj *user;
+        g_autofree char *backing = NULL;
+        vxlMergeStep *step;
+        int inChain;
+        int rc;
+
+        if (sd->snapshot != VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL ||
+            !sd->src || !sd->src->path || !virFileExists(sd->src->path) ||
+            !def->parent.dom ||
+            !(based = virDomainDiskByTarget(def->parent.dom, sd->name)) ||
+            !virDomainDiskGetSource(based))
+            continue;
+        if ((inChain = vxlMergeInChainOf(pdef, sd->name, sd->src->path)) < 0)
+            return -1;
+        if (active && !inChain &&
+            (inChain = vxlMergeInChainOf(vm->def, sd->name, sd->src->path)) < 0)
+            return -1;
+
+        if (inChain) {
+            if (active) {
+                virReportError(VIR_ERR_OPERATION_INVALID,
+                               _("cannot delete snapshot '%s' of domain '%s' while it runs: its overlay '%s' would be merged into its base under the running guest; shut the domain off first, or delete only the metadata"),
+                               snap->def->name, vm->def->name, sd->src->path);
+                return -1;
+            }
+            backing = vxlMergeBacking(sd->src->path, &rc);
+            if (rc < 0)
+                return -1;
+            if (!backing || !vxlSnapshotSameFile(backing,
+                                                 virDomainDiskGetSource(based), "/")) {
+                virReportError(VIR_ERR_OPERATION_INVALID,
+                               _("cannot delete snapshot '%s' of domain '%s': its overlay '%s' is no longer backed by the snapshot's base '%s'"),
+                               snap->def->name, vm->def->name, sd->src->path,
+                               virDomainDiskGetSource(based));
+                return -1;
+            }
+            if ((user = vxlMergeStateUser(vm, victims,
+                                          virDomainDiskGetSource(based)))) {
+                virReportError(VIR_ERR_OPERATION_INVALID,
+                               _("cannot delete snapshot '%s' of domain '%s': merging its overlay '%s' would change '%s', which holds the state of snapshot '%s'; delete only the metadata"),
+                               snap->def->name, vm->def->name, sd->src->path,
+                               virDomainDiskGetSource(based), user->def->name);
+                return -1;
+            }
+        } else if ((user = vxlMergeStateUser(vm, victims, sd->src->path))) {
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           _("cannot delete snapshot '%s' of domain '%s': its overlay '%s' holds the state of snapshot '%s', which the domain's disks do not build on; delete that snapshot first, or delete only the metadata"),
+                           snap->def->name, vm->def->name, sd->src->path,
+                           user->def->name);
+            return -1;
+        }
+        step = g_new0(vxlMergeStep, 1);
+        step->snap = snap;
+        step->target = g_strdup(sd->name);
+        step->overlay = g_strdup(sd->src->path);
+        step->base = g_strdup(virDomainDiskGetSource(based));
+        step->inChain = inChain;
+        g_ptr_array_add(steps, step);
+    }
+    return 0;
+}
+
+vxlSnapshotMerge *
+vxlSnapshotMergePlan(vxlDriver *driver, virDomainObj *vm, GPtrArray *victims)
+{
+    g_autoptr(vxlSnapshotMerge) merge = g_new0(vxlSnapshotMerge, 1);
+    size_t i;
+
+    ignore_value(vxlSnapshotList(driver, vm));
+    merge->steps = g_ptr_array_new_with_free_func(vxlMergeStepFree);
+    for (i = 0; i < victims->len; i++) {
+        if (vxlMergePlanOne(vm, victims, g_ptr_array_index(victims, i),
+                            merge->steps) < 0)
+            return NULL;
+    }
+    return g_steal_pointer(&merge);
+}
+
+/* Run qemu-img with @args (NULL-terminated after the first). */
+static int
+vxlMergeQemuImg(const char *what, const char *first, ...)
+{
+    g_autofree char *qemuImg = virFindFileInPath("qemu-img");
+    g_autofree char *errbuf = NULL;
+    g_autoptr(virCommand) cmd = NULL;
+    const char *arg;
+    va_list ap;
+    int status = 0;
+
+    if (!qemuImg) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("cannot merge the snapshot overlay '%s': qemu-img is not installed"),
+                       what);
+        return -1;
+    }
+    cmd = virCommandNew(qemuImg);
+    va_start(ap, first);
+    for (arg = first; arg; arg = va_arg(ap, const char *))
+        virCommandAddArg(cmd, arg);
+    va_end(ap);
+    virCommandSetErrorBuffer(cmd, &errbuf);
+    if (virCommandRun(cmd, &status) < 0)
+        return -1;
+    if (status != 0) {
+        g_strstrip(errbuf);
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("cannot merge the snapshot overlay '%s': %s"),
+                       what, NULLSTR_EMPTY(errbuf));
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    vxlDriver *driver;
+    virDomainObj *vm;
+    const char *from;
+    const char *to;
+} vxlMergeMove;
+
+/* Snapshots whose state was in O have it in B now. */
+static int
+vxlMergeMoveIter(void *payload, const char *name G_GNUC_UNUSED, void *opaque)
+{
+    virDomainMomentObj *snap = payload;
+    virDomainSnapshotDef *def = virDomainSnapshotObjGetDef(snap);
+    vxlMergeMove *move = opaque;
+    virDomainDef *defs[] = { def->parent.dom, def->parent.inactiveDom };
+    bool changed = false;
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < G_N_ELEMENTS(defs); i++) {
+        for (j = 0; defs[i] && j < defs[i]->ndisks; j++) {
+            virDomainDiskDef *disk = defs[i]->disks[j];
+
+            if (STREQ_NULLABLE(virDomainDiskGetSource(disk), move->from)) {
+                virDomainDiskSetSource(disk, move->to);
+                changed = true;
+            }
+        }
+    }
+    if (changed && vxlSnapshotWriteMetadata(move->driver, move->vm, snap) < 0) {
+        VIR_WARN("cannot update snapshot %s: %s", snap->def->name,
+                 virGetLastErrorMessage());
+        virResetLastError();
+    }
+    return 0;
+}
+
+static int
+vxlMergeStepRun(vxlDriver *driver, virDomainObj *vm, vxlMergeStep *step)
+{
+    virDomainDef *pdef = vm->newDef ? vm->newDef : vm->def;
+    virDomainDiskDef *disk = virDomainDiskByTarget(pdef, step->target);
+    g_autofree char *above = NULL;
+    vxlMergeMove move = { driver, vm, step->overlay, step->base };
+
+    if (step->inChain) {
+        /* Found again: an earlier step may have taken a layer out. */
+        if (!disk || vxlMergeChainFind(virDomainDiskGetSource(disk),
+                                       step->overlay, &above) <= 0)
+            return -1;
+        VIR_INFO("merging the overlay %s into %s", step->overlay, step->base);
+        if (vxlMergeQemuImg(step->overlay, "commit", "-q", "-d", "-f", "qcow2",
+                            step->overlay, NULL) < 0)
+            return -1;
+        if (above) {
+            if (vxlMergeQemuImg(step->overlay, "rebase", "-q", "-u", "-f",
+                                "qcow2", "-b", step->base, "-F", "qcow2",
+                                above, NULL) < 0)
+                return -1;
+        } else {
+            g_autoptr(virDomainDef) newdef = virDomainDefCopy(pdef, driver->xmlopt,
+                                                              NULL, false);
+            virDomainDiskDef *ndisk;
+
+            if (!newdef ||
+                !(ndisk = virDomainDiskByTarget(newdef, step->target)))
+                return -1;
+            virDomainDiskSetSource(ndisk, step->base);
+            if (vxlDomainConfigSave(driver, newdef) < 0)
+                return -1;
+            virDomainObjAssignDef(vm, &newdef, false, NULL);
+        }
+    }
+    virDomainSnapshotForEach(vm->snapshots, vxlMergeMoveIter, &move);
+    if (unlink(step->overlay) < 0 && errno != ENOENT) {
+        virReportSystemError(errno, _("cannot remove the snapshot overlay '%s'"),
+                             step->overlay);
+        return -1;
+    }
+    return 0;
+}
+
+int
+vxlSnapshotMergeRun(vxlDriver *driver, virDomainObj *vm,
+                    vxlSnapshotMerge *merge, virDomainMomentObj *snap)
+{
+    size_t i;
+
+    for (i = 0; merge && i < merge->steps->len; i++) {
+        vxlMergeStep *step = g_ptr_array_index(merge->steps, i);
+
+        if (step->snap == snap && vxlMergeStepRun(driver, vm, step) < 0)
+            return -1;
+    }
+    return 0;
+}
