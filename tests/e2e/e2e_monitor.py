@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 import libvirt
 
 from e2e_lib import banner_after, block_script_fits, check, console_count, \
+    console_text, \
     guest_xml, say, sh, skip, vbd_diagnostics, vif_script_fits, \
     state_of, wait_for
 
@@ -61,6 +62,16 @@ def sysfs_counter(ifname, name):
         return None
 
 
+def vif_diagnostics(tag, domid):
+    for cmd in ("xenstore-ls -f /local/domain/0/backend/vif/%d" % domid,
+                "xenstore-ls -f /local/domain/%d/device/vif" % domid,
+                "ip -s link show dev vif%d.0" % domid,
+                "bridge link show"):
+        out = sh(cmd)
+        for line in (out.stdout + out.stderr).splitlines():
+            say("E2E INFO %s: %s" % (tag, line))
+
+
 def interface_checks(conn, dom, name):
     """The vif's name in the live XML is dom0's netback device, and its
     counters, seen from the guest, move while the guest pings."""
@@ -88,6 +99,10 @@ def interface_checks(conn, dom, name):
     hi = sysfs_counter(vif, "rx_packets")
     ok = (moved and not isinstance(st, Exception) and lo is not None and
           lo <= st[5] <= hi and st[1] > 0)
+    if not ok:
+        for line in console_text(name).splitlines()[-40:]:
+            say("E2E INFO monitor-ifstats guest console: %s" % line)
+        vif_diagnostics("monitor-ifstats", dom.ID())
     check("monitor-ifstats", ok,
           "interfaceStats(%s) %s; dom0 %s rx_packets %s..%s; guest console "
           "eth0 line: %s" % (vif, st, vif, lo, hi,
@@ -159,6 +174,19 @@ def run(conn, events):
     check("monitor-dom0", dom0.name() == "Domain-0" and mem is not None and
           abs(info[2] // 1024 - mem) <= 1,
           "info %s, xl list %s MiB" % (info, mem))
+
+    # Domain-0's vCPUs are Xen's to account, as any domain's: read xl's
+    # first, so libvirt's later times are no smaller
+    xl = [l.split() for l in sh("xl vcpu-list 0").stdout.splitlines()[1:] if l.split()]
+    try:
+        vc = dom0.vcpus()[0]
+        per = dom0.getCPUStats(False)
+    except libvirt.libvirtError as e:
+        vc, per = [], repr(e)
+    check("monitor-dom0-vcpus", vc and len(vc) == len(xl) and
+          all(v[2] / 1e9 + 0.1 >= float(x[5]) for v, x in zip(vc, xl)) and
+          isinstance(per, list) and len(per) == len(vc),
+          "vcpus %s, cpu-stats %s, xl vcpu-list 0 %s" % (vc, per, xl))
 
     a = conn.getCPUStats(E.VIR_NODE_CPU_STATS_ALL_CPUS)
     time.sleep(1)
