@@ -102,7 +102,8 @@ vxlDomainStatsVcpus(vxlDriver *driver, virDomainObj *vm, vxlVcpuInfo **infos,
     uint32_t domid = vm->def->id;
     int rc;
 
-    if (vxlDomainStatsCheckGuest(vm) < 0)
+    /* Xen accounts Domain-0's vCPUs as any domain's (xl vcpu-list 0) */
+    if (virDomainObjCheckActive(vm) < 0)
         return -1;
     vxlDomainBackendEnter(vm);
     rc = vxlBackendDomainGetVcpus(driver->backend, domid, infos, ninfos);
@@ -198,7 +199,7 @@ vxlDomainStatsGroupVcpu(vxlDriver *driver, virDomainObj *vm,
         virTypedParamListAddUInt(list, virDomainDefGetVcpusMax(vm->def),
                                  "vcpu.maximum") < 0)
         return -1;
-    if (!virDomainObjIsActive(vm) || vxlDomainIsDom0(vm))
+    if (!virDomainObjIsActive(vm))
         return 0;
     if (vxlDomainStatsVcpus(driver, vm, &infos, &ninfos) < 0)
         return -1;

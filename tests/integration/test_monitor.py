@@ -75,6 +75,29 @@ class Dom0Test(DaemonTestCase):
         stats = self.conn.lookupByID(0).memoryStats()
         self.assertEqual(stats["actual"], 4096 * MiB)
 
+    def test_dom0_vcpus(self):
+        """Xen accounts Domain-0's vCPUs as any domain's (xl vcpu-list 0):
+        vcpuinfo, cpu-stats and domstats' vcpu group give them."""
+        dom0 = self.conn.lookupByID(0)
+        infos, maps = dom0.vcpus()
+        self.assertEqual([v[0] for v in infos], list(range(8)))
+        self.assertTrue(all(v[1] == E.VIR_VCPU_RUNNING and v[2] > 0 for v in infos))
+        self.assertTrue(all(all(m) for m in maps))     # free to run anywhere
+        per = dom0.getCPUStats(False)
+        self.assertEqual(len(per), 8)
+        # each vCPU's time at least what vcpuinfo said a moment ago, and
+        # together no more than the domain's total read just after
+        self.assertTrue(all(p["cpu_time"] >= v[2] for p, v in zip(per, infos)))
+        self.assertLessEqual(sum(p["cpu_time"] for p in per),
+                             dom0.getCPUStats(True)[0]["cpu_time"])
+        rec = self.conn.domainListGetStats([dom0], E.VIR_DOMAIN_STATS_VCPU)[0][1]
+        self.assertEqual(rec["vcpu.current"], 8)
+        self.assertEqual(rec["vcpu.7.state"], E.VIR_VCPU_RUNNING)
+        self.assertGreater(rec["vcpu.7.time"], 0)
+        out = self.daemon.virsh("vcpuinfo", "Domain-0").stdout
+        self.assertEqual(out.count("State:          running"), 8)
+        self.assertIn("Total:", self.daemon.virsh("cpu-stats", "Domain-0").stdout)
+
     def test_virsh_list_and_dominfo(self):
         out = self.daemon.virsh("list").stdout
         self.assertRegex(out, r"\n\s*0\s+Domain-0\s+running")

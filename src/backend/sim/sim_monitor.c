@@ -62,6 +62,27 @@ vxlSimDom0CpuTimeNs(unsigned int vcpus, long long now)
     return (unsigned long long)now * vcpus * VXL_SIM_DUTY_PERMILLE;
 }
 
+/* Domain-0's vCPUs as `xl vcpu-list 0` shows them on an idle host: each
+ * online and running, vCPU i on physical CPU i, free to run anywhere,
+ * each with an equal share of dom0's CPU time. */
+void
+vxlSimDom0GetVcpus(vxlSim *sim, vxlVcpuInfo **infos, size_t *ninfos)
+{
+    unsigned int vcpus = vxlSimDom0Vcpus(&sim->facts);
+    unsigned int ncpus = sim->facts.nrCpus ? sim->facts.nrCpus : 1;
+    unsigned long long each = vxlSimDom0CpuTimeNs(1, g_get_monotonic_time());
+    unsigned int i;
+
+    *infos = g_new0(vxlVcpuInfo, vcpus);
+    *ninfos = vcpus;
+    for (i = 0; i < vcpus; i++) {
+        (*infos)[i].online = true;
+        (*infos)[i].running = true;
+        (*infos)[i].cpuTimeNs = each;
+        (*infos)[i].cpu = i % ncpus;
+    }
+}
+
 int
 vxlSimHostGetDom0(vxlBackend *be, vxlDomainInfo *info)
 {

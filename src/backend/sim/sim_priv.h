@@ -385,6 +385,7 @@ int vxlSimPaceDump(vxlSim *sim, unsigned long long guestBytes,
                    vxlJobToken *token, const char *name);
 /* sim_monitor.c: statistics, Domain-0 and the scheduler */
 unsigned int vxlSimDom0Vcpus(const vxlHostFacts *facts);
+void vxlSimDom0GetVcpus(vxlSim *sim, vxlVcpuInfo **infos, size_t *ninfos);
 
 /* sim_state.c */
 void vxlSimSnapshotTake(vxlSim *sim, vxlSimSnapshot *snap, vxlSimDomain *dom);

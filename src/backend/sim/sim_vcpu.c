@@ -59,6 +59,11 @@ vxlSimDomainGetVcpus(vxlBackend *be, uint32_t domid, vxlVcpuInfo **infos,
     unsigned int ncpus = sim->facts.nrCpus ? sim->facts.nrCpus : 1;
     unsigned int i;
 
+    /* Domain-0 is the host's, not one of the model's domains */
+    if (domid == 0) {
+        vxlSimDom0GetVcpus(sim, infos, ninfos);
+        return 0;
+    }
     VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
         vxlSimDomain *dom;
 
