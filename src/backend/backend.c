@@ -394,3 +394,44 @@ vxlBackendDomainNicSetRate(vxlBackend *be, uint32_t domid, const char *mac,
 {
     VXL_BACKEND_CALL(be, domainNicSetRate, domid, mac, bytes, usecs);
 }
+
+int
+vxlBackendDomainSetVcpusOnlineSet(vxlBackend *be, uint32_t domid,
+                                  const char *vcpus)
+{
+    VXL_BACKEND_CALL(be, domainSetVcpusOnlineSet, domid, vcpus);
+}
+
+/* ----- USB host devices ----- */
+
+int
+vxlBackendHostUsbList(vxlBackend *be, vxlHostUsb **devs, size_t *ndevs)
+{
+    VXL_BACKEND_CALL(be, hostUsbList, devs, ndevs);
+}
+
+int
+vxlBackendDomainUsbAdd(vxlBackend *be, uint32_t domid,
+                       libxl_device_usbdev *usb)
+{
+    VXL_BACKEND_CALL(be, domainUsbAdd, domid, usb);
+}
+
+int
+vxlBackendDomainUsbRemove(vxlBackend *be, uint32_t domid,
+                          unsigned int hostbus, unsigned int hostaddr)
+{
+    VXL_BACKEND_CALL(be, domainUsbRemove, domid, hostbus, hostaddr);
+}
+
+void
+vxlHostUsbListFree(vxlHostUsb *devs, size_t ndevs)
+{
+    size_t i;
+
+    for (i = 0; i < ndevs; i++) {
+        g_free(devs[i].vendorName);
+        g_free(devs[i].productName);
+    }
+    g_free(devs);
+}

@@ -202,4 +202,9 @@ const vxlBackendOps vxlXenBackendOps = {
     .hostNeighbours = vxlXenHostNeighbours,
     /* breadth */
     .domainNicSetRate = vxlXenDomainNicSetRate,
+    /* one vCPU online or offline */
+    .domainSetVcpusOnlineSet = vxlXenDomainSetVcpusOnlineSet,
+    /* USB host devices; the host's list is libvirt's node device driver's */
+    .domainUsbAdd = vxlXenDomainUsbAdd,
+    .domainUsbRemove = vxlXenDomainUsbRemove,
 };
