@@ -123,6 +123,10 @@ virDomainCaps *vxlDomainHostDomainCapabilities(vxlDriver *driver,
                                                const char *virttype);
 int vxlDomainHostPciList(vxlDriver *driver, vxlHostPci **devs, size_t *ndevs);
 int vxlDomainHostUsbList(vxlDriver *driver, vxlHostUsb **devs, size_t *ndevs);
+/* domain_usb.c: a USB <hostdev> named by vendor and product gets the
+ * bus and device of the one host device that has them. */
+int vxlDomainUsbResolve(vxlDriver *driver, virDomainHostdevDef *hostdev);
+int vxlDomainUsbResolveAll(vxlDriver *driver, virDomainDef *def);
 int vxlDomainHostPciAssignable(vxlDriver *driver, const libxl_device_pci *pci,
                                bool assignable, bool rebind);
 int vxlDomainHostPciReset(vxlDriver *driver, const libxl_device_pci *pci);

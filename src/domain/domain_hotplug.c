@@ -444,6 +444,8 @@ vxlDomainHotplugLiveAttachUsb(vxlDriver *driver, virDomainObj *vm,
     libxl_device_usbdev xusb;
     int rc;
 
+    if (vxlDomainUsbResolve(driver, dev->data.hostdev) < 0)
+        return -1;
     libxl_device_usbdev_init(&xusb);
     if (vxlTranslateHostdevUSB(def, dev->data.hostdev, &xusb) < 0) {
         libxl_device_usbdev_dispose(&xusb);
@@ -689,6 +691,10 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
         return -1;
 
     if (def) {
+        /* A USB device named by vendor and product: which one it is
+         * names it in the intent and the event. */
+        if (devIsHostdev && vxlDomainUsbResolve(driver, devLive->data.hostdev) < 0)
+            return -1;
         if (vxlDomainHotplugCheckUnique(def, devLive, true) < 0)
             return -1;
         key = vxlDomainHotplugKey(devLive);
