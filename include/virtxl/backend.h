@@ -400,6 +400,19 @@ void vxlHostPciListFree(vxlHostPci *devs, size_t ndevs);
  * anything changes (backend_pci.c says why). */
 int vxlBackendPciAssignableCheck(const char *addr, bool iommu);
 
+/* One USB device of the host (hostUsbList). */
+typedef struct _vxlHostUsb {
+    unsigned int bus;              /* bus and device number, as lsusb */
+    unsigned int device;
+    unsigned int vendor;           /* USB vendor and product ids */
+    unsigned int product;
+    char *vendorName;              /* NULL when unknown */
+    char *productName;
+    uint32_t domid;                /* the domain that has it, 0: none */
+} vxlHostUsb;
+
+void vxlHostUsbListFree(vxlHostUsb *devs, size_t ndevs);
+
 /* One entry of the host's neighbour table (hostNeighbours). */
 typedef struct _vxlNeighbour {
     char *mac;                     /* "00:16:3e:..", lower case */
@@ -892,7 +905,42 @@ typedef struct _vxlBackendConfig {
      * cannot track the guest's writes (a PV guest on a Xen built without \
      * shadow paging). */ \
     X(int, domainSaveLive, DomainSaveLive, (vxlBackend *be, uint32_t domid, \
-                                            int fd, vxlJobToken *token))
+                                            int fd, vxlJobToken *token)) \
+    \
+    /* --- one vCPU online or offline (virsh setvcpu) --- */ \
+    \
+    /* Make exactly the vCPUs of the CPU list @vcpus online in the running \
+     * domain and the others offline (libxl_set_vcpuonline with that \
+     * bitmap; Xen's guest sees each slot's availability change in \
+     * xenstore). Errors: VIR_ERR_INVALID_ARG for a list that is not one, \
+     * names a vCPU beyond the domain's slots or leaves vCPU 0 offline; \
+     * VIR_ERR_OPERATION_INVALID when the domain is not alive. */ \
+    X(int, domainSetVcpusOnlineSet, DomainSetVcpusOnlineSet, (vxlBackend *be, \
+                                                              uint32_t domid, \
+                                                              const char *vcpus)) \
+    \
+    /* --- USB host devices (<hostdev type='usb'> hotplug) --- */ \
+    \
+    /* The host's USB devices (bus and device number, ids, names, the \
+     * domain that has one). Only the simulator has this hook: on real \
+     * Xen, libvirt's node device driver reads the host's sysfs. */ \
+    X(int, hostUsbList, HostUsbList, (vxlBackend *be, vxlHostUsb **devs, \
+                                      size_t *ndevs)) \
+    /* Give host USB device @usb (type hostdev: hostbus, hostaddr) to a \
+     * live domain (xl usbdev-attach): on a free port of its USB \
+     * controllers, or of a new controller libxl adds when none is free \
+     * (@usb's ctrl and port say which, when set). Errors: \
+     * VIR_ERR_NO_NODE_DEVICE when the host has no such device; \
+     * VIR_ERR_OPERATION_INVALID when another domain has it or the domain \
+     * is not alive; VIR_ERR_OPERATION_FAILED when this domain has it. */ \
+    X(int, domainUsbAdd, DomainUsbAdd, (vxlBackend *be, uint32_t domid, \
+                                        libxl_device_usbdev *usb)) \
+    /* Take host USB device @hostbus:@hostaddr from the domain (xl \
+     * usbdev-detach of the port it is on); its controller stays. \
+     * VIR_ERR_DEVICE_MISSING when the domain does not have it. */ \
+    X(int, domainUsbRemove, DomainUsbRemove, (vxlBackend *be, uint32_t domid, \
+                                              unsigned int hostbus, \
+                                              unsigned int hostaddr))
 
 struct _vxlBackendOps {
     const char *name;              /* "libxl", "sim" */

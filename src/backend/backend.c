@@ -403,3 +403,46 @@ vxlBackendDomainSaveLive(vxlBackend *be, uint32_t domid, int fd,
 {
     VXL_BACKEND_CALL(be, domainSaveLive, domid, fd, token);
 }
+
+/* ----- one vCPU online or offline ----- */
+
+int
+vxlBackendDomainSetVcpusOnlineSet(vxlBackend *be, uint32_t domid,
+                                  const char *vcpus)
+{
+    VXL_BACKEND_CALL(be, domainSetVcpusOnlineSet, domid, vcpus);
+}
+
+/* ----- USB host devices ----- */
+
+int
+vxlBackendHostUsbList(vxlBackend *be, vxlHostUsb **devs, size_t *ndevs)
+{
+    VXL_BACKEND_CALL(be, hostUsbList, devs, ndevs);
+}
+
+int
+vxlBackendDomainUsbAdd(vxlBackend *be, uint32_t domid,
+                       libxl_device_usbdev *usb)
+{
+    VXL_BACKEND_CALL(be, domainUsbAdd, domid, usb);
+}
+
+int
+vxlBackendDomainUsbRemove(vxlBackend *be, uint32_t domid,
+                          unsigned int hostbus, unsigned int hostaddr)
+{
+    VXL_BACKEND_CALL(be, domainUsbRemove, domid, hostbus, hostaddr);
+}
+
+void
+vxlHostUsbListFree(vxlHostUsb *devs, size_t ndevs)
+{
+    size_t i;
+
+    for (i = 0; i < ndevs; i++) {
+        g_free(devs[i].vendorName);
+        g_free(devs[i].productName);
+    }
+    g_free(devs);
+}

@@ -157,6 +157,16 @@ static const vxlBackendOpMessages vxlBackendOpMessageTable[VXL_BACKEND_OP_LAST] 
         N_("cannot change the rate limit of a network interface of domain '%s' (id %u): it has crashed"),
         N_("cannot change the rate limit of a network interface of domain '%s' (id %u)"),
     },
+    [VXL_BACKEND_OP_USB_ADD] = {
+        N_("cannot add a USB device to domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot add a USB device to domain '%s' (id %u): it has crashed"),
+        N_("cannot add a USB device to domain '%s' (id %u)"),
+    },
+    [VXL_BACKEND_OP_USB_REMOVE] = {
+        N_("cannot remove a USB device from domain '%s' (id %u): it has shut down (reason %s)"),
+        N_("cannot remove a USB device from domain '%s' (id %u): it has crashed"),
+        N_("cannot remove a USB device from domain '%s' (id %u)"),
+    },
 };
 
 void

@@ -39,6 +39,9 @@ typedef enum {
     VXL_BACKEND_OP_PCI_REMOVE,
     /* breadth */
     VXL_BACKEND_OP_NIC_RATE,
+    /* USB host devices */
+    VXL_BACKEND_OP_USB_ADD,
+    VXL_BACKEND_OP_USB_REMOVE,
 
     VXL_BACKEND_OP_LAST
 } vxlBackendOp;

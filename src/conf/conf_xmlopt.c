@@ -341,7 +341,8 @@ vxlConfXMLOptionNew(virDomainDefValidateCallback domainValidate,
          * clients ask for UEFI; translate/ maps it to libxl's bios type. */
         .features = VIR_DOMAIN_DEF_FEATURE_USER_ALIAS |
                     VIR_DOMAIN_DEF_FEATURE_FW_AUTOSELECT |
-                    VIR_DOMAIN_DEF_FEATURE_NET_MODEL_STRING,
+                    VIR_DOMAIN_DEF_FEATURE_NET_MODEL_STRING |
+                    VIR_DOMAIN_DEF_FEATURE_INDIVIDUAL_VCPUS,
     };
 
     /* The project's namespace (domain_xmlns.c): device model arguments,

@@ -749,6 +749,7 @@ vxlHostProfileParse(vxlHostProfileParser *pp, virJSONValue *root,
         "profile", "description", "arch", "hostname", "xen", "cpu",
         "virtualization", "memory", "numa", "firmware", "gicVersion",
         "pci",                     /* the host's PCI devices: the simulator's */
+        "usb",                     /* the host's USB devices: the simulator's */
         NULL,
     };
     g_autofree char *description = NULL;

@@ -122,6 +122,11 @@ virDomainCaps *vxlDomainHostDomainCapabilities(vxlDriver *driver,
                                                const char *machine,
                                                const char *virttype);
 int vxlDomainHostPciList(vxlDriver *driver, vxlHostPci **devs, size_t *ndevs);
+int vxlDomainHostUsbList(vxlDriver *driver, vxlHostUsb **devs, size_t *ndevs);
+/* domain_usb.c: a USB <hostdev> named by vendor and product gets the
+ * bus and device of the one host device that has them. */
+int vxlDomainUsbResolve(vxlDriver *driver, virDomainHostdevDef *hostdev);
+int vxlDomainUsbResolveAll(vxlDriver *driver, virDomainDef *def);
 int vxlDomainHostPciAssignable(vxlDriver *driver, const libxl_device_pci *pci,
                                bool assignable, bool rebind);
 int vxlDomainHostPciReset(vxlDriver *driver, const libxl_device_pci *pci);
@@ -146,6 +151,11 @@ int vxlDomainMemoryChange(vxlDriver *driver, virDomainObj *vm,
                           unsigned long long memKiB, bool maximum);
 /* The same for the online vCPUs or (@maximum, @persistentDef only) the
  * vCPU slots. */
+/* domain_vcpu_online.c: virsh setvcpu (vCPUs of CPU list @cpumap
+ * online when @state, else offline). */
+int vxlDomainVcpuSetOnline(vxlDriver *driver, virDomainObj *vm,
+                           virDomainDef *def, virDomainDef *persistentDef,
+                           const char *cpumap, bool state);
 int vxlDomainVcpusChange(vxlDriver *driver, virDomainObj *vm,
                          virDomainDef *def, virDomainDef *persistentDef,
                          unsigned int nvcpus, bool maximum);
@@ -447,8 +457,8 @@ int vxlDomainControlPMWakeup(vxlDriver *driver, virDomainObj *vm);
 /* Give the managed PCI host devices of stopped @def back to their host
  * drivers; failures are only logged. */
 void vxlDomainHostdevsRelease(vxlDriver *driver, const virDomainDef *def);
-/* The index in @def of the PCI host device at host address @addr
- * ("0000:03:00.0"), or -1. */
+/* The index in @def of the host device at host address @addr (PCI:
+ * "0000:03:00.0"; USB: "usb 001:003"), or -1. */
 int vxlDomainHostdevFindAddr(const virDomainDef *def, const char *addr);
 /* The PCI host device at @addr out of running @vm's guest and its live
  * definition, whichever still has it, and a @managed one back to its

@@ -122,6 +122,12 @@ vxlDomainHostPciList(vxlDriver *driver, vxlHostPci **devs, size_t *ndevs)
 }
 
 int
+vxlDomainHostUsbList(vxlDriver *driver, vxlHostUsb **devs, size_t *ndevs)
+{
+    return vxlBackendHostUsbList(driver->backend, devs, ndevs);
+}
+
+int
 vxlDomainHostPciAssignable(vxlDriver *driver, const libxl_device_pci *pci,
                            bool assignable, bool rebind)
 {

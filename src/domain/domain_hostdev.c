@@ -7,6 +7,9 @@
  * takes it from its host driver at start (seize), and when the domain
  * is gone it goes back to that driver, as libvirt's drivers do. An
  * unmanaged one stays bound to pciback, for whoever prepared it (Nova).
+ * A USB host device is named "usb BBB:DDD" (host bus and device) where
+ * a PCI one is named by its address; it has no host driver to go back
+ * to here (libxl rebinds it when the guest lets it go).
  */
 #include "vxl_internal.h"
 
@@ -60,15 +63,63 @@ vxlDomainHostdevFindAddr(const virDomainDef *def, const char *addr)
         const virPCIDeviceAddress *a = &h->source.subsys.u.pci.addr;
         g_autofree char *have = NULL;
 
-        if (h->mode != VIR_DOMAIN_HOSTDEV_MODE_SUBSYS ||
-            h->source.subsys.type != VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI)
+        if (h->mode != VIR_DOMAIN_HOSTDEV_MODE_SUBSYS)
             continue;
-        have = g_strdup_printf("%04x:%02x:%02x.%x", a->domain, a->bus,
-                               a->slot, a->function);
+        if (h->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB)
+            have = g_strdup_printf("usb %03u:%03u", h->source.subsys.u.usb.bus,
+                                   h->source.subsys.u.usb.device);
+        else if (h->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI)
+            have = g_strdup_printf("%04x:%02x:%02x.%x", a->domain, a->bus,
+                                   a->slot, a->function);
+        else
+            continue;
         if (STREQ(have, addr))
             return i;
     }
     return -1;
+}
+
+/* Drop the host device named @addr from the live definition and save
+ * the status. */
+static void
+vxlDomainHostdevDropLive(vxlDriver *driver, virDomainObj *vm, const char *addr)
+{
+    int idx;
+
+    if ((idx = vxlDomainHostdevFindAddr(vm->def, addr)) < 0)
+        return;
+    virDomainHostdevDefFree(virDomainHostdevRemove(vm->def, idx));
+    if (vxlDomainSaveStatus(driver, vm) < 0) {
+        VIR_WARN("cannot save the status of domain %s: %s",
+                 vm->def->name, virGetLastErrorMessage());
+        virResetLastError();
+    }
+}
+
+/* vxlDomainHostdevForget for a USB device, "usb BBB:DDD". */
+static void
+vxlDomainHostdevForgetUsb(vxlDriver *driver, virDomainObj *vm, const char *addr)
+{
+    unsigned int bus, device;
+    int rc;
+
+    if (sscanf(addr, "usb %u:%u", &bus, &device) != 2) {
+        VIR_WARN("cannot recover USB device '%s' of domain %s: not a bus and device number",
+                 addr, vm->def->name);
+        return;
+    }
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainUsbRemove(driver->backend, vm->def->id, bus, device);
+    vxlDomainBackendExit(vm);
+    if (rc < 0 && virGetLastErrorCode() != VIR_ERR_DEVICE_MISSING) {
+        /* Still in the guest: the live definition must keep saying so. */
+        VIR_WARN("cannot take USB device %s from domain %s: %s", addr,
+                 vm->def->name, virGetLastErrorMessage());
+        virResetLastError();
+        return;
+    }
+    virResetLastError();
+    vxlDomainHostdevDropLive(driver, vm, addr);
 }
 
 void
@@ -77,9 +128,12 @@ vxlDomainHostdevForget(vxlDriver *driver, virDomainObj *vm, const char *addr,
 {
     unsigned int domain, bus, slot, function;
     libxl_device_pci xpci;
-    int idx;
     int rc;
 
+    if (STRPREFIX(addr, "usb ")) {
+        vxlDomainHostdevForgetUsb(driver, vm, addr);
+        return;
+    }
     if (sscanf(addr, "%x:%x:%x.%x", &domain, &bus, &slot, &function) != 4) {
         VIR_WARN("cannot recover PCI device '%s' of domain %s: not a PCI address",
                  addr, vm->def->name);
@@ -112,13 +166,5 @@ vxlDomainHostdevForget(vxlDriver *driver, virDomainObj *vm, const char *addr,
     }
     vxlDomainBackendExit(vm);
     libxl_device_pci_dispose(&xpci);
-
-    if ((idx = vxlDomainHostdevFindAddr(vm->def, addr)) >= 0) {
-        virDomainHostdevDefFree(virDomainHostdevRemove(vm->def, idx));
-        if (vxlDomainSaveStatus(driver, vm) < 0) {
-            VIR_WARN("cannot save the status of domain %s: %s",
-                     vm->def->name, virGetLastErrorMessage());
-            virResetLastError();
-        }
-    }
+    vxlDomainHostdevDropLive(driver, vm, addr);
 }

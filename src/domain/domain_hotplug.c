@@ -5,8 +5,8 @@
  * detach-device, detach-disk, detach-interface, change-media; Nova's
  * volume and interface attach).
  *
- * Disks (device disk or cdrom), interfaces and PCI host devices, as
- * libxl can hot-plug them. Each request may change the running domain (@def, the live
+ * Disks (device disk or cdrom), interfaces, and PCI and USB host
+ * devices, as libxl can hot-plug them. Each request may change the running domain (@def, the live
  * definition), the persistent definition (@persistentDef), or both, as
  * the caller's virDomainObjGetDefs() decided from the flags:
  *
@@ -52,12 +52,11 @@ typedef enum {
     VXL_HOTPLUG_UPDATE,
 } vxlHotplugAction;
 
-/* Disks, interfaces and PCI host devices are what Xen hot-plugs through
- * libxl here. Each
+/* Disks, interfaces, and PCI and USB host devices are what Xen hot-plugs
+ * through libxl here. Each
  * action has its own whole sentences, for translators. */
 static int
-vxlDomainHotplugCheckClass(const virDomainDeviceDef *dev, vxlHotplugAction action,
-                           bool live)
+vxlDomainHotplugCheckClass(const virDomainDeviceDef *dev, vxlHotplugAction action)
 {
     static const char *const diskMsgs[] = {
         [VXL_HOTPLUG_ATTACH] = N_("cannot attach a <disk device='%s'>: the Xen driver hot-plugs disks and cdroms only"),
@@ -70,9 +69,9 @@ vxlDomainHotplugCheckClass(const virDomainDeviceDef *dev, vxlHotplugAction actio
         [VXL_HOTPLUG_UPDATE] = N_("cannot update a device of type '%s': the Xen driver hot-plugs <disk>, <interface> and <hostdev> devices only"),
     };
     static const char *const hostdevMsgs[] = {
-        [VXL_HOTPLUG_ATTACH] = N_("cannot attach a <hostdev> that is not a PCI device to a running domain: the Xen driver hot-plugs <hostdev type='pci'> only, and adds a USB host device to the persistent definition only (--config)"),
-        [VXL_HOTPLUG_DETACH] = N_("cannot detach a <hostdev> that is not a PCI device from a running domain: the Xen driver hot-plugs <hostdev type='pci'> only, and removes a USB host device from the persistent definition only (--config)"),
-        [VXL_HOTPLUG_UPDATE] = N_("cannot update a <hostdev> that is not a PCI device: the Xen driver hot-plugs <hostdev type='pci'> only"),
+        [VXL_HOTPLUG_ATTACH] = N_("cannot attach a <hostdev> that is neither a PCI nor a USB device: the Xen driver hot-plugs <hostdev type='pci'> and <hostdev type='usb'> only"),
+        [VXL_HOTPLUG_DETACH] = N_("cannot detach a <hostdev> that is neither a PCI nor a USB device: the Xen driver hot-plugs <hostdev type='pci'> and <hostdev type='usb'> only"),
+        [VXL_HOTPLUG_UPDATE] = N_("cannot update a <hostdev> that is not a PCI device: the Xen driver changes only a cdrom's media"),
     };
 
     if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
@@ -89,13 +88,9 @@ vxlDomainHotplugCheckClass(const virDomainDeviceDef *dev, vxlHotplugAction actio
         const virDomainHostdevDef *hostdev = dev->data.hostdev;
 
         if (hostdev->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
-            hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI)
-            return 0;
-        /* A USB host device goes into the persistent definition only:
-         * the next start gives it to the guest (libxl usbdevs). */
-        if (!live && action != VXL_HOTPLUG_UPDATE &&
-            hostdev->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
-            hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB)
+            (hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI ||
+             (action != VXL_HOTPLUG_UPDATE &&
+              hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB)))
             return 0;
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s", _(hostdevMsgs[action]));
         return -1;
@@ -137,7 +132,7 @@ vxlDomainHotplugParseBoth(vxlDriver *driver, const char *xml,
      * here", whatever libvirt's checks would say of it. */
     if (!(probe = vxlDomainHotplugParse(driver, def ? def : persistentDef,
                                         xml, false)) ||
-        vxlDomainHotplugCheckClass(probe, action, !!def) < 0)
+        vxlDomainHotplugCheckClass(probe, action) < 0)
         return -1;
 
     if (def && !(live = vxlDomainHotplugParse(driver, def, xml, validate)))
@@ -440,6 +435,34 @@ vxlDomainHotplugLiveAttachNet(vxlDriver *driver, virDomainObj *vm,
     return -1;
 }
 
+/* A USB host device: libxl puts it on a free port of the guest's USB
+ * controllers, adding a controller when none has one. */
+static int
+vxlDomainHotplugLiveAttachUsb(vxlDriver *driver, virDomainObj *vm,
+                              virDomainDef *def, virDomainDeviceDef *dev)
+{
+    libxl_device_usbdev xusb;
+    int rc;
+
+    if (vxlDomainUsbResolve(driver, dev->data.hostdev) < 0)
+        return -1;
+    libxl_device_usbdev_init(&xusb);
+    if (vxlTranslateHostdevUSB(def, dev->data.hostdev, &xusb) < 0) {
+        libxl_device_usbdev_dispose(&xusb);
+        return -1;
+    }
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainUsbAdd(driver->backend, vm->def->id, &xusb);
+    vxlDomainBackendExit(vm);
+    libxl_device_usbdev_dispose(&xusb);
+    if (rc < 0)
+        return -1;
+    if (virDomainHostdevInsert(def, dev->data.hostdev) < 0)
+        return -1;
+    dev->data.hostdev = NULL;
+    return 0;
+}
+
 /* A PCI host device: managed ones are taken from their host driver by
  * libxl (seize), others must have been made assignable before
  * (nodedev-detach). */
@@ -450,6 +473,8 @@ vxlDomainHotplugLiveAttachHostdev(vxlDriver *driver, virDomainObj *vm,
     libxl_device_pci xpci;
     int rc;
 
+    if (dev->data.hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB)
+        return vxlDomainHotplugLiveAttachUsb(driver, vm, def, dev);
     libxl_device_pci_init(&xpci);
     if (vxlTranslateHostdevPCI(def, dev->data.hostdev, &xpci) < 0) {
         libxl_device_pci_dispose(&xpci);
@@ -467,7 +492,7 @@ vxlDomainHotplugLiveAttachHostdev(vxlDriver *driver, virDomainObj *vm,
     return 0;
 }
 
-/* Take PCI host device @idx of live @def from the guest; a managed one
+/* Take host device @idx of live @def from the guest; a managed PCI one
  * goes back to its host driver, as libvirt's drivers hand it back. */
 static virDomainHostdevDef *
 vxlDomainHotplugLiveDetachHostdev(vxlDriver *driver, virDomainObj *vm,
@@ -478,6 +503,16 @@ vxlDomainHotplugLiveDetachHostdev(vxlDriver *driver, virDomainObj *vm,
     libxl_device_pci xpci;
     int rc;
 
+    if (hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB) {
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainUsbRemove(driver->backend, vm->def->id,
+                                       hostdev->source.subsys.u.usb.bus,
+                                       hostdev->source.subsys.u.usb.device);
+        vxlDomainBackendExit(vm);
+        if (rc < 0)
+            return NULL;
+        return virDomainHostdevRemove(def, idx);
+    }
     libxl_device_pci_init(&xpci);
     xpci.domain = a->domain;
     xpci.bus = a->bus;
@@ -501,7 +536,7 @@ vxlDomainHotplugLiveDetachHostdev(vxlDriver *driver, virDomainObj *vm,
     return virDomainHostdevRemove(def, idx);
 }
 
-/* Undo the live attach of the PCI host device at host address @addr
+/* Undo the live attach of the host device at host address @addr
  * whose recording failed: out of the guest (and back to its host driver
  * when managed), out of the live definition. Failures are logged. */
 static void
@@ -517,7 +552,7 @@ vxlDomainHotplugHostdevForget(vxlDriver *driver, virDomainObj *vm,
         if (STRNEQ(have, addr))
             continue;
         if (!(gone = vxlDomainHotplugLiveDetachHostdev(driver, vm, vm->def, i))) {
-            VIR_WARN("cannot take PCI device %s from domain %s again: %s",
+            VIR_WARN("cannot take host device %s from domain %s again: %s",
                      addr, vm->def->name, virGetLastErrorMessage());
             virResetLastError();
             return;
@@ -656,6 +691,10 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
         return -1;
 
     if (def) {
+        /* A USB device named by vendor and product: which one it is
+         * names it in the intent and the event. */
+        if (devIsHostdev && vxlDomainUsbResolve(driver, devLive->data.hostdev) < 0)
+            return -1;
         if (vxlDomainHotplugCheckUnique(def, devLive, true) < 0)
             return -1;
         key = vxlDomainHotplugKey(devLive);

@@ -396,6 +396,8 @@ vxlDomainVcpusInfo(vxlDriver *driver, virDomainObj *vm, virVcpuInfoPtr info,
     vxlVcpuInfo *vcpus = NULL;
     size_t nvcpus = 0;
     size_t i;
+    int pass;
+    int n = 0;
     int rc;
 
     if (virDomainObjCheckActive(vm) < 0)
@@ -410,18 +412,27 @@ vxlDomainVcpusInfo(vxlDriver *driver, virDomainObj *vm, virVcpuInfoPtr info,
         return -1;
     }
 
-    for (i = 0; i < nvcpus && i < maxinfo; i++) {
-        info[i].number = i;
-        info[i].state = !vcpus[i].online ? VIR_VCPU_OFFLINE :
-                        vcpus[i].running ? VIR_VCPU_RUNNING : VIR_VCPU_BLOCKED;
-        info[i].cpuTime = vcpus[i].cpuTimeNs;
-        info[i].cpu = vcpus[i].online ? vcpus[i].cpu : -1;
-        if (cpumaps)
-            vxlCpumapFill(VIR_GET_CPUMAP(cpumaps, maplen, i), maplen,
-                          vcpus[i].affinity, host);
+    /* The online vCPUs first, by number, then the offline ones: clients
+     * ask for as many as the domain has online (virsh vcpuinfo, python's
+     * vcpus()), which a vCPU taken offline from the middle (setvcpu)
+     * must not push out of the answer. */
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < nvcpus && n < maxinfo; i++) {
+            if (vcpus[i].online != (pass == 0))
+                continue;
+            info[n].number = i;
+            info[n].state = !vcpus[i].online ? VIR_VCPU_OFFLINE :
+                            vcpus[i].running ? VIR_VCPU_RUNNING : VIR_VCPU_BLOCKED;
+            info[n].cpuTime = vcpus[i].cpuTimeNs;
+            info[n].cpu = vcpus[i].online ? vcpus[i].cpu : -1;
+            if (cpumaps)
+                vxlCpumapFill(VIR_GET_CPUMAP(cpumaps, maplen, n), maplen,
+                              vcpus[i].affinity, host);
+            n++;
+        }
     }
     vxlVcpuInfoListFree(vcpus, nvcpus);
-    return i;
+    return n;
 }
 
 int

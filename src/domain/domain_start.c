@@ -266,6 +266,7 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
 
     vxlDomainNetBackendNamesClear(vm->def);
     if (vxlDomainStoragePrepare(vm->def) < 0 ||
+        vxlDomainUsbResolveAll(driver, vm->def) < 0 ||
         vxlValidateDomain(vm->def) < 0 ||
         vxlDomainNetworkPrepare(vm->def) < 0)
         goto error;

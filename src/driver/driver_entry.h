@@ -123,6 +123,8 @@ int vxlDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory,
                             unsigned int flags);
 int vxlDomainSetMemory(virDomainPtr dom, unsigned long memory);
 int vxlDomainSetMaxMemory(virDomainPtr dom, unsigned long memory);
+int vxlDomainSetVcpu(virDomainPtr dom, const char *cpumap, int state,
+                     unsigned int flags);
 int vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
                            unsigned int flags);
 int vxlDomainSetVcpus(virDomainPtr dom, unsigned int nvcpus);

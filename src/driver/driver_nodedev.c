@@ -9,7 +9,9 @@
  * (nodedev-detach, -reattach, -reset) then find the device through it.
  * The simulator's host is a profile, which sysfs knows nothing of, so
  * the driver lists the profile's PCI devices under the same names and in
- * the same XML, with the driver each is bound to now. It is installed
+ * the same XML, with the driver each is bound to now, and its USB
+ * devices (capability usb_device, which virt-manager offers for a USB
+ * <hostdev>). It is installed
  * only with the simulator, and only where no other node device driver is.
  */
 #include "vxl_internal.h"
@@ -27,42 +29,82 @@
 
 VIR_LOG_INIT("virtxl.driver_nodedev");
 
+/* One node device: its name, its one capability and its XML. */
 typedef struct {
-    vxlHostPci *devs;
+    char *name;
+    const char *cap;               /* "pci", "usb_device" */
+    char *xml;
+} vxlNodeDev;
+
+typedef struct {
+    vxlNodeDev *devs;
     size_t ndevs;
 } vxlNodeDevList;
 
 static void
 vxlNodeDevListClear(vxlNodeDevList *list)
 {
-    vxlHostPciListFree(list->devs, list->ndevs);
+    size_t i;
+
+    for (i = 0; i < list->ndevs; i++) {
+        g_free(list->devs[i].name);
+        g_free(list->devs[i].xml);
+    }
+    g_free(list->devs);
     list->devs = NULL;
     list->ndevs = 0;
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vxlNodeDevList, vxlNodeDevListClear);
 
-static char *
-vxlNodeDevName(const vxlHostPci *d)
-{
-    return g_strdup_printf("pci_%04x_%02x_%02x_%x", d->domain, d->bus,
-                           d->slot, d->function);
-}
+static char *vxlNodeDevFormatPCI(const vxlHostPci *d, const char *name);
+static char *vxlNodeDevFormatUSB(const vxlHostUsb *d, const char *name);
 
+/* The host's PCI devices (pci_DDDD_BB_SS_F), then its USB devices
+ * (usb_BUS_DEVICE: the simulated host has no USB tree to name them by
+ * sysfs path as udev does). */
 static int
 vxlNodeDevFetch(vxlNodeDevList *list)
 {
-    return vxlDomainHostPciList(vxl_driver, &list->devs, &list->ndevs);
+    vxlHostPci *pci = NULL;
+    vxlHostUsb *usb = NULL;
+    size_t npci = 0;
+    size_t nusb = 0;
+    size_t i;
+
+    if (vxlDomainHostPciList(vxl_driver, &pci, &npci) < 0)
+        return -1;
+    if (vxlDomainHostUsbList(vxl_driver, &usb, &nusb) < 0) {
+        vxlHostPciListFree(pci, npci);
+        return -1;
+    }
+    list->devs = g_new0(vxlNodeDev, npci + nusb);
+    for (i = 0; i < npci; i++) {
+        vxlNodeDev *d = &list->devs[list->ndevs++];
+
+        d->name = g_strdup_printf("pci_%04x_%02x_%02x_%x", pci[i].domain,
+                                  pci[i].bus, pci[i].slot, pci[i].function);
+        d->cap = "pci";
+        d->xml = vxlNodeDevFormatPCI(&pci[i], d->name);
+    }
+    for (i = 0; i < nusb; i++) {
+        vxlNodeDev *d = &list->devs[list->ndevs++];
+
+        d->name = g_strdup_printf("usb_%u_%u", usb[i].bus, usb[i].device);
+        d->cap = "usb_device";
+        d->xml = vxlNodeDevFormatUSB(&usb[i], d->name);
+    }
+    vxlHostPciListFree(pci, npci);
+    vxlHostUsbListFree(usb, nusb);
+    return 0;
 }
 
-static const vxlHostPci *
+static const vxlNodeDev *
 vxlNodeDevFind(const vxlNodeDevList *list, const char *name)
 {
     size_t i;
 
     for (i = 0; i < list->ndevs; i++) {
-        g_autofree char *n = vxlNodeDevName(&list->devs[i]);
-
-        if (STREQ(n, name))
+        if (STREQ(list->devs[i].name, name))
             return &list->devs[i];
     }
     virReportError(VIR_ERR_NO_NODE_DEVICE,
@@ -74,23 +116,36 @@ vxlNodeDevFind(const vxlNodeDevList *list, const char *name)
 #define VXL_NODEDEV_ACL_DEF(var, devname) \
     virNodeDeviceDef var = { .name = (char *)(devname) }
 
+/* Whether device @d is wanted by capability name @cap (NULL: any) and
+ * listing filter @flags (0: any). */
 static bool
-vxlNodeDevWantPCI(const char *cap, unsigned int flags)
+vxlNodeDevWanted(const vxlNodeDev *d, const char *cap, unsigned int flags)
 {
-    if (cap && STRNEQ(cap, "pci"))
+    bool pci = STREQ(d->cap, "pci");
+
+    if (cap && STRNEQ(cap, d->cap))
         return false;
-    return flags == 0 || (flags & VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV);
+    if (flags == 0)
+        return true;
+    return pci ? !!(flags & VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV) :
+                 !!(flags & VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV);
 }
 
 static int
 vxlNodeNumOfDevices(virConnectPtr conn, const char *cap, unsigned int flags)
 {
     g_auto(vxlNodeDevList) list = { 0 };
+    size_t n = 0;
+    size_t i;
 
     virCheckFlags(0, -1);
     if (virNodeNumOfDevicesEnsureACL(conn) < 0 || vxlNodeDevFetch(&list) < 0)
         return -1;
-    return vxlNodeDevWantPCI(cap, 0) ? list.ndevs : 0;
+    for (i = 0; i < list.ndevs; i++) {
+        if (vxlNodeDevWanted(&list.devs[i], cap, 0))
+            n++;
+    }
+    return n;
 }
 
 static int
@@ -104,10 +159,10 @@ vxlNodeListDevices(virConnectPtr conn, const char *cap, char **const names,
     virCheckFlags(0, -1);
     if (virNodeListDevicesEnsureACL(conn) < 0 || vxlNodeDevFetch(&list) < 0)
         return -1;
-    if (!vxlNodeDevWantPCI(cap, 0))
-        return 0;
-    for (i = 0; i < list.ndevs && n < maxnames; i++)
-        names[n++] = vxlNodeDevName(&list.devs[i]);
+    for (i = 0; i < list.ndevs && n < maxnames; i++) {
+        if (vxlNodeDevWanted(&list.devs[i], cap, 0))
+            names[n++] = g_strdup(list.devs[i].name);
+    }
     return n;
 }
 
@@ -117,7 +172,8 @@ vxlConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices,
 {
     g_auto(vxlNodeDevList) list = { 0 };
     virNodeDevicePtr *out = NULL;
-    size_t wanted;
+    unsigned int caps = flags & VIR_CONNECT_LIST_NODE_DEVICES_FILTERS_CAP;
+    bool none;
     size_t n = 0;
     size_t i;
 
@@ -126,21 +182,18 @@ vxlConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices,
     if (virConnectListAllNodeDevicesEnsureACL(conn) < 0 ||
         vxlNodeDevFetch(&list) < 0)
         return -1;
-    wanted = list.ndevs;
     /* Every device of the host is there: none is inactive. */
-    if ((flags & VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE) &&
-        !(flags & VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE))
-        wanted = 0;
-    if (!vxlNodeDevWantPCI(NULL, flags & VIR_CONNECT_LIST_NODE_DEVICES_FILTERS_CAP))
-        wanted = 0;
+    none = (flags & VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE) &&
+           !(flags & VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE);
 
     if (devices)
-        out = g_new0(virNodeDevicePtr, wanted + 1);
-    for (i = 0; i < wanted; i++) {
-        g_autofree char *name = vxlNodeDevName(&list.devs[i]);
+        out = g_new0(virNodeDevicePtr, list.ndevs + 1);
+    for (i = 0; i < list.ndevs && !none; i++) {
+        const char *name = list.devs[i].name;
         VXL_NODEDEV_ACL_DEF(def, name);
 
-        if (!virConnectListAllNodeDevicesCheckACL(conn, &def))
+        if (!vxlNodeDevWanted(&list.devs[i], NULL, caps) ||
+            !virConnectListAllNodeDevicesCheckACL(conn, &def))
             continue;
         if (out && !(out[n] = virGetNodeDevice(conn, name)))
             goto error;
@@ -171,7 +224,7 @@ vxlNodeDeviceLookupByName(virConnectPtr conn, const char *name)
 
 /* The XML libvirt's node device driver writes for a PCI device. */
 static char *
-vxlNodeDevFormat(const vxlHostPci *d, const char *name)
+vxlNodeDevFormatPCI(const vxlHostPci *d, const char *name)
 {
     g_auto(virBuffer) buf = VIR_BUFFER_INITIALIZER;
 
@@ -215,21 +268,56 @@ vxlNodeDevFormat(const vxlHostPci *d, const char *name)
     return virBufferContentAndReset(&buf);
 }
 
+/* The XML libvirt's node device driver writes for a USB device. */
+static char *
+vxlNodeDevFormatUSB(const vxlHostUsb *d, const char *name)
+{
+    g_auto(virBuffer) buf = VIR_BUFFER_INITIALIZER;
+
+    virBufferAddLit(&buf, "<device>\n");
+    virBufferAdjustIndent(&buf, 2);
+    virBufferAsprintf(&buf, "<name>%s</name>\n", name);
+    virBufferAsprintf(&buf, "<path>/sys/bus/usb/devices/%u-%u</path>\n",
+                      d->bus, d->device);
+    virBufferAddLit(&buf, "<driver>\n");
+    virBufferAsprintf(&buf, "  <name>%s</name>\n", d->domid ? "usbback" : "usb");
+    virBufferAddLit(&buf, "</driver>\n");
+    virBufferAddLit(&buf, "<capability type='usb_device'>\n");
+    virBufferAdjustIndent(&buf, 2);
+    virBufferAsprintf(&buf, "<bus>%u</bus>\n", d->bus);
+    virBufferAsprintf(&buf, "<device>%u</device>\n", d->device);
+    virBufferAsprintf(&buf, "<product id='0x%04x'", d->product);
+    if (d->productName)
+        virBufferEscapeString(&buf, ">%s</product>\n", d->productName);
+    else
+        virBufferAddLit(&buf, "/>\n");
+    virBufferAsprintf(&buf, "<vendor id='0x%04x'", d->vendor);
+    if (d->vendorName)
+        virBufferEscapeString(&buf, ">%s</vendor>\n", d->vendorName);
+    else
+        virBufferAddLit(&buf, "/>\n");
+    virBufferAdjustIndent(&buf, -2);
+    virBufferAddLit(&buf, "</capability>\n");
+    virBufferAdjustIndent(&buf, -2);
+    virBufferAddLit(&buf, "</device>\n");
+    return virBufferContentAndReset(&buf);
+}
+
 static char *
 vxlNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags)
 {
     g_auto(vxlNodeDevList) list = { 0 };
-    const vxlHostPci *d;
+    const vxlNodeDev *d;
     VXL_NODEDEV_ACL_DEF(def, dev->name);
 
     virCheckFlags(0, NULL);
     if (vxlNodeDevFetch(&list) < 0 || !(d = vxlNodeDevFind(&list, dev->name)) ||
         virNodeDeviceGetXMLDescEnsureACL(dev->conn, &def) < 0)
         return NULL;
-    return vxlNodeDevFormat(d, dev->name);
+    return g_strdup(d->xml);
 }
 
-/* The simulated host has no device tree above its PCI devices. */
+/* The simulated host has no device tree above its devices. */
 static char *
 vxlNodeDeviceGetParent(virNodeDevicePtr dev)
 {
@@ -260,14 +348,15 @@ static int
 vxlNodeDeviceListCaps(virNodeDevicePtr dev, char **const names, int maxnames)
 {
     g_auto(vxlNodeDevList) list = { 0 };
+    const vxlNodeDev *d;
     VXL_NODEDEV_ACL_DEF(def, dev->name);
 
-    if (vxlNodeDevFetch(&list) < 0 || !vxlNodeDevFind(&list, dev->name) ||
+    if (vxlNodeDevFetch(&list) < 0 || !(d = vxlNodeDevFind(&list, dev->name)) ||
         virNodeDeviceListCapsEnsureACL(dev->conn, &def) < 0)
         return -1;
     if (maxnames < 1)
         return 0;
-    names[0] = g_strdup("pci");
+    names[0] = g_strdup(d->cap);
     return 1;
 }
 

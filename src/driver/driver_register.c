@@ -74,6 +74,7 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainSetMemoryFlags = vxlDomainSetMemoryFlags,
     .domainSetVcpus = vxlDomainSetVcpus,
     .domainSetVcpusFlags = vxlDomainSetVcpusFlags,
+    .domainSetVcpu = vxlDomainSetVcpu,
     .domainGetVcpusFlags = vxlDomainGetVcpusFlags,
     .domainGetMaxVcpus = vxlDomainGetMaxVcpus,
     .domainGetVcpus = vxlDomainGetVcpus,

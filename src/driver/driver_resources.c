@@ -78,6 +78,28 @@ vxlDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
     return ret;
 }
 
+/* virsh setvcpu: the vCPUs of @cpumap online (@state 1) or offline. */
+int
+vxlDomainSetVcpu(virDomainPtr dom, const char *cpumap, int state,
+                 unsigned int flags)
+{
+    virDomainObj *vm;
+    virDomainDef *def = NULL;
+    virDomainDef *persistentDef = NULL;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+
+    if (!(vm = vxlEntryBeginFlags(dom, virDomainSetVcpuEnsureACL, flags,
+                                  VIR_JOB_MODIFY)))
+        return -1;
+    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) == 0)
+        ret = vxlDomainVcpuSetOnline(vxl_driver, vm, def, persistentDef,
+                                     cpumap, state != 0);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
+    return ret;
+}
+
 int
 vxlDomainSetVcpus(virDomainPtr dom, unsigned int nvcpus)
 {

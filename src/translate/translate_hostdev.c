@@ -77,11 +77,9 @@ vxlValidateHostdev(const virDomainDef *def, const virDomainHostdevDef *hostdev)
         }
         return 0;
     case VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB:
-        if (subsys->u.usb.autoAddress || (subsys->u.usb.bus == 0 && subsys->u.usb.device == 0)) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                           _("<hostdev type='usb'> named by vendor and product is not supported by Xen: give <source><address bus device>"));
-            return -1;
-        }
+        /* Named by vendor and product only, the device is looked up
+         * when the guest gets it (domain_usb.c); a definition may say
+         * so. */
         if (hostdev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB &&
             hostdev->info->addr.usb.port[1] != 0) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
@@ -163,6 +161,13 @@ vxlTranslateHostdevUSB(const virDomainDef *def, const virDomainHostdevDef *hostd
 {
     if (vxlValidateHostdev(def, hostdev) < 0)
         return -1;
+    /* libxl names the device by bus and device number only: one named
+     * by vendor and product is looked up first, by the driver. */
+    if (hostdev->source.subsys.u.usb.bus == 0 && hostdev->source.subsys.u.usb.device == 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<hostdev type='usb'> named by vendor and product is not supported by Xen: give <source><address bus device>"));
+        return -1;
+    }
     libxl_device_usbdev_init_type(xusb, LIBXL_USBDEV_TYPE_HOSTDEV);
     xusb->u.hostdev.hostbus = hostdev->source.subsys.u.usb.bus;
     xusb->u.hostdev.hostaddr = hostdev->source.subsys.u.usb.device;

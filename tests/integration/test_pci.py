@@ -119,7 +119,8 @@ class PCITest(DaemonTestCase):
 
     def test_node_devices_listed(self):
         names = [d.name() for d in self.conn.listAllDevices(0)]
-        self.assertEqual(sorted(names), sorted([NIC, NIC2, "pci_0000_3b_00_0", PREPARED]))
+        self.assertEqual(sorted(names), sorted([NIC, NIC2, "pci_0000_3b_00_0", PREPARED,
+                                                "usb_1_3", "usb_1_4", "usb_2_2"]))
         pci = self.conn.listAllDevices(E.VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV)
         self.assertEqual(len(pci), 4)
         self.assertEqual(self.conn.listAllDevices(E.VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET), [])
@@ -264,24 +265,26 @@ class PCITest(DaemonTestCase):
         dom.detachDeviceFlags(hostdev_xml(0x5e), CONFIG)
         self.assertEqual(self.hostdevs(dom, E.VIR_DOMAIN_XML_INACTIVE), [])
 
-    def test_usb_hostdev_hotplug_refused(self):
+    def test_usb_hostdev_hotplug_of_absent_device_refused(self):
+        # Live USB hot-plug itself: test_usb_hostdev.py.
         dom = self.conn.createXML(guest_xml("usb-hot"), 0)
         usb = ("<hostdev mode='subsystem' type='usb'><source>"
                "<address bus='1' device='2'/></source></hostdev>")
-        self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED,
-                                dom.attachDeviceFlags, usb, LIVE)
+        self.assertLibvirtError(E.VIR_ERR_NO_NODE_DEVICE,
+                                dom.attachDeviceFlags, usb, LIVE,
+                                msg_contains="001:002")
 
     def test_usb_hostdev_config_attach_and_detach(self):
-        # A running persistent guest: the live side refuses, the
-        # persistent definition takes the device, and the next start
-        # gives it to the guest.
+        # A running persistent guest: the live side refuses a device the
+        # host does not have, and nothing changes; the persistent
+        # definition takes it alone.
         dom = self.conn.defineXML(guest_xml("usb-cfg"))
         dom.create()
         usb = ("<hostdev mode='subsystem' type='usb'><source>"
                "<address bus='1' device='2'/></source></hostdev>")
-        self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED,
+        self.assertLibvirtError(E.VIR_ERR_NO_NODE_DEVICE,
                                 dom.attachDeviceFlags, usb, LIVE | CONFIG,
-                                msg_contains="persistent definition only")
+                                msg_contains="001:002")
         self.assertNotIn("type='usb'", dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
         with tempfile.NamedTemporaryFile("w", suffix=".xml") as f:
             f.write(usb)

@@ -167,7 +167,7 @@ EXPECT = {
     "controller-virtio-serial": (REFUSED, REFUSED, REFUSED),
     "controller-ccid":  (REFUSED, REFUSED, REFUSED),   # <controller type='ccid'>
     "hostdev-pci":      (LIVE,    LIVE,    LIVE),
-    "hostdev-usb":      (ABSENT,  ABSENT,  ABSENT),
+    "hostdev-usb":      (LIVE,    LIVE,    LIVE),
 }
 NAMES = {"console": "console", "graphics-spice": "<graphics type='spice'>",
          "sound": "<sound>", "serial": "<serial>", "parallel": "<parallel>",

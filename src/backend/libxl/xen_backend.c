@@ -204,4 +204,9 @@ const vxlBackendOps vxlXenBackendOps = {
     .domainNicSetRate = vxlXenDomainNicSetRate,
     /* live snapshots */
     .domainSaveLive = vxlXenDomainSaveLive,
+    /* one vCPU online or offline */
+    .domainSetVcpusOnlineSet = vxlXenDomainSetVcpusOnlineSet,
+    /* USB host devices; the host's list is libvirt's node device driver's */
+    .domainUsbAdd = vxlXenDomainUsbAdd,
+    .domainUsbRemove = vxlXenDomainUsbRemove,
 };

@@ -101,3 +101,52 @@ vxlXenDomainPinVcpu(vxlBackend *be, uint32_t domid, unsigned int vcpu,
     }
     return 0;
 }
+
+int
+vxlXenDomainSetVcpusOnlineSet(vxlBackend *be, uint32_t domid, const char *vcpus)
+{
+    vxlXen *xen = be->priv;
+    g_auto(vxlXenDom) dom = { 0 };
+    g_autoptr(virBitmap) want = NULL;
+    libxl_bitmap map;
+    unsigned int max;
+    ssize_t bit = -1;
+    vxlXenAo ao;
+    int rc;
+
+    if (vxlXenLookup(xen, domid, &dom) < 0 ||
+        vxlXenCheckAlive(&dom, VXL_BACKEND_OP_SET_VCPUS) < 0)
+        return -1;
+    max = dom.info.vcpu_max_id + 1;
+    if (virBitmapParse(vcpus, &want, max) < 0) {
+        virResetLastError();
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("cannot set vCPUs '%s' online in domain '%s' (id %u): it has vCPUs 0-%u"),
+                       vcpus, dom.name, domid, max - 1);
+        return -1;
+    }
+    if (!virBitmapIsBitSet(want, 0)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("cannot set vCPUs '%s' online in domain '%s' (id %u): vCPU 0 must stay online"),
+                       vcpus, dom.name, domid);
+        return -1;
+    }
+    libxl_bitmap_init(&map);
+    vxlXenLogResetLastError();
+    if ((rc = libxl_cpu_bitmap_alloc(xen->ctx, &map, max)) != 0) {
+        vxlXenReportDomError(rc, VXL_BACKEND_OP_SET_VCPUS, &dom);
+        return -1;
+    }
+    while ((bit = virBitmapNextSetBit(want, bit)) >= 0)
+        libxl_bitmap_set(&map, bit);
+    /* libxl writes each slot's availability to xenstore (PV) or asks
+     * the device model to plug or unplug it (HVM); the guest follows. */
+    rc = vxlXenAoWait(&ao, libxl_set_vcpuonline(xen->ctx, domid, &map,
+                                                vxlXenAoInit(&ao)));
+    libxl_bitmap_dispose(&map);
+    if (rc != 0) {
+        vxlXenReportDomError(rc, VXL_BACKEND_OP_SET_VCPUS, &dom);
+        return -1;
+    }
+    return 0;
+}

@@ -190,12 +190,14 @@ vxlSimAgentShutdown(vxlSimAgent *agent, bool reboot)
     vxlSimSave(agent->sim, &snap);
 }
 
-/* The vCPUs Xen gives the guest now (*max slots, *online of them
- * available, the first ones), or false when its domain is gone. */
+/* The vCPUs Xen gives the guest now (*max slots; *online: bit i set
+ * when slot i is available, for the first 64), or false when its
+ * domain is gone. */
 static bool
-vxlSimAgentXenVcpus(vxlSimAgent *agent, unsigned int *max, unsigned int *online)
+vxlSimAgentXenVcpus(vxlSimAgent *agent, unsigned int *max, uint64_t *online)
 {
     vxlSim *sim = agent->sim;
+    unsigned int i;
 
     VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
         vxlSimDomain *dom = vxlSimFindDomain(sim, agent->domid);
@@ -203,7 +205,11 @@ vxlSimAgentXenVcpus(vxlSimAgent *agent, unsigned int *max, unsigned int *online)
         if (sim->closed || !dom || dom->life != agent->life)
             return false;
         *max = dom->vcpusMax;
-        *online = dom->vcpusOnline;
+        *online = 0;
+        for (i = 0; i < dom->vcpusMax && i < 64; i++) {
+            if (vxlSimVcpuIsOnline(dom, i))
+                *online |= 1ULL << i;
+        }
     }
     return true;
 }
@@ -216,14 +222,14 @@ vxlSimAgentGetVcpus(vxlSimAgent *agent)
 {
     g_autoptr(virJSONValue) list = virJSONValueNewArray();
     unsigned int max = 0;
-    unsigned int online = 0;
+    uint64_t online = 0;
     unsigned int i;
 
     if (!vxlSimAgentXenVcpus(agent, &max, &online))
         return NULL;
     for (i = 0; i < max && i < 64; i++) {
         g_autoptr(virJSONValue) cpu = virJSONValueNewObject();
-        bool up = i < online && !(agent->guestOffline & (1ULL << i));
+        bool up = (online & (1ULL << i)) && !(agent->guestOffline & (1ULL << i));
 
         virJSONValueObjectAppendNumberUint(cpu, "logical-id", i);
         virJSONValueObjectAppendBoolean(cpu, "online", up);
@@ -240,7 +246,7 @@ vxlSimAgentSetVcpus(vxlSimAgent *agent, virJSONValue *args)
 {
     virJSONValue *list = args ? virJSONValueObjectGetArray(args, "vcpus") : NULL;
     unsigned int max = 0;
-    unsigned int online = 0;
+    uint64_t online = 0;
     size_t i;
 
     if (!list)
@@ -255,7 +261,7 @@ vxlSimAgentSetVcpus(vxlSimAgent *agent, virJSONValue *args)
         if (virJSONValueObjectGetNumberUint(cpu, "logical-id", &id) < 0 ||
             virJSONValueObjectGetBoolean(cpu, "online", &up) < 0 ||
             id >= max || id >= 64 || (id == 0 && !up) ||
-            (up && id >= online))
+            (up && !(online & (1ULL << id))))
             break;
         if (up)
             agent->guestOffline &= ~(1ULL << id);

@@ -151,7 +151,7 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
                                           VXL_SIM_STATE_FILE);
     }
 
-    if (vxlSimPciLoad(sim) < 0 || vxlSimLoad(sim) < 0)
+    if (vxlSimPciLoad(sim) < 0 || vxlSimUsbLoad(sim) < 0 || vxlSimLoad(sim) < 0)
         goto error;
 
     /* libxl reports a domain that is already shut down as soon as the
@@ -364,6 +364,17 @@ vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
         online++;
     }
     dom->vcpusOnline = online > 0 ? online : dom->vcpusMax;
+    /* Any of them may be offline, not only the last ones. */
+    for (i = 0; online > 0 && i < online; i++) {
+        if (libxl_bitmap_test(&b->avail_vcpus, i))
+            continue;
+        dom->vcpuMap = virBitmapNew(dom->vcpusMax);
+        for (i = 0; i < dom->vcpusMax; i++) {
+            if (libxl_bitmap_test(&b->avail_vcpus, i))
+                ignore_value(virBitmapSetBit(dom->vcpuMap, i));
+        }
+        break;
+    }
 
     if (vxlSimCheckType(sim, dom->name, dom->type, dom->vcpusMax) < 0)
         return NULL;
@@ -970,7 +981,7 @@ vxlSimSetVcpusOnlineAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
                        nvcpus, dom->name, dom->domid, dom->vcpusMax);
         return -1;
     }
-    dom->vcpusOnline = nvcpus;
+    vxlSimVcpusSetCount(dom, nvcpus);
     return VXL_SIM_ACT_CHANGED;
 }
 
@@ -1114,4 +1125,10 @@ const vxlBackendOps vxlSimBackendOps = {
     .domainNicSetRate = vxlSimDomainNicSetRate,
     /* live snapshots */
     .domainSaveLive = vxlSimDomainSaveLive,
+    /* one vCPU online or offline */
+    .domainSetVcpusOnlineSet = vxlSimDomainSetVcpusOnlineSet,
+    /* USB host devices */
+    .hostUsbList = vxlSimHostUsbList,
+    .domainUsbAdd = vxlSimDomainUsbAdd,
+    .domainUsbRemove = vxlSimDomainUsbRemove,
 };

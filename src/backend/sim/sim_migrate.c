@@ -186,6 +186,12 @@ vxlSimMigrateFinalState(vxlSimSendState *s)
         virJSONValueObjectAppendNumberUlong(obj, "targetKiB", dom->targetKiB) < 0 ||
         virJSONValueObjectAppendNumberUint(obj, "vcpusOnline", dom->vcpusOnline) < 0)
         return NULL;
+    if (dom->vcpuMap) {
+        g_autofree char *map = vxlSimVcpusFormat(dom);
+
+        if (virJSONValueObjectAppendString(obj, "vcpuMap", map) < 0)
+            return NULL;
+    }
     return virJSONValueToString(obj, false);
 }
 
@@ -353,6 +359,7 @@ vxlSimMigrateApplyFinal(vxlSim *sim, uint32_t domid, const char *text)
     g_auto(vxlSimSnapshot) snap = { 0 };
     unsigned long long runUs, cpuTimeNs, targetKiB;
     unsigned int vcpus;
+    const char *vcpuMap = obj ? virJSONValueObjectGetString(obj, "vcpuMap") : NULL;
 
     if (!obj ||
         virJSONValueObjectGetNumberUlong(obj, "runUs", &runUs) < 0 ||
@@ -377,7 +384,7 @@ vxlSimMigrateApplyFinal(vxlSim *sim, uint32_t domid, const char *text)
             return -1;
         }
         vxlSimDomainCarryOn(sim, dom, now, runUs, cpuTimeNs, targetKiB,
-                            vcpus, &snap);
+                            vcpus, vcpuMap, &snap);
     }
     vxlSimSave(sim, &snap);
     return 0;

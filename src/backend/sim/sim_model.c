@@ -84,6 +84,7 @@ vxlSimDomainFree(vxlSimDomain *dom)
     for (i = 0; i < dom->nnics; i++)
         vxlSimNicClear(&dom->nics[i]);
     g_free(dom->nics);
+    virBitmapFree(dom->vcpuMap);
     g_free(dom);
 }
 
@@ -167,6 +168,8 @@ vxlSimUnref(vxlSim *sim)
     g_array_free(sim->pending, TRUE);
     if (sim->pci)
         g_ptr_array_unref(sim->pci);
+    if (sim->usb)
+        g_ptr_array_unref(sim->usb);
     vxlHostFactsClear(&sim->facts);
     g_free(sim->profilePath);
     g_free(sim->statePath);
@@ -723,12 +726,18 @@ void
 vxlSimDomainCarryOn(vxlSim *sim, vxlSimDomain *dom, long long now,
                     unsigned long long runUs, unsigned long long cpuTimeNs,
                     unsigned long long targetKiB, unsigned int vcpus,
-                    vxlSimSnapshot *snap)
+                    const char *vcpuMap, vxlSimSnapshot *snap)
 {
     dom->runUs = runUs;
     dom->cpuTimeNs = cpuTimeNs;
     dom->targetKiB = targetKiB;
-    dom->vcpusOnline = vcpus;
+    /* A map that does not fit (another config) leaves the count. */
+    vxlSimVcpusSetCount(dom, vcpus);
+    if (vcpuMap && vxlSimVcpusSetList(dom, vcpuMap) < 0) {
+        VIR_WARN("domain %s keeps its first %u vCPUs online, not %s: %s",
+                 dom->name, vcpus, vcpuMap, virGetLastErrorMessage());
+        virResetLastError();
+    }
     dom->accountedAt = now;
     vxlSimDueUpdate(sim, dom);
     vxlSimSnapshotTake(sim, snap, dom);

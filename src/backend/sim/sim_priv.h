@@ -32,6 +32,7 @@
 #include "virthread.h"
 #include "virjson.h"
 #include "virenum.h"
+#include "virbitmap.h"
 #include "host_profile.h"
 #include "../backend_messages.h"
 
@@ -142,6 +143,9 @@ typedef struct _vxlSimDomain {
     unsigned long long shadowKiB;  /* shadow/HAP pool, 0 for PV */
     unsigned int vcpusMax;
     unsigned int vcpusOnline;
+    /* Which vCPUs are online when they are not the first vcpusOnline
+     * (virsh setvcpu took one out of the middle); NULL: those. */
+    virBitmap *vcpuMap;
     /* Devices, as libxl lists them (xl block-list, network-list): the
      * ones created with the domain, then the hot-added ones. */
     vxlSimDisk *disks;
@@ -209,6 +213,19 @@ typedef struct _vxlSimPci {
 void vxlSimPciFree(vxlSimPci *pci);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlSimPci, vxlSimPciFree);
 
+/* sim_usb.c: one USB device of the simulated host. */
+typedef struct _vxlSimUsb {
+    unsigned int bus;              /* bus and device number */
+    unsigned int device;
+    unsigned int vendor;           /* from the profile */
+    unsigned int product;
+    char *vendorName;
+    char *productName;
+} vxlSimUsb;
+
+void vxlSimUsbFree(vxlSimUsb *usb);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlSimUsb, vxlSimUsbFree);
+
 typedef struct _vxlSim vxlSim;
 struct _vxlSim {
     /* References: the backend's own (dropped by close), one held by the
@@ -263,6 +280,8 @@ struct _vxlSim {
                                       profile order; the list is fixed
                                       at open, bindings change and are
                                       saved in host.json */
+    GPtrArray *usb;                /* vxlSimUsb *, the host's USB devices
+                                      in profile order, fixed at open */
 };
 
 /* One file to write (or remove) after the lock is dropped. */
@@ -314,7 +333,7 @@ void vxlSimDomainCarryOn(vxlSim *sim, vxlSimDomain *dom, long long now,
                          unsigned long long runUs,
                          unsigned long long cpuTimeNs,
                          unsigned long long targetKiB, unsigned int vcpus,
-                         vxlSimSnapshot *snap);
+                         const char *vcpuMap, vxlSimSnapshot *snap);
 void vxlSimMarkDirty(vxlSim *sim, vxlSimDomain *dom);
 
 /* What a vxlSimAct did to the domain it was given (or -1: failed,
@@ -330,6 +349,11 @@ typedef enum {
 typedef int (*vxlSimAct)(vxlSim *sim, vxlSimDomain *dom, long long now,
                          void *opaque);
 int vxlSimWithDomain(vxlSim *sim, uint32_t domid, vxlSimAct act, void *opaque);
+/* sim_vcpu.c: each vCPU's online state (lock held) */
+bool vxlSimVcpuIsOnline(const vxlSimDomain *dom, unsigned int vcpu);
+void vxlSimVcpusSetCount(vxlSimDomain *dom, unsigned int n);
+int vxlSimVcpusSetList(vxlSimDomain *dom, const char *list);
+char *vxlSimVcpusFormat(const vxlSimDomain *dom);
 
 /* sim_console.c */
 void vxlSimConsolesFree(GPtrArray *consoles);
@@ -396,6 +420,8 @@ int vxlSimLoad(vxlSim *sim);
 
 /* sim_pci.c: the host's PCI devices and their assignment */
 int vxlSimPciLoad(vxlSim *sim);
+/* sim_usb.c: the host's USB devices (the profile's "usb" list) */
+int vxlSimUsbLoad(vxlSim *sim);
 char *vxlSimPciAddrFormat(unsigned int domain, unsigned int bus,
                           unsigned int slot, unsigned int function);
 vxlSimPci *vxlSimPciFind(vxlSim *sim, unsigned int domain, unsigned int bus,

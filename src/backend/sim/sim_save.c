@@ -175,6 +175,12 @@ vxlSimSaveState(const vxlSimDomain *dom, unsigned long long seed)
         virJSONValueObjectAppendNumberUlong(state, "runUs", dom->runUs) < 0 ||
         virJSONValueObjectAppendNumberUlong(state, "seed", seed) < 0)
         return NULL;
+    if (dom->vcpuMap) {
+        g_autofree char *map = vxlSimVcpusFormat(dom);
+
+        if (virJSONValueObjectAppendString(state, "vcpuMap", map) < 0)
+            return NULL;
+    }
     return g_steal_pointer(&state);
 }
 
@@ -492,6 +498,7 @@ vxlSimDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
     vxlGuestScript noBoot = { 0 };
     unsigned char savedUUID[VIR_UUID_BUFLEN];
     const char *uuidstr;
+    const char *vcpuMap;
     unsigned long long targetKiB = 0;
     unsigned long long cpuTimeNs = 0;
     unsigned long long runUs = 0;
@@ -513,6 +520,7 @@ vxlSimDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
                        _("the saved state of domain '%s' is corrupt"), name);
         return -1;
     }
+    vcpuMap = virJSONValueObjectGetString(state, "vcpuMap");
     if (memcmp(savedUUID, libxl_uuid_bytearray_const(&dcfg->c_info.uuid),
                VIR_UUID_BUFLEN) != 0) {
         virReportError(VIR_ERR_OPERATION_FAILED,
@@ -550,10 +558,12 @@ vxlSimDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
          * keeps the configuration's. */
         if (targetKiB == 0 || targetKiB > dom->maxKiB)
             targetKiB = dom->targetKiB;
-        if (vcpus == 0 || vcpus > dom->vcpusMax)
+        if (vcpus == 0 || vcpus > dom->vcpusMax) {
             vcpus = dom->vcpusOnline;
+            vcpuMap = NULL;
+        }
         vxlSimDomainCarryOn(sim, dom, now, runUs, cpuTimeNs, targetKiB,
-                            vcpus, &snap);
+                            vcpus, vcpuMap, &snap);
     }
     vxlSimSave(sim, &snap);
     *domid = id;

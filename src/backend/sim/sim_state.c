@@ -177,6 +177,11 @@ vxlSimDomainFormat(const vxlSimDomain *dom, long long nowMono, long long nowReal
     virJSONValueObjectAppendNumberUlong(obj, "shadowKiB", dom->shadowKiB);
     virJSONValueObjectAppendNumberUint(obj, "vcpusMax", dom->vcpusMax);
     virJSONValueObjectAppendNumberUint(obj, "vcpusOnline", dom->vcpusOnline);
+    if (dom->vcpuMap) {
+        g_autofree char *map = vxlSimVcpusFormat(dom);
+
+        virJSONValueObjectAppendString(obj, "vcpuMap", map);
+    }
     disks = vxlSimDisksFormat(dom);
     virJSONValueObjectAppend(obj, "disks", &disks);
     nics = vxlSimNicsFormat(dom);
@@ -694,6 +699,16 @@ vxlSimDomainParse(vxlSimStateParser *sp, vxlSim *sim, virJSONValue *obj,
         vxlSimStateFail(sp, "vcpusOnline", _("%u is not within 1..vcpusMax (%u) (in %s)"),
                         dom->vcpusOnline, dom->vcpusMax, path);
         return NULL;
+    }
+    if (virJSONValueObjectGetString(obj, "vcpuMap")) {
+        const char *map = virJSONValueObjectGetString(obj, "vcpuMap");
+
+        if (vxlSimVcpusSetList(dom, map) < 0) {
+            virResetLastError();
+            vxlSimStateFail(sp, "vcpuMap", _("'%s' is not a list of online vCPUs within 0..%u with vCPU 0 (in %s)"),
+                            map, dom->vcpusMax - 1, path);
+            return NULL;
+        }
     }
     /* The guest ran on while nobody watched: the downtime was running
      * time for it (never negative, should the clock have stepped back). */

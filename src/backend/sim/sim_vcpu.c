@@ -3,7 +3,9 @@
  * sim_vcpu.c: the simulated guests' vCPUs, as xl vcpu-list shows them
  * and xl vcpu-pin sets their hard affinity.
  *
- * Slot i is online while i < the domain's online count; online vCPUs
+ * Slot i is online while i < the domain's online count, unless a
+ * setvcpu took slots out of the middle: then the domain's vCPU map says
+ * which are (libxl_set_vcpuonline takes any set). Online vCPUs
  * share its CPU time equally and run when the domain runs, on physical
  * CPU i modulo the host's. Each one's hard affinity is that of the
  * config the domain was built with (b_info.vcpu_hard_affinity, one CPU
@@ -75,7 +77,7 @@ vxlSimDomainGetVcpus(vxlBackend *be, uint32_t domid, vxlVcpuInfo **infos,
         for (i = 0; i < dom->vcpusMax; i++) {
             vxlVcpuInfo *info = &(*infos)[i];
 
-            info->online = i < dom->vcpusOnline;
+            info->online = vxlSimVcpuIsOnline(dom, i);
             info->running = info->online && dom->state == VXL_DOMSTATE_RUNNING;
             /* An equal share each; the first takes the rounding, so
              * the vCPUs add up to the domain. */
@@ -165,6 +167,82 @@ vxlSimDomainPinVcpu(vxlBackend *be, uint32_t domid, unsigned int vcpu,
         }
         ignore_value(virJSONValueObjectRemoveKey(b, "vcpu_hard_affinity", &old));
         if (virJSONValueObjectAppend(b, "vcpu_hard_affinity", &list) < 0)
+            return -1;
+        vxlSimSnapshotTake(sim, &snap, dom);
+    }
+    vxlSimSave(sim, &snap);
+    return 0;
+}
+
+/* ----- each vCPU's online state ---------------------------------------- */
+
+bool
+vxlSimVcpuIsOnline(const vxlSimDomain *dom, unsigned int vcpu)
+{
+    if (dom->vcpuMap)
+        return virBitmapIsBitSet(dom->vcpuMap, vcpu);
+    return vcpu < dom->vcpusOnline;
+}
+
+/* The first @n vCPUs online, the others offline (xl vcpu-set). */
+void
+vxlSimVcpusSetCount(vxlSimDomain *dom, unsigned int n)
+{
+    g_clear_pointer(&dom->vcpuMap, virBitmapFree);
+    dom->vcpusOnline = n;
+}
+
+/* Exactly the vCPUs of CPU list @list online. Errors as the backend's
+ * domainSetVcpusOnlineSet; @dom is unchanged then. */
+int
+vxlSimVcpusSetList(vxlSimDomain *dom, const char *list)
+{
+    g_autoptr(virBitmap) map = NULL;
+    unsigned int n;
+
+    if (virBitmapParse(list, &map, dom->vcpusMax) < 0) {
+        virResetLastError();
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("cannot set vCPUs '%s' online in domain '%s' (id %u): it has vCPUs 0-%u"),
+                       list, dom->name, dom->domid, dom->vcpusMax - 1);
+        return -1;
+    }
+    if (!virBitmapIsBitSet(map, 0)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("cannot set vCPUs '%s' online in domain '%s' (id %u): vCPU 0 must stay online"),
+                       list, dom->name, dom->domid);
+        return -1;
+    }
+    n = virBitmapCountBits(map);
+    vxlSimVcpusSetCount(dom, n);
+    /* The first n online is what the count alone says. */
+    if (virBitmapLastSetBit(map) + 1 != n)
+        dom->vcpuMap = g_steal_pointer(&map);
+    return 0;
+}
+
+/* The online vCPUs as a CPU list when they are not the first
+ * vcpusOnline, else NULL (the count says it). */
+char *
+vxlSimVcpusFormat(const vxlSimDomain *dom)
+{
+    return dom->vcpuMap ? virBitmapFormat(dom->vcpuMap) : NULL;
+}
+
+int
+vxlSimDomainSetVcpusOnlineSet(vxlBackend *be, uint32_t domid, const char *vcpus)
+{
+    vxlSim *sim = be->priv;
+    g_auto(vxlSimSnapshot) snap = { 0 };
+
+    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
+        vxlSimDomain *dom;
+
+        /* Accounts CPU time at the old vCPU count up to now. */
+        vxlSimCatchUp(sim, g_get_monotonic_time());
+        if (!(dom = vxlSimLookup(sim, domid)) ||
+            vxlSimCheckAlive(dom, VXL_BACKEND_OP_SET_VCPUS) < 0 ||
+            vxlSimVcpusSetList(dom, vcpus) < 0)
             return -1;
         vxlSimSnapshotTake(sim, &snap, dom);
     }
