@@ -36,7 +36,7 @@ VIR_LOG_INIT("virtxl.domain_migrate_outcome");
 /* How long the source waits for the destination's word on the stream's
  * connection, and for the destination daemon to answer again. */
 #define VXL_MIGRATION_NOTE_TIMEOUT_MS (30 * 1000)
-#define VXL_MIGRATION_ASK_TIMEOUT_MS (90 * 1000)
+#define VXL_MIGRATION_ASK_TIMEOUT_MS (60 * 1000)
 
 /* Destination: tell the source how Finish stands. A source that went
  * away meanwhile hears nothing, which is fine: it no longer asks. */

@@ -243,8 +243,9 @@ class Migrator(threading.Thread):
         return self.conns[host]
 
     def where(self, name):
-        """(host, dom) of the host running @name, else of one defining it."""
-        found = None
+        """(host, dom) of the host running @name, else of one where it is
+        active (paused), else of one defining it."""
+        found = active = None
         for host in ("a", "b"):
             try:
                 dom = self.conn(host).lookupByName(name)
@@ -252,10 +253,12 @@ class Migrator(threading.Thread):
                 if e.get_error_code() == E.VIR_ERR_NO_DOMAIN:
                     continue
                 raise
-            if dom.isActive():
+            if dom.state()[0] == E.VIR_DOMAIN_RUNNING:
                 return host, dom
+            if dom.isActive():
+                active = active or (host, dom)
             found = found or (host, dom)
-        return found
+        return active or found
 
     def op(self, name):
         found = self.where(name)
@@ -276,7 +279,9 @@ class Migrator(threading.Thread):
             self.migrations += 1
         elif r < 0.8:
             dom.destroy()
-        else:
+        elif dom.state()[0] == E.VIR_DOMAIN_RUNNING:
+            # Only a running guest: a copy a cut-off migration left
+            # paused is the administrator's (administrate below).
             dom.suspend()
             dom.resume()
 
@@ -336,10 +341,18 @@ class MigrationKillCampaign(Campaign):
                         continue
                     try:
                         there = other.lookupByName(dom.name())
-                        runs_there = there.state()[0] == E.VIR_DOMAIN_RUNNING
+                        if there.isActive() and \
+                                there.jobInfo()[0] != E.VIR_DOMAIN_JOB_NONE:
+                            continue        # still arriving there
+                        # The migration reached the other host: it runs
+                        # the guest (paused too: a guest paused before
+                        # its migration arrives paused), or defines it
+                        # (--persistent), a client having stopped it
+                        # there since.
+                        moved = True
                     except libvirt.libvirtError:
-                        runs_there = False
-                    if runs_there:
+                        moved = False
+                    if moved:
                         dom.destroy()
                         if dom.isPersistent():
                             dom.undefine()
@@ -367,13 +380,14 @@ class MigrationKillCampaign(Campaign):
                           "\n".join(f"{h}: {line}" for h in logs for line in logs[h]))
             if active and present != active:
                 other = [h for h in present if h not in active][0]
-                log = [line for line in self.hosts[other].log().splitlines()
-                       if (name in line and " debug : " not in line) or
-                       "libvirt version" in line]
+                logs = {h: [line for line in self.hosts[h].log().splitlines()
+                            if (name in line and " debug : " not in line) or
+                            "libvirt version" in line][-25:] for h in ("a", "b")}
                 self.fail(f"{name} runs on host {active[0]} and is still "
                           f"defined on host {other} "
-                          f"({on[other].state()}); its log there: " +
-                          "\n".join(log[-40:]))
+                          f"({on[other].state()}), victim {self.victim}; "
+                          "logs: " + "\n".join(f"{h}: {line}" for h in logs
+                                               for line in logs[h]))
         for host, conn in conns.items():
             check_invariants(self, conn, self.hosts[host], (), start_all=False)
 
@@ -410,8 +424,13 @@ class MigrationKillCampaign(Campaign):
                 victim = self.victim = rng.choice(("a", "b"))
                 kill_now(self.hosts[victim])
                 kills += 1
-                self.quiesce()
+                # No new calls; the killed daemon started again at once,
+                # as a service manager does: a peer-to-peer source whose
+                # Finish lost its answer asks the restarted destination
+                # before its call returns.
+                self.go.clear()
                 self.hosts[victim].start()
+                self.quiesce()
                 conns = {h: libvirt.open(d.uri) for h, d in self.hosts.items()}
                 try:
                     self.settled(self.administrate_and_check, conns)
