@@ -297,6 +297,12 @@ class MigrationTestCase(TwoHosts):
         self.assertEqual(cm.exception.get_error_code(),
                          E.VIR_ERR_OPERATION_UNSUPPORTED)
         self.assertIn("downtime target", str(cm.exception))
+        # virsh migrate-compcache: libxl's stream has no compression.
+        for args in (("migrate-compcache", "mig-speed"),
+                     ("migrate-compcache", "mig-speed", "--size", "1024")):
+            res = self.a.virsh(*args, check=False)
+            self.assertNotEqual(res.returncode, 0)
+            self.assertIn("not compressed", res.stderr)
 
     def test_dirty_guest_iterates_without_converging(self):
         # Writes twice as fast as the link carries: every pre-copy round
