@@ -42,6 +42,7 @@ vxlMigrationNew(bool incoming, unsigned int flags)
     mig->st.live = !!(flags & VIR_MIGRATE_LIVE);
     mig->listenFd = -1;
     mig->tunnelFd = -1;
+    mig->noteFd = -1;
     if (virTimeMillisNow(&mig->startedMs) < 0)
         mig->startedMs = 0;
     return mig;
@@ -55,12 +56,14 @@ vxlMigrationFree(vxlMigration *mig)
     VIR_FORCE_CLOSE(mig->st.fd);
     VIR_FORCE_CLOSE(mig->listenFd);
     VIR_FORCE_CLOSE(mig->tunnelFd);
+    VIR_FORCE_CLOSE(mig->noteFd);
     if (mig->port)
         virPortAllocatorRelease(mig->port);
     virDomainDefFree(mig->offlineDef);
     if (mig->vm)
         virObjectUnref(mig->vm);
     virFreeError(mig->error);
+    g_free(mig->dconnuri);
     g_free(mig->name);
     g_free(mig);
 }
@@ -381,6 +384,11 @@ vxlMigrationPerformNative(vxlDriver *driver, virDomainObj *vm,
     if (fd < 0)
         return -1;
     rc = vxlMigrationSend(driver, vm, fd, bandwidth, flags);
+    if (rc == 0 && vxlDomainPrivGet(vm)->migration) {
+        /* Kept for the destination's word on Finish. */
+        vxlDomainPrivGet(vm)->migration->noteFd = fd;
+        fd = -1;
+    }
     VIR_FORCE_CLOSE(fd);
     return rc;
 }
@@ -491,7 +499,9 @@ vxlMigrationSourceDone(vxlDriver *driver, virDomainObj *vm, unsigned int flags)
     }
 }
 
-/* Confirm's work, without ending the job (peer-to-peer ends it). */
+/* Confirm's work, without ending the job (peer-to-peer ends it).
+ * Returns 1 when called off but the destination turned out to run the
+ * guest (its answer to Finish was lost): the copy here is gone then. */
 int
 vxlMigrationConfirmPhase(vxlDriver *driver, virDomainObj *vm,
                          unsigned int flags, bool cancelled)
@@ -499,6 +509,28 @@ vxlMigrationConfirmPhase(vxlDriver *driver, virDomainObj *vm,
     vxlDomainPriv *priv = vxlDomainPrivGet(vm);
     vxlMigration *mig = priv->migration;
     int ret = 0;
+
+    if (cancelled && mig->performed && mig->finishAsked) {
+        switch (vxlMigrationLostFinish(vm, mig)) {
+        case VXL_MIGRATION_OUTCOME_TAKEN:
+            VIR_WARN("domain %s runs on the destination although its Finish answered otherwise; the copy here goes",
+                     vm->def->name);
+            cancelled = false;
+            ret = 1;
+            break;
+        case VXL_MIGRATION_OUTCOME_UNKNOWN:
+            VIR_WARN("domain %s stays paused on the source: the destination may run it",
+                     vm->def->name);
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("the destination host's answer to the migration of domain '%s' was lost and it may be running the domain; the domain stays paused on this host: resume it only if it does not run on the destination"),
+                           vm->def->name);
+            mig->performed = false;
+            return -1;
+        case VXL_MIGRATION_OUTCOME_NOT_TAKEN:
+            break;
+        }
+    }
+    VIR_FORCE_CLOSE(mig->noteFd);
 
     if (!cancelled) {
         if (!(flags & VIR_MIGRATE_OFFLINE) && !mig->performed) {
@@ -563,7 +595,15 @@ vxlMigrationConfirm(vxlDriver *driver, virDomainObj *vm,
                        vm->def->name);
         return -1;
     }
+    /* Called off after a complete stream: the client's Finish on the
+     * destination failed, or its answer was lost. */
+    if (cancelled && mig->performed)
+        mig->finishAsked = true;
     ret = vxlMigrationConfirmPhase(driver, vm, flags, cancelled);
+    if (ret == 1) {
+        cancelled = false;
+        ret = 0;
+    }
     vxlMigrationOutEnd(driver, vm, cancelled || ret < 0 ? -1 : 0);
     if (!virDomainObjIsActive(vm))
         vxlDomainRemoveIfTransient(driver, vm);
@@ -677,6 +717,11 @@ vxlMigrationReceiveThread(void *opaque)
                                          VIR_DOMAIN_RUNNING_MIGRATED,
                                          vxlMigrationCreateFromStream, mig);
         __atomic_store_n(&mig->st.fd, -1, __ATOMIC_SEQ_CST);
+        if (mig->result == 0 && !mig->st.oneWay) {
+            /* For Finish's word to the source. */
+            mig->noteFd = fd;
+            fd = -1;
+        }
         VIR_FORCE_CLOSE(fd);
     } else {
         mig->result = -1;
@@ -953,6 +998,7 @@ vxlMigrationFinish(vxlDriver *driver, virConnectPtr dconn, const char *dname,
     virDomainObj *vm;
     vxlDomainPriv *priv;
     virDomainPtr dom = NULL;
+    virErrorPtr unpauseErr = NULL;
     int rc;
 
     if (!dname || !(mig = vxlMigrationUnregisterIn(driver, dname))) {
@@ -992,33 +1038,40 @@ vxlMigrationFinish(vxlDriver *driver, virConnectPtr dconn, const char *dname,
         return NULL;
     }
 
+    /* The guest becomes this host's: told to the source before and
+     * after it is recorded, so that a source whose Finish answer is lost
+     * knows (domain_migrate_outcome.c); from the record on, a restart
+     * here resumes it rather than discarding it. */
+    vxlMigrationNote(mig, VXL_MIGRATION_NOTE_FINISHING);
+    VXL_CRASH_POINT("migrate.finish.after-note");
+    priv->migrationState = VXL_MIGRATION_STATE_IN_TAKEN;
+    priv->migrationFlags = flags;
+    ignore_value(vxlDomainSaveStatus(driver, vm));
+    VXL_CRASH_POINT("migrate.finish.after-take");
+    vxlMigrationNote(mig, VXL_MIGRATION_NOTE_TAKEN);
+    VIR_FORCE_CLOSE(mig->noteFd);
+
     if (!(flags & VIR_MIGRATE_PAUSED)) {
         vxlDomainBackendEnter(vm);
         rc = vxlBackendDomainUnpause(driver->backend, vm->def->id);
         vxlDomainBackendExit(vm);
         if (rc < 0) {
-            virErrorPtr saved;
-
-            virErrorPreserveLast(&saved);
-            vxlMigrationInDiscard(driver, vm, mig);
-            virErrorRestore(&saved);
-            virDomainObjEndAPI(&vm);
-            return NULL;
+            /* The source destroys its copy now: this one stays, paused,
+             * for an administrator. */
+            virErrorPreserveLast(&unpauseErr);
+            VIR_WARN("migrated domain %s stays paused: %s", vm->def->name,
+                     unpauseErr && unpauseErr->message ? unpauseErr->message : "");
+            virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_MIGRATION);
+        } else {
+            virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_MIGRATED);
+            VXL_CRASH_POINT("migrate.finish.after-unpause");
+            vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED,
+                                    VIR_DOMAIN_EVENT_RESUMED_MIGRATED);
         }
-        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_MIGRATED);
-        VXL_CRASH_POINT("migrate.finish.after-unpause");
-        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED,
-                                VIR_DOMAIN_EVENT_RESUMED_MIGRATED);
     } else {
         virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
         vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
                                 VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
-    }
-    if ((flags & VIR_MIGRATE_PERSIST_DEST) && mig->newVm) {
-        /* A kill before the status below says finished discards the
-         * guest at the next start: the definition must go with it. */
-        priv->migrationState = VXL_MIGRATION_STATE_IN_PERSIST;
-        ignore_value(vxlDomainSaveStatus(driver, vm));
     }
     if ((flags & VIR_MIGRATE_PERSIST_DEST) &&
         vxlMigrationPersist(driver, vm, persistXML) < 0) {
@@ -1029,6 +1082,7 @@ vxlMigrationFinish(vxlDriver *driver, virConnectPtr dconn, const char *dname,
     }
     VXL_CRASH_POINT("migrate.finish.after-persist");
     priv->migrationState = VXL_MIGRATION_STATE_NONE;
+    priv->migrationFlags = 0;
     priv->migrationIn = NULL;
     if (vm->closecallbacks)
         virCloseCallbacksDomainRemove(vm, NULL, vxlMigrationInCloseCb);
@@ -1038,7 +1092,10 @@ vxlMigrationFinish(vxlDriver *driver, virConnectPtr dconn, const char *dname,
     vxlMigrationDetachJob(mig);
     vxlDomainAsyncJobEnd(driver, vm, 0);
     VIR_INFO("domain %s migrated in as domid %d", vm->def->name, vm->def->id);
-    dom = virGetDomain(dconn, vm->def->name, vm->def->uuid, vm->def->id);
+    if (unpauseErr)
+        virErrorRestore(&unpauseErr);
+    else
+        dom = virGetDomain(dconn, vm->def->name, vm->def->uuid, vm->def->id);
     virDomainObjEndAPI(&vm);
     (void)cookiein;
     (void)cookieinlen;
@@ -1084,6 +1141,41 @@ vxlMigrationForgetDefinition(vxlDriver *driver, virDomainObj *vm)
     vm->autostart = 0;
 }
 
+/* Finish had taken the guest over (the source destroys its copy) when
+ * the daemon stopped: do the rest of Finish's work. */
+static void
+vxlMigrationReconnectTaken(vxlDriver *driver, virDomainObj *vm)
+{
+    vxlDomainPriv *priv = vxlDomainPrivGet(vm);
+    unsigned int flags = priv->migrationFlags;
+    int reason;
+
+    VIR_INFO("domain %s had migrated in when the daemon stopped; it stays here",
+             vm->def->name);
+    if (!(flags & VIR_MIGRATE_PAUSED) &&
+        virDomainObjGetState(vm, &reason) == VIR_DOMAIN_PAUSED) {
+        int rc;
+
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainUnpause(driver->backend, vm->def->id);
+        vxlDomainBackendExit(vm);
+        if (rc < 0)
+            VIR_WARN("migrated domain %s stays paused: %s", vm->def->name,
+                     virGetLastErrorMessage());
+        else
+            virDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
+                                 VIR_DOMAIN_RUNNING_MIGRATED);
+    }
+    if ((flags & VIR_MIGRATE_PERSIST_DEST) && !vm->persistent &&
+        vxlMigrationPersist(driver, vm, NULL) < 0)
+        VIR_WARN("migrated domain %s runs but could not be made persistent: %s",
+                 vm->def->name, virGetLastErrorMessage());
+    virResetLastError();
+    priv->migrationState = VXL_MIGRATION_STATE_NONE;
+    priv->migrationFlags = 0;
+    ignore_value(vxlDomainSaveStatus(driver, vm));
+}
+
 bool
 vxlMigrationReconnect(vxlDriver *driver, virDomainObj *vm)
 {
@@ -1094,8 +1186,12 @@ vxlMigrationReconnect(vxlDriver *driver, virDomainObj *vm)
     case VXL_MIGRATION_STATE_NONE:
     case VXL_MIGRATION_STATE_LAST:
         return false;
+    case VXL_MIGRATION_STATE_IN_TAKEN:
+        vxlMigrationReconnectTaken(driver, vm);
+        return false;
     case VXL_MIGRATION_STATE_IN_PERSIST:
-        /* Defined here by this migration only. */
+        /* Defined here by this migration only (a status file of an
+         * earlier version, which persisted before taking the guest). */
         vxlMigrationForgetDefinition(driver, vm);
         G_GNUC_FALLTHROUGH;
     case VXL_MIGRATION_STATE_IN:

@@ -24,13 +24,20 @@
 VIR_LOG_INIT("virtxl.domain_migrate_net");
 
 /* tcp://HOST[:PORT] and xenmigr://HOST[:PORT] (the scheme libvirt's Xen
- * drivers use), any path ignored. @port 0 when absent. */
+ * drivers use), any path ignored; also a plain HOST[:PORT], which is
+ * what virt-manager's Migrate dialog passes for a Xen host when an
+ * address is set, and QEMU's tcp:HOST[:PORT]. @port 0 when absent. */
 int
 vxlMigrationParseURI(const char *uri, char **host, int *port)
 {
     g_autoptr(virURI) parsed = NULL;
+    g_autofree char *full = NULL;
 
-    if (!(parsed = virURIParse(uri)))
+    if (STRPREFIX(uri, "tcp:") && !STRPREFIX(uri, "tcp://"))
+        full = g_strdup_printf("tcp://%s", uri + 4);
+    else if (!strstr(uri, "://"))
+        full = g_strdup_printf("tcp://%s", uri);
+    if (!(parsed = virURIParse(full ? full : uri)))
         return -1;
     if (!parsed->scheme ||
         (STRNEQ(parsed->scheme, "tcp") && STRNEQ(parsed->scheme, "xenmigr"))) {

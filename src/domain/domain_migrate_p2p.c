@@ -212,10 +212,14 @@ vxlMigrationP2PRun(vxlDriver *driver, virDomainObj *vm, virConnectPtr dconn,
             fd = vxlMigrationConnect(host, port);
             vxlDomainBackendExit(vm);
         }
-        if (fd >= 0 && vxlMigrationSend(driver, vm, fd, bandwidth, flags) == 0)
+        if (fd >= 0 && vxlMigrationSend(driver, vm, fd, bandwidth, flags) == 0) {
             cancelled = false;
-        else
+            /* Kept for the destination's word on Finish. */
+            mig->noteFd = fd;
+            fd = -1;
+        } else {
             virErrorPreserveLast(&origErr);
+        }
         VIR_FORCE_CLOSE(fd);
     }
 
@@ -225,6 +229,7 @@ vxlMigrationP2PRun(vxlDriver *driver, virDomainObj *vm, virConnectPtr dconn,
         vxlDomainPrivGet(vm)->migrationState = VXL_MIGRATION_STATE_FINISHING;
         ignore_value(vxlDomainSaveStatus(driver, vm));
     }
+    mig->finishAsked = !cancelled;
     g_clear_pointer(&cookie, g_free);
     cookie = g_steal_pointer(&cookieout);
     cookielen = cookieoutlen;
@@ -239,9 +244,19 @@ vxlMigrationP2PRun(vxlDriver *driver, virDomainObj *vm, virConnectPtr dconn,
     cancelled = !ddomain;
     VXL_CRASH_POINT("migrate.p2p.after-finish");
 
-    /* Confirm here. */
-    if (vxlMigrationConfirmPhase(driver, vm, flags, cancelled) < 0 && !origErr)
+    /* Confirm here; a lost answer to Finish is looked into first. */
+    rc = vxlMigrationConfirmPhase(driver, vm, flags, cancelled);
+    if (rc == 1) {
+        cancelled = false;
+        g_clear_pointer(&origErr, virFreeError);
+    } else if (rc < 0 && !origErr) {
         virErrorPreserveLast(&origErr);
+    } else if (rc < 0 && mig->finishAsked && cancelled) {
+        /* The guest stays paused: say so rather than Finish's error. */
+        virFreeError(origErr);
+        origErr = NULL;
+        virErrorPreserveLast(&origErr);
+    }
     ret = cancelled ? -1 : 0;
 
  cleanup:
@@ -283,6 +298,8 @@ vxlMigrationPerformP2P(vxlDriver *driver, virDomainObj *vm,
                            dconnuri);
         goto cleanup;
     }
+    g_free(vxlDomainPrivGet(vm)->migration->dconnuri);
+    vxlDomainPrivGet(vm)->migration->dconnuri = g_strdup(dconnuri);
     ret = vxlMigrationP2PRun(driver, vm, dconn, params, nparams, flags);
 
  cleanup:

@@ -34,6 +34,11 @@ typedef enum {
      * Should this daemon die now, the source takes the guest back: the
      * definition goes with the incoming domain. */
     VXL_MIGRATION_STATE_IN_PERSIST,
+    /* Destination, Finish: the guest is ours from here on (the source
+     * has been told, or is told next, to destroy its copy). Should this
+     * daemon die now, its next start resumes the guest and writes the
+     * definition the migration asked for (priv->migrationFlags). */
+    VXL_MIGRATION_STATE_IN_TAKEN,
 
     VXL_MIGRATION_STATE_LAST
 } vxlMigrationState;
@@ -51,6 +56,14 @@ struct _vxlMigration {
     bool sending;                  /* Perform is copying (vm unlocked) */
     bool orphaned;                 /* the client went away meanwhile */
     bool wasPaused;                /* the guest was paused before */
+    bool finishAsked;              /* a Finish without cancel may have
+                                      run on the destination */
+    char *dconnuri;                /* peer-to-peer: the destination */
+
+    /* both: the stream's connection, kept after the data (not
+     * tunnelled) for the destination's word on the outcome of Finish
+     * (domain_migrate_outcome.c); -1 without one */
+    int noteFd;
 
     /* destination; the thread's fields are written by it before it
      * ends and read after virThreadJoin */
@@ -98,6 +111,19 @@ char *vxlMigrationFormatXML(vxlDriver *driver, virDomainObj *vm,
 
 int vxlMigrationConfirmPhase(vxlDriver *driver, virDomainObj *vm,
                              unsigned int flags, bool cancelled);
+
+/* domain_migrate_outcome.c */
+typedef enum {
+    VXL_MIGRATION_OUTCOME_NOT_TAKEN, /* the destination does not run it */
+    VXL_MIGRATION_OUTCOME_TAKEN,     /* the destination runs it */
+    VXL_MIGRATION_OUTCOME_UNKNOWN,   /* no way to tell */
+} vxlMigrationOutcome;
+
+#define VXL_MIGRATION_NOTE_FINISHING "finishing"
+#define VXL_MIGRATION_NOTE_TAKEN "taken"
+
+void vxlMigrationNote(vxlMigration *mig, const char *word);
+vxlMigrationOutcome vxlMigrationLostFinish(virDomainObj *vm, vxlMigration *mig);
 
 /* domain_migrate_p2p.c */
 int vxlMigrationPerformP2P(vxlDriver *driver, virDomainObj *vm,

@@ -16,7 +16,8 @@
  * not pull the migration code into tools that never migrate. */
 VIR_ENUM_IMPL(vxlMigrationState, VXL_MIGRATION_STATE_LAST,
               "none", "out", "performed", "in", "performed-p2p",
-              "finishing", "confirmed", "confirmed-undefine", "in-persist");
+              "finishing", "confirmed", "confirmed-undefine", "in-persist",
+              "in-taken");
 
 static void *
 vxlDomainPrivAlloc(void *opaque)
@@ -56,6 +57,8 @@ vxlDomainPrivFormat(virBuffer *buf, virDomainObj *vm)
     if (priv->migrationState)
         virBufferAsprintf(buf, " migration='%s'",
                           vxlMigrationStateTypeToString(priv->migrationState));
+    if (priv->migrationState && priv->migrationFlags)
+        virBufferAsprintf(buf, " migrationFlags='0x%x'", priv->migrationFlags);
     virBufferAddLit(buf, "/>\n");
     return 0;
 }
@@ -82,7 +85,9 @@ vxlDomainPrivParse(xmlXPathContextPtr ctxt, virDomainObj *vm,
         return -1;
     priv->rebootRequested = b == VIR_TRISTATE_BOOL_YES;
     if (virXMLPropEnum(node, "migration", vxlMigrationStateTypeFromString,
-                       VIR_XML_PROP_NONE, &priv->migrationState) < 0)
+                       VIR_XML_PROP_NONE, &priv->migrationState) < 0 ||
+        virXMLPropUInt(node, "migrationFlags", 16, VIR_XML_PROP_NONE,
+                       &priv->migrationFlags) < 0)
         return -1;
     return 0;
 }

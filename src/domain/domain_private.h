@@ -55,6 +55,8 @@ struct _vxlDomainPriv {
                                            driver's table */
     unsigned long long migrationMaxSpeed;
     int migrationState;
+    unsigned int migrationFlags;   /* the migration's flags, with
+                                      migrationState (recovery) */
     /* How long guest agent commands wait for an answer, in seconds, or
      * one of VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_* (virsh
      * guest-agent-timeout); the vm lock guards it. */

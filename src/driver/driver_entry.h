@@ -381,6 +381,12 @@ int vxlDomainMigrateGetMaxDowntime(virDomainPtr dom,
                                    unsigned int flags);
 int vxlDomainSetMemoryStatsPeriod(virDomainPtr dom, int period,
                                   unsigned int flags);
+int vxlDomainMigrateGetCompressionCache(virDomainPtr dom,
+                                        unsigned long long *cacheSize,
+                                        unsigned int flags);
+int vxlDomainMigrateSetCompressionCache(virDomainPtr dom,
+                                        unsigned long long cacheSize,
+                                        unsigned int flags);
 /* driver_lifecycle_action.c */
 int vxlDomainSetLifecycleAction(virDomainPtr dom, unsigned int type,
                                 unsigned int action, unsigned int flags);

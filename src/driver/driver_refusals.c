@@ -33,6 +33,42 @@ vxlDomainMigrateGetMaxDowntime(virDomainPtr dom, unsigned long long *downtime,
     return -1;
 }
 
+/* virsh migrate-compcache: the cache of QEMU's XBZRLE compression;
+ * libxl's migration stream is not compressed. */
+static int
+vxlDomainMigrateCompressionCache(virDomainPtr dom, unsigned int flags,
+                                 vxlEntryACL acl)
+{
+    virDomainObj *vm;
+
+    virCheckFlags(0, -1);
+    if (!(vm = vxlEntryBegin(dom, acl, VIR_JOB_NONE)))
+        return -1;
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
+    virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                   _("a migration of a Xen domain has no compression cache: libxl's migration stream is not compressed"));
+    return -1;
+}
+
+int
+vxlDomainMigrateGetCompressionCache(virDomainPtr dom,
+                                    unsigned long long *cacheSize,
+                                    unsigned int flags)
+{
+    *cacheSize = 0;
+    return vxlDomainMigrateCompressionCache(
+        dom, flags, virDomainMigrateGetCompressionCacheEnsureACL);
+}
+
+int
+vxlDomainMigrateSetCompressionCache(virDomainPtr dom,
+                                    unsigned long long cacheSize G_GNUC_UNUSED,
+                                    unsigned int flags)
+{
+    return vxlDomainMigrateCompressionCache(
+        dom, flags, virDomainMigrateSetCompressionCacheEnsureACL);
+}
+
 int
 vxlDomainSetMemoryStatsPeriod(virDomainPtr dom, int period, unsigned int flags)
 {

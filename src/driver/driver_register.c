@@ -213,6 +213,9 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainSetGuestVcpus = vxlDomainSetGuestVcpus,
     .domainGetFSInfo = vxlDomainGetFSInfo,
     .domainFSTrim = vxlDomainFSTrim,
+    /* migration refusals (driver_refusals.c) */
+    .domainMigrateGetCompressionCache = vxlDomainMigrateGetCompressionCache,
+    .domainMigrateSetCompressionCache = vxlDomainMigrateSetCompressionCache,
 };
 
 static const char *vxlURISchemes[] = { VXL_URI_SCHEME, NULL };

@@ -65,12 +65,13 @@ on_crash = "destroy"
 """
 
 
-def start_daemon(role):
+def start_daemon(role, d=None):
     """libvirtd with this driver, reachable from the other host over
-    plain TCP (a test network of two machines: no TLS, no auth)."""
+    plain TCP (a test network of two machines: no TLS, no auth); @d: a
+    Daemon to start again."""
     extra = ('listen_tls = 0\nlisten_tcp = 1\nauth_tcp = "none"\n'
              'host_uuid = "%s"\n' % HOST_UUID[role])
-    d = Daemon()
+    d = d or Daemon()
     return d, d.start(OURS, conf_extra=extra, args=["--listen"])
 
 
@@ -151,15 +152,20 @@ def console_on(role, name):
 
 
 def heartbeat(role, name):
-    """The guest's uptime in its last heartbeat on host @role's console
-    log, or 0."""
-    beats = re.findall(r"guest heartbeat (\d+\.\d+)", console_on(role, name))
-    return float(beats[-1]) if beats else 0.0
+    """The beat number of the guest's last heartbeat on host @role's
+    console log, or 0. The number lives in the guest's memory
+    (tests/e2e/guest-init, one beat every 5 s): a guest that moved with
+    its memory counts on from it, a rebooted one starts again at 1."""
+    beats = re.findall(r"guest heartbeat [0-9.]+ beat (\d+)",
+                       console_on(role, name))
+    return int(beats[-1]) if beats else 0
 
 
 def alive_on(role, name, after):
-    """True once the guest's console on @role shows a heartbeat of a
-    later uptime than @after: the same guest, running there."""
+    """True once the guest's console on @role shows a beat after
+    @after: the same guest, its memory moved, running there (a guest
+    started afresh would need 5 s a beat to get there, far more than
+    the 40 s allowed once @after is 9 or more)."""
     return wait_for(lambda: heartbeat(role, name) > after, 40, 1)
 
 
@@ -204,7 +210,7 @@ def check_moved(tag, name, src, dst, conns, beat, persistent_dst,
           "persistent on %s: %s (want %s); defined on %s: %s (want %s)" %
           (dst, dpers, persistent_dst, src, spers, src_defined))
     check("%s-console" % tag, alive_on(dst, name, beat),
-          "no heartbeat after uptime %.1f on %s's console log; last %.1f" %
+          "no heartbeat after beat %d on %s's console log; last %d" %
           (beat, dst, heartbeat(dst, name)))
 
 
@@ -265,7 +271,88 @@ def abort_mid_stream(conns, name):
           (where(name), lv_state(conns[src], name), lv_state(conns[dst], name)))
     beat = heartbeat(src, name)
     check("abort-console", alive_on(src, name, beat),
-          "no heartbeat after %.1f on b" % beat)
+          "no heartbeat after beat %d on b" % beat)
+    return True
+
+
+def offline(conns):
+    """virsh migrate --offline --persistent of a shut-off guest a -> b:
+    only the definition moves; the source keeps its own."""
+    name = "mig-off"
+    conns["a"].defineXML(guest_xml(name, kind="pvh"))
+    r, t = virsh(URI["a"], "migrate --offline --persistent %s %s" %
+                 (name, URI["b"]))
+    if check("offline", r.returncode == 0, r.stderr.strip()):
+        check("offline-defined",
+              lv_state(conns["b"], name) == (libvirt.VIR_DOMAIN_SHUTOFF, True) and
+              lv_state(conns["a"], name) == (libvirt.VIR_DOMAIN_SHUTOFF, True) and
+              name not in xl_on("a") and name not in xl_on("b"),
+              "libvirt on a %s, on b %s; %s" % (lv_state(conns["a"], name),
+                                                lv_state(conns["b"], name),
+                                                where(name)))
+        conns["b"].lookupByName(name).undefine()
+
+
+def refused_by_destination(conns, name):
+    """b -> a under a name a has for another domain (--dname mig-off):
+    a's Prepare refuses; the guest runs on b as before, nothing on a."""
+    beat = heartbeat("b", name)
+    r, t = virsh(URI["b"], "migrate --live --p2p --dname mig-off %s %s" %
+                 (name, URI["a"]))
+    check("refused", r.returncode != 0 and "already" in r.stderr,
+          "rc %d: %s" % (r.returncode, r.stderr.strip()))
+    check("refused-stays",
+          name in xl_on("b") and "mig-off" not in xl_on("a") and
+          name not in xl_on("a") and
+          lv_state(conns["b"], name)[0] == libvirt.VIR_DOMAIN_RUNNING and
+          lv_state(conns["a"], "mig-off")[0] == libvirt.VIR_DOMAIN_SHUTOFF,
+          "%s; libvirt on b %s" % (where(name), lv_state(conns["b"], name)))
+    check("refused-console", alive_on("b", name, beat),
+          "no heartbeat after beat %d on b" % beat)
+
+
+def destination_killed(conns, daemon, name):
+    """b -> a peer-to-peer, and a's libvirtd killed (SIGKILL) in the
+    middle of the stream, then started again: the migration fails, the
+    guest runs on b as before, a's restart throws away the half-received
+    domain (Xen and libvirt on a have no running copy)."""
+    src, dst = "b", "a"
+    dom = conns[src].lookupByName(name)
+    beat = heartbeat(src, name)
+    result = {}
+
+    def run():
+        try:
+            dom.migrateToURI3(URI[dst], {}, libvirt.VIR_MIGRATE_LIVE |
+                              libvirt.VIR_MIGRATE_PEER2PEER)
+            result["ok"] = True
+        except libvirt.libvirtError as e:
+            result["err"] = (e.get_error_code(), str(e))
+    t = threading.Thread(target=run)
+    t.start()
+    copying = wait_for(lambda: dom.jobInfo()[0] != libvirt.VIR_DOMAIN_JOB_NONE and
+                       dom.jobInfo()[4] > 16 << 20, 60, 0.2)
+    daemon.proc.kill()
+    daemon.proc.wait()
+    t.join(180)
+    say("E2E INFO destination killed: copying seen %s, migration %s" %
+        (bool(copying), result))
+    daemon.stop()
+    _, ok = start_daemon("a", daemon)
+    conns[dst] = wait_for(lambda: _open(URI[dst]), 120, 2)
+    if not check("killed-restart", ok and conns[dst], "libvirtd on a"):
+        return False
+    if result.get("ok"):
+        skip("killed", "the migration completed before the kill reached it")
+        return False
+    check("killed-stays",
+          wait_for(lambda: name in xl_on(src) and name not in xl_on(dst), 60) and
+          lv_state(conns[src], name)[0] == libvirt.VIR_DOMAIN_RUNNING and
+          lv_state(conns[dst], name)[0] in (None, libvirt.VIR_DOMAIN_SHUTOFF),
+          "%s; libvirt on b %s, on a %s" %
+          (where(name), lv_state(conns[src], name), lv_state(conns[dst], name)))
+    check("killed-console", alive_on(src, name, beat),
+          "no heartbeat after beat %d on b" % beat)
     return True
 
 
@@ -413,10 +500,32 @@ def run_a():
             if check("p2p-back", r.returncode == 0, r.stderr.strip()):
                 check_moved("back", name, "b", "a", conns, beat,
                             persistent_dst=True, src_defined=False)
+
+        # 5. offline, a -> b, of another (shut-off) guest
+        offline(conns)
+
+        # 6. tunnelled (virt-manager's tunnelled option), a -> b
+        beat = heartbeat("a", name)
+        r, t = virsh(URI["a"], "migrate --live --p2p --tunnelled %s %s" %
+                     (name, URI["b"]))
+        times["tunnelled a->b"] = t
+        if check("tunnelled", r.returncode == 0, r.stderr.strip()):
+            say("E2E FIGURE virsh migrate --live --p2p --tunnelled a->b: %.2fs" % t)
+            check_moved("tunnelled", name, "a", "b", conns, beat,
+                        persistent_dst=False, src_defined=True)
+
+        # 7. refused by the destination, 8. the destination killed
+        if name in xl_on("b"):
+            refused_by_destination(conns, name)
+            destination_killed(conns, daemon, name)
     except Exception as e:
         check("migration", False, "exception %r; %s" % (e, where(name)))
     finally:
         for r in "ab":
+            try:
+                conns[r].lookupByName("mig-off").undefine()
+            except libvirt.libvirtError:
+                pass
             try:
                 d = conns[r].lookupByName(name)
                 if d.isActive():

@@ -5,11 +5,18 @@ simulated hosts (client-managed and peer-to-peer); the killed daemon is
 started again, and then the guest runs on exactly one host and each
 host's libvirt agrees with its hypervisor (crashtest.py's invariants).
 
-One window is left to an administrator, as libvirt's own drivers leave
-it: a client-managed migration whose source dies after the stream was
-complete and before Confirm. The source cannot know whether the client
-went on to Finish on the destination, so its copy stays paused there
-(docs/driver.md)."""
+A destination killed in Finish, after it took the guest over and before
+its answer reached the source (or the client), no longer leaves the
+guest running on both hosts: the destination says "finishing" and
+"taken" on the stream's connection (domain_migrate_outcome.c), and
+peer-to-peer the source asks the restarted destination.
+
+Two windows are left to an administrator, where the source cannot know
+the outcome, and its copy stays paused (never two running guests): a
+client-managed migration whose source dies after the stream was
+complete and before Confirm (it cannot know whether the client went on
+to Finish), and a client-managed migration whose destination dies
+between saying "finishing" and "taken" (docs/migration.md)."""
 
 import threading
 import unittest
@@ -160,27 +167,75 @@ class MigrationCrashPointTest(TwoHosts):
     def test_destination_while_receiving(self):
         for p2p in (False, True):
             for point in ("start.after-intent", "start.after-create",
-                          "start.after-status", "start.after-final-status",
-                          "migrate.finish.after-unpause"):
+                          "start.after-status", "start.after-final-status"):
                 with self.subTest(point=point, p2p=p2p):
                     self.case("b", point, "a", p2p=p2p)
 
-    def test_destination_persisting(self):
-        """Killed while writing the definition --persistent brings: the
-        guest goes back to the source, and no definition stays here."""
+    def test_destination_before_taking(self):
+        """Killed after telling the source Finish began, before taking
+        the guest: the restarted destination discards it. Peer-to-peer
+        the source asks it and resumes; client-managed it cannot know,
+        and its copy stays paused, the guest running nowhere twice."""
         for p2p in (False, True):
-            for point in ("migrate.finish.after-unpause",
-                          "migrate.finish.after-persist"):
-                with self.subTest(point=point, p2p=p2p):
-                    name = self.name("persist")
-                    self.start_guest(name, memory_mib=128)
-                    self.crash_migrate("b", point, name, p2p=p2p,
-                                       extra=("--persistent", "--undefinesource"))
-                    self.settle(name)
+            with self.subTest(p2p=p2p):
+                name = self.name("before-take")
+                self.start_guest(name, memory_mib=128)
+                self.crash_migrate("b", "migrate.finish.after-note", name, p2p=p2p)
+                wait_for(lambda: name not in self.names(self.cb), timeout=20,
+                         what="the destination to discard the guest")
+                if p2p:
                     self.assertEqual(self.running_on(name), ["a"])
-                    self.assertNotIn(name, self.names(self.cb))
-                    self.assertTrue(self.ca.lookupByName(name).isPersistent())
+                else:
+                    self.assertIn(f"domain {name} stays paused on the source",
+                                  self.a.log())
+                    dom = self.ca.lookupByName(name)
+                    self.assertEqual(dom.state(), [E.VIR_DOMAIN_PAUSED,
+                                                   E.VIR_DOMAIN_PAUSED_MIGRATION])
                     self.check_both([name])
+                    dom.resume()
+                    self.assertEqual(self.running_on(name), ["a"])
+                self.check_both([name])
+
+    def test_destination_after_taking(self):
+        """Killed once the guest was its own (recorded), at each later
+        step of Finish and before its answer left: the restarted
+        destination runs the guest (and writes the definition
+        --persistent asked for) and the source's copy goes, though the
+        migration's caller saw an error: the guest never runs on both
+        hosts. Client-managed, a kill between the record and the word
+        "taken" leaves the source's copy paused for an administrator."""
+        points = ("migrate.finish.after-take", "migrate.finish.after-unpause",
+                  "migrate.finish.after-persist", "migrate.finish.after-status")
+        for p2p in (False, True):
+            for point in points:
+                for persist in (False, True):
+                    with self.subTest(point=point, p2p=p2p, persist=persist):
+                        name = self.name("taken")
+                        self.start_guest(name, memory_mib=128)
+                        extra = ("--persistent", "--undefinesource") if persist else ()
+                        self.crash_migrate("b", point, name, p2p=p2p, extra=extra)
+                        wait_for(lambda: self.running_on(name) == ["b"], timeout=30,
+                                 what=f"{name} to run on b")
+                        if point == points[0] and not p2p:
+                            dom = self.ca.lookupByName(name)
+                            self.assertEqual(dom.state(), [E.VIR_DOMAIN_PAUSED,
+                                                           E.VIR_DOMAIN_PAUSED_MIGRATION])
+                            self.check_both([name])
+                            dom.destroy()
+                            if persist:
+                                dom.undefine()
+                        elif persist:
+                            self.assertNotIn(name, self.names(self.ca))
+                        else:
+                            self.assertEqual(self.ca.lookupByName(name).state()[0],
+                                             E.VIR_DOMAIN_SHUTOFF)
+                        self.assertEqual(self.running_on(name), ["b"])
+                        self.assertEqual(self.cb.lookupByName(name).isPersistent(),
+                                         persist)
+                        self.check_both([] if persist else [name])
+                        self.cb.lookupByName(name).destroy()
+                        if persist:
+                            self.cb.lookupByName(name).undefine()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ exactly one host and nothing is left on the other.
 import os
 import signal
 import subprocess
+import socket
 import threading
 import time
 import unittest
@@ -254,6 +255,53 @@ class MigrationTestCase(TwoHosts):
         self.assertTrue(self.cb.lookupByName("mig-nova").isPersistent())
         self.assertEqual(self.names(self.ca), [])
 
+    def test_virt_manager_dialog(self):
+        """virt-manager 4.1's Migrate dialog, as virtManager/object/
+        domain.py calls it: direct, migrate3 with the dialog's address
+        (for a Xen host a plain HOST or HOST:PORT, no scheme) and the
+        persistent flags; tunnelled, migrateToURI3 with the destination's
+        URI and P2P|TUNNELLED; "temporary" without the persistent flags;
+        "unsafe" adds VIR_MIGRATE_UNSAFE."""
+        dom = self.start_guest("mig-vmm")
+        base = E.VIR_MIGRATE_LIVE
+        keep = E.VIR_MIGRATE_PERSIST_DEST | E.VIR_MIGRATE_UNDEFINE_SOURCE
+        tunnel = E.VIR_MIGRATE_PEER2PEER | E.VIR_MIGRATE_TUNNELLED
+
+        dom.migrate3(self.cb, {E.VIR_MIGRATE_PARAM_URI: "127.0.0.1"},
+                     base | keep)
+        self.assert_only_on(self.cb, self.ca, "mig-vmm")
+        self.assertNotIn("mig-vmm", self.names(self.ca))
+        self.assertTrue(self.cb.lookupByName("mig-vmm").isPersistent())
+
+        # Back with an address and a port, "unsafe".
+        self.cb.lookupByName("mig-vmm").migrate3(
+            self.ca, {E.VIR_MIGRATE_PARAM_URI: "127.0.0.1:49199"},
+            base | keep | E.VIR_MIGRATE_UNSAFE)
+        self.assert_only_on(self.ca, self.cb, "mig-vmm")
+        self.assertTrue(self.ca.lookupByName("mig-vmm").isPersistent())
+
+        # Tunnelled and temporary: the destination's copy is transient,
+        # the source keeps its definition.
+        self.ca.lookupByName("mig-vmm").migrateToURI3(p2p_uri(self.b), {},
+                                                      base | tunnel)
+        self.assert_only_on(self.cb, self.ca, "mig-vmm")
+        self.assertFalse(self.cb.lookupByName("mig-vmm").isPersistent())
+        self.assertEqual(self.ca.lookupByName("mig-vmm").state()[0],
+                         E.VIR_DOMAIN_SHUTOFF)
+
+        # A port the dialog sets that is taken: a clear error, nothing
+        # moved.
+        with socket.socket() as busy:
+            busy.bind(("127.0.0.1", 0))
+            busy.listen()
+            port = busy.getsockname()[1]
+            with self.assertRaises(libvirt.libvirtError) as cm:
+                self.cb.lookupByName("mig-vmm").migrate3(
+                    self.ca, {E.VIR_MIGRATE_PARAM_URI: f"127.0.0.1:{port}"},
+                    base | keep)
+        self.assertIn(str(port), str(cm.exception))
+        self.assert_only_on(self.cb, self.ca, "mig-vmm")
+
     # ----- jobs -------------------------------------------------------------
 
     def test_progress_and_abort(self):
@@ -297,6 +345,12 @@ class MigrationTestCase(TwoHosts):
         self.assertEqual(cm.exception.get_error_code(),
                          E.VIR_ERR_OPERATION_UNSUPPORTED)
         self.assertIn("downtime target", str(cm.exception))
+        # virsh migrate-compcache: libxl's stream has no compression.
+        for args in (("migrate-compcache", "mig-speed"),
+                     ("migrate-compcache", "mig-speed", "--size", "1024")):
+            res = self.a.virsh(*args, check=False)
+            self.assertNotEqual(res.returncode, 0)
+            self.assertIn("not compressed", res.stderr)
 
     def test_dirty_guest_iterates_without_converging(self):
         # Writes twice as fast as the link carries: every pre-copy round
