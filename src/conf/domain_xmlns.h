@@ -178,6 +178,7 @@ typedef enum {
     VXL_XMLNS_KEY_IRQS,
     VXL_XMLNS_KEY_PVCALLS,
     VXL_XMLNS_KEY_VKB,
+    VXL_XMLNS_KEY_VDISPL,
     /* A PV bootloader's argv when an argument holds blanks, which
      * libvirt's one <bootloader_args> string cannot keep apart. */
     VXL_XMLNS_KEY_BOOTLOADER_ARGS,
@@ -237,6 +238,7 @@ bool vxlXMLNSSpecMcaCap(const char *item, uint64_t *cap);
 bool vxlXMLNSSpecDtdev(const char *item);
 bool vxlXMLNSSpecPvcalls(const char *item, libxl_device_pvcallsif *pv);
 bool vxlXMLNSSpecVkb(const char *item, libxl_device_vkb *vkb);
+bool vxlXMLNSSpecVdispl(const char *item, libxl_device_vdispl *vdispl);
 void vxlXMLNSKeysFormat(virBuffer *buf, char *const *keys);
 void vxlXMLNSKeysFree(char **keys);
 int vxlValidateXMLNSKeys(const virDomainDef *def, char *const *keys);
