@@ -49,7 +49,7 @@ struct _vxlXMLNSDisk {
     char *script;                 /* libxl_device_disk.script */
 };
 
-/* <virtxl:nic mac='MAC' devid? gatewaydev? trusted? rate_interval_us?/>:
+/* <virtxl:nic mac='MAC' devid? gatewaydev? trusted? rate_interval_us? vifname?/>:
  * the options of an xl vif= entry libvirt's <interface> has no word for
  * (domain_xmlns_nic.c). */
 typedef struct _vxlXMLNSNic vxlXMLNSNic;
@@ -59,6 +59,9 @@ struct _vxlXMLNSNic {
     char *gatewaydev;             /* libxl_device_nic.gatewaydev */
     virTristateBool trusted;      /* libxl_device_nic.trusted */
     unsigned long long rateIntervalUs; /* rate_interval_usecs; 0 unset */
+    /* libxl_device_nic.ifname when it begins with "vif", which libvirt's
+     * parser drops from <target dev> as a name it generated itself. */
+    char *vifname;
 };
 
 /* <virtxl:cpus_soft vcpu='N'? cpuset='...'/>: xl's cpus_soft=. */
