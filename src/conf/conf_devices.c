@@ -255,6 +255,7 @@ vxlUSBEmulatedVersion(int model)
     case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI3:
         return 2;
     case VIR_DOMAIN_CONTROLLER_MODEL_USB_NEC_XHCI:
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_QEMU_XHCI:
         return 3;
     }
     return 0;

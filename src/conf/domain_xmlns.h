@@ -49,7 +49,7 @@ struct _vxlXMLNSDisk {
     char *script;                 /* libxl_device_disk.script */
 };
 
-/* <virtxl:nic mac='MAC' devid? gatewaydev? trusted? rate_interval_us?/>:
+/* <virtxl:nic mac='MAC' devid? gatewaydev? trusted? rate_interval_us? vifname?/>:
  * the options of an xl vif= entry libvirt's <interface> has no word for
  * (domain_xmlns_nic.c). */
 typedef struct _vxlXMLNSNic vxlXMLNSNic;
@@ -59,6 +59,9 @@ struct _vxlXMLNSNic {
     char *gatewaydev;             /* libxl_device_nic.gatewaydev */
     virTristateBool trusted;      /* libxl_device_nic.trusted */
     unsigned long long rateIntervalUs; /* rate_interval_usecs; 0 unset */
+    /* libxl_device_nic.ifname when it begins with "vif", which libvirt's
+     * parser drops from <target dev> as a name it generated itself. */
+    char *vifname;
 };
 
 /* <virtxl:cpus_soft vcpu='N'? cpuset='...'/>: xl's cpus_soft=. */
@@ -178,6 +181,7 @@ typedef enum {
     VXL_XMLNS_KEY_IRQS,
     VXL_XMLNS_KEY_PVCALLS,
     VXL_XMLNS_KEY_VKB,
+    VXL_XMLNS_KEY_VDISPL,
     /* A PV bootloader's argv when an argument holds blanks, which
      * libvirt's one <bootloader_args> string cannot keep apart. */
     VXL_XMLNS_KEY_BOOTLOADER_ARGS,
@@ -237,6 +241,7 @@ bool vxlXMLNSSpecMcaCap(const char *item, uint64_t *cap);
 bool vxlXMLNSSpecDtdev(const char *item);
 bool vxlXMLNSSpecPvcalls(const char *item, libxl_device_pvcallsif *pv);
 bool vxlXMLNSSpecVkb(const char *item, libxl_device_vkb *vkb);
+bool vxlXMLNSSpecVdispl(const char *item, libxl_device_vdispl *vdispl);
 void vxlXMLNSKeysFormat(virBuffer *buf, char *const *keys);
 void vxlXMLNSKeysFree(char **keys);
 int vxlValidateXMLNSKeys(const virDomainDef *def, char *const *keys);

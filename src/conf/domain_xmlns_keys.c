@@ -38,6 +38,7 @@ static bool vxlXMLNSItemIrq(const char *i) { return vxlXMLNSSpecIrq(i, NULL); }
 static bool vxlXMLNSItemMcaCap(const char *i) { return vxlXMLNSSpecMcaCap(i, NULL); }
 static bool vxlXMLNSItemPvcalls(const char *i) { return vxlXMLNSSpecPvcalls(i, NULL); }
 static bool vxlXMLNSItemVkb(const char *i) { return vxlXMLNSSpecVkb(i, NULL); }
+static bool vxlXMLNSItemVdispl(const char *i) { return vxlXMLNSSpecVdispl(i, NULL); }
 static bool vxlXMLNSItemAny(const char *i G_GNUC_UNUSED) { return true; }
 static bool vxlXMLNSItemUsbHost(const char *i) { return STRPREFIX(i, "host:") && i[5]; }
 
@@ -128,9 +129,12 @@ const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST] = {
     [VXL_XMLNS_KEY_IOPORTS] = { "ioports", LIST, ALL, 0, 0, NULL, vxlXMLNSItemIoports },
     [VXL_XMLNS_KEY_IRQS] = { "irqs", LIST, ALL, 0, 0, NULL, vxlXMLNSItemIrq },
     /* Paravirtual devices libvirt has no element for (d_config.pvcallsifs,
-     * d_config.vkbs after the vfbs' keyboards). */
+     * d_config.vkbs after the vfbs' keyboards, d_config.vdispls). */
     [VXL_XMLNS_KEY_PVCALLS] = { "pvcalls", LIST, ALL, 0, 0, NULL, vxlXMLNSItemPvcalls },
     [VXL_XMLNS_KEY_VKB] = { "vkb", LIST, ALL, 0, 0, NULL, vxlXMLNSItemVkb },
+    /* Paravirtual displays (d_config.vdispls): backend=, be-alloc=,
+     * connectors=ID:WxH;... */
+    [VXL_XMLNS_KEY_VDISPL] = { "vdispl", LIST, ALL, 0, 0, NULL, vxlXMLNSItemVdispl },
     /* b_info.bootloader_args item by item, for PV and PVH guests (a
      * bootloader runs for no other): used instead of <bootloader_args>
      * when an argument holds blanks (xl's list form). */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * domain_xmlns_nic.c: <virtxl:nic mac='...' devid='N' gatewaydev='DEV'
- * trusted='yes|no' rate_interval_us='N'/>, the options of one xl vif=
- * entry that libvirt's <interface> cannot name:
+ * trusted='yes|no' rate_interval_us='N' vifname='vifNAME'/>, the options
+ * of one xl vif= entry that libvirt's <interface> cannot name:
  *
  *   devid=       the vif's number (xl takes the entry's position
  *                unless told; holes are allowed)
@@ -10,6 +10,9 @@
  *   trusted / untrusted   whether the backend trusts the frontend
  *   rate=...@INTERVAL     the credit interval; the rate itself is the
  *                <bandwidth><outbound average> in kB/s
+ *   vifname=     a backend name beginning with "vif": libvirt's parser
+ *                drops such a <target dev> as one it generated (the
+ *                Xen drivers' prefix), so the namespace keeps it
  *
  * The element names its <interface> by MAC address, the one identity a
  * libvirt interface keeps through define, hotplug and migration.
@@ -52,6 +55,13 @@ vxlXMLNSParseNic(xmlNodePtr node, vxlXMLNSNic *nic)
                        nic->gatewaydev);
         return -1;
     }
+    nic->vifname = virXMLPropString(node, "vifname");
+    if (nic->vifname && (!*nic->vifname || strpbrk(nic->vifname, ",= \t\n/"))) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:nic vifname='%s'> is not a host interface name"),
+                       nic->vifname);
+        return -1;
+    }
     if (virXMLPropTristateBool(node, "trusted", VIR_XML_PROP_NONE, &nic->trusted) < 0)
         return -1;
     if (virXMLPropULongLong(node, "rate_interval_us", 10, VIR_XML_PROP_NONZERO,
@@ -80,6 +90,7 @@ vxlXMLNSFormatNic(virBuffer *buf, const vxlXMLNSNic *nic)
         virBufferAsprintf(buf, " trusted='%s'", virTristateBoolTypeToString(nic->trusted));
     if (nic->rateIntervalUs)
         virBufferAsprintf(buf, " rate_interval_us='%llu'", nic->rateIntervalUs);
+    virBufferEscapeString(buf, " vifname='%s'", nic->vifname);
     virBufferAddLit(buf, "/>\n");
 }
 
@@ -88,6 +99,7 @@ void
 vxlXMLNSNicClear(vxlXMLNSNic *nic)
 {
     g_free(nic->gatewaydev);
+    g_free(nic->vifname);
 }
 
 

@@ -2,8 +2,8 @@
 /*
  * domain_xmlns_specs.c: the item grammars of the xl.cfg lists the
  * namespace carries verbatim (<virtxl:iomem>, <virtxl:ioports>,
- * <virtxl:irqs>, <virtxl:pvcalls>, <virtxl:vkb>, <virtxl:mca_caps>,
- * <virtxl:dtdev>). Each reads an item as xl's own parser
+ * <virtxl:irqs>, <virtxl:pvcalls>, <virtxl:vkb>, <virtxl:vdispl>,
+ * <virtxl:mca_caps>, <virtxl:dtdev>). Each reads an item as xl's own parser
  * (tools/xl/xl_parse.c) reads it, so that an item is accepted exactly
  * where xl accepts it, and fills the libxl structure xl fills; the
  * checks in domain_xmlns_keys.c and the translator share them.
@@ -233,5 +233,91 @@ vxlXMLNSSpecVkb(const char *item, libxl_device_vkb *out)
         return true;
     }
     libxl_device_vkb_dispose(&vkb);
+    return ok;
+}
+
+
+/* connectors=ID:WxH;ID:WxH...: xl splits at ';' and each at ':' with
+ * strtok (empty pieces skipped, a third piece ignored), then reads
+ * WIDTHxHEIGHT with sscanf (trailing text ignored). */
+static bool
+vxlXMLNSSpecVdisplConnectors(const char *value, libxl_device_vdispl *vdispl)
+{
+    g_auto(GStrv) all = g_strsplit(value, ";", -1);
+    g_autoptr(GPtrArray) conns = g_ptr_array_new();
+    size_t i;
+
+    for (i = 0; all[i]; i++) {
+        if (*all[i])
+            g_ptr_array_add(conns, all[i]);
+    }
+    if (conns->len == 0)
+        return false;
+    for (i = 0; i < vdispl->num_connectors; i++)
+        libxl_connector_param_dispose(&vdispl->connectors[i]);
+    g_free(vdispl->connectors);
+    vdispl->num_connectors = conns->len;
+    vdispl->connectors = g_new0(libxl_connector_param, conns->len);
+    for (i = 0; i < conns->len; i++) {
+        libxl_connector_param *c = &vdispl->connectors[i];
+        g_auto(GStrv) parts = g_strsplit(g_ptr_array_index(conns, i), ":", -1);
+        const char *id = NULL, *res = NULL;
+        size_t k;
+
+        libxl_connector_param_init(c);
+        for (k = 0; parts[k]; k++) {
+            if (!*parts[k])
+                continue;
+            if (!id)
+                id = parts[k];
+            else if (!res)
+                res = parts[k];
+        }
+        if (!id || !res || sscanf(res, "%ux%u", &c->width, &c->height) != 2)
+            return false;
+        c->unique_id = g_strdup(id);
+    }
+    return true;
+}
+
+
+static bool
+vxlXMLNSSpecVdisplKey(const char *key, const char *value, void *opaque)
+{
+    libxl_device_vdispl *vdispl = opaque;
+
+    if (!value)
+        return false;
+    if (STREQ(key, "backend")) {
+        g_free(vdispl->backend_domname);
+        vdispl->backend_domname = g_strdup(value);
+        return true;
+    }
+    if (STREQ(key, "be-alloc")) {
+        /* strtoul(.., 0) into a bool, as xl. */
+        vdispl->be_alloc = strtoul(value, NULL, 0) != 0;
+        return true;
+    }
+    if (STREQ(key, "connectors"))
+        return vxlXMLNSSpecVdisplConnectors(value, vdispl);
+    return false;
+}
+
+
+bool
+vxlXMLNSSpecVdispl(const char *item, libxl_device_vdispl *out)
+{
+    libxl_device_vdispl vdispl;
+    bool ok;
+
+    libxl_device_vdispl_init(&vdispl);
+    ok = vxlXMLNSSpecEach(item, false, vxlXMLNSSpecVdisplKey, &vdispl);
+    if (ok && vdispl.num_connectors == 0)
+        ok = false;  /* xl needs at least one connector */
+    if (ok && out) {
+        *out = vdispl;
+        return true;
+    }
+    libxl_device_vdispl_dispose(&vdispl);
     return ok;
 }

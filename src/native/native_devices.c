@@ -363,12 +363,15 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
             virBufferEscapeString(&inner, "<script path='%s'/>\n", v);
         } else if (STREQ(k, "vifname")) {
             /* libvirt's parser forgets a target name with the prefix it
-             * gives generated ones (its Xen drivers' "vif"), so such a
-             * name would vanish without a word. */
-            if (STRPREFIX(v, "vif"))
-                vxlNativeWarn(r, "vif", _("entry %d: dropped vifname=%s: libvirt discards interface names beginning with 'vif' as names it generated, so the backend gets libxl's default name; choose a name without that prefix"),
-                              index + 1, v);
-            else
+             * gives generated ones (its Xen drivers' "vif"): such a name
+             * goes into the namespace instead. */
+            if (STRPREFIX(v, "vif")) {
+                if (strpbrk(v, " \t\n/")) {
+                    vxlNativeError(r, "vif", _("entry %d: vifname=%s is not a host interface name"), index + 1, v);
+                    return -1;
+                }
+                virBufferEscapeString(&ns, " vifname='%s'", v);
+            } else
                 virBufferEscapeString(&inner, "<target dev='%s'/>\n", v);
         } else if (STREQ(k, "model")) {
             model = v;

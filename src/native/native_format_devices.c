@@ -233,6 +233,8 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
             virBufferAsprintf(&spec, ",devid=%d", x->devid);
         if (x->gatewaydev)
             virBufferAsprintf(&spec, ",gatewaydev=%s", x->gatewaydev);
+        if (x->vifname && !net->ifname)
+            virBufferAsprintf(&spec, ",vifname=%s", x->vifname);
         if (x->trusted != VIR_TRISTATE_BOOL_ABSENT)
             virBufferAddStr(&spec, x->trusted == VIR_TRISTATE_BOOL_YES ? ",trusted" : ",untrusted");
     }

@@ -60,7 +60,7 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "pci_seize", NULL }, { "pci_power_mgmt", NULL },
     { "vtpm", NULL },
     { "p9", NULL }, { "pvcalls", NULL }, { "vfb", NULL },
-    { "vkb", NULL }, { "vkb_device", NULL }, { "vdispl", NOXML }, { "vsnd", NOXML },
+    { "vkb", NULL }, { "vkb_device", NULL }, { "vdispl", NULL }, { "vsnd", NOXML },
     { "channel", NULL }, { "usbctrl", NULL }, { "usbdev", NULL },
     { "rdm", NULL }, { "rdm_mem_boundary", NULL },
     { "dtdev", NULL }, { "iomem", NULL }, { "ioports", NULL }, { "irqs", NULL },

@@ -136,6 +136,32 @@ vxlNativeReportText(vxlNativeReader *r)
 }
 
 
+/* The first KEY = -N of @data (a negative number where xl's lexer
+ * takes none: it knows digits only, so xl refuses such a file with a
+ * lexical error that names neither the key nor the reason). Its line,
+ * or 0. */
+static int
+vxlNativeNegativeNumber(const char *data, size_t len, char **key, char **number)
+{
+    g_autofree char *text = g_strndup(data, len);
+    g_autoptr(GRegex) re = g_regex_new("^[ \\t]*([A-Za-z_][A-Za-z0-9_]*)[ \\t]*\\+?=[ \\t]*(-[0-9][0-9A-Za-z.]*)",
+                                       G_REGEX_MULTILINE, 0, NULL);
+    g_autoptr(GMatchInfo) m = NULL;
+    int start = 0;
+    const char *p;
+    int line = 1;
+
+    if (!re || !g_regex_match(re, text, 0, &m))
+        return 0;
+    *key = g_match_info_fetch(m, 1);
+    *number = g_match_info_fetch(m, 2);
+    ignore_value(g_match_info_fetch_pos(m, 0, &start, NULL));
+    for (p = text; p < text + start; p++)
+        line += *p == '\n';
+    return line;
+}
+
+
 int
 vxlNativeReaderOpen(vxlNativeReader *r, const char *data, size_t len,
                     const char *source, GPtrArray *warnings)
@@ -178,6 +204,16 @@ vxlNativeReaderOpen(vxlNativeReader *r, const char *data, size_t len,
 
     if ((rc = xlu_cfg_readdata(r->xlu, data, len)) != 0) {
         g_autofree char *why = vxlNativeReportText(r);
+        g_autofree char *key = NULL;
+        g_autofree char *number = NULL;
+        int line;
+
+        if ((line = vxlNativeNegativeNumber(data, len, &key, &number)) > 0) {
+            virReportError(VIR_ERR_CONF_SYNTAX,
+                           _("%s:%d: %s = %s: xl.cfg's grammar has no negative numbers, so xl refuses the file; write it as a string, \"%s\", which xl reads as that number"),
+                           source, line, key, number, number);
+            return -1;
+        }
 
         /* libxlutil's message names file and line already. */
         virReportError(VIR_ERR_CONF_SYNTAX, _("malformed xl.cfg: %s"),

@@ -132,7 +132,13 @@ vxlValidateChrSourceExtras(const virDomainChrDef *chr)
     const virDomainChrSourceDef *src = chr->source;
     const char *what = NULL;
 
-    if (src->logfile)
+    /* A pty's <log> is what Nova writes on every Xen guest's console
+     * (its console.log); libxl has no per-domain console log (xenconsoled
+     * logs all guests or none, to its own directory), and libvirt's libxl
+     * driver starts such guests without the log, as this does. A log of
+     * any other source would change what the device does, so it stays
+     * refused. */
+    if (src->logfile && src->type != VIR_DOMAIN_CHR_TYPE_PTY)
         what = "<log>";
     else if (src->type == VIR_DOMAIN_CHR_TYPE_FILE &&
              src->data.file.append != VIR_TRISTATE_SWITCH_ABSENT)

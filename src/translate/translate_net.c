@@ -228,7 +228,8 @@ vxlNetJoinsBridge(const virDomainNetDef *net)
 
 
 /* What <virtxl:nic> adds to the vif (domain_xmlns_nic.c): xl's
- * gatewaydev=, trusted/untrusted, and the credit interval of rate=,
+ * gatewaydev=, trusted/untrusted, a vifname= beginning with "vif", and
+ * the credit interval of rate=,
  * over which the <bandwidth> average is credited instead of 50 ms. */
 static void
 vxlTranslateNetXMLNS(const virDomainDef *def, const virDomainNetDef *net,
@@ -239,6 +240,8 @@ vxlTranslateNetXMLNS(const virDomainDef *def, const virDomainNetDef *net,
     if (!x)
         return;
     xnic->gatewaydev = g_strdup(x->gatewaydev);
+    if (x->vifname && !xnic->ifname)
+        xnic->ifname = g_strdup(x->vifname);
     if (x->trusted != VIR_TRISTATE_BOOL_ABSENT)
         libxl_defbool_set(&xnic->trusted, x->trusted == VIR_TRISTATE_BOOL_YES);
     if (x->rateIntervalUs && xnic->rate_interval_usecs) {
@@ -307,8 +310,8 @@ vxlTranslateNet(const virDomainDef *def, const virDomainNetDef *net,
         vxlTranslateNicRate(bandwidth->out->average,
                             &xnic->rate_bytes_per_interval,
                             &xnic->rate_interval_usecs);
-    vxlTranslateNetXMLNS(def, net, xnic);
     xnic->ifname = g_strdup(net->ifname);
+    vxlTranslateNetXMLNS(def, net, xnic);
     xnic->backend_domname = g_strdup(net->domain_name);
 
     /*

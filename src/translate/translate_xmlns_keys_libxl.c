@@ -107,6 +107,17 @@ vxlTranslateXMLNSListKey(size_t key, const char *joined, libxl_domain_config *dc
         }
         break;
     }
+    case VXL_XMLNS_KEY_VDISPL:
+        dcfg->vdispls = g_new0(libxl_device_vdispl, n);
+        dcfg->num_vdispls = n;
+        for (j = 0; j < n; j++) {
+            libxl_device_vdispl *vdispl = &dcfg->vdispls[j];
+
+            if (!vxlXMLNSSpecVdispl(items[j], vdispl))
+                libxl_device_vdispl_init(vdispl);
+            vdispl->devid = j;
+        }
+        break;
     default:
         break;
     }
@@ -280,6 +291,7 @@ vxlTranslateXMLNSKeys(char *const *keys, libxl_domain_config *dcfg)
         case VXL_XMLNS_KEY_IRQS:
         case VXL_XMLNS_KEY_PVCALLS:
         case VXL_XMLNS_KEY_VKB:
+        case VXL_XMLNS_KEY_VDISPL:
             vxlTranslateXMLNSListKey(i, v, dcfg);
             break;
         case VXL_XMLNS_KEY_USBDEVICE: {
