@@ -3,12 +3,15 @@
  * domain_load.c: the persistent definitions, read at daemon start-up.
  *
  * libvirt's parser is the cost of a restart: with 10,000 defined domains
- * it is most of it, one file after the other. The files are independent,
- * so they are parsed by a few threads at once (each parse only reads the
- * shared virDomainXMLOption, as concurrent defines do), and then entered
- * into the domain list one by one, in directory order, as libvirt's own
- * loader (virDomainObjListLoadAllConfigs) would: a definition of a domain
- * already running (found by its status file) becomes its next definition.
+ * it is most of it. A shut-off domain is therefore listed from its name
+ * and UUID alone, its definition parsed after the start
+ * (domain_def_pending.c); a definition of a domain already running (found
+ * by its status file) is parsed now, as it becomes that domain's next
+ * definition, and so is any file the quick read does not recognise. The
+ * files are independent, so a few threads read them at once (a parse only
+ * reads the shared virDomainXMLOption, as concurrent defines do); they are
+ * then entered into the domain list one by one, in directory order, as
+ * libvirt's own loader (virDomainObjListLoadAllConfigs) would.
  */
 #include "vxl_internal.h"
 
@@ -34,9 +37,11 @@ typedef struct _vxlDomainLoadItem {
     char *error;                   /* why it failed */
     bool empty;                    /* an empty file: a write a power cut
                                       took before its flush */
+    bool running;                  /* the domain runs (a status file) */
 } vxlDomainLoadItem;
 
 typedef struct _vxlDomainLoadWork {
+    vxlDriver *driver;
     const char *configDir;
     virDomainXMLOption *xmlopt;
     vxlDomainLoadItem *items;
@@ -58,6 +63,9 @@ vxlDomainLoadParseOne(vxlDomainLoadWork *work, vxlDomainLoadItem *item)
         item->empty = true;
         return;
     }
+    if (!item->running &&
+        (item->def = vxlDomainDefPendingRead(work->driver, path, item->name)))
+        return;
     /* The flags of libvirt's loader: a definition that was accepted once
      * is loaded even if today's checks would refuse it. */
     item->def = virDomainDefParseFile(path, work->xmlopt, NULL,
@@ -111,13 +119,15 @@ int
 vxlDomainLoadConfigs(vxlDriver *driver)
 {
     vxlDriverConfig *cfg = driver->cfg;
-    vxlDomainLoadWork work = { .configDir = cfg->configDir,
+    vxlDomainLoadWork work = { .driver = driver, .configDir = cfg->configDir,
                                .xmlopt = driver->xmlopt };
     g_autoptr(DIR) dir = NULL;
     g_autoptr(GPtrArray) threads = g_ptr_array_new();
     struct dirent *ent;
+    virDomainObj *vm;
     size_t nthreads;
     size_t i;
+    size_t npending = 0;
     gint64 t0;
     int rc;
 
@@ -138,6 +148,10 @@ vxlDomainLoadConfigs(vxlDriver *driver)
         }
         if (!virStringStripSuffix(name, ".xml"))
             continue;
+        if ((vm = virDomainObjListFindByName(driver->domains, name))) {
+            item.running = true;
+            virDomainObjEndAPI(&vm);
+        }
         item.name = g_steal_pointer(&name);
         VIR_APPEND_ELEMENT(work.items, work.nitems, item);
     }
@@ -159,9 +173,13 @@ vxlDomainLoadConfigs(vxlDriver *driver)
     for (i = 0; i < threads->len; i++)
         g_thread_join(g_ptr_array_index(threads, i));
     /* scripts/bench reads this line: the parser's share of a restart. */
-    VIR_INFO("parsed %zu domain definitions in %lld us, parser CPU %lld us on %u threads",
+    for (i = 0; i < work.nitems; i++) {
+        if (vxlDomainDefIsPending(work.items[i].def))
+            npending++;
+    }
+    VIR_INFO("parsed %zu domain definitions in %lld us, parser CPU %lld us on %u threads; %zu of them listed for parsing after the start",
              work.nitems, (long long)(g_get_monotonic_time() - t0),
-             (long long)work.cpuUs, threads->len + 1);
+             (long long)work.cpuUs, threads->len + 1, npending);
 
     for (i = 0; i < work.nitems; i++) {
         vxlDomainLoadItem *item = &work.items[i];

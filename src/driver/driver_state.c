@@ -143,6 +143,7 @@ vxlStateInitialize(bool privileged, const char *root, bool monolithic,
         vxlDomainManagedSaveScan(driver);
         vxlDomainEventsReady(driver);
         vxlDomainAutostartAll(driver);
+        vxlDomainDefLoaderStart(driver);
     }
     /* scripts/bench reads this line: the driver's share of a restart. */
     VIR_INFO("driver state initialised in %lld us (CPU %lld us on this thread)",
@@ -164,6 +165,7 @@ vxlStateShutdownPrepare(void)
     VIR_WITH_MUTEX_LOCK_GUARD(&vxl_driver->lock) {
         vxl_driver->closing = true;
     }
+    vxlDomainDefLoaderStop();
     /* libvirtd waits for its calls in progress; a start does not make
      * it wait for a guest's boot. */
     if (vxl_driver->backend) {
@@ -206,6 +208,7 @@ vxlStateCleanup(void)
     /* Domains keep running: a daemon restart reconnects to them. An
      * incoming migration cannot finish without us: it is cut off. */
     vxlMigrationShutdown(vxl_driver);
+    vxlDomainDefLoaderStop();
     vxlDriverFree(vxl_driver);
     vxl_driver = NULL;
     return 0;
