@@ -289,9 +289,10 @@ void vxlDomainAutostartAll(vxlDriver *driver);
 /* Whether @def is a pending definition: a name and UUID, nothing else. */
 bool vxlDomainDefIsPending(const virDomainDef *def);
 /* A pending definition from the first elements of the file at @path, if
- * it is as libvirt writes them and names @name; NULL otherwise. */
+ * it is as libvirt writes them and names @name; NULL otherwise, with
+ * *@empty set if the file is empty. */
 virDomainDef *vxlDomainDefPendingRead(vxlDriver *driver, const char *path,
-                                      const char *name);
+                                      const char *name, bool *empty);
 /* Parse @vm's definition if it is pending (@vm locked). Whatever looks
  * further than a domain's name, UUID and state calls this first. */
 int vxlDomainDefEnsure(vxlDriver *driver, virDomainObj *vm);

@@ -21,6 +21,9 @@
  */
 #include "vxl_internal.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "domain.h"
 #include "viralloc.h"
 #include "virerror.h"
@@ -31,6 +34,10 @@
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
 VIR_LOG_INIT("virtxl.domain_def_pending");
+
+/* The loader's threads yield to the threads serving calls: its work is
+ * what no caller has asked for yet. */
+#define VXL_DEF_LOADER_NICE 10
 
 /* Definitions libvirt wrote are a few KiB; anything far larger is read
  * by the parser at start-up. */
@@ -71,19 +78,25 @@ vxlDefIndexElement(const char *p, const char *open, const char *close,
  * The name and UUID of the definition in @path, read from its first two
  * elements as libvirt writes them (<domain ...>, <name>, <uuid>). Returns
  * false for anything else (a name with markup escapes, another order, a
- * file too large): the caller then parses the file in full.
+ * file too large): the caller then parses the file in full. Sets *@empty
+ * for an empty file.
  */
 static bool
 vxlDefIndexRead(const char *path, const char *expectName,
-                unsigned char *uuid)
+                unsigned char *uuid, bool *empty)
 {
     g_autofree char *text = NULL;
     g_autofree char *name = NULL;
     g_autofree char *uuidstr = NULL;
     const char *p;
+    int len;
 
-    if (virFileReadAllQuiet(path, VXL_DEF_INDEX_MAX_BYTES, &text) < 0)
+    if ((len = virFileReadAllQuiet(path, VXL_DEF_INDEX_MAX_BYTES, &text)) < 0)
         return false;
+    if (len == 0) {
+        *empty = true;
+        return false;
+    }
     /* Past the comment libvirt writes first, the root element. */
     if (!(p = strstr(text, "<domain ")) || !(p = strchr(p, '>')))
         return false;
@@ -98,12 +111,14 @@ vxlDefIndexRead(const char *path, const char *expectName,
 }
 
 virDomainDef *
-vxlDomainDefPendingRead(vxlDriver *driver, const char *path, const char *name)
+vxlDomainDefPendingRead(vxlDriver *driver, const char *path, const char *name,
+                        bool *empty)
 {
     unsigned char uuid[VIR_UUID_BUFLEN];
     virDomainDef *def;
 
-    if (!vxlDefIndexRead(path, name, uuid))
+    *empty = false;
+    if (!vxlDefIndexRead(path, name, uuid, empty))
         return NULL;
     if (!(def = virDomainDefNew(driver->xmlopt)))
         return NULL;
@@ -114,23 +129,28 @@ vxlDomainDefPendingRead(vxlDriver *driver, const char *path, const char *name)
     return def;
 }
 
-/* Parse the pending definition of @vm (locked) from its file. */
+/* Parse the definition that @pending (name and UUID) stands for, from
+ * its file. On failure, an error naming the domain is reported. */
 static virDomainDef *
-vxlDomainDefPendingParse(vxlDriver *driver, virDomainObj *vm)
+vxlDomainDefPendingParse(vxlDriver *driver, const char *name,
+                         const unsigned char *uuid)
 {
-    g_autofree char *path = virDomainConfigFile(driver->cfg->configDir, vm->def->name);
+    g_autofree char *path = virDomainConfigFile(driver->cfg->configDir, name);
     g_autoptr(virDomainDef) def = NULL;
+    virErrorPtr err;
 
-    if (!(def = virDomainDefParseFile(path, driver->xmlopt, NULL, VXL_DEF_LOAD_FLAGS)))
-        return NULL;
-    if (STRNEQ(def->name, vm->def->name) ||
-        memcmp(def->uuid, vm->def->uuid, VIR_UUID_BUFLEN) != 0) {
+    if ((def = virDomainDefParseFile(path, driver->xmlopt, NULL, VXL_DEF_LOAD_FLAGS))) {
+        if (STREQ(def->name, name) && memcmp(def->uuid, uuid, VIR_UUID_BUFLEN) == 0)
+            return g_steal_pointer(&def);
         virReportError(VIR_ERR_XML_ERROR,
                        _("the definition in '%s' no longer names domain '%s' with the UUID it had at start-up"),
-                       path, vm->def->name);
-        return NULL;
+                       path, name);
     }
-    return g_steal_pointer(&def);
+    err = virGetLastError();
+    virReportError(VIR_ERR_XML_ERROR,
+                   _("cannot load the definition of domain '%s': %s"),
+                   name, err && err->message ? err->message : _("unknown error"));
+    return NULL;
 }
 
 int
@@ -140,14 +160,8 @@ vxlDomainDefEnsure(vxlDriver *driver, virDomainObj *vm)
 
     if (!vxlDomainDefIsPending(vm->def))
         return 0;
-    if (!(def = vxlDomainDefPendingParse(driver, vm))) {
-        virErrorPtr err = virGetLastError();
-
-        virReportError(VIR_ERR_XML_ERROR,
-                       _("cannot load the definition of domain '%s': %s"),
-                       vm->def->name, err && err->message ? err->message : _("unknown error"));
+    if (!(def = vxlDomainDefPendingParse(driver, vm->def->name, vm->def->uuid)))
         return -1;
-    }
     virDomainDefFree(vm->def);
     vm->def = def;
     return 0;
@@ -202,19 +216,48 @@ vxlDefLoaderWorker(gpointer opaque)
     vxlDriver *driver = loader->driver;
     gint i;
 
+    /* Linux: a thread's own nice value (a thread is a task there). */
+    if (setpriority(PRIO_PROCESS, gettid(), VXL_DEF_LOADER_NICE) < 0)
+        VIR_DEBUG("cannot lower the loader thread's priority: %s", g_strerror(errno));
+
     while (!g_atomic_int_get(&loader->quit) &&
            (i = g_atomic_int_add(&loader->next, 1)) < (gint)loader->nvms) {
         virDomainObj *vm = loader->vms[i];
+        virDomainDef *pending;
+        g_autofree char *name = NULL;
+        unsigned char uuid[VIR_UUID_BUFLEN];
+        g_autoptr(virDomainDef) def = NULL;
 
+        /* The parse runs without the domain's lock, so a call on it never
+         * waits for this low-priority thread; what the parse gives is
+         * used only if nothing replaced the pending definition meanwhile
+         * (a call's own parse, a define, an undefine). */
+        VIR_WITH_OBJECT_LOCK_GUARD(vm) {
+            pending = vm->removing ? NULL : vm->def;
+            if (vxlDomainDefIsPending(pending)) {
+                name = g_strdup(pending->name);
+                memcpy(uuid, pending->uuid, VIR_UUID_BUFLEN);
+            }
+        }
+        if (!name)
+            continue;
+        def = vxlDomainDefPendingParse(driver, name, uuid);
         virObjectLock(vm);
-        if (!vm->removing && vxlDomainDefEnsure(driver, vm) < 0) {
-            /* What libvirt's loader does with a definition it cannot
-             * parse: log it, and the domain is not there. */
-            VIR_ERROR("%s", virGetLastErrorMessage());
-            virResetLastError();
-            virDomainObjListRemove(driver->domains, vm);
+        /* Pending and the same: no pending definition is made after the
+         * start, so this is the one the parse stands for. */
+        if (!vm->removing && vm->def == pending && vxlDomainDefIsPending(vm->def)) {
+            if (def) {
+                virDomainDefFree(vm->def);
+                vm->def = g_steal_pointer(&def);
+            } else {
+                /* What libvirt's loader does with a definition it cannot
+                 * parse: log it, and the domain is not there. */
+                VIR_ERROR("%s", virGetLastErrorMessage());
+                virDomainObjListRemove(driver->domains, vm);
+            }
         }
         virObjectUnlock(vm);
+        virResetLastError();
     }
     return NULL;
 }

@@ -59,13 +59,15 @@ vxlDomainLoadParseOne(vxlDomainLoadWork *work, vxlDomainLoadItem *item)
     /* Definitions are flushed in batches (domain_config.c): a power cut
      * before the flush can leave a new definition's name with no
      * content. That define never reached the disk; its file goes. */
-    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0) {
+    if (!item->running) {
+        if ((item->def = vxlDomainDefPendingRead(work->driver, path, item->name,
+                                                 &item->empty)) ||
+            item->empty)
+            return;
+    } else if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0) {
         item->empty = true;
         return;
     }
-    if (!item->running &&
-        (item->def = vxlDomainDefPendingRead(work->driver, path, item->name)))
-        return;
     /* The flags of libvirt's loader: a definition that was accepted once
      * is loaded even if today's checks would refuse it. */
     item->def = virDomainDefParseFile(path, work->xmlopt, NULL,
@@ -91,9 +93,12 @@ vxlDomainLoadWorker(gpointer opaque)
     return NULL;
 }
 
-/* Enter one parsed definition into the list, as a persistent domain. */
+/* Enter one parsed definition into the list, as a persistent domain.
+ * @autostartNames: the names in the autostart directory; the link of a
+ * domain not there need not be looked at. */
 static void
-vxlDomainLoadAdd(vxlDriver *driver, vxlDomainLoadItem *item)
+vxlDomainLoadAdd(vxlDriver *driver, vxlDomainLoadItem *item,
+                 GHashTable *autostartNames)
 {
     vxlDriverConfig *cfg = driver->cfg;
     g_autofree char *configFile = virDomainConfigFile(cfg->configDir, item->name);
@@ -102,17 +107,22 @@ vxlDomainLoadAdd(vxlDriver *driver, vxlDomainLoadItem *item)
     virDomainObj *vm;
     int autostart;
 
-    if ((autostart = virFileLinkPointsTo(autostartLink, configFile)) < 0 ||
-        !(vm = virDomainObjListAdd(driver->domains, &item->def, driver->xmlopt,
-                                   0, &oldDef))) {
-        VIR_ERROR(_("cannot load the definition of domain '%s': %s"),
-                  item->name, virGetLastErrorMessage());
-        virResetLastError();
-        return;
-    }
+    if (!g_hash_table_contains(autostartNames, item->name))
+        autostart = 0;
+    else if ((autostart = virFileLinkPointsTo(autostartLink, configFile)) < 0)
+        goto error;
+    if (!(vm = virDomainObjListAdd(driver->domains, &item->def, driver->xmlopt,
+                                   0, &oldDef)))
+        goto error;
     vm->autostart = autostart;
     vm->persistent = 1;
     virDomainObjEndAPI(&vm);
+    return;
+
+ error:
+    VIR_ERROR(_("cannot load the definition of domain '%s': %s"),
+              item->name, virGetLastErrorMessage());
+    virResetLastError();
 }
 
 int
@@ -123,6 +133,9 @@ vxlDomainLoadConfigs(vxlDriver *driver)
                                .xmlopt = driver->xmlopt };
     g_autoptr(DIR) dir = NULL;
     g_autoptr(GPtrArray) threads = g_ptr_array_new();
+    g_autoptr(GHashTable) autostartNames = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                                                 g_free, NULL);
+    g_autoptr(DIR) autostartDir = NULL;
     struct dirent *ent;
     virDomainObj *vm;
     size_t nthreads;
@@ -181,6 +194,18 @@ vxlDomainLoadConfigs(vxlDriver *driver)
              work.nitems, (long long)(g_get_monotonic_time() - t0),
              (long long)work.cpuUs, threads->len + 1, npending);
 
+    /* One listing of the autostart directory, not a look at a link for
+     * every domain (most have none). */
+    if (virDirOpenIfExists(&autostartDir, cfg->autostartDir) > 0) {
+        while (virDirRead(autostartDir, &ent, cfg->autostartDir) > 0) {
+            g_autofree char *name = g_strdup(ent->d_name);
+
+            if (virStringStripSuffix(name, ".xml"))
+                g_hash_table_add(autostartNames, g_steal_pointer(&name));
+        }
+    }
+    virResetLastError();
+
     for (i = 0; i < work.nitems; i++) {
         vxlDomainLoadItem *item = &work.items[i];
 
@@ -198,7 +223,7 @@ vxlDomainLoadConfigs(vxlDriver *driver)
                       item->name, NULLSTR(item->error));
             continue;
         }
-        vxlDomainLoadAdd(driver, item);
+        vxlDomainLoadAdd(driver, item, autostartNames);
     }
     rc = 0;
 
