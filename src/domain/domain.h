@@ -294,6 +294,26 @@ int vxlDomainLoadConfigs(vxlDriver *driver);
 /* domain_autostart.c */
 void vxlDomainAutostartAll(vxlDriver *driver);
 
+/* --- definitions listed before they are parsed (domain_def_pending.c) --- */
+
+/* Whether @def is a pending definition: a name and UUID, nothing else. */
+bool vxlDomainDefIsPending(const virDomainDef *def);
+/* A pending definition from the first elements of the file at @path, if
+ * it is as libvirt writes them and names @name; NULL otherwise, with
+ * *@empty set if the file is empty. */
+virDomainDef *vxlDomainDefPendingRead(vxlDriver *driver, const char *path,
+                                      const char *name, bool *empty);
+/* Parse @vm's definition if it is pending (@vm locked). Whatever looks
+ * further than a domain's name, UUID and state calls this first. */
+int vxlDomainDefEnsure(vxlDriver *driver, virDomainObj *vm);
+/* virDomainObjListAdd once the definitions it may compare and swap are
+ * parsed. */
+virDomainObj *vxlDomainListAdd(vxlDriver *driver, virDomainDef **def,
+                               unsigned int flags, virDomainDef **oldDef);
+/* The thread that parses the pending definitions after the start. */
+void vxlDomainDefLoaderStart(vxlDriver *driver);
+void vxlDomainDefLoaderStop(void);
+
 /* --- Domain-0 and backend names (domain_dom0.c) --- */
 
 /* Whether @vm is Xen's control domain. */

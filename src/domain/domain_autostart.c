@@ -35,7 +35,8 @@ vxlDomainAutostartAll(vxlDriver *driver)
         virObjectLock(vm);
         /* A domain with a managed save image resumes from it. */
         if (vm->autostart && !virDomainObjIsActive(vm) &&
-            vxlDomainStartOrRestore(driver, vm, 0) < 0)
+            (vxlDomainDefEnsure(driver, vm) < 0 ||
+             vxlDomainStartOrRestore(driver, vm, 0) < 0))
             VIR_ERROR("failed to autostart domain %s: %s",
                       vm->def->name, virGetLastErrorMessage());
         virObjectUnlock(vm);

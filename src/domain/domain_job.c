@@ -57,8 +57,13 @@ vxlDomainObjFromDomain(vxlDriver *driver, virDomainPtr dom)
     char uuidstr[VIR_UUID_STRING_BUFLEN];
     virDomainObj *vm;
 
-    if ((vm = virDomainObjListFindByUUID(driver->domains, dom->uuid)))
+    if ((vm = virDomainObjListFindByUUID(driver->domains, dom->uuid))) {
+        /* Every call on a domain comes here: its definition, listed at
+         * start-up before it was parsed, is read now if it is not yet. */
+        if (vxlDomainDefEnsure(driver, vm) < 0)
+            virDomainObjEndAPI(&vm);
         return vm;
+    }
     virReportError(VIR_ERR_NO_DOMAIN,
                    _("domain '%s' (uuid %s) is not defined or running on this host"),
                    dom->name, virUUIDFormat(dom->uuid, uuidstr));

@@ -869,10 +869,10 @@ vxlMigrationPrepare(vxlDriver *driver, virConnectPtr dconn,
         return -1;
     registered = true;
 
-    if (!(vm = virDomainObjListAdd(driver->domains, def, driver->xmlopt,
-                                   VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
-                                   VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE,
-                                   &oldDef)))
+    if (!(vm = vxlDomainListAdd(driver, def,
+                                VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
+                                VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE,
+                                &oldDef)))
         goto error;
     mig->newVm = !oldDef && !vm->persistent;
     virDomainDefFree(oldDef);
@@ -942,8 +942,7 @@ vxlMigrationFinishOffline(vxlDriver *driver, virConnectPtr dconn,
                                             VIR_DOMAIN_DEF_PARSE_INACTIVE)))
             return NULL;
     }
-    if (!(vm = virDomainObjListAdd(driver->domains, &def, driver->xmlopt, 0,
-                                   &oldDef)))
+    if (!(vm = vxlDomainListAdd(driver, &def, 0, &oldDef)))
         return NULL;
     vm->persistent = 1;
     if (virDomainDefSave(vm->newDef ? vm->newDef : vm->def, driver->xmlopt,

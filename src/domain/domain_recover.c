@@ -125,11 +125,10 @@ vxlRecoverAdopt(vxlDriver *driver, const vxlIntent *intent)
 
     if (!intent->xml ||
         !(def = virDomainDefParseString(intent->xml, driver->xmlopt, NULL, 0)) ||
-        !(vm = virDomainObjListAdd(driver->domains, &def, driver->xmlopt,
-                                   VIR_DOMAIN_OBJ_LIST_ADD_LIVE, NULL))) {
-        /* Nothing to run it as: take it back out of Xen. */
-        VIR_WARN("cannot adopt domain %s (domid %u), destroying it: %s",
-                 intent->name, info.domid, virGetLastErrorMessage());
+        !(vm = vxlDomainListAdd(driver, &def, VIR_DOMAIN_OBJ_LIST_ADD_LIVE, NULL))) {
+                                /* Nothing to run it as: take it back out of Xen. */
+                                VIR_WARN("cannot adopt domain %s (domid %u), destroying it: %s",
+                                intent->name, info.domid, virGetLastErrorMessage());
         virResetLastError();
         if (vxlBackendDomainDestroy(driver->backend, info.domid) < 0) {
             VIR_WARN("cannot destroy domain %u: %s", info.domid,
@@ -541,7 +540,7 @@ vxlRecoverTransient(vxlDriver *driver, const vxlIntent *intent)
         !(def = virDomainDefParseString(intent->xml, driver->xmlopt, NULL,
                                         VIR_DOMAIN_DEF_PARSE_INACTIVE)))
         return NULL;
-    return virDomainObjListAdd(driver->domains, &def, driver->xmlopt, 0, NULL);
+    return vxlDomainListAdd(driver, &def, 0, NULL);
 }
 
 void

@@ -339,9 +339,9 @@ vxlDomainRestoreFromImage(vxlDriver *driver, vxlSaveImage *img,
     virDomainObj *vm;
     int rc = -1;
 
-    if (!(vm = virDomainObjListAdd(driver->domains, &def, driver->xmlopt,
-                                   VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
-                                   VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL)))
+    if (!(vm = vxlDomainListAdd(driver, &def,
+                                VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
+                                VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL)))
         return NULL;
 
     if (vxlDomainAsyncJobBegin(driver, vm, VXL_JOB_RESTORE, flags) == 0) {

@@ -135,9 +135,9 @@ vxlDomainKeepDead(vxlDriver *driver, virDomainObj *vm, const char *name,
             g_clear_pointer(&def->nets[i]->data.network.actual,
                             virDomainActualNetDefFree);
     }
-    if (!(dead = virDomainObjListAdd(driver->domains, &def, driver->xmlopt,
-                                     VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
-                                     VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL)))
+    if (!(dead = vxlDomainListAdd(driver, &def,
+                                  VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
+                                  VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL)))
         goto error;
     if (crashed)
         virDomainObjSetState(dead, VIR_DOMAIN_CRASHED, VIR_DOMAIN_CRASHED_PANICKED);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "domain_private.h"
+#include "domain.h"
 #include "domain_snapshot.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -154,6 +155,11 @@ vxlSnapshotList(vxlDriver *driver, virDomainObj *vm)
 
     if (priv->snapshotsLoaded)
         return vm->snapshots;
+    /* A snapshot's metadata is read against its domain's definition. */
+    if (vxlDomainDefEnsure(driver, vm) < 0) {
+        virResetLastError();
+        return vm->snapshots;
+    }
     priv->snapshotsLoaded = true;
     dir = vxlSnapshotDir(driver, vm->def);
     if (virDirOpenQuiet(&dh, dir) > 0)

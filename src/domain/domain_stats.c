@@ -317,6 +317,8 @@ int
 vxlDomainStatsCollect(vxlDriver *driver, virDomainObj *vm, unsigned int groups,
                       virTypedParamList *list)
 {
+    if (vxlDomainDefEnsure(driver, vm) < 0)
+        return -1;
     if ((groups & VIR_DOMAIN_STATS_STATE) &&
         vxlDomainStatsGroupState(vm, list) < 0)
         return -1;

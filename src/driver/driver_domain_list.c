@@ -12,11 +12,15 @@
 #include "domain.h"
 #include "domain_snapshot.h"
 #include "viraccessapicheck.h"
+#include "util_cputime.h"
 #include "viralloc.h"
 #include "virerror.h"
+#include "virlog.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.driver_domain_list");
 
 int
 vxlConnectListDomains(virConnectPtr conn, int *ids, int maxids)
@@ -100,6 +104,8 @@ static int
 vxlListAllUnfiltered(virConnectPtr conn, virDomainPtr **domains)
 {
     vxlListAllData data = { .conn = conn };
+    gint64 t0 = g_get_monotonic_time();
+    long long cpu0 = vxlThreadCPUTimeUs();
 
     data.alloc = 64;
     data.doms = g_new0(virDomainPtr, data.alloc);
@@ -108,6 +114,10 @@ vxlListAllUnfiltered(virConnectPtr conn, virDomainPtr **domains)
         virObjectListFreeCount(data.doms, data.ndoms);
         return -1;
     }
+    /* scripts/bench reads this line: the driver's share of a listing,
+     * against what libvirtd's RPC and the client add. */
+    VIR_INFO("listed %zu domains in %lld us (CPU %lld us)", data.ndoms,
+             (long long)(g_get_monotonic_time() - t0), vxlThreadCPUTimeUs() - cpu0);
     *domains = data.doms;
     return data.ndoms;
 }

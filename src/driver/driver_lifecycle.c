@@ -34,6 +34,10 @@ vxlDomainDefineLockExisting(const virDomainDef *def, virDomainObj **vm)
     *vm = virDomainObjListFindByUUID(vxl_driver->domains, def->uuid);
     if (!*vm)
         return 0;
+    if (vxlDomainDefEnsure(vxl_driver, *vm) < 0) {
+        virDomainObjEndAPI(vm);
+        return -1;
+    }
     if (vxlDomainJobBegin(vxl_driver, *vm, VIR_JOB_MODIFY) < 0) {
         virDomainObjEndAPI(vm);
         return -1;
@@ -71,8 +75,7 @@ vxlDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
         virObjectUnlock(existing);
     }
 
-    if (!(vm = virDomainObjListAdd(driver->domains, &def, driver->xmlopt,
-                                   0, &oldDef)))
+    if (!(vm = vxlDomainListAdd(driver, &def, 0, &oldDef)))
         goto cleanup;
     vm->persistent = 1;
 
@@ -206,9 +209,9 @@ vxlDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
         virObjectUnlock(existing);
 
     /* CHECK_LIVE refuses a name or UUID that is already running. */
-    vm = virDomainObjListAdd(driver->domains, &def, driver->xmlopt,
-                             VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
-                             VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL);
+    vm = vxlDomainListAdd(driver, &def,
+                          VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
+                          VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL);
     if (existing && vm != existing) {
         /* Refused, or the domain went away while we waited: not the job
          * to start under. */
