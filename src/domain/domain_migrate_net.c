@@ -24,13 +24,19 @@
 VIR_LOG_INIT("virtxl.domain_migrate_net");
 
 /* tcp://HOST[:PORT] and xenmigr://HOST[:PORT] (the scheme libvirt's Xen
- * drivers use), any path ignored. @port 0 when absent. */
+ * drivers use), any path ignored; a bare HOST[:PORT] is tcp://, as
+ * libvirt's libxl driver takes it: virt-manager's Migrate dialog sends
+ * the address and port fields that way for a Xen connection. @port 0
+ * when absent. */
 int
 vxlMigrationParseURI(const char *uri, char **host, int *port)
 {
     g_autoptr(virURI) parsed = NULL;
+    g_autofree char *full = NULL;
 
-    if (!(parsed = virURIParse(uri)))
+    if (!strstr(uri, "://"))
+        full = g_strdup_printf("tcp://%s", uri);
+    if (!(parsed = virURIParse(full ? full : uri)))
         return -1;
     if (!parsed->scheme ||
         (STRNEQ(parsed->scheme, "tcp") && STRNEQ(parsed->scheme, "xenmigr"))) {
