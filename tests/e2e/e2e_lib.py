@@ -195,12 +195,15 @@ class Daemon:
             f.write('log_outputs = "1:file:/var/log/libvirt/libvirtd.log"\n')
             f.write('log_filters = "1:virtxl 1:libxl 3:*"\n')
             f.write(conf_extra)
-        # libvirt's node device driver beside the Xen one, as on any
-        # host: nodedev-detach and friends find PCI devices through it.
-        nodedev = os.path.join(SYSTEM_DRIVERS, "libvirt_driver_nodedev.so")
-        link = os.path.join(driver_dir, "libvirt_driver_nodedev.so")
-        if os.path.exists(nodedev) and not os.path.exists(link):
-            os.symlink(nodedev, link)
+        # libvirt's node device and storage drivers beside the Xen one,
+        # as on any host: nodedev-detach and friends find PCI devices
+        # through the first; virt-install takes a disk path only through
+        # the second (without it, "Device type 'disk' requires a path").
+        for name in ("libvirt_driver_nodedev.so", "libvirt_driver_storage.so"):
+            system = os.path.join(SYSTEM_DRIVERS, name)
+            link = os.path.join(driver_dir, name)
+            if os.path.exists(system) and not os.path.exists(link):
+                os.symlink(system, link)
         env = dict(os.environ, LIBVIRT_DRIVER_DIR=driver_dir)
         if ours and os.path.exists(ASAN_LIB):
             # VXL_E2E_ASAN=1 (scripts/e2e-run): the modules are built with

@@ -1,10 +1,15 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""virt-install on real Xen: a PV guest made as its users make one,
-`virt-install --paravirt --import --boot kernel=...`, through the
-driver; it defines, starts and boots to its banner, and goes with
-`virsh destroy` and `virsh undefine`. The dom0 image has virt-install
-(package virtinst, scripts/e2e-image); without it the case is skipped
-with that reason."""
+"""virt-install on real Xen, as its users make guests, through the
+driver: a PV guest from a kernel (`--paravirt --import --boot
+kernel=...`), a PV guest imported from a disk image with neither kernel
+nor bootloader (the driver boots it with pygrub, which reads the grub
+configuration on the image), and a PVH guest (virt-install 4.1 has no
+PVH option: its --xml edits make one). Each defines, starts, boots to
+its banner, and goes with destroy and undefine. Full HVM guests are the
+hvm scenario's (opt-in under TCG). The dom0 image has virt-install
+(package virtinst, scripts/e2e-image) and /guest/pygrub.img; without
+them a case is skipped with that reason."""
+import os
 import shutil
 import subprocess
 
@@ -12,46 +17,91 @@ import libvirt
 
 from e2e_lib import (URI, banner_after, check, forget, say, skip, state_of,
                      xl_domains)
+from e2e_guest_types import tsc_arg
 
-NAME = "e2e-virt-install"
+PYGRUB_IMAGE = "/guest/pygrub.img"
 
 
-def run(conn, events):
+def virt_install(conn, check_name, name, *args):
+    """Run virt-install for @name; the domain, or None (checked)."""
+    forget(conn, name)
+    cmd = ["virt-install", "--connect", URI, "--name", name,
+           "--memory", "128", "--vcpus", "1", "--network", "none",
+           "--graphics", "none", "--osinfo", "detect=on,require=off",
+           "--noautoconsole"] + list(args)
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    check(check_name, res.returncode == 0,
+          "exit %d: %s" % (res.returncode, (res.stderr or res.stdout)[-800:]))
+    if res.returncode != 0:
+        forget(conn, name)
+        return None
+    try:
+        return conn.lookupByName(name)
+    except libvirt.libvirtError as e:
+        check(check_name + "-defined", False, str(e))
+        return None
+
+
+def boots(conn, check_name, dom, ostypes, kind):
+    """@dom is persistent with an os type in @ostypes, runs in Xen, and
+    its console shows the banner of a guest of @kind; then it goes."""
+    name = dom.name()
+    check(check_name + "-defined", dom.isPersistent() and dom.OSType() in ostypes,
+          "persistent %s, os type %s" % (dom.isPersistent(), dom.OSType()))
+    check(check_name + "-running", state_of(dom) == libvirt.VIR_DOMAIN_RUNNING and
+          name in xl_domains(),
+          "state %s, xl list %s" % (dom.state(), sorted(xl_domains())))
+    line = banner_after(name, 0)
+    check(check_name + "-console", line is not None and
+          line.rstrip().endswith("type " + kind),
+          "banner %r" % line)
+    if line:
+        say("E2E INFO %s guest: %s" % (check_name, line.strip()))
+    dom.destroy()
+    dom.undefine()
+    check(check_name + "-gone", name not in xl_domains() and
+          name not in [d.name() for d in conn.listAllDomains(0)],
+          "xl list %s" % sorted(xl_domains()))
+
+
+def run(conn, events, info=None):
     if not shutil.which("virt-install"):
         skip("virt-install", "virt-install is not in the dom0 image")
         return
-    forget(conn, NAME)
-    # No disk or network: the busybox guest needs neither, and Xen's
-    # disk backends are proven by the hotplug scenario.
-    cmd = ["virt-install", "--connect", URI, "--name", NAME,
-           "--paravirt", "--import", "--memory", "128", "--vcpus", "1",
-           "--boot", "kernel=/guest/vmlinux,initrd=/guest/guest.cpio.gz,"
-                     "kernel_args=console=hvc0",
-           "--disk", "none", "--network", "none", "--graphics", "none",
-           "--osinfo", "detect=on,require=off", "--noautoconsole"]
-    res = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    check("virt-install-pv", res.returncode == 0,
-          "exit %d: %s" % (res.returncode, (res.stderr or res.stdout)[-800:]))
-    if res.returncode != 0:
-        forget(conn, NAME)
+    boot = ("kernel=/guest/vmlinux,initrd=/guest/guest.cpio.gz,"
+            "kernel_args=console=hvc0")
+
+    # PV from a kernel. No disk: the busybox guest needs none.
+    dom = virt_install(conn, "virt-install-pv", "e2e-vi-pv",
+                       "--paravirt", "--import", "--boot", boot, "--disk", "none")
+    if dom:
+        boots(conn, "virt-install-pv", dom, ("xen", "linux"), "PV")
+
+    # PVH: the same kernel in an HVM container, with RDTSCP hidden as
+    # the pvh scenario explains (TCG's SVM), and the TSC frequency given.
+    tsc = tsc_arg(info or {})
+    dom = virt_install(conn, "virt-install-pvh", "e2e-vi-pvh",
+                       "--paravirt", "--import",
+                       "--boot", boot + (" " + tsc if tsc else ""),
+                       "--xml", "./os/type=xenpvh",
+                       "--xml", "./os/type/@machine=xenpvh",
+                       "--cpu", "host-passthrough,disable=rdtscp",
+                       "--disk", "none")
+    if dom:
+        boots(conn, "virt-install-pvh", dom, ("xenpvh",), "PVH")
+
+    # PV imported from a disk image: what virt-install and virt-manager's
+    # wizard write has no kernel and no bootloader; the driver names
+    # pygrub, which finds the kernel through the image's grub.cfg.
+    if not os.path.exists(PYGRUB_IMAGE):
+        skip("virt-install-pygrub", "%s is not in the dom0 image" % PYGRUB_IMAGE)
         return
-    try:
-        dom = conn.lookupByName(NAME)
-    except libvirt.libvirtError as e:
-        check("virt-install-pv-defined", False, str(e))
-        return
-    check("virt-install-pv-defined", dom.isPersistent() and dom.OSType() in ("xen", "linux"),
-          "persistent %s, os type %s" % (dom.isPersistent(), dom.OSType()))
-    check("virt-install-pv-running", state_of(dom) == libvirt.VIR_DOMAIN_RUNNING and
-          NAME in xl_domains(),
-          "state %s, xl list %s" % (dom.state(), sorted(xl_domains())))
-    line = banner_after(NAME, 0)
-    check("virt-install-pv-console", line is not None and line.rstrip().endswith("type PV"),
-          "banner %r" % line)
-    if line:
-        say("E2E INFO virt-install guest: %s" % line.strip())
-    dom.destroy()
-    dom.undefine()
-    check("virt-install-pv-gone", NAME not in xl_domains() and
-          NAME not in [d.name() for d in conn.listAllDomains(0)],
-          "xl list %s" % sorted(xl_domains()))
+    dom = virt_install(conn, "virt-install-pygrub", "e2e-vi-pygrub",
+                       "--paravirt", "--import",
+                       "--disk", "path=%s,format=raw,readonly=on" % PYGRUB_IMAGE)
+    if dom:
+        xml = dom.XMLDesc(0)
+        check("virt-install-pygrub-bootloader", "<bootloader>pygrub</bootloader>" in xml
+              and "<kernel>" not in xml, "os of the definition: %s" %
+              xml[xml.find("<os>"):xml.find("</os>") + 5])
+        boots(conn, "virt-install-pygrub", dom, ("xen", "linux"), "PV")

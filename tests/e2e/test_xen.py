@@ -329,7 +329,7 @@ def main():
             ("save", lambda: e2e_save.run(conn, events, URI)),
             ("snapshot", lambda: e2e_snapshot.run(conn, events)),
             ("nova", lambda: e2e_nova.run(conn, events)),
-            ("virt-install", lambda: e2e_virt_install.run(conn, events)),
+            ("virt-install", lambda: e2e_virt_install.run(conn, events, info)),
             ("monitor", lambda: e2e_monitor.run(conn, events)),
             ("control", lambda: e2e_control.run(conn, events))):
         if name in PENDING and not RUN_PENDING:
@@ -428,6 +428,7 @@ def run_only(daemon, conn, events, info):
         "monitor": lambda: e2e_monitor.run(conn, events),
         "control": lambda: e2e_control.run(conn, events),
         "snapshot": lambda: e2e_snapshot.run(conn, events),
+        "virt-install": lambda: e2e_virt_install.run(conn, events, info),
     }
     for name in sorted(ONLY - set(steps)):
         check(name, False, "e2e_only names no such scenario (%s)" %
