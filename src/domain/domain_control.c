@@ -10,7 +10,7 @@
 #include <fcntl.h>
 
 #include "domain.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "virerror.h"
 #include "virfdstream.h"
 #include "virfile.h"

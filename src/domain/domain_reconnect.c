@@ -15,7 +15,7 @@
 #include "domain.h"
 #include "domain_migrate.h"
 #include "domain_intent.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "virerror.h"
 #include "virhook.h"
 #include "virlog.h"
