@@ -532,7 +532,7 @@ typedef struct _vxlBackendConfig {
  * The hooks: X(return type, member, Member, (parameters)) for each, in
  * the struct's order, with its contract. The one list that the ops
  * struct's members, the hook names (fault injection, "no such hook"
- * messages), the call wrappers' prototypes (backend_call.h) and each
+ * messages), the call wrappers' prototypes (below) and each
  * backend's implementations' prototypes (vxlXen<Member>, vxlSim<Member>)
  * are made from: a new hook is one entry here.
  */
@@ -1048,6 +1048,19 @@ const vxlBackendOps *vxlBackendLookup(const char *name);
  * @hook NULL disarms. Works over any backend.
  */
 int vxlBackendInjectFault(vxlBackend *be, const char *hook, unsigned int nth);
+
+/*
+ * The calls (src/backend/backend.c): one wrapper per hook,
+ * vxlBackend<Member> with the hook's parameters and contract, declared
+ * from VXL_BACKEND_HOOKS. Callers use these, never be->ops, so that a
+ * hook a backend lacks fails alike (VIR_ERR_NO_SUPPORT) and a test build
+ * can make any of them fail on demand. domain/ and the offline tool
+ * call them; driver/ never does (tests/layering refuses such a call).
+ */
+const char *vxlBackendName(vxlBackend *be);
+#define VXL_BACKEND_CALL_DECL(ret, hook, Hook, params) ret vxlBackend##Hook params;
+VXL_BACKEND_HOOKS(VXL_BACKEND_CALL_DECL)
+#undef VXL_BACKEND_CALL_DECL
 
 /*
  * Error conventions, the same in both backends:

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * backend.c: choosing a backend, and the call wrappers of backend_call.h.
+ * backend.c: choosing a backend, and the call wrappers include/virtxl/backend.h
+ * declares.
  */
 #include "vxl_internal.h"
 
 #include "backend_impl.h"
-#include "backend_call.h"
+#include "backend_fault.h"
 #include "virerror.h"
 #include "virlog.h"
 

@@ -9,11 +9,11 @@
  *
  * Only a test build (meson -Dtest_hooks=true) has it: its lock and file
  * lookup on every backend call have no place in a shipped module, where
- * backend_call.h turns the checks into nothing.
+ * backend_fault.h turns the checks into nothing.
  */
 #include "vxl_internal.h"
 
-#include "backend_call.h"
+#include "backend_fault.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"

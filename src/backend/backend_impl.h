@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * backend_impl.h: what backend implementations export to backend.c.
- * Only backend.c includes this; the driver uses backend_call.h.
+ * Only src/backend includes this; callers use the wrappers that
+ * include/virtxl/backend.h declares.
  */
 #pragma once
 

@@ -6,7 +6,7 @@
 #include "vxl_internal.h"
 
 #include "backend_impl.h"
-#include "backend_call.h"
+#include "backend_fault.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL

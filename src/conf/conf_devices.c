@@ -133,7 +133,7 @@ vxlNetModelName(const virDomainNetDef *net)
  * escaped for qemu). Without <auth>, libvirt means no authentication,
  * which qemu is told: it would otherwise try the host's keyring. */
 char *
-vxlTranslateRbdTarget(const virStorageSource *src)
+vxlDiskRbdTarget(const virStorageSource *src)
 {
     g_autoptr(GString) out = g_string_new("rbd:");
     size_t i;
@@ -192,7 +192,7 @@ vxlUsbInputName(const virDomainInputDef *input)
  * companions. Arguments from <virtxl:devicemodel> come after these.
  */
 char **
-vxlTranslateUsbInputArgs(const virDomainDef *def)
+vxlUsbInputArgs(const virDomainDef *def)
 {
     g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
     size_t i;

@@ -19,13 +19,13 @@ const char *vxlNetModelName(const virDomainNetDef *net);
 /* qemu's rbd target for an rbd disk's @src, as libxl's pdev_path and
  * xl's target= spell it: without the key, which a start adds from the
  * secret store. */
-char *vxlTranslateRbdTarget(const virStorageSource *src);
+char *vxlDiskRbdTarget(const virStorageSource *src);
 /* qemu's name of a USB input device, as xl's usbdevice= spells it. */
 const char *vxlUsbInputName(const virDomainInputDef *input);
 /* An HVM guest's USB <input>s as qemu arguments when SPICE USB
  * redirection is there too (libxl then refuses usbdevice=); NULL
  * otherwise. */
-char **vxlTranslateUsbInputArgs(const virDomainDef *def);
+char **vxlUsbInputArgs(const virDomainDef *def);
 /* The bridge= spelling of an Open vSwitch bridge with its VLAN tags
  * (vif-openvswitch's "br.TAG", "br:TAG1:TAG2"); @vlan may be NULL. */
 char *vxlNetOvsBridge(const char *bridge, const virNetDevVlan *vlan);

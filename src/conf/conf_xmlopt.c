@@ -95,7 +95,7 @@ vxlValidateDiskTarget(const virDomainDiskDef *disk)
 unsigned int
 vxlVideoDefaultKiB(const virDomainDef *def, virDomainVideoType type)
 {
-    bool traditional = vxlTranslateTraditionalDM(def);
+    bool traditional = vxlXMLNSTraditionalDM(def);
 
     /* libxl__domain_build_info_setdefault's sizes; other cards keep
      * libvirt's generic default. */
@@ -348,5 +348,5 @@ vxlConfXMLOptionNew(virDomainDefValidateCallback domainValidate,
     /* The project's namespace (domain_xmlns.c): device model arguments,
      * stub domains, PCI options libvirt lacks. */
     return virDomainXMLOptionNew(&config, privateData,
-                                 &vxlTranslateXMLNamespace, NULL, NULL, jobConfig);
+                                 &vxlXMLNamespace, NULL, NULL, jobConfig);
 }

@@ -743,7 +743,7 @@ vxlXMLNSFormat(virBuffer *buf, void *opaque)
 }
 
 
-virXMLNamespace vxlTranslateXMLNamespace = {
+virXMLNamespace vxlXMLNamespace = {
     .parse = vxlXMLNSParse,
     .free = vxlXMLNSFree,
     .format = vxlXMLNSFormat,
@@ -753,7 +753,7 @@ virXMLNamespace vxlTranslateXMLNamespace = {
 
 
 const vxlXMLNSDef *
-vxlTranslateXMLNSGet(const virDomainDef *def)
+vxlXMLNSGet(const virDomainDef *def)
 {
     if (!def->namespaceData || !def->ns.uri || STRNEQ(def->ns.uri, VXL_XMLNS_URI))
         return NULL;
@@ -762,9 +762,9 @@ vxlTranslateXMLNSGet(const virDomainDef *def)
 
 
 bool
-vxlTranslateTraditionalDM(const virDomainDef *def)
+vxlXMLNSTraditionalDM(const virDomainDef *def)
 {
-    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
 
     return ns && ns->dmVersion == LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN_TRADITIONAL;
 }
@@ -783,9 +783,9 @@ vxlXMLNSPciMatches(const vxlXMLNSPci *pci, const virDomainHostdevDef *hostdev)
 
 
 const vxlXMLNSPci *
-vxlTranslateXMLNSFindPci(const virDomainDef *def, const virDomainHostdevDef *hostdev)
+vxlXMLNSFindPci(const virDomainDef *def, const virDomainHostdevDef *hostdev)
 {
-    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
     size_t i;
 
     for (i = 0; ns && i < ns->npcis; i++) {
@@ -882,7 +882,7 @@ vxlValidateXMLNSKnobs(const virDomainDef *def, const vxlXMLNSDef *ns)
 int
 vxlValidateXMLNS(const virDomainDef *def)
 {
-    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
     bool hvm = def->os.type == VIR_DOMAIN_OSTYPE_HVM;
     size_t i, j;
 

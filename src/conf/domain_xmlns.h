@@ -2,7 +2,7 @@
 /*
  * domain_xmlns.h: the project's domain XML namespace as a model: the
  * structures libvirt keeps in def->namespaceData, the parse/format hooks
- * (vxlTranslateXMLNamespace), their define-time validation and lookups.
+ * (vxlXMLNamespace), their define-time validation and lookups.
  * translate/ turns the model into libxl_domain_config; native/ turns it
  * into xl.cfg keys and back.
  */
@@ -16,7 +16,7 @@
 /*
  * The project's XML namespace (VXL_XMLNS_URI, prefix "virtxl"): what
  * libxl can do and libvirt's domain XML cannot say. Direct children of
- * <domain>, parsed and formatted by libvirt through vxlTranslateXMLNamespace
+ * <domain>, parsed and formatted by libvirt through vxlXMLNamespace
  * (domain_xmlns.c has the syntax), kept in def->namespaceData:
  *   <virtxl:devicemodel>  device model version, path, stub domain, args
  *   <virtxl:rdm>          domain-wide reserved device memory policy
@@ -282,22 +282,22 @@ struct _vxlXMLNSDef {
     char *keys[VXL_XMLNS_KEY_LAST];
 };
 
-extern virXMLNamespace vxlTranslateXMLNamespace;
+extern virXMLNamespace vxlXMLNamespace;
 
 /* @def's namespace data, or NULL when it has none. */
-const vxlXMLNSDef *vxlTranslateXMLNSGet(const virDomainDef *def);
+const vxlXMLNSDef *vxlXMLNSGet(const virDomainDef *def);
 /* Whether @def asks for the old qemu-xen-traditional device model
  * (<virtxl:devicemodel version>), whose BIOS is ROMBIOS and whose
  * default video sizes differ. */
-bool vxlTranslateTraditionalDM(const virDomainDef *def);
+bool vxlXMLNSTraditionalDM(const virDomainDef *def);
 
 /* The <virtxl:disk> entry for the disk with <target dev=@target>, or
  * NULL. */
-const vxlXMLNSDisk *vxlTranslateXMLNSFindDisk(const virDomainDef *def,
-                                             const char *target);
+const vxlXMLNSDisk *vxlXMLNSFindDisk(const virDomainDef *def,
+                                     const char *target);
 /* The <virtxl:pci> entry for @hostdev, or NULL. */
-const vxlXMLNSPci *vxlTranslateXMLNSFindPci(const virDomainDef *def,
-                                           const virDomainHostdevDef *hostdev);
+const vxlXMLNSPci *vxlXMLNSFindPci(const virDomainDef *def,
+                                   const virDomainHostdevDef *hostdev);
 /* The value of @table (a libxl enum string table) spelt @str, as xl
  * reads it (case-insensitively), or -1 (unreported). */
 int vxlXMLNSKnobEnumFromString(const libxl_enum_string_table *table, const char *str);
@@ -325,8 +325,8 @@ void vxlXMLNSFormatNic(virBuffer *buf, const vxlXMLNSNic *nic);
 void vxlXMLNSNicClear(vxlXMLNSNic *nic);
 int vxlValidateXMLNSNics(const virDomainDef *def, const vxlXMLNSDef *ns);
 /* The <virtxl:nic> of the <interface> with @mac, or NULL. */
-const vxlXMLNSNic *vxlTranslateXMLNSFindNic(const virDomainDef *def,
-                                            const virMacAddr *mac);
+const vxlXMLNSNic *vxlXMLNSFindNic(const virDomainDef *def,
+                                   const virMacAddr *mac);
 /* The vif number of def->nets[@index]: its <virtxl:nic devid>, else
  * its position (as xl numbers vif= entries). */
 int vxlXMLNSNicDevid(const virDomainDef *def, size_t index);

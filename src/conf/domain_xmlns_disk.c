@@ -60,9 +60,9 @@ vxlXMLNSDiskClear(vxlXMLNSDisk *disk)
 
 
 const vxlXMLNSDisk *
-vxlTranslateXMLNSFindDisk(const virDomainDef *def, const char *target)
+vxlXMLNSFindDisk(const virDomainDef *def, const char *target)
 {
-    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
     size_t i;
 
     for (i = 0; ns && target && i < ns->ndisks; i++) {

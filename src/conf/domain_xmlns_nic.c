@@ -104,9 +104,9 @@ vxlXMLNSNicClear(vxlXMLNSNic *nic)
 
 
 const vxlXMLNSNic *
-vxlTranslateXMLNSFindNic(const virDomainDef *def, const virMacAddr *mac)
+vxlXMLNSFindNic(const virDomainDef *def, const virMacAddr *mac)
 {
-    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
     size_t i;
 
     for (i = 0; ns && i < ns->nnics; i++) {
@@ -120,7 +120,7 @@ vxlTranslateXMLNSFindNic(const virDomainDef *def, const virMacAddr *mac)
 int
 vxlXMLNSNicDevid(const virDomainDef *def, size_t index)
 {
-    const vxlXMLNSNic *nic = vxlTranslateXMLNSFindNic(def, &def->nets[index]->mac);
+    const vxlXMLNSNic *nic = vxlXMLNSFindNic(def, &def->nets[index]->mac);
 
     return nic && nic->devid >= 0 ? nic->devid : (int)index;
 }

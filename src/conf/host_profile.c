@@ -179,7 +179,6 @@ vxlHostProfileGet(vxlHostProfileParser *pp, virJSONValue *obj,
 {
     g_autofree char *field = vxlHostProfileField(path, key);
     virJSONValue *v = virJSONValueObjectGet(obj, key);
-    const char *want = "";
 
     *val = NULL;
     if (!v) {
@@ -192,16 +191,25 @@ vxlHostProfileGet(vxlHostProfileParser *pp, virJSONValue *obj,
         return 0;
     }
     if (virJSONValueGetType(v) != type) {
+        /* One sentence per wanted type; what was found is a JSON type
+         * name, the same in every language. */
+        const char *found = vxlHostProfileJSONTypeName(v);
+
         switch (type) {
-        case VIR_JSON_TYPE_OBJECT: want = _("an object"); break;
-        case VIR_JSON_TYPE_ARRAY: want = _("an array"); break;
-        case VIR_JSON_TYPE_STRING: want = _("a string"); break;
-        case VIR_JSON_TYPE_NUMBER: want = _("a number"); break;
-        case VIR_JSON_TYPE_BOOLEAN: want = _("true or false"); break;
-        case VIR_JSON_TYPE_NULL: want = "null"; break;
+        case VIR_JSON_TYPE_OBJECT:
+            return vxlHostProfileFail(pp, field, _("must be an object, not %s"), found);
+        case VIR_JSON_TYPE_ARRAY:
+            return vxlHostProfileFail(pp, field, _("must be an array, not %s"), found);
+        case VIR_JSON_TYPE_STRING:
+            return vxlHostProfileFail(pp, field, _("must be a string, not %s"), found);
+        case VIR_JSON_TYPE_NUMBER:
+            return vxlHostProfileFail(pp, field, _("must be a number, not %s"), found);
+        case VIR_JSON_TYPE_BOOLEAN:
+            return vxlHostProfileFail(pp, field, _("must be true or false, not %s"), found);
+        case VIR_JSON_TYPE_NULL:
+            break;
         }
-        return vxlHostProfileFail(pp, field, _("must be %s, not %s"),
-                                 want, vxlHostProfileJSONTypeName(v));
+        return vxlHostProfileFail(pp, field, _("must be null, not %s"), found);
     }
     *val = v;
     return 1;

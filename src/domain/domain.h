@@ -35,6 +35,11 @@ virDomainObj *vxlDomainObjFromDomain(vxlDriver *driver, virDomainPtr dom);
  * vm lock). */
 void vxlDomainEventLifecycle(vxlDriver *driver, virDomainObj *vm,
                              int type, int detail);
+/* What a running domain's state change does after the backend's part:
+ * @vm (locked, job held) gets @state and @reason, its status file says
+ * so, and the lifecycle event @type / @detail is queued. */
+void vxlDomainStateChanged(vxlDriver *driver, virDomainObj *vm, int state,
+                           int reason, int type, int detail);
 
 /* Count active domains; tells libvirtd (--timeout) whether to stay up. */
 void vxlDomainActiveChanged(vxlDriver *driver, bool active);
@@ -618,3 +623,25 @@ int vxlDomainAgentSetVcpus(virDomainObj *vm, virBitmap *map, bool state);
 int vxlDomainAgentGetFSInfo(virDomainObj *vm, virDomainFSInfoPtr **info);
 /* virDomainFSTrim of every mounted filesystem. */
 int vxlDomainAgentFSTrim(virDomainObj *vm, unsigned long long minimum);
+
+/* --- define (domain_define.c) --- */
+
+/* Hold the job of an existing domain of @def's UUID while its
+ * definition is replaced, so a define or create never swaps vm->def
+ * under a start or a shutdown handler that has dropped the lock for a
+ * backend call. Sets *@vm to the domain (locked, job held), or NULL if
+ * there is none. */
+int vxlDomainDefineLockExisting(vxlDriver *driver, const virDomainDef *def,
+                                virDomainObj **vm);
+/* virDomainDefineXMLFlags after the ACL check: @def (taken) becomes the
+ * persistent definition, saved and announced; what the caller's
+ * virDomainPtr needs comes back in @name, @uuid and @id. */
+int vxlDomainDefine(vxlDriver *driver, virDomainDef **def, char **name,
+                    unsigned char *uuid, int *id);
+
+/* --- disk image sizes (domain_block_info.c) --- */
+
+/* virDomainGetBlockInfo of @vm's disk @path (locked, a reference held;
+ * the lock is dropped while the image is read). */
+int vxlDomainBlockInfoRead(virDomainObj *vm, const char *path,
+                           virDomainBlockInfoPtr info);

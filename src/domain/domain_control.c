@@ -10,7 +10,7 @@
 #include <fcntl.h>
 
 #include "domain.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "virerror.h"
 #include "virfdstream.h"
 #include "virfile.h"
@@ -163,11 +163,10 @@ vxlDomainControlPMSuspend(vxlDriver *driver, virDomainObj *vm)
         return -1;
     /* Xen reports the guest as shut down for "suspend"; the shutdown
      * handler leaves such a stop alone, this state tells why. */
-    virDomainObjSetState(vm, VIR_DOMAIN_PMSUSPENDED,
-                         VIR_DOMAIN_PMSUSPENDED_UNKNOWN);
-    ignore_value(vxlDomainSaveStatus(driver, vm));
-    vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_PMSUSPENDED,
-                            VIR_DOMAIN_EVENT_PMSUSPENDED_MEMORY);
+    vxlDomainStateChanged(driver, vm, VIR_DOMAIN_PMSUSPENDED,
+                          VIR_DOMAIN_PMSUSPENDED_UNKNOWN,
+                          VIR_DOMAIN_EVENT_PMSUSPENDED,
+                          VIR_DOMAIN_EVENT_PMSUSPENDED_MEMORY);
     virObjectEventStateQueue(driver->domainEventState,
                              virDomainEventPMSuspendNewFromObj(vm));
     return 0;
@@ -191,10 +190,9 @@ vxlDomainControlPMWakeup(vxlDriver *driver, virDomainObj *vm)
     vxlDomainBackendExit(vm);
     if (rc < 0)
         return -1;
-    virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_WAKEUP);
-    ignore_value(vxlDomainSaveStatus(driver, vm));
-    vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STARTED,
-                            VIR_DOMAIN_EVENT_STARTED_WAKEUP);
+    vxlDomainStateChanged(driver, vm, VIR_DOMAIN_RUNNING,
+                          VIR_DOMAIN_RUNNING_WAKEUP, VIR_DOMAIN_EVENT_STARTED,
+                          VIR_DOMAIN_EVENT_STARTED_WAKEUP);
     virObjectEventStateQueue(driver->domainEventState,
                              virDomainEventPMWakeupNewFromObj(vm));
     return 0;

@@ -8,12 +8,15 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
+#include "backend_fault.h"          /* a test build reads faults from the state dir */
 #include "caps.h"
 #include "virerror.h"
 #include "virlog.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vxlHostFacts, vxlHostFactsClear);
 
 VIR_LOG_INIT("virtxl.domain_host");
 
@@ -76,28 +79,24 @@ vxlDomainHostGetCpuTimes(vxlDriver *driver, vxlHostCpuTime **times,
 virBitmap *
 vxlDomainHostGetCpus(vxlDriver *driver)
 {
-    vxlHostFacts facts = { 0 };
+    g_auto(vxlHostFacts) facts = { 0 };
     virBitmap *cpus;
 
     if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
         return NULL;
     cpus = virBitmapNew(facts.nrCpus ? facts.nrCpus : 1);
     virBitmapSetAll(cpus);
-    vxlHostFactsClear(&facts);
     return cpus;
 }
 
 virCaps *
 vxlDomainHostCapabilities(vxlDriver *driver)
 {
-    vxlHostFacts facts = { 0 };
-    virCaps *caps;
+    g_auto(vxlHostFacts) facts = { 0 };
 
     if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
         return NULL;
-    caps = vxlCapsBuildHost(&facts);
-    vxlHostFactsClear(&facts);
-    return caps;
+    return vxlCapsBuildHost(&facts);
 }
 
 virDomainCaps *
@@ -105,14 +104,11 @@ vxlDomainHostDomainCapabilities(vxlDriver *driver, const char *emulator,
                                 const char *arch, const char *machine,
                                 const char *virttype)
 {
-    vxlHostFacts facts = { 0 };
-    virDomainCaps *dc;
+    g_auto(vxlHostFacts) facts = { 0 };
 
     if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
         return NULL;
-    dc = vxlCapsBuildDomain(&facts, emulator, arch, machine, virttype);
-    vxlHostFactsClear(&facts);
-    return dc;
+    return vxlCapsBuildDomain(&facts, emulator, arch, machine, virttype);
 }
 
 int

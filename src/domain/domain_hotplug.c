@@ -31,7 +31,7 @@
 #include "domain.h"
 #include "domain_intent.h"
 #include "util_crashpoint.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "translate.h"
 #include "datatypes.h"
 #include "domain_validate.h"

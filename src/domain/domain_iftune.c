@@ -11,7 +11,7 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "translate.h"
 #include "virerror.h"
 #include "virmacaddr.h"

@@ -79,6 +79,15 @@ vxlDomainEventLifecycle(vxlDriver *driver, virDomainObj *vm,
     virObjectEventStateQueue(driver->domainEventState, event);
 }
 
+void
+vxlDomainStateChanged(vxlDriver *driver, virDomainObj *vm, int state,
+                      int reason, int type, int detail)
+{
+    virDomainObjSetState(vm, state, reason);
+    ignore_value(vxlDomainSaveStatus(driver, vm));
+    vxlDomainEventLifecycle(driver, vm, type, detail);
+}
+
 /* Keep libvirtd's --timeout from stopping the daemon while domains run. */
 void
 vxlDomainActiveChanged(vxlDriver *driver, bool active)

@@ -17,7 +17,7 @@
 
 #include "domain_migrate_priv.h"
 #include "domain_job.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "virerror.h"
 #include "virfdstream.h"
 #include "virclosecallbacks.h"

@@ -18,7 +18,7 @@
 #include "vxl_internal.h"
 
 #include "domain_migrate_priv.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "virbuffer.h"
 #include "virerror.h"
 #include "viruuid.h"

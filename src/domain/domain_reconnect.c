@@ -16,7 +16,7 @@
 #include "domain_migrate.h"
 #include "domain_intent.h"
 #include "domain_snapshot.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "util_cputime.h"
 #include "virerror.h"
 #include "virhook.h"

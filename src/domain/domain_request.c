@@ -7,7 +7,7 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "virerror.h"
 #include "virlog.h"
 
@@ -103,10 +103,9 @@ vxlDomainPause(vxlDriver *driver, virDomainObj *vm)
     vxlDomainBackendExit(vm);
     if (rc < 0)
         return -1;
-    virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
-    ignore_value(vxlDomainSaveStatus(driver, vm));
-    vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
-                            VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    vxlDomainStateChanged(driver, vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER,
+                          VIR_DOMAIN_EVENT_SUSPENDED,
+                          VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     return 0;
 }
 
@@ -124,9 +123,8 @@ vxlDomainUnpause(vxlDriver *driver, virDomainObj *vm)
     vxlDomainBackendExit(vm);
     if (rc < 0)
         return -1;
-    virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
-    ignore_value(vxlDomainSaveStatus(driver, vm));
-    vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED,
-                            VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    vxlDomainStateChanged(driver, vm, VIR_DOMAIN_RUNNING,
+                          VIR_DOMAIN_RUNNING_UNPAUSED, VIR_DOMAIN_EVENT_RESUMED,
+                          VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
     return 0;
 }

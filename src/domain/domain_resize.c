@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "domain.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"

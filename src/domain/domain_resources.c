@@ -17,7 +17,7 @@
 #include "domain.h"
 #include "domain_job.h"
 #include "domain_intent.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "util_crashpoint.h"
 #include "virerror.h"
 #include "virlog.h"

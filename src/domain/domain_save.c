@@ -23,7 +23,7 @@
 #include "domain_intent.h"
 #include "domain_job.h"
 #include "domain_save.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "util_crashpoint.h"
 #include "virerror.h"
 #include "virfile.h"

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "domain_save.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"

@@ -9,7 +9,7 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL

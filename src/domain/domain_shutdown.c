@@ -27,7 +27,7 @@
 #include "domain.h"
 #include "domain_intent.h"
 #include "util_crashpoint.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "virerror.h"
 #include "virlog.h"
 #include "virthread.h"

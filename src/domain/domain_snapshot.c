@@ -13,7 +13,7 @@
 #include "domain_job.h"
 #include "domain_save.h"
 #include "domain_snapshot.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "util_crashpoint.h"
 #include "virerror.h"
 #include "virfile.h"

@@ -13,7 +13,7 @@
 #include "domain.h"
 #include "domain_intent.h"
 #include "util_crashpoint.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "translate.h"
 #include "virerror.h"
 #include "virhook.h"

@@ -6,7 +6,7 @@
 
 #include "domain.h"
 #include "util_crashpoint.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "virerror.h"
 #include "virhook.h"
 #include "virlog.h"

@@ -11,7 +11,6 @@
 #include "driver_skeleton.h"
 #include "domain.h"
 #include "domain_save.h"
-#include "util_crashpoint.h"
 #include "viraccessapicheck.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -22,40 +21,15 @@ VIR_LOG_INIT("virtxl.driver_lifecycle");
 
 /* ---------- define / undefine ---------- */
 
-/*
- * Hold the job of an existing domain of the same UUID while its
- * definition is replaced, so a define never swaps vm->def under a start
- * or a shutdown handler that has dropped the lock for a backend call.
- * Sets *@vm to the domain (locked, job held), or NULL if there is none.
- */
-static int
-vxlDomainDefineLockExisting(const virDomainDef *def, virDomainObj **vm)
-{
-    *vm = virDomainObjListFindByUUID(vxl_driver->domains, def->uuid);
-    if (!*vm)
-        return 0;
-    if (vxlDomainDefEnsure(vxl_driver, *vm) < 0) {
-        virDomainObjEndAPI(vm);
-        return -1;
-    }
-    if (vxlDomainJobBegin(vxl_driver, *vm, VIR_JOB_MODIFY) < 0) {
-        virDomainObjEndAPI(vm);
-        return -1;
-    }
-    return 0;
-}
-
 virDomainPtr
 vxlDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
 {
     vxlDriver *driver = vxl_driver;
     g_autoptr(virDomainDef) def = NULL;
-    g_autoptr(virDomainDef) oldDef = NULL;
-    virDomainObj *existing = NULL;
-    virDomainObj *vm = NULL;
-    virDomainPtr dom = NULL;
+    g_autofree char *name = NULL;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int id;
     unsigned int parseFlags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
-    bool wasPersistent = false;
 
     virCheckFlags(VIR_DOMAIN_DEFINE_VALIDATE, NULL);
     if (flags & VIR_DOMAIN_DEFINE_VALIDATE)
@@ -65,50 +39,9 @@ vxlDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
         return NULL;
     if (virDomainDefineXMLFlagsEnsureACL(conn, def) < 0)
         return NULL;
-    if (vxlDomainCheckHostCpus(driver, def) < 0)
+    if (vxlDomainDefine(driver, &def, &name, uuid, &id) < 0)
         return NULL;
-
-    if (vxlDomainDefineLockExisting(def, &existing) < 0)
-        return NULL;
-    if (existing) {
-        wasPersistent = existing->persistent;
-        virObjectUnlock(existing);
-    }
-
-    if (!(vm = vxlDomainListAdd(driver, &def, 0, &oldDef)))
-        goto cleanup;
-    vm->persistent = 1;
-
-    VXL_CRASH_POINT("define.before-save");
-    if (vxlDomainConfigSave(driver, vm->newDef ? vm->newDef : vm->def) < 0) {
-        /* Put back what was there: the old definition, or nothing. */
-        if (!existing) {
-            virDomainObjListRemove(driver->domains, vm);
-        } else {
-            if (oldDef)
-                virDomainObjAssignDef(vm, &oldDef, false, NULL);
-            else
-                g_clear_pointer(&vm->newDef, virDomainDefFree);
-            vm->persistent = wasPersistent;
-        }
-        goto cleanup;
-    }
-
-    VXL_CRASH_POINT("define.after-save");
-    vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_DEFINED,
-                            oldDef ? VIR_DOMAIN_EVENT_DEFINED_UPDATED :
-                                     VIR_DOMAIN_EVENT_DEFINED_ADDED);
-    dom = virGetDomain(conn, vm->def->name, vm->def->uuid, vm->def->id);
-
- cleanup:
-    if (vm)
-        virDomainObjEndAPI(&vm);
-    if (existing) {
-        virObjectLock(existing);
-        vxlDomainJobEnd(existing);
-        virDomainObjEndAPI(&existing);
-    }
-    return dom;
+    return virGetDomain(conn, name, uuid, id);
 }
 
 virDomainPtr
@@ -203,7 +136,7 @@ vxlDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
      * its definition can be replaced. A start in progress has dropped the
      * lock but is not yet active, so CHECK_LIVE alone would let this XML
      * become the live definition of the domain that start creates. */
-    if (vxlDomainDefineLockExisting(def, &existing) < 0)
+    if (vxlDomainDefineLockExisting(driver, def, &existing) < 0)
         return NULL;
     if (existing)
         virObjectUnlock(existing);

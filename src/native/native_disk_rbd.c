@@ -129,7 +129,7 @@ vxlNativeRbdSource(const libxl_device_disk *xdisk, virBuffer *buf)
     }
 
     /* The same string the translator makes, or no conversion. */
-    again = vxlTranslateRbdTarget(src);
+    again = vxlDiskRbdTarget(src);
     if (STRNEQ(again, xdisk->pdev_path))
         return false;
 

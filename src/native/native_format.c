@@ -229,7 +229,7 @@ vxlNativeFormatBoot(virBuffer *buf, const virDomainDef *def)
         (def->os.loader && def->os.loader->type == VIR_DOMAIN_LOADER_TYPE_PFLASH))
         vxlNativeFormatString(buf, "bios", "ovmf");
     else if (def->os.firmware == VIR_DOMAIN_OS_DEF_FIRMWARE_BIOS)
-        vxlNativeFormatString(buf, "bios", vxlTranslateTraditionalDM(def) ? "rombios" : "seabios");
+        vxlNativeFormatString(buf, "bios", vxlXMLNSTraditionalDM(def) ? "rombios" : "seabios");
     if (def->os.loader && (def->os.loader->nvram || def->os.loader->nvramTemplate ||
                            def->os.loader->secure == VIR_TRISTATE_BOOL_YES))
         return vxlNativeFormatRefuse("<os><nvram> or <loader secure='yes'>");
@@ -239,7 +239,7 @@ vxlNativeFormatBoot(virBuffer *buf, const virDomainDef *def)
         /* xl wants the BIOS named beside it. */
         if (def->os.firmware == VIR_DOMAIN_OS_DEF_FIRMWARE_NONE &&
             def->os.loader->type != VIR_DOMAIN_LOADER_TYPE_PFLASH)
-            vxlNativeFormatString(buf, "bios", vxlTranslateTraditionalDM(def) ? "rombios" : "seabios");
+            vxlNativeFormatString(buf, "bios", vxlXMLNSTraditionalDM(def) ? "rombios" : "seabios");
         vxlNativeFormatString(buf, "bios_path_override", def->os.loader->path);
     }
 

@@ -110,7 +110,7 @@ vxlNativeFormatDisk(const virDomainDef *def, const virDomainDiskDef *disk,
             return vxlNativeRefuseDisk(disk, "a <backenddomain> name with a comma");
         virBufferAsprintf(&spec, "backend=%s,", disk->domain_name);
     }
-    if ((xscript = vxlTranslateXMLNSFindDisk(def, disk->dst)))
+    if ((xscript = vxlXMLNSFindDisk(def, disk->dst)))
         virBufferAsprintf(&spec, "script=%s,", xscript->script);
     if (disk->cachemode == VIR_DOMAIN_DISK_CACHE_DISABLE ||
         disk->cachemode == VIR_DOMAIN_DISK_CACHE_DIRECTSYNC)
@@ -123,7 +123,7 @@ vxlNativeFormatDisk(const virDomainDef *def, const virDomainDiskDef *disk,
      * all. */
     if (disk->src->type == VIR_STORAGE_TYPE_NETWORK &&
         disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_RBD) {
-        g_autofree char *target = vxlTranslateRbdTarget(disk->src);
+        g_autofree char *target = vxlDiskRbdTarget(disk->src);
 
         virBufferAsprintf(&spec, "target=%s", target);
     } else if (disk->src->type == VIR_STORAGE_TYPE_NETWORK) {
@@ -226,7 +226,7 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
             return vxlNativeRefuseNet(net, "<bandwidth> other than <outbound average>");
         virBufferAsprintf(&spec, ",rate=%lluKB/s", net->bandwidth->out->average);
     }
-    if ((x = vxlTranslateXMLNSFindNic(def, &net->mac))) {
+    if ((x = vxlXMLNSFindNic(def, &net->mac))) {
         if (x->rateIntervalUs && net->bandwidth)
             virBufferAsprintf(&spec, "@%lluus", x->rateIntervalUs);
         if (x->devid >= 0)
@@ -252,7 +252,7 @@ vxlNativeFormatHostdev(const virDomainDef *def, const virDomainHostdevDef *hostd
 
     if (hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI) {
         const virDomainHostdevSubsysPCI *pci = &hostdev->source.subsys.u.pci;
-        const vxlXMLNSPci *opts = vxlTranslateXMLNSFindPci(def, hostdev);
+        const vxlXMLNSPci *opts = vxlXMLNSFindPci(def, hostdev);
         g_auto(virBuffer) spec = VIR_BUFFER_INITIALIZER;
 
         if (pci->backend != VIR_DOMAIN_HOSTDEV_PCI_BACKEND_DEFAULT &&

@@ -299,7 +299,7 @@ vxlNativeFormatVtpms(virBuffer *buf, const vxlXMLNSDef *ns)
 int
 vxlNativeFormatKnobs(virBuffer *buf, const virDomainDef *def)
 {
-    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
     size_t i;
 
     if (!ns)

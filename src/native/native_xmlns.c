@@ -267,7 +267,7 @@ vxlNativeFormatArgs(virBuffer *buf, const char *key, char **args)
 int
 vxlNativeFormatXMLNS(virBuffer *buf, const virDomainDef *def)
 {
-    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
     const char *path = def->emulator;
     g_auto(GStrv) usbArgs = NULL;
     g_auto(GStrv) argsHVM = NULL;
@@ -285,7 +285,7 @@ vxlNativeFormatXMLNS(virBuffer *buf, const virDomainDef *def)
     vxlNativeFormatString(buf, "device_model_override", path);
     /* USB inputs beside SPICE USB redirection are qemu arguments, ahead
      * of the namespace's own (translate_gfx.c). */
-    usbArgs = vxlTranslateUsbInputArgs(def);
+    usbArgs = vxlUsbInputArgs(def);
     if (usbArgs || (ns && ns->argsHVM))
         argsHVM = vxlStrvConcat(usbArgs, ns ? ns->argsHVM : NULL);
     if (!ns) {
@@ -320,7 +320,7 @@ void
 vxlNativeFormatPciOptions(virBuffer *spec, const virDomainDef *def,
                           const virDomainHostdevDef *hostdev)
 {
-    const vxlXMLNSPci *opts = vxlTranslateXMLNSFindPci(def, hostdev);
+    const vxlXMLNSPci *opts = vxlXMLNSFindPci(def, hostdev);
 
     if (!opts)
         return;

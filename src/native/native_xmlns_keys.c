@@ -134,7 +134,7 @@ vxlNativeParseXMLNSKeys(vxlNativeReader *r, virBuffer *xmlns)
 const char *
 vxlNativeXMLNSKeyValue(const virDomainDef *def, vxlXMLNSKey key)
 {
-    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
 
     return ns ? ns->keys[key] : NULL;
 }
@@ -143,7 +143,7 @@ vxlNativeXMLNSKeyValue(const virDomainDef *def, vxlXMLNSKey key)
 int
 vxlNativeFormatXMLNSKeys(virBuffer *buf, const virDomainDef *def)
 {
-    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
     size_t i;
 
     for (i = 0; ns && i < VXL_XMLNS_KEY_LAST; i++) {

@@ -17,7 +17,7 @@
 
 #include "tool.h"
 #include "caps.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "host_profile.h"
 #include "virarch.h"
 #include "virerror.h"

@@ -172,7 +172,7 @@ vxlTranslateBasic(const virDomainDef *def, libxl_domain_config *dcfg)
      * libvirt's libxl driver reads it); <virtxl:devicemodel path>, which
      * the "xmlns" class sets later, says the same and wins. */
     if (def->emulator) {
-        const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+        const vxlXMLNSDef *ns = vxlXMLNSGet(def);
 
         if (!ns || !ns->dmPath)
             b_info->device_model = g_strdup(def->emulator);

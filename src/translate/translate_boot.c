@@ -73,7 +73,7 @@ vxlValidateBootHVM(const virDomainDef *def)
 
     /* libxl pairs the BIOS with the device model: the old
      * qemu-xen-traditional boots ROMBIOS and nothing else. */
-    if (vxlBootWantsOVMF(def) && vxlTranslateTraditionalDM(def)) {
+    if (vxlBootWantsOVMF(def) && vxlXMLNSTraditionalDM(def)) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("<os firmware='efi'> is not supported by Xen with <virtxl:devicemodel version='qemu-xen-traditional'>: that device model boots ROMBIOS only"));
         return -1;
@@ -123,7 +123,7 @@ vxlValidateBootDeviceOrder(const virDomainDef *def)
 int
 vxlValidateBoot(const virDomainDef *def)
 {
-    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
 
     if (vxlValidateBootDeviceOrder(def) < 0)
         return -1;
@@ -234,14 +234,14 @@ vxlTranslateBoot(const virDomainDef *def, libxl_domain_config *dcfg)
         if (vxlBootWantsOVMF(def))
             b_info->u.hvm.bios = LIBXL_BIOS_TYPE_OVMF;
         else if (def->os.firmware == VIR_DOMAIN_OS_DEF_FIRMWARE_BIOS)
-            b_info->u.hvm.bios = vxlTranslateTraditionalDM(def) ? LIBXL_BIOS_TYPE_ROMBIOS :
+            b_info->u.hvm.bios = vxlXMLNSTraditionalDM(def) ? LIBXL_BIOS_TYPE_ROMBIOS :
                                                               LIBXL_BIOS_TYPE_SEABIOS;
         if (def->os.loader && def->os.loader->path &&
             !vxlBootLoaderIsHvmloader(def->os.loader)) {
             b_info->u.hvm.system_firmware = g_strdup(def->os.loader->path);
             /* A BIOS image names its BIOS, as xl's bios= beside it. */
             if (def->os.loader->type != VIR_DOMAIN_LOADER_TYPE_PFLASH && !vxlBootWantsOVMF(def))
-                b_info->u.hvm.bios = vxlTranslateTraditionalDM(def) ? LIBXL_BIOS_TYPE_ROMBIOS :
+                b_info->u.hvm.bios = vxlXMLNSTraditionalDM(def) ? LIBXL_BIOS_TYPE_ROMBIOS :
                                                                   LIBXL_BIOS_TYPE_SEABIOS;
         }
         vxlTranslateBootOrder(def, b_info);

@@ -410,7 +410,7 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
         xdisk->pdev_path = vxlDiskISCSITarget(disk->src);
         xdisk->script = g_strdup("block-iscsi");
     } else if (vxlDiskActualType(disk) == VIR_STORAGE_TYPE_NETWORK)
-        xdisk->pdev_path = vxlTranslateRbdTarget(disk->src);
+        xdisk->pdev_path = vxlDiskRbdTarget(disk->src);
     else
         xdisk->pdev_path = g_strdup(disk->src->path);
     xdisk->vdev = g_strdup(disk->dst);
@@ -428,7 +428,7 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
     xdisk->backend_domname = g_strdup(disk->domain_name);
     /* <virtxl:disk script>: a block script, which only libxl's phy
      * backend runs (src/conf/domain_xmlns_disk.c). */
-    if ((xscript = vxlTranslateXMLNSFindDisk(def, disk->dst)))
+    if ((xscript = vxlXMLNSFindDisk(def, disk->dst)))
         xdisk->script = g_strdup(xscript->script);
     if (vxlDiskActualType(disk) == VIR_STORAGE_TYPE_NETWORK &&
         disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_RBD)

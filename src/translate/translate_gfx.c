@@ -234,7 +234,7 @@ vxlValidateVideo(const virDomainDef *def)
         }
         /* libxl refuses the create: only qemu-xen has a QXL card. */
         if (video->type == VIR_DOMAIN_VIDEO_TYPE_QXL &&
-            vxlTranslateTraditionalDM(def)) {
+            vxlXMLNSTraditionalDM(def)) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                            _("<video><model type='qxl'> is not supported by Xen with the qemu-xen-traditional device model: only qemu-xen has a QXL card"));
             return -1;
@@ -482,7 +482,7 @@ vxlTranslateGfxHVM(const virDomainDef *def, libxl_domain_build_info *b_info)
         if (def->inputs[i]->bus == VIR_DOMAIN_INPUT_BUS_USB)
             nusb++;
     }
-    if (nusb > 0 && (b_info->extra_hvm = vxlTranslateUsbInputArgs(def))) {
+    if (nusb > 0 && (b_info->extra_hvm = vxlUsbInputArgs(def))) {
         /* on the redirection's USB bus, as qemu devices (above) */
     } else if (nusb > 0) {
         b_info->u.hvm.usbdevice_list = g_new0(char *, nusb + 1);

@@ -101,8 +101,8 @@ vxlTranslateHostdevPCI(const virDomainDef *def, const virDomainHostdevDef *hostd
                        libxl_device_pci *xpci)
 {
     const virPCIDeviceAddress *addr = &hostdev->source.subsys.u.pci.addr;
-    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
-    const vxlXMLNSPci *opts = vxlTranslateXMLNSFindPci(def, hostdev);
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+    const vxlXMLNSPci *opts = vxlXMLNSFindPci(def, hostdev);
 
     if (vxlValidateHostdev(def, hostdev) < 0)
         return -1;

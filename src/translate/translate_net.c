@@ -235,7 +235,7 @@ static void
 vxlTranslateNetXMLNS(const virDomainDef *def, const virDomainNetDef *net,
                      libxl_device_nic *xnic)
 {
-    const vxlXMLNSNic *x = vxlTranslateXMLNSFindNic(def, &net->mac);
+    const vxlXMLNSNic *x = vxlXMLNSFindNic(def, &net->mac);
 
     if (!x)
         return;

@@ -129,7 +129,7 @@ vxlTranslateXMLNSKnobs(const vxlXMLNSDef *ns, libxl_domain_config *dcfg)
 int
 vxlTranslateXMLNS(const virDomainDef *def, libxl_domain_config *dcfg)
 {
-    const vxlXMLNSDef *ns = vxlTranslateXMLNSGet(def);
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
     libxl_domain_build_info *b_info = &dcfg->b_info;
 
     if (vxlValidateXMLNS(def) < 0)

@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "backend_call.h"
+#include "virtxl/backend.h"
 
 static int counting;
 static unsigned long long nlocks;

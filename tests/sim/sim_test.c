@@ -2,9 +2,9 @@
 /*
  * sim_test.c: the simulator backend, driven through the backend seam.
  *
- * Every call goes through backend_call.h, as the driver's do, with
- * libvirt's default event loop registered and pumped by the test itself,
- * so timers and events run exactly as they would in libvirtd (on the
+ * Every call goes through the wrappers of include/virtxl/backend.h, as
+ * domain/'s do, with libvirt's default event loop registered and pumped
+ * by the test itself, so timers and events run exactly as they would in libvirtd (on the
  * thread that runs the loop: here, the test's main thread).
  *
  * Timing: guest scripts use delays of 50-600 ms and every wait has a
@@ -22,7 +22,7 @@
 #include <unistd.h>
 #include <libxl_utils.h>
 
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virjson.h"
