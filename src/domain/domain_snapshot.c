@@ -717,6 +717,61 @@ vxlSnapshotRevertPath(virDomainObj *vm, virDomainSnapshotDiskDef *sd,
     }
 }
 
+/* Whether @path is one of the names a revert gives an overlay of
+ * @snap's disks: a snapshot overlay's own name or NAME-N. */
+static int
+vxlSnapshotRevertNameIter(void *payload, const char *name G_GNUC_UNUSED,
+                          void *opaque)
+{
+    virDomainMomentObj *snap = payload;
+    virDomainSnapshotDef *def = virDomainSnapshotObjGetDef(snap);
+    vxlSnapshotPathUse *use = opaque;
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        const char *own = def->disks[i].src ? def->disks[i].src->path : NULL;
+        size_t len = own ? strlen(own) : 0;
+        const char *rest;
+
+        if (!own || !STRPREFIX(use->path, own))
+            continue;
+        rest = use->path + len;
+        if (!*rest ||
+            (rest[0] == '-' && rest[1] && strspn(rest + 1, "0123456789") == strlen(rest + 1)))
+            use->used = true;
+    }
+    return 0;
+}
+
+/* After a revert switched the definition from @old to @vm's: an overlay
+ * the domain wrote to before, which a snapshot or revert made and no
+ * snapshot's state is in, held only what the revert threw away: it
+ * goes, so that reverts do not pile up files. */
+static void
+vxlSnapshotRevertDropOld(virDomainObj *vm, virDomainDef *old)
+{
+    virDomainDef *now = vm->newDef ? vm->newDef : vm->def;
+    size_t i;
+
+    for (i = 0; old && i < old->ndisks; i++) {
+        const char *path = virDomainDiskGetSource(old->disks[i]);
+        virDomainDiskDef *disk = virDomainDiskByTarget(now, old->disks[i]->dst);
+        vxlSnapshotPathUse made = { .path = path, .used = false };
+
+        if (!path || !disk ||
+            STREQ_NULLABLE(virDomainDiskGetSource(disk), path) ||
+            vxlSnapshotPathUsed(vm, path))
+            continue;
+        virDomainSnapshotForEach(vm->snapshots, vxlSnapshotRevertNameIter, &made);
+        if (!made.used)
+            continue;
+        VIR_INFO("removing the overlay %s, whose writes the revert of domain %s threw away",
+                 path, vm->def->name);
+        if (unlink(path) < 0 && errno != ENOENT)
+            VIR_WARN("cannot remove %s: %s", path, g_strerror(errno));
+    }
+}
+
 /* Whether reverting to @snap brings memory back (an async job). */
 static bool
 vxlSnapshotHasMemory(virDomainSnapshotDef *snapdef)
@@ -761,6 +816,7 @@ vxlSnapshotRevertRun(vxlDriver *driver, virDomainObj *vm,
     const char *name = snap->def->name;
     g_autoptr(virDomainSnapshotDef) fresh = NULL;
     g_autoptr(virDomainDef) newdef = NULL;
+    g_autoptr(virDomainDef) olddef = NULL;
     g_autofree char **temps = NULL;
     bool withMemory = vxlSnapshotHasMemory(snapdef);
     bool intent = false;
@@ -852,11 +908,15 @@ vxlSnapshotRevertRun(vxlDriver *driver, virDomainObj *vm,
     if (vxlDomainHasManagedSave(driver, vm) &&
         vxlDomainManagedSaveDiscard(driver, vm) < 0)
         goto cleanup;
+    if (!(olddef = virDomainDefCopy(vm->newDef ? vm->newDef : vm->def,
+                                    driver->xmlopt, NULL, false)))
+        goto cleanup;
     if (vxlDomainConfigSave(driver, newdef) < 0)
         goto cleanup;
     virDomainObjAssignDef(vm, &newdef, false, NULL);
     vxlSnapshotSetCurrent(driver, vm, snap);
     VXL_CRASH_POINT("snapshot.revert.after-config");
+    vxlSnapshotRevertDropOld(vm, olddef);
 
     paused = (flags & VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED) ||
              (snapdef->state == VIR_DOMAIN_SNAPSHOT_PAUSED &&
@@ -884,6 +944,15 @@ vxlSnapshotRevertRun(vxlDriver *driver, virDomainObj *vm,
                                  vxlDomainAsyncJobToken(vm));
     } else {
         ret = vxlDomainStart(driver, vm, paused, VIR_DOMAIN_RUNNING_FROM_SNAPSHOT);
+    }
+    if (ret == 0 && paused) {
+        /* As libvirt says of a guest a revert left paused. */
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_FROM_SNAPSHOT);
+        if (vxlDomainSaveStatus(driver, vm) < 0) {
+            VIR_WARN("cannot save the status of domain %s: %s", vm->def->name,
+                     virGetLastErrorMessage());
+            virResetLastError();
+        }
     }
     if (ret == 0)
         VXL_CRASH_POINT("snapshot.revert.after-start");

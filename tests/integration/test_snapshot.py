@@ -262,7 +262,8 @@ class SnapshotTest(SnapshotBase):
         self.assertEqual(paused.getParent(0).getName(), "live1")
         dom.resume()
         dom.revertToSnapshot(paused, 0)
-        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_PAUSED)
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_PAUSED,
+                                       E.VIR_DOMAIN_PAUSED_FROM_SNAPSHOT])
         dom.revertToSnapshot(paused, E.VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING)
         self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
 
@@ -620,8 +621,16 @@ class SnapshotTest(SnapshotBase):
         self.assertIn("shut off", self.daemon.virsh("domstate", "snap-vs").stdout)
         self.daemon.virsh("snapshot-revert", "snap-vs", "v2")
         self.assertIn("running", self.daemon.virsh("domstate", "snap-vs").stdout)
+        # The guest runs on v2's overlay again: it cannot be merged under
+        # it; shut off, it is.
+        res = self.daemon.virsh("snapshot-delete", "snap-vs", "v2", check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("while it runs", res.stderr)
+        self.daemon.virsh("destroy", "snap-vs")
         self.daemon.virsh("snapshot-delete", "snap-vs", "v2")
         self.assertFalse(os.path.exists(mem))
+        self.assertEqual(self.disk_source(self.conn.lookupByName("snap-vs"), "xvda"),
+                         custom)
         res = self.daemon.virsh("snapshot-revert", "snap-vs", "v2", check=False)
         self.assertNotEqual(res.returncode, 0)
         self.assertIn("has no snapshot named 'v2'", res.stderr)

@@ -348,9 +348,6 @@ vxlSimSaveStopAndCopy(vxlSim *sim, uint32_t domid, int fd, vxlJobToken *token,
     rc = vxlSimWriteStream(sim, fd, name, json, seed, guestBytes, domid,
                            life, rounds ? rounds->sent : 0,
                            rounds ? rounds->left : guestBytes, token);
-    /* A live save's guest ran until now: after a failure it runs on. */
-    if (rounds && rc < 0)
-        before = VXL_DOMSTATE_RUNNING;
 
     VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
         long long now = g_get_monotonic_time();
