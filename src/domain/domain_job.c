@@ -240,6 +240,10 @@ vxlDomainAsyncJobBegin(vxlDriver *driver, virDomainObj *vm,
     vxlDomainJobPriv *priv;
     vxlJobToken *token;
 
+    /* save, managed save, dump, snapshot, migration: none for the host's
+     * own domain, refused before anything about it changes */
+    if (vxlDomainRefuseDom0(vm) < 0)
+        return -1;
     vxlJobKindMap(kind, &async, &op);
     if (async == VIR_ASYNC_JOB_NONE) {
         virReportEnumRangeError(vxlJobKind, kind);

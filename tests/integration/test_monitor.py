@@ -6,6 +6,7 @@ dommemstat, cpu-stats, domstats, nodecpustats, nodememstats). The
 simulated guests' counters follow their scripted activity, so the
 numbers are checked to move and to add up."""
 
+import os
 import time
 import unittest
 import xml.etree.ElementTree as ET
@@ -65,6 +66,26 @@ class Dom0Test(DaemonTestCase):
         out = self.daemon.virsh("destroy", "Domain-0", check=False)
         self.assertNotEqual(out.returncode, 0)
         self.assertIn("Domain-0", out.stderr)
+
+    def test_save_dump_migrate_refused(self):
+        """The asynchronous jobs refuse Domain-0 before anything changes:
+        no image, no state reason left behind (a save used to reach the
+        backend, fail there and leave dom0 'running (save canceled)')."""
+        dom0 = self.conn.lookupByID(0)
+        image = self.daemon.path("dom0.save")
+        for op, args in [(dom0.save, (image,)), (dom0.managedSave, (0,)),
+                         (dom0.coreDump, (self.daemon.path("dom0.core"), 0)),
+                         (dom0.migrateToURI3,
+                          ("xen+unix:///system?socket=/nonexistent", {},
+                           E.VIR_MIGRATE_PEER2PEER | E.VIR_MIGRATE_LIVE))]:
+            err = self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, op, *args)
+            self.assertIn("Domain-0", str(err))
+        self.assertEqual(dom0.state(), [E.VIR_DOMAIN_RUNNING,
+                                        E.VIR_DOMAIN_RUNNING_BOOTED])
+        self.assertFalse(os.path.exists(image))
+        self.assertFalse(dom0.hasManagedSaveImage(0))
+        out = self.daemon.virsh("save", "Domain-0", image, check=False)
+        self.assertIn("Domain-0 is the host's control domain", out.stderr)
 
     def test_define_over_dom0_refused(self):
         self.assertLibvirtError(E.VIR_ERR_OPERATION_FAILED, self.conn.defineXML,
