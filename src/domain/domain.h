@@ -605,6 +605,10 @@ int vxlDomainIftuneSet(vxlDriver *driver, virDomainObj *vm, const char *device,
  * VIR_ERR_OPERATION_INVALID when it is not running or the display
  * listens nowhere. */
 int vxlDomainGraphicsConnect(virDomainObj *vm, unsigned int idx, bool skipAuth);
+/* domain_graphics_relay.c: connect to display @idx as above and relay
+ * it to the client's socket @fd (a copy is kept) on the event loop. */
+int vxlDomainGraphicsRelay(virDomainObj *vm, unsigned int idx, int fd,
+                           bool skipAuth);
 
 /* --- the guest's own vCPUs and filesystems, by its agent
  *     (domain_agent_guest.c); @vm locked, a job held, as for

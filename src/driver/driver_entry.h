@@ -405,6 +405,8 @@ int vxlDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
 /* driver_graphics_fd.c */
 int vxlDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx,
                             unsigned int flags);
+int vxlDomainOpenGraphics(virDomainPtr dom, unsigned int idx, int fd,
+                          unsigned int flags);
 /* driver_agent_guest.c */
 int vxlDomainGetGuestVcpus(virDomainPtr dom, virTypedParameterPtr *params,
                            unsigned int *nparams, unsigned int flags);

@@ -209,6 +209,7 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainGetInterfaceParameters = vxlDomainGetInterfaceParameters,
     .domainSetInterfaceParameters = vxlDomainSetInterfaceParameters,
     .domainOpenGraphicsFD = vxlDomainOpenGraphicsFD,
+    .domainOpenGraphics = vxlDomainOpenGraphics,
     .domainGetGuestVcpus = vxlDomainGetGuestVcpus,
     .domainSetGuestVcpus = vxlDomainSetGuestVcpus,
     .domainGetFSInfo = vxlDomainGetFSInfo,

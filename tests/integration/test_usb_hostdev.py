@@ -67,6 +67,12 @@ class USBHostdevTest(DaemonTestCase):
         self.assertEqual(cap.findtext("product"), "Unifying Receiver")
         self.assertEqual(self.conn.nodeDeviceLookupByName("usb_2_2").listCaps(),
                          ["usb_device"])
+        # nodedev-detach and -reset are for PCI devices (pciback).
+        usbdev = self.conn.nodeDeviceLookupByName("usb_1_3")
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, usbdev.dettach,
+                                msg_contains="not a PCI device")
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, usbdev.reset,
+                                msg_contains="not a PCI device")
         # PCI listing is unchanged by them.
         pci = self.conn.listAllDevices(E.VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV)
         self.assertTrue(all(d.name().startswith("pci_") for d in pci))
