@@ -438,6 +438,21 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
         }
     }
 
+    /* A PV or PVH guest has only netfront: libxl refuses an emulated NIC
+     * (type=ioemu) for it and leaves any model= unused
+     * (libxl__device_nic_setdefault). */
+    if (!vxlNativeIsHVM(r)) {
+        if (type && STREQ(type, "ioemu")) {
+            vxlNativeError(r, "vif", _("entry %d: type=ioemu asks for an emulated NIC, which libxl refuses for a PV or PVH guest"),
+                           index + 1);
+            return -1;
+        }
+        if (model && STRNEQ(model, "netfront")) {
+            vxlNativeWarn(r, "vif", _("entry %d: dropped model=%s: a PV or PVH guest's NIC is netfront, and libxl leaves the model unused"),
+                          index + 1, model);
+            model = NULL;
+        }
+    }
     /* type=vif is the PV NIC alone: libvirt's netfront model. type=ioemu
      * is what libxl picks for an HVM guest anyway. */
     if (type && STREQ(type, "vif"))
