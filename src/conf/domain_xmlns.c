@@ -74,6 +74,7 @@ vxlXMLNSFree(void *opaque)
     for (i = 0; i < ns->nnics; i++)
         vxlXMLNSNicClear(&ns->nics[i]);
     g_free(ns->nics);
+    g_free(ns->usbctrls);
     for (i = 0; i < ns->ncpusSoft; i++)
         virBitmapFree(ns->cpusSoft[i].cpuset);
     g_free(ns->cpusSoft);
@@ -495,7 +496,7 @@ static char *
 vxlXMLNSElementNames(void)
 {
     g_autoptr(GString) out = g_string_new("<virtxl:devicemodel>, <virtxl:rdm>, <virtxl:pci>, "
-                                          "<virtxl:disk>, <virtxl:nic>, "
+                                          "<virtxl:disk>, <virtxl:nic>, <virtxl:usbctrl>, "
                                           "<virtxl:cpus_soft>, <virtxl:vtpm>, "
                                           "<virtxl:smbios_firmware>");
     size_t i;
@@ -567,6 +568,11 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
             ns->nics = g_renew(vxlXMLNSNic, ns->nics, ns->nnics + 1);
             memset(&ns->nics[ns->nnics++], 0, sizeof(vxlXMLNSNic));
             if (vxlXMLNSParseNic(nodes[i], &ns->nics[ns->nnics - 1]) < 0)
+                goto error;
+        } else if (STREQ(name, "usbctrl")) {
+            ns->usbctrls = g_renew(vxlXMLNSUsbctrl, ns->usbctrls, ns->nusbctrls + 1);
+            memset(&ns->usbctrls[ns->nusbctrls++], 0, sizeof(vxlXMLNSUsbctrl));
+            if (vxlXMLNSParseUsbctrl(nodes[i], &ns->usbctrls[ns->nusbctrls - 1]) < 0)
                 goto error;
         } else if (STREQ(name, "cpus_soft")) {
             if (vxlXMLNSParseCpusSoft(nodes[i], ns) < 0)
@@ -717,6 +723,8 @@ vxlXMLNSFormat(virBuffer *buf, void *opaque)
         vxlXMLNSFormatDisk(buf, &ns->disks[i]);
     for (i = 0; i < ns->nnics; i++)
         vxlXMLNSFormatNic(buf, &ns->nics[i]);
+    for (i = 0; i < ns->nusbctrls; i++)
+        vxlXMLNSFormatUsbctrl(buf, &ns->usbctrls[i]);
     for (i = 0; i < ns->npcis; i++) {
         const vxlXMLNSPci *pci = &ns->pcis[i];
 
@@ -950,6 +958,7 @@ vxlValidateXMLNS(const virDomainDef *def)
     }
     if (vxlValidateXMLNSDisks(def, ns) < 0 ||
         vxlValidateXMLNSNics(def, ns) < 0 ||
+        vxlValidateXMLNSUsbctrls(def, ns) < 0 ||
         vxlValidateXMLNSKeys(def, ns->keys) < 0)  /* domain_xmlns_keys.c */
         return -1;
     return vxlValidateXMLNSKnobs(def, ns);

@@ -64,6 +64,17 @@ struct _vxlXMLNSNic {
     char *vifname;
 };
 
+/* <virtxl:usbctrl index='N' type='pv|devicemodel|auto' version='V'?/>:
+ * the libxl type of the USB <controller> with that index (its model is
+ * qusb1 or qusb2, which alone is type qusb), and a version the model
+ * cannot say (3, for an emulated xHCI) (domain_xmlns_usbctrl.c). */
+typedef struct _vxlXMLNSUsbctrl vxlXMLNSUsbctrl;
+struct _vxlXMLNSUsbctrl {
+    unsigned int index;           /* its <controller type='usb' index> */
+    int type;                     /* libxl_usbctrl_type */
+    unsigned int version;         /* 0: the model's */
+};
+
 /* <virtxl:cpus_soft vcpu='N'? cpuset='...'/>: xl's cpus_soft=. */
 typedef struct _vxlXMLNSCpusSoft vxlXMLNSCpusSoft;
 struct _vxlXMLNSCpusSoft {
@@ -269,6 +280,8 @@ struct _vxlXMLNSDef {
     size_t ndisks;
     vxlXMLNSNic *nics;            /* in document order */
     size_t nnics;
+    vxlXMLNSUsbctrl *usbctrls;    /* in document order */
+    size_t nusbctrls;
     vxlXMLNSCpusSoft *cpusSoft;   /* in document order */
     size_t ncpusSoft;
     vxlXMLNSVtpm *vtpms;          /* in order: devid is the position */
@@ -327,6 +340,13 @@ int vxlValidateXMLNSNics(const virDomainDef *def, const vxlXMLNSDef *ns);
 /* The <virtxl:nic> of the <interface> with @mac, or NULL. */
 const vxlXMLNSNic *vxlXMLNSFindNic(const virDomainDef *def,
                                    const virMacAddr *mac);
+/* domain_xmlns_usbctrl.c */
+int vxlXMLNSParseUsbctrl(xmlNodePtr node, vxlXMLNSUsbctrl *ctrl);
+void vxlXMLNSFormatUsbctrl(virBuffer *buf, const vxlXMLNSUsbctrl *ctrl);
+int vxlValidateXMLNSUsbctrls(const virDomainDef *def, const vxlXMLNSDef *ns);
+/* The <virtxl:usbctrl> of the USB controller with @index, or NULL. */
+const vxlXMLNSUsbctrl *vxlXMLNSFindUsbctrl(const virDomainDef *def,
+                                           unsigned int index);
 /* The vif number of def->nets[@index]: its <virtxl:nic devid>, else
  * its position (as xl numbers vif= entries). */
 int vxlXMLNSNicDevid(const virDomainDef *def, size_t index);

@@ -438,6 +438,21 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
         }
     }
 
+    /* A PV or PVH guest has only netfront: libxl refuses an emulated NIC
+     * (type=ioemu) for it and leaves any model= unused
+     * (libxl__device_nic_setdefault). */
+    if (!vxlNativeIsHVM(r)) {
+        if (type && STREQ(type, "ioemu")) {
+            vxlNativeError(r, "vif", _("entry %d: type=ioemu asks for an emulated NIC, which libxl refuses for a PV or PVH guest"),
+                           index + 1);
+            return -1;
+        }
+        if (model && STRNEQ(model, "netfront")) {
+            vxlNativeWarn(r, "vif", _("entry %d: dropped model=%s: a PV or PVH guest's NIC is netfront, and libxl leaves the model unused"),
+                          index + 1, model);
+            model = NULL;
+        }
+    }
     /* type=vif is the PV NIC alone: libvirt's netfront model. type=ioemu
      * is what libxl picks for an HVM guest anyway. */
     if (type && STREQ(type, "vif"))
@@ -963,9 +978,9 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
     for (i = 0; i < n; i++) {
         const char *spec = xlu_cfg_get_listitem(list, i);
         g_auto(GStrv) tokens = NULL;
-        long version = 2, ports = 8;
+        long version = 0, ports = 0;
         bool ok = true;
-        bool qusb = false;
+        const char *type = NULL;
 
         if (!spec) {
             vxlNativeError(r, "usbctrl", _("entry %d is a list, expected a spec"), i + 1);
@@ -977,34 +992,44 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
             const char *v;
 
             vxlNativeSplitPair(tokens[j], &k, &v);
+            /* xl reads both with atoi. */
             if (STREQ(k, "version") && v)
-                version = strtol(v, NULL, 0);
+                version = atoi(v);
             else if (STREQ(k, "ports") && v)
-                ports = strtol(v, NULL, 0);
-            else if (STREQ(k, "type") && v && STREQ(v, "qusb"))
-                qusb = true;
-            else if (STREQ(k, "type") && v && STREQ(v, "auto"))
-                ;
+                ports = atoi(v);
+            else if (STREQ(k, "type") && v &&
+                     (STREQ(v, "qusb") || STREQ(v, "pv") ||
+                      STREQ(v, "devicemodel") || STREQ(v, "auto")))
+                type = v;
             else {
                 vxlNativeWarn(r, "usbctrl", _("entry %d: '%s' cannot be expressed: libvirt's Xen USB controllers are qusb1 and qusb2"),
                               i + 1, tokens[j]);
                 ok = false;
             }
         }
-        if (version != 1 && version != 2) {
-            vxlNativeWarn(r, "usbctrl", _("entry %d: dropped: version=%ld; libvirt's Xen USB controllers are qusb1 and qusb2"),
+        if (version < 0 || version > 3 ||
+            (version == 3 && (!type || STRNEQ(type, "devicemodel")))) {
+            vxlNativeWarn(r, "usbctrl", _("entry %d: dropped: version=%ld; Xen's USB controllers are version 1 or 2, and 3 for type=devicemodel"),
                           i + 1, version);
             ok = false;
         }
-        /* libxl's auto picks by host and guest: the kernel's usbback
-         * when loaded, else qemu's qusb, for HVM an emulated controller.
-         * libvirt's Xen USB controllers are always qusb. */
-        if (ok && !qusb)
-            vxlNativeWarn(r, "usbctrl", _("entry %d: no type=qusb: libxl would choose by host (pv when usbback is loaded, an emulated controller for HVM); written as qusb"),
-                          i + 1);
-        if (ok)
-            virBufferAsprintf(buf, "<controller type='usb' index='%d' model='qusb%ld' ports='%ld'/>\n",
-                              i, version, ports);
+        if (!ok)
+            continue;
+        /* A qusb1/qusb2 <controller>; the type libvirt cannot say (pv,
+         * devicemodel, or xl's default auto, which libxl resolves by
+         * host and guest) and a version 3 go into the namespace. */
+        virBufferAsprintf(buf, "<controller type='usb' index='%d' model='qusb%d'",
+                          i, version == 1 ? 1 : 2);
+        if (ports > 0)
+            virBufferAsprintf(buf, " ports='%ld'", ports);
+        virBufferAddLit(buf, "/>\n");
+        if (!type || STRNEQ(type, "qusb")) {
+            g_autofree char *ver = version == 3 ? g_strdup(" version='3'") : NULL;
+
+            g_ptr_array_add(r->nsLines,
+                            g_strdup_printf("<virtxl:usbctrl" VXL_NATIVE_NS_DECL " index='%d' type='%s'%s/>\n",
+                                            i, type ? type : "auto", NULLSTR_EMPTY(ver)));
+        }
     }
 
     if (vxlNativeGetList(r, "usbdev", &list, &n) < 0)
@@ -1012,7 +1037,7 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
     for (i = 0; i < n; i++) {
         const char *spec = xlu_cfg_get_listitem(list, i);
         g_auto(GStrv) tokens = NULL;
-        long bus = -1, addr = -1;
+        long bus = -1, addr = -1, ctrl = -1, port = 0;
 
         if (!spec) {
             vxlNativeError(r, "usbdev", _("entry %d is a list, expected a spec"), i + 1);
@@ -1030,8 +1055,12 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
                 addr = strtol(v, NULL, 0);
             else if (STREQ(k, "type") && v && STREQ(v, "hostdev"))
                 ;
+            else if (STREQ(k, "controller") && v)
+                ctrl = atoi(v);   /* as xl */
+            else if (STREQ(k, "port") && v)
+                port = atoi(v);
             else
-                vxlNativeWarn(r, "usbdev", _("entry %d: dropped '%s': libvirt places the device itself"),
+                vxlNativeWarn(r, "usbdev", _("entry %d: dropped '%s': libvirt has no element for it"),
                               i + 1, tokens[j]);
         }
         if (bus < 0 || addr < 0) {
@@ -1039,8 +1068,16 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
             return -1;
         }
         virBufferAsprintf(buf, "<hostdev mode='subsystem' type='usb'>\n  <source>\n"
-                          "    <address bus='%ld' device='%ld'/>\n  </source>\n</hostdev>\n",
+                          "    <address bus='%ld' device='%ld'/>\n  </source>\n",
                           bus, addr);
+        /* A controller's port is the guest <address type='usb'>; either
+         * alone is left to libxl, which then picks both. */
+        if (ctrl >= 0 && port > 0)
+            virBufferAsprintf(buf, "  <address type='usb' bus='%ld' port='%ld'/>\n", ctrl, port);
+        else if (ctrl >= 0 || port > 0)
+            vxlNativeWarn(r, "usbdev", _("entry %d: dropped controller= or port= given without the other; libxl picks both"),
+                          i + 1);
+        virBufferAddLit(buf, "</hostdev>\n");
     }
     return 0;
 }

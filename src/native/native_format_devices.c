@@ -294,8 +294,17 @@ vxlNativeFormatHostdev(const virDomainDef *def, const virDomainHostdevDef *hostd
 
         if (usb->vendor || usb->product || (usb->bus == 0 && usb->device == 0))
             return vxlNativeFormatRefuse("<hostdev type='usb'> by vendor and product (xl.cfg names host bus and address)");
+        if (hostdev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB &&
+            hostdev->info->addr.usb.port[0] && !hostdev->info->addr.usb.port[1]) {
+            /* The controller and its port: xl's controller=, port=. */
+            g_ptr_array_add(usbdevs, g_strdup_printf("type=hostdev,hostbus=%u,hostaddr=%u,controller=%u,port=%u",
+                                                     usb->bus, usb->device,
+                                                     hostdev->info->addr.usb.bus,
+                                                     hostdev->info->addr.usb.port[0]));
+            return 0;
+        }
         if (hostdev->info->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
-            return vxlNativeFormatRefuse("a guest <address> of a USB <hostdev>");
+            return vxlNativeFormatRefuse("a guest <address> of a USB <hostdev> other than a controller's port");
         /* type=hostdev is libxl's default, but xl prints the bus and
          * address of a typed device only (xl -N create). */
         g_ptr_array_add(usbdevs, g_strdup_printf("type=hostdev,hostbus=%u,hostaddr=%u",
@@ -623,12 +632,20 @@ vxlNativeFormatControllers(GPtrArray *usbctrls, int *usbversion, const virDomain
         case VIR_DOMAIN_CONTROLLER_TYPE_USB:
             if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 ||
                 c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB2) {
-                int ports = c->opts.usbopts.ports > 0 ? c->opts.usbopts.ports : 8;
+                const vxlXMLNSUsbctrl *x = vxlXMLNSFindUsbctrl(def, c->idx);
+                int version = c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 ? 1 : 2;
+                g_autofree char *ports = NULL;
 
+                if (x && x->version)
+                    version = x->version;
+                /* Without ports=, libxl picks (8; an emulated
+                 * controller's fixed number for devicemodel). */
+                if (c->opts.usbopts.ports > 0)
+                    ports = g_strdup_printf(",ports=%d", c->opts.usbopts.ports);
                 g_ptr_array_add(usbctrls,
-                                g_strdup_printf("type=qusb,version=%d,ports=%d",
-                                                c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 ? 1 : 2,
-                                                ports));
+                                g_strdup_printf("type=%s,version=%d%s",
+                                                x ? libxl_usbctrl_type_to_string(x->type) : "qusb",
+                                                version, NULLSTR_EMPTY(ports)));
                 continue;
             }
             /* The emulated bus libvirt implies for USB inputs. */

@@ -516,9 +516,12 @@ vxlNativeParseFeatures(vxlNativeReader *r, vxlNativeXML *x)
         }
     }
 
-    if ((rc = vxlNativeGetBool(r, "e820_host", &b)) < 0)
+    /* xl reads e820_host for PV guests only (b_info.u.pv); for others it
+     * stays unread and is reported as not applying. */
+    if (r->type == LIBXL_DOMAIN_TYPE_PV &&
+        (rc = vxlNativeGetBool(r, "e820_host", &b)) < 0)
         return -1;
-    if (rc > 0)
+    if (r->type == LIBXL_DOMAIN_TYPE_PV && rc > 0)
         virBufferAsprintf(&x->featuresXen, "<e820_host state='%s'/>\n", b ? "on" : "off");
 
     if ((rc = vxlNativeGetString(r, "passthrough", &str)) < 0)

@@ -394,6 +394,7 @@ vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
     for (i = 0; i < def->ncontrollers; i++) {
         const virDomainControllerDef *cont = def->controllers[i];
         libxl_device_usbctrl *xctrl;
+        const vxlXMLNSUsbctrl *x;
 
         if (!vxlUsbctrlIsPV(def, cont))
             continue;
@@ -407,6 +408,12 @@ vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
         xctrl->version = cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 ? 1 : 2;
         if (cont->opts.usbopts.ports > 0)
             xctrl->ports = cont->opts.usbopts.ports;
+        /* <virtxl:usbctrl>: xl's type=pv|devicemodel|auto, version=3. */
+        if ((x = vxlXMLNSFindUsbctrl(def, cont->idx))) {
+            xctrl->type = x->type;
+            if (x->version)
+                xctrl->version = x->version;
+        }
     }
     /* The emulated one (validated: HVM, index 0, so one version). */
     for (i = 0; i < def->ncontrollers; i++) {
