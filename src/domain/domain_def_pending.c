@@ -137,7 +137,7 @@ vxlDomainDefPendingParse(vxlDriver *driver, const char *name,
 {
     g_autofree char *path = virDomainConfigFile(driver->cfg->configDir, name);
     g_autoptr(virDomainDef) def = NULL;
-    virErrorPtr err;
+    g_autofree char *why = NULL;
 
     if ((def = virDomainDefParseFile(path, driver->xmlopt, NULL, VXL_DEF_LOAD_FLAGS))) {
         if (STREQ(def->name, name) && memcmp(def->uuid, uuid, VIR_UUID_BUFLEN) == 0)
@@ -146,10 +146,9 @@ vxlDomainDefPendingParse(vxlDriver *driver, const char *name,
                        _("the definition in '%s' no longer names domain '%s' with the UUID it had at start-up"),
                        path, name);
     }
-    err = virGetLastError();
+    why = g_strdup(virGetLastErrorMessage());
     virReportError(VIR_ERR_XML_ERROR,
-                   _("cannot load the definition of domain '%s': %s"),
-                   name, err && err->message ? err->message : _("unknown error"));
+                   _("cannot load the definition of domain '%s': %s"), name, why);
     return NULL;
 }
 
