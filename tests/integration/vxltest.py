@@ -37,7 +37,7 @@ class Daemon:
 
     def __init__(self, backend="sim", profile="intel-2s-vtd", conf=(),
                  network=False, secret=False, storage=False,
-                 private_net=False, env=None, host=None):
+                 private_net=False, env=None, host=None, join_net=None):
         self.root = tempfile.mkdtemp(prefix="vxl-test-")
         self.backend = backend
         self.profile = profile
@@ -48,6 +48,7 @@ class Daemon:
         self.private_net = private_net
         self.env = dict(env or {})       # extra environment of libvirtd
         self.host = host       # a simulated host of its own (migration)
+        self.join_net = join_net   # a Daemon whose private network to share
         self.uri = None
 
     def start(self):
@@ -65,6 +66,8 @@ class Daemon:
             args.append("--private-net")
         if self.host:
             args += ["--host", self.host]
+        if self.join_net:
+            args += ["--join-net", self.join_net.root]
         env = dict(os.environ, VIRTXL_BUILD=BUILD, **self.env)
         out = subprocess.run(args, check=True, capture_output=True,
                              text=True, env=env)
