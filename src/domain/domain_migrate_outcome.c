@@ -23,7 +23,7 @@
 #include <poll.h>
 
 #include "domain_migrate_priv.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"

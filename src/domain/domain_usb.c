@@ -15,7 +15,7 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "virerror.h"
 #include "virusb.h"
 

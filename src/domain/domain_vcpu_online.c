@@ -16,7 +16,7 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
-#include "backend_call.h"
+#include "virtxl/backend.h"
 #include "virbitmap.h"
 #include "virerror.h"
 #include "virlog.h"
