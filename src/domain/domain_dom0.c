@@ -37,18 +37,48 @@ vxlDomainRefuseDom0(const virDomainObj *vm)
     return -1;
 }
 
-/* Bring dom0's definition in line with what Xen says of it. */
+/* Built, not parsed: a parse would add a guest's defaults (a boot
+ * loader, a machine type) that dom0 does not have. */
+static virDomainDef *
+vxlDomainDom0NewDef(vxlDriver *driver, const unsigned char *uuid)
+{
+    virDomainDef *def;
+
+    if (!(def = virDomainDefNew(driver->xmlopt)))
+        return NULL;
+    def->id = 0;
+    def->virtType = VIR_DOMAIN_VIRT_XEN;
+    def->os.type = VIR_DOMAIN_OSTYPE_XEN;
+    def->name = g_strdup("Domain-0");
+    memcpy(def->uuid, uuid, VIR_UUID_BUFLEN);
+    return def;
+}
+
+static int
+vxlDomainDom0UpdateDef(vxlDriver *driver, virDomainDef *def,
+                       const vxlDomainInfo *info)
+{
+    if (virDomainDefSetVcpusMax(def, MAX(info->vcpusMax, 1), driver->xmlopt) < 0 ||
+        virDomainDefSetVcpus(def, MAX(info->vcpusOnline, 1)) < 0)
+        return -1;
+    def->mem.cur_balloon = info->currentKiB;
+    virDomainDefSetMemoryTotal(def, MAX(info->maxKiB, info->currentKiB));
+    return 0;
+}
+
+/* Bring dom0's definition in line with what Xen says of it. Its
+ * persistent definition is the same (it has no config of libvirt's to
+ * differ), so that --config queries answer as for any running domain. */
 static int
 vxlDomainDom0Update(vxlDriver *driver, virDomainObj *vm,
                     const vxlDomainInfo *info)
 {
-    if (virDomainDefSetVcpusMax(vm->def, MAX(info->vcpusMax, 1),
-                                driver->xmlopt) < 0 ||
-        virDomainDefSetVcpus(vm->def, MAX(info->vcpusOnline, 1)) < 0)
+    if (vxlDomainDom0UpdateDef(driver, vm->def, info) < 0)
         return -1;
-    vm->def->mem.cur_balloon = info->currentKiB;
-    virDomainDefSetMemoryTotal(vm->def, MAX(info->maxKiB, info->currentKiB));
-    return 0;
+    if (!vm->newDef &&
+        !(vm->newDef = vxlDomainDom0NewDef(driver, vm->def->uuid)))
+        return -1;
+    return vxlDomainDom0UpdateDef(driver, vm->newDef, info);
 }
 
 int
@@ -63,13 +93,8 @@ vxlDomainDom0Add(vxlDriver *driver)
         return -1;
 
     if (!(vm = virDomainObjListFindByID(driver->domains, 0))) {
-        if (!(def = virDomainDefNew(driver->xmlopt)))
+        if (!(def = vxlDomainDom0NewDef(driver, info.uuid)))
             goto cleanup;
-        def->id = 0;
-        def->virtType = VIR_DOMAIN_VIRT_XEN;
-        def->os.type = VIR_DOMAIN_OSTYPE_XEN;
-        def->name = g_strdup("Domain-0");
-        memcpy(def->uuid, info.uuid, VIR_UUID_BUFLEN);
         if (!(vm = virDomainObjListAdd(driver->domains, &def, driver->xmlopt,
                                        0, NULL)))
             goto cleanup;

@@ -88,11 +88,6 @@ vxlDomainGetSchedulerParametersFlags(virDomainPtr dom,
     if (live) {
         vxlSchedParams sp = { 0 };
 
-        if (vxlDomainIsDom0(vm)) {
-            virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                           _("Domain-0's scheduler parameters are the host's: set them with xl sched-credit2"));
-            goto cleanup;
-        }
         if (vxlDomainSchedGetLive(driver, vm, &sp) < 0)
             goto cleanup;
         weight = sp.weight;

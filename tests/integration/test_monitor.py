@@ -119,6 +119,24 @@ class Dom0Test(DaemonTestCase):
         self.assertEqual(out.count("State:          running"), 8)
         self.assertIn("Total:", self.daemon.virsh("cpu-stats", "Domain-0").stdout)
 
+    def test_dom0_scheduler_read_not_set(self):
+        """Xen schedules Domain-0 as any domain (xl sched-credit2 -d 0):
+        its weight and cap read live and --config alike; setting them is
+        a change to the host's domain, refused."""
+        dom0 = self.conn.lookupByID(0)
+        self.assertEqual(dom0.schedulerParameters(), {"weight": 256, "cap": 0})
+        self.assertEqual(dom0.schedulerParametersFlags(E.VIR_DOMAIN_AFFECT_CONFIG),
+                         {"weight": 256, "cap": 0})
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID,
+                                dom0.setSchedulerParametersFlags,
+                                {"weight": 512}, E.VIR_DOMAIN_AFFECT_LIVE)
+        self.assertEqual(dom0.schedulerParameters()["weight"], 256)
+        out = self.daemon.virsh("schedinfo", "Domain-0", "--config").stdout
+        self.assertRegex(out, r"weight\s+: 256")
+        # its persistent definition is its live one
+        self.assertEqual(self.daemon.virsh("vcpucount", "Domain-0", "--config",
+                                           "--maximum").stdout.strip(), "8")
+
     def test_virsh_list_and_dominfo(self):
         out = self.daemon.virsh("list").stdout
         self.assertRegex(out, r"\n\s*0\s+Domain-0\s+running")

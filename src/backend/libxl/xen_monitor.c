@@ -311,11 +311,17 @@ vxlXenDomainGetSchedParams(vxlBackend *be, uint32_t domid,
     libxl_domain_sched_params sp;
     int rc;
 
-    if (vxlXenLookup(xen, domid, &dom) < 0)
+    /* Domain-0 is not a guest for vxlXenLookup, but Xen schedules it
+     * as one (xl sched-credit2 -d 0) */
+    if (domid != 0 && vxlXenLookup(xen, domid, &dom) < 0)
         return -1;
     libxl_domain_sched_params_init(&sp);
+    vxlXenLogResetLastError();
     if ((rc = libxl_domain_sched_params_get(xen->ctx, domid, &sp)) != 0) {
-        vxlXenReportDomError(rc, VXL_BACKEND_OP_SCHED_GET, &dom);
+        if (domid == 0)
+            vxlXenReportError(rc, _("cannot read the scheduler parameters of Domain-0"));
+        else
+            vxlXenReportDomError(rc, VXL_BACKEND_OP_SCHED_GET, &dom);
         libxl_domain_sched_params_dispose(&sp);
         return -1;
     }

@@ -279,11 +279,19 @@ vxlSimDomainGetSchedParams(vxlBackend *be, uint32_t domid,
     VIR_LOCK_GUARD lock = virLockGuardLock(&sim->lock);
     vxlSimDomain *dom;
 
-    vxlSimCatchUp(sim, g_get_monotonic_time());
-    if (!(dom = vxlSimLookup(sim, domid)))
-        return -1;
     params->scheduler = g_strdup(sim->facts.scheduler ? sim->facts.scheduler
                                                       : "credit2");
+    /* Domain-0 keeps Xen's defaults: nothing in the model changes them */
+    if (domid == 0) {
+        params->weight = VXL_SIM_SCHED_WEIGHT_DEFAULT;
+        params->cap = 0;
+        return 0;
+    }
+    vxlSimCatchUp(sim, g_get_monotonic_time());
+    if (!(dom = vxlSimLookup(sim, domid))) {
+        g_clear_pointer(&params->scheduler, g_free);
+        return -1;
+    }
     vxlSimSchedGet(dom, &params->weight, &params->cap);
     return 0;
 }
