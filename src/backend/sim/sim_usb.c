@@ -347,8 +347,13 @@ vxlSimDomainUsbAdd(vxlBackend *be, uint32_t domid, libxl_device_usbdev *x)
             return -1;
         }
         if (!(ctrls = vxlSimUsbConfigList(dom, "usbctrls")) ||
-            !(devs = vxlSimUsbConfigList(dom, "usbdevs")) ||
-            vxlSimUsbPlace(dom, ctrls, devs, x->ctrl, x->port, &ctrl, &port) < 0)
+            !(devs = vxlSimUsbConfigList(dom, "usbdevs"))) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           _("the simulator has no stored configuration for domain '%s' (id %u)"),
+                           dom->name, domid);
+            return -1;
+        }
+        if (vxlSimUsbPlace(dom, ctrls, devs, x->ctrl, x->port, &ctrl, &port) < 0)
             return -1;
         virJSONValueObjectAppendNumberInt(entry, "ctrl", ctrl);
         virJSONValueObjectAppendNumberInt(entry, "port", port);
