@@ -97,6 +97,28 @@ def console_count(name):
     return console_text(name).count(BANNER)
 
 
+def uptimes(name):
+    """The uptimes the guest's heartbeat lines have printed, in order."""
+    return [float(x) for x in
+            re.findall(r"guest heartbeat ([0-9.]+)", console_text(name))]
+
+
+def last_uptime(name):
+    u = uptimes(name)
+    return u[-1] if u else 0.0
+
+
+def beats(name):
+    """The heartbeat numbers (kept in guest memory) printed, in order."""
+    return [int(x) for x in
+            re.findall(r"guest heartbeat [0-9.]+ beat ([0-9]+)", console_text(name))]
+
+
+def last_beat(name):
+    b = beats(name)
+    return b[-1] if b else 0
+
+
 def banner_after(name, before, timeout=180):
     """Wait for the guest's banner number before+1; its line, or None.
     A PV guest's start and boot took over 90 s under TCG on a machine

@@ -6,27 +6,16 @@ start; a save aborted in flight leaves the guest running and no image.
 Figures: save and restore time against xl save / xl restore of the same
 guest on the same boot, as ratios."""
 import os
-import re
 import threading
 import time
 
 import libvirt
 
 from e2e_lib import banner_after, check, console_count, console_text, \
-    guest_xml, say, sh, skip, state_of, wait_for, xl_domains
+    guest_xml, last_uptime, say, sh, skip, state_of, wait_for, xl_domains
 
 E = libvirt
 IMAGES = "/var/lib/libvirt/saves"   # a tmpfs of its own (dom0-init)
-
-
-def uptimes(name):
-    return [float(x) for x in
-            re.findall(r"guest heartbeat ([0-9.]+)", console_text(name))]
-
-
-def last_uptime(name):
-    u = uptimes(name)
-    return u[-1] if u else 0.0
 
 
 def baseline(name, xlpath, err):

@@ -11,35 +11,14 @@ paging, refused up front. The guest's uptime is no sign: a PV kernel resumed fro
 adds the time it spent saved, as after a suspend, so its uptime after a
 revert is about what it would have been had it run on."""
 import os
-import re
 
 import libvirt
 
-from e2e_lib import banner_after, check, console_count, console_text, \
-    guest_xml, say, state_of, wait_for, xl_domains
+from e2e_lib import banner_after, beats, check, console_count, \
+    guest_xml, last_beat, last_uptime, say, state_of, wait_for, xl_domains
 
 E = libvirt
 SNAPDIR = "/var/lib/libvirt/libxl/snapshot"
-
-
-def uptimes(name):
-    return [float(x) for x in
-            re.findall(r"guest heartbeat ([0-9.]+)", console_text(name))]
-
-
-def last_uptime(name):
-    u = uptimes(name)
-    return u[-1] if u else 0.0
-
-
-def beats(name):
-    return [int(x) for x in
-            re.findall(r"guest heartbeat [0-9.]+ beat ([0-9]+)", console_text(name))]
-
-
-def last_beat(name):
-    b = beats(name)
-    return b[-1] if b else 0
 
 
 def run(conn, events):

@@ -19,6 +19,7 @@ import glob
 import json
 import os
 import signal
+import threading
 import time
 import xml.etree.ElementTree as ET
 
@@ -71,6 +72,32 @@ def arm(daemon, point, nth=1):
 def wait_dead(daemon, pid, timeout=15.0):
     wait_for(lambda: not alive(pid), timeout=timeout,
              what=f"libvirtd (pid {pid}) to die")
+
+
+def crash_and_restart(daemon, conn, point, action, nth=1, timeout=15.0):
+    """Arm @point, run @action in a worker (the kill interrupts it, or it
+    returns and lets the point be reached later), wait for the daemon to
+    die, close @conn, start the daemon again; returns a new connection
+    and the libvirt errors @action raised."""
+    pid = daemon_pid(daemon)
+    arm(daemon, point, nth)
+    errors = []
+
+    def run():
+        try:
+            action()
+        except libvirt.libvirtError as e:
+            errors.append(e)
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    wait_dead(daemon, pid, timeout=timeout)
+    t.join(10)
+    try:
+        conn.close()
+    except libvirt.libvirtError:
+        pass
+    daemon.start()
+    return libvirt.open(daemon.uri), errors
 
 
 def kill_now(daemon):

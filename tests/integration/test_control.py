@@ -6,12 +6,11 @@ shows on its screen what it saw; a guest type without the hardware, a
 bad key or a guest in the wrong state is refused and nothing changes."""
 
 import os
-import threading
 import time
 
 import libvirt
 
-from vxltest import DaemonTestCase, EventRecorder, guest_xml, start_event_loop, wait_for
+from vxltest import DaemonTestCase, EventRecorder, EventWatch, guest_xml, wait_for
 
 E = libvirt
 VNC = ("<graphics type='vnc' autoport='yes' listen='127.0.0.1'/>"
@@ -47,43 +46,18 @@ def read_ppm(data):
     return facts, w, h, pixels
 
 
-class StreamEvents:
+class StreamEvents(EventWatch):
     """PMSUSPEND and PMWAKEUP events of one connection."""
 
     def __init__(self, conn):
-        start_event_loop()
-        self.seen = []
-        self.cond = threading.Condition()
-        self.conn = conn
-        self.ids = [
-            conn.domainEventRegisterAny(None, E.VIR_DOMAIN_EVENT_ID_PMSUSPEND,
-                                        self._cb("pmsuspend"), None),
-            conn.domainEventRegisterAny(None, E.VIR_DOMAIN_EVENT_ID_PMWAKEUP,
-                                        self._cb("pmwakeup"), None),
-        ]
-
-    def _cb(self, kind):
-        def cb(conn, dom, reason, opaque):
-            with self.cond:
-                self.seen.append((dom.name(), kind))
-                self.cond.notify_all()
-        return cb
+        super().__init__(conn)
+        self.watch(E.VIR_DOMAIN_EVENT_ID_PMSUSPEND,
+                   lambda dom, reason: (dom.name(), "pmsuspend"))
+        self.watch(E.VIR_DOMAIN_EVENT_ID_PMWAKEUP,
+                   lambda dom, reason: (dom.name(), "pmwakeup"))
 
     def wait(self, name, kind, timeout=10.0):
-        end = time.monotonic() + timeout
-        with self.cond:
-            while (name, kind) not in self.seen:
-                left = end - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"no {kind} event for {name}: {self.seen}")
-                self.cond.wait(left)
-
-    def close(self):
-        for cid in self.ids:
-            try:
-                self.conn.domainEventDeregisterAny(cid)
-            except libvirt.libvirtError:
-                pass
+        self.wait_seen((name, kind), f"{kind} event for {name}", timeout)
 
 
 class ControlTest(DaemonTestCase):

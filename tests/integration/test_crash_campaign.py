@@ -62,17 +62,55 @@ def disk_xml(target):
             f"<target dev='{target}' bus='xen'/></disk>")
 
 
-class Client(threading.Thread):
-    """Random operations on the pool until told to stop; every error is
-    fine (the daemon dies under it, or the operation does not apply to
-    the domain's state now)."""
+class Worker(threading.Thread):
+    """A campaign's client thread: one random step at a time while the
+    campaign lets it (go), counted as busy so that quiesce() can wait;
+    an error that means the daemon went away drops the connections
+    (reset), every other error is fine."""
+
+    # libvirt's codes for "the daemon died under the call".
+    LOST = (E.VIR_ERR_SYSTEM_ERROR, E.VIR_ERR_RPC, E.VIR_ERR_NO_CONNECT,
+            E.VIR_ERR_INTERNAL_ERROR)
 
     def __init__(self, campaign, seed):
         super().__init__(daemon=True)
         self.campaign = campaign
         self.rng = random.Random(seed)
-        self.conn = None
         self.calls = 0
+
+    def step(self):
+        raise NotImplementedError
+
+    def reset(self):
+        raise NotImplementedError
+
+    def run(self):
+        c = self.campaign
+        while not c.done:
+            c.go.wait()
+            if c.done:
+                break
+            with c.busy_lock:
+                c.busy += 1
+            try:
+                self.step()
+                self.calls += 1
+            except libvirt.libvirtError as e:
+                if e.get_error_code() in self.LOST:
+                    self.reset()
+            finally:
+                with c.busy_lock:
+                    c.busy -= 1
+
+
+class Client(Worker):
+    """Random operations on the pool until told to stop; every error is
+    fine (the daemon dies under it, or the operation does not apply to
+    the domain's state now)."""
+
+    def __init__(self, campaign, seed):
+        super().__init__(campaign, seed)
+        self.conn = None
 
     def op(self, dom):
         r = self.rng.random()
@@ -105,28 +143,13 @@ class Client(threading.Thread):
         else:
             self.campaign.conn_define(self.conn, dom.name(), self.rng)
 
-    def run(self):
-        c = self.campaign
-        while not c.done:
-            c.go.wait()
-            if c.done:
-                break
-            with c.busy_lock:
-                c.busy += 1
-            try:
-                if self.conn is None:
-                    self.conn = libvirt.open(c.daemon.uri)
-                dom = self.conn.lookupByName(f"rk{self.rng.randrange(POOL)}")
-                self.op(dom)
-                self.calls += 1
-            except libvirt.libvirtError as e:
-                if e.get_error_code() in (E.VIR_ERR_SYSTEM_ERROR,
-                                          E.VIR_ERR_RPC, E.VIR_ERR_NO_CONNECT,
-                                          E.VIR_ERR_INTERNAL_ERROR):
-                    self.conn = None
-            finally:
-                with c.busy_lock:
-                    c.busy -= 1
+    def step(self):
+        if self.conn is None:
+            self.conn = libvirt.open(self.campaign.daemon.uri)
+        self.op(self.conn.lookupByName(f"rk{self.rng.randrange(POOL)}"))
+
+    def reset(self):
+        self.conn = None
 
 
 class Campaign(unittest.TestCase):
@@ -223,16 +246,16 @@ class RandomKillCampaign(Campaign):
         self.assertGreaterEqual(kills, len(SEEDS) * KILLS)
 
 
-class Migrator(threading.Thread):
+class Migrator(Worker):
     """Moves random guests of the pool to the other host (client-managed
     or peer-to-peer), or starts, destroys, pauses them; errors are fine."""
 
+    # A migration's peer dying shows at the source as a failed operation.
+    LOST = Worker.LOST + (E.VIR_ERR_OPERATION_FAILED,)
+
     def __init__(self, campaign, seed):
-        super().__init__(daemon=True)
-        self.campaign = campaign
-        self.rng = random.Random(seed)
+        super().__init__(campaign, seed)
         self.conns = {}
-        self.calls = 0
         self.migrations = 0
 
     def conn(self, host):
@@ -283,26 +306,11 @@ class Migrator(threading.Thread):
             dom.suspend()
             dom.resume()
 
-    def run(self):
-        c = self.campaign
-        while not c.done:
-            c.go.wait()
-            if c.done:
-                break
-            with c.busy_lock:
-                c.busy += 1
-            try:
-                self.op(f"mk{self.rng.randrange(MIGRATE_POOL)}")
-                self.calls += 1
-            except libvirt.libvirtError as e:
-                if e.get_error_code() in (E.VIR_ERR_SYSTEM_ERROR,
-                                          E.VIR_ERR_RPC, E.VIR_ERR_NO_CONNECT,
-                                          E.VIR_ERR_INTERNAL_ERROR,
-                                          E.VIR_ERR_OPERATION_FAILED):
-                    self.conns = {}
-            finally:
-                with c.busy_lock:
-                    c.busy -= 1
+    def step(self):
+        self.op(f"mk{self.rng.randrange(MIGRATE_POOL)}")
+
+    def reset(self):
+        self.conns = {}
 
 
 @unittest.skipIf(os.environ.get("VXL_CAMPAIGN_MIGRATE") == "0",

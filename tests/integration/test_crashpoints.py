@@ -15,8 +15,8 @@ import xml.etree.ElementTree as ET
 
 import libvirt
 
-from crashtest import (arm, check_invariants, daemon_pid, kill_now,
-                       sim_domains, test_hooks_built, wait_dead)
+from crashtest import (check_invariants, crash_and_restart, kill_now,
+                       sim_domains, test_hooks_built)
 from vxltest import guests, Daemon, guest_xml, start_event_loop, wait_for
 
 E = libvirt
@@ -79,25 +79,7 @@ class CrashPointTest(unittest.TestCase):
         """Arm @point, run @action (which the kill interrupts, or which
         returns and lets the point be reached later, in a worker), wait
         for the daemon to die, start it again, and reconnect."""
-        pid = daemon_pid(self.daemon)
-        arm(self.daemon, point, nth)
-        err = []
-
-        def run():
-            try:
-                action()
-            except libvirt.libvirtError as e:
-                err.append(e)
-        t = threading.Thread(target=run, daemon=True)
-        t.start()
-        wait_dead(self.daemon, pid)
-        t.join(10)
-        try:
-            self.c.close()
-        except libvirt.libvirtError:
-            pass
-        self.daemon.start()
-        self.c = libvirt.open(self.daemon.uri)
+        self.c, _ = crash_and_restart(self.daemon, self.c, point, action, nth)
         self.assertIn(f"crash point {point}: killing the daemon",
                       self.daemon.log())
         return self.c

@@ -12,12 +12,11 @@ is destroyed leaves no image (the destroy wins)."""
 import os
 import re
 import threading
-import time
 import unittest
 
 import libvirt
 
-from crashtest import arm, check_invariants, daemon_pid, test_hooks_built, wait_dead
+from crashtest import check_invariants, crash_and_restart, test_hooks_built
 from test_snapshot import SnapshotBase, backing_chain, snapshot_xml
 from vxltest import wait_for
 
@@ -44,27 +43,10 @@ class SnapshotCrashPointTest(SnapshotBase):
         return f"scp{type(self).count}-{what}"
 
     def crash(self, point, action):
-        pid = daemon_pid(self.daemon)
-        arm(self.daemon, point)
-        t = threading.Thread(target=self._swallow, args=(action,), daemon=True)
-        t.start()
-        wait_dead(self.daemon, pid, timeout=30)
-        t.join(10)
-        try:
-            self.conn.close()
-        except libvirt.libvirtError:
-            pass
-        self.daemon.start()
-        self.conn = libvirt.open(self.daemon.uri)
+        self.conn, _ = crash_and_restart(self.daemon, self.conn, point,
+                                         action, timeout=30)
         self.assertIn(f"crash point {point}: killing the daemon",
                       self.daemon.log())
-
-    @staticmethod
-    def _swallow(action):
-        try:
-            action()
-        except libvirt.libvirtError:
-            pass
 
     def running(self, what, paused=False):
         name = self.name(what)

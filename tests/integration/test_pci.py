@@ -11,13 +11,11 @@ import glob
 import json
 import os
 import tempfile
-import threading
-import time
 import xml.etree.ElementTree as ET
 
 import libvirt
 
-from vxltest import DaemonTestCase, guest_xml, start_event_loop
+from vxltest import DaemonTestCase, EventWatch, guest_xml
 
 E = libvirt
 LIVE = E.VIR_DOMAIN_AFFECT_LIVE
@@ -38,43 +36,19 @@ def with_hostdev(xml, *hostdevs):
     return xml.replace("</devices>", "".join(hostdevs) + "</devices>")
 
 
-class DeviceEvents:
+class DeviceEvents(EventWatch):
     """DEVICE_ADDED and DEVICE_REMOVED events of one connection."""
 
     def __init__(self, conn):
-        start_event_loop()
-        self.conn = conn
-        self.seen = []
-        self.cond = threading.Condition()
-        self.ids = [
-            conn.domainEventRegisterAny(None, E.VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
-                                        self._cb("added"), None),
-            conn.domainEventRegisterAny(None, E.VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
-                                        self._cb("removed"), None),
-        ]
-
-    def _cb(self, kind):
-        def cb(conn, dom, alias, opaque):
-            with self.cond:
-                self.seen.append((dom.name(), kind, alias))
-                self.cond.notify_all()
-        return cb
+        super().__init__(conn)
+        self.watch(E.VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
+                   lambda dom, alias: (dom.name(), "added", alias))
+        self.watch(E.VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+                   lambda dom, alias: (dom.name(), "removed", alias))
 
     def wait(self, name, kind, alias, timeout=10.0):
-        end = time.monotonic() + timeout
-        with self.cond:
-            while (name, kind, alias) not in self.seen:
-                left = end - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"no {kind} {alias} for {name}: {self.seen}")
-                self.cond.wait(left)
-
-    def close(self):
-        for cid in self.ids:
-            try:
-                self.conn.domainEventDeregisterAny(cid)
-            except libvirt.libvirtError:
-                pass
+        self.wait_seen((name, kind, alias), f"{kind} {alias} for {name}",
+                       timeout)
 
 
 class PCITest(DaemonTestCase):

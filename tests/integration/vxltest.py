@@ -218,14 +218,50 @@ def guest_xml(name, ostype="xen", memory_mib=256, current_mib=None, vcpus=1,
 </domain>"""
 
 
-class EventRecorder:
-    """Collects lifecycle (and reboot) events of one connection."""
+class EventWatch:
+    """Domain events of one connection, kept in .seen as the tuples
+    each watched kind's callback makes of them; close() deregisters."""
 
     def __init__(self, conn):
         start_event_loop()
         self.conn = conn
-        self.events = []
+        self.seen = []
         self.cond = threading.Condition()
+        self.ids = []
+
+    def watch(self, event_id, record):
+        """Keep record(dom, *args) for every @event_id event (args: the
+        callback's own, between the domain and the opaque)."""
+        def cb(conn, dom, *rest):
+            with self.cond:
+                self.seen.append(record(dom, *rest[:-1]))
+                self.cond.notify_all()
+        self.ids.append(self.conn.domainEventRegisterAny(None, event_id, cb, None))
+
+    def wait_seen(self, entry, what, timeout=10.0):
+        """Wait until @entry has been seen; fail naming @what."""
+        end = time.monotonic() + timeout
+        with self.cond:
+            while entry not in self.seen:
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no {what}: {self.seen}")
+                self.cond.wait(left)
+
+    def close(self):
+        for cid in self.ids:
+            try:
+                self.conn.domainEventDeregisterAny(cid)
+            except libvirt.libvirtError:
+                pass
+
+
+class EventRecorder(EventWatch):
+    """Collects lifecycle (and reboot) events of one connection."""
+
+    def __init__(self, conn):
+        super().__init__(conn)
+        self.events = self.seen
         self.ids = [
             conn.domainEventRegisterAny(
                 None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, self._lifecycle, None),
@@ -262,13 +298,6 @@ class EventRecorder:
     def of(self, name):
         with self.cond:
             return [e for e in self.events if e[0] == name]
-
-    def close(self):
-        for cid in self.ids:
-            try:
-                self.conn.domainEventDeregisterAny(cid)
-            except libvirt.libvirtError:
-                pass
 
 
 class DaemonTestCase(unittest.TestCase):
