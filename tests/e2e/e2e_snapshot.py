@@ -87,8 +87,7 @@ def live(conn, events):
         # instant is the last round's pause, just before this.
         beat_at = last_beat(name)
         check("snapshot-live-runs-on",
-              beat_at > beat0
-              and wait_for(lambda: last_beat(name) >= beat_at + 2, 30)
+              wait_for(lambda: last_beat(name) >= beat_at + 2, 60)
               and console_count(name) == before + 1,
               "beat %d when taken, %d before, %d now, banners %d" %
               (beat_at, beat0, last_beat(name), console_count(name) - before))
