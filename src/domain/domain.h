@@ -642,6 +642,12 @@ int vxlDomainDefineLockExisting(vxlDriver *driver, const virDomainDef *def,
  * virDomainPtr needs comes back in @name, @uuid and @id. */
 int vxlDomainDefine(vxlDriver *driver, virDomainDef **def, char **name,
                     unsigned char *uuid, int *id);
+/* virDomainCreateXML after the ACL check (domain_create.c): @def (taken)
+ * started, transient or as the live run of the defined domain of its
+ * UUID; removed again when the start fails. @name, @uuid and @id as
+ * for vxlDomainDefine. */
+int vxlDomainCreateStarted(vxlDriver *driver, virDomainDef **def, bool paused,
+                           char **name, unsigned char *uuid, int *id);
 
 /* --- disk image sizes (domain_block_info.c) --- */
 

@@ -116,9 +116,9 @@ vxlDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
 {
     vxlDriver *driver = vxl_driver;
     g_autoptr(virDomainDef) def = NULL;
-    virDomainObj *existing = NULL;
-    virDomainObj *vm = NULL;
-    virDomainPtr dom = NULL;
+    g_autofree char *name = NULL;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int id = -1;
     unsigned int parseFlags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
 
     virCheckFlags(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE, NULL);
@@ -129,56 +129,10 @@ vxlDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
         return NULL;
     if (virDomainCreateXMLEnsureACL(conn, def) < 0)
         return NULL;
-    if (vxlDomainCheckHostCpus(driver, def) < 0)
+    if (vxlDomainCreateStarted(driver, &def, !!(flags & VIR_DOMAIN_START_PAUSED),
+                               &name, uuid, &id) < 0)
         return NULL;
-
-    /* As in define: hold the job of an existing domain of this UUID before
-     * its definition can be replaced. A start in progress has dropped the
-     * lock but is not yet active, so CHECK_LIVE alone would let this XML
-     * become the live definition of the domain that start creates. */
-    if (vxlDomainDefineLockExisting(driver, def, &existing) < 0)
-        return NULL;
-    if (existing)
-        virObjectUnlock(existing);
-
-    /* CHECK_LIVE refuses a name or UUID that is already running. */
-    vm = vxlDomainListAdd(driver, &def,
-                          VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
-                          VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL);
-    if (existing && vm != existing) {
-        /* Refused, or the domain went away while we waited: not the job
-         * to start under. */
-        if (vm)
-            virObjectUnlock(vm);
-        virObjectLock(existing);
-        vxlDomainJobEnd(existing);
-        virDomainObjEndAPI(&existing);
-        if (vm)
-            virObjectLock(vm);
-    }
-    if (!vm)
-        return NULL;
-
-    if (existing) {
-        /* vm is existing, whose job we hold: drop the lookup's reference. */
-        virObjectUnref(existing);
-    } else if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0) {
-        if (!vm->persistent)
-            virDomainObjListRemove(driver->domains, vm);
-        goto cleanup;
-    }
-    if (vxlDomainStart(driver, vm, !!(flags & VIR_DOMAIN_START_PAUSED),
-                       VIR_DOMAIN_RUNNING_BOOTED) < 0) {
-        vxlDomainJobEnd(vm);
-        vxlDomainRemoveIfTransient(driver, vm);
-        goto cleanup;
-    }
-    dom = virGetDomain(conn, vm->def->name, vm->def->uuid, vm->def->id);
-    vxlDomainJobEnd(vm);
-
- cleanup:
-    virDomainObjEndAPI(&vm);
-    return dom;
+    return virGetDomain(conn, name, uuid, id);
 }
 
 /* ---------- stop ---------- */
