@@ -299,104 +299,107 @@ vxlSimHostUsbList(vxlBackend *be, vxlHostUsb **devs, size_t *ndevs)
     return 0;
 }
 
+static int
+vxlSimUsbAddAct(vxlSim *sim, vxlSimDomain *dom, long long now G_GNUC_UNUSED,
+                void *opaque)
+{
+    libxl_device_usbdev *x = opaque;
+    unsigned int bus = x->u.hostdev.hostbus;
+    unsigned int device = x->u.hostdev.hostaddr;
+    g_autoptr(virJSONValue) entry = virJSONValueNewObject();
+    g_autoptr(virJSONValue) host = virJSONValueNewObject();
+    vxlSimDomain *owner;
+    virJSONValue *ctrls;
+    virJSONValue *devs;
+    vxlSimUsb *u;
+    int ctrl;
+    int port;
+
+    if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_USB_ADD) < 0)
+        return -1;
+    if (!(u = vxlSimUsbFind(sim, bus, device))) {
+        virReportError(VIR_ERR_NO_NODE_DEVICE,
+                       _("the simulated host has no USB device %03u:%03u"),
+                       bus, device);
+        return -1;
+    }
+    if ((owner = vxlSimUsbOwner(sim, u)) == dom) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("domain '%s' (id %u) has USB device %03u:%03u already"),
+                       dom->name, dom->domid, bus, device);
+        return -1;
+    }
+    if (owner) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot give USB device %03u:%03u to domain '%s': domain '%s' (id %u) has it"),
+                       bus, device, dom->name, owner->name, owner->domid);
+        return -1;
+    }
+    if (!(ctrls = vxlSimUsbConfigList(dom, "usbctrls")) ||
+        !(devs = vxlSimUsbConfigList(dom, "usbdevs"))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("the simulator has no stored configuration for domain '%s' (id %u)"),
+                       dom->name, dom->domid);
+        return -1;
+    }
+    if (vxlSimUsbPlace(dom, ctrls, devs, x->ctrl, x->port, &ctrl, &port) < 0)
+        return -1;
+    virJSONValueObjectAppendNumberInt(entry, "ctrl", ctrl);
+    virJSONValueObjectAppendNumberInt(entry, "port", port);
+    virJSONValueObjectAppendNumberUint(host, "hostbus", bus);
+    virJSONValueObjectAppendNumberUint(host, "hostaddr", device);
+    virJSONValueObjectAppend(entry, "type.hostdev", &host);
+    if (virJSONValueArrayAppend(devs, &entry) < 0)
+        return -1;
+    x->ctrl = ctrl;
+    x->port = port;
+    return VXL_SIM_ACT_CHANGED;
+}
+
 int
 vxlSimDomainUsbAdd(vxlBackend *be, uint32_t domid, libxl_device_usbdev *x)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
-
     if (x->type != LIBXL_USBDEV_TYPE_HOSTDEV) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
                        _("a USB device to add must be a host device"));
         return -1;
     }
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimUsbAddAct, x);
+}
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        unsigned int bus = x->u.hostdev.hostbus;
-        unsigned int device = x->u.hostdev.hostaddr;
-        g_autoptr(virJSONValue) entry = virJSONValueNewObject();
-        g_autoptr(virJSONValue) host = virJSONValueNewObject();
-        vxlSimDomain *dom;
-        vxlSimDomain *owner;
-        virJSONValue *ctrls;
-        virJSONValue *devs;
-        vxlSimUsb *u;
-        int ctrl;
-        int port;
+/* Which device a remove takes: its host bus and device number. */
+typedef struct {
+    unsigned int hostbus;
+    unsigned int hostaddr;
+} vxlSimUsbRemoval;
 
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, VXL_BACKEND_OP_USB_ADD) < 0)
-            return -1;
-        if (!(u = vxlSimUsbFind(sim, bus, device))) {
-            virReportError(VIR_ERR_NO_NODE_DEVICE,
-                           _("the simulated host has no USB device %03u:%03u"),
-                           bus, device);
-            return -1;
-        }
-        if ((owner = vxlSimUsbOwner(sim, u)) == dom) {
-            virReportError(VIR_ERR_OPERATION_FAILED,
-                           _("domain '%s' (id %u) has USB device %03u:%03u already"),
-                           dom->name, domid, bus, device);
-            return -1;
-        }
-        if (owner) {
-            virReportError(VIR_ERR_OPERATION_INVALID,
-                           _("cannot give USB device %03u:%03u to domain '%s': domain '%s' (id %u) has it"),
-                           bus, device, dom->name, owner->name, owner->domid);
-            return -1;
-        }
-        if (!(ctrls = vxlSimUsbConfigList(dom, "usbctrls")) ||
-            !(devs = vxlSimUsbConfigList(dom, "usbdevs"))) {
-            virReportError(VIR_ERR_INTERNAL_ERROR,
-                           _("the simulator has no stored configuration for domain '%s' (id %u)"),
-                           dom->name, domid);
-            return -1;
-        }
-        if (vxlSimUsbPlace(dom, ctrls, devs, x->ctrl, x->port, &ctrl, &port) < 0)
-            return -1;
-        virJSONValueObjectAppendNumberInt(entry, "ctrl", ctrl);
-        virJSONValueObjectAppendNumberInt(entry, "port", port);
-        virJSONValueObjectAppendNumberUint(host, "hostbus", bus);
-        virJSONValueObjectAppendNumberUint(host, "hostaddr", device);
-        virJSONValueObjectAppend(entry, "type.hostdev", &host);
-        if (virJSONValueArrayAppend(devs, &entry) < 0)
-            return -1;
-        x->ctrl = ctrl;
-        x->port = port;
-        vxlSimSnapshotTake(sim, &snap, dom);
+static int
+vxlSimUsbRemoveAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                   long long now G_GNUC_UNUSED, void *opaque)
+{
+    const vxlSimUsbRemoval *r = opaque;
+    g_autoptr(virJSONValue) gone = NULL;
+    int idx;
+
+    if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_USB_REMOVE) < 0)
+        return -1;
+    if ((idx = vxlSimUsbIndexIn(dom, r->hostbus, r->hostaddr)) < 0) {
+        virReportError(VIR_ERR_DEVICE_MISSING,
+                       _("domain '%s' (id %u) has no USB device %03u:%03u"),
+                       dom->name, dom->domid, r->hostbus, r->hostaddr);
+        return -1;
     }
-    vxlSimSave(sim, &snap);
-    return 0;
+    gone = virJSONValueArraySteal(virJSONValueObjectGetArray(dom->config,
+                                                             "usbdevs"),
+                                  idx);
+    return VXL_SIM_ACT_CHANGED;
 }
 
 int
 vxlSimDomainUsbRemove(vxlBackend *be, uint32_t domid, unsigned int hostbus,
                       unsigned int hostaddr)
 {
-    vxlSim *sim = vxlSimGet(be);
-    g_auto(vxlSimSnapshot) snap = { 0 };
+    vxlSimUsbRemoval r = { hostbus, hostaddr };
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        g_autoptr(virJSONValue) gone = NULL;
-        vxlSimDomain *dom;
-        int idx;
-
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, VXL_BACKEND_OP_USB_REMOVE) < 0)
-            return -1;
-        if ((idx = vxlSimUsbIndexIn(dom, hostbus, hostaddr)) < 0) {
-            virReportError(VIR_ERR_DEVICE_MISSING,
-                           _("domain '%s' (id %u) has no USB device %03u:%03u"),
-                           dom->name, domid, hostbus, hostaddr);
-            return -1;
-        }
-        gone = virJSONValueArraySteal(virJSONValueObjectGetArray(dom->config,
-                                                                 "usbdevs"),
-                                      idx);
-        vxlSimSnapshotTake(sim, &snap, dom);
-    }
-    vxlSimSave(sim, &snap);
-    return 0;
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimUsbRemoveAct, &r);
 }
