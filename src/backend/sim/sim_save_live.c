@@ -26,6 +26,31 @@ VIR_LOG_INIT("virtxl.sim_save_live");
 /* ... and it stops early once a round left no more than this to copy. */
 #define VXL_SIM_LIVE_STOP_COPY_BYTES (1024ULL * 1024)
 
+/* What a live save learns of the guest before its first round. */
+typedef struct {
+    bool paused;
+    char *name;
+    unsigned long long life;
+    unsigned long long guestBytes;
+    unsigned long long dirtyBps;
+} vxlSimSaveLiveStart;
+
+static int
+vxlSimSaveLiveStartAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                       long long now G_GNUC_UNUSED, void *opaque)
+{
+    vxlSimSaveLiveStart *st = opaque;
+
+    if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_SAVE) < 0)
+        return -1;
+    st->paused = dom->state == VXL_DOMSTATE_PAUSED;
+    st->name = g_strdup(dom->name);
+    st->life = dom->life;
+    st->guestBytes = dom->targetKiB * 1024;
+    st->dirtyBps = (unsigned long long)dom->script.dirtyMiBps * 1024 * 1024;
+    return VXL_SIM_ACT_UNCHANGED;
+}
+
 int
 vxlSimDomainSaveLive(vxlBackend *be, uint32_t domid, int fd,
                      vxlJobToken *token)
@@ -38,20 +63,15 @@ vxlSimDomainSaveLive(vxlBackend *be, uint32_t domid, int fd,
     unsigned long long round = 1;
     unsigned long long toSend;
     bool paused = false;
+    vxlSimSaveLiveStart start = { 0 };
 
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *dom;
-
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, VXL_BACKEND_OP_SAVE) < 0)
-            return -1;
-        paused = dom->state == VXL_DOMSTATE_PAUSED;
-        name = g_strdup(dom->name);
-        rounds.life = dom->life;
-        guestBytes = dom->targetKiB * 1024;
-        dirtyBps = (unsigned long long)dom->script.dirtyMiBps * 1024 * 1024;
-    }
+    if (vxlSimWithDomain(sim, domid, vxlSimSaveLiveStartAct, &start) < 0)
+        return -1;
+    paused = start.paused;
+    name = g_steal_pointer(&start.name);
+    rounds.life = start.life;
+    guestBytes = start.guestBytes;
+    dirtyBps = start.dirtyBps;
 
     /* A paused guest writes nothing: one round is all it takes. */
     if (paused) {

@@ -229,23 +229,20 @@ vxlSimVcpusFormat(const vxlSimDomain *dom)
     return dom->vcpuMap ? virBitmapFormat(dom->vcpuMap) : NULL;
 }
 
+static int
+vxlSimSetVcpusOnlineSetAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                           long long now G_GNUC_UNUSED, void *opaque)
+{
+    /* The frame's catch-up accounted CPU time at the old set up to now. */
+    if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_SET_VCPUS) < 0 ||
+        vxlSimVcpusSetList(dom, opaque) < 0)
+        return -1;
+    return VXL_SIM_ACT_CHANGED;
+}
+
 int
 vxlSimDomainSetVcpusOnlineSet(vxlBackend *be, uint32_t domid, const char *vcpus)
 {
-    vxlSim *sim = be->priv;
-    g_auto(vxlSimSnapshot) snap = { 0 };
-
-    VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *dom;
-
-        /* Accounts CPU time at the old vCPU count up to now. */
-        vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(dom = vxlSimLookup(sim, domid)) ||
-            vxlSimCheckAlive(dom, VXL_BACKEND_OP_SET_VCPUS) < 0 ||
-            vxlSimVcpusSetList(dom, vcpus) < 0)
-            return -1;
-        vxlSimSnapshotTake(sim, &snap, dom);
-    }
-    vxlSimSave(sim, &snap);
-    return 0;
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimSetVcpusOnlineSetAct,
+                            (void *)vcpus);
 }
