@@ -890,7 +890,7 @@ typedef struct _vxlBackendConfig {
                                                 uint64_t bytes, \
                                                 uint32_t usecs)) \
     \
-    /* --- live snapshots (issue 12) --- */ \
+    /* --- live snapshots --- */ \
     \
     /* As domainSave, but the guest runs while its memory is copied: a \
      * first round copies all of it, each later round what the guest \
