@@ -86,6 +86,12 @@ vxlValidateHostdev(const virDomainDef *def, const virDomainHostdevDef *hostdev)
                            _("<hostdev><address type='usb' port='N.M'> is not supported by Xen: its USB controllers have no hubs"));
             return -1;
         }
+        if (subsys->u.usb.bus == 0 && subsys->u.usb.device == 0 &&
+            !subsys->u.usb.vendor && !subsys->u.usb.product) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<hostdev type='usb'> names no device: give <source><address bus device> or <vendor> and <product>"));
+            return -1;
+        }
         return 0;
     default:
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,

@@ -127,6 +127,29 @@ vxlFuzzResolveVolumes(virDomainDef *def)
 }
 
 
+/* And a USB <hostdev> named by vendor and product to a host bus and
+ * device, as the driver looks it up at start and hot-attach
+ * (domain_usb.c). */
+static void
+vxlFuzzResolveUsb(virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nhostdevs; i++) {
+        virDomainHostdevDef *h = def->hostdevs[i];
+        virDomainHostdevSubsysUSB *usb = &h->source.subsys.u.usb;
+
+        if (h->mode != VIR_DOMAIN_HOSTDEV_MODE_SUBSYS ||
+            h->source.subsys.type != VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB ||
+            usb->bus != 0 || usb->device != 0 ||
+            (!usb->vendor && !usb->product))
+            continue;
+        usb->bus = 1;
+        usb->device = 2;
+    }
+}
+
+
 /* The JSON of @def's translation, or NULL with the error reported. A
  * refusal must leave a caller's config untouched: checked here with a
  * config that already holds something. */
@@ -182,6 +205,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     vxlFuzzResolveNetworks(def);
     vxlFuzzResolveVolumes(def);
+    vxlFuzzResolveUsb(def);
     if (!(json = vxlFuzzTranslate(def, xml)))
         vxlFuzzFail("a define accepts what the translators refuse", xml);
 
@@ -192,6 +216,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vxlFuzzFail("the formatted def is refused when defined again", formatted);
     vxlFuzzResolveNetworks(again);
     vxlFuzzResolveVolumes(again);
+    vxlFuzzResolveUsb(again);
     if (!(jsonAgain = vxlFuzzTranslate(again, formatted)))
         vxlFuzzFail("the formatted def no longer translates", formatted);
     if (STRNEQ(json, jsonAgain)) {
