@@ -8,6 +8,7 @@
 #include "vxl_internal.h"
 
 #include "backend_migrate.h"
+#include "util/util_readline.h"
 #include "virerror.h"
 #include "virfile.h"
 
@@ -40,22 +41,7 @@ vxlMigrateStreamCancelled(const vxlMigrateStream *st)
 char *
 vxlMigrateStreamReadLine(int fd)
 {
-    g_autoptr(GString) line = g_string_new(NULL);
-    char c;
-
-    for (;;) {
-        ssize_t n = read(fd, &c, 1);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return NULL;
-        if (c == '\n')
-            return g_string_free(g_steal_pointer(&line), FALSE);
-        if (line->len >= VXL_MIGRATE_LINE_MAX)
-            return NULL;
-        g_string_append_c(line, c);
-    }
+    return vxlReadLine(fd, VXL_MIGRATE_LINE_MAX, 0, NULL);
 }
 
 int

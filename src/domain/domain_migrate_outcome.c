@@ -20,7 +20,6 @@
  */
 #include "vxl_internal.h"
 
-#include <poll.h>
 
 #include "domain_migrate_priv.h"
 #include "virtxl/backend.h"
@@ -28,6 +27,7 @@
 #include "virfile.h"
 #include "virlog.h"
 #include "virtime.h"
+#include "util_readline.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
@@ -37,6 +37,8 @@ VIR_LOG_INIT("virtxl.domain_migrate_outcome");
  * connection, and for the destination daemon to answer again. */
 #define VXL_MIGRATION_NOTE_TIMEOUT_MS (30 * 1000)
 #define VXL_MIGRATION_ASK_TIMEOUT_MS (60 * 1000)
+/* The notes are single words ("finishing", "taken"). */
+#define VXL_MIGRATION_NOTE_MAX 64
 
 /* Destination: tell the source how Finish stands. A source that went
  * away meanwhile hears nothing, which is fine: it no longer asks. */
@@ -54,42 +56,6 @@ vxlMigrationNote(vxlMigration *mig, const char *word)
     }
 }
 
-/* Read one line from @fd within @deadline (ms since the epoch); NULL on
- * end of stream, error or time out (*timedOut then). */
-static char *
-vxlMigrationNoteRead(int fd, unsigned long long deadline, bool *timedOut)
-{
-    g_autoptr(GString) line = g_string_new(NULL);
-
-    for (;;) {
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        unsigned long long now = 0;
-        char c;
-        ssize_t n;
-        int rc;
-
-        if (virTimeMillisNow(&now) < 0 || now >= deadline) {
-            *timedOut = true;
-            return NULL;
-        }
-        rc = poll(&pfd, 1, MIN(deadline - now, 1000));
-        if (rc < 0 && errno != EINTR)
-            return NULL;
-        if (rc <= 0)
-            continue;
-        n = read(fd, &c, 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return NULL;
-        if (c == '\n')
-            return g_string_free(g_steal_pointer(&line), FALSE);
-        if (line->len >= 64)
-            return NULL;
-        g_string_append_c(line, c);
-    }
-}
-
 static vxlMigrationOutcome
 vxlMigrationOutcomeFromNote(int fd, const char *name)
 {
@@ -101,7 +67,8 @@ vxlMigrationOutcomeFromNote(int fd, const char *name)
         return VXL_MIGRATION_OUTCOME_UNKNOWN;
     deadline += VXL_MIGRATION_NOTE_TIMEOUT_MS;
     for (;;) {
-        g_autofree char *line = vxlMigrationNoteRead(fd, deadline, &timedOut);
+        g_autofree char *line = vxlReadLine(fd, VXL_MIGRATION_NOTE_MAX, deadline,
+                                            &timedOut);
 
         if (!line)
             break;

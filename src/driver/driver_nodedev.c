@@ -222,6 +222,24 @@ vxlNodeDeviceLookupByName(virConnectPtr conn, const char *name)
     return virGetNodeDevice(conn, name);
 }
 
+/* A device's <product> and <vendor>, with their names when known. */
+static void
+vxlNodeDevFormatIds(virBuffer *buf, unsigned int product,
+                    const char *productName, unsigned int vendor,
+                    const char *vendorName)
+{
+    virBufferAsprintf(buf, "<product id='0x%04x'", product);
+    if (productName)
+        virBufferEscapeString(buf, ">%s</product>\n", productName);
+    else
+        virBufferAddLit(buf, "/>\n");
+    virBufferAsprintf(buf, "<vendor id='0x%04x'", vendor);
+    if (vendorName)
+        virBufferEscapeString(buf, ">%s</vendor>\n", vendorName);
+    else
+        virBufferAddLit(buf, "/>\n");
+}
+
 /* The XML libvirt's node device driver writes for a PCI device. */
 static char *
 vxlNodeDevFormatPCI(const vxlHostPci *d, const char *name)
@@ -245,16 +263,8 @@ vxlNodeDevFormatPCI(const vxlHostPci *d, const char *name)
     virBufferAsprintf(&buf, "<bus>%u</bus>\n", d->bus);
     virBufferAsprintf(&buf, "<slot>%u</slot>\n", d->slot);
     virBufferAsprintf(&buf, "<function>%u</function>\n", d->function);
-    virBufferAsprintf(&buf, "<product id='0x%04x'", d->product);
-    if (d->productName)
-        virBufferEscapeString(&buf, ">%s</product>\n", d->productName);
-    else
-        virBufferAddLit(&buf, "/>\n");
-    virBufferAsprintf(&buf, "<vendor id='0x%04x'", d->vendor);
-    if (d->vendorName)
-        virBufferEscapeString(&buf, ">%s</vendor>\n", d->vendorName);
-    else
-        virBufferAddLit(&buf, "/>\n");
+    vxlNodeDevFormatIds(&buf, d->product, d->productName, d->vendor,
+                        d->vendorName);
     if (d->iommuGroup >= 0) {
         virBufferAsprintf(&buf, "<iommuGroup number='%d'>\n", d->iommuGroup);
         virBufferAsprintf(&buf, "  <address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n",
@@ -286,16 +296,8 @@ vxlNodeDevFormatUSB(const vxlHostUsb *d, const char *name)
     virBufferAdjustIndent(&buf, 2);
     virBufferAsprintf(&buf, "<bus>%u</bus>\n", d->bus);
     virBufferAsprintf(&buf, "<device>%u</device>\n", d->device);
-    virBufferAsprintf(&buf, "<product id='0x%04x'", d->product);
-    if (d->productName)
-        virBufferEscapeString(&buf, ">%s</product>\n", d->productName);
-    else
-        virBufferAddLit(&buf, "/>\n");
-    virBufferAsprintf(&buf, "<vendor id='0x%04x'", d->vendor);
-    if (d->vendorName)
-        virBufferEscapeString(&buf, ">%s</vendor>\n", d->vendorName);
-    else
-        virBufferAddLit(&buf, "/>\n");
+    vxlNodeDevFormatIds(&buf, d->product, d->productName, d->vendor,
+                        d->vendorName);
     virBufferAdjustIndent(&buf, -2);
     virBufferAddLit(&buf, "</capability>\n");
     virBufferAdjustIndent(&buf, -2);

@@ -161,9 +161,9 @@ vxlSimNicGenJSON(yajl_gen hand, void *obj)
     return libxl_device_nic_gen_json(hand, obj);
 }
 
-/* The config's array @key ("disks", "nics"), created when absent (libxl
- * leaves empty lists out). NULL without a stored config. */
-static virJSONValue *
+/* The config's array @key ("disks", "nics", "usbdevs"), created when
+ * absent (libxl leaves empty lists out). NULL without a stored config. */
+virJSONValue *
 vxlSimConfigList(vxlSimDomain *dom, const char *key)
 {
     virJSONValue *list;

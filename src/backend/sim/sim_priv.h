@@ -386,6 +386,9 @@ int vxlSimCheckAlive(const vxlSimDomain *dom, vxlBackendOp op);
 
 /* sim_device.c: the device hooks, and the lists a create starts with */
 int vxlSimDevicesFromConfig(vxlSimDomain *dom, const libxl_domain_config *dcfg);
+/* The stored config's device array @key, made when absent; NULL
+ * without a stored config. */
+virJSONValue *vxlSimConfigList(vxlSimDomain *dom, const char *key);
 void vxlSimDiskChooseBackend(libxl_device_disk *xdisk);
 
 /* sim_save.c: save and restore, in the simulator's own stream format */

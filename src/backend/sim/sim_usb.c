@@ -180,26 +180,6 @@ vxlSimUsbOwner(vxlSim *sim, const vxlSimUsb *u)
     return NULL;
 }
 
-/* The config's array @key, created when absent (libxl leaves empty
- * lists out). */
-static virJSONValue *
-vxlSimUsbConfigList(vxlSimDomain *dom, const char *key)
-{
-    virJSONValue *list;
-
-    if (!dom->config)
-        return NULL;
-    if (!(list = virJSONValueObjectGetArray(dom->config, key))) {
-        g_autoptr(virJSONValue) empty = virJSONValueNewArray();
-
-        ignore_value(virJSONValueObjectRemoveKey(dom->config, key, NULL));
-        if (virJSONValueObjectAppend(dom->config, key, &empty) < 0)
-            return NULL;
-        list = virJSONValueObjectGetArray(dom->config, key);
-    }
-    return list;
-}
-
 static bool
 vxlSimUsbPortTaken(virJSONValue *devs, int ctrl, int port)
 {
@@ -335,8 +315,8 @@ vxlSimUsbAddAct(vxlSim *sim, vxlSimDomain *dom, long long now G_GNUC_UNUSED,
                        bus, device, dom->name, owner->name, owner->domid);
         return -1;
     }
-    if (!(ctrls = vxlSimUsbConfigList(dom, "usbctrls")) ||
-        !(devs = vxlSimUsbConfigList(dom, "usbdevs"))) {
+    if (!(ctrls = vxlSimConfigList(dom, "usbctrls")) ||
+        !(devs = vxlSimConfigList(dom, "usbdevs"))) {
         virReportError(VIR_ERR_INTERNAL_ERROR,
                        _("the simulator has no stored configuration for domain '%s' (id %u)"),
                        dom->name, dom->domid);
