@@ -239,6 +239,14 @@ int vxlDomainHotplugDetach(vxlDriver *driver, virDomainObj *vm, const char *xml,
 int vxlDomainHotplugUpdate(vxlDriver *driver, virDomainObj *vm, const char *xml,
                            virDomainDef *def, virDomainDef *persistentDef);
 
+/* Detach the device with <alias name=@alias> from @def and/or
+ * @persistentDef (domain_detach_alias.c): each must have it
+ * (VIR_ERR_DEVICE_MISSING otherwise); then as vxlDomainHotplugDetach
+ * with that device's XML. */
+int vxlDomainHotplugDetachAlias(vxlDriver *driver, virDomainObj *vm,
+                                const char *alias, virDomainDef *def,
+                                virDomainDef *persistentDef);
+
 /* --- consoles (domain_console.c) --- */
 
 /* Note the pty of each console and pty serial port of running @vm in its

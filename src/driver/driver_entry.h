@@ -65,6 +65,8 @@ int vxlDomainAttachDeviceFlags(virDomainPtr dom, const char *xml,
 int vxlDomainDetachDevice(virDomainPtr dom, const char *xml);
 int vxlDomainDetachDeviceFlags(virDomainPtr dom, const char *xml,
                                unsigned int flags);
+int vxlDomainDetachDeviceAlias(virDomainPtr dom, const char *alias,
+                               unsigned int flags);
 int vxlDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml,
                                unsigned int flags);
 

@@ -89,6 +89,7 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainAttachDeviceFlags = vxlDomainAttachDeviceFlags,
     .domainDetachDevice = vxlDomainDetachDevice,
     .domainDetachDeviceFlags = vxlDomainDetachDeviceFlags,
+    .domainDetachDeviceAlias = vxlDomainDetachDeviceAlias,
     .domainUpdateDeviceFlags = vxlDomainUpdateDeviceFlags,
     .connectDomainXMLFromNative = vxlConnectDomainXMLFromNative,
     .connectDomainXMLToNative = vxlConnectDomainXMLToNative,
