@@ -147,6 +147,8 @@ int vxlDomainCoreDump(virDomainPtr dom, const char *to, unsigned int flags);
 /* driver_console.c */
 int vxlDomainOpenConsole(virDomainPtr dom, const char *dev_name,
                          virStreamPtr st, unsigned int flags);
+int vxlDomainOpenChannel(virDomainPtr dom, const char *name,
+                         virStreamPtr st, unsigned int flags);
 
 /* driver_migrate.c */
 char *vxlDomainMigrateBegin3Params(virDomainPtr domain, virTypedParameterPtr params,

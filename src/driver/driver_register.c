@@ -84,6 +84,7 @@ static virHypervisorDriver vxlHypervisorDriver = {
     .domainCoreDump = vxlDomainCoreDump,
     .domainCoreDumpWithFormat = vxlDomainCoreDumpWithFormat,
     .domainOpenConsole = vxlDomainOpenConsole,
+    .domainOpenChannel = vxlDomainOpenChannel,
     .domainHasManagedSaveImage = vxlDomainHasManagedSaveImage,
     .domainAttachDevice = vxlDomainAttachDevice,
     .domainAttachDeviceFlags = vxlDomainAttachDeviceFlags,
