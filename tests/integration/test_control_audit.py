@@ -84,7 +84,7 @@ class ControlAuditTest(DaemonTestCase):
             f"<channel type='unix'><source mode='bind' path='{sock}'/>"
             "<target type='xen' name='org.qemu.guest_agent.0'/></channel></devices>")
         dom = self.conn.createXML(xml, 0)
-        wait_for(lambda: os.path.exists(sock), what="the agent socket")
+        wait_for(lambda: os.path.exists(sock), timeout=60, what="the agent socket")
         return dom
 
     def no_agent(self, name):
@@ -159,7 +159,7 @@ class ControlAuditTest(DaemonTestCase):
         events = self.watch(DeviceEvents(self.conn))
         dom = self.guest("au-pci-add")
         dom.attachDeviceFlags(hostdev_xml(3, managed=True), LIVE | CONFIG)
-        events.wait("au-pci-add", "added", "0000:03:00.0")
+        events.wait("au-pci-add", "added", "0000:03:00.0", timeout=60)
         self.assertEqual((self.hostdevs(dom), self.hostdevs(dom, E.VIR_DOMAIN_XML_INACTIVE)),
                          (1, 1))
         other = self.guest("au-pci-other")
@@ -173,7 +173,7 @@ class ControlAuditTest(DaemonTestCase):
         events = self.watch(DeviceEvents(self.conn))
         dom = self.guest("au-pci-del", extra=hostdev_xml(3, managed=True))
         dom.detachDeviceFlags(hostdev_xml(3, managed=True), LIVE | CONFIG)
-        events.wait("au-pci-del", "removed", "0000:03:00.0")
+        events.wait("au-pci-del", "removed", "0000:03:00.0", timeout=60)
         self.assertEqual((self.hostdevs(dom), self.hostdevs(dom, E.VIR_DOMAIN_XML_INACTIVE)),
                          (0, 0))
         self.refused(E.VIR_ERR_DEVICE_MISSING, dom.detachDeviceFlags,
@@ -185,7 +185,7 @@ class ControlAuditTest(DaemonTestCase):
         events = self.watch(DeviceEvents(self.conn))
         dom = self.guest("au-usb-add")
         dom.attachDeviceFlags(USB_MOUSE, LIVE | CONFIG)
-        events.wait("au-usb-add", "added", "usb 001:003")
+        events.wait("au-usb-add", "added", "usb 001:003", timeout=60)
         self.assertEqual((self.hostdevs(dom), self.hostdevs(dom, E.VIR_DOMAIN_XML_INACTIVE)),
                          (1, 1))
         self.refused(E.VIR_ERR_NO_NODE_DEVICE, dom.attachDeviceFlags,
@@ -197,7 +197,7 @@ class ControlAuditTest(DaemonTestCase):
         events = self.watch(DeviceEvents(self.conn))
         dom = self.guest("au-usb-del", extra=USB_MOUSE)
         dom.detachDeviceFlags(USB_MOUSE, LIVE | CONFIG)
-        events.wait("au-usb-del", "removed", "usb 001:003")
+        events.wait("au-usb-del", "removed", "usb 001:003", timeout=60)
         self.assertEqual(self.hostdevs(dom), 0)
         self.refused(E.VIR_ERR_DEVICE_MISSING, dom.detachDeviceFlags, USB_MOUSE, LIVE)
         dom.destroy()
@@ -261,7 +261,7 @@ class ControlAuditTest(DaemonTestCase):
     def row_pm_suspend(self):
         dom = self.guest("au-s3", ostype="hvm")
         self.virsh("dompmsuspend", "au-s3", "mem")
-        wait_for(lambda: dom.state()[0] == E.VIR_DOMAIN_PMSUSPENDED, what="S3")
+        wait_for(lambda: dom.state()[0] == E.VIR_DOMAIN_PMSUSPENDED, timeout=60, what="S3")
         pv = self.guest("au-s3-pv")
         self.refused(E.VIR_ERR_OPERATION_UNSUPPORTED, pv.pMSuspendForDuration,
                      E.VIR_NODE_SUSPEND_TARGET_MEM, 0, 0)
@@ -272,9 +272,9 @@ class ControlAuditTest(DaemonTestCase):
         dom = self.guest("au-wake", ostype="hvm")
         self.refused(E.VIR_ERR_OPERATION_INVALID, dom.pMWakeup, 0)
         dom.pMSuspendForDuration(E.VIR_NODE_SUSPEND_TARGET_MEM, 0, 0)
-        wait_for(lambda: dom.state()[0] == E.VIR_DOMAIN_PMSUSPENDED, what="S3")
+        wait_for(lambda: dom.state()[0] == E.VIR_DOMAIN_PMSUSPENDED, timeout=60, what="S3")
         self.virsh("dompmwakeup", "au-wake")
-        wait_for(lambda: dom.state()[0] == E.VIR_DOMAIN_RUNNING, what="wake-up")
+        wait_for(lambda: dom.state()[0] == E.VIR_DOMAIN_RUNNING, timeout=60, what="wake-up")
         dom.destroy()
 
     # ----- CPU models -----
@@ -413,7 +413,7 @@ class ControlAuditTest(DaemonTestCase):
         ev = self.watch(EventRecorder(self.conn))
         dom = self.agent_guest("au-stop", **{"shutdown-delay-ms": 100})
         self.virsh("shutdown", "au-stop", "--mode", "agent")
-        ev.wait("au-stop", E.VIR_DOMAIN_EVENT_STOPPED)
+        ev.wait("au-stop", E.VIR_DOMAIN_EVENT_STOPPED, timeout=60)
         none = self.no_agent("au-stop-none")
         self.refused(E.VIR_ERR_ARGUMENT_UNSUPPORTED, none.shutdownFlags,
                      E.VIR_DOMAIN_SHUTDOWN_GUEST_AGENT)
@@ -423,12 +423,12 @@ class ControlAuditTest(DaemonTestCase):
         ev = self.watch(EventRecorder(self.conn))
         self.agent_guest("au-reboot", **{"shutdown-delay-ms": 100})
         self.virsh("reboot", "au-reboot", "--mode", "agent")
-        ev.wait("au-reboot", "reboot")
+        ev.wait("au-reboot", "reboot", timeout=60)
         none = self.no_agent("au-reboot-none")
         self.refused(E.VIR_ERR_ARGUMENT_UNSUPPORTED, none.reboot,
                      E.VIR_DOMAIN_REBOOT_GUEST_AGENT)
         none.destroy()
-        wait_for(lambda: self.conn.lookupByName("au-reboot").isActive(), what="restart")
+        wait_for(lambda: self.conn.lookupByName("au-reboot").isActive(), timeout=60, what="restart")
         self.conn.lookupByName("au-reboot").destroy()
 
     def row_agent_timeout(self):

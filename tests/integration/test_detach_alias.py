@@ -71,7 +71,7 @@ class DetachAliasTest(DaemonTestCase):
 
         # virsh, live only: the persistent definition keeps it.
         self.daemon.virsh("detach-device-alias", "da-both", "ua-data", "--live")
-        events.wait("da-both", "removed", "ua-data")
+        events.wait("da-both", "removed", "ua-data", timeout=60)
         self.assertNotIn("xvdc", self.sim_devices("da-both")[0])
         self.assertEqual(self.aliases(dom), ["ua-mouse", "ua-net1"])
         self.assertEqual(self.aliases(dom, E.VIR_DOMAIN_XML_INACTIVE),
@@ -79,10 +79,10 @@ class DetachAliasTest(DaemonTestCase):
 
         # python, live and config at once: a NIC, then a USB host device.
         dom.detachDeviceAlias("ua-net1", LIVE | CONFIG)
-        events.wait("da-both", "removed", "ua-net1")
+        events.wait("da-both", "removed", "ua-net1", timeout=60)
         self.assertNotIn("52:54:00:aa:bb:01", self.sim_devices("da-both")[1])
         dom.detachDeviceAlias("ua-mouse", LIVE | CONFIG)
-        events.wait("da-both", "removed", "ua-mouse")
+        events.wait("da-both", "removed", "ua-mouse", timeout=60)
         self.assertEqual(self.sim_devices("da-both")[2], [])
         self.assertEqual(self.aliases(dom), [])
         self.assertEqual(self.aliases(dom, E.VIR_DOMAIN_XML_INACTIVE), ["ua-data"])
