@@ -8,8 +8,8 @@ the guest cannot do it with the VIR_ERR_* code docs/driver.md's table
 ("Control and devices: every call") names. The table and the rows here
 are the same list: a call added to one and not the other fails."""
 
+import json
 import os
-import re
 import time
 import xml.etree.ElementTree as ET
 
@@ -324,7 +324,6 @@ class ControlAuditTest(DaemonTestCase):
         return self.conn.createXML(xml, 0)
 
     def row_ifaddr_lease(self):
-        import json
         dom = self.net_guest("au-lease")
         mac = ET.fromstring(dom.XMLDesc(0)).find("./devices/interface/mac").get("address")
         path = self.daemon.path("lib", "dnsmasq", "xenbr0.status")
@@ -411,7 +410,7 @@ class ControlAuditTest(DaemonTestCase):
 
     def row_shutdown_agent(self):
         ev = self.watch(EventRecorder(self.conn))
-        dom = self.agent_guest("au-stop", **{"shutdown-delay-ms": 100})
+        self.agent_guest("au-stop", **{"shutdown-delay-ms": 100})
         self.virsh("shutdown", "au-stop", "--mode", "agent")
         ev.wait("au-stop", E.VIR_DOMAIN_EVENT_STOPPED, timeout=60)
         none = self.no_agent("au-stop-none")
