@@ -16,7 +16,10 @@
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
 /* The pty of channel @num of the domain's configuration: libxl made it
- * the guest's console @num + 1, whose backend (QEMU) noted its pty. */
+ * the guest's console @num + 1, whose backend (QEMU) noted its pty.
+ * libxl's channel list numbers the channels (devid) from 0, and its
+ * channel info reads console devid + 1; a pty not (yet) noted reads as
+ * a path outside /dev. */
 static int
 vxlXenDomainChannelPath(vxlXen *xen, uint32_t domid, int num, char **path)
 {
@@ -29,11 +32,12 @@ vxlXenDomainChannelPath(vxlXen *xen, uint32_t domid, int num, char **path)
     for (i = 0; i < n && !*path; i++) {
         libxl_channelinfo info;
 
-        if (channels[i].devid != num + 1)
+        if (channels[i].devid != num)
             continue;
         libxl_channelinfo_init(&info);
         if (libxl_device_channel_getinfo(xen->ctx, domid, &channels[i], &info) == 0 &&
-            info.connection == LIBXL_CHANNEL_CONNECTION_PTY && info.u.pty.path)
+            info.connection == LIBXL_CHANNEL_CONNECTION_PTY && info.u.pty.path &&
+            STRPREFIX(info.u.pty.path, "/dev/"))
             *path = g_strdup(info.u.pty.path);
         libxl_channelinfo_dispose(&info);
     }
