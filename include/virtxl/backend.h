@@ -43,10 +43,12 @@ typedef struct _vxlVcpuInfo {
 void vxlVcpuInfoListFree(vxlVcpuInfo *infos, size_t ninfos);
 
 /* A domain's consoles, as libxl names them: the PV console every guest
- * has, and an HVM guest's emulated serial ports. */
+ * has, and an HVM guest's emulated serial ports; and its pty Xen
+ * channels (channel N of its configuration, libxl's console N + 1). */
 typedef enum {
     VXL_CONSOLE_PV,
     VXL_CONSOLE_SERIAL,
+    VXL_CONSOLE_CHANNEL,
 } vxlConsoleKind;
 
 /* ----- host facts ------------------------------------------------------ */

@@ -239,11 +239,26 @@ int vxlDomainHotplugDetach(vxlDriver *driver, virDomainObj *vm, const char *xml,
 int vxlDomainHotplugUpdate(vxlDriver *driver, virDomainObj *vm, const char *xml,
                            virDomainDef *def, virDomainDef *persistentDef);
 
+/* Detach the device with <alias name=@alias> from @def and/or
+ * @persistentDef (domain_detach_alias.c): each must have it
+ * (VIR_ERR_DEVICE_MISSING otherwise); then as vxlDomainHotplugDetach
+ * with that device's XML. */
+int vxlDomainHotplugDetachAlias(vxlDriver *driver, virDomainObj *vm,
+                                const char *alias, virDomainDef *def,
+                                virDomainDef *persistentDef);
+
 /* --- consoles (domain_console.c) --- */
 
 /* Note the pty of each console and pty serial port of running @vm in its
  * live definition; a console without one stays without. */
 void vxlDomainConsolesRefresh(vxlDriver *driver, virDomainObj *vm);
+/* Note the pty of each pty Xen channel of running @vm in its live
+ * definition (domain_channel.c); called by vxlDomainConsolesRefresh. */
+void vxlDomainChannelsRefresh(vxlDriver *driver, virDomainObj *vm);
+/* Connect @st to @vm's channel @name (an alias or the channel's target
+ * name; NULL: the first), a pty (virDomainOpenChannel). */
+int vxlDomainChannelConnect(virDomainObj *vm, const char *name,
+                            virStreamPtr st, unsigned int flags);
 /* Connect @st to @vm's console @devname (an alias; NULL: the first). */
 int vxlDomainConsoleConnect(vxlDriver *driver, virDomainObj *vm, const char *devname,
                             virStreamPtr st, unsigned int flags);

@@ -87,6 +87,7 @@ vxlDomainConsolesRefresh(vxlDriver *driver, virDomainObj *vm)
             vm->def->serials[i]->info.alias = g_strdup_printf("serial%zu", i);
         vxlDomainChrRefresh(driver, vm, vm->def->serials[i]);
     }
+    vxlDomainChannelsRefresh(driver, vm);
 }
 
 /* Hand @st the pty of @source, unless another client holds it. */

@@ -25,7 +25,8 @@ VIR_LOG_INIT("virtxl.domain_intent");
 VIR_ENUM_IMPL(vxlIntentOp, VXL_INTENT_LAST,
               "start", "destroy", "lifecycle", "attach", "detach",
               "setmem", "setmaxmem", "setvcpus", "save", "restore",
-              "snapshot", "snapshot-revert");
+              "snapshot", "snapshot-revert",
+              "setvcpu");
 
 void
 vxlIntentClear(vxlIntent *intent)

@@ -30,6 +30,9 @@ typedef enum {
     VXL_INTENT_SNAPSHOT,     /* memory saved, overlays, restore onto them */
     VXL_INTENT_SNAPSHOT_REVERT, /* fresh overlays, destroy, definition, start */
 
+    /* setvcpu (domain_vcpu_online.c) */
+    VXL_INTENT_SETVCPU,      /* single vCPUs online or offline */
+
     VXL_INTENT_LAST
 } vxlIntentOp;
 
@@ -84,6 +87,9 @@ typedef struct _vxlIntent {
      * snapshot, @xml the persistent definition it leads to (on the fresh
      * overlays), @domid the guest it destroys (-1: shut off), @value the
      * revert flags. */
+
+    /* SETVCPU: @key the vCPUs (a CPU list), @value 1 to take them
+     * online, 0 offline. */
 
     /* SETMEM, SETMAXMEM (KiB), SETVCPUS (count). */
     unsigned long long value;
@@ -144,6 +150,13 @@ int vxlIntentRecordDevice(vxlDriver *driver, virDomainObj *vm, vxlIntentOp op,
                           bool net, const char *key, bool config);
 int vxlIntentRecordResource(vxlDriver *driver, virDomainObj *vm, vxlIntentOp op,
                             bool live, bool config, unsigned long long value);
+
+/* Take the vCPUs of a SETVCPU intent online or offline again, in the
+ * running domain (Xen and the live definition) and/or the persistent
+ * definition, as the interrupted call meant to (domain_vcpu_online.c).
+ * Failures are logged. */
+void vxlDomainVcpuOnlineRecover(vxlDriver *driver, virDomainObj *vm,
+                                const vxlIntent *intent);
 
 /* Take the disk with target @key or the NIC with MAC @key (@net) out of
  * running @vm: out of Xen (one it lacks already is fine), then out of

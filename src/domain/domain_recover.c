@@ -403,6 +403,7 @@ vxlDomainResourceSet(virDomainDef *def, int op, unsigned long long value,
     case VXL_INTENT_RESTORE:
     case VXL_INTENT_SNAPSHOT:
     case VXL_INTENT_SNAPSHOT_REVERT:
+    case VXL_INTENT_SETVCPU:
     case VXL_INTENT_LIFECYCLE:
     case VXL_INTENT_ATTACH:
     case VXL_INTENT_DETACH:
@@ -586,6 +587,9 @@ vxlDomainRecoverFinish(vxlDriver *driver, vxlIntent *intents, size_t nintents)
             break;
         case VXL_INTENT_RESTORE:
             vxlRecoverRestore(driver, vm, intent);
+            break;
+        case VXL_INTENT_SETVCPU:
+            vxlDomainVcpuOnlineRecover(driver, vm, intent);
             break;
         case VXL_INTENT_SNAPSHOT:
             vxlSnapshotRecoverFinish(driver, vm, intent);

@@ -12,10 +12,15 @@
  * vCPU's state (<vcpus><vcpu id= enabled= hotpluggable=>), which the
  * next start hands to libxl as the boot-time online set. A refused or
  * failed change leaves the domain and both definitions as they were.
+ * A live change is recorded as an intent before Xen is touched, so that
+ * a daemon killed midway makes it again at its next start: Xen's online
+ * set and the live definition's per-vCPU list never stay apart.
  */
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "domain_intent.h"
+#include "util_crashpoint.h"
 #include "virtxl/backend.h"
 #include "virbitmap.h"
 #include "virerror.h"
@@ -159,6 +164,105 @@ vxlVcpuOnlineApply(virDomainDef *def, virBitmap *map, bool state)
     }
 }
 
+/* Record that the vCPUs of @map of running @vm go @state (and, if
+ * @config, in its persistent definition too). */
+static int
+vxlVcpuOnlineIntent(vxlDriver *driver, virDomainObj *vm, virBitmap *map,
+                    bool state, bool config)
+{
+    g_autofree char *list = virBitmapFormat(map);
+    vxlIntent intent = {
+        .op = VXL_INTENT_SETVCPU,
+        .name = vm->def->name,
+        .domid = vm->def->id,
+        .live = true,
+        .config = config,
+        .key = list,
+        .value = state,
+    };
+
+    memcpy(intent.uuid, vm->def->uuid, VIR_UUID_BUFLEN);
+    return vxlIntentRecord(driver, &intent);
+}
+
+/* The vCPUs of @map that @def has; NULL if none. */
+static virBitmap *
+vxlVcpuOnlineRecoverMap(virDomainDef *def, virBitmap *map)
+{
+    unsigned int max = virDomainDefGetVcpusMax(def);
+    g_autoptr(virBitmap) within = virBitmapNew(max);
+    ssize_t bit = -1;
+
+    /* vCPU 0 never changes; slots beyond the domain's are ignored. */
+    while ((bit = virBitmapNextSetBit(map, bit)) >= 0) {
+        if (bit > 0 && bit < max)
+            ignore_value(virBitmapSetBit(within, bit));
+    }
+    if (virBitmapIsAllClear(within))
+        return NULL;
+    return g_steal_pointer(&within);
+}
+
+void
+vxlDomainVcpuOnlineRecover(vxlDriver *driver, virDomainObj *vm,
+                           const vxlIntent *intent)
+{
+    g_autoptr(virBitmap) map = NULL;
+    bool state = intent->value != 0;
+
+    if (!intent->key ||
+        virBitmapParse(intent->key, &map, VIR_DOMAIN_CPUMASK_LEN) < 0) {
+        VIR_WARN("setvcpu intent of domain %s names no vCPUs ('%s')",
+                 vm->def->name, NULLSTR(intent->key));
+        virResetLastError();
+        return;
+    }
+    if (intent->live && virDomainObjIsActive(vm) &&
+        vm->def->id == intent->domid) {
+        g_autoptr(virBitmap) live = vxlVcpuOnlineRecoverMap(vm->def, map);
+        g_autofree char *list = NULL;
+        int rc;
+
+        if (live) {
+            /* The whole online set again: idempotent, whichever side the
+             * kill came on. */
+            list = vxlVcpuOnlineList(vm->def, live, state);
+            vxlDomainBackendEnter(vm);
+            rc = vxlBackendDomainSetVcpusOnlineSet(driver->backend,
+                                                   intent->domid, list);
+            vxlDomainBackendExit(vm);
+            if (rc < 0) {
+                VIR_WARN("cannot set vCPUs %s of domain %s online again: %s",
+                         list, vm->def->name, virGetLastErrorMessage());
+                virResetLastError();
+            } else {
+                vxlVcpuOnlineApply(vm->def, live, state);
+                if (vxlDomainSaveStatus(driver, vm) < 0) {
+                    VIR_WARN("cannot save the status of domain %s: %s",
+                             vm->def->name, virGetLastErrorMessage());
+                    virResetLastError();
+                }
+            }
+        }
+    }
+    if (intent->config && vm->persistent &&
+        (vm->newDef || !virDomainObjIsActive(vm))) {
+        virDomainDef *pdef = vm->newDef ? vm->newDef : vm->def;
+        g_autoptr(virBitmap) cfg = vxlVcpuOnlineRecoverMap(pdef, map);
+
+        if (cfg) {
+            vxlVcpuOnlineApply(pdef, cfg, state);
+            if (vxlDomainConfigSave(driver, pdef) < 0) {
+                VIR_WARN("cannot save the definition of domain %s: %s",
+                         vm->def->name, virGetLastErrorMessage());
+                virResetLastError();
+            }
+        }
+    }
+    VIR_INFO("recovered the setvcpu (%s %s) of domain %s",
+             intent->key, state ? "online" : "offline", vm->def->name);
+}
+
 int
 vxlDomainVcpuSetOnline(vxlDriver *driver, virDomainObj *vm, virDomainDef *def,
                        virDomainDef *persistentDef, const char *cpumap,
@@ -170,6 +274,7 @@ vxlDomainVcpuSetOnline(vxlDriver *driver, virDomainObj *vm, virDomainDef *def,
     vxlVcpuStates liveOld = { 0 };
     vxlVcpuStates configOld = { 0 };
     bool applied = false;
+    bool intent = false;
     virErrorPtr saved;
     int ret = -1;
     int rc;
@@ -192,6 +297,10 @@ vxlDomainVcpuSetOnline(vxlDriver *driver, virDomainObj *vm, virDomainDef *def,
     if (def) {
         oldList = vxlVcpuOnlineList(def, map, !state);
         newList = vxlVcpuOnlineList(def, map, state);
+        if (vxlVcpuOnlineIntent(driver, vm, map, state, !!persistentDef) < 0)
+            goto cleanup;
+        intent = true;
+        VXL_CRASH_POINT("setvcpu.after-intent");
         vxlDomainBackendEnter(vm);
         rc = vxlBackendDomainSetVcpusOnlineSet(driver->backend, vm->def->id,
                                                newList);
@@ -199,14 +308,17 @@ vxlDomainVcpuSetOnline(vxlDriver *driver, virDomainObj *vm, virDomainDef *def,
         if (rc < 0)
             goto cleanup;
         applied = true;
+        VXL_CRASH_POINT("setvcpu.after-backend");
         vxlVcpuOnlineApply(def, map, state);
         if (vxlDomainSaveStatus(driver, vm) < 0)
             goto undo;
+        VXL_CRASH_POINT("setvcpu.after-status");
     }
     if (persistentDef) {
         vxlVcpuOnlineApply(persistentDef, map, state);
         if (vxlDomainConfigSave(driver, persistentDef) < 0)
             goto undo;
+        VXL_CRASH_POINT("setvcpu.after-config");
     }
     ret = 0;
     goto cleanup;
@@ -220,16 +332,22 @@ vxlDomainVcpuSetOnline(vxlDriver *driver, virDomainObj *vm, virDomainDef *def,
         rc = vxlBackendDomainSetVcpusOnlineSet(driver->backend, vm->def->id,
                                                oldList);
         vxlDomainBackendExit(vm);
-        if (rc < 0)
+        if (rc < 0) {
             VIR_WARN("cannot put the online vCPUs of domain %s back to %s: %s",
                      vm->def->name, oldList, virGetLastErrorMessage());
-        else if (vxlDomainSaveStatus(driver, vm) < 0)
+            /* Xen keeps the new set: the intent stays, for the next
+             * start to record it. */
+            intent = false;
+        } else if (vxlDomainSaveStatus(driver, vm) < 0) {
             VIR_WARN("cannot save the status of domain %s: %s",
                      vm->def->name, virGetLastErrorMessage());
+        }
     }
     virErrorRestore(&saved);
 
  cleanup:
+    if (intent)
+        vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SETVCPU);
     vxlVcpuStatesClear(&liveOld);
     vxlVcpuStatesClear(&configOld);
     return ret;

@@ -75,6 +75,28 @@ vxlDomainDetachDevice(virDomainPtr dom, const char *xml)
     return vxlDomainDetachDeviceFlags(dom, xml, VIR_DOMAIN_AFFECT_LIVE);
 }
 
+/* virsh detach-device-alias: the device found by its alias in each
+ * definition the flags name. */
+int
+vxlDomainDetachDeviceAlias(virDomainPtr dom, const char *alias,
+                           unsigned int flags)
+{
+    virDomainObj *vm;
+    virDomainDef *def = NULL;
+    virDomainDef *persistentDef = NULL;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (!(vm = vxlEntryBeginFlags(dom, virDomainDetachDeviceAliasEnsureACL,
+                                  flags, VIR_JOB_MODIFY)))
+        return -1;
+    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) == 0)
+        ret = vxlDomainHotplugDetachAlias(vxl_driver, vm, alias, def,
+                                          persistentDef);
+    vxlEntryEnd(&vm, VIR_JOB_MODIFY);
+    return ret;
+}
+
 int
 vxlDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml,
                            unsigned int flags)

@@ -65,6 +65,8 @@ int vxlDomainAttachDeviceFlags(virDomainPtr dom, const char *xml,
 int vxlDomainDetachDevice(virDomainPtr dom, const char *xml);
 int vxlDomainDetachDeviceFlags(virDomainPtr dom, const char *xml,
                                unsigned int flags);
+int vxlDomainDetachDeviceAlias(virDomainPtr dom, const char *alias,
+                               unsigned int flags);
 int vxlDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml,
                                unsigned int flags);
 
@@ -144,6 +146,8 @@ int vxlDomainCoreDump(virDomainPtr dom, const char *to, unsigned int flags);
 
 /* driver_console.c */
 int vxlDomainOpenConsole(virDomainPtr dom, const char *dev_name,
+                         virStreamPtr st, unsigned int flags);
+int vxlDomainOpenChannel(virDomainPtr dom, const char *name,
                          virStreamPtr st, unsigned int flags);
 
 /* driver_migrate.c */

@@ -23,12 +23,43 @@ AGENT = "org.qemu.guest_agent.0"
 SOCK = "/var/lib/libvirt/libxl/channel/e2e-control.agent"
 
 
+DATA = "org.virtxl.data"
+
+
 def agent_xml(name):
-    xml = guest_xml(name, cmdline="virtxl_agent")
+    # the agent's channel (the guest's /dev/hvc1), then a pty channel
+    # (/dev/hvc2) the guest writes lines to (guest-init virtxl_channel)
+    xml = guest_xml(name, cmdline="virtxl_agent virtxl_channel")
     return xml.replace(
         "</devices>",
         "  <channel type='unix'><source mode='bind' path='%s'/>"
-        "<target type='xen' name='%s'/></channel>\n  </devices>" % (SOCK, AGENT))
+        "<target type='xen' name='%s'/></channel>\n"
+        "  <channel type='pty'><target type='xen' name='%s'/></channel>\n"
+        "  </devices>" % (SOCK, AGENT, DATA))
+
+
+def channel(conn, dom):
+    """virsh console --devname: the pty channel's dom0 end, which the
+    live XML names, carries what the guest writes on /dev/hvc2."""
+    chans = ET.fromstring(dom.XMLDesc(0)).findall("./devices/channel[@type='pty']")
+    src = chans[0].find("source") if chans else None
+    path = src.get("path") if src is not None else None
+    heard = b""
+    try:
+        st = conn.newStream(E.VIR_STREAM_NONBLOCK)
+        dom.openChannel(DATA, st, 0)
+        end = time.monotonic() + 60
+        while b"virtxl channel line" not in heard and time.monotonic() < end:
+            data = st.recv(4096)
+            if isinstance(data, bytes):
+                heard += data
+            time.sleep(0.2)
+        st.abort()
+    except libvirt.libvirtError as e:
+        heard += repr(e).encode()
+    check("control-channel-pty", path is not None and path.startswith("/dev/pts/") and
+          b"virtxl channel line" in heard,
+          "live XML pty %r, heard %r" % (path, heard[-300:]))
 
 
 def attempt(fn):
@@ -217,6 +248,7 @@ def run(conn, events):
               "state %s, no banner" % (dom.state(),))
         if up:
             agent(conn, dom, name)
+            channel(conn, dom)
             controls(dom, name)
     finally:
         forget(conn, name)

@@ -118,6 +118,22 @@ def interface_checks(conn, dom, name):
           int(got.get("rx_packets", -1)) > first[1],
           "before %s; virsh: %r %r" % (first, r.stdout, r.stderr))
 
+    # virsh domiftune --live: netback takes a new credit from the vif's
+    # "rate" backend node (1000 KB/s: 50000 bytes every 50 ms, as xl's
+    # rate=1000KB/s); 0 removes it.
+    node = "/local/domain/0/backend/vif/%d/0/rate" % dom.ID()
+    rate = got = gone = None
+    try:
+        dom.setInterfaceParameters(vif, {"outbound.average": 1000}, LIVE)
+        rate = sh("xenstore-read %s" % node).stdout.strip()
+        got = dom.interfaceParameters(vif, LIVE).get("outbound.average")
+        dom.setInterfaceParameters(vif, {"outbound.average": 0}, LIVE)
+        gone = sh("xenstore-read %s" % node).returncode != 0
+    except libvirt.libvirtError as e:
+        got = repr(e)
+    check("monitor-iftune-live", rate == "50000,50000" and got == 1000 and gone,
+          "xenstore %s: %r; libvirt %r; removed after 0: %r" % (node, rate, got, gone))
+
     recs = conn.domainListGetStats([dom], libvirt.VIR_DOMAIN_STATS_INTERFACE)
     p = recs[0][1] if recs else {}
     check("monitor-domstats-net", p.get("net.count") == 1 and

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Memory, vCPUs, core dumps and the console of a running guest on real
-Xen (virsh setmem, setmaxmem, setvcpus, vcpuinfo, vcpupin, dump,
+Xen (virsh setmem, setmaxmem, setvcpus, setvcpu, vcpuinfo, vcpupin, dump,
 console): what the driver
 changes is what Xen and xenstore then hold, as after xl mem-set, mem-max
 and vcpu-set, and virsh console reads what the guest writes, as xl
@@ -52,6 +52,23 @@ def run(conn, events):
         avail = xs("/local/domain/%d/cpu/1/availability" % domid)
         check("res-setvcpus", avail == "online" and dom.vcpusFlags(LIVE) == 2,
               "cpu/1/availability %r, vcpus %s" % (avail, dom.vcpusFlags(LIVE)))
+
+        # virsh setvcpu: vCPU 1 alone offline, then online again (the
+        # whole online set to libxl_set_vcpuonline), as xenstore's
+        # availability node, which the guest's vCPU hotplug watches, says.
+        off = on = None
+        try:
+            dom.setVcpu("1", 0, LIVE)
+            off = (xs("/local/domain/%d/cpu/1/availability" % domid),
+                   dom.vcpusFlags(LIVE))
+            dom.setVcpu("1", 1, LIVE)
+            on = (xs("/local/domain/%d/cpu/1/availability" % domid),
+                  dom.vcpusFlags(LIVE))
+        except libvirt.libvirtError as e:
+            on = repr(e)
+        check("res-setvcpu", off == ("offline", 1) and on == ("online", 2) and
+              "<vcpu id='1' enabled='yes' hotpluggable='yes'" in dom.XMLDesc(0),
+              "disabled: %r, enabled again: %r" % (off, on))
 
         # virsh vcpuinfo and vcpupin: what xl vcpu-list shows.
         ncpus = conn.getInfo()[2]

@@ -121,6 +121,15 @@ def sim_domains(daemon):
     return doms
 
 
+def cpu_list(text):
+    """The numbers of a CPU list such as "0-1,3"."""
+    out = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        out.extend(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
 def live_facts(dom):
     """What the live XML of @dom says the hypervisor has."""
     root = ET.fromstring(dom.XMLDesc(0))
@@ -138,6 +147,11 @@ def live_facts(dom):
         "memory": int(root.find("./memory").text),
         "current": int(root.find("./currentMemory").text),
         "vcpus": int(vcpu.get("current", vcpu.text)),
+        # which vCPUs are online (virsh setvcpu): <vcpus> when the
+        # definition lists them, else the first "current"
+        "online": sorted(int(v.get("id")) for v in root.findall("./vcpus/vcpu")
+                         if v.get("enabled") == "yes") or
+                  list(range(int(vcpu.get("current", vcpu.text)))),
     }
 
 
@@ -154,6 +168,8 @@ def sim_facts(sd):
         "memory": sd["maxKiB"],
         "current": sd["targetKiB"],
         "vcpus": sd["vcpusOnline"],
+        "online": cpu_list(sd["vcpuMap"]) if sd.get("vcpuMap") else
+                  list(range(sd["vcpusOnline"])),
     }
 
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Crash points: a test build kills libvirtd at each numbered step of each
 operation (start, destroy, guest shutdown handling, define, undefine,
-attach, detach, setmem, setvcpus, save, managed save, restore); the
+attach, detach, setmem, setvcpus, setvcpu, save, managed save, restore); the
 daemon is started again and the driver's records must agree with the
 hypervisor (crashtest.py lists the invariants), with the operation either
 done or undone, never half. Migration's points: test_crashpoints_migrate.py."""
@@ -409,6 +409,31 @@ class CrashPointTest(unittest.TestCase):
                 self.assertEqual(dom.vcpusFlags(LIVE), 3)
                 self.assertEqual(dom.vcpusFlags(CONFIG), 3)
                 self.check([name])
+
+    def test_setvcpu(self):
+        # virsh setvcpu, live and config: Xen's online set, the live
+        # definition's per-vCPU list and the persistent one agree after
+        # a kill anywhere (the intent makes the change again).
+        for point in ("setvcpu.after-intent", "setvcpu.after-backend",
+                      "setvcpu.after-status", "setvcpu.after-config"):
+            for cpus, state, online in (("2", 0, [0, 1, 3]), ("3", 1, [0, 1, 3])):
+                with self.subTest(point=point, state=state):
+                    current = 4 if state == 0 else 2
+                    name, dom = self._running("setvcpu", vcpus=current, max_vcpus=4)
+                    c = self.crash(point, lambda: dom.setVcpu(cpus, state, LIVE | CONFIG))
+                    dom = c.lookupByName(name)
+                    live = ET.fromstring(dom.XMLDesc(0))
+                    config = ET.fromstring(dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+                    for root in (live, config):
+                        self.assertEqual(
+                            sorted(int(v.get("id")) for v in root.findall("./vcpus/vcpu")
+                                   if v.get("enabled") == "yes"), online)
+                    self.assertEqual(dom.vcpusFlags(LIVE), 3)
+                    self.assertEqual(dom.vcpusFlags(CONFIG), 3)
+                    self.assertNotIn("setvcpu", " ".join(os.listdir(
+                        self.daemon.path("run", "libxl", "intent"))))
+                    # (check: the hypervisor's online set is the live one)
+                    self.check([name])
 
     # --- save, managed save, restore ---
 

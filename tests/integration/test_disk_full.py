@@ -94,6 +94,10 @@ class DiskFullTest(unittest.TestCase):
             ("setmem", lambda: run().setMemoryFlags(200 * 1024, LIVE | CONFIG)),
             ("setmem-live", lambda: run().setMemoryFlags(220 * 1024, LIVE)),
             ("setvcpus", lambda: run().setVcpusFlags(2, LIVE | CONFIG)),
+            # vCPU 3 on or off line, whichever it is not
+            ("setvcpu", lambda: run().setVcpu(
+                "3", 0 if "<vcpu id='3' enabled='yes'" in run().XMLDesc(0) else 1,
+                LIVE | CONFIG)),
             ("setmaxmem", lambda: run().setMemoryFlags(300 * 1024, CONFIG |
                                                       E.VIR_DOMAIN_MEM_MAXIMUM)),
             ("undefine", lambda: self.c.lookupByName("df-def").undefine()

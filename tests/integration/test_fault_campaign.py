@@ -98,6 +98,7 @@ class FaultCampaign(unittest.TestCase):
             "setmaxmem": (running, lambda d: d.setMemoryFlags(
                 768 * 1024, LIVE | E.VIR_DOMAIN_MEM_MAXIMUM)),
             "setvcpus": (running, lambda d: d.setVcpusFlags(3, LIVE | CONFIG)),
+            "setvcpu": (running, lambda d: d.setVcpu("2", 1, LIVE | CONFIG)),
             "suspend": (running, lambda d: d.suspend()),
             "resume": (paused, lambda d: d.resume()),
             "reboot": (running, reboot),

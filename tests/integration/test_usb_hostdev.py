@@ -114,6 +114,25 @@ class USBHostdevTest(DaemonTestCase):
         root = ET.fromstring(self.daemon.virsh("nodedev-dumpxml", "usb_1_3").stdout)
         self.assertEqual(root.findtext("./driver/name"), "usb")
 
+    def test_start_places_devices_on_ports(self):
+        # A guest built with USB devices has each on its own port, as
+        # libxl's create places them one after the other (a controller
+        # added for them); a hot-added one takes the next free port.
+        xml = guest_xml("usb-boot").replace(
+            "</devices>", usb_xml(*MOUSE) + usb_xml(*STICK) + "</devices>")
+        dom = self.conn.defineXML(xml)
+        dom.create()
+        devs, ctrls = self.sim_usbdevs("usb-boot")
+        self.assertEqual(devs, [(0, 1, 1, 3), (0, 2, 1, 4)])
+        self.assertEqual(ctrls, [0])
+        dom.detachDeviceFlags(usb_xml(*MOUSE), LIVE)
+        dom.attachDeviceFlags(usb_xml(2, 2), LIVE)
+        self.assertEqual(self.sim_usbdevs("usb-boot")[0], [(0, 2, 1, 4), (0, 1, 2, 2)])
+        # A daemon restart reads the same places back.
+        self.daemon.restart()
+        self.conn = libvirt.open(self.daemon.uri)
+        self.assertEqual(self.sim_usbdevs("usb-boot")[0], [(0, 2, 1, 4), (0, 1, 2, 2)])
+
     def test_refusals_change_nothing(self):
         a = self.conn.defineXML(guest_xml("usb-a"))
         a.create()

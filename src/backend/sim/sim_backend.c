@@ -449,7 +449,8 @@ vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
     dom->script = *script;
 
     if (!(json = vxlJSONGenerate(vxlSimConfigGenJSON, dcfg)) ||
-        !(dom->config = virJSONValueFromString(json)))
+        !(dom->config = virJSONValueFromString(json)) ||
+        vxlSimUsbPlaceAtStart(dom) < 0)
         return NULL;
 
     return g_steal_pointer(&dom);

@@ -10,7 +10,7 @@
  * the client types, as a shell on a serial line would. A console the
  * domain does not have is refused, as libxl refuses it. The pty goes when
  * the domain does; a daemon restart finds new ones (the daemon asks
- * again, as it asks libxl again).
+ * again, as it asks libxl again). A pty Xen channel is served alike.
  */
 #include "vxl_internal.h"
 
@@ -117,6 +117,22 @@ vxlSimSerialPtys(const vxlSimDomain *dom)
     return n;
 }
 
+/* Whether channel @num of @dom's configuration is one the device model
+ * serves as a pty (libxl's JSON: no "connection.socket"). */
+static bool
+vxlSimChannelIsPty(const vxlSimDomain *dom, int num)
+{
+    virJSONValue *list;
+    virJSONValue *ch;
+
+    if (num < 0 || !dom->config ||
+        !(list = virJSONValueObjectGetArray(dom->config, "channels")) ||
+        (size_t)num >= virJSONValueArraySize(list) ||
+        !(ch = virJSONValueArrayGet(list, num)))
+        return false;
+    return !virJSONValueObjectGetObject(ch, "connection.socket");
+}
+
 static vxlSimConsole *
 vxlSimConsoleOpen(const vxlSimDomain *dom, vxlConsoleKind kind, int num)
 {
@@ -148,9 +164,13 @@ vxlSimConsoleOpen(const vxlSimDomain *dom, vxlConsoleKind kind, int num)
     ignore_value(virSetNonBlock(end->master));
     console->path = g_strdup(name);
 
-    hello = g_strdup_printf("virtxl simulator: %s console %d of domain %s\r\n",
-                            kind == VXL_CONSOLE_SERIAL ? "serial" : "PV", num,
-                            dom->name);
+    if (kind == VXL_CONSOLE_CHANNEL)
+        hello = g_strdup_printf("virtxl simulator: channel %d of domain %s\r\n",
+                                num, dom->name);
+    else
+        hello = g_strdup_printf("virtxl simulator: %s console %d of domain %s\r\n",
+                                kind == VXL_CONSOLE_SERIAL ? "serial" : "PV", num,
+                                dom->name);
     ignore_value(safewrite(end->master, hello, strlen(hello)));
 
     if ((console->watch = virEventAddHandle(end->master, VIR_EVENT_HANDLE_READABLE,
@@ -175,10 +195,17 @@ vxlSimDomainConsolePath(vxlBackend *be, uint32_t domid, vxlConsoleKind kind,
 
         if (!dom)
             return -1;
+        if (kind == VXL_CONSOLE_CHANNEL && !vxlSimChannelIsPty(dom, num)) {
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           _("domain '%s' (id %u) has no pty channel %d"),
+                           dom->name, domid, num);
+            return -1;
+        }
         /* Every guest has PV console 0; HVM guests their pty serials. */
-        if (num < 0 ||
-            (kind == VXL_CONSOLE_PV && num != 0) ||
-            (kind == VXL_CONSOLE_SERIAL && (size_t)num >= vxlSimSerialPtys(dom))) {
+        if (kind != VXL_CONSOLE_CHANNEL &&
+            (num < 0 ||
+             (kind == VXL_CONSOLE_PV && num != 0) ||
+             (kind == VXL_CONSOLE_SERIAL && (size_t)num >= vxlSimSerialPtys(dom)))) {
             virReportError(VIR_ERR_OPERATION_INVALID,
                            _("domain '%s' (id %u) has no %s console %d"),
                            dom->name, domid,

@@ -425,6 +425,9 @@ int vxlSimLoad(vxlSim *sim);
 int vxlSimPciLoad(vxlSim *sim);
 /* sim_usb.c: the host's USB devices (the profile's "usb" list) */
 int vxlSimUsbLoad(vxlSim *sim);
+/* Place the USB devices a domain is built with (its stored config's
+ * usbdevs) on controllers and ports, as libxl's create does. */
+int vxlSimUsbPlaceAtStart(vxlSimDomain *dom);
 char *vxlSimPciAddrFormat(unsigned int domain, unsigned int bus,
                           unsigned int slot, unsigned int function);
 vxlSimPci *vxlSimPciFind(vxlSim *sim, unsigned int domain, unsigned int bus,

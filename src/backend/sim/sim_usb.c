@@ -250,6 +250,51 @@ vxlSimUsbPlace(vxlSimDomain *dom, virJSONValue *ctrls, virJSONValue *devs,
     return 0;
 }
 
+/* Put each USB device @dom is built with on its controller and port,
+ * as libxl's create does one device after the other: where the config
+ * names them, else the first free port, a controller added when none
+ * has one. The stored config then says where each device is, as
+ * libxl's usbdev list reads it back from xenstore. */
+int
+vxlSimUsbPlaceAtStart(vxlSimDomain *dom)
+{
+    virJSONValue *devs;
+    virJSONValue *ctrls;
+    size_t i;
+
+    if (!dom->config ||
+        !(devs = virJSONValueObjectGetArray(dom->config, "usbdevs")) ||
+        virJSONValueArraySize(devs) == 0)
+        return 0;
+    if (!(ctrls = vxlSimConfigList(dom, "usbctrls")))
+        return -1;
+    for (i = 0; i < virJSONValueArraySize(devs); i++) {
+        virJSONValue *o = virJSONValueArrayGet(devs, i);
+        int wantCtrl = -1;
+        int wantPort = 0;
+        int ctrl;
+        int port;
+
+        if (!virJSONValueObjectGetObject(o, "type.hostdev"))
+            continue;
+        ignore_value(virJSONValueObjectGetNumberInt(o, "port", &wantPort));
+        if (virJSONValueObjectGetNumberInt(o, "ctrl", &wantCtrl) < 0 ||
+            (wantCtrl == 0 && wantPort < 1))
+            /* libxl's JSON leaves a zero out: controller 0 without a
+             * port is "any controller", as libxl's default -1. */
+            wantCtrl = -1;
+        /* Out of the way of its own place while it is chosen. */
+        virJSONValueObjectRemoveKey(o, "ctrl", NULL);
+        virJSONValueObjectRemoveKey(o, "port", NULL);
+        if (vxlSimUsbPlace(dom, ctrls, devs, wantCtrl, wantPort, &ctrl, &port) < 0)
+            return -1;
+        if (virJSONValueObjectAppendNumberInt(o, "ctrl", ctrl) < 0 ||
+            virJSONValueObjectAppendNumberInt(o, "port", port) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* ----- the hooks ------------------------------------------------------- */
 
 int
