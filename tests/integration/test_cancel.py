@@ -12,7 +12,7 @@ import unittest
 import libvirt
 
 from crashtest import check_invariants, daemon_pid, alive
-from vxltest import Daemon, guest_xml, start_event_loop, wait_for
+from vxltest import Daemon, bound, guest_xml, start_event_loop, wait_for
 
 E = libvirt
 FOREVER = {"boot-delay-ms": 4000000000}
@@ -51,7 +51,7 @@ class CancelTest(unittest.TestCase):
         started = time.monotonic()
         dom.destroy()
         self.assertLess(time.monotonic() - started, 5)
-        t.join(10)
+        t.join(bound(10))
         self.assertFalse(t.is_alive())
         self.assertEqual(len(errors), 1)
         self.assertEqual(errors[0].get_error_code(), E.VIR_ERR_OPERATION_ABORTED)
@@ -61,7 +61,7 @@ class CancelTest(unittest.TestCase):
         # It can be started again (and destroyed again).
         t, errors = self.start_in_background(dom)
         dom.destroy()
-        t.join(10)
+        t.join(bound(10))
         self.assertEqual(self.c.getFreeMemory(), free)
 
     def test_daemon_stop_does_not_wait_for_a_boot(self):
@@ -101,7 +101,7 @@ class NoCreateCancelTest(unittest.TestCase):
         started = time.monotonic()
         dom.destroy()
         waited = time.monotonic() - started
-        t.join(10)
+        t.join(bound(10))
         self.assertFalse(t.is_alive())
         # The start gave way to the destroy: it failed, the guest never
         # ran, nothing is left.

@@ -27,7 +27,7 @@ import libvirt
 
 from crashtest import arm, check_invariants, daemon_pid, test_hooks_built, wait_dead
 from test_migration import TwoHosts, p2p_uri
-from vxltest import guests, wait_for
+from vxltest import bound, guests, wait_for
 
 E = libvirt
 
@@ -55,7 +55,7 @@ class MigrationCrashPointTest(TwoHosts):
         t, out = self.migrate_in_background(args)
         wait_dead(daemon, pid, timeout=30)
         daemon.start()
-        t.join(60)
+        t.join(bound(60))
         self.assertFalse(t.is_alive(), "virsh migrate did not return")
         self.assertIn(f"crash point {point}: killing the daemon", daemon.log())
         self.reconnect()
@@ -71,8 +71,10 @@ class MigrationCrashPointTest(TwoHosts):
 
     def settle(self, name):
         """Wait for what the surviving side does after the kill (the
-        destination drops an unfinished guest when its client goes)."""
-        wait_for(lambda: len(self.running_on(name)) == 1, timeout=20,
+        destination drops an unfinished guest when its client goes; a
+        source whose client died before Confirm waits for the
+        destination's word, up to the outcome's 30 s)."""
+        wait_for(lambda: len(self.running_on(name)) == 1, timeout=30,
                  what=f"{name} to run on one host")
 
     def check_both(self, persistent_a=()):
