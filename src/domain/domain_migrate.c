@@ -219,8 +219,11 @@ vxlMigrationOutEnd(vxlDriver *driver, virDomainObj *vm, int ret)
 /*
  * The client that began a migration (Begin ... Confirm, with change
  * protection) went away in between: nobody will finish it, so the job
- * ends here. A guest the stream already suspended stays paused, as
- * after a daemon restart: the destination may be running it.
+ * ends here. After a complete stream the destination's word on the
+ * stream's connection says whether it took the guest: a worker waits
+ * for it and acts as Confirm would have (domain_migrate_orphan.c).
+ * Without that word a guest the stream suspended stays paused, as after
+ * a daemon restart: the destination may be running it.
  */
 static void
 vxlMigrationCloseCb(virDomainObj *vm, virConnectPtr conn G_GNUC_UNUSED)
@@ -232,6 +235,12 @@ vxlMigrationCloseCb(virDomainObj *vm, virConnectPtr conn G_GNUC_UNUSED)
         return;
     if (mig->sending) {
         mig->orphaned = true;
+        return;
+    }
+    if (mig->performed && mig->noteFd >= 0 &&
+        vxlMigrationOrphanStart(mig->driver, vm) == 0) {
+        VIR_WARN("the client migrating domain %s went away after the copy; asking the destination's connection how it ended",
+                 vm->def->name);
         return;
     }
     VIR_WARN("the client migrating domain %s went away; the migration ends%s",

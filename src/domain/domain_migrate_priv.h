@@ -125,6 +125,11 @@ typedef enum {
 void vxlMigrationNote(vxlMigration *mig, const char *word);
 vxlMigrationOutcome vxlMigrationLostFinish(virDomainObj *vm, vxlMigration *mig);
 
+/* domain_migrate_orphan.c: after a complete stream, the client left
+ * before Confirm (vm locked, the migration job held): a worker learns
+ * the outcome and ends the job; -1 if it could not start. */
+int vxlMigrationOrphanStart(vxlDriver *driver, virDomainObj *vm);
+
 /* domain_migrate_p2p.c */
 int vxlMigrationPerformP2P(vxlDriver *driver, virDomainObj *vm,
                            const char *dconnuri, virTypedParameterPtr params,

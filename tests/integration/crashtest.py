@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ET
 
 import libvirt
 
-from vxltest import guests, BUILD, wait_for
+from vxltest import guests, BUILD, bound, wait_for
 
 E = libvirt
 
@@ -91,7 +91,7 @@ def crash_and_restart(daemon, conn, point, action, nth=1, timeout=15.0):
     t = threading.Thread(target=run, daemon=True)
     t.start()
     wait_dead(daemon, pid, timeout=timeout)
-    t.join(10)
+    t.join(bound(10))
     try:
         conn.close()
     except libvirt.libvirtError:

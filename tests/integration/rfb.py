@@ -12,6 +12,8 @@ import struct
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from vxltest import bound
+
 FONTS = ["/usr/share/consolefonts/Uni2-VGA16.psf.gz",
          "/usr/share/consolefonts/Lat15-VGA16.psf.gz",
          "/usr/share/consolefonts/default8x16.psf.gz"]
@@ -40,7 +42,7 @@ def _des_response(password, challenge):
 
 class Client:
     def __init__(self, host, port, password=None, version=8, timeout=10):
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+        self.sock = socket.create_connection((host, port), timeout=bound(timeout))
         server = _recv(self.sock, 12)
         if not server.startswith(b"RFB 003."):
             raise RFBError(f"not an RFB server: {server!r}")
@@ -85,7 +87,7 @@ class Client:
 
     def frame(self, incremental=False, timeout=10):
         """Request and read one update; returns the pixels (BGRX)."""
-        self.sock.settimeout(timeout)
+        self.sock.settimeout(bound(timeout))
         self.sock.sendall(struct.pack(">BBHHHH", 3, int(incremental), 0, 0,
                                       self.width, self.height))
         while True:

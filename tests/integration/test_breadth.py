@@ -15,7 +15,7 @@ import time
 import libvirt
 
 from test_sim_display import hvm_vnc
-from vxltest import DaemonTestCase, guest_xml, wait_for
+from vxltest import DaemonTestCase, bound, guest_xml, wait_for
 
 E = libvirt
 
@@ -432,7 +432,7 @@ class BreadthJobTest(DaemonTestCase):
         self.assertGreater(second, first)
         self.assertIn("background job", self.daemon.virsh("domcontrol", "br-job").stdout)
         dom.abortJob()
-        t.join(30)
+        t.join(bound(30))
         self.assertEqual(out["err"].get_error_code(), E.VIR_ERR_OPERATION_ABORTED)
         self.assertEqual(dom.controlInfo()[0], E.VIR_DOMAIN_CONTROL_OK)
         self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)

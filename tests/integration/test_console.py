@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 import libvirt
 
-from vxltest import DaemonTestCase, guest_xml
+from vxltest import DaemonTestCase, bound, guest_xml
 
 E = libvirt
 
@@ -37,7 +37,7 @@ class ConsoleTest(DaemonTestCase):
         dom.openConsole(devname, st, flags)
         self.addCleanup(self.close_stream, st)
         got, sent = b"", False
-        end = time.monotonic() + 10
+        end = time.monotonic() + bound(10)
         while time.monotonic() < end:
             data = st.recv(1024)
             if isinstance(data, bytes) and data:

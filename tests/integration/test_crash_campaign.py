@@ -40,7 +40,7 @@ import libvirt
 
 from crashtest import check_invariants, kill_now
 from test_migration import p2p_uri
-from vxltest import Daemon, guest_xml, guests, start_event_loop
+from vxltest import Daemon, bound, guest_xml, guests, start_event_loop
 
 E = libvirt
 LIVE = E.VIR_DOMAIN_AFFECT_LIVE
@@ -158,7 +158,7 @@ class Campaign(unittest.TestCase):
     def quiesce(self):
         """Stop the clients and wait until none is inside a call."""
         self.go.clear()
-        end = time.monotonic() + 30
+        end = time.monotonic() + bound(30)
         while time.monotonic() < end:
             with self.busy_lock:
                 if self.busy == 0:
@@ -192,13 +192,14 @@ class RandomKillCampaign(Campaign):
     def settled_check(self, conn, names, start_all):
         """Guests may still be acting on requests the killed daemon sent
         (a shutdown on its way): check again until they settle."""
-        for attempt in range(30):
+        end = time.monotonic() + bound(6)
+        while True:
             try:
                 check_invariants(self, conn, self.daemon, names,
                                  start_all=start_all)
                 return
             except AssertionError:
-                if attempt == 29:
+                if time.monotonic() > end:
                     raise
                 time.sleep(0.2)
 
@@ -238,7 +239,7 @@ class RandomKillCampaign(Campaign):
             self.done = True
             self.go.set()
             for cl in clients:
-                cl.join(30)
+                cl.join(bound(30))
             self.done = False
             self.go.clear()
             total = sum(cl.calls for cl in clients)
@@ -401,12 +402,13 @@ class MigrationKillCampaign(Campaign):
         self.check_hosts(conns)
 
     def settled(self, fn, *args):
-        for attempt in range(40):
+        end = time.monotonic() + bound(10)
+        while True:
             try:
                 fn(*args)
                 return
             except AssertionError:
-                if attempt == 39:
+                if time.monotonic() > end:
                     raise
                 time.sleep(0.25)
 
@@ -445,7 +447,7 @@ class MigrationKillCampaign(Campaign):
             self.done = True
             self.go.set()
             for cl in clients:
-                cl.join(60)
+                cl.join(bound(60))
             self.done = False
             self.go.clear()
             self.assertGreater(sum(cl.calls for cl in clients), 0,

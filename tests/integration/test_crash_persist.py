@@ -25,7 +25,7 @@ import unittest
 
 import libvirt
 
-from vxltest import guests, Daemon, guest_xml
+from vxltest import bound, guests, Daemon, guest_xml
 
 THREADS = 8
 OPS = 200
@@ -99,7 +99,7 @@ class CrashPersistTest(unittest.TestCase):
             pid = int(f.read())
         os.kill(pid, signal.SIGKILL)
         for c in clients:
-            c.join(60)
+            c.join(bound(60))
         for _ in range(200):
             try:
                 os.kill(pid, 0)

@@ -17,7 +17,7 @@ import libvirt
 
 from crashtest import (check_invariants, crash_and_restart, kill_now,
                        sim_domains, test_hooks_built)
-from vxltest import guests, Daemon, guest_xml, start_event_loop, wait_for
+from vxltest import bound, guests, Daemon, guest_xml, start_event_loop, wait_for
 
 E = libvirt
 LIVE = E.VIR_DOMAIN_AFFECT_LIVE
@@ -500,7 +500,7 @@ class CrashPointTest(unittest.TestCase):
             self.save_dir(), f".{name}.save.vxl-partial")), what="the save to begin")
         time.sleep(0.5)
         kill_now(self.daemon)
-        t.join(10)
+        t.join(bound(10))
         self.restart()
         dom = self.c.lookupByName(name)
         self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
@@ -586,7 +586,7 @@ class CrashPointTest(unittest.TestCase):
                  what="the restore to build the domain")
         time.sleep(0.5)
         kill_now(self.daemon)
-        t.join(10)
+        t.join(bound(10))
         self.restart()
         dom = self.c.lookupByName(name)
         self.assertEqual(dom.state()[0], E.VIR_DOMAIN_SHUTOFF)

@@ -18,6 +18,8 @@ complete and before Confirm (it cannot know whether the client went on
 to Finish), and a client-managed migration whose destination dies
 between saying "finishing" and "taken" (docs/migration.md)."""
 
+import signal
+import subprocess
 import threading
 import unittest
 
@@ -25,7 +27,7 @@ import libvirt
 
 from crashtest import arm, check_invariants, daemon_pid, test_hooks_built, wait_dead
 from test_migration import TwoHosts, p2p_uri
-from vxltest import guests, wait_for
+from vxltest import bound, guests, wait_for
 
 E = libvirt
 
@@ -53,7 +55,7 @@ class MigrationCrashPointTest(TwoHosts):
         t, out = self.migrate_in_background(args)
         wait_dead(daemon, pid, timeout=30)
         daemon.start()
-        t.join(60)
+        t.join(bound(60))
         self.assertFalse(t.is_alive(), "virsh migrate did not return")
         self.assertIn(f"crash point {point}: killing the daemon", daemon.log())
         self.reconnect()
@@ -69,8 +71,10 @@ class MigrationCrashPointTest(TwoHosts):
 
     def settle(self, name):
         """Wait for what the surviving side does after the kill (the
-        destination drops an unfinished guest when its client goes)."""
-        wait_for(lambda: len(self.running_on(name)) == 1, timeout=20,
+        destination drops an unfinished guest when its client goes; a
+        source whose client died before Confirm waits for the
+        destination's word, up to the outcome's 30 s)."""
+        wait_for(lambda: len(self.running_on(name)) == 1, timeout=30,
                  what=f"{name} to run on one host")
 
     def check_both(self, persistent_a=()):
@@ -236,6 +240,90 @@ class MigrationCrashPointTest(TwoHosts):
                         self.cb.lookupByName(name).destroy()
                         if persist:
                             self.cb.lookupByName(name).undefine()
+
+
+def stall(daemon, point, ms):
+    """Hold the daemon for @ms at its next reach of @point (a window for
+    the test to act in)."""
+    with open(daemon.path("run", "libxl", "crash-point"), "w") as f:
+        f.write(f"{point} 1 stall {ms}\n")
+
+
+@unittest.skipUnless(test_hooks_built(), "needs a build with -Dtest_hooks=true")
+class ClientGoneTest(TwoHosts):
+    """The client of a client-managed migration is killed after the
+    stream completed and before Confirm: the source does what Confirm
+    would have, from the destination's word on the stream's connection,
+    and the guest runs on exactly one host."""
+
+    # Long enough for the test to see the stall in the log and kill the
+    # client; the daemon carries on at its end, killed client or not.
+    STALL_MS = 8000
+
+    def migrate_and_kill_client(self, name, daemon, point):
+        stall(daemon, point, self.STALL_MS)
+        proc = subprocess.Popen(
+            ["virsh", "-c", self.a.uri, "migrate", "--live", name, self.b.uri],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for(lambda: f"crash point {point}: stalling" in daemon.log()
+                     or proc.poll() is not None,
+                     timeout=120, what=f"the migration to reach {point}")
+            if proc.poll() is not None:
+                self.fail("virsh ended before the stall: " + proc.stderr.read())
+            proc.send_signal(signal.SIGKILL)
+        finally:
+            proc.wait()
+            proc.stderr.close()
+        self.assertEqual(proc.returncode, -signal.SIGKILL)
+
+    def running_on(self, name):
+        return [host for host, conn in (("a", self.ca), ("b", self.cb))
+                if name in self.names(conn, active=True) and
+                conn.lookupByName(name).state()[0] == E.VIR_DOMAIN_RUNNING]
+
+    def check_both(self, persistent_a=()):
+        check_invariants(self, self.ca, self.a, persistent_a, start_all=False)
+        check_invariants(self, self.cb, self.b, (), start_all=False)
+
+    def test_client_gone_before_finish(self):
+        """Killed once the source sent everything, before any Finish:
+        the destination drops its copy as the client's connection
+        closes, which closes the stream's connection without a word:
+        the source resumes the guest (it used to stay paused)."""
+        name = "cg-before-finish"
+        self.start_guest(name, memory_mib=128)
+        self.migrate_and_kill_client(name, self.a, "migrate.out.after-send")
+        dom = self.ca.lookupByName(name)
+        wait_for(lambda: dom.state()[0] != E.VIR_DOMAIN_PAUSED,
+                 what="the source to learn how the migration ended")
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_RUNNING,
+                                       E.VIR_DOMAIN_RUNNING_MIGRATION_CANCELED])
+        wait_for(lambda: name not in self.names(self.cb),
+                 what="the destination to drop the guest")
+        self.assertEqual(self.running_on(name), ["a"])
+        self.assertIn(f"domain {name} runs here again", self.a.log())
+        self.check_both([name])
+        # And it migrates fine afterwards.
+        self.a.virsh("migrate", "--live", name, self.b.uri)
+        self.assertEqual(self.running_on(name), ["b"])
+
+    def test_client_gone_in_finish(self):
+        """Killed while the destination's Finish runs (after it took the
+        guest): the destination finishes, and the source, told "taken",
+        destroys its copy as Confirm would have."""
+        name = "cg-in-finish"
+        self.start_guest(name, memory_mib=128)
+        self.migrate_and_kill_client(name, self.b, "migrate.finish.after-take")
+        dom = self.ca.lookupByName(name)
+        wait_for(lambda: dom.state()[0] != E.VIR_DOMAIN_PAUSED,
+                 what="the source to learn how the migration ended")
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_SHUTOFF,
+                                       E.VIR_DOMAIN_SHUTOFF_MIGRATED])
+        wait_for(lambda: self.running_on(name) == ["b"],
+                 what=f"{name} to run on b")
+        self.assertIn(f"domain {name} runs on the destination", self.a.log())
+        self.check_both([name])
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import libvirt
 
 from crashtest import check_invariants, crash_and_restart, test_hooks_built
 from test_snapshot import SnapshotBase, backing_chain, snapshot_xml
-from vxltest import wait_for
+from vxltest import bound, wait_for
 
 E = libvirt
 
@@ -298,7 +298,7 @@ class SnapshotCrashPointTest(SnapshotBase):
         wait_for(lambda: "crash point save.backend-returned: stalling" in
                  self.daemon.log(), timeout=20, what="the save to complete")
         dom.destroy()
-        t.join(30)
+        t.join(bound(30))
         self.assertEqual(len(err), 1, "the save succeeded")
         self.assertEqual(err[0].get_error_code(), E.VIR_ERR_OPERATION_FAILED)
         self.assertIn("destroyed while it was being saved", str(err[0]))
@@ -321,7 +321,7 @@ class SnapshotCrashPointTest(SnapshotBase):
             "crash point save.backend-returned: stalling") == 2,
             timeout=20, what="the managed save to complete")
         dom.destroy()
-        t.join(30)
+        t.join(bound(30))
         self.assertEqual(len(err), 1, "the managed save succeeded")
         self.assertFalse(dom.hasManagedSaveImage(0))
         self.assertEqual(os.listdir(self.daemon.path("lib", "libxl", "save")), [])

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 
 import libvirt
 
-from vxltest import DaemonTestCase, guest_xml, start_event_loop
+from vxltest import DaemonTestCase, bound, guest_xml, start_event_loop
 
 E = libvirt
 LIVE = E.VIR_DOMAIN_AFFECT_LIVE
@@ -71,7 +71,7 @@ class RemovedEvents:
             self.cond.notify_all()
 
     def wait(self, name, alias, timeout=10.0):
-        end = time.monotonic() + timeout
+        end = time.monotonic() + bound(timeout)
         with self.cond:
             while (name, alias) not in self.seen:
                 left = end - time.monotonic()

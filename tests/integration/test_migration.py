@@ -18,7 +18,7 @@ import uuid as uuidlib
 
 import libvirt
 
-from vxltest import (guests, Daemon, EventRecorder, guest_xml, start_event_loop,
+from vxltest import (bound, guests, Daemon, EventRecorder, guest_xml, start_event_loop,
                      wait_for)
 
 E = libvirt
@@ -347,7 +347,7 @@ class MigrationTestCase(TwoHosts):
                       self.b.virsh("domjobinfo", "mig-abort").stdout)
 
         self.a.virsh("domjobabort", "mig-abort")
-        t.join(30)
+        t.join(bound(30))
         self.assertNotEqual(out["res"].returncode, 0)
         self.assertIn("cancelled", out["res"].stderr)
         self.assert_only_on(self.ca, self.cb, "mig-abort")
@@ -480,7 +480,7 @@ class MigrationCrashTestCase(TwoHosts):
         wait_for(lambda: dom.jobStats().get("memory_processed", 0) > 64 << 20,
                  what="the stream under way")
         self.kill_daemon(self.b)
-        t.join(60)
+        t.join(bound(60))
         self.assertNotEqual(out["res"].returncode, 0)
         self.reconnect()
         self.assert_only_on(self.ca, self.cb, "mig-dd")
@@ -528,7 +528,7 @@ class MigrationCrashTestCase(TwoHosts):
         wait_for(lambda: dom.jobStats().get("memory_processed", 0) > 64 << 20,
                  what="the stream under way")
         self.kill_daemon(self.a)
-        t.join(60)
+        t.join(bound(60))
         self.assertNotEqual(out["res"].returncode, 0)
         self.reconnect()
         wait_for(lambda: self.names(self.cb) == [],

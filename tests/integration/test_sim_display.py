@@ -14,7 +14,7 @@ import unittest
 import libvirt
 
 from rfb import Client, RFBError, load_font, read_text
-from vxltest import DaemonTestCase, guest_xml, wait_for
+from vxltest import DaemonTestCase, bound, guest_xml, wait_for
 
 E = libvirt
 ARTIFACTS = os.environ.get("VXL_ARTIFACTS_DIR")
@@ -69,7 +69,7 @@ class SimDisplayTest(DaemonTestCase):
         # The screen follows the guest: an incremental request is
         # answered when something changed.
         dom.suspend()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + bound(10)
         while "state: paused" not in text and time.monotonic() < deadline:
             text = self.screen(c, incremental=True)
         self.assertIn("state: paused", text)
@@ -82,7 +82,7 @@ class SimDisplayTest(DaemonTestCase):
         self.addCleanup(c.close)
         self.screen(c)
         c.type("hello xen\nsecond")
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + bound(10)
         text = ""
         while "second" not in text and time.monotonic() < deadline:
             text = self.screen(c, incremental=True)

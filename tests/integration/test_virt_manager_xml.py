@@ -30,7 +30,7 @@ import unittest
 
 import libvirt
 
-from vxltest import Daemon, start_event_loop
+from vxltest import Daemon, bound, start_event_loop
 
 E = libvirt
 VIRTINST = "/usr/share/virt-manager"
@@ -321,7 +321,7 @@ class PollDuringShutdownTest(ClientDaemon):
         for n in range(8):
             dom = self.wizard_guest("pv", f"poll-{n}")
             dom.shutdown()
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + bound(30)
             while True:
                 try:
                     state = dom.info()[0]

@@ -27,6 +27,21 @@ BUILD = os.environ.get("VXL_BUILD_DIR") or os.path.join(TOP, "build")
 DAEMON = os.path.join(TOP, "scripts", "virtxl-daemon")
 SIM_NS = "https://virtxl.dev/xmlns/domain/1.0"
 
+# How much slower than an idle machine the daemons may be: CI runs the
+# suites two at a time on a loaded 2-core machine, one of them with
+# every libvirtd under valgrind. Every bound of a wait (wait_for, the
+# event waits, bound()) is multiplied by it. A wait ends as soon as its
+# condition holds, so a generous bound costs nothing when all goes well;
+# it only decides how long a real failure takes to be reported.
+# VXL_TEST_SLOWDOWN overrides it (e.g. 1 to find waits that are tight).
+SLOWDOWN = float(os.environ.get("VXL_TEST_SLOWDOWN") or 3)
+
+
+def bound(seconds):
+    """@seconds, enough on an idle machine, scaled for a loaded one."""
+    return seconds * SLOWDOWN
+
+
 # Errors are asserted by the tests; libvirt's default handler would also
 # print every expected one to stderr.
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
@@ -133,14 +148,19 @@ def start_event_loop():
         _event_loop_started = True
 
 
-def wait_for(pred, timeout=30.0, interval=0.05, what="condition"):
-    end = time.monotonic() + timeout
+def wait_for(pred, timeout=30.0, interval=0.05, what="condition",
+             scaled=True):
+    """Wait until pred() is true and return its value. @timeout is what
+    an idle machine needs, scaled by SLOWDOWN unless @scaled is false
+    (a probe whose timeout is an answer, not a failure)."""
+    limit = bound(timeout) if scaled else timeout
+    end = time.monotonic() + limit
     while True:
         val = pred()
         if val:
             return val
         if time.monotonic() > end:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+            raise AssertionError(f"timed out after {limit:g}s waiting for {what}")
         time.sleep(interval)
 
 
@@ -240,7 +260,7 @@ class EventWatch:
 
     def wait_seen(self, entry, what, timeout=10.0):
         """Wait until @entry has been seen; fail naming @what."""
-        end = time.monotonic() + timeout
+        end = time.monotonic() + bound(timeout)
         with self.cond:
             while entry not in self.seen:
                 left = end - time.monotonic()
@@ -281,7 +301,7 @@ class EventRecorder(EventWatch):
 
     def wait(self, name, event, detail=None, timeout=10.0):
         """Wait for (and consume up to) a matching event; return it."""
-        end = time.monotonic() + timeout
+        end = time.monotonic() + bound(timeout)
         with self.cond:
             while True:
                 for i, ev in enumerate(self.events):
