@@ -21,8 +21,9 @@ import uuid
 import libvirt
 
 from guidesk import Desktop
+from guifind import matches, uncached, vanished
 from test_control import read_ppm
-from vxltest import SIM_NS, Daemon, start_event_loop, wait_for
+from vxltest import SIM_NS, Daemon, wait_for
 
 E = libvirt
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -89,13 +90,6 @@ def _eventually(pred, timeout=5):
             return True
         time.sleep(0.2)
     return False
-
-
-def vanished(exc):
-    """Whether @exc says a widget went away while it was read (a dialog
-    closing, a list row replaced): the read is simply made again."""
-    return "no longer exists" in str(exc) or "timeout" in str(exc).lower() \
-        or "Unknown object" in str(exc)
 
 
 ATTACH = os.environ.get("VXL_GUI_ATTACH")
@@ -325,7 +319,9 @@ class VirtManagerTest(unittest.TestCase):
         os.environ.update(attach["env"])
         cls.images = attach["images"]
         cls.peer_uri = attach["peer"]
-        start_event_loop()
+        # No event loop: the steps' calls are synchronous, and a
+        # connection without one has no keepalive a starved process could
+        # miss (the daemon closes a client that answers no ping for 30 s).
         cls.conn = libvirt.open(attach["uri"])
         # The accessibility registry starts with the first client; dogtail
         # reads the desktop as it is imported, so wait until it can.
@@ -345,6 +341,7 @@ class VirtManagerTest(unittest.TestCase):
         cls.tree = tree
         cls.app = wait_for(cls._find_app, timeout=60, interval=0.5,
                            what="virt-manager on the accessibility bus")
+        uncached(cls.app)
         cls.mgr = wait_for(lambda: cls._top("Virtual Machine Manager"),
                            timeout=60, interval=0.5, what="the manager window")
 
@@ -384,15 +381,15 @@ class VirtManagerTest(unittest.TestCase):
         """The first showing widget under @parent with @role whose name is
         @name (or satisfies @match), or None; widgets that go away while
         they are searched count as not there yet."""
-        def pred(n):
-            return n.roleName == role and (name is None or n.name == name) and \
-                (match is None or match(n)) and n.showing
         try:
-            return next(iter(parent.findChildren(pred)), None)
+            for n in matches(parent, role):
+                if (name is None or n.name == name) and (match is None or match(n)):
+                    return n
         except Exception as e:
             if vanished(e):
                 return None
             raise
+        return None
 
     def find(self, parent, role, name=None, match=None, what=None,
              timeout=SHOW_TIMEOUT):
@@ -417,8 +414,11 @@ class VirtManagerTest(unittest.TestCase):
 
     def gone(self, name, prefix=False, timeout=SHOW_TIMEOUT):
         """Wait until no window @name shows: read without error, as a
-        read that failed says nothing of the window."""
+        read that failed says nothing of the window. An error dialog
+        meanwhile ends the wait with its text (the window it came from
+        stays)."""
         def absent():
+            self.no_error_dialog()
             try:
                 return not any(w.showing and w.name and
                                (w.name.startswith(name) if prefix else w.name == name)
@@ -448,6 +448,8 @@ class VirtManagerTest(unittest.TestCase):
         return node.sensitive
 
     def no_error_dialog(self):
+        """Fail with its text if virt-manager shows an error (an alert
+        that asks nothing: a question has Yes and No)."""
         try:
             windows = list(self.app.children)
         except Exception as e:
@@ -456,11 +458,15 @@ class VirtManagerTest(unittest.TestCase):
             raise
         for w in windows:
             try:
-                if not (w.roleName == "alert" or
-                        (w.showing and "Error" in (w.name or ""))):
+                if not w.showing:
                     continue
-                texts = [n.name for n in w.findChildren(
-                    lambda n: n.roleName == "label" and n.name)]
+                if not ("Error" in (w.name or "") or
+                        (w.roleName == "alert" and
+                         not self.look(w, "push button",
+                                       match=lambda n: n.name in ("Yes", "No")))):
+                    continue
+                texts = [n.name for n in matches(w, "label", showing=False)
+                         if n.name]
             except Exception as e:
                 if vanished(e):
                     continue
@@ -468,22 +474,23 @@ class VirtManagerTest(unittest.TestCase):
             self.shot("failed-error-dialog")
             self.fail(f"virt-manager shows an error: {w.name}: {texts}")
 
-    def dump(self, node, depth=0):
-        """The showing widgets under @node, for a failure message."""
+    @staticmethod
+    def dump(node):
+        """The showing widgets under @node that have a name, for a
+        failure message."""
         out = []
         try:
-            if node.showing and node.name:
-                out.append("  " * depth + f"{node.roleName}: {node.name}")
-            for k in node.children:
-                out += self.dump(k, depth + 1)
-        except Exception:
-            pass
+            for n in matches(node):
+                if n.name:
+                    out.append(f"  {n.roleName}: {n.name}")
+        except Exception as e:
+            out.append(f"  ({e})")
         return out
 
     def row(self, name, timeout=SHOW_TIMEOUT):
         """The manager list's cell of domain @name (its text has the name,
         then the state)."""
-        table = self.mgr.child(roleName="tree table", name="vm-list")
+        table = self.find(self.mgr, "tree table", "vm-list", what="the manager's list")
 
         def cell():
             return self.look(table, "table cell",
@@ -492,12 +499,16 @@ class VirtManagerTest(unittest.TestCase):
                         what=f"{name} in the manager's list")
 
     def not_listed(self, name):
-        table = self.mgr.child(roleName="tree table", name="vm-list")
+        table = self.find(self.mgr, "tree table", "vm-list", what="the manager's list")
 
         def absent():
-            return not table.findChildren(
-                lambda n: n.roleName == "table cell" and
-                (n.name or "").split("\n")[0] == name)
+            try:
+                return not any((n.name or "").split("\n")[0] == name
+                               for n in matches(table, "table cell", showing=False))
+            except Exception as e:
+                if vanished(e):
+                    return False
+                raise
         wait_for(absent, timeout=SHOW_TIMEOUT, interval=0.5,
                  what=f"{name} to leave the manager's list")
 
@@ -523,31 +534,37 @@ class VirtManagerTest(unittest.TestCase):
 
     # ----- acting ---------------------------------------------------------
 
+    DIALOGS = ("New VM", "Add New Virtual Hardware", "Create snapshot",
+               "Migrate the virtual machine", "Clone Virtual Machine",
+               "Delete Virtual Machine", "Remove Disk Device")
+
     def setUp(self):
-        # A dialog or guest window a failed step left open would stand in
-        # the next's way.
+        # What a failed step left open would stand in the next's way:
+        # questions and errors first (they are modal), then dialogs, then
+        # guest windows.
         try:
             windows = [w for w in self.app.children if w.showing]
         except Exception:
             windows = []
         for w in windows:
             try:
-                if " on " in (w.name or "") and w.roleName == "frame":
-                    self.close_window(w, w.name)
-                    continue
-                if w.name in ("New VM", "Add New Virtual Hardware", "Create snapshot",
-                              "Migrate the virtual machine", "Clone Virtual Machine",
-                              "Delete Virtual Machine"):
-                    self.click(w.child(roleName="push button", name="Cancel"))
-                    continue
+                if w.roleName == "alert" or w.name in ("vmm dialog", "Question", "Error"):
+                    b = self.look(w, "push button",
+                                  match=lambda n: n.name in ("Close", "OK", "No", "Cancel"))
+                    if b:
+                        self.click(b)
             except Exception:
                 pass
+        for w in windows:
             try:
-                if w.name in ("vmm dialog", "Question", "Error"):
-                    for b in w.findChildren(lambda n: n.roleName == "push button" and
-                                            n.name in ("Close", "OK", "No", "Cancel")):
-                        self.click(b)
-                        break
+                if w.name in self.DIALOGS:
+                    self.click(self.look(w, "push button", "Cancel"))
+            except Exception:
+                pass
+        for w in windows:
+            try:
+                if " on " in (w.name or "") and w.roleName == "frame":
+                    self.close_window(w, w.name)
             except Exception:
                 pass
 
@@ -569,10 +586,10 @@ class VirtManagerTest(unittest.TestCase):
                 time.sleep(2)
 
     def press(self, window, name, role="push button", then=None):
-        """Click @window's button @name once it shows and is enabled. The
-        accessibility client's cache can keep showing a new window's
-        button as disabled (it missed the change event): with @then, the
-        button is pressed again until @then() holds."""
+        """Click @window's button @name once it shows and is enabled; with
+        @then, again until @then() holds (a click made while the window
+        was still being laid out, or that the busy application lost,
+        does nothing)."""
         if then is None:
             self.click(self.find(window, role, name, match=lambda n: n.sensitive,
                                  what=f"button {name}"))
@@ -584,6 +601,33 @@ class VirtManagerTest(unittest.TestCase):
             return _eventually(then)
         wait_for(pressed, timeout=SHOW_TIMEOUT, interval=0.5,
                  what=f"button {name} to take effect")
+
+    def expand(self, window, label):
+        """Open @window's expander @label, clicking until it says it is
+        open (a page being set up closes its expanders as it shows)."""
+        from pyatspi import STATE_EXPANDED
+        expander = self.find(window, "toggle button",
+                             match=lambda n: label in (n.name or ""),
+                             what=f"the {label} expander")
+
+        def is_open():
+            try:
+                return expander.getState().contains(STATE_EXPANDED)
+            except Exception as e:
+                if vanished(e):
+                    return False
+                raise
+
+        def opened():
+            if not is_open():
+                # On its title: the widget spans the page's width, the
+                # part that takes a click only the arrow and the label.
+                from dogtail import rawinput
+                (x, y), (w, h) = expander.position, expander.size
+                rawinput.click(x + min(w // 2, 24), y + h // 2)
+            return _eventually(is_open)
+        wait_for(opened, timeout=SHOW_TIMEOUT, interval=0.5,
+                 what=f"the {label} expander to open")
 
     def menu_item(self, name, menu=None):
         """Menu item @name of @menu (a menu bar's menu), or of the popup
@@ -612,7 +656,7 @@ class VirtManagerTest(unittest.TestCase):
 
     def click_menu(self, button_name, item):
         # A menu button pops its menu up only on a real event: the mouse.
-        self.mgr.child(roleName="toggle button", name=button_name).click()
+        self.click(self.find(self.mgr, "toggle button", button_name))
         self.click(self.menu_item(item))
 
     def vm_menu(self, win, item):
@@ -633,18 +677,48 @@ class VirtManagerTest(unittest.TestCase):
                 return []
             raise
 
-    def in_dialogs(self, role, match, roles=("alert", "dialog")):
+    def in_dialogs(self, role, match, roles=("alert", "dialog"), with_window=False):
+        """The first showing widget of @role satisfying @match in one of
+        virt-manager's dialogs (with @with_window: the dialog too)."""
         for w in self.dialogs(roles):
             node = self.look(w, role, match=match)
             if node:
-                return node
+                return (w, node) if with_window else node
         return None
 
+    @staticmethod
+    def still_shows(window):
+        try:
+            return window.showing
+        except Exception as e:
+            if vanished(e):
+                return False
+            raise
+
     def confirm(self, answers=("Yes", "OK")):
-        """Answer virt-manager's 'Are you sure' question."""
-        self.click(wait_for(
-            lambda: self.in_dialogs("push button", lambda n: n.name in answers),
-            timeout=SHOW_TIMEOUT, interval=0.5, what="the confirmation dialog"))
+        """Answer virt-manager's 'Are you sure' question: its button
+        clicked until the question goes away (a click on a question that
+        was still being laid out does nothing)."""
+        def answered():
+            found = self.in_dialogs("push button", lambda n: n.name in answers,
+                                    with_window=True)
+            if not found:
+                return False
+            question, button = found
+            self.click(button)
+            return _eventually(lambda: not self.still_shows(question))
+        wait_for(answered, timeout=SHOW_TIMEOUT, interval=0.5,
+                 what="the confirmation dialog answered")
+
+    def error_text(self):
+        """The text of the error dialog virt-manager shows, once it does;
+        the dialog is left open."""
+        alert = wait_for(lambda: next(iter(self.dialogs(("alert",))), None),
+                         timeout=SHOW_TIMEOUT, interval=0.5, what="the error dialog")
+        return alert, " ".join(n.name for n in self.look_all(alert, "label") if n.name)
+
+    def close_error(self, alert):
+        self.press(alert, "Close", then=lambda: not self.still_shows(alert))
 
     def define(self, xml):
         """Define @xml, first removing a guest of its name that a run of
@@ -758,11 +832,7 @@ class VirtManagerTest(unittest.TestCase):
         self.press(self.mgr, "New")
         w = self.window("New VM")
         if xen_type:
-            expander = self.find(w, "toggle button",
-                                 match=lambda n: "Architecture options" in (n.name or ""),
-                                 what="the Architecture options")
-            if not expander.checked:
-                self.click(expander)
+            self.expand(w, "Architecture options")
             combo = self.find(w, "combo box",
                               match=lambda n: (n.name or "").startswith("xen"),
                               what="the Xen Type choice")
@@ -837,7 +907,7 @@ class VirtManagerTest(unittest.TestCase):
     def test_02_lifecycle_from_the_toolbar(self):
         dom = self.start_guest(guest("gui-life", image(os.path.join(self.images, "life.img"))))
         self.click(self.row("gui-life"))
-        pause = self.mgr.child(roleName="toggle button", name="Pause")
+        pause = self.find(self.mgr, "toggle button", "Pause")
         self.click(pause)
         wait_for(lambda: dom.info()[0] == E.VIR_DOMAIN_PAUSED, what="paused")
         self.state_shown("gui-life", "Paused")
@@ -999,10 +1069,19 @@ class VirtManagerTest(unittest.TestCase):
         cell = wait_for(disks_shown, timeout=SHOW_TIMEOUT, what="the second disk")[0]
         self.click(cell)
         self.press(win, "config-remove")
-        # A disk's removal asks whether to delete its file too (no).
-        self.confirm(("Delete",))
+        # A disk's removal opens a window of its own, which asks whether
+        # to delete the disk's file too (no: it stays).
+        remove = self.window("Remove Disk Device")
+        check = self.find(remove, "check box",
+                          match=lambda n: "storage" in (n.name or ""),
+                          what="Delete associated storage files")
+        if check.checked:
+            self.click(check)
+        self.press(remove, "Delete")
+        self.gone("Remove Disk Device")
         wait_for(lambda: extra not in dom.XMLDesc(0), timeout=SHOW_TIMEOUT,
                  what="the disk to leave the live definition")
+        self.assertTrue(os.path.exists(extra))
         self.hw_page(win, "NIC :" + macs[-1][-8:])
         self.press(win, "config-remove")
         self.confirm()
@@ -1015,32 +1094,19 @@ class VirtManagerTest(unittest.TestCase):
         self.no_error_dialog()
         self.close_window(win, "gui-hw on ", prefix=True)
 
-    def look_all(self, parent, role):
+    @staticmethod
+    def look_all(parent, role, showing=False):
+        """Every widget under @parent with @role (only those that show,
+        with @showing)."""
         try:
-            return parent.findChildren(lambda n: n.roleName == role)
+            return matches(parent, role, showing)
         except Exception as e:
             if vanished(e):
                 return []
             raise
 
     def showing_all(self, parent, role):
-        """The showing widgets under @parent with @role, not descending
-        into what does not show (a details window holds every page)."""
-        out = []
-
-        def walk(node):
-            for child in node.children:
-                if not child.showing:
-                    continue
-                if child.roleName == role:
-                    out.append(child)
-                walk(child)
-        try:
-            walk(parent)
-        except Exception as e:
-            if not vanished(e):
-                raise
-        return out
+        return self.look_all(parent, role, showing=True)
 
     @tail
     def test_08_clone(self):
@@ -1165,6 +1231,10 @@ class VirtManagerTest(unittest.TestCase):
         virt-manager requires): create one, force the guest off, run the
         snapshot (the guest runs again from it), delete it."""
         disk = os.path.join(self.images, "snap.qcow2")
+        # A run of the step that died left its overlays.
+        for f in os.listdir(self.images):
+            if f.startswith("snap."):
+                os.unlink(os.path.join(self.images, f))
         subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk, "64M"],
                        check=True)
         dom = self.start_guest(guest("gui-snap", disk, fmt="qcow2"))
@@ -1202,6 +1272,23 @@ class VirtManagerTest(unittest.TestCase):
         self.state_shown("gui-snap", "Running")
         self.no_error_dialog()
 
+        # The snapshot's disk state is an overlay the guest now runs on:
+        # deleting it merges the overlay into its base, which the driver
+        # does only with the guest off, and says so.
+        self.click(self.find(table, "table cell",
+                             match=lambda n: "snapshot1" in (n.name or ""),
+                             what="snapshot1 in the list"))
+        self.press(win, "snapshot-delete")
+        self.confirm()
+        alert, texts = self.error_text()
+        self.shot("12-snapshot-delete-running")
+        self.assertIn("shut the domain off first", texts)
+        self.close_error(alert)
+        self.assertEqual([s.getName() for s in dom.listAllSnapshots(0)], ["snapshot1"])
+
+        dom.destroy()
+        self.state_shown("gui-snap", "Shutoff")
+        self.press(win, "snapshot-refresh")
         self.click(self.find(table, "table cell",
                              match=lambda n: "snapshot1" in (n.name or ""),
                              what="snapshot1 in the list"))
@@ -1215,7 +1302,6 @@ class VirtManagerTest(unittest.TestCase):
         self.shot("12-snapshot-deleted")
         self.no_error_dialog()
         self.close_window(win, "gui-snap on ", prefix=True)
-        dom.destroy()
 
     def test_13_performance_graphs(self):
         """The Performance page with every graph on (as Preferences
@@ -1271,11 +1357,7 @@ class VirtManagerTest(unittest.TestCase):
         disk = image(os.path.join(self.images, "wizard-br.img"))
 
         def bridge(w):
-            expander = self.find(w, "toggle button",
-                                 match=lambda n: "Network selection" in (n.name or ""),
-                                 what="the Network selection")
-            if not expander.checked:
-                self.click(expander)
+            self.expand(w, "Network selection")
             combo = self.find(w, "combo box", "net-source", what="the network source")
             self.click(combo)
             self.click(self.find(combo, "menu item", "Bridge device...",
@@ -1324,14 +1406,11 @@ class VirtManagerTest(unittest.TestCase):
         # Not assignable yet: the error dialog says so.
         self.click(self.row("gui-pci"))
         self.press(self.mgr, "Run")
-        alert = wait_for(lambda: next(iter(self.dialogs(("alert",))), None),
-                         timeout=SHOW_TIMEOUT, interval=0.5, what="the error dialog")
-        texts = " ".join(n.name for n in alert.findChildren(
-            lambda n: n.roleName == "label" and n.name))
+        alert, texts = self.error_text()
         self.shot("15-pci-not-assignable")
         self.assertIn("not assignable", texts)
         self.assertIn("0000:03:00.0", texts)
-        self.click(self.find(alert, "push button", "Close", what="Close"))
+        self.close_error(alert)
         self.assertFalse(dom.isActive())
 
         dev.detachFlags(None, 0)
