@@ -911,33 +911,45 @@ class VirtManagerTest(unittest.TestCase):
     def test_02_lifecycle_from_the_toolbar(self):
         dom = self.start_guest(guest("gui-life", image(os.path.join(self.images, "life.img"))))
         self.click(self.row("gui-life"))
-        pause = self.find(self.mgr, "toggle button", "Pause")
-        self.click(pause)
-        wait_for(lambda: dom.info()[0] == E.VIR_DOMAIN_PAUSED, what="paused")
+        # Enabled once the toolbar has taken the selection.
+        self.press(self.mgr, "Pause", role="toggle button")
+        wait_for(lambda: dom.info()[0] == E.VIR_DOMAIN_PAUSED, timeout=SHOW_TIMEOUT, what="paused")
         self.state_shown("gui-life", "Paused")
-        self.click(pause)
-        wait_for(lambda: dom.info()[0] == E.VIR_DOMAIN_RUNNING, what="resumed")
+        self.press(self.mgr, "Pause", role="toggle button")
+        wait_for(lambda: dom.info()[0] == E.VIR_DOMAIN_RUNNING, timeout=SHOW_TIMEOUT, what="resumed")
         self.state_shown("gui-life", "Running")
 
         # Force Reset is virDomainReset: the guest boots again in place,
         # same domain id, still running, and its screen counts the reset.
-        domid = dom.ID()
+        # (A domain object keeps the id it was looked up with: the
+        # current one is asked by name.)
+        def current_id():
+            return self.conn.lookupByName("gui-life").ID()
+        domid = current_id()
         self.click_menu("Menu", "Force Reset")
         self.confirm()
-        wait_for(lambda: self.guest_resets(dom) == "1", what="reset")
-        self.assertEqual(dom.ID(), domid)
+        wait_for(lambda: self.guest_resets(dom) == "1", timeout=SHOW_TIMEOUT, what="reset")
+        self.assertEqual(current_id(), domid)
         self.assertEqual(dom.info()[0], E.VIR_DOMAIN_RUNNING)
+        self.state_shown("gui-life", "Running")
+
+        # Reboot asks the guest, which goes down; Xen builds it again as a
+        # new domain (on_reboot restart), running.
+        self.click_menu("Menu", "Reboot")
+        wait_for(lambda: dom.isActive() and current_id() not in (-1, domid) and
+                 dom.state()[0] == E.VIR_DOMAIN_RUNNING,
+                 timeout=SHOW_TIMEOUT, what="rebooted")
         self.state_shown("gui-life", "Running")
 
         self.click_menu("Menu", "Force Off")
         self.confirm()
-        wait_for(lambda: not dom.isActive(), what="forced off")
+        wait_for(lambda: not dom.isActive(), timeout=SHOW_TIMEOUT, what="forced off")
         self.state_shown("gui-life", "Shutoff")
         self.press(self.mgr, "Run")
-        wait_for(lambda: dom.isActive(), what="running again")
+        wait_for(lambda: dom.isActive(), timeout=SHOW_TIMEOUT, what="running again")
         self.state_shown("gui-life", "Running")
         self.press(self.mgr, "Shut Down")
-        wait_for(lambda: not dom.isActive(), timeout=30, what="shut down")
+        wait_for(lambda: not dom.isActive(), timeout=SHOW_TIMEOUT, what="shut down")
         self.state_shown("gui-life", "Shutoff")
         self.shot("02-lifecycle")
         self.no_error_dialog()
@@ -1267,7 +1279,9 @@ class VirtManagerTest(unittest.TestCase):
         self.click(cell)
         self.press(win, "snapshot-start")
         self.confirm()
-        wait_for(lambda: dom.isActive(), timeout=SHOW_TIMEOUT, what="the snapshot run")
+        # Paused (starting up) while its memory is read back, then running.
+        wait_for(lambda: dom.state()[0] == E.VIR_DOMAIN_RUNNING, timeout=SHOW_TIMEOUT,
+                 what="the snapshot run")
         self.assertEqual(dom.state(), [E.VIR_DOMAIN_RUNNING,
                                        E.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT])
         self.state_shown("gui-snap", "Running")
@@ -1383,6 +1397,9 @@ class VirtManagerTest(unittest.TestCase):
         disk = image(os.path.join(self.images, "pci.img"))
         dom = self.define(guest("gui-pci", disk))
         dev = self.conn.nodeDeviceLookupByName("pci_0000_03_00_0")
+        if "<name>pciback</name>" in dev.XMLDesc(0):
+            # A run of the step that died left it assignable.
+            dev.reAttach()
         self.state_shown("gui-pci", "Shutoff")
         win = self.open_details("gui-pci")
         self.press(win, "add-hardware")
@@ -1421,8 +1438,22 @@ class VirtManagerTest(unittest.TestCase):
         self.assertIn("<hostdev ", dom.XMLDesc(0))
         self.assertIn("<name>pciback</name>", dev.XMLDesc(0))
         self.no_error_dialog()
-        dom.destroy()
+
+        # Remove, from the running guest's PCI page: unplugged live and
+        # gone from the definition; the device stays assignable.
+        win = self.open_details("gui-pci")
+        self.hw_page(win, "PCI ", prefix=True)
+        self.shot("15-pci-page")
+        self.press(win, "config-remove")
+        self.confirm()
+        wait_for(lambda: "<hostdev " not in dom.XMLDesc(0), timeout=SHOW_TIMEOUT,
+                 what="the device unplugged")
+        self.assertNotIn("<hostdev ", dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+        self.assertTrue(dom.isActive())
         self.assertIn("<name>pciback</name>", dev.XMLDesc(0))
+        self.no_error_dialog()
+        self.close_window(win, "gui-pci on ", prefix=True)
+        dom.destroy()
         dev.reAttach()
 
     @tail
