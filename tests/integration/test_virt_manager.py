@@ -86,12 +86,14 @@ def guest(name, disk, ostype="hvm", vnc=True, memory_mib=256, vcpus=1,
 
 
 def _eventually(pred, timeout=5):
+    """What @pred() gives once true within @timeout seconds, or None."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        if pred():
-            return True
+        val = pred()
+        if val:
+            return val
         time.sleep(0.2)
-    return False
+    return None
 
 
 ATTACH = os.environ.get("VXL_GUI_ATTACH")
@@ -629,6 +631,15 @@ class VirtManagerTest(unittest.TestCase):
         wait_for(opened, timeout=SHOW_TIMEOUT, interval=0.5,
                  what=f"the {label} expander to open")
 
+    def set_checked(self, box, want):
+        """Tick (or untick) check box @box, clicking until it says so."""
+        def done():
+            if box.checked != want:
+                self.click(box)
+            return _eventually(lambda: box.checked == want)
+        wait_for(done, timeout=SHOW_TIMEOUT, interval=0.5,
+                 what=f"{box.name} {'ticked' if want else 'unticked'}")
+
     def menu_item(self, name, menu=None):
         """Menu item @name of @menu (a menu bar's menu), or of the popup
         menu that shows (when @menu is None). Searched there, not in the
@@ -755,27 +766,49 @@ class VirtManagerTest(unittest.TestCase):
         self.state_shown(dom.name(), "Running")
         return dom
 
-    def open_details(self, name):
-        """The guest's window on its Details view: its row selected and
-        Open pressed, again if the window does not come (a click the
-        busy application did not take)."""
-        for attempt in range(3):
+    def select(self, name):
+        """Select guest @name's row in the manager's list, clicking until
+        the list says it is selected (the toolbar acts on the selection)."""
+        from pyatspi import STATE_SELECTED
+
+        def chosen():
             try:
-                self.click(self.row(name))
+                return self.row(name).getState().contains(STATE_SELECTED)
             except NotImplementedError:
-                # The row was replaced as it was read: read it again.
-                time.sleep(0.5)
-                continue
+                # The row was replaced as it was read.
+                return False
+            except Exception as e:
+                if vanished(e):
+                    return False
+                raise
+
+        def selected():
+            if not chosen():
+                try:
+                    self.click(self.row(name))
+                except NotImplementedError:
+                    return False
+            return _eventually(chosen)
+        wait_for(selected, timeout=SHOW_TIMEOUT, interval=0.5,
+                 what=f"{name} selected in the manager's list")
+
+    def open_window(self, name):
+        """The guest's window: its row selected and Open pressed, again
+        if the window does not come (a click the busy application did not
+        take)."""
+        def opened():
+            win = self._top(name + " on ", True)
+            if win:
+                return win
+            self.select(name)
             self.press(self.mgr, "Open")
-            try:
-                win = wait_for(lambda: self._top(name + " on ", True),
-                               timeout=SHOW_TIMEOUT / 3, interval=0.5,
-                               what=f"the window of {name}")
-                break
-            except AssertionError:
-                pass
-        else:
-            win = self.window(name + " on ", prefix=True)
+            return _eventually(lambda: self._top(name + " on ", True), timeout=10)
+        return wait_for(opened, timeout=SHOW_TIMEOUT, interval=0.5,
+                        what=f"the window of {name}")
+
+    def open_details(self, name):
+        """The guest's window on its Details view."""
+        win = self.open_window(name)
         self.press(win, "Details", role="radio button",
                    then=lambda: self.look(win, "table", "hw-list"))
         return win
@@ -910,7 +943,7 @@ class VirtManagerTest(unittest.TestCase):
 
     def test_02_lifecycle_from_the_toolbar(self):
         dom = self.start_guest(guest("gui-life", image(os.path.join(self.images, "life.img"))))
-        self.click(self.row("gui-life"))
+        self.select("gui-life")
         # Enabled once the toolbar has taken the selection.
         self.press(self.mgr, "Pause", role="toggle button")
         wait_for(lambda: dom.info()[0] == E.VIR_DOMAIN_PAUSED, timeout=SHOW_TIMEOUT, what="paused")
@@ -1091,8 +1124,8 @@ class VirtManagerTest(unittest.TestCase):
         check = self.find(remove, "check box",
                           match=lambda n: "storage" in (n.name or ""),
                           what="Delete associated storage files")
-        if check.checked:
-            self.click(check)
+        self.set_checked(check, False)
+        self.shot("07-remove-disk")
         self.press(remove, "Delete")
         self.gone("Remove Disk Device")
         wait_for(lambda: extra not in dom.XMLDesc(0), timeout=SHOW_TIMEOUT,
@@ -1161,8 +1194,7 @@ class VirtManagerTest(unittest.TestCase):
         w = self.window("Delete Virtual Machine")
         check = self.find(w, "check box", match=lambda n: "storage" in (n.name or ""),
                           what="Delete associated storage files")
-        if not check.checked:
-            self.click(check)
+        self.set_checked(check, True)
         self.find(w, "table cell", match=lambda n: disk in (n.name or ""),
                   what="the disk in the list of storage to delete")
         self.shot("09-delete")
@@ -1180,9 +1212,7 @@ class VirtManagerTest(unittest.TestCase):
         """Open the guest: the details window's console connects to the
         simulator's VNC display and shows its screen."""
         self.start_guest(guest("gui-console", image(os.path.join(self.images, "console.img"))))
-        self.click(self.row("gui-console"))
-        self.press(self.mgr, "Open")
-        win = self.window("gui-console on ", prefix=True)
+        win = self.open_window("gui-console")
 
         def title_bar_seen():
             import gi
@@ -1209,7 +1239,7 @@ class VirtManagerTest(unittest.TestCase):
         save image and the list says Saved; Restore (the Run button of a
         saved guest) brings it back."""
         dom = self.start_guest(guest("gui-save", image(os.path.join(self.images, "save.img"))))
-        self.click(self.row("gui-save"))
+        self.select("gui-save")
         self.click_menu("Menu", "Save")
 
         # virt-manager asks first unless told not to ask again.
@@ -1422,7 +1452,7 @@ class VirtManagerTest(unittest.TestCase):
         self.close_window(win, "gui-pci on ", prefix=True)
 
         # Not assignable yet: the error dialog says so.
-        self.click(self.row("gui-pci"))
+        self.select("gui-pci")
         self.press(self.mgr, "Run")
         alert, texts = self.error_text()
         self.shot("15-pci-not-assignable")
