@@ -2,9 +2,11 @@
 """virt-manager 4.1, driven as its users drive it, against the driver on
 the simulator: under a private Xvfb, dogtail clicks through the manager
 window, the New VM wizard (HVM with its default choices, PV and PVH
-from the "Xen Type" choice), the lifecycle buttons, the details pages,
-Add Hardware and Remove, Clone, Delete with its storage and the
-graphical console. Each step checks what the GUI shows (widget text,
+from the "Xen Type" choice, a bridge instead of the NAT network), the
+lifecycle buttons, the details pages, Add Hardware and Remove (a disk, a
+NIC, a PCI host device), Clone, Delete with its storage, the graphical
+console, Save and Restore, Snapshots, the Performance page and Migrate.
+Each step checks what the GUI shows (widget text,
 state labels, no error dialog) and what libvirt says, and leaves a
 screenshot in VXL_ARTIFACTS_DIR (build/test-artifacts/virt-manager by
 default; scripts/update-screenshots copies them into docs/images)."""
@@ -333,12 +335,11 @@ class VirtManagerTest(unittest.TestCase):
             timeout=60, interval=1, what="the accessibility bus")
         from dogtail import tree
         from dogtail.config import config
-        # Whether a widget shows is asked last, of the candidates only:
-        # states are read afresh (below), one call each.
+        # Searches go through guifind (the application matches them);
+        # dogtail clicks, types and reads.
         config.searchShowingOnly = False
         config.actionDelay = 0.2
         config.defaultDelay = 0.2
-        config.searchCutoffCount = 20
         config.logDebugToFile = False
         cls.tree = tree
         cls.app = wait_for(cls._find_app, timeout=60, interval=0.5,
