@@ -70,7 +70,25 @@ class Desktop:
         os.environ["GTK_MODULES"] = "gail:atk-bridge"
         os.environ["NO_AT_BRIDGE"] = "0"
         os.environ["GSETTINGS_BACKEND"] = "memory"
-        self._spawn(["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"])
+        launcher = self._spawn(["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"])
+        # Asked for before this launcher holds its name, the session bus
+        # would start another one itself, with the bus's environment: no
+        # display, so the registry it starts cannot make the mouse clicks
+        # the tests send (everything reads, nothing clicks). So: first
+        # wait, without starting anything, until the name has an owner.
+        deadline = time.monotonic() + 60
+        while True:
+            res = subprocess.run(["gdbus", "call", "--session", "--dest",
+                                  "org.freedesktop.DBus", "--object-path",
+                                  "/org/freedesktop/DBus", "--method",
+                                  "org.freedesktop.DBus.NameHasOwner", "org.a11y.Bus"],
+                                 capture_output=True, text=True)
+            if res.stdout.strip() == "(true,)":
+                break
+            if launcher.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the accessibility bus launcher did not start: " +
+                                   res.stdout + res.stderr)
+            time.sleep(0.2)
         # Clients find the accessibility bus in the environment rather than
         # on the X server: a test process holding no X connection is not
         # ended by Xlib when Xvfb stops.
@@ -82,6 +100,8 @@ class Desktop:
             if res.returncode == 0:
                 os.environ["AT_SPI_BUS_ADDRESS"] = res.stdout.strip()[2:-3]
                 break
+            if launcher.poll() is not None:
+                raise RuntimeError("the accessibility bus launcher ended")
             if time.monotonic() > deadline:
                 raise RuntimeError("the accessibility bus did not start: " + res.stderr)
             time.sleep(0.2)
