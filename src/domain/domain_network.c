@@ -96,7 +96,10 @@ vxlDomainNetworkReleaseNet(virConnectPtr *conn, virDomainDef *def,
                  def->name, net->data.network.name, virGetLastErrorMessage());
         return false;
     }
-    if (virDomainNetReleaseActualDevice(*conn, def, net) < 0)
+    /* libvirt 9.0's virDomainNetReleaseActualDevice answers -1 even
+     * when the port was deleted; only an error it raised is a failure. */
+    virResetLastError();
+    if (virDomainNetReleaseActualDevice(*conn, def, net) < 0 && virGetLastError())
         VIR_WARN("cannot release the port of %s on network %s: %s",
                  def->name, net->data.network.name, virGetLastErrorMessage());
     g_clear_pointer(&net->data.network.actual, virDomainActualNetDefFree);
