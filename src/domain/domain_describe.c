@@ -18,17 +18,78 @@
 
 VIR_LOG_INIT("virtxl.domain_describe");
 
+/* What a metadata change may alter in a definition, kept to be put
+ * back when the change cannot be written. */
+typedef struct {
+    virDomainDef *def;
+    char *title;
+    char *description;
+    xmlNodePtr metadata;
+} vxlMetadataKept;
+
+static void
+vxlMetadataKeep(vxlMetadataKept *kept, virDomainDef *def)
+{
+    kept->def = def;
+    if (!def)
+        return;
+    kept->title = g_strdup(def->title);
+    kept->description = g_strdup(def->description);
+    kept->metadata = def->metadata ? xmlCopyNode(def->metadata, 1) : NULL;
+}
+
+/* Put @kept back into its definition (@restore) or forget it. */
+static void
+vxlMetadataKeptEnd(vxlMetadataKept *kept, bool restore)
+{
+    if (kept->def && restore) {
+        g_free(kept->def->title);
+        kept->def->title = g_steal_pointer(&kept->title);
+        g_free(kept->def->description);
+        kept->def->description = g_steal_pointer(&kept->description);
+        xmlFreeNode(kept->def->metadata);
+        kept->def->metadata = g_steal_pointer(&kept->metadata);
+    }
+    g_free(kept->title);
+    g_free(kept->description);
+    xmlFreeNode(kept->metadata);
+}
+
 int
 vxlDomainMetadataChange(vxlDriver *driver, virDomainObj *vm, int type,
                         const char *metadata, const char *key,
                         const char *uri, unsigned int flags)
 {
+    virDomainDef *def = NULL;
+    virDomainDef *persistentDef = NULL;
+    vxlMetadataKept live = { 0 };
+    vxlMetadataKept config = { 0 };
+    virErrorPtr saved = NULL;
+
+    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) < 0)
+        return -1;
+    vxlMetadataKeep(&live, def);
+    vxlMetadataKeep(&config, persistentDef);
     /* libvirt's own: checks the XML and the flags, changes and saves
-     * the live status and the persistent config */
+     * the live status and then the persistent config. It changes each
+     * definition before writing it: a write that fails (a full or
+     * read-only disk) would leave the change in memory, reported as
+     * failed; it is taken back, and the status written again if it was
+     * written already (the config write is the one that failed). */
     if (virDomainObjSetMetadata(vm, type, metadata, key, uri, driver->xmlopt,
                                 driver->cfg->stateDir, driver->cfg->configDir,
-                                flags) < 0)
+                                flags) < 0) {
+        virErrorPreserveLast(&saved);
+        vxlMetadataKeptEnd(&live, true);
+        vxlMetadataKeptEnd(&config, true);
+        if (def && vxlDomainSaveStatus(driver, vm) < 0)
+            VIR_WARN("cannot write the status of domain %s again: %s",
+                     vm->def->name, virGetLastErrorMessage());
+        virErrorRestore(&saved);
         return -1;
+    }
+    vxlMetadataKeptEnd(&live, false);
+    vxlMetadataKeptEnd(&config, false);
     virObjectEventStateQueue(driver->domainEventState,
                              virDomainEventMetadataChangeNewFromObj(vm, type, uri));
     return 0;

@@ -25,7 +25,7 @@ VIR_LOG_INIT("virtxl.domain_intent");
 VIR_ENUM_IMPL(vxlIntentOp, VXL_INTENT_LAST,
               "start", "destroy", "lifecycle", "attach", "detach",
               "setmem", "setmaxmem", "setvcpus", "save", "restore",
-              "snapshot", "snapshot-revert",
+              "snapshot", "snapshot-revert", "snapshot-delete",
               "setvcpu");
 
 void
@@ -151,6 +151,25 @@ vxlIntentParse(const char *path, vxlIntent *intent)
     ignore_value(virJSONValueObjectGetBoolean(obj, "managed", &intent->managed));
     ignore_value(virJSONValueObjectGetNumberUlong(obj, "value", &intent->value));
     return 0;
+}
+
+int
+vxlIntentLoadOne(vxlDriver *driver, const unsigned char *uuid,
+                 vxlIntentOp op, vxlIntent *intent)
+{
+    g_autofree char *path = vxlIntentPath(driver, uuid, op);
+
+    if (!virFileExists(path))
+        return 0;
+    if (vxlIntentParse(path, intent) < 0) {
+        VIR_WARN("dropping intent record %s: %s", path,
+                 virGetLastErrorMessage());
+        virResetLastError();
+        vxlIntentClear(intent);
+        unlink(path);
+        return 0;
+    }
+    return 1;
 }
 
 void

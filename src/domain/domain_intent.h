@@ -29,6 +29,7 @@ typedef enum {
     VXL_INTENT_RESTORE,      /* start from a managed save image, drop it */
     VXL_INTENT_SNAPSHOT,     /* memory saved, overlays, restore onto them */
     VXL_INTENT_SNAPSHOT_REVERT, /* fresh overlays, destroy, definition, start */
+    VXL_INTENT_SNAPSHOT_DELETE, /* overlays merged, metadata dropped */
 
     /* setvcpu (domain_vcpu_online.c) */
     VXL_INTENT_SETVCPU,      /* single vCPUs online or offline */
@@ -86,7 +87,11 @@ typedef struct _vxlIntent {
      * SNAPSHOT_REVERT (domain_snapshot_revert_recover.c): @key the
      * snapshot, @xml the persistent definition it leads to (on the fresh
      * overlays), @domid the guest it destroys (-1: shut off), @value the
-     * revert flags. */
+     * revert flags.
+     * SNAPSHOT_DELETE (domain_snapshot_delete.c): @key the snapshot
+     * named, @value the delete flags, @xml the plan (JSON: the
+     * snapshots going, in order, their parents, the current one if it
+     * goes, and the merge steps). */
 
     /* SETVCPU: @key the vCPUs (a CPU list), @value 1 to take them
      * online, 0 offline. */
@@ -105,6 +110,11 @@ int vxlIntentRecord(vxlDriver *driver, const vxlIntent *intent);
  * intent. A failure is only logged: the next start finds the intent
  * again and sees that there is nothing left to do. */
 void vxlIntentDone(vxlDriver *driver, const unsigned char *uuid, vxlIntentOp op);
+
+/* The recorded intent @op of domain @uuid into @intent: 1, or 0 when
+ * there is none (or it is unreadable: logged and removed). */
+int vxlIntentLoadOne(vxlDriver *driver, const unsigned char *uuid,
+                     vxlIntentOp op, vxlIntent *intent);
 
 /* Every recorded intent, oldest first. Unreadable records are logged and
  * removed. */

@@ -403,6 +403,7 @@ vxlDomainResourceSet(virDomainDef *def, int op, unsigned long long value,
     case VXL_INTENT_RESTORE:
     case VXL_INTENT_SNAPSHOT:
     case VXL_INTENT_SNAPSHOT_REVERT:
+    case VXL_INTENT_SNAPSHOT_DELETE:
     case VXL_INTENT_SETVCPU:
     case VXL_INTENT_LIFECYCLE:
     case VXL_INTENT_ATTACH:
@@ -553,6 +554,7 @@ vxlDomainRecoverFinish(vxlDriver *driver, vxlIntent *intents, size_t nintents)
         vxlIntent *intent = &intents[i];
         virDomainObj *vm = virDomainObjListFindByUUID(driver->domains,
                                                       intent->uuid);
+        bool keep = false;
 
         VIR_INFO("recovering the %s of domain %s",
                  vxlIntentOpTypeToString(intent->op), intent->name);
@@ -597,6 +599,11 @@ vxlDomainRecoverFinish(vxlDriver *driver, vxlIntent *intents, size_t nintents)
         case VXL_INTENT_SNAPSHOT_REVERT:
             vxlSnapshotRevertRecover(driver, vm, intent);
             break;
+        case VXL_INTENT_SNAPSHOT_DELETE:
+            /* Kept when a merge could not be finished: the next start
+             * tries again. */
+            keep = vxlSnapshotDeleteRecover(driver, vm, intent);
+            break;
         case VXL_INTENT_SAVE:
         case VXL_INTENT_DESTROY:
         case VXL_INTENT_LAST:
@@ -605,6 +612,7 @@ vxlDomainRecoverFinish(vxlDriver *driver, vxlIntent *intents, size_t nintents)
         vxlDomainJobEnd(vm);
         virDomainObjEndAPI(&vm);
      done:
-        vxlIntentDone(driver, intent->uuid, intent->op);
+        if (!keep)
+            vxlIntentDone(driver, intent->uuid, intent->op);
     }
 }

@@ -264,13 +264,24 @@ vxlDomainSaveToImage(vxlDriver *driver, virDomainObj *vm, const char *path,
                      tmp, g_strerror(errno));
     }
     VXL_CRASH_POINT("save.after-image");
-    suspended = false;
     if (virDomainObjIsActive(vm)) {
         virErrorPtr saved;
 
         virErrorPreserveLast(&saved);
         if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_SAVED) < 0) {
             virErrorRestore(&saved);
+            /* Xen still has the guest: the save did not happen. It
+             * carries on from its suspend, and the image of a guest that
+             * runs on goes (a managed one would be restored, stale, at
+             * the next start); it stays only when the guest cannot carry
+             * on, as all that is left of its state. */
+            if (rc == 0 && virDomainObjIsActive(vm) &&
+                vxlDomainSaveCancelSuspend(driver, vm, !wasRunning) == 0) {
+                if (unlink(path) < 0 && errno != ENOENT)
+                    VIR_WARN("cannot remove the save image %s: %s",
+                             path, g_strerror(errno));
+                goto resume;
+            }
             goto endjob;
         }
         virErrorRestore(&saved);
@@ -278,6 +289,7 @@ vxlDomainSaveToImage(vxlDriver *driver, virDomainObj *vm, const char *path,
                                 VIR_DOMAIN_EVENT_STOPPED_SAVED);
     }
     VXL_CRASH_POINT("save.after-destroy");
+    suspended = false;
     if (rc < 0)
         goto endjob;
     if (managed)

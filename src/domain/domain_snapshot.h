@@ -20,8 +20,9 @@
  * Revert gives each disk a fresh overlay on the snapshot's base (so the
  * base, and every other snapshot built on it, stays unchanged) and, for
  * a snapshot with memory, restores the image onto those overlays.
- * Deleting a snapshot drops its metadata and memory image; disk images
- * stay, since the domain's disks and other snapshots build on them.
+ * Deleting a snapshot merges its overlay into its base when the
+ * domain's disks build on it (domain_snapshot_merge.c), then drops its
+ * metadata and memory image (domain_snapshot_delete.c).
  *
  * Metadata: one file per snapshot, <libDir>/snapshot/<domain>/<name>.xml
  * (libvirt's internal snapshot format, which records which one is
@@ -149,10 +150,25 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlSnapshotMerge, vxlSnapshotMergeFree);
  * not use is another snapshot's state. */
 vxlSnapshotMerge *vxlSnapshotMergePlan(vxlDriver *driver, virDomainObj *vm,
                                        GPtrArray *victims);
-/* Carry out the plan's part for @snap (its metadata gone already): each
- * step leaves the disks consistent. */
+/* Carry out the plan's part for snapshot @snap (before its metadata
+ * goes): each step leaves the disks consistent and can be run again
+ * after a part of it was done (by a daemon killed in the middle).
+ * @changed is set once a step is past its line: the base holds the
+ * overlay's data, and the step has to be finished, not given up. */
 int vxlSnapshotMergeRun(vxlDriver *driver, virDomainObj *vm,
-                        vxlSnapshotMerge *merge, virDomainMomentObj *snap);
+                        vxlSnapshotMerge *merge, const char *snap,
+                        bool *changed);
+/* The plan as recorded in the delete's intent, and read back. */
+virJSONValue *vxlSnapshotMergeToJSON(vxlSnapshotMerge *merge);
+vxlSnapshotMerge *vxlSnapshotMergeFromJSON(virJSONValue *steps);
+
+/* --- delete (domain_snapshot_delete.c) --- */
+
+/* Finish the delete a killed daemon (or a failed write) left, from its
+ * SNAPSHOT_DELETE intent; @vm locked, job held. Whether the intent has
+ * to stay (the delete could not be finished past a merge's line). */
+bool vxlSnapshotDeleteRecover(vxlDriver *driver, virDomainObj *vm,
+                              const struct _vxlIntent *intent);
 
 /* Check that every disk @snapdef selects can have an external qcow2
  * snapshot, and fill in the overlays' format. Errors name the disk:

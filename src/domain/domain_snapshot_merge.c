@@ -9,9 +9,12 @@
  *    commit -d: B becomes what O showed, O unchanged), the file above O
  *    (or the domain's disk itself) moves onto B, snapshots whose state
  *    was O now have it in B, and O goes. Every step leaves the chain
- *    showing the same data, so a kill in between leaves at worst an
- *    unmerged layer. Not while the domain runs on it: Xen's disk
- *    backends cannot follow a chain that changes under them.
+ *    showing the same data, and each can be run again: the plan is
+ *    recorded in the delete's intent (domain_snapshot_delete.c), which a
+ *    daemon killed in between finishes at its next start. Once the file
+ *    above O has moved onto B, B holds the data O showed and the step
+ *    must be finished (the line). Not while the domain runs on it: Xen's
+ *    disk backends cannot follow a chain that changes under them.
  *  - O is not in the chain (a branch left by a revert): nothing reads it
  *    any more unless another snapshot's state is in it; then the delete
  *    is refused, else O goes.
@@ -28,6 +31,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"
+#include "util_crashpoint.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
@@ -37,7 +41,7 @@ VIR_LOG_INIT("virtxl.domain_snapshot_merge");
 #define VXL_MERGE_MAX_DEPTH 256
 
 typedef struct {
-    virDomainMomentObj *snap;
+    char *snap;                    /* the snapshot deleted */
     char *target;                  /* the disk */
     char *overlay;                 /* O */
     char *base;                    /* B */
@@ -53,6 +57,7 @@ vxlMergeStepFree(void *opaque)
 {
     vxlMergeStep *step = opaque;
 
+    g_free(step->snap);
     g_free(step->target);
     g_free(step->overlay);
     g_free(step->base);
@@ -235,7 +240,7 @@ vxlMergePlanOne(virDomainObj *vm, GPtrArray *victims,
             return -1;
         }
         step = g_new0(vxlMergeStep, 1);
-        step->snap = snap;
+        step->snap = g_strdup(snap->def->name);
         step->target = g_strdup(sd->name);
         step->overlay = g_strdup(sd->src->path);
         step->base = g_strdup(virDomainDiskGetSource(based));
@@ -261,9 +266,13 @@ vxlSnapshotMergePlan(vxlDriver *driver, virDomainObj *vm, GPtrArray *victims)
     return g_steal_pointer(&merge);
 }
 
-/* Run qemu-img with @args (NULL-terminated after the first). */
+/* Run qemu-img with @args (NULL-terminated after the first) for the
+ * step of deleting snapshot @step->snap of @vm; @what says what it does
+ * ("commit": merge the overlay into its base, "rebase": move the file
+ * above it onto the base). */
 static int
-vxlMergeQemuImg(const char *what, const char *first, ...)
+vxlMergeQemuImg(virDomainObj *vm, vxlMergeStep *step, const char *what,
+                const char *first, ...)
 {
     g_autofree char *qemuImg = virFindFileInPath("qemu-img");
     g_autofree char *errbuf = NULL;
@@ -274,8 +283,8 @@ vxlMergeQemuImg(const char *what, const char *first, ...)
 
     if (!qemuImg) {
         virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("cannot merge the snapshot overlay '%s': qemu-img is not installed"),
-                       what);
+                       _("cannot delete snapshot '%s' of domain '%s': qemu-img, which merges its overlay '%s', is not installed"),
+                       step->snap, vm->def->name, step->overlay);
         return -1;
     }
     cmd = virCommandNew(qemuImg);
@@ -288,9 +297,16 @@ vxlMergeQemuImg(const char *what, const char *first, ...)
         return -1;
     if (status != 0) {
         g_strstrip(errbuf);
-        virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("cannot merge the snapshot overlay '%s': %s"),
-                       what, NULLSTR_EMPTY(errbuf));
+        if (STREQ(what, "commit"))
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("cannot delete snapshot '%s' of domain '%s': merging its overlay '%s' into '%s' failed: %s"),
+                           step->snap, vm->def->name, step->overlay,
+                           step->base, NULLSTR_EMPTY(errbuf));
+        else
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("cannot delete snapshot '%s' of domain '%s': moving the image above its overlay '%s' onto '%s' failed: %s"),
+                           step->snap, vm->def->name, step->overlay,
+                           step->base, NULLSTR_EMPTY(errbuf));
         return -1;
     }
     return 0;
@@ -301,6 +317,7 @@ typedef struct {
     virDomainObj *vm;
     const char *from;
     const char *to;
+    int rc;
 } vxlMergeMove;
 
 /* Snapshots whose state was in O have it in B now. */
@@ -311,48 +328,65 @@ vxlMergeMoveIter(void *payload, const char *name G_GNUC_UNUSED, void *opaque)
     virDomainSnapshotDef *def = virDomainSnapshotObjGetDef(snap);
     vxlMergeMove *move = opaque;
     virDomainDef *defs[] = { def->parent.dom, def->parent.inactiveDom };
-    bool changed = false;
+    g_autoptr(GPtrArray) moved = g_ptr_array_new();
     size_t i;
     size_t j;
 
+    if (move->rc < 0)
+        return 0;
     for (i = 0; i < G_N_ELEMENTS(defs); i++) {
         for (j = 0; defs[i] && j < defs[i]->ndisks; j++) {
             virDomainDiskDef *disk = defs[i]->disks[j];
 
             if (STREQ_NULLABLE(virDomainDiskGetSource(disk), move->from)) {
                 virDomainDiskSetSource(disk, move->to);
-                changed = true;
+                g_ptr_array_add(moved, disk);
             }
         }
     }
-    if (changed && vxlSnapshotWriteMetadata(move->driver, move->vm, snap) < 0) {
-        VIR_WARN("cannot update snapshot %s: %s", snap->def->name,
-                 virGetLastErrorMessage());
-        virResetLastError();
+    /* Its file must say so before O goes, or it would name a file that
+     * is no more; the step stops here, with the snapshot as its file
+     * says, and is run again. */
+    if (moved->len && vxlSnapshotWriteMetadata(move->driver, move->vm, snap) < 0) {
+        move->rc = -1;
+        for (i = 0; i < moved->len; i++)
+            virDomainDiskSetSource(g_ptr_array_index(moved, i), move->from);
     }
     return 0;
 }
 
+/* One step, which may have been run in part before (by a daemon killed
+ * in the middle): what is done already is skipped. @changed is set once
+ * the disks are past the line (domain_snapshot_merge.c's header). */
 static int
-vxlMergeStepRun(vxlDriver *driver, virDomainObj *vm, vxlMergeStep *step)
+vxlMergeStepRun(vxlDriver *driver, virDomainObj *vm, vxlMergeStep *step,
+                bool *changed)
 {
     virDomainDef *pdef = vm->newDef ? vm->newDef : vm->def;
     virDomainDiskDef *disk = virDomainDiskByTarget(pdef, step->target);
     g_autofree char *above = NULL;
-    vxlMergeMove move = { driver, vm, step->overlay, step->base };
+    vxlMergeMove move = { driver, vm, step->overlay, step->base, 0 };
+    int found = 0;
 
-    if (step->inChain) {
-        /* Found again: an earlier step may have taken a layer out. */
-        if (!disk || vxlMergeChainFind(virDomainDiskGetSource(disk),
-                                       step->overlay, &above) <= 0)
-            return -1;
+    /* Its last act is removing O. */
+    if (!virFileExists(step->overlay))
+        return 0;
+    /* Still in the chain: not yet moved off (the file above it is moved
+     * only once O is merged), so the merge is run (again, which writes
+     * the same data). */
+    if (step->inChain && disk && virDomainDiskGetSource(disk) &&
+        (found = vxlMergeChainFind(virDomainDiskGetSource(disk),
+                                   step->overlay, &above)) < 0)
+        return -1;
+    if (found) {
         VIR_INFO("merging the overlay %s into %s", step->overlay, step->base);
-        if (vxlMergeQemuImg(step->overlay, "commit", "-q", "-d", "-f", "qcow2",
-                            step->overlay, NULL) < 0)
+        if (vxlMergeQemuImg(vm, step, "commit", "commit", "-q", "-d",
+                            "-f", "qcow2", step->overlay, NULL) < 0)
             return -1;
+        VXL_CRASH_POINT("snapshot.delete.after-commit");
         if (above) {
-            if (vxlMergeQemuImg(step->overlay, "rebase", "-q", "-u", "-f",
-                                "qcow2", "-b", step->base, "-F", "qcow2",
+            if (vxlMergeQemuImg(vm, step, "rebase", "rebase", "-q", "-u",
+                                "-f", "qcow2", "-b", step->base, "-F", "qcow2",
                                 above, NULL) < 0)
                 return -1;
         } else {
@@ -368,27 +402,102 @@ vxlMergeStepRun(vxlDriver *driver, virDomainObj *vm, vxlMergeStep *step)
                 return -1;
             virDomainObjAssignDef(vm, &newdef, false, NULL);
         }
+        VXL_CRASH_POINT("snapshot.delete.after-rebase");
     }
+    *changed = true;
     virDomainSnapshotForEach(vm->snapshots, vxlMergeMoveIter, &move);
-    if (unlink(step->overlay) < 0 && errno != ENOENT) {
-        virReportSystemError(errno, _("cannot remove the snapshot overlay '%s'"),
-                             step->overlay);
+    if (move.rc < 0) {
+        g_autofree char *cause = g_strdup(virGetLastErrorMessage());
+
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("cannot delete snapshot '%s' of domain '%s': the snapshots built on its overlay '%s' cannot be moved onto '%s': %s"),
+                       step->snap, vm->def->name, step->overlay, step->base,
+                       cause);
         return -1;
     }
+    VXL_CRASH_POINT("snapshot.delete.after-move");
+    if (unlink(step->overlay) < 0 && errno != ENOENT) {
+        virReportSystemError(errno,
+                             _("cannot delete snapshot '%s' of domain '%s': its overlay '%s' cannot be removed"),
+                             step->snap, vm->def->name, step->overlay);
+        return -1;
+    }
+    VXL_CRASH_POINT("snapshot.delete.after-unlink");
     return 0;
 }
 
 int
 vxlSnapshotMergeRun(vxlDriver *driver, virDomainObj *vm,
-                    vxlSnapshotMerge *merge, virDomainMomentObj *snap)
+                    vxlSnapshotMerge *merge, const char *snap, bool *changed)
 {
     size_t i;
 
     for (i = 0; merge && i < merge->steps->len; i++) {
         vxlMergeStep *step = g_ptr_array_index(merge->steps, i);
 
-        if (step->snap == snap && vxlMergeStepRun(driver, vm, step) < 0)
+        if (STREQ(step->snap, snap) &&
+            vxlMergeStepRun(driver, vm, step, changed) < 0)
             return -1;
     }
     return 0;
+}
+
+virJSONValue *
+vxlSnapshotMergeToJSON(vxlSnapshotMerge *merge)
+{
+    g_autoptr(virJSONValue) steps = virJSONValueNewArray();
+    size_t i;
+
+    for (i = 0; merge && i < merge->steps->len; i++) {
+        vxlMergeStep *step = g_ptr_array_index(merge->steps, i);
+        g_autoptr(virJSONValue) obj = NULL;
+
+        if (virJSONValueObjectAdd(&obj,
+                                  "s:snapshot", step->snap,
+                                  "s:target", step->target,
+                                  "s:overlay", step->overlay,
+                                  "s:base", step->base,
+                                  "b:inChain", step->inChain,
+                                  NULL) < 0 ||
+            virJSONValueArrayAppend(steps, &obj) < 0)
+            return NULL;
+    }
+    return g_steal_pointer(&steps);
+}
+
+vxlSnapshotMerge *
+vxlSnapshotMergeFromJSON(virJSONValue *steps)
+{
+    g_autoptr(vxlSnapshotMerge) merge = g_new0(vxlSnapshotMerge, 1);
+    size_t i;
+
+    merge->steps = g_ptr_array_new_with_free_func(vxlMergeStepFree);
+    if (!steps || !virJSONValueIsArray(steps))
+        goto malformed;
+    for (i = 0; i < virJSONValueArraySize(steps); i++) {
+        virJSONValue *obj = virJSONValueArrayGet(steps, i);
+        const char *snap = virJSONValueObjectGetString(obj, "snapshot");
+        const char *target = virJSONValueObjectGetString(obj, "target");
+        const char *overlay = virJSONValueObjectGetString(obj, "overlay");
+        const char *base = virJSONValueObjectGetString(obj, "base");
+        vxlMergeStep *step;
+        bool inChain;
+
+        if (!snap || !target || !overlay || !base ||
+            virJSONValueObjectGetBoolean(obj, "inChain", &inChain) < 0)
+            goto malformed;
+        step = g_new0(vxlMergeStep, 1);
+        step->snap = g_strdup(snap);
+        step->target = g_strdup(target);
+        step->overlay = g_strdup(overlay);
+        step->base = g_strdup(base);
+        step->inChain = inChain;
+        g_ptr_array_add(merge->steps, step);
+    }
+    return g_steal_pointer(&merge);
+
+ malformed:
+    virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                   _("the merge steps of a snapshot delete are malformed"));
+    return NULL;
 }

@@ -3,15 +3,19 @@
 config directories live on small tmpfs mounts, which the test fills up
 or remounts read-only; every state-changing call then either fails with
 a clear error and changes nothing, or succeeds and survives a restart.
-Runs as root (it mounts)."""
+Snapshots too: create, revert and a delete that merges an overlay (the
+images and the snapshot metadata live elsewhere; the intents and the
+definition on the full directories). Runs as root (it mounts)."""
 
 import os
+import re
 import subprocess
 import unittest
 
 import libvirt
 
 from crashtest import check_invariants
+from test_snapshot import backing_chain, qemu_img, snapshot_xml
 from vxltest import guests, Daemon, guest_xml, start_event_loop
 
 E = libvirt
@@ -71,8 +75,42 @@ class DiskFullTest(unittest.TestCase):
                              d.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE)
                              if d.isPersistent() else None,
                              d.autostart() if d.isPersistent() else None,
-                             d.hasManagedSaveImage(0) if d.isPersistent() else None)
+                             d.hasManagedSaveImage(0) if d.isPersistent() else None,
+                             self.snapshots(d))
+        images = self.daemon.path("images")
+        out["images"] = sorted(os.listdir(images)) if os.path.isdir(images) else []
         return out
+
+    @staticmethod
+    def snapshots(dom):
+        """The snapshots of @dom: name, parent, XML; and the current one."""
+        if not dom.isPersistent():
+            return None
+        snaps = []
+        for snap in dom.listAllSnapshots(0):
+            try:
+                parent = snap.getParent(0).getName()
+            except libvirt.libvirtError:
+                parent = None
+            snaps.append((snap.getName(), parent, snap.getXMLDesc(0)))
+        current = dom.snapshotCurrent(0).getName() \
+            if dom.hasCurrentSnapshot(0) else None
+        return sorted(snaps), current
+
+    def snap_domain(self):
+        """A shut-off domain on a qcow2 chain base <- s1's <- s2's."""
+        base = self.daemon.path("images", "df-snap.qcow2")
+        os.makedirs(os.path.dirname(base), exist_ok=True)
+        qemu_img("create", "-q", "-f", "qcow2", base, "16M")
+        xml = guest_xml("df-snap", disks=0).replace(
+            "<devices>",
+            "<devices><disk type='file' device='disk'>"
+            "<driver name='qemu' type='qcow2'/>"
+            f"<source file='{base}'/><target dev='xvda' bus='xen'/></disk>", 1)
+        dom = self.c.defineXML(xml)
+        dom.snapshotCreateXML(snapshot_xml("s1"), 0)
+        dom.snapshotCreateXML(snapshot_xml("s2"), 0)
+        return dom
 
     def calls(self):
         # Looked up at each call: a call that succeeds restarts the daemon.
@@ -81,6 +119,9 @@ class DiskFullTest(unittest.TestCase):
 
         def off():
             return self.c.lookupByName("df-off")
+
+        def snap():
+            return self.c.lookupByName("df-snap")
 
         return [
             ("detach", lambda: run().detachDeviceFlags(DISK_C, LIVE | CONFIG)),
@@ -103,6 +144,17 @@ class DiskFullTest(unittest.TestCase):
             ("undefine", lambda: self.c.lookupByName("df-def").undefine()
              if "df-def" in [d.name() for d in guests(self.c)]
              else off().undefine()),
+            ("metadata", lambda: run().setMetadata(
+                E.VIR_DOMAIN_METADATA_DESCRIPTION, "full", None, None,
+                LIVE | CONFIG)),
+            ("snapshot-create", lambda: snap().snapshotCreateXML(
+                snapshot_xml("s3"), 0)),
+            ("snapshot-delete", lambda: snap().snapshotLookupByName(
+                "s2", 0).delete(0)),
+            ("snapshot-revert", lambda: snap().revertToSnapshot(
+                snap().snapshotLookupByName("s1", 0), 0)),
+            ("snapshot-delete-children", lambda: snap().snapshotLookupByName(
+                "s1", 0).delete(E.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN)),
             ("managedsave", lambda: run().managedSave(0)),
         ]
 
@@ -111,6 +163,7 @@ class DiskFullTest(unittest.TestCase):
         run.create()
         run.attachDeviceFlags(DISK_C, LIVE | CONFIG)
         self.c.defineXML(guest_xml("df-off"))
+        self.snap_domain()
         for what, call in self.calls():
             with self.subTest(call=what):
                 if what == "resume" and \
@@ -140,6 +193,7 @@ class DiskFullTest(unittest.TestCase):
                                      f"{what} succeeded but did not survive a restart")
                 check_invariants(self, self.c, self.daemon, self.defined(),
                                  start_all=False)
+                self.chain_agrees()
         # And destroy, which needs no write, works on a full disk.
         if not self.c.lookupByName("df-run").isActive():
             self.c.lookupByName("df-run").create()
@@ -152,6 +206,22 @@ class DiskFullTest(unittest.TestCase):
         self.c = libvirt.open(self.daemon.uri)
         self.assertFalse(self.c.lookupByName("df-run").isActive())
         check_invariants(self, self.c, self.daemon, self.defined())
+
+    def chain_agrees(self):
+        """df-snap's disk chain and each snapshot's state exist, and no
+        image lies about that neither uses nor any snapshot names."""
+        dom = self.c.lookupByName("df-snap")
+        xml = dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE)
+        used = set(backing_chain(re.search(r"<source file='([^']+)'", xml)[1]))
+        for snap in dom.listAllSnapshots(0):
+            sx = snap.getXMLDesc(0)
+            state = re.search(r"<source file='([^']+)'",
+                              sx.split("<domain", 1)[1])[1]
+            self.assertTrue(os.path.exists(state), (snap.getName(), state))
+            used |= set(re.findall(r"<source file='([^']+)'", sx))
+        images = self.daemon.path("images")
+        self.assertLessEqual({os.path.join(images, f) for f in os.listdir(images)
+                              if f.startswith("df-snap")}, used)
 
     def defined(self):
         """The test's domains still defined (undefine may succeed: on a

@@ -3,8 +3,13 @@
 each of its calls in turn (the fault injection of backend_fault.c);
 whatever the operation then reports, the driver and the hypervisor must
 agree afterwards (crashtest.py lists the invariants) and the domain must
-still be manageable."""
+still be manageable. Operations: the lifecycle (start, destroy, reboot,
+guest power-off and its on_poweroff action, shutdown, suspend, resume),
+hotplug, memory and vCPUs, dump, save to a file and managed save, the
+restore a start makes from a managed save image, and snapshots of a
+running domain (create, revert)."""
 
+import os
 import re
 import time
 import unittest
@@ -12,6 +17,7 @@ import unittest
 import libvirt
 
 from crashtest import check_invariants
+from test_snapshot import qemu_img, snapshot_xml
 from vxltest import guests, Daemon, guest_xml, start_event_loop, wait_for
 
 E = libvirt
@@ -81,6 +87,30 @@ class FaultCampaign(unittest.TestCase):
             finally:
                 settle(d, old)
 
+        def saved(c, n):
+            d = running(c, n)
+            d.managedSave(0)
+            return d
+
+        def on_qcow2(c, n):
+            base = self.daemon.path("images", f"{n}.qcow2")
+            os.makedirs(os.path.dirname(base), exist_ok=True)
+            qemu_img("create", "-q", "-f", "qcow2", base, "16M")
+            xml = guest_xml(n, vcpus=1, memory_mib=128, disks=0).replace(
+                "<devices>",
+                "<devices><disk type='file' device='disk'>"
+                "<driver name='qemu' type='qcow2'/>"
+                f"<source file='{base}'/><target dev='xvda' bus='xen'/>"
+                "</disk>", 1)
+            d = c.defineXML(xml)
+            d.create()
+            return d
+
+        def with_snapshot(c, n):
+            d = on_qcow2(c, n)
+            d.snapshotCreateXML(snapshot_xml("s1"), 0)
+            return d
+
         def poweroff(d):
             old = d.ID()
             try:
@@ -108,6 +138,14 @@ class FaultCampaign(unittest.TestCase):
             "poweroff": (running, poweroff),
             "dump": (running, lambda d: d.coreDump(
                 "/var/lib/libvirt/libxl/dump/fc.core", 0)),
+            "save": (running, lambda d: d.save(
+                f"/var/lib/libvirt/libxl/dump/{d.name()}.sav")),
+            "managedsave": (running, lambda d: d.managedSave(0)),
+            "restore": (saved, lambda d: d.create()),
+            "snapshot": (on_qcow2, lambda d: d.snapshotCreateXML(
+                snapshot_xml("s2"), 0)),
+            "revert": (with_snapshot, lambda d: d.revertToSnapshot(
+                d.snapshotLookupByName("s1", 0), 0)),
         }
 
     def name(self, op):
@@ -120,7 +158,8 @@ class FaultCampaign(unittest.TestCase):
                 if d.isActive():
                     d.destroy()
                 if d.isPersistent():
-                    d.undefine()
+                    d.undefineFlags(E.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                                    E.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)
             except libvirt.libvirtError:
                 pass
 
@@ -155,6 +194,7 @@ class FaultCampaign(unittest.TestCase):
         for op, (setup, action) in self.ops().items():
             calls = self.calls_of(setup, action, op)
             # (undefine touches no hypervisor: nothing to fail.)
+            self.assertTrue(calls or op == "undefine", f"{op} calls no hook")
             for hook, count in sorted(calls.items()):
                 for nth in range(1, count + 1):
                     with self.subTest(op=op, hook=hook, nth=nth):
