@@ -72,8 +72,10 @@ def make_instance(script):
 
 
 def bridge_up():
+    """Make the bridge unless it is there; why not, or None. The caller
+    takes it away again (bridge_down): e2e_monitor makes its own."""
     if os.path.isdir("/sys/class/net/%s" % BRIDGE):
-        return None
+        return "%s exists already" % BRIDGE
     for mod in ("xen-netback", "bridge"):
         sh("modprobe %s" % mod)
     for cmd in ("ip link add name %s type bridge" % BRIDGE,
@@ -83,6 +85,10 @@ def bridge_up():
         if r.returncode != 0:
             return "%s: %s" % (cmd, r.stderr.strip())
     return None
+
+
+def bridge_down():
+    sh("ip link del %s" % BRIDGE)
 
 
 def xl_id(name):
@@ -99,7 +105,7 @@ def boot_check(tag, nova, inst, before, err, extra_ok=True, extra=""):
           % (err, line, state, domid, xl_id(NAME), extra))
 
 
-def steps(conn, nova, inst, script):
+def steps(conn, nova, inst):
     dom = lambda: conn.lookupByUUIDString(inst.uuid)
 
     # spawn: define, launch (not paused on xen), wait for RUNNING
@@ -330,7 +336,7 @@ def run(conn, events):
     nova = nova22.Driver(conn)
     t0 = time.monotonic()
     try:
-        steps(conn, nova, inst, script)
+        steps(conn, nova, inst)
     finally:
         say("E2E FIGURE nova flow: %.1fs" % (time.monotonic() - t0))
         try:
@@ -341,3 +347,4 @@ def run(conn, events):
         except libvirt.libvirtError:
             pass
         shutil.rmtree(inst.path, ignore_errors=True)
+        bridge_down()
