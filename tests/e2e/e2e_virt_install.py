@@ -15,6 +15,7 @@ them a case is skipped with that reason."""
 import os
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 
 import libvirt
 
@@ -114,7 +115,7 @@ def run(conn, events, info=None):
 
 def hvm_started(conn, info):
     """An HVM guest as `virt-install --hvm` makes it: defined (os type
-    hvm, hvmloader), started (in xl list, a device model serving it),
+    hvm, direct kernel boot), started (in xl list, a device model serving it),
     destroyed, gone. on_crash=preserve keeps it for the checks should
     hvmloader triple-fault under TCG before they run."""
     if "hvm" not in info.get("virt_caps", "").split():
@@ -130,10 +131,12 @@ def hvm_started(conn, info):
     if not dom:
         return
     name = dom.name()
-    xml = dom.XMLDesc(0)
-    check("virt-install-hvm-defined", dom.isPersistent() and dom.OSType() == "hvm"
-          and "hvmloader" in xml, "persistent %s, os type %s, os %s" %
-          (dom.isPersistent(), dom.OSType(), xml[xml.find("<os>"):xml.find("</os>") + 5]))
+    os_ = ET.fromstring(dom.XMLDesc(0)).find("os")
+    check("virt-install-hvm-defined", dom.isPersistent() and
+          os_.findtext("type") == "hvm" and
+          os_.findtext("kernel") == "/guest/vmlinuz",
+          "persistent %s, os %s" % (dom.isPersistent(),
+                                    ET.tostring(os_, encoding="unicode")))
     xl = xl_domains().get(name)
     dm = device_models(dom.ID()) if dom.isActive() else []
     check("virt-install-hvm-running", state_of(dom) in (
