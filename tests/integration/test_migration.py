@@ -2,7 +2,7 @@
 """Migration between two simulated hosts: two private libvirtds on this
 machine, each its own host (scripts/virtxl-daemon --host), driven as users
 drive them: virsh migrate (client-managed, --p2p, --tunnelled, --offline),
-python3-libvirt's migrateToURI3 as Nova 22 calls it for Xen, domjobinfo
+python3-libvirt's migrateToURI3 with Nova 22's Xen flags, domjobinfo
 and domjobabort; and the failures, after each of which the guest runs on
 exactly one host and nothing is left on the other.
 """
@@ -232,15 +232,17 @@ class MigrationTestCase(TwoHosts):
         self.assertNotEqual(res.returncode, 0)
         self.assertIn("mig-off2", self.names(self.cb))
 
-    def test_nova_migrate_to_uri3(self):
+    def test_direct_migrate_to_uri3(self):
+        """migrateToURI3 without peer-to-peer (Nova's Xen flags; Nova's
+        own call is in test_migration_nova)."""
         dom = self.start_guest("mig-nova")
         flags = (E.VIR_MIGRATE_LIVE | E.VIR_MIGRATE_PERSIST_DEST |
                  E.VIR_MIGRATE_UNDEFINE_SOURCE)
         xml = dom.XMLDesc(E.VIR_DOMAIN_XML_MIGRATABLE)
         params = {E.VIR_MIGRATE_PARAM_DEST_XML: xml,
                   E.VIR_MIGRATE_PARAM_BANDWIDTH: 0}
-        # Nova 22's exact call: libvirt drops the destination URI before
-        # the driver sees it, so the driver says what it needs.
+        # libvirt drops the destination URI before the driver sees it,
+        # so the driver says what it needs.
         with self.assertRaises(libvirt.libvirtError) as cm:
             dom.migrateToURI3("xenmigr://host-b/system", params, flags)
         self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_INVALID_ARG)
