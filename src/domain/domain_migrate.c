@@ -302,6 +302,8 @@ vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
     vxlDomainPriv *priv = vxlDomainPrivGet(vm);
     vxlMigration *mig = priv->migration;
     uint32_t domid = vm->def->id;
+    bool pausedDuring;
+    int reason = 0;
     int rc;
 
     if (virDomainObjCheckActive(vm) < 0)
@@ -316,13 +318,16 @@ vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
     VXL_CRASH_POINT("migrate.out.after-state");
 
     mig->sending = true;
+    vxlMigrationAllowSuspend(vm, true);
     vxlDomainBackendEnter(vm);
     rc = vxlBackendDomainMigrateSend(driver->backend, domid, &mig->st);
     vxlDomainBackendExit(vm);
+    vxlMigrationAllowSuspend(vm, false);
     mig->sending = false;
     __atomic_store_n(&mig->st.fd, -1, __ATOMIC_SEQ_CST);
 
     if (rc < 0) {
+        vxlMigrationSendFailedResync(driver, vm);
         priv->migrationState = VXL_MIGRATION_STATE_NONE;
         if (virDomainObjIsActive(vm))
             ignore_value(vxlDomainSaveStatus(driver, vm));
@@ -340,11 +345,15 @@ vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
     }
     priv->migrationState = (flags & VIR_MIGRATE_PEER2PEER) ?
         VXL_MIGRATION_STATE_PERFORMED_P2P : VXL_MIGRATION_STATE_PERFORMED;
+    /* A guest paused during the copy had its event then. */
+    pausedDuring = virDomainObjGetState(vm, &reason) == VIR_DOMAIN_PAUSED &&
+                   reason == VIR_DOMAIN_PAUSED_MIGRATION;
     virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_MIGRATION);
     ignore_value(vxlDomainSaveStatus(driver, vm));
     VXL_CRASH_POINT("migrate.out.after-send");
-    vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
-                            VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED);
+    if (!pausedDuring)
+        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                                VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED);
     return 0;
 }
 

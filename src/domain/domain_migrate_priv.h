@@ -112,6 +112,15 @@ char *vxlMigrationFormatXML(vxlDriver *driver, virDomainObj *vm,
 int vxlMigrationConfirmPhase(vxlDriver *driver, virDomainObj *vm,
                              unsigned int flags, bool cancelled);
 
+/* domain_migrate_suspend.c: a pause while the send copies the guest
+ * (virsh migrate --timeout-suspend). Allow or forbid the SUSPEND job
+ * during the migration job (vm locked); pause the guest for the
+ * migration (a SUSPEND job held); after a failed send, the state of a
+ * guest paused during it (it runs again). */
+void vxlMigrationAllowSuspend(virDomainObj *vm, bool allow);
+int vxlMigrationPauseSource(vxlDriver *driver, virDomainObj *vm);
+void vxlMigrationSendFailedResync(vxlDriver *driver, virDomainObj *vm);
+
 /* domain_migrate_outcome.c */
 typedef enum {
     VXL_MIGRATION_OUTCOME_NOT_TAKEN, /* the destination does not run it */

@@ -56,9 +56,11 @@ class TwoHosts(unittest.TestCase):
         for conn in (self.ca, self.cb):
             try:
                 for dom in guests(conn):
+                    # A transient domain is gone once destroyed: ask first.
+                    persistent = dom.isPersistent()
                     if dom.isActive():
                         dom.destroy()
-                    if dom.isPersistent():
+                    if persistent:
                         dom.undefine()
             except libvirt.libvirtError:
                 pass
@@ -396,6 +398,80 @@ class MigrationTestCase(TwoHosts):
         self.assertGreater(dirty["downtime"], clean["downtime"])
         self.assertGreaterEqual(dirty["downtime"], 250)
         self.assert_only_on(self.cb, self.ca, "mig-dirty")
+
+    def test_timeout_suspend(self):
+        """virsh migrate --timeout N --timeout-suspend: virsh suspends the
+        guest after N s; it writes nothing more, so a migration that
+        would not converge ends after the round under way and the last
+        one, and the destination runs the guest."""
+        # 200 MiB/s of writes over a 100 MiB/s link: without the suspend,
+        # five full rounds of 256 MiB and a last one (15 s).
+        self.start_guest("mig-tmo", memory_mib=256,
+                         script={"dirty-mib-per-s": 200})
+        events = EventRecorder(self.ca)
+        self.a.virsh("migrate", "--live", "--bandwidth", "100", "--timeout",
+                     "1", "--timeout-suspend", "mig-tmo", self.b.uri)
+        self.assert_only_on(self.cb, self.ca, "mig-tmo")
+        stats = self.ca.lookupByName("mig-tmo").jobStats(
+            E.VIR_DOMAIN_JOB_STATS_COMPLETED)
+        self.assertEqual(stats["type"], E.VIR_DOMAIN_JOB_COMPLETED)
+        self.assertLess(stats["memory_processed"], 6 * (256 << 20))
+        wait_for(lambda: ("mig-tmo", E.VIR_DOMAIN_EVENT_STOPPED,
+                          E.VIR_DOMAIN_EVENT_STOPPED_MIGRATED) in events.events,
+                 what="the source's STOPPED/MIGRATED event")
+        suspended = [ev for ev in events.events
+                     if ev[0] == "mig-tmo" and ev[1] == E.VIR_DOMAIN_EVENT_SUSPENDED]
+        # One suspend, for the migration: virsh's (the stream's end, the
+        # guest already paused, sends none more).
+        self.assertEqual(suspended, [("mig-tmo", E.VIR_DOMAIN_EVENT_SUSPENDED,
+                                      E.VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED)])
+        # --timeout alone means --timeout-suspend.
+        self.start_guest("mig-tmo2", memory_mib=256,
+                         script={"dirty-mib-per-s": 200})
+        self.a.virsh("migrate", "--live", "--bandwidth", "100", "--timeout",
+                     "1", "mig-tmo2", self.b.uri)
+        self.assert_only_on(self.cb, self.ca, "mig-tmo2")
+        self.assertLess(self.ca.lookupByName("mig-tmo2").jobStats(
+            E.VIR_DOMAIN_JOB_STATS_COMPLETED)["memory_processed"],
+            6 * (256 << 20))
+
+    def test_suspend_during_migration_then_abort(self):
+        """A guest paused during its copy is paused for the migration;
+        called off, it runs again on the source, as before the
+        migration, and nothing is left on the destination."""
+        dom = self.start_guest("mig-susp", memory_mib=512)
+        events = EventRecorder(self.ca)
+        t, out = self.migrate_in_background(
+            ["migrate", "--live", "--bandwidth", "64", "mig-susp", self.b.uri])
+        wait_for(lambda: dom.jobStats().get("memory_processed"),
+                 what="migration progress")
+        dom.suspend()
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_PAUSED,
+                                       E.VIR_DOMAIN_PAUSED_MIGRATION])
+        events.wait("mig-susp", E.VIR_DOMAIN_EVENT_SUSPENDED,
+                    E.VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED)
+        self.a.virsh("domjobabort", "mig-susp")
+        t.join(60)
+        self.assertNotEqual(out["res"].returncode, 0)
+        self.assertIn("cancelled", out["res"].stderr)
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_RUNNING,
+                                       E.VIR_DOMAIN_RUNNING_MIGRATION_CANCELED])
+        events.wait("mig-susp", E.VIR_DOMAIN_EVENT_RESUMED,
+                    E.VIR_DOMAIN_EVENT_RESUMED_MIGRATED)
+        wait_for(lambda: self.names(self.cb) == [], what="nothing left on B")
+        # The guest runs for real: its CPU time grows.
+        cpu = dom.info()[4]
+        wait_for(lambda: dom.info()[4] > cpu, what="guest CPU time growing")
+
+    def test_timeout_postcopy_refused(self):
+        """--timeout-postcopy needs --postcopy, which Xen has not."""
+        self.start_guest("mig-pc")
+        res = self.a.virsh("migrate", "--live", "--postcopy", "--timeout",
+                           "1", "--timeout-postcopy", "mig-pc", self.b.uri,
+                           check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("post-copy", res.stderr)
+        self.assert_only_on(self.ca, self.cb, "mig-pc")
 
     # ----- refusals and failures -------------------------------------------
 

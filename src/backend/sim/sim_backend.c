@@ -1131,4 +1131,6 @@ const vxlBackendOps vxlSimBackendOps = {
     .hostUsbList = vxlSimHostUsbList,
     .domainUsbAdd = vxlSimDomainUsbAdd,
     .domainUsbRemove = vxlSimDomainUsbRemove,
+    /* migration: a pause during the copy */
+    .domainMigratePauseSource = vxlSimDomainMigratePauseSource,
 };
