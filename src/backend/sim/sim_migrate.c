@@ -174,15 +174,18 @@ vxlSimMigrateSourceRunning(vxlSimSendState *s, unsigned long long *runUs,
                            bool *paused)
 {
     VIR_LOCK_GUARD lock = virLockGuardLock(&s->sim->lock);
+    long long now = g_get_monotonic_time();
     vxlSimDomain *dom;
 
-    vxlSimCatchUp(s->sim, g_get_monotonic_time());
+    vxlSimCatchUp(s->sim, now);
     if (!(dom = vxlSimFindDomain(s->sim, s->domid)) || dom->life != s->life) {
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("domain '%s' disappeared while it was being migrated"),
                        s->name);
         return -1;
     }
+    /* Accounting is lazy: bring the running time up to now. */
+    vxlSimAccount(dom, now);
     *runUs = dom->runUs;
     *paused = dom->state == VXL_DOMSTATE_PAUSED;
     return 0;
