@@ -194,6 +194,7 @@ vxlMigrationOutStart(vxlDriver *driver, virDomainObj *vm, unsigned int flags)
     priv->migration->driver = driver;
     priv->migration->st.bandwidthMiBps = priv->migrationMaxSpeed;
     vxlMigrationAttachJob(vm, priv->migration);
+    vxlMigrationAllowSuspend(vm);
     return 0;
 }
 
@@ -206,6 +207,8 @@ vxlMigrationOutEnd(vxlDriver *driver, virDomainObj *vm, int ret)
 
     if (vm->closecallbacks)
         virCloseCallbacksDomainRemove(vm, NULL, vxlMigrationCloseCb);
+    if (ret < 0 && priv->migration && !priv->migration->incoming)
+        vxlMigrationUndoPause(driver, vm, priv->migration);
     vxlMigrationDetachJob(priv->migration);
     g_clear_pointer(&priv->migration, vxlMigrationFree);
     if (priv->migrationState != VXL_MIGRATION_STATE_NONE) {
@@ -308,7 +311,9 @@ vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
 
     if (virDomainObjCheckActive(vm) < 0)
         return -1;
-    mig->wasPaused = virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PAUSED;
+    /* Paused before the migration, not by a suspend during it. */
+    mig->wasPaused = virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PAUSED &&
+                     !mig->pausedBeforeSend;
     mig->st.live = !!(flags & VIR_MIGRATE_LIVE);
     if (bandwidth)
         vxlMigrateStreamSet(&mig->st.bandwidthMiBps, bandwidth);
@@ -318,16 +323,15 @@ vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
     VXL_CRASH_POINT("migrate.out.after-state");
 
     mig->sending = true;
-    vxlMigrationAllowSuspend(vm, true);
     vxlDomainBackendEnter(vm);
     rc = vxlBackendDomainMigrateSend(driver->backend, domid, &mig->st);
     vxlDomainBackendExit(vm);
-    vxlMigrationAllowSuspend(vm, false);
     mig->sending = false;
+    mig->sendEnded = true;
     __atomic_store_n(&mig->st.fd, -1, __ATOMIC_SEQ_CST);
 
     if (rc < 0) {
-        vxlMigrationSendFailedResync(driver, vm);
+        vxlMigrationUndoPause(driver, vm, mig);
         priv->migrationState = VXL_MIGRATION_STATE_NONE;
         if (virDomainObjIsActive(vm))
             ignore_value(vxlDomainSaveStatus(driver, vm));

@@ -56,6 +56,9 @@ struct _vxlMigration {
     bool sending;                  /* Perform is copying (vm unlocked) */
     bool orphaned;                 /* the client went away meanwhile */
     bool wasPaused;                /* the guest was paused before */
+    bool pausedBeforeSend;         /* ... by a suspend during this
+                                      migration, before the copy began */
+    bool sendEnded;                /* the copy is over (or failed) */
     bool finishAsked;              /* a Finish without cancel may have
                                       run on the destination */
     char *dconnuri;                /* peer-to-peer: the destination */
@@ -112,14 +115,15 @@ char *vxlMigrationFormatXML(vxlDriver *driver, virDomainObj *vm,
 int vxlMigrationConfirmPhase(vxlDriver *driver, virDomainObj *vm,
                              unsigned int flags, bool cancelled);
 
-/* domain_migrate_suspend.c: a pause while the send copies the guest
- * (virsh migrate --timeout-suspend). Allow or forbid the SUSPEND job
- * during the migration job (vm locked); pause the guest for the
- * migration (a SUSPEND job held); after a failed send, the state of a
- * guest paused during it (it runs again). */
-void vxlMigrationAllowSuspend(virDomainObj *vm, bool allow);
+/* domain_migrate_suspend.c: a pause during an outgoing migration
+ * (virsh migrate --timeout-suspend). Allow the SUSPEND job during the
+ * migration job (vm locked); pause the guest for the migration (a
+ * SUSPEND job held); after a failed copy or a migration ended before
+ * its copy, a guest paused for it runs again. */
+void vxlMigrationAllowSuspend(virDomainObj *vm);
 int vxlMigrationPauseSource(vxlDriver *driver, virDomainObj *vm);
-void vxlMigrationSendFailedResync(vxlDriver *driver, virDomainObj *vm);
+void vxlMigrationUndoPause(vxlDriver *driver, virDomainObj *vm,
+                           vxlMigration *mig);
 
 /* domain_migrate_outcome.c */
 typedef enum {

@@ -463,6 +463,41 @@ class MigrationTestCase(TwoHosts):
         cpu = dom.info()[4]
         wait_for(lambda: dom.info()[4] > cpu, what="guest CPU time growing")
 
+    def test_suspend_before_copy(self):
+        """virsh's timeout may fire before the copy begins (here the
+        peer-to-peer destination never answers): the guest is paused for
+        the migration at once; the migration failing, it runs again."""
+        dom = self.start_guest("mig-pre")
+        path = self.a.path("run", "silent-destination-sock")
+        srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        srv.bind(path)
+        srv.listen(1)
+        self.addCleanup(srv.close)
+        srv.settimeout(120)
+        t, out = self.migrate_in_background(
+            ["migrate", "--live", "--p2p", "mig-pre",
+             "xen+unix:///system?socket=" + path])
+        peer, _ = srv.accept()
+        wait_for(lambda: dom.jobStats()["type"] != E.VIR_DOMAIN_JOB_NONE,
+                 what="the migration job")
+        events = EventRecorder(self.ca)
+        dom.suspend()
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_PAUSED,
+                                       E.VIR_DOMAIN_PAUSED_MIGRATION])
+        events.wait("mig-pre", E.VIR_DOMAIN_EVENT_SUSPENDED,
+                    E.VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED)
+        peer.close()
+        t.join(120)
+        self.assertNotEqual(out["res"].returncode, 0)
+        wait_for(lambda: dom.state() == [E.VIR_DOMAIN_RUNNING,
+                                         E.VIR_DOMAIN_RUNNING_MIGRATION_CANCELED],
+                 what="the guest running again")
+        events.wait("mig-pre", E.VIR_DOMAIN_EVENT_RESUMED,
+                    E.VIR_DOMAIN_EVENT_RESUMED_MIGRATED)
+        cpu = dom.info()[4]
+        wait_for(lambda: dom.info()[4] > cpu, what="guest CPU time growing")
+        self.assertEqual(self.names(self.cb), [])
+
     def test_timeout_postcopy_refused(self):
         """--timeout-postcopy needs --postcopy, which Xen has not."""
         self.start_guest("mig-pc")

@@ -156,6 +156,8 @@ vxlSimMigratePauseSource(vxlSimSendState *s)
         }
         if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_MIGRATE) < 0)
             return -1;
+        /* Its running time up to the stop, before the clock stops. */
+        vxlSimAccount(dom, now);
         dom->state = VXL_DOMSTATE_PAUSED;
         dom->accountedAt = now;
         vxlSimDueUpdate(s->sim, dom);
