@@ -338,6 +338,9 @@ vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
         return -1;
     }
     mig->performed = true;
+    /* Suspended for the destination now, whoever paused it first. */
+    mig->suspended = false;
+    mig->pausedBeforeSend = false;
     /* The destination has the guest now: only it can call this off. */
     vxlDomainAsyncJobSetAbortable(vm, false);
     if (vm->job->current) {

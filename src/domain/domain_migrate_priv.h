@@ -56,8 +56,9 @@ struct _vxlMigration {
     bool sending;                  /* Perform is copying (vm unlocked) */
     bool orphaned;                 /* the client went away meanwhile */
     bool wasPaused;                /* the guest was paused before */
-    bool pausedBeforeSend;         /* ... by a suspend during this
-                                      migration, before the copy began */
+    bool suspended;                /* paused by a suspend during this
+                                      migration, its copy not complete */
+    bool pausedBeforeSend;         /* ... before the copy began */
     bool sendEnded;                /* the copy is over (or failed) */
     bool finishAsked;              /* a Finish without cancel may have
                                       run on the destination */

@@ -68,6 +68,7 @@ vxlMigrationPauseSource(vxlDriver *driver, virDomainObj *vm)
     }
     /* Paused before the copy began (or as it began), the backend may
      * find it paused and leave it so if the copy fails. */
+    mig->suspended = true;
     if (before)
         mig->pausedBeforeSend = true;
     /* As the stream's own suspend: paused for the migration. */
@@ -83,12 +84,15 @@ vxlMigrationUndoPause(vxlDriver *driver, virDomainObj *vm, vxlMigration *mig)
 {
     int reason = 0;
 
-    /* After a complete copy only Confirm decides; a guest paused for
-     * other reasons stays as it is. */
-    if (mig->performed || !virDomainObjIsActive(vm) ||
+    /* Only a guest a suspend paused for this migration, whose copy did
+     * not complete: after a complete copy only Confirm (or an
+     * administrator, when the outcome is unknown) decides, and a guest
+     * paused for other reasons stays as it is. */
+    if (!mig->suspended || mig->performed || !virDomainObjIsActive(vm) ||
         virDomainObjGetState(vm, &reason) != VIR_DOMAIN_PAUSED ||
         reason != VIR_DOMAIN_PAUSED_MIGRATION)
         return;
+    mig->suspended = false;
     if (mig->pausedBeforeSend) {
         int rc;
 

@@ -343,6 +343,14 @@ int
 vxlDomainMigrateSetMaxDowntime(virDomainPtr dom, unsigned long long downtime,
                                unsigned int flags)
 {
+    virDomainObj *vm;
+
+    virCheckFlags(0, -1);
+    /* The domain and the caller's right first, as for any domain call. */
+    if (!(vm = vxlEntryBegin(dom, virDomainMigrateSetMaxDowntimeEnsureACL,
+                             VIR_JOB_NONE)))
+        return -1;
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                    _("a maximum downtime cannot be set: libxl's migration has no downtime target, it stops the guest after at most five pre-copy rounds whatever is left"));
     return -1;
