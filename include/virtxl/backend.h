@@ -942,7 +942,21 @@ typedef struct _vxlBackendConfig {
      * VIR_ERR_DEVICE_MISSING when the domain does not have it. */ \
     X(int, domainUsbRemove, DomainUsbRemove, (vxlBackend *be, uint32_t domid, \
                                               unsigned int hostbus, \
-                                              unsigned int hostaddr))
+                                              unsigned int hostaddr)) \
+    \
+    /* --- migration: a pause during the copy (virsh migrate --timeout \
+     *     N --timeout-suspend) --- */ \
+    /* Pause domain @domid during its outgoing migration, while \
+     * domainMigrateSend copies it live (from another thread) or before \
+     * the copy begins, so that it writes no more memory and the copy \
+     * ends: the round under way, then the last one. The send then \
+     * succeeds as ever (the guest suspended); if it fails a guest paused \
+     * during the copy runs again (one paused before it stays paused, as \
+     * the send found it). A guest already paused: nothing to do. Errors: VIR_ERR_OPERATION_UNSUPPORTED when the backend cannot \
+     * (libxl: its last step asks a PV or PVH guest to suspend itself, \
+     * which a paused guest cannot answer). */ \
+    X(int, domainMigratePauseSource, DomainMigratePauseSource, \
+      (vxlBackend *be, uint32_t domid))
 
 struct _vxlBackendOps {
     const char *name;              /* "libxl", "sim" */

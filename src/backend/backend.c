@@ -436,6 +436,14 @@ vxlBackendDomainUsbRemove(vxlBackend *be, uint32_t domid,
     VXL_BACKEND_CALL(be, domainUsbRemove, domid, hostbus, hostaddr);
 }
 
+/* ----- migration: a pause during the copy ----- */
+
+int
+vxlBackendDomainMigratePauseSource(vxlBackend *be, uint32_t domid)
+{
+    VXL_BACKEND_CALL(be, domainMigratePauseSource, domid);
+}
+
 void
 vxlHostUsbListFree(vxlHostUsb *devs, size_t ndevs)
 {

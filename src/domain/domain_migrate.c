@@ -194,6 +194,7 @@ vxlMigrationOutStart(vxlDriver *driver, virDomainObj *vm, unsigned int flags)
     priv->migration->driver = driver;
     priv->migration->st.bandwidthMiBps = priv->migrationMaxSpeed;
     vxlMigrationAttachJob(vm, priv->migration);
+    vxlMigrationAllowSuspend(vm);
     return 0;
 }
 
@@ -206,6 +207,8 @@ vxlMigrationOutEnd(vxlDriver *driver, virDomainObj *vm, int ret)
 
     if (vm->closecallbacks)
         virCloseCallbacksDomainRemove(vm, NULL, vxlMigrationCloseCb);
+    if (ret < 0 && priv->migration && !priv->migration->incoming)
+        vxlMigrationUndoPause(driver, vm, priv->migration);
     vxlMigrationDetachJob(priv->migration);
     g_clear_pointer(&priv->migration, vxlMigrationFree);
     if (priv->migrationState != VXL_MIGRATION_STATE_NONE) {
@@ -311,11 +314,15 @@ vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
     vxlDomainPriv *priv = vxlDomainPrivGet(vm);
     vxlMigration *mig = priv->migration;
     uint32_t domid = vm->def->id;
+    bool pausedDuring;
+    int reason = 0;
     int rc;
 
     if (virDomainObjCheckActive(vm) < 0)
         return -1;
-    mig->wasPaused = virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PAUSED;
+    /* Paused before the migration, not by a suspend during it. */
+    mig->wasPaused = virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PAUSED &&
+                     !mig->pausedBeforeSend;
     mig->st.live = !!(flags & VIR_MIGRATE_LIVE);
     if (bandwidth)
         vxlMigrateStreamSet(&mig->st.bandwidthMiBps, bandwidth);
@@ -329,15 +336,20 @@ vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
     rc = vxlBackendDomainMigrateSend(driver->backend, domid, &mig->st);
     vxlDomainBackendExit(vm);
     mig->sending = false;
+    mig->sendEnded = true;
     __atomic_store_n(&mig->st.fd, -1, __ATOMIC_SEQ_CST);
 
     if (rc < 0) {
+        vxlMigrationUndoPause(driver, vm, mig);
         priv->migrationState = VXL_MIGRATION_STATE_NONE;
         if (virDomainObjIsActive(vm))
             ignore_value(vxlDomainSaveStatus(driver, vm));
         return -1;
     }
     mig->performed = true;
+    /* Suspended for the destination now, whoever paused it first. */
+    mig->suspended = false;
+    mig->pausedBeforeSend = false;
     /* The destination has the guest now: only it can call this off. */
     vxlDomainAsyncJobSetAbortable(vm, false);
     if (vm->job->current) {
@@ -349,11 +361,15 @@ vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
     }
     priv->migrationState = (flags & VIR_MIGRATE_PEER2PEER) ?
         VXL_MIGRATION_STATE_PERFORMED_P2P : VXL_MIGRATION_STATE_PERFORMED;
+    /* A guest paused during the copy had its event then. */
+    pausedDuring = virDomainObjGetState(vm, &reason) == VIR_DOMAIN_PAUSED &&
+                   reason == VIR_DOMAIN_PAUSED_MIGRATION;
     virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_MIGRATION);
     ignore_value(vxlDomainSaveStatus(driver, vm));
     VXL_CRASH_POINT("migrate.out.after-send");
-    vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
-                            VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED);
+    if (!pausedDuring)
+        vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                                VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED);
     return 0;
 }
 

@@ -56,6 +56,10 @@ struct _vxlMigration {
     bool sending;                  /* Perform is copying (vm unlocked) */
     bool orphaned;                 /* the client went away meanwhile */
     bool wasPaused;                /* the guest was paused before */
+    bool suspended;                /* paused by a suspend during this
+                                      migration, its copy not complete */
+    bool pausedBeforeSend;         /* ... before the copy began */
+    bool sendEnded;                /* the copy is over (or failed) */
     bool finishAsked;              /* a Finish without cancel may have
                                       run on the destination */
     char *dconnuri;                /* peer-to-peer: the destination */
@@ -111,6 +115,16 @@ char *vxlMigrationFormatXML(vxlDriver *driver, virDomainObj *vm,
 
 int vxlMigrationConfirmPhase(vxlDriver *driver, virDomainObj *vm,
                              unsigned int flags, bool cancelled);
+
+/* domain_migrate_suspend.c: a pause during an outgoing migration
+ * (virsh migrate --timeout-suspend). Allow the SUSPEND job during the
+ * migration job (vm locked); pause the guest for the migration (a
+ * SUSPEND job held); after a failed copy or a migration ended before
+ * its copy, a guest paused for it runs again. */
+void vxlMigrationAllowSuspend(virDomainObj *vm);
+int vxlMigrationPauseSource(vxlDriver *driver, virDomainObj *vm);
+void vxlMigrationUndoPause(vxlDriver *driver, virDomainObj *vm,
+                           vxlMigration *mig);
 
 /* domain_migrate_outcome.c */
 typedef enum {

@@ -7,6 +7,7 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "domain_migrate_priv.h"
 #include "virtxl/backend.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -98,6 +99,8 @@ vxlDomainPause(vxlDriver *driver, virDomainObj *vm)
     /* Pausing a paused domain is a no-op, as in every libvirt driver. */
     if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PAUSED)
         return 0;
+    if (vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_OUT)
+        return vxlMigrationPauseSource(driver, vm);
     vxlDomainBackendEnter(vm);
     rc = vxlBackendDomainPause(driver->backend, vm->def->id);
     vxlDomainBackendExit(vm);

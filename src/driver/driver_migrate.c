@@ -130,37 +130,10 @@ vxlDomainMigratePrepareTunnel3Params(virConnectPtr dconn, virStreamPtr st,
                                       NULL, flags);
 }
 
-int
-vxlDomainMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
-                               virTypedParameterPtr params, int nparams,
-                               const char *cookiein, int cookieinlen,
-                               char **cookieout, int *cookieoutlen,
-                               unsigned int flags)
-{
-    vxlDriver *driver = vxl_driver;
-    virDomainObj *vm;
-    int ret = -1;
-
-    if (vxlMigrationCheckArgs(flags, params, nparams) < 0)
-        return -1;
-    if ((flags & VIR_MIGRATE_PEER2PEER) && !dconnuri) {
-        virReportError(VIR_ERR_INVALID_ARG, "%s",
-                       _("peer-to-peer migration needs the destination's libvirt URI"));
-        return -1;
-    }
-    if (!(vm = vxlEntryBegin(dom, virDomainMigratePerform3ParamsEnsureACL,
-                             VIR_JOB_NONE)))
-        return -1;
-    ret = vxlMigrationPerform(driver, vm,
-                              (flags & VIR_MIGRATE_PEER2PEER) ? dconnuri : NULL,
-                              params, nparams, cookiein, cookieinlen,
-                              cookieout, cookieoutlen, flags);
-    vxlEntryEnd(&vm, VIR_JOB_NONE);
-    return ret;
-}
-
 /*
- * Direct migration: the destination's daemon from the migration URI,
+ * The destination's daemon from a xenmigr:// URI (the migration URI of a
+ * direct migration, or the destination URI Nova 22 builds for Xen from
+ * its template xenmigr://%s/system when a peer-to-peer call carries it):
  * xenmigr://HOST[:PORT][/system] -> xen+tcp://HOST[:PORT]/system, or with a
  * socket= query (a daemon reached through a UNIX socket, as two private
  * daemons on one machine are) xen+unix:///system?socket=PATH.
@@ -175,7 +148,7 @@ vxlMigrationDirectConnectURI(const char *uri)
         return NULL;
     if (!parsed->scheme || STRNEQ(parsed->scheme, "xenmigr")) {
         virReportError(VIR_ERR_INVALID_ARG,
-                       _("direct migration URI '%s' is not supported: use xenmigr://HOST"),
+                       _("migration URI '%s' is not supported: use xenmigr://HOST"),
                        uri);
         return NULL;
     }
@@ -186,13 +159,49 @@ vxlMigrationDirectConnectURI(const char *uri)
     }
     if (!parsed->server) {
         virReportError(VIR_ERR_INVALID_ARG,
-                       _("direct migration URI '%s' names no host"), uri);
+                       _("migration URI '%s' names no host"), uri);
         return NULL;
     }
     if (parsed->port > 0)
         return g_strdup_printf("xen+tcp://%s:%d/system", parsed->server,
                                parsed->port);
     return g_strdup_printf("xen+tcp://%s/system", parsed->server);
+}
+
+int
+vxlDomainMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
+                               virTypedParameterPtr params, int nparams,
+                               const char *cookiein, int cookieinlen,
+                               char **cookieout, int *cookieoutlen,
+                               unsigned int flags)
+{
+    vxlDriver *driver = vxl_driver;
+    g_autofree char *daemonURI = NULL;
+    virDomainObj *vm;
+    int ret = -1;
+
+    if (vxlMigrationCheckArgs(flags, params, nparams) < 0)
+        return -1;
+    if ((flags & VIR_MIGRATE_PEER2PEER) && !dconnuri) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("peer-to-peer migration needs the destination's libvirt URI"));
+        return -1;
+    }
+    /* No libvirt driver answers xenmigr://: it names the host only. */
+    if ((flags & VIR_MIGRATE_PEER2PEER) && STRPREFIX(dconnuri, "xenmigr:")) {
+        if (!(daemonURI = vxlMigrationDirectConnectURI(dconnuri)))
+            return -1;
+        dconnuri = daemonURI;
+    }
+    if (!(vm = vxlEntryBegin(dom, virDomainMigratePerform3ParamsEnsureACL,
+                             VIR_JOB_NONE)))
+        return -1;
+    ret = vxlMigrationPerform(driver, vm,
+                              (flags & VIR_MIGRATE_PEER2PEER) ? dconnuri : NULL,
+                              params, nparams, cookiein, cookieinlen,
+                              cookieout, cookieoutlen, flags);
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
+    return ret;
 }
 
 int
@@ -211,11 +220,11 @@ vxlDomainMigratePerform3(virDomainPtr dom, const char *xmlin,
 
     if (!(flags & VIR_MIGRATE_PEER2PEER)) {
         /* virDomainMigrateToURI3 without peer-to-peer passes only the
-         * migrate URI parameter here: libvirt drops the destination URI
-         * of the call itself. */
+         * migrate URI parameter here: libvirt's client library drops the
+         * destination URI of the call itself (docs/migration.md). */
         if (!uri) {
             virReportError(VIR_ERR_INVALID_ARG, "%s",
-                           _("direct migration needs the destination in the migration URI parameter (VIR_MIGRATE_PARAM_URI, e.g. xenmigr://HOST): libvirt passes the destination URI of virDomainMigrateToURI3 to the driver only for peer-to-peer migration"));
+                           _("direct migration needs the destination in the migration URI parameter (VIR_MIGRATE_PARAM_URI, e.g. xenmigr://HOST), since libvirt passes the destination URI of virDomainMigrateToURI3 to the driver only with VIR_MIGRATE_PEER2PEER: add that flag or set the parameter"));
             return -1;
         }
         if (!(directURI = vxlMigrationDirectConnectURI(uri)))
@@ -334,6 +343,14 @@ int
 vxlDomainMigrateSetMaxDowntime(virDomainPtr dom, unsigned long long downtime,
                                unsigned int flags)
 {
+    virDomainObj *vm;
+
+    virCheckFlags(0, -1);
+    /* The domain and the caller's right first, as for any domain call. */
+    if (!(vm = vxlEntryBegin(dom, virDomainMigrateSetMaxDowntimeEnsureACL,
+                             VIR_JOB_NONE)))
+        return -1;
+    vxlEntryEnd(&vm, VIR_JOB_NONE);
     virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                    _("a maximum downtime cannot be set: libxl's migration has no downtime target, it stops the guest after at most five pre-copy rounds whatever is left"));
     return -1;

@@ -2,7 +2,7 @@
 """Migration between two simulated hosts: two private libvirtds on this
 machine, each its own host (scripts/virtxl-daemon --host), driven as users
 drive them: virsh migrate (client-managed, --p2p, --tunnelled, --offline),
-python3-libvirt's migrateToURI3 as Nova 22 calls it for Xen, domjobinfo
+python3-libvirt's migrateToURI3 with Nova 22's Xen flags, domjobinfo
 and domjobabort; and the failures, after each of which the guest runs on
 exactly one host and nothing is left on the other.
 """
@@ -56,9 +56,11 @@ class TwoHosts(unittest.TestCase):
         for conn in (self.ca, self.cb):
             try:
                 for dom in guests(conn):
+                    # A transient domain is gone once destroyed: ask first.
+                    persistent = dom.isPersistent()
                     if dom.isActive():
                         dom.destroy()
-                    if dom.isPersistent():
+                    if persistent:
                         dom.undefine()
             except libvirt.libvirtError:
                 pass
@@ -232,15 +234,17 @@ class MigrationTestCase(TwoHosts):
         self.assertNotEqual(res.returncode, 0)
         self.assertIn("mig-off2", self.names(self.cb))
 
-    def test_nova_migrate_to_uri3(self):
+    def test_direct_migrate_to_uri3(self):
+        """migrateToURI3 without peer-to-peer (Nova's Xen flags; Nova's
+        own call is in test_migration_nova)."""
         dom = self.start_guest("mig-nova")
         flags = (E.VIR_MIGRATE_LIVE | E.VIR_MIGRATE_PERSIST_DEST |
                  E.VIR_MIGRATE_UNDEFINE_SOURCE)
         xml = dom.XMLDesc(E.VIR_DOMAIN_XML_MIGRATABLE)
         params = {E.VIR_MIGRATE_PARAM_DEST_XML: xml,
                   E.VIR_MIGRATE_PARAM_BANDWIDTH: 0}
-        # Nova 22's exact call: libvirt drops the destination URI before
-        # the driver sees it, so the driver says what it needs.
+        # libvirt drops the destination URI before the driver sees it,
+        # so the driver says what it needs.
         with self.assertRaises(libvirt.libvirtError) as cm:
             dom.migrateToURI3("xenmigr://host-b/system", params, flags)
         self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_INVALID_ARG)
@@ -394,6 +398,115 @@ class MigrationTestCase(TwoHosts):
         self.assertGreater(dirty["downtime"], clean["downtime"])
         self.assertGreaterEqual(dirty["downtime"], 250)
         self.assert_only_on(self.cb, self.ca, "mig-dirty")
+
+    def test_timeout_suspend(self):
+        """virsh migrate --timeout N --timeout-suspend: virsh suspends the
+        guest after N s; it writes nothing more, so a migration that
+        would not converge ends after the round under way and the last
+        one, and the destination runs the guest."""
+        # 200 MiB/s of writes over a 100 MiB/s link: without the suspend,
+        # five full rounds of 256 MiB and a last one (15 s).
+        self.start_guest("mig-tmo", memory_mib=256,
+                         script={"dirty-mib-per-s": 200})
+        events = EventRecorder(self.ca)
+        self.a.virsh("migrate", "--live", "--bandwidth", "100", "--timeout",
+                     "1", "--timeout-suspend", "mig-tmo", self.b.uri)
+        self.assert_only_on(self.cb, self.ca, "mig-tmo")
+        stats = self.ca.lookupByName("mig-tmo").jobStats(
+            E.VIR_DOMAIN_JOB_STATS_COMPLETED)
+        self.assertEqual(stats["type"], E.VIR_DOMAIN_JOB_COMPLETED)
+        self.assertLess(stats["memory_processed"], 6 * (256 << 20))
+        wait_for(lambda: ("mig-tmo", E.VIR_DOMAIN_EVENT_STOPPED,
+                          E.VIR_DOMAIN_EVENT_STOPPED_MIGRATED) in events.events,
+                 what="the source's STOPPED/MIGRATED event")
+        suspended = [ev for ev in events.events
+                     if ev[0] == "mig-tmo" and ev[1] == E.VIR_DOMAIN_EVENT_SUSPENDED]
+        # One suspend, for the migration: virsh's (the stream's end, the
+        # guest already paused, sends none more).
+        self.assertEqual(suspended, [("mig-tmo", E.VIR_DOMAIN_EVENT_SUSPENDED,
+                                      E.VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED)])
+        # --timeout alone means --timeout-suspend.
+        self.start_guest("mig-tmo2", memory_mib=256,
+                         script={"dirty-mib-per-s": 200})
+        self.a.virsh("migrate", "--live", "--bandwidth", "100", "--timeout",
+                     "1", "mig-tmo2", self.b.uri)
+        self.assert_only_on(self.cb, self.ca, "mig-tmo2")
+        self.assertLess(self.ca.lookupByName("mig-tmo2").jobStats(
+            E.VIR_DOMAIN_JOB_STATS_COMPLETED)["memory_processed"],
+            6 * (256 << 20))
+
+    def test_suspend_during_migration_then_abort(self):
+        """A guest paused during its copy is paused for the migration;
+        called off, it runs again on the source, as before the
+        migration, and nothing is left on the destination."""
+        dom = self.start_guest("mig-susp", memory_mib=512)
+        events = EventRecorder(self.ca)
+        t, out = self.migrate_in_background(
+            ["migrate", "--live", "--bandwidth", "64", "mig-susp", self.b.uri])
+        wait_for(lambda: dom.jobStats().get("memory_processed"),
+                 what="migration progress")
+        dom.suspend()
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_PAUSED,
+                                       E.VIR_DOMAIN_PAUSED_MIGRATION])
+        events.wait("mig-susp", E.VIR_DOMAIN_EVENT_SUSPENDED,
+                    E.VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED)
+        self.a.virsh("domjobabort", "mig-susp")
+        t.join(60)
+        self.assertNotEqual(out["res"].returncode, 0)
+        self.assertIn("cancelled", out["res"].stderr)
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_RUNNING,
+                                       E.VIR_DOMAIN_RUNNING_MIGRATION_CANCELED])
+        events.wait("mig-susp", E.VIR_DOMAIN_EVENT_RESUMED,
+                    E.VIR_DOMAIN_EVENT_RESUMED_MIGRATED)
+        wait_for(lambda: self.names(self.cb) == [], what="nothing left on B")
+        # The guest runs for real: its CPU time grows.
+        cpu = dom.info()[4]
+        wait_for(lambda: dom.info()[4] > cpu, what="guest CPU time growing")
+
+    def test_suspend_before_copy(self):
+        """virsh's timeout may fire before the copy begins (here the
+        peer-to-peer destination never answers): the guest is paused for
+        the migration at once; the migration failing, it runs again."""
+        dom = self.start_guest("mig-pre")
+        path = self.a.path("run", "silent-destination-sock")
+        srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        srv.bind(path)
+        srv.listen(1)
+        self.addCleanup(srv.close)
+        srv.settimeout(120)
+        t, out = self.migrate_in_background(
+            ["migrate", "--live", "--p2p", "mig-pre",
+             "xen+unix:///system?socket=" + path])
+        peer, _ = srv.accept()
+        wait_for(lambda: dom.jobStats()["type"] != E.VIR_DOMAIN_JOB_NONE,
+                 what="the migration job")
+        events = EventRecorder(self.ca)
+        dom.suspend()
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_PAUSED,
+                                       E.VIR_DOMAIN_PAUSED_MIGRATION])
+        events.wait("mig-pre", E.VIR_DOMAIN_EVENT_SUSPENDED,
+                    E.VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED)
+        peer.close()
+        t.join(120)
+        self.assertNotEqual(out["res"].returncode, 0)
+        wait_for(lambda: dom.state() == [E.VIR_DOMAIN_RUNNING,
+                                         E.VIR_DOMAIN_RUNNING_MIGRATION_CANCELED],
+                 what="the guest running again")
+        events.wait("mig-pre", E.VIR_DOMAIN_EVENT_RESUMED,
+                    E.VIR_DOMAIN_EVENT_RESUMED_MIGRATED)
+        cpu = dom.info()[4]
+        wait_for(lambda: dom.info()[4] > cpu, what="guest CPU time growing")
+        self.assertEqual(self.names(self.cb), [])
+
+    def test_timeout_postcopy_refused(self):
+        """--timeout-postcopy needs --postcopy, which Xen has not."""
+        self.start_guest("mig-pc")
+        res = self.a.virsh("migrate", "--live", "--postcopy", "--timeout",
+                           "1", "--timeout-postcopy", "mig-pc", self.b.uri,
+                           check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("post-copy", res.stderr)
+        self.assert_only_on(self.ca, self.cb, "mig-pc")
 
     # ----- refusals and failures -------------------------------------------
 

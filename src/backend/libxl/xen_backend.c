@@ -209,4 +209,6 @@ const vxlBackendOps vxlXenBackendOps = {
     /* USB host devices; the host's list is libvirt's node device driver's */
     .domainUsbAdd = vxlXenDomainUsbAdd,
     .domainUsbRemove = vxlXenDomainUsbRemove,
+    /* migration: a pause during the copy (refused, with the reason) */
+    .domainMigratePauseSource = vxlXenDomainMigratePauseSource,
 };

@@ -276,3 +276,16 @@ vxlXenDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
     }
     return -1;
 }
+
+/* libxl's save ends by asking the guest to suspend itself (xenstore's
+ * control/shutdown or its suspend event channel) and waits up to a
+ * minute for the answer; a PV or PVH guest paused meanwhile cannot
+ * give it, and the migration would fail after that minute. */
+int
+vxlXenDomainMigratePauseSource(vxlBackend *be G_GNUC_UNUSED, uint32_t domid)
+{
+    virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                   _("domain %u cannot be paused while libxl migrates it, since libxl's last step asks the guest to suspend itself, which a paused guest cannot do"),
+                   domid);
+    return -1;
+}

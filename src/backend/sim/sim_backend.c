@@ -1132,4 +1132,6 @@ const vxlBackendOps vxlSimBackendOps = {
     .hostUsbList = vxlSimHostUsbList,
     .domainUsbAdd = vxlSimDomainUsbAdd,
     .domainUsbRemove = vxlSimDomainUsbRemove,
+    /* migration: a pause during the copy */
+    .domainMigratePauseSource = vxlSimDomainMigratePauseSource,
 };

@@ -156,6 +156,8 @@ vxlSimMigratePauseSource(vxlSimSendState *s)
         }
         if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_MIGRATE) < 0)
             return -1;
+        /* Its running time up to the stop, before the clock stops. */
+        vxlSimAccount(dom, now);
         dom->state = VXL_DOMSTATE_PAUSED;
         dom->accountedAt = now;
         vxlSimDueUpdate(s->sim, dom);
@@ -163,6 +165,31 @@ vxlSimMigratePauseSource(vxlSimSendState *s)
         vxlSimReschedule(s->sim, now);
     }
     vxlSimSave(s->sim, &snap);
+    return 0;
+}
+
+/* How long the guest has run (this life), and whether it is paused now:
+ * a guest paused during the copy (virsh migrate --timeout-suspend)
+ * writes nothing more. */
+static int
+vxlSimMigrateSourceRunning(vxlSimSendState *s, unsigned long long *runUs,
+                           bool *paused)
+{
+    VIR_LOCK_GUARD lock = virLockGuardLock(&s->sim->lock);
+    long long now = g_get_monotonic_time();
+    vxlSimDomain *dom;
+
+    vxlSimCatchUp(s->sim, now);
+    if (!(dom = vxlSimFindDomain(s->sim, s->domid)) || dom->life != s->life) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("domain '%s' disappeared while it was being migrated"),
+                       s->name);
+        return -1;
+    }
+    /* Accounting is lazy: bring the running time up to now. */
+    vxlSimAccount(dom, now);
+    *runUs = dom->runUs;
+    *paused = dom->state == VXL_DOMSTATE_PAUSED;
     return 0;
 }
 
@@ -211,6 +238,8 @@ vxlSimDomainMigrateSend(vxlBackend *be, uint32_t domid, vxlMigrateStream *st)
     bool wasPaused = false;
     bool stopped = false;
     long long stoppedAt = 0;
+    unsigned long long ran = 0;
+    bool paused = false;
 
     VIR_WITH_MUTEX_LOCK_GUARD(&s.sim->lock) {
         vxlSimDomain *dom;
@@ -259,19 +288,31 @@ vxlSimDomainMigrateSend(vxlBackend *be, uint32_t domid, vxlMigrateStream *st)
 
     toSend = left = memMiB;
     for (;;) {
-        long long t0 = g_get_monotonic_time();
+        unsigned long long ran0 = 0;
+        unsigned long long ran1 = 0;
         unsigned long long dirtied;
+        bool pausedNow = false;
 
+        if (!stopped &&
+            vxlSimMigrateSourceRunning(&s, &ran0, &pausedNow) < 0)
+            goto error;
         if (vxlSimMigrateSendRound(&s, round, toSend, &left) < 0)
             goto error;
         if (stopped)
             break;
-        dirtied = MIN(memMiB, dirtyMiBps * (g_get_monotonic_time() - t0) /
-                              G_USEC_PER_SEC);
+        /* The guest writes while it runs, not while it is paused. */
+        if (vxlSimMigrateSourceRunning(&s, &ran1, &pausedNow) < 0)
+            goto error;
+        dirtied = MIN(memMiB, dirtyMiBps * (ran1 - ran0) / G_USEC_PER_SEC);
         round++;
         toSend = left = dirtied;
         vxlMigrateStreamSet(&st->memRemaining, left * 1024 * 1024);
-        if (dirtied <= VXL_SIM_STOP_COPY_MIB || round > VXL_SIM_MAX_ROUNDS) {
+        if (pausedNow) {
+            /* Paused during the copy: what it wrote goes in one last
+             * round, and the downtime began with the pause. */
+            stopped = true;
+            stoppedAt = g_get_monotonic_time();
+        } else if (dirtied <= VXL_SIM_STOP_COPY_MIB || round > VXL_SIM_MAX_ROUNDS) {
             /* Stop and copy the rest. */
             if (vxlSimMigratePauseSource(&s) < 0)
                 goto error;
@@ -300,17 +341,40 @@ vxlSimDomainMigrateSend(vxlBackend *be, uint32_t domid, vxlMigrateStream *st)
     return 0;
 
  error:
-    /* The guest runs on here as if nothing happened. */
-    if (stopped && !wasPaused) {
+    /* The guest runs on here as if nothing happened (also when it was
+     * paused during the copy). */
+    if (!wasPaused) {
         virErrorPtr saved;
 
         virErrorPreserveLast(&saved);
         ignore_value(shutdown(st->fd, SHUT_RDWR));
-        if (be->ops->domainUnpause(be, domid) < 0)
+        if (vxlSimMigrateSourceRunning(&s, &ran, &paused) == 0 && paused &&
+            be->ops->domainUnpause(be, domid) < 0)
             VIR_WARN("cannot resume domain %s after its failed migration", s.name);
         virErrorRestore(&saved);
     }
     return -1;
+}
+
+/* A pause while the send runs: the guest stops writing; the send's
+ * loop sees it after the round under way. */
+static int
+vxlSimMigratePauseAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                      long long now, void *opaque G_GNUC_UNUSED)
+{
+    if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_PAUSE) < 0)
+        return -1;
+    if (dom->state == VXL_DOMSTATE_PAUSED)
+        return VXL_SIM_ACT_UNCHANGED;
+    dom->state = VXL_DOMSTATE_PAUSED;
+    dom->accountedAt = now;
+    return VXL_SIM_ACT_CHANGED;
+}
+
+int
+vxlSimDomainMigratePauseSource(vxlBackend *be, uint32_t domid)
+{
+    return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimMigratePauseAct, NULL);
 }
 
 /* A guest a save left suspended (shut down, reason suspend) carries on
