@@ -66,22 +66,34 @@ vxlSimSendStateClear(vxlSimSendState *s)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vxlSimSendState, vxlSimSendStateClear);
 
-/* Whether the domain is still the one we copy, alive: a destroy while
- * migrating ends the migration. */
+/* The domain we copy, brought up to @now, or an error when it is gone
+ * (destroyed, or a new life under its id): a destroy while migrating
+ * ends the migration. The caller holds the simulator's lock. */
+static vxlSimDomain *
+vxlSimMigrateSourceLocked(vxlSimSendState *s, long long now)
+{
+    vxlSimDomain *dom;
+
+    vxlSimCatchUp(s->sim, now);
+    if (s->sim->closed || !(dom = vxlSimFindDomain(s->sim, s->domid)) ||
+        dom->life != s->life) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("domain '%s' disappeared while it was being migrated"),
+                       s->name);
+        return NULL;
+    }
+    return dom;
+}
+
+/* Whether the domain is still the one we copy, alive. */
 static int
 vxlSimMigrateCheckSource(vxlSimSendState *s)
 {
     VIR_LOCK_GUARD lock = virLockGuardLock(&s->sim->lock);
     vxlSimDomain *dom;
 
-    vxlSimCatchUp(s->sim, g_get_monotonic_time());
-    if (s->sim->closed || !(dom = vxlSimFindDomain(s->sim, s->domid)) ||
-        dom->life != s->life) {
-        virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("domain '%s' disappeared while it was being migrated"),
-                       s->name);
+    if (!(dom = vxlSimMigrateSourceLocked(s, g_get_monotonic_time())))
         return -1;
-    }
     return vxlSimCheckAlive(dom, VXL_BACKEND_OP_MIGRATE);
 }
 
@@ -147,13 +159,8 @@ vxlSimMigratePauseSource(vxlSimSendState *s)
         long long now = g_get_monotonic_time();
         vxlSimDomain *dom;
 
-        vxlSimCatchUp(s->sim, now);
-        if (!(dom = vxlSimFindDomain(s->sim, s->domid)) || dom->life != s->life) {
-            virReportError(VIR_ERR_OPERATION_FAILED,
-                           _("domain '%s' disappeared while it was being migrated"),
-                           s->name);
+        if (!(dom = vxlSimMigrateSourceLocked(s, now)))
             return -1;
-        }
         if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_MIGRATE) < 0)
             return -1;
         /* Its running time up to the stop, before the clock stops. */
@@ -179,13 +186,8 @@ vxlSimMigrateSourceRunning(vxlSimSendState *s, unsigned long long *runUs,
     long long now = g_get_monotonic_time();
     vxlSimDomain *dom;
 
-    vxlSimCatchUp(s->sim, now);
-    if (!(dom = vxlSimFindDomain(s->sim, s->domid)) || dom->life != s->life) {
-        virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("domain '%s' disappeared while it was being migrated"),
-                       s->name);
+    if (!(dom = vxlSimMigrateSourceLocked(s, now)))
         return -1;
-    }
     /* Accounting is lazy: bring the running time up to now. */
     vxlSimAccount(dom, now);
     *runUs = dom->runUs;
@@ -201,13 +203,8 @@ vxlSimMigrateFinalState(vxlSimSendState *s)
     VIR_LOCK_GUARD lock = virLockGuardLock(&s->sim->lock);
     vxlSimDomain *dom;
 
-    vxlSimCatchUp(s->sim, g_get_monotonic_time());
-    if (!(dom = vxlSimFindDomain(s->sim, s->domid)) || dom->life != s->life) {
-        virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("domain '%s' disappeared while it was being migrated"),
-                       s->name);
+    if (!(dom = vxlSimMigrateSourceLocked(s, g_get_monotonic_time())))
         return NULL;
-    }
     if (virJSONValueObjectAppendNumberUlong(obj, "runUs", dom->runUs) < 0 ||
         virJSONValueObjectAppendNumberUlong(obj, "cpuTimeNs", dom->cpuTimeNs) < 0 ||
         virJSONValueObjectAppendNumberUlong(obj, "targetKiB", dom->targetKiB) < 0 ||
