@@ -521,6 +521,21 @@ vxlNativeParseFeatures(vxlNativeReader *r, vxlNativeXML *x)
     if (r->type == LIBXL_DOMAIN_TYPE_PV &&
         (rc = vxlNativeGetBool(r, "e820_host", &b)) < 0)
         return -1;
+    if (r->type == LIBXL_DOMAIN_TYPE_PV) {
+        XLU_ConfigList *pcis = NULL;
+        int npci = 0;
+
+        /* xl turns the host's memory map on for a PV guest given PCI
+         * devices, over an e820_host=0 (parse_config_data, after the
+         * pci= list). */
+        if (xlu_cfg_get_list(r->xlu, "pci", &pcis, &npci, 1) == 0 && npci > 0) {
+            if (rc > 0 && !b)
+                vxlNativeWarn(r, "e820_host", "%s",
+                              _("turned on, as xl does for a PV guest with PCI devices"));
+            rc = 1;
+            b = true;
+        }
+    }
     if (r->type == LIBXL_DOMAIN_TYPE_PV && rc > 0)
         virBufferAsprintf(&x->featuresXen, "<e820_host state='%s'/>\n", b ? "on" : "off");
 
