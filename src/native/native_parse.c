@@ -145,8 +145,62 @@ vxlNativeCpuset(vxlNativeReader *r, const char *key, const char *spec)
 }
 
 
+/* An xl CPU list with an "all" item (parse_cpurange in xl_parse.c
+ * applies the items in order, "all" setting every host CPU): 1 with
+ * *@except the CPUs taken out after the last "all" in libvirt's
+ * spelling (NULL when none is: every CPU), 0 for a list without "all",
+ * -1 for one xl refuses (reported). */
 static int
-vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs)
+vxlNativeCpusetExcept(vxlNativeReader *r, const char *key, const char *spec,
+                      char **except)
+{
+    g_auto(GStrv) items = g_strsplit(spec, ",", 0);
+    g_autoptr(virBitmap) out = virBitmapNew(VXL_XMLNS_CPUS_ALL);
+    bool all = false;
+    size_t i;
+
+    *except = NULL;
+    for (i = 0; items[i]; i++) {
+        const char *item = items[i];
+        bool not = false;
+        g_autoptr(virBitmap) range = NULL;
+
+        if (*item == '^') {
+            not = true;
+            item++;
+        }
+        if (STREQ(item, "all")) {
+            if (not) {
+                vxlNativeError(r, key, _("'%s' combines '^' and 'all', which xl refuses"), spec);
+                return -1;
+            }
+            all = true;
+            virBitmapClearAll(out);
+            continue;
+        }
+        if (!*item || strchr(item, '^') ||
+            virBitmapParse(item, &range, VXL_XMLNS_CPUS_ALL) < 0) {
+            virResetLastError();
+            vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
+            return -1;
+        }
+        /* After "all", a CPU named is already in; one taken out is not. */
+        if (not)
+            virBitmapUnion(out, range);
+        else
+            virBitmapSubtract(out, range);
+    }
+    if (!all)
+        return 0;
+    if (!virBitmapIsAllClear(out))
+        *except = virBitmapFormat(out);
+    return 1;
+}
+
+
+static int
+vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
+                   long maxvcpus)
 {
     XLU_ConfigList *list = NULL;
     const char *str = NULL;
@@ -172,6 +226,19 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs)
                 vxlNativeError(r, "cpus", _("item %d is a list, expected a CPU list"), i + 1);
                 return -1;
             }
+            if (!strstr(item, "node")) {
+                g_autofree char *except = NULL;
+                int all = vxlNativeCpusetExcept(r, "cpus", item, &except);
+
+                if (all < 0)
+                    return -1;
+                /* xl ignores entries past the last vCPU. */
+                if (all > 0 && except && i < maxvcpus)
+                    virBufferAsprintf(&x->xmlns, "<virtxl:cpus_exclude vcpu='%d' cpuset='%s'/>\n",
+                                      i, except);
+                if (all > 0)
+                    continue;
+            }
             if (!(set = vxlNativeCpuset(r, "cpus", item)))
                 continue;
             if (!*set)
@@ -181,7 +248,19 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs)
             virBufferAsprintf(&x->cputune, "<vcpupin vcpu='%d' cpuset='%s'/>\n", i, set);
         }
     } else if (xlu_cfg_get_string(r->xlu, "cpus", &str, 1) == 0) {
-        g_autofree char *set = vxlNativeCpuset(r, "cpus", str);
+        g_autofree char *set = NULL;
+        g_autofree char *except = NULL;
+        int all = 0;
+
+        if (!strstr(str, "node") &&
+            (all = vxlNativeCpusetExcept(r, "cpus", str, &except)) < 0)
+            return -1;
+        if (all > 0) {
+            if (except)
+                virBufferAsprintf(&x->xmlns, "<virtxl:cpus_exclude cpuset='%s'/>\n", except);
+            goto weight;
+        }
+        set = vxlNativeCpuset(r, "cpus", str);
 
         if (set && !*set)
             return -1;
@@ -247,7 +326,7 @@ vxlNativeParseMemory(vxlNativeReader *r, vxlNativeXML *x)
         return -1;
     }
 
-    if (vxlNativeParseCpus(r, x, vcpuAttrs) < 0)
+    if (vxlNativeParseCpus(r, x, vcpuAttrs, maxvcpus) < 0)
         return -1;
     if (vcpus != maxvcpus)
         g_string_append_printf(vcpuAttrs, " current='%ld'", vcpus);

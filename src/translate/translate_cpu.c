@@ -43,13 +43,45 @@ vxlTranslateBitmapFromVir(libxl_bitmap *bitmap, virBitmap *vmap)
 }
 
 
-/* The cpumask vCPU @i is pinned to, or NULL. */
-static virBitmap *
-vxlCpuVcpuMask(const virDomainDef *def, size_t i)
+/* Whether vCPU @i is pinned: by libvirt's cpusets, or kept off some CPUs
+ * by <virtxl:cpus_exclude> (domain_xmlns_cpus.c). */
+static bool
+vxlCpuVcpuPinned(const virDomainDef *def, size_t i)
 {
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+
+    return def->vcpus[i]->cpumask || def->cpumask ||
+           vxlXMLNSCpusExcluded(ns, i) || vxlXMLNSCpusExcluded(ns, -1);
+}
+
+
+/* vCPU @i's hard affinity (to free), or NULL: its own <vcpupin> or
+ * <virtxl:cpus_exclude vcpu>, else the one for every vCPU (<vcpu
+ * cpuset> or <virtxl:cpus_exclude>). An exclusion is every CPU Xen can
+ * have but those: libxl_set_vcpuaffinity copies the map into one of the
+ * host's size (best effort), so what remains is xl's "all,^N" on that
+ * host. */
+static virBitmap *
+vxlCpuVcpuAffinity(const virDomainDef *def, size_t i)
+{
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+    virBitmap *except = NULL;
+    virBitmap *map;
+    ssize_t bit = -1;
+
     if (def->vcpus[i]->cpumask)
-        return def->vcpus[i]->cpumask;
-    return def->cpumask;
+        return virBitmapNewCopy(def->vcpus[i]->cpumask);
+    if (!(except = vxlXMLNSCpusExcluded(ns, i))) {
+        if (def->cpumask)
+            return virBitmapNewCopy(def->cpumask);
+        if (!(except = vxlXMLNSCpusExcluded(ns, -1)))
+            return NULL;
+    }
+    map = virBitmapNew(VXL_XMLNS_CPUS_ALL);
+    virBitmapSetAll(map);
+    while ((bit = virBitmapNextSetBit(except, bit)) >= 0)
+        ignore_value(virBitmapClearBit(map, bit));
+    return map;
 }
 
 
@@ -62,10 +94,12 @@ vxlCpuAffinityCount(const virDomainDef *def)
     size_t n = 0;
     size_t i;
 
-    if (def->cpumask)
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+
+    if (def->cpumask || vxlXMLNSCpusExcluded(ns, -1))
         return def->maxvcpus;
     for (i = 0; i < def->maxvcpus; i++) {
-        if (def->vcpus[i]->cpumask)
+        if (def->vcpus[i]->cpumask || vxlXMLNSCpusExcluded(ns, i))
             n = i + 1;
     }
     return n;
@@ -79,7 +113,7 @@ vxlValidateCpuTune(const virDomainDef *def)
     size_t n = vxlCpuAffinityCount(def);
 
     for (i = 0; i < n; i++) {
-        if (!vxlCpuVcpuMask(def, i)) {
+        if (!vxlCpuVcpuPinned(def, i)) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            _("<cputune><vcpupin vcpu='%zu'> is missing: Xen cannot leave a vCPU unpinned before a pinned one without <vcpu cpuset>; pin it or set <vcpu cpuset>"),
                            i);
@@ -328,8 +362,10 @@ vxlTranslateCpuAffinity(const virDomainDef *def, libxl_domain_build_info *b_info
     b_info->vcpu_hard_affinity = g_new0(libxl_bitmap, n);
     b_info->num_vcpu_hard_affinity = n;
     for (i = 0; i < n; i++) {
-        vxlTranslateBitmapFromVir(&b_info->vcpu_hard_affinity[i], vxlCpuVcpuMask(def, i));
-        if (def->vcpus[i]->cpumask)
+        g_autoptr(virBitmap) map = vxlCpuVcpuAffinity(def, i);
+
+        vxlTranslateBitmapFromVir(&b_info->vcpu_hard_affinity[i], map);
+        if (def->vcpus[i]->cpumask || vxlXMLNSCpusExcluded(vxlXMLNSGet(def), i))
             perVcpu = true;
     }
     /* As xl does with a cpus=[...] list: per-vCPU pinning replaces
