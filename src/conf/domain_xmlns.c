@@ -498,7 +498,8 @@ vxlXMLNSElementNames(void)
 {
     g_autoptr(GString) out = g_string_new("<virtxl:devicemodel>, <virtxl:rdm>, <virtxl:pci>, "
                                           "<virtxl:disk>, <virtxl:nic>, <virtxl:usbctrl>, "
-                                          "<virtxl:cpus_soft>, <virtxl:cpus_exclude>, <virtxl:vtpm>, "
+                                          "<virtxl:cpus_soft>, <virtxl:cpus_exclude>, <virtxl:numa_placement>, "
+                                          "<virtxl:vtpm>, "
                                           "<virtxl:smbios_firmware>");
     size_t i;
 
@@ -580,6 +581,9 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
                 goto error;
         } else if (STREQ(name, "cpus_exclude")) {
             if (vxlXMLNSParseCpusExclude(nodes[i], ns) < 0)
+                goto error;
+        } else if (STREQ(name, "numa_placement")) {
+            if (vxlXMLNSParseNumaPlacement(nodes[i], ns) < 0)
                 goto error;
         } else if (STREQ(name, "vtpm")) {
             if (vxlXMLNSParseVtpm(nodes[i], ns) < 0)

@@ -298,6 +298,7 @@ struct _vxlXMLNSDef {
     size_t ncpusSoft;
     vxlXMLNSCpusExclude *cpusExclude;  /* in document order */
     size_t ncpusExclude;
+    int numaPlacement;            /* virTristateSwitch: <virtxl:numa_placement> */
     vxlXMLNSVtpm *vtpms;          /* in order: devid is the position */
     size_t nvtpms;
     char *smbiosFirmware;         /* b_info.u.hvm.smbios_firmware */
@@ -338,6 +339,7 @@ size_t vxlXMLNSCpusSoftSpan(const vxlXMLNSDef *ns, virBitmap **all);
 
 /* domain_xmlns_cpus.c: <virtxl:cpus_exclude>. */
 int vxlXMLNSParseCpusExclude(xmlNodePtr node, vxlXMLNSDef *ns);
+int vxlXMLNSParseNumaPlacement(xmlNodePtr node, vxlXMLNSDef *ns);
 void vxlXMLNSFormatCpusExclude(virBuffer *buf, const vxlXMLNSDef *ns);
 void vxlXMLNSCpusExcludeFree(vxlXMLNSDef *ns);
 int vxlValidateXMLNSCpusExclude(const virDomainDef *def, const vxlXMLNSDef *ns);

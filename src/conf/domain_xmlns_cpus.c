@@ -11,6 +11,13 @@
  * taken out and the translation starts from every CPU Xen can have. As
  * libvirt's own pinning, the element without vcpu is for every vCPU that
  * has no pinning of its own (<vcpupin> or a <virtxl:cpus_exclude vcpu>).
+ *
+ *   <virtxl:numa_placement state='off'/>        xl cpus=[] (any list)
+ *
+ * libxl's automatic NUMA placement, which xl turns off for any cpus=
+ * list, even one that pins no vCPU (a list without vcpus=, or of "all"
+ * only). libvirt's <vcpu placement='auto'> means numad's advice, which
+ * Xen has not; 'on' is libxl's default.
  */
 #include "vxl_internal.h"
 
@@ -73,10 +80,31 @@ vxlXMLNSParseCpusExclude(xmlNodePtr node, vxlXMLNSDef *ns)
 }
 
 
+int
+vxlXMLNSParseNumaPlacement(xmlNodePtr node, vxlXMLNSDef *ns)
+{
+    virTristateSwitch state = VIR_TRISTATE_SWITCH_ABSENT;
+
+    if (ns->numaPlacement != VIR_TRISTATE_SWITCH_ABSENT) {
+        virReportError(VIR_ERR_XML_ERROR, "%s",
+                       _("<virtxl:numa_placement> appears twice"));
+        return -1;
+    }
+    if (virXMLPropTristateSwitch(node, "state", VIR_XML_PROP_REQUIRED, &state) < 0)
+        return -1;
+    ns->numaPlacement = state;
+    return 0;
+}
+
+
 void
 vxlXMLNSFormatCpusExclude(virBuffer *buf, const vxlXMLNSDef *ns)
 {
     size_t i;
+
+    if (ns->numaPlacement != VIR_TRISTATE_SWITCH_ABSENT)
+        virBufferAsprintf(buf, "<virtxl:numa_placement state='%s'/>\n",
+                          virTristateSwitchTypeToString(ns->numaPlacement));
 
     for (i = 0; i < ns->ncpusExclude; i++) {
         g_autofree char *set = virBitmapFormat(ns->cpusExclude[i].cpuset);

@@ -177,11 +177,17 @@ vxlNativeFormatGeneral(virBuffer *buf, const virDomainDef *def)
             else
                 g_ptr_array_add(pins, g_strdup("all"));
         }
-        if (anyPin) {
-            /* xl's list form: one CPU set per vCPU, in order. */
+        bool placementOff = ns && ns->numaPlacement == VIR_TRISTATE_SWITCH_OFF;
+
+        if (anyPin || placementOff) {
+            /* xl's list form: one CPU set per vCPU, in order; any list,
+             * even an empty one, turns libxl's NUMA placement off. */
             while (pins->len > 0 && STREQ(g_ptr_array_index(pins, pins->len - 1), "all"))
                 g_ptr_array_remove_index(pins, pins->len - 1);
-            vxlNativeFormatList(buf, "cpus", pins);
+            if (pins->len == 0)
+                virBufferAddLit(buf, "cpus = [ ]\n");
+            else
+                vxlNativeFormatList(buf, "cpus", pins);
         } else if (def->cpumask) {
             g_autofree char *set = virBitmapFormat(def->cpumask);
 

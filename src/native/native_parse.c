@@ -211,12 +211,20 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
 
     vxlNativeMarkUsed(r, "cpus");
     /* xl sizes the affinity by the vCPUs vcpus= or maxvcpus= name, before
-     * libxl's default of one: without either, it applies none. */
+     * libxl's default of one: without either, it applies none. Any list
+     * still turns libxl's NUMA placement off (parse_vcpu_affinity). */
     if (vxlNativeHas(r, "cpus") && !vxlNativeHas(r, "vcpus") && !vxlNativeHas(r, "maxvcpus")) {
-        vxlNativeWarn(r, "cpus", "%s", _("ignored without vcpus= or maxvcpus=, as by xl"));
+        if (xlu_cfg_get_list(r->xlu, "cpus", &list, &n, 1) == 0) {
+            vxlNativeWarn(r, "cpus", "%s", _("pins no vCPU without vcpus= or maxvcpus=, as by xl, which only turns its NUMA placement off for the list"));
+            virBufferAddLit(&x->xmlns, "<virtxl:numa_placement state='off'/>\n");
+        } else {
+            vxlNativeWarn(r, "cpus", "%s", _("ignored without vcpus= or maxvcpus=, as by xl"));
+        }
         goto weight;
     }
     if (xlu_cfg_get_list(r->xlu, "cpus", &list, &n, 1) == 0) {
+        bool pinned = false;
+
         /* One entry per vCPU, in order. */
         for (i = 0; i < n; i++) {
             const char *item = xlu_cfg_get_listitem(list, i);
@@ -233,9 +241,11 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
                 if (all < 0)
                     return -1;
                 /* xl ignores entries past the last vCPU. */
-                if (all > 0 && except && i < maxvcpus)
+                if (all > 0 && except && i < maxvcpus) {
                     virBufferAsprintf(&x->xmlns, "<virtxl:cpus_exclude vcpu='%d' cpuset='%s'/>\n",
                                       i, except);
+                    pinned = true;
+                }
                 if (all > 0)
                     continue;
             }
@@ -246,7 +256,12 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
             if (STREQ(set, "all"))
                 continue;
             virBufferAsprintf(&x->cputune, "<vcpupin vcpu='%d' cpuset='%s'/>\n", i, set);
+            pinned = true;
         }
+        /* A list pinning no vCPU (empty, or "all" only) still turns
+         * placement off in xl; pinned vCPUs do it in the translation. */
+        if (!pinned)
+            virBufferAddLit(&x->xmlns, "<virtxl:numa_placement state='off'/>\n");
     } else if (xlu_cfg_get_string(r->xlu, "cpus", &str, 1) == 0) {
         g_autofree char *set = NULL;
         g_autofree char *except = NULL;
