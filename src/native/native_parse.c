@@ -33,6 +33,7 @@ vxlNativeXMLClear(vxlNativeXML *x)
 {
     virBufferFreeAndReset(&x->top);
     virBufferFreeAndReset(&x->cputune);
+    virBufferFreeAndReset(&x->numatune);
     virBufferFreeAndReset(&x->os);
     virBufferFreeAndReset(&x->features);
     virBufferFreeAndReset(&x->featuresXen);
@@ -856,6 +857,7 @@ vxlNativeBuildXML(vxlNativeReader *r)
     virBufferAdjustIndent(&out, 2);
     virBufferAddBuffer(&out, &x.top);
     vxlNativeAppendSection(&out, "<cputune>\n", "</cputune>\n", &x.cputune);
+    vxlNativeAppendSection(&out, "<numatune>\n", "</numatune>\n", &x.numatune);
 
     os = virBufferContentAndReset(&x.os);
     if (os) {

@@ -168,11 +168,27 @@ vxlValidateCpuNuma(const virDomainDef *def)
     size_t nnodes = virDomainNumaGetNodeCount(def->numa);
     size_t i;
 
-    if (virDomainNumatuneGetMode(def->numa, -1, NULL) == 0 ||
-        virDomainNumatuneHasPerNodeBinding(def->numa)) {
+    if (virDomainNumatuneGetMode(def->numa, -1, NULL) == 0) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("<numatune> is not supported by Xen: libxl places guest memory itself; use <vcpu cpuset> to choose the host nodes"));
+                       _("<numatune><memory> is not supported by Xen: libxl places guest memory itself; use <vcpu cpuset> to choose the host nodes, or <memnode> per vNUMA cell"));
         return -1;
+    }
+    for (i = 0; i < nnodes; i++) {
+        virDomainNumatuneMemMode mode = VIR_DOMAIN_NUMATUNE_MEM_STRICT;
+        virBitmap *nodeset;
+
+        /* A vNUMA node's memory comes from one host node (libxl's
+         * pnode, xl's vnuma pnode=). */
+        if (!virDomainNumatuneNodeSpecified(def->numa, i))
+            continue;
+        nodeset = virDomainNumatuneGetNodeset(def->numa, NULL, i);
+        ignore_value(virDomainNumatuneGetMode(def->numa, i, &mode));
+        if (mode != VIR_DOMAIN_NUMATUNE_MEM_STRICT || virBitmapCountBits(nodeset) != 1) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<numatune><memnode cellid='%zu'> is supported by Xen only with mode='strict' and one host node in nodeset: a vNUMA node's memory comes from one host node"),
+                           i);
+            return -1;
+        }
     }
     for (i = 0; i < nnodes; i++) {
         if (!virDomainNumaGetNodeCpumask(def->numa, i) ||
@@ -423,12 +439,14 @@ vxlTranslateCpuNuma(const virDomainDef *def, libxl_domain_build_info *b_info)
             node->distances[j] = d ? d : (i == j ? 10 : 20);
         }
         vxlTranslateBitmapFromVir(&node->vcpus, virDomainNumaGetNodeCpumask(def->numa, i));
+        /* Host node 0 (libxl's default) without a <memnode>. xl turns
+         * libxl's automatic NUMA placement off once pnode= chooses a
+         * node; without, it stays on. */
+        if (virDomainNumatuneNodeSpecified(def->numa, i)) {
+            node->pnode = virBitmapNextSetBit(virDomainNumatuneGetNodeset(def->numa, NULL, i), -1);
+            libxl_defbool_set(&b_info->numa_placement, false);
+        }
     }
-    /* Every vNUMA node's memory comes from host node 0 (libxl's pnode
-     * default): libvirt's <cell> names no host node, and <numatune>,
-     * which could, is refused. libxl's automatic NUMA placement stays
-     * on, as xl leaves it for vnuma= without pnode= (xl turns it off
-     * only when pnode= chooses the host nodes). */
 }
 
 
