@@ -3,19 +3,22 @@
  * translate_cpu.c: where vCPUs run and what they look like.
  *
  * Covers <vcpu cpuset> and <cputune><vcpupin> (hard affinity, one map
- * per vCPU, as xl's cpus=), <cputune><shares> (credit scheduler weight,
+ * per vCPU, as xl's cpus=; with the namespace's <virtxl:cpus_exclude>
+ * for xl's "all,^N"), <cputune><shares> (credit scheduler weight,
  * xl's cpu_weight=), <period>/<quota> and <global_period>/<global_quota>
- * (the cap, xl's cap=), <cpu><numa> with <distances> (vNUMA, xl's
- * vnuma=), <cpu mode='host-passthrough'|'host-model'>, <cpu><feature
- * policy> (libxl cpuid policy, xl's cpuid=; libvirt's feature names
- * become libxl's through conf_cpu_names.c) and vmx/svm as nested
- * HVM (xl's nestedhvm=).
+ * (the cap, xl's cap=), <cpu><numa> with <distances> and per-cell
+ * <numatune><memnode> (vNUMA, xl's vnuma= with pnode=), <cpu
+ * mode='host-passthrough'|'host-model'>, <cpu><feature policy> (libxl
+ * cpuid policy, xl's cpuid=; libvirt's feature names become libxl's
+ * through conf_cpu_names.c) and vmx/svm as nested HVM (xl's
+ * nestedhvm=).
  *
  * Refuses what the credit scheduler and libxl cannot express: emulator
  * and iothread pinning or bandwidth, per-vCPU scheduler policies,
- * <numatune>, named CPU models, vCPUs left unpinned between pinned ones
- * without a <vcpu cpuset>, CPU features libxl cannot set, and vmx and
- * svm with opposite policies.
+ * <numatune><memory> and memnodes of more than one host node, named CPU
+ * models, vCPUs left unpinned between pinned ones without a <vcpu
+ * cpuset>, CPU features libxl cannot set, and vmx and svm with opposite
+ * policies.
  */
 #include "vxl_internal.h"
 
@@ -91,10 +94,9 @@ vxlCpuVcpuAffinity(const virDomainDef *def, size_t i)
 static size_t
 vxlCpuAffinityCount(const virDomainDef *def)
 {
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
     size_t n = 0;
     size_t i;
-
-    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
 
     if (def->cpumask || vxlXMLNSCpusExcluded(ns, -1))
         return def->maxvcpus;
