@@ -78,6 +78,7 @@ vxlXMLNSFree(void *opaque)
     for (i = 0; i < ns->ncpusSoft; i++)
         virBitmapFree(ns->cpusSoft[i].cpuset);
     g_free(ns->cpusSoft);
+    vxlXMLNSCpusExcludeFree(ns);  /* domain_xmlns_cpus.c */
     for (i = 0; i < ns->nvtpms; i++)
         g_free(ns->vtpms[i].backend);
     g_free(ns->vtpms);
@@ -497,7 +498,8 @@ vxlXMLNSElementNames(void)
 {
     g_autoptr(GString) out = g_string_new("<virtxl:devicemodel>, <virtxl:rdm>, <virtxl:pci>, "
                                           "<virtxl:disk>, <virtxl:nic>, <virtxl:usbctrl>, "
-                                          "<virtxl:cpus_soft>, <virtxl:vtpm>, "
+                                          "<virtxl:cpus_soft>, <virtxl:cpus_exclude>, <virtxl:numa_placement>, "
+                                          "<virtxl:vtpm>, "
                                           "<virtxl:smbios_firmware>");
     size_t i;
 
@@ -577,6 +579,12 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
         } else if (STREQ(name, "cpus_soft")) {
             if (vxlXMLNSParseCpusSoft(nodes[i], ns) < 0)
                 goto error;
+        } else if (STREQ(name, "cpus_exclude")) {
+            if (vxlXMLNSParseCpusExclude(nodes[i], ns) < 0)
+                goto error;
+        } else if (STREQ(name, "numa_placement")) {
+            if (vxlXMLNSParseNumaPlacement(nodes[i], ns) < 0)
+                goto error;
         } else if (STREQ(name, "vtpm")) {
             if (vxlXMLNSParseVtpm(nodes[i], ns) < 0)
                 goto error;
@@ -655,6 +663,7 @@ vxlXMLNSFormatKnobs(virBuffer *buf, const vxlXMLNSDef *ns)
             virBufferAsprintf(buf, " vcpu='%d'", ns->cpusSoft[i].vcpu);
         virBufferAsprintf(buf, " cpuset='%s'/>\n", set);
     }
+    vxlXMLNSFormatCpusExclude(buf, ns);
     for (i = 0; i < ns->nvtpms; i++) {
         virBufferAddLit(buf, "<virtxl:vtpm");
         virBufferEscapeString(buf, " backend='%s'", ns->vtpms[i].backend);
@@ -959,7 +968,8 @@ vxlValidateXMLNS(const virDomainDef *def)
     if (vxlValidateXMLNSDisks(def, ns) < 0 ||
         vxlValidateXMLNSNics(def, ns) < 0 ||
         vxlValidateXMLNSUsbctrls(def, ns) < 0 ||
-        vxlValidateXMLNSKeys(def, ns->keys) < 0)  /* domain_xmlns_keys.c */
+        vxlValidateXMLNSKeys(def, ns->keys) < 0 ||  /* domain_xmlns_keys.c */
+        vxlValidateXMLNSCpusExclude(def, ns) < 0)  /* domain_xmlns_cpus.c */
         return -1;
     return vxlValidateXMLNSKnobs(def, ns);
 }

@@ -82,6 +82,18 @@ struct _vxlXMLNSCpusSoft {
     virBitmap *cpuset;            /* never empty */
 };
 
+/* <virtxl:cpus_exclude vcpu='N'? cpuset='...'/>: xl's cpus= entries
+ * that start from every host CPU, "all,^3" (domain_xmlns_cpus.c). */
+typedef struct _vxlXMLNSCpusExclude vxlXMLNSCpusExclude;
+struct _vxlXMLNSCpusExclude {
+    int vcpu;                     /* -1: every vCPU without its own pinning */
+    virBitmap *cpuset;            /* the CPUs taken out; never empty */
+};
+
+/* The CPUs an xl "all" stands for in the translation: every CPU Xen can
+ * have (libxl copies the map into one of the host's size). */
+#define VXL_XMLNS_CPUS_ALL 4096
+
 /* <virtxl:vtpm backend='DOM'? uuid='U'?/>: one entry of xl's vtpm=. */
 typedef struct _vxlXMLNSVtpm vxlXMLNSVtpm;
 struct _vxlXMLNSVtpm {
@@ -284,6 +296,9 @@ struct _vxlXMLNSDef {
     size_t nusbctrls;
     vxlXMLNSCpusSoft *cpusSoft;   /* in document order */
     size_t ncpusSoft;
+    vxlXMLNSCpusExclude *cpusExclude;  /* in document order */
+    size_t ncpusExclude;
+    int numaPlacement;            /* virTristateSwitch: <virtxl:numa_placement> */
     vxlXMLNSVtpm *vtpms;          /* in order: devid is the position */
     size_t nvtpms;
     char *smbiosFirmware;         /* b_info.u.hvm.smbios_firmware */
@@ -321,6 +336,16 @@ bool vxlXMLNSKnobValueValid(const vxlXMLNSKnobInfo *knob, long long value);
 /* <virtxl:cpus_soft>: the catch-all set (NULL if none) into @all, and
  * one more than the highest vCPU named on its own (0 if none). */
 size_t vxlXMLNSCpusSoftSpan(const vxlXMLNSDef *ns, virBitmap **all);
+
+/* domain_xmlns_cpus.c: <virtxl:cpus_exclude>. */
+int vxlXMLNSParseCpusExclude(xmlNodePtr node, vxlXMLNSDef *ns);
+int vxlXMLNSParseNumaPlacement(xmlNodePtr node, vxlXMLNSDef *ns);
+void vxlXMLNSFormatCpusExclude(virBuffer *buf, const vxlXMLNSDef *ns);
+void vxlXMLNSCpusExcludeFree(vxlXMLNSDef *ns);
+int vxlValidateXMLNSCpusExclude(const virDomainDef *def, const vxlXMLNSDef *ns);
+/* The CPUs vCPU @vcpu is kept off by its own element (@vcpu -1: the
+ * element without vcpu); NULL if none. */
+virBitmap *vxlXMLNSCpusExcluded(const vxlXMLNSDef *ns, int vcpu);
 
 /* Whether the namespace of @def holds only what its guest type can take
  * (define time; also before each start). */

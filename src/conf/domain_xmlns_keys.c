@@ -40,7 +40,13 @@ static bool vxlXMLNSItemPvcalls(const char *i) { return vxlXMLNSSpecPvcalls(i, N
 static bool vxlXMLNSItemVkb(const char *i) { return vxlXMLNSSpecVkb(i, NULL); }
 static bool vxlXMLNSItemVdispl(const char *i) { return vxlXMLNSSpecVdispl(i, NULL); }
 static bool vxlXMLNSItemAny(const char *i G_GNUC_UNUSED) { return true; }
-static bool vxlXMLNSItemUsbHost(const char *i) { return STRPREFIX(i, "host:") && i[5]; }
+/* host: devices, and the USB inputs when a host: one comes before them
+ * (libvirt's <input>s are plugged first). */
+static bool vxlXMLNSItemUsbHost(const char *i)
+{
+    return (STRPREFIX(i, "host:") && i[5]) ||
+           STREQ(i, "tablet") || STREQ(i, "mouse") || STREQ(i, "keyboard");
+}
 
 #define ALL VXL_XMLNS_GUEST_ALL
 #define HVM VXL_XMLNS_GUEST_HVM
@@ -142,7 +148,7 @@ const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST] = {
                                         NULL, vxlXMLNSItemAny },
     /* b_info.u.hvm.usbdevice_list's host: items, which qemu takes from
      * the host (tablet, mouse and keyboard are libvirt's USB <input>s,
-     * listed first). */
+     * listed first; here too when they follow a host: item). */
     [VXL_XMLNS_KEY_USBDEVICE] = { "usbdevice", LIST, HVM, 0, 0, NULL, vxlXMLNSItemUsbHost },
 };
 

@@ -133,6 +133,20 @@ vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def)
                                  ncpus) < 0)
             goto cleanup;
     }
+    /* A vNUMA node's host node (xl's pnode=, which xl refuses beyond
+     * the host's nodes too). */
+    for (i = 0; facts.nnodes > 0 && i < virDomainNumaGetNodeCount(def->numa); i++) {
+        virBitmap *nodes = virDomainNumatuneGetNodeset(def->numa, NULL, i);
+        ssize_t last;
+
+        if (!virDomainNumatuneNodeSpecified(def->numa, i) ||
+            (last = virBitmapLastSetBit(nodes)) < (ssize_t)facts.nnodes)
+            continue;
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("the <memnode cellid='%zu'> of domain '%s' names host NUMA node %zd, but this host has nodes 0-%zu only"),
+                       i, def->name, last, facts.nnodes - 1);
+        goto cleanup;
+    }
     ret = 0;
 
  cleanup:

@@ -90,6 +90,7 @@ typedef struct {
     char *vcpus;
     size_t nvcpus;      /* how many vCPUs vcpus= names */
     char *distances;
+    long long pnode;    /* -1: none given */
 } vxlNativeVnode;
 
 
@@ -137,6 +138,7 @@ vxlNativeParseVnode(vxlNativeReader *r, XLU_ConfigList *node, int idx,
     int i;
 
     out->sizeMiB = -1;
+    out->pnode = -1;
     for (i = 0; (item = xlu_cfg_get_listitem(node, i)); i++) {
         const char *eq = strchr(item, '=');
         g_autofree char *key = eq ? g_strndup(item, eq - item) : g_strdup(item);
@@ -166,11 +168,17 @@ vxlNativeParseVnode(vxlNativeReader *r, XLU_ConfigList *node, int idx,
             g_free(out->distances);
             out->distances = g_strdup(val);
         } else if (STREQ(key, "pnode")) {
-            /* libvirt's <cell> has no host node (translate_cpu.c leaves
-             * libxl's 0). Even pnode=0 says something: xl turns libxl's
-             * automatic NUMA placement off for any pnode=. */
-            vxlNativeWarn(r, "vnuma", _("node %d: dropped pnode=%s: libvirt's <cell> has no host node: libxl uses node 0 and keeps its NUMA placement, which xl turns off for pnode="),
-                          idx, val);
+            char *end = NULL;
+
+            /* The host node the vnode's memory comes from: libvirt's
+             * <numatune><memnode> with one node (translate_cpu.c). xl
+             * checks it against the host's nodes, which the converter
+             * does not know; libxl refuses a missing one at start. */
+            out->pnode = g_ascii_strtoll(val, &end, 10);
+            if (!*val || *end || out->pnode < 0 || out->pnode >= VIR_DOMAIN_CPUMASK_LEN) {
+                vxlNativeError(r, "vnuma", _("node %d: pnode '%s' is not a host NUMA node number"), idx, val);
+                return -1;
+            }
         } else {
             vxlNativeError(r, "vnuma", _("node %d: '%s' is not a vnuma option"), idx, key);
             return -1;
@@ -285,6 +293,11 @@ vxlNativeParseVnuma(vxlNativeReader *r, vxlNativeXML *x)
         }
     }
     virBufferAddLit(&x->cpu, "</numa>\n");
+    for (i = 0; i < n; i++) {
+        if (nodes[i].pnode >= 0)
+            virBufferAsprintf(&x->numatune, "<memnode cellid='%d' mode='strict' nodeset='%lld'/>\n",
+                              i, nodes[i].pnode);
+    }
     ret = 0;
 
  cleanup:
@@ -316,8 +329,12 @@ vxlNativeFormatVnuma(virBuffer *buf, const virDomainDef *def)
             virDomainNumaGetNodeDiscard(def->numa, i) != VIR_TRISTATE_BOOL_ABSENT)
             return vxlNativeFormatRefuse("<cpu><numa><cell> without cpus, with memory not in whole MiB, or with memAccess or discard");
         set = virBitmapFormat(cpus);
-        virBufferAsprintf(buf, "%s[ \"size=%llu\", \"vcpus=%s\", \"vdistances=",
-                          i ? ", " : "", kib / 1024, set);
+        virBufferAsprintf(buf, "%s[ ", i ? ", " : "");
+        if (virDomainNumatuneNodeSpecified(def->numa, i))
+            virBufferAsprintf(buf, "\"pnode=%zd\", ",
+                              virBitmapNextSetBit(virDomainNumatuneGetNodeset(def->numa, NULL, i), -1));
+        virBufferAsprintf(buf, "\"size=%llu\", \"vcpus=%s\", \"vdistances=",
+                          kib / 1024, set);
         /* Always written: xl's absent distances are 0, while
          * translate_cpu.c fills libvirt's defaults. */
         for (j = 0; j < n; j++) {

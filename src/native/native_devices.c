@@ -957,13 +957,33 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
     size_t j;
 
     if (vxlNativeIsHVM(r)) {
+        bool hostSeen = false;
+        bool inOrder = true;
+
         if (vxlNativeGetStringOrList(r, "usbdevice", items) < 0)
             return -1;
+        /* qemu plugs the devices in the list's order. libvirt's USB
+         * <input>s go first (translate_gfx.c); when a host: device comes
+         * before one of them, the whole list stays in the namespace, in
+         * its order. */
         for (j = 0; j < items->len; j++) {
             const char *dev = g_ptr_array_index(items, j);
 
-            if (STREQ(dev, "tablet") || STREQ(dev, "mouse") || STREQ(dev, "keyboard"))
+            if (STRPREFIX(dev, "host:"))
+                hostSeen = true;
+            else if (hostSeen && (STREQ(dev, "tablet") || STREQ(dev, "mouse") || STREQ(dev, "keyboard")))
+                inOrder = false;
+        }
+        for (j = 0; j < items->len; j++) {
+            const char *dev = g_ptr_array_index(items, j);
+            bool input = STREQ(dev, "tablet") || STREQ(dev, "mouse") || STREQ(dev, "keyboard");
+
+            if (input && inOrder)
                 virBufferAsprintf(buf, "<input type='%s' bus='usb'/>\n", dev);
+            else if (input)
+                g_ptr_array_add(r->nsLines,
+                                g_markup_printf_escaped("<virtxl:usbdevice" VXL_NATIVE_NS_DECL " value='%s'/>\n",
+                                                        dev));
             else if (STRPREFIX(dev, "host:") && dev[5])
                 g_ptr_array_add(r->nsLines,
                                 g_markup_printf_escaped("<virtxl:usbdevice" VXL_NATIVE_NS_DECL " value='%s'/>\n",

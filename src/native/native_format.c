@@ -90,6 +90,23 @@ vxlNativeFormatRefuse(const char *what)
 }
 
 
+/* xl's spelling of <virtxl:cpus_exclude cpuset>: every host CPU, then
+ * each range taken out ("all,^1,^3-4": a range without '^' would put
+ * its CPUs back). */
+static char *
+vxlNativeFormatCpusExcept(virBitmap *except)
+{
+    g_autofree char *set = virBitmapFormat(except);
+    g_auto(GStrv) ranges = g_strsplit(set, ",", 0);
+    g_autoptr(GString) out = g_string_new("all");
+    size_t i;
+
+    for (i = 0; ranges[i]; i++)
+        g_string_append_printf(out, ",^%s", ranges[i]);
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+
 /* ---- general, memory, vCPUs, lifecycle -------------------------------- */
 
 static int
@@ -139,27 +156,44 @@ vxlNativeFormatGeneral(virBuffer *buf, const virDomainDef *def)
         return vxlNativeFormatRefuse("<vcpu placement='auto'>");
     {
         g_autoptr(GPtrArray) pins = g_ptr_array_new_with_free_func(g_free);
+        const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+        virBitmap *except = vxlXMLNSCpusExcluded(ns, -1);
         bool anyPin = false;
 
         for (i = 0; i < def->maxvcpus; i++) {
             virBitmap *set = def->vcpus[i]->cpumask;
+            virBitmap *own = vxlXMLNSCpusExcluded(ns, i);
 
-            if (set) {
+            if (set || own)
                 anyPin = true;
+            if (set)
                 g_ptr_array_add(pins, virBitmapFormat(set));
-            } else if (def->cpumask) {
+            else if (own)
+                g_ptr_array_add(pins, vxlNativeFormatCpusExcept(own));
+            else if (def->cpumask)
                 g_ptr_array_add(pins, virBitmapFormat(def->cpumask));
-            } else {
+            else if (except)
+                g_ptr_array_add(pins, vxlNativeFormatCpusExcept(except));
+            else
                 g_ptr_array_add(pins, g_strdup("all"));
-            }
         }
-        if (anyPin) {
-            /* xl's list form: one CPU set per vCPU, in order. */
+        bool placementOff = ns && ns->numaPlacement == VIR_TRISTATE_SWITCH_OFF;
+
+        if (anyPin || placementOff) {
+            /* xl's list form: one CPU set per vCPU, in order; any list,
+             * even an empty one, turns libxl's NUMA placement off. */
             while (pins->len > 0 && STREQ(g_ptr_array_index(pins, pins->len - 1), "all"))
                 g_ptr_array_remove_index(pins, pins->len - 1);
-            vxlNativeFormatList(buf, "cpus", pins);
+            if (pins->len == 0)
+                virBufferAddLit(buf, "cpus = [ ]\n");
+            else
+                vxlNativeFormatList(buf, "cpus", pins);
         } else if (def->cpumask) {
             g_autofree char *set = virBitmapFormat(def->cpumask);
+
+            vxlNativeFormatString(buf, "cpus", set);
+        } else if (except) {
+            g_autofree char *set = vxlNativeFormatCpusExcept(except);
 
             vxlNativeFormatString(buf, "cpus", set);
         }

@@ -33,6 +33,7 @@ vxlNativeXMLClear(vxlNativeXML *x)
 {
     virBufferFreeAndReset(&x->top);
     virBufferFreeAndReset(&x->cputune);
+    virBufferFreeAndReset(&x->numatune);
     virBufferFreeAndReset(&x->os);
     virBufferFreeAndReset(&x->features);
     virBufferFreeAndReset(&x->featuresXen);
@@ -145,8 +146,62 @@ vxlNativeCpuset(vxlNativeReader *r, const char *key, const char *spec)
 }
 
 
+/* An xl CPU list with an "all" item (parse_cpurange in xl_parse.c
+ * applies the items in order, "all" setting every host CPU): 1 with
+ * *@except the CPUs taken out after the last "all" in libvirt's
+ * spelling (NULL when none is: every CPU), 0 for a list without "all",
+ * -1 for one xl refuses (reported). */
 static int
-vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs)
+vxlNativeCpusetExcept(vxlNativeReader *r, const char *key, const char *spec,
+                      char **except)
+{
+    g_auto(GStrv) items = g_strsplit(spec, ",", 0);
+    g_autoptr(virBitmap) out = virBitmapNew(VXL_XMLNS_CPUS_ALL);
+    bool all = false;
+    size_t i;
+
+    *except = NULL;
+    for (i = 0; items[i]; i++) {
+        const char *item = items[i];
+        bool not = false;
+        g_autoptr(virBitmap) range = NULL;
+
+        if (*item == '^') {
+            not = true;
+            item++;
+        }
+        if (STREQ(item, "all")) {
+            if (not) {
+                vxlNativeError(r, key, _("'%s' combines '^' and 'all', which xl refuses"), spec);
+                return -1;
+            }
+            all = true;
+            virBitmapClearAll(out);
+            continue;
+        }
+        if (!*item || strchr(item, '^') ||
+            virBitmapParse(item, &range, VXL_XMLNS_CPUS_ALL) < 0) {
+            virResetLastError();
+            vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
+            return -1;
+        }
+        /* After "all", a CPU named is already in; one taken out is not. */
+        if (not)
+            virBitmapUnion(out, range);
+        else
+            virBitmapSubtract(out, range);
+    }
+    if (!all)
+        return 0;
+    if (!virBitmapIsAllClear(out))
+        *except = virBitmapFormat(out);
+    return 1;
+}
+
+
+static int
+vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
+                   long maxvcpus)
 {
     XLU_ConfigList *list = NULL;
     const char *str = NULL;
@@ -157,12 +212,20 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs)
 
     vxlNativeMarkUsed(r, "cpus");
     /* xl sizes the affinity by the vCPUs vcpus= or maxvcpus= name, before
-     * libxl's default of one: without either, it applies none. */
+     * libxl's default of one: without either, it applies none. Any list
+     * still turns libxl's NUMA placement off (parse_vcpu_affinity). */
     if (vxlNativeHas(r, "cpus") && !vxlNativeHas(r, "vcpus") && !vxlNativeHas(r, "maxvcpus")) {
-        vxlNativeWarn(r, "cpus", "%s", _("ignored without vcpus= or maxvcpus=, as by xl"));
+        if (xlu_cfg_get_list(r->xlu, "cpus", &list, &n, 1) == 0) {
+            vxlNativeWarn(r, "cpus", "%s", _("pins no vCPU without vcpus= or maxvcpus=, as by xl, which only turns its NUMA placement off for the list"));
+            virBufferAddLit(&x->xmlns, "<virtxl:numa_placement state='off'/>\n");
+        } else {
+            vxlNativeWarn(r, "cpus", "%s", _("ignored without vcpus= or maxvcpus=, as by xl"));
+        }
         goto weight;
     }
     if (xlu_cfg_get_list(r->xlu, "cpus", &list, &n, 1) == 0) {
+        bool pinned = false;
+
         /* One entry per vCPU, in order. */
         for (i = 0; i < n; i++) {
             const char *item = xlu_cfg_get_listitem(list, i);
@@ -172,6 +235,21 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs)
                 vxlNativeError(r, "cpus", _("item %d is a list, expected a CPU list"), i + 1);
                 return -1;
             }
+            if (!strstr(item, "node")) {
+                g_autofree char *except = NULL;
+                int all = vxlNativeCpusetExcept(r, "cpus", item, &except);
+
+                if (all < 0)
+                    return -1;
+                /* xl ignores entries past the last vCPU. */
+                if (all > 0 && except && i < maxvcpus) {
+                    virBufferAsprintf(&x->xmlns, "<virtxl:cpus_exclude vcpu='%d' cpuset='%s'/>\n",
+                                      i, except);
+                    pinned = true;
+                }
+                if (all > 0)
+                    continue;
+            }
             if (!(set = vxlNativeCpuset(r, "cpus", item)))
                 continue;
             if (!*set)
@@ -179,9 +257,26 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs)
             if (STREQ(set, "all"))
                 continue;
             virBufferAsprintf(&x->cputune, "<vcpupin vcpu='%d' cpuset='%s'/>\n", i, set);
+            pinned = true;
         }
+        /* A list pinning no vCPU (empty, or "all" only) still turns
+         * placement off in xl; pinned vCPUs do it in the translation. */
+        if (!pinned)
+            virBufferAddLit(&x->xmlns, "<virtxl:numa_placement state='off'/>\n");
     } else if (xlu_cfg_get_string(r->xlu, "cpus", &str, 1) == 0) {
-        g_autofree char *set = vxlNativeCpuset(r, "cpus", str);
+        g_autofree char *set = NULL;
+        g_autofree char *except = NULL;
+        int all = 0;
+
+        if (!strstr(str, "node") &&
+            (all = vxlNativeCpusetExcept(r, "cpus", str, &except)) < 0)
+            return -1;
+        if (all > 0) {
+            if (except)
+                virBufferAsprintf(&x->xmlns, "<virtxl:cpus_exclude cpuset='%s'/>\n", except);
+            goto weight;
+        }
+        set = vxlNativeCpuset(r, "cpus", str);
 
         if (set && !*set)
             return -1;
@@ -247,7 +342,7 @@ vxlNativeParseMemory(vxlNativeReader *r, vxlNativeXML *x)
         return -1;
     }
 
-    if (vxlNativeParseCpus(r, x, vcpuAttrs) < 0)
+    if (vxlNativeParseCpus(r, x, vcpuAttrs, maxvcpus) < 0)
         return -1;
     if (vcpus != maxvcpus)
         g_string_append_printf(vcpuAttrs, " current='%ld'", vcpus);
@@ -521,6 +616,21 @@ vxlNativeParseFeatures(vxlNativeReader *r, vxlNativeXML *x)
     if (r->type == LIBXL_DOMAIN_TYPE_PV &&
         (rc = vxlNativeGetBool(r, "e820_host", &b)) < 0)
         return -1;
+    if (r->type == LIBXL_DOMAIN_TYPE_PV) {
+        XLU_ConfigList *pcis = NULL;
+        int npci = 0;
+
+        /* xl turns the host's memory map on for a PV guest given PCI
+         * devices, over an e820_host=0 (parse_config_data, after the
+         * pci= list). */
+        if (xlu_cfg_get_list(r->xlu, "pci", &pcis, &npci, 1) == 0 && npci > 0) {
+            if (rc > 0 && !b)
+                vxlNativeWarn(r, "e820_host", "%s",
+                              _("turned on, as xl does for a PV guest with PCI devices"));
+            rc = 1;
+            b = true;
+        }
+    }
     if (r->type == LIBXL_DOMAIN_TYPE_PV && rc > 0)
         virBufferAsprintf(&x->featuresXen, "<e820_host state='%s'/>\n", b ? "on" : "off");
 
@@ -747,6 +857,7 @@ vxlNativeBuildXML(vxlNativeReader *r)
     virBufferAdjustIndent(&out, 2);
     virBufferAddBuffer(&out, &x.top);
     vxlNativeAppendSection(&out, "<cputune>\n", "</cputune>\n", &x.cputune);
+    vxlNativeAppendSection(&out, "<numatune>\n", "</numatune>\n", &x.numatune);
 
     os = virBufferContentAndReset(&x.os);
     if (os) {

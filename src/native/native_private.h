@@ -171,6 +171,7 @@ typedef struct _vxlNativeXML vxlNativeXML;
 struct _vxlNativeXML {
     virBuffer top;       /* name, uuid, genid, memory, vcpu */
     virBuffer cputune;
+    virBuffer numatune;  /* <memnode>s: vnuma='s pnode= (native_cpu.c) */
     virBuffer os;
     virBuffer features;
     virBuffer featuresXen;

@@ -3,19 +3,22 @@
  * translate_cpu.c: where vCPUs run and what they look like.
  *
  * Covers <vcpu cpuset> and <cputune><vcpupin> (hard affinity, one map
- * per vCPU, as xl's cpus=), <cputune><shares> (credit scheduler weight,
+ * per vCPU, as xl's cpus=; with the namespace's <virtxl:cpus_exclude>
+ * for xl's "all,^N"), <cputune><shares> (credit scheduler weight,
  * xl's cpu_weight=), <period>/<quota> and <global_period>/<global_quota>
- * (the cap, xl's cap=), <cpu><numa> with <distances> (vNUMA, xl's
- * vnuma=), <cpu mode='host-passthrough'|'host-model'>, <cpu><feature
- * policy> (libxl cpuid policy, xl's cpuid=; libvirt's feature names
- * become libxl's through conf_cpu_names.c) and vmx/svm as nested
- * HVM (xl's nestedhvm=).
+ * (the cap, xl's cap=), <cpu><numa> with <distances> and per-cell
+ * <numatune><memnode> (vNUMA, xl's vnuma= with pnode=), <cpu
+ * mode='host-passthrough'|'host-model'>, <cpu><feature policy> (libxl
+ * cpuid policy, xl's cpuid=; libvirt's feature names become libxl's
+ * through conf_cpu_names.c) and vmx/svm as nested HVM (xl's
+ * nestedhvm=).
  *
  * Refuses what the credit scheduler and libxl cannot express: emulator
  * and iothread pinning or bandwidth, per-vCPU scheduler policies,
- * <numatune>, named CPU models, vCPUs left unpinned between pinned ones
- * without a <vcpu cpuset>, CPU features libxl cannot set, and vmx and
- * svm with opposite policies.
+ * <numatune><memory> and memnodes of more than one host node, named CPU
+ * models, vCPUs left unpinned between pinned ones without a <vcpu
+ * cpuset>, CPU features libxl cannot set, and vmx and svm with opposite
+ * policies.
  */
 #include "vxl_internal.h"
 
@@ -43,13 +46,45 @@ vxlTranslateBitmapFromVir(libxl_bitmap *bitmap, virBitmap *vmap)
 }
 
 
-/* The cpumask vCPU @i is pinned to, or NULL. */
-static virBitmap *
-vxlCpuVcpuMask(const virDomainDef *def, size_t i)
+/* Whether vCPU @i is pinned: by libvirt's cpusets, or kept off some CPUs
+ * by <virtxl:cpus_exclude> (domain_xmlns_cpus.c). */
+static bool
+vxlCpuVcpuPinned(const virDomainDef *def, size_t i)
 {
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+
+    return def->vcpus[i]->cpumask || def->cpumask ||
+           vxlXMLNSCpusExcluded(ns, i) || vxlXMLNSCpusExcluded(ns, -1);
+}
+
+
+/* vCPU @i's hard affinity (to free), or NULL: its own <vcpupin> or
+ * <virtxl:cpus_exclude vcpu>, else the one for every vCPU (<vcpu
+ * cpuset> or <virtxl:cpus_exclude>). An exclusion is every CPU Xen can
+ * have but those: libxl_set_vcpuaffinity copies the map into one of the
+ * host's size (best effort), so what remains is xl's "all,^N" on that
+ * host. */
+static virBitmap *
+vxlCpuVcpuAffinity(const virDomainDef *def, size_t i)
+{
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+    virBitmap *except = NULL;
+    virBitmap *map;
+    ssize_t bit = -1;
+
     if (def->vcpus[i]->cpumask)
-        return def->vcpus[i]->cpumask;
-    return def->cpumask;
+        return virBitmapNewCopy(def->vcpus[i]->cpumask);
+    if (!(except = vxlXMLNSCpusExcluded(ns, i))) {
+        if (def->cpumask)
+            return virBitmapNewCopy(def->cpumask);
+        if (!(except = vxlXMLNSCpusExcluded(ns, -1)))
+            return NULL;
+    }
+    map = virBitmapNew(VXL_XMLNS_CPUS_ALL);
+    virBitmapSetAll(map);
+    while ((bit = virBitmapNextSetBit(except, bit)) >= 0)
+        ignore_value(virBitmapClearBit(map, bit));
+    return map;
 }
 
 
@@ -59,13 +94,14 @@ vxlCpuVcpuMask(const virDomainDef *def, size_t i)
 static size_t
 vxlCpuAffinityCount(const virDomainDef *def)
 {
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
     size_t n = 0;
     size_t i;
 
-    if (def->cpumask)
+    if (def->cpumask || vxlXMLNSCpusExcluded(ns, -1))
         return def->maxvcpus;
     for (i = 0; i < def->maxvcpus; i++) {
-        if (def->vcpus[i]->cpumask)
+        if (def->vcpus[i]->cpumask || vxlXMLNSCpusExcluded(ns, i))
             n = i + 1;
     }
     return n;
@@ -79,7 +115,7 @@ vxlValidateCpuTune(const virDomainDef *def)
     size_t n = vxlCpuAffinityCount(def);
 
     for (i = 0; i < n; i++) {
-        if (!vxlCpuVcpuMask(def, i)) {
+        if (!vxlCpuVcpuPinned(def, i)) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            _("<cputune><vcpupin vcpu='%zu'> is missing: Xen cannot leave a vCPU unpinned before a pinned one without <vcpu cpuset>; pin it or set <vcpu cpuset>"),
                            i);
@@ -134,11 +170,27 @@ vxlValidateCpuNuma(const virDomainDef *def)
     size_t nnodes = virDomainNumaGetNodeCount(def->numa);
     size_t i;
 
-    if (virDomainNumatuneGetMode(def->numa, -1, NULL) == 0 ||
-        virDomainNumatuneHasPerNodeBinding(def->numa)) {
+    if (virDomainNumatuneGetMode(def->numa, -1, NULL) == 0) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("<numatune> is not supported by Xen: libxl places guest memory itself; use <vcpu cpuset> to choose the host nodes"));
+                       _("<numatune><memory> is not supported by Xen: libxl places guest memory itself; use <vcpu cpuset> to choose the host nodes, or <memnode> per vNUMA cell"));
         return -1;
+    }
+    for (i = 0; i < nnodes; i++) {
+        virDomainNumatuneMemMode mode = VIR_DOMAIN_NUMATUNE_MEM_STRICT;
+        virBitmap *nodeset;
+
+        /* A vNUMA node's memory comes from one host node (libxl's
+         * pnode, xl's vnuma pnode=). */
+        if (!virDomainNumatuneNodeSpecified(def->numa, i))
+            continue;
+        nodeset = virDomainNumatuneGetNodeset(def->numa, NULL, i);
+        ignore_value(virDomainNumatuneGetMode(def->numa, i, &mode));
+        if (mode != VIR_DOMAIN_NUMATUNE_MEM_STRICT || virBitmapCountBits(nodeset) != 1) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<numatune><memnode cellid='%zu'> is supported by Xen only with mode='strict' and one host node in nodeset: a vNUMA node's memory comes from one host node"),
+                           i);
+            return -1;
+        }
     }
     for (i = 0; i < nnodes; i++) {
         if (!virDomainNumaGetNodeCpumask(def->numa, i) ||
@@ -328,8 +380,10 @@ vxlTranslateCpuAffinity(const virDomainDef *def, libxl_domain_build_info *b_info
     b_info->vcpu_hard_affinity = g_new0(libxl_bitmap, n);
     b_info->num_vcpu_hard_affinity = n;
     for (i = 0; i < n; i++) {
-        vxlTranslateBitmapFromVir(&b_info->vcpu_hard_affinity[i], vxlCpuVcpuMask(def, i));
-        if (def->vcpus[i]->cpumask)
+        g_autoptr(virBitmap) map = vxlCpuVcpuAffinity(def, i);
+
+        vxlTranslateBitmapFromVir(&b_info->vcpu_hard_affinity[i], map);
+        if (def->vcpus[i]->cpumask || vxlXMLNSCpusExcluded(vxlXMLNSGet(def), i))
             perVcpu = true;
     }
     /* As xl does with a cpus=[...] list: per-vCPU pinning replaces
@@ -387,12 +441,14 @@ vxlTranslateCpuNuma(const virDomainDef *def, libxl_domain_build_info *b_info)
             node->distances[j] = d ? d : (i == j ? 10 : 20);
         }
         vxlTranslateBitmapFromVir(&node->vcpus, virDomainNumaGetNodeCpumask(def->numa, i));
+        /* Host node 0 (libxl's default) without a <memnode>. xl turns
+         * libxl's automatic NUMA placement off once pnode= chooses a
+         * node; without, it stays on. */
+        if (virDomainNumatuneNodeSpecified(def->numa, i)) {
+            node->pnode = virBitmapNextSetBit(virDomainNumatuneGetNodeset(def->numa, NULL, i), -1);
+            libxl_defbool_set(&b_info->numa_placement, false);
+        }
     }
-    /* Every vNUMA node's memory comes from host node 0 (libxl's pnode
-     * default): libvirt's <cell> names no host node, and <numatune>,
-     * which could, is refused. libxl's automatic NUMA placement stays
-     * on, as xl leaves it for vnuma= without pnode= (xl turns it off
-     * only when pnode= chooses the host nodes). */
 }
 
 

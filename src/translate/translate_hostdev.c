@@ -149,9 +149,11 @@ vxlTranslateHostdevPCI(const virDomainDef *def, const virDomainHostdevDef *hostd
 }
 
 
-/* xl turns on e820_host for a PV guest with PCI devices unless told
- * otherwise: pcifront needs the host's memory map to keep the devices'
- * MMIO ranges out of guest RAM. */
+/* xl turns on e820_host for a PV guest with PCI devices: pcifront
+ * needs the host's memory map to keep the devices' MMIO ranges out of
+ * guest RAM. xl does it even over e820_host=0 (xl2xml writes what xl
+ * builds); an explicit <e820_host state='off'/> in the XML is kept, as
+ * libxl accepts it. */
 static void
 vxlHostdevPVE820(const virDomainDef *def, libxl_domain_config *dcfg)
 {

@@ -168,6 +168,8 @@ vxlTranslateXMLNS(const virDomainDef *def, libxl_domain_config *dcfg)
             b_info->u.hvm.rdm_mem_boundary_memkb = (uint64_t)ns->rdmMemBoundaryMB * 1024;
     }
     vxlTranslateXMLNSCpusSoft(def, ns, b_info);
+    if (ns->numaPlacement == VIR_TRISTATE_SWITCH_OFF)
+        libxl_defbool_set(&b_info->numa_placement, false);
     vxlTranslateXMLNSVtpms(ns, dcfg);
     vxlTranslateXMLNSKnobs(ns, dcfg);
     vxlTranslateXMLNSKeys(ns->keys, dcfg);  /* translate_xmlns_keys_libxl.c */

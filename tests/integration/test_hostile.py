@@ -88,6 +88,26 @@ class HostileInputTest(DaemonTestCase):
                                        "<vcpu cpuset='0-47'>1</vcpu>")
         self.c.defineXML(ok).undefine()
 
+    def test_numa_nodes_the_host_lacks(self):
+        # A vNUMA cell's host node (xl's vnuma pnode=, which xl refuses
+        # beyond the host's nodes); the profile's host has a few nodes.
+        cell = ("<cpu><numa><cell id='0' cpus='0' memory='262144' unit='KiB'/></numa></cpu>"
+                "<numatune><memnode cellid='0' mode='strict' nodeset='%d'/></numatune>")
+        xml = guest_xml("pnode").replace("<vcpu current='1'>1</vcpu>",
+                                         "<vcpu current='1'>1</vcpu>" + cell % 63)
+        for fn in (self.c.defineXML, lambda x: self.c.createXML(x, 0)):
+            with self.assertRaises(libvirt.libvirtError) as cm:
+                fn(xml)
+            self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_CONFIG_UNSUPPORTED)
+            self.assertIn("names host NUMA node 63, but this host has nodes 0-",
+                          str(cm.exception))
+        self.assertNothingLeft()
+        ok = guest_xml("pnode0").replace("<vcpu current='1'>1</vcpu>",
+                                         "<vcpu current='1'>1</vcpu>" + cell % 0)
+        dom = self.c.defineXML(ok)
+        self.assertIn("<memnode cellid='0' mode='strict' nodeset='0'/>", dom.XMLDesc(0))
+        dom.undefine()
+
     def test_generated_corpus(self):
         """Mangled definitions: each refused cleanly or accepted whole."""
         rng = random.Random(19)
