@@ -175,6 +175,7 @@ def steps(conn, nova, inst):
         if paused:
             nova.pause(inst)
         out = "/var/lib/libvirt/images/e2e-nova-snap.img"
+        os.makedirs(os.path.dirname(out), exist_ok=True)
         before = console_count(NAME)
         res, err = attempt(nova.snapshot, inst, out)
         same = False

@@ -127,9 +127,29 @@ vxlFuzzResolveVolumes(virDomainDef *def)
 }
 
 
+/* Whether a USB <hostdev> of @def already has bus 1, device @device. */
+static bool
+vxlFuzzUsbAddressUsed(const virDomainDef *def, unsigned int device)
+{
+    size_t i;
+
+    for (i = 0; i < def->nhostdevs; i++) {
+        virDomainHostdevDef *h = def->hostdevs[i];
+
+        if (h->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
+            h->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB &&
+            h->source.subsys.u.usb.bus == 1 &&
+            h->source.subsys.u.usb.device == device)
+            return true;
+    }
+    return false;
+}
+
 /* And a USB <hostdev> named by vendor and product to a host bus and
  * device, as the driver looks it up at start and hot-attach
- * (domain_usb.c). */
+ * (domain_usb.c): each to a device of its own, as on a host where
+ * every named device is a different one (one device named twice is
+ * refused at start, by libxl if not before). */
 static void
 vxlFuzzResolveUsb(virDomainDef *def)
 {
@@ -138,14 +158,17 @@ vxlFuzzResolveUsb(virDomainDef *def)
     for (i = 0; i < def->nhostdevs; i++) {
         virDomainHostdevDef *h = def->hostdevs[i];
         virDomainHostdevSubsysUSB *usb = &h->source.subsys.u.usb;
+        unsigned int device = 2;
 
         if (h->mode != VIR_DOMAIN_HOSTDEV_MODE_SUBSYS ||
             h->source.subsys.type != VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB ||
             usb->bus != 0 || usb->device != 0 ||
             (!usb->vendor && !usb->product))
             continue;
+        while (vxlFuzzUsbAddressUsed(def, device))
+            device++;
         usb->bus = 1;
-        usb->device = 2;
+        usb->device = device;
     }
 }
 

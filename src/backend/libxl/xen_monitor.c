@@ -188,6 +188,34 @@ vxlXenNicAddCounters(const char *ifname, vxlNicStats *stats)
     return true;
 }
 
+/* The name of @nic's interface in its backend domain. libxl 4.17's
+ * nic list leaves ifname empty even when the config named the vif (as
+ * Nova's tapXXX names do); the hotplug script renamed it to the
+ * backend's "vifname" node, so read that, else netback's vifD.N. */
+static char *
+vxlXenNicBackendName(uint32_t domid, const libxl_device_nic *nic)
+{
+    struct xs_handle *xsh;
+    g_autofree char *path = NULL;
+    char *val = NULL;
+    unsigned int len = 0;
+
+    if ((xsh = xs_open(XS_OPEN_READONLY))) {
+        path = g_strdup_printf("/local/domain/%u/backend/vif/%u/%d/vifname",
+                               nic->backend_domid, domid, nic->devid);
+        val = xs_read(xsh, XBT_NULL, path, &len);
+        xs_close(xsh);
+    }
+    if (val && len > 0) {
+        char *name = g_strndup(val, len);
+
+        free(val);
+        return name;
+    }
+    free(val);
+    return g_strdup_printf("vif%u.%d", domid, nic->devid);
+}
+
 int
 vxlXenDomainGetNicStats(vxlBackend *be, uint32_t domid, const char *mac,
                         vxlNicStats *stats)
@@ -214,8 +242,7 @@ vxlXenDomainGetNicStats(vxlBackend *be, uint32_t domid, const char *mac,
                 continue;
             /* netback names the vif as the config asked, or vifD.N */
             ifname = nics[i].ifname ? g_strdup(nics[i].ifname)
-                                    : g_strdup_printf("vif%u.%d", domid,
-                                                      nics[i].devid);
+                                    : vxlXenNicBackendName(domid, &nics[i]);
             emulated = nics[i].nictype == LIBXL_NIC_TYPE_VIF_IOEMU;
         }
         libxl_device_nic_list_free(nics, n);

@@ -160,6 +160,15 @@ vxlXenSaveStream(vxlXen *xen, uint32_t domid, int fd, vxlJobToken *token,
         return -1;
     wasPaused = dom.info.paused;
 
+    /* A paused PV or PVH guest cannot answer libxl's suspend request (it
+     * suspends itself), so it would time out: let it run for the
+     * suspend. The image is still of one instant, and the domain layer
+     * records that the guest was paused, so a restore leaves it paused. */
+    if (wasPaused && (rc = libxl_domain_unpause(xen->ctx, domid, NULL)) != 0) {
+        vxlXenReportDomError(rc, VXL_BACKEND_OP_UNPAUSE, &dom);
+        return -1;
+    }
+
     vxlXenLogResetLastError();
     /* Not live: libxl suspends the guest, then writes its memory, as
      * `xl save` does; the image is of one instant. Live: libxc copies
@@ -192,9 +201,12 @@ vxlXenSaveStream(vxlXen *xen, uint32_t domid, int fd, vxlJobToken *token,
         virErrorPtr saved;
 
         virErrorPreserveLast(&saved);
-        /* A live save that failed in a round before the last left the
-         * guest running: nothing to resume. */
-        if (live && !vxlXenSuspendedNow(xen, domid)) {
+        /* A save that failed before the guest suspended left it running:
+         * nothing to resume, only the pause above to undo. */
+        if ((live || wasPaused) && !vxlXenSuspendedNow(xen, domid)) {
+            if (wasPaused && libxl_domain_pause(xen->ctx, domid, NULL) != 0)
+                VIR_WARN("cannot pause domain %u again after its failed save",
+                         domid);
             virErrorRestore(&saved);
             return -1;
         }
