@@ -42,8 +42,14 @@ vxlDomainManagedSavePath(vxlDriver *driver, virDomainObj *vm)
 bool
 vxlDomainHasManagedSave(vxlDriver *driver, virDomainObj *vm)
 {
-    g_autofree char *path = vxlDomainManagedSavePath(driver, vm);
+    g_autofree char *path = NULL;
 
+    /* A running domain's image on disk is of a save still under way (it
+     * is renamed into place before the guest is destroyed): it counts
+     * only once the save has finished and set the flag. */
+    if (virDomainObjIsActive(vm))
+        return vm->hasManagedSave;
+    path = vxlDomainManagedSavePath(driver, vm);
     vm->hasManagedSave = virFileExists(path);
     return vm->hasManagedSave;
 }

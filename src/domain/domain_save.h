@@ -118,8 +118,9 @@ int vxlDomainStartOrRestore(vxlDriver *driver, virDomainObj *vm,
 /* Remove @vm's managed save image (job held); fine when it has none. */
 int vxlDomainManagedSaveDiscard(vxlDriver *driver, virDomainObj *vm);
 
-/* Whether @vm has a managed save image, as the disk says (and
- * vm->hasManagedSave brought in line). */
+/* Whether @vm has a finished managed save image: for a shut-off domain
+ * as the disk says (and vm->hasManagedSave brought in line), for a
+ * running one the flag (an image on disk may be of a save under way). */
 bool vxlDomainHasManagedSave(vxlDriver *driver, virDomainObj *vm);
 
 /* Let active @vm, which a save left suspended in Xen, carry on from its
