@@ -47,6 +47,7 @@ import e2e_guest_types
 import e2e_requests
 import e2e_parallel
 import e2e_control
+import e2e_start_errors
 from e2e_lib import (DEBIAN, skip, OURS, URI, Daemon, Events, check, console_count,
                      counts, event_loop, fresh_id, guest_xml, say, sh,
                      start_and_time, state_of, wait_for, xl_crash, xl_domains,
@@ -331,7 +332,8 @@ def main():
             ("nova", lambda: e2e_nova.run(conn, events)),
             ("virt-install", lambda: e2e_virt_install.run(conn, events, info)),
             ("monitor", lambda: e2e_monitor.run(conn, events)),
-            ("control", lambda: e2e_control.run(conn, events))):
+            ("control", lambda: e2e_control.run(conn, events)),
+            ("start-errors", lambda: e2e_start_errors.run(conn, events))):
         if name in PENDING and not RUN_PENDING:
             skip(name, PENDING[name] + " (scripts/e2e-run e2e_pending runs it)")
             continue
@@ -429,6 +431,7 @@ def run_only(daemon, conn, events, info):
         "control": lambda: e2e_control.run(conn, events),
         "snapshot": lambda: e2e_snapshot.run(conn, events),
         "virt-install": lambda: e2e_virt_install.run(conn, events, info),
+        "start-errors": lambda: e2e_start_errors.run(conn, events),
     }
     for name in sorted(ONLY - set(steps)):
         check(name, False, "e2e_only names no such scenario (%s)" %

@@ -234,6 +234,7 @@ vxlXenDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
 {
     vxlXen *xen = vxlXenGet(be);
     uint32_t id = INVALID_DOMID;
+    vxlXenBuildLog blog = { 0 };
     vxlXenAo ao;
     int rc = ERROR_FAIL;
 
@@ -245,6 +246,7 @@ vxlXenDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
         if (vxlXenHostMakeRoom(xen, dcfg) < 0)
             return -1;
         vxlXenLogResetLastError();
+        vxlXenBuildLogBegin(xen, &blog);
         /* libxl leaves the new domain paused; the driver unpauses it. */
         rc = vxlXenAoWait(&ao, libxl_domain_create_new(xen->ctx, dcfg, &id,
                                                        vxlXenAoInit(&ao),
@@ -255,13 +257,14 @@ vxlXenDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
             g_strdup_printf(_("cannot start domain '%s'"), dcfg->c_info.name);
         virErrorPtr saved;
 
-        vxlXenReportError(rc, what);
+        vxlXenBuildLogEnd(xen, &blog, rc, what, dcfg, id);
         virErrorPreserveLast(&saved);
         vxlXenCreateCleanup(xen, id);
         virErrorRestore(&saved);
         return -1;
     }
 
+    vxlXenBuildLogEnd(xen, &blog, 0, NULL, dcfg, id);
     VIR_DEBUG("libxl created domain %u (%s)", id, dcfg->c_info.name);
     if (vxlXenWatchDeath(xen, id) < 0)
         goto error;

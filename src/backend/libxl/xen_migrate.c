@@ -195,6 +195,7 @@ vxlXenDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
     g_autofree char *banner = vxlMigrateStreamReadLine(st->fd);
     libxl_domain_restore_params params;
     uint32_t id = INVALID_DOMID;
+    vxlXenBuildLog blog = { 0 };
     vxlXenAo ao;
     int rc = ERROR_FAIL;
 
@@ -222,6 +223,7 @@ vxlXenDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
             goto refuse;
         }
         vxlXenLogResetLastError();
+        vxlXenBuildLogBegin(xen, &blog);
         /* libxl leaves the domain paused; Finish unpauses it. */
         rc = libxl_domain_create_restore(xen->ctx, dcfg, &id, st->fd, -1,
                                          &params, vxlXenAoInit(&ao), NULL);
@@ -230,6 +232,7 @@ vxlXenDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
     libxl_domain_restore_params_dispose(&params);
     if (rc != 0) {
         if (rc == ERROR_ABORTED) {
+            vxlXenBuildLogEnd(xen, &blog, rc, NULL, dcfg, id);
             virReportError(VIR_ERR_OPERATION_ABORTED,
                            _("incoming migration of domain '%s' was cancelled"),
                            dcfg->c_info.name);
@@ -238,10 +241,11 @@ vxlXenDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
                 g_strdup_printf(_("cannot receive domain '%s'"),
                                 dcfg->c_info.name);
 
-            vxlXenReportError(rc, what);
+            vxlXenBuildLogEnd(xen, &blog, rc, what, dcfg, id);
         }
         goto cleanup;
     }
+    vxlXenBuildLogEnd(xen, &blog, 0, NULL, dcfg, id);
     if (vxlXenWatchDeath(xen, id) < 0)
         goto cleanup;
     if (!st->oneWay && vxlMigrateStreamWriteLine(st->fd, "done") < 0) {

@@ -57,6 +57,37 @@ const char *vxlXenLogLastError(void);
  * completed it. */
 void vxlXenLogAdoptError(const char *msg);
 
+/* The error lines of one domain build (create, restore, incoming
+ * migration), which libxl logs over many event dispatches: from begin
+ * to end, every line of level ERROR logged on the calling thread or
+ * naming a domain, in order. End gives them (vxlXenLogLine) back. */
+typedef struct _vxlXenLogCapture vxlXenLogCapture;
+typedef struct {
+    uint32_t domid;                 /* the domain the line names, or
+                                     * INVALID_DOMID */
+    bool ownThread;                 /* logged on the building thread */
+    char *text;
+} vxlXenLogLine;
+
+vxlXenLogCapture *vxlXenLogCaptureBegin(vxlXenLogger *logger);
+GPtrArray *vxlXenLogCaptureEnd(vxlXenLogCapture *cap);
+
+/* xen_build_error.c: a build's failure, named by the first error libxl
+ * logged for it, and when its device model died, by the device model's
+ * own last words. The build started at @startUs (g_get_real_time). */
+typedef struct {
+    vxlXenLogCapture *capture;
+    long long startUs;
+} vxlXenBuildLog;
+
+void vxlXenBuildLogBegin(vxlXen *xen, vxlXenBuildLog *blog);
+/* Ends @blog. With @what (the build failed with libxl's @rc), reports
+ * "@what: libxl reported error ...: <cause>" for the domain @dcfg
+ * describes, libxl's id @domid (INVALID_DOMID when libxl gave none). */
+void vxlXenBuildLogEnd(vxlXen *xen, vxlXenBuildLog *blog, int rc,
+                       const char *what, libxl_domain_config *dcfg,
+                       uint32_t domid);
+
 /* xen_error.c: the one place libxl's ERROR_* become VIR_ERR_*. @what says
  * what failed, e.g. "cannot pause domain 'web' (id 7)". */
 void vxlXenReportError(int rc, const char *what);

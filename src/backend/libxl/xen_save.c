@@ -231,6 +231,7 @@ vxlXenDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
     libxl_domain_restore_params params;
     uint32_t id = INVALID_DOMID;
     unsigned long long total = 0;
+    vxlXenBuildLog blog = { 0 };
     vxlXenAo ao;
     int rc = ERROR_FAIL;
 
@@ -250,16 +251,20 @@ vxlXenDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
             return -1;
         }
         vxlXenLogResetLastError();
+        vxlXenBuildLogBegin(xen, &blog);
         /* libxl leaves the restored domain paused; the driver unpauses. */
         rc = libxl_domain_create_restore(xen->ctx, dcfg, &id, fd, -1, &params,
                                          vxlXenAoInit(&ao), NULL);
         rc = vxlXenAoWaitJob(xen, &ao, rc, token, fd, NULL, total);
     }
     libxl_domain_restore_params_dispose(&params);
+    if (rc == 0)
+        vxlXenBuildLogEnd(xen, &blog, 0, NULL, dcfg, id);
     if (rc != 0) {
         virErrorPtr saved;
 
         if (rc == ERROR_ABORTED) {
+            vxlXenBuildLogEnd(xen, &blog, rc, NULL, dcfg, id);
             virReportError(VIR_ERR_OPERATION_ABORTED,
                            _("the restore of domain '%s' was cancelled"),
                            dcfg->c_info.name);
@@ -268,7 +273,7 @@ vxlXenDomainRestore(vxlBackend *be, libxl_domain_config *dcfg,
                 g_strdup_printf(_("cannot restore domain '%s'"),
                                 dcfg->c_info.name);
 
-            vxlXenReportError(rc, what);
+            vxlXenBuildLogEnd(xen, &blog, rc, what, dcfg, id);
         }
         virErrorPreserveLast(&saved);
         vxlXenCreateCleanup(xen, id);
