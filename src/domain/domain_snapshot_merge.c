@@ -13,8 +13,15 @@
  *    recorded in the delete's intent (domain_snapshot_delete.c), which a
  *    daemon killed in between finishes at its next start. Once the file
  *    above O has moved onto B, B holds the data O showed and the step
- *    must be finished (the line). Not while the domain runs on it: Xen's
- *    disk backends cannot follow a chain that changes under them.
+ *    must be finished (the line).
+ *    Not while the domain runs on O: libxl has no block commit (qemu's
+ *    live merge), and neither blkback nor the qdisk backend can follow
+ *    a chain changed under them, while the way this driver moves a
+ *    running guest to other files (a snapshot's save and restore) would
+ *    give it a new domain id. So O stays in the chain as the disk's own
+ *    data, as a metadata-only delete leaves it: the guest runs on, the
+ *    snapshot and its memory image go, and the chain stays one file
+ *    deeper than a delete with the domain shut off leaves it.
  *  - O is not in the chain (a branch left by a revert): nothing reads it
  *    any more unless another snapshot's state is in it; then the delete
  *    is refused, else O goes.
@@ -206,13 +213,14 @@ vxlMergePlanOne(virDomainObj *vm, GPtrArray *victims,
             (inChain = vxlMergeInChainOf(vm->def, sd->name, sd->src->path)) < 0)
             return -1;
 
+        if (inChain && active) {
+            /* The guest reads and writes O: it stays in the chain as
+             * the disk's own data, as a metadata-only delete leaves it. */
+            VIR_DEBUG("snapshot '%s' of running domain '%s': overlay '%s' of disk %s stays in its chain",
+                      snap->def->name, vm->def->name, sd->src->path, sd->name);
+            continue;
+        }
         if (inChain) {
-            if (active) {
-                virReportError(VIR_ERR_OPERATION_INVALID,
-                               _("cannot delete snapshot '%s' of domain '%s' while it runs: its overlay '%s' would be merged into its base under the running guest; shut the domain off first, or delete only the metadata"),
-                               snap->def->name, vm->def->name, sd->src->path);
-                return -1;
-            }
             backing = vxlMergeBacking(sd->src->path, &rc);
             if (rc < 0)
                 return -1;

@@ -337,15 +337,7 @@ class SnapshotTest(SnapshotBase):
         self.assertEqual(qemu_io(below, "read -P 0x77 8k 4k").returncode, 0)
         self.assertEqual(qemu_io(below, "read -P 0x21 0 4k").returncode, 0)
 
-        # Running on a's overlay: it cannot be merged under the guest.
-        dom.create()
         a = dom.snapshotLookupByName("a", 0)
-        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, a.delete,
-                                E.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN,
-                                msg_contains="while it runs")
-        self.assertEqual(sorted(dom.snapshotListNames(0)), ["a", "b"])
-        dom.destroy()
-
         # metadata-only, with children: everything from a down, files stay.
         files = set(os.listdir(d_))
         a.delete(E.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN |
@@ -621,19 +613,74 @@ class SnapshotTest(SnapshotBase):
         self.assertIn("shut off", self.daemon.virsh("domstate", "snap-vs").stdout)
         self.daemon.virsh("snapshot-revert", "snap-vs", "v2")
         self.assertIn("running", self.daemon.virsh("domstate", "snap-vs").stdout)
-        # The guest runs on v2's overlay again: it cannot be merged under
-        # it; shut off, it is.
-        res = self.daemon.virsh("snapshot-delete", "snap-vs", "v2", check=False)
-        self.assertNotEqual(res.returncode, 0)
-        self.assertIn("while it runs", res.stderr)
-        self.daemon.virsh("destroy", "snap-vs")
+        # The guest runs on v2's overlay again: deleting v2 leaves it
+        # running on that overlay (the disk's own data now, in its
+        # chain), v1 is current; shut off, deleting v1 merges.
+        dom = self.conn.lookupByName("snap-vs")
+        domid, top = dom.ID(), self.disk_source(dom, "xvda")
+        chain = backing_chain(top)
         self.daemon.virsh("snapshot-delete", "snap-vs", "v2")
         self.assertFalse(os.path.exists(mem))
-        self.assertEqual(self.disk_source(self.conn.lookupByName("snap-vs"), "xvda"),
-                         custom)
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_RUNNING,
+                                       E.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT])
+        self.assertEqual(dom.ID(), domid)
+        self.assertEqual(self.disk_source(dom, "xvda"), top)
+        self.assertEqual(backing_chain(top), chain)
+        self.assertEqual(dom.snapshotCurrent(0).getName(), "v1")
+        self.daemon.virsh("destroy", "snap-vs")
+        self.daemon.virsh("snapshot-delete", "snap-vs", "v1")
+        self.assertEqual(dom.snapshotNum(0), 0)
+        self.assertEqual(backing_chain(self.disk_source(dom, "xvda"))[-1], base)
         res = self.daemon.virsh("snapshot-revert", "snap-vs", "v2", check=False)
         self.assertNotEqual(res.returncode, 0)
         self.assertIn("has no snapshot named 'v2'", res.stderr)
+
+    def test_delete_current_while_running(self):
+        """The snapshot a running guest runs on goes live, as with libvirt's
+        qemu driver: the guest runs on, untouched, its overlay stays in
+        the disk's chain holding what the guest wrote; the memory image
+        goes; the parent becomes current, and deleting it with the
+        domain off merges its overlay under the kept one."""
+        base = self.image("cur-a.qcow2", pattern="0x31")
+        dom = self.define("snap-cur", [self.file_disk(base, "xvda")])
+        dom.snapshotCreateXML(snapshot_xml("p1"), 0)
+        dom.create()
+        self.assertEqual(qemu_io(self.disk_source(dom, "xvda"),
+                                 "write -P 0x32 4k 4k").returncode, 0)
+        live = dom.snapshotCreateXML(snapshot_xml("r1"), 0)
+        self.assertTrue(dom.isActive())
+        images = [f for f in os.listdir(self.snapdir("snap-cur"))
+                  if not f.endswith(".xml")]
+        self.assertEqual(len(images), 1, images)
+        domid, top = dom.ID(), self.disk_source(dom, "xvda")
+        chain = backing_chain(top)
+        self.assertEqual(len(chain), 3, chain)
+        self.assertEqual(qemu_io(top, "write -P 0x33 8k 4k").returncode, 0)
+
+        live.delete(0)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+        self.assertEqual(dom.ID(), domid)
+        self.assertEqual(dom.snapshotListNames(0), ["p1"])
+        self.assertEqual(dom.snapshotCurrent(0).getName(), "p1")
+        self.assertEqual(self.disk_source(dom, "xvda"), top)
+        self.assertEqual(backing_chain(top), chain)
+        self.assertEqual([f for f in os.listdir(self.snapdir("snap-cur"))
+                          if not f.endswith(".xml")], [])
+        for pattern, where in (("0x31", "0"), ("0x32", "4k"), ("0x33", "8k")):
+            self.assertEqual(qemu_io(top, f"read -P {pattern} {where} 4k").returncode, 0)
+
+        # Off: p1's overlay (the middle of the chain) is merged into the
+        # base, and the kept overlay moves onto it.
+        dom.destroy()
+        dom.snapshotLookupByName("p1", 0).delete(0)
+        self.assertEqual(dom.snapshotNum(0), 0)
+        top = self.disk_source(dom, "xvda")
+        self.assertEqual(backing_chain(top)[-1], base)
+        self.assertEqual(len(backing_chain(top)), 2)
+        for pattern, where in (("0x31", "0"), ("0x32", "4k"), ("0x33", "8k")):
+            self.assertEqual(qemu_io(top, f"read -P {pattern} {where} 4k").returncode, 0)
+        dom.create()
+        self.assertTrue(dom.isActive())
 
     def test_rename_refused_with_snapshots(self):
         dom = self.define("snap-ren", [self.file_disk(self.image("ren.qcow2"), "xvda")])
