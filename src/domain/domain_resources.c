@@ -441,12 +441,36 @@ vxlDomainVcpuPinInfo(vxlDriver *driver, virDomainDef *def, int ncpumaps,
                      unsigned char *cpumaps, int maplen)
 {
     g_autoptr(virBitmap) host = NULL;
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+    int n;
+    int i;
 
     if (!(host = vxlDomainHostGetCpus(driver)))
         return -1;
     /* Xen places unpinned vCPUs itself: they may run anywhere. */
-    return virDomainDefGetVcpuPinInfoHelper(def, maplen, ncpumaps, cpumaps,
-                                            host, NULL);
+    if ((n = virDomainDefGetVcpuPinInfoHelper(def, maplen, ncpumaps, cpumaps,
+                                              host, NULL)) < 0)
+        return -1;
+    /* A vCPU kept off some CPUs (<virtxl:cpus_exclude>) runs on the
+     * others, which is what Xen was told. */
+    for (i = 0; i < n; i++) {
+        virDomainVcpuDef *v = virDomainDefGetVcpu(def, i);
+        virBitmap *except = vxlXMLNSCpusExcluded(ns, i);
+        ssize_t bit = -1;
+
+        if (!v || v->cpumask)
+            continue;
+        if (!except && !def->cpumask)
+            except = vxlXMLNSCpusExcluded(ns, -1);
+        if (!except)
+            continue;
+        /* An exclusion starts from every CPU, not from <vcpu cpuset>. */
+        virBitmapToDataBuf(host, VIR_GET_CPUMAP(cpumaps, maplen, i), maplen);
+        while ((bit = virBitmapNextSetBit(except, bit)) >= 0 &&
+               bit < (ssize_t)maplen * 8)
+            VIR_UNUSE_CPU(VIR_GET_CPUMAP(cpumaps, maplen, i), bit);
+    }
+    return n;
 }
 
 /* Pin @vcpu of @def to @cpus. libxl's affinity list runs from vCPU 0,

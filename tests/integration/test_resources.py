@@ -161,6 +161,11 @@ class ResourcesTest(DaemonTestCase):
         self.assertGreaterEqual(ncpus, 3)
         dom = self.excluding("res-pin-excl", [(0, "0"), (1, "1")])
         self.addCleanup(lambda: dom.isActive() and dom.destroy())
+        # virsh vcpupin --config shows what the exclusions leave.
+        maps = dom.vcpuPinInfo(CONFIG)
+        self.assertEqual(maps[0][:ncpus], tuple(i != 0 for i in range(ncpus)))
+        self.assertEqual(maps[1][:ncpus], tuple(i != 1 for i in range(ncpus)))
+        self.assertEqual(maps[2][:ncpus], tuple(True for _ in range(ncpus)))
         self.daemon.virsh("vcpupin", "res-pin-excl", "0", "2", "--config")
         self.assertEqual(self.exclusions(dom), [("1", "1")])
         self.assertEqual(self.pins(dom), {0: "2"})
@@ -187,6 +192,8 @@ class ResourcesTest(DaemonTestCase):
         # exclusion for every vCPU (not pinned to the whole host).
         ncpus = self.conn.getInfo()[2]
         dom = self.excluding("res-pin-excl-all", [(None, "0")])
+        self.assertEqual(dom.vcpuPinInfo(CONFIG)[2][:ncpus],
+                         tuple(i != 0 for i in range(ncpus)))
         self.daemon.virsh("vcpupin", "res-pin-excl-all", "1", "1", "--config")
         self.assertEqual(self.exclusions(dom), [(None, "0")])
         self.assertEqual(self.pins(dom), {1: "1"})
