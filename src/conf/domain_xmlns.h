@@ -346,6 +346,9 @@ int vxlValidateXMLNSCpusExclude(const virDomainDef *def, const vxlXMLNSDef *ns);
 /* The CPUs vCPU @vcpu is kept off by its own element (@vcpu -1: the
  * element without vcpu); NULL if none. */
 virBitmap *vxlXMLNSCpusExcluded(const vxlXMLNSDef *ns, int vcpu);
+/* Drop the element of vCPU @vcpu (-1: the one without vcpu) from @def's
+ * namespace data, if it has one: a pinning that replaces it. */
+void vxlXMLNSCpusExcludeDrop(virDomainDef *def, int vcpu);
 
 /* Whether the namespace of @def holds only what its guest type can take
  * (define time; also before each start). */

@@ -142,6 +142,25 @@ vxlXMLNSCpusExcluded(const vxlXMLNSDef *ns, int vcpu)
 }
 
 
+void
+vxlXMLNSCpusExcludeDrop(virDomainDef *def, int vcpu)
+{
+    vxlXMLNSDef *ns = (vxlXMLNSDef *)vxlXMLNSGet(def);
+    size_t i;
+
+    for (i = 0; ns && i < ns->ncpusExclude; i++) {
+        if (ns->cpusExclude[i].vcpu != vcpu)
+            continue;
+        virBitmapFree(ns->cpusExclude[i].cpuset);
+        memmove(ns->cpusExclude + i, ns->cpusExclude + i + 1,
+                (ns->ncpusExclude - i - 1) * sizeof(*ns->cpusExclude));
+        if (--ns->ncpusExclude == 0)
+            g_clear_pointer(&ns->cpusExclude, g_free);
+        return;
+    }
+}
+
+
 int
 vxlValidateXMLNSCpusExclude(const virDomainDef *def, const vxlXMLNSDef *ns)
 {

@@ -17,6 +17,7 @@
 #include "domain.h"
 #include "domain_job.h"
 #include "domain_intent.h"
+#include "domain_xmlns.h"
 #include "virtxl/backend.h"
 #include "util_crashpoint.h"
 #include "virerror.h"
@@ -440,30 +441,60 @@ vxlDomainVcpuPinInfo(vxlDriver *driver, virDomainDef *def, int ncpumaps,
                      unsigned char *cpumaps, int maplen)
 {
     g_autoptr(virBitmap) host = NULL;
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+    int n;
+    int i;
 
     if (!(host = vxlDomainHostGetCpus(driver)))
         return -1;
     /* Xen places unpinned vCPUs itself: they may run anywhere. */
-    return virDomainDefGetVcpuPinInfoHelper(def, maplen, ncpumaps, cpumaps,
-                                            host, NULL);
+    if ((n = virDomainDefGetVcpuPinInfoHelper(def, maplen, ncpumaps, cpumaps,
+                                              host, NULL)) < 0)
+        return -1;
+    /* A vCPU kept off some CPUs (<virtxl:cpus_exclude>) runs on the
+     * others, which is what Xen was told. */
+    for (i = 0; i < n; i++) {
+        virDomainVcpuDef *v = virDomainDefGetVcpu(def, i);
+        virBitmap *except = vxlXMLNSCpusExcluded(ns, i);
+        ssize_t bit = -1;
+
+        if (!v || v->cpumask)
+            continue;
+        if (!except && !def->cpumask)
+            except = vxlXMLNSCpusExcluded(ns, -1);
+        if (!except)
+            continue;
+        /* An exclusion starts from every CPU, not from <vcpu cpuset>. */
+        virBitmapToDataBuf(host, VIR_GET_CPUMAP(cpumaps, maplen, i), maplen);
+        while ((bit = virBitmapNextSetBit(except, bit)) >= 0 &&
+               bit < (ssize_t)maplen * 8)
+            VIR_UNUSE_CPU(VIR_GET_CPUMAP(cpumaps, maplen, i), bit);
+    }
+    return n;
 }
 
 /* Pin @vcpu of @def to @cpus. libxl's affinity list runs from vCPU 0,
  * so the unpinned vCPUs before it are pinned to every host CPU, which is
  * what they had: the definition says what Xen was told, and translates
- * again at the next start. */
+ * again at the next start. A vCPU kept off some CPUs (<virtxl:cpus_exclude>,
+ * its own or the one for every vCPU) is pinned already. The new pinning
+ * replaces the vCPU's own exclusion, as a <vcpupin> replaces an earlier
+ * one; the definition must not say both. */
 static void
 vxlDomainDefPinVcpu(virDomainDef *def, unsigned int vcpu, virBitmap *cpus,
                     virBitmap *host)
 {
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
     unsigned int i;
 
     for (i = 0; i < vcpu; i++) {
         virDomainVcpuDef *v = virDomainDefGetVcpu(def, i);
 
-        if (v && !v->cpumask && !def->cpumask)
+        if (v && !v->cpumask && !def->cpumask &&
+            !vxlXMLNSCpusExcluded(ns, i) && !vxlXMLNSCpusExcluded(ns, -1))
             v->cpumask = virBitmapNewCopy(host);
     }
+    vxlXMLNSCpusExcludeDrop(def, vcpu);
     virBitmapFree(virDomainDefGetVcpu(def, vcpu)->cpumask);
     virDomainDefGetVcpu(def, vcpu)->cpumask = virBitmapNewCopy(cpus);
 }

@@ -140,6 +140,15 @@ vxlValidateBoot(const virDomainDef *def)
         return -1;
     }
 
+    /* Xen builds an ARM guest's device tree itself; its device_tree= is
+     * a fragment merged into that one (<virtxl:device_tree>), not a
+     * whole tree to boot with. */
+    if (def->os.dtb) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<os><dtb> is not supported by Xen: libxl builds the guest's device tree itself; a partial tree to merge into it is <virtxl:device_tree>"));
+        return -1;
+    }
+
     switch ((virDomainOSType)def->os.type) {
     case VIR_DOMAIN_OSTYPE_HVM:
         return vxlValidateBootHVM(def);

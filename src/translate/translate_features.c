@@ -125,23 +125,27 @@ vxlValidateFeatureList(const virDomainDef *def)
         case VIR_DOMAIN_FEATURE_PRIVNET:
         case VIR_DOMAIN_FEATURE_KVM:
         case VIR_DOMAIN_FEATURE_PVSPINLOCK:
-        case VIR_DOMAIN_FEATURE_CAPABILITIES:
         case VIR_DOMAIN_FEATURE_VMPORT:
         case VIR_DOMAIN_FEATURE_GIC:
         case VIR_DOMAIN_FEATURE_SMM:
-        case VIR_DOMAIN_FEATURE_IOAPIC:
         case VIR_DOMAIN_FEATURE_HPT:
         case VIR_DOMAIN_FEATURE_VMCOREINFO:
         case VIR_DOMAIN_FEATURE_HTM:
         case VIR_DOMAIN_FEATURE_NESTED_HV:
         case VIR_DOMAIN_FEATURE_CCF_ASSIST:
-        case VIR_DOMAIN_FEATURE_CFPC:
-        case VIR_DOMAIN_FEATURE_SBBC:
-        case VIR_DOMAIN_FEATURE_IBS:
         case VIR_DOMAIN_FEATURE_TCG:
             /* "off" is what Xen does anyway. */
             if (def->features[i] == VIR_TRISTATE_SWITCH_OFF)
                 continue;
+            G_GNUC_FALLTHROUGH;
+        case VIR_DOMAIN_FEATURE_CAPABILITIES:
+        case VIR_DOMAIN_FEATURE_IOAPIC:
+        case VIR_DOMAIN_FEATURE_CFPC:
+        case VIR_DOMAIN_FEATURE_SBBC:
+        case VIR_DOMAIN_FEATURE_IBS:
+            /* These hold a value of their own enum (a policy, a driver, a
+             * workaround), not a switch: any value asks for something
+             * libxl cannot do. */
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            _("<features><%s/> is not supported by Xen: libxl has no such switch"),
                            virDomainFeatureTypeToString(i));

@@ -8,12 +8,11 @@ unless forced. A unix socket channel, a channel the guest lacks and a
 shut-off guest are refused."""
 
 import os
-import time
 import xml.etree.ElementTree as ET
 
 import libvirt
 
-from vxltest import DaemonTestCase, guest_xml
+from vxltest import DaemonTestCase, close_stream, guest_xml, stream_talk
 
 E = libvirt
 DATA = "org.example.data"
@@ -39,31 +38,10 @@ class ChannelTest(DaemonTestCase):
         if dom.isActive():
             dom.destroy()
 
-    @staticmethod
-    def close_stream(st):
-        try:
-            st.abort()
-        except libvirt.libvirtError:
-            pass            # already ended: a forced client took the channel
-
     def talk(self, dom, name, send=b"ping\r", flags=0):
         """What the channel says, then what it says after @send."""
-        st = self.conn.newStream(E.VIR_STREAM_NONBLOCK)
-        dom.openChannel(name, st, flags)
-        self.addCleanup(self.close_stream, st)
-        got, sent = b"", False
-        end = time.monotonic() + 30
-        while time.monotonic() < end:
-            data = st.recv(1024)
-            if isinstance(data, bytes) and data:
-                got += data
-            if b"\r\n" in got and not sent:
-                st.send(send)
-                sent = True
-            if sent and got.endswith(send):
-                break
-            time.sleep(0.02)
-        return got, st
+        return stream_talk(self, self.conn,
+                           lambda st: dom.openChannel(name, st, flags), send, 10)
 
     def test_pty_channel(self):
         dom = self.running("ch-pty")
@@ -84,7 +62,7 @@ class ChannelTest(DaemonTestCase):
                                 msg_contains="in use")
         st2 = self.conn.newStream(0)
         dom.openChannel("channel1", st2, E.VIR_DOMAIN_CHANNEL_FORCE)
-        self.close_stream(st2)
+        close_stream(st2)
         # A daemon restart asks for the pty again.
         self.daemon.restart()
         self.conn = libvirt.open(self.daemon.uri)

@@ -4,13 +4,12 @@ HVM serial port is a pty the live XML names, a client's stream reaches
 the guest there (the simulator's guest greets and echoes), and one client
 at a time holds it unless forced."""
 
-import time
 import unittest
 import xml.etree.ElementTree as ET
 
 import libvirt
 
-from vxltest import DaemonTestCase, bound, guest_xml
+from vxltest import DaemonTestCase, close_stream, guest_xml, stream_talk
 
 E = libvirt
 
@@ -24,31 +23,10 @@ class ConsoleTest(DaemonTestCase):
         self.addCleanup(lambda: dom.isActive() and dom.destroy())
         return dom
 
-    @staticmethod
-    def close_stream(st):
-        try:
-            st.abort()
-        except libvirt.libvirtError:
-            pass            # already ended: a forced client took the console
-
     def talk(self, dom, send=b"hello\r", devname=None, flags=0):
         """What the console says, then what it says after @send."""
-        st = self.conn.newStream(E.VIR_STREAM_NONBLOCK)
-        dom.openConsole(devname, st, flags)
-        self.addCleanup(self.close_stream, st)
-        got, sent = b"", False
-        end = time.monotonic() + bound(10)
-        while time.monotonic() < end:
-            data = st.recv(1024)
-            if isinstance(data, bytes) and data:
-                got += data
-            if b"\r\n" in got and not sent:
-                st.send(send)
-                sent = True
-            if sent and got.endswith(send):
-                break
-            time.sleep(0.02)
-        return got, st
+        return stream_talk(self, self.conn,
+                           lambda st: dom.openConsole(devname, st, flags), send, 10)
 
     def test_pv_console(self):
         dom = self.running("con-pv", devices="<console type='pty'><target type='xen' port='0'/></console>")
@@ -65,7 +43,7 @@ class ConsoleTest(DaemonTestCase):
         self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_OPERATION_FAILED)
         st2 = self.conn.newStream(0)
         dom.openConsole(None, st2, E.VIR_DOMAIN_CONSOLE_FORCE)
-        self.close_stream(st2)
+        close_stream(st2)
 
     def test_pv_console_not_in_the_xml(self):
         # Xen gives every PV guest its console, listed or not, as xl

@@ -18,13 +18,13 @@ import libvirt
 from test_control import read_ppm, with_display
 from test_cpu import guest_cpu, host_cpu
 from test_pci import DeviceEvents, hostdev_xml
-from vxltest import DaemonTestCase, EventRecorder, guest_xml, wait_for
+from vxltest import PCI_NIC as NIC, PCI_NIC2 as NIC2
+from vxltest import (DaemonTestCase, EventRecorder,
+                     PciHostMixin, guest_xml, wait_for)
 
 E = libvirt
 LIVE = E.VIR_DOMAIN_AFFECT_LIVE
 CONFIG = E.VIR_DOMAIN_AFFECT_CONFIG
-NIC = "pci_0000_03_00_0"
-NIC2 = "pci_0000_03_00_1"
 USB_MOUSE = ("<hostdev mode='subsystem' type='usb'><source>"
              "<address bus='1' device='3'/></source></hostdev>")
 NET = """<network><name>lan</name>
@@ -48,7 +48,7 @@ def doc_rows():
     return rows
 
 
-class ControlAuditTest(DaemonTestCase):
+class ControlAuditTest(PciHostMixin, DaemonTestCase):
     network = True
 
     # ----- helpers -----
@@ -56,18 +56,6 @@ class ControlAuditTest(DaemonTestCase):
     def setUp(self):
         super().setUp()
         self.watchers = []
-        self.addCleanup(self._rebind)
-
-    def _rebind(self):
-        for name in (NIC, NIC2):
-            try:
-                self.conn.nodeDeviceLookupByName(name).reAttach()
-            except libvirt.libvirtError:
-                pass
-
-    def driver_of(self, name):
-        xml = self.conn.nodeDeviceLookupByName(name).XMLDesc(0)
-        return ET.fromstring(xml).findtext("./driver/name")
 
     def guest(self, name, ostype="xen", display=False, extra="", **kw):
         xml = guest_xml(name, ostype=ostype, **kw)

@@ -10,7 +10,6 @@ restore a start makes from a managed save image, and snapshots of a
 running domain (create, revert)."""
 
 import os
-import re
 import time
 import unittest
 
@@ -18,7 +17,8 @@ import libvirt
 
 from crashtest import check_invariants
 from test_snapshot import qemu_img, snapshot_xml
-from vxltest import guests, Daemon, guest_xml, start_event_loop, wait_for
+from vxltest import (Daemon, backend_calls, disarm_fault, guest_xml,
+                     remove_guests, start_event_loop, wait_for)
 
 E = libvirt
 LIVE = E.VIR_DOMAIN_AFFECT_LIVE
@@ -153,25 +153,17 @@ class FaultCampaign(unittest.TestCase):
         return f"fc-{op}-{self.seq}"
 
     def cleanup_all(self):
-        for d in guests(self.c):
-            try:
-                if d.isActive():
-                    d.destroy()
-                if d.isPersistent():
-                    d.undefineFlags(E.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
-                                    E.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)
-            except libvirt.libvirtError:
-                pass
+        remove_guests(self.c, E.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                      E.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)
 
     def calls_of(self, setup, action, op):
         """The backend hooks @action calls, with how often."""
         dom = setup(self.c, self.name(op))
-        start = len(self.daemon.log())
-        action(dom)
-        time.sleep(0.1)
-        calls = {}
-        for hook in re.findall(r"backend call (\w+)", self.daemon.log()[start:]):
-            calls[hook] = calls.get(hook, 0) + 1
+
+        def act():
+            action(dom)
+            time.sleep(0.1)
+        calls = backend_calls(self.daemon, act)
         self.cleanup_all()
         return calls
 
@@ -209,7 +201,7 @@ class FaultCampaign(unittest.TestCase):
                                 E.VIR_ERR_OPERATION_INVALID,
                                 E.VIR_ERR_OPERATION_FAILED), str(e))
                         # Disarm whatever did not fire.
-                        self.daemon.inject_fault("domainCoreDump", 1000000)
+                        disarm_fault(self.daemon)
                         time.sleep(0.05)
                         faults += 1
                         check_invariants(self, self.c, self.daemon,

@@ -15,13 +15,13 @@ import xml.etree.ElementTree as ET
 
 import libvirt
 
-from vxltest import DaemonTestCase, EventWatch, guest_xml
+from vxltest import PCI_NIC as NIC, PCI_NIC2 as NIC2
+from vxltest import (DaemonTestCase, EventWatch,
+                     PciHostMixin, guest_xml)
 
 E = libvirt
 LIVE = E.VIR_DOMAIN_AFFECT_LIVE
 CONFIG = E.VIR_DOMAIN_AFFECT_CONFIG
-NIC = "pci_0000_03_00_0"
-NIC2 = "pci_0000_03_00_1"
 PREPARED = "pci_0000_5e_00_0"        # bound to pciback by the host at boot
 
 
@@ -51,23 +51,7 @@ class DeviceEvents(EventWatch):
                        timeout)
 
 
-class PCITest(DaemonTestCase):
-
-    def setUp(self):
-        super().setUp()
-        # Every device back where the profile has it, for the next test.
-        self.addCleanup(self._rebind)
-
-    def _rebind(self):
-        for name in (NIC, NIC2):
-            try:
-                self.conn.nodeDeviceLookupByName(name).reAttach()
-            except libvirt.libvirtError:
-                pass
-
-    def driver_of(self, name):
-        xml = self.conn.nodeDeviceLookupByName(name).XMLDesc(0)
-        return ET.fromstring(xml).findtext("./driver/name")
+class PCITest(PciHostMixin, DaemonTestCase):
 
     def hostdevs(self, dom, flags=0):
         root = ET.fromstring(dom.XMLDesc(flags))

@@ -18,6 +18,7 @@ E = libvirt
 MiB = 1024
 LIVE = E.VIR_DOMAIN_AFFECT_LIVE
 CONFIG = E.VIR_DOMAIN_AFFECT_CONFIG
+XMLNS = "https://virtxl.dev/xmlns/domain/1.0"
 
 
 def current_memory(dom, flags=0):
@@ -130,6 +131,97 @@ class ResourcesTest(DaemonTestCase):
         self.assertRefused(E.VIR_ERR_INVALID_ARG, dom.pinVcpuFlags, 0,
                            tuple(i == ncpus + 3 for i in range(ncpus + 4)), LIVE)
         self.assertEqual(dom.vcpus()[1][0][:ncpus], tuple(True for _ in range(ncpus)))
+
+    def excluding(self, name, exclusions, vcpus=3):
+        """A defined guest of @vcpus vCPUs with <virtxl:cpus_exclude>
+        elements @exclusions ((vcpu or None, cpuset), ...)."""
+        xml = guest_xml(name, vcpus=vcpus).replace(
+            "<domain type='xen'>",
+            f"<domain type='xen' xmlns:virtxl='{XMLNS}'>")
+        els = "".join(
+            f"<virtxl:cpus_exclude{'' if v is None else f' vcpu={chr(39)}{v}{chr(39)}'}"
+            f" cpuset='{c}'/>" for v, c in exclusions)
+        return self.conn.defineXML(xml.replace("</domain>", els + "</domain>"))
+
+    def exclusions(self, dom, flags=E.VIR_DOMAIN_XML_INACTIVE):
+        root = ET.fromstring(dom.XMLDesc(flags))
+        return sorted((e.get("vcpu"), e.get("cpuset"))
+                      for e in root.findall(f"{{{XMLNS}}}cpus_exclude"))
+
+    def pins(self, dom, flags=E.VIR_DOMAIN_XML_INACTIVE):
+        root = ET.fromstring(dom.XMLDesc(flags))
+        return {int(p.get("vcpu")): p.get("cpuset")
+                for p in root.findall("./cputune/vcpupin")}
+
+    def test_vcpupin_replaces_own_exclusion(self):
+        # xl cpus=["all,^0", "all,^1"]: each vCPU kept off one CPU. A
+        # persistent vcpupin of vCPU 0 replaces its exclusion; vCPU 1
+        # keeps its own, and the definition starts as it says.
+        ncpus = self.conn.getInfo()[2]
+        self.assertGreaterEqual(ncpus, 3)
+        dom = self.excluding("res-pin-excl", [(0, "0"), (1, "1")])
+        self.addCleanup(lambda: dom.isActive() and dom.destroy())
+        # virsh vcpupin --config shows what the exclusions leave.
+        maps = dom.vcpuPinInfo(CONFIG)
+        self.assertEqual(maps[0][:ncpus], tuple(i != 0 for i in range(ncpus)))
+        self.assertEqual(maps[1][:ncpus], tuple(i != 1 for i in range(ncpus)))
+        self.assertEqual(maps[2][:ncpus], tuple(True for _ in range(ncpus)))
+        self.daemon.virsh("vcpupin", "res-pin-excl", "0", "2", "--config")
+        self.assertEqual(self.exclusions(dom), [("1", "1")])
+        self.assertEqual(self.pins(dom), {0: "2"})
+        # The definition is valid as written: it defines again unchanged.
+        xml = dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE)
+        self.conn.defineXML(xml)
+        self.assertEqual(dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE), xml)
+        dom.create()
+        maps = dom.vcpus()[1]
+        self.assertEqual(maps[0][:ncpus], tuple(i == 2 for i in range(ncpus)))
+        self.assertEqual(maps[1][:ncpus], tuple(i != 1 for i in range(ncpus)))
+
+        # Live and persistent at once, on the running guest: both
+        # definitions lose vCPU 1's exclusion; none is left.
+        self.daemon.virsh("vcpupin", "res-pin-excl", "1", "0", "--live", "--config")
+        for flags in (0, E.VIR_DOMAIN_XML_INACTIVE):
+            self.assertEqual(self.exclusions(dom, flags), [])
+            self.assertEqual(self.pins(dom, flags), {0: "2", 1: "0"})
+        self.assertEqual(dom.vcpus()[1][1][:ncpus], tuple(i == 0 for i in range(ncpus)))
+        self.assertNotIn("virtxl:cpus_exclude", dom.XMLDesc(0))
+
+    def test_vcpupin_keeps_exclusion_for_every_vcpu(self):
+        # xl cpus="all,^0": pinning vCPU 1 leaves vCPU 0 and 2 under the
+        # exclusion for every vCPU (not pinned to the whole host).
+        ncpus = self.conn.getInfo()[2]
+        dom = self.excluding("res-pin-excl-all", [(None, "0")])
+        self.assertEqual(dom.vcpuPinInfo(CONFIG)[2][:ncpus],
+                         tuple(i != 0 for i in range(ncpus)))
+        self.daemon.virsh("vcpupin", "res-pin-excl-all", "1", "1", "--config")
+        self.assertEqual(self.exclusions(dom), [(None, "0")])
+        self.assertEqual(self.pins(dom), {1: "1"})
+        dom.create()
+        self.addCleanup(lambda: dom.isActive() and dom.destroy())
+        maps = dom.vcpus()[1]
+        for v in (0, 2):
+            self.assertEqual(maps[v][:ncpus], tuple(i != 0 for i in range(ncpus)))
+        self.assertEqual(maps[1][:ncpus], tuple(i == 1 for i in range(ncpus)))
+
+    def test_vcpupin_reset_and_empty_on_excluded_vcpu(self):
+        # virsh's "r" pins to every host CPU, as libvirt stores it: a
+        # <vcpupin> of all CPUs in place of the exclusion. An empty CPU
+        # list is refused as libvirt refuses it, and changes nothing.
+        ncpus = self.conn.getInfo()[2]
+        dom = self.excluding("res-pin-excl-r", [(0, "1"), (1, "0")])
+        before = dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE)
+        self.assertRefused(E.VIR_ERR_INVALID_ARG, dom.pinVcpuFlags, 0,
+                           tuple(False for _ in range(ncpus)), CONFIG)
+        self.assertEqual(dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE), before)
+        self.daemon.virsh("vcpupin", "res-pin-excl-r", "0", "r", "--config")
+        self.assertEqual(self.exclusions(dom), [("1", "0")])
+        self.assertEqual(self.pins(dom), {0: f"0-{ncpus - 1}"})
+        dom.create()
+        self.addCleanup(lambda: dom.isActive() and dom.destroy())
+        maps = dom.vcpus()[1]
+        self.assertEqual(maps[0][:ncpus], tuple(True for _ in range(ncpus)))
+        self.assertEqual(maps[1][:ncpus], tuple(i != 0 for i in range(ncpus)))
 
     def test_live_change_of_inactive_domain_refused(self):
         dom = self.conn.defineXML(guest_xml("res-off"))

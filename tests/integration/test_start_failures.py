@@ -14,20 +14,15 @@ network port released) and starts on the next try. Failures outside the
 backend (an inactive or missing network) carry their own message too,
 and virsh prints what python3-libvirt gets."""
 
-import re
 import unittest
 
 import libvirt
 
-from vxltest import Daemon, guest_xml, start_event_loop
+from vxltest import (DEFAULT_NET, Daemon, backend_calls, disarm_fault,
+                     guest_xml, remove_guests, start_event_loop)
 
 E = libvirt
 
-DEFAULT_NET = """<network><name>default</name>
-  <forward mode='nat'/><bridge name='virbr0' stp='on' delay='0'/>
-  <ip address='192.168.122.1' netmask='255.255.255.0'>
-    <dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp>
-  </ip></network>"""
 SPARE_NET = """<network><name>spare</name><bridge name='virbr7'/>
   <ip address='192.168.157.1' netmask='255.255.255.0'/></network>"""
 
@@ -71,16 +66,7 @@ class StartFailureTest(unittest.TestCase):
         self.seq = 0
 
     def tearDown(self):
-        for d in self.c.listAllDomains(0):
-            if d.ID() == 0:
-                continue
-            try:
-                if d.isActive():
-                    d.destroy()
-                if d.isPersistent():
-                    d.undefineFlags(E.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
-            except libvirt.libvirtError:
-                pass
+        remove_guests(self.c, E.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
 
     def name(self, kind):
         self.seq += 1
@@ -118,11 +104,7 @@ class StartFailureTest(unittest.TestCase):
         """The backend hooks a start of @kind calls, with how often."""
         name = self.name(kind)
         dom = prep(name)
-        mark = len(self.daemon.log())
-        start(dom, name)
-        calls = {}
-        for hook in re.findall(r"backend call (\w+)", self.daemon.log()[mark:]):
-            calls[hook] = calls.get(hook, 0) + 1
+        calls = backend_calls(self.daemon, lambda: start(dom, name))
         self.tearDown()
         return calls
 
@@ -175,7 +157,7 @@ class StartFailureTest(unittest.TestCase):
                             self.c.lookupByName(name).destroy()
                             dom = None
                         # disarm what did not fire
-                        self.daemon.inject_fault("domainCoreDump", 1000000)
+                        disarm_fault(self.daemon)
                         if dom is not None:
                             start(dom, name)
                             self.assertTrue(dom.isActive())

@@ -11,6 +11,7 @@ Run with Debian's /usr/bin/python3 (python3-libvirt is a Debian package).
 
 import glob
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -18,6 +19,7 @@ import threading
 import time
 import unittest
 import uuid as uuidlib
+import xml.etree.ElementTree as ET
 
 import libvirt
 
@@ -373,3 +375,105 @@ class DaemonTestCase(unittest.TestCase):
         if msg_contains:
             self.assertIn(msg_contains, str(err))
         return err
+
+
+# ----- shared by tests of the same kind (consoles and channels, host
+# PCI devices, fault injection), so each kind is written once -----
+
+# libvirt's default NAT network, as Debian's libvirt-daemon-config-network
+# defines it.
+DEFAULT_NET = """<network><name>default</name>
+  <forward mode='nat'/><bridge name='virbr0' stp='on' delay='0'/>
+  <ip address='192.168.122.1' netmask='255.255.255.0'>
+    <dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp>
+  </ip></network>"""
+
+
+def close_stream(st):
+    """End a console or channel stream; one a forced client took over
+    has ended already."""
+    try:
+        st.abort()
+    except libvirt.libvirtError:
+        pass
+
+
+def stream_talk(test, conn, open_stream, send, timeout):
+    """Open a non-blocking stream with open_stream(st) (a console or a
+    channel of a simulated guest, which greets and then echoes), send
+    @send after the greeting's first line and read until the echo or
+    @timeout seconds (scaled). Returns what came back and the stream,
+    which @test closes at its cleanup."""
+    st = conn.newStream(libvirt.VIR_STREAM_NONBLOCK)
+    open_stream(st)
+    test.addCleanup(close_stream, st)
+    got, sent = b"", False
+    end = time.monotonic() + bound(timeout)
+    while time.monotonic() < end:
+        data = st.recv(1024)
+        if isinstance(data, bytes) and data:
+            got += data
+        if b"\r\n" in got and not sent:
+            st.send(send)
+            sent = True
+        if sent and got.endswith(send):
+            break
+        time.sleep(0.02)
+    return got, st
+
+
+# The host PCI devices of the simulator's intel-2s-vtd profile that tests
+# detach and hand to guests (two functions of one NIC).
+PCI_NIC = "pci_0000_03_00_0"
+PCI_NIC2 = "pci_0000_03_00_1"
+
+
+class PciHostMixin:
+    """For DaemonTestCases that take the profile's PCI NIC from the
+    host: each test gives every device back at its cleanup."""
+
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(self._rebind)
+
+    def _rebind(self):
+        for name in (PCI_NIC, PCI_NIC2):
+            try:
+                self.conn.nodeDeviceLookupByName(name).reAttach()
+            except libvirt.libvirtError:
+                pass
+
+    def driver_of(self, name):
+        """The host driver node device @name is bound to."""
+        xml = self.conn.nodeDeviceLookupByName(name).XMLDesc(0)
+        return ET.fromstring(xml).findtext("./driver/name")
+
+
+def backend_calls(daemon, action):
+    """Run action() and count the backend hooks it called, by name, from
+    @daemon's log (the driver logs each call)."""
+    mark = len(daemon.log())
+    action()
+    calls = {}
+    for hook in re.findall(r"backend call (\w+)", daemon.log()[mark:]):
+        calls[hook] = calls.get(hook, 0) + 1
+    return calls
+
+
+def disarm_fault(daemon):
+    """Replace an injected fault that did not fire by one that never
+    will (the millionth next core dump)."""
+    daemon.inject_fault("domainCoreDump", 1000000)
+
+
+def remove_guests(conn, undefine_flags=0):
+    """Destroy and undefine every guest of @conn, each on its own (a
+    transient one is gone once destroyed)."""
+    for d in guests(conn):
+        try:
+            if d.isActive():
+                d.destroy()
+            if d.isPersistent():
+                d.undefineFlags(undefine_flags)
+        except libvirt.libvirtError:
+            pass
