@@ -148,9 +148,14 @@ vxlXenDomainGetBlockStats(vxlBackend *be, uint32_t domid, const char *vdev,
         goto cleanup;
     }
     if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                       _("disk '%s' of domain '%s' (id %u) has no statistics in dom0: its blkback backend runs in another domain, or dom0's kernel does not publish them"),
-                       vdev, dom.name, domid);
+        if (xdisk.backend == LIBXL_DISK_BACKEND_PHY)
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                           _("disk '%s' of domain '%s' (id %u) has no statistics in dom0: its blkback backend runs in another domain, or dom0's kernel does not publish them"),
+                           vdev, dom.name, domid);
+        else
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                           _("disk '%s' of domain '%s' (id %u) is not served by blkback, which is the only disk backend that keeps statistics"),
+                           vdev, dom.name, domid);
         goto cleanup;
     }
     stats->rdReqs = vxlXenReadCounter(dir, "rd_req");
