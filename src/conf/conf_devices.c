@@ -62,9 +62,14 @@ vxlBootDeviceOrder(const virDomainDef *def, char *order)
             return -1;
         }
         if (!vxlBootDiskIsFirst(def, disk)) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("<boot order='%u'> on <target dev='%s'> is not supported by Xen: libxl boots the first %s by target only"),
-                           bi, disk->dst, disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM ? "cdrom" : "disk");
+            if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM)
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               _("<boot order='%u'> on <target dev='%s'> is not supported by Xen: libxl boots the first cdrom by target only"),
+                               bi, disk->dst);
+            else
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               _("<boot order='%u'> on <target dev='%s'> is not supported by Xen: libxl boots the first disk by target only"),
+                               bi, disk->dst);
             return -1;
         }
         c = disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM ? 1 : 0;

@@ -98,9 +98,18 @@ vxlXMLNSParseEnum(xmlNodePtr node, const char *elem, const char *attr,
     if (!str)
         return 0;
     if ((*out = vxlEnumCfgToXl(table, str)) < 0) {
+        g_autoptr(GString) known = g_string_new(NULL);
+        size_t i;
+
+        for (i = 0; i < table->nrows; i++) {
+            if (!table->rows[i].cfg)
+                continue;
+            g_string_append_printf(known, "%s%s", known->len ? ", " : "",
+                                   table->rows[i].cfg);
+        }
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<virtxl:%s %s='%s'> is not a %s Xen knows"),
-                       elem, attr, str, table->name);
+                       _("<virtxl:%s %s='%s'> is not a value Xen knows: use one of %s"),
+                       elem, attr, str, known->str);
         return -1;
     }
     return 0;

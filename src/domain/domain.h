@@ -30,6 +30,10 @@ void vxlDomainBackendExit(virDomainObj *vm);
 /* Look a domain up by UUID and lock it, or report VIR_ERR_NO_DOMAIN
  * naming the UUID. Release with virDomainObjEndAPI. */
 virDomainObj *vxlDomainObjFromDomain(vxlDriver *driver, virDomainPtr dom);
+/* The same lookup without reading a definition still pending from
+ * start-up: only vm->def's name and UUID may be used, which is what an
+ * access check needs. Follow with vxlDomainDefEnsure. */
+virDomainObj *vxlDomainObjFindForAccess(vxlDriver *driver, virDomainPtr dom);
 
 /* Queue a lifecycle event for @vm (may be called with or without the
  * vm lock). */

@@ -52,22 +52,30 @@ vxlDomainBackendExit(virDomainObj *vm)
 /* A virDomainPtr names a domain by UUID; it may have been undefined or
  * may have been transient and stopped since the client looked it up. */
 virDomainObj *
-vxlDomainObjFromDomain(vxlDriver *driver, virDomainPtr dom)
+vxlDomainObjFindForAccess(vxlDriver *driver, virDomainPtr dom)
 {
     char uuidstr[VIR_UUID_STRING_BUFLEN];
     virDomainObj *vm;
 
-    if ((vm = virDomainObjListFindByUUID(driver->domains, dom->uuid))) {
-        /* Every call on a domain comes here: its definition, listed at
-         * start-up before it was parsed, is read now if it is not yet. */
-        if (vxlDomainDefEnsure(driver, vm) < 0)
-            virDomainObjEndAPI(&vm);
+    if ((vm = virDomainObjListFindByUUID(driver->domains, dom->uuid)))
         return vm;
-    }
     virReportError(VIR_ERR_NO_DOMAIN,
                    _("domain '%s' (uuid %s) is not defined or running on this host"),
                    dom->name, virUUIDFormat(dom->uuid, uuidstr));
     return NULL;
+}
+
+virDomainObj *
+vxlDomainObjFromDomain(vxlDriver *driver, virDomainPtr dom)
+{
+    virDomainObj *vm;
+
+    /* Every call on a domain comes here: its definition, listed at
+     * start-up before it was parsed, is read now if it is not yet. */
+    if ((vm = vxlDomainObjFindForAccess(driver, dom)) &&
+        vxlDomainDefEnsure(driver, vm) < 0)
+        virDomainObjEndAPI(&vm);
+    return vm;
 }
 
 void

@@ -57,21 +57,19 @@ vxlDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
     int ret;
 
     virCheckFlags(VIR_DOMAIN_TIME_SYNC, -1);
-    if (!sync) {
-        if (nseconds > 999999999) {
-            virReportError(VIR_ERR_INVALID_ARG,
-                           _("%u nanoseconds is more than a second"), nseconds);
-            return -1;
-        }
-        if (seconds < 0 || seconds > LLONG_MAX / 1000000000LL - 1) {
-            virReportError(VIR_ERR_INVALID_ARG,
-                           _("cannot set the guest's clock to %lld seconds"), seconds);
-            return -1;
-        }
-    }
     if (!(vm = vxlAgentBegin(dom, virDomainSetTimeEnsureACL, VIR_JOB_MODIFY)))
         return -1;
-    ret = vxlDomainAgentSetTime(vm, sync, seconds, nseconds);
+    if (!sync && nseconds > 999999999) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("%u nanoseconds is more than a second"), nseconds);
+        ret = -1;
+    } else if (!sync && (seconds < 0 || seconds > LLONG_MAX / 1000000000LL - 1)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("cannot set the guest's clock to %lld seconds"), seconds);
+        ret = -1;
+    } else {
+        ret = vxlDomainAgentSetTime(vm, sync, seconds, nseconds);
+    }
     vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
@@ -87,7 +85,14 @@ vxlAgentFreeze(virDomainPtr dom, const char **mountpoints,
                                            virDomainFSThawEnsureACL,
                              VIR_JOB_MODIFY)))
         return -1;
-    ret = vxlDomainAgentFreeze(vm, mountpoints, nmountpoints, freeze);
+    /* qemu-ga thaws everything it froze; it has no per-mount thaw. */
+    if (!freeze && nmountpoints > 0) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("the guest agent thaws every frozen filesystem at once; give no mount points"));
+        ret = -1;
+    } else {
+        ret = vxlDomainAgentFreeze(vm, mountpoints, nmountpoints, freeze);
+    }
     vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
@@ -105,13 +110,7 @@ vxlDomainFSThaw(virDomainPtr dom, const char **mountpoints,
                 unsigned int nmountpoints, unsigned int flags)
 {
     virCheckFlags(0, -1);
-    /* qemu-ga thaws everything it froze; it has no per-mount thaw. */
-    if (nmountpoints > 0) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("the guest agent thaws every frozen filesystem at once; give no mount points"));
-        return -1;
-    }
-    return vxlAgentFreeze(dom, NULL, 0, false);
+    return vxlAgentFreeze(dom, mountpoints, nmountpoints, false);
 }
 
 int
@@ -154,15 +153,16 @@ vxlDomainAgentSetResponseTimeout(virDomainPtr dom, int timeout,
     virDomainObj *vm;
 
     virCheckFlags(0, -1);
+    if (!(vm = vxlEntryBegin(dom, virDomainAgentSetResponseTimeoutEnsureACL,
+                             VIR_JOB_NONE)))
+        return -1;
     if (timeout < VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_BLOCK) {
         virReportError(VIR_ERR_INVALID_ARG,
                        _("guest agent timeout %d is less than the minimum %d"),
                        timeout, VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_BLOCK);
+        vxlEntryEnd(&vm, VIR_JOB_NONE);
         return -1;
     }
-    if (!(vm = vxlEntryBegin(dom, virDomainAgentSetResponseTimeoutEnsureACL,
-                             VIR_JOB_NONE)))
-        return -1;
     vxlDomainPrivGet(vm)->agentTimeout = timeout;
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return 0;
@@ -181,25 +181,25 @@ vxlDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
     int ret;
 
     virCheckFlags(0, -1);
-    if (types & ~(supported | VIR_DOMAIN_GUEST_INFO_FILESYSTEM |
-                  VIR_DOMAIN_GUEST_INFO_DISKS | VIR_DOMAIN_GUEST_INFO_INTERFACES)) {
-        virReportError(VIR_ERR_INVALID_ARG,
-                       _("unknown guest information types 0x%x"), types);
+    if (!(vm = vxlAgentBegin(dom, virDomainGetGuestInfoEnsureACL,
+                             VIR_JOB_QUERY)))
         return -1;
-    }
     /* Of what the agent can tell, this driver asks for these; no type
      * means all of them. */
     if (types == 0)
         types = supported;
-    if (types & ~supported) {
+    if (types & ~(supported | VIR_DOMAIN_GUEST_INFO_FILESYSTEM |
+                  VIR_DOMAIN_GUEST_INFO_DISKS | VIR_DOMAIN_GUEST_INFO_INTERFACES)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("unknown guest information types 0x%x"), types);
+        ret = -1;
+    } else if (types & ~supported) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
                        _("the Xen driver asks the guest agent for users, os, timezone and hostname information only"));
-        return -1;
+        ret = -1;
+    } else {
+        ret = vxlDomainAgentGuestInfo(vm, types, params, nparams);
     }
-    if (!(vm = vxlAgentBegin(dom, virDomainGetGuestInfoEnsureACL,
-                             VIR_JOB_QUERY)))
-        return -1;
-    ret = vxlDomainAgentGuestInfo(vm, types, params, nparams);
     vxlEntryEnd(&vm, VIR_JOB_QUERY);
     return ret;
 }

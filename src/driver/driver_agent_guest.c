@@ -44,19 +44,17 @@ vxlDomainSetGuestVcpus(virDomainPtr dom, const char *cpumap, int state,
     int ret = -1;
 
     virCheckFlags(0, -1);
+    if (!(vm = vxlEntryBegin(dom, virDomainSetGuestVcpusEnsureACL,
+                             VIR_JOB_MODIFY)))
+        return -1;
     if (state != 0 && state != 1) {
         virReportError(VIR_ERR_INVALID_ARG,
                        _("the state of a guest's vCPUs is 0 (offline) or 1 (online), not %d"),
                        state);
-        return -1;
-    }
-    if (virBitmapParse(cpumap, &map, VXL_GUEST_VCPU_MAX_ID) < 0)
-        return -1;
-    if (!(vm = vxlEntryBegin(dom, virDomainSetGuestVcpusEnsureACL,
-                             VIR_JOB_MODIFY)))
-        return -1;
-    if (virDomainObjCheckActive(vm) == 0)
+    } else if (virBitmapParse(cpumap, &map, VXL_GUEST_VCPU_MAX_ID) == 0 &&
+               virDomainObjCheckActive(vm) == 0) {
         ret = vxlDomainAgentSetVcpus(vm, map, state == 1);
+    }
     vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
@@ -85,17 +83,16 @@ vxlDomainFSTrim(virDomainPtr dom, const char *mountPoint,
     int ret = -1;
 
     virCheckFlags(0, -1);
+    if (!(vm = vxlEntryBegin(dom, virDomainFSTrimEnsureACL, VIR_JOB_MODIFY)))
+        return -1;
     /* qemu-ga's guest-fstrim trims every filesystem; it takes no one. */
     if (mountPoint) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
                        _("cannot trim only '%s': the guest agent trims every mounted filesystem"),
                        mountPoint);
-        return -1;
-    }
-    if (!(vm = vxlEntryBegin(dom, virDomainFSTrimEnsureACL, VIR_JOB_MODIFY)))
-        return -1;
-    if (virDomainObjCheckActive(vm) == 0)
+    } else if (virDomainObjCheckActive(vm) == 0) {
         ret = vxlDomainAgentFSTrim(vm, minimum);
+    }
     vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }

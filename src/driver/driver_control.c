@@ -94,19 +94,19 @@ vxlDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,
 
     virCheckFlags(0, -1);
 
+    if (!(vm = vxlEntryBegin(dom, virDomainSendKeyEnsureACL, VIR_JOB_MODIFY)))
+        return -1;
+    ret = -1;
     if (nkeycodes <= 0 || nkeycodes > VIR_DOMAIN_SEND_KEY_MAX_KEYS) {
         virReportError(VIR_ERR_INVALID_ARG,
                        _("between 1 and %d keys can be pressed together, not %d"),
                        VIR_DOMAIN_SEND_KEY_MAX_KEYS, nkeycodes);
-        return -1;
+    } else {
+        qnums = g_new0(unsigned int, nkeycodes);
+        if (vxlDomainKeysToQnum(codeset, keycodes, nkeycodes, qnums) == 0)
+            ret = vxlDomainControlSendKeys(vxl_driver, vm, qnums, nkeycodes,
+                                           holdtime);
     }
-    qnums = g_new0(unsigned int, nkeycodes);
-    if (vxlDomainKeysToQnum(codeset, keycodes, nkeycodes, qnums) < 0)
-        return -1;
-
-    if (!(vm = vxlEntryBegin(dom, virDomainSendKeyEnsureACL, VIR_JOB_MODIFY)))
-        return -1;
-    ret = vxlDomainControlSendKeys(vxl_driver, vm, qnums, nkeycodes, holdtime);
     vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }
@@ -136,25 +136,23 @@ vxlDomainPMSuspendForDuration(virDomainPtr dom, unsigned int target,
 
     virCheckFlags(0, -1);
 
+    if (!(vm = vxlEntryBegin(dom, virDomainPMSuspendForDurationEnsureACL,
+                             VIR_JOB_MODIFY)))
+        return -1;
+    ret = -1;
     /* Xen's one sleep state for guests is S3 (libxl suspends to RAM). */
     if (target != VIR_NODE_SUSPEND_TARGET_MEM) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
                        _("Xen guests can only be suspended to RAM (target mem), not to target %u"),
                        target);
-        return -1;
-    }
-    /* Nothing would wake the guest: Xen has no RTC wake-up for it. */
-    if (duration != 0) {
+    } else if (duration != 0) {
+        /* Nothing would wake the guest: Xen has no RTC wake-up for it. */
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
                        _("Xen guests cannot be suspended for a duration (%llu seconds asked); suspend without one and wake the guest with dompmwakeup"),
                        duration);
-        return -1;
+    } else {
+        ret = vxlDomainControlPMSuspend(vxl_driver, vm);
     }
-
-    if (!(vm = vxlEntryBegin(dom, virDomainPMSuspendForDurationEnsureACL,
-                             VIR_JOB_MODIFY)))
-        return -1;
-    ret = vxlDomainControlPMSuspend(vxl_driver, vm);
     vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }

@@ -182,24 +182,25 @@ vxlDomainMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
 
     if (vxlMigrationCheckArgs(flags, params, nparams) < 0)
         return -1;
+    if (!(vm = vxlEntryBegin(dom, virDomainMigratePerform3ParamsEnsureACL,
+                             VIR_JOB_NONE)))
+        return -1;
     if ((flags & VIR_MIGRATE_PEER2PEER) && !dconnuri) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
                        _("peer-to-peer migration needs the destination's libvirt URI"));
-        return -1;
+        goto cleanup;
     }
     /* No libvirt driver answers xenmigr://: it names the host only. */
     if ((flags & VIR_MIGRATE_PEER2PEER) && STRPREFIX(dconnuri, "xenmigr:")) {
         if (!(daemonURI = vxlMigrationDirectConnectURI(dconnuri)))
-            return -1;
+            goto cleanup;
         dconnuri = daemonURI;
     }
-    if (!(vm = vxlEntryBegin(dom, virDomainMigratePerform3ParamsEnsureACL,
-                             VIR_JOB_NONE)))
-        return -1;
     ret = vxlMigrationPerform(driver, vm,
                               (flags & VIR_MIGRATE_PEER2PEER) ? dconnuri : NULL,
                               params, nparams, cookiein, cookieinlen,
                               cookieout, cookieoutlen, flags);
+ cleanup:
     vxlEntryEnd(&vm, VIR_JOB_NONE);
     return ret;
 }

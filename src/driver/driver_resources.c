@@ -212,6 +212,11 @@ vxlDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
 
     virCheckFlags(VIR_DUMP_LIVE | VIR_DUMP_CRASH, -1);
 
+    /* No job here: the dump is an asynchronous job of its own, which
+     * domjobinfo follows and domjobabort cancels. */
+    if (!(vm = vxlEntryBegin(dom, virDomainCoreDumpWithFormatEnsureACL,
+                             VIR_JOB_NONE)))
+        return -1;
     /* Xen writes an ELF core of the guest's memory, which is what
      * libvirt's default ("raw") format asks for from a driver that has
      * no other. */
@@ -219,14 +224,9 @@ vxlDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
                        _("core dump format %u is not supported by Xen: it writes an ELF core (format 'raw')"),
                        format);
+        vxlEntryEnd(&vm, VIR_JOB_NONE);
         return -1;
     }
-
-    /* No job here: the dump is an asynchronous job of its own, which
-     * domjobinfo follows and domjobabort cancels. */
-    if (!(vm = vxlEntryBegin(dom, virDomainCoreDumpWithFormatEnsureACL,
-                             VIR_JOB_NONE)))
-        return -1;
     ret = vxlDomainDumpCore(vxl_driver, vm, to, flags);
     if (ret == 0 && (flags & VIR_DUMP_CRASH))
         dom->id = -1;

@@ -9,9 +9,16 @@
 #include "driver_skeleton.h"
 #include "domain.h"
 
+/* After the access check: a definition still pending from start-up is
+ * read now (a broken one says so only to a client allowed to see the
+ * domain), then the job. */
 static virDomainObj *
 vxlEntryJobBegin(virDomainObj *vm, virDomainJob job)
 {
+    if (vxlDomainDefEnsure(vxl_driver, vm) < 0) {
+        virDomainObjEndAPI(&vm);
+        return NULL;
+    }
     if (job != VIR_JOB_NONE && vxlDomainJobBegin(vxl_driver, vm, job) < 0) {
         virDomainObjEndAPI(&vm);
         return NULL;
@@ -24,7 +31,7 @@ vxlEntryBegin(virDomainPtr dom, vxlEntryACL acl, virDomainJob job)
 {
     virDomainObj *vm;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlDomainObjFindForAccess(vxl_driver, dom)))
         return NULL;
     if (acl(dom->conn, vm->def) < 0) {
         virDomainObjEndAPI(&vm);
@@ -39,7 +46,7 @@ vxlEntryBeginFlags(virDomainPtr dom, vxlEntryACLFlags acl, unsigned int flags,
 {
     virDomainObj *vm;
 
-    if (!(vm = vxlDomainObjFromDomain(vxl_driver, dom)))
+    if (!(vm = vxlDomainObjFindForAccess(vxl_driver, dom)))
         return NULL;
     if (acl(dom->conn, vm->def, flags) < 0) {
         virDomainObjEndAPI(&vm);

@@ -373,6 +373,16 @@ vxlConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms,
 
 /* ----- the host -------------------------------------------------------- */
 
+/* The four fields libvirt's own Linux hosts report, which Nova's CPU
+ * monitor and virsh nodecpustats --percent read. Xen tells each
+ * physical CPU's idle time only: the rest of its uptime it ran some
+ * domain's vCPU (dom0's or a guest's), which is "user" here. Xen does
+ * not split that time into kernel and user mode, and a pCPU whose
+ * guest waits on I/O is idle to Xen, so "kernel" and "iowait" are 0 on
+ * a Xen host; dom0's /proc/stat would describe dom0's vCPUs, not the
+ * host's CPUs (docs/driver.md, "Host CPU statistics"). */
+#define VXL_NODE_CPU_NPARAMS 4
+
 int
 vxlNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
                    int *nparams, unsigned int flags)
@@ -381,20 +391,28 @@ vxlNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
     size_t ntimes = 0;
     unsigned long long idle = 0;
     unsigned long long busy = 0;
+    struct {
+        const char *field;
+        unsigned long long value;
+    } out[VXL_NODE_CPU_NPARAMS] = {
+        { VIR_NODE_CPU_STATS_KERNEL, 0 },
+        { VIR_NODE_CPU_STATS_USER, 0 },
+        { VIR_NODE_CPU_STATS_IDLE, 0 },
+        { VIR_NODE_CPU_STATS_IOWAIT, 0 },
+    };
     size_t i;
 
     virCheckFlags(0, -1);
     if (virNodeGetCPUStatsEnsureACL(conn) < 0)
         return -1;
-    /* Xen tells idle from busy time; the busy time is its guests' (and
-     * dom0's), which libvirt's "user" stands for. */
     if (*nparams == 0) {
-        *nparams = 2;
+        *nparams = VXL_NODE_CPU_NPARAMS;
         return 0;
     }
-    if (*nparams < 2) {
-        virReportError(VIR_ERR_INVALID_ARG, "%s",
-                       _("the host's CPU statistics need room for 2 parameters"));
+    if (*nparams < VXL_NODE_CPU_NPARAMS) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("the host's CPU statistics need room for %d parameters, not %d"),
+                       VXL_NODE_CPU_NPARAMS, *nparams);
         return -1;
     }
     if (vxlDomainHostGetCpuTimes(vxl_driver, &times, &ntimes) < 0)
@@ -413,13 +431,15 @@ vxlNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
                        ntimes - 1, cpuNum);
         return -1;
     }
-    memset(params, 0, sizeof(*params) * 2);
-    if (virStrcpyStatic(params[0].field, VIR_NODE_CPU_STATS_USER) < 0 ||
-        virStrcpyStatic(params[1].field, VIR_NODE_CPU_STATS_IDLE) < 0)
-        return -1;
-    params[0].value = busy;
-    params[1].value = idle;
-    *nparams = 2;
+    out[1].value = busy;
+    out[2].value = idle;
+    memset(params, 0, sizeof(*params) * VXL_NODE_CPU_NPARAMS);
+    for (i = 0; i < VXL_NODE_CPU_NPARAMS; i++) {
+        if (virStrcpyStatic(params[i].field, out[i].field) < 0)
+            return -1;
+        params[i].value = out[i].value;
+    }
+    *nparams = VXL_NODE_CPU_NPARAMS;
     return 0;
 }
 

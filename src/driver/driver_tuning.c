@@ -131,17 +131,15 @@ vxlDomainSetSchedulerParametersFlags(virDomainPtr dom,
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
-    if (virTypedParamsValidate(params, nparams,
-                               VIR_DOMAIN_SCHEDULER_WEIGHT, VIR_TYPED_PARAM_UINT,
-                               VIR_DOMAIN_SCHEDULER_CAP, VIR_TYPED_PARAM_UINT,
-                               NULL) < 0)
-        return -1;
-
     if (!(vm = vxlEntryBeginFlags(dom, virDomainSetSchedulerParametersFlagsEnsureACL,
                                   flags,
                                   VIR_JOB_MODIFY)))
         return -1;
-    if (virDomainObjGetDefs(vm, flags, &def, &persistentDef) == 0)
+    if (virTypedParamsValidate(params, nparams,
+                               VIR_DOMAIN_SCHEDULER_WEIGHT, VIR_TYPED_PARAM_UINT,
+                               VIR_DOMAIN_SCHEDULER_CAP, VIR_TYPED_PARAM_UINT,
+                               NULL) == 0 &&
+        virDomainObjGetDefs(vm, flags, &def, &persistentDef) == 0)
         ret = vxlDomainSchedChange(vxl_driver, vm, def, persistentDef, params,
                                    nparams);
     vxlEntryEnd(&vm, VIR_JOB_MODIFY);
@@ -181,6 +179,7 @@ vxlDomainGetMetadata(virDomainPtr dom, int type, const char *uri,
     virDomainObj *vm;
     char *ret = NULL;
 
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, NULL);
     if (!(vm = vxlEntryBegin(dom, virDomainGetMetadataEnsureACL, VIR_JOB_NONE)))
         return NULL;
     ret = virDomainObjGetMetadata(vm, type, uri, flags);
@@ -308,18 +307,18 @@ vxlDomainBlockResize(virDomainPtr dom, const char *path, unsigned long long size
     int ret;
 
     virCheckFlags(VIR_DOMAIN_BLOCK_RESIZE_BYTES, -1);
-    if (!(flags & VIR_DOMAIN_BLOCK_RESIZE_BYTES)) {
-        if (size > ULLONG_MAX / 1024) {
-            virReportError(VIR_ERR_OVERFLOW,
-                           _("disk size %llu KiB is too large"), size);
-            return -1;
-        }
-        size *= 1024;
-    }
     if (!(vm = vxlEntryBegin(dom, virDomainBlockResizeEnsureACL,
                              VIR_JOB_MODIFY)))
         return -1;
-    ret = vxlDomainDiskGrow(vxl_driver, vm, path, size);
+    if (!(flags & VIR_DOMAIN_BLOCK_RESIZE_BYTES) && size > ULLONG_MAX / 1024) {
+        virReportError(VIR_ERR_OVERFLOW,
+                       _("disk size %llu KiB is too large"), size);
+        ret = -1;
+    } else {
+        if (!(flags & VIR_DOMAIN_BLOCK_RESIZE_BYTES))
+            size *= 1024;
+        ret = vxlDomainDiskGrow(vxl_driver, vm, path, size);
+    }
     vxlEntryEnd(&vm, VIR_JOB_MODIFY);
     return ret;
 }

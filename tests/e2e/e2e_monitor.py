@@ -207,7 +207,9 @@ def run(conn, events):
     a = conn.getCPUStats(E.VIR_NODE_CPU_STATS_ALL_CPUS)
     time.sleep(1)
     b = conn.getCPUStats(E.VIR_NODE_CPU_STATS_ALL_CPUS)
-    check("monitor-nodecpustats", b["idle"] > a["idle"] and b["user"] >= a["user"],
+    check("monitor-nodecpustats", b["idle"] > a["idle"] and b["user"] >= a["user"] and
+          set(b) == {"kernel", "user", "idle", "iowait"} and
+          b["kernel"] == 0 and b["iowait"] == 0,
           "%s then %s" % (a, b))
 
     for mod in ("xen-blkback", "loop"):

@@ -356,8 +356,38 @@ class StatsTest(DaemonTestCase):
         cpus = [self.conn.getCPUStats(i) for i in range(self.conn.getInfo()[2])]
         self.assertGreaterEqual(sum(c["idle"] for c in cpus), b["idle"])
         self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, self.conn.getCPUStats, 4096)
+        self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, self.conn.getCPUStats, -2)
         out = self.daemon.virsh("nodecpustats").stdout
         self.assertIn("idle:", out)
+
+    def test_node_cpu_stats_fields(self):
+        """The four fields libvirt's Linux hosts give (Nova's CPU monitor
+        and virsh nodecpustats --percent read them all), for the host
+        and for each CPU. Xen tells idle from busy time only: busy is
+        "user", and "kernel" and "iowait" are 0 (docs/driver.md)."""
+        self.conn.createXML(guest_xml("st-fields", vcpus=2))
+        ncpus = self.conn.getInfo()[2]
+        total = self.conn.getCPUStats(E.VIR_NODE_CPU_STATS_ALL_CPUS)
+        cpus = [self.conn.getCPUStats(i) for i in range(ncpus)]
+        after = self.conn.getCPUStats(E.VIR_NODE_CPU_STATS_ALL_CPUS)
+        for stats in [total] + cpus:
+            self.assertEqual(set(stats), {"kernel", "user", "idle", "iowait"})
+            self.assertEqual(stats["kernel"], 0)
+            self.assertEqual(stats["iowait"], 0)
+        # Busy and idle add up to the host's uptime on every CPU, and the
+        # host's total is the sum over its CPUs: each CPU's reading lies
+        # between the two totals' (read before and after it), per CPU.
+        before_up = (total["user"] + total["idle"]) // ncpus
+        after_up = -(-(after["user"] + after["idle"]) // ncpus)
+        for i, c in enumerate(cpus):
+            self.assertGreaterEqual(c["user"] + c["idle"], before_up, i)
+            self.assertLessEqual(c["user"] + c["idle"], after_up, i)
+        self.assertGreater(sum(c["user"] for c in cpus), 0)
+        out = self.daemon.virsh("nodecpustats", "--percent").stdout
+        for word in ("usage:", "user:", "system:", "idle:", "iowait:"):
+            self.assertIn(word, out)
+        out = self.daemon.virsh("nodecpustats", "--cpu", str(ncpus - 1)).stdout
+        self.assertIn("iowait:", out)
 
     def test_node_memory_stats(self):
         total = self.conn.getMemoryStats(E.VIR_NODE_MEMORY_STATS_ALL_CELLS)

@@ -342,11 +342,23 @@ class NovaFlowTest(DaemonTestCase):
         free_mib = data["memory_mb"] - data["memory_mb_used"]
         self.assertGreater(free_mib, 0)
         self.assertLessEqual(self.conn.getFreeMemory() // (1024 * 1024), mem_mib)
-        # (Nova's optional CPU monitor, compute_monitors=cpu.virt_driver,
-        # also wants "kernel" and "iowait", which Xen does not split out
-        # of its busy time: the driver gives user (busy) and idle.)
+        # Nova's optional CPU monitor (compute_monitors=cpu.virt_driver)
+        # reads kernel, user, idle and iowait. Xen does not split its
+        # busy time into kernel and user, and counts I/O waits as idle:
+        # busy is user, kernel and iowait are 0 (docs/driver.md).
         stats = nova.get_cpu_stats()
-        self.assertEqual(set(stats), {"user", "idle", "frequency"})
+        self.assertEqual(set(stats),
+                         {"kernel", "user", "idle", "iowait", "frequency"})
+        monitor = nova.cpu_monitor()
+        self.step("cpu monitor: first reading", monitor.update)
+        data = self.step("cpu monitor: second reading", monitor.update)
+        self.assertEqual(data["cpu.kernel.percent"], 0)
+        self.assertEqual(data["cpu.iowait.percent"], 0)
+        self.assertGreaterEqual(data["cpu.user.percent"], 0)
+        self.assertLessEqual(data["cpu.user.percent"] +
+                             data["cpu.idle.percent"], 100)
+        self.assertEqual(data["cpu.percent"], data["cpu.user.percent"])
+        self.assertGreater(data["cpu.idle.time"], 0)
         del a, b
 
     def test_destroy_and_undefine(self):

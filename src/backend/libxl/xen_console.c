@@ -68,9 +68,14 @@ vxlXenDomainConsolePath(vxlBackend *be, uint32_t domid, vxlConsoleKind kind,
     }
     vxlXenLogResetLastError();
     if ((rc = libxl_console_get_tty(xen->ctx, domid, num, type, &tty)) != 0 || !tty) {
-        g_autofree char *what =
-            g_strdup_printf(_("domain %u has no %s console %d"), domid,
-                            kind == VXL_CONSOLE_SERIAL ? "serial" : "PV", num);
+        g_autofree char *what = NULL;
+
+        if (kind == VXL_CONSOLE_SERIAL)
+            what = g_strdup_printf(_("domain %u has no serial console %d"),
+                                   domid, num);
+        else
+            what = g_strdup_printf(_("domain %u has no PV console %d"),
+                                   domid, num);
 
         free(tty);
         vxlXenReportError(rc ? rc : ERROR_FAIL, what);

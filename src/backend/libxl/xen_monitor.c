@@ -9,7 +9,7 @@
  * of 512 bytes) and netback's vif is an ordinary network device of dom0
  * (/sys/class/net/vifDOMID.DEVID/statistics) whose receive side is the
  * guest's transmit side. A disk served by qdisk (qemu) has no such
- * directory. Memory beyond what Xen knows (the balloon's size) comes
+ * directory, and QEMU writes no counters to xenstore either. Memory beyond what Xen knows (the balloon's size) comes
  * from what a guest agent writes under data/ in xenstore.
  */
 #include "vxl_internal.h"
@@ -137,10 +137,25 @@ vxlXenDomainGetBlockStats(vxlBackend *be, uint32_t domid, const char *vdev,
     }
     dir = g_strdup_printf("/sys/bus/xen-backend/devices/vbd-%u-%d/statistics",
                           domid, dinfo.devid);
-    if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+    if (xdisk.backend == LIBXL_DISK_BACKEND_QDISK) {
+        /* QEMU's xen-block backend keeps its counters inside QEMU and
+         * publishes none in xenstore or sysfs; only its QMP monitor
+         * answers query-blockstats, which libxl 4.17 offers no call
+         * for (and whose socket belongs to libxl and xentop). */
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                       _("disk '%s' of domain '%s' (id %u) is not served by blkback, which is the only disk backend that keeps statistics"),
+                       _("disk '%s' of domain '%s' (id %u) is served by QEMU's qdisk backend (its image is not raw, e.g. qcow2), whose I/O statistics Xen does not publish; only disks served by blkback (raw images and block devices) have statistics"),
                        vdev, dom.name, domid);
+        goto cleanup;
+    }
+    if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+        if (xdisk.backend == LIBXL_DISK_BACKEND_PHY)
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                           _("disk '%s' of domain '%s' (id %u) has no statistics in dom0: its blkback backend runs in another domain, or dom0's kernel does not publish them"),
+                           vdev, dom.name, domid);
+        else
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                           _("disk '%s' of domain '%s' (id %u) is not served by blkback, which is the only disk backend that keeps statistics"),
+                           vdev, dom.name, domid);
         goto cleanup;
     }
     stats->rdReqs = vxlXenReadCounter(dir, "rd_req");

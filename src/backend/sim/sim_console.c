@@ -206,10 +206,14 @@ vxlSimDomainConsolePath(vxlBackend *be, uint32_t domid, vxlConsoleKind kind,
             (num < 0 ||
              (kind == VXL_CONSOLE_PV && num != 0) ||
              (kind == VXL_CONSOLE_SERIAL && (size_t)num >= vxlSimSerialPtys(dom)))) {
-            virReportError(VIR_ERR_OPERATION_INVALID,
-                           _("domain '%s' (id %u) has no %s console %d"),
-                           dom->name, domid,
-                           kind == VXL_CONSOLE_SERIAL ? "serial" : "PV", num);
+            if (kind == VXL_CONSOLE_SERIAL)
+                virReportError(VIR_ERR_OPERATION_INVALID,
+                               _("domain '%s' (id %u) has no serial console %d"),
+                               dom->name, domid, num);
+            else
+                virReportError(VIR_ERR_OPERATION_INVALID,
+                               _("domain '%s' (id %u) has no PV console %d"),
+                               dom->name, domid, num);
             return -1;
         }
         if (!dom->consoles)
