@@ -376,9 +376,14 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
         } else if (STREQ(k, "model")) {
             model = v;
         } else if (STREQ(k, "type")) {
+            /* xl reports any other type and carries on without it:
+             * parse_nic_config's failure is not checked (xl_parse.c), so
+             * old files' type=netfront or type=paravirtualized get the
+             * default NIC. */
             if (STRNEQ(v, "vif") && STRNEQ(v, "ioemu")) {
-                vxlNativeError(r, "vif", _("entry %d: type=%s is not a vif type; use vif or ioemu"), index + 1, v);
-                return -1;
+                vxlNativeWarn(r, "vif", _("entry %d: dropped type=%s: it is not a vif type (vif or ioemu), which xl ignores too"),
+                              index + 1, v);
+                continue;
             }
             type = v;
         } else if (STREQ(k, "backend")) {

@@ -48,7 +48,7 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "kernel", NULL }, { "ramdisk", NULL }, { "cmdline", NULL }, { "root", NULL },
     { "extra", NULL }, { "bootloader", NULL }, { "bootloader_args", NULL },
     { "boot", NULL }, { "bios", NULL },
-    { "firmware", NULL },
+    { "firmware", NULL }, { "firmware_override", NULL },
     { "bios_path_override", NULL },
     { "acpi_firmware", NULL }, { "smbios_firmware", NULL },
     { "pvshim", NULL }, { "pvshim_path", NULL }, { "pvshim_cmdline", NULL },

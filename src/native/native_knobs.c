@@ -183,6 +183,19 @@ vxlNativeParseKnob(vxlNativeReader *r, const vxlXMLNSKnobInfo *info, virBuffer *
         virBufferAsprintf(xmlns, "<virtxl:%s value='%ld'/>\n", info->name, l);
         return 0;
     case VXL_XMLNS_KNOB_ENUM:
+        /* xl reads altp2m as a number first, 0 to 3 being libxl's modes
+         * in order (xl_parse.c), and by name only when it is not one. */
+        if (info == &vxlXMLNSKnobs[VXL_XMLNS_KNOB_ALTP2M] &&
+            xlu_cfg_get_long(r->xlu, info->name, &l, 1) == 0) {
+            vxlNativeMarkUsed(r, info->name);
+            if (l < LIBXL_ALTP2M_MODE_DISABLED || l > LIBXL_ALTP2M_MODE_LIMITED) {
+                vxlNativeError(r, info->name, _("%ld is not an altp2m mode: Xen takes 0 (disabled) to 3 (limited)"), l);
+                return -1;
+            }
+            virBufferAsprintf(xmlns, "<virtxl:%s value='%s'/>\n", info->name,
+                              vxlXMLNSKnobEnumToString(info->values, l));
+            return 0;
+        }
         if ((rc = vxlNativeGetString(r, info->name, &str)) <= 0)
             return rc;
         if ((v = vxlXMLNSKnobEnumFromString(info->values, str)) < 0) {

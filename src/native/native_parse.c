@@ -436,9 +436,13 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
     if (vxlNativeIsHVM(r)) {
         size_t i;
 
+        const char *firmwareOverride = NULL;
+        bool firmwareFile = false;
+
         if (vxlNativeGetString(r, "bios", &bios) < 0 ||
             vxlNativeGetString(r, "boot", &boot) < 0 ||
-            vxlNativeGetString(r, "firmware", &firmware) < 0)
+            vxlNativeGetString(r, "firmware", &firmware) < 0 ||
+            vxlNativeGetString(r, "firmware_override", &firmwareOverride) < 0)
             return -1;
         /* firmware= after bios=, as xl reads them: a BIOS by libxl's
          * name, "uefi" (or its prefix) for OVMF, "bios" for the default,
@@ -450,9 +454,20 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
                 bios = libxl_bios_type_to_string(type);
             else if (strncmp(firmware, "uefi", strlen(firmware)) == 0)
                 bios = "ovmf";
-            else if (strncmp(firmware, "bios", strlen(firmware)) != 0 &&
-                     vxlNativeParseXMLNSKey(r, VXL_XMLNS_KEY_FIRMWARE, &x->xmlns) < 0)
-                return -1;
+            else if (strncmp(firmware, "bios", strlen(firmware)) != 0) {
+                if (vxlNativeParseXMLNSKey(r, VXL_XMLNS_KEY_FIRMWARE, &x->xmlns) < 0)
+                    return -1;
+                firmwareFile = true;
+            }
+        }
+        /* firmware_override=: the older spelling of a firmware file,
+         * which xl reads first, so a file named by firmware= wins. */
+        if (firmwareOverride) {
+            if (firmwareFile)
+                vxlNativeWarn(r, "firmware_override", "%s",
+                              _("ignored in favour of the file firmware= names, as xl does"));
+            else
+                virBufferEscapeString(&x->xmlns, "<virtxl:firmware value='%s'/>\n", firmwareOverride);
         }
         if (bios && vxlNativeCheckBios(r, bios) < 0)
             return -1;
