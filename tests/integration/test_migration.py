@@ -331,8 +331,11 @@ class MigrationTestCase(TwoHosts):
 
     def test_progress_and_abort(self):
         dom = self.start_guest("mig-abort", memory_mib=512)
+        # 16 MiB/s: the copy takes 32 s, time enough for every look below
+        # and the abort on a daemon under valgrind on a loaded machine (at
+        # 64 MiB/s it could end first; the abort ends it early anyway).
         t, out = self.migrate_in_background(
-            ["migrate", "--live", "--bandwidth", "64", "mig-abort", self.b.uri])
+            ["migrate", "--live", "--bandwidth", "16", "mig-abort", self.b.uri])
         first = wait_for(lambda: dom.jobStats().get("memory_processed"),
                          what="migration progress")
         second = wait_for(
@@ -441,8 +444,9 @@ class MigrationTestCase(TwoHosts):
         migration, and nothing is left on the destination."""
         dom = self.start_guest("mig-susp", memory_mib=512)
         events = EventRecorder(self.ca)
+        # A copy of 32 s, so it is still under way at the abort (as above).
         t, out = self.migrate_in_background(
-            ["migrate", "--live", "--bandwidth", "64", "mig-susp", self.b.uri])
+            ["migrate", "--live", "--bandwidth", "16", "mig-susp", self.b.uri])
         wait_for(lambda: dom.jobStats().get("memory_processed"),
                  what="migration progress")
         dom.suspend()

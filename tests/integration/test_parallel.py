@@ -8,7 +8,7 @@ import unittest
 
 import libvirt
 
-from vxltest import DaemonTestCase, guest_xml
+from vxltest import DaemonTestCase, bound, guest_xml, wait_for
 
 E = libvirt
 N = 50
@@ -165,7 +165,11 @@ class ParallelTest(DaemonTestCase):
         th = threading.Thread(target=start)
         th.start()
         self.addCleanup(th.join, 30)
-        time.sleep(0.3)
+        # The start under way in the backend (its guest boots for 1.5 s):
+        # a fixed pause here let a loaded machine send the createXML
+        # before the thread's connection had even asked for the start.
+        wait_for(lambda: "domain racer translated, creating it" in self.daemon.log(),
+                 what="the start of racer to reach the backend")
         self.assertTrue(th.is_alive())
         other = guest_xml("racer", memory_mib=1024, uid=dom.UUIDString())
         self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, self.conn.createXML,
@@ -182,8 +186,12 @@ class ParallelTest(DaemonTestCase):
         self.assertIn("<memory unit='KiB'>262144</memory>", dom.XMLDesc(0))
 
     def test_slow_start_blocks_nobody(self):
-        delay = 4.0
-        limit = 1.5
+        # A call the slow start blocked would take about as long as the
+        # start: each call's limit is well under it, and both scale with
+        # the machine's load (VXL_TEST_SLOWDOWN), as a loaded CI machine
+        # took longer than a fixed 1.5 s for one RPC now and then.
+        delay = bound(4.0)
+        limit = bound(1.0)
         slow = self.conn.defineXML(guest_xml("slow", script={"boot-delay-ms": int(delay * 1000)}))
         other = self.conn.defineXML(guest_xml("other"))
         other.create()
@@ -204,8 +212,9 @@ class ParallelTest(DaemonTestCase):
 
         th = threading.Thread(target=start_slow, name="slow-start")
         th.start()
-        self.addCleanup(th.join, 30)
-        time.sleep(0.3)  # let the slow start reach the hypervisor
+        self.addCleanup(th.join, delay + 30)
+        wait_for(lambda: "domain slow translated, creating it" in self.daemon.log(),
+                 what="the slow start to reach the backend")
         self.assertTrue(th.is_alive(), f"slow start already over: {outcome}")
 
         def timed(what, fn):
@@ -240,7 +249,7 @@ class ParallelTest(DaemonTestCase):
         self.assertEqual(timed("start+destroy(quick)", start_stop_quick),
                          [E.VIR_DOMAIN_SHUTOFF, E.VIR_DOMAIN_SHUTOFF_DESTROYED])
 
-        th.join(30)
+        th.join(delay + 30)
         self.assertFalse(th.is_alive())
         self.assertNotIn("error", outcome, outcome.get("error"))
         print(f"\n  slow start took {outcome['elapsed']:.2f} s")

@@ -15,7 +15,7 @@ import unittest
 import libvirt
 
 from test_snapshot import SnapshotBase, backing_chain, snapshot_xml
-from vxltest import SIM_NS, wait_for
+from vxltest import SIM_NS, bound, wait_for
 
 E = libvirt
 LIVE = E.VIR_DOMAIN_SNAPSHOT_CREATE_LIVE
@@ -92,9 +92,12 @@ class LiveSnapshotTest(SnapshotBase):
         self.assertTrue(done["success"])
         self.assertGreaterEqual(done["memory_iteration"], 2)
         # 128 MiB took 2 s and more; the guest stood still for the last
-        # round and the restore only.
+        # round and the restore only: it ran through at least the whole
+        # first round (1.98 s at 64 MiB/s). Measured so, not as a share of
+        # the total: the restore's part of the downtime grows with the
+        # machine's load (3.0 of 5.8 s under load), the first round not.
         self.assertGreater(done["time_elapsed"], 2000)
-        self.assertLess(done["downtime"], done["time_elapsed"] / 2)
+        self.assertGreaterEqual(done["time_elapsed"] - done["downtime"], 1900)
 
         snap = out["ret"]
         sx = snap.getXMLDesc(0)
@@ -113,7 +116,10 @@ class LiveSnapshotTest(SnapshotBase):
 
     def test_abort_in_a_round(self):
         base = self.image("lva-a.qcow2")
-        dom = self.dirty_domain("snap-lva", base)
+        # 1 GiB: a first round of 16 s, so the abort below (a virsh run on
+        # a loaded machine) comes while it is under way; with 128 MiB the
+        # rounds were over in under 3 s.
+        dom = self.dirty_domain("snap-lva", base, memory_mib=1024)
         domid = dom.ID()
         images = sorted(os.listdir(os.path.dirname(base)))
         t, out = self.take_in_background("snap-lva", "a1")
@@ -122,7 +128,7 @@ class LiveSnapshotTest(SnapshotBase):
         time.sleep(0.3)
         self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
         self.daemon.virsh("domjobabort", "snap-lva")
-        t.join(15)
+        t.join(bound(15))
         self.assertFalse(t.is_alive())
         self.assertEqual(out["err"].get_error_code(), E.VIR_ERR_OPERATION_ABORTED)
         self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
