@@ -927,14 +927,10 @@ vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
     /* xl keeps videoram= without a card too (b_info.video_memkb, which
      * libxl still reserves from the guest's memory); libvirt clears
      * every attribute of a 'none' card, so the namespace carries it. */
-    if (videoram > 0 && STREQ(model, "none")) {
-        g_auto(virBuffer) line = VIR_BUFFER_INITIALIZER;
-
-        if (vxlNativeParseXMLNSKey(r, VXL_XMLNS_KEY_VIDEORAM, &line) < 0)
-            return -1;
-        if (virBufferUse(&line))
-            g_ptr_array_add(r->nsLines, virBufferContentAndReset(&line));
-    }
+    if (videoram > 0 && STREQ(model, "none"))
+        g_ptr_array_add(r->nsLines,
+                        g_strdup_printf("<virtxl:videoram" VXL_NATIVE_NS_DECL " value='%ld'/>\n",
+                                        videoram));
     /* No card and no display is a domain without <video>; with a
      * display, libvirt would add its own card unless told 'none'. */
     if (STREQ(model, "none") && !d.vnc && !d.sdl && !spice)
