@@ -19,6 +19,7 @@
  *                 power_mgmt='yes|no' rdm_policy='strict|relaxed'/>
  *     <virtxl:cpus_soft cpuset='0-3'/>           xl cpus_soft="0-3"
  *     <virtxl:cpus_soft vcpu='1' cpuset='4,5'/>  xl cpus_soft=[ ..., "4,5" ]
+ *     <virtxl:cpus_soft cpuset='3' exclude='yes'/>  xl cpus_soft="all,^3"
  *     <virtxl:vtpm backend='vtpm-dom' uuid='...'/>  xl vtpm=[ "backend=,uuid=" ]
  *     <virtxl:smbios_firmware value='/path'/>    xl smbios_firmware=
  *     <virtxl:nomigrate value='1'/>              one element per key of
@@ -413,49 +414,8 @@ vxlXMLNSParseKnob(xmlNodePtr node, vxlXMLNSKnob knob, vxlXMLNSDef *ns)
 static int
 vxlXMLNSParseCpusSoft(xmlNodePtr node, vxlXMLNSDef *ns)
 {
-    g_autofree char *cpuset = virXMLPropString(node, "cpuset");
-    g_autoptr(virBitmap) map = NULL;
-    unsigned int vcpu = 0;
-    int rc;
-    size_t i;
-
-    if ((rc = virXMLPropUInt(node, "vcpu", 10, VIR_XML_PROP_NONE, &vcpu)) < 0)
-        return -1;
-    if (rc > 0 && vcpu >= VIR_DOMAIN_CPUMASK_LEN) {
-        virReportError(VIR_ERR_XML_ERROR,
-                       _("<virtxl:cpus_soft vcpu='%u'> is not a vCPU number"), vcpu);
-        return -1;
-    }
-    if (!cpuset) {
-        virReportError(VIR_ERR_XML_ERROR, "%s",
-                       _("<virtxl:cpus_soft> needs a cpuset attribute, a CPU list such as '0-3,^2'"));
-        return -1;
-    }
-    if (virBitmapParse(cpuset, &map, VIR_DOMAIN_CPUMASK_LEN) < 0) {
-        virReportError(VIR_ERR_XML_ERROR,
-                       _("<virtxl:cpus_soft cpuset='%s'> is not a CPU list such as '0-3,^2'"), cpuset);
-        return -1;
-    }
-    if (virBitmapIsAllClear(map)) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<virtxl:cpus_soft cpuset='%s'> names no CPU"), cpuset);
-        return -1;
-    }
-    for (i = 0; i < ns->ncpusSoft; i++) {
-        if (ns->cpusSoft[i].vcpu == (rc > 0 ? (int)vcpu : -1)) {
-            if (rc > 0)
-                virReportError(VIR_ERR_XML_ERROR,
-                               _("<virtxl:cpus_soft vcpu='%u'> appears twice"), vcpu);
-            else
-                virReportError(VIR_ERR_XML_ERROR, "%s",
-                               _("<virtxl:cpus_soft> without vcpu (for every vCPU) appears twice"));
-            return -1;
-        }
-    }
-    ns->cpusSoft = g_renew(vxlXMLNSCpusSoft, ns->cpusSoft, ns->ncpusSoft + 1);
-    ns->cpusSoft[ns->ncpusSoft].vcpu = rc > 0 ? (int)vcpu : -1;
-    ns->cpusSoft[ns->ncpusSoft++].cpuset = g_steal_pointer(&map);
-    return 0;
+    return vxlXMLNSParseCpuList(node, "cpus_soft", "0-3,^2", VIR_DOMAIN_CPUMASK_LEN, true,
+                                &ns->cpusSoft, &ns->ncpusSoft);
 }
 
 
@@ -670,7 +630,10 @@ vxlXMLNSFormatKnobs(virBuffer *buf, const vxlXMLNSDef *ns)
         virBufferAddLit(buf, "<virtxl:cpus_soft");
         if (ns->cpusSoft[i].vcpu >= 0)
             virBufferAsprintf(buf, " vcpu='%d'", ns->cpusSoft[i].vcpu);
-        virBufferAsprintf(buf, " cpuset='%s'/>\n", set);
+        virBufferAsprintf(buf, " cpuset='%s'", set);
+        if (ns->cpusSoft[i].exclude)
+            virBufferAddLit(buf, " exclude='yes'");
+        virBufferAddLit(buf, "/>\n");
     }
     vxlXMLNSFormatCpusExclude(buf, ns);
     for (i = 0; i < ns->nvtpms; i++) {
@@ -985,7 +948,7 @@ vxlValidateXMLNS(const virDomainDef *def)
 
 
 size_t
-vxlXMLNSCpusSoftSpan(const vxlXMLNSDef *ns, virBitmap **all)
+vxlXMLNSCpusSoftSpan(const vxlXMLNSDef *ns, const vxlXMLNSCpusSoft **all)
 {
     size_t n = 0;
     size_t i;
@@ -993,7 +956,7 @@ vxlXMLNSCpusSoftSpan(const vxlXMLNSDef *ns, virBitmap **all)
     *all = NULL;
     for (i = 0; i < ns->ncpusSoft; i++) {
         if (ns->cpusSoft[i].vcpu < 0)
-            *all = ns->cpusSoft[i].cpuset;
+            *all = &ns->cpusSoft[i];
         else
             n = MAX(n, ns->cpusSoft[i].vcpu + 1);
     }

@@ -75,20 +75,21 @@ struct _vxlXMLNSUsbctrl {
     unsigned int version;         /* 0: the model's */
 };
 
-/* <virtxl:cpus_soft vcpu='N'? cpuset='...'/>: xl's cpus_soft=. */
-typedef struct _vxlXMLNSCpusSoft vxlXMLNSCpusSoft;
-struct _vxlXMLNSCpusSoft {
+/* One element of the form <virtxl:NAME vcpu='N'? cpuset='...'/>, read
+ * by vxlXMLNSParseCpuList (domain_xmlns_cpus.c):
+ *   cpus_soft:    xl's cpus_soft=, the CPUs preferred;
+ *   cpus_exclude: xl's cpus= entries that start from every host CPU,
+ *                 "all,^3", the CPUs taken out. */
+typedef struct _vxlXMLNSCpuList vxlXMLNSCpuList;
+struct _vxlXMLNSCpuList {
     int vcpu;                     /* -1: every vCPU without its own */
     virBitmap *cpuset;            /* never empty */
+    bool exclude;                 /* cpus_soft exclude='yes': every CPU
+                                     Xen can have but @cpuset, xl's
+                                     "all,^3" */
 };
-
-/* <virtxl:cpus_exclude vcpu='N'? cpuset='...'/>: xl's cpus= entries
- * that start from every host CPU, "all,^3" (domain_xmlns_cpus.c). */
-typedef struct _vxlXMLNSCpusExclude vxlXMLNSCpusExclude;
-struct _vxlXMLNSCpusExclude {
-    int vcpu;                     /* -1: every vCPU without its own pinning */
-    virBitmap *cpuset;            /* the CPUs taken out; never empty */
-};
+typedef vxlXMLNSCpuList vxlXMLNSCpusSoft;
+typedef vxlXMLNSCpuList vxlXMLNSCpusExclude;
 
 /* The CPUs an xl "all" stands for in the translation: every CPU Xen can
  * have (libxl copies the map into one of the host's size). */
@@ -211,6 +212,11 @@ typedef enum {
     /* usbdevice= items naming host devices (host:VENDOR:PRODUCT,
      * host:BUS.ADDR), after the USB <input>s xl's other items are. */
     VXL_XMLNS_KEY_USBDEVICE,
+    /* PV sound cards (vsnd=, domain_xmlns_vsnd.c): a list of lists. */
+    VXL_XMLNS_KEY_VSND,
+    /* videoram= of an HVM guest without a card (vga="none"), which
+     * libvirt's <video><model type='none'> cannot hold. */
+    VXL_XMLNS_KEY_VIDEORAM,
 
     VXL_XMLNS_KEY_LAST
 } vxlXMLNSKey;
@@ -226,7 +232,20 @@ typedef enum {
     VXL_XMLNS_KEY_KIND_LIST,      /* an xl.cfg list: one element per
                                      item, kept joined by '\n', each
                                      item checked by itemCheck */
+    VXL_XMLNS_KEY_KIND_NESTED_LIST, /* an xl.cfg list of lists: one
+                                     element per outer item holding a
+                                     <virtxl:item value> per inner one;
+                                     kept as the outer items joined by
+                                     '\n', each the inner ones joined by
+                                     VXL_XMLNS_ITEM_SEP, checked whole by
+                                     itemCheck */
 } vxlXMLNSKeyKind;
+
+/* Between the inner items of a NESTED_LIST key's outer item: a control
+ * character XML 1.0 cannot hold and both readers refuse in an item. */
+#define VXL_XMLNS_ITEM_SEP '\x1f'
+#define VXL_XMLNS_ITEM_SEP_STR "\x1f"
+
 
 typedef struct _vxlXMLNSKeyInfo vxlXMLNSKeyInfo;
 struct _vxlXMLNSKeyInfo {
@@ -265,6 +284,10 @@ bool vxlXMLNSSpecDtdev(const char *item);
 bool vxlXMLNSSpecPvcalls(const char *item, libxl_device_pvcallsif *pv);
 bool vxlXMLNSSpecVkb(const char *item, libxl_device_vkb *vkb);
 bool vxlXMLNSSpecVdispl(const char *item, libxl_device_vdispl *vdispl);
+/* domain_xmlns_vsnd.c: one vsnd card, its items joined by
+ * VXL_XMLNS_ITEM_SEP; on refusal *why (when @why is not NULL) says why
+ * in a phrase, to be freed. */
+bool vxlXMLNSSpecVsnd(const char *card, libxl_device_vsnd *vsnd, char **why);
 void vxlXMLNSKeysFormat(virBuffer *buf, char *const *keys);
 void vxlXMLNSKeysFree(char **keys);
 int vxlValidateXMLNSKeys(const virDomainDef *def, char *const *keys);
@@ -333,10 +356,19 @@ const char *vxlXMLNSKnobEnumToString(const libxl_enum_string_table *table, int v
 /* Whether @value is a value of @knob (a range or enum check); unreported. */
 bool vxlXMLNSKnobValueValid(const vxlXMLNSKnobInfo *knob, long long value);
 
-/* <virtxl:cpus_soft>: the catch-all set (NULL if none) into @all, and
- * one more than the highest vCPU named on its own (0 if none). */
-size_t vxlXMLNSCpusSoftSpan(const vxlXMLNSDef *ns, virBitmap **all);
+/* <virtxl:cpus_soft>: the catch-all element (NULL if none) into @all,
+ * and one more than the highest vCPU named on its own (0 if none). */
+size_t vxlXMLNSCpusSoftSpan(const vxlXMLNSDef *ns, const vxlXMLNSCpusSoft **all);
 
+/* domain_xmlns_cpus.c: one <virtxl:@elem vcpu? cpuset/> appended to
+ * *@list (*@n entries), its cpuset below @maxCpus (@example in
+ * messages); 0, or -1 reported. */
+int vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
+                         int maxCpus, bool canExclude,
+                         vxlXMLNSCpuList **list, size_t *n);
+/* The CPUs a <virtxl:cpus_soft> prefers: a copy of its cpuset, or with
+ * exclude='yes' every CPU Xen can have but those. */
+virBitmap *vxlXMLNSCpusSoftMap(const vxlXMLNSCpusSoft *soft);
 /* domain_xmlns_cpus.c: <virtxl:cpus_exclude>. */
 int vxlXMLNSParseCpusExclude(xmlNodePtr node, vxlXMLNSDef *ns);
 int vxlXMLNSParseNumaPlacement(xmlNodePtr node, vxlXMLNSDef *ns);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * domain_xmlns_cpus.c: <virtxl:cpus_exclude>, the hard affinity of xl's
- * CPU lists that start from every host CPU:
+ * domain_xmlns_cpus.c: the reader of the namespace's CPU list elements
+ * (<virtxl:cpus_soft> and <virtxl:cpus_exclude>, one grammar), and
+ * <virtxl:cpus_exclude>, the hard affinity of xl's CPU lists that start
+ * from every host CPU (cpus_soft's exclude='yes' is its soft twin):
  *
  *   <virtxl:cpus_exclude cpuset='3'/>           xl cpus="all,^3"
  *   <virtxl:cpus_exclude vcpu='1' cpuset='3'/>  xl cpus=[ "0", "all,^3" ]
@@ -30,53 +32,87 @@
 
 
 int
-vxlXMLNSParseCpusExclude(xmlNodePtr node, vxlXMLNSDef *ns)
+vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
+                     int maxCpus, bool canExclude,
+                     vxlXMLNSCpuList **list, size_t *n)
 {
     g_autofree char *cpuset = virXMLPropString(node, "cpuset");
     g_autoptr(virBitmap) map = NULL;
+    virTristateBool exclude = VIR_TRISTATE_BOOL_ABSENT;
     unsigned int vcpu = 0;
     int rc;
     size_t i;
+
+    if (canExclude &&
+        virXMLPropTristateBool(node, "exclude", VIR_XML_PROP_NONE, &exclude) < 0)
+        return -1;
+    /* The excluded CPUs are counted from every CPU Xen can have. */
+    if (exclude == VIR_TRISTATE_BOOL_YES)
+        maxCpus = VXL_XMLNS_CPUS_ALL;
 
     if ((rc = virXMLPropUInt(node, "vcpu", 10, VIR_XML_PROP_NONE, &vcpu)) < 0)
         return -1;
     if (rc > 0 && vcpu >= VIR_DOMAIN_CPUMASK_LEN) {
         virReportError(VIR_ERR_XML_ERROR,
-                       _("<virtxl:cpus_exclude vcpu='%u'> is not a vCPU number"), vcpu);
+                       _("<virtxl:%s vcpu='%u'> is not a vCPU number"), elem, vcpu);
         return -1;
     }
     if (!cpuset) {
-        virReportError(VIR_ERR_XML_ERROR, "%s",
-                       _("<virtxl:cpus_exclude> needs a cpuset attribute, the CPUs to keep the vCPUs off such as '3' or '0-1,6'"));
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:%s> needs a cpuset attribute, a CPU list such as '%s'"),
+                       elem, example);
         return -1;
     }
-    if (virBitmapParse(cpuset, &map, VXL_XMLNS_CPUS_ALL) < 0) {
+    if (virBitmapParse(cpuset, &map, maxCpus) < 0) {
         virReportError(VIR_ERR_XML_ERROR,
-                       _("<virtxl:cpus_exclude cpuset='%s'> is not a CPU list such as '3' or '0-1,6' below %d"),
-                       cpuset, VXL_XMLNS_CPUS_ALL);
+                       _("<virtxl:%s cpuset='%s'> is not a CPU list such as '%s' below %d"),
+                       elem, cpuset, example, maxCpus);
         return -1;
     }
     if (virBitmapIsAllClear(map)) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<virtxl:cpus_exclude cpuset='%s'> names no CPU: leave the vCPUs unpinned instead"),
-                       cpuset);
+                       _("<virtxl:%s cpuset='%s'> names no CPU: leave the element out instead"),
+                       elem, cpuset);
         return -1;
     }
-    for (i = 0; i < ns->ncpusExclude; i++) {
-        if (ns->cpusExclude[i].vcpu == (rc > 0 ? (int)vcpu : -1)) {
+    for (i = 0; i < *n; i++) {
+        if ((*list)[i].vcpu == (rc > 0 ? (int)vcpu : -1)) {
             if (rc > 0)
                 virReportError(VIR_ERR_XML_ERROR,
-                               _("<virtxl:cpus_exclude vcpu='%u'> appears twice"), vcpu);
+                               _("<virtxl:%s vcpu='%u'> appears twice"), elem, vcpu);
             else
-                virReportError(VIR_ERR_XML_ERROR, "%s",
-                               _("<virtxl:cpus_exclude> without vcpu (for every vCPU) appears twice"));
+                virReportError(VIR_ERR_XML_ERROR,
+                               _("<virtxl:%s> without vcpu (for every vCPU) appears twice"), elem);
             return -1;
         }
     }
-    ns->cpusExclude = g_renew(vxlXMLNSCpusExclude, ns->cpusExclude, ns->ncpusExclude + 1);
-    ns->cpusExclude[ns->ncpusExclude].vcpu = rc > 0 ? (int)vcpu : -1;
-    ns->cpusExclude[ns->ncpusExclude++].cpuset = g_steal_pointer(&map);
+    *list = g_renew(vxlXMLNSCpuList, *list, *n + 1);
+    (*list)[*n].exclude = exclude == VIR_TRISTATE_BOOL_YES;
+    (*list)[*n].vcpu = rc > 0 ? (int)vcpu : -1;
+    (*list)[(*n)++].cpuset = g_steal_pointer(&map);
     return 0;
+}
+
+
+int
+vxlXMLNSParseCpusExclude(xmlNodePtr node, vxlXMLNSDef *ns)
+{
+    return vxlXMLNSParseCpuList(node, "cpus_exclude", "0-1,6", VXL_XMLNS_CPUS_ALL, false,
+                                &ns->cpusExclude, &ns->ncpusExclude);
+}
+
+
+virBitmap *
+vxlXMLNSCpusSoftMap(const vxlXMLNSCpusSoft *soft)
+{
+    virBitmap *map;
+
+    if (!soft->exclude)
+        return virBitmapNewCopy(soft->cpuset);
+    map = virBitmapNew(VXL_XMLNS_CPUS_ALL);
+    virBitmapSetAll(map);
+    virBitmapSubtract(map, soft->cpuset);
+    return map;
 }
 
 

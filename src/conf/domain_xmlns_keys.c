@@ -39,6 +39,7 @@ static bool vxlXMLNSItemMcaCap(const char *i) { return vxlXMLNSSpecMcaCap(i, NUL
 static bool vxlXMLNSItemPvcalls(const char *i) { return vxlXMLNSSpecPvcalls(i, NULL); }
 static bool vxlXMLNSItemVkb(const char *i) { return vxlXMLNSSpecVkb(i, NULL); }
 static bool vxlXMLNSItemVdispl(const char *i) { return vxlXMLNSSpecVdispl(i, NULL); }
+static bool vxlXMLNSItemVsnd(const char *i) { return vxlXMLNSSpecVsnd(i, NULL, NULL); }
 static bool vxlXMLNSItemAny(const char *i G_GNUC_UNUSED) { return true; }
 /* host: devices, and the USB inputs when a host: one comes before them
  * (libvirt's <input>s are plugged first). */
@@ -150,6 +151,13 @@ const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST] = {
      * the host (tablet, mouse and keyboard are libvirt's USB <input>s,
      * listed first; here too when they follow a host: item). */
     [VXL_XMLNS_KEY_USBDEVICE] = { "usbdevice", LIST, HVM, 0, 0, NULL, vxlXMLNSItemUsbHost },
+    /* d_config.vsnds, one card per outer item (libxl creates them for
+     * every guest type). */
+    [VXL_XMLNS_KEY_VSND] = { "vsnd", VXL_XMLNS_KEY_KIND_NESTED_LIST, ALL, 0, 0, NULL,
+                             vxlXMLNSItemVsnd },
+    /* MiB; b_info.video_memkb, which libxl reserves from the guest's
+     * memory whether or not there is a card to use it. */
+    [VXL_XMLNS_KEY_VIDEORAM] = { "videoram", NUMBER, HVM, 1, INT_MAX / 1024, NULL },
 };
 
 #undef ALL
@@ -230,6 +238,7 @@ vxlXMLNSKeyCanonical(const vxlXMLNSKeyInfo *info, const char *value)
         return g_string_free(g_steal_pointer(&out), FALSE);
     }
     case VXL_XMLNS_KEY_KIND_LIST:
+    case VXL_XMLNS_KEY_KIND_NESTED_LIST:
         /* One item: the element repeats for the others. */
         if (strchr(value, '\n') || !info->itemCheck(value))
             return NULL;
@@ -264,6 +273,76 @@ vxlXMLNSKeysNames(GString *out)
 }
 
 
+/* An item of a NESTED_LIST key, as xl.cfg spells it, or NULL (reported). */
+static char *
+vxlXMLNSKeysParseInner(xmlNodePtr child, const vxlXMLNSKeyInfo *info)
+{
+    g_autofree char *value = NULL;
+
+    if (!child->ns || STRNEQ_NULLABLE((const char *)child->ns->href, VXL_XMLNS_URI) ||
+        STRNEQ((const char *)child->name, "item")) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:%s> may contain only <virtxl:item>, not <%s>"),
+                       info->name, (const char *)child->name);
+        return NULL;
+    }
+    if (!(value = virXMLPropString(child, "value"))) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:item> of <virtxl:%s> needs a value attribute"),
+                       info->name);
+        return NULL;
+    }
+    if (strchr(value, '\n') || strchr(value, VXL_XMLNS_ITEM_SEP)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<virtxl:item> of <virtxl:%s> holds a line break, which an xl.cfg string cannot"),
+                       info->name);
+        return NULL;
+    }
+    return g_steal_pointer(&value);
+}
+
+
+/* <virtxl:KEY><virtxl:item value/>...</virtxl:KEY>: one outer item, its
+ * inner items in document order (none is one empty item, which xl reads
+ * as nothing), appended to *@joined. */
+static int
+vxlXMLNSKeysParseNested(xmlNodePtr node, const vxlXMLNSKeyInfo *info, char **joined)
+{
+    g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *outer = NULL;
+    g_autofree char *why = NULL;
+    xmlNodePtr child;
+
+    for (child = node->children; child; child = child->next) {
+        char *value;
+
+        if (child->type != XML_ELEMENT_NODE)
+            continue;
+        if (!(value = vxlXMLNSKeysParseInner(child, info)))
+            return -1;
+        g_ptr_array_add(items, value);
+    }
+    g_ptr_array_add(items, NULL);
+    outer = g_strjoinv(VXL_XMLNS_ITEM_SEP_STR, (char **)items->pdata);
+    /* vsnd is the only such key: say why xl would refuse the card. */
+    if (!vxlXMLNSSpecVsnd(outer, NULL, &why)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<virtxl:%s> is not a card xl.cfg's %s takes: %s (see xl.cfg(5))"),
+                       info->name, info->name, why);
+        return -1;
+    }
+    if (*joined) {
+        char *both = g_strdup_printf("%s\n%s", *joined, outer);
+
+        g_free(*joined);
+        *joined = both;
+    } else {
+        *joined = g_steal_pointer(&outer);
+    }
+    return 1;
+}
+
+
 int
 vxlXMLNSKeysParse(xmlNodePtr node, char **keys)
 {
@@ -278,6 +357,8 @@ vxlXMLNSKeysParse(xmlNodePtr node, char **keys)
     if (!info)
         return 0;
     i = info - vxlXMLNSKeys;
+    if (info->kind == VXL_XMLNS_KEY_KIND_NESTED_LIST)
+        return vxlXMLNSKeysParseNested(node, info, &keys[i]);
     if (keys[i] && info->kind != VXL_XMLNS_KEY_KIND_LIST) {
         virReportError(VIR_ERR_XML_ERROR,
                        _("<virtxl:%s> appears twice: it holds one setting of the domain"),
@@ -324,6 +405,22 @@ vxlXMLNSKeysFormat(virBuffer *buf, char *const *keys)
             continue;
         items = vxlXMLNSKeyItems(keys[i]);
         for (j = 0; items[j]; j++) {
+            if (vxlXMLNSKeys[i].kind == VXL_XMLNS_KEY_KIND_NESTED_LIST) {
+                g_auto(GStrv) inner = g_strsplit(items[j], VXL_XMLNS_ITEM_SEP_STR, -1);
+                size_t k;
+
+                if (!inner[0]) {
+                    virBufferAsprintf(buf, "<virtxl:%s/>\n", vxlXMLNSKeys[i].name);
+                    continue;
+                }
+                virBufferAsprintf(buf, "<virtxl:%s>\n", vxlXMLNSKeys[i].name);
+                virBufferAdjustIndent(buf, 2);
+                for (k = 0; inner[k]; k++)
+                    virBufferEscapeString(buf, "<virtxl:item value='%s'/>\n", inner[k]);
+                virBufferAdjustIndent(buf, -2);
+                virBufferAsprintf(buf, "</virtxl:%s>\n", vxlXMLNSKeys[i].name);
+                continue;
+            }
             virBufferAsprintf(buf, "<virtxl:%s", vxlXMLNSKeys[i].name);
             virBufferEscapeString(buf, " value='%s'/>\n", items[j]);
         }
@@ -361,6 +458,13 @@ vxlValidateXMLNSKeys(const virDomainDef *def, char *const *keys)
                            info->guests == VXL_XMLNS_GUEST_HVM ? "HVM" : "PVH");
             return -1;
         }
+    }
+    /* A card's memory is its <video><model vram>. */
+    if (keys[VXL_XMLNS_KEY_VIDEORAM] && def->nvideos > 0 &&
+        def->videos[0]->type != VIR_DOMAIN_VIDEO_TYPE_NONE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<virtxl:videoram> is for an HVM guest without a graphics card (xl's vga=\"none\"); give a card its memory with <video><model vram>"));
+        return -1;
     }
     /* Xen's other groups build on the base one (libxl refuses them
      * alone), which <viridian/> or <hyperv> brings. */

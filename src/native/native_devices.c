@@ -929,8 +929,13 @@ vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
     } else {
         model = stdvga ? "vga" : "cirrus";
     }
+    /* xl keeps videoram= without a card too (b_info.video_memkb, which
+     * libxl still reserves from the guest's memory); libvirt clears
+     * every attribute of a 'none' card, so the namespace carries it. */
     if (videoram > 0 && STREQ(model, "none"))
-        vxlNativeWarn(r, "videoram", "%s", _("dropped: there is no card with vga=\"none\""));
+        g_ptr_array_add(r->nsLines,
+                        g_strdup_printf("<virtxl:videoram" VXL_NATIVE_NS_DECL " value='%ld'/>\n",
+                                        videoram));
     /* No card and no display is a domain without <video>; with a
      * display, libvirt would add its own card unless told 'none'. */
     if (STREQ(model, "none") && !d.vnc && !d.sdl && !spice)

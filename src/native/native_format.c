@@ -26,7 +26,7 @@
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
 
-static void
+void
 vxlNativeQuote(virBuffer *buf, const char *str)
 {
     const char *p;
@@ -93,7 +93,7 @@ vxlNativeFormatRefuse(const char *what)
 /* xl's spelling of <virtxl:cpus_exclude cpuset>: every host CPU, then
  * each range taken out ("all,^1,^3-4": a range without '^' would put
  * its CPUs back). */
-static char *
+char *
 vxlNativeFormatCpusExcept(virBitmap *except)
 {
     g_autofree char *set = virBitmapFormat(except);

@@ -13,7 +13,6 @@
 
 #include "native_private.h"
 
-#define NOXML N_("libvirt's domain XML has no element for it")
 #define CLAIM N_("xl reads claim_mode from xl.conf(5), not from a domain's file")
 #define VIF2 N_("xl does not support netchannel2 and ignores the list")
 #define DM N_("xm's device model path, which xl ignores: use device_model_override")
@@ -60,7 +59,7 @@ const vxlNativeKeyInfo vxlNativeKeys[] = {
     { "pci_seize", NULL }, { "pci_power_mgmt", NULL },
     { "vtpm", NULL },
     { "p9", NULL }, { "pvcalls", NULL }, { "vfb", NULL },
-    { "vkb", NULL }, { "vkb_device", NULL }, { "vdispl", NULL }, { "vsnd", NOXML },
+    { "vkb", NULL }, { "vkb_device", NULL }, { "vdispl", NULL }, { "vsnd", NULL },
     { "channel", NULL }, { "usbctrl", NULL }, { "usbdev", NULL },
     { "rdm", NULL }, { "rdm_mem_boundary", NULL },
     { "dtdev", NULL }, { "iomem", NULL }, { "ioports", NULL }, { "irqs", NULL },

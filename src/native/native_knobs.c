@@ -33,15 +33,26 @@
 /* ---- xl.cfg -> XML -------------------------------------------------- */
 
 /* One CPU list of cpus_soft= in libvirt's canonical spelling; "" for
- * "all" (no preference); NULL for what the namespace cannot hold (NUMA
- * node forms, warned about) or a malformed list (reported, *@err set). */
+ * "all" (no preference); "^" and the CPUs taken out for "all,^N" (read
+ * as for cpus=); NULL for what the namespace cannot hold (NUMA node
+ * forms, warned about) or a malformed list (reported, *@err set). */
 static char *
 vxlNativeKnobsCpuset(vxlNativeReader *r, const char *spec, bool *err)
 {
     g_autoptr(virBitmap) map = NULL;
+    g_autofree char *except = NULL;
+    int all;
 
     if (STREQ(spec, "all"))
         return g_strdup("");
+    if (!strstr(spec, "node") &&
+        (all = vxlNativeCpusetExcept(r, "cpus_soft", spec, &except)) != 0) {
+        if (all < 0) {
+            *err = true;
+            return NULL;
+        }
+        return except ? g_strdup_printf("^%s", except) : g_strdup("");
+    }
     if (strstr(spec, "node")) {
         vxlNativeWarn(r, "cpus_soft", _("dropped: '%s': NUMA node sets depend on the host; list CPUs instead"),
                       spec);
@@ -57,8 +68,41 @@ vxlNativeKnobsCpuset(vxlNativeReader *r, const char *spec, bool *err)
 }
 
 
+void
+vxlNativeNumaPlacementOff(vxlNativeReader *r, virBuffer *xmlns)
+{
+    if (r->numaPlacementOff)
+        return;
+    virBufferAddLit(xmlns, "<virtxl:numa_placement state='off'/>\n");
+    r->numaPlacementOff = true;
+}
+
+
+/* xl turns libxl's NUMA placement off for any cpus_soft= it reads (a
+ * list or a string: parse_vcpu_affinity), even one that gives no vCPU a
+ * preference. A <virtxl:cpus_soft> does it in the translation; without
+ * one the namespace says it. */
+static int vxlNativeParseCpusSoftSets(vxlNativeReader *r, virBuffer *xmlns);
+
 static int
 vxlNativeParseCpusSoft(vxlNativeReader *r, virBuffer *xmlns)
+{
+    XLU_ConfigList *list = NULL;
+    const char *str = NULL;
+    int n = 0;
+    size_t before = virBufferUse(xmlns);
+    int rc = vxlNativeParseCpusSoftSets(r, xmlns);
+
+    if (rc == 0 && virBufferUse(xmlns) == before &&
+        (xlu_cfg_get_list(r->xlu, "cpus_soft", &list, &n, 1) == 0 ||
+         xlu_cfg_get_string(r->xlu, "cpus_soft", &str, 1) == 0))
+        vxlNativeNumaPlacementOff(r, xmlns);
+    return rc;
+}
+
+
+static int
+vxlNativeParseCpusSoftSets(vxlNativeReader *r, virBuffer *xmlns)
 {
     g_autoptr(GPtrArray) sets = g_ptr_array_new_with_free_func(g_free);
     XLU_ConfigList *list = NULL;
@@ -70,7 +114,7 @@ vxlNativeParseCpusSoft(vxlNativeReader *r, virBuffer *xmlns)
     vxlNativeMarkUsed(r, "cpus_soft");
     /* As cpus= (native_parse.c): xl applies none without a vCPU count. */
     if (vxlNativeHas(r, "cpus_soft") && !vxlNativeHas(r, "vcpus") && !vxlNativeHas(r, "maxvcpus")) {
-        vxlNativeWarn(r, "cpus_soft", "%s", _("ignored without vcpus= or maxvcpus=, as by xl, which only turns its NUMA placement off for it"));
+        vxlNativeWarn(r, "cpus_soft", "%s", _("prefers no CPU for any vCPU without vcpus= or maxvcpus=, as by xl, which only turns its NUMA placement off for it"));
         return 0;
     }
     if (xlu_cfg_get_list(r->xlu, "cpus_soft", &list, &n, 1) == 0) {
@@ -97,16 +141,21 @@ vxlNativeParseCpusSoft(vxlNativeReader *r, virBuffer *xmlns)
                 return 0;
             }
         }
-        for (i = 0; i < sets->len; i++)
-            virBufferAsprintf(xmlns, "<virtxl:cpus_soft vcpu='%d' cpuset='%s'/>\n",
-                              i, (char *)g_ptr_array_index(sets, i));
+        for (i = 0; i < sets->len; i++) {
+            const char *set = g_ptr_array_index(sets, i);
+
+            virBufferAsprintf(xmlns, "<virtxl:cpus_soft vcpu='%d' cpuset='%s'%s/>\n",
+                              i, set + (*set == '^'),
+                              *set == '^' ? " exclude='yes'" : "");
+        }
     } else if (xlu_cfg_get_string(r->xlu, "cpus_soft", &str, 1) == 0) {
         g_autofree char *set = vxlNativeKnobsCpuset(r, str, &err);
 
         if (err)
             return -1;
         if (set && *set)
-            virBufferAsprintf(xmlns, "<virtxl:cpus_soft cpuset='%s'/>\n", set);
+            virBufferAsprintf(xmlns, "<virtxl:cpus_soft cpuset='%s'%s/>\n",
+                              set + (*set == '^'), *set == '^' ? " exclude='yes'" : "");
     }
     return 0;
 }
@@ -242,11 +291,22 @@ vxlNativeParseKnobs(vxlNativeReader *r, virBuffer *xmlns)
 
 /* ---- XML -> xl.cfg -------------------------------------------------- */
 
+/* One <virtxl:cpus_soft> as xl spells it: its CPUs, or "all,^N" for
+ * the CPUs an exclude='yes' one takes out. */
+static char *
+vxlNativeFormatCpusSoftSet(const vxlXMLNSCpusSoft *soft)
+{
+    if (soft->exclude)
+        return vxlNativeFormatCpusExcept(soft->cpuset);
+    return virBitmapFormat(soft->cpuset);
+}
+
+
 static void
 vxlNativeFormatCpusSoft(virBuffer *buf, const virDomainDef *def, const vxlXMLNSDef *ns)
 {
     g_autoptr(GPtrArray) sets = g_ptr_array_new_with_free_func(g_free);
-    virBitmap *all = NULL;
+    const vxlXMLNSCpusSoft *all = NULL;
     size_t n;
     size_t i, j;
 
@@ -254,7 +314,7 @@ vxlNativeFormatCpusSoft(virBuffer *buf, const virDomainDef *def, const vxlXMLNSD
         return;
     n = vxlXMLNSCpusSoftSpan(ns, &all);
     if (n == 0) {
-        g_autofree char *set = virBitmapFormat(all);
+        g_autofree char *set = vxlNativeFormatCpusSoftSet(all);
 
         vxlNativeFormatString(buf, "cpus_soft", set);
         return;
@@ -264,13 +324,13 @@ vxlNativeFormatCpusSoft(virBuffer *buf, const virDomainDef *def, const vxlXMLNSD
     if (all)
         n = def->maxvcpus;
     for (i = 0; i < n; i++) {
-        virBitmap *map = all;
+        const vxlXMLNSCpusSoft *soft = all;
 
         for (j = 0; j < ns->ncpusSoft; j++) {
             if (ns->cpusSoft[j].vcpu == (int)i)
-                map = ns->cpusSoft[j].cpuset;
+                soft = &ns->cpusSoft[j];
         }
-        g_ptr_array_add(sets, virBitmapFormat(map));
+        g_ptr_array_add(sets, vxlNativeFormatCpusSoftSet(soft));
     }
     vxlNativeFormatList(buf, "cpus_soft", sets);
 }

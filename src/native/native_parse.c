@@ -151,7 +151,7 @@ vxlNativeCpuset(vxlNativeReader *r, const char *key, const char *spec)
  * *@except the CPUs taken out after the last "all" in libvirt's
  * spelling (NULL when none is: every CPU), 0 for a list without "all",
  * -1 for one xl refuses (reported). */
-static int
+int
 vxlNativeCpusetExcept(vxlNativeReader *r, const char *key, const char *spec,
                       char **except)
 {
@@ -217,7 +217,7 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
     if (vxlNativeHas(r, "cpus") && !vxlNativeHas(r, "vcpus") && !vxlNativeHas(r, "maxvcpus")) {
         if (xlu_cfg_get_list(r->xlu, "cpus", &list, &n, 1) == 0) {
             vxlNativeWarn(r, "cpus", "%s", _("pins no vCPU without vcpus= or maxvcpus=, as by xl, which only turns its NUMA placement off for the list"));
-            virBufferAddLit(&x->xmlns, "<virtxl:numa_placement state='off'/>\n");
+            vxlNativeNumaPlacementOff(r, &x->xmlns);
         } else {
             vxlNativeWarn(r, "cpus", "%s", _("ignored without vcpus= or maxvcpus=, as by xl"));
         }
@@ -262,7 +262,7 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
         /* A list pinning no vCPU (empty, or "all" only) still turns
          * placement off in xl; pinned vCPUs do it in the translation. */
         if (!pinned)
-            virBufferAddLit(&x->xmlns, "<virtxl:numa_placement state='off'/>\n");
+            vxlNativeNumaPlacementOff(r, &x->xmlns);
     } else if (xlu_cfg_get_string(r->xlu, "cpus", &str, 1) == 0) {
         g_autofree char *set = NULL;
         g_autofree char *except = NULL;

@@ -47,6 +47,7 @@ struct _vxlNativeReader {
     GPtrArray *nsDisks;     /* <virtxl:disk> lines from disk= scripts */
     GPtrArray *nsNics;      /* <virtxl:nic> lines from vif= options */
     GPtrArray *nsLines;     /* other namespace lines from device keys */
+    bool numaPlacementOff;  /* <virtxl:numa_placement state='off'/> written */
 };
 
 /* native_read.c */
@@ -119,6 +120,18 @@ int vxlNativeParseDevices(vxlNativeReader *r, virBuffer *devices);
 int vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def);
 /* native_format.c: a refusal naming @what; one key's value, one list. */
 int vxlNativeFormatRefuse(const char *what);
+/* native_format.c: xl's "all,^N,..." for the CPUs @except takes out. */
+char *vxlNativeFormatCpusExcept(virBitmap *except);
+/* native_parse.c: an xl CPU list with an "all" item: 1 with *@except
+ * the CPUs taken out after the last "all" (NULL: none), 0 for a list
+ * without "all", -1 for one xl refuses (reported against @key). */
+int vxlNativeCpusetExcept(vxlNativeReader *r, const char *key, const char *spec,
+                          char **except);
+/* native_knobs.c: <virtxl:numa_placement state='off'/> into @xmlns,
+ * once per file. */
+void vxlNativeNumaPlacementOff(vxlNativeReader *r, virBuffer *xmlns);
+/* @str as an xl.cfg string, quoted and escaped. */
+void vxlNativeQuote(virBuffer *buf, const char *str);
 void vxlNativeFormatString(virBuffer *buf, const char *key, const char *value);
 void vxlNativeFormatList(virBuffer *buf, const char *key, GPtrArray *items);
 

@@ -59,6 +59,66 @@ vxlNativeParseXMLNSListKey(vxlNativeReader *r, const vxlXMLNSKeyInfo *info,
 }
 
 
+/* A list of lists (vsnd): one element per outer item, read as xl's
+ * parse_vsnd_config reads it. xl skips the key with a warning when it is
+ * not a list, refuses an outer item that is not a list, and reads an
+ * inner list's strings up to the first item that is not one. */
+static int
+vxlNativeParseXMLNSNestedKey(vxlNativeReader *r, const vxlXMLNSKeyInfo *info,
+                             virBuffer *xmlns)
+{
+    XLU_ConfigList *list = NULL;
+    const char *str = NULL;
+    int n = 0;
+    int i;
+
+    vxlNativeMarkUsed(r, info->name);
+    if (xlu_cfg_get_list(r->xlu, info->name, &list, &n, 1) != 0) {
+        if (xlu_cfg_get_string(r->xlu, info->name, &str, 1) == 0)
+            vxlNativeWarn(r, info->name, "%s",
+                          _("it is not a list, so xl ignores it"));
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
+        XLU_ConfigValue *value = xlu_cfg_get_listitem2(list, i);
+        XLU_ConfigList *inner = NULL;
+        g_autoptr(GPtrArray) items = g_ptr_array_new();
+        g_autofree char *card = NULL;
+        g_autofree char *why = NULL;
+        const char *item;
+        int j;
+
+        if (!value || xlu_cfg_value_get_list(r->xlu, value, &inner, 1) != 0) {
+            vxlNativeError(r, info->name, _("item %d is not a list [ \"...\", ... ]"), i + 1);
+            return -1;
+        }
+        for (j = 0; (item = xlu_cfg_get_listitem(inner, j)); j++) {
+            if (strchr(item, '\n') || strchr(item, VXL_XMLNS_ITEM_SEP)) {
+                vxlNativeError(r, info->name, _("item '%s' holds a control character"), item);
+                return -1;
+            }
+            g_ptr_array_add(items, (char *)item);
+        }
+        g_ptr_array_add(items, NULL);
+        card = g_strjoinv(VXL_XMLNS_ITEM_SEP_STR, (char **)items->pdata);
+        if (!vxlXMLNSSpecVsnd(card, NULL, &why)) {
+            vxlNativeError(r, info->name, _("card %d: %s"), i + 1, why);
+            return -1;
+        }
+        if (items->len == 1) {
+            virBufferAsprintf(xmlns, "<virtxl:%s/>\n", info->name);
+            continue;
+        }
+        virBufferAsprintf(xmlns, "<virtxl:%s>\n", info->name);
+        for (j = 0; j < (int)items->len - 1; j++)
+            virBufferEscapeString(xmlns, "  <virtxl:item value='%s'/>\n",
+                                  (const char *)g_ptr_array_index(items, j));
+        virBufferAsprintf(xmlns, "</virtxl:%s>\n", info->name);
+    }
+    return 0;
+}
+
+
 int
 vxlNativeParseXMLNSKey(vxlNativeReader *r, vxlXMLNSKey key, virBuffer *xmlns)
 {
@@ -72,6 +132,8 @@ vxlNativeParseXMLNSKey(vxlNativeReader *r, vxlXMLNSKey key, virBuffer *xmlns)
         return 0;
     if (info->kind == VXL_XMLNS_KEY_KIND_LIST)
         return vxlNativeParseXMLNSListKey(r, info, xmlns);
+    if (info->kind == VXL_XMLNS_KEY_KIND_NESTED_LIST)
+        return vxlNativeParseXMLNSNestedKey(r, info, xmlns);
     switch (info->kind) {
     case VXL_XMLNS_KEY_KIND_BOOL:
     case VXL_XMLNS_KEY_KIND_NUMBER:
@@ -92,6 +154,7 @@ vxlNativeParseXMLNSKey(vxlNativeReader *r, vxlXMLNSKey key, virBuffer *xmlns)
         value = g_strdup(str);
         break;
     case VXL_XMLNS_KEY_KIND_LIST:
+    case VXL_XMLNS_KEY_KIND_NESTED_LIST:
         return -1;
     }
     {
@@ -122,12 +185,35 @@ vxlNativeParseXMLNSKeys(vxlNativeReader *r, virBuffer *xmlns)
         /* The boot group's (native_parse.c), with the BIOS names. */
         if (vxlNativeXMLNSKeyIsAction(i) || i == VXL_XMLNS_KEY_FIRMWARE ||
             i == VXL_XMLNS_KEY_VIRIDIAN || i == VXL_XMLNS_KEY_BOOTLOADER_ARGS ||
-            i == VXL_XMLNS_KEY_USBDEVICE)
+            i == VXL_XMLNS_KEY_USBDEVICE || i == VXL_XMLNS_KEY_VIDEORAM)
             continue;
         if (vxlNativeParseXMLNSKey(r, i, xmlns) < 0)
             return -1;
     }
     return 0;
+}
+
+
+/* KEY = [ [ "a", "b" ], [ "c" ] ] from a NESTED_LIST key's value. */
+static void
+vxlNativeFormatNestedList(virBuffer *buf, const char *key, const char *joined)
+{
+    g_auto(GStrv) outer = vxlXMLNSKeyItems(joined);
+    size_t i, j;
+
+    virBufferAsprintf(buf, "%s = [ ", key);
+    for (i = 0; outer[i]; i++) {
+        g_auto(GStrv) inner = g_strsplit(outer[i], VXL_XMLNS_ITEM_SEP_STR, -1);
+
+        virBufferAsprintf(buf, "%s[ ", i ? ", " : "");
+        for (j = 0; inner[j]; j++) {
+            if (j > 0)
+                virBufferAddLit(buf, ", ");
+            vxlNativeQuote(buf, inner[j]);
+        }
+        virBufferAddLit(buf, " ]");
+    }
+    virBufferAddLit(buf, " ]\n");
 }
 
 
@@ -156,7 +242,9 @@ vxlNativeFormatXMLNSKeys(virBuffer *buf, const virDomainDef *def)
         if (!v || (i >= VXL_XMLNS_KEY_ON_POWEROFF && i <= VXL_XMLNS_KEY_ON_CRASH) ||
             i == VXL_XMLNS_KEY_VIRIDIAN || i == VXL_XMLNS_KEY_USBDEVICE)
             continue;
-        if (info->kind == VXL_XMLNS_KEY_KIND_LIST) {
+        if (info->kind == VXL_XMLNS_KEY_KIND_NESTED_LIST) {
+            vxlNativeFormatNestedList(buf, info->name, v);
+        } else if (info->kind == VXL_XMLNS_KEY_KIND_LIST) {
             g_auto(GStrv) items = vxlXMLNSKeyItems(v);
             g_autoptr(GPtrArray) arr = g_ptr_array_new();
             size_t j;

@@ -118,6 +118,19 @@ vxlTranslateXMLNSListKey(size_t key, const char *joined, libxl_domain_config *dc
             vdispl->devid = j;
         }
         break;
+    case VXL_XMLNS_KEY_VSND:
+        /* One card per outer item; its items' order makes its PCMs and
+         * streams, as xl's parse_vsnd_item. */
+        dcfg->vsnds = g_new0(libxl_device_vsnd, n);
+        dcfg->num_vsnds = n;
+        for (j = 0; j < n; j++) {
+            libxl_device_vsnd *vsnd = &dcfg->vsnds[j];
+
+            if (!vxlXMLNSSpecVsnd(items[j], vsnd, NULL))
+                libxl_device_vsnd_init(vsnd);
+            vsnd->devid = j;
+        }
+        break;
     default:
         break;
     }
@@ -284,6 +297,9 @@ vxlTranslateXMLNSKeys(char *const *keys, libxl_domain_config *dcfg)
         case VXL_XMLNS_KEY_VUART:
             b_info->arch_arm.vuart = vxlXMLNSKnobEnumFromString(libxl_vuart_type_string_table, v);
             break;
+        case VXL_XMLNS_KEY_VIDEORAM:
+            b_info->video_memkb = (uint64_t)vxlXMLNSKeyInt(v) * 1024;
+            break;
         case VXL_XMLNS_KEY_DTDEV:
         case VXL_XMLNS_KEY_MCA_CAPS:
         case VXL_XMLNS_KEY_IOMEM:
@@ -292,6 +308,7 @@ vxlTranslateXMLNSKeys(char *const *keys, libxl_domain_config *dcfg)
         case VXL_XMLNS_KEY_PVCALLS:
         case VXL_XMLNS_KEY_VKB:
         case VXL_XMLNS_KEY_VDISPL:
+        case VXL_XMLNS_KEY_VSND:
             vxlTranslateXMLNSListKey(i, v, dcfg);
             break;
         case VXL_XMLNS_KEY_USBDEVICE: {

@@ -20,7 +20,7 @@ static void
 vxlTranslateXMLNSCpusSoft(const virDomainDef *def, const vxlXMLNSDef *ns,
                           libxl_domain_build_info *b_info)
 {
-    virBitmap *all = NULL;
+    const vxlXMLNSCpusSoft *all = NULL;
     size_t n;
     size_t i, j;
 
@@ -32,12 +32,14 @@ vxlTranslateXMLNSCpusSoft(const virDomainDef *def, const vxlXMLNSDef *ns,
     b_info->vcpu_soft_affinity = g_new0(libxl_bitmap, n);
     b_info->num_vcpu_soft_affinity = n;
     for (i = 0; i < n; i++) {
-        virBitmap *map = all;
+        const vxlXMLNSCpusSoft *soft = all;
+        g_autoptr(virBitmap) map = NULL;
 
         for (j = 0; j < ns->ncpusSoft; j++) {
             if (ns->cpusSoft[j].vcpu == (int)i)
-                map = ns->cpusSoft[j].cpuset;
+                soft = &ns->cpusSoft[j];
         }
+        map = vxlXMLNSCpusSoftMap(soft);
         vxlTranslateBitmapFromVir(&b_info->vcpu_soft_affinity[i], map);
     }
     /* xl turns libxl's NUMA placement off for any cpus_soft=: placement

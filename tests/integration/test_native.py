@@ -72,6 +72,34 @@ class NativeTest(DaemonTestCase):
                                 read("toxl-network.in.xml"), 0,
                                 msg_contains="type='network'")
 
+    def test_vsnd_survives_define_dumpxml_start_and_to_native(self):
+        # A PV sound card, which libvirt has no element for, is carried in
+        # the project's namespace: define keeps it, the simulator starts
+        # the guest with it, and it converts back to the same vsnd=.
+        xml = self.conn.domainXMLFromNative("xen-xl", read("devices-vsnd.in.cfg"), 0)
+        dom = self.conn.defineXML(xml)
+        try:
+            desc = dom.XMLDesc(0)
+            self.assertIn("<virtxl:item value='stream, unique-id=s0, type=p'/>", desc)
+            self.assertIn("<virtxl:vsnd/>", desc)
+            dom.create()
+            self.assertTrue(dom.isActive())
+            self.assertIn("<virtxl:item value='pcm, name=pcm0'/>", dom.XMLDesc(0))
+            cfg = self.conn.domainXMLToNative("xen-xl", dom.XMLDesc(0), 0)
+            self.assertIn('vsnd = [ [ "card, backend=0, short-name=Card", '
+                          '"pcm, name=pcm0", "stream, unique-id=s0, type=p" ], [  ] ]', cfg)
+            dom.destroy()
+        finally:
+            dom.undefine()
+
+    def test_vsnd_xl_refuses_is_refused_by_define(self):
+        xml = self.conn.domainXMLFromNative("xen-xl", read("devices-vsnd.in.cfg"), 0)
+        bad = xml.replace("type=p'", "type=x'")
+        self.assertLibvirtError(libvirt.VIR_ERR_CONFIG_UNSUPPORTED,
+                                self.conn.defineXML, bad,
+                                msg_contains="stream type 'x' is neither")
+        self.assertNotIn("devices-vsnd", self.conn.listDefinedDomains())
+
     def test_flags_refused(self):
         self.assertLibvirtError(libvirt.VIR_ERR_INVALID_ARG,
                                 self.conn.domainXMLFromNative, "xen-xl",
