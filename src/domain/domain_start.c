@@ -52,6 +52,14 @@ vxlDomainStartSlotRelease(vxlDriver *driver)
 int
 vxlDomainSaveStatus(vxlDriver *driver, virDomainObj *vm)
 {
+    /* Only a running domain has one: a late write for a domain that
+     * stopped meanwhile (a migration's end after its Confirm destroyed
+     * the copy) would bring back a status file its stop removed. */
+    if (!virDomainObjIsActive(vm)) {
+        VIR_DEBUG("domain %s is not running: no status file to write",
+                  vm->def->name);
+        return 0;
+    }
     if (virDomainObjSave(vm, driver->xmlopt, driver->cfg->stateDir) < 0)
         return -1;
     /* A status file written after a live detach no longer lists the
