@@ -4,7 +4,8 @@
  *
  * SQLite's test VFS taught this: a countdown that makes one specific call
  * fail proves, call by call, that every failure path cleans up. Tests arm
- * it by writing "HOOK N" into <stateDir>/fault-inject of a running daemon;
+ * it by writing "HOOK N" into <stateDir>/fault-inject of a running daemon
+ * (one line per hook: a step and its cleanup can both be made to fail);
  * the next wrapped call consumes the file, so a test needs no private API.
  *
  * Only a test build (meson -Dtest_hooks=true) has it: its lock and file
@@ -33,9 +34,33 @@ typedef struct _vxlBackendFault {
     virMutex lock;                 /* guards every field below */
     char *controlFile;             /* NULL: no control file; set once,
                                       before the first call */
-    char *hook;                    /* armed hook, NULL when disarmed */
-    unsigned int remaining;        /* calls until it fires (1 = next) */
+    /* Armed hooks, each with the calls until it fires (1 = next); more
+     * than one so that a test can fail a step and its cleanup too. */
+    char *hooks[VXL_BACKEND_FAULT_MAX];
+    unsigned int remaining[VXL_BACKEND_FAULT_MAX];
 } vxlBackendFault;
+
+/* Called with f->lock held. */
+static void
+vxlBackendFaultDisarm(vxlBackendFault *f)
+{
+    size_t i;
+
+    for (i = 0; i < VXL_BACKEND_FAULT_MAX; i++)
+        g_clear_pointer(&f->hooks[i], g_free);
+    g_atomic_int_set(&f->armed, 0);
+}
+
+/* Called with f->lock held. */
+static void
+vxlBackendFaultArm(vxlBackendFault *f, size_t slot, const char *hook,
+                   unsigned int nth)
+{
+    g_free(f->hooks[slot]);
+    f->hooks[slot] = g_strdup(hook);
+    f->remaining[slot] = nth;
+    g_atomic_int_set(&f->armed, 1);
+}
 
 static vxlBackendFault *
 vxlBackendFaultGet(vxlBackend *be)
@@ -57,8 +82,8 @@ vxlBackendFaultFree(vxlBackend *be)
     if (!f)
         return;
     virMutexDestroy(&f->lock);
+    vxlBackendFaultDisarm(f);
     g_free(f->controlFile);
-    g_free(f->hook);
     g_free(f);
     be->fault = NULL;
 }
@@ -86,10 +111,9 @@ vxlBackendInjectFault(vxlBackend *be, const char *hook, unsigned int nth)
         return -1;
     }
     VIR_WITH_MUTEX_LOCK_GUARD(&f->lock) {
-        g_free(f->hook);
-        f->hook = g_strdup(hook);
-        f->remaining = nth;
-        g_atomic_int_set(&f->armed, hook != NULL);
+        vxlBackendFaultDisarm(f);
+        if (hook)
+            vxlBackendFaultArm(f, 0, hook, nth);
     }
     return 0;
 }
@@ -105,13 +129,15 @@ vxlBackendFaultSetControlDir(vxlBackend *be, const char *dir)
     }
 }
 
-/* Called with f->lock held. */
+/* Called with f->lock held. Each line of the file arms one hook
+ * ("HOOK N"); what was armed before is replaced. */
 static void
 vxlBackendFaultReadControl(vxlBackendFault *f)
 {
     g_autofree char *text = NULL;
-    g_auto(GStrv) words = NULL;
-    unsigned int nth = 1;
+    g_auto(GStrv) lines = NULL;
+    size_t slot = 0;
+    size_t i;
 
     if (!f->controlFile || !virFileExists(f->controlFile))
         return;
@@ -119,20 +145,30 @@ vxlBackendFaultReadControl(vxlBackendFault *f)
         return;
     unlink(f->controlFile);
 
-    words = g_strsplit_set(g_strstrip(text), " \t\n", 0);
-    if (!words[0] || !*words[0] || !vxlBackendFaultHookKnown(words[0])) {
-        VIR_WARN("ignoring fault-inject control '%s': unknown hook", text);
-        return;
+    vxlBackendFaultDisarm(f);
+    lines = g_strsplit(text, "\n", 0);
+    for (i = 0; lines[i]; i++) {
+        g_auto(GStrv) words = g_strsplit_set(g_strstrip(lines[i]), " \t", 0);
+        unsigned int nth = 1;
+
+        if (!words[0] || !*words[0])
+            continue;
+        if (!vxlBackendFaultHookKnown(words[0])) {
+            VIR_WARN("ignoring fault-inject control '%s': unknown hook", lines[i]);
+            continue;
+        }
+        if (words[1] && (virStrToLong_ui(words[1], NULL, 10, &nth) < 0 || nth == 0)) {
+            VIR_WARN("ignoring fault-inject control '%s': bad count", lines[i]);
+            continue;
+        }
+        if (slot == VXL_BACKEND_FAULT_MAX) {
+            VIR_WARN("ignoring fault-inject control '%s': at most %d hooks",
+                     lines[i], VXL_BACKEND_FAULT_MAX);
+            break;
+        }
+        vxlBackendFaultArm(f, slot++, words[0], nth);
+        VIR_INFO("fault armed: call %u of %s will fail", nth, words[0]);
     }
-    if (words[1] && (virStrToLong_ui(words[1], NULL, 10, &nth) < 0 || nth == 0)) {
-        VIR_WARN("ignoring fault-inject control '%s': bad count", text);
-        return;
-    }
-    g_free(f->hook);
-    f->hook = g_strdup(words[0]);
-    f->remaining = nth;
-    g_atomic_int_set(&f->armed, 1);
-    VIR_INFO("fault armed: call %u of %s will fail", nth, f->hook);
 }
 
 int
@@ -149,12 +185,21 @@ vxlBackendFaultCheck(vxlBackend *be, const char *hook)
         return 0;
 
     VIR_WITH_MUTEX_LOCK_GUARD(&f->lock) {
+        bool left = false;
+        size_t i;
+
         vxlBackendFaultReadControl(f);
-        if (f->hook && STREQ(f->hook, hook) && --f->remaining == 0) {
-            fire = true;
-            g_clear_pointer(&f->hook, g_free);
-            g_atomic_int_set(&f->armed, 0);
+        for (i = 0; i < VXL_BACKEND_FAULT_MAX; i++) {
+            if (!f->hooks[i])
+                continue;
+            if (!fire && STREQ(f->hooks[i], hook) && --f->remaining[i] == 0) {
+                fire = true;
+                g_clear_pointer(&f->hooks[i], g_free);
+                continue;
+            }
+            left = true;
         }
+        g_atomic_int_set(&f->armed, left);
     }
     if (fire) {
         virReportError(VIR_ERR_INTERNAL_ERROR,

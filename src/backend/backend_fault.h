@@ -10,11 +10,14 @@
 
 #include "virtxl/backend.h"
 
+/* Hooks one control file can arm at once (one line each). */
+#define VXL_BACKEND_FAULT_MAX 4
+
 #ifdef VXL_TEST_HOOKS
 /* Returns -1 with an error reported when the armed fault fires for
  * @hook; 0 otherwise. Also picks up a fault armed by a test through the
- * control file "<stateDir>/fault-inject" (one line: "HOOK N"), consuming
- * the file. */
+ * control file "<stateDir>/fault-inject" (a line "HOOK N" for each hook
+ * to fail, at most VXL_BACKEND_FAULT_MAX), consuming the file. */
 int vxlBackendFaultCheck(vxlBackend *be, const char *hook);
 void vxlBackendFaultSetControlDir(vxlBackend *be, const char *dir);
 void vxlBackendFaultFree(vxlBackend *be);

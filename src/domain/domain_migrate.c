@@ -340,10 +340,17 @@ vxlMigrationSend(vxlDriver *driver, virDomainObj *vm, int fd,
     __atomic_store_n(&mig->st.fd, -1, __ATOMIC_SEQ_CST);
 
     if (rc < 0) {
+        /* The client hears why the copy failed: resuming the guest
+         * clears the thread's error, a status write may report its own. */
+        virErrorPtr sendErr = NULL;
+
+        virErrorPreserveLast(&sendErr);
         vxlMigrationUndoPause(driver, vm, mig);
         priv->migrationState = VXL_MIGRATION_STATE_NONE;
-        if (virDomainObjIsActive(vm))
-            ignore_value(vxlDomainSaveStatus(driver, vm));
+        if (virDomainObjIsActive(vm) && vxlDomainSaveStatus(driver, vm) < 0)
+            VIR_WARN("cannot record the failed migration of domain %s: %s",
+                     vm->def->name, virGetLastErrorMessage());
+        virErrorRestore(&sendErr);
         return -1;
     }
     mig->performed = true;

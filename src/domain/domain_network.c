@@ -68,7 +68,14 @@ vxlDomainNetworkPrepare(virDomainDef *def)
 
     for (i = 0; i < def->nnets; i++) {
         if (vxlDomainNetworkPrepareNet(&conn, def, def->nets[i]) < 0) {
+            /* Releasing opens the network driver's connection, which
+             * clears the thread's error: the cause is kept for the
+             * client. */
+            virErrorPtr cause = NULL;
+
+            virErrorPreserveLast(&cause);
             vxlDomainNetworkRelease(def);
+            virErrorRestore(&cause);
             return -1;
         }
     }

@@ -40,8 +40,24 @@ vxlDomainReconnectOne(vxlDriver *driver, virDomainObj *vm)
     unsigned int attempt;
     int rc;
 
-    if (!virDomainObjIsActive(vm))
+    if (!virDomainObjIsActive(vm)) {
+        /* A status file records a running domain; one that names no
+         * domid (written after the domain stopped) would list a stopped
+         * domain in the state it had, paused by a migration say, and
+         * keep it, transient, forever. */
+        if (virDomainObjGetState(vm, NULL) != VIR_DOMAIN_SHUTOFF) {
+            VIR_WARN("removing the status file of domain %s, which records no running domain",
+                     vm->def->name);
+            if (virDomainDeleteConfig(driver->cfg->stateDir, NULL, vm) < 0) {
+                VIR_WARN("cannot remove the status file of domain %s: %s",
+                         vm->def->name, virGetLastErrorMessage());
+                virResetLastError();
+            }
+            virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN);
+            vxlDomainRemoveIfTransient(driver, vm);
+        }
         return;
+    }
     vxlDomainGraphicsReclaim(vm->def);
 
     if (vxlDomainJobBegin(driver, vm, VIR_JOB_MODIFY) < 0)

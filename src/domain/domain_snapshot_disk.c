@@ -369,10 +369,18 @@ vxlSnapshotOverlaysRemove(virDomainSnapshotDef *snapdef)
 
     for (i = 0; i < snapdef->ndisks; i++) {
         virDomainSnapshotDiskDef *sd = &snapdef->disks[i];
+        g_autofree char *tmp = NULL;
 
-        if (sd->snapshot == VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL &&
-            unlink(sd->src->path) < 0 && errno != ENOENT)
+        if (sd->snapshot != VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL)
+            continue;
+        if (unlink(sd->src->path) < 0 && errno != ENOENT)
             VIR_WARN("cannot remove the overlay %s: %s", sd->src->path,
+                     g_strerror(errno));
+        /* A kill inside vxlSnapshotOverlayCreate leaves the overlay
+         * under its temporary name. */
+        tmp = g_strdup_printf("%s.vxl-partial", sd->src->path);
+        if (unlink(tmp) < 0 && errno != ENOENT)
+            VIR_WARN("cannot remove the partial overlay %s: %s", tmp,
                      g_strerror(errno));
     }
 }

@@ -101,13 +101,18 @@ vxlSnapshotRevertRecover(vxlDriver *driver, virDomainObj *vm,
         virResetLastError();
         return;
     }
-    /* Overlays never renamed into place never were. */
+    /* Overlays never renamed into place never were (nor the ones a
+     * kill caught while qemu-img wrote them, under a second suffix). */
     for (i = 0; i < newdef->ndisks; i++) {
         const char *path = virDomainDiskGetSource(newdef->disks[i]);
         g_autofree char *tmp = path ? g_strdup_printf("%s.vxl-revert", path) : NULL;
+        g_autofree char *partial = path ?
+            g_strdup_printf("%s.vxl-revert.vxl-partial", path) : NULL;
 
         if (tmp && unlink(tmp) < 0 && errno != ENOENT)
             VIR_WARN("cannot remove %s: %s", tmp, g_strerror(errno));
+        if (partial && unlink(partial) < 0 && errno != ENOENT)
+            VIR_WARN("cannot remove %s: %s", partial, g_strerror(errno));
     }
     if (virDomainObjIsActive(vm)) {
         /* The same guest: never destroyed, rolled back. Another: the

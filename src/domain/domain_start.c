@@ -24,6 +24,10 @@
 
 VIR_LOG_INIT("virtxl.domain_start");
 
+/* A half-started domain's destroy: tries, and the pause between them. */
+#define VXL_START_DESTROY_ATTEMPTS 3
+#define VXL_START_DESTROY_RETRY_MS 200
+
 /* max_concurrent_starts: wait for a start slot. Called unlocked. */
 static void
 vxlDomainStartSlotAcquire(vxlDriver *driver)
@@ -48,6 +52,14 @@ vxlDomainStartSlotRelease(vxlDriver *driver)
 int
 vxlDomainSaveStatus(vxlDriver *driver, virDomainObj *vm)
 {
+    /* Only a running domain has one: a late write for a domain that
+     * stopped meanwhile (a migration's end after its Confirm destroyed
+     * the copy) would bring back a status file its stop removed. */
+    if (!virDomainObjIsActive(vm)) {
+        VIR_DEBUG("domain %s is not running: no status file to write",
+                  vm->def->name);
+        return 0;
+    }
     if (virDomainObjSave(vm, driver->xmlopt, driver->cfg->stateDir) < 0)
         return -1;
     /* A status file written after a live detach no longer lists the
@@ -215,6 +227,32 @@ vxlDomainStartedPausedDetail(virDomainRunningReason reason)
     }
 }
 
+/* Tries the destroy of a start that failed after Xen built the domain a
+ * few times, as the failure may be passing (a busy toolstack); a failed
+ * attempt is logged, never reported over the start's own error.
+ * Returns whether Xen no longer has it. */
+static bool
+vxlDomainStartDestroyHalfStarted(vxlDriver *driver, virDomainObj *vm,
+                                 uint32_t domid)
+{
+    unsigned int attempt;
+    int rc = -1;
+
+    for (attempt = 1; attempt <= VXL_START_DESTROY_ATTEMPTS; attempt++) {
+        vxlDomainBackendEnter(vm);
+        rc = vxlBackendDomainDestroy(driver->backend, domid);
+        vxlDomainBackendExit(vm);
+        if (rc == 0)
+            break;
+        VIR_WARN("could not destroy half-started domain %s (domid %u), attempt %u: %s",
+                 vm->def->name, domid, attempt, virGetLastErrorMessage());
+        virResetLastError();
+        if (attempt < VXL_START_DESTROY_ATTEMPTS)
+            g_usleep(VXL_START_DESTROY_RETRY_MS * 1000);
+    }
+    return rc == 0;
+}
+
 int
 vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
                    virDomainRunningReason reason, vxlDomainCreateFunc create,
@@ -367,16 +405,14 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
                        vm->def->name);
         virErrorPreserveLast(&saved);
     }
-    if (created) {
-        vxlDomainBackendEnter(vm);
-        if (vxlBackendDomainDestroy(driver->backend, domid) < 0)
-            VIR_WARN("could not destroy half-started domain %u: %s", domid,
-                     virGetLastErrorMessage());
-        vxlDomainBackendExit(vm);
-        if (virDomainDeleteConfig(driver->cfg->stateDir, NULL, vm) < 0)
-            VIR_WARN("cannot remove the status file of domain %s: %s",
-                     vm->def->name, virGetLastErrorMessage());
+    if (created && !vxlDomainStartDestroyHalfStarted(driver, vm, domid)) {
+        /* Xen still holds it: the start intent stays, so that the next
+         * daemon start finds the domain and settles it. */
+        intent = false;
     }
+    if (created && virDomainDeleteConfig(driver->cfg->stateDir, NULL, vm) < 0)
+        VIR_WARN("cannot remove the status file of domain %s: %s",
+                 vm->def->name, virGetLastErrorMessage());
     if (intent)
         vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_START);
     vm->def->id = -1;

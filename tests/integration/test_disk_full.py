@@ -5,7 +5,10 @@ or remounts read-only; every state-changing call then either fails with
 a clear error and changes nothing, or succeeds and survives a restart.
 Snapshots too: create, revert and a delete that merges an overlay (the
 images and the snapshot metadata live elsewhere; the intents and the
-definition on the full directories). Runs as root (it mounts)."""
+definition on the full directories). Also save to a file (on the full
+disk itself, and elsewhere while the state directories are full),
+restore, rename, and the definition-only writes: scheduler, vCPUs,
+memory, title, description and metadata elements. Runs as root (it mounts)."""
 
 import os
 import re
@@ -79,6 +82,10 @@ class DiskFullTest(unittest.TestCase):
                              self.snapshots(d))
         images = self.daemon.path("images")
         out["images"] = sorted(os.listdir(images)) if os.path.isdir(images) else []
+        if "df-run" in out:
+            dom = self.c.lookupByName("df-run")
+            out["sched"] = dom.schedulerParametersFlags(
+                E.VIR_DOMAIN_AFFECT_CURRENT) if dom.isActive() else None
         return out
 
     @staticmethod
@@ -123,6 +130,10 @@ class DiskFullTest(unittest.TestCase):
         def snap():
             return self.c.lookupByName("df-snap")
 
+        def cfg():
+            # Shut off for good (df-off may be started or undefined above).
+            return self.c.lookupByName("df-cfg")
+
         return [
             ("detach", lambda: run().detachDeviceFlags(DISK_C, LIVE | CONFIG)),
             ("suspend", lambda: run().suspend()),
@@ -156,19 +167,83 @@ class DiskFullTest(unittest.TestCase):
             ("snapshot-delete-children", lambda: snap().snapshotLookupByName(
                 "s1", 0).delete(E.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN)),
             ("managedsave", lambda: run().managedSave(0)),
+            # A save image asked for on the full disk itself, then one in a
+            # directory with room while the state directories are full, and
+            # a restore of such an image.
+            ("save-to-full-disk", lambda: run().save(self.full_save_path())),
+            ("save", lambda: run().save(self.save_path())),
+            ("restore", lambda: self.c.restore(self.save_path())),
+            ("rename", lambda: self.c.lookupByName(self.ren_name()).rename(
+                "df-ren2" if self.ren_name() == "df-ren" else "df-ren", 0)),
+            # Definition-only writes: tuning, descriptions and metadata.
+            ("schedinfo-config", lambda: cfg().setSchedulerParametersFlags(
+                {"weight": 512, "cap": 50}, CONFIG)),
+            ("schedinfo-config-running", lambda: run().setSchedulerParametersFlags(
+                {"weight": 384}, CONFIG)),
+            ("setvcpus-config", lambda: cfg().setVcpusFlags(2, CONFIG)),
+            ("setmaxmem-config-off", lambda: cfg().setMemoryFlags(
+                320 * 1024, CONFIG | E.VIR_DOMAIN_MEM_MAXIMUM)),
+            ("setmem-config-off", lambda: cfg().setMemoryFlags(
+                200 * 1024, CONFIG)),
+            ("title", lambda: cfg().setMetadata(
+                E.VIR_DOMAIN_METADATA_TITLE, "full title", None, None, CONFIG)),
+            ("desc-config", lambda: cfg().setMetadata(
+                E.VIR_DOMAIN_METADATA_DESCRIPTION, "full desc", None, None,
+                CONFIG)),
+            ("metadata-element", lambda: run().setMetadata(
+                E.VIR_DOMAIN_METADATA_ELEMENT, "<k v='1'/>", "k",
+                "http://virtxl.test/full", LIVE | CONFIG)),
+            ("blkiotune", lambda: cfg().setBlkioParameters({"weight": 500},
+                                                           CONFIG)),
+            ("memtune", lambda: cfg().setMemoryParameters(
+                {"hard_limit": 1 << 20}, CONFIG)),
+            ("numatune", lambda: cfg().setNumaParameters(
+                {"numa_nodeset": "0"}, CONFIG)),
         ]
+
+    # Calls the driver does not offer (libvirt's libxl driver neither):
+    # refused as such whatever the disk, and nothing changes.
+    UNSUPPORTED = ("blkiotune", "memtune", "numatune")
+
+    def save_path(self):
+        return self.daemon.path("images", "df-run.save")
+
+    def full_save_path(self):
+        return os.path.join(self.mounts[0], "df-run.save")
+
+    def ren_name(self):
+        names = [d.name() for d in guests(self.c)]
+        return "df-ren" if "df-ren" in names else "df-ren2"
+
+    def prepare(self, what):
+        """Bring df-run into the state @what needs, with the disk intact."""
+        dom = self.c.lookupByName("df-run")
+        if what == "resume":
+            if dom.state()[0] != E.VIR_DOMAIN_PAUSED:
+                dom.suspend()
+        elif what == "restore":
+            if dom.isActive():
+                dom.save(self.save_path())
+        elif what != "start" and not dom.isActive():
+            if os.path.exists(self.save_path()):
+                self.c.restore(self.save_path())
+            else:
+                dom.create()
+        if what != "restore" and os.path.exists(self.save_path()):
+            os.unlink(self.save_path())
 
     def run_each(self, breakage, restore):
         run = self.c.defineXML(guest_xml("df-run", vcpus=1, max_vcpus=4))
         run.create()
         run.attachDeviceFlags(DISK_C, LIVE | CONFIG)
         self.c.defineXML(guest_xml("df-off"))
+        self.c.defineXML(guest_xml("df-ren"))
+        self.c.defineXML(guest_xml("df-cfg", vcpus=1, max_vcpus=4))
         self.snap_domain()
+        os.makedirs(self.daemon.path("images"), exist_ok=True)
         for what, call in self.calls():
             with self.subTest(call=what):
-                if what == "resume" and \
-                        self.c.lookupByName("df-run").state()[0] != E.VIR_DOMAIN_PAUSED:
-                    self.c.lookupByName("df-run").suspend()
+                self.prepare(what)
                 before = self.snapshot()
                 breakage()
                 try:
@@ -176,12 +251,24 @@ class DiskFullTest(unittest.TestCase):
                     ok = True
                 except libvirt.libvirtError as e:
                     ok = False
-                    # A clear error: the system's own reason, once.
-                    self.assertRegex(str(e), "No space left|Read-only file system",
-                                     f"{what}: {e}")
+                    if what in self.UNSUPPORTED:
+                        self.assertEqual(e.get_error_code(),
+                                         E.VIR_ERR_NO_SUPPORT, f"{what}: {e}")
+                    else:
+                        # A clear error: the system's own reason, once.
+                        self.assertRegex(str(e),
+                                         "No space left|Read-only file system",
+                                         f"{what}: {e}")
+                        self.assertEqual(len(re.findall(
+                            "No space left|Read-only file system", str(e))), 1,
+                            f"{what}: {e}")
                     self.assertNotIn("injected", str(e))
                 finally:
                     restore()
+                if what in self.UNSUPPORTED:
+                    self.assertFalse(ok, f"{what} is not offered but succeeded")
+                # No partial image on the full disk.
+                self.assertFalse(os.path.exists(self.full_save_path()), what)
                 if not ok:
                     self.assertEqual(self.snapshot(), before,
                                      f"{what} failed but changed something")
@@ -195,8 +282,7 @@ class DiskFullTest(unittest.TestCase):
                                  start_all=False)
                 self.chain_agrees()
         # And destroy, which needs no write, works on a full disk.
-        if not self.c.lookupByName("df-run").isActive():
-            self.c.lookupByName("df-run").create()
+        self.prepare("destroy")
         breakage()
         try:
             self.c.lookupByName("df-run").destroy()
@@ -227,7 +313,8 @@ class DiskFullTest(unittest.TestCase):
         """The test's domains still defined (undefine may succeed: on a
         full disk, removing a file needs no space)."""
         return [d.name() for d in guests(self.c)
-                if d.name() in ("df-run", "df-off") and d.isPersistent()]
+                if d.name() in ("df-run", "df-off", "df-ren", "df-ren2", "df-cfg")
+                and d.isPersistent()]
 
     def test_full(self):
         self.run_each(self.fill, self.unfill)

@@ -6,8 +6,9 @@ agree afterwards (crashtest.py lists the invariants) and the domain must
 still be manageable. Operations: the lifecycle (start, destroy, reboot,
 guest power-off and its on_poweroff action, shutdown, suspend, resume),
 hotplug, memory and vCPUs, dump, save to a file and managed save, the
-restore a start makes from a managed save image, and snapshots of a
-running domain (create, revert)."""
+restore a start makes from a managed save image, snapshots of a running
+domain (create, revert) and of a shut-off one (create, revert to running,
+delete with merges), scheduler and description changes, and rename."""
 
 import os
 import time
@@ -111,6 +112,17 @@ class FaultCampaign(unittest.TestCase):
             d.snapshotCreateXML(snapshot_xml("s1"), 0)
             return d
 
+        def off_qcow2(c, n):
+            d = on_qcow2(c, n)
+            d.destroy()
+            return d
+
+        def off_with_snapshots(c, n):
+            d = off_qcow2(c, n)
+            d.snapshotCreateXML(snapshot_xml("s1"), 0)
+            d.snapshotCreateXML(snapshot_xml("s2"), 0)
+            return d
+
         def poweroff(d):
             old = d.ID()
             try:
@@ -146,7 +158,27 @@ class FaultCampaign(unittest.TestCase):
                 snapshot_xml("s2"), 0)),
             "revert": (with_snapshot, lambda d: d.revertToSnapshot(
                 d.snapshotLookupByName("s1", 0), 0)),
+            # A shut-off guest's snapshots: taken, reverted to (and run
+            # from), deleted with their overlays merged.
+            "snapshot-off": (off_qcow2, lambda d: d.snapshotCreateXML(
+                snapshot_xml("s1"), 0)),
+            "revert-off-running": (off_with_snapshots, lambda d: d.revertToSnapshot(
+                d.snapshotLookupByName("s1", 0), E.VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING)),
+            "snapshot-delete": (off_with_snapshots, lambda d: d.snapshotLookupByName(
+                "s1", 0).delete(E.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN)),
+            "setmem-live": (running, lambda d: d.setMemoryFlags(300 * 1024, LIVE)),
+            "schedinfo": (running, lambda d: d.setSchedulerParametersFlags(
+                {"weight": 384}, LIVE)),
+            "rename": (defined, lambda d: d.rename(d.name() + "-r", 0)),
+            "metadata": (running, lambda d: d.setMetadata(
+                E.VIR_DOMAIN_METADATA_DESCRIPTION, "fc", None, None,
+                LIVE | CONFIG)),
         }
+
+    # Operations that change only the driver's records: no hook to fail
+    # (their write failures are test_disk_full's).
+    NO_HOOK = ("undefine", "snapshot-off", "snapshot-delete", "rename",
+               "metadata")
 
     def name(self, op):
         self.seq += 1
@@ -185,8 +217,7 @@ class FaultCampaign(unittest.TestCase):
         faults = 0
         for op, (setup, action) in self.ops().items():
             calls = self.calls_of(setup, action, op)
-            # (undefine touches no hypervisor: nothing to fail.)
-            self.assertTrue(calls or op == "undefine", f"{op} calls no hook")
+            self.assertTrue(calls or op in self.NO_HOOK, f"{op} calls no hook")
             for hook, count in sorted(calls.items()):
                 for nth in range(1, count + 1):
                     with self.subTest(op=op, hook=hook, nth=nth):
@@ -205,7 +236,8 @@ class FaultCampaign(unittest.TestCase):
                         time.sleep(0.05)
                         faults += 1
                         check_invariants(self, self.c, self.daemon,
-                                         [] if op == "undefine" else [name])
+                                         [] if op in ("undefine", "rename")
+                                         else [name])
                         self.cleanup_all()
         self.assertGreaterEqual(faults, 20)
 

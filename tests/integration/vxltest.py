@@ -120,6 +120,12 @@ class Daemon:
         with open(self.path("run", "libxl", "fault-inject"), "w") as f:
             f.write(f"{hook} {nth}\n")
 
+    def inject_faults(self, *faults):
+        """Make several hooks fail at once: (hook, nth) pairs, each the
+        nth next call of its hook (e.g. a step and its cleanup)."""
+        with open(self.path("run", "libxl", "fault-inject"), "w") as f:
+            f.write("".join(f"{hook} {nth}\n" for hook, nth in faults))
+
     def virsh(self, *args, check=True):
         res = subprocess.run(["virsh", "-c", self.uri] + list(args),
                              capture_output=True, text=True)
