@@ -114,6 +114,7 @@ def pvh(conn, events, info):
           events.wait(name, libvirt.VIR_DOMAIN_EVENT_STARTED,
                       libvirt.VIR_DOMAIN_EVENT_STARTED_BOOTED),
           "state %s, events %s" % (dom.state(), events.names(name)))
+    wait_for(lambda: name in xl_domains(), 10)
     xl = xl_domains().get(name)
     check("pvh-xl", xl is not None and xl[0] == dom.ID(),
           "xl list says %s, libvirt id %d" % (xl, dom.ID()))

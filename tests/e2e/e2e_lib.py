@@ -74,8 +74,17 @@ def xl_info():
 
 
 def xl_domains():
-    """name -> (domid, state letters) as xl sees them."""
-    out = sh("xl list").stdout.splitlines()[1:]
+    """name -> (domid, state letters) as xl sees them. A failed run of
+    xl list says nothing about the domains: it is run again, its error
+    logged (a CI run once missed a guest that was running, as its
+    console showed right after)."""
+    for _ in range(5):
+        r = sh("xl list")
+        if r.returncode == 0:
+            break
+        say("E2E INFO xl list failed (%d), again: %s" % (r.returncode, r.stderr.strip()))
+        time.sleep(1)
+    out = r.stdout.splitlines()[1:]
     doms = {}
     for line in out:
         f = line.split()
