@@ -17,13 +17,7 @@ import unittest
 
 import libvirt
 
-from vxltest import Daemon, DaemonTestCase
-
-DEFAULT_NET = """<network><name>default</name>
-  <forward mode='nat'/><bridge name='virbr0' stp='on' delay='0'/>
-  <ip address='192.168.122.1' netmask='255.255.255.0'>
-    <dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp>
-  </ip></network>"""
+from vxltest import DEFAULT_NET, Daemon, DaemonTestCase
 
 
 class VirtInstallTest(DaemonTestCase):

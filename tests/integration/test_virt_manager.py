@@ -25,7 +25,7 @@ import libvirt
 from guidesk import Desktop
 from guifind import matches, uncached, vanished
 from test_control import read_ppm
-from vxltest import SIM_NS, Daemon
+from vxltest import DEFAULT_NET, SIM_NS, Daemon
 from vxltest import wait_for as _wait_for
 
 
@@ -42,11 +42,6 @@ ARTIFACTS = os.environ.get("VXL_ARTIFACTS_DIR") or os.path.join(
     os.environ.get("VXL_BUILD_DIR", os.path.join(HERE, "..", "..", "build")),
     "test-artifacts", "virt-manager")
 
-DEFAULT_NET = """<network><name>default</name>
-  <forward mode='nat'/><bridge name='virbr0' stp='on' delay='0'/>
-  <ip address='192.168.122.1' netmask='255.255.255.0'>
-    <dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp>
-  </ip></network>"""
 
 # The simulator's screen: the title bar's colour (sim_display.c).
 SIM_TITLE_RGB = (0x20, 0x40, 0x90)

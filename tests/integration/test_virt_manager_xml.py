@@ -30,16 +30,11 @@ import unittest
 
 import libvirt
 
-from vxltest import Daemon, bound, start_event_loop
+from vxltest import DEFAULT_NET, Daemon, bound, start_event_loop
 
 E = libvirt
 VIRTINST = "/usr/share/virt-manager"
 
-DEFAULT_NET = """<network><name>default</name>
-  <forward mode='nat'/><bridge name='virbr0' stp='on' delay='0'/>
-  <ip address='192.168.122.1' netmask='255.255.255.0'>
-    <dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp>
-  </ip></network>"""
 
 # The New VM wizard's final XML, import of a disk image as "Generic Linux
 # 2022" with every default, per Xen Type (virt-manager --debug's log).
