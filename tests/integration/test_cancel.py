@@ -74,8 +74,9 @@ class CancelTest(unittest.TestCase):
         self.daemon.stop()
         self.assertFalse(alive(pid))
         # libvirtd would give the start 30 s (and virtxl-daemon stop
-        # kills after 10).
-        self.assertLess(time.monotonic() - started, 8)
+        # kills after 10); scaled for a loaded machine, but always well
+        # under the 30 s a waiting daemon would take.
+        self.assertLess(time.monotonic() - started, min(bound(8), 20))
         self.assertNotIn("Make forcefull daemon shutdown", self.daemon.log())
         self.daemon.start()
         self.c = libvirt.open(self.daemon.uri)
