@@ -92,8 +92,10 @@ vxlMigrationCheckArgs(unsigned int flags, virTypedParameterPtr params,
                        _("compression, auto-convergence, RDMA, TLS, parallel and zero-copy migration are not supported: libxl's migration stream offers none of them"));
         return -1;
     }
+    /* What is left are bits libvirt 9.0 does not define: an invalid
+     * argument, as virCheckFlags reports it in libvirt's own drivers. */
     if (flags & ~VXL_MIGRATION_FLAGS) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+        virReportError(VIR_ERR_INVALID_ARG,
                        _("migration flags 0x%x are not supported"),
                        flags & ~VXL_MIGRATION_FLAGS);
         return -1;

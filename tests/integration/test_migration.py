@@ -524,6 +524,13 @@ class MigrationTestCase(TwoHosts):
                            "mig-no", self.b.uri, check=False)
         self.assertNotEqual(res.returncode, 0)
         self.assertIn("not supported", res.stderr)
+        # A bit libvirt does not define: an invalid argument, as libvirt's
+        # own drivers' flag checks say.
+        dom = self.ca.lookupByName("mig-no")
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            dom.migrate3(self.cb, {}, E.VIR_MIGRATE_LIVE | (1 << 30))
+        self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_INVALID_ARG)
+        self.assertIn("0x40000000", str(cm.exception))
         # To the host it is on (the same UUID): refused.
         res = self.a.virsh("migrate", "--live", "--p2p", "mig-no",
                            p2p_uri(self.a), check=False)
