@@ -440,7 +440,10 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
             if (hvm) {
                 virBufferAddLit(buf, "vnc = 1\n");
                 vxlNativeFormatString(buf, "vnclisten", listen);
-                if (!g->data.vnc.autoport) {
+                /* port='-1' (or 0) with autoport='no' names no display:
+                 * the translator lets qemu find one, and so does xl's
+                 * default vncunused=1; vncdisplay would go negative. */
+                if (!g->data.vnc.autoport && g->data.vnc.port >= 5900) {
                     virBufferAsprintf(buf, "vncdisplay = %d\n", g->data.vnc.port - 5900);
                     virBufferAddLit(buf, "vncunused = 0\n");
                 }
@@ -450,7 +453,7 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
                 virBufferAddLit(&spec, "vnc=1");
                 if (listen)
                     virBufferAsprintf(&spec, ",vnclisten=%s", listen);
-                if (!g->data.vnc.autoport)
+                if (!g->data.vnc.autoport && g->data.vnc.port >= 5900)
                     virBufferAsprintf(&spec, ",vncdisplay=%d,vncunused=0", g->data.vnc.port - 5900);
                 if (g->data.vnc.auth.passwd) {
                     if (!vxlNativeSpecSafe(g->data.vnc.auth.passwd))
