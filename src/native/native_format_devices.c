@@ -358,6 +358,7 @@ vxlNativeFormatChars(virBuffer *buf, const virDomainDef *def)
     bool hvm = def->os.type == VIR_DOMAIN_OSTYPE_HVM;
     g_autoptr(GPtrArray) serials = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) channels = g_ptr_array_new_with_free_func(g_free);
+    bool pv_console = false;
     size_t i;
 
     for (i = 0; i < def->nserials; i++) {
@@ -374,11 +375,15 @@ vxlNativeFormatChars(virBuffer *buf, const virDomainDef *def)
     for (i = 0; i < def->nconsoles; i++) {
         const virDomainChrDef *con = def->consoles[i];
 
-        /* PV and PVH: Xen's PV console, which every guest has. HVM:
-         * libvirt's mirror of the first serial port. */
-        if (i == 0 && !hvm && con->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_XEN &&
-            con->source->type == VIR_DOMAIN_CHR_TYPE_PTY)
+        /* Xen's PV console, which every guest has: libxl gives an HVM
+         * guest one too (console 0, served by its device model), so
+         * xl.cfg has no key for it (Qubes writes it on HVM guests). HVM:
+         * also libvirt's mirror of the first serial port. */
+        if (!pv_console && con->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_XEN &&
+            con->source->type == VIR_DOMAIN_CHR_TYPE_PTY) {
+            pv_console = true;
             continue;
+        }
         if (i == 0 && hvm && con->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_SERIAL &&
             def->nserials > 0)
             continue;
