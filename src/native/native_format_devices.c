@@ -315,40 +315,23 @@ vxlNativeFormatHostdev(const virDomainDef *def, const virDomainHostdevDef *hostd
 }
 
 
-/* A character device in qemu's -serial syntax (what xl passes on). */
+/* A character device in qemu's -serial syntax (what xl passes on), the
+ * spelling the translator gives libxl (conf_devices.c). */
 static char *
 vxlNativeFormatChrSource(const virDomainChrSourceDef *src)
 {
-    switch ((virDomainChrType)src->type) {
-    /* Backends named by a bare word in qemu's -serial syntax. */
-    case VIR_DOMAIN_CHR_TYPE_PTY:
-    case VIR_DOMAIN_CHR_TYPE_NULL:
-    case VIR_DOMAIN_CHR_TYPE_VC:
-    /* stdio has no sensible place in a daemon, but says the same. */
-    case VIR_DOMAIN_CHR_TYPE_STDIO:
-        return g_strdup(virDomainChrTypeToString(src->type));
-    case VIR_DOMAIN_CHR_TYPE_DEV:
-        return g_strdup(src->data.file.path);
-    case VIR_DOMAIN_CHR_TYPE_FILE:
-        return g_strdup_printf("file:%s", src->data.file.path);
-    case VIR_DOMAIN_CHR_TYPE_PIPE:
-        return g_strdup_printf("pipe:%s", src->data.file.path);
-    case VIR_DOMAIN_CHR_TYPE_TCP:
-        if (src->data.tcp.protocol != VIR_DOMAIN_CHR_TCP_PROTOCOL_RAW)
-            break;
-        return g_strdup_printf("tcp:%s:%s%s", NULLSTR_EMPTY(src->data.tcp.host),
-                               src->data.tcp.service,
-                               src->data.tcp.listen ? ",server,nowait" : "");
-    case VIR_DOMAIN_CHR_TYPE_UNIX:
-        return g_strdup_printf("unix:%s%s", src->data.nix.path,
-                               src->data.nix.listen ? ",server,nowait" : "");
-    default:
-        break;
-    }
-    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                   _("a character device of type '%s' cannot be expressed in xl.cfg"),
-                   virDomainChrTypeToString(src->type));
-    return NULL;
+    char *spec = NULL;
+
+    /* qemu's spec has telnet but no TLS. */
+    if (src->type != VIR_DOMAIN_CHR_TYPE_TCP ||
+        src->data.tcp.protocol == VIR_DOMAIN_CHR_TCP_PROTOCOL_RAW ||
+        src->data.tcp.protocol == VIR_DOMAIN_CHR_TCP_PROTOCOL_TELNET)
+        spec = vxlChrSourceSpec(src);
+    if (!spec)
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("a character device of type '%s' cannot be expressed in xl.cfg"),
+                       virDomainChrTypeToString(src->type));
+    return spec;
 }
 
 
@@ -358,6 +341,7 @@ vxlNativeFormatChars(virBuffer *buf, const virDomainDef *def)
     bool hvm = def->os.type == VIR_DOMAIN_OSTYPE_HVM;
     g_autoptr(GPtrArray) serials = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) channels = g_ptr_array_new_with_free_func(g_free);
+    bool pv_console = false;
     size_t i;
 
     for (i = 0; i < def->nserials; i++) {
@@ -374,11 +358,15 @@ vxlNativeFormatChars(virBuffer *buf, const virDomainDef *def)
     for (i = 0; i < def->nconsoles; i++) {
         const virDomainChrDef *con = def->consoles[i];
 
-        /* PV and PVH: Xen's PV console, which every guest has. HVM:
-         * libvirt's mirror of the first serial port. */
-        if (i == 0 && !hvm && con->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_XEN &&
-            con->source->type == VIR_DOMAIN_CHR_TYPE_PTY)
+        /* Xen's PV console, which every guest has: libxl gives an HVM
+         * guest one too (console 0, served by its device model), so
+         * xl.cfg has no key for it (Qubes writes it on HVM guests). HVM:
+         * also libvirt's mirror of the first serial port. */
+        if (!pv_console && con->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_XEN &&
+            con->source->type == VIR_DOMAIN_CHR_TYPE_PTY) {
+            pv_console = true;
             continue;
+        }
         if (i == 0 && hvm && con->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_SERIAL &&
             def->nserials > 0)
             continue;
@@ -440,7 +428,10 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
             if (hvm) {
                 virBufferAddLit(buf, "vnc = 1\n");
                 vxlNativeFormatString(buf, "vnclisten", listen);
-                if (!g->data.vnc.autoport) {
+                /* port='-1' (or 0) with autoport='no' names no display:
+                 * the translator lets qemu find one, and so does xl's
+                 * default vncunused=1; vncdisplay would go negative. */
+                if (!g->data.vnc.autoport && g->data.vnc.port >= 5900) {
                     virBufferAsprintf(buf, "vncdisplay = %d\n", g->data.vnc.port - 5900);
                     virBufferAddLit(buf, "vncunused = 0\n");
                 }
@@ -450,7 +441,7 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
                 virBufferAddLit(&spec, "vnc=1");
                 if (listen)
                     virBufferAsprintf(&spec, ",vnclisten=%s", listen);
-                if (!g->data.vnc.autoport)
+                if (!g->data.vnc.autoport && g->data.vnc.port >= 5900)
                     virBufferAsprintf(&spec, ",vncdisplay=%d,vncunused=0", g->data.vnc.port - 5900);
                 if (g->data.vnc.auth.passwd) {
                     if (!vxlNativeSpecSafe(g->data.vnc.auth.passwd))

@@ -23,46 +23,6 @@
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
 
-/* qemu's chardev spec for a serial port's source, or NULL. */
-static char *
-vxlChrSerialSpec(const virDomainChrSourceDef *src)
-{
-    switch ((virDomainChrType)src->type) {
-    case VIR_DOMAIN_CHR_TYPE_PTY:
-        return g_strdup("pty");
-    case VIR_DOMAIN_CHR_TYPE_NULL:
-        return g_strdup("null");
-    case VIR_DOMAIN_CHR_TYPE_VC:
-        return g_strdup("vc");
-    case VIR_DOMAIN_CHR_TYPE_STDIO:
-        return g_strdup("stdio");
-    case VIR_DOMAIN_CHR_TYPE_FILE:
-        return g_strdup_printf("file:%s", src->data.file.path);
-    case VIR_DOMAIN_CHR_TYPE_PIPE:
-        return g_strdup_printf("pipe:%s", src->data.file.path);
-    case VIR_DOMAIN_CHR_TYPE_DEV:
-        return g_strdup(src->data.file.path);
-    case VIR_DOMAIN_CHR_TYPE_TCP:
-        return g_strdup_printf("%s:%s:%s%s",
-                               src->data.tcp.protocol == VIR_DOMAIN_CHR_TCP_PROTOCOL_TELNET ?
-                               "telnet" : "tcp",
-                               NULLSTR_EMPTY(src->data.tcp.host), src->data.tcp.service,
-                               src->data.tcp.listen ? ",server,nowait" : "");
-    case VIR_DOMAIN_CHR_TYPE_UDP:
-        return g_strdup_printf("udp:%s:%s@%s:%s",
-                               NULLSTR_EMPTY(src->data.udp.connectHost),
-                               src->data.udp.connectService,
-                               NULLSTR_EMPTY(src->data.udp.bindHost),
-                               NULLSTR_EMPTY(src->data.udp.bindService));
-    case VIR_DOMAIN_CHR_TYPE_UNIX:
-        return g_strdup_printf("unix:%s%s", src->data.nix.path,
-                               src->data.nix.listen ? ",server,nowait" : "");
-    default:
-        return NULL;
-    }
-}
-
-
 static int
 vxlValidateSerial(const virDomainDef *def, const virDomainChrDef *chr)
 {
@@ -80,7 +40,7 @@ vxlValidateSerial(const virDomainDef *def, const virDomainChrDef *chr)
                        virDomainChrSerialTargetTypeToString(chr->targetType));
         return -1;
     }
-    if (!(spec = vxlChrSerialSpec(chr->source))) {
+    if (!(spec = vxlChrSourceSpec(chr->source))) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<serial type='%s'> is not supported by Xen"),
                        virDomainChrTypeToString(chr->source->type));
@@ -224,12 +184,12 @@ vxlTranslateChardev(const virDomainDef *def, libxl_domain_config *dcfg)
 
     /* One port is xl's serial="..." (u.hvm.serial), several its list. */
     if (def->nserials == 1) {
-        dcfg->b_info.u.hvm.serial = vxlChrSerialSpec(def->serials[0]->source);
+        dcfg->b_info.u.hvm.serial = vxlChrSourceSpec(def->serials[0]->source);
     } else if (def->nserials > 1) {
         libxl_string_list list = g_new0(char *, def->nserials + 1);
 
         for (i = 0; i < def->nserials; i++)
-            list[i] = vxlChrSerialSpec(def->serials[i]->source);
+            list[i] = vxlChrSourceSpec(def->serials[i]->source);
         dcfg->b_info.u.hvm.serial_list = list;
     }
 
