@@ -1184,13 +1184,19 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
         virBufferAsprintf(buf, "<hostdev mode='subsystem' type='usb'>\n  <source>\n"
                           "    <address bus='%ld' device='%ld'/>\n  </source>\n",
                           bus, addr);
-        /* A controller's port is the guest <address type='usb'>; either
-         * alone is left to libxl, which then picks both. */
+        /* A controller's port is the guest <address type='usb'>. A
+         * controller alone (port=0 is none) gets a free port of it from
+         * libxl, as <address type='usb' bus> without port does; a port
+         * alone libxl refuses (libxl__device_usbdev_setdefault). */
+        if (ctrl < 0 && port > 0) {
+            vxlNativeError(r, "usbdev", _("entry %d, '%s': port= without controller=, which libxl refuses: a USB controller must be specified if you specify a port"),
+                           i + 1, spec);
+            return -1;
+        }
         if (ctrl >= 0 && port > 0)
             virBufferAsprintf(buf, "  <address type='usb' bus='%ld' port='%ld'/>\n", ctrl, port);
-        else if (ctrl >= 0 || port > 0)
-            vxlNativeWarn(r, "usbdev", _("entry %d: dropped controller= or port= given without the other; libxl picks both"),
-                          i + 1);
+        else if (ctrl >= 0)
+            virBufferAsprintf(buf, "  <address type='usb' bus='%ld'/>\n", ctrl);
         virBufferAddLit(buf, "</hostdev>\n");
     }
     return 0;

@@ -304,6 +304,14 @@ vxlNativeFormatHostdev(const virDomainDef *def, const virDomainHostdevDef *hostd
                                                      hostdev->info->addr.usb.port[0]));
             return 0;
         }
+        if (hostdev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB &&
+            !hostdev->info->addr.usb.port[0]) {
+            /* The controller alone: libxl picks a free port of it. */
+            g_ptr_array_add(usbdevs, g_strdup_printf("type=hostdev,hostbus=%u,hostaddr=%u,controller=%u",
+                                                     usb->bus, usb->device,
+                                                     hostdev->info->addr.usb.bus));
+            return 0;
+        }
         if (hostdev->info->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
             return vxlNativeFormatRefuse("a guest <address> of a USB <hostdev> other than a controller's port");
         /* type=hostdev is libxl's default, but xl prints the bus and
