@@ -41,12 +41,14 @@ struct _vxlXMLNSPci {
     virTristateBool allFunctions;
 };
 
-/* <virtxl:disk target='DEV' script='NAME'/>: a disk's hotplug script,
- * xl's script= in a disk spec. */
+/* <virtxl:disk target='DEV' script?='NAME' vdev?='NUMBER'/>: a disk's
+ * hotplug script, xl's script= in a disk spec, and the virtual device
+ * libxl is given where libvirt cannot name it (a raw device number). */
 typedef struct _vxlXMLNSDisk vxlXMLNSDisk;
 struct _vxlXMLNSDisk {
     char *target;                 /* the <disk>'s <target dev> */
-    char *script;                 /* libxl_device_disk.script */
+    char *script;                 /* libxl_device_disk.script, or NULL */
+    char *vdev;                   /* libxl_device_disk.vdev, or NULL (target) */
 };
 
 /* <virtxl:nic mac='MAC' devid? gatewaydev? trusted? rate_interval_us? vifname?/>:
@@ -389,6 +391,7 @@ int vxlValidateXMLNS(const virDomainDef *def);
 /* domain_xmlns_disk.c: <virtxl:disk>'s syntax and checks, for
  * domain_xmlns.c. */
 int vxlXMLNSParseDisk(xmlNodePtr node, vxlXMLNSDisk *disk);
+bool vxlXMLNSDiskVdevNumber(const char *vdev);
 void vxlXMLNSFormatDisk(virBuffer *buf, const vxlXMLNSDisk *disk);
 void vxlXMLNSDiskClear(vxlXMLNSDisk *disk);
 int vxlValidateXMLNSDisks(const virDomainDef *def, const vxlXMLNSDef *ns);

@@ -12,6 +12,12 @@
  * backend only, so the disk must be raw and not given to qemu.
  * block-iscsi has its own syntax, an iSCSI <disk type='network'>
  * (conf_disk_iscsi.c).
+ *
+ * vdev='NUMBER' (or 'dNpM'): the virtual device libxl gets instead of
+ * the target's name. libxl takes a raw Xen device number for a disk's
+ * name (libxl__device_disk_dev_number), which NetBSD guides write
+ * ("0x0", "0x1"), and libvirt's parser refuses every name but its own
+ * (xvdX, hdX, sdX); the <disk> then has an xvd name of its own.
  */
 #include "vxl_internal.h"
 
@@ -22,21 +28,53 @@
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
 
+/* Whether @vdev is one of the names libxl takes for a disk that libvirt
+ * has no target for (libxl__device_disk_dev_number in Xen 4.17): a
+ * number up to INT_MAX, or d<disk>p<partition>. */
+bool
+vxlXMLNSDiskVdevNumber(const char *vdev)
+{
+    unsigned long long n;
+    int disk;
+    int part;
+    int used = -1;
+    char *end;
+
+    if (sscanf(vdev, "d%dp%d%n", &disk, &part, &used) >= 2 &&
+        used == (int)strlen(vdev) && disk >= 0 && disk < (1 << 20) &&
+        part >= 0 && part < 256)
+        return true;
+    if (!g_ascii_isdigit(*vdev))
+        return false;
+    errno = 0;
+    n = strtoull(vdev, &end, 0);
+    return !errno && !*end && n <= INT_MAX;
+}
+
+
 int
 vxlXMLNSParseDisk(xmlNodePtr node, vxlXMLNSDisk *disk)
 {
     disk->target = virXMLPropString(node, "target");
     disk->script = virXMLPropString(node, "script");
-    if (!disk->target || !*disk->target || !disk->script || !*disk->script) {
+    disk->vdev = virXMLPropString(node, "vdev");
+    if (!disk->target || !*disk->target || (!disk->script && !disk->vdev) ||
+        (disk->script && !*disk->script)) {
         virReportError(VIR_ERR_XML_ERROR, "%s",
-                       _("<virtxl:disk> needs target='DEV' (its <disk>'s <target dev>) and script='NAME'"));
+                       _("<virtxl:disk> needs target='DEV' (its <disk>'s <target dev>) and script='NAME' or vdev='NUMBER'"));
         return -1;
     }
     /* The script goes into an xl disk spec and xenstore as one word. */
-    if (strpbrk(disk->script, ",= \t\n") || strpbrk(disk->target, ",= \t\n")) {
+    if ((disk->script && strpbrk(disk->script, ",= \t\n")) || strpbrk(disk->target, ",= \t\n")) {
         virReportError(VIR_ERR_XML_ERROR,
                        _("<virtxl:disk target='%s' script='%s'>: neither may hold ',', '=' or blanks"),
-                       disk->target, disk->script);
+                       disk->target, NULLSTR(disk->script));
+        return -1;
+    }
+    if (disk->vdev && !vxlXMLNSDiskVdevNumber(disk->vdev)) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:disk target='%s' vdev='%s'>: vdev is a Xen device number (decimal, 0x hex or 0 octal) or dNpM, the names libvirt cannot write as a target"),
+                       disk->target, disk->vdev);
         return -1;
     }
     return 0;
@@ -47,7 +85,9 @@ void
 vxlXMLNSFormatDisk(virBuffer *buf, const vxlXMLNSDisk *disk)
 {
     virBufferEscapeString(buf, "<virtxl:disk target='%s'", disk->target);
-    virBufferEscapeString(buf, " script='%s'/>\n", disk->script);
+    virBufferEscapeString(buf, " script='%s'", disk->script);
+    virBufferEscapeString(buf, " vdev='%s'", disk->vdev);
+    virBufferAddLit(buf, "/>\n");
 }
 
 
@@ -56,6 +96,7 @@ vxlXMLNSDiskClear(vxlXMLNSDisk *disk)
 {
     g_free(disk->target);
     g_free(disk->script);
+    g_free(disk->vdev);
 }
 
 
@@ -87,7 +128,7 @@ vxlValidateXMLNSDisks(const virDomainDef *def, const vxlXMLNSDef *ns)
         for (j = 0; j < i; j++) {
             if (STREQ(ns->disks[j].target, x->target)) {
                 virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                               _("<virtxl:disk target='%s'> appears twice: a disk has one script"),
+                               _("<virtxl:disk target='%s'> appears twice: a disk has one"),
                                x->target);
                 return -1;
             }
@@ -102,6 +143,8 @@ vxlValidateXMLNSDisks(const virDomainDef *def, const vxlXMLNSDef *ns)
                            x->target);
             return -1;
         }
+        if (!x->script)
+            continue;
         type = virStorageSourceGetActualType(disk->src);
         if (type != VIR_STORAGE_TYPE_BLOCK && type != VIR_STORAGE_TYPE_FILE) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,

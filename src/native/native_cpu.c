@@ -666,8 +666,8 @@ vxlNativeFormatCpuModel(virBuffer *buf, const virDomainDef *def)
         return vxlNativeFormatRefuse("<cpu><feature>s that need both xl's cpuid= forms: bits libxl has no name for with MSR bits or libxl-only names");
 
     if (nested >= 0) {
-        if (def->os.type != VIR_DOMAIN_OSTYPE_HVM)
-            return vxlNativeFormatRefuse("a vmx/svm <cpu><feature> (nestedhvm=) for a PV or PVH guest");
+        if (def->os.type != VIR_DOMAIN_OSTYPE_HVM && def->os.type != VIR_DOMAIN_OSTYPE_XENPVH)
+            return vxlNativeFormatRefuse("a vmx/svm <cpu><feature> (nestedhvm=) for a PV guest");
         virBufferAsprintf(buf, "nestedhvm = %d\n", nested);
     }
     if (named->len) {

@@ -25,6 +25,7 @@
 #include "native_private.h"
 #include "util_enums.h"
 #include "virerror.h"
+#include "virutil.h"
 #include "virtxl/virtxl.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
@@ -100,30 +101,81 @@ vxlNativeVdevMatches(const char *name, const char *prefix,
 static bool
 vxlNativeVdevValid(const char *vdev)
 {
-    unsigned long long n;
-    int disk;
-    int part;
-    int used = -1;
-    char *end;
-
-    if (sscanf(vdev, "d%dp%d%n", &disk, &part, &used) >= 2 &&
-        used == (int)strlen(vdev) && disk >= 0 && disk < (1 << 20) &&
-        part >= 0 && part < 256)
-        return true;
-    if (vxlNativeVdevMatches(vdev, "xvd", (1 << 20) - 1, 255))
-        return true;
-    if (g_ascii_isdigit(*vdev)) {
-        errno = 0;
-        n = strtoull(vdev, &end, 0);
-        return !errno && !*end && n <= INT_MAX;
-    }
-    return vxlNativeVdevMatches(vdev, "hd", 3, 63) ||
+    return vxlXMLNSDiskVdevNumber(vdev) ||
+           vxlNativeVdevMatches(vdev, "xvd", (1 << 20) - 1, 255) ||
+           vxlNativeVdevMatches(vdev, "hd", 3, 63) ||
            vxlNativeVdevMatches(vdev, "sd", 15, 15);
 }
 
 
+/*
+ * The xvd name of the Xen device number a disk spec gives as a number
+ * or dNpM (which libvirt's parser refuses as a target): 202 << 8 |
+ * disk << 4 | partition, the extended 1 << 28 | disk << 8 | partition,
+ * or disk N, partition M; NULL for any other number (NetBSD's "0x0",
+ * "0x1"), which no name stands for. libxl still gets the number
+ * (<virtxl:disk vdev>).
+ */
+static char *
+vxlNativeVdevName(const char *vdev)
+{
+    unsigned long long n;
+    unsigned int disk;
+    unsigned int part;
+    int d;
+    int p;
+    int used = -1;
+    g_autofree char *name = NULL;
+
+    if (sscanf(vdev, "d%dp%d%n", &d, &p, &used) >= 2 &&
+        used == (int)strlen(vdev)) {
+        disk = d;
+        part = p;
+    } else {
+        n = strtoull(vdev, NULL, 0);
+        if (n & (1u << 28)) {
+            disk = (n >> 8) & 0xfffff;
+            part = n & 0xff;
+        } else if ((n >> 8) == 202) {
+            disk = (n >> 4) & 0xf;
+            part = n & 0xf;
+        } else {
+            return NULL;
+        }
+    }
+    name = virIndexToDiskName(disk, "xvd");
+    if (part)
+        return g_strdup_printf("%s%u", name, part);
+    return g_steal_pointer(&name);
+}
+
+
+/* The <target dev> for @vdev, a number or dNpM: its xvd name, or for a
+ * number no name stands for the first xvd disk from that index on that
+ * no other disk of the file (@taken) is called. */
+static char *
+vxlNativeVdevTarget(const char *vdev, GHashTable *taken)
+{
+    char *name = vxlNativeVdevName(vdev);
+    unsigned int disk;
+
+    if (name)
+        return name;
+    for (disk = strtoull(vdev, NULL, 0) & 0xfffff; disk < (1u << 20); disk++) {
+        name = virIndexToDiskName(disk, "xvd");
+        if (!g_hash_table_contains(taken, name)) {
+            g_hash_table_add(taken, g_strdup(name));
+            return name;
+        }
+        g_free(name);
+    }
+    return NULL;
+}
+
+
 static int
-vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int index)
+vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int index,
+                   GHashTable *taken)
 {
     libxl_device_disk xdisk;
     vxlNativeISCSI iscsi = { 0 };
@@ -133,6 +185,8 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
     bool block;
     bool isISCSI;
     const char *backend = NULL;
+    g_autofree char *target = NULL;
+    const char *number = NULL;
     int ret = -1;
 
     libxl_device_disk_init(&xdisk);
@@ -151,6 +205,18 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
         vxlNativeError(r, "disk", _("entry %d, '%s': '%s' is not a virtual device xl accepts (xvdX, hda-hdd, sda-sdp, dNpM or a number)"),
                        index + 1, spec, xdisk.vdev);
         goto cleanup;
+    }
+
+    /* A number or dNpM: libvirt has no such target name. */
+    if (vxlXMLNSDiskVdevNumber(xdisk.vdev)) {
+        number = xdisk.vdev;
+        if (!(target = vxlNativeVdevTarget(xdisk.vdev, taken))) {
+            vxlNativeError(r, "disk", _("entry %d, '%s': no free xvd name is left for device number %s"),
+                           index + 1, spec, xdisk.vdev);
+            goto cleanup;
+        }
+    } else {
+        target = g_strdup(xdisk.vdev);
     }
 
     empty = !xdisk.pdev_path || !*xdisk.pdev_path;
@@ -222,14 +288,14 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
     /* xl, like libxl, takes the bus from the name alone; a PV or PVH
      * guest's disks are all on the Xen bus, whatever their names (so
      * that sda1 and sda2 are two disks, not one SCSI drive address). */
-    virBufferEscapeString(buf, "<target dev='%s'", xdisk.vdev);
-    if (r->type != LIBXL_DOMAIN_TYPE_HVM && !g_ascii_isdigit(*xdisk.vdev))
+    virBufferEscapeString(buf, "<target dev='%s'", target);
+    if (r->type != LIBXL_DOMAIN_TYPE_HVM || number)
         virBufferAddLit(buf, " bus='xen'");
-    else if (STRPREFIX(xdisk.vdev, "hd"))
+    else if (STRPREFIX(target, "hd"))
         virBufferAddLit(buf, " bus='ide'");
-    else if (STRPREFIX(xdisk.vdev, "sd"))
+    else if (STRPREFIX(target, "sd"))
         virBufferAddLit(buf, " bus='scsi'");
-    else if (STRPREFIX(xdisk.vdev, "xvd"))
+    else if (STRPREFIX(target, "xvd"))
         virBufferAddLit(buf, " bus='xen'");
     virBufferAddLit(buf, "/>\n");
     if (!xdisk.readwrite && !xdisk.is_cdrom)
@@ -249,8 +315,9 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
                            index + 1, xdisk.script);
             goto cleanup;
         }
-        vxlNativeAddDiskScript(r, xdisk.vdev, xdisk.script);
     }
+    if ((xdisk.script && !isISCSI) || number)
+        vxlNativeAddDiskXMLNS(r, target, xdisk.script && !isISCSI ? xdisk.script : NULL, number);
     if (xdisk.specification != LIBXL_DISK_SPECIFICATION_UNKNOWN &&
         xdisk.specification != LIBXL_DISK_SPECIFICATION_XEN)
         vxlNativeWarn(r, "disk", _("entry %d: dropped specification=%s: libvirt has no element for it"),
@@ -272,11 +339,28 @@ static int
 vxlNativeParseDisks(vxlNativeReader *r, virBuffer *buf)
 {
     XLU_ConfigList *list;
+    g_autoptr(GHashTable) taken = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     int n;
     int i;
 
     if (vxlNativeGetList(r, "disk", &list, &n) < 0)
         return -1;
+    /* The targets the disks named by name (or by a number with a name)
+     * take, before a number without one picks a free name. */
+    for (i = 0; i < n; i++) {
+        const char *spec = xlu_cfg_get_listitem(list, i);
+        libxl_device_disk xdisk;
+
+        libxl_device_disk_init(&xdisk);
+        if (spec && xlu_disk_parse(r->xlu, 1, &spec, &xdisk) == 0 && xdisk.vdev) {
+            char *name = vxlXMLNSDiskVdevNumber(xdisk.vdev) ?
+                         vxlNativeVdevName(xdisk.vdev) : g_strdup(xdisk.vdev);
+
+            if (name)
+                g_hash_table_add(taken, name);
+        }
+        libxl_device_disk_dispose(&xdisk);
+    }
     for (i = 0; i < n; i++) {
         const char *spec = xlu_cfg_get_listitem(list, i);
 
@@ -284,7 +368,7 @@ vxlNativeParseDisks(vxlNativeReader *r, virBuffer *buf)
             vxlNativeError(r, "disk", _("entry %d is a list, expected a disk spec"), i + 1);
             return -1;
         }
-        if (vxlNativeParseDisk(r, buf, spec, i) < 0)
+        if (vxlNativeParseDisk(r, buf, spec, i, taken) < 0)
             return -1;
     }
     return 0;
@@ -1100,13 +1184,19 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
         virBufferAsprintf(buf, "<hostdev mode='subsystem' type='usb'>\n  <source>\n"
                           "    <address bus='%ld' device='%ld'/>\n  </source>\n",
                           bus, addr);
-        /* A controller's port is the guest <address type='usb'>; either
-         * alone is left to libxl, which then picks both. */
+        /* A controller's port is the guest <address type='usb'>. A
+         * controller alone (port=0 is none) gets a free port of it from
+         * libxl, as <address type='usb' bus> without port does; a port
+         * alone libxl refuses (libxl__device_usbdev_setdefault). */
+        if (ctrl < 0 && port > 0) {
+            vxlNativeError(r, "usbdev", _("entry %d, '%s': port= without controller=, which libxl refuses: a USB controller must be specified if you specify a port"),
+                           i + 1, spec);
+            return -1;
+        }
         if (ctrl >= 0 && port > 0)
             virBufferAsprintf(buf, "  <address type='usb' bus='%ld' port='%ld'/>\n", ctrl, port);
-        else if (ctrl >= 0 || port > 0)
-            vxlNativeWarn(r, "usbdev", _("entry %d: dropped controller= or port= given without the other; libxl picks both"),
-                          i + 1);
+        else if (ctrl >= 0)
+            virBufferAsprintf(buf, "  <address type='usb' bus='%ld'/>\n", ctrl);
         virBufferAddLit(buf, "</hostdev>\n");
     }
     return 0;

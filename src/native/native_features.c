@@ -102,11 +102,21 @@ vxlNativeViridianSet(vxlNativeReader *r, unsigned int *set)
 
     vxlNativeMarkUsed(r, "viridian");
     if (xlu_cfg_get_list(r->xlu, "viridian", &list, &n, 1) != 0) {
-        bool b = false;
+        const char *str = NULL;
+        long l = 0;
 
-        if (vxlNativeGetBool(r, "viridian", &b) < 0)
-            return -1;
-        *set = b ? VXL_VIRIDIAN_DEFAULTS : 0;
+        /* Not a list: xl reads a boolean (xlu_cfg_get_defbool), and
+         * leaves viridian at libxl's default (off) when the string is
+         * no number ("all" written without the brackets of a list). */
+        if (xlu_cfg_get_long(r->xlu, "viridian", &l, 1) != 0) {
+            xlu_cfg_get_string(r->xlu, "viridian", &str, 1);
+            vxlNativeWarn(r, "viridian",
+                          _("'%s' is neither a number nor a list of groups: xl ignores it and leaves viridian off (a list is written [\"%s\"])"),
+                          NULLSTR(str), NULLSTR(str));
+            *set = 0;
+            return 0;
+        }
+        *set = l ? VXL_VIRIDIAN_DEFAULTS : 0;
         return 0;
     }
 

@@ -320,8 +320,8 @@ vxlNativeFormatFeatures(virBuffer *buf, const virDomainDef *def)
             break;
         case VIR_DOMAIN_FEATURE_HAP:
             if (state != VIR_TRISTATE_SWITCH_ABSENT) {
-                if (!hvm)
-                    return vxlNativeFormatRefuse("<features><hap> for a PV or PVH guest");
+                if (!hvm && def->os.type != VIR_DOMAIN_OSTYPE_XENPVH)
+                    return vxlNativeFormatRefuse("<features><hap> for a PV guest");
                 virBufferAsprintf(buf, "hap = %d\n", state == VIR_TRISTATE_SWITCH_ON);
             }
             break;

@@ -98,7 +98,8 @@ vxlNativeFormatDisk(const virDomainDef *def, const virDomainDiskDef *disk,
     } else if (!disk->src->path) {
         virBufferAddLit(&spec, "format=empty,");
     }
-    virBufferAsprintf(&spec, "vdev=%s,", disk->dst);
+    xscript = vxlXMLNSFindDisk(def, disk->dst);
+    virBufferAsprintf(&spec, "vdev=%s,", xscript && xscript->vdev ? xscript->vdev : disk->dst);
     if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM)
         virBufferAddLit(&spec, "devtype=cdrom,");
     else
@@ -110,7 +111,7 @@ vxlNativeFormatDisk(const virDomainDef *def, const virDomainDiskDef *disk,
             return vxlNativeRefuseDisk(disk, "a <backenddomain> name with a comma");
         virBufferAsprintf(&spec, "backend=%s,", disk->domain_name);
     }
-    if ((xscript = vxlXMLNSFindDisk(def, disk->dst)))
+    if (xscript && xscript->script)
         virBufferAsprintf(&spec, "script=%s,", xscript->script);
     if (disk->cachemode == VIR_DOMAIN_DISK_CACHE_DISABLE ||
         disk->cachemode == VIR_DOMAIN_DISK_CACHE_DIRECTSYNC)
@@ -301,6 +302,14 @@ vxlNativeFormatHostdev(const virDomainDef *def, const virDomainHostdevDef *hostd
                                                      usb->bus, usb->device,
                                                      hostdev->info->addr.usb.bus,
                                                      hostdev->info->addr.usb.port[0]));
+            return 0;
+        }
+        if (hostdev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB &&
+            !hostdev->info->addr.usb.port[0]) {
+            /* The controller alone: libxl picks a free port of it. */
+            g_ptr_array_add(usbdevs, g_strdup_printf("type=hostdev,hostbus=%u,hostaddr=%u,controller=%u",
+                                                     usb->bus, usb->device,
+                                                     hostdev->info->addr.usb.bus));
             return 0;
         }
         if (hostdev->info->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)

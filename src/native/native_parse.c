@@ -593,11 +593,6 @@ vxlNativeParseFeatures(vxlNativeReader *r, vxlNativeXML *x)
             if (b)
                 virBufferAsprintf(&x->features, "<%s/>\n", onByDefault[i]);
         }
-        if ((rc = vxlNativeGetBool(r, "hap", &b)) < 0)
-            return -1;
-        if (rc > 0)
-            virBufferAsprintf(&x->features, "<hap state='%s'/>\n", b ? "on" : "off");
-
         if ((rc = vxlNativeGetBool(r, "hpet", &b)) < 0)
             return -1;
         if (rc > 0)
@@ -611,6 +606,17 @@ vxlNativeParseFeatures(vxlNativeReader *r, vxlNativeXML *x)
             return -1;
         if (rc > 0)
             virBufferAsprintf(&x->pm, "<suspend-to-disk enabled='%s'/>\n", b ? "yes" : "no");
+    }
+
+    /* Paging and nested HVM are the HVM container's: xl.cfg(5) lists
+     * hap= and nestedhvm= for PVH guests too, and libxl gives a PVH
+     * domain c_info.hap (XEN_DOMCTL_CDF_hap) and b_info.nested_hvm
+     * (HVM_PARAM_NESTEDHVM) as it does an HVM one. */
+    if (r->type != LIBXL_DOMAIN_TYPE_PV) {
+        if ((rc = vxlNativeGetBool(r, "hap", &b)) < 0)
+            return -1;
+        if (rc > 0)
+            virBufferAsprintf(&x->features, "<hap state='%s'/>\n", b ? "on" : "off");
 
         if ((rc = vxlNativeGetBool(r, "nestedhvm", &b)) < 0)
             return -1;

@@ -151,7 +151,8 @@ int vxlNativeFormatSpiceOrphans(const virDomainDef *def);
 void vxlNativeXMLNSAddPci(vxlNativeReader *r, const libxl_device_pci *pci, int index);
 int vxlNativeParseXMLNS(vxlNativeReader *r, virBuffer *out);
 /* Note <virtxl:disk target=@vdev script=@script> for the output. */
-void vxlNativeAddDiskScript(vxlNativeReader *r, const char *vdev, const char *script);
+void vxlNativeAddDiskXMLNS(vxlNativeReader *r, const char *target, const char *script,
+                           const char *vdev);
 int vxlNativeFormatXMLNS(virBuffer *buf, const virDomainDef *def);
 void vxlNativeFormatPciOptions(virBuffer *spec, const virDomainDef *def,
                                const virDomainHostdevDef *hostdev);

@@ -220,13 +220,16 @@ vxlNativeXMLNSAddPci(vxlNativeReader *r, const libxl_device_pci *pci, int index)
 
 
 void
-vxlNativeAddDiskScript(vxlNativeReader *r, const char *vdev, const char *script)
+vxlNativeAddDiskXMLNS(vxlNativeReader *r, const char *target, const char *script,
+                      const char *vdev)
 {
     g_auto(virBuffer) line = VIR_BUFFER_INITIALIZER;
 
     virBufferAddLit(&line, "<virtxl:disk" VXL_NS_DECL);
-    virBufferEscapeString(&line, " target='%s'", vdev);
-    virBufferEscapeString(&line, " script='%s'/>\n", script);
+    virBufferEscapeString(&line, " target='%s'", target);
+    virBufferEscapeString(&line, " script='%s'", script);
+    virBufferEscapeString(&line, " vdev='%s'", vdev);
+    virBufferAddLit(&line, "/>\n");
     g_ptr_array_add(r->nsDisks, virBufferContentAndReset(&line));
 }
 

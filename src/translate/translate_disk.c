@@ -413,7 +413,9 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
         xdisk->pdev_path = vxlDiskRbdTarget(disk->src);
     else
         xdisk->pdev_path = g_strdup(disk->src->path);
-    xdisk->vdev = g_strdup(disk->dst);
+    /* <virtxl:disk vdev>: a device number libvirt cannot name. */
+    xscript = vxlXMLNSFindDisk(def, disk->dst);
+    xdisk->vdev = g_strdup(xscript && xscript->vdev ? xscript->vdev : disk->dst);
     xdisk->backend = vxlDiskBackendFromDriverName(disk->driverName);
     /* libxl insists on the "empty" format for a cdrom without media. */
     xdisk->format = vxlDiskIsEmpty(disk) ? LIBXL_DISK_FORMAT_EMPTY : vxlDiskFormat(disk);
@@ -428,7 +430,7 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
     xdisk->backend_domname = g_strdup(disk->domain_name);
     /* <virtxl:disk script>: a block script, which only libxl's phy
      * backend runs (src/conf/domain_xmlns_disk.c). */
-    if ((xscript = vxlXMLNSFindDisk(def, disk->dst)))
+    if (xscript && xscript->script)
         xdisk->script = g_strdup(xscript->script);
     if (vxlDiskActualType(disk) == VIR_STORAGE_TYPE_NETWORK &&
         disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_RBD)
