@@ -49,11 +49,18 @@ vxlChrSerialSpec(const virDomainChrSourceDef *src)
                                NULLSTR_EMPTY(src->data.tcp.host), src->data.tcp.service,
                                src->data.tcp.listen ? ",server,nowait" : "");
     case VIR_DOMAIN_CHR_TYPE_UDP:
+        /* qemu refuses an '@' without a local port after it: without a
+         * <source mode='bind'> the local end is left out (qemu picks
+         * one), with a host but no service it is port 0 (any). */
+        if (!src->data.udp.bindHost && !src->data.udp.bindService)
+            return g_strdup_printf("udp:%s:%s",
+                                   NULLSTR_EMPTY(src->data.udp.connectHost),
+                                   src->data.udp.connectService);
         return g_strdup_printf("udp:%s:%s@%s:%s",
                                NULLSTR_EMPTY(src->data.udp.connectHost),
                                src->data.udp.connectService,
                                NULLSTR_EMPTY(src->data.udp.bindHost),
-                               NULLSTR_EMPTY(src->data.udp.bindService));
+                               src->data.udp.bindService ? src->data.udp.bindService : "0");
     case VIR_DOMAIN_CHR_TYPE_UNIX:
         return g_strdup_printf("unix:%s%s", src->data.nix.path,
                                src->data.nix.listen ? ",server,nowait" : "");
@@ -64,7 +71,7 @@ vxlChrSerialSpec(const virDomainChrSourceDef *src)
 
 
 static int
-vxlValidateSerial(const virDomainDef *def, const virDomainChrDef *chr)
+vxlValidateSerial(const virDomainDef *def, const virDomainChrDef *chr, size_t index)
 {
     g_autofree char *spec = NULL;
 
@@ -78,6 +85,41 @@ vxlValidateSerial(const virDomainDef *def, const virDomainChrDef *chr)
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<serial><target type='%s'> is not supported by Xen: qemu emulates ISA serial ports"),
                        virDomainChrSerialTargetTypeToString(chr->targetType));
+        return -1;
+    }
+    /* Only the ISA port qemu emulates for serial=; a model names
+     * another device (PCI, USB, 16550A on other machines). */
+    if (chr->targetModel != VIR_DOMAIN_CHR_SERIAL_TARGET_MODEL_NONE &&
+        chr->targetModel != VIR_DOMAIN_CHR_SERIAL_TARGET_MODEL_ISA_SERIAL) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<serial><target><model name='%s'> is not supported by Xen: qemu emulates isa-serial ports"),
+                       virDomainChrSerialTargetModelTypeToString(chr->targetModel));
+        return -1;
+    }
+    /* qemu gives the ports the standard ISA I/O ports and IRQs in
+     * order; libxl has nowhere to put another. */
+    if (chr->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<serial><address type='%s'> is not supported by Xen: qemu places the serial ports itself, in order (COM1, COM2, ...)"),
+                       virDomainDeviceAddressTypeToString(chr->info.type));
+        return -1;
+    }
+    /* libxl hands qemu the ports as a list, and qemu numbers them in
+     * order (COM1, COM2, ...): a port number out of that order would be
+     * another port in the guest. */
+    if (chr->target.port != index) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<serial><target port='%d'> is not supported by Xen: libxl numbers serial ports in their order, so this one would be port %zu"),
+                       chr->target.port, index);
+        return -1;
+    }
+    /* qemu's serial= spec has telnet but no TLS. */
+    if (chr->source->type == VIR_DOMAIN_CHR_TYPE_TCP &&
+        chr->source->data.tcp.protocol != VIR_DOMAIN_CHR_TCP_PROTOCOL_RAW &&
+        chr->source->data.tcp.protocol != VIR_DOMAIN_CHR_TCP_PROTOCOL_TELNET) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<serial type='tcp'><protocol type='%s'> is not supported by Xen: use 'raw' or 'telnet'"),
+                       virDomainChrTcpProtocolTypeToString(chr->source->data.tcp.protocol));
         return -1;
     }
     if (!(spec = vxlChrSerialSpec(chr->source))) {
@@ -96,6 +138,15 @@ vxlValidateChannel(const virDomainDef *def, const virDomainChrDef *chr)
     /* SPICE's agent channel: SPICE carries it, so without SPICE it
      * would be dropped in silence. */
     if (chr->source->type == VIR_DOMAIN_CHR_TYPE_SPICEVMC) {
+        /* libxl's spicevdagent is the agent's channel alone; another
+         * name (SPICE's WebDAV port) would become the agent. */
+        if (chr->targetType == VIR_DOMAIN_CHR_CHANNEL_TARGET_TYPE_VIRTIO &&
+            STRNEQ_NULLABLE(chr->target.name, "com.redhat.spice.0")) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<channel type='spicevmc'><target name='%s'> is not supported by Xen: libxl carries only SPICE's agent channel, com.redhat.spice.0"),
+                           NULLSTR(chr->target.name));
+            return -1;
+        }
         if (def->os.type == VIR_DOMAIN_OSTYPE_HVM && virDomainDefHasSpiceGraphics(def))
             return 0;
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
@@ -117,6 +168,13 @@ vxlValidateChannel(const virDomainDef *def, const virDomainChrDef *chr)
     if (!chr->target.name) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("<channel><target type='xen'> needs a name for Xen"));
+        return -1;
+    }
+    /* libxl's qemu always listens on a channel's socket (a chardev with
+     * server=on); it cannot connect out to one. */
+    if (chr->source->type == VIR_DOMAIN_CHR_TYPE_UNIX && !chr->source->data.nix.listen) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<channel type='unix'><source mode='connect'> is not supported by Xen: qemu listens on a channel's socket, use mode='bind'"));
         return -1;
     }
     return 0;
@@ -150,6 +208,8 @@ vxlValidateChrSourceExtras(const virDomainChrDef *chr)
     else if (src->type == VIR_DOMAIN_CHR_TYPE_UNIX &&
              src->data.nix.reconnect.enabled == VIR_TRISTATE_BOOL_YES)
         what = "<reconnect>";
+    else if (vxlDeviceSeclabelsSet(src->seclabels, src->nseclabels))
+        what = "<seclabel>";
 
     if (what) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -181,7 +241,7 @@ vxlValidateChardev(const virDomainDef *def)
     }
 
     for (i = 0; i < def->nserials; i++) {
-        if (vxlValidateSerial(def, def->serials[i]) < 0)
+        if (vxlValidateSerial(def, def->serials[i], i) < 0)
             return -1;
     }
     if (def->nparallels > 0) {

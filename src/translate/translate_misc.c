@@ -111,6 +111,22 @@ vxlVirtioOptionsSet(const virDomainVirtioOptions *opts)
 }
 
 
+/* The driver has no security manager (a domain's <seclabel> other than
+ * type='none' is refused above): relabel='no' asks for what happens
+ * anyway, a label or relabelling would not be done. */
+bool
+vxlDeviceSeclabelsSet(virSecurityDeviceLabelDef *const *seclabels, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (seclabels[i]->relabel || seclabels[i]->label)
+            return true;
+    }
+    return false;
+}
+
+
 int
 vxlValidateMisc(const virDomainDef *def)
 {
