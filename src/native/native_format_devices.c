@@ -410,6 +410,19 @@ vxlNativeFormatChars(virBuffer *buf, const virDomainDef *def)
 }
 
 
+static const char *
+vxlNativeVncKeymap(const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ngraphics; i++) {
+        if (def->graphics[i]->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC)
+            return def->graphics[i]->data.vnc.keymap;
+    }
+    return NULL;
+}
+
+
 static int
 vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
 {
@@ -501,6 +514,11 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
                 virBufferAddLit(buf, "spiceagent_mouse = 0\n");
             if (g->data.spice.copypaste == VIR_TRISTATE_BOOL_YES)
                 virBufferAddLit(buf, "spice_clipboard_sharing = 1\n");
+            /* xl has one keymap= for VNC and SPICE (the translator
+             * refuses two different ones); VNC's writes it when it has
+             * one. */
+            if (g->data.spice.keymap && !vxlNativeVncKeymap(def))
+                vxlNativeFormatString(buf, "keymap", g->data.spice.keymap);
             if (g->data.spice.jpeg || g->data.spice.zlib ||
                 g->data.spice.playback || g->data.spice.filetransfer ||
                 g->data.spice.gl || g->data.spice.defaultMode)

@@ -325,6 +325,23 @@ vxlValidateSound(const virDomainDef *def)
 }
 
 
+static bool
+vxlGfxKeymapsDiffer(const virDomainDef *def)
+{
+    const char *vnc = NULL;
+    const char *spice = NULL;
+    size_t i;
+
+    for (i = 0; i < def->ngraphics; i++) {
+        if (def->graphics[i]->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC)
+            vnc = def->graphics[i]->data.vnc.keymap;
+        else if (def->graphics[i]->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE)
+            spice = def->graphics[i]->data.spice.keymap;
+    }
+    return vnc && spice && STRNEQ(vnc, spice);
+}
+
+
 int
 vxlValidateGfx(const virDomainDef *def)
 {
@@ -340,6 +357,12 @@ vxlValidateGfx(const virDomainDef *def)
                            virDomainGraphicsTypeToString(def->graphics[i]->type));
             return -1;
         }
+    }
+    /* libxl has one keymap for the guest's VNC and SPICE displays. */
+    if (vxlGfxKeymapsDiffer(def)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<graphics type='vnc' keymap> and <graphics type='spice' keymap> differing are not supported by Xen: libxl has one keymap for both"));
+        return -1;
     }
     /* A PV or PVH guest's one framebuffer serves a VNC and an SDL
      * display at once, as xl's vfb="vnc=1,sdl=1" (SPICE, which it cannot
@@ -371,7 +394,10 @@ vxlTranslateVnc(const virDomainGraphicsDef *graphics, libxl_vnc_info *vnc,
     } else {
         libxl_defbool_set(&vnc->findunused, true);
     }
-    *keymap = g_strdup(graphics->data.vnc.keymap);
+    /* SPICE's keymap may have come first: it is the same one
+     * (vxlValidateGfx). */
+    if (!*keymap)
+        *keymap = g_strdup(graphics->data.vnc.keymap);
 }
 
 
