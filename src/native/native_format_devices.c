@@ -666,6 +666,15 @@ vxlNativeFormatControllers(GPtrArray *usbctrls, int *usbversion, const virDomain
                                                 version, NULLSTR_EMPTY(ports)));
                 continue;
             }
+            /* An HVM guest's nec-xhci with ports, which libxl adds as
+             * a device (translate_hostdev.c). */
+            if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NEC_XHCI &&
+                def->os.type == VIR_DOMAIN_OSTYPE_HVM && c->opts.usbopts.ports > 0) {
+                g_ptr_array_add(usbctrls,
+                                g_strdup_printf("type=devicemodel,version=3,ports=%d",
+                                                c->opts.usbopts.ports));
+                continue;
+            }
             /* The emulated bus libvirt implies for USB inputs. */
             if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_DEFAULT ||
                 c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)
