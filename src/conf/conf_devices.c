@@ -89,6 +89,24 @@ vxlBootDeviceOrder(const virDomainDef *def, char *order)
         }
         best[2] = bi;
     }
+    /* A passed-through NIC's option ROM or a redirected USB disk has no
+     * class in libxl's boot string: the order would be lost. */
+    for (i = 0; i < def->nhostdevs; i++) {
+        if (def->hostdevs[i]->info->bootIndex) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<hostdev><boot order='%u'> is not supported by Xen: libxl boots disks, cdroms and the network"),
+                           def->hostdevs[i]->info->bootIndex);
+            return -1;
+        }
+    }
+    for (i = 0; i < def->nredirdevs; i++) {
+        if (def->redirdevs[i]->info.bootIndex) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<redirdev><boot order='%u'> is not supported by Xen: libxl boots disks, cdroms and the network"),
+                           def->redirdevs[i]->info.bootIndex);
+            return -1;
+        }
+    }
     if (!any)
         return 0;
     if (def->os.type != VIR_DOMAIN_OSTYPE_HVM) {

@@ -206,6 +206,8 @@ vxlValidateVideo(const virDomainDef *def)
         return -1;
     }
     video = def->videos[0];
+    if (vxlValidateNoAddress(&video->info, "<video>") < 0)
+        return -1;
     /* libxl sizes the card with one number, videoram; for QXL it splits
      * it between the card's two regions, so the ram and vgamem that
      * libvirt and virt-install always write for QXL are taken. */
@@ -262,6 +264,11 @@ vxlValidateInput(const virDomainDef *def, const virDomainInputDef *input)
     const char *type = virDomainInputTypeToString(input->type);
     const char *bus = virDomainInputBusTypeToString(input->bus);
 
+    /* A USB input goes on the bus libxl gives qemu, at the port qemu
+     * picks. */
+    if (vxlValidateNoAddress(&input->info, "<input>") < 0)
+        return -1;
+
     if (vxlGfxIsHVM(def)) {
         if (input->bus == VIR_DOMAIN_INPUT_BUS_PS2 &&
             (input->type == VIR_DOMAIN_INPUT_TYPE_MOUSE ||
@@ -316,6 +323,8 @@ vxlValidateSound(const virDomainDef *def)
                        virDomainSoundModelTypeToString(def->sounds[0]->model));
         return -1;
     }
+    if (vxlValidateNoAddress(&def->sounds[0]->info, "<sound>") < 0)
+        return -1;
     if (def->sounds[0]->ncodecs > 0 || def->sounds[0]->audioId > 0) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("<sound><codec> and <audio> are not supported by Xen"));

@@ -315,6 +315,8 @@ vxlValidateController(const virDomainDef *def, const virDomainControllerDef *con
         return -1;
     }
     case VIR_DOMAIN_CONTROLLER_TYPE_USB:
+        if (vxlValidateNoAddress(&cont->info, "<controller type='usb'>") < 0)
+            return -1;
         if (vxlUsbctrlIsPV(def, cont) ||
             cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)
             return 0;
