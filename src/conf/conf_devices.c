@@ -283,3 +283,58 @@ vxlUSBEmulatedVersion(int model)
     }
     return 0;
 }
+
+
+/*
+ * qemu's -serial spec for a character device's source, as libxl's
+ * u.hvm.serial and xl's serial= hand it to qemu; NULL for a source qemu's
+ * -serial syntax has no word for (spicevmc, nmdm, ...), and for a TCP
+ * protocol with TLS (telnets, tls), which it cannot say either.
+ */
+char *
+vxlChrSerialSpec(const virDomainChrSourceDef *src)
+{
+    switch ((virDomainChrType)src->type) {
+    case VIR_DOMAIN_CHR_TYPE_PTY:
+        return g_strdup("pty");
+    case VIR_DOMAIN_CHR_TYPE_NULL:
+        return g_strdup("null");
+    case VIR_DOMAIN_CHR_TYPE_VC:
+        return g_strdup("vc");
+    case VIR_DOMAIN_CHR_TYPE_STDIO:
+        return g_strdup("stdio");
+    case VIR_DOMAIN_CHR_TYPE_FILE:
+        return g_strdup_printf("file:%s", src->data.file.path);
+    case VIR_DOMAIN_CHR_TYPE_PIPE:
+        return g_strdup_printf("pipe:%s", src->data.file.path);
+    case VIR_DOMAIN_CHR_TYPE_DEV:
+        return g_strdup(src->data.file.path);
+    case VIR_DOMAIN_CHR_TYPE_TCP:
+        if (src->data.tcp.protocol != VIR_DOMAIN_CHR_TCP_PROTOCOL_RAW &&
+            src->data.tcp.protocol != VIR_DOMAIN_CHR_TCP_PROTOCOL_TELNET)
+            return NULL;
+        return g_strdup_printf("%s:%s:%s%s",
+                               src->data.tcp.protocol == VIR_DOMAIN_CHR_TCP_PROTOCOL_TELNET ?
+                               "telnet" : "tcp",
+                               NULLSTR_EMPTY(src->data.tcp.host), src->data.tcp.service,
+                               src->data.tcp.listen ? ",server,nowait" : "");
+    case VIR_DOMAIN_CHR_TYPE_UDP:
+        /* qemu refuses an '@' without a local port after it: without a
+         * <source mode='bind'> the local end is left out (qemu picks
+         * one), with a host but no service it is port 0 (any). */
+        if (!src->data.udp.bindHost && !src->data.udp.bindService)
+            return g_strdup_printf("udp:%s:%s",
+                                   NULLSTR_EMPTY(src->data.udp.connectHost),
+                                   src->data.udp.connectService);
+        return g_strdup_printf("udp:%s:%s@%s:%s",
+                               NULLSTR_EMPTY(src->data.udp.connectHost),
+                               src->data.udp.connectService,
+                               NULLSTR_EMPTY(src->data.udp.bindHost),
+                               src->data.udp.bindService ? src->data.udp.bindService : "0");
+    case VIR_DOMAIN_CHR_TYPE_UNIX:
+        return g_strdup_printf("unix:%s%s", src->data.nix.path,
+                               src->data.nix.listen ? ",server,nowait" : "");
+    default:
+        return NULL;
+    }
+}

@@ -38,3 +38,6 @@ int vxlUSBEmulatedVersion(int model);
  * cannot do refused at define, and the target= it is given. */
 int vxlValidateDiskISCSI(const virDomainDiskDef *disk);
 char *vxlDiskISCSITarget(const virStorageSource *src);
+/* qemu's -serial spec for a character device's @src (libxl's
+ * u.hvm.serial, xl's serial=), or NULL when that syntax cannot say it. */
+char *vxlChrSerialSpec(const virDomainChrSourceDef *src);

@@ -319,36 +319,14 @@ vxlNativeFormatHostdev(const virDomainDef *def, const virDomainHostdevDef *hostd
 static char *
 vxlNativeFormatChrSource(const virDomainChrSourceDef *src)
 {
-    switch ((virDomainChrType)src->type) {
-    /* Backends named by a bare word in qemu's -serial syntax. */
-    case VIR_DOMAIN_CHR_TYPE_PTY:
-    case VIR_DOMAIN_CHR_TYPE_NULL:
-    case VIR_DOMAIN_CHR_TYPE_VC:
-    /* stdio has no sensible place in a daemon, but says the same. */
-    case VIR_DOMAIN_CHR_TYPE_STDIO:
-        return g_strdup(virDomainChrTypeToString(src->type));
-    case VIR_DOMAIN_CHR_TYPE_DEV:
-        return g_strdup(src->data.file.path);
-    case VIR_DOMAIN_CHR_TYPE_FILE:
-        return g_strdup_printf("file:%s", src->data.file.path);
-    case VIR_DOMAIN_CHR_TYPE_PIPE:
-        return g_strdup_printf("pipe:%s", src->data.file.path);
-    case VIR_DOMAIN_CHR_TYPE_TCP:
-        if (src->data.tcp.protocol != VIR_DOMAIN_CHR_TCP_PROTOCOL_RAW)
-            break;
-        return g_strdup_printf("tcp:%s:%s%s", NULLSTR_EMPTY(src->data.tcp.host),
-                               src->data.tcp.service,
-                               src->data.tcp.listen ? ",server,nowait" : "");
-    case VIR_DOMAIN_CHR_TYPE_UNIX:
-        return g_strdup_printf("unix:%s%s", src->data.nix.path,
-                               src->data.nix.listen ? ",server,nowait" : "");
-    default:
-        break;
-    }
-    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                   _("a character device of type '%s' cannot be expressed in xl.cfg"),
-                   virDomainChrTypeToString(src->type));
-    return NULL;
+    /* The spec the translator hands libxl (conf_devices.c). */
+    char *spec = vxlChrSerialSpec(src);
+
+    if (!spec)
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("a character device of type '%s' cannot be expressed in xl.cfg"),
+                       virDomainChrTypeToString(src->type));
+    return spec;
 }
 
 
