@@ -497,9 +497,13 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
              * one. */
             if (g->data.spice.keymap && !vxlNativeVncKeymap(def))
                 vxlNativeFormatString(buf, "keymap", g->data.spice.keymap);
+            /* File transfer on and GL off are qemu's defaults, which the
+             * translator takes (translate_gfx.c) and xl.cfg says by
+             * leaving them out. */
             if (g->data.spice.jpeg || g->data.spice.zlib ||
-                g->data.spice.playback || g->data.spice.filetransfer ||
-                g->data.spice.gl || g->data.spice.defaultMode)
+                g->data.spice.playback || g->data.spice.filetransfer == VIR_TRISTATE_BOOL_NO ||
+                g->data.spice.gl == VIR_TRISTATE_BOOL_YES || g->data.spice.rendernode ||
+                g->data.spice.defaultMode)
                 return vxlNativeFormatRefuse("<graphics type='spice'> jpeg, zlib, playback, file transfer, gl or channel settings");
             if (vxlNativeFormatSpice(buf, def, g) < 0)
                 return -1;
