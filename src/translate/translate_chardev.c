@@ -123,6 +123,10 @@ vxlValidateChannel(const virDomainDef *def, const virDomainChrDef *chr)
                        _("<channel><target type='xen'> needs a name for Xen"));
         return -1;
     }
+    /* A Xen channel is a PV console (libxl numbers them), not a port on
+     * a virtio-serial bus. */
+    if (vxlValidateNoAddress(&chr->info, "<channel>") < 0)
+        return -1;
     /* libxl's qemu always listens on a channel's socket (a chardev with
      * server=on); it cannot connect out to one. */
     if (chr->source->type == VIR_DOMAIN_CHR_TYPE_UNIX && !chr->source->data.nix.listen) {
