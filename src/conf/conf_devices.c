@@ -89,6 +89,24 @@ vxlBootDeviceOrder(const virDomainDef *def, char *order)
         }
         best[2] = bi;
     }
+    /* A passed-through NIC's option ROM or a redirected USB disk has no
+     * class in libxl's boot string: the order would be lost. */
+    for (i = 0; i < def->nhostdevs; i++) {
+        if (def->hostdevs[i]->info->bootIndex) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<hostdev><boot order='%u'> is not supported by Xen: libxl boots disks, cdroms and the network"),
+                           def->hostdevs[i]->info->bootIndex);
+            return -1;
+        }
+    }
+    for (i = 0; i < def->nredirdevs; i++) {
+        if (def->redirdevs[i]->info.bootIndex) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<redirdev><boot order='%u'> is not supported by Xen: libxl boots disks, cdroms and the network"),
+                           def->redirdevs[i]->info.bootIndex);
+            return -1;
+        }
+    }
     if (!any)
         return 0;
     if (def->os.type != VIR_DOMAIN_OSTYPE_HVM) {
@@ -267,9 +285,14 @@ vxlUSBEmulatedVersion(int model)
 }
 
 
-/* qemu's -serial spec for @src (conf_devices.h). */
+/*
+ * qemu's -serial spec for a character device's source, as libxl's
+ * u.hvm.serial and xl's serial= hand it to qemu; NULL for a source qemu's
+ * -serial syntax has no word for (spicevmc, nmdm, ...), and for a TCP
+ * protocol with TLS (telnets, tls), which it cannot say either.
+ */
 char *
-vxlChrSourceSpec(const virDomainChrSourceDef *src)
+vxlChrSerialSpec(const virDomainChrSourceDef *src)
 {
     switch ((virDomainChrType)src->type) {
     case VIR_DOMAIN_CHR_TYPE_PTY:
@@ -287,6 +310,9 @@ vxlChrSourceSpec(const virDomainChrSourceDef *src)
     case VIR_DOMAIN_CHR_TYPE_DEV:
         return g_strdup(src->data.file.path);
     case VIR_DOMAIN_CHR_TYPE_TCP:
+        if (src->data.tcp.protocol != VIR_DOMAIN_CHR_TCP_PROTOCOL_RAW &&
+            src->data.tcp.protocol != VIR_DOMAIN_CHR_TCP_PROTOCOL_TELNET)
+            return NULL;
         return g_strdup_printf("%s:%s:%s%s",
                                src->data.tcp.protocol == VIR_DOMAIN_CHR_TCP_PROTOCOL_TELNET ?
                                "telnet" : "tcp",
@@ -295,7 +321,7 @@ vxlChrSourceSpec(const virDomainChrSourceDef *src)
     case VIR_DOMAIN_CHR_TYPE_UDP:
         /* qemu refuses an '@' without a local port after it: without a
          * <source mode='bind'> the local end is left out (qemu picks
-         * one); with a host but no service it is port 0 (any). */
+         * one), with a host but no service it is port 0 (any). */
         if (!src->data.udp.bindHost && !src->data.udp.bindService)
             return g_strdup_printf("udp:%s:%s",
                                    NULLSTR_EMPTY(src->data.udp.connectHost),

@@ -34,12 +34,10 @@ char *vxlNetOvsBridge(const char *bridge, const virNetDevVlan *vlan);
  * 0 for any other model. */
 int vxlUSBEmulatedVersion(int model);
 
-/* qemu's -serial spec for a character device's @src (xl's serial=,
- * libxl's u.hvm.serial_list): pty, null, vc, stdio, file, pipe, dev,
- * tcp (raw or telnet), udp and unix; NULL for other types. */
-char *vxlChrSourceSpec(const virDomainChrSourceDef *src);
-
 /* conf_disk_iscsi.c: iSCSI through Xen's block-iscsi script: what it
  * cannot do refused at define, and the target= it is given. */
 int vxlValidateDiskISCSI(const virDomainDiskDef *disk);
 char *vxlDiskISCSITarget(const virStorageSource *src);
+/* qemu's -serial spec for a character device's @src (libxl's
+ * u.hvm.serial, xl's serial=), or NULL when that syntax cannot say it. */
+char *vxlChrSerialSpec(const virDomainChrSourceDef *src);

@@ -147,6 +147,19 @@ vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def)
                        i, def->name, last, facts.nnodes - 1);
         goto cleanup;
     }
+    /* <numatune><memory nodeset> (b_info.nodemap): Xen refuses a node
+     * affinity with no online node, and ignores the others. */
+    if (facts.nnodes > 0 && virDomainNumatuneGetMode(def->numa, -1, NULL) == 0) {
+        virBitmap *nodes = virDomainNumatuneGetNodeset(def->numa, NULL, -1);
+        ssize_t last;
+
+        if (nodes && (last = virBitmapLastSetBit(nodes)) >= (ssize_t)facts.nnodes) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("the <numatune><memory nodeset> of domain '%s' names host NUMA node %zd, but this host has nodes 0-%zu only"),
+                           def->name, last, facts.nnodes - 1);
+            goto cleanup;
+        }
+    }
     ret = 0;
 
  cleanup:

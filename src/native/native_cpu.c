@@ -316,6 +316,10 @@ vxlNativeFormatVnuma(virBuffer *buf, const virDomainDef *def)
     size_t i;
     size_t j;
 
+    /* libxl's nodemap (translate_cpu.c) has no xl.cfg key: xl always
+     * leaves it to libxl's placement. */
+    if (virDomainNumatuneGetMode(def->numa, -1, NULL) == 0)
+        return vxlNativeFormatRefuse("<numatune><memory> (libxl's nodemap, which xl.cfg has no key for)");
     if (n == 0)
         return 0;
     virBufferAddLit(buf, "vnuma = [ ");

@@ -662,6 +662,56 @@ vxlNativeParsePcis(vxlNativeReader *r, virBuffer *buf)
 
 /* ---- serial=, console ----------------------------------------------- */
 
+/* One HOST:PORT of a udp: spec into @host and @port; an empty HOST is
+ * allowed (qemu's "any"). */
+static bool
+vxlNativeSplitHostPort(const char *s, char **host, char **port)
+{
+    const char *pc = strrchr(s, ':');
+
+    if (!pc || !pc[1])
+        return false;
+    *host = g_strndup(s, pc - s);
+    *port = g_strdup(pc + 1);
+    return true;
+}
+
+
+/* qemu's udp:[RHOST]:RPORT[@[LHOST]:LPORT]: the remote end is libvirt's
+ * <source mode='connect'>, the local one its <source mode='bind'>. */
+static int
+vxlNativeParseChardevUDP(vxlNativeReader *r, const char *key, virBuffer *buf,
+                         const char *element, const char *spec, const char *rest,
+                         int port)
+{
+    const char *at = strchr(rest, '@');
+    g_autofree char *remote = at ? g_strndup(rest, at - rest) : g_strdup(rest);
+    g_autofree char *rhost = NULL;
+    g_autofree char *rport = NULL;
+    g_autofree char *lhost = NULL;
+    g_autofree char *lport = NULL;
+
+    if (!vxlNativeSplitHostPort(remote, &rhost, &rport) ||
+        (at && !vxlNativeSplitHostPort(at + 1, &lhost, &lport))) {
+        vxlNativeError(r, key, _("'%s': udp needs [host]:port[@[host]:port]"), spec);
+        return -1;
+    }
+    virBufferAsprintf(buf, "<%s type='udp'>\n", element);
+    if (at) {
+        virBufferAddLit(buf, "  <source mode='bind'");
+        if (*lhost)
+            virBufferEscapeString(buf, " host='%s'", lhost);
+        virBufferEscapeString(buf, " service='%s'/>\n", lport);
+    }
+    virBufferAddLit(buf, "  <source mode='connect'");
+    if (*rhost)
+        virBufferEscapeString(buf, " host='%s'", rhost);
+    virBufferEscapeString(buf, " service='%s'/>\n", rport);
+    virBufferAsprintf(buf, "  <target port='%d'/>\n</%s>\n", port, element);
+    return 0;
+}
+
+
 /* One character device of qemu's -serial syntax, as xl passes it on. */
 static int
 vxlNativeParseChardev(vxlNativeReader *r, const char *key, virBuffer *buf,
@@ -689,7 +739,9 @@ vxlNativeParseChardev(vxlNativeReader *r, const char *key, virBuffer *buf,
         virBufferAsprintf(buf, "  <target port='%d'/>\n</%s>\n", port, element);
         return 0;
     }
-    if (rest && (STREQ(kind, "tcp") || STREQ(kind, "unix"))) {
+    if (rest && STREQ(kind, "udp"))
+        return vxlNativeParseChardevUDP(r, key, buf, element, spec, rest, port);
+    if (rest && (STREQ(kind, "tcp") || STREQ(kind, "telnet") || STREQ(kind, "unix"))) {
         g_auto(GStrv) opts = g_strsplit(rest, ",", -1);
         bool server = false;
         size_t i;
@@ -702,7 +754,7 @@ vxlNativeParseChardev(vxlNativeReader *r, const char *key, virBuffer *buf,
             else
                 vxlNativeWarn(r, key, _("dropped option '%s' of '%s'"), opts[i], spec);
         }
-        virBufferAsprintf(buf, "<%s type='%s'>\n", element, kind);
+        virBufferAsprintf(buf, "<%s type='%s'>\n", element, STREQ(kind, "unix") ? "unix" : "tcp");
         if (STREQ(kind, "unix")) {
             virBufferAsprintf(buf, "  <source mode='%s'", server ? "bind" : "connect");
             virBufferEscapeString(buf, " path='%s'/>\n", opts[0]);
@@ -722,7 +774,8 @@ vxlNativeParseChardev(vxlNativeReader *r, const char *key, virBuffer *buf,
             else
                 virBufferAddLit(buf, " host=''");
             virBufferEscapeString(buf, " service='%s'/>\n", pc + 1);
-            virBufferAddLit(buf, "  <protocol type='raw'/>\n");
+            virBufferAsprintf(buf, "  <protocol type='%s'/>\n",
+                              STREQ(kind, "telnet") ? "telnet" : "raw");
         }
         virBufferAsprintf(buf, "  <target port='%d'/>\n</%s>\n", port, element);
         return 0;

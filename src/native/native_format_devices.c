@@ -329,13 +329,9 @@ vxlNativeFormatHostdev(const virDomainDef *def, const virDomainHostdevDef *hostd
 static char *
 vxlNativeFormatChrSource(const virDomainChrSourceDef *src)
 {
-    char *spec = NULL;
+    /* The spec the translator hands libxl (conf_devices.c). */
+    char *spec = vxlChrSerialSpec(src);
 
-    /* qemu's spec has telnet but no TLS. */
-    if (src->type != VIR_DOMAIN_CHR_TYPE_TCP ||
-        src->data.tcp.protocol == VIR_DOMAIN_CHR_TCP_PROTOCOL_RAW ||
-        src->data.tcp.protocol == VIR_DOMAIN_CHR_TCP_PROTOCOL_TELNET)
-        spec = vxlChrSourceSpec(src);
     if (!spec)
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("a character device of type '%s' cannot be expressed in xl.cfg"),
@@ -404,6 +400,19 @@ vxlNativeFormatChars(virBuffer *buf, const virDomainDef *def)
         vxlNativeFormatList(buf, "serial", serials);
     vxlNativeFormatList(buf, "channel", channels);
     return 0;
+}
+
+
+static const char *
+vxlNativeVncKeymap(const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ngraphics; i++) {
+        if (def->graphics[i]->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC)
+            return def->graphics[i]->data.vnc.keymap;
+    }
+    return NULL;
 }
 
 
@@ -501,9 +510,18 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
                 virBufferAddLit(buf, "spiceagent_mouse = 0\n");
             if (g->data.spice.copypaste == VIR_TRISTATE_BOOL_YES)
                 virBufferAddLit(buf, "spice_clipboard_sharing = 1\n");
+            /* xl has one keymap= for VNC and SPICE (the translator
+             * refuses two different ones); VNC's writes it when it has
+             * one. */
+            if (g->data.spice.keymap && !vxlNativeVncKeymap(def))
+                vxlNativeFormatString(buf, "keymap", g->data.spice.keymap);
+            /* File transfer on and GL off are qemu's defaults, which the
+             * translator takes (translate_gfx.c) and xl.cfg says by
+             * leaving them out. */
             if (g->data.spice.jpeg || g->data.spice.zlib ||
-                g->data.spice.playback || g->data.spice.filetransfer ||
-                g->data.spice.gl || g->data.spice.defaultMode)
+                g->data.spice.playback || g->data.spice.filetransfer == VIR_TRISTATE_BOOL_NO ||
+                g->data.spice.gl == VIR_TRISTATE_BOOL_YES || g->data.spice.rendernode ||
+                g->data.spice.defaultMode)
                 return vxlNativeFormatRefuse("<graphics type='spice'> jpeg, zlib, playback, file transfer, gl or channel settings");
             if (vxlNativeFormatSpice(buf, def, g) < 0)
                 return -1;
@@ -646,6 +664,15 @@ vxlNativeFormatControllers(GPtrArray *usbctrls, int *usbversion, const virDomain
                                 g_strdup_printf("type=%s,version=%d%s",
                                                 x ? libxl_usbctrl_type_to_string(x->type) : "qusb",
                                                 version, NULLSTR_EMPTY(ports)));
+                continue;
+            }
+            /* An HVM guest's nec-xhci with ports, which libxl adds as
+             * a device (translate_hostdev.c). */
+            if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NEC_XHCI &&
+                def->os.type == VIR_DOMAIN_OSTYPE_HVM && c->opts.usbopts.ports > 0) {
+                g_ptr_array_add(usbctrls,
+                                g_strdup_printf("type=devicemodel,version=3,ports=%d",
+                                                c->opts.usbopts.ports));
                 continue;
             }
             /* The emulated bus libvirt implies for USB inputs. */

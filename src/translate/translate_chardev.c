@@ -24,7 +24,7 @@
 
 
 static int
-vxlValidateSerial(const virDomainDef *def, const virDomainChrDef *chr)
+vxlValidateSerial(const virDomainDef *def, const virDomainChrDef *chr, size_t index)
 {
     g_autofree char *spec = NULL;
 
@@ -40,7 +40,42 @@ vxlValidateSerial(const virDomainDef *def, const virDomainChrDef *chr)
                        virDomainChrSerialTargetTypeToString(chr->targetType));
         return -1;
     }
-    if (!(spec = vxlChrSourceSpec(chr->source))) {
+    /* Only the ISA port qemu emulates for serial=; a model names
+     * another device (PCI, USB, 16550A on other machines). */
+    if (chr->targetModel != VIR_DOMAIN_CHR_SERIAL_TARGET_MODEL_NONE &&
+        chr->targetModel != VIR_DOMAIN_CHR_SERIAL_TARGET_MODEL_ISA_SERIAL) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<serial><target><model name='%s'> is not supported by Xen: qemu emulates isa-serial ports"),
+                       virDomainChrSerialTargetModelTypeToString(chr->targetModel));
+        return -1;
+    }
+    /* qemu gives the ports the standard ISA I/O ports and IRQs in
+     * order; libxl has nowhere to put another. */
+    if (chr->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<serial><address type='%s'> is not supported by Xen: qemu places the serial ports itself, in order (COM1, COM2, ...)"),
+                       virDomainDeviceAddressTypeToString(chr->info.type));
+        return -1;
+    }
+    /* libxl hands qemu the ports as a list, and qemu numbers them in
+     * order (COM1, COM2, ...): a port number out of that order would be
+     * another port in the guest. */
+    if (chr->target.port != index) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<serial><target port='%d'> is not supported by Xen: libxl numbers serial ports in their order, so this one would be port %zu"),
+                       chr->target.port, index);
+        return -1;
+    }
+    /* qemu's serial= spec has telnet but no TLS. */
+    if (chr->source->type == VIR_DOMAIN_CHR_TYPE_TCP &&
+        chr->source->data.tcp.protocol != VIR_DOMAIN_CHR_TCP_PROTOCOL_RAW &&
+        chr->source->data.tcp.protocol != VIR_DOMAIN_CHR_TCP_PROTOCOL_TELNET) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<serial type='tcp'><protocol type='%s'> is not supported by Xen: use 'raw' or 'telnet'"),
+                       virDomainChrTcpProtocolTypeToString(chr->source->data.tcp.protocol));
+        return -1;
+    }
+    if (!(spec = vxlChrSerialSpec(chr->source))) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<serial type='%s'> is not supported by Xen"),
                        virDomainChrTypeToString(chr->source->type));
@@ -56,6 +91,15 @@ vxlValidateChannel(const virDomainDef *def, const virDomainChrDef *chr)
     /* SPICE's agent channel: SPICE carries it, so without SPICE it
      * would be dropped in silence. */
     if (chr->source->type == VIR_DOMAIN_CHR_TYPE_SPICEVMC) {
+        /* libxl's spicevdagent is the agent's channel alone; another
+         * name (SPICE's WebDAV port) would become the agent. */
+        if (chr->targetType == VIR_DOMAIN_CHR_CHANNEL_TARGET_TYPE_VIRTIO &&
+            STRNEQ_NULLABLE(chr->target.name, "com.redhat.spice.0")) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<channel type='spicevmc'><target name='%s'> is not supported by Xen: libxl carries only SPICE's agent channel, com.redhat.spice.0"),
+                           NULLSTR(chr->target.name));
+            return -1;
+        }
         if (def->os.type == VIR_DOMAIN_OSTYPE_HVM && virDomainDefHasSpiceGraphics(def))
             return 0;
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
@@ -77,6 +121,17 @@ vxlValidateChannel(const virDomainDef *def, const virDomainChrDef *chr)
     if (!chr->target.name) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("<channel><target type='xen'> needs a name for Xen"));
+        return -1;
+    }
+    /* A Xen channel is a PV console (libxl numbers them), not a port on
+     * a virtio-serial bus. */
+    if (vxlValidateNoAddress(&chr->info, "<channel>") < 0)
+        return -1;
+    /* libxl's qemu always listens on a channel's socket (a chardev with
+     * server=on); it cannot connect out to one. */
+    if (chr->source->type == VIR_DOMAIN_CHR_TYPE_UNIX && !chr->source->data.nix.listen) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<channel type='unix'><source mode='connect'> is not supported by Xen: qemu listens on a channel's socket, use mode='bind'"));
         return -1;
     }
     return 0;
@@ -110,6 +165,8 @@ vxlValidateChrSourceExtras(const virDomainChrDef *chr)
     else if (src->type == VIR_DOMAIN_CHR_TYPE_UNIX &&
              src->data.nix.reconnect.enabled == VIR_TRISTATE_BOOL_YES)
         what = "<reconnect>";
+    else if (vxlDeviceSeclabelsSet(src->seclabels, src->nseclabels))
+        what = "<seclabel>";
 
     if (what) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -141,7 +198,7 @@ vxlValidateChardev(const virDomainDef *def)
     }
 
     for (i = 0; i < def->nserials; i++) {
-        if (vxlValidateSerial(def, def->serials[i]) < 0)
+        if (vxlValidateSerial(def, def->serials[i], i) < 0)
             return -1;
     }
     if (def->nparallels > 0) {
@@ -184,12 +241,12 @@ vxlTranslateChardev(const virDomainDef *def, libxl_domain_config *dcfg)
 
     /* One port is xl's serial="..." (u.hvm.serial), several its list. */
     if (def->nserials == 1) {
-        dcfg->b_info.u.hvm.serial = vxlChrSourceSpec(def->serials[0]->source);
+        dcfg->b_info.u.hvm.serial = vxlChrSerialSpec(def->serials[0]->source);
     } else if (def->nserials > 1) {
         libxl_string_list list = g_new0(char *, def->nserials + 1);
 
         for (i = 0; i < def->nserials; i++)
-            list[i] = vxlChrSourceSpec(def->serials[i]->source);
+            list[i] = vxlChrSerialSpec(def->serials[i]->source);
         dcfg->b_info.u.hvm.serial_list = list;
     }
 

@@ -164,17 +164,51 @@ vxlValidateCpuTune(const virDomainDef *def)
 }
 
 
+/*
+ * <numatune><memory mode='preferred' nodeset>: libxl's b_info.nodemap,
+ * the domain's NUMA node affinity, from which Xen allocates its memory,
+ * taking other nodes when those are full (Xen's page allocator falls
+ * back past a domain's node affinity). That is libvirt's 'preferred';
+ * 'strict' would need the allocation to fail instead, which Xen does
+ * only for a vNUMA node's memory (<memnode>); 'interleave' and
+ * 'restrictive' (cgroups) Xen has not. xl.cfg has no key for the
+ * nodemap (xl always leaves it to libxl's placement).
+ */
+static int
+vxlValidateCpuNumatuneMemory(const virDomainDef *def)
+{
+    virDomainNumatuneMemMode mode = VIR_DOMAIN_NUMATUNE_MEM_STRICT;
+
+    if (virDomainNumatuneGetMode(def->numa, -1, &mode) < 0)
+        return 0;
+    if (virDomainNumatuneHasPlacementAuto(def->numa)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<numatune><memory placement='auto'> is not supported by Xen: it is numad's advice; libxl places a guest on NUMA nodes itself when <numatune> is left out"));
+        return -1;
+    }
+    if (mode != VIR_DOMAIN_NUMATUNE_MEM_PREFERRED) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<numatune><memory mode='%s'> is not supported by Xen: Xen's NUMA node affinity is a preference (memory comes from other nodes when these are full), use mode='preferred'"),
+                       virDomainNumatuneMemModeTypeToString(mode));
+        return -1;
+    }
+    if (virDomainNumaGetNodeCount(def->numa) > 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<numatune><memory> with vNUMA cells (<cpu><numa>) is not supported by Xen: place each cell's memory with <memnode>"));
+        return -1;
+    }
+    return 0;
+}
+
+
 static int
 vxlValidateCpuNuma(const virDomainDef *def)
 {
     size_t nnodes = virDomainNumaGetNodeCount(def->numa);
     size_t i;
 
-    if (virDomainNumatuneGetMode(def->numa, -1, NULL) == 0) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("<numatune><memory> is not supported by Xen: libxl places guest memory itself; use <vcpu cpuset> to choose the host nodes, or <memnode> per vNUMA cell"));
+    if (vxlValidateCpuNumatuneMemory(def) < 0)
         return -1;
-    }
     for (i = 0; i < nnodes; i++) {
         virDomainNumatuneMemMode mode = VIR_DOMAIN_NUMATUNE_MEM_STRICT;
         virBitmap *nodeset;
@@ -421,6 +455,13 @@ vxlTranslateCpuNuma(const virDomainDef *def, libxl_domain_build_info *b_info)
     size_t i;
     size_t j;
 
+    /* Validated: mode='preferred', no vNUMA cells. Automatic placement
+     * would overwrite the nodemap (and libxl refuses it beside one). */
+    if (virDomainNumatuneGetMode(def->numa, -1, NULL) == 0) {
+        vxlTranslateBitmapFromVir(&b_info->nodemap,
+                                  virDomainNumatuneGetNodeset(def->numa, NULL, -1));
+        libxl_defbool_set(&b_info->numa_placement, false);
+    }
     if (nnodes == 0)
         return;
     b_info->vnuma_nodes = g_new0(libxl_vnode_info, nnodes);

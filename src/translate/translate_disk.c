@@ -268,6 +268,23 @@ vxlValidateDiskTuning(const virDomainDiskDef *disk)
         what = "<vendor> and <product>";
     else if (disk->src && disk->src->encryption)
         what = "<encryption>";
+    else if (disk->src && vxlDeviceSeclabelsSet(disk->src->seclabels, disk->src->nseclabels))
+        what = "<source><seclabel>";
+    /* libxl's disk is one path: qemu and blkback follow an image's own
+     * backing file, not a chain written in the XML. The bare terminator
+     * <backingStore/> says there is none, which is accepted. */
+    else if (disk->src && virStorageSourceIsBacking(disk->src->backingStore))
+        what = "<backingStore>";
+    else if (disk->src && disk->src->pr)
+        what = "<source><reservations>";
+    else if (disk->src && disk->src->sliceStorage)
+        what = "<source><slices>";
+    else if (disk->src && disk->src->metadataCacheMaxSize)
+        what = "<driver><metadata_cache>";
+    else if (disk->mirror)
+        what = "<mirror>";
+    else if (disk->tray_status == VIR_DOMAIN_DISK_TRAY_OPEN)
+        what = "<target tray='open'>";
     else if (disk->error_policy != VIR_DOMAIN_DISK_ERROR_POLICY_DEFAULT ||
              disk->rerror_policy != VIR_DOMAIN_DISK_ERROR_POLICY_DEFAULT)
         what = "<driver error_policy|rerror_policy>";
@@ -305,6 +322,40 @@ vxlValidateDiskTuning(const virDomainDiskDef *disk)
         return -1;
     }
     return 0;
+}
+
+
+/* libxl places a disk by its target's name alone. libvirt gives IDE and
+ * SCSI disks the drive address their name means (its bookkeeping, kept
+ * in the definition); another address, or one of another kind, would
+ * not be where the guest finds the disk. */
+static int
+vxlValidateDiskAddress(const virDomainDef *def, const virDomainDiskDef *disk)
+{
+    virDomainDiskDef named = *disk;     /* only its info is written */
+    const virDomainDeviceDriveAddress *want = &named.info.addr.drive;
+    const virDomainDeviceDriveAddress *have = &disk->info.addr.drive;
+
+    if (disk->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
+        return 0;
+    if (disk->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE &&
+        (disk->bus == VIR_DOMAIN_DISK_BUS_IDE || disk->bus == VIR_DOMAIN_DISK_BUS_SCSI)) {
+        named.info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE;
+        if (virDomainDiskDefAssignAddress(NULL, &named, def) < 0)
+            return -1;
+        if (want->controller == have->controller && want->bus == have->bus &&
+            want->target == have->target && want->unit == have->unit)
+            return 0;
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<disk><target dev='%s'><address type='drive' controller='%u' bus='%u' target='%u' unit='%u'> is not supported by Xen: libxl places a disk by its name, which means controller='%u' bus='%u' target='%u' unit='%u'"),
+                       disk->dst, have->controller, have->bus, have->target, have->unit,
+                       want->controller, want->bus, want->target, want->unit);
+        return -1;
+    }
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("<disk><target dev='%s'><address type='%s'> is not supported by Xen: libxl places a disk by its name"),
+                   disk->dst, virDomainDeviceAddressTypeToString(disk->info.type));
+    return -1;
 }
 
 
@@ -362,7 +413,8 @@ vxlValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk)
         return -1;
     }
 
-    if (vxlValidateDiskTuning(disk) < 0)
+    if (vxlValidateDiskTuning(disk) < 0 ||
+        vxlValidateDiskAddress(def, disk) < 0)
         return -1;
 
     if (disk->transient) {

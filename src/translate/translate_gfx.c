@@ -206,6 +206,8 @@ vxlValidateVideo(const virDomainDef *def)
         return -1;
     }
     video = def->videos[0];
+    if (vxlValidateNoAddress(&video->info, "<video>") < 0)
+        return -1;
     /* libxl sizes the card with one number, videoram; for QXL it splits
      * it between the card's two regions, so the ram and vgamem that
      * libvirt and virt-install always write for QXL are taken. */
@@ -262,6 +264,11 @@ vxlValidateInput(const virDomainDef *def, const virDomainInputDef *input)
     const char *type = virDomainInputTypeToString(input->type);
     const char *bus = virDomainInputBusTypeToString(input->bus);
 
+    /* A USB input goes on the bus libxl gives qemu, at the port qemu
+     * picks. */
+    if (vxlValidateNoAddress(&input->info, "<input>") < 0)
+        return -1;
+
     if (vxlGfxIsHVM(def)) {
         if (input->bus == VIR_DOMAIN_INPUT_BUS_PS2 &&
             (input->type == VIR_DOMAIN_INPUT_TYPE_MOUSE ||
@@ -316,12 +323,31 @@ vxlValidateSound(const virDomainDef *def)
                        virDomainSoundModelTypeToString(def->sounds[0]->model));
         return -1;
     }
+    if (vxlValidateNoAddress(&def->sounds[0]->info, "<sound>") < 0)
+        return -1;
     if (def->sounds[0]->ncodecs > 0 || def->sounds[0]->audioId > 0) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("<sound><codec> and <audio> are not supported by Xen"));
         return -1;
     }
     return 0;
+}
+
+
+static bool
+vxlGfxKeymapsDiffer(const virDomainDef *def)
+{
+    const char *vnc = NULL;
+    const char *spice = NULL;
+    size_t i;
+
+    for (i = 0; i < def->ngraphics; i++) {
+        if (def->graphics[i]->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC)
+            vnc = def->graphics[i]->data.vnc.keymap;
+        else if (def->graphics[i]->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE)
+            spice = def->graphics[i]->data.spice.keymap;
+    }
+    return vnc && spice && STRNEQ(vnc, spice);
 }
 
 
@@ -340,6 +366,12 @@ vxlValidateGfx(const virDomainDef *def)
                            virDomainGraphicsTypeToString(def->graphics[i]->type));
             return -1;
         }
+    }
+    /* libxl has one keymap for the guest's VNC and SPICE displays. */
+    if (vxlGfxKeymapsDiffer(def)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<graphics type='vnc' keymap> and <graphics type='spice' keymap> differing are not supported by Xen: libxl has one keymap for both"));
+        return -1;
     }
     /* A PV or PVH guest's one framebuffer serves a VNC and an SDL
      * display at once, as xl's vfb="vnc=1,sdl=1" (SPICE, which it cannot
@@ -371,7 +403,10 @@ vxlTranslateVnc(const virDomainGraphicsDef *graphics, libxl_vnc_info *vnc,
     } else {
         libxl_defbool_set(&vnc->findunused, true);
     }
-    *keymap = g_strdup(graphics->data.vnc.keymap);
+    /* SPICE's keymap may have come first: it is the same one
+     * (vxlValidateGfx). */
+    if (!*keymap)
+        *keymap = g_strdup(graphics->data.vnc.keymap);
 }
 
 

@@ -202,6 +202,25 @@ vxlUsbctrlIsPV(const virDomainDef *def, const virDomainControllerDef *cont)
 }
 
 
+/* An HVM guest's nec-xhci with ports= (virt-install's --controller
+ * usb3): the emulated controller libxl builds for usbversion= takes no
+ * port count, but one it adds as a device (xl's usbctrl=
+ * "type=devicemodel,version=3,ports=N": qemu's nec-usb-xhci with p2 and
+ * p3 = N) does. */
+static bool
+vxlUsbctrlIsXhciPorts(const virDomainDef *def, const virDomainControllerDef *cont)
+{
+    return cont->type == VIR_DOMAIN_CONTROLLER_TYPE_USB &&
+           cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NEC_XHCI &&
+           def->os.type == VIR_DOMAIN_OSTYPE_HVM &&
+           cont->opts.usbopts.ports > 0;
+}
+
+
+/* qemu's nec-usb-xhci has at most 15 ports of each speed. */
+#define VXL_XHCI_PORTS_MAX 15
+
+
 static int
 vxlValidateUSBEmulated(const virDomainDef *def, const virDomainControllerDef *cont)
 {
@@ -212,6 +231,21 @@ vxlValidateUSBEmulated(const virDomainDef *def, const virDomainControllerDef *co
                        _("<controller type='usb' model='%s'> is not supported by Xen for PV and PVH guests: use 'qusb1' or 'qusb2' (Xen's PV USB)"),
                        model);
         return -1;
+    }
+    if (vxlUsbctrlIsXhciPorts(def, cont)) {
+        if (cont->opts.usbopts.ports > VXL_XHCI_PORTS_MAX) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<controller type='usb' model='nec-xhci' ports='%d'> is not supported by Xen: qemu's nec-usb-xhci has at most 15 ports"),
+                           cont->opts.usbopts.ports);
+            return -1;
+        }
+        /* libxl adds it through qemu-xen's QMP (libxl_usb.c). */
+        if (vxlXMLNSTraditionalDM(def)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<controller type='usb' model='nec-xhci' ports> is not supported by Xen with the qemu-xen-traditional device model: libxl adds such a controller to qemu-xen only"));
+            return -1;
+        }
+        return 0;
     }
     if (cont->idx != 0) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -281,6 +315,8 @@ vxlValidateController(const virDomainDef *def, const virDomainControllerDef *con
         return -1;
     }
     case VIR_DOMAIN_CONTROLLER_TYPE_USB:
+        if (vxlValidateNoAddress(&cont->info, "<controller type='usb'>") < 0)
+            return -1;
         if (vxlUsbctrlIsPV(def, cont) ||
             cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)
             return 0;
@@ -367,7 +403,8 @@ vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
             nusb++;
     }
     for (i = 0; i < def->ncontrollers; i++) {
-        if (vxlUsbctrlIsPV(def, def->controllers[i]))
+        if (vxlUsbctrlIsPV(def, def->controllers[i]) ||
+            vxlUsbctrlIsXhciPorts(def, def->controllers[i]))
             nctrl++;
     }
 
@@ -404,6 +441,15 @@ vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
         libxl_device_usbctrl *xctrl;
         const vxlXMLNSUsbctrl *x;
 
+        if (vxlUsbctrlIsXhciPorts(def, cont)) {
+            xctrl = &dcfg->usbctrls[nctrl++];
+            libxl_device_usbctrl_init(xctrl);
+            xctrl->devid = cont->idx;
+            xctrl->type = LIBXL_USBCTRL_TYPE_DEVICEMODEL;
+            xctrl->version = 3;
+            xctrl->ports = cont->opts.usbopts.ports;
+            continue;
+        }
         if (!vxlUsbctrlIsPV(def, cont))
             continue;
         xctrl = &dcfg->usbctrls[nctrl++];
@@ -427,7 +473,8 @@ vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
     for (i = 0; i < def->ncontrollers; i++) {
         const virDomainControllerDef *cont = def->controllers[i];
 
-        if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && vxlUSBEmulatedVersion(cont->model))
+        if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && vxlUSBEmulatedVersion(cont->model) &&
+            !vxlUsbctrlIsXhciPorts(def, cont))
             dcfg->b_info.u.hvm.usbversion = vxlUSBEmulatedVersion(cont->model);
     }
     /* By controller index: libvirt keeps its controllers in the order it

@@ -111,6 +111,38 @@ vxlVirtioOptionsSet(const virDomainVirtioOptions *opts)
 }
 
 
+/* libvirt assigns a Xen guest's devices no addresses, and libxl places
+ * its emulated devices itself (the VGA card at slot 2, the USB and sound
+ * controllers after it): an address written in the XML would not be
+ * where the guest finds the device. */
+int
+vxlValidateNoAddress(const virDomainDeviceInfo *info, const char *element)
+{
+    if (info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
+        return 0;
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("%s<address type='%s'> is not supported by Xen: libxl places the device itself"),
+                   element, virDomainDeviceAddressTypeToString(info->type));
+    return -1;
+}
+
+
+/* The driver has no security manager (a domain's <seclabel> other than
+ * type='none' is refused above): relabel='no' asks for what happens
+ * anyway, a label or relabelling would not be done. */
+bool
+vxlDeviceSeclabelsSet(virSecurityDeviceLabelDef *const *seclabels, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (seclabels[i]->relabel || seclabels[i]->label)
+            return true;
+    }
+    return false;
+}
+
+
 int
 vxlValidateMisc(const virDomainDef *def)
 {

@@ -86,6 +86,14 @@ void vxlTranslateXMLNSKeys(char *const *keys, libxl_domain_config *dcfg);
  * page_per_vq>, virtio-only, which no Xen device has) sets anything. */
 bool vxlVirtioOptionsSet(const virDomainVirtioOptions *opts);
 
+/* translate_misc.c: refuses (naming @element, e.g. "<video>") an
+ * <address> on a device libxl places itself. */
+int vxlValidateNoAddress(const virDomainDeviceInfo *info, const char *element);
+
+/* translate_misc.c: whether a device's <seclabel>s (@n of them) ask for
+ * a label or relabelling, which needs a security manager. */
+bool vxlDeviceSeclabelsSet(virSecurityDeviceLabelDef *const *seclabels, size_t n);
+
 /* translate_basic.c: an empty libxl bitmap of @nbits bits, allocated
  * without a libxl_ctx; translate_cpu.c: one holding the bits of a libvirt
  * bitmap. */

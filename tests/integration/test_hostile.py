@@ -108,6 +108,28 @@ class HostileInputTest(DaemonTestCase):
         self.assertIn("<memnode cellid='0' mode='strict' nodeset='0'/>", dom.XMLDesc(0))
         dom.undefine()
 
+    def test_numatune_memory_nodes_the_host_lacks(self):
+        # <numatune><memory mode='preferred'> is libxl's nodemap: a node
+        # beyond the host's is refused as for a vNUMA cell's; the host's
+        # own start (the simulator takes the translated config).
+        tune = "<numatune><memory mode='preferred' nodeset='%d'/></numatune>"
+        xml = guest_xml("nodemap").replace("<vcpu current='1'>1</vcpu>",
+                                           "<vcpu current='1'>1</vcpu>" + tune % 63)
+        for fn in (self.c.defineXML, lambda x: self.c.createXML(x, 0)):
+            with self.assertRaises(libvirt.libvirtError) as cm:
+                fn(xml)
+            self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_CONFIG_UNSUPPORTED)
+            self.assertIn("<numatune><memory nodeset> of domain 'nodemap' names host NUMA node 63, but this host has nodes 0-",
+                          str(cm.exception))
+        self.assertNothingLeft()
+        ok = guest_xml("nodemap0").replace("<vcpu current='1'>1</vcpu>",
+                                           "<vcpu current='1'>1</vcpu>" + tune % 0)
+        dom = self.c.defineXML(ok)
+        self.assertIn("<memory mode='preferred' nodeset='0'/>", dom.XMLDesc(0))
+        dom.create()
+        dom.destroy()
+        dom.undefine()
+
     def test_generated_corpus(self):
         """Mangled definitions: each refused cleanly or accepted whole."""
         rng = random.Random(19)
