@@ -178,6 +178,7 @@ vxlDriverConfigLoadFile(vxlDriverConfig *cfg, const char *filename)
     g_autofree char *profile = NULL;
     g_autofree char *lockManager = NULL;
     bool createCancel = true;
+    bool diskCheck = true;
     int rc;
 
     if (!virFileExists(filename)) {
@@ -217,6 +218,9 @@ vxlDriverConfigLoadFile(vxlDriverConfig *cfg, const char *filename)
     if ((rc = virConfGetValueBool(conf, "sim_create_cancel", &createCancel)) < 0)
         return -1;
     cfg->simNoCreateCancel = rc > 0 && !createCancel;
+    if ((rc = virConfGetValueBool(conf, "sim_check_disk_sources", &diskCheck)) < 0)
+        return -1;
+    cfg->simNoDiskCheck = rc > 0 && !diskCheck;
 
     if (vxlDriverConfigLoadMigration(conf, filename, cfg) < 0)
         return -1;

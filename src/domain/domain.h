@@ -272,6 +272,15 @@ int vxlDomainConsoleConnect(vxlDriver *driver, virDomainObj *vm, const char *dev
 /* Resolve every <disk type='volume'> of the live @def through the
  * storage driver. */
 int vxlDomainStoragePrepare(virDomainDef *def);
+/* A local disk source (file, block device) that is missing: SYSTEM_ERROR
+ * naming the disk and the path. */
+int vxlDomainDiskSourceCheck(vxlDriver *driver, virDomainDiskDef *disk);
+/* Every disk's source before a start: a missing one refuses the start,
+ * unless its startupPolicy lets it go (@coldBoot: a fresh boot, not a
+ * restore or an incoming migration); what goes leaves the live
+ * definition, with an event. */
+int vxlDomainStorageCheckPresence(vxlDriver *driver, virDomainObj *vm,
+                                  bool coldBoot);
 
 /* --- Ceph keys (domain_secrets.c) --- */
 
