@@ -278,9 +278,10 @@ int vxlDomainDiskSourceCheck(vxlDriver *driver, virDomainDiskDef *disk);
 /* Every disk's source before a start: a missing one refuses the start,
  * unless its startupPolicy lets it go (@coldBoot: a fresh boot, not a
  * restore or an incoming migration); what goes leaves the live
- * definition, with an event. */
-int vxlDomainStorageCheckPresence(vxlDriver *driver, virDomainObj *vm,
-                                  bool coldBoot);
+ * definition @def of @vm, with an event. With @vm NULL (@def not yet a
+ * domain's), only what may not go is looked for. */
+int vxlDomainStorageCheckPresence(vxlDriver *driver, virDomainDef *def,
+                                  virDomainObj *vm, bool coldBoot);
 
 /* --- Ceph keys (domain_secrets.c) --- */
 

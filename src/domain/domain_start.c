@@ -304,7 +304,7 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
 
     vxlDomainNetBackendNamesClear(vm->def);
     if (vxlDomainStoragePrepare(vm->def) < 0 ||
-        vxlDomainStorageCheckPresence(driver, vm,
+        vxlDomainStorageCheckPresence(driver, vm->def, vm,
                                       create == vxlDomainStartCreateFresh) < 0 ||
         vxlDomainUsbResolveAll(driver, vm->def) < 0 ||
         vxlValidateDomain(vm->def) < 0 ||

@@ -127,6 +127,9 @@ vxlDomainDiskDropMissing(vxlDriver *driver, virDomainObj *vm, size_t idx)
     virDomainDiskDef *disk = vm->def->disks[idx];
     g_autofree char *src = g_strdup(disk->src->path);
     g_autofree char *target = g_strdup(disk->dst);
+    /* Named as DEVICE_REMOVED names it: the event's alias may not be
+     * null (libvirt's wire protocol refuses it). */
+    const char *alias = disk->info.alias ? disk->info.alias : target;
     virObjectEvent *event;
 
     if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM ||
@@ -134,7 +137,7 @@ vxlDomainDiskDropMissing(vxlDriver *driver, virDomainObj *vm, size_t idx)
         VIR_WARN("domain %s: disk %s starts empty: its source %s is missing (startupPolicy '%s')",
                  vm->def->name, disk->dst, src,
                  virDomainStartupPolicyTypeToString(disk->startupPolicy));
-        event = virDomainEventDiskChangeNewFromObj(vm, src, NULL, disk->info.alias,
+        event = virDomainEventDiskChangeNewFromObj(vm, src, NULL, alias,
                                                    VIR_DOMAIN_EVENT_DISK_CHANGE_MISSING_ON_START);
         virDomainDiskEmptySource(disk);
         /* A later medium is the user's choice, with no policy of old. */
@@ -143,7 +146,7 @@ vxlDomainDiskDropMissing(vxlDriver *driver, virDomainObj *vm, size_t idx)
         VIR_WARN("domain %s: disk %s left out: its source %s is missing (startupPolicy '%s')",
                  vm->def->name, disk->dst, src,
                  virDomainStartupPolicyTypeToString(disk->startupPolicy));
-        event = virDomainEventDiskChangeNewFromObj(vm, src, NULL, disk->info.alias,
+        event = virDomainEventDiskChangeNewFromObj(vm, src, NULL, alias,
                                                    VIR_DOMAIN_EVENT_DISK_DROP_MISSING_ON_START);
         virDomainDiskDefFree(virDomainDiskRemove(vm->def, idx));
     }
@@ -152,13 +155,13 @@ vxlDomainDiskDropMissing(vxlDriver *driver, virDomainObj *vm, size_t idx)
 }
 
 int
-vxlDomainStorageCheckPresence(vxlDriver *driver, virDomainObj *vm,
-                              bool coldBoot)
+vxlDomainStorageCheckPresence(vxlDriver *driver, virDomainDef *def,
+                              virDomainObj *vm, bool coldBoot)
 {
     size_t i = 0;
 
-    while (i < vm->def->ndisks) {
-        virDomainDiskDef *disk = vm->def->disks[i];
+    while (i < def->ndisks) {
+        virDomainDiskDef *disk = def->disks[i];
 
         if (vxlDomainDiskSourceCheck(driver, disk) == 0) {
             i++;
@@ -167,7 +170,9 @@ vxlDomainStorageCheckPresence(vxlDriver *driver, virDomainObj *vm,
         if (!vxlDomainDiskMayGo(disk, coldBoot))
             return -1;
         virResetLastError();
-        if (!vxlDomainDiskDropMissing(driver, vm, i))
+        /* Without the domain (a migration's Prepare), what may go is
+         * left for the start to drop. */
+        if (!vm || !vxlDomainDiskDropMissing(driver, vm, i))
             i++;
     }
     return 0;
