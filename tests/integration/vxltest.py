@@ -340,10 +340,12 @@ class DaemonTestCase(unittest.TestCase):
     profile = "intel-2s-vtd"
     conf = ()
     network = False
+    disk_checks = False     # True: missing disk files refused (real Xen)
 
     @classmethod
     def setUpClass(cls):
-        cls.daemon = Daemon(cls.backend, cls.profile, cls.conf, cls.network)
+        cls.daemon = Daemon(cls.backend, cls.profile, cls.conf, cls.network,
+                            disk_checks=cls.disk_checks)
         cls.daemon.start()
 
     @classmethod
