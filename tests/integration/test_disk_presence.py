@@ -23,32 +23,21 @@ import unittest
 
 import libvirt
 
-from vxltest import Daemon, EventWatch, guest_xml, remove_guests, start_event_loop
+from test_migration import TwoHosts
+from vxltest import EventWatch, guest_xml
 
 E = libvirt
 
 
-class DiskPresenceTest(unittest.TestCase):
+class DiskPresenceTest(TwoHosts):
 
-    @classmethod
-    def setUpClass(cls):
-        start_event_loop()
-        cls.a = Daemon(host="host-a")
-        cls.b = Daemon(host="host-b", disk_checks=True)
-        cls.a.start()
-        cls.b.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.a.cleanup()
-        cls.b.cleanup()
+    b_disk_checks = True
 
     def setUp(self):
+        super().setUp()
         self.dir = tempfile.mkdtemp(prefix="vxl-disks-")
         self.addCleanup(shutil.rmtree, self.dir, True)
-        self.c = libvirt.open(self.b.uri)
-        self.addCleanup(self.c.close)
-        self.addCleanup(remove_guests, self.c)
+        self.c = self.cb
 
     def path(self, name, create=False):
         p = os.path.join(self.dir, name)
@@ -210,10 +199,7 @@ class DiskPresenceTest(unittest.TestCase):
 
     def test_incoming_migration_refuses_a_missing_disk(self):
         img = self.path("dp-mig.img")
-        ca = libvirt.open(self.a.uri)
-        self.addCleanup(ca.close)
-        self.addCleanup(remove_guests, ca)
-        dom = ca.createXML(self.guest("dp-mig", disk=img), 0)
+        dom = self.ca.createXML(self.guest("dp-mig", disk=img), 0)
         res = self.a.virsh("migrate", "--live", "dp-mig", self.b.uri,
                            check=False)
         self.assertNotEqual(res.returncode, 0)
