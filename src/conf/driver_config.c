@@ -10,6 +10,8 @@
  *                                 "intel-2s-vtd", from capabilities/)
  *   max_concurrent_starts = N     domain starts allowed at once (0 = no cap)
  *   max_queued_jobs = N           jobs waiting per domain (0 = no cap)
+ *   sim_check_disk_sources = 0|1  whether the simulator refuses missing
+ *                                 disk files as real Xen does (default 1)
  *
  * Migration (docs/migration.md): libvirt's migration_port_min and
  * migration_port_max, and the project's
