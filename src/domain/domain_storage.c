@@ -17,9 +17,9 @@
  */
 #include "vxl_internal.h"
 
-#include "domain.h"
 #include <sys/stat.h>
 
+#include "domain.h"
 #include "datatypes.h"
 #include "domain_event.h"
 #include "virerror.h"
