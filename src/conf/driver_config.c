@@ -10,6 +10,8 @@
  *                                 "intel-2s-vtd", from capabilities/)
  *   max_concurrent_starts = N     domain starts allowed at once (0 = no cap)
  *   max_queued_jobs = N           jobs waiting per domain (0 = no cap)
+ *   sim_check_disk_sources = 0|1  whether the simulator refuses missing
+ *                                 disk files as real Xen does (default 1)
  *
  * Migration (docs/migration.md): libvirt's migration_port_min and
  * migration_port_max, and the project's
@@ -178,6 +180,7 @@ vxlDriverConfigLoadFile(vxlDriverConfig *cfg, const char *filename)
     g_autofree char *profile = NULL;
     g_autofree char *lockManager = NULL;
     bool createCancel = true;
+    bool diskCheck = true;
     int rc;
 
     if (!virFileExists(filename)) {
@@ -217,6 +220,9 @@ vxlDriverConfigLoadFile(vxlDriverConfig *cfg, const char *filename)
     if ((rc = virConfGetValueBool(conf, "sim_create_cancel", &createCancel)) < 0)
         return -1;
     cfg->simNoCreateCancel = rc > 0 && !createCancel;
+    if ((rc = virConfGetValueBool(conf, "sim_check_disk_sources", &diskCheck)) < 0)
+        return -1;
+    cfg->simNoDiskCheck = rc > 0 && !diskCheck;
 
     if (vxlDriverConfigLoadMigration(conf, filename, cfg) < 0)
         return -1;

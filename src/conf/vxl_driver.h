@@ -70,6 +70,11 @@ struct _vxlDriverConfig {
     /* Crash consistency */
     bool simNoCreateCancel;        /* sim_create_cancel = 0: the simulator
                                       cannot cancel a create, as libxl */
+    /* Disks */
+    bool simNoDiskCheck;           /* sim_check_disk_sources = 0: the
+                                      simulator starts guests whose disk
+                                      files do not exist (tests' made-up
+                                      paths); real Xen always checks */
 };
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlDriverConfig, virObjectUnref);
 

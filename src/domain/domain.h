@@ -272,6 +272,16 @@ int vxlDomainConsoleConnect(vxlDriver *driver, virDomainObj *vm, const char *dev
 /* Resolve every <disk type='volume'> of the live @def through the
  * storage driver. */
 int vxlDomainStoragePrepare(virDomainDef *def);
+/* A local disk source (file, block device) that is missing: SYSTEM_ERROR
+ * naming the disk and the path. */
+int vxlDomainDiskSourceCheck(vxlDriver *driver, virDomainDiskDef *disk);
+/* Every disk's source before a start: a missing one refuses the start,
+ * unless its startupPolicy lets it go (@coldBoot: a fresh boot, not a
+ * restore or an incoming migration); what goes leaves the live
+ * definition @def of @vm, with an event. With @vm NULL (@def not yet a
+ * domain's), only what may not go is looked for. */
+int vxlDomainStorageCheckPresence(vxlDriver *driver, virDomainDef *def,
+                                  virDomainObj *vm, bool coldBoot);
 
 /* --- Ceph keys (domain_secrets.c) --- */
 

@@ -368,7 +368,8 @@ vxlDomainHotplugLiveAttachDisk(vxlDriver *driver, virDomainObj *vm,
     libxl_device_disk xdisk;
     int rc;
 
-    if (vxlDomainHotplugDiskSource(disk) < 0)
+    if (vxlDomainHotplugDiskSource(disk) < 0 ||
+        vxlDomainDiskSourceCheck(driver, disk) < 0)
         return -1;
 
     /* A Ceph volume's key comes from the secret store, as at start
@@ -867,7 +868,8 @@ vxlDomainHotplugUpdate(vxlDriver *driver, virDomainObj *vm, const char *xml,
         int rc;
 
         if ((idx = vxlDomainHotplugFindCdrom(def, newDisk)) < 0 ||
-            vxlDomainHotplugDiskSource(newDisk) < 0)
+            vxlDomainHotplugDiskSource(newDisk) < 0 ||
+            vxlDomainDiskSourceCheck(driver, newDisk) < 0)
             return -1;
         libxl_device_disk_init(&xdisk);
         if (vxlTranslateDeviceCdrom(def, newDisk, &xdisk) < 0) {

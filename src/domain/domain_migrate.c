@@ -897,7 +897,11 @@ vxlMigrationPrepare(vxlDriver *driver, virConnectPtr dconn,
         return 0;
     }
 
-    if (vxlMigrationCheckMemory(driver, *def) < 0)
+    /* Refused here, where the client gets the reason; a start that
+     * fails once the stream flows shows the source only a closed
+     * connection. */
+    if (vxlMigrationCheckMemory(driver, *def) < 0 ||
+        vxlDomainStorageCheckPresence(driver, *def, NULL, false) < 0)
         return -1;
     if (vxlMigrationRegisterIn(driver, mig) < 0)
         return -1;

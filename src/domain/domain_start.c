@@ -304,6 +304,8 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
 
     vxlDomainNetBackendNamesClear(vm->def);
     if (vxlDomainStoragePrepare(vm->def) < 0 ||
+        vxlDomainStorageCheckPresence(driver, vm->def, vm,
+                                      create == vxlDomainStartCreateFresh) < 0 ||
         vxlDomainUsbResolveAll(driver, vm->def) < 0 ||
         vxlValidateDomain(vm->def) < 0 ||
         vxlDomainNetworkPrepare(vm->def) < 0)

@@ -297,8 +297,6 @@ vxlValidateDiskTuning(const virDomainDiskDef *disk)
         what = "<disk model> and virtio options";
     else if (disk->rawio || disk->sgio)
         what = "<disk rawio|sgio>";
-    else if (disk->startupPolicy != VIR_DOMAIN_STARTUP_POLICY_DEFAULT)
-        what = "<source startupPolicy>";
     else if (disk->rotation_rate)
         what = "<target rotation_rate>";
     else if (disk->removable != VIR_TRISTATE_SWITCH_ABSENT &&

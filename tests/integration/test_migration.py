@@ -34,11 +34,13 @@ def p2p_uri(daemon):
 class TwoHosts(unittest.TestCase):
     """Two hosts for the whole class; a clean slate on both per test."""
 
+    b_disk_checks = False       # True: host b refuses missing disk files
+
     @classmethod
     def setUpClass(cls):
         start_event_loop()
         cls.a = Daemon(host="host-a")
-        cls.b = Daemon(host="host-b")
+        cls.b = Daemon(host="host-b", disk_checks=cls.b_disk_checks)
         cls.a.start()
         cls.b.start()
 

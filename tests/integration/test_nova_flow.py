@@ -72,6 +72,7 @@ class NovaFlowTest(DaemonTestCase):
     """Nova's operations, each on a fresh instance."""
 
     seq = 0
+    disk_checks = True      # its instances' files exist, as on a compute host
 
     def setUp(self):
         super().setUp()

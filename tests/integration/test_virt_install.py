@@ -23,7 +23,9 @@ from vxltest import DEFAULT_NET, Daemon, DaemonTestCase
 class VirtInstallTest(DaemonTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.daemon = Daemon(network=True, storage=True, private_net=True)
+        # As on a real host, a disk virt-install names must exist.
+        cls.daemon = Daemon(network=True, storage=True, private_net=True,
+                            disk_checks=True)
         cls.daemon.start()
         conn = libvirt.open(cls.daemon.uri)
         try:

@@ -170,9 +170,11 @@ class VirtManagerSuite(unittest.TestCase):
         cls.started = time.monotonic()
         # Two simulated hosts in one network namespace, as the Migrate
         # dialog needs a second connection it can reach.
+        # Every guest's disk exists: missing ones are refused, as on Xen.
         cls.daemon = Daemon(network=True, storage=True, private_net=True,
-                            host="host-a")
-        cls.peer = Daemon(host="host-b", join_net=cls.daemon)
+                            host="host-a", disk_checks=True)
+        cls.peer = Daemon(host="host-b", join_net=cls.daemon,
+                          disk_checks=True)
         cls.desk = None
         cls.results = {}
         try:
