@@ -11,7 +11,10 @@
  *   max_concurrent_starts = N     domain starts allowed at once (0 = no cap)
  *   max_queued_jobs = N           jobs waiting per domain (0 = no cap)
  *   sim_check_disk_sources = 0|1  whether the simulator refuses missing
- *                                 disk files as real Xen does (default 1)
+ *                                 disk files as the driver does on real
+ *                                 Xen (default 0: a simulated host's
+ *                                 guests may name made-up paths, as
+ *                                 with libvirt's test driver)
  *
  * Migration (docs/migration.md): libvirt's migration_port_min and
  * migration_port_max, and the project's
@@ -222,7 +225,7 @@ vxlDriverConfigLoadFile(vxlDriverConfig *cfg, const char *filename)
     cfg->simNoCreateCancel = rc > 0 && !createCancel;
     if ((rc = virConfGetValueBool(conf, "sim_check_disk_sources", &diskCheck)) < 0)
         return -1;
-    cfg->simNoDiskCheck = rc > 0 && !diskCheck;
+    cfg->simDiskCheck = rc > 0 && diskCheck;
 
     if (vxlDriverConfigLoadMigration(conf, filename, cfg) < 0)
         return -1;

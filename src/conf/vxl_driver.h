@@ -71,10 +71,10 @@ struct _vxlDriverConfig {
     bool simNoCreateCancel;        /* sim_create_cancel = 0: the simulator
                                       cannot cancel a create, as libxl */
     /* Disks */
-    bool simNoDiskCheck;           /* sim_check_disk_sources = 0: the
-                                      simulator starts guests whose disk
-                                      files do not exist (tests' made-up
-                                      paths); real Xen always checks */
+    bool simDiskCheck;             /* sim_check_disk_sources = 1: the
+                                      simulator refuses guests whose disk
+                                      files do not exist, as the driver
+                                      does on real Xen (always) */
 };
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlDriverConfig, virObjectUnref);
 

@@ -61,14 +61,15 @@ vxlDomainStoragePrepare(virDomainDef *def)
 
 /* Whether a missing source is looked for at all: only files and block
  * devices are the host's to check (network sources are the server's);
- * the simulator may be told to take made-up paths, as nothing reads
- * its guests' disks. */
+ * the simulator looks only when told to (sim_check_disk_sources = 1):
+ * nothing reads its guests' disks, and clients and benchmarks run on it
+ * with made-up paths, as on libvirt's test driver. */
 static bool
 vxlDomainDiskSourceChecked(vxlDriver *driver, virDomainDiskDef *disk)
 {
     int type = virStorageSourceGetActualType(disk->src);
 
-    if (driver->cfg->simNoDiskCheck &&
+    if (!driver->cfg->simDiskCheck &&
         STREQ_NULLABLE(driver->cfg->backend, "sim"))
         return false;
     if (type != VIR_STORAGE_TYPE_FILE && type != VIR_STORAGE_TYPE_BLOCK)

@@ -12,9 +12,10 @@ starts empty, a disk is left out of the live definition, with a disk
 change event), 'requisite' and 'optional' let a cdrom's medium go when
 the guest comes back from a save image or a migration.
 
-Host B checks, as real Xen's host does (the simulator's default); host A
-is told to take made-up paths (sim_check_disk_sources = 0), which is how
-a guest whose disk is missing on B can run on A before its migration."""
+Host B is told to check (sim_check_disk_sources = 1), as the driver does
+on real Xen; host A takes made-up paths (the simulator's default), which
+is how a guest whose disk is missing on B can run on A before its
+migration."""
 
 import os
 import shutil

@@ -61,9 +61,10 @@ class Daemon:
         self.profile = profile
         self.conf = list(conf)
         # Most tests' guests name disk files that do not exist (guest_xml):
-        # the simulator takes them unless a test asks for real Xen's check.
-        if not disk_checks:
-            self.conf.append("sim_check_disk_sources = 0")
+        # the simulator takes them (its default) unless a test asks for
+        # the check the driver makes on real Xen.
+        if disk_checks:
+            self.conf.append("sim_check_disk_sources = 1")
         self.network = network
         self.secret = secret
         self.storage = storage
