@@ -318,7 +318,9 @@ vxlNativeFormatVnuma(virBuffer *buf, const virDomainDef *def)
 
     /* libxl's nodemap (translate_cpu.c) has no xl.cfg key: xl always
      * leaves it to libxl's placement. */
-    if (virDomainNumatuneGetMode(def->numa, -1, NULL) == 0)
+    /* placement='auto' is libxl's default placement: nothing to write. */
+    if (virDomainNumatuneGetMode(def->numa, -1, NULL) == 0 &&
+        !virDomainNumatuneHasPlacementAuto(def->numa))
         return vxlNativeFormatRefuse("<numatune><memory> (libxl's nodemap, which xl.cfg has no key for)");
     if (n == 0)
         return 0;

@@ -152,8 +152,8 @@ vxlNativeFormatGeneral(virBuffer *buf, const virDomainDef *def)
     if (def->maxvcpus != vcpus)
         virBufferAsprintf(buf, "maxvcpus = %zu\n", def->maxvcpus);
 
-    if (def->placement_mode == VIR_DOMAIN_CPU_PLACEMENT_MODE_AUTO)
-        return vxlNativeFormatRefuse("<vcpu placement='auto'>");
+    /* <vcpu placement='auto'> (libvirt ignores its cpuset) asks for
+     * automatic placement: xl's default, so it writes no cpus=. */
     {
         g_autoptr(GPtrArray) pins = g_ptr_array_new_with_free_func(g_free);
         const vxlXMLNSDef *ns = vxlXMLNSGet(def);

@@ -181,10 +181,19 @@ vxlValidateCpuNumatuneMemory(const virDomainDef *def)
 
     if (virDomainNumatuneGetMode(def->numa, -1, &mode) < 0)
         return 0;
+    /* placement='auto' (also what libvirt's parser makes of <vcpu
+     * placement='auto'>, which Salt and others write): "choose the nodes
+     * for me". libxl does exactly that by default (numa_placement), so
+     * nothing is set; only modes Xen has no form of are refused. */
     if (virDomainNumatuneHasPlacementAuto(def->numa)) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("<numatune><memory placement='auto'> is not supported by Xen: it is numad's advice; libxl places a guest on NUMA nodes itself when <numatune> is left out"));
-        return -1;
+        if (mode == VIR_DOMAIN_NUMATUNE_MEM_INTERLEAVE ||
+            mode == VIR_DOMAIN_NUMATUNE_MEM_RESTRICTIVE) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<numatune><memory mode='%s' placement='auto'> is not supported by Xen: libxl's automatic NUMA placement gives a guest the memory of the nodes it picks, with no interleaving"),
+                           virDomainNumatuneMemModeTypeToString(mode));
+            return -1;
+        }
+        return 0;
     }
     if (mode != VIR_DOMAIN_NUMATUNE_MEM_PREFERRED) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -457,7 +466,8 @@ vxlTranslateCpuNuma(const virDomainDef *def, libxl_domain_build_info *b_info)
 
     /* Validated: mode='preferred', no vNUMA cells. Automatic placement
      * would overwrite the nodemap (and libxl refuses it beside one). */
-    if (virDomainNumatuneGetMode(def->numa, -1, NULL) == 0) {
+    if (virDomainNumatuneGetMode(def->numa, -1, NULL) == 0 &&
+        !virDomainNumatuneHasPlacementAuto(def->numa)) {
         vxlTranslateBitmapFromVir(&b_info->nodemap,
                                   virDomainNumatuneGetNodeset(def->numa, NULL, -1));
         libxl_defbool_set(&b_info->numa_placement, false);
