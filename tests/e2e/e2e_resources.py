@@ -4,10 +4,15 @@ Xen (virsh setmem, setmaxmem, setvcpus, setvcpu, vcpuinfo, vcpupin, dump,
 console): what the driver
 changes is what Xen and xenstore then hold, as after xl mem-set, mem-max
 and vcpu-set, and virsh console reads what the guest writes, as xl
-console does."""
+console does. And placement the namespace carries (run_placement):
+<virtxl:cpus_exclude> and a vNUMA node on host node 0 are what xl
+vcpu-list and xl list -l show; a <virtxl:vsnd> card, for which dom0 runs
+no sound backend, gets the error Xen's toolstack gives."""
 import os
 import time
 import xml.etree.ElementTree as ET
+
+import json
 
 import libvirt
 
@@ -124,3 +129,80 @@ def run(conn, events):
         if dom.isActive():
             dom.destroy()
         dom.undefine()
+
+
+NS = "https://virtxl.dev/xmlns/domain/1.0"
+
+
+def run_placement(conn, events):
+    """xl's cpus="all,^0" (<virtxl:cpus_exclude>) and a vNUMA node on
+    host node 0 (<numatune><memnode>), as Xen holds them; then a PV
+    sound card (vsnd=) on a host without its backend."""
+    name = "e2e-place"
+    ncpus = conn.getInfo()[2]
+    xml = guest_xml(name, mem=160).replace("<vcpu>1</vcpu>", """<vcpu>2</vcpu>
+  <cpu>
+    <numa>
+      <cell id='0' cpus='0-1' memory='160' unit='MiB'/>
+    </numa>
+  </cpu>
+  <numatune>
+    <memnode cellid='0' mode='strict' nodeset='0'/>
+  </numatune>""").replace("<domain type='xen'>",
+                          "<domain type='xen' xmlns:virtxl='%s'>" % NS)
+    xml = xml.replace("</domain>", "  <virtxl:cpus_exclude cpuset='0'/>\n</domain>")
+    dom = conn.defineXML(xml)
+    try:
+        dom.create()
+        rows = [l.split() for l in sh("xl vcpu-list %s" % name).stdout.splitlines()[1:]]
+        hard = [r[6] for r in rows if len(r) > 6]
+        # "all,^0" on this host: every CPU but 0 (xl prints the range).
+        want = "1" if ncpus == 2 else "1-%d" % (ncpus - 1)
+        check("place-cpus-exclude", ncpus > 1 and hard == [want, want],
+              "host CPUs %d, xl vcpu-list %s" % (ncpus, rows))
+        out = sh("xl list -l %s" % name).stdout
+        try:
+            b_info = json.loads(out)[0]["config"]["b_info"]
+        except (ValueError, LookupError, TypeError):
+            b_info = {}
+        nodes = b_info.get("vnuma_nodes", [])
+        check("place-vnuma-pnode",
+              len(nodes) == 1 and nodes[0].get("pnode", 0) == 0 and
+              nodes[0].get("memkb") == 160 * 1024 and
+              sorted(nodes[0].get("vcpus", {}).get("set", [])) in ([0, 1], []),
+              "vnuma_nodes %s" % (nodes,))
+    except libvirt.libvirtError as e:
+        check("place-cpus-exclude", False, repr(e))
+    finally:
+        if dom.isActive():
+            dom.destroy()
+        dom.undefine()
+
+    # vsnd: libxl writes the card's frontend and backend nodes and waits
+    # for a backend (a user-space sound server in the backend domain).
+    name = "e2e-vsnd"
+    xml = guest_xml(name, mem=128).replace(
+        "<domain type='xen'>", "<domain type='xen' xmlns:virtxl='%s'>" % NS)
+    xml = xml.replace("</domain>", """  <virtxl:vsnd>
+    <virtxl:item value='card, short-name=c0'/>
+    <virtxl:item value='pcm, name=p0'/>
+    <virtxl:item value='stream, unique-id=s0, type=p'/>
+  </virtxl:vsnd>
+</domain>""")
+    dom = conn.defineXML(xml)
+    err = None
+    try:
+        dom.create()
+        domid = dom.ID()
+        front = xs("/local/domain/%d/device/vsnd/0/state" % domid)
+        print("E2E INFO vsnd started: frontend state %r, xl list -l vsnds %s"
+              % (front, sh("xl list -l %s | grep -c vsnd" % name).stdout.strip()))
+    except libvirt.libvirtError as e:
+        err = str(e)
+        print("E2E INFO vsnd refused: %s" % err)
+    finally:
+        if dom.isActive():
+            dom.destroy()
+        dom.undefine()
+    check("place-vsnd", err is None or "vsnd" in err or "sound" in err,
+          "start error %r" % (err,))
