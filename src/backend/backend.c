@@ -149,12 +149,26 @@ vxlBackendCheckSoundhw(const libxl_domain_config *dcfg)
     return -1;
 }
 
+/* libxl 4.17's libxl__domain_config_setdefault refuses virtual NUMA
+ * for a PV guest ("PV vNUMA is not yet supported"); xl reads vnuma= for
+ * every type. HVM and PVH guests have it. */
+static int
+vxlBackendCheckVnuma(const libxl_domain_config *dcfg)
+{
+    if (dcfg->b_info.type != LIBXL_DOMAIN_TYPE_PV || dcfg->b_info.num_vnuma_nodes == 0)
+        return 0;
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("cannot start domain '%s': libxl refuses virtual NUMA nodes for a PV guest (PV vNUMA is not yet supported); HVM and PVH guests can have them"),
+                   NULLSTR(dcfg->c_info.name));
+    return -1;
+}
+
 int
 vxlBackendDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
                        const vxlGuestScript *script, bool paused,
                        uint32_t *domid)
 {
-    if (vxlBackendCheckSoundhw(dcfg) < 0)
+    if (vxlBackendCheckSoundhw(dcfg) < 0 || vxlBackendCheckVnuma(dcfg) < 0)
         return -1;
     VXL_BACKEND_CALL(be, domainCreate, dcfg, script, paused, domid);
 }

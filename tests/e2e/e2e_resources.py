@@ -134,24 +134,33 @@ def run(conn, events):
 NS = "https://virtxl.dev/xmlns/domain/1.0"
 
 
-def run_placement(conn, events):
-    """xl's cpus="all,^0" (<virtxl:cpus_exclude>) and a vNUMA node on
-    host node 0 (<numatune><memnode>), as Xen holds them; then a PV
-    sound card (vsnd=) on a host without its backend."""
-    name = "e2e-place"
-    ncpus = conn.getInfo()[2]
-    xml = guest_xml(name, mem=160).replace("<vcpu>1</vcpu>", """<vcpu>2</vcpu>
-  <cpu>
-    <numa>
+def ns_xml(xml, extra):
+    """@xml with the project's namespace declared and @extra (its
+    elements) at the end of <domain>."""
+    xml = xml.replace("<domain type='xen'>", "<domain type='xen' xmlns:virtxl='%s'>" % NS, 1)
+    return xml.replace("</domain>", extra + "</domain>")
+
+
+VNUMA = """    <numa>
       <cell id='0' cpus='0-1' memory='160' unit='MiB'/>
     </numa>
-  </cpu>
-  <numatune>
+"""
+NUMATUNE = """  <numatune>
     <memnode cellid='0' mode='strict' nodeset='0'/>
-  </numatune>""").replace("<domain type='xen'>",
-                          "<domain type='xen' xmlns:virtxl='%s'>" % NS)
-    xml = xml.replace("</domain>", "  <virtxl:cpus_exclude cpuset='0'/>\n</domain>")
-    dom = conn.defineXML(xml)
+  </numatune>
+"""
+
+
+def run_placement(conn, events):
+    """xl's cpus="all,^0" (<virtxl:cpus_exclude>) and a vNUMA node on
+    host node 0 (<numatune><memnode>) on a PVH guest, as Xen holds them;
+    vNUMA on a PV guest, which libxl refuses; then a PV sound card
+    (vsnd=) on a host without a sound backend."""
+    name = "e2e-place"
+    ncpus = conn.getInfo()[2]
+    xml = guest_xml(name, mem=160, kind="pvh").replace("<vcpu>1</vcpu>", "<vcpu>2</vcpu>")
+    xml = xml.replace("  </cpu>\n", VNUMA + "  </cpu>\n" + NUMATUNE, 1)
+    dom = conn.defineXML(ns_xml(xml, "  <virtxl:cpus_exclude cpuset='0'/>\n"))
     try:
         dom.create()
         rows = [l.split() for l in sh("xl vcpu-list %s" % name).stdout.splitlines()[1:]]
@@ -166,10 +175,10 @@ def run_placement(conn, events):
         except (ValueError, LookupError, TypeError):
             b_info = {}
         nodes = b_info.get("vnuma_nodes", [])
+        print("E2E INFO vnuma_nodes %s, numa_placement %s" % (nodes, b_info.get("numa_placement")))
         check("place-vnuma-pnode",
               len(nodes) == 1 and nodes[0].get("pnode", 0) == 0 and
-              nodes[0].get("memkb") == 160 * 1024 and
-              sorted(nodes[0].get("vcpus", {}).get("set", [])) in ([0, 1], []),
+              nodes[0].get("memkb") == 160 * 1024,
               "vnuma_nodes %s" % (nodes,))
     except libvirt.libvirtError as e:
         check("place-cpus-exclude", False, repr(e))
@@ -178,25 +187,34 @@ def run_placement(conn, events):
             dom.destroy()
         dom.undefine()
 
-    # vsnd: libxl writes the card's frontend and backend nodes and waits
-    # for a backend (a user-space sound server in the backend domain).
+    # The same vNUMA node on a PV guest: libxl 4.17 refuses PV vNUMA
+    # (libxl__domain_config_setdefault); the start says so.
+    xml = guest_xml("e2e-pvnuma", mem=160).replace(
+        "<vcpu>1</vcpu>", "<vcpu>2</vcpu>\n  <cpu>\n" + VNUMA + "  </cpu>")
+    dom = conn.defineXML(xml)
+    err = ""
+    try:
+        dom.create()
+    except libvirt.libvirtError as e:
+        err = str(e)
+    finally:
+        if dom.isActive():
+            dom.destroy()
+        dom.undefine()
+    check("place-pv-vnuma-refused", "PV vNUMA is not yet supported" in err, "start: %r" % err)
+
+    # vsnd: libxl writes the card's backend nodes and waits for a
+    # user-space sound server in the backend domain, which dom0 lacks.
     name = "e2e-vsnd"
-    xml = guest_xml(name, mem=128).replace(
-        "<domain type='xen'>", "<domain type='xen' xmlns:virtxl='%s'>" % NS)
-    xml = xml.replace("</domain>", """  <virtxl:vsnd>
+    dom = conn.defineXML(ns_xml(guest_xml(name, mem=128), """  <virtxl:vsnd>
     <virtxl:item value='card, short-name=c0'/>
     <virtxl:item value='pcm, name=p0'/>
     <virtxl:item value='stream, unique-id=s0, type=p'/>
   </virtxl:vsnd>
-</domain>""")
-    dom = conn.defineXML(xml)
-    err = None
+"""))
+    err = ""
     try:
         dom.create()
-        domid = dom.ID()
-        front = xs("/local/domain/%d/device/vsnd/0/state" % domid)
-        print("E2E INFO vsnd started: frontend state %r, xl list -l vsnds %s"
-              % (front, sh("xl list -l %s | grep -c vsnd" % name).stdout.strip()))
     except libvirt.libvirtError as e:
         err = str(e)
         print("E2E INFO vsnd refused: %s" % err)
@@ -204,5 +222,5 @@ def run_placement(conn, events):
         if dom.isActive():
             dom.destroy()
         dom.undefine()
-    check("place-vsnd", err is None or "vsnd" in err or "sound" in err,
-          "start error %r" % (err,))
+    check("place-vsnd-no-backend", "backend/vsnd/" in err and
+          "no PV sound backend answered" in err, "start: %r" % err)
