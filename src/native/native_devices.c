@@ -1145,7 +1145,7 @@ vxlNativeParseSound(vxlNativeReader *r, virBuffer *buf)
      * its own list at start and refuses the rest there ("all", and the
      * comma lists qemu's old -soundhw took), as the start does here. */
     if (!*str) {
-        vxlNativeError(r, "soundhw", "%s", _("is empty: name a sound card, or leave the key out"));
+        vxlNativeError(r, "soundhw", "%s", _("is empty, which libxl refuses when the domain starts (Unknown soundhw option): name a sound card, or leave the key out"));
         return -1;
     }
     g_ptr_array_add(r->nsLines,

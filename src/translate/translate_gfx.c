@@ -11,8 +11,10 @@
  * (display, xauth, gl -> u.hvm.sdl); <video> vga, cirrus, qxl or none
  * (u.hvm.vga.kind) with vram (video_memkb); USB <input> tablet, mouse
  * and keyboard (u.hvm.usbdevice_list; PS/2 ones are always there);
- * <sound> (u.hvm.soundhw). Without VNC graphics, VNC is switched off
- * explicitly: libxl would otherwise start one. Without <video> there is
+ * <sound> (u.hvm.soundhw). <virtxl:vncdisplay> is where an autoport VNC
+ * display starts looking (display with findunused on). Without VNC
+ * graphics, VNC is switched off explicitly: libxl would otherwise start
+ * one. Without <video> there is
  * no card (vga none, nographic): libxl would otherwise add a Cirrus one.
  *
  * PV and PVH guests: <graphics type='vnc'|'sdl'> is a PV framebuffer
