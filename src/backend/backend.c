@@ -120,11 +120,56 @@ vxlBackendHostGetFreeMemory(vxlBackend *be, unsigned long long *freeKiB)
     VXL_BACKEND_CALL(be, hostGetFreeMemory, freeKiB);
 }
 
+/* libxl 4.17 reads b_info.u.hvm.soundhw as one name of its internal
+ * enum libxl__qemu_soundhw (libxl_types_internal.idl, compared without
+ * case) when it builds qemu's arguments, and fails the create on any
+ * other text ("Unknown soundhw option"): xl reads "all" and comma
+ * lists, but neither starts. Checked before either backend is asked,
+ * so the error names the reason on the simulator and on Xen alike. */
+static const char *const vxlBackendSoundhwNames[] = {
+    "ac97", "adlib", "cs4231a", "es1370", "gus", "hda", "sb16",
+};
+
+static int
+vxlBackendCheckSoundhw(const libxl_domain_config *dcfg)
+{
+    const char *hw;
+    size_t i;
+
+    if (dcfg->b_info.type != LIBXL_DOMAIN_TYPE_HVM ||
+        !(hw = dcfg->b_info.u.hvm.soundhw))
+        return 0;
+    for (i = 0; i < G_N_ELEMENTS(vxlBackendSoundhwNames); i++) {
+        if (g_ascii_strcasecmp(hw, vxlBackendSoundhwNames[i]) == 0)
+            return 0;
+    }
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("cannot start domain '%s': libxl refuses soundhw '%s' (Unknown soundhw option): it takes one card, ac97, adlib, cs4231a, es1370, gus, hda or sb16"),
+                   NULLSTR(dcfg->c_info.name), hw);
+    return -1;
+}
+
+/* libxl 4.17's libxl__domain_config_setdefault refuses virtual NUMA
+ * for a PV guest ("PV vNUMA is not yet supported"); xl reads vnuma= for
+ * every type. HVM and PVH guests have it. */
+static int
+vxlBackendCheckVnuma(const libxl_domain_config *dcfg)
+{
+    if (dcfg->b_info.type != LIBXL_DOMAIN_TYPE_PV || dcfg->b_info.num_vnuma_nodes == 0)
+        return 0;
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("cannot start domain '%s': libxl refuses virtual NUMA nodes for a PV guest (PV vNUMA is not yet supported); HVM and PVH guests can have them"),
+                   NULLSTR(dcfg->c_info.name));
+    return -1;
+}
+
 int
 vxlBackendDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
                        const vxlGuestScript *script, bool paused,
                        uint32_t *domid)
 {
+    if (vxlBackendCheckSoundhw(dcfg) < 0 || vxlBackendCheckVnuma(dcfg) < 0)
+        return -1;
     VXL_BACKEND_CALL(be, domainCreate, dcfg, script, paused, domid);
 }
 

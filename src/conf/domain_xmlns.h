@@ -137,6 +137,10 @@ struct _vxlXMLNSKnobInfo {
     long long min, max;           /* NUMBER */
     const libxl_enum_string_table *values; /* ENUM: libxl's, which xl uses */
 };
+/* VNC display N is TCP port 5900 + N (qemu's -vnc :N). */
+#define VXL_XMLNS_VNC_PORT_MIN 5900
+#define VXL_XMLNS_VNC_PORT_MAX 65535
+
 #define VXL_XMLNS_GUEST_PV  (1u << LIBXL_DOMAIN_TYPE_PV)
 #define VXL_XMLNS_GUEST_PVH (1u << LIBXL_DOMAIN_TYPE_PVH)
 #define VXL_XMLNS_GUEST_HVM (1u << LIBXL_DOMAIN_TYPE_HVM)
@@ -219,6 +223,13 @@ typedef enum {
     /* videoram= of an HVM guest without a card (vga="none"), which
      * libvirt's <video><model type='none'> cannot hold. */
     VXL_XMLNS_KEY_VIDEORAM,
+    /* vncdisplay= with vncunused=1 (xl's default): the display qemu
+     * starts looking for a free one at, for an autoport VNC <graphics>
+     * (a fixed one is its port). */
+    VXL_XMLNS_KEY_VNCDISPLAY,
+    /* soundhw= other than one card libvirt's <sound> names: the text xl
+     * hands to libxl ("gus", "all", "ac97,es1370"). */
+    VXL_XMLNS_KEY_SOUNDHW,
 
     VXL_XMLNS_KEY_LAST
 } vxlXMLNSKey;
@@ -290,6 +301,9 @@ bool vxlXMLNSSpecVdispl(const char *item, libxl_device_vdispl *vdispl);
  * VXL_XMLNS_ITEM_SEP; on refusal *why (when @why is not NULL) says why
  * in a phrase, to be freed. */
 bool vxlXMLNSSpecVsnd(const char *card, libxl_device_vsnd *vsnd, char **why);
+/* <virtxl:vncdisplay>: the display @def's autoport VNC display starts
+ * looking from, or -1 when it has none. */
+int vxlXMLNSVncStartDisplay(const virDomainDef *def);
 void vxlXMLNSKeysFormat(virBuffer *buf, char *const *keys);
 void vxlXMLNSKeysFree(char **keys);
 int vxlValidateXMLNSKeys(const virDomainDef *def, char *const *keys);

@@ -158,6 +158,16 @@ const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST] = {
     /* MiB; b_info.video_memkb, which libxl reserves from the guest's
      * memory whether or not there is a card to use it. */
     [VXL_XMLNS_KEY_VIDEORAM] = { "videoram", NUMBER, HVM, 1, INT_MAX / 1024, NULL },
+    /* vnc.display of an HVM guest or of a PV/PVH guest's framebuffer
+     * with findunused on: qemu tries that display and the 99 after it
+     * (libxl_dm.c's "to=99"); the highest leaves one port above it. */
+    [VXL_XMLNS_KEY_VNCDISPLAY] = { "vncdisplay", NUMBER, ALL, 0,
+                                   VXL_XMLNS_VNC_PORT_MAX - VXL_XMLNS_VNC_PORT_MIN - 1, NULL },
+    /* b_info.u.hvm.soundhw as xl's soundhw= gave it, when <sound> cannot
+     * say it: a card libvirt has no model for (adlib, cs4231a, gus) or
+     * what libxl 4.17 refuses at start ("all", a comma list), which xl
+     * still reads. */
+    [VXL_XMLNS_KEY_SOUNDHW] = { "soundhw", STRING, HVM, 0, 0, NULL },
 };
 
 #undef ALL
@@ -439,6 +449,44 @@ vxlXMLNSKeysFree(char **keys)
 
 
 int
+vxlXMLNSVncStartDisplay(const virDomainDef *def)
+{
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+    int display;
+
+    /* Checked against the key's range when parsed. */
+    if (!ns || !ns->keys[VXL_XMLNS_KEY_VNCDISPLAY] ||
+        virStrToLong_i(ns->keys[VXL_XMLNS_KEY_VNCDISPLAY], NULL, 10, &display) < 0)
+        return -1;
+    return display;
+}
+
+
+/* <virtxl:vncdisplay> is where an autoport VNC display starts looking:
+ * a fixed port is already its display, and without VNC there is none. */
+static int
+vxlValidateXMLNSVncDisplay(const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ngraphics; i++) {
+        const virDomainGraphicsDef *g = def->graphics[i];
+
+        if (g->type != VIR_DOMAIN_GRAPHICS_TYPE_VNC)
+            continue;
+        if (g->data.vnc.autoport)
+            return 0;
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<virtxl:vncdisplay> is the display an autoport VNC display starts looking from (xl's vncunused=1); a <graphics type='vnc' autoport='no'> has its display in its port"));
+        return -1;
+    }
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                   _("<virtxl:vncdisplay> needs a <graphics type='vnc' autoport='yes'>: it is where that display starts looking for a free port"));
+    return -1;
+}
+
+
+int
 vxlValidateXMLNSKeys(const virDomainDef *def, char *const *keys)
 {
     int type = vxlEnumVirToXl(&vxlEnumDomainType, def->os.type);
@@ -464,6 +512,14 @@ vxlValidateXMLNSKeys(const virDomainDef *def, char *const *keys)
         def->videos[0]->type != VIR_DOMAIN_VIDEO_TYPE_NONE) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("<virtxl:videoram> is for an HVM guest without a graphics card (xl's vga=\"none\"); give a card its memory with <video><model vram>"));
+        return -1;
+    }
+    if (keys[VXL_XMLNS_KEY_VNCDISPLAY] && vxlValidateXMLNSVncDisplay(def) < 0)
+        return -1;
+    /* One soundhw string: a card of <sound>, or the namespace's text. */
+    if (keys[VXL_XMLNS_KEY_SOUNDHW] && def->nsounds > 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<virtxl:soundhw> and <sound> both name the guest's sound hardware, which libxl takes as one soundhw string; use one of them"));
         return -1;
     }
     /* Xen's other groups build on the base one (libxl refuses them

@@ -9,11 +9,14 @@
  * port, and libxl refuses SPICE without one. The ports come from
  * libvirt's port allocator, which every driver in the daemon shares, and
  * go back to it when the domain stops or its start fails; a daemon
- * restart marks those of running domains as taken again.
+ * restart marks those of running domains as taken again. A VNC display
+ * with <virtxl:vncdisplay> takes the first free port from that display
+ * on, as qemu does for xl's vncdisplay with vncunused=1.
  */
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "domain_xmlns.h"
 #include "virerror.h"
 #include "virlog.h"
 #include "virportallocator.h"
@@ -37,6 +40,25 @@ vxlDomainGraphicsAutoPort(virDomainGraphicsDef *graphics)
     }
 }
 
+/* Where an autoport display of @def looks for its port: the driver's
+ * range, or for a VNC display with <virtxl:vncdisplay> (xl's vncdisplay
+ * with vncunused=1) that display and the 99 after it, the ones libxl
+ * has qemu try ("to=99" in libxl_dm.c). The allocator's ports are one
+ * set for every range, so this one shares them with the others. */
+static virPortAllocatorRange *
+vxlDomainGraphicsRange(const virDomainDef *def, const virDomainGraphicsDef *graphics)
+{
+    int display = vxlXMLNSVncStartDisplay(def);
+    unsigned int start, end;
+
+    if (graphics->type != VIR_DOMAIN_GRAPHICS_TYPE_VNC || display < 0)
+        return NULL;
+    /* The namespace's range leaves one port above the start. */
+    start = VXL_GRAPHICS_PORT_MIN + display;
+    end = MIN(start + 99, VXL_GRAPHICS_PORT_MAX);
+    return virPortAllocatorRangeNew("vncdisplay", start, end);
+}
+
 int
 vxlDomainGraphicsPrepare(vxlDriver *driver, virDomainDef *def)
 {
@@ -44,11 +66,16 @@ vxlDomainGraphicsPrepare(vxlDriver *driver, virDomainDef *def)
 
     for (i = 0; i < def->ngraphics; i++) {
         int *port = vxlDomainGraphicsAutoPort(def->graphics[i]);
+        virPortAllocatorRange *range;
         unsigned short chosen;
+        int rc;
 
         if (!port)
             continue;
-        if (virPortAllocatorAcquire(driver->graphicsPorts, &chosen) < 0)
+        range = vxlDomainGraphicsRange(def, def->graphics[i]);
+        rc = virPortAllocatorAcquire(range ? range : driver->graphicsPorts, &chosen);
+        virPortAllocatorRangeFree(range);
+        if (rc < 0)
             goto error;
         *port = chosen;
         VIR_DEBUG("%s display of %s gets port %u",

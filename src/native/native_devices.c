@@ -822,17 +822,36 @@ struct _vxlNativeDisplay {
 };
 
 
-static void
-vxlNativeFormatDisplay(virBuffer *buf, const vxlNativeDisplay *d)
+/* The VNC <graphics> and SDL <graphics> of @d. libxl's vnc.display
+ * is a fixed display with findunused off (vncunused=0), a port; with
+ * findunused on (vncunused=1, xl's default) it is where qemu starts
+ * looking for a free one, which libvirt's autoport cannot say:
+ * <virtxl:vncdisplay> beside an autoport <graphics> carries it. */
+static int
+vxlNativeFormatDisplay(vxlNativeReader *r, const char *key, virBuffer *buf,
+                       const vxlNativeDisplay *d)
 {
     if (d->vnc) {
+        const vxlXMLNSKeyInfo *info = &vxlXMLNSKeys[VXL_XMLNS_KEY_VNCDISPLAY];
+
+        if (d->vncdisplay > info->max) {
+            vxlNativeError(r, key, _("vncdisplay=%ld is out of range: VNC displays go from 0 to %lld"),
+                           d->vncdisplay, info->max);
+            return -1;
+        }
         /* vncunused=0 alone: libxl's display 0, fixed. */
-        if (!d->vncunused && d->vncdisplay < 0)
+        if (!d->vncunused && d->vncdisplay < 0) {
             virBufferAddLit(buf, "<graphics type='vnc' port='5900' autoport='no'");
-        else if (d->vncdisplay >= 0 && !d->vncunused)
+        } else if (d->vncdisplay >= 0 && !d->vncunused) {
             virBufferAsprintf(buf, "<graphics type='vnc' port='%ld' autoport='no'", 5900 + d->vncdisplay);
-        else
+        } else {
+            /* Display 0 is where libxl starts anyway. */
+            if (d->vncdisplay > 0)
+                g_ptr_array_add(r->nsLines,
+                                g_strdup_printf("<virtxl:vncdisplay" VXL_NATIVE_NS_DECL " value='%ld'/>\n",
+                                                d->vncdisplay));
             virBufferAddLit(buf, "<graphics type='vnc' port='-1' autoport='yes'");
+        }
         virBufferEscapeString(buf, " listen='%s'", d->vnclisten);
         virBufferEscapeString(buf, " keymap='%s'", d->keymap);
         virBufferEscapeString(buf, " passwd='%s'", d->vncpasswd);
@@ -853,6 +872,7 @@ vxlNativeFormatDisplay(virBuffer *buf, const vxlNativeDisplay *d)
         else
             virBufferAddLit(buf, "/>\n");
     }
+    return 0;
 }
 
 
@@ -890,11 +910,7 @@ vxlNativeParseTopLevelVfb(vxlNativeReader *r, virBuffer *buf)
     d.vnc = true;
     if (vxlNativeGetTopLevelDisplay(r, &d) < 0)
         return -1;
-    if (d.vncdisplay >= 0 && d.vncunused)
-        vxlNativeWarn(r, "vncdisplay", _("%ld with vncunused=1 is only a starting point; the port is chosen automatically"),
-                      d.vncdisplay);
-    vxlNativeFormatDisplay(buf, &d);
-    return 0;
+    return vxlNativeFormatDisplay(r, "vncdisplay", buf, &d);
 }
 
 
@@ -951,13 +967,10 @@ vxlNativeParseVfbs(vxlNativeReader *r, virBuffer *buf)
                 vxlNativeWarn(r, "vfb", _("entry %d: dropped '%s': libvirt has no element for it"),
                               i + 1, tokens[j]);
         }
-        if (d.vncdisplay >= 0 && d.vncunused) {
-            vxlNativeWarn(r, "vfb", _("entry %d: vncdisplay=%ld with vncunused=1 is only a starting point; the port is chosen automatically"),
-                          i + 1, d.vncdisplay);
-        }
         if (!d.vnc && !d.sdl)
             vxlNativeWarn(r, "vfb", _("entry %d: dropped: neither vnc nor sdl is enabled"), i + 1);
-        vxlNativeFormatDisplay(buf, &d);
+        if (vxlNativeFormatDisplay(r, "vfb", buf, &d) < 0)
+            return -1;
     }
     if (n == 0 && r->type == LIBXL_DOMAIN_TYPE_PV)
         return vxlNativeParseTopLevelVfb(r, buf);
@@ -1045,10 +1058,8 @@ vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
     if (nographic && (d.vnc || d.sdl))
         vxlNativeWarn(r, "nographic", "%s",
                       _("does not turn off the VNC or SDL display that xl still starts; use vnc=0 and sdl=0"));
-    if (d.vncdisplay >= 0 && d.vncunused && d.vnc)
-        vxlNativeWarn(r, "vncdisplay", _("%ld with vncunused=1 is only a starting point; the port is chosen automatically"),
-                      d.vncdisplay);
-    vxlNativeFormatDisplay(buf, &d);
+    if (vxlNativeFormatDisplay(r, "vncdisplay", buf, &d) < 0)
+        return -1;
     if (spice && vxlNativeParseSpice(r, buf) < 0)
         return -1;
 
@@ -1273,7 +1284,15 @@ vxlNativeParseSound(vxlNativeReader *r, virBuffer *buf)
         virBufferAsprintf(buf, "<sound model='%s'/>\n", model);
         return 0;
     }
-    vxlNativeWarn(r, "soundhw", _("dropped '%s': libvirt names one card of hda, ac97, sb16 or es1370"), str);
+    /* xl hands libxl the text as it is; libxl 4.17 takes one card of
+     * its own list at start and refuses the rest there ("all", and the
+     * comma lists qemu's old -soundhw took), as the start does here. */
+    if (!*str) {
+        vxlNativeError(r, "soundhw", "%s", _("is empty, which libxl refuses when the domain starts (Unknown soundhw option): name a sound card, or leave the key out"));
+        return -1;
+    }
+    g_ptr_array_add(r->nsLines,
+                    g_markup_printf_escaped("<virtxl:soundhw" VXL_NATIVE_NS_DECL " value='%s'/>\n", str));
     return 0;
 }
 

@@ -422,6 +422,7 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
     bool hvm = def->os.type == VIR_DOMAIN_OSTYPE_HVM;
     g_autoptr(GPtrArray) vfbs = g_ptr_array_new_with_free_func(g_free);
     bool vnc = false, sdl = false, spice = false;
+    int start = vxlXMLNSVncStartDisplay(def);
     size_t i;
 
     for (i = 0; i < def->ngraphics; i++) {
@@ -452,6 +453,9 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
                 if (!g->data.vnc.autoport && g->data.vnc.port >= 5900) {
                     virBufferAsprintf(buf, "vncdisplay = %d\n", g->data.vnc.port - 5900);
                     virBufferAddLit(buf, "vncunused = 0\n");
+                } else if (start >= 0) {
+                    /* where the search starts: vncunused=1 is xl's default */
+                    virBufferAsprintf(buf, "vncdisplay = %d\n", start);
                 }
                 vxlNativeFormatString(buf, "vncpasswd", g->data.vnc.auth.passwd);
                 vxlNativeFormatString(buf, "keymap", g->data.vnc.keymap);
@@ -461,6 +465,8 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
                     virBufferAsprintf(&spec, ",vnclisten=%s", listen);
                 if (!g->data.vnc.autoport && g->data.vnc.port >= 5900)
                     virBufferAsprintf(&spec, ",vncdisplay=%d,vncunused=0", g->data.vnc.port - 5900);
+                else if (start >= 0)
+                    virBufferAsprintf(&spec, ",vncdisplay=%d", start);
                 if (g->data.vnc.auth.passwd) {
                     if (!vxlNativeSpecSafe(g->data.vnc.auth.passwd))
                         return vxlNativeFormatRefuse("a vfb VNC password with ',' or '='");

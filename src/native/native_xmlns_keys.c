@@ -185,7 +185,9 @@ vxlNativeParseXMLNSKeys(vxlNativeReader *r, virBuffer *xmlns)
         /* The boot group's (native_parse.c), with the BIOS names. */
         if (vxlNativeXMLNSKeyIsAction(i) || i == VXL_XMLNS_KEY_FIRMWARE ||
             i == VXL_XMLNS_KEY_VIRIDIAN || i == VXL_XMLNS_KEY_BOOTLOADER_ARGS ||
-            i == VXL_XMLNS_KEY_USBDEVICE || i == VXL_XMLNS_KEY_VIDEORAM)
+            i == VXL_XMLNS_KEY_USBDEVICE || i == VXL_XMLNS_KEY_VIDEORAM ||
+            /* with the display and sound keys (native_devices.c) */
+            i == VXL_XMLNS_KEY_VNCDISPLAY || i == VXL_XMLNS_KEY_SOUNDHW)
             continue;
         if (vxlNativeParseXMLNSKey(r, i, xmlns) < 0)
             return -1;
@@ -240,7 +242,9 @@ vxlNativeFormatXMLNSKeys(virBuffer *buf, const virDomainDef *def)
          * elements (native_format.c), viridian groups with the others
          * (native_features.c). */
         if (!v || (i >= VXL_XMLNS_KEY_ON_POWEROFF && i <= VXL_XMLNS_KEY_ON_CRASH) ||
-            i == VXL_XMLNS_KEY_VIRIDIAN || i == VXL_XMLNS_KEY_USBDEVICE)
+            i == VXL_XMLNS_KEY_VIRIDIAN || i == VXL_XMLNS_KEY_USBDEVICE ||
+            /* top level or in the vfb spec (native_format_devices.c) */
+            i == VXL_XMLNS_KEY_VNCDISPLAY)
             continue;
         if (info->kind == VXL_XMLNS_KEY_KIND_NESTED_LIST) {
             vxlNativeFormatNestedList(buf, info->name, v);

@@ -11,8 +11,10 @@
  * (display, xauth, gl -> u.hvm.sdl); <video> vga, cirrus, qxl or none
  * (u.hvm.vga.kind) with vram (video_memkb); USB <input> tablet, mouse
  * and keyboard (u.hvm.usbdevice_list; PS/2 ones are always there);
- * <sound> (u.hvm.soundhw). Without VNC graphics, VNC is switched off
- * explicitly: libxl would otherwise start one. Without <video> there is
+ * <sound> (u.hvm.soundhw). <virtxl:vncdisplay> is where an autoport VNC
+ * display starts looking (display with findunused on). Without VNC
+ * graphics, VNC is switched off explicitly: libxl would otherwise start
+ * one. Without <video> there is
  * no card (vga none, nographic): libxl would otherwise add a Cirrus one.
  *
  * PV and PVH guests: <graphics type='vnc'|'sdl'> is a PV framebuffer
@@ -387,20 +389,25 @@ vxlValidateGfx(const virDomainDef *def)
 
 
 static void
-vxlTranslateVnc(const virDomainGraphicsDef *graphics, libxl_vnc_info *vnc,
-                char **keymap)
+vxlTranslateVnc(const virDomainDef *def, const virDomainGraphicsDef *graphics,
+                libxl_vnc_info *vnc, char **keymap)
 {
+    int start = vxlXMLNSVncStartDisplay(def);
+
     libxl_defbool_set(&vnc->enable, true);
     vnc->listen = g_strdup(vxlGfxListen(graphics));
     vnc->passwd = g_strdup(graphics->data.vnc.auth.passwd);
     /* A fixed port is a display number; so is the one the driver picked
      * for autoport when the domain starts (domain_graphics.c), which the
      * live XML shows. An inactive definition's autoport lets qemu find
-     * a free display (xl's vncunused=1). */
+     * a free display (xl's vncunused=1), from <virtxl:vncdisplay> on
+     * when it has one. */
     if (graphics->data.vnc.port >= VXL_VNC_PORT_MIN) {
         vnc->display = graphics->data.vnc.port - VXL_VNC_PORT_MIN;
         libxl_defbool_set(&vnc->findunused, false);
     } else {
+        if (start > 0)
+            vnc->display = start;
         libxl_defbool_set(&vnc->findunused, true);
     }
     /* SPICE's keymap may have come first: it is the same one
@@ -475,7 +482,7 @@ vxlTranslateGfxHVM(const virDomainDef *def, libxl_domain_build_info *b_info)
 
         switch (graphics->type) {
         case VIR_DOMAIN_GRAPHICS_TYPE_VNC:
-            vxlTranslateVnc(graphics, &b_info->u.hvm.vnc, &b_info->u.hvm.keymap);
+            vxlTranslateVnc(def, graphics, &b_info->u.hvm.vnc, &b_info->u.hvm.keymap);
             vnc = true;
             break;
         case VIR_DOMAIN_GRAPHICS_TYPE_SDL:
@@ -554,7 +561,7 @@ vxlTranslateGfxPV(const virDomainDef *def, libxl_domain_config *dcfg)
         const virDomainGraphicsDef *graphics = def->graphics[i];
 
         if (graphics->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC)
-            vxlTranslateVnc(graphics, &vfb->vnc, &vfb->keymap);
+            vxlTranslateVnc(def, graphics, &vfb->vnc, &vfb->keymap);
         else
             vxlTranslateSdl(graphics, &vfb->sdl);
     }

@@ -331,6 +331,14 @@ vxlTranslateXMLNSKeys(char *const *keys, libxl_domain_config *dcfg)
             g_strfreev(b_info->bootloader_args);
             b_info->bootloader_args = vxlXMLNSKeyItems(v);
             break;
+        case VXL_XMLNS_KEY_SOUNDHW:
+            /* As xl gives it to libxl, which checks it at start. */
+            g_free(b_info->u.hvm.soundhw);
+            b_info->u.hvm.soundhw = g_strdup(v);
+            break;
+        case VXL_XMLNS_KEY_VNCDISPLAY:
+            /* With its <graphics> (translate_gfx.c). */
+            break;
         case VXL_XMLNS_KEY_LAST:
         default:
             virReportEnumRangeError(vxlXMLNSKey, (int)i);

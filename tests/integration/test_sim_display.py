@@ -121,6 +121,36 @@ class SimDisplayTest(DaemonTestCase):
         self.addCleanup(c.close)
         self.assertIn("Xen domain vnc5", self.screen(c))
 
+    def test_start_display(self):
+        # xl's vncdisplay=N with vncunused=1: the first free display from
+        # N on (<virtxl:vncdisplay>), for an HVM display and a PV
+        # framebuffer; a port taken by someone else is passed over.
+        ns = "https://virtxl.dev/xmlns/domain/1.0"
+        start = 47
+        busy = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.addCleanup(busy.close)
+        busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        busy.bind(("0.0.0.0", 5900 + start))
+        busy.listen(1)
+        doms = []
+        for name, xml in (("vncs1", hvm_vnc("vncs1")), ("vncs2", pv_vnc("vncs2"))):
+            xml = xml.replace("<domain type='xen'>",
+                              "<domain type='xen' xmlns:virtxl='%s'>" % ns, 1)
+            xml = xml.replace("</domain>", "<virtxl:vncdisplay value='%d'/></domain>" % start)
+            dom = self.conn.defineXML(xml)
+            dom.create()
+            self.addCleanup(dom.destroy)
+            doms.append(dom)
+        ports = [vnc_port(d) for d in doms]
+        self.assertEqual(ports, [5900 + start + 1, 5900 + start + 2])
+        c = Client("127.0.0.1", ports[1])
+        self.addCleanup(c.close)
+        self.assertEqual(c.name, "vncs2")
+        # The definition keeps where the search starts, not the port.
+        inactive = doms[0].XMLDesc(E.VIR_DOMAIN_XML_INACTIVE)
+        self.assertIn("<virtxl:vncdisplay value='%d'/>" % start, inactive)
+        self.assertNotIn("port='%d'" % ports[0], inactive)
+
     def test_display_goes_with_the_domain(self):
         dom = self.conn.defineXML(hvm_vnc("vnc6"))
         dom.create()

@@ -19,6 +19,11 @@
  * cannot open) is what QEMU wrote on its stderr, which libxl sends to
  * its log file, /var/log/xen/qemu-dm-NAME.log, started afresh for each
  * spawn. Its last line is added to the message.
+ *
+ * PV sound and display cards (vsnd, vdispl) have no backend in Xen or
+ * in Linux: libxl writes their backend nodes and waits for a user-space
+ * server in the backend domain to answer, and only says it could not
+ * add the device. The message says what is missing.
  */
 #include "vxl_internal.h"
 
@@ -169,7 +174,13 @@ vxlXenBuildLogEnd(vxlXen *xen, vxlXenBuildLog *blog, int rc,
     VIR_DEBUG("build of '%s' failed (%d): first error %s, device model %s",
               dcfg->c_info.name, rc, NULLSTR(cause), NULLSTR(lastWords));
 
-    if (cause && lastWords)
+    if (cause && strstr(cause, "/backend/vsnd/"))
+        detail = g_strdup_printf(_("%s; no PV sound backend answered in the backend domain: Xen ships none, a user-space one (such as snd_be) must run there before a guest with vsnd starts"),
+                                 cause);
+    else if (cause && strstr(cause, "/backend/vdispl/"))
+        detail = g_strdup_printf(_("%s; no PV display backend answered in the backend domain: Xen ships none, a user-space one (such as displ_be) must run there before a guest with vdispl starts"),
+                                 cause);
+    else if (cause && lastWords)
         detail = g_strdup_printf(_("%s; the device model logged: %s"),
                                  cause, lastWords);
     else if (lastWords)
