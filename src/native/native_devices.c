@@ -1037,8 +1037,13 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
                 ok = false;
             }
         }
+        /* Version 3 is qemu's xHCI, the devicemodel type's alone; an
+         * HVM guest's untyped (auto) controller is that type too
+         * (libxl__device_usbctrl_setdefault resolves auto by guest). */
         if (version < 0 || version > 3 ||
-            (version == 3 && (!type || STRNEQ(type, "devicemodel")))) {
+            (version == 3 &&
+             !(type && STREQ(type, "devicemodel")) &&
+             !((!type || STREQ(type, "auto")) && vxlNativeIsHVM(r)))) {
             vxlNativeWarn(r, "usbctrl", _("entry %d: dropped: version=%ld; Xen's USB controllers are version 1 or 2, and 3 for type=devicemodel"),
                           i + 1, version);
             ok = false;
