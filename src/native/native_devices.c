@@ -969,8 +969,12 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
     if (vxlNativeIsHVM(r)) {
         bool hostSeen = false;
         bool inOrder = true;
+        bool spice = false;
+        long usbredir = 0;
 
-        if (vxlNativeGetStringOrList(r, "usbdevice", items) < 0)
+        if (vxlNativeGetStringOrList(r, "usbdevice", items) < 0 ||
+            vxlNativeGetBool(r, "spice", &spice) < 0 ||
+            vxlNativeGetLong(r, "spiceusbredirection", &usbredir) < 0)
             return -1;
         /* qemu plugs the devices in the list's order. libvirt's USB
          * <input>s go first (translate_gfx.c); when a host: device comes
@@ -979,6 +983,15 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
         for (j = 0; j < items->len; j++) {
             const char *dev = g_ptr_array_index(items, j);
 
+            /* libxl refuses usbdevice= once SPICE redirects USB (it
+             * builds that bus itself: libxl__domain_build_info_setdefault);
+             * USB inputs become qemu arguments there, host devices
+             * cannot. */
+            if (STRPREFIX(dev, "host:") && spice && usbredir > 0) {
+                vxlNativeError(r, "usbdevice", _("'%s' beside spiceusbredirection=%ld: libxl refuses usbdevice= when it gives SPICE its USB redirection"),
+                               dev, usbredir);
+                return -1;
+            }
             if (STRPREFIX(dev, "host:"))
                 hostSeen = true;
             else if (hostSeen && (STREQ(dev, "tablet") || STREQ(dev, "mouse") || STREQ(dev, "keyboard")))
