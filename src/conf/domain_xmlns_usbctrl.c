@@ -106,8 +106,10 @@ vxlValidateXMLNSUsbctrls(const virDomainDef *def, const vxlXMLNSDef *ns)
                            x->index, x->index);
             return -1;
         }
-        /* As libxl refuses them when it sets the controller up. */
-        if (x->version == 3 && x->type != LIBXL_USBCTRL_TYPE_DEVICEMODEL) {
+        /* As libxl refuses them when it sets the controller up; auto is
+         * the devicemodel type for an HVM guest there. */
+        if (x->version == 3 && x->type != LIBXL_USBCTRL_TYPE_DEVICEMODEL &&
+            !(x->type == LIBXL_USBCTRL_TYPE_AUTO && def->os.type == VIR_DOMAIN_OSTYPE_HVM)) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            _("<virtxl:usbctrl index='%u' version='3'> needs type='devicemodel': Xen's paravirtual USB is version 1 or 2"),
                            x->index);

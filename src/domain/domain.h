@@ -487,6 +487,10 @@ virDomainDef *vxlDomainDefParseGuarded(const char *xml, virDomainXMLOption *xmlo
 /* Refuse CPU sets of @def naming CPUs the host lacks
  * (VIR_ERR_CONFIG_UNSUPPORTED). */
 int vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def);
+/* Refuse vNUMA nodes of @def bound to host NUMA nodes the host lacks
+ * (VIR_ERR_CONFIG_UNSUPPORTED): what a start checks, as the host may
+ * have changed since the define. */
+int vxlDomainCheckHostNodes(vxlDriver *driver, const virDomainDef *def);
 /* --- control (domain_control.c) --- */
 
 /* Reset, send an NMI to, or press keys (QEMU key numbers, held

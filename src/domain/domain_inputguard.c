@@ -108,6 +108,59 @@ vxlDomainCheckCpuMap(const virDomainDef *def, virBitmap *map,
     return -1;
 }
 
+/* A vNUMA node's host node (xl's pnode=) beyond @facts' nodes: xl
+ * refuses it while parsing (parse_vnuma_config asks the host), libxl's
+ * create too (libxl__vnuma_config_check). A host that reports no nodes
+ * is not checked. */
+static int
+vxlDomainCheckNodeSets(const virDomainDef *def, const vxlHostFacts *facts)
+{
+    size_t i;
+
+    for (i = 0; facts->nnodes > 0 && i < virDomainNumaGetNodeCount(def->numa); i++) {
+        virBitmap *nodes = virDomainNumatuneGetNodeset(def->numa, NULL, i);
+        ssize_t last;
+
+        if (!virDomainNumatuneNodeSpecified(def->numa, i) ||
+            (last = virBitmapLastSetBit(nodes)) < (ssize_t)facts->nnodes)
+            continue;
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("the <memnode cellid='%zu'> of domain '%s' names host NUMA node %zd, but this host has nodes 0-%zu only"),
+                       i, def->name, last, facts->nnodes - 1);
+        return -1;
+    }
+    /* <numatune><memory nodeset> (b_info.nodemap): Xen refuses a node
+     * affinity with no online node, and ignores the others. */
+    if (facts->nnodes > 0 && virDomainNumatuneGetMode(def->numa, -1, NULL) == 0) {
+        virBitmap *nodes = virDomainNumatuneGetNodeset(def->numa, NULL, -1);
+        ssize_t last;
+
+        if (nodes && (last = virBitmapLastSetBit(nodes)) >= (ssize_t)facts->nnodes) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("the <numatune><memory nodeset> of domain '%s' names host NUMA node %zd, but this host has nodes 0-%zu only"),
+                           def->name, last, facts->nnodes - 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
+vxlDomainCheckHostNodes(vxlDriver *driver, const virDomainDef *def)
+{
+    vxlHostFacts facts = { 0 };
+    int ret;
+
+    if (!virDomainNumaGetNodeCount(def->numa) &&
+        virDomainNumatuneGetMode(def->numa, -1, NULL) < 0)
+        return 0;
+    if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
+        return -1;
+    ret = vxlDomainCheckNodeSets(def, &facts);
+    vxlHostFactsClear(&facts);
+    return ret;
+}
+
 int
 vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def)
 {
@@ -133,33 +186,8 @@ vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def)
                                  ncpus) < 0)
             goto cleanup;
     }
-    /* A vNUMA node's host node (xl's pnode=, which xl refuses beyond
-     * the host's nodes too). */
-    for (i = 0; facts.nnodes > 0 && i < virDomainNumaGetNodeCount(def->numa); i++) {
-        virBitmap *nodes = virDomainNumatuneGetNodeset(def->numa, NULL, i);
-        ssize_t last;
-
-        if (!virDomainNumatuneNodeSpecified(def->numa, i) ||
-            (last = virBitmapLastSetBit(nodes)) < (ssize_t)facts.nnodes)
-            continue;
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("the <memnode cellid='%zu'> of domain '%s' names host NUMA node %zd, but this host has nodes 0-%zu only"),
-                       i, def->name, last, facts.nnodes - 1);
+    if (vxlDomainCheckNodeSets(def, &facts) < 0)
         goto cleanup;
-    }
-    /* <numatune><memory nodeset> (b_info.nodemap): Xen refuses a node
-     * affinity with no online node, and ignores the others. */
-    if (facts.nnodes > 0 && virDomainNumatuneGetMode(def->numa, -1, NULL) == 0) {
-        virBitmap *nodes = virDomainNumatuneGetNodeset(def->numa, NULL, -1);
-        ssize_t last;
-
-        if (nodes && (last = virBitmapLastSetBit(nodes)) >= (ssize_t)facts.nnodes) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("the <numatune><memory nodeset> of domain '%s' names host NUMA node %zd, but this host has nodes 0-%zu only"),
-                           def->name, last, facts.nnodes - 1);
-            goto cleanup;
-        }
-    }
     ret = 0;
 
  cleanup:

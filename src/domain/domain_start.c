@@ -308,6 +308,7 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
                                       create == vxlDomainStartCreateFresh) < 0 ||
         vxlDomainUsbResolveAll(driver, vm->def) < 0 ||
         vxlValidateDomain(vm->def) < 0 ||
+        vxlDomainCheckHostNodes(driver, vm->def) < 0 ||
         vxlDomainNetworkPrepare(vm->def) < 0)
         goto error;
     networks = true;

@@ -1117,8 +1117,12 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
     if (vxlNativeIsHVM(r)) {
         bool hostSeen = false;
         bool inOrder = true;
+        bool spice = false;
+        long usbredir = 0;
 
-        if (vxlNativeGetStringOrList(r, "usbdevice", items) < 0)
+        if (vxlNativeGetStringOrList(r, "usbdevice", items) < 0 ||
+            vxlNativeGetBool(r, "spice", &spice) < 0 ||
+            vxlNativeGetLong(r, "spiceusbredirection", &usbredir) < 0)
             return -1;
         /* qemu plugs the devices in the list's order. libvirt's USB
          * <input>s go first (translate_gfx.c); when a host: device comes
@@ -1127,6 +1131,15 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
         for (j = 0; j < items->len; j++) {
             const char *dev = g_ptr_array_index(items, j);
 
+            /* libxl refuses usbdevice= once SPICE redirects USB (it
+             * builds that bus itself: libxl__domain_build_info_setdefault);
+             * USB inputs become qemu arguments there, host devices
+             * cannot. */
+            if (STRPREFIX(dev, "host:") && spice && usbredir > 0) {
+                vxlNativeError(r, "usbdevice", _("'%s' beside spiceusbredirection=%ld: libxl refuses usbdevice= when it gives SPICE its USB redirection"),
+                               dev, usbredir);
+                return -1;
+            }
             if (STRPREFIX(dev, "host:"))
                 hostSeen = true;
             else if (hostSeen && (STREQ(dev, "tablet") || STREQ(dev, "mouse") || STREQ(dev, "keyboard")))
@@ -1185,8 +1198,13 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
                 ok = false;
             }
         }
+        /* Version 3 is qemu's xHCI, the devicemodel type's alone; an
+         * HVM guest's untyped (auto) controller is that type too
+         * (libxl__device_usbctrl_setdefault resolves auto by guest). */
         if (version < 0 || version > 3 ||
-            (version == 3 && (!type || STRNEQ(type, "devicemodel")))) {
+            (version == 3 &&
+             !(type && STREQ(type, "devicemodel")) &&
+             !((!type || STREQ(type, "auto")) && vxlNativeIsHVM(r)))) {
             vxlNativeWarn(r, "usbctrl", _("entry %d: dropped: version=%ld; Xen's USB controllers are version 1 or 2, and 3 for type=devicemodel"),
                           i + 1, version);
             ok = false;

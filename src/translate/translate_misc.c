@@ -199,6 +199,16 @@ vxlValidateMisc(const virDomainDef *def)
             return -1;
         }
     }
+    /* Host devices of usbdevice= beside the redirection: libxl builds
+     * the USB bus for the redirection itself and then refuses any
+     * usbdevice= at create (libxl__domain_build_info_setdefault). USB
+     * <input>s are qemu arguments there instead (vxlUsbInputArgs). */
+    if (def->nredirdevs > 0 && vxlXMLNSGet(def) &&
+        vxlXMLNSGet(def)->keys[VXL_XMLNS_KEY_USBDEVICE]) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<virtxl:usbdevice> beside SPICE USB redirection is not supported by Xen: libxl refuses usbdevice= when it gives SPICE its USB redirection"));
+        return -1;
+    }
     /* libxl gives SPICE between one and four USB redirection channels
      * and fails the start with more. */
     if (def->nredirdevs > 4) {

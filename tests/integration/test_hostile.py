@@ -130,6 +130,37 @@ class HostileInputTest(DaemonTestCase):
         dom.destroy()
         dom.undefine()
 
+    def test_numa_node_gone_since_define(self):
+        # Defined on a host with node 1, started on one without it (the
+        # daemon back on a one-node host): xl create would fail there
+        # (libxl__vnuma_config_check), so the start refuses it, naming
+        # the node, and the definition stays as it was.
+        cell = ("<cpu><numa><cell id='0' cpus='0' memory='262144' unit='KiB'/></numa></cpu>"
+                "<numatune><memnode cellid='0' mode='strict' nodeset='1'/></numatune>")
+        xml = guest_xml("pnode1").replace("<vcpu current='1'>1</vcpu>",
+                                          "<vcpu current='1'>1</vcpu>" + cell)
+        self.c.defineXML(xml)
+        self.addCleanup(self.restart_on, self.daemon.profile)
+        self.restart_on("small-host")
+        dom = self.c.lookupByName("pnode1")
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            dom.create()
+        self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_CONFIG_UNSUPPORTED)
+        self.assertIn("names host NUMA node 1, but this host has nodes 0-0 only",
+                      str(cm.exception))
+        self.assertFalse(dom.isActive())
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_SHUTOFF)
+        self.assertIn("<memnode cellid='0' mode='strict' nodeset='1'/>",
+                      dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+        dom.undefine()
+
+    def restart_on(self, profile):
+        """The class's daemon again, on the simulated host @profile."""
+        self.c.close()
+        self.daemon.profile = profile
+        self.daemon.restart()
+        self.conn = self.c = libvirt.open(self.daemon.uri)
+
     def test_generated_corpus(self):
         """Mangled definitions: each refused cleanly or accepted whole."""
         rng = random.Random(19)

@@ -100,6 +100,22 @@ class NativeTest(DaemonTestCase):
                                 msg_contains="stream type 'x' is neither")
         self.assertNotIn("devices-vsnd", self.conn.listDefinedDomains())
 
+    def test_pnode_the_host_lacks_converts_but_is_not_defined(self):
+        # xl refuses a pnode= beyond the nodes of the host it runs on;
+        # a conversion has no host (the XML may be defined on another),
+        # so it converts, and define on this two-node host refuses it.
+        cfg = ('name = "pn5"\ntype = "hvm"\nmemory = 512\nvcpus = 2\n'
+               'vnuma = [ [ "pnode=5", "size=256", "vcpus=0", "vdistances=10,20" ],\n'
+               '          [ "pnode=0", "size=256", "vcpus=1", "vdistances=20,10" ] ]\n')
+        xml = self.conn.domainXMLFromNative("xen-xl", cfg, 0)
+        self.assertIn("<memnode cellid='0' mode='strict' nodeset='5'/>", xml)
+        self.assertLibvirtError(libvirt.VIR_ERR_CONFIG_UNSUPPORTED,
+                                self.conn.defineXML, xml,
+                                msg_contains="names host NUMA node 5, but this host has nodes 0-1 only")
+        self.assertNotIn("pn5", self.conn.listDefinedDomains())
+        # Back to xl.cfg unchanged: the pnode is the file's to keep.
+        self.assertIn('"pnode=5"', self.conn.domainXMLToNative("xen-xl", xml, 0))
+
     def test_flags_refused(self):
         self.assertLibvirtError(libvirt.VIR_ERR_INVALID_ARG,
                                 self.conn.domainXMLFromNative, "xen-xl",
