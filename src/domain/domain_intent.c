@@ -26,7 +26,7 @@ VIR_ENUM_IMPL(vxlIntentOp, VXL_INTENT_LAST,
               "start", "destroy", "lifecycle", "attach", "detach",
               "setmem", "setmaxmem", "setvcpus", "save", "restore",
               "snapshot", "snapshot-revert", "snapshot-delete",
-              "setvcpu");
+              "setvcpu", "rename");
 
 void
 vxlIntentClear(vxlIntent *intent)
