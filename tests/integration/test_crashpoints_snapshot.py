@@ -227,6 +227,18 @@ class SnapshotCrashPointTest(SnapshotBase):
                         for f in self.overlays(base):
                             self.assertIn(os.path.join(os.path.dirname(base), f),
                                           used, (point, f))
+                        # s2's overlay held what the revert threw away and
+                        # may be gone (what the random-kill campaign once
+                        # took for a lost file); s2's state is not, and a
+                        # revert to s2 makes it a fresh overlay on it.
+                        self.check(name)
+                        s2 = dom.snapshotLookupByName("s2")
+                        state = re.search(r"<domain type=.*?<source file='([^']+)'",
+                                          s2.getXMLDesc(0), re.S)[1]
+                        self.assertTrue(os.path.exists(state), (point, state))
+                        dom.revertToSnapshot(s2, revert)
+                        now = self.disk_source(dom, "xvda")
+                        self.assertEqual(backing_chain(now)[1], state, point)
                     self.check(name)
                     dom.destroy()
 
