@@ -16,8 +16,7 @@ destination's phases call is failed at each call in turn, on its host;
 then the guest runs on exactly one host (defined there, and no longer
 on the other if it moved), each host's libvirt agrees with its
 hypervisor, a failed migration names a cause, and the guest migrates
-afterwards. A copy that fails while its cleanup (the guest's resume)
-fails too still tells the client why the copy failed."""
+afterwards. A failed copy tells the client why it failed."""
 
 import os
 import re
@@ -357,22 +356,30 @@ class MigrationFaultCampaign(TwoHosts):
                         self.fresh()
         self.assertGreaterEqual(faults, 8)
 
-    def test_copy_fails_and_its_resume_too(self):
-        """The copy fails, then resuming the guest fails as well: the
-        client hears of the copy (the first cause), not of the resume."""
-        name = self.name("copy")
-        dom = self.start_guest(name, memory_mib=64)
-        self.a.inject_faults(("domainMigrateSend", 1),
-                             ("domainMigrateResume", 1))
-        with self.assertRaises(libvirt.libvirtError) as cm:
-            dom.migrate3(self.cb, {}, self.FLAGS)
-        msg = str(cm.exception)
-        disarm_fault(self.a)
-        self.assertIn("injected fault in backend hook domainMigrateSend", msg)
-        self.assertNotIn("domainMigrateResume", msg)
-        self.assertNotIn("cause is unknown", msg)
-        self.assertEqual(self.running_on(name), ["a"])
-
+    def test_copy_fails_client_hears_why(self):
+        """A copy that fails (alone, or with an unpause failing after
+        it) tells the client why the copy failed, and the guest runs on
+        the source. (The resume that cleared the copy's error runs only
+        for a guest a client suspended before the copy began: not
+        reached here.)"""
+        flags = self.FLAGS & ~E.VIR_MIGRATE_LIVE
+        for faults in ((("domainMigrateSend", 1),),
+                       (("domainMigrateSend", 1), ("domainUnpause", 1))):
+            with self.subTest(faults=faults):
+                name = self.name("copy")
+                dom = self.start_guest(name, memory_mib=64)
+                self.a.inject_faults(*faults)
+                with self.assertRaises(libvirt.libvirtError) as cm:
+                    dom.migrate3(self.cb, {}, flags)
+                msg = str(cm.exception)
+                disarm_fault(self.a)
+                self.assertIn("injected fault in backend hook domainMigrateSend",
+                              msg)
+                self.assertNotIn("domainUnpause", msg)
+                self.assertNotIn("cause is unknown", msg)
+                self.assertEqual(self.running_on(name), ["a"])
+                self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+                self.fresh()
 
 if __name__ == "__main__":
     unittest.main()
