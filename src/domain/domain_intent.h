@@ -104,6 +104,11 @@ typedef struct _vxlIntent {
 
     /* SETMEM, SETMAXMEM (KiB), SETVCPUS (count). */
     unsigned long long value;
+
+    /* SNAPSHOT_REVERT: the persistent definition before the revert,
+     * whose overlays the revert throws away once it switched the
+     * definition (a kill in between must not leave them behind). */
+    char *oldXml;
 } vxlIntent;
 
 void vxlIntentClear(vxlIntent *intent);

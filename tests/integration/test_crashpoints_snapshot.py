@@ -242,6 +242,30 @@ class SnapshotCrashPointTest(SnapshotBase):
                     self.check(name)
                     dom.destroy()
 
+    def test_revert_drops_the_old_overlay(self):
+        """The domain runs on an overlay an earlier revert made (s1-1,
+        which no snapshot names); a revert to s2 throws its writes away
+        and removes it, also when the daemon is killed after the switch
+        of the definition and before the removal (the random-kill
+        campaign found it left behind, named by nothing)."""
+        for point in self.REVERT_FORWARD:
+            with self.subTest(point=point):
+                name, base, dom = self.running("ro")
+                dom.snapshotCreateXML(snapshot_xml("s1"), 0)
+                dom.snapshotCreateXML(snapshot_xml("s2"), 0)
+                dom.revertToSnapshot(dom.snapshotLookupByName("s1"), 0)
+                old = self.disk_source(dom, "xvda")
+                self.assertTrue(old.endswith(".s1-1"), old)
+                self.crash(point, lambda: dom.revertToSnapshot(
+                    dom.snapshotLookupByName("s2"), 0))
+                dom = self.conn.lookupByName(name)
+                wait_for(lambda: dom.state()[0] == E.VIR_DOMAIN_RUNNING,
+                         timeout=20, what="the reverted guest to run")
+                self.assertEqual(dom.snapshotCurrent(0).getName(), "s2")
+                self.assertFalse(os.path.exists(old), (point, old))
+                self.check(name)
+                dom.destroy()
+
     def test_no_metadata_forgotten(self):
         """Killed after taking a --no-metadata snapshot, before forgetting
         it: it is not listed after the restart, its files stay."""
