@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "domain.h"
+#include "domain_intent.h"
 #include "domain_snapshot.h"
+#include "util_crashpoint.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"
@@ -97,7 +99,10 @@ vxlDomainMetadataChange(vxlDriver *driver, virDomainObj *vm, int type,
 
 /* Under the domain list's write lock: the definition takes the new name
  * and its config file follows; the old one (and its autostart link)
- * goes only once the new one is written. */
+ * goes only once the new one is written. A RENAME intent, recorded
+ * first, names both: a daemon killed in between finishes the rename at
+ * its next start if the new config was written, else forgets it
+ * (vxlDomainRenameRecover), so that one config has the UUID. */
 static int
 vxlDomainRenameCallback(virDomainObj *vm, const char *newName,
                         unsigned int flags G_GNUC_UNUSED, void *opaque)
@@ -108,6 +113,16 @@ vxlDomainRenameCallback(virDomainObj *vm, const char *newName,
     g_autofree char *oldLink = virDomainConfigFile(driver->cfg->autostartDir, oldName);
     g_autofree char *newConfig = virDomainConfigFile(driver->cfg->configDir, newName);
     g_autofree char *newLink = virDomainConfigFile(driver->cfg->autostartDir, newName);
+    vxlIntent intent = { .op = VXL_INTENT_RENAME, .domid = -1,
+                         .name = g_strdup(newName), .key = g_strdup(oldName),
+                         .value = vm->autostart ? 1 : 0 };
+    bool keepIntent = false;
+    int ret = -1;
+
+    memcpy(intent.uuid, vm->def->uuid, VIR_UUID_BUFLEN);
+    if (vxlIntentRecord(driver, &intent) < 0)
+        goto cleanup;
+    VXL_CRASH_POINT("rename.after-intent");
 
     g_free(vm->def->name);
     vm->def->name = g_strdup(newName);
@@ -121,17 +136,76 @@ vxlDomainRenameCallback(virDomainObj *vm, const char *newName,
         unlink(newConfig);
         goto error;
     }
-    if (unlink(oldConfig) < 0 && errno != ENOENT)
+    VXL_CRASH_POINT("rename.after-new");
+    /* A config or link that cannot go keeps the intent: the next start
+     * removes it (the rename stands, the client is told so). */
+    if (unlink(oldConfig) < 0 && errno != ENOENT) {
         VIR_WARN("cannot remove the old config %s: %s", oldConfig, g_strerror(errno));
-    if (vm->autostart && unlink(oldLink) < 0 && errno != ENOENT)
+        keepIntent = true;
+    }
+    if (vm->autostart && unlink(oldLink) < 0 && errno != ENOENT) {
         VIR_WARN("cannot remove the old autostart link %s: %s", oldLink,
                  g_strerror(errno));
-    return 0;
+        keepIntent = true;
+    }
+    VXL_CRASH_POINT("rename.after-remove");
+    ret = 0;
+    goto done;
 
  error:
     g_free(vm->def->name);
     vm->def->name = g_steal_pointer(&oldName);
-    return -1;
+ done:
+    if (!keepIntent)
+        vxlIntentDone(driver, intent.uuid, VXL_INTENT_RENAME);
+ cleanup:
+    vxlIntentClear(&intent);
+    return ret;
+}
+
+void
+vxlDomainRenameRecover(vxlDriver *driver, vxlIntent *intents, size_t nintents)
+{
+    vxlDriverConfig *cfg = driver->cfg;
+    size_t i;
+
+    for (i = 0; i < nintents; i++) {
+        vxlIntent *intent = &intents[i];
+        g_autofree char *oldConfig = NULL;
+        g_autofree char *oldLink = NULL;
+        g_autofree char *newConfig = NULL;
+        g_autofree char *newLink = NULL;
+
+        if (intent->op != VXL_INTENT_RENAME || !intent->key)
+            continue;
+        oldConfig = virDomainConfigFile(cfg->configDir, intent->key);
+        oldLink = virDomainConfigFile(cfg->autostartDir, intent->key);
+        newConfig = virDomainConfigFile(cfg->configDir, intent->name);
+        newLink = virDomainConfigFile(cfg->autostartDir, intent->name);
+
+        /* The new config is written whole or not at all (NAME.xml.new,
+         * renamed; leftovers are gone by now). */
+        if (virFileExists(newConfig)) {
+            VIR_INFO("finishing the rename of domain %s to %s",
+                     intent->key, intent->name);
+            if (intent->value && !virFileExists(newLink) &&
+                symlink(newConfig, newLink) < 0)
+                VIR_WARN("cannot create the autostart link %s: %s", newLink,
+                         g_strerror(errno));
+            if (unlink(oldLink) < 0 && errno != ENOENT)
+                VIR_WARN("cannot remove the old autostart link %s: %s", oldLink,
+                         g_strerror(errno));
+            if (unlink(oldConfig) < 0 && errno != ENOENT) {
+                VIR_WARN("cannot remove the old config %s: %s", oldConfig,
+                         g_strerror(errno));
+                continue;       /* kept: the next start tries again */
+            }
+        } else {
+            VIR_INFO("the rename of domain %s to %s did not happen",
+                     intent->key, intent->name);
+        }
+        vxlIntentDone(driver, intent->uuid, VXL_INTENT_RENAME);
+    }
 }
 
 int

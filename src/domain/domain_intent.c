@@ -26,7 +26,7 @@ VIR_ENUM_IMPL(vxlIntentOp, VXL_INTENT_LAST,
               "start", "destroy", "lifecycle", "attach", "detach",
               "setmem", "setmaxmem", "setvcpus", "save", "restore",
               "snapshot", "snapshot-revert", "snapshot-delete",
-              "setvcpu");
+              "setvcpu", "rename");
 
 void
 vxlIntentClear(vxlIntent *intent)
@@ -34,6 +34,7 @@ vxlIntentClear(vxlIntent *intent)
     g_clear_pointer(&intent->name, g_free);
     g_clear_pointer(&intent->xml, g_free);
     g_clear_pointer(&intent->key, g_free);
+    g_clear_pointer(&intent->oldXml, g_free);
 }
 
 void
@@ -92,6 +93,7 @@ vxlIntentRecord(vxlDriver *driver, const vxlIntent *intent)
                               "b:hostdev", intent->hostdev,
                               "b:managed", intent->managed,
                               "U:value", intent->value,
+                              "S:oldxml", intent->oldXml,
                               NULL) < 0)
         return -1;
     if (!(text = virJSONValueToString(obj, false)))
@@ -150,6 +152,7 @@ vxlIntentParse(const char *path, vxlIntent *intent)
     ignore_value(virJSONValueObjectGetBoolean(obj, "hostdev", &intent->hostdev));
     ignore_value(virJSONValueObjectGetBoolean(obj, "managed", &intent->managed));
     ignore_value(virJSONValueObjectGetNumberUlong(obj, "value", &intent->value));
+    intent->oldXml = g_strdup(virJSONValueObjectGetString(obj, "oldxml"));
     return 0;
 }
 

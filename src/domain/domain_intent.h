@@ -34,6 +34,9 @@ typedef enum {
     /* setvcpu (domain_vcpu_online.c) */
     VXL_INTENT_SETVCPU,      /* single vCPUs online or offline */
 
+    /* rename (domain_describe.c) */
+    VXL_INTENT_RENAME,       /* new config written, old one removed */
+
     VXL_INTENT_LAST
 } vxlIntentOp;
 
@@ -96,8 +99,16 @@ typedef struct _vxlIntent {
     /* SETVCPU: @key the vCPUs (a CPU list), @value 1 to take them
      * online, 0 offline. */
 
+    /* RENAME: @name the new name, @key the old one, @value 1 if the
+     * domain starts automatically (its link moves too). */
+
     /* SETMEM, SETMAXMEM (KiB), SETVCPUS (count). */
     unsigned long long value;
+
+    /* SNAPSHOT_REVERT: the persistent definition before the revert,
+     * whose overlays the revert throws away once it switched the
+     * definition (a kill in between must not leave them behind). */
+    char *oldXml;
 } vxlIntent;
 
 void vxlIntentClear(vxlIntent *intent);
@@ -126,6 +137,12 @@ void vxlIntentListFree(vxlIntent *intents, size_t nintents);
 void vxlIntentRemoveStaleTemps(const char *dir);
 
 /* --- recovery at daemon start (domain_recover.c) --- */
+
+/* Before the persistent definitions are loaded: finish each rename
+ * whose new config was written (the old one goes), forget the others
+ * (the old one stands), so that exactly one config has the domain's
+ * UUID (domain_describe.c). */
+void vxlDomainRenameRecover(vxlDriver *driver, vxlIntent *intents, size_t nintents);
 
 /* Before domains are matched with Xen: adopt the domains whose start
  * was cut short after Xen built them. */

@@ -450,6 +450,10 @@ vxlMigrationPerform(vxlDriver *driver, virDomainObj *vm, const char *dconnuri,
 
             virErrorPreserveLast(&saved);
             vxlMigrationOutEnd(driver, vm, -1);
+            /* A failure after the guest moved (the destination's Finish
+             * failed once it took it) leaves no copy here. */
+            if (!virDomainObjIsActive(vm))
+                vxlDomainRemoveIfTransient(driver, vm);
             virErrorRestore(&saved);
             return -1;
         }
@@ -497,6 +501,11 @@ vxlMigrationPerform(vxlDriver *driver, virDomainObj *vm, const char *dconnuri,
     return 0;
 }
 
+/* The source copy's destroy once the destination runs the guest: tries,
+ * and the pause between them. */
+#define VXL_MIGRATION_DESTROY_ATTEMPTS 3
+#define VXL_MIGRATION_DESTROY_RETRY_MS 200
+
 /* The source no longer runs the guest: it is the destination's now.
  * With VIR_MIGRATE_UNDEFINE_SOURCE the definition goes too: its file
  * first, so that a daemon killed before the destroy finds only the
@@ -507,6 +516,7 @@ static void
 vxlMigrationSourceDone(vxlDriver *driver, virDomainObj *vm, unsigned int flags)
 {
     bool undefine = (flags & VIR_MIGRATE_UNDEFINE_SOURCE) && vm->persistent;
+    unsigned int attempt;
 
     if (undefine &&
         virDomainDeleteConfig(driver->cfg->configDir,
@@ -517,13 +527,22 @@ vxlMigrationSourceDone(vxlDriver *driver, virDomainObj *vm, unsigned int flags)
         undefine = false;
     }
     VXL_CRASH_POINT("migrate.confirm.after-undefine");
-    if (virDomainObjIsActive(vm)) {
-        if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_MIGRATED) < 0)
-            VIR_WARN("cannot destroy migrated domain %s on the source: %s",
-                     vm->def->name, virGetLastErrorMessage());
-        else
+    /* The guest runs on the destination: a copy left here would hold
+     * its memory and show it active on two hosts. A failed destroy may
+     * be passing (a busy toolstack), so it is tried again, as a failed
+     * start's cleanup is. */
+    for (attempt = 1; virDomainObjIsActive(vm); attempt++) {
+        if (vxlDomainObjDestroy(driver, vm, VIR_DOMAIN_SHUTOFF_MIGRATED) == 0) {
             vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
                                     VIR_DOMAIN_EVENT_STOPPED_MIGRATED);
+            break;
+        }
+        VIR_WARN("cannot destroy migrated domain %s on the source, attempt %u: %s",
+                 vm->def->name, attempt, virGetLastErrorMessage());
+        virResetLastError();
+        if (attempt == VXL_MIGRATION_DESTROY_ATTEMPTS)
+            break;
+        g_usleep(VXL_MIGRATION_DESTROY_RETRY_MS * 1000);
     }
     if (undefine) {
         vm->persistent = 0;

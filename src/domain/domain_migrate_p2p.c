@@ -131,6 +131,16 @@ vxlMigrationP2PParams(virTypedParameterPtr params, int nparams, const char *xml,
     return 0;
 }
 
+/* Whether @err, the destination's Finish error, says its answer was
+ * lost on the way (the connection), rather than what Finish did. */
+static bool
+vxlMigrationErrorIsLostAnswer(const virError *err)
+{
+    return err->code == VIR_ERR_RPC || err->code == VIR_ERR_SYSTEM_ERROR ||
+           err->code == VIR_ERR_NO_CONNECT ||
+           err->code == VIR_ERR_OPERATION_TIMEOUT;
+}
+
 static int
 vxlMigrationP2PRun(vxlDriver *driver, virDomainObj *vm, virConnectPtr dconn,
                    virTypedParameterPtr params, int nparams, unsigned int flags)
@@ -246,7 +256,14 @@ vxlMigrationP2PRun(vxlDriver *driver, virDomainObj *vm, virConnectPtr dconn,
 
     /* Confirm here; a lost answer to Finish is looked into first. */
     rc = vxlMigrationConfirmPhase(driver, vm, flags, cancelled);
-    if (rc == 1) {
+    if (rc == 1 && origErr && !vxlMigrationErrorIsLostAnswer(origErr)) {
+        /* The destination answered Finish with an error after it took
+         * the guest (its unpause failed: the guest stays paused there,
+         * for an administrator): the copy here is gone, and the client
+         * hears why, as a client-managed migration's does. */
+        VIR_WARN("domain %s moved to the destination, whose Finish failed: %s",
+                 vm->def->name, NULLSTR(origErr->message));
+    } else if (rc == 1) {
         cancelled = false;
         g_clear_pointer(&origErr, virFreeError);
     } else if (rc < 0 && !origErr) {

@@ -190,12 +190,17 @@ vxlDomainLoadAll(vxlDriver *driver)
         return -1;
     statusUs = g_get_monotonic_time() - t0;
     statusCPUUs = vxlThreadCPUTimeUs() - cpu0;
-    if (vxlDomainLoadConfigs(driver) < 0)
+    /* A rename cut short leaves its old and its new config, one UUID:
+     * settled before the loader sees both. */
+    vxlIntentLoadAll(driver, &intents, &nintents);
+    vxlDomainRenameRecover(driver, intents, nintents);
+    if (vxlDomainLoadConfigs(driver) < 0) {
+        vxlIntentListFree(intents, nintents);
         return -1;
+    }
 
     t0 = g_get_monotonic_time();
     cpu0 = vxlThreadCPUTimeUs();
-    vxlIntentLoadAll(driver, &intents, &nintents);
     /* Recovery looks at the definitions of the domains it finishes or
      * undoes an operation of: parse those now. */
     for (i = 0; i < nintents; i++) {

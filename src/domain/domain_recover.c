@@ -405,6 +405,7 @@ vxlDomainResourceSet(virDomainDef *def, int op, unsigned long long value,
     case VXL_INTENT_SNAPSHOT_REVERT:
     case VXL_INTENT_SNAPSHOT_DELETE:
     case VXL_INTENT_SETVCPU:
+    case VXL_INTENT_RENAME:
     case VXL_INTENT_LIFECYCLE:
     case VXL_INTENT_ATTACH:
     case VXL_INTENT_DETACH:
@@ -556,6 +557,11 @@ vxlDomainRecoverFinish(vxlDriver *driver, vxlIntent *intents, size_t nintents)
                                                       intent->uuid);
         bool keep = false;
 
+        /* Finished before the definitions were loaded. */
+        if (intent->op == VXL_INTENT_RENAME) {
+            virDomainObjEndAPI(&vm);
+            continue;
+        }
         VIR_INFO("recovering the %s of domain %s",
                  vxlIntentOpTypeToString(intent->op), intent->name);
         if (!vm && intent->op == VXL_INTENT_LIFECYCLE &&
@@ -606,6 +612,7 @@ vxlDomainRecoverFinish(vxlDriver *driver, vxlIntent *intents, size_t nintents)
             break;
         case VXL_INTENT_SAVE:
         case VXL_INTENT_DESTROY:
+        case VXL_INTENT_RENAME:
         case VXL_INTENT_LAST:
             break;
         }

@@ -747,7 +747,7 @@ vxlSnapshotRevertNameIter(void *payload, const char *name G_GNUC_UNUSED,
  * the domain wrote to before, which a snapshot or revert made and no
  * snapshot's state is in, held only what the revert threw away: it
  * goes, so that reverts do not pile up files. */
-static void
+void
 vxlSnapshotRevertDropOld(virDomainObj *vm, virDomainDef *old)
 {
     virDomainDef *now = vm->newDef ? vm->newDef : vm->def;
@@ -788,9 +788,10 @@ vxlSnapshotHasMemory(virDomainSnapshotDef *snapdef)
 static int
 vxlSnapshotRevertIntent(vxlDriver *driver, virDomainObj *vm,
                         virDomainMomentObj *snap, virDomainDef *newdef,
-                        unsigned int flags)
+                        virDomainDef *olddef, unsigned int flags)
 {
     g_autofree char *xml = NULL;
+    g_autofree char *oldXml = NULL;
     vxlIntent intent = {
         .op = VXL_INTENT_SNAPSHOT_REVERT,
         .name = vm->def->name,
@@ -803,7 +804,12 @@ vxlSnapshotRevertIntent(vxlDriver *driver, virDomainObj *vm,
                                    VIR_DOMAIN_DEF_FORMAT_SECURE |
                                    VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
         return -1;
+    if (!(oldXml = virDomainDefFormat(olddef, driver->xmlopt,
+                                      VIR_DOMAIN_DEF_FORMAT_SECURE |
+                                      VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
+        return -1;
     intent.xml = xml;
+    intent.oldXml = oldXml;
     memcpy(intent.uuid, vm->def->uuid, VIR_UUID_BUFLEN);
     return vxlIntentRecord(driver, &intent);
 }
@@ -870,7 +876,12 @@ vxlSnapshotRevertRun(vxlDriver *driver, virDomainObj *vm,
         goto cleanup;
     vxlSnapshotDefSwitchDisks(fresh, newdef);
     vxlSnapshotDefSwitchDisks(fresh, fresh->parent.dom);
-    if (vxlSnapshotRevertIntent(driver, vm, snap, newdef, flags) < 0)
+    /* The definition the revert leaves: recorded with the intent, so
+     * that its overlays go even if a kill comes before they do. */
+    if (!(olddef = virDomainDefCopy(vm->newDef ? vm->newDef : vm->def,
+                                    driver->xmlopt, NULL, false)))
+        goto cleanup;
+    if (vxlSnapshotRevertIntent(driver, vm, snap, newdef, olddef, flags) < 0)
         goto cleanup;
     intent = true;
     VXL_CRASH_POINT("snapshot.revert.after-intent");
@@ -907,9 +918,6 @@ vxlSnapshotRevertRun(vxlDriver *driver, virDomainObj *vm,
      * saw. */
     if (vxlDomainHasManagedSave(driver, vm) &&
         vxlDomainManagedSaveDiscard(driver, vm) < 0)
-        goto cleanup;
-    if (!(olddef = virDomainDefCopy(vm->newDef ? vm->newDef : vm->def,
-                                    driver->xmlopt, NULL, false)))
         goto cleanup;
     if (vxlDomainConfigSave(driver, newdef) < 0)
         goto cleanup;

@@ -117,6 +117,12 @@ void vxlSnapshotRevertRecover(vxlDriver *driver, virDomainObj *vm,
                               const struct _vxlIntent *intent);
 /* The revert of @vm to @snap, job held (an async one when the snapshot
  * has memory); for vxlSnapshotRevert and its recovery. */
+/* After a revert switched @vm's definition away from @old: the overlays
+ * of @old that a snapshot or revert made, that the definition no longer
+ * uses and no snapshot's state is in, held only what the revert threw
+ * away, and go. Failures are logged. */
+void vxlSnapshotRevertDropOld(virDomainObj *vm, virDomainDef *old);
+
 int vxlSnapshotRevertRun(vxlDriver *driver, virDomainObj *vm,
                          virDomainMomentObj *snap, unsigned int flags);
 /* Forget @snap (--no-metadata): its files stay, as taken; the current

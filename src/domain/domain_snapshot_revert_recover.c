@@ -114,6 +114,25 @@ vxlSnapshotRevertRecover(vxlDriver *driver, virDomainObj *vm,
         if (partial && unlink(partial) < 0 && errno != ENOENT)
             VIR_WARN("cannot remove %s: %s", partial, g_strerror(errno));
     }
+    /* Overlays of the definition the revert left, once the definition
+     * no longer names them (the switch came before the kill): they go
+     * now, as the interrupted run would have removed them; one the
+     * definition still names is skipped (the switch did not happen). */
+    if (intent->oldXml) {
+        g_autoptr(virDomainDef) olddef =
+            virDomainDefParseString(intent->oldXml, driver->xmlopt, NULL,
+                                    VIR_DOMAIN_DEF_PARSE_INACTIVE |
+                                    VIR_DOMAIN_DEF_PARSE_SKIP_VALIDATE);
+
+        if (olddef) {
+            ignore_value(vxlSnapshotList(driver, vm));
+            vxlSnapshotRevertDropOld(vm, olddef);
+        } else {
+            VIR_WARN("the definition before the revert of domain %s is unreadable: %s",
+                     intent->name, virGetLastErrorMessage());
+            virResetLastError();
+        }
+    }
     if (virDomainObjIsActive(vm)) {
         /* The same guest: never destroyed, rolled back. Another: the
          * revert started it before the daemon died, finished. */

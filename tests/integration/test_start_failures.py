@@ -176,11 +176,14 @@ class StartFailureTest(unittest.TestCase):
         for bad in BAD_WORDS:
             self.assertNotIn(bad, res.stderr)
 
-    def network_refusal(self, source, words):
+    def network_refusal(self, source, words, before=()):
+        """@before: networks of interfaces that come first (and get
+        their ports before @source's fails)."""
         name = self.name("net")
         xml = guest_xml(name, nics=0).replace(
-            "<devices>", "<devices><interface type='network'>"
-            "<source network='%s'/></interface>" % source, 1)
+            "<devices>", "<devices>" + "".join(
+                "<interface type='network'><source network='%s'/></interface>"
+                % net for net in tuple(before) + (source,)), 1)
         dom = self.c.defineXML(xml)
         ports = self.ports()
         with self.assertRaises(libvirt.libvirtError) as cm:
@@ -199,6 +202,13 @@ class StartFailureTest(unittest.TestCase):
 
     def test_missing_network(self):
         self.network_refusal("nowhere", ("nowhere",))
+
+    def test_missing_network_after_a_port(self):
+        """The first interface got its port, the second's network is
+        missing: giving the port back opens the network driver's
+        connection, which clears the error; the client still hears of
+        the missing network."""
+        self.network_refusal("nowhere", ("nowhere",), before=("default",))
 
 
 if __name__ == "__main__":
