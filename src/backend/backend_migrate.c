@@ -78,7 +78,8 @@ vxlMigrateStreamSendError(int fd, const virError *err)
     /* The message without libvirt's prefix for its code ("internal
      * error: "), which the source's report adds again. */
     const char *text = !err ? NULL : err->str2 ? err->str2 : err->message;
-    g_autofree char *msg = g_strdup(text ? text : _("unknown error"));
+    g_autofree char *msg = g_strdup(text ? text :
+                                    _("the incoming migration failed without a reason; the destination host's log may say more"));
     g_autofree char *line = NULL;
     char *nl;
 
