@@ -599,6 +599,15 @@ class MigrationTestCase(TwoHosts):
         else:
             dom.migrate3(self.cb, params or {}, flags)
 
+    def assert_destination_failed(self, err, name, code, reason):
+        """The client heard the destination's @reason and @code; the
+        guest runs on A, nothing is left on B."""
+        self.assertIn(f"migration failed on the destination host: {reason}",
+                      str(err))
+        self.assertEqual(err.get_error_code(), code, str(err))
+        self.assert_only_on(self.ca, self.cb, name)
+        wait_for(lambda: self.names(self.cb) == [], what="nothing left on B")
+
     def test_destination_start_failure_reaches_the_client(self):
         """The destination's start of the incoming guest fails after the
         source connected and sent its header (here its backend's receive,
@@ -614,15 +623,9 @@ class MigrationTestCase(TwoHosts):
                         self.migrate_mode(dom, mode)
                 finally:
                     disarm_fault(self.b)
-                err = cm.exception
-                self.assertIn("migration failed on the destination host: "
-                              "injected fault in backend hook "
-                              "domainMigrateReceive", str(err))
-                self.assertEqual(err.get_error_code(),
-                                 E.VIR_ERR_INTERNAL_ERROR, str(err))
-                self.assert_only_on(self.ca, self.cb, name)
-                wait_for(lambda: self.names(self.cb) == [],
-                         what="nothing left on B")
+                self.assert_destination_failed(
+                    cm.exception, name, E.VIR_ERR_INTERNAL_ERROR,
+                    "injected fault in backend hook domainMigrateReceive")
 
     def test_destination_abort_mid_stream_reaches_the_client(self):
         """The destination's job aborted while the source writes the
@@ -645,6 +648,7 @@ class MigrationTestCase(TwoHosts):
 
                 t = threading.Thread(target=run)
                 t.start()
+
                 def arriving():
                     try:
                         return self.cb.lookupByName(name).jobStats().get(
@@ -657,15 +661,9 @@ class MigrationTestCase(TwoHosts):
                 t.join(bound(30))
                 self.assertFalse(t.is_alive(), "the migration did not end")
                 self.assertIn("err", out, "the migration succeeded")
-                err = out["err"]
-                self.assertIn("migration failed on the destination host: "
-                              f"incoming migration of domain '{name}' was "
-                              "cancelled", str(err))
-                self.assertEqual(err.get_error_code(),
-                                 E.VIR_ERR_OPERATION_ABORTED, str(err))
-                self.assert_only_on(self.ca, self.cb, name)
-                wait_for(lambda: self.names(self.cb) == [],
-                         what="nothing left on B")
+                self.assert_destination_failed(
+                    out["err"], name, E.VIR_ERR_OPERATION_ABORTED,
+                    f"incoming migration of domain '{name}' was cancelled")
 
 
 
