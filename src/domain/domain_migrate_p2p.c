@@ -34,7 +34,8 @@ typedef struct _vxlMigrationTunnel {
     int result;
     virErrorPtr error;
     bool peerEnded;                /* the destination ended the stream
-                                      (a send or the finish refused) */
+                                      while data was still to go (a
+                                      send refused): its receive failed */
 } vxlMigrationTunnel;
 
 static void
@@ -58,10 +59,11 @@ vxlMigrationTunnelPump(void *opaque)
             goto error;
         }
     }
-    if (virStreamFinish(tun->st) < 0) {
-        tun->peerEnded = true;
+    /* Not a failed finish: a destination that received the whole
+     * guest may have closed its end first, and its Finish then has no
+     * failure of its own to tell. */
+    if (virStreamFinish(tun->st) < 0)
         goto error;
-    }
     tun->result = 0;
     return;
 

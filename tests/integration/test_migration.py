@@ -616,11 +616,18 @@ class MigrationTestCase(TwoHosts):
         for mode in self.MODES:
             with self.subTest(mode=mode):
                 name = f"mig-dfail-{mode}"
-                dom = self.start_guest(name, memory_mib=64)
+                dom = self.start_guest(name, memory_mib=1024)
                 self.b.inject_fault("domainMigrateReceive", 1)
                 try:
                     with self.assertRaises(libvirt.libvirtError) as cm:
-                        self.migrate_mode(dom, mode)
+                        # Tunnelled, the source sends without waiting for
+                        # the destination, and learns that the tunnel
+                        # ended some 128 KiB of stream (128 MiB of guest)
+                        # after it did: at 32 MiB/s (32 s for the guest)
+                        # it is still sending then, however slow the
+                        # destination is to fail (4 s here, unloaded).
+                        self.migrate_mode(
+                            dom, mode, {E.VIR_MIGRATE_PARAM_BANDWIDTH: 32})
                 finally:
                     disarm_fault(self.b)
                 self.assert_destination_failed(
