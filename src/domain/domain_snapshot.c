@@ -193,6 +193,27 @@ vxlSnapshotIntentRecord(vxlDriver *driver, virDomainObj *vm,
     return vxlIntentRecord(driver, &intent);
 }
 
+/* Make the overlays of @def, listed first as the driver's (a
+ * --no-metadata snapshot's are the user's: not listed). */
+static int
+vxlSnapshotMakeOverlays(vxlDriver *driver, virDomainObj *vm,
+                        virDomainSnapshotDef *def, unsigned int flags)
+{
+    g_autofree const char **paths = g_new0(const char *, def->ndisks + 1);
+    size_t n = 0;
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        if (def->disks[i].snapshot == VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL &&
+            def->disks[i].src && def->disks[i].src->path)
+            paths[n++] = def->disks[i].src->path;
+    }
+    if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA) &&
+        vxlSnapshotOverlaysNote(driver, vm, paths) < 0)
+        return -1;
+    return vxlSnapshotOverlaysCreate(def);
+}
+
 /* A shut-off domain: overlays, the definition switched to them. Job
  * held. */
 static virDomainMomentObj *
@@ -213,7 +234,7 @@ vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
                                 flags & (VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT |
                                          VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)) < 0)
         return NULL;
-    if (!reuse && vxlSnapshotOverlaysCreate(def) < 0)
+    if (!reuse && vxlSnapshotMakeOverlays(driver, vm, def, flags) < 0)
         goto done;
     VXL_CRASH_POINT("snapshot.offline.after-overlays");
     vxlSnapshotDefSwitchDisks(def, newdef);
@@ -394,7 +415,7 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
     /* Suspended for good: the guest lives on only through the image. */
     vxlDomainAsyncJobSetAbortable(vm, false);
 
-    if (reuse || vxlSnapshotOverlaysCreate(def) == 0) {
+    if (reuse || vxlSnapshotMakeOverlays(driver, vm, def, flags) == 0) {
         VXL_CRASH_POINT("snapshot.after-overlays");
         vxlSnapshotDefSwitchDisks(def, newdef);
         if (vxlDomainConfigSave(driver, newdef) < 0) {
@@ -885,6 +906,17 @@ vxlSnapshotRevertRun(vxlDriver *driver, virDomainObj *vm,
         goto cleanup;
     intent = true;
     VXL_CRASH_POINT("snapshot.revert.after-intent");
+    {
+        g_autofree const char **paths = g_new0(const char *, fresh->ndisks + 1);
+        size_t n = 0;
+
+        for (i = 0; i < fresh->ndisks; i++) {
+            if (temps[i])
+                paths[n++] = fresh->disks[i].src->path;
+        }
+        if (vxlSnapshotOverlaysNote(driver, vm, paths) < 0)
+            goto cleanup;
+    }
     for (i = 0; i < fresh->ndisks; i++) {
         virDomainDiskDef *base;
 
@@ -925,6 +957,9 @@ vxlSnapshotRevertRun(vxlDriver *driver, virDomainObj *vm,
     vxlSnapshotSetCurrent(driver, vm, snap);
     VXL_CRASH_POINT("snapshot.revert.after-config");
     vxlSnapshotRevertDropOld(vm, olddef);
+    /* What the domain wrote to before may sit on overlays no snapshot
+     * names (a live delete's, an earlier revert's): they go too. */
+    vxlSnapshotOverlaysCollect(driver, vm);
 
     paused = (flags & VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED) ||
              (snapdef->state == VIR_DOMAIN_SNAPSHOT_PAUSED &&

@@ -138,9 +138,29 @@ void vxlSnapshotRemoveStale(vxlDriver *driver);
 
 /* @path's image metadata from qemu-img (-U: the guest may hold it). */
 virJSONValue *vxlSnapshotImageInfo(const char *path);
+/* The backing file of image @path as an absolute name: NULL when it has
+ * none (@rc 0) or on error (reported, @rc -1). */
+char *vxlSnapshotImageBacking(const char *path, int *rc);
+
 /* Whether two paths name the same file (either may be relative to
  * @dir). */
 bool vxlSnapshotSameFile(const char *a, const char *b, const char *dir);
+
+/* --- the overlays the driver made (domain_snapshot_overlays.c) --- */
+
+/* List the NULL-terminated @paths as overlays the driver makes for @vm,
+ * before they are made. -1 (reported) when the list cannot be written:
+ * then they must not be made. */
+int vxlSnapshotOverlaysNote(vxlDriver *driver, virDomainObj *vm,
+                            const char *const *paths);
+/* Take @paths off the list: they are the user's now (a metadata-only
+ * delete, a --no-metadata snapshot). Failures are logged. */
+void vxlSnapshotOverlaysForget(vxlDriver *driver, virDomainObj *vm,
+                               const char *const *paths);
+/* Remove every listed overlay that no definition of @vm and no snapshot
+ * is or builds on. Job held. Failures are logged; when a chain cannot
+ * be read nothing is removed. */
+void vxlSnapshotOverlaysCollect(vxlDriver *driver, virDomainObj *vm);
 
 /* --- merging on delete (domain_snapshot_merge.c) --- */
 
