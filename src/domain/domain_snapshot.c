@@ -211,7 +211,36 @@ vxlSnapshotMakeOverlays(vxlDriver *driver, virDomainObj *vm,
     if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA) &&
         vxlSnapshotOverlaysNote(driver, vm, paths) < 0)
         return -1;
-    return vxlSnapshotOverlaysCreate(def);
+    if (vxlSnapshotOverlaysCreate(def) < 0) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        vxlSnapshotOverlaysForget(driver, vm, paths);
+        virErrorRestore(&saved);
+        return -1;
+    }
+    return 0;
+}
+
+/* Undo vxlSnapshotMakeOverlays. */
+static void
+vxlSnapshotUnmakeOverlays(vxlDriver *driver, virDomainObj *vm,
+                          virDomainSnapshotDef *def)
+{
+    g_autofree const char **paths = g_new0(const char *, def->ndisks + 1);
+    virErrorPtr saved;
+    size_t n = 0;
+    size_t i;
+
+    virErrorPreserveLast(&saved);
+    for (i = 0; i < def->ndisks; i++) {
+        if (def->disks[i].snapshot == VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL &&
+            def->disks[i].src && def->disks[i].src->path)
+            paths[n++] = def->disks[i].src->path;
+    }
+    vxlSnapshotOverlaysRemove(def);
+    vxlSnapshotOverlaysForget(driver, vm, paths);
+    virErrorRestore(&saved);
 }
 
 /* A shut-off domain: overlays, the definition switched to them. Job
@@ -258,11 +287,8 @@ vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
     virErrorRestore(&saved);
  undo_overlays:
     /* Overlays the caller made (reused) are the caller's. */
-    if (!reuse) {
-        virErrorPreserveLast(&saved);
-        vxlSnapshotOverlaysRemove(def);
-        virErrorRestore(&saved);
-    }
+    if (!reuse)
+        vxlSnapshotUnmakeOverlays(driver, vm, def);
  done:
     vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
     return NULL;
@@ -430,7 +456,7 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
         if (!snap && vxlDomainConfigSave(driver, vm->newDef ? vm->newDef : vm->def) < 0)
             VIR_WARN("cannot put back the definition of domain %s", vm->def->name);
         if (!snap && !reuse)
-            vxlSnapshotOverlaysRemove(def);
+            vxlSnapshotUnmakeOverlays(driver, vm, def);
     } else {
         virErrorPreserveLast(&saved);
     }
@@ -1003,13 +1029,19 @@ vxlSnapshotRevertRun(vxlDriver *driver, virDomainObj *vm,
 
  undo_temps:
     {
+        g_autofree const char **gone = g_new0(const char *, fresh->ndisks + 1);
         virErrorPtr saved;
+        size_t n = 0;
 
         virErrorPreserveLast(&saved);
         for (i = 0; i < fresh->ndisks; i++) {
             if (temps[i])
                 unlink(temps[i]);
+            /* Listed, never made. */
+            if (temps[i] && !virFileExists(fresh->disks[i].src->path))
+                gone[n++] = fresh->disks[i].src->path;
         }
+        vxlSnapshotOverlaysForget(driver, vm, gone);
         virErrorRestore(&saved);
     }
  cleanup:

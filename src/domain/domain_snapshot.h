@@ -161,6 +161,8 @@ void vxlSnapshotOverlaysForget(vxlDriver *driver, virDomainObj *vm,
  * is or builds on. Job held. Failures are logged; when a chain cannot
  * be read nothing is removed. */
 void vxlSnapshotOverlaysCollect(vxlDriver *driver, virDomainObj *vm);
+/* The domain goes (undefine): its overlays are the user's now. */
+void vxlSnapshotOverlaysDiscard(vxlDriver *driver, virDomainObj *vm);
 
 /* --- merging on delete (domain_snapshot_merge.c) --- */
 

@@ -7,7 +7,7 @@
  * A snapshot names its overlay only while it exists; a revert's fresh
  * overlay (NAME-N) and an overlay a live delete left in the domain's
  * chain are named by no snapshot at all. So what the driver made is
- * listed in <snapshot dir>/overlays (one absolute path a line), written
+ * listed in <libDir>/snapshot/.overlays/UUID (one absolute path a line), written
  * before the file is made: a kill in between leaves a name whose file
  * is missing, dropped at the next collection. A file listed is removed
  * when no definition of the domain and no snapshot needs it: neither
@@ -28,6 +28,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
@@ -38,12 +39,22 @@ VIR_LOG_INIT("virtxl.domain_snapshot_overlays");
 /* Far above any list: one path a line. */
 #define VXL_OVERLAYS_MAX_SIZE (4 * 1024 * 1024)
 
+/* Beside the domains' snapshot directories, by UUID: the list outlives
+ * the snapshots (an overlay a live delete kept), and a later domain of
+ * the same name must not inherit it. */
+static char *
+vxlOverlaysDir(vxlDriver *driver)
+{
+    return g_strdup_printf("%s/snapshot/.overlays", driver->cfg->libDir);
+}
+
 static char *
 vxlOverlaysPath(vxlDriver *driver, virDomainObj *vm)
 {
-    g_autofree char *dir = vxlSnapshotDir(driver, vm->def);
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    g_autofree char *dir = vxlOverlaysDir(driver);
 
-    return g_build_filename(dir, "overlays", NULL);
+    return g_strdup_printf("%s/%s", dir, virUUIDFormat(vm->def->uuid, uuidstr));
 }
 
 /* The paths listed for @vm (none when there is no list). */
@@ -75,7 +86,7 @@ vxlOverlaysLoad(vxlDriver *driver, virDomainObj *vm)
 static int
 vxlOverlaysSave(vxlDriver *driver, virDomainObj *vm, GPtrArray *list)
 {
-    g_autofree char *dir = vxlSnapshotDir(driver, vm->def);
+    g_autofree char *dir = vxlOverlaysDir(driver);
     g_autofree char *path = vxlOverlaysPath(driver, vm);
     g_autoptr(GString) text = g_string_new(NULL);
     size_t i;
@@ -283,4 +294,14 @@ vxlSnapshotOverlaysCollect(vxlDriver *driver, virDomainObj *vm)
                  vm->def->name, virGetLastErrorMessage());
         virResetLastError();
     }
+}
+
+void
+vxlSnapshotOverlaysDiscard(vxlDriver *driver, virDomainObj *vm)
+{
+    g_autofree char *path = vxlOverlaysPath(driver, vm);
+
+    if (unlink(path) < 0 && errno != ENOENT)
+        VIR_WARN("cannot remove the overlay list %s: %s", path,
+                 g_strerror(errno));
 }
