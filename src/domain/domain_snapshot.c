@@ -193,13 +193,12 @@ vxlSnapshotIntentRecord(vxlDriver *driver, virDomainObj *vm,
     return vxlIntentRecord(driver, &intent);
 }
 
-/* Make the overlays of @def, listed first as the driver's (a
- * --no-metadata snapshot's are the user's: not listed). */
-static int
-vxlSnapshotMakeOverlays(vxlDriver *driver, virDomainObj *vm,
-                        virDomainSnapshotDef *def, unsigned int flags)
+/* The overlays of @def's external disks, NULL-terminated (the strings
+ * are @def's). */
+static const char **
+vxlSnapshotOverlayPaths(virDomainSnapshotDef *def)
 {
-    g_autofree const char **paths = g_new0(const char *, def->ndisks + 1);
+    const char **paths = g_new0(const char *, def->ndisks + 1);
     size_t n = 0;
     size_t i;
 
@@ -208,6 +207,17 @@ vxlSnapshotMakeOverlays(vxlDriver *driver, virDomainObj *vm,
             def->disks[i].src && def->disks[i].src->path)
             paths[n++] = def->disks[i].src->path;
     }
+    return paths;
+}
+
+/* Make the overlays of @def, listed first as the driver's (a
+ * --no-metadata snapshot's are the user's: not listed). */
+static int
+vxlSnapshotMakeOverlays(vxlDriver *driver, virDomainObj *vm,
+                        virDomainSnapshotDef *def, unsigned int flags)
+{
+    g_autofree const char **paths = vxlSnapshotOverlayPaths(def);
+
     if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA) &&
         vxlSnapshotOverlaysNote(driver, vm, paths) < 0)
         return -1;
@@ -227,17 +237,10 @@ static void
 vxlSnapshotUnmakeOverlays(vxlDriver *driver, virDomainObj *vm,
                           virDomainSnapshotDef *def)
 {
-    g_autofree const char **paths = g_new0(const char *, def->ndisks + 1);
+    g_autofree const char **paths = vxlSnapshotOverlayPaths(def);
     virErrorPtr saved;
-    size_t n = 0;
-    size_t i;
 
     virErrorPreserveLast(&saved);
-    for (i = 0; i < def->ndisks; i++) {
-        if (def->disks[i].snapshot == VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL &&
-            def->disks[i].src && def->disks[i].src->path)
-            paths[n++] = def->disks[i].src->path;
-    }
     vxlSnapshotOverlaysRemove(def);
     vxlSnapshotOverlaysForget(driver, vm, paths);
     virErrorRestore(&saved);

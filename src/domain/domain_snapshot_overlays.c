@@ -108,53 +108,41 @@ vxlOverlaysSave(vxlDriver *driver, virDomainObj *vm, GPtrArray *list)
     return virFileRewriteStr(path, 0600, text->str);
 }
 
-static bool
-vxlOverlaysHas(GPtrArray *list, const char *path)
+/* Add @paths to @vm's list (@add) or take them off it. */
+static int
+vxlOverlaysEdit(vxlDriver *driver, virDomainObj *vm, const char *const *paths,
+                bool add)
 {
+    g_autoptr(GPtrArray) list = vxlOverlaysLoad(driver, vm);
+    bool changed = false;
     size_t i;
+    guint at;
 
-    for (i = 0; i < list->len; i++) {
-        if (STREQ(g_ptr_array_index(list, i), path))
-            return true;
+    for (i = 0; paths[i]; i++) {
+        g_autofree char *abs = g_canonicalize_filename(paths[i], "/");
+        bool has = g_ptr_array_find_with_equal_func(list, abs, g_str_equal, &at);
+
+        if (add && !has)
+            g_ptr_array_add(list, g_steal_pointer(&abs));
+        else if (!add && has)
+            g_ptr_array_remove_index(list, at);
+        changed |= add != has;
     }
-    return false;
+    return changed ? vxlOverlaysSave(driver, vm, list) : 0;
 }
 
 int
 vxlSnapshotOverlaysNote(vxlDriver *driver, virDomainObj *vm,
                         const char *const *paths)
 {
-    g_autoptr(GPtrArray) list = vxlOverlaysLoad(driver, vm);
-    size_t before = list->len;
-    size_t i;
-
-    for (i = 0; paths[i]; i++) {
-        g_autofree char *abs = g_canonicalize_filename(paths[i], "/");
-
-        if (!vxlOverlaysHas(list, abs))
-            g_ptr_array_add(list, g_steal_pointer(&abs));
-    }
-    if (list->len == before)
-        return 0;
-    return vxlOverlaysSave(driver, vm, list);
+    return vxlOverlaysEdit(driver, vm, paths, true);
 }
 
 void
 vxlSnapshotOverlaysForget(vxlDriver *driver, virDomainObj *vm,
                           const char *const *paths)
 {
-    g_autoptr(GPtrArray) list = vxlOverlaysLoad(driver, vm);
-    size_t before = list->len;
-    size_t i;
-    guint at;
-
-    for (i = 0; paths[i]; i++) {
-        g_autofree char *abs = g_canonicalize_filename(paths[i], "/");
-
-        if (g_ptr_array_find_with_equal_func(list, abs, g_str_equal, &at))
-            g_ptr_array_remove_index(list, at);
-    }
-    if (list->len != before && vxlOverlaysSave(driver, vm, list) < 0) {
+    if (vxlOverlaysEdit(driver, vm, paths, false) < 0) {
         VIR_WARN("cannot update the overlay list of domain %s: %s",
                  vm->def->name, virGetLastErrorMessage());
         virResetLastError();
