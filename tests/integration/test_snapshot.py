@@ -701,17 +701,22 @@ class SnapshotTest(SnapshotBase):
         dom.snapshotCreateXML(snapshot_xml("p1"), 0)
         p1 = self.disk_source(dom, "xvda")
         dom.create()
-        live = dom.snapshotCreateXML(snapshot_xml("r1"), 0)
+        dom.snapshotCreateXML(snapshot_xml("r1"), 0)
         r1 = self.disk_source(dom, "xvda")
-        self.assertEqual(backing_chain(r1), [r1, p1, base])
-        live.delete(0)
-        self.assertEqual(self.disk_source(dom, "xvda"), r1)
-        self.assertTrue(os.path.exists(r1))
+        dom.snapshotCreateXML(snapshot_xml("r2"), 0)
+        r2 = self.disk_source(dom, "xvda")
+        self.assertEqual(backing_chain(r2), [r2, r1, p1, base])
+        # Both live: each overlay stays in the running guest's chain.
+        dom.snapshotLookupByName("r2", 0).delete(0)
+        dom.snapshotLookupByName("r1", 0).delete(0)
+        self.assertEqual(self.disk_source(dom, "xvda"), r2)
+        self.assertEqual(backing_chain(r2), [r2, r1, p1, base])
         dom.revertToSnapshot(dom.snapshotLookupByName("p1", 0), 0)
         fresh = self.disk_source(dom, "xvda")
         self.assertEqual(fresh, p1 + "-1")
         # p1 keeps its overlay (its own: a delete of p1 deals with it),
-        # the revert's fresh one is the domain's; r1's kept one is gone.
+        # the revert's fresh one is the domain's; the two kept ones are
+        # gone.
         self.assertEqual(files("lk-a"), sorted([base, p1, fresh]))
         self.assertEqual(backing_chain(fresh), [fresh, base])
         dom.create()
