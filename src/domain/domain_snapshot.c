@@ -193,59 +193,6 @@ vxlSnapshotIntentRecord(vxlDriver *driver, virDomainObj *vm,
     return vxlIntentRecord(driver, &intent);
 }
 
-/* The overlays of @def's external disks, NULL-terminated (the strings
- * are @def's). */
-static const char **
-vxlSnapshotOverlayPaths(virDomainSnapshotDef *def)
-{
-    const char **paths = g_new0(const char *, def->ndisks + 1);
-    size_t n = 0;
-    size_t i;
-
-    for (i = 0; i < def->ndisks; i++) {
-        if (def->disks[i].snapshot == VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL &&
-            def->disks[i].src && def->disks[i].src->path)
-            paths[n++] = def->disks[i].src->path;
-    }
-    return paths;
-}
-
-/* Make the overlays of @def, listed first as the driver's (a
- * --no-metadata snapshot's are the user's: not listed). */
-static int
-vxlSnapshotMakeOverlays(vxlDriver *driver, virDomainObj *vm,
-                        virDomainSnapshotDef *def, unsigned int flags)
-{
-    g_autofree const char **paths = vxlSnapshotOverlayPaths(def);
-
-    if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA) &&
-        vxlSnapshotOverlaysNote(driver, vm, paths) < 0)
-        return -1;
-    if (vxlSnapshotOverlaysCreate(def) < 0) {
-        virErrorPtr saved;
-
-        virErrorPreserveLast(&saved);
-        vxlSnapshotOverlaysForget(driver, vm, paths);
-        virErrorRestore(&saved);
-        return -1;
-    }
-    return 0;
-}
-
-/* Undo vxlSnapshotMakeOverlays. */
-static void
-vxlSnapshotUnmakeOverlays(vxlDriver *driver, virDomainObj *vm,
-                          virDomainSnapshotDef *def)
-{
-    g_autofree const char **paths = vxlSnapshotOverlayPaths(def);
-    virErrorPtr saved;
-
-    virErrorPreserveLast(&saved);
-    vxlSnapshotOverlaysRemove(def);
-    vxlSnapshotOverlaysForget(driver, vm, paths);
-    virErrorRestore(&saved);
-}
-
 /* A shut-off domain: overlays, the definition switched to them. Job
  * held. */
 static virDomainMomentObj *
@@ -266,7 +213,7 @@ vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
                                 flags & (VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT |
                                          VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)) < 0)
         return NULL;
-    if (!reuse && vxlSnapshotMakeOverlays(driver, vm, def, flags) < 0)
+    if (!reuse && vxlSnapshotOverlaysMake(driver, vm, def, flags) < 0)
         goto done;
     VXL_CRASH_POINT("snapshot.offline.after-overlays");
     vxlSnapshotDefSwitchDisks(def, newdef);
@@ -291,7 +238,7 @@ vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
  undo_overlays:
     /* Overlays the caller made (reused) are the caller's. */
     if (!reuse)
-        vxlSnapshotUnmakeOverlays(driver, vm, def);
+        vxlSnapshotOverlaysUndo(driver, vm, def);
  done:
     vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
     return NULL;
@@ -444,7 +391,7 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
     /* Suspended for good: the guest lives on only through the image. */
     vxlDomainAsyncJobSetAbortable(vm, false);
 
-    if (reuse || vxlSnapshotMakeOverlays(driver, vm, def, flags) == 0) {
+    if (reuse || vxlSnapshotOverlaysMake(driver, vm, def, flags) == 0) {
         VXL_CRASH_POINT("snapshot.after-overlays");
         vxlSnapshotDefSwitchDisks(def, newdef);
         if (vxlDomainConfigSave(driver, newdef) < 0) {
@@ -459,7 +406,7 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
         if (!snap && vxlDomainConfigSave(driver, vm->newDef ? vm->newDef : vm->def) < 0)
             VIR_WARN("cannot put back the definition of domain %s", vm->def->name);
         if (!snap && !reuse)
-            vxlSnapshotUnmakeOverlays(driver, vm, def);
+            vxlSnapshotOverlaysUndo(driver, vm, def);
     } else {
         virErrorPreserveLast(&saved);
     }

@@ -161,6 +161,15 @@ void vxlSnapshotOverlaysForget(vxlDriver *driver, virDomainObj *vm,
  * is or builds on. Job held. Failures are logged; when a chain cannot
  * be read nothing is removed. */
 void vxlSnapshotOverlaysCollect(vxlDriver *driver, virDomainObj *vm);
+/* Make the overlays of the external disks of @def, listed first as the
+ * driver's (with VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA in @flags they
+ * are the user's: not listed); on failure none is made or listed. */
+int vxlSnapshotOverlaysMake(vxlDriver *driver, virDomainObj *vm,
+                            virDomainSnapshotDef *def, unsigned int flags);
+/* Remove the overlays vxlSnapshotOverlaysMake made, and their names
+ * from the list. Keeps the last error. */
+void vxlSnapshotOverlaysUndo(vxlDriver *driver, virDomainObj *vm,
+                             virDomainSnapshotDef *def);
 /* The domain goes (undefine): its overlays are the user's now. */
 void vxlSnapshotOverlaysDiscard(vxlDriver *driver, virDomainObj *vm);
 

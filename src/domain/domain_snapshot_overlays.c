@@ -149,6 +149,56 @@ vxlSnapshotOverlaysForget(vxlDriver *driver, virDomainObj *vm,
     }
 }
 
+/* The overlays of @def's external disks, NULL-terminated (the strings
+ * are @def's). */
+static const char **
+vxlSnapshotOverlayPaths(virDomainSnapshotDef *def)
+{
+    const char **paths = g_new0(const char *, def->ndisks + 1);
+    size_t n = 0;
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        if (def->disks[i].snapshot == VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL &&
+            def->disks[i].src && def->disks[i].src->path)
+            paths[n++] = def->disks[i].src->path;
+    }
+    return paths;
+}
+
+int
+vxlSnapshotOverlaysMake(vxlDriver *driver, virDomainObj *vm,
+                        virDomainSnapshotDef *def, unsigned int flags)
+{
+    g_autofree const char **paths = vxlSnapshotOverlayPaths(def);
+
+    if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA) &&
+        vxlSnapshotOverlaysNote(driver, vm, paths) < 0)
+        return -1;
+    if (vxlSnapshotOverlaysCreate(def) < 0) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        vxlSnapshotOverlaysForget(driver, vm, paths);
+        virErrorRestore(&saved);
+        return -1;
+    }
+    return 0;
+}
+
+void
+vxlSnapshotOverlaysUndo(vxlDriver *driver, virDomainObj *vm,
+                          virDomainSnapshotDef *def)
+{
+    g_autofree const char **paths = vxlSnapshotOverlayPaths(def);
+    virErrorPtr saved;
+
+    virErrorPreserveLast(&saved);
+    vxlSnapshotOverlaysRemove(def);
+    vxlSnapshotOverlaysForget(driver, vm, paths);
+    virErrorRestore(&saved);
+}
+
 /* A file by device and inode, so that two names of one file are one. */
 static char *
 vxlOverlaysFileKey(const char *path)
