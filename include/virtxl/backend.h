@@ -1015,6 +1015,26 @@ void vxlMigrateStreamSet(unsigned long long *field, unsigned long long value);
 bool vxlMigrateStreamCancelled(const vxlMigrateStream *st);
 
 /*
+ * A destination whose incoming migration fails tells the source why, on
+ * the stream's own connection, whoever failed: the backend's receive,
+ * or the driver's start around it (a check, a hook, fault injection).
+ * The driver sends it once the start has failed and cleaned up, then
+ * closes the connection; the source's backend reads it where its own
+ * I/O on the stream fails (src/backend/backend_migrate.c).
+ *
+ * vxlMigrateStreamSendError: on @fd, which carries replies (not libvirt's
+ * one-way tunnel), the error @err (its VIR_ERR code and message); a
+ * source gone meanwhile hears nothing, which is not an error.
+ * vxlMigrateReportPeerError: report, as the last error, that the
+ * destination failed with @code (kept when it is a VIR_ERR code, else
+ * VIR_ERR_OPERATION_FAILED) and @message: the one wording the client
+ * sees for a destination's failure, whichever channel brought it (the
+ * stream's connection, or a tunnelled migration's Finish).
+ */
+void vxlMigrateStreamSendError(int fd, const struct _virError *err);
+void vxlMigrateReportPeerError(int code, const char *message);
+
+/*
  * The migration hooks (in vxlBackendOps, at the end):
  *
  * domainMigrateSend: copy live domain @domid to the peer on @st->fd, in
@@ -1025,8 +1045,10 @@ bool vxlMigrateStreamCancelled(const vxlMigrateStream *st);
  *   or resumed with domainMigrateResume if the migration is called off
  *   later); on failure it runs (or stays paused) as before. Blocks for
  *   the whole copy. Errors: VIR_ERR_OPERATION_ABORTED when cancelled;
- *   VIR_ERR_OPERATION_FAILED when the peer goes away or refuses, with
- *   its reason when it gave one.
+ *   when the peer refuses or fails and said why on the connection
+ *   before closing it, its error (vxlMigrateReportPeerError: its code
+ *   and message); VIR_ERR_OPERATION_FAILED or VIR_ERR_SYSTEM_ERROR when
+ *   it went away without a word.
  * domainMigrateResume: take back a domain domainMigrateSend or
  *   domainSave left suspended (libxl_domain_resume with suspend_cancel):
  *   it runs again, or stays paused when @paused. A domain that was never
@@ -1035,7 +1057,8 @@ bool vxlMigrateStreamCancelled(const vxlMigrateStream *st);
  * domainMigrateReceive: build a domain from @dcfg (name and uuid set)
  *   and the stream on @st->fd, as domainCreate would, and leave it
  *   paused; then tell the peer it has the domain. On failure nothing is
- *   left behind and the peer is told why when the stream still works.
+ *   left behind; the driver tells the peer why (vxlMigrateStreamSendError:
+ *   the backend itself writes no error line, so the peer reads one).
  *   Errors: those of domainCreate; VIR_ERR_OPERATION_FAILED for a
  *   broken or foreign stream.
  */

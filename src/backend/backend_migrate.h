@@ -11,7 +11,13 @@
 char *vxlMigrateStreamReadLine(int fd);
 int vxlMigrateStreamWrite(int fd, const void *buf, size_t len);
 int vxlMigrateStreamWriteLine(int fd, const char *line);
-/* Tell the peer the last error ("error MESSAGE"), if the link works. */
-void vxlMigrateStreamSendError(int fd);
-/* The peer's answer: 0 for @word, else -1 with its reason reported. */
+/* The peer's answer: 0 for @word, else -1 with its reason reported
+ * (vxlMigrateReportPeerError when it sent one). */
 int vxlMigrateStreamExpect(int fd, const char *word, const char *name);
+/* Source, where its I/O on @st failed (a write refused, the connection
+ * closed): when the destination said why before it closed, report that
+ * (vxlMigrateReportPeerError) and return true; else false, the last
+ * error untouched, for the caller to report its own. Never on a one-way
+ * stream or a cancelled one (the cancel is the reason). Waits at most a
+ * second for a destination that is still there. */
+bool vxlMigrateStreamPeerFailed(const vxlMigrateStream *st);

@@ -47,27 +47,57 @@ vxlIntentListFree(vxlIntent *intents, size_t nintents)
     g_free(intents);
 }
 
+/* The records of operations on the configs (a rename) live beside
+ * them, as hidden files: the state directory is under /run, and a host
+ * that loses power between a rename's two file operations would lose
+ * the record and keep two configs with one UUID. Neither libvirt's
+ * loader nor ours (domain_load.c) reads a file whose name does not end
+ * in ".xml". */
+#define VXL_INTENT_CONFIG_PREFIX ".vxl-intent-"
+
+static bool
+vxlIntentInConfigDir(vxlIntentOp op)
+{
+    return op == VXL_INTENT_RENAME;
+}
+
 static char *
 vxlIntentDir(vxlDriver *driver)
 {
     return g_strdup_printf("%s/intent", driver->cfg->stateDir);
 }
 
+/* Where the record of @op of domain @uuid is (@legacy: where a daemon
+ * before the config-directory records kept it). */
 static char *
-vxlIntentPath(vxlDriver *driver, const unsigned char *uuid, vxlIntentOp op)
+vxlIntentPathIn(vxlDriver *driver, const unsigned char *uuid, vxlIntentOp op,
+                bool legacy)
 {
     char uuidstr[VIR_UUID_STRING_BUFLEN];
     g_autofree char *dir = vxlIntentDir(driver);
 
-    return g_strdup_printf("%s/%s-%s.json", dir, virUUIDFormat(uuid, uuidstr),
+    virUUIDFormat(uuid, uuidstr);
+    if (vxlIntentInConfigDir(op) && !legacy)
+        return g_strdup_printf("%s/" VXL_INTENT_CONFIG_PREFIX "%s-%s.json",
+                               driver->cfg->configDir, uuidstr,
+                               vxlIntentOpTypeToString(op));
+    return g_strdup_printf("%s/%s-%s.json", dir, uuidstr,
                            vxlIntentOpTypeToString(op));
+}
+
+static char *
+vxlIntentPath(vxlDriver *driver, const unsigned char *uuid, vxlIntentOp op)
+{
+    return vxlIntentPathIn(driver, uuid, op, false);
 }
 
 int
 vxlIntentRecord(vxlDriver *driver, const vxlIntent *intent)
 {
     g_autoptr(virJSONValue) obj = virJSONValueNewObject();
-    g_autofree char *dir = vxlIntentDir(driver);
+    g_autofree char *dir = vxlIntentInConfigDir(intent->op) ?
+                           g_strdup(driver->cfg->configDir) :
+                           vxlIntentDir(driver);
     g_autofree char *path = vxlIntentPath(driver, intent->uuid, intent->op);
     g_autofree char *text = NULL;
     char uuidstr[VIR_UUID_STRING_BUFLEN];
@@ -113,6 +143,13 @@ vxlIntentDone(vxlDriver *driver, const unsigned char *uuid, vxlIntentOp op)
 
     if (unlink(path) < 0 && errno != ENOENT)
         VIR_WARN("cannot remove intent record %s: %s", path, g_strerror(errno));
+    if (vxlIntentInConfigDir(op)) {
+        g_autofree char *legacy = vxlIntentPathIn(driver, uuid, op, true);
+
+        if (unlink(legacy) < 0 && errno != ENOENT)
+            VIR_WARN("cannot remove intent record %s: %s", legacy,
+                     g_strerror(errno));
+    }
 }
 
 static int
@@ -175,20 +212,20 @@ vxlIntentLoadOne(vxlDriver *driver, const unsigned char *uuid,
     return 1;
 }
 
-void
-vxlIntentLoadAll(vxlDriver *driver, vxlIntent **intents, size_t *nintents)
+/* The records in @dir whose names start with @prefix onto @list. */
+static void
+vxlIntentLoadDir(const char *dir, const char *prefix, GArray *list)
 {
-    g_autofree char *dir = vxlIntentDir(driver);
     g_autoptr(DIR) dh = NULL;
     struct dirent *ent;
-    GArray *list = g_array_new(FALSE, TRUE, sizeof(vxlIntent));
 
     if (virDirOpenIfExists(&dh, dir) > 0) {
         while (virDirRead(dh, &ent, dir) > 0) {
             g_autofree char *path = NULL;
             vxlIntent intent = { 0 };
 
-            if (!g_str_has_suffix(ent->d_name, ".json"))
+            if (!g_str_has_prefix(ent->d_name, prefix) ||
+                !g_str_has_suffix(ent->d_name, ".json"))
                 continue;
             path = g_strdup_printf("%s/%s", dir, ent->d_name);
             if (vxlIntentParse(path, &intent) < 0) {
@@ -203,6 +240,16 @@ vxlIntentLoadAll(vxlDriver *driver, vxlIntent **intents, size_t *nintents)
         }
     }
     virResetLastError();
+}
+
+void
+vxlIntentLoadAll(vxlDriver *driver, vxlIntent **intents, size_t *nintents)
+{
+    g_autofree char *dir = vxlIntentDir(driver);
+    GArray *list = g_array_new(FALSE, TRUE, sizeof(vxlIntent));
+
+    vxlIntentLoadDir(dir, "", list);
+    vxlIntentLoadDir(driver->cfg->configDir, VXL_INTENT_CONFIG_PREFIX, list);
     *nintents = list->len;
     *intents = (vxlIntent *)g_array_free(list, FALSE);
 }

@@ -154,7 +154,9 @@ vxlMigrationFormatXML(vxlDriver *driver, virDomainObj *vm, const char *xmlin,
 }
 
 /* A cancel of the migration job (virsh domjobabort): the backend stops
- * at its next chunk, and one blocked on the socket fails at once. */
+ * at its next chunk, and one blocked on the socket fails at once. A
+ * destination only reads the stream: its sending half stays open, for
+ * the error line that tells the source it was cancelled here. */
 static void
 vxlMigrationOnCancel(void *opaque)
 {
@@ -163,7 +165,7 @@ vxlMigrationOnCancel(void *opaque)
 
     __atomic_store_n(&mig->st.cancelled, 1, __ATOMIC_SEQ_CST);
     if ((fd = __atomic_load_n(&mig->st.fd, __ATOMIC_SEQ_CST)) >= 0)
-        ignore_value(shutdown(fd, SHUT_RDWR));
+        ignore_value(shutdown(fd, mig->incoming ? SHUT_RD : SHUT_RDWR));
 }
 
 /* Tie @mig to the async job just begun on @vm. */
@@ -770,7 +772,15 @@ vxlMigrationReceiveThread(void *opaque)
                                          VIR_DOMAIN_RUNNING_MIGRATED,
                                          vxlMigrationCreateFromStream, mig);
         __atomic_store_n(&mig->st.fd, -1, __ATOMIC_SEQ_CST);
-        if (mig->result == 0 && !mig->st.oneWay) {
+        if (mig->result < 0) {
+            virErrorPreserveLast(&mig->error);
+            /* The source's client hears why, not just that the stream
+             * broke (libvirt keeps Perform's error over Finish's): the
+             * reason goes back on the connection before it closes. A
+             * tunnelled source learns it from Finish instead. */
+            if (!mig->st.oneWay)
+                vxlMigrateStreamSendError(fd, mig->error);
+        } else if (!mig->st.oneWay) {
             /* For Finish's word to the source. */
             mig->noteFd = fd;
             fd = -1;
@@ -780,7 +790,8 @@ vxlMigrationReceiveThread(void *opaque)
         mig->result = -1;
     }
     if (mig->result < 0) {
-        virErrorPreserveLast(&mig->error);
+        if (!mig->error)
+            virErrorPreserveLast(&mig->error);
         VIR_WARN("incoming migration of domain %s failed: %s", mig->name,
                  mig->error && mig->error->message ? mig->error->message : "");
         /* Nothing waits for it if the source went away: clean up now. */
@@ -916,9 +927,9 @@ vxlMigrationPrepare(vxlDriver *driver, virConnectPtr dconn,
         return 0;
     }
 
-    /* Refused here, where the client gets the reason; a start that
-     * fails once the stream flows shows the source only a closed
-     * connection. */
+    /* Refused here, before any data moves (a start that fails once the
+     * stream flows tells the source why on the stream's connection, but
+     * only after the source connected and began). */
     if (vxlMigrationCheckMemory(driver, *def) < 0 ||
         vxlDomainStorageCheckPresence(driver, *def, NULL, false) < 0)
         return -1;

@@ -33,6 +33,9 @@ typedef struct _vxlMigrationTunnel {
     virThread thread;
     int result;
     virErrorPtr error;
+    bool peerEnded;                /* the destination ended the stream
+                                      while data was still to go (a
+                                      send refused): its receive failed */
 } vxlMigrationTunnel;
 
 static void
@@ -51,9 +54,14 @@ vxlMigrationTunnelPump(void *opaque)
         }
         if (n == 0)
             break;
-        if (virStreamSend(tun->st, buf, n) < 0)
+        if (virStreamSend(tun->st, buf, n) < 0) {
+            tun->peerEnded = true;
             goto error;
+        }
     }
+    /* Not a failed finish: a destination that received the whole
+     * guest may have closed its end first, and its Finish then has no
+     * failure of its own to tell. */
     if (virStreamFinish(tun->st) < 0)
         goto error;
     tun->result = 0;
@@ -67,11 +75,13 @@ vxlMigrationTunnelPump(void *opaque)
     ignore_value(shutdown(tun->fd, SHUT_RDWR));
 }
 
-/* Send the domain through @st (vm locked, migration job held). */
+/* Send the domain through @st (vm locked, migration job held).
+ * *@peerEnded: on failure, whether the destination's end of the tunnel
+ * (or the connection to it) ended it, rather than this side. */
 static int
 vxlMigrationSendTunnelled(vxlDriver *driver, virDomainObj *vm,
                           virStreamPtr st, unsigned long long bandwidth,
-                          unsigned int flags)
+                          unsigned int flags, bool *peerEnded)
 {
     vxlMigration *mig = vxlDomainPrivGet(vm)->migration;
     vxlMigrationTunnel tun = { .st = st, .fd = -1, .result = -1 };
@@ -101,6 +111,7 @@ vxlMigrationSendTunnelled(vxlDriver *driver, virDomainObj *vm,
     virThreadJoin(&tun.thread);
     vxlDomainBackendExit(vm);
     VIR_FORCE_CLOSE(fds[0]);
+    *peerEnded = tun.result < 0 && tun.peerEnded;
 
     if (rc == 0 && tun.result < 0) {
         virSetError(tun.error);
@@ -129,6 +140,16 @@ vxlMigrationP2PParams(virTypedParameterPtr params, int nparams, const char *xml,
                                 VIR_MIGRATE_PARAM_DEST_NAME, name) < 0)
         return -1;
     return 0;
+}
+
+/* Whether @err, the destination's Finish error, came from the connection
+ * to it (RPC, transport) rather than from its driver. */
+static bool
+vxlMigrationErrorIsTransport(const virError *err)
+{
+    return err->domain == VIR_FROM_RPC || err->domain == VIR_FROM_REMOTE ||
+           err->code == VIR_ERR_RPC || err->code == VIR_ERR_NO_CONNECT ||
+           err->code == VIR_ERR_OPERATION_TIMEOUT;
 }
 
 /* Whether @err, the destination's Finish error, says its answer was
@@ -163,6 +184,7 @@ vxlMigrationP2PRun(vxlDriver *driver, virDomainObj *vm, virConnectPtr dconn,
     virDomainPtr ddomain = NULL;
     virErrorPtr origErr = NULL;
     bool cancelled = true;
+    bool tunnelEnded = false;
     int port = 0;
     int ret = -1;
     int rc;
@@ -207,7 +229,8 @@ vxlMigrationP2PRun(vxlDriver *driver, virDomainObj *vm, virConnectPtr dconn,
                        _("migration of domain '%s' was cancelled"), vm->def->name);
         virErrorPreserveLast(&origErr);
     } else if (st) {
-        if (vxlMigrationSendTunnelled(driver, vm, st, bandwidth, flags) == 0)
+        if (vxlMigrationSendTunnelled(driver, vm, st, bandwidth, flags,
+                                      &tunnelEnded) == 0)
             cancelled = false;
         else
             virErrorPreserveLast(&origErr);
@@ -249,6 +272,25 @@ vxlMigrationP2PRun(vxlDriver *driver, virDomainObj *vm, virConnectPtr dconn,
         (dconn, dparams, ndparams, cookie, cookielen, &cookieout, &cookieoutlen,
          destflags, cancelled);
     vxlDomainBackendExit(vm);
+    if (!ddomain && tunnelEnded) {
+        virErrorPtr finishErr = virGetLastError();
+
+        /* The destination ended the tunnel, which carries nothing back:
+         * its Finish, told the migration is off, says why it failed
+         * there (its start refused the guest, its job was aborted). That
+         * is what the client hears, not the broken stream. */
+        if (finishErr && finishErr->message &&
+            !vxlMigrationErrorIsTransport(finishErr)) {
+            /* Its text without the prefix of its code (str2), which the
+             * report adds again; copied, as the report replaces it. */
+            g_autofree char *text = g_strdup(finishErr->str2 ?
+                                             finishErr->str2 :
+                                             finishErr->message);
+
+            vxlMigrateReportPeerError(finishErr->code, text);
+            g_clear_pointer(&origErr, virFreeError);
+        }
+    }
     if (!ddomain && !origErr)
         virErrorPreserveLast(&origErr);
     cancelled = !ddomain;

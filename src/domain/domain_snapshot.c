@@ -213,7 +213,7 @@ vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
                                 flags & (VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT |
                                          VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)) < 0)
         return NULL;
-    if (!reuse && vxlSnapshotOverlaysCreate(def) < 0)
+    if (!reuse && vxlSnapshotOverlaysMake(driver, vm, def, flags) < 0)
         goto done;
     VXL_CRASH_POINT("snapshot.offline.after-overlays");
     vxlSnapshotDefSwitchDisks(def, newdef);
@@ -237,11 +237,8 @@ vxlSnapshotCreateOffline(vxlDriver *driver, virDomainObj *vm,
     virErrorRestore(&saved);
  undo_overlays:
     /* Overlays the caller made (reused) are the caller's. */
-    if (!reuse) {
-        virErrorPreserveLast(&saved);
-        vxlSnapshotOverlaysRemove(def);
-        virErrorRestore(&saved);
-    }
+    if (!reuse)
+        vxlSnapshotOverlaysUndo(driver, vm, def);
  done:
     vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT);
     return NULL;
@@ -394,7 +391,7 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
     /* Suspended for good: the guest lives on only through the image. */
     vxlDomainAsyncJobSetAbortable(vm, false);
 
-    if (reuse || vxlSnapshotOverlaysCreate(def) == 0) {
+    if (reuse || vxlSnapshotOverlaysMake(driver, vm, def, flags) == 0) {
         VXL_CRASH_POINT("snapshot.after-overlays");
         vxlSnapshotDefSwitchDisks(def, newdef);
         if (vxlDomainConfigSave(driver, newdef) < 0) {
@@ -409,7 +406,7 @@ vxlSnapshotCreateLive(vxlDriver *driver, virDomainObj *vm,
         if (!snap && vxlDomainConfigSave(driver, vm->newDef ? vm->newDef : vm->def) < 0)
             VIR_WARN("cannot put back the definition of domain %s", vm->def->name);
         if (!snap && !reuse)
-            vxlSnapshotOverlaysRemove(def);
+            vxlSnapshotOverlaysUndo(driver, vm, def);
     } else {
         virErrorPreserveLast(&saved);
     }
@@ -885,6 +882,17 @@ vxlSnapshotRevertRun(vxlDriver *driver, virDomainObj *vm,
         goto cleanup;
     intent = true;
     VXL_CRASH_POINT("snapshot.revert.after-intent");
+    {
+        g_autofree const char **paths = g_new0(const char *, fresh->ndisks + 1);
+        size_t n = 0;
+
+        for (i = 0; i < fresh->ndisks; i++) {
+            if (temps[i])
+                paths[n++] = fresh->disks[i].src->path;
+        }
+        if (vxlSnapshotOverlaysNote(driver, vm, paths) < 0)
+            goto cleanup;
+    }
     for (i = 0; i < fresh->ndisks; i++) {
         virDomainDiskDef *base;
 
@@ -925,6 +933,9 @@ vxlSnapshotRevertRun(vxlDriver *driver, virDomainObj *vm,
     vxlSnapshotSetCurrent(driver, vm, snap);
     VXL_CRASH_POINT("snapshot.revert.after-config");
     vxlSnapshotRevertDropOld(vm, olddef);
+    /* What the domain wrote to before may sit on overlays no snapshot
+     * names (a live delete's, an earlier revert's): they go too. */
+    vxlSnapshotOverlaysCollect(driver, vm);
 
     paused = (flags & VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED) ||
              (snapdef->state == VIR_DOMAIN_SNAPSHOT_PAUSED &&
@@ -968,13 +979,19 @@ vxlSnapshotRevertRun(vxlDriver *driver, virDomainObj *vm,
 
  undo_temps:
     {
+        g_autofree const char **gone = g_new0(const char *, fresh->ndisks + 1);
         virErrorPtr saved;
+        size_t n = 0;
 
         virErrorPreserveLast(&saved);
         for (i = 0; i < fresh->ndisks; i++) {
             if (temps[i])
                 unlink(temps[i]);
+            /* Listed, never made. */
+            if (temps[i] && !virFileExists(fresh->disks[i].src->path))
+                gone[n++] = fresh->disks[i].src->path;
         }
+        vxlSnapshotOverlaysForget(driver, vm, gone);
         virErrorRestore(&saved);
     }
  cleanup:

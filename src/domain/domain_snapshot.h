@@ -138,9 +138,40 @@ void vxlSnapshotRemoveStale(vxlDriver *driver);
 
 /* @path's image metadata from qemu-img (-U: the guest may hold it). */
 virJSONValue *vxlSnapshotImageInfo(const char *path);
+/* The backing file of image @path as an absolute name: NULL when it has
+ * none (@rc 0) or on error (reported, @rc -1). */
+char *vxlSnapshotImageBacking(const char *path, int *rc);
+
 /* Whether two paths name the same file (either may be relative to
  * @dir). */
 bool vxlSnapshotSameFile(const char *a, const char *b, const char *dir);
+
+/* --- the overlays the driver made (domain_snapshot_overlays.c) --- */
+
+/* List the NULL-terminated @paths as overlays the driver makes for @vm,
+ * before they are made. -1 (reported) when the list cannot be written:
+ * then they must not be made. */
+int vxlSnapshotOverlaysNote(vxlDriver *driver, virDomainObj *vm,
+                            const char *const *paths);
+/* Take @paths off the list: they are the user's now (a metadata-only
+ * delete, a --no-metadata snapshot). Failures are logged. */
+void vxlSnapshotOverlaysForget(vxlDriver *driver, virDomainObj *vm,
+                               const char *const *paths);
+/* Remove every listed overlay that no definition of @vm and no snapshot
+ * is or builds on. Job held. Failures are logged; when a chain cannot
+ * be read nothing is removed. */
+void vxlSnapshotOverlaysCollect(vxlDriver *driver, virDomainObj *vm);
+/* Make the overlays of the external disks of @def, listed first as the
+ * driver's (with VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA in @flags they
+ * are the user's: not listed); on failure none is made or listed. */
+int vxlSnapshotOverlaysMake(vxlDriver *driver, virDomainObj *vm,
+                            virDomainSnapshotDef *def, unsigned int flags);
+/* Remove the overlays vxlSnapshotOverlaysMake made, and their names
+ * from the list. Keeps the last error. */
+void vxlSnapshotOverlaysUndo(vxlDriver *driver, virDomainObj *vm,
+                             virDomainSnapshotDef *def);
+/* The domain goes (undefine): its overlays are the user's now. */
+void vxlSnapshotOverlaysDiscard(vxlDriver *driver, virDomainObj *vm);
 
 /* --- merging on delete (domain_snapshot_merge.c) --- */
 

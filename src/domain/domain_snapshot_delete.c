@@ -352,7 +352,37 @@ vxlDeleteRun(vxlDriver *driver, virDomainObj *vm, vxlDeletePlan *plan,
         }
     }
     vxlDeleteFixCurrent(driver, vm, plan);
+    /* A base the deleted snapshots' state was in may be an overlay no
+     * snapshot and no definition needs now (a revert's NAME-N, an
+     * overlay a live delete kept): it goes; with --metadata the disks
+     * are left alone. */
+    if (ret == 0 && !metadataOnly)
+        vxlSnapshotOverlaysCollect(driver, vm);
     return ret;
+}
+
+/* A metadata-only delete leaves the disks alone: the overlays of the
+ * snapshots going are no longer the driver's to remove. */
+static void
+vxlDeleteHandOver(vxlDriver *driver, virDomainObj *vm, vxlDeletePlan *plan)
+{
+    g_autoptr(GPtrArray) paths = g_ptr_array_new();
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < plan->victims->len; i++) {
+        vxlDeleteVictim *victim = g_ptr_array_index(plan->victims, i);
+        virDomainMomentObj *snap = virDomainSnapshotFindByName(vm->snapshots,
+                                                               victim->name);
+        virDomainSnapshotDef *def = snap ? virDomainSnapshotObjGetDef(snap) : NULL;
+
+        for (j = 0; def && j < def->ndisks; j++) {
+            if (def->disks[j].src && def->disks[j].src->path)
+                g_ptr_array_add(paths, def->disks[j].src->path);
+        }
+    }
+    g_ptr_array_add(paths, NULL);
+    vxlSnapshotOverlaysForget(driver, vm, (const char *const *)paths->pdata);
 }
 
 static int
@@ -457,6 +487,8 @@ vxlSnapshotDelete(vxlDriver *driver, virDomainObj *vm, const char *name,
         goto endjob;
     VXL_CRASH_POINT("snapshot.delete.after-intent");
 
+    if (metadataOnly)
+        vxlDeleteHandOver(driver, vm, plan);
     ret = vxlDeleteRun(driver, vm, plan, metadataOnly, &keep);
     if (!keep)
         vxlIntentDone(driver, vm->def->uuid, VXL_INTENT_SNAPSHOT_DELETE);

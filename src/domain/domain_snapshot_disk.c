@@ -148,6 +148,28 @@ vxlSnapshotSameFile(const char *a, const char *b, const char *dir)
     return STREQ(absA, absB);
 }
 
+/* The backing file of @path as an absolute name, NULL when it has none
+ * (then no error) or on error (reported, -1 in @rc). */
+char *
+vxlSnapshotImageBacking(const char *path, int *rc)
+{
+    g_autoptr(virJSONValue) info = NULL;
+    g_autofree char *dir = g_path_get_dirname(path);
+    const char *backing;
+
+    *rc = 0;
+    if (!(info = vxlSnapshotImageInfo(path))) {
+        *rc = -1;
+        return NULL;
+    }
+    if (!(backing = virJSONValueObjectGetString(info, "full-backing-filename")))
+        backing = virJSONValueObjectGetString(info, "backing-filename");
+    if (!backing)
+        return NULL;
+    return g_path_is_absolute(backing) ? g_strdup(backing) :
+                                         g_build_filename(dir, backing, NULL);
+}
+
 int
 vxlSnapshotOverlayCheckReuse(const char *path, const char *base,
                              const char *diskName)

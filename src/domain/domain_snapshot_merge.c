@@ -80,28 +80,6 @@ vxlSnapshotMergeFree(vxlSnapshotMerge *merge)
     g_free(merge);
 }
 
-/* The backing file of @path as an absolute name, NULL when it has none
- * (then no error) or on error (reported, -1 in @rc). */
-static char *
-vxlMergeBacking(const char *path, int *rc)
-{
-    g_autoptr(virJSONValue) info = NULL;
-    g_autofree char *dir = g_path_get_dirname(path);
-    const char *backing;
-
-    *rc = 0;
-    if (!(info = vxlSnapshotImageInfo(path))) {
-        *rc = -1;
-        return NULL;
-    }
-    if (!(backing = virJSONValueObjectGetString(info, "full-backing-filename")))
-        backing = virJSONValueObjectGetString(info, "backing-filename");
-    if (!backing)
-        return NULL;
-    return g_path_is_absolute(backing) ? g_strdup(backing) :
-                                         g_build_filename(dir, backing, NULL);
-}
-
 /* Whether @path is in the chain from @top down; the file just above it
  * in @above (NULL: @path is @top). -1 on error. */
 static int
@@ -122,7 +100,7 @@ vxlMergeChainFind(const char *top, const char *path, char **above)
         }
         if (!virFileExists(cur))
             return 0;
-        next = vxlMergeBacking(cur, &rc);
+        next = vxlSnapshotImageBacking(cur, &rc);
         if (rc < 0)
             return -1;
         g_free(prev);
@@ -221,7 +199,7 @@ vxlMergePlanOne(virDomainObj *vm, GPtrArray *victims,
             continue;
         }
         if (inChain) {
-            backing = vxlMergeBacking(sd->src->path, &rc);
+            backing = vxlSnapshotImageBacking(sd->src->path, &rc);
             if (rc < 0)
                 return -1;
             if (!backing || !vxlSnapshotSameFile(backing,

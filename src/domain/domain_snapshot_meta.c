@@ -209,6 +209,7 @@ vxlSnapshotDiscardAll(vxlDriver *driver, virDomainObj *vm)
         return -1;
     if (rmdir(dir) < 0 && errno != ENOENT)
         VIR_WARN("cannot remove %s: %s", dir, g_strerror(errno));
+    vxlSnapshotOverlaysDiscard(driver, vm);
     virDomainSnapshotObjListRemoveAll(vm->snapshots);
     return 0;
 }

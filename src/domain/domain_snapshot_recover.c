@@ -119,7 +119,7 @@ vxlSnapshotRecoverUndo(vxlDriver *driver, virDomainObj *vm,
         virResetLastError();
     }
     if (!reuse)
-        vxlSnapshotOverlaysRemove(snapdef);
+        vxlSnapshotOverlaysUndo(driver, vm, snapdef);
 }
 
 void

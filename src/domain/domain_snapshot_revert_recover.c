@@ -127,6 +127,7 @@ vxlSnapshotRevertRecover(vxlDriver *driver, virDomainObj *vm,
         if (olddef) {
             ignore_value(vxlSnapshotList(driver, vm));
             vxlSnapshotRevertDropOld(vm, olddef);
+            vxlSnapshotOverlaysCollect(driver, vm);
         } else {
             VIR_WARN("the definition before the revert of domain %s is unreadable: %s",
                      intent->name, virGetLastErrorMessage());

@@ -18,6 +18,7 @@ The invariants, after every restart:
 import glob
 import json
 import os
+import shutil
 import signal
 import threading
 import time
@@ -74,11 +75,13 @@ def wait_dead(daemon, pid, timeout=15.0):
              what=f"libvirtd (pid {pid}) to die")
 
 
-def crash_and_restart(daemon, conn, point, action, nth=1, timeout=15.0):
+def crash_and_restart(daemon, conn, point, action, nth=1, timeout=15.0,
+                      between=None):
     """Arm @point, run @action in a worker (the kill interrupts it, or it
     returns and lets the point be reached later), wait for the daemon to
-    die, close @conn, start the daemon again; returns a new connection
-    and the libvirt errors @action raised."""
+    die, close @conn, call @between (if given: what happens to the host
+    while no daemon runs), start the daemon again; returns a new
+    connection and the libvirt errors @action raised."""
     pid = daemon_pid(daemon)
     arm(daemon, point, nth)
     errors = []
@@ -96,8 +99,23 @@ def crash_and_restart(daemon, conn, point, action, nth=1, timeout=15.0):
         conn.close()
     except libvirt.libvirtError:
         pass
+    if between:
+        between()
     daemon.start()
     return libvirt.open(daemon.uri), errors
+
+
+def wipe_run_dir(daemon):
+    """What a host reboot does to the daemon's state directory (a tmpfs
+    under /run): empties it, the simulated hypervisor's domains with it
+    (a reboot ends every guest)."""
+    run = daemon.path("run", "libxl")
+    for entry in os.listdir(run):
+        path = os.path.join(run, entry)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
 
 
 def kill_now(daemon):

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 import libvirt
 
 from crashtest import (check_invariants, crash_and_restart, kill_now,
-                       sim_domains, test_hooks_built)
+                       sim_domains, test_hooks_built, wipe_run_dir)
 from vxltest import bound, guests, Daemon, guest_xml, start_event_loop, wait_for
 
 E = libvirt
@@ -75,11 +75,13 @@ class CrashPointTest(unittest.TestCase):
 
     # --- the machinery ---
 
-    def crash(self, point, action, nth=1):
+    def crash(self, point, action, nth=1, between=None):
         """Arm @point, run @action (which the kill interrupts, or which
         returns and lets the point be reached later, in a worker), wait
-        for the daemon to die, start it again, and reconnect."""
-        self.c, _ = crash_and_restart(self.daemon, self.c, point, action, nth)
+        for the daemon to die, call @between, start it again, and
+        reconnect."""
+        self.c, _ = crash_and_restart(self.daemon, self.c, point, action, nth,
+                                      between=between)
         self.assertIn(f"crash point {point}: killing the daemon",
                       self.daemon.log())
         return self.c
@@ -255,30 +257,40 @@ class CrashPointTest(unittest.TestCase):
         """A kill at each step of a rename leaves the domain under one
         name (the old one before the new config is written, the new one
         after), one config with its UUID, its autostart link beside the
-        config it names, and the domain starts."""
+        config it names, and the domain starts. Also when the host
+        reboots before the daemon starts again (the state directory, a
+        tmpfs, is emptied): the record of the rename is kept beside the
+        configs, hidden from the loaders."""
         conf = self.daemon.path("etc", "libxl")
         for point, renamed in (("rename.after-intent", False),
                                ("rename.after-new", True),
                                ("rename.after-remove", True)):
-            for autostart in (False, True):
+            for autostart, reboot in ((False, False), (True, False),
+                                      (False, True), (True, True)):
+                what = f"{point} autostart={autostart} reboot={reboot}"
                 old = self.name("ren")
                 new = old + "-new"
                 dom = self.c.defineXML(guest_xml(old))
                 uuid = dom.UUIDString()
                 dom.setAutostart(autostart)
-                c = self.crash(point, lambda: dom.rename(new, 0))
+                c = self.crash(point, lambda: dom.rename(new, 0),
+                               between=(lambda: wipe_run_dir(self.daemon))
+                               if reboot else None)
                 have = [d.name() for d in guests(c) if d.UUIDString() == uuid]
-                self.assertEqual(have, [new if renamed else old], point)
+                self.assertEqual(have, [new if renamed else old], what)
                 files = sorted(f for f in os.listdir(conf)
                                if f in (old + ".xml", new + ".xml"))
-                self.assertEqual(files, [have[0] + ".xml"], point)
+                self.assertEqual(files, [have[0] + ".xml"], what)
                 links = sorted(os.listdir(os.path.join(conf, "autostart"))) \
                     if os.path.isdir(os.path.join(conf, "autostart")) else []
                 self.assertEqual([f for f in links if f.startswith(old)],
-                                 [have[0] + ".xml"] if autostart else [], point)
+                                 [have[0] + ".xml"] if autostart else [], what)
                 got = c.lookupByName(have[0])
-                self.assertEqual(bool(got.autostart()), autostart, point)
+                self.assertEqual(bool(got.autostart()), autostart, what)
                 self.check([have[0]])
+                # Nothing of the rename's record is left.
+                self.assertEqual([f for f in os.listdir(conf)
+                                  if f.startswith(".vxl-intent-")], [], what)
                 got.undefine()
 
     # --- hotplug ---

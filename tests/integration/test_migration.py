@@ -18,8 +18,8 @@ import uuid as uuidlib
 
 import libvirt
 
-from vxltest import (bound, guests, Daemon, EventRecorder, guest_xml, start_event_loop,
-                     wait_for)
+from vxltest import (bound, disarm_fault, guests, Daemon, EventRecorder, guest_xml,
+                     start_event_loop, wait_for)
 
 E = libvirt
 
@@ -583,6 +583,94 @@ class MigrationTestCase(TwoHosts):
         self.assertEqual(self.ca.lookupByName("mig-dup").state()[0],
                          E.VIR_DOMAIN_RUNNING)
         self.assertEqual(self.names(self.cb), ["b-twin", "mig-dup"])
+
+    # ----- a destination that fails once the stream flows ----------------
+
+    MODES = {
+        "client-managed": 0,
+        "p2p": E.VIR_MIGRATE_PEER2PEER,
+        "tunnelled": E.VIR_MIGRATE_PEER2PEER | E.VIR_MIGRATE_TUNNELLED,
+    }
+
+    def migrate_mode(self, dom, mode, params=None):
+        flags = E.VIR_MIGRATE_LIVE | self.MODES[mode]
+        if flags & E.VIR_MIGRATE_PEER2PEER:
+            dom.migrateToURI3(p2p_uri(self.b), params or {}, flags)
+        else:
+            dom.migrate3(self.cb, params or {}, flags)
+
+    def assert_destination_failed(self, err, name, code, reason):
+        """The client heard the destination's @reason and @code; the
+        guest runs on A, nothing is left on B."""
+        self.assertIn(f"migration failed on the destination host: {reason}",
+                      str(err))
+        self.assertEqual(err.get_error_code(), code, str(err))
+        self.assert_only_on(self.ca, self.cb, name)
+        wait_for(lambda: self.names(self.cb) == [], what="nothing left on B")
+
+    def test_destination_start_failure_reaches_the_client(self):
+        """The destination's start of the incoming guest fails after the
+        source connected and sent its header (here its backend's receive,
+        by fault injection): the source's client hears the destination's
+        reason and code, not that the stream broke; the guest runs on."""
+        for mode in self.MODES:
+            with self.subTest(mode=mode):
+                name = f"mig-dfail-{mode}"
+                dom = self.start_guest(name, memory_mib=1024)
+                self.b.inject_fault("domainMigrateReceive", 1)
+                try:
+                    with self.assertRaises(libvirt.libvirtError) as cm:
+                        # Tunnelled, the source sends without waiting for
+                        # the destination, and learns that the tunnel
+                        # ended some 128 KiB of stream (128 MiB of guest)
+                        # after it did: at 32 MiB/s (32 s for the guest)
+                        # it is still sending then, however slow the
+                        # destination is to fail (4 s here, unloaded).
+                        self.migrate_mode(
+                            dom, mode, {E.VIR_MIGRATE_PARAM_BANDWIDTH: 32})
+                finally:
+                    disarm_fault(self.b)
+                self.assert_destination_failed(
+                    cm.exception, name, E.VIR_ERR_INTERNAL_ERROR,
+                    "injected fault in backend hook domainMigrateReceive")
+
+    def test_destination_abort_mid_stream_reaches_the_client(self):
+        """The destination's job aborted while the source writes the
+        guest's memory (the destination's receive fails mid-stream, as
+        libxl's restore refusing the guest would): the source's client
+        hears that it was cancelled there, with its code."""
+        for mode in self.MODES:
+            with self.subTest(mode=mode):
+                name = f"mig-dabort-{mode}"
+                dom = self.start_guest(name, memory_mib=512)
+                out = {}
+
+                def run():
+                    try:
+                        # 16 MiB/s: 32 s, far longer than the abort needs.
+                        self.migrate_mode(
+                            dom, mode, {E.VIR_MIGRATE_PARAM_BANDWIDTH: 16})
+                    except libvirt.libvirtError as e:
+                        out["err"] = e
+
+                t = threading.Thread(target=run)
+                t.start()
+
+                def arriving():
+                    try:
+                        return self.cb.lookupByName(name).jobStats().get(
+                            "memory_processed", 0) > 0
+                    except libvirt.libvirtError:
+                        return False    # Prepare has not run yet
+
+                wait_for(arriving, what="the stream under way on B")
+                self.b.virsh("domjobabort", name)
+                t.join(bound(30))
+                self.assertFalse(t.is_alive(), "the migration did not end")
+                self.assertIn("err", out, "the migration succeeded")
+                self.assert_destination_failed(
+                    out["err"], name, E.VIR_ERR_OPERATION_ABORTED,
+                    f"incoming migration of domain '{name}' was cancelled")
 
 
 

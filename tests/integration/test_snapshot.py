@@ -682,6 +682,82 @@ class SnapshotTest(SnapshotBase):
         dom.create()
         self.assertTrue(dom.isActive())
 
+    def test_no_overlay_left_behind(self):
+        """Overlays the driver made go once no snapshot and no definition
+        needs them, and never one still in a chain: (a) the overlay a
+        live delete of the current snapshot kept in the running guest's
+        chain goes when a revert moves the domain elsewhere; (b) a
+        revert's fresh overlay (NAME-N) that only a deleted snapshot's
+        state was in goes with that snapshot. The domain's own image
+        stays."""
+        def files(prefix):
+            return sorted(os.path.join(os.path.dirname(base), f)
+                          for f in os.listdir(os.path.dirname(base))
+                          if f.startswith(prefix))
+
+        # (a)
+        base = self.image("lk-a.qcow2", pattern="0x51")
+        dom = self.define("snap-lka", [self.file_disk(base, "xvda")])
+        dom.snapshotCreateXML(snapshot_xml("p1"), 0)
+        p1 = self.disk_source(dom, "xvda")
+        dom.create()
+        dom.snapshotCreateXML(snapshot_xml("r1"), 0)
+        r1 = self.disk_source(dom, "xvda")
+        dom.snapshotCreateXML(snapshot_xml("r2"), 0)
+        r2 = self.disk_source(dom, "xvda")
+        self.assertEqual(backing_chain(r2), [r2, r1, p1, base])
+        # Both live: each overlay stays in the running guest's chain.
+        dom.snapshotLookupByName("r2", 0).delete(0)
+        dom.snapshotLookupByName("r1", 0).delete(0)
+        self.assertEqual(self.disk_source(dom, "xvda"), r2)
+        self.assertEqual(backing_chain(r2), [r2, r1, p1, base])
+        dom.revertToSnapshot(dom.snapshotLookupByName("p1", 0), 0)
+        fresh = self.disk_source(dom, "xvda")
+        self.assertEqual(fresh, p1 + "-1")
+        # p1 keeps its overlay (its own: a delete of p1 deals with it),
+        # the revert's fresh one is the domain's; the two kept ones are
+        # gone.
+        self.assertEqual(files("lk-a"), sorted([base, p1, fresh]))
+        self.assertEqual(backing_chain(fresh), [fresh, base])
+        dom.create()
+        dom.destroy()
+        dom.snapshotLookupByName("p1", 0).delete(0)
+        self.assertEqual(files("lk-a"), sorted([base, fresh]))
+
+        # (b)
+        base = self.image("lk-b.qcow2", pattern="0x52")
+        dom = self.define("snap-lkb", [self.file_disk(base, "xvda")])
+        dom.snapshotCreateXML(snapshot_xml("s1"), 0)
+        o1 = self.disk_source(dom, "xvda")
+        dom.snapshotCreateXML(snapshot_xml("s2"), 0)
+        # s2's state is in o1: the revert to s1 makes o1-1 on the base
+        # (s2's overlay goes: what was written after s2 is thrown away).
+        dom.revertToSnapshot(dom.snapshotLookupByName("s1", 0), 0)
+        o11 = self.disk_source(dom, "xvda")
+        self.assertEqual(o11, o1 + "-1")
+        dom.snapshotCreateXML(snapshot_xml("s3"), 0)
+        self.assertEqual(backing_chain(self.disk_source(dom, "xvda"))[1], o11)
+        dom.revertToSnapshot(dom.snapshotLookupByName("s2", 0), 0)
+        o2 = self.disk_source(dom, "xvda")
+        self.assertEqual(backing_chain(o2), [o2, o1, base])
+        self.assertIn(o11, files("lk-b"))
+        # Only s3's state was in o1-1.
+        dom.snapshotLookupByName("s3", 0).delete(0)
+        self.assertEqual(files("lk-b"), sorted([base, o1, o2]))
+        # Everything left still reads: each snapshot reverts, the domain
+        # boots on each.
+        for name in ("s1", "s2"):
+            dom.revertToSnapshot(dom.snapshotLookupByName(name, 0),
+                                 E.VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING)
+            self.assertEqual(qemu_io(self.disk_source(dom, "xvda"),
+                                     "read -P 0x52 0 4k").returncode, 0)
+            dom.destroy()
+        # The base stays when the last snapshot goes.
+        dom.snapshotLookupByName("s1", 0).delete(
+            E.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN)
+        self.assertIn(base, files("lk-b"))
+        self.assertEqual(backing_chain(self.disk_source(dom, "xvda"))[-1], base)
+
     def test_rename_refused_with_snapshots(self):
         dom = self.define("snap-ren", [self.file_disk(self.image("ren.qcow2"), "xvda")])
         dom.snapshotCreateXML(snapshot_xml("n1"), 0)

@@ -18,11 +18,13 @@
 #include "vxl_internal.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <libxl_utils.h>
 
 #include "virtxl/backend.h"
+#include "backend_migrate.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virjson.h"
@@ -1302,6 +1304,89 @@ testCpuTime(void)
     return 0;
 }
 
+/* ----- a failed destination's reason on the migration stream ------------ */
+
+/* Write @text on @fd; the test's side of a socket pair. */
+static int
+testWriteText(int fd, const char *text)
+{
+    return safewrite(fd, text, strlen(text)) == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* What a destination sends (vxlMigrateStreamSendError) is what its
+ * source reports (the wait for a reply, or a failed write): the code
+ * kept, the text once, without the prefix of its code; a line of an
+ * earlier peer, or with a code libvirt does not have, still reads; a
+ * peer that closed without a word leaves the source's own error. */
+static int
+testMigrateErrorLine(void)
+{
+    vxlMigrateStream st = { .fd = -1 };
+    virErrorPtr err = NULL;
+    int fds[2] = { -1, -1 };
+    int ret = -1;
+    bool told;
+
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+        return -1;
+
+    virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                   "the guest's config is refused\nby the restore");
+    virErrorPreserveLast(&err);
+    virResetLastError();
+    vxlMigrateStreamSendError(fds[0], err);
+    if (vxlMigrateStreamExpect(fds[1], "ready", "dom") == 0 ||
+        testCheckError(-1, VIR_ERR_OPERATION_INVALID,
+                       "is not valid: migration failed on the destination host: the guest's config is refused by the restore",
+                       __FILE__, __LINE__) < 0)
+        goto cleanup;
+
+    if (testWriteText(fds[0], "error plain words\n") < 0 ||
+        vxlMigrateStreamExpect(fds[1], "ready", "dom") == 0 ||
+        testCheckError(-1, VIR_ERR_OPERATION_FAILED,
+                       "destination host: plain words", __FILE__, __LINE__) < 0)
+        goto cleanup;
+    if (testWriteText(fds[0], "error 100000 odd code\n") < 0 ||
+        vxlMigrateStreamExpect(fds[1], "ready", "dom") == 0 ||
+        testCheckError(-1, VIR_ERR_OPERATION_FAILED,
+                       "destination host: odd code", __FILE__, __LINE__) < 0)
+        goto cleanup;
+
+    /* One way (libvirt's tunnel): nothing is read from it. */
+    st.fd = fds[1];
+    st.oneWay = true;
+    if (testWriteText(fds[0], "error 9 from the peer\n") < 0)
+        goto cleanup;
+    if (vxlMigrateStreamPeerFailed(&st)) {
+        fprintf(stderr, "  FAIL: a one-way stream was read\n");
+        goto cleanup;
+    }
+    st.oneWay = false;
+    told = vxlMigrateStreamPeerFailed(&st);
+    if (!told || testCheckError(-1, VIR_ERR_OPERATION_FAILED,
+                                "destination host: from the peer",
+                                __FILE__, __LINE__) < 0) {
+        fprintf(stderr, "  FAIL: the peer's line was not reported\n");
+        goto cleanup;
+    }
+    /* Closed without a word: the caller's error stands. */
+    VIR_FORCE_CLOSE(fds[0]);
+    virReportError(VIR_ERR_SYSTEM_ERROR, "%s", "the source's own error");
+    if (vxlMigrateStreamPeerFailed(&st) ||
+        testCheckError(-1, VIR_ERR_SYSTEM_ERROR, "the source's own error",
+                       __FILE__, __LINE__) < 0) {
+        fprintf(stderr, "  FAIL: a silent close replaced the error\n");
+        goto cleanup;
+    }
+    ret = 0;
+
+ cleanup:
+    virFreeError(err);
+    VIR_FORCE_CLOSE(fds[0]);
+    VIR_FORCE_CLOSE(fds[1]);
+    return ret;
+}
+
 /* ----- the other hooks ----------------------------------------------------- */
 
 static int
@@ -1738,6 +1823,7 @@ static const struct {
     { "destroy", testDestroy },
     { "cpu-time", testCpuTime },
     { "misc", testMisc },
+    { "migrate-error-line", testMigrateErrorLine },
     { "persistence", testPersistence },
     { "per-domain-files", testPerDomainFiles },
     { "upgrade", testUpgrade },

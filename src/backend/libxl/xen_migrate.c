@@ -10,7 +10,9 @@
  * hosts exchange xl's kind of handshake, one line each way: the receiver
  * says it is ready once it has read the sender's banner, and says "done"
  * once it has the domain, so the sender never destroys its copy before
- * the other side holds one. Until the driver's Confirm the source guest
+ * the other side holds one; a receiver that fails says why instead
+ * (the driver's error line), which the sender reports when its copy or
+ * its wait fails. Until the driver's Confirm the source guest
  * stays suspended, and is resumed (suspend cancelled) if the migration is
  * called off. Through libvirt's tunnel, which carries data one way, the
  * replies are left out and the destination's Finish phase reports.
@@ -106,9 +108,12 @@ vxlXenDomainMigrateSend(vxlBackend *be, uint32_t domid, vxlMigrateStream *st)
     vxlMigrateStreamSet(&st->memTotal, dom.info.current_memkb * 1024);
 
     if (vxlMigrateStreamWriteLine(st->fd, VXL_XEN_MIGRATE_BANNER) < 0) {
-        virReportSystemError(errno,
-                             _("cannot send domain '%s' to the destination host"),
-                             dom.name);
+        int err = errno;
+
+        if (!vxlMigrateStreamPeerFailed(st))
+            virReportSystemError(err,
+                                 _("cannot send domain '%s' to the destination host"),
+                                 dom.name);
         return -1;
     }
     if (!st->oneWay && vxlMigrateStreamExpect(st->fd, "ready", dom.name) < 0)
@@ -131,7 +136,11 @@ vxlXenDomainMigrateSend(vxlBackend *be, uint32_t domid, vxlMigrateStream *st)
     } else if (rc == ERROR_ABORTED || vxlMigrateStreamCancelled(st)) {
         virReportError(VIR_ERR_OPERATION_ABORTED,
                        _("migration of domain '%s' was cancelled"), dom.name);
-    } else {
+    } else if (!vxlMigrateStreamPeerFailed(st)) {
+        /* libxl's writer does not say whether the socket failed: a
+         * destination that failed (its restore refused the guest) and
+         * closed the connection has said why on it; else the failure is
+         * this side's. */
         vxlXenReportDomError(rc, VXL_BACKEND_OP_MIGRATE, &dom);
     }
 
@@ -263,21 +272,14 @@ vxlXenDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
         virErrorPtr saved;
 
         virErrorPreserveLast(&saved);
-        if (!st->oneWay)
-            vxlMigrateStreamSendError(st->fd);
         vxlXenCreateCleanup(xen, id);
         virErrorRestore(&saved);
     }
     return -1;
 
  refuse:
-    if (!st->oneWay) {
-        virErrorPtr saved;
-
-        virErrorPreserveLast(&saved);
-        vxlMigrateStreamSendError(st->fd);
-        virErrorRestore(&saved);
-    }
+    /* Nothing built yet. The driver tells the source why, once its
+     * start has cleaned up (vxlMigrateStreamSendError). */
     return -1;
 }
 

@@ -12,14 +12,17 @@
  * as on Xen. Copy time is proportional to memory, at VXL_SIM_LINK_MIBPS
  * or the migration's bandwidth cap, whichever is lower.
  *
- * The wire format (both ends are this file):
+ * The wire format (both ends are this file, but for the error line,
+ * which the driver writes once the failed start has cleaned up):
  *   source:  "virtxl-sim-migration 1\n" and a JSON line naming the domain
  *   dest:    "ready\n" once it built the (paused) domain, or
- *            "error MESSAGE\n" and closes
+ *            "error CODE MESSAGE\n" (vxlMigrateStreamSendError) and closes
  *   source:  per MiB of guest memory copied, "M ROUND 1\n" and
  *            VXL_SIM_WIRE_BYTES_PER_MIB bytes standing for its pages;
  *            then "E " and a JSON line with the guest's final state
- *   dest:    "done\n" once the domain is complete, or "error MESSAGE\n"
+ *   dest:    "done\n" once the domain is complete, or the error line;
+ *            a destination failing while the source writes sends it
+ *            too, and the source reads it when its write fails
  * The pages are not the guest's (the simulator keeps none): what is real
  * is the connection, its failures and its timing.
  */
@@ -127,11 +130,13 @@ vxlSimMigrateSendRound(vxlSimSendState *s, unsigned long long round,
 
         if (vxlMigrateStreamWrite(st->fd, head, strlen(head)) < 0 ||
             vxlMigrateStreamWrite(st->fd, filler, VXL_SIM_WIRE_BYTES_PER_MIB) < 0) {
+            int err = errno;
+
             if (vxlMigrateStreamCancelled(st))
                 virReportError(VIR_ERR_OPERATION_ABORTED,
                                _("migration of domain '%s' was cancelled"), s->name);
-            else
-                virReportSystemError(errno,
+            else if (!vxlMigrateStreamPeerFailed(st))
+                virReportSystemError(err,
                                      _("cannot send the memory of domain '%s' to the destination host"),
                                      s->name);
             return -1;
@@ -267,9 +272,12 @@ vxlSimDomainMigrateSend(vxlBackend *be, uint32_t domid, vxlMigrateStream *st)
 
     if (vxlMigrateStreamWriteLine(st->fd, VXL_SIM_MIGRATE_MAGIC) < 0 ||
         vxlMigrateStreamWriteLine(st->fd, headerText) < 0) {
-        virReportSystemError(errno,
-                             _("cannot send domain '%s' to the destination host"),
-                             s.name);
+        int err = errno;
+
+        if (!vxlMigrateStreamPeerFailed(st))
+            virReportSystemError(err,
+                                 _("cannot send domain '%s' to the destination host"),
+                                 s.name);
         return -1;
     }
     if (!st->oneWay && vxlMigrateStreamExpect(st->fd, "ready", s.name) < 0)
@@ -324,9 +332,12 @@ vxlSimDomainMigrateSend(vxlBackend *be, uint32_t domid, vxlMigrateStream *st)
         goto error;
     if (vxlMigrateStreamWrite(st->fd, "E ", 2) < 0 ||
         vxlMigrateStreamWriteLine(st->fd, final) < 0) {
-        virReportSystemError(errno,
-                             _("cannot send domain '%s' to the destination host"),
-                             s.name);
+        int err = errno;
+
+        if (!vxlMigrateStreamPeerFailed(st))
+            virReportSystemError(err,
+                                 _("cannot send domain '%s' to the destination host"),
+                                 s.name);
         goto error;
     }
     if (!st->oneWay && vxlMigrateStreamExpect(st->fd, "done", s.name) < 0)
@@ -499,7 +510,15 @@ vxlSimDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
     for (;;) {
         g_autofree char *line = vxlMigrateStreamReadLine(st->fd);
         unsigned long long round, mib;
+        bool broken = false;
 
+        /* A cancel shuts the socket's reading half: whatever read it
+         * cut short, the cancel is the reason. */
+        if (line && !STRPREFIX(line, "E "))
+            broken = sscanf(line, "M %llu %llu", &round, &mib) != 2 ||
+                     mib != 1 ||
+                     saferead(st->fd, filler, VXL_SIM_WIRE_BYTES_PER_MIB) !=
+                     VXL_SIM_WIRE_BYTES_PER_MIB;
         if (vxlMigrateStreamCancelled(st)) {
             virReportError(VIR_ERR_OPERATION_ABORTED,
                            _("incoming migration of domain '%s' was cancelled"),
@@ -517,9 +536,7 @@ vxlSimDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
                 goto error;
             break;
         }
-        if (sscanf(line, "M %llu %llu", &round, &mib) != 2 || mib != 1 ||
-            saferead(st->fd, filler, VXL_SIM_WIRE_BYTES_PER_MIB) !=
-            VXL_SIM_WIRE_BYTES_PER_MIB) {
+        if (broken) {
             virReportError(VIR_ERR_OPERATION_FAILED,
                            _("the migration stream of domain '%s' is broken"),
                            name);
@@ -541,13 +558,12 @@ vxlSimDomainMigrateReceive(vxlBackend *be, libxl_domain_config *dcfg,
     return 0;
 
  error:
-    {
+    /* The driver tells the source why, once its start has cleaned up. */
+    if (created) {
         virErrorPtr saved;
 
         virErrorPreserveLast(&saved);
-        if (!st->oneWay)
-            vxlMigrateStreamSendError(st->fd);
-        if (created && be->ops->domainDestroy(be, id) < 0)
+        if (be->ops->domainDestroy(be, id) < 0)
             VIR_WARN("cannot destroy the incomplete incoming domain %u", id);
         virErrorRestore(&saved);
     }
