@@ -230,7 +230,10 @@ class ControlTest(DaemonTestCase):
         # (a virDomain caches its id: look the domain up again)
         wait_for(lambda: self.conn.lookupByName("cad").ID() not in (-1, domid),
                  what="a new incarnation")
-        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+        # The new incarnation has its id while it is still paused
+        # (starting up), as in libvirt's own drivers, until its unpause.
+        wait_for(lambda: dom.state()[0] == E.VIR_DOMAIN_RUNNING,
+                 what="the new incarnation running")
 
     def test_ctrl_alt_del_ignored_by_hung_guest(self):
         dom = self.running("cad-hung", script={"shutdown": "ignore"})
