@@ -95,18 +95,23 @@ class HostileInputTest(DaemonTestCase):
                 "<numatune><memnode cellid='0' mode='strict' nodeset='%d'/></numatune>")
         xml = guest_xml("pnode").replace("<vcpu current='1'>1</vcpu>",
                                          "<vcpu current='1'>1</vcpu>" + cell % 63)
-        for fn in (self.c.defineXML, lambda x: self.c.createXML(x, 0)):
-            with self.assertRaises(libvirt.libvirtError) as cm:
-                fn(xml)
-            self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_CONFIG_UNSUPPORTED)
-            self.assertIn("names host NUMA node 63, but this host has nodes 0-",
-                          str(cm.exception))
-        self.assertNothingLeft()
+        self.assert_define_and_create_refused(
+            xml, "names host NUMA node 63, but this host has nodes 0-")
         ok = guest_xml("pnode0").replace("<vcpu current='1'>1</vcpu>",
                                          "<vcpu current='1'>1</vcpu>" + cell % 0)
         dom = self.c.defineXML(ok)
         self.assertIn("<memnode cellid='0' mode='strict' nodeset='0'/>", dom.XMLDesc(0))
         dom.undefine()
+
+    def assert_define_and_create_refused(self, xml, msg):
+        """Both define and create refuse @xml (CONFIG_UNSUPPORTED, naming
+        @msg), leaving nothing behind."""
+        for fn in (self.c.defineXML, lambda x: self.c.createXML(x, 0)):
+            with self.assertRaises(libvirt.libvirtError) as cm:
+                fn(xml)
+            self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_CONFIG_UNSUPPORTED)
+            self.assertIn(msg, str(cm.exception))
+        self.assertNothingLeft()
 
     def test_numatune_memory_nodes_the_host_lacks(self):
         # <numatune><memory mode='preferred'> is libxl's nodemap: a node
@@ -115,13 +120,8 @@ class HostileInputTest(DaemonTestCase):
         tune = "<numatune><memory mode='preferred' nodeset='%d'/></numatune>"
         xml = guest_xml("nodemap").replace("<vcpu current='1'>1</vcpu>",
                                            "<vcpu current='1'>1</vcpu>" + tune % 63)
-        for fn in (self.c.defineXML, lambda x: self.c.createXML(x, 0)):
-            with self.assertRaises(libvirt.libvirtError) as cm:
-                fn(xml)
-            self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_CONFIG_UNSUPPORTED)
-            self.assertIn("<numatune><memory nodeset> of domain 'nodemap' names host NUMA node 63, but this host has nodes 0-",
-                          str(cm.exception))
-        self.assertNothingLeft()
+        self.assert_define_and_create_refused(
+            xml, "<numatune><memory nodeset> of domain 'nodemap' names host NUMA node 63, but this host has nodes 0-")
         ok = guest_xml("nodemap0").replace("<vcpu current='1'>1</vcpu>",
                                            "<vcpu current='1'>1</vcpu>" + tune % 0)
         dom = self.c.defineXML(ok)
