@@ -52,6 +52,7 @@ vxlDriverConfigDispose(void *obj)
     g_free(cfg->libDir);
     g_free(cfg->saveDir);
     g_free(cfg->dumpDir);
+    g_free(cfg->channelDir);
     g_free(cfg->logDir);
     g_free(cfg->lockManagerName);
     g_free(cfg->backend);
@@ -114,6 +115,7 @@ vxlDriverConfigNew(bool privileged, const char *root)
     cfg->autostartDir = g_strdup_printf("%s/autostart", cfg->configDir);
     cfg->saveDir = g_strdup_printf("%s/save", cfg->libDir);
     cfg->dumpDir = g_strdup_printf("%s/dump", cfg->libDir);
+    cfg->channelDir = g_strdup_printf("%s/channel/target", cfg->libDir);
 
     cfg->autoballoon = true;
     cfg->keepAliveInterval = 5;
@@ -257,7 +259,7 @@ vxlDriverConfigMakeDirs(vxlDriverConfig *cfg)
 {
     const char *dirs[] = { cfg->configDir, cfg->autostartDir, cfg->stateDir,
                            cfg->libDir, cfg->saveDir, cfg->dumpDir,
-                           cfg->logDir };
+                           cfg->channelDir, cfg->logDir };
     size_t i;
 
     for (i = 0; i < G_N_ELEMENTS(dirs); i++) {

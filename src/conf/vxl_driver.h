@@ -37,6 +37,7 @@ struct _vxlDriverConfig {
     char *libDir;                  /* /var/lib/libvirt/libxl */
     char *saveDir;                 /* /var/lib/libvirt/libxl/save */
     char *dumpDir;                 /* /var/lib/libvirt/libxl/dump */
+    char *channelDir;              /* /var/lib/libvirt/libxl/channel/target */
     char *logDir;                  /* /var/log/libvirt/libxl */
 
     /* Keys of libvirt's libxl.conf */

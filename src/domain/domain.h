@@ -258,6 +258,7 @@ int vxlDomainHotplugDetachAlias(vxlDriver *driver, virDomainObj *vm,
 void vxlDomainConsolesRefresh(vxlDriver *driver, virDomainObj *vm);
 /* Note the pty of each pty Xen channel of running @vm in its live
  * definition (domain_channel.c); called by vxlDomainConsolesRefresh. */
+int vxlDomainChannelsPrepare(vxlDriver *driver, virDomainDef *def);
 void vxlDomainChannelsRefresh(vxlDriver *driver, virDomainObj *vm);
 /* Connect @st to @vm's channel @name (an alias or the channel's target
  * name; NULL: the first), a pty (virDomainOpenChannel). */

@@ -15,6 +15,8 @@
  */
 #include "vxl_internal.h"
 
+#include <sys/un.h>
+
 #include "domain.h"
 #include "virtxl/backend.h"
 #include "virerror.h"
@@ -23,6 +25,44 @@
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
 VIR_LOG_INIT("virtxl.domain_channel");
+
+/* A Xen channel over a unix socket whose XML names no socket gets one
+ * at start, where libvirt's libxl driver puts it (its channel target
+ * directory, NAME-TARGET), with the device model listening on it. Only
+ * the live definition holds the path: the persistent one stays without,
+ * so each start (here or on a migration's destination) makes its own. */
+int
+vxlDomainChannelsPrepare(vxlDriver *driver, virDomainDef *def)
+{
+    const char *dir = driver->cfg->channelDir;
+    size_t i;
+
+    for (i = 0; i < def->nchannels; i++) {
+        virDomainChrDef *chr = def->channels[i];
+        g_autofree char *path = NULL;
+        struct sockaddr_un addr;
+
+        if (chr->targetType != VIR_DOMAIN_CHR_CHANNEL_TARGET_TYPE_XEN ||
+            chr->source->type != VIR_DOMAIN_CHR_TYPE_UNIX ||
+            chr->source->data.nix.path)
+            continue;
+        path = g_strdup_printf("%s/%s-%s", dir, def->name,
+                               NULLSTR_EMPTY(chr->target.name));
+        if (strlen(path) >= sizeof(addr.sun_path)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("the socket of channel '%s' would be '%s', longer than a unix socket's name can be: give it a shorter <source path>"),
+                           NULLSTR(chr->target.name), path);
+            return -1;
+        }
+        if (g_mkdir_with_parents(dir, 0755) < 0) {
+            virReportSystemError(errno, _("cannot create directory '%s'"), dir);
+            return -1;
+        }
+        chr->source->data.nix.path = g_steal_pointer(&path);
+        chr->source->data.nix.listen = true;
+    }
+    return 0;
+}
 
 void
 vxlDomainChannelsRefresh(vxlDriver *driver, virDomainObj *vm)

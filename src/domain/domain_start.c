@@ -315,6 +315,8 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
     if (vxlDomainGraphicsPrepare(driver, vm->def) < 0)
         goto error;
     graphics = true;
+    if (vxlDomainChannelsPrepare(driver, vm->def) < 0)
+        goto error;
     if (vxlTranslateDomain(vm->def, &dcfg) < 0 ||
         vxlDomainNestedDefault(driver, vm, &dcfg) < 0 ||
         vxlDomainSecretsApply(vm->def, &dcfg) < 0)

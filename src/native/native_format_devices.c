@@ -386,6 +386,9 @@ vxlNativeFormatChars(virBuffer *buf, const virDomainDef *def)
             return vxlNativeFormatRefuse("a <channel> other than <target type='xen' name>");
         if (strpbrk(ch->target.name, ",="))
             return vxlNativeFormatRefuse("a <channel><target name> with ',' or '='");
+        /* A start gives a path-less socket one; xl needs it named. */
+        if (ch->source->type == VIR_DOMAIN_CHR_TYPE_UNIX && !ch->source->data.nix.path)
+            return vxlNativeFormatRefuse("a <channel type='unix'> without <source path>");
         if (ch->source->type == VIR_DOMAIN_CHR_TYPE_PTY)
             g_ptr_array_add(channels, g_strdup_printf("name=%s,connection=pty", ch->target.name));
         else if (ch->source->type == VIR_DOMAIN_CHR_TYPE_UNIX && ch->source->data.nix.listen)

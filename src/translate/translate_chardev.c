@@ -128,8 +128,11 @@ vxlValidateChannel(const virDomainDef *def, const virDomainChrDef *chr)
     if (vxlValidateNoAddress(&chr->info, "<channel>") < 0)
         return -1;
     /* libxl's qemu always listens on a channel's socket (a chardev with
-     * server=on); it cannot connect out to one. */
-    if (chr->source->type == VIR_DOMAIN_CHR_TYPE_UNIX && !chr->source->data.nix.listen) {
+     * server=on); it cannot connect out to one. Without a path there is
+     * no mode (libvirt formats none): the start gives it a socket to
+     * listen on, as libvirt's libxl driver does. */
+    if (chr->source->type == VIR_DOMAIN_CHR_TYPE_UNIX &&
+        chr->source->data.nix.path && !chr->source->data.nix.listen) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("<channel type='unix'><source mode='connect'> is not supported by Xen: qemu listens on a channel's socket, use mode='bind'"));
         return -1;
@@ -275,6 +278,14 @@ vxlTranslateChardev(const virDomainDef *def, libxl_domain_config *dcfg)
         libxl_device_channel_init(xch);
         xch->name = g_strdup(chr->target.name);
         if (chr->source->type == VIR_DOMAIN_CHR_TYPE_UNIX) {
+            /* A start has given it one (domain_channel.c); a conversion
+             * cannot, and xl refuses a socket channel without a path. */
+            if (!chr->source->data.nix.path) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               _("channel '%s' has no <source path>: a start gives it a socket, a conversion to xl needs one named"),
+                               NULLSTR(chr->target.name));
+                return -1;
+            }
             libxl_device_channel_init_connection(xch, LIBXL_CHANNEL_CONNECTION_SOCKET);
             xch->u.socket.path = g_strdup(chr->source->data.nix.path);
         } else {

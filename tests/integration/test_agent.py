@@ -11,6 +11,7 @@ one, and a frozen filesystem frozen again get clear errors."""
 import os
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 
 import libvirt
 
@@ -132,6 +133,58 @@ class AgentTest(DaemonTestCase):
         self.daemon.virsh("guest-agent-timeout", "ga-hung", "--timeout", "0")
         self.assertLibvirtError(E.VIR_ERR_AGENT_UNRESPONSIVE, dom.fsFreeze)
         self.assertLibvirtError(E.VIR_ERR_INVALID_ARG, dom.agentSetResponseTimeout, -3, 0)
+
+    def test_channel_without_path(self):
+        # As libvirt's libxl driver: a Xen channel over a unix socket
+        # that names no socket gets one at start, in the driver's channel
+        # directory, named after the domain and the channel; only the live
+        # XML holds it, and the agent answers there.
+        xml = guest_xml("ga-nopath", script=dict(agent="yes")).replace(
+            "</devices>",
+            "<channel type='unix'><source mode='bind'/>"
+            "<target type='xen' name='org.qemu.guest_agent.0'/></channel>"
+            "<channel type='unix'><target type='xen' name='com.example.x'/></channel>"
+            "</devices>")
+        dom = self.conn.defineXML(xml)
+        dom.create()
+        live = ET.fromstring(dom.XMLDesc(0))
+        paths = [c.find("source").get("path") for c in live.iter("channel")]
+        self.assertEqual([os.path.basename(p) for p in paths],
+                         ["ga-nopath-org.qemu.guest_agent.0", "ga-nopath-com.example.x"])
+        # libvirt's libxl driver's directory (the daemon's own root binds
+        # /var/lib/libvirt: scripts/virtxl-daemon).
+        self.assertEqual({os.path.dirname(p) for p in paths},
+                         {"/var/lib/libvirt/libxl/channel/target"})
+        for c in live.iter("channel"):
+            self.assertEqual(c.find("source").get("mode"), "bind")
+        sock = self.daemon.path("lib", os.path.relpath(paths[0], "/var/lib/libvirt"))
+        wait_for(lambda: os.path.exists(sock), what="the agent socket")
+        self.assertLess(abs(dom.getTime()["seconds"] - time.time()), 5)
+        inactive = ET.fromstring(dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+        self.assertEqual([c.find("source") for c in inactive.iter("channel")
+                          if c.find("source") is not None
+                          and c.find("source").get("path")], [])
+        # A conversion cannot make a socket up: it names what is missing.
+        dom.destroy()
+        self.assertLibvirtError(E.VIR_ERR_CONFIG_UNSUPPORTED,
+                                self.conn.domainXMLToNative, "xen-xl",
+                                dom.XMLDesc(0), 0,
+                                msg_contains="without <source path>")
+        dom.undefine()
+
+    def test_agent_answers_after_each_restore(self):
+        # A restored guest's agent binds the same socket anew; its
+        # predecessor's must not take the new one's name away.
+        dom = self.agent_guest("ga-restore")
+        sock = os.path.join(self.daemon.root, "channels", "ga-restore.agent")
+        image = os.path.join(self.daemon.root, "ga-restore.save")
+        for _ in range(5):
+            dom.save(image)
+            self.conn.restore(image)
+            dom = self.conn.lookupByName("ga-restore")
+            wait_for(lambda: os.path.exists(sock), what="the restored agent's socket")
+            self.assertLess(abs(dom.getTime()["seconds"] - time.time()), 5)
+            os.unlink(image)
 
     def test_paused_guest_cannot_answer(self):
         dom = self.agent_guest("ga-paused")

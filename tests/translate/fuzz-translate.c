@@ -12,8 +12,9 @@
  *    only comes at start would let a define succeed that can never run
  *    (what Xen cannot do is refused at define time, never at start). The one host-dependent step a start takes
  *    before translating, resolving <interface type='network'> to its
- *    network's bridge and <disk type='volume'> to its path, is done here
- *    as the network and storage drivers would;
+ *    network's bridge, <disk type='volume'> to its path and a Xen
+ *    channel without a socket to the one it gets, is done here as the
+ *    network and storage drivers and the start would;
  *  - a refused translation leaves the caller's config as it was;
  *  - the accepted def, formatted and parsed again (dumpxml, then a define
  *    of that), translates to the same JSON: nothing, our namespace
@@ -127,6 +128,26 @@ vxlFuzzResolveVolumes(virDomainDef *def)
 }
 
 
+/* And a Xen channel over a unix socket without a path to the socket a
+ * start gives it (domain_channel.c). */
+static void
+vxlFuzzResolveChannels(virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nchannels; i++) {
+        virDomainChrSourceDef *src = def->channels[i]->source;
+
+        if (def->channels[i]->targetType != VIR_DOMAIN_CHR_CHANNEL_TARGET_TYPE_XEN ||
+            src->type != VIR_DOMAIN_CHR_TYPE_UNIX || src->data.nix.path)
+            continue;
+        src->data.nix.path = g_strdup_printf("/var/lib/libvirt/libxl/channel/target/%s-%s",
+                                             def->name, NULLSTR_EMPTY(def->channels[i]->target.name));
+        src->data.nix.listen = true;
+    }
+}
+
+
 /* Whether a USB <hostdev> of @def already has bus 1, device @device. */
 static bool
 vxlFuzzUsbAddressUsed(const virDomainDef *def, unsigned int device)
@@ -229,6 +250,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vxlFuzzResolveNetworks(def);
     vxlFuzzResolveVolumes(def);
     vxlFuzzResolveUsb(def);
+    vxlFuzzResolveChannels(def);
     if (!(json = vxlFuzzTranslate(def, xml)))
         vxlFuzzFail("a define accepts what the translators refuse", xml);
 
@@ -240,6 +262,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vxlFuzzResolveNetworks(again);
     vxlFuzzResolveVolumes(again);
     vxlFuzzResolveUsb(again);
+    vxlFuzzResolveChannels(again);
     if (!(jsonAgain = vxlFuzzTranslate(again, formatted)))
         vxlFuzzFail("the formatted def no longer translates", formatted);
     if (STRNEQ(json, jsonAgain)) {

@@ -24,6 +24,7 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include "sim_priv.h"
@@ -51,6 +52,8 @@ struct _vxlSimAgent {
     char **macs;                   /* immutable: vif MACs, in order */
     char **addrs;                  /* immutable: their addresses */
     int listenfd;                  /* the thread's */
+    dev_t sockDev;                 /* immutable: the socket file's identity, */
+    ino_t sockIno;                 /* so only this agent's file is removed */
     int wake[2];                   /* write end: stop the thread */
 
     /* The guest's state as its agent knows it; only the thread uses it. */
@@ -530,7 +533,6 @@ vxlSimAgentThread(void *opaque)
         vxlSimAgentServe(agent, fd);
         VIR_FORCE_CLOSE(fd);
     }
-    unlink(agent->path);
     vxlSimUnref(agent->sim);
     vxlSimAgentUnref(agent);
 }
@@ -562,6 +564,36 @@ vxlSimAgentListen(const char *path)
     return fd;
 }
 
+/* Remember which file the bound socket is: a guest restored or
+ * rebooted binds the same path anew, and its predecessor must not
+ * remove the successor's socket. */
+static int
+vxlSimAgentNoteSocket(vxlSimAgent *agent)
+{
+    struct stat sb;
+
+    if (stat(agent->path, &sb) < 0) {
+        virReportSystemError(errno, _("cannot find the agent channel '%s'"),
+                             agent->path);
+        return -1;
+    }
+    agent->sockDev = sb.st_dev;
+    agent->sockIno = sb.st_ino;
+    return 0;
+}
+
+/* Remove the socket's name if it is still this agent's. */
+static void
+vxlSimAgentUnlink(vxlSimAgent *agent)
+{
+    struct stat sb;
+
+    if (agent->listenfd < 0 || stat(agent->path, &sb) < 0)
+        return;
+    if (sb.st_dev == agent->sockDev && sb.st_ino == agent->sockIno)
+        unlink(agent->path);
+}
+
 void
 vxlSimAgentStart(vxlSim *sim, vxlSimDomain *dom)
 {
@@ -591,10 +623,12 @@ vxlSimAgentStart(vxlSim *sim, vxlSimDomain *dom)
         agent->rootDisk = g_strdup(dom->disks[0].vdev);
 
     if ((agent->listenfd = vxlSimAgentListen(path)) < 0 ||
+        vxlSimAgentNoteSocket(agent) < 0 ||
         virPipe(agent->wake) < 0) {
         VIR_WARN("the guest agent of simulated domain %s cannot run: %s",
                  dom->name, virGetLastErrorMessage());
         virResetLastError();
+        vxlSimAgentUnlink(agent);
         vxlSimAgentUnref(agent);
         return;
     }
@@ -616,6 +650,9 @@ vxlSimAgentStop(vxlSimAgent *agent)
 {
     if (!agent)
         return;
+    /* The name goes now, before the domain's successor (a restore, a
+     * reboot) can bind it; the thread only closes the socket. */
+    vxlSimAgentUnlink(agent);
     /* The thread sees it, closes the socket and lets go of both. */
     if (safewrite(agent->wake[1], "x", 1) < 0)
         VIR_WARN("cannot stop a simulated guest agent");
