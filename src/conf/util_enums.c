@@ -61,17 +61,37 @@ const vxlEnumTable vxlEnumDiskFormat =
                    virStorageFileFormatTypeToString);
 
 /* libvirt names a Xen disk backend by <driver name>, a free string. The
- * spellings libvirt's Xen drivers have always used map one to one;
- * translate_disk.c resolves the legacy aliases ("file", "tap2") before
- * looking a name up here. "standalone" (virtio disks) has no libvirt
- * spelling yet. */
+ * spellings that name a backend libxl 4.17 can use map one to one;
+ * vxlDiskBackendFromDriverName() resolves the legacy names first.
+ * libxl's tap backend has no row: since blktap2 left Xen, libxl keeps
+ * the name but never finds it usable, so nothing may ask for it.
+ * "standalone" (virtio disks) has no libvirt spelling yet. */
 static const vxlEnumRow vxlDiskBackendRows[] = {
     { -1, "phy", LIBXL_DISK_BACKEND_PHY, "phy" },
     { -1, "qemu", LIBXL_DISK_BACKEND_QDISK, "qdisk" },
-    { -1, "tap", LIBXL_DISK_BACKEND_TAP, "tap" },
 };
 const vxlEnumTable vxlEnumDiskBackend =
     VXL_ENUM_TABLE("disk backend", vxlDiskBackendRows, 0, NULL);
+
+/*
+ * The libxl backend for a <driver name>, or -1 if there is none.
+ * NULL and the legacy names leave the choice to libxl, as xl does with
+ * the deprecated prefixes of its disk specs ("file:", "tap:aio:",
+ * "tap2:vhd:"; xl-disk-configuration(5)): phy for a block device or a
+ * raw file, qdisk for anything else. "file" is xend's loop-mounted
+ * image; "tap" and "tap2" are blktap's names from before Xen removed
+ * it. The image's format still comes from <driver type>, as xl takes it
+ * from the prefix after "tap:". (libvirt's own libxl driver asks for
+ * libxl's tap backend for raw and vhd images, which libxl 4.17 refuses
+ * at start: "no suitable backend".)
+ */
+int
+vxlDiskBackendFromDriverName(const char *name)
+{
+    if (!name || STREQ(name, "file") || STREQ(name, "tap") || STREQ(name, "tap2"))
+        return LIBXL_DISK_BACKEND_UNKNOWN;
+    return vxlEnumVirNameToXl(&vxlEnumDiskBackend, name);
+}
 
 /* libxl's boot string is xl's boot= verbatim: one letter per device, in
  * order, the letters qemu's -boot takes. */

@@ -50,6 +50,8 @@ extern const vxlEnumTable vxlEnumLifecycle;
 extern const vxlEnumTable vxlEnumDiskFormat;
 /* <disk><driver name> <-> libxl_disk_backend <-> backendtype= */
 extern const vxlEnumTable vxlEnumDiskBackend;
+/* <disk><driver name>, legacy names included -> libxl_disk_backend, or -1 */
+int vxlDiskBackendFromDriverName(const char *name);
 /* <os><boot dev> <-> a letter of b_info.u.hvm.boot <-> boot= */
 extern const vxlEnumTable vxlEnumBootDevice;
 /* <virtxl:devicemodel version>, <virtxl:rdm strategy>, rdm_policy. */

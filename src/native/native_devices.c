@@ -220,6 +220,14 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
     }
 
     empty = !xdisk.pdev_path || !*xdisk.pdev_path;
+    /* An explicit backendtype=tap (unlike the deprecated "tap:" prefix,
+     * which leaves the choice to libxl) makes xl create fail: libxl
+     * 4.17 keeps the name but has no blktap to serve it. */
+    if (xdisk.backend == LIBXL_DISK_BACKEND_TAP) {
+        vxlNativeUnsupported(r, "disk", _("entry %d: backendtype=tap is not supported by Xen: libxl has no blktap backend any more; use backendtype=qdisk or leave it out"),
+                             index + 1);
+        goto cleanup;
+    }
     if (xdisk.backend != LIBXL_DISK_BACKEND_UNKNOWN &&
         !(backend = vxlEnumXlToVirName(&vxlEnumDiskBackend, xdisk.backend))) {
         vxlNativeWarn(r, "disk", _("entry %d: dropped backendtype=%s: libvirt has no name for it"),

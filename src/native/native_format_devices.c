@@ -82,13 +82,15 @@ vxlNativeFormatDisk(const virDomainDef *def, const virDomainDiskDef *disk,
         disk->src->path == NULL)
         return vxlNativeRefuseDisk(disk, "an empty disk");
 
-    if (disk->driverName && STRNEQ(disk->driverName, "file")) {
-        const char *name = STREQ(disk->driverName, "tap2") ? "tap" : disk->driverName;
-        int xl = vxlEnumVirNameToXl(&vxlEnumDiskBackend, name);
+    /* The legacy names ("file", "tap", "tap2") let libxl choose, as no
+     * backendtype= does. */
+    if (disk->driverName) {
+        int xl = vxlDiskBackendFromDriverName(disk->driverName);
 
         if (xl < 0)
             return vxlNativeRefuseDisk(disk, "this <driver name>");
-        backend = vxlEnumXlToCfg(&vxlEnumDiskBackend, xl);
+        if (xl != LIBXL_DISK_BACKEND_UNKNOWN)
+            backend = vxlEnumXlToCfg(&vxlEnumDiskBackend, xl);
     }
 
     if (disk->src->path && disk->src->format > VIR_STORAGE_FILE_NONE) {
@@ -737,6 +739,15 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
     for (i = 0; i < def->ndisks; i++) {
         if (vxlNativeFormatDisk(def, def->disks[i], disks) < 0)
             return -1;
+    }
+    /* SATA disks are libxl's hdtype=ahci, as the translator has it
+     * (translate_disk.c); a <virtxl:hdtype> says it itself. */
+    for (i = 0; i < def->ndisks; i++) {
+        if (def->disks[i]->bus == VIR_DOMAIN_DISK_BUS_SATA &&
+            !vxlNativeXMLNSKeyValue(def, VXL_XMLNS_KEY_HDTYPE)) {
+            virBufferAddLit(buf, "hdtype = \"ahci\"\n");
+            break;
+        }
     }
     for (i = 0; i < def->nnets; i++) {
         if (vxlNativeFormatNet(def, def->nets[i], vifs) < 0)

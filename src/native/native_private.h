@@ -71,6 +71,8 @@ void vxlNativeWarn(vxlNativeReader *r, const char *key, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
 void vxlNativeError(vxlNativeReader *r, const char *key, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
+void vxlNativeUnsupported(vxlNativeReader *r, const char *key, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
 /* Report every key present and not used as dropped, with the reason
  * native_keys.c gives. */
 void vxlNativeWarnUnused(vxlNativeReader *r);

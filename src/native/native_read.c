@@ -324,6 +324,23 @@ vxlNativeError(vxlNativeReader *r, const char *key, const char *fmt, ...)
 }
 
 
+/* As vxlNativeError, for a key xl reads but Xen cannot do: xl create
+ * would fail on it, so the conversion does. */
+void
+vxlNativeUnsupported(vxlNativeReader *r, const char *key, const char *fmt, ...)
+{
+    g_autofree char *where = vxlNativeWhere(r, key);
+    g_autofree char *what = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    what = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s: %s", where, what);
+}
+
+
 int
 vxlNativeGetString(vxlNativeReader *r, const char *key, const char **value)
 {

@@ -4,8 +4,9 @@
  *
  * Covers <disk type='file'|'block' device='disk'|'cdrom'> with
  * <source file|dev> (pdev_path; none for an empty cdrom), <target dev>
- * (vdev) and bus, <driver name> (backend: phy, qemu = qdisk, tap; the
- * legacy "file" and "tap2" as aliases), <driver type> (format raw, qcow,
+ * (vdev) and bus, <driver name> (backend: phy, qemu = qdisk; the
+ * legacy "file", "tap" and "tap2" let libxl choose, as xl's deprecated
+ * prefixes do), <driver type> (format raw, qcow,
  * qcow2, vhd, qed), <readonly/>, and <backenddomain name>.
  *
  * Also <disk type='network'><source protocol='rbd'> with hosts and an
@@ -17,11 +18,15 @@
  * block-iscsi script (conf_disk_iscsi.c); other block scripts are
  * named by <virtxl:disk script> (src/conf/domain_xmlns_disk.c).
  *
+ * <target bus='sata'> on hd* disks of an HVM guest is libxl's
+ * hdtype=ahci, which applies to all of the guest's emulated hard disks.
+ *
  * Refuses, for now: volume sources; other network protocols; cache
  * modes other than none, directsync and writeback. For good: dir, nvme and
- * vhost-user sources, floppy and lun devices, buses other than xen, ide
- * and scsi, a bus that contradicts the target's name, other image
- * formats, blktap, non-raw images on phy, empty hard disks, transient
+ * vhost-user sources, floppy and lun devices, buses other than xen, ide,
+ * sata and scsi, SATA CD-ROMs, IDE beside SATA hard disks, a bus that
+ * contradicts the target's name, other image
+ * formats, non-raw images on phy, empty hard disks, transient
  * disks, and read-only disks that an HVM guest would see as IDE disks.
  */
 #include "vxl_internal.h"
@@ -32,24 +37,6 @@
 #include "virutil.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
-
-
-/*
- * The libxl backend for a <driver name>, or -1 if there is none.
- * "file" is the xend-era name for a loop-mounted image; xl ignores that
- * prefix ("file:/x.img") and lets libxl choose, as it does when no name
- * is given: phy for a block device, qdisk for anything else. "tap2" was
- * blktap2's name for what is now just tap.
- */
-static int
-vxlDiskBackendFromDriverName(const char *name)
-{
-    if (!name || STREQ(name, "file"))
-        return LIBXL_DISK_BACKEND_UNKNOWN;
-    if (STREQ(name, "tap2"))
-        name = "tap";
-    return vxlEnumVirNameToXl(&vxlEnumDiskBackend, name);
-}
 
 
 /* The libxl format of @disk's image, or -1. libvirt leaves the format
@@ -171,6 +158,23 @@ vxlValidateDiskBus(const virDomainDef *def, const virDomainDiskDef *disk)
     case VIR_DOMAIN_DISK_BUS_SCSI:
         prefix = "sd";
         break;
+    /* libxl's hdtype=ahci: qemu puts the hd* disks (with the emulated
+     * twins of the first xvd* ones) on an AHCI controller instead of
+     * IDE; CD-ROMs stay on IDE whatever hdtype says, and PV and PVH
+     * guests have no emulated disks at all. */
+    case VIR_DOMAIN_DISK_BUS_SATA:
+        if (def->os.type != VIR_DOMAIN_OSTYPE_HVM) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<disk><target bus='sata'> is supported by Xen for HVM guests only: use bus='xen'"));
+            return -1;
+        }
+        if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<disk device='cdrom'><target bus='sata'> is not supported by Xen: libxl keeps CD-ROMs on the IDE bus; use bus='ide'"));
+            return -1;
+        }
+        prefix = "hd";
+        break;
     case VIR_DOMAIN_DISK_BUS_NONE:
         /* The parser's post-parse assigns a bus; nothing to check. */
         return 0;
@@ -178,10 +182,9 @@ vxlValidateDiskBus(const virDomainDef *def, const virDomainDiskDef *disk)
     case VIR_DOMAIN_DISK_BUS_VIRTIO:
     case VIR_DOMAIN_DISK_BUS_USB:
     case VIR_DOMAIN_DISK_BUS_UML:
-    case VIR_DOMAIN_DISK_BUS_SATA:
     case VIR_DOMAIN_DISK_BUS_SD:
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<disk><target bus='%s'> is not supported by Xen: use 'xen', or 'ide' or 'scsi' for HVM guests"),
+                       _("<disk><target bus='%s'> is not supported by Xen: use 'xen', or 'ide', 'sata' or 'scsi' for HVM guests"),
                        virDomainDiskBusTypeToString(disk->bus));
         return -1;
     case VIR_DOMAIN_DISK_BUS_LAST:
@@ -227,13 +230,6 @@ vxlValidateDiskDriver(const virDomainDiskDef *disk)
             return -1;
         }
         return 0;
-    case LIBXL_DISK_BACKEND_TAP:
-        /* libxl keeps the name but, since blktap2 was removed, never
-         * finds a tap backend usable: the domain would fail to start. */
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<disk><driver name='%s'> is not supported by Xen: libxl has no blktap backend any more; use name='qemu'"),
-                       disk->driverName);
-        return -1;
     default:
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<disk><driver name='%s'> is not supported by Xen: use 'phy' or 'qemu', or leave it out to let Xen choose"),
@@ -337,7 +333,8 @@ vxlValidateDiskAddress(const virDomainDef *def, const virDomainDiskDef *disk)
     if (disk->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
         return 0;
     if (disk->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE &&
-        (disk->bus == VIR_DOMAIN_DISK_BUS_IDE || disk->bus == VIR_DOMAIN_DISK_BUS_SCSI)) {
+        (disk->bus == VIR_DOMAIN_DISK_BUS_IDE || disk->bus == VIR_DOMAIN_DISK_BUS_SATA ||
+         disk->bus == VIR_DOMAIN_DISK_BUS_SCSI)) {
         named.info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE;
         if (virDomainDiskDefAssignAddress(NULL, &named, def) < 0)
             return -1;
@@ -498,6 +495,54 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
 }
 
 
+/* Whether the domain asks for libxl's hdtype=ahci: any SATA disk. */
+static bool
+vxlDiskListAHCI(const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        if (def->disks[i]->bus == VIR_DOMAIN_DISK_BUS_SATA)
+            return true;
+    }
+    return false;
+}
+
+
+static int
+vxlValidateDiskAHCI(const virDomainDef *def)
+{
+    size_t i;
+
+    /* hdtype is one setting for the domain: with it, every hd* hard
+     * disk is an AHCI disk, so IDE and SATA hard disks cannot be mixed
+     * (CD-ROMs stay IDE either way). */
+    if (vxlDiskListAHCI(def)) {
+        const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+        const char *hdtype = ns ? ns->keys[VXL_XMLNS_KEY_HDTYPE] : NULL;
+
+        if (hdtype && STRNEQ(hdtype, "ahci")) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:hdtype value='%s'> beside a disk with <target bus='sata'> is not supported by Xen: SATA disks are hdtype 'ahci'"),
+                           hdtype);
+            return -1;
+        }
+        for (i = 0; i < def->ndisks; i++) {
+            const virDomainDiskDef *disk = def->disks[i];
+
+            if (disk->bus == VIR_DOMAIN_DISK_BUS_IDE &&
+                disk->device == VIR_DOMAIN_DISK_DEVICE_DISK) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               _("<disk><target dev='%s' bus='ide'> beside a disk with bus='sata' is not supported by Xen: libxl makes all of a guest's emulated hard disks IDE or all of them AHCI"),
+                               disk->dst);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+
 int
 vxlValidateDiskList(const virDomainDef *def)
 {
@@ -507,7 +552,7 @@ vxlValidateDiskList(const virDomainDef *def)
         if (vxlValidateDisk(def, def->disks[i]) < 0)
             return -1;
     }
-    return 0;
+    return vxlValidateDiskAHCI(def);
 }
 
 
@@ -525,8 +570,12 @@ vxlDiskArrayFree(libxl_device_disk *xdisks, size_t n)
 int
 vxlTranslateDiskList(const virDomainDef *def, libxl_domain_config *dcfg)
 {
-    libxl_device_disk *xdisks = g_new0(libxl_device_disk, def->ndisks);
+    libxl_device_disk *xdisks;
     size_t i;
+
+    if (vxlValidateDiskAHCI(def) < 0)
+        return -1;
+    xdisks = g_new0(libxl_device_disk, def->ndisks);
 
     /* Unlike NICs, xl leaves disks' devid unset: libxl derives it from
      * vdev. */
@@ -541,5 +590,7 @@ vxlTranslateDiskList(const virDomainDef *def, libxl_domain_config *dcfg)
     vxlDiskArrayFree(dcfg->disks, dcfg->num_disks);
     dcfg->disks = xdisks;
     dcfg->num_disks = def->ndisks;
+    if (vxlDiskListAHCI(def))
+        dcfg->b_info.u.hvm.hdtype = LIBXL_HDTYPE_AHCI;
     return 0;
 }

@@ -4,7 +4,9 @@
  *
  * Covers <features> <hap> (c_info.hap), <viridian/> (xl's viridian=1),
  * <hyperv mode='custom'> (libxl's viridian enlightenment groups),
- * <xen><e820_host/> (PV) and <xen><passthrough mode> (c_info.passthrough),
+ * <xen><e820_host/> (PV; ignored with a warning for other guests, as
+ * <viridian/> and <hyperv> are for PV and PVH ones: xl ignores those
+ * keys there) and <xen><passthrough mode> (c_info.passthrough),
  * <msrs unknown> (msr_relaxed), <pmu> (vpmu); <pm> <suspend-to-mem>
  * and <suspend-to-disk> (u.hvm.acpi_s3, acpi_s4); <controller type='xenbus'
  * maxGrantFrames maxEventChannels>; <clock offset='utc'|'localtime'|
@@ -23,9 +25,12 @@
 #include "translate_private.h"
 #include "util_enums.h"
 #include "virerror.h"
+#include "virlog.h"
 #include "virutil.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.translate_features");
 
 
 /* Hyper-V enlightenments -> the viridian group that provides them.
@@ -105,8 +110,6 @@ vxlValidateFeatureList(const virDomainDef *def)
     size_t i;
 
     for (i = 0; i < VIR_DOMAIN_FEATURE_LAST; i++) {
-        bool hvmOnly = false;
-
         if (def->features[i] == VIR_TRISTATE_SWITCH_ABSENT)
             continue;
         switch ((virDomainFeature)i) {
@@ -118,10 +121,18 @@ vxlValidateFeatureList(const virDomainDef *def)
         case VIR_DOMAIN_FEATURE_MSRS:
         case VIR_DOMAIN_FEATURE_XEN:
             continue;
+        /* xl reads viridian= for HVM guests only and ignores it, without
+         * a word, for PV and PVH ones (which have no Viridian interface
+         * to offer); libvirt's libxl driver does the same, and Qubes OS
+         * writes <viridian/> for every guest type. So it is ignored
+         * here too, with a warning in the log. */
         case VIR_DOMAIN_FEATURE_VIRIDIAN:
         case VIR_DOMAIN_FEATURE_HYPERV:
-            hvmOnly = true;
-            break;
+            if (def->os.type != VIR_DOMAIN_OSTYPE_HVM &&
+                def->features[i] != VIR_TRISTATE_SWITCH_OFF)
+                VIR_WARN("domain '%s': <features><%s/> is ignored: Xen offers Viridian to HVM guests only",
+                         def->name, virDomainFeatureTypeToString(i));
+            continue;
         case VIR_DOMAIN_FEATURE_PRIVNET:
         case VIR_DOMAIN_FEATURE_KVM:
         case VIR_DOMAIN_FEATURE_PVSPINLOCK:
@@ -155,13 +166,6 @@ vxlValidateFeatureList(const virDomainDef *def)
             virReportEnumRangeError(virDomainFeature, (int)i);
             return -1;
         }
-        if (hvmOnly && def->os.type != VIR_DOMAIN_OSTYPE_HVM &&
-            def->features[i] != VIR_TRISTATE_SWITCH_OFF) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("<features><%s/> is supported by Xen for HVM guests only"),
-                           virDomainFeatureTypeToString(i));
-            return -1;
-        }
     }
 
     if (def->features[VIR_DOMAIN_FEATURE_HYPERV] != VIR_TRISTATE_SWITCH_ABSENT &&
@@ -177,13 +181,15 @@ vxlValidateFeatureList(const virDomainDef *def)
         return -1;
     }
 
+    /* e820_host is a PV build option: xl reads it for PV guests only and
+     * ignores it for HVM and PVH ones, as libvirt's libxl driver does
+     * (Qubes OS writes it for every guest type). Ignored here too, with
+     * a warning in the log. */
     if (def->features[VIR_DOMAIN_FEATURE_XEN] == VIR_TRISTATE_SWITCH_ON &&
         def->xen_features[VIR_DOMAIN_XEN_E820_HOST] == VIR_TRISTATE_SWITCH_ON &&
-        def->os.type != VIR_DOMAIN_OSTYPE_XEN) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("<features><xen><e820_host state='on'/> is supported by Xen for PV guests only"));
-        return -1;
-    }
+        def->os.type != VIR_DOMAIN_OSTYPE_XEN)
+        VIR_WARN("domain '%s': <features><xen><e820_host state='on'/> is ignored: Xen uses the host's memory map for PV guests only",
+                 def->name);
     return 0;
 }
 

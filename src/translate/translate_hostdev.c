@@ -277,6 +277,14 @@ vxlValidateController(const virDomainDef *def, const virDomainControllerDef *con
              cont->model == VIR_DOMAIN_CONTROLLER_MODEL_IDE_PIIX3))
             return 0;
         break;
+    /* libvirt adds one for SATA disks: libxl's one AHCI controller
+     * (hdtype=ahci, translate_disk.c). */
+    case VIR_DOMAIN_CONTROLLER_TYPE_SATA:
+        if (cont->idx == 0 && def->os.type == VIR_DOMAIN_OSTYPE_HVM)
+            return 0;
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<controller type='sata'> is supported by Xen for HVM guests only, and only index='0': libxl's qemu has one AHCI controller"));
+        return -1;
     case VIR_DOMAIN_CONTROLLER_TYPE_SCSI:
         /* libvirt adds one per seven sd* disks: its bookkeeping, as libxl
          * numbers the disks on its one adapter itself. */

@@ -12,12 +12,14 @@
  * bridge, <mtu size>, <ip address> (libxl's ip), <bandwidth><outbound
  * average> (rate), and <virtualport type='openvswitch'> with <vlan>
  * tags or trunks (bridge "br.TAG" / "br:T1:T2", script
- * vif-openvswitch).
+ * vif-openvswitch; its interfaceid is not passed on, there being no
+ * place for it).
  *
  * Refuses type='hostdev' (use <hostdev>), the other types, models other
  * than netfront for PV and PVH guests, inbound or peak/burst/floor
- * bandwidth, other virtualports, VLANs without Open vSwitch, routes, and
- * a network that was not resolved to a bridge.
+ * bandwidth, other virtualports and an openvswitch profileid, VLANs
+ * without Open vSwitch, routes, and a network that was not resolved to
+ * a bridge.
  */
 #include "vxl_internal.h"
 
@@ -157,6 +159,17 @@ vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net)
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<interface><virtualport type='%s'> is not supported by Xen: use 'openvswitch'"),
                        virNetDevVPortTypeToString(vport->virtPortType));
+        return -1;
+    }
+    /* An Open vSwitch port's interfaceid is not refused, though libxl
+     * has nowhere to put it and Xen's vif-openvswitch sets no
+     * external-ids on the port: libvirt's parser draws one for every
+     * openvswitch port that has none, so refusing it would refuse them
+     * all (libvirt's libxl driver drops it too). A profileid is only
+     * ever the user's, and names a port profile Xen cannot apply. */
+    if (vport && vport->profileID[0]) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<interface><virtualport type='openvswitch'><parameters profileid> is not supported by Xen: vif-openvswitch applies no port profile"));
         return -1;
     }
     if (vlan && vlan->nTags > 0) {
