@@ -285,8 +285,8 @@ vxlNativeFormatViridian(virBuffer *buf, const virDomainDef *def)
         return vxlNativeFormatRefuse("<hyperv mode='passthrough'>");
     if (!defaults && mode != VIR_DOMAIN_HYPERV_MODE_CUSTOM)
         return 0;
-    if (def->os.type != VIR_DOMAIN_OSTYPE_HVM)
-        return vxlNativeFormatRefuse("<features><viridian/> or <hyperv> for a PV or PVH guest");
+    /* For a PV or PVH guest viridian= is written all the same: xl
+     * ignores it there, as the translator ignores the elements. */
     extra = vxlNativeViridianExtra(def);
     if (mode != VIR_DOMAIN_HYPERV_MODE_CUSTOM && !extra) {
         virBufferAddLit(buf, "viridian = 1\n");

@@ -704,6 +704,12 @@ vxlNativeFormatControllers(GPtrArray *usbctrls, int *usbversion, const virDomain
             if (c->idx == 0 && c->opts.vioserial.ports < 0 && c->opts.vioserial.vectors < 0)
                 continue;
             break;
+        /* The AHCI controller libvirt adds for SATA disks: hdtype=
+         * says it (vxlNativeFormatDevices). */
+        case VIR_DOMAIN_CONTROLLER_TYPE_SATA:
+            if (c->idx == 0 && def->os.type == VIR_DOMAIN_OSTYPE_HVM)
+                continue;
+            break;
         /* The xenbus controller's limits are keys of their own
          * (max_grant_frames=, max_event_channels=: native_features.c). */
         case VIR_DOMAIN_CONTROLLER_TYPE_XENBUS:
