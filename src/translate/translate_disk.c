@@ -354,6 +354,20 @@ vxlValidateDiskAddress(const virDomainDef *def, const virDomainDiskDef *disk)
 }
 
 
+/* Whether the domain asks for libxl's hdtype=ahci: any SATA disk. */
+static bool
+vxlDiskListAHCI(const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        if (def->disks[i]->bus == VIR_DOMAIN_DISK_BUS_SATA)
+            return true;
+    }
+    return false;
+}
+
+
 int
 vxlValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk)
 {
@@ -420,8 +434,9 @@ vxlValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk)
 
     /* qemu emulates an HVM guest's first four disks (by number: hda and
      * xvda alike) as IDE disks, unless they are sd*, and its IDE disks
-     * cannot be read-only: libxl would fail the start. */
-    if (def->os.type == VIR_DOMAIN_OSTYPE_HVM &&
+     * cannot be read-only: libxl would fail the start. (With SATA disks
+     * they are AHCI disks: vxlValidateDiskAHCI.) */
+    if (def->os.type == VIR_DOMAIN_OSTYPE_HVM && !vxlDiskListAHCI(def) &&
         disk->device == VIR_DOMAIN_DISK_DEVICE_DISK &&
         disk->src->readonly &&
         !STRPREFIX(disk->dst, "sd") &&
@@ -495,20 +510,6 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
 }
 
 
-/* Whether the domain asks for libxl's hdtype=ahci: any SATA disk. */
-static bool
-vxlDiskListAHCI(const virDomainDef *def)
-{
-    size_t i;
-
-    for (i = 0; i < def->ndisks; i++) {
-        if (def->disks[i]->bus == VIR_DOMAIN_DISK_BUS_SATA)
-            return true;
-    }
-    return false;
-}
-
-
 static int
 vxlValidateDiskAHCI(const virDomainDef *def)
 {
@@ -529,7 +530,18 @@ vxlValidateDiskAHCI(const virDomainDef *def)
         }
         for (i = 0; i < def->ndisks; i++) {
             const virDomainDiskDef *disk = def->disks[i];
+            int index = virDiskNameToIndex(disk->dst);
 
+            /* With hdtype=ahci qemu emulates the first six disks by
+             * number (sd* aside) on AHCI, which cannot be read-only:
+             * libxl would fail the start. */
+            if (disk->device == VIR_DOMAIN_DISK_DEVICE_DISK && disk->src->readonly &&
+                !STRPREFIX(disk->dst, "sd") && index >= 0 && index < 6) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               _("<disk><readonly/> is not supported by Xen for <target dev='%s'> of an HVM guest with SATA disks: qemu emulates it as an AHCI disk, which cannot be read-only; use an sd* or a later xvd* target"),
+                               disk->dst);
+                return -1;
+            }
             if (disk->bus == VIR_DOMAIN_DISK_BUS_IDE &&
                 disk->device == VIR_DOMAIN_DISK_DEVICE_DISK) {
                 virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
