@@ -77,13 +77,13 @@ const vxlEnumTable vxlEnumDiskBackend =
  * The libxl backend for a <driver name>, or -1 if there is none.
  * NULL and the legacy names leave the choice to libxl, as xl does with
  * the deprecated prefixes of its disk specs ("file:", "tap:aio:",
- * "tap2:vhd:"; xl-disk-configuration(5)): phy for a block device or a
- * raw file, qdisk for anything else. "file" is xend's loop-mounted
+ * "tap2:vhd:"; xl-disk-configuration(5)): phy for a block device,
+ * qdisk for anything else. "file" is xend's loop-mounted
  * image; "tap" and "tap2" are blktap's names from before Xen removed
  * it. The image's format still comes from <driver type>, as xl takes it
  * from the prefix after "tap:". (libvirt's own libxl driver asks for
- * libxl's tap backend for raw and vhd images, which libxl 4.17 refuses
- * at start: "no suitable backend".)
+ * libxl's tap backend for raw and vhd images, which libxl 4.17 keeps as
+ * a name only and never finds usable, so the start fails.)
  */
 int
 vxlDiskBackendFromDriverName(const char *name)
