@@ -1198,16 +1198,29 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
                 ok = false;
             }
         }
-        /* Version 3 is qemu's xHCI, the devicemodel type's alone; an
-         * HVM guest's untyped (auto) controller is that type too
-         * (libxl__device_usbctrl_setdefault resolves auto by guest). */
-        if (version < 0 || version > 3 ||
-            (version == 3 &&
-             !(type && STREQ(type, "devicemodel")) &&
-             !((!type || STREQ(type, "auto")) && vxlNativeIsHVM(r)))) {
-            vxlNativeWarn(r, "usbctrl", _("entry %d: dropped: version=%ld; Xen's USB controllers are version 1 or 2, and 3 for type=devicemodel"),
-                          i + 1, version);
-            ok = false;
+        /* libxl__device_usbctrl_setdefault fails the guest's creation
+         * on a version its controller type has not (0 is its default,
+         * 2): the paravirtual types (pv, qusb; auto on a PV or PVH guest)
+         * have 1 and 2, qemu's emulated one (devicemodel; auto on HVM)
+         * 3 as well, its xHCI. xl -N does not get that far. */
+        if (version != 0) {
+            bool emulated = type ? STREQ(type, "devicemodel") :
+                                   vxlNativeIsHVM(r);
+
+            if (type && STREQ(type, "auto"))
+                emulated = vxlNativeIsHVM(r);
+            if (!emulated && (version < 1 || version > 2)) {
+                vxlNativeError(r, "usbctrl",
+                               _("entry %d: version=%ld: libxl refuses it, as USB version for paravirtualized devices must be 1 or 2"),
+                               i + 1, version);
+                return -1;
+            }
+            if (emulated && (version < 1 || version > 3)) {
+                vxlNativeError(r, "usbctrl",
+                               _("entry %d: version=%ld: libxl refuses it as an illegal USB version (an emulated controller is version 1, 2 or 3)"),
+                               i + 1, version);
+                return -1;
+            }
         }
         if (!ok)
             continue;
