@@ -839,6 +839,17 @@ vxlNativeFormatDisplay(vxlNativeReader *r, const char *key, virBuffer *buf,
                            d->vncdisplay, info->max);
             return -1;
         }
+        /* A fixed display is a <graphics port>, which ends at the last
+         * TCP port; so does what qemu can listen on, and xl create fails
+         * beyond it. (One that qemu searches from, vncunused=1, is
+         * libxl's any display: <virtxl:vncdisplay> below.) */
+        if (!d->vncunused &&
+            d->vncdisplay > VXL_XMLNS_VNC_PORT_MAX - VXL_XMLNS_VNC_PORT_MIN) {
+            vxlNativeError(r, key, _("vncdisplay=%ld with vncunused=0 is port %ld, beyond the last TCP port (%d): qemu cannot listen there, so xl create fails"),
+                           d->vncdisplay, VXL_XMLNS_VNC_PORT_MIN + d->vncdisplay,
+                           VXL_XMLNS_VNC_PORT_MAX);
+            return -1;
+        }
         /* vncunused=0 alone: libxl's display 0, fixed. */
         if (!d->vncunused && d->vncdisplay < 0) {
             virBufferAddLit(buf, "<graphics type='vnc' port='5900' autoport='no'");
