@@ -934,6 +934,12 @@ vxlNativeParseVfbs(vxlNativeReader *r, virBuffer *buf)
 
     if (vxlNativeGetList(r, "vfb", &list, &n) < 0)
         return -1;
+    /* Not yet converted alike: xl makes a vfb and a vkb per entry,
+     * the translation one vfb for all <graphics>. Said, not hidden. */
+    if (n > 1)
+        vxlNativeWarn(r, "vfb",
+                      _("%d entries: xl gives the guest a framebuffer and a keyboard for each, where the <graphics> written here give it one framebuffer serving every display"),
+                      n);
     for (i = 0; i < n; i++) {
         const char *spec = xlu_cfg_get_listitem(list, i);
         vxlNativeDisplay d = { .vncunused = true, .vncdisplay = -1 };
