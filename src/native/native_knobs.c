@@ -222,8 +222,9 @@ vxlNativeParseKnob(vxlNativeReader *r, const vxlXMLNSKnobInfo *info, virBuffer *
         virBufferAsprintf(xmlns, "<virtxl:%s value='%d'/>\n", info->name, b);
         return 0;
     case VXL_XMLNS_KNOB_NUMBER:
+        /* The grant limits xl reads bounded, all to 0..INT_MAX. */
         rc = info->xlBounded ?
-             vxlNativeGetBoundedLong(r, info->name, LONG_MIN, LONG_MAX, &l) :
+             vxlNativeGetBoundedLong(r, info->name, 0, INT_MAX, &l) :
              vxlNativeGetLong(r, info->name, &l);
         if (rc <= 0)
             return rc;
