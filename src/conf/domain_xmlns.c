@@ -264,12 +264,13 @@ const vxlXMLNSKnobInfo vxlXMLNSKnobs[VXL_XMLNS_KNOB_LAST] = {
     /* b_info.disable_migrate; c_info.driver_domain. */
     [VXL_XMLNS_KNOB_NOMIGRATE] = { "nomigrate", VXL_XMLNS_KNOB_BOOL, VXL_XMLNS_GUEST_ALL, 0, 1, NULL },
     [VXL_XMLNS_KNOB_DRIVER_DOMAIN] = { "driver_domain", VXL_XMLNS_KNOB_BOOL, VXL_XMLNS_GUEST_ALL, 0, 1, NULL },
-    /* libxl keeps the frame count in a uint32_t. */
+    /* libxl keeps the frame count in a uint32_t; xl reads it bounded,
+     * to a C int. */
     [VXL_XMLNS_KNOB_MAX_MAPTRACK_FRAMES] = { "max_maptrack_frames", VXL_XMLNS_KNOB_NUMBER,
-                                             VXL_XMLNS_GUEST_ALL, 0, UINT32_MAX, NULL },
+                                             VXL_XMLNS_GUEST_ALL, 0, INT_MAX, NULL, true },
     /* Xen has grant table versions 1 and 2. */
     [VXL_XMLNS_KNOB_MAX_GRANT_VERSION] = { "max_grant_version", VXL_XMLNS_KNOB_NUMBER,
-                                           VXL_XMLNS_GUEST_ALL, 1, 2, NULL },
+                                           VXL_XMLNS_GUEST_ALL, 1, 2, NULL, true },
     /* MiB of paging memory (shadow or HAP). xl.cfg(5) lists it for HVM
      * and PVH, but xl reads it for every guest into b_info.shadow_memkb
      * (a PV guest's log-dirty mode runs on shadow pages too). */

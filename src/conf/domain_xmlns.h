@@ -136,6 +136,9 @@ struct _vxlXMLNSKnobInfo {
     unsigned int guests;          /* VXL_XMLNS_GUEST_* where it applies */
     long long min, max;           /* NUMBER */
     const libxl_enum_string_table *values; /* ENUM: libxl's, which xl uses */
+    bool xlBounded;               /* NUMBER: xl reads it bounded and fails
+                                     on a value that is not a number,
+                                     where it ignores others' */
 };
 /* VNC display N is TCP port 5900 + N (qemu's -vnc :N). */
 #define VXL_XMLNS_VNC_PORT_MIN 5900

@@ -160,9 +160,12 @@ const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST] = {
     [VXL_XMLNS_KEY_VIDEORAM] = { "videoram", NUMBER, HVM, 1, INT_MAX / 1024, NULL },
     /* vnc.display of an HVM guest or of a PV/PVH guest's framebuffer
      * with findunused on: qemu tries that display and the 99 after it
-     * (libxl_dm.c's "to=99"); the highest leaves one port above it. */
+     * (libxl_dm.c's "to=99"). libxl and xl take any display, even one
+     * whose port 5900+N is past the last TCP port (qemu is where that
+     * fails, and the driver's start: domain_graphics.c); the bound is
+     * where 5900+N, a <graphics port>, still fits an int. */
     [VXL_XMLNS_KEY_VNCDISPLAY] = { "vncdisplay", NUMBER, ALL, 0,
-                                   VXL_XMLNS_VNC_PORT_MAX - VXL_XMLNS_VNC_PORT_MIN - 1, NULL },
+                                   INT_MAX - VXL_XMLNS_VNC_PORT_MIN, NULL },
     /* b_info.u.hvm.soundhw as xl's soundhw= gave it, when <sound> cannot
      * say it: a card libvirt has no model for (adlib, cs4231a, gus) or
      * what libxl 4.17 refuses at start ("all", a comma list), which xl

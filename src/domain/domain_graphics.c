@@ -45,18 +45,30 @@ vxlDomainGraphicsAutoPort(virDomainGraphicsDef *graphics)
  * with vncunused=1) that display and the 99 after it, the ones libxl
  * has qemu try ("to=99" in libxl_dm.c). The allocator's ports are one
  * set for every range, so this one shares them with the others. */
-static virPortAllocatorRange *
-vxlDomainGraphicsRange(const virDomainDef *def, const virDomainGraphicsDef *graphics)
+static int
+vxlDomainGraphicsRange(const virDomainDef *def, const virDomainGraphicsDef *graphics,
+                       virPortAllocatorRange **range)
 {
     int display = vxlXMLNSVncStartDisplay(def);
     unsigned int start, end;
 
+    *range = NULL;
     if (graphics->type != VIR_DOMAIN_GRAPHICS_TYPE_VNC || display < 0)
-        return NULL;
-    /* The namespace's range leaves one port above the start. */
+        return 0;
+    /* libxl takes any display (xl's vncdisplay=59635 is valid to it),
+     * but one whose port leaves no port above it to look in is where
+     * qemu's search fails: refuse it here, naming it. */
+    if (display > VXL_GRAPHICS_PORT_MAX - VXL_GRAPHICS_PORT_MIN - 1) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<virtxl:vncdisplay value='%d'>: a VNC display that looks for a free port from %d on needs one below %d, the last TCP port"),
+                       display, VXL_GRAPHICS_PORT_MIN + display, VXL_GRAPHICS_PORT_MAX);
+        return -1;
+    }
     start = VXL_GRAPHICS_PORT_MIN + display;
     end = MIN(start + 99, VXL_GRAPHICS_PORT_MAX);
-    return virPortAllocatorRangeNew("vncdisplay", start, end);
+    if (!(*range = virPortAllocatorRangeNew("vncdisplay", start, end)))
+        return -1;
+    return 0;
 }
 
 int
@@ -72,7 +84,8 @@ vxlDomainGraphicsPrepare(vxlDriver *driver, virDomainDef *def)
 
         if (!port)
             continue;
-        range = vxlDomainGraphicsRange(def, def->graphics[i]);
+        if (vxlDomainGraphicsRange(def, def->graphics[i], &range) < 0)
+            goto error;
         rc = virPortAllocatorAcquire(range ? range : driver->graphicsPorts, &chosen);
         virPortAllocatorRangeFree(range);
         if (rc < 0)

@@ -847,6 +847,17 @@ vxlNativeFormatDisplay(vxlNativeReader *r, const char *key, virBuffer *buf,
                            d->vncdisplay, info->max);
             return -1;
         }
+        /* A fixed display is a <graphics port>, which ends at the last
+         * TCP port; so does what qemu can listen on, and xl create fails
+         * beyond it. (One that qemu searches from, vncunused=1, is
+         * libxl's any display: <virtxl:vncdisplay> below.) */
+        if (!d->vncunused &&
+            d->vncdisplay > VXL_XMLNS_VNC_PORT_MAX - VXL_XMLNS_VNC_PORT_MIN) {
+            vxlNativeError(r, key, _("vncdisplay=%ld with vncunused=0 is port %ld, beyond the last TCP port (%d): qemu cannot listen there, so xl create fails"),
+                           d->vncdisplay, VXL_XMLNS_VNC_PORT_MIN + d->vncdisplay,
+                           VXL_XMLNS_VNC_PORT_MAX);
+            return -1;
+        }
         /* vncunused=0 alone: libxl's display 0, fixed. */
         if (!d->vncunused && d->vncdisplay < 0) {
             virBufferAddLit(buf, "<graphics type='vnc' port='5900' autoport='no'");
@@ -931,6 +942,12 @@ vxlNativeParseVfbs(vxlNativeReader *r, virBuffer *buf)
 
     if (vxlNativeGetList(r, "vfb", &list, &n) < 0)
         return -1;
+    /* Not yet converted alike: xl makes a vfb and a vkb per entry,
+     * the translation one vfb for all <graphics>. Said, not hidden. */
+    if (n > 1)
+        vxlNativeWarn(r, "vfb",
+                      _("%d entries: xl gives the guest a framebuffer and a keyboard for each, where the <graphics> written here give it one framebuffer serving every display"),
+                      n);
     for (i = 0; i < n; i++) {
         const char *spec = xlu_cfg_get_listitem(list, i);
         vxlNativeDisplay d = { .vncunused = true, .vncdisplay = -1 };
@@ -1206,16 +1223,29 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
                 ok = false;
             }
         }
-        /* Version 3 is qemu's xHCI, the devicemodel type's alone; an
-         * HVM guest's untyped (auto) controller is that type too
-         * (libxl__device_usbctrl_setdefault resolves auto by guest). */
-        if (version < 0 || version > 3 ||
-            (version == 3 &&
-             !(type && STREQ(type, "devicemodel")) &&
-             !((!type || STREQ(type, "auto")) && vxlNativeIsHVM(r)))) {
-            vxlNativeWarn(r, "usbctrl", _("entry %d: dropped: version=%ld; Xen's USB controllers are version 1 or 2, and 3 for type=devicemodel"),
-                          i + 1, version);
-            ok = false;
+        /* libxl__device_usbctrl_setdefault fails the guest's creation
+         * on a version its controller type has not (0 is its default,
+         * 2): the paravirtual types (pv, qusb; auto on a PV or PVH guest)
+         * have 1 and 2, qemu's emulated one (devicemodel; auto on HVM)
+         * 3 as well, its xHCI. xl -N does not get that far. */
+        if (version != 0) {
+            bool emulated = type ? STREQ(type, "devicemodel") :
+                                   vxlNativeIsHVM(r);
+
+            if (type && STREQ(type, "auto"))
+                emulated = vxlNativeIsHVM(r);
+            if (!emulated && (version < 1 || version > 2)) {
+                vxlNativeError(r, "usbctrl",
+                               _("entry %d: version=%ld: libxl refuses it, as USB version for paravirtualized devices must be 1 or 2"),
+                               i + 1, version);
+                return -1;
+            }
+            if (emulated && (version < 1 || version > 3)) {
+                vxlNativeError(r, "usbctrl",
+                               _("entry %d: version=%ld: libxl refuses it as an illegal USB version (an emulated controller is version 1, 2 or 3)"),
+                               i + 1, version);
+                return -1;
+            }
         }
         if (!ok)
             continue;

@@ -375,12 +375,9 @@ vxlNativeParseSwitches(vxlNativeReader *r, vxlNativeXML *x)
     {
         g_autoptr(GString) attrs = g_string_new(NULL);
 
-        if ((rc = vxlNativeGetLong(r, "max_grant_frames", &l)) < 0)
+        /* xl reads it bounded, to a C int, and fails on anything else. */
+        if ((rc = vxlNativeGetBoundedLong(r, "max_grant_frames", 0, INT_MAX, &l)) < 0)
             return -1;
-        if (rc > 0 && (l < 0 || l > UINT32_MAX)) {
-            vxlNativeError(r, "max_grant_frames", _("%ld is out of range"), l);
-            return -1;
-        }
         if (rc > 0 && l > 0)
             g_string_append_printf(attrs, " maxGrantFrames='%ld'", l);
         if ((rc = vxlNativeGetLong(r, "max_event_channels", &l)) < 0)

@@ -222,7 +222,11 @@ vxlNativeParseKnob(vxlNativeReader *r, const vxlXMLNSKnobInfo *info, virBuffer *
         virBufferAsprintf(xmlns, "<virtxl:%s value='%d'/>\n", info->name, b);
         return 0;
     case VXL_XMLNS_KNOB_NUMBER:
-        if ((rc = vxlNativeGetLong(r, info->name, &l)) <= 0)
+        /* The grant limits xl reads bounded, all to 0..INT_MAX. */
+        rc = info->xlBounded ?
+             vxlNativeGetBoundedLong(r, info->name, 0, INT_MAX, &l) :
+             vxlNativeGetLong(r, info->name, &l);
+        if (rc <= 0)
             return rc;
         if (!vxlXMLNSKnobValueValid(info, l)) {
             vxlNativeError(r, info->name, _("%ld is out of range: Xen takes %lld to %lld"),

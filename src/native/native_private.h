@@ -60,7 +60,12 @@ bool vxlNativeHas(vxlNativeReader *r, const char *key);
 void vxlNativeMarkUsed(vxlNativeReader *r, const char *key);
 /* 1 found, 0 absent, -1 malformed (reported). Each marks @key used. */
 int vxlNativeGetString(vxlNativeReader *r, const char *key, const char **value);
+/* A value that is not a number is warned about and taken as absent (0),
+ * as xl does for all but the keys it reads bounded: */
 int vxlNativeGetLong(vxlNativeReader *r, const char *key, long *value);
+/* ... those refuse anything but a number in [@min, @max] (-1). */
+int vxlNativeGetBoundedLong(vxlNativeReader *r, const char *key,
+                            long min, long max, long *value);
 int vxlNativeGetBool(vxlNativeReader *r, const char *key, bool *value);
 int vxlNativeGetList(vxlNativeReader *r, const char *key,
                      XLU_ConfigList **list, int *n);

@@ -304,8 +304,17 @@ vxlNativeWarn(vxlNativeReader *r, const char *key, const char *fmt, ...)
     va_end(ap);
 
     vxlNativeMarkUsed(r, key);
-    if (r->warnings)
-        g_ptr_array_add(r->warnings, g_strdup_printf("%s: %s", where, what));
+    if (r->warnings) {
+        g_autofree char *line = g_strdup_printf("%s: %s", where, what);
+        size_t i;
+
+        /* A key read in two places (spiceusbredirection=) says it once. */
+        for (i = 0; i < r->warnings->len; i++) {
+            if (STREQ(g_ptr_array_index(r->warnings, i), line))
+                return;
+        }
+        g_ptr_array_add(r->warnings, g_steal_pointer(&line));
+    }
 }
 
 
@@ -359,10 +368,52 @@ vxlNativeGetString(vxlNativeReader *r, const char *key, const char **value)
 }
 
 
+/*
+ * Why libxlutil did not read @key as a number (@rc from
+ * xlu_cfg_get_long), in xl's terms. xl names the same reasons.
+ */
+static void
+vxlNativeWarnNotNumber(vxlNativeReader *r, const char *key, int rc)
+{
+    const char *str = NULL;
+    char *end = NULL;
+
+    xlu_cfg_get_string(r->xlu, key, &str, 1);
+    if (!str) {
+        vxlNativeWarn(r, key, "%s",
+                      _("a list where xl reads a number: xl warns and ignores it, so libxl's default applies"));
+        return;
+    }
+    if (rc == ERANGE) {
+        vxlNativeWarn(r, key,
+                      _("'%s' is out of the range of a number: xl warns and ignores it, so libxl's default applies"),
+                      str);
+        return;
+    }
+    /* A number that libxlutil still refuses was given with '+=' */
+    errno = 0;
+    ignore_value(strtol(str, &end, 0));
+    if (errno == 0 && end != str && *end == '\0') {
+        vxlNativeWarn(r, key,
+                      _("'+= %s': xl adds to strings only, so it warns and ignores the key, and libxl's default applies"),
+                      str);
+        return;
+    }
+    vxlNativeWarn(r, key,
+                  _("'%s' is not a number: xl warns and ignores it, so libxl's default applies"),
+                  str);
+}
+
+
+/*
+ * xl reads nearly every number with xlu_cfg_get_long and goes on
+ * without it when that fails (xl_parse.c's `if (!xlu_cfg_get_long(...))`):
+ * a value that is not a number is warned about and the key is as good
+ * as absent. So here: warned with xl's reason, and 0 (absent) returned.
+ */
 int
 vxlNativeGetLong(vxlNativeReader *r, const char *key, long *value)
 {
-    const char *str = NULL;
     int rc;
 
     vxlNativeMarkUsed(r, key);
@@ -370,13 +421,39 @@ vxlNativeGetLong(vxlNativeReader *r, const char *key, long *value)
     if (rc == ESRCH)
         return 0;
     if (rc != 0) {
+        vxlNativeWarnNotNumber(r, key, rc);
+        return 0;
+    }
+    return 1;
+}
+
+
+/*
+ * The few keys xl reads with xlu_cfg_get_bounded_long and exits on
+ * when that fails (the grant table limits): anything but a number in
+ * [@min, @max] makes xl create fail, so it is refused here.
+ */
+int
+vxlNativeGetBoundedLong(vxlNativeReader *r, const char *key,
+                        long min, long max, long *value)
+{
+    const char *str = NULL;
+    int rc;
+
+    vxlNativeMarkUsed(r, key);
+    rc = xlu_cfg_get_bounded_long(r->xlu, key, min, max, value, 1);
+    if (rc == ESRCH)
+        return 0;
+    if (rc != 0) {
         xlu_cfg_get_string(r->xlu, key, &str, 1);
-        if (rc == ERANGE)
-            vxlNativeError(r, key, _("number '%s' out of range"), NULLSTR(str));
-        else if (str)
-            vxlNativeError(r, key, _("expected a number, not '%s'"), str);
+        if (str)
+            vxlNativeError(r, key,
+                           _("expected a number from %ld to %ld, not '%s': xl create fails on it"),
+                           min, max, str);
         else
-            vxlNativeError(r, key, "%s", _("expected a number, not a list"));
+            vxlNativeError(r, key,
+                           _("expected a number from %ld to %ld, not a list: xl create fails on it"),
+                           min, max);
         return -1;
     }
     return 1;

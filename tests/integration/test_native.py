@@ -63,8 +63,15 @@ class NativeTest(DaemonTestCase):
     def test_malformed_config_names_line_and_key(self):
         self.assertLibvirtError(libvirt.VIR_ERR_CONF_SYNTAX,
                                 self.conn.domainXMLFromNative, "xen-xl",
-                                read("syntax-memory-not-number.in.cfg"), 0,
-                                msg_contains=":4: memory: expected a number")
+                                read("usb-ctrl-pv-version3.in.cfg"), 0,
+                                msg_contains=":5: usbctrl: entry 1: version=3")
+
+    def test_not_a_number_is_ignored_as_xl_does(self):
+        # xl warns about memory = "lots" and leaves libxl's default: so
+        # does the driver's converter (the warning goes to its log).
+        xml = self.conn.domainXMLFromNative("xen-xl",
+                                            read("syntax-memory-not-number-ignored.in.cfg"), 0)
+        self.assertEqual(xml.strip(), read("syntax-memory-not-number-ignored.xml").strip())
 
     def test_to_native_refuses_what_xl_cannot_say(self):
         self.assertLibvirtError(libvirt.VIR_ERR_CONFIG_UNSUPPORTED,

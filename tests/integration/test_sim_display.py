@@ -151,6 +151,22 @@ class SimDisplayTest(DaemonTestCase):
         self.assertIn("<virtxl:vncdisplay value='%d'/>" % start, inactive)
         self.assertNotIn("port='%d'" % ports[0], inactive)
 
+    def test_start_display_beyond_the_last_port(self):
+        # xl takes vncdisplay=59635 (libxl's vnc.display is any number),
+        # so a definition holds it; qemu's search from port 65535 has no
+        # port above it, so the start is refused, naming the display, and
+        # the domain stays off.
+        ns = "https://virtxl.dev/xmlns/domain/1.0"
+        xml = hvm_vnc("vncbig").replace("<domain type='xen'>",
+                                        "<domain type='xen' xmlns:virtxl='%s'>" % ns, 1)
+        xml = xml.replace("</domain>", "<virtxl:vncdisplay value='59635'/></domain>")
+        dom = self.conn.defineXML(xml)
+        self.addCleanup(dom.undefine)
+        self.assertIn("<virtxl:vncdisplay value='59635'/>", dom.XMLDesc(0))
+        self.assertLibvirtError(libvirt.VIR_ERR_CONFIG_UNSUPPORTED, dom.create,
+                                msg_contains="<virtxl:vncdisplay value='59635'>")
+        self.assertFalse(dom.isActive())
+
     def test_display_goes_with_the_domain(self):
         dom = self.conn.defineXML(hvm_vnc("vnc6"))
         dom.create()
