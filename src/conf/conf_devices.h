@@ -41,3 +41,6 @@ char *vxlDiskISCSITarget(const virStorageSource *src);
 /* qemu's -serial spec for a character device's @src (libxl's
  * u.hvm.serial, xl's serial=), or NULL when that syntax cannot say it. */
 char *vxlChrSerialSpec(const virDomainChrSourceDef *src);
+/* Whether <timer name='hypervclock' present='no'> keeps Xen's viridian
+ * group time_ref_count off (libxl's viridian_disable). */
+bool vxlHypervClockOff(const virDomainDef *def);

@@ -1315,6 +1315,29 @@ vxlNativeParseSound(vxlNativeReader *r, virBuffer *buf)
 }
 
 
+/* backend= of a channel= or p9= entry (@index from 0): the driver
+ * domain serving it, <virtxl:@key @attr='@device' backend>
+ * (domain_xmlns_backend.c). libvirt's <backenddomain> is for disks and
+ * interfaces only. */
+static int
+vxlNativeDevBackend(vxlNativeReader *r, const char *key, int index,
+                    const char *attr, const char *device, const char *backend)
+{
+    if (!backend)
+        return 0;
+    /* xl hands any text to libxl, which looks the domain up at start
+     * and fails there on an empty name. */
+    if (!*backend || strpbrk(backend, " \t")) {
+        vxlNativeError(r, key, _("entry %d: backend='%s' is no domain name"), index + 1, backend);
+        return -1;
+    }
+    g_ptr_array_add(r->nsLines,
+                    g_markup_printf_escaped("<virtxl:%s" VXL_NATIVE_NS_DECL " %s='%s' backend='%s'/>\n",
+                                            key, attr, device, backend));
+    return 0;
+}
+
+
 static int
 vxlNativeParseChannels(vxlNativeReader *r, virBuffer *buf)
 {
@@ -1327,7 +1350,7 @@ vxlNativeParseChannels(vxlNativeReader *r, virBuffer *buf)
     for (i = 0; i < n; i++) {
         const char *spec = xlu_cfg_get_listitem(list, i);
         g_auto(GStrv) tokens = NULL;
-        const char *name = NULL, *connection = NULL, *path = NULL;
+        const char *name = NULL, *connection = NULL, *path = NULL, *backend = NULL;
         size_t j;
 
         if (!spec) {
@@ -1346,6 +1369,8 @@ vxlNativeParseChannels(vxlNativeReader *r, virBuffer *buf)
                 connection = v;
             else if (STREQ(k, "path"))
                 path = v;
+            else if (STREQ(k, "backend"))
+                backend = v;
             else
                 vxlNativeWarn(r, "channel", _("entry %d: dropped '%s': libvirt has no element for it"),
                               i + 1, tokens[j]);
@@ -1366,6 +1391,8 @@ vxlNativeParseChannels(vxlNativeReader *r, virBuffer *buf)
         }
         virBufferEscapeString(buf, "  <target type='xen' name='%s'/>\n", name);
         virBufferAddLit(buf, "</channel>\n");
+        if (vxlNativeDevBackend(r, "channel", i, "name", name, backend) < 0)
+            return -1;
     }
     return 0;
 }
@@ -1377,13 +1404,16 @@ vxlNativeParseP9(vxlNativeReader *r, virBuffer *buf)
     XLU_ConfigList *list;
     int n;
     int i;
+    /* xl 4.17's p9= reader keeps backend= from one entry to the next:
+     * an entry without its own gets the last one given. */
+    g_autofree char *carried = NULL;
 
     if (vxlNativeGetList(r, "p9", &list, &n) < 0)
         return -1;
     for (i = 0; i < n; i++) {
         const char *spec = xlu_cfg_get_listitem(list, i);
         g_auto(GStrv) tokens = NULL;
-        const char *tag = NULL, *path = NULL, *model = NULL;
+        const char *tag = NULL, *path = NULL, *model = NULL, *backend = NULL;
         int mode;
         size_t j;
 
@@ -1403,6 +1433,8 @@ vxlNativeParseP9(vxlNativeReader *r, virBuffer *buf)
                 path = v;
             else if (STREQ(k, "security_model"))
                 model = v;
+            else if (STREQ(k, "backend"))
+                backend = v;
             else
                 vxlNativeWarn(r, "p9", _("entry %d: dropped '%s': libvirt has no element for it"),
                               i + 1, tokens[j]);
@@ -1427,6 +1459,12 @@ vxlNativeParseP9(vxlNativeReader *r, virBuffer *buf)
         virBufferEscapeString(buf, "  <source dir='%s'/>\n", path);
         virBufferEscapeString(buf, "  <target dir='%s'/>\n", tag);
         virBufferAddLit(buf, "</filesystem>\n");
+        if (backend) {
+            g_free(carried);
+            carried = g_strdup(backend);
+        }
+        if (vxlNativeDevBackend(r, "p9", i, "tag", tag, carried) < 0)
+            return -1;
     }
     return 0;
 }
