@@ -43,7 +43,7 @@ struct _vxlXMLNSPci {
     virTristateBool allFunctions;
 };
 
-/* <virtxl:disk target='DEV' script?='NAME' vdev?='NUMBER'/>: a disk's
+/* <virtxl:disk target='DEV' script?='NAME' vdev?='NUMBER' multipath?='yes'/>: a disk's
  * hotplug script, xl's script= in a disk spec, and the virtual device
  * libxl is given where libvirt cannot name it (a raw device number). */
 typedef struct _vxlXMLNSDisk vxlXMLNSDisk;
@@ -51,6 +51,9 @@ struct _vxlXMLNSDisk {
     char *target;                 /* the <disk>'s <target dev> */
     char *script;                 /* libxl_device_disk.script, or NULL */
     char *vdev;                   /* libxl_device_disk.vdev, or NULL (target) */
+    /* multipath='yes' on an iSCSI <disk type='network'>: block-iscsi's
+     * multipath=y, the last word of the target it is given. */
+    bool multipath;
 };
 
 /* <virtxl:nic mac='MAC' devid? gatewaydev? trusted? rate_interval_us? vifname?/>:

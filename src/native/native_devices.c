@@ -316,8 +316,9 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
             goto cleanup;
         }
     }
-    if ((xdisk.script && !isISCSI) || number)
-        vxlNativeAddDiskXMLNS(r, target, xdisk.script && !isISCSI ? xdisk.script : NULL, number);
+    if ((xdisk.script && !isISCSI) || number || (isISCSI && iscsi.multipath))
+        vxlNativeAddDiskXMLNS(r, target, xdisk.script && !isISCSI ? xdisk.script : NULL, number,
+                              isISCSI && iscsi.multipath);
     if (xdisk.specification != LIBXL_DISK_SPECIFICATION_UNKNOWN &&
         xdisk.specification != LIBXL_DISK_SPECIFICATION_XEN)
         vxlNativeWarn(r, "disk", _("entry %d: dropped specification=%s: libvirt has no element for it"),

@@ -128,7 +128,7 @@ vxlNativeFormatDisk(const virDomainDef *def, const virDomainDiskDef *disk,
 
         virBufferAsprintf(&spec, "target=%s", target);
     } else if (disk->src->type == VIR_STORAGE_TYPE_NETWORK) {
-        if (vxlNativeFormatDiskISCSI(&spec, disk) < 0)
+        if (vxlNativeFormatDiskISCSI(&spec, disk, xscript && xscript->multipath) < 0)
             return -1;
     } else {
         virBufferAsprintf(&spec, "target=%s", NULLSTR_EMPTY(disk->src->path));
