@@ -522,8 +522,18 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
                 return -1;
             }
             virBufferEscapeString(&ns, " gatewaydev='%s'", v);
-        } else {
+        } else if (STREQ(k, "accel")) {
+            /* xl reads it, says so and sets nothing. */
+            vxlNativeWarn(r, "vif", _("entry %d: ignored accel=%s: xl does not support it either (\"the accel parameter for vifs is currently not supported\")"),
+                          index + 1, v);
+        } else if (STREQ(k, "forwarddev") || STRPREFIX(k, "colo_")) {
+            /* COLO's checkpointing setup (libxl_device_nic coloft_*,
+             * colo_*): not carried yet. */
             vxlNativeWarn(r, "vif", _("entry %d: dropped %s=%s: libvirt has no element for it"),
+                          index + 1, k, v);
+        } else {
+            /* Not a key of xl's vif parser, which skips it. */
+            vxlNativeWarn(r, "vif", _("entry %d: ignored %s=%s: xl does not know it either (\"unrecognized argument\")"),
                           index + 1, k, v);
         }
     }
