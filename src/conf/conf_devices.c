@@ -338,3 +338,17 @@ vxlChrSerialSpec(const virDomainChrSourceDef *src)
         return NULL;
     }
 }
+
+
+bool
+vxlHypervClockOff(const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->clock.ntimers; i++) {
+        if (def->clock.timers[i]->name == VIR_DOMAIN_TIMER_NAME_HYPERVCLOCK &&
+            def->clock.timers[i]->present == VIR_TRISTATE_BOOL_NO)
+            return true;
+    }
+    return false;
+}

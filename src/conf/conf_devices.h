@@ -37,7 +37,10 @@ int vxlUSBEmulatedVersion(int model);
 /* conf_disk_iscsi.c: iSCSI through Xen's block-iscsi script: what it
  * cannot do refused at define, and the target= it is given. */
 int vxlValidateDiskISCSI(const virDomainDiskDef *disk);
-char *vxlDiskISCSITarget(const virStorageSource *src);
+char *vxlDiskISCSITarget(const virStorageSource *src, bool multipath);
 /* qemu's -serial spec for a character device's @src (libxl's
  * u.hvm.serial, xl's serial=), or NULL when that syntax cannot say it. */
 char *vxlChrSerialSpec(const virDomainChrSourceDef *src);
+/* Whether <timer name='hypervclock' present='no'> keeps Xen's viridian
+ * group time_ref_count off (libxl's viridian_disable). */
+bool vxlHypervClockOff(const virDomainDef *def);

@@ -107,7 +107,7 @@ vxlValidateDiskISCSI(const virDomainDiskDef *disk)
  * in brackets as iscsiadm takes it. Without a port iscsiadm uses 3260,
  * so none is added: the same words as an xl.cfg that leaves it out. */
 char *
-vxlDiskISCSITarget(const virStorageSource *src)
+vxlDiskISCSITarget(const virStorageSource *src, bool multipath)
 {
     g_autofree char *iqn = NULL;
     unsigned int lun;
@@ -118,7 +118,7 @@ vxlDiskISCSITarget(const virStorageSource *src)
         return NULL;
     g_autofree char *port = host->port ? g_strdup_printf(":%u", host->port) : NULL;
 
-    return g_strdup_printf("iqn=%s,portal=%s%s%s%s", iqn,
+    return g_strdup_printf("iqn=%s,portal=%s%s%s%s%s", iqn,
                            v6 ? "[" : "", host->name, v6 ? "]" : "",
-                           NULLSTR_EMPTY(port));
+                           NULLSTR_EMPTY(port), multipath ? ",multipath=y" : "");
 }

@@ -83,6 +83,7 @@ vxlXMLNSFree(void *opaque)
     for (i = 0; i < ns->nvtpms; i++)
         g_free(ns->vtpms[i].backend);
     g_free(ns->vtpms);
+    vxlXMLNSDevBackendsFree(ns);  /* domain_xmlns_backend.c */
     g_free(ns->smbiosFirmware);
     vxlXMLNSKeysFree(ns->keys);  /* domain_xmlns_keys.c */
     g_free(ns);
@@ -469,7 +470,7 @@ vxlXMLNSElementNames(void)
     g_autoptr(GString) out = g_string_new("<virtxl:devicemodel>, <virtxl:rdm>, <virtxl:pci>, "
                                           "<virtxl:disk>, <virtxl:nic>, <virtxl:usbctrl>, "
                                           "<virtxl:cpus_soft>, <virtxl:cpus_exclude>, <virtxl:numa_placement>, "
-                                          "<virtxl:vtpm>, "
+                                          "<virtxl:vtpm>, <virtxl:channel>, <virtxl:p9>, "
                                           "<virtxl:smbios_firmware>");
     size_t i;
 
@@ -557,6 +558,9 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
                 goto error;
         } else if (STREQ(name, "vtpm")) {
             if (vxlXMLNSParseVtpm(nodes[i], ns) < 0)
+                goto error;
+        } else if (STREQ(name, "channel") || STREQ(name, "p9")) {
+            if (vxlXMLNSParseDevBackend(nodes[i], STREQ(name, "p9"), ns) < 0)
                 goto error;
         } else if (STREQ(name, "smbios_firmware") && !ns->smbiosFirmware) {
             if (vxlXMLNSParseSmbiosFirmware(nodes[i], ns) < 0)
@@ -648,6 +652,7 @@ vxlXMLNSFormatKnobs(virBuffer *buf, const vxlXMLNSDef *ns)
         }
         virBufferAddLit(buf, "/>\n");
     }
+    vxlXMLNSFormatDevBackends(buf, ns);  /* domain_xmlns_backend.c */
     virBufferEscapeString(buf, "<virtxl:smbios_firmware value='%s'/>\n", ns->smbiosFirmware);
     for (i = 0; i < VXL_XMLNS_KNOB_LAST; i++) {
         const vxlXMLNSKnobInfo *info = &vxlXMLNSKnobs[i];
@@ -941,6 +946,7 @@ vxlValidateXMLNS(const virDomainDef *def)
     if (vxlValidateXMLNSDisks(def, ns) < 0 ||
         vxlValidateXMLNSNics(def, ns) < 0 ||
         vxlValidateXMLNSUsbctrls(def, ns) < 0 ||
+        vxlValidateXMLNSDevBackends(def, ns) < 0 ||  /* domain_xmlns_backend.c */
         vxlValidateXMLNSKeys(def, ns->keys) < 0 ||  /* domain_xmlns_keys.c */
         vxlValidateXMLNSCpusExclude(def, ns) < 0)  /* domain_xmlns_cpus.c */
         return -1;

@@ -24,6 +24,8 @@
  *   <virtxl:disk>         the hotplug script of one <disk>, by target
  *   <virtxl:cpus_soft>    soft vCPU affinity, for all vCPUs or one
  *   <virtxl:vtpm>         a vTPM frontend and its backend domain
+ *   <virtxl:channel>, <virtxl:p9>  the backend domain of a Xen channel
+ *                         or a 9pfs <filesystem>
  *   <virtxl:smbios_firmware>, and one element per scalar xl.cfg key of
  *                         vxlXMLNSKnobs (nomigrate, shadow_memory, ...)
  *                         and of vxlXMLNSKeys (seclabel, pool, ...)
@@ -41,7 +43,7 @@ struct _vxlXMLNSPci {
     virTristateBool allFunctions;
 };
 
-/* <virtxl:disk target='DEV' script?='NAME' vdev?='NUMBER'/>: a disk's
+/* <virtxl:disk target='DEV' script?='NAME' vdev?='NUMBER' multipath?='yes'/>: a disk's
  * hotplug script, xl's script= in a disk spec, and the virtual device
  * libxl is given where libvirt cannot name it (a raw device number). */
 typedef struct _vxlXMLNSDisk vxlXMLNSDisk;
@@ -49,6 +51,9 @@ struct _vxlXMLNSDisk {
     char *target;                 /* the <disk>'s <target dev> */
     char *script;                 /* libxl_device_disk.script, or NULL */
     char *vdev;                   /* libxl_device_disk.vdev, or NULL (target) */
+    /* multipath='yes' on an iSCSI <disk type='network'>: block-iscsi's
+     * multipath=y, the last word of the target it is given. */
+    bool multipath;
 };
 
 /* <virtxl:nic mac='MAC' devid? gatewaydev? trusted? rate_interval_us? vifname?/>:
@@ -103,6 +108,17 @@ struct _vxlXMLNSVtpm {
     char *backend;                /* backend domain name, or NULL for dom0 */
     bool hasUUID;                 /* else libxl makes one at each start */
     unsigned char uuid[VIR_UUID_BUFLEN];
+};
+
+/* <virtxl:channel name='N' backend='DOM'/>, <virtxl:p9 tag='T'
+ * backend='DOM'/>: the driver domain serving a Xen channel or a 9pfs
+ * share, xl's backend= in a channel= or p9= spec
+ * (domain_xmlns_backend.c). */
+typedef struct _vxlXMLNSDevBackend vxlXMLNSDevBackend;
+struct _vxlXMLNSDevBackend {
+    char *device;                 /* the <channel>'s <target name>, the
+                                     <filesystem>'s <target dir> */
+    char *backend;                /* backend_domname */
 };
 
 /* The scalar xl.cfg keys of the namespace, one element each,
@@ -233,6 +249,11 @@ typedef enum {
     /* soundhw= other than one card libvirt's <sound> names: the text xl
      * hands to libxl ("gus", "all", "ac97,es1370"). */
     VXL_XMLNS_KEY_SOUNDHW,
+    /* cpuid= when <cpu><feature>s cannot say all of it (vmx/svm bits,
+     * the 's' policy, multi-bit fields, bits libvirt has no name for):
+     * the whole key, "host,..." alone or xend's lines, one element each
+     * (b_info.cpuid, as xl builds it). */
+    VXL_XMLNS_KEY_CPUID,
 
     VXL_XMLNS_KEY_LAST
 } vxlXMLNSKey;
@@ -300,6 +321,11 @@ bool vxlXMLNSSpecDtdev(const char *item);
 bool vxlXMLNSSpecPvcalls(const char *item, libxl_device_pvcallsif *pv);
 bool vxlXMLNSSpecVkb(const char *item, libxl_device_vkb *vkb);
 bool vxlXMLNSSpecVdispl(const char *item, libxl_device_vdispl *vdispl);
+/* cpuid=: one item, "host,NAME=VALUE,..." (the string form, alone) or
+ * a xend line, added to @cpuid (may be NULL: a check only) as xl adds
+ * it. */
+bool vxlXMLNSSpecCpuid(const char *item, libxl_cpuid_policy_list *cpuid);
+bool vxlXMLNSSpecCpuidXendShaped(const char *item);
 /* domain_xmlns_vsnd.c: one vsnd card, its items joined by
  * VXL_XMLNS_ITEM_SEP; on refusal *why (when @why is not NULL) says why
  * in a phrase, to be freed. */
@@ -343,6 +369,10 @@ struct _vxlXMLNSDef {
     int numaPlacement;            /* virTristateSwitch: <virtxl:numa_placement> */
     vxlXMLNSVtpm *vtpms;          /* in order: devid is the position */
     size_t nvtpms;
+    vxlXMLNSDevBackend *channelBackends; /* <virtxl:channel>, in document order */
+    size_t nchannelBackends;
+    vxlXMLNSDevBackend *p9Backends;      /* <virtxl:p9>, in document order */
+    size_t np9Backends;
     char *smbiosFirmware;         /* b_info.u.hvm.smbios_firmware */
     vxlXMLNSKnobValue knobs[VXL_XMLNS_KNOB_LAST];
     /* Not ours: <os firmware> or <os><firmware> on a PV or PVH guest,
@@ -430,3 +460,12 @@ const vxlXMLNSUsbctrl *vxlXMLNSFindUsbctrl(const virDomainDef *def,
 /* The vif number of def->nets[@index]: its <virtxl:nic devid>, else
  * its position (as xl numbers vif= entries). */
 int vxlXMLNSNicDevid(const virDomainDef *def, size_t index);
+/* domain_xmlns_backend.c: <virtxl:channel> (@p9 false) and <virtxl:p9>. */
+int vxlXMLNSParseDevBackend(xmlNodePtr node, bool p9, vxlXMLNSDef *ns);
+void vxlXMLNSFormatDevBackends(virBuffer *buf, const vxlXMLNSDef *ns);
+void vxlXMLNSDevBackendsFree(vxlXMLNSDef *ns);
+int vxlValidateXMLNSDevBackends(const virDomainDef *def, const vxlXMLNSDef *ns);
+/* The backend domain of the Xen channel named @name, or of the 9pfs
+ * share tagged @tag, or NULL (dom0). */
+const char *vxlXMLNSChannelBackend(const virDomainDef *def, const char *name);
+const char *vxlXMLNSP9Backend(const virDomainDef *def, const char *tag);

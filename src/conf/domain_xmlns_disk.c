@@ -13,6 +13,9 @@
  * block-iscsi has its own syntax, an iSCSI <disk type='network'>
  * (conf_disk_iscsi.c).
  *
+ * multipath='yes': block-iscsi's multipath=y for an iSCSI disk (the
+ * script logs in through every path and serves the multipath device).
+ *
  * vdev='NUMBER' (or 'dNpM'): the virtual device libxl gets instead of
  * the target's name. libxl takes a raw Xen device number for a disk's
  * name (libxl__device_disk_dev_number), which NetBSD guides write
@@ -57,11 +60,22 @@ vxlXMLNSParseDisk(xmlNodePtr node, vxlXMLNSDisk *disk)
 {
     disk->target = virXMLPropString(node, "target");
     disk->script = virXMLPropString(node, "script");
+    g_autofree char *multipath = virXMLPropString(node, "multipath");
+
     disk->vdev = virXMLPropString(node, "vdev");
-    if (!disk->target || !*disk->target || (!disk->script && !disk->vdev) ||
+    if (multipath) {
+        if (STRNEQ(multipath, "yes")) {
+            virReportError(VIR_ERR_XML_ERROR,
+                           _("<virtxl:disk multipath='%s'>: say 'yes', or leave the attribute out"),
+                           multipath);
+            return -1;
+        }
+        disk->multipath = true;
+    }
+    if (!disk->target || !*disk->target || (!disk->script && !disk->vdev && !disk->multipath) ||
         (disk->script && !*disk->script)) {
         virReportError(VIR_ERR_XML_ERROR, "%s",
-                       _("<virtxl:disk> needs target='DEV' (its <disk>'s <target dev>) and script='NAME' or vdev='NUMBER'"));
+                       _("<virtxl:disk> needs target='DEV' (its <disk>'s <target dev>) and script='NAME', vdev='NUMBER' or multipath='yes'"));
         return -1;
     }
     /* The script goes into an xl disk spec and xenstore as one word. */
@@ -87,6 +101,8 @@ vxlXMLNSFormatDisk(virBuffer *buf, const vxlXMLNSDisk *disk)
     virBufferEscapeString(buf, "<virtxl:disk target='%s'", disk->target);
     virBufferEscapeString(buf, " script='%s'", disk->script);
     virBufferEscapeString(buf, " vdev='%s'", disk->vdev);
+    if (disk->multipath)
+        virBufferAddLit(buf, " multipath='yes'");
     virBufferAddLit(buf, "/>\n");
 }
 
@@ -143,9 +159,16 @@ vxlValidateXMLNSDisks(const virDomainDef *def, const vxlXMLNSDef *ns)
                            x->target);
             return -1;
         }
+        type = virStorageSourceGetActualType(disk->src);
+        if (x->multipath &&
+            (type != VIR_STORAGE_TYPE_NETWORK || disk->src->protocol != VIR_STORAGE_NET_PROTOCOL_ISCSI)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:disk target='%s' multipath='yes'> is for an iSCSI <disk type='network'> (Xen's block-iscsi script)"),
+                           x->target);
+            return -1;
+        }
         if (!x->script)
             continue;
-        type = virStorageSourceGetActualType(disk->src);
         if (type != VIR_STORAGE_TYPE_BLOCK && type != VIR_STORAGE_TYPE_FILE) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            _("<virtxl:disk target='%s' script> is for a <disk type='block'> or type='file' whose source the script is given, not type='%s'"),

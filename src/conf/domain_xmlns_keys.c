@@ -41,6 +41,7 @@ static bool vxlXMLNSItemVkb(const char *i) { return vxlXMLNSSpecVkb(i, NULL); }
 static bool vxlXMLNSItemVdispl(const char *i) { return vxlXMLNSSpecVdispl(i, NULL); }
 static bool vxlXMLNSItemVsnd(const char *i) { return vxlXMLNSSpecVsnd(i, NULL, NULL); }
 static bool vxlXMLNSItemAny(const char *i G_GNUC_UNUSED) { return true; }
+static bool vxlXMLNSItemCpuid(const char *i) { return vxlXMLNSSpecCpuid(i, NULL); }
 /* host: devices, and the USB inputs when a host: one comes before them
  * (libvirt's <input>s are plugged first). */
 static bool vxlXMLNSItemUsbHost(const char *i)
@@ -171,6 +172,7 @@ const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST] = {
      * what libxl 4.17 refuses at start ("all", a comma list), which xl
      * still reads. */
     [VXL_XMLNS_KEY_SOUNDHW] = { "soundhw", STRING, HVM, 0, 0, NULL },
+    [VXL_XMLNS_KEY_CPUID] = { "cpuid", LIST, ALL, 0, 0, NULL, vxlXMLNSItemCpuid },
 };
 
 #undef ALL
@@ -489,6 +491,37 @@ vxlValidateXMLNSVncDisplay(const virDomainDef *def)
 }
 
 
+/* <virtxl:cpuid> is the whole of xl's cpuid=, in one of its two forms:
+ * "host,..." alone, or xend lines; the <cpu><feature>s that are CPUID
+ * bits would be a second cpuid= (vmx and svm are nestedhvm=). */
+static int
+vxlValidateXMLNSCpuid(const virDomainDef *def, const char *joined)
+{
+    g_auto(GStrv) items = vxlXMLNSKeyItems(joined);
+    size_t i;
+
+    for (i = 0; items[i]; i++) {
+        if (STRPREFIX(items[i], "host,") && (i > 0 || items[1])) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:cpuid value='%s'>: xl's string form (\"host,...\") is the whole of cpuid=, so it comes alone; the list form has xend lines only"),
+                           items[i]);
+            return -1;
+        }
+    }
+    for (i = 0; def->cpu && i < def->cpu->nfeatures; i++) {
+        const char *name = def->cpu->features[i].name;
+
+        if (STRNEQ(name, "vmx") && STRNEQ(name, "svm")) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:cpuid> and <cpu><feature name='%s'> both set the guest's CPUID, which xl takes as one cpuid=; put the feature into <virtxl:cpuid>, or use <feature>s alone"),
+                           name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+
 int
 vxlValidateXMLNSKeys(const virDomainDef *def, char *const *keys)
 {
@@ -525,6 +558,8 @@ vxlValidateXMLNSKeys(const virDomainDef *def, char *const *keys)
                        _("<virtxl:soundhw> and <sound> both name the guest's sound hardware, which libxl takes as one soundhw string; use one of them"));
         return -1;
     }
+    if (keys[VXL_XMLNS_KEY_CPUID] && vxlValidateXMLNSCpuid(def, keys[VXL_XMLNS_KEY_CPUID]) < 0)
+        return -1;
     /* Xen's other groups build on the base one (libxl refuses them
      * alone), which <viridian/> or <hyperv> brings. */
     if (keys[VXL_XMLNS_KEY_VIRIDIAN] &&

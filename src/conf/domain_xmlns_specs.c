@@ -321,3 +321,75 @@ vxlXMLNSSpecVdispl(const char *item, libxl_device_vdispl *out)
     libxl_device_vdispl_dispose(&vdispl);
     return ok;
 }
+
+
+/* Whether @item has the shape of a xend CPUID line: LEAF[,SUBLEAF] as
+ * 32-bit numbers, then REG=32 policy characters for eax..edx. libxl's
+ * own parser leaks what it allocated for a line it then refuses, so a
+ * line of another shape never reaches it; one of this shape it still
+ * checks. */
+bool
+vxlXMLNSSpecCpuidXendShaped(const char *item)
+{
+    const char *colon = strchr(item, ':');
+    g_autofree char *head = NULL;
+    g_auto(GStrv) nums = NULL;
+    g_auto(GStrv) regs = NULL;
+    size_t i;
+
+    if (!colon)
+        return false;
+    head = g_strndup(item, colon - item);
+    nums = g_strsplit(head, ",", -1);
+    if (!nums[0] || (nums[1] && nums[2]))
+        return false;
+    for (i = 0; nums[i]; i++) {
+        unsigned long long v;
+        char *end = NULL;
+
+        errno = 0;
+        v = g_ascii_strtoull(nums[i], &end, 0);
+        if (errno || end == nums[i] || *end || v > 0xffffffffULL)
+            return false;
+    }
+    regs = g_strsplit(colon + 1, ",", -1);
+    if (!regs[0])
+        return false;
+    for (i = 0; regs[i]; i++) {
+        const char *reg = regs[i];
+
+        if (strlen(reg) != 36 || reg[0] != 'e' || !strchr("abcd", reg[1]) ||
+            reg[2] != 'x' || reg[3] != '=' ||
+            strspn(reg + 4, "01xks") != 32)
+            return false;
+    }
+    return true;
+}
+
+
+/* cpuid=: "host,NAME=VALUE,..." (xl's string form; xl hands each part
+ * to libxl_cpuid_parse_config) or one xend line of its list form
+ * (libxl_cpuid_parse_config_xend). The namespace keeps only what xl
+ * takes: every part must be one libxl knows, none empty. */
+bool
+vxlXMLNSSpecCpuid(const char *item, libxl_cpuid_policy_list *cpuid)
+{
+    libxl_cpuid_policy_list scratch = NULL;
+    libxl_cpuid_policy_list *out = cpuid ? cpuid : &scratch;
+    bool ok = true;
+
+    if (STRPREFIX(item, "host,")) {
+        g_auto(GStrv) parts = g_strsplit(item + 5, ",", -1);
+        size_t i;
+
+        for (i = 0; ok && parts[i]; i++)
+            ok = *parts[i] && strchr(parts[i], '=') &&
+                 libxl_cpuid_parse_config(out, parts[i]) == 0;
+    } else {
+        ok = vxlXMLNSSpecCpuidXendShaped(item) &&
+             libxl_cpuid_parse_config_xend(out, item) == 0;
+    }
+    if (!cpuid)
+        libxl_cpuid_dispose(&scratch);
+    return ok;
+}

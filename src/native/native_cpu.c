@@ -403,40 +403,39 @@ vxlNativeCpuidIsNested(const char *name)
 }
 
 
+/* What cpuid= becomes: <feature>s while each bit it sets has one, else
+ * the whole key, the parts xl takes, in <virtxl:cpuid>. */
+typedef struct {
+    virBuffer features;           /* <feature policy name/> lines */
+    bool needNS;                  /* a bit no <feature> can say */
+    GPtrArray *items;             /* the namespace's items */
+} vxlNativeCpuid;
+
+
 /* One bit (@vname, libvirt's name for libxl's @name, NULL for none)
- * set to @letter, xl's way of saying it @what. */
+ * set to @letter. A multi-bit field, vmx/svm (libvirt's <feature> for
+ * them is nestedhvm=) and the 's' policy have no <feature>. */
 static void
-vxlNativeCpuidFeature(vxlNativeReader *r, vxlNativeXML *x, const char *name,
-                      const char *vname, const char *letter, const char *what)
+vxlNativeCpuidFeature(vxlNativeCpuid *c, const char *vname, const char *letter)
 {
     const char *policy = vxlNativeCpuidPolicy(letter);
 
     if (STREQ(letter, "x"))
         return;
-    if (!vname) {
-        vxlNativeWarn(r, "cpuid", _("dropped %s: '%s' is a multi-bit CPUID field, not a feature libvirt can name"),
-                      what, name);
+    if (!vname || vxlNativeCpuidIsNested(vname) || !policy) {
+        c->needNS = true;
         return;
     }
-    if (vxlNativeCpuidIsNested(vname)) {
-        vxlNativeWarn(r, "cpuid", _("dropped %s: libvirt's <feature name='%s'> is nestedhvm= to Xen, not a CPUID bit"),
-                      what, vname);
-        return;
-    }
-    if (!policy) {
-        vxlNativeWarn(r, "cpuid", _("dropped %s: libvirt's <feature policy> has nothing for '%s'"),
-                      what, letter);
-        return;
-    }
-    virBufferAsprintf(&x->cpu, "<feature policy='%s' name='%s'/>\n", policy, vname);
+    virBufferAsprintf(&c->features, "<feature policy='%s' name='%s'/>\n", policy, vname);
 }
 
 
 /* cpuid="host,NAME=VALUE,...", libxl's own syntax. */
 static void
-vxlNativeParseCpuidString(vxlNativeReader *r, vxlNativeXML *x, const char *spec)
+vxlNativeParseCpuidString(vxlNativeReader *r, vxlNativeCpuid *c, const char *spec)
 {
     g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
+    g_autoptr(GString) kept = g_string_new("host");
     size_t i;
 
     if (!parts[0] || STRNEQ(parts[0], "host")) {
@@ -460,54 +459,13 @@ vxlNativeParseCpuidString(vxlNativeReader *r, vxlNativeXML *x, const char *spec)
             vxlNativeWarn(r, "cpuid", _("dropped '%s': not a CPUID flag setting libxl knows (xl skips it too)"), parts[i]);
             continue;
         }
+        g_string_append_printf(kept, ",%s", parts[i]);
         name = g_strndup(parts[i], eq - parts[i]);
         vname = vxlNativeCpuidVirName(name);
-        vxlNativeCpuidFeature(r, x, name, vname, eq + 1, parts[i]);
+        vxlNativeCpuidFeature(c, vname, eq + 1);
     }
-}
-
-
-/* Whether @item has the shape of a xend CPUID line: LEAF[,SUBLEAF] as
- * 32-bit numbers, then REG=32 policy characters for eax..edx. libxl's
- * own parser leaks what it allocated for a line it then refuses, so a
- * line of another shape never reaches it; one of
- * this shape it still checks. */
-static bool
-vxlNativeCpuidXendShaped(const char *item)
-{
-    const char *colon = strchr(item, ':');
-    g_autofree char *head = NULL;
-    g_auto(GStrv) nums = NULL;
-    g_auto(GStrv) regs = NULL;
-    size_t i;
-
-    if (!colon)
-        return false;
-    head = g_strndup(item, colon - item);
-    nums = g_strsplit(head, ",", -1);
-    if (!nums[0] || (nums[1] && nums[2]))
-        return false;
-    for (i = 0; nums[i]; i++) {
-        unsigned long long v;
-        char *end = NULL;
-
-        errno = 0;
-        v = g_ascii_strtoull(nums[i], &end, 0);
-        if (errno || end == nums[i] || *end || v > 0xffffffffULL)
-            return false;
-    }
-    regs = g_strsplit(colon + 1, ",", -1);
-    if (!regs[0])
-        return false;
-    for (i = 0; regs[i]; i++) {
-        const char *reg = regs[i];
-
-        if (strlen(reg) != 36 || reg[0] != 'e' || !strchr("abcd", reg[1]) ||
-            reg[2] != 'x' || reg[3] != '=' ||
-            strspn(reg + 4, "01xks") != 32)
-            return false;
-    }
-    return true;
+    if (kept->len > strlen("host"))
+        g_ptr_array_add(c->items, g_string_free(g_steal_pointer(&kept), FALSE));
 }
 
 
@@ -517,31 +475,27 @@ vxlNativeCpuidXendShaped(const char *item)
  * bit. A line replaces what an earlier one said for the same register,
  * as in libxl, since a later <feature> for a bit wins. */
 static void
-vxlNativeParseCpuidXend(vxlNativeReader *r, vxlNativeXML *x, XLU_ConfigList *list, int n)
+vxlNativeParseCpuidXend(vxlNativeReader *r, vxlNativeCpuid *c, XLU_ConfigList *list, int n)
 {
     int i;
 
     for (i = 0; i < n; i++) {
         const char *item = xlu_cfg_get_listitem(list, i);
-        libxl_cpuid_policy_list scratch = NULL;
         g_auto(GStrv) regs = NULL;
         const char *colon;
         unsigned long leaf;
         unsigned long subleaf = VXL_CPU_NO_SUBLEAF;
         char *end = NULL;
         size_t j;
-        int bad;
 
         if (!item)
             continue;
         /* xl reports a malformed line and carries on without it. */
-        bad = !vxlNativeCpuidXendShaped(item) ||
-              libxl_cpuid_parse_config_xend(&scratch, item);
-        libxl_cpuid_dispose(&scratch);
-        if (bad || !(colon = strchr(item, ':'))) {
+        if (!vxlXMLNSSpecCpuid(item, NULL) || !(colon = strchr(item, ':'))) {
             vxlNativeWarn(r, "cpuid", _("dropped '%s': not a CPUID line xl accepts"), item);
             continue;
         }
+        g_ptr_array_add(c->items, g_strdup(item));
         leaf = strtoul(item, &end, 0);
         if (*end == ',')
             subleaf = strtoul(end + 1, NULL, 0);
@@ -555,20 +509,12 @@ vxlNativeParseCpuidXend(vxlNativeReader *r, vxlNativeXML *x, XLU_ConfigList *lis
                 continue;
             for (k = 0; k < 32; k++) {
                 char letter[2] = { policy[k], 0 };
-                unsigned int bit = 31 - k;
-                g_autofree char *what = g_strdup_printf(_("leaf %#lx %.3s bit %u (%s)"),
-                                                        leaf, reg, bit, letter);
                 const vxlCpuName *row;
 
                 if (letter[0] == 'x')
                     continue;
-                row = vxlCpuNameByBit(leaf, subleaf, reg[1] - 'a', bit);
-                if (!row) {
-                    vxlNativeWarn(r, "cpuid", _("dropped %s: libvirt has no CPU feature name for it"),
-                                  what);
-                    continue;
-                }
-                vxlNativeCpuidFeature(r, x, row->vir, row->vir, letter, what);
+                row = vxlCpuNameByBit(leaf, subleaf, reg[1] - 'a', 31 - k);
+                vxlNativeCpuidFeature(c, row ? row->vir : NULL, letter);
             }
         }
     }
@@ -578,15 +524,58 @@ vxlNativeParseCpuidXend(vxlNativeReader *r, vxlNativeXML *x, XLU_ConfigList *lis
 static void
 vxlNativeParseCpuid(vxlNativeReader *r, vxlNativeXML *x)
 {
+    vxlNativeCpuid c = { VIR_BUFFER_INITIALIZER, false, NULL };
+    g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(g_free);
     XLU_ConfigList *list = NULL;
     const char *str = NULL;
     int n = 0;
+    size_t i;
 
+    c.items = items;
     vxlNativeMarkUsed(r, "cpuid");
     if (xlu_cfg_get_list(r->xlu, "cpuid", &list, &n, 1) == 0)
-        vxlNativeParseCpuidXend(r, x, list, n);
+        vxlNativeParseCpuidXend(r, &c, list, n);
     else if (xlu_cfg_get_string(r->xlu, "cpuid", &str, 1) == 0)
-        vxlNativeParseCpuidString(r, x, str);
+        vxlNativeParseCpuidString(r, &c, str);
+    if (!c.needNS) {
+        virBufferAddBuffer(&x->cpu, &c.features);
+        return;
+    }
+    /* The whole key, as xl takes it: one form needs no <feature> of its
+     * bits beside it (translate_xmlns_keys_libxl.c). */
+    virBufferFreeAndReset(&c.features);
+    for (i = 0; i < items->len; i++)
+        virBufferEscapeString(&x->xmlns, "<virtxl:cpuid value='%s'/>\n",
+                              (const char *)g_ptr_array_index(items, i));
+}
+
+
+/* <virtxl:cpuid>: xl's string form when it is one "host,..." item,
+ * else its list of xend lines. */
+static int
+vxlNativeFormatCpuidXMLNS(virBuffer *buf, const virDomainDef *def)
+{
+    const char *v = vxlNativeXMLNSKeyValue(def, VXL_XMLNS_KEY_CPUID);
+    g_auto(GStrv) items = NULL;
+    g_autoptr(GPtrArray) arr = NULL;
+    size_t i;
+
+    if (!v)
+        return 0;
+    for (i = 0; def->cpu && i < def->cpu->nfeatures; i++) {
+        if (!vxlNativeCpuidIsNested(def->cpu->features[i].name))
+            return vxlNativeFormatRefuse("<virtxl:cpuid> beside <cpu><feature>s of CPUID bits");
+    }
+    items = vxlXMLNSKeyItems(v);
+    if (items[0] && !items[1] && STRPREFIX(items[0], "host,")) {
+        vxlNativeFormatString(buf, "cpuid", items[0]);
+        return 0;
+    }
+    arr = g_ptr_array_new();
+    for (i = 0; items[i]; i++)
+        g_ptr_array_add(arr, items[i]);
+    vxlNativeFormatList(buf, "cpuid", arr);
+    return 0;
 }
 
 
@@ -604,6 +593,8 @@ vxlNativeFormatCpuModel(virBuffer *buf, const virDomainDef *def)
     size_t i;
     int bad;
 
+    if (vxlNativeFormatCpuidXMLNS(buf, def) < 0)
+        return -1;
     if (!cpu)
         return 0;
     /* <topology> is left out as the translator leaves it: libxl has no

@@ -324,8 +324,9 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
             goto cleanup;
         }
     }
-    if ((xdisk.script && !isISCSI) || number)
-        vxlNativeAddDiskXMLNS(r, target, xdisk.script && !isISCSI ? xdisk.script : NULL, number);
+    if ((xdisk.script && !isISCSI) || number || (isISCSI && iscsi.multipath))
+        vxlNativeAddDiskXMLNS(r, target, xdisk.script && !isISCSI ? xdisk.script : NULL, number,
+                              isISCSI && iscsi.multipath);
     if (xdisk.specification != LIBXL_DISK_SPECIFICATION_UNKNOWN &&
         xdisk.specification != LIBXL_DISK_SPECIFICATION_XEN)
         vxlNativeWarn(r, "disk", _("entry %d: dropped specification=%s: libvirt has no element for it"),
@@ -529,8 +530,18 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
                 return -1;
             }
             virBufferEscapeString(&ns, " gatewaydev='%s'", v);
-        } else {
+        } else if (STREQ(k, "accel")) {
+            /* xl reads it, says so and sets nothing. */
+            vxlNativeWarn(r, "vif", _("entry %d: ignored accel=%s: xl does not support it either (\"the accel parameter for vifs is currently not supported\")"),
+                          index + 1, v);
+        } else if (STREQ(k, "forwarddev") || STRPREFIX(k, "colo_")) {
+            /* COLO's checkpointing setup (libxl_device_nic coloft_*,
+             * colo_*): not carried yet. */
             vxlNativeWarn(r, "vif", _("entry %d: dropped %s=%s: libvirt has no element for it"),
+                          index + 1, k, v);
+        } else {
+            /* Not a key of xl's vif parser, which skips it. */
+            vxlNativeWarn(r, "vif", _("entry %d: ignored %s=%s: xl does not know it either (\"unrecognized argument\")"),
                           index + 1, k, v);
         }
     }
@@ -1353,6 +1364,29 @@ vxlNativeParseSound(vxlNativeReader *r, virBuffer *buf)
 }
 
 
+/* backend= of a channel= or p9= entry (@index from 0): the driver
+ * domain serving it, <virtxl:@key @attr='@device' backend>
+ * (domain_xmlns_backend.c). libvirt's <backenddomain> is for disks and
+ * interfaces only. */
+static int
+vxlNativeDevBackend(vxlNativeReader *r, const char *key, int index,
+                    const char *attr, const char *device, const char *backend)
+{
+    if (!backend)
+        return 0;
+    /* xl hands any text to libxl, which looks the domain up at start
+     * and fails there on an empty name. */
+    if (!*backend || strpbrk(backend, " \t")) {
+        vxlNativeError(r, key, _("entry %d: backend='%s' is no domain name"), index + 1, backend);
+        return -1;
+    }
+    g_ptr_array_add(r->nsLines,
+                    g_markup_printf_escaped("<virtxl:%s" VXL_NATIVE_NS_DECL " %s='%s' backend='%s'/>\n",
+                                            key, attr, device, backend));
+    return 0;
+}
+
+
 static int
 vxlNativeParseChannels(vxlNativeReader *r, virBuffer *buf)
 {
@@ -1365,7 +1399,7 @@ vxlNativeParseChannels(vxlNativeReader *r, virBuffer *buf)
     for (i = 0; i < n; i++) {
         const char *spec = xlu_cfg_get_listitem(list, i);
         g_auto(GStrv) tokens = NULL;
-        const char *name = NULL, *connection = NULL, *path = NULL;
+        const char *name = NULL, *connection = NULL, *path = NULL, *backend = NULL;
         size_t j;
 
         if (!spec) {
@@ -1384,6 +1418,8 @@ vxlNativeParseChannels(vxlNativeReader *r, virBuffer *buf)
                 connection = v;
             else if (STREQ(k, "path"))
                 path = v;
+            else if (STREQ(k, "backend"))
+                backend = v;
             else
                 vxlNativeWarn(r, "channel", _("entry %d: dropped '%s': libvirt has no element for it"),
                               i + 1, tokens[j]);
@@ -1404,6 +1440,8 @@ vxlNativeParseChannels(vxlNativeReader *r, virBuffer *buf)
         }
         virBufferEscapeString(buf, "  <target type='xen' name='%s'/>\n", name);
         virBufferAddLit(buf, "</channel>\n");
+        if (vxlNativeDevBackend(r, "channel", i, "name", name, backend) < 0)
+            return -1;
     }
     return 0;
 }
@@ -1415,13 +1453,16 @@ vxlNativeParseP9(vxlNativeReader *r, virBuffer *buf)
     XLU_ConfigList *list;
     int n;
     int i;
+    /* xl 4.17's p9= reader keeps backend= from one entry to the next:
+     * an entry without its own gets the last one given. */
+    g_autofree char *carried = NULL;
 
     if (vxlNativeGetList(r, "p9", &list, &n) < 0)
         return -1;
     for (i = 0; i < n; i++) {
         const char *spec = xlu_cfg_get_listitem(list, i);
         g_auto(GStrv) tokens = NULL;
-        const char *tag = NULL, *path = NULL, *model = NULL;
+        const char *tag = NULL, *path = NULL, *model = NULL, *backend = NULL;
         int mode;
         size_t j;
 
@@ -1441,6 +1482,8 @@ vxlNativeParseP9(vxlNativeReader *r, virBuffer *buf)
                 path = v;
             else if (STREQ(k, "security_model"))
                 model = v;
+            else if (STREQ(k, "backend"))
+                backend = v;
             else
                 vxlNativeWarn(r, "p9", _("entry %d: dropped '%s': libvirt has no element for it"),
                               i + 1, tokens[j]);
@@ -1465,6 +1508,12 @@ vxlNativeParseP9(vxlNativeReader *r, virBuffer *buf)
         virBufferEscapeString(buf, "  <source dir='%s'/>\n", path);
         virBufferEscapeString(buf, "  <target dir='%s'/>\n", tag);
         virBufferAddLit(buf, "</filesystem>\n");
+        if (backend) {
+            g_free(carried);
+            carried = g_strdup(backend);
+        }
+        if (vxlNativeDevBackend(r, "p9", i, "tag", tag, carried) < 0)
+            return -1;
     }
     return 0;
 }

@@ -7,7 +7,7 @@
  * (Xen's script, which logs the host in and serves LUN 0 through
  * blkback). That is the same disk as libvirt's iscsi source with one
  * host, which src/translate turns back into the same target=. The
- * script's multipath=y is warned as dropped; a target the script would
+ * script's multipath=y is <virtxl:disk multipath='yes'>; a target the script would
  * fail on (no iqn or portal, a portal that is no IP address) is refused
  * with the key's line.
  */
@@ -27,6 +27,7 @@ vxlNativeISCSIClear(vxlNativeISCSI *iscsi)
     g_clear_pointer(&iscsi->iqn, g_free);
     g_clear_pointer(&iscsi->host, g_free);
     iscsi->port = 0;
+    iscsi->multipath = false;
 }
 
 
@@ -83,9 +84,8 @@ vxlNativeISCSIParse(vxlNativeReader *r, int index,
             portal = params[i] + strlen("portal=");
         } else if (STREQ(params[i], "multipath=y")) {
             /* The script's own way to the same LUN; libvirt's source has
-             * no word for it. */
-            vxlNativeWarn(r, "disk", _("entry %d: dropped multipath=y of block-iscsi: libvirt's iscsi source has no multipath setting"),
-                          index + 1);
+             * no word for it: <virtxl:disk multipath>. */
+            iscsi->multipath = true;
         } else if (STRNEQ(params[i], "multipath=n")) {
             vxlNativeError(r, "disk", _("entry %d: block-iscsi target '%s': '%s' is none of iqn=, portal= and multipath="),
                            index + 1, xdisk->pdev_path, params[i]);
@@ -122,14 +122,14 @@ vxlNativeISCSISource(virBuffer *buf, const vxlNativeISCSI *iscsi)
 
 
 int
-vxlNativeFormatDiskISCSI(virBuffer *spec, const virDomainDiskDef *disk)
+vxlNativeFormatDiskISCSI(virBuffer *spec, const virDomainDiskDef *disk, bool multipath)
 {
     g_autofree char *target = NULL;
 
     /* The translator's own checks: what block-iscsi cannot do, xl.cfg
      * cannot say either. */
     if (vxlValidateDiskISCSI(disk) < 0 ||
-        !(target = vxlDiskISCSITarget(disk->src)))
+        !(target = vxlDiskISCSITarget(disk->src, multipath)))
         return -1;
     virBufferAsprintf(spec, "script=block-iscsi,target=%s", target);
     return 0;

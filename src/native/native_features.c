@@ -20,6 +20,7 @@
 #include <libxl.h>
 
 #include "native_private.h"
+#include "conf_devices.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
@@ -191,9 +192,12 @@ vxlNativeParseViridian(vxlNativeReader *r, vxlNativeXML *x)
         rest &= ~VXL_VIRIDIAN_DEFAULTS;
     }
     stimer = rest & VXL_VIRIDIAN_BIT(LIBXL_VIRIDIAN_ENLIGHTENMENT_STIMER);
+    /* <hyperv><stimer> brings time_ref_count (translate_features.c)
+     * unless <timer name='hypervclock' present='no'> keeps the group out,
+     * as xl's list without it (or with "!time_ref_count" after "all")
+     * does: the libxl config is then xl's. */
     if (stimer && !(set & VXL_VIRIDIAN_BIT(LIBXL_VIRIDIAN_ENLIGHTENMENT_TIME_REF_COUNT)))
-        vxlNativeWarn(r, "viridian", "%s",
-                      _("group 'stimer' becomes <hyperv><stimer>, which brings 'time_ref_count' with it"));
+        virBufferAddLit(&x->clock, "<timer name='hypervclock' present='no'/>\n");
     if (stimer)
         rest &= ~VXL_VIRIDIAN_BIT(LIBXL_VIRIDIAN_ENLIGHTENMENT_TIME_REF_COUNT);
     /* The reference time counter by itself is libvirt's hypervclock. */
@@ -279,6 +283,7 @@ vxlNativeFormatViridian(virBuffer *buf, const virDomainDef *def)
     g_autoptr(GPtrArray) items = NULL;
     unsigned int set;
     unsigned int extra;
+    bool clockOff;
     size_t i;
 
     if (mode == VIR_DOMAIN_HYPERV_MODE_PASSTHROUGH)
@@ -288,7 +293,8 @@ vxlNativeFormatViridian(virBuffer *buf, const virDomainDef *def)
     /* For a PV or PVH guest viridian= is written all the same: xl
      * ignores it there, as the translator ignores the elements. */
     extra = vxlNativeViridianExtra(def);
-    if (mode != VIR_DOMAIN_HYPERV_MODE_CUSTOM && !extra) {
+    clockOff = vxlHypervClockOff(def);
+    if (mode != VIR_DOMAIN_HYPERV_MODE_CUSTOM && !extra && !clockOff) {
         virBufferAddLit(buf, "viridian = 1\n");
         return 0;
     }
@@ -317,7 +323,8 @@ vxlNativeFormatViridian(virBuffer *buf, const virDomainDef *def)
     if (def->hyperv_features[VIR_DOMAIN_HYPERV_STIMER] == VIR_TRISTATE_SWITCH_ON) {
         if (def->hyperv_stimer_direct == VIR_TRISTATE_SWITCH_ON)
             return vxlNativeFormatRefuse("<hyperv><stimer><direct state='on'>");
-        set |= VXL_VIRIDIAN_BIT(LIBXL_VIRIDIAN_ENLIGHTENMENT_TIME_REF_COUNT);
+        if (!clockOff)
+            set |= VXL_VIRIDIAN_BIT(LIBXL_VIRIDIAN_ENLIGHTENMENT_TIME_REF_COUNT);
     }
     if (defaults)
         set |= VXL_VIRIDIAN_DEFAULTS;
@@ -345,6 +352,10 @@ vxlNativeFormatViridian(virBuffer *buf, const virDomainDef *def)
         if (set & VXL_VIRIDIAN_BIT(i))
             g_ptr_array_add(items, (char *)libxl_viridian_enlightenment_to_string(i));
     }
+    /* Out of the defaults only by xl's exclusion, which libxl applies
+     * last; without them, by leaving it out. */
+    if (clockOff && defaults)
+        g_ptr_array_add(items, (char *)"!time_ref_count");
     vxlNativeFormatList(buf, "viridian", items);
     return 0;
 }

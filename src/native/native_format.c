@@ -429,8 +429,13 @@ vxlNativeFormatClock(virBuffer *buf, const virDomainDef *def)
                 return vxlNativeFormatRefuse("<timer name='pit'> and <timer name='rtc'> with different tickpolicy");
             timerMode = t->tickpolicy;
         } else if (t->name == VIR_DOMAIN_TIMER_NAME_HYPERVCLOCK && hvm &&
-                   t->present != VIR_TRISTATE_BOOL_NO && !t->tickpolicy && !t->mode) {
-            /* A viridian group: written with viridian= (native_features.c). */
+                   !t->tickpolicy && !t->mode &&
+                   (t->present != VIR_TRISTATE_BOOL_NO ||
+                    def->features[VIR_DOMAIN_FEATURE_VIRIDIAN] == VIR_TRISTATE_SWITCH_ON ||
+                    def->features[VIR_DOMAIN_FEATURE_HYPERV] == VIR_DOMAIN_HYPERV_MODE_CUSTOM)) {
+            /* A viridian group, on or (present='no', beside the groups
+             * it is taken from) off: written with viridian=
+             * (native_features.c). */
         } else if (t->name == VIR_DOMAIN_TIMER_NAME_HPET && hvm && !t->tickpolicy &&
                    t->present != VIR_TRISTATE_BOOL_ABSENT) {
             virBufferAsprintf(buf, "hpet = %d\n", t->present == VIR_TRISTATE_BOOL_YES);

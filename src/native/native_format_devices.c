@@ -130,7 +130,7 @@ vxlNativeFormatDisk(const virDomainDef *def, const virDomainDiskDef *disk,
 
         virBufferAsprintf(&spec, "target=%s", target);
     } else if (disk->src->type == VIR_STORAGE_TYPE_NETWORK) {
-        if (vxlNativeFormatDiskISCSI(&spec, disk) < 0)
+        if (vxlNativeFormatDiskISCSI(&spec, disk, xscript && xscript->multipath) < 0)
             return -1;
     } else {
         virBufferAsprintf(&spec, "target=%s", NULLSTR_EMPTY(disk->src->path));
@@ -342,6 +342,21 @@ vxlNativeFormatChrSource(const virDomainChrSourceDef *src)
 }
 
 
+/* @spec (taken) with xl's backend= for a channel or 9pfs share served
+ * by a driver domain (<virtxl:channel>, <virtxl:p9>), or as it is. */
+static char *
+vxlNativeFormatDevBackend(char *spec, const char *backend)
+{
+    char *out;
+
+    if (!backend)
+        return spec;
+    out = g_strdup_printf("%s,backend=%s", spec, backend);
+    g_free(spec);
+    return out;
+}
+
+
 static int
 vxlNativeFormatChars(virBuffer *buf, const virDomainDef *def)
 {
@@ -381,6 +396,7 @@ vxlNativeFormatChars(virBuffer *buf, const virDomainDef *def)
     }
     for (i = 0; i < def->nchannels; i++) {
         const virDomainChrDef *ch = def->channels[i];
+        char *spec;
 
         if (vxlNativeSpiceIsAgent(ch))
             continue;   /* spicevdagent=, with the SPICE keys */
@@ -392,12 +408,13 @@ vxlNativeFormatChars(virBuffer *buf, const virDomainDef *def)
         if (ch->source->type == VIR_DOMAIN_CHR_TYPE_UNIX && !ch->source->data.nix.path)
             return vxlNativeFormatRefuse("a <channel type='unix'> without <source path>");
         if (ch->source->type == VIR_DOMAIN_CHR_TYPE_PTY)
-            g_ptr_array_add(channels, g_strdup_printf("name=%s,connection=pty", ch->target.name));
+            spec = g_strdup_printf("name=%s,connection=pty", ch->target.name);
         else if (ch->source->type == VIR_DOMAIN_CHR_TYPE_UNIX && ch->source->data.nix.listen)
-            g_ptr_array_add(channels, g_strdup_printf("name=%s,connection=socket,path=%s",
-                                                      ch->target.name, ch->source->data.nix.path));
+            spec = g_strdup_printf("name=%s,connection=socket,path=%s",
+                                   ch->target.name, ch->source->data.nix.path);
         else
             return vxlNativeFormatRefuse("a <channel> other than pty or a listening unix socket");
+        g_ptr_array_add(channels, vxlNativeFormatDevBackend(spec, vxlXMLNSChannelBackend(def, ch->target.name)));
     }
     if (serials->len == 1)
         vxlNativeFormatString(buf, "serial", g_ptr_array_index(serials, 0));
@@ -736,6 +753,7 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
     g_autoptr(GPtrArray) usbdevs = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) usbctrls = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) p9s = g_ptr_array_new_with_free_func(g_free);
+    bool p9Backend = false;
     int usbversion = 0;
     size_t i;
 
@@ -769,6 +787,7 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
         const virDomainFSDef *fs = def->fss[i];
         virDomainFSAccessMode mode;
         const char *model;
+        const char *backend;
 
         if (fs->type != VIR_DOMAIN_FS_TYPE_MOUNT ||
             fs->readonly || fs->fsdriver || !fs->src->path ||
@@ -779,8 +798,16 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
         mode = fs->accessmode ? fs->accessmode : VIR_DOMAIN_FS_ACCESSMODE_PASSTHROUGH;
         model = vxlEnumXlToCfg(&vxlEnumP9SecurityModel,
                                vxlEnumVirToXl(&vxlEnumP9SecurityModel, mode));
-        g_ptr_array_add(p9s, g_strdup_printf("tag=%s,security_model=%s,path=%s",
-                                             fs->dst, model, fs->src->path));
+        /* xl carries an entry's backend= on to the later entries that
+         * give none (native_devices.c): dom0 cannot follow a driver
+         * domain. */
+        backend = vxlXMLNSP9Backend(def, fs->dst);
+        if (!backend && p9Backend)
+            return vxlNativeFormatRefuse("a dom0 9pfs <filesystem> after one with <virtxl:p9 backend> (xl's p9= hands an entry's backend= on to the later ones without)");
+        p9Backend |= !!backend;
+        g_ptr_array_add(p9s, vxlNativeFormatDevBackend(g_strdup_printf("tag=%s,security_model=%s,path=%s",
+                                                                       fs->dst, model, fs->src->path),
+                                                       backend));
     }
 
     vxlNativeFormatList(buf, "disk", disks);

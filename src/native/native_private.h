@@ -101,6 +101,7 @@ struct _vxlNativeISCSI {
     char *iqn;
     char *host;
     unsigned int port;      /* 0: left out (iscsiadm's 3260) */
+    bool multipath;         /* multipath=y: <virtxl:disk multipath> */
 };
 void vxlNativeISCSIClear(vxlNativeISCSI *iscsi);
 /* 1 when @xdisk is a block-iscsi disk (filling @iscsi), 0 when it is
@@ -113,7 +114,7 @@ void vxlNativeISCSISource(virBuffer *buf, const vxlNativeISCSI *iscsi);
 bool vxlNativeRbdSource(const libxl_device_disk *xdisk, virBuffer *buf);
 /* native_disk_iscsi.c: appends script= and target= (the last of a disk
  * spec) to @spec. */
-int vxlNativeFormatDiskISCSI(virBuffer *spec, const virDomainDiskDef *disk);
+int vxlNativeFormatDiskISCSI(virBuffer *spec, const virDomainDiskDef *disk, bool multipath);
 
 /* native_xlu_guard.c: false for a pci= spec that Xen 4.17's libxlutil
  * would parse reading an unset offset (see there). */
@@ -157,9 +158,10 @@ int vxlNativeFormatSpiceOrphans(const virDomainDef *def);
 /* native_xmlns.c: keys only the virtxl namespace holds. */
 void vxlNativeXMLNSAddPci(vxlNativeReader *r, const libxl_device_pci *pci, int index);
 int vxlNativeParseXMLNS(vxlNativeReader *r, virBuffer *out);
-/* Note <virtxl:disk target=@vdev script=@script> for the output. */
+/* Note <virtxl:disk target=@vdev script=@script vdev multipath> for the
+ * output. */
 void vxlNativeAddDiskXMLNS(vxlNativeReader *r, const char *target, const char *script,
-                           const char *vdev);
+                           const char *vdev, bool multipath);
 int vxlNativeFormatXMLNS(virBuffer *buf, const virDomainDef *def);
 void vxlNativeFormatPciOptions(virBuffer *spec, const virDomainDef *def,
                                const virDomainHostdevDef *hostdev);

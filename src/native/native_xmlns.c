@@ -221,7 +221,7 @@ vxlNativeXMLNSAddPci(vxlNativeReader *r, const libxl_device_pci *pci, int index)
 
 void
 vxlNativeAddDiskXMLNS(vxlNativeReader *r, const char *target, const char *script,
-                      const char *vdev)
+                      const char *vdev, bool multipath)
 {
     g_auto(virBuffer) line = VIR_BUFFER_INITIALIZER;
 
@@ -229,6 +229,8 @@ vxlNativeAddDiskXMLNS(vxlNativeReader *r, const char *target, const char *script
     virBufferEscapeString(&line, " target='%s'", target);
     virBufferEscapeString(&line, " script='%s'", script);
     virBufferEscapeString(&line, " vdev='%s'", vdev);
+    if (multipath)
+        virBufferAddLit(&line, " multipath='yes'");
     virBufferAddLit(&line, "/>\n");
     g_ptr_array_add(r->nsDisks, virBufferContentAndReset(&line));
 }

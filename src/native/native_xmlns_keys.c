@@ -187,7 +187,9 @@ vxlNativeParseXMLNSKeys(vxlNativeReader *r, virBuffer *xmlns)
             i == VXL_XMLNS_KEY_VIRIDIAN || i == VXL_XMLNS_KEY_BOOTLOADER_ARGS ||
             i == VXL_XMLNS_KEY_USBDEVICE || i == VXL_XMLNS_KEY_VIDEORAM ||
             /* with the display and sound keys (native_devices.c) */
-            i == VXL_XMLNS_KEY_VNCDISPLAY || i == VXL_XMLNS_KEY_SOUNDHW)
+            i == VXL_XMLNS_KEY_VNCDISPLAY || i == VXL_XMLNS_KEY_SOUNDHW ||
+            /* with <cpu><feature>s (native_cpu.c) */
+            i == VXL_XMLNS_KEY_CPUID)
             continue;
         if (vxlNativeParseXMLNSKey(r, i, xmlns) < 0)
             return -1;
@@ -244,7 +246,9 @@ vxlNativeFormatXMLNSKeys(virBuffer *buf, const virDomainDef *def)
         if (!v || (i >= VXL_XMLNS_KEY_ON_POWEROFF && i <= VXL_XMLNS_KEY_ON_CRASH) ||
             i == VXL_XMLNS_KEY_VIRIDIAN || i == VXL_XMLNS_KEY_USBDEVICE ||
             /* top level or in the vfb spec (native_format_devices.c) */
-            i == VXL_XMLNS_KEY_VNCDISPLAY)
+            i == VXL_XMLNS_KEY_VNCDISPLAY ||
+            /* in either form of cpuid= (native_cpu.c) */
+            i == VXL_XMLNS_KEY_CPUID)
             continue;
         if (info->kind == VXL_XMLNS_KEY_KIND_NESTED_LIST) {
             vxlNativeFormatNestedList(buf, info->name, v);

@@ -277,6 +277,8 @@ vxlTranslateChardev(const virDomainDef *def, libxl_domain_config *dcfg)
          * defect). */
         libxl_device_channel_init(xch);
         xch->name = g_strdup(chr->target.name);
+        /* <virtxl:channel backend>: xl's backend=, a driver domain. */
+        xch->backend_domname = g_strdup(vxlXMLNSChannelBackend(def, chr->target.name));
         if (chr->source->type == VIR_DOMAIN_CHR_TYPE_UNIX) {
             /* A start has given it one (domain_channel.c); a conversion
              * cannot, and xl refuses a socket channel without a path. */

@@ -467,16 +467,17 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
         return -1;
     }
 
+    xscript = vxlXMLNSFindDisk(def, disk->dst);
     if (vxlDiskActualType(disk) == VIR_STORAGE_TYPE_NETWORK &&
         disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_ISCSI) {
-        xdisk->pdev_path = vxlDiskISCSITarget(disk->src);
+        /* <virtxl:disk multipath>: the script's multipath=y. */
+        xdisk->pdev_path = vxlDiskISCSITarget(disk->src, xscript && xscript->multipath);
         xdisk->script = g_strdup("block-iscsi");
     } else if (vxlDiskActualType(disk) == VIR_STORAGE_TYPE_NETWORK)
         xdisk->pdev_path = vxlDiskRbdTarget(disk->src);
     else
         xdisk->pdev_path = g_strdup(disk->src->path);
     /* <virtxl:disk vdev>: a device number libvirt cannot name. */
-    xscript = vxlXMLNSFindDisk(def, disk->dst);
     xdisk->vdev = g_strdup(xscript && xscript->vdev ? xscript->vdev : disk->dst);
     xdisk->backend = vxlDiskBackendFromDriverName(disk->driverName);
     /* libxl insists on the "empty" format for a cdrom without media. */

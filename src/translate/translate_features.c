@@ -23,6 +23,7 @@
 #include "vxl_internal.h"
 
 #include "translate_private.h"
+#include "conf_devices.h"
 #include "util_enums.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -371,8 +372,12 @@ vxlTranslateHyperv(const virDomainDef *def, libxl_domain_build_info *b_info)
             libxl_bitmap_set(&b_info->u.hvm.viridian_enable, vxlHypervGroup(i));
     }
     /* Xen's synthetic timers count in the reference time the
-     * time_ref_count group provides. */
-    if (def->hyperv_features[VIR_DOMAIN_HYPERV_STIMER] == VIR_TRISTATE_SWITCH_ON)
+     * time_ref_count group provides; <timer name='hypervclock'
+     * present='no'> keeps the group out of the config (xl's "all",
+     * "!time_ref_count", or "stimer" without it), as libxl refuses a
+     * group both enabled and disabled. */
+    if (def->hyperv_features[VIR_DOMAIN_HYPERV_STIMER] == VIR_TRISTATE_SWITCH_ON &&
+        !vxlHypervClockOff(def))
         libxl_bitmap_set(&b_info->u.hvm.viridian_enable,
                          LIBXL_VIRIDIAN_ENLIGHTENMENT_TIME_REF_COUNT);
 }

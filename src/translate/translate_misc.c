@@ -290,6 +290,8 @@ vxlTranslateMisc(const virDomainDef *def, libxl_domain_config *dcfg)
         xp9->tag = g_strdup(def->fss[i]->dst);
         xp9->path = g_strdup(def->fss[i]->src->path);
         xp9->security_model = g_strdup(vxlFSSecurityModel(def->fss[i]->accessmode));
+        /* <virtxl:p9 backend>: xl's backend=, a driver domain. */
+        xp9->backend_domname = g_strdup(vxlXMLNSP9Backend(def, def->fss[i]->dst));
     }
     return 0;
 }

@@ -131,6 +131,11 @@ vxlTranslateXMLNSListKey(size_t key, const char *joined, libxl_domain_config *dc
             vsnd->devid = j;
         }
         break;
+    case VXL_XMLNS_KEY_CPUID:
+        /* As xl builds b_info.cpuid from either form of cpuid=. */
+        for (j = 0; j < n; j++)
+            ignore_value(vxlXMLNSSpecCpuid(items[j], &b_info->cpuid));
+        break;
     default:
         break;
     }
@@ -309,6 +314,7 @@ vxlTranslateXMLNSKeys(char *const *keys, libxl_domain_config *dcfg)
         case VXL_XMLNS_KEY_VKB:
         case VXL_XMLNS_KEY_VDISPL:
         case VXL_XMLNS_KEY_VSND:
+        case VXL_XMLNS_KEY_CPUID:
             vxlTranslateXMLNSListKey(i, v, dcfg);
             break;
         case VXL_XMLNS_KEY_USBDEVICE: {
