@@ -54,6 +54,16 @@
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
 
+vxlXMLNSDef *
+vxlXMLNSDefNew(void)
+{
+    vxlXMLNSDef *ns = g_new0(vxlXMLNSDef, 1);
+
+    ns->dmVersion = ns->rdmStrategy = ns->rdmPolicy = -1;
+    return ns;
+}
+
+
 static void
 vxlXMLNSFree(void *opaque)
 {
@@ -499,7 +509,7 @@ vxlXMLNSHasPVFirmware(xmlXPathContextPtr ctxt)
 static int
 vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
 {
-    vxlXMLNSDef *ns = g_new0(vxlXMLNSDef, 1);
+    vxlXMLNSDef *ns = vxlXMLNSDefNew();
     g_autofree xmlNodePtr *nodes = NULL;
     bool seenDM = false, seenRdm = false;
     bool any = false;
@@ -507,8 +517,6 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
     int rc;
     int n;
     size_t i;
-
-    ns->dmVersion = ns->rdmStrategy = ns->rdmPolicy = -1;
 
     if ((n = virXPathNodeSet("./virtxl:*", ctxt, &nodes)) < 0)
         goto error;
