@@ -29,7 +29,6 @@
 VIR_LOG_INIT("virtxl.sim_pci");
 
 #define VXL_SIM_PCIBACK "pciback"
-#define VXL_SIM_PROFILE_MAX 1024 * 1024
 
 void
 vxlSimPciFree(vxlSimPci *pci)

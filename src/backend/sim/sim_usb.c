@@ -24,7 +24,6 @@
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
-#define VXL_SIM_PROFILE_MAX 1024 * 1024
 /* libxl's default controller: USB 2 with 8 ports. */
 #define VXL_SIM_USBCTRL_PORTS 8
 #define VXL_SIM_USBCTRL_VERSION 2
