@@ -467,32 +467,25 @@ def hvm_devices(conn, events):
         forget(conn, name)
 
     # nec-xhci: libxl's usbversion=3, a nec-usb-xhci on the device
-    # model's command line.
-    name = "e2e-hvm-xhci"
-    try:
-        dom, domid, err = hvm_paused(
-            conn, events, name,
-            devices="    <controller type='usb' index='0' model='nec-xhci'/>\n")
-        dm = device_models(domid) if domid is not None else []
-        check("hvm-xhci", len(dm) == 1 and "nec-usb-xhci" in dm[0],
-              "start: %s; device models: %s" % (err, dm))
-    finally:
-        forget(conn, name)
-
-    # nec-xhci with ports= (virt-install's usb3 controller): libxl adds
-    # it through QMP as a devicemodel usbctrl of version 3, which
-    # xl usb-list shows.
-    name = "e2e-hvm-xhci-ports"
-    try:
-        dom, domid, err = hvm_paused(
-            conn, events, name,
-            devices="    <controller type='usb' index='0' model='nec-xhci' ports='4'/>\n")
-        usb = sh("xl usb-list %s" % name).stdout if domid is not None else ""
-        say("E2E INFO xl usb-list %s: %r" % (name, usb))
-        check("hvm-xhci-ports", domid is not None and "devicemodel" in usb.lower(),
-              "start: %s; xl usb-list: %r" % (err, usb))
-    finally:
-        forget(conn, name)
+    # model's command line. With ports= (virt-install's usb3 controller)
+    # libxl adds it through QMP as a devicemodel usbctrl of version 3,
+    # which xl usb-list shows.
+    for name, ports in (("e2e-hvm-xhci", ""), ("e2e-hvm-xhci-ports", " ports='4'")):
+        try:
+            dom, domid, err = hvm_paused(
+                conn, events, name,
+                devices="    <controller type='usb' index='0' model='nec-xhci'%s/>\n" % ports)
+            dm = device_models(domid) if domid is not None else []
+            usb = sh("xl usb-list %s" % name).stdout if domid is not None else ""
+            say("E2E INFO %s: xl usb-list %r" % (name, usb))
+            if ports:
+                check("hvm-xhci-ports", domid is not None and "devicemodel" in usb.lower(),
+                      "start: %s; xl usb-list: %r" % (err, usb))
+            else:
+                check("hvm-xhci", len(dm) == 1 and "nec-usb-xhci" in dm[0],
+                      "start: %s; device models: %s" % (err, dm))
+        finally:
+            forget(conn, name)
 
 
 def hvm(conn, events, info):

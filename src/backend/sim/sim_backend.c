@@ -457,20 +457,31 @@ vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
     return g_steal_pointer(&dom);
 }
 
+/* The most of a host profile the model reads. */
+#define VXL_SIM_PROFILE_MAX (1024 * 1024)
+
+virJSONValue *
+vxlSimProfileRead(vxlSim *sim)
+{
+    g_autofree char *text = NULL;
+
+    /* vxlHostProfileLoad read and checked the same file just before. */
+    if (virFileReadAll(sim->profilePath, VXL_SIM_PROFILE_MAX, &text) < 0)
+        return NULL;
+    return virJSONValueFromString(text);
+}
+
 /* Read the profile's optional "backends" list: the user-space PV
  * backends running in dom0, of "vsnd" (snd_be) and "vdispl" (displ_be).
  * Absent: none, as on a host with Xen and Linux alone. */
 int
 vxlSimPvBackendsLoad(vxlSim *sim)
 {
-    g_autofree char *text = NULL;
     g_autoptr(virJSONValue) root = NULL;
     virJSONValue *list;
     size_t i;
 
-    /* vxlHostProfileLoad read and checked the same file just before. */
-    if (virFileReadAll(sim->profilePath, VXL_SIM_PROFILE_MAX, &text) < 0 ||
-        !(root = virJSONValueFromString(text)))
+    if (!(root = vxlSimProfileRead(sim)))
         return -1;
     if (!(list = virJSONValueObjectGet(root, "backends")))
         return 0;

@@ -427,8 +427,9 @@ int vxlSimLoad(vxlSim *sim);
 
 /* sim_pci.c: the host's PCI devices and their assignment */
 int vxlSimPciLoad(vxlSim *sim);
-/* The most of a host profile the model reads (pci, usb, backends). */
-#define VXL_SIM_PROFILE_MAX (1024 * 1024)
+/* sim_backend.c: the loaded profile's JSON again, for the parts only the
+ * model reads (pci, usb, backends); NULL reported. */
+virJSONValue *vxlSimProfileRead(vxlSim *sim);
 /* sim_backend.c: the profile's "backends" list. */
 int vxlSimPvBackendsLoad(vxlSim *sim);
 /* sim_usb.c: the host's USB devices (the profile's "usb" list) */

@@ -82,14 +82,12 @@ vxlSimUsbFind(vxlSim *sim, unsigned int bus, unsigned int device)
 int
 vxlSimUsbLoad(vxlSim *sim)
 {
-    g_autofree char *text = NULL;
     g_autoptr(virJSONValue) root = NULL;
     virJSONValue *list;
     size_t i;
 
     sim->usb = g_ptr_array_new_with_free_func((GDestroyNotify)vxlSimUsbFree);
-    if (virFileReadAll(sim->profilePath, VXL_SIM_PROFILE_MAX, &text) < 0 ||
-        !(root = virJSONValueFromString(text)))
+    if (!(root = vxlSimProfileRead(sim)))
         return -1;
     if (!(list = virJSONValueObjectGet(root, "usb")))
         return 0;
