@@ -519,9 +519,15 @@ class HotplugTest(DaemonTestCase):
         self.assertEqual(self.sim_vdevs(name), ["xvda"])
         self.assertEqual(ns_disks(dom), [])
         self.assertEqual(ns_disks(dom, INACTIVE), [])
+
+        # To a shut-off domain's definition: the next start has it.
         dom.destroy()
+        dom.attachDeviceFlags(vdev_disk_xml("xvdc", path, "<virtxl:disk vdev='d2p0'/>"),
+                              CONFIG)
+        self.assertEqual(ns_disks(dom, INACTIVE), [("xvdc", "d2p0")])
         dom.create()
-        self.assertEqual(self.sim_vdevs(name), ["xvda"])
+        self.assertEqual(self.sim_vdevs(name), ["xvda", "d2p0"])
+        self.assertEqual(ns_disks(dom), [("xvdc", "d2p0")])
 
     def test_vdev_attach_refusals(self):
         """A namespace element the attach cannot honour is refused, not
