@@ -749,6 +749,21 @@ virXMLNamespace vxlXMLNamespace = {
 };
 
 
+void
+vxlXMLNSDropIfEmpty(virDomainDef *def)
+{
+    vxlXMLNSDef *ns = (vxlXMLNSDef *)vxlXMLNSGet(def);
+    g_auto(virBuffer) buf = VIR_BUFFER_INITIALIZER;
+
+    /* Empty: what a parse of the same XML gives (vxlXMLNSParse keeps no
+     * data without an element), so the XML has no xmlns:virtxl left. */
+    if (!ns || ns->pvFirmware || vxlXMLNSFormat(&buf, ns) < 0 ||
+        virBufferUse(&buf) > 0)
+        return;
+    vxlXMLNSFree(ns);
+    def->namespaceData = NULL;
+}
+
 const vxlXMLNSDef *
 vxlXMLNSGet(const virDomainDef *def)
 {

@@ -432,6 +432,8 @@ void vxlXMLNSForgetPci(virDomainDef *def, const virDomainHostdevDef *hostdev);
 void vxlXMLNSForgetDevice(virDomainDef *def, const virDomainDeviceDef *dev);
 /* An empty namespace record (domain_xmlns.c). */
 vxlXMLNSDef *vxlXMLNSDefNew(void);
+/* Free @def's namespace data when it holds nothing any more. */
+void vxlXMLNSDropIfEmpty(virDomainDef *def);
 /* domain_xmlns_nic.c */
 int vxlXMLNSParseNic(xmlNodePtr node, vxlXMLNSNic *nic);
 void vxlXMLNSFormatNic(virBuffer *buf, const vxlXMLNSNic *nic);

@@ -157,6 +157,7 @@ vxlXMLNSForgetDisk(virDomainDef *def, const char *target)
                 (ns->ndisks - i - 1) * sizeof(*ns->disks));
         if (--ns->ndisks == 0)
             g_clear_pointer(&ns->disks, g_free);
+        vxlXMLNSDropIfEmpty(def);
         return;
     }
 }
@@ -176,6 +177,7 @@ vxlXMLNSForgetNic(virDomainDef *def, const virMacAddr *mac)
                 (ns->nnics - i - 1) * sizeof(*ns->nics));
         if (--ns->nnics == 0)
             g_clear_pointer(&ns->nics, g_free);
+        vxlXMLNSDropIfEmpty(def);
         return;
     }
 }
@@ -196,6 +198,7 @@ vxlXMLNSForgetPci(virDomainDef *def, const virDomainHostdevDef *hostdev)
             (ns->npcis - i - 1) * sizeof(*ns->pcis));
     if (--ns->npcis == 0)
         g_clear_pointer(&ns->pcis, g_free);
+    vxlXMLNSDropIfEmpty(def);
 }
 
 

@@ -549,6 +549,11 @@ class HotplugTest(DaemonTestCase):
             E.VIR_ERR_CONFIG_UNSUPPORTED, dom.attachDeviceFlags,
             vdev_disk_xml("xvdb", path, "<virtxl:disk vdev='0x1'/><virtxl:disk vdev='0x2'/>"),
             LIVE | CONFIG, contains="appears twice")
+        # Xen's number for xvda, which the guest has: one disk to libxl.
+        self.assertRefused(
+            E.VIR_ERR_OPERATION_FAILED, dom.attachDeviceFlags,
+            vdev_disk_xml("xvdb", path, "<virtxl:disk vdev='51712'/>"), LIVE,
+            contains="already has a disk xvda")
         nic = (f"<interface type='bridge' xmlns:virtxl='{SIM_NS}'>"
                "<mac address='00:16:3e:44:44:44'/><source bridge='xenbr0'/>"
                "<virtxl:nic mac='00:16:3e:44:44:44' devid='7'/></interface>")
@@ -571,6 +576,8 @@ class HotplugTest(DaemonTestCase):
         for flags in (0, INACTIVE):
             root = ET.fromstring(dom.XMLDesc(flags))
             self.assertEqual(root.findall(f"{{{SIM_NS}}}nic"), [])
+            # Nothing of the namespace is left, not even its declaration.
+            self.assertNotIn("xmlns:virtxl", dom.XMLDesc(flags))
         self.conn.defineXML(dom.XMLDesc(INACTIVE))
 
     # ----- the device lists survive a daemon restart -----
