@@ -188,3 +188,20 @@ vxlBackendOpFailed(vxlBackendOp op, const char *name, unsigned int domid)
 {
     return g_strdup_printf(_(vxlBackendOpMessageTable[op].failed), name, domid);
 }
+
+
+/* Xen and Linux ship no vsnd or vdispl backend: libxl writes the
+ * device's backend nodes and waits for a user-space server (snd_be,
+ * displ_be) in the backend domain; without one it only says it could
+ * not add the device. */
+char *
+vxlBackendPvBackendMissing(const char *cause)
+{
+    if (cause && strstr(cause, "/backend/vsnd/"))
+        return g_strdup_printf(_("%s; no PV sound backend answered in the backend domain: Xen ships none, a user-space one (such as snd_be) must run there before a guest with vsnd starts"),
+                               cause);
+    if (cause && strstr(cause, "/backend/vdispl/"))
+        return g_strdup_printf(_("%s; no PV display backend answered in the backend domain: Xen ships none, a user-space one (such as displ_be) must run there before a guest with vdispl starts"),
+                               cause);
+    return NULL;
+}

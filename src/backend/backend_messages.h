@@ -55,3 +55,9 @@ void vxlBackendReportStopped(vxlBackendOp op, const char *name,
 /* "cannot <op> domain '<name>' (id <domid>)", translated, for the caller
  * to complete with the hypervisor's reason. */
 char *vxlBackendOpFailed(vxlBackendOp op, const char *name, unsigned int domid);
+
+/* libxl's failure @cause completed with what is missing when it is a PV
+ * sound or display card (its path has /backend/vsnd/ or
+ * /backend/vdispl/) that no user-space backend answered; NULL for any
+ * other cause. Both backends say it in these words. */
+char *vxlBackendPvBackendMissing(const char *cause);

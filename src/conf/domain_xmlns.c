@@ -54,6 +54,16 @@
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
 
+vxlXMLNSDef *
+vxlXMLNSDefNew(void)
+{
+    vxlXMLNSDef *ns = g_new0(vxlXMLNSDef, 1);
+
+    ns->dmVersion = ns->rdmStrategy = ns->rdmPolicy = -1;
+    return ns;
+}
+
+
 static void
 vxlXMLNSFree(void *opaque)
 {
@@ -501,7 +511,7 @@ vxlXMLNSHasPVFirmware(xmlXPathContextPtr ctxt)
 static int
 vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
 {
-    vxlXMLNSDef *ns = g_new0(vxlXMLNSDef, 1);
+    vxlXMLNSDef *ns = vxlXMLNSDefNew();
     g_autofree xmlNodePtr *nodes = NULL;
     bool seenDM = false, seenRdm = false;
     bool any = false;
@@ -509,8 +519,6 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
     int rc;
     int n;
     size_t i;
-
-    ns->dmVersion = ns->rdmStrategy = ns->rdmPolicy = -1;
 
     if ((n = virXPathNodeSet("./virtxl:*", ctxt, &nodes)) < 0)
         goto error;
@@ -746,6 +754,21 @@ virXMLNamespace vxlXMLNamespace = {
     .uri = VXL_XMLNS_URI,
 };
 
+
+void
+vxlXMLNSDropIfEmpty(virDomainDef *def)
+{
+    vxlXMLNSDef *ns = (vxlXMLNSDef *)vxlXMLNSGet(def);
+    g_auto(virBuffer) buf = VIR_BUFFER_INITIALIZER;
+
+    /* Empty: what a parse of the same XML gives (vxlXMLNSParse keeps no
+     * data without an element), so the XML has no xmlns:virtxl left. */
+    if (!ns || ns->pvFirmware || vxlXMLNSFormat(&buf, ns) < 0 ||
+        virBufferUse(&buf) > 0)
+        return;
+    vxlXMLNSFree(ns);
+    def->namespaceData = NULL;
+}
 
 const vxlXMLNSDef *
 vxlXMLNSGet(const virDomainDef *def)

@@ -442,6 +442,31 @@ bool vxlXMLNSDiskVdevNumber(const char *vdev);
 void vxlXMLNSFormatDisk(virBuffer *buf, const vxlXMLNSDisk *disk);
 void vxlXMLNSDiskClear(vxlXMLNSDisk *disk);
 int vxlValidateXMLNSDisks(const virDomainDef *def, const vxlXMLNSDef *ns);
+/* domain_xmlns_device.c: the namespace data of one device follows it
+ * through attach and detach. */
+/* What libxl names the disk with <target dev=@target> of @def by: its
+ * <virtxl:disk vdev>, else @target. */
+const char *vxlXMLNSDiskVdev(const virDomainDef *def, const char *target);
+/* The <virtxl:disk> inside the attached device @xml (parsed as @dev)
+ * into *@disk (NULL: none); any other element of the namespace is
+ * refused. 0, or -1 reported. */
+int vxlXMLNSDeviceParse(const char *xml, const virDomainDeviceDef *dev,
+                        vxlXMLNSDisk **disk);
+void vxlXMLNSDiskFree(vxlXMLNSDisk *disk);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlXMLNSDisk, vxlXMLNSDiskFree);
+/* The <virtxl:disk> of the disk with <target dev=@target> becomes a
+ * copy of @disk (NULL: none). */
+int vxlXMLNSDiskSet(virDomainDef *def, const char *target,
+                    const vxlXMLNSDisk *disk);
+/* Drop the element naming the disk, interface or PCI host device. */
+void vxlXMLNSForgetDisk(virDomainDef *def, const char *target);
+void vxlXMLNSForgetNic(virDomainDef *def, const virMacAddr *mac);
+void vxlXMLNSForgetPci(virDomainDef *def, const virDomainHostdevDef *hostdev);
+void vxlXMLNSForgetDevice(virDomainDef *def, const virDomainDeviceDef *dev);
+/* An empty namespace record (domain_xmlns.c). */
+vxlXMLNSDef *vxlXMLNSDefNew(void);
+/* Free @def's namespace data when it holds nothing any more. */
+void vxlXMLNSDropIfEmpty(virDomainDef *def);
 /* domain_xmlns_nic.c */
 int vxlXMLNSParseNic(xmlNodePtr node, vxlXMLNSNic *nic);
 void vxlXMLNSFormatNic(virBuffer *buf, const vxlXMLNSNic *nic);

@@ -758,6 +758,7 @@ vxlHostProfileParse(vxlHostProfileParser *pp, virJSONValue *root,
         "virtualization", "memory", "numa", "firmware", "gicVersion",
         "pci",                     /* the host's PCI devices: the simulator's */
         "usb",                     /* the host's USB devices: the simulator's */
+        "backends",                /* dom0's user-space PV backends: the simulator's */
         NULL,
     };
     g_autofree char *description = NULL;

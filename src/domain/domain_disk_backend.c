@@ -13,6 +13,7 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "domain_xmlns.h"
 #include "util_enums.h"
 
 void
@@ -36,7 +37,10 @@ vxlDomainDiskBackendNames(virDomainDef *def, const libxl_domain_config *dcfg)
 
     for (i = 0; i < def->ndisks; i++) {
         for (j = 0; j < dcfg->num_disks; j++) {
-            if (STREQ_NULLABLE(dcfg->disks[j].vdev, def->disks[i]->dst)) {
+            /* libxl knows a <virtxl:disk vdev> disk by that number. */
+            if (def->disks[i]->dst &&
+                STREQ_NULLABLE(dcfg->disks[j].vdev,
+                               vxlXMLNSDiskVdev(def, def->disks[i]->dst))) {
                 vxlDomainDiskBackendName(def->disks[i], &dcfg->disks[j]);
                 break;
             }

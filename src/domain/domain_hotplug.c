@@ -25,6 +25,12 @@
  * <alias> when it has one, else by its target (disks), MAC (NICs) or
  * host PCI address (host devices); an added one, likewise, with
  * VIR_DOMAIN_EVENT_ID_DEVICE_ADDED.
+ *
+ * A device's namespace data goes with it (domain_xmlns_device.c): an
+ * attached <disk> may bring a <virtxl:disk> (a Xen device number libvirt
+ * cannot name as a target, a block script), which both definitions take
+ * with the disk; a detach drops the <virtxl:disk>, <virtxl:nic> or
+ * <virtxl:pci> naming the device from the definitions it leaves.
  */
 #include "vxl_internal.h"
 
@@ -35,6 +41,7 @@
 #include "translate.h"
 #include "datatypes.h"
 #include "domain_validate.h"
+#include "domain_xmlns.h"
 #include "domain_postparse.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -278,7 +285,7 @@ vxlDomainHotplugConfigCheck(vxlDriver *driver, virDomainDef *copy)
 
 static virDomainDef *
 vxlDomainHotplugConfigAttach(vxlDriver *driver, virDomainDef *persistentDef,
-                             virDomainDeviceDef *dev)
+                             virDomainDeviceDef *dev, const vxlXMLNSDisk *nsdisk)
 {
     g_autoptr(virDomainDef) copy = NULL;
 
@@ -286,6 +293,8 @@ vxlDomainHotplugConfigAttach(vxlDriver *driver, virDomainDef *persistentDef,
         !(copy = vxlDomainHotplugConfigCopy(driver, persistentDef)))
         return NULL;
     if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
+        if (vxlXMLNSDiskSet(copy, dev->data.disk->dst, nsdisk) < 0)
+            return NULL;
         virDomainDiskInsert(copy, g_steal_pointer(&dev->data.disk));
     } else if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV) {
         if (virDomainHostdevInsert(copy, dev->data.hostdev) < 0)
@@ -313,14 +322,17 @@ vxlDomainHotplugConfigDetach(vxlDriver *driver, virDomainDef *persistentDef,
     if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
         if ((idx = vxlDomainHotplugFindDisk(copy, dev->data.disk->dst)) < 0)
             return NULL;
+        vxlXMLNSForgetDisk(copy, copy->disks[idx]->dst);
         virDomainDiskDefFree(virDomainDiskRemove(copy, idx));
     } else if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV) {
         if ((idx = vxlDomainHotplugFindHostdev(copy, dev->data.hostdev)) < 0)
             return NULL;
+        vxlXMLNSForgetPci(copy, copy->hostdevs[idx]);
         virDomainHostdevDefFree(virDomainHostdevRemove(copy, idx));
     } else {
         if ((idx = virDomainNetFindIdx(copy, dev->data.net)) < 0)
             return NULL;
+        vxlXMLNSForgetNic(copy, &copy->nets[idx]->mac);
         virDomainNetDefFree(virDomainNetRemove(copy, idx));
     }
     if (vxlDomainHotplugConfigCheck(driver, copy) < 0)
@@ -362,7 +374,8 @@ vxlDomainHotplugDiskSource(virDomainDiskDef *disk)
 
 static int
 vxlDomainHotplugLiveAttachDisk(vxlDriver *driver, virDomainObj *vm,
-                               virDomainDef *def, virDomainDeviceDef *dev)
+                               virDomainDef *def, virDomainDeviceDef *dev,
+                               const vxlXMLNSDisk *nsdisk)
 {
     virDomainDiskDef *disk = dev->data.disk;
     libxl_device_disk xdisk;
@@ -372,11 +385,15 @@ vxlDomainHotplugLiveAttachDisk(vxlDriver *driver, virDomainObj *vm,
         vxlDomainDiskSourceCheck(driver, disk) < 0)
         return -1;
 
-    /* A Ceph volume's key comes from the secret store, as at start
-     * (domain_secrets.c): Nova attaches its Ceph volumes so. */
+    /* The disk's <virtxl:disk> (its vdev, its script) is in the live
+     * definition before the translation reads it there; a refusal takes
+     * it out again. A Ceph volume's key comes from the secret store, as
+     * at start (domain_secrets.c): Nova attaches its Ceph volumes so. */
     libxl_device_disk_init(&xdisk);
-    if (vxlTranslateDeviceDisk(def, disk, &xdisk) < 0 ||
+    if (vxlXMLNSDiskSet(def, disk->dst, nsdisk) < 0 ||
+        vxlTranslateDeviceDisk(def, disk, &xdisk) < 0 ||
         vxlDomainSecretsApplyDisk(def, disk, &xdisk) < 0) {
+        vxlXMLNSForgetDisk(def, disk->dst);
         libxl_device_disk_dispose(&xdisk);
         return -1;
     }
@@ -386,8 +403,10 @@ vxlDomainHotplugLiveAttachDisk(vxlDriver *driver, virDomainObj *vm,
     if (rc == 0)
         vxlDomainDiskBackendName(dev->data.disk, &xdisk);
     libxl_device_disk_dispose(&xdisk);
-    if (rc < 0)
+    if (rc < 0) {
+        vxlXMLNSForgetDisk(def, disk->dst);
         return -1;
+    }
 
     virDomainDiskInsert(def, g_steal_pointer(&dev->data.disk));
     return 0;
@@ -579,14 +598,18 @@ vxlDomainHotplugLiveDetach(vxlDriver *driver, virDomainObj *vm,
     int rc;
 
     if (dev->type == VIR_DOMAIN_DEVICE_DISK) {
+        g_autofree char *vdev = NULL;
+
         if ((idx = vxlDomainHotplugFindDisk(def, dev->data.disk->dst)) < 0)
             return -1;
+        /* libxl knows a <virtxl:disk vdev> disk by that number. */
+        vdev = g_strdup(vxlXMLNSDiskVdev(def, def->disks[idx]->dst));
         vxlDomainBackendEnter(vm);
-        rc = vxlBackendDomainDiskRemove(driver->backend, vm->def->id,
-                                        def->disks[idx]->dst);
+        rc = vxlBackendDomainDiskRemove(driver->backend, vm->def->id, vdev);
         vxlDomainBackendExit(vm);
         if (rc < 0)
             return -1;
+        vxlXMLNSForgetDisk(def, def->disks[idx]->dst);
         removed->type = VIR_DOMAIN_DEVICE_DISK;
         removed->data.disk = virDomainDiskRemove(def, idx);
     } else if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV) {
@@ -594,6 +617,7 @@ vxlDomainHotplugLiveDetach(vxlDriver *driver, virDomainObj *vm,
             !(removed->data.hostdev = vxlDomainHotplugLiveDetachHostdev(driver, vm,
                                                                         def, idx)))
             return -1;
+        vxlXMLNSForgetPci(def, removed->data.hostdev);
         removed->type = VIR_DOMAIN_DEVICE_HOSTDEV;
     } else {
         char mac[VIR_MAC_STRING_BUFLEN];
@@ -608,6 +632,7 @@ vxlDomainHotplugLiveDetach(vxlDriver *driver, virDomainObj *vm,
             return -1;
         removed->type = VIR_DOMAIN_DEVICE_NET;
         removed->data.net = virDomainNetRemove(def, idx);
+        vxlXMLNSForgetNic(def, &removed->data.net->mac);
         vxlDomainNetworkReleaseOne(def, removed->data.net);
     }
 
@@ -673,6 +698,7 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
     g_autoptr(virDomainDeviceDef) devLive = NULL;
     g_autoptr(virDomainDeviceDef) devConfig = NULL;
     g_autoptr(virDomainDef) newConfig = NULL;
+    g_autoptr(vxlXMLNSDisk) nsdisk = NULL;
     g_autofree char *key = NULL;
     g_autofree char *name = NULL;
     virErrorPtr saved = NULL;
@@ -686,9 +712,12 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
         return -1;
     devIsNet = (devLive ? devLive : devConfig)->type == VIR_DOMAIN_DEVICE_NET;
     devIsHostdev = (devLive ? devLive : devConfig)->type == VIR_DOMAIN_DEVICE_HOSTDEV;
+    if (vxlXMLNSDeviceParse(xml, devLive ? devLive : devConfig, &nsdisk) < 0)
+        return -1;
 
     if (persistentDef &&
-        !(newConfig = vxlDomainHotplugConfigAttach(driver, persistentDef, devConfig)))
+        !(newConfig = vxlDomainHotplugConfigAttach(driver, persistentDef,
+                                                   devConfig, nsdisk)))
         return -1;
 
     if (def) {
@@ -711,7 +740,7 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
             return -1;
         VXL_CRASH_POINT("attach.after-intent");
         if (devLive->type == VIR_DOMAIN_DEVICE_DISK)
-            rc = vxlDomainHotplugLiveAttachDisk(driver, vm, def, devLive);
+            rc = vxlDomainHotplugLiveAttachDisk(driver, vm, def, devLive, nsdisk);
         else if (devLive->type == VIR_DOMAIN_DEVICE_HOSTDEV)
             rc = vxlDomainHotplugLiveAttachHostdev(driver, vm, def, devLive);
         else

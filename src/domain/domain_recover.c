@@ -48,6 +48,7 @@
 #include "domain_intent.h"
 #include "domain_save.h"
 #include "domain_snapshot.h"
+#include "domain_xmlns.h"
 #include "virtxl/backend.h"
 #include "util_crashpoint.h"
 #include "virerror.h"
@@ -240,6 +241,7 @@ vxlRecoverDropDevice(virDomainDef *def, const vxlIntent *intent)
 
         if (idx < 0)
             return false;
+        vxlXMLNSForgetPci(def, def->hostdevs[idx]);
         virDomainHostdevDefFree(virDomainHostdevRemove(def, idx));
         return true;
     }
@@ -254,6 +256,7 @@ vxlRecoverDropDevice(virDomainDef *def, const vxlIntent *intent)
             if (virMacAddrCmp(&def->nets[i]->mac, &mac) == 0) {
                 virDomainNetDef *net = virDomainNetRemove(def, i);
 
+                vxlXMLNSForgetNic(def, &net->mac);
                 vxlDomainNetworkReleaseOne(def, net);
                 virDomainNetDefFree(net);
                 return true;
@@ -263,6 +266,7 @@ vxlRecoverDropDevice(virDomainDef *def, const vxlIntent *intent)
     }
     for (i = 0; i < def->ndisks; i++) {
         if (STREQ_NULLABLE(def->disks[i]->dst, intent->key)) {
+            vxlXMLNSForgetDisk(def, intent->key);
             virDomainDiskDefFree(virDomainDiskRemove(def, i));
             return true;
         }
@@ -278,9 +282,13 @@ vxlDomainDeviceForget(vxlDriver *driver, virDomainObj *vm, bool net,
     uint32_t domid = vm->def->id;
     int rc;
 
+    /* A disk is named by its target; libxl knows a <virtxl:disk vdev>
+     * disk by that number. */
+    g_autofree char *vdev = net ? NULL : g_strdup(vxlXMLNSDiskVdev(vm->def, key));
+
     vxlDomainBackendEnter(vm);
     rc = net ? vxlBackendDomainNicRemove(driver->backend, domid, key) :
-               vxlBackendDomainDiskRemove(driver->backend, domid, key);
+               vxlBackendDomainDiskRemove(driver->backend, domid, vdev);
     vxlDomainBackendExit(vm);
     if (rc < 0 && virGetLastErrorCode() != VIR_ERR_DEVICE_MISSING) {
         /* Still in Xen: the live definition keeps saying so. */

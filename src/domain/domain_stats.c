@@ -11,6 +11,7 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "domain_xmlns.h"
 #include "virtxl/backend.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -38,7 +39,8 @@ vxlDomainStatsBlock(vxlDriver *driver, virDomainObj *vm, const char *vdev,
                     vxlBlockStats *stats)
 {
     uint32_t domid = vm->def->id;
-    g_autofree char *name = g_strdup(vdev);
+    /* A disk target; libxl knows a <virtxl:disk vdev> disk by that. */
+    g_autofree char *name = g_strdup(vxlXMLNSDiskVdev(vm->def, vdev));
     int rc;
 
     if (vxlDomainStatsCheckGuest(vm) < 0)

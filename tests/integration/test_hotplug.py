@@ -9,13 +9,15 @@ is announced."""
 import json
 import os
 import shutil
+import subprocess
+import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
 
 import libvirt
 
-from vxltest import DaemonTestCase, bound, guest_xml, start_event_loop
+from vxltest import SIM_NS, DaemonTestCase, bound, guest_xml, start_event_loop
 
 E = libvirt
 LIVE = E.VIR_DOMAIN_AFFECT_LIVE
@@ -27,6 +29,52 @@ def disk_xml(target, path=None, bus="xen", device="disk"):
     source = f"<source file='{path}'/>" if path else ""
     return (f"<disk type='file' device='{device}'><driver name='qemu' type='raw'/>"
             f"{source}<target dev='{target}' bus='{bus}'/></disk>")
+
+
+def vdev_disk_xml(target, path, inner):
+    """A <disk> bringing namespace element(s) @inner, as virsh
+    attach-device gets it from a file."""
+    return (f"<disk type='file' device='disk' xmlns:virtxl='{SIM_NS}'>"
+            f"<driver name='qemu' type='raw'/><source file='{path}'/>"
+            f"<target dev='{target}' bus='xen'/>{inner}</disk>")
+
+
+def with_ns(xml, elements):
+    """@xml (a domain) with namespace @elements at its end."""
+    xml = xml.replace("<domain type='xen'>",
+                      f"<domain type='xen' xmlns:virtxl='{SIM_NS}'>", 1)
+    return xml.replace("</domain>", elements + "</domain>")
+
+
+def ns_disks(dom, flags=0):
+    """The (target, vdev) of each <virtxl:disk> of @dom's XML."""
+    root = ET.fromstring(dom.XMLDesc(flags))
+    return [(d.get("target"), d.get("vdev"))
+            for d in root.findall(f"{{{SIM_NS}}}disk")]
+
+
+XL_DRYRUN = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "..", "native", "xl-dryrun")
+
+
+def xl_disk_vdevs(disk_specs):
+    """The (vdev, pdev_path) of each disk xl itself builds from an xl.cfg
+    with @disk_specs (Xen's `xl -N create`, tests/native/xl-dryrun);
+    None where xl is not installed."""
+    spec = ", ".join(f'"{d}"' for d in disk_specs)
+    cfg = (f'name = "xl-vdev"\ntype = "pv"\nmemory = 256\n'
+           f'kernel = "/boot/vmlinuz"\ndisk = [ {spec} ]\n')
+    with tempfile.NamedTemporaryFile("w", suffix=".cfg") as f:
+        f.write(cfg)
+        f.flush()
+        out = subprocess.run([XL_DRYRUN, f.name], capture_output=True,
+                             text=True, timeout=bound(60))
+    if out.returncode == 77:
+        return None
+    if out.returncode != 0:
+        raise AssertionError(f"xl -N create failed: {out.stderr}")
+    config = json.loads(out.stdout[out.stdout.index("{"):])
+    return [(d["vdev"], d.get("pdev_path")) for d in config["disks"]]
 
 
 def nic_xml(mac, model=None):
@@ -395,6 +443,142 @@ class HotplugTest(DaemonTestCase):
                            LIVE | CONFIG)
         self.assertEqual(cdrom_source(dom, "hdc"), "/isos/a.iso")
         self.assertEqual(cdrom_source(dom, "hdc", INACTIVE), "/isos/a.iso")
+
+    # ----- disks libxl knows by a device number (<virtxl:disk vdev>) -----
+
+    def sim_config_disks(self, name):
+        """(vdev, pdev_path) of the disks in the libxl config the
+        simulated Xen holds for @name."""
+        return [(d["vdev"], d.get("pdev_path"))
+                for d in self.sim_domain(name)["config"]["disks"]]
+
+    def test_vdev_disk_define_start_detach(self):
+        """A disk xl names by number: libxl gets the number at start (as
+        xl gives it), and a detach takes the <virtxl:disk> along, so the
+        definition stays one a define takes. Without the fix the detach
+        asked Xen for disk 'xvdb' (libxl knows it as 0x1: DEVICE_MISSING),
+        and a CONFIG detach left a <virtxl:disk> naming no disk, which the
+        next define and start refused."""
+        name = "hp-vdev"
+        img = "/var/lib/xen/images"
+        xml = with_ns(guest_xml(name, disks=2),
+                      "<virtxl:disk target='xvdb' vdev='0x1'/>")
+        dom = self.conn.defineXML(xml)
+        dom.create()
+        self.assertEqual(self.sim_vdevs(name), ["xvda", "0x1"])
+        self.assertEqual(ns_disks(dom), [("xvdb", "0x1")])
+        self.assertEqual(ns_disks(dom, INACTIVE), [("xvdb", "0x1")])
+        xl = xl_disk_vdevs([f"{img}/{name}-0.img,raw,xvda,rw",
+                            f"format=raw,vdev=0x1,access=rw,target={img}/{name}-1.img"])
+        if xl is not None:
+            self.assertEqual(self.sim_config_disks(name), xl)
+
+        dom.detachDeviceFlags(disk_xml("xvdb", f"{img}/{name}-1.img"), LIVE | CONFIG)
+        self.assertEqual(self.sim_vdevs(name), ["xvda"])
+        self.assertEqual(targets(dom), ["xvda"])
+        self.assertEqual(ns_disks(dom), [])
+        self.assertEqual(ns_disks(dom, INACTIVE), [])
+        # What dumpxml gives is a definition again, and it starts.
+        self.conn.defineXML(dom.XMLDesc(INACTIVE))
+        dom.destroy()
+        dom.create()
+        self.assertEqual(self.sim_vdevs(name), ["xvda"])
+
+        # An xvdb attached later is xvdb, not the old 0x1.
+        dom.attachDeviceFlags(disk_xml("xvdb", f"{img}/{name}-1.img"), LIVE | CONFIG)
+        self.assertEqual(self.sim_vdevs(name), ["xvda", "xvdb"])
+        self.assertEqual(ns_disks(dom, INACTIVE), [])
+
+    def test_vdev_disk_hot_attach(self):
+        """A <virtxl:disk> inside an attached <disk> reaches Xen and both
+        definitions, survives a daemon restart, and leaves with the disk.
+        Without the fix libvirt's parser dropped it unseen and Xen got
+        'xvdb'."""
+        name = "hp-vdev-attach"
+        dom = self.running(name)
+        path = "/var/lib/xen/images/vdev-attach.img"
+        with tempfile.NamedTemporaryFile("w", suffix=".xml") as f:
+            f.write(vdev_disk_xml("xvdb", path, "<virtxl:disk vdev='51744'/>"))
+            f.flush()
+            self.daemon.virsh("attach-device", name, f.name, "--persistent")
+        self.assertEqual(self.sim_vdevs(name), ["xvda", "51744"])
+        self.assertEqual(targets(dom), ["xvda", "xvdb"])
+        self.assertEqual(ns_disks(dom), [("xvdb", "51744")])
+        self.assertEqual(ns_disks(dom, INACTIVE), [("xvdb", "51744")])
+        xl = xl_disk_vdevs([f"/var/lib/xen/images/{name}-0.img,raw,xvda,rw",
+                            f"format=raw,vdev=51744,access=rw,target={path}"])
+        if xl is not None:
+            self.assertEqual(self.sim_config_disks(name), xl)
+
+        self.conn.close()
+        self.daemon.restart()
+        self.conn = libvirt.open(self.daemon.uri)
+        dom = self.conn.lookupByName(name)
+        self.assertEqual(ns_disks(dom), [("xvdb", "51744")])
+        self.daemon.virsh("detach-disk", name, "xvdb", "--persistent")
+        self.assertEqual(self.sim_vdevs(name), ["xvda"])
+        self.assertEqual(ns_disks(dom), [])
+        self.assertEqual(ns_disks(dom, INACTIVE), [])
+
+        # To a shut-off domain's definition: the next start has it.
+        dom.destroy()
+        dom.attachDeviceFlags(vdev_disk_xml("xvdc", path, "<virtxl:disk vdev='d2p0'/>"),
+                              CONFIG)
+        self.assertEqual(ns_disks(dom, INACTIVE), [("xvdc", "d2p0")])
+        dom.create()
+        self.assertEqual(self.sim_vdevs(name), ["xvda", "d2p0"])
+        self.assertEqual(ns_disks(dom), [("xvdc", "d2p0")])
+
+    def test_vdev_attach_refusals(self):
+        """A namespace element the attach cannot honour is refused, not
+        dropped, and nothing changes."""
+        name = "hp-vdev-bad"
+        dom = self.running(name)
+        before = (dom.XMLDesc(0), dom.XMLDesc(INACTIVE), self.sim_vdevs(name))
+        path = "/var/lib/xen/images/bad.img"
+        err = self.assertRefused(
+            E.VIR_ERR_CONFIG_UNSUPPORTED, dom.attachDeviceFlags,
+            vdev_disk_xml("xvdb", path, "<virtxl:disk target='xvdc' vdev='0x1'/>"),
+            LIVE | CONFIG)
+        self.assertIn("names another disk", str(err))
+        self.assertRefused(
+            E.VIR_ERR_XML_ERROR, dom.attachDeviceFlags,
+            vdev_disk_xml("xvdb", path, "<virtxl:disk vdev='xvdq'/>"), LIVE | CONFIG,
+            contains="vdev='xvdq'")
+        self.assertRefused(
+            E.VIR_ERR_CONFIG_UNSUPPORTED, dom.attachDeviceFlags,
+            vdev_disk_xml("xvdb", path, "<virtxl:disk vdev='0x1'/><virtxl:disk vdev='0x2'/>"),
+            LIVE | CONFIG, contains="appears twice")
+        # Xen's number for xvda, which the guest has: one disk to libxl.
+        self.assertRefused(
+            E.VIR_ERR_OPERATION_FAILED, dom.attachDeviceFlags,
+            vdev_disk_xml("xvdb", path, "<virtxl:disk vdev='51712'/>"), LIVE,
+            contains="already has a disk xvda")
+        nic = (f"<interface type='bridge' xmlns:virtxl='{SIM_NS}'>"
+               "<mac address='00:16:3e:44:44:44'/><source bridge='xenbr0'/>"
+               "<virtxl:nic mac='00:16:3e:44:44:44' devid='7'/></interface>")
+        self.assertRefused(E.VIR_ERR_CONFIG_UNSUPPORTED, dom.attachDeviceFlags,
+                           nic, LIVE | CONFIG, contains="<virtxl:nic>")
+        self.assertEqual((dom.XMLDesc(0), dom.XMLDesc(INACTIVE), self.sim_vdevs(name)),
+                         before)
+
+    def test_detach_interface_takes_its_nic_options(self):
+        """<virtxl:nic> leaves with its interface (without the fix the
+        next define refused the leftover)."""
+        name = "hp-ns-nic"
+        mac = "00:16:3e:12:34:56"
+        xml = with_ns(guest_xml(name, nics=0).replace(
+            "</devices>", f"{nic_xml(mac)}</devices>"),
+            f"<virtxl:nic mac='{mac}' devid='3'/>")
+        dom = self.conn.defineXML(xml)
+        dom.create()
+        dom.detachDeviceFlags(nic_xml(mac), LIVE | CONFIG)
+        for flags in (0, INACTIVE):
+            root = ET.fromstring(dom.XMLDesc(flags))
+            self.assertEqual(root.findall(f"{{{SIM_NS}}}nic"), [])
+            # Nothing of the namespace is left, not even its declaration.
+            self.assertNotIn("xmlns:virtxl", dom.XMLDesc(flags))
+        self.conn.defineXML(dom.XMLDesc(INACTIVE))
 
     # ----- the device lists survive a daemon restart -----
 

@@ -174,19 +174,17 @@ vxlXenBuildLogEnd(vxlXen *xen, vxlXenBuildLog *blog, int rc,
     VIR_DEBUG("build of '%s' failed (%d): first error %s, device model %s",
               dcfg->c_info.name, rc, NULLSTR(cause), NULLSTR(lastWords));
 
-    if (cause && strstr(cause, "/backend/vsnd/"))
-        detail = g_strdup_printf(_("%s; no PV sound backend answered in the backend domain: Xen ships none, a user-space one (such as snd_be) must run there before a guest with vsnd starts"),
-                                 cause);
-    else if (cause && strstr(cause, "/backend/vdispl/"))
-        detail = g_strdup_printf(_("%s; no PV display backend answered in the backend domain: Xen ships none, a user-space one (such as displ_be) must run there before a guest with vdispl starts"),
-                                 cause);
-    else if (cause && lastWords)
-        detail = g_strdup_printf(_("%s; the device model logged: %s"),
-                                 cause, lastWords);
-    else if (lastWords)
-        detail = g_strdup_printf(_("the device model logged: %s"), lastWords);
-    else
-        detail = g_strdup(cause);
+    /* A vsnd or vdispl card nobody served: said as the simulator says
+     * it (backend_messages.c). */
+    if (!(detail = vxlBackendPvBackendMissing(cause))) {
+        if (cause && lastWords)
+            detail = g_strdup_printf(_("%s; the device model logged: %s"),
+                                     cause, lastWords);
+        else if (lastWords)
+            detail = g_strdup_printf(_("the device model logged: %s"), lastWords);
+        else
+            detail = g_strdup(cause);
+    }
     /* The build's own first error replaces the completing dispatch's,
      * which came later (or is empty). */
     if (detail) {

@@ -151,7 +151,8 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
                                           VXL_SIM_STATE_FILE);
     }
 
-    if (vxlSimPciLoad(sim) < 0 || vxlSimUsbLoad(sim) < 0 || vxlSimLoad(sim) < 0)
+    if (vxlSimPciLoad(sim) < 0 || vxlSimUsbLoad(sim) < 0 ||
+        vxlSimPvBackendsLoad(sim) < 0 || vxlSimLoad(sim) < 0)
         goto error;
 
     /* libxl reports a domain that is already shut down as soon as the
@@ -456,6 +457,85 @@ vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
     return g_steal_pointer(&dom);
 }
 
+/* The most of a host profile the model reads. */
+#define VXL_SIM_PROFILE_MAX (1024 * 1024)
+
+virJSONValue *
+vxlSimProfileRead(vxlSim *sim)
+{
+    g_autofree char *text = NULL;
+
+    /* vxlHostProfileLoad read and checked the same file just before. */
+    if (virFileReadAll(sim->profilePath, VXL_SIM_PROFILE_MAX, &text) < 0)
+        return NULL;
+    return virJSONValueFromString(text);
+}
+
+/* Read the profile's optional "backends" list: the user-space PV
+ * backends running in dom0, of "vsnd" (snd_be) and "vdispl" (displ_be).
+ * Absent: none, as on a host with Xen and Linux alone. */
+int
+vxlSimPvBackendsLoad(vxlSim *sim)
+{
+    g_autoptr(virJSONValue) root = NULL;
+    virJSONValue *list;
+    size_t i;
+
+    if (!(root = vxlSimProfileRead(sim)))
+        return -1;
+    if (!(list = virJSONValueObjectGet(root, "backends")))
+        return 0;
+    for (i = 0; virJSONValueIsArray(list) && i < virJSONValueArraySize(list); i++) {
+        const char *name = virJSONValueGetString(virJSONValueArrayGet(list, i));
+
+        if (STREQ_NULLABLE(name, "vsnd")) {
+            sim->vsndBackend = true;
+        } else if (STREQ_NULLABLE(name, "vdispl")) {
+            sim->vdisplBackend = true;
+        } else {
+            virReportError(VIR_ERR_CONF_SYNTAX,
+                           _("host profile %s: backends[%zu] is not \"vsnd\" or \"vdispl\""),
+                           sim->profilePath, i);
+            return -1;
+        }
+    }
+    if (!virJSONValueIsArray(list)) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       _("host profile %s: backends must be a list of \"vsnd\" and \"vdispl\""),
+                       sim->profilePath);
+        return -1;
+    }
+    return 0;
+}
+
+/* libxl adds a domain's vsnd and vdispl cards after creating it, and
+ * fails the build when no backend in the backend domain answers: the
+ * same words as the libxl backend's (backend_messages.c), the same
+ * path, under the domain's new id. */
+static int
+vxlSimPvBackendCheck(vxlSim *sim, const vxlSimDomain *dom,
+                     const libxl_domain_config *dcfg)
+{
+    g_autofree char *cause = NULL;
+    g_autofree char *detail = NULL;
+
+    if (dcfg->num_vsnds > 0 && (!sim->vsndBackend || dcfg->vsnds[0].backend_domid != 0))
+        cause = g_strdup_printf("unable to add device with path /local/domain/%u/backend/vsnd/%u/%d",
+                                dcfg->vsnds[0].backend_domid, dom->domid,
+                                dcfg->vsnds[0].devid);
+    else if (dcfg->num_vdispls > 0 &&
+             (!sim->vdisplBackend || dcfg->vdispls[0].backend_domid != 0))
+        cause = g_strdup_printf("unable to add device with path /local/domain/%u/backend/vdispl/%u/%d",
+                                dcfg->vdispls[0].backend_domid, dom->domid,
+                                dcfg->vdispls[0].devid);
+    if (!cause)
+        return 0;
+    detail = vxlBackendPvBackendMissing(cause);
+    virReportError(VIR_ERR_INTERNAL_ERROR, _("cannot start domain '%s': %s"),
+                   dom->name, detail);
+    return -1;
+}
+
 /*
  * Claim: under the lock, check the name, uuid and memory against every
  * domain (including those still booting), then take a domid and enter the
@@ -505,6 +585,9 @@ vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom,
     if (vxlSimPciClaim(sim, dom, dcfg) < 0)
         return -1;
     if (vxlSimAllocDomid(sim, &dom->domid) < 0)
+        return -1;
+    /* The domain is made, then its devices: the id is used up. */
+    if (vxlSimPvBackendCheck(sim, dom, dcfg) < 0)
         return -1;
 
     dom->life = sim->nextLife++;

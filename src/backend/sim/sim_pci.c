@@ -29,7 +29,6 @@
 VIR_LOG_INIT("virtxl.sim_pci");
 
 #define VXL_SIM_PCIBACK "pciback"
-#define VXL_SIM_PROFILE_MAX 1024 * 1024
 
 void
 vxlSimPciFree(vxlSimPci *pci)
@@ -92,15 +91,12 @@ vxlSimPciHex(virJSONValue *obj, const char *key, unsigned int *out)
 int
 vxlSimPciLoad(vxlSim *sim)
 {
-    g_autofree char *text = NULL;
     g_autoptr(virJSONValue) root = NULL;
     virJSONValue *list;
     size_t i;
 
     sim->pci = g_ptr_array_new_with_free_func((GDestroyNotify)vxlSimPciFree);
-    /* vxlHostProfileLoad read and checked the same file just before. */
-    if (virFileReadAll(sim->profilePath, VXL_SIM_PROFILE_MAX, &text) < 0 ||
-        !(root = virJSONValueFromString(text)))
+    if (!(root = vxlSimProfileRead(sim)))
         return -1;
     if (!(list = virJSONValueObjectGet(root, "pci")))
         return 0;

@@ -243,6 +243,10 @@ struct _vxlSim {
     void *eventsOpaque;
     unsigned long long saveRateKiB; /* guest KiB saved/restored per second */
     bool noCreateCancel;           /* sim_create_cancel = 0 (as libxl) */
+    /* The profile's "backends": user-space PV backends dom0 runs (Xen
+     * and Linux have none for these two). */
+    bool vsndBackend;
+    bool vdisplBackend;
 
     virMutex lock;                 /* guards every field below */
     bool closed;                   /* close() ran: hooks and timer stop */
@@ -423,6 +427,11 @@ int vxlSimLoad(vxlSim *sim);
 
 /* sim_pci.c: the host's PCI devices and their assignment */
 int vxlSimPciLoad(vxlSim *sim);
+/* sim_backend.c: the loaded profile's JSON again, for the parts only the
+ * model reads (pci, usb, backends); NULL reported. */
+virJSONValue *vxlSimProfileRead(vxlSim *sim);
+/* sim_backend.c: the profile's "backends" list. */
+int vxlSimPvBackendsLoad(vxlSim *sim);
 /* sim_usb.c: the host's USB devices (the profile's "usb" list) */
 int vxlSimUsbLoad(vxlSim *sim);
 /* Place the USB devices a domain is built with (its stored config's

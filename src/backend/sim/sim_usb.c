@@ -24,7 +24,6 @@
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
-#define VXL_SIM_PROFILE_MAX 1024 * 1024
 /* libxl's default controller: USB 2 with 8 ports. */
 #define VXL_SIM_USBCTRL_PORTS 8
 #define VXL_SIM_USBCTRL_VERSION 2
@@ -83,14 +82,12 @@ vxlSimUsbFind(vxlSim *sim, unsigned int bus, unsigned int device)
 int
 vxlSimUsbLoad(vxlSim *sim)
 {
-    g_autofree char *text = NULL;
     g_autoptr(virJSONValue) root = NULL;
     virJSONValue *list;
     size_t i;
 
     sim->usb = g_ptr_array_new_with_free_func((GDestroyNotify)vxlSimUsbFree);
-    if (virFileReadAll(sim->profilePath, VXL_SIM_PROFILE_MAX, &text) < 0 ||
-        !(root = virJSONValueFromString(text)))
+    if (!(root = vxlSimProfileRead(sim)))
         return -1;
     if (!(list = virJSONValueObjectGet(root, "usb")))
         return 0;

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * domain_xmlns_device.c: the namespace data of one device follows the
+ * device through hotplug.
+ *
+ * <virtxl:disk>, <virtxl:nic> and <virtxl:pci> sit at the end of the
+ * domain and name their device (by target, MAC, alias or address). A
+ * detach removes the device, and with it the element that names it: an
+ * element naming no device is refused by the next define, and a later
+ * device of the same name would inherit options that were never given
+ * for it.
+ *
+ * An attach takes a <virtxl:disk> inside the attached <disk> (libvirt's
+ * device parser would drop it unseen):
+ *
+ *   <disk type='file' device='disk'
+ *         xmlns:virtxl='https://virtxl.dev/xmlns/domain/1.0'>
+ *     <source file='/srv/nb.img'/><target dev='xvdb'/>
+ *     <virtxl:disk vdev='51728'/>
+ *   </disk>
+ *
+ * its target= is the <disk>'s own and may be left out. Any other
+ * element of the namespace inside an attached device is refused rather
+ * than dropped: a vif's devid or a PCI device's options change what the
+ * guest sees, and they are given in the domain's definition.
+ */
+#include "vxl_internal.h"
+
+#include "domain_xmlns.h"
+#include "virtxl/virtxl.h"
+#include "virerror.h"
+#include "virmacaddr.h"
+#include "virxml.h"
+
+#define VIR_FROM_THIS VIR_FROM_LIBXL
+
+
+const char *
+vxlXMLNSDiskVdev(const virDomainDef *def, const char *target)
+{
+    const vxlXMLNSDisk *x = vxlXMLNSFindDisk(def, target);
+
+    return x && x->vdev ? x->vdev : target;
+}
+
+
+static vxlXMLNSDef *
+vxlXMLNSEnsure(virDomainDef *def)
+{
+    if (!def->ns.uri || STRNEQ(def->ns.uri, VXL_XMLNS_URI)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("domain '%s' has no Xen driver namespace to hold <virtxl:disk>"),
+                       def->name);
+        return NULL;
+    }
+    if (!def->namespaceData)
+        def->namespaceData = vxlXMLNSDefNew();
+    return def->namespaceData;
+}
+
+
+int
+vxlXMLNSDeviceParse(const char *xml, const virDomainDeviceDef *dev,
+                    vxlXMLNSDisk **disk)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(xmlXPathContext) ctxt = NULL;
+    xmlNodePtr root;
+    xmlNodePtr node;
+    g_autoptr(vxlXMLNSDisk) found = NULL;
+
+    *disk = NULL;
+    if (!(doc = virXMLParse(NULL, xml, _("(device_definition)"), NULL, &ctxt,
+                            NULL, false)))
+        return -1;
+    root = xmlDocGetRootElement(doc);
+    for (node = root->children; node; node = node->next) {
+        const char *name = (const char *)node->name;
+
+        if (node->type != XML_ELEMENT_NODE || !node->ns || !node->ns->href ||
+            STRNEQ((const char *)node->ns->href, VXL_XMLNS_URI))
+            continue;
+        if (dev->type != VIR_DOMAIN_DEVICE_DISK || STRNEQ(name, "disk")) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:%s> inside an attached <%s> is not taken: a device brings <virtxl:disk> inside a <disk> only; give other options in the domain's definition"),
+                           name, (const char *)root->name);
+            return -1;
+        }
+        if (found) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:disk> appears twice in <disk> '%s': a disk has one"),
+                           NULLSTR(dev->data.disk->dst));
+            return -1;
+        }
+        /* target= is the disk's own; one given must agree. */
+        if (!xmlHasProp(node, BAD_CAST "target"))
+            xmlSetProp(node, BAD_CAST "target", BAD_CAST dev->data.disk->dst);
+        found = g_new0(vxlXMLNSDisk, 1);
+        if (vxlXMLNSParseDisk(node, found) < 0)
+            return -1;
+        if (STRNEQ_NULLABLE(found->target, dev->data.disk->dst)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:disk target='%s'> inside <disk> '%s' names another disk"),
+                           found->target, NULLSTR(dev->data.disk->dst));
+            return -1;
+        }
+    }
+    *disk = g_steal_pointer(&found);
+    return 0;
+}
+
+
+void
+vxlXMLNSDiskFree(vxlXMLNSDisk *disk)
+{
+    if (!disk)
+        return;
+    vxlXMLNSDiskClear(disk);
+    g_free(disk);
+}
+
+
+int
+vxlXMLNSDiskSet(virDomainDef *def, const char *target,
+                const vxlXMLNSDisk *disk)
+{
+    vxlXMLNSDef *ns;
+    vxlXMLNSDisk *x;
+
+    /* What a definition from before detaches took theirs along may
+     * still hold for @target gives way to what the disk brings now. */
+    vxlXMLNSForgetDisk(def, target);
+    if (!disk)
+        return 0;
+    if (!(ns = vxlXMLNSEnsure(def)))
+        return -1;
+    ns->disks = g_renew(vxlXMLNSDisk, ns->disks, ns->ndisks + 1);
+    x = &ns->disks[ns->ndisks++];
+    x->target = g_strdup(disk->target);
+    x->script = g_strdup(disk->script);
+    x->vdev = g_strdup(disk->vdev);
+    return 0;
+}
+
+
+void
+vxlXMLNSForgetDisk(virDomainDef *def, const char *target)
+{
+    vxlXMLNSDef *ns = (vxlXMLNSDef *)vxlXMLNSGet(def);
+    size_t i;
+
+    for (i = 0; ns && target && i < ns->ndisks; i++) {
+        if (STRNEQ(ns->disks[i].target, target))
+            continue;
+        vxlXMLNSDiskClear(&ns->disks[i]);
+        memmove(ns->disks + i, ns->disks + i + 1,
+                (ns->ndisks - i - 1) * sizeof(*ns->disks));
+        if (--ns->ndisks == 0)
+            g_clear_pointer(&ns->disks, g_free);
+        vxlXMLNSDropIfEmpty(def);
+        return;
+    }
+}
+
+
+void
+vxlXMLNSForgetNic(virDomainDef *def, const virMacAddr *mac)
+{
+    vxlXMLNSDef *ns = (vxlXMLNSDef *)vxlXMLNSGet(def);
+    size_t i;
+
+    for (i = 0; ns && i < ns->nnics; i++) {
+        if (virMacAddrCmp(&ns->nics[i].mac, mac) != 0)
+            continue;
+        vxlXMLNSNicClear(&ns->nics[i]);
+        memmove(ns->nics + i, ns->nics + i + 1,
+                (ns->nnics - i - 1) * sizeof(*ns->nics));
+        if (--ns->nnics == 0)
+            g_clear_pointer(&ns->nics, g_free);
+        vxlXMLNSDropIfEmpty(def);
+        return;
+    }
+}
+
+
+void
+vxlXMLNSForgetPci(virDomainDef *def, const virDomainHostdevDef *hostdev)
+{
+    vxlXMLNSDef *ns = (vxlXMLNSDef *)vxlXMLNSGet(def);
+    const vxlXMLNSPci *pci = vxlXMLNSFindPci(def, hostdev);
+    size_t i;
+
+    if (!pci)
+        return;
+    i = pci - ns->pcis;
+    g_free(ns->pcis[i].alias);
+    memmove(ns->pcis + i, ns->pcis + i + 1,
+            (ns->npcis - i - 1) * sizeof(*ns->pcis));
+    if (--ns->npcis == 0)
+        g_clear_pointer(&ns->pcis, g_free);
+    vxlXMLNSDropIfEmpty(def);
+}
+
+
+void
+vxlXMLNSForgetDevice(virDomainDef *def, const virDomainDeviceDef *dev)
+{
+    if (dev->type == VIR_DOMAIN_DEVICE_DISK)
+        vxlXMLNSForgetDisk(def, dev->data.disk->dst);
+    else if (dev->type == VIR_DOMAIN_DEVICE_NET)
+        vxlXMLNSForgetNic(def, &dev->data.net->mac);
+    else if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV)
+        vxlXMLNSForgetPci(def, dev->data.hostdev);
+}
