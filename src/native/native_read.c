@@ -318,18 +318,26 @@ vxlNativeWarn(vxlNativeReader *r, const char *key, const char *fmt, ...)
 }
 
 
+/* Report @code for @key (where it is, then what is wrong). */
+static void
+vxlNativeReportV(vxlNativeReader *r, int code, const char *key,
+                 const char *fmt, va_list ap)
+{
+    g_autofree char *where = vxlNativeWhere(r, key);
+    g_autofree char *what = g_strdup_vprintf(fmt, ap);
+
+    virReportError(code, "%s: %s", where, what);
+}
+
+
 void
 vxlNativeError(vxlNativeReader *r, const char *key, const char *fmt, ...)
 {
-    g_autofree char *where = vxlNativeWhere(r, key);
-    g_autofree char *what = NULL;
     va_list ap;
 
     va_start(ap, fmt);
-    what = g_strdup_vprintf(fmt, ap);
+    vxlNativeReportV(r, VIR_ERR_CONF_SYNTAX, key, fmt, ap);
     va_end(ap);
-
-    virReportError(VIR_ERR_CONF_SYNTAX, "%s: %s", where, what);
 }
 
 
@@ -338,15 +346,11 @@ vxlNativeError(vxlNativeReader *r, const char *key, const char *fmt, ...)
 void
 vxlNativeUnsupported(vxlNativeReader *r, const char *key, const char *fmt, ...)
 {
-    g_autofree char *where = vxlNativeWhere(r, key);
-    g_autofree char *what = NULL;
     va_list ap;
 
     va_start(ap, fmt);
-    what = g_strdup_vprintf(fmt, ap);
+    vxlNativeReportV(r, VIR_ERR_CONFIG_UNSUPPORTED, key, fmt, ap);
     va_end(ap);
-
-    virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s: %s", where, what);
 }
 
 
