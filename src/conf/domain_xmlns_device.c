@@ -136,9 +136,11 @@ vxlXMLNSDiskSet(virDomainDef *def, const char *target,
         return -1;
     ns->disks = g_renew(vxlXMLNSDisk, ns->disks, ns->ndisks + 1);
     x = &ns->disks[ns->ndisks++];
+    memset(x, 0, sizeof(*x));
     x->target = g_strdup(disk->target);
     x->script = g_strdup(disk->script);
     x->vdev = g_strdup(disk->vdev);
+    x->multipath = disk->multipath;
     return 0;
 }
 
