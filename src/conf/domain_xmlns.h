@@ -439,6 +439,14 @@ int vxlValidateXMLNS(const virDomainDef *def);
  * domain_xmlns.c. */
 int vxlXMLNSParseDisk(xmlNodePtr node, vxlXMLNSDisk *disk);
 bool vxlXMLNSDiskVdevNumber(const char *vdev);
+/* The Xen device number libxl gives disk name @vdev
+ * (libxl__device_disk_dev_number in Xen 4.17), or -1 for a name it
+ * refuses: xvd<letters>[part] (202 << 8 | disk << 4 | part below 16 and
+ * 16, else 1 << 28 | disk << 8 | part, up to 2^20 disks and 255
+ * partitions), dNpM alike, hd[a-d][1-63] (IDE majors 3 and 22),
+ * sd[a-p][1-15] (SCSI major 8), a number up to INT_MAX itself. Two names
+ * of one number are one disk to Xen ("xvdb" and "51728"). */
+long long vxlDiskDevNumber(const char *vdev);
 void vxlXMLNSFormatDisk(virBuffer *buf, const vxlXMLNSDisk *disk);
 void vxlXMLNSDiskClear(vxlXMLNSDisk *disk);
 int vxlValidateXMLNSDisks(const virDomainDef *def, const vxlXMLNSDef *ns);

@@ -28,6 +28,7 @@
 
 #include "domain_xmlns.h"
 #include "virtxl/virtxl.h"
+#include "viralloc.h"
 #include "virerror.h"
 #include "virmacaddr.h"
 #include "virxml.h"
@@ -134,9 +135,8 @@ vxlXMLNSDiskSet(virDomainDef *def, const char *target,
         return 0;
     if (!(ns = vxlXMLNSEnsure(def)))
         return -1;
-    ns->disks = g_renew(vxlXMLNSDisk, ns->disks, ns->ndisks + 1);
-    x = &ns->disks[ns->ndisks++];
-    memset(x, 0, sizeof(*x));
+    VIR_EXPAND_N(ns->disks, ns->ndisks, 1);   /* zeroed */
+    x = &ns->disks[ns->ndisks - 1];
     x->target = g_strdup(disk->target);
     x->script = g_strdup(disk->script);
     x->vdev = g_strdup(disk->vdev);
@@ -145,23 +145,22 @@ vxlXMLNSDiskSet(virDomainDef *def, const char *target,
 }
 
 
+/* Each Forget finds its entry with the matching Find and deletes it
+ * from its list; a list left empty is freed, then the record if it
+ * holds nothing else. */
 void
 vxlXMLNSForgetDisk(virDomainDef *def, const char *target)
 {
     vxlXMLNSDef *ns = (vxlXMLNSDef *)vxlXMLNSGet(def);
+    const vxlXMLNSDisk *disk = vxlXMLNSFindDisk(def, target);
     size_t i;
 
-    for (i = 0; ns && target && i < ns->ndisks; i++) {
-        if (STRNEQ(ns->disks[i].target, target))
-            continue;
-        vxlXMLNSDiskClear(&ns->disks[i]);
-        memmove(ns->disks + i, ns->disks + i + 1,
-                (ns->ndisks - i - 1) * sizeof(*ns->disks));
-        if (--ns->ndisks == 0)
-            g_clear_pointer(&ns->disks, g_free);
-        vxlXMLNSDropIfEmpty(def);
+    if (!disk)
         return;
-    }
+    i = disk - ns->disks;
+    vxlXMLNSDiskClear(&ns->disks[i]);
+    VIR_DELETE_ELEMENT(ns->disks, i, ns->ndisks);
+    vxlXMLNSDropIfEmpty(def);
 }
 
 
@@ -169,19 +168,15 @@ void
 vxlXMLNSForgetNic(virDomainDef *def, const virMacAddr *mac)
 {
     vxlXMLNSDef *ns = (vxlXMLNSDef *)vxlXMLNSGet(def);
+    const vxlXMLNSNic *nic = vxlXMLNSFindNic(def, mac);
     size_t i;
 
-    for (i = 0; ns && i < ns->nnics; i++) {
-        if (virMacAddrCmp(&ns->nics[i].mac, mac) != 0)
-            continue;
-        vxlXMLNSNicClear(&ns->nics[i]);
-        memmove(ns->nics + i, ns->nics + i + 1,
-                (ns->nnics - i - 1) * sizeof(*ns->nics));
-        if (--ns->nnics == 0)
-            g_clear_pointer(&ns->nics, g_free);
-        vxlXMLNSDropIfEmpty(def);
+    if (!nic)
         return;
-    }
+    i = nic - ns->nics;
+    vxlXMLNSNicClear(&ns->nics[i]);
+    VIR_DELETE_ELEMENT(ns->nics, i, ns->nnics);
+    vxlXMLNSDropIfEmpty(def);
 }
 
 
@@ -196,10 +191,7 @@ vxlXMLNSForgetPci(virDomainDef *def, const virDomainHostdevDef *hostdev)
         return;
     i = pci - ns->pcis;
     g_free(ns->pcis[i].alias);
-    memmove(ns->pcis + i, ns->pcis + i + 1,
-            (ns->npcis - i - 1) * sizeof(*ns->pcis));
-    if (--ns->npcis == 0)
-        g_clear_pointer(&ns->pcis, g_free);
+    VIR_DELETE_ELEMENT(ns->pcis, i, ns->npcis);
     vxlXMLNSDropIfEmpty(def);
 }
 

@@ -95,6 +95,66 @@ vxlXMLNSParseDisk(xmlNodePtr node, vxlXMLNSDisk *disk)
 }
 
 
+/* The disk index of the bijective base-26 letters at *@p (a..z, aa..)
+ * up to @maxDisk, and the partition after them (1..@maxPart, 0 for
+ * none); false for anything else. */
+static bool
+vxlDiskNameParse(const char *p, long maxDisk, long maxPart,
+                 long *disk, long *part)
+{
+    *disk = -1;
+    *part = 0;
+    if (!g_ascii_islower(*p))
+        return false;
+    for (; g_ascii_islower(*p); p++) {
+        *disk = (*disk + 1) * 26 + (*p - 'a');
+        if (*disk > maxDisk)
+            return false;
+    }
+    if (!*p)
+        return true;
+    for (; g_ascii_isdigit(*p); p++) {
+        *part = *part * 10 + (*p - '0');
+        if (*part > maxPart)
+            return false;
+    }
+    return !*p && *part >= 1;
+}
+
+
+long long
+vxlDiskDevNumber(const char *vdev)
+{
+    long disk;
+    long part;
+    int d;
+    int m;
+    int used = -1;
+
+    if (vxlXMLNSDiskVdevNumber(vdev)) {
+        if (sscanf(vdev, "d%dp%d%n", &d, &m, &used) < 2 ||
+            used != (int)strlen(vdev))
+            return (long long)strtoull(vdev, NULL, 0);
+        disk = d;
+        part = m;
+    } else if (STRPREFIX(vdev, "hd")) {
+        if (!vxlDiskNameParse(vdev + 2, 3, 63, &disk, &part))
+            return -1;
+        return ((disk < 2 ? 3 : 22) << 8) | ((disk % 2) * 64 + part);
+    } else if (STRPREFIX(vdev, "sd")) {
+        if (!vxlDiskNameParse(vdev + 2, 15, 15, &disk, &part))
+            return -1;
+        return (8 << 8) | (disk * 16 + part);
+    } else if (!STRPREFIX(vdev, "xvd") ||
+               !vxlDiskNameParse(vdev + 3, (1 << 20) - 1, 255, &disk, &part)) {
+        return -1;
+    }
+    if (disk < 16 && part < 16)
+        return (202 << 8) | (disk << 4) | part;
+    return (1LL << 28) | (disk << 8) | part;
+}
+
+
 void
 vxlXMLNSFormatDisk(virBuffer *buf, const vxlXMLNSDisk *disk)
 {

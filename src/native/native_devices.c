@@ -56,41 +56,6 @@ vxlNativeSplitPair(const char *token, char **k, const char **v)
 
 /* ---- disk= ---------------------------------------------------------- */
 
-/* @name after @prefix as libxl's device_virtdisk_matches() reads it: drive
- * letters a..z, aa.. (bijective base 26) up to @maxDisk, then an optional
- * partition 1..@maxPart. */
-static bool
-vxlNativeVdevMatches(const char *name, const char *prefix,
-                     long maxDisk, long maxPart)
-{
-    const char *p;
-    long disk = -1;
-
-    if (!STRPREFIX(name, prefix))
-        return false;
-    p = name + strlen(prefix);
-    if (!g_ascii_islower(*p))
-        return false;
-    for (; g_ascii_islower(*p); p++) {
-        disk = (disk + 1) * 26 + (*p - 'a');
-        if (disk > maxDisk)
-            return false;
-    }
-    if (*p) {
-        long part = 0;
-
-        for (; g_ascii_isdigit(*p); p++) {
-            part = part * 10 + (*p - '0');
-            if (part > maxPart)
-                return false;
-        }
-        if (*p || part < 1)
-            return false;
-    }
-    return true;
-}
-
-
 /*
  * Whether libxl takes @vdev as a disk's name (libxl__device_disk_dev_number
  * in Xen 4.17): xvd<letters>[part] up to 2^20 disks, d<N>p<M>, a number,
@@ -101,10 +66,7 @@ vxlNativeVdevMatches(const char *name, const char *prefix,
 static bool
 vxlNativeVdevValid(const char *vdev)
 {
-    return vxlXMLNSDiskVdevNumber(vdev) ||
-           vxlNativeVdevMatches(vdev, "xvd", (1 << 20) - 1, 255) ||
-           vxlNativeVdevMatches(vdev, "hd", 3, 63) ||
-           vxlNativeVdevMatches(vdev, "sd", 15, 15);
+    return vxlDiskDevNumber(vdev) >= 0;
 }
 
 

@@ -122,6 +122,7 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
     vxlSim *sim = vxlSimNew();
     g_auto(vxlSimSnapshot) snap = { 0 };
     g_autofree char *path = NULL;
+    g_autoptr(virJSONValue) profile = NULL;
     long long now;
 
     if (!(path = vxlHostProfileResolve(cfg->simProfile)) ||
@@ -151,8 +152,10 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
                                           VXL_SIM_STATE_FILE);
     }
 
-    if (vxlSimPciLoad(sim) < 0 || vxlSimUsbLoad(sim) < 0 ||
-        vxlSimPvBackendsLoad(sim) < 0 || vxlSimLoad(sim) < 0)
+    /* The profile's device lists, read from one parse of it. */
+    if (!(profile = vxlSimProfileRead(sim)) ||
+        vxlSimPciLoad(sim, profile) < 0 || vxlSimUsbLoad(sim, profile) < 0 ||
+        vxlSimPvBackendsLoad(sim, profile) < 0 || vxlSimLoad(sim) < 0)
         goto error;
 
     /* libxl reports a domain that is already shut down as soon as the
@@ -475,14 +478,11 @@ vxlSimProfileRead(vxlSim *sim)
  * backends running in dom0, of "vsnd" (snd_be) and "vdispl" (displ_be).
  * Absent: none, as on a host with Xen and Linux alone. */
 int
-vxlSimPvBackendsLoad(vxlSim *sim)
+vxlSimPvBackendsLoad(vxlSim *sim, virJSONValue *root)
 {
-    g_autoptr(virJSONValue) root = NULL;
     virJSONValue *list;
     size_t i;
 
-    if (!(root = vxlSimProfileRead(sim)))
-        return -1;
     if (!(list = virJSONValueObjectGet(root, "backends")))
         return 0;
     for (i = 0; virJSONValueIsArray(list) && i < virJSONValueArraySize(list); i++) {

@@ -24,6 +24,7 @@
 #include "util_json.h"             /* yajl, before libxl's generators */
 #include <_libxl_types_json.h>
 
+#include "domain_xmlns.h"      /* vxlDiskDevNumber */
 #include "sim_priv.h"
 #include "viralloc.h"
 #include "virerror.h"
@@ -121,53 +122,6 @@ vxlSimDevicesFromConfig(vxlSimDomain *dom, const libxl_domain_config *dcfg)
     for (i = 0; i < dcfg->num_nics; i++)
         vxlSimNicAppend(dom, &dcfg->nics[i]);
     return 0;
-}
-
-/* The Xen device number libxl gives disk name @vdev
- * (libxl__device_disk_dev_number in Xen 4.17), or -1: xvd disks are
- * 202 << 8 | disk << 4 | partition below 16 disks and 16 partitions,
- * else 1 << 28 | disk << 8 | partition, and so are dNpM names; hd[a-d]
- * are IDE majors 3 and 22, sd[a-p] SCSI major 8; a number is itself.
- * Two names of one number are one disk to Xen ("xvdb" and "51728"). */
-static long long
-vxlSimDiskDevNumber(const char *vdev)
-{
-    const char *p = vdev;
-    unsigned long long n;
-    long long disk = -1;
-    int part = 0;
-    int used = -1;
-    char *end;
-
-    if (g_ascii_isdigit(*vdev)) {
-        errno = 0;
-        n = strtoull(vdev, &end, 0);
-        return errno || *end || n > INT_MAX ? -1 : (long long)n;
-    }
-    if (sscanf(vdev, "d%lldp%d%n", &disk, &part, &used) >= 2 &&
-        used == (int)strlen(vdev)) {
-        p = NULL;
-    } else if (STRPREFIX(vdev, "xvd") || STRPREFIX(vdev, "hd") || STRPREFIX(vdev, "sd")) {
-        p = vdev + (vdev[0] == 'x' ? 3 : 2);
-        for (disk = -1; g_ascii_islower(*p); p++)
-            disk = (disk + 1) * 26 + (*p - 'a');
-        if (disk < 0)
-            return -1;
-        if (*p && (sscanf(p, "%d%n", &part, &used) < 1 || p[used]))
-            return -1;
-    } else {
-        return -1;
-    }
-    if (part < 0 || part > 255 || disk > (1 << 20))
-        return -1;
-    if (vdev[0] == 'h')
-        return disk > 3 || part > 63 ? -1 :
-               ((disk < 2 ? 3 : 22) << 8) | ((disk % 2) * 64 + part);
-    if (vdev[0] == 's')
-        return disk > 15 || part > 15 ? -1 : (8 << 8) | (disk * 16 + part);
-    if (disk < 16 && part < 16)
-        return (202 << 8) | (disk << 4) | part;
-    return (1 << 28) | (disk << 8) | part;
 }
 
 static ssize_t
@@ -283,16 +237,15 @@ vxlSimDiskAddAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
 {
     vxlSimDeviceArgs *args = opaque;
     libxl_device_disk *xdisk = args->disk;
+    long long number = vxlDiskDevNumber(xdisk->vdev);
     size_t i;
 
     if (vxlSimCheckAlive(dom, VXL_BACKEND_OP_DISK_ADD) < 0 ||
         vxlBackendHotplugCheck(dom->name, dom->domid, dom->type, xdisk, NULL) < 0)
         return -1;
     for (i = 0; i < dom->ndisks; i++) {
-        long long number = vxlSimDiskDevNumber(xdisk->vdev);
-
         if (STRNEQ(dom->disks[i].vdev, xdisk->vdev) &&
-            (number < 0 || number != vxlSimDiskDevNumber(dom->disks[i].vdev)))
+            (number < 0 || number != vxlDiskDevNumber(dom->disks[i].vdev)))
             continue;
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("cannot add disk %s to domain '%s' (id %u): it already has a disk %s"),

@@ -89,15 +89,12 @@ vxlSimPciHex(virJSONValue *obj, const char *key, unsigned int *out)
 
 /* Read the profile's "pci" list (none: a host without devices to give). */
 int
-vxlSimPciLoad(vxlSim *sim)
+vxlSimPciLoad(vxlSim *sim, virJSONValue *root)
 {
-    g_autoptr(virJSONValue) root = NULL;
     virJSONValue *list;
     size_t i;
 
     sim->pci = g_ptr_array_new_with_free_func((GDestroyNotify)vxlSimPciFree);
-    if (!(root = vxlSimProfileRead(sim)))
-        return -1;
     if (!(list = virJSONValueObjectGet(root, "pci")))
         return 0;
     if (!virJSONValueIsArray(list))

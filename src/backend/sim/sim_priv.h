@@ -426,14 +426,14 @@ void vxlSimSave(vxlSim *sim, vxlSimSnapshot *snap);
 int vxlSimLoad(vxlSim *sim);
 
 /* sim_pci.c: the host's PCI devices and their assignment */
-int vxlSimPciLoad(vxlSim *sim);
-/* sim_backend.c: the loaded profile's JSON again, for the parts only the
+int vxlSimPciLoad(vxlSim *sim, virJSONValue *profile);
+/* sim_backend.c: the loaded profile's JSON once more, for the parts only the
  * model reads (pci, usb, backends); NULL reported. */
 virJSONValue *vxlSimProfileRead(vxlSim *sim);
 /* sim_backend.c: the profile's "backends" list. */
-int vxlSimPvBackendsLoad(vxlSim *sim);
+int vxlSimPvBackendsLoad(vxlSim *sim, virJSONValue *profile);
 /* sim_usb.c: the host's USB devices (the profile's "usb" list) */
-int vxlSimUsbLoad(vxlSim *sim);
+int vxlSimUsbLoad(vxlSim *sim, virJSONValue *profile);
 /* Place the USB devices a domain is built with (its stored config's
  * usbdevs) on controllers and ports, as libxl's create does. */
 int vxlSimUsbPlaceAtStart(vxlSimDomain *dom);

@@ -80,15 +80,12 @@ vxlSimUsbFind(vxlSim *sim, unsigned int bus, unsigned int device)
 
 /* Read the profile's "usb" list (none: a host without USB devices). */
 int
-vxlSimUsbLoad(vxlSim *sim)
+vxlSimUsbLoad(vxlSim *sim, virJSONValue *root)
 {
-    g_autoptr(virJSONValue) root = NULL;
     virJSONValue *list;
     size_t i;
 
     sim->usb = g_ptr_array_new_with_free_func((GDestroyNotify)vxlSimUsbFree);
-    if (!(root = vxlSimProfileRead(sim)))
-        return -1;
     if (!(list = virJSONValueObjectGet(root, "usb")))
         return 0;
     if (!virJSONValueIsArray(list))
