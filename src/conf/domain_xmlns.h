@@ -470,7 +470,6 @@ int vxlXMLNSDiskSet(virDomainDef *def, const char *target,
 void vxlXMLNSForgetDisk(virDomainDef *def, const char *target);
 void vxlXMLNSForgetNic(virDomainDef *def, const virMacAddr *mac);
 void vxlXMLNSForgetPci(virDomainDef *def, const virDomainHostdevDef *hostdev);
-void vxlXMLNSForgetDevice(virDomainDef *def, const virDomainDeviceDef *dev);
 /* An empty namespace record (domain_xmlns.c). */
 vxlXMLNSDef *vxlXMLNSDefNew(void);
 /* Free @def's namespace data when it holds nothing any more. */

@@ -194,15 +194,3 @@ vxlXMLNSForgetPci(virDomainDef *def, const virDomainHostdevDef *hostdev)
     VIR_DELETE_ELEMENT(ns->pcis, i, ns->npcis);
     vxlXMLNSDropIfEmpty(def);
 }
-
-
-void
-vxlXMLNSForgetDevice(virDomainDef *def, const virDomainDeviceDef *dev)
-{
-    if (dev->type == VIR_DOMAIN_DEVICE_DISK)
-        vxlXMLNSForgetDisk(def, dev->data.disk->dst);
-    else if (dev->type == VIR_DOMAIN_DEVICE_NET)
-        vxlXMLNSForgetNic(def, &dev->data.net->mac);
-    else if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV)
-        vxlXMLNSForgetPci(def, dev->data.hostdev);
-}
