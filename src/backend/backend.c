@@ -7,6 +7,7 @@
 
 #include "backend_impl.h"
 #include "backend_fault.h"
+#include "domain_xmlns.h"       /* vxlDiskDevNumber */
 #include "virerror.h"
 #include "virlog.h"
 
@@ -163,12 +164,46 @@ vxlBackendCheckVnuma(const libxl_domain_config *dcfg)
     return -1;
 }
 
+/* libxl knows a disk by its Xen device number, which it derives from
+ * the vdev (xvda and 51712 are one device). At create it writes each
+ * disk's backend in xenstore in turn and fails the whole create on the
+ * second disk of a number ("device already exists in xenstore",
+ * libxl_disk.c device_disk_add), destroying what it built: refused here
+ * before either backend is asked, so nothing is left (each backend
+ * refuses the hot-attach of such a disk likewise). */
+static int
+vxlBackendCheckDiskNumbers(const libxl_domain_config *dcfg)
+{
+    int i;
+    int j;
+
+    for (i = 0; i < dcfg->num_disks; i++) {
+        long long number;
+
+        if (!dcfg->disks[i].vdev ||
+            (number = vxlDiskDevNumber(dcfg->disks[i].vdev)) < 0)
+            continue;
+        for (j = 0; j < i; j++) {
+            if (!dcfg->disks[j].vdev ||
+                vxlDiskDevNumber(dcfg->disks[j].vdev) != number)
+                continue;
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("cannot start domain '%s': disks %s and %s are the same Xen device (number %lld), and libxl fails the create on the second (device already exists in xenstore)"),
+                           NULLSTR(dcfg->c_info.name), dcfg->disks[j].vdev,
+                           dcfg->disks[i].vdev, number);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 vxlBackendDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
                        const vxlGuestScript *script, bool paused,
                        uint32_t *domid)
 {
-    if (vxlBackendCheckSoundhw(dcfg) < 0 || vxlBackendCheckVnuma(dcfg) < 0)
+    if (vxlBackendCheckSoundhw(dcfg) < 0 || vxlBackendCheckVnuma(dcfg) < 0 ||
+        vxlBackendCheckDiskNumbers(dcfg) < 0)
         return -1;
     VXL_BACKEND_CALL(be, domainCreate, dcfg, script, paused, domid);
 }

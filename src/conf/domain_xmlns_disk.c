@@ -190,6 +190,50 @@ vxlXMLNSFindDisk(const virDomainDef *def, const char *target)
 }
 
 
+/* The name libxl gets for @disk: its <virtxl:disk vdev>, else its
+ * target. */
+static const char *
+vxlXMLNSDiskEffectiveVdev(const vxlXMLNSDef *ns, const virDomainDiskDef *disk)
+{
+    size_t i;
+
+    for (i = 0; i < ns->ndisks; i++) {
+        if (ns->disks[i].vdev && STREQ_NULLABLE(ns->disks[i].target, disk->dst))
+            return ns->disks[i].vdev;
+    }
+    return disk->dst;
+}
+
+
+/* A vdev is a number libxl takes as given: one that is another disk's
+ * number (its own vdev, or its target's, xvda being 51712) makes two
+ * disks of one Xen device, and libxl fails the create on the second
+ * ("device already exists in xenstore"). */
+static int
+vxlValidateXMLNSDiskNumber(const virDomainDef *def, const vxlXMLNSDef *ns,
+                           const vxlXMLNSDisk *x)
+{
+    long long number = vxlDiskDevNumber(x->vdev);
+    size_t j;
+
+    for (j = 0; number >= 0 && j < def->ndisks; j++) {
+        const char *other;
+
+        if (STREQ_NULLABLE(def->disks[j]->dst, x->target))
+            continue;
+        other = vxlXMLNSDiskEffectiveVdev(ns, def->disks[j]);
+        if (!other || vxlDiskDevNumber(other) != number)
+            continue;
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<virtxl:disk target='%s' vdev='%s'> is Xen device %lld, which disk '%s' (vdev '%s') already is: libxl fails the start on a second disk of one number"),
+                       x->target, x->vdev, number,
+                       NULLSTR(def->disks[j]->dst), other);
+        return -1;
+    }
+    return 0;
+}
+
+
 int
 vxlValidateXMLNSDisks(const virDomainDef *def, const vxlXMLNSDef *ns)
 {
@@ -227,6 +271,8 @@ vxlValidateXMLNSDisks(const virDomainDef *def, const vxlXMLNSDef *ns)
                            x->target);
             return -1;
         }
+        if (x->vdev && vxlValidateXMLNSDiskNumber(def, ns, x) < 0)
+            return -1;
         if (!x->script)
             continue;
         if (type != VIR_STORAGE_TYPE_BLOCK && type != VIR_STORAGE_TYPE_FILE) {

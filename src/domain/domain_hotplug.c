@@ -30,7 +30,8 @@
  * attached <disk> may bring a <virtxl:disk> (a Xen device number libvirt
  * cannot name as a target, a block script), which both definitions take
  * with the disk; a detach drops the <virtxl:disk>, <virtxl:nic> or
- * <virtxl:pci> naming the device from the definitions it leaves.
+ * <virtxl:pci> naming the device from the definitions it leaves. An
+ * update (media change) takes one only when it is the disk's own.
  */
 #include "vxl_internal.h"
 
@@ -852,6 +853,38 @@ vxlDomainHotplugFindCdrom(virDomainDef *target, const virDomainDiskDef *newDisk)
     return idx;
 }
 
+/* update-device changes a cdrom's media and nothing else: a
+ * <virtxl:disk> in the new <disk> is taken only when it says what the
+ * disk has (virsh change-media from a file written for attach-device).
+ * Xen knows a disk by its device number while it exists, and its script
+ * ran when it was added: another vdev, script or multipath would be
+ * another device, so it is refused rather than dropped. */
+static int
+vxlDomainHotplugUpdateNSCheck(virDomainDef *target, const virDomainDiskDef *newDisk,
+                              const vxlXMLNSDisk *nsdisk)
+{
+    const vxlXMLNSDisk *has;
+    size_t i;
+
+    if (!target || !nsdisk)
+        return 0;
+    for (i = 0; i < target->ndisks; i++) {
+        if (STREQ_NULLABLE(target->disks[i]->dst, newDisk->dst))
+            break;
+    }
+    if (i == target->ndisks)
+        return 0;               /* the media change says there is no such disk */
+    has = vxlXMLNSFindDisk(target, newDisk->dst);
+    if (has && STREQ_NULLABLE(has->vdev, nsdisk->vdev) &&
+        STREQ_NULLABLE(has->script, nsdisk->script) &&
+        has->multipath == nsdisk->multipath)
+        return 0;
+    virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                   _("cannot update disk '%s' of domain '%s': its <virtxl:disk> differs from the disk's own, and Xen cannot change a disk's device number, script or multipath while the disk exists (detach it and attach it again)"),
+                   newDisk->dst, target->name);
+    return -1;
+}
+
 static void
 vxlDomainHotplugSwapSource(virDomainDiskDef *disk, virDomainDiskDef *newDisk)
 {
@@ -868,6 +901,7 @@ vxlDomainHotplugUpdate(vxlDriver *driver, virDomainObj *vm, const char *xml,
     g_autoptr(virDomainDeviceDef) devLive = NULL;
     g_autoptr(virDomainDeviceDef) devConfig = NULL;
     g_autoptr(virDomainDef) newConfig = NULL;
+    g_autoptr(vxlXMLNSDisk) nsdisk = NULL;
     const virDomainDeviceDef *first;
     int idx;
 
@@ -881,6 +915,10 @@ vxlDomainHotplugUpdate(vxlDriver *driver, virDomainObj *vm, const char *xml,
                        virDomainDeviceTypeToString(first->type));
         return -1;
     }
+    if (vxlXMLNSDeviceParse(xml, first, &nsdisk) < 0 ||
+        vxlDomainHotplugUpdateNSCheck(persistentDef, first->data.disk, nsdisk) < 0 ||
+        vxlDomainHotplugUpdateNSCheck(def, first->data.disk, nsdisk) < 0)
+        return -1;
 
     if (persistentDef) {
         if (!(newConfig = vxlDomainHotplugConfigCopy(driver, persistentDef)) ||

@@ -562,6 +562,84 @@ class HotplugTest(DaemonTestCase):
         self.assertEqual((dom.XMLDesc(0), dom.XMLDesc(INACTIVE), self.sim_vdevs(name)),
                          before)
 
+    def test_vdev_number_taken(self):
+        """A vdev that is another disk's Xen device number (xvda is
+        51712) makes two disks of one device, on which libxl fails the
+        start: define and a CONFIG attach refuse it naming both disks,
+        and nothing is defined or changed. Without the fix the define
+        took it and only the start failed."""
+        name = "hp-vdev-taken"
+        xml = with_ns(guest_xml(name, disks=2),
+                      "<virtxl:disk target='xvdb' vdev='51712'/>")
+        self.assertRefused(E.VIR_ERR_CONFIG_UNSUPPORTED, self.conn.defineXML, xml,
+                           contains="<virtxl:disk target='xvdb' vdev='51712'> is Xen device 51712, which disk 'xvda'")
+        self.assertNotIn(name, self.conn.listDefinedDomains())
+
+        dom = self.conn.defineXML(with_ns(guest_xml(name, disks=2),
+                                          "<virtxl:disk target='xvdb' vdev='0x1'/>"))
+        dom.create()
+        before = (dom.XMLDesc(0), dom.XMLDesc(INACTIVE), self.sim_vdevs(name))
+        path = "/var/lib/xen/images/taken.img"
+        err = self.assertRefused(
+            E.VIR_ERR_CONFIG_UNSUPPORTED, dom.attachDeviceFlags,
+            vdev_disk_xml("xvdc", path, "<virtxl:disk vdev='1'/>"), LIVE | CONFIG,
+            contains="is Xen device 1, which disk")
+        for named in ("'xvdb'", "'0x1'", "'xvdc'", "'1'"):
+            self.assertIn(named, str(err))
+        self.assertEqual((dom.XMLDesc(0), dom.XMLDesc(INACTIVE), self.sim_vdevs(name)),
+                         before)
+
+    def test_update_device_vdev(self):
+        """update-device changes a cdrom's media only: a <virtxl:disk>
+        in the new <disk> is taken when it is the disk's own, refused
+        (not dropped) when it asks for another number or a script, which
+        Xen cannot change on a disk it has."""
+        name = "hp-vdev-cd"
+        xml = with_ns(guest_xml(name, ostype="hvm").replace(
+            "</devices>",
+            "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/>"
+            "<target dev='hdc' bus='ide'/><readonly/></disk></devices>"),
+            "<virtxl:disk target='hdc' vdev='5632'/>")
+        dom = self.conn.defineXML(xml)
+        dom.create()
+
+        def cdrom(path, inner):
+            return (f"<disk type='file' device='cdrom' xmlns:virtxl='{SIM_NS}'>"
+                    f"<driver name='qemu' type='raw'/><source file='{path}'/>"
+                    f"<target dev='hdc' bus='ide'/><readonly/>{inner}</disk>")
+
+        dom.updateDeviceFlags(cdrom("/isos/one.iso", "<virtxl:disk vdev='5632'/>"),
+                              LIVE | CONFIG)
+        self.assertEqual(cdrom_source(dom, "hdc"), "/isos/one.iso")
+        self.assertEqual(cdrom_source(dom, "hdc", INACTIVE), "/isos/one.iso")
+        before = (dom.XMLDesc(0), dom.XMLDesc(INACTIVE), self.sim_vdevs(name))
+        for flags in (LIVE, CONFIG, LIVE | CONFIG):
+            for inner in ("<virtxl:disk vdev='5633'/>",
+                          "<virtxl:disk vdev='5632' script='block-drbd'/>"):
+                with self.subTest(flags=flags, inner=inner):
+                    self.assertRefused(
+                        E.VIR_ERR_OPERATION_UNSUPPORTED, dom.updateDeviceFlags,
+                        cdrom("/isos/two.iso", inner), flags,
+                        contains="Xen cannot change a disk's device number")
+                    self.assertEqual((dom.XMLDesc(0), dom.XMLDesc(INACTIVE),
+                                      self.sim_vdevs(name)), before)
+        # A disk without one cannot be given one either.
+        dom2 = self.conn.defineXML(guest_xml("hp-vdev-cd2", ostype="hvm").replace(
+            "</devices>",
+            "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/>"
+            "<target dev='hdc' bus='ide'/><readonly/></disk></devices>"))
+        dom2.create()
+        self.assertRefused(E.VIR_ERR_OPERATION_UNSUPPORTED, dom2.updateDeviceFlags,
+                           cdrom("/isos/two.iso", "<virtxl:disk vdev='5632'/>"), LIVE,
+                           contains="differs from the disk's own")
+        self.assertIsNone(cdrom_source(dom2, "hdc"))
+        # Without the element the disk keeps its own.
+        dom.updateDeviceFlags(disk_xml("hdc", "/isos/three.iso", bus="ide",
+                                       device="cdrom"), LIVE | CONFIG)
+        self.assertEqual(cdrom_source(dom, "hdc"), "/isos/three.iso")
+        self.assertEqual(ns_disks(dom), [("hdc", "5632")])
+        self.assertEqual(ns_disks(dom, INACTIVE), [("hdc", "5632")])
+
     def test_detach_interface_takes_its_nic_options(self):
         """<virtxl:nic> leaves with its interface (without the fix the
         next define refused the leftover)."""

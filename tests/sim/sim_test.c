@@ -805,6 +805,50 @@ testUsbRedirection(void)
     return 0;
 }
 
+/* libxl fails a create whose disks include two of one Xen device number
+ * (xvda is 51712): refused before the domain is built, nothing left. */
+static int
+testDiskNumbers(void)
+{
+    g_autoptr(vxlBackend) be = testOpen("intel-2s-vtd", NULL, false);
+    testDomSpec s = { .name = "twodisks", .type = LIBXL_DOMAIN_TYPE_PV,
+                      .maxKiB = 256 * MiB, .targetKiB = 256 * MiB, .vcpus = 1 };
+    const char *vdevs[] = { "xvda", "51712" };
+    libxl_domain_config dcfg;
+    unsigned long long before;
+    uint32_t id;
+    size_t i;
+    int rc;
+
+    CHECK(be, "%s", virGetLastErrorMessage());
+    before = testFree(be);
+    testConfig(&dcfg, &s);
+    dcfg.disks = g_new0(libxl_device_disk, G_N_ELEMENTS(vdevs));
+    dcfg.num_disks = G_N_ELEMENTS(vdevs);
+    for (i = 0; i < G_N_ELEMENTS(vdevs); i++) {
+        libxl_device_disk_init(&dcfg.disks[i]);
+        dcfg.disks[i].vdev = g_strdup(vdevs[i]);
+        dcfg.disks[i].pdev_path = g_strdup_printf("/srv/disk%zu.img", i);
+        dcfg.disks[i].format = LIBXL_DISK_FORMAT_RAW;
+        dcfg.disks[i].readwrite = 1;
+    }
+    rc = vxlBackendDomainCreate(be, &dcfg, NULL, false, &id);
+    CHECK_ERR(rc, VIR_ERR_OPERATION_FAILED,
+              "cannot start domain 'twodisks': disks xvda and 51712 are the same Xen device (number 51712)");
+    CHECK(testCount(be) == 0, "count after refusal");
+    CHECK(testFree(be) == before, "free memory after refusal");
+
+    /* Another number (xvdb, 51728) starts. */
+    g_free(dcfg.disks[1].vdev);
+    dcfg.disks[1].vdev = g_strdup("51728");
+    rc = vxlBackendDomainCreate(be, &dcfg, NULL, false, &id);
+    libxl_domain_config_dispose(&dcfg);
+    CHECK_OK(rc);
+    CHECK(testCount(be) == 1, "count after the start");
+    g_clear_pointer(&be, testClose);
+    return 0;
+}
+
 /* ----- concurrency -------------------------------------------------------- */
 
 typedef struct {
@@ -1813,6 +1857,7 @@ static const struct {
     { "memory", testMemory },
     { "unsupported", testUnsupported },
     { "usb-redirection", testUsbRedirection },
+    { "disk-numbers", testDiskNumbers },
     { "concurrent-creates", testConcurrentCreates },
     { "concurrent-memory", testConcurrentMemory },
     { "close-during-create", testCloseDuringCreate },
