@@ -128,6 +128,15 @@ vxlValidateBoot(const virDomainDef *def)
     if (vxlValidateBootDeviceOrder(def) < 0)
         return -1;
 
+    /* libxl has no root device: xl's root= only becomes part of the
+     * kernel command line, which <cmdline> says whole. */
+    if (def->os.root) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<os><root>%s</root> is not supported by Xen: libxl has no root device setting; write root=%s in <cmdline>, as xl's root= does"),
+                       def->os.root, def->os.root);
+        return -1;
+    }
+
     /* libxl gives qemu the boot order only, and SeaBIOS its defaults. */
     if (def->os.bootmenu == VIR_TRISTATE_BOOL_YES || def->os.bm_timeout_set) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",

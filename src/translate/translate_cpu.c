@@ -160,6 +160,13 @@ vxlValidateCpuTune(const virDomainDef *def)
                        _("<iothreads> and <cputune><iothread_*> are not supported by Xen"));
         return -1;
     }
+    /* qemu's pool of worker threads for its main loop: libxl starts
+     * qemu with its own threads and no option to size them. */
+    if (def->defaultIOThread) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<defaultiothread> is not supported by Xen: libxl gives qemu no thread pool settings"));
+        return -1;
+    }
     return 0;
 }
 

@@ -263,9 +263,52 @@ vxlValidateUSBEmulated(const virDomainDef *def, const virDomainControllerDef *co
 }
 
 
+/* The controllers libxl's qemu builds take no options: its own IDE,
+ * SCSI, PCI root and virtio-serial (for SPICE's agent) are what they are,
+ * and a tuning written for them would not reach qemu. */
+static int
+vxlValidateControllerOptions(const virDomainControllerDef *cont)
+{
+    const char *type = virDomainControllerTypeToString(cont->type);
+
+    if (cont->type != VIR_DOMAIN_CONTROLLER_TYPE_USB &&
+        vxlValidateNoAddress(&cont->info, "<controller>") < 0)
+        return -1;
+    if (cont->queues || cont->cmd_per_lun || cont->max_sectors ||
+        cont->ioeventfd || cont->iothread || vxlVirtioOptionsSet(cont->virtio)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<controller type='%s'><driver> is not supported by Xen: libxl's qemu builds its controllers without options"),
+                       type);
+        return -1;
+    }
+    if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI) {
+        const virDomainPCIControllerOpts *pci = &cont->opts.pciopts;
+
+        if (pci->pcihole64 || pci->modelName != VIR_DOMAIN_CONTROLLER_PCI_MODEL_NAME_NONE ||
+            pci->chassisNr != -1 || pci->chassis != -1 || pci->port != -1 ||
+            pci->busNr != -1 || pci->targetIndex != -1 || pci->numaNode != -1 ||
+            pci->hotplug != VIR_TRISTATE_SWITCH_ABSENT) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<controller type='pci'> <model name>, <target> and <pcihole64> are not supported by Xen: libxl's qemu has its one PCI bus, and the MMIO hole below 4 GiB is <virtxl:mmio_hole>"));
+            return -1;
+        }
+    }
+    if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL &&
+        (cont->opts.vioserial.ports != -1 || cont->opts.vioserial.vectors != -1)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<controller type='virtio-serial'> ports and vectors are not supported by Xen: libxl's qemu makes SPICE's agent channel its own way"));
+        return -1;
+    }
+    return 0;
+}
+
+
 int
 vxlValidateController(const virDomainDef *def, const virDomainControllerDef *cont)
 {
+    if (vxlValidateControllerOptions(cont) < 0)
+        return -1;
+
     switch (cont->type) {
     /* The buses libxl's qemu has anyway: one PIIX3 IDE controller, the
      * lsi53c895a it adds for sd* disks, the root PCI bus. libvirt adds

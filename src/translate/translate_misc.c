@@ -65,7 +65,16 @@ vxlValidateFS(const virDomainFSDef *fs)
                        _("<filesystem> readonly, wrpolicy, fmode, dmode, multidevs and space limits are not supported by Xen's 9pfs"));
         return -1;
     }
-    return 0;
+    /* virtiofsd's settings, which libvirt reads whatever the driver:
+     * libxl's 9pfs backend has no daemon to give them to. */
+    if (fs->binary || fs->xattr || fs->cache || fs->posix_lock || fs->flock ||
+        fs->sandbox || fs->thread_pool_size >= 0 || fs->queue_size ||
+        vxlVirtioOptionsSet(fs->virtio)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<filesystem><binary> and <driver queue> are not supported by Xen: they set up virtiofsd, and libxl shares a directory over 9p"));
+        return -1;
+    }
+    return vxlValidateNoAddress(&fs->info, "<filesystem>");
 }
 
 
@@ -127,6 +136,26 @@ vxlValidateNoAddress(const virDomainDeviceInfo *info, const char *element)
 }
 
 
+/* libxl gives none of its devices an ACPI index (the _DSM name a
+ * guest's udev takes for a NIC); interfaces and host devices refuse it
+ * with their own messages. */
+static int
+vxlValidateAcpiIndex(virDomainDef *def G_GNUC_UNUSED, virDomainDeviceDef *dev,
+                     virDomainDeviceInfo *info, void *opaque G_GNUC_UNUSED)
+{
+    if (!info->acpiIndex || dev->type == VIR_DOMAIN_DEVICE_NET ||
+        dev->type == VIR_DOMAIN_DEVICE_HOSTDEV)
+        return 0;
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("<%s><acpi index='%u'> is not supported by Xen: libxl gives its devices no ACPI index"),
+                   dev->type == VIR_DOMAIN_DEVICE_CHR ?
+                   virDomainChrDeviceTypeToString(dev->data.chr->deviceType) :
+                   virDomainDeviceTypeToString(dev->type),
+                   info->acpiIndex);
+    return -1;
+}
+
+
 /* The driver has no security manager (a domain's <seclabel> other than
  * type='none' is refused above): relabel='no' asks for what happens
  * anyway, a label or relabelling would not be done. */
@@ -163,7 +192,8 @@ vxlValidateMisc(const virDomainDef *def)
         vxlMiscRefuse(def->nsysinfo, "sysinfo", _("libxl takes SMBIOS tables only as a binary file")) < 0)
         return -1;
 
-    if (vxlValidateHostSide(def) < 0)
+    if (vxlValidateHostSide(def) < 0 ||
+        virDomainDeviceInfoIterate((virDomainDef *)def, vxlValidateAcpiIndex, NULL) < 0)
         return -1;
 
     /* Xen's VM generation ID device is HVM firmware (ACPI). */
@@ -227,6 +257,9 @@ vxlValidateMisc(const virDomainDef *def)
                        _("<memballoon> autodeflate and freePageReporting are not supported by Xen"));
         return -1;
     }
+    if (def->memballoon &&
+        vxlValidateNoAddress(&def->memballoon->info, "<memballoon>") < 0)
+        return -1;
     if (def->memballoon &&
         def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_XEN &&
         def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_NONE) {
