@@ -508,6 +508,42 @@ vxlXMLNSHasPVFirmware(xmlXPathContextPtr ctxt)
 }
 
 
+/* The namespaces of libvirt's other drivers (domain.rng allows them on
+ * any domain). libvirt's parser hands a driver its own namespace only,
+ * so without this a <qemu:commandline> in a Xen guest's XML would be
+ * dropped unseen. */
+static const struct {
+    const char *uri;
+    const char *driver;
+} vxlXMLNSOtherDrivers[] = {
+    { "http://libvirt.org/schemas/domain/qemu/1.0", "QEMU" },
+    { "http://libvirt.org/schemas/domain/lxc/1.0", "LXC" },
+    { "http://libvirt.org/schemas/domain/bhyve/1.0", "bhyve" },
+    { "http://libvirt.org/schemas/domain/vmware/1.0", "VMware" },
+};
+
+static int
+vxlXMLNSRefuseOtherDrivers(xmlNodePtr root)
+{
+    xmlNodePtr node;
+    size_t i;
+
+    for (node = root ? root->children : NULL; node; node = node->next) {
+        if (node->type != XML_ELEMENT_NODE || !node->ns || !node->ns->href)
+            continue;
+        for (i = 0; i < G_N_ELEMENTS(vxlXMLNSOtherDrivers); i++) {
+            if (STRNEQ((const char *)node->ns->href, vxlXMLNSOtherDrivers[i].uri))
+                continue;
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<%s> of libvirt's %s driver namespace is not supported by Xen; qemu arguments for a Xen guest are <virtxl:devicemodel><virtxl:arg value>"),
+                           (const char *)node->name, vxlXMLNSOtherDrivers[i].driver);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+
 static int
 vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
 {
@@ -520,7 +556,8 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
     int n;
     size_t i;
 
-    if ((n = virXPathNodeSet("./virtxl:*", ctxt, &nodes)) < 0)
+    if (vxlXMLNSRefuseOtherDrivers(ctxt->node) < 0 ||
+        (n = virXPathNodeSet("./virtxl:*", ctxt, &nodes)) < 0)
         goto error;
     for (i = 0; i < n; i++) {
         const char *name = (const char *)nodes[i]->name;
