@@ -228,6 +228,10 @@ vxlValidateMisc(const virDomainDef *def)
                            _("<redirdev> is supported by Xen only as type='spicevmc' for HVM guests with SPICE graphics"));
             return -1;
         }
+        /* libxl makes the redirection channels on a USB bus of its own,
+         * where qemu picks the ports. */
+        if (vxlValidateNoAddress(&def->redirdevs[i]->info, "<redirdev>") < 0)
+            return -1;
     }
     /* Host devices of usbdevice= beside the redirection: libxl builds
      * the USB bus for the redirection itself and then refuses any
