@@ -18,7 +18,11 @@
  * events (printable keys, Return, BackSpace). Pointer events and cut text
  * are read and ignored; a guest without a pointer device does the same.
  *
- * The display opens when the domain is built and closes when it is
+ * A PV or PVH guest has a display per framebuffer that serves VNC (xl's
+ * vfb= entries, libxl's vfbs), each on its own port with its own
+ * password; the screen says which framebuffer it is.
+ *
+ * The displays open when the domain is built and close when it is
  * destroyed or the backend closes, as qemu's lifetime is the domain's.
  * A port another process holds is logged and the guest runs without a
  * display (qemu would fail the start; parallel test daemons share the
@@ -266,6 +270,7 @@ struct _vxlSimDisplay {
     vxlSim *sim;                   /* referenced */
     uint32_t domid;
     unsigned long long life;
+    int vfb;                       /* the framebuffer's devid; -1 HVM */
 
     /* Guarded by lock; the event loop thread is the only other user. */
     virMutex lock;
@@ -355,8 +360,12 @@ vxlSimDisplayCompose(vxlSimDisplay *disp, const vxlSimDisplayFacts *f)
     }
 #define VXL_SIM_LINE(row, ...) \
     g_snprintf(s.text[row], VXL_SIM_FB_COLS + 1, __VA_ARGS__)
-    VXL_SIM_LINE(0, " virtxl simulator: Xen domain %s (id %u)", disp->name,
-                 disp->domid);
+    if (disp->vfb >= 0)
+        VXL_SIM_LINE(0, " virtxl simulator: Xen domain %s (id %u), framebuffer %d",
+                     disp->name, disp->domid, disp->vfb);
+    else
+        VXL_SIM_LINE(0, " virtxl simulator: Xen domain %s (id %u)", disp->name,
+                     disp->domid);
     s.bg[0] = title;
     VXL_SIM_LINE(2, " state: %s", f->state ? f->state : "unknown");
     if (f->facts)
@@ -834,29 +843,23 @@ vxlSimDisplayTick(int timer G_GNUC_UNUSED, void *opaque)
     }
 }
 
-/* The VNC server libxl's config asks for: the HVM guest's, or its first
- * vfb's. False when it has none. */
+/* The VNC server libxl's config asks for in @vnc (b_info's for an HVM
+ * guest, a vfb's; NULL: a vfb that says nothing, which libxl gives VNC
+ * on its defaults): false when it has none. */
 static bool
-vxlSimDisplayWanted(const vxlSimDomain *dom, const char **listen, int *display,
+vxlSimDisplayWanted(virJSONValue *vnc, const char **listen, int *display,
                     bool *findunused, const char **password)
 {
-    virJSONValue *vnc = NULL;
-    virJSONValue *vfbs;
     const char *flag;
 
-    if (!dom->config)
-        return false;
-    if (dom->type == LIBXL_DOMAIN_TYPE_HVM) {
-        virJSONValue *hvm = virJSONValueObjectGetObject(
-            virJSONValueObjectGetObject(dom->config, "b_info"), "type.hvm");
-
-        vnc = hvm ? virJSONValueObjectGetObject(hvm, "vnc") : NULL;
-    } else if ((vfbs = virJSONValueObjectGetArray(dom->config, "vfbs")) &&
-               virJSONValueArraySize(vfbs) > 0) {
-        vnc = virJSONValueObjectGetObject(virJSONValueArrayGet(vfbs, 0), "vnc");
-    }
-    if (!vnc || !(flag = virJSONValueObjectGetString(vnc, "enable")) ||
-        STRNEQ(flag, "True"))
+    /* libxl__device_vfb_setdefault: a framebuffer serves VNC unless told
+     * not to; b_info's is on for HVM unless told so too. */
+    *listen = *password = NULL;
+    *display = 0;
+    *findunused = true;
+    if (!vnc)
+        return true;
+    if ((flag = virJSONValueObjectGetString(vnc, "enable")) && STRNEQ(flag, "True"))
         return false;
 
     *listen = virJSONValueObjectGetString(vnc, "listen");
@@ -892,8 +895,9 @@ vxlSimDisplayBind(const char *address, int port)
     return fd;
 }
 
-void
-vxlSimDisplayOpen(vxlSim *sim, vxlSimDomain *dom)
+/* One display of @dom, for framebuffer @vfb (-1: the HVM guest's). */
+static void
+vxlSimDisplayOpenOne(vxlSim *sim, vxlSimDomain *dom, virJSONValue *vnc, int vfb)
 {
     vxlSimDisplay *disp;
     const char *listen = NULL;
@@ -903,8 +907,7 @@ vxlSimDisplayOpen(vxlSim *sim, vxlSimDomain *dom)
     int port;
     int fd = -1;
 
-    if (dom->display || !vxlSimDisplayWanted(dom, &listen, &display,
-                                             &findunused, &password))
+    if (!vxlSimDisplayWanted(vnc, &listen, &display, &findunused, &password))
         return;
     if (!listen || !*listen)
         listen = "127.0.0.1";
@@ -926,6 +929,7 @@ vxlSimDisplayOpen(vxlSim *sim, vxlSimDomain *dom)
     disp->sim = vxlSimRef(sim);
     disp->domid = dom->domid;
     disp->life = dom->life;
+    disp->vfb = vfb;
     disp->listenFd = fd;
     disp->listenWatch = -1;
     disp->timer = -1;
@@ -960,12 +964,47 @@ vxlSimDisplayOpen(vxlSim *sim, vxlSimDomain *dom)
     }
     VIR_DEBUG("VNC display of %s on %s port %d%s", dom->name, listen, port,
               disp->password ? " with a password" : "");
-    dom->display = disp;
+    g_ptr_array_add(dom->displays, disp);
+}
+
+
+void
+vxlSimDisplayOpen(vxlSim *sim, vxlSimDomain *dom)
+{
+    virJSONValue *vfbs;
+    size_t i;
+
+    if (!dom->config || dom->displays)
+        return;
+    dom->displays = g_ptr_array_new_with_free_func(vxlSimDisplayClose);
+    if (dom->type == LIBXL_DOMAIN_TYPE_HVM) {
+        virJSONValue *hvm = virJSONValueObjectGetObject(
+            virJSONValueObjectGetObject(dom->config, "b_info"), "type.hvm");
+        virJSONValue *vnc = hvm ? virJSONValueObjectGetObject(hvm, "vnc") : NULL;
+        const char *flag = vnc ? virJSONValueObjectGetString(vnc, "enable") : NULL;
+
+        /* The translation always says whether an HVM guest has VNC. */
+        if (flag && STREQ(flag, "True"))
+            vxlSimDisplayOpenOne(sim, dom, vnc, -1);
+        return;
+    }
+    if (!(vfbs = virJSONValueObjectGetArray(dom->config, "vfbs")))
+        return;
+    for (i = 0; i < virJSONValueArraySize(vfbs); i++) {
+        virJSONValue *vfb = virJSONValueArrayGet(vfbs, i);
+        int devid;
+
+        if (virJSONValueObjectGetNumberInt(vfb, "devid", &devid) < 0)
+            devid = i;
+        vxlSimDisplayOpenOne(sim, dom, virJSONValueObjectGetObject(vfb, "vnc"), devid);
+    }
 }
 
 void
-vxlSimDisplayClose(vxlSimDisplay *disp)
+vxlSimDisplayClose(void *opaque)
 {
+    vxlSimDisplay *disp = opaque;
+
     if (!disp)
         return;
     VIR_WITH_MUTEX_LOCK_GUARD(&disp->lock) {
