@@ -35,8 +35,11 @@
 #include "util_enums.h"
 #include "virtxl/virtxl.h"
 #include "virerror.h"
+#include "virlog.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.translate_gfx");
 
 #define VXL_VNC_PORT_MIN 5900
 
@@ -368,6 +371,14 @@ vxlValidateGfxPV(const virDomainDef *def)
     for (i = 0; i < n; i++) {
         if (vxlValidateVfbGroup(def, i, &groups[i]) < 0)
             return -1;
+        /* What xl makes of the same vfb= entry, and the guest sees the
+         * framebuffer; but libxl gives the device model its -vnc and
+         * -sdl from vfbs[0] alone (libxl__dm_vnc in libxl_dm.c), so
+         * nothing serves these displays. Said in the log, as xl says
+         * nothing. */
+        if (i > 0 && groups[i].count > 0)
+            VIR_WARN("domain '%s': the <graphics> of framebuffer %zu (<virtxl:vfb>) are not served: Xen's device model serves the first framebuffer's displays only",
+                     def->name, i);
     }
     return 0;
 }

@@ -18,11 +18,15 @@
  * events (printable keys, Return, BackSpace). Pointer events and cut text
  * are read and ignored; a guest without a pointer device does the same.
  *
- * A PV or PVH guest has a display per framebuffer that serves VNC (xl's
- * vfb= entries, libxl's vfbs), each on its own port with its own
- * password; the screen says which framebuffer it is.
+ * A PV or PVH guest with several framebuffers (xl's vfb= entries,
+ * libxl's vfbs) still has one display, its first framebuffer's: libxl
+ * gives the device model -vnc and -sdl from vfbs[0] alone
+ * (libxl__dm_vnc, dm_sdl in libxl_dm.c), and the others' VNC settings
+ * only reach their xenstore backend directories, which qemu-xen's xenfb
+ * backend does not read. The guest sees every framebuffer; a client
+ * reaches the first.
  *
- * The displays open when the domain is built and close when it is
+ * The display opens when the domain is built and closes when it is
  * destroyed or the backend closes, as qemu's lifetime is the domain's.
  * A port another process holds is logged and the guest runs without a
  * display (qemu would fail the start; parallel test daemons share the
@@ -270,7 +274,6 @@ struct _vxlSimDisplay {
     vxlSim *sim;                   /* referenced */
     uint32_t domid;
     unsigned long long life;
-    int vfb;                       /* the framebuffer's devid; -1 HVM */
 
     /* Guarded by lock; the event loop thread is the only other user. */
     virMutex lock;
@@ -360,12 +363,8 @@ vxlSimDisplayCompose(vxlSimDisplay *disp, const vxlSimDisplayFacts *f)
     }
 #define VXL_SIM_LINE(row, ...) \
     g_snprintf(s.text[row], VXL_SIM_FB_COLS + 1, __VA_ARGS__)
-    if (disp->vfb >= 0)
-        VXL_SIM_LINE(0, " virtxl simulator: Xen domain %s (id %u), framebuffer %d",
-                     disp->name, disp->domid, disp->vfb);
-    else
-        VXL_SIM_LINE(0, " virtxl simulator: Xen domain %s (id %u)", disp->name,
-                     disp->domid);
+    VXL_SIM_LINE(0, " virtxl simulator: Xen domain %s (id %u)", disp->name,
+                 disp->domid);
     s.bg[0] = title;
     VXL_SIM_LINE(2, " state: %s", f->state ? f->state : "unknown");
     if (f->facts)
@@ -853,7 +852,7 @@ vxlSimDisplayWanted(virJSONValue *vnc, const char **listen, int *display,
     const char *flag;
 
     /* libxl__device_vfb_setdefault: a framebuffer serves VNC unless told
-     * not to; b_info's is on for HVM unless told so too. */
+     * not to. */
     *listen = *password = NULL;
     *display = 0;
     *findunused = true;
@@ -895,9 +894,9 @@ vxlSimDisplayBind(const char *address, int port)
     return fd;
 }
 
-/* One display of @dom, for framebuffer @vfb (-1: the HVM guest's). */
+/* The display of @dom that libxl's @vnc asks for. */
 static void
-vxlSimDisplayOpenOne(vxlSim *sim, vxlSimDomain *dom, virJSONValue *vnc, int vfb)
+vxlSimDisplayOpenOne(vxlSim *sim, vxlSimDomain *dom, virJSONValue *vnc)
 {
     vxlSimDisplay *disp;
     const char *listen = NULL;
@@ -929,7 +928,6 @@ vxlSimDisplayOpenOne(vxlSim *sim, vxlSimDomain *dom, virJSONValue *vnc, int vfb)
     disp->sim = vxlSimRef(sim);
     disp->domid = dom->domid;
     disp->life = dom->life;
-    disp->vfb = vfb;
     disp->listenFd = fd;
     disp->listenWatch = -1;
     disp->timer = -1;
@@ -964,7 +962,7 @@ vxlSimDisplayOpenOne(vxlSim *sim, vxlSimDomain *dom, virJSONValue *vnc, int vfb)
     }
     VIR_DEBUG("VNC display of %s on %s port %d%s", dom->name, listen, port,
               disp->password ? " with a password" : "");
-    g_ptr_array_add(dom->displays, disp);
+    dom->display = disp;
 }
 
 
@@ -972,11 +970,9 @@ void
 vxlSimDisplayOpen(vxlSim *sim, vxlSimDomain *dom)
 {
     virJSONValue *vfbs;
-    size_t i;
 
-    if (!dom->config || dom->displays)
+    if (!dom->config || dom->display)
         return;
-    dom->displays = g_ptr_array_new_with_free_func(vxlSimDisplayClose);
     if (dom->type == LIBXL_DOMAIN_TYPE_HVM) {
         virJSONValue *hvm = virJSONValueObjectGetObject(
             virJSONValueObjectGetObject(dom->config, "b_info"), "type.hvm");
@@ -985,26 +981,21 @@ vxlSimDisplayOpen(vxlSim *sim, vxlSimDomain *dom)
 
         /* The translation always says whether an HVM guest has VNC. */
         if (flag && STREQ(flag, "True"))
-            vxlSimDisplayOpenOne(sim, dom, vnc, -1);
+            vxlSimDisplayOpenOne(sim, dom, vnc);
         return;
     }
-    if (!(vfbs = virJSONValueObjectGetArray(dom->config, "vfbs")))
-        return;
-    for (i = 0; i < virJSONValueArraySize(vfbs); i++) {
-        virJSONValue *vfb = virJSONValueArrayGet(vfbs, i);
-        int devid;
-
-        if (virJSONValueObjectGetNumberInt(vfb, "devid", &devid) < 0)
-            devid = i;
-        vxlSimDisplayOpenOne(sim, dom, virJSONValueObjectGetObject(vfb, "vnc"), devid);
-    }
+    /* The first framebuffer's alone, as libxl_dm.c's device model
+     * arguments (see the top of this file). */
+    if ((vfbs = virJSONValueObjectGetArray(dom->config, "vfbs")) &&
+        virJSONValueArraySize(vfbs) > 0)
+        vxlSimDisplayOpenOne(sim, dom,
+                             virJSONValueObjectGetObject(virJSONValueArrayGet(vfbs, 0), "vnc"));
 }
 
-void
-vxlSimDisplayClose(void *opaque)
-{
-    vxlSimDisplay *disp = opaque;
 
+void
+vxlSimDisplayClose(vxlSimDisplay *disp)
+{
     if (!disp)
         return;
     VIR_WITH_MUTEX_LOCK_GUARD(&disp->lock) {

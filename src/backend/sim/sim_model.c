@@ -77,7 +77,7 @@ vxlSimDomainFree(vxlSimDomain *dom)
     g_free(dom->control);
     vxlSimAgentStop(dom->agent);
     vxlSimConsolesFree(dom->consoles);
-    g_clear_pointer(&dom->displays, g_ptr_array_unref);
+    vxlSimDisplayClose(dom->display);
     for (i = 0; i < dom->ndisks; i++)
         vxlSimDiskClear(&dom->disks[i]);
     g_free(dom->disks);

@@ -153,9 +153,9 @@ typedef struct _vxlSimDomain {
     vxlSimNic *nics;
     size_t nnics;
     GPtrArray *consoles;           /* vxlSimConsole *, opened when asked */
-    GPtrArray *displays;           /* its VNC servers (vxlSimDisplay *):
-                                      the HVM guest's, or one per vfb
-                                      serving VNC; NULL until built */
+    vxlSimDisplay *display;        /* its VNC server, NULL if none: the
+                                      HVM guest's, or its first vfb's
+                                      (sim_display.c says why) */
 
     /* Accounting: runUs (running time of this life) and cpuTimeNs are
      * exact as of accountedAt (g_get_monotonic_time() clock). */
@@ -383,8 +383,7 @@ void vxlSimHostFactsFill(vxlSim *sim, unsigned long long freeKiB,
 /* sim_display.c: called with sim->lock held, once the domain is built
  * (create, or found again at open); closed when the domain is freed. */
 void vxlSimDisplayOpen(vxlSim *sim, vxlSimDomain *dom);
-/* One display (a vxlSimDisplay *; the free function of dom->displays). */
-void vxlSimDisplayClose(void *disp);
+void vxlSimDisplayClose(vxlSimDisplay *disp);
 
 /* sim_backend.c: for the other hooks' units */
 vxlSim *vxlSimGet(vxlBackend *be);
