@@ -62,9 +62,16 @@ vxlDomainGraphicsRange(const virDomainDef *def, size_t index,
      * but one whose port leaves no port above it to look in is where
      * qemu's search fails: refuse it here, naming it. */
     if (display > VXL_GRAPHICS_PORT_MAX - VXL_GRAPHICS_PORT_MIN - 1) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<virtxl:vncdisplay value='%d'>: a VNC display that looks for a free port from %d on needs one below %d, the last TCP port"),
-                       display, VXL_GRAPHICS_PORT_MIN + display, VXL_GRAPHICS_PORT_MAX);
+        const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+
+        if (ns && ns->nvfbs > 0)
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:vfb vncdisplay='%d'>: a VNC display that looks for a free port from %d on needs one below %d, the last TCP port"),
+                           display, VXL_GRAPHICS_PORT_MIN + display, VXL_GRAPHICS_PORT_MAX);
+        else
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:vncdisplay value='%d'>: a VNC display that looks for a free port from %d on needs one below %d, the last TCP port"),
+                           display, VXL_GRAPHICS_PORT_MIN + display, VXL_GRAPHICS_PORT_MAX);
         return -1;
     }
     start = VXL_GRAPHICS_PORT_MIN + display;

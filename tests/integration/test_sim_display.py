@@ -247,6 +247,16 @@ class SimDisplayTest(DaemonTestCase):
                                 msg_contains="<virtxl:vfb graphics> add up to 1")
         with self.assertRaises(libvirt.libvirtError):
             self.conn.lookupByName("vfbs2")
+        # A framebuffer's start display past the last port: defined (xl
+        # takes it), refused at start naming the element, as for
+        # <virtxl:vncdisplay>.
+        big = xml.replace(two, "<graphics type='vnc' autoport='yes'/>", 1).replace(
+            "</domain>", "<virtxl:vfb graphics='1' vncdisplay='59635'/></domain>")
+        dom = self.conn.defineXML(big)
+        self.addCleanup(dom.undefine)
+        self.assertLibvirtError(E.VIR_ERR_CONFIG_UNSUPPORTED, dom.create,
+                                msg_contains="<virtxl:vfb vncdisplay='59635'>")
+        self.assertFalse(dom.isActive())
 
     def test_display_goes_with_the_domain(self):
         dom = self.conn.defineXML(hvm_vnc("vnc6"))
