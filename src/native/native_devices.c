@@ -939,7 +939,7 @@ vxlNativeParseVfbEntry(vxlNativeReader *r, int index, const char *spec,
         v = eq + 1;
         if (vxlNativeVfbType(r, index, word, v))
             continue;   /* xm's type=vnc|sdl */
-        /* The values point into @keep, alive as long as the reader. */
+        /* @d keeps pointers into @keep, which outlives the formatting. */
         g_ptr_array_add(keep, g_strdup(v));
         v = g_ptr_array_index(keep, keep->len - 1);
         if (STREQ(word, "vnc"))
