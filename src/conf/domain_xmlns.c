@@ -22,6 +22,7 @@
  *     <virtxl:cpus_soft cpuset='3' exclude='yes'/>  xl cpus_soft="all,^3"
  *     <virtxl:vtpm backend='vtpm-dom' uuid='...'/>  xl vtpm=[ "backend=,uuid=" ]
  *     <virtxl:smbios_firmware value='/path'/>    xl smbios_firmware=
+ *     <virtxl:vfb graphics='2' vncdisplay='3'/>  one xl vfb= entry (PV, PVH)
  *     <virtxl:nomigrate value='1'/>              one element per key of
  *     <virtxl:shadow_memory value='16'/>         vxlXMLNSKnobs, value as
  *     <virtxl:altp2m value='mixed'/>             xl.cfg writes it
@@ -95,6 +96,7 @@ vxlXMLNSFree(void *opaque)
     g_free(ns->vtpms);
     vxlXMLNSDevBackendsFree(ns);  /* domain_xmlns_backend.c */
     g_free(ns->smbiosFirmware);
+    g_free(ns->vfbs);
     vxlXMLNSKeysFree(ns->keys);  /* domain_xmlns_keys.c */
     g_free(ns);
 }
@@ -481,7 +483,7 @@ vxlXMLNSElementNames(void)
                                           "<virtxl:disk>, <virtxl:nic>, <virtxl:usbctrl>, "
                                           "<virtxl:cpus_soft>, <virtxl:cpus_exclude>, <virtxl:numa_placement>, "
                                           "<virtxl:vtpm>, <virtxl:channel>, <virtxl:p9>, "
-                                          "<virtxl:smbios_firmware>");
+                                          "<virtxl:smbios_firmware>, <virtxl:vfb>");
     size_t i;
 
     for (i = 0; i < VXL_XMLNS_KNOB_LAST; i++)
@@ -606,6 +608,9 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
                 goto error;
         } else if (STREQ(name, "channel") || STREQ(name, "p9")) {
             if (vxlXMLNSParseDevBackend(nodes[i], STREQ(name, "p9"), ns) < 0)
+                goto error;
+        } else if (STREQ(name, "vfb")) {
+            if (vxlXMLNSParseVfb(nodes[i], ns) < 0)  /* domain_xmlns_vfb.c */
                 goto error;
         } else if (STREQ(name, "smbios_firmware") && !ns->smbiosFirmware) {
             if (vxlXMLNSParseSmbiosFirmware(nodes[i], ns) < 0)
@@ -757,6 +762,7 @@ vxlXMLNSFormat(virBuffer *buf, void *opaque)
         vxlXMLNSFormatNic(buf, &ns->nics[i]);
     for (i = 0; i < ns->nusbctrls; i++)
         vxlXMLNSFormatUsbctrl(buf, &ns->usbctrls[i]);
+    vxlXMLNSFormatVfbs(buf, ns);
     for (i = 0; i < ns->npcis; i++) {
         const vxlXMLNSPci *pci = &ns->pcis[i];
 
@@ -1006,6 +1012,7 @@ vxlValidateXMLNS(const virDomainDef *def)
     if (vxlValidateXMLNSDisks(def, ns) < 0 ||
         vxlValidateXMLNSNics(def, ns) < 0 ||
         vxlValidateXMLNSUsbctrls(def, ns) < 0 ||
+        vxlValidateXMLNSVfbs(def, ns) < 0 ||  /* domain_xmlns_vfb.c */
         vxlValidateXMLNSDevBackends(def, ns) < 0 ||  /* domain_xmlns_backend.c */
         vxlValidateXMLNSKeys(def, ns->keys) < 0 ||  /* domain_xmlns_keys.c */
         vxlValidateXMLNSCpusExclude(def, ns) < 0)  /* domain_xmlns_cpus.c */

@@ -121,6 +121,25 @@ struct _vxlXMLNSDevBackend {
     char *backend;                /* backend_domname */
 };
 
+/* <virtxl:vfb graphics='N' vncdisplay='D'?/>: one PV framebuffer of a
+ * PV or PVH guest (xl's vfb= entry), serving the next N <graphics>
+ * (domain_xmlns_vfb.c). */
+typedef struct _vxlXMLNSVfb vxlXMLNSVfb;
+struct _vxlXMLNSVfb {
+    unsigned int ngraphics;       /* how many <graphics> it serves */
+    int vncdisplay;               /* its VNC search start; -1 unset */
+};
+
+/* One framebuffer as the translation sees it: def->graphics[first] to
+ * [first + count - 1], and where its autoport VNC display starts
+ * looking (-1: libxl's display 0). */
+typedef struct _vxlXMLNSVfbGroup vxlXMLNSVfbGroup;
+struct _vxlXMLNSVfbGroup {
+    size_t first;
+    size_t count;
+    int vncdisplay;
+};
+
 /* The scalar xl.cfg keys of the namespace, one element each,
  * <virtxl:KEY value='V'/>, in the order they are formatted. The table
  * vxlXMLNSKnobs says how each is spelt and where it applies. */
@@ -374,6 +393,9 @@ struct _vxlXMLNSDef {
     vxlXMLNSDevBackend *p9Backends;      /* <virtxl:p9>, in document order */
     size_t np9Backends;
     char *smbiosFirmware;         /* b_info.u.hvm.smbios_firmware */
+    vxlXMLNSVfb *vfbs;            /* <virtxl:vfb>, in order: devid is the
+                                     position */
+    size_t nvfbs;
     vxlXMLNSKnobValue knobs[VXL_XMLNS_KNOB_LAST];
     /* Not ours: <os firmware> or <os><firmware> on a PV or PVH guest,
      * which libvirt's parser drops unseen; noted to be refused. */
@@ -492,6 +514,22 @@ const vxlXMLNSUsbctrl *vxlXMLNSFindUsbctrl(const virDomainDef *def,
 /* The vif number of def->nets[@index]: its <virtxl:nic devid>, else
  * its position (as xl numbers vif= entries). */
 int vxlXMLNSNicDevid(const virDomainDef *def, size_t index);
+/* domain_xmlns_vfb.c: <virtxl:vfb>. */
+int vxlXMLNSParseVfb(xmlNodePtr node, vxlXMLNSDef *ns);
+void vxlXMLNSFormatVfbs(virBuffer *buf, const vxlXMLNSDef *ns);
+int vxlValidateXMLNSVfbs(const virDomainDef *def, const vxlXMLNSDef *ns);
+/* The framebuffers of a PV or PVH @def into *@groups (to be freed),
+ * their number returned: one per <virtxl:vfb>, else one serving every
+ * <graphics> (none without graphics), starting at <virtxl:vncdisplay>. */
+size_t vxlXMLNSVfbGroups(const virDomainDef *def, vxlXMLNSVfbGroup **groups);
+/* The display where def->graphics[@index]'s autoport VNC search
+ * starts: its framebuffer's (PV, PVH) or <virtxl:vncdisplay> (HVM);
+ * -1 when none is given. */
+int vxlXMLNSGraphicsStartDisplay(const virDomainDef *def, size_t index);
+/* Whether framebuffer number @pos of @def can serve @group's <graphics>:
+ * one VNC and one SDL at most; 0, or -1 reported. */
+int vxlValidateVfbGroup(const virDomainDef *def, size_t pos,
+                        const vxlXMLNSVfbGroup *group);
 /* domain_xmlns_backend.c: <virtxl:channel> (@p9 false) and <virtxl:p9>. */
 int vxlXMLNSParseDevBackend(xmlNodePtr node, bool p9, vxlXMLNSDef *ns);
 void vxlXMLNSFormatDevBackends(virBuffer *buf, const vxlXMLNSDef *ns);

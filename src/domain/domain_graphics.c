@@ -10,8 +10,10 @@
  * libvirt's port allocator, which every driver in the daemon shares, and
  * go back to it when the domain stops or its start fails; a daemon
  * restart marks those of running domains as taken again. A VNC display
- * with <virtxl:vncdisplay> takes the first free port from that display
- * on, as qemu does for xl's vncdisplay with vncunused=1.
+ * with <virtxl:vncdisplay> (or, on one of several PV framebuffers, its
+ * <virtxl:vfb vncdisplay>) takes the first free port from that display
+ * on, as qemu does for xl's vncdisplay with vncunused=1; each VNC display
+ * of the guest gets a port of its own.
  */
 #include "vxl_internal.h"
 
@@ -40,16 +42,17 @@ vxlDomainGraphicsAutoPort(virDomainGraphicsDef *graphics)
     }
 }
 
-/* Where an autoport display of @def looks for its port: the driver's
- * range, or for a VNC display with <virtxl:vncdisplay> (xl's vncdisplay
- * with vncunused=1) that display and the 99 after it, the ones libxl
- * has qemu try ("to=99" in libxl_dm.c). The allocator's ports are one
- * set for every range, so this one shares them with the others. */
+/* Where autoport display @index of @def looks for its port: the
+ * driver's range, or for a VNC display with a start display (xl's
+ * vncdisplay with vncunused=1) that display and the 99 after it, the
+ * ones libxl has qemu try ("to=99" in libxl_dm.c). The allocator's ports
+ * are one set for every range, so this one shares them with the others. */
 static int
-vxlDomainGraphicsRange(const virDomainDef *def, const virDomainGraphicsDef *graphics,
+vxlDomainGraphicsRange(const virDomainDef *def, size_t index,
                        virPortAllocatorRange **range)
 {
-    int display = vxlXMLNSVncStartDisplay(def);
+    const virDomainGraphicsDef *graphics = def->graphics[index];
+    int display = vxlXMLNSGraphicsStartDisplay(def, index);
     unsigned int start, end;
 
     *range = NULL;
@@ -59,9 +62,16 @@ vxlDomainGraphicsRange(const virDomainDef *def, const virDomainGraphicsDef *grap
      * but one whose port leaves no port above it to look in is where
      * qemu's search fails: refuse it here, naming it. */
     if (display > VXL_GRAPHICS_PORT_MAX - VXL_GRAPHICS_PORT_MIN - 1) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<virtxl:vncdisplay value='%d'>: a VNC display that looks for a free port from %d on needs one below %d, the last TCP port"),
-                       display, VXL_GRAPHICS_PORT_MIN + display, VXL_GRAPHICS_PORT_MAX);
+        const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+
+        if (ns && ns->nvfbs > 0)
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:vfb vncdisplay='%d'>: a VNC display that looks for a free port from %d on needs one below %d, the last TCP port"),
+                           display, VXL_GRAPHICS_PORT_MIN + display, VXL_GRAPHICS_PORT_MAX);
+        else
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:vncdisplay value='%d'>: a VNC display that looks for a free port from %d on needs one below %d, the last TCP port"),
+                           display, VXL_GRAPHICS_PORT_MIN + display, VXL_GRAPHICS_PORT_MAX);
         return -1;
     }
     start = VXL_GRAPHICS_PORT_MIN + display;
@@ -84,7 +94,7 @@ vxlDomainGraphicsPrepare(vxlDriver *driver, virDomainDef *def)
 
         if (!port)
             continue;
-        if (vxlDomainGraphicsRange(def, def->graphics[i], &range) < 0)
+        if (vxlDomainGraphicsRange(def, i, &range) < 0)
             goto error;
         rc = virPortAllocatorAcquire(range ? range : driver->graphicsPorts, &chosen);
         virPortAllocatorRangeFree(range);

@@ -799,6 +799,8 @@ struct _vxlNativeDisplay {
     bool vnc, sdl, opengl;
     bool vncunused;
     long vncdisplay;      /* -1: unset */
+    bool grouped;         /* one of several vfbs: the start display goes
+                             into its <virtxl:vfb>, not <virtxl:vncdisplay> */
     const char *vnclisten, *vncpasswd, *keymap, *display, *xauthority;
 };
 
@@ -838,7 +840,7 @@ vxlNativeFormatDisplay(vxlNativeReader *r, const char *key, virBuffer *buf,
             virBufferAsprintf(buf, "<graphics type='vnc' port='%ld' autoport='no'", 5900 + d->vncdisplay);
         } else {
             /* Display 0 is where libxl starts anyway. */
-            if (d->vncdisplay > 0)
+            if (d->vncdisplay > 0 && !d->grouped)
                 g_ptr_array_add(r->nsLines,
                                 g_strdup_printf("<virtxl:vncdisplay" VXL_NATIVE_NS_DECL " value='%ld'/>\n",
                                                 d->vncdisplay));
@@ -906,69 +908,118 @@ vxlNativeParseTopLevelVfb(vxlNativeReader *r, virBuffer *buf)
 }
 
 
+/* One vfb= entry into @d, read as xl's parser reads it (xl_parse.c):
+ * words split at ',' (empty ones skipped, leading blanks dropped, the
+ * rest kept: a trailing blank is part of a password), each KEY=VALUE
+ * with numbers read as atoi reads them. xl ignores a key it does not
+ * know, and stops reading the entry at a word without '='; both are
+ * warned as ignored. */
+static void
+vxlNativeParseVfbEntry(vxlNativeReader *r, int index, const char *spec,
+                       vxlNativeDisplay *d, GPtrArray *keep)
+{
+    g_auto(GStrv) words = g_strsplit(spec, ",", -1);
+    size_t j;
+
+    for (j = 0; words[j]; j++) {
+        char *word = words[j];
+        char *eq;
+        const char *v;
+
+        if (!*word)
+            continue;   /* strtok skips empty fields */
+        while (*word == ' ')
+            word++;
+        if (!(eq = strchr(word, '='))) {
+            vxlNativeWarn(r, "vfb", _("entry %d: '%s' has no '=': xl stops reading the entry there, so it and what follows are ignored"),
+                          index + 1, word);
+            return;
+        }
+        *eq = '\0';
+        v = eq + 1;
+        if (vxlNativeVfbType(r, index, word, v))
+            continue;   /* xm's type=vnc|sdl */
+        /* @d keeps pointers into @keep, which outlives the formatting. */
+        g_ptr_array_add(keep, g_strdup(v));
+        v = g_ptr_array_index(keep, keep->len - 1);
+        if (STREQ(word, "vnc"))
+            d->vnc = atoi(v) != 0;
+        else if (STREQ(word, "sdl"))
+            d->sdl = atoi(v) != 0;
+        else if (STREQ(word, "opengl"))
+            d->opengl = atoi(v) != 0;
+        else if (STREQ(word, "vncunused"))
+            d->vncunused = atoi(v) != 0;
+        else if (STREQ(word, "vncdisplay"))
+            d->vncdisplay = atoi(v);
+        else if (STREQ(word, "vnclisten"))
+            d->vnclisten = v;
+        else if (STREQ(word, "vncpasswd"))
+            d->vncpasswd = v;
+        else if (STREQ(word, "keymap"))
+            d->keymap = v;
+        else if (STREQ(word, "display"))
+            d->display = v;
+        else if (STREQ(word, "xauthority"))
+            d->xauthority = v;
+        else
+            vxlNativeWarn(r, "vfb", _("entry %d: '%s' is not a vfb key; ignored, as by xl"),
+                          index + 1, word);
+    }
+}
+
+
+/* vfb=: a framebuffer and a keyboard per entry, as xl makes them. One
+ * entry is the <graphics> it serves; several (or one serving no
+ * display, xl's "vnc=0") are said with a <virtxl:vfb> per entry, naming
+ * how many of the <graphics> in order are its, with its vncdisplay
+ * (vncunused=1) in the element rather than in <virtxl:vncdisplay>. */
 static int
 vxlNativeParseVfbs(vxlNativeReader *r, virBuffer *buf)
 {
+    g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func(g_free);
+    g_autofree vxlNativeDisplay *ds = NULL;
     XLU_ConfigList *list;
+    bool grouped;
     int n;
     int i;
 
     if (vxlNativeGetList(r, "vfb", &list, &n) < 0)
         return -1;
-    /* Not yet converted alike: xl makes a vfb and a vkb per entry,
-     * the translation one vfb for all <graphics>. Said, not hidden. */
-    if (n > 1)
-        vxlNativeWarn(r, "vfb",
-                      _("%d entries: xl gives the guest a framebuffer and a keyboard for each, where the <graphics> written here give it one framebuffer serving every display"),
-                      n);
+    ds = g_new0(vxlNativeDisplay, MAX(n, 1));
+    grouped = n > 1;
     for (i = 0; i < n; i++) {
         const char *spec = xlu_cfg_get_listitem(list, i);
-        vxlNativeDisplay d = { .vncunused = true, .vncdisplay = -1 };
-        g_auto(GStrv) tokens = NULL;
-        size_t j;
+        vxlNativeDisplay *d = &ds[i];
 
+        /* libxl__device_vfb_setdefault: VNC unless the entry says vnc=0. */
+        d->vnc = true;
+        d->vncunused = true;
+        d->vncdisplay = -1;
         if (!spec) {
             vxlNativeError(r, "vfb", _("entry %d is a list, expected a vfb spec"), i + 1);
             return -1;
         }
-        tokens = vxlNativeSplitSpec(spec, ',');
-        for (j = 0; tokens[j]; j++) {
-            g_autofree char *k = NULL;
-            const char *v;
+        vxlNativeParseVfbEntry(r, i, spec, d, keep);
+        if (!d->vnc && !d->sdl)
+            grouped = true;
+    }
+    for (i = 0; i < n; i++) {
+        vxlNativeDisplay *d = &ds[i];
 
-            vxlNativeSplitPair(tokens[j], &k, &v);
-            if (!v)
-                v = "";
-            if (vxlNativeVfbType(r, i, k, v, &d.vnc))
-                continue;   /* xm's type=vnc|sdl */
-            if (STREQ(k, "vnc"))
-                d.vnc = strtol(v, NULL, 0) != 0;
-            else if (STREQ(k, "sdl"))
-                d.sdl = strtol(v, NULL, 0) != 0;
-            else if (STREQ(k, "opengl"))
-                d.opengl = strtol(v, NULL, 0) != 0;
-            else if (STREQ(k, "vncunused"))
-                d.vncunused = strtol(v, NULL, 0) != 0;
-            else if (STREQ(k, "vncdisplay"))
-                d.vncdisplay = strtol(v, NULL, 0);
-            else if (STREQ(k, "vnclisten"))
-                d.vnclisten = v;
-            else if (STREQ(k, "vncpasswd"))
-                d.vncpasswd = v;
-            else if (STREQ(k, "keymap"))
-                d.keymap = v;
-            else if (STREQ(k, "display"))
-                d.display = v;
-            else if (STREQ(k, "xauthority"))
-                d.xauthority = v;
-            else
-                vxlNativeWarn(r, "vfb", _("entry %d: dropped '%s': libvirt has no element for it"),
-                              i + 1, tokens[j]);
-        }
-        if (!d.vnc && !d.sdl)
-            vxlNativeWarn(r, "vfb", _("entry %d: dropped: neither vnc nor sdl is enabled"), i + 1);
-        if (vxlNativeFormatDisplay(r, "vfb", buf, &d) < 0)
+        d->grouped = grouped;
+        if (vxlNativeFormatDisplay(r, "vfb", buf, d) < 0)
             return -1;
+        if (!grouped)
+            continue;
+        if (d->vnc && d->vncunused && d->vncdisplay > 0)
+            g_ptr_array_add(r->nsLines,
+                            g_strdup_printf("<virtxl:vfb" VXL_NATIVE_NS_DECL " graphics='%d' vncdisplay='%ld'/>\n",
+                                            d->vnc + d->sdl, d->vncdisplay));
+        else
+            g_ptr_array_add(r->nsLines,
+                            g_strdup_printf("<virtxl:vfb" VXL_NATIVE_NS_DECL " graphics='%d'/>\n",
+                                            d->vnc + d->sdl));
     }
     if (n == 0 && r->type == LIBXL_DOMAIN_TYPE_PV)
         return vxlNativeParseTopLevelVfb(r, buf);

@@ -438,19 +438,56 @@ vxlNativeVncKeymap(const virDomainDef *def)
 }
 
 
+/* vfb=: an entry per framebuffer (domain_xmlns_vfb.c), joining the
+ * specs of the <graphics> it serves (@pieces, one per <graphics>). A
+ * framebuffer without VNC graphics says vnc=0: libxl gives it VNC
+ * otherwise. */
+static int
+vxlNativeFormatVfbs(virBuffer *buf, const virDomainDef *def, GPtrArray *pieces)
+{
+    g_autofree vxlXMLNSVfbGroup *groups = NULL;
+    g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func(g_free);
+    size_t n = vxlXMLNSVfbGroups(def, &groups);
+    size_t i, j;
+
+    for (i = 0; i < n; i++) {
+        g_autoptr(GPtrArray) words = g_ptr_array_new();
+        bool vnc = false;
+        bool sdl = false;
+
+        for (j = groups[i].first; j < groups[i].first + groups[i].count; j++) {
+            bool isVnc = def->graphics[j]->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC;
+
+            if ((isVnc && vnc) || (!isVnc && sdl))
+                return vxlNativeFormatRefuse("two <graphics> of one kind on one PV framebuffer");
+            vnc |= isVnc;
+            sdl |= !isVnc;
+            g_ptr_array_add(words, g_ptr_array_index(pieces, j));
+        }
+        if (!vnc)
+            g_ptr_array_insert(words, 0, (char *)"vnc=0");
+        g_ptr_array_add(words, NULL);
+        g_ptr_array_add(entries, g_strjoinv(",", (char **)words->pdata));
+    }
+    if (entries->len > 0)
+        vxlNativeFormatList(buf, "vfb", entries);
+    return 0;
+}
+
+
 static int
 vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
 {
     bool hvm = def->os.type == VIR_DOMAIN_OSTYPE_HVM;
     g_autoptr(GPtrArray) vfbs = g_ptr_array_new_with_free_func(g_free);
     bool vnc = false, sdl = false, spice = false;
-    int start = vxlXMLNSVncStartDisplay(def);
     size_t i;
 
     for (i = 0; i < def->ngraphics; i++) {
         const virDomainGraphicsDef *g = def->graphics[i];
         g_auto(virBuffer) spec = VIR_BUFFER_INITIALIZER;
         const char *listen = NULL;
+        int start = vxlXMLNSGraphicsStartDisplay(def, i);
 
         if (g->nListens > 1 ||
             (g->nListens == 1 && g->listens[0].type != VIR_DOMAIN_GRAPHICS_LISTEN_TYPE_ADDRESS))
@@ -460,7 +497,8 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
 
         switch ((virDomainGraphicsType)g->type) {
         case VIR_DOMAIN_GRAPHICS_TYPE_VNC:
-            if (vnc)
+            /* A PV guest's framebuffers are checked below. */
+            if (vnc && hvm)
                 return vxlNativeFormatRefuse("a second <graphics type='vnc'>");
             vnc = true;
             if (g->data.vnc.websocket || g->data.vnc.sharePolicy || g->data.vnc.auth.expires ||
@@ -499,7 +537,7 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
             }
             break;
         case VIR_DOMAIN_GRAPHICS_TYPE_SDL:
-            if (sdl)
+            if (sdl && hvm)
                 return vxlNativeFormatRefuse("a second <graphics type='sdl'>");
             sdl = true;
             if (hvm) {
@@ -557,23 +595,11 @@ vxlNativeFormatGraphics(virBuffer *buf, const virDomainDef *def)
         default:
             return vxlNativeFormatRefuse("<graphics> other than vnc, sdl and spice");
         }
-        if (!hvm) {
-            char *s = virBufferContentAndReset(&spec);
-
-            if (s)
-                g_ptr_array_add(vfbs, s);
-        }
+        if (!hvm)
+            g_ptr_array_add(vfbs, virBufferContentAndReset(&spec));
     }
-    if (!hvm && vfbs->len > 0) {
-        /* xl: one vfb carries both vnc and sdl. */
-        g_autofree char *joined = NULL;
-
-        g_ptr_array_add(vfbs, NULL);
-        joined = g_strjoinv(",", (char **)vfbs->pdata);
-        g_ptr_array_set_size(vfbs, 0);
-        g_ptr_array_add(vfbs, g_steal_pointer(&joined));
-        vxlNativeFormatList(buf, "vfb", vfbs);
-    }
+    if (!hvm && vxlNativeFormatVfbs(buf, def, vfbs) < 0)
+        return -1;
     /* libxl's default for an HVM guest is a VNC display and a Cirrus
      * card; without <video> there is no card, for which xl also wants
      * nographic (as libvirt's own Xen driver sets it). */

@@ -178,7 +178,7 @@ const char *vxlNativeXMLNSKeyValue(const virDomainDef *def, vxlXMLNSKey key);
 /* native_xm.c: xm's spellings xl still reads. */
 int vxlNativeGetKernel(vxlNativeReader *r, const char **kernel);
 bool vxlNativeVfbType(vxlNativeReader *r, int index, const char *key,
-                      const char *value, bool *vnc);
+                      const char *value);
 /* firmware="pvgrub32|pvgrub64" of a PV or PVH guest: the kernel xl
  * boots for it, or NULL for a value xl refuses; and back, the firmware=
  * value of such a kernel path, or NULL. */

@@ -51,11 +51,10 @@ vxlNativeGetKernel(vxlNativeReader *r, const char **kernel)
  * is what type=vnc asked for and not what type=sdl did. */
 bool
 vxlNativeVfbType(vxlNativeReader *r, int index, const char *key,
-                 const char *value, bool *vnc)
+                 const char *value)
 {
     if (STRNEQ(key, "type"))
         return false;
-    *vnc = true;
     if (STRNEQ(value, "vnc"))
         vxlNativeWarn(r, "vfb", _("entry %d: type=%s is xm's; xl ignores it and libxl gives the framebuffer VNC"),
                       index + 1, value);

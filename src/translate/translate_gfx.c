@@ -17,12 +17,14 @@
  * one. Without <video> there is
  * no card (vga none, nographic): libxl would otherwise add a Cirrus one.
  *
- * PV and PVH guests: <graphics type='vnc'|'sdl'> is a PV framebuffer
- * (vfbs) with a PV keyboard and mouse (vkbs), as xl's vfb= makes them;
- * <video type='xen'>, and xen-bus <input> mouse and keyboard, belong to
- * it.
+ * PV and PVH guests: <graphics type='vnc'|'sdl'> are PV framebuffers
+ * (vfbs), each with a PV keyboard and mouse (vkbs), as xl's vfb= makes
+ * them: one per <virtxl:vfb> (domain_xmlns_vfb.c says which graphics
+ * each serves), else one for all; <video type='xen'>, and xen-bus
+ * <input> mouse and keyboard, belong to them.
  *
- * Refuses more than one display of a kind, SPICE and emulated video for
+ * Refuses more than one display of a kind (HVM) or per framebuffer
+ * (PV, PVH), SPICE and emulated video for
  * PV and PVH, video models qemu-xen does not offer, more than one video
  * card, other input buses, sound for PV and PVH, and more than one
  * sound card (libxl has one soundhw).
@@ -33,8 +35,11 @@
 #include "util_enums.h"
 #include "virtxl/virtxl.h"
 #include "virerror.h"
+#include "virlog.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.translate_gfx");
 
 #define VXL_VNC_PORT_MIN 5900
 
@@ -353,6 +358,32 @@ vxlGfxKeymapsDiffer(const virDomainDef *def)
 }
 
 
+/* A PV or PVH guest's framebuffers (<virtxl:vfb>, or one for all):
+ * each serves one VNC and one SDL display at most, as xl's vfb= entry.
+ * SPICE, which none can serve, vxlValidateGraphics refuses. */
+static int
+vxlValidateGfxPV(const virDomainDef *def)
+{
+    g_autofree vxlXMLNSVfbGroup *groups = NULL;
+    size_t n = vxlXMLNSVfbGroups(def, &groups);
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (vxlValidateVfbGroup(def, i, &groups[i]) < 0)
+            return -1;
+        /* What xl makes of the same vfb= entry, and the guest sees the
+         * framebuffer; but libxl gives the device model its -vnc and
+         * -sdl from vfbs[0] alone (libxl__dm_vnc in libxl_dm.c), so
+         * nothing serves these displays. Said in the log, as xl says
+         * nothing. */
+        if (i > 0 && groups[i].count > 0)
+            VIR_WARN("domain '%s': the <graphics> of framebuffer %zu (<virtxl:vfb>) are not served: Xen's device model serves the first framebuffer's displays only",
+                     def->name, i);
+    }
+    return 0;
+}
+
+
 int
 vxlValidateGfx(const virDomainDef *def)
 {
@@ -362,22 +393,22 @@ vxlValidateGfx(const virDomainDef *def)
     for (i = 0; i < def->ngraphics; i++) {
         if (vxlValidateGraphics(def, def->graphics[i]) < 0)
             return -1;
-        if (++counts[def->graphics[i]->type] > 1) {
+        /* An HVM guest's displays are its device model's: one of each. */
+        if (vxlGfxIsHVM(def) && ++counts[def->graphics[i]->type] > 1) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("more than one <graphics type='%s'> is not supported by Xen"),
+                           _("more than one <graphics type='%s'> is not supported by Xen for an HVM guest: its device model has one display of each kind"),
                            virDomainGraphicsTypeToString(def->graphics[i]->type));
             return -1;
         }
     }
+    if (!vxlGfxIsHVM(def) && vxlValidateGfxPV(def) < 0)
+        return -1;
     /* libxl has one keymap for the guest's VNC and SPICE displays. */
     if (vxlGfxKeymapsDiffer(def)) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("<graphics type='vnc' keymap> and <graphics type='spice' keymap> differing are not supported by Xen: libxl has one keymap for both"));
         return -1;
     }
-    /* A PV or PVH guest's one framebuffer serves a VNC and an SDL
-     * display at once, as xl's vfb="vnc=1,sdl=1" (SPICE, which it cannot
-     * serve, vxlValidateGraphics refuses); one of each at most, above. */
     if (vxlValidateVideo(def) < 0)
         return -1;
     for (i = 0; i < def->ninputs; i++) {
@@ -388,12 +419,11 @@ vxlValidateGfx(const virDomainDef *def)
 }
 
 
+/* @start: where an autoport display's search starts (-1: display 0). */
 static void
-vxlTranslateVnc(const virDomainDef *def, const virDomainGraphicsDef *graphics,
+vxlTranslateVnc(const virDomainGraphicsDef *graphics, int start,
                 libxl_vnc_info *vnc, char **keymap)
 {
-    int start = vxlXMLNSVncStartDisplay(def);
-
     libxl_defbool_set(&vnc->enable, true);
     vnc->listen = g_strdup(vxlGfxListen(graphics));
     vnc->passwd = g_strdup(graphics->data.vnc.auth.passwd);
@@ -482,7 +512,8 @@ vxlTranslateGfxHVM(const virDomainDef *def, libxl_domain_build_info *b_info)
 
         switch (graphics->type) {
         case VIR_DOMAIN_GRAPHICS_TYPE_VNC:
-            vxlTranslateVnc(def, graphics, &b_info->u.hvm.vnc, &b_info->u.hvm.keymap);
+            vxlTranslateVnc(graphics, vxlXMLNSVncStartDisplay(def),
+                            &b_info->u.hvm.vnc, &b_info->u.hvm.keymap);
             vnc = true;
             break;
         case VIR_DOMAIN_GRAPHICS_TYPE_SDL:
@@ -541,35 +572,46 @@ vxlTranslateGfxHVM(const virDomainDef *def, libxl_domain_build_info *b_info)
 }
 
 
-/* A PV or PVH guest's display: one PV framebuffer and, as xl adds with
- * every vfb=, one PV keyboard/mouse. */
+/* A PV or PVH guest's displays: a PV framebuffer per <virtxl:vfb> (or
+ * one for all <graphics>), each with its own VNC and SDL settings, and
+ * as xl adds with every vfb= entry a PV keyboard/mouse; devids in
+ * order. A framebuffer without VNC graphics says so: libxl would
+ * otherwise start a VNC server on it. */
 static void
 vxlTranslateGfxPV(const virDomainDef *def, libxl_domain_config *dcfg)
 {
-    libxl_device_vfb *vfb;
-    size_t i;
+    g_autofree vxlXMLNSVfbGroup *groups = NULL;
+    size_t n = vxlXMLNSVfbGroups(def, &groups);
+    size_t i, j;
 
-    if (def->ngraphics == 0)
+    if (n == 0)
         return;
 
-    dcfg->vfbs = g_new0(libxl_device_vfb, 1);
-    dcfg->num_vfbs = 1;
-    vfb = &dcfg->vfbs[0];
-    libxl_device_vfb_init(vfb);
-    vfb->devid = 0;
-    for (i = 0; i < def->ngraphics; i++) {
-        const virDomainGraphicsDef *graphics = def->graphics[i];
+    dcfg->vfbs = g_new0(libxl_device_vfb, n);
+    dcfg->vkbs = g_new0(libxl_device_vkb, n);
+    dcfg->num_vfbs = dcfg->num_vkbs = n;
+    for (i = 0; i < n; i++) {
+        libxl_device_vfb *vfb = &dcfg->vfbs[i];
+        bool vnc = false;
 
-        if (graphics->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC)
-            vxlTranslateVnc(def, graphics, &vfb->vnc, &vfb->keymap);
-        else
-            vxlTranslateSdl(graphics, &vfb->sdl);
+        libxl_device_vfb_init(vfb);
+        vfb->devid = i;
+        for (j = groups[i].first; j < groups[i].first + groups[i].count; j++) {
+            const virDomainGraphicsDef *graphics = def->graphics[j];
+
+            if (graphics->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC) {
+                vxlTranslateVnc(graphics, groups[i].vncdisplay, &vfb->vnc, &vfb->keymap);
+                vnc = true;
+            } else {
+                vxlTranslateSdl(graphics, &vfb->sdl);
+            }
+        }
+        if (!vnc)
+            libxl_defbool_set(&vfb->vnc.enable, false);
+
+        libxl_device_vkb_init(&dcfg->vkbs[i]);
+        dcfg->vkbs[i].devid = i;
     }
-
-    dcfg->vkbs = g_new0(libxl_device_vkb, 1);
-    dcfg->num_vkbs = 1;
-    libxl_device_vkb_init(&dcfg->vkbs[0]);
-    dcfg->vkbs[0].devid = 0;
 }
 
 

@@ -167,6 +167,97 @@ class SimDisplayTest(DaemonTestCase):
                                 msg_contains="<virtxl:vncdisplay value='59635'>")
         self.assertFalse(dom.isActive())
 
+    def test_pv_framebuffers(self):
+        # xl's vfb=[ "vnc=1,vncpasswd=...", "vnc=1,vncdisplay=N,...,sdl=1",
+        # "vnc=0,sdl=1" ]: three framebuffers (<virtxl:vfb>), each with
+        # its own settings, and each VNC display with a port of its own in
+        # the live XML (the display libxl is given for it). Xen's device
+        # model serves the first framebuffer's display only (libxl__dm_vnc
+        # takes vfbs[0]), and so does the simulator: the second port is
+        # the guest's setting, with nothing listening on it.
+        ns = "https://virtxl.dev/xmlns/domain/1.0"
+        start = 61
+        xml = guest_xml("vfbs1").replace(
+            "<domain type='xen'>", "<domain type='xen' xmlns:virtxl='%s'>" % ns, 1)
+        xml = xml.replace("</devices>",
+                          "<graphics type='vnc' autoport='yes' passwd='first12'/>"
+                          "<graphics type='vnc' autoport='yes' passwd='second1'/>"
+                          "<graphics type='sdl' display=':1'/>"
+                          "<graphics type='sdl' display=':2'/>"
+                          "</devices>", 1)
+        xml = xml.replace("</domain>",
+                          "<virtxl:vfb graphics='1'/>"
+                          "<virtxl:vfb graphics='2' vncdisplay='%d'/>"
+                          "<virtxl:vfb graphics='1'/></domain>" % start)
+        dom = self.conn.defineXML(xml)
+        self.addCleanup(dom.undefine)
+        dom.create()
+        live = dom.XMLDesc(E.VIR_DOMAIN_XML_SECURE)
+        ports = [int(p) for p in re.findall(r"<graphics type='vnc' port='(\d+)'", live)]
+        self.assertEqual(len(ports), 2, live)
+        self.assertNotEqual(ports[0], ports[1])
+        # The second framebuffer's search starts at its own display.
+        self.assertGreaterEqual(ports[1], 5900 + start)
+        self.assertLess(ports[1], 5900 + start + 100)
+        self.assertEqual(live.count("<graphics type='sdl'"), 2)
+
+        with self.assertRaisesRegex(RFBError, "Authentication failed"):
+            Client("127.0.0.1", ports[0], password="second1")
+        c = Client("127.0.0.1", ports[0], password="first12")
+        self.addCleanup(c.close)
+        self.assertEqual(c.name, "vfbs1")
+        self.assertIn("Xen domain vfbs1 (id %d)" % dom.ID(), self.screen(c))
+        os.close(dom.openGraphicsFD(0, 0))
+        with self.assertRaises(OSError):
+            socket.create_connection(("127.0.0.1", ports[1]), timeout=2).close()
+
+        inactive = dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE)
+        self.assertIn("<virtxl:vfb graphics='2' vncdisplay='%d'/>" % start, inactive)
+        self.assertNotIn("port='%d'" % ports[1], inactive)
+
+        # Graphics are not hot-plugged, live or in the configuration.
+        for flags in (E.VIR_DOMAIN_AFFECT_LIVE, E.VIR_DOMAIN_AFFECT_CONFIG):
+            with self.subTest(flags=flags):
+                self.assertLibvirtError(
+                    E.VIR_ERR_OPERATION_UNSUPPORTED, dom.attachDeviceFlags,
+                    "<graphics type='vnc' autoport='yes'/>", flags,
+                    msg_contains="cannot attach a device of type 'graphics'")
+        c.close()
+        dom.destroy()
+        self.assertNotIn("port='%d'" % ports[0], dom.XMLDesc(0))
+        with self.assertRaises(OSError):
+            socket.create_connection(("127.0.0.1", ports[0]), timeout=2).close()
+
+    def test_pv_framebuffers_refused(self):
+        # Two VNC displays on one framebuffer cannot be: refused at define,
+        # naming the element, with and without <virtxl:vfb>.
+        ns = "https://virtxl.dev/xmlns/domain/1.0"
+        two = ("<graphics type='vnc' autoport='yes'/>"
+               "<graphics type='vnc' autoport='yes'/>")
+        xml = guest_xml("vfbs2").replace("</devices>", two + "</devices>", 1)
+        self.assertLibvirtError(E.VIR_ERR_CONFIG_UNSUPPORTED, self.conn.defineXML, xml,
+                                msg_contains="needs <virtxl:vfb>")
+        xml = xml.replace("<domain type='xen'>",
+                          "<domain type='xen' xmlns:virtxl='%s'>" % ns, 1)
+        marked = xml.replace("</domain>", "<virtxl:vfb graphics='2'/></domain>")
+        self.assertLibvirtError(E.VIR_ERR_CONFIG_UNSUPPORTED, self.conn.defineXML, marked,
+                                msg_contains="<virtxl:vfb> number 1 serves two <graphics type='vnc'>")
+        short = xml.replace("</domain>", "<virtxl:vfb graphics='1'/></domain>")
+        self.assertLibvirtError(E.VIR_ERR_CONFIG_UNSUPPORTED, self.conn.defineXML, short,
+                                msg_contains="<virtxl:vfb graphics> add up to 1")
+        with self.assertRaises(libvirt.libvirtError):
+            self.conn.lookupByName("vfbs2")
+        # A framebuffer's start display past the last port: defined (xl
+        # takes it), refused at start naming the element, as for
+        # <virtxl:vncdisplay>.
+        big = xml.replace(two, "<graphics type='vnc' autoport='yes'/>", 1).replace(
+            "</domain>", "<virtxl:vfb graphics='1' vncdisplay='59635'/></domain>")
+        dom = self.conn.defineXML(big)
+        self.addCleanup(dom.undefine)
+        self.assertLibvirtError(E.VIR_ERR_CONFIG_UNSUPPORTED, dom.create,
+                                msg_contains="<virtxl:vfb vncdisplay='59635'>")
+        self.assertFalse(dom.isActive())
+
     def test_display_goes_with_the_domain(self):
         dom = self.conn.defineXML(hvm_vnc("vnc6"))
         dom.create()

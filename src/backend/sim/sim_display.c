@@ -18,6 +18,14 @@
  * events (printable keys, Return, BackSpace). Pointer events and cut text
  * are read and ignored; a guest without a pointer device does the same.
  *
+ * A PV or PVH guest with several framebuffers (xl's vfb= entries,
+ * libxl's vfbs) still has one display, its first framebuffer's: libxl
+ * gives the device model -vnc and -sdl from vfbs[0] alone
+ * (libxl__dm_vnc, dm_sdl in libxl_dm.c), and the others' VNC settings
+ * only reach their xenstore backend directories, which qemu-xen's xenfb
+ * backend does not read. The guest sees every framebuffer; a client
+ * reaches the first.
+ *
  * The display opens when the domain is built and closes when it is
  * destroyed or the backend closes, as qemu's lifetime is the domain's.
  * A port another process holds is logged and the guest runs without a
@@ -834,29 +842,23 @@ vxlSimDisplayTick(int timer G_GNUC_UNUSED, void *opaque)
     }
 }
 
-/* The VNC server libxl's config asks for: the HVM guest's, or its first
- * vfb's. False when it has none. */
+/* The VNC server libxl's config asks for in @vnc (b_info's for an HVM
+ * guest, a vfb's; NULL: a vfb that says nothing, which libxl gives VNC
+ * on its defaults): false when it has none. */
 static bool
-vxlSimDisplayWanted(const vxlSimDomain *dom, const char **listen, int *display,
+vxlSimDisplayWanted(virJSONValue *vnc, const char **listen, int *display,
                     bool *findunused, const char **password)
 {
-    virJSONValue *vnc = NULL;
-    virJSONValue *vfbs;
     const char *flag;
 
-    if (!dom->config)
-        return false;
-    if (dom->type == LIBXL_DOMAIN_TYPE_HVM) {
-        virJSONValue *hvm = virJSONValueObjectGetObject(
-            virJSONValueObjectGetObject(dom->config, "b_info"), "type.hvm");
-
-        vnc = hvm ? virJSONValueObjectGetObject(hvm, "vnc") : NULL;
-    } else if ((vfbs = virJSONValueObjectGetArray(dom->config, "vfbs")) &&
-               virJSONValueArraySize(vfbs) > 0) {
-        vnc = virJSONValueObjectGetObject(virJSONValueArrayGet(vfbs, 0), "vnc");
-    }
-    if (!vnc || !(flag = virJSONValueObjectGetString(vnc, "enable")) ||
-        STRNEQ(flag, "True"))
+    /* libxl__device_vfb_setdefault: a framebuffer serves VNC unless told
+     * not to. */
+    *listen = *password = NULL;
+    *display = 0;
+    *findunused = true;
+    if (!vnc)
+        return true;
+    if ((flag = virJSONValueObjectGetString(vnc, "enable")) && STRNEQ(flag, "True"))
         return false;
 
     *listen = virJSONValueObjectGetString(vnc, "listen");
@@ -892,8 +894,9 @@ vxlSimDisplayBind(const char *address, int port)
     return fd;
 }
 
-void
-vxlSimDisplayOpen(vxlSim *sim, vxlSimDomain *dom)
+/* The display of @dom that libxl's @vnc asks for. */
+static void
+vxlSimDisplayOpenOne(vxlSim *sim, vxlSimDomain *dom, virJSONValue *vnc)
 {
     vxlSimDisplay *disp;
     const char *listen = NULL;
@@ -903,8 +906,7 @@ vxlSimDisplayOpen(vxlSim *sim, vxlSimDomain *dom)
     int port;
     int fd = -1;
 
-    if (dom->display || !vxlSimDisplayWanted(dom, &listen, &display,
-                                             &findunused, &password))
+    if (!vxlSimDisplayWanted(vnc, &listen, &display, &findunused, &password))
         return;
     if (!listen || !*listen)
         listen = "127.0.0.1";
@@ -962,6 +964,34 @@ vxlSimDisplayOpen(vxlSim *sim, vxlSimDomain *dom)
               disp->password ? " with a password" : "");
     dom->display = disp;
 }
+
+
+void
+vxlSimDisplayOpen(vxlSim *sim, vxlSimDomain *dom)
+{
+    virJSONValue *vfbs;
+
+    if (!dom->config || dom->display)
+        return;
+    if (dom->type == LIBXL_DOMAIN_TYPE_HVM) {
+        virJSONValue *hvm = virJSONValueObjectGetObject(
+            virJSONValueObjectGetObject(dom->config, "b_info"), "type.hvm");
+        virJSONValue *vnc = hvm ? virJSONValueObjectGetObject(hvm, "vnc") : NULL;
+        const char *flag = vnc ? virJSONValueObjectGetString(vnc, "enable") : NULL;
+
+        /* The translation always says whether an HVM guest has VNC. */
+        if (flag && STREQ(flag, "True"))
+            vxlSimDisplayOpenOne(sim, dom, vnc);
+        return;
+    }
+    /* The first framebuffer's alone, as libxl_dm.c's device model
+     * arguments (see the top of this file). */
+    if ((vfbs = virJSONValueObjectGetArray(dom->config, "vfbs")) &&
+        virJSONValueArraySize(vfbs) > 0)
+        vxlSimDisplayOpenOne(sim, dom,
+                             virJSONValueObjectGetObject(virJSONValueArrayGet(vfbs, 0), "vnc"));
+}
+
 
 void
 vxlSimDisplayClose(vxlSimDisplay *disp)

@@ -153,7 +153,9 @@ typedef struct _vxlSimDomain {
     vxlSimNic *nics;
     size_t nnics;
     GPtrArray *consoles;           /* vxlSimConsole *, opened when asked */
-    vxlSimDisplay *display;        /* its VNC server, NULL if none */
+    vxlSimDisplay *display;        /* its VNC server, NULL if none: the
+                                      HVM guest's, or its first vfb's
+                                      (sim_display.c says why) */
 
     /* Accounting: runUs (running time of this life) and cpuTimeNs are
      * exact as of accountedAt (g_get_monotonic_time() clock). */
