@@ -68,6 +68,7 @@ vxlHostPciListFree(vxlHostPci *devs, size_t ndevs)
         g_free(devs[i].vendorName);
         g_free(devs[i].productName);
         g_free(devs[i].driver);
+        g_free(devs[i].physfn);
     }
     g_free(devs);
 }

@@ -196,6 +196,14 @@ vxlDomainHotplugFindHostdev(virDomainDef *def, virDomainHostdevDef *hostdev)
 
         virReportError(VIR_ERR_DEVICE_MISSING,
                        _("domain '%s' has no host device %s"), def->name, addr);
+    } else if (def->hostdevs[idx]->parentnet) {
+        /* An SR-IOV VF interface: its MAC and VLAN go with it. */
+        g_autofree char *addr = vxlDomainHotplugHostdevAddr(hostdev);
+
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       _("host device %s of domain '%s' is an <interface type='hostdev'>: detach it as that interface"),
+                       addr, def->name);
+        return -1;
     }
     return idx;
 }
@@ -215,9 +223,15 @@ vxlDomainHotplugCheckUnique(virDomainDef *def, const virDomainDeviceDef *dev,
                        dev->data.disk->dst, def->name);
         return -1;
     }
-    if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV &&
-        virDomainHostdevFind(def, dev->data.hostdev, NULL) >= 0) {
-        g_autofree char *addr = vxlDomainHotplugHostdevAddr(dev->data.hostdev);
+    /* An SR-IOV VF interface is a host device too. */
+    if ((dev->type == VIR_DOMAIN_DEVICE_HOSTDEV &&
+         virDomainHostdevFind(def, dev->data.hostdev, NULL) >= 0) ||
+        (dev->type == VIR_DOMAIN_DEVICE_NET &&
+         dev->data.net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV &&
+         virDomainHostdevFind(def, &dev->data.net->data.hostdev.def, NULL) >= 0)) {
+        g_autofree char *addr = vxlDomainHotplugHostdevAddr(dev->type == VIR_DOMAIN_DEVICE_NET ?
+                                                            &dev->data.net->data.hostdev.def :
+                                                            dev->data.hostdev);
 
         virReportError(VIR_ERR_OPERATION_FAILED,
                        live ? _("cannot attach host device %s to the live definition of domain '%s': it has that device already") :
@@ -412,6 +426,80 @@ vxlDomainHotplugLiveAttachDisk(vxlDriver *driver, virDomainObj *vm,
     return 0;
 }
 
+/* An SR-IOV VF (<interface type='hostdev'>): its MAC and VLAN set
+ * through its PF, then passed through as a PCI device; a failure puts
+ * the VF's own MAC back. The interface goes into the live definition's
+ * hostdevs too, as libvirt keeps it. */
+static int
+vxlDomainHotplugLiveAttachNetVF(vxlDriver *driver, virDomainObj *vm,
+                                virDomainDef *def, virDomainDeviceDef *dev)
+{
+    virDomainNetDef *net = dev->data.net;
+    libxl_device_pci xpci;
+    int rc;
+
+    libxl_device_pci_init(&xpci);
+    if (vxlValidateNet(def, net) < 0 ||
+        vxlTranslateHostdevPCI(def, &net->data.hostdev.def, &xpci) < 0) {
+        libxl_device_pci_dispose(&xpci);
+        return -1;
+    }
+    if (vxlDomainHostdevNetPrepareOne(driver, net) < 0) {
+        libxl_device_pci_dispose(&xpci);
+        return -1;
+    }
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainPciAdd(driver->backend, vm->def->id, &xpci);
+    vxlDomainBackendExit(vm);
+    libxl_device_pci_dispose(&xpci);
+    if (rc < 0 || virDomainNetInsert(def, net) < 0) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        vxlDomainHostdevNetReleaseOne(driver, net);
+        virErrorRestore(&saved);
+        return -1;
+    }
+    dev->data.net = NULL;
+    return 0;
+}
+
+/* Take the VF of interface @idx of live @def from the guest: out of it,
+ * back to its host driver when managed, its own MAC back. */
+static virDomainNetDef *
+vxlDomainHotplugLiveDetachNetVF(vxlDriver *driver, virDomainObj *vm,
+                                virDomainDef *def, size_t idx)
+{
+    virDomainNetDef *net = def->nets[idx];
+    const virPCIDeviceAddress *a = &net->data.hostdev.def.source.subsys.u.pci.addr;
+    libxl_device_pci xpci;
+    int rc;
+
+    libxl_device_pci_init(&xpci);
+    xpci.domain = a->domain;
+    xpci.bus = a->bus;
+    xpci.dev = a->slot;
+    xpci.func = a->function;
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainPciRemove(driver->backend, vm->def->id, &xpci);
+    vxlDomainBackendExit(vm);
+    if (rc == 0) {
+        vxlDomainHostdevNetReleaseOne(driver, net);
+        if (net->data.hostdev.def.managed &&
+            vxlBackendHostPciAssignable(driver->backend, &xpci, false, true) < 0) {
+            VIR_WARN("cannot give PCI device %04x:%02x:%02x.%x back to the host: %s",
+                     a->domain, a->bus, a->slot, a->function,
+                     virGetLastErrorMessage());
+            virResetLastError();
+        }
+    }
+    libxl_device_pci_dispose(&xpci);
+    if (rc < 0)
+        return NULL;
+    /* (and out of the hostdevs, where libvirt listed it too) */
+    return virDomainNetRemove(def, idx);
+}
+
 static int
 vxlDomainHotplugLiveAttachNet(vxlDriver *driver, virDomainObj *vm,
                               virDomainDef *def, virDomainDeviceDef *dev)
@@ -420,6 +508,8 @@ vxlDomainHotplugLiveAttachNet(vxlDriver *driver, virDomainObj *vm,
     libxl_device_nic xnic;
     int rc;
 
+    if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+        return vxlDomainHotplugLiveAttachNetVF(driver, vm, def, dev);
     if (vxlDomainNetworkPrepareOne(def, net) < 0)
         return -1;
 
@@ -624,6 +714,14 @@ vxlDomainHotplugLiveDetach(vxlDriver *driver, virDomainObj *vm,
 
         if ((idx = virDomainNetFindIdx(def, dev->data.net)) < 0)
             return -1;
+        if (def->nets[idx]->type == VIR_DOMAIN_NET_TYPE_HOSTDEV) {
+            if (!(removed->data.net = vxlDomainHotplugLiveDetachNetVF(driver, vm,
+                                                                      def, idx)))
+                return -1;
+            removed->type = VIR_DOMAIN_DEVICE_NET;
+            vxlXMLNSForgetNic(def, &removed->data.net->mac);
+            goto removed;
+        }
         virMacAddrFormat(&def->nets[idx]->mac, mac);
         vxlDomainBackendEnter(vm);
         rc = vxlBackendDomainNicRemove(driver->backend, vm->def->id, mac);
@@ -636,6 +734,7 @@ vxlDomainHotplugLiveDetach(vxlDriver *driver, virDomainObj *vm,
         vxlDomainNetworkReleaseOne(def, removed->data.net);
     }
 
+ removed:
     name = vxlDomainHotplugEventName(removed);
     VIR_INFO("device %s removed from domain %s", name, vm->def->name);
     event = virDomainEventDeviceRemovedNewFromObj(vm, name);

@@ -265,6 +265,17 @@ vxlNodeDevFormatPCI(const vxlHostPci *d, const char *name)
     virBufferAsprintf(&buf, "<function>%u</function>\n", d->function);
     vxlNodeDevFormatIds(&buf, d->product, d->productName, d->vendor,
                         d->vendorName);
+    /* An SR-IOV VF names its PF, as libvirt's node device driver says. */
+    if (d->physfn) {
+        unsigned int pd, pb, ps, pf;
+
+        if (sscanf(d->physfn, "%x:%x:%x.%x", &pd, &pb, &ps, &pf) == 4) {
+            virBufferAddLit(&buf, "<capability type='phys_function'>\n");
+            virBufferAsprintf(&buf, "  <address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n",
+                              pd, pb, ps, pf);
+            virBufferAddLit(&buf, "</capability>\n");
+        }
+    }
     if (d->iommuGroup >= 0) {
         virBufferAsprintf(&buf, "<iommuGroup number='%d'>\n", d->iommuGroup);
         virBufferAsprintf(&buf, "  <address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n",
