@@ -73,6 +73,22 @@ class SRIOVTest(PciHostMixin, DaemonTestCase):
         root = ET.fromstring(dom.XMLDesc(0))
         return root.findall("./devices/hostdev")
 
+    def test_xl_cfg(self):
+        # xl.cfg has no key for a VF's MAC or VLAN: the pci= entry, and a
+        # comment saying what xl will not set; read back, a <hostdev>.
+        xml = with_devices(guest_xml("vf-native", nics=0),
+                           vf_xml(VF1, "52:54:00:ee:00:01", 42))
+        cfg = self.conn.domainXMLToNative("xen-xl", xml, 0)
+        self.assertIn('pci = [ "0000:03:10.2,seize=1" ]', cfg)
+        self.assertIn("# pci 0000:03:10.2 is <interface type='hostdev'> with "
+                      "mac 52:54:00:ee:00:01 and vlan 42: xl sets no MAC or VLAN", cfg)
+        self.assertNotIn("vif", cfg)
+        back = ET.fromstring(self.conn.domainXMLFromNative("xen-xl", cfg, 0))
+        self.assertEqual(back.findall("./devices/interface"), [])
+        addr = back.find("./devices/hostdev[@type='pci']/source/address")
+        self.assertEqual((addr.get("bus"), addr.get("slot"), addr.get("function")),
+                         ("0x03", "0x10", "0x2"))
+
     def test_node_device_names_its_pf(self):
         root = ET.fromstring(self.daemon.virsh("nodedev-dumpxml", VF1_NODE).stdout)
         self.assertEqual(root.findtext("./driver/name"), "ixgbevf")
