@@ -981,9 +981,10 @@ typedef struct _vxlBackendConfig {
                                         unsigned int vlan)) \
     /* Give VF @vf back the MAC and VLAN it had before hostNetVFSet, and \
      * forget them; nothing to do (0) when none are kept. Called once the \
-     * guest has let the VF go (stop, detach, a failed start). Errors: \
-     * those of hostNetVFSet but the one for a VF in use; the kept \
-     * values stay on failure, for a later restore. */ \
+     * guest has let the VF go (stop, detach, a failed start, recovery). \
+     * Errors: those of hostNetVFSet (a VF a domain has is still its \
+     * guest's: VIR_ERR_OPERATION_INVALID); the kept values stay on \
+     * failure, for a later restore. */ \
     X(int, hostNetVFRestore, HostNetVFRestore, (vxlBackend *be, \
                                                 const libxl_device_pci *vf))
 

@@ -520,6 +520,9 @@ int vxlDomainControlPMWakeup(vxlDriver *driver, virDomainObj *vm);
 /* Give the managed PCI host devices of stopped @def back to their host
  * drivers; failures are only logged. */
 void vxlDomainHostdevsRelease(vxlDriver *driver, const virDomainDef *def);
+/* Take host device @idx out of @def with its namespace entry; one of an
+ * SR-IOV VF interface takes that interface with it. */
+void vxlDomainHostdevRemoveAt(virDomainDef *def, size_t idx);
 /* domain_hostdev_net.c: an SR-IOV VF's MAC and VLAN (<interface
  * type='hostdev'>), set through its PF before the guest gets the VF
  * (a failure sets none of @def's) and put back after (failures logged).

@@ -657,11 +657,28 @@ vxlDomainHotplugHostdevForget(vxlDriver *driver, virDomainObj *vm,
 
     for (i = 0; i < vm->def->nhostdevs; i++) {
         g_autofree char *have = vxlDomainHotplugHostdevAddr(vm->def->hostdevs[i]);
-        virDomainHostdevDef *gone;
+        virDomainHostdevDef *gone = NULL;
 
         if (STRNEQ(have, addr))
             continue;
-        if (!(gone = vxlDomainHotplugLiveDetachHostdev(driver, vm, vm->def, i))) {
+        if (vm->def->hostdevs[i]->parentnet) {
+            /* An SR-IOV VF interface: it goes as a whole. */
+            virDomainNetDef *net = vm->def->hostdevs[i]->parentnet;
+            virDomainNetDef *goneNet = NULL;
+            size_t j;
+
+            for (j = 0; j < vm->def->nnets && vm->def->nets[j] != net; j++)
+                ;
+            if (j == vm->def->nnets ||
+                !(goneNet = vxlDomainHotplugLiveDetachNetVF(driver, vm, vm->def, j))) {
+                VIR_WARN("cannot take host device %s from domain %s again: %s",
+                         addr, vm->def->name, virGetLastErrorMessage());
+                virResetLastError();
+                return;
+            }
+            vxlXMLNSForgetNic(vm->def, &goneNet->mac);
+            virDomainNetDefFree(goneNet);
+        } else if (!(gone = vxlDomainHotplugLiveDetachHostdev(driver, vm, vm->def, i))) {
             VIR_WARN("cannot take host device %s from domain %s again: %s",
                      addr, vm->def->name, virGetLastErrorMessage());
             virResetLastError();
@@ -744,7 +761,16 @@ vxlDomainHotplugLiveDetach(vxlDriver *driver, virDomainObj *vm,
 
 /* ---------- intents (domain_intent.h) ---------- */
 
-/* How the intent names @dev: a disk by target, a NIC by MAC. */
+/* An SR-IOV VF interface: a host device to intents and recovery. */
+static bool
+vxlDomainHotplugIsVF(const virDomainDeviceDef *dev)
+{
+    return dev->type == VIR_DOMAIN_DEVICE_NET &&
+           dev->data.net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV;
+}
+
+/* How the intent names @dev: a disk by target, a NIC by MAC, a host
+ * device (an SR-IOV VF interface too) by its host address. */
 static char *
 vxlDomainHotplugKey(const virDomainDeviceDef *dev)
 {
@@ -754,6 +780,8 @@ vxlDomainHotplugKey(const virDomainDeviceDef *dev)
         return g_strdup(dev->data.disk->dst);
     if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV)
         return vxlDomainHotplugHostdevAddr(dev->data.hostdev);
+    if (vxlDomainHotplugIsVF(dev))
+        return vxlDomainHotplugHostdevAddr(&dev->data.net->data.hostdev.def);
     return g_strdup(virMacAddrFormat(&dev->data.net->mac, mac));
 }
 
@@ -776,6 +804,8 @@ vxlDomainHotplugFoundKey(virDomainDef *def, const virDomainDeviceDef *dev)
     }
     if ((idx = virDomainNetFindIdx(def, dev->data.net)) < 0)
         return NULL;
+    if (def->nets[idx]->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+        return vxlDomainHotplugHostdevAddr(&def->nets[idx]->data.hostdev.def);
     return g_strdup(virMacAddrFormat(&def->nets[idx]->mac, mac));
 }
 
@@ -804,6 +834,7 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
     bool live = false;
     bool devIsNet;
     bool devIsHostdev;
+    bool devIsVF;
     int rc;
 
     if (vxlDomainHotplugParseBoth(driver, xml, def, persistentDef, true,
@@ -811,6 +842,7 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
         return -1;
     devIsNet = (devLive ? devLive : devConfig)->type == VIR_DOMAIN_DEVICE_NET;
     devIsHostdev = (devLive ? devLive : devConfig)->type == VIR_DOMAIN_DEVICE_HOSTDEV;
+    devIsVF = vxlDomainHotplugIsVF(devLive ? devLive : devConfig);
     if (vxlXMLNSDeviceParse(xml, devLive ? devLive : devConfig, &nsdisk) < 0)
         return -1;
 
@@ -831,9 +863,11 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
         /* A kill from here on is undone at the next start: the device
          * leaves Xen and both definitions, and a managed host device
          * goes back to its host driver. */
-        if ((devIsHostdev ?
+        if ((devIsHostdev || devIsVF ?
              vxlIntentRecordHostdev(driver, vm, VXL_INTENT_ATTACH, key,
-                                    devLive->data.hostdev->managed, !!newConfig) :
+                                    devIsVF ? devLive->data.net->data.hostdev.def.managed :
+                                              devLive->data.hostdev->managed,
+                                    !!newConfig) :
              vxlIntentRecordDevice(driver, vm, VXL_INTENT_ATTACH, devIsNet,
                                    key, !!newConfig)) < 0)
             return -1;
@@ -866,7 +900,7 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
  error:
     /* Nothing of a refused attach stays: Xen loses the device again. */
     virErrorPreserveLast(&saved);
-    if (live && devIsHostdev)
+    if (live && (devIsHostdev || devIsVF))
         vxlDomainHotplugHostdevForget(driver, vm, key);
     else if (live)
         vxlDomainDeviceForget(driver, vm, devIsNet, key);
@@ -894,11 +928,15 @@ vxlDomainHotplugDetach(vxlDriver *driver, virDomainObj *vm, const char *xml,
         return -1;
 
     if (def) {
-        bool hostdev = devLive->type == VIR_DOMAIN_DEVICE_HOSTDEV;
+        bool hostdev;
 
         /* A kill from here on is finished at the next start. */
         if (!(key = vxlDomainHotplugFoundKey(def, devLive)))
             return -1;
+        /* (an SR-IOV VF interface's key is its host address) */
+        hostdev = devLive->type == VIR_DOMAIN_DEVICE_HOSTDEV ||
+                  (devLive->type == VIR_DOMAIN_DEVICE_NET &&
+                   vxlDomainHostdevFindAddr(def, key) >= 0);
         /* (the key names a device @def has: FoundKey looked it up) */
         if ((hostdev ?
              vxlIntentRecordHostdev(driver, vm, VXL_INTENT_DETACH, key,

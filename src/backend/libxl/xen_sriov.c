@@ -67,6 +67,29 @@ vxlXenSriovKept(const char *dir, const char *pf, int vf)
     return g_strdup_printf("%s/%s_vf%d", dir, pf, vf);
 }
 
+/* A VF a domain has is its guest's: neither set nor restored. */
+static int
+vxlXenSriovCheckFree(vxlXen *xen, const libxl_device_pci *x, bool set)
+{
+    uint32_t owner = vxlXenPciOwner(xen, x);
+    g_autofree char *where = NULL;
+    g_autofree char *name = NULL;
+
+    if (!owner)
+        return 0;
+    where = g_strdup_printf("%04x:%02x:%02x.%x", x->domain, x->bus, x->dev, x->func);
+    name = libxl_domid_to_name(xen->ctx, owner);
+    if (set)
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot set the MAC address of SR-IOV VF %s: domain '%s' (id %u) has it"),
+                       where, NULLSTR(name), owner);
+    else
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot restore the MAC address of SR-IOV VF %s: domain '%s' (id %u) has it"),
+                       where, NULLSTR(name), owner);
+    return -1;
+}
+
 int
 vxlXenHostNetVFSet(vxlBackend *be, const libxl_device_pci *x, const char *mac,
                    unsigned int vlan)
@@ -78,7 +101,6 @@ vxlXenHostNetVFSet(vxlBackend *be, const libxl_device_pci *x, const char *mac,
     unsigned int tag = vlan;
     virNetDevVlan vl = { .nTags = vlan ? 1 : 0, .tag = vlan ? &tag : NULL };
     virMacAddr addr;
-    uint32_t owner;
     bool saved = false;
     int vf = -1;
 
@@ -93,18 +115,9 @@ vxlXenHostNetVFSet(vxlBackend *be, const libxl_device_pci *x, const char *mac,
                        vlan);
         return -1;
     }
-    if (vxlXenSriovVF(x, &pf, &vf) < 0)
+    if (vxlXenSriovVF(x, &pf, &vf) < 0 ||
+        vxlXenSriovCheckFree(xen, x, true) < 0)
         return -1;
-    if ((owner = vxlXenPciOwner(xen, x))) {
-        g_autofree char *where = g_strdup_printf("%04x:%02x:%02x.%x", x->domain,
-                                                 x->bus, x->dev, x->func);
-        g_autofree char *name = libxl_domid_to_name(xen->ctx, owner);
-
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("cannot set the MAC address of SR-IOV VF %s: domain '%s' (id %u) has it"),
-                       where, NULLSTR(name), owner);
-        return -1;
-    }
 
     dir = vxlXenSriovDir(xen);
     kept = vxlXenSriovKept(dir, pf, vf);
@@ -145,6 +158,8 @@ vxlXenHostNetVFRestore(vxlBackend *be, const libxl_device_pci *x)
     kept = vxlXenSriovKept(dir, pf, vf);
     if (!virFileExists(kept))
         return 0;
+    if (vxlXenSriovCheckFree(xen, x, false) < 0)
+        return -1;
     if (virNetDevReadNetConfig(pf, vf, dir, &adminMAC, &vlan, &MAC) < 0 ||
         virNetDevSetNetConfig(pf, vf, adminMAC, vlan, MAC, !!vlan) < 0)
         return -1;

@@ -150,6 +150,28 @@ vxlSimSriovLookupVF(vxlSim *sim, const libxl_device_pci *x)
 }
 
 
+/* A VF a domain has is its guest's: neither set nor restored. */
+static int
+vxlSimSriovCheckFree(vxlSim *sim, const vxlSimPci *p, bool set)
+{
+    vxlSimDomain *owner = vxlSimPciOwner(sim, p);
+    g_autofree char *where = NULL;
+
+    if (!owner)
+        return 0;
+    where = vxlSimPciAddrFormat(p->domain, p->bus, p->slot, p->function);
+    if (set)
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot set the MAC address of SR-IOV VF %s: domain '%s' (id %u) has it"),
+                       where, owner->name, owner->domid);
+    else
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot restore the MAC address of SR-IOV VF %s: domain '%s' (id %u) has it"),
+                       where, owner->name, owner->domid);
+    return -1;
+}
+
+
 int
 vxlSimHostNetVFSet(vxlBackend *be, const libxl_device_pci *x, const char *mac,
                    unsigned int vlan)
@@ -171,21 +193,12 @@ vxlSimHostNetVFSet(vxlBackend *be, const libxl_device_pci *x, const char *mac,
     }
 
     VIR_WITH_MUTEX_LOCK_GUARD(&sim->lock) {
-        vxlSimDomain *owner;
         vxlSimPci *p;
 
         vxlSimCatchUp(sim, g_get_monotonic_time());
-        if (!(p = vxlSimSriovLookupVF(sim, x)))
+        if (!(p = vxlSimSriovLookupVF(sim, x)) ||
+            vxlSimSriovCheckFree(sim, p, true) < 0)
             return -1;
-        if ((owner = vxlSimPciOwner(sim, p))) {
-            g_autofree char *where = vxlSimPciAddrFormat(p->domain, p->bus,
-                                                         p->slot, p->function);
-
-            virReportError(VIR_ERR_OPERATION_INVALID,
-                           _("cannot set the MAC address of SR-IOV VF %s: domain '%s' (id %u) has it"),
-                           where, owner->name, owner->domid);
-            return -1;
-        }
         if (!p->kept) {
             p->kept = true;
             p->keptMac = p->mac;
@@ -216,6 +229,8 @@ vxlSimHostNetVFRestore(vxlBackend *be, const libxl_device_pci *x)
             return -1;
         if (!p->kept)
             return 0;
+        if (vxlSimSriovCheckFree(sim, p, false) < 0)
+            return -1;
         p->mac = p->keptMac;
         p->vlan = p->keptVlan;
         p->kept = false;
