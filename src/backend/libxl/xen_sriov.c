@@ -50,8 +50,11 @@ vxlXenSriovVF(const libxl_device_pci *x, char **pf, int *vf)
                        where);
         return -1;
     }
-    /* -1: the PF's first network device, as libvirt's hostdev code asks. */
-    return virPCIGetVirtualFunctionInfo(sysfs, -1, pf, vf);
+    /* 0: the PF's first network device, as libvirt's hostdev code asks
+     * when it sets a VF: the VF, bound to pciback or about to be, has no
+     * netdev of its own to tell a multi-port PF's ports apart. Set and
+     * restore must name the same one. */
+    return virPCIGetVirtualFunctionInfo(sysfs, 0, pf, vf);
 }
 
 static char *
