@@ -396,6 +396,8 @@ typedef struct _vxlHostPci {
     uint32_t domid;                /* the domain that has it, 0: none */
     char *physfn;                  /* an SR-IOV VF: its PF's address
                                       ("0000:03:00.0"); NULL otherwise */
+    char **vfs;                    /* an SR-IOV PF: its VFs' addresses by
+                                      index, NULL-terminated; NULL: none */
 } vxlHostPci;
 
 void vxlHostPciListFree(vxlHostPci *devs, size_t ndevs);

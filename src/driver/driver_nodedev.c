@@ -240,6 +240,17 @@ vxlNodeDevFormatIds(virBuffer *buf, unsigned int product,
         virBufferAddLit(buf, "/>\n");
 }
 
+/* One "DDDD:BB:SS.F" as libvirt's <address>, inside a capability. */
+static void
+vxlNodeDevFormatAddr(virBuffer *buf, const char *addr)
+{
+    unsigned int d, b, s, f;
+
+    if (sscanf(addr, "%x:%x:%x.%x", &d, &b, &s, &f) == 4)
+        virBufferAsprintf(buf, "  <address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n",
+                          d, b, s, f);
+}
+
 /* The XML libvirt's node device driver writes for a PCI device. */
 static char *
 vxlNodeDevFormatPCI(const vxlHostPci *d, const char *name)
@@ -265,16 +276,21 @@ vxlNodeDevFormatPCI(const vxlHostPci *d, const char *name)
     virBufferAsprintf(&buf, "<function>%u</function>\n", d->function);
     vxlNodeDevFormatIds(&buf, d->product, d->productName, d->vendor,
                         d->vendorName);
-    /* An SR-IOV VF names its PF, as libvirt's node device driver says. */
+    /* SR-IOV, as libvirt's node device driver says it: a VF names its
+     * PF, a PF its VFs (Nova tells type-PF from type-VF by these). */
     if (d->physfn) {
-        unsigned int pd, pb, ps, pf;
+        virBufferAddLit(&buf, "<capability type='phys_function'>\n");
+        vxlNodeDevFormatAddr(&buf, d->physfn);
+        virBufferAddLit(&buf, "</capability>\n");
+    }
+    if (d->vfs) {
+        size_t i;
 
-        if (sscanf(d->physfn, "%x:%x:%x.%x", &pd, &pb, &ps, &pf) == 4) {
-            virBufferAddLit(&buf, "<capability type='phys_function'>\n");
-            virBufferAsprintf(&buf, "  <address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n",
-                              pd, pb, ps, pf);
-            virBufferAddLit(&buf, "</capability>\n");
-        }
+        virBufferAsprintf(&buf, "<capability type='virt_functions' maxCount='%u'>\n",
+                          g_strv_length(d->vfs));
+        for (i = 0; d->vfs[i]; i++)
+            vxlNodeDevFormatAddr(&buf, d->vfs[i]);
+        virBufferAddLit(&buf, "</capability>\n");
     }
     if (d->iommuGroup >= 0) {
         virBufferAsprintf(&buf, "<iommuGroup number='%d'>\n", d->iommuGroup);

@@ -95,6 +95,11 @@ class SRIOVTest(PciHostMixin, DaemonTestCase):
         addr = root.find("./capability/capability[@type='phys_function']/address")
         self.assertEqual((addr.get("bus"), addr.get("slot"), addr.get("function")),
                          ("0x03", "0x00", "0x0"))
+        root = ET.fromstring(self.daemon.virsh("nodedev-dumpxml", "pci_0000_03_00_0").stdout)
+        cap = root.find("./capability/capability[@type='virt_functions']")
+        self.assertEqual(cap.get("maxCount"), "2")
+        self.assertEqual([(a.get("slot"), a.get("function")) for a in cap.findall("address")],
+                         [("0x10", "0x0"), ("0x10", "0x2")])
 
     def test_start_sets_and_stop_restores(self):
         before = self.vf(VF1)

@@ -319,6 +319,7 @@ vxlSimHostPciList(vxlBackend *be, vxlHostPci **devs, size_t *ndevs)
             d->driver = g_strdup(p->driver);
             d->iommuGroup = p->iommuGroup;
             d->physfn = g_strdup(p->physfn);
+            d->vfs = vxlSimSriovListVFs(sim, p);
             d->domid = owner && !owner->building ? owner->domid : 0;
         }
     }

@@ -468,6 +468,8 @@ vxlSimDomain *vxlSimPciOwner(vxlSim *sim, const vxlSimPci *p);
 int vxlSimSriovLoad(vxlSim *sim, size_t i, virJSONValue *o, vxlSimPci *p);
 /* A VF's MAC and VLAN (and kept ones) into or from its host.json entry. */
 void vxlSimSriovFormatState(const vxlSimPci *p, virJSONValue *o);
+/* A PF's VFs' addresses by VF index (NULL-terminated), NULL for none. */
+char **vxlSimSriovListVFs(vxlSim *sim, const vxlSimPci *pf);
 void vxlSimSriovParseState(vxlSimPci *p, virJSONValue *o);
 
 /* sim_agent.c: start @dom's guest agent if its script says one runs and

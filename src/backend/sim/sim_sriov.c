@@ -96,6 +96,44 @@ vxlSimSriovLoad(vxlSim *sim, size_t i, virJSONValue *o, vxlSimPci *p)
 }
 
 
+static gint
+vxlSimSriovCompareVF(gconstpointer a, gconstpointer b)
+{
+    const vxlSimPci *x = *(vxlSimPci * const *)a;
+    const vxlSimPci *y = *(vxlSimPci * const *)b;
+
+    return (x->vf > y->vf) - (x->vf < y->vf);
+}
+
+
+char **
+vxlSimSriovListVFs(vxlSim *sim, const vxlSimPci *pf)
+{
+    g_autoptr(GPtrArray) vfs = g_ptr_array_new();
+    g_autofree char *addr = vxlSimPciAddrFormat(pf->domain, pf->bus, pf->slot,
+                                                pf->function);
+    char **out;
+    size_t i;
+
+    for (i = 0; i < sim->pci->len; i++) {
+        vxlSimPci *p = g_ptr_array_index(sim->pci, i);
+
+        if (p->physfn && STRCASEEQ(p->physfn, addr))
+            g_ptr_array_add(vfs, p);
+    }
+    if (vfs->len == 0)
+        return NULL;
+    g_ptr_array_sort(vfs, vxlSimSriovCompareVF);
+    out = g_new0(char *, vfs->len + 1);
+    for (i = 0; i < vfs->len; i++) {
+        vxlSimPci *p = g_ptr_array_index(vfs, i);
+
+        out[i] = vxlSimPciAddrFormat(p->domain, p->bus, p->slot, p->function);
+    }
+    return out;
+}
+
+
 void
 vxlSimSriovFormatState(const vxlSimPci *p, virJSONValue *o)
 {
