@@ -394,6 +394,10 @@ typedef struct _vxlHostPci {
                                       the host's driver, or NULL */
     int iommuGroup;                /* -1 when unknown */
     uint32_t domid;                /* the domain that has it, 0: none */
+    char *physfn;                  /* an SR-IOV VF: its PF's address
+                                      ("0000:03:00.0"); NULL otherwise */
+    char **vfs;                    /* an SR-IOV PF: its VFs' addresses by
+                                      index, NULL-terminated; NULL: none */
 } vxlHostPci;
 
 void vxlHostPciListFree(vxlHostPci *devs, size_t ndevs);
@@ -956,7 +960,35 @@ typedef struct _vxlBackendConfig {
      * (libxl: its last step asks a PV or PVH guest to suspend itself, \
      * which a paused guest cannot answer). */ \
     X(int, domainMigratePauseSource, DomainMigratePauseSource, \
-      (vxlBackend *be, uint32_t domid))
+      (vxlBackend *be, uint32_t domid)) \
+    \
+    /* --- SR-IOV VFs (<interface type='hostdev'>) --- */ \
+    \
+    /* Give SR-IOV VF @vf the MAC @mac ("52:54:00:..") and VLAN tag \
+     * @vlan (0: untagged) through its PF, as `ip link set PF vf N mac M \
+     * vlan V` does, before the VF is passed through: the guest's VF \
+     * driver takes the MAC the PF gave it, and the PF tags and filters \
+     * the VF's traffic. What the VF had before is kept for \
+     * hostNetVFRestore (once: a second set before a restore keeps the \
+     * first values, so that a restore gives the host its own back). \
+     * Blocks briefly (netlink on real Xen). Errors: \
+     * VIR_ERR_NO_NODE_DEVICE when the host has no device at @vf; \
+     * VIR_ERR_CONFIG_UNSUPPORTED when it is no SR-IOV VF or its PF has \
+     * no network device; VIR_ERR_OPERATION_INVALID when a domain has \
+     * it (its MAC is that guest's); a system error when the PF refuses. \
+     * On failure nothing has changed. */ \
+    X(int, hostNetVFSet, HostNetVFSet, (vxlBackend *be, \
+                                        const libxl_device_pci *vf, \
+                                        const char *mac, \
+                                        unsigned int vlan)) \
+    /* Give VF @vf back the MAC and VLAN it had before hostNetVFSet, and \
+     * forget them; nothing to do (0) when none are kept. Called once the \
+     * guest has let the VF go (stop, detach, a failed start, recovery). \
+     * Errors: those of hostNetVFSet (a VF a domain has is still its \
+     * guest's: VIR_ERR_OPERATION_INVALID); the kept values stay on \
+     * failure, for a later restore. */ \
+    X(int, hostNetVFRestore, HostNetVFRestore, (vxlBackend *be, \
+                                                const libxl_device_pci *vf))
 
 struct _vxlBackendOps {
     const char *name;              /* "libxl", "sim" */

@@ -524,6 +524,19 @@ vxlBackendDomainMigratePauseSource(vxlBackend *be, uint32_t domid)
     VXL_BACKEND_CALL(be, domainMigratePauseSource, domid);
 }
 
+int
+vxlBackendHostNetVFSet(vxlBackend *be, const libxl_device_pci *vf,
+                       const char *mac, unsigned int vlan)
+{
+    VXL_BACKEND_CALL(be, hostNetVFSet, vf, mac, vlan);
+}
+
+int
+vxlBackendHostNetVFRestore(vxlBackend *be, const libxl_device_pci *vf)
+{
+    VXL_BACKEND_CALL(be, hostNetVFRestore, vf);
+}
+
 void
 vxlHostUsbListFree(vxlHostUsb *devs, size_t ndevs)
 {

@@ -68,6 +68,8 @@ vxlHostPciListFree(vxlHostPci *devs, size_t ndevs)
         g_free(devs[i].vendorName);
         g_free(devs[i].productName);
         g_free(devs[i].driver);
+        g_free(devs[i].physfn);
+        g_strfreev(devs[i].vfs);
     }
     g_free(devs);
 }

@@ -121,8 +121,18 @@ int
 vxlXMLNSNicDevid(const virDomainDef *def, size_t index)
 {
     const vxlXMLNSNic *nic = vxlXMLNSFindNic(def, &def->nets[index]->mac);
+    int vifs = 0;
+    size_t i;
 
-    return nic && nic->devid >= 0 ? nic->devid : (int)index;
+    if (nic && nic->devid >= 0)
+        return nic->devid;
+    /* xl numbers its vif= entries; an SR-IOV VF (<interface
+     * type='hostdev'>) is a pci= entry, not one of them. */
+    for (i = 0; i < index; i++) {
+        if (def->nets[i]->type != VIR_DOMAIN_NET_TYPE_HOSTDEV)
+            vifs++;
+    }
+    return vifs;
 }
 
 
@@ -159,7 +169,11 @@ vxlValidateXMLNSNics(const virDomainDef *def, const vxlXMLNSDef *ns)
     }
     /* libxl refuses two vifs with one number. */
     for (i = 0; i < def->nnets; i++) {
+        if (def->nets[i]->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+            continue;
         for (j = 0; j < i; j++) {
+            if (def->nets[j]->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+                continue;
             if (vxlXMLNSNicDevid(def, i) == vxlXMLNSNicDevid(def, j)) {
                 virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                                _("interfaces %zu and %zu would both be vif number %d: give each <virtxl:nic devid> a number of its own"),

@@ -389,6 +389,10 @@ void vxlDomainDiskBackendNames(virDomainDef *def,
  * and its vCPUs. Domain-0 has memory statistics only. */
 int vxlDomainStatsBlock(vxlDriver *driver, virDomainObj *vm, const char *vdev,
                         vxlBlockStats *stats);
+/* As vxlDomainStatsNic for interface @net of @vm;
+ * VIR_ERR_OPERATION_UNSUPPORTED for an SR-IOV VF, which has no vif. */
+int vxlDomainStatsNet(vxlDriver *driver, virDomainObj *vm,
+                      const virDomainNetDef *net, vxlNicStats *stats);
 int vxlDomainStatsNic(vxlDriver *driver, virDomainObj *vm, const virMacAddr *mac,
                       vxlNicStats *stats);
 int vxlDomainStatsMemory(vxlDriver *driver, virDomainObj *vm,
@@ -516,6 +520,17 @@ int vxlDomainControlPMWakeup(vxlDriver *driver, virDomainObj *vm);
 /* Give the managed PCI host devices of stopped @def back to their host
  * drivers; failures are only logged. */
 void vxlDomainHostdevsRelease(vxlDriver *driver, const virDomainDef *def);
+/* Take host device @idx out of @def with its namespace entry; one of an
+ * SR-IOV VF interface takes that interface with it. */
+void vxlDomainHostdevRemoveAt(virDomainDef *def, size_t idx);
+/* domain_hostdev_net.c: an SR-IOV VF's MAC and VLAN (<interface
+ * type='hostdev'>), set through its PF before the guest gets the VF
+ * (a failure sets none of @def's) and put back after (failures logged).
+ * Interfaces of other types: nothing to do. */
+int vxlDomainHostdevNetPrepare(vxlDriver *driver, const virDomainDef *def);
+void vxlDomainHostdevNetRelease(vxlDriver *driver, const virDomainDef *def);
+int vxlDomainHostdevNetPrepareOne(vxlDriver *driver, const virDomainNetDef *net);
+void vxlDomainHostdevNetReleaseOne(vxlDriver *driver, const virDomainNetDef *net);
 /* The index in @def of the host device at host address @addr (PCI:
  * "0000:03:00.0"; USB: "usb 001:003"), or -1. */
 int vxlDomainHostdevFindAddr(const virDomainDef *def, const char *addr);

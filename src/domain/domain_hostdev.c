@@ -14,6 +14,7 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "domain_xmlns.h"
 #include "virtxl/backend.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -79,6 +80,29 @@ vxlDomainHostdevFindAddr(const virDomainDef *def, const char *addr)
     return -1;
 }
 
+void
+vxlDomainHostdevRemoveAt(virDomainDef *def, size_t idx)
+{
+    virDomainNetDef *net = def->hostdevs[idx]->parentnet;
+    size_t i;
+
+    if (!net) {
+        vxlXMLNSForgetPci(def, def->hostdevs[idx]);
+        virDomainHostdevDefFree(virDomainHostdevRemove(def, idx));
+        return;
+    }
+    /* An SR-IOV VF interface owns its hostdev: the interface goes,
+     * taking it out of the hostdevs too. */
+    for (i = 0; i < def->nnets; i++) {
+        if (def->nets[i] == net) {
+            net = virDomainNetRemove(def, i);
+            vxlXMLNSForgetNic(def, &net->mac);
+            virDomainNetDefFree(net);
+            return;
+        }
+    }
+}
+
 /* Drop the host device named @addr from the live definition and save
  * the status. */
 static void
@@ -88,7 +112,7 @@ vxlDomainHostdevDropLive(vxlDriver *driver, virDomainObj *vm, const char *addr)
 
     if ((idx = vxlDomainHostdevFindAddr(vm->def, addr)) < 0)
         return;
-    virDomainHostdevDefFree(virDomainHostdevRemove(vm->def, idx));
+    vxlDomainHostdevRemoveAt(vm->def, idx);
     if (vxlDomainSaveStatus(driver, vm) < 0) {
         VIR_WARN("cannot save the status of domain %s: %s",
                  vm->def->name, virGetLastErrorMessage());
@@ -154,6 +178,14 @@ vxlDomainHostdevForget(vxlDriver *driver, virDomainObj *vm, const char *addr,
         vxlDomainBackendExit(vm);
         libxl_device_pci_dispose(&xpci);
         return;
+    }
+    virResetLastError();
+    /* An SR-IOV VF gets back the MAC and VLAN it had (nothing kept, or
+     * no VF: nothing to do). */
+    if (vxlBackendHostNetVFRestore(driver->backend, &xpci) < 0 &&
+        virGetLastErrorCode() != VIR_ERR_CONFIG_UNSUPPORTED) {
+        VIR_WARN("cannot give SR-IOV VF %s its own MAC address and VLAN back: %s",
+                 addr, virGetLastErrorMessage());
     }
     virResetLastError();
     /* Managed: libxl took it from its host driver for the guest (or the

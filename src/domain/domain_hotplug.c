@@ -197,6 +197,14 @@ vxlDomainHotplugFindHostdev(virDomainDef *def, virDomainHostdevDef *hostdev)
 
         virReportError(VIR_ERR_DEVICE_MISSING,
                        _("domain '%s' has no host device %s"), def->name, addr);
+    } else if (def->hostdevs[idx]->parentnet) {
+        /* An SR-IOV VF interface: its MAC and VLAN go with it. */
+        g_autofree char *addr = vxlDomainHotplugHostdevAddr(hostdev);
+
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       _("host device %s of domain '%s' is an <interface type='hostdev'>: detach it as that interface"),
+                       addr, def->name);
+        return -1;
     }
     return idx;
 }
@@ -216,9 +224,15 @@ vxlDomainHotplugCheckUnique(virDomainDef *def, const virDomainDeviceDef *dev,
                        dev->data.disk->dst, def->name);
         return -1;
     }
-    if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV &&
-        virDomainHostdevFind(def, dev->data.hostdev, NULL) >= 0) {
-        g_autofree char *addr = vxlDomainHotplugHostdevAddr(dev->data.hostdev);
+    /* An SR-IOV VF interface is a host device too. */
+    if ((dev->type == VIR_DOMAIN_DEVICE_HOSTDEV &&
+         virDomainHostdevFind(def, dev->data.hostdev, NULL) >= 0) ||
+        (dev->type == VIR_DOMAIN_DEVICE_NET &&
+         dev->data.net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV &&
+         virDomainHostdevFind(def, &dev->data.net->data.hostdev.def, NULL) >= 0)) {
+        g_autofree char *addr = vxlDomainHotplugHostdevAddr(dev->type == VIR_DOMAIN_DEVICE_NET ?
+                                                            &dev->data.net->data.hostdev.def :
+                                                            dev->data.hostdev);
 
         virReportError(VIR_ERR_OPERATION_FAILED,
                        live ? _("cannot attach host device %s to the live definition of domain '%s': it has that device already") :
@@ -413,6 +427,80 @@ vxlDomainHotplugLiveAttachDisk(vxlDriver *driver, virDomainObj *vm,
     return 0;
 }
 
+/* An SR-IOV VF (<interface type='hostdev'>): its MAC and VLAN set
+ * through its PF, then passed through as a PCI device; a failure puts
+ * the VF's own MAC back. The interface goes into the live definition's
+ * hostdevs too, as libvirt keeps it. */
+static int
+vxlDomainHotplugLiveAttachNetVF(vxlDriver *driver, virDomainObj *vm,
+                                virDomainDef *def, virDomainDeviceDef *dev)
+{
+    virDomainNetDef *net = dev->data.net;
+    libxl_device_pci xpci;
+    int rc;
+
+    libxl_device_pci_init(&xpci);
+    if (vxlValidateNet(def, net) < 0 ||
+        vxlTranslateHostdevPCI(def, &net->data.hostdev.def, &xpci) < 0) {
+        libxl_device_pci_dispose(&xpci);
+        return -1;
+    }
+    if (vxlDomainHostdevNetPrepareOne(driver, net) < 0) {
+        libxl_device_pci_dispose(&xpci);
+        return -1;
+    }
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainPciAdd(driver->backend, vm->def->id, &xpci);
+    vxlDomainBackendExit(vm);
+    libxl_device_pci_dispose(&xpci);
+    if (rc < 0 || virDomainNetInsert(def, net) < 0) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        vxlDomainHostdevNetReleaseOne(driver, net);
+        virErrorRestore(&saved);
+        return -1;
+    }
+    dev->data.net = NULL;
+    return 0;
+}
+
+/* Take the VF of interface @idx of live @def from the guest: out of it,
+ * back to its host driver when managed, its own MAC back. */
+static virDomainNetDef *
+vxlDomainHotplugLiveDetachNetVF(vxlDriver *driver, virDomainObj *vm,
+                                virDomainDef *def, size_t idx)
+{
+    virDomainNetDef *net = def->nets[idx];
+    const virPCIDeviceAddress *a = &net->data.hostdev.def.source.subsys.u.pci.addr;
+    libxl_device_pci xpci;
+    int rc;
+
+    libxl_device_pci_init(&xpci);
+    xpci.domain = a->domain;
+    xpci.bus = a->bus;
+    xpci.dev = a->slot;
+    xpci.func = a->function;
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainPciRemove(driver->backend, vm->def->id, &xpci);
+    vxlDomainBackendExit(vm);
+    if (rc == 0) {
+        vxlDomainHostdevNetReleaseOne(driver, net);
+        if (net->data.hostdev.def.managed &&
+            vxlBackendHostPciAssignable(driver->backend, &xpci, false, true) < 0) {
+            VIR_WARN("cannot give PCI device %04x:%02x:%02x.%x back to the host: %s",
+                     a->domain, a->bus, a->slot, a->function,
+                     virGetLastErrorMessage());
+            virResetLastError();
+        }
+    }
+    libxl_device_pci_dispose(&xpci);
+    if (rc < 0)
+        return NULL;
+    /* (and out of the hostdevs, where libvirt listed it too) */
+    return virDomainNetRemove(def, idx);
+}
+
 static int
 vxlDomainHotplugLiveAttachNet(vxlDriver *driver, virDomainObj *vm,
                               virDomainDef *def, virDomainDeviceDef *dev)
@@ -421,6 +509,8 @@ vxlDomainHotplugLiveAttachNet(vxlDriver *driver, virDomainObj *vm,
     libxl_device_nic xnic;
     int rc;
 
+    if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+        return vxlDomainHotplugLiveAttachNetVF(driver, vm, def, dev);
     if (vxlDomainNetworkPrepareOne(def, net) < 0)
         return -1;
 
@@ -568,11 +658,28 @@ vxlDomainHotplugHostdevForget(vxlDriver *driver, virDomainObj *vm,
 
     for (i = 0; i < vm->def->nhostdevs; i++) {
         g_autofree char *have = vxlDomainHotplugHostdevAddr(vm->def->hostdevs[i]);
-        virDomainHostdevDef *gone;
+        virDomainHostdevDef *gone = NULL;
 
         if (STRNEQ(have, addr))
             continue;
-        if (!(gone = vxlDomainHotplugLiveDetachHostdev(driver, vm, vm->def, i))) {
+        if (vm->def->hostdevs[i]->parentnet) {
+            /* An SR-IOV VF interface: it goes as a whole. */
+            virDomainNetDef *net = vm->def->hostdevs[i]->parentnet;
+            virDomainNetDef *goneNet = NULL;
+            size_t j;
+
+            for (j = 0; j < vm->def->nnets && vm->def->nets[j] != net; j++)
+                ;
+            if (j == vm->def->nnets ||
+                !(goneNet = vxlDomainHotplugLiveDetachNetVF(driver, vm, vm->def, j))) {
+                VIR_WARN("cannot take host device %s from domain %s again: %s",
+                         addr, vm->def->name, virGetLastErrorMessage());
+                virResetLastError();
+                return;
+            }
+            vxlXMLNSForgetNic(vm->def, &goneNet->mac);
+            virDomainNetDefFree(goneNet);
+        } else if (!(gone = vxlDomainHotplugLiveDetachHostdev(driver, vm, vm->def, i))) {
             VIR_WARN("cannot take host device %s from domain %s again: %s",
                      addr, vm->def->name, virGetLastErrorMessage());
             virResetLastError();
@@ -625,6 +732,14 @@ vxlDomainHotplugLiveDetach(vxlDriver *driver, virDomainObj *vm,
 
         if ((idx = virDomainNetFindIdx(def, dev->data.net)) < 0)
             return -1;
+        if (def->nets[idx]->type == VIR_DOMAIN_NET_TYPE_HOSTDEV) {
+            if (!(removed->data.net = vxlDomainHotplugLiveDetachNetVF(driver, vm,
+                                                                      def, idx)))
+                return -1;
+            removed->type = VIR_DOMAIN_DEVICE_NET;
+            vxlXMLNSForgetNic(def, &removed->data.net->mac);
+            goto removed;
+        }
         virMacAddrFormat(&def->nets[idx]->mac, mac);
         vxlDomainBackendEnter(vm);
         rc = vxlBackendDomainNicRemove(driver->backend, vm->def->id, mac);
@@ -637,6 +752,7 @@ vxlDomainHotplugLiveDetach(vxlDriver *driver, virDomainObj *vm,
         vxlDomainNetworkReleaseOne(def, removed->data.net);
     }
 
+ removed:
     name = vxlDomainHotplugEventName(removed);
     VIR_INFO("device %s removed from domain %s", name, vm->def->name);
     event = virDomainEventDeviceRemovedNewFromObj(vm, name);
@@ -646,7 +762,16 @@ vxlDomainHotplugLiveDetach(vxlDriver *driver, virDomainObj *vm,
 
 /* ---------- intents (domain_intent.h) ---------- */
 
-/* How the intent names @dev: a disk by target, a NIC by MAC. */
+/* An SR-IOV VF interface: a host device to intents and recovery. */
+static bool
+vxlDomainHotplugIsVF(const virDomainDeviceDef *dev)
+{
+    return dev->type == VIR_DOMAIN_DEVICE_NET &&
+           dev->data.net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV;
+}
+
+/* How the intent names @dev: a disk by target, a NIC by MAC, a host
+ * device (an SR-IOV VF interface too) by its host address. */
 static char *
 vxlDomainHotplugKey(const virDomainDeviceDef *dev)
 {
@@ -656,6 +781,8 @@ vxlDomainHotplugKey(const virDomainDeviceDef *dev)
         return g_strdup(dev->data.disk->dst);
     if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV)
         return vxlDomainHotplugHostdevAddr(dev->data.hostdev);
+    if (vxlDomainHotplugIsVF(dev))
+        return vxlDomainHotplugHostdevAddr(&dev->data.net->data.hostdev.def);
     return g_strdup(virMacAddrFormat(&dev->data.net->mac, mac));
 }
 
@@ -678,6 +805,8 @@ vxlDomainHotplugFoundKey(virDomainDef *def, const virDomainDeviceDef *dev)
     }
     if ((idx = virDomainNetFindIdx(def, dev->data.net)) < 0)
         return NULL;
+    if (def->nets[idx]->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+        return vxlDomainHotplugHostdevAddr(&def->nets[idx]->data.hostdev.def);
     return g_strdup(virMacAddrFormat(&def->nets[idx]->mac, mac));
 }
 
@@ -706,6 +835,7 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
     bool live = false;
     bool devIsNet;
     bool devIsHostdev;
+    bool devIsVF;
     int rc;
 
     if (vxlDomainHotplugParseBoth(driver, xml, def, persistentDef, true,
@@ -713,6 +843,7 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
         return -1;
     devIsNet = (devLive ? devLive : devConfig)->type == VIR_DOMAIN_DEVICE_NET;
     devIsHostdev = (devLive ? devLive : devConfig)->type == VIR_DOMAIN_DEVICE_HOSTDEV;
+    devIsVF = vxlDomainHotplugIsVF(devLive ? devLive : devConfig);
     if (vxlXMLNSDeviceParse(xml, devLive ? devLive : devConfig, &nsdisk) < 0)
         return -1;
 
@@ -733,9 +864,11 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
         /* A kill from here on is undone at the next start: the device
          * leaves Xen and both definitions, and a managed host device
          * goes back to its host driver. */
-        if ((devIsHostdev ?
+        if ((devIsHostdev || devIsVF ?
              vxlIntentRecordHostdev(driver, vm, VXL_INTENT_ATTACH, key,
-                                    devLive->data.hostdev->managed, !!newConfig) :
+                                    devIsVF ? devLive->data.net->data.hostdev.def.managed :
+                                              devLive->data.hostdev->managed,
+                                    !!newConfig) :
              vxlIntentRecordDevice(driver, vm, VXL_INTENT_ATTACH, devIsNet,
                                    key, !!newConfig)) < 0)
             return -1;
@@ -768,7 +901,7 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
  error:
     /* Nothing of a refused attach stays: Xen loses the device again. */
     virErrorPreserveLast(&saved);
-    if (live && devIsHostdev)
+    if (live && (devIsHostdev || devIsVF))
         vxlDomainHotplugHostdevForget(driver, vm, key);
     else if (live)
         vxlDomainDeviceForget(driver, vm, devIsNet, key);
@@ -796,11 +929,15 @@ vxlDomainHotplugDetach(vxlDriver *driver, virDomainObj *vm, const char *xml,
         return -1;
 
     if (def) {
-        bool hostdev = devLive->type == VIR_DOMAIN_DEVICE_HOSTDEV;
+        bool hostdev;
 
         /* A kill from here on is finished at the next start. */
         if (!(key = vxlDomainHotplugFoundKey(def, devLive)))
             return -1;
+        /* (an SR-IOV VF interface's key is its host address) */
+        hostdev = devLive->type == VIR_DOMAIN_DEVICE_HOSTDEV ||
+                  (devLive->type == VIR_DOMAIN_DEVICE_NET &&
+                   vxlDomainHostdevFindAddr(def, key) >= 0);
         /* (the key names a device @def has: FoundKey looked it up) */
         if ((hostdev ?
              vxlIntentRecordHostdev(driver, vm, VXL_INTENT_DETACH, key,

@@ -9,6 +9,7 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "domain_xmlns.h"
 #include "virtxl/backend.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -23,9 +24,14 @@ VIR_LOG_INIT("virtxl.domain_ifaddr");
 static char *
 vxlIfaceName(const virDomainDef *def, size_t idx)
 {
+    char mac[VIR_MAC_STRING_BUFLEN];
+
     if (def->nets[idx]->ifname)
         return g_strdup(def->nets[idx]->ifname);
-    return g_strdup_printf("vif%d.%zu", def->id, idx);
+    /* An SR-IOV VF has no vif in dom0: the guest's driver runs it. */
+    if (def->nets[idx]->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+        return g_strdup(virMacAddrFormat(&def->nets[idx]->mac, mac));
+    return g_strdup_printf("vif%d.%d", def->id, vxlXMLNSNicDevid(def, idx));
 }
 
 /* Interfaces named by what dom0 calls them, where libvirt left the

@@ -241,8 +241,7 @@ vxlRecoverDropDevice(virDomainDef *def, const vxlIntent *intent)
 
         if (idx < 0)
             return false;
-        vxlXMLNSForgetPci(def, def->hostdevs[idx]);
-        virDomainHostdevDefFree(virDomainHostdevRemove(def, idx));
+        vxlDomainHostdevRemoveAt(def, idx);
         return true;
     }
     if (intent->net) {

@@ -269,6 +269,7 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
     bool created = false;
     bool transient = false;
     bool networks = false;
+    bool vfs = false;
     bool graphics = false;
     bool intent = false;
     virErrorPtr saved = NULL;
@@ -321,6 +322,11 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
         vxlDomainNestedDefault(driver, vm, &dcfg) < 0 ||
         vxlDomainSecretsApply(vm->def, &dcfg) < 0)
         goto error;
+    /* SR-IOV VFs get their MAC and VLAN before the guest has them; a
+     * VF another domain has is refused here, before anything changed. */
+    if (vxlDomainHostdevNetPrepare(driver, vm->def) < 0)
+        goto error;
+    vfs = true;
     if (vxlDomainHookRun(driver, vm, VIR_HOOK_LIBXL_OP_START,
                          VIR_HOOK_SUBOP_BEGIN) < 0)
         goto error;
@@ -414,6 +420,8 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
         /* Xen still holds it: the start intent stays, so that the next
          * daemon start finds the domain and settles it. */
         intent = false;
+        /* ... and the guest its VFs: their MACs stay the guest's. */
+        vfs = false;
     }
     if (created && virDomainDeleteConfig(driver->cfg->stateDir, NULL, vm) < 0)
         VIR_WARN("cannot remove the status file of domain %s: %s",
@@ -423,6 +431,8 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
     vm->def->id = -1;
     if (networks)
         vxlDomainNetworkRelease(vm->def);
+    if (vfs)
+        vxlDomainHostdevNetRelease(driver, vm->def);
     if (graphics)
         vxlDomainGraphicsRelease(vm->def);
     /* Whatever prepare set up is released, as after a stop. */

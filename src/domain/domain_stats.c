@@ -69,6 +69,23 @@ vxlDomainStatsNic(vxlDriver *driver, virDomainObj *vm, const virMacAddr *mac,
 }
 
 int
+vxlDomainStatsNet(vxlDriver *driver, virDomainObj *vm,
+                  const virDomainNetDef *net, vxlNicStats *stats)
+{
+    char mac[VIR_MAC_STRING_BUFLEN];
+
+    /* The guest drives the VF itself: dom0 has no vif that counts its
+     * traffic (the PF's per-VF counters are the NIC vendor's). */
+    if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       _("interface statistics are not available for <interface type='hostdev'> %s: the guest drives the SR-IOV VF itself, and Xen has no vif to count its traffic"),
+                       virMacAddrFormat(&net->mac, mac));
+        return -1;
+    }
+    return vxlDomainStatsNic(driver, vm, &net->mac, stats);
+}
+
+int
 vxlDomainStatsMemory(vxlDriver *driver, virDomainObj *vm, vxlMemoryStats *stats)
 {
     uint32_t domid = vm->def->id;

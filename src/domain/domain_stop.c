@@ -31,6 +31,8 @@ vxlDomainCleanup(vxlDriver *driver, virDomainObj *vm,
     vxlDomainNetworkRelease(vm->def);
     vxlDomainGraphicsRelease(vm->def);
     vxlDomainNetBackendNamesClear(vm->def);
+    /* A VF's own MAC comes back before the VF goes back to the host. */
+    vxlDomainHostdevNetRelease(driver, vm->def);
     vxlDomainHostdevsRelease(driver, vm->def);
     if (wasActive) {
         vxlDomainHookRunQuiet(driver, vm, VIR_HOOK_LIBXL_OP_STOPPED,

@@ -240,6 +240,17 @@ vxlNodeDevFormatIds(virBuffer *buf, unsigned int product,
         virBufferAddLit(buf, "/>\n");
 }
 
+/* One "DDDD:BB:SS.F" as libvirt's <address>, inside a capability. */
+static void
+vxlNodeDevFormatAddr(virBuffer *buf, const char *addr)
+{
+    unsigned int d, b, s, f;
+
+    if (sscanf(addr, "%x:%x:%x.%x", &d, &b, &s, &f) == 4)
+        virBufferAsprintf(buf, "  <address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n",
+                          d, b, s, f);
+}
+
 /* The XML libvirt's node device driver writes for a PCI device. */
 static char *
 vxlNodeDevFormatPCI(const vxlHostPci *d, const char *name)
@@ -265,6 +276,22 @@ vxlNodeDevFormatPCI(const vxlHostPci *d, const char *name)
     virBufferAsprintf(&buf, "<function>%u</function>\n", d->function);
     vxlNodeDevFormatIds(&buf, d->product, d->productName, d->vendor,
                         d->vendorName);
+    /* SR-IOV, as libvirt's node device driver says it: a VF names its
+     * PF, a PF its VFs (Nova tells type-PF from type-VF by these). */
+    if (d->physfn) {
+        virBufferAddLit(&buf, "<capability type='phys_function'>\n");
+        vxlNodeDevFormatAddr(&buf, d->physfn);
+        virBufferAddLit(&buf, "</capability>\n");
+    }
+    if (d->vfs) {
+        size_t i;
+
+        virBufferAsprintf(&buf, "<capability type='virt_functions' maxCount='%u'>\n",
+                          g_strv_length(d->vfs));
+        for (i = 0; d->vfs[i]; i++)
+            vxlNodeDevFormatAddr(&buf, d->vfs[i]);
+        virBufferAddLit(&buf, "</capability>\n");
+    }
     if (d->iommuGroup >= 0) {
         virBufferAsprintf(&buf, "<iommuGroup number='%d'>\n", d->iommuGroup);
         virBufferAsprintf(&buf, "  <address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n",

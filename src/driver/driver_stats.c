@@ -153,7 +153,6 @@ vxlDomainInterfaceStats(virDomainPtr dom, const char *device,
     vxlDriver *driver = vxl_driver;
     virDomainObj *vm;
     virDomainNetDef *net;
-    virMacAddr mac;
     vxlNicStats st;
     int ret = -1;
 
@@ -165,8 +164,7 @@ vxlDomainInterfaceStats(virDomainPtr dom, const char *device,
     /* by backend name, MAC or alias; reports its own error */
     if (!(net = virDomainNetFind(vm->def, device)))
         goto cleanup;
-    virMacAddrSet(&mac, &net->mac);
-    if (vxlDomainStatsNic(driver, vm, &mac, &st) < 0)
+    if (vxlDomainStatsNet(driver, vm, net, &st) < 0)
         goto cleanup;
     stats->rx_bytes = st.rxBytes;
     stats->rx_packets = st.rxPackets;

@@ -152,6 +152,25 @@ vxlNativeRefuseNet(const virDomainNetDef *net, const char *what)
 }
 
 
+/* <interface type='hostdev'>: xl passes the VF through as its pci=
+ * entry (formatted with the hostdevs, where libvirt lists it too), but
+ * xl.cfg has no key for the MAC and VLAN the PF should give it, and xl
+ * sets none: the file says so where a reader sees it. */
+static void
+vxlNativeFormatNetVF(virBuffer *buf, const virDomainNetDef *net)
+{
+    const virPCIDeviceAddress *a = &net->data.hostdev.def.source.subsys.u.pci.addr;
+    char mac[VIR_MAC_STRING_BUFLEN];
+
+    virMacAddrFormat(&net->mac, mac);
+    virBufferAsprintf(buf, "# pci %04x:%02x:%02x.%x is <interface type='hostdev'> with mac %s",
+                      a->domain, a->bus, a->slot, a->function, mac);
+    if (net->vlan.nTags > 0)
+        virBufferAsprintf(buf, " and vlan %u", net->vlan.tag[0]);
+    virBufferAddLit(buf, ": xl sets no MAC or VLAN on a VF it passes through; set them on its PF first (ip link set PF vf N mac M vlan V)\n");
+}
+
+
 static bool
 vxlNativeSpecSafe(const char *value)
 {
@@ -800,6 +819,11 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
         }
     }
     for (i = 0; i < def->nnets; i++) {
+        /* An SR-IOV VF is a pci= entry, with the hostdevs below. */
+        if (def->nets[i]->type == VIR_DOMAIN_NET_TYPE_HOSTDEV) {
+            vxlNativeFormatNetVF(buf, def->nets[i]);
+            continue;
+        }
         if (vxlNativeFormatNet(def, def->nets[i], vifs) < 0)
             return -1;
     }

@@ -15,7 +15,12 @@
  * vif-openvswitch; its interfaceid is not passed on, there being no
  * place for it).
  *
- * Refuses type='hostdev' (use <hostdev>), the other types, models other
+ * <interface type='hostdev'> (an SR-IOV VF, managed or not, with <mac>
+ * and one <vlan><tag>) is no vif: its PCI function is passed through by
+ * translate_hostdev.c, as libvirt lists it among the hostdevs too; the
+ * MAC and VLAN are set on the host (domain_hostdev_net.c).
+ *
+ * Refuses the other types, models other
  * than netfront for PV and PVH guests, inbound or peak/burst/floor
  * bandwidth, other virtualports and an openvswitch profileid, VLANs
  * without Open vSwitch, routes, and a network that was not resolved to
@@ -83,6 +88,74 @@ vxlValidateNetTuning(const virDomainNetDef *net)
 }
 
 
+/*
+ * <interface type='hostdev'>: the VF is the guest's own NIC, driven by
+ * its own driver, so nothing of a vif applies (script, bridge, model,
+ * rate, target name, backend domain, IPs). Its MAC and one VLAN tag are
+ * set on the VF through its PF on the host before the guest gets it
+ * (domain_hostdev_net.c); a port profile needs a switch or a bridge Xen
+ * does not drive for it.
+ */
+static int
+vxlValidateNetHostdev(const virDomainDef *def, const virDomainNetDef *net)
+{
+    const virDomainHostdevDef *hostdev = &net->data.hostdev.def;
+    const virNetDevVlan *vlan = virDomainNetGetActualVlan(net);
+    const virNetDevVPortProfile *vport = virDomainNetGetActualVirtPortProfile(net);
+    const char *what = NULL;
+
+    if (hostdev->source.subsys.type != VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<interface type='hostdev'> with a <source><address type='%s'> is not supported by Xen: only a PCI function (an SR-IOV VF) can be passed through as a NIC"),
+                       virDomainHostdevSubsysTypeToString(hostdev->source.subsys.type));
+        return -1;
+    }
+    /* The rules of <hostdev type='pci'>, with its messages. */
+    if (vxlValidateHostdev(def, hostdev) < 0)
+        return -1;
+    if (vport) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<interface type='hostdev'><virtualport type='%s'> is not supported by Xen: the VF gets its MAC and VLAN through its PF, and no port profile is applied"),
+                       virNetDevVPortTypeToString(vport->virtPortType));
+        return -1;
+    }
+    if (vlan && vlan->nTags > 0) {
+        if (vlan->trunk || vlan->nTags > 1) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<interface type='hostdev'><vlan trunk> is not supported by Xen: a VF takes one VLAN tag from its PF"));
+            return -1;
+        }
+        if (vlan->nativeMode) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<interface type='hostdev'><vlan><tag nativeMode> is not supported by Xen: a VF takes one VLAN tag from its PF"));
+            return -1;
+        }
+    }
+
+    if (virDomainNetGetModelString(net))
+        what = "<model>";
+    else if (net->script)
+        what = "<script>";
+    else if (net->ifname)
+        what = "<target dev>";
+    else if (net->domain_name)
+        what = "<backenddomain>";
+    else if (net->mtu)
+        what = "<mtu>";
+    else if (net->bandwidth)
+        what = "<bandwidth>";
+    else if (net->guestIP.nips || net->guestIP.nroutes)
+        what = "<ip> or <route>";
+    if (what) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<interface type='hostdev'> with %s is not supported by Xen: the VF is passed through, and the guest's own driver runs it"),
+                       what);
+        return -1;
+    }
+    return vxlValidateNetTuning(net);
+}
+
+
 int
 vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net)
 {
@@ -99,10 +172,11 @@ vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net)
      * was not. */
     case VIR_DOMAIN_NET_TYPE_NETWORK:
         break;
+    /* An SR-IOV VF passed through: translate_hostdev.c makes it a PCI
+     * device (libvirt lists it among the hostdevs too); only what is
+     * the interface's own is checked here. */
     case VIR_DOMAIN_NET_TYPE_HOSTDEV:
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("<interface type='hostdev'> is not supported by Xen: pass the NIC through with <hostdev type='pci'>"));
-        return -1;
+        return vxlValidateNetHostdev(def, net);
     /* qemu's own networking (SLIRP, sockets): a Xen vif has a backend
      * in a driver domain, not in the device model. */
     case VIR_DOMAIN_NET_TYPE_USER:
@@ -374,22 +448,32 @@ int
 vxlTranslateNetList(const virDomainDef *def, libxl_domain_config *dcfg)
 {
     libxl_device_nic *xnics = g_new0(libxl_device_nic, def->nnets);
+    size_t n = 0;
     size_t i;
 
     for (i = 0; i < def->nnets; i++) {
-        libxl_device_nic_init(&xnics[i]);
-        if (vxlTranslateNet(def, def->nets[i], &xnics[i]) < 0) {
-            vxlNicArrayFree(xnics, i + 1);
+        /* A VF is no vif: vxlTranslateHostdevList() passes it through,
+         * it being among the domain's hostdevs too. */
+        if (def->nets[i]->type == VIR_DOMAIN_NET_TYPE_HOSTDEV) {
+            if (vxlValidateNet(def, def->nets[i]) < 0) {
+                vxlNicArrayFree(xnics, n);
+                return -1;
+            }
+            continue;
+        }
+        libxl_device_nic_init(&xnics[n]);
+        if (vxlTranslateNet(def, def->nets[i], &xnics[n]) < 0) {
+            vxlNicArrayFree(xnics, n + 1);
             return -1;
         }
         /* As xl numbers vif= entries: the guest sees them as eth0, eth1,
          * ... in this order, unless <virtxl:nic devid> says otherwise. */
-        xnics[i].devid = vxlXMLNSNicDevid(def, i);
+        xnics[n++].devid = vxlXMLNSNicDevid(def, i);
     }
 
     vxlNicArrayFree(dcfg->nics, dcfg->num_nics);
     dcfg->nics = xnics;
-    dcfg->num_nics = def->nnets;
+    dcfg->num_nics = n;
     return 0;
 }
 

@@ -49,10 +49,25 @@ def _cleanup(conn, name):
         pass
 
 
+# A VF at an address no host has (bus 0xfe): hostNetVFSet refuses it
+# before anything changes, on either backend.
+MISSING_VF = ("<interface type='hostdev' managed='yes'>"
+              "<mac address='52:54:00:fe:00:01'/><source>"
+              "<address type='pci' domain='0x0000' bus='0xfe' slot='0x1f' "
+              "function='0x7'/></source><vlan><tag id='42'/></vlan></interface>")
+
+
+def _with_device(xml, dev):
+    if "</devices>" in xml:
+        return xml.replace("</devices>", dev + "</devices>")
+    return xml.replace("</domain>", "<devices>" + dev + "</devices></domain>")
+
+
 def run(conn, guest_xml, report):
     name = PREFIX + "guest"
     huge = PREFIX + "huge"
-    for n in (name, huge):
+    vf = PREFIX + "vf"
+    for n in (name, huge, vf):
         _cleanup(conn, n)
 
     _expect(report, "shared-lookup-unknown",
@@ -111,3 +126,11 @@ def run(conn, guest_xml, report):
     finally:
         _cleanup(conn, huge)
 
+    dom = conn.defineXML(_with_device(guest_xml(vf, 128), MISSING_VF))
+    try:
+        _expect(report, "shared-vf-missing", dom.create,
+                libvirt.VIR_ERR_NO_NODE_DEVICE, "no PCI device at 0000:fe:1f.7")
+        report("shared-vf-missing-leaves-nothing", not dom.isActive(),
+               "domain active after a failed start")
+    finally:
+        _cleanup(conn, vf)

@@ -152,12 +152,16 @@ def live_facts(dom):
     """What the live XML of @dom says the hypervisor has."""
     root = ET.fromstring(dom.XMLDesc(0))
     disks = sorted(t.get("dev") for t in root.findall("./devices/disk/target"))
-    macs = sorted(m.get("address").lower()
-                  for m in root.findall("./devices/interface/mac"))
+    # An SR-IOV VF (<interface type='hostdev'>) is a PCI device to Xen,
+    # not a vif.
+    macs = sorted(i.find("mac").get("address").lower()
+                  for i in root.findall("./devices/interface")
+                  if i.get("type") != "hostdev")
     vcpu = root.find("./vcpu")
     pci = sorted("%04x:%02x:%02x.%x" % tuple(int(a.get(k), 16) for k in
                                             ("domain", "bus", "slot", "function"))
-                 for a in root.findall("./devices/hostdev[@type='pci']/source/address"))
+                 for a in (root.findall("./devices/hostdev[@type='pci']/source/address") +
+                           root.findall("./devices/interface[@type='hostdev']/source/address")))
     return {
         "disks": disks,
         "macs": macs,

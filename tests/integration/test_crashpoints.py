@@ -7,6 +7,7 @@ with the hypervisor (crashtest.py lists the invariants), with the operation eith
 done or undone, never half. Migration's points: test_crashpoints_migrate.py."""
 
 import glob
+import json
 import os
 import threading
 import time
@@ -33,6 +34,13 @@ def hostdev_xml(managed):
     return ("<hostdev mode='subsystem' type='pci' managed='%s'><source>"
             "<address domain='0x0000' bus='0x03' slot='0x00' function='0x0'/>"
             "</source></hostdev>" % ("yes" if managed else "no"))
+
+
+def vf_xml(mac):
+    """The simulated host's SR-IOV VF 0000:03:10.2 as a guest NIC."""
+    return (f"<interface type='hostdev' managed='yes'><mac address='{mac}'/>"
+            "<source><address type='pci' domain='0x0000' bus='0x03' slot='0x10' "
+            "function='0x2'/></source><vlan><tag id='42'/></vlan></interface>")
 
 
 def nic_xml(mac):
@@ -416,6 +424,49 @@ class CrashPointTest(unittest.TestCase):
                 # for the next start; out of the way of the next round)
                 if "<hostdev" in dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE):
                     dom.detachDeviceFlags(hostdev_xml(True), CONFIG)
+
+    # --- SR-IOV VFs (<interface type='hostdev'>, 0000:03:10.2) ---
+
+    def vf_state(self):
+        """The VF's MAC and VLAN, and whether a guest's are set on it."""
+        with open(self.daemon.path("run", "libxl", "sim", "host.json")) as f:
+            host = json.load(f)
+        for p in host["pci"]:
+            if p["address"] == "0000:03:10.2":
+                return p.get("mac"), p.get("vlan"), "keptMac" in p
+        raise AssertionError("no VF 0000:03:10.2 in host.json")
+
+    def test_attach_vf(self):
+        own = ("02:00:00:03:10:02", 7, False)
+        mac = "52:54:00:10:02:01"
+        for point in ("attach.after-intent", "attach.after-live",
+                      "attach.after-status", "attach.after-config"):
+            with self.subTest(point=point):
+                dom = self._attach(point, vf_xml(mac), LIVE | CONFIG)
+                # Undone everywhere: the VF is out of the guest, back
+                # with its host driver, with its own MAC and VLAN.
+                self.assertNotIn(mac, dom.XMLDesc(0))
+                self.assertNotIn(mac, dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+                self.assertEqual(self.vf_state(), own)
+                dom.attachDeviceFlags(vf_xml(mac), LIVE)
+                self.assertEqual(self.vf_state(), (mac, 42, True))
+                self.check()
+                dom.detachDeviceFlags(vf_xml(mac), LIVE)
+                self.assertEqual(self.vf_state(), own)
+
+    def test_detach_vf(self):
+        own = ("02:00:00:03:10:02", 7, False)
+        mac = "52:54:00:10:02:02"
+        for point in ("detach.after-intent", "detach.after-live",
+                      "detach.after-status", "detach.after-config"):
+            with self.subTest(point=point):
+                dom = self._detach(point, vf_xml(mac), LIVE | CONFIG)
+                # Finished: out of the running guest, its own MAC back.
+                self.assertNotIn(mac, dom.XMLDesc(0))
+                self.assertEqual(self.vf_state(), own)
+                self.check()
+                if mac in dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE):
+                    dom.detachDeviceFlags(vf_xml(mac), CONFIG)
 
     # --- memory and vCPUs ---
 

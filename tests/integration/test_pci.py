@@ -77,10 +77,12 @@ class PCITest(PciHostMixin, DaemonTestCase):
 
     def test_node_devices_listed(self):
         names = [d.name() for d in self.conn.listAllDevices(0)]
+        # (and NIC's two SR-IOV VFs: test_sriov.py)
         self.assertEqual(sorted(names), sorted([NIC, NIC2, "pci_0000_3b_00_0", PREPARED,
+                                                "pci_0000_03_10_0", "pci_0000_03_10_2",
                                                 "usb_1_3", "usb_1_4", "usb_2_2"]))
         pci = self.conn.listAllDevices(E.VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV)
-        self.assertEqual(len(pci), 4)
+        self.assertEqual(len(pci), 6)
         self.assertEqual(self.conn.listAllDevices(E.VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET), [])
         root = ET.fromstring(self.daemon.virsh("nodedev-dumpxml", NIC).stdout)
         self.assertEqual(root.findtext("./driver/name"), "ixgbe")

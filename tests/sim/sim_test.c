@@ -772,6 +772,159 @@ testUnsupported(void)
     return 0;
 }
 
+/* The MAC and VLAN of VF @addr in the simulator's host.json under @dir ("" when
+ * absent), as "MAC/VLAN" or with "+KEPTMAC/KEPTVLAN". */
+static char *
+testSriovState(const char *dir, const char *addr)
+{
+    g_autofree char *path = g_strdup_printf("%s/sim/host.json", dir);
+    g_autofree char *text = NULL;
+    g_autoptr(virJSONValue) root = NULL;
+    virJSONValue *list;
+    size_t i;
+
+    if (virFileReadAll(path, 1 << 20, &text) < 0 ||
+        !(root = virJSONValueFromString(text)) ||
+        !(list = virJSONValueObjectGetArray(root, "pci")))
+        return g_strdup("");
+    for (i = 0; i < virJSONValueArraySize(list); i++) {
+        virJSONValue *o = virJSONValueArrayGet(list, i);
+        unsigned int vlan = 0, kvlan = 0;
+
+        if (STRNEQ_NULLABLE(virJSONValueObjectGetString(o, "address"), addr))
+            continue;
+        ignore_value(virJSONValueObjectGetNumberUint(o, "vlan", &vlan));
+        if (!virJSONValueObjectHasKey(o, "keptMac"))
+            return g_strdup_printf("%s/%u", NULLSTR(virJSONValueObjectGetString(o, "mac")),
+                                   vlan);
+        ignore_value(virJSONValueObjectGetNumberUint(o, "keptVlan", &kvlan));
+        return g_strdup_printf("%s/%u+%s/%u", NULLSTR(virJSONValueObjectGetString(o, "mac")),
+                               vlan, virJSONValueObjectGetString(o, "keptMac"), kvlan);
+    }
+    return g_strdup("");
+}
+
+#define CHECK_VF(dir, addr, want) \
+    do { \
+        g_autofree char *_have = testSriovState(dir, addr); \
+        CHECK(STREQ(_have, want), "VF %s: %s, not %s", addr, _have, want); \
+    } while (0)
+
+/* SR-IOV in the profile: bad entries are named; a VF's MAC and VLAN are
+ * set through hostNetVFSet, kept once, put back by hostNetVFRestore; a
+ * VF a domain has, a device that is no VF or none at all are refused
+ * with nothing changed. */
+static int
+testSriov(void)
+{
+    static const struct {
+        const char *path;
+        const char *literal;
+        const char *expect;
+    } bad[] = {
+        { "pci[2].physfn", "\"0000:99:00.0\"", "pci[2].physfn is missing or wrong" },
+        { "pci[2].physfn", "\"0000:03:10.2\"", "pci[2].physfn (its PF has no netdev)" },
+        { "pci[2].vf", NULL, "pci[2].vf is missing" },
+        { "pci[2].vf", "1", "pci[3].vf (twice on one PF)" },
+        { "pci[3].mac", "\"02:00\"", "pci[3].mac is missing or wrong" },
+        { "pci[3].vlan", "4095", "pci[3].vlan is missing or wrong" },
+        { "pci[4].vlan", "3", "pci[4].vlan (without physfn)" },
+        { "pci[0].netdev", "\"\"", "pci[0].netdev is missing or wrong" },
+    };
+    g_autofree char *dir = testMkdir("sriov-profiles");
+    g_autofree char *state = testMkdir("sriov-state");
+    g_autofree char *base = testReadProfile("intel-2s-vtd");
+    g_autofree char *good = g_strdup_printf("%s/capabilities/intel-2s-vtd.json",
+                                            VXL_SOURCE_DIR);
+    g_autoptr(vxlBackend) be = NULL;
+    libxl_device_pci vf0, vf1, pf, none;
+    uint32_t id;
+    size_t i;
+    int rc;
+
+    CHECK(base, "cannot read intel-2s-vtd.json");
+    for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *file = g_strdup_printf("%s/bad%zu.json", dir, i);
+        g_autoptr(virJSONValue) root = virJSONValueFromString(base);
+        g_autofree char *text = NULL;
+
+        CHECK(root && testJSONSet(root, bad[i].path, bad[i].literal) == 0,
+              "case %zu: cannot edit the profile", i);
+        text = virJSONValueToString(root, true);
+        CHECK(g_file_set_contents(file, text, -1, NULL), "write %s", file);
+        be = testOpen(file, NULL, false);
+        CHECK(!be, "case %zu (%s): profile accepted", i, bad[i].expect);
+        CHECK_ERR(-1, VIR_ERR_CONFIG_UNSUPPORTED, bad[i].expect);
+    }
+
+    libxl_device_pci_init(&vf0);
+    libxl_device_pci_init(&vf1);
+    libxl_device_pci_init(&pf);
+    libxl_device_pci_init(&none);
+    vf0.bus = vf1.bus = pf.bus = 3;
+    vf0.dev = vf1.dev = 0x10;
+    vf1.func = 2;
+    none.bus = 0x99;
+
+    be = testOpen(good, state, false);
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK_ERR(vxlBackendHostNetVFSet(be, &none, "52:54:00:00:00:01", 0),
+              VIR_ERR_NO_NODE_DEVICE, "no PCI device at 0000:99:00.0");
+    CHECK_ERR(vxlBackendHostNetVFSet(be, &pf, "52:54:00:00:00:01", 0),
+              VIR_ERR_CONFIG_UNSUPPORTED, "0000:03:00.0 is not an SR-IOV virtual function");
+    CHECK_ERR(vxlBackendHostNetVFSet(be, &vf0, "52:54:00:00:00:01", 4095),
+              VIR_ERR_INVALID_ARG, "VLAN tag 4095");
+    CHECK_ERR(vxlBackendHostNetVFSet(be, &vf0, "52:54", 0),
+              VIR_ERR_INVALID_ARG, "not a MAC address");
+    /* Restoring a VF nothing set: nothing to do. */
+    CHECK_OK(vxlBackendHostNetVFRestore(be, &vf0));
+
+    /* Set twice: the second keeps the host's own values of the first. */
+    CHECK_OK(vxlBackendHostNetVFSet(be, &vf1, "52:54:00:00:00:01", 42));
+    CHECK_VF(state, "0000:03:10.2", "52:54:00:00:00:01/42+02:00:00:03:10:02/7");
+    CHECK_OK(vxlBackendHostNetVFSet(be, &vf1, "52:54:00:00:00:02", 0));
+    CHECK_VF(state, "0000:03:10.2", "52:54:00:00:00:02/0+02:00:00:03:10:02/7");
+    CHECK_OK(vxlBackendHostNetVFRestore(be, &vf1));
+    CHECK_VF(state, "0000:03:10.2", "02:00:00:03:10:02/7");
+
+    /* A VF a domain has is its guest's: refused, and so is nothing
+     * changed; kept across a reopen (host.json). */
+    CHECK_OK(vxlBackendHostNetVFSet(be, &vf0, "52:54:00:00:00:03", 5));
+    {
+        testDomSpec s = { .name = "vf-guest", .type = LIBXL_DOMAIN_TYPE_PV,
+                          .maxKiB = 64 * MiB, .targetKiB = 64 * MiB, .vcpus = 1 };
+        libxl_domain_config dcfg;
+
+        testConfig(&dcfg, &s);
+        dcfg.pcidevs = g_new0(libxl_device_pci, 1);
+        dcfg.num_pcidevs = 1;
+        libxl_device_pci_init(&dcfg.pcidevs[0]);
+        dcfg.pcidevs[0].bus = vf0.bus;
+        dcfg.pcidevs[0].dev = vf0.dev;
+        dcfg.pcidevs[0].seize = true;
+        rc = vxlBackendDomainCreate(be, &dcfg, NULL, false, &id);
+        libxl_domain_config_dispose(&dcfg);
+        CHECK_OK(rc);
+    }
+    CHECK_ERR(vxlBackendHostNetVFSet(be, &vf0, "52:54:00:00:00:04", 0),
+              VIR_ERR_OPERATION_INVALID, "domain 'vf-guest'");
+    CHECK_VF(state, "0000:03:10.0", "52:54:00:00:00:03/5+00:00:00:00:00:00/0");
+    g_clear_pointer(&be, testClose);
+    be = testOpen(good, state, false);
+    CHECK(be, "%s", virGetLastErrorMessage());
+    CHECK_ERR(vxlBackendHostNetVFSet(be, &vf0, "52:54:00:00:00:04", 0),
+              VIR_ERR_OPERATION_INVALID, "domain 'vf-guest'");
+    CHECK_OK(vxlBackendDomainDestroy(be, id));
+    CHECK_OK(vxlBackendHostNetVFRestore(be, &vf0));
+    CHECK_VF(state, "0000:03:10.0", "00:00:00:00:00:00/0");
+    g_clear_pointer(&be, testClose);
+    libxl_device_pci_dispose(&vf0);
+    libxl_device_pci_dispose(&vf1);
+    libxl_device_pci_dispose(&pf);
+    libxl_device_pci_dispose(&none);
+    return 0;
+}
+
 /* libxl refuses emulated USB devices beside SPICE USB redirection; the
  * same guest with its tablet on the redirection bus (extra_hvm, as
  * translate_gfx.c builds it) starts. */
@@ -1853,6 +2006,7 @@ static const struct {
     { "profiles-shipped", testProfilesShipped },
     { "profile-errors", testProfileErrors },
     { "profile-resolution", testProfileResolution },
+    { "sriov", testSriov },
     { "domids", testDomids },
     { "memory", testMemory },
     { "unsupported", testUnsupported },

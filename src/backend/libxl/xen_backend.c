@@ -88,6 +88,7 @@ vxlXenFree(vxlXen *xen)
     vxlXenLoggerFree(xen->logger);
     virMutexDestroy(&xen->balloonLock);
     virMutexDestroy(&xen->lock);
+    g_free(xen->stateDir);
     g_free(xen);
 }
 
@@ -108,6 +109,7 @@ vxlXenOpen(vxlBackend *be, const vxlBackendConfig *cfg)
     xen->events = cfg->events;
     xen->eventsOpaque = cfg->eventsOpaque;
     xen->autoballoon = cfg->autoballoon;
+    xen->stateDir = g_strdup(cfg->stateDir);
     xen->logger = vxlXenLoggerNew();
 
     vxlXenLogResetLastError();
@@ -211,4 +213,6 @@ const vxlBackendOps vxlXenBackendOps = {
     .domainUsbRemove = vxlXenDomainUsbRemove,
     /* migration: a pause during the copy (refused, with the reason) */
     .domainMigratePauseSource = vxlXenDomainMigratePauseSource,
+    .hostNetVFSet = vxlXenHostNetVFSet,
+    .hostNetVFRestore = vxlXenHostNetVFRestore,
 };

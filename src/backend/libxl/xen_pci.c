@@ -37,8 +37,7 @@ vxlXenPciAddr(const libxl_device_pci *pci)
                            pci->dev, pci->func);
 }
 
-/* The domain that has @pci, or 0 (dom0 never "has" a device here). */
-static uint32_t
+uint32_t
 vxlXenPciOwner(vxlXen *xen, const libxl_device_pci *pci)
 {
     libxl_dominfo *doms;
@@ -95,8 +94,7 @@ vxlXenPciCheckFree(vxlXen *xen, const libxl_device_pci *pci, uint32_t self,
     return -1;
 }
 
-/* The host must have a device there: libxl would only say "fail". */
-static int
+int
 vxlXenPciCheckExists(const libxl_device_pci *pci)
 {
     g_autofree char *addr = vxlXenPciAddr(pci);

@@ -42,7 +42,15 @@ typedef struct _vxlXen {
     bool closing;                   /* lock: close has begun */
 
     virMutex balloonLock;           /* one start at a time checks/frees memory */
+    char *stateDir;                 /* immutable: the driver's state dir,
+                                       where xen_sriov.c keeps VF configs */
 } vxlXen;
+
+/* xen_pci.c: the domain that has @pci, or 0 (dom0 never "has" a device
+ * here); whether the host has a device at @pci (VIR_ERR_NO_NODE_DEVICE
+ * reported: libxl would only say "fail"). */
+uint32_t vxlXenPciOwner(vxlXen *xen, const libxl_device_pci *pci);
+int vxlXenPciCheckExists(const libxl_device_pci *pci);
 
 /* xen_log.c */
 vxlXenLogger *vxlXenLoggerNew(void);

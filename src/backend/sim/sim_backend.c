@@ -1217,4 +1217,6 @@ const vxlBackendOps vxlSimBackendOps = {
     .domainUsbRemove = vxlSimDomainUsbRemove,
     /* migration: a pause during the copy */
     .domainMigratePauseSource = vxlSimDomainMigratePauseSource,
+    .hostNetVFSet = vxlSimHostNetVFSet,
+    .hostNetVFRestore = vxlSimHostNetVFRestore,
 };

@@ -39,6 +39,8 @@ vxlSimPciFree(vxlSimPci *pci)
     g_free(pci->productName);
     g_free(pci->hostDriver);
     g_free(pci->driver);
+    g_free(pci->netdev);
+    g_free(pci->physfn);
     g_free(pci);
 }
 
@@ -61,7 +63,7 @@ vxlSimPciAddrParse(const char *s, unsigned int *domain, unsigned int *bus,
     return 0;
 }
 
-static int
+int
 vxlSimPciProfileFail(const char *file, size_t i, const char *field)
 {
     virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -130,6 +132,12 @@ vxlSimPciLoad(vxlSim *sim, virJSONValue *root)
         pci->driver = g_strdup(driver);
         g_ptr_array_add(sim->pci, g_steal_pointer(&pci));
     }
+    /* A VF names its PF, which may come later in the list. */
+    for (i = 0; i < virJSONValueArraySize(list); i++) {
+        if (vxlSimSriovLoad(sim, i, virJSONValueArrayGet(list, i),
+                            g_ptr_array_index(sim->pci, i)) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -149,7 +157,7 @@ vxlSimPciFind(vxlSim *sim, unsigned int domain, unsigned int bus,
     return NULL;
 }
 
-static vxlSimPci *
+vxlSimPci *
 vxlSimPciLookup(vxlSim *sim, const libxl_device_pci *x)
 {
     vxlSimPci *p = vxlSimPciFind(sim, x->domain, x->bus, x->dev, x->func);
@@ -194,8 +202,7 @@ vxlSimPciIndexIn(const vxlSimDomain *dom, const vxlSimPci *p)
     return -1;
 }
 
-/* The domain (building ones included) that has @p, or NULL. */
-static vxlSimDomain *
+vxlSimDomain *
 vxlSimPciOwner(vxlSim *sim, const vxlSimPci *p)
 {
     GHashTableIter it;
@@ -311,6 +318,8 @@ vxlSimHostPciList(vxlBackend *be, vxlHostPci **devs, size_t *ndevs)
             d->productName = g_strdup(p->productName);
             d->driver = g_strdup(p->driver);
             d->iommuGroup = p->iommuGroup;
+            d->physfn = g_strdup(p->physfn);
+            d->vfs = vxlSimSriovListVFs(sim, p);
             d->domid = owner && !owner->building ? owner->domid : 0;
         }
     }
@@ -488,6 +497,7 @@ vxlSimPciFormatState(vxlSim *sim)
         virJSONValueObjectAppendString(o, "address", addr);
         if (p->driver)
             virJSONValueObjectAppendString(o, "driver", p->driver);
+        vxlSimSriovFormatState(p, o);
         if (virJSONValueArrayAppend(list, &o) < 0)
             return NULL;
     }
@@ -514,5 +524,6 @@ vxlSimPciParseState(vxlSim *sim, virJSONValue *list)
             continue;
         g_free(p->driver);
         p->driver = g_strdup(virJSONValueObjectGetString(o, "driver"));
+        vxlSimSriovParseState(p, o);
     }
 }

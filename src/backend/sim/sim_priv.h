@@ -33,6 +33,7 @@
 #include "virjson.h"
 #include "virenum.h"
 #include "virbitmap.h"
+#include "virmacaddr.h"
 #include "host_profile.h"
 #include "../backend_messages.h"
 
@@ -210,6 +211,18 @@ typedef struct _vxlSimPci {
     char *driver;                  /* bound to now: hostDriver, "pciback"
                                       or NULL; saved with the model */
     unsigned int resets;           /* function level resets so far */
+
+    /* SR-IOV (sim_sriov.c), from the profile: a PF's network device, or
+     * a VF's PF and index. A VF's MAC and VLAN are the PF's to set; they
+     * change and are saved in host.json. All under vxlSim's lock. */
+    char *netdev;                  /* a PF's ip link name; NULL: none */
+    char *physfn;                  /* a VF's PF address; NULL: no VF */
+    unsigned int vf;               /* a VF's index on its PF */
+    virMacAddr mac;                /* a VF's MAC now (all zero: none) */
+    unsigned int vlan;             /* a VF's VLAN tag now, 0: none */
+    bool kept;                     /* hostNetVFSet kept what it had: */
+    virMacAddr keptMac;
+    unsigned int keptVlan;
 } vxlSimPci;
 
 void vxlSimPciFree(vxlSimPci *pci);
@@ -447,6 +460,19 @@ int vxlSimPciClaim(vxlSim *sim, vxlSimDomain *dom,
                    const libxl_domain_config *dcfg);
 virJSONValue *vxlSimPciFormatState(vxlSim *sim);
 void vxlSimPciParseState(vxlSim *sim, virJSONValue *list);
+int vxlSimPciProfileFail(const char *file, size_t i, const char *field);
+/* NULL reported (VIR_ERR_NO_NODE_DEVICE) when the host has no @x. */
+vxlSimPci *vxlSimPciLookup(vxlSim *sim, const libxl_device_pci *x);
+/* The domain (building ones included) that has @p, or NULL. */
+vxlSimDomain *vxlSimPciOwner(vxlSim *sim, const vxlSimPci *p);
+/* sim_sriov.c: the profile's SR-IOV fields of pci entry @i (@o) into
+ * @p, once every entry is loaded (a VF names its PF). */
+int vxlSimSriovLoad(vxlSim *sim, size_t i, virJSONValue *o, vxlSimPci *p);
+/* A VF's MAC and VLAN (and kept ones) into or from its host.json entry. */
+void vxlSimSriovFormatState(const vxlSimPci *p, virJSONValue *o);
+/* A PF's VFs' addresses by VF index (NULL-terminated), NULL for none. */
+char **vxlSimSriovListVFs(vxlSim *sim, const vxlSimPci *pf);
+void vxlSimSriovParseState(vxlSimPci *p, virJSONValue *o);
 
 /* sim_agent.c: start @dom's guest agent if its script says one runs and
  * its config has the channel (lock held); stop one (with the domain). */
