@@ -182,6 +182,18 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
     }
 
     empty = !xdisk.pdev_path || !*xdisk.pdev_path;
+    /* format=empty is an empty cdrom drive: xl takes it on any disk, and
+     * libxl then refuses the rest at create (libxl__device_disk_set_backend). */
+    if (xdisk.format == LIBXL_DISK_FORMAT_EMPTY && !xdisk.is_cdrom) {
+        vxlNativeUnsupported(r, "disk", _("entry %d: format=empty on a disk that is no cdrom, which libxl refuses (\"is empty but not cdrom\")"),
+                             index + 1);
+        goto cleanup;
+    }
+    if (xdisk.format == LIBXL_DISK_FORMAT_EMPTY && !empty) {
+        vxlNativeUnsupported(r, "disk", _("entry %d: format=empty with target=%s, which libxl refuses (\"is empty but an image has been provided\")"),
+                             index + 1, xdisk.pdev_path);
+        goto cleanup;
+    }
     /* An explicit backendtype=tap (unlike the deprecated "tap:" prefix,
      * which leaves the choice to libxl) makes xl create fail: libxl
      * 4.17 keeps the name but has no blktap to serve it. */
@@ -227,13 +239,9 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
 
         if (!empty && xdisk.format != LIBXL_DISK_FORMAT_UNKNOWN &&
             xdisk.format != LIBXL_DISK_FORMAT_EMPTY) {
-            int vir = vxlEnumXlToVir(&vxlEnumDiskFormat, xdisk.format);
-
-            if (vir < 0)
-                vxlNativeWarn(r, "disk", _("entry %d: dropped format=%s: libvirt has no such format for Xen"),
-                              index + 1, libxl_disk_format_to_string(xdisk.format));
-            else
-                format = vxlEnumXlToVirName(&vxlEnumDiskFormat, xdisk.format);
+            /* Every format libxlutil parses but empty (below) has a
+             * libvirt name (util_enums.c). */
+            format = vxlEnumXlToVirName(&vxlEnumDiskFormat, xdisk.format);
         }
         virBufferAddLit(buf, "<driver");
         virBufferEscapeString(buf, " name='%s'", backend);
@@ -273,8 +281,8 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
     virBufferAdjustIndent(buf, -2);
     virBufferAddLit(buf, "</disk>\n");
 
-    if (xdisk.is_cdrom && xdisk.readwrite)
-        vxlNativeWarn(r, "disk", _("entry %d: dropped access=rw: a cdrom is read-only in libvirt"), index + 1);
+    /* No word for access=rw on a cdrom: libxlutil's disk parser makes
+     * every cdrom read-only itself (xlu_disk_parse), as xl has it. */
     if (xdisk.script && !isISCSI) {
         /* libxl runs block scripts on its phy backend alone. */
         if ((xdisk.backend != LIBXL_DISK_BACKEND_UNKNOWN &&
@@ -295,8 +303,10 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
                       index + 1, libxl_disk_specification_to_string(xdisk.specification));
     if (!libxl_defbool_is_default(xdisk.colo_enable) && libxl_defbool_val(xdisk.colo_enable))
         vxlNativeWarn(r, "disk", _("entry %d: dropped colo: libvirt has no COLO replication"), index + 1);
-    if (!libxl_defbool_is_default(xdisk.trusted) && !libxl_defbool_val(xdisk.trusted))
-        vxlNativeWarn(r, "disk", _("entry %d: dropped untrusted: libvirt has no element for it"), index + 1);
+    /* trusted and untrusted are words of xl-disk-configuration(5), but
+     * the disk scanner Xen 4.17 ships was generated before them: there
+     * they are positional words (the target, or one too many), exactly
+     * as xl reads them, and libxl_device_disk.trusted is never set. */
     ret = 0;
 
  cleanup:
@@ -1256,19 +1266,27 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
             const char *v;
 
             vxlNativeSplitPair(tokens[j], &k, &v);
-            if (STREQ(k, "hostbus") && v)
+            if (STREQ(k, "hostbus") && v) {
                 bus = strtol(v, NULL, 0);
-            else if (STREQ(k, "hostaddr") && v)
+            } else if (STREQ(k, "hostaddr") && v) {
                 addr = strtol(v, NULL, 0);
-            else if (STREQ(k, "type") && v && STREQ(v, "hostdev"))
-                ;
-            else if (STREQ(k, "controller") && v)
+            } else if (STREQ(k, "type") && v) {
+                /* hostdev is libxl's one USB device type. */
+                if (STRNEQ(v, "hostdev")) {
+                    vxlNativeError(r, "usbdev", _("entry %d: type=%s is not a USB device type; xl knows hostdev alone and fails on any other"),
+                                   i + 1, v);
+                    return -1;
+                }
+            } else if (STREQ(k, "controller") && v) {
                 ctrl = atoi(v);   /* as xl */
-            else if (STREQ(k, "port") && v)
+            } else if (STREQ(k, "port") && v) {
                 port = atoi(v);
-            else
-                vxlNativeWarn(r, "usbdev", _("entry %d: dropped '%s': libvirt has no element for it"),
-                              i + 1, tokens[j]);
+            } else {
+                /* xl's usbdev reader fails on every other word. */
+                vxlNativeError(r, "usbdev", _("entry %d: '%s' is not a usbdev key, and xl fails on it too (\"Unknown string in usbdev spec\")"),
+                               i + 1, tokens[j]);
+                return -1;
+            }
         }
         if (bus < 0 || addr < 0) {
             vxlNativeError(r, "usbdev", _("entry %d, '%s': needs hostbus= and hostaddr="), i + 1, spec);
@@ -1374,6 +1392,13 @@ vxlNativeParseChannels(vxlNativeReader *r, virBuffer *buf)
             const char *v;
 
             vxlNativeSplitPair(tokens[j], &k, &v);
+            /* xl splits each word at '=' and fails on one that is not
+             * a key and a value (split_string_into_pair). */
+            if (!v || !*v || !*k) {
+                vxlNativeError(r, "channel", _("entry %d: '%s' is not a key=value pair, and xl fails on it too (\"failed to parse channel configuration\")"),
+                               i + 1, tokens[j]);
+                return -1;
+            }
             if (STREQ(k, "name"))
                 name = v;
             else if (STREQ(k, "connection"))
@@ -1383,7 +1408,7 @@ vxlNativeParseChannels(vxlNativeReader *r, virBuffer *buf)
             else if (STREQ(k, "backend"))
                 backend = v;
             else
-                vxlNativeWarn(r, "channel", _("entry %d: dropped '%s': libvirt has no element for it"),
+                vxlNativeWarn(r, "channel", _("entry %d: ignored '%s', as xl ignores it (\"unknown channel parameter, ignoring\")"),
                               i + 1, tokens[j]);
         }
         if (!name || !connection) {
@@ -1438,17 +1463,26 @@ vxlNativeParseP9(vxlNativeReader *r, virBuffer *buf)
             const char *v;
 
             vxlNativeSplitPair(tokens[j], &k, &v);
-            if (STREQ(k, "tag"))
-                tag = v;
-            else if (STREQ(k, "path"))
-                path = v;
-            else if (STREQ(k, "security_model"))
-                model = v;
-            else if (STREQ(k, "backend"))
-                backend = v;
-            else
-                vxlNativeWarn(r, "p9", _("entry %d: dropped '%s': libvirt has no element for it"),
+            /* xl's p9 reader stops at the first word without '=' and
+             * reads nothing after it in the entry. */
+            if (!v) {
+                vxlNativeWarn(r, "p9", _("entry %d: ignored '%s' and what follows it, as xl stops reading the entry at a word without '='"),
                               i + 1, tokens[j]);
+                break;
+            }
+            if (STREQ(k, "tag")) {
+                tag = v;
+            } else if (STREQ(k, "path")) {
+                path = v;
+            } else if (STREQ(k, "security_model")) {
+                model = v;
+            } else if (STREQ(k, "backend")) {
+                backend = v;
+            } else {
+                vxlNativeError(r, "p9", _("entry %d: '%s' is not a p9 key, and xl fails on it too (\"Unknown string in 9pfs spec\")"),
+                               i + 1, tokens[j]);
+                return -1;
+            }
         }
         if (!tag || !path) {
             vxlNativeError(r, "p9", _("entry %d, '%s': needs tag= and path="), i + 1, spec);
