@@ -140,6 +140,7 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
                    GHashTable *taken)
 {
     libxl_device_disk xdisk;
+    vxlXMLNSDisk ns = { 0 };   /* borrows its strings */
     vxlNativeISCSI iscsi = { 0 };
     g_auto(virBuffer) rbd = VIR_BUFFER_INITIALIZER;
     bool isRbd;
@@ -202,14 +203,14 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
                              index + 1);
         goto cleanup;
     }
-    if (xdisk.backend != LIBXL_DISK_BACKEND_UNKNOWN &&
-        !(backend = vxlEnumXlToVirName(&vxlEnumDiskBackend, xdisk.backend))) {
-        vxlNativeWarn(r, "disk", _("entry %d: dropped backendtype=%s: libvirt has no name for it"),
-                      index + 1, libxl_disk_backend_to_string(xdisk.backend));
-    }
-    /* phy serves a block device (or a file through a loop device); what
+    /* Every other backend has a <driver name> (util_enums.c). */
+    if (xdisk.backend != LIBXL_DISK_BACKEND_UNKNOWN)
+        backend = vxlEnumXlToVirName(&vxlEnumDiskBackend, xdisk.backend);
+    /* phy serves a block device (or a file through a loop device), and
+     * standalone a block device alone (libxl__try_phy_backend); what
      * else names a /dev node is a block device too. */
     block = !empty && (xdisk.backend == LIBXL_DISK_BACKEND_PHY ||
+                       xdisk.backend == LIBXL_DISK_BACKEND_STANDALONE ||
                        (xdisk.backend == LIBXL_DISK_BACKEND_UNKNOWN &&
                         STRPREFIX(xdisk.pdev_path, "/dev/")));
     /* A block script makes a block device of the target. */
@@ -294,15 +295,23 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
             goto cleanup;
         }
     }
-    if ((xdisk.script && !isISCSI) || number || (isISCSI && iscsi.multipath))
-        vxlNativeAddDiskXMLNS(r, target, xdisk.script && !isISCSI ? xdisk.script : NULL, number,
-                              isISCSI && iscsi.multipath);
-    if (xdisk.specification != LIBXL_DISK_SPECIFICATION_UNKNOWN &&
-        xdisk.specification != LIBXL_DISK_SPECIFICATION_XEN)
-        vxlNativeWarn(r, "disk", _("entry %d: dropped specification=%s: libvirt has no element for it"),
-                      index + 1, libxl_disk_specification_to_string(xdisk.specification));
-    if (!libxl_defbool_is_default(xdisk.colo_enable) && libxl_defbool_val(xdisk.colo_enable))
-        vxlNativeWarn(r, "disk", _("entry %d: dropped colo: libvirt has no COLO replication"), index + 1);
+    /* What libvirt's <disk> has no word for: the namespace's
+     * <virtxl:disk>, which names the disk by its target. */
+    ns.target = target;
+    ns.script = xdisk.script && !isISCSI ? xdisk.script : NULL;
+    ns.vdev = (char *)number;
+    ns.multipath = isISCSI && iscsi.multipath;
+    ns.specification = xdisk.specification;
+    if (!libxl_defbool_is_default(xdisk.colo_enable))
+        ns.colo = libxl_defbool_val(xdisk.colo_enable) ? VIR_TRISTATE_BOOL_YES : VIR_TRISTATE_BOOL_NO;
+    ns.coloHost = xdisk.colo_host;
+    ns.coloPort = xdisk.colo_port > 0 ? xdisk.colo_port : 0;
+    ns.coloExport = xdisk.colo_export;
+    ns.activeDisk = xdisk.active_disk;
+    ns.hiddenDisk = xdisk.hidden_disk;
+    if (ns.script || ns.vdev || ns.multipath || ns.specification || ns.colo ||
+        ns.coloHost || ns.coloPort || ns.coloExport || ns.activeDisk || ns.hiddenDisk)
+        vxlNativeAddDiskXMLNS(r, &ns);
     /* trusted and untrusted are words of xl-disk-configuration(5), but
      * the disk scanner Xen 4.17 ships was generated before them: there
      * they are positional words (the target, or one too many), exactly

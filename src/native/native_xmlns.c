@@ -227,17 +227,13 @@ vxlNativeXMLNSAddPci(vxlNativeReader *r, const libxl_device_pci *pci, int index)
 
 
 void
-vxlNativeAddDiskXMLNS(vxlNativeReader *r, const char *target, const char *script,
-                      const char *vdev, bool multipath)
+vxlNativeAddDiskXMLNS(vxlNativeReader *r, const vxlXMLNSDisk *disk)
 {
     g_auto(virBuffer) line = VIR_BUFFER_INITIALIZER;
 
     virBufferAddLit(&line, "<virtxl:disk" VXL_NS_DECL);
-    virBufferEscapeString(&line, " target='%s'", target);
-    virBufferEscapeString(&line, " script='%s'", script);
-    virBufferEscapeString(&line, " vdev='%s'", vdev);
-    if (multipath)
-        virBufferAddLit(&line, " multipath='yes'");
+    virBufferEscapeString(&line, " target='%s'", disk->target);
+    vxlXMLNSFormatDiskAttrs(&line, disk);
     virBufferAddLit(&line, "/>\n");
     g_ptr_array_add(r->nsDisks, virBufferContentAndReset(&line));
 }
