@@ -70,7 +70,15 @@ struct _vxlXMLNSDisk {
     char *hiddenDisk;
 };
 
-/* <virtxl:nic mac='MAC' devid? gatewaydev? trusted? rate_interval_us? vifname?/>:
+/* The number of xl's COLO vif keys and their names, as xl spells them
+ * and as the <virtxl:nic> attributes are called (domain_xmlns_nic.c). */
+#define VXL_NIC_COLO_KEYS 49
+extern const char *const vxlNicColoKeys[VXL_NIC_COLO_KEYS];
+/* Where libxl_device_nic keeps the value of vxlNicColoKeys[@i]. */
+char **vxlNicColoField(libxl_device_nic *xnic, size_t i);
+
+/* <virtxl:nic mac='MAC' devid? gatewaydev? trusted? rate_interval_us? vifname?
+ *             forwarddev? colo_*?/>:
  * the options of an xl vif= entry libvirt's <interface> has no word for
  * (domain_xmlns_nic.c). */
 typedef struct _vxlXMLNSNic vxlXMLNSNic;
@@ -83,7 +91,11 @@ struct _vxlXMLNSNic {
     /* libxl_device_nic.ifname when it begins with "vif", which libvirt's
      * parser drops from <target dev> as a name it generated itself. */
     char *vifname;
+    /* COLO's vif keys, forwarddev= and colo_*=, by vxlNicColoKeys'
+     * index: their libxl_device_nic strings, or NULL. */
+    char *colo[VXL_NIC_COLO_KEYS];
 };
+
 
 /* <virtxl:usbctrl index='N' type='pv|devicemodel|auto' version='V'?/>:
  * the libxl type of the USB <controller> with that index (its model is

@@ -389,6 +389,20 @@ vxlNativeParseMac(const char *str, unsigned char mac[6])
 }
 
 
+/* The index of xl's COLO vif key @key in vxlNicColoKeys, or -1. */
+static int
+vxlNativeNicColoKey(const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < VXL_NIC_COLO_KEYS; i++) {
+        if (STREQ(key, vxlNicColoKeys[i]))
+            return i;
+    }
+    return -1;
+}
+
+
 static int
 vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int index)
 {
@@ -401,6 +415,7 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
     bool haveMac = false;
     unsigned char mac[6];
     size_t i;
+    int colo;
 
     virBufferAdjustIndent(&inner, 2);
     for (i = 0; tokens[i]; i++) {
@@ -515,11 +530,11 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
             /* xl reads it, says so and sets nothing. */
             vxlNativeWarn(r, "vif", _("entry %d: ignored accel=%s: xl does not support it either (\"the accel parameter for vifs is currently not supported\")"),
                           index + 1, v);
-        } else if (STREQ(k, "forwarddev") || STRPREFIX(k, "colo_")) {
-            /* COLO's checkpointing setup (libxl_device_nic coloft_*,
-             * colo_*): not carried yet. */
-            vxlNativeWarn(r, "vif", _("entry %d: dropped %s=%s: libvirt has no element for it"),
-                          index + 1, k, v);
+        } else if ((colo = vxlNativeNicColoKey(k)) >= 0) {
+            /* COLO's network setup: <virtxl:nic>, as xl's strings. */
+            g_autofree char *attr = g_strdup_printf(" %s='%%s'", vxlNicColoKeys[colo]);
+
+            virBufferEscapeString(&ns, attr, v);
         } else {
             /* Not a key of xl's vif parser, which skips it. */
             vxlNativeWarn(r, "vif", _("entry %d: ignored %s=%s: xl does not know it either (\"unrecognized argument\")"),

@@ -268,6 +268,10 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
             virBufferAsprintf(&spec, ",vifname=%s", x->vifname);
         if (x->trusted != VIR_TRISTATE_BOOL_ABSENT)
             virBufferAddStr(&spec, x->trusted == VIR_TRISTATE_BOOL_YES ? ",trusted" : ",untrusted");
+        for (i = 0; i < VXL_NIC_COLO_KEYS; i++) {
+            if (x->colo[i])
+                virBufferAsprintf(&spec, ",%s=%s", vxlNicColoKeys[i], x->colo[i]);
+        }
     }
     g_ptr_array_add(specs, virBufferContentAndReset(&spec));
     return 0;
