@@ -76,6 +76,12 @@ vxlXMLNSParseDiskColo(xmlNodePtr node, vxlXMLNSDisk *disk)
     disk->coloExport = virXMLPropString(node, "colo_export");
     disk->activeDisk = virXMLPropString(node, "active_disk");
     disk->hiddenDisk = virXMLPropString(node, "hidden_disk");
+    if (disk->coloPort > 65535) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:disk target='%s' colo_port='%u'>: not a TCP port"),
+                       NULLSTR(disk->target), disk->coloPort);
+        return -1;
+    }
     /* One word each of an xl disk spec: a ',' would end it early. */
     if ((disk->coloHost && strchr(disk->coloHost, ',')) ||
         (disk->coloExport && strchr(disk->coloExport, ',')) ||

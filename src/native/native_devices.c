@@ -295,6 +295,13 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
             goto cleanup;
         }
     }
+    /* xl takes any number but 0 for colo-port= (atoi); qemu's NBD
+     * client needs a TCP port. */
+    if (xdisk.colo_port < 0 || xdisk.colo_port > 65535) {
+        vxlNativeError(r, "disk", _("entry %d: colo-port=%d is not a TCP port"),
+                       index + 1, xdisk.colo_port);
+        goto cleanup;
+    }
     /* What libvirt's <disk> has no word for: the namespace's
      * <virtxl:disk>, which names the disk by its target. */
     ns.target = target;
@@ -305,7 +312,7 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
     if (!libxl_defbool_is_default(xdisk.colo_enable))
         ns.colo = libxl_defbool_val(xdisk.colo_enable) ? VIR_TRISTATE_BOOL_YES : VIR_TRISTATE_BOOL_NO;
     ns.coloHost = xdisk.colo_host;
-    ns.coloPort = xdisk.colo_port > 0 ? xdisk.colo_port : 0;
+    ns.coloPort = xdisk.colo_port;
     ns.coloExport = xdisk.colo_export;
     ns.activeDisk = xdisk.active_disk;
     ns.hiddenDisk = xdisk.hidden_disk;
