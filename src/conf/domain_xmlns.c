@@ -964,11 +964,6 @@ vxlValidateXMLNS(const virDomainDef *def)
                        _("<virtxl:devicemodel stubdomain> is only for HVM guests: a stub domain runs an HVM guest's device model"));
         return -1;
     }
-    if (ns->stubdomainMemMB && ns->stubdomain != VIR_TRISTATE_BOOL_YES) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("<virtxl:devicemodel stubdomain_memory> needs stubdomain='yes'"));
-        return -1;
-    }
     if (!hvm && (ns->rdmStrategy >= 0 || ns->rdmPolicy >= 0 || ns->rdmMemBoundaryMB)) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("<virtxl:rdm> is only for HVM guests: reserved device memory is an HVM memory-map notion"));

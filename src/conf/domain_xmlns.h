@@ -43,7 +43,9 @@ struct _vxlXMLNSPci {
     virTristateBool allFunctions;
 };
 
-/* <virtxl:disk target='DEV' script?='NAME' vdev?='NUMBER' multipath?='yes'/>: a disk's
+/* <virtxl:disk target='DEV' script?='NAME' vdev?='NUMBER' multipath?='yes'
+ *              specification?='xen|virtio' colo?='yes|no' colo_host? colo_port?
+ *              colo_export? active_disk? hidden_disk?/>: a disk's
  * hotplug script, xl's script= in a disk spec, and the virtual device
  * libxl is given where libvirt cannot name it (a raw device number). */
 typedef struct _vxlXMLNSDisk vxlXMLNSDisk;
@@ -54,9 +56,29 @@ struct _vxlXMLNSDisk {
     /* multipath='yes' on an iSCSI <disk type='network'>: block-iscsi's
      * multipath=y, the last word of the target it is given. */
     bool multipath;
+    /* specification='xen|virtio': libxl_device_disk.specification, the
+     * protocol the guest sees (xl's specification=); 0 (unknown) unset. */
+    int specification;
+    /* COLO's replicated disk (xl's colo/no-colo, colo-host=, colo-port=,
+     * colo-export=, active-disk=, hidden-disk=): the libxl_device_disk
+     * fields of those names, which qemu's block replication uses. */
+    virTristateBool colo;
+    char *coloHost;
+    unsigned int coloPort;        /* 0: unset */
+    char *coloExport;
+    char *activeDisk;
+    char *hiddenDisk;
 };
 
-/* <virtxl:nic mac='MAC' devid? gatewaydev? trusted? rate_interval_us? vifname?/>:
+/* The number of xl's COLO vif keys and their names, as xl spells them
+ * and as the <virtxl:nic> attributes are called (domain_xmlns_nic.c). */
+#define VXL_NIC_COLO_KEYS 49
+extern const char *const vxlNicColoKeys[VXL_NIC_COLO_KEYS];
+/* Where libxl_device_nic keeps the value of vxlNicColoKeys[@i]. */
+char **vxlNicColoField(libxl_device_nic *xnic, size_t i);
+
+/* <virtxl:nic mac='MAC' devid? gatewaydev? trusted? rate_interval_us? vifname?
+ *             forwarddev? colo_*?/>:
  * the options of an xl vif= entry libvirt's <interface> has no word for
  * (domain_xmlns_nic.c). */
 typedef struct _vxlXMLNSNic vxlXMLNSNic;
@@ -69,7 +91,11 @@ struct _vxlXMLNSNic {
     /* libxl_device_nic.ifname when it begins with "vif", which libvirt's
      * parser drops from <target dev> as a name it generated itself. */
     char *vifname;
+    /* COLO's vif keys, forwarddev= and colo_*=, by vxlNicColoKeys'
+     * index: their libxl_device_nic strings, or NULL. */
+    char *colo[VXL_NIC_COLO_KEYS];
 };
+
 
 /* <virtxl:usbctrl index='N' type='pv|devicemodel|auto' version='V'?/>:
  * the libxl type of the USB <controller> with that index (its model is
@@ -470,6 +496,10 @@ bool vxlXMLNSDiskVdevNumber(const char *vdev);
  * of one number are one disk to Xen ("xvdb" and "51728"). */
 long long vxlDiskDevNumber(const char *vdev);
 void vxlXMLNSFormatDisk(virBuffer *buf, const vxlXMLNSDisk *disk);
+/* The attributes after target= (the converter writes the element too). */
+void vxlXMLNSFormatDiskAttrs(virBuffer *buf, const vxlXMLNSDisk *disk);
+/* A copy of @src's options into the cleared @dst. */
+void vxlXMLNSDiskCopy(vxlXMLNSDisk *dst, const vxlXMLNSDisk *src);
 void vxlXMLNSDiskClear(vxlXMLNSDisk *disk);
 int vxlValidateXMLNSDisks(const virDomainDef *def, const vxlXMLNSDef *ns);
 /* domain_xmlns_device.c: the namespace data of one device follows it

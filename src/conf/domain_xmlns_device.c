@@ -137,10 +137,7 @@ vxlXMLNSDiskSet(virDomainDef *def, const char *target,
         return -1;
     VIR_EXPAND_N(ns->disks, ns->ndisks, 1);   /* zeroed */
     x = &ns->disks[ns->ndisks - 1];
-    x->target = g_strdup(disk->target);
-    x->script = g_strdup(disk->script);
-    x->vdev = g_strdup(disk->vdev);
-    x->multipath = disk->multipath;
+    vxlXMLNSDiskCopy(x, disk);
     return 0;
 }
 

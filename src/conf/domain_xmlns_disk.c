@@ -21,6 +21,15 @@
  * name (libxl__device_disk_dev_number), which NetBSD guides write
  * ("0x0", "0x1"), and libvirt's parser refuses every name but its own
  * (xvdX, hdX, sdX); the <disk> then has an xvd name of its own.
+ *
+ * specification='virtio': the guest sees a virtio disk instead of Xen's
+ * PV protocol (xl's specification=virtio, Xen 4.17), which libxl serves
+ * by its standalone backend alone (<driver name='standalone'>); 'xen'
+ * is the default said aloud, kept as xl keeps it.
+ *
+ * colo='yes|no' and colo_host, colo_port, colo_export, active_disk,
+ * hidden_disk: COLO's replicated disk (xl's colo, colo-host= ...), which
+ * libxl hands to qemu's qdisk backend; libvirt has no COLO at all.
  */
 #include "vxl_internal.h"
 
@@ -55,14 +64,69 @@ vxlXMLNSDiskVdevNumber(const char *vdev)
 }
 
 
+/* The COLO attributes: strings that go into xenstore and qemu's
+ * command line as they are. */
+static int
+vxlXMLNSParseDiskColo(xmlNodePtr node, vxlXMLNSDisk *disk)
+{
+    if (virXMLPropTristateBool(node, "colo", VIR_XML_PROP_NONE, &disk->colo) < 0 ||
+        virXMLPropUInt(node, "colo_port", 10, VIR_XML_PROP_NONZERO, &disk->coloPort) < 0)
+        return -1;
+    disk->coloHost = virXMLPropString(node, "colo_host");
+    disk->coloExport = virXMLPropString(node, "colo_export");
+    disk->activeDisk = virXMLPropString(node, "active_disk");
+    disk->hiddenDisk = virXMLPropString(node, "hidden_disk");
+    if (disk->coloPort > 65535) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:disk target='%s' colo_port='%u'>: not a TCP port"),
+                       NULLSTR(disk->target), disk->coloPort);
+        return -1;
+    }
+    /* One word each of an xl disk spec: a ',' would end it early. */
+    if ((disk->coloHost && strchr(disk->coloHost, ',')) ||
+        (disk->coloExport && strchr(disk->coloExport, ',')) ||
+        (disk->activeDisk && strchr(disk->activeDisk, ',')) ||
+        (disk->hiddenDisk && strchr(disk->hiddenDisk, ','))) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:disk target='%s'>: colo_host, colo_export, active_disk and hidden_disk may not hold ','"),
+                       NULLSTR(disk->target));
+        return -1;
+    }
+    return 0;
+}
+
+
+static bool
+vxlXMLNSDiskHasColo(const vxlXMLNSDisk *disk)
+{
+    return disk->colo || disk->coloHost || disk->coloPort || disk->coloExport ||
+           disk->activeDisk || disk->hiddenDisk;
+}
+
+
 int
 vxlXMLNSParseDisk(xmlNodePtr node, vxlXMLNSDisk *disk)
 {
     disk->target = virXMLPropString(node, "target");
     disk->script = virXMLPropString(node, "script");
     g_autofree char *multipath = virXMLPropString(node, "multipath");
+    g_autofree char *specification = virXMLPropString(node, "specification");
 
     disk->vdev = virXMLPropString(node, "vdev");
+    if (specification) {
+        if (STREQ(specification, "xen")) {
+            disk->specification = LIBXL_DISK_SPECIFICATION_XEN;
+        } else if (STREQ(specification, "virtio")) {
+            disk->specification = LIBXL_DISK_SPECIFICATION_VIRTIO;
+        } else {
+            virReportError(VIR_ERR_XML_ERROR,
+                           _("<virtxl:disk specification='%s'>: say 'xen' or 'virtio'"),
+                           specification);
+            return -1;
+        }
+    }
+    if (vxlXMLNSParseDiskColo(node, disk) < 0)
+        return -1;
     if (multipath) {
         if (STRNEQ(multipath, "yes")) {
             virReportError(VIR_ERR_XML_ERROR,
@@ -72,10 +136,12 @@ vxlXMLNSParseDisk(xmlNodePtr node, vxlXMLNSDisk *disk)
         }
         disk->multipath = true;
     }
-    if (!disk->target || !*disk->target || (!disk->script && !disk->vdev && !disk->multipath) ||
+    if (!disk->target || !*disk->target ||
+        (!disk->script && !disk->vdev && !disk->multipath && !disk->specification &&
+         !vxlXMLNSDiskHasColo(disk)) ||
         (disk->script && !*disk->script)) {
         virReportError(VIR_ERR_XML_ERROR, "%s",
-                       _("<virtxl:disk> needs target='DEV' (its <disk>'s <target dev>) and script='NAME', vdev='NUMBER' or multipath='yes'"));
+                       _("<virtxl:disk> needs target='DEV' (its <disk>'s <target dev>) and script='NAME', vdev='NUMBER', multipath='yes', specification or a colo attribute"));
         return -1;
     }
     /* The script goes into an xl disk spec and xenstore as one word. */
@@ -156,14 +222,50 @@ vxlDiskDevNumber(const char *vdev)
 
 
 void
-vxlXMLNSFormatDisk(virBuffer *buf, const vxlXMLNSDisk *disk)
+vxlXMLNSFormatDiskAttrs(virBuffer *buf, const vxlXMLNSDisk *disk)
 {
-    virBufferEscapeString(buf, "<virtxl:disk target='%s'", disk->target);
     virBufferEscapeString(buf, " script='%s'", disk->script);
     virBufferEscapeString(buf, " vdev='%s'", disk->vdev);
     if (disk->multipath)
         virBufferAddLit(buf, " multipath='yes'");
+    if (disk->specification == LIBXL_DISK_SPECIFICATION_XEN)
+        virBufferAddLit(buf, " specification='xen'");
+    else if (disk->specification == LIBXL_DISK_SPECIFICATION_VIRTIO)
+        virBufferAddLit(buf, " specification='virtio'");
+    if (disk->colo)
+        virBufferAsprintf(buf, " colo='%s'", virTristateBoolTypeToString(disk->colo));
+    virBufferEscapeString(buf, " colo_host='%s'", disk->coloHost);
+    if (disk->coloPort)
+        virBufferAsprintf(buf, " colo_port='%u'", disk->coloPort);
+    virBufferEscapeString(buf, " colo_export='%s'", disk->coloExport);
+    virBufferEscapeString(buf, " active_disk='%s'", disk->activeDisk);
+    virBufferEscapeString(buf, " hidden_disk='%s'", disk->hiddenDisk);
+}
+
+
+void
+vxlXMLNSFormatDisk(virBuffer *buf, const vxlXMLNSDisk *disk)
+{
+    virBufferEscapeString(buf, "<virtxl:disk target='%s'", disk->target);
+    vxlXMLNSFormatDiskAttrs(buf, disk);
     virBufferAddLit(buf, "/>\n");
+}
+
+
+void
+vxlXMLNSDiskCopy(vxlXMLNSDisk *dst, const vxlXMLNSDisk *src)
+{
+    dst->target = g_strdup(src->target);
+    dst->script = g_strdup(src->script);
+    dst->vdev = g_strdup(src->vdev);
+    dst->multipath = src->multipath;
+    dst->specification = src->specification;
+    dst->colo = src->colo;
+    dst->coloHost = g_strdup(src->coloHost);
+    dst->coloPort = src->coloPort;
+    dst->coloExport = g_strdup(src->coloExport);
+    dst->activeDisk = g_strdup(src->activeDisk);
+    dst->hiddenDisk = g_strdup(src->hiddenDisk);
 }
 
 
@@ -173,6 +275,10 @@ vxlXMLNSDiskClear(vxlXMLNSDisk *disk)
     g_free(disk->target);
     g_free(disk->script);
     g_free(disk->vdev);
+    g_free(disk->coloHost);
+    g_free(disk->coloExport);
+    g_free(disk->activeDisk);
+    g_free(disk->hiddenDisk);
 }
 
 

@@ -13,6 +13,11 @@
  *   vifname=     a backend name beginning with "vif": libvirt's parser
  *                drops such a <target dev> as one it generated (the
  *                Xen drivers' prefix), so the namespace keeps it
+ *   forwarddev=, colo_*=   COLO's network setup for the vif (the
+ *                forwarding device and the sockets and queues of qemu's
+ *                colo-compare and filter-mirror/redirector), strings xl
+ *                copies into libxl_device_nic as they are; libvirt has no
+ *                COLO
  *
  * The element names its <interface> by MAC address, the one identity a
  * libvirt interface keeps through define, hotplug and migration.
@@ -26,11 +31,132 @@
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
 
+/* xl's COLO vif keys (parse_nic_config, Xen 4.17) and the
+ * libxl_device_nic string each fills: forwarddev= is coloft_forwarddev,
+ * every colo_*= the field of its own name. */
+static const struct {
+    const char *key;
+    size_t offset;
+} vxlNicColoRows[VXL_NIC_COLO_KEYS] = {
+    { "forwarddev", offsetof(libxl_device_nic, coloft_forwarddev) },
+    { "colo_sock_mirror_id", offsetof(libxl_device_nic, colo_sock_mirror_id) },
+    { "colo_sock_mirror_ip", offsetof(libxl_device_nic, colo_sock_mirror_ip) },
+    { "colo_sock_mirror_port", offsetof(libxl_device_nic, colo_sock_mirror_port) },
+    { "colo_sock_compare_sec_in_id", offsetof(libxl_device_nic, colo_sock_compare_sec_in_id) },
+    { "colo_sock_compare_sec_in_ip", offsetof(libxl_device_nic, colo_sock_compare_sec_in_ip) },
+    { "colo_sock_compare_sec_in_port", offsetof(libxl_device_nic, colo_sock_compare_sec_in_port) },
+    { "colo_sock_redirector0_id", offsetof(libxl_device_nic, colo_sock_redirector0_id) },
+    { "colo_sock_redirector0_ip", offsetof(libxl_device_nic, colo_sock_redirector0_ip) },
+    { "colo_sock_redirector0_port", offsetof(libxl_device_nic, colo_sock_redirector0_port) },
+    { "colo_sock_redirector1_id", offsetof(libxl_device_nic, colo_sock_redirector1_id) },
+    { "colo_sock_redirector1_ip", offsetof(libxl_device_nic, colo_sock_redirector1_ip) },
+    { "colo_sock_redirector1_port", offsetof(libxl_device_nic, colo_sock_redirector1_port) },
+    { "colo_sock_redirector2_id", offsetof(libxl_device_nic, colo_sock_redirector2_id) },
+    { "colo_sock_redirector2_ip", offsetof(libxl_device_nic, colo_sock_redirector2_ip) },
+    { "colo_sock_redirector2_port", offsetof(libxl_device_nic, colo_sock_redirector2_port) },
+    { "colo_sock_compare_pri_in_id", offsetof(libxl_device_nic, colo_sock_compare_pri_in_id) },
+    { "colo_sock_compare_pri_in_ip", offsetof(libxl_device_nic, colo_sock_compare_pri_in_ip) },
+    { "colo_sock_compare_pri_in_port", offsetof(libxl_device_nic, colo_sock_compare_pri_in_port) },
+    { "colo_sock_compare_notify_id", offsetof(libxl_device_nic, colo_sock_compare_notify_id) },
+    { "colo_sock_compare_notify_ip", offsetof(libxl_device_nic, colo_sock_compare_notify_ip) },
+    { "colo_sock_compare_notify_port", offsetof(libxl_device_nic, colo_sock_compare_notify_port) },
+    { "colo_filter_mirror_queue", offsetof(libxl_device_nic, colo_filter_mirror_queue) },
+    { "colo_filter_mirror_outdev", offsetof(libxl_device_nic, colo_filter_mirror_outdev) },
+    { "colo_filter_redirector0_queue", offsetof(libxl_device_nic, colo_filter_redirector0_queue) },
+    { "colo_filter_redirector0_indev", offsetof(libxl_device_nic, colo_filter_redirector0_indev) },
+    { "colo_filter_redirector0_outdev", offsetof(libxl_device_nic, colo_filter_redirector0_outdev) },
+    { "colo_filter_redirector1_queue", offsetof(libxl_device_nic, colo_filter_redirector1_queue) },
+    { "colo_filter_redirector1_indev", offsetof(libxl_device_nic, colo_filter_redirector1_indev) },
+    { "colo_filter_redirector1_outdev", offsetof(libxl_device_nic, colo_filter_redirector1_outdev) },
+    { "colo_compare_pri_in", offsetof(libxl_device_nic, colo_compare_pri_in) },
+    { "colo_compare_sec_in", offsetof(libxl_device_nic, colo_compare_sec_in) },
+    { "colo_compare_out", offsetof(libxl_device_nic, colo_compare_out) },
+    { "colo_compare_notify_dev", offsetof(libxl_device_nic, colo_compare_notify_dev) },
+    { "colo_sock_sec_redirector0_id", offsetof(libxl_device_nic, colo_sock_sec_redirector0_id) },
+    { "colo_sock_sec_redirector0_ip", offsetof(libxl_device_nic, colo_sock_sec_redirector0_ip) },
+    { "colo_sock_sec_redirector0_port", offsetof(libxl_device_nic, colo_sock_sec_redirector0_port) },
+    { "colo_sock_sec_redirector1_id", offsetof(libxl_device_nic, colo_sock_sec_redirector1_id) },
+    { "colo_sock_sec_redirector1_ip", offsetof(libxl_device_nic, colo_sock_sec_redirector1_ip) },
+    { "colo_sock_sec_redirector1_port", offsetof(libxl_device_nic, colo_sock_sec_redirector1_port) },
+    { "colo_filter_sec_redirector0_queue", offsetof(libxl_device_nic, colo_filter_sec_redirector0_queue) },
+    { "colo_filter_sec_redirector0_indev", offsetof(libxl_device_nic, colo_filter_sec_redirector0_indev) },
+    { "colo_filter_sec_redirector0_outdev", offsetof(libxl_device_nic, colo_filter_sec_redirector0_outdev) },
+    { "colo_filter_sec_redirector1_queue", offsetof(libxl_device_nic, colo_filter_sec_redirector1_queue) },
+    { "colo_filter_sec_redirector1_indev", offsetof(libxl_device_nic, colo_filter_sec_redirector1_indev) },
+    { "colo_filter_sec_redirector1_outdev", offsetof(libxl_device_nic, colo_filter_sec_redirector1_outdev) },
+    { "colo_filter_sec_rewriter0_queue", offsetof(libxl_device_nic, colo_filter_sec_rewriter0_queue) },
+    { "colo_checkpoint_host", offsetof(libxl_device_nic, colo_checkpoint_host) },
+    { "colo_checkpoint_port", offsetof(libxl_device_nic, colo_checkpoint_port) },
+};
+
+const char *const vxlNicColoKeys[VXL_NIC_COLO_KEYS] = {
+    "forwarddev",
+    "colo_sock_mirror_id",
+    "colo_sock_mirror_ip",
+    "colo_sock_mirror_port",
+    "colo_sock_compare_sec_in_id",
+    "colo_sock_compare_sec_in_ip",
+    "colo_sock_compare_sec_in_port",
+    "colo_sock_redirector0_id",
+    "colo_sock_redirector0_ip",
+    "colo_sock_redirector0_port",
+    "colo_sock_redirector1_id",
+    "colo_sock_redirector1_ip",
+    "colo_sock_redirector1_port",
+    "colo_sock_redirector2_id",
+    "colo_sock_redirector2_ip",
+    "colo_sock_redirector2_port",
+    "colo_sock_compare_pri_in_id",
+    "colo_sock_compare_pri_in_ip",
+    "colo_sock_compare_pri_in_port",
+    "colo_sock_compare_notify_id",
+    "colo_sock_compare_notify_ip",
+    "colo_sock_compare_notify_port",
+    "colo_filter_mirror_queue",
+    "colo_filter_mirror_outdev",
+    "colo_filter_redirector0_queue",
+    "colo_filter_redirector0_indev",
+    "colo_filter_redirector0_outdev",
+    "colo_filter_redirector1_queue",
+    "colo_filter_redirector1_indev",
+    "colo_filter_redirector1_outdev",
+    "colo_compare_pri_in",
+    "colo_compare_sec_in",
+    "colo_compare_out",
+    "colo_compare_notify_dev",
+    "colo_sock_sec_redirector0_id",
+    "colo_sock_sec_redirector0_ip",
+    "colo_sock_sec_redirector0_port",
+    "colo_sock_sec_redirector1_id",
+    "colo_sock_sec_redirector1_ip",
+    "colo_sock_sec_redirector1_port",
+    "colo_filter_sec_redirector0_queue",
+    "colo_filter_sec_redirector0_indev",
+    "colo_filter_sec_redirector0_outdev",
+    "colo_filter_sec_redirector1_queue",
+    "colo_filter_sec_redirector1_indev",
+    "colo_filter_sec_redirector1_outdev",
+    "colo_filter_sec_rewriter0_queue",
+    "colo_checkpoint_host",
+    "colo_checkpoint_port",
+};
+
+G_STATIC_ASSERT(G_N_ELEMENTS(vxlNicColoRows) == VXL_NIC_COLO_KEYS);
+
+
+char **
+vxlNicColoField(libxl_device_nic *xnic, size_t i)
+{
+    return (char **)((char *)xnic + vxlNicColoRows[i].offset);
+}
+
+
 int
 vxlXMLNSParseNic(xmlNodePtr node, vxlXMLNSNic *nic)
 {
     g_autofree char *mac = virXMLPropString(node, "mac");
     unsigned int devid = 0;
+    size_t i;
     int rc;
 
     nic->devid = -1;
@@ -73,6 +199,16 @@ vxlXMLNSParseNic(xmlNodePtr node, vxlXMLNSNic *nic)
                        nic->rateIntervalUs);
         return -1;
     }
+    for (i = 0; i < VXL_NIC_COLO_KEYS; i++) {
+        nic->colo[i] = virXMLPropString(node, vxlNicColoKeys[i]);
+        /* One value of an xl vif spec: a ',' would end it early. */
+        if (nic->colo[i] && strchr(nic->colo[i], ',')) {
+            virReportError(VIR_ERR_XML_ERROR,
+                           _("<virtxl:nic %s='%s'> may not hold ','"),
+                           vxlNicColoKeys[i], nic->colo[i]);
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -81,6 +217,7 @@ void
 vxlXMLNSFormatNic(virBuffer *buf, const vxlXMLNSNic *nic)
 {
     char mac[VIR_MAC_STRING_BUFLEN];
+    size_t i;
 
     virBufferAsprintf(buf, "<virtxl:nic mac='%s'", virMacAddrFormat(&nic->mac, mac));
     if (nic->devid >= 0)
@@ -91,6 +228,12 @@ vxlXMLNSFormatNic(virBuffer *buf, const vxlXMLNSNic *nic)
     if (nic->rateIntervalUs)
         virBufferAsprintf(buf, " rate_interval_us='%llu'", nic->rateIntervalUs);
     virBufferEscapeString(buf, " vifname='%s'", nic->vifname);
+    for (i = 0; i < VXL_NIC_COLO_KEYS; i++) {
+        if (nic->colo[i]) {
+            virBufferAsprintf(buf, " %s=", vxlNicColoKeys[i]);
+            virBufferEscapeString(buf, "'%s'", nic->colo[i]);
+        }
+    }
     virBufferAddLit(buf, "/>\n");
 }
 
@@ -98,8 +241,12 @@ vxlXMLNSFormatNic(virBuffer *buf, const vxlXMLNSNic *nic)
 void
 vxlXMLNSNicClear(vxlXMLNSNic *nic)
 {
+    size_t i;
+
     g_free(nic->gatewaydev);
     g_free(nic->vifname);
+    for (i = 0; i < VXL_NIC_COLO_KEYS; i++)
+        g_free(nic->colo[i]);
 }
 
 

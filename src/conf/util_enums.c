@@ -65,10 +65,12 @@ const vxlEnumTable vxlEnumDiskFormat =
  * vxlDiskBackendFromDriverName() resolves the legacy names first.
  * libxl's tap backend has no row: since blktap2 left Xen, libxl keeps
  * the name but never finds it usable, so nothing may ask for it.
- * "standalone" (virtio disks) has no libvirt spelling yet. */
+ * "standalone" (a virtio disk's backend outside libxl) is spelt as xl
+ * spells it: libvirt's <driver name> is free text. */
 static const vxlEnumRow vxlDiskBackendRows[] = {
     { -1, "phy", LIBXL_DISK_BACKEND_PHY, "phy" },
     { -1, "qemu", LIBXL_DISK_BACKEND_QDISK, "qdisk" },
+    { -1, "standalone", LIBXL_DISK_BACKEND_STANDALONE, "standalone" },
 };
 const vxlEnumTable vxlEnumDiskBackend =
     VXL_ENUM_TABLE("disk backend", vxlDiskBackendRows, 0, NULL);

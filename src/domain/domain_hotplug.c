@@ -846,6 +846,13 @@ vxlDomainHotplugAttach(vxlDriver *driver, virDomainObj *vm, const char *xml,
     devIsVF = vxlDomainHotplugIsVF(devLive ? devLive : devConfig);
     if (vxlXMLNSDeviceParse(xml, devLive ? devLive : devConfig, &nsdisk) < 0)
         return -1;
+    /* libxl refuses to hot-plug a virtio disk (libxl__device_disk_setdefault). */
+    if (def && nsdisk && nsdisk->specification == LIBXL_DISK_SPECIFICATION_VIRTIO) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       _("<virtxl:disk target='%s' specification='virtio'> cannot be attached to a running domain: libxl has no hotplug for virtio disks"),
+                       nsdisk->target);
+        return -1;
+    }
 
     if (persistentDef &&
         !(newConfig = vxlDomainHotplugConfigAttach(driver, persistentDef,

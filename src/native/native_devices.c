@@ -140,6 +140,7 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
                    GHashTable *taken)
 {
     libxl_device_disk xdisk;
+    vxlXMLNSDisk ns = { 0 };   /* borrows its strings */
     vxlNativeISCSI iscsi = { 0 };
     g_auto(virBuffer) rbd = VIR_BUFFER_INITIALIZER;
     bool isRbd;
@@ -182,6 +183,18 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
     }
 
     empty = !xdisk.pdev_path || !*xdisk.pdev_path;
+    /* format=empty is an empty cdrom drive: xl takes it on any disk, and
+     * libxl then refuses the rest at create (libxl__device_disk_set_backend). */
+    if (xdisk.format == LIBXL_DISK_FORMAT_EMPTY && !xdisk.is_cdrom) {
+        vxlNativeUnsupported(r, "disk", _("entry %d: format=empty on a disk that is no cdrom, which libxl refuses (\"is empty but not cdrom\")"),
+                             index + 1);
+        goto cleanup;
+    }
+    if (xdisk.format == LIBXL_DISK_FORMAT_EMPTY && !empty) {
+        vxlNativeUnsupported(r, "disk", _("entry %d: format=empty with target=%s, which libxl refuses (\"is empty but an image has been provided\")"),
+                             index + 1, xdisk.pdev_path);
+        goto cleanup;
+    }
     /* An explicit backendtype=tap (unlike the deprecated "tap:" prefix,
      * which leaves the choice to libxl) makes xl create fail: libxl
      * 4.17 keeps the name but has no blktap to serve it. */
@@ -190,14 +203,14 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
                              index + 1);
         goto cleanup;
     }
-    if (xdisk.backend != LIBXL_DISK_BACKEND_UNKNOWN &&
-        !(backend = vxlEnumXlToVirName(&vxlEnumDiskBackend, xdisk.backend))) {
-        vxlNativeWarn(r, "disk", _("entry %d: dropped backendtype=%s: libvirt has no name for it"),
-                      index + 1, libxl_disk_backend_to_string(xdisk.backend));
-    }
-    /* phy serves a block device (or a file through a loop device); what
+    /* Every other backend has a <driver name> (util_enums.c). */
+    if (xdisk.backend != LIBXL_DISK_BACKEND_UNKNOWN)
+        backend = vxlEnumXlToVirName(&vxlEnumDiskBackend, xdisk.backend);
+    /* phy serves a block device (or a file through a loop device), and
+     * standalone a block device alone (libxl__try_phy_backend); what
      * else names a /dev node is a block device too. */
     block = !empty && (xdisk.backend == LIBXL_DISK_BACKEND_PHY ||
+                       xdisk.backend == LIBXL_DISK_BACKEND_STANDALONE ||
                        (xdisk.backend == LIBXL_DISK_BACKEND_UNKNOWN &&
                         STRPREFIX(xdisk.pdev_path, "/dev/")));
     /* A block script makes a block device of the target. */
@@ -227,13 +240,9 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
 
         if (!empty && xdisk.format != LIBXL_DISK_FORMAT_UNKNOWN &&
             xdisk.format != LIBXL_DISK_FORMAT_EMPTY) {
-            int vir = vxlEnumXlToVir(&vxlEnumDiskFormat, xdisk.format);
-
-            if (vir < 0)
-                vxlNativeWarn(r, "disk", _("entry %d: dropped format=%s: libvirt has no such format for Xen"),
-                              index + 1, libxl_disk_format_to_string(xdisk.format));
-            else
-                format = vxlEnumXlToVirName(&vxlEnumDiskFormat, xdisk.format);
+            /* Every format libxlutil parses but empty (below) has a
+             * libvirt name (util_enums.c). */
+            format = vxlEnumXlToVirName(&vxlEnumDiskFormat, xdisk.format);
         }
         virBufferAddLit(buf, "<driver");
         virBufferEscapeString(buf, " name='%s'", backend);
@@ -273,8 +282,8 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
     virBufferAdjustIndent(buf, -2);
     virBufferAddLit(buf, "</disk>\n");
 
-    if (xdisk.is_cdrom && xdisk.readwrite)
-        vxlNativeWarn(r, "disk", _("entry %d: dropped access=rw: a cdrom is read-only in libvirt"), index + 1);
+    /* No word for access=rw on a cdrom: libxlutil's disk parser makes
+     * every cdrom read-only itself (xlu_disk_parse), as xl has it. */
     if (xdisk.script && !isISCSI) {
         /* libxl runs block scripts on its phy backend alone. */
         if ((xdisk.backend != LIBXL_DISK_BACKEND_UNKNOWN &&
@@ -286,17 +295,34 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
             goto cleanup;
         }
     }
-    if ((xdisk.script && !isISCSI) || number || (isISCSI && iscsi.multipath))
-        vxlNativeAddDiskXMLNS(r, target, xdisk.script && !isISCSI ? xdisk.script : NULL, number,
-                              isISCSI && iscsi.multipath);
-    if (xdisk.specification != LIBXL_DISK_SPECIFICATION_UNKNOWN &&
-        xdisk.specification != LIBXL_DISK_SPECIFICATION_XEN)
-        vxlNativeWarn(r, "disk", _("entry %d: dropped specification=%s: libvirt has no element for it"),
-                      index + 1, libxl_disk_specification_to_string(xdisk.specification));
-    if (!libxl_defbool_is_default(xdisk.colo_enable) && libxl_defbool_val(xdisk.colo_enable))
-        vxlNativeWarn(r, "disk", _("entry %d: dropped colo: libvirt has no COLO replication"), index + 1);
-    if (!libxl_defbool_is_default(xdisk.trusted) && !libxl_defbool_val(xdisk.trusted))
-        vxlNativeWarn(r, "disk", _("entry %d: dropped untrusted: libvirt has no element for it"), index + 1);
+    /* xl takes any number but 0 for colo-port= (atoi); qemu's NBD
+     * client needs a TCP port. */
+    if (xdisk.colo_port < 0 || xdisk.colo_port > 65535) {
+        vxlNativeError(r, "disk", _("entry %d: colo-port=%d is not a TCP port"),
+                       index + 1, xdisk.colo_port);
+        goto cleanup;
+    }
+    /* What libvirt's <disk> has no word for: the namespace's
+     * <virtxl:disk>, which names the disk by its target. */
+    ns.target = target;
+    ns.script = xdisk.script && !isISCSI ? xdisk.script : NULL;
+    ns.vdev = (char *)number;
+    ns.multipath = isISCSI && iscsi.multipath;
+    ns.specification = xdisk.specification;
+    if (!libxl_defbool_is_default(xdisk.colo_enable))
+        ns.colo = libxl_defbool_val(xdisk.colo_enable) ? VIR_TRISTATE_BOOL_YES : VIR_TRISTATE_BOOL_NO;
+    ns.coloHost = xdisk.colo_host;
+    ns.coloPort = xdisk.colo_port;
+    ns.coloExport = xdisk.colo_export;
+    ns.activeDisk = xdisk.active_disk;
+    ns.hiddenDisk = xdisk.hidden_disk;
+    if (ns.script || ns.vdev || ns.multipath || ns.specification || ns.colo ||
+        ns.coloHost || ns.coloPort || ns.coloExport || ns.activeDisk || ns.hiddenDisk)
+        vxlNativeAddDiskXMLNS(r, &ns);
+    /* trusted and untrusted are words of xl-disk-configuration(5), but
+     * the disk scanner Xen 4.17 ships was generated before them: there
+     * they are positional words (the target, or one too many), exactly
+     * as xl reads them, and libxl_device_disk.trusted is never set. */
     ret = 0;
 
  cleanup:
@@ -370,6 +396,20 @@ vxlNativeParseMac(const char *str, unsigned char mac[6])
 }
 
 
+/* The index of xl's COLO vif key @key in vxlNicColoKeys, or -1. */
+static int
+vxlNativeNicColoKey(const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < VXL_NIC_COLO_KEYS; i++) {
+        if (STREQ(key, vxlNicColoKeys[i]))
+            return i;
+    }
+    return -1;
+}
+
+
 static int
 vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int index)
 {
@@ -382,6 +422,7 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
     bool haveMac = false;
     unsigned char mac[6];
     size_t i;
+    int colo;
 
     virBufferAdjustIndent(&inner, 2);
     for (i = 0; tokens[i]; i++) {
@@ -496,11 +537,11 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
             /* xl reads it, says so and sets nothing. */
             vxlNativeWarn(r, "vif", _("entry %d: ignored accel=%s: xl does not support it either (\"the accel parameter for vifs is currently not supported\")"),
                           index + 1, v);
-        } else if (STREQ(k, "forwarddev") || STRPREFIX(k, "colo_")) {
-            /* COLO's checkpointing setup (libxl_device_nic coloft_*,
-             * colo_*): not carried yet. */
-            vxlNativeWarn(r, "vif", _("entry %d: dropped %s=%s: libvirt has no element for it"),
-                          index + 1, k, v);
+        } else if ((colo = vxlNativeNicColoKey(k)) >= 0) {
+            /* COLO's network setup: <virtxl:nic>, as xl's strings. */
+            g_autofree char *attr = g_strdup_printf(" %s='%%s'", vxlNicColoKeys[colo]);
+
+            virBufferEscapeString(&ns, attr, v);
         } else {
             /* Not a key of xl's vif parser, which skips it. */
             vxlNativeWarn(r, "vif", _("entry %d: ignored %s=%s: xl does not know it either (\"unrecognized argument\")"),
@@ -1307,19 +1348,27 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
             const char *v;
 
             vxlNativeSplitPair(tokens[j], &k, &v);
-            if (STREQ(k, "hostbus") && v)
+            if (STREQ(k, "hostbus") && v) {
                 bus = strtol(v, NULL, 0);
-            else if (STREQ(k, "hostaddr") && v)
+            } else if (STREQ(k, "hostaddr") && v) {
                 addr = strtol(v, NULL, 0);
-            else if (STREQ(k, "type") && v && STREQ(v, "hostdev"))
-                ;
-            else if (STREQ(k, "controller") && v)
+            } else if (STREQ(k, "type") && v) {
+                /* hostdev is libxl's one USB device type. */
+                if (STRNEQ(v, "hostdev")) {
+                    vxlNativeError(r, "usbdev", _("entry %d: type=%s is not a USB device type; xl knows hostdev alone and fails on any other"),
+                                   i + 1, v);
+                    return -1;
+                }
+            } else if (STREQ(k, "controller") && v) {
                 ctrl = atoi(v);   /* as xl */
-            else if (STREQ(k, "port") && v)
+            } else if (STREQ(k, "port") && v) {
                 port = atoi(v);
-            else
-                vxlNativeWarn(r, "usbdev", _("entry %d: dropped '%s': libvirt has no element for it"),
-                              i + 1, tokens[j]);
+            } else {
+                /* xl's usbdev reader fails on every other word. */
+                vxlNativeError(r, "usbdev", _("entry %d: '%s' is not a usbdev key, and xl fails on it too (\"Unknown string in usbdev spec\")"),
+                               i + 1, tokens[j]);
+                return -1;
+            }
         }
         if (bus < 0 || addr < 0) {
             vxlNativeError(r, "usbdev", _("entry %d, '%s': needs hostbus= and hostaddr="), i + 1, spec);
@@ -1425,6 +1474,13 @@ vxlNativeParseChannels(vxlNativeReader *r, virBuffer *buf)
             const char *v;
 
             vxlNativeSplitPair(tokens[j], &k, &v);
+            /* xl splits each word at '=' and fails on one that is not
+             * a key and a value (split_string_into_pair). */
+            if (!v || !*v || !*k) {
+                vxlNativeError(r, "channel", _("entry %d: '%s' is not a key=value pair, and xl fails on it too (\"failed to parse channel configuration\")"),
+                               i + 1, tokens[j]);
+                return -1;
+            }
             if (STREQ(k, "name"))
                 name = v;
             else if (STREQ(k, "connection"))
@@ -1434,7 +1490,7 @@ vxlNativeParseChannels(vxlNativeReader *r, virBuffer *buf)
             else if (STREQ(k, "backend"))
                 backend = v;
             else
-                vxlNativeWarn(r, "channel", _("entry %d: dropped '%s': libvirt has no element for it"),
+                vxlNativeWarn(r, "channel", _("entry %d: ignored '%s', as xl ignores it (\"unknown channel parameter, ignoring\")"),
                               i + 1, tokens[j]);
         }
         if (!name || !connection) {
@@ -1489,17 +1545,26 @@ vxlNativeParseP9(vxlNativeReader *r, virBuffer *buf)
             const char *v;
 
             vxlNativeSplitPair(tokens[j], &k, &v);
-            if (STREQ(k, "tag"))
-                tag = v;
-            else if (STREQ(k, "path"))
-                path = v;
-            else if (STREQ(k, "security_model"))
-                model = v;
-            else if (STREQ(k, "backend"))
-                backend = v;
-            else
-                vxlNativeWarn(r, "p9", _("entry %d: dropped '%s': libvirt has no element for it"),
+            /* xl's p9 reader stops at the first word without '=' and
+             * reads nothing after it in the entry. */
+            if (!v) {
+                vxlNativeWarn(r, "p9", _("entry %d: ignored '%s' and what follows it, as xl stops reading the entry at a word without '='"),
                               i + 1, tokens[j]);
+                break;
+            }
+            if (STREQ(k, "tag")) {
+                tag = v;
+            } else if (STREQ(k, "path")) {
+                path = v;
+            } else if (STREQ(k, "security_model")) {
+                model = v;
+            } else if (STREQ(k, "backend")) {
+                backend = v;
+            } else {
+                vxlNativeError(r, "p9", _("entry %d: '%s' is not a p9 key, and xl fails on it too (\"Unknown string in 9pfs spec\")"),
+                               i + 1, tokens[j]);
+                return -1;
+            }
         }
         if (!tag || !path) {
             vxlNativeError(r, "p9", _("entry %d, '%s': needs tag= and path="), i + 1, spec);

@@ -31,6 +31,32 @@ vxlNativeRefuseDisk(const virDomainDiskDef *disk, const char *what)
 }
 
 
+/* The words of <virtxl:disk> besides script, vdev and multipath, as
+ * xl-disk-configuration(5) spells them. */
+static void
+vxlNativeFormatDiskXMLNS(virBuffer *spec, const vxlXMLNSDisk *x)
+{
+    if (x->specification == LIBXL_DISK_SPECIFICATION_XEN)
+        virBufferAddLit(spec, "specification=xen,");
+    else if (x->specification == LIBXL_DISK_SPECIFICATION_VIRTIO)
+        virBufferAddLit(spec, "specification=virtio,");
+    if (x->colo == VIR_TRISTATE_BOOL_YES)
+        virBufferAddLit(spec, "colo,");
+    else if (x->colo == VIR_TRISTATE_BOOL_NO)
+        virBufferAddLit(spec, "no-colo,");
+    if (x->coloHost)
+        virBufferAsprintf(spec, "colo-host=%s,", x->coloHost);
+    if (x->coloPort)
+        virBufferAsprintf(spec, "colo-port=%u,", x->coloPort);
+    if (x->coloExport)
+        virBufferAsprintf(spec, "colo-export=%s,", x->coloExport);
+    if (x->activeDisk)
+        virBufferAsprintf(spec, "active-disk=%s,", x->activeDisk);
+    if (x->hiddenDisk)
+        virBufferAsprintf(spec, "hidden-disk=%s,", x->hiddenDisk);
+}
+
+
 static int
 vxlNativeFormatDisk(const virDomainDef *def, const virDomainDiskDef *disk,
                     GPtrArray *specs)
@@ -115,6 +141,8 @@ vxlNativeFormatDisk(const virDomainDef *def, const virDomainDiskDef *disk,
     }
     if (xscript && xscript->script)
         virBufferAsprintf(&spec, "script=%s,", xscript->script);
+    if (xscript)
+        vxlNativeFormatDiskXMLNS(&spec, xscript);
     if (disk->cachemode == VIR_DOMAIN_DISK_CACHE_DISABLE ||
         disk->cachemode == VIR_DOMAIN_DISK_CACHE_DIRECTSYNC)
         virBufferAddLit(&spec, "direct-io-safe,");
@@ -259,6 +287,10 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
             virBufferAsprintf(&spec, ",vifname=%s", x->vifname);
         if (x->trusted != VIR_TRISTATE_BOOL_ABSENT)
             virBufferAddStr(&spec, x->trusted == VIR_TRISTATE_BOOL_YES ? ",trusted" : ",untrusted");
+        for (i = 0; i < VXL_NIC_COLO_KEYS; i++) {
+            if (x->colo[i])
+                virBufferAsprintf(&spec, ",%s=%s", vxlNicColoKeys[i], x->colo[i]);
+        }
     }
     g_ptr_array_add(specs, virBufferContentAndReset(&spec));
     return 0;

@@ -158,10 +158,8 @@ int vxlNativeFormatSpiceOrphans(const virDomainDef *def);
 /* native_xmlns.c: keys only the virtxl namespace holds. */
 void vxlNativeXMLNSAddPci(vxlNativeReader *r, const libxl_device_pci *pci, int index);
 int vxlNativeParseXMLNS(vxlNativeReader *r, virBuffer *out);
-/* Note <virtxl:disk target=@vdev script=@script vdev multipath> for the
- * output. */
-void vxlNativeAddDiskXMLNS(vxlNativeReader *r, const char *target, const char *script,
-                           const char *vdev, bool multipath);
+/* Note <virtxl:disk> with @disk's options for the output. */
+void vxlNativeAddDiskXMLNS(vxlNativeReader *r, const vxlXMLNSDisk *disk);
 int vxlNativeFormatXMLNS(virBuffer *buf, const virDomainDef *def);
 void vxlNativeFormatPciOptions(virBuffer *spec, const virDomainDef *def,
                                const virDomainHostdevDef *hostdev);

@@ -107,9 +107,12 @@ vxlNativeXMLNSDeviceModel(vxlNativeReader *r, virBuffer *out)
             return -1;
         if (rc > 0)
             virBufferAsprintf(&attrs, " stubdomain='%s'", stubdomain ? "yes" : "no");
-        if (memMB >= 0 && (!stubdomain || memMB == 0 || memMB > UINT_MAX))
+        /* xl keeps the size without a stub domain too
+         * (b_info.stubdomain_memkb), where libxl leaves it unused: it is
+         * carried all the same, so that both configs say the same. */
+        if (memMB == 0 || memMB > UINT_MAX)
             vxlNativeWarn(r, "stubdomain_memory",
-                          _("dropped %ld: libxl uses it only for a stub domain of 1 MiB or more (device_model_stubdomain_override=1)"),
+                          _("dropped %ld: not a stub domain size the namespace holds (1 MiB or more)"),
                           memMB);
         else if (memMB > 0)
             virBufferAsprintf(&attrs, " stubdomain_memory='%ld'", memMB);
@@ -159,7 +162,7 @@ vxlNativeXMLNSRdm(vxlNativeReader *r, virBuffer *out)
         libxl_rdm_reserve_init(&rdm);
         if (xlu_rdm_parse(r->xlu, &rdm, str) != 0) {
             vxlNativeWarn(r, "rdm",
-                          _("dropped '%s': xl 4.17's parser takes only strategy=host and ignores anything else"),
+                          _("ignored '%s', as xl 4.17 ignores it: its parser takes strategy=host alone, fails on anything else, and xl then goes on without rdm"),
                           str);
         } else {
             virBufferAsprintf(&attrs, " strategy='%s'",
@@ -201,13 +204,17 @@ vxlNativeXMLNSAddPci(vxlNativeReader *r, const libxl_device_pci *pci, int index)
     /* xl gives each device the domain's rdm policy before reading its
      * spec, and the translator does the same with <virtxl:rdm policy>:
      * only a policy the spec sets differs from it, and only an HVM
-     * guest has one (PV guests: libxl ignores it). */
+     * guest has one. A PV guest's is ignored, as libxl ignores it:
+     * reserved device memory is set up for HVM guests alone
+     * (libxl__domain_device_construct_rdm), and xl's own value for a PV
+     * guest's device is read out of the HVM half of a union, so it says
+     * nothing either way. */
     if (pci->rdm_policy != LIBXL_RDM_RESERVE_POLICY_INVALID) {
         if (r->type == LIBXL_DOMAIN_TYPE_HVM)
             virBufferAsprintf(&attrs, " rdm_policy='%s'",
                               vxlEnumXlToCfg(&vxlEnumRdmPolicy, pci->rdm_policy));
         else
-            vxlNativeWarn(r, "pci", _("entry %d: dropped rdm_policy=%s: reserved device memory is for HVM guests only"),
+            vxlNativeWarn(r, "pci", _("entry %d: ignored rdm_policy=%s, as libxl ignores it: reserved device memory is for HVM guests only"),
                           index + 1, libxl_rdm_reserve_policy_to_string(pci->rdm_policy));
     }
     if (!virBufferUse(&attrs))
@@ -220,17 +227,13 @@ vxlNativeXMLNSAddPci(vxlNativeReader *r, const libxl_device_pci *pci, int index)
 
 
 void
-vxlNativeAddDiskXMLNS(vxlNativeReader *r, const char *target, const char *script,
-                      const char *vdev, bool multipath)
+vxlNativeAddDiskXMLNS(vxlNativeReader *r, const vxlXMLNSDisk *disk)
 {
     g_auto(virBuffer) line = VIR_BUFFER_INITIALIZER;
 
     virBufferAddLit(&line, "<virtxl:disk" VXL_NS_DECL);
-    virBufferEscapeString(&line, " target='%s'", target);
-    virBufferEscapeString(&line, " script='%s'", script);
-    virBufferEscapeString(&line, " vdev='%s'", vdev);
-    if (multipath)
-        virBufferAddLit(&line, " multipath='yes'");
+    virBufferEscapeString(&line, " target='%s'", disk->target);
+    vxlXMLNSFormatDiskAttrs(&line, disk);
     virBufferAddLit(&line, "/>\n");
     g_ptr_array_add(r->nsDisks, virBufferContentAndReset(&line));
 }

@@ -204,8 +204,43 @@ vxlValidateDiskBus(const virDomainDef *def, const virDomainDiskDef *disk)
 }
 
 
+/* The backend against <virtxl:disk specification> and colo, as libxl
+ * picks one (disk_try_backend in libxl_device.c): a virtio disk has the
+ * standalone backend alone, which serves nothing else; COLO replication
+ * is qdisk's. */
 static int
-vxlValidateDiskDriver(const virDomainDiskDef *disk)
+vxlValidateDiskProtocol(const virDomainDef *def, const virDomainDiskDef *disk,
+                        int backend)
+{
+    const vxlXMLNSDisk *x = vxlXMLNSFindDisk(def, disk->dst);
+    bool virtio = x && x->specification == LIBXL_DISK_SPECIFICATION_VIRTIO;
+
+    if (backend == LIBXL_DISK_BACKEND_STANDALONE && !virtio) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<disk><driver name='standalone'> of <target dev='%s'> is not supported by Xen without <virtxl:disk specification='virtio'>: libxl's standalone backend serves virtio disks only"),
+                       disk->dst);
+        return -1;
+    }
+    if (virtio && backend != LIBXL_DISK_BACKEND_UNKNOWN &&
+        backend != LIBXL_DISK_BACKEND_STANDALONE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<virtxl:disk target='%s' specification='virtio'> is not supported by Xen with <driver name='%s'>: libxl serves a virtio disk by its standalone backend only"),
+                       disk->dst, disk->driverName);
+        return -1;
+    }
+    if (x && x->colo == VIR_TRISTATE_BOOL_YES &&
+        (virtio || backend == LIBXL_DISK_BACKEND_PHY || backend == LIBXL_DISK_BACKEND_STANDALONE)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<virtxl:disk target='%s' colo='yes'> is not supported by Xen beside a phy, standalone or virtio disk: libxl replicates a disk through its qdisk backend only"),
+                       disk->dst);
+        return -1;
+    }
+    return 0;
+}
+
+
+static int
+vxlValidateDiskDriver(const virDomainDef *def, const virDomainDiskDef *disk)
 {
     int backend = vxlDiskBackendFromDriverName(disk->driverName);
     int format = vxlDiskFormat(disk);
@@ -217,6 +252,8 @@ vxlValidateDiskDriver(const virDomainDiskDef *disk)
         return -1;
     }
 
+    if (vxlValidateDiskProtocol(def, disk, backend) < 0)
+        return -1;
     switch (backend) {
     case LIBXL_DISK_BACKEND_UNKNOWN:
     case LIBXL_DISK_BACKEND_QDISK:
@@ -230,9 +267,18 @@ vxlValidateDiskDriver(const virDomainDiskDef *disk)
             return -1;
         }
         return 0;
+    case LIBXL_DISK_BACKEND_STANDALONE:
+        /* A virtio backend outside libxl, given the path as it is. */
+        if (format != LIBXL_DISK_FORMAT_RAW) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<disk><driver name='standalone' type='%s'> is not supported by Xen: libxl's standalone backend serves raw images only"),
+                           virStorageFileFormatTypeToString(disk->src->format));
+            return -1;
+        }
+        return 0;
     default:
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<disk><driver name='%s'> is not supported by Xen: use 'phy' or 'qemu', or leave it out to let Xen choose"),
+                       _("<disk><driver name='%s'> is not supported by Xen: use 'phy', 'qemu' or 'standalone', or leave it out to let Xen choose"),
                        disk->driverName);
         return -1;
     }
@@ -399,7 +445,7 @@ vxlValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk)
 
     if (vxlValidateDiskSource(disk) < 0 ||
         vxlValidateDiskBus(def, disk) < 0 ||
-        vxlValidateDiskDriver(disk) < 0)
+        vxlValidateDiskDriver(def, disk) < 0)
         return -1;
 
     if (vxlDiskIsEmpty(disk) && disk->device != VIR_DOMAIN_DISK_DEVICE_CDROM) {
@@ -495,6 +541,17 @@ vxlTranslateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
      * backend runs (src/conf/domain_xmlns_disk.c). */
     if (xscript && xscript->script)
         xdisk->script = g_strdup(xscript->script);
+    /* <virtxl:disk specification> and COLO's attributes, as xl's words. */
+    if (xscript) {
+        xdisk->specification = xscript->specification;
+        if (xscript->colo)
+            libxl_defbool_set(&xdisk->colo_enable, xscript->colo == VIR_TRISTATE_BOOL_YES);
+        xdisk->colo_host = g_strdup(xscript->coloHost);
+        xdisk->colo_port = xscript->coloPort;
+        xdisk->colo_export = g_strdup(xscript->coloExport);
+        xdisk->active_disk = g_strdup(xscript->activeDisk);
+        xdisk->hidden_disk = g_strdup(xscript->hiddenDisk);
+    }
     if (vxlDiskActualType(disk) == VIR_STORAGE_TYPE_NETWORK &&
         disk->src->protocol == VIR_STORAGE_NET_PROTOCOL_RBD)
         xdisk->backend = LIBXL_DISK_BACKEND_QDISK;

@@ -315,18 +315,24 @@ vxlNetJoinsBridge(const virDomainNetDef *net)
 
 
 /* What <virtxl:nic> adds to the vif (domain_xmlns_nic.c): xl's
- * gatewaydev=, trusted/untrusted, a vifname= beginning with "vif", and
- * the credit interval of rate=,
+ * gatewaydev=, trusted/untrusted, a vifname= beginning with "vif", COLO's
+ * forwarddev= and colo_*=, and the credit interval of rate=,
  * over which the <bandwidth> average is credited instead of 50 ms. */
 static void
 vxlTranslateNetXMLNS(const virDomainDef *def, const virDomainNetDef *net,
                      libxl_device_nic *xnic)
 {
     const vxlXMLNSNic *x = vxlXMLNSFindNic(def, &net->mac);
+    size_t i;
 
     if (!x)
         return;
     xnic->gatewaydev = g_strdup(x->gatewaydev);
+    /* COLO's forwarddev= and colo_*=, copied as xl copies them. */
+    for (i = 0; i < VXL_NIC_COLO_KEYS; i++) {
+        if (x->colo[i])
+            *vxlNicColoField(xnic, i) = g_strdup(x->colo[i]);
+    }
     if (x->vifname && !xnic->ifname)
         xnic->ifname = g_strdup(x->vifname);
     if (x->trusted != VIR_TRISTATE_BOOL_ABSENT)

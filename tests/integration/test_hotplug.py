@@ -554,6 +554,11 @@ class HotplugTest(DaemonTestCase):
             E.VIR_ERR_OPERATION_FAILED, dom.attachDeviceFlags,
             vdev_disk_xml("xvdb", path, "<virtxl:disk vdev='51712'/>"), LIVE,
             contains="already has a disk xvda")
+        # libxl has no hotplug for a virtio disk.
+        self.assertRefused(
+            E.VIR_ERR_OPERATION_UNSUPPORTED, dom.attachDeviceFlags,
+            vdev_disk_xml("xvdb", path, "<virtxl:disk specification='virtio'/>"), LIVE,
+            contains="no hotplug for virtio disks")
         nic = (f"<interface type='bridge' xmlns:virtxl='{SIM_NS}'>"
                "<mac address='00:16:3e:44:44:44'/><source bridge='xenbr0'/>"
                "<virtxl:nic mac='00:16:3e:44:44:44' devid='7'/></interface>")

@@ -53,6 +53,40 @@ class NativeTest(DaemonTestCase):
         cfg = self.conn.domainXMLToNative("xen-xl", dom.XMLDesc(0), 0)
         self.assertEqual(cfg, read("disk-many.cfg"))
 
+    def test_device_words_survive_define_dumpxml_and_to_native(self):
+        # Disk and vif words libvirt has no element for (a virtio disk on
+        # the standalone backend, COLO's disk and vif settings) and a stub
+        # domain's size without a stub domain, which xl keeps: define
+        # keeps them in the namespace and to-native writes xl's words back.
+        cfg = ('name = "words"\nuuid = "5b0c2a4e-6f7d-4e8a-9b1c-2d3e4f5a6b7c"\n'
+               'type = "hvm"\nmemory = 1024\nstubdomain_memory = 96\n'
+               'disk = [ "vdev=xvda,backendtype=standalone,specification=virtio,target=/dev/vg0/root", '
+               '"vdev=xvdb,colo,colo-host=10.0.0.2,colo-port=9000,colo-export=exp,'
+               'active-disk=/srv/a.qcow2,hidden-disk=/srv/h.qcow2,target=/srv/b.img" ]\n'
+               'vif = [ "mac=00:16:3e:11:22:33,bridge=xenbr0,forwarddev=eth1,'
+               'colo_sock_mirror_ip=10.0.0.2,colo_checkpoint_port=9010" ]\n')
+        xml = self.conn.domainXMLFromNative("xen-xl", cfg, 0)
+        dom = self.conn.defineXML(xml)
+        try:
+            desc = dom.XMLDesc(0)
+            for part in ("<driver name='standalone' type='raw'/>",
+                         "<virtxl:disk target='xvda' specification='virtio'/>",
+                         "<virtxl:disk target='xvdb' colo='yes' colo_host='10.0.0.2' colo_port='9000' "
+                         "colo_export='exp' active_disk='/srv/a.qcow2' hidden_disk='/srv/h.qcow2'/>",
+                         "<virtxl:nic mac='00:16:3e:11:22:33' forwarddev='eth1' "
+                         "colo_sock_mirror_ip='10.0.0.2' colo_checkpoint_port='9010'/>",
+                         "<virtxl:devicemodel stubdomain_memory='96'/>"):
+                self.assertIn(part, desc)
+            back = self.conn.domainXMLToNative("xen-xl", desc, 0)
+            for part in ("backendtype=standalone,specification=virtio,target=/dev/vg0/root",
+                         "colo,colo-host=10.0.0.2,colo-port=9000,colo-export=exp,"
+                         "active-disk=/srv/a.qcow2,hidden-disk=/srv/h.qcow2,target=/srv/b.img",
+                         "forwarddev=eth1,colo_sock_mirror_ip=10.0.0.2,colo_checkpoint_port=9010",
+                         "stubdomain_memory = 96"):
+                self.assertIn(part, back)
+        finally:
+            dom.undefine()
+
     def test_unknown_format(self):
         err = self.assertLibvirtError(libvirt.VIR_ERR_INVALID_ARG,
                                       self.conn.domainXMLFromNative,

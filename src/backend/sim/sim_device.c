@@ -59,15 +59,21 @@ vxlSimMacFormat(const libxl_mac mac)
 }
 
 /* The backend libxl picks for a disk that names none (its
- * disk_try_backend order): phy (blkback) for a raw image or device,
- * qdisk for anything else, which blktap's absence leaves to qemu. The
- * caller sees the choice in @xdisk, as libxl's callers do. */
+ * disk_try_backend order): standalone alone serves a virtio disk; phy
+ * (blkback) a raw image or device not replicated by COLO; qdisk
+ * anything else, which blktap's absence leaves to qemu. The caller sees
+ * the choice in @xdisk, as libxl's callers do. */
 void
 vxlSimDiskChooseBackend(libxl_device_disk *xdisk)
 {
     if (xdisk->backend != LIBXL_DISK_BACKEND_UNKNOWN)
         return;
-    if (xdisk->format == LIBXL_DISK_FORMAT_RAW && xdisk->pdev_path &&
+    if (xdisk->specification == LIBXL_DISK_SPECIFICATION_VIRTIO)
+        xdisk->backend = LIBXL_DISK_BACKEND_STANDALONE;
+    else if (!libxl_defbool_is_default(xdisk->colo_enable) &&
+             libxl_defbool_val(xdisk->colo_enable))
+        xdisk->backend = LIBXL_DISK_BACKEND_QDISK;
+    else if (xdisk->format == LIBXL_DISK_FORMAT_RAW && xdisk->pdev_path &&
         *xdisk->pdev_path && !xdisk->is_cdrom)
         xdisk->backend = LIBXL_DISK_BACKEND_PHY;
     else
