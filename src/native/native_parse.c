@@ -146,6 +146,66 @@ vxlNativeCpuset(vxlNativeReader *r, const char *key, const char *spec)
 }
 
 
+int
+vxlNativeCpusetNodes(vxlNativeReader *r, const char *key, const char *spec,
+                     char **nodes)
+{
+    g_auto(GStrv) items = g_strsplit(spec, ",", 0);
+    g_autoptr(virBitmap) out = virBitmapNew(VXL_XMLNS_NODES_MAX);
+    bool anyNode = false;
+    bool other = false;
+    size_t i;
+
+    *nodes = NULL;
+    /* update_cpumap_range: each item [^][node:|nodes:]RANGE, applied in
+     * order. A host's nodes share no CPU, so node items alone come down
+     * to a set of nodes; mixed with CPUs, only the host can say. */
+    for (i = 0; items[i]; i++) {
+        const char *item = items[i];
+        bool not = false;
+        g_autoptr(virBitmap) range = NULL;
+
+        if (*item == '^') {
+            not = true;
+            item++;
+        }
+        if (!g_str_has_prefix(item, "node:") && !g_str_has_prefix(item, "nodes:")) {
+            other = true;
+            continue;
+        }
+        anyNode = true;
+        item = strchr(item, ':') + 1;
+        if (STREQ(item, "all")) {
+            if (not) {
+                vxlNativeError(r, key, _("'%s' combines '^' and 'all', which xl refuses"), spec);
+                return -2;
+            }
+            other = true;
+            continue;
+        }
+        if (!*item || strchr(item, '^') || !g_ascii_isdigit(*item) ||
+            virBitmapParse(item, &range, VXL_XMLNS_NODES_MAX) < 0) {
+            virResetLastError();
+            vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
+            return -2;
+        }
+        if (not)
+            virBitmapSubtract(out, range);
+        else
+            virBitmapUnion(out, range);
+    }
+    if (!anyNode)
+        return 0;
+    if (other || virBitmapIsAllClear(out)) {
+        vxlNativeWarn(r, key, _("dropped '%s': NUMA node sets mixed with CPUs or 'all' depend on the host; pin to CPUs or to nodes alone instead"),
+                      spec);
+        return -1;
+    }
+    *nodes = virBitmapFormat(out);
+    return 1;
+}
+
+
 /* An xl CPU list with an "all" item (parse_cpurange in xl_parse.c
  * applies the items in order, "all" setting every host CPU): 1 with
  * *@except the CPUs taken out after the last "all" in libvirt's
@@ -235,7 +295,21 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
                 vxlNativeError(r, "cpus", _("item %d is a list, expected a CPU list"), i + 1);
                 return -1;
             }
-            if (!strstr(item, "node")) {
+            if (strstr(item, "node")) {
+                g_autofree char *nodes = NULL;
+                int rc = vxlNativeCpusetNodes(r, "cpus", item, &nodes);
+
+                if (rc == -2)
+                    return -1;
+                /* xl ignores entries past the last vCPU. */
+                if (rc > 0 && i < maxvcpus) {
+                    virBufferAsprintf(&x->xmlns, "<virtxl:cpus_nodes vcpu='%d' nodeset='%s'/>\n",
+                                      i, nodes);
+                    pinned = true;
+                }
+                continue;
+            }
+            {
                 g_autofree char *except = NULL;
                 int all = vxlNativeCpusetExcept(r, "cpus", item, &except);
 
@@ -268,8 +342,17 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
         g_autofree char *except = NULL;
         int all = 0;
 
-        if (!strstr(str, "node") &&
-            (all = vxlNativeCpusetExcept(r, "cpus", str, &except)) < 0)
+        if (strstr(str, "node")) {
+            g_autofree char *nodes = NULL;
+            int rc = vxlNativeCpusetNodes(r, "cpus", str, &nodes);
+
+            if (rc == -2)
+                return -1;
+            if (rc > 0)
+                virBufferAsprintf(&x->xmlns, "<virtxl:cpus_nodes nodeset='%s'/>\n", nodes);
+            goto weight;
+        }
+        if ((all = vxlNativeCpusetExcept(r, "cpus", str, &except)) < 0)
             return -1;
         if (all > 0) {
             if (except)
