@@ -497,6 +497,9 @@ int vxlDomainCheckHostNodes(vxlDriver *driver, const virDomainDef *def);
  * live definition of a start; a node the host lacks is refused
  * (VIR_ERR_CONFIG_UNSUPPORTED) and @def left as it was. */
 int vxlDomainCpuNodesResolve(vxlDriver *driver, virDomainDef *def);
+/* The CPUs of this host's NUMA nodes in @nodeset (to free); NULL on
+ * error (reported). */
+virBitmap *vxlDomainCpuNodesMap(vxlDriver *driver, virBitmap *nodeset);
 /* --- control (domain_control.c) --- */
 
 /* Reset, send an NMI to, or press keys (QEMU key numbers, held

@@ -21,6 +21,33 @@
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
+virBitmap *
+vxlDomainCpuNodesMap(vxlDriver *driver, virBitmap *nodeset)
+{
+    vxlHostFacts facts = { 0 };
+    g_autoptr(virBitmap) cpus = virBitmapNew(VXL_XMLNS_CPUS_ALL);
+    ssize_t node = -1;
+
+    if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
+        return NULL;
+    /* A node the host lacks adds nothing (define refuses it; a host may
+     * have changed since). */
+    while ((node = virBitmapNextSetBit(nodeset, node)) >= 0) {
+        g_autoptr(virBitmap) one = NULL;
+
+        if ((size_t)node >= facts.nnodes || !facts.nodes[node].cpus)
+            continue;
+        if (virBitmapParse(facts.nodes[node].cpus, &one, VXL_XMLNS_CPUS_ALL) < 0) {
+            vxlHostFactsClear(&facts);
+            return NULL;
+        }
+        virBitmapUnion(cpus, one);
+    }
+    vxlHostFactsClear(&facts);
+    return g_steal_pointer(&cpus);
+}
+
+
 int
 vxlDomainCpuNodesResolve(vxlDriver *driver, virDomainDef *def)
 {

@@ -53,10 +53,10 @@ vxlNativeKnobsCpuset(vxlNativeReader *r, const char *spec, bool *err)
         if (rc > 0)
             return g_strdup_printf("@%s", nodes);
         *err = rc == -2;
-        return NULL;
+        if (rc != 0)
+            return NULL;
     }
-    if (
-        (all = vxlNativeCpusetExcept(r, "cpus_soft", spec, &except)) != 0) {
+    if ((all = vxlNativeCpusetExcept(r, "cpus_soft", spec, &except)) != 0) {
         if (all < 0) {
             *err = true;
             return NULL;

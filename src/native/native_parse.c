@@ -123,8 +123,8 @@ vxlNativeParseGeneral(vxlNativeReader *r, vxlNativeXML *x)
 /* ---- memory and vCPUs --------------------------------------------- */
 
 /* A cpu list as xl.cfg writes it ("0-3,^2", "all") for libvirt's
- * cpuset, or NULL when it cannot be one ("nodes:"), with @key warned
- * about. */
+ * cpuset ("" when malformed, reported). NUMA node forms are
+ * vxlNativeCpusetNodes's. */
 static char *
 vxlNativeCpuset(vxlNativeReader *r, const char *key, const char *spec)
 {
@@ -132,11 +132,6 @@ vxlNativeCpuset(vxlNativeReader *r, const char *key, const char *spec)
 
     if (STREQ(spec, "all"))
         return g_strdup("all");
-    if (strstr(spec, "node")) {
-        vxlNativeWarn(r, key, _("dropped '%s': NUMA node sets depend on the host; pin to CPUs instead"),
-                      spec);
-        return NULL;
-    }
     if (virBitmapParse(spec, &map, 4096) < 0) {
         virResetLastError();
         vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
@@ -307,7 +302,8 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
                                       i, nodes);
                     pinned = true;
                 }
-                continue;
+                if (rc != 0)
+                    continue;
             }
             {
                 g_autofree char *except = NULL;
@@ -350,7 +346,8 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
                 return -1;
             if (rc > 0)
                 virBufferAsprintf(&x->xmlns, "<virtxl:cpus_nodes nodeset='%s'/>\n", nodes);
-            goto weight;
+            if (rc != 0)
+                goto weight;
         }
         if ((all = vxlNativeCpusetExcept(r, "cpus", str, &except)) < 0)
             return -1;

@@ -64,13 +64,22 @@ class HostNodesTest(DaemonTestCase):
         # xl cpus=["0", "nodes:1"].
         dom = self.define("nodes-vcpu", "<virtxl:cpus_nodes vcpu='1' nodeset='1'/>",
                           pins="<vcpupin vcpu='0' cpuset='0'/>")
-        dom.create()
         ncpus = self.conn.getInfo()[2]
+        # virsh vcpupin --config: what this host's node 1 holds.
+        self.assertEqual(dom.vcpuPinInfo(E.VIR_DOMAIN_AFFECT_CONFIG)[1][:ncpus], NODE1)
+        dom.create()
         maps = dom.vcpus()[1]
         self.assertEqual(maps[1][:ncpus], NODE1)
         self.assertEqual(maps[0][:ncpus], tuple(c == 0 for c in range(ncpus)))
         out = self.daemon.virsh("vcpupin", "nodes-vcpu").stdout
         self.assertRegex(out, r"\n\s*1\s+24-47\s*\n")
+        # A persistent pinning of vCPU 1 replaces its nodes; the
+        # definition stays valid.
+        self.daemon.virsh("vcpupin", "nodes-vcpu", "1", "3", "--config")
+        inactive = dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE)
+        self.assertNotIn("cpus_nodes", inactive)
+        self.assertIn("<vcpupin vcpu='1' cpuset='3'/>", inactive)
+        self.conn.defineXML(inactive)
 
     def test_node_the_host_lacks(self):
         # xl fails on the file (libxl_node_to_cpumap); define refuses it
