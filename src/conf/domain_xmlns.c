@@ -283,7 +283,7 @@ const vxlXMLNSKnobInfo vxlXMLNSKnobs[VXL_XMLNS_KNOB_LAST] = {
      * and libxl passes it on (refusing only what does not fit Xen's
      * 4-bit field): Xen itself refuses 0 and a version above the
      * host's at create, so the value is carried as xl reads it and the
-     * create refuses it (the simulator as Xen: sim_backend.c). */
+     * create refuses it (before either backend is asked: backend.c). */
     [VXL_XMLNS_KNOB_MAX_GRANT_VERSION] = { "max_grant_version", VXL_XMLNS_KNOB_NUMBER,
                                            VXL_XMLNS_GUEST_ALL, 0, INT_MAX, NULL, true },
     /* MiB of paging memory (shadow or HAP). xl.cfg(5) lists it for HVM

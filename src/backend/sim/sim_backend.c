@@ -321,9 +321,6 @@ vxlSimCheckType(vxlSim *sim, const char *name, libxl_domain_type type,
     return 0;
 }
 
-/* The grant table versions Xen 4.17 has on x86 (GNTTAB_MAX_VERSION). */
-#define VXL_SIM_GRANT_VERSION_MAX 2
-
 static yajl_gen_status
 vxlSimConfigGenJSON(yajl_gen hand, void *obj)
 {
@@ -392,23 +389,6 @@ vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("cannot start domain '%s': PCI passthrough needs an IOMMU (VT-d or AMD-Vi), and this host has none enabled"),
                        dom->name);
-        return NULL;
-    }
-
-    /* Grant table versions: libxl refuses one beyond Xen's 4-bit field
-     * (libxl__domain_build_info_setdefault), Xen's domain create refuses
-     * 0 and one above the host's (grant_table_init; Xen 4.17 has 1 and
-     * 2). The default is the host's highest. */
-    if (b->max_grant_version != LIBXL_MAX_GRANT_DEFAULT &&
-        (b->max_grant_version == 0 || b->max_grant_version > VXL_SIM_GRANT_VERSION_MAX)) {
-        if (b->max_grant_version > 15)
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("cannot start domain '%s': libxl refuses max grant version %u as out of range"),
-                           dom->name, b->max_grant_version);
-        else
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("cannot start domain '%s': Xen on this host has grant table versions 1 to %d, not %u"),
-                           dom->name, VXL_SIM_GRANT_VERSION_MAX, b->max_grant_version);
         return NULL;
     }
 
