@@ -42,8 +42,10 @@ vxlNativeKnobsCpuset(vxlNativeReader *r, const char *spec, bool *err)
 {
     g_autoptr(virBitmap) map = NULL;
     g_autofree char *except = NULL;
+    g_autofree char *spelt = vxlNativeCpusNodesAll(spec);
     int all;
 
+    spec = spelt;
     if (STREQ(spec, "all"))
         return g_strdup("");
     if (strstr(spec, "node")) {

@@ -141,6 +141,28 @@ vxlNativeCpuset(vxlNativeReader *r, const char *key, const char *spec)
 }
 
 
+char *
+vxlNativeCpusNodesAll(const char *spec)
+{
+    g_auto(GStrv) items = g_strsplit(spec, ",", 0);
+    size_t i;
+
+    /* update_cpumap_range: "nodes:all" is "all" (every CPU), and
+     * "^nodes:all" is "^all", which xl refuses alike. */
+    for (i = 0; items[i]; i++) {
+        const char *item = items[i] + (items[i][0] == '^');
+
+        if (STREQ(item, "node:all") || STREQ(item, "nodes:all")) {
+            char *all = g_strdup(items[i][0] == '^' ? "^all" : "all");
+
+            g_free(items[i]);
+            items[i] = all;
+        }
+    }
+    return g_strjoinv(",", items);
+}
+
+
 int
 vxlNativeCpusetNodes(vxlNativeReader *r, const char *key, const char *spec,
                      char **nodes)
@@ -285,11 +307,13 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
         for (i = 0; i < n; i++) {
             const char *item = xlu_cfg_get_listitem(list, i);
             g_autofree char *set = NULL;
+            g_autofree char *spelt = NULL;
 
             if (!item) {
                 vxlNativeError(r, "cpus", _("item %d is a list, expected a CPU list"), i + 1);
                 return -1;
             }
+            item = spelt = vxlNativeCpusNodesAll(item);
             if (strstr(item, "node")) {
                 g_autofree char *nodes = NULL;
                 int rc = vxlNativeCpusetNodes(r, "cpus", item, &nodes);
@@ -334,10 +358,12 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
         if (!pinned)
             vxlNativeNumaPlacementOff(r, &x->xmlns);
     } else if (xlu_cfg_get_string(r->xlu, "cpus", &str, 1) == 0) {
+        g_autofree char *spelt = vxlNativeCpusNodesAll(str);
         g_autofree char *set = NULL;
         g_autofree char *except = NULL;
         int all = 0;
 
+        str = spelt;
         if (strstr(str, "node")) {
             g_autofree char *nodes = NULL;
             int rc = vxlNativeCpusetNodes(r, "cpus", str, &nodes);

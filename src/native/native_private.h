@@ -146,6 +146,9 @@ int vxlNativeCpusetExcept(vxlNativeReader *r, const char *key, const char *spec,
  * (reported). */
 int vxlNativeCpusetNodes(vxlNativeReader *r, const char *key, const char *spec,
                          char **nodes);
+/* native_parse.c: @spec with "nodes:all" items as xl reads them, "all"
+ * (to free). */
+char *vxlNativeCpusNodesAll(const char *spec);
 /* native_format.c: xl's "nodes:..." for a nodeset. */
 char *vxlNativeFormatNodes(virBitmap *nodes);
 /* native_knobs.c: <virtxl:numa_placement state='off'/> into @xmlns,
