@@ -197,13 +197,40 @@ vxlBackendCheckDiskNumbers(const libxl_domain_config *dcfg)
     return 0;
 }
 
+/* The grant table versions Xen 4.17 has (GNTTAB_MAX_VERSION on x86). */
+#define VXL_BACKEND_GRANT_VERSION_MAX 2
+
+/* xl reads max_grant_version= as any int and libxl passes it on,
+ * refusing only one beyond Xen's 4-bit field ("max grant version out
+ * of range": libxl__domain_build_info_setdefault); Xen's domain create
+ * then refuses 0 and one above what it has (grant_table_init). Checked
+ * here so the simulator refuses what Xen refuses, in the same words. */
+static int
+vxlBackendCheckGrantVersion(const libxl_domain_config *dcfg)
+{
+    uint32_t v = dcfg->b_info.max_grant_version;
+
+    if (v == LIBXL_MAX_GRANT_DEFAULT || (v >= 1 && v <= VXL_BACKEND_GRANT_VERSION_MAX))
+        return 0;
+    if (v > 15)
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("cannot start domain '%s': libxl refuses max grant version %u as out of range"),
+                       NULLSTR(dcfg->c_info.name), v);
+    else
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("cannot start domain '%s': Xen refuses max grant version %u: it has grant table versions 1 and 2"),
+                       NULLSTR(dcfg->c_info.name), v);
+    return -1;
+}
+
 int
 vxlBackendDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
                        const vxlGuestScript *script, bool paused,
                        uint32_t *domid)
 {
     if (vxlBackendCheckSoundhw(dcfg) < 0 || vxlBackendCheckVnuma(dcfg) < 0 ||
-        vxlBackendCheckDiskNumbers(dcfg) < 0)
+        vxlBackendCheckDiskNumbers(dcfg) < 0 ||
+        vxlBackendCheckGrantVersion(dcfg) < 0)
         return -1;
     VXL_BACKEND_CALL(be, domainCreate, dcfg, script, paused, domid);
 }

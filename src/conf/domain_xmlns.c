@@ -281,9 +281,13 @@ const vxlXMLNSKnobInfo vxlXMLNSKnobs[VXL_XMLNS_KNOB_LAST] = {
      * to a C int. */
     [VXL_XMLNS_KNOB_MAX_MAPTRACK_FRAMES] = { "max_maptrack_frames", VXL_XMLNS_KNOB_NUMBER,
                                              VXL_XMLNS_GUEST_ALL, 0, INT_MAX, NULL, true },
-    /* Xen has grant table versions 1 and 2. */
+    /* Xen 4.17 has grant table versions 1 and 2, but xl reads any int
+     * and libxl passes it on (refusing only what does not fit Xen's
+     * 4-bit field): Xen itself refuses 0 and a version above the
+     * host's at create, so the value is carried as xl reads it and the
+     * create refuses it (before either backend is asked: backend.c). */
     [VXL_XMLNS_KNOB_MAX_GRANT_VERSION] = { "max_grant_version", VXL_XMLNS_KNOB_NUMBER,
-                                           VXL_XMLNS_GUEST_ALL, 1, 2, NULL, true },
+                                           VXL_XMLNS_GUEST_ALL, 0, INT_MAX, NULL, true },
     /* MiB of paging memory (shadow or HAP). xl.cfg(5) lists it for HVM
      * and PVH, but xl reads it for every guest into b_info.shadow_memkb
      * (a PV guest's log-dirty mode runs on shadow pages too). */
@@ -293,6 +297,15 @@ const vxlXMLNSKnobInfo vxlXMLNSKnobs[VXL_XMLNS_KNOB_LAST] = {
     [VXL_XMLNS_KNOB_ALTP2M] = { "altp2m", VXL_XMLNS_KNOB_ENUM,
                                 VXL_XMLNS_GUEST_HVM | VXL_XMLNS_GUEST_PVH, 0, 0,
                                 libxl_altp2m_mode_string_table },
+    /* b_info.acpi of a PV or PVH guest: xl reads acpi= for every guest
+     * type. An HVM guest's is <features><acpi/>, whose absence means
+     * off; for PV and PVH its absence must stay libxl's default (on),
+     * and libvirt has no off state, so the off switch lives here. libxl
+     * builds a PVH guest's ACPI tables and gives a PV guest none either
+     * way (libxl_x86.c), but the value is the guest's configuration all
+     * the same, and xl -N shows it. */
+    [VXL_XMLNS_KNOB_ACPI] = { "acpi", VXL_XMLNS_KNOB_BOOL,
+                              VXL_XMLNS_GUEST_PV | VXL_XMLNS_GUEST_PVH, 0, 1, NULL },
     /* The rest are fields of b_info.u.hvm: the emulated platform. */
     [VXL_XMLNS_KNOB_NX] = { "nx", VXL_XMLNS_KNOB_BOOL, VXL_XMLNS_GUEST_HVM, 0, 1, NULL },
     /* MiB; xl.cfg(5): no smaller than 256, no larger than 3840. */
@@ -481,7 +494,7 @@ vxlXMLNSElementNames(void)
 {
     g_autoptr(GString) out = g_string_new("<virtxl:devicemodel>, <virtxl:rdm>, <virtxl:pci>, "
                                           "<virtxl:disk>, <virtxl:nic>, <virtxl:usbctrl>, "
-                                          "<virtxl:cpus_soft>, <virtxl:cpus_exclude>, <virtxl:numa_placement>, "
+                                          "<virtxl:cpus_soft>, <virtxl:cpus_exclude>, <virtxl:cpus_nodes>, <virtxl:numa_placement>, "
                                           "<virtxl:vtpm>, <virtxl:channel>, <virtxl:p9>, "
                                           "<virtxl:smbios_firmware>, <virtxl:vfb>");
     size_t i;
@@ -600,6 +613,9 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
         } else if (STREQ(name, "cpus_exclude")) {
             if (vxlXMLNSParseCpusExclude(nodes[i], ns) < 0)
                 goto error;
+        } else if (STREQ(name, "cpus_nodes")) {
+            if (vxlXMLNSParseCpusNodes(nodes[i], ns) < 0)
+                goto error;
         } else if (STREQ(name, "numa_placement")) {
             if (vxlXMLNSParseNumaPlacement(nodes[i], ns) < 0)
                 goto error;
@@ -685,7 +701,10 @@ vxlXMLNSFormatKnobs(virBuffer *buf, const vxlXMLNSDef *ns)
         virBufferAddLit(buf, "<virtxl:cpus_soft");
         if (ns->cpusSoft[i].vcpu >= 0)
             virBufferAsprintf(buf, " vcpu='%d'", ns->cpusSoft[i].vcpu);
-        virBufferAsprintf(buf, " cpuset='%s'", set);
+        if (vxlXMLNSCpusIsAll(ns->cpusSoft[i].cpuset))
+            virBufferAddLit(buf, " cpuset='all'");
+        else
+            virBufferAsprintf(buf, " %s='%s'", ns->cpusSoft[i].nodes ? "nodeset" : "cpuset", set);
         if (ns->cpusSoft[i].exclude)
             virBufferAddLit(buf, " exclude='yes'");
         virBufferAddLit(buf, "/>\n");
@@ -865,6 +884,8 @@ vxlXMLNSGuestNames(unsigned int guests)
         return "HVM";
     if (guests == (VXL_XMLNS_GUEST_HVM | VXL_XMLNS_GUEST_PVH))
         return "HVM and PVH";
+    if (guests == (VXL_XMLNS_GUEST_PV | VXL_XMLNS_GUEST_PVH))
+        return "PV and PVH";
     return "PV, PVH and HVM";
 }
 
@@ -879,6 +900,22 @@ vxlValidateXMLNSKnobs(const virDomainDef *def, const vxlXMLNSDef *ns)
     /* An unknown guest type is the "basic" class's to refuse. */
     if (type < 0)
         return 0;
+    if (ns->knobs[VXL_XMLNS_KNOB_ACPI].set) {
+        if (type == LIBXL_DOMAIN_TYPE_HVM) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<virtxl:acpi> is only for PV and PVH guests: an HVM guest's ACPI is <features><acpi/>"));
+            return -1;
+        }
+        /* <acpi/> on a PV or PVH guest is accepted and changes nothing
+         * (translate_basic.c), but beside an off switch it says the
+         * opposite. */
+        if (!ns->knobs[VXL_XMLNS_KNOB_ACPI].value &&
+            def->features[VIR_DOMAIN_FEATURE_ACPI] == VIR_TRISTATE_SWITCH_ON) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<features><acpi/> and <virtxl:acpi value='0'> contradict each other; keep one"));
+            return -1;
+        }
+    }
     for (i = 0; i < VXL_XMLNS_KNOB_LAST; i++) {
         const vxlXMLNSKnobInfo *info = &vxlXMLNSKnobs[i];
 

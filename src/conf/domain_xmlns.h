@@ -120,6 +120,8 @@ struct _vxlXMLNSCpuList {
     bool exclude;                 /* cpus_soft exclude='yes': every CPU
                                      Xen can have but @cpuset, xl's
                                      "all,^3" */
+    bool nodes;                   /* nodeset='...': @cpuset holds host
+                                     NUMA nodes, xl's "nodes:1" */
 };
 typedef vxlXMLNSCpuList vxlXMLNSCpusSoft;
 typedef vxlXMLNSCpuList vxlXMLNSCpusExclude;
@@ -127,6 +129,8 @@ typedef vxlXMLNSCpuList vxlXMLNSCpusExclude;
 /* The CPUs an xl "all" stands for in the translation: every CPU Xen can
  * have (libxl copies the map into one of the host's size). */
 #define VXL_XMLNS_CPUS_ALL 4096
+/* Host NUMA nodes a nodeset may name (Xen's MAX_NUMNODES is 64). */
+#define VXL_XMLNS_NODES_MAX 64
 
 /* <virtxl:vtpm backend='DOM'? uuid='U'?/>: one entry of xl's vtpm=. */
 typedef struct _vxlXMLNSVtpm vxlXMLNSVtpm;
@@ -176,6 +180,7 @@ typedef enum {
     VXL_XMLNS_KNOB_MAX_GRANT_VERSION,
     VXL_XMLNS_KNOB_SHADOW_MEMORY,
     VXL_XMLNS_KNOB_ALTP2M,
+    VXL_XMLNS_KNOB_ACPI,
     VXL_XMLNS_KNOB_NX,
     VXL_XMLNS_KNOB_MMIO_HOLE,
     VXL_XMLNS_KNOB_XEN_PLATFORM_PCI,
@@ -411,6 +416,8 @@ struct _vxlXMLNSDef {
     size_t ncpusSoft;
     vxlXMLNSCpusExclude *cpusExclude;  /* in document order */
     size_t ncpusExclude;
+    vxlXMLNSCpuList *cpusNodes;   /* <virtxl:cpus_nodes>, in document order */
+    size_t ncpusNodes;
     int numaPlacement;            /* virTristateSwitch: <virtxl:numa_placement> */
     vxlXMLNSVtpm *vtpms;          /* in order: devid is the position */
     size_t nvtpms;
@@ -464,8 +471,12 @@ int vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
                          int maxCpus, bool canExclude,
                          vxlXMLNSCpuList **list, size_t *n);
 /* The CPUs a <virtxl:cpus_soft> prefers: a copy of its cpuset, or with
- * exclude='yes' every CPU Xen can have but those. */
+ * exclude='yes' every CPU Xen can have but those; every CPU for a
+ * nodeset not resolved against a host (vxlXMLNSCpusResolveNodes). */
 virBitmap *vxlXMLNSCpusSoftMap(const vxlXMLNSCpusSoft *soft);
+/* Whether @map is <virtxl:cpus_soft cpuset='all'>'s: every CPU Xen can
+ * have. */
+bool vxlXMLNSCpusIsAll(virBitmap *map);
 /* domain_xmlns_cpus.c: <virtxl:cpus_exclude>. */
 int vxlXMLNSParseCpusExclude(xmlNodePtr node, vxlXMLNSDef *ns);
 int vxlXMLNSParseNumaPlacement(xmlNodePtr node, vxlXMLNSDef *ns);
@@ -476,8 +487,20 @@ int vxlValidateXMLNSCpusExclude(const virDomainDef *def, const vxlXMLNSDef *ns);
  * element without vcpu); NULL if none. */
 virBitmap *vxlXMLNSCpusExcluded(const vxlXMLNSDef *ns, int vcpu);
 /* Drop the element of vCPU @vcpu (-1: the one without vcpu) from @def's
- * namespace data, if it has one: a pinning that replaces it. */
+ * namespace data, if it has one: a pinning that replaces it. Its
+ * <virtxl:cpus_nodes> too. */
 void vxlXMLNSCpusExcludeDrop(virDomainDef *def, int vcpu);
+/* <virtxl:cpus_nodes>: the host NUMA nodes vCPU @vcpu (-1: every vCPU
+ * without its own) runs on, or NULL. */
+int vxlXMLNSParseCpusNodes(xmlNodePtr node, vxlXMLNSDef *ns);
+virBitmap *vxlXMLNSCpusNodes(const vxlXMLNSDef *ns, int vcpu);
+/* At start, on the live definition: every nodeset of @def's namespace
+ * (<virtxl:cpus_nodes>, <virtxl:cpus_soft nodeset>) replaced by the CPUs
+ * of those nodes, @nodeCpus[N] being node N's (@nnodes nodes; 0: a host
+ * that reports none, left alone). The hard ones become <vcpupin> or
+ * <vcpu cpuset>. A node the host lacks is refused (reported), and then
+ * @def is unchanged. */
+int vxlXMLNSCpusResolveNodes(virDomainDef *def, virBitmap *const *nodeCpus, size_t nnodes);
 
 /* Whether the namespace of @def holds only what its guest type can take
  * (define time; also before each start). */

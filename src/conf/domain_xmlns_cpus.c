@@ -14,6 +14,16 @@
  * libvirt's own pinning, the element without vcpu is for every vCPU that
  * has no pinning of its own (<vcpupin> or a <virtxl:cpus_exclude vcpu>).
  *
+ *   <virtxl:cpus_nodes nodeset='1'/>            xl cpus="nodes:1"
+ *   <virtxl:cpus_nodes vcpu='1' nodeset='0-1'/> xl cpus=[ "0", "nodes:0-1" ]
+ *   <virtxl:cpus_soft nodeset='1'/>             xl cpus_soft="nodes:1"
+ *
+ * The CPUs of host NUMA nodes, which xl looks up on the host as it
+ * parses the file: the namespace keeps the nodes, and domain/ resolves
+ * them against the host a domain starts on (vxlXMLNSCpusResolveNodes)
+ * into the CPU sets above. An offline translation has no host: there a
+ * node set stands for every CPU.
+ *
  *   <virtxl:numa_placement state='off'/>        xl cpus=[] (any list)
  *
  * libxl's automatic NUMA placement, which xl turns off for any cpus=
@@ -37,8 +47,10 @@ vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
                      vxlXMLNSCpuList **list, size_t *n)
 {
     g_autofree char *cpuset = virXMLPropString(node, "cpuset");
+    g_autofree char *nodeset = virXMLPropString(node, "nodeset");
     g_autoptr(virBitmap) map = NULL;
     virTristateBool exclude = VIR_TRISTATE_BOOL_ABSENT;
+    bool nodes = false;
     unsigned int vcpu = 0;
     int rc;
     size_t i;
@@ -46,6 +58,24 @@ vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
     if (canExclude &&
         virXMLPropTristateBool(node, "exclude", VIR_XML_PROP_NONE, &exclude) < 0)
         return -1;
+    /* xl's "nodes:N": the CPUs of host NUMA nodes, which only the host
+     * a domain starts on can name (domain/ resolves them there). */
+    if (nodeset && STRNEQ(elem, "cpus_exclude")) {
+        if (cpuset || exclude == VIR_TRISTATE_BOOL_YES) {
+            virReportError(VIR_ERR_XML_ERROR,
+                           _("<virtxl:%s> takes either nodeset or cpuset (with exclude), not both"),
+                           elem);
+            return -1;
+        }
+        cpuset = g_steal_pointer(&nodeset);
+        maxCpus = VXL_XMLNS_NODES_MAX;
+        example = "1";
+        nodes = true;
+    } else if (STREQ(elem, "cpus_nodes")) {
+        virReportError(VIR_ERR_XML_ERROR, "%s",
+                       _("<virtxl:cpus_nodes> needs a nodeset attribute, a list of host NUMA nodes such as '1'"));
+        return -1;
+    }
     /* The excluded CPUs are counted from every CPU Xen can have. */
     if (exclude == VIR_TRISTATE_BOOL_YES)
         maxCpus = VXL_XMLNS_CPUS_ALL;
@@ -63,10 +93,27 @@ vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
                        elem, example);
         return -1;
     }
-    if (virBitmapParse(cpuset, &map, maxCpus) < 0) {
+    if (nodes && virBitmapParse(cpuset, &map, maxCpus) < 0) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:%s nodeset='%s'> is not a list of NUMA nodes such as '1' below %d"),
+                       elem, cpuset, maxCpus);
+        return -1;
+    }
+    /* cpus_soft's "all" (for a vCPU before another's list): every CPU
+     * Xen can have, as xl's (libxl cuts it to the host's). */
+    if (canExclude && !nodes && STREQ(cpuset, "all") && exclude != VIR_TRISTATE_BOOL_YES) {
+        map = virBitmapNew(VXL_XMLNS_CPUS_ALL);
+        virBitmapSetAll(map);
+    } else if (!nodes && virBitmapParse(cpuset, &map, maxCpus) < 0) {
         virReportError(VIR_ERR_XML_ERROR,
                        _("<virtxl:%s cpuset='%s'> is not a CPU list such as '%s' below %d"),
                        elem, cpuset, example, maxCpus);
+        return -1;
+    }
+    if (nodes && virBitmapIsAllClear(map)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<virtxl:%s nodeset='%s'> names no node: leave the element out instead"),
+                       elem, cpuset);
         return -1;
     }
     if (virBitmapIsAllClear(map)) {
@@ -88,9 +135,17 @@ vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
     }
     *list = g_renew(vxlXMLNSCpuList, *list, *n + 1);
     (*list)[*n].exclude = exclude == VIR_TRISTATE_BOOL_YES;
+    (*list)[*n].nodes = nodes;
     (*list)[*n].vcpu = rc > 0 ? (int)vcpu : -1;
     (*list)[(*n)++].cpuset = g_steal_pointer(&map);
     return 0;
+}
+
+
+bool
+vxlXMLNSCpusIsAll(virBitmap *map)
+{
+    return virBitmapSize(map) == VXL_XMLNS_CPUS_ALL && virBitmapIsAllSet(map);
 }
 
 
@@ -107,12 +162,115 @@ vxlXMLNSCpusSoftMap(const vxlXMLNSCpusSoft *soft)
 {
     virBitmap *map;
 
-    if (!soft->exclude)
+    if (!soft->exclude && !soft->nodes)
         return virBitmapNewCopy(soft->cpuset);
     map = virBitmapNew(VXL_XMLNS_CPUS_ALL);
     virBitmapSetAll(map);
-    virBitmapSubtract(map, soft->cpuset);
+    /* Host NUMA nodes unresolved (an offline translation): every CPU. */
+    if (soft->exclude)
+        virBitmapSubtract(map, soft->cpuset);
     return map;
+}
+
+
+int
+vxlXMLNSParseCpusNodes(xmlNodePtr node, vxlXMLNSDef *ns)
+{
+    return vxlXMLNSParseCpuList(node, "cpus_nodes", "1", VXL_XMLNS_NODES_MAX, false,
+                                &ns->cpusNodes, &ns->ncpusNodes);
+}
+
+
+virBitmap *
+vxlXMLNSCpusNodes(const vxlXMLNSDef *ns, int vcpu)
+{
+    size_t i;
+
+    for (i = 0; ns && i < ns->ncpusNodes; i++) {
+        if (ns->cpusNodes[i].vcpu == vcpu)
+            return ns->cpusNodes[i].cpuset;
+    }
+    return NULL;
+}
+
+
+/* The CPUs of the nodes in @nodeset, from @nodeCpus (@nnodes of them). */
+static virBitmap *
+vxlXMLNSNodesToCpus(const virDomainDef *def, const char *elem, virBitmap *nodeset,
+                    virBitmap *const *nodeCpus, size_t nnodes)
+{
+    g_autoptr(virBitmap) cpus = virBitmapNew(VXL_XMLNS_CPUS_ALL);
+    ssize_t node = -1;
+
+    while ((node = virBitmapNextSetBit(nodeset, node)) >= 0) {
+        /* xl fails the same way (libxl_node_to_cpumap). */
+        if ((size_t)node >= nnodes || !nodeCpus[node]) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("the <virtxl:%s> of domain '%s' names host NUMA node %zd, but this host has nodes 0-%zu only"),
+                           elem, def->name, node, nnodes - 1);
+            return NULL;
+        }
+        virBitmapUnion(cpus, nodeCpus[node]);
+    }
+    return g_steal_pointer(&cpus);
+}
+
+
+int
+vxlXMLNSCpusResolveNodes(virDomainDef *def, virBitmap *const *nodeCpus, size_t nnodes)
+{
+    vxlXMLNSDef *ns = (vxlXMLNSDef *)vxlXMLNSGet(def);
+    g_autoptr(GPtrArray) hard = g_ptr_array_new_with_free_func((GDestroyNotify)virBitmapFree);
+    g_autoptr(GPtrArray) soft = g_ptr_array_new_with_free_func((GDestroyNotify)virBitmapFree);
+    size_t i;
+
+    if (!ns || nnodes == 0)
+        return 0;
+    /* All or nothing: the maps first, then the definition. */
+    for (i = 0; i < ns->ncpusNodes; i++) {
+        virBitmap *map = vxlXMLNSNodesToCpus(def, "cpus_nodes", ns->cpusNodes[i].cpuset,
+                                             nodeCpus, nnodes);
+        if (!map)
+            return -1;
+        g_ptr_array_add(hard, map);
+    }
+    for (i = 0; i < ns->ncpusSoft; i++) {
+        virBitmap *map = NULL;
+
+        if (ns->cpusSoft[i].nodes &&
+            !(map = vxlXMLNSNodesToCpus(def, "cpus_soft", ns->cpusSoft[i].cpuset,
+                                        nodeCpus, nnodes)))
+            return -1;
+        g_ptr_array_add(soft, map);
+    }
+
+    /* The hard ones become libvirt's own pinning, as xl's CPU lists do
+     * (the validator refused one beside a <vcpupin> or <vcpu cpuset>). */
+    for (i = 0; i < ns->ncpusNodes; i++) {
+        int vcpu = ns->cpusNodes[i].vcpu;
+        virBitmap *map = g_steal_pointer(&g_ptr_array_index(hard, i));
+
+        if (vcpu < 0) {
+            virBitmapFree(def->cpumask);
+            def->cpumask = map;
+        } else if ((size_t)vcpu < def->maxvcpus) {
+            virBitmapFree(def->vcpus[vcpu]->cpumask);
+            def->vcpus[vcpu]->cpumask = map;
+        } else {
+            virBitmapFree(map);
+        }
+        virBitmapFree(ns->cpusNodes[i].cpuset);
+    }
+    g_clear_pointer(&ns->cpusNodes, g_free);
+    ns->ncpusNodes = 0;
+    for (i = 0; i < ns->ncpusSoft; i++) {
+        if (!ns->cpusSoft[i].nodes)
+            continue;
+        virBitmapFree(ns->cpusSoft[i].cpuset);
+        ns->cpusSoft[i].cpuset = g_steal_pointer(&g_ptr_array_index(soft, i));
+        ns->cpusSoft[i].nodes = false;
+    }
+    return 0;
 }
 
 
@@ -150,6 +308,14 @@ vxlXMLNSFormatCpusExclude(virBuffer *buf, const vxlXMLNSDef *ns)
             virBufferAsprintf(buf, " vcpu='%d'", ns->cpusExclude[i].vcpu);
         virBufferAsprintf(buf, " cpuset='%s'/>\n", set);
     }
+    for (i = 0; i < ns->ncpusNodes; i++) {
+        g_autofree char *set = virBitmapFormat(ns->cpusNodes[i].cpuset);
+
+        virBufferAddLit(buf, "<virtxl:cpus_nodes");
+        if (ns->cpusNodes[i].vcpu >= 0)
+            virBufferAsprintf(buf, " vcpu='%d'", ns->cpusNodes[i].vcpu);
+        virBufferAsprintf(buf, " nodeset='%s'/>\n", set);
+    }
 }
 
 
@@ -162,6 +328,10 @@ vxlXMLNSCpusExcludeFree(vxlXMLNSDef *ns)
         virBitmapFree(ns->cpusExclude[i].cpuset);
     g_clear_pointer(&ns->cpusExclude, g_free);
     ns->ncpusExclude = 0;
+    for (i = 0; i < ns->ncpusNodes; i++)
+        virBitmapFree(ns->cpusNodes[i].cpuset);
+    g_clear_pointer(&ns->cpusNodes, g_free);
+    ns->ncpusNodes = 0;
 }
 
 
@@ -192,6 +362,17 @@ vxlXMLNSCpusExcludeDrop(virDomainDef *def, int vcpu)
                 (ns->ncpusExclude - i - 1) * sizeof(*ns->cpusExclude));
         if (--ns->ncpusExclude == 0)
             g_clear_pointer(&ns->cpusExclude, g_free);
+        break;
+    }
+    /* A <virtxl:cpus_nodes> likewise. */
+    for (i = 0; ns && i < ns->ncpusNodes; i++) {
+        if (ns->cpusNodes[i].vcpu != vcpu)
+            continue;
+        virBitmapFree(ns->cpusNodes[i].cpuset);
+        memmove(ns->cpusNodes + i, ns->cpusNodes + i + 1,
+                (ns->ncpusNodes - i - 1) * sizeof(*ns->cpusNodes));
+        if (--ns->ncpusNodes == 0)
+            g_clear_pointer(&ns->cpusNodes, g_free);
         return;
     }
 }
@@ -220,6 +401,27 @@ vxlValidateXMLNSCpusExclude(const virDomainDef *def, const vxlXMLNSDef *ns)
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            _("<vcpupin vcpu='%d'> and <virtxl:cpus_exclude vcpu='%d'> both say where vCPU %d runs; keep one"),
                            vcpu, vcpu, vcpu);
+            return -1;
+        }
+    }
+    for (i = 0; i < ns->ncpusNodes; i++) {
+        int vcpu = ns->cpusNodes[i].vcpu;
+
+        if (vcpu < 0) {
+            if (def->cpumask || vxlXMLNSCpusExcluded(ns, -1)) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                               _("<virtxl:cpus_nodes> without vcpu and <vcpu cpuset> or <virtxl:cpus_exclude> without vcpu all say where every vCPU runs; keep one"));
+                return -1;
+            }
+        } else if (vcpu >= def->maxvcpus) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:cpus_nodes vcpu='%d'>: the domain has %zu vCPUs"),
+                           vcpu, def->maxvcpus);
+            return -1;
+        } else if (def->vcpus[vcpu]->cpumask || vxlXMLNSCpusExcluded(ns, vcpu)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<virtxl:cpus_nodes vcpu='%d'> and another pinning of vCPU %d (<vcpupin> or <virtxl:cpus_exclude>) both say where it runs; keep one"),
+                           vcpu, vcpu);
             return -1;
         }
     }

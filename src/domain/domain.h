@@ -496,6 +496,14 @@ int vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def);
  * (VIR_ERR_CONFIG_UNSUPPORTED): what a start checks, as the host may
  * have changed since the define. */
 int vxlDomainCheckHostNodes(vxlDriver *driver, const virDomainDef *def);
+/* domain_cpu_nodes.c: the host NUMA nodes of @def's namespace CPU lists
+ * (xl's "nodes:N") replaced by this host's CPUs of those nodes, in the
+ * live definition of a start; a node the host lacks is refused
+ * (VIR_ERR_CONFIG_UNSUPPORTED) and @def left as it was. */
+int vxlDomainCpuNodesResolve(vxlDriver *driver, virDomainDef *def);
+/* The CPUs of this host's NUMA nodes in @nodeset (to free); NULL on
+ * error (reported). */
+virBitmap *vxlDomainCpuNodesMap(vxlDriver *driver, virBitmap *nodeset);
 /* --- control (domain_control.c) --- */
 
 /* Reset, send an NMI to, or press keys (QEMU key numbers, held

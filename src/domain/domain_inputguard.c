@@ -14,6 +14,7 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "domain_xmlns.h"
 #include "virtxl/backend.h"
 #include "virerror.h"
 #include "virxml.h"
@@ -129,6 +130,25 @@ vxlDomainCheckNodeSets(const virDomainDef *def, const vxlHostFacts *facts)
                        i, def->name, last, facts->nnodes - 1);
         return -1;
     }
+    /* xl's "nodes:N" CPU lists: xl fails on a node the host lacks
+     * (libxl_node_to_cpumap); each start resolves them (domain_cpu_nodes.c). */
+    if (facts->nnodes > 0) {
+        const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+        size_t n = ns ? ns->ncpusNodes + ns->ncpusSoft : 0;
+
+        for (i = 0; i < n; i++) {
+            bool hard = i < ns->ncpusNodes;
+            const vxlXMLNSCpuList *l = hard ? &ns->cpusNodes[i] : &ns->cpusSoft[i - ns->ncpusNodes];
+            ssize_t last;
+
+            if (!l->nodes || (last = virBitmapLastSetBit(l->cpuset)) < (ssize_t)facts->nnodes)
+                continue;
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("the <virtxl:%s> of domain '%s' names host NUMA node %zd, but this host has nodes 0-%zu only"),
+                           hard ? "cpus_nodes" : "cpus_soft", def->name, last, facts->nnodes - 1);
+            return -1;
+        }
+    }
     /* <numatune><memory nodeset> (b_info.nodemap): Xen refuses a node
      * affinity with no online node, and ignores the others. */
     if (facts->nnodes > 0 && virDomainNumatuneGetMode(def->numa, -1, NULL) == 0) {
@@ -152,7 +172,8 @@ vxlDomainCheckHostNodes(vxlDriver *driver, const virDomainDef *def)
     int ret;
 
     if (!virDomainNumaGetNodeCount(def->numa) &&
-        virDomainNumatuneGetMode(def->numa, -1, NULL) < 0)
+        virDomainNumatuneGetMode(def->numa, -1, NULL) < 0 &&
+        !vxlXMLNSGet(def))
         return 0;
     if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
         return -1;

@@ -456,10 +456,26 @@ vxlDomainVcpuPinInfo(vxlDriver *driver, virDomainDef *def, int ncpumaps,
     for (i = 0; i < n; i++) {
         virDomainVcpuDef *v = virDomainDefGetVcpu(def, i);
         virBitmap *except = vxlXMLNSCpusExcluded(ns, i);
+        virBitmap *nodes = vxlXMLNSCpusNodes(ns, i);
         ssize_t bit = -1;
 
         if (!v || v->cpumask)
             continue;
+        /* Host NUMA nodes (a persistent definition: a start resolves
+         * them): the CPUs of this host's nodes. */
+        if (!nodes && !def->cpumask && !except)
+            nodes = vxlXMLNSCpusNodes(ns, -1);
+        if (nodes) {
+            g_autoptr(virBitmap) cpus = vxlDomainCpuNodesMap(driver, nodes);
+
+            if (!cpus)
+                return -1;
+            memset(VIR_GET_CPUMAP(cpumaps, maplen, i), 0, maplen);
+            while ((bit = virBitmapNextSetBit(cpus, bit)) >= 0 &&
+                   bit < (ssize_t)maplen * 8)
+                VIR_USE_CPU(VIR_GET_CPUMAP(cpumaps, maplen, i), bit);
+            continue;
+        }
         if (!except && !def->cpumask)
             except = vxlXMLNSCpusExcluded(ns, -1);
         if (!except)
@@ -491,7 +507,8 @@ vxlDomainDefPinVcpu(virDomainDef *def, unsigned int vcpu, virBitmap *cpus,
         virDomainVcpuDef *v = virDomainDefGetVcpu(def, i);
 
         if (v && !v->cpumask && !def->cpumask &&
-            !vxlXMLNSCpusExcluded(ns, i) && !vxlXMLNSCpusExcluded(ns, -1))
+            !vxlXMLNSCpusExcluded(ns, i) && !vxlXMLNSCpusExcluded(ns, -1) &&
+            !vxlXMLNSCpusNodes(ns, i) && !vxlXMLNSCpusNodes(ns, -1))
             v->cpumask = virBitmapNewCopy(host);
     }
     vxlXMLNSCpusExcludeDrop(def, vcpu);

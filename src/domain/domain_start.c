@@ -308,6 +308,7 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
         vxlDomainStorageCheckPresence(driver, vm->def, vm,
                                       create == vxlDomainStartCreateFresh) < 0 ||
         vxlDomainUsbResolveAll(driver, vm->def) < 0 ||
+        vxlDomainCpuNodesResolve(driver, vm->def) < 0 ||
         vxlValidateDomain(vm->def) < 0 ||
         vxlDomainCheckHostNodes(driver, vm->def) < 0 ||
         vxlDomainNetworkPrepare(vm->def) < 0)

@@ -270,7 +270,13 @@ vxlNativeParseDisk(vxlNativeReader *r, virBuffer *buf, const char *spec, int ind
     virBufferEscapeString(buf, "<target dev='%s'", target);
     if (r->type != LIBXL_DOMAIN_TYPE_HVM || number)
         virBufferAddLit(buf, " bus='xen'");
-    else if (STRPREFIX(target, "hd"))
+    else if (STRPREFIX(target, "hd") && r->ahci && !xdisk.is_cdrom) {
+        /* hdtype=ahci puts the hd* hard disks on qemu's AHCI controller
+         * (CD-ROMs stay IDE): libvirt's SATA bus, which the translator
+         * turns back into hdtype=ahci (translate_disk.c). */
+        virBufferAddLit(buf, " bus='sata'");
+        r->sataDisks = true;
+    } else if (STRPREFIX(target, "hd"))
         virBufferAddLit(buf, " bus='ide'");
     else if (STRPREFIX(target, "sd"))
         virBufferAddLit(buf, " bus='scsi'");
@@ -342,6 +348,16 @@ vxlNativeParseDisks(vxlNativeReader *r, virBuffer *buf)
 
     if (vxlNativeGetList(r, "disk", &list, &n) < 0)
         return -1;
+    /* xl reads hdtype= for HVM guests only, by libxl's name, in any
+     * case (libxl_hdtype_from_string); the key itself is read with the
+     * other namespace keys (native_xmlns_keys.c), which leave it out
+     * when a SATA disk says it. */
+    if (r->type == LIBXL_DOMAIN_TYPE_HVM) {
+        const char *hdtype = NULL;
+
+        r->ahci = xlu_cfg_get_string(r->xlu, "hdtype", &hdtype, 1) == 0 &&
+                  g_ascii_strcasecmp(hdtype, "ahci") == 0;
+    }
     /* The targets the disks named by name (or by a number with a name)
      * take, before a number without one picks a free name. */
     for (i = 0; i < n; i++) {

@@ -107,6 +107,22 @@ vxlNativeFormatCpusExcept(virBitmap *except)
 }
 
 
+/* xl's spelling of a <virtxl:cpus_nodes> or <virtxl:cpus_soft nodeset>:
+ * "nodes:1", or "nodes:0-1,nodes:3" for more than one range. */
+char *
+vxlNativeFormatNodes(virBitmap *nodes)
+{
+    g_autofree char *set = virBitmapFormat(nodes);
+    g_auto(GStrv) ranges = g_strsplit(set, ",", 0);
+    g_autoptr(GString) out = g_string_new(NULL);
+    size_t i;
+
+    for (i = 0; ranges[i]; i++)
+        g_string_append_printf(out, "%snodes:%s", i ? "," : "", ranges[i]);
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+
 /* ---- general, memory, vCPUs, lifecycle -------------------------------- */
 
 static int
@@ -158,18 +174,24 @@ vxlNativeFormatGeneral(virBuffer *buf, const virDomainDef *def)
         g_autoptr(GPtrArray) pins = g_ptr_array_new_with_free_func(g_free);
         const vxlXMLNSDef *ns = vxlXMLNSGet(def);
         virBitmap *except = vxlXMLNSCpusExcluded(ns, -1);
+        virBitmap *nodes = vxlXMLNSCpusNodes(ns, -1);
         bool anyPin = false;
 
         for (i = 0; i < def->maxvcpus; i++) {
             virBitmap *set = def->vcpus[i]->cpumask;
             virBitmap *own = vxlXMLNSCpusExcluded(ns, i);
+            virBitmap *ownNodes = vxlXMLNSCpusNodes(ns, i);
 
-            if (set || own)
+            if (set || own || ownNodes)
                 anyPin = true;
             if (set)
                 g_ptr_array_add(pins, virBitmapFormat(set));
             else if (own)
                 g_ptr_array_add(pins, vxlNativeFormatCpusExcept(own));
+            else if (ownNodes)
+                g_ptr_array_add(pins, vxlNativeFormatNodes(ownNodes));
+            else if (nodes)
+                g_ptr_array_add(pins, vxlNativeFormatNodes(nodes));
             else if (def->cpumask)
                 g_ptr_array_add(pins, virBitmapFormat(def->cpumask));
             else if (except)
@@ -194,6 +216,10 @@ vxlNativeFormatGeneral(virBuffer *buf, const virDomainDef *def)
             vxlNativeFormatString(buf, "cpus", set);
         } else if (except) {
             g_autofree char *set = vxlNativeFormatCpusExcept(except);
+
+            vxlNativeFormatString(buf, "cpus", set);
+        } else if (nodes) {
+            g_autofree char *set = vxlNativeFormatNodes(nodes);
 
             vxlNativeFormatString(buf, "cpus", set);
         }
@@ -312,11 +338,15 @@ vxlNativeFormatFeatures(virBuffer *buf, const virDomainDef *def)
         case VIR_DOMAIN_FEATURE_ACPI:
         case VIR_DOMAIN_FEATURE_APIC:
         case VIR_DOMAIN_FEATURE_PAE:
+            /* A PV or PVH guest's <acpi/>, <apic/> and <pae/> change
+             * nothing in the translation (translate_basic.c reads them
+             * for HVM only; Qubes OS writes them for every guest), so
+             * nothing is written: acpi=1 would be libxl's default for
+             * them, and xl reads apic= and pae= for HVM guests only.
+             * Their ACPI off switch is <virtxl:acpi> (the knobs). */
             if (hvm)
                 virBufferAsprintf(buf, "%s = %d\n", virDomainFeatureTypeToString(i),
                                   state == VIR_TRISTATE_SWITCH_ON ? 1 : 0);
-            else if (state == VIR_TRISTATE_SWITCH_ON && i != VIR_DOMAIN_FEATURE_PAE)
-                return vxlNativeFormatRefuse("<features><acpi/> or <apic/> for a PV or PVH guest");
             break;
         case VIR_DOMAIN_FEATURE_HAP:
             if (state != VIR_TRISTATE_SWITCH_ABSENT) {

@@ -34,29 +34,36 @@
 
 /* One CPU list of cpus_soft= in libvirt's canonical spelling; "" for
  * "all" (no preference); "^" and the CPUs taken out for "all,^N" (read
- * as for cpus=); NULL for what the namespace cannot hold (NUMA node
- * forms, warned about) or a malformed list (reported, *@err set). */
+ * as for cpus=); "@" and the nodes for "nodes:N"; NULL for what the
+ * namespace cannot hold (NUMA nodes mixed with CPUs, warned about) or a
+ * malformed list (reported, *@err set). */
 static char *
 vxlNativeKnobsCpuset(vxlNativeReader *r, const char *spec, bool *err)
 {
     g_autoptr(virBitmap) map = NULL;
     g_autofree char *except = NULL;
+    g_autofree char *spelt = vxlNativeCpusNodesAll(spec);
     int all;
 
+    spec = spelt;
     if (STREQ(spec, "all"))
         return g_strdup("");
-    if (!strstr(spec, "node") &&
-        (all = vxlNativeCpusetExcept(r, "cpus_soft", spec, &except)) != 0) {
+    if (strstr(spec, "node")) {
+        g_autofree char *nodes = NULL;
+        int rc = vxlNativeCpusetNodes(r, "cpus_soft", spec, &nodes);
+
+        if (rc > 0)
+            return g_strdup_printf("@%s", nodes);
+        *err = rc == -2;
+        if (rc != 0)
+            return NULL;
+    }
+    if ((all = vxlNativeCpusetExcept(r, "cpus_soft", spec, &except)) != 0) {
         if (all < 0) {
             *err = true;
             return NULL;
         }
         return except ? g_strdup_printf("^%s", except) : g_strdup("");
-    }
-    if (strstr(spec, "node")) {
-        vxlNativeWarn(r, "cpus_soft", _("dropped: '%s': NUMA node sets depend on the host; list CPUs instead"),
-                      spec);
-        return NULL;
     }
     if (virBitmapParse(spec, &map, VIR_DOMAIN_CPUMASK_LEN) < 0 || virBitmapIsAllClear(map)) {
         virResetLastError();
@@ -65,6 +72,27 @@ vxlNativeKnobsCpuset(vxlNativeReader *r, const char *spec, bool *err)
         return NULL;
     }
     return virBitmapFormat(map);
+}
+
+
+/* The <virtxl:cpus_soft> of one vxlNativeKnobsCpuset() set, for vCPU
+ * @vcpu (-1: all). "all" for a vCPU before a later one's list is every
+ * CPU Xen can have, which libxl cuts to the host's, as xl's own "all"
+ * (a map of the host's size, every bit set). */
+static void
+vxlNativeKnobsCpusSoftElement(virBuffer *xmlns, int vcpu, const char *set)
+{
+    virBufferAddLit(xmlns, "<virtxl:cpus_soft");
+    if (vcpu >= 0)
+        virBufferAsprintf(xmlns, " vcpu='%d'", vcpu);
+    if (!*set)
+        virBufferAddLit(xmlns, " cpuset='all'/>\n");
+    else if (*set == '@')
+        virBufferAsprintf(xmlns, " nodeset='%s'/>\n", set + 1);
+    else if (*set == '^')
+        virBufferAsprintf(xmlns, " cpuset='%s' exclude='yes'/>\n", set + 1);
+    else
+        virBufferAsprintf(xmlns, " cpuset='%s'/>\n", set);
 }
 
 
@@ -133,29 +161,15 @@ vxlNativeParseCpusSoftSets(vxlNativeReader *r, virBuffer *xmlns)
         /* "all" at the end is what vCPUs beyond the list get anyway. */
         while (sets->len > 0 && !*(char *)g_ptr_array_index(sets, sets->len - 1))
             g_ptr_array_remove_index(sets, sets->len - 1);
-        for (i = 0; i < sets->len; i++) {
-            if (!*(char *)g_ptr_array_index(sets, i)) {
-                /* xl makes it every host CPU, which depends on the host. */
-                vxlNativeWarn(r, "cpus_soft", _("dropped: 'all' for vCPU %d before a CPU list for a later vCPU cannot be expressed; list the CPUs"),
-                              i);
-                return 0;
-            }
-        }
-        for (i = 0; i < sets->len; i++) {
-            const char *set = g_ptr_array_index(sets, i);
-
-            virBufferAsprintf(xmlns, "<virtxl:cpus_soft vcpu='%d' cpuset='%s'%s/>\n",
-                              i, set + (*set == '^'),
-                              *set == '^' ? " exclude='yes'" : "");
-        }
+        for (i = 0; i < sets->len; i++)
+            vxlNativeKnobsCpusSoftElement(xmlns, i, g_ptr_array_index(sets, i));
     } else if (xlu_cfg_get_string(r->xlu, "cpus_soft", &str, 1) == 0) {
         g_autofree char *set = vxlNativeKnobsCpuset(r, str, &err);
 
         if (err)
             return -1;
         if (set && *set)
-            virBufferAsprintf(xmlns, "<virtxl:cpus_soft cpuset='%s'%s/>\n",
-                              set + (*set == '^'), *set == '^' ? " exclude='yes'" : "");
+            vxlNativeKnobsCpusSoftElement(xmlns, -1, set);
     }
     return 0;
 }
@@ -302,6 +316,10 @@ vxlNativeFormatCpusSoftSet(const vxlXMLNSCpusSoft *soft)
 {
     if (soft->exclude)
         return vxlNativeFormatCpusExcept(soft->cpuset);
+    if (soft->nodes)
+        return vxlNativeFormatNodes(soft->cpuset);
+    if (vxlXMLNSCpusIsAll(soft->cpuset))
+        return g_strdup("all");
     return virBitmapFormat(soft->cpuset);
 }
 

@@ -123,8 +123,8 @@ vxlNativeParseGeneral(vxlNativeReader *r, vxlNativeXML *x)
 /* ---- memory and vCPUs --------------------------------------------- */
 
 /* A cpu list as xl.cfg writes it ("0-3,^2", "all") for libvirt's
- * cpuset, or NULL when it cannot be one ("nodes:"), with @key warned
- * about. */
+ * cpuset ("" when malformed, reported). NUMA node forms are
+ * vxlNativeCpusetNodes's. */
 static char *
 vxlNativeCpuset(vxlNativeReader *r, const char *key, const char *spec)
 {
@@ -132,17 +132,94 @@ vxlNativeCpuset(vxlNativeReader *r, const char *key, const char *spec)
 
     if (STREQ(spec, "all"))
         return g_strdup("all");
-    if (strstr(spec, "node")) {
-        vxlNativeWarn(r, key, _("dropped '%s': NUMA node sets depend on the host; pin to CPUs instead"),
-                      spec);
-        return NULL;
-    }
     if (virBitmapParse(spec, &map, 4096) < 0) {
         virResetLastError();
         vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
         return g_strdup("");
     }
     return virBitmapFormat(map);
+}
+
+
+char *
+vxlNativeCpusNodesAll(const char *spec)
+{
+    g_auto(GStrv) items = g_strsplit(spec, ",", 0);
+    size_t i;
+
+    /* update_cpumap_range: "nodes:all" is "all" (every CPU), and
+     * "^nodes:all" is "^all", which xl refuses alike. */
+    for (i = 0; items[i]; i++) {
+        const char *item = items[i] + (items[i][0] == '^');
+
+        if (STREQ(item, "node:all") || STREQ(item, "nodes:all")) {
+            char *all = g_strdup(items[i][0] == '^' ? "^all" : "all");
+
+            g_free(items[i]);
+            items[i] = all;
+        }
+    }
+    return g_strjoinv(",", items);
+}
+
+
+int
+vxlNativeCpusetNodes(vxlNativeReader *r, const char *key, const char *spec,
+                     char **nodes)
+{
+    g_auto(GStrv) items = g_strsplit(spec, ",", 0);
+    g_autoptr(virBitmap) out = virBitmapNew(VXL_XMLNS_NODES_MAX);
+    bool anyNode = false;
+    bool other = false;
+    size_t i;
+
+    *nodes = NULL;
+    /* update_cpumap_range: each item [^][node:|nodes:]RANGE, applied in
+     * order. A host's nodes share no CPU, so node items alone come down
+     * to a set of nodes; mixed with CPUs, only the host can say. */
+    for (i = 0; items[i]; i++) {
+        const char *item = items[i];
+        bool not = false;
+        g_autoptr(virBitmap) range = NULL;
+
+        if (*item == '^') {
+            not = true;
+            item++;
+        }
+        if (!g_str_has_prefix(item, "node:") && !g_str_has_prefix(item, "nodes:")) {
+            other = true;
+            continue;
+        }
+        anyNode = true;
+        item = strchr(item, ':') + 1;
+        if (STREQ(item, "all")) {
+            if (not) {
+                vxlNativeError(r, key, _("'%s' combines '^' and 'all', which xl refuses"), spec);
+                return -2;
+            }
+            other = true;
+            continue;
+        }
+        if (!*item || strchr(item, '^') || !g_ascii_isdigit(*item) ||
+            virBitmapParse(item, &range, VXL_XMLNS_NODES_MAX) < 0) {
+            virResetLastError();
+            vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
+            return -2;
+        }
+        if (not)
+            virBitmapSubtract(out, range);
+        else
+            virBitmapUnion(out, range);
+    }
+    if (!anyNode)
+        return 0;
+    if (other || virBitmapIsAllClear(out)) {
+        vxlNativeWarn(r, key, _("dropped '%s': NUMA node sets mixed with CPUs or 'all' depend on the host; pin to CPUs or to nodes alone instead"),
+                      spec);
+        return -1;
+    }
+    *nodes = virBitmapFormat(out);
+    return 1;
 }
 
 
@@ -230,12 +307,29 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
         for (i = 0; i < n; i++) {
             const char *item = xlu_cfg_get_listitem(list, i);
             g_autofree char *set = NULL;
+            g_autofree char *spelt = NULL;
 
             if (!item) {
                 vxlNativeError(r, "cpus", _("item %d is a list, expected a CPU list"), i + 1);
                 return -1;
             }
-            if (!strstr(item, "node")) {
+            item = spelt = vxlNativeCpusNodesAll(item);
+            if (strstr(item, "node")) {
+                g_autofree char *nodes = NULL;
+                int rc = vxlNativeCpusetNodes(r, "cpus", item, &nodes);
+
+                if (rc == -2)
+                    return -1;
+                /* xl ignores entries past the last vCPU. */
+                if (rc > 0 && i < maxvcpus) {
+                    virBufferAsprintf(&x->xmlns, "<virtxl:cpus_nodes vcpu='%d' nodeset='%s'/>\n",
+                                      i, nodes);
+                    pinned = true;
+                }
+                if (rc != 0)
+                    continue;
+            }
+            {
                 g_autofree char *except = NULL;
                 int all = vxlNativeCpusetExcept(r, "cpus", item, &except);
 
@@ -264,12 +358,24 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
         if (!pinned)
             vxlNativeNumaPlacementOff(r, &x->xmlns);
     } else if (xlu_cfg_get_string(r->xlu, "cpus", &str, 1) == 0) {
+        g_autofree char *spelt = vxlNativeCpusNodesAll(str);
         g_autofree char *set = NULL;
         g_autofree char *except = NULL;
         int all = 0;
 
-        if (!strstr(str, "node") &&
-            (all = vxlNativeCpusetExcept(r, "cpus", str, &except)) < 0)
+        str = spelt;
+        if (strstr(str, "node")) {
+            g_autofree char *nodes = NULL;
+            int rc = vxlNativeCpusetNodes(r, "cpus", str, &nodes);
+
+            if (rc == -2)
+                return -1;
+            if (rc > 0)
+                virBufferAsprintf(&x->xmlns, "<virtxl:cpus_nodes nodeset='%s'/>\n", nodes);
+            if (rc != 0)
+                goto weight;
+        }
+        if ((all = vxlNativeCpusetExcept(r, "cpus", str, &except)) < 0)
             return -1;
         if (all > 0) {
             if (except)

@@ -48,6 +48,9 @@ struct _vxlNativeReader {
     GPtrArray *nsNics;      /* <virtxl:nic> lines from vif= options */
     GPtrArray *nsLines;     /* other namespace lines from device keys */
     bool numaPlacementOff;  /* <virtxl:numa_placement state='off'/> written */
+    bool ahci;              /* an HVM guest's hdtype="ahci" (native_devices.c) */
+    bool sataDisks;         /* a disk written with bus='sata', which says
+                               hdtype=ahci itself */
 };
 
 /* native_read.c */
@@ -135,6 +138,19 @@ char *vxlNativeFormatCpusExcept(virBitmap *except);
  * without "all", -1 for one xl refuses (reported against @key). */
 int vxlNativeCpusetExcept(vxlNativeReader *r, const char *key, const char *spec,
                           char **except);
+/* native_parse.c: an xl CPU list of NUMA node items only ("nodes:1",
+ * "node:0-1,^nodes:1"): 1 with *@nodes the nodes it leaves in libvirt's
+ * spelling, 0 for a list without node items, -1 for one that mixes them
+ * with CPUs or "all" or leaves no node (warned as dropped against @key:
+ * the host alone knows which CPUs those are), -2 for one xl refuses
+ * (reported). */
+int vxlNativeCpusetNodes(vxlNativeReader *r, const char *key, const char *spec,
+                         char **nodes);
+/* native_parse.c: @spec with "nodes:all" items as xl reads them, "all"
+ * (to free). */
+char *vxlNativeCpusNodesAll(const char *spec);
+/* native_format.c: xl's "nodes:..." for a nodeset. */
+char *vxlNativeFormatNodes(virBitmap *nodes);
 /* native_knobs.c: <virtxl:numa_placement state='off'/> into @xmlns,
  * once per file. */
 void vxlNativeNumaPlacementOff(vxlNativeReader *r, virBuffer *xmlns);

@@ -169,6 +169,9 @@ vxlNativeParseXMLNSKey(vxlNativeReader *r, vxlXMLNSKey key, virBuffer *xmlns)
                                value);
             return -1;
         }
+        /* hdtype=ahci with SATA disks: they say it (native_devices.c). */
+        if (key == VXL_XMLNS_KEY_HDTYPE && r->sataDisks && STREQ(canon, "ahci"))
+            return 0;
         virBufferAsprintf(xmlns, "<virtxl:%s", info->name);
         virBufferEscapeString(xmlns, " value='%s'/>\n", canon);
     }

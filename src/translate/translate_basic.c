@@ -178,6 +178,11 @@ vxlTranslateBasic(const virDomainDef *def, libxl_domain_config *dcfg)
             b_info->device_model = g_strdup(def->emulator);
     }
 
+    /* A PV or PVH guest's <acpi/>, <apic/> and <pae/> change nothing
+     * (Qubes OS writes them for every guest): xl reads apic= and pae=
+     * for HVM only, and their acpi= off switch is <virtxl:acpi>
+     * (translate_xmlns_libxl.c), since libvirt's <acpi/> has no off
+     * state and its absence must keep libxl's default, on. */
     if (type == LIBXL_DOMAIN_TYPE_HVM) {
         vxlTranslateFeature(def, VIR_DOMAIN_FEATURE_ACPI, &b_info->acpi);
         vxlTranslateFeature(def, VIR_DOMAIN_FEATURE_APIC, &b_info->apic);

@@ -4,7 +4,9 @@
  *
  * Covers <vcpu cpuset> and <cputune><vcpupin> (hard affinity, one map
  * per vCPU, as xl's cpus=; with the namespace's <virtxl:cpus_exclude>
- * for xl's "all,^N"), <cputune><shares> (credit scheduler weight,
+ * for xl's "all,^N", and <virtxl:cpus_nodes> for "nodes:N", which
+ * domain/ resolves against the host before a start: left here, with no
+ * host to ask, it stands for every CPU), <cputune><shares> (credit scheduler weight,
  * xl's cpu_weight=), <period>/<quota> and <global_period>/<global_quota>
  * (the cap, xl's cap=), <cpu><numa> with <distances> and per-cell
  * <numatune><memnode> (vNUMA, xl's vnuma= with pnode=), <cpu
@@ -54,7 +56,8 @@ vxlCpuVcpuPinned(const virDomainDef *def, size_t i)
     const vxlXMLNSDef *ns = vxlXMLNSGet(def);
 
     return def->vcpus[i]->cpumask || def->cpumask ||
-           vxlXMLNSCpusExcluded(ns, i) || vxlXMLNSCpusExcluded(ns, -1);
+           vxlXMLNSCpusExcluded(ns, i) || vxlXMLNSCpusExcluded(ns, -1) ||
+           vxlXMLNSCpusNodes(ns, i) || vxlXMLNSCpusNodes(ns, -1);
 }
 
 
@@ -74,14 +77,23 @@ vxlCpuVcpuAffinity(const virDomainDef *def, size_t i)
 
     if (def->vcpus[i]->cpumask)
         return virBitmapNewCopy(def->vcpus[i]->cpumask);
-    if (!(except = vxlXMLNSCpusExcluded(ns, i))) {
-        if (def->cpumask)
-            return virBitmapNewCopy(def->cpumask);
-        if (!(except = vxlXMLNSCpusExcluded(ns, -1)))
-            return NULL;
-    }
     map = virBitmapNew(VXL_XMLNS_CPUS_ALL);
     virBitmapSetAll(map);
+    /* Host NUMA nodes unresolved (an offline translation): every CPU. */
+    if (vxlXMLNSCpusNodes(ns, i))
+        return map;
+    if (!(except = vxlXMLNSCpusExcluded(ns, i))) {
+        if (def->cpumask) {
+            virBitmapFree(map);
+            return virBitmapNewCopy(def->cpumask);
+        }
+        if (vxlXMLNSCpusNodes(ns, -1))
+            return map;
+        if (!(except = vxlXMLNSCpusExcluded(ns, -1))) {
+            virBitmapFree(map);
+            return NULL;
+        }
+    }
     while ((bit = virBitmapNextSetBit(except, bit)) >= 0)
         ignore_value(virBitmapClearBit(map, bit));
     return map;
@@ -98,10 +110,10 @@ vxlCpuAffinityCount(const virDomainDef *def)
     size_t n = 0;
     size_t i;
 
-    if (def->cpumask || vxlXMLNSCpusExcluded(ns, -1))
+    if (def->cpumask || vxlXMLNSCpusExcluded(ns, -1) || vxlXMLNSCpusNodes(ns, -1))
         return def->maxvcpus;
     for (i = 0; i < def->maxvcpus; i++) {
-        if (def->vcpus[i]->cpumask || vxlXMLNSCpusExcluded(ns, i))
+        if (def->vcpus[i]->cpumask || vxlXMLNSCpusExcluded(ns, i) || vxlXMLNSCpusNodes(ns, i))
             n = i + 1;
     }
     return n;
@@ -433,7 +445,8 @@ vxlTranslateCpuAffinity(const virDomainDef *def, libxl_domain_build_info *b_info
         g_autoptr(virBitmap) map = vxlCpuVcpuAffinity(def, i);
 
         vxlTranslateBitmapFromVir(&b_info->vcpu_hard_affinity[i], map);
-        if (def->vcpus[i]->cpumask || vxlXMLNSCpusExcluded(vxlXMLNSGet(def), i))
+        if (def->vcpus[i]->cpumask || vxlXMLNSCpusExcluded(vxlXMLNSGet(def), i) ||
+            vxlXMLNSCpusNodes(vxlXMLNSGet(def), i))
             perVcpu = true;
     }
     /* As xl does with a cpus=[...] list: per-vCPU pinning replaces

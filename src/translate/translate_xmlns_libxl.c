@@ -106,6 +106,11 @@ vxlTranslateXMLNSKnobs(const vxlXMLNSDef *ns, libxl_domain_config *dcfg)
         case VXL_XMLNS_KNOB_ALTP2M:
             b_info->altp2m = v;
             break;
+        /* PV and PVH only: an HVM guest's is <features><acpi/>
+         * (translate_basic.c). */
+        case VXL_XMLNS_KNOB_ACPI:
+            libxl_defbool_set(&b_info->acpi, v);
+            break;
         /* HVM only (vxlXMLNSKnobs): b_info.u.hvm is the union's member. */
         case VXL_XMLNS_KNOB_NX:
             libxl_defbool_set(&b_info->u.hvm.nx, v);
