@@ -19,6 +19,7 @@
 #include "vxl_internal.h"
 
 #include <errno.h>
+#include <netdb.h>
 #include <libxl.h>
 #include <libxl_utils.h>
 
@@ -35,6 +36,27 @@ static bool
 vxlNativeIsHVM(vxlNativeReader *r)
 {
     return r->type == LIBXL_DOMAIN_TYPE_HVM;
+}
+
+
+/* Whether @word is a numeric address as libvirt's <ip address> takes
+ * it (virSocketAddrParse: getaddrinfo with AI_NUMERICHOST), or one
+ * with a /prefix (which the vif scripts' iptables and ip route take
+ * too), without reporting anything. */
+static bool
+vxlNativeIsIPAddress(const char *word)
+{
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_flags = AI_NUMERICHOST };
+    struct addrinfo *res = NULL;
+    g_autofree char *addr = g_strdup(word);
+    char *slash = strchr(addr, '/');
+
+    if (slash)
+        *slash = '\0';
+    if (getaddrinfo(addr, NULL, &hints, &res) != 0)
+        return false;
+    freeaddrinfo(res);
+    return true;
 }
 
 
@@ -469,8 +491,20 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
             g_auto(GStrv) ips = vxlNativeSplitSpec(v, ' ');
             size_t j;
 
-            for (j = 0; ips[j]; j++)
+            for (j = 0; ips[j]; j++) {
+                /* xl keeps ip= as written and libxl hands it to the vif
+                 * scripts, which use each blank-separated word as an
+                 * address (vif-common.sh's `for addr in $ip`): a word
+                 * that is none (a missing comma: "ip=10.0.0.1
+                 * bridge=br1") makes its iptables rule fail, which they
+                 * log and skip. */
+                if (!vxlNativeIsIPAddress(ips[j])) {
+                    vxlNativeWarn(r, "vif", _("entry %d: ignored '%s' in ip=: it is not an IP address, and the vif scripts skip it too"),
+                                  index + 1, ips[j]);
+                    continue;
+                }
                 virBufferEscapeString(&inner, "<ip address='%s'/>\n", ips[j]);
+            }
         } else if (STREQ(k, "script")) {
             virBufferEscapeString(&inner, "<script path='%s'/>\n", v);
         } else if (STREQ(k, "vifname")) {

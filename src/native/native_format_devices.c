@@ -206,6 +206,17 @@ vxlNativeSpecSafe(const char *value)
 }
 
 
+/* xl cuts a vif= entry at every ',' and takes each word's value after
+ * the first '=' (parse_nic_config's MATCH_OPTION), so a vif value may
+ * hold '=' (a script with its arguments, "vif-x netdev=eth5") but not
+ * ','. */
+static bool
+vxlNativeVifValueSafe(const char *value)
+{
+    return !value || !strchr(value, ',');
+}
+
+
 static int
 vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArray *specs)
 {
@@ -231,17 +242,17 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
         net->trustGuestRxFilters ||
         net->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
         return vxlNativeRefuseNet(net, "<filterref>, <virtualport> other than openvswitch, <vlan> off Open vSwitch, <link>, <route>, <address>, <boot order> and the like");
-    if (!vxlNativeSpecSafe(net->script) || !vxlNativeSpecSafe(net->ifname) ||
-        !vxlNativeSpecSafe(model) || !vxlNativeSpecSafe(net->domain_name))
-        return vxlNativeRefuseNet(net, "a value with ',' or '='");
+    if (!vxlNativeVifValueSafe(net->script) || !vxlNativeVifValueSafe(net->ifname) ||
+        !vxlNativeVifValueSafe(model) || !vxlNativeVifValueSafe(net->domain_name))
+        return vxlNativeRefuseNet(net, "a value with ','");
 
     virBufferAsprintf(&spec, "mac=%s", virMacAddrFormat(&net->mac, mac));
     if (net->type == VIR_DOMAIN_NET_TYPE_BRIDGE) {
         g_autofree char *bridge = vxlNetOvsBridge(net->data.bridge.brname,
                                                   ovs ? &net->vlan : NULL);
 
-        if (!vxlNativeSpecSafe(bridge))
-            return vxlNativeRefuseNet(net, "a bridge name with ',' or '='");
+        if (!vxlNativeVifValueSafe(bridge))
+            return vxlNativeRefuseNet(net, "a bridge name with ','");
         virBufferAsprintf(&spec, ",bridge=%s", bridge);
     }
     if (net->guestIP.nips > 0) {
