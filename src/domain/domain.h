@@ -489,8 +489,8 @@ int vxlDomainXMLGuard(const char *xml);
  * above, parsing the XML once. */
 virDomainDef *vxlDomainDefParseGuarded(const char *xml, virDomainXMLOption *xmlopt,
                                        unsigned int flags);
-/* Refuse CPU sets of @def naming CPUs the host lacks
- * (VIR_ERR_CONFIG_UNSUPPORTED). */
+/* Refuse a hard affinity of @def with no CPU of this host
+ * (VIR_ERR_CONFIG_UNSUPPORTED); CPUs beyond the host are accepted. */
 int vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def);
 /* Refuse vNUMA nodes of @def bound to host NUMA nodes the host lacks
  * (VIR_ERR_CONFIG_UNSUPPORTED): what a start checks, as the host may
@@ -501,6 +501,10 @@ int vxlDomainCheckHostNodes(vxlDriver *driver, const virDomainDef *def);
  * live definition of a start; a node the host lacks is refused
  * (VIR_ERR_CONFIG_UNSUPPORTED) and @def left as it was. */
 int vxlDomainCpuNodesResolve(vxlDriver *driver, virDomainDef *def);
+/* The CPUs beyond this host's cut from the hard affinities of @def (the
+ * live definition of a start), as libxl drops them; checked before by
+ * vxlDomainCheckHostCpus. */
+int vxlDomainCpuHostCut(vxlDriver *driver, virDomainDef *def);
 /* The CPUs of this host's NUMA nodes in @nodeset (to free); NULL on
  * error (reported). */
 virBitmap *vxlDomainCpuNodesMap(vxlDriver *driver, virBitmap *nodeset);

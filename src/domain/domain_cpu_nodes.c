@@ -10,6 +10,10 @@
  * this host's nodes in the live definition, before it is translated: the
  * live XML then shows the pinning the guest got, as libvirt shows
  * <vcpu placement='auto'>'s advice.
+ *
+ * The same start cuts CPUs the host lacks from <vcpu cpuset> and
+ * <vcpupin> (vxlDomainCpuHostCut): libxl drops them as it copies the
+ * maps, and the live XML shows the pinning the guest got.
  */
 #include "vxl_internal.h"
 
@@ -76,4 +80,36 @@ vxlDomainCpuNodesResolve(vxlDriver *driver, virDomainDef *def)
         virBitmapFree(nodeCpus[i]);
     vxlHostFactsClear(&facts);
     return ret;
+}
+
+
+/* Clear the bits of @map from @ncpus on. */
+static void
+vxlDomainCpuMapCut(virBitmap *map, unsigned int ncpus)
+{
+    ssize_t bit = (ssize_t)ncpus - 1;
+
+    while (map && (bit = virBitmapNextSetBit(map, bit)) >= 0)
+        ignore_value(virBitmapClearBit(map, bit));
+}
+
+
+int
+vxlDomainCpuHostCut(vxlDriver *driver, virDomainDef *def)
+{
+    vxlHostFacts facts = { 0 };
+    size_t i;
+
+    if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
+        return -1;
+    /* A host that reports no CPUs is not cut (nor checked). */
+    if (facts.nrCpus > 0) {
+        vxlDomainCpuMapCut(def->cpumask, facts.nrCpus);
+        for (i = 0; i < def->maxvcpus; i++) {
+            if (def->vcpus[i])
+                vxlDomainCpuMapCut(def->vcpus[i]->cpumask, facts.nrCpus);
+        }
+    }
+    vxlHostFactsClear(&facts);
+    return 0;
 }

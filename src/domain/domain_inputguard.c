@@ -94,20 +94,27 @@ vxlDomainXMLGuard(const char *xml)
     return 0;
 }
 
-/* Refuse a CPU set of @def naming a CPU beyond the host's @ncpus. */
+/* Refuse a hard affinity @map of @def (@what, for the message) with no
+ * CPU among the host's @ncpus. CPUs beyond the host are accepted: xl and
+ * libxl drop them (libxl_bitmap_set ignores a bit past the host's map,
+ * and libxl_set_vcpuaffinity copies into a map of the host's size), and
+ * libvirt's qemu driver keeps them too; a start cuts them from the live
+ * definition (vxlDomainCpuHostCut). Xen refuses a hard affinity with no
+ * online CPU (vcpu_set_hard_affinity), so a set left empty is refused. */
 static int
 vxlDomainCheckCpuMap(const virDomainDef *def, virBitmap *map,
                      const char *what, unsigned int ncpus)
 {
-    ssize_t last;
+    ssize_t first;
 
-    if (!map || (last = virBitmapLastSetBit(map)) < (ssize_t)ncpus)
+    if (!map || ((first = virBitmapNextSetBit(map, -1)) >= 0 && first < (ssize_t)ncpus))
         return 0;
     virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                   _("the %s of domain '%s' names CPU %zd, but this host has CPUs 0-%u only"),
-                   what, def->name, last, ncpus - 1);
+                   _("the %s of domain '%s' names no CPU of this host, where Xen could not run the vCPU: this host has CPUs 0-%u only"),
+                   what, def->name, ncpus - 1);
     return -1;
 }
+
 
 /* A vNUMA node's host node (xl's pnode=) beyond @facts' nodes: xl
  * refuses it while parsing (parse_vnuma_config asks the host), libxl's
@@ -197,14 +204,15 @@ vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def)
         ret = 0;
         goto cleanup;
     }
-    if (vxlDomainCheckCpuMap(def, def->cpumask, "vcpu cpuset", ncpus) < 0 ||
-        vxlDomainCheckCpuMap(def, def->cputune.emulatorpin, "emulatorpin cpuset",
-                             ncpus) < 0)
+    if (vxlDomainCheckCpuMap(def, def->cpumask, "<vcpu cpuset>", ncpus) < 0)
         goto cleanup;
     for (i = 0; i < def->maxvcpus; i++) {
-        if (def->vcpus[i] &&
-            vxlDomainCheckCpuMap(def, def->vcpus[i]->cpumask, "vcpupin cpuset",
-                                 ncpus) < 0)
+        g_autofree char *what = NULL;
+
+        if (!def->vcpus[i] || !def->vcpus[i]->cpumask)
+            continue;
+        what = g_strdup_printf("<vcpupin vcpu='%zu'>", i);
+        if (vxlDomainCheckCpuMap(def, def->vcpus[i]->cpumask, what, ncpus) < 0)
             goto cleanup;
     }
     if (vxlDomainCheckNodeSets(def, &facts) < 0)

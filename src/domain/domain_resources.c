@@ -523,7 +523,9 @@ vxlDomainVcpuPin(vxlDriver *driver, virDomainObj *vm, virDomainDef *def,
 {
     g_autoptr(virBitmap) pcpumap = NULL;
     g_autoptr(virBitmap) host = NULL;
+    g_autoptr(virBitmap) live = NULL;
     g_autofree char *cpuset = NULL;
+    ssize_t bit = -1;
 
     if (!(host = vxlDomainHostGetCpus(driver)))
         return -1;
@@ -532,10 +534,18 @@ vxlDomainVcpuPin(vxlDriver *driver, virDomainObj *vm, virDomainDef *def,
                        _("a vCPU must be pinned to at least one CPU"));
         return -1;
     }
-    if (virBitmapLastSetBit(pcpumap) >= (ssize_t)virBitmapSize(host)) {
+    /* CPUs the host lacks are dropped, as libxl drops them and as
+     * libvirt's qemu driver lets the kernel drop them; the persistent
+     * definition keeps them, as a define does (vxlDomainCheckHostCpus).
+     * Xen refuses an affinity with no CPU of the host. */
+    live = virBitmapNew(virBitmapSize(host));
+    while ((bit = virBitmapNextSetBit(pcpumap, bit)) >= 0 &&
+           bit < (ssize_t)virBitmapSize(host))
+        ignore_value(virBitmapSetBit(live, bit));
+    if (virBitmapIsAllClear(live)) {
         virReportError(VIR_ERR_INVALID_ARG,
-                       _("cannot pin a vCPU to CPU %zd: the host has CPUs 0-%zu"),
-                       virBitmapLastSetBit(pcpumap), virBitmapSize(host) - 1);
+                       _("cannot pin vCPU %u to CPUs the host lacks: the host has CPUs 0-%zu"),
+                       vcpu, virBitmapSize(host) - 1);
         return -1;
     }
     if ((def && !virDomainDefGetVcpu(def, vcpu)) ||
@@ -544,7 +554,7 @@ vxlDomainVcpuPin(vxlDriver *driver, virDomainObj *vm, virDomainDef *def,
                        _("domain '%s' has no vCPU %u"), vm->def->name, vcpu);
         return -1;
     }
-    cpuset = virBitmapFormat(pcpumap);
+    cpuset = virBitmapFormat(live);
 
     if (def) {
         int rc;
@@ -554,7 +564,7 @@ vxlDomainVcpuPin(vxlDriver *driver, virDomainObj *vm, virDomainDef *def,
         vxlDomainBackendExit(vm);
         if (rc < 0)
             return -1;
-        vxlDomainDefPinVcpu(def, vcpu, pcpumap, host);
+        vxlDomainDefPinVcpu(def, vcpu, live, host);
     }
     if (persistentDef)
         vxlDomainDefPinVcpu(persistentDef, vcpu, pcpumap, host);

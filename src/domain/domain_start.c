@@ -309,6 +309,8 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
                                       create == vxlDomainStartCreateFresh) < 0 ||
         vxlDomainUsbResolveAll(driver, vm->def) < 0 ||
         vxlDomainCpuNodesResolve(driver, vm->def) < 0 ||
+        vxlDomainCheckHostCpus(driver, vm->def) < 0 ||
+        vxlDomainCpuHostCut(driver, vm->def) < 0 ||
         vxlValidateDomain(vm->def) < 0 ||
         vxlDomainCheckHostNodes(driver, vm->def) < 0 ||
         vxlDomainNetworkPrepare(vm->def) < 0)

@@ -18,8 +18,7 @@
  * Refuses what the credit scheduler and libxl cannot express: emulator
  * and iothread pinning or bandwidth, per-vCPU scheduler policies,
  * <numatune><memory> and memnodes of more than one host node, named CPU
- * models, vCPUs left unpinned between pinned ones without a <vcpu
- * cpuset>, CPU features libxl cannot set, and vmx and svm with opposite
+ * models, CPU features libxl cannot set, and vmx and svm with opposite
  * policies.
  */
 #include "vxl_internal.h"
@@ -48,25 +47,12 @@ vxlTranslateBitmapFromVir(libxl_bitmap *bitmap, virBitmap *vmap)
 }
 
 
-/* Whether vCPU @i is pinned: by libvirt's cpusets, or kept off some CPUs
- * by <virtxl:cpus_exclude> (domain_xmlns_cpus.c). */
-static bool
-vxlCpuVcpuPinned(const virDomainDef *def, size_t i)
-{
-    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
-
-    return def->vcpus[i]->cpumask || def->cpumask ||
-           vxlXMLNSCpusExcluded(ns, i) || vxlXMLNSCpusExcluded(ns, -1) ||
-           vxlXMLNSCpusNodes(ns, i) || vxlXMLNSCpusNodes(ns, -1);
-}
-
-
-/* vCPU @i's hard affinity (to free), or NULL: its own <vcpupin> or
+/* vCPU @i's hard affinity (to free): its own <vcpupin> or
  * <virtxl:cpus_exclude vcpu>, else the one for every vCPU (<vcpu
- * cpuset> or <virtxl:cpus_exclude>). An exclusion is every CPU Xen can
- * have but those: libxl_set_vcpuaffinity copies the map into one of the
- * host's size (best effort), so what remains is xl's "all,^N" on that
- * host. */
+ * cpuset> or <virtxl:cpus_exclude>), else every CPU. An exclusion is
+ * every CPU Xen can have but those: libxl_set_vcpuaffinity copies the
+ * map into one of the host's size (best effort), so what remains is
+ * xl's "all,^N" on that host. */
 static virBitmap *
 vxlCpuVcpuAffinity(const virDomainDef *def, size_t i)
 {
@@ -89,10 +75,10 @@ vxlCpuVcpuAffinity(const virDomainDef *def, size_t i)
         }
         if (vxlXMLNSCpusNodes(ns, -1))
             return map;
-        if (!(except = vxlXMLNSCpusExcluded(ns, -1))) {
-            virBitmapFree(map);
-            return NULL;
-        }
+        /* Unpinned before a pinned one: every CPU, as libvirt leaves
+         * it and as xl's cpus=["all","3"] gives vCPU 0. */
+        if (!(except = vxlXMLNSCpusExcluded(ns, -1)))
+            return map;
     }
     while ((bit = virBitmapNextSetBit(except, bit)) >= 0)
         ignore_value(virBitmapClearBit(map, bit));
@@ -124,16 +110,7 @@ static int
 vxlValidateCpuTune(const virDomainDef *def)
 {
     size_t i;
-    size_t n = vxlCpuAffinityCount(def);
 
-    for (i = 0; i < n; i++) {
-        if (!vxlCpuVcpuPinned(def, i)) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("<cputune><vcpupin vcpu='%zu'> is missing: Xen cannot leave a vCPU unpinned before a pinned one without <vcpu cpuset>; pin it or set <vcpu cpuset>"),
-                           i);
-            return -1;
-        }
-    }
     for (i = 0; i < def->maxvcpus; i++) {
         if (def->vcpus[i]->sched.policy != VIR_PROC_POLICY_NONE) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
