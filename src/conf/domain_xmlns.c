@@ -87,8 +87,10 @@ vxlXMLNSFree(void *opaque)
         vxlXMLNSNicClear(&ns->nics[i]);
     g_free(ns->nics);
     g_free(ns->usbctrls);
-    for (i = 0; i < ns->ncpusSoft; i++)
+    for (i = 0; i < ns->ncpusSoft; i++) {
         virBitmapFree(ns->cpusSoft[i].cpuset);
+        g_free(ns->cpusSoft[i].xl);
+    }
     g_free(ns->cpusSoft);
     vxlXMLNSCpusExcludeFree(ns);  /* domain_xmlns_cpus.c */
     for (i = 0; i < ns->nvtpms; i++)
@@ -701,7 +703,9 @@ vxlXMLNSFormatKnobs(virBuffer *buf, const vxlXMLNSDef *ns)
         virBufferAddLit(buf, "<virtxl:cpus_soft");
         if (ns->cpusSoft[i].vcpu >= 0)
             virBufferAsprintf(buf, " vcpu='%d'", ns->cpusSoft[i].vcpu);
-        if (vxlXMLNSCpusIsAll(ns->cpusSoft[i].cpuset))
+        if (ns->cpusSoft[i].xl)
+            virBufferEscapeString(buf, " list='%s'", ns->cpusSoft[i].xl);
+        else if (vxlXMLNSCpusIsAll(ns->cpusSoft[i].cpuset))
             virBufferAddLit(buf, " cpuset='all'");
         else
             virBufferAsprintf(buf, " %s='%s'", ns->cpusSoft[i].nodes ? "nodeset" : "cpuset", set);

@@ -122,6 +122,11 @@ struct _vxlXMLNSCpuList {
                                      "all,^3" */
     bool nodes;                   /* nodeset='...': @cpuset holds host
                                      NUMA nodes, xl's "nodes:1" */
+    char *xl;                     /* list='...': xl's CPU list as written,
+                                     node items mixed with CPUs or "all"
+                                     ("nodes:0,^1"), resolved at start in
+                                     xl's order; @cpuset holds the nodes
+                                     it names (maybe none), @nodes set */
 };
 typedef vxlXMLNSCpuList vxlXMLNSCpusSoft;
 typedef vxlXMLNSCpuList vxlXMLNSCpusExclude;
@@ -500,7 +505,11 @@ virBitmap *vxlXMLNSCpusNodes(const vxlXMLNSDef *ns, int vcpu);
  * that reports none, left alone). The hard ones become <vcpupin> or
  * <vcpu cpuset>. A node the host lacks is refused (reported), and then
  * @def is unchanged. */
-int vxlXMLNSCpusResolveNodes(virDomainDef *def, virBitmap *const *nodeCpus, size_t nnodes);
+int vxlXMLNSCpusResolveNodes(virDomainDef *def, virBitmap *const *nodeCpus, size_t nnodes,
+                             unsigned int ncpus);
+/* The xl CPU list (list='...') of <virtxl:cpus_nodes> for @vcpu (-1: the
+ * one without vcpu), or NULL. */
+const char *vxlXMLNSCpusNodesXl(const vxlXMLNSDef *ns, int vcpu);
 
 /* Whether the namespace of @def holds only what its guest type can take
  * (define time; also before each start). */

@@ -24,6 +24,14 @@
  * into the CPU sets above. An offline translation has no host: there a
  * node set stands for every CPU.
  *
+ *   <virtxl:cpus_nodes list='nodes:0,^1'/>      xl cpus="nodes:0,^1"
+ *   <virtxl:cpus_soft vcpu='1' list='all,^nodes:1'/>
+ *
+ * Node items mixed with CPUs or "all": which CPUs remain depends on how
+ * the host's nodes and CPUs overlap, so the namespace keeps xl's list as
+ * written and the start applies its items in xl's order
+ * (update_cpumap_range in xl_parse.c) against the host.
+ *
  *   <virtxl:numa_placement state='off'/>        xl cpus=[] (any list)
  *
  * libxl's automatic NUMA placement, which xl turns off for any cpus=
@@ -41,6 +49,81 @@
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
 
+/* Walk xl CPU list @xl item by item as xl's update_cpumap_range does:
+ * [^](all | node:R | nodes:R | R), R a number or a range. Collects the
+ * nodes named in @nodes. With @out, also applies the items to it
+ * against the host (@nodeCpus, @nnodes; CPUs from @ncpus on are dropped,
+ * as libxl_bitmap_set drops them). Reported errors name element @elem
+ * (and domain @def's name when resolving). */
+static int
+vxlXMLNSXlListWalk(const char *xl, const char *elem, virBitmap *nodes,
+                   const virDomainDef *def, virBitmap *const *nodeCpus,
+                   size_t nnodes, unsigned int ncpus, virBitmap *out)
+{
+    g_auto(GStrv) items = g_strsplit(xl, ",", 0);
+    size_t i;
+
+    for (i = 0; items[i]; i++) {
+        const char *item = items[i];
+        bool not = *item == '^';
+        bool isNode = false;
+        g_autoptr(virBitmap) range = NULL;
+        g_autoptr(virBitmap) cpus = virBitmapNew(VXL_XMLNS_CPUS_ALL);
+        ssize_t bit = -1;
+
+        if (not)
+            item++;
+        if (g_str_has_prefix(item, "node:") || g_str_has_prefix(item, "nodes:")) {
+            item = strchr(item, ':') + 1;
+            isNode = STRNEQ(item, "all");
+        }
+        if (STREQ(item, "all")) {
+            if (not) {
+                virReportError(VIR_ERR_XML_ERROR,
+                               _("<virtxl:%s list='%s'> takes '^%s' out, which xl refuses: '^' does not go with 'all'"),
+                               elem, xl, items[i] + 1);
+                return -1;
+            }
+            for (bit = 0; out && bit < (ssize_t)ncpus; bit++)
+                ignore_value(virBitmapSetBit(out, bit));
+            continue;
+        }
+        if (!g_ascii_isdigit(*item) || strchr(item, '^') ||
+            virBitmapParse(item, &range, isNode ? VXL_XMLNS_NODES_MAX : VXL_XMLNS_CPUS_ALL) < 0) {
+            virResetLastError();
+            virReportError(VIR_ERR_XML_ERROR,
+                           _("<virtxl:%s list='%s'> is not an xl CPU list: item '%s' is none of all, N, N-M, nodes:N or nodes:N-M (each maybe after '^')"),
+                           elem, xl, items[i]);
+            return -1;
+        }
+        if (isNode)
+            virBitmapUnion(nodes, range);
+        if (!out)
+            continue;
+        while ((bit = virBitmapNextSetBit(range, bit)) >= 0) {
+            if (!isNode) {
+                if (bit < (ssize_t)ncpus)
+                    ignore_value(virBitmapSetBit(cpus, bit));
+                continue;
+            }
+            /* xl fails the same way (libxl_node_to_cpumap). */
+            if ((size_t)bit >= nnodes || !nodeCpus[bit]) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               _("the <virtxl:%s> of domain '%s' names host NUMA node %zd, but this host has nodes 0-%zu only"),
+                               elem, def->name, bit, nnodes - 1);
+                return -1;
+            }
+            virBitmapUnion(cpus, nodeCpus[bit]);
+        }
+        if (not)
+            virBitmapSubtract(out, cpus);
+        else
+            virBitmapUnion(out, cpus);
+    }
+    return 0;
+}
+
+
 int
 vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
                      int maxCpus, bool canExclude,
@@ -48,6 +131,7 @@ vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
 {
     g_autofree char *cpuset = virXMLPropString(node, "cpuset");
     g_autofree char *nodeset = virXMLPropString(node, "nodeset");
+    g_autofree char *xl = NULL;
     g_autoptr(virBitmap) map = NULL;
     virTristateBool exclude = VIR_TRISTATE_BOOL_ABSENT;
     bool nodes = false;
@@ -58,9 +142,22 @@ vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
     if (canExclude &&
         virXMLPropTristateBool(node, "exclude", VIR_XML_PROP_NONE, &exclude) < 0)
         return -1;
-    /* xl's "nodes:N": the CPUs of host NUMA nodes, which only the host
-     * a domain starts on can name (domain/ resolves them there). */
-    if (nodeset && STRNEQ(elem, "cpus_exclude")) {
+    if (STRNEQ(elem, "cpus_exclude"))
+        xl = virXMLPropString(node, "list");
+    /* xl's list as written, for a start to apply against the host. */
+    if (xl) {
+        if (cpuset || nodeset || exclude != VIR_TRISTATE_BOOL_ABSENT) {
+            virReportError(VIR_ERR_XML_ERROR,
+                           _("<virtxl:%s list> goes without cpuset, nodeset and exclude: the list says it all"),
+                           elem);
+            return -1;
+        }
+        map = virBitmapNew(VXL_XMLNS_NODES_MAX);
+        if (vxlXMLNSXlListWalk(xl, elem, map, NULL, NULL, 0, 0, NULL) < 0)
+            return -1;
+        nodes = true;
+        cpuset = g_strdup(xl);
+    } else if (nodeset && STRNEQ(elem, "cpus_exclude")) {
         if (cpuset || exclude == VIR_TRISTATE_BOOL_YES) {
             virReportError(VIR_ERR_XML_ERROR,
                            _("<virtxl:%s> takes either nodeset or cpuset (with exclude), not both"),
@@ -93,7 +190,7 @@ vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
                        elem, example);
         return -1;
     }
-    if (nodes && virBitmapParse(cpuset, &map, maxCpus) < 0) {
+    if (nodes && !xl && virBitmapParse(cpuset, &map, maxCpus) < 0) {
         virReportError(VIR_ERR_XML_ERROR,
                        _("<virtxl:%s nodeset='%s'> is not a list of NUMA nodes such as '1' below %d"),
                        elem, cpuset, maxCpus);
@@ -101,7 +198,9 @@ vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
     }
     /* cpus_soft's "all" (for a vCPU before another's list): every CPU
      * Xen can have, as xl's (libxl cuts it to the host's). */
-    if (canExclude && !nodes && STREQ(cpuset, "all") && exclude != VIR_TRISTATE_BOOL_YES) {
+    if (xl) {
+        /* checked above; may name no node ("all,^3") */
+    } else if (canExclude && !nodes && STREQ(cpuset, "all") && exclude != VIR_TRISTATE_BOOL_YES) {
         map = virBitmapNew(VXL_XMLNS_CPUS_ALL);
         virBitmapSetAll(map);
     } else if (!nodes && virBitmapParse(cpuset, &map, maxCpus) < 0) {
@@ -110,13 +209,13 @@ vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
                        elem, cpuset, example, maxCpus);
         return -1;
     }
-    if (nodes && virBitmapIsAllClear(map)) {
+    if (nodes && !xl && virBitmapIsAllClear(map)) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<virtxl:%s nodeset='%s'> names no node: leave the element out instead"),
                        elem, cpuset);
         return -1;
     }
-    if (virBitmapIsAllClear(map)) {
+    if (!xl && virBitmapIsAllClear(map)) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<virtxl:%s cpuset='%s'> names no CPU: leave the element out instead"),
                        elem, cpuset);
@@ -136,6 +235,7 @@ vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
     *list = g_renew(vxlXMLNSCpuList, *list, *n + 1);
     (*list)[*n].exclude = exclude == VIR_TRISTATE_BOOL_YES;
     (*list)[*n].nodes = nodes;
+    (*list)[*n].xl = g_steal_pointer(&xl);
     (*list)[*n].vcpu = rc > 0 ? (int)vcpu : -1;
     (*list)[(*n)++].cpuset = g_steal_pointer(&map);
     return 0;
@@ -194,13 +294,36 @@ vxlXMLNSCpusNodes(const vxlXMLNSDef *ns, int vcpu)
 }
 
 
-/* The CPUs of the nodes in @nodeset, from @nodeCpus (@nnodes of them). */
+const char *
+vxlXMLNSCpusNodesXl(const vxlXMLNSDef *ns, int vcpu)
+{
+    size_t i;
+
+    for (i = 0; ns && i < ns->ncpusNodes; i++) {
+        if (ns->cpusNodes[i].vcpu == vcpu)
+            return ns->cpusNodes[i].xl;
+    }
+    return NULL;
+}
+
+
+/* The CPUs of the nodes of @l, from @nodeCpus (@nnodes of them): its
+ * nodeset, or its xl list applied in order (@ncpus host CPUs). */
 static virBitmap *
-vxlXMLNSNodesToCpus(const virDomainDef *def, const char *elem, virBitmap *nodeset,
-                    virBitmap *const *nodeCpus, size_t nnodes)
+vxlXMLNSNodesToCpus(const virDomainDef *def, const char *elem, const vxlXMLNSCpuList *l,
+                    virBitmap *const *nodeCpus, size_t nnodes, unsigned int ncpus)
 {
     g_autoptr(virBitmap) cpus = virBitmapNew(VXL_XMLNS_CPUS_ALL);
+    virBitmap *nodeset = l->cpuset;
     ssize_t node = -1;
+
+    if (l->xl) {
+        g_autoptr(virBitmap) named = virBitmapNew(VXL_XMLNS_NODES_MAX);
+
+        if (vxlXMLNSXlListWalk(l->xl, elem, named, def, nodeCpus, nnodes, ncpus, cpus) < 0)
+            return NULL;
+        return g_steal_pointer(&cpus);
+    }
 
     while ((node = virBitmapNextSetBit(nodeset, node)) >= 0) {
         /* xl fails the same way (libxl_node_to_cpumap). */
@@ -217,7 +340,8 @@ vxlXMLNSNodesToCpus(const virDomainDef *def, const char *elem, virBitmap *nodese
 
 
 int
-vxlXMLNSCpusResolveNodes(virDomainDef *def, virBitmap *const *nodeCpus, size_t nnodes)
+vxlXMLNSCpusResolveNodes(virDomainDef *def, virBitmap *const *nodeCpus, size_t nnodes,
+                         unsigned int ncpus)
 {
     vxlXMLNSDef *ns = (vxlXMLNSDef *)vxlXMLNSGet(def);
     g_autoptr(GPtrArray) hard = g_ptr_array_new_with_free_func((GDestroyNotify)virBitmapFree);
@@ -228,19 +352,37 @@ vxlXMLNSCpusResolveNodes(virDomainDef *def, virBitmap *const *nodeCpus, size_t n
         return 0;
     /* All or nothing: the maps first, then the definition. */
     for (i = 0; i < ns->ncpusNodes; i++) {
-        virBitmap *map = vxlXMLNSNodesToCpus(def, "cpus_nodes", ns->cpusNodes[i].cpuset,
-                                             nodeCpus, nnodes);
+        virBitmap *map = vxlXMLNSNodesToCpus(def, "cpus_nodes", &ns->cpusNodes[i],
+                                             nodeCpus, nnodes, ncpus);
         if (!map)
             return -1;
         g_ptr_array_add(hard, map);
+        /* xl's create fails alike: Xen refuses a hard affinity with no
+         * CPU (vcpu_set_hard_affinity). */
+        if (virBitmapIsAllClear(map) && ns->cpusNodes[i].vcpu < 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("the <virtxl:cpus_nodes> of domain '%s' leaves no CPU of this host, where Xen could not run the vCPUs"),
+                           def->name);
+            return -1;
+        }
+        if (virBitmapIsAllClear(map)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("the <virtxl:cpus_nodes vcpu='%d'> of domain '%s' leaves no CPU of this host, where Xen could not run the vCPU"),
+                           ns->cpusNodes[i].vcpu, def->name);
+            return -1;
+        }
     }
     for (i = 0; i < ns->ncpusSoft; i++) {
         virBitmap *map = NULL;
 
         if (ns->cpusSoft[i].nodes &&
-            !(map = vxlXMLNSNodesToCpus(def, "cpus_soft", ns->cpusSoft[i].cpuset,
-                                        nodeCpus, nnodes)))
+            !(map = vxlXMLNSNodesToCpus(def, "cpus_soft", &ns->cpusSoft[i],
+                                        nodeCpus, nnodes, ncpus)))
             return -1;
+        /* A soft list leaving no CPU ("nodes:0,^nodes:0"): Xen then
+         * prefers none, which is what every CPU says. */
+        if (map && virBitmapIsAllClear(map))
+            virBitmapSetAll(map);
         g_ptr_array_add(soft, map);
     }
 
@@ -260,6 +402,7 @@ vxlXMLNSCpusResolveNodes(virDomainDef *def, virBitmap *const *nodeCpus, size_t n
             virBitmapFree(map);
         }
         virBitmapFree(ns->cpusNodes[i].cpuset);
+        g_free(ns->cpusNodes[i].xl);
     }
     g_clear_pointer(&ns->cpusNodes, g_free);
     ns->ncpusNodes = 0;
@@ -269,6 +412,7 @@ vxlXMLNSCpusResolveNodes(virDomainDef *def, virBitmap *const *nodeCpus, size_t n
         virBitmapFree(ns->cpusSoft[i].cpuset);
         ns->cpusSoft[i].cpuset = g_steal_pointer(&g_ptr_array_index(soft, i));
         ns->cpusSoft[i].nodes = false;
+        g_clear_pointer(&ns->cpusSoft[i].xl, g_free);
     }
     return 0;
 }
@@ -314,7 +458,10 @@ vxlXMLNSFormatCpusExclude(virBuffer *buf, const vxlXMLNSDef *ns)
         virBufferAddLit(buf, "<virtxl:cpus_nodes");
         if (ns->cpusNodes[i].vcpu >= 0)
             virBufferAsprintf(buf, " vcpu='%d'", ns->cpusNodes[i].vcpu);
-        virBufferAsprintf(buf, " nodeset='%s'/>\n", set);
+        if (ns->cpusNodes[i].xl)
+            virBufferEscapeString(buf, " list='%s'/>\n", ns->cpusNodes[i].xl);
+        else
+            virBufferAsprintf(buf, " nodeset='%s'/>\n", set);
     }
 }
 
@@ -328,8 +475,10 @@ vxlXMLNSCpusExcludeFree(vxlXMLNSDef *ns)
         virBitmapFree(ns->cpusExclude[i].cpuset);
     g_clear_pointer(&ns->cpusExclude, g_free);
     ns->ncpusExclude = 0;
-    for (i = 0; i < ns->ncpusNodes; i++)
+    for (i = 0; i < ns->ncpusNodes; i++) {
         virBitmapFree(ns->cpusNodes[i].cpuset);
+        g_free(ns->cpusNodes[i].xl);
+    }
     g_clear_pointer(&ns->cpusNodes, g_free);
     ns->ncpusNodes = 0;
 }
@@ -369,6 +518,7 @@ vxlXMLNSCpusExcludeDrop(virDomainDef *def, int vcpu)
         if (ns->cpusNodes[i].vcpu != vcpu)
             continue;
         virBitmapFree(ns->cpusNodes[i].cpuset);
+        g_free(ns->cpusNodes[i].xl);
         memmove(ns->cpusNodes + i, ns->cpusNodes + i + 1,
                 (ns->ncpusNodes - i - 1) * sizeof(*ns->cpusNodes));
         if (--ns->ncpusNodes == 0)

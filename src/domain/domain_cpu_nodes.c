@@ -9,7 +9,8 @@
  * means the same on any host, and each start turns them into the CPUs of
  * this host's nodes in the live definition, before it is translated: the
  * live XML then shows the pinning the guest got, as libvirt shows
- * <vcpu placement='auto'>'s advice.
+ * <vcpu placement='auto'>'s advice. Lists mixing nodes with CPUs or
+ * "all" (list='nodes:0,^1') are applied item by item, as xl does.
  *
  * The same start cuts CPUs the host lacks from <vcpu cpuset> and
  * <vcpupin> (vxlDomainCpuHostCut): libxl drops them as it copies the
@@ -73,7 +74,7 @@ vxlDomainCpuNodesResolve(vxlDriver *driver, virDomainDef *def)
             virBitmapParse(facts.nodes[i].cpus, &nodeCpus[i], VXL_XMLNS_CPUS_ALL) < 0)
             goto cleanup;
     }
-    ret = vxlXMLNSCpusResolveNodes(def, nodeCpus, facts.nnodes);
+    ret = vxlXMLNSCpusResolveNodes(def, nodeCpus, facts.nnodes, facts.nrCpus);
 
  cleanup:
     for (i = 0; i < G_N_ELEMENTS(nodeCpus); i++)

@@ -188,8 +188,12 @@ vxlNativeFormatGeneral(virBuffer *buf, const virDomainDef *def)
                 g_ptr_array_add(pins, virBitmapFormat(set));
             else if (own)
                 g_ptr_array_add(pins, vxlNativeFormatCpusExcept(own));
+            else if (ownNodes && vxlXMLNSCpusNodesXl(ns, i))
+                g_ptr_array_add(pins, g_strdup(vxlXMLNSCpusNodesXl(ns, i)));
             else if (ownNodes)
                 g_ptr_array_add(pins, vxlNativeFormatNodes(ownNodes));
+            else if (nodes && vxlXMLNSCpusNodesXl(ns, -1))
+                g_ptr_array_add(pins, g_strdup(vxlXMLNSCpusNodesXl(ns, -1)));
             else if (nodes)
                 g_ptr_array_add(pins, vxlNativeFormatNodes(nodes));
             else if (def->cpumask)
@@ -219,7 +223,8 @@ vxlNativeFormatGeneral(virBuffer *buf, const virDomainDef *def)
 
             vxlNativeFormatString(buf, "cpus", set);
         } else if (nodes) {
-            g_autofree char *set = vxlNativeFormatNodes(nodes);
+            g_autofree char *set = vxlXMLNSCpusNodesXl(ns, -1) ?
+                g_strdup(vxlXMLNSCpusNodesXl(ns, -1)) : vxlNativeFormatNodes(nodes);
 
             vxlNativeFormatString(buf, "cpus", set);
         }

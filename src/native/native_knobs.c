@@ -34,9 +34,9 @@
 
 /* One CPU list of cpus_soft= in libvirt's canonical spelling; "" for
  * "all" (no preference); "^" and the CPUs taken out for "all,^N" (read
- * as for cpus=); "@" and the nodes for "nodes:N"; NULL for what the
- * namespace cannot hold (NUMA nodes mixed with CPUs, warned about) or a
- * malformed list (reported, *@err set). */
+ * as for cpus=); "@" and the nodes for "nodes:N"; "%" and the list as written for
+ * node items mixed with CPUs or "all"; NULL for a malformed list
+ * (reported, *@err set). */
 static char *
 vxlNativeKnobsCpuset(vxlNativeReader *r, const char *spec, bool *err)
 {
@@ -52,6 +52,8 @@ vxlNativeKnobsCpuset(vxlNativeReader *r, const char *spec, bool *err)
         g_autofree char *nodes = NULL;
         int rc = vxlNativeCpusetNodes(r, "cpus_soft", spec, &nodes);
 
+        if (rc == 2)
+            return g_strdup_printf("%%%s", nodes);
         if (rc > 0)
             return g_strdup_printf("@%s", nodes);
         *err = rc == -2;
@@ -89,6 +91,8 @@ vxlNativeKnobsCpusSoftElement(virBuffer *xmlns, int vcpu, const char *set)
         virBufferAddLit(xmlns, " cpuset='all'/>\n");
     else if (*set == '@')
         virBufferAsprintf(xmlns, " nodeset='%s'/>\n", set + 1);
+    else if (*set == '%')
+        virBufferEscapeString(xmlns, " list='%s'/>\n", set + 1);
     else if (*set == '^')
         virBufferAsprintf(xmlns, " cpuset='%s' exclude='yes'/>\n", set + 1);
     else
@@ -314,6 +318,8 @@ vxlNativeParseKnobs(vxlNativeReader *r, virBuffer *xmlns)
 static char *
 vxlNativeFormatCpusSoftSet(const vxlXMLNSCpusSoft *soft)
 {
+    if (soft->xl)
+        return g_strdup(soft->xl);
     if (soft->exclude)
         return vxlNativeFormatCpusExcept(soft->cpuset);
     if (soft->nodes)

@@ -188,6 +188,17 @@ vxlNativeCpusetNodes(vxlNativeReader *r, const char *key, const char *spec,
         }
         if (!g_str_has_prefix(item, "node:") && !g_str_has_prefix(item, "nodes:")) {
             other = true;
+            if (STREQ(item, "all") && !not)
+                continue;
+            if (!g_ascii_isdigit(*item) || strchr(item, '^') ||
+                virBitmapParse(item, &range, VXL_XMLNS_CPUS_ALL) < 0) {
+                virResetLastError();
+                if (STREQ(item, "all"))
+                    vxlNativeError(r, key, _("'%s' combines '^' and 'all', which xl refuses"), spec);
+                else
+                    vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
+                return -2;
+            }
             continue;
         }
         anyNode = true;
@@ -213,10 +224,11 @@ vxlNativeCpusetNodes(vxlNativeReader *r, const char *key, const char *spec,
     }
     if (!anyNode)
         return 0;
+    /* Which CPUs remain depends on the host: the list is kept as
+     * written, for each start to apply (<virtxl:cpus_nodes list>). */
     if (other || virBitmapIsAllClear(out)) {
-        vxlNativeWarn(r, key, _("dropped '%s': NUMA node sets mixed with CPUs or 'all' depend on the host; pin to CPUs or to nodes alone instead"),
-                      spec);
-        return -1;
+        *nodes = g_strdup(spec);
+        return 2;
     }
     *nodes = virBitmapFormat(out);
     return 1;
@@ -321,11 +333,15 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
                 if (rc == -2)
                     return -1;
                 /* xl ignores entries past the last vCPU. */
-                if (rc > 0 && i < maxvcpus) {
+                if (rc == 1 && i < maxvcpus)
                     virBufferAsprintf(&x->xmlns, "<virtxl:cpus_nodes vcpu='%d' nodeset='%s'/>\n",
                                       i, nodes);
-                    pinned = true;
+                if (rc == 2 && i < maxvcpus) {
+                    virBufferAsprintf(&x->xmlns, "<virtxl:cpus_nodes vcpu='%d'", i);
+                    virBufferEscapeString(&x->xmlns, " list='%s'/>\n", nodes);
                 }
+                if (rc > 0 && i < maxvcpus)
+                    pinned = true;
                 if (rc != 0)
                     continue;
             }
@@ -370,8 +386,10 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
 
             if (rc == -2)
                 return -1;
-            if (rc > 0)
+            if (rc == 1)
                 virBufferAsprintf(&x->xmlns, "<virtxl:cpus_nodes nodeset='%s'/>\n", nodes);
+            if (rc == 2)
+                virBufferEscapeString(&x->xmlns, "<virtxl:cpus_nodes list='%s'/>\n", nodes);
             if (rc != 0)
                 goto weight;
         }

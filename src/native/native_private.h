@@ -138,12 +138,12 @@ char *vxlNativeFormatCpusExcept(virBitmap *except);
  * without "all", -1 for one xl refuses (reported against @key). */
 int vxlNativeCpusetExcept(vxlNativeReader *r, const char *key, const char *spec,
                           char **except);
-/* native_parse.c: an xl CPU list of NUMA node items only ("nodes:1",
- * "node:0-1,^nodes:1"): 1 with *@nodes the nodes it leaves in libvirt's
- * spelling, 0 for a list without node items, -1 for one that mixes them
- * with CPUs or "all" or leaves no node (warned as dropped against @key:
- * the host alone knows which CPUs those are), -2 for one xl refuses
- * (reported). */
+/* native_parse.c: an xl CPU list with NUMA node items: 1 with *@nodes
+ * the nodes it leaves in libvirt's spelling for node items only
+ * ("nodes:1", "node:0-1,^nodes:1"); 2 with *@nodes @spec itself for one
+ * that mixes them with CPUs or "all" or leaves no node (the host alone
+ * knows which CPUs those are: <virtxl:cpus_nodes list>); 0 for a list
+ * without node items, -2 for one xl refuses (reported). */
 int vxlNativeCpusetNodes(vxlNativeReader *r, const char *key, const char *spec,
                          char **nodes);
 /* native_parse.c: @spec with "nodes:all" items as xl reads them, "all"

@@ -79,3 +79,78 @@ class HostCpusTest(DaemonTestCase):
                     self.assertIn(f"the {what} of domain 'nohost' names no CPU of this host",
                                   str(cm.exception))
                 self.assertNotIn("nohost", self.conn.listDefinedDomains())
+
+
+XMLNS = "https://virtxl.dev/xmlns/domain/1.0"
+
+
+class HostCpuListsTest(DaemonTestCase):
+    """xl's CPU lists mixing NUMA node items with CPUs or "all"
+    (<virtxl:cpus_nodes list>, <virtxl:cpus_soft list>): kept as
+    written, applied in xl's order at each start against this host
+    (node 0: CPUs 0-23, node 1: 24-47)."""
+
+    profile = "intel-2s-vtd"
+
+    def define(self, name, elements, pins=""):
+        xml = guest_xml(name, vcpus=2).replace(
+            "<domain type='xen'>", f"<domain type='xen' xmlns:virtxl='{XMLNS}'>")
+        if pins:
+            xml = xml.replace("<devices>", f"<cputune>{pins}</cputune><devices>")
+        dom = self.conn.defineXML(xml.replace("</domain>", elements + "</domain>"))
+        self.addCleanup(self.undefine, name)
+        return dom
+
+    def undefine(self, name):
+        dom = self.conn.lookupByName(name)
+        if dom.isActive():
+            dom.destroy()
+        dom.undefine()
+
+    def test_mixed_lists_resolved_at_start(self):
+        # xl cpus="nodes:1,3,100", cpus_soft="all,^nodes:1".
+        dom = self.define("mixed", "<virtxl:cpus_nodes list='nodes:1,3,100'/>"
+                                   "<virtxl:cpus_soft list='all,^nodes:1'/>")
+        inactive = dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE)
+        self.assertIn("<virtxl:cpus_nodes list='nodes:1,3,100'/>", inactive)
+        self.assertIn("<virtxl:cpus_soft list='all,^nodes:1'/>", inactive)
+        dom.create()
+        want = tuple(c == 3 or c >= 24 for c in range(NCPUS))
+        self.assertEqual([m[:NCPUS] for m in dom.vcpus()[1]], [want, want])
+        live = ET.fromstring(dom.XMLDesc(0))
+        self.assertEqual(live.find("./vcpu").get("cpuset"), "3,24-47")
+        self.assertEqual(live.find(f"{{{XMLNS}}}cpus_soft").get("cpuset"), "0-23")
+        self.assertEqual(dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE), inactive)
+
+    def test_mixed_list_per_vcpu(self):
+        # xl cpus=["nodes:0,^1", "2"].
+        dom = self.define("mixed-vcpu", "<virtxl:cpus_nodes vcpu='0' list='nodes:0,^1'/>",
+                          pins="<vcpupin vcpu='1' cpuset='2'/>")
+        dom.create()
+        maps = dom.vcpus()[1]
+        self.assertEqual(maps[0][:NCPUS], tuple(c < 24 and c != 1 for c in range(NCPUS)))
+        self.assertEqual(maps[1][:NCPUS], tuple(c == 2 for c in range(NCPUS)))
+        live = ET.fromstring(dom.XMLDesc(0))
+        self.assertEqual(live.find("./cputune/vcpupin[@vcpu='0']").get("cpuset"), "0,2-23")
+
+    def test_list_leaving_no_cpu(self):
+        # Defined (another host may differ); this host's start refused,
+        # as xl's create fails on an empty hard affinity.
+        dom = self.define("mixed-none", "<virtxl:cpus_nodes list='3,^nodes:0'/>")
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            dom.create()
+        self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_CONFIG_UNSUPPORTED)
+        self.assertIn("<virtxl:cpus_nodes> of domain 'mixed-none' leaves no CPU of this host",
+                      str(cm.exception))
+        self.assertFalse(dom.isActive())
+
+    def test_list_xl_refuses(self):
+        for bad in ("nodes:0,^all", "nodes:0,x", "nodes:0,"):
+            with self.subTest(bad=bad):
+                xml = guest_xml("mixed-bad").replace(
+                    "<domain type='xen'>", f"<domain type='xen' xmlns:virtxl='{XMLNS}'>")
+                xml = xml.replace("</domain>", f"<virtxl:cpus_nodes list='{bad}'/></domain>")
+                with self.assertRaises(libvirt.libvirtError) as cm:
+                    self.conn.defineXML(xml)
+                self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_XML_ERROR)
+                self.assertIn(f"list='{bad}'", str(cm.exception))
