@@ -215,6 +215,23 @@ vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def)
         if (vxlDomainCheckCpuMap(def, def->vcpus[i]->cpumask, what, ncpus) < 0)
             goto cleanup;
     }
+    /* xl's "all,^0-47" on a host of 48 CPUs leaves none, as above. */
+    for (i = 0; vxlXMLNSGet(def) && i < vxlXMLNSGet(def)->ncpusExclude; i++) {
+        const vxlXMLNSCpusExclude *ex = &vxlXMLNSGet(def)->cpusExclude[i];
+        ssize_t kept = virBitmapNextClearBit(ex->cpuset, -1);
+
+        if (kept >= 0 && kept < (ssize_t)ncpus)
+            continue;
+        if (ex->vcpu >= 0)
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("the <virtxl:cpus_exclude vcpu='%d'> of domain '%s' takes out every CPU of this host, where Xen could not run the vCPU: this host has CPUs 0-%u only"),
+                           ex->vcpu, def->name, ncpus - 1);
+        else
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("the <virtxl:cpus_exclude> of domain '%s' takes out every CPU of this host, where Xen could not run the vCPUs: this host has CPUs 0-%u only"),
+                           def->name, ncpus - 1);
+        goto cleanup;
+    }
     if (vxlDomainCheckNodeSets(def, &facts) < 0)
         goto cleanup;
     ret = 0;

@@ -154,3 +154,15 @@ class HostCpuListsTest(DaemonTestCase):
                     self.conn.defineXML(xml)
                 self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_XML_ERROR)
                 self.assertIn(f"list='{bad}'", str(cm.exception))
+
+    def test_exclusion_of_every_host_cpu(self):
+        # xl cpus="all,^0-47" on this host: no CPU left, refused; one
+        # left is fine.
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.define("excl-all", "<virtxl:cpus_exclude cpuset='0-47'/>")
+        self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_CONFIG_UNSUPPORTED)
+        self.assertIn("<virtxl:cpus_exclude> of domain 'excl-all' takes out every CPU of this host",
+                      str(cm.exception))
+        dom = self.define("excl-one", "<virtxl:cpus_exclude cpuset='0-46'/>")
+        dom.create()
+        self.assertEqual(dom.vcpus()[1][0][:NCPUS], tuple(c == 47 for c in range(NCPUS)))
