@@ -170,7 +170,7 @@ vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
         nodes = true;
     } else if (STREQ(elem, "cpus_nodes")) {
         virReportError(VIR_ERR_XML_ERROR, "%s",
-                       _("<virtxl:cpus_nodes> needs a nodeset attribute, a list of host NUMA nodes such as '1'"));
+                       _("<virtxl:cpus_nodes> needs a nodeset attribute, a list of host NUMA nodes such as '1', or a list attribute, an xl CPU list such as 'nodes:0,^1'"));
         return -1;
     }
     /* The excluded CPUs are counted from every CPU Xen can have. */
