@@ -503,8 +503,10 @@ virBitmap *vxlXMLNSCpusNodes(const vxlXMLNSDef *ns, int vcpu);
  * (<virtxl:cpus_nodes>, <virtxl:cpus_soft nodeset>) replaced by the CPUs
  * of those nodes, @nodeCpus[N] being node N's (@nnodes nodes; 0: a host
  * that reports none, left alone). The hard ones become <vcpupin> or
- * <vcpu cpuset>. A node the host lacks is refused (reported), and then
- * @def is unchanged. */
+ * <vcpu cpuset>; xl's mixed lists (list='...') are applied item by item,
+ * CPUs from @ncpus on dropped. A node the host lacks has no CPU, as in
+ * xl; a hard affinity left empty is refused (reported), and then @def is
+ * unchanged; a soft one left empty becomes every CPU. */
 int vxlXMLNSCpusResolveNodes(virDomainDef *def, virBitmap *const *nodeCpus, size_t nnodes,
                              unsigned int ncpus);
 /* The xl CPU list (list='...') of <virtxl:cpus_nodes> for @vcpu (-1: the

@@ -106,14 +106,10 @@ vxlXMLNSXlListWalk(const char *xl, const char *elem, virBitmap *nodes,
                     ignore_value(virBitmapSetBit(cpus, bit));
                 continue;
             }
-            /* xl fails the same way (libxl_node_to_cpumap). */
-            if ((size_t)bit >= nnodes || !nodeCpus[bit]) {
-                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                               _("the <virtxl:%s> of domain '%s' names host NUMA node %zd, but this host has nodes 0-%zu only"),
-                               elem, def->name, bit, nnodes - 1);
-                return -1;
-            }
-            virBitmapUnion(cpus, nodeCpus[bit]);
+            /* A node the host lacks has no CPU, as for xl
+             * (libxl_node_to_cpumap gives it none). */
+            if ((size_t)bit < nnodes && nodeCpus[bit])
+                virBitmapUnion(cpus, nodeCpus[bit]);
         }
         if (not)
             virBitmapSubtract(out, cpus);
@@ -325,15 +321,12 @@ vxlXMLNSNodesToCpus(const virDomainDef *def, const char *elem, const vxlXMLNSCpu
         return g_steal_pointer(&cpus);
     }
 
+    /* A node the host lacks has no CPU, as for xl (libxl_node_to_cpumap
+     * gives it none; xl refuses only a hard map left empty, which the
+     * caller does too). */
     while ((node = virBitmapNextSetBit(nodeset, node)) >= 0) {
-        /* xl fails the same way (libxl_node_to_cpumap). */
-        if ((size_t)node >= nnodes || !nodeCpus[node]) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("the <virtxl:%s> of domain '%s' names host NUMA node %zd, but this host has nodes 0-%zu only"),
-                           elem, def->name, node, nnodes - 1);
-            return NULL;
-        }
-        virBitmapUnion(cpus, nodeCpus[node]);
+        if ((size_t)node < nnodes && nodeCpus[node])
+            virBitmapUnion(cpus, nodeCpus[node]);
     }
     return g_steal_pointer(&cpus);
 }

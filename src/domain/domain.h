@@ -498,8 +498,8 @@ int vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def);
 int vxlDomainCheckHostNodes(vxlDriver *driver, const virDomainDef *def);
 /* domain_cpu_nodes.c: the host NUMA nodes of @def's namespace CPU lists
  * (xl's "nodes:N") replaced by this host's CPUs of those nodes, in the
- * live definition of a start; a node the host lacks is refused
- * (VIR_ERR_CONFIG_UNSUPPORTED) and @def left as it was. */
+ * live definition of a start; a hard affinity left with no CPU is
+ * refused (VIR_ERR_CONFIG_UNSUPPORTED) and @def left as it was. */
 int vxlDomainCpuNodesResolve(vxlDriver *driver, virDomainDef *def);
 /* The CPUs beyond this host's cut from the hard affinities of @def (the
  * live definition of a start), as libxl drops them; checked before by

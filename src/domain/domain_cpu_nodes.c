@@ -35,8 +35,7 @@ vxlDomainCpuNodesMap(vxlDriver *driver, virBitmap *nodeset)
 
     if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
         return NULL;
-    /* A node the host lacks adds nothing (define refuses it; a host may
-     * have changed since). */
+    /* A node the host lacks adds nothing, as in xl. */
     while ((node = virBitmapNextSetBit(nodeset, node)) >= 0) {
         g_autoptr(virBitmap) one = NULL;
 

@@ -137,25 +137,9 @@ vxlDomainCheckNodeSets(const virDomainDef *def, const vxlHostFacts *facts)
                        i, def->name, last, facts->nnodes - 1);
         return -1;
     }
-    /* xl's "nodes:N" CPU lists: xl fails on a node the host lacks
-     * (libxl_node_to_cpumap); each start resolves them (domain_cpu_nodes.c). */
-    if (facts->nnodes > 0) {
-        const vxlXMLNSDef *ns = vxlXMLNSGet(def);
-        size_t n = ns ? ns->ncpusNodes + ns->ncpusSoft : 0;
-
-        for (i = 0; i < n; i++) {
-            bool hard = i < ns->ncpusNodes;
-            const vxlXMLNSCpuList *l = hard ? &ns->cpusNodes[i] : &ns->cpusSoft[i - ns->ncpusNodes];
-            ssize_t last;
-
-            if (!l->nodes || (last = virBitmapLastSetBit(l->cpuset)) < (ssize_t)facts->nnodes)
-                continue;
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("the <virtxl:%s> of domain '%s' names host NUMA node %zd, but this host has nodes 0-%zu only"),
-                           hard ? "cpus_nodes" : "cpus_soft", def->name, last, facts->nnodes - 1);
-            return -1;
-        }
-    }
+    /* xl's "nodes:N" CPU lists are not checked here: a node the host
+     * lacks adds no CPU in xl (libxl_node_to_cpumap gives it none), and
+     * each start refuses a hard affinity left empty (domain_cpu_nodes.c). */
     /* <numatune><memory nodeset> (b_info.nodemap): Xen refuses a node
      * affinity with no online node, and ignores the others. */
     if (facts->nnodes > 0 && virDomainNumatuneGetMode(def->numa, -1, NULL) == 0) {

@@ -3,7 +3,8 @@
 xl's "nodes:N" CPU lists (<virtxl:cpus_nodes>, <virtxl:cpus_soft
 nodeset>) become the CPUs of this host's NUMA nodes at each start (the
 simulator's intel-2s-vtd profile: node 0 has CPUs 0-23, node 1 24-47),
-a node the host lacks is refused, as xl fails on it;
+a node the host lacks adds no CPU, as in xl, and a hard affinity left
+empty is refused, as xl refuses it;
 and a grant table version Xen lacks (xl reads any number) is refused at
 start as Xen refuses it (a check both backends share: backend.c)."""
 
@@ -82,18 +83,29 @@ class HostNodesTest(DaemonTestCase):
         self.conn.defineXML(inactive)
 
     def test_node_the_host_lacks(self):
-        # xl fails on the file (libxl_node_to_cpumap); define refuses it
-        # on this host, as it does a vNUMA node's pnode (a start on
-        # another host resolves it there).
-        xml = guest_xml("nodes-missing", vcpus=2).replace(
-            "<domain type='xen'>", f"<domain type='xen' xmlns:virtxl='{XMLNS}'>").replace(
-            "</domain>", "<virtxl:cpus_soft nodeset='2'/></domain>")
+        # A node the host lacks has no CPU in xl (libxl_node_to_cpumap
+        # gives it none: xl-dryrun takes cpus="nodes:0,nodes:5" on its
+        # one-node host), and xl refuses only a hard affinity left empty
+        # ("vcpu hard affinity map is empty"). Defined as written; the
+        # start resolves on this host.
+        dom = self.define("nodes-missing", "<virtxl:cpus_nodes nodeset='1,5'/>"
+                                           "<virtxl:cpus_soft nodeset='2'/>")
+        dom.create()
+        ncpus = self.conn.getInfo()[2]
+        self.assertEqual([m[:ncpus] for m in dom.vcpus()[1]], [NODE1, NODE1])
+        live = ET.fromstring(dom.XMLDesc(0))
+        self.assertEqual(live.find("./vcpu").get("cpuset"), "24-47")
+        # An empty soft affinity Xen ignores: every CPU, no preference.
+        self.assertEqual(live.find(f"{{{XMLNS}}}cpus_soft").get("cpuset"), "all")
+        dom.destroy()
+        empty = self.define("nodes-none", "<virtxl:cpus_nodes vcpu='1' nodeset='2-3'/>",
+                            pins="<vcpupin vcpu='0' cpuset='0'/>")
         with self.assertRaises(libvirt.libvirtError) as cm:
-            self.conn.defineXML(xml)
+            empty.create()
         self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_CONFIG_UNSUPPORTED)
-        self.assertIn("<virtxl:cpus_soft> of domain 'nodes-missing' names host NUMA node 2, "
-                      "but this host has nodes 0-1 only", str(cm.exception))
-        self.assertNotIn("nodes-missing", self.conn.listDefinedDomains())
+        self.assertIn("<virtxl:cpus_nodes vcpu='1'> of domain 'nodes-none' leaves no CPU of this host",
+                      str(cm.exception))
+        self.assertFalse(empty.isActive())
 
     def test_grant_version_xen_lacks(self):
         # xl -N takes max_grant_version=0 or 3; Xen refuses both.
