@@ -53,12 +53,12 @@
  * [^](all | node:R | nodes:R | R), R a number or a range. Collects the
  * nodes named in @nodes. With @out, also applies the items to it
  * against the host (@nodeCpus, @nnodes; CPUs from @ncpus on are dropped,
- * as libxl_bitmap_set drops them). Reported errors name element @elem
- * (and domain @def's name when resolving). */
+ * as libxl_bitmap_set drops them; a node the host lacks has none).
+ * Reported errors name element @elem. */
 static int
 vxlXMLNSXlListWalk(const char *xl, const char *elem, virBitmap *nodes,
-                   const virDomainDef *def, virBitmap *const *nodeCpus,
-                   size_t nnodes, unsigned int ncpus, virBitmap *out)
+                   virBitmap *const *nodeCpus, size_t nnodes, unsigned int ncpus,
+                   virBitmap *out)
 {
     g_auto(GStrv) items = g_strsplit(xl, ",", 0);
     size_t i;
@@ -149,7 +149,7 @@ vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
             return -1;
         }
         map = virBitmapNew(VXL_XMLNS_NODES_MAX);
-        if (vxlXMLNSXlListWalk(xl, elem, map, NULL, NULL, 0, 0, NULL) < 0)
+        if (vxlXMLNSXlListWalk(xl, elem, map, NULL, 0, 0, NULL) < 0)
             return -1;
         nodes = true;
         cpuset = g_strdup(xl);
@@ -306,7 +306,7 @@ vxlXMLNSCpusNodesXl(const vxlXMLNSDef *ns, int vcpu)
 /* The CPUs of the nodes of @l, from @nodeCpus (@nnodes of them): its
  * nodeset, or its xl list applied in order (@ncpus host CPUs). */
 static virBitmap *
-vxlXMLNSNodesToCpus(const virDomainDef *def, const char *elem, const vxlXMLNSCpuList *l,
+vxlXMLNSNodesToCpus(const char *elem, const vxlXMLNSCpuList *l,
                     virBitmap *const *nodeCpus, size_t nnodes, unsigned int ncpus)
 {
     g_autoptr(virBitmap) cpus = virBitmapNew(VXL_XMLNS_CPUS_ALL);
@@ -316,7 +316,7 @@ vxlXMLNSNodesToCpus(const virDomainDef *def, const char *elem, const vxlXMLNSCpu
     if (l->xl) {
         g_autoptr(virBitmap) named = virBitmapNew(VXL_XMLNS_NODES_MAX);
 
-        if (vxlXMLNSXlListWalk(l->xl, elem, named, def, nodeCpus, nnodes, ncpus, cpus) < 0)
+        if (vxlXMLNSXlListWalk(l->xl, elem, named, nodeCpus, nnodes, ncpus, cpus) < 0)
             return NULL;
         return g_steal_pointer(&cpus);
     }
@@ -345,7 +345,7 @@ vxlXMLNSCpusResolveNodes(virDomainDef *def, virBitmap *const *nodeCpus, size_t n
         return 0;
     /* All or nothing: the maps first, then the definition. */
     for (i = 0; i < ns->ncpusNodes; i++) {
-        virBitmap *map = vxlXMLNSNodesToCpus(def, "cpus_nodes", &ns->cpusNodes[i],
+        virBitmap *map = vxlXMLNSNodesToCpus("cpus_nodes", &ns->cpusNodes[i],
                                              nodeCpus, nnodes, ncpus);
         if (!map)
             return -1;
@@ -369,7 +369,7 @@ vxlXMLNSCpusResolveNodes(virDomainDef *def, virBitmap *const *nodeCpus, size_t n
         virBitmap *map = NULL;
 
         if (ns->cpusSoft[i].nodes &&
-            !(map = vxlXMLNSNodesToCpus(def, "cpus_soft", &ns->cpusSoft[i],
+            !(map = vxlXMLNSNodesToCpus("cpus_soft", &ns->cpusSoft[i],
                                         nodeCpus, nnodes, ncpus)))
             return -1;
         /* A soft list leaving no CPU ("nodes:0,^nodes:0"): Xen then
