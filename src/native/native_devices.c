@@ -710,6 +710,17 @@ vxlNativeParsePcis(vxlNativeReader *r, virBuffer *buf)
             vxlNativeError(r, "pci", _("entry %d, '%s': not a PCI spec xl accepts"), i + 1, spec);
             return -1;
         }
+        /* name= (xl-pci-configuration(5)) names a device by what
+         * `xl pci-assignable-add -n` called it on the host, which libxl
+         * looks up at create; libvirt's <hostdev> needs the address, and
+         * the spec's BDF fields are left 0 (the host bridge), so it must
+         * not pass as one. */
+        if (pci.name) {
+            vxlNativeError(r, "pci", _("entry %d, '%s': name=%s names a device by its pci-assignable name, which only the host it was assigned on knows; give its BDF instead"),
+                           i + 1, spec, pci.name);
+            libxl_device_pci_dispose(&pci);
+            return -1;
+        }
         virBufferAsprintf(buf, "<hostdev mode='subsystem' type='pci' managed='%s'>\n",
                           pci.seize ? "yes" : "no");
         virBufferAdjustIndent(buf, 2);
