@@ -132,6 +132,20 @@ vxlBootDeviceOrder(const virDomainDef *def, char *order)
 }
 
 
+char *
+vxlBootKernelCmdline(const virDomainDef *def)
+{
+    /* libvirt's <root> and <cmdline> are xl's root= and extra= (its xl
+     * converter maps them so); libxl has only the whole line, which xl
+     * joins from the two. */
+    if (!def->os.root)
+        return g_strdup(def->os.cmdline);
+    if (def->os.cmdline)
+        return g_strdup_printf("root=%s %s", def->os.root, def->os.cmdline);
+    return g_strdup_printf("root=%s", def->os.root);
+}
+
+
 const char *
 vxlNetModelName(const virDomainNetDef *net)
 {

@@ -12,6 +12,10 @@
  * for the devices' own <boot order>: 1 when they have one, 0 when none
  * does, -1 when the order cannot be expressed (reported). */
 int vxlBootDeviceOrder(const virDomainDef *def, char *order);
+/* The kernel command line libxl is given (b_info.cmdline, xl's
+ * cmdline=): <cmdline>, after "root=DEV" when <os><root> names a root
+ * device, as xl builds it from root= and extra=; NULL when neither. */
+char *vxlBootKernelCmdline(const virDomainDef *def);
 /* The model libxl hands qemu for @net (its nic model, xl's model=):
  * libvirt's name, except for virtio, which qemu calls virtio-net-pci;
  * NULL without a model. */

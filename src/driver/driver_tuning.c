@@ -214,8 +214,11 @@ vxlDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
     /* <numatune><memory>: which host nodes the guest's memory comes from
      * (Xen places it there at build time; the mode is always strict). */
     ignore_value(virDomainNumatuneGetMode(def->numa, -1, &mode));
-    /* NULL when the definition chooses no nodes */
-    if (virDomainNumatuneMaybeFormatNodeset(def->numa, NULL, &nodeset, -1) < 0)
+    /* NULL when the definition chooses no nodes. placement='auto' is
+     * libxl's own NUMA placement, with no numad advice to report (libvirt's
+     * formatter fails without one): no nodes, as for none chosen. */
+    if (!virDomainNumatuneHasPlacementAuto(def->numa) &&
+        virDomainNumatuneMaybeFormatNodeset(def->numa, NULL, &nodeset, -1) < 0)
         goto cleanup;
     if (virTypedParameterAssign(&params[0], VIR_DOMAIN_NUMA_MODE,
                                 VIR_TYPED_PARAM_INT, mode) < 0)

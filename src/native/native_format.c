@@ -260,6 +260,7 @@ static int
 vxlNativeFormatBoot(virBuffer *buf, const virDomainDef *def)
 {
     bool hvm = def->os.type == VIR_DOMAIN_OSTYPE_HVM;
+    g_autofree char *cmdline = NULL;
     size_t i;
 
     /* A PV-GRUB image of Xen's is what firmware= names. */
@@ -268,7 +269,10 @@ vxlNativeFormatBoot(virBuffer *buf, const virDomainDef *def)
     else
         vxlNativeFormatString(buf, "kernel", def->os.kernel);
     vxlNativeFormatString(buf, "ramdisk", def->os.initrd);
-    vxlNativeFormatString(buf, "cmdline", def->os.cmdline);
+    /* <os><root> written into cmdline= (xl would ignore a root= beside
+     * it), the line libxl is given either way. */
+    cmdline = vxlBootKernelCmdline(def);
+    vxlNativeFormatString(buf, "cmdline", cmdline);
     /* <acpi><table type='slic'>: acpi_firmware= (native_features.c). */
     if (def->os.dtb || def->os.init)
         return vxlNativeFormatRefuse("<os><dtb>, <init>");

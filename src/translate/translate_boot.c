@@ -128,15 +128,6 @@ vxlValidateBoot(const virDomainDef *def)
     if (vxlValidateBootDeviceOrder(def) < 0)
         return -1;
 
-    /* libxl has no root device: xl's root= only becomes part of the
-     * kernel command line, which <cmdline> says whole. */
-    if (def->os.root) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<os><root>%s</root> is not supported by Xen: libxl has no root device setting; write root=%s in <cmdline>, as xl's root= does"),
-                       def->os.root, def->os.root);
-        return -1;
-    }
-
     /* libxl gives qemu the boot order only, and SeaBIOS its defaults. */
     if (def->os.bootmenu == VIR_TRISTATE_BOOL_YES || def->os.bm_timeout_set) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
@@ -242,7 +233,8 @@ vxlTranslateBoot(const virDomainDef *def, libxl_domain_config *dcfg)
     /* The same three fields serve PV, PVH and HVM direct kernel boot. */
     b_info->kernel = g_strdup(def->os.kernel);
     b_info->ramdisk = g_strdup(def->os.initrd);
-    b_info->cmdline = g_strdup(def->os.cmdline);
+    /* <os><root> joins the command line as xl's root= does. */
+    b_info->cmdline = vxlBootKernelCmdline(def);
 
     if (b_info->type == LIBXL_DOMAIN_TYPE_HVM) {
         /* Left unset, libxl picks the device model's BIOS: SeaBIOS for

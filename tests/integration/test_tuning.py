@@ -143,6 +143,24 @@ class MiscTest(DaemonTestCase):
         self.assertRegex(self.daemon.virsh("dominfo", "misc-a").stdout,
                          r"Security model:\s+none")
 
+    def test_numa_placement_auto(self):
+        # <vcpu placement='auto'> (Salt writes it) is libxl's automatic
+        # NUMA placement: it starts, the live XML keeps placement='auto'
+        # and numatune reports no chosen nodes (libvirt's formatter would
+        # ask for numad's advice, which Xen has not).
+        xml = guest_xml("misc-auto", vcpus=2).replace(
+            "<vcpu current='2'>", "<vcpu placement='auto' current='2'>", 1)
+        self.assertIn("placement='auto'", xml)
+        dom = self.conn.createXML(xml)
+        live = dom.XMLDesc(0)
+        self.assertIn("<vcpu placement='auto'>2</vcpu>", live)
+        self.assertIn("<memory mode='strict' placement='auto'/>", live)
+        for flags in (LIVE, 0):
+            p = dom.numaParameters(flags)
+            self.assertEqual(p["numa_mode"], E.VIR_DOMAIN_NUMATUNE_MEM_STRICT)
+            self.assertEqual(p["numa_nodeset"], "")
+        self.assertIn("numa_mode      : strict", self.daemon.virsh("numatune", "misc-auto").stdout)
+
     def test_block_info(self):
         d = tempfile.mkdtemp()
         img = os.path.join(d, "a.img")
