@@ -427,6 +427,72 @@ vxlDomainHotplugLiveAttachDisk(vxlDriver *driver, virDomainObj *vm,
     return 0;
 }
 
+/* Give PCI device @hostdev to the guest: translated and added by libxl. */
+static int
+vxlDomainHotplugPciAdd(vxlDriver *driver, virDomainObj *vm,
+                       virDomainDef *def, virDomainHostdevDef *hostdev)
+{
+    libxl_device_pci xpci;
+    int rc;
+
+    libxl_device_pci_init(&xpci);
+    if (vxlTranslateHostdevPCI(def, hostdev, &xpci) < 0) {
+        libxl_device_pci_dispose(&xpci);
+        return -1;
+    }
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainPciAdd(driver->backend, vm->def->id, &xpci);
+    vxlDomainBackendExit(vm);
+    libxl_device_pci_dispose(&xpci);
+    return rc;
+}
+
+/* libxl's name for the PCI device at host address @a. */
+static void
+vxlDomainHotplugPciAt(libxl_device_pci *xpci, const virPCIDeviceAddress *a)
+{
+    libxl_device_pci_init(xpci);
+    xpci->domain = a->domain;
+    xpci->bus = a->bus;
+    xpci->dev = a->slot;
+    xpci->func = a->function;
+}
+
+/* Take the PCI device at host address @a from the guest. */
+static int
+vxlDomainHotplugPciRemove(vxlDriver *driver, virDomainObj *vm,
+                          const virPCIDeviceAddress *a)
+{
+    libxl_device_pci xpci;
+    int rc;
+
+    vxlDomainHotplugPciAt(&xpci, a);
+    vxlDomainBackendEnter(vm);
+    rc = vxlBackendDomainPciRemove(driver->backend, vm->def->id, &xpci);
+    vxlDomainBackendExit(vm);
+    libxl_device_pci_dispose(&xpci);
+    return rc;
+}
+
+/* A managed PCI device the guest let go goes back to its host driver,
+ * as libvirt's drivers hand it back. The guest let it go: that stands,
+ * so a failure is only logged (the host can take it back with
+ * nodedev-reattach). */
+static void
+vxlDomainHotplugPciGiveBack(vxlDriver *driver, const virPCIDeviceAddress *a)
+{
+    libxl_device_pci xpci;
+
+    vxlDomainHotplugPciAt(&xpci, a);
+    if (vxlBackendHostPciAssignable(driver->backend, &xpci, false, true) < 0) {
+        VIR_WARN("cannot give PCI device %04x:%02x:%02x.%x back to the host: %s",
+                 a->domain, a->bus, a->slot, a->function,
+                 virGetLastErrorMessage());
+        virResetLastError();
+    }
+    libxl_device_pci_dispose(&xpci);
+}
+
 /* An SR-IOV VF (<interface type='hostdev'>): its MAC and VLAN set
  * through its PF, then passed through as a PCI device; a failure puts
  * the VF's own MAC back. The interface goes into the live definition's
@@ -436,24 +502,12 @@ vxlDomainHotplugLiveAttachNetVF(vxlDriver *driver, virDomainObj *vm,
                                 virDomainDef *def, virDomainDeviceDef *dev)
 {
     virDomainNetDef *net = dev->data.net;
-    libxl_device_pci xpci;
-    int rc;
 
-    libxl_device_pci_init(&xpci);
     if (vxlValidateNet(def, net) < 0 ||
-        vxlTranslateHostdevPCI(def, &net->data.hostdev.def, &xpci) < 0) {
-        libxl_device_pci_dispose(&xpci);
+        vxlDomainHostdevNetPrepareOne(driver, net) < 0)
         return -1;
-    }
-    if (vxlDomainHostdevNetPrepareOne(driver, net) < 0) {
-        libxl_device_pci_dispose(&xpci);
-        return -1;
-    }
-    vxlDomainBackendEnter(vm);
-    rc = vxlBackendDomainPciAdd(driver->backend, vm->def->id, &xpci);
-    vxlDomainBackendExit(vm);
-    libxl_device_pci_dispose(&xpci);
-    if (rc < 0 || virDomainNetInsert(def, net) < 0) {
+    if (vxlDomainHotplugPciAdd(driver, vm, def, &net->data.hostdev.def) < 0 ||
+        virDomainNetInsert(def, net) < 0) {
         virErrorPtr saved;
 
         virErrorPreserveLast(&saved);
@@ -473,30 +527,12 @@ vxlDomainHotplugLiveDetachNetVF(vxlDriver *driver, virDomainObj *vm,
 {
     virDomainNetDef *net = def->nets[idx];
     const virPCIDeviceAddress *a = &net->data.hostdev.def.source.subsys.u.pci.addr;
-    libxl_device_pci xpci;
-    int rc;
 
-    libxl_device_pci_init(&xpci);
-    xpci.domain = a->domain;
-    xpci.bus = a->bus;
-    xpci.dev = a->slot;
-    xpci.func = a->function;
-    vxlDomainBackendEnter(vm);
-    rc = vxlBackendDomainPciRemove(driver->backend, vm->def->id, &xpci);
-    vxlDomainBackendExit(vm);
-    if (rc == 0) {
-        vxlDomainHostdevNetReleaseOne(driver, net);
-        if (net->data.hostdev.def.managed &&
-            vxlBackendHostPciAssignable(driver->backend, &xpci, false, true) < 0) {
-            VIR_WARN("cannot give PCI device %04x:%02x:%02x.%x back to the host: %s",
-                     a->domain, a->bus, a->slot, a->function,
-                     virGetLastErrorMessage());
-            virResetLastError();
-        }
-    }
-    libxl_device_pci_dispose(&xpci);
-    if (rc < 0)
+    if (vxlDomainHotplugPciRemove(driver, vm, a) < 0)
         return NULL;
+    vxlDomainHostdevNetReleaseOne(driver, net);
+    if (net->data.hostdev.def.managed)
+        vxlDomainHotplugPciGiveBack(driver, a);
     /* (and out of the hostdevs, where libvirt listed it too) */
     return virDomainNetRemove(def, idx);
 }
@@ -581,21 +617,9 @@ static int
 vxlDomainHotplugLiveAttachHostdev(vxlDriver *driver, virDomainObj *vm,
                                   virDomainDef *def, virDomainDeviceDef *dev)
 {
-    libxl_device_pci xpci;
-    int rc;
-
     if (dev->data.hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB)
         return vxlDomainHotplugLiveAttachUsb(driver, vm, def, dev);
-    libxl_device_pci_init(&xpci);
-    if (vxlTranslateHostdevPCI(def, dev->data.hostdev, &xpci) < 0) {
-        libxl_device_pci_dispose(&xpci);
-        return -1;
-    }
-    vxlDomainBackendEnter(vm);
-    rc = vxlBackendDomainPciAdd(driver->backend, vm->def->id, &xpci);
-    vxlDomainBackendExit(vm);
-    libxl_device_pci_dispose(&xpci);
-    if (rc < 0)
+    if (vxlDomainHotplugPciAdd(driver, vm, def, dev->data.hostdev) < 0)
         return -1;
     if (virDomainHostdevInsert(def, dev->data.hostdev) < 0)
         return -1;
@@ -611,10 +635,10 @@ vxlDomainHotplugLiveDetachHostdev(vxlDriver *driver, virDomainObj *vm,
 {
     virDomainHostdevDef *hostdev = def->hostdevs[idx];
     const virPCIDeviceAddress *a = &hostdev->source.subsys.u.pci.addr;
-    libxl_device_pci xpci;
-    int rc;
 
     if (hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB) {
+        int rc;
+
         vxlDomainBackendEnter(vm);
         rc = vxlBackendDomainUsbRemove(driver->backend, vm->def->id,
                                        hostdev->source.subsys.u.usb.bus,
@@ -624,26 +648,10 @@ vxlDomainHotplugLiveDetachHostdev(vxlDriver *driver, virDomainObj *vm,
             return NULL;
         return virDomainHostdevRemove(def, idx);
     }
-    libxl_device_pci_init(&xpci);
-    xpci.domain = a->domain;
-    xpci.bus = a->bus;
-    xpci.dev = a->slot;
-    xpci.func = a->function;
-    vxlDomainBackendEnter(vm);
-    rc = vxlBackendDomainPciRemove(driver->backend, vm->def->id, &xpci);
-    if (rc == 0 && hostdev->managed &&
-        vxlBackendHostPciAssignable(driver->backend, &xpci, false, true) < 0) {
-        /* The guest let it go: that stands. The host can take it back
-         * with nodedev-reattach. */
-        VIR_WARN("cannot give PCI device %04x:%02x:%02x.%x back to the host: %s",
-                 a->domain, a->bus, a->slot, a->function,
-                 virGetLastErrorMessage());
-        virResetLastError();
-    }
-    vxlDomainBackendExit(vm);
-    libxl_device_pci_dispose(&xpci);
-    if (rc < 0)
+    if (vxlDomainHotplugPciRemove(driver, vm, a) < 0)
         return NULL;
+    if (hostdev->managed)
+        vxlDomainHotplugPciGiveBack(driver, a);
     return virDomainHostdevRemove(def, idx);
 }
 
