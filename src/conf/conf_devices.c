@@ -9,6 +9,7 @@
 #include "vxl_internal.h"
 
 #include "conf_devices.h"
+#include "domain_xmlns.h"
 #include "virutil.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
@@ -308,6 +309,8 @@ vxlUSBEmulatedVersion(int model)
 char *
 vxlChrSerialSpec(const virDomainChrSourceDef *src)
 {
+    g_autofree char *options = vxlChrOptionsCanonical(src);
+
     switch ((virDomainChrType)src->type) {
     case VIR_DOMAIN_CHR_TYPE_PTY:
         return g_strdup("pty");
@@ -327,11 +330,11 @@ vxlChrSerialSpec(const virDomainChrSourceDef *src)
         if (src->data.tcp.protocol != VIR_DOMAIN_CHR_TCP_PROTOCOL_RAW &&
             src->data.tcp.protocol != VIR_DOMAIN_CHR_TCP_PROTOCOL_TELNET)
             return NULL;
-        return g_strdup_printf("%s:%s:%s%s",
+        return g_strdup_printf("%s:%s:%s%s%s",
                                src->data.tcp.protocol == VIR_DOMAIN_CHR_TCP_PROTOCOL_TELNET ?
                                "telnet" : "tcp",
                                NULLSTR_EMPTY(src->data.tcp.host), src->data.tcp.service,
-                               src->data.tcp.listen ? ",server,nowait" : "");
+                               *options ? "," : "", options);
     case VIR_DOMAIN_CHR_TYPE_UDP:
         /* qemu refuses an '@' without a local port after it: without a
          * <source mode='bind'> the local end is left out (qemu picks
@@ -346,8 +349,8 @@ vxlChrSerialSpec(const virDomainChrSourceDef *src)
                                NULLSTR_EMPTY(src->data.udp.bindHost),
                                src->data.udp.bindService ? src->data.udp.bindService : "0");
     case VIR_DOMAIN_CHR_TYPE_UNIX:
-        return g_strdup_printf("unix:%s%s", src->data.nix.path,
-                               src->data.nix.listen ? ",server,nowait" : "");
+        return g_strdup_printf("unix:%s%s%s", src->data.nix.path,
+                               *options ? "," : "", options);
     default:
         return NULL;
     }
@@ -364,5 +367,27 @@ vxlHypervClockOff(const virDomainDef *def)
             def->clock.timers[i]->present == VIR_TRISTATE_BOOL_NO)
             return true;
     }
+    return false;
+}
+
+
+bool
+vxlChrReconnect(const virDomainChrSourceDef *src)
+{
+    if (src->type == VIR_DOMAIN_CHR_TYPE_TCP)
+        return src->data.tcp.reconnect.enabled == VIR_TRISTATE_BOOL_YES;
+    if (src->type == VIR_DOMAIN_CHR_TYPE_UNIX)
+        return src->data.nix.reconnect.enabled == VIR_TRISTATE_BOOL_YES;
+    return false;
+}
+
+
+bool
+vxlChrListens(const virDomainChrSourceDef *src)
+{
+    if (src->type == VIR_DOMAIN_CHR_TYPE_TCP)
+        return src->data.tcp.listen;
+    if (src->type == VIR_DOMAIN_CHR_TYPE_UNIX)
+        return src->data.nix.listen;
     return false;
 }

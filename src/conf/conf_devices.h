@@ -45,6 +45,10 @@ char *vxlDiskISCSITarget(const virStorageSource *src, bool multipath);
 /* qemu's -serial spec for a character device's @src (libxl's
  * u.hvm.serial, xl's serial=), or NULL when that syntax cannot say it. */
 char *vxlChrSerialSpec(const virDomainChrSourceDef *src);
+/* Whether a tcp or unix @src reconnects (<reconnect enabled='yes'>),
+ * and whether it listens (<source mode='bind'>). */
+bool vxlChrReconnect(const virDomainChrSourceDef *src);
+bool vxlChrListens(const virDomainChrSourceDef *src);
 /* Whether <timer name='hypervclock' present='no'> keeps Xen's viridian
  * group time_ref_count off (libxl's viridian_disable). */
 bool vxlHypervClockOff(const virDomainDef *def);

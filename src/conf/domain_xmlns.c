@@ -99,6 +99,7 @@ vxlXMLNSFree(void *opaque)
     vxlXMLNSDevBackendsFree(ns);  /* domain_xmlns_backend.c */
     g_free(ns->smbiosFirmware);
     g_free(ns->vfbs);
+    vxlXMLNSSerialsFree(ns);  /* domain_xmlns_serial.c */
     vxlXMLNSKeysFree(ns->keys);  /* domain_xmlns_keys.c */
     g_free(ns);
 }
@@ -495,7 +496,7 @@ static char *
 vxlXMLNSElementNames(void)
 {
     g_autoptr(GString) out = g_string_new("<virtxl:devicemodel>, <virtxl:rdm>, <virtxl:pci>, "
-                                          "<virtxl:disk>, <virtxl:nic>, <virtxl:usbctrl>, "
+                                          "<virtxl:disk>, <virtxl:nic>, <virtxl:usbctrl>, <virtxl:serial>, "
                                           "<virtxl:cpus_soft>, <virtxl:cpus_exclude>, <virtxl:cpus_nodes>, <virtxl:numa_placement>, "
                                           "<virtxl:vtpm>, <virtxl:channel>, <virtxl:p9>, "
                                           "<virtxl:smbios_firmware>, <virtxl:vfb>");
@@ -603,6 +604,9 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
             ns->nics = g_renew(vxlXMLNSNic, ns->nics, ns->nnics + 1);
             memset(&ns->nics[ns->nnics++], 0, sizeof(vxlXMLNSNic));
             if (vxlXMLNSParseNic(nodes[i], &ns->nics[ns->nnics - 1]) < 0)
+                goto error;
+        } else if (STREQ(name, "serial")) {
+            if (vxlXMLNSParseSerial(nodes[i], ns) < 0)
                 goto error;
         } else if (STREQ(name, "usbctrl")) {
             ns->usbctrls = g_renew(vxlXMLNSUsbctrl, ns->usbctrls, ns->nusbctrls + 1);
@@ -786,6 +790,7 @@ vxlXMLNSFormat(virBuffer *buf, void *opaque)
     for (i = 0; i < ns->nusbctrls; i++)
         vxlXMLNSFormatUsbctrl(buf, &ns->usbctrls[i]);
     vxlXMLNSFormatVfbs(buf, ns);
+    vxlXMLNSFormatSerials(buf, ns);  /* domain_xmlns_serial.c */
     for (i = 0; i < ns->npcis; i++) {
         const vxlXMLNSPci *pci = &ns->pcis[i];
 
@@ -1049,6 +1054,7 @@ vxlValidateXMLNS(const virDomainDef *def)
         vxlValidateXMLNSNics(def, ns) < 0 ||
         vxlValidateXMLNSUsbctrls(def, ns) < 0 ||
         vxlValidateXMLNSVfbs(def, ns) < 0 ||  /* domain_xmlns_vfb.c */
+        vxlValidateXMLNSSerials(def, ns) < 0 ||  /* domain_xmlns_serial.c */
         vxlValidateXMLNSDevBackends(def, ns) < 0 ||  /* domain_xmlns_backend.c */
         vxlValidateXMLNSKeys(def, ns->keys) < 0 ||  /* domain_xmlns_keys.c */
         vxlValidateXMLNSCpusExclude(def, ns) < 0)  /* domain_xmlns_cpus.c */

@@ -156,6 +156,28 @@ struct _vxlXMLNSDevBackend {
     char *backend;                /* backend_domname */
 };
 
+/* <virtxl:serial port='N' options='...'/> or none='yes': qemu chardev
+ * options of a tcp:, telnet: or unix: serial= entry beyond what the
+ * <serial> of port N says, or qemu-xen-traditional's "-serial none" at
+ * position N (domain_xmlns_serial.c). */
+typedef struct _vxlXMLNSSerial vxlXMLNSSerial;
+struct _vxlXMLNSSerial {
+    unsigned int port;            /* the <serial>'s <target port>, or the
+                                     place in serial= of none='yes' */
+    char *options;                /* the words after the address, as
+                                     written; NULL with none */
+    bool none;
+};
+
+/* What qemu's chardev options (the words after a tcp:, telnet: or unix:
+ * address) say that libvirt's <serial> says too. */
+typedef struct _vxlChrOptions vxlChrOptions;
+struct _vxlChrOptions {
+    bool server;                  /* <source mode='bind'> */
+    bool telnet;                  /* <protocol type='telnet'> */
+    unsigned long long reconnect; /* <reconnect timeout>; 0 none */
+};
+
 /* <virtxl:vfb graphics='N' vncdisplay='D'?/>: one PV framebuffer of a
  * PV or PVH guest (xl's vfb= entry), serving the next N <graphics>
  * (domain_xmlns_vfb.c). */
@@ -434,6 +456,8 @@ struct _vxlXMLNSDef {
     vxlXMLNSVfb *vfbs;            /* <virtxl:vfb>, in order: devid is the
                                      position */
     size_t nvfbs;
+    vxlXMLNSSerial *serials;      /* <virtxl:serial>, in document order */
+    size_t nserials;
     vxlXMLNSKnobValue knobs[VXL_XMLNS_KNOB_LAST];
     /* Not ours: <os firmware> or <os><firmware> on a PV or PVH guest,
      * which libvirt's parser drops unseen; noted to be refused. */
@@ -603,3 +627,28 @@ int vxlValidateXMLNSDevBackends(const virDomainDef *def, const vxlXMLNSDef *ns);
  * share tagged @tag, or NULL (dom0). */
 const char *vxlXMLNSChannelBackend(const virDomainDef *def, const char *name);
 const char *vxlXMLNSP9Backend(const virDomainDef *def, const char *tag);
+
+/* domain_xmlns_serial.c: <virtxl:serial>. */
+int vxlXMLNSParseSerial(xmlNodePtr node, vxlXMLNSDef *ns);
+void vxlXMLNSFormatSerials(virBuffer *buf, const vxlXMLNSDef *ns);
+void vxlXMLNSSerialsFree(vxlXMLNSDef *ns);
+int vxlValidateXMLNSSerials(const virDomainDef *def, const vxlXMLNSDef *ns);
+/* @options (qemu's chardev option words, comma-separated) read as
+ * qemu 7.2 reads them into @out; -1 with *@why (to be freed) naming the
+ * word qemu refuses or the driver cannot carry. */
+int vxlChrOptionsRead(const char *options, vxlChrOptions *out, char **why);
+/* The option words xml2xl and the translator write for a tcp or unix
+ * @src without <virtxl:serial options>: "server,nowait" for a bind,
+ * "reconnect=N" for a client that reconnects, else ""; NULL for other
+ * types. */
+char *vxlChrOptionsCanonical(const virDomainChrSourceDef *src);
+/* Where def->serials[@index] sits in serial=: its index, past the
+ * none='yes' places before it. */
+size_t vxlXMLNSSerialPosition(const virDomainDef *def, size_t index);
+/* qemu's -serial spec of @chr, a <serial> of @def, with its
+ * <virtxl:serial options>; NULL (unreported) when it has none. */
+char *vxlXMLNSSerialSpec(const virDomainDef *def, const virDomainChrDef *chr);
+/* The whole serial= list of @def in order, "none" where
+ * <virtxl:serial none='yes'> says so; NULL (unreported) when a place
+ * has no port or a port no spec. */
+GStrv vxlXMLNSSerialSpecs(const virDomainDef *def);

@@ -136,6 +136,7 @@ int
 vxlDomainConsoleConnect(vxlDriver *driver, virDomainObj *vm, const char *devname,
                         virStreamPtr st, unsigned int flags)
 {
+    bool hvm = vm->def->os.type == VIR_DOMAIN_OSTYPE_HVM;
     virDomainChrDef *chr = NULL;
     size_t i;
 
@@ -150,17 +151,28 @@ vxlDomainConsoleConnect(vxlDriver *driver, virDomainObj *vm, const char *devname
         }
     } else if (vm->def->nconsoles > 0) {
         chr = vm->def->consoles[0];
-    } else if (vm->def->nserials > 0) {
+    } else if (vm->def->nserials > 0 && hvm) {
         chr = vm->def->serials[0];
+    }
+    /* A PV or PVH guest's <serial> is kept but Xen gives the guest no
+     * such port (translate_chardev.c): no pty stands behind it, and
+     * libvirt's libxl driver would fail to open it. Its console is the
+     * PV console, which virsh console without a name reaches. */
+    if (chr && !hvm && chr->deviceType == VIR_DOMAIN_CHR_DEVICE_TYPE_SERIAL) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       _("serial port '%s' of domain '%s' is not connected: Xen gives PV and PVH guests no serial port, connect to the PV console (virsh console without a device name)"),
+                       NULLSTR(devname), vm->def->name);
+        return -1;
     }
     /* An HVM guest's <console target type='serial'> stands for its
      * first serial port (libvirt keeps the console an empty placeholder
-     * and formats it from there), which holds the pty. */
-    if (chr && chr->deviceType == VIR_DOMAIN_CHR_DEVICE_TYPE_CONSOLE &&
+     * and formats it from there), which holds the pty. On a PV or PVH
+     * guest that console is the PV console itself. */
+    if (chr && hvm && chr->deviceType == VIR_DOMAIN_CHR_DEVICE_TYPE_CONSOLE &&
         chr->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_SERIAL &&
         vm->def->nserials > 0)
         chr = vm->def->serials[0];
-    if (!chr && !devname && vm->def->os.type != VIR_DOMAIN_OSTYPE_HVM)
+    if (!chr && !devname && !hvm)
         return vxlDomainConsoleConnectPV(driver, vm, st, flags);
     if (!chr) {
         virReportError(VIR_ERR_OPERATION_INVALID,

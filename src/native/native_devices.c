@@ -6,7 +6,8 @@
  *           specs, every prefix and alias xl takes) -> <disk>
  * vif=      xl's "k=v,k=v" spec, rate= by xlu_vif_parse_rate -> <interface>
  * pci=      xlu_pci_parse_spec_string -> <hostdev type='pci'>
- * serial=   (HVM) -> <serial>; PV and PVH guests get their console
+ * serial=   -> <serial> (kept with a warning for PV and PVH, which xl
+ *           ignores); PV and PVH guests get their console
  * vfb=      (PV, PVH), vnc*=, sdl=, spice*=, vga=, videoram= (HVM)
  *           -> <graphics>, <video>
  * usbdevice=, usbctrl=, usbdev=, soundhw=, channel=, p9=,
@@ -825,25 +826,32 @@ vxlNativeParseChardev(vxlNativeReader *r, const char *key, virBuffer *buf,
     if (rest && STREQ(kind, "udp"))
         return vxlNativeParseChardevUDP(r, key, buf, element, spec, rest, port);
     if (rest && (STREQ(kind, "tcp") || STREQ(kind, "telnet") || STREQ(kind, "unix"))) {
-        g_auto(GStrv) opts = g_strsplit(rest, ",", -1);
-        bool server = false;
-        size_t i;
+        const char *comma = strchr(rest, ',');
+        g_autofree char *addr = comma ? g_strndup(rest, comma - rest) : g_strdup(rest);
+        const char *words = comma ? comma + 1 : "";
+        g_autofree char *canonical = NULL;
+        g_autofree char *why = NULL;
+        vxlChrOptions o;
 
-        for (i = 1; opts[i]; i++) {
-            if (STREQ(opts[i], "server") || STREQ(opts[i], "listen"))
-                server = true;
-            else if (STREQ(opts[i], "nowait"))
-                ;
-            else
-                vxlNativeWarn(r, key, _("dropped option '%s' of '%s'"), opts[i], spec);
+        /* qemu's chardev options, as xl hands them over: what libvirt
+         * says (server, telnet, reconnect=) goes into the <serial>, the
+         * words themselves into <virtxl:serial options> unless the
+         * <serial> alone gives them back. */
+        if (vxlChrOptionsRead(words, &o, &why) < 0) {
+            vxlNativeError(r, key, _("'%s': %s"), spec, why);
+            return -1;
+        }
+        if (o.reconnect > 0 && o.server) {
+            vxlNativeError(r, key, _("'%s': qemu refuses reconnect= on a listening socket"), spec);
+            return -1;
         }
         virBufferAsprintf(buf, "<%s type='%s'>\n", element, STREQ(kind, "unix") ? "unix" : "tcp");
+        virBufferAsprintf(buf, "  <source mode='%s'", o.server ? "bind" : "connect");
         if (STREQ(kind, "unix")) {
-            virBufferAsprintf(buf, "  <source mode='%s'", server ? "bind" : "connect");
-            virBufferEscapeString(buf, " path='%s'/>\n", opts[0]);
+            virBufferEscapeString(buf, " path='%s'", addr);
         } else {
-            const char *pc = strrchr(opts[0], ':');
-            g_autofree char *host = pc ? g_strndup(opts[0], pc - opts[0]) : g_strdup(opts[0]);
+            const char *pc = strrchr(addr, ':');
+            g_autofree char *host = pc ? g_strndup(addr, pc - addr) : NULL;
 
             if (!pc) {
                 vxlNativeError(r, key, _("'%s': tcp needs host:port"), spec);
@@ -851,16 +859,31 @@ vxlNativeParseChardev(vxlNativeReader *r, const char *key, virBuffer *buf,
             }
             /* An empty host (tcp::PORT) is qemu's "every address";
              * libvirt wants the attribute, and keeps it empty. */
-            virBufferAsprintf(buf, "  <source mode='%s'", server ? "bind" : "connect");
             if (*host)
                 virBufferEscapeString(buf, " host='%s'", host);
             else
                 virBufferAddLit(buf, " host=''");
-            virBufferEscapeString(buf, " service='%s'/>\n", pc + 1);
-            virBufferAsprintf(buf, "  <protocol type='%s'/>\n",
-                              STREQ(kind, "telnet") ? "telnet" : "raw");
+            virBufferEscapeString(buf, " service='%s'", pc + 1);
         }
+        if (o.reconnect > 0)
+            virBufferAsprintf(buf, ">\n    <reconnect enabled='yes' timeout='%llu'/>\n  </source>\n",
+                              o.reconnect);
+        else
+            virBufferAddLit(buf, "/>\n");
+        if (STRNEQ(kind, "unix"))
+            virBufferAsprintf(buf, "  <protocol type='%s'/>\n",
+                              STREQ(kind, "telnet") || o.telnet ? "telnet" : "raw");
         virBufferAsprintf(buf, "  <target port='%d'/>\n</%s>\n", port, element);
+
+        canonical = o.server ? g_strdup("server,nowait") :
+            o.reconnect > 0 ? g_strdup_printf("reconnect=%llu", o.reconnect) : g_strdup("");
+        if (STRNEQ(words, canonical)) {
+            g_auto(virBuffer) ns = VIR_BUFFER_INITIALIZER;
+
+            virBufferAsprintf(&ns, "<virtxl:serial" VXL_NATIVE_NS_DECL " port='%d'", port);
+            virBufferEscapeString(&ns, " options='%s'/>\n", words);
+            g_ptr_array_add(r->nsLines, virBufferContentAndReset(&ns));
+        }
         return 0;
     }
     vxlNativeError(r, key, _("'%s' is not a character device libvirt can express"), spec);
@@ -872,20 +895,43 @@ static int
 vxlNativeParseSerials(vxlNativeReader *r, virBuffer *buf)
 {
     g_autoptr(GPtrArray) items = g_ptr_array_new();
+    bool keepNone = false;
     size_t i;
 
     if (!vxlNativeIsHVM(r)) {
         /* A PV or PVH guest's console is Xen's own PV console. */
         virBufferAddLit(buf, "<console type='pty'>\n  <target type='xen' port='0'/>\n</console>\n");
-        return 0;
     }
     if (vxlNativeGetStringOrList(r, "serial", items) < 0)
         return -1;
+    /* xl reads serial= for HVM guests only. The ports are kept as
+     * <serial>, which the driver ignores too for these guests (as
+     * libvirt's libxl driver does), so that xml2xl gives the key back. */
+    if (!vxlNativeIsHVM(r) && items->len > 0)
+        vxlNativeWarn(r, "serial", "%s",
+                      _("ignored: Xen gives PV and PVH guests no serial port; kept as <serial>, which is ignored too"));
+    if (vxlNativeIsHVM(r) && items->len > 0) {
+        const char *dm = NULL;
+        bool stubdomain = false;
+
+        if (vxlNativeGetString(r, "device_model_version", &dm) < 0 ||
+            vxlNativeGetBool(r, "device_model_stubdomain_override", &stubdomain) < 0)
+            return -1;
+        keepNone = stubdomain || (dm && STREQ(dm, "qemu-xen-traditional"));
+    }
     for (i = 0; i < items->len; i++) {
         /* qemu's -serial none: no device on that port (xl's and libvirt's
-         * spelling of "no serial port"); the next one keeps its number. */
-        if (STREQ(g_ptr_array_index(items, i), "none"))
+         * spelling of "no serial port"); the next one keeps its number.
+         * libxl starts qemu-xen with -nodefaults, where it is the same
+         * as no entry; qemu-xen-traditional's qemu-dm has a port unless
+         * told "none", and a stub domain gets a console per entry: there
+         * the word is kept, in <virtxl:serial none='yes'>. */
+        if (STREQ(g_ptr_array_index(items, i), "none")) {
+            if (keepNone)
+                g_ptr_array_add(r->nsLines,
+                                g_strdup_printf("<virtxl:serial" VXL_NATIVE_NS_DECL " port='%zu' none='yes'/>\n", i));
             continue;
+        }
         if (vxlNativeParseChardev(r, "serial", buf, "serial",
                                   g_ptr_array_index(items, i), i) < 0)
             return -1;

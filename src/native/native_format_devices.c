@@ -429,15 +429,23 @@ vxlNativeFormatChars(virBuffer *buf, const virDomainDef *def)
     size_t i;
 
     for (i = 0; i < def->nserials; i++) {
-        char *s;
+        g_autofree char *s = NULL;
 
-        if (!hvm)
-            return vxlNativeFormatRefuse("<serial> for a PV or PVH guest (its console is <console type='pty'><target type='xen'/>)");
-        if (def->serials[i]->target.port != i)
+        /* A PV or PVH guest's <serial> is written too: xl ignores
+         * serial= for them as the driver ignores the element, and
+         * xl2xml gives it back. */
+        if (def->serials[i]->target.port != vxlXMLNSSerialPosition(def, i))
             return vxlNativeFormatRefuse("<serial><target port> out of order");
         if (!(s = vxlNativeFormatChrSource(def->serials[i]->source)))
             return -1;
-        g_ptr_array_add(serials, s);
+    }
+    /* With <virtxl:serial>'s options and "none"s, as the translator
+     * gives them to libxl. */
+    {
+        g_auto(GStrv) specs = vxlXMLNSSerialSpecs(def);
+
+        for (i = 0; specs && specs[i]; i++)
+            g_ptr_array_add(serials, g_strdup(specs[i]));
     }
     for (i = 0; i < def->nconsoles; i++) {
         const virDomainChrDef *con = def->consoles[i];
@@ -454,6 +462,14 @@ vxlNativeFormatChars(virBuffer *buf, const virDomainDef *def)
         if (i == 0 && hvm && con->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_SERIAL &&
             def->nserials > 0)
             continue;
+        /* PV, PVH: a pty console of target type serial is the PV
+         * console (translate_chardev.c). */
+        if (i == 0 && !hvm && !pv_console &&
+            con->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_SERIAL &&
+            con->source->type == VIR_DOMAIN_CHR_TYPE_PTY) {
+            pv_console = true;
+            continue;
+        }
         return vxlNativeFormatRefuse("a <console> other than Xen's PV console or the first serial port");
     }
     for (i = 0; i < def->nchannels; i++) {

@@ -11,16 +11,20 @@
  * name> over pty or a unix socket (channels), for every guest type. A
  * spicevmc channel is SPICE's agent (translate_gfx.c).
  *
- * Refuses serial ports for PV and PVH guests (they have only the PV
- * console), parallel ports (libxl has none), consoles other than a pty,
- * and other channel types.
+ * Serial ports of PV and PVH guests are accepted and ignored with a
+ * warning (Xen gives them only the PV console), as xl and libvirt's
+ * libxl driver ignore them. Refuses parallel ports (libxl has none),
+ * consoles other than a pty, and other channel types.
  */
 #include "vxl_internal.h"
 
 #include "translate_private.h"
 #include "virerror.h"
+#include "virlog.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.translate_chardev");
 
 
 static int
@@ -28,11 +32,15 @@ vxlValidateSerial(const virDomainDef *def, const virDomainChrDef *chr, size_t in
 {
     g_autofree char *spec = NULL;
 
-    if (def->os.type != VIR_DOMAIN_OSTYPE_HVM) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("<serial> is supported by Xen for HVM guests only: PV and PVH guests have the PV console, <console><target type='xen'/>"));
-        return -1;
-    }
+    /* Xen gives PV and PVH guests no serial port (no device model
+     * emulates one): xl reads serial= for HVM guests only, and
+     * libvirt's libxl driver passes a PV guest's <serial> to nobody.
+     * virt-install --paravirt --serial pty writes one, beside the PV
+     * console it means. So it is kept and ignored, with a warning in
+     * the log; its spec is still checked, for xml2xl writes it. */
+    if (def->os.type != VIR_DOMAIN_OSTYPE_HVM)
+        VIR_WARN("domain '%s': <serial> %zu is ignored: Xen gives PV and PVH guests no serial port, their console is the PV console",
+                 def->name, index);
     if (chr->targetType != VIR_DOMAIN_CHR_SERIAL_TARGET_TYPE_NONE &&
         chr->targetType != VIR_DOMAIN_CHR_SERIAL_TARGET_TYPE_ISA) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -60,10 +68,10 @@ vxlValidateSerial(const virDomainDef *def, const virDomainChrDef *chr, size_t in
     /* libxl hands qemu the ports as a list, and qemu numbers them in
      * order (COM1, COM2, ...): a port number out of that order would be
      * another port in the guest. */
-    if (chr->target.port != index) {
+    if (chr->target.port != vxlXMLNSSerialPosition(def, index)) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<serial><target port='%d'> is not supported by Xen: libxl numbers serial ports in their order, so this one would be port %zu"),
-                       chr->target.port, index);
+                       chr->target.port, vxlXMLNSSerialPosition(def, index));
         return -1;
     }
     /* qemu's serial= spec has telnet but no TLS. */
@@ -73,6 +81,13 @@ vxlValidateSerial(const virDomainDef *def, const virDomainChrDef *chr, size_t in
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<serial type='tcp'><protocol type='%s'> is not supported by Xen: use 'raw' or 'telnet'"),
                        virDomainChrTcpProtocolTypeToString(chr->source->data.tcp.protocol));
+        return -1;
+    }
+    /* qemu's reconnect= is for a client: it refuses the option on a
+     * listening socket. */
+    if (vxlChrReconnect(chr->source) && vxlChrListens(chr->source)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<serial><source mode='bind'><reconnect enabled='yes'> is not supported by Xen: qemu reconnects only a client socket, use mode='connect'"));
         return -1;
     }
     if (!(spec = vxlChrSerialSpec(chr->source))) {
@@ -162,11 +177,12 @@ vxlValidateChrSourceExtras(const virDomainChrDef *chr)
              src->data.file.append != VIR_TRISTATE_SWITCH_ABSENT)
         what = "<source append>";
     else if (src->type == VIR_DOMAIN_CHR_TYPE_TCP &&
-             (src->data.tcp.haveTLS == VIR_TRISTATE_BOOL_YES ||
-              src->data.tcp.reconnect.enabled == VIR_TRISTATE_BOOL_YES))
-        what = "<source tls> and <reconnect>";
-    else if (src->type == VIR_DOMAIN_CHR_TYPE_UNIX &&
-             src->data.nix.reconnect.enabled == VIR_TRISTATE_BOOL_YES)
+             src->data.tcp.haveTLS == VIR_TRISTATE_BOOL_YES)
+        what = "<source tls>";
+    /* A serial port's is qemu's reconnect= in its spec; a console's or
+     * a channel's spec is libxl's, which has no such option. */
+    else if (vxlChrReconnect(src) &&
+             chr->deviceType != VIR_DOMAIN_CHR_DEVICE_TYPE_SERIAL)
         what = "<reconnect>";
     else if (vxlDeviceSeclabelsSet(src->seclabels, src->nseclabels))
         what = "<seclabel>";
@@ -215,6 +231,15 @@ vxlValidateChardev(const virDomainDef *def)
         if (chr->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_SERIAL &&
             def->os.type == VIR_DOMAIN_OSTYPE_HVM)
             continue;
+        /* A PV or PVH guest's only console is the PV one (hvc0 in a
+         * Linux guest): a pty console of target type serial there gets
+         * it, as libvirt's libxl driver starts such a guest. */
+        if (chr->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_SERIAL &&
+            chr->source->type == VIR_DOMAIN_CHR_TYPE_PTY && i == 0) {
+            VIR_WARN("domain '%s': <console><target type='serial'> is Xen's PV console: PV and PVH guests have no serial port",
+                     def->name);
+            continue;
+        }
         if ((chr->targetType != VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_XEN &&
              chr->targetType != VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_NONE) ||
             chr->source->type != VIR_DOMAIN_CHR_TYPE_PTY) {
@@ -242,15 +267,21 @@ vxlTranslateChardev(const virDomainDef *def, libxl_domain_config *dcfg)
     if (vxlValidateChardev(def) < 0)
         return -1;
 
-    /* One port is xl's serial="..." (u.hvm.serial), several its list. */
-    if (def->nserials == 1) {
-        dcfg->b_info.u.hvm.serial = vxlChrSerialSpec(def->serials[0]->source);
-    } else if (def->nserials > 1) {
-        libxl_string_list list = g_new0(char *, def->nserials + 1);
+    /* One port is xl's serial="..." (u.hvm.serial), several its list,
+     * with <virtxl:serial>'s options and "none"s; PV and PVH guests
+     * have no port (the union's u.hvm is not theirs). */
+    if (def->os.type == VIR_DOMAIN_OSTYPE_HVM) {
+        g_auto(GStrv) specs = vxlXMLNSSerialSpecs(def);
 
-        for (i = 0; i < def->nserials; i++)
-            list[i] = vxlChrSerialSpec(def->serials[i]->source);
-        dcfg->b_info.u.hvm.serial_list = list;
+        if (!specs) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           _("the serial ports have no spec for libxl"));
+            return -1;
+        }
+        if (g_strv_length(specs) == 1)
+            dcfg->b_info.u.hvm.serial = g_strdup(specs[0]);
+        else if (specs[0])
+            dcfg->b_info.u.hvm.serial_list = g_steal_pointer(&specs);
     }
 
     for (i = 0; i < def->nchannels; i++) {
