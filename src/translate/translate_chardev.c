@@ -179,10 +179,13 @@ vxlValidateChrSourceExtras(const virDomainChrDef *chr)
     else if (src->type == VIR_DOMAIN_CHR_TYPE_TCP &&
              src->data.tcp.haveTLS == VIR_TRISTATE_BOOL_YES)
         what = "<source tls>";
-    /* A serial port's is qemu's reconnect= in its spec; a console's or
-     * a channel's spec is libxl's, which has no such option. */
+    /* A serial port's is qemu's reconnect= in its spec (so is that of
+     * the <console target type='serial'> that mirrors it); a channel's
+     * spec is libxl's, which has no such option. */
     else if (vxlChrReconnect(src) &&
-             chr->deviceType != VIR_DOMAIN_CHR_DEVICE_TYPE_SERIAL)
+             chr->deviceType != VIR_DOMAIN_CHR_DEVICE_TYPE_SERIAL &&
+             !(chr->deviceType == VIR_DOMAIN_CHR_DEVICE_TYPE_CONSOLE &&
+               chr->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_SERIAL))
         what = "<reconnect>";
     else if (vxlDeviceSeclabelsSet(src->seclabels, src->nseclabels))
         what = "<seclabel>";
@@ -201,7 +204,12 @@ vxlValidateChrSourceExtras(const virDomainChrDef *chr)
 int
 vxlValidateChardev(const virDomainDef *def)
 {
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
     size_t i;
+
+    /* <virtxl:serial> first: the specs below are made with it. */
+    if (ns && vxlValidateXMLNSSerials(def, ns) < 0)
+        return -1;
 
     for (i = 0; i < def->nserials; i++) {
         if (vxlValidateChrSourceExtras(def->serials[i]) < 0)
