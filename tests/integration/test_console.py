@@ -79,6 +79,41 @@ class ConsoleTest(DaemonTestCase):
             dom.openConsole("serial7", self.conn.newStream(0), 0)
         self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_OPERATION_INVALID)
 
+    def test_pv_serial_ignored(self):
+        # virt-install --paravirt --serial pty writes a <serial> for a PV
+        # guest. Xen gives PV guests no serial port (xl ignores serial=
+        # there): the element is kept in both XMLs, a warning says it is
+        # ignored, and the guest's console is the PV console. serial0 is
+        # refused with the reason, for no pty stands behind it (libvirt's
+        # libxl driver finds none either, in xenstore's serial/0/tty).
+        mark = len(self.daemon.log())
+        dom = self.running("con-pv-serial",
+                           devices="<serial type='pty'><target port='0'/></serial>")
+        for flags in (0, E.VIR_DOMAIN_XML_INACTIVE):
+            serials = ET.fromstring(dom.XMLDesc(flags)).findall("./devices/serial")
+            self.assertEqual(len(serials), 1, flags)
+            self.assertIsNone(serials[0].find("source"), flags)
+        self.assertIn("<serial> 0 is ignored: Xen gives PV and PVH guests no serial port",
+                      self.daemon.log()[mark:])
+        got, _ = self.talk(dom)
+        self.assertIn(b"PV console 0 of domain con-pv-serial", got)
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            dom.openConsole("serial0", self.conn.newStream(0), 0)
+        self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_OPERATION_UNSUPPORTED)
+        self.assertIn("Xen gives PV and PVH guests no serial port", str(cm.exception))
+
+    def test_pv_console_target_serial(self):
+        # A PV guest's <console><target type='serial'> is the PV console,
+        # the only one it has.
+        dom = self.running("con-pv-tserial",
+                           devices="<serial type='pty'><target port='0'/></serial>"
+                                   "<console type='pty'><target type='serial' port='0'/></console>")
+        con = ET.fromstring(dom.XMLDesc(0)).find("./devices/console")
+        self.assertEqual(con.find("target").get("type"), "serial")
+        self.assertTrue(con.get("tty", "").startswith("/dev/pts/"), con.get("tty"))
+        got, _ = self.talk(dom)
+        self.assertIn(b"PV console 0 of domain con-pv-tserial", got)
+
     def test_refused(self):
         dom = self.running("con-none", ostype="hvm")
         with self.assertRaises(libvirt.libvirtError) as cm:
