@@ -22,6 +22,8 @@
  *   <virtxl:rdm>          domain-wide reserved device memory policy
  *   <virtxl:pci>          options of one PCI <hostdev>, by address or alias
  *   <virtxl:disk>         the hotplug script of one <disk>, by target
+ *   <virtxl:serial>       qemu chardev options of one <serial>, by port,
+ *                         or a "none" entry of serial=
  *   <virtxl:cpus_soft>    soft vCPU affinity, for all vCPUs or one
  *   <virtxl:vtpm>         a vTPM frontend and its backend domain
  *   <virtxl:channel>, <virtxl:p9>  the backend domain of a Xen channel

@@ -5,9 +5,11 @@
  *
  * Covers, for HVM guests, <serial> ports (u.hvm.serial_list, in qemu's
  * chardev syntax as xl's serial=[...]): pty, file, dev, null, tcp, udp,
- * unix; a <console> of target type serial (the first serial port itself)
- * or xen; for PV and PVH guests a <console type='pty'> of target type
- * xen (the PV console every guest has); and <channel><target type='xen'
+ * unix, with <reconnect> and <virtxl:serial>'s qemu options and "none"
+ * places (domain_xmlns_serial.c makes the list); a <console> of target
+ * type serial (the first serial port itself) or xen; for PV and PVH
+ * guests a <console type='pty'> of target type xen (the PV console
+ * every guest has), or of target type serial (the same); and <channel><target type='xen'
  * name> over pty or a unix socket (channels), for every guest type. A
  * spicevmc channel is SPICE's agent (translate_gfx.c).
  *
