@@ -14,10 +14,12 @@
  *             the two must agree; the element is written only when
  *             the words are not the ones the <serial> alone gives
  *             (",server,nowait" for a bind, ",reconnect=N").
- *   none=     qemu-xen-traditional's "-serial none": no port at N.
- *             That qemu-dm has a serial port when it is given none, so
- *             "none" is not the same as leaving the entry out (with
- *             qemu-xen, started with -nodefaults, it is).
+ *   none=     qemu's "-serial none": no port at N. qemu counts the
+ *             entry, so the ports after it keep their numbers; after
+ *             the last port it matters only to qemu-xen-traditional,
+ *             whose qemu-dm has a serial port when it is given none,
+ *             and to a stub domain (a console per entry); libxl starts
+ *             qemu-xen in dom0 with -nodefaults, where it is no entry.
  *
  * The serial= list the translator gives libxl and xml2xl writes is
  * vxlXMLNSSerialSpecs'.
@@ -321,6 +323,7 @@ vxlValidateXMLNSSerials(const virDomainDef *def, const vxlXMLNSDef *ns)
         const vxlXMLNSSerial *x = &ns->serials[i];
         const virDomainChrDef *chr = NULL;
         g_autofree char *why = NULL;
+        bool later = false;
 
         for (j = 0; j < i; j++) {
             if (ns->serials[j].port == x->port) {
@@ -340,13 +343,20 @@ vxlValidateXMLNSSerials(const virDomainDef *def, const vxlXMLNSDef *ns)
                                x->port);
                 return -1;
             }
-            /* Only qemu-dm has a port of its own for "none" to remove,
-             * and a stub domain makes a console of each entry; libxl
-             * starts qemu-xen in dom0 with -nodefaults. */
+            /* Before a <serial>, "none" moves it on (qemu counts the
+             * entry). After the last one only qemu-dm has a port of its
+             * own for "none" to remove, and a stub domain makes a
+             * console of each entry; libxl starts qemu-xen in dom0 with
+             * -nodefaults. */
+            for (j = 0; j < def->nserials; j++) {
+                if (def->serials[j]->target.port > (int)x->port)
+                    later = true;
+            }
             if (def->os.type != VIR_DOMAIN_OSTYPE_HVM ||
-                (!vxlXMLNSTraditionalDM(def) && ns->stubdomain != VIR_TRISTATE_BOOL_YES)) {
+                (!later && !vxlXMLNSTraditionalDM(def) &&
+                 ns->stubdomain != VIR_TRISTATE_BOOL_YES)) {
                 virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                               _("<virtxl:serial port='%u' none='yes'> is only for HVM guests of qemu-xen-traditional or a stub domain: qemu-xen has no serial port it is not given"),
+                               _("<virtxl:serial port='%u' none='yes'> after the last <serial> is only for HVM guests of qemu-xen-traditional or a stub domain: qemu-xen has no serial port it is not given"),
                                x->port);
                 return -1;
             }

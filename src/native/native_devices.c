@@ -922,12 +922,19 @@ vxlNativeParseSerials(vxlNativeReader *r, virBuffer *buf)
     for (i = 0; i < items->len; i++) {
         /* qemu's -serial none: no device on that port (xl's and libvirt's
          * spelling of "no serial port"); the next one keeps its number.
-         * libxl starts qemu-xen with -nodefaults, where it is the same
-         * as no entry; qemu-xen-traditional's qemu-dm has a port unless
-         * told "none", and a stub domain gets a console per entry: there
-         * the word is kept, in <virtxl:serial none='yes'>. */
+         * libxl starts qemu-xen with -nodefaults, where one after the
+         * last port is the same as no entry; qemu-xen-traditional's
+         * qemu-dm has a port unless told "none", and a stub domain gets
+         * a console per entry: there, and before a port, the word is
+         * kept, in <virtxl:serial none='yes'>. */
         if (STREQ(g_ptr_array_index(items, i), "none")) {
-            if (keepNone)
+            size_t j;
+            bool later = false;
+
+            /* Before a port, it moves that port on (qemu counts it). */
+            for (j = i + 1; j < items->len; j++)
+                later |= STRNEQ(g_ptr_array_index(items, j), "none");
+            if (keepNone || later)
                 g_ptr_array_add(r->nsLines,
                                 g_strdup_printf("<virtxl:serial" VXL_NATIVE_NS_DECL " port='%zu' none='yes'/>\n", i));
             continue;
