@@ -114,6 +114,35 @@ class ConsoleTest(DaemonTestCase):
         got, _ = self.talk(dom)
         self.assertIn(b"PV console 0 of domain con-pv-tserial", got)
 
+    def test_hvm_serial_options(self):
+        # qemu chardev options of a serial= entry (<virtxl:serial>) stay
+        # with the domain through define and start; options that say
+        # other than the <serial> are refused at define, naming both.
+        ns = "https://virtxl.dev/xmlns/domain/1.0"
+        serial = ("<serial type='tcp'><source mode='bind' host='127.0.0.1' service='4555'/>"
+                  "<protocol type='raw'/><target port='0'/></serial>")
+
+        def xml(name, options):
+            return guest_xml(name, ostype="hvm").replace(
+                "<domain type='xen'>", f"<domain type='xen' xmlns:virtxl='{ns}'>").replace(
+                "</devices>", serial + "</devices>").replace(
+                "</domain>", f"<virtxl:serial port='0' options='{options}'/></domain>")
+
+        dom = self.conn.defineXML(xml("con-opts", "server,nodelay"))
+        dom.create()
+        self.addCleanup(lambda: dom.isActive() and dom.destroy())
+        for flags in (0, E.VIR_DOMAIN_XML_INACTIVE):
+            el = ET.fromstring(dom.XMLDesc(flags)).find("{%s}serial" % ns)
+            self.assertIsNotNone(el, flags)
+            self.assertEqual((el.get("port"), el.get("options")), ("0", "server,nodelay"))
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.conn.defineXML(xml("con-opts-bad", "nodelay"))
+        self.assertEqual(cm.exception.get_error_code(), E.VIR_ERR_CONFIG_UNSUPPORTED)
+        self.assertIn("<source mode='bind'>", str(cm.exception))
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.conn.defineXML(xml("con-opts-word", "server,nowait,nodelya"))
+        self.assertIn("'nodelya' is not an option", str(cm.exception))
+
     def test_refused(self):
         dom = self.running("con-none", ostype="hvm")
         with self.assertRaises(libvirt.libvirtError) as cm:
