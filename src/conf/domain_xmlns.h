@@ -178,6 +178,8 @@ struct _vxlChrOptions {
     bool server;                  /* <source mode='bind'> */
     bool telnet;                  /* <protocol type='telnet'> */
     unsigned long long reconnect; /* <reconnect timeout>; 0 none */
+    bool hasReconnect;            /* reconnect= given, even 0 (which qemu
+                                     refuses on a listening socket too) */
 };
 
 /* <virtxl:vfb graphics='N' vncdisplay='D'?/>: one PV framebuffer of a

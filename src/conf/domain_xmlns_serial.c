@@ -163,6 +163,7 @@ vxlChrOptionsRead(const char *options, vxlChrOptions *out, char **why)
             out->telnet = on;
         } else if (STREQ(opt->name, "reconnect")) {
             out->reconnect = num;
+            out->hasReconnect = true;
         }
     }
     return 0;
@@ -298,6 +299,10 @@ vxlXMLNSSerialAgrees(const virDomainChrDef *chr, const char *options, char **why
     } else {
         listen = src->data.nix.listen;
         rc = &src->data.nix.reconnect;
+    }
+    if (o.hasReconnect && o.server) {
+        *why = g_strdup(_("qemu refuses reconnect= on a listening socket"));
+        return false;
     }
     if (o.server != listen) {
         *why = g_strdup(o.server ?

@@ -841,7 +841,7 @@ vxlNativeParseChardev(vxlNativeReader *r, const char *key, virBuffer *buf,
             vxlNativeError(r, key, _("'%s': %s"), spec, why);
             return -1;
         }
-        if (o.reconnect > 0 && o.server) {
+        if (o.hasReconnect && o.server) {
             vxlNativeError(r, key, _("'%s': qemu refuses reconnect= on a listening socket"), spec);
             return -1;
         }
