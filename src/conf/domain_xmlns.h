@@ -160,15 +160,15 @@ struct _vxlXMLNSDevBackend {
 
 /* <virtxl:serial port='N' options='...'/> or none='yes': qemu chardev
  * options of a tcp:, telnet: or unix: serial= entry beyond what the
- * <serial> of port N says, or qemu-xen-traditional's "-serial none" at
- * position N (domain_xmlns_serial.c). */
+ * <serial> of port N says, or a "none" entry of serial= at position N
+ * (domain_xmlns_serial.c). */
 typedef struct _vxlXMLNSSerial vxlXMLNSSerial;
 struct _vxlXMLNSSerial {
     unsigned int port;            /* the <serial>'s <target port>, or the
                                      place in serial= of none='yes' */
     char *options;                /* the words after the address, as
                                      written; NULL with none */
-    bool none;
+    bool none;                    /* qemu's "-serial none" at @port */
 };
 
 /* What qemu's chardev options (the words after a tcp:, telnet: or unix:

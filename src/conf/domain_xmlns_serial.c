@@ -42,7 +42,12 @@ typedef enum {
     VXL_CHR_OPT_BOOL,             /* on/off; a bare name is on, noNAME off */
     VXL_CHR_OPT_NUMBER,           /* a decimal number */
     VXL_CHR_OPT_STRING,
-    VXL_CHR_OPT_REFUSED,          /* qemu's, but not carried: see why */
+    VXL_CHR_OPT_SOURCE,           /* qemu's, refused: it would replace
+                                     what <source> says (the address, the
+                                     socket, the backend) */
+    VXL_CHR_OPT_TLS,              /* qemu's, refused: it needs a TLS
+                                     object libxl never creates, without
+                                     which qemu fails to start */
 } vxlChrOptKind;
 
 typedef struct {
@@ -66,14 +71,11 @@ static const vxlChrOpt vxlChrOpts[] = {
     { "debug", VXL_CHR_OPT_NUMBER }, { "size", VXL_CHR_OPT_NUMBER },
     { "localaddr", VXL_CHR_OPT_STRING }, { "localport", VXL_CHR_OPT_STRING },
     { "name", VXL_CHR_OPT_STRING }, { "logfile", VXL_CHR_OPT_STRING },
-    /* These would replace what <source> says (the address, the socket,
-     * the backend), or need a qemu object libxl never creates (TLS
-     * credentials: qemu then fails to start). */
-    { "backend", VXL_CHR_OPT_REFUSED }, { "path", VXL_CHR_OPT_REFUSED },
-    { "host", VXL_CHR_OPT_REFUSED }, { "port", VXL_CHR_OPT_REFUSED },
-    { "fd", VXL_CHR_OPT_REFUSED }, { "chardev", VXL_CHR_OPT_REFUSED },
-    { "id", VXL_CHR_OPT_REFUSED },
-    { "tls-creds", VXL_CHR_OPT_REFUSED }, { "tls-authz", VXL_CHR_OPT_REFUSED },
+    { "backend", VXL_CHR_OPT_SOURCE }, { "path", VXL_CHR_OPT_SOURCE },
+    { "host", VXL_CHR_OPT_SOURCE }, { "port", VXL_CHR_OPT_SOURCE },
+    { "fd", VXL_CHR_OPT_SOURCE }, { "chardev", VXL_CHR_OPT_SOURCE },
+    { "id", VXL_CHR_OPT_SOURCE },
+    { "tls-creds", VXL_CHR_OPT_TLS }, { "tls-authz", VXL_CHR_OPT_TLS },
 };
 
 
@@ -144,7 +146,8 @@ vxlChrOptionsRead(const char *options, vxlChrOptions *out, char **why)
                 on = b == 1;
             break;
         case VXL_CHR_OPT_NUMBER:
-            if (!eq || virStrToLong_ullp(eq + 1, NULL, 10, &num) < 0) {
+            /* Any base, as qemu reads a number option. */
+            if (!eq || virStrToLong_ullp(eq + 1, NULL, 0, &num) < 0) {
                 *why = g_strdup_printf(_("'%s': qemu's option '%s' takes a number"),
                                        w, opt->name);
                 return -1;
@@ -152,8 +155,12 @@ vxlChrOptionsRead(const char *options, vxlChrOptions *out, char **why)
             break;
         case VXL_CHR_OPT_STRING:
             break;
-        case VXL_CHR_OPT_REFUSED:
-            *why = g_strdup_printf(_("'%s' is not supported: it would replace the <source> of the port, or needs a qemu object libxl does not create"),
+        case VXL_CHR_OPT_SOURCE:
+            *why = g_strdup_printf(_("'%s' is not supported: it would replace what the port's <source> says"),
+                                   w);
+            return -1;
+        case VXL_CHR_OPT_TLS:
+            *why = g_strdup_printf(_("'%s' is not supported: qemu needs TLS objects for it, which libxl does not create"),
                                    w);
             return -1;
         }
