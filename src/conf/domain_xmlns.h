@@ -537,6 +537,17 @@ virBitmap *vxlXMLNSCpusNodes(const vxlXMLNSDef *ns, int vcpu);
  * unchanged; a soft one left empty becomes every CPU. */
 int vxlXMLNSCpusResolveNodes(virDomainDef *def, virBitmap *const *nodeCpus, size_t nnodes,
                              unsigned int ncpus);
+/* Whether @def's hard affinity (<vcpu cpuset>, <vcpupin>,
+ * <virtxl:cpus_exclude>) leaves each vCPU a CPU of a host of @ncpus
+ * CPUs (0: a host that reports none, not checked); CPUs beyond it are
+ * fine. 0, or -1 reported. */
+int vxlXMLNSCpusHostCheck(const virDomainDef *def, unsigned int ncpus);
+/* At start, on the live definition: CPUs from @ncpus on dropped from
+ * <vcpu cpuset>, <vcpupin> and <virtxl:cpus_soft cpuset>, as libxl
+ * drops them from the maps it hands Xen (libxl__bitmap_copy_best_effort).
+ * A soft set with none of the host's, "all", exclude='yes' and node sets
+ * are left alone. @ncpus 0: nothing is cut. */
+void vxlXMLNSCpusHostCut(virDomainDef *def, unsigned int ncpus);
 /* The xl CPU list (list='...') of <virtxl:cpus_nodes> for @vcpu (-1: the
  * one without vcpu), or NULL. */
 const char *vxlXMLNSCpusNodesXl(const vxlXMLNSDef *ns, int vcpu);

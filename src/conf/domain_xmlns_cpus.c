@@ -411,6 +411,110 @@ vxlXMLNSCpusResolveNodes(virDomainDef *def, virBitmap *const *nodeCpus, size_t n
 }
 
 
+/* Refuse a hard affinity @map of @def (@what, for the message) with no
+ * CPU among the host's @ncpus. CPUs beyond the host are accepted: xl and
+ * libxl drop them (libxl_bitmap_set ignores a bit past the host's map,
+ * and libxl_set_vcpuaffinity copies into a map of the host's size), and
+ * libvirt's qemu driver keeps them too; a start cuts them from the live
+ * definition (vxlXMLNSCpusHostCut). A set left empty is refused, as xl
+ * create refuses it ("vcpu hard affinity map is empty",
+ * apply_global_affinity_masks) and Xen (vcpu_set_hard_affinity). */
+static int
+vxlXMLNSCheckCpuMap(const virDomainDef *def, virBitmap *map,
+                    const char *what, unsigned int ncpus)
+{
+    ssize_t first;
+
+    if (!map || ((first = virBitmapNextSetBit(map, -1)) >= 0 && first < (ssize_t)ncpus))
+        return 0;
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("the %s of domain '%s' names no CPU of this host, where Xen could not run the vCPU: this host has CPUs 0-%u only"),
+                   what, def->name, ncpus - 1);
+    return -1;
+}
+
+
+int
+vxlXMLNSCpusHostCheck(const virDomainDef *def, unsigned int ncpus)
+{
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+    size_t i;
+
+    if (ncpus == 0)
+        return 0;
+    if (vxlXMLNSCheckCpuMap(def, def->cpumask, "<vcpu cpuset>", ncpus) < 0)
+        return -1;
+    for (i = 0; i < def->maxvcpus; i++) {
+        g_autofree char *what = NULL;
+
+        if (!def->vcpus[i] || !def->vcpus[i]->cpumask)
+            continue;
+        what = g_strdup_printf("<vcpupin vcpu='%zu'>", i);
+        if (vxlXMLNSCheckCpuMap(def, def->vcpus[i]->cpumask, what, ncpus) < 0)
+            return -1;
+    }
+    /* xl's "all,^0-47" on a host of 48 CPUs leaves none, as above. */
+    for (i = 0; ns && i < ns->ncpusExclude; i++) {
+        const vxlXMLNSCpusExclude *ex = &ns->cpusExclude[i];
+        ssize_t kept = virBitmapNextClearBit(ex->cpuset, -1);
+
+        if (kept >= 0 && kept < (ssize_t)ncpus)
+            continue;
+        if (ex->vcpu >= 0)
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("the <virtxl:cpus_exclude vcpu='%d'> of domain '%s' takes out every CPU of this host, where Xen could not run the vCPU: this host has CPUs 0-%u only"),
+                           ex->vcpu, def->name, ncpus - 1);
+        else
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("the <virtxl:cpus_exclude> of domain '%s' takes out every CPU of this host, where Xen could not run the vCPUs: this host has CPUs 0-%u only"),
+                           def->name, ncpus - 1);
+        return -1;
+    }
+    return 0;
+}
+
+
+/* Clear the bits of @map from @ncpus on. */
+static void
+vxlXMLNSCpuMapCut(virBitmap *map, unsigned int ncpus)
+{
+    ssize_t bit = (ssize_t)ncpus - 1;
+
+    while (map && (bit = virBitmapNextSetBit(map, bit)) >= 0)
+        ignore_value(virBitmapClearBit(map, bit));
+}
+
+
+void
+vxlXMLNSCpusHostCut(virDomainDef *def, unsigned int ncpus)
+{
+    vxlXMLNSDef *ns = (vxlXMLNSDef *)vxlXMLNSGet(def);
+    size_t i;
+
+    if (ncpus == 0)
+        return;
+    vxlXMLNSCpuMapCut(def->cpumask, ncpus);
+    for (i = 0; i < def->maxvcpus; i++) {
+        if (def->vcpus[i])
+            vxlXMLNSCpuMapCut(def->vcpus[i]->cpumask, ncpus);
+    }
+    for (i = 0; ns && i < ns->ncpusSoft; i++) {
+        vxlXMLNSCpusSoft *soft = &ns->cpusSoft[i];
+
+        /* "all" and "all,^N" start from every CPU of whichever host;
+         * node sets are resolved (and cut) before this. */
+        if (soft->exclude || soft->nodes || vxlXMLNSCpusIsAll(soft->cpuset))
+            continue;
+        /* One with none of the host's is left as written (a cpuset is
+         * never empty): libxl cuts it to an empty soft affinity, which
+         * Xen takes (libxl only warns) as for xl, and then schedules by
+         * the hard affinity alone. */
+        if (virBitmapNextSetBit(soft->cpuset, -1) < (ssize_t)ncpus)
+            vxlXMLNSCpuMapCut(soft->cpuset, ncpus);
+    }
+}
+
+
 int
 vxlXMLNSParseNumaPlacement(xmlNodePtr node, vxlXMLNSDef *ns)
 {

@@ -501,9 +501,9 @@ int vxlDomainCheckHostNodes(vxlDriver *driver, const virDomainDef *def);
  * live definition of a start; a hard affinity left with no CPU is
  * refused (VIR_ERR_CONFIG_UNSUPPORTED) and @def left as it was. */
 int vxlDomainCpuNodesResolve(vxlDriver *driver, virDomainDef *def);
-/* The CPUs beyond this host's cut from the hard affinities of @def (the
- * live definition of a start), as libxl drops them; checked before by
- * vxlDomainCheckHostCpus. */
+/* The CPUs beyond this host's cut from the hard and soft affinities of
+ * @def (the live definition of a start), as libxl drops them; checked
+ * before by vxlDomainCheckHostCpus. */
 int vxlDomainCpuHostCut(vxlDriver *driver, virDomainDef *def);
 /* The CPUs of this host's NUMA nodes in @nodeset (to free); NULL on
  * error (reported). */

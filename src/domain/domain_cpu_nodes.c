@@ -12,9 +12,10 @@
  * <vcpu placement='auto'>'s advice. Lists mixing nodes with CPUs or
  * "all" (list='nodes:0,^1') are applied item by item, as xl does.
  *
- * The same start cuts CPUs the host lacks from <vcpu cpuset> and
- * <vcpupin> (vxlDomainCpuHostCut): libxl drops them as it copies the
- * maps, and the live XML shows the pinning the guest got.
+ * The same start cuts CPUs the host lacks from <vcpu cpuset>, <vcpupin>
+ * and <virtxl:cpus_soft cpuset> (vxlDomainCpuHostCut): libxl drops them
+ * as it copies the maps, and the live XML shows the affinity the guest
+ * got.
  */
 #include "vxl_internal.h"
 
@@ -83,33 +84,15 @@ vxlDomainCpuNodesResolve(vxlDriver *driver, virDomainDef *def)
 }
 
 
-/* Clear the bits of @map from @ncpus on. */
-static void
-vxlDomainCpuMapCut(virBitmap *map, unsigned int ncpus)
-{
-    ssize_t bit = (ssize_t)ncpus - 1;
-
-    while (map && (bit = virBitmapNextSetBit(map, bit)) >= 0)
-        ignore_value(virBitmapClearBit(map, bit));
-}
-
-
 int
 vxlDomainCpuHostCut(vxlDriver *driver, virDomainDef *def)
 {
     vxlHostFacts facts = { 0 };
-    size_t i;
 
     if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
         return -1;
     /* A host that reports no CPUs is not cut (nor checked). */
-    if (facts.nrCpus > 0) {
-        vxlDomainCpuMapCut(def->cpumask, facts.nrCpus);
-        for (i = 0; i < def->maxvcpus; i++) {
-            if (def->vcpus[i])
-                vxlDomainCpuMapCut(def->vcpus[i]->cpumask, facts.nrCpus);
-        }
-    }
+    vxlXMLNSCpusHostCut(def, facts.nrCpus);
     vxlHostFactsClear(&facts);
     return 0;
 }

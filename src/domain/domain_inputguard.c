@@ -94,28 +94,6 @@ vxlDomainXMLGuard(const char *xml)
     return 0;
 }
 
-/* Refuse a hard affinity @map of @def (@what, for the message) with no
- * CPU among the host's @ncpus. CPUs beyond the host are accepted: xl and
- * libxl drop them (libxl_bitmap_set ignores a bit past the host's map,
- * and libxl_set_vcpuaffinity copies into a map of the host's size), and
- * libvirt's qemu driver keeps them too; a start cuts them from the live
- * definition (vxlDomainCpuHostCut). Xen refuses a hard affinity with no
- * online CPU (vcpu_set_hard_affinity), so a set left empty is refused. */
-static int
-vxlDomainCheckCpuMap(const virDomainDef *def, virBitmap *map,
-                     const char *what, unsigned int ncpus)
-{
-    ssize_t first;
-
-    if (!map || ((first = virBitmapNextSetBit(map, -1)) >= 0 && first < (ssize_t)ncpus))
-        return 0;
-    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                   _("the %s of domain '%s' names no CPU of this host, where Xen could not run the vCPU: this host has CPUs 0-%u only"),
-                   what, def->name, ncpus - 1);
-    return -1;
-}
-
-
 /* A vNUMA node's host node (xl's pnode=) beyond @facts' nodes: xl
  * refuses it while parsing (parse_vnuma_config asks the host), libxl's
  * create too (libxl__vnuma_config_check). A host that reports no nodes
@@ -177,46 +155,14 @@ int
 vxlDomainCheckHostCpus(vxlDriver *driver, const virDomainDef *def)
 {
     vxlHostFacts facts = { 0 };
-    unsigned int ncpus;
-    size_t i;
     int ret = -1;
 
     if (vxlBackendHostGetFacts(driver->backend, &facts) < 0)
         return -1;
-    ncpus = facts.nrCpus;
-    if (ncpus == 0) {
-        ret = 0;
-        goto cleanup;
-    }
-    if (vxlDomainCheckCpuMap(def, def->cpumask, "<vcpu cpuset>", ncpus) < 0)
-        goto cleanup;
-    for (i = 0; i < def->maxvcpus; i++) {
-        g_autofree char *what = NULL;
-
-        if (!def->vcpus[i] || !def->vcpus[i]->cpumask)
-            continue;
-        what = g_strdup_printf("<vcpupin vcpu='%zu'>", i);
-        if (vxlDomainCheckCpuMap(def, def->vcpus[i]->cpumask, what, ncpus) < 0)
-            goto cleanup;
-    }
-    /* xl's "all,^0-47" on a host of 48 CPUs leaves none, as above. */
-    for (i = 0; vxlXMLNSGet(def) && i < vxlXMLNSGet(def)->ncpusExclude; i++) {
-        const vxlXMLNSCpusExclude *ex = &vxlXMLNSGet(def)->cpusExclude[i];
-        ssize_t kept = virBitmapNextClearBit(ex->cpuset, -1);
-
-        if (kept >= 0 && kept < (ssize_t)ncpus)
-            continue;
-        if (ex->vcpu >= 0)
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("the <virtxl:cpus_exclude vcpu='%d'> of domain '%s' takes out every CPU of this host, where Xen could not run the vCPU: this host has CPUs 0-%u only"),
-                           ex->vcpu, def->name, ncpus - 1);
-        else
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("the <virtxl:cpus_exclude> of domain '%s' takes out every CPU of this host, where Xen could not run the vCPUs: this host has CPUs 0-%u only"),
-                           def->name, ncpus - 1);
-        goto cleanup;
-    }
-    if (vxlDomainCheckNodeSets(def, &facts) < 0)
+    /* A host that reports no CPUs is not checked. */
+    if (facts.nrCpus > 0 &&
+        (vxlXMLNSCpusHostCheck(def, facts.nrCpus) < 0 ||
+         vxlDomainCheckNodeSets(def, &facts) < 0))
         goto cleanup;
     ret = 0;
 

@@ -163,64 +163,109 @@ vxlNativeCpusNodesAll(const char *spec)
 }
 
 
+/* One item of an xl CPU list, [^][node:|nodes:](all|N|N-M), as
+ * update_cpumap_range in xl_parse.c reads it. */
+typedef struct _vxlNativeCpuItem vxlNativeCpuItem;
+struct _vxlNativeCpuItem {
+    bool not;                     /* '^': taken out */
+    bool node;                    /* node: or nodes:, @range holds nodes */
+    virBitmap *range;             /* NULL for "all" */
+};
+
+/* The items of one xl CPU list, in order. */
+typedef struct _vxlNativeCpuList vxlNativeCpuList;
+struct _vxlNativeCpuList {
+    vxlNativeCpuItem *items;
+    size_t n;
+};
+
+static void
+vxlNativeCpuListClear(vxlNativeCpuList *list)
+{
+    size_t i;
+
+    for (i = 0; i < list->n; i++)
+        virBitmapFree(list->items[i].range);
+    g_clear_pointer(&list->items, g_free);
+    list->n = 0;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vxlNativeCpuList, vxlNativeCpuListClear);
+
+
+/* Read xl CPU list @spec item by item into @list (cleared first), the
+ * one item walker of vxlNativeCpusetNodes and vxlNativeCpusetExcept.
+ * xl refuses "^all" ("^nodes:all" too); a range is N or N-M. With
+ * @blanks, a range may start with blanks, as xl's strtoul allows; a
+ * list with node items is read without, as it may be kept as written
+ * (<virtxl:cpus_nodes list>), whose reader takes none. 0, or -1
+ * reported against @key. */
+static int
+vxlNativeCpuListRead(vxlNativeReader *r, const char *key, const char *spec,
+                     bool blanks, vxlNativeCpuList *list)
+{
+    g_auto(GStrv) items = g_strsplit(spec, ",", 0);
+    size_t i;
+
+    vxlNativeCpuListClear(list);
+    list->items = g_new0(vxlNativeCpuItem, g_strv_length(items) + 1);
+    for (i = 0; items[i]; i++) {
+        vxlNativeCpuItem *it = &list->items[list->n];
+        const char *item = items[i];
+
+        if ((it->not = *item == '^'))
+            item++;
+        if ((it->node = g_str_has_prefix(item, "node:") || g_str_has_prefix(item, "nodes:")))
+            item = strchr(item, ':') + 1;
+        if (STREQ(item, "all")) {
+            if (it->not) {
+                vxlNativeError(r, key, _("'%s' combines '^' and 'all', which xl refuses"), spec);
+                return -1;
+            }
+            list->n++;
+            continue;
+        }
+        if (!*item || (!blanks && !g_ascii_isdigit(*item)) || strchr(item, '^') ||
+            virBitmapParse(item, &it->range,
+                           it->node ? VXL_XMLNS_NODES_MAX : VXL_XMLNS_CPUS_ALL) < 0) {
+            virResetLastError();
+            vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
+            return -1;
+        }
+        list->n++;
+    }
+    return 0;
+}
+
+
 int
 vxlNativeCpusetNodes(vxlNativeReader *r, const char *key, const char *spec,
                      char **nodes)
 {
-    g_auto(GStrv) items = g_strsplit(spec, ",", 0);
+    g_auto(vxlNativeCpuList) list = { 0 };
     g_autoptr(virBitmap) out = virBitmapNew(VXL_XMLNS_NODES_MAX);
     bool anyNode = false;
     bool other = false;
     size_t i;
 
     *nodes = NULL;
-    /* update_cpumap_range: each item [^][node:|nodes:]RANGE, applied in
-     * order. A host's nodes share no CPU, so node items alone come down
-     * to a set of nodes; mixed with CPUs, only the host can say. */
-    for (i = 0; items[i]; i++) {
-        const char *item = items[i];
-        bool not = false;
-        g_autoptr(virBitmap) range = NULL;
+    if (vxlNativeCpuListRead(r, key, spec, false, &list) < 0)
+        return -2;
+    /* update_cpumap_range: each item applied in order. A host's nodes
+     * share no CPU, so node items alone come down to a set of nodes;
+     * mixed with CPUs or "all", only the host can say. */
+    for (i = 0; i < list.n; i++) {
+        const vxlNativeCpuItem *it = &list.items[i];
 
-        if (*item == '^') {
-            not = true;
-            item++;
-        }
-        if (!g_str_has_prefix(item, "node:") && !g_str_has_prefix(item, "nodes:")) {
-            other = true;
-            if (STREQ(item, "all") && !not)
-                continue;
-            if (!g_ascii_isdigit(*item) || strchr(item, '^') ||
-                virBitmapParse(item, &range, VXL_XMLNS_CPUS_ALL) < 0) {
-                virResetLastError();
-                if (STREQ(item, "all"))
-                    vxlNativeError(r, key, _("'%s' combines '^' and 'all', which xl refuses"), spec);
-                else
-                    vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
-                return -2;
-            }
-            continue;
-        }
-        anyNode = true;
-        item = strchr(item, ':') + 1;
-        if (STREQ(item, "all")) {
-            if (not) {
-                vxlNativeError(r, key, _("'%s' combines '^' and 'all', which xl refuses"), spec);
-                return -2;
-            }
+        anyNode |= it->node;
+        if (!it->node || !it->range) {
             other = true;
             continue;
         }
-        if (!*item || strchr(item, '^') || !g_ascii_isdigit(*item) ||
-            virBitmapParse(item, &range, VXL_XMLNS_NODES_MAX) < 0) {
-            virResetLastError();
-            vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
-            return -2;
-        }
-        if (not)
-            virBitmapSubtract(out, range);
+        if (it->not)
+            virBitmapSubtract(out, it->range);
         else
-            virBitmapUnion(out, range);
+            virBitmapUnion(out, it->range);
     }
     if (!anyNode)
         return 0;
@@ -244,41 +289,32 @@ int
 vxlNativeCpusetExcept(vxlNativeReader *r, const char *key, const char *spec,
                       char **except)
 {
-    g_auto(GStrv) items = g_strsplit(spec, ",", 0);
+    g_auto(vxlNativeCpuList) list = { 0 };
     g_autoptr(virBitmap) out = virBitmapNew(VXL_XMLNS_CPUS_ALL);
     bool all = false;
     size_t i;
 
     *except = NULL;
-    for (i = 0; items[i]; i++) {
-        const char *item = items[i];
-        bool not = false;
-        g_autoptr(virBitmap) range = NULL;
+    if (vxlNativeCpuListRead(r, key, spec, true, &list) < 0)
+        return -1;
+    for (i = 0; i < list.n; i++) {
+        const vxlNativeCpuItem *it = &list.items[i];
 
-        if (*item == '^') {
-            not = true;
-            item++;
+        /* Node items are vxlNativeCpusetNodes's. */
+        if (it->node) {
+            vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
+            return -1;
         }
-        if (STREQ(item, "all")) {
-            if (not) {
-                vxlNativeError(r, key, _("'%s' combines '^' and 'all', which xl refuses"), spec);
-                return -1;
-            }
+        if (!it->range) {
             all = true;
             virBitmapClearAll(out);
             continue;
         }
-        if (!*item || strchr(item, '^') ||
-            virBitmapParse(item, &range, VXL_XMLNS_CPUS_ALL) < 0) {
-            virResetLastError();
-            vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
-            return -1;
-        }
         /* After "all", a CPU named is already in; one taken out is not. */
-        if (not)
-            virBitmapUnion(out, range);
+        if (it->not)
+            virBitmapUnion(out, it->range);
         else
-            virBitmapSubtract(out, range);
+            virBitmapSubtract(out, it->range);
     }
     if (!all)
         return 0;

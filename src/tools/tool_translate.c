@@ -10,7 +10,10 @@
  * VIRTXL_XML2JSON_HOST_NODES gives a host to resolve them against as a
  * start does, one CPU list per node, ';' between nodes ("0-7;8-15"):
  * the differential test against xl (tests/native/check-xl) sets it to
- * its dry-run host's.
+ * its dry-run host's. Against that host, as a start does, a hard
+ * affinity with none of its CPUs is refused (xl refuses it too: "vcpu
+ * hard affinity map is empty") and CPUs it lacks are cut (libxl drops
+ * them as it copies the maps).
  */
 #include "vxl_internal.h"
 
@@ -24,7 +27,8 @@
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
-/* Resolve @def's node lists against the host in @spec (see above). */
+/* Resolve @def's node lists and CPU maps against the host in @spec
+ * (see above). */
 static int
 vxlToolResolveHostNodes(virDomainDef *def, const char *spec)
 {
@@ -39,7 +43,11 @@ vxlToolResolveHostNodes(virDomainDef *def, const char *spec)
             goto cleanup;
         ncpus = MAX(ncpus, (unsigned int)virBitmapLastSetBit(nodeCpus[i]) + 1);
     }
-    ret = vxlXMLNSCpusResolveNodes(def, nodeCpus, i, ncpus);
+    if (vxlXMLNSCpusResolveNodes(def, nodeCpus, i, ncpus) < 0 ||
+        vxlXMLNSCpusHostCheck(def, ncpus) < 0)
+        goto cleanup;
+    vxlXMLNSCpusHostCut(def, ncpus);
+    ret = 0;
 
  cleanup:
     for (i = 0; i < G_N_ELEMENTS(nodeCpus); i++)

@@ -5,10 +5,11 @@ CPU past the host's map) and fail only on a vCPU left with none, as Xen
 refuses a hard affinity with no online CPU. So: accepted at define and
 kept in the persistent definition, cut at start in the live one, refused
 only when no CPU of the host is left. The simulator's intel-2s-vtd
-profile has CPUs 0-47. (A runtime pin beyond the host cannot be sent by
-virsh or the Python bindings, which cut the map to the host's CPUs;
-vxlDomainVcpuPin drops such CPUs for C clients likewise.)"""
+profile has CPUs 0-47. A runtime pin beyond the host cannot be sent by
+virsh or the Python bindings, which cut the map to the host's CPUs; C
+clients can, and get what xl vcpu-pin does (PinVcpuCApiTest)."""
 
+import ctypes
 import xml.etree.ElementTree as ET
 
 import libvirt
@@ -166,3 +167,144 @@ class HostCpuListsTest(DaemonTestCase):
         dom = self.define("excl-one", "<virtxl:cpus_exclude cpuset='0-46'/>")
         dom.create()
         self.assertEqual(dom.vcpus()[1][0][:NCPUS], tuple(c == 47 for c in range(NCPUS)))
+
+    def test_soft_beyond_the_host_cut_at_start(self):
+        # xl cpus_soft=["2,60", "100-101"]: libxl copies each soft map
+        # into one of the host's size (libxl__bitmap_copy_best_effort);
+        # vCPU 1's is then empty, which Xen takes (libxl warns): no
+        # cpuset can say so, and that one is handed over as written.
+        dom = self.define("soft-beyond", "<virtxl:cpus_soft cpuset='2,60'/>"
+                                         "<virtxl:cpus_soft vcpu='1' cpuset='100-101'/>")
+        inactive = dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE)
+        self.assertIn("<virtxl:cpus_soft cpuset='2,60'/>", inactive)
+        self.assertIn("<virtxl:cpus_soft vcpu='1' cpuset='100-101'/>", inactive)
+        dom.create()
+        live = ET.fromstring(dom.XMLDesc(0))
+        soft = {e.get("vcpu"): e.get("cpuset") for e in live.findall(f"{{{XMLNS}}}cpus_soft")}
+        self.assertEqual(soft, {None: "2", "1": "100-101"})
+        self.assertEqual(dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE), inactive)
+        # The next start cuts the persistent definition afresh.
+        dom.destroy()
+        dom.create()
+        live = ET.fromstring(dom.XMLDesc(0))
+        self.assertEqual(live.find(f"{{{XMLNS}}}cpus_soft").get("cpuset"), "2")
+
+    def test_soft_from_every_cpu_not_cut(self):
+        # "all" and "all,^3,60" mean every CPU of whichever host (but 3):
+        # the live XML says so as written.
+        dom = self.define("soft-all", "<virtxl:cpus_soft cpuset='3,60' exclude='yes'/>"
+                                      "<virtxl:cpus_soft vcpu='0' cpuset='all'/>")
+        dom.create()
+        live = dom.XMLDesc(0)
+        self.assertIn("<virtxl:cpus_soft cpuset='3,60' exclude='yes'/>", live)
+        self.assertIn("<virtxl:cpus_soft vcpu='0' cpuset='all'/>", live)
+
+
+class PinVcpuCApiTest(DaemonTestCase):
+    """virDomainPinVcpu(Flags) as a C client calls it, with a cpumap
+    longer than the host's CPUs (virsh and the Python bindings cut the
+    map first, so the call goes through ctypes on libvirt.so.0). As xl
+    vcpu-pin: xl reads the list into a map of the host's size, dropping
+    the rest, and Xen refuses a hard affinity with no online CPU
+    (vcpu_set_hard_affinity: EINVAL), so xl fails on it. The persistent
+    definition keeps what was asked, as a define does."""
+
+    profile = "intel-2s-vtd"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        lib = cls.lib = ctypes.CDLL("libvirt.so.0")
+        lib.virConnectOpen.restype = ctypes.c_void_p
+        lib.virConnectOpen.argtypes = [ctypes.c_char_p]
+        lib.virConnectClose.argtypes = [ctypes.c_void_p]
+        lib.virDomainLookupByName.restype = ctypes.c_void_p
+        lib.virDomainLookupByName.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        lib.virDomainFree.argtypes = [ctypes.c_void_p]
+        lib.virDomainPinVcpuFlags.argtypes = [ctypes.c_void_p, ctypes.c_uint,
+                                              ctypes.c_char_p, ctypes.c_int, ctypes.c_uint]
+        lib.virDomainPinVcpu.argtypes = [ctypes.c_void_p, ctypes.c_uint,
+                                         ctypes.c_char_p, ctypes.c_int]
+        lib.virGetLastErrorMessage.restype = ctypes.c_char_p
+
+    def setUp(self):
+        super().setUp()
+        self.cconn = self.lib.virConnectOpen(self.daemon.uri.encode())
+        self.assertTrue(self.cconn)
+        self.addCleanup(self.lib.virConnectClose, self.cconn)
+
+    def cdom(self, name):
+        dom = self.lib.virDomainLookupByName(self.cconn, name.encode())
+        self.assertTrue(dom)
+        self.addCleanup(self.lib.virDomainFree, dom)
+        return dom
+
+    @staticmethod
+    def cpumap(cpus, maplen=16):
+        buf = bytearray(maplen)
+        for c in cpus:
+            buf[c // 8] |= 1 << (c % 8)
+        return bytes(buf)
+
+    def pin(self, dom, vcpu, cpus, flags=None):
+        m = self.cpumap(cpus)
+        if flags is None:
+            rc = self.lib.virDomainPinVcpu(dom, vcpu, m, len(m))
+        else:
+            rc = self.lib.virDomainPinVcpuFlags(dom, vcpu, m, len(m), flags)
+        if rc < 0:
+            return self.lib.virGetLastErrorCode(), self.lib.virGetLastErrorMessage().decode()
+        return rc, None
+
+    def running(self, name):
+        dom = self.conn.defineXML(guest_xml(name, vcpus=2))
+        dom.create()
+        return dom
+
+    @staticmethod
+    def pins(xml):
+        return {p.get("vcpu"): p.get("cpuset")
+                for p in ET.fromstring(xml).findall("./cputune/vcpupin")}
+
+    def test_live_and_config(self):
+        dom = self.running("cpin")
+        c = self.cdom("cpin")
+        flags = E.VIR_DOMAIN_AFFECT_LIVE | E.VIR_DOMAIN_AFFECT_CONFIG
+        self.assertEqual(self.pin(c, 1, (2, 100), flags), (0, None))
+        self.assertEqual(dom.vcpus()[1][1][:NCPUS], tuple(c == 2 for c in range(NCPUS)))
+        self.assertEqual(self.pins(dom.XMLDesc(0))["1"], "2")
+        self.assertEqual(self.pins(dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))["1"], "2,100")
+        # The old call, live only.
+        self.assertEqual(self.pin(c, 0, (5, 47, 48, 127)), (0, None))
+        self.assertEqual(dom.vcpus()[1][0][:NCPUS], tuple(c in (5, 47) for c in range(NCPUS)))
+        self.assertEqual(self.pins(dom.XMLDesc(0))["0"], "5,47")
+        # The persistent definition keeps what was asked; it starts
+        # again, cut afresh.
+        self.assertEqual(self.pin(c, 0, (3, 64), E.VIR_DOMAIN_AFFECT_CONFIG), (0, None))
+        self.assertEqual(self.pins(dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))["0"], "3,64")
+        self.assertEqual(self.pins(dom.XMLDesc(0))["0"], "5,47")
+        dom.destroy()
+        dom.create()
+        self.assertEqual(self.pins(dom.XMLDesc(0)), {"0": "3", "1": "2"})
+
+    def test_no_cpu_of_the_host(self):
+        dom = self.running("cnone")
+        c = self.cdom("cnone")
+        before = (dom.XMLDesc(0), dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE), dom.vcpus()[1])
+        for flags in (None, E.VIR_DOMAIN_AFFECT_LIVE, E.VIR_DOMAIN_AFFECT_CONFIG,
+                      E.VIR_DOMAIN_AFFECT_LIVE | E.VIR_DOMAIN_AFFECT_CONFIG):
+            with self.subTest(flags=flags):
+                code, msg = self.pin(c, 1, (48, 100), flags)
+                self.assertEqual(code, E.VIR_ERR_INVALID_ARG)
+                self.assertIn("cannot pin vCPU 1 to CPUs the host lacks: the host has CPUs 0-47",
+                              msg)
+        self.assertEqual((dom.XMLDesc(0), dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE),
+                          dom.vcpus()[1]), before)
+
+    def test_inactive_config(self):
+        dom = self.conn.defineXML(guest_xml("cinactive", vcpus=2))
+        c = self.cdom("cinactive")
+        self.assertEqual(self.pin(c, 1, (1, 90), E.VIR_DOMAIN_AFFECT_CONFIG), (0, None))
+        self.assertEqual(self.pins(dom.XMLDesc(0))["1"], "1,90")
+        dom.create()
+        self.assertEqual(self.pins(dom.XMLDesc(0))["1"], "1")
