@@ -181,6 +181,17 @@ vxlDomainSetMaxMemoryIn(vxlDriver *driver, virDomainObj *vm,
                         virDomainDef *def, virDomainDef *persistentDef,
                         unsigned long long memKiB)
 {
+    /* A vNUMA guest's maximum is its cells' sum: libxl refuses any other
+     * at create, so a persistent change would only fail the next start
+     * (libvirt's qemu driver refuses it too). */
+    if (persistentDef && virDomainNumaGetNodeCount(persistentDef->numa) > 0 &&
+        memKiB != virDomainNumaGetMemorySize(persistentDef->numa)) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       _("cannot set the maximum memory of domain '%s' to %llu KiB in its persistent definition: its vNUMA cells make it %llu KiB (Xen sizes a vNUMA guest by its cells)"),
+                       vm->def->name, memKiB,
+                       virDomainNumaGetMemorySize(persistentDef->numa));
+        return -1;
+    }
     if (def) {
         int rc;
 

@@ -130,6 +130,47 @@ vxlNativeVnumaVcpus(vxlNativeReader *r)
 }
 
 
+/* The sum of vnuma='s size= options in MiB, or -1 without vnuma= or
+ * with a size that is not a number (the parser reports it). Without
+ * maxmem=, xl takes the guest's maximum from the nodes
+ * (parse_vnuma_config, before it defaults maxmem to memory=). */
+long
+vxlNativeVnumaMemory(vxlNativeReader *r)
+{
+    XLU_ConfigList *list = NULL;
+    long long total = 0;
+    int n = 0;
+    int i;
+
+    if (xlu_cfg_get_list(r->xlu, "vnuma", &list, &n, 1) != 0 || n == 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        XLU_ConfigValue *value = xlu_cfg_get_listitem2(list, i);
+        XLU_ConfigList *node = NULL;
+        const char *item;
+        int j;
+
+        if (!value || xlu_cfg_value_get_list(r->xlu, value, &node, 1) != 0)
+            return -1;
+        for (j = 0; (item = xlu_cfg_get_listitem(node, j)); j++) {
+            const char *eq = strchr(item, '=');
+            g_autofree char *key = eq ? g_strndup(item, eq - item) : g_strdup(item);
+            g_autofree char *val = eq ? g_strstrip(g_strdup(eq + 1)) : NULL;
+            char *end = NULL;
+            long long size;
+
+            if (!eq || STRNEQ(g_strstrip(key), "size"))
+                continue;
+            size = g_ascii_strtoll(val, &end, 10);
+            if (!*val || *end || size <= 0)
+                return -1;
+            total += size;
+        }
+    }
+    return total > 0 && total <= LONG_MAX / 1024 ? (long)total : -1;
+}
+
+
 static int
 vxlNativeParseVnode(vxlNativeReader *r, XLU_ConfigList *node, int idx,
                     vxlNativeVnode *out)
@@ -198,7 +239,6 @@ vxlNativeParseVnuma(vxlNativeReader *r, vxlNativeXML *x)
     XLU_ConfigList *list = NULL;
     g_autofree vxlNativeVnode *nodes = NULL;
     long maxmem = -1;
-    long memory = -1;
     long long total = 0;
     int n = 0;
     int i;
@@ -239,12 +279,10 @@ vxlNativeParseVnuma(vxlNativeReader *r, vxlNativeXML *x)
         }
     }
 
-    /* libxl refuses a guest whose nodes do not add up to its memory. */
-    xlu_cfg_get_long(r->xlu, "maxmem", &maxmem, 1);
-    xlu_cfg_get_long(r->xlu, "memory", &memory, 1);
-    if (maxmem < 0)
-        maxmem = memory >= 0 ? memory : 32;
-    if (total != maxmem) {
+    /* xl refuses nodes that do not add up to maxmem=; without maxmem=
+     * it takes the maximum from them, memory= being only the target
+     * (parse_vnuma_config runs before xl defaults maxmem to memory). */
+    if (xlu_cfg_get_long(r->xlu, "maxmem", &maxmem, 1) == 0 && total != maxmem) {
         vxlNativeError(r, "vnuma", _("the nodes' sizes add up to %lld MiB, not maxmem's %ld MiB"),
                        total, maxmem);
         goto cleanup;

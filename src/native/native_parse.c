@@ -468,8 +468,15 @@ vxlNativeParseMemory(vxlNativeReader *r, vxlNativeXML *x)
         vxlNativeGetLong(r, "maxvcpus", &maxvcpus) < 0)
         return -1;
 
-    /* Both in MiB. libxl's defaults, when xl.cfg says nothing: 32 MiB,
-     * and a maxmem equal to memory. */
+    /* Both in MiB. Without maxmem=, a vnuma= guest's maximum is its
+     * nodes' sum (xl's parse_vnuma_config); memory= stays the target. */
+    if (maxmem < 0 && (maxmem = vxlNativeVnumaMemory(r)) > 0 && memory > maxmem) {
+        vxlNativeError(r, "vnuma", _("the nodes' sizes add up to %ld MiB, less than memory=%ld: without maxmem=, xl takes the nodes' sum as the maximum"),
+                       maxmem, memory);
+        return -1;
+    }
+    /* libxl's defaults, when xl.cfg says nothing: 32 MiB, and a maxmem
+     * equal to memory. */
     if (memory < 0)
         memory = maxmem >= 0 ? maxmem : 32;
     if (maxmem < 0)

@@ -237,6 +237,7 @@ int vxlNativeFormatCpuKeys(virBuffer *buf, const virDomainDef *def);
  * file has none), or -1 without vnuma= or when it is malformed (the
  * vnuma group reports that). */
 long vxlNativeVnumaVcpus(vxlNativeReader *r);
+long vxlNativeVnumaMemory(vxlNativeReader *r);
 
 /* native_read.c: split "k=v,k=v" spec strings as xl does (no quoting
  * inside). */

@@ -214,6 +214,19 @@ vxlValidateCpuNuma(const virDomainDef *def)
 
     if (vxlValidateCpuNumatuneMemory(def) < 0)
         return -1;
+    /* libxl sizes a vNUMA guest by its nodes and refuses a maximum that
+     * is not their sum (libxl__vnuma_config_check); xl refuses such a
+     * maxmem= too. libvirt's parser keeps a <memory> beside the cells
+     * unless its driver asks it to recompute (qemu's define does, the
+     * libxl driver does not, and then fails at start). */
+    if (nnodes > 0 &&
+        virDomainNumaGetMemorySize(def->numa) != virDomainDefGetMemoryInitial(def)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<memory> of %llu KiB is not supported by Xen beside <cpu><numa> cells of %llu KiB in all: Xen sizes a vNUMA guest by its cells, set <memory> to their sum"),
+                       virDomainDefGetMemoryInitial(def),
+                       virDomainNumaGetMemorySize(def->numa));
+        return -1;
+    }
     for (i = 0; i < nnodes; i++) {
         virDomainNumatuneMemMode mode = VIR_DOMAIN_NUMATUNE_MEM_STRICT;
         virBitmap *nodeset;

@@ -73,6 +73,21 @@ class ResourcesTest(DaemonTestCase):
         dom.setMemoryFlags(200 * MiB, E.VIR_DOMAIN_MEM_MAXIMUM | CONFIG)
         self.assertEqual(current_memory(dom, E.VIR_DOMAIN_XML_INACTIVE), 200 * MiB)
 
+    def test_setmaxmem_config_vnuma(self):
+        # A vNUMA guest's maximum is its cells' sum (libxl refuses any
+        # other at create): a persistent change is refused, nothing moves.
+        xml = guest_xml("res-vnuma", ostype="hvm", memory_mib=512, vcpus=2)
+        xml = xml.replace("<os>", "<cpu><numa>"
+                          "<cell id='0' cpus='0' memory='256' unit='MiB'/>"
+                          "<cell id='1' cpus='1' memory='256' unit='MiB'/>"
+                          "</numa></cpu><os>", 1)
+        dom = self.conn.defineXML(xml)
+        self.assertRefused(E.VIR_ERR_OPERATION_UNSUPPORTED, dom.setMemoryFlags,
+                           1024 * MiB, E.VIR_DOMAIN_MEM_MAXIMUM | CONFIG)
+        self.assertEqual(dom.maxMemory(), 512 * MiB)
+        dom.setMemoryFlags(512 * MiB, E.VIR_DOMAIN_MEM_MAXIMUM | CONFIG)
+        self.assertEqual(dom.maxMemory(), 512 * MiB)
+
     def test_setvcpus(self):
         dom = self.running("res-cpu", vcpus=2, max_vcpus=4)
         self.assertEqual(dom.vcpusFlags(LIVE), 2)
