@@ -475,18 +475,36 @@ def hvm_devices(conn, events):
     finally:
         forget(conn, name)
 
+    # The same start proves hdtype=ahci: a hard disk on bus='sata' is
+    # libxl's hdtype=ahci, the device model's AHCI controller with the
+    # disk on its first port (libxl_dm.c); the raw file on qdisk, which
+    # needs no hotplug script.
     name = "e2e-hvm-xhci-ports"
+    img = "/tmp/e2e-ahci.img"
+    sh("rm -f %s; truncate -s 16M %s" % (img, img))
     try:
         dom, domid, err = hvm_paused(
             conn, events, name,
-            devices="    <controller type='usb' index='0' model='nec-xhci' ports='4'/>\n")
+            devices="    <controller type='usb' index='0' model='nec-xhci' ports='4'/>\n"
+                    "    <disk type='file' device='disk'>\n"
+                    "      <driver name='qemu' type='raw'/>\n"
+                    "      <source file='%s'/>\n"
+                    "      <target dev='hda' bus='sata'/>\n"
+                    "    </disk>\n" % img)
         usb = sh("xl usb-list %s" % name).stdout if domid is not None else ""
         say("E2E INFO %s: xl usb-list %r" % (name, usb))
         check("hvm-xhci-ports", domid is not None and
               re.search(r"devicemodel\s+\d+\s+\d+\s+3\s+4\b", usb) is not None,
               "start: %s; xl usb-list: %r" % (err, usb))
+        dm = device_models(domid) if domid is not None else []
+        say("E2E INFO %s: device model %s" % (name, dm))
+        check("hvm-hdtype-ahci", len(dm) == 1 and "-device ahci,id=ahci0" in dm[0] and
+              re.search(r"file=%s,if=none,id=ahcidisk-0\b" % re.escape(img), dm[0]) and
+              "ide-hd,bus=ahci0.0,unit=0,drive=ahcidisk-0" in dm[0],
+              "start: %s; device models: %s" % (err, dm))
     finally:
         forget(conn, name)
+        sh("rm -f %s" % img)
 
 
 def hvm(conn, events, info):

@@ -16,6 +16,7 @@ import json
 
 import libvirt
 
+import e2e_fidelity
 from e2e_lib import banner_after, check, console_count, guest_xml, sh, state_of
 
 E = libvirt
@@ -255,3 +256,6 @@ def run_placement(conn, events):
         dom.undefine()
     check("place-vsnd-no-backend", "backend/vsnd/" in err and
           "no PV sound backend answered" in err, "start: %r" % err)
+
+    # What else the namespace carries that only Xen can show (issue 16).
+    e2e_fidelity.run(conn)
