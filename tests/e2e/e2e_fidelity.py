@@ -148,10 +148,21 @@ def pv_devices(conn):
     try:
         if err:
             xl_failed, out = xl_create_fails(conn, name, xml)
+            # libxl gives the device model's QMP set-up (query-vnc and the
+            # like) a fixed time; on a dom0 starved under TCG (the host
+            # loaded to 8 on 2 cores, 2026-12-07) it ran out for our start
+            # and for xl create of the same config alike: the host's
+            # speed, not the configuration, so reported as skipped.
+            late = "Post DM startup configs failed, rc=-9"
             for c in ("fid-vfb-backends", "fid-vfb-first-served", "fid-vdev-number",
                       "fid-pv-acpi-grant"):
-                check(c, False, "start: %s; xl create of the same config %s"
-                      % (err, "fails too" if xl_failed else "starts"))
+                if late in err and late in out:
+                    skip(c, "libxl's set-up of the device model timed out for "
+                         "our start and for xl create of the same config "
+                         "(%s; load %s)" % (late, sh("cat /proc/loadavg").stdout.strip()))
+                else:
+                    check(c, False, "start: %s; xl create of the same config %s"
+                          % (err, "fails too" if xl_failed else "starts"))
             return
         domid = dom.ID()
         be = "/local/domain/0/backend"
