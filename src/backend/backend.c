@@ -197,6 +197,63 @@ vxlBackendCheckDiskNumbers(const libxl_domain_config *dcfg)
     return 0;
 }
 
+/* Whether libxl serves @xdisk by its qdisk backend (qemu in dom0): named
+ * so, or left to libxl's choice (disk_try_backend in libxl_device.c),
+ * which gives phy only a raw image or device, not replicated by COLO,
+ * and standalone only a virtio disk. */
+static bool
+vxlBackendDiskIsQdisk(const libxl_device_disk *xdisk)
+{
+    if (xdisk->backend != LIBXL_DISK_BACKEND_UNKNOWN)
+        return xdisk->backend == LIBXL_DISK_BACKEND_QDISK;
+    if (xdisk->specification == LIBXL_DISK_SPECIFICATION_VIRTIO)
+        return false;
+    if (!libxl_defbool_is_default(xdisk->colo_enable) &&
+        libxl_defbool_val(xdisk->colo_enable))
+        return true;
+    return xdisk->format != LIBXL_DISK_FORMAT_RAW || !xdisk->pdev_path ||
+           !*xdisk->pdev_path || xdisk->is_cdrom;
+}
+
+/* libxl accepts a vdev given as a device number ("51728", "0x1") and
+ * writes it as it is into the backend's "dev" node. qemu's qdisk
+ * backend names its block nodes after that text ("51728-raw"), and
+ * qemu's node names must begin with a letter: it refuses to create the
+ * disk ("Invalid node-name"), which libxl does not wait for, so the
+ * guest starts without it (seen on Xen 4.17 with Debian 12's qemu 7.2,
+ * e2e_only=placement). The xvd, hd, sd and dNpM names of the same
+ * number work, and blkback (phy) never reads the text. Refused here, on
+ * both backends alike, rather than a guest left without its disk. */
+static int
+vxlBackendCheckQdiskVdev(const char *domname, const libxl_device_disk *xdisk,
+                         bool attach)
+{
+    if (!xdisk->vdev || g_ascii_isalpha(xdisk->vdev[0]) ||
+        !vxlBackendDiskIsQdisk(xdisk))
+        return 0;
+    if (attach)
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("cannot attach disk with vdev '%s': qemu's qdisk backend cannot serve a vdev that does not begin with a letter (qemu names the disk's block node after it, and refuses it: Invalid node-name); give the same Xen device number as an xvd, hd, sd or dNpM name, or use the phy backend"),
+                       xdisk->vdev);
+    else
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("cannot start domain '%s': qemu's qdisk backend cannot serve disk vdev '%s', which does not begin with a letter (qemu names the disk's block node after it, refuses it as an Invalid node-name, and the guest would start without the disk); give the same Xen device number as an xvd, hd, sd or dNpM name, or use the phy backend"),
+                       NULLSTR(domname), xdisk->vdev);
+    return -1;
+}
+
+static int
+vxlBackendCheckQdiskVdevs(const libxl_domain_config *dcfg)
+{
+    int i;
+
+    for (i = 0; i < dcfg->num_disks; i++) {
+        if (vxlBackendCheckQdiskVdev(dcfg->c_info.name, &dcfg->disks[i], false) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The grant table versions Xen 4.17 has (GNTTAB_MAX_VERSION on x86). */
 #define VXL_BACKEND_GRANT_VERSION_MAX 2
 
@@ -230,6 +287,7 @@ vxlBackendDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
 {
     if (vxlBackendCheckSoundhw(dcfg) < 0 || vxlBackendCheckVnuma(dcfg) < 0 ||
         vxlBackendCheckDiskNumbers(dcfg) < 0 ||
+        vxlBackendCheckQdiskVdevs(dcfg) < 0 ||
         vxlBackendCheckGrantVersion(dcfg) < 0)
         return -1;
     VXL_BACKEND_CALL(be, domainCreate, dcfg, script, paused, domid);
@@ -336,6 +394,8 @@ vxlBackendDomainPinVcpu(vxlBackend *be, uint32_t domid, unsigned int vcpu,
 int
 vxlBackendDomainDiskAdd(vxlBackend *be, uint32_t domid, libxl_device_disk *xdisk)
 {
+    if (vxlBackendCheckQdiskVdev(NULL, xdisk, true) < 0)
+        return -1;
     VXL_BACKEND_CALL(be, domainDiskAdd, domid, xdisk);
 }
 

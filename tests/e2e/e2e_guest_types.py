@@ -449,11 +449,12 @@ def hvm_paused(conn, events, name, cpu=HVM_CPU, vcpus=1, devices=""):
 
 
 def hvm_devices(conn, events):
-    """HVM vNUMA and the USB 3 controller (nec-xhci) through the driver:
-    the guests start (paused) and Xen has what was asked for. Two guests,
-    each start some 35 s under TCG: vNUMA with the plain controller
-    (libxl's usbversion=3), then the controller with ports= (virt-install's
-    usb3), which libxl adds through QMP as a devicemodel usbctrl."""
+    """HVM vNUMA, the USB 3 controller (nec-xhci) and hdtype=ahci through
+    the driver: the guests start (paused) and Xen has what was asked for.
+    Three guests, each start some 35 s under TCG: vNUMA with the plain
+    controller (libxl's usbversion=3), then the controller with ports=
+    (virt-install's usb3), which libxl adds through QMP as a devicemodel
+    usbctrl, then a SATA disk."""
     name = "e2e-hvm-vnuma"
     try:
         dom, domid, err = hvm_paused(
@@ -487,6 +488,33 @@ def hvm_devices(conn, events):
               "start: %s; xl usb-list: %r" % (err, usb))
     finally:
         forget(conn, name)
+
+    # hdtype=ahci: a hard disk on bus='sata' is libxl's hdtype=ahci, the
+    # device model's AHCI controller with the disk on its first port
+    # (libxl_dm.c). A raw file on qdisk: no hotplug script.
+    name = "e2e-hvm-ahci"
+    img = "/tmp/e2e-ahci.img"
+    sh("rm -f %s; truncate -s 16M %s" % (img, img))
+    try:
+        dom, domid, err = hvm_paused(
+            conn, events, name,
+            devices="    <disk type='file' device='disk'>\n"
+                    "      <driver name='qemu' type='raw'/>\n"
+                    "      <source file='%s'/>\n"
+                    "      <target dev='hda' bus='sata'/>\n"
+                    "    </disk>\n" % img)
+        dm = device_models(domid) if domid is not None else []
+        say("E2E INFO %s: device model %s" % (name, dm))
+        ok = (len(dm) == 1 and "-device ahci,id=ahci0" in dm[0] and
+              re.search(r"file=%s,if=none,id=ahcidisk-0\b" % re.escape(img), dm[0]) and
+              "ide-hd,bus=ahci0.0,unit=0,drive=ahcidisk-0" in dm[0])
+        if not ok:
+            say("E2E INFO %s: device model log %r" % (
+                name, read("/var/log/xen/qemu-dm-%s.log" % name)[-800:]))
+        check("hvm-hdtype-ahci", ok, "start: %s; device models: %s" % (err, dm))
+    finally:
+        forget(conn, name)
+        sh("rm -f %s" % img)
 
 
 def hvm(conn, events, info):

@@ -7,7 +7,8 @@ and vcpu-set, and virsh console reads what the guest writes, as xl
 console does. And placement the namespace carries (run_placement):
 <virtxl:cpus_exclude> and a vNUMA node on host node 0 are what xl
 vcpu-list and xl list -l show; a <virtxl:vsnd> card, for which dom0 runs
-no sound backend, gets the error Xen's toolstack gives."""
+no sound backend, gets the error Xen's toolstack gives; then the other
+namespace keys only Xen can show (e2e_fidelity.py)."""
 import os
 import time
 import xml.etree.ElementTree as ET
@@ -16,6 +17,7 @@ import json
 
 import libvirt
 
+import e2e_fidelity
 from e2e_lib import banner_after, check, console_count, guest_xml, sh, state_of
 
 E = libvirt
@@ -255,3 +257,6 @@ def run_placement(conn, events):
         dom.undefine()
     check("place-vsnd-no-backend", "backend/vsnd/" in err and
           "no PV sound backend answered" in err, "start: %r" % err)
+
+    # What else the namespace carries that only Xen can show (issue 16).
+    e2e_fidelity.run(conn)

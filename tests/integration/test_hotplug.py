@@ -31,12 +31,20 @@ def disk_xml(target, path=None, bus="xen", device="disk"):
             f"{source}<target dev='{target}' bus='{bus}'/></disk>")
 
 
-def vdev_disk_xml(target, path, inner):
+def vdev_disk_xml(target, path, inner, driver="phy"):
     """A <disk> bringing namespace element(s) @inner, as virsh
-    attach-device gets it from a file."""
+    attach-device gets it from a file. On phy (blkback) by default: qemu's
+    qdisk cannot serve a vdev that is a number (on_phy)."""
     return (f"<disk type='file' device='disk' xmlns:virtxl='{SIM_NS}'>"
-            f"<driver name='qemu' type='raw'/><source file='{path}'/>"
+            f"<driver name='{driver}' type='raw'/><source file='{path}'/>"
             f"<target dev='{target}' bus='xen'/>{inner}</disk>")
+
+
+def on_phy(xml):
+    """@xml with its disks on phy: qemu's qdisk backend names its block
+    node after the vdev and refuses one that is a number (Invalid
+    node-name, seen on real Xen), so such disks are refused on qdisk."""
+    return xml.replace("<driver name='qemu' type='raw'/>", "<driver name='phy' type='raw'/>")
 
 
 def with_ns(xml, elements):
@@ -461,7 +469,7 @@ class HotplugTest(DaemonTestCase):
         next define and start refused."""
         name = "hp-vdev"
         img = "/var/lib/xen/images"
-        xml = with_ns(guest_xml(name, disks=2),
+        xml = with_ns(on_phy(guest_xml(name, disks=2)),
                       "<virtxl:disk target='xvdb' vdev='0x1'/>")
         dom = self.conn.defineXML(xml)
         dom.create()
@@ -567,6 +575,36 @@ class HotplugTest(DaemonTestCase):
         self.assertEqual((dom.XMLDesc(0), dom.XMLDesc(INACTIVE), self.sim_vdevs(name)),
                          before)
 
+    def test_vdev_number_on_qdisk_refused(self):
+        """qemu's qdisk backend names its block node after the vdev and
+        refuses one that is a number (real Xen 4.17 with qemu 7.2:
+        "Invalid node-name: '51728-raw'"), which libxl does not wait for:
+        the guest started without the disk. The start and a live attach
+        are refused instead, naming the vdev; the same number as a dNpM
+        name on qdisk, or on phy, starts."""
+        name = "hp-vdev-qdisk"
+        dom = self.conn.defineXML(with_ns(guest_xml(name, disks=2),
+                                          "<virtxl:disk target='xvdb' vdev='0x1'/>"))
+        self.assertRefused(E.VIR_ERR_CONFIG_UNSUPPORTED, dom.create,
+                           contains="qdisk backend cannot serve disk vdev '0x1'")
+        self.assertFalse(dom.isActive())
+        dom.undefine()
+        dom = self.conn.defineXML(with_ns(guest_xml(name, disks=2),
+                                          "<virtxl:disk target='xvdb' vdev='d0p1'/>"))
+        dom.create()
+        self.assertEqual(self.sim_vdevs(name), ["xvda", "d0p1"])
+        before = (dom.XMLDesc(0), dom.XMLDesc(INACTIVE), self.sim_vdevs(name))
+        path = "/var/lib/xen/images/qdisk-number.img"
+        self.assertRefused(
+            E.VIR_ERR_CONFIG_UNSUPPORTED, dom.attachDeviceFlags,
+            vdev_disk_xml("xvdc", path, "<virtxl:disk vdev='51744'/>", driver="qemu"),
+            LIVE | CONFIG, contains="cannot attach disk with vdev '51744'")
+        self.assertEqual((dom.XMLDesc(0), dom.XMLDesc(INACTIVE), self.sim_vdevs(name)),
+                         before)
+        dom.attachDeviceFlags(vdev_disk_xml("xvdc", path, "<virtxl:disk vdev='51744'/>"),
+                              LIVE | CONFIG)
+        self.assertEqual(self.sim_vdevs(name), ["xvda", "d0p1", "51744"])
+
     def test_vdev_number_taken(self):
         """A vdev that is another disk's Xen device number (xvda is
         51712) makes two disks of one device, on which libxl fails the
@@ -574,13 +612,13 @@ class HotplugTest(DaemonTestCase):
         and nothing is defined or changed. Without the fix the define
         took it and only the start failed."""
         name = "hp-vdev-taken"
-        xml = with_ns(guest_xml(name, disks=2),
+        xml = with_ns(on_phy(guest_xml(name, disks=2)),
                       "<virtxl:disk target='xvdb' vdev='51712'/>")
         self.assertRefused(E.VIR_ERR_CONFIG_UNSUPPORTED, self.conn.defineXML, xml,
                            contains="<virtxl:disk target='xvdb' vdev='51712'> is Xen device 51712, which disk 'xvda'")
         self.assertNotIn(name, self.conn.listDefinedDomains())
 
-        dom = self.conn.defineXML(with_ns(guest_xml(name, disks=2),
+        dom = self.conn.defineXML(with_ns(on_phy(guest_xml(name, disks=2)),
                                           "<virtxl:disk target='xvdb' vdev='0x1'/>"))
         dom.create()
         before = (dom.XMLDesc(0), dom.XMLDesc(INACTIVE), self.sim_vdevs(name))
@@ -602,7 +640,7 @@ class HotplugTest(DaemonTestCase):
         name = "hp-vdev-cd"
         xml = with_ns(guest_xml(name, ostype="hvm").replace(
             "</devices>",
-            "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/>"
+            "<disk type='file' device='cdrom'><driver name='phy' type='raw'/>"
             "<target dev='hdc' bus='ide'/><readonly/></disk></devices>"),
             "<virtxl:disk target='hdc' vdev='5632'/>")
         dom = self.conn.defineXML(xml)

@@ -1002,6 +1002,59 @@ testDiskNumbers(void)
     return 0;
 }
 
+/* qemu's qdisk backend refuses a vdev that does not begin with a letter
+ * (its block node is named after it), so the guest would start without
+ * the disk: refused, on the simulator as on Xen; the same number as a
+ * dNpM name, or on phy, starts. */
+static int
+testQdiskVdev(void)
+{
+    g_autoptr(vxlBackend) be = testOpen("intel-2s-vtd", NULL, false);
+    testDomSpec s = { .name = "qdisknum", .type = LIBXL_DOMAIN_TYPE_PV,
+                      .maxKiB = 256 * MiB, .targetKiB = 256 * MiB, .vcpus = 1 };
+    libxl_domain_config dcfg;
+    libxl_device_disk disk;
+    uint32_t id;
+    int rc;
+
+    CHECK(be, "%s", virGetLastErrorMessage());
+    testConfig(&dcfg, &s);
+    dcfg.disks = g_new0(libxl_device_disk, 1);
+    dcfg.num_disks = 1;
+    libxl_device_disk_init(&dcfg.disks[0]);
+    dcfg.disks[0].vdev = g_strdup("51728");
+    dcfg.disks[0].pdev_path = g_strdup("/srv/disk.qcow2");
+    dcfg.disks[0].format = LIBXL_DISK_FORMAT_QCOW2;   /* qdisk's, by libxl's choice */
+    dcfg.disks[0].readwrite = 1;
+    rc = vxlBackendDomainCreate(be, &dcfg, NULL, false, &id);
+    CHECK_ERR(rc, VIR_ERR_CONFIG_UNSUPPORTED,
+              "qemu's qdisk backend cannot serve disk vdev '51728'");
+    CHECK(testCount(be) == 0, "count after refusal");
+
+    g_free(dcfg.disks[0].vdev);
+    dcfg.disks[0].vdev = g_strdup("d1p0");
+    rc = vxlBackendDomainCreate(be, &dcfg, NULL, false, &id);
+    CHECK_OK(rc);
+
+    /* The hot-attach of such a disk, named qdisk, is refused alike; raw
+     * on phy, blkback never reads the text, and it attaches. */
+    libxl_device_disk_init(&disk);
+    disk.vdev = g_strdup("0x10");
+    disk.pdev_path = g_strdup("/srv/disk2.img");
+    disk.format = LIBXL_DISK_FORMAT_RAW;
+    disk.backend = LIBXL_DISK_BACKEND_QDISK;
+    disk.readwrite = 1;
+    rc = vxlBackendDomainDiskAdd(be, id, &disk);
+    CHECK_ERR(rc, VIR_ERR_CONFIG_UNSUPPORTED, "cannot attach disk with vdev '0x10'");
+    disk.backend = LIBXL_DISK_BACKEND_UNKNOWN;
+    rc = vxlBackendDomainDiskAdd(be, id, &disk);
+    libxl_device_disk_dispose(&disk);
+    libxl_domain_config_dispose(&dcfg);
+    CHECK_OK(rc);
+    g_clear_pointer(&be, testClose);
+    return 0;
+}
+
 /* ----- concurrency -------------------------------------------------------- */
 
 typedef struct {
@@ -2012,6 +2065,7 @@ static const struct {
     { "unsupported", testUnsupported },
     { "usb-redirection", testUsbRedirection },
     { "disk-numbers", testDiskNumbers },
+    { "qdisk-vdev", testQdiskVdev },
     { "concurrent-creates", testConcurrentCreates },
     { "concurrent-memory", testConcurrentMemory },
     { "close-during-create", testCloseDuringCreate },
