@@ -99,8 +99,8 @@ class HostNodesTest(DaemonTestCase):
         # then schedules by the hard one alone): cpuset='none'.
         self.assertEqual(live.find(f"{{{XMLNS}}}cpus_soft").get("cpuset"), "none")
         dom.destroy()
-        # xl cpus_soft="nodes:0, ^nodes: 0" likewise, read with xl's blanks.
-        dom = self.define("nodes-soft-none", "<virtxl:cpus_soft list='nodes:0, ^nodes: 0'/>")
+        # xl cpus_soft="nodes: 0,^nodes: 0," likewise, read with xl's blanks.
+        dom = self.define("nodes-soft-none", "<virtxl:cpus_soft list='nodes: 0,^nodes: 0,'/>")
         self.assertIn("<virtxl:cpus_soft list='nodes:0,^nodes:0'/>",
                       dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
         dom.create()
