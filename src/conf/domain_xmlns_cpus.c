@@ -30,7 +30,16 @@
  * Node items mixed with CPUs or "all": which CPUs remain depends on how
  * the host's nodes and CPUs overlap, so the namespace keeps xl's list as
  * written and the start applies its items in xl's order
- * (update_cpumap_range in xl_parse.c) against the host.
+ * (update_cpumap_range in xl_parse.c) against the host. The list is read
+ * with xl's grammar (conf_cpu_list.c) and kept without the blanks and
+ * empty items xl skips: "nodes: 0,,3" is kept as "nodes:0,3".
+ *
+ *   <virtxl:cpus_soft vcpu='1' cpuset='none'/>  xl cpus_soft=[ "0", "" ]
+ *
+ * An empty soft affinity, which xl hands Xen for "" or a list leaving no
+ * CPU, and Xen takes (libxl warns that only the hard affinity counts).
+ * A start also writes it in the live definition for a soft node list,
+ * or a soft cpuset, that leaves no CPU of the host.
  *
  *   <virtxl:numa_placement state='off'/>        xl cpus=[] (any list)
  *
