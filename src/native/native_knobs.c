@@ -155,6 +155,9 @@ vxlNativeParseCpusSoftSets(vxlNativeReader *r, virBuffer *xmlns)
                 vxlNativeError(r, "cpus_soft", _("item %d is a list, expected a CPU list"), i + 1);
                 return -1;
             }
+            /* xl reads no entry past the last vCPU (parse_vcpu_affinity). */
+            if (i >= r->maxvcpus)
+                break;
             if (!(set = vxlNativeKnobsCpuset(r, item, &err)))
                 return err ? -1 : 0;
             g_ptr_array_add(sets, set);

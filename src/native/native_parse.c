@@ -499,6 +499,7 @@ vxlNativeParseMemory(vxlNativeReader *r, vxlNativeXML *x)
         return -1;
     }
 
+    r->maxvcpus = maxvcpus;
     if (vxlNativeParseCpus(r, x, vcpuAttrs, maxvcpus) < 0)
         return -1;
     if (vcpus != maxvcpus)

@@ -48,6 +48,8 @@ struct _vxlNativeReader {
     GPtrArray *nsNics;      /* <virtxl:nic> lines from vif= options */
     GPtrArray *nsLines;     /* other namespace lines from device keys */
     bool numaPlacementOff;  /* <virtxl:numa_placement state='off'/> written */
+    long maxvcpus;          /* xl's max_vcpus, once vxlNativeParseMemory
+                               has read it (0 before) */
     bool ahci;              /* an HVM guest's hdtype="ahci" (native_devices.c) */
     bool sataDisks;         /* a disk written with bus='sata', which says
                                hdtype=ahci itself */
