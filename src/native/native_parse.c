@@ -201,8 +201,14 @@ vxlNativeCpuset(vxlNativeReader *r, const char *key, const char *spec,
 
     if (vxlNativeCpuListRead(r, key, spec, maxCpus, &list) < 0)
         return NULL;
-    for (i = 0; i < list.n; i++)
+    for (i = 0; i < list.n; i++) {
+        /* "all" and node items are the callers' to handle first. */
+        if (list.items[i].all || list.items[i].unit != VXL_CPU_LIST_CPUS) {
+            vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
+            return NULL;
+        }
         vxlNativeCpuItemApply(&list.items[i], map);
+    }
     if (virBitmapIsAllClear(map)) {
         if (soft)
             return g_strdup("none");
