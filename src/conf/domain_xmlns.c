@@ -711,6 +711,9 @@ vxlXMLNSFormatKnobs(virBuffer *buf, const vxlXMLNSDef *ns)
             virBufferEscapeString(buf, " list='%s'", ns->cpusSoft[i].xl);
         else if (vxlXMLNSCpusIsAll(ns->cpusSoft[i].cpuset))
             virBufferAddLit(buf, " cpuset='all'");
+        else if (!ns->cpusSoft[i].exclude && !ns->cpusSoft[i].nodes &&
+                 virBitmapIsAllClear(ns->cpusSoft[i].cpuset))
+            virBufferAddLit(buf, " cpuset='none'");
         else
             virBufferAsprintf(buf, " %s='%s'", ns->cpusSoft[i].nodes ? "nodeset" : "cpuset", set);
         if (ns->cpusSoft[i].exclude)

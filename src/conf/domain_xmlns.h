@@ -118,13 +118,16 @@ struct _vxlXMLNSUsbctrl {
 typedef struct _vxlXMLNSCpuList vxlXMLNSCpuList;
 struct _vxlXMLNSCpuList {
     int vcpu;                     /* -1: every vCPU without its own */
-    virBitmap *cpuset;            /* never empty */
+    virBitmap *cpuset;            /* empty only for cpus_soft
+                                     cpuset='none' (an empty soft
+                                     affinity, xl's cpus_soft="") */
     bool exclude;                 /* cpus_soft exclude='yes': every CPU
                                      Xen can have but @cpuset, xl's
                                      "all,^3" */
     bool nodes;                   /* nodeset='...': @cpuset holds host
                                      NUMA nodes, xl's "nodes:1" */
-    char *xl;                     /* list='...': xl's CPU list as written,
+    char *xl;                     /* list='...': xl's CPU list as written
+                                     (without blanks or empty items),
                                      node items mixed with CPUs or "all"
                                      ("nodes:0,^1"), resolved at start in
                                      xl's order; @cpuset holds the nodes

@@ -30,7 +30,16 @@
  * Node items mixed with CPUs or "all": which CPUs remain depends on how
  * the host's nodes and CPUs overlap, so the namespace keeps xl's list as
  * written and the start applies its items in xl's order
- * (update_cpumap_range in xl_parse.c) against the host.
+ * (update_cpumap_range in xl_parse.c) against the host. The list is read
+ * with xl's grammar (conf_cpu_list.c) and kept without the blanks and
+ * empty items xl skips: "nodes: 0,,3" is kept as "nodes:0,3".
+ *
+ *   <virtxl:cpus_soft vcpu='1' cpuset='none'/>  xl cpus_soft=[ "0", "" ]
+ *
+ * An empty soft affinity, which xl hands Xen for "" or a list leaving no
+ * CPU, and Xen takes (libxl warns that only the hard affinity counts).
+ * A start also writes it in the live definition for a soft node list,
+ * or a soft cpuset, that leaves no CPU of the host.
  *
  *   <virtxl:numa_placement state='off'/>        xl cpus=[] (any list)
  *
@@ -41,6 +50,7 @@
  */
 #include "vxl_internal.h"
 
+#include "conf_cpu_list.h"
 #include "domain_xmlns.h"
 #include "virerror.h"
 #include "virxml.h"
@@ -49,69 +59,75 @@
 #define VIR_FROM_THIS VIR_FROM_LIBXL
 
 
-/* Walk xl CPU list @xl item by item as xl's update_cpumap_range does:
- * [^](all | node:R | nodes:R | R), R a number or a range. Collects the
- * nodes named in @nodes. With @out, also applies the items to it
- * against the host (@nodeCpus, @nnodes; CPUs from @ncpus on are dropped,
- * as libxl_bitmap_set drops them; a node the host lacks has none).
- * Reported errors name element @elem. */
+/* Walk xl CPU list @xl item by item as xl's update_cpumap_range does,
+ * with xl's grammar (vxlCpuListSplit: "nodes: 0, 3" reads as
+ * "nodes:0,3"). Collects the nodes named in @nodes. With @out, also
+ * applies the items to it against the host (@nodeCpus, @nnodes; CPUs
+ * from @ncpus on are dropped, as libxl_bitmap_set drops them; a node the
+ * host lacks has none). With @canon, *@canon is the list without blanks
+ * or empty items (vxlCpuListFormat). Reported errors name element
+ * @elem. */
 static int
 vxlXMLNSXlListWalk(const char *xl, const char *elem, virBitmap *nodes,
                    virBitmap *const *nodeCpus, size_t nnodes, unsigned int ncpus,
-                   virBitmap *out)
+                   virBitmap *out, char **canon)
 {
-    g_auto(GStrv) items = g_strsplit(xl, ",", 0);
+    g_autofree vxlCpuListItem *items = NULL;
+    g_autofree char *bad = NULL;
+    size_t n = 0;
     size_t i;
 
-    for (i = 0; items[i]; i++) {
-        const char *item = items[i];
-        bool not = *item == '^';
-        bool isNode = false;
-        g_autoptr(virBitmap) range = NULL;
-        g_autoptr(virBitmap) cpus = virBitmapNew(VXL_XMLNS_CPUS_ALL);
-        ssize_t bit = -1;
+    switch (vxlCpuListSplit(xl, VXL_XMLNS_CPUS_ALL, VXL_XMLNS_NODES_MAX, &items, &n, &bad)) {
+    case VXL_CPU_LIST_OK:
+        break;
+    case VXL_CPU_LIST_NOT_ALL:
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:%s list='%s'> takes '%s' out, which xl refuses: '^' does not go with 'all'"),
+                       elem, xl, bad + 1);
+        return -1;
+    case VXL_CPU_LIST_BEYOND:
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:%s list='%s'>: item '%s' goes beyond CPU %d or NUMA node %d"),
+                       elem, xl, bad, VXL_XMLNS_CPUS_ALL - 1, VXL_XMLNS_NODES_MAX - 1);
+        return -1;
+    case VXL_CPU_LIST_MALFORMED:
+    default:
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("<virtxl:%s list='%s'> is not an xl CPU list: item '%s' is none of all, N, N-M, nodes:N or nodes:N-M (each maybe after '^')"),
+                       elem, xl, bad);
+        return -1;
+    }
+    if (canon)
+        *canon = vxlCpuListFormat(items, n);
 
-        if (not)
-            item++;
-        if (g_str_has_prefix(item, "node:") || g_str_has_prefix(item, "nodes:")) {
-            item = strchr(item, ':') + 1;
-            isNode = STRNEQ(item, "all");
-        }
-        if (STREQ(item, "all")) {
-            if (not) {
-                virReportError(VIR_ERR_XML_ERROR,
-                               _("<virtxl:%s list='%s'> takes '^%s' out, which xl refuses: '^' does not go with 'all'"),
-                               elem, xl, items[i] + 1);
-                return -1;
-            }
+    for (i = 0; i < n; i++) {
+        const vxlCpuListItem *it = &items[i];
+        bool isNode = it->unit != VXL_CPU_LIST_CPUS;
+        g_autoptr(virBitmap) cpus = virBitmapNew(VXL_XMLNS_CPUS_ALL);
+        unsigned long k;
+        ssize_t bit;
+
+        if (it->all) {
             for (bit = 0; out && bit < (ssize_t)ncpus; bit++)
                 ignore_value(virBitmapSetBit(out, bit));
             continue;
         }
-        if (!g_ascii_isdigit(*item) || strchr(item, '^') ||
-            virBitmapParse(item, &range, isNode ? VXL_XMLNS_NODES_MAX : VXL_XMLNS_CPUS_ALL) < 0) {
-            virResetLastError();
-            virReportError(VIR_ERR_XML_ERROR,
-                           _("<virtxl:%s list='%s'> is not an xl CPU list: item '%s' is none of all, N, N-M, nodes:N or nodes:N-M (each maybe after '^')"),
-                           elem, xl, items[i]);
-            return -1;
-        }
-        if (isNode)
-            virBitmapUnion(nodes, range);
+        for (k = it->first; isNode && k <= it->last; k++)
+            ignore_value(virBitmapSetBit(nodes, k));
         if (!out)
             continue;
-        while ((bit = virBitmapNextSetBit(range, bit)) >= 0) {
+        for (k = it->first; k <= it->last; k++) {
             if (!isNode) {
-                if (bit < (ssize_t)ncpus)
-                    ignore_value(virBitmapSetBit(cpus, bit));
+                if (k < ncpus)
+                    ignore_value(virBitmapSetBit(cpus, k));
                 continue;
             }
             /* A node the host lacks has no CPU, as for xl
              * (libxl_node_to_cpumap gives it none). */
-            if ((size_t)bit < nnodes && nodeCpus[bit])
-                virBitmapUnion(cpus, nodeCpus[bit]);
+            if (k < nnodes && nodeCpus[k])
+                virBitmapUnion(cpus, nodeCpus[k]);
         }
-        if (not)
+        if (it->not)
             virBitmapSubtract(out, cpus);
         else
             virBitmapUnion(out, cpus);
@@ -148,11 +164,16 @@ vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
                            elem);
             return -1;
         }
+        g_autofree char *canon = NULL;
+
         map = virBitmapNew(VXL_XMLNS_NODES_MAX);
-        if (vxlXMLNSXlListWalk(xl, elem, map, NULL, 0, 0, NULL) < 0)
+        if (vxlXMLNSXlListWalk(xl, elem, map, NULL, 0, 0, NULL, &canon) < 0)
             return -1;
         nodes = true;
-        cpuset = g_strdup(xl);
+        cpuset = g_strdup(canon);
+        /* Kept without blanks and empty items: the same list to xl. */
+        g_free(xl);
+        xl = g_steal_pointer(&canon);
     } else if (nodeset && STRNEQ(elem, "cpus_exclude")) {
         if (cpuset || exclude == VIR_TRISTATE_BOOL_YES) {
             virReportError(VIR_ERR_XML_ERROR,
@@ -199,6 +220,17 @@ vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
     } else if (canExclude && !nodes && STREQ(cpuset, "all") && exclude != VIR_TRISTATE_BOOL_YES) {
         map = virBitmapNew(VXL_XMLNS_CPUS_ALL);
         virBitmapSetAll(map);
+    } else if (canExclude && !nodes && STREQ(cpuset, "none")) {
+        /* cpus_soft's "none": an empty soft affinity, as xl's
+         * cpus_soft="" (or a list leaving no CPU) hands Xen, which then
+         * schedules by the hard affinity alone. */
+        if (exclude == VIR_TRISTATE_BOOL_YES) {
+            virReportError(VIR_ERR_XML_ERROR,
+                           _("<virtxl:%s cpuset='none' exclude='yes'> takes no CPU out: leave exclude out, or say cpuset='all'"),
+                           elem);
+            return -1;
+        }
+        map = virBitmapNew(maxCpus);
     } else if (!nodes && virBitmapParse(cpuset, &map, maxCpus) < 0) {
         virReportError(VIR_ERR_XML_ERROR,
                        _("<virtxl:%s cpuset='%s'> is not a CPU list such as '%s' below %d"),
@@ -211,7 +243,7 @@ vxlXMLNSParseCpuList(xmlNodePtr node, const char *elem, const char *example,
                        elem, cpuset);
         return -1;
     }
-    if (!xl && virBitmapIsAllClear(map)) {
+    if (!xl && virBitmapIsAllClear(map) && STRNEQ(cpuset, "none")) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<virtxl:%s cpuset='%s'> names no CPU: leave the element out instead"),
                        elem, cpuset);
@@ -316,7 +348,7 @@ vxlXMLNSNodesToCpus(const char *elem, const vxlXMLNSCpuList *l,
     if (l->xl) {
         g_autoptr(virBitmap) named = virBitmapNew(VXL_XMLNS_NODES_MAX);
 
-        if (vxlXMLNSXlListWalk(l->xl, elem, named, nodeCpus, nnodes, ncpus, cpus) < 0)
+        if (vxlXMLNSXlListWalk(l->xl, elem, named, nodeCpus, nnodes, ncpus, cpus, NULL) < 0)
             return NULL;
         return g_steal_pointer(&cpus);
     }
@@ -372,10 +404,9 @@ vxlXMLNSCpusResolveNodes(virDomainDef *def, virBitmap *const *nodeCpus, size_t n
             !(map = vxlXMLNSNodesToCpus("cpus_soft", &ns->cpusSoft[i],
                                         nodeCpus, nnodes, ncpus)))
             return -1;
-        /* A soft list leaving no CPU ("nodes:0,^nodes:0"): Xen then
-         * prefers none, which is what every CPU says. */
-        if (map && virBitmapIsAllClear(map))
-            virBitmapSetAll(map);
+        /* A soft list leaving no CPU ("nodes:0,^nodes:0") stays empty,
+         * as xl hands it to Xen (libxl only warns that just the hard
+         * affinity counts): cpuset='none' in the live definition. */
         g_ptr_array_add(soft, map);
     }
 
@@ -505,12 +536,11 @@ vxlXMLNSCpusHostCut(virDomainDef *def, unsigned int ncpus)
          * node sets are resolved (and cut) before this. */
         if (soft->exclude || soft->nodes || vxlXMLNSCpusIsAll(soft->cpuset))
             continue;
-        /* One with none of the host's is left as written (a cpuset is
-         * never empty): libxl cuts it to an empty soft affinity, which
-         * Xen takes (libxl only warns) as for xl, and then schedules by
-         * the hard affinity alone. */
-        if (virBitmapNextSetBit(soft->cpuset, -1) < (ssize_t)ncpus)
-            vxlXMLNSCpuMapCut(soft->cpuset, ncpus);
+        /* One with none of the host's becomes cpuset='none': libxl
+         * cuts it to an empty soft affinity, which Xen takes (libxl
+         * only warns) as for xl, and then schedules by the hard
+         * affinity alone. */
+        vxlXMLNSCpuMapCut(soft->cpuset, ncpus);
     }
 }
 

@@ -35,14 +35,15 @@
 /* One CPU list of cpus_soft= in libvirt's canonical spelling; "" for
  * "all" (no preference); "^" and the CPUs taken out for "all,^N" (read
  * as for cpus=); "@" and the nodes for "nodes:N"; "%" and the list as written for
- * node items mixed with CPUs or "all"; NULL for a malformed list
+ * node items mixed with CPUs or "all"; "none" for CPUs leaving none
+ * (an empty soft affinity, as xl takes it); NULL for a malformed list
  * (reported, *@err set). */
 static char *
 vxlNativeKnobsCpuset(vxlNativeReader *r, const char *spec, bool *err)
 {
-    g_autoptr(virBitmap) map = NULL;
     g_autofree char *except = NULL;
     g_autofree char *spelt = vxlNativeCpusNodesAll(spec);
+    g_autofree char *set = NULL;
     int all;
 
     spec = spelt;
@@ -67,13 +68,9 @@ vxlNativeKnobsCpuset(vxlNativeReader *r, const char *spec, bool *err)
         }
         return except ? g_strdup_printf("^%s", except) : g_strdup("");
     }
-    if (virBitmapParse(spec, &map, VIR_DOMAIN_CPUMASK_LEN) < 0 || virBitmapIsAllClear(map)) {
-        virResetLastError();
-        vxlNativeError(r, "cpus_soft", _("'%s' is not a CPU list"), spec);
+    if (!(set = vxlNativeCpusetSoft(r, spec)))
         *err = true;
-        return NULL;
-    }
-    return virBitmapFormat(map);
+    return g_steal_pointer(&set);
 }
 
 
@@ -158,6 +155,9 @@ vxlNativeParseCpusSoftSets(vxlNativeReader *r, virBuffer *xmlns)
                 vxlNativeError(r, "cpus_soft", _("item %d is a list, expected a CPU list"), i + 1);
                 return -1;
             }
+            /* xl reads no entry past the last vCPU (parse_vcpu_affinity). */
+            if (i >= r->maxvcpus)
+                break;
             if (!(set = vxlNativeKnobsCpuset(r, item, &err)))
                 return err ? -1 : 0;
             g_ptr_array_add(sets, set);

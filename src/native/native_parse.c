@@ -19,6 +19,7 @@
 #include <libxl_utils.h>
 
 #include "native_private.h"
+#include "conf_cpu_list.h"
 #include "util_enums.h"
 #include "virbitmap.h"
 #include "virerror.h"
@@ -122,22 +123,107 @@ vxlNativeParseGeneral(vxlNativeReader *r, vxlNativeXML *x)
 
 /* ---- memory and vCPUs --------------------------------------------- */
 
-/* A cpu list as xl.cfg writes it ("0-3,^2", "all") for libvirt's
- * cpuset ("" when malformed, reported). NUMA node forms are
- * vxlNativeCpusetNodes's. */
-static char *
-vxlNativeCpuset(vxlNativeReader *r, const char *key, const char *spec)
-{
-    g_autoptr(virBitmap) map = NULL;
+/* The items of one xl CPU list, in order (conf_cpu_list.c). */
+typedef struct _vxlNativeCpuList vxlNativeCpuList;
+struct _vxlNativeCpuList {
+    vxlCpuListItem *items;
+    size_t n;
+};
 
-    if (STREQ(spec, "all"))
-        return g_strdup("all");
-    if (virBitmapParse(spec, &map, 4096) < 0) {
-        virResetLastError();
-        vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
-        return g_strdup("");
+static void
+vxlNativeCpuListClear(vxlNativeCpuList *list)
+{
+    g_clear_pointer(&list->items, g_free);
+    list->n = 0;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vxlNativeCpuList, vxlNativeCpuListClear);
+
+
+/* Read xl CPU list @spec into @list (cleared first) with xl's grammar
+ * (vxlCpuListSplit: blanks before a number, empty items and the like
+ * read as xl reads them), CPUs below @maxCpus. 0, or -1 reported
+ * against @key. */
+static int
+vxlNativeCpuListRead(vxlNativeReader *r, const char *key, const char *spec,
+                     unsigned long maxCpus, vxlNativeCpuList *list)
+{
+    g_autofree char *bad = NULL;
+
+    vxlNativeCpuListClear(list);
+    switch (vxlCpuListSplit(spec, maxCpus, VXL_XMLNS_NODES_MAX,
+                            &list->items, &list->n, &bad)) {
+    case VXL_CPU_LIST_OK:
+        return 0;
+    case VXL_CPU_LIST_NOT_ALL:
+        vxlNativeError(r, key, _("'%s' combines '^' and 'all', which xl refuses"), spec);
+        return -1;
+    case VXL_CPU_LIST_BEYOND:
+        vxlNativeError(r, key, _("'%s' is not a CPU list: '%s' goes beyond CPU %lu or NUMA node %d"),
+                       spec, bad, maxCpus - 1, VXL_XMLNS_NODES_MAX - 1);
+        return -1;
+    case VXL_CPU_LIST_MALFORMED:
+        break;
+    }
+    vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
+    return -1;
+}
+
+
+/* Apply item @it of a CPU-only list to @map, as update_cpumap_range. */
+static void
+vxlNativeCpuItemApply(const vxlCpuListItem *it, virBitmap *map)
+{
+    unsigned long i;
+
+    for (i = it->first; i <= it->last; i++) {
+        if (it->not)
+            ignore_value(virBitmapClearBit(map, i));
+        else
+            ignore_value(virBitmapSetBit(map, i));
+    }
+}
+
+
+/* A cpu list as xl.cfg writes it ("0-3,^2", "0, 2-3"), without "all"
+ * or node items, in libvirt's spelling: its items applied in order to
+ * an empty map, as parse_cpurange does. NULL for one xl refuses or, but
+ * for @soft, that leaves no CPU (reported against @key); "none" for a
+ * soft one that leaves none, which xl hands to Xen as an empty soft
+ * affinity. */
+static char *
+vxlNativeCpuset(vxlNativeReader *r, const char *key, const char *spec,
+                unsigned long maxCpus, bool soft)
+{
+    g_auto(vxlNativeCpuList) list = { 0 };
+    g_autoptr(virBitmap) map = virBitmapNew(maxCpus);
+    size_t i;
+
+    if (vxlNativeCpuListRead(r, key, spec, maxCpus, &list) < 0)
+        return NULL;
+    for (i = 0; i < list.n; i++) {
+        /* "all" and node items are the callers' to handle first. */
+        if (list.items[i].all || list.items[i].unit != VXL_CPU_LIST_CPUS) {
+            vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
+            return NULL;
+        }
+        vxlNativeCpuItemApply(&list.items[i], map);
+    }
+    if (virBitmapIsAllClear(map)) {
+        if (soft)
+            return g_strdup("none");
+        vxlNativeError(r, key, _("'%s' leaves no CPU, which xl refuses ('vcpu hard affinity map is empty')"),
+                       spec);
+        return NULL;
     }
     return virBitmapFormat(map);
+}
+
+
+char *
+vxlNativeCpusetSoft(vxlNativeReader *r, const char *spec)
+{
+    return vxlNativeCpuset(r, "cpus_soft", spec, VIR_DOMAIN_CPUMASK_LEN, true);
 }
 
 
@@ -163,81 +249,6 @@ vxlNativeCpusNodesAll(const char *spec)
 }
 
 
-/* One item of an xl CPU list, [^][node:|nodes:](all|N|N-M), as
- * update_cpumap_range in xl_parse.c reads it. */
-typedef struct _vxlNativeCpuItem vxlNativeCpuItem;
-struct _vxlNativeCpuItem {
-    bool not;                     /* '^': taken out */
-    bool node;                    /* node: or nodes:, @range holds nodes */
-    virBitmap *range;             /* NULL for "all" */
-};
-
-/* The items of one xl CPU list, in order. */
-typedef struct _vxlNativeCpuList vxlNativeCpuList;
-struct _vxlNativeCpuList {
-    vxlNativeCpuItem *items;
-    size_t n;
-};
-
-static void
-vxlNativeCpuListClear(vxlNativeCpuList *list)
-{
-    size_t i;
-
-    for (i = 0; i < list->n; i++)
-        virBitmapFree(list->items[i].range);
-    g_clear_pointer(&list->items, g_free);
-    list->n = 0;
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vxlNativeCpuList, vxlNativeCpuListClear);
-
-
-/* Read xl CPU list @spec item by item into @list (cleared first), the
- * one item walker of vxlNativeCpusetNodes and vxlNativeCpusetExcept.
- * xl refuses "^all" ("^nodes:all" too); a range is N or N-M. With
- * @blanks, a range may start with blanks, as xl's strtoul allows; a
- * list with node items is read without, as it may be kept as written
- * (<virtxl:cpus_nodes list>), whose reader takes none. 0, or -1
- * reported against @key. */
-static int
-vxlNativeCpuListRead(vxlNativeReader *r, const char *key, const char *spec,
-                     bool blanks, vxlNativeCpuList *list)
-{
-    g_auto(GStrv) items = g_strsplit(spec, ",", 0);
-    size_t i;
-
-    vxlNativeCpuListClear(list);
-    list->items = g_new0(vxlNativeCpuItem, g_strv_length(items) + 1);
-    for (i = 0; items[i]; i++) {
-        vxlNativeCpuItem *it = &list->items[list->n];
-        const char *item = items[i];
-
-        if ((it->not = *item == '^'))
-            item++;
-        if ((it->node = g_str_has_prefix(item, "node:") || g_str_has_prefix(item, "nodes:")))
-            item = strchr(item, ':') + 1;
-        if (STREQ(item, "all")) {
-            if (it->not) {
-                vxlNativeError(r, key, _("'%s' combines '^' and 'all', which xl refuses"), spec);
-                return -1;
-            }
-            list->n++;
-            continue;
-        }
-        if (!*item || (!blanks && !g_ascii_isdigit(*item)) || strchr(item, '^') ||
-            virBitmapParse(item, &it->range,
-                           it->node ? VXL_XMLNS_NODES_MAX : VXL_XMLNS_CPUS_ALL) < 0) {
-            virResetLastError();
-            vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
-            return -1;
-        }
-        list->n++;
-    }
-    return 0;
-}
-
-
 int
 vxlNativeCpusetNodes(vxlNativeReader *r, const char *key, const char *spec,
                      char **nodes)
@@ -249,30 +260,28 @@ vxlNativeCpusetNodes(vxlNativeReader *r, const char *key, const char *spec,
     size_t i;
 
     *nodes = NULL;
-    if (vxlNativeCpuListRead(r, key, spec, false, &list) < 0)
+    if (vxlNativeCpuListRead(r, key, spec, VXL_XMLNS_CPUS_ALL, &list) < 0)
         return -2;
     /* update_cpumap_range: each item applied in order. A host's nodes
      * share no CPU, so node items alone come down to a set of nodes;
      * mixed with CPUs or "all", only the host can say. */
     for (i = 0; i < list.n; i++) {
-        const vxlNativeCpuItem *it = &list.items[i];
+        vxlCpuListItem it = list.items[i];
 
-        anyNode |= it->node;
-        if (!it->node || !it->range) {
+        anyNode |= it.unit != VXL_CPU_LIST_CPUS && !it.all;
+        if (it.unit == VXL_CPU_LIST_CPUS || it.all) {
             other = true;
             continue;
         }
-        if (it->not)
-            virBitmapSubtract(out, it->range);
-        else
-            virBitmapUnion(out, it->range);
+        vxlNativeCpuItemApply(&it, out);
     }
     if (!anyNode)
         return 0;
-    /* Which CPUs remain depends on the host: the list is kept as
-     * written, for each start to apply (<virtxl:cpus_nodes list>). */
+    /* Which CPUs remain depends on the host: the list is kept, in
+     * xl's spelling without its blanks, for each start to apply
+     * (<virtxl:cpus_nodes list>). */
     if (other || virBitmapIsAllClear(out)) {
-        *nodes = g_strdup(spec);
+        *nodes = vxlCpuListFormat(list.items, list.n);
         return 2;
     }
     *nodes = virBitmapFormat(out);
@@ -295,26 +304,24 @@ vxlNativeCpusetExcept(vxlNativeReader *r, const char *key, const char *spec,
     size_t i;
 
     *except = NULL;
-    if (vxlNativeCpuListRead(r, key, spec, true, &list) < 0)
+    if (vxlNativeCpuListRead(r, key, spec, VXL_XMLNS_CPUS_ALL, &list) < 0)
         return -1;
     for (i = 0; i < list.n; i++) {
-        const vxlNativeCpuItem *it = &list.items[i];
+        vxlCpuListItem it = list.items[i];
 
-        /* Node items are vxlNativeCpusetNodes's. */
-        if (it->node) {
-            vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
-            return -1;
-        }
-        if (!it->range) {
+        if (it.all) {
             all = true;
             virBitmapClearAll(out);
             continue;
         }
+        /* Node items are vxlNativeCpusetNodes's. */
+        if (it.unit != VXL_CPU_LIST_CPUS) {
+            vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
+            return -1;
+        }
         /* After "all", a CPU named is already in; one taken out is not. */
-        if (it->not)
-            virBitmapUnion(out, it->range);
-        else
-            virBitmapSubtract(out, it->range);
+        it.not = !it.not;
+        vxlNativeCpuItemApply(&it, out);
     }
     if (!all)
         return 0;
@@ -361,6 +368,9 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
                 vxlNativeError(r, "cpus", _("item %d is a list, expected a CPU list"), i + 1);
                 return -1;
             }
+            /* xl reads no entry past the last vCPU (parse_vcpu_affinity). */
+            if (i >= maxvcpus)
+                continue;
             item = spelt = vxlNativeCpusNodesAll(item);
             if (strstr(item, "node")) {
                 g_autofree char *nodes = NULL;
@@ -396,12 +406,8 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
                 if (all > 0)
                     continue;
             }
-            if (!(set = vxlNativeCpuset(r, "cpus", item)))
-                continue;
-            if (!*set)
+            if (!(set = vxlNativeCpuset(r, "cpus", item, VXL_XMLNS_CPUS_ALL, false)))
                 return -1;
-            if (STREQ(set, "all"))
-                continue;
             virBufferAsprintf(&x->cputune, "<vcpupin vcpu='%d' cpuset='%s'/>\n", i, set);
             pinned = true;
         }
@@ -436,12 +442,9 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
                 virBufferAsprintf(&x->xmlns, "<virtxl:cpus_exclude cpuset='%s'/>\n", except);
             goto weight;
         }
-        set = vxlNativeCpuset(r, "cpus", str);
-
-        if (set && !*set)
+        if (!(set = vxlNativeCpuset(r, "cpus", str, VXL_XMLNS_CPUS_ALL, false)))
             return -1;
-        if (set && STRNEQ(set, "all"))
-            g_string_append_printf(vcpuAttrs, " cpuset='%s'", set);
+        g_string_append_printf(vcpuAttrs, " cpuset='%s'", set);
     }
 
  weight:
@@ -509,6 +512,7 @@ vxlNativeParseMemory(vxlNativeReader *r, vxlNativeXML *x)
         return -1;
     }
 
+    r->maxvcpus = maxvcpus;
     if (vxlNativeParseCpus(r, x, vcpuAttrs, maxvcpus) < 0)
         return -1;
     if (vcpus != maxvcpus)

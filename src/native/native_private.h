@@ -48,6 +48,8 @@ struct _vxlNativeReader {
     GPtrArray *nsNics;      /* <virtxl:nic> lines from vif= options */
     GPtrArray *nsLines;     /* other namespace lines from device keys */
     bool numaPlacementOff;  /* <virtxl:numa_placement state='off'/> written */
+    long maxvcpus;          /* xl's max_vcpus, once vxlNativeParseMemory
+                               has read it (0 before) */
     bool ahci;              /* an HVM guest's hdtype="ahci" (native_devices.c) */
     bool sataDisks;         /* a disk written with bus='sata', which says
                                hdtype=ahci itself */
@@ -138,9 +140,14 @@ char *vxlNativeFormatCpusExcept(virBitmap *except);
  * without "all", -1 for one xl refuses (reported against @key). */
 int vxlNativeCpusetExcept(vxlNativeReader *r, const char *key, const char *spec,
                           char **except);
+/* native_parse.c: cpus_soft= list @spec of CPUs only ("0-3,^2") in
+ * libvirt's spelling, "none" for one that leaves no CPU (an empty soft
+ * affinity, which xl takes), NULL for one xl refuses (reported). */
+char *vxlNativeCpusetSoft(vxlNativeReader *r, const char *spec);
 /* native_parse.c: an xl CPU list with NUMA node items: 1 with *@nodes
  * the nodes it leaves in libvirt's spelling for node items only
- * ("nodes:1", "node:0-1,^nodes:1"); 2 with *@nodes @spec itself for one
+ * ("nodes:1", "node:0-1,^nodes:1"); 2 with *@nodes @spec itself
+ * (without blanks and empty items, vxlCpuListFormat) for one
  * that mixes them with CPUs or "all" or leaves no node (the host alone
  * knows which CPUs those are: <virtxl:cpus_nodes list>); 0 for a list
  * without node items, -2 for one xl refuses (reported). */

@@ -95,8 +95,17 @@ class HostNodesTest(DaemonTestCase):
         self.assertEqual([m[:ncpus] for m in dom.vcpus()[1]], [NODE1, NODE1])
         live = ET.fromstring(dom.XMLDesc(0))
         self.assertEqual(live.find("./vcpu").get("cpuset"), "24-47")
-        # An empty soft affinity Xen ignores: every CPU, no preference.
-        self.assertEqual(live.find(f"{{{XMLNS}}}cpus_soft").get("cpuset"), "all")
+        # The soft affinity is left empty, as xl hands it to Xen (which
+        # then schedules by the hard one alone): cpuset='none'.
+        self.assertEqual(live.find(f"{{{XMLNS}}}cpus_soft").get("cpuset"), "none")
+        dom.destroy()
+        # xl cpus_soft="nodes: 0,^nodes: 0," likewise, read with xl's blanks.
+        dom = self.define("nodes-soft-none", "<virtxl:cpus_soft list='nodes: 0,^nodes: 0,'/>")
+        self.assertIn("<virtxl:cpus_soft list='nodes:0,^nodes:0'/>",
+                      dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+        dom.create()
+        live = ET.fromstring(dom.XMLDesc(0))
+        self.assertEqual(live.find(f"{{{XMLNS}}}cpus_soft").get("cpuset"), "none")
         dom.destroy()
         empty = self.define("nodes-none", "<virtxl:cpus_nodes vcpu='1' nodeset='2-3'/>",
                             pins="<vcpupin vcpu='0' cpuset='0'/>")
