@@ -41,6 +41,17 @@ struct _vxlXMLNSPci {
     /* all_functions='yes': every function of the host device, xl's
      * BB:DD.* (vfunc_mask all); the <hostdev> names function 0. */
     virTristateBool allFunctions;
+    /* name='X' (domain_xmlns_pciname.c): not the options of a <hostdev>
+     * but a device of its own, xl's pci=['name=X'], named by what `xl
+     * pci-assignable-add -n` called it on the host. libxl looks the name
+     * up at start; libvirt's <hostdev> cannot hold it, as it needs the
+     * address. The fields below are for this form only. */
+    char *name;
+    virTristateBool seize;        /* what a <hostdev managed> says */
+    int vslot;                    /* the guest slot, xl's vslot=; -1 unset */
+    /* In the live XML: @addr is the host device the name resolved to
+     * at start (address='...'); ignored when read back for a start. */
+    bool resolved;
 };
 
 /* <virtxl:disk target='DEV' script?='NAME' vdev?='NUMBER' multipath?='yes'
@@ -455,6 +466,24 @@ bool vxlXMLNSTraditionalDM(const virDomainDef *def);
  * NULL. */
 const vxlXMLNSDisk *vxlXMLNSFindDisk(const virDomainDef *def,
                                      const char *target);
+/* domain_xmlns_pciname.c: <virtxl:pci name>, a PCI device named by
+ * its pci-assignable name. Parse: the attributes of the name form
+ * (@pci->name set by the caller); 0, or -1 reported. */
+int vxlXMLNSParsePciName(xmlNodePtr node, vxlXMLNSPci *pci);
+void vxlXMLNSFormatPciName(virBuffer *buf, const vxlXMLNSPci *pci);
+/* The checks of one named entry, number @index of @ns->pcis; 0, or -1
+ * reported (VIR_ERR_CONFIG_UNSUPPORTED, naming it). */
+int vxlValidateXMLNSPciName(const virDomainDef *def, const vxlXMLNSDef *ns,
+                            size_t index);
+/* Whether @name is one libxl takes: 1 to 64 printable characters, none
+ * a blank (libxl__device_pci_assignable_add's sanitising). */
+bool vxlXMLNSPciNameValid(const char *name);
+/* How many <virtxl:pci name> entries @def has. */
+size_t vxlXMLNSPciNamedCount(const virDomainDef *def);
+/* At start: the entry named @name is the host device @addr now (live
+ * XML); nothing when @def has no such entry. */
+void vxlXMLNSPciNameResolved(virDomainDef *def, const char *name,
+                             const virPCIDeviceAddress *addr);
 /* The <virtxl:pci> entry for @hostdev, or NULL. */
 const vxlXMLNSPci *vxlXMLNSFindPci(const virDomainDef *def,
                                    const virDomainHostdevDef *hostdev);
