@@ -575,6 +575,10 @@ const char *vxlXMLNSDiskVdev(const virDomainDef *def, const char *target);
  * refused. 0, or -1 reported. */
 int vxlXMLNSDeviceParse(const char *xml, const virDomainDeviceDef *dev,
                         vxlXMLNSDisk **disk);
+/* VIR_ERR_OPERATION_UNSUPPORTED (reported, -1) when @xml is an element
+ * of the namespace itself (<virtxl:pci name>) rather than a device;
+ * else 0. */
+int vxlXMLNSDeviceRefuseOwn(const char *xml);
 void vxlXMLNSDiskFree(vxlXMLNSDisk *disk);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlXMLNSDisk, vxlXMLNSDiskFree);
 /* The <virtxl:disk> of the disk with <target dev=@target> becomes a

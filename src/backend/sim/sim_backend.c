@@ -545,7 +545,7 @@ vxlSimPvBackendCheck(vxlSim *sim, const vxlSimDomain *dom,
  */
 static int
 vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom,
-                  const libxl_domain_config *dcfg)
+                  libxl_domain_config *dcfg)
 {
     VIR_LOCK_GUARD lock = virLockGuardLock(&sim->lock);
     vxlSimDomain *other;
