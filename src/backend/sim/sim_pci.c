@@ -351,6 +351,14 @@ vxlSimPciClaim(vxlSim *sim, vxlSimDomain *dom, libxl_domain_config *dcfg)
             vxlSimPciResolveName(sim, dom, dcfg, i) < 0)
             return -1;
     }
+    /* Xen assigns PCI devices only through an IOMMU: without one the
+     * toolstack's assignment fails and the create with it. */
+    if (dcfg->num_pcidevs > 0 && !sim->facts.iommu) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("cannot start domain '%s': PCI passthrough needs an IOMMU (VT-d or AMD-Vi), and this host has none enabled"),
+                       dom->name);
+        return -1;
+    }
     for (i = 0; i < dcfg->num_pcidevs; i++) {
         const libxl_device_pci *x = &dcfg->pcidevs[i];
         vxlSimPci *p;
