@@ -276,7 +276,7 @@ vxlXMLNSParsePci(xmlNodePtr node, vxlXMLNSPci *pci)
     }
     if (xmlHasProp(node, BAD_CAST "seize") || xmlHasProp(node, BAD_CAST "vslot")) {
         virReportError(VIR_ERR_XML_ERROR, "%s",
-                       _("<virtxl:pci seize> and vslot are only for a device named by name=: a <hostdev> says them with managed='yes' and its guest <address type='pci'>"));
+                       _("<virtxl:pci> takes seize and vslot only with name=: a <hostdev> says them with managed='yes' and its guest <address type='pci'>"));
         return -1;
     }
     return 0;
