@@ -50,7 +50,8 @@ struct _vxlXMLNSPci {
     virTristateBool seize;        /* what a <hostdev managed> says */
     int vslot;                    /* the guest slot, xl's vslot=; -1 unset */
     /* In the live XML: @addr is the host device the name resolved to
-     * at start (address='...'); ignored when read back for a start. */
+     * at start (address='...'); dropped when a definition is parsed
+     * (vxlXMLNSPciNamesForget), ignored by the translation. */
     bool resolved;
 };
 
@@ -484,6 +485,10 @@ size_t vxlXMLNSPciNamedCount(const virDomainDef *def);
  * XML); nothing when @def has no such entry. */
 void vxlXMLNSPciNameResolved(virDomainDef *def, const char *name,
                              const virPCIDeviceAddress *addr);
+/* Every <virtxl:pci name> of @def without the address it resolved to:
+ * a definition (parsed inactive) keeps the name only, as libvirt drops
+ * a device's live <alias>. */
+void vxlXMLNSPciNamesForget(virDomainDef *def);
 /* The <virtxl:pci> entry for @hostdev, or NULL. */
 const vxlXMLNSPci *vxlXMLNSFindPci(const virDomainDef *def,
                                    const virDomainHostdevDef *hostdev);

@@ -167,3 +167,14 @@ vxlXMLNSPciNameResolved(virDomainDef *def, const char *name,
         }
     }
 }
+
+
+void
+vxlXMLNSPciNamesForget(virDomainDef *def)
+{
+    vxlXMLNSDef *ns = (vxlXMLNSDef *)vxlXMLNSGet(def);
+    size_t i;
+
+    for (i = 0; ns && i < ns->npcis; i++)
+        ns->pcis[i].resolved = false;
+}

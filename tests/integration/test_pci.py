@@ -345,6 +345,10 @@ class PCINameTest(PciHostMixin, DaemonTestCase):
         # pcidevs, and the device is the guest's (not given back).
         self.assertEqual(self.named(dom), [("i350-lab", "0000:5e:00.0")])
         self.assertEqual(self.named(dom, E.VIR_DOMAIN_XML_INACTIVE), [("i350-lab", None)])
+        # The live XML defined again keeps the name, not where it led.
+        self.conn.defineXML(dom.XMLDesc(0))
+        self.assertEqual(self.named(dom, E.VIR_DOMAIN_XML_INACTIVE), [("i350-lab", None)])
+        self.assertEqual(self.named(dom), [("i350-lab", "0000:5e:00.0")])
         self.assertEqual(self.sim_pcidevs("named-pci"), [(0x5e, 0, 0)])
         self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID,
                                 self.conn.nodeDeviceLookupByName(PREPARED).reAttach,
