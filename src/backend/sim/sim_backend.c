@@ -564,6 +564,10 @@ vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom,
                        virUUIDFormat(dom->uuid, uuid));
         return -1;
     }
+    /* Before the memory, as the Xen backend asks libxl's assignable
+     * list before it makes room. */
+    if (vxlSimPciResolveNames(sim, dom, dcfg) < 0)
+        return -1;
     freeKiB = vxlSimFreeKiB(sim);
     if (vxlSimDomainFootprint(dom) > freeKiB) {
         virReportError(VIR_ERR_OPERATION_FAILED,

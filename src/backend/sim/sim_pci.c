@@ -340,17 +340,25 @@ vxlSimPciResolveName(vxlSim *sim, vxlSimDomain *dom, libxl_domain_config *dcfg,
 }
 
 int
-vxlSimPciClaim(vxlSim *sim, vxlSimDomain *dom, libxl_domain_config *dcfg)
+vxlSimPciResolveNames(vxlSim *sim, vxlSimDomain *dom, libxl_domain_config *dcfg)
 {
     int i;
 
-    /* Every check first, then the seizes: a refusal binds nothing. The
-     * names first, as libxl looks each up before it adds the device. */
     for (i = 0; i < dcfg->num_pcidevs; i++) {
         if (dcfg->pcidevs[i].name &&
             vxlSimPciResolveName(sim, dom, dcfg, i) < 0)
             return -1;
     }
+    return 0;
+}
+
+int
+vxlSimPciClaim(vxlSim *sim, vxlSimDomain *dom, libxl_domain_config *dcfg)
+{
+    int i;
+
+    /* Every check first, then the seizes: a refusal binds nothing. The
+     * names are resolved (vxlSimPciResolveNames). */
     /* Xen assigns PCI devices only through an IOMMU: without one the
      * toolstack's assignment fails and the create with it. */
     if (dcfg->num_pcidevs > 0 && !sim->facts.iommu) {

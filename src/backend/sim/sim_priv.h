@@ -462,9 +462,15 @@ char *vxlSimPciAddrFormat(unsigned int domain, unsigned int bus,
                           unsigned int slot, unsigned int function);
 vxlSimPci *vxlSimPciFind(vxlSim *sim, unsigned int domain, unsigned int bus,
                          unsigned int slot, unsigned int function);
-/* The create's PCI devices: names resolved (into @dcfg and the stored
- * config), each there, assignable and nobody else's; seized ones bound
- * to pciback. 0, or -1 reported with nothing changed but @dcfg. */
+/* The create's PCI devices named by a pci-assignable name get the
+ * address of the assignable device that has it (into @dcfg and the
+ * stored config), else vxlBackendPciNameUnknown; the Xen backend checks
+ * this before all else too (xen_pci.c). 0, or -1 reported. */
+int vxlSimPciResolveNames(vxlSim *sim, vxlSimDomain *dom,
+                          libxl_domain_config *dcfg);
+/* The create's PCI devices (names resolved): each there, assignable and
+ * nobody else's, through an IOMMU; seized ones bound to pciback. 0, or
+ * -1 reported with nothing changed. */
 int vxlSimPciClaim(vxlSim *sim, vxlSimDomain *dom,
                    libxl_domain_config *dcfg);
 virJSONValue *vxlSimPciFormatState(vxlSim *sim);
