@@ -779,12 +779,38 @@ testUnsupported(void)
 static int
 testPciName(void)
 {
+    /* A profile's name is one libxl takes, on one device. */
+    static const struct {
+        const char *path;
+        const char *literal;
+    } bad[] = {
+        { "pci[5].name", "\"two words\"" },
+        { "pci[5].name", "\"\"" },
+        { "pci[5].name", "5" },
+        { "pci[0].name", "\"i350-lab\"" },
+    };
+    g_autofree char *dir = testMkdir("pci-name-profiles");
+    g_autofree char *base = testReadProfile("intel-2s-vtd");
     g_autoptr(vxlBackend) be = testOpen("intel-2s-vtd", NULL, false);
     g_autoptr(vxlBackend) old = testOpen("old-pv-only", NULL, false);
     const char *names[] = { "i350-lab", "no-such-dev", "no-such-dev" };
     size_t i;
 
-    CHECK(be && old, "open");
+    CHECK(be && old && base, "open");
+    for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *file = g_strdup_printf("%s/bad%zu.json", dir, i);
+        g_autoptr(virJSONValue) root = virJSONValueFromString(base);
+        g_autofree char *text = NULL;
+        g_autoptr(vxlBackend) refused = NULL;
+
+        CHECK(root && testJSONSet(root, bad[i].path, bad[i].literal) == 0,
+              "case %zu: cannot edit the profile", i);
+        text = virJSONValueToString(root, true);
+        CHECK(g_file_set_contents(file, text, -1, NULL), "write %s", file);
+        refused = testOpen(file, NULL, false);
+        CHECK(!refused, "case %zu (%s): profile accepted", i, bad[i].literal);
+        CHECK_ERR(-1, VIR_ERR_CONFIG_UNSUPPORTED, "pci[5].name is missing or wrong");
+    }
     for (i = 0; i < G_N_ELEMENTS(names); i++) {
         vxlBackend *host = i < 2 ? be : old;
         testDomSpec s = { .name = "named", .type = LIBXL_DOMAIN_TYPE_PV,
