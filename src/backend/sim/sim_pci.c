@@ -308,6 +308,7 @@ vxlSimPciResolveName(vxlSim *sim, vxlSimDomain *dom, libxl_domain_config *dcfg,
 {
     libxl_device_pci *x = &dcfg->pcidevs[i];
     vxlSimPci *p = vxlSimPciFindName(sim, x->name);
+    vxlSimDomain *owner = NULL;
     virJSONValue *list;
     virJSONValue *entry;
 
@@ -315,10 +316,8 @@ vxlSimPciResolveName(vxlSim *sim, vxlSimDomain *dom, libxl_domain_config *dcfg,
      * device in pciback; one another domain has is not assignable (as
      * libxl_device_pci_assignable_list, which the Xen backend asks). */
     if (!p || !vxlSimPciIsBackend(p) ||
-        vxlSimPciCheckFree(sim, p, dom, VXL_SIM_PCI_ASSIGN) < 0) {
-        virResetLastError();
+        ((owner = vxlSimPciOwner(sim, p)) && owner != dom))
         return vxlBackendPciNameUnknown(dom->name, x->name);
-    }
     x->domain = p->domain;
     x->bus = p->bus;
     x->dev = p->slot;
