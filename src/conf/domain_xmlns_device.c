@@ -81,7 +81,7 @@ vxlXMLNSDeviceRefuseOwn(const char *xml)
      * pci-attach takes a BDF, and so does a <hostdev>. */
     if (STREQ((const char *)root->name, "pci")) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                       _("<virtxl:pci> cannot be attached, detached or updated live: a PCI device named by its pci-assignable name is given in the domain's definition; hot-plug it as a <hostdev> by its address"));
+                       _("<virtxl:pci> cannot be attached, detached or updated, live or in the configuration: a PCI device named by its pci-assignable name is given in the domain's definition; hot-plug it as a <hostdev> by its address"));
         return -1;
     }
     virReportError(VIR_ERR_OPERATION_UNSUPPORTED,

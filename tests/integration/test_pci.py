@@ -402,3 +402,9 @@ class PCINameTest(PciHostMixin, DaemonTestCase):
         self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED, dom.attachDeviceFlags,
                                 xml, LIVE, msg_contains="hot-plug it as a <hostdev>")
         self.assertEqual(self.sim_pcidevs("hot-named"), [])
+        # Nor into a definition, nor out of one.
+        cfg = self.conn.defineXML(guest_xml("cfg-named"))
+        for fn in (cfg.attachDeviceFlags, cfg.detachDeviceFlags):
+            self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED, fn, xml, CONFIG,
+                                    msg_contains="in the domain's definition")
+        self.assertEqual(self.named(cfg, E.VIR_DOMAIN_XML_INACTIVE), [])
