@@ -405,6 +405,10 @@ void vxlHostPciListFree(vxlHostPci *devs, size_t ndevs);
  * an IOMMU (@iommu): both backends' hostPciAssignable check it before
  * anything changes (backend_pci.c says why). */
 int vxlBackendPciAssignableCheck(const char *addr, bool iommu);
+/* VIR_ERR_NO_NODE_DEVICE: domain @domain names a PCI device by @name
+ * (libxl_device_pci.name) that no assignable device of the host has;
+ * -1, the create fails before anything is built. */
+int vxlBackendPciNameUnknown(const char *domain, const char *name);
 
 /* One USB device of the host (hostUsbList). */
 typedef struct _vxlHostUsb {
@@ -562,9 +566,11 @@ typedef struct _vxlBackendConfig {
      * @paused, running otherwise. On failure nothing is left behind. \
      * On success each of @dcfg's disks that named no backend has the one \
      * that serves it (libxl's choice, which libxl writes back into the \
-     * caller's config). Errors: VIR_ERR_OPERATION_FAILED "not enough \
-     * memory" (with the figures) when the host cannot fit it; \
-     * VIR_ERR_CONFIG_UNSUPPORTED \
+     * caller's config), and each PCI device given by name (pcidevs[].name) \
+     * the host address the name resolved to. Errors: \
+     * VIR_ERR_OPERATION_FAILED "not enough memory" (with the figures) \
+     * when the host cannot fit it; vxlBackendPciNameUnknown's for a PCI \
+     * name no assignable device has; VIR_ERR_CONFIG_UNSUPPORTED \
      * for a config the host cannot run (e.g. HVM without VT-x). */ \
     X(int, domainCreate, DomainCreate, (vxlBackend *be, \
                                         libxl_domain_config *dcfg, \

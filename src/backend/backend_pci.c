@@ -9,6 +9,11 @@
  * On a host without one the quarantine fails after the bind, and libxl
  * leaves the device on pciback, taken from its host driver and listed as
  * assignable. Refusing before libxl is called leaves the host as it was.
+ *
+ * A device a domain names by its pci-assignable name (xl's
+ * pci=['name=X']) is looked up by libxl at create among the names
+ * `xl pci-assignable-add -n` gave; both backends refuse an unknown one
+ * alike, before anything is built.
  */
 #include "vxl_internal.h"
 
@@ -25,5 +30,14 @@ vxlBackendPciAssignableCheck(const char *addr, bool iommu)
     virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
                    _("cannot make PCI device %s assignable: Xen assigns devices only through an IOMMU (VT-d or AMD-Vi), and this host has none enabled"),
                    addr);
+    return -1;
+}
+
+int
+vxlBackendPciNameUnknown(const char *domain, const char *name)
+{
+    virReportError(VIR_ERR_NO_NODE_DEVICE,
+                   _("cannot start domain '%s': no PCI device named '%s' is assignable on this host (xl pci-assignable-add -n names one)"),
+                   domain, name);
     return -1;
 }

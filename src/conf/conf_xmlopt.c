@@ -262,6 +262,11 @@ vxlDomainDefPostParse(virDomainDef *def, unsigned int parseFlags,
 
     vxlDomainDefDefaultBootloader(def);
     vxlDomainDefDropPVUsbInputs(def);
+    /* Where a <virtxl:pci name> resolved is the running domain's fact:
+     * a definition (a dumpxml defined again, a migration's) has it
+     * resolved anew on its host at each start. */
+    if (parseFlags & VIR_DOMAIN_DEF_PARSE_INACTIVE)
+        vxlXMLNSPciNamesForget(def);
     return 0;
 }
 

@@ -17,6 +17,7 @@
  *     <virtxl:pci address='0000:01:00.0' | alias='ua-gpu'
  *                 permissive='yes|no' msitranslate='yes|no'
  *                 power_mgmt='yes|no' rdm_policy='strict|relaxed'/>
+ *     <virtxl:pci name='gpu0' seize='yes' vslot='0x05' .../>  xl pci=['name=gpu0']
  *     <virtxl:cpus_soft cpuset='0-3'/>           xl cpus_soft="0-3"
  *     <virtxl:cpus_soft vcpu='1' cpuset='4,5'/>  xl cpus_soft=[ ..., "4,5" ]
  *     <virtxl:cpus_soft cpuset='3' exclude='yes'/>  xl cpus_soft="all,^3"
@@ -77,8 +78,10 @@ vxlXMLNSFree(void *opaque)
     g_strfreev(ns->argsHVM);
     g_strfreev(ns->argsPV);
     g_free(ns->dmPath);
-    for (i = 0; i < ns->npcis; i++)
+    for (i = 0; i < ns->npcis; i++) {
         g_free(ns->pcis[i].alias);
+        g_free(ns->pcis[i].name);
+    }
     g_free(ns->pcis);
     for (i = 0; i < ns->ndisks; i++)
         vxlXMLNSDiskClear(&ns->disks[i]);
@@ -247,10 +250,13 @@ vxlXMLNSParsePci(xmlNodePtr node, vxlXMLNSPci *pci)
     g_autofree char *address = virXMLPropString(node, "address");
 
     pci->alias = virXMLPropString(node, "alias");
+    pci->name = virXMLPropString(node, "name");
     pci->rdmPolicy = -1;
-    if (!!address == !!pci->alias) {
+    pci->vslot = -1;
+    /* With name=, address= is the device it resolved to (live XML). */
+    if (pci->alias ? address || pci->name : !address && !pci->name) {
         virReportError(VIR_ERR_XML_ERROR, "%s",
-                       _("<virtxl:pci> names its <hostdev> by exactly one of address='DDDD:BB:SS.F' or alias"));
+                       _("<virtxl:pci> names its <hostdev> by exactly one of address='DDDD:BB:SS.F' or alias, or a device of its own by name"));
         return -1;
     }
     if (address && !vxlXMLNSParsePciAddress(address, &pci->addr)) {
@@ -262,10 +268,19 @@ vxlXMLNSParsePci(xmlNodePtr node, vxlXMLNSPci *pci)
     if (virXMLPropTristateBool(node, "permissive", VIR_XML_PROP_NONE, &pci->permissive) < 0 ||
         virXMLPropTristateBool(node, "msitranslate", VIR_XML_PROP_NONE, &pci->msitranslate) < 0 ||
         virXMLPropTristateBool(node, "power_mgmt", VIR_XML_PROP_NONE, &pci->powerMgmt) < 0 ||
-        virXMLPropTristateBool(node, "all_functions", VIR_XML_PROP_NONE, &pci->allFunctions) < 0)
+        virXMLPropTristateBool(node, "all_functions", VIR_XML_PROP_NONE, &pci->allFunctions) < 0 ||
+        vxlXMLNSParseEnum(node, "pci", "rdm_policy", &vxlEnumRdmPolicy, &pci->rdmPolicy) < 0)
         return -1;
-    return vxlXMLNSParseEnum(node, "pci", "rdm_policy", &vxlEnumRdmPolicy,
-                             &pci->rdmPolicy);
+    if (pci->name) {
+        pci->resolved = !!address;
+        return vxlXMLNSParsePciName(node, pci);  /* domain_xmlns_pciname.c */
+    }
+    if (xmlHasProp(node, BAD_CAST "seize") || xmlHasProp(node, BAD_CAST "vslot")) {
+        virReportError(VIR_ERR_XML_ERROR, "%s",
+                       _("<virtxl:pci> takes seize and vslot only with name=: a <hostdev> says them with managed='yes' and its guest <address type='pci'>"));
+        return -1;
+    }
+    return 0;
 }
 
 
@@ -797,6 +812,10 @@ vxlXMLNSFormat(virBuffer *buf, void *opaque)
     for (i = 0; i < ns->npcis; i++) {
         const vxlXMLNSPci *pci = &ns->pcis[i];
 
+        if (pci->name) {
+            vxlXMLNSFormatPciName(buf, pci);  /* domain_xmlns_pciname.c */
+            continue;
+        }
         virBufferAddLit(buf, "<virtxl:pci");
         if (pci->alias)
             virBufferEscapeString(buf, " alias='%s'", pci->alias);
@@ -866,7 +885,8 @@ static bool
 vxlXMLNSPciMatches(const vxlXMLNSPci *pci, const virDomainHostdevDef *hostdev)
 {
     if (hostdev->mode != VIR_DOMAIN_HOSTDEV_MODE_SUBSYS ||
-        hostdev->source.subsys.type != VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI)
+        hostdev->source.subsys.type != VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI ||
+        pci->name)
         return false;
     if (pci->alias)
         return hostdev->info->alias && STREQ(hostdev->info->alias, pci->alias);
@@ -1020,11 +1040,17 @@ vxlValidateXMLNS(const virDomainDef *def)
     }
     for (i = 0; i < ns->npcis; i++) {
         const vxlXMLNSPci *pci = &ns->pcis[i];
-        g_autofree char *name = pci->alias ? g_strdup_printf("alias='%s'", pci->alias) :
-            g_strdup_printf("address='" VIR_PCI_DEVICE_ADDRESS_FMT "'", pci->addr.domain,
-                            pci->addr.bus, pci->addr.slot, pci->addr.function);
+        g_autofree char *name = NULL;
         size_t found = 0;
 
+        if (pci->name) {
+            if (vxlValidateXMLNSPciName(def, ns, i) < 0)
+                return -1;
+            continue;
+        }
+        name = pci->alias ? g_strdup_printf("alias='%s'", pci->alias) :
+            g_strdup_printf("address='" VIR_PCI_DEVICE_ADDRESS_FMT "'", pci->addr.domain,
+                            pci->addr.bus, pci->addr.slot, pci->addr.function);
         for (j = 0; j < def->nhostdevs; j++)
             found += vxlXMLNSPciMatches(pci, def->hostdevs[j]);
         if (found != 1) {

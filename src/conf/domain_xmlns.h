@@ -43,6 +43,18 @@ struct _vxlXMLNSPci {
     /* all_functions='yes': every function of the host device, xl's
      * BB:DD.* (vfunc_mask all); the <hostdev> names function 0. */
     virTristateBool allFunctions;
+    /* name='X' (domain_xmlns_pciname.c): not the options of a <hostdev>
+     * but a device of its own, xl's pci=['name=X'], named by what `xl
+     * pci-assignable-add -n` called it on the host. libxl looks the name
+     * up at start; libvirt's <hostdev> cannot hold it, as it needs the
+     * address. The fields below are for this form only. */
+    char *name;
+    virTristateBool seize;        /* what a <hostdev managed> says */
+    int vslot;                    /* the guest slot, xl's vslot=; -1 unset */
+    /* In the live XML: @addr is the host device the name resolved to
+     * at start (address='...'); dropped when a definition is parsed
+     * (vxlXMLNSPciNamesForget), ignored by the translation. */
+    bool resolved;
 };
 
 /* <virtxl:disk target='DEV' script?='NAME' vdev?='NUMBER' multipath?='yes'
@@ -486,6 +498,28 @@ bool vxlXMLNSTraditionalDM(const virDomainDef *def);
  * NULL. */
 const vxlXMLNSDisk *vxlXMLNSFindDisk(const virDomainDef *def,
                                      const char *target);
+/* domain_xmlns_pciname.c: <virtxl:pci name>, a PCI device named by
+ * its pci-assignable name. Parse: the attributes of the name form
+ * (@pci->name set by the caller); 0, or -1 reported. */
+int vxlXMLNSParsePciName(xmlNodePtr node, vxlXMLNSPci *pci);
+void vxlXMLNSFormatPciName(virBuffer *buf, const vxlXMLNSPci *pci);
+/* The checks of one named entry, number @index of @ns->pcis; 0, or -1
+ * reported (VIR_ERR_CONFIG_UNSUPPORTED, naming it). */
+int vxlValidateXMLNSPciName(const virDomainDef *def, const vxlXMLNSDef *ns,
+                            size_t index);
+/* Whether @name is one libxl takes: 1 to 64 printable characters, none
+ * a blank (libxl__device_pci_assignable_add's sanitising). */
+bool vxlXMLNSPciNameValid(const char *name);
+/* How many <virtxl:pci name> entries @def has. */
+size_t vxlXMLNSPciNamedCount(const virDomainDef *def);
+/* At start: the entry named @name is the host device @addr now (live
+ * XML); nothing when @def has no such entry. */
+void vxlXMLNSPciNameResolved(virDomainDef *def, const char *name,
+                             const virPCIDeviceAddress *addr);
+/* Every <virtxl:pci name> of @def without the address it resolved to:
+ * a definition (parsed inactive) keeps the name only, as libvirt drops
+ * a device's live <alias>. */
+void vxlXMLNSPciNamesForget(virDomainDef *def);
 /* The <virtxl:pci> entry for @hostdev, or NULL. */
 const vxlXMLNSPci *vxlXMLNSFindPci(const virDomainDef *def,
                                    const virDomainHostdevDef *hostdev);
@@ -588,6 +622,10 @@ const char *vxlXMLNSDiskVdev(const virDomainDef *def, const char *target);
  * refused. 0, or -1 reported. */
 int vxlXMLNSDeviceParse(const char *xml, const virDomainDeviceDef *dev,
                         vxlXMLNSDisk **disk);
+/* VIR_ERR_OPERATION_UNSUPPORTED (reported, -1) when @xml is an element
+ * of the namespace itself (<virtxl:pci name>) rather than a device;
+ * else 0. */
+int vxlXMLNSDeviceRefuseOwn(const char *xml);
 void vxlXMLNSDiskFree(vxlXMLNSDisk *disk);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlXMLNSDisk, vxlXMLNSDiskFree);
 /* The <virtxl:disk> of the disk with <target dev=@target> becomes a

@@ -61,6 +61,37 @@ vxlXMLNSEnsure(virDomainDef *def)
 
 
 int
+vxlXMLNSDeviceRefuseOwn(const char *xml)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(xmlXPathContext) ctxt = NULL;
+    xmlNodePtr root;
+
+    /* Not XML: libvirt's parser says so. */
+    if (!(doc = virXMLParse(NULL, xml, _("(device_definition)"), NULL, &ctxt,
+                            NULL, false))) {
+        virResetLastError();
+        return 0;
+    }
+    root = xmlDocGetRootElement(doc);
+    if (!root || !root->ns || !root->ns->href ||
+        STRNEQ((const char *)root->ns->href, VXL_XMLNS_URI))
+        return 0;
+    /* A named PCI device is resolved by libxl at create; xl's
+     * pci-attach takes a BDF, and so does a <hostdev>. */
+    if (STREQ((const char *)root->name, "pci")) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       _("<virtxl:pci> cannot be attached, detached or updated, live or in the configuration: a PCI device named by its pci-assignable name is given in the domain's definition; hot-plug it as a <hostdev> by its address"));
+        return -1;
+    }
+    virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                   _("<virtxl:%s> is not a device: it is given in the domain's definition"),
+                   (const char *)root->name);
+    return -1;
+}
+
+
+int
 vxlXMLNSDeviceParse(const char *xml, const virDomainDeviceDef *dev,
                     vxlXMLNSDisk **disk)
 {

@@ -532,6 +532,9 @@ int vxlDomainControlPMWakeup(vxlDriver *driver, virDomainObj *vm);
 /* Give the managed PCI host devices of stopped @def back to their host
  * drivers; failures are only logged. */
 void vxlDomainHostdevsRelease(vxlDriver *driver, const virDomainDef *def);
+/* After a create: each <virtxl:pci name> of the live @def gets the host
+ * address @dcfg's entry resolved to (its address= in the live XML). */
+void vxlDomainPciNamesResolved(virDomainDef *def, const libxl_domain_config *dcfg);
 /* Take host device @idx out of @def with its namespace entry; one of an
  * SR-IOV VF interface takes that interface with it. */
 void vxlDomainHostdevRemoveAt(virDomainDef *def, size_t idx);

@@ -7,6 +7,10 @@
  * takes it from its host driver at start (seize), and when the domain
  * is gone it goes back to that driver, as libvirt's drivers do. An
  * unmanaged one stays bound to pciback, for whoever prepared it (Nova).
+ * A <virtxl:pci name> device is libxl's to look up at start: the live
+ * XML shows the address it found, and like xl the driver leaves it in
+ * pciback when the domain is gone (seize or not: it was assignable by
+ * that name before).
  * A USB host device is named "usb BBB:DDD" (host bus and device) where
  * a PCI one is named by its address; it has no host driver to go back
  * to here (libxl rebinds it when the guest lets it go).
@@ -51,6 +55,24 @@ vxlDomainHostdevsRelease(vxlDriver *driver, const virDomainDef *def)
             virResetLastError();
         }
         libxl_device_pci_dispose(&xpci);
+    }
+}
+
+void
+vxlDomainPciNamesResolved(virDomainDef *def, const libxl_domain_config *dcfg)
+{
+    int i;
+
+    /* libxl wrote each name's device into the config it was given
+     * (name2bdf fills the entry in), as the simulator does. */
+    for (i = 0; i < dcfg->num_pcidevs; i++) {
+        const libxl_device_pci *x = &dcfg->pcidevs[i];
+        virPCIDeviceAddress addr = {
+            .domain = x->domain, .bus = x->bus, .slot = x->dev, .function = x->func,
+        };
+
+        if (x->name)
+            vxlXMLNSPciNameResolved(def, x->name, &addr);
     }
 }
 

@@ -119,6 +119,9 @@ vxlDomainHotplugParse(vxlDriver *driver, virDomainDef *def, const char *xml,
 
     if (!validate)
         flags |= VIR_DOMAIN_DEF_PARSE_SKIP_VALIDATE;
+    /* libvirt's parser would call <virtxl:pci name> an unknown device. */
+    if (vxlXMLNSDeviceRefuseOwn(xml) < 0)
+        return NULL;
     return virDomainDeviceDefParse(xml, def, driver->xmlopt, NULL, flags);
 }
 

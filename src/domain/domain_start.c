@@ -366,6 +366,7 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
     vm->def->id = domid;
     vxlDomainNetBackendNames(vm->def, &dcfg);
     vxlDomainDiskBackendNames(vm->def, &dcfg);
+    vxlDomainPciNamesResolved(vm->def, &dcfg);
     priv->script = script;
     priv->shutdownRequested = false;
     priv->rebootRequested = false;

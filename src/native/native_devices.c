@@ -681,6 +681,7 @@ vxlNativeParsePcis(vxlNativeReader *r, virBuffer *buf)
 {
     XLU_ConfigList *list;
     bool permissive = false, seize = false, msitranslate = false, powerMgmt = false;
+    bool named = false;
     int n;
     int i;
 
@@ -711,17 +712,23 @@ vxlNativeParsePcis(vxlNativeReader *r, virBuffer *buf)
             vxlNativeError(r, "pci", _("entry %d, '%s': not a PCI spec xl accepts"), i + 1, spec);
             return -1;
         }
-        /* name= (xl-pci-configuration(5)) names a device by what
-         * `xl pci-assignable-add -n` called it on the host, which libxl
-         * looks up at create; libvirt's <hostdev> needs the address, and
-         * the spec's BDF fields are left 0 (the host bridge), so it must
-         * not pass as one. */
+        /* name= (xl-pci-configuration(5)): a device named by what `xl
+         * pci-assignable-add -n` called it, which libxl looks up at
+         * create; libvirt's <hostdev> needs an address, so it is a
+         * <virtxl:pci name> of its own. */
         if (pci.name) {
-            vxlNativeError(r, "pci", _("entry %d, '%s': name=%s names a device by its pci-assignable name, which only the host it was assigned on knows; give its BDF instead"),
-                           i + 1, spec, pci.name);
+            int rc = vxlNativeXMLNSAddPciNamed(r, &pci, i);
+
             libxl_device_pci_dispose(&pci);
-            return -1;
+            if (rc < 0)
+                return -1;
+            named = true;
+            continue;
         }
+        /* The XML keeps named devices apart, after the <hostdev>s. */
+        if (named)
+            vxlNativeWarn(r, "pci", _("entry %d, '%s': put before the entries given by name=, as the XML keeps those apart; the guest may see the devices in another order where no vslot fixes it"),
+                          i + 1, spec);
         virBufferAsprintf(buf, "<hostdev mode='subsystem' type='pci' managed='%s'>\n",
                           pci.seize ? "yes" : "no");
         virBufferAdjustIndent(buf, 2);

@@ -308,6 +308,43 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
 }
 
 
+/* <virtxl:pci name>: xl's pci=['name=X,...'], after the <hostdev>s'
+ * entries, as the translation orders them. */
+static int
+vxlNativeFormatPciNamed(const virDomainDef *def, GPtrArray *pcis)
+{
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+    size_t i;
+
+    for (i = 0; ns && i < ns->npcis; i++) {
+        const vxlXMLNSPci *pci = &ns->pcis[i];
+        g_auto(virBuffer) spec = VIR_BUFFER_INITIALIZER;
+
+        if (!pci->name)
+            continue;
+        /* xl's spec parser ends a value at the first ','. */
+        if (strchr(pci->name, ','))
+            return vxlNativeFormatRefuse("a <virtxl:pci name> with a ',' (xl's pci= spec ends the name there)");
+        virBufferAsprintf(&spec, "name=%s", pci->name);
+        if (pci->permissive == VIR_TRISTATE_BOOL_YES)
+            virBufferAddLit(&spec, ",permissive=1");
+        if (pci->msitranslate == VIR_TRISTATE_BOOL_YES)
+            virBufferAddLit(&spec, ",msitranslate=1");
+        if (pci->seize == VIR_TRISTATE_BOOL_YES)
+            virBufferAddLit(&spec, ",seize=1");
+        if (pci->powerMgmt == VIR_TRISTATE_BOOL_YES)
+            virBufferAddLit(&spec, ",power_mgmt=1");
+        if (pci->rdmPolicy >= 0)
+            virBufferAsprintf(&spec, ",rdm_policy=%s",
+                              vxlEnumXlToCfg(&vxlEnumRdmPolicy, pci->rdmPolicy));
+        if (pci->vslot >= 0)
+            virBufferAsprintf(&spec, ",vslot=%02x", pci->vslot);
+        g_ptr_array_add(pcis, virBufferContentAndReset(&spec));
+    }
+    return 0;
+}
+
+
 static int
 vxlNativeFormatHostdev(const virDomainDef *def, const virDomainHostdevDef *hostdev,
                        GPtrArray *pcis, GPtrArray *usbdevs)
@@ -890,6 +927,8 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
         if (vxlNativeFormatHostdev(def, def->hostdevs[i], pcis, usbdevs) < 0)
             return -1;
     }
+    if (vxlNativeFormatPciNamed(def, pcis) < 0)
+        return -1;
     if (vxlNativeFormatControllers(usbctrls, &usbversion, def) < 0)
         return -1;
     for (i = 0; i < def->nfss; i++) {

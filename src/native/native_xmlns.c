@@ -226,6 +226,46 @@ vxlNativeXMLNSAddPci(vxlNativeReader *r, const libxl_device_pci *pci, int index)
 }
 
 
+/* One pci= entry given by name= as <virtxl:pci name>, with every word
+ * of it (domain_xmlns_pciname.c); 0, or -1 reported. */
+int
+vxlNativeXMLNSAddPciNamed(vxlNativeReader *r, const libxl_device_pci *pci, int index)
+{
+    g_auto(virBuffer) line = VIR_BUFFER_INITIALIZER;
+
+    /* libxl refuses such a name whatever the host (its sanitising in
+     * libxl__device_pci_assignable_add), so xl create would fail. */
+    if (!vxlXMLNSPciNameValid(pci->name)) {
+        vxlNativeError(r, "pci", _("entry %d: name=%s is not a name libxl takes: it must be 1 to 64 printable characters without blanks"),
+                       index + 1, pci->name);
+        return -1;
+    }
+    virBufferEscapeString(&line, "<virtxl:pci" VXL_NS_DECL " name='%s'", pci->name);
+    if (pci->permissive)
+        virBufferAddLit(&line, " permissive='yes'");
+    if (pci->msitranslate)
+        virBufferAddLit(&line, " msitranslate='yes'");
+    if (pci->power_mgmt)
+        virBufferAddLit(&line, " power_mgmt='yes'");
+    if (pci->seize)
+        virBufferAddLit(&line, " seize='yes'");
+    /* As for a <hostdev>'s (vxlNativeXMLNSAddPci). */
+    if (pci->rdm_policy != LIBXL_RDM_RESERVE_POLICY_INVALID) {
+        if (r->type == LIBXL_DOMAIN_TYPE_HVM)
+            virBufferAsprintf(&line, " rdm_policy='%s'",
+                              vxlEnumXlToCfg(&vxlEnumRdmPolicy, pci->rdm_policy));
+        else
+            vxlNativeWarn(r, "pci", _("entry %d: ignored rdm_policy=%s, as libxl ignores it: reserved device memory is for HVM guests only"),
+                          index + 1, libxl_rdm_reserve_policy_to_string(pci->rdm_policy));
+    }
+    if (pci->vdevfn)
+        virBufferAsprintf(&line, " vslot='0x%02x'", pci->vdevfn >> 3);
+    virBufferAddLit(&line, "/>\n");
+    g_ptr_array_add(r->nsPcis, virBufferContentAndReset(&line));
+    return 0;
+}
+
+
 void
 vxlNativeAddDiskXMLNS(vxlNativeReader *r, const vxlXMLNSDisk *disk)
 {

@@ -14,6 +14,10 @@
  *
  * Per-device options libvirt lacks (msitranslate, power_mgmt,
  * rdm_policy; permissive too, for XML without writeFiltering) come from <virtxl:pci> (src/conf/domain_xmlns.c).
+ * A <virtxl:pci name> is a PCI device of its own, named by its
+ * pci-assignable name (xl's pci=['name=X']): a pcidevs entry with the
+ * name and no address, after those of the <hostdev>s, which libxl
+ * resolves when it adds it.
  *
  * Refuses what libxl cannot assign: capability hostdevs, SCSI, mdev and
  * SCSI-host hostdevs, VFIO or KVM backends, USB devices named only by
@@ -146,6 +150,28 @@ vxlTranslateHostdevPCI(const virDomainDef *def, const virDomainHostdevDef *hostd
         ns->rdmPolicy >= 0 && def->os.type == VIR_DOMAIN_OSTYPE_HVM)
         xpci->rdm_policy = ns->rdmPolicy;
     return 0;
+}
+
+
+/* <virtxl:pci name>: the entry xl's pci=['name=X,...'] makes, its
+ * BDF and vfunc_mask left 0 (libxl fills the BDF in from the name). */
+static void
+vxlTranslatePciNamed(const virDomainDef *def, const vxlXMLNSPci *opts,
+                     libxl_device_pci *xpci)
+{
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+
+    xpci->name = g_strdup(opts->name);
+    xpci->permissive = opts->permissive == VIR_TRISTATE_BOOL_YES;
+    xpci->msitranslate = opts->msitranslate == VIR_TRISTATE_BOOL_YES;
+    xpci->power_mgmt = opts->powerMgmt == VIR_TRISTATE_BOOL_YES;
+    xpci->seize = opts->seize == VIR_TRISTATE_BOOL_YES;
+    if (opts->vslot >= 0)
+        xpci->vdevfn = opts->vslot << 3;
+    if (opts->rdmPolicy >= 0)
+        xpci->rdm_policy = opts->rdmPolicy;
+    else if (ns->rdmPolicy >= 0 && def->os.type == VIR_DOMAIN_OSTYPE_HVM)
+        xpci->rdm_policy = ns->rdmPolicy;
 }
 
 
@@ -439,7 +465,8 @@ vxlUsbctrlCompare(const void *a, const void *b)
 int
 vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
 {
-    size_t npci = 0, nusb = 0, nctrl = 0;
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+    size_t npci = vxlXMLNSPciNamedCount(def), nusb = 0, nctrl = 0;
     size_t i;
 
     if (vxlValidateHostdevList(def) < 0)
@@ -480,6 +507,14 @@ vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
             if (vxlTranslateHostdevUSB(def, hostdev, &dcfg->usbdevs[nusb++]) < 0)
                 return -1;
         }
+    }
+    /* The named ones, in their document order (vxlValidateXMLNS checked
+     * them). */
+    for (i = 0; ns && i < ns->npcis; i++) {
+        if (!ns->pcis[i].name)
+            continue;
+        libxl_device_pci_init(&dcfg->pcidevs[npci]);
+        vxlTranslatePciNamed(def, &ns->pcis[i], &dcfg->pcidevs[npci++]);
     }
 
     if (nctrl) {

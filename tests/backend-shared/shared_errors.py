@@ -57,6 +57,18 @@ MISSING_VF = ("<interface type='hostdev' managed='yes'>"
               "function='0x7'/></source><vlan><tag id='42'/></vlan></interface>")
 
 
+# A PCI device named by a pci-assignable name no host gave (xl's
+# pci=['name=X']): refused before anything is built, on either backend.
+NS = "https://virtxl.dev/xmlns/domain/1.0"
+UNKNOWN_PCI_NAME = "<virtxl:pci name='shared-no-such-device'/>"
+
+
+def _with_named_pci(xml):
+    xml = xml.replace("<domain type='xen'>",
+                      "<domain type='xen' xmlns:virtxl='%s'>" % NS, 1)
+    return xml.replace("</domain>", UNKNOWN_PCI_NAME + "</domain>")
+
+
 def _with_device(xml, dev):
     if "</devices>" in xml:
         return xml.replace("</devices>", dev + "</devices>")
@@ -67,7 +79,8 @@ def run(conn, guest_xml, report):
     name = PREFIX + "guest"
     huge = PREFIX + "huge"
     vf = PREFIX + "vf"
-    for n in (name, huge, vf):
+    named = PREFIX + "pci-name"
+    for n in (name, huge, vf, named):
         _cleanup(conn, n)
 
     _expect(report, "shared-lookup-unknown",
@@ -134,3 +147,13 @@ def run(conn, guest_xml, report):
                "domain active after a failed start")
     finally:
         _cleanup(conn, vf)
+
+    dom = conn.defineXML(_with_named_pci(guest_xml(named, 128)))
+    try:
+        _expect(report, "shared-pci-name-unknown", dom.create,
+                libvirt.VIR_ERR_NO_NODE_DEVICE,
+                "no PCI device named 'shared-no-such-device' is assignable")
+        report("shared-pci-name-unknown-leaves-nothing", not dom.isActive(),
+               "domain active after a failed start")
+    finally:
+        _cleanup(conn, named)

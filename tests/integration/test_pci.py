@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 import libvirt
 
 from vxltest import PCI_NIC as NIC, PCI_NIC2 as NIC2
-from vxltest import (DaemonTestCase, EventWatch,
+from vxltest import (DaemonTestCase, EventWatch, SIM_NS,
                      PciHostMixin, guest_xml)
 
 E = libvirt
@@ -313,3 +313,98 @@ class NoIommuPCITest(DaemonTestCase):
         self.assertEqual(dev.XMLDesc(0), before)
         # Giving back a device that is not on pciback needs no IOMMU.
         dev.reAttach()
+
+
+def with_named_pci(xml, *entries):
+    """@xml with one <virtxl:pci name='N' .../> per entry (attribute text)."""
+    xml = xml.replace("<domain type='xen'>",
+                      f"<domain type='xen' xmlns:virtxl='{SIM_NS}'>", 1)
+    return xml.replace("</domain>", "".join(f"<virtxl:pci {e}/>" for e in entries)
+                       + "</domain>")
+
+
+class PCINameTest(PciHostMixin, DaemonTestCase):
+    """xl's pci=['name=X']: a device named by its pci-assignable name
+    (the profile gives PREPARED the name 'i350-lab'), resolved at start
+    as libxl resolves it; its own daemon, as a device given back to the
+    host loses its name for good."""
+
+    sim_pcidevs = PCITest.sim_pcidevs
+
+    def named(self, dom, flags=0):
+        root = ET.fromstring(dom.XMLDesc(flags))
+        return [(e.get("name"), e.get("address"))
+                for e in root.findall(f"./{{{SIM_NS}}}pci")]
+
+    def test_named_device_started_then_name_lost_when_given_back(self):
+        dom = self.conn.defineXML(with_named_pci(guest_xml("named-pci"),
+                                                 "name='i350-lab' permissive='yes'"))
+        self.assertEqual(self.named(dom), [("i350-lab", None)])
+        dom.create()
+        # Resolved as a BDF hostdev's: in the live XML, the model's
+        # pcidevs, and the device is the guest's (not given back).
+        self.assertEqual(self.named(dom), [("i350-lab", "0000:5e:00.0")])
+        self.assertEqual(self.named(dom, E.VIR_DOMAIN_XML_INACTIVE), [("i350-lab", None)])
+        # The live XML defined again keeps the name, not where it led.
+        self.conn.defineXML(dom.XMLDesc(0))
+        self.assertEqual(self.named(dom, E.VIR_DOMAIN_XML_INACTIVE), [("i350-lab", None)])
+        self.assertEqual(self.named(dom), [("i350-lab", "0000:5e:00.0")])
+        self.assertEqual(self.sim_pcidevs("named-pci"), [(0x5e, 0, 0)])
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID,
+                                self.conn.nodeDeviceLookupByName(PREPARED).reAttach,
+                                msg_contains="named-pci")
+        # Another guest naming it: not assignable while the first has it.
+        other = self.conn.defineXML(with_named_pci(guest_xml("named-pci2"),
+                                                   "name='i350-lab'"))
+        self.assertLibvirtError(E.VIR_ERR_NO_NODE_DEVICE, other.create,
+                                msg_contains="no PCI device named 'i350-lab'")
+        self.assertFalse(other.isActive())
+        dom.destroy()
+        # As xl leaves it: still assignable, by its name too.
+        self.assertEqual(self.driver_of(PREPARED), "pciback")
+        other.create()
+        self.assertEqual(self.sim_pcidevs("named-pci2"), [(0x5e, 0, 0)])
+        other.destroy()
+        # Given back to the host, libxl forgets the name; made assignable
+        # again without one, the device no longer answers to it.
+        dev = self.conn.nodeDeviceLookupByName(PREPARED)
+        dev.reAttach()
+        dev.dettach()
+        self.assertLibvirtError(E.VIR_ERR_NO_NODE_DEVICE, dom.create,
+                                msg_contains="i350-lab")
+        self.assertFalse(dom.isActive())
+        # And after a restart of the daemon (host.json keeps it).
+        self.conn.close()
+        self.daemon.restart()
+        self.conn = libvirt.open(self.daemon.uri)
+        dom = self.conn.lookupByName("named-pci")
+        self.assertLibvirtError(E.VIR_ERR_NO_NODE_DEVICE, dom.create)
+
+    def test_unknown_name_refused_and_nothing_changes(self):
+        dom = self.conn.defineXML(with_named_pci(guest_xml("ghost-named"),
+                                                 "name='no-such-dev' seize='yes'"))
+        self.assertLibvirtError(E.VIR_ERR_NO_NODE_DEVICE, dom.create,
+                                msg_contains="no PCI device named 'no-such-dev' is assignable on this host")
+        self.assertFalse(dom.isActive())
+        self.assertEqual(self.named(dom), [("no-such-dev", None)])
+        self.assertEqual(self.driver_of(NIC), "ixgbe")
+
+    def test_bad_name_refused_at_define(self):
+        for bad in ("name='two words'", "name='" + "x" * 65 + "'", "name=''"):
+            self.assertLibvirtError(E.VIR_ERR_CONFIG_UNSUPPORTED, self.conn.defineXML,
+                                    with_named_pci(guest_xml("bad-named"), bad),
+                                    msg_contains="not a name libxl takes")
+
+    def test_hotplug_refused(self):
+        dom = self.conn.createXML(guest_xml("hot-named"), 0)
+        self.addCleanup(dom.destroy)
+        xml = f"<virtxl:pci xmlns:virtxl='{SIM_NS}' name='i350-lab'/>"
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED, dom.attachDeviceFlags,
+                                xml, LIVE, msg_contains="hot-plug it as a <hostdev>")
+        self.assertEqual(self.sim_pcidevs("hot-named"), [])
+        # Nor into a definition, nor out of one.
+        cfg = self.conn.defineXML(guest_xml("cfg-named"))
+        for fn in (cfg.attachDeviceFlags, cfg.detachDeviceFlags):
+            self.assertLibvirtError(E.VIR_ERR_OPERATION_UNSUPPORTED, fn, xml, CONFIG,
+                                    msg_contains="in the domain's definition")
+        self.assertEqual(self.named(cfg, E.VIR_DOMAIN_XML_INACTIVE), [])

@@ -772,6 +772,75 @@ testUnsupported(void)
     return 0;
 }
 
+/* A PCI device named by its pci-assignable name (xl's pci=['name=X']):
+ * the create writes the address the name resolved to into the config,
+ * as libxl's name2bdf does; an unknown name is refused, names first (on
+ * a host without an IOMMU too, as libxl looks the name up first). */
+static int
+testPciName(void)
+{
+    /* A profile's name is one libxl takes, on one device. */
+    static const struct {
+        const char *path;
+        const char *literal;
+    } bad[] = {
+        { "pci[5].name", "\"two words\"" },
+        { "pci[5].name", "\"\"" },
+        { "pci[5].name", "5" },
+        { "pci[0].name", "\"i350-lab\"" },
+    };
+    g_autofree char *dir = testMkdir("pci-name-profiles");
+    g_autofree char *base = testReadProfile("intel-2s-vtd");
+    g_autoptr(vxlBackend) be = testOpen("intel-2s-vtd", NULL, false);
+    g_autoptr(vxlBackend) old = testOpen("old-pv-only", NULL, false);
+    const char *names[] = { "i350-lab", "no-such-dev", "no-such-dev" };
+    size_t i;
+
+    CHECK(be && old && base, "open");
+    for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *file = g_strdup_printf("%s/bad%zu.json", dir, i);
+        g_autoptr(virJSONValue) root = virJSONValueFromString(base);
+        g_autofree char *text = NULL;
+        g_autoptr(vxlBackend) refused = NULL;
+
+        CHECK(root && testJSONSet(root, bad[i].path, bad[i].literal) == 0,
+              "case %zu: cannot edit the profile", i);
+        text = virJSONValueToString(root, true);
+        CHECK(g_file_set_contents(file, text, -1, NULL), "write %s", file);
+        refused = testOpen(file, NULL, false);
+        CHECK(!refused, "case %zu (%s): profile accepted", i, bad[i].literal);
+        CHECK_ERR(-1, VIR_ERR_CONFIG_UNSUPPORTED, "pci[5].name is missing or wrong");
+    }
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        vxlBackend *host = i < 2 ? be : old;
+        testDomSpec s = { .name = "named", .type = LIBXL_DOMAIN_TYPE_PV,
+                          .maxKiB = 64 * MiB, .targetKiB = 64 * MiB, .vcpus = 1 };
+        libxl_domain_config dcfg;
+        uint32_t id;
+        int rc;
+
+        testConfig(&dcfg, &s);
+        dcfg.pcidevs = g_new0(libxl_device_pci, 1);
+        dcfg.num_pcidevs = 1;
+        libxl_device_pci_init(&dcfg.pcidevs[0]);
+        dcfg.pcidevs[0].name = g_strdup(names[i]);
+        rc = vxlBackendDomainCreate(host, &dcfg, NULL, false, &id);
+        if (i == 0) {
+            CHECK_OK(rc);
+            CHECK(dcfg.pcidevs[0].bus == 0x5e && dcfg.pcidevs[0].dev == 0 &&
+                  dcfg.pcidevs[0].func == 0, "resolved to %x:%x.%x",
+                  dcfg.pcidevs[0].bus, dcfg.pcidevs[0].dev, dcfg.pcidevs[0].func);
+            CHECK_OK(vxlBackendDomainDestroy(host, id));
+        } else {
+            CHECK_ERR(rc, VIR_ERR_NO_NODE_DEVICE,
+                      "no PCI device named 'no-such-dev' is assignable on this host");
+            CHECK(testCount(host) == 0, "count after the refusal");
+        }
+        libxl_domain_config_dispose(&dcfg);
+    }
+    return 0;
+}
+
 /* The MAC and VLAN of VF @addr in the simulator's host.json under @dir ("" when
  * absent), as "MAC/VLAN" or with "+KEPTMAC/KEPTVLAN". */
 static char *
@@ -2063,6 +2132,7 @@ static const struct {
     { "domids", testDomids },
     { "memory", testMemory },
     { "unsupported", testUnsupported },
+    { "pci-name", testPciName },
     { "usb-redirection", testUsbRedirection },
     { "disk-numbers", testDiskNumbers },
     { "qdisk-vdev", testQdiskVdev },

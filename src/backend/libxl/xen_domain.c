@@ -239,7 +239,8 @@ vxlXenDomainCreate(vxlBackend *be, libxl_domain_config *dcfg,
     int rc = ERROR_FAIL;
 
     /* @script is the simulator's: a real guest decides for itself. */
-    if (vxlXenCheckUnique(xen, dcfg) < 0 || vxlXenCheckType(xen, dcfg) < 0)
+    if (vxlXenCheckUnique(xen, dcfg) < 0 || vxlXenCheckType(xen, dcfg) < 0 ||
+        vxlXenPciCheckNames(xen, dcfg) < 0)
         return -1;
 
     VIR_WITH_MUTEX_LOCK_GUARD(&xen->balloonLock) {

@@ -37,6 +37,35 @@ vxlXenPciAddr(const libxl_device_pci *pci)
                            pci->dev, pci->func);
 }
 
+int
+vxlXenPciCheckNames(vxlXen *xen, const libxl_domain_config *dcfg)
+{
+    libxl_device_pci *list = NULL;
+    int n = 0;
+    int ret = 0;
+    int i, j;
+
+    for (i = 0; i < dcfg->num_pcidevs && ret == 0; i++) {
+        const char *name = dcfg->pcidevs[i].name;
+        bool found = false;
+
+        if (!name)
+            continue;
+        /* libxl resolves the name at create (name2bdf) and fails it with
+         * no more than a log line when it is unknown: look first, among
+         * the assignable devices and their names, to say why. */
+        if (!list)
+            list = libxl_device_pci_assignable_list(xen->ctx, &n);
+        for (j = 0; j < n && !found; j++)
+            found = STREQ_NULLABLE(list[j].name, name);
+        if (!found)
+            ret = vxlBackendPciNameUnknown(dcfg->c_info.name, name);
+    }
+    if (list)
+        libxl_device_pci_assignable_list_free(list, n);
+    return ret;
+}
+
 uint32_t
 vxlXenPciOwner(vxlXen *xen, const libxl_device_pci *pci)
 {

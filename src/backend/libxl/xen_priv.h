@@ -50,6 +50,9 @@ typedef struct _vxlXen {
  * here); whether the host has a device at @pci (VIR_ERR_NO_NODE_DEVICE
  * reported: libxl would only say "fail"). */
 uint32_t vxlXenPciOwner(vxlXen *xen, const libxl_device_pci *pci);
+/* VIR_ERR_NO_NODE_DEVICE (vxlBackendPciNameUnknown) when a pcidevs entry of
+ * @dcfg names a device by a name no assignable device has; 0 otherwise. */
+int vxlXenPciCheckNames(vxlXen *xen, const libxl_domain_config *dcfg);
 int vxlXenPciCheckExists(const libxl_device_pci *pci);
 
 /* xen_log.c */

@@ -383,15 +383,6 @@ vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
     if (vxlSimCheckType(sim, dom->name, dom->type, dom->vcpusMax) < 0)
         return NULL;
 
-    /* Xen assigns PCI devices only through an IOMMU: without one the
-     * toolstack's assignment fails and the create with it. */
-    if (dcfg->num_pcidevs > 0 && !sim->facts.iommu) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("cannot start domain '%s': PCI passthrough needs an IOMMU (VT-d or AMD-Vi), and this host has none enabled"),
-                       dom->name);
-        return NULL;
-    }
-
     /* libxl's build-info defaults refuse emulated USB devices beside
      * SPICE USB redirection (it builds the USB bus itself then). */
     if (dom->type == LIBXL_DOMAIN_TYPE_HVM &&
@@ -545,7 +536,7 @@ vxlSimPvBackendCheck(vxlSim *sim, const vxlSimDomain *dom,
  */
 static int
 vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom,
-                  const libxl_domain_config *dcfg)
+                  libxl_domain_config *dcfg)
 {
     VIR_LOCK_GUARD lock = virLockGuardLock(&sim->lock);
     vxlSimDomain *other;
@@ -573,6 +564,10 @@ vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom,
                        virUUIDFormat(dom->uuid, uuid));
         return -1;
     }
+    /* Before the memory, as the Xen backend asks libxl's assignable
+     * list before it makes room. */
+    if (vxlSimPciResolveNames(sim, dom, dcfg) < 0)
+        return -1;
     freeKiB = vxlSimFreeKiB(sim);
     if (vxlSimDomainFootprint(dom) > freeKiB) {
         virReportError(VIR_ERR_OPERATION_FAILED,

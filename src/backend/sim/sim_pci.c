@@ -12,6 +12,13 @@
  * it from xenstore, so a device a domain was built or hot-plugged with is
  * its until removed or until the domain is gone.
  *
+ * A device may carry a pci-assignable name (the profile's "name", as
+ * `xl pci-assignable-add -n` gives one): while it is bound to pciback a
+ * domain's pcidevs entry may name it so, and the create resolves the
+ * name to the device's address, as libxl's name2bdf does from xenstore.
+ * Given back to the host, the device loses its name, as libxl removes
+ * it then.
+ *
  * Rules, as Xen and libxl apply them: a device can be given to a guest
  * only through an IOMMU, only while bound to pciback (or seized into it
  * by the add), and to one domain at a time; a device a domain has
@@ -20,6 +27,7 @@
 #include "vxl_internal.h"
 
 #include "sim_priv.h"
+#include "domain_xmlns.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"
@@ -41,6 +49,7 @@ vxlSimPciFree(vxlSimPci *pci)
     g_free(pci->driver);
     g_free(pci->netdev);
     g_free(pci->physfn);
+    g_free(pci->name);
     g_free(pci);
 }
 
@@ -89,6 +98,8 @@ vxlSimPciHex(virJSONValue *obj, const char *key, unsigned int *out)
     return 0;
 }
 
+static vxlSimPci *vxlSimPciFindName(vxlSim *sim, const char *name);
+
 /* Read the profile's "pci" list (none: a host without devices to give). */
 int
 vxlSimPciLoad(vxlSim *sim, virJSONValue *root)
@@ -124,6 +135,11 @@ vxlSimPciLoad(vxlSim *sim, virJSONValue *root)
         if (vxlSimPciFind(sim, pci->domain, pci->bus, pci->slot, pci->function))
             return vxlSimPciProfileFail(sim->profilePath, i, "address (twice)");
         pci->iommuGroup = group;
+        pci->name = g_strdup(virJSONValueObjectGetString(o, "name"));
+        if (virJSONValueObjectHasKey(o, "name") &&
+            (!pci->name || !vxlXMLNSPciNameValid(pci->name) ||
+             vxlSimPciFindName(sim, pci->name)))
+            return vxlSimPciProfileFail(sim->profilePath, i, "name");
         pci->vendorName = g_strdup(virJSONValueObjectGetString(o, "vendorName"));
         pci->productName = g_strdup(virJSONValueObjectGetString(o, "productName"));
         /* The driver it goes back to when dom0 gives it up. */
@@ -152,6 +168,21 @@ vxlSimPciFind(vxlSim *sim, unsigned int domain, unsigned int bus,
 
         if (p->domain == domain && p->bus == bus && p->slot == slot &&
             p->function == function)
+            return p;
+    }
+    return NULL;
+}
+
+/* The device whose pci-assignable name is @name, bound or not; NULL. */
+static vxlSimPci *
+vxlSimPciFindName(vxlSim *sim, const char *name)
+{
+    size_t i;
+
+    for (i = 0; sim->pci && i < sim->pci->len; i++) {
+        vxlSimPci *p = g_ptr_array_index(sim->pci, i);
+
+        if (STREQ_NULLABLE(p->name, name))
             return p;
     }
     return NULL;
@@ -268,12 +299,73 @@ vxlSimPciCheckAssign(vxlSim *sim, vxlSimPci *p, const vxlSimDomain *dom,
     return 0;
 }
 
+/* libxl's name2bdf: the entry @i of @dcfg naming a device by its
+ * pci-assignable name gets that device's address, in @dcfg and in the
+ * domain's stored config. */
+static int
+vxlSimPciResolveName(vxlSim *sim, vxlSimDomain *dom, libxl_domain_config *dcfg,
+                     int i)
+{
+    libxl_device_pci *x = &dcfg->pcidevs[i];
+    vxlSimPci *p = vxlSimPciFindName(sim, x->name);
+    vxlSimDomain *owner = NULL;
+    virJSONValue *list;
+    virJSONValue *entry;
+
+    /* The name is in xenstore only while pci-assignable-add has the
+     * device in pciback; one another domain has is not assignable (as
+     * libxl_device_pci_assignable_list, which the Xen backend asks). */
+    if (!p || !vxlSimPciIsBackend(p) ||
+        ((owner = vxlSimPciOwner(sim, p)) && owner != dom))
+        return vxlBackendPciNameUnknown(dom->name, x->name);
+    x->domain = p->domain;
+    x->bus = p->bus;
+    x->dev = p->slot;
+    x->func = p->function;
+    if (dom->config &&
+        (list = virJSONValueObjectGetArray(dom->config, "pcidevs")) &&
+        (entry = virJSONValueArrayGet(list, i))) {
+        /* libxl's JSON leaves zero numbers out. */
+        if (p->domain)
+            virJSONValueObjectAppendNumberUint(entry, "domain", p->domain);
+        if (p->bus)
+            virJSONValueObjectAppendNumberUint(entry, "bus", p->bus);
+        if (p->slot)
+            virJSONValueObjectAppendNumberUint(entry, "dev", p->slot);
+        if (p->function)
+            virJSONValueObjectAppendNumberUint(entry, "func", p->function);
+    }
+    return 0;
+}
+
 int
-vxlSimPciClaim(vxlSim *sim, vxlSimDomain *dom, const libxl_domain_config *dcfg)
+vxlSimPciResolveNames(vxlSim *sim, vxlSimDomain *dom, libxl_domain_config *dcfg)
 {
     int i;
 
-    /* Every check first, then the seizes: a refusal binds nothing. */
+    for (i = 0; i < dcfg->num_pcidevs; i++) {
+        if (dcfg->pcidevs[i].name &&
+            vxlSimPciResolveName(sim, dom, dcfg, i) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int
+vxlSimPciClaim(vxlSim *sim, vxlSimDomain *dom, libxl_domain_config *dcfg)
+{
+    int i;
+
+    /* Every check first, then the seizes: a refusal binds nothing. The
+     * names are resolved (vxlSimPciResolveNames). */
+    /* Xen assigns PCI devices only through an IOMMU: without one the
+     * toolstack's assignment fails and the create with it. */
+    if (dcfg->num_pcidevs > 0 && !sim->facts.iommu) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("cannot start domain '%s': PCI passthrough needs an IOMMU (VT-d or AMD-Vi), and this host has none enabled"),
+                       dom->name);
+        return -1;
+    }
     for (i = 0; i < dcfg->num_pcidevs; i++) {
         const libxl_device_pci *x = &dcfg->pcidevs[i];
         vxlSimPci *p;
@@ -357,6 +449,11 @@ vxlSimHostPciAssignable(vxlBackend *be, const libxl_device_pci *x,
                 return 0;
             g_free(p->driver);
             p->driver = rebind ? g_strdup(p->hostDriver) : NULL;
+            /* libxl removes the name with the device from pciback. */
+            if (p->name) {
+                g_clear_pointer(&p->name, g_free);
+                p->unnamed = true;
+            }
         }
         sim->hostDirty = true;
         vxlSimSnapshotTake(sim, &snap, NULL);
@@ -497,6 +594,9 @@ vxlSimPciFormatState(vxlSim *sim)
         virJSONValueObjectAppendString(o, "address", addr);
         if (p->driver)
             virJSONValueObjectAppendString(o, "driver", p->driver);
+        /* null: the profile's name is gone, the device given back. */
+        if (p->unnamed)
+            virJSONValueObjectAppendNull(o, "name");
         vxlSimSriovFormatState(p, o);
         if (virJSONValueArrayAppend(list, &o) < 0)
             return NULL;
@@ -524,6 +624,10 @@ vxlSimPciParseState(vxlSim *sim, virJSONValue *list)
             continue;
         g_free(p->driver);
         p->driver = g_strdup(virJSONValueObjectGetString(o, "driver"));
+        if (virJSONValueObjectHasKey(o, "name")) {
+            g_clear_pointer(&p->name, g_free);
+            p->unnamed = true;
+        }
         vxlSimSriovParseState(p, o);
     }
 }

@@ -211,6 +211,12 @@ typedef struct _vxlSimPci {
     char *driver;                  /* bound to now: hostDriver, "pciback"
                                       or NULL; saved with the model */
     unsigned int resets;           /* function level resets so far */
+    /* Its pci-assignable name (xl pci-assignable-add -n), from the
+     * profile: what a <virtxl:pci name> finds it by while it is bound
+     * to pciback. libxl forgets it when the device goes back to the
+     * host, and so does the model (saved in host.json). */
+    char *name;
+    bool unnamed;                  /* the profile's name is gone */
 
     /* SR-IOV (sim_sriov.c), from the profile: a PF's network device, or
      * a VF's PF and index. A VF's MAC and VLAN are the PF's to set; they
@@ -456,8 +462,17 @@ char *vxlSimPciAddrFormat(unsigned int domain, unsigned int bus,
                           unsigned int slot, unsigned int function);
 vxlSimPci *vxlSimPciFind(vxlSim *sim, unsigned int domain, unsigned int bus,
                          unsigned int slot, unsigned int function);
+/* The create's PCI devices named by a pci-assignable name get the
+ * address of the assignable device that has it (into @dcfg and the
+ * stored config), else vxlBackendPciNameUnknown; the Xen backend checks
+ * this before all else too (xen_pci.c). 0, or -1 reported. */
+int vxlSimPciResolveNames(vxlSim *sim, vxlSimDomain *dom,
+                          libxl_domain_config *dcfg);
+/* The create's PCI devices (names resolved): each there, assignable and
+ * nobody else's, through an IOMMU; seized ones bound to pciback. 0, or
+ * -1 reported with nothing changed. */
 int vxlSimPciClaim(vxlSim *sim, vxlSimDomain *dom,
-                   const libxl_domain_config *dcfg);
+                   libxl_domain_config *dcfg);
 virJSONValue *vxlSimPciFormatState(vxlSim *sim);
 void vxlSimPciParseState(vxlSim *sim, virJSONValue *list);
 int vxlSimPciProfileFail(const char *file, size_t i, const char *field);
