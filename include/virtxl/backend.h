@@ -536,6 +536,13 @@ typedef struct _vxlBackendConfig {
      * VIR_ERR_NO_SUPPORT), as libxl cannot, so that the driver's way
      * with such a backend is tested without Xen. */
     bool simNoCreateCancel;
+
+    /* --- disks --- */
+    /* libxl.conf's sim_check_disk_sources = 1: the simulator, which
+     * then stands for a host whose disks exist, also refuses a blkback
+     * disk another guest has as Xen's block hotplug script does. The
+     * libxl backend ignores it: the script itself runs there. */
+    bool simDiskCheck;
 } vxlBackendConfig;
 
 /*

@@ -198,6 +198,13 @@ vxlDomainAgentCommand(virDomainObj *vm, const char *name, virJSONValue *argsIn,
     int rc = -1;
     virJSONValue *err;
 
+    /* Domain-0 is the host: no channel can be added to it, and its own
+     * agent (if any) is no guest agent of Xen's. */
+    if (vxlDomainIsDom0(vm)) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("Domain-0 is the host's control domain: it has no guest agent channel, run the command on the host itself"));
+        return -1;
+    }
     if (!vxlDomainAgentPath(vm->def)) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
                        _("domain '%s' has no guest agent channel: add <channel type='unix'><target type='xen' name='%s'/></channel>"),

@@ -122,6 +122,14 @@ vxlDomainControlScreenshot(vxlDriver *driver, virDomainObj *vm,
     }
     if (virDomainObjCheckActive(vm) < 0)
         return NULL;
+    /* A query job lets Domain-0 through, but its screen is the host's
+     * console: no device model of Xen's draws it, and neither backend
+     * knows it as a guest to ask. */
+    if (vxlDomainIsDom0(vm)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       _("cannot take a screenshot of Domain-0: the host's control domain has no display of Xen's, its screen is the host's own console"));
+        return NULL;
+    }
     if (g_mkdir_with_parents(driver->cfg->libDir, 0755) < 0) {
         virReportSystemError(errno, _("cannot create directory '%s'"),
                              driver->cfg->libDir);

@@ -61,20 +61,21 @@ typedef enum {
 } vxlHotplugAction;
 
 /* Disks, interfaces, and PCI and USB host devices are what Xen hot-plugs
- * through libxl here. Each
- * action has its own whole sentences, for translators. */
+ * through libxl here; an update changes no more than a cdrom's media
+ * (vxlDomainHotplugUpdate). Each action has its own whole sentences, for
+ * translators. */
 static int
 vxlDomainHotplugCheckClass(const virDomainDeviceDef *dev, vxlHotplugAction action)
 {
     static const char *const diskMsgs[] = {
         [VXL_HOTPLUG_ATTACH] = N_("cannot attach a <disk device='%s'>: the Xen driver hot-plugs disks and cdroms only"),
         [VXL_HOTPLUG_DETACH] = N_("cannot detach a <disk device='%s'>: the Xen driver hot-plugs disks and cdroms only"),
-        [VXL_HOTPLUG_UPDATE] = N_("cannot update a <disk device='%s'>: the Xen driver hot-plugs disks and cdroms only"),
+        [VXL_HOTPLUG_UPDATE] = N_("cannot update a <disk device='%s'>: the Xen driver changes only a cdrom's media"),
     };
     static const char *const deviceMsgs[] = {
         [VXL_HOTPLUG_ATTACH] = N_("cannot attach a device of type '%s': the Xen driver hot-plugs <disk>, <interface> and <hostdev> devices only"),
         [VXL_HOTPLUG_DETACH] = N_("cannot detach a device of type '%s': the Xen driver hot-plugs <disk>, <interface> and <hostdev> devices only"),
-        [VXL_HOTPLUG_UPDATE] = N_("cannot update a device of type '%s': the Xen driver hot-plugs <disk>, <interface> and <hostdev> devices only"),
+        [VXL_HOTPLUG_UPDATE] = N_("cannot update a device of type '%s': the Xen driver changes only a cdrom's media"),
     };
     static const char *const hostdevMsgs[] = {
         [VXL_HOTPLUG_ATTACH] = N_("cannot attach a <hostdev> that is neither a PCI nor a USB device: the Xen driver hot-plugs <hostdev type='pci'> and <hostdev type='usb'> only"),

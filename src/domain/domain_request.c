@@ -119,6 +119,15 @@ vxlDomainUnpause(vxlDriver *driver, virDomainObj *vm)
 
     if (vxlDomainCheckGuestAlive(vm, VXL_GUEST_REQUEST_RESUME) < 0)
         return -1;
+    /* Asleep in S3 the guest is not paused: unpausing it would change
+     * nothing, and a success would tell the client it runs again (qemu's
+     * driver refuses it as well). */
+    if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PMSUSPENDED) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot resume domain '%s': it is suspended to RAM, not paused; wake it up instead (virsh dompmwakeup)"),
+                       vm->def->name);
+        return -1;
+    }
     if (virDomainObjGetState(vm, NULL) != VIR_DOMAIN_PAUSED)
         return 0;
     vxlDomainBackendEnter(vm);

@@ -148,9 +148,18 @@ vxlConnectGetSysinfo(virConnectPtr conn, unsigned int flags)
     if (virConnectGetSysinfoEnsureACL(conn) < 0)
         return NULL;
     /* dom0's view of the firmware tables is the host's: Xen passes the
-     * real SMBIOS through to dom0. */
-    if (!(sysinfo = virSysinfoRead()))
+     * real SMBIOS through to dom0. Where they cannot be read (dmidecode
+     * without /dev/mem or the sysfs tables), the host has no SMBIOS to
+     * give: the configuration's fault, not the driver's, so not libvirt's
+     * "internal error" from the child process, but its reason kept. */
+    if (!(sysinfo = virSysinfoRead())) {
+        g_autofree char *why = g_strdup(virGetLastErrorMessage());
+
+        virResetLastError();
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("Host SMBIOS information is not available: %s"), why);
         return NULL;
+    }
     if (virSysinfoFormat(&buf, sysinfo) < 0)
         return NULL;
     return virBufferContentAndReset(&buf);

@@ -66,6 +66,7 @@ vxlStateOpenBackend(vxlDriver *driver)
         .simHostUUID = driver->cfg->simHostUUID,
         .simSaveRateMiB = driver->cfg->simSaveRateMiB,
         .simNoCreateCancel = driver->cfg->simNoCreateCancel,
+        .simDiskCheck = driver->cfg->simDiskCheck,
     };
 
     if (vxlDomainHostOpenBackend(driver, &bcfg) < 0)

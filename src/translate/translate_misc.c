@@ -94,13 +94,22 @@ vxlValidateHostSide(const virDomainDef *def)
         }
     }
     for (i = 0; i < def->nseclabels; i++) {
-        if (def->seclabels[i]->type != VIR_DOMAIN_SECLABEL_NONE &&
-            !def->seclabels[i]->implicit) {
+        const virSecurityLabelDef *label = def->seclabels[i];
+
+        if (label->type == VIR_DOMAIN_SECLABEL_NONE || label->implicit)
+            continue;
+        /* A dynamic label names no model (virt-install --security
+         * type=dynamic): the security manager would pick it. */
+        if (!label->model) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("<seclabel type='%s'> is not supported by the Xen driver: it has no security manager; use type='none'"),
+                           virDomainSeclabelTypeToString(label->type));
+        } else {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            _("<seclabel model='%s'> is not supported by the Xen driver: it has no security manager; use type='none'"),
-                           NULLSTR(def->seclabels[i]->model));
-            return -1;
+                           label->model);
         }
+        return -1;
     }
     if (vxlMiscRefuse(def->naudios, "audio", _("libxl leaves qemu's audio backend to qemu")) < 0 ||
         vxlMiscRefuse(def->nresctrls, "cputune><cachetune|memorytune", _("libxl has no cache or memory bandwidth allocation; Xen's is set with xl psr-cat-set")) < 0 ||

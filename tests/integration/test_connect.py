@@ -258,8 +258,14 @@ class ConnectTest(DaemonTestCase):
         if probe.returncode != 0:
             # libvirt reads SMBIOS with dmidecode; it cannot here, and the
             # driver must say so rather than return an empty document.
+            # libvirt's libxl driver says CONFIG_UNSUPPORTED too; the
+            # child process's failure would be an "internal error".
             with self.assertRaises(libvirt.libvirtError) as cm:
                 self.conn.getSysinfo(0)
+            self.assertEqual(cm.exception.get_error_code(),
+                             libvirt.VIR_ERR_CONFIG_UNSUPPORTED,
+                             str(cm.exception))
+            self.assertIn("SMBIOS", str(cm.exception))
             self.assertIn("dmidecode", str(cm.exception))
             self.skipTest("dmidecode cannot read SMBIOS on this machine "
                           f"({probe.stderr.strip() or probe.returncode}); "

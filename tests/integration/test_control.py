@@ -333,6 +333,23 @@ class ControlTest(DaemonTestCase):
         dom.pMWakeup(0)
         self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
 
+    def test_resume_of_a_sleeping_guest_refused(self):
+        """virsh resume of a guest suspended to RAM must not say "resumed"
+        while the guest sleeps on (qemu's driver refuses it too): only a
+        wakeup brings it back."""
+        dom = self.running("s3-resume")
+        dom.pMSuspendForDuration(E.VIR_NODE_SUSPEND_TARGET_MEM, 0, 0)
+        self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, dom.resume,
+                                msg_contains="dompmwakeup")
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_PMSUSPENDED)
+        out = self.daemon.virsh("resume", "s3-resume", check=False)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertNotIn("resumed", out.stdout)
+        dom.pMWakeup(0)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+        dom.resume()           # running: nothing to do, as before
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+
     def test_pm_bad_requests_refused(self):
         dom = self.running("s3-bad")
         self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, dom.pMWakeup, 0,

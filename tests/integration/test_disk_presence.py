@@ -196,6 +196,72 @@ class DiskPresenceTest(TwoHosts):
         self.assert_missing(err, "hdc", other)
         self.assertIn(iso, dom.XMLDesc(0))
 
+    # ----- an image another guest has ---------------------------------
+
+    def test_a_writable_image_is_one_guests(self):
+        """Xen's block hotplug script (check_sharing) refuses a blkback
+        disk another guest has, when this one would write it, or writes
+        it when this one would only read it; the same guest may have it
+        twice. The script runs for blkback disks (a raw image whose
+        <driver> names no backend or 'phy'); qemu's qdisk, which
+        <driver name='qemu'> asks for, locks nothing (QEMU's xen_disk
+        turned its image locking off). Host B models it; host A (made-up
+        paths) does not look."""
+        img = self.path("dp-share.img", create=True)
+        phy = lambda xml: xml.replace("<driver name='qemu' type='raw'/>",
+                                      "<driver name='phy'/>")
+        first = self.c.defineXML(phy(self.guest("dp-share-a", disk=img)))
+        first.create()
+        second = self.c.defineXML(phy(self.guest("dp-share-b", disk=img)))
+        with self.assertRaises(E.libvirtError) as err:
+            second.create()
+        e = err.exception
+        self.assertEqual(e.get_error_code(), E.VIR_ERR_OPERATION_INVALID, str(e))
+        self.assertIn("'dp-share-a'", str(e))
+        self.assertIn(img, str(e))
+        self.assertFalse(second.isActive())
+        # Read-only, it is refused too while the first one writes it ...
+        ro = self.c.defineXML(phy(self.guest("dp-share-ro", disk=img)).replace(
+            "<target dev='xvda'", "<readonly/><target dev='xvda'"))
+        with self.assertRaises(E.libvirtError) as err:
+            ro.create()
+        self.assertIn("read-only", str(err.exception))
+        # ... and so is a hot-plug of it into a running guest.
+        other = self.c.defineXML(self.guest("dp-share-c"))
+        other.create()
+        disk = ("<disk type='file' device='disk'><driver name='phy'/>"
+                f"<source file='{img}'/><target dev='xvdb' bus='xen'/></disk>")
+        with self.assertRaises(E.libvirtError) as err:
+            other.attachDeviceFlags(disk, E.VIR_DOMAIN_AFFECT_LIVE)
+        self.assertEqual(err.exception.get_error_code(),
+                         E.VIR_ERR_OPERATION_INVALID)
+        self.assertNotIn("xvdb", self.disk_targets(other))
+        # The guest that has it may have it once more.
+        first.attachDeviceFlags(disk, E.VIR_DOMAIN_AFFECT_LIVE)
+        self.assertIn("xvdb", self.disk_targets(first))
+        # Once it is gone, the image is free; read-only, two may share it.
+        first.destroy()
+        ro.create()
+        ro2 = self.c.defineXML(phy(self.guest("dp-share-ro2", disk=img)).replace(
+            "<target dev='xvda'", "<readonly/><target dev='xvda'"))
+        ro2.create()
+        with self.assertRaises(E.libvirtError):
+            second.create()
+        ro.destroy()
+        ro2.destroy()
+        second.create()
+        self.assertTrue(second.isActive())
+        # qdisk serves the image to a second guest: no script, no lock.
+        qd = self.c.defineXML(self.guest("dp-share-qdisk", disk=img))
+        qd.create()
+        self.assertTrue(qd.isActive())
+        # Host A does not look at its guests' disks at all.
+        a1 = self.ca.defineXML(phy(self.guest("dp-share-a1", disk=img)))
+        a2 = self.ca.defineXML(phy(self.guest("dp-share-a2", disk=img)))
+        a1.create()
+        a2.create()
+        self.assertTrue(a1.isActive() and a2.isActive())
+
     # ----- incoming migration -------------------------------------------
 
     def test_incoming_migration_refuses_a_missing_disk(self):

@@ -402,6 +402,15 @@ class HotplugTest(DaemonTestCase):
                            "<input type='tablet' bus='usb'/>", LIVE)
         self.assertRefused(E.VIR_ERR_OPERATION_UNSUPPORTED, dom.updateDeviceFlags,
                            nic_xml("00:16:3e:00:00:09"), LIVE)
+        # An update (virt-xml --update of a display's password) says what
+        # an update can change, not what an attach can add.
+        for xml in ("<graphics type='vnc' passwd='x'/>",
+                    "<disk type='file' device='floppy'><source file='/f.img'/>"
+                    "<target dev='fda'/></disk>"):
+            err = self.assertRefused(E.VIR_ERR_OPERATION_UNSUPPORTED,
+                                     dom.updateDeviceFlags, xml, LIVE,
+                                     contains="cdrom's media")
+            self.assertNotIn("hot-plugs", str(err))
         self.assertEqual(dom.XMLDesc(0), before)
 
     # ----- backend failures -----

@@ -87,6 +87,40 @@ class Dom0Test(DaemonTestCase):
         out = self.daemon.virsh("save", "Domain-0", image, check=False)
         self.assertIn("Domain-0 is the host's control domain", out.stderr)
 
+    def test_screenshot_refused(self):
+        """Domain-0's screen is the host's console, no display of Xen's:
+        a screenshot is refused by name, not answered with 'no domain'
+        (the backend knows no guest with id 0), which a client that has
+        just looked Domain-0 up takes for a vanished domain."""
+        dom0 = self.conn.lookupByID(0)
+        st = self.conn.newStream(0)
+        try:
+            err = self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID,
+                                          dom0.screenshot, st, 0, 0)
+        finally:
+            st.abort()
+        self.assertIn("Domain-0", str(err))
+        self.assertIn("screenshot", str(err))
+        out = self.daemon.virsh("screenshot", "Domain-0",
+                                self.daemon.path("dom0.ppm"), check=False)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertNotIn("not found", out.stderr)
+        self.assertFalse(os.path.exists(self.daemon.path("dom0.ppm")))
+        self.assertTrue(dom0.isActive())
+
+    def test_agent_queries_refused_by_name(self):
+        """A guest agent query of Domain-0 says it is the host, not that a
+        <channel> should be added to it (which no client can do)."""
+        dom0 = self.conn.lookupByID(0)
+        for op, args in [(dom0.hostname, (0,)), (dom0.getTime, (0,)),
+                         (dom0.fsInfo, (0,)), (dom0.guestInfo, (0, 0)),
+                         (dom0.interfaceAddresses,
+                          (E.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT, 0))]:
+            err = self.assertLibvirtError(E.VIR_ERR_ARGUMENT_UNSUPPORTED,
+                                          op, *args)
+            self.assertIn("Domain-0 is the host's control domain", str(err))
+            self.assertNotIn("<channel", str(err))
+
     def test_define_over_dom0_refused(self):
         self.assertLibvirtError(E.VIR_ERR_OPERATION_FAILED, self.conn.defineXML,
                                 guest_xml("Domain-0"))

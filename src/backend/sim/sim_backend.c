@@ -135,6 +135,7 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
     sim->saveRateKiB = 1024ULL * (cfg->simSaveRateMiB ? cfg->simSaveRateMiB :
                                   VXL_SIM_SAVE_RATE_MIB_DEFAULT);
     sim->noCreateCancel = cfg->simNoCreateCancel;
+    sim->diskSharing = cfg->simDiskCheck;
     if (cfg->events) {
         sim->events = *cfg->events;
         sim->eventsOpaque = cfg->eventsOpaque;
@@ -541,6 +542,7 @@ vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom,
     VIR_LOCK_GUARD lock = virLockGuardLock(&sim->lock);
     vxlSimDomain *other;
     unsigned long long freeKiB;
+    int i;
 
     if (sim->closed) {
         virReportError(VIR_ERR_OPERATION_FAILED, "%s",
@@ -584,6 +586,10 @@ vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom,
     /* The domain is made, then its devices: the id is used up. */
     if (vxlSimPvBackendCheck(sim, dom, dcfg) < 0)
         return -1;
+    for (i = 0; i < dcfg->num_disks; i++) {
+        if (vxlSimDiskSharingCheck(sim, dom, &dcfg->disks[i]) < 0)
+            return -1;
+    }
 
     dom->life = sim->nextLife++;
     dom->building = true;

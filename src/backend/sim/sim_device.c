@@ -88,10 +88,74 @@ vxlSimDiskAppend(vxlSimDomain *dom, const libxl_device_disk *xdisk)
         .path = g_strdup(xdisk->format == LIBXL_DISK_FORMAT_EMPTY ?
                          NULL : xdisk->pdev_path),
         .cdrom = xdisk->is_cdrom,
+        .writable = xdisk->readwrite && !xdisk->is_cdrom,
+        .phy = xdisk->backend == LIBXL_DISK_BACKEND_PHY,
         .sinceRunUs = dom->runUs,
     };
 
     VIR_APPEND_ELEMENT(dom->disks, dom->ndisks, disk);
+}
+
+/* The same file (device and inode) or the same block device. */
+static bool
+vxlSimSameImage(const struct stat *a, const struct stat *b)
+{
+    if (S_ISBLK(a->st_mode) || S_ISBLK(b->st_mode))
+        return S_ISBLK(a->st_mode) && S_ISBLK(b->st_mode) &&
+               a->st_rdev == b->st_rdev;
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Xen's block hotplug script (tools/hotplug/Linux/block, check_sharing),
+ * which runs for every blkback (phy) disk, refuses a file or device that
+ * another guest has when this one would write it, and one another guest
+ * writes when this one would read it; the same VM (its uuid) may have it
+ * more than once. Modelled only where the model looks at the host's disks
+ * at all (sim_check_disk_sources = 1): elsewhere guests share made-up
+ * paths. qdisk (qemu) disks are qemu's own business. Under sim->lock. */
+int
+vxlSimDiskSharingCheck(vxlSim *sim, const vxlSimDomain *dom,
+                       const libxl_device_disk *xdisk)
+{
+    bool writable = xdisk->readwrite && !xdisk->is_cdrom;
+    GHashTableIter iter;
+    gpointer value;
+    struct stat want;
+
+    if (!sim->diskSharing || xdisk->backend != LIBXL_DISK_BACKEND_PHY ||
+        xdisk->format == LIBXL_DISK_FORMAT_EMPTY || !xdisk->pdev_path ||
+        stat(xdisk->pdev_path, &want) < 0)
+        return 0;
+
+    g_hash_table_iter_init(&iter, sim->domains);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        const vxlSimDomain *other = value;
+        size_t i;
+
+        if (other == dom || memcmp(other->uuid, dom->uuid, VIR_UUID_BUFLEN) == 0)
+            continue;
+        for (i = 0; i < other->ndisks; i++) {
+            const vxlSimDisk *d = &other->disks[i];
+            struct stat have;
+
+            if (!d->phy || !d->path || (!writable && !d->writable) ||
+                stat(d->path, &have) < 0 || !vxlSimSameImage(&want, &have))
+                continue;
+            if (writable) {
+                virReportError(VIR_ERR_OPERATION_INVALID,
+                               _("cannot give disk %s of domain '%s' the image %s: domain '%s' (id %u) has it as disk %s, and Xen's block hotplug script lets a guest write an image no other guest has"),
+                               xdisk->vdev, dom->name, xdisk->pdev_path,
+                               other->name, other->domid, d->vdev);
+            } else {
+                virReportError(VIR_ERR_OPERATION_INVALID,
+                               _("cannot give disk %s of domain '%s' the image %s read-only: domain '%s' (id %u) writes it as disk %s, and Xen's block hotplug script lets no other guest have an image a guest writes"),
+                               xdisk->vdev, dom->name, xdisk->pdev_path,
+                               other->name, other->domid, d->vdev);
+            }
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* libxl numbers a vif without a devid after the highest one in use. */
@@ -238,7 +302,7 @@ typedef struct {
 } vxlSimDeviceArgs;
 
 static int
-vxlSimDiskAddAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+vxlSimDiskAddAct(vxlSim *sim, vxlSimDomain *dom,
                  long long now G_GNUC_UNUSED, void *opaque)
 {
     vxlSimDeviceArgs *args = opaque;
@@ -258,6 +322,8 @@ vxlSimDiskAddAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
                        xdisk->vdev, dom->name, dom->domid, dom->disks[i].vdev);
         return -1;
     }
+    if (vxlSimDiskSharingCheck(sim, dom, xdisk) < 0)
+        return -1;
     vxlSimDiskAppend(dom, xdisk);
     vxlSimConfigAppend(dom, "disks", args->json);
     return VXL_SIM_ACT_CHANGED;

@@ -81,6 +81,9 @@ typedef struct _vxlSimDisk {
     char *vdev;                    /* the guest's name for it, "xvdb" */
     char *path;                    /* its image; NULL: an empty cdrom */
     bool cdrom;                    /* removable: media can change */
+    bool writable;                 /* the guest may write it (not a cdrom) */
+    bool phy;                      /* served by blkback: the block hotplug
+                                      script ran for it (sharing checked) */
     unsigned long long sinceRunUs; /* the domain's running time when the
                                       disk came: its counters start there */
     unsigned long long sizeBytes;  /* what the guest last heard its size
@@ -264,6 +267,9 @@ struct _vxlSim {
     void *eventsOpaque;
     unsigned long long saveRateKiB; /* guest KiB saved/restored per second */
     bool noCreateCancel;           /* sim_create_cancel = 0 (as libxl) */
+    bool diskSharing;              /* sim_check_disk_sources = 1: blkback
+                                      disks are checked for sharing as
+                                      Xen's block hotplug script does */
     /* The profile's "backends": user-space PV backends dom0 runs (Xen
      * and Linux have none for these two). */
     bool vsndBackend;
@@ -411,6 +417,8 @@ int vxlSimCheckAlive(const vxlSimDomain *dom, vxlBackendOp op);
 
 /* sim_device.c: the device hooks, and the lists a create starts with */
 int vxlSimDevicesFromConfig(vxlSimDomain *dom, const libxl_domain_config *dcfg);
+int vxlSimDiskSharingCheck(vxlSim *sim, const vxlSimDomain *dom,
+                           const libxl_device_disk *xdisk);
 /* The stored config's device array @key, made when absent; NULL
  * without a stored config. */
 virJSONValue *vxlSimConfigList(vxlSimDomain *dom, const char *key);

@@ -542,6 +542,7 @@ vxlSimDevicesFromStoredConfig(vxlSimDomain *dom)
         const char *format = virJSONValueObjectGetString(d, "format");
         vxlSimDisk disk = { 0 };
         int isCdrom = 0;
+        int readwrite = 0;
 
         disk.vdev = g_strdup(virJSONValueObjectGetString(d, "vdev"));
         if (!disk.vdev)
@@ -551,6 +552,9 @@ vxlSimDevicesFromStoredConfig(vxlSimDomain *dom)
         /* libxl writes its booleans as numbers. */
         if (virJSONValueObjectGetNumberInt(d, "is_cdrom", &isCdrom) == 0)
             disk.cdrom = isCdrom != 0;
+        if (virJSONValueObjectGetNumberInt(d, "readwrite", &readwrite) == 0)
+            disk.writable = readwrite != 0 && !disk.cdrom;
+        disk.phy = STREQ_NULLABLE(virJSONValueObjectGetString(d, "backend"), "phy");
         VIR_APPEND_ELEMENT(dom->disks, dom->ndisks, disk);
     }
     for (i = 0; nics && i < virJSONValueArraySize(nics); i++) {
