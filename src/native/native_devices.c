@@ -26,6 +26,7 @@
 #include "native_private.h"
 #include "util_enums.h"
 #include "virerror.h"
+#include "virmacaddr.h"
 #include "virutil.h"
 #include "virtxl/virtxl.h"
 
@@ -412,25 +413,34 @@ vxlNativeParseDisks(vxlNativeReader *r, virBuffer *buf)
 
 /* ---- vif= ----------------------------------------------------------- */
 
+/* mac= as xl reads it (parse_nic_config): six hex numbers up to 255,
+ * each followed by one separator of any kind, into the entry's MAC,
+ * which starts all zero. At the first that is not one (a placeholder
+ * such as 00:16:3e:xx:xx:xx) xl prints "Invalid parameter `mac'" and
+ * goes on with the bytes it has read so far and the others as they
+ * were. Returns how many bytes were read (6 for a whole address), or
+ * -1 where the value ends right after a number before the sixth: xl
+ * then reads on past the value's end, into the next key or beyond its
+ * buffer, so the MAC it makes is nobody's. */
 static int
 vxlNativeParseMac(const char *str, unsigned char mac[6])
 {
-    size_t i;
+    int i;
     const char *p = str;
 
-    /* As xl: six hex numbers, each followed by one separator. */
     for (i = 0; i < 6; i++) {
         char *end;
-        unsigned long v = strtoul(p, &end, 16);
+        /* xl's unsigned int: a number beyond 32 bits wraps, as in xl. */
+        unsigned int v = strtoul(p, &end, 16);
 
         if (end == p || v > 255)
-            return -1;
+            return i;
         mac[i] = v;
         if (i < 5 && !*end)
             return -1;
         p = end + 1;
     }
-    return 0;
+    return 6;
 }
 
 
@@ -458,7 +468,7 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
     const char *type = NULL;
     g_auto(virBuffer) ns = VIR_BUFFER_INITIALIZER;
     bool haveMac = false;
-    unsigned char mac[6];
+    unsigned char mac[6] = { 0 };
     size_t i;
     int colo;
 
@@ -480,11 +490,26 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
             continue;
         }
         if (STREQ(k, "mac")) {
-            if (vxlNativeParseMac(v, mac) < 0) {
-                vxlNativeError(r, "vif", _("entry %d: mac=%s is not a MAC address"), index + 1, v);
+            int got = vxlNativeParseMac(v, mac);
+            char text[VIR_MAC_STRING_BUFLEN];
+
+            if (got < 0) {
+                vxlNativeError(r, "vif", _("entry %d: mac=%s ends before its sixth byte, and xl reads on past its end into whatever follows"),
+                               index + 1, v);
                 return -1;
             }
-            haveMac = true;
+            /* An all-zero MAC is none: libxl draws one at random
+             * (libxl__device_nic_setdefault), as libvirt does for an
+             * interface without <mac>. */
+            haveMac = mac[0] || mac[1] || mac[2] || mac[3] || mac[4] || mac[5];
+            g_snprintf(text, sizeof(text), "%02x:%02x:%02x:%02x:%02x:%02x",
+                       mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+            if (got < 6 && haveMac)
+                vxlNativeWarn(r, "vif", _("entry %d: mac=%s is read as %s, as xl reads it: xl stops at the first byte that is not a hex number, reports an invalid parameter and leaves the rest zero, so every guest written so gets this same MAC"),
+                              index + 1, v, text);
+            else if (got < 6)
+                vxlNativeWarn(r, "vif", _("entry %d: mac=%s is read as no MAC, as xl reads it: xl stops at the first byte that is not a hex number, reports an invalid parameter and leaves the MAC all zero, for which libxl draws a random one"),
+                              index + 1, v);
         } else if (STREQ(k, "bridge")) {
             bridge = v;
         } else if (STREQ(k, "ip")) {
