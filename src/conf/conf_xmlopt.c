@@ -26,9 +26,12 @@
 #include "virarch.h"
 #include "virutil.h"
 #include "virerror.h"
+#include "virlog.h"
 #include "virtxl/virtxl.h"
 
 #define VIR_FROM_THIS VIR_FROM_LIBXL
+
+VIR_LOG_INIT("virtxl.conf_xmlopt");
 
 const char *
 vxlDomainDefaultMachine(int ostype)
@@ -174,6 +177,28 @@ vxlDomainDefDefaultBootloader(virDomainDef *def)
 }
 
 /*
+ * libxl runs a bootloader for PV and PVH guests only (libxl__bootloader_run
+ * skips an HVM domain), and xl keeps an HVM file's bootloader= unused, as
+ * libvirt's libxl driver ignores <bootloader> on HVM: clients write it
+ * there (a PXE bootloader for an installer). It is taken out of the
+ * definition, with a warning, rather than kept: libvirt's formatter
+ * writes no <os><boot dev> beside a <bootloader>, so a kept one would
+ * cost the guest its boot order at the next save and reload, and
+ * dumpxml shows what the guest has.
+ */
+static void
+vxlDomainDefDropHVMBootloader(virDomainDef *def)
+{
+    if (def->os.type != VIR_DOMAIN_OSTYPE_HVM ||
+        (!def->os.bootloader && !def->os.bootloaderArgs))
+        return;
+    VIR_WARN("domain '%s': <bootloader> and <bootloader_args> are dropped: Xen runs no bootloader for an HVM guest, which boots from its <os><boot dev> order",
+             def->name);
+    g_clear_pointer(&def->os.bootloader, g_free);
+    g_clear_pointer(&def->os.bootloaderArgs, g_free);
+}
+
+/*
  * A PV or PVH guest has no USB bus; its framebuffer's PV keyboard and
  * absolute pointer (the xen-bus inputs libvirt adds beside graphics) do
  * what a USB keyboard, mouse or tablet would. Clients ask for one
@@ -261,6 +286,7 @@ vxlDomainDefPostParse(virDomainDef *def, unsigned int parseFlags,
         return -1;
 
     vxlDomainDefDefaultBootloader(def);
+    vxlDomainDefDropHVMBootloader(def);
     vxlDomainDefDropPVUsbInputs(def);
     /* Where a <virtxl:pci name> resolved is the running domain's fact:
      * a definition (a dumpxml defined again, a migration's) has it

@@ -27,6 +27,7 @@
 #include "native_private.h"
 #include "util_enums.h"
 #include "virerror.h"
+#include "virmacaddr.h"
 #include "virutil.h"
 #include "virtxl/virtxl.h"
 
@@ -413,23 +414,67 @@ vxlNativeParseDisks(vxlNativeReader *r, virBuffer *buf)
 
 /* ---- vif= ----------------------------------------------------------- */
 
+/* The MAC xl gives a vif entry, read as parse_nic_config reads it, in
+ * xl's own copy of the entry that strtok() cuts at each comma as it
+ * gets there: six hex numbers up to 255, each followed by one character
+ * of any kind, into a MAC that starts all zero. At the first that is
+ * not one (a placeholder: 00:16:3e:xx:xx:xx) xl prints "Invalid
+ * parameter `mac'" and goes on with the bytes read so far. A value that
+ * ends after a number before its sixth makes xl read on into the rest
+ * of the entry (mac=00:16:3e,bridge=br0 takes the 'b' of bridge); at
+ * the entry's end, past its buffer, which no MAC can be made of.
+ * Sets @haveMac unless the result is all zero: libxl draws a random MAC
+ * for that (libxl__device_nic_setdefault), as libvirt does for an
+ * interface without <mac>. */
 static int
-vxlNativeParseMac(const char *str, unsigned char mac[6])
+vxlNativeVifMac(vxlNativeReader *r, const char *spec, int index,
+                unsigned char mac[6], bool *haveMac)
 {
-    size_t i;
-    const char *p = str;
+    g_autofree char *copy = g_strdup(spec);
+    const char *bufEnd = copy + strlen(copy);
+    char *save = NULL;
+    char *p;
 
-    /* As xl: six hex numbers, each followed by one separator. */
-    for (i = 0; i < 6; i++) {
-        char *end;
-        unsigned long v = strtoul(p, &end, 16);
+    memset(mac, 0, 6);
+    for (p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+        const char *value;
+        const char *o;
+        char text[VIR_MAC_STRING_BUFLEN];
+        int i;
 
-        if (end == p || v > 255)
-            return -1;
-        mac[i] = v;
-        if (i < 5 && !*end)
-            return -1;
-        p = end + 1;
+        while (*p == ' ')
+            p++;
+        if (!STRPREFIX(p, "mac="))
+            continue;
+        value = p + strlen("mac=");
+        for (i = 0, o = value; i < 6; i++) {
+            char *end;
+            /* xl's unsigned int: a number beyond 32 bits wraps, as in xl. */
+            unsigned int v;
+
+            if (o > bufEnd) {
+                vxlNativeError(r, "vif", _("entry %d: mac=%s ends before its sixth byte at the end of the entry, where xl reads on past its buffer"),
+                               index + 1, value);
+                return -1;
+            }
+            v = strtoul(o, &end, 16);
+            if (end == o || v > 255)
+                break;
+            mac[i] = v;
+            o = end + 1;
+        }
+        *haveMac = mac[0] || mac[1] || mac[2] || mac[3] || mac[4] || mac[5];
+        g_snprintf(text, sizeof(text), "%02x:%02x:%02x:%02x:%02x:%02x",
+                   mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+        if (o - 1 > value + strlen(value))
+            vxlNativeWarn(r, "vif", _("entry %d: mac=%s is read as %s, as xl reads it: the value ends before its sixth byte, and xl reads on into the rest of the entry"),
+                          index + 1, value, text);
+        else if (i < 6 && *haveMac)
+            vxlNativeWarn(r, "vif", _("entry %d: mac=%s is read as %s, as xl reads it: xl stops at the first byte that is not a hex number, reports an invalid parameter and leaves the other bytes zero (or as an earlier mac= set them), so every guest written so gets this same MAC"),
+                          index + 1, value, text);
+        else if (i < 6)
+            vxlNativeWarn(r, "vif", _("entry %d: mac=%s is read as no MAC, as xl reads it: xl stops at the first byte that is not a hex number, reports an invalid parameter and leaves the MAC all zero, for which libxl draws a random one"),
+                          index + 1, value);
     }
     return 0;
 }
@@ -459,10 +504,12 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
     const char *type = NULL;
     g_auto(virBuffer) ns = VIR_BUFFER_INITIALIZER;
     bool haveMac = false;
-    unsigned char mac[6];
+    unsigned char mac[6] = { 0 };
     size_t i;
     int colo;
 
+    if (vxlNativeVifMac(r, spec, index, mac, &haveMac) < 0)
+        return -1;
     virBufferAdjustIndent(&inner, 2);
     for (i = 0; tokens[i]; i++) {
         g_autofree char *k = NULL;
@@ -481,11 +528,7 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
             continue;
         }
         if (STREQ(k, "mac")) {
-            if (vxlNativeParseMac(v, mac) < 0) {
-                vxlNativeError(r, "vif", _("entry %d: mac=%s is not a MAC address"), index + 1, v);
-                return -1;
-            }
-            haveMac = true;
+            /* vxlNativeVifMac() read it, as xl does. */
         } else if (STREQ(k, "bridge")) {
             bridge = v;
         } else if (STREQ(k, "ip")) {

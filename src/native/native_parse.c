@@ -550,6 +550,58 @@ vxlNativeCheckBios(vxlNativeReader *r, const char *bios)
     return 0;
 }
 
+/* bootloader= and bootloader_args=, which xl reads for every guest
+ * type. libvirt's one string of arguments is split on blanks when
+ * started: a list whose items hold blanks goes item by item into the
+ * namespace instead (<virtxl:bootloader_args>). An HVM guest's are
+ * dropped with a warning: libxl runs no bootloader for HVM
+ * (libxl__bootloader_run skips it) and xl keeps them unused; a domain
+ * definition drops them too (conf_xmlopt.c says why). */
+static int
+vxlNativeParseBootloader(vxlNativeReader *r, vxlNativeXML *x,
+                         const char **bootloader)
+{
+    g_autoptr(GPtrArray) bargs = g_ptr_array_new();
+    g_autofree char *joined = NULL;
+    bool blanks = false;
+    size_t i;
+
+    if (vxlNativeGetString(r, "bootloader", bootloader) < 0 ||
+        vxlNativeGetStringOrList(r, "bootloader_args", bargs) < 0)
+        return -1;
+    if (!*bootloader) {
+        if (bargs->len > 0)
+            vxlNativeWarn(r, "bootloader_args", "%s", _("ignored without bootloader=, as by xl"));
+        return 0;
+    }
+    if (vxlNativeIsHVM(r)) {
+        vxlNativeWarn(r, "bootloader", "%s",
+                      _("dropped: libxl runs no bootloader for an HVM guest, and xl keeps it unused"));
+        if (bargs->len > 0)
+            vxlNativeWarn(r, "bootloader_args", "%s",
+                          _("dropped: libxl runs no bootloader for an HVM guest, and xl keeps it unused"));
+        return 0;
+    }
+
+    for (i = 0; i < bargs->len && bargs->len > 1; i++) {
+        if (strpbrk(g_ptr_array_index(bargs, i), " \t"))
+            blanks = true;
+    }
+    virBufferEscapeString(&x->top, "<bootloader>%s</bootloader>\n", *bootloader);
+    if (blanks) {
+        for (i = 0; i < bargs->len; i++)
+            virBufferEscapeString(&x->xmlns, "<virtxl:bootloader_args value='%s'/>\n",
+                                  g_ptr_array_index(bargs, i));
+        return 0;
+    }
+    g_ptr_array_add(bargs, NULL);
+    joined = g_strjoinv(" ", (char **)bargs->pdata);
+    if (*joined)
+        virBufferEscapeString(&x->top, "<bootloader_args>%s</bootloader_args>\n", joined);
+    return 0;
+}
+
+
 static int
 vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
 {
@@ -561,7 +613,6 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
     const char *firmware = NULL;
     const char *biosPath = NULL;
     g_autofree char *pvgrub = NULL;
-    g_autoptr(GPtrArray) bargs = g_ptr_array_new();
     g_autofree char *line = NULL;
 
     if (vxlNativeGetKernel(r, &kernel) < 0 ||
@@ -642,6 +693,8 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
         }
         if (bios && vxlNativeCheckBios(r, bios) < 0)
             return -1;
+        if (vxlNativeParseBootloader(r, x, &bootloader) < 0)
+            return -1;
         virBufferEscapeString(&x->os, "<kernel>%s</kernel>\n", kernel);
         virBufferEscapeString(&x->os, "<initrd>%s</initrd>\n", ramdisk);
         virBufferEscapeString(&x->os, "<cmdline>%s</cmdline>\n", line);
@@ -702,35 +755,8 @@ vxlNativeParseBoot(vxlNativeReader *r, vxlNativeXML *x)
     virBufferEscapeString(&x->os, "<initrd>%s</initrd>\n", ramdisk);
     virBufferEscapeString(&x->os, "<cmdline>%s</cmdline>\n", line);
 
-    if (vxlNativeGetString(r, "bootloader", &bootloader) < 0 ||
-        vxlNativeGetStringOrList(r, "bootloader_args", bargs) < 0)
+    if (vxlNativeParseBootloader(r, x, &bootloader) < 0)
         return -1;
-    if (bootloader) {
-        /* libvirt's one string of arguments is split on blanks when
-         * started: a list whose items hold blanks goes item by item
-         * into the namespace instead (<virtxl:bootloader_args>). */
-        g_autofree char *joined = NULL;
-        bool blanks = false;
-        size_t i;
-
-        for (i = 0; i < bargs->len && bargs->len > 1; i++) {
-            if (strpbrk(g_ptr_array_index(bargs, i), " \t"))
-                blanks = true;
-        }
-        virBufferEscapeString(&x->top, "<bootloader>%s</bootloader>\n", bootloader);
-        if (blanks) {
-            for (i = 0; i < bargs->len; i++)
-                virBufferEscapeString(&x->xmlns, "<virtxl:bootloader_args value='%s'/>\n",
-                                      g_ptr_array_index(bargs, i));
-        } else {
-            g_ptr_array_add(bargs, NULL);
-            joined = g_strjoinv(" ", (char **)bargs->pdata);
-            if (*joined)
-                virBufferEscapeString(&x->top, "<bootloader_args>%s</bootloader_args>\n", joined);
-        }
-    } else if (bargs->len > 0) {
-        vxlNativeWarn(r, "bootloader_args", "%s", _("ignored without bootloader=, as by xl"));
-    }
     /* libvirt's drivers boot such a guest with pygrub; xl refuses it
      * ("Neither kernel nor bootloader specified"), and a conversion keeps
      * xl's meaning. */

@@ -10,8 +10,7 @@
  * SeaBIOS; the traditional <loader>.../hvmloader</loader> is accepted,
  * since hvmloader is what Xen always runs first.
  *
- * Refuses a PV or PVH guest with nothing to boot, <bootloader> for HVM,
- * firmware for PV and PVH, other loaders, NVRAM, secure boot, and
+ * Refuses a PV or PVH guest with nothing to boot, firmware for PV and PVH, other loaders, NVRAM, secure boot, and
  * per-device <boot order>.
  */
 #include "vxl_internal.h"
@@ -55,13 +54,8 @@ vxlValidateBootHVM(const virDomainDef *def)
 {
     const virDomainLoaderDef *loader = def->os.loader;
 
-    /* libxl runs a bootloader for PV and PVH guests only and silently
-     * skips it for HVM. */
-    if (def->os.bootloader) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("<bootloader> is not supported for Xen HVM guests: libxl ignores it; boot from <os><boot dev> or <os><kernel>"));
-        return -1;
-    }
+    /* An HVM guest's <bootloader> was taken out at post-parse
+     * (conf_xmlopt.c): libxl runs none for HVM. */
 
     if (def->os.firmwareFeatures &&
         (def->os.firmwareFeatures[VIR_DOMAIN_OS_DEF_FIRMWARE_FEATURE_SECURE_BOOT] == VIR_TRISTATE_BOOL_YES ||
