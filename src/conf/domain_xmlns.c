@@ -98,6 +98,8 @@ vxlXMLNSFree(void *opaque)
     g_free(ns->vtpms);
     vxlXMLNSDevBackendsFree(ns);  /* domain_xmlns_backend.c */
     g_free(ns->smbiosFirmware);
+    for (i = 0; i < ns->nvfbs; i++)
+        g_free(ns->vfbs[i].keymap);
     g_free(ns->vfbs);
     vxlXMLNSKeysFree(ns->keys);  /* domain_xmlns_keys.c */
     g_free(ns);

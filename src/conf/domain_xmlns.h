@@ -156,13 +156,15 @@ struct _vxlXMLNSDevBackend {
     char *backend;                /* backend_domname */
 };
 
-/* <virtxl:vfb graphics='N' vncdisplay='D'?/>: one PV framebuffer of a
- * PV or PVH guest (xl's vfb= entry), serving the next N <graphics>
- * (domain_xmlns_vfb.c). */
+/* <virtxl:vfb graphics='N' vncdisplay='D'? keymap='K'?/>: one PV
+ * framebuffer of a PV or PVH guest (xl's vfb= entry), serving the next
+ * N <graphics> (domain_xmlns_vfb.c). */
 typedef struct _vxlXMLNSVfb vxlXMLNSVfb;
 struct _vxlXMLNSVfb {
     unsigned int ngraphics;       /* how many <graphics> it serves */
     int vncdisplay;               /* its VNC search start; -1 unset */
+    char *keymap;                 /* the keymap of a framebuffer without
+                                     VNC <graphics> to say it; NULL */
 };
 
 /* One framebuffer as the translation sees it: def->graphics[first] to
@@ -173,6 +175,7 @@ struct _vxlXMLNSVfbGroup {
     size_t first;
     size_t count;
     int vncdisplay;
+    const char *keymap;           /* <virtxl:vfb keymap>, the namespace's */
 };
 
 /* The scalar xl.cfg keys of the namespace, one element each,
