@@ -578,6 +578,14 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
             } else
                 virBufferEscapeString(&inner, "<target dev='%s'/>\n", v);
         } else if (STREQ(k, "model")) {
+            /* libxl hands it to qemu as the device's name, blanks and
+             * all: an HVM guest's create fails (a PV guest's is unused,
+             * below). */
+            if (strpbrk(v, " \t\n") && vxlNativeIsHVM(r)) {
+                vxlNativeError(r, "vif", _("entry %d: model='%s' has a blank, which xl keeps: qemu has no NIC model of that name, so xl create fails"),
+                               index + 1, v);
+                return -1;
+            }
             model = v;
         } else if (STREQ(k, "type")) {
             /* xl reports any other type and carries on without it:
