@@ -312,6 +312,10 @@ typedef enum {
      * the whole key, "host,..." alone or xend's lines, one element each
      * (b_info.cpuid, as xl builds it). */
     VXL_XMLNS_KEY_CPUID,
+    /* keymap= of an HVM guest without VNC (sdl=1, or no display): qemu's
+     * -k (b_info.u.hvm.keymap), which libvirt has only on a VNC or
+     * SPICE <graphics>. */
+    VXL_XMLNS_KEY_KEYMAP,
 
     VXL_XMLNS_KEY_LAST
 } vxlXMLNSKey;

@@ -1313,6 +1313,12 @@ vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
                       _("does not turn off the VNC or SDL display that xl still starts; use vnc=0 and sdl=0"));
     if (vxlNativeFormatDisplay(r, "vncdisplay", buf, &d) < 0)
         return -1;
+    /* Without VNC the keymap (qemu's -k, for SDL and SPICE too) has no
+     * <graphics keymap> to go on. */
+    if (!d.vnc && d.keymap)
+        g_ptr_array_add(r->nsLines,
+                        g_markup_printf_escaped("<virtxl:keymap" VXL_NATIVE_NS_DECL " value='%s'/>\n",
+                                                d.keymap));
     if (spice && vxlNativeParseSpice(r, buf) < 0)
         return -1;
 
