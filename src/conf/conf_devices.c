@@ -220,14 +220,50 @@ vxlUsbInputName(const virDomainInputDef *input)
 
 
 /*
- * USB inputs beside SPICE USB redirection: libxl refuses usbdevice= once
- * spice usbredirection is set, because it then builds the USB bus itself
- * (an EHCI controller, id "usb", with UHCI companions) for the
- * redirection channels. virt-install gives every SPICE guest both a USB
- * tablet and two redirection channels, so the inputs go onto that bus
- * as qemu devices, as an xl user would write them in
- * device_model_args_hvm; qemu hands full-speed devices to the
- * companions. Arguments from <virtxl:devicemodel> come after these.
+ * Whether libxl builds an HVM guest's USB bus itself: for usbversion=
+ * (the emulated controller a <controller type='usb' model> names, or
+ * <virtxl:usbversion>) and for SPICE USB redirection (<redirdev>, which
+ * needs SPICE: translate_misc.c). It then refuses usb=1 and usbdevice=
+ * at create (libxl__domain_build_info_setdefault: "usbversion and/or
+ * usbredirection cannot be enabled with usb and/or usbdevice
+ * parameters"). A nec-xhci with ports= is not it: that one is added as
+ * a device (a usbctrl of type devicemodel).
+ */
+bool
+vxlUsbBusIsLibxls(const virDomainDef *def)
+{
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+    size_t i;
+
+    if (def->os.type != VIR_DOMAIN_OSTYPE_HVM)
+        return false;
+    if (def->nredirdevs > 0 || (ns && ns->keys[VXL_XMLNS_KEY_USBVERSION]))
+        return true;
+    for (i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->type != VIR_DOMAIN_CONTROLLER_TYPE_USB ||
+            !vxlUSBEmulatedVersion(cont->model))
+            continue;
+        if (cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NEC_XHCI &&
+            cont->opts.usbopts.ports > 0)
+            continue;
+        return true;
+    }
+    return false;
+}
+
+
+/*
+ * USB inputs where libxl builds the USB bus itself (vxlUsbBusIsLibxls):
+ * it then refuses usbdevice=, and the bus is a controller with id "usb"
+ * (for SPICE's redirection an EHCI one with UHCI companions).
+ * virt-install gives every SPICE guest both a USB tablet and two
+ * redirection channels, and virt-manager's USB 2 or 3 controller
+ * choice comes with its tablet, so the inputs go onto that bus as qemu
+ * devices, as an xl user would write them in device_model_args_hvm;
+ * qemu hands full-speed devices to the companions. Arguments from
+ * <virtxl:devicemodel> come after these.
  */
 char **
 vxlUsbInputArgs(const virDomainDef *def)
@@ -235,7 +271,7 @@ vxlUsbInputArgs(const virDomainDef *def)
     g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
     size_t i;
 
-    if (def->os.type != VIR_DOMAIN_OSTYPE_HVM || def->nredirdevs == 0)
+    if (!vxlUsbBusIsLibxls(def))
         return NULL;
     for (i = 0; i < def->ninputs; i++) {
         const char *name = vxlUsbInputName(def->inputs[i]);

@@ -26,8 +26,11 @@ const char *vxlNetModelName(const virDomainNetDef *net);
 char *vxlDiskRbdTarget(const virStorageSource *src);
 /* qemu's name of a USB input device, as xl's usbdevice= spells it. */
 const char *vxlUsbInputName(const virDomainInputDef *input);
-/* An HVM guest's USB <input>s as qemu arguments when SPICE USB
- * redirection is there too (libxl then refuses usbdevice=); NULL
+/* Whether libxl builds @def's USB bus itself (an HVM guest's usbversion
+ * or SPICE USB redirection), refusing usb=1 and usbdevice= beside it. */
+bool vxlUsbBusIsLibxls(const virDomainDef *def);
+/* An HVM guest's USB <input>s as qemu arguments on the bus libxl builds
+ * (vxlUsbBusIsLibxls), as libxl then refuses usbdevice=; NULL
  * otherwise. */
 char **vxlUsbInputArgs(const virDomainDef *def);
 /* The bridge= spelling of an Open vSwitch bridge with its VLAN tags

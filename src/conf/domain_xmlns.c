@@ -23,7 +23,8 @@
  *     <virtxl:cpus_soft cpuset='3' exclude='yes'/>  xl cpus_soft="all,^3"
  *     <virtxl:vtpm backend='vtpm-dom' uuid='...'/>  xl vtpm=[ "backend=,uuid=" ]
  *     <virtxl:smbios_firmware value='/path'/>    xl smbios_firmware=
- *     <virtxl:vfb graphics='2' vncdisplay='3'/>  one xl vfb= entry (PV, PVH)
+ *     <virtxl:vfb graphics='2' vncdisplay='3'/>  one xl vfb= entry (PV, PVH;
+ *     <virtxl:vfb graphics='1' keymap='de'/>     keymap without VNC)
  *     <virtxl:nomigrate value='1'/>              one element per key of
  *     <virtxl:shadow_memory value='16'/>         vxlXMLNSKnobs, value as
  *     <virtxl:altp2m value='mixed'/>             xl.cfg writes it
@@ -101,6 +102,8 @@ vxlXMLNSFree(void *opaque)
     g_free(ns->vtpms);
     vxlXMLNSDevBackendsFree(ns);  /* domain_xmlns_backend.c */
     g_free(ns->smbiosFirmware);
+    for (i = 0; i < ns->nvfbs; i++)
+        g_free(ns->vfbs[i].keymap);
     g_free(ns->vfbs);
     vxlXMLNSSerialsFree(ns);  /* domain_xmlns_serial.c */
     vxlXMLNSKeysFree(ns->keys);  /* domain_xmlns_keys.c */

@@ -197,13 +197,15 @@ struct _vxlChrOptions {
                                      refuses on a listening socket too) */
 };
 
-/* <virtxl:vfb graphics='N' vncdisplay='D'?/>: one PV framebuffer of a
- * PV or PVH guest (xl's vfb= entry), serving the next N <graphics>
- * (domain_xmlns_vfb.c). */
+/* <virtxl:vfb graphics='N' vncdisplay='D'? keymap='K'?/>: one PV
+ * framebuffer of a PV or PVH guest (xl's vfb= entry), serving the next
+ * N <graphics> (domain_xmlns_vfb.c). */
 typedef struct _vxlXMLNSVfb vxlXMLNSVfb;
 struct _vxlXMLNSVfb {
     unsigned int ngraphics;       /* how many <graphics> it serves */
     int vncdisplay;               /* its VNC search start; -1 unset */
+    char *keymap;                 /* the keymap of a framebuffer without
+                                     VNC <graphics> to say it; NULL */
 };
 
 /* One framebuffer as the translation sees it: def->graphics[first] to
@@ -214,6 +216,7 @@ struct _vxlXMLNSVfbGroup {
     size_t first;
     size_t count;
     int vncdisplay;
+    const char *keymap;           /* <virtxl:vfb keymap>, the namespace's */
 };
 
 /* The scalar xl.cfg keys of the namespace, one element each,
@@ -350,6 +353,10 @@ typedef enum {
      * the whole key, "host,..." alone or xend's lines, one element each
      * (b_info.cpuid, as xl builds it). */
     VXL_XMLNS_KEY_CPUID,
+    /* keymap= of an HVM guest without VNC (sdl=1, or no display): qemu's
+     * -k (b_info.u.hvm.keymap), which libvirt has only on a VNC or
+     * SPICE <graphics>. */
+    VXL_XMLNS_KEY_KEYMAP,
 
     VXL_XMLNS_KEY_LAST
 } vxlXMLNSKey;

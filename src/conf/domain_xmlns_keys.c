@@ -159,6 +159,8 @@ const vxlXMLNSKeyInfo vxlXMLNSKeys[VXL_XMLNS_KEY_LAST] = {
     /* MiB; b_info.video_memkb, which libxl reserves from the guest's
      * memory whether or not there is a card to use it. */
     [VXL_XMLNS_KEY_VIDEORAM] = { "videoram", NUMBER, HVM, 1, INT_MAX / 1024, NULL },
+    /* b_info.u.hvm.keymap where no <graphics keymap> says it. */
+    [VXL_XMLNS_KEY_KEYMAP] = { "keymap", STRING, HVM, 0, 0, NULL },
     /* vnc.display of an HVM guest or of a PV/PVH guest's framebuffer
      * with findunused on: qemu tries that display and the 99 after it
      * (libxl_dm.c's "to=99"). libxl and xl take any display, even one
@@ -552,6 +554,21 @@ vxlValidateXMLNSKeys(const virDomainDef *def, char *const *keys)
     }
     if (keys[VXL_XMLNS_KEY_VNCDISPLAY] && vxlValidateXMLNSVncDisplay(def) < 0)
         return -1;
+    /* libxl has one keymap: a VNC or SPICE display's says it there. */
+    if (keys[VXL_XMLNS_KEY_KEYMAP]) {
+        size_t i;
+
+        for (i = 0; i < def->ngraphics; i++) {
+            const virDomainGraphicsDef *g = def->graphics[i];
+
+            if ((g->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC && g->data.vnc.keymap) ||
+                (g->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE && g->data.spice.keymap)) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                               _("<virtxl:keymap> beside a <graphics keymap> is not supported: libxl has one keymap for the guest; give it in one place"));
+                return -1;
+            }
+        }
+    }
     /* One soundhw string: a card of <sound>, or the namespace's text. */
     if (keys[VXL_XMLNS_KEY_SOUNDHW] && def->nsounds > 0) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",

@@ -19,6 +19,12 @@
  * vncdisplay='D' is xl's vncdisplay=D with vncunused=1 for that
  * framebuffer's autoport VNC display: where its search for a free port
  * starts (<virtxl:vncdisplay> is the same for a guest's only one).
+ *
+ * keymap='K' is xl's keymap=K of a framebuffer without a VNC display
+ * (vnc=0, with or without SDL). libxl's keymap belongs to the whole
+ * framebuffer, and the device model takes the first one's as qemu's -k
+ * for SDL too (dm_keymap in libxl_dm.c); libvirt has it only on
+ * <graphics type='vnc'>, which says it whenever there is one.
  */
 #include "vxl_internal.h"
 
@@ -50,6 +56,7 @@ vxlXMLNSParseVfb(xmlNodePtr node, vxlXMLNSDef *ns)
         }
         vfb.vncdisplay = display;
     }
+    vfb.keymap = virXMLPropString(node, "keymap");
     ns->vfbs = g_renew(vxlXMLNSVfb, ns->vfbs, ns->nvfbs + 1);
     ns->vfbs[ns->nvfbs++] = vfb;
     return 0;
@@ -65,6 +72,7 @@ vxlXMLNSFormatVfbs(virBuffer *buf, const vxlXMLNSDef *ns)
         virBufferAsprintf(buf, "<virtxl:vfb graphics='%u'", ns->vfbs[i].ngraphics);
         if (ns->vfbs[i].vncdisplay >= 0)
             virBufferAsprintf(buf, " vncdisplay='%d'", ns->vfbs[i].vncdisplay);
+        virBufferEscapeString(buf, " keymap='%s'", ns->vfbs[i].keymap);
         virBufferAddLit(buf, "/>\n");
     }
 }
@@ -93,6 +101,7 @@ vxlXMLNSVfbGroups(const virDomainDef *def, vxlXMLNSVfbGroup **groups)
         (*groups)[i].first = first;
         (*groups)[i].count = MIN(ns->vfbs[i].ngraphics, def->ngraphics - first);
         (*groups)[i].vncdisplay = ns->vfbs[i].vncdisplay;
+        (*groups)[i].keymap = ns->vfbs[i].keymap;
         first += (*groups)[i].count;
     }
     return ns->nvfbs;
@@ -158,6 +167,13 @@ vxlValidateVfbGroup(const virDomainDef *def, size_t pos,
             sdl = true;
         }
         /* SPICE and the rest: refused for PV and PVH by vxlValidateGfx. */
+    }
+    /* One keymap per framebuffer: a VNC display's is its own. */
+    if (group->keymap && vnc) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<virtxl:vfb keymap> of <virtxl:vfb> number %zu is for a framebuffer without a VNC display: give this one's as <graphics type='vnc' keymap>"),
+                       pos + 1);
+        return -1;
     }
     /* Without <virtxl:vfb>, <virtxl:vncdisplay>'s own check says it. */
     if (marked && group->vncdisplay >= 0 && !(vnc && vnc->data.vnc.autoport)) {

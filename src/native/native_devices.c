@@ -494,10 +494,55 @@ vxlNativeNicColoKey(const char *key)
 }
 
 
+/* A vif= entry's words as xl cuts them (xl_parse.c): at each ',',
+ * empty ones skipped (strtok), leading blanks dropped and trailing ones
+ * kept, in the value too: "bridge=xenbr0 " is bridge "xenbr0 ". */
+static GStrv
+vxlNativeSplitVifSpec(const char *spec)
+{
+    g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
+    GPtrArray *out = g_ptr_array_new();
+    size_t i;
+
+    for (i = 0; parts[i]; i++) {
+        const char *word = parts[i];
+
+        if (!*word)
+            continue;
+        while (*word == ' ')
+            word++;
+        /* xl reports a word of blanks alone as unrecognized and goes on. */
+        if (*word)
+            g_ptr_array_add(out, g_strdup(word));
+    }
+    g_ptr_array_add(out, NULL);
+    return (GStrv)g_ptr_array_free(out, FALSE);
+}
+
+
+/* A vif number as xl reads it (parse_ulong: strtoul), trailing blanks
+ * allowed; -1 for anything else. */
+static long long
+vxlNativeVifNumber(const char *v, int base)
+{
+    char *end;
+    unsigned long long n;
+
+    if (!g_ascii_isdigit(*v))
+        return -1;
+    n = g_ascii_strtoull(v, &end, base);
+    while (*end == ' ')
+        end++;
+    if (*end || n > INT_MAX)
+        return -1;
+    return n;
+}
+
+
 static int
 vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int index)
 {
-    g_auto(GStrv) tokens = vxlNativeSplitSpec(spec, ',');
+    g_auto(GStrv) tokens = vxlNativeSplitVifSpec(spec);
     g_auto(virBuffer) inner = VIR_BUFFER_INITIALIZER;
     const char *bridge = NULL;
     const char *model = NULL;
@@ -530,6 +575,13 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
         if (STREQ(k, "mac")) {
             /* vxlNativeVifMac() read it, as xl does. */
         } else if (STREQ(k, "bridge")) {
+            /* The vif scripts look for a bridge of that name, blanks
+             * and all; Linux gives no interface a name with one. */
+            if (strpbrk(v, " \t\n")) {
+                vxlNativeError(r, "vif", _("entry %d: bridge='%s' has a blank, which xl keeps: no host bridge is named so (Linux allows no blanks in interface names), so the hotplug script cannot add the vif to it and xl create fails"),
+                               index + 1, v);
+                return -1;
+            }
             bridge = v;
         } else if (STREQ(k, "ip")) {
             g_auto(GStrv) ips = vxlNativeSplitSpec(v, ' ');
@@ -552,11 +604,17 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
         } else if (STREQ(k, "script")) {
             virBufferEscapeString(&inner, "<script path='%s'/>\n", v);
         } else if (STREQ(k, "vifname")) {
+            /* The hotplug script renames the vif to it, blanks and all. */
+            if (strpbrk(v, " \t\n")) {
+                vxlNativeError(r, "vif", _("entry %d: vifname='%s' has a blank, which xl keeps: Linux allows no blanks in interface names, so the hotplug script cannot rename the vif and xl create fails"),
+                               index + 1, v);
+                return -1;
+            }
             /* libvirt's parser forgets a target name with the prefix it
              * gives generated ones (its Xen drivers' "vif"): such a name
              * goes into the namespace instead. */
             if (STRPREFIX(v, "vif")) {
-                if (strpbrk(v, " \t\n/")) {
+                if (strchr(v, '/')) {
                     vxlNativeError(r, "vif", _("entry %d: vifname=%s is not a host interface name"), index + 1, v);
                     return -1;
                 }
@@ -564,6 +622,14 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
             } else
                 virBufferEscapeString(&inner, "<target dev='%s'/>\n", v);
         } else if (STREQ(k, "model")) {
+            /* libxl hands it to qemu as the device's name, blanks and
+             * all: an HVM guest's create fails (a PV guest's is unused,
+             * below). */
+            if (strpbrk(v, " \t\n") && vxlNativeIsHVM(r)) {
+                vxlNativeError(r, "vif", _("entry %d: model='%s' has a blank, which xl keeps: qemu has no NIC model of that name, so xl create fails"),
+                               index + 1, v);
+                return -1;
+            }
             model = v;
         } else if (STREQ(k, "type")) {
             /* xl reports any other type and carries on without it:
@@ -579,14 +645,13 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
         } else if (STREQ(k, "backend")) {
             virBufferEscapeString(&inner, "<backenddomain name='%s'/>\n", v);
         } else if (STREQ(k, "mtu")) {
-            char *end;
-            unsigned long mtu = strtoul(v, &end, 0);
+            long long mtu = vxlNativeVifNumber(v, 10);
 
-            if (*end || mtu == 0 || mtu > 65535) {
+            if (mtu <= 0 || mtu > 65535) {
                 vxlNativeError(r, "vif", _("entry %d: mtu=%s is not an MTU"), index + 1, v);
                 return -1;
             }
-            virBufferAsprintf(&inner, "<mtu size='%lu'/>\n", mtu);
+            virBufferAsprintf(&inner, "<mtu size='%lld'/>\n", mtu);
         } else if (STREQ(k, "rate")) {
             libxl_device_nic xnic;
             unsigned long long bps;
@@ -610,16 +675,15 @@ vxlNativeParseVif(vxlNativeReader *r, virBuffer *buf, const char *spec, int inde
             virBufferAsprintf(&inner, "<bandwidth>\n  <outbound average='%llu'/>\n</bandwidth>\n",
                               bps / 1000);
         } else if (STREQ(k, "devid")) {
-            char *end;
-            unsigned long devid = strtoul(v, &end, 10);
+            long long devid = vxlNativeVifNumber(v, 10);
 
             /* xl numbers vif= entries in order unless told. */
-            if (end == v || *end || devid > INT_MAX) {
+            if (devid < 0) {
                 vxlNativeError(r, "vif", _("entry %d: devid=%s is not a device number"), index + 1, v);
                 return -1;
             }
-            if (devid != (unsigned long)index)
-                virBufferAsprintf(&ns, " devid='%lu'", devid);
+            if (devid != index)
+                virBufferAsprintf(&ns, " devid='%lld'", devid);
         } else if (STREQ(k, "gatewaydev") || STREQ(k, "netdev")) {
             /* netdev= is xl's older spelling of gatewaydev=. */
             if (!*v || strpbrk(v, " \t\n")) {
@@ -1007,6 +1071,8 @@ struct _vxlNativeDisplay {
     bool grouped;         /* one of several vfbs: the start display goes
                              into its <virtxl:vfb>, not <virtxl:vncdisplay> */
     const char *vnclisten, *vncpasswd, *keymap, *display, *xauthority;
+    GPtrArray *vncWords;  /* the words of a vfb= entry for its VNC */
+    GPtrArray *sdlWords;  /* and for its SDL, in order: see below */
 };
 
 
@@ -1147,6 +1213,11 @@ vxlNativeParseVfbEntry(vxlNativeReader *r, int index, const char *spec,
         /* @d keeps pointers into @keep, which outlives the formatting. */
         g_ptr_array_add(keep, g_strdup(v));
         v = g_ptr_array_index(keep, keep->len - 1);
+        if (STREQ(word, "vnclisten") || STREQ(word, "vncpasswd") ||
+            STREQ(word, "vncdisplay") || STREQ(word, "vncunused"))
+            g_ptr_array_add(d->vncWords, g_strdup(word));
+        else if (STREQ(word, "opengl") || STREQ(word, "display") || STREQ(word, "xauthority"))
+            g_ptr_array_add(d->sdlWords, g_strdup(word));
         if (STREQ(word, "vnc"))
             d->vnc = atoi(v) != 0;
         else if (STREQ(word, "sdl"))
@@ -1174,6 +1245,26 @@ vxlNativeParseVfbEntry(vxlNativeReader *r, int index, const char *spec,
 }
 
 
+/* The words of entry @index that no display reads: xl keeps a vfb's
+ * VNC settings with vnc=0 and its SDL ones without sdl=1, but libxl
+ * gives the device model VNC and SDL settings only for a display that
+ * is on (libxl__dm_vnc, dm_sdl in libxl_dm.c), and the framebuffer's
+ * backend in xenstore only notes them (libxl__set_xenstore_vfb). The
+ * keymap is not among them: it is the framebuffer's, kept either way. */
+static void
+vxlNativeWarnVfbUnused(vxlNativeReader *r, int index, const vxlNativeDisplay *d)
+{
+    size_t i;
+
+    for (i = 0; !d->vnc && i < d->vncWords->len; i++)
+        vxlNativeWarn(r, "vfb", _("entry %d: ignored %s=: the framebuffer has no VNC display (vnc=0), and libxl gives the settings of one that is off to nothing"),
+                      index + 1, (const char *)g_ptr_array_index(d->vncWords, i));
+    for (i = 0; !d->sdl && i < d->sdlWords->len; i++)
+        vxlNativeWarn(r, "vfb", _("entry %d: ignored %s=: the framebuffer has no SDL window (no sdl=1), and libxl gives the settings of one that is off to nothing"),
+                      index + 1, (const char *)g_ptr_array_index(d->sdlWords, i));
+}
+
+
 /* vfb=: a framebuffer and a keyboard per entry, as xl makes them. One
  * entry is the <graphics> it serves; several (or one serving no
  * display, xl's "vnc=0") are said with a <virtxl:vfb> per entry, naming
@@ -1183,6 +1274,7 @@ static int
 vxlNativeParseVfbs(vxlNativeReader *r, virBuffer *buf)
 {
     g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
     g_autofree vxlNativeDisplay *ds = NULL;
     XLU_ConfigList *list;
     bool grouped;
@@ -1205,8 +1297,14 @@ vxlNativeParseVfbs(vxlNativeReader *r, virBuffer *buf)
             vxlNativeError(r, "vfb", _("entry %d is a list, expected a vfb spec"), i + 1);
             return -1;
         }
+        d->vncWords = g_ptr_array_new_with_free_func(g_free);
+        d->sdlWords = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(words, d->vncWords);
+        g_ptr_array_add(words, d->sdlWords);
         vxlNativeParseVfbEntry(r, i, spec, d, keep);
-        if (!d->vnc && !d->sdl)
+        vxlNativeWarnVfbUnused(r, i, d);
+        /* A keymap without VNC is said on the <virtxl:vfb>. */
+        if ((!d->vnc && !d->sdl) || (!d->vnc && d->keymap))
             grouped = true;
     }
     for (i = 0; i < n; i++) {
@@ -1221,6 +1319,10 @@ vxlNativeParseVfbs(vxlNativeReader *r, virBuffer *buf)
             g_ptr_array_add(r->nsLines,
                             g_strdup_printf("<virtxl:vfb" VXL_NATIVE_NS_DECL " graphics='%d' vncdisplay='%ld'/>\n",
                                             d->vnc + d->sdl, d->vncdisplay));
+        else if (!d->vnc && d->keymap)
+            g_ptr_array_add(r->nsLines,
+                            g_markup_printf_escaped("<virtxl:vfb" VXL_NATIVE_NS_DECL " graphics='%d' keymap='%s'/>\n",
+                                                    d->sdl, d->keymap));
         else
             g_ptr_array_add(r->nsLines,
                             g_strdup_printf("<virtxl:vfb" VXL_NATIVE_NS_DECL " graphics='%d'/>\n",
@@ -1314,6 +1416,12 @@ vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
                       _("does not turn off the VNC or SDL display that xl still starts; use vnc=0 and sdl=0"));
     if (vxlNativeFormatDisplay(r, "vncdisplay", buf, &d) < 0)
         return -1;
+    /* Without VNC the keymap (qemu's -k, for SDL and SPICE too) has no
+     * <graphics keymap> to go on. */
+    if (!d.vnc && d.keymap)
+        g_ptr_array_add(r->nsLines,
+                        g_markup_printf_escaped("<virtxl:keymap" VXL_NATIVE_NS_DECL " value='%s'/>\n",
+                                                d.keymap));
     if (spice && vxlNativeParseSpice(r, buf) < 0)
         return -1;
 
@@ -1357,6 +1465,47 @@ vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
 }
 
 
+/* usbdevice= and usb=1 where libxl builds the USB bus itself, for
+ * usbversion= or for SPICE's USB redirection (@usbredir, 0 without
+ * SPICE, which libxl then turns off): libxl refuses the create
+ * (libxl__domain_build_info_setdefault: "usbversion and/or
+ * usbredirection cannot be enabled with usb and/or usbdevice
+ * parameters"), where xl -N accepts the file. */
+static int
+vxlNativeCheckUsbBus(vxlNativeReader *r, GPtrArray *usbdevices, long usbredir)
+{
+    long usbversion = 0;
+    long usb = 0;
+
+    /* Read quietly: their own readers report a bad value. */
+    ignore_value(xlu_cfg_get_long(r->xlu, "usbversion", &usbversion, 1));
+    ignore_value(xlu_cfg_get_long(r->xlu, "usb", &usb, 1));
+    if (usbredir <= 0 && !usbversion)
+        return 0;
+    if (usbdevices->len > 0 && usbredir > 0) {
+        vxlNativeError(r, "usbdevice", _("'%s' beside spiceusbredirection=%ld: libxl refuses usbdevice= when it gives SPICE its USB redirection, so xl create fails"),
+                       (const char *)g_ptr_array_index(usbdevices, 0), usbredir);
+        return -1;
+    }
+    if (usbdevices->len > 0) {
+        vxlNativeError(r, "usbdevice", _("'%s' beside usbversion=%ld: libxl refuses usbdevice= beside usbversion=, so xl create fails"),
+                       (const char *)g_ptr_array_index(usbdevices, 0), usbversion);
+        return -1;
+    }
+    if (usb && usbredir > 0) {
+        vxlNativeError(r, "usb", _("usb=1 beside spiceusbredirection=%ld: libxl refuses usb=1 when it gives SPICE its USB redirection, so xl create fails"),
+                       usbredir);
+        return -1;
+    }
+    if (usb) {
+        vxlNativeError(r, "usb", _("usb=1 beside usbversion=%ld: libxl refuses usb=1 beside usbversion=, so xl create fails"),
+                       usbversion);
+        return -1;
+    }
+    return 0;
+}
+
+
 /* ---- USB, sound, channels, 9p ------------------------------------------ */
 
 static int
@@ -1378,6 +1527,8 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
             vxlNativeGetBool(r, "spice", &spice) < 0 ||
             vxlNativeGetLong(r, "spiceusbredirection", &usbredir) < 0)
             return -1;
+        if (vxlNativeCheckUsbBus(r, items, spice ? usbredir : 0) < 0)
+            return -1;
         /* qemu plugs the devices in the list's order. libvirt's USB
          * <input>s go first (translate_gfx.c); when a host: device comes
          * before one of them, the whole list stays in the namespace, in
@@ -1385,15 +1536,6 @@ vxlNativeParseUsb(vxlNativeReader *r, virBuffer *buf)
         for (j = 0; j < items->len; j++) {
             const char *dev = g_ptr_array_index(items, j);
 
-            /* libxl refuses usbdevice= once SPICE redirects USB (it
-             * builds that bus itself: libxl__domain_build_info_setdefault);
-             * USB inputs become qemu arguments there, host devices
-             * cannot. */
-            if (STRPREFIX(dev, "host:") && spice && usbredir > 0) {
-                vxlNativeError(r, "usbdevice", _("'%s' beside spiceusbredirection=%ld: libxl refuses usbdevice= when it gives SPICE its USB redirection"),
-                               dev, usbredir);
-                return -1;
-            }
             if (STRPREFIX(dev, "host:"))
                 hostSeen = true;
             else if (hostSeen && (STREQ(dev, "tablet") || STREQ(dev, "mouse") || STREQ(dev, "keyboard")))

@@ -567,6 +567,7 @@ vxlNativeFormatVfbs(virBuffer *buf, const virDomainDef *def, GPtrArray *pieces)
 
     for (i = 0; i < n; i++) {
         g_autoptr(GPtrArray) words = g_ptr_array_new();
+        g_autofree char *keymap = NULL;
         bool vnc = false;
         bool sdl = false;
 
@@ -581,6 +582,12 @@ vxlNativeFormatVfbs(virBuffer *buf, const virDomainDef *def, GPtrArray *pieces)
         }
         if (!vnc)
             g_ptr_array_insert(words, 0, (char *)"vnc=0");
+        if (groups[i].keymap) {
+            if (!vxlNativeSpecSafe(groups[i].keymap))
+                return vxlNativeFormatRefuse("a <virtxl:vfb keymap> with ',' or '='");
+            keymap = g_strdup_printf("keymap=%s", groups[i].keymap);
+            g_ptr_array_add(words, keymap);
+        }
         g_ptr_array_add(words, NULL);
         g_ptr_array_add(entries, g_strjoinv(",", (char **)words->pdata));
     }
@@ -786,11 +793,12 @@ vxlNativeFormatInputs(virBuffer *buf, const virDomainDef *def)
         }
         return vxlNativeFormatRefuse("an <input> other than USB tablet, mouse or keyboard of an HVM guest");
     }
-    /* Beside SPICE USB redirection they are qemu arguments instead
-     * (native_xmlns.c), which is how xl can say them. */
-    if (def->nredirdevs > 0 && def->os.type == VIR_DOMAIN_OSTYPE_HVM) {
+    /* Where libxl builds the USB bus itself (usbversion, SPICE USB
+     * redirection) they are qemu arguments instead (native_xmlns.c),
+     * which is how xl can say them. */
+    if (vxlUsbBusIsLibxls(def)) {
         if (vxlNativeXMLNSKeyValue(def, VXL_XMLNS_KEY_USBDEVICE))
-            return vxlNativeFormatRefuse("<virtxl:usbdevice> beside SPICE USB redirection (libxl refuses usbdevice= with it)");
+            return vxlNativeFormatRefuse("<virtxl:usbdevice> beside usbversion or SPICE USB redirection (libxl refuses usbdevice= with them)");
         return 0;
     }
     /* Host devices after them, as translate/ lists them. */

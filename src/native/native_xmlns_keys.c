@@ -191,6 +191,7 @@ vxlNativeParseXMLNSKeys(vxlNativeReader *r, virBuffer *xmlns)
             i == VXL_XMLNS_KEY_USBDEVICE || i == VXL_XMLNS_KEY_VIDEORAM ||
             /* with the display and sound keys (native_devices.c) */
             i == VXL_XMLNS_KEY_VNCDISPLAY || i == VXL_XMLNS_KEY_SOUNDHW ||
+            i == VXL_XMLNS_KEY_KEYMAP ||
             /* with <cpu><feature>s (native_cpu.c) */
             i == VXL_XMLNS_KEY_CPUID)
             continue;

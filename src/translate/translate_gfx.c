@@ -606,8 +606,12 @@ vxlTranslateGfxPV(const virDomainDef *def, libxl_domain_config *dcfg)
                 vxlTranslateSdl(graphics, &vfb->sdl);
             }
         }
-        if (!vnc)
+        if (!vnc) {
             libxl_defbool_set(&vfb->vnc.enable, false);
+            /* Without a VNC display the keymap is the framebuffer's own
+             * (the SDL window's, for the first one). */
+            vfb->keymap = g_strdup(groups[i].keymap);
+        }
 
         libxl_device_vkb_init(&dcfg->vkbs[i]);
         dcfg->vkbs[i].devid = i;

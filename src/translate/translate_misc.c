@@ -181,6 +181,46 @@ vxlDeviceSeclabelsSet(virSecurityDeviceLabelDef *const *seclabels, size_t n)
 }
 
 
+/* usb=1 and usbdevice= (the namespace's) where libxl builds the USB bus
+ * itself (vxlUsbBusIsLibxls): libxl refuses them at create
+ * (libxl__domain_build_info_setdefault), and the rule is the config's
+ * alone, so it is refused at define. USB <input>s go onto its bus as
+ * qemu arguments instead (vxlUsbInputArgs); host devices cannot. */
+static int
+vxlValidateUsbBus(const virDomainDef *def)
+{
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+    const char *usb;
+    bool redir = def->nredirdevs > 0;
+
+    if (!ns || !vxlUsbBusIsLibxls(def))
+        return 0;
+    usb = ns->keys[VXL_XMLNS_KEY_USB];
+    if (ns->keys[VXL_XMLNS_KEY_USBDEVICE] && redir) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<virtxl:usbdevice> beside SPICE USB redirection is not supported by Xen: libxl refuses usbdevice= when it gives SPICE its USB redirection"));
+        return -1;
+    }
+    if (ns->keys[VXL_XMLNS_KEY_USBDEVICE]) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<virtxl:usbdevice> beside an emulated USB controller (<controller type='usb' model> or <virtxl:usbversion>) is not supported by Xen: libxl refuses usbdevice= beside the usbversion= that controller is"));
+        return -1;
+    }
+    if (usb && STRNEQ(usb, "0") && redir) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<virtxl:usb value='1'> beside SPICE USB redirection is not supported by Xen: libxl refuses usb=1 when it gives SPICE its USB redirection"));
+        return -1;
+    }
+    if (usb && STRNEQ(usb, "0")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("<virtxl:usb value='1'> beside an emulated USB controller (<controller type='usb' model> or <virtxl:usbversion>) is not supported by Xen: libxl refuses usb=1 beside the usbversion= that controller is"));
+        return -1;
+    }
+    return 0;
+}
+
+
+
 int
 vxlValidateMisc(const virDomainDef *def)
 {
@@ -242,16 +282,8 @@ vxlValidateMisc(const virDomainDef *def)
         if (vxlValidateNoAddress(&def->redirdevs[i]->info, "<redirdev>") < 0)
             return -1;
     }
-    /* Host devices of usbdevice= beside the redirection: libxl builds
-     * the USB bus for the redirection itself and then refuses any
-     * usbdevice= at create (libxl__domain_build_info_setdefault). USB
-     * <input>s are qemu arguments there instead (vxlUsbInputArgs). */
-    if (def->nredirdevs > 0 && vxlXMLNSGet(def) &&
-        vxlXMLNSGet(def)->keys[VXL_XMLNS_KEY_USBDEVICE]) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("<virtxl:usbdevice> beside SPICE USB redirection is not supported by Xen: libxl refuses usbdevice= when it gives SPICE its USB redirection"));
+    if (vxlValidateUsbBus(def) < 0)
         return -1;
-    }
     /* libxl gives SPICE between one and four USB redirection channels
      * and fails the start with more. */
     if (def->nredirdevs > 4) {

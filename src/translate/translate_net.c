@@ -204,6 +204,17 @@ vxlValidateNet(const virDomainDef *def, const virDomainNetDef *net)
         return -1;
     }
 
+    /* The vif scripts look for the bridge by that name, blanks and all,
+     * and Linux gives no interface a name with one: the start would fail
+     * in the hotplug script, as xl create does with "bridge=xenbr0 ". */
+    if (net->type == VIR_DOMAIN_NET_TYPE_BRIDGE && net->data.bridge.brname &&
+        strpbrk(net->data.bridge.brname, " \t\n")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<interface type='bridge'><source bridge='%s'> has a blank: no Linux bridge is named so, so the vif's hotplug script could not add the vif to it"),
+                       net->data.bridge.brname);
+        return -1;
+    }
+
     /* A PV or PVH guest has no device model to emulate a NIC: its only
      * NIC is the PV one, netfront. */
     if (def->os.type != VIR_DOMAIN_OSTYPE_HVM &&

@@ -305,6 +305,11 @@ vxlTranslateXMLNSKeys(char *const *keys, libxl_domain_config *dcfg)
         case VXL_XMLNS_KEY_VIDEORAM:
             b_info->video_memkb = (uint64_t)vxlXMLNSKeyInt(v) * 1024;
             break;
+        case VXL_XMLNS_KEY_KEYMAP:
+            /* No <graphics keymap> set one (domain_xmlns_keys.c). */
+            g_free(b_info->u.hvm.keymap);
+            b_info->u.hvm.keymap = g_strdup(v);
+            break;
         case VXL_XMLNS_KEY_DTDEV:
         case VXL_XMLNS_KEY_MCA_CAPS:
         case VXL_XMLNS_KEY_IOMEM:

@@ -996,7 +996,9 @@ testSriov(void)
 
 /* libxl refuses emulated USB devices beside SPICE USB redirection; the
  * same guest with its tablet on the redirection bus (extra_hvm, as
- * translate_gfx.c builds it) starts. */
+ * translate_gfx.c builds it) starts. So does usb=1 beside usbversion,
+ * and redirection without SPICE, which libxl turns off, refuses
+ * nothing. */
 static int
 testUsbRedirection(void)
 {
@@ -1009,9 +1011,24 @@ testUsbRedirection(void)
 
     CHECK(be, "%s", virGetLastErrorMessage());
     testConfig(&dcfg, &s);
+    dcfg.b_info.u.hvm.usbversion = 2;
+    libxl_defbool_set(&dcfg.b_info.u.hvm.usb, true);
+    rc = vxlBackendDomainCreate(be, &dcfg, NULL, false, &id);
+    CHECK_ERR(rc, VIR_ERR_CONFIG_UNSUPPORTED, "cannot start domain 'spice': libxl refuses usbdevice/usb together with usbversion");
+    CHECK(testCount(be) == 0, "count after refusal");
+    dcfg.b_info.u.hvm.usbversion = 0;
+    libxl_defbool_unset(&dcfg.b_info.u.hvm.usb);
+
     dcfg.b_info.u.hvm.spice.usbredirection = 2;
     dcfg.b_info.u.hvm.usbdevice_list = g_new0(char *, 2);
     dcfg.b_info.u.hvm.usbdevice_list[0] = g_strdup("tablet");
+    rc = vxlBackendDomainCreate(be, &dcfg, NULL, false, &id);
+    CHECK_OK(rc);
+    CHECK_OK(vxlBackendDomainDestroy(be, id));
+
+    libxl_defbool_set(&dcfg.b_info.u.hvm.spice.enable, true);
+    libxl_defbool_set(&dcfg.b_info.u.hvm.spice.disable_ticketing, true);
+    dcfg.b_info.u.hvm.spice.port = 5910;
     rc = vxlBackendDomainCreate(be, &dcfg, NULL, false, &id);
     CHECK_ERR(rc, VIR_ERR_CONFIG_UNSUPPORTED, "cannot start domain 'spice': libxl refuses usbdevice");
     CHECK(testCount(be) == 0, "count after refusal");

@@ -385,13 +385,17 @@ vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
         return NULL;
 
     /* libxl's build-info defaults refuse emulated USB devices beside
-     * SPICE USB redirection (it builds the USB bus itself then). */
+     * usbversion or SPICE USB redirection (it builds the USB bus itself
+     * then); redirection without SPICE it turns off first. */
     if (dom->type == LIBXL_DOMAIN_TYPE_HVM &&
-        b->u.hvm.spice.usbredirection > 0 &&
+        (b->u.hvm.usbversion ||
+         (b->u.hvm.spice.usbredirection > 0 &&
+          !libxl_defbool_is_default(b->u.hvm.spice.enable) &&
+          libxl_defbool_val(b->u.hvm.spice.enable))) &&
         (b->u.hvm.usbdevice || b->u.hvm.usbdevice_list ||
          (!libxl_defbool_is_default(b->u.hvm.usb) && libxl_defbool_val(b->u.hvm.usb)))) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("cannot start domain '%s': libxl refuses usbdevice/usb together with SPICE USB redirection"),
+                       _("cannot start domain '%s': libxl refuses usbdevice/usb together with usbversion or SPICE USB redirection"),
                        dom->name);
         return NULL;
     }
