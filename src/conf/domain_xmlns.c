@@ -256,6 +256,7 @@ vxlXMLNSParsePci(xmlNodePtr node, vxlXMLNSPci *pci)
     pci->name = virXMLPropString(node, "name");
     pci->rdmPolicy = -1;
     pci->vslot = -1;
+    pci->before = -1;
     /* With name=, address= is the device it resolved to (live XML). */
     if (pci->alias ? address || pci->name : !address && !pci->name) {
         virReportError(VIR_ERR_XML_ERROR, "%s",
@@ -281,6 +282,11 @@ vxlXMLNSParsePci(xmlNodePtr node, vxlXMLNSPci *pci)
     if (xmlHasProp(node, BAD_CAST "seize") || xmlHasProp(node, BAD_CAST "vslot")) {
         virReportError(VIR_ERR_XML_ERROR, "%s",
                        _("<virtxl:pci> takes seize and vslot only with name=: a <hostdev> says them with managed='yes' and its guest <address type='pci'>"));
+        return -1;
+    }
+    if (xmlHasProp(node, BAD_CAST "before")) {
+        virReportError(VIR_ERR_XML_ERROR, "%s",
+                       _("<virtxl:pci> takes before only with name=: a <hostdev>'s place among the PCI devices is its place in the XML"));
         return -1;
     }
     return 0;

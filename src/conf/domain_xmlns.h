@@ -51,6 +51,12 @@ struct _vxlXMLNSPci {
     char *name;
     virTristateBool seize;        /* what a <hostdev managed> says */
     int vslot;                    /* the guest slot, xl's vslot=; -1 unset */
+    /* before='N': its place in libxl's pcidevs, which is the order xl
+     * gives the devices to the guest (slots, where no vslot fixes one):
+     * before the PCI host device N (from 0, as def->hostdevs lists
+     * them: <interface type='hostdev'>s, then <hostdev>s); -1 unset,
+     * after them all (vxlXMLNSPciNamedAt). */
+    int before;
     /* In the live XML: @addr is the host device the name resolved to
      * at start (address='...'); dropped when a definition is parsed
      * (vxlXMLNSPciNamesForget), ignored by the translation. */
@@ -519,6 +525,14 @@ int vxlValidateXMLNSPciName(const virDomainDef *def, const vxlXMLNSDef *ns,
 bool vxlXMLNSPciNameValid(const char *name);
 /* How many <virtxl:pci name> entries @def has. */
 size_t vxlXMLNSPciNamedCount(const virDomainDef *def);
+/* How many PCI host devices @def->hostdevs holds: what a named entry's
+ * before= counts. */
+size_t vxlXMLNSPciHostdevCount(const virDomainDef *def);
+/* Whether named entry @pci comes in pcidevs just before PCI host
+ * device @pos of @npci (@pos == @npci: after them all). The
+ * translation and xml2xl both order the named entries by it, so that
+ * xl.cfg's pci= order is libxl's. */
+bool vxlXMLNSPciNamedAt(const vxlXMLNSPci *pci, size_t pos, size_t npci);
 /* At start: the entry named @name is the host device @addr now (live
  * XML); nothing when @def has no such entry. */
 void vxlXMLNSPciNameResolved(virDomainDef *def, const char *name,
@@ -639,7 +653,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vxlXMLNSDisk, vxlXMLNSDiskFree);
  * copy of @disk (NULL: none). */
 int vxlXMLNSDiskSet(virDomainDef *def, const char *target,
                     const vxlXMLNSDisk *disk);
-/* Drop the element naming the disk, interface or PCI host device. */
+/* Drop the element naming the disk, interface or PCI host device. A
+ * PCI host device is forgotten while still in @def->hostdevs: the
+ * before= of named devices after it follows (domain_xmlns_device.c). */
 void vxlXMLNSForgetDisk(virDomainDef *def, const char *target);
 void vxlXMLNSForgetNic(virDomainDef *def, const virMacAddr *mac);
 void vxlXMLNSForgetPci(virDomainDef *def, const virDomainHostdevDef *hostdev);

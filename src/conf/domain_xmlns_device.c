@@ -213,8 +213,22 @@ vxlXMLNSForgetPci(virDomainDef *def, const virDomainHostdevDef *hostdev)
 {
     vxlXMLNSDef *ns = (vxlXMLNSDef *)vxlXMLNSGet(def);
     const vxlXMLNSPci *pci = vxlXMLNSFindPci(def, hostdev);
+    size_t pos = 0;
     size_t i;
 
+    /* The named devices placed after it move up one place, so that each
+     * stays before the host device it was before. */
+    for (i = 0; i < def->nhostdevs && def->hostdevs[i] != hostdev; i++) {
+        pos += def->hostdevs[i]->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
+               def->hostdevs[i]->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI;
+    }
+    if (ns && i < def->nhostdevs &&
+        hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI) {
+        for (i = 0; i < ns->npcis; i++) {
+            if (ns->pcis[i].name && ns->pcis[i].before > (int)pos)
+                ns->pcis[i].before--;
+        }
+    }
     if (!pci)
         return;
     i = pci - ns->pcis;

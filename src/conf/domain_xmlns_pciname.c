@@ -16,6 +16,12 @@
  * BDF entry of xl's has: seize (a <hostdev>'s managed) and vslot (its
  * guest <address>) are said here. In the live XML, address= is the host
  * device the name resolved to at start.
+ *
+ * The order of libxl's pcidevs is the order xl gives the devices to
+ * the guest (the slots of those without vslot=), and xl's pci= mixes
+ * named and BDF entries freely; so a named device says where it comes:
+ * before='N', before the PCI host device N (from 0, in def->hostdevs'
+ * order), or, without it, after every host device.
  */
 #include "vxl_internal.h"
 
@@ -53,6 +59,7 @@ int
 vxlXMLNSParsePciName(xmlNodePtr node, vxlXMLNSPci *pci)
 {
     unsigned int vslot;
+    unsigned int before;
     int rc;
 
     if (pci->allFunctions != VIR_TRISTATE_BOOL_ABSENT) {
@@ -73,6 +80,17 @@ vxlXMLNSParsePciName(xmlNodePtr node, vxlXMLNSPci *pci)
             return -1;
         }
         pci->vslot = vslot;
+    }
+    if ((rc = virXMLPropUInt(node, "before", 10, VIR_XML_PROP_NONE, &before)) < 0)
+        return -1;
+    if (rc > 0) {
+        if (before > INT_MAX) {
+            virReportError(VIR_ERR_XML_ERROR,
+                           _("<virtxl:pci name='%s' before='%u'> is not a place among the PCI devices"),
+                           pci->name, before);
+            return -1;
+        }
+        pci->before = before;
     }
     return 0;
 }
@@ -103,6 +121,8 @@ vxlXMLNSFormatPciName(virBuffer *buf, const vxlXMLNSPci *pci)
                           vxlEnumXlToCfg(&vxlEnumRdmPolicy, pci->rdmPolicy));
     if (pci->vslot >= 0)
         virBufferAsprintf(buf, " vslot='0x%02x'", pci->vslot);
+    if (pci->before >= 0)
+        virBufferAsprintf(buf, " before='%d'", pci->before);
     virBufferAddLit(buf, "/>\n");
 }
 
@@ -129,6 +149,14 @@ vxlValidateXMLNSPciName(const virDomainDef *def, const vxlXMLNSDef *ns,
             return -1;
         }
     }
+    /* A place past the last host device is no place: refused rather
+     * than read as the end, which is said by leaving before out. */
+    if (pci->before >= 0 && (size_t)pci->before >= vxlXMLNSPciHostdevCount(def)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<virtxl:pci name='%s' before='%d'> names no PCI host device: the domain has %zu; leave before out to put it after them all"),
+                       pci->name, pci->before, vxlXMLNSPciHostdevCount(def));
+        return -1;
+    }
     if (def->os.type != VIR_DOMAIN_OSTYPE_HVM && pci->rdmPolicy >= 0) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("<virtxl:pci name='%s' rdm_policy> is only for HVM guests"),
@@ -149,6 +177,33 @@ vxlXMLNSPciNamedCount(const virDomainDef *def)
     for (i = 0; ns && i < ns->npcis; i++)
         n += !!ns->pcis[i].name;
     return n;
+}
+
+
+size_t
+vxlXMLNSPciHostdevCount(const virDomainDef *def)
+{
+    size_t n = 0;
+    size_t i;
+
+    for (i = 0; i < def->nhostdevs; i++) {
+        n += def->hostdevs[i]->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
+             def->hostdevs[i]->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI;
+    }
+    return n;
+}
+
+
+bool
+vxlXMLNSPciNamedAt(const vxlXMLNSPci *pci, size_t pos, size_t npci)
+{
+    if (!pci->name)
+        return false;
+    /* Validated at define, and kept in step when a host device goes
+     * (vxlXMLNSForgetPci); one past the end would be the end. */
+    if (pci->before < 0 || (size_t)pci->before >= npci)
+        return pos == npci;
+    return (size_t)pci->before == pos;
 }
 
 

@@ -351,6 +351,9 @@ vxlDomainHotplugConfigDetach(vxlDriver *driver, virDomainDef *persistentDef,
     } else {
         if ((idx = virDomainNetFindIdx(copy, dev->data.net)) < 0)
             return NULL;
+        /* An SR-IOV VF's hostdev leaves the PCI devices too. */
+        if (copy->nets[idx]->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+            vxlXMLNSForgetPci(copy, &copy->nets[idx]->data.hostdev.def);
         vxlXMLNSForgetNic(copy, &copy->nets[idx]->mac);
         virDomainNetDefFree(virDomainNetRemove(copy, idx));
     }
@@ -656,6 +659,8 @@ vxlDomainHotplugLiveDetachHostdev(vxlDriver *driver, virDomainObj *vm,
         return NULL;
     if (hostdev->managed)
         vxlDomainHotplugPciGiveBack(driver, a);
+    /* While it is still in @def: named devices after it keep their place. */
+    vxlXMLNSForgetPci(def, hostdev);
     return virDomainHostdevRemove(def, idx);
 }
 
@@ -737,7 +742,6 @@ vxlDomainHotplugLiveDetach(vxlDriver *driver, virDomainObj *vm,
             !(removed->data.hostdev = vxlDomainHotplugLiveDetachHostdev(driver, vm,
                                                                         def, idx)))
             return -1;
-        vxlXMLNSForgetPci(def, removed->data.hostdev);
         removed->type = VIR_DOMAIN_DEVICE_HOSTDEV;
     } else {
         char mac[VIR_MAC_STRING_BUFLEN];

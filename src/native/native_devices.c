@@ -783,12 +783,36 @@ vxlNativeParseVifs(vxlNativeReader *r, virBuffer *buf)
 
 /* ---- pci= ----------------------------------------------------------- */
 
+/* How many of the @n entries of pci= @list name a device by its
+ * address (each a <hostdev>), not by name=; what does not parse is
+ * reported by the caller. */
+static int
+vxlNativeCountPciBDF(vxlNativeReader *r, XLU_ConfigList *list, int n)
+{
+    int count = 0;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        const char *spec = xlu_cfg_get_listitem(list, i);
+        libxl_device_pci pci;
+
+        if (!spec || !vxlNativePciSpecSafe(spec))
+            continue;
+        libxl_device_pci_init(&pci);
+        if (xlu_pci_parse_spec_string(r->xlu, &pci, spec) == 0 && !pci.name)
+            count++;
+        libxl_device_pci_dispose(&pci);
+    }
+    return count;
+}
+
+
 static int
 vxlNativeParsePcis(vxlNativeReader *r, virBuffer *buf)
 {
     XLU_ConfigList *list;
     bool permissive = false, seize = false, msitranslate = false, powerMgmt = false;
-    bool named = false;
+    int nbdf = 0, nbdfAll;
     int n;
     int i;
 
@@ -799,6 +823,7 @@ vxlNativeParsePcis(vxlNativeReader *r, virBuffer *buf)
         vxlNativeGetBool(r, "pci_power_mgmt", &powerMgmt) < 0)
         return -1;
 
+    nbdfAll = vxlNativeCountPciBDF(r, list, n);
     for (i = 0; i < n; i++) {
         const char *spec = xlu_cfg_get_listitem(list, i);
         libxl_device_pci pci;
@@ -823,19 +848,18 @@ vxlNativeParsePcis(vxlNativeReader *r, virBuffer *buf)
          * pci-assignable-add -n` called it, which libxl looks up at
          * create; libvirt's <hostdev> needs an address, so it is a
          * <virtxl:pci name> of its own. */
+        /* Its place among the BDF entries (the <hostdev>s) is before=,
+         * left out when none follows. */
         if (pci.name) {
-            int rc = vxlNativeXMLNSAddPciNamed(r, &pci, i);
+            int rc = vxlNativeXMLNSAddPciNamed(r, &pci, i,
+                                               nbdf < nbdfAll ? nbdf : -1);
 
             libxl_device_pci_dispose(&pci);
             if (rc < 0)
                 return -1;
-            named = true;
             continue;
         }
-        /* The XML keeps named devices apart, after the <hostdev>s. */
-        if (named)
-            vxlNativeWarn(r, "pci", _("entry %d, '%s': put before the entries given by name=, as the XML keeps those apart; the guest may see the devices in another order where no vslot fixes it"),
-                          i + 1, spec);
+        nbdf++;
         virBufferAsprintf(buf, "<hostdev mode='subsystem' type='pci' managed='%s'>\n",
                           pci.seize ? "yes" : "no");
         virBufferAdjustIndent(buf, 2);

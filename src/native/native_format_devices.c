@@ -308,19 +308,20 @@ vxlNativeFormatNet(const virDomainDef *def, const virDomainNetDef *net, GPtrArra
 }
 
 
-/* <virtxl:pci name>: xl's pci=['name=X,...'], after the <hostdev>s'
- * entries, as the translation orders them. */
+/* <virtxl:pci name>: xl's pci=['name=X,...'] of those placed just
+ * before PCI host device @pos (after them all: @pos is their count). */
 static int
-vxlNativeFormatPciNamed(const virDomainDef *def, GPtrArray *pcis)
+vxlNativeFormatPciNamed(const virDomainDef *def, size_t pos, GPtrArray *pcis)
 {
     const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+    size_t nhost = vxlXMLNSPciHostdevCount(def);
     size_t i;
 
     for (i = 0; ns && i < ns->npcis; i++) {
         const vxlXMLNSPci *pci = &ns->pcis[i];
         g_auto(virBuffer) spec = VIR_BUFFER_INITIALIZER;
 
-        if (!pci->name)
+        if (!vxlXMLNSPciNamedAt(pci, pos, nhost))
             continue;
         /* xl's spec parser ends a value at the first ','. */
         if (strchr(pci->name, ','))
@@ -904,6 +905,7 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
     g_autoptr(GPtrArray) p9s = g_ptr_array_new_with_free_func(g_free);
     bool p9Backend = false;
     int usbversion = 0;
+    size_t npciHost = 0;
     size_t i;
 
     if (vxlNativeFormatXMLNS(buf, def) < 0)
@@ -931,11 +933,19 @@ vxlNativeFormatDevices(virBuffer *buf, const virDomainDef *def)
         if (vxlNativeFormatNet(def, def->nets[i], vifs) < 0)
             return -1;
     }
+    /* Each named device where its before= puts it, as the translation
+     * orders pcidevs: xl reads pci= in order. */
     for (i = 0; i < def->nhostdevs; i++) {
-        if (vxlNativeFormatHostdev(def, def->hostdevs[i], pcis, usbdevs) < 0)
+        const virDomainHostdevDef *h = def->hostdevs[i];
+
+        if (h->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
+            h->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI &&
+            vxlNativeFormatPciNamed(def, npciHost++, pcis) < 0)
+            return -1;
+        if (vxlNativeFormatHostdev(def, h, pcis, usbdevs) < 0)
             return -1;
     }
-    if (vxlNativeFormatPciNamed(def, pcis) < 0)
+    if (vxlNativeFormatPciNamed(def, npciHost, pcis) < 0)
         return -1;
     if (vxlNativeFormatControllers(usbctrls, &usbversion, def) < 0)
         return -1;

@@ -180,8 +180,10 @@ int vxlNativeFormatSpiceOrphans(const virDomainDef *def);
 
 /* native_xmlns.c: keys only the virtxl namespace holds. */
 void vxlNativeXMLNSAddPci(vxlNativeReader *r, const libxl_device_pci *pci, int index);
-/* One pci= entry given by name=: its <virtxl:pci name>; 0, or -1 reported. */
-int vxlNativeXMLNSAddPciNamed(vxlNativeReader *r, const libxl_device_pci *pci, int index);
+/* One pci= entry given by name=: its <virtxl:pci name>, before='@before'
+ * unless -1; 0, or -1 reported. */
+int vxlNativeXMLNSAddPciNamed(vxlNativeReader *r, const libxl_device_pci *pci, int index,
+                              int before);
 int vxlNativeParseXMLNS(vxlNativeReader *r, virBuffer *out);
 /* Note <virtxl:disk> with @disk's options for the output. */
 void vxlNativeAddDiskXMLNS(vxlNativeReader *r, const vxlXMLNSDisk *disk);

@@ -227,9 +227,11 @@ vxlNativeXMLNSAddPci(vxlNativeReader *r, const libxl_device_pci *pci, int index)
 
 
 /* One pci= entry given by name= as <virtxl:pci name>, with every word
- * of it (domain_xmlns_pciname.c); 0, or -1 reported. */
+ * of it (domain_xmlns_pciname.c), placed before the BDF entry @before
+ * (from 0; -1: after them all); 0, or -1 reported. */
 int
-vxlNativeXMLNSAddPciNamed(vxlNativeReader *r, const libxl_device_pci *pci, int index)
+vxlNativeXMLNSAddPciNamed(vxlNativeReader *r, const libxl_device_pci *pci, int index,
+                          int before)
 {
     g_auto(virBuffer) line = VIR_BUFFER_INITIALIZER;
 
@@ -260,6 +262,8 @@ vxlNativeXMLNSAddPciNamed(vxlNativeReader *r, const libxl_device_pci *pci, int i
     }
     if (pci->vdevfn)
         virBufferAsprintf(&line, " vslot='0x%02x'", pci->vdevfn >> 3);
+    if (before >= 0)
+        virBufferAsprintf(&line, " before='%d'", before);
     virBufferAddLit(&line, "/>\n");
     g_ptr_array_add(r->nsPcis, virBufferContentAndReset(&line));
     return 0;

@@ -16,8 +16,8 @@
  * rdm_policy; permissive too, for XML without writeFiltering) come from <virtxl:pci> (src/conf/domain_xmlns.c).
  * A <virtxl:pci name> is a PCI device of its own, named by its
  * pci-assignable name (xl's pci=['name=X']): a pcidevs entry with the
- * name and no address, after those of the <hostdev>s, which libxl
- * resolves when it adds it.
+ * name and no address, which libxl resolves when it adds it; it comes
+ * before the PCI host device its before= names, else after them all.
  *
  * Refuses what libxl cannot assign: capability hostdevs, SCSI, mdev and
  * SCSI-host hostdevs, VFIO or KVM backends, USB devices named only by
@@ -172,6 +172,26 @@ vxlTranslatePciNamed(const virDomainDef *def, const vxlXMLNSPci *opts,
         xpci->rdm_policy = opts->rdmPolicy;
     else if (ns->rdmPolicy >= 0 && def->os.type == VIR_DOMAIN_OSTYPE_HVM)
         xpci->rdm_policy = ns->rdmPolicy;
+}
+
+
+/* The named entries whose place is just before PCI host device @pos
+ * (after them all when @pos is their count), in their document order,
+ * at pcidevs[*@npci] on: the order xl's pci= gave them (before=). */
+static void
+vxlTranslatePciNamedAt(const virDomainDef *def, size_t pos,
+                       libxl_domain_config *dcfg, size_t *npci)
+{
+    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
+    size_t nhost = vxlXMLNSPciHostdevCount(def);
+    size_t i;
+
+    for (i = 0; ns && i < ns->npcis; i++) {
+        if (!vxlXMLNSPciNamedAt(&ns->pcis[i], pos, nhost))
+            continue;
+        libxl_device_pci_init(&dcfg->pcidevs[*npci]);
+        vxlTranslatePciNamed(def, &ns->pcis[i], &dcfg->pcidevs[(*npci)++]);
+    }
 }
 
 
@@ -465,8 +485,8 @@ vxlUsbctrlCompare(const void *a, const void *b)
 int
 vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
 {
-    const vxlXMLNSDef *ns = vxlXMLNSGet(def);
     size_t npci = vxlXMLNSPciNamedCount(def), nusb = 0, nctrl = 0;
+    size_t npciHost = 0;
     size_t i;
 
     if (vxlValidateHostdevList(def) < 0)
@@ -499,6 +519,7 @@ vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
         const virDomainHostdevDef *hostdev = def->hostdevs[i];
 
         if (vxlHostdevIs(hostdev, VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI)) {
+            vxlTranslatePciNamedAt(def, npciHost++, dcfg, &npci);
             libxl_device_pci_init(&dcfg->pcidevs[npci]);
             if (vxlTranslateHostdevPCI(def, hostdev, &dcfg->pcidevs[npci++]) < 0)
                 return -1;
@@ -508,14 +529,7 @@ vxlTranslateHostdevList(const virDomainDef *def, libxl_domain_config *dcfg)
                 return -1;
         }
     }
-    /* The named ones, in their document order (vxlValidateXMLNS checked
-     * them). */
-    for (i = 0; ns && i < ns->npcis; i++) {
-        if (!ns->pcis[i].name)
-            continue;
-        libxl_device_pci_init(&dcfg->pcidevs[npci]);
-        vxlTranslatePciNamed(def, &ns->pcis[i], &dcfg->pcidevs[npci++]);
-    }
+    vxlTranslatePciNamedAt(def, npciHost, dcfg, &npci);
 
     if (nctrl) {
         dcfg->usbctrls = g_new0(libxl_device_usbctrl, nctrl);
