@@ -108,8 +108,8 @@ vxlDomainHostdevRemoveAt(virDomainDef *def, size_t idx)
     virDomainNetDef *net = def->hostdevs[idx]->parentnet;
     size_t i;
 
+    vxlXMLNSForgetPci(def, def->hostdevs[idx]);
     if (!net) {
-        vxlXMLNSForgetPci(def, def->hostdevs[idx]);
         virDomainHostdevDefFree(virDomainHostdevRemove(def, idx));
         return;
     }
