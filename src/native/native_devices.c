@@ -1413,6 +1413,24 @@ vxlNativeParseSpice(vxlNativeReader *r, virBuffer *buf)
 }
 
 
+/* spiceusbredirection= without spice=1: libxl turns it off, with a
+ * warning ("spice disabled, disabling usbredirection", in
+ * libxl__domain_build_info_setdefault); so do we, and say so. */
+static int
+vxlNativeWarnSpiceUsbredir(vxlNativeReader *r)
+{
+    long usbredir = 0;
+
+    if (vxlNativeGetLong(r, "spiceusbredirection", &usbredir) < 0)
+        return -1;
+    if (usbredir > 0)
+        vxlNativeWarn(r, "spiceusbredirection",
+                      _("%ld channels ignored without spice=1, as libxl turns USB redirection off when SPICE is off"),
+                      usbredir);
+    return 0;
+}
+
+
 static int
 vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
 {
@@ -1447,6 +1465,8 @@ vxlNativeParseGraphicsHVM(vxlNativeReader *r, virBuffer *buf)
                         g_markup_printf_escaped("<virtxl:keymap" VXL_NATIVE_NS_DECL " value='%s'/>\n",
                                                 d.keymap));
     if (spice && vxlNativeParseSpice(r, buf) < 0)
+        return -1;
+    if (!spice && vxlNativeWarnSpiceUsbredir(r) < 0)
         return -1;
 
     /* libxl gives every HVM guest a card, Cirrus unless vga= (or the
