@@ -1001,7 +1001,18 @@ typedef struct _vxlBackendConfig {
      * guest's: VIR_ERR_OPERATION_INVALID); the kept values stay on \
      * failure, for a later restore. */ \
     X(int, hostNetVFRestore, HostNetVFRestore, (vxlBackend *be, \
-                                                const libxl_device_pci *vf))
+                                                const libxl_device_pci *vf)) \
+    /* The PCI devices domain @domid holds, as libxl_device_pci_list reads \
+     * them from xenstore: each one's host address and guest vdevfn, and \
+     * the pci-assignable name a device given by name (pcidevs[].name) \
+     * was found by. Crash recovery asks it, to learn what a name \
+     * resolved to at a create whose caller died before it could record \
+     * it. @pcis (each _init'ed; the caller disposes each and g_free()s \
+     * the array) is NULL with @npcis 0 when it holds none. Does not \
+     * block. Errors: VIR_ERR_NO_DOMAIN when there is no such domain. */ \
+    X(int, domainPciList, DomainPciList, (vxlBackend *be, uint32_t domid, \
+                                          libxl_device_pci **pcis, \
+                                          size_t *npcis))
 
 struct _vxlBackendOps {
     const char *name;              /* "libxl", "sim" */

@@ -546,6 +546,15 @@ vxlBackendDomainPciRemove(vxlBackend *be, uint32_t domid,
     VXL_BACKEND_CALL(be, domainPciRemove, domid, pci);
 }
 
+int
+vxlBackendDomainPciList(vxlBackend *be, uint32_t domid, libxl_device_pci **pcis,
+                        size_t *npcis)
+{
+    *pcis = NULL;
+    *npcis = 0;
+    VXL_BACKEND_CALL(be, domainPciList, domid, pcis, npcis);
+}
+
 /* ----- guest addresses ----- */
 
 int

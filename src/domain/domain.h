@@ -535,6 +535,11 @@ void vxlDomainHostdevsRelease(vxlDriver *driver, const virDomainDef *def);
 /* After a create: each <virtxl:pci name> of the live @def gets the host
  * address @dcfg's entry resolved to (its address= in the live XML). */
 void vxlDomainPciNamesResolved(virDomainDef *def, const libxl_domain_config *dcfg);
+/* The same for a domain Xen built whose create's config is lost (crash
+ * recovery's adoption): from the devices domain @domid holds, as the
+ * backend reads them. Failures are only logged (the live XML then lacks
+ * the addresses, nothing else). */
+void vxlDomainPciNamesFromXen(vxlDriver *driver, virDomainDef *def, uint32_t domid);
 /* Take host device @idx out of @def with its namespace entry; one of an
  * SR-IOV VF interface takes that interface with it. */
 void vxlDomainHostdevRemoveAt(virDomainDef *def, size_t idx);

@@ -76,6 +76,36 @@ vxlDomainPciNamesResolved(virDomainDef *def, const libxl_domain_config *dcfg)
     }
 }
 
+void
+vxlDomainPciNamesFromXen(vxlDriver *driver, virDomainDef *def, uint32_t domid)
+{
+    libxl_device_pci *pcis = NULL;
+    size_t npcis = 0;
+    size_t i;
+
+    if (!vxlXMLNSPciNamedCount(def))
+        return;
+    /* libxl keeps each name beside the device in the backend's xenstore
+     * entries (name-N), so the holder's list says what it resolved to. */
+    if (vxlBackendDomainPciList(driver->backend, domid, &pcis, &npcis) < 0) {
+        VIR_WARN("cannot read the PCI devices of domain %s (domid %u): %s",
+                 def->name, domid, virGetLastErrorMessage());
+        virResetLastError();
+        return;
+    }
+    for (i = 0; i < npcis; i++) {
+        virPCIDeviceAddress addr = {
+            .domain = pcis[i].domain, .bus = pcis[i].bus,
+            .slot = pcis[i].dev, .function = pcis[i].func,
+        };
+
+        if (pcis[i].name)
+            vxlXMLNSPciNameResolved(def, pcis[i].name, &addr);
+        libxl_device_pci_dispose(&pcis[i]);
+    }
+    g_free(pcis);
+}
+
 int
 vxlDomainHostdevFindAddr(const virDomainDef *def, const char *addr)
 {

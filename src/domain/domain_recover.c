@@ -139,6 +139,9 @@ vxlRecoverAdopt(vxlDriver *driver, const vxlIntent *intent)
         goto cleanup;
     }
     vm->def->id = info.domid;
+    /* The create's answers died with the daemon: what libxl found for
+     * each PCI name is read back from the domain. */
+    vxlDomainPciNamesFromXen(driver, vm->def, info.domid);
     virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
     if (vxlDomainSaveStatus(driver, vm) < 0) {
         VIR_WARN("cannot save the status of adopted domain %s: %s",

@@ -816,6 +816,8 @@ testPciName(void)
         testDomSpec s = { .name = "named", .type = LIBXL_DOMAIN_TYPE_PV,
                           .maxKiB = 64 * MiB, .targetKiB = 64 * MiB, .vcpus = 1 };
         libxl_domain_config dcfg;
+        libxl_device_pci *held = NULL;
+        size_t nheld = 0;
         uint32_t id;
         int rc;
 
@@ -830,7 +832,17 @@ testPciName(void)
             CHECK(dcfg.pcidevs[0].bus == 0x5e && dcfg.pcidevs[0].dev == 0 &&
                   dcfg.pcidevs[0].func == 0, "resolved to %x:%x.%x",
                   dcfg.pcidevs[0].bus, dcfg.pcidevs[0].dev, dcfg.pcidevs[0].func);
+            /* The holder's device list says it too, by name (crash
+             * recovery reads it there). */
+            CHECK_OK(vxlBackendDomainPciList(host, id, &held, &nheld));
+            CHECK(nheld == 1 && STREQ_NULLABLE(held[0].name, names[i]) &&
+                  held[0].bus == 0x5e && held[0].dev == 0 && held[0].func == 0,
+                  "listed %zu devices", nheld);
+            libxl_device_pci_dispose(&held[0]);
+            g_clear_pointer(&held, g_free);
             CHECK_OK(vxlBackendDomainDestroy(host, id));
+            CHECK_ERR(vxlBackendDomainPciList(host, id, &held, &nheld),
+                      VIR_ERR_NO_DOMAIN, NULL);
         } else {
             CHECK_ERR(rc, VIR_ERR_NO_NODE_DEVICE,
                       "no PCI device named 'no-such-dev' is assignable on this host");

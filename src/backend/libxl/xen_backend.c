@@ -200,6 +200,7 @@ const vxlBackendOps vxlXenBackendOps = {
     .hostPciReset = vxlXenHostPciReset,
     .domainPciAdd = vxlXenDomainPciAdd,
     .domainPciRemove = vxlXenDomainPciRemove,
+    .domainPciList = vxlXenDomainPciList,
     /* guest addresses */
     .hostNeighbours = vxlXenHostNeighbours,
     /* breadth */

@@ -273,3 +273,28 @@ vxlXenDomainPciRemove(vxlBackend *be, uint32_t domid,
     }
     return 0;
 }
+
+int
+vxlXenDomainPciList(vxlBackend *be, uint32_t domid, libxl_device_pci **pcis,
+                    size_t *npcis)
+{
+    vxlXen *xen = be->priv;
+    g_auto(vxlXenDom) dom = { 0 };
+    libxl_device_pci *list;
+    int n = 0;
+    int i;
+
+    if (vxlXenLookup(xen, domid, &dom) < 0)
+        return -1;
+    /* The backend's xenstore entries: dev-N, vdevfn-N, name-N. */
+    if (!(list = libxl_device_pci_list(xen->ctx, domid, &n)) || n <= 0)
+        return 0;
+    *pcis = g_new0(libxl_device_pci, n);
+    for (i = 0; i < n; i++) {
+        libxl_device_pci_init(&(*pcis)[i]);
+        libxl_device_pci_copy(xen->ctx, &(*pcis)[i], &list[i]);
+    }
+    *npcis = n;
+    libxl_device_pci_list_free(list, n);
+    return 0;
+}

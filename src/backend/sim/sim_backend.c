@@ -1208,6 +1208,7 @@ const vxlBackendOps vxlSimBackendOps = {
     .hostPciReset = vxlSimHostPciReset,
     .domainPciAdd = vxlSimDomainPciAdd,
     .domainPciRemove = vxlSimDomainPciRemove,
+    .domainPciList = vxlSimDomainPciList,
     /* guest addresses */
     .hostNeighbours = vxlSimHostNeighbours,
     /* breadth */

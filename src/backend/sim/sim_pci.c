@@ -631,3 +631,61 @@ vxlSimPciParseState(vxlSim *sim, virJSONValue *list)
         vxlSimSriovParseState(p, o);
     }
 }
+
+typedef struct {
+    libxl_device_pci *pcis;
+    size_t npcis;
+} vxlSimPciListing;
+
+/* What xenstore's backend entries would say: the stored config's
+ * pcidevs, each with the address a name resolved to at create. */
+static int
+vxlSimPciListAct(vxlSim *sim G_GNUC_UNUSED, vxlSimDomain *dom,
+                 long long now G_GNUC_UNUSED, void *opaque)
+{
+    vxlSimPciListing *out = opaque;
+    virJSONValue *list;
+    size_t n;
+    size_t i;
+
+    if (!dom->config || !(list = virJSONValueObjectGetArray(dom->config, "pcidevs")) ||
+        !(n = virJSONValueArraySize(list)))
+        return VXL_SIM_ACT_UNCHANGED;
+    out->pcis = g_new0(libxl_device_pci, n);
+    for (i = 0; i < n; i++) {
+        virJSONValue *o = virJSONValueArrayGet(list, i);
+        libxl_device_pci *x = &out->pcis[i];
+        const char *name = virJSONValueObjectGetString(o, "name");
+
+        unsigned int d = 0, b = 0, sl = 0, f = 0, vdevfn = 0;
+
+        libxl_device_pci_init(x);
+        /* libxl's JSON leaves zero numbers out. */
+        ignore_value(virJSONValueObjectGetNumberUint(o, "domain", &d));
+        ignore_value(virJSONValueObjectGetNumberUint(o, "bus", &b));
+        ignore_value(virJSONValueObjectGetNumberUint(o, "dev", &sl));
+        ignore_value(virJSONValueObjectGetNumberUint(o, "func", &f));
+        ignore_value(virJSONValueObjectGetNumberUint(o, "vdevfn", &vdevfn));
+        x->domain = d;
+        x->bus = b;
+        x->dev = sl;
+        x->func = f;
+        x->vdevfn = vdevfn;
+        x->name = g_strdup(name);
+    }
+    out->npcis = n;
+    return VXL_SIM_ACT_UNCHANGED;
+}
+
+int
+vxlSimDomainPciList(vxlBackend *be, uint32_t domid, libxl_device_pci **pcis,
+                    size_t *npcis)
+{
+    vxlSimPciListing out = { 0 };
+
+    if (vxlSimWithDomain(vxlSimGet(be), domid, vxlSimPciListAct, &out) < 0)
+        return -1;
+    *pcis = out.pcis;
+    *npcis = out.npcis;
+    return 0;
+}
