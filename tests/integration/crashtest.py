@@ -26,7 +26,7 @@ import xml.etree.ElementTree as ET
 
 import libvirt
 
-from vxltest import guests, BUILD, bound, wait_for
+from vxltest import guests, BUILD, bound, wait_for, SIM_NS
 
 E = libvirt
 
@@ -162,6 +162,10 @@ def live_facts(dom):
                                             ("domain", "bus", "slot", "function"))
                  for a in (root.findall("./devices/hostdev[@type='pci']/source/address") +
                            root.findall("./devices/interface[@type='hostdev']/source/address")))
+    # A device named by its pci-assignable name: the live XML gives the
+    # address the name resolved to (none: the driver lost it).
+    pci = sorted(pci + [p.get("address", "unresolved " + p.get("name"))
+                        for p in root.findall("./{%s}pci[@name]" % SIM_NS)])
     return {
         "disks": disks,
         "macs": macs,

@@ -18,7 +18,7 @@ import libvirt
 
 from crashtest import (check_invariants, crash_and_restart, kill_now,
                        sim_domains, test_hooks_built, wipe_run_dir)
-from vxltest import bound, guests, Daemon, guest_xml, start_event_loop, wait_for
+from vxltest import bound, guests, Daemon, guest_xml, SIM_NS, start_event_loop, wait_for
 
 E = libvirt
 LIVE = E.VIR_DOMAIN_AFFECT_LIVE
@@ -150,6 +150,26 @@ class CrashPointTest(unittest.TestCase):
         self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
         self.assertFalse(dom.isPersistent())
         self.check()
+
+    def test_start_after_create_pci_name(self):
+        """A device named by its pci-assignable name (the profile's
+        'i350-lab'): the adopted domain's live XML says what the name
+        resolved to, read back from the domain, as a start that got to
+        its status file says it."""
+        name = self.name("pciname")
+        xml = guest_xml(name).replace(
+            "<domain type='xen'>", f"<domain type='xen' xmlns:virtxl='{SIM_NS}'>", 1)
+        xml = xml.replace("</domain>", "<virtxl:pci name='i350-lab'/></domain>")
+        dom = self.c.defineXML(xml)
+        c = self.crash("start.after-create", dom.create)
+        dom = c.lookupByName(name)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+        root = ET.fromstring(dom.XMLDesc(0))
+        self.assertEqual([(e.get("name"), e.get("address"))
+                          for e in root.findall(f"./{{{SIM_NS}}}pci")],
+                         [("i350-lab", "0000:5e:00.0")])
+        self.check([name])
+        dom.destroy()
 
     # --- destroy ---
 
