@@ -217,16 +217,25 @@ vxlXMLNSForgetPci(virDomainDef *def, const virDomainHostdevDef *hostdev)
     size_t i;
 
     /* The named devices placed after it move up one place, so that each
-     * stays before the host device it was before. */
+     * stays before the host device it was before; one before it now
+     * comes before the next, or after them all when it was the last. */
     for (i = 0; i < def->nhostdevs && def->hostdevs[i] != hostdev; i++) {
         pos += def->hostdevs[i]->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
                def->hostdevs[i]->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI;
     }
     if (ns && i < def->nhostdevs &&
         hostdev->source.subsys.type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI) {
+        size_t left = vxlXMLNSPciHostdevCount(def) - 1;
+
         for (i = 0; i < ns->npcis; i++) {
-            if (ns->pcis[i].name && ns->pcis[i].before > (int)pos)
-                ns->pcis[i].before--;
+            vxlXMLNSPci *named = &ns->pcis[i];
+
+            if (!named->name || named->before < 0)
+                continue;
+            if (named->before > (int)pos)
+                named->before--;
+            if ((size_t)named->before >= left)
+                named->before = -1;
         }
     }
     if (!pci)
