@@ -380,6 +380,31 @@ class PCINameTest(PciHostMixin, DaemonTestCase):
         dom = self.conn.lookupByName("named-pci")
         self.assertLibvirtError(E.VIR_ERR_NO_NODE_DEVICE, dom.create)
 
+    def test_before_places_it_among_host_devices(self):
+        # (Runs before test_named_device_..., which takes the name away.)
+        """before='N': the named device comes before PCI host device N in
+        the create's pcidevs, where xl's pci= put it; a place past the
+        last one is refused; when the host device it came before leaves
+        the definition and none follows, it goes after them all."""
+        nic = hostdev_xml(0x03, managed=True)
+        self.assertLibvirtError(E.VIR_ERR_CONFIG_UNSUPPORTED, self.conn.defineXML,
+                                with_named_pci(with_hostdev(guest_xml("placed-named"), nic),
+                                               "name='i350-lab' before='1'"),
+                                msg_contains="names no PCI host device")
+        dom = self.conn.defineXML(with_named_pci(with_hostdev(guest_xml("placed-named"), nic),
+                                                 "name='i350-lab' before='0'"))
+        dom.create()
+        self.assertEqual(self.sim_pcidevs("placed-named"), [(0x5e, 0, 0), (0x03, 0, 0)])
+        dom.destroy()
+        dom.detachDeviceFlags(nic, CONFIG)
+        root = ET.fromstring(dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+        self.assertEqual([(e.get("name"), e.get("before"))
+                          for e in root.findall(f"./{{{SIM_NS}}}pci")], [("i350-lab", None)])
+        dom.create()
+        self.assertEqual(self.sim_pcidevs("placed-named"), [(0x5e, 0, 0)])
+        dom.destroy()
+        dom.undefine()
+
     def test_unknown_name_refused_and_nothing_changes(self):
         dom = self.conn.defineXML(with_named_pci(guest_xml("ghost-named"),
                                                  "name='no-such-dev' seize='yes'"))
