@@ -31,6 +31,8 @@ struct _vxlNativeKey {
     char *name;
     int line;
     bool used;      /* converted, or reported as dropped */
+    bool notNumberSaid; /* vxlNativeGetLong/Bool said it is not a number
+                           (a key read in two places says it once) */
 };
 
 typedef struct _vxlNativeReader vxlNativeReader;
