@@ -138,7 +138,9 @@ vxlCpuListWrap(unsigned long first, unsigned long last, unsigned long max,
     size_t i;
 
     if ((unsigned long long)last - first >= mask) {
-        /* Every residue: all of [0, max). */
+        /* Every residue: all of [0, max). (xl walks such a range number
+         * by number, which takes minutes from 2^32 on and, far beyond,
+         * never ends; what it would set is still this.) */
         parts[nparts][0] = 0;
         parts[nparts++][1] = mask;
     } else if (lo <= hi) {
