@@ -122,6 +122,84 @@ vxlCpuListSplit(const char *list, unsigned long maxCpus, unsigned long maxNodes,
 }
 
 
+/* The part of range [@first, @last] below @max once each number is
+ * taken modulo 2^32 (@max is at most 2^31): up to two ranges into
+ * @out, their count returned. */
+static size_t
+vxlCpuListWrap(unsigned long first, unsigned long last, unsigned long max,
+               unsigned long long out[2][2])
+{
+    const unsigned long long mask = 0xffffffffULL;
+    unsigned long long lo = first & mask;
+    unsigned long long hi = last & mask;
+    unsigned long long parts[2][2];
+    size_t nparts = 0;
+    size_t nout = 0;
+    size_t i;
+
+    if ((unsigned long long)last - first >= mask) {
+        /* Every residue: all of [0, max). (xl walks such a range number
+         * by number, which takes minutes from 2^32 on and, far beyond,
+         * never ends; what it would set is still this.) */
+        parts[nparts][0] = 0;
+        parts[nparts++][1] = mask;
+    } else if (lo <= hi) {
+        parts[nparts][0] = lo;
+        parts[nparts++][1] = hi;
+    } else {
+        /* Across a multiple of 2^32: the low end first, as xl's map
+         * does not care for the order. */
+        parts[nparts][0] = 0;
+        parts[nparts++][1] = hi;
+        parts[nparts][0] = lo;
+        parts[nparts++][1] = mask;
+    }
+    for (i = 0; i < nparts; i++) {
+        if (parts[i][0] >= max)
+            continue;
+        out[nout][0] = parts[i][0];
+        out[nout++][1] = MIN(parts[i][1], (unsigned long long)max - 1);
+    }
+    return nout;
+}
+
+
+bool
+vxlCpuListClip(vxlCpuListItem **items, size_t *n, unsigned long maxCpus,
+               unsigned long maxNodes)
+{
+    g_autofree vxlCpuListItem *out = g_new0(vxlCpuListItem, 2 * *n + 1);
+    size_t nout = 0;
+    bool changed = false;
+    size_t i, j;
+
+    for (i = 0; i < *n; i++) {
+        const vxlCpuListItem *it = &(*items)[i];
+        unsigned long long ranges[2][2];
+        size_t nranges;
+
+        if (it->all) {
+            out[nout++] = *it;
+            continue;
+        }
+        nranges = vxlCpuListWrap(it->first, it->last,
+                                 it->unit == VXL_CPU_LIST_CPUS ? maxCpus : maxNodes,
+                                 ranges);
+        if (nranges != 1 || ranges[0][0] != it->first || ranges[0][1] != it->last)
+            changed = true;
+        for (j = 0; j < nranges; j++) {
+            out[nout] = *it;
+            out[nout].first = ranges[j][0];
+            out[nout++].last = ranges[j][1];
+        }
+    }
+    g_free(*items);
+    *items = g_steal_pointer(&out);
+    *n = nout;
+    return changed;
+}
+
+
 char *
 vxlCpuListFormat(const vxlCpuListItem *items, size_t n)
 {

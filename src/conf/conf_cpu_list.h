@@ -42,13 +42,23 @@ typedef enum {
  * "node:"/"nodes:", must start the item; "all" is exact; each number
  * may follow blanks and a sign (strtoul), the '-' of a range must follow
  * the first number at once, and nothing may follow the last. CPUs must
- * be below @maxCpus and nodes below @maxNodes (xl would drop the CPUs
- * from its host-sized map, or loop on a range up to ULONG_MAX: a '-'
+ * be below @maxCpus and nodes below @maxNodes (ULONG_MAX: any, for a
+ * caller that reads the numbers as xl does with vxlCpuListClip; a '-'
  * sign makes a number of nearly 2^64). On error, *@bad is the item as
  * written (free it). Reports nothing: callers name their key. */
 vxlCpuListError vxlCpuListSplit(const char *list, unsigned long maxCpus,
                                 unsigned long maxNodes, vxlCpuListItem **items,
                                 size_t *n, char **bad);
+
+/* Cut @items (*@items, *@n; may be reallocated) to what xl's map can
+ * hold, as libxl_bitmap_set does for each number xl hands it (an int:
+ * modulo 2^32, and one from 2^31 on is negative and sets nothing):
+ * CPUs below @maxCpus and nodes below @maxNodes, as no Xen host has
+ * more (xl drops the others from its map of the host's size). An item
+ * with nothing left goes; a range across 2^32 may become two. True
+ * where anything changed. */
+bool vxlCpuListClip(vxlCpuListItem **items, size_t *n, unsigned long maxCpus,
+                    unsigned long maxNodes);
 
 /* @items written back as an xl CPU list of the same meaning, without
  * blanks, empty items or signs (N-N is written N). */

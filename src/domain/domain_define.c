@@ -8,6 +8,7 @@
 #include "vxl_internal.h"
 
 #include "domain.h"
+#include "translate.h"
 #include "util_crashpoint.h"
 #include "virerror.h"
 
@@ -71,6 +72,8 @@ vxlDomainDefine(vxlDriver *driver, virDomainDef **def, char **name,
     }
 
     VXL_CRASH_POINT("define.after-save");
+    /* What Xen ignores of it, once per define (not at each validation). */
+    vxlTranslateNotes(vm->newDef ? vm->newDef : vm->def);
     vxlDomainEventLifecycle(driver, vm, VIR_DOMAIN_EVENT_DEFINED,
                             oldDef ? VIR_DOMAIN_EVENT_DEFINED_UPDATED :
                                      VIR_DOMAIN_EVENT_DEFINED_ADDED);

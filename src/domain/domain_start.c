@@ -315,6 +315,8 @@ vxlDomainStartWith(vxlDriver *driver, virDomainObj *vm, bool paused,
         vxlDomainCheckHostNodes(driver, vm->def) < 0 ||
         vxlDomainNetworkPrepare(vm->def) < 0)
         goto error;
+    /* What Xen ignores of it, once per start (not at each validation). */
+    vxlTranslateNotes(vm->def);
     networks = true;
     if (vxlDomainGraphicsPrepare(driver, vm->def) < 0)
         goto error;

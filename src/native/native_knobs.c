@@ -151,13 +151,14 @@ vxlNativeParseCpusSoftSets(vxlNativeReader *r, virBuffer *xmlns)
             const char *item = xlu_cfg_get_listitem(list, i);
             char *set;
 
-            if (!item) {
-                vxlNativeError(r, "cpus_soft", _("item %d is a list, expected a CPU list"), i + 1);
-                return -1;
-            }
             /* xl reads no entry past the last vCPU (parse_vcpu_affinity). */
             if (i >= r->maxvcpus)
                 break;
+            if (!item) {
+                vxlNativeCpuListNested(r, "cpus_soft", i);
+                return -1;
+            }
+            vxlNativeCpuListWarnCut(r, "cpus_soft", i + 1, item);
             if (!(set = vxlNativeKnobsCpuset(r, item, &err)))
                 return err ? -1 : 0;
             g_ptr_array_add(sets, set);
@@ -168,7 +169,10 @@ vxlNativeParseCpusSoftSets(vxlNativeReader *r, virBuffer *xmlns)
         for (i = 0; i < sets->len; i++)
             vxlNativeKnobsCpusSoftElement(xmlns, i, g_ptr_array_index(sets, i));
     } else if (xlu_cfg_get_string(r->xlu, "cpus_soft", &str, 1) == 0) {
-        g_autofree char *set = vxlNativeKnobsCpuset(r, str, &err);
+        g_autofree char *set = NULL;
+
+        vxlNativeCpuListWarnCut(r, "cpus_soft", 0, str);
+        set = vxlNativeKnobsCpuset(r, str, &err);
 
         if (err)
             return -1;

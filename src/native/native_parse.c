@@ -142,7 +142,9 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vxlNativeCpuList, vxlNativeCpuListClear);
 
 /* Read xl CPU list @spec into @list (cleared first) with xl's grammar
  * (vxlCpuListSplit: blanks before a number, empty items and the like
- * read as xl reads them), CPUs below @maxCpus. 0, or -1 reported
+ * read as xl reads them) and its numbers (vxlCpuListClip: CPUs from
+ * @maxCpus on and nodes no Xen host has dropped, as xl drops them;
+ * vxlNativeCpuListWarnCut says so, once per list). 0, or -1 reported
  * against @key. */
 static int
 vxlNativeCpuListRead(vxlNativeReader *r, const char *key, const char *spec,
@@ -151,22 +153,65 @@ vxlNativeCpuListRead(vxlNativeReader *r, const char *key, const char *spec,
     g_autofree char *bad = NULL;
 
     vxlNativeCpuListClear(list);
-    switch (vxlCpuListSplit(spec, maxCpus, VXL_XMLNS_NODES_MAX,
+    switch (vxlCpuListSplit(spec, ULONG_MAX, ULONG_MAX,
                             &list->items, &list->n, &bad)) {
     case VXL_CPU_LIST_OK:
+        ignore_value(vxlCpuListClip(&list->items, &list->n, maxCpus, VXL_XMLNS_NODES_MAX));
         return 0;
     case VXL_CPU_LIST_NOT_ALL:
         vxlNativeError(r, key, _("'%s' combines '^' and 'all', which xl refuses"), spec);
         return -1;
-    case VXL_CPU_LIST_BEYOND:
-        vxlNativeError(r, key, _("'%s' is not a CPU list: '%s' goes beyond CPU %lu or NUMA node %d"),
-                       spec, bad, maxCpus - 1, VXL_XMLNS_NODES_MAX - 1);
-        return -1;
+    case VXL_CPU_LIST_BEYOND:   /* none with ULONG_MAX */
     case VXL_CPU_LIST_MALFORMED:
         break;
     }
     vxlNativeError(r, key, _("'%s' is not a CPU list"), spec);
     return -1;
+}
+
+
+void
+vxlNativeCpuListNested(vxlNativeReader *r, const char *key, int index)
+{
+    /* parse_vcpu_affinity stops at the first item that is not a string
+     * but has already sized the affinity array by the list: the maps
+     * of that vCPU and those after it stay uninitialised memory, which
+     * xl then reads (on the dry-run host it dies of it). */
+    vxlNativeError(r, key, _("entry %d is a list, not a CPU list: xl stops reading there and leaves the affinity of vCPU %d and of those after it uninitialised, on which xl create crashes"),
+                   index + 1, index);
+}
+
+
+void
+vxlNativeCpuListWarnCut(vxlNativeReader *r, const char *key, int item,
+                        const char *spec)
+{
+    g_auto(vxlNativeCpuList) list = { 0 };
+    g_autofree char *bad = NULL;
+    g_autofree char *now = NULL;
+    bool wrapped = false;
+    size_t i;
+
+    /* A list xl refuses is reported where it is read. */
+    if (vxlCpuListSplit(spec, ULONG_MAX, ULONG_MAX, &list.items, &list.n, &bad) != VXL_CPU_LIST_OK)
+        return;
+    for (i = 0; i < list.n; i++)
+        wrapped |= !list.items[i].all && list.items[i].last > G_MAXUINT32;
+    if (!vxlCpuListClip(&list.items, &list.n, VXL_XMLNS_CPUS_ALL, VXL_XMLNS_NODES_MAX))
+        return;
+    now = vxlCpuListFormat(list.items, list.n);
+    if (item > 0 && wrapped)
+        vxlNativeWarn(r, key, _("entry %d: '%s' is read as '%s', as by xl: it takes a number of 2^32 or more modulo 2^32, and drops CPUs from %d and NUMA nodes from %d on, which no Xen host has"),
+                      item, spec, now, VXL_XMLNS_CPUS_ALL, VXL_XMLNS_NODES_MAX);
+    else if (item > 0)
+        vxlNativeWarn(r, key, _("entry %d: '%s' is read as '%s', as by xl: it drops CPUs from %d and NUMA nodes from %d on, which no Xen host has"),
+                      item, spec, now, VXL_XMLNS_CPUS_ALL, VXL_XMLNS_NODES_MAX);
+    else if (wrapped)
+        vxlNativeWarn(r, key, _("'%s' is read as '%s', as by xl: it takes a number of 2^32 or more modulo 2^32, and drops CPUs from %d and NUMA nodes from %d on, which no Xen host has"),
+                      spec, now, VXL_XMLNS_CPUS_ALL, VXL_XMLNS_NODES_MAX);
+    else
+        vxlNativeWarn(r, key, _("'%s' is read as '%s', as by xl: it drops CPUs from %d and NUMA nodes from %d on, which no Xen host has"),
+                      spec, now, VXL_XMLNS_CPUS_ALL, VXL_XMLNS_NODES_MAX);
 }
 
 
@@ -223,7 +268,7 @@ vxlNativeCpuset(vxlNativeReader *r, const char *key, const char *spec,
 char *
 vxlNativeCpusetSoft(vxlNativeReader *r, const char *spec)
 {
-    return vxlNativeCpuset(r, "cpus_soft", spec, VIR_DOMAIN_CPUMASK_LEN, true);
+    return vxlNativeCpuset(r, "cpus_soft", spec, VXL_XMLNS_CPUS_ALL, true);
 }
 
 
@@ -364,13 +409,14 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
             g_autofree char *set = NULL;
             g_autofree char *spelt = NULL;
 
-            if (!item) {
-                vxlNativeError(r, "cpus", _("item %d is a list, expected a CPU list"), i + 1);
-                return -1;
-            }
             /* xl reads no entry past the last vCPU (parse_vcpu_affinity). */
             if (i >= maxvcpus)
-                continue;
+                break;
+            if (!item) {
+                vxlNativeCpuListNested(r, "cpus", i);
+                return -1;
+            }
+            vxlNativeCpuListWarnCut(r, "cpus", i + 1, item);
             item = spelt = vxlNativeCpusNodesAll(item);
             if (strstr(item, "node")) {
                 g_autofree char *nodes = NULL;
@@ -421,6 +467,7 @@ vxlNativeParseCpus(vxlNativeReader *r, vxlNativeXML *x, GString *vcpuAttrs,
         g_autofree char *except = NULL;
         int all = 0;
 
+        vxlNativeCpuListWarnCut(r, "cpus", 0, str);
         str = spelt;
         if (strstr(str, "node")) {
             g_autofree char *nodes = NULL;

@@ -31,6 +31,8 @@ struct _vxlNativeKey {
     char *name;
     int line;
     bool used;      /* converted, or reported as dropped */
+    bool notNumberSaid; /* vxlNativeGetLong/Bool said it is not a number
+                           (a key read in two places says it once) */
 };
 
 typedef struct _vxlNativeReader vxlNativeReader;
@@ -144,6 +146,13 @@ int vxlNativeCpusetExcept(vxlNativeReader *r, const char *key, const char *spec,
  * libvirt's spelling, "none" for one that leaves no CPU (an empty soft
  * affinity, which xl takes), NULL for one xl refuses (reported). */
 char *vxlNativeCpusetSoft(vxlNativeReader *r, const char *spec);
+/* Warn, once for CPU list @spec of @key (entry @item from 1, or 0 for a
+ * string), about the CPUs and nodes xl drops from it (vxlCpuListClip). */
+void vxlNativeCpuListWarnCut(vxlNativeReader *r, const char *key, int item,
+                             const char *spec);
+/* Refuse the list in entry @index (from 0) of CPU list @key within the
+ * vCPUs, as xl create cannot go on from it. */
+void vxlNativeCpuListNested(vxlNativeReader *r, const char *key, int index);
 /* native_parse.c: an xl CPU list with NUMA node items: 1 with *@nodes
  * the nodes it leaves in libvirt's spelling for node items only
  * ("nodes:1", "node:0-1,^nodes:1"); 2 with *@nodes @spec itself

@@ -244,19 +244,29 @@ vxlNativeReaderClose(vxlNativeReader *r)
 }
 
 
-int
-vxlNativeKeyLine(vxlNativeReader *r, const char *key)
+/* The last assignment of @key (the one xl uses), or NULL. */
+static vxlNativeKey *
+vxlNativeKeyLast(vxlNativeReader *r, const char *key)
 {
-    int line = 0;
+    vxlNativeKey *last = NULL;
     size_t i;
 
     for (i = 0; i < r->keys->len; i++) {
         vxlNativeKey *k = g_ptr_array_index(r->keys, i);
 
         if (STREQ(k->name, key))
-            line = k->line;
+            last = k;
     }
-    return line;
+    return last;
+}
+
+
+int
+vxlNativeKeyLine(vxlNativeReader *r, const char *key)
+{
+    vxlNativeKey *k = vxlNativeKeyLast(r, key);
+
+    return k ? k->line : 0;
 }
 
 
@@ -304,17 +314,11 @@ vxlNativeWarn(vxlNativeReader *r, const char *key, const char *fmt, ...)
     va_end(ap);
 
     vxlNativeMarkUsed(r, key);
-    if (r->warnings) {
-        g_autofree char *line = g_strdup_printf("%s: %s", where, what);
-        size_t i;
-
-        /* A key read in two places (spiceusbredirection=) says it once. */
-        for (i = 0; i < r->warnings->len; i++) {
-            if (STREQ(g_ptr_array_index(r->warnings, i), line))
-                return;
-        }
-        g_ptr_array_add(r->warnings, g_steal_pointer(&line));
-    }
+    /* Each warning is said once by its reader (a key read in two places
+     * says why it is not a number once: vxlNativeWarnNotNumber); the
+     * corpora check that no line comes twice (check-corpus). */
+    if (r->warnings)
+        g_ptr_array_add(r->warnings, g_strdup_printf("%s: %s", where, what));
 }
 
 
@@ -381,7 +385,15 @@ vxlNativeWarnNotNumber(vxlNativeReader *r, const char *key, int rc)
 {
     const char *str = NULL;
     char *end = NULL;
+    vxlNativeKey *k = vxlNativeKeyLast(r, key);
 
+    /* Read twice (spice=, pae=, spiceusbredirection=: by each feature
+     * that depends on it), said once. */
+    if (k) {
+        if (k->notNumberSaid)
+            return;
+        k->notNumberSaid = true;
+    }
     xlu_cfg_get_string(r->xlu, key, &str, 1);
     if (!str) {
         vxlNativeWarn(r, key, "%s",

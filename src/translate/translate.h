@@ -27,6 +27,12 @@
  * (so a define fails early) and again before start. */
 int vxlValidateDomain(const virDomainDef *def);
 
+/* What a valid @def asks for that Xen ignores (a PV guest's <serial>,
+ * Viridian for a PV guest, ...), said in the log. Not part of the
+ * validation, which runs at every parse (status files, copies, each
+ * check): domain/ calls it once per define and once per start. */
+void vxlTranslateNotes(const virDomainDef *def);
+
 /*
  * Build the complete libxl_domain_config for @def into @dcfg, which the
  * caller has libxl_domain_config_init'ed. On failure @dcfg is left as it

@@ -34,15 +34,8 @@ vxlValidateSerial(const virDomainDef *def, const virDomainChrDef *chr, size_t in
 {
     g_autofree char *spec = NULL;
 
-    /* Xen gives PV and PVH guests no serial port (no device model
-     * emulates one): xl reads serial= for HVM guests only, and
-     * libvirt's libxl driver passes a PV guest's <serial> to nobody.
-     * virt-install --paravirt --serial pty writes one, beside the PV
-     * console it means. So it is kept and ignored, with a warning in
-     * the log; its spec is still checked, for xml2xl writes it. */
-    if (def->os.type != VIR_DOMAIN_OSTYPE_HVM)
-        VIR_WARN("domain '%s': <serial> %zu is ignored: Xen gives PV and PVH guests no serial port, their console is the PV console",
-                 def->name, index);
+    /* A PV or PVH guest's port is kept and ignored (vxlNotesChardev);
+     * its spec is still checked, for xml2xl writes it. */
     if (chr->targetType != VIR_DOMAIN_CHR_SERIAL_TARGET_TYPE_NONE &&
         chr->targetType != VIR_DOMAIN_CHR_SERIAL_TARGET_TYPE_ISA) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -245,11 +238,8 @@ vxlValidateChardev(const virDomainDef *def)
          * Linux guest): a pty console of target type serial there gets
          * it, as libvirt's libxl driver starts such a guest. */
         if (chr->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_SERIAL &&
-            chr->source->type == VIR_DOMAIN_CHR_TYPE_PTY && i == 0) {
-            VIR_WARN("domain '%s': <console><target type='serial'> is Xen's PV console: PV and PVH guests have no serial port",
-                     def->name);
+            chr->source->type == VIR_DOMAIN_CHR_TYPE_PTY && i == 0)
             continue;
-        }
         if ((chr->targetType != VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_XEN &&
              chr->targetType != VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_NONE) ||
             chr->source->type != VIR_DOMAIN_CHR_TYPE_PTY) {
@@ -265,6 +255,31 @@ vxlValidateChardev(const virDomainDef *def)
             return -1;
     }
     return 0;
+}
+
+
+void
+vxlNotesChardev(const virDomainDef *def)
+{
+    size_t i;
+
+    if (def->os.type == VIR_DOMAIN_OSTYPE_HVM)
+        return;
+    /* Xen gives PV and PVH guests no serial port (no device model
+     * emulates one): xl reads serial= for HVM guests only, and
+     * libvirt's libxl driver passes a PV guest's <serial> to nobody.
+     * virt-install --paravirt --serial pty writes one, beside the PV
+     * console it means. So it is kept and ignored, said in the log. */
+    for (i = 0; i < def->nserials; i++)
+        VIR_WARN("domain '%s': <serial> %zu is ignored: Xen gives PV and PVH guests no serial port, their console is the PV console",
+                 def->name, i);
+    /* The first console of target type serial is the PV console
+     * (vxlValidateChardev accepts it so). */
+    if (def->nconsoles > 0 &&
+        def->consoles[0]->targetType == VIR_DOMAIN_CHR_CONSOLE_TARGET_TYPE_SERIAL &&
+        def->consoles[0]->source->type == VIR_DOMAIN_CHR_TYPE_PTY)
+        VIR_WARN("domain '%s': <console><target type='serial'> is Xen's PV console: PV and PVH guests have no serial port",
+                 def->name);
 }
 
 

@@ -51,6 +51,15 @@ vxlValidateDomain(const virDomainDef *def)
 }
 
 
+void
+vxlTranslateNotes(const virDomainDef *def)
+{
+    vxlNotesFeatures(def);
+    vxlNotesGfx(def);
+    vxlNotesChardev(def);
+}
+
+
 /*
  * The hand-over: everything is built into @local, which is ours alone.
  * On failure @local is disposed and @dcfg never touched. On success

@@ -122,17 +122,9 @@ vxlValidateFeatureList(const virDomainDef *def)
         case VIR_DOMAIN_FEATURE_MSRS:
         case VIR_DOMAIN_FEATURE_XEN:
             continue;
-        /* xl reads viridian= for HVM guests only and ignores it, without
-         * a word, for PV and PVH ones (which have no Viridian interface
-         * to offer); libvirt's libxl driver does the same, and Qubes OS
-         * writes <viridian/> for every guest type. So it is ignored
-         * here too, with a warning in the log. */
+        /* Ignored for PV and PVH guests (vxlNotesFeatures). */
         case VIR_DOMAIN_FEATURE_VIRIDIAN:
         case VIR_DOMAIN_FEATURE_HYPERV:
-            if (def->os.type != VIR_DOMAIN_OSTYPE_HVM &&
-                def->features[i] != VIR_TRISTATE_SWITCH_OFF)
-                VIR_WARN("domain '%s': <features><%s/> is ignored: Xen offers Viridian to HVM guests only",
-                         def->name, virDomainFeatureTypeToString(i));
             continue;
         case VIR_DOMAIN_FEATURE_PRIVNET:
         case VIR_DOMAIN_FEATURE_KVM:
@@ -182,15 +174,6 @@ vxlValidateFeatureList(const virDomainDef *def)
         return -1;
     }
 
-    /* e820_host is a PV build option: xl reads it for PV guests only and
-     * ignores it for HVM and PVH ones, as libvirt's libxl driver does
-     * (Qubes OS writes it for every guest type). Ignored here too, with
-     * a warning in the log. */
-    if (def->features[VIR_DOMAIN_FEATURE_XEN] == VIR_TRISTATE_SWITCH_ON &&
-        def->xen_features[VIR_DOMAIN_XEN_E820_HOST] == VIR_TRISTATE_SWITCH_ON &&
-        def->os.type != VIR_DOMAIN_OSTYPE_XEN)
-        VIR_WARN("domain '%s': <features><xen><e820_host state='on'/> is ignored: Xen uses the host's memory map for PV guests only",
-                 def->name);
     return 0;
 }
 
@@ -345,6 +328,38 @@ vxlValidateMemoryTuning(const virDomainDef *def)
         return -1;
     }
     return 0;
+}
+
+
+void
+vxlNotesFeatures(const virDomainDef *def)
+{
+    static const virDomainFeature viridian[] = {
+        VIR_DOMAIN_FEATURE_VIRIDIAN, VIR_DOMAIN_FEATURE_HYPERV,
+    };
+    size_t i;
+
+    /* xl reads viridian= for HVM guests only and ignores it, without a
+     * word, for PV and PVH ones (which have no Viridian interface to
+     * offer); libvirt's libxl driver does the same, and Qubes OS writes
+     * <viridian/> for every guest type. So it is ignored here too, said
+     * in the log. */
+    for (i = 0; i < G_N_ELEMENTS(viridian); i++) {
+        if (def->os.type != VIR_DOMAIN_OSTYPE_HVM &&
+            def->features[viridian[i]] != VIR_TRISTATE_SWITCH_ABSENT &&
+            def->features[viridian[i]] != VIR_TRISTATE_SWITCH_OFF)
+            VIR_WARN("domain '%s': <features><%s/> is ignored: Xen offers Viridian to HVM guests only",
+                     def->name, virDomainFeatureTypeToString(viridian[i]));
+    }
+    /* e820_host is a PV build option: xl reads it for PV guests only and
+     * ignores it for HVM and PVH ones, as libvirt's libxl driver does
+     * (Qubes OS writes it for every guest type). Ignored here too, said
+     * in the log. */
+    if (def->features[VIR_DOMAIN_FEATURE_XEN] == VIR_TRISTATE_SWITCH_ON &&
+        def->xen_features[VIR_DOMAIN_XEN_E820_HOST] == VIR_TRISTATE_SWITCH_ON &&
+        def->os.type != VIR_DOMAIN_OSTYPE_XEN)
+        VIR_WARN("domain '%s': <features><xen><e820_host state='on'/> is ignored: Xen uses the host's memory map for PV guests only",
+                 def->name);
 }
 
 

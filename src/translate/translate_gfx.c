@@ -371,16 +371,31 @@ vxlValidateGfxPV(const virDomainDef *def)
     for (i = 0; i < n; i++) {
         if (vxlValidateVfbGroup(def, i, &groups[i]) < 0)
             return -1;
-        /* What xl makes of the same vfb= entry, and the guest sees the
-         * framebuffer; but libxl gives the device model its -vnc and
-         * -sdl from vfbs[0] alone (libxl__dm_vnc in libxl_dm.c), so
-         * nothing serves these displays. Said in the log, as xl says
-         * nothing. */
-        if (i > 0 && groups[i].count > 0)
+    }
+    return 0;
+}
+
+
+void
+vxlNotesGfx(const virDomainDef *def)
+{
+    g_autofree vxlXMLNSVfbGroup *groups = NULL;
+    size_t n;
+    size_t i;
+
+    if (vxlGfxIsHVM(def))
+        return;
+    n = vxlXMLNSVfbGroups(def, &groups);
+    /* What xl makes of the same vfb= entry, and the guest sees each
+     * framebuffer; but libxl gives the device model its -vnc and -sdl
+     * from vfbs[0] alone (libxl__dm_vnc in libxl_dm.c), so nothing
+     * serves the displays of the others. Said in the log, as xl says
+     * nothing. */
+    for (i = 1; i < n; i++) {
+        if (groups[i].count > 0)
             VIR_WARN("domain '%s': the <graphics> of framebuffer %zu (<virtxl:vfb>) are not served: Xen's device model serves the first framebuffer's displays only",
                      def->name, i);
     }
-    return 0;
 }
 
 

@@ -55,14 +55,17 @@ int vxlTranslateCpu(const virDomainDef *def, libxl_domain_config *dcfg);
 
 /* translate_features.c: <features>, <clock>, memory tuning refusals. */
 int vxlValidateFeatures(const virDomainDef *def);
+void vxlNotesFeatures(const virDomainDef *def);
 int vxlTranslateFeatures(const virDomainDef *def, libxl_domain_config *dcfg);
 
 /* translate_gfx.c: graphics, video, input, sound. */
 int vxlValidateGfx(const virDomainDef *def);
+void vxlNotesGfx(const virDomainDef *def);
 int vxlTranslateGfx(const virDomainDef *def, libxl_domain_config *dcfg);
 
 /* translate_chardev.c: serial, console, parallel, channels. */
 int vxlValidateChardev(const virDomainDef *def);
+void vxlNotesChardev(const virDomainDef *def);
 int vxlTranslateChardev(const virDomainDef *def, libxl_domain_config *dcfg);
 
 /* translate_hostdev.c: PCI and USB host devices, controllers. */

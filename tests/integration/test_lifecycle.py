@@ -72,6 +72,31 @@ class LifecycleTest(DaemonTestCase):
         ev.wait("life1", E.VIR_DOMAIN_EVENT_UNDEFINED, E.VIR_DOMAIN_EVENT_UNDEFINED_REMOVED)
         self.assertLibvirtError(E.VIR_ERR_NO_DOMAIN, self.conn.lookupByName, "life1")
 
+    def test_ignored_settings_said_once(self):
+        # What Xen ignores of a definition is said in the log once per
+        # define and once per start, not at each of the parses and checks
+        # in between (status files, copies, the validation before start).
+        viridian = "<features><viridian/> is ignored: Xen offers Viridian to HVM guests only"
+        mark = len(self.daemon.log())
+        dom = self.conn.defineXML(guest_xml("notes-pv").replace(
+            "</os>", "</os><features><viridian/></features>"))
+        self.assertEqual(self.daemon.log()[mark:].count(viridian), 1)
+        dom.create()
+        self.addCleanup(lambda: dom.isActive() and dom.destroy())
+        dom.XMLDesc(0)
+        dom.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE)
+        self.assertEqual(self.daemon.log()[mark:].count(viridian), 2)
+        # An HVM guest's <bootloader> is taken out of the definition at
+        # define, and said then only: the start has none left to drop.
+        dropped = "<bootloader> and <bootloader_args> are dropped"
+        mark = len(self.daemon.log())
+        hvm = self.conn.defineXML(guest_xml("notes-hvm", ostype="hvm").replace(
+            "<os>", "<bootloader>/usr/bin/pygrub</bootloader><os>"))
+        hvm.create()
+        self.addCleanup(lambda: hvm.isActive() and hvm.destroy())
+        self.assertNotIn("<bootloader>", hvm.XMLDesc(E.VIR_DOMAIN_XML_INACTIVE))
+        self.assertEqual(self.daemon.log()[mark:].count(dropped), 1)
+
     def test_domids_increase_and_are_not_reused(self):
         dom = self.define("ids1")
         seen = []
