@@ -135,7 +135,7 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
     sim->saveRateKiB = 1024ULL * (cfg->simSaveRateMiB ? cfg->simSaveRateMiB :
                                   VXL_SIM_SAVE_RATE_MIB_DEFAULT);
     sim->noCreateCancel = cfg->simNoCreateCancel;
-    sim->diskSharing = cfg->simDiskCheck;
+    sim->diskChecks = cfg->simDiskCheck;
     if (cfg->events) {
         sim->events = *cfg->events;
         sim->eventsOpaque = cfg->eventsOpaque;
@@ -443,7 +443,7 @@ vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
         dom->shadowKiB = b->shadow_memkb;
 
     for (i = 0; i < dcfg->num_disks; i++)
-        vxlSimDiskChooseBackend(&dcfg->disks[i]);
+        vxlSimDiskChooseBackend(&dcfg->disks[i], sim->diskChecks);
     if (vxlSimDevicesFromConfig(dom, dcfg) < 0)
         return NULL;
     dom->script = *script;
@@ -591,7 +591,7 @@ vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom,
     if (vxlSimPvBackendCheck(sim, dom, dcfg) < 0)
         return -1;
     for (i = 0; i < dcfg->num_disks; i++) {
-        if (vxlSimDiskSharingCheck(sim, dom, &dcfg->disks[i]) < 0)
+        if (vxlSimDiskHostCheck(sim, dom, &dcfg->disks[i]) < 0)
             return -1;
     }
 
