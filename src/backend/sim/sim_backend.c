@@ -585,13 +585,19 @@ vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom,
      * are bound to pciback from here on, as libxl leaves them. */
     if (vxlSimPciClaim(sim, dom, dcfg) < 0)
         return -1;
+    /* libxl looks at each disk's image as it sets the config's
+     * defaults, before it makes the domain. */
+    for (i = 0; i < dcfg->num_disks; i++) {
+        if (vxlSimDiskImageCheck(sim, dom, &dcfg->disks[i]) < 0)
+            return -1;
+    }
     if (vxlSimAllocDomid(sim, &dom->domid) < 0)
         return -1;
     /* The domain is made, then its devices: the id is used up. */
     if (vxlSimPvBackendCheck(sim, dom, dcfg) < 0)
         return -1;
     for (i = 0; i < dcfg->num_disks; i++) {
-        if (vxlSimDiskHostCheck(sim, dom, &dcfg->disks[i]) < 0)
+        if (vxlSimDiskSharingCheck(sim, dom, &dcfg->disks[i]) < 0)
             return -1;
     }
 

@@ -127,13 +127,16 @@ vxlSimSameImage(const struct stat *a, const struct stat *b)
  * before it makes the domain ("no suitable backend for disk"), and Xen's
  * block hotplug script will not put a file without write permission on
  * a read-write loop device ("File F is read-only, and so I will not
- * mount it read-write in a guest domain"). */
-static int
-vxlSimDiskImageCheck(const vxlSimDomain *dom, const libxl_device_disk *xdisk)
+ * mount it read-write in a guest domain"). Modelled only where the
+ * model looks at the host's disks at all (sim_check_disk_sources = 1):
+ * elsewhere images are made-up paths. */
+int
+vxlSimDiskImageCheck(vxlSim *sim, const vxlSimDomain *dom,
+                     const libxl_device_disk *xdisk)
 {
     struct stat sb;
 
-    if (xdisk->backend != LIBXL_DISK_BACKEND_PHY ||
+    if (!sim->diskChecks || xdisk->backend != LIBXL_DISK_BACKEND_PHY ||
         xdisk->format == LIBXL_DISK_FORMAT_EMPTY || !xdisk->pdev_path ||
         !*xdisk->pdev_path || xdisk->script ||
         xdisk->backend_domid != 0 || stat(xdisk->pdev_path, &sb) < 0)
@@ -161,7 +164,7 @@ vxlSimDiskImageCheck(const vxlSimDomain *dom, const libxl_device_disk *xdisk)
  * more than once. Modelled only where the model looks at the host's disks
  * at all (sim_check_disk_sources = 1): elsewhere guests share made-up
  * paths. qdisk (qemu) disks are qemu's own business. Under sim->lock. */
-static int
+int
 vxlSimDiskSharingCheck(vxlSim *sim, const vxlSimDomain *dom,
                        const libxl_device_disk *xdisk)
 {
@@ -170,7 +173,7 @@ vxlSimDiskSharingCheck(vxlSim *sim, const vxlSimDomain *dom,
     gpointer value;
     struct stat want;
 
-    if (xdisk->backend != LIBXL_DISK_BACKEND_PHY ||
+    if (!sim->diskChecks || xdisk->backend != LIBXL_DISK_BACKEND_PHY ||
         xdisk->format == LIBXL_DISK_FORMAT_EMPTY || !xdisk->pdev_path ||
         stat(xdisk->pdev_path, &want) < 0)
         return 0;
@@ -204,21 +207,6 @@ vxlSimDiskSharingCheck(vxlSim *sim, const vxlSimDomain *dom,
         }
     }
     return 0;
-}
-
-/* What libxl and Xen's block hotplug script make of a disk's image on
- * the host, at a create or a hot-add: modelled only where the model
- * looks at the host's disks at all (sim_check_disk_sources = 1);
- * elsewhere images are made-up paths. Under sim->lock. */
-int
-vxlSimDiskHostCheck(vxlSim *sim, const vxlSimDomain *dom,
-                    const libxl_device_disk *xdisk)
-{
-    if (!sim->diskChecks)
-        return 0;
-    if (vxlSimDiskImageCheck(dom, xdisk) < 0)
-        return -1;
-    return vxlSimDiskSharingCheck(sim, dom, xdisk);
 }
 
 /* libxl numbers a vif without a devid after the highest one in use. */
@@ -385,7 +373,8 @@ vxlSimDiskAddAct(vxlSim *sim, vxlSimDomain *dom,
                        xdisk->vdev, dom->name, dom->domid, dom->disks[i].vdev);
         return -1;
     }
-    if (vxlSimDiskHostCheck(sim, dom, xdisk) < 0)
+    if (vxlSimDiskImageCheck(sim, dom, xdisk) < 0 ||
+        vxlSimDiskSharingCheck(sim, dom, xdisk) < 0)
         return -1;
     vxlSimDiskAppend(dom, xdisk);
     vxlSimConfigAppend(dom, "disks", args->json);

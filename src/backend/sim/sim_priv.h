@@ -417,8 +417,13 @@ int vxlSimCheckAlive(const vxlSimDomain *dom, vxlBackendOp op);
 
 /* sim_device.c: the device hooks, and the lists a create starts with */
 int vxlSimDevicesFromConfig(vxlSimDomain *dom, const libxl_domain_config *dcfg);
-int vxlSimDiskHostCheck(vxlSim *sim, const vxlSimDomain *dom,
-                        const libxl_device_disk *xdisk);
+/* With sim_check_disk_sources = 1, under sim->lock: the image as libxl
+ * looks at it before the domain is made, then as the block hotplug
+ * script checks its sharing once the domain exists. */
+int vxlSimDiskImageCheck(vxlSim *sim, const vxlSimDomain *dom,
+                         const libxl_device_disk *xdisk);
+int vxlSimDiskSharingCheck(vxlSim *sim, const vxlSimDomain *dom,
+                           const libxl_device_disk *xdisk);
 /* The stored config's device array @key, made when absent; NULL
  * without a stored config. */
 virJSONValue *vxlSimConfigList(vxlSimDomain *dom, const char *key);
