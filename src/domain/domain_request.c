@@ -24,9 +24,9 @@ vxlDomainCheckGuestAlive(virDomainObj *vm, vxlGuestRequest request)
      * down, reason suspend", which a user would read as powered off):
      * only a wakeup brings it back, and destroy still ends it. A resume
      * would change nothing yet tell the client it runs again. qemu's
-     * driver refuses suspend, resume and shutdown too; its reboot
-     * presses the ACPI power button, which wakes a QEMU guest, where
-     * Xen's PV control node waits unread. */
+     * driver refuses suspend, resume and shutdown too; its reboot asks
+     * without looking at the state, which here would leave a request
+     * in the PV control node that nobody reads. */
     static const char *const asleep[] = {
         [VXL_GUEST_REQUEST_REBOOT] = N_("cannot reboot domain '%s': it is suspended to RAM (pmsuspended); wake it up first (virsh dompmwakeup), or destroy it"),
         [VXL_GUEST_REQUEST_SHUTDOWN] = N_("cannot shut down domain '%s': it is suspended to RAM (pmsuspended); wake it up first (virsh dompmwakeup), or destroy it"),
