@@ -16,10 +16,23 @@
 
 VIR_LOG_INIT("virtxl.domain_request");
 
-/* A guest can only act on a request while it exists and is alive. */
+/* A guest can only act on a request while it exists, is alive and awake. */
 static int
 vxlDomainCheckGuestAlive(virDomainObj *vm, vxlGuestRequest request)
 {
+    /* Asleep in S3 the guest reads no request (Xen itself calls it "shut
+     * down, reason suspend", which a user would read as powered off):
+     * only a wakeup brings it back, and destroy still ends it. A resume
+     * would change nothing yet tell the client it runs again. qemu's
+     * driver refuses suspend, resume and shutdown too; its reboot asks
+     * without looking at the state, which here would leave a request
+     * in the PV control node that nobody reads. */
+    static const char *const asleep[] = {
+        [VXL_GUEST_REQUEST_REBOOT] = N_("cannot reboot domain '%s': it is suspended to RAM (pmsuspended); wake it up first (virsh dompmwakeup), or destroy it"),
+        [VXL_GUEST_REQUEST_SHUTDOWN] = N_("cannot shut down domain '%s': it is suspended to RAM (pmsuspended); wake it up first (virsh dompmwakeup), or destroy it"),
+        [VXL_GUEST_REQUEST_SUSPEND] = N_("cannot suspend domain '%s': it is suspended to RAM (pmsuspended), not running; wake it up first (virsh dompmwakeup)"),
+        [VXL_GUEST_REQUEST_RESUME] = N_("cannot resume domain '%s': it is suspended to RAM, not paused; wake it up instead (virsh dompmwakeup)"),
+    };
     static const char *const msgs[] = {
         [VXL_GUEST_REQUEST_REBOOT] = N_("cannot reboot domain '%s': its guest has already stopped (state %s); destroy it instead"),
         [VXL_GUEST_REQUEST_SHUTDOWN] = N_("cannot shut down domain '%s': its guest has already stopped (state %s); destroy it instead"),
@@ -33,6 +46,11 @@ vxlDomainCheckGuestAlive(virDomainObj *vm, vxlGuestRequest request)
     if (state == VIR_DOMAIN_SHUTDOWN || state == VIR_DOMAIN_CRASHED) {
         virReportError(VIR_ERR_OPERATION_INVALID, _(msgs[request]),
                        vm->def->name, virDomainStateTypeToString(state));
+        return -1;
+    }
+    if (state == VIR_DOMAIN_PMSUSPENDED) {
+        virReportError(VIR_ERR_OPERATION_INVALID, _(asleep[request]),
+                       vm->def->name);
         return -1;
     }
     return 0;
@@ -119,15 +137,6 @@ vxlDomainUnpause(vxlDriver *driver, virDomainObj *vm)
 
     if (vxlDomainCheckGuestAlive(vm, VXL_GUEST_REQUEST_RESUME) < 0)
         return -1;
-    /* Asleep in S3 the guest is not paused: unpausing it would change
-     * nothing, and a success would tell the client it runs again (qemu's
-     * driver refuses it as well). */
-    if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PMSUSPENDED) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("cannot resume domain '%s': it is suspended to RAM, not paused; wake it up instead (virsh dompmwakeup)"),
-                       vm->def->name);
-        return -1;
-    }
     if (virDomainObjGetState(vm, NULL) != VIR_DOMAIN_PAUSED)
         return 0;
     vxlDomainBackendEnter(vm);

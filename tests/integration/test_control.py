@@ -350,6 +350,39 @@ class ControlTest(DaemonTestCase):
         dom.resume()           # running: nothing to do, as before
         self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
 
+    def test_requests_to_a_sleeping_guest_name_its_sleep(self):
+        """suspend, shutdown and reboot of a guest suspended to RAM are
+        refused (qemu's driver refuses them too) with words that say it
+        sleeps and how to wake it, not Xen's "it has shut down (reason
+        suspend)", which reads as powered off; destroy still ends it."""
+        dom = self.running("s3-req")
+        dom.pMSuspendForDuration(E.VIR_NODE_SUSPEND_TARGET_MEM, 0, 0)
+        for call in (dom.suspend, dom.shutdown, dom.reboot,
+                     lambda: dom.shutdownFlags(
+                         E.VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN),
+                     lambda: dom.reboot(E.VIR_DOMAIN_REBOOT_PARAVIRT)):
+            err = self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, call,
+                                          msg_contains="dompmwakeup")
+            self.assertIn("suspended to RAM", str(err))
+            self.assertNotIn("shut down (reason", str(err))
+            self.assertEqual(dom.state()[0], E.VIR_DOMAIN_PMSUSPENDED)
+        for cmd in ("suspend", "shutdown", "reboot"):
+            out = self.daemon.virsh(cmd, "s3-req", check=False)
+            self.assertNotEqual(out.returncode, 0, cmd)
+            self.assertIn("suspended to RAM (pmsuspended)", out.stderr, cmd)
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_PMSUSPENDED)
+        # Nothing was left half asked: woken, it takes a shutdown.
+        dom.pMWakeup(0)
+        dom.suspend()
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_PAUSED)
+        dom.resume()
+        dom.pMSuspendForDuration(E.VIR_NODE_SUSPEND_TARGET_MEM, 0, 0)
+        self.daemon.virsh("destroy", "s3-req")
+        self.assertEqual(dom.state(), [E.VIR_DOMAIN_SHUTOFF,
+                                       E.VIR_DOMAIN_SHUTOFF_DESTROYED])
+        dom.create()
+        self.assertEqual(dom.state()[0], E.VIR_DOMAIN_RUNNING)
+
     def test_pm_bad_requests_refused(self):
         dom = self.running("s3-bad")
         self.assertLibvirtError(E.VIR_ERR_OPERATION_INVALID, dom.pMWakeup, 0,

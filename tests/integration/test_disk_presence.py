@@ -262,6 +262,66 @@ class DiskPresenceTest(TwoHosts):
         a2.create()
         self.assertTrue(a1.isActive() and a2.isActive())
 
+    # ----- an image blkback cannot serve --------------------------------
+
+    def test_phy_serves_a_block_device_or_a_file(self):
+        """libxl gives blkback (phy) only a block device or a regular file,
+        which Xen's block hotplug script can serve (libxl__try_phy_backend):
+        a <disk type='block'> of /dev/null with <driver name='phy'> (what
+        virt-install writes for a block disk on Xen) is refused at create
+        and hot-add; left to Xen's choice, it goes to qdisk (qemu opens
+        any file). The script also refuses a read-write loop device on a
+        read-only file. Host B models it; host A (made-up paths) does
+        not look."""
+        null = ("<disk type='block' device='disk'>{drv}"
+                "<source dev='/dev/null'/><target dev='xvdb' bus='xen'/>"
+                "</disk>")
+        phy_null = null.format(drv="<driver name='phy'/>")
+        dom = self.c.defineXML(self.guest("dp-null", extra=phy_null))
+        with self.assertRaises(E.libvirtError) as err:
+            dom.create()
+        e = err.exception
+        self.assertEqual(e.get_error_code(), E.VIR_ERR_CONFIG_UNSUPPORTED,
+                         str(e))
+        for word in ("xvdb", "'dp-null'", "/dev/null", "block device",
+                     "qdisk"):
+            self.assertIn(word, str(e))
+        self.assertFalse(dom.isActive())
+        # Left to Xen, the same source is qdisk's, and the guest runs.
+        auto = self.c.defineXML(self.guest(
+            "dp-null-auto", extra=null.format(drv="<driver type='raw'/>")))
+        auto.create()
+        live = auto.XMLDesc(0)
+        xvdb = live[live.rindex("<disk", 0, live.index("'xvdb'")):]
+        self.assertIn("<driver name='qemu'", xvdb.split("</disk>")[0])
+        # A hot-plug of it on phy is refused, and the guest is as it was.
+        with self.assertRaises(E.libvirtError) as err:
+            auto.attachDeviceFlags(phy_null.replace("xvdb", "xvdc"),
+                                   E.VIR_DOMAIN_AFFECT_LIVE)
+        self.assertEqual(err.exception.get_error_code(),
+                         E.VIR_ERR_CONFIG_UNSUPPORTED, str(err.exception))
+        self.assertNotIn("xvdc", self.disk_targets(auto))
+        # A read-only file: blkback may serve it read-only, not read-write.
+        img = self.path("dp-ro.img", create=True)
+        os.chmod(img, 0o444)
+        phy = lambda xml: xml.replace("<driver name='qemu' type='raw'/>",
+                                      "<driver name='phy'/>")
+        rw = self.c.defineXML(phy(self.guest("dp-ro-rw", disk=img)))
+        with self.assertRaises(E.libvirtError) as err:
+            rw.create()
+        self.assertEqual(err.exception.get_error_code(),
+                         E.VIR_ERR_OPERATION_INVALID, str(err.exception))
+        self.assertIn("read-only", str(err.exception))
+        self.assertFalse(rw.isActive())
+        ro = self.c.defineXML(phy(self.guest("dp-ro-ro", disk=img)).replace(
+            "<target dev='xvda'", "<readonly/><target dev='xvda'"))
+        ro.create()
+        self.assertTrue(ro.isActive())
+        # Host A does not look at its guests' disks at all.
+        a = self.ca.defineXML(self.guest("dp-null-a", extra=phy_null))
+        a.create()
+        self.assertTrue(a.isActive())
+
     # ----- incoming migration -------------------------------------------
 
     def test_incoming_migration_refuses_a_missing_disk(self):

@@ -135,7 +135,7 @@ vxlSimOpen(vxlBackend *be, const vxlBackendConfig *cfg)
     sim->saveRateKiB = 1024ULL * (cfg->simSaveRateMiB ? cfg->simSaveRateMiB :
                                   VXL_SIM_SAVE_RATE_MIB_DEFAULT);
     sim->noCreateCancel = cfg->simNoCreateCancel;
-    sim->diskSharing = cfg->simDiskCheck;
+    sim->diskChecks = cfg->simDiskCheck;
     if (cfg->events) {
         sim->events = *cfg->events;
         sim->eventsOpaque = cfg->eventsOpaque;
@@ -443,7 +443,7 @@ vxlSimDomainFromConfig(vxlSim *sim, libxl_domain_config *dcfg,
         dom->shadowKiB = b->shadow_memkb;
 
     for (i = 0; i < dcfg->num_disks; i++)
-        vxlSimDiskChooseBackend(&dcfg->disks[i]);
+        vxlSimDiskChooseBackend(&dcfg->disks[i], sim->diskChecks);
     if (vxlSimDevicesFromConfig(dom, dcfg) < 0)
         return NULL;
     dom->script = *script;
@@ -585,6 +585,12 @@ vxlSimDomainClaim(vxlSim *sim, vxlSimDomain *dom,
      * are bound to pciback from here on, as libxl leaves them. */
     if (vxlSimPciClaim(sim, dom, dcfg) < 0)
         return -1;
+    /* libxl looks at each disk's image as it sets the config's
+     * defaults, before it makes the domain. */
+    for (i = 0; i < dcfg->num_disks; i++) {
+        if (vxlSimDiskImageCheck(sim, dom, &dcfg->disks[i]) < 0)
+            return -1;
+    }
     if (vxlSimAllocDomid(sim, &dom->domid) < 0)
         return -1;
     /* The domain is made, then its devices: the id is used up. */

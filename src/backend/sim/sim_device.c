@@ -58,13 +58,29 @@ vxlSimMacFormat(const libxl_mac mac)
     return g_strdup(virMacAddrFormat(&addr, buf));
 }
 
+/* Whether blkback can serve the image at @path, as libxl asks before
+ * it picks phy (libxl__try_phy_backend): Xen's block hotplug script
+ * hands it a block device, or a regular file on a loop device, and
+ * nothing else (a character device such as /dev/null, a directory, a
+ * FIFO). An image that is not there is not this question's. */
+static bool
+vxlSimDiskPhyCanServe(const char *path)
+{
+    struct stat sb;
+
+    return stat(path, &sb) < 0 || S_ISBLK(sb.st_mode) || S_ISREG(sb.st_mode);
+}
+
 /* The backend libxl picks for a disk that names none (its
  * disk_try_backend order): standalone alone serves a virtio disk; phy
  * (blkback) a raw image or device not replicated by COLO; qdisk
- * anything else, which blktap's absence leaves to qemu. The caller sees
- * the choice in @xdisk, as libxl's callers do. */
+ * anything else, which blktap's absence leaves to qemu. With
+ * @lookAtImage (sim_check_disk_sources = 1, where the model stands for a
+ * host whose images exist) libxl's look at the image is made too: one
+ * blkback cannot serve goes to qdisk, as on Xen, where qemu opens any
+ * file. The caller sees the choice in @xdisk, as libxl's callers do. */
 void
-vxlSimDiskChooseBackend(libxl_device_disk *xdisk)
+vxlSimDiskChooseBackend(libxl_device_disk *xdisk, bool lookAtImage)
 {
     if (xdisk->backend != LIBXL_DISK_BACKEND_UNKNOWN)
         return;
@@ -74,7 +90,8 @@ vxlSimDiskChooseBackend(libxl_device_disk *xdisk)
              libxl_defbool_val(xdisk->colo_enable))
         xdisk->backend = LIBXL_DISK_BACKEND_QDISK;
     else if (xdisk->format == LIBXL_DISK_FORMAT_RAW && xdisk->pdev_path &&
-        *xdisk->pdev_path && !xdisk->is_cdrom)
+             *xdisk->pdev_path && !xdisk->is_cdrom &&
+             (!lookAtImage || vxlSimDiskPhyCanServe(xdisk->pdev_path)))
         xdisk->backend = LIBXL_DISK_BACKEND_PHY;
     else
         xdisk->backend = LIBXL_DISK_BACKEND_QDISK;
@@ -106,6 +123,40 @@ vxlSimSameImage(const struct stat *a, const struct stat *b)
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
+/* A disk named phy whose image blkback cannot serve: libxl refuses it
+ * before it makes the domain ("no suitable backend for disk"), and Xen's
+ * block hotplug script will not put a file without write permission on
+ * a read-write loop device ("File F is read-only, and so I will not
+ * mount it read-write in a guest domain"). Modelled only where the
+ * model looks at the host's disks at all (sim_check_disk_sources = 1):
+ * elsewhere images are made-up paths. */
+int
+vxlSimDiskImageCheck(vxlSim *sim, const vxlSimDomain *dom,
+                     const libxl_device_disk *xdisk)
+{
+    struct stat sb;
+
+    if (!sim->diskChecks || xdisk->backend != LIBXL_DISK_BACKEND_PHY ||
+        xdisk->format == LIBXL_DISK_FORMAT_EMPTY || !xdisk->pdev_path ||
+        !*xdisk->pdev_path || xdisk->script ||
+        xdisk->backend_domid != 0 || stat(xdisk->pdev_path, &sb) < 0)
+        return 0;
+    if (!S_ISBLK(sb.st_mode) && !S_ISREG(sb.st_mode)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("cannot give disk %s of domain '%s' the image %s on the phy backend: it is neither a block device nor a regular file, the only images Xen's blkback serves (libxl finds no suitable backend); qemu's qdisk backend opens it"),
+                       xdisk->vdev, dom->name, xdisk->pdev_path);
+        return -1;
+    }
+    if (S_ISREG(sb.st_mode) && xdisk->readwrite && !xdisk->is_cdrom &&
+        !(sb.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH))) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot give disk %s of domain '%s' the image %s: the file is read-only, and Xen's block hotplug script does not let a guest write it; make the disk read-only or the file writable"),
+                       xdisk->vdev, dom->name, xdisk->pdev_path);
+        return -1;
+    }
+    return 0;
+}
+
 /* Xen's block hotplug script (tools/hotplug/Linux/block, check_sharing),
  * which runs for every blkback (phy) disk, refuses a file or device that
  * another guest has when this one would write it, and one another guest
@@ -122,7 +173,7 @@ vxlSimDiskSharingCheck(vxlSim *sim, const vxlSimDomain *dom,
     gpointer value;
     struct stat want;
 
-    if (!sim->diskSharing || xdisk->backend != LIBXL_DISK_BACKEND_PHY ||
+    if (!sim->diskChecks || xdisk->backend != LIBXL_DISK_BACKEND_PHY ||
         xdisk->format == LIBXL_DISK_FORMAT_EMPTY || !xdisk->pdev_path ||
         stat(xdisk->pdev_path, &want) < 0)
         return 0;
@@ -322,7 +373,8 @@ vxlSimDiskAddAct(vxlSim *sim, vxlSimDomain *dom,
                        xdisk->vdev, dom->name, dom->domid, dom->disks[i].vdev);
         return -1;
     }
-    if (vxlSimDiskSharingCheck(sim, dom, xdisk) < 0)
+    if (vxlSimDiskImageCheck(sim, dom, xdisk) < 0 ||
+        vxlSimDiskSharingCheck(sim, dom, xdisk) < 0)
         return -1;
     vxlSimDiskAppend(dom, xdisk);
     vxlSimConfigAppend(dom, "disks", args->json);
@@ -340,7 +392,7 @@ vxlSimDomainDiskAdd(vxlBackend *be, uint32_t domid, libxl_device_disk *xdisk)
                        _("a disk to add needs a vdev"));
         return -1;
     }
-    vxlSimDiskChooseBackend(xdisk);
+    vxlSimDiskChooseBackend(xdisk, vxlSimGet(be)->diskChecks);
     if (!(json = vxlSimDeviceJSON(vxlSimDiskGenJSON, xdisk)))
         return -1;
     return vxlSimWithDomain(vxlSimGet(be), domid, vxlSimDiskAddAct, &args);

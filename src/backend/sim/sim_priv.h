@@ -267,9 +267,9 @@ struct _vxlSim {
     void *eventsOpaque;
     unsigned long long saveRateKiB; /* guest KiB saved/restored per second */
     bool noCreateCancel;           /* sim_create_cancel = 0 (as libxl) */
-    bool diskSharing;              /* sim_check_disk_sources = 1: blkback
-                                      disks are checked for sharing as
-                                      Xen's block hotplug script does */
+    bool diskChecks;               /* sim_check_disk_sources = 1: disk
+                                      images are looked at as libxl and
+                                      Xen's block hotplug script do */
     /* The profile's "backends": user-space PV backends dom0 runs (Xen
      * and Linux have none for these two). */
     bool vsndBackend;
@@ -417,12 +417,17 @@ int vxlSimCheckAlive(const vxlSimDomain *dom, vxlBackendOp op);
 
 /* sim_device.c: the device hooks, and the lists a create starts with */
 int vxlSimDevicesFromConfig(vxlSimDomain *dom, const libxl_domain_config *dcfg);
+/* With sim_check_disk_sources = 1, under sim->lock: the image as libxl
+ * looks at it before the domain is made, then as the block hotplug
+ * script checks its sharing once the domain exists. */
+int vxlSimDiskImageCheck(vxlSim *sim, const vxlSimDomain *dom,
+                         const libxl_device_disk *xdisk);
 int vxlSimDiskSharingCheck(vxlSim *sim, const vxlSimDomain *dom,
                            const libxl_device_disk *xdisk);
 /* The stored config's device array @key, made when absent; NULL
  * without a stored config. */
 virJSONValue *vxlSimConfigList(vxlSimDomain *dom, const char *key);
-void vxlSimDiskChooseBackend(libxl_device_disk *xdisk);
+void vxlSimDiskChooseBackend(libxl_device_disk *xdisk, bool lookAtImage);
 
 /* sim_save.c: save and restore, in the simulator's own stream format */
 #define VXL_SIM_SAVE_RATE_MIB_DEFAULT 2048
