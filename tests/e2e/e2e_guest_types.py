@@ -448,6 +448,37 @@ def hvm_paused(conn, events, name, cpu=HVM_CPU, vcpus=1, devices=""):
     return dom, dom.ID(), None
 
 
+# libxl gives the device model's QMP set-up after its start a fixed time
+# (libxl_dm.c, device_model_postconfig); on a dom0 starved under TCG it
+# can run out (seen at load 5 to 9 on 2 cores, 2026-12-07), for xl create
+# of the same config alike: the host's speed, not the configuration.
+DM_LATE = "Post DM startup configs failed, rc=-9"
+
+
+def hvm_paused_patient(conn, events, name, **kw):
+    """hvm_paused, tried again (up to three starts in all) while the start
+    fails only because libxl's set-up of the device model ran out of
+    time. A configuration qemu refuses fails otherwise (its QMP socket
+    closes), so it is never retried."""
+    for attempt in range(3):
+        dom, domid, err = hvm_paused(conn, events, name, **kw)
+        if err is None or DM_LATE not in err:
+            break
+        say("E2E INFO %s: start %d timed out in libxl's device model set-up "
+            "(load %s)" % (name, attempt + 1, sh("cat /proc/loadavg").stdout.strip()))
+        forget(conn, name)
+    return dom, domid, err
+
+
+def check_hvm(name, ok, err, why):
+    """check(), or skip() when every start timed out as DM_LATE says."""
+    if not ok and err and DM_LATE in err:
+        skip(name, "libxl's set-up of the device model timed out in three "
+             "starts (%s; load %s)" % (DM_LATE, sh("cat /proc/loadavg").stdout.strip()))
+    else:
+        check(name, ok, why)
+
+
 def hvm_devices(conn, events):
     """HVM vNUMA, the USB 3 controller (nec-xhci) and hdtype=ahci through
     the driver: the guests start (paused) and Xen has what was asked for.
@@ -457,7 +488,7 @@ def hvm_devices(conn, events):
     usbctrl, then a SATA disk."""
     name = "e2e-hvm-vnuma"
     try:
-        dom, domid, err = hvm_paused(
+        dom, domid, err = hvm_paused_patient(
             conn, events, name, cpu=HVM_VNUMA_CPU, vcpus=2,
             devices="    <controller type='usb' index='0' model='nec-xhci'/>\n")
         layout = ""
@@ -469,23 +500,23 @@ def hvm_devices(conn, events):
             at = text.rfind("Domain %d (total" % domid)
             layout = text[at:at + 400] if at >= 0 else ""
             dm = device_models(domid)
-        check("hvm-vnuma", domid is not None and "2 vnodes, 2 vcpus" in layout,
+        check_hvm("hvm-vnuma", domid is not None and "2 vnodes, 2 vcpus" in layout, err,
               "start: %s; Xen's layout of the domain: %r" % (err, layout))
-        check("hvm-xhci", len(dm) == 1 and "nec-usb-xhci" in dm[0],
+        check_hvm("hvm-xhci", len(dm) == 1 and "nec-usb-xhci" in dm[0], err,
               "start: %s; device models: %s" % (err, dm))
     finally:
         forget(conn, name)
 
     name = "e2e-hvm-xhci-ports"
     try:
-        dom, domid, err = hvm_paused(
+        dom, domid, err = hvm_paused_patient(
             conn, events, name,
             devices="    <controller type='usb' index='0' model='nec-xhci' ports='4'/>\n")
         usb = sh("xl usb-list %s" % name).stdout if domid is not None else ""
         say("E2E INFO %s: xl usb-list %r" % (name, usb))
-        check("hvm-xhci-ports", domid is not None and
-              re.search(r"devicemodel\s+\d+\s+\d+\s+3\s+4\b", usb) is not None,
-              "start: %s; xl usb-list: %r" % (err, usb))
+        check_hvm("hvm-xhci-ports", domid is not None and
+                  re.search(r"devicemodel\s+\d+\s+\d+\s+3\s+4\b", usb) is not None, err,
+                  "start: %s; xl usb-list: %r" % (err, usb))
     finally:
         forget(conn, name)
 
@@ -496,7 +527,7 @@ def hvm_devices(conn, events):
     img = "/tmp/e2e-ahci.img"
     sh("rm -f %s; truncate -s 16M %s" % (img, img))
     try:
-        dom, domid, err = hvm_paused(
+        dom, domid, err = hvm_paused_patient(
             conn, events, name,
             devices="    <disk type='file' device='disk'>\n"
                     "      <driver name='qemu' type='raw'/>\n"
@@ -511,7 +542,7 @@ def hvm_devices(conn, events):
         if not ok:
             say("E2E INFO %s: device model log %r" % (
                 name, read("/var/log/xen/qemu-dm-%s.log" % name)[-800:]))
-        check("hvm-hdtype-ahci", ok, "start: %s; device models: %s" % (err, dm))
+        check_hvm("hvm-hdtype-ahci", ok, err, "start: %s; device models: %s" % (err, dm))
     finally:
         forget(conn, name)
         sh("rm -f %s" % img)
