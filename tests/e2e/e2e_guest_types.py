@@ -524,12 +524,14 @@ def xl_tablet_on_xhci(conn, name, xml):
 
 
 def hvm_devices(conn, events):
-    """HVM vNUMA, the USB 3 controller (nec-xhci) and hdtype=ahci through
-    the driver: the guests start (paused) and Xen has what was asked for.
-    Three guests, each start some 35 s under TCG: vNUMA with the plain
-    controller (libxl's usbversion=3), then the controller with ports=
-    (virt-install's usb3), which libxl adds through QMP as a devicemodel
-    usbctrl, then a SATA disk."""
+    """HVM vNUMA, the USB 3 controller (nec-xhci) with a USB tablet and
+    hdtype=ahci through the driver: the guests start (paused) and Xen has
+    what was asked for. Three guests, each start some 35 s under TCG:
+    vNUMA with the plain controller (libxl's usbversion=3) and its
+    tablet, then started again by xl create -p of the converted config;
+    then the controller with ports= (virt-install's usb3), which libxl
+    adds through QMP as a devicemodel usbctrl, with its tablet; then a
+    SATA disk."""
     name = "e2e-hvm-vnuma"
     xml = hvm_paused_xml(name, HVM_VNUMA_CPU, 2, XHCI_TABLET)
     try:
