@@ -13,8 +13,10 @@ device model. Where Xen has no HVM support or dom0 no device model, the
 boot is skipped with the reason, and what is checked instead is that the
 driver refuses or fails the start clearly and leaves nothing behind.
 """
+import json
 import os
 import re
+import socket
 import time
 
 import libvirt
@@ -431,21 +433,94 @@ HVM_VNUMA_CPU = """  <cpu mode='host-passthrough'>
 """
 
 
+def hvm_paused_xml(name, cpu=HVM_CPU, vcpus=1, devices=""):
+    xml = HVM_XML.format(name=name, serial=HVM_SERIAL.format(name=name),
+                         cpu=cpu, cmdline="")
+    xml = xml.replace("<vcpu>1</vcpu>", "<vcpu>%d</vcpu>" % vcpus)
+    return xml.replace("    <video>", devices + "    <video>")
+
+
 def hvm_paused(conn, events, name, cpu=HVM_CPU, vcpus=1, devices=""):
     """Define and start paused an HVM guest with @cpu and @devices: libxl
     builds the domain and its device model, but hvmloader never runs, so
     TCG's flaky SVM cannot fail it. Its domid, or the start's error."""
-    xml = HVM_XML.format(name=name, serial=HVM_SERIAL.format(name=name),
-                         cpu=cpu, cmdline="")
-    xml = xml.replace("<vcpu>1</vcpu>", "<vcpu>%d</vcpu>" % vcpus)
-    xml = xml.replace("    <video>", devices + "    <video>")
-    dom = conn.defineXML(xml)
+    dom = conn.defineXML(hvm_paused_xml(name, cpu, vcpus, devices))
     try:
         dom.createWithFlags(libvirt.VIR_DOMAIN_START_PAUSED)
     except libvirt.libvirtError as e:
         say("E2E INFO %s refused: %s" % (name, e))
         return dom, None, str(e)
     return dom, dom.ID(), None
+
+
+# An emulated USB 3 controller (libxl's usbversion=3) and a USB tablet:
+# libxl refuses usbdevice= beside usbversion=, so the tablet is qemu's
+# "-device usb-tablet,bus=usb.0" (device_model_args_hvm) on the bus of
+# libxl's "nec-usb-xhci,id=usb" (translate_misc.c).
+XHCI_TABLET = ("    <controller type='usb' index='0' model='nec-xhci'/>\n"
+               "    <input type='tablet' bus='usb'/>\n")
+
+
+def qemu_info_usb(domid):
+    """HMP's `info usb` from the device model serving @domid, through QMP
+    on the second monitor libxl gives it (qmp-libxenstat-DOMID, which
+    libxl itself never holds, unlike qmp-libxl-DOMID). The text, or None
+    where that monitor cannot be reached (said why)."""
+    path = "/var/run/xen/qmp-libxenstat-%d" % domid
+    cmds = ({"execute": "qmp_capabilities"},
+            {"execute": "human-monitor-command",
+             "arguments": {"command-line": "info usb"}})
+    try:
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(30)
+            s.connect(path)
+            f = s.makefile("rw")
+            f.readline()   # the greeting
+            msg = {}
+            for cmd in cmds:
+                f.write(json.dumps(cmd) + "\n")
+                f.flush()
+                # Events may come first; the answer has return or error.
+                for line in f:
+                    msg = json.loads(line)
+                    if "return" in msg or "error" in msg:
+                        break
+            return msg.get("return", "error: %r" % (msg,))
+    except (OSError, ValueError) as e:
+        say("E2E INFO qemu's monitor %s: %s" % (path, e))
+        return None
+
+
+def tablet_on_xhci(dm, usb):
+    """@dm (one device model's command line) has the tablet on the xhci
+    controller's bus and no -usbdevice, and qemu's `info usb` (@usb,
+    None if unreachable) lists it."""
+    return (len(dm) == 1 and "-device nec-usb-xhci,id=usb" in dm[0] and
+            "-device usb-tablet,bus=usb.0" in dm[0] and
+            "-usbdevice" not in dm[0] and
+            (usb is None or "QEMU USB Tablet" in usb))
+
+
+def xl_tablet_on_xhci(conn, name, xml):
+    """xl create -p of the same guest as the driver converts it
+    (domxml-to-native): xl's own start gives qemu the same arguments,
+    so Xen's toolstack agrees with ours."""
+    cfg = "/tmp/%s.cfg" % name
+    native = conn.domainXMLToNative("xen-xl", xml, 0)
+    with open(cfg, "w") as f:
+        f.write(native)
+    r = sh("xl create -p %s 2>&1" % cfg)
+    domid = xl_domains().get(name, (None, ""))[0]
+    dm = device_models(domid) if domid is not None else []
+    usb = qemu_info_usb(domid) if dm else None
+    sh("xl destroy %s 2>/dev/null; rm -f %s" % (name, cfg))
+    say("E2E INFO %s: xl create -p (rc %d): %s; info usb %r"
+        % (name, r.returncode, r.stdout.strip()[-300:], usb))
+    check("hvm-xhci-tablet-xl", r.returncode == 0 and
+          "usbversion = 3" in native and "usb-tablet,bus=usb.0" in native and
+          tablet_on_xhci(dm, usb),
+          "config %r; xl create rc %d; device models %s; info usb %r"
+          % (native, r.returncode, dm, usb))
 
 
 # libxl gives the device model's QMP set-up after its start a fixed time
@@ -470,7 +545,7 @@ def hvm_paused_patient(conn, events, name, **kw):
     return dom, domid, err
 
 
-def check_hvm(name, ok, err, why):
+def check_hvm(name, err, ok, why):
     """check(), or skip() when every start timed out as DM_LATE says."""
     if not ok and err and DM_LATE in err:
         skip(name, "libxl's set-up of the device model timed out in three "
@@ -480,19 +555,22 @@ def check_hvm(name, ok, err, why):
 
 
 def hvm_devices(conn, events):
-    """HVM vNUMA, the USB 3 controller (nec-xhci) and hdtype=ahci through
-    the driver: the guests start (paused) and Xen has what was asked for.
-    Three guests, each start some 35 s under TCG: vNUMA with the plain
-    controller (libxl's usbversion=3), then the controller with ports=
-    (virt-install's usb3), which libxl adds through QMP as a devicemodel
-    usbctrl, then a SATA disk."""
+    """HVM vNUMA, the USB 3 controller (nec-xhci) with a USB tablet and
+    hdtype=ahci through the driver: the guests start (paused) and Xen has
+    what was asked for. Three guests, each start some 35 s under TCG:
+    vNUMA with the plain controller (libxl's usbversion=3) and its
+    tablet, then started again by xl create -p of the converted config;
+    then the controller with ports= (virt-install's usb3), which libxl
+    adds through QMP as a devicemodel usbctrl, with its tablet; then a
+    SATA disk."""
     name = "e2e-hvm-vnuma"
+    xml = hvm_paused_xml(name, HVM_VNUMA_CPU, 2, XHCI_TABLET)
     try:
         dom, domid, err = hvm_paused_patient(
-            conn, events, name, cpu=HVM_VNUMA_CPU, vcpus=2,
-            devices="    <controller type='usb' index='0' model='nec-xhci'/>\n")
+            conn, events, name, cpu=HVM_VNUMA_CPU, vcpus=2, devices=XHCI_TABLET)
         layout = ""
         dm = []
+        usb = None
         if domid is not None:
             # Xen's 'u' debug key lists each domain's virtual nodes.
             sh("xl debug-keys u")
@@ -500,23 +578,43 @@ def hvm_devices(conn, events):
             at = text.rfind("Domain %d (total" % domid)
             layout = text[at:at + 400] if at >= 0 else ""
             dm = device_models(domid)
-        check_hvm("hvm-vnuma", domid is not None and "2 vnodes, 2 vcpus" in layout, err,
+            usb = qemu_info_usb(domid)
+        say("E2E INFO %s: qemu's info usb %r" % (name, usb))
+        check_hvm("hvm-vnuma", err, domid is not None and "2 vnodes, 2 vcpus" in layout,
               "start: %s; Xen's layout of the domain: %r" % (err, layout))
-        check_hvm("hvm-xhci", len(dm) == 1 and "nec-usb-xhci" in dm[0], err,
+        check_hvm("hvm-xhci", err, len(dm) == 1 and "-device nec-usb-xhci,id=usb" in dm[0],
               "start: %s; device models: %s" % (err, dm))
+        check_hvm("hvm-xhci-tablet", err, tablet_on_xhci(dm, usb) and
+              device_models(domid),
+              "start: %s; device models: %s; info usb %r" % (err, dm, usb))
     finally:
         forget(conn, name)
+    xl_tablet_on_xhci(conn, name, xml)
 
+    # With its tablet, as virt-install --controller usb3 writes it: the
+    # controller is no usbversion=, so the tablet is xl's usbdevice=
+    # (qemu's -usb -usbdevice tablet, on the UHCI bus -usb adds), the
+    # path of virt-manager's default HVM guest too (a tablet, no
+    # controller).
     name = "e2e-hvm-xhci-ports"
     try:
         dom, domid, err = hvm_paused_patient(
             conn, events, name,
-            devices="    <controller type='usb' index='0' model='nec-xhci' ports='4'/>\n")
+            devices="    <controller type='usb' index='0' model='nec-xhci' ports='4'/>\n"
+                    "    <input type='tablet' bus='usb'/>\n")
         usb = sh("xl usb-list %s" % name).stdout if domid is not None else ""
         say("E2E INFO %s: xl usb-list %r" % (name, usb))
-        check_hvm("hvm-xhci-ports", domid is not None and
-                  re.search(r"devicemodel\s+\d+\s+\d+\s+3\s+4\b", usb) is not None, err,
-                  "start: %s; xl usb-list: %r" % (err, usb))
+        check_hvm("hvm-xhci-ports", err, domid is not None and
+              re.search(r"devicemodel\s+\d+\s+\d+\s+3\s+4\b", usb) is not None,
+              "start: %s; xl usb-list: %r" % (err, usb))
+        dm = device_models(domid) if domid is not None else []
+        info = qemu_info_usb(domid) if dm else None
+        say("E2E INFO %s: qemu's info usb %r" % (name, info))
+        check_hvm("hvm-usbdevice-tablet", err, len(dm) == 1 and
+              re.search(r" -usb -usbdevice tablet( |$)", dm[0]) is not None and
+              "usb-tablet" not in dm[0] and
+              (info is None or "QEMU USB Tablet" in info),
+              "start: %s; device models: %s; info usb %r" % (err, dm, info))
     finally:
         forget(conn, name)
 
@@ -542,7 +640,7 @@ def hvm_devices(conn, events):
         if not ok:
             say("E2E INFO %s: device model log %r" % (
                 name, read("/var/log/xen/qemu-dm-%s.log" % name)[-800:]))
-        check_hvm("hvm-hdtype-ahci", ok, err, "start: %s; device models: %s" % (err, dm))
+        check_hvm("hvm-hdtype-ahci", err, ok, "start: %s; device models: %s" % (err, dm))
     finally:
         forget(conn, name)
         sh("rm -f %s" % img)
