@@ -94,14 +94,18 @@ typedef struct {
 } vxlNativeVnode;
 
 
-long
-vxlNativeVnumaVcpus(vxlNativeReader *r)
+/* Calls @add with the value of every @option= word of vnuma='s nodes,
+ * adding to @total; -1 without vnuma= or when @add refuses a value. */
+static int
+vxlNativeVnumaSum(vxlNativeReader *r, const char *option,
+                  int (*add)(const char *value, long long *total),
+                  long long *total)
 {
     XLU_ConfigList *list = NULL;
-    long total = 0;
     int n = 0;
     int i;
 
+    *total = 0;
     if (xlu_cfg_get_list(r->xlu, "vnuma", &list, &n, 1) != 0 || n == 0)
         return -1;
     for (i = 0; i < n; i++) {
@@ -113,20 +117,57 @@ vxlNativeVnumaVcpus(vxlNativeReader *r)
         if (!value || xlu_cfg_value_get_list(r->xlu, value, &node, 1) != 0)
             return -1;
         for (j = 0; (item = xlu_cfg_get_listitem(node, j)); j++) {
-            g_autoptr(virBitmap) map = NULL;
             const char *eq = strchr(item, '=');
             g_autofree char *key = eq ? g_strndup(item, eq - item) : g_strdup(item);
 
-            if (!eq || STRNEQ(g_strstrip(key), "vcpus"))
+            if (!eq || STRNEQ(g_strstrip(key), option))
                 continue;
-            if (virBitmapParse(eq + 1, &map, 4096) < 0) {
-                virResetLastError();
+            if (add(eq + 1, total) < 0)
                 return -1;
-            }
-            total += virBitmapCountBits(map);
         }
     }
-    return total > 0 ? total : -1;
+    return 0;
+}
+
+
+static int
+vxlNativeVnumaAddVcpus(const char *value, long long *total)
+{
+    g_autoptr(virBitmap) map = NULL;
+
+    if (virBitmapParse(value, &map, 4096) < 0) {
+        virResetLastError();
+        return -1;
+    }
+    *total += virBitmapCountBits(map);
+    return 0;
+}
+
+
+/* How many vCPUs vnuma='s vcpus= options name, or -1 without vnuma= or
+ * with a list that is not one. */
+long
+vxlNativeVnumaVcpus(vxlNativeReader *r)
+{
+    long long total;
+
+    if (vxlNativeVnumaSum(r, "vcpus", vxlNativeVnumaAddVcpus, &total) < 0)
+        return -1;
+    return total > 0 ? (long)total : -1;
+}
+
+
+static int
+vxlNativeVnumaAddSize(const char *value, long long *total)
+{
+    g_autofree char *val = g_strstrip(g_strdup(value));
+    char *end = NULL;
+    long long size = g_ascii_strtoll(val, &end, 10);
+
+    if (!*val || *end || size <= 0 || size > LLONG_MAX - *total)
+        return -1;
+    *total += size;
+    return 0;
 }
 
 
@@ -137,36 +178,10 @@ vxlNativeVnumaVcpus(vxlNativeReader *r)
 long
 vxlNativeVnumaMemory(vxlNativeReader *r)
 {
-    XLU_ConfigList *list = NULL;
-    long long total = 0;
-    int n = 0;
-    int i;
+    long long total;
 
-    if (xlu_cfg_get_list(r->xlu, "vnuma", &list, &n, 1) != 0 || n == 0)
+    if (vxlNativeVnumaSum(r, "size", vxlNativeVnumaAddSize, &total) < 0)
         return -1;
-    for (i = 0; i < n; i++) {
-        XLU_ConfigValue *value = xlu_cfg_get_listitem2(list, i);
-        XLU_ConfigList *node = NULL;
-        const char *item;
-        int j;
-
-        if (!value || xlu_cfg_value_get_list(r->xlu, value, &node, 1) != 0)
-            return -1;
-        for (j = 0; (item = xlu_cfg_get_listitem(node, j)); j++) {
-            const char *eq = strchr(item, '=');
-            g_autofree char *key = eq ? g_strndup(item, eq - item) : g_strdup(item);
-            g_autofree char *val = eq ? g_strstrip(g_strdup(eq + 1)) : NULL;
-            char *end = NULL;
-            long long size;
-
-            if (!eq || STRNEQ(g_strstrip(key), "size"))
-                continue;
-            size = g_ascii_strtoll(val, &end, 10);
-            if (!*val || *end || size <= 0)
-                return -1;
-            total += size;
-        }
-    }
     return total > 0 && total <= LONG_MAX / 1024 ? (long)total : -1;
 }
 
