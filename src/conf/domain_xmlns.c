@@ -699,7 +699,7 @@ vxlXMLNSParse(xmlXPathContextPtr ctxt, void **data)
 }
 
 
-static void
+void
 vxlXMLNSFormatTristate(virBuffer *buf, const char *attr, virTristateBool v)
 {
     if (v != VIR_TRISTATE_BOOL_ABSENT)

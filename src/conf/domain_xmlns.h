@@ -516,6 +516,8 @@ const vxlXMLNSDisk *vxlXMLNSFindDisk(const virDomainDef *def,
  * (@pci->name set by the caller); 0, or -1 reported. */
 int vxlXMLNSParsePciName(xmlNodePtr node, vxlXMLNSPci *pci);
 void vxlXMLNSFormatPciName(virBuffer *buf, const vxlXMLNSPci *pci);
+/* " attr='yes|no'" for a set tristate, nothing when absent. */
+void vxlXMLNSFormatTristate(virBuffer *buf, const char *attr, virTristateBool v);
 /* The checks of one named entry, number @index of @ns->pcis; 0, or -1
  * reported (VIR_ERR_CONFIG_UNSUPPORTED, naming it). */
 int vxlValidateXMLNSPciName(const virDomainDef *def, const vxlXMLNSDef *ns,

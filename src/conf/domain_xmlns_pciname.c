@@ -96,14 +96,6 @@ vxlXMLNSParsePciName(xmlNodePtr node, vxlXMLNSPci *pci)
 }
 
 
-static void
-vxlXMLNSPciNameFormatBool(virBuffer *buf, const char *attr, virTristateBool v)
-{
-    if (v != VIR_TRISTATE_BOOL_ABSENT)
-        virBufferAsprintf(buf, " %s='%s'", attr, virTristateBoolTypeToString(v));
-}
-
-
 void
 vxlXMLNSFormatPciName(virBuffer *buf, const vxlXMLNSPci *pci)
 {
@@ -112,10 +104,10 @@ vxlXMLNSFormatPciName(virBuffer *buf, const vxlXMLNSPci *pci)
         virBufferAsprintf(buf, " address='" VIR_PCI_DEVICE_ADDRESS_FMT "'",
                           pci->addr.domain, pci->addr.bus, pci->addr.slot,
                           pci->addr.function);
-    vxlXMLNSPciNameFormatBool(buf, "permissive", pci->permissive);
-    vxlXMLNSPciNameFormatBool(buf, "msitranslate", pci->msitranslate);
-    vxlXMLNSPciNameFormatBool(buf, "power_mgmt", pci->powerMgmt);
-    vxlXMLNSPciNameFormatBool(buf, "seize", pci->seize);
+    vxlXMLNSFormatTristate(buf, "permissive", pci->permissive);
+    vxlXMLNSFormatTristate(buf, "msitranslate", pci->msitranslate);
+    vxlXMLNSFormatTristate(buf, "power_mgmt", pci->powerMgmt);
+    vxlXMLNSFormatTristate(buf, "seize", pci->seize);
     if (pci->rdmPolicy >= 0)
         virBufferAsprintf(buf, " rdm_policy='%s'",
                           vxlEnumXlToCfg(&vxlEnumRdmPolicy, pci->rdmPolicy));

@@ -24,8 +24,8 @@ import xml.etree.ElementTree as ET
 
 import libvirt
 
-from e2e_lib import (block_script_fits, check, guest_xml, say, sh, skip,
-                     vbd_diagnostics, wait_for, xl_domains)
+from e2e_lib import (block_script_fits, check, forget, guest_xml, say, sh,
+                     skip, vbd_diagnostics, wait_for, xl_domains)
 
 NS = "https://virtxl.dev/xmlns/domain/1.0"
 
@@ -85,15 +85,6 @@ def start(conn, name, xml, paused=False):
         say("E2E INFO %s: start refused: %s" % (name, e))
         return dom, str(e)
     return dom, None
-
-
-def gone(dom):
-    try:
-        if dom.isActive():
-            dom.destroy()
-        dom.undefine()
-    except libvirt.libvirtError:
-        pass
 
 
 def xl_create_fails(conn, name, xml):
@@ -204,7 +195,7 @@ def pv_devices(conn):
               "b_info acpi %r, max_grant_version %r" %
               (bi.get("acpi"), bi.get("max_grant_version")))
     finally:
-        gone(dom)
+        forget(conn, name)
         os.unlink(VDEV_IMG) if os.path.exists(VDEV_IMG) else None
 
 
@@ -219,7 +210,7 @@ def qdisk_number(conn):
     xml = ns_xml(guest_xml(name, devices=disk),
                  "  <virtxl:disk target='xvdc' vdev='%s'/>\n" % VDEV_NUMBER)
     dom, err = start(conn, name, xml, paused=True)
-    gone(dom)
+    forget(conn, name)
     cfg = "/tmp/%s.cfg" % name
     with open(cfg, "w") as f:
         f.write(conn.domainXMLToNative("xen-xl", xml, 0))
@@ -272,7 +263,7 @@ def phy_number(conn):
         check("fid-vdev-number-phy", ok, "start: %s; backend %r state %r" %
               (err, backend, state))
     finally:
-        gone(dom)
+        forget(conn, name)
         sh("rm -f %s" % img)
 
 
@@ -288,7 +279,8 @@ def vdev_twice(conn):
     xml = ns_xml(xml, "  <virtxl:disk target='xvdc' vdev='%s'/>\n" % VDEV_NUMBER)
     err = None
     try:
-        gone(conn.defineXML(xml))
+        conn.defineXML(xml)
+        forget(conn, name)
     except libvirt.libvirtError as e:
         err = str(e)
     sh("truncate -s 16M %s %s2" % (VDEV_IMG, VDEV_IMG))
@@ -325,7 +317,7 @@ def pvh_acpi(conn):
               "start: %s; c_info type %r, b_info acpi %r max_grant_version %r" %
               (err, kind, bi.get("acpi"), bi.get("max_grant_version")))
     finally:
-        gone(dom)
+        forget(conn, name)
 
 
 def grant_refused(conn):
@@ -334,7 +326,7 @@ def grant_refused(conn):
     name = "e2e-fid-gnt3"
     xml = ns_xml(guest_xml(name), "  <virtxl:max_grant_version value='3'/>\n")
     dom, err = start(conn, name, xml, paused=True)
-    gone(dom)
+    forget(conn, name)
     xl_failed, out = xl_create_fails(conn, name, xml)
     check("fid-grant-version-refused", err and "grant version 3" in err and
           xl_failed and name not in xl_domains(),
@@ -398,13 +390,13 @@ def nodes(conn):
               "live vcpupin %s" % (err, ncpus, sorted(node0), hard, want,
                                    re.findall(r"<vcpupin[^>]*>", live)))
     finally:
-        gone(dom)
+        forget(conn, name)
 
     absent = max(topo) + 1 if topo else 1
     name = "e2e-fid-nonode"
     xml = ns_xml(guest_xml(name), "  <virtxl:cpus_nodes nodeset='%d'/>\n" % absent)
     dom, err = start(conn, name, xml, paused=True)
-    gone(dom)
+    forget(conn, name)
     xl_failed, out = xl_create_fails(conn, name, xml)
     check("fid-cpus-nodes-absent", err is not None and xl_failed and
           name not in xl_domains(),
